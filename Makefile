@@ -1,0 +1,24 @@
+# posfee — every target that README and CI use. `make help` lists them.
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: help demo test test-rust bench lint
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+demo: ## the main job on bundled sample data
+	$(CARGO) run --release --example quote -- --preset sft-traditional --channel debit --amount 5000 --at 2026-09-30T22:30:00+08:00 --settlement T1
+
+test: test-rust ## every test of every surface (what CI runs)
+
+test-rust: ## Rust: unit, golden, property, integration and doc tests
+	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
+
+bench: ## criterion benchmarks (figures go to BENCHMARKS.md)
+	$(CARGO) bench -p posfee-benches
+
+lint: ## rustfmt and clippy
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings

@@ -1,0 +1,1 @@
+//! Criterion benchmarks of posfee live in benches/.

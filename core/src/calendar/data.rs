@@ -1,0 +1,157 @@
+//! The calendar's data file: per year, the notice and its holiday breaks.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A statutory holiday break as a State Council notice declares it.
+///
+/// # Example
+/// ```
+/// let spring = &posfee::Calendar::china().holidays(2026)?[1];
+/// assert_eq!((spring.name_zh.as_str(), spring.name_en.as_str()), ("春节", "Spring Festival"));
+/// assert_eq!(spring.first.to_string(), "2026-02-15");
+/// assert_eq!(spring.last.to_string(), "2026-02-23");
+/// assert_eq!(spring.makeup_workdays.len(), 2);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holiday {
+    /// The Chinese name (春节).
+    pub name_zh: String,
+    /// The English name (Spring Festival).
+    pub name_en: String,
+    /// The first day off.
+    pub first: NaiveDate,
+    /// The last day off (inclusive).
+    pub last: NaiveDate,
+    /// Weekend days worked in exchange (调休).
+    pub makeup_workdays: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Year {
+    pub year: i32,
+    pub notice: String,
+    pub holidays: Vec<Holiday>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRoot {
+    years: Vec<FileYear>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileYear {
+    year: i32,
+    notice: String,
+    #[serde(default)]
+    holidays: Vec<FileHoliday>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileHoliday {
+    name_zh: String,
+    name_en: String,
+    first: toml::value::Datetime,
+    last: toml::value::Datetime,
+    #[serde(default)]
+    makeup_workdays: Vec<toml::value::Datetime>,
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorKind::InvalidCalendar, message)
+}
+
+fn to_date(value: &toml::value::Datetime, place: &str) -> Result<NaiveDate> {
+    match (&value.date, &value.time) {
+        (Some(date), None) => NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+            .ok_or_else(|| invalid(format!("{place}: {value} is not a valid date"))),
+        _ => Err(invalid(format!("{place}: {value} must be a plain date such as 2026-10-01"))),
+    }
+}
+
+pub(super) fn parse_years(text: &str) -> Result<Vec<Year>> {
+    let root: FileRoot = toml::from_str(text).map_err(|e| invalid(format!("calendar data is not valid: {e}")))?;
+    root.years
+        .into_iter()
+        .map(|file_year| {
+            let year = file_year.year;
+            let holidays = file_year
+                .holidays
+                .into_iter()
+                .map(|h| {
+                    let place = format!("year {year}, holiday {}", h.name_zh);
+                    Ok(Holiday {
+                        first: to_date(&h.first, &place)?,
+                        last: to_date(&h.last, &place)?,
+                        makeup_workdays: h.makeup_workdays.iter().map(|d| to_date(d, &place)).collect::<Result<_>>()?,
+                        name_zh: h.name_zh,
+                        name_en: h.name_en,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Year { year, notice: file_year.notice, holidays })
+        })
+        .collect()
+}
+
+/// Checks sorted years: contiguous, each holiday well formed, no overlaps.
+pub(super) fn check_years(years: &[Year]) -> Result<()> {
+    if years.is_empty() {
+        return Err(invalid("calendar data has no years".to_string()));
+    }
+    for pair in years.windows(2) {
+        if pair[1].year != pair[0].year + 1 {
+            return Err(invalid(format!(
+                "calendar years must be contiguous: year {} follows year {}",
+                pair[1].year, pair[0].year
+            )));
+        }
+    }
+    let mut ranges: Vec<(NaiveDate, NaiveDate, String)> = Vec::new();
+    let mut makeups: Vec<(NaiveDate, String)> = Vec::new();
+    for year in years {
+        if !(1900..=9999).contains(&year.year) {
+            return Err(invalid(format!("calendar year {} is outside 1900..=9999", year.year)));
+        }
+        for holiday in &year.holidays {
+            let place = format!("year {}, holiday {}", year.year, holiday.name_zh);
+            if holiday.name_zh.trim().is_empty() || holiday.name_en.trim().is_empty() {
+                return Err(invalid(format!("{place}: a holiday needs both a Chinese and an English name")));
+            }
+            if holiday.last < holiday.first {
+                return Err(invalid(format!("{place}: last day {} is before first day {}", holiday.last, holiday.first)));
+            }
+            if (holiday.last - holiday.first).num_days() > 31 {
+                return Err(invalid(format!("{place}: {} to {} is longer than a month", holiday.first, holiday.last)));
+            }
+            if (holiday.first.year() - year.year).abs() > 1 {
+                return Err(invalid(format!("{place}: {} is not near year {}", holiday.first, year.year)));
+            }
+            for makeup in &holiday.makeup_workdays {
+                if !matches!(makeup.weekday(), Weekday::Sat | Weekday::Sun) {
+                    return Err(invalid(format!("{place}: make-up working day {makeup} is a {}, not a weekend day", makeup.weekday())));
+                }
+                makeups.push((*makeup, place.clone()));
+            }
+            ranges.push((holiday.first, holiday.last, place));
+        }
+    }
+    ranges.sort();
+    for pair in ranges.windows(2) {
+        if pair[1].0 <= pair[0].1 {
+            return Err(invalid(format!("{} ({} to {}) overlaps {}", pair[1].2, pair[1].0, pair[1].1, pair[0].2)));
+        }
+    }
+    for (makeup, place) in &makeups {
+        if let Some(range) = ranges.iter().find(|r| r.0 <= *makeup && *makeup <= r.1) {
+            return Err(invalid(format!("{place}: make-up working day {makeup} falls inside {}", range.2)));
+        }
+    }
+    Ok(())
+}

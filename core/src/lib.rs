@@ -1,0 +1,62 @@
+//! # posfee
+//!
+//! Exact fee and settlement calculations for China card and QR acquiring (POS terminals,
+//! WeChat Pay, Alipay, UnionPay QR), with bulk reconciliation of trades against acquirer
+//! statements.
+//!
+//! - [`Money`] and [`Rate`] are exact fixed-point numbers (no floating point anywhere).
+//! - A [`Schedule`] is data (TOML/JSON): rules per channel with rate, cap, floor, fixed fee,
+//!   amount bands, promotional windows, merchant classes; settlement surcharges; effective-
+//!   dated versions; explicit [`Rounding`]. Presets ship in `data/presets/`.
+//! - [`Schedule::quote`] gives the fee, the net amount, the settlement date and an
+//!   explanation for a trade; voids and refunds too.
+//! - [`Calendar`] is the mainland China working-day calendar (holidays and make-up working
+//!   days, 2005–2026 embedded, newer years loadable at run time).
+//! - [`CostModel`] splits a card fee into the regulated issuer and network fees and the
+//!   acquirer's margin.
+//!
+//! ```
+//! use posfee::{Channel, Money, QuoteRequest, Schedule, SettlementMode, parse_china_time};
+//!
+//! let schedule = Schedule::preset("sft-traditional")?;
+//! let request = QuoteRequest::new(Money::parse_amount("5000")?, Channel::Debit, parse_china_time("2026-09-30T22:30:00+08:00")?)
+//!     .settlement(SettlementMode::T(1));
+//! let quote = schedule.quote(&request)?;
+//! assert_eq!(quote.fee, Money::from_yuan(20));          // 0.55% capped at ¥20
+//! assert_eq!(quote.net.to_string(), "4980.00");
+//! assert_eq!(quote.settles_on.to_string(), "2026-10-08"); // after the National Day break
+//! # Ok::<(), posfee::Error>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod calendar;
+mod channel;
+mod cost;
+mod error;
+mod fixed;
+mod money;
+mod presets;
+mod quote;
+mod rate;
+mod rounding;
+mod schedule;
+mod settlement;
+
+pub use calendar::{Calendar, Day, Holiday, ProvisionalCalendar, Reckoned};
+pub use channel::{CardType, Channel};
+pub use cost::{CardFee, CostModel, CostSplit};
+pub use error::{Error, ErrorKind, Location, Result};
+pub use money::{Money, MILLIFEN_PER_FEN, MILLIFEN_PER_YUAN, MONEY_SCALE};
+pub use presets::{preset_toml, presets};
+pub use quote::{CalendarPolicy, FeeLine, FeeLineKind, Limit, Quote, QuoteRequest, TradeKind};
+pub use rate::{Rate, RATE_ONE_E8, RATE_SCALE};
+pub use rounding::{Rounding, RoundingMode};
+pub use schedule::{RefundPolicy, Rule, Schedule, Surcharge, Version, RATE_SANITY_LIMIT};
+pub use settlement::{china_offset, parse_china_time, parse_date, CutOff, SettlementMode};
+
+/// Reads a UTF-8 text file, naming it in the error.
+pub(crate) fn read_text_file(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display())).at(Location::default().file(path.display().to_string())))
+}

@@ -1,0 +1,433 @@
+//! Exact CNY amounts.
+//!
+//! A [`Money`] is a signed integer count of thousandths of a fen (0.00001 yuan), so that
+//! trade amounts (whole fen) and fees shown to five decimals (WeChat Pay bills) are both
+//! exact. Trade amounts have at most two decimals; fees and statement values at most five.
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, Neg, Sub};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::fixed::{format_scaled, parse_scaled};
+
+/// Thousandths of a fen in one fen.
+pub const MILLIFEN_PER_FEN: i64 = 1_000;
+/// Thousandths of a fen in one yuan.
+pub const MILLIFEN_PER_YUAN: i64 = 100_000;
+/// Decimal places of a [`Money`] (0.00001 yuan).
+pub const MONEY_SCALE: u32 = 5;
+
+/// An exact amount of Chinese yuan (CNY), signed, with five decimal places.
+///
+/// The magnitude of a single value is limited to [`Money::MAX`] (¥1,000,000,000,000), far
+/// beyond any trade, so that sums over millions of rows and `amount × rate` products never
+/// overflow. Trade amounts are limited further, to [`Money::MAX_AMOUNT`].
+///
+/// # Example
+/// ```
+/// use posfee::Money;
+/// let amount = Money::parse_amount("¥1,000.50")?;
+/// assert_eq!(amount.fen(), Some(100_050));
+/// assert_eq!(amount.to_string(), "1000.50");
+/// let fee = Money::parse("0.00600")?;
+/// assert_eq!(fee.to_string(), "0.006");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money {
+    millifen: i64,
+}
+
+impl Money {
+    /// Zero yuan.
+    pub const ZERO: Money = Money { millifen: 0 };
+    /// The largest magnitude of any value: ¥1,000,000,000,000.
+    pub const MAX: Money = Money { millifen: 1_000_000_000_000 * MILLIFEN_PER_YUAN };
+    /// The largest trade amount accepted: ¥1,000,000,000 (one billion yuan).
+    pub const MAX_AMOUNT: Money = Money { millifen: 1_000_000_000 * MILLIFEN_PER_YUAN };
+
+    /// An amount of whole fen.
+    ///
+    /// # Panics
+    /// When `|fen|` exceeds [`Money::MAX`]; use [`Money::try_from_fen`] for untrusted input.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Money::from_fen(2_000).to_string(), "20.00");
+    /// ```
+    pub const fn from_fen(fen: i64) -> Money {
+        match Money::try_from_fen_inner(fen) {
+            Some(money) => money,
+            None => panic!("Money::from_fen: amount beyond Money::MAX"),
+        }
+    }
+
+    const fn try_from_fen_inner(fen: i64) -> Option<Money> {
+        let limit = Money::MAX.millifen / MILLIFEN_PER_FEN;
+        if fen > limit || fen < -limit {
+            None
+        } else {
+            Some(Money { millifen: fen * MILLIFEN_PER_FEN })
+        }
+    }
+
+    /// An amount of whole fen, or an error beyond [`Money::MAX`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] when the amount is out of range.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::Money::try_from_fen(i64::MAX).is_err());
+    /// ```
+    pub fn try_from_fen(fen: i64) -> Result<Money> {
+        Money::try_from_fen_inner(fen).ok_or_else(|| {
+            Error::new(ErrorKind::InvalidAmount, format!("{fen} fen is beyond the largest amount ¥{}", Money::MAX))
+        })
+    }
+
+    /// An amount of whole yuan.
+    ///
+    /// # Panics
+    /// When `|yuan|` exceeds [`Money::MAX`].
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Money::from_yuan(3), posfee::Money::from_fen(300));
+    /// ```
+    pub const fn from_yuan(yuan: i64) -> Money {
+        Money::from_fen(yuan * 100)
+    }
+
+    /// An amount in thousandths of a fen (0.00001 yuan).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] beyond [`Money::MAX`].
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Money::from_millifen(600)?.to_string(), "0.006");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn from_millifen(millifen: i64) -> Result<Money> {
+        if millifen.unsigned_abs() > Money::MAX.millifen as u64 {
+            return Err(Error::new(ErrorKind::InvalidAmount, format!("{millifen} thousandths of a fen is beyond ¥{}", Money::MAX)));
+        }
+        Ok(Money { millifen })
+    }
+
+    pub(crate) const fn from_millifen_unchecked(millifen: i64) -> Money {
+        Money { millifen }
+    }
+
+    /// The amount in thousandths of a fen.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Money::from_fen(1).millifen(), 1_000);
+    /// ```
+    pub const fn millifen(self) -> i64 {
+        self.millifen
+    }
+
+    /// The amount in whole fen, or `None` when it has a fraction of a fen.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::Money;
+    /// assert_eq!(Money::parse("1.23")?.fen(), Some(123));
+    /// assert_eq!(Money::parse("0.006")?.fen(), None);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub const fn fen(self) -> Option<i64> {
+        if self.millifen % MILLIFEN_PER_FEN == 0 {
+            Some(self.millifen / MILLIFEN_PER_FEN)
+        } else {
+            None
+        }
+    }
+
+    /// Parses a trade amount: non-negative, at most two decimals, at most
+    /// [`Money::MAX_AMOUNT`]. Accepts `1000`, `1000.5`, `1,000.50`, `¥20`, `￥20`, `20元`,
+    /// `CNY 20`, with surrounding spaces.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] naming the text: malformed, negative, more than two
+    /// decimals, or larger than [`Money::MAX_AMOUNT`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::Money;
+    /// assert_eq!(Money::parse_amount("¥20")?, Money::from_yuan(20));
+    /// assert!(Money::parse_amount("-1").is_err());
+    /// assert!(Money::parse_amount("1.005").is_err());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn parse_amount(text: &str) -> Result<Money> {
+        let money = parse_money(text, 2)?;
+        money.check_amount().map_err(|why| Error::new(ErrorKind::InvalidAmount, format!("amount {text:?} {why}")))
+    }
+
+    /// Checks that `self` is a valid trade amount (non-negative, whole fen, at most
+    /// [`Money::MAX_AMOUNT`]); returns it unchanged.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] naming the value.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::Money;
+    /// assert!(Money::from_fen(-5).into_amount().is_err());
+    /// assert!(Money::parse("0.001")?.into_amount().is_err());
+    /// assert_eq!(Money::from_fen(5).into_amount()?, Money::from_fen(5));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn into_amount(self) -> Result<Money> {
+        self.check_amount().map_err(|why| Error::new(ErrorKind::InvalidAmount, format!("amount ¥{self} {why}")))
+    }
+
+    fn check_amount(self) -> std::result::Result<Money, String> {
+        if self.millifen < 0 {
+            Err("is negative; a trade amount is never negative".to_string())
+        } else if self.fen().is_none() {
+            Err("has more than 2 decimal places".to_string())
+        } else if self > Money::MAX_AMOUNT {
+            Err(format!("exceeds the largest trade amount ¥{}", Money::MAX_AMOUNT))
+        } else {
+            Ok(self)
+        }
+    }
+
+    /// Parses any money value: signed, at most five decimals (fees on WeChat Pay bills),
+    /// magnitude at most [`Money::MAX`]. Accepts the same decorations as
+    /// [`Money::parse_amount`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] naming the text.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Money::parse("-0.00600")?.millifen(), -600);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Money> {
+        parse_money(text, MONEY_SCALE)
+    }
+
+    /// The exact value as a [`Decimal`] (scale 2 for whole fen, up to 5 otherwise).
+    ///
+    /// # Example
+    /// ```
+    /// use rust_decimal::Decimal;
+    /// assert_eq!(posfee::Money::from_fen(123).to_decimal(), Decimal::new(123, 2));
+    /// ```
+    pub fn to_decimal(self) -> Decimal {
+        match self.fen() {
+            Some(fen) => Decimal::new(fen, 2),
+            None => Decimal::new(self.millifen, MONEY_SCALE).normalize(),
+        }
+    }
+
+    /// Converts an exact [`Decimal`], which must have at most five significant decimals
+    /// and lie within [`Money::MAX`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] naming the value.
+    ///
+    /// # Example
+    /// ```
+    /// use rust_decimal::Decimal;
+    /// assert_eq!(posfee::Money::try_from_decimal(Decimal::new(1999, 2))?, posfee::Money::from_fen(1999));
+    /// assert!(posfee::Money::try_from_decimal(Decimal::new(1, 6)).is_err());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn try_from_decimal(value: Decimal) -> Result<Money> {
+        let normalized = value.normalize();
+        if normalized.scale() > MONEY_SCALE {
+            return Err(Error::new(ErrorKind::InvalidAmount, format!("{value} has more than {MONEY_SCALE} decimal places")));
+        }
+        let mut scaled = normalized;
+        scaled.rescale(MONEY_SCALE);
+        let millifen = i64::try_from(scaled.mantissa())
+            .map_err(|_| Error::new(ErrorKind::InvalidAmount, format!("{value} is beyond ¥{}", Money::MAX)))?;
+        Money::from_millifen(millifen)
+    }
+
+    /// `self + other`, or `None` beyond [`Money::MAX`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::Money;
+    /// assert_eq!(Money::from_fen(1).checked_add(Money::from_fen(2)), Some(Money::from_fen(3)));
+    /// assert_eq!(Money::MAX.checked_add(Money::from_fen(1)), None);
+    /// ```
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        let sum = self.millifen.checked_add(other.millifen)?;
+        (sum.unsigned_abs() <= Money::MAX.millifen as u64).then_some(Money { millifen: sum })
+    }
+
+    /// `self - other`, or `None` beyond [`Money::MAX`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::Money;
+    /// assert_eq!(Money::from_fen(1).checked_sub(Money::from_fen(3)), Some(Money::from_fen(-2)));
+    /// ```
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        self.checked_add(-other)
+    }
+
+    /// Whether the amount is below zero.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::Money::from_fen(-1).is_negative());
+    /// ```
+    pub const fn is_negative(self) -> bool {
+        self.millifen < 0
+    }
+
+    /// Whether the amount is zero.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::Money::ZERO.is_zero());
+    /// ```
+    pub const fn is_zero(self) -> bool {
+        self.millifen == 0
+    }
+}
+
+fn parse_money(text: &str, max_decimals: u32) -> Result<Money> {
+    let bad = |why: String| Error::new(ErrorKind::InvalidAmount, format!("amount {text:?} {why}"));
+    let mut body = text.trim();
+    let mut negative = false;
+    if let Some(rest) = body.strip_prefix('-') {
+        negative = true;
+        body = rest.trim_start();
+    }
+    for prefix in ["¥", "￥", "CNY", "RMB"] {
+        if let Some(rest) = body.strip_prefix(prefix) {
+            body = rest.trim_start();
+            break;
+        }
+    }
+    if let Some(rest) = body.strip_suffix('元') {
+        body = rest.trim_end();
+    }
+    if negative && body.starts_with(['-', '+']) {
+        return Err(bad("has two signs".to_string()));
+    }
+    let scaled = parse_scaled(body, MONEY_SCALE).map_err(|e| bad(e.describe(MONEY_SCALE)))?;
+    let significant = scaled.value.unsigned_abs();
+    let unit = 10u128.pow(MONEY_SCALE - max_decimals);
+    if significant % unit != 0 {
+        return Err(bad(format!("has more than {max_decimals} decimal places")));
+    }
+    if significant > Money::MAX.millifen as u128 {
+        return Err(bad(format!("is beyond the largest value ¥{}", Money::MAX)));
+    }
+    let millifen = scaled.value as i64;
+    Ok(Money { millifen: if negative { -millifen } else { millifen } })
+}
+
+impl fmt::Display for Money {
+    /// Two decimals for whole fen (`12.30`), up to five otherwise (`0.006`); no currency sign.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&format_scaled(i128::from(self.millifen), MONEY_SCALE, 2))
+    }
+}
+
+impl FromStr for Money {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Money> {
+        Money::parse(text)
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    /// # Panics
+    /// When the sum leaves [`Money::MAX`] (use [`Money::checked_add`] to avoid it).
+    fn add(self, other: Money) -> Money {
+        self.checked_add(other).expect("Money addition beyond Money::MAX")
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    /// # Panics
+    /// When the difference leaves [`Money::MAX`] (use [`Money::checked_sub`]).
+    fn sub(self, other: Money) -> Money {
+        self.checked_sub(other).expect("Money subtraction beyond Money::MAX")
+    }
+}
+
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money { millifen: -self.millifen }
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Money, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Money::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_accept_common_spellings() {
+        for (text, fen) in [("1000", 100_000), ("1000.5", 100_050), ("1,000.50", 100_050), ("¥20", 2_000), ("￥ 20", 2_000), ("20元", 2_000), (" 0.01 ", 1), ("CNY 3", 300)] {
+            assert_eq!(Money::parse_amount(text).unwrap().fen(), Some(fen), "{text}");
+        }
+    }
+
+    #[test]
+    fn amounts_reject_bad_values_by_name() {
+        for text in ["", "abc", "1.001", "-5", "1,00", "¥", "--1", "1000000000.01", "NaN", "inf", "1e3"] {
+            let err = Money::parse_amount(text).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidAmount, "{text}");
+            assert!(err.to_string().contains(&format!("{text:?}")), "{err}");
+        }
+    }
+
+    #[test]
+    fn money_prints_fen_or_sub_fen() {
+        assert_eq!(Money::from_fen(5).to_string(), "0.05");
+        assert_eq!(Money::from_fen(-2_000).to_string(), "-20.00");
+        assert_eq!(Money::parse("0.00600").unwrap().to_string(), "0.006");
+        assert_eq!(Money::parse("-¥1.5").unwrap(), Money::from_fen(-150));
+    }
+
+    #[test]
+    fn decimal_round_trip() {
+        for text in ["0", "0.01", "123.45", "-0.00001", "999999999.99"] {
+            let money = Money::parse(text).unwrap();
+            assert_eq!(Money::try_from_decimal(money.to_decimal()).unwrap(), money);
+        }
+        assert_eq!(Money::from_fen(100).to_decimal().to_string(), "1.00");
+    }
+}

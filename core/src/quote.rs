@@ -1,0 +1,746 @@
+//! Quoting a trade: fee, net amount, settlement date and an explanation.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use crate::calendar::Calendar;
+use crate::channel::{CardType, Channel};
+use crate::error::{Error, ErrorKind, Result};
+use crate::money::Money;
+use crate::rate::Rate;
+use crate::schedule::{Matchable, RefundPolicy, Schedule, Version};
+use crate::settlement::{china_offset, SettlementMode};
+
+/// What a quoted transaction is.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::TradeKind::Refund.name(), "refund");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TradeKind {
+    /// A purchase (消费).
+    Purchase,
+    /// A void (撤销): the same-day cancellation of a purchase before settlement; no fee.
+    Void,
+    /// A refund (退货): a later transaction returning part or all of a purchase.
+    Refund,
+}
+
+impl TradeKind {
+    /// `purchase`, `void` or `refund`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::TradeKind::Void.name(), "void");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            TradeKind::Purchase => "purchase",
+            TradeKind::Void => "void",
+            TradeKind::Refund => "refund",
+        }
+    }
+}
+
+/// Whether settlement dates may use the "weekends only" rule for years without calendar data.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::CalendarPolicy::default(), posfee::CalendarPolicy::Strict);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarPolicy {
+    /// A date outside the calendar data is an error.
+    #[default]
+    Strict,
+    /// Outside the data, Monday to Friday count as business days; the quote is marked
+    /// provisional.
+    WeekendsOnly,
+}
+
+/// A trade to quote. Build it with [`QuoteRequest::new`] and the setters.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Money, QuoteRequest, SettlementMode, parse_china_time};
+/// let request = QuoteRequest::new(Money::from_yuan(100), Channel::Wechat, parse_china_time("2026-05-06 12:00")?)
+///     .settlement(SettlementMode::D(0));
+/// assert_eq!(request.settlement, SettlementMode::D(0));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteRequest {
+    /// The trade amount (non-negative, whole fen).
+    pub amount: Money,
+    /// The payment channel.
+    pub channel: Channel,
+    /// When the trade happened, with its UTC offset.
+    pub at: DateTime<FixedOffset>,
+    /// The requested settlement mode (default T1).
+    pub settlement: SettlementMode,
+    /// The merchant class, for schedules with class-specific rules (e.g. `discounted`).
+    pub merchant_class: Option<String>,
+    /// The card type behind a QR or NFC payment (implied for credit and debit).
+    pub card_type: Option<CardType>,
+    /// What to do when the settlement date lies in a year without calendar data.
+    pub calendar_policy: CalendarPolicy,
+}
+
+impl QuoteRequest {
+    /// A request settling T1, with no merchant class or card type.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, QuoteRequest, SettlementMode, parse_china_time};
+    /// let request = QuoteRequest::new(Money::from_yuan(1), Channel::Debit, parse_china_time("2026-05-06")?);
+    /// assert_eq!(request.settlement, SettlementMode::T(1));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(amount: Money, channel: Channel, at: DateTime<FixedOffset>) -> QuoteRequest {
+        QuoteRequest {
+            amount,
+            channel,
+            at,
+            settlement: SettlementMode::T(1),
+            merchant_class: None,
+            card_type: None,
+            calendar_policy: CalendarPolicy::Strict,
+        }
+    }
+
+    /// Sets the settlement mode.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, QuoteRequest, SettlementMode, parse_china_time};
+    /// let r = QuoteRequest::new(Money::ZERO, Channel::Debit, parse_china_time("2026-05-06")?).settlement(SettlementMode::S0);
+    /// assert_eq!(r.settlement, SettlementMode::S0);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn settlement(mut self, settlement: SettlementMode) -> QuoteRequest {
+        self.settlement = settlement;
+        self
+    }
+
+    /// Sets the merchant class.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, QuoteRequest, parse_china_time};
+    /// let r = QuoteRequest::new(Money::ZERO, Channel::Debit, parse_china_time("2026-05-06")?).merchant_class("discounted");
+    /// assert_eq!(r.merchant_class.as_deref(), Some("discounted"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn merchant_class(mut self, merchant_class: impl Into<String>) -> QuoteRequest {
+        self.merchant_class = Some(merchant_class.into());
+        self
+    }
+
+    /// Sets the card type (for UnionPay QR and QuickPass above ¥1000).
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{CardType, Channel, Money, QuoteRequest, parse_china_time};
+    /// let r = QuoteRequest::new(Money::ZERO, Channel::UnionpayQr, parse_china_time("2026-05-06")?).card_type(CardType::Debit);
+    /// assert_eq!(r.card_type, Some(CardType::Debit));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn card_type(mut self, card_type: CardType) -> QuoteRequest {
+        self.card_type = Some(card_type);
+        self
+    }
+
+    /// Sets the calendar policy.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{CalendarPolicy, Channel, Money, QuoteRequest, parse_china_time};
+    /// let r = QuoteRequest::new(Money::ZERO, Channel::Debit, parse_china_time("2027-05-06")?).calendar_policy(CalendarPolicy::WeekendsOnly);
+    /// assert_eq!(r.calendar_policy, CalendarPolicy::WeekendsOnly);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn calendar_policy(mut self, calendar_policy: CalendarPolicy) -> QuoteRequest {
+        self.calendar_policy = calendar_policy;
+        self
+    }
+}
+
+/// What a fee line is.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::FeeLineKind::Surcharge.name(), "surcharge");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeLineKind {
+    /// The rule's percentage fee, after its cap or floor.
+    Rate,
+    /// The rule's fixed fee per transaction.
+    Fixed,
+    /// A settlement surcharge (D0 / S0 / T0 add-on).
+    Surcharge,
+    /// A fee given back (void, or refund under a proportional policy).
+    Returned,
+}
+
+impl FeeLineKind {
+    /// The snake_case name.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::FeeLineKind::Rate.name(), "rate");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            FeeLineKind::Rate => "rate",
+            FeeLineKind::Fixed => "fixed",
+            FeeLineKind::Surcharge => "surcharge",
+            FeeLineKind::Returned => "returned",
+        }
+    }
+}
+
+/// Which limit of a rule changed its percentage fee.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::Limit::Cap.name(), "cap");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// The fee was lowered to the rule's cap.
+    Cap,
+    /// The fee was raised to the rule's floor.
+    Floor,
+}
+
+impl Limit {
+    /// `cap` or `floor`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Limit::Floor.name(), "floor");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Limit::Cap => "cap",
+            Limit::Floor => "floor",
+        }
+    }
+}
+
+/// One component of a fee: each add-on is its own line, rounded on its own.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, FeeLineKind, Money, QuoteRequest, Schedule, parse_china_time};
+/// let quote = Schedule::preset("sft-traditional")?
+///     .quote(&QuoteRequest::new(Money::from_yuan(5000), Channel::Debit, parse_china_time("2026-09-30 10:00")?))?;
+/// let line = &quote.lines[0];
+/// assert_eq!(line.kind, FeeLineKind::Rate);
+/// assert_eq!(line.before_limit.to_string(), "27.50");
+/// assert_eq!(line.amount.to_string(), "20.00");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeeLine {
+    /// What the line is.
+    pub kind: FeeLineKind,
+    /// The id of the rule or surcharge it comes from.
+    pub source: Arc<str>,
+    /// The rate applied, if the line has one.
+    pub rate: Option<Rate>,
+    /// The fixed part of the line (zero when none).
+    pub fixed: Money,
+    /// The line before a cap or floor (equal to `amount` when none applied).
+    pub before_limit: Money,
+    /// The limit that changed the line, with its value.
+    pub limit: Option<(Limit, Money)>,
+    /// The line's amount (never negative).
+    pub amount: Money,
+}
+
+/// The answer for one trade: fee, net amount, settlement date, and how they were reached.
+///
+/// `net` is what the merchant receives for the transaction: `amount − fee` for a purchase,
+/// `−amount + fee_returned` for a void or refund. It is never clamped: when the fees exceed
+/// the amount, `net` is negative and `fee_exceeds_amount` says so.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Money, QuoteRequest, Schedule, SettlementMode, parse_china_time};
+/// let schedule = Schedule::preset("standard-d0")?;
+/// let request = QuoteRequest::new(Money::from_yuan(1), Channel::Debit, parse_china_time("2026-05-06 10:00")?)
+///     .settlement(SettlementMode::D(0));
+/// let quote = schedule.quote(&request)?;
+/// assert_eq!(quote.fee.to_string(), "3.01"); // 0.5% of ¥1 rounds to ¥0.01, plus ¥3 for D0
+/// assert_eq!(quote.net.to_string(), "-2.01");
+/// assert!(quote.fee_exceeds_amount);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    /// Purchase, void or refund.
+    pub kind: TradeKind,
+    /// The trade amount.
+    pub amount: Money,
+    /// The channel.
+    pub channel: Channel,
+    /// The fee charged by this transaction (never negative).
+    pub fee: Money,
+    /// The fee given back by this transaction (void, proportional refund).
+    pub fee_returned: Money,
+    /// What the merchant receives (negative for voids and refunds, or when fees exceed the amount).
+    pub net: Money,
+    /// Whether the fees exceed the amount (the merchant pays to take this payment).
+    pub fee_exceeds_amount: bool,
+    /// The schedule's name.
+    pub schedule: Arc<str>,
+    /// When the schedule version used took effect.
+    pub version_effective_from: DateTime<FixedOffset>,
+    /// The id of the rule that priced the trade.
+    pub rule: Arc<str>,
+    /// The rule's rate.
+    pub rate: Rate,
+    /// The fee lines, in order: rate, fixed fee, surcharges (or the returned fee).
+    pub lines: Vec<FeeLine>,
+    /// The settlement mode asked for.
+    pub requested_settlement: SettlementMode,
+    /// The settlement mode applied (differs when the amount is below an instant-payout minimum).
+    pub settlement: SettlementMode,
+    /// The instant-payout minimum that made the trade fall back, if it did.
+    pub instant_minimum: Option<Money>,
+    /// The trade day (after the acquirer's cut-off).
+    pub trade_day: NaiveDate,
+    /// The day the money arrives.
+    pub settles_on: NaiveDate,
+    /// Whether `settles_on` relied on the "weekends only" rule for a year without data.
+    pub settles_on_provisional: bool,
+}
+
+impl Quote {
+    /// Whether the rule's cap lowered the fee.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("standard")?.quote(&QuoteRequest::new(Money::from_yuan(5000), Channel::Debit, parse_china_time("2026-05-06")?))?;
+    /// assert!(quote.cap_applied());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn cap_applied(&self) -> bool {
+        self.lines.iter().any(|line| matches!(line.limit, Some((Limit::Cap, _))))
+    }
+
+    /// Whether the rule's floor raised the fee.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("standard")?.quote(&QuoteRequest::new(Money::from_yuan(50), Channel::Debit, parse_china_time("2026-05-06")?))?;
+    /// assert!(!quote.floor_applied());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn floor_applied(&self) -> bool {
+        self.lines.iter().any(|line| matches!(line.limit, Some((Limit::Floor, _))))
+    }
+
+    /// The explanation, one sentence per line: the schedule version and rule, each fee line
+    /// with its rate, cap or floor, the totals, the settlement, and any warning.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("sft-traditional")?.quote(&QuoteRequest::new(Money::from_yuan(5000), Channel::Debit, parse_china_time("2026-09-30 22:30")?))?;
+    /// let text = quote.explanation().join("\n");
+    /// assert!(text.contains("debit 0.55% of ¥5000.00 = ¥27.50, capped at ¥20.00"));
+    /// assert!(text.contains("settles T1 on 2026-10-08"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn explanation(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "{} {} ¥{} under schedule {} (version from {}), rule `{}`",
+            self.kind.name(),
+            self.channel,
+            self.amount,
+            self.schedule,
+            self.version_effective_from.to_rfc3339(),
+            self.rule
+        )];
+        for line in &self.lines {
+            let mut text = String::new();
+            match line.kind {
+                FeeLineKind::Rate => {
+                    let _ = write!(text, "{} {} of ¥{} = ¥{}", self.channel, line.rate.unwrap_or(Rate::ZERO), self.amount, line.before_limit);
+                }
+                FeeLineKind::Fixed => {
+                    let _ = write!(text, "fixed fee per transaction ¥{}", line.amount);
+                }
+                FeeLineKind::Surcharge => {
+                    let _ = write!(text, "surcharge `{}` for {}: ", line.source, self.settlement);
+                    let rate = line.rate.filter(|r| *r != Rate::ZERO);
+                    match (rate, line.fixed.is_zero()) {
+                        (Some(rate), true) => {
+                            let _ = write!(text, "{rate} of ¥{} = ¥{}", self.amount, line.amount);
+                        }
+                        (Some(rate), false) => {
+                            let _ = write!(text, "{rate} of ¥{} + ¥{} = ¥{}", self.amount, line.fixed, line.amount);
+                        }
+                        (None, _) => {
+                            let _ = write!(text, "¥{} per transaction", line.amount);
+                        }
+                    }
+                }
+                FeeLineKind::Returned => {
+                    let _ = write!(text, "fee returned ¥{}", line.amount);
+                }
+            }
+            if let Some((limit, value)) = line.limit {
+                let verb = if limit == Limit::Cap { "capped at" } else { "raised to the floor of" };
+                let _ = write!(text, ", {verb} ¥{value}");
+            }
+            lines.push(text);
+        }
+        match self.kind {
+            TradeKind::Purchase => lines.push(format!("fee ¥{}; net ¥{}", self.fee, self.net)),
+            TradeKind::Void => lines.push(format!(
+                "void: cancels the purchase before settlement; no fee is charged, the purchase fee ¥{} is returned, net ¥{}",
+                self.fee_returned, self.net
+            )),
+            TradeKind::Refund => lines.push(format!("refund: fee returned ¥{}; net ¥{}", self.fee_returned, self.net)),
+        }
+        if let Some(minimum) = self.instant_minimum {
+            lines.push(format!(
+                "{} needs at least ¥{minimum}; ¥{} falls back to {} without the surcharge",
+                self.requested_settlement, self.amount, self.settlement
+            ));
+        }
+        lines.push(format!(
+            "trade day {}; settles {} on {}{}",
+            self.trade_day,
+            self.settlement,
+            self.settles_on,
+            if self.settles_on_provisional { " (provisional: no holiday data for that year, weekends only)" } else { "" }
+        ));
+        if self.fee_exceeds_amount {
+            lines.push(format!(
+                "WARNING: the fees ¥{} exceed the amount ¥{}; the merchant receives ¥{}",
+                self.fee, self.amount, self.net
+            ));
+        }
+        lines
+    }
+
+    /// The quote as JSON, with the explanation under `"explanation"`.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("standard")?.quote(&QuoteRequest::new(Money::from_yuan(100), Channel::Credit, parse_china_time("2026-05-06")?))?;
+    /// let json: serde_json::Value = serde_json::from_str(&quote.to_json())?;
+    /// assert_eq!(json["fee"], "0.60");
+    /// assert_eq!(json["settles_on"], "2026-05-07");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json_value()).expect("a quote always prints as JSON")
+    }
+
+    /// The quote as a JSON value, with the explanation under `"explanation"`.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("standard")?.quote(&QuoteRequest::new(Money::from_yuan(100), Channel::Credit, parse_china_time("2026-05-06")?))?;
+    /// assert!(quote.to_json_value()["explanation"].is_array());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn to_json_value(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).expect("a quote always converts to JSON");
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("cap_applied".into(), self.cap_applied().into());
+            map.insert("floor_applied".into(), self.floor_applied().into());
+            map.insert("explanation".into(), self.explanation().into());
+        }
+        value
+    }
+}
+
+impl Schedule {
+    /// Quotes a purchase with the embedded China calendar.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] for a negative or sub-fen amount;
+    /// [`ErrorKind::NoScheduleVersion`], [`ErrorKind::NoMatchingRule`] when the schedule does
+    /// not price the trade; [`ErrorKind::CalendarOutOfRange`] when the settlement date needs
+    /// a year without data (unless the request opts into [`CalendarPolicy::WeekendsOnly`]);
+    /// [`ErrorKind::InvalidRequest`] when the card type contradicts the channel.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("sft-traditional")?
+    ///     .quote(&QuoteRequest::new(Money::from_yuan(5000), Channel::Debit, parse_china_time("2026-09-30T22:30:00+08:00")?))?;
+    /// assert_eq!((quote.fee.to_string(), quote.net.to_string()), ("20.00".into(), "4980.00".into()));
+    /// assert_eq!(quote.settles_on.to_string(), "2026-10-08");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote(&self, request: &QuoteRequest) -> Result<Quote> {
+        self.quote_with(request, Calendar::china())
+    }
+
+    /// Quotes a purchase with the given calendar.
+    ///
+    /// # Errors
+    /// As [`Schedule::quote`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Calendar, Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("standard")?
+    ///     .quote_with(&QuoteRequest::new(Money::from_yuan(10), Channel::Alipay, parse_china_time("2026-02-13 09:00")?), Calendar::china())?;
+    /// assert_eq!(quote.settles_on.to_string(), "2026-02-14"); // a make-up Saturday
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote_with(&self, request: &QuoteRequest, calendar: &Calendar) -> Result<Quote> {
+        let amount = request.amount.into_amount()?;
+        let card_type = resolve_card_type(request)?;
+        let version = self.version_at(request.at)?;
+        let trade = Matchable {
+            channel: request.channel,
+            amount,
+            at: request.at,
+            merchant_class: request.merchant_class.as_deref(),
+            card_type,
+        };
+        let rule = self.rule_for(version, &trade)?;
+        let rounding = self.rounding();
+        let mut lines = Vec::with_capacity(3);
+
+        let before_limit = rounding.apply_rate(amount, rule.rate());
+        let (rate_fee, limit) = match (rule.floor(), rule.cap()) {
+            (Some(floor), _) if before_limit < floor => (floor, Some((Limit::Floor, floor))),
+            (_, Some(cap)) if before_limit > cap => (cap, Some((Limit::Cap, cap))),
+            _ => (before_limit, None),
+        };
+        let rule_id = rule.id_arc().clone();
+        lines.push(FeeLine {
+            kind: FeeLineKind::Rate,
+            source: rule_id.clone(),
+            rate: Some(rule.rate()),
+            fixed: Money::ZERO,
+            before_limit,
+            limit,
+            amount: rate_fee,
+        });
+        if !rule.fixed().is_zero() {
+            lines.push(FeeLine {
+                kind: FeeLineKind::Fixed,
+                source: rule_id.clone(),
+                rate: None,
+                fixed: rule.fixed(),
+                before_limit: rule.fixed(),
+                limit: None,
+                amount: rule.fixed(),
+            });
+        }
+
+        let (settlement, instant_minimum) = settlement_mode(version, request.settlement, request.channel, amount);
+        for surcharge in version.surcharges().iter().filter(|s| s.applies_to(settlement, request.channel)) {
+            let amount_line = rounding.apply_rate(amount, surcharge.rate()) + surcharge.fixed();
+            lines.push(FeeLine {
+                kind: FeeLineKind::Surcharge,
+                source: surcharge.id_arc().clone(),
+                rate: Some(surcharge.rate()),
+                fixed: surcharge.fixed(),
+                before_limit: amount_line,
+                limit: None,
+                amount: amount_line,
+            });
+        }
+        let fee: Money = lines.iter().map(|line| line.amount).sum();
+        debug_assert!(!fee.is_negative(), "a fee is never negative");
+        let net = amount - fee;
+        let (trade_day, settles_on, settles_on_provisional) = self.settlement_dates(request, settlement, calendar)?;
+        Ok(Quote {
+            kind: TradeKind::Purchase,
+            amount,
+            channel: request.channel,
+            fee,
+            fee_returned: Money::ZERO,
+            net,
+            fee_exceeds_amount: fee > amount,
+            schedule: self.name_arc().clone(),
+            version_effective_from: version.effective_from(),
+            rule: rule_id,
+            rate: rule.rate(),
+            lines,
+            requested_settlement: request.settlement,
+            settlement,
+            instant_minimum,
+            trade_day,
+            settles_on,
+            settles_on_provisional,
+        })
+    }
+
+    fn settlement_dates(
+        &self,
+        request: &QuoteRequest,
+        settlement: SettlementMode,
+        calendar: &Calendar,
+    ) -> Result<(NaiveDate, NaiveDate, bool)> {
+        let trade_day = self.cutoff().trade_day(request.at);
+        let local_date = request.at.with_timezone(&china_offset()).date_naive();
+        match settlement.settles_on(trade_day, local_date, calendar) {
+            Ok(date) => Ok((trade_day, date, false)),
+            Err(error) if error.kind() == ErrorKind::CalendarOutOfRange && request.calendar_policy == CalendarPolicy::WeekendsOnly => {
+                let SettlementMode::T(n) = settlement else { return Err(error) };
+                let reckoned = calendar.provisional().add_business_days(trade_day, i64::from(n));
+                Ok((trade_day, reckoned.value, reckoned.provisional))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Quotes the void (撤销) of a purchase: no fee is charged, the purchase's fee is given
+    /// back, and the void's net cancels the purchase's net exactly.
+    ///
+    /// # Errors
+    /// As [`Schedule::quote`] for the purchase.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, QuoteRequest, Schedule, TradeKind, parse_china_time};
+    /// let schedule = Schedule::preset("standard")?;
+    /// let purchase = QuoteRequest::new(Money::from_yuan(100), Channel::Credit, parse_china_time("2026-05-06 10:00")?);
+    /// let void = schedule.quote_void(&purchase)?;
+    /// assert_eq!(void.kind, TradeKind::Void);
+    /// assert_eq!(void.fee, Money::ZERO);
+    /// assert_eq!(void.net + schedule.quote(&purchase)?.net, Money::ZERO);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote_void(&self, purchase: &QuoteRequest) -> Result<Quote> {
+        let original = self.quote(purchase)?;
+        Ok(reversal(original.clone(), TradeKind::Void, original.amount, original.fee))
+    }
+
+    /// Quotes a refund (退货) of `refund_amount` made at `at` against an earlier purchase,
+    /// under the schedule's refund policy: the purchase fee is kept, or returned in
+    /// proportion (rounded by the schedule's rounding). Refunds carry no surcharge; they
+    /// are deducted on the refund's own settlement date.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] when the refund exceeds the purchase or precedes it;
+    /// otherwise as [`Schedule::quote`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, QuoteRequest, RefundPolicy, Schedule, parse_china_time};
+    /// let purchase = QuoteRequest::new(Money::from_yuan(1000), Channel::Credit, parse_china_time("2026-05-06 10:00")?);
+    /// let later = parse_china_time("2026-05-08 10:00")?;
+    /// let kept = Schedule::preset("standard")?.quote_refund(&purchase, Money::from_yuan(250), later)?;
+    /// assert_eq!(kept.fee_returned, Money::ZERO);
+    /// assert_eq!(kept.net.to_string(), "-250.00");
+    /// let proportional = Schedule::preset("standard")?.with_refund_policy(RefundPolicy::Proportional);
+    /// let back = proportional.quote_refund(&purchase, Money::from_yuan(250), later)?;
+    /// assert_eq!(back.fee_returned.to_string(), "1.50"); // a quarter of ¥6.00
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote_refund(&self, purchase: &QuoteRequest, refund_amount: Money, at: DateTime<FixedOffset>) -> Result<Quote> {
+        let refund_amount = refund_amount.into_amount()?;
+        let original = self.quote(purchase)?;
+        if refund_amount > original.amount {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("refund of ¥{refund_amount} exceeds the purchase of ¥{}", original.amount),
+            ));
+        }
+        if at < purchase.at {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("refund at {} precedes the purchase at {}", at.to_rfc3339(), purchase.at.to_rfc3339()),
+            ));
+        }
+        let returned = match self.refund_policy() {
+            RefundPolicy::KeepFee => Money::ZERO,
+            RefundPolicy::Proportional => {
+                let (Some(refund_fen), Some(original_fen)) = (refund_amount.fen(), original.amount.fen()) else {
+                    unreachable!("amounts are whole fen after into_amount")
+                };
+                if original_fen == 0 {
+                    Money::ZERO
+                } else {
+                    self.rounding().apply_ratio(original.fee, refund_fen, original_fen)?
+                }
+            }
+        };
+        let refund_request = QuoteRequest { amount: refund_amount, at, ..purchase.clone() };
+        let (trade_day, settles_on, settles_on_provisional) =
+            self.settlement_dates(&refund_request, purchase.settlement, Calendar::china())?;
+        let mut quote = reversal(original, TradeKind::Refund, refund_amount, returned);
+        quote.trade_day = trade_day;
+        quote.settles_on = settles_on;
+        quote.settles_on_provisional = settles_on_provisional;
+        quote.settlement = purchase.settlement;
+        Ok(quote)
+    }
+}
+
+/// A void or refund built from the original purchase quote.
+fn reversal(original: Quote, kind: TradeKind, amount: Money, returned: Money) -> Quote {
+    let lines = if returned.is_zero() {
+        Vec::new()
+    } else {
+        vec![FeeLine {
+            kind: FeeLineKind::Returned,
+            source: original.rule.clone(),
+            rate: None,
+            fixed: Money::ZERO,
+            before_limit: returned,
+            limit: None,
+            amount: returned,
+        }]
+    };
+    Quote {
+        kind,
+        amount,
+        fee: Money::ZERO,
+        fee_returned: returned,
+        net: returned - amount,
+        fee_exceeds_amount: false,
+        lines,
+        instant_minimum: None,
+        ..original
+    }
+}
+
+fn resolve_card_type(request: &QuoteRequest) -> Result<Option<CardType>> {
+    match (request.channel.card_type(), request.card_type) {
+        (Some(implied), Some(given)) if implied != given => Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("card type {given} contradicts channel {}", request.channel),
+        )),
+        (implied, given) => Ok(given.or(implied)),
+    }
+}
+
+/// The settlement mode applied and, when the trade fell back, the minimum it missed.
+fn settlement_mode(version: &Version, requested: SettlementMode, channel: Channel, amount: Money) -> (SettlementMode, Option<Money>) {
+    for surcharge in version.surcharges().iter().filter(|s| s.applies_to(requested, channel)) {
+        if let Some(minimum) = surcharge.min_amount() {
+            if amount < minimum {
+                return (surcharge.fallback(), Some(minimum));
+            }
+        }
+    }
+    (requested, None)
+}

@@ -1,0 +1,389 @@
+//! The schedule file format (TOML or JSON), its validation and printing.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::{RefundPolicy, Rule, Schedule, Surcharge, Version, RATE_SANITY_LIMIT};
+use crate::channel::{CardType, Channel};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::money::Money;
+use crate::rate::Rate;
+use crate::rounding::Rounding;
+use crate::settlement::{parse_china_time, CutOff, SettlementMode};
+
+/// The largest number of versions, rules per version and surcharges per version.
+const ITEMS_MAX: usize = 1_000;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleFile {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cutoff: Option<String>,
+    #[serde(default)]
+    refund_policy: RefundPolicy,
+    rounding: Rounding,
+    versions: Vec<VersionFile>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionFile {
+    effective_from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default)]
+    rules: Vec<RuleFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    surcharges: Vec<SurchargeFile>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: String,
+    channels: Vec<Channel>,
+    rate: Rate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cap: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    floor: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fixed: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    amount_over: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    amount_up_to: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    valid_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    valid_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merchant_class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    card_type: Option<CardType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    priority: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurchargeFile {
+    id: String,
+    modes: Vec<SettlementMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channels: Option<Vec<Channel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fixed: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rate: Option<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min_amount: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fallback: Option<SettlementMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+pub(super) fn from_toml(text: &str) -> Result<Schedule> {
+    let file: ScheduleFile = toml::from_str(text)
+        .map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("schedule TOML is not valid: {}", e.to_string().trim_end())))?;
+    build(file)
+}
+
+pub(super) fn from_json(text: &str) -> Result<Schedule> {
+    let file: ScheduleFile = serde_json::from_str(text)
+        .map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("schedule JSON is not valid: {e}")))?;
+    build(file)
+}
+
+pub(super) fn to_toml(schedule: &Schedule) -> String {
+    toml::to_string(&to_file(schedule)).expect("a schedule always prints as TOML")
+}
+
+pub(super) fn to_json(schedule: &Schedule) -> String {
+    serde_json::to_string_pretty(&to_file(schedule)).expect("a schedule always prints as JSON")
+}
+
+fn invalid(message: String, field: String) -> Error {
+    Error::new(ErrorKind::InvalidSchedule, message).at(Location::default().field(field))
+}
+
+fn time_field(text: &str, field: &str) -> Result<DateTime<FixedOffset>> {
+    parse_china_time(text).map_err(|e| Error::new(ErrorKind::InvalidSchedule, e.message().to_string()).in_field(field.to_string()))
+}
+
+fn channel_mask(channels: &[Channel]) -> u16 {
+    channels.iter().fold(0, |mask, channel| mask | (1 << *channel as u16))
+}
+
+fn build(file: ScheduleFile) -> Result<Schedule> {
+    let name = file.name.trim().to_string();
+    if name.is_empty() {
+        return Err(invalid("a schedule needs a non-empty name".to_string(), "name".to_string()));
+    }
+    let rounding = Rounding::new(file.rounding.mode, file.rounding.scale).map_err(|e| e.in_field("rounding.scale"))?;
+    let cutoff = match &file.cutoff {
+        Some(text) => CutOff::parse(text).map_err(|e| Error::new(ErrorKind::InvalidSchedule, e.message().to_string()).in_field("cutoff"))?,
+        None => CutOff::MIDNIGHT,
+    };
+    if file.versions.is_empty() {
+        return Err(invalid(format!("schedule {name:?} has no versions"), "versions".to_string()));
+    }
+    if file.versions.len() > ITEMS_MAX {
+        return Err(invalid(format!("schedule {name:?} has more than {ITEMS_MAX} versions"), "versions".to_string()));
+    }
+    let mut versions = Vec::with_capacity(file.versions.len());
+    for (index, version) in file.versions.into_iter().enumerate() {
+        versions.push(build_version(version, index, rounding)?);
+    }
+    for (index, pair) in versions.windows(2).enumerate() {
+        if pair[1].effective_from <= pair[0].effective_from {
+            return Err(invalid(
+                format!(
+                    "versions must be in increasing order of effective_from: {} does not follow {}",
+                    pair[1].effective_from.to_rfc3339(),
+                    pair[0].effective_from.to_rfc3339()
+                ),
+                format!("versions[{}].effective_from", index + 1),
+            ));
+        }
+    }
+    Ok(Schedule {
+        name: Arc::from(name),
+        title: file.title,
+        source: file.source,
+        rounding,
+        refund_policy: file.refund_policy,
+        cutoff,
+        versions,
+    })
+}
+
+fn build_version(file: VersionFile, index: usize, rounding: Rounding) -> Result<Version> {
+    let place = format!("versions[{index}]");
+    let effective_from = time_field(&file.effective_from, &format!("{place}.effective_from"))?;
+    let version_name = format!("version from {}", effective_from.to_rfc3339());
+    if file.rules.len() > ITEMS_MAX || file.surcharges.len() > ITEMS_MAX {
+        return Err(invalid(format!("{version_name} has more than {ITEMS_MAX} rules or surcharges"), place));
+    }
+    let rules = file
+        .rules
+        .into_iter()
+        .enumerate()
+        .map(|(i, rule)| build_rule(rule, &format!("{place}.rules[{i}]"), &version_name, rounding))
+        .collect::<Result<Vec<_>>>()?;
+    for (i, rule) in rules.iter().enumerate() {
+        if let Some(first) = rules[..i].iter().position(|r| r.id == rule.id) {
+            return Err(invalid(
+                format!("{version_name}: rule id {:?} is used twice (rules {first} and {i})", &*rule.id),
+                format!("{place}.rules[{i}].id"),
+            ));
+        }
+        for other in &rules[..i] {
+            if rule.overlaps(other) && rule.rank() == other.rank() {
+                return Err(invalid(
+                    format!(
+                        "{version_name}: rules {:?} and {:?} can both match the same trade and neither is more specific; \
+                         give one a higher priority or make their channels, amount bands, windows, merchant classes \
+                         or card types disjoint",
+                        &*other.id, &*rule.id
+                    ),
+                    format!("{place}.rules[{i}]"),
+                ));
+            }
+        }
+    }
+    let surcharges = file
+        .surcharges
+        .into_iter()
+        .enumerate()
+        .map(|(i, surcharge)| build_surcharge(surcharge, &format!("{place}.surcharges[{i}]"), &version_name, rounding))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Version::build(effective_from, file.note, rules, surcharges))
+}
+
+fn check_fee_money(value: Money, what: &str, owner: &str, field: String, rounding: Rounding) -> Result<()> {
+    if value.is_negative() {
+        return Err(invalid(format!("{owner}: {what} ¥{value} is negative"), field));
+    }
+    if value > Money::MAX_AMOUNT {
+        return Err(invalid(format!("{owner}: {what} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT), field));
+    }
+    if !rounding.represents(value) {
+        return Err(invalid(format!("{owner}: {what} ¥{value} has more decimals than the rounding scale {}", rounding.scale), field));
+    }
+    Ok(())
+}
+
+fn check_rate(rate: Rate, owner: &str, field: String) -> Result<()> {
+    if rate > RATE_SANITY_LIMIT {
+        return Err(invalid(
+            format!("{owner}: rate {rate} is above the sanity limit {RATE_SANITY_LIMIT} (did you mean {}%?)", rate.to_decimal().normalize()),
+            field,
+        ));
+    }
+    Ok(())
+}
+
+fn build_rule(file: RuleFile, place: &str, version_name: &str, rounding: Rounding) -> Result<Rule> {
+    let id = file.id.trim().to_string();
+    if id.is_empty() {
+        return Err(invalid(format!("{version_name}: a rule needs a non-empty id"), format!("{place}.id")));
+    }
+    let owner = format!("{version_name}, rule {id:?}");
+    if file.channels.is_empty() {
+        return Err(invalid(format!("{owner}: channels is empty"), format!("{place}.channels")));
+    }
+    check_rate(file.rate, &owner, format!("{place}.rate"))?;
+    for (value, what) in [(file.cap, "cap"), (file.floor, "floor"), (file.fixed, "fixed"), (file.amount_over, "amount_over"), (file.amount_up_to, "amount_up_to")] {
+        if let Some(value) = value {
+            check_fee_money(value, what, &owner, format!("{place}.{what}"), if what.starts_with("amount") { Rounding::FEN_HALF_UP } else { rounding })?;
+        }
+    }
+    if let (Some(cap), Some(floor)) = (file.cap, file.floor) {
+        if cap < floor {
+            return Err(invalid(format!("{owner}: cap ¥{cap} is below floor ¥{floor}"), format!("{place}.cap")));
+        }
+    }
+    if let (Some(over), Some(up_to)) = (file.amount_over, file.amount_up_to) {
+        if up_to <= over {
+            return Err(invalid(format!("{owner}: amount band (¥{over}, ¥{up_to}] is empty"), format!("{place}.amount_up_to")));
+        }
+    }
+    let valid_from = file.valid_from.as_deref().map(|t| time_field(t, &format!("{place}.valid_from"))).transpose()?;
+    let valid_until = file.valid_until.as_deref().map(|t| time_field(t, &format!("{place}.valid_until"))).transpose()?;
+    if let (Some(from), Some(until)) = (valid_from, valid_until) {
+        if until <= from {
+            return Err(invalid(
+                format!("{owner}: validity window ends ({}) before it starts ({})", until.to_rfc3339(), from.to_rfc3339()),
+                format!("{place}.valid_until"),
+            ));
+        }
+    }
+    let merchant_class = file.merchant_class.map(|c| c.trim().to_string());
+    if merchant_class.as_deref() == Some("") {
+        return Err(invalid(format!("{owner}: merchant_class is empty"), format!("{place}.merchant_class")));
+    }
+    let mut channels = file.channels;
+    channels.dedup();
+    Ok(Rule {
+        id: Arc::from(id),
+        channel_mask: channel_mask(&channels),
+        channels,
+        rate: file.rate,
+        cap: file.cap,
+        floor: file.floor,
+        fixed: file.fixed.unwrap_or(Money::ZERO),
+        amount_over: file.amount_over,
+        amount_up_to: file.amount_up_to,
+        valid_from,
+        valid_until,
+        merchant_class,
+        card_type: file.card_type,
+        priority: file.priority.unwrap_or(0),
+        note: file.note,
+    })
+}
+
+fn build_surcharge(file: SurchargeFile, place: &str, version_name: &str, rounding: Rounding) -> Result<Surcharge> {
+    let id = file.id.trim().to_string();
+    if id.is_empty() {
+        return Err(invalid(format!("{version_name}: a surcharge needs a non-empty id"), format!("{place}.id")));
+    }
+    let owner = format!("{version_name}, surcharge {id:?}");
+    if file.modes.is_empty() {
+        return Err(invalid(format!("{owner}: modes is empty"), format!("{place}.modes")));
+    }
+    let rate = file.rate.unwrap_or(Rate::ZERO);
+    check_rate(rate, &owner, format!("{place}.rate"))?;
+    let fixed = file.fixed.unwrap_or(Money::ZERO);
+    check_fee_money(fixed, "fixed", &owner, format!("{place}.fixed"), rounding)?;
+    if let Some(min_amount) = file.min_amount {
+        check_fee_money(min_amount, "min_amount", &owner, format!("{place}.min_amount"), Rounding::FEN_HALF_UP)?;
+    }
+    let fallback = file.fallback.unwrap_or(SettlementMode::T(1));
+    if file.modes.contains(&fallback) {
+        return Err(invalid(format!("{owner}: fallback {fallback} is one of the surcharged modes"), format!("{place}.fallback")));
+    }
+    let channels = match file.channels {
+        Some(channels) if channels.is_empty() => {
+            return Err(invalid(format!("{owner}: channels is empty (leave it out for every channel)"), format!("{place}.channels")))
+        }
+        Some(channels) => channels,
+        None => Channel::ALL.to_vec(),
+    };
+    Ok(Surcharge {
+        id: Arc::from(id),
+        modes: file.modes,
+        channel_mask: channel_mask(&channels),
+        channels,
+        fixed,
+        rate,
+        min_amount: file.min_amount,
+        fallback,
+        note: file.note,
+    })
+}
+
+fn to_file(schedule: &Schedule) -> ScheduleFile {
+    let time = |t: DateTime<FixedOffset>| t.to_rfc3339();
+    ScheduleFile {
+        name: schedule.name.to_string(),
+        title: schedule.title.clone(),
+        source: schedule.source.clone(),
+        cutoff: (schedule.cutoff != CutOff::MIDNIGHT).then(|| schedule.cutoff.to_string()),
+        refund_policy: schedule.refund_policy,
+        rounding: schedule.rounding,
+        versions: schedule
+            .versions
+            .iter()
+            .map(|version| VersionFile {
+                effective_from: time(version.effective_from),
+                note: version.note.clone(),
+                rules: version
+                    .rules
+                    .iter()
+                    .map(|rule| RuleFile {
+                        id: rule.id.to_string(),
+                        channels: rule.channels.clone(),
+                        rate: rule.rate,
+                        cap: rule.cap,
+                        floor: rule.floor,
+                        fixed: (!rule.fixed.is_zero()).then_some(rule.fixed),
+                        amount_over: rule.amount_over,
+                        amount_up_to: rule.amount_up_to,
+                        valid_from: rule.valid_from.map(time),
+                        valid_until: rule.valid_until.map(time),
+                        merchant_class: rule.merchant_class.clone(),
+                        card_type: rule.card_type,
+                        priority: (rule.priority != 0).then_some(rule.priority),
+                        note: rule.note.clone(),
+                    })
+                    .collect(),
+                surcharges: version
+                    .surcharges
+                    .iter()
+                    .map(|surcharge| SurchargeFile {
+                        id: surcharge.id.to_string(),
+                        modes: surcharge.modes.clone(),
+                        channels: (surcharge.channels.len() != Channel::ALL.len()).then(|| surcharge.channels.clone()),
+                        fixed: (!surcharge.fixed.is_zero()).then_some(surcharge.fixed),
+                        rate: (surcharge.rate != Rate::ZERO).then_some(surcharge.rate),
+                        min_amount: surcharge.min_amount,
+                        fallback: Some(surcharge.fallback),
+                        note: surcharge.note.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}

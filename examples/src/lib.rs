@@ -1,0 +1,1 @@
+//! Runnable examples of posfee live beside this file (quote.rs, calendar.rs, reconcile.rs).
