@@ -201,6 +201,44 @@ impl Rule {
         self.note.as_deref()
     }
 
+    /// The smallest trade amount (whole fen) from which the rule's rate fee, rounded with
+    /// `rounding`, reaches its cap: every larger amount that the rule prices pays exactly the
+    /// cap (plus any fixed fee). Exact integer arithmetic; the answer respects the rule's
+    /// amount band. `None` when the rule has no cap, a zero rate, or never reaches the cap
+    /// within its band and [`Money::MAX_AMOUNT`].
+    ///
+    /// # Example
+    /// ```
+    /// let schedule = posfee::Schedule::preset("sft-traditional")?;
+    /// let debit = schedule.versions()[0].rules().iter().find(|r| r.id() == "debit").unwrap();
+    /// // ¥20 ÷ 0.55% = ¥3636.36…; half-up to the fen, 0.55% of ¥3635.46 is ¥19.99503 → ¥20.00.
+    /// assert_eq!(debit.cap_reached_from(schedule.rounding()).map(|m| m.to_string()), Some("3635.46".into()));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn cap_reached_from(&self, rounding: Rounding) -> Option<Money> {
+        let cap = self.cap?;
+        if self.rate == Rate::ZERO {
+            return None;
+        }
+        let lowest = self.amount_over.map_or(Some(0), |over| over.fen().map(|fen| fen + 1))?;
+        let highest = self.amount_up_to.unwrap_or(Money::MAX_AMOUNT).min(Money::MAX_AMOUNT).fen()?;
+        let reaches = |fen: i64| rounding.apply_rate(Money::from_fen(fen), self.rate) >= cap;
+        if lowest > highest || !reaches(highest) {
+            return None;
+        }
+        // The rounded fee never falls as the amount grows: bisect for the first fen that reaches.
+        let (mut below, mut at) = (lowest - 1, highest);
+        while at - below > 1 {
+            let middle = below + (at - below) / 2;
+            if reaches(middle) {
+                at = middle;
+            } else {
+                below = middle;
+            }
+        }
+        Some(Money::from_fen(at))
+    }
+
     pub(crate) fn id_arc(&self) -> &Arc<str> {
         &self.id
     }
@@ -756,5 +794,70 @@ impl Schedule {
                 ),
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod cap_reached_from_tests {
+    use crate::{Money, Rounding, RoundingMode, Schedule};
+
+    fn debit_rule(preset: &str) -> super::Rule {
+        let schedule = Schedule::preset(preset).unwrap();
+        schedule.versions()[0].rules().iter().find(|rule| rule.id() == "debit").unwrap().clone()
+    }
+
+    #[test]
+    fn is_the_first_fen_whose_rounded_fee_reaches_the_cap() {
+        for preset in ["sft-traditional", "sft-esign", "sft-smart", "standard", "standard-d0"] {
+            let rule = debit_rule(preset);
+            for rounding in [Rounding::FEN_HALF_UP, Rounding::new(RoundingMode::Down, 2).unwrap(), Rounding::new(RoundingMode::Up, 5).unwrap()] {
+                let from = rule.cap_reached_from(rounding).unwrap();
+                let cap = rule.cap().unwrap();
+                assert!(rounding.apply_rate(from, rule.rate()) >= cap, "{preset} {rounding:?}");
+                let before = Money::from_fen(from.fen().unwrap() - 1);
+                assert!(rounding.apply_rate(before, rule.rate()) < cap, "{preset} {rounding:?}");
+            }
+        }
+        // ¥20 ÷ 0.5% = ¥4000 exactly; half-up reaches ¥20.00 from ¥3999.00 (¥19.995).
+        assert_eq!(debit_rule("standard").cap_reached_from(Rounding::FEN_HALF_UP), Some(Money::from_yuan(3999)));
+        assert_eq!(debit_rule("standard").cap_reached_from(Rounding::new(RoundingMode::Down, 2).unwrap()), Some(Money::from_yuan(4000)));
+    }
+
+    #[test]
+    fn none_without_a_cap_or_rate() {
+        let schedule = Schedule::preset("standard").unwrap();
+        let credit = schedule.versions()[0].rules().iter().find(|rule| rule.id() == "credit").unwrap();
+        assert_eq!(credit.cap_reached_from(Rounding::FEN_HALF_UP), None);
+    }
+
+    #[test]
+    fn respects_the_amount_band() {
+        let schedule = Schedule::preset("standard").unwrap();
+        let rule = schedule.versions()[0].rules().iter().find(|rule| rule.id() == "unionpay-debit").unwrap();
+        // Band (1000, ∞): the cap is reached at ¥3999.00 as for plain debit.
+        assert_eq!(rule.cap_reached_from(Rounding::FEN_HALF_UP), Some(Money::from_yuan(3999)));
+        let narrow = Schedule::from_toml(
+            r#"
+name = "narrow"
+[rounding]
+mode = "half_up"
+scale = 2
+[[versions]]
+effective_from = "2026-01-01"
+[[versions.rules]]
+id = "small"
+channels = ["debit"]
+rate = "0.5%"
+cap = "20"
+amount_up_to = "1000"
+[[versions.rules]]
+id = "large"
+channels = ["debit"]
+rate = "0.5%"
+amount_over = "1000"
+"#,
+        )
+        .unwrap();
+        assert_eq!(narrow.versions()[0].rules()[0].cap_reached_from(Rounding::FEN_HALF_UP), None);
     }
 }
