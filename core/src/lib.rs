@@ -49,7 +49,7 @@ pub use cost::{CardFee, CostModel, CostSplit};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use money::{Money, MILLIFEN_PER_FEN, MILLIFEN_PER_YUAN, MONEY_SCALE};
 pub use presets::{preset_toml, presets};
-pub use quote::{CalendarPolicy, FeeLine, FeeLineKind, Limit, Quote, QuoteRequest, TradeKind};
+pub use quote::{AppliedLimit, CalendarPolicy, FeeLine, FeeLineKind, Limit, Quote, QuoteRequest, TradeKind};
 pub use rate::{Rate, RATE_ONE_E8, RATE_SCALE};
 pub use rounding::{Rounding, RoundingMode};
 pub use schedule::{RefundPolicy, Rule, Schedule, Surcharge, Version, RATE_SANITY_LIMIT};

@@ -237,6 +237,22 @@ impl Limit {
     }
 }
 
+/// A limit that changed a fee line, with its value.
+///
+/// # Example
+/// ```
+/// use posfee::{AppliedLimit, Limit, Money};
+/// let limit = AppliedLimit { kind: Limit::Cap, value: Money::from_yuan(20) };
+/// assert_eq!(limit.kind.name(), "cap");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct AppliedLimit {
+    /// Cap or floor.
+    pub kind: Limit,
+    /// The cap or floor amount.
+    pub value: Money,
+}
+
 /// One component of a fee: each add-on is its own line, rounded on its own.
 ///
 /// # Example
@@ -263,7 +279,7 @@ pub struct FeeLine {
     /// The line before a cap or floor (equal to `amount` when none applied).
     pub before_limit: Money,
     /// The limit that changed the line, with its value.
-    pub limit: Option<(Limit, Money)>,
+    pub limit: Option<AppliedLimit>,
     /// The line's amount (never negative).
     pub amount: Money,
 }
@@ -337,7 +353,7 @@ impl Quote {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn cap_applied(&self) -> bool {
-        self.lines.iter().any(|line| matches!(line.limit, Some((Limit::Cap, _))))
+        self.lines.iter().any(|line| matches!(line.limit, Some(AppliedLimit { kind: Limit::Cap, .. })))
     }
 
     /// Whether the rule's floor raised the fee.
@@ -350,7 +366,7 @@ impl Quote {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn floor_applied(&self) -> bool {
-        self.lines.iter().any(|line| matches!(line.limit, Some((Limit::Floor, _))))
+        self.lines.iter().any(|line| matches!(line.limit, Some(AppliedLimit { kind: Limit::Floor, .. })))
     }
 
     /// The explanation, one sentence per line: the schedule version and rule, each fee line
@@ -403,8 +419,8 @@ impl Quote {
                     let _ = write!(text, "fee returned ¥{}", line.amount);
                 }
             }
-            if let Some((limit, value)) = line.limit {
-                let verb = if limit == Limit::Cap { "capped at" } else { "raised to the floor of" };
+            if let Some(AppliedLimit { kind, value }) = line.limit {
+                let verb = if kind == Limit::Cap { "capped at" } else { "raised to the floor of" };
                 let _ = write!(text, ", {verb} ¥{value}");
             }
             lines.push(text);
@@ -527,8 +543,8 @@ impl Schedule {
 
         let before_limit = rounding.apply_rate(amount, rule.rate());
         let (rate_fee, limit) = match (rule.floor(), rule.cap()) {
-            (Some(floor), _) if before_limit < floor => (floor, Some((Limit::Floor, floor))),
-            (_, Some(cap)) if before_limit > cap => (cap, Some((Limit::Cap, cap))),
+            (Some(floor), _) if before_limit < floor => (floor, Some(AppliedLimit { kind: Limit::Floor, value: floor })),
+            (_, Some(cap)) if before_limit > cap => (cap, Some(AppliedLimit { kind: Limit::Cap, value: cap })),
             _ => (before_limit, None),
         };
         let rule_id = rule.id_arc().clone();

@@ -1,1 +1,104 @@
-// filled below
+use super::*;
+
+const HEAD: &str = "name = \"t\"\n[rounding]\nmode = \"half_up\"\nscale = 2\n[[versions]]\neffective_from = \"2026-01-01\"\n";
+
+fn with_rules(rules: &str) -> Result<Schedule> {
+    Schedule::from_toml(&format!("{HEAD}{rules}"))
+}
+
+fn rejected(rules: &str, needles: &[&str]) {
+    let err = with_rules(rules).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidSchedule, "{err}");
+    let text = err.to_string();
+    for needle in needles {
+        assert!(text.contains(needle), "{text:?} should mention {needle:?}");
+    }
+}
+
+#[test]
+fn overlapping_rules_without_order_are_rejected_naming_both() {
+    rejected(
+        "[[versions.rules]]\nid = \"a\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\n[[versions.rules]]\nid = \"b\"\nchannels = [\"credit\", \"debit\"]\nrate = \"0.5%\"\n",
+        &["\"a\"", "\"b\"", "priority", "versions[0].rules[1]"],
+    );
+}
+
+#[test]
+fn priority_or_specificity_orders_overlapping_rules() {
+    let by_priority = "[[versions.rules]]\nid = \"a\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\n[[versions.rules]]\nid = \"b\"\nchannels = [\"credit\"]\nrate = \"0.5%\"\npriority = 1\n";
+    assert!(with_rules(by_priority).is_ok());
+    let disjoint_bands = "[[versions.rules]]\nid = \"a\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\namount_up_to = \"1000\"\n[[versions.rules]]\nid = \"b\"\nchannels = [\"credit\"]\nrate = \"0.5%\"\namount_over = \"1000\"\n";
+    assert!(with_rules(disjoint_bands).is_ok());
+    let overlapping_bands = "[[versions.rules]]\nid = \"a\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\namount_up_to = \"1000\"\n[[versions.rules]]\nid = \"b\"\nchannels = [\"credit\"]\nrate = \"0.5%\"\namount_over = \"999\"\n";
+    rejected(overlapping_bands, &["\"a\"", "\"b\""]);
+    let disjoint_windows = "[[versions.rules]]\nid = \"a\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\nvalid_until = \"2026-06-01\"\n[[versions.rules]]\nid = \"b\"\nchannels = [\"credit\"]\nrate = \"0.5%\"\nvalid_from = \"2026-06-01\"\n";
+    assert!(with_rules(disjoint_windows).is_ok());
+}
+
+#[test]
+fn limits_and_rates_are_checked_naming_the_rule() {
+    rejected("[[versions.rules]]\nid = \"debit\"\nchannels = [\"debit\"]\nrate = \"0.5%\"\ncap = \"10\"\nfloor = \"20\"\n", &["\"debit\"", "cap", "floor"]);
+    rejected("[[versions.rules]]\nid = \"typo\"\nchannels = [\"debit\"]\nrate = \"0.6\"\n", &["\"typo\"", "sanity limit", "60%"]);
+    rejected("[[versions.rules]]\nid = \"neg\"\nchannels = [\"debit\"]\nrate = \"-0.6%\"\n", &["-0.6%", "negative"]);
+    rejected("[[versions.rules]]\nid = \"c\"\nchannels = [\"debit\"]\nrate = \"0.6%\"\ncap = \"-1\"\n", &["\"c\"", "negative"]);
+    rejected("[[versions.rules]]\nid = \"c\"\nchannels = []\nrate = \"0.6%\"\n", &["\"c\"", "channels is empty"]);
+    rejected("[[versions.rules]]\nid = \"c\"\nchannels = [\"visa\"]\nrate = \"0.6%\"\n", &["visa"]);
+    rejected("[[versions.rules]]\nid = \"c\"\nchannels = [\"debit\"]\nrate = \"0.6%\"\nfixed = \"0.001\"\n", &["\"c\"", "scale"]);
+    rejected("[[versions.rules]]\nid = \"c\"\nchannels = [\"debit\"]\nrate = \"0.6%\"\n[[versions.rules]]\nid = \"c\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\n", &["used twice"]);
+    rejected("[[versions.rules]]\nid = \"c\"\nchannels = [\"debit\"]\nrate = \"0.6%\"\nvalid_from = \"2026-06-01\"\nvalid_until = \"2026-05-01\"\n", &["\"c\"", "ends"]);
+    rejected("[[versions.rules]]\nid = \"c\"\nchannels = [\"debit\"]\nrate = \"0.6%\"\ncolour = \"red\"\n", &["colour"]);
+    rejected("[[versions.surcharges]]\nid = \"d0\"\nmodes = [\"D0\"]\nfixed = \"3\"\nfallback = \"D0\"\n", &["\"d0\"", "fallback"]);
+}
+
+#[test]
+fn versions_must_increase_and_exist() {
+    let err = Schedule::from_toml("name = \"t\"\nversions = []\n[rounding]\nmode = \"up\"\nscale = 2\n").unwrap_err();
+    assert!(err.to_string().contains("no versions"), "{err}");
+    let text = format!("{HEAD}[[versions]]\neffective_from = \"2025-01-01\"\n");
+    let err = Schedule::from_toml(&text).unwrap_err();
+    assert!(err.to_string().contains("increasing order"), "{err}");
+    let err = Schedule::from_toml("name = \"t\"\n[[versions]]\neffective_from = \"2026-01-01\"\n").unwrap_err();
+    assert!(err.to_string().contains("rounding"), "rounding is never implicit: {err}");
+}
+
+#[test]
+fn the_version_in_force_prices_the_trade() {
+    let text = "name = \"rise\"\n[rounding]\nmode = \"half_up\"\nscale = 2\n\
+        [[versions]]\neffective_from = \"2026-01-01\"\n[[versions.rules]]\nid = \"old\"\nchannels = [\"debit\"]\nrate = \"0.55%\"\n\
+        [[versions]]\neffective_from = \"2026-03-01T00:00:00+08:00\"\n[[versions.rules]]\nid = \"new\"\nchannels = [\"debit\"]\nrate = \"0.68%\"\n";
+    let schedule = Schedule::from_toml(text).unwrap();
+    let quote = |at: &str| {
+        schedule
+            .quote(&crate::QuoteRequest::new(Money::from_yuan(1000), Channel::Debit, crate::parse_china_time(at).unwrap()))
+            .unwrap()
+    };
+    assert_eq!(quote("2026-02-28T23:59:59+08:00").fee.to_string(), "5.50");
+    assert_eq!(&*quote("2026-02-28T23:59:59+08:00").rule, "old");
+    assert_eq!(quote("2026-03-01T00:00:00+08:00").fee.to_string(), "6.80");
+    // 16:00 UTC on Feb 28 is already March 1 in China.
+    assert_eq!(&*quote("2026-02-28T16:00:00Z").rule, "new");
+}
+
+#[test]
+fn every_preset_round_trips_through_toml_and_json() {
+    for name in crate::presets() {
+        let schedule = Schedule::preset(name).unwrap();
+        assert_eq!(Schedule::from_toml(&schedule.to_toml()).unwrap(), schedule, "{name}");
+        assert_eq!(Schedule::from_json(&schedule.to_json()).unwrap(), schedule, "{name}");
+        assert!(schedule.source().is_some(), "{name} must say where its numbers come from");
+    }
+}
+
+#[test]
+fn floors_and_fixed_fees_are_lines_of_their_own() {
+    let schedule = with_rules("[[versions.rules]]\nid = \"floor\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\nfloor = \"0.5\"\nfixed = \"0.1\"\n").unwrap();
+    let quote = schedule
+        .quote(&crate::QuoteRequest::new(Money::from_yuan(10), Channel::Credit, crate::parse_china_time("2026-05-06").unwrap()))
+        .unwrap();
+    assert_eq!(quote.fee.to_string(), "0.60");
+    assert!(quote.floor_applied());
+    assert_eq!(quote.lines.len(), 2);
+    let text = quote.explanation().join("\n");
+    assert!(text.contains("raised to the floor of ¥0.50"), "{text}");
+    assert!(text.contains("fixed fee per transaction ¥0.10"), "{text}");
+}

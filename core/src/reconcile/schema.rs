@@ -1,0 +1,749 @@
+//! The canonical columnar schema of a [`Ledger`] (the merchant's own trade records) and a
+//! [`Statement`] (the acquirer's settlement file).
+//!
+//! Both are tables of equal-length columns. Amounts are exact: trade amounts are whole fen
+//! (`i64`), fees and net amounts are [`Money`] (thousandths of a fen, for WeChat's five
+//! decimals). Times are Unix seconds (the instant; China time is UTC+08:00). Text columns
+//! are stored in one buffer each ([`TextColumn`]). Rows that could not be read are kept in
+//! the table's [`issues`](Ledger::issues), so that no input row is ever dropped.
+//!
+//! | ledger column | meaning |
+//! |---|---|
+//! | `trade_id` | the merchant's own id of the trade (order number) |
+//! | `rrn` | reference number (参考号, 12 characters); may be empty |
+//! | `trace` | trace / voucher number (凭证号) |
+//! | `terminal` | terminal id (终端号) |
+//! | `merchant_no` | the merchant number the terminal printed |
+//! | `time` | trade time |
+//! | `amount_fen` | trade amount, whole fen, non-negative |
+//! | `channel` | [`Channel`] |
+//! | `card_type` | [`CardType`] when known (UnionPay QR above ¥1000) |
+//! | `kind` | purchase, void or refund ([`TradeKind`]) |
+//! | `response_code` | ISO 8583 field 39 (`00` approved) |
+//! | `original_rrn` | for voids and refunds: the reference number of the purchase |
+//!
+//! | statement column | meaning |
+//! |---|---|
+//! | `settlement_date` | 清算日期 |
+//! | `merchant_no` | 商户号 (15 characters, MCC inside) |
+//! | `merchant_name` | 商户名称 (may be empty) |
+//! | `terminal` | 终端号 |
+//! | `rrn` | 参考号 (for QR bills: the merchant order number) |
+//! | `time` | trade time |
+//! | `amount_fen` | trade amount, whole fen, non-negative |
+//! | `fee` | fee charged ([`Money`]; negative when a fee is returned) |
+//! | `net` | signed effect on the merchant's account: `amount − fee` for a purchase, `−amount − fee` for a refund or void |
+//! | `channel` | [`Channel`] (card type for card trades) |
+//! | `kind` | purchase, void or refund |
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+
+use crate::channel::{CardType, Channel};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::money::Money;
+use crate::quote::TradeKind;
+use crate::settlement::china_offset;
+
+/// A column of strings stored in one buffer (no allocation per row).
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::TextColumn;
+/// let mut column = TextColumn::default();
+/// column.push("T0000001");
+/// column.push("");
+/// assert_eq!((column.get(0), column.get(1), column.len()), ("T0000001", "", 2));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    /// Appends a value.
+    ///
+    /// # Example
+    /// ```
+    /// let mut column = posfee::reconcile::TextColumn::default();
+    /// column.push("a");
+    /// assert_eq!(column.get(0), "a");
+    /// ```
+    pub fn push(&mut self, value: &str) {
+        self.text.push_str(value);
+        self.ends.push(self.text.len());
+    }
+
+    /// The value of row `index`.
+    ///
+    /// # Panics
+    /// When `index >= self.len()`.
+    ///
+    /// # Example
+    /// ```
+    /// let mut column = posfee::reconcile::TextColumn::default();
+    /// column.push("x");
+    /// assert_eq!(column.get(0), "x");
+    /// ```
+    #[inline]
+    pub fn get(&self, index: usize) -> &str {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        &self.text[start..self.ends[index]]
+    }
+
+    /// The number of values.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::TextColumn::default().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the column has no values.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::TextColumn::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Bytes held (text plus offsets), for memory accounting.
+    ///
+    /// # Example
+    /// ```
+    /// let mut column = posfee::reconcile::TextColumn::default();
+    /// column.push("abc");
+    /// assert!(column.heap_bytes() >= 3);
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+    }
+}
+
+/// One input line that could not be read: where it was, why, and its raw text.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{read_ledger_csv, Side};
+/// let ledger = read_ledger_csv(b"trade_id,time,amount,channel\nA1,2026-05-06 10:00,12.345,credit\n", "ledger.csv")?;
+/// let issue = &ledger.issues()[0];
+/// assert_eq!(issue.side, Side::Ledger);
+/// assert_eq!(issue.error.location().line, Some(2));
+/// assert_eq!(issue.error.location().field.as_deref(), Some("amount"));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadIssue {
+    /// Which input the line belongs to.
+    pub side: Side,
+    /// The error, with file, line, column and field.
+    pub error: Error,
+    /// The raw text of the line (lossily decoded), for the report.
+    pub raw: String,
+}
+
+/// Which input a row comes from.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::reconcile::Side::Statement.name(), "statement");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The merchant's own trade records.
+    Ledger,
+    /// The acquirer's settlement statement.
+    Statement,
+}
+
+impl Side {
+    /// `ledger` or `statement`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Side::Ledger.name(), "ledger");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Side::Ledger => "ledger",
+            Side::Statement => "statement",
+        }
+    }
+}
+
+/// Converts a date-time to the Unix seconds of the time columns.
+pub(crate) fn to_unix(at: DateTime<FixedOffset>) -> i64 {
+    at.timestamp()
+}
+
+/// Converts Unix seconds back to a China-time date-time.
+pub(crate) fn from_unix(seconds: i64) -> DateTime<FixedOffset> {
+    china_offset().timestamp_opt(seconds, 0).single().unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap())
+}
+
+/// The China-time calendar date of Unix seconds, as days since 1970-01-01.
+#[inline]
+pub(crate) fn china_day(seconds: i64) -> i64 {
+    (seconds + 8 * 3600).div_euclid(86_400)
+}
+
+/// Seconds accepted in a time column: years 1970 to 2199.
+pub(crate) const TIME_RANGE: std::ops::Range<i64> = 0..7_258_118_400;
+
+fn check_time(at: DateTime<FixedOffset>) -> Result<i64> {
+    let seconds = to_unix(at);
+    if TIME_RANGE.contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(Error::new(ErrorKind::InvalidDate, format!("trade time {} is outside 1970–2199", at.to_rfc3339())).in_field("time"))
+    }
+}
+
+fn check_amount(amount: Money) -> Result<i64> {
+    let amount = amount.into_amount().map_err(|e| e.in_field("amount"))?;
+    Ok(amount.fen().unwrap_or_default())
+}
+
+/// One ledger row, as pushed to or read from a [`Ledger`].
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Money, parse_china_time};
+/// use posfee::reconcile::LedgerRecord;
+/// let mut record = LedgerRecord::new("A1", parse_china_time("2026-05-06 10:00")?, Money::from_yuan(100), Channel::Credit);
+/// record.rrn = "612610000001".into();
+/// record.terminal = "T0000001".into();
+/// assert_eq!(record.response_code, "00");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRecord {
+    /// The merchant's own id of the trade.
+    pub trade_id: String,
+    /// Reference number (参考号); empty when unknown.
+    pub rrn: String,
+    /// Trace / voucher number (凭证号).
+    pub trace: String,
+    /// Terminal id.
+    pub terminal: String,
+    /// The merchant number the terminal used.
+    pub merchant_no: String,
+    /// Trade time.
+    pub time: DateTime<FixedOffset>,
+    /// Trade amount (non-negative, whole fen).
+    pub amount: Money,
+    /// Payment channel.
+    pub channel: Channel,
+    /// Card type, when known.
+    pub card_type: Option<CardType>,
+    /// Purchase, void or refund.
+    pub kind: TradeKind,
+    /// Response code (`00` approved).
+    pub response_code: String,
+    /// For voids and refunds: the reference number of the purchase.
+    pub original_rrn: String,
+    /// The 1-based line in the source file (0 when built in code).
+    pub line: u64,
+}
+
+impl LedgerRecord {
+    /// An approved purchase with empty reference, trace, terminal and merchant number.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, TradeKind, parse_china_time};
+    /// let record = posfee::reconcile::LedgerRecord::new("A1", parse_china_time("2026-05-06")?, Money::from_fen(1), Channel::Wechat);
+    /// assert_eq!(record.kind, TradeKind::Purchase);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(trade_id: impl Into<String>, time: DateTime<FixedOffset>, amount: Money, channel: Channel) -> LedgerRecord {
+        LedgerRecord {
+            trade_id: trade_id.into(),
+            rrn: String::new(),
+            trace: String::new(),
+            terminal: String::new(),
+            merchant_no: String::new(),
+            time,
+            amount,
+            channel,
+            card_type: None,
+            kind: TradeKind::Purchase,
+            response_code: "00".to_string(),
+            original_rrn: String::new(),
+            line: 0,
+        }
+    }
+}
+
+/// The merchant's trade records, column by column. See the [module](self) for the schema.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Money, parse_china_time};
+/// use posfee::reconcile::{Ledger, LedgerRecord};
+/// let mut ledger = Ledger::new("pos-export");
+/// ledger.push(LedgerRecord::new("A1", parse_china_time("2026-05-06 10:00")?, Money::from_yuan(100), Channel::Credit))?;
+/// assert_eq!(ledger.len(), 1);
+/// assert_eq!(ledger.amounts_fen(), &[10_000]);
+/// assert_eq!(ledger.record(0).trade_id, "A1");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ledger {
+    pub(crate) name: String,
+    pub(crate) trade_id: TextColumn,
+    pub(crate) rrn: TextColumn,
+    pub(crate) trace: TextColumn,
+    pub(crate) terminal: TextColumn,
+    pub(crate) merchant_no: TextColumn,
+    pub(crate) time: Vec<i64>,
+    pub(crate) amount_fen: Vec<i64>,
+    pub(crate) channel: Vec<Channel>,
+    pub(crate) card_type: Vec<Option<CardType>>,
+    pub(crate) kind: Vec<TradeKind>,
+    pub(crate) response_code: TextColumn,
+    pub(crate) original_rrn: TextColumn,
+    pub(crate) line: Vec<u64>,
+    pub(crate) issues: Vec<ReadIssue>,
+}
+
+impl Ledger {
+    /// An empty ledger; `name` (usually the file name) appears in locations.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Ledger::new("ledger.csv").is_empty());
+    /// ```
+    pub fn new(name: impl Into<String>) -> Ledger {
+        Ledger { name: name.into(), ..Ledger::default() }
+    }
+
+    /// The name given at creation.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Ledger::new("a.csv").name(), "a.csv");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Appends a row after checking it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] for a negative or sub-fen amount, [`ErrorKind::InvalidDate`]
+    /// for a time outside 1970–2199, [`ErrorKind::InvalidRecord`] for a void or refund without
+    /// `original_rrn`; the location names the table, line and field.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, parse_china_time};
+    /// use posfee::reconcile::{Ledger, LedgerRecord};
+    /// let mut ledger = Ledger::new("l");
+    /// let bad = LedgerRecord::new("A1", parse_china_time("2026-05-06")?, Money::from_fen(-1), Channel::Credit);
+    /// assert_eq!(ledger.push(bad).unwrap_err().code(), "invalid_amount");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn push(&mut self, record: LedgerRecord) -> Result<()> {
+        let at = Location::default().file(self.name.clone()).line(record.line.max(1));
+        let time = check_time(record.time).map_err(|e| e.at(at.clone()))?;
+        let amount_fen = check_amount(record.amount).map_err(|e| e.at(at.clone()))?;
+        if record.kind != TradeKind::Purchase && record.original_rrn.trim().is_empty() {
+            return Err(Error::new(ErrorKind::InvalidRecord, format!("{} {:?} has no original reference number", record.kind.name(), record.trade_id))
+                .at(at.field("original_rrn")));
+        }
+        self.trade_id.push(&record.trade_id);
+        self.rrn.push(record.rrn.trim());
+        self.trace.push(&record.trace);
+        self.terminal.push(record.terminal.trim());
+        self.merchant_no.push(record.merchant_no.trim());
+        self.time.push(time);
+        self.amount_fen.push(amount_fen);
+        self.channel.push(record.channel);
+        self.card_type.push(record.card_type);
+        self.kind.push(record.kind);
+        self.response_code.push(record.response_code.trim());
+        self.original_rrn.push(record.original_rrn.trim());
+        self.line.push(record.line);
+        Ok(())
+    }
+
+    /// Records a line that could not be read (it will appear in the report as unreadable).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Error, ErrorKind};
+    /// let mut ledger = posfee::reconcile::Ledger::new("l");
+    /// ledger.push_issue(Error::new(ErrorKind::InvalidRecord, "garbled"), "x,y");
+    /// assert_eq!(ledger.issues().len(), 1);
+    /// ```
+    pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {
+        let error = error.at(Location::default().file(self.name.clone()));
+        self.issues.push(ReadIssue { side: Side::Ledger, error, raw: raw.into() });
+    }
+
+    /// Row `index` as a record.
+    ///
+    /// # Panics
+    /// When `index >= self.len()`.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, parse_china_time};
+    /// # use posfee::reconcile::{Ledger, LedgerRecord};
+    /// let mut ledger = Ledger::new("l");
+    /// ledger.push(LedgerRecord::new("A1", parse_china_time("2026-05-06 10:00")?, Money::from_yuan(1), Channel::Debit))?;
+    /// assert_eq!(ledger.record(0).amount, Money::from_yuan(1));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn record(&self, index: usize) -> LedgerRecord {
+        LedgerRecord {
+            trade_id: self.trade_id.get(index).to_string(),
+            rrn: self.rrn.get(index).to_string(),
+            trace: self.trace.get(index).to_string(),
+            terminal: self.terminal.get(index).to_string(),
+            merchant_no: self.merchant_no.get(index).to_string(),
+            time: from_unix(self.time[index]),
+            amount: Money::from_fen(self.amount_fen[index]),
+            channel: self.channel[index],
+            card_type: self.card_type[index],
+            kind: self.kind[index],
+            response_code: self.response_code.get(index).to_string(),
+            original_rrn: self.original_rrn.get(index).to_string(),
+            line: self.line[index],
+        }
+    }
+
+    /// The number of rows read (not counting [`issues`](Ledger::issues)).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Ledger::new("l").len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.amount_fen.len()
+    }
+
+    /// Whether the ledger has no rows.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Ledger::new("l").is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.amount_fen.is_empty()
+    }
+
+    /// The lines that could not be read.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Ledger::new("l").issues().is_empty());
+    /// ```
+    pub fn issues(&self) -> &[ReadIssue] {
+        &self.issues
+    }
+
+    /// The amount column, in fen.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Ledger::new("l").amounts_fen().is_empty());
+    /// ```
+    pub fn amounts_fen(&self) -> &[i64] {
+        &self.amount_fen
+    }
+
+    /// The channel column.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Ledger::new("l").channels().is_empty());
+    /// ```
+    pub fn channels(&self) -> &[Channel] {
+        &self.channel
+    }
+
+    /// Approximate bytes held by the columns, for memory accounting.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Ledger::new("l").heap_bytes(), 0);
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        let text = [&self.trade_id, &self.rrn, &self.trace, &self.terminal, &self.merchant_no, &self.response_code, &self.original_rrn];
+        text.iter().map(|c| c.heap_bytes()).sum::<usize>()
+            + self.time.capacity() * 8
+            + self.amount_fen.capacity() * 8
+            + self.channel.capacity()
+            + self.card_type.capacity()
+            + self.kind.capacity()
+            + self.line.capacity() * 8
+    }
+}
+
+/// One statement row, as pushed to or read from a [`Statement`].
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Money, parse_china_time, parse_date};
+/// use posfee::reconcile::StatementRecord;
+/// let record = StatementRecord::new(parse_date("2026-05-07")?, parse_china_time("2026-05-06 10:00")?, Money::from_yuan(100), Money::parse("0.60")?, Channel::Credit);
+/// assert_eq!(record.net.to_string(), "99.40");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRecord {
+    /// Settlement date (清算日期).
+    pub settlement_date: NaiveDate,
+    /// Merchant number (15 characters).
+    pub merchant_no: String,
+    /// Merchant name (may be empty).
+    pub merchant_name: String,
+    /// Terminal id.
+    pub terminal: String,
+    /// Reference number (or merchant order number for QR bills).
+    pub rrn: String,
+    /// Trade time.
+    pub time: DateTime<FixedOffset>,
+    /// Trade amount (non-negative, whole fen).
+    pub amount: Money,
+    /// Fee charged (negative when returned).
+    pub fee: Money,
+    /// Signed net effect on the merchant's account.
+    pub net: Money,
+    /// Channel (card type for card trades).
+    pub channel: Channel,
+    /// Purchase, void or refund.
+    pub kind: TradeKind,
+    /// The 1-based line in the source file (0 when built in code).
+    pub line: u64,
+}
+
+impl StatementRecord {
+    /// A purchase row with `net = amount − fee` and empty merchant, terminal and reference.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, parse_china_time, parse_date};
+    /// let r = posfee::reconcile::StatementRecord::new(parse_date("2026-05-07")?, parse_china_time("2026-05-06")?, Money::from_yuan(1), Money::ZERO, Channel::Alipay);
+    /// assert_eq!(r.net, Money::from_yuan(1));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(settlement_date: NaiveDate, time: DateTime<FixedOffset>, amount: Money, fee: Money, channel: Channel) -> StatementRecord {
+        StatementRecord {
+            settlement_date,
+            merchant_no: String::new(),
+            merchant_name: String::new(),
+            terminal: String::new(),
+            rrn: String::new(),
+            time,
+            amount,
+            fee,
+            net: amount - fee,
+            channel,
+            kind: TradeKind::Purchase,
+            line: 0,
+        }
+    }
+}
+
+/// The acquirer's settlement statement, column by column. See the [module](self) for the schema.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Money, parse_china_time, parse_date};
+/// use posfee::reconcile::{Statement, StatementRecord};
+/// let mut statement = Statement::new("settle.csv");
+/// statement.push(StatementRecord::new(parse_date("2026-05-07")?, parse_china_time("2026-05-06 10:00")?, Money::from_yuan(100), Money::parse("0.60")?, Channel::Credit))?;
+/// assert_eq!(statement.len(), 1);
+/// assert_eq!(statement.record(0).fee.to_string(), "0.60");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Statement {
+    pub(crate) name: String,
+    pub(crate) settlement_date: Vec<NaiveDate>,
+    pub(crate) merchant_no: TextColumn,
+    pub(crate) merchant_name: TextColumn,
+    pub(crate) terminal: TextColumn,
+    pub(crate) rrn: TextColumn,
+    pub(crate) time: Vec<i64>,
+    pub(crate) amount_fen: Vec<i64>,
+    pub(crate) fee: Vec<Money>,
+    pub(crate) net: Vec<Money>,
+    pub(crate) channel: Vec<Channel>,
+    pub(crate) kind: Vec<TradeKind>,
+    pub(crate) line: Vec<u64>,
+    pub(crate) issues: Vec<ReadIssue>,
+}
+
+impl Statement {
+    /// An empty statement; `name` (usually the file name) appears in locations.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("s.csv").is_empty());
+    /// ```
+    pub fn new(name: impl Into<String>) -> Statement {
+        Statement { name: name.into(), ..Statement::default() }
+    }
+
+    /// The name given at creation.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Statement::new("s.csv").name(), "s.csv");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Appends a row after checking it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] for a negative or sub-fen amount or a fee or net beyond
+    /// [`Money::MAX_AMOUNT`]; [`ErrorKind::InvalidDate`] for a time outside 1970–2199.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, parse_china_time, parse_date};
+    /// use posfee::reconcile::{Statement, StatementRecord};
+    /// let mut statement = Statement::new("s");
+    /// let bad = StatementRecord::new(parse_date("2026-05-07")?, parse_china_time("2026-05-06")?, Money::parse("0.001")?, Money::ZERO, Channel::Credit);
+    /// assert_eq!(statement.push(bad).unwrap_err().code(), "invalid_amount");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn push(&mut self, record: StatementRecord) -> Result<()> {
+        let at = Location::default().file(self.name.clone()).line(record.line.max(1));
+        let time = check_time(record.time).map_err(|e| e.at(at.clone()))?;
+        let amount_fen = check_amount(record.amount).map_err(|e| e.at(at.clone()))?;
+        for (value, field) in [(record.fee, "fee"), (record.net, "net")] {
+            if value > Money::MAX_AMOUNT || -value > Money::MAX_AMOUNT {
+                return Err(Error::new(ErrorKind::InvalidAmount, format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT)).at(at.field(field)));
+            }
+        }
+        self.settlement_date.push(record.settlement_date);
+        self.merchant_no.push(record.merchant_no.trim());
+        self.merchant_name.push(record.merchant_name.trim());
+        self.terminal.push(record.terminal.trim());
+        self.rrn.push(record.rrn.trim());
+        self.time.push(time);
+        self.amount_fen.push(amount_fen);
+        self.fee.push(record.fee);
+        self.net.push(record.net);
+        self.channel.push(record.channel);
+        self.kind.push(record.kind);
+        self.line.push(record.line);
+        Ok(())
+    }
+
+    /// Records a line that could not be read (it will appear in the report as unreadable).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Error, ErrorKind};
+    /// let mut statement = posfee::reconcile::Statement::new("s");
+    /// statement.push_issue(Error::new(ErrorKind::InvalidRecord, "garbled"), "x,y");
+    /// assert_eq!(statement.issues().len(), 1);
+    /// ```
+    pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {
+        let error = error.at(Location::default().file(self.name.clone()));
+        self.issues.push(ReadIssue { side: Side::Statement, error, raw: raw.into() });
+    }
+
+    /// Row `index` as a record.
+    ///
+    /// # Panics
+    /// When `index >= self.len()`.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, parse_china_time, parse_date};
+    /// # use posfee::reconcile::{Statement, StatementRecord};
+    /// let mut statement = Statement::new("s");
+    /// statement.push(StatementRecord::new(parse_date("2026-05-07")?, parse_china_time("2026-05-06")?, Money::from_yuan(1), Money::ZERO, Channel::Debit))?;
+    /// assert_eq!(statement.record(0).channel, Channel::Debit);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn record(&self, index: usize) -> StatementRecord {
+        StatementRecord {
+            settlement_date: self.settlement_date[index],
+            merchant_no: self.merchant_no.get(index).to_string(),
+            merchant_name: self.merchant_name.get(index).to_string(),
+            terminal: self.terminal.get(index).to_string(),
+            rrn: self.rrn.get(index).to_string(),
+            time: from_unix(self.time[index]),
+            amount: Money::from_fen(self.amount_fen[index]),
+            fee: self.fee[index],
+            net: self.net[index],
+            channel: self.channel[index],
+            kind: self.kind[index],
+            line: self.line[index],
+        }
+    }
+
+    /// The number of rows read (not counting [`issues`](Statement::issues)).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Statement::new("s").len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.amount_fen.len()
+    }
+
+    /// Whether the statement has no rows.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("s").is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.amount_fen.is_empty()
+    }
+
+    /// The lines that could not be read.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("s").issues().is_empty());
+    /// ```
+    pub fn issues(&self) -> &[ReadIssue] {
+        &self.issues
+    }
+
+    /// The amount column, in fen.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("s").amounts_fen().is_empty());
+    /// ```
+    pub fn amounts_fen(&self) -> &[i64] {
+        &self.amount_fen
+    }
+
+    /// Approximate bytes held by the columns, for memory accounting.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Statement::new("s").heap_bytes(), 0);
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        let text = [&self.merchant_no, &self.merchant_name, &self.terminal, &self.rrn];
+        text.iter().map(|c| c.heap_bytes()).sum::<usize>()
+            + self.settlement_date.capacity() * 4
+            + self.time.capacity() * 8
+            + self.amount_fen.capacity() * 8
+            + self.fee.capacity() * 8
+            + self.net.capacity() * 8
+            + self.channel.capacity()
+            + self.kind.capacity()
+            + self.line.capacity() * 8
+    }
+}
