@@ -39,6 +39,8 @@ mod money;
 mod presets;
 mod quote;
 mod rate;
+#[cfg(feature = "reconcile")]
+pub mod reconcile;
 mod rounding;
 mod schedule;
 mod settlement;

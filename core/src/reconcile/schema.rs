@@ -183,7 +183,10 @@ pub(crate) fn to_unix(at: DateTime<FixedOffset>) -> i64 {
 
 /// Converts Unix seconds back to a China-time date-time.
 pub(crate) fn from_unix(seconds: i64) -> DateTime<FixedOffset> {
-    china_offset().timestamp_opt(seconds, 0).single().unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap())
+    china_offset()
+        .timestamp_opt(seconds, 0)
+        .single()
+        .unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap())
 }
 
 /// The China-time calendar date of Unix seconds, as days since 1970-01-01.
@@ -200,7 +203,11 @@ fn check_time(at: DateTime<FixedOffset>) -> Result<i64> {
     if TIME_RANGE.contains(&seconds) {
         Ok(seconds)
     } else {
-        Err(Error::new(ErrorKind::InvalidDate, format!("trade time {} is outside 1970–2199", at.to_rfc3339())).in_field("time"))
+        Err(Error::new(
+            ErrorKind::InvalidDate,
+            format!("trade time {} is outside 1970–2199", at.to_rfc3339()),
+        )
+        .in_field("time"))
     }
 }
 
@@ -261,7 +268,12 @@ impl LedgerRecord {
     /// assert_eq!(record.kind, TradeKind::Purchase);
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn new(trade_id: impl Into<String>, time: DateTime<FixedOffset>, amount: Money, channel: Channel) -> LedgerRecord {
+    pub fn new(
+        trade_id: impl Into<String>,
+        time: DateTime<FixedOffset>,
+        amount: Money,
+        channel: Channel,
+    ) -> LedgerRecord {
         LedgerRecord {
             trade_id: trade_id.into(),
             rrn: String::new(),
@@ -320,7 +332,10 @@ impl Ledger {
     /// assert!(posfee::reconcile::Ledger::new("ledger.csv").is_empty());
     /// ```
     pub fn new(name: impl Into<String>) -> Ledger {
-        Ledger { name: name.into(), ..Ledger::default() }
+        Ledger {
+            name: name.into(),
+            ..Ledger::default()
+        }
     }
 
     /// The name given at creation.
@@ -350,12 +365,21 @@ impl Ledger {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push(&mut self, record: LedgerRecord) -> Result<()> {
-        let at = Location::default().file(self.name.clone()).line(record.line.max(1));
+        let at = Location::default()
+            .file(self.name.clone())
+            .line(record.line.max(1));
         let time = check_time(record.time).map_err(|e| e.at(at.clone()))?;
         let amount_fen = check_amount(record.amount).map_err(|e| e.at(at.clone()))?;
         if record.kind != TradeKind::Purchase && record.original_rrn.trim().is_empty() {
-            return Err(Error::new(ErrorKind::InvalidRecord, format!("{} {:?} has no original reference number", record.kind.name(), record.trade_id))
-                .at(at.field("original_rrn")));
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "{} {:?} has no original reference number",
+                    record.kind.name(),
+                    record.trade_id
+                ),
+            )
+            .at(at.field("original_rrn")));
         }
         self.trade_id.push(&record.trade_id);
         self.rrn.push(record.rrn.trim());
@@ -384,7 +408,11 @@ impl Ledger {
     /// ```
     pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {
         let error = error.at(Location::default().file(self.name.clone()));
-        self.issues.push(ReadIssue { side: Side::Ledger, error, raw: raw.into() });
+        self.issues.push(ReadIssue {
+            side: Side::Ledger,
+            error,
+            raw: raw.into(),
+        });
     }
 
     /// Row `index` as a record.
@@ -476,7 +504,15 @@ impl Ledger {
     /// assert_eq!(posfee::reconcile::Ledger::new("l").heap_bytes(), 0);
     /// ```
     pub fn heap_bytes(&self) -> usize {
-        let text = [&self.trade_id, &self.rrn, &self.trace, &self.terminal, &self.merchant_no, &self.response_code, &self.original_rrn];
+        let text = [
+            &self.trade_id,
+            &self.rrn,
+            &self.trace,
+            &self.terminal,
+            &self.merchant_no,
+            &self.response_code,
+            &self.original_rrn,
+        ];
         text.iter().map(|c| c.heap_bytes()).sum::<usize>()
             + self.time.capacity() * 8
             + self.amount_fen.capacity() * 8
@@ -535,7 +571,13 @@ impl StatementRecord {
     /// assert_eq!(r.net, Money::from_yuan(1));
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn new(settlement_date: NaiveDate, time: DateTime<FixedOffset>, amount: Money, fee: Money, channel: Channel) -> StatementRecord {
+    pub fn new(
+        settlement_date: NaiveDate,
+        time: DateTime<FixedOffset>,
+        amount: Money,
+        fee: Money,
+        channel: Channel,
+    ) -> StatementRecord {
         StatementRecord {
             settlement_date,
             merchant_no: String::new(),
@@ -591,7 +633,10 @@ impl Statement {
     /// assert!(posfee::reconcile::Statement::new("s.csv").is_empty());
     /// ```
     pub fn new(name: impl Into<String>) -> Statement {
-        Statement { name: name.into(), ..Statement::default() }
+        Statement {
+            name: name.into(),
+            ..Statement::default()
+        }
     }
 
     /// The name given at creation.
@@ -620,12 +665,18 @@ impl Statement {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push(&mut self, record: StatementRecord) -> Result<()> {
-        let at = Location::default().file(self.name.clone()).line(record.line.max(1));
+        let at = Location::default()
+            .file(self.name.clone())
+            .line(record.line.max(1));
         let time = check_time(record.time).map_err(|e| e.at(at.clone()))?;
         let amount_fen = check_amount(record.amount).map_err(|e| e.at(at.clone()))?;
         for (value, field) in [(record.fee, "fee"), (record.net, "net")] {
             if value > Money::MAX_AMOUNT || -value > Money::MAX_AMOUNT {
-                return Err(Error::new(ErrorKind::InvalidAmount, format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT)).at(at.field(field)));
+                return Err(Error::new(
+                    ErrorKind::InvalidAmount,
+                    format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT),
+                )
+                .at(at.field(field)));
             }
         }
         self.settlement_date.push(record.settlement_date);
@@ -654,7 +705,11 @@ impl Statement {
     /// ```
     pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {
         let error = error.at(Location::default().file(self.name.clone()));
-        self.issues.push(ReadIssue { side: Side::Statement, error, raw: raw.into() });
+        self.issues.push(ReadIssue {
+            side: Side::Statement,
+            error,
+            raw: raw.into(),
+        });
     }
 
     /// Row `index` as a record.
@@ -735,7 +790,12 @@ impl Statement {
     /// assert_eq!(posfee::reconcile::Statement::new("s").heap_bytes(), 0);
     /// ```
     pub fn heap_bytes(&self) -> usize {
-        let text = [&self.merchant_no, &self.merchant_name, &self.terminal, &self.rrn];
+        let text = [
+            &self.merchant_no,
+            &self.merchant_name,
+            &self.terminal,
+            &self.rrn,
+        ];
         text.iter().map(|c| c.heap_bytes()).sum::<usize>()
             + self.settlement_date.capacity() * 4
             + self.time.capacity() * 8

@@ -1,0 +1,234 @@
+//! The checks on each matched pair, against the contracted schedule (the version in force
+//! at the trade time, through [`Schedule::quote_with`]) and the registered profile.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use super::class::{Class, ClassSet};
+use super::hash::FxHashMap;
+use super::merchant::mcc_of;
+use super::schema::{from_unix, Ledger, Statement};
+use super::ReconcileOptions;
+use crate::calendar::Calendar;
+use crate::money::Money;
+use crate::quote::{QuoteRequest, TradeKind};
+use crate::schedule::RefundPolicy;
+
+/// The verdict on one pair.
+pub(crate) struct Verdict {
+    pub findings: ClassSet,
+    pub expected_fee: Option<Money>,
+    pub reason: Cow<'static, str>,
+}
+
+pub(crate) struct Checker<'a> {
+    pub ledger: &'a Ledger,
+    pub statement: &'a Statement,
+    pub options: &'a ReconcileOptions,
+    pub calendar: &'a Calendar,
+    /// Approved purchases by reference number (for refunds).
+    pub purchases: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        ledger: &'a Ledger,
+        statement: &'a Statement,
+        options: &'a ReconcileOptions,
+        calendar: &'a Calendar,
+    ) -> Checker<'a> {
+        let mut purchases = FxHashMap::default();
+        if (0..ledger.len()).any(|i| ledger.kind[i] == TradeKind::Refund) {
+            for i in 0..ledger.len() {
+                if ledger.kind[i] == TradeKind::Purchase
+                    && super::response::is_approved(ledger.response_code.get(i))
+                    && !ledger.rrn.get(i).is_empty()
+                {
+                    purchases.entry(ledger.rrn.get(i)).or_insert(i as u32);
+                }
+            }
+        }
+        Checker {
+            ledger,
+            statement,
+            options,
+            calendar,
+            purchases,
+        }
+    }
+
+    fn request(&self, i: usize, amount: Money) -> QuoteRequest {
+        let ledger = self.ledger;
+        let mut request = QuoteRequest::new(amount, ledger.channel[i], from_unix(ledger.time[i]))
+            .settlement(self.options.profile.settlement)
+            .calendar_policy(self.options.calendar_policy);
+        request.card_type = ledger.card_type[i];
+        request.merchant_class = self.options.profile.merchant_class.clone();
+        request
+    }
+
+    pub fn check(&self, i: usize, j: usize) -> Verdict {
+        let (ledger, statement) = (self.ledger, self.statement);
+        let mut findings = ClassSet::EMPTY;
+        let mut reason = String::new();
+        let amount = Money::from_fen(statement.amount_fen[j]);
+        let fee = statement.fee[j];
+        let net = statement.net[j];
+        let kind = statement.kind[j];
+
+        if ledger.amount_fen[i] != statement.amount_fen[j] {
+            findings = findings.with(Class::AmountDiffers);
+            let _ = write!(
+                reason,
+                "amount ¥{amount} on the statement, ¥{} in the ledger; ",
+                Money::from_fen(ledger.amount_fen[i])
+            );
+        }
+
+        // The contract's fee and settlement date, from the schedule.
+        let expected = match kind {
+            TradeKind::Purchase => self
+                .options
+                .schedule
+                .quote_with(&self.request(i, amount), self.calendar)
+                .map(|q| (q.fee, Some(q.settles_on))),
+            TradeKind::Refund | TradeKind::Void => self.expected_reversal(i, amount),
+        };
+        let mut expected_fee = None;
+        match expected {
+            Ok((expected, settles_on)) => {
+                expected_fee = Some(expected);
+                let excess = fee - expected;
+                if excess > Money::ZERO {
+                    let unit = self.options.extra_fee_unit.millifen();
+                    if unit > 0 && excess.millifen() % unit == 0 && kind == TradeKind::Purchase {
+                        findings = findings.with(Class::ExtraFee);
+                        let _ = write!(reason, "fee ¥{fee} includes a fixed ¥{excess} the contract does not have (contract ¥{expected}); ");
+                    } else {
+                        findings = findings.with(Class::FeeAbove);
+                        let _ = write!(
+                            reason,
+                            "fee ¥{fee} is ¥{excess} above the contract's ¥{expected}; "
+                        );
+                    }
+                } else if excess < Money::ZERO {
+                    findings = findings.with(Class::FeeBelow);
+                    let _ = write!(
+                        reason,
+                        "fee ¥{fee} is ¥{} below the contract's ¥{expected}; ",
+                        -excess
+                    );
+                }
+                if let Some(due) = settles_on {
+                    let settled = statement.settlement_date[j];
+                    if settled > due {
+                        let late = self
+                            .calendar
+                            .business_days_between(due, settled)
+                            .unwrap_or_else(|_| {
+                                self.calendar
+                                    .provisional()
+                                    .business_days_between(due, settled)
+                                    .value
+                            });
+                        if late > self.options.late_tolerance_business_days {
+                            findings = findings.with(Class::SettledLate);
+                            let _ = write!(reason, "settled {settled}, {late} business day(s) after the due date {due}; ");
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                if !fee.is_zero() {
+                    findings = findings.with(Class::ExtraFee);
+                }
+                let _ = write!(
+                    reason,
+                    "the contract does not price this trade ({error}); fee ¥{fee} charged; "
+                );
+            }
+        }
+
+        let signed_amount = if kind == TradeKind::Purchase {
+            amount
+        } else {
+            -amount
+        };
+        if net != signed_amount - fee {
+            findings = findings.with(Class::NetDiffers);
+            let _ = write!(
+                reason,
+                "net ¥{net} is not ¥{signed_amount} − ¥{fee} = ¥{}; ",
+                signed_amount - fee
+            );
+        }
+
+        let registered = self.options.profile.merchant_no.as_str();
+        let merchant_no = statement.merchant_no.get(j);
+        if !merchant_no.is_empty() && merchant_no != registered {
+            findings = findings.with(Class::MerchantDiffers);
+            match mcc_of(merchant_no) {
+                Some(mcc) if mcc != self.options.profile.merchant_no.mcc() => {
+                    let _ = write!(reason, "booked under merchant number {merchant_no} with MCC {mcc}, registered {registered} with MCC {} (跳码); ", self.options.profile.merchant_no.mcc());
+                }
+                _ => {
+                    let _ = write!(
+                        reason,
+                        "booked under merchant number {merchant_no}, registered {registered}; "
+                    );
+                }
+            }
+        }
+
+        let reason = if findings.is_empty() {
+            Cow::Borrowed(
+                "matched; amount, fee, net, settlement date and merchant number as contracted",
+            )
+        } else {
+            let trimmed = reason.trim_end_matches("; ").len();
+            reason.truncate(trimmed);
+            Cow::Owned(reason)
+        };
+        Verdict {
+            findings,
+            expected_fee,
+            reason,
+        }
+    }
+
+    /// The fee of a refund (negative: the fee returned) and its due date.
+    fn expected_reversal(
+        &self,
+        i: usize,
+        amount: Money,
+    ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
+        let ledger = self.ledger;
+        let refund_at = from_unix(ledger.time[i]);
+        match self.purchases.get(ledger.original_rrn.get(i)) {
+            Some(&p) => {
+                let purchase =
+                    self.request(p as usize, Money::from_fen(ledger.amount_fen[p as usize]));
+                let quote = self
+                    .options
+                    .schedule
+                    .quote_refund(&purchase, amount, refund_at)?;
+                Ok((-quote.fee_returned, Some(quote.settles_on)))
+            }
+            None => {
+                // The original is not in the ledger: the due date still follows from the
+                // refund's own time; the returned fee is known only under KeepFee.
+                let quote = self
+                    .options
+                    .schedule
+                    .quote_with(&self.request(i, amount), self.calendar)?;
+                match self.options.schedule.refund_policy() {
+                    RefundPolicy::KeepFee => Ok((Money::ZERO, Some(quote.settles_on))),
+                    RefundPolicy::Proportional => Err(crate::error::Error::new(
+                        crate::error::ErrorKind::InvalidRequest,
+                        format!("the refunded purchase {} is not in the ledger, so the proportional fee cannot be checked", ledger.original_rrn.get(i)),
+                    )),
+                }
+            }
+        }
+    }
+}

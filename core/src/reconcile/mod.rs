@@ -1,0 +1,534 @@
+//! Bulk reconciliation: match the merchant's trades (a [`Ledger`]) against the acquirer's
+//! settlement statement (a [`Statement`]) and find every discrepancy.
+//!
+//! - Inputs are columnar tables with a documented canonical schema ([`schema`](Ledger));
+//!   readers turn bank / UnionPay settlement CSVs ([`read_bank_csv`] with a [`ColumnMap`]),
+//!   WeChat Pay bills ([`read_wechat_bill`]), Alipay business-detail CSVs
+//!   ([`read_alipay_csv`]) and canonical ledger CSVs ([`read_ledger_csv`]) into them. A line
+//!   that cannot be read is kept as a [`ReadIssue`] with file, line, column and reason.
+//! - [`reconcile`] matches rows (by reference number, terminal and trade date; then by
+//!   terminal, amount and time window), checks each pair against the contracted
+//!   [`Schedule`] (the version in force at the trade time) and the registered
+//!   [`MerchantProfile`], and puts every input row in exactly one [`Class`], with a reason.
+//! - The [`Report`] has counts and sums per class, expected vs charged fees, the
+//!   overcharge, the effective rate per day and channel, and the merchant numbers seen on
+//!   each terminal; it exports to CSV and JSON. Conservation (the sums of the inputs equal
+//!   the sums over the classes) is asserted on every run.
+//! - [`simulation`] generates seeded ledger / statement pairs with injected faults of every
+//!   class and the answer key (for tests, benchmarks and the demo).
+//!
+//! ```
+//! use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}, Class};
+//! let sample = generate(&SimulationOptions::new(42).trades(1_000))?;
+//! let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+//! assert!(report.summary.class(Class::Ok).ledger_rows > 900);
+//! for (row, class) in &sample.key.ledger {
+//!     assert_eq!(report.rows[*row].class, *class);
+//! }
+//! # Ok::<(), posfee::Error>(())
+//! ```
+
+mod checks;
+mod class;
+mod hash;
+mod kernel;
+mod matching;
+mod merchant;
+mod read;
+mod report;
+mod response;
+mod schema;
+pub mod simulation;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+pub use class::{Class, ClassSet};
+pub use kernel::FeeKernel;
+pub use merchant::{MerchantNumber, MerchantProfile};
+pub use read::{
+    read_alipay_csv, read_bank_csv, read_ledger_csv, read_wechat_bill, write_bank_csv,
+    write_ledger_csv, ColumnMap, StatementField,
+};
+pub use report::{
+    ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowResult, Summary, TerminalMerchants,
+};
+pub use response::ResponseMeaning;
+pub use schema::{Ledger, LedgerRecord, ReadIssue, Side, Statement, StatementRecord, TextColumn};
+
+use crate::calendar::Calendar;
+use crate::error::{Error, ErrorKind, Result};
+use crate::money::Money;
+use crate::quote::{CalendarPolicy, TradeKind};
+use crate::schedule::Schedule;
+use matching::NONE;
+use schema::china_day;
+
+/// What to reconcile against, and how.
+///
+/// # Example
+/// ```
+/// use posfee::Schedule;
+/// use posfee::reconcile::{MerchantProfile, ReconcileOptions};
+/// let options = ReconcileOptions::new(Schedule::preset("sft-traditional")?, MerchantProfile::new("102310058120001", "shop")?)
+///     .match_window_seconds(300);
+/// assert_eq!(options.match_window_seconds, 300);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ReconcileOptions {
+    /// The contracted fee schedule.
+    pub schedule: Schedule,
+    /// The registered merchant profile.
+    pub profile: MerchantProfile,
+    /// The working-day calendar (`None`: [`Calendar::china`]).
+    pub calendar: Option<Calendar>,
+    /// What to do with settlement dates in years without calendar data.
+    pub calendar_policy: CalendarPolicy,
+    /// Fallback matching: the largest gap between the two trade times (default 120 s).
+    pub match_window_seconds: i64,
+    /// Business days a settlement may be late before it is flagged (default 0).
+    pub late_tolerance_business_days: i64,
+    /// A fee excess that is a whole multiple of this is a fixed extra component
+    /// ([`Class::ExtraFee`], e.g. the ¥3 of "0.68+3"); any other excess is
+    /// [`Class::FeeAbove`]. Default ¥0.10; zero turns the distinction off.
+    pub extra_fee_unit: Money,
+}
+
+impl ReconcileOptions {
+    /// Options with the defaults above.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{MerchantProfile, ReconcileOptions};
+    /// let options = ReconcileOptions::new(posfee::Schedule::preset("standard")?, MerchantProfile::new("102310058120001", "shop")?);
+    /// assert_eq!(options.match_window_seconds, 120);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(schedule: Schedule, profile: MerchantProfile) -> ReconcileOptions {
+        ReconcileOptions {
+            schedule,
+            profile,
+            calendar: None,
+            calendar_policy: CalendarPolicy::Strict,
+            match_window_seconds: 120,
+            late_tolerance_business_days: 0,
+            extra_fee_unit: Money::from_fen(10),
+        }
+    }
+
+    /// Sets the fallback matching window.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::reconcile::{MerchantProfile, ReconcileOptions};
+    /// let options = ReconcileOptions::new(posfee::Schedule::preset("standard")?, MerchantProfile::new("102310058120001", "s")?).match_window_seconds(60);
+    /// assert_eq!(options.match_window_seconds, 60);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn match_window_seconds(mut self, seconds: i64) -> ReconcileOptions {
+        self.match_window_seconds = seconds;
+        self
+    }
+
+    /// Sets the calendar.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::reconcile::{MerchantProfile, ReconcileOptions};
+    /// let options = ReconcileOptions::new(posfee::Schedule::preset("standard")?, MerchantProfile::new("102310058120001", "s")?)
+    ///     .calendar(posfee::Calendar::china().clone());
+    /// assert!(options.calendar.is_some());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn calendar(mut self, calendar: Calendar) -> ReconcileOptions {
+        self.calendar = Some(calendar);
+        self
+    }
+
+    /// Sets the calendar policy.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::reconcile::{MerchantProfile, ReconcileOptions};
+    /// let options = ReconcileOptions::new(posfee::Schedule::preset("standard")?, MerchantProfile::new("102310058120001", "s")?)
+    ///     .calendar_policy(posfee::CalendarPolicy::WeekendsOnly);
+    /// assert_eq!(options.calendar_policy, posfee::CalendarPolicy::WeekendsOnly);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn calendar_policy(mut self, policy: CalendarPolicy) -> ReconcileOptions {
+        self.calendar_policy = policy;
+        self
+    }
+}
+
+/// Reconciles a ledger against a statement: every row of both (and every line that could
+/// not be read) lands in exactly one [`Class`] of the [`Report`], with a reason.
+///
+/// Matching and checks run in parallel (rayon); the result does not depend on the number
+/// of threads.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRequest`] when the match window is negative or a table has more
+/// than 4,000,000,000 rows.
+///
+/// # Panics
+/// Only on a broken internal invariant: the conservation check (the sums of the input
+/// amounts, fees and nets equal the sums over the classes) is an assertion.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Money, Schedule, parse_china_time, parse_date};
+/// use posfee::reconcile::*;
+/// let mut ledger = Ledger::new("ledger");
+/// let mut trade = LedgerRecord::new("A1", parse_china_time("2026-05-06 10:00")?, Money::from_yuan(1000), Channel::Credit);
+/// trade.rrn = "612610000001".into();
+/// trade.terminal = "T0000001".into();
+/// ledger.push(trade)?;
+/// let mut statement = Statement::new("statement");
+/// let mut row = StatementRecord::new(parse_date("2026-05-07")?, parse_china_time("2026-05-06 10:00")?, Money::from_yuan(1000), Money::from_yuan(9), Channel::Credit);
+/// row.rrn = "612610000001".into();
+/// row.terminal = "T0000001".into();
+/// row.merchant_no = "102310058120001".into();
+/// statement.push(row)?;
+/// let options = ReconcileOptions::new(Schedule::preset("standard")?, MerchantProfile::new("102310058120001", "shop")?);
+/// let report = reconcile(&ledger, &statement, &options)?;
+/// assert_eq!(report.rows[0].class, Class::ExtraFee); // ¥9 charged, 0.6% = ¥6 contracted
+/// assert_eq!(report.summary.overcharge, Money::from_yuan(3));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn reconcile(
+    ledger: &Ledger,
+    statement: &Statement,
+    options: &ReconcileOptions,
+) -> Result<Report> {
+    if options.match_window_seconds < 0 {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!(
+                "match window {} s is negative",
+                options.match_window_seconds
+            ),
+        ));
+    }
+    if ledger.len() >= NONE as usize || statement.len() >= NONE as usize {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "a table has more than 4,000,000,000 rows",
+        ));
+    }
+    let calendar = options
+        .calendar
+        .as_ref()
+        .unwrap_or_else(|| Calendar::china());
+    let matching = matching::match_rows(ledger, statement, options.match_window_seconds);
+    let checker = checks::Checker::new(ledger, statement, options, calendar);
+    let verdicts: Vec<checks::Verdict> = matching
+        .pairs
+        .par_iter()
+        .with_min_len(1024)
+        .map(|&(i, j, _)| checker.check(i as usize, j as usize))
+        .collect();
+
+    let mut rows: Vec<RowResult> = Vec::with_capacity(
+        ledger.len() + statement.len() + ledger.issues.len() + statement.issues.len(),
+    );
+    let matching::Matching {
+        ledger_partner,
+        statement_partner,
+        mut ledger_class,
+        mut statement_class,
+        pairs,
+    } = matching;
+    let mut pair_of_ledger: Vec<u32> = vec![NONE; ledger.len()];
+    for (p, &(i, _, _)) in pairs.iter().enumerate() {
+        pair_of_ledger[i as usize] = p as u32;
+    }
+    for i in 0..ledger.len() {
+        let amount = Money::from_fen(ledger.amount_fen[i]);
+        let row = if ledger_partner[i] != NONE {
+            let p = pair_of_ledger[i] as usize;
+            let verdict = &verdicts[p];
+            RowResult {
+                side: Side::Ledger,
+                index: Some(i),
+                line: ledger.line[i],
+                class: verdict.findings.first().unwrap_or(Class::Ok),
+                findings: verdict.findings,
+                partner: Some(ledger_partner[i] as usize),
+                matched_by: Some(pairs[p].2),
+                amount,
+                fee: None,
+                net: None,
+                expected_fee: verdict.expected_fee,
+                reason: verdict.reason.clone(),
+            }
+        } else {
+            let (class, reason) = ledger_class[i]
+                .take()
+                .unwrap_or((Class::NeverSettled, Cow::Borrowed("unmatched")));
+            RowResult {
+                side: Side::Ledger,
+                index: Some(i),
+                line: ledger.line[i],
+                class,
+                findings: ClassSet::EMPTY.with(class),
+                partner: None,
+                matched_by: None,
+                amount,
+                fee: None,
+                net: None,
+                expected_fee: None,
+                reason,
+            }
+        };
+        rows.push(row);
+    }
+    for j in 0..statement.len() {
+        let amount = Money::from_fen(statement.amount_fen[j]);
+        let row = if statement_partner[j] != NONE {
+            let i = statement_partner[j] as usize;
+            let ledger_row = &rows[i];
+            RowResult {
+                side: Side::Statement,
+                index: Some(j),
+                line: statement.line[j],
+                partner: Some(i),
+                amount,
+                fee: Some(statement.fee[j]),
+                net: Some(statement.net[j]),
+                ..ledger_row.clone()
+            }
+        } else {
+            let (class, reason) = statement_class[j]
+                .take()
+                .unwrap_or((Class::NoLedgerTrade, Cow::Borrowed("unmatched")));
+            RowResult {
+                side: Side::Statement,
+                index: Some(j),
+                line: statement.line[j],
+                class,
+                findings: ClassSet::EMPTY.with(class),
+                partner: None,
+                matched_by: None,
+                amount,
+                fee: Some(statement.fee[j]),
+                net: Some(statement.net[j]),
+                expected_fee: None,
+                reason,
+            }
+        };
+        rows.push(row);
+    }
+    for issue in ledger.issues.iter().chain(statement.issues.iter()) {
+        rows.push(RowResult {
+            side: issue.side,
+            index: None,
+            line: issue.error.location().line.unwrap_or(0),
+            class: Class::Unreadable,
+            findings: ClassSet::EMPTY.with(Class::Unreadable),
+            partner: None,
+            matched_by: None,
+            amount: Money::ZERO,
+            fee: None,
+            net: None,
+            expected_fee: None,
+            reason: Cow::Owned(issue.error.to_string()),
+        });
+    }
+
+    let summary = summarize(ledger, statement, &rows)?;
+    Ok(Report { summary, rows })
+}
+
+/// Exact sum in i128 thousandths of a fen, as [`Money`].
+fn to_money(millifen: i128, what: &str) -> Result<Money> {
+    i64::try_from(millifen)
+        .ok()
+        .and_then(|m| Money::from_millifen(m).ok())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Overflow,
+                format!("the sum of {what} is beyond ¥{}", Money::MAX),
+            )
+        })
+}
+
+/// Counts and sums; asserts conservation.
+fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Result<Summary> {
+    // Totals before: straight from the input columns.
+    let ledger_before: i128 = ledger
+        .amount_fen
+        .iter()
+        .map(|v| i128::from(*v) * 1000)
+        .sum();
+    let amount_before: i128 = statement
+        .amount_fen
+        .iter()
+        .map(|v| i128::from(*v) * 1000)
+        .sum();
+    let fee_before: i128 = statement.fee.iter().map(|v| i128::from(v.millifen())).sum();
+    let net_before: i128 = statement.net.iter().map(|v| i128::from(v.millifen())).sum();
+
+    // [ledger amount, statement amount, fee, net, expected fee] per class
+    let mut sums = [[0i128; 5]; Class::ALL.len()];
+    let mut counts = [[0u64; 3]; Class::ALL.len()];
+    let (mut expected_fee, mut charged_fee, mut overcharge, mut undercharge) =
+        (0i128, 0i128, 0i128, 0i128);
+    for row in rows {
+        let c = row.class as usize;
+        match (row.side, row.index) {
+            (_, None) => counts[c][2] += 1,
+            (Side::Ledger, Some(_)) => {
+                counts[c][0] += 1;
+                sums[c][0] += i128::from(row.amount.millifen());
+            }
+            (Side::Statement, Some(_)) => {
+                counts[c][1] += 1;
+                let fee = i128::from(row.fee.unwrap_or_default().millifen());
+                sums[c][1] += i128::from(row.amount.millifen());
+                sums[c][2] += fee;
+                sums[c][3] += i128::from(row.net.unwrap_or_default().millifen());
+                if let Some(expected) = row.expected_fee {
+                    let expected = i128::from(expected.millifen());
+                    sums[c][4] += expected;
+                    expected_fee += expected;
+                    charged_fee += fee;
+                    if fee > expected {
+                        overcharge += fee - expected;
+                    } else {
+                        undercharge += expected - fee;
+                    }
+                }
+            }
+        }
+    }
+    // Totals after: over the classes. Conservation is an invariant, not an input error.
+    let after = |k: usize| sums.iter().map(|s| s[k]).sum::<i128>();
+    assert_eq!(after(0), ledger_before, "conservation: ledger amounts");
+    assert_eq!(after(1), amount_before, "conservation: statement amounts");
+    assert_eq!(after(2), fee_before, "conservation: statement fees");
+    assert_eq!(after(3), net_before, "conservation: statement nets");
+    let counted: u64 = counts.iter().flatten().sum();
+    assert_eq!(
+        counted as usize,
+        ledger.len() + statement.len() + ledger.issues.len() + statement.issues.len(),
+        "conservation: rows"
+    );
+    let mut classes = Vec::with_capacity(Class::ALL.len());
+    for class in Class::ALL {
+        let (s, n) = (&sums[class as usize], &counts[class as usize]);
+        classes.push(ClassTotals {
+            class: Some(class),
+            ledger_rows: n[0],
+            statement_rows: n[1],
+            unreadable_rows: n[2],
+            ledger_amount: to_money(s[0], "ledger amounts")?,
+            statement_amount: to_money(s[1], "statement amounts")?,
+            statement_fee: to_money(s[2], "statement fees")?,
+            statement_net: to_money(s[3], "statement nets")?,
+            expected_fee: to_money(s[4], "expected fees")?,
+        });
+    }
+
+    // Declined by code.
+    let mut declined: BTreeMap<String, (u64, Money)> = BTreeMap::new();
+    for row in rows
+        .iter()
+        .filter(|r| r.class == Class::Declined && r.side == Side::Ledger)
+    {
+        if let Some(i) = row.index {
+            let entry = declined
+                .entry(ledger.response_code.get(i).to_string())
+                .or_insert((0, Money::ZERO));
+            entry.0 += 1;
+            entry.1 = entry.1.checked_add(row.amount).unwrap_or(Money::MAX);
+        }
+    }
+    let declined = declined
+        .into_iter()
+        .map(|(code, (trades, amount))| DeclinedCount {
+            meaning: ResponseMeaning::of(&code),
+            trades,
+            amount,
+        })
+        .collect();
+
+    // Effective rate per trade day and channel, over statement purchases.
+    let mut daily: BTreeMap<(i64, u8), (u64, i64, i64)> = BTreeMap::new();
+    for j in 0..statement.len() {
+        if statement.kind[j] != TradeKind::Purchase {
+            continue;
+        }
+        let entry = daily
+            .entry((china_day(statement.time[j]), statement.channel[j] as u8))
+            .or_insert((0, 0, 0));
+        entry.0 += 1;
+        entry.1 = entry.1.saturating_add(statement.amount_fen[j] * 1000);
+        entry.2 = entry.2.saturating_add(statement.fee[j].millifen());
+    }
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let daily_rates = daily
+        .into_iter()
+        .filter_map(|((day, channel), (trades, amount, fee))| {
+            let amount = Money::from_millifen(amount).ok()?;
+            let fee = Money::from_millifen(fee).ok()?;
+            Some(DailyRate {
+                date: epoch + chrono::Days::new(day.max(0) as u64),
+                channel: crate::channel::Channel::from_index(channel)?,
+                trades,
+                amount,
+                fee,
+                rate: report::rate_text(fee, amount),
+            })
+        })
+        .collect();
+
+    // Merchant numbers per terminal.
+    let mut terminals: BTreeMap<
+        &str,
+        (
+            std::collections::BTreeSet<&str>,
+            std::collections::BTreeSet<&str>,
+        ),
+    > = BTreeMap::new();
+    for j in 0..statement.len() {
+        let entry = terminals.entry(statement.terminal.get(j)).or_default();
+        if !statement.merchant_no.get(j).is_empty() {
+            entry.0.insert(statement.merchant_no.get(j));
+        }
+        if !statement.merchant_name.get(j).is_empty() {
+            entry.1.insert(statement.merchant_name.get(j));
+        }
+    }
+    let terminals = terminals
+        .into_iter()
+        .map(|(terminal, (numbers, names))| TerminalMerchants {
+            terminal: terminal.to_string(),
+            merchant_numbers: numbers.into_iter().map(str::to_string).collect(),
+            merchant_names: names.into_iter().map(str::to_string).collect(),
+        })
+        .collect();
+
+    Ok(Summary {
+        ledger_rows: ledger.len() as u64,
+        statement_rows: statement.len() as u64,
+        unreadable_rows: (ledger.issues.len() + statement.issues.len()) as u64,
+        ledger_amount: to_money(ledger_before, "ledger amounts")?,
+        statement_amount: to_money(amount_before, "statement amounts")?,
+        statement_fee: to_money(fee_before, "statement fees")?,
+        statement_net: to_money(net_before, "statement nets")?,
+        classes,
+        expected_fee: to_money(expected_fee, "expected fees")?,
+        charged_fee: to_money(charged_fee, "charged fees")?,
+        overcharge: to_money(overcharge, "overcharges")?,
+        undercharge: to_money(undercharge, "undercharges")?,
+        declined,
+        daily_rates,
+        terminals,
+    })
+}

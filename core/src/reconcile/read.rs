@@ -1,0 +1,1047 @@
+//! Readers of ledger and statement files (with the `csv` and `encoding_rs` crates) and
+//! writers of the canonical CSVs.
+//!
+//! Every reader decodes UTF-8 (with or without BOM) or, failing that, GBK; it never drops
+//! a line silently: a line that cannot be read becomes a [`ReadIssue`] naming file, line,
+//! column, field and reason. Blank lines, `#` comment lines and the summary rows of
+//! WeChat bills and bank files (合计 / 总计) are not trades and are skipped.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+
+use super::schema::{from_unix, Ledger, LedgerRecord, Statement, StatementRecord};
+use crate::channel::{CardType, Channel};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::money::Money;
+use crate::quote::TradeKind;
+use crate::settlement::{china_offset, parse_china_time, parse_date};
+
+/// The largest input accepted by a reader: 8 GiB.
+const MAX_INPUT_BYTES: usize = 8 << 30;
+
+/// Decodes UTF-8 (BOM stripped) or GBK.
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => encoding_rs::GBK.decode_without_bom_handling(bytes).0,
+    }
+}
+
+fn too_large(file: &str, bytes: &[u8]) -> Result<()> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            format!(
+                "input of {} bytes exceeds the limit of {MAX_INPUT_BYTES}",
+                bytes.len()
+            ),
+        )
+        .at(Location::default().file(file)));
+    }
+    Ok(())
+}
+
+/// One record of a CSV file with its line and header, for located errors.
+struct Row<'r> {
+    record: &'r csv::StringRecord,
+    line: u64,
+    file: &'r str,
+}
+
+impl<'r> Row<'r> {
+    fn error(&self, column: Option<usize>, field: &str, error: Error) -> Error {
+        let mut at = Location::default()
+            .file(self.file)
+            .line(self.line)
+            .field(field);
+        if let Some(column) = column {
+            at = at.column(column as u64 + 1);
+        }
+        error.at(at)
+    }
+
+    /// The cleaned value of a column (backtick prefix, `=` quoting and spaces removed).
+    fn get(&self, column: Option<usize>) -> &'r str {
+        column
+            .and_then(|c| self.record.get(c))
+            .map(clean)
+            .unwrap_or("")
+    }
+
+    fn required(&self, column: Option<usize>, field: &str) -> Result<&'r str> {
+        let value = self.get(column);
+        if value.is_empty() {
+            return Err(self.error(
+                column,
+                field,
+                Error::new(ErrorKind::InvalidRecord, format!("{field} is empty")),
+            ));
+        }
+        Ok(value)
+    }
+
+    fn raw(&self) -> String {
+        self.record.iter().collect::<Vec<_>>().join(",")
+    }
+}
+
+fn clean(value: &str) -> &str {
+    let value = value.trim();
+    let value = value.strip_prefix('`').unwrap_or(value);
+    let value = value
+        .strip_prefix("=\"")
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(value);
+    value.trim().trim_start_matches('\t')
+}
+
+fn parse_kind(text: &str) -> Result<TradeKind> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "purchase" | "sale" | "消费" | "交易" | "success" | "支付成功" | "消费成功" => {
+            Ok(TradeKind::Purchase)
+        }
+        "void" | "撤销" | "消费撤销" | "revoked" | "已撤销" => Ok(TradeKind::Void),
+        "refund" | "退货" | "退款" | "退款成功" => Ok(TradeKind::Refund),
+        _ => Err(Error::new(
+            ErrorKind::InvalidRecord,
+            format!(
+                "trade type {text:?} is not purchase (消费), void (撤销) or refund (退货/退款)"
+            ),
+        )),
+    }
+}
+
+fn parse_card_channel(text: &str) -> Result<Channel> {
+    match text.trim() {
+        "借记卡" | "借记" | "储蓄卡" | "准贷记卡" => Ok(Channel::Debit),
+        "贷记卡" | "贷记" | "信用卡" => Ok(Channel::Credit),
+        other => Channel::parse(other),
+    }
+}
+
+fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
+    let text = text.trim();
+    ["%H:%M:%S", "%H%M%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(text, f).ok())
+}
+
+fn china(date: NaiveDate, time: NaiveTime) -> Option<DateTime<FixedOffset>> {
+    china_offset()
+        .from_local_datetime(&date.and_time(time))
+        .single()
+}
+
+/// Parses a time from one column (date and time) or two (date, time of day).
+fn parse_when(date: &str, time: &str) -> Result<DateTime<FixedOffset>> {
+    if time.is_empty() {
+        return parse_china_time(date);
+    }
+    if date.is_empty() {
+        return parse_china_time(time);
+    }
+    let day = parse_date(date)?;
+    let at = parse_time_of_day(time).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidDate,
+            format!("time {time:?} is not a time of day (10:30:00 or 103000)"),
+        )
+    })?;
+    china(day, at).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidDate,
+            format!("{date} {time} is not a valid China time"),
+        )
+    })
+}
+
+fn signed_money(text: &str) -> Result<Money> {
+    Money::parse(text)
+}
+
+/// Reads a CSV into records with line numbers, reporting lines the csv crate rejects.
+/// Records with their line, and the lines the csv crate rejected.
+type Lines = (Vec<(u64, csv::StringRecord)>, Vec<(u64, Error)>);
+
+fn records(text: &str, comment: bool) -> Lines {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(if comment { Some(b'#') } else { None })
+        .from_reader(text.as_bytes());
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                if record.iter().all(|f| clean(f).is_empty()) {
+                    continue;
+                }
+                good.push((line, record.clone()));
+            }
+            Err(error) => {
+                let line = error.position().map(|p| p.line()).unwrap_or(0);
+                bad.push((
+                    line,
+                    Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: {error}")),
+                ));
+                if !matches!(
+                    error.kind(),
+                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                ) {
+                    break;
+                }
+            }
+        }
+    }
+    (good, bad)
+}
+
+fn find(header: &csv::StringRecord, names: &[&str]) -> Option<usize> {
+    header.iter().position(|h| {
+        let h = clean(h);
+        names.iter().any(|n| h.eq_ignore_ascii_case(n))
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Ledger (canonical schema)
+
+const LEDGER_COLUMNS: [&str; 12] = [
+    "trade_id",
+    "rrn",
+    "trace",
+    "terminal",
+    "merchant_no",
+    "time",
+    "amount",
+    "channel",
+    "card_type",
+    "kind",
+    "response_code",
+    "original_rrn",
+];
+
+/// Reads a ledger CSV in the canonical schema: a header with the column names of the
+/// [`Ledger`] schema (`trade_id`, `time`, `amount` and `channel` required; `rrn`, `trace`,
+/// `terminal`, `merchant_no`, `card_type`, `kind`, `response_code`, `original_rrn`
+/// optional), amounts in yuan (`12.34`), times as `2026-05-06 10:00:00` (China time) or
+/// RFC 3339.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRecord`] when the file is empty, larger than 8 GiB, or lacks a
+/// required column (naming it). Bad lines are not errors: they are kept in
+/// [`Ledger::issues`].
+///
+/// # Example
+/// ```
+/// let csv = "trade_id,rrn,terminal,time,amount,channel\nA1,612610000001,T0000001,2026-05-06 10:00:00,100.00,credit\n";
+/// let ledger = posfee::reconcile::read_ledger_csv(csv.as_bytes(), "ledger.csv")?;
+/// assert_eq!(ledger.len(), 1);
+/// assert_eq!(ledger.record(0).rrn, "612610000001");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
+    too_large(file, bytes)?;
+    let text = decode(bytes);
+    let (rows, bad) = records(&text, true);
+    let mut ledger = Ledger::new(file);
+    for (line, error) in bad {
+        ledger.push_issue(error.at(Location::default().line(line)), "");
+    }
+    let mut rows = rows.into_iter();
+    let Some((_, header)) = rows.next() else {
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            "the ledger file is empty (no header)",
+        )
+        .at(Location::default().file(file).line(1)));
+    };
+    let column: Vec<Option<usize>> = LEDGER_COLUMNS
+        .iter()
+        .map(|name| find(&header, &[name]))
+        .collect();
+    for required in [0, 5, 6, 7] {
+        if column[required].is_none() {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "the ledger header lacks the column {:?}",
+                    LEDGER_COLUMNS[required]
+                ),
+            )
+            .at(Location::default()
+                .file(file)
+                .line(1)
+                .field(LEDGER_COLUMNS[required])));
+        }
+    }
+    for (line, record) in rows {
+        let row = Row {
+            record: &record,
+            line,
+            file,
+        };
+        match ledger_record(&row, &column) {
+            Ok(record) => {
+                if let Err(error) = ledger.push(record) {
+                    ledger.push_issue(error, row.raw());
+                }
+            }
+            Err(error) => ledger.push_issue(error, row.raw()),
+        }
+    }
+    Ok(ledger)
+}
+
+fn ledger_record(row: &Row<'_>, column: &[Option<usize>]) -> Result<LedgerRecord> {
+    let c = |k: usize| column[k];
+    let trade_id = row.required(c(0), "trade_id")?;
+    let time =
+        parse_china_time(row.required(c(5), "time")?).map_err(|e| row.error(c(5), "time", e))?;
+    let amount = Money::parse_amount(row.required(c(6), "amount")?)
+        .map_err(|e| row.error(c(6), "amount", e))?;
+    let channel = Channel::parse(row.required(c(7), "channel")?)
+        .map_err(|e| row.error(c(7), "channel", e))?;
+    let card_type = match row.get(c(8)) {
+        "" => None,
+        text => Some(CardType::parse(text).map_err(|e| row.error(c(8), "card_type", e))?),
+    };
+    let kind = parse_kind(row.get(c(9))).map_err(|e| row.error(c(9), "kind", e))?;
+    let mut record = LedgerRecord::new(trade_id, time, amount, channel);
+    record.rrn = row.get(c(1)).to_string();
+    record.trace = row.get(c(2)).to_string();
+    record.terminal = row.get(c(3)).to_string();
+    record.merchant_no = row.get(c(4)).to_string();
+    record.card_type = card_type;
+    record.kind = kind;
+    let code = row.get(c(10));
+    record.response_code = if code.is_empty() {
+        "00".to_string()
+    } else {
+        code.to_string()
+    };
+    record.original_rrn = row.get(c(11)).to_string();
+    record.line = row.line;
+    Ok(record)
+}
+
+/// Writes a ledger as canonical CSV (what [`read_ledger_csv`] reads).
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{read_ledger_csv, write_ledger_csv, simulation::{generate, SimulationOptions}};
+/// let sample = generate(&SimulationOptions::new(1).trades(50))?;
+/// let text = write_ledger_csv(&sample.ledger);
+/// let back = read_ledger_csv(text.as_bytes(), "ledger.csv")?;
+/// assert_eq!(back.len(), sample.ledger.len());
+/// assert_eq!(back.amounts_fen(), sample.ledger.amounts_fen());
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn write_ledger_csv(ledger: &Ledger) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::with_capacity(ledger.len() * 110 + 128));
+    let _ = writer.write_record(LEDGER_COLUMNS);
+    for i in 0..ledger.len() {
+        let time = from_unix(ledger.time[i])
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string();
+        let amount = Money::from_fen(ledger.amount_fen[i]).to_string();
+        let card_type = ledger.card_type[i].map(|c| c.name()).unwrap_or("");
+        let _ = writer.write_record([
+            ledger.trade_id.get(i),
+            ledger.rrn.get(i),
+            ledger.trace.get(i),
+            ledger.terminal.get(i),
+            ledger.merchant_no.get(i),
+            &time,
+            &amount,
+            ledger.channel[i].name(),
+            card_type,
+            ledger.kind[i].name(),
+            ledger.response_code.get(i),
+            ledger.original_rrn.get(i),
+        ]);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------
+// Bank / UnionPay settlement CSV
+
+/// A field of a bank / UnionPay settlement file, for a [`ColumnMap`].
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::reconcile::StatementField::Fee.name(), "fee");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatementField {
+    /// 清算日期 (required).
+    SettlementDate,
+    /// 商户号.
+    MerchantNo,
+    /// 商户名称.
+    MerchantName,
+    /// 终端号.
+    Terminal,
+    /// 参考号 / 检索参考号.
+    Rrn,
+    /// 交易日期 (or a date-time; required).
+    TradeDate,
+    /// 交易时间 (time of day; optional when the date column has the time).
+    TradeTime,
+    /// 交易金额 (required; negative means a refund when there is no type column).
+    Amount,
+    /// 手续费 (required).
+    Fee,
+    /// 结算金额 (when absent: amount − fee).
+    Net,
+    /// 卡类别 or channel (required).
+    CardType,
+    /// 交易类型 (消费 / 撤销 / 退货).
+    Kind,
+}
+
+impl StatementField {
+    /// Every field.
+    pub const ALL: [StatementField; 12] = [
+        StatementField::SettlementDate,
+        StatementField::MerchantNo,
+        StatementField::MerchantName,
+        StatementField::Terminal,
+        StatementField::Rrn,
+        StatementField::TradeDate,
+        StatementField::TradeTime,
+        StatementField::Amount,
+        StatementField::Fee,
+        StatementField::Net,
+        StatementField::CardType,
+        StatementField::Kind,
+    ];
+
+    /// The snake_case name (used in error locations).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::StatementField::SettlementDate.name(), "settlement_date");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            StatementField::SettlementDate => "settlement_date",
+            StatementField::MerchantNo => "merchant_no",
+            StatementField::MerchantName => "merchant_name",
+            StatementField::Terminal => "terminal",
+            StatementField::Rrn => "rrn",
+            StatementField::TradeDate => "trade_date",
+            StatementField::TradeTime => "trade_time",
+            StatementField::Amount => "amount",
+            StatementField::Fee => "fee",
+            StatementField::Net => "net",
+            StatementField::CardType => "card_type",
+            StatementField::Kind => "kind",
+        }
+    }
+
+    const fn required(self) -> bool {
+        matches!(
+            self,
+            StatementField::SettlementDate
+                | StatementField::TradeDate
+                | StatementField::Amount
+                | StatementField::Fee
+                | StatementField::CardType
+        )
+    }
+}
+
+/// Which header names a bank file uses for each [`StatementField`]. The default is the
+/// Chinese headers of a UnionPay POS settlement file (清算日期, 商户号, 终端号, 交易日期,
+/// 交易时间, 交易金额, 手续费, 结算金额, 参考号, 卡类别, 交易类型, ...); the canonical English
+/// names (`settlement_date`, ...) are always accepted too.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{ColumnMap, StatementField};
+/// let map = ColumnMap::default().set(StatementField::Rrn, "系统参考号");
+/// assert!(map.names(StatementField::Rrn).contains(&"系统参考号".to_string()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMap {
+    names: Vec<(StatementField, Vec<String>)>,
+}
+
+impl Default for ColumnMap {
+    fn default() -> ColumnMap {
+        let chinese: [(StatementField, &[&str]); 12] = [
+            (StatementField::SettlementDate, &["清算日期", "结算日期"]),
+            (StatementField::MerchantNo, &["商户号", "商户编号"]),
+            (StatementField::MerchantName, &["商户名称", "商户名"]),
+            (StatementField::Terminal, &["终端号", "终端编号"]),
+            (StatementField::Rrn, &["参考号", "检索参考号", "系统参考号"]),
+            (StatementField::TradeDate, &["交易日期"]),
+            (StatementField::TradeTime, &["交易时间"]),
+            (StatementField::Amount, &["交易金额"]),
+            (StatementField::Fee, &["手续费"]),
+            (StatementField::Net, &["结算金额", "清算金额"]),
+            (StatementField::CardType, &["卡类别", "卡类型", "支付方式"]),
+            (StatementField::Kind, &["交易类型", "交易码"]),
+        ];
+        ColumnMap {
+            names: chinese
+                .iter()
+                .map(|(field, names)| {
+                    (
+                        *field,
+                        names
+                            .iter()
+                            .map(|n| n.to_string())
+                            .chain([field.name().to_string()])
+                            .collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ColumnMap {
+    /// Adds `header` as a name of `field` (tried before the defaults).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{ColumnMap, StatementField};
+    /// let map = ColumnMap::default().set(StatementField::Fee, "扣率手续费");
+    /// assert_eq!(map.names(StatementField::Fee)[0], "扣率手续费");
+    /// ```
+    pub fn set(mut self, field: StatementField, header: impl Into<String>) -> ColumnMap {
+        if let Some((_, names)) = self.names.iter_mut().find(|(f, _)| *f == field) {
+            names.insert(0, header.into());
+        }
+        self
+    }
+
+    /// The header names accepted for `field`.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{ColumnMap, StatementField};
+    /// assert!(ColumnMap::default().names(StatementField::SettlementDate).contains(&"清算日期".to_string()));
+    /// ```
+    pub fn names(&self, field: StatementField) -> &[String] {
+        self.names
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, n)| n.as_slice())
+            .unwrap_or(&[])
+    }
+
+    fn locate(&self, header: &csv::StringRecord) -> Vec<Option<usize>> {
+        StatementField::ALL
+            .iter()
+            .map(|&field| {
+                let names: Vec<&str> = self.names(field).iter().map(String::as_str).collect();
+                names.iter().find_map(|name| find(header, &[name]))
+            })
+            .collect()
+    }
+}
+
+fn is_summary_row(record: &csv::StringRecord) -> bool {
+    let first = record.get(0).map(clean).unwrap_or("");
+    ["合计", "总计", "小计", "汇总", "总交易单数", "total"]
+        .iter()
+        .any(|p| first.starts_with(p))
+}
+
+/// Reads a bank / UnionPay POS settlement CSV (UTF-8 or GBK) with the given column map.
+/// Lines before the header row (titles) and summary rows (合计 / 总计) are skipped; the
+/// header row is the first line naming the required columns.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRecord`] when no line holds the required headers (naming the missing
+/// ones) or the input exceeds 8 GiB. Bad lines are kept in [`Statement::issues`].
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{read_bank_csv, ColumnMap};
+/// let csv = "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别\n\
+///            20260507,102310058120001,T0000001,20260506,103000,\"1,000.00\",6.00,994.00,612610000001,贷记卡\n\
+///            20260507,102310058120001,T0000001,20260506,103000,x,6.00,994.00,612610000002,贷记卡\n\
+///            合计,,,,,1000.00,6.00,994.00,,\n";
+/// let statement = read_bank_csv(csv.as_bytes(), "settle.csv", &ColumnMap::default())?;
+/// assert_eq!(statement.len(), 1);
+/// assert_eq!(statement.record(0).amount.to_string(), "1000.00");
+/// let issue = &statement.issues()[0];
+/// assert_eq!((issue.error.location().line, issue.error.location().column), (Some(3), Some(6)));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statement> {
+    too_large(file, bytes)?;
+    let text = decode(bytes);
+    let (rows, bad) = records(&text, false);
+    let mut statement = Statement::new(file);
+    for (line, error) in bad {
+        statement.push_issue(error.at(Location::default().line(line)), "");
+    }
+    let mut header_at = None;
+    let mut columns = Vec::new();
+    for (k, (_, record)) in rows.iter().enumerate().take(64) {
+        let found = map.locate(record);
+        if StatementField::ALL
+            .iter()
+            .zip(&found)
+            .all(|(f, c)| !f.required() || c.is_some())
+        {
+            header_at = Some(k);
+            columns = found;
+            break;
+        }
+    }
+    let Some(header_at) = header_at else {
+        let first = rows.first().map(|(_, r)| map.locate(r)).unwrap_or_default();
+        let missing: Vec<&str> = StatementField::ALL
+            .iter()
+            .enumerate()
+            .filter(|(k, f)| f.required() && first.get(*k).copied().flatten().is_none())
+            .map(|(_, f)| f.name())
+            .collect();
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            format!(
+                "no header row with the required columns; missing {}",
+                missing.join(", ")
+            ),
+        )
+        .at(Location::default()
+            .file(file)
+            .line(rows.first().map(|(l, _)| *l).unwrap_or(1))));
+    };
+    for (k, (line, record)) in rows.iter().enumerate() {
+        if k < header_at {
+            continue; // title lines before the header
+        }
+        if k == header_at || is_summary_row(record) {
+            continue;
+        }
+        let row = Row {
+            record,
+            line: *line,
+            file,
+        };
+        match bank_record(&row, &columns) {
+            Ok(record) => {
+                if let Err(error) = statement.push(record) {
+                    statement.push_issue(error, row.raw());
+                }
+            }
+            Err(error) => statement.push_issue(error, row.raw()),
+        }
+    }
+    Ok(statement)
+}
+
+fn bank_record(row: &Row<'_>, columns: &[Option<usize>]) -> Result<StatementRecord> {
+    let c = |field: StatementField| columns[field as usize];
+    use StatementField as F;
+    let settlement_date = parse_date(row.required(c(F::SettlementDate), "settlement_date")?)
+        .map_err(|e| row.error(c(F::SettlementDate), "settlement_date", e))?;
+    let time_of_day = row.get(c(F::TradeTime));
+    if !time_of_day.is_empty()
+        && parse_time_of_day(time_of_day).is_none()
+        && parse_china_time(time_of_day).is_err()
+    {
+        let error = Error::new(
+            ErrorKind::InvalidDate,
+            format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"),
+        );
+        return Err(row.error(c(F::TradeTime), "trade_time", error));
+    }
+    let time = parse_when(row.required(c(F::TradeDate), "trade_date")?, time_of_day)
+        .map_err(|e| row.error(c(F::TradeDate), "trade_date", e))?;
+    let signed_amount = signed_money(row.required(c(F::Amount), "amount")?)
+        .map_err(|e| row.error(c(F::Amount), "amount", e))?;
+    let fee = signed_money(row.required(c(F::Fee), "fee")?)
+        .map_err(|e| row.error(c(F::Fee), "fee", e))?;
+    let channel = parse_card_channel(row.required(c(F::CardType), "card_type")?)
+        .map_err(|e| row.error(c(F::CardType), "card_type", e))?;
+    let kind = match row.get(c(F::Kind)) {
+        "" if signed_amount.is_negative() => TradeKind::Refund,
+        text => parse_kind(text).map_err(|e| row.error(c(F::Kind), "kind", e))?,
+    };
+    let amount = if signed_amount.is_negative() {
+        -signed_amount
+    } else {
+        signed_amount
+    };
+    let signed = if kind == TradeKind::Purchase {
+        amount
+    } else {
+        -amount
+    };
+    let net = match row.get(c(F::Net)) {
+        "" => signed.checked_sub(fee).ok_or_else(|| {
+            row.error(
+                c(F::Fee),
+                "fee",
+                Error::new(ErrorKind::InvalidAmount, "fee out of range"),
+            )
+        })?,
+        text => signed_money(text).map_err(|e| row.error(c(F::Net), "net", e))?,
+    };
+    let mut record = StatementRecord::new(settlement_date, time, amount, fee, channel);
+    record.net = net;
+    record.kind = kind;
+    record.merchant_no = row.get(c(F::MerchantNo)).to_string();
+    record.merchant_name = row.get(c(F::MerchantName)).to_string();
+    record.terminal = row.get(c(F::Terminal)).to_string();
+    record.rrn = row.get(c(F::Rrn)).to_string();
+    record.line = row.line;
+    Ok(record)
+}
+
+/// Writes a statement as a bank settlement CSV with the default Chinese headers (what
+/// [`read_bank_csv`] reads with [`ColumnMap::default`]).
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{read_bank_csv, write_bank_csv, ColumnMap, simulation::{generate, SimulationOptions}};
+/// let sample = generate(&SimulationOptions::new(1).trades(50))?;
+/// let text = write_bank_csv(&sample.statement);
+/// assert!(text.starts_with("清算日期"));
+/// let back = read_bank_csv(text.as_bytes(), "settle.csv", &ColumnMap::default())?;
+/// assert_eq!(back.amounts_fen(), sample.statement.amounts_fen());
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn write_bank_csv(statement: &Statement) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::with_capacity(statement.len() * 130 + 128));
+    let _ = writer.write_record([
+        "清算日期",
+        "商户号",
+        "商户名称",
+        "终端号",
+        "交易日期",
+        "交易时间",
+        "交易金额",
+        "手续费",
+        "结算金额",
+        "参考号",
+        "卡类别",
+        "交易类型",
+    ]);
+    for j in 0..statement.len() {
+        let at = from_unix(statement.time[j]);
+        let kind = match statement.kind[j] {
+            TradeKind::Purchase => "消费",
+            TradeKind::Void => "撤销",
+            TradeKind::Refund => "退货",
+        };
+        let _ = writer.write_record([
+            statement.settlement_date[j]
+                .format("%Y%m%d")
+                .to_string()
+                .as_str(),
+            statement.merchant_no.get(j),
+            statement.merchant_name.get(j),
+            statement.terminal.get(j),
+            at.format("%Y%m%d").to_string().as_str(),
+            at.format("%H%M%S").to_string().as_str(),
+            Money::from_fen(statement.amount_fen[j])
+                .to_string()
+                .as_str(),
+            statement.fee[j].to_string().as_str(),
+            statement.net[j].to_string().as_str(),
+            statement.rrn.get(j),
+            statement.channel[j].name_zh(),
+            kind,
+        ]);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------
+// WeChat Pay bill
+
+/// Reads a WeChat Pay merchant bill (微信支付对账单): comma separated, every value prefixed
+/// by a backtick, detail rows then a summary header (总交易单数, ...) and a summary row,
+/// fees to five decimals.
+///
+/// Mapping: 交易时间 → time (WeChat cuts the day at 00:00; the bill has no settlement date,
+/// so the trade date is used and lateness is not checked); 设备号 → terminal; 商户订单号
+/// (商户退款单号 for refunds) → reference; 应结订单金额 (退款金额 for refunds) → amount;
+/// 手续费 → fee (negative on refunds: returned); 交易状态 SUCCESS / REFUND / REVOKED →
+/// purchase / refund / void. The merchant number is left empty (WeChat ids are not
+/// 15-digit UnionPay numbers).
+///
+/// # Errors
+/// [`ErrorKind::InvalidRecord`] when the header lacks a required column or the input
+/// exceeds 8 GiB. Bad lines are kept in [`Statement::issues`].
+///
+/// # Example
+/// ```
+/// let bill = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n\
+/// `2026-05-06 10:00:00,`wx01,`1900000001,`,`T0000001,`4200001,`Q0001,`oUser,`NATIVE,`SUCCESS,`CMB_DEBIT,`CNY,`100.00,`0.00,`0,`0,`0.00,`0.00,`,`,`coffee,`,`0.38000,`0.38%,`100.00,`0.00,`\n\
+/// 总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n\
+/// `1,`100.00,`0.00,`0.00,`0.38000,`100.00,`0.00\n";
+/// let statement = posfee::reconcile::read_wechat_bill(bill.as_bytes(), "wechat.csv")?;
+/// assert_eq!(statement.len(), 1);
+/// let row = statement.record(0);
+/// assert_eq!((row.rrn.as_str(), row.fee.to_string(), row.net.to_string()), ("Q0001", "0.38".to_string(), "99.62".to_string()));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
+    too_large(file, bytes)?;
+    let text = decode(bytes);
+    let (rows, bad) = records(&text, false);
+    let mut statement = Statement::new(file);
+    for (line, error) in bad {
+        statement.push_issue(error.at(Location::default().line(line)), "");
+    }
+    let mut rows = rows.into_iter();
+    let Some((_, header)) = rows.next() else {
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            "the WeChat bill is empty (no header)",
+        )
+        .at(Location::default().file(file).line(1)));
+    };
+    let names = [
+        "交易时间",
+        "设备号",
+        "商户订单号",
+        "交易状态",
+        "应结订单金额",
+        "商户退款单号",
+        "退款金额",
+        "手续费",
+    ];
+    let columns: Vec<Option<usize>> = names.iter().map(|n| find(&header, &[n])).collect();
+    for (k, name) in names.iter().enumerate() {
+        if columns[k].is_none() && !matches!(*name, "设备号" | "商户退款单号" | "退款金额")
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!("the WeChat bill header lacks the column {name:?}"),
+            )
+            .at(Location::default().file(file).line(1).field(*name)));
+        }
+    }
+    let mut in_summary = false;
+    for (line, record) in rows {
+        if is_summary_row(&record) {
+            in_summary = true; // the summary header; the next row holds the totals
+            continue;
+        }
+        if in_summary {
+            in_summary = false;
+            continue;
+        }
+        let row = Row {
+            record: &record,
+            line,
+            file,
+        };
+        match wechat_record(&row, &columns) {
+            Ok(record) => {
+                if let Err(error) = statement.push(record) {
+                    statement.push_issue(error, row.raw());
+                }
+            }
+            Err(error) => statement.push_issue(error, row.raw()),
+        }
+    }
+    Ok(statement)
+}
+
+fn wechat_record(row: &Row<'_>, c: &[Option<usize>]) -> Result<StatementRecord> {
+    let time = parse_china_time(row.required(c[0], "交易时间")?)
+        .map_err(|e| row.error(c[0], "交易时间", e))?;
+    let kind = match row
+        .required(c[3], "交易状态")?
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "SUCCESS" => TradeKind::Purchase,
+        "REFUND" => TradeKind::Refund,
+        "REVOKED" => TradeKind::Void,
+        other => {
+            return Err(row.error(
+                c[3],
+                "交易状态",
+                Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!("trade state {other:?} is not SUCCESS, REFUND or REVOKED"),
+                ),
+            ))
+        }
+    };
+    let (amount_column, amount_name, rrn_column) = if kind == TradeKind::Refund && c[6].is_some() {
+        (c[6], "退款金额", c[5])
+    } else {
+        (c[4], "应结订单金额", c[2])
+    };
+    let amount = signed_money(row.required(amount_column, amount_name)?)
+        .map_err(|e| row.error(amount_column, amount_name, e))?;
+    let amount = if amount.is_negative() {
+        -amount
+    } else {
+        amount
+    };
+    let fee =
+        signed_money(row.required(c[7], "手续费")?).map_err(|e| row.error(c[7], "手续费", e))?;
+    let signed = if kind == TradeKind::Purchase {
+        amount
+    } else {
+        -amount
+    };
+    let mut record = StatementRecord::new(time.date_naive(), time, amount, fee, Channel::Wechat);
+    record.net = signed.checked_sub(fee).ok_or_else(|| {
+        row.error(
+            c[7],
+            "手续费",
+            Error::new(ErrorKind::InvalidAmount, "fee out of range"),
+        )
+    })?;
+    record.kind = kind;
+    record.terminal = row.get(c[1]).to_string();
+    record.rrn = match row.get(rrn_column) {
+        "" | "0" => row.get(c[2]).to_string(),
+        value => value.to_string(),
+    };
+    record.line = row.line;
+    Ok(record)
+}
+
+// ---------------------------------------------------------------------------------------
+// Alipay business detail
+
+/// Reads an Alipay business-detail CSV (支付宝业务明细): GBK encoded, header and footer
+/// lines starting with `#`, 25 columns including 服务费（元）.
+///
+/// Mapping: 商户订单号 (退款批次号/请求号 for refunds) → reference; 创建时间 → time;
+/// 完成时间 → settlement date; 终端号 → terminal; |订单金额（元）| → amount;
+/// |服务费（元）| → fee (negated on refunds: returned); 业务类型 交易 / 退款 → purchase /
+/// refund. The merchant number is left empty.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRecord`] when the header lacks a required column or the input
+/// exceeds 8 GiB. Bad lines are kept in [`Statement::issues`].
+///
+/// # Example
+/// ```
+/// let text = "#支付宝业务明细查询\n#账号：[20880000000000000156]\n\
+/// 支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\n\
+/// 2026050622001,Q0001,交易,咖啡,2026-05-06 10:00:00,2026-05-06 10:00:05,,,,T0000001,buyer,100.00,100.00,0.00,0.00,0.00,0.00,0.00,,0.00,0.00,,-0.38,0.00,\n\
+/// #-----------------------------------------业务明细列表结束------------------------------------\n";
+/// let (gbk, _, _) = encoding_rs::GBK.encode(text);
+/// let statement = posfee::reconcile::read_alipay_csv(&gbk, "alipay.csv")?;
+/// assert_eq!(statement.record(0).fee.to_string(), "0.38");
+/// assert_eq!(statement.record(0).terminal, "T0000001");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
+    too_large(file, bytes)?;
+    let text = decode(bytes);
+    let (rows, bad) = records(&text, true);
+    let mut statement = Statement::new(file);
+    for (line, error) in bad {
+        statement.push_issue(error.at(Location::default().line(line)), "");
+    }
+    let mut rows = rows.into_iter();
+    let Some((_, header)) = rows.next() else {
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            "the Alipay file has no header row",
+        )
+        .at(Location::default().file(file).line(1)));
+    };
+    let names = [
+        "商户订单号",
+        "业务类型",
+        "创建时间",
+        "完成时间",
+        "终端号",
+        "订单金额（元）",
+        "服务费（元）",
+        "退款批次号/请求号",
+    ];
+    let columns: Vec<Option<usize>> = names
+        .iter()
+        .map(|n| find(&header, &[n, &n.replace('（', "(").replace('）', ")")]))
+        .collect();
+    for (k, name) in names.iter().enumerate() {
+        if columns[k].is_none() && !matches!(*name, "终端号" | "完成时间" | "退款批次号/请求号")
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!("the Alipay header lacks the column {name:?}"),
+            )
+            .at(Location::default().file(file).field(*name)));
+        }
+    }
+    for (line, record) in rows {
+        if is_summary_row(&record) {
+            continue;
+        }
+        let row = Row {
+            record: &record,
+            line,
+            file,
+        };
+        match alipay_record(&row, &columns) {
+            Ok(record) => {
+                if let Err(error) = statement.push(record) {
+                    statement.push_issue(error, row.raw());
+                }
+            }
+            Err(error) => statement.push_issue(error, row.raw()),
+        }
+    }
+    Ok(statement)
+}
+
+fn alipay_record(row: &Row<'_>, c: &[Option<usize>]) -> Result<StatementRecord> {
+    let time = parse_china_time(row.required(c[2], "创建时间")?)
+        .map_err(|e| row.error(c[2], "创建时间", e))?;
+    let settled = match row.get(c[3]) {
+        "" => time,
+        text => parse_china_time(text).map_err(|e| row.error(c[3], "完成时间", e))?,
+    };
+    let kind =
+        parse_kind(row.required(c[1], "业务类型")?).map_err(|e| row.error(c[1], "业务类型", e))?;
+    let amount = signed_money(row.required(c[5], "订单金额（元）")?)
+        .map_err(|e| row.error(c[5], "订单金额（元）", e))?;
+    let amount = if amount.is_negative() {
+        -amount
+    } else {
+        amount
+    };
+    let fee = signed_money(row.required(c[6], "服务费（元）")?)
+        .map_err(|e| row.error(c[6], "服务费（元）", e))?;
+    let fee = if fee.is_negative() { -fee } else { fee };
+    let (fee, signed) = if kind == TradeKind::Purchase {
+        (fee, amount)
+    } else {
+        (-fee, -amount)
+    };
+    let mut record = StatementRecord::new(settled.date_naive(), time, amount, fee, Channel::Alipay);
+    record.net = signed.checked_sub(fee).ok_or_else(|| {
+        row.error(
+            c[6],
+            "服务费（元）",
+            Error::new(ErrorKind::InvalidAmount, "fee out of range"),
+        )
+    })?;
+    record.kind = kind;
+    record.terminal = row.get(c[4]).to_string();
+    record.rrn = match (kind, row.get(c[7])) {
+        (TradeKind::Refund, refund) if !refund.is_empty() => refund.to_string(),
+        _ => row.get(c[0]).to_string(),
+    };
+    record.line = row.line;
+    Ok(record)
+}

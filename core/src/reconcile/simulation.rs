@@ -1,0 +1,587 @@
+//! Simulation: seeded generation of a merchant's ledger and the acquirer's statement, with
+//! injected faults of every [`Class`] and the answer key.
+//!
+//! This module is for tests, benchmarks and demonstrations, not for production data. The
+//! same seed and options always give the same tables (on every platform), so a failing
+//! test is replayed from its seed.
+//!
+//! The merchant: 沪上小馆 (merchant number 102310058120001, MCC 5812 restaurants), a few
+//! terminals, the `sft-traditional` preset, settlement T1. Trades are spread over a month
+//! (07:00–23:30, so some fall after the 23:00 cut-off), 35% credit, 30% debit, 20% WeChat,
+//! 15% Alipay. Some clean QR rows lose their reference on the statement (matched by time
+//! window); some clean purchases are refunded later.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, TimeZone};
+
+use super::class::Class;
+use super::merchant::MerchantProfile;
+use super::schema::{Ledger, LedgerRecord, Statement, StatementRecord};
+use super::ReconcileOptions;
+use crate::calendar::Calendar;
+use crate::channel::Channel;
+use crate::error::{Error, ErrorKind, Result};
+use crate::money::Money;
+use crate::quote::{QuoteRequest, TradeKind};
+use crate::schedule::Schedule;
+use crate::settlement::{china_offset, SettlementMode};
+
+/// The registered merchant number of the simulated merchant.
+pub const MERCHANT_NO: &str = "102310058120001";
+/// The merchant number MCC-jumped trades are booked under (MCC 5411, supermarkets).
+pub const JUMPED_MERCHANT_NO: &str = "102310054110007";
+
+/// What to generate.
+///
+/// # Example
+/// ```
+/// let options = posfee::reconcile::simulation::SimulationOptions::new(7).trades(1_000).faults_per_class(2);
+/// assert_eq!((options.seed, options.trades, options.faults_per_class), (7, 1_000, 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulationOptions {
+    /// The seed: same seed, same tables.
+    pub seed: u64,
+    /// Purchases in the ledger (before injected extra rows).
+    pub trades: usize,
+    /// Faults injected per class (limited so that at most half the trades are faulty).
+    pub faults_per_class: usize,
+    /// The first trade day.
+    pub start: NaiveDate,
+    /// Days of trading.
+    pub days: u32,
+    /// Terminals.
+    pub terminals: usize,
+    /// The preset of the contract.
+    pub preset: String,
+}
+
+impl SimulationOptions {
+    /// 5,000 trades in March 2026 on 3 terminals, 3 faults per class, `sft-traditional`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::simulation::SimulationOptions::new(1).trades, 5_000);
+    /// ```
+    pub fn new(seed: u64) -> SimulationOptions {
+        SimulationOptions {
+            seed,
+            trades: 5_000,
+            faults_per_class: 3,
+            start: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+            days: 31,
+            terminals: 3,
+            preset: "sft-traditional".to_string(),
+        }
+    }
+
+    /// Sets the number of trades.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::simulation::SimulationOptions::new(1).trades(10).trades, 10);
+    /// ```
+    pub fn trades(mut self, trades: usize) -> SimulationOptions {
+        self.trades = trades;
+        self
+    }
+
+    /// Sets the faults per class.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::simulation::SimulationOptions::new(1).faults_per_class(9).faults_per_class, 9);
+    /// ```
+    pub fn faults_per_class(mut self, faults: usize) -> SimulationOptions {
+        self.faults_per_class = faults;
+        self
+    }
+}
+
+/// The expected class of every row that is not [`Class::Ok`].
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{simulation::{generate, SimulationOptions}, Class};
+/// let sample = generate(&SimulationOptions::new(5).trades(500))?;
+/// assert_eq!(sample.key.ledger_class(usize::MAX), Class::Ok);
+/// assert!(sample.key.ledger.iter().any(|(_, c)| *c == Class::NeverSettled));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerKey {
+    /// (ledger row, class) for every ledger row not expected to be `Ok`.
+    pub ledger: Vec<(usize, Class)>,
+    /// (statement row, class) for every statement row not expected to be `Ok`.
+    pub statement: Vec<(usize, Class)>,
+    /// Unreadable lines injected (ledger, statement).
+    pub unreadable: (usize, usize),
+}
+
+impl AnswerKey {
+    /// The expected class of ledger row `index`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::simulation::AnswerKey::default().ledger_class(0), posfee::reconcile::Class::Ok);
+    /// ```
+    pub fn ledger_class(&self, index: usize) -> Class {
+        self.ledger
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, c)| *c)
+            .unwrap_or(Class::Ok)
+    }
+
+    /// The expected class of statement row `index`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::simulation::AnswerKey::default().statement_class(0), posfee::reconcile::Class::Ok);
+    /// ```
+    pub fn statement_class(&self, index: usize) -> Class {
+        self.statement
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, c)| *c)
+            .unwrap_or(Class::Ok)
+    }
+
+    /// Both sides as maps (row → class), for checking large runs.
+    ///
+    /// # Example
+    /// ```
+    /// let (ledger, statement) = posfee::reconcile::simulation::AnswerKey::default().maps();
+    /// assert!(ledger.is_empty() && statement.is_empty());
+    /// ```
+    pub fn maps(&self) -> (HashMap<usize, Class>, HashMap<usize, Class>) {
+        (
+            self.ledger.iter().copied().collect(),
+            self.statement.iter().copied().collect(),
+        )
+    }
+}
+
+/// A generated ledger / statement pair, the options to reconcile them, and the answer key.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}};
+/// let sample = generate(&SimulationOptions::new(11).trades(300))?;
+/// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+/// assert_eq!(report.rows.len(), sample.ledger.len() + sample.statement.len() + 2);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// The merchant's trades.
+    pub ledger: Ledger,
+    /// The acquirer's statement.
+    pub statement: Statement,
+    /// The contract and profile.
+    pub options: ReconcileOptions,
+    /// What the reconciliation must find.
+    pub key: AnswerKey,
+}
+
+/// SplitMix64: small, fast, the same everywhere.
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+
+    fn range(&mut self, low: i64, high: i64) -> i64 {
+        low + self.below((high - low + 1) as u64) as i64
+    }
+}
+
+const FAULTS: [Class; 12] = [
+    Class::AmountDiffers,
+    Class::ExtraFee,
+    Class::FeeAbove,
+    Class::FeeBelow,
+    Class::NetDiffers,
+    Class::SettledLate,
+    Class::MerchantDiffers,
+    Class::Declined,
+    Class::Voided,
+    Class::NeverSettled,
+    Class::NoLedgerTrade,
+    Class::LedgerDuplicate,
+];
+
+struct Draft {
+    ledger: Vec<(LedgerRecord, Class)>,
+    statement: Vec<(StatementRecord, Class)>,
+}
+
+/// Generates a sample.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRequest`] for zero trades, days or terminals; errors of the preset.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::simulation::{generate, SimulationOptions};
+/// let a = generate(&SimulationOptions::new(3).trades(100))?;
+/// let b = generate(&SimulationOptions::new(3).trades(100))?;
+/// assert_eq!(a.ledger, b.ledger);
+/// assert!(generate(&SimulationOptions::new(3).trades(0)).is_err());
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
+    if options.trades == 0
+        || options.days == 0
+        || options.terminals == 0
+        || options.terminals > 9_999
+        || options.trades > 100_000_000
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "a simulation needs 1–100,000,000 trades, at least one day and 1–9,999 terminals",
+        ));
+    }
+    let schedule = Schedule::preset(&options.preset)?;
+    let profile = MerchantProfile::new(MERCHANT_NO, "沪上小馆")?
+        .terminals((1..=options.terminals).map(|t| format!("T{t:07}")))
+        .settlement(SettlementMode::T(1));
+    let calendar = Calendar::china();
+    let mut rng = Rng(options.seed ^ 0x005E_ED0F_F00D);
+    let start = china_offset()
+        .from_local_datetime(&options.start.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .single()
+        .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "bad start date"))?
+        .timestamp();
+
+    // Trade times, sorted.
+    let mut times: Vec<i64> = (0..options.trades)
+        .map(|_| {
+            start
+                + rng.below(u64::from(options.days)) as i64 * 86_400
+                + rng.range(7 * 3600, 23 * 3600 + 1800)
+        })
+        .collect();
+    times.sort_unstable();
+
+    let faults_per_class = options
+        .faults_per_class
+        .min(options.trades / (2 * FAULTS.len()).max(1));
+    // Which trades carry which fault: distinct trades, chosen by the seed.
+    let mut fault_of: Vec<Option<Class>> = vec![None; options.trades];
+    for class in FAULTS {
+        let mut placed = 0;
+        let mut attempts = 0;
+        while placed < faults_per_class && attempts < 100 * faults_per_class + 100 {
+            attempts += 1;
+            let t = rng.below(options.trades as u64) as usize;
+            if fault_of[t].is_none() {
+                fault_of[t] = Some(class);
+                placed += 1;
+            }
+        }
+    }
+
+    let mut draft = Draft {
+        ledger: Vec::with_capacity(options.trades + 64),
+        statement: Vec::with_capacity(options.trades + 64),
+    };
+    let rrn_base: u64 = 600_000_000_000 + (options.seed % 1000) * 100_000_000;
+    let mut next_rrn = 0u64;
+    let mut rrn = || {
+        next_rrn += 1;
+        format!("{:012}", rrn_base + next_rrn)
+    };
+    for (t, &time) in times.iter().enumerate() {
+        let at = china_offset()
+            .timestamp_opt(time, 0)
+            .single()
+            .unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap());
+        let channel = match rng.below(100) {
+            0..=34 => Channel::Credit,
+            35..=64 => Channel::Debit,
+            65..=84 => Channel::Wechat,
+            _ => Channel::Alipay,
+        };
+        // Amounts from ¥1 to about ¥5,000, most of them small.
+        let magnitude = rng.range(0, 3);
+        let amount_fen = match magnitude {
+            0 => rng.range(100, 5_000),
+            1 => rng.range(1_000, 30_000),
+            2 => rng.range(10_000, 200_000),
+            _ => rng.range(100_000, 500_000),
+        };
+        let terminal = format!("T{:07}", 1 + rng.below(options.terminals as u64));
+        let mut record =
+            LedgerRecord::new(format!("O{t:09}"), at, Money::from_fen(amount_fen), channel);
+        record.rrn = rrn();
+        record.trace = format!("{:06}", t % 1_000_000);
+        record.terminal = terminal.clone();
+        record.merchant_no = MERCHANT_NO.to_string();
+        let fault = fault_of[t];
+
+        if fault == Some(Class::Declined) {
+            let codes = ["51", "55", "14", "61", "96", "83"];
+            record.response_code = codes[rng.below(codes.len() as u64) as usize].to_string();
+            draft.ledger.push((record, Class::Declined));
+            continue;
+        }
+        if fault == Some(Class::Voided) {
+            let mut void = record.clone();
+            void.trade_id = format!("V{t:09}");
+            void.kind = TradeKind::Void;
+            void.original_rrn = record.rrn.clone();
+            void.rrn = rrn();
+            void.time = at + chrono::Duration::seconds(rng.range(30, 600));
+            draft.ledger.push((record, Class::Voided));
+            draft.ledger.push((void, Class::Voided));
+            continue;
+        }
+
+        let request = QuoteRequest::new(record.amount, channel, at).settlement(profile.settlement);
+        let quote = options_quote(&schedule, &request, calendar)?;
+        let mut row = StatementRecord::new(quote.settles_on, at, record.amount, quote.fee, channel);
+        row.merchant_no = MERCHANT_NO.to_string();
+        row.merchant_name = profile.name.clone();
+        row.terminal = terminal.clone();
+        row.rrn = record.rrn.clone();
+        let mut ledger_class = fault.unwrap_or(Class::Ok);
+        let mut statement_class = ledger_class;
+        match fault {
+            Some(Class::AmountDiffers) => {
+                let delta = rng.range(1, 100)
+                    * if rng.below(2) == 0 || amount_fen <= 100 {
+                        1
+                    } else {
+                        -1
+                    };
+                row.amount = Money::from_fen(amount_fen + delta);
+                let quote = options_quote(
+                    &schedule,
+                    &QuoteRequest {
+                        amount: row.amount,
+                        ..request.clone()
+                    },
+                    calendar,
+                )?;
+                row.fee = quote.fee;
+                row.net = row.amount - row.fee;
+            }
+            Some(Class::ExtraFee) => {
+                let extra = [300, 200, 10][rng.below(3) as usize];
+                row.fee = row.fee + Money::from_fen(extra);
+                row.net = row.amount - row.fee;
+            }
+            Some(Class::FeeAbove) => {
+                // A silent rate rise (+0.13%); an excess in whole ten-fen steps would read as
+                // a fixed component, so it is nudged by a fen.
+                let mut excess = (amount_fen * 13 + 5_000) / 10_000;
+                if excess % 10 == 0 {
+                    excess += 1;
+                }
+                row.fee = row.fee + Money::from_fen(excess);
+                row.net = row.amount - row.fee;
+            }
+            Some(Class::FeeBelow) => {
+                if quote.fee >= Money::from_fen(1) {
+                    row.fee = quote.fee - Money::from_fen(1);
+                } else {
+                    // Nothing to undercharge on a zero fee: leave the trade clean.
+                    ledger_class = Class::Ok;
+                    statement_class = Class::Ok;
+                }
+                row.net = row.amount - row.fee;
+            }
+            Some(Class::NetDiffers) => {
+                row.net = row.net - Money::from_fen(rng.range(1, 100));
+            }
+            Some(Class::SettledLate) => {
+                row.settlement_date =
+                    calendar.add_business_days(quote.settles_on, rng.range(1, 3))?;
+            }
+            Some(Class::MerchantDiffers) => {
+                row.merchant_no = JUMPED_MERCHANT_NO.to_string();
+                row.merchant_name = "某某超市".to_string();
+            }
+            Some(Class::NeverSettled) => {
+                draft.ledger.push((record, Class::NeverSettled));
+                continue;
+            }
+            Some(Class::NoLedgerTrade) => {
+                draft.statement.push((row, Class::NoLedgerTrade));
+                continue;
+            }
+            Some(Class::LedgerDuplicate) => {
+                ledger_class = Class::Ok;
+                statement_class = Class::Ok;
+                draft.ledger.push((record.clone(), Class::LedgerDuplicate));
+            }
+            _ => {
+                // Clean trades: some QR rows lose their reference on the statement and are
+                // matched by terminal, amount and time; some are duplicated on the statement;
+                // some are refunded later.
+                if matches!(channel, Channel::Wechat | Channel::Alipay) && rng.below(10) == 0 {
+                    row.rrn.clear();
+                    row.time = at + chrono::Duration::seconds(rng.range(0, 30));
+                }
+                if rng.below(2_000) == 0 {
+                    draft
+                        .statement
+                        .push((row.clone(), Class::StatementDuplicate));
+                }
+                if rng.below(200) == 0 && amount_fen >= 200 {
+                    let refund_at = at + chrono::Duration::days(rng.range(1, 3));
+                    let refund_amount = Money::from_fen(rng.range(100, amount_fen));
+                    let refund_quote = schedule.quote_refund(&request, refund_amount, refund_at)?;
+                    let mut refund = record.clone();
+                    refund.trade_id = format!("R{t:09}");
+                    refund.kind = TradeKind::Refund;
+                    refund.original_rrn = record.rrn.clone();
+                    refund.rrn = rrn();
+                    refund.time = refund_at;
+                    refund.amount = refund_amount;
+                    let mut refund_row = StatementRecord::new(
+                        refund_quote.settles_on,
+                        refund_at,
+                        refund_amount,
+                        -refund_quote.fee_returned,
+                        channel,
+                    );
+                    refund_row.kind = TradeKind::Refund;
+                    refund_row.net = -refund_amount + refund_quote.fee_returned;
+                    refund_row.merchant_no = MERCHANT_NO.to_string();
+                    refund_row.merchant_name = profile.name.clone();
+                    refund_row.terminal = terminal.clone();
+                    refund_row.rrn = refund.rrn.clone();
+                    draft.ledger.push((refund, Class::Ok));
+                    draft.statement.push((refund_row, Class::Ok));
+                }
+            }
+        }
+        draft.ledger.push((record, ledger_class));
+        draft.statement.push((row, statement_class));
+    }
+    // A duplicated statement row is a copy of its original: make sure every seed has some.
+    let clean: Vec<usize> = draft
+        .statement
+        .iter()
+        .enumerate()
+        .filter(|(_, (r, c))| *c == Class::Ok && r.kind == TradeKind::Purchase)
+        .map(|(j, _)| j)
+        .collect();
+    for _ in 0..faults_per_class {
+        if clean.is_empty() {
+            break;
+        }
+        let j = clean[rng.below(clean.len() as u64) as usize];
+        let copy = draft.statement[j].0.clone();
+        draft.statement.push((copy, Class::StatementDuplicate));
+    }
+
+    draft.ledger.sort_by_key(|(r, _)| r.time);
+    draft
+        .statement
+        .sort_by_key(|(r, _)| (r.settlement_date, r.time));
+    // After sorting, the first of equal rows is the original.
+    fix_duplicates(&mut draft);
+
+    let mut ledger = Ledger::new("simulated-ledger");
+    let mut statement = Statement::new("simulated-statement");
+    let mut key = AnswerKey::default();
+    for (i, (mut record, class)) in draft.ledger.into_iter().enumerate() {
+        record.line = i as u64 + 2;
+        ledger.push(record)?;
+        if class != Class::Ok {
+            key.ledger.push((i, class));
+        }
+    }
+    for (j, (mut record, class)) in draft.statement.into_iter().enumerate() {
+        record.line = j as u64 + 2;
+        statement.push(record)?;
+        if class != Class::Ok {
+            key.statement.push((j, class));
+        }
+    }
+    ledger.push_issue(
+        Error::new(ErrorKind::InvalidRecord, "simulated garbled line")
+            .at(crate::error::Location::default().line(ledger.len() as u64 + 2)),
+        "\u{fffd}\u{fffd},,12.3.4",
+    );
+    statement.push_issue(
+        Error::new(ErrorKind::InvalidRecord, "simulated garbled line")
+            .at(crate::error::Location::default().line(statement.len() as u64 + 2)),
+        "合并,x",
+    );
+    key.unreadable = (1, 1);
+    Ok(Simulation {
+        ledger,
+        statement,
+        options: ReconcileOptions::new(schedule, profile),
+        key,
+    })
+}
+
+fn options_quote(
+    schedule: &Schedule,
+    request: &QuoteRequest,
+    calendar: &Calendar,
+) -> Result<crate::quote::Quote> {
+    schedule.quote_with(request, calendar)
+}
+
+/// Stable sorting keeps copies after originals; make sure the first of a group of equal
+/// rows carries the original's class and the later ones the duplicate class.
+fn fix_duplicates(draft: &mut Draft) {
+    let mut seen: HashMap<(String, String, i64), usize> = HashMap::new();
+    for k in 0..draft.ledger.len() {
+        let (r, class) = &draft.ledger[k];
+        if r.kind == TradeKind::Purchase && r.response_code == "00" {
+            let key = (r.rrn.clone(), r.terminal.clone(), r.time.timestamp());
+            if let Some(&first) = seen.get(&key) {
+                if *class != Class::LedgerDuplicate {
+                    // Equal rows: the first carries the original's class, the later the duplicate's.
+                    let original = *class;
+                    draft.ledger[first].1 = original;
+                    draft.ledger[k].1 = Class::LedgerDuplicate;
+                }
+            } else {
+                seen.insert(key, k);
+            }
+        }
+    }
+    let mut seen: HashMap<(String, String, i64, i64), usize> = HashMap::new();
+    for k in 0..draft.statement.len() {
+        let (r, class) = &draft.statement[k];
+        let key = (
+            r.rrn.clone(),
+            r.terminal.clone(),
+            r.time.timestamp(),
+            r.amount.millifen(),
+        );
+        if let Some(&first) = seen.get(&key) {
+            if *class != Class::StatementDuplicate {
+                // Equal rows: the first carries the original's class, the later the duplicate's.
+                let original = *class;
+                draft.statement[first].1 = original;
+                draft.statement[k].1 = Class::StatementDuplicate;
+            }
+        } else {
+            seen.insert(key, k);
+        }
+    }
+}
