@@ -8,7 +8,7 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 demo: ## the main job on bundled sample data
-	$(CARGO) run --release --example quote -- --preset sft-traditional --channel debit --amount 5000 --at 2026-09-30T22:30:00+08:00 --settlement T1
+	$(CARGO) run --release --example reconcile
 
 test: test-rust ## every test of every surface (what CI runs)
 
