@@ -1,0 +1,60 @@
+"""posfee: exact fees, settlement dates and reconciliation for China card and QR acquiring.
+
+Money is never a float here: amounts go in as ``decimal.Decimal``, ``int`` (yuan) or ``str``
+and come out as ``decimal.Decimal``. Times without a UTC offset are China time (UTC+08:00).
+
+>>> import posfee
+>>> quote = posfee.Schedule.preset("sft-traditional").quote("5000", "debit", at="2026-09-30 22:30")
+>>> quote.fee, quote.net, quote.settles_on
+(Decimal('20.00'), Decimal('4980.00'), datetime.date(2026, 10, 8))
+"""
+
+from posfee._calendar import Calendar
+from posfee._core import Quote, __version__
+from posfee._errors import (
+    AmountOverflowError,
+    CalendarOutOfRangeError,
+    InternalError,
+    InvalidAmountError,
+    InvalidCalendarError,
+    InvalidChannelError,
+    InvalidDateError,
+    InvalidRateError,
+    InvalidRecordError,
+    InvalidRequestError,
+    InvalidScheduleError,
+    InvalidSettlementError,
+    IoError,
+    NoMatchingRuleError,
+    NoScheduleVersionError,
+    PosfeeError,
+    UnknownPresetError,
+)
+from posfee._schedule import Amount, Schedule, When, presets
+
+__all__ = [
+    "AmountOverflowError",
+    "Amount",
+    "Calendar",
+    "CalendarOutOfRangeError",
+    "InternalError",
+    "InvalidAmountError",
+    "InvalidCalendarError",
+    "InvalidChannelError",
+    "InvalidDateError",
+    "InvalidRateError",
+    "InvalidRecordError",
+    "InvalidRequestError",
+    "InvalidScheduleError",
+    "InvalidSettlementError",
+    "IoError",
+    "NoMatchingRuleError",
+    "NoScheduleVersionError",
+    "PosfeeError",
+    "Quote",
+    "Schedule",
+    "UnknownPresetError",
+    "When",
+    "__version__",
+    "presets",
+]

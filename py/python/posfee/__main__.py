@@ -1,0 +1,7 @@
+"""``python -m posfee`` runs the ``posfee`` command."""
+
+import sys
+
+from posfee.cli import main
+
+sys.exit(main())

@@ -1,0 +1,203 @@
+"""The exceptions of posfee: one base class, ``PosfeeError``, and one subclass per error kind.
+
+Every error carries a stable machine-readable ``code`` (the core's ``ErrorKind`` code) and,
+where known, the location of the bad value (``file``, ``line``, ``column``, ``field``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Tuple, Type
+
+
+class PosfeeError(Exception):
+    """Base class of every posfee error. ``.code`` is stable and machine-readable."""
+
+    code: str = "posfee_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Optional[str] = None,
+        file: Optional[str] = None,
+        line: Optional[int] = None,
+        column: Optional[int] = None,
+        field: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+
+    @property
+    def location(self) -> str:
+        """Where the bad value was: ``file, line N, column M, field `x```, or ``""``."""
+        parts = []
+        if self.file is not None:
+            parts.append(self.file)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        if self.field is not None:
+            parts.append(f"field `{self.field}`")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        location = self.location
+        return f"{self.message} (at {location})" if location else self.message
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Keep code and location across pickling (multiprocessing, Dask workers).
+        return (
+            _rebuild,
+            (type(self), self.message, self.code, self.file, self.line, self.column, self.field),
+        )
+
+
+def _rebuild(
+    cls: Type[PosfeeError],
+    message: str,
+    code: str,
+    file: Optional[str],
+    line: Optional[int],
+    column: Optional[int],
+    field: Optional[str],
+) -> PosfeeError:
+    return cls(message, code=code, file=file, line=line, column=column, field=field)
+
+
+class InvalidAmountError(PosfeeError, ValueError):
+    """An amount is negative, has too many decimals, is not a finite number, or is too large."""
+
+    code = "invalid_amount"
+
+
+class InvalidRateError(PosfeeError, ValueError):
+    """A rate is malformed or out of range."""
+
+    code = "invalid_rate"
+
+
+class InvalidChannelError(PosfeeError, ValueError):
+    """A channel or card type name is not known."""
+
+    code = "invalid_channel"
+
+
+class InvalidSettlementError(PosfeeError, ValueError):
+    """A settlement mode is not T+N, D+N or S0."""
+
+    code = "invalid_settlement"
+
+
+class InvalidDateError(PosfeeError, ValueError):
+    """A date or date-time cannot be read."""
+
+    code = "invalid_date"
+
+
+class InvalidScheduleError(PosfeeError, ValueError):
+    """A fee schedule file is malformed or inconsistent."""
+
+    code = "invalid_schedule"
+
+
+class UnknownPresetError(PosfeeError, LookupError):
+    """No bundled preset has that name."""
+
+    code = "unknown_preset"
+
+
+class NoMatchingRuleError(PosfeeError, LookupError):
+    """The schedule has no rule that prices the trade."""
+
+    code = "no_matching_rule"
+
+
+class NoScheduleVersionError(PosfeeError, LookupError):
+    """The schedule has no version in force at the trade time."""
+
+    code = "no_schedule_version"
+
+
+class CalendarOutOfRangeError(PosfeeError, LookupError):
+    """A date lies in a year without holiday data (load it, or opt into provisional)."""
+
+    code = "calendar_out_of_range"
+
+
+class InvalidCalendarError(PosfeeError, ValueError):
+    """Holiday calendar data is malformed or inconsistent."""
+
+    code = "invalid_calendar"
+
+
+class InvalidRequestError(PosfeeError, ValueError):
+    """A request is inconsistent (e.g. a card type contradicting the channel)."""
+
+    code = "invalid_request"
+
+
+class InvalidRecordError(PosfeeError, ValueError):
+    """A ledger or statement record (row, column) cannot be read."""
+
+    code = "invalid_record"
+
+
+class IoError(PosfeeError):
+    """A file cannot be read or written."""
+
+    code = "io"
+
+
+class AmountOverflowError(PosfeeError, ArithmeticError):
+    """A computation went beyond the largest representable amount or date."""
+
+    code = "overflow"
+
+
+class InternalError(PosfeeError):
+    """A bug in posfee (a caught Rust panic); never caused by bad input alone."""
+
+    code = "internal"
+
+
+ERRORS_BY_CODE: Dict[str, Type[PosfeeError]] = {
+    cls.code: cls
+    for cls in (
+        InvalidAmountError,
+        InvalidRateError,
+        InvalidChannelError,
+        InvalidSettlementError,
+        InvalidDateError,
+        InvalidScheduleError,
+        UnknownPresetError,
+        NoMatchingRuleError,
+        NoScheduleVersionError,
+        CalendarOutOfRangeError,
+        InvalidCalendarError,
+        InvalidRequestError,
+        InvalidRecordError,
+        IoError,
+        AmountOverflowError,
+        InternalError,
+    )
+}
+
+
+def _from_core(
+    code: str,
+    message: str,
+    file: Optional[str],
+    line: Optional[int],
+    column: Optional[int],
+    field: Optional[str],
+) -> PosfeeError:
+    """Builds the exception for a core error (called by the native module)."""
+    cls = ERRORS_BY_CODE.get(code, PosfeeError)
+    return cls(message, code=code, file=file, line=line, column=column, field=field)

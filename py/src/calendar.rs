@@ -1,0 +1,169 @@
+//! `posfee._core.Calendar`: the mainland China working-day calendar.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use posfee::Calendar;
+
+use crate::convert::{date, py_date};
+use crate::errors::guard;
+
+/// The embedded calendar, or one built or extended at run time.
+#[derive(Clone)]
+pub enum CalendarRef {
+    Embedded(&'static Calendar),
+    Loaded(Arc<Calendar>),
+}
+
+impl Deref for CalendarRef {
+    type Target = Calendar;
+    fn deref(&self) -> &Calendar {
+        match self {
+            CalendarRef::Embedded(calendar) => calendar,
+            CalendarRef::Loaded(calendar) => calendar,
+        }
+    }
+}
+
+#[pyclass(module = "posfee._core", name = "Calendar", frozen)]
+pub struct PyCalendar {
+    pub calendar: CalendarRef,
+}
+
+/// The native calendar of a `posfee.Calendar` (or of a `posfee._core.Calendar`).
+pub fn extract<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCalendar>> {
+    if let Ok(calendar) = value.cast::<PyCalendar>() {
+        return Ok(calendar.clone());
+    }
+    if let Ok(inner) = value.getattr("_native") {
+        if let Ok(calendar) = inner.cast_into::<PyCalendar>() {
+            return Ok(calendar);
+        }
+    }
+    Err(crate::errors::type_error("calendar", value, "a posfee.Calendar"))
+}
+
+fn loaded(calendar: Calendar) -> PyCalendar {
+    PyCalendar { calendar: CalendarRef::Loaded(Arc::new(calendar)) }
+}
+
+#[pymethods]
+impl PyCalendar {
+    #[staticmethod]
+    fn china() -> PyCalendar {
+        PyCalendar { calendar: CalendarRef::Embedded(Calendar::china()) }
+    }
+
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text: &str) -> PyResult<PyCalendar> {
+        guard(py, || Calendar::from_toml(text)).map(loaded)
+    }
+
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyCalendar> {
+        guard(py, || Calendar::from_file(&path)).map(loaded)
+    }
+
+    fn with_years_from_toml(&self, py: Python<'_>, text: &str) -> PyResult<PyCalendar> {
+        guard(py, || self.calendar.with_years_from_toml(text)).map(loaded)
+    }
+
+    fn with_years_from_file(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyCalendar> {
+        guard(py, || {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
+                    .at(posfee::Location::default().file(path.display().to_string()))
+            })?;
+            self.calendar.with_years_from_toml(&text).map_err(|e| e.at(posfee::Location::default().file(path.display().to_string())))
+        })
+        .map(loaded)
+    }
+
+    #[getter]
+    fn years(&self) -> (i32, i32) {
+        let years = self.calendar.years();
+        (*years.start(), *years.end())
+    }
+
+    fn notice(&self, py: Python<'_>, year: i32) -> PyResult<String> {
+        guard(py, || self.calendar.notice(year).map(str::to_string))
+    }
+
+    fn holidays<'py>(&self, py: Python<'py>, year: i32) -> PyResult<Bound<'py, PyList>> {
+        let holidays = guard(py, || self.calendar.holidays(year).map(<[_]>::to_vec))?;
+        let list = PyList::empty(py);
+        for holiday in holidays {
+            let entry = PyDict::new(py);
+            entry.set_item("name_zh", &holiday.name_zh)?;
+            entry.set_item("name_en", &holiday.name_en)?;
+            entry.set_item("first", py_date(py, holiday.first)?)?;
+            entry.set_item("last", py_date(py, holiday.last)?)?;
+            let makeup = PyList::empty(py);
+            for day in &holiday.makeup_workdays {
+                makeup.append(py_date(py, *day)?)?;
+            }
+            entry.set_item("makeup_workdays", makeup)?;
+            list.append(entry)?;
+        }
+        Ok(list)
+    }
+
+    #[pyo3(signature = (day, provisional = false))]
+    fn day<'py>(&self, py: Python<'py>, day: &Bound<'py, PyAny>, provisional: bool) -> PyResult<Bound<'py, PyDict>> {
+        let day = date(py, "day", day)?;
+        let info = if provisional { self.calendar.provisional().day(day) } else { guard(py, || self.calendar.day(day))? };
+        let entry = PyDict::new(py);
+        entry.set_item("date", py_date(py, info.date)?)?;
+        entry.set_item("business_day", info.business_day)?;
+        entry.set_item("weekend", info.weekend)?;
+        entry.set_item("makeup_workday", info.makeup_workday)?;
+        entry.set_item("holiday", info.holiday.map(|h| h.name_en.clone()))?;
+        entry.set_item("holiday_zh", info.holiday.map(|h| h.name_zh.clone()))?;
+        entry.set_item("provisional", info.provisional)?;
+        Ok(entry)
+    }
+
+    #[pyo3(signature = (day, provisional = false))]
+    fn is_business_day(&self, py: Python<'_>, day: &Bound<'_, PyAny>, provisional: bool) -> PyResult<bool> {
+        let day = date(py, "day", day)?;
+        if provisional {
+            return Ok(self.calendar.provisional().is_business_day(day).value);
+        }
+        guard(py, || self.calendar.is_business_day(day))
+    }
+
+    #[pyo3(signature = (day, n, provisional = false))]
+    fn add_business_days<'py>(&self, py: Python<'py>, day: &Bound<'py, PyAny>, n: i64, provisional: bool) -> PyResult<Bound<'py, PyAny>> {
+        let day = date(py, "day", day)?;
+        let result = if provisional {
+            self.calendar.provisional().add_business_days(day, n).value
+        } else {
+            guard(py, || self.calendar.add_business_days(day, n))?
+        };
+        if !(1..=9999).contains(&chrono::Datelike::year(&result)) {
+            return guard(py, || {
+                Err(posfee::Error::new(posfee::ErrorKind::Overflow, format!("{day} plus {n} business days is beyond the year 9999"))
+                    .in_field("n"))
+            });
+        }
+        py_date(py, result)
+    }
+
+    #[pyo3(signature = (start, end, provisional = false))]
+    fn business_days_between(&self, py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>, provisional: bool) -> PyResult<i64> {
+        let start = date(py, "start", start)?;
+        let end = date(py, "end", end)?;
+        if provisional {
+            return Ok(self.calendar.provisional().business_days_between(start, end).value);
+        }
+        guard(py, || self.calendar.business_days_between(start, end))
+    }
+
+    fn __repr__(&self) -> String {
+        let years = self.calendar.years();
+        format!("Calendar(years={}..={})", years.start(), years.end())
+    }
+}

@@ -1,0 +1,227 @@
+//! Python values → core values. Money never crosses as a float.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
+
+use posfee::{CardType, Channel, Money, SettlementMode};
+
+use crate::errors::{core_error, guard, shorten, type_error};
+
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DECIMAL.import(py, "decimal", "Decimal")
+}
+
+pub fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DATE.import(py, "datetime", "date")
+}
+
+pub fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DATETIME.import(py, "datetime", "datetime")
+}
+
+/// The message for money passed as a float.
+pub fn float_message(argument: &str, value: &Bound<'_, PyAny>) -> String {
+    let shown = value.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".to_string());
+    format!(
+        "{argument} {shown} is a float, and money is never a float in posfee: binary floating point cannot \
+         hold most decimal amounts exactly (0.1 + 0.2 == 0.30000000000000004), so fees would be wrong by \
+         fractions of a fen; pass decimal.Decimal({shown:?}), the string {shown:?} or an int number of yuan"
+    )
+}
+
+/// A trade amount from a `Decimal`, `int` (yuan) or `str`; never a float or a bool.
+///
+/// The value must be finite, non-negative, in whole fen, and at most the largest amount.
+pub fn amount(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Money> {
+    match money_text(py, argument, value)? {
+        Text::Fen(fen) => guard(py, || Money::try_from_fen(fen).and_then(Money::into_amount).map_err(|e| e.in_field(argument))),
+        Text::Owned(text) => guard(py, || Money::parse_amount(&text).map_err(|e| e.in_field(argument))),
+    }
+}
+
+/// A money value (possibly signed, up to 5 decimals, as in statements) from the same types.
+#[allow(dead_code)] // for statement money columns
+pub fn money(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Money> {
+    match money_text(py, argument, value)? {
+        Text::Fen(fen) => guard(py, || Money::try_from_fen(fen).map_err(|e| e.in_field(argument))),
+        Text::Owned(text) => guard(py, || Money::parse(&text).map_err(|e| e.in_field(argument))),
+    }
+}
+
+/// A money value read from Python: whole fen (from an int), or decimal text.
+enum Text {
+    Fen(i64),
+    Owned(String),
+}
+
+/// The decimal text of a money value, after the type checks.
+fn money_text(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Text> {
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Text::Owned(text.to_cow()?.into_owned()));
+    }
+    if value.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err(format!("{argument} must be a Decimal, int or str amount, not bool ({})", value.repr()?)));
+    }
+    if value.is_instance_of::<PyInt>() {
+        // An int is a number of yuan; its decimal text is exact at any size.
+        if let Ok(yuan) = value.extract::<i64>() {
+            if let Some(fen) = yuan.checked_mul(100) {
+                return Ok(Text::Fen(fen));
+            }
+        }
+        return Ok(Text::Owned(value.str()?.to_cow()?.into_owned()));
+    }
+    if value.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(float_message(argument, value)));
+    }
+    if value.is_instance(decimal_type(py)?)? {
+        let text = value.str()?.to_cow()?.into_owned();
+        if text.contains(['E', 'e']) {
+            // Decimal('1E+3'): exact scientific notation, written out in full.
+            if let Ok(exact) = rust_decimal::Decimal::from_scientific(&text) {
+                return Ok(Text::Owned(exact.to_string()));
+            }
+        }
+        // NaN, sNaN and Infinity stay as they are; the core names them in its error.
+        return Ok(Text::Owned(text));
+    }
+    if value.hasattr("__float__")? && !value.hasattr("__index__")? {
+        return Err(PyTypeError::new_err(float_message(argument, value)));
+    }
+    if value.hasattr("__index__")? {
+        let index = value.call_method0("__index__")?;
+        return money_text(py, argument, &index);
+    }
+    Err(type_error(argument, value, "a decimal.Decimal, int or str amount"))
+}
+
+/// A channel from its name (`debit`, `wechat`, `借记卡`, ...).
+pub fn channel(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Channel> {
+    let text = value.cast::<PyString>().map_err(|_| type_error("channel", value, "a str channel name such as 'debit'"))?;
+    let text = text.to_cow()?;
+    guard(py, || Channel::parse(&text))
+}
+
+/// A card type (`credit` or `debit`).
+pub fn card_type(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<CardType> {
+    let text = value.cast::<PyString>().map_err(|_| type_error("card_type", value, "'credit' or 'debit'"))?;
+    let text = text.to_cow()?;
+    guard(py, || CardType::parse(&text))
+}
+
+/// A settlement mode (`T1`, `T+1`, `D0`, `S0`, 秒到); `None` is T1.
+pub fn settlement(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<SettlementMode> {
+    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(SettlementMode::T(1)) };
+    let text = value.cast::<PyString>().map_err(|_| type_error("settlement", value, "a str such as 'T1', 'D0' or 'S0'"))?;
+    let text = text.to_cow()?;
+    guard(py, || SettlementMode::parse(&text))
+}
+
+/// The current time in China (UTC+08:00).
+pub fn now() -> DateTime<FixedOffset> {
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let utc = DateTime::from_timestamp(since_epoch.as_secs() as i64, since_epoch.subsec_nanos()).unwrap_or_default();
+    utc.with_timezone(&posfee::china_offset())
+}
+
+/// A point in time: `None` is now; an aware `datetime` keeps its offset; a naive `datetime`
+/// is China time (UTC+08:00); a `date` is midnight China time; a `str` is RFC 3339 or a
+/// China-time date-time.
+pub fn at(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<DateTime<FixedOffset>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(now()) };
+    if let Ok(text) = value.cast::<PyString>() {
+        let text = text.to_cow()?;
+        return guard(py, || posfee::parse_china_time(&text).map_err(|e| e.in_field("at")));
+    }
+    if value.is_instance(datetime_type(py)?)? {
+        return datetime(py, value);
+    }
+    if value.is_instance(date_type(py)?)? {
+        let day = date(py, "at", value)?;
+        return Ok(china_time(day.and_time(NaiveTime::MIN)));
+    }
+    Err(type_error("at", value, "a datetime.datetime, datetime.date, ISO 8601 str or None (now)"))
+}
+
+fn china_time(local: NaiveDateTime) -> DateTime<FixedOffset> {
+    // UTC+08:00 has no gaps or folds: every local time maps to exactly one instant.
+    posfee::china_offset().from_local_datetime(&local).single().expect("a fixed offset maps every local time")
+}
+
+fn invalid_at(py: Python<'_>, message: String) -> PyErr {
+    core_error(py, &posfee::Error::new(posfee::ErrorKind::InvalidDate, message).in_field("at"))
+}
+
+/// A `datetime.datetime` read field by field: naive is China time, aware keeps its offset.
+fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<FixedOffset>> {
+    let field = |name: &Bound<'_, PyString>| -> PyResult<u32> { value.getattr(name)?.extract() };
+    let year: i32 = value.getattr(intern!(py, "year"))?.extract()?;
+    let (month, day) = (field(intern!(py, "month"))?, field(intern!(py, "day"))?);
+    let (hour, minute, second) = (field(intern!(py, "hour"))?, field(intern!(py, "minute"))?, field(intern!(py, "second"))?);
+    let microsecond = field(intern!(py, "microsecond"))?;
+    let local = NaiveDate::from_ymd_opt(year, month, day).and_then(|d| d.and_hms_micro_opt(hour, minute, second, microsecond)).ok_or_else(
+        || invalid_at(py, format!("{} is not a valid date-time", shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default()))),
+    )?;
+    let has_tzinfo = !value.getattr(intern!(py, "tzinfo"))?.is_none();
+    let offset = if has_tzinfo { value.call_method0(intern!(py, "utcoffset"))? } else { value.py().None().into_bound(py) };
+    if offset.is_none() {
+        return Ok(china_time(local));
+    }
+    let days: i64 = offset.getattr(intern!(py, "days"))?.extract()?;
+    let seconds: i64 = offset.getattr(intern!(py, "seconds"))?.extract()?;
+    let microseconds: i64 = offset.getattr(intern!(py, "microseconds"))?.extract()?;
+    let total = days * 86_400 + seconds;
+    let fixed = (microseconds == 0).then(|| FixedOffset::east_opt(total as i32)).flatten().ok_or_else(|| {
+        invalid_at(
+            py,
+            format!(
+                "the UTC offset of {} is not a whole number of seconds within a day",
+                shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default())
+            ),
+        )
+    })?;
+    fixed.from_local_datetime(&local).single().ok_or_else(|| {
+        invalid_at(py, format!("{} is not a valid date-time", shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default())))
+    })
+}
+
+/// A calendar date: a `datetime.date` (not a `datetime`) or a `YYYY-MM-DD` str.
+pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    if let Ok(text) = value.cast::<PyString>() {
+        let text = text.to_cow()?;
+        return guard(py, || posfee::parse_date(&text).map_err(|e| e.in_field(argument)));
+    }
+    if value.is_instance(datetime_type(py)?)? {
+        return Err(PyTypeError::new_err(format!(
+            "{argument} must be a datetime.date, not a datetime ({}); pass .date() of it in China time",
+            shorten(&value.repr()?.to_string())
+        )));
+    }
+    if value.is_instance(date_type(py)?)? {
+        let year: i32 = value.getattr("year")?.extract()?;
+        let month: u32 = value.getattr("month")?.extract()?;
+        let day: u32 = value.getattr("day")?.extract()?;
+        return NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+            core_error(
+                py,
+                &posfee::Error::new(posfee::ErrorKind::InvalidDate, format!("{year:04}-{month:02}-{day:02} is not a date"))
+                    .in_field(argument),
+            )
+        });
+    }
+    Err(type_error(argument, value, "a datetime.date or a 'YYYY-MM-DD' str"))
+}
+
+/// A `datetime.date` for a core date.
+pub fn py_date<'py>(py: Python<'py>, date: NaiveDate) -> PyResult<Bound<'py, PyAny>> {
+    use chrono::Datelike;
+    date_type(py)?.call1((date.year(), date.month(), date.day()))
+}

@@ -1,0 +1,106 @@
+//! Core errors and panics → Python exceptions.
+//!
+//! Every core error becomes an instance of `posfee.PosfeeError` (the subclass named after
+//! its [`posfee::ErrorKind`]), built by `posfee._errors._from_core` so that the exception
+//! classes are plain Python. A Rust panic never reaches the user as `PanicException`: it is
+//! caught here and raised as `PosfeeError` with code `internal`.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+static FROM_CORE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The code of an internal failure (a caught Rust panic): a bug, never bad input.
+pub const INTERNAL: &str = "internal";
+
+/// Builds the Python exception for a code, message and location.
+pub fn make_error(py: Python<'_>, code: &str, message: &str, location: &posfee::Location) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let from_core = FROM_CORE.import(py, "posfee._errors", "_from_core")?;
+        let instance =
+            from_core.call1((code, message, location.file.as_deref(), location.line, location.column, location.field.as_deref()))?;
+        Ok(PyErr::from_value(instance))
+    };
+    match build() {
+        Ok(error) => error,
+        Err(failure) => PyRuntimeError::new_err(format!("[{code}] {message} (and posfee._errors failed: {failure})")),
+    }
+}
+
+/// A core error as a Python exception.
+pub fn core_error(py: Python<'_>, error: &posfee::Error) -> PyErr {
+    make_error(py, error.code(), error.message(), error.location())
+}
+
+/// A caught panic as `PosfeeError(code="internal")`.
+pub fn panic_error(py: Python<'_>, payload: Box<dyn Any + Send>) -> PyErr {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    make_error(
+        py,
+        INTERNAL,
+        &format!("internal error in posfee (a bug; please report it with the input that caused it): {what}"),
+        &posfee::Location::default(),
+    )
+}
+
+/// The outcome of core work done without the GIL: a value, a core error, or a panic.
+pub enum Outcome<T> {
+    Done(T),
+    Failed(posfee::Error),
+    Panicked(Box<dyn Any + Send>),
+}
+
+/// Runs core work, catching panics. Needs no GIL (use inside `Python::detach`).
+pub fn run<T>(work: impl FnOnce() -> posfee::Result<T>) -> Outcome<T> {
+    match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(Ok(value)) => Outcome::Done(value),
+        Ok(Err(error)) => Outcome::Failed(error),
+        Err(payload) => Outcome::Panicked(payload),
+    }
+}
+
+impl<T> Outcome<T> {
+    /// The value, or the Python exception.
+    pub fn into_py(self, py: Python<'_>) -> PyResult<T> {
+        match self {
+            Outcome::Done(value) => Ok(value),
+            Outcome::Failed(error) => Err(core_error(py, &error)),
+            Outcome::Panicked(payload) => Err(panic_error(py, payload)),
+        }
+    }
+}
+
+/// Runs core work holding the GIL (for quick calls), panics caught.
+pub fn guard<T>(py: Python<'_>, work: impl FnOnce() -> posfee::Result<T>) -> PyResult<T> {
+    run(work).into_py(py)
+}
+
+/// Runs bulk core work with the GIL released, panics caught.
+#[allow(dead_code)] // for bulk work
+pub fn guard_detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> posfee::Result<T> + Send) -> PyResult<T> {
+    py.detach(|| run(work)).into_py(py)
+}
+
+/// A `TypeError` naming the argument, what it got and what it accepts.
+pub fn type_error(argument: &str, value: &Bound<'_, PyAny>, expected: &str) -> PyErr {
+    let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_string());
+    let shown = value.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".to_string());
+    PyTypeError::new_err(format!("{argument} must be {expected}, not {type_name} ({})", shorten(&shown)))
+}
+
+/// At most 80 characters of a value's repr.
+pub fn shorten(text: &str) -> String {
+    if text.chars().count() <= 80 {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(80).collect::<String>())
+    }
+}

@@ -1,0 +1,51 @@
+//! `posfee._core`: the native module behind the `posfee` Python package.
+//!
+//! Only conversions (Python ↔ core types, Arrow columns ↔ core columns) and error mapping
+//! live here; every rule is in the core crate. The public API is the plain-Python package
+//! `posfee` (py/python/posfee), which re-exports these names.
+#![forbid(unsafe_code)]
+
+mod calendar;
+mod convert;
+mod errors;
+mod quote;
+
+use pyo3::prelude::*;
+
+/// The names of the bundled preset schedules.
+#[pyfunction]
+fn presets() -> Vec<&'static str> {
+    posfee::presets()
+}
+
+/// The TOML text of a preset schedule.
+#[pyfunction]
+fn preset_toml(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    errors::guard(py, || posfee::preset_toml(name))
+}
+
+/// Every error code, in the order of the core's `ErrorKind::ALL`.
+#[pyfunction]
+fn error_codes() -> Vec<&'static str> {
+    posfee::ErrorKind::ALL.iter().map(|k| k.code()).collect()
+}
+
+/// Panics on purpose (tests check that no panic reaches Python as `PanicException`).
+#[pyfunction]
+fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
+    errors::guard(py, || -> posfee::Result<()> { panic!("deliberate panic for the test suite") })
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("INTERNAL_ERROR_CODE", errors::INTERNAL)?;
+    m.add_function(wrap_pyfunction!(presets, m)?)?;
+    m.add_function(wrap_pyfunction!(preset_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    m.add_class::<quote::PySchedule>()?;
+    m.add_class::<quote::PyQuote>()?;
+    m.add_class::<calendar::PyCalendar>()?;
+    Ok(())
+}

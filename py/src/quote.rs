@@ -1,0 +1,339 @@
+//! `posfee._core.Schedule` and `posfee._core.Quote`.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use posfee::{CalendarPolicy, Money, Quote, QuoteRequest, Schedule};
+
+use crate::convert::{self, py_date};
+use crate::errors::guard;
+
+/// Subclassed by the public `posfee.Schedule` (plain Python), so that `quote` is called
+/// without a Python-level wrapper in between (a scalar quote is a hot path).
+#[pyclass(module = "posfee._core", name = "Schedule", frozen, subclass)]
+pub struct PySchedule {
+    pub schedule: Arc<Schedule>,
+}
+
+fn wrap(schedule: Schedule) -> PySchedule {
+    PySchedule { schedule: Arc::new(schedule) }
+}
+
+/// The keyword options of a quote, shared by purchases, voids and refunds.
+struct Options<'a, 'py> {
+    merchant_class: Option<String>,
+    card_type: Option<&'a Bound<'py, PyAny>>,
+    provisional: bool,
+}
+
+fn request(
+    py: Python<'_>,
+    amount: &Bound<'_, PyAny>,
+    channel: &Bound<'_, PyAny>,
+    at: Option<&Bound<'_, PyAny>>,
+    settlement: Option<&Bound<'_, PyAny>>,
+    options: Options<'_, '_>,
+) -> PyResult<QuoteRequest> {
+    let amount = convert::amount(py, "amount", amount)?;
+    let channel = convert::channel(py, channel)?;
+    let at = convert::at(py, at)?;
+    let mut request = QuoteRequest::new(amount, channel, at).settlement(convert::settlement(py, settlement)?);
+    if let Some(class) = options.merchant_class {
+        request = request.merchant_class(class);
+    }
+    if let Some(card_type) = options.card_type.filter(|c| !c.is_none()) {
+        request = request.card_type(convert::card_type(py, card_type)?);
+    }
+    if options.provisional {
+        request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
+    }
+    Ok(request)
+}
+
+#[pymethods]
+impl PySchedule {
+    /// A handle on the same schedule as `source` (used by subclasses' constructors).
+    #[new]
+    fn new(source: PyRef<'_, PySchedule>) -> PySchedule {
+        PySchedule { schedule: Arc::clone(&source.schedule) }
+    }
+
+    #[staticmethod]
+    fn preset(py: Python<'_>, name: &str) -> PyResult<PySchedule> {
+        guard(py, || Schedule::preset(name)).map(wrap)
+    }
+
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text: &str) -> PyResult<PySchedule> {
+        guard(py, || Schedule::from_toml(text)).map(wrap)
+    }
+
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<PySchedule> {
+        guard(py, || Schedule::from_json(text)).map(wrap)
+    }
+
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PySchedule> {
+        guard(py, || Schedule::from_file(&path)).map(wrap)
+    }
+
+    #[getter]
+    fn name(&self) -> &str {
+        self.schedule.name()
+    }
+
+    #[getter]
+    fn title(&self) -> Option<&str> {
+        self.schedule.title()
+    }
+
+    #[getter]
+    fn source(&self) -> Option<&str> {
+        self.schedule.source()
+    }
+
+    #[getter]
+    fn refund_policy(&self) -> &'static str {
+        self.schedule.refund_policy().name()
+    }
+
+    #[getter]
+    fn cutoff(&self) -> String {
+        self.schedule.cutoff().to_string()
+    }
+
+    fn to_toml(&self) -> String {
+        self.schedule.to_toml()
+    }
+
+    fn to_json(&self) -> String {
+        self.schedule.to_json()
+    }
+
+    #[pyo3(
+        signature = (amount, channel, at = None, settlement = None, *, merchant_class = None, card_type = None, calendar = None, provisional = false),
+        text_signature = "(self, amount, channel, at=None, settlement='T1', *, merchant_class=None, card_type=None, calendar=None, provisional=False)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn quote(
+        &self,
+        py: Python<'_>,
+        amount: &Bound<'_, PyAny>,
+        channel: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+        settlement: Option<&Bound<'_, PyAny>>,
+        merchant_class: Option<String>,
+        card_type: Option<&Bound<'_, PyAny>>,
+        calendar: Option<&Bound<'_, PyAny>>,
+        provisional: bool,
+    ) -> PyResult<PyQuote> {
+        let request = request(py, amount, channel, at, settlement, Options { merchant_class, card_type, provisional })?;
+        let quote = match calendar.filter(|c| !c.is_none()) {
+            None => guard(py, || self.schedule.quote(&request))?,
+            Some(calendar) => {
+                let calendar = crate::calendar::extract(calendar)?;
+                guard(py, || self.schedule.quote_with(&request, &calendar.get().calendar))?
+            }
+        };
+        Ok(PyQuote { quote })
+    }
+
+    #[pyo3(
+        signature = (amount, channel, at = None, settlement = None, *, merchant_class = None, card_type = None, provisional = false),
+        text_signature = "(self, amount, channel, at=None, settlement='T1', *, merchant_class=None, card_type=None, provisional=False)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn quote_void(
+        &self,
+        py: Python<'_>,
+        amount: &Bound<'_, PyAny>,
+        channel: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+        settlement: Option<&Bound<'_, PyAny>>,
+        merchant_class: Option<String>,
+        card_type: Option<&Bound<'_, PyAny>>,
+        provisional: bool,
+    ) -> PyResult<PyQuote> {
+        let request = request(py, amount, channel, at, settlement, Options { merchant_class, card_type, provisional })?;
+        guard(py, || self.schedule.quote_void(&request)).map(|quote| PyQuote { quote })
+    }
+
+    #[pyo3(
+        signature = (amount, channel, at, refund_amount, refund_at = None, settlement = None, *, merchant_class = None, card_type = None, provisional = false),
+        text_signature = "(self, amount, channel, at, refund_amount, refund_at=None, settlement='T1', *, merchant_class=None, card_type=None, provisional=False)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn quote_refund(
+        &self,
+        py: Python<'_>,
+        amount: &Bound<'_, PyAny>,
+        channel: &Bound<'_, PyAny>,
+        at: &Bound<'_, PyAny>,
+        refund_amount: &Bound<'_, PyAny>,
+        refund_at: Option<&Bound<'_, PyAny>>,
+        settlement: Option<&Bound<'_, PyAny>>,
+        merchant_class: Option<String>,
+        card_type: Option<&Bound<'_, PyAny>>,
+        provisional: bool,
+    ) -> PyResult<PyQuote> {
+        let request = request(py, amount, channel, Some(at), settlement, Options { merchant_class, card_type, provisional })?;
+        let refund_amount = convert::amount(py, "refund_amount", refund_amount)?;
+        let refund_at = convert::at(py, refund_at)?;
+        guard(py, || self.schedule.quote_refund(&request, refund_amount, refund_at)).map(|quote| PyQuote { quote })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Schedule({:?})", self.schedule.name())
+    }
+}
+
+/// A quoted trade: fee, net amount, settlement date, explanation.
+#[pyclass(module = "posfee", name = "Quote", frozen)]
+pub struct PyQuote {
+    pub quote: Quote,
+}
+
+fn decimal(py: Python<'_>, money: Money) -> PyResult<Bound<'_, PyAny>> {
+    money.to_decimal().into_pyobject(py)
+}
+
+#[pymethods]
+impl PyQuote {
+    #[getter]
+    fn fee<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        decimal(py, self.quote.fee)
+    }
+
+    #[getter]
+    fn net<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        decimal(py, self.quote.net)
+    }
+
+    #[getter]
+    fn amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        decimal(py, self.quote.amount)
+    }
+
+    #[getter]
+    fn fee_returned<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        decimal(py, self.quote.fee_returned)
+    }
+
+    #[getter]
+    fn rate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.quote.rate.to_decimal().into_pyobject(py)
+    }
+
+    #[getter]
+    fn settles_on<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_date(py, self.quote.settles_on)
+    }
+
+    #[getter]
+    fn trade_day<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_date(py, self.quote.trade_day)
+    }
+
+    #[getter]
+    fn settles_on_provisional(&self) -> bool {
+        self.quote.settles_on_provisional
+    }
+
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.quote.kind.name()
+    }
+
+    #[getter]
+    fn channel(&self) -> &'static str {
+        self.quote.channel.name()
+    }
+
+    #[getter]
+    fn settlement(&self) -> String {
+        self.quote.settlement.to_string()
+    }
+
+    #[getter]
+    fn requested_settlement(&self) -> String {
+        self.quote.requested_settlement.to_string()
+    }
+
+    #[getter]
+    fn schedule(&self) -> &str {
+        &self.quote.schedule
+    }
+
+    #[getter]
+    fn rule(&self) -> &str {
+        &self.quote.rule
+    }
+
+    #[getter]
+    fn fee_exceeds_amount(&self) -> bool {
+        self.quote.fee_exceeds_amount
+    }
+
+    #[getter]
+    fn cap_applied(&self) -> bool {
+        self.quote.cap_applied()
+    }
+
+    #[getter]
+    fn floor_applied(&self) -> bool {
+        self.quote.floor_applied()
+    }
+
+    #[getter]
+    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for line in &self.quote.lines {
+            let entry = PyDict::new(py);
+            entry.set_item("kind", line.kind.name())?;
+            entry.set_item("source", &*line.source)?;
+            entry.set_item("rate", line.rate.map(|r| r.to_decimal()))?;
+            entry.set_item("fixed", line.fixed.to_decimal())?;
+            entry.set_item("before_limit", line.before_limit.to_decimal())?;
+            entry.set_item("limit", line.limit.map(|limit| limit.kind.name()))?;
+            entry.set_item("limit_value", line.limit.map(|limit| limit.value.to_decimal()))?;
+            entry.set_item("amount", line.amount.to_decimal())?;
+            list.append(entry)?;
+        }
+        Ok(list)
+    }
+
+    /// The explanation, one line per step.
+    fn explanation(&self) -> Vec<String> {
+        self.quote.explanation()
+    }
+
+    /// The explanation as text.
+    fn explain(&self) -> String {
+        self.quote.explanation().join("\n")
+    }
+
+    /// The quote as JSON text (money as strings).
+    fn to_json(&self) -> String {
+        self.quote.to_json()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Quote(kind={:?}, channel={:?}, amount=Decimal('{}'), fee=Decimal('{}'), net=Decimal('{}'), settlement={:?}, settles_on={})",
+            self.quote.kind.name(),
+            self.quote.channel.name(),
+            self.quote.amount.to_decimal(),
+            self.quote.fee.to_decimal(),
+            self.quote.net.to_decimal(),
+            self.quote.settlement.to_string(),
+            self.quote.settles_on
+        )
+    }
+
+    fn __str__(&self) -> String {
+        self.explain()
+    }
+}
