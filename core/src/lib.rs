@@ -57,6 +57,11 @@ pub use rounding::{Rounding, RoundingMode};
 pub use schedule::{RefundPolicy, Rule, Schedule, Surcharge, Version, RATE_SANITY_LIMIT};
 pub use settlement::{china_offset, parse_china_time, parse_date, CutOff, SettlementMode};
 
+/// The README's Rust examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// Reads a UTF-8 text file, naming it in the error.
 pub(crate) fn read_text_file(path: &std::path::Path) -> Result<String> {
     std::fs::read_to_string(path)

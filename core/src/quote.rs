@@ -1,7 +1,7 @@
 //! Quoting a trade: fee, net amount, settlement date and an explanation.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use compact_str::CompactString;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -271,7 +271,7 @@ pub struct FeeLine {
     /// What the line is.
     pub kind: FeeLineKind,
     /// The id of the rule or surcharge it comes from.
-    pub source: Arc<str>,
+    pub source: CompactString,
     /// The rate applied, if the line has one.
     pub rate: Option<Rate>,
     /// The fixed part of the line (zero when none).
@@ -319,11 +319,11 @@ pub struct Quote {
     /// Whether the fees exceed the amount (the merchant pays to take this payment).
     pub fee_exceeds_amount: bool,
     /// The schedule's name.
-    pub schedule: Arc<str>,
+    pub schedule: CompactString,
     /// When the schedule version used took effect.
     pub version_effective_from: DateTime<FixedOffset>,
     /// The id of the rule that priced the trade.
-    pub rule: Arc<str>,
+    pub rule: CompactString,
     /// The rule's rate.
     pub rate: Rate,
     /// The fee lines, in order: rate, fixed fee, surcharges (or the returned fee).
@@ -594,7 +594,7 @@ impl Schedule {
             fee_returned: Money::ZERO,
             net,
             fee_exceeds_amount: fee > amount,
-            schedule: self.name_arc().clone(),
+            schedule: self.name_compact().clone(),
             version_effective_from: version.effective_from(),
             rule: rule_id,
             rate: rule.rate(),
@@ -614,8 +614,9 @@ impl Schedule {
         settlement: SettlementMode,
         calendar: &Calendar,
     ) -> Result<(NaiveDate, NaiveDate, bool)> {
-        let trade_day = self.cutoff().trade_day(request.at);
-        let local_date = request.at.with_timezone(&china_offset()).date_naive();
+        let local = request.at.with_timezone(&china_offset()).naive_local();
+        let trade_day = self.cutoff().trade_day_local(local);
+        let local_date = local.date();
         match settlement.settles_on(trade_day, local_date, calendar) {
             Ok(date) => Ok((trade_day, date, false)),
             Err(error) if error.kind() == ErrorKind::CalendarOutOfRange && request.calendar_policy == CalendarPolicy::WeekendsOnly => {

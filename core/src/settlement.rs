@@ -265,7 +265,20 @@ impl CutOff {
     /// ```
     #[inline]
     pub fn trade_day(self, at: DateTime<FixedOffset>) -> NaiveDate {
-        let local = at.with_timezone(&china_offset()).naive_local();
+        self.trade_day_local(at.with_timezone(&china_offset()).naive_local())
+    }
+
+    /// The trade day of a trade at `local`, a date-time already in China time.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let local = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap().and_hms_opt(23, 0, 0).unwrap();
+    /// assert_eq!(posfee::CutOff::parse("23:00")?.trade_day_local(local).to_string(), "2026-10-01");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    #[inline]
+    pub fn trade_day_local(self, local: chrono::NaiveDateTime) -> NaiveDate {
         let date = local.date();
         if self.seconds > 0 && local.time().num_seconds_from_midnight() >= self.seconds {
             date.succ_opt().unwrap_or(date)

@@ -117,8 +117,8 @@ pub struct Calendar {
     days: Vec<u16>,
     /// Per covered day: business days in `[first_day, day)`; one extra entry for the total.
     rank: Vec<u32>,
-    /// Offsets from `first_day` of every covered business day, ascending.
-    business_offsets: Vec<u32>,
+    /// Every covered business day, ascending.
+    business_dates: Vec<NaiveDate>,
     holidays: Vec<Holiday>,
 }
 
@@ -232,17 +232,17 @@ impl Calendar {
             }
         }
         let mut rank = Vec::with_capacity(day_count + 1);
-        let mut business_offsets = Vec::new();
+        let mut business_dates = Vec::new();
         let mut count = 0u32;
         for (offset, entry) in days.iter().enumerate() {
             rank.push(count);
             if entry & BUSINESS_BIT != 0 {
-                business_offsets.push(offset as u32);
+                business_dates.push(first_day + chrono::Days::new(offset as u64));
                 count += 1;
             }
         }
         rank.push(count);
-        Ok(Calendar { years, first_day, last_day, days, rank, business_offsets, holidays })
+        Ok(Calendar { years, first_day, last_day, days, rank, business_dates, holidays })
     }
 
     /// The years the data covers.
@@ -436,8 +436,8 @@ impl Calendar {
             let rank = i64::from(self.rank[offset]);
             let business = i64::from(self.days[offset] >> 15);
             let target = if n > 0 { rank + business + n - 1 } else if n < 0 { rank + n } else { rank };
-            if target >= 0 && (target as usize) < self.business_offsets.len() {
-                return Ok(self.first_day + chrono::Days::new(u64::from(self.business_offsets[target as usize])));
+            if let Some(date) = usize::try_from(target).ok().and_then(|t| self.business_dates.get(t)) {
+                return Ok(*date);
             }
         }
         let reckoned = self.add_business_days_any(date, n)?;
@@ -507,7 +507,7 @@ impl Calendar {
     fn unrank_any(&self, rank: i64) -> Result<NaiveDate> {
         let total = i64::from(self.rank[self.days.len()]);
         let number = if rank >= 0 && rank < total {
-            return Ok(self.first_day + chrono::Days::new(u64::from(self.business_offsets[rank as usize])));
+            return Ok(self.business_dates[rank as usize]);
         } else if rank >= total {
             nth_weekday(weekdays_before(day_number(self.last_day) + 1) + (rank - total))
         } else {

@@ -1,6 +1,6 @@
 //! The schedule file format (TOML or JSON), its validation and printing.
 
-use std::sync::Arc;
+use compact_str::CompactString;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -158,7 +158,7 @@ fn build(file: ScheduleFile) -> Result<Schedule> {
         }
     }
     Ok(Schedule {
-        name: Arc::from(name),
+        name: CompactString::from(name),
         title: file.title,
         source: file.source,
         rounding,
@@ -276,7 +276,7 @@ fn build_rule(file: RuleFile, place: &str, version_name: &str, rounding: Roundin
     let mut channels = file.channels;
     channels.dedup();
     Ok(Rule {
-        id: Arc::from(id),
+        id: CompactString::from(id),
         channel_mask: channel_mask(&channels),
         channels,
         rate: file.rate,
@@ -322,7 +322,7 @@ fn build_surcharge(file: SurchargeFile, place: &str, version_name: &str, roundin
         None => Channel::ALL.to_vec(),
     };
     Ok(Surcharge {
-        id: Arc::from(id),
+        id: CompactString::from(id),
         modes: file.modes,
         channel_mask: channel_mask(&channels),
         channels,

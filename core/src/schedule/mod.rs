@@ -10,7 +10,7 @@ mod file;
 #[cfg(test)]
 mod tests;
 
-use std::sync::Arc;
+use compact_str::CompactString;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ impl RefundPolicy {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    id: Arc<str>,
+    id: CompactString,
     channels: Vec<Channel>,
     channel_mask: u16,
     rate: Rate,
@@ -239,7 +239,7 @@ impl Rule {
         Some(Money::from_fen(at))
     }
 
-    pub(crate) fn id_arc(&self) -> &Arc<str> {
+    pub(crate) fn id_arc(&self) -> &CompactString {
         &self.id
     }
 
@@ -311,7 +311,7 @@ impl Rule {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Surcharge {
-    id: Arc<str>,
+    id: CompactString,
     modes: Vec<SettlementMode>,
     channels: Vec<Channel>,
     channel_mask: u16,
@@ -420,7 +420,7 @@ impl Surcharge {
         self.note.as_deref()
     }
 
-    pub(crate) fn id_arc(&self) -> &Arc<str> {
+    pub(crate) fn id_arc(&self) -> &CompactString {
         &self.id
     }
 
@@ -551,7 +551,7 @@ pub(crate) struct Matchable<'a> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
-    name: Arc<str>,
+    name: CompactString,
     title: Option<String>,
     source: Option<String>,
     rounding: Rounding,
@@ -644,7 +644,7 @@ impl Schedule {
         &self.name
     }
 
-    pub(crate) fn name_arc(&self) -> &Arc<str> {
+    pub(crate) fn name_compact(&self) -> &CompactString {
         &self.name
     }
 
