@@ -139,3 +139,100 @@ proptest! {
         let _ = Calendar::from_toml(&text);
     }
 }
+
+/// One generated rule: (channel mask, rate e8, cap fen, floor fen, fixed fen, band, window, class).
+type RuleSpec = (u8, i64, Option<i64>, Option<i64>, Option<i64>, Option<(i64, i64)>, Option<u8>, Option<bool>, i32);
+
+fn rule_spec() -> impl Strategy<Value = RuleSpec> {
+    (
+        1u8..=255,
+        0i64..2_000_000,
+        proptest::option::of(0i64..5_000),
+        proptest::option::of(0i64..500),
+        proptest::option::of(0i64..500),
+        proptest::option::of((0i64..200_000, 1i64..200_000)),
+        proptest::option::of(0u8..3),
+        proptest::option::of(any::<bool>()),
+        -2i32..3,
+    )
+}
+
+fn money_text(fen: i64) -> String {
+    Money::from_fen(fen).to_string()
+}
+
+fn schedule_text(rules: &[RuleSpec]) -> String {
+    let mut text = String::from("name = \"generated\"\ncutoff = \"22:00\"\n[rounding]\nmode = \"half_even\"\nscale = 2\n[[versions]]\neffective_from = \"2020-01-01\"\n");
+    for (index, (mask, rate, cap, floor, fixed, band, window, class, priority)) in rules.iter().enumerate() {
+        let channels: Vec<String> = Channel::ALL.iter().filter(|c| mask & (1 << (**c as u8)) != 0).map(|c| format!("\"{c}\"")).collect();
+        text.push_str(&format!("[[versions.rules]]\nid = \"r{index}\"\nchannels = [{}]\nrate = \"{}\"\npriority = {priority}\n", channels.join(", "), Rate::from_e8(*rate).unwrap()));
+        if let Some(cap) = cap {
+            text.push_str(&format!("cap = \"{}\"\n", money_text(*cap)));
+        }
+        if let Some(floor) = floor {
+            text.push_str(&format!("floor = \"{}\"\n", money_text(*floor)));
+        }
+        if let Some(fixed) = fixed {
+            text.push_str(&format!("fixed = \"{}\"\n", money_text(*fixed)));
+        }
+        if let Some((over, width)) = band {
+            text.push_str(&format!("amount_over = \"{}\"\namount_up_to = \"{}\"\n", money_text(*over), money_text(over + width)));
+        }
+        if let Some(quarter) = window {
+            let month = 1 + 3 * u32::from(*quarter);
+            text.push_str(&format!("valid_from = \"2026-{month:02}-01\"\nvalid_until = \"2026-{:02}-01\"\n", month + 3));
+        }
+        if let Some(discounted) = class {
+            text.push_str(if *discounted { "merchant_class = \"discounted\"\n" } else { "merchant_class = \"waived\"\n" });
+        }
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Any schedule that passes validation prices every trade it matches within its own
+    /// limits, and prints back to an equal schedule.
+    #[test]
+    fn generated_schedules_validate_or_price_consistently(
+        rules in proptest::collection::vec(rule_spec(), 1..6),
+        trades in proptest::collection::vec((channel(), 0i64..300_000, 0i64..(365 * 86_400), proptest::option::of(any::<bool>())), 1..20),
+    ) {
+        let text = schedule_text(&rules);
+        let schedule = match Schedule::from_toml(&text) {
+            Ok(schedule) => schedule,
+            Err(error) => {
+                prop_assert_eq!(error.code(), "invalid_schedule");
+                return Ok(());
+            }
+        };
+        prop_assert_eq!(&Schedule::from_toml(&schedule.to_toml()).unwrap(), &schedule);
+        let start = posfee::parse_china_time("2026-01-01T00:00:00+08:00").unwrap();
+        for (channel, amount_fen, offset, class) in trades {
+            let mut request = QuoteRequest::new(Money::from_fen(amount_fen), channel, start + Duration::seconds(offset))
+                .settlement(SettlementMode::D(1));
+            if let Some(discounted) = class {
+                request = request.merchant_class(if discounted { "discounted" } else { "waived" });
+            }
+            let quote = match schedule.quote(&request) {
+                Ok(quote) => quote,
+                Err(error) => {
+                    prop_assert_eq!(error.code(), "no_matching_rule");
+                    continue;
+                }
+            };
+            let rule = schedule.versions()[0].rules().iter().find(|r| r.id() == quote.rule.as_str()).unwrap();
+            let rate_line = quote.lines[0].amount;
+            if let Some(cap) = rule.cap() {
+                prop_assert!(rate_line <= cap || rule.floor().is_some_and(|floor| rate_line == floor));
+            }
+            if let Some(floor) = rule.floor() {
+                prop_assert!(rate_line >= floor.min(rule.cap().unwrap_or(floor)));
+            }
+            prop_assert_eq!(quote.fee, rate_line + rule.fixed());
+            prop_assert_eq!(quote.net + quote.fee, quote.amount);
+            prop_assert!(!quote.fee.is_negative());
+        }
+    }
+}
