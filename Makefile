@@ -34,3 +34,20 @@ test-py: py-setup ## Python: pytest (oracle properties, bad inputs, README, CLI,
 
 bench-py: py-setup ## Python: reconcile from pyarrow vs the Rust core, scalar quote (figures to BENCHMARKS.md)
 	$(VENV)/bin/python py/bench/bench.py
+
+.PHONY: wasm-setup wasm test-wasm serve bench-wasm
+
+wasm-setup: ## WebAssembly toolchain: wasm32 target, wasm-bindgen CLI (Cargo.lock version), npm deps, Chromium (skips what is present)
+	bash wasm/scripts/setup.sh
+
+wasm: ## build the WebAssembly package (wasm/pkg) and the fee calculator page (wasm/www)
+	bash wasm/scripts/build.sh
+
+test-wasm: wasm-setup wasm ## WebAssembly: the JS API under Node, the page end to end in headless Chromium
+	cd wasm && node --test test/api.test.mjs test/e2e.test.mjs
+
+serve: wasm ## serve the fee calculator page on 127.0.0.1 (PORT=8765) and print its URL
+	node wasm/scripts/serve.mjs $(or $(PORT),8765)
+
+bench-wasm: wasm ## first-quote time of the page in Chromium and the .wasm size (figures go to BENCHMARKS.md)
+	node wasm/scripts/bench-page.mjs

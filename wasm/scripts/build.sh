@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly package into wasm/pkg and the page's copy into wasm/www/pkg:
+# cargo (profile wasm-release) → wasm-bindgen CLI (the Cargo.lock version) → wasm-opt from
+# npm binaryen (never Debian's /usr/bin/wasm-opt, which breaks the module).
+set -euo pipefail
+cd "$(dirname "$0")/../.."   # repository root
+CARGO=${CARGO:-cargo}
+want=$(bash wasm/scripts/bindgen-version.sh)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [[ "$have" != "$want" || ! -x wasm/node_modules/.bin/wasm-opt ]]; then
+    bash wasm/scripts/setup.sh
+fi
+target_dir=${CARGO_TARGET_DIR:-target}
+$CARGO build -p posfee-wasm --target wasm32-unknown-unknown --profile wasm-release
+raw="$target_dir/wasm32-unknown-unknown/wasm-release/posfee_wasm.wasm"
+rm -rf wasm/pkg
+wasm-bindgen --target web --out-dir wasm/pkg --out-name posfee_wasm "$raw"
+wasm/node_modules/.bin/wasm-opt -Oz wasm/pkg/posfee_wasm_bg.wasm -o wasm/pkg/posfee_wasm_bg.wasm.opt
+mv wasm/pkg/posfee_wasm_bg.wasm.opt wasm/pkg/posfee_wasm_bg.wasm
+cp wasm/js/index.js wasm/js/index.d.ts wasm/pkg/
+version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
+cat > wasm/pkg/package.json <<JSON
+{
+  "name": "posfee",
+  "version": "$version",
+  "description": "Exact fee and settlement calculator for China card and QR acquiring (WebAssembly)",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "index.js",
+  "types": "index.d.ts",
+  "exports": { ".": { "types": "./index.d.ts", "default": "./index.js" } },
+  "files": ["index.js", "index.d.ts", "posfee_wasm.js", "posfee_wasm.d.ts", "posfee_wasm_bg.wasm", "posfee_wasm_bg.wasm.d.ts"],
+  "sideEffects": true
+}
+JSON
+rm -rf wasm/www/pkg
+mkdir -p wasm/www/pkg
+cp wasm/pkg/index.js wasm/pkg/posfee_wasm.js wasm/pkg/posfee_wasm_bg.wasm wasm/www/pkg/
+raw_bytes=$(wc -c < wasm/pkg/posfee_wasm_bg.wasm)
+gz_bytes=$(gzip -9 -c wasm/pkg/posfee_wasm_bg.wasm | wc -c)
+echo "wasm: wasm/pkg/posfee_wasm_bg.wasm $raw_bytes bytes, $gz_bytes gzipped (gzip -9); page in wasm/www"

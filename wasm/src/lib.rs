@@ -1,0 +1,966 @@
+//! The WebAssembly (JavaScript) binding of posfee.
+//!
+//! A thin layer over the `posfee` core: plain serde structs in and out (through
+//! `serde-wasm-bindgen`), the TypeScript types declared once below, and one function,
+//! [`to_js_error`], that turns any core error into a JS `Error` with a `code`. No fee rule
+//! lives here: every number comes from the core.
+//!
+//! Money crosses the boundary as strings (`"1000.00"`), never as JS numbers: a number
+//! amount is rejected with `code = "invalid_amount"`.
+//!
+//! The `*_impl` functions are plain Rust (unit-tested on the host); the `#[wasm_bindgen]`
+//! functions only convert values and errors.
+#![forbid(unsafe_code)]
+
+use std::cell::RefCell;
+use std::fmt;
+
+use posfee::{
+    parse_china_time, parse_date, Calendar, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote,
+    QuoteRequest, Rate, Schedule, SettlementMode,
+};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT: &str = r#"
+/** Money is always a decimal string such as "1000.00" (never a JS number). */
+export type MoneyText = string;
+
+/** A channel name: credit, debit, wechat, alipay, unionpay_qr, quickpass, huabei, jd_baitiao. */
+export type ChannelName = string;
+
+/** The trade to quote: exactly one of `preset` (a name from presets()) or `schedule` (TOML text). */
+export interface QuoteRequest {
+  preset?: string;
+  schedule?: string;
+  /** The trade amount as a string: "1000", "1000.50", "¥1,000.50". Never a number. */
+  amount: MoneyText;
+  channel: ChannelName;
+  /** RFC 3339 ("2026-09-30T22:30:00+08:00") or China time ("2026-09-30 22:30", "2026-09-30"). */
+  at: string;
+  /** T1 (default), T0, D0, D1, S0, T+2, 秒到 ... */
+  settlement?: string;
+  /** For schedules with class-specific rules: "discounted", "waived". */
+  merchantClass?: string;
+  /** "credit" or "debit", for UnionPay QR and QuickPass above ¥1000. */
+  cardType?: string;
+}
+
+export interface FeeLine {
+  kind: "rate" | "fixed" | "surcharge" | "returned";
+  source: string;
+  rate: string | null;
+  fixed: MoneyText;
+  beforeLimit: MoneyText;
+  limit: { kind: "cap" | "floor"; value: MoneyText } | null;
+  amount: MoneyText;
+}
+
+export interface Quote {
+  kind: "purchase" | "void" | "refund";
+  amount: MoneyText;
+  channel: ChannelName;
+  channelZh: string;
+  fee: MoneyText;
+  feeReturned: MoneyText;
+  net: MoneyText;
+  feeExceedsAmount: boolean;
+  schedule: string;
+  versionEffectiveFrom: string;
+  rule: string;
+  rate: string;
+  lines: FeeLine[];
+  requestedSettlement: string;
+  settlement: string;
+  instantMinimum: MoneyText | null;
+  tradeDay: string;
+  settlesOn: string;
+  settlesOnProvisional: boolean;
+  capApplied: boolean;
+  floorApplied: boolean;
+  /** One English sentence per line, from the core. */
+  explanation: string[];
+}
+
+export interface PresetInfo { name: string; title: string | null; source: string | null; }
+
+export interface ChannelInfo { name: ChannelName; nameZh: string; cardType: "credit" | "debit" | null; }
+
+export interface RuleInfo {
+  id: string;
+  channels: ChannelName[];
+  rate: string;
+  cap: MoneyText | null;
+  floor: MoneyText | null;
+  fixed: MoneyText;
+  amountOver: MoneyText | null;
+  amountUpTo: MoneyText | null;
+  merchantClass: string | null;
+  cardType: string | null;
+  note: string | null;
+}
+
+export interface SurchargeInfo {
+  id: string;
+  modes: string[];
+  channels: ChannelName[];
+  rate: string;
+  fixed: MoneyText;
+  minAmount: MoneyText | null;
+  fallback: string;
+  note: string | null;
+}
+
+export interface ScheduleInfo {
+  name: string;
+  title: string | null;
+  source: string | null;
+  rounding: { mode: string; scale: number };
+  cutoff: string;
+  refundPolicy: string;
+  versions: { effectiveFrom: string; note: string | null; rules: RuleInfo[]; surcharges: SurchargeInfo[] }[];
+}
+
+/** Which schedule and trade a cap threshold is asked for (the amount is not needed). */
+export interface CapRequest {
+  preset?: string;
+  schedule?: string;
+  channel: ChannelName;
+  at: string;
+  merchantClass?: string;
+  cardType?: string;
+}
+
+export interface CapThreshold {
+  rule: string;
+  rate: string;
+  cap: MoneyText;
+  /** cap ÷ rate, exact to 4 decimals (see breakEvenExact). */
+  breakEven: string;
+  /** Whether cap ÷ rate is exactly breakEven (no further decimals). */
+  breakEvenExact: boolean;
+  /** The smallest amount (whole fen) whose fee, rounded by the schedule, reaches the cap. */
+  from: MoneyText;
+}
+
+/** Every error thrown is an Error with a stable `code` (the core's ErrorKind code). */
+export interface PosfeeError extends Error {
+  code: string;
+  field?: string;
+  line?: number;
+  column?: number;
+}
+"#;
+
+/// Installs the panic hook once, when the module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------
+
+/// Turns any core error into a JS `Error` whose `code` is the core's stable code, with the
+/// location's `field`, `line` and `column` when known.
+pub fn to_js_error(error: &Error) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
+    js.set_name("PosfeeError");
+    let object: &JsValue = js.as_ref();
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), &value);
+    };
+    set("code", JsValue::from_str(error.code()));
+    let location = error.location();
+    if let Some(field) = &location.field {
+        set("field", JsValue::from_str(field));
+    }
+    if let Some(line) = location.line {
+        set("line", JsValue::from_f64(line as f64));
+    }
+    if let Some(column) = location.column {
+        set("column", JsValue::from_f64(column as f64));
+    }
+    js.into()
+}
+
+fn js_result<T: Serialize>(result: Result<T, Error>) -> Result<JsValue, JsValue> {
+    let value = result.map_err(|e| to_js_error(&e))?;
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("cannot convert the result: {e}"))))
+}
+
+/// The fields a request object may have: a misspelt key (`settlment`) is an error, never
+/// silently ignored.
+fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsValue> {
+    if !value.is_object() {
+        return Err(to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("{what} must be an object"))));
+    }
+    let object: &js_sys::Object = value.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            return Err(to_js_error(
+                &Error::new(ErrorKind::InvalidRequest, format!("{what} has an unknown field {key:?}; the fields are {}", allowed.join(", ")))
+                    .in_field(key),
+            ));
+        }
+    }
+    Ok(())
+}
+
+const QUOTE_FIELDS: [&str; 8] = ["preset", "schedule", "amount", "channel", "at", "settlement", "merchantClass", "cardType"];
+const CAP_FIELDS: [&str; 6] = ["preset", "schedule", "channel", "at", "merchantClass", "cardType"];
+
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("{what} is not valid: {e}"))))
+}
+
+// ---------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------
+
+/// An amount as given by JavaScript: a string, or a number that is rejected.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AmountInput {
+    /// The decimal text.
+    Text(String),
+    /// A JS number (rejected: binary floating point cannot hold money exactly).
+    Number(String),
+}
+
+impl AmountInput {
+    fn parse(&self) -> Result<Money, Error> {
+        match self {
+            AmountInput::Text(text) => Money::parse_amount(text).map_err(|e| e.in_field("amount")),
+            AmountInput::Number(number) => Err(Error::new(
+                ErrorKind::InvalidAmount,
+                format!("amount must be a string such as \"{number}\", not the JS number {number}: money never crosses as a float"),
+            )
+            .in_field("amount")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AmountInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AmountVisitor;
+        impl Visitor<'_> for AmountVisitor {
+            type Value = AmountInput;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount as a string such as \"1000.00\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AmountInput, E> {
+                Ok(AmountInput::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<AmountInput, E> {
+                Ok(AmountInput::Text(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<AmountInput, E> {
+                // Whole numbers are shown; others are not formatted (that would pull in float printing).
+                let shown = if v.fract() == 0.0 && v.abs() < 1e15 { (v as i64).to_string() } else { "1000.00".to_owned() };
+                Ok(AmountInput::Number(shown))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<AmountInput, E> {
+                Ok(AmountInput::Number(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<AmountInput, E> {
+                Ok(AmountInput::Number(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(AmountVisitor)
+    }
+}
+
+/// Which schedule: a preset name or TOML text (exactly one).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleChoice {
+    /// A preset name.
+    pub preset: Option<String>,
+    /// TOML text of a schedule.
+    pub schedule: Option<String>,
+}
+
+/// The input of `quote`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuoteInput {
+    /// A preset name.
+    pub preset: Option<String>,
+    /// TOML text of a schedule.
+    pub schedule: Option<String>,
+    /// The amount, as a string.
+    pub amount: AmountInput,
+    /// The channel name.
+    pub channel: String,
+    /// The trade time.
+    pub at: String,
+    /// The settlement mode (default T1).
+    pub settlement: Option<String>,
+    /// The merchant class.
+    pub merchant_class: Option<String>,
+    /// The card type (credit / debit).
+    pub card_type: Option<String>,
+}
+
+/// The input of `capThreshold`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CapInput {
+    /// A preset name.
+    pub preset: Option<String>,
+    /// TOML text of a schedule.
+    pub schedule: Option<String>,
+    /// The channel name.
+    pub channel: String,
+    /// The trade time.
+    pub at: String,
+    /// The merchant class.
+    pub merchant_class: Option<String>,
+    /// The card type (credit / debit).
+    pub card_type: Option<String>,
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|text| !text.is_empty())
+}
+
+thread_local! {
+    /// Parsed schedules by source (preset name or TOML text), most recent last; a few only.
+    static SCHEDULES: RefCell<Vec<(String, Schedule)>> = const { RefCell::new(Vec::new()) };
+}
+const SCHEDULE_CACHE_MAX: usize = 8;
+
+fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<Schedule, Error> {
+    let key = match (non_empty(preset), non_empty(schedule)) {
+        (Some(name), None) => format!("preset:{name}"),
+        (None, Some(text)) => format!("toml:{text}"),
+        (Some(_), Some(_)) => {
+            return Err(Error::new(ErrorKind::InvalidRequest, "give either `preset` or `schedule`, not both").in_field("schedule"))
+        }
+        (None, None) => {
+            return Err(Error::new(ErrorKind::InvalidRequest, "give a `preset` name or a `schedule` (TOML text)").in_field("preset"))
+        }
+    };
+    if let Some(found) = SCHEDULES.with(|cache| cache.borrow().iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone())) {
+        return Ok(found);
+    }
+    let parsed = match (non_empty(preset), non_empty(schedule)) {
+        (Some(name), _) => Schedule::preset(name).map_err(|e| e.in_field("preset"))?,
+        (_, Some(text)) => Schedule::from_toml(text).map_err(|e| e.in_field("schedule"))?,
+        _ => unreachable!("checked above"),
+    };
+    SCHEDULES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= SCHEDULE_CACHE_MAX {
+            cache.remove(0);
+        }
+        cache.push((key, parsed.clone()));
+    });
+    Ok(parsed)
+}
+
+fn parse_channel(text: &str) -> Result<Channel, Error> {
+    Channel::parse(text).map_err(|e| e.in_field("channel"))
+}
+
+fn parse_card_type(text: &Option<String>) -> Result<Option<CardType>, Error> {
+    non_empty(text).map(|t| CardType::parse(t).map_err(|e| e.in_field("cardType"))).transpose()
+}
+
+// ---------------------------------------------------------------------------------------
+// Outputs
+// ---------------------------------------------------------------------------------------
+
+/// A limit that changed a fee line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LimitOutput {
+    /// `cap` or `floor`.
+    pub kind: &'static str,
+    /// The limit's value.
+    pub value: String,
+}
+
+/// One fee line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeLineOutput {
+    /// rate, fixed, surcharge, returned.
+    pub kind: &'static str,
+    /// The rule or surcharge id.
+    pub source: String,
+    /// The rate, if any.
+    pub rate: Option<String>,
+    /// The fixed part.
+    pub fixed: String,
+    /// Before cap or floor.
+    pub before_limit: String,
+    /// The limit applied.
+    pub limit: Option<LimitOutput>,
+    /// The line's amount.
+    pub amount: String,
+}
+
+impl From<&FeeLine> for FeeLineOutput {
+    fn from(line: &FeeLine) -> Self {
+        FeeLineOutput {
+            kind: line.kind.name(),
+            source: line.source.to_string(),
+            rate: line.rate.map(|r| r.to_string()),
+            fixed: line.fixed.to_string(),
+            before_limit: line.before_limit.to_string(),
+            limit: line.limit.map(|limit| LimitOutput { kind: limit.kind.name(), value: limit.value.to_string() }),
+            amount: line.amount.to_string(),
+        }
+    }
+}
+
+/// A quote, with every amount as a string.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteOutput {
+    /// purchase, void, refund.
+    pub kind: &'static str,
+    /// The trade amount.
+    pub amount: String,
+    /// The channel name.
+    pub channel: &'static str,
+    /// The channel's Chinese label.
+    pub channel_zh: &'static str,
+    /// The fee.
+    pub fee: String,
+    /// The fee given back.
+    pub fee_returned: String,
+    /// The net amount.
+    pub net: String,
+    /// Whether the fees exceed the amount.
+    pub fee_exceeds_amount: bool,
+    /// The schedule's name.
+    pub schedule: String,
+    /// When the version used took effect (RFC 3339).
+    pub version_effective_from: String,
+    /// The rule id.
+    pub rule: String,
+    /// The rule's rate.
+    pub rate: String,
+    /// The fee lines.
+    pub lines: Vec<FeeLineOutput>,
+    /// The settlement mode asked for.
+    pub requested_settlement: String,
+    /// The settlement mode applied.
+    pub settlement: String,
+    /// The instant-payout minimum missed, if any.
+    pub instant_minimum: Option<String>,
+    /// The trade day.
+    pub trade_day: String,
+    /// The settlement date.
+    pub settles_on: String,
+    /// Whether the settlement date is provisional.
+    pub settles_on_provisional: bool,
+    /// Whether the cap lowered the fee.
+    pub cap_applied: bool,
+    /// Whether the floor raised the fee.
+    pub floor_applied: bool,
+    /// The core's explanation, one sentence per line.
+    pub explanation: Vec<String>,
+}
+
+impl From<&Quote> for QuoteOutput {
+    fn from(quote: &Quote) -> Self {
+        QuoteOutput {
+            kind: quote.kind.name(),
+            amount: quote.amount.to_string(),
+            channel: quote.channel.name(),
+            channel_zh: quote.channel.name_zh(),
+            fee: quote.fee.to_string(),
+            fee_returned: quote.fee_returned.to_string(),
+            net: quote.net.to_string(),
+            fee_exceeds_amount: quote.fee_exceeds_amount,
+            schedule: quote.schedule.to_string(),
+            version_effective_from: quote.version_effective_from.to_rfc3339(),
+            rule: quote.rule.to_string(),
+            rate: quote.rate.to_string(),
+            lines: quote.lines.iter().map(FeeLineOutput::from).collect(),
+            requested_settlement: quote.requested_settlement.to_string(),
+            settlement: quote.settlement.to_string(),
+            instant_minimum: quote.instant_minimum.map(|m| m.to_string()),
+            trade_day: quote.trade_day.to_string(),
+            settles_on: quote.settles_on.to_string(),
+            settles_on_provisional: quote.settles_on_provisional,
+            cap_applied: quote.cap_applied(),
+            floor_applied: quote.floor_applied(),
+            explanation: quote.explanation(),
+        }
+    }
+}
+
+/// A preset's name and description.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PresetInfo {
+    /// The name.
+    pub name: String,
+    /// The title.
+    pub title: Option<String>,
+    /// Where the numbers come from.
+    pub source: Option<String>,
+}
+
+/// A channel's names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelInfo {
+    /// The canonical name.
+    pub name: &'static str,
+    /// The Chinese label.
+    pub name_zh: &'static str,
+    /// The implied card type.
+    pub card_type: Option<&'static str>,
+}
+
+/// A rule, as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleInfo {
+    id: String,
+    channels: Vec<&'static str>,
+    rate: String,
+    cap: Option<String>,
+    floor: Option<String>,
+    fixed: String,
+    amount_over: Option<String>,
+    amount_up_to: Option<String>,
+    merchant_class: Option<String>,
+    card_type: Option<&'static str>,
+    note: Option<String>,
+}
+
+/// A surcharge, as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SurchargeInfo {
+    id: String,
+    modes: Vec<String>,
+    channels: Vec<&'static str>,
+    rate: String,
+    fixed: String,
+    min_amount: Option<String>,
+    fallback: String,
+    note: Option<String>,
+}
+
+/// A schedule version, as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionInfo {
+    effective_from: String,
+    note: Option<String>,
+    rules: Vec<RuleInfo>,
+    surcharges: Vec<SurchargeInfo>,
+}
+
+/// The rounding rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundingInfo {
+    mode: &'static str,
+    scale: u32,
+}
+
+/// A parsed schedule, as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleInfo {
+    /// The name.
+    pub name: String,
+    title: Option<String>,
+    source: Option<String>,
+    rounding: RoundingInfo,
+    cutoff: String,
+    refund_policy: &'static str,
+    /// The versions.
+    pub versions: Vec<VersionInfo>,
+}
+
+fn money_text(value: Option<Money>) -> Option<String> {
+    value.map(|m| m.to_string())
+}
+
+impl From<&Schedule> for ScheduleInfo {
+    fn from(schedule: &Schedule) -> Self {
+        let channels = |list: &[Channel]| list.iter().map(|c| c.name()).collect::<Vec<_>>();
+        ScheduleInfo {
+            name: schedule.name().to_owned(),
+            title: schedule.title().map(str::to_owned),
+            source: schedule.source().map(str::to_owned),
+            rounding: RoundingInfo { mode: schedule.rounding().mode.name(), scale: schedule.rounding().scale },
+            cutoff: schedule.cutoff().to_string(),
+            refund_policy: schedule.refund_policy().name(),
+            versions: schedule
+                .versions()
+                .iter()
+                .map(|version| VersionInfo {
+                    effective_from: version.effective_from().to_rfc3339(),
+                    note: version.note().map(str::to_owned),
+                    rules: version
+                        .rules()
+                        .iter()
+                        .map(|rule| RuleInfo {
+                            id: rule.id().to_owned(),
+                            channels: channels(rule.channels()),
+                            rate: rule.rate().to_string(),
+                            cap: money_text(rule.cap()),
+                            floor: money_text(rule.floor()),
+                            fixed: rule.fixed().to_string(),
+                            amount_over: money_text(rule.amount_over()),
+                            amount_up_to: money_text(rule.amount_up_to()),
+                            merchant_class: rule.merchant_class().map(str::to_owned),
+                            card_type: rule.card_type().map(CardType::name),
+                            note: rule.note().map(str::to_owned),
+                        })
+                        .collect(),
+                    surcharges: version
+                        .surcharges()
+                        .iter()
+                        .map(|surcharge| SurchargeInfo {
+                            id: surcharge.id().to_owned(),
+                            modes: surcharge.modes().iter().map(|m| m.to_string()).collect(),
+                            channels: channels(surcharge.channels()),
+                            rate: surcharge.rate().to_string(),
+                            fixed: surcharge.fixed().to_string(),
+                            min_amount: money_text(surcharge.min_amount()),
+                            fallback: surcharge.fallback().to_string(),
+                            note: surcharge.note().map(str::to_owned),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Where the cap of the rule pricing a channel starts to apply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapThreshold {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's rate.
+    pub rate: String,
+    /// The cap.
+    pub cap: String,
+    /// cap ÷ rate to 4 decimals.
+    pub break_even: String,
+    /// Whether cap ÷ rate is exactly `break_even`.
+    pub break_even_exact: bool,
+    /// The smallest whole-fen amount whose rounded fee reaches the cap.
+    pub from: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// The operations, in plain Rust
+// ---------------------------------------------------------------------------------------
+
+/// The presets shipped with the core.
+pub fn presets_impl() -> Vec<PresetInfo> {
+    posfee::presets()
+        .into_iter()
+        .map(|name| {
+            let schedule = Schedule::preset(name).ok();
+            PresetInfo {
+                name: name.to_owned(),
+                title: schedule.as_ref().and_then(|s| s.title().map(str::to_owned)),
+                source: schedule.as_ref().and_then(|s| s.source().map(str::to_owned)),
+            }
+        })
+        .collect()
+}
+
+/// Every channel with its Chinese label.
+pub fn channels_impl() -> Vec<ChannelInfo> {
+    Channel::ALL
+        .iter()
+        .map(|c| ChannelInfo { name: c.name(), name_zh: c.name_zh(), card_type: c.card_type().map(CardType::name) })
+        .collect()
+}
+
+/// Quotes a purchase.
+///
+/// # Errors
+/// Any core error, with the offending field named.
+pub fn quote_impl(input: &QuoteInput) -> Result<QuoteOutput, Error> {
+    let amount = input.amount.parse()?;
+    let schedule = load_schedule(&input.preset, &input.schedule)?;
+    let channel = parse_channel(&input.channel)?;
+    let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
+    let mut request = QuoteRequest::new(amount, channel, at);
+    if let Some(settlement) = non_empty(&input.settlement) {
+        request = request.settlement(SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?);
+    }
+    if let Some(class) = non_empty(&input.merchant_class) {
+        request = request.merchant_class(class);
+    }
+    if let Some(card_type) = parse_card_type(&input.card_type)? {
+        request = request.card_type(card_type);
+    }
+    schedule.quote(&request).map(|quote| QuoteOutput::from(&quote))
+}
+
+/// Parses and validates a schedule.
+///
+/// # Errors
+/// [`ErrorKind::InvalidSchedule`] with the line and column.
+pub fn parse_schedule_impl(toml: &str) -> Result<ScheduleInfo, Error> {
+    Schedule::from_toml(toml).map(|schedule| ScheduleInfo::from(&schedule))
+}
+
+/// The TOML text of a preset.
+///
+/// # Errors
+/// [`ErrorKind::UnknownPreset`].
+pub fn preset_toml_impl(name: &str) -> Result<String, Error> {
+    posfee::preset_toml(name).map(str::to_owned)
+}
+
+/// Whether a date is a mainland China business day.
+///
+/// # Errors
+/// [`ErrorKind::InvalidDate`], [`ErrorKind::CalendarOutOfRange`].
+pub fn is_business_day_impl(date: &str) -> Result<bool, Error> {
+    let date = parse_date(date).map_err(|e| e.in_field("date"))?;
+    Calendar::china().is_business_day(date)
+}
+
+/// The largest |n| accepted by `addBusinessDays` (ten years of business days).
+pub const BUSINESS_DAYS_MAX: f64 = 2_500.0;
+const BUSINESS_DAYS_MAX_TEXT: &str = "2500";
+
+/// The date `n` business days after (or before, when negative) `date`.
+///
+/// # Errors
+/// [`ErrorKind::InvalidDate`], [`ErrorKind::InvalidRequest`] for a non-integer or huge `n`,
+/// [`ErrorKind::CalendarOutOfRange`].
+pub fn add_business_days_impl(date: &str, n: f64) -> Result<String, Error> {
+    let date = parse_date(date).map_err(|e| e.in_field("date"))?;
+    if !n.is_finite() || n.fract() != 0.0 || n.abs() > BUSINESS_DAYS_MAX {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("n must be a whole number of business days between -{BUSINESS_DAYS_MAX_TEXT} and {BUSINESS_DAYS_MAX_TEXT}"),
+        )
+        .in_field("n"));
+    }
+    Calendar::china().add_business_days(date, n as i64).map(|d| d.to_string())
+}
+
+/// cap ÷ rate to 4 decimals, and whether that is exact. Exact decimal arithmetic.
+fn break_even(cap: Money, rate: Rate) -> Option<(String, bool)> {
+    let rate = rate.to_decimal();
+    if rate.is_zero() {
+        return None;
+    }
+    let quotient = cap.to_decimal().checked_div(rate)?;
+    let shown = quotient.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::ToZero);
+    let exact = quotient == shown;
+    Some((format!("{:.4}", shown), exact))
+}
+
+/// Where the cap of the rule pricing `channel` starts to apply: for every capped rule of the
+/// version in force that could price the channel, the first amount reaching its cap, kept
+/// only when the core prices that amount with that very rule (merchant class, card type,
+/// bands and promotions all decided by the core); the smallest such amount.
+///
+/// # Errors
+/// As [`quote_impl`] for the schedule, channel and time.
+pub fn cap_threshold_impl(input: &CapInput) -> Result<Option<CapThreshold>, Error> {
+    let schedule = load_schedule(&input.preset, &input.schedule)?;
+    let channel = parse_channel(&input.channel)?;
+    let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
+    let card_type = parse_card_type(&input.card_type)?;
+    let version = schedule.version_at(at)?;
+    let mut best: Option<CapThreshold> = None;
+    for rule in version.rules().iter().filter(|rule| rule.channels().contains(&channel)) {
+        let (Some(cap), Some(from)) = (rule.cap(), rule.cap_reached_from(schedule.rounding())) else { continue };
+        let mut request = QuoteRequest::new(from, channel, at);
+        if let Some(class) = non_empty(&input.merchant_class) {
+            request = request.merchant_class(class);
+        }
+        if let Some(card_type) = card_type {
+            request = request.card_type(card_type);
+        }
+        let Ok(quote) = schedule.quote(&request) else { continue };
+        if &*quote.rule != rule.id() || best.as_ref().is_some_and(|b| Money::parse(&b.from).is_ok_and(|f| f <= from)) {
+            continue;
+        }
+        let Some((break_even, break_even_exact)) = break_even(cap, rule.rate()) else { continue };
+        best = Some(CapThreshold {
+            rule: rule.id().to_owned(),
+            rate: rule.rate().to_string(),
+            cap: cap.to_string(),
+            break_even,
+            break_even_exact,
+            from: from.to_string(),
+        });
+    }
+    Ok(best)
+}
+
+// ---------------------------------------------------------------------------------------
+// The JavaScript API
+// ---------------------------------------------------------------------------------------
+
+/// The preset schedules: `[{name, title, source}]`.
+#[wasm_bindgen(js_name = presets, unchecked_return_type = "PresetInfo[]")]
+pub fn presets_js() -> Result<JsValue, JsValue> {
+    js_result(Ok(presets_impl()))
+}
+
+/// The channels: `[{name, nameZh, cardType}]`.
+#[wasm_bindgen(js_name = channels, unchecked_return_type = "ChannelInfo[]")]
+pub fn channels_js() -> Result<JsValue, JsValue> {
+    js_result(Ok(channels_impl()))
+}
+
+/// Quotes a purchase: fee, net amount, settlement date and explanation.
+#[wasm_bindgen(js_name = quote, unchecked_return_type = "Quote")]
+pub fn quote_js(#[wasm_bindgen(unchecked_param_type = "QuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+    check_keys(&request, "the quote request", &QUOTE_FIELDS)?;
+    let input: QuoteInput = from_js(request, "the quote request")?;
+    js_result(quote_impl(&input))
+}
+
+/// Parses and validates a schedule from TOML text.
+#[wasm_bindgen(js_name = parseSchedule, unchecked_return_type = "ScheduleInfo")]
+pub fn parse_schedule_js(toml: &str) -> Result<JsValue, JsValue> {
+    js_result(parse_schedule_impl(toml))
+}
+
+/// The TOML text of a preset.
+#[wasm_bindgen(js_name = presetToml)]
+pub fn preset_toml_js(name: &str) -> Result<String, JsValue> {
+    preset_toml_impl(name).map_err(|e| to_js_error(&e))
+}
+
+/// Whether a date (`2026-10-08`) is a mainland China business day.
+#[wasm_bindgen(js_name = isBusinessDay)]
+pub fn is_business_day_js(date: &str) -> Result<bool, JsValue> {
+    is_business_day_impl(date).map_err(|e| to_js_error(&e))
+}
+
+/// The date `n` business days after `date` (before it when `n` is negative).
+#[wasm_bindgen(js_name = addBusinessDays)]
+pub fn add_business_days_js(date: &str, n: f64) -> Result<String, JsValue> {
+    add_business_days_impl(date, n).map_err(|e| to_js_error(&e))
+}
+
+/// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.
+#[wasm_bindgen(js_name = capThreshold, unchecked_return_type = "CapThreshold | null")]
+pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+    check_keys(&request, "the cap request", &CAP_FIELDS)?;
+    let input: CapInput = from_js(request, "the cap request")?;
+    js_result(cap_threshold_impl(&input))
+}
+
+/// The error codes the core can return (ErrorKind codes), for UIs that translate them.
+#[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "string[]")]
+pub fn error_codes_js() -> Result<JsValue, JsValue> {
+    js_result(Ok(ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(preset: &str, amount: &str, channel: &str, at: &str, settlement: &str) -> QuoteInput {
+        QuoteInput {
+            preset: Some(preset.into()),
+            schedule: None,
+            amount: AmountInput::Text(amount.into()),
+            channel: channel.into(),
+            at: at.into(),
+            settlement: Some(settlement.into()),
+            merchant_class: None,
+            card_type: None,
+        }
+    }
+
+    #[test]
+    fn quotes_as_strings() {
+        let quote = quote_impl(&request("sft-traditional", "5000", "debit", "2026-09-30T22:30:00+08:00", "T1")).unwrap();
+        assert_eq!((quote.fee.as_str(), quote.net.as_str(), quote.settles_on.as_str()), ("20.00", "4980.00", "2026-10-08"));
+        assert!(quote.cap_applied);
+        assert_eq!(quote.channel_zh, "借记卡");
+        assert_eq!(quote.lines[0].limit, Some(LimitOutput { kind: "cap", value: "20.00".into() }));
+    }
+
+    #[test]
+    fn surcharge_exceeding_amount_is_flagged() {
+        let quote = quote_impl(&request("standard-d0", "1", "debit", "2026-05-06 10:00", "D0")).unwrap();
+        assert_eq!((quote.fee.as_str(), quote.net.as_str()), ("3.01", "-2.01"));
+        assert!(quote.fee_exceeds_amount);
+    }
+
+    #[test]
+    fn numbers_are_rejected_as_amounts() {
+        let mut input = request("standard", "1", "debit", "2026-05-06", "T1");
+        input.amount = AmountInput::Number("1000".into());
+        let error = quote_impl(&input).unwrap_err();
+        assert_eq!(error.code(), "invalid_amount");
+        assert_eq!(error.location().field.as_deref(), Some("amount"));
+    }
+
+    #[test]
+    fn errors_name_their_field() {
+        let error = quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+        assert_eq!((error.code(), error.location().field.as_deref()), ("unknown_preset", Some("preset")));
+        let error = quote_impl(&request("standard", "1", "visa", "2026-05-06", "T1")).unwrap_err();
+        assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_channel", Some("channel")));
+        let error = quote_impl(&request("standard", "1", "debit", "2026-13-06", "T1")).unwrap_err();
+        assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_date", Some("at")));
+        let mut both = request("standard", "1", "debit", "2026-05-06", "T1");
+        both.schedule = Some("name = 'x'".into());
+        assert_eq!(quote_impl(&both).unwrap_err().code(), "invalid_request");
+    }
+
+    #[test]
+    fn cap_threshold_follows_the_rule() {
+        let input = |preset: &str, channel: &str| CapInput {
+            preset: Some(preset.into()),
+            schedule: None,
+            channel: channel.into(),
+            at: "2026-05-06 10:00".into(),
+            merchant_class: None,
+            card_type: None,
+        };
+        let cap = cap_threshold_impl(&input("sft-traditional", "debit")).unwrap().unwrap();
+        assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3635.46", "3636.3636", false));
+        let cap = cap_threshold_impl(&input("standard", "debit")).unwrap().unwrap();
+        assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3999.00", "4000.0000", true));
+        assert_eq!(cap_threshold_impl(&input("standard", "credit")).unwrap(), None);
+        let mut discounted = input("standard", "debit");
+        discounted.merchant_class = Some("discounted".into());
+        let cap = cap_threshold_impl(&discounted).unwrap().unwrap();
+        assert_eq!((cap.rule.as_str(), cap.cap.as_str(), cap.break_even.as_str()), ("discounted-debit", "18.00", "4500.0000"));
+    }
+
+    #[test]
+    fn calendar() {
+        assert!(!is_business_day_impl("2026-10-01").unwrap());
+        assert!(is_business_day_impl("2026-10-10").unwrap()); // make-up Saturday
+        assert_eq!(add_business_days_impl("2026-09-30", 1.0).unwrap(), "2026-10-08");
+        assert_eq!(add_business_days_impl("2026-09-30", 1.5).unwrap_err().code(), "invalid_request");
+        assert_eq!(is_business_day_impl("2099-01-01").unwrap_err().code(), "calendar_out_of_range");
+    }
+
+    #[test]
+    fn presets_and_schedules() {
+        assert_eq!(presets_impl().len(), posfee::presets().len());
+        let info = parse_schedule_impl(&preset_toml_impl("standard-d0").unwrap()).unwrap();
+        assert_eq!(info.name, "standard-d0");
+        let error = parse_schedule_impl("name = \"x\"\nrate = ").unwrap_err();
+        assert_eq!(error.code(), "invalid_schedule");
+    }
+}

@@ -1,0 +1,138 @@
+// The JavaScript API under Node (node:test), against the built package in wasm/pkg.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as posfee from '../pkg/index.js';
+
+const base = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30T22:30:00+08:00', settlement: 'T1' };
+
+/** Calls fn, expects a thrown Error with `code`, returns it. */
+function throwsCode(fn, code) {
+  let caught;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof Error, `expected an Error, got ${caught}`);
+  assert.equal(caught.code, code, caught.message);
+  return caught;
+}
+
+test('presets lists every preset with its title', () => {
+  const names = posfee.presets().map((p) => p.name);
+  assert.deepEqual(names, ['sft-traditional', 'sft-esign', 'sft-smart', 'standard', 'standard-d0']);
+  assert.ok(posfee.presets().every((p) => typeof p.title === 'string'));
+});
+
+test('quote: debit capped at ¥20, settles after the National Day break', () => {
+  const quote = posfee.quote(base);
+  assert.equal(quote.fee, '20.00');
+  assert.equal(quote.net, '4980.00');
+  assert.equal(quote.settlesOn, '2026-10-08');
+  assert.equal(quote.tradeDay, '2026-09-30');
+  assert.equal(quote.capApplied, true);
+  assert.equal(quote.rate, '0.55%');
+  assert.deepEqual(quote.lines[0].limit, { kind: 'cap', value: '20.00' });
+  assert.ok(quote.explanation.join('\n').includes('debit 0.55% of ¥5000.00 = ¥27.50, capped at ¥20.00'));
+  for (const key of ['fee', 'net', 'amount', 'feeReturned']) assert.equal(typeof quote[key], 'string', key);
+});
+
+test('quote: ¥1 with a ¥3 D0 surcharge exceeds the amount', () => {
+  const quote = posfee.quote({ ...base, preset: 'standard-d0', amount: '1', settlement: 'D0', at: '2026-05-06 10:00' });
+  assert.equal(quote.fee, '3.01');
+  assert.equal(quote.net, '-2.01');
+  assert.equal(quote.feeExceedsAmount, true);
+  assert.equal(quote.lines.at(-1).kind, 'surcharge');
+});
+
+test('quote: credit below the instant minimum falls back to T1', () => {
+  const quote = posfee.quote({ ...base, preset: 'standard-d0', channel: 'credit', amount: '50', settlement: 'D0', at: '2026-05-06 10:00' });
+  assert.equal(quote.settlement, 'T1');
+  assert.equal(quote.instantMinimum, '100.00');
+  assert.equal(quote.fee, '0.30');
+});
+
+test('quote: a custom schedule in TOML, merchant class and card type', () => {
+  const schedule = posfee.presetToml('standard');
+  const quote = posfee.quote({ schedule, amount: '1000.00', channel: 'debit', at: '2026-05-06', merchantClass: 'discounted' });
+  assert.equal(quote.rule, 'discounted-debit');
+  assert.equal(quote.fee, '4.00');
+  const unionpay = posfee.quote({ preset: 'standard', amount: '2000', channel: 'unionpay_qr', at: '2026-05-06', cardType: 'credit' });
+  assert.equal(unionpay.rule, 'unionpay-credit');
+  assert.equal(unionpay.fee, '12.00');
+});
+
+test('amounts must be strings: a JS number is rejected with invalid_amount', () => {
+  const error = throwsCode(() => posfee.quote({ ...base, amount: 1000 }), 'invalid_amount');
+  assert.match(error.message, /string/);
+  assert.equal(error.field, 'amount');
+  throwsCode(() => posfee.quote({ ...base, amount: 0.1 }), 'invalid_amount');
+  throwsCode(() => posfee.quote({ ...base, amount: '12.345' }), 'invalid_amount');
+  throwsCode(() => posfee.quote({ ...base, amount: '-1' }), 'invalid_amount');
+});
+
+test('errors are Error objects with the core code and the field', () => {
+  assert.equal(throwsCode(() => posfee.quote({ ...base, preset: 'nope' }), 'unknown_preset').field, 'preset');
+  assert.equal(throwsCode(() => posfee.quote({ ...base, channel: 'visa' }), 'invalid_channel').field, 'channel');
+  assert.equal(throwsCode(() => posfee.quote({ ...base, at: '2026-02-30' }), 'invalid_date').field, 'at');
+  assert.equal(throwsCode(() => posfee.quote({ ...base, settlement: 'X9' }), 'invalid_settlement').field, 'settlement');
+  throwsCode(() => posfee.quote({ ...base, schedule: 'name = "x"' }), 'invalid_request');
+  throwsCode(() => posfee.quote({ amount: '1', channel: 'debit', at: '2026-05-06' }), 'invalid_request');
+  throwsCode(() => posfee.quote({ ...base, unexpected: true }), 'invalid_request');
+  throwsCode(() => posfee.quote(null), 'invalid_request');
+  throwsCode(() => posfee.quote({ ...base, preset: 'sft-esign', channel: 'wechat' }), 'no_matching_rule');
+  throwsCode(() => posfee.quote({ ...base, at: '2030-05-06' }), 'calendar_out_of_range');
+  throwsCode(() => posfee.quote({ ...base, channel: 'credit', cardType: 'debit' }), 'invalid_request');
+  assert.ok(posfee.errorCodes().includes('invalid_schedule'));
+});
+
+test('parseSchedule: a valid schedule as data, a bad one with line and column', () => {
+  const info = posfee.parseSchedule(posfee.presetToml('standard-d0'));
+  assert.equal(info.name, 'standard-d0');
+  assert.deepEqual(info.rounding, { mode: 'half_up', scale: 2 });
+  const debit = info.versions[0].rules.find((r) => r.id === 'debit');
+  assert.equal(debit.cap, '20.00');
+  assert.equal(info.versions[0].surcharges[0].fixed, '3.00');
+  const error = throwsCode(() => posfee.parseSchedule('name = "broken"\nrate = [\n'), 'invalid_schedule');
+  assert.match(error.message, /line/);
+  throwsCode(() => posfee.parseSchedule(posfee.presetToml('standard').replace('cap = "20"', 'cap = "-1"')), 'invalid_schedule');
+  throwsCode(() => posfee.presetToml('nope'), 'unknown_preset');
+});
+
+test('isBusinessDay and addBusinessDays follow the China calendar', () => {
+  assert.equal(posfee.isBusinessDay('2026-10-01'), false); // National Day
+  assert.equal(posfee.isBusinessDay('2026-10-10'), true); // make-up Saturday
+  assert.equal(posfee.isBusinessDay('2026-10-11'), false); // Sunday
+  assert.equal(posfee.addBusinessDays('2026-09-30', 1), '2026-10-08');
+  assert.equal(posfee.addBusinessDays('2026-10-08', -1), '2026-09-30');
+  throwsCode(() => posfee.addBusinessDays('2026-09-30', 1.5), 'invalid_request');
+  throwsCode(() => posfee.isBusinessDay('not a date'), 'invalid_date');
+  throwsCode(() => posfee.isBusinessDay('2099-01-01'), 'calendar_out_of_range');
+});
+
+test('capThreshold: where the debit cap starts, exact', () => {
+  const traditional = posfee.capThreshold({ preset: 'sft-traditional', channel: 'debit', at: '2026-05-06' });
+  assert.deepEqual(traditional, { rule: 'debit', rate: '0.55%', cap: '20.00', breakEven: '3636.3636', breakEvenExact: false, from: '3635.46' });
+  assert.equal(posfee.quote({ ...base, amount: '3635.46', at: '2026-05-06' }).fee, '20.00');
+  assert.equal(posfee.quote({ ...base, amount: '3635.45', at: '2026-05-06' }).fee, '19.99');
+  const standard = posfee.capThreshold({ preset: 'standard', channel: 'debit', at: '2026-05-06' });
+  assert.equal(standard.breakEven, '4000.0000');
+  assert.equal(standard.breakEvenExact, true);
+  assert.equal(posfee.capThreshold({ preset: 'standard', channel: 'credit', at: '2026-05-06' }), null);
+});
+
+test('channels carry their Chinese names', () => {
+  const debit = posfee.channels().find((c) => c.name === 'debit');
+  assert.deepEqual(debit, { name: 'debit', nameZh: '借记卡', cardType: 'debit' });
+  assert.equal(posfee.channels().length, 8);
+});
+
+test('no panic escapes on hostile input', () => {
+  const inputs = [undefined, 42, 'text', [], { amount: {} }, { ...base, amount: '9'.repeat(400) }, { ...base, at: '' }, { ...base, settlement: 'T+99999' }];
+  for (const input of inputs) {
+    assert.throws(() => posfee.quote(input), (error) => error instanceof Error && typeof error.code === 'string');
+  }
+  assert.throws(() => posfee.parseSchedule('\u0000'.repeat(1000)), (error) => error.code === 'invalid_schedule');
+  // Still alive after all of that.
+  assert.equal(posfee.quote(base).fee, '20.00');
+});
