@@ -1,6 +1,10 @@
 // The JavaScript API under Node (node:test), against the built package in wasm/pkg.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as posfee from '../pkg/index.js';
 
 const base = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30T22:30:00+08:00', settlement: 'T1' };
@@ -135,4 +139,16 @@ test('no panic escapes on hostile input', () => {
   assert.throws(() => posfee.parseSchedule('\u0000'.repeat(1000)), (error) => error.code === 'invalid_schedule');
   // Still alive after all of that.
   assert.equal(posfee.quote(base).fee, '20.00');
+});
+
+test("the README's JavaScript example runs and says what it claims", async () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'README.md has a ```js block');
+  const entry = new URL('../pkg/index.js', import.meta.url).href;
+  const source = `${block.replace('./wasm/pkg/index.js', entry)}\nexport { q };\n`;
+  const file = join(mkdtempSync(join(tmpdir(), 'posfee-readme-')), 'example.mjs');
+  writeFileSync(file, source);
+  const { q } = await import(pathToFileURL(file).href);
+  for (const [, key, value] of block.matchAll(/q\.(\w+) === "([^"]*)"/g)) assert.equal(q[key], value, key);
 });
