@@ -84,7 +84,6 @@ pub fn guard<T>(py: Python<'_>, work: impl FnOnce() -> posfee::Result<T>) -> PyR
 }
 
 /// Runs bulk core work with the GIL released, panics caught.
-#[allow(dead_code)] // for bulk work
 pub fn guard_detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> posfee::Result<T> + Send) -> PyResult<T> {
     py.detach(|| run(work)).into_py(py)
 }

@@ -9,6 +9,8 @@ mod calendar;
 mod convert;
 mod errors;
 mod quote;
+mod reconcile;
+mod tables;
 
 use pyo3::prelude::*;
 
@@ -47,5 +49,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<quote::PySchedule>()?;
     m.add_class::<quote::PyQuote>()?;
     m.add_class::<calendar::PyCalendar>()?;
+    reconcile::register(m)?;
     Ok(())
 }

@@ -30,6 +30,7 @@ from posfee._errors import (
     PosfeeError,
     UnknownPresetError,
 )
+from posfee._reconcile import Report, reconcile, simulate
 from posfee._schedule import Amount, Schedule, When, presets
 
 __all__ = [
@@ -52,9 +53,12 @@ __all__ = [
     "NoScheduleVersionError",
     "PosfeeError",
     "Quote",
+    "Report",
     "Schedule",
     "UnknownPresetError",
     "When",
     "__version__",
     "presets",
+    "reconcile",
+    "simulate",
 ]

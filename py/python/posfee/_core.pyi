@@ -2,11 +2,34 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Tuple, Union, final
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union, final
 
 _Amount = Union[Decimal, int, str]
 _When = Union[datetime.datetime, datetime.date, str, None]
 _Day = Union[datetime.date, str]
+
+from typing_extensions import disjoint_base
+
+__all__ = [
+    "__version__",
+    "INTERNAL_ERROR_CODE",
+    "presets",
+    "preset_toml",
+    "error_codes",
+    "_panic_for_test",
+    "Schedule",
+    "Quote",
+    "Calendar",
+    "LedgerData",
+    "StatementData",
+    "ReportData",
+    "ledger_from_arrow",
+    "statement_from_arrow",
+    "read_ledger_csv",
+    "read_statement",
+    "simulate",
+    "reconcile_data",
+]
 
 __version__: str
 INTERNAL_ERROR_CODE: str
@@ -16,6 +39,7 @@ def preset_toml(name: str) -> str: ...
 def error_codes() -> List[str]: ...
 def _panic_for_test() -> None: ...
 
+@disjoint_base
 class Schedule:
     def __new__(cls, source: Schedule) -> Schedule: ...
     @staticmethod
@@ -135,3 +159,51 @@ class Calendar:
     def is_business_day(self, day: _Day, provisional: bool = False) -> bool: ...
     def add_business_days(self, day: _Day, n: int, provisional: bool = False) -> datetime.date: ...
     def business_days_between(self, start: _Day, end: _Day, provisional: bool = False) -> int: ...
+
+@final
+class LedgerData:
+    def __len__(self) -> int: ...
+    @property
+    def issues(self) -> List[str]: ...
+    def to_arrow(self) -> Any: ...
+    def to_csv(self) -> str: ...
+
+@final
+class StatementData:
+    def __len__(self) -> int: ...
+    @property
+    def issues(self) -> List[str]: ...
+    def to_arrow(self) -> Any: ...
+    def to_csv(self) -> str: ...
+
+@final
+class ReportData:
+    def summary_json(self) -> str: ...
+    def table(self) -> str: ...
+    def to_csv(self) -> str: ...
+    def to_json(self) -> str: ...
+    def __len__(self) -> int: ...
+    def rows(self) -> Any: ...
+
+def ledger_from_arrow(
+    data: Any, name: str = "ledger", on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
+) -> LedgerData: ...
+def statement_from_arrow(
+    data: Any, name: str = "statement", on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
+) -> StatementData: ...
+def read_ledger_csv(path: str) -> LedgerData: ...
+def read_statement(path: str, format: str) -> StatementData: ...
+def simulate(seed: int, trades: int = 5000, faults_per_class: int = 3) -> Tuple[LedgerData, StatementData, str, str, List[str]]: ...
+def reconcile_data(
+    ledger: LedgerData,
+    statement: StatementData,
+    schedule: Schedule,
+    merchant: str,
+    merchant_name: str = "",
+    terminals: List[str] = ...,
+    merchant_class: Optional[str] = None,
+    settlement: Optional[str] = None,
+    calendar: Any = None,
+    provisional: bool = False,
+    match_window_seconds: int = 120,
+) -> ReportData: ...

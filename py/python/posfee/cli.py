@@ -153,7 +153,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         args.statement,
         _schedule(args.schedule),
         merchant=args.merchant,
-        merchant_name=args.merchant_name,
+        merchant_name=args.merchant_name or "",
         terminals=args.terminal or None,
         statement_format=args.format,
         calendar=None if args.holidays is None else _calendar(args.holidays),

@@ -1,0 +1,395 @@
+//! `posfee._core` reconciliation: tables in (Arrow streams or statement files), report out
+//! (a pyarrow table of rows and the summary as JSON). The GIL is released while rows are
+//! converted and reconciled.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{Decimal128Builder, StringBuilder, UInt64Builder};
+use arrow_array::ArrayRef;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::PyTable;
+
+use posfee::reconcile::{self, Ledger, MerchantProfile, ReconcileOptions, Report, Side, Statement};
+use posfee::CalendarPolicy;
+
+use crate::convert;
+use crate::errors::{core_error, guard, guard_detached, panic_error, run, Outcome};
+use crate::quote::PySchedule;
+use crate::tables::{out, push_ledger_batch, push_statement_batch, Failure, OnInvalid};
+
+/// A ledger (the merchant's trades) in the core's columnar form.
+#[pyclass(module = "posfee._core", name = "LedgerData", frozen)]
+pub struct PyLedger {
+    pub ledger: Arc<Ledger>,
+}
+
+/// A statement (the acquirer's settlement rows) in the core's columnar form.
+#[pyclass(module = "posfee._core", name = "StatementData", frozen)]
+pub struct PyStatement {
+    pub statement: Arc<Statement>,
+}
+
+fn issues_list(issues: &[reconcile::ReadIssue]) -> Vec<String> {
+    issues.iter().map(|i| i.error.to_string()).collect()
+}
+
+#[pymethods]
+impl PyLedger {
+    fn __len__(&self) -> usize {
+        self.ledger.len()
+    }
+
+    #[getter]
+    fn issues(&self) -> Vec<String> {
+        issues_list(self.ledger.issues())
+    }
+
+    /// The rows as a pyarrow table in the canonical ledger schema.
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let ledger = Arc::clone(&self.ledger);
+        let (schema, batch) = py.detach(move || out::ledger_batch(&ledger));
+        PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+    }
+
+    fn to_csv(&self) -> String {
+        reconcile::write_ledger_csv(&self.ledger)
+    }
+}
+
+#[pymethods]
+impl PyStatement {
+    fn __len__(&self) -> usize {
+        self.statement.len()
+    }
+
+    #[getter]
+    fn issues(&self) -> Vec<String> {
+        issues_list(self.statement.issues())
+    }
+
+    /// The rows as a pyarrow table in the canonical statement schema.
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let statement = Arc::clone(&self.statement);
+        let (schema, batch) = py.detach(move || out::statement_batch(&statement));
+        PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+    }
+
+    fn to_csv(&self) -> String {
+        reconcile::write_bank_csv(&self.statement)
+    }
+}
+
+fn on_invalid(value: &str) -> PyResult<OnInvalid> {
+    match value {
+        "raise" => Ok(OnInvalid::Raise),
+        "report" => Ok(OnInvalid::Report),
+        other => Err(PyValueError::new_err(format!("on_invalid must be 'raise' or 'report', not {other:?}"))),
+    }
+}
+
+/// Calls `progress(stage, rows)` with the GIL; a failing callback is ignored.
+fn tick(progress: &Option<Py<PyAny>>, stage: &str, rows: u64) {
+    if let Some(callback) = progress {
+        Python::attach(|py| {
+            let _ = callback.call1(py, (stage, rows));
+        });
+    }
+}
+
+/// Reads an Arrow stream (anything with `__arrow_c_stream__` or `__arrow_c_array__`) into
+/// core rows with the GIL released.
+fn ingest<T: Send>(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    mut target: T,
+    stage: &'static str,
+    progress: Option<Py<PyAny>>,
+    push: impl Fn(&mut T, &arrow_array::RecordBatch, u64) -> Result<(), Failure> + Send,
+) -> PyResult<T> {
+    let reader = data.into_reader()?;
+    let outcome = py.detach(move || {
+        run(|| {
+            let mut rows = 0u64;
+            for batch in reader {
+                let batch = match batch {
+                    Ok(batch) => batch,
+                    Err(e) => return Ok(Err(Failure::Type(format!("cannot read the {stage} as Arrow: {e}")))),
+                };
+                if let Err(failure) = push(&mut target, &batch, rows) {
+                    return Ok(Err(failure));
+                }
+                rows += batch.num_rows() as u64;
+                tick(&progress, stage, rows);
+            }
+            Ok(Ok(target))
+        })
+    });
+    match outcome {
+        Outcome::Done(Ok(value)) => Ok(value),
+        Outcome::Done(Err(Failure::Type(message))) => Err(PyTypeError::new_err(message)),
+        Outcome::Done(Err(Failure::Core(error))) | Outcome::Failed(error) => Err(core_error(py, &error)),
+        Outcome::Panicked(payload) => Err(panic_error(py, payload)),
+    }
+}
+
+/// A ledger from Arrow data (canonical ledger columns).
+#[pyfunction]
+#[pyo3(signature = (data, name = "ledger", on_invalid = "raise", progress = None))]
+pub fn ledger_from_arrow(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    name: &str,
+    on_invalid: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<PyLedger> {
+    let mode = self::on_invalid(on_invalid)?;
+    let ledger =
+        ingest(py, data, Ledger::new(name), "ledger", progress, move |ledger, batch, first| push_ledger_batch(ledger, batch, first, mode))?;
+    Ok(PyLedger { ledger: Arc::new(ledger) })
+}
+
+/// A statement from Arrow data (canonical statement columns).
+#[pyfunction]
+#[pyo3(signature = (data, name = "statement", on_invalid = "raise", progress = None))]
+pub fn statement_from_arrow(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    name: &str,
+    on_invalid: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<PyStatement> {
+    let mode = self::on_invalid(on_invalid)?;
+    let statement = ingest(py, data, Statement::new(name), "statement", progress, move |statement, batch, first| {
+        push_statement_batch(statement, batch, first, mode)
+    })?;
+    Ok(PyStatement { statement: Arc::new(statement) })
+}
+
+fn read_file(path: &std::path::Path) -> posfee::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
+            .at(posfee::Location::default().file(path.display().to_string()))
+    })
+}
+
+/// A ledger from a canonical ledger CSV file.
+#[pyfunction]
+pub fn read_ledger_csv(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyLedger> {
+    let ledger = guard_detached(py, || reconcile::read_ledger_csv(&read_file(&path)?, &path.display().to_string()))?;
+    Ok(PyLedger { ledger: Arc::new(ledger) })
+}
+
+/// A statement from a file: `bank` (UnionPay / bank settlement CSV), `wechat` (WeChat Pay
+/// bill) or `alipay` (Alipay business detail CSV).
+#[pyfunction]
+pub fn read_statement(py: Python<'_>, path: std::path::PathBuf, format: &str) -> PyResult<PyStatement> {
+    let format = format.to_string();
+    let statement = guard_detached(py, move || {
+        let bytes = read_file(&path)?;
+        let file = path.display().to_string();
+        match format.as_str() {
+            "bank" => reconcile::read_bank_csv(&bytes, &file, &reconcile::ColumnMap::default()),
+            "wechat" => reconcile::read_wechat_bill(&bytes, &file),
+            "alipay" => reconcile::read_alipay_csv(&bytes, &file),
+            other => Err(posfee::Error::new(
+                posfee::ErrorKind::InvalidRequest,
+                format!("statement format {other:?} is not bank, wechat or alipay"),
+            )),
+        }
+    })?;
+    Ok(PyStatement { statement: Arc::new(statement) })
+}
+
+/// A seeded simulated month: (ledger, statement, merchant number, merchant name, terminals).
+#[pyfunction]
+#[pyo3(signature = (seed, trades = 5000, faults_per_class = 3))]
+pub fn simulate(
+    py: Python<'_>,
+    seed: u64,
+    trades: usize,
+    faults_per_class: usize,
+) -> PyResult<(PyLedger, PyStatement, String, String, Vec<String>)> {
+    let sample = guard_detached(py, || {
+        if trades > 50_000_000 {
+            return Err(posfee::Error::new(posfee::ErrorKind::InvalidRequest, format!("{trades} trades is more than 50,000,000")));
+        }
+        reconcile::simulation::generate(
+            &reconcile::simulation::SimulationOptions::new(seed).trades(trades).faults_per_class(faults_per_class),
+        )
+    })?;
+    let profile = &sample.options.profile;
+    Ok((
+        PyLedger { ledger: Arc::new(sample.ledger) },
+        PyStatement { statement: Arc::new(sample.statement) },
+        profile.merchant_no.as_str().to_string(),
+        profile.name.clone(),
+        profile.terminals.clone(),
+    ))
+}
+
+/// The reconciliation of a ledger against a statement.
+#[pyclass(module = "posfee._core", name = "ReportData", frozen)]
+pub struct PyReport {
+    report: Arc<Report>,
+    ledger: Arc<Ledger>,
+    statement: Arc<Statement>,
+}
+
+#[pyfunction]
+#[pyo3(signature = (ledger, statement, schedule, merchant, merchant_name = "", terminals = Vec::new(), merchant_class = None, settlement = None, calendar = None, provisional = false, match_window_seconds = 120))]
+#[allow(clippy::too_many_arguments)]
+pub fn reconcile_data(
+    py: Python<'_>,
+    ledger: &PyLedger,
+    statement: &PyStatement,
+    schedule: &PySchedule,
+    merchant: &str,
+    merchant_name: &str,
+    terminals: Vec<String>,
+    merchant_class: Option<String>,
+    settlement: Option<&Bound<'_, PyAny>>,
+    calendar: Option<&Bound<'_, PyAny>>,
+    provisional: bool,
+    match_window_seconds: i64,
+) -> PyResult<PyReport> {
+    let settlement = convert::settlement(py, settlement)?;
+    let mut profile = guard(py, || MerchantProfile::new(merchant, merchant_name))?.terminals(terminals).settlement(settlement);
+    if let Some(class) = merchant_class {
+        profile = profile.merchant_class(class);
+    }
+    let mut options = ReconcileOptions::new((*schedule.schedule).clone(), profile).match_window_seconds(match_window_seconds);
+    if let Some(calendar) = calendar.filter(|c| !c.is_none()) {
+        let calendar = crate::calendar::extract(calendar)?;
+        options = options.calendar((*calendar.get().calendar).clone());
+    }
+    if provisional {
+        options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
+    }
+    let (ledger, statement) = (Arc::clone(&ledger.ledger), Arc::clone(&statement.statement));
+    let report = guard_detached(py, || reconcile::reconcile(&ledger, &statement, &options))?;
+    Ok(PyReport { report: Arc::new(report), ledger, statement })
+}
+
+#[pymethods]
+impl PyReport {
+    /// The summary as JSON (money as strings).
+    fn summary_json(&self) -> PyResult<String> {
+        serde_json_text(&self.report.summary)
+    }
+
+    /// The summary as a text table.
+    fn table(&self) -> String {
+        self.report.summary.table()
+    }
+
+    /// The rows as CSV.
+    fn to_csv(&self, py: Python<'_>) -> String {
+        let report = Arc::clone(&self.report);
+        py.detach(move || report.to_csv())
+    }
+
+    /// Summary and rows as JSON.
+    fn to_json(&self, py: Python<'_>) -> String {
+        let report = Arc::clone(&self.report);
+        py.detach(move || report.to_json())
+    }
+
+    fn __len__(&self) -> usize {
+        self.report.rows.len()
+    }
+
+    /// The rows as a pyarrow table.
+    fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let (report, ledger, statement) = (Arc::clone(&self.report), Arc::clone(&self.ledger), Arc::clone(&self.statement));
+        let (schema, batch) = py.detach(move || rows_batch(&report, &ledger, &statement));
+        PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+    }
+}
+
+fn serde_json_text(value: &impl serde::Serialize) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// One Arrow row per report row, with the keys of the input row (trade id, reference,
+/// terminal) so that results can be joined back or compared across partitions.
+fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow_schema::SchemaRef, arrow_array::RecordBatch) {
+    let n = report.rows.len();
+    let text = || StringBuilder::with_capacity(n, n * 12);
+    let (mut side, mut class, mut findings, mut matched_by, mut reason) = (text(), text(), text(), text(), text());
+    let (mut trade_id, mut rrn, mut terminal) = (text(), text(), text());
+    let (mut index, mut line, mut partner) =
+        (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
+    let mut amount: Decimal128Builder = out::money_builder(n, 2);
+    let (mut fee, mut net, mut expected) = (out::money_builder(n, 5), out::money_builder(n, 5), out::money_builder(n, 5));
+    let money = |builder: &mut Decimal128Builder, value: Option<posfee::Money>| match value {
+        Some(m) => builder.append_value(out::money_value(m, 5)),
+        None => builder.append_null(),
+    };
+    for row in &report.rows {
+        side.append_value(row.side.name());
+        index.append_option(row.index.map(|i| i as u64));
+        line.append_value(row.line);
+        class.append_value(row.class.name());
+        let names: Vec<&str> = row.findings.iter().map(|c| c.name()).collect();
+        findings.append_value(names.join(";"));
+        partner.append_option(row.partner.map(|i| i as u64));
+        matched_by.append_option(row.matched_by.map(|m| m.name()));
+        amount.append_value(out::money_value(row.amount, 2));
+        money(&mut fee, row.fee);
+        money(&mut net, row.net);
+        money(&mut expected, row.expected_fee);
+        reason.append_value(&row.reason);
+        match (row.side, row.index) {
+            (Side::Ledger, Some(i)) if i < ledger.len() => {
+                let record = ledger.record(i);
+                trade_id.append_value(&record.trade_id);
+                rrn.append_value(&record.rrn);
+                terminal.append_value(&record.terminal);
+            }
+            (Side::Statement, Some(j)) if j < statement.len() => {
+                let record = statement.record(j);
+                trade_id.append_null();
+                rrn.append_value(&record.rrn);
+                terminal.append_value(&record.terminal);
+            }
+            _ => {
+                trade_id.append_null();
+                rrn.append_null();
+                terminal.append_null();
+            }
+        }
+    }
+    let columns: Vec<(String, ArrayRef)> = vec![
+        ("side".into(), Arc::new(side.finish())),
+        ("index".into(), Arc::new(index.finish())),
+        ("line".into(), Arc::new(line.finish())),
+        ("trade_id".into(), Arc::new(trade_id.finish())),
+        ("rrn".into(), Arc::new(rrn.finish())),
+        ("terminal".into(), Arc::new(terminal.finish())),
+        ("class".into(), Arc::new(class.finish())),
+        ("findings".into(), Arc::new(findings.finish())),
+        ("partner".into(), Arc::new(partner.finish())),
+        ("matched_by".into(), Arc::new(matched_by.finish())),
+        ("amount".into(), Arc::new(amount.finish())),
+        ("fee".into(), Arc::new(fee.finish())),
+        ("net".into(), Arc::new(net.finish())),
+        ("expected_fee".into(), Arc::new(expected.finish())),
+        ("reason".into(), Arc::new(reason.finish())),
+    ];
+    out::batch(columns)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyLedger>()?;
+    m.add_class::<PyStatement>()?;
+    m.add_class::<PyReport>()?;
+    m.add_function(wrap_pyfunction!(ledger_from_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(statement_from_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(read_ledger_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(read_statement, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(reconcile_data, m)?)?;
+    Ok(())
+}

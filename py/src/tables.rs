@@ -1,0 +1,514 @@
+//! Arrow record batches ↔ the core's columnar `Ledger` and `Statement`.
+//!
+//! Only type conversion happens here: each Arrow column is read as the core type of the
+//! canonical schema (see `posfee::reconcile` and the Python docs of `posfee.reconcile`).
+//! Schema problems (a missing column, a column of the wrong type, money as floats) fail
+//! the whole call; a bad value in one row is an error naming the row and the column, or,
+//! with `on_invalid="report"`, an unreadable row of the report (never dropped).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Decimal128Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+
+use posfee::reconcile::{Ledger, LedgerRecord, Statement, StatementRecord};
+use posfee::{CardType, Channel, Error, ErrorKind, Location, Money, TradeKind};
+
+/// A failure of a conversion: a wrong column type (→ `TypeError`) or a core error.
+pub enum Failure {
+    Type(String),
+    Core(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure::Core(error)
+    }
+}
+
+/// What to do with a row whose values cannot be read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum OnInvalid {
+    Raise,
+    Report,
+}
+
+fn missing(side: &str, column: &str, batch: &RecordBatch) -> Failure {
+    let present: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+    Failure::Core(
+        Error::new(
+            ErrorKind::InvalidRecord,
+            format!(
+                "the {side} has no column `{column}` (it has: {})",
+                if present.is_empty() { "none".to_string() } else { present.join(", ") }
+            ),
+        )
+        .in_field(column),
+    )
+}
+
+fn wrong_type(side: &str, column: &str, data_type: &DataType, expected: &str) -> Failure {
+    if matches!(data_type, DataType::Float16 | DataType::Float32 | DataType::Float64) && expected.contains("decimal") {
+        return Failure::Type(format!(
+            "column `{column}` of the {side} is {data_type}, and money is never a float in posfee: binary floating point cannot \
+             hold most decimal amounts exactly, so fees would be wrong by fractions of a fen; use decimal (e.g. \
+             pyarrow.decimal128(18, 2), polars.Decimal, or decimal.Decimal objects in pandas), strings, or integers of yuan"
+        ));
+    }
+    Failure::Type(format!("column `{column}` of the {side} must be {expected}, not {data_type}"))
+}
+
+/// A text column (any string type, or dictionary of strings), read as `StringArray`.
+struct Text(Option<StringArray>);
+
+impl Text {
+    fn get(&self, row: usize) -> Option<&str> {
+        self.0.as_ref().and_then(|a| if a.is_null(row) { None } else { Some(a.value(row)) })
+    }
+}
+
+fn text(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str, required: bool) -> Result<Text, Failure> {
+    let Some(&position) = index.get(column) else {
+        return if required { Err(missing(side, column, batch)) } else { Ok(Text(None)) };
+    };
+    let array = batch.column(position);
+    let string_like = match array.data_type() {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => true,
+        DataType::Dictionary(_, value) => matches!(**value, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View),
+        _ => false,
+    };
+    if !string_like {
+        return Err(wrong_type(side, column, array.data_type(), "strings (text keeps leading zeros of ids)"));
+    }
+    let utf8 = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| Failure::Type(format!("column `{column}` of the {side}: {e}")))?;
+    Ok(Text(Some(utf8.as_string::<i32>().clone())))
+}
+
+/// A money column: decimal (exact), text, or integers of yuan.
+enum MoneyColumn {
+    Decimal(ArrayRef, u32),
+    Text(StringArray),
+    Yuan(ArrayRef),
+    Absent,
+}
+
+fn money_column(
+    side: &str,
+    batch: &RecordBatch,
+    index: &HashMap<String, usize>,
+    column: &str,
+    required: bool,
+) -> Result<MoneyColumn, Failure> {
+    let Some(&position) = index.get(column) else {
+        return if required { Err(missing(side, column, batch)) } else { Ok(MoneyColumn::Absent) };
+    };
+    let array = batch.column(position);
+    Ok(match array.data_type() {
+        DataType::Decimal32(_, scale) | DataType::Decimal64(_, scale) | DataType::Decimal128(_, scale) | DataType::Decimal256(_, scale) => {
+            if *scale < 0 {
+                return Err(wrong_type(side, column, array.data_type(), "a decimal with a non-negative scale"));
+            }
+            let as128 = arrow_cast::cast(array, &DataType::Decimal128(38, *scale))
+                .map_err(|e| Failure::Type(format!("column `{column}` of the {side}: {e}")))?;
+            MoneyColumn::Decimal(as128, *scale as u32)
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) => {
+            let Text(Some(text)) = self::text(side, batch, index, column, true)? else { unreachable!("required") };
+            MoneyColumn::Text(text)
+        }
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => MoneyColumn::Yuan(array.clone()),
+        other => return Err(wrong_type(side, column, other, "decimal, strings or integers of yuan")),
+    })
+}
+
+fn integer(array: &ArrayRef, row: usize) -> Option<i128> {
+    Some(match array.data_type() {
+        DataType::Int8 => i128::from(array.as_primitive::<Int8Type>().value(row)),
+        DataType::Int16 => i128::from(array.as_primitive::<Int16Type>().value(row)),
+        DataType::Int32 => i128::from(array.as_primitive::<Int32Type>().value(row)),
+        DataType::Int64 => i128::from(array.as_primitive::<Int64Type>().value(row)),
+        DataType::UInt8 => i128::from(array.as_primitive::<UInt8Type>().value(row)),
+        DataType::UInt16 => i128::from(array.as_primitive::<UInt16Type>().value(row)),
+        DataType::UInt32 => i128::from(array.as_primitive::<UInt32Type>().value(row)),
+        DataType::UInt64 => i128::from(array.as_primitive::<UInt64Type>().value(row)),
+        _ => return None,
+    })
+}
+
+impl MoneyColumn {
+    /// The value of a row (`None` for null or an absent column). `amount` selects the trade
+    /// amount check (non-negative, whole fen) over the statement money check.
+    fn get(&self, row: usize, amount: bool) -> Result<Option<Money>, Error> {
+        let parse = |text: &str| if amount { Money::parse_amount(text) } else { Money::parse(text) };
+        match self {
+            MoneyColumn::Absent => Ok(None),
+            MoneyColumn::Decimal(array, scale) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                let value = array.as_primitive::<Decimal128Type>().value(row);
+                let millifen = if *scale <= 5 {
+                    value.checked_mul(10i128.pow(5 - scale))
+                } else {
+                    let unit = 10i128.pow(scale - 5);
+                    (value % unit == 0).then(|| value / unit)
+                };
+                let text = || <Decimal128Type as arrow_array::types::DecimalType>::format_decimal(value, 38, *scale as i8);
+                let millifen = millifen
+                    .ok_or_else(|| Error::new(ErrorKind::InvalidAmount, format!("amount {} has more than 5 decimal places", text())))?;
+                let millifen = i64::try_from(millifen)
+                    .map_err(|_| Error::new(ErrorKind::InvalidAmount, format!("amount {} is beyond ¥{}", text(), Money::MAX)))?;
+                let money = Money::from_millifen(millifen)?;
+                if amount {
+                    money.into_amount().map(Some)
+                } else {
+                    Ok(Some(money))
+                }
+            }
+            MoneyColumn::Text(array) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                parse(array.value(row)).map(Some)
+            }
+            MoneyColumn::Yuan(array) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                let yuan = integer(array, row).unwrap_or_default();
+                let fen = yuan.checked_mul(100).and_then(|f| i64::try_from(f).ok());
+                let money = fen.ok_or_else(|| Error::new(ErrorKind::InvalidAmount, format!("amount {yuan} yuan is too large")))?;
+                let money = Money::try_from_fen(money)?;
+                if amount {
+                    money.into_amount().map(Some)
+                } else {
+                    Ok(Some(money))
+                }
+            }
+        }
+    }
+}
+
+/// A time column: timestamps (aware: an instant; naive: China wall-clock time), dates
+/// (midnight China time) or text (RFC 3339, or China time without an offset).
+enum TimeColumn {
+    Timestamp(ArrayRef, i64, bool),
+    Date(ArrayRef),
+    Text(StringArray),
+}
+
+fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<TimeColumn, Failure> {
+    let Some(&position) = index.get(column) else { return Err(missing(side, column, batch)) };
+    let array = batch.column(position);
+    Ok(match array.data_type() {
+        DataType::Timestamp(unit, tz) => {
+            let per_second = match unit {
+                TimeUnit::Second => 1,
+                TimeUnit::Millisecond => 1_000,
+                TimeUnit::Microsecond => 1_000_000,
+                TimeUnit::Nanosecond => 1_000_000_000,
+            };
+            let as_i64 = arrow_cast::cast(array, &DataType::Int64).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?;
+            TimeColumn::Timestamp(as_i64, per_second, tz.is_some())
+        }
+        DataType::Date32 | DataType::Date64 => {
+            TimeColumn::Date(arrow_cast::cast(array, &DataType::Date32).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?)
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) => {
+            let Text(Some(text)) = self::text(side, batch, index, column, true)? else { unreachable!("required") };
+            TimeColumn::Text(text)
+        }
+        other => return Err(wrong_type(side, column, other, "timestamps, dates or ISO 8601 strings")),
+    })
+}
+
+fn china(seconds: i64) -> Option<DateTime<FixedOffset>> {
+    posfee::china_offset().timestamp_opt(seconds, 0).single()
+}
+
+impl TimeColumn {
+    fn get(&self, row: usize) -> Result<Option<DateTime<FixedOffset>>, Error> {
+        let out_of_range = || Error::new(ErrorKind::InvalidDate, "time is out of range");
+        match self {
+            TimeColumn::Timestamp(array, per_second, aware) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                let seconds = array.as_primitive::<Int64Type>().value(row).div_euclid(*per_second);
+                // A naive timestamp is China wall-clock time, as for scalar quotes.
+                let instant = if *aware { seconds } else { seconds - 8 * 3600 };
+                china(instant).map(Some).ok_or_else(out_of_range)
+            }
+            TimeColumn::Date(array) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                let days = i64::from(array.as_primitive::<Date32Type>().value(row));
+                china(days * 86_400 - 8 * 3600).map(Some).ok_or_else(out_of_range)
+            }
+            TimeColumn::Text(array) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                posfee::parse_china_time(array.value(row)).map(Some)
+            }
+        }
+    }
+
+    fn date(&self, row: usize) -> Result<Option<NaiveDate>, Error> {
+        match self {
+            TimeColumn::Text(array) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                let text = array.value(row);
+                posfee::parse_date(text).or_else(|_| posfee::parse_china_time(text).map(|t| t.date_naive())).map(Some)
+            }
+            _ => Ok(self.get(row)?.map(|t| t.date_naive())),
+        }
+    }
+}
+
+fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
+    let text = text.unwrap_or("").trim();
+    if text.is_empty() {
+        return Ok(TradeKind::Purchase);
+    }
+    [TradeKind::Purchase, TradeKind::Void, TradeKind::Refund]
+        .into_iter()
+        .find(|k| k.name().eq_ignore_ascii_case(text))
+        .ok_or_else(|| Error::new(ErrorKind::InvalidRecord, format!("kind {text:?} is not purchase, void or refund")))
+}
+
+fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
+    batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
+}
+
+fn required<T>(value: Option<T>, column: &str) -> Result<T, Error> {
+    value.ok_or_else(|| Error::new(ErrorKind::InvalidRecord, format!("`{column}` is null")).in_field(column))
+}
+
+fn located(error: Error, name: &str, row: u64, column: &str) -> Error {
+    let error = if error.location().field.is_none() { error.in_field(column) } else { error };
+    error.at(Location::default().file(name).line(row))
+}
+
+/// Appends the rows of a batch to a ledger. `first_row` is the 0-based row number of the
+/// batch's first row in the whole input.
+pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u64, on_invalid: OnInvalid) -> Result<(), Failure> {
+    const SIDE: &str = "ledger";
+    let index = column_index(batch);
+    let trade_id = text(SIDE, batch, &index, "trade_id", true)?;
+    let time = time_column(SIDE, batch, &index, "time")?;
+    let amount = money_column(SIDE, batch, &index, "amount", true)?;
+    let channel = text(SIDE, batch, &index, "channel", true)?;
+    let rrn = text(SIDE, batch, &index, "rrn", false)?;
+    let trace = text(SIDE, batch, &index, "trace", false)?;
+    let terminal = text(SIDE, batch, &index, "terminal", false)?;
+    let merchant_no = text(SIDE, batch, &index, "merchant_no", false)?;
+    let card_type = text(SIDE, batch, &index, "card_type", false)?;
+    let kind_column = text(SIDE, batch, &index, "kind", false)?;
+    let response_code = text(SIDE, batch, &index, "response_code", false)?;
+    let original_rrn = text(SIDE, batch, &index, "original_rrn", false)?;
+    let name = ledger.name().to_string();
+    for row in 0..batch.num_rows() {
+        let line = first_row + row as u64 + 1;
+        let record = (|| -> Result<LedgerRecord, Error> {
+            let at = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
+            let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
+            let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
+            let mut record = LedgerRecord::new(required(trade_id.get(row), "trade_id")?, at, amount, channel);
+            record.rrn = rrn.get(row).unwrap_or("").to_string();
+            record.trace = trace.get(row).unwrap_or("").to_string();
+            record.terminal = terminal.get(row).unwrap_or("").to_string();
+            record.merchant_no = merchant_no.get(row).unwrap_or("").to_string();
+            if let Some(card) = card_type.get(row).filter(|c| !c.trim().is_empty()) {
+                record.card_type = Some(CardType::parse(card).map_err(|e| located(e, &name, line, "card_type"))?);
+            }
+            record.kind = kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?;
+            if let Some(code) = response_code.get(row) {
+                record.response_code = code.to_string();
+            }
+            record.original_rrn = original_rrn.get(row).unwrap_or("").to_string();
+            record.line = line;
+            Ok(record)
+        })()
+        .map_err(|e| e.at(Location::default().file(name.clone()).line(line)));
+        let pushed = record.and_then(|record| ledger.push(record));
+        if let Err(error) = pushed {
+            match on_invalid {
+                OnInvalid::Raise => return Err(Failure::Core(error)),
+                OnInvalid::Report => ledger.push_issue(error, format!("row {line}")),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Appends the rows of a batch to a statement.
+pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, first_row: u64, on_invalid: OnInvalid) -> Result<(), Failure> {
+    const SIDE: &str = "statement";
+    let index = column_index(batch);
+    let settlement_date = time_column(SIDE, batch, &index, "settlement_date")?;
+    let time = time_column(SIDE, batch, &index, "time")?;
+    let amount = money_column(SIDE, batch, &index, "amount", true)?;
+    let fee = money_column(SIDE, batch, &index, "fee", true)?;
+    let net = money_column(SIDE, batch, &index, "net", false)?;
+    let channel = text(SIDE, batch, &index, "channel", true)?;
+    let merchant_no = text(SIDE, batch, &index, "merchant_no", false)?;
+    let merchant_name = text(SIDE, batch, &index, "merchant_name", false)?;
+    let terminal = text(SIDE, batch, &index, "terminal", false)?;
+    let rrn = text(SIDE, batch, &index, "rrn", false)?;
+    let kind_column = text(SIDE, batch, &index, "kind", false)?;
+    let name = statement.name().to_string();
+    for row in 0..batch.num_rows() {
+        let line = first_row + row as u64 + 1;
+        let record = (|| -> Result<StatementRecord, Error> {
+            let date = required(settlement_date.date(row).map_err(|e| located(e, &name, line, "settlement_date"))?, "settlement_date")?;
+            let at = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
+            let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
+            let fee = required(fee.get(row, false).map_err(|e| located(e, &name, line, "fee"))?, "fee")?;
+            let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
+            let mut record = StatementRecord::new(date, at, amount, fee, channel);
+            record.kind = kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?;
+            if let Some(net) = net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
+                record.net = net;
+            } else if !matches!(net, MoneyColumn::Absent) {
+                return Err(required::<Money>(None, "net").unwrap_err());
+            }
+            record.merchant_no = merchant_no.get(row).unwrap_or("").to_string();
+            record.merchant_name = merchant_name.get(row).unwrap_or("").to_string();
+            record.terminal = terminal.get(row).unwrap_or("").to_string();
+            record.rrn = rrn.get(row).unwrap_or("").to_string();
+            record.line = line;
+            Ok(record)
+        })()
+        .map_err(|e| e.at(Location::default().file(name.clone()).line(line)));
+        let pushed = record.and_then(|record| statement.push(record));
+        if let Err(error) = pushed {
+            match on_invalid {
+                OnInvalid::Raise => return Err(Failure::Core(error)),
+                OnInvalid::Report => statement.push_issue(error, format!("row {line}")),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Arrow output helpers.
+pub mod out {
+    use super::*;
+    use arrow_array::builder::{Decimal128Builder, StringBuilder, TimestampSecondBuilder};
+    use arrow_array::Date32Array;
+    use arrow_schema::{Field, Schema, SchemaRef};
+
+    pub fn money_builder(capacity: usize, scale: i8) -> Decimal128Builder {
+        Decimal128Builder::with_capacity(capacity)
+            .with_precision_and_scale(if scale == 2 { 18 } else { 20 }, scale)
+            .expect("valid decimal type")
+    }
+
+    /// Money as a decimal of the given scale (2 for amounts in fen, 5 for fees).
+    pub fn money_value(money: Money, scale: i8) -> i128 {
+        let millifen = i128::from(money.millifen());
+        match scale {
+            5 => millifen,
+            _ => millifen / 1_000,
+        }
+    }
+
+    pub fn ledger_batch(ledger: &Ledger) -> (SchemaRef, RecordBatch) {
+        const NAMES: [&str; 10] =
+            ["trade_id", "rrn", "trace", "terminal", "merchant_no", "channel", "card_type", "kind", "response_code", "original_rrn"];
+        let n = ledger.len();
+        let mut strings: Vec<StringBuilder> = NAMES.iter().map(|_| StringBuilder::with_capacity(n, n * 12)).collect();
+        let mut time = TimestampSecondBuilder::with_capacity(n).with_timezone("+08:00");
+        let mut amount = money_builder(n, 2);
+        for i in 0..n {
+            let r = ledger.record(i);
+            let values = [
+                r.trade_id.as_str(),
+                r.rrn.as_str(),
+                r.trace.as_str(),
+                r.terminal.as_str(),
+                r.merchant_no.as_str(),
+                r.channel.name(),
+                r.card_type.map(|c| c.name()).unwrap_or(""),
+                r.kind.name(),
+                r.response_code.as_str(),
+                r.original_rrn.as_str(),
+            ];
+            for (builder, value) in strings.iter_mut().zip(values) {
+                builder.append_value(value);
+            }
+            time.append_value(r.time.timestamp());
+            amount.append_value(money_value(r.amount, 2));
+        }
+        let mut columns: Vec<(String, ArrayRef)> =
+            NAMES.iter().zip(strings.iter_mut()).map(|(name, b)| (name.to_string(), Arc::new(b.finish()) as ArrayRef)).collect();
+        columns.insert(5, ("time".into(), Arc::new(time.finish())));
+        columns.insert(6, ("amount".into(), Arc::new(amount.finish())));
+        batch(columns)
+    }
+
+    pub fn statement_batch(statement: &Statement) -> (SchemaRef, RecordBatch) {
+        let n = statement.len();
+        let mut strings: Vec<StringBuilder> = (0..6).map(|_| StringBuilder::with_capacity(n, n * 12)).collect();
+        let mut dates: Vec<i32> = Vec::with_capacity(n);
+        let mut time = TimestampSecondBuilder::with_capacity(n).with_timezone("+08:00");
+        let mut amount = money_builder(n, 2);
+        let mut fee = money_builder(n, 5);
+        let mut net = money_builder(n, 5);
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+        for i in 0..n {
+            let r = statement.record(i);
+            let values =
+                [r.merchant_no.as_str(), r.merchant_name.as_str(), r.terminal.as_str(), r.rrn.as_str(), r.channel.name(), r.kind.name()];
+            for (builder, value) in strings.iter_mut().zip(values) {
+                builder.append_value(value);
+            }
+            dates.push((r.settlement_date - epoch).num_days() as i32);
+            time.append_value(r.time.timestamp());
+            amount.append_value(money_value(r.amount, 2));
+            fee.append_value(money_value(r.fee, 5));
+            net.append_value(money_value(r.net, 5));
+        }
+        let mut built = strings.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef);
+        let mut next = || built.next().expect("six columns");
+        let columns: Vec<(String, ArrayRef)> = vec![
+            ("settlement_date".into(), Arc::new(Date32Array::from(dates))),
+            ("merchant_no".into(), next()),
+            ("merchant_name".into(), next()),
+            ("terminal".into(), next()),
+            ("rrn".into(), next()),
+            ("time".into(), Arc::new(time.finish())),
+            ("amount".into(), Arc::new(amount.finish())),
+            ("fee".into(), Arc::new(fee.finish())),
+            ("net".into(), Arc::new(net.finish())),
+            ("channel".into(), next()),
+            ("kind".into(), next()),
+        ];
+        batch(columns)
+    }
+
+    pub fn batch(columns: Vec<(String, ArrayRef)>) -> (SchemaRef, RecordBatch) {
+        let fields: Vec<Field> = columns.iter().map(|(name, array)| Field::new(name, array.data_type().clone(), true)).collect();
+        let schema: SchemaRef = Arc::new(Schema::new(fields));
+        let arrays: Vec<ArrayRef> = columns.into_iter().map(|(_, a)| a).collect();
+        let batch = RecordBatch::try_new(schema.clone(), arrays).expect("columns of equal length and matching types");
+        (schema, batch)
+    }
+}

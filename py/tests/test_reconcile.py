@@ -1,0 +1,267 @@
+import datetime as dt
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+
+import posfee
+
+MERCHANT = "102310058120001"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return posfee.simulate(seed=11, trades=3000, faults_per_class=2)
+
+
+def run(ledger, statement, sample, **options):
+    return posfee.reconcile(
+        ledger,
+        statement,
+        "sft-traditional",
+        merchant=sample["merchant"],
+        merchant_name=sample["merchant_name"],
+        terminals=sample["terminals"],
+        **options,
+    )
+
+
+def comparable(report):
+    return report.rows.drop_columns(["line"]).to_pylist()
+
+
+def test_reconcile_from_pyarrow(sample):
+    report = run(sample["ledger"], sample["statement"], sample)
+    summary = report.summary
+    assert summary["ledger_rows"] == sample["ledger"].num_rows
+    assert summary["statement_rows"] == sample["statement"].num_rows
+    assert isinstance(summary["ledger_amount"], Decimal)
+    assert isinstance(report.rows, pa.Table)
+    assert report.rows.num_rows == len(report) == sample["ledger"].num_rows + sample["statement"].num_rows
+    classes = {row["class"]: row for row in summary["classes"]}
+    assert classes["ok"]["ledger_rows"] > 2500
+    found = set(report.rows.column("class").to_pylist())
+    assert {"fee_above", "never_settled", "merchant_differs", "no_ledger_trade"} <= found
+    assert summary["overcharge"] > 0
+    # conservation: every input row in exactly one class
+    assert sum(c["ledger_rows"] for c in summary["classes"]) == summary["ledger_rows"]
+    assert sum(c["statement_rows"] for c in summary["classes"]) == summary["statement_rows"]
+    assert "fee_above" in report.table()
+
+
+def test_same_result_from_every_front_end(sample):
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    expected = comparable(run(sample["ledger"], sample["statement"], sample))
+    ledger_pd, statement_pd = sample["ledger"].to_pandas(), sample["statement"].to_pandas()
+    assert isinstance(ledger_pd, pd.DataFrame)
+    assert comparable(run(ledger_pd, statement_pd, sample)) == expected
+    ledger_pl, statement_pl = pl.from_arrow(sample["ledger"]), pl.from_arrow(sample["statement"])
+    assert comparable(run(ledger_pl, statement_pl, sample)) == expected
+    reader = pa.RecordBatchReader.from_batches(sample["ledger"].schema, sample["ledger"].to_batches(max_chunksize=500))
+    assert comparable(run(reader, sample["statement"], sample)) == expected
+    batch = sample["statement"].combine_chunks().to_batches()[0]
+    assert comparable(run(sample["ledger"], batch, sample)) == expected
+
+
+def test_report_conversions(sample):
+    report = run(sample["ledger"], sample["statement"], sample)
+    frame = report.to_pandas()
+    assert len(frame) == report.rows.num_rows
+    assert isinstance(frame["amount"].iloc[0], Decimal)
+    polars_frame = report.to_polars()
+    assert polars_frame.height == report.rows.num_rows
+    assert report.to_csv().splitlines()[0].startswith("side,index,line,class")
+    assert '"summary"' in report.to_json()[:200]
+
+
+def test_files(tmp_path, sample):
+    import pyarrow.parquet as pq
+
+    ledger_path, statement_path = tmp_path / "ledger.parquet", tmp_path / "statement.parquet"
+    pq.write_table(sample["ledger"], ledger_path)
+    pq.write_table(sample["statement"], statement_path)
+    expected = comparable(run(sample["ledger"], sample["statement"], sample))
+    assert comparable(run(ledger_path, str(statement_path), sample)) == expected
+    # canonical CSVs written by the core
+    ledger_data, statement_data, *_ = posfee._core.simulate(11, 3000, 2)
+    (tmp_path / "ledger.csv").write_text(ledger_data.to_csv(), encoding="utf-8")
+    (tmp_path / "statement.csv").write_text(statement_data.to_csv(), encoding="utf-8")
+    from_csv = run(tmp_path / "ledger.csv", tmp_path / "statement.csv", sample)
+    assert from_csv.summary["ledger_rows"] == len(ledger_data)
+    assert from_csv.summary["statement_rows"] == len(statement_data)
+
+
+def test_cli_reconcile(tmp_path, sample, capsys):
+    import pyarrow.parquet as pq
+
+    from posfee.cli import main
+
+    pq.write_table(sample["ledger"], tmp_path / "l.parquet")
+    pq.write_table(sample["statement"], tmp_path / "s.parquet")
+    out = tmp_path / "report.csv"
+    argv = [str(tmp_path / "l.parquet"), str(tmp_path / "s.parquet"), "--schedule", "sft-traditional", "--merchant", sample["merchant"]]
+    assert main(["reconcile", *argv, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "fee_above" in text and "rows written" in text
+    assert out.read_text(encoding="utf-8").startswith("side,")
+    assert main(["reconcile", *argv, "--json"]) == 0
+    import json
+
+    assert json.loads(capsys.readouterr().out)["ledger_rows"] == sample["ledger"].num_rows
+
+
+def test_progress_bar(sample, capsys):
+    run(sample["ledger"], sample["statement"], sample, progress=True)
+    err = capsys.readouterr().err
+    assert "%|" in err and "rows" in err and "100%" in err
+    run(sample["ledger"], sample["statement"], sample, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+# -- malformed tables ------------------------------------------------------------------------
+
+
+def ledger_table(**columns):
+    base = {
+        "trade_id": ["A1", "A2"],
+        "rrn": ["612610000001", "612610000002"],
+        "terminal": ["T0000001", "T0000001"],
+        "time": ["2026-05-06 10:00:00", "2026-05-06 11:00:00"],
+        "amount": pa.array([Decimal("100.00"), Decimal("250.50")], pa.decimal128(18, 2)),
+        "channel": ["credit", "debit"],
+    }
+    base.update(columns)
+    return pa.table({k: v for k, v in base.items() if v is not None})
+
+
+def statement_table(**columns):
+    base = {
+        "settlement_date": ["2026-05-07", "2026-05-07"],
+        "merchant_no": [MERCHANT, MERCHANT],
+        "terminal": ["T0000001", "T0000001"],
+        "rrn": ["612610000001", "612610000002"],
+        "time": ["2026-05-06 10:00:00", "2026-05-06 11:00:00"],
+        "amount": ["100.00", "250.50"],
+        "fee": ["0.60", "1.38"],
+        "channel": ["credit", "debit"],
+    }
+    base.update(columns)
+    return pa.table({k: v for k, v in base.items() if v is not None})
+
+
+def simple(ledger, statement, **options):
+    return posfee.reconcile(ledger, statement, "sft-traditional", merchant=MERCHANT, **options)
+
+
+def test_small_tables_reconcile():
+    report = simple(ledger_table(), statement_table())
+    assert report.rows.column("class").to_pylist() == ["ok"] * 4
+    # int yuan and naive timestamps work too
+    ledger = ledger_table(amount=[100, 250], time=pa.array([dt.datetime(2026, 5, 6, 10), dt.datetime(2026, 5, 6, 11)]))
+    assert simple(ledger, statement_table(amount=["100.00", "250.00"], fee=["0.60", "1.38"])).rows.num_rows == 4
+
+
+@pytest.mark.parametrize("column", ["trade_id", "time", "amount", "channel"])
+def test_missing_ledger_column(column):
+    with pytest.raises(posfee.InvalidRecordError) as info:
+        simple(ledger_table(**{column: None}), statement_table())
+    assert f"`{column}`" in str(info.value) and info.value.field == column
+
+
+@pytest.mark.parametrize("column", ["settlement_date", "time", "amount", "fee", "channel"])
+def test_missing_statement_column(column):
+    with pytest.raises(posfee.InvalidRecordError) as info:
+        simple(ledger_table(), statement_table(**{column: None}))
+    assert f"`{column}`" in str(info.value)
+
+
+def test_float_money_column_is_a_type_error():
+    with pytest.raises(TypeError, match="never a float"):
+        simple(ledger_table(amount=[100.0, 250.5]), statement_table())
+    with pytest.raises(TypeError, match="never a float"):
+        simple(ledger_table(), statement_table(fee=[0.6, 1.38]))
+
+
+@pytest.mark.parametrize(
+    "columns, match",
+    [
+        ({"trade_id": [1, 2]}, "trade_id"),
+        ({"rrn": [612610000001, 612610000002]}, "rrn"),
+        ({"time": [1.5, 2.5]}, "time"),
+        ({"channel": [True, False]}, "channel"),
+    ],
+)
+def test_wrong_column_types(columns, match):
+    with pytest.raises(TypeError, match=match):
+        simple(ledger_table(**columns), statement_table())
+
+
+@pytest.mark.parametrize(
+    "columns, field, error",
+    [
+        ({"amount": pa.array([Decimal("100.00"), None], pa.decimal128(18, 2))}, "amount", posfee.InvalidRecordError),
+        ({"time": ["2026-05-06 10:00:00", None]}, "time", posfee.InvalidRecordError),
+        ({"channel": ["credit", None]}, "channel", posfee.InvalidRecordError),
+        ({"trade_id": ["A1", None]}, "trade_id", posfee.InvalidRecordError),
+        ({"amount": ["100.00", "-5"]}, "amount", posfee.InvalidAmountError),
+        ({"amount": ["100.00", "1.001"]}, "amount", posfee.InvalidAmountError),
+        ({"amount": ["100.00", "NaN"]}, "amount", posfee.InvalidAmountError),
+        ({"channel": ["credit", "visa"]}, "channel", posfee.InvalidChannelError),
+        ({"time": ["2026-05-06 10:00:00", "not a time"]}, "time", posfee.InvalidDateError),
+        ({"kind": ["purchase", "swap"]}, "kind", posfee.InvalidRecordError),
+    ],
+)
+def test_bad_values_name_row_and_column(columns, field, error):
+    with pytest.raises(error) as info:
+        simple(ledger_table(**columns), statement_table())
+    assert info.value.line == 2, str(info.value)
+    assert info.value.field == field, str(info.value)
+    assert isinstance(info.value, posfee.PosfeeError)
+
+
+def test_bad_rows_can_be_reported_instead():
+    report = simple(ledger_table(amount=["100.00", "oops"]), statement_table(), on_invalid="report")
+    classes = report.rows.column("class").to_pylist()
+    assert classes.count("unreadable") == 1
+    assert report.summary["unreadable_rows"] == 1
+    assert report.rows.num_rows == 4  # 1 ledger + 2 statement + 1 unreadable: nothing dropped
+    with pytest.raises(ValueError, match="on_invalid"):
+        simple(ledger_table(), statement_table(), on_invalid="ignore")
+
+
+def test_other_bad_arguments(tmp_path):
+    with pytest.raises(TypeError, match="DataFrame"):
+        simple([{"trade_id": "A1"}], statement_table())
+    with pytest.raises(posfee.UnknownPresetError):
+        posfee.reconcile(ledger_table(), statement_table(), "nope", merchant=MERCHANT)
+    with pytest.raises(posfee.PosfeeError):
+        posfee.reconcile(ledger_table(), statement_table(), "sft-traditional", merchant="123")
+    with pytest.raises(TypeError):
+        posfee.reconcile(ledger_table(), statement_table(), "sft-traditional", merchant=102310058120001)  # type: ignore[arg-type]
+    with pytest.raises(posfee.IoError):
+        simple(tmp_path / "missing.csv", statement_table())
+
+
+def test_gil_is_released_during_reconcile(sample):
+    """Two threads reconciling at once finish; a Python thread keeps running meanwhile."""
+    import threading
+
+    ticks = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(1)
+            stop.wait(0.001)
+
+    thread = threading.Thread(target=ticker)
+    thread.start()
+    try:
+        big = posfee.simulate(seed=3, trades=60000)
+        before = len(ticks)
+        run(big["ledger"], big["statement"], big)
+        assert len(ticks) > before
+    finally:
+        stop.set()
+        thread.join()
