@@ -14,6 +14,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
 use posfee::{
     parse_china_time, parse_date, Calendar, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote,
@@ -333,11 +334,11 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 
 thread_local! {
     /// Parsed schedules by source (preset name or TOML text), most recent last; a few only.
-    static SCHEDULES: RefCell<Vec<(String, Schedule)>> = const { RefCell::new(Vec::new()) };
+    static SCHEDULES: RefCell<Vec<(String, Rc<Schedule>)>> = const { RefCell::new(Vec::new()) };
 }
 const SCHEDULE_CACHE_MAX: usize = 8;
 
-fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<Schedule, Error> {
+fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<Rc<Schedule>, Error> {
     let key = match (non_empty(preset), non_empty(schedule)) {
         (Some(name), None) => format!("preset:{name}"),
         (None, Some(text)) => format!("toml:{text}"),
@@ -351,17 +352,17 @@ fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<S
     if let Some(found) = SCHEDULES.with(|cache| cache.borrow().iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone())) {
         return Ok(found);
     }
-    let parsed = match (non_empty(preset), non_empty(schedule)) {
+    let parsed = Rc::new(match (non_empty(preset), non_empty(schedule)) {
         (Some(name), _) => Schedule::preset(name).map_err(|e| e.in_field("preset"))?,
         (_, Some(text)) => Schedule::from_toml(text).map_err(|e| e.in_field("schedule"))?,
         _ => unreachable!("checked above"),
-    };
+    });
     SCHEDULES.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.len() >= SCHEDULE_CACHE_MAX {
             cache.remove(0);
         }
-        cache.push((key, parsed.clone()));
+        cache.push((key, Rc::clone(&parsed)));
     });
     Ok(parsed)
 }
@@ -670,7 +671,7 @@ pub fn presets_impl() -> Vec<PresetInfo> {
     posfee::presets()
         .into_iter()
         .map(|name| {
-            let schedule = Schedule::preset(name).ok();
+            let schedule = load_schedule(&Some(name.to_owned()), &None).ok();
             PresetInfo {
                 name: name.to_owned(),
                 title: schedule.as_ref().and_then(|s| s.title().map(str::to_owned)),

@@ -73,6 +73,9 @@ test('entering a ¥1 D0 trade warns that the surcharge exceeds the amount', asyn
   assert.ok(await page.locator('#warning').isVisible());
   assert.match(await text('#warning'), /手续费 ¥3\.01 超过交易金额 ¥1\.00/);
   assert.match(await text('#settles-on'), /^2026-05-06/);
+  // Presets without a D0 surcharge charge ¥0.01: they are the cheapest rows.
+  assert.equal(await page.locator('#compare-body tr.cheapest').count(), 4);
+  assert.match(await page.locator('#compare-body tr[data-preset="sft-smart"]').innerText(), /¥0\.01/);
 });
 
 test('an instant payout below the minimum falls back to T1 with a notice', async () => {

@@ -229,7 +229,8 @@ function showComparison(request) {
     }
     rows.push(row);
   }
-  if (quotes.length > 0) {
+  const distinct = new Set(quotes.map(([quote]) => quote.fee));
+  if (distinct.size > 1) {
     const lowest = quotes.reduce((low, entry) => (feeUnits(entry[0].fee) < low ? feeUnits(entry[0].fee) : low), feeUnits(quotes[0][0].fee));
     for (const [quote, row] of quotes) {
       if (feeUnits(quote.fee) === lowest) {
