@@ -295,7 +295,12 @@ applyLanguage();
 performance.mark('posfee:script-start');
 
 try {
-  api = await import('./pkg/index.js');
+  // The page instantiates the module that index.html started compiling; other users of the
+  // package import pkg/index.js, which does the same on its own.
+  const bindings = await import('./pkg/posfee_wasm.js');
+  const compiled = await window.posfeeWasm;
+  await bindings.default({ module_or_path: compiled ?? new URL('pkg/posfee_wasm_bg.wasm', location.href) });
+  api = bindings;
   performance.mark('posfee:wasm-ready');
 } catch (error) {
   showFatal(error);
