@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::class::{Class, ClassSet};
 use super::hash::FxHashMap;
+use super::kernel::FeeKernel;
 use super::merchant::mcc_of;
 use super::schema::{from_unix, Ledger, Statement};
 use super::ReconcileOptions;
@@ -28,6 +29,8 @@ pub(crate) struct Checker<'a> {
     pub calendar: &'a Calendar,
     /// Approved purchases by reference number (for refunds).
     pub purchases: FxHashMap<&'a str, u32>,
+    /// Per schedule version: the compiled fee kernel (the fast path for plain purchases).
+    kernels: Vec<Option<FeeKernel>>,
 }
 
 impl<'a> Checker<'a> {
@@ -48,13 +51,31 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        Checker {
-            ledger,
-            statement,
-            options,
-            calendar,
-            purchases,
+        let schedule = &options.schedule;
+        let class = options.profile.merchant_class.as_deref();
+        let kernels = schedule.versions().iter().map(|v| FeeKernel::new(schedule, v.effective_from(), class, options.profile.settlement).ok()).collect();
+        Checker { ledger, statement, options, calendar, purchases, kernels }
+    }
+
+    /// The contract's fee and due date of a purchase: through the compiled kernel when it
+    /// prices the trade, otherwise (and on any doubt) through [`Schedule::quote_with`].
+    fn expected_purchase(&self, i: usize, amount: Money) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
+        let ledger = self.ledger;
+        let at = from_unix(ledger.time[i]);
+        if ledger.card_type[i].is_none() {
+            let schedule = &self.options.schedule;
+            let version = schedule.versions().partition_point(|v| v.effective_from() <= at);
+            if let Some(Some(kernel)) = version.checked_sub(1).map(|v| &self.kernels[v]) {
+                if let Some(fee) = amount.fen().and_then(|fen| kernel.fee(fen, ledger.channel[i])) {
+                    let trade_day = schedule.cutoff().trade_day(at);
+                    let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
+                    if let Ok(due) = self.options.profile.settlement.settles_on(trade_day, local_date, self.calendar) {
+                        return Ok((fee, Some(due)));
+                    }
+                }
+            }
         }
+        self.options.schedule.quote_with(&self.request(i, amount), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
     }
 
     fn request(&self, i: usize, amount: Money) -> QuoteRequest {
@@ -87,11 +108,7 @@ impl<'a> Checker<'a> {
 
         // The contract's fee and settlement date, from the schedule.
         let expected = match kind {
-            TradeKind::Purchase => self
-                .options
-                .schedule
-                .quote_with(&self.request(i, amount), self.calendar)
-                .map(|q| (q.fee, Some(q.settles_on))),
+            TradeKind::Purchase => self.expected_purchase(i, amount),
             TradeKind::Refund | TradeKind::Void => self.expected_reversal(i, amount),
         };
         let mut expected_fee = None;

@@ -6,10 +6,10 @@ use rayon::prelude::*;
 
 use crate::channel::Channel;
 use crate::error::{Error, ErrorKind, Result};
-use crate::money::Money;
+use crate::money::{Money, MILLIFEN_PER_FEN};
 use crate::quote::{FeeLineKind, QuoteRequest};
 use crate::rate::Rate;
-use crate::rounding::Rounding;
+use crate::rounding::{Rounding, RoundingMode};
 use crate::schedule::Schedule;
 use crate::settlement::SettlementMode;
 
@@ -22,7 +22,13 @@ struct Lane {
     surcharge_rate: Rate,
     surcharge_fixed: Money,
     has_surcharge: bool,
+    /// The floor in thousandths of a fen (`i64::MIN` when none).
+    floor_millifen: i64,
+    /// The cap in thousandths of a fen (`i64::MAX` when none).
+    cap_millifen: i64,
 }
+
+const MAX_AMOUNT_FEN: i64 = Money::MAX_AMOUNT.millifen() / MILLIFEN_PER_FEN;
 
 /// A schedule version compiled for columns: for each channel whose pricing does not depend
 /// on the amount band, validity window or card type, the rule (and settlement surcharge)
@@ -133,6 +139,8 @@ impl FeeKernel {
                     .unwrap_or(Rate::ZERO),
                 surcharge_fixed: surcharges.first().map(|l| l.fixed).unwrap_or(Money::ZERO),
                 has_surcharge: !surcharges.is_empty(),
+                floor_millifen: rule.floor().map_or(i64::MIN, Money::millifen),
+                cap_millifen: rule.cap().map_or(i64::MAX, Money::millifen),
             });
         }
         Ok(FeeKernel {
@@ -228,39 +236,62 @@ impl FeeKernel {
         self.fees_offset(amounts_fen, channels, out, 0)
     }
 
-    fn fees_offset(
-        &self,
-        amounts_fen: &[i64],
-        channels: &[Channel],
-        out: &mut [i64],
-        offset: usize,
-    ) -> Result<()> {
-        let max_fen = Money::MAX_AMOUNT.millifen() / crate::money::MILLIFEN_PER_FEN;
-        for (row, ((&amount, &channel), slot)) in amounts_fen
-            .iter()
-            .zip(channels)
-            .zip(out.iter_mut())
-            .enumerate()
-        {
-            let Some(lane) = &self.lanes[channel as usize] else {
-                return Err(Error::new(
-                    ErrorKind::InvalidRequest,
-                    format!(
-                        "row {}: channel {channel} is not priced by the kernel",
-                        row + offset
-                    ),
-                ));
-            };
-            if !(0..=max_fen).contains(&amount) {
-                return Err(Error::new(
-                    ErrorKind::InvalidAmount,
-                    format!(
-                        "row {}: amount {amount} fen is not a trade amount",
-                        row + offset
-                    ),
-                ));
-            }
+    fn fees_offset(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
+        // Fen rounding (scale 2, by far the common case) divides by a constant, which the
+        // compiler turns into a multiplication; any other scale takes the general path.
+        match (self.rounding.scale, self.rounding.mode) {
+            (2, RoundingMode::HalfUp) => self.fees_fen::<{ RoundingMode::HalfUp as u8 }>(amounts_fen, channels, out, offset),
+            (2, RoundingMode::HalfEven) => self.fees_fen::<{ RoundingMode::HalfEven as u8 }>(amounts_fen, channels, out, offset),
+            (2, RoundingMode::Up) => self.fees_fen::<{ RoundingMode::Up as u8 }>(amounts_fen, channels, out, offset),
+            (2, RoundingMode::Down) => self.fees_fen::<{ RoundingMode::Down as u8 }>(amounts_fen, channels, out, offset),
+            _ => self.fees_general(amounts_fen, channels, out, offset),
+        }
+    }
+
+    fn fees_general(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
+        for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
+            let lane = self.lane(channel, amount, row + offset)?;
             *slot = Self::lane_fee(self.rounding, lane, Money::from_fen(amount)).millifen();
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn lane(&self, channel: Channel, amount_fen: i64, row: usize) -> Result<&Lane> {
+        let Some(lane) = &self.lanes[channel as usize] else {
+            return Err(Error::new(ErrorKind::InvalidRequest, format!("row {row}: channel {channel} is not priced by the kernel")));
+        };
+        if !(0..=MAX_AMOUNT_FEN).contains(&amount_fen) {
+            return Err(Error::new(ErrorKind::InvalidAmount, format!("row {row}: amount {amount_fen} fen is not a trade amount")));
+        }
+        Ok(lane)
+    }
+
+    fn fees_fen<const MODE: u8>(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
+        let mode = match MODE {
+            m if m == RoundingMode::HalfUp as u8 => RoundingMode::HalfUp,
+            m if m == RoundingMode::HalfEven as u8 => RoundingMode::HalfEven,
+            m if m == RoundingMode::Up as u8 => RoundingMode::Up,
+            _ => RoundingMode::Down,
+        };
+        // amount (fen) × rate (1e-8) / 1e8, rounded to the fen: the same division as
+        // `Rounding::apply_rate` at scale 2, with both sides divided by 1000.
+        let rate_fen = |amount_fen: i64, rate: Rate| -> i64 { mode.divide_non_negative(amount_fen * rate.e8(), crate::rate::RATE_ONE_E8) };
+        for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
+            let lane = self.lane(channel, amount, row + offset)?;
+            // amount ≤ 10¹¹ fen and rates ≤ 10% (10⁷) keep the product below 2⁶³.
+            let before_limit = rate_fen(amount, lane.rate) * MILLIFEN_PER_FEN;
+            let mut fee = before_limit;
+            if lane.floor_millifen > before_limit {
+                fee = lane.floor_millifen;
+            } else if before_limit > lane.cap_millifen {
+                fee = lane.cap_millifen;
+            }
+            fee += lane.fixed.millifen();
+            if lane.has_surcharge {
+                fee += rate_fen(amount, lane.surcharge_rate) * MILLIFEN_PER_FEN + lane.surcharge_fixed.millifen();
+            }
+            *slot = fee;
         }
         Ok(())
     }

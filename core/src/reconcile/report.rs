@@ -270,6 +270,10 @@ impl Summary {
             if rows == 0 && class != Class::Ok {
                 continue;
             }
+            if class == Class::Unreadable {
+                let _ = writeln!(out, "{:<20} {:<10} {:>19} line(s) of either file (listed in the report)", class.name(), class.name_zh(), totals.unreadable_rows);
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "{:<20} {:<10} {:>8} {:>10} {:>16} {:>16} {:>12} {:>12}",
@@ -289,7 +293,7 @@ impl Summary {
             "total",
             "",
             self.ledger_rows,
-            self.statement_rows + self.unreadable_rows,
+            self.statement_rows,
             self.ledger_amount.to_string(),
             self.statement_amount.to_string(),
             self.statement_fee.to_string(),

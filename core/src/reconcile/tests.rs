@@ -527,18 +527,26 @@ fn fee_kernel_agrees_with_quote() {
                 if !kernel.supports(channel) {
                     continue;
                 }
-                for fen in [
-                    0i64, 1, 99, 100, 101, 12_345, 363_636, 363_637, 1_000_000, 99_999_999,
-                ] {
-                    let request =
-                        crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at)
-                            .settlement(settlement);
+                let amounts = [0i64, 1, 99, 100, 101, 12_345, 166, 167, 363_636, 363_637, 1_000_000, 99_999_999, 100_000_000_000];
+                let mut column = [0i64; 13];
+                kernel.fees_millifen(&amounts, &[channel; 13], &mut column).unwrap();
+                for (fen, from_column) in amounts.into_iter().zip(column) {
+                    let request = crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at).settlement(settlement);
                     let quote = schedule.quote(&request).unwrap();
-                    assert_eq!(
-                        kernel.fee(fen, channel),
-                        Some(quote.fee),
-                        "{preset} {settlement} {channel} {fen}"
-                    );
+                    assert_eq!(kernel.fee(fen, channel), Some(quote.fee), "{preset} {settlement} {channel} {fen}");
+                    assert_eq!(from_column, quote.fee.millifen(), "{preset} {settlement} {channel} {fen}");
+                }
+                // Every rounding mode, at fen and finer scales.
+                for mode in [crate::RoundingMode::HalfUp, crate::RoundingMode::HalfEven, crate::RoundingMode::Up, crate::RoundingMode::Down] {
+                    for scale in [2, 3, 5] {
+                        let rounded = schedule.with_rounding(crate::Rounding::new(mode, scale).unwrap());
+                        let kernel = FeeKernel::new(&rounded, at, None, settlement).unwrap();
+                        kernel.fees_millifen(&amounts, &[channel; 13], &mut column).unwrap();
+                        for (fen, from_column) in amounts.into_iter().zip(column) {
+                            let request = crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at).settlement(settlement);
+                            assert_eq!(from_column, rounded.quote(&request).unwrap().fee.millifen(), "{preset} {mode} {scale} {channel} {fen}");
+                        }
+                    }
                 }
             }
         }
