@@ -18,7 +18,7 @@ if [[ "$have" != "$want" ]]; then
     cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-if [[ ! -x wasm/node_modules/.bin/wasm-opt || ! -d wasm/node_modules/playwright-core \
+if [[ ! -x wasm/node_modules/.bin/wasm-opt || ! -x wasm/node_modules/.bin/tsc || ! -d wasm/node_modules/playwright-core \
       || wasm/package-lock.json -nt wasm/node_modules/.package-lock.json ]]; then
     echo "wasm-setup: npm ci in wasm/"
     (cd wasm && npm ci --no-audit --no-fund)

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import * as posfee from '../pkg/index.js';
 
 const base = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30T22:30:00+08:00', settlement: 'T1' };
@@ -151,4 +152,11 @@ test("the README's JavaScript example runs and says what it claims", async () =>
   writeFileSync(file, source);
   const { q } = await import(pathToFileURL(file).href);
   for (const [, key, value] of block.matchAll(/q\.(\w+) === "([^"]*)"/g)) assert.equal(q[key], value, key);
+});
+
+test('the TypeScript declarations type-check a real use, and reject a number amount', () => {
+  const tsc = fileURLToPath(new URL('../node_modules/.bin/tsc', import.meta.url));
+  const file = fileURLToPath(new URL('./types.ts', import.meta.url));
+  // Throws (and shows the compiler's output) on any type error, including an unused @ts-expect-error.
+  execFileSync(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', file], { stdio: 'pipe' });
 });

@@ -1,0 +1,28 @@
+// Type-checked by the Node tests (tsc --noEmit --strict): the declarations describe the API,
+// and a JS number is not an amount.
+import { quote, capThreshold, parseSchedule, presets, isBusinessDay, addBusinessDays } from '../pkg/index.js';
+import type { Quote, QuoteRequest, PosfeeError, CapThreshold } from '../pkg/index.js';
+
+const request: QuoteRequest = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30 22:30', settlement: 'T1' };
+const q: Quote = quote(request);
+const fee: string = q.fee;
+const settles: string = q.settlesOn;
+const lines: string[] = q.explanation;
+const capped: boolean = q.capApplied;
+const limit: 'cap' | 'floor' | undefined = q.lines[0]?.limit?.kind;
+const cap: CapThreshold | null = capThreshold({ preset: 'standard', channel: 'debit', at: '2026-05-06' });
+const names: string[] = presets().map((p) => p.name);
+const rules = parseSchedule('').versions[0]?.rules.map((r) => r.cap);
+const open: boolean = isBusinessDay('2026-10-10');
+const next: string = addBusinessDays('2026-09-30', 1);
+
+// @ts-expect-error: amounts are strings, never JS numbers
+quote({ preset: 'standard', amount: 1000, channel: 'debit', at: '2026-05-06' });
+
+try {
+  quote(request);
+} catch (error) {
+  const code: string = (error as PosfeeError).code;
+  console.log(code);
+}
+console.log(fee, settles, lines, capped, limit, cap, names, rules, open, next);
