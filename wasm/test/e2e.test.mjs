@@ -124,6 +124,8 @@ test('a pasted bad schedule shows its error next to the field; a good one quotes
   assert.equal(await text('#fee'), '—');
   await page.fill('#schedule', 'name = "mine"\nrate = [\n');
   await page.waitForFunction(() => /line/.test(document.getElementById('schedule-error').textContent));
+  mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: `${OUT}calculator-bad-schedule.png`, fullPage: true });
   await page.fill('#schedule', 'name = "mine"\ncutoff = "22:00"\n[rounding]\nmode = "half_up"\nscale = 2\n[[versions]]\neffective_from = "2026-01-01"\n[[versions.rules]]\nid = "card"\nchannels = ["credit", "debit"]\nrate = "0.68%"\nfixed = "3"\n');
   await page.waitForFunction(() => document.getElementById('schedule-error').textContent === '' && document.getElementById('fee').textContent !== '—');
   assert.equal(await text('#fee'), '¥37.00'); // 0.68% of ¥5000 + ¥3
