@@ -118,7 +118,8 @@ fn money_column(
                 .map_err(|e| Failure::Type(format!("column `{column}` of the {side}: {e}")))?;
             MoneyColumn::Decimal(as128, *scale as u32)
         }
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) => {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
+            // Null: a column of nulls (e.g. an empty pandas partition), read as text.
             let Text(Some(text)) = self::text(side, batch, index, column, true)? else { unreachable!("required") };
             MoneyColumn::Text(text)
         }
@@ -227,7 +228,7 @@ fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, 
         DataType::Date32 | DataType::Date64 => {
             TimeColumn::Date(arrow_cast::cast(array, &DataType::Date32).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?)
         }
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) => {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
             let Text(Some(text)) = self::text(side, batch, index, column, true)? else { unreachable!("required") };
             TimeColumn::Text(text)
         }
@@ -293,6 +294,35 @@ fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
         .ok_or_else(|| Error::new(ErrorKind::InvalidRecord, format!("kind {text:?} is not purchase, void or refund")))
 }
 
+/// A channel by its canonical name without allocating, else by the core's parser.
+fn parse_channel(text: &str) -> Result<Channel, Error> {
+    Channel::ALL.into_iter().find(|c| c.name() == text).map_or_else(|| Channel::parse(text), Ok)
+}
+
+/// Rows converted per chunk (bounded memory; one chunk is built in parallel, then pushed).
+const CHUNK_ROWS: usize = 65_536;
+
+/// `f(row)` for every row of `rows`, on up to `available_parallelism` threads (the GIL is
+/// not held here), in row order.
+fn parallel_map<T: Send>(rows: std::ops::Range<usize>, f: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || rows.len() < 8_192 {
+        return rows.map(f).collect();
+    }
+    let per_thread = rows.len().div_ceil(threads);
+    let starts: Vec<usize> = rows.clone().step_by(per_thread).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = starts
+            .iter()
+            .map(|&start| {
+                let end = (start + per_thread).min(rows.end);
+                scope.spawn(move || (start..end).map(f).collect::<Vec<T>>())
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
+}
+
 fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
     batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
 }
@@ -324,12 +354,12 @@ pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u6
     let response_code = text(SIDE, batch, &index, "response_code", false)?;
     let original_rrn = text(SIDE, batch, &index, "original_rrn", false)?;
     let name = ledger.name().to_string();
-    for row in 0..batch.num_rows() {
+    let build = |row: usize| -> Result<LedgerRecord, Error> {
         let line = first_row + row as u64 + 1;
-        let record = (|| -> Result<LedgerRecord, Error> {
+        (|| -> Result<LedgerRecord, Error> {
             let at = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
             let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
-            let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
+            let channel = parse_channel(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
             let mut record = LedgerRecord::new(required(trade_id.get(row), "trade_id")?, at, amount, channel);
             record.rrn = rrn.get(row).unwrap_or("").to_string();
             record.trace = trace.get(row).unwrap_or("").to_string();
@@ -346,12 +376,18 @@ pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u6
             record.line = line;
             Ok(record)
         })()
-        .map_err(|e| e.at(Location::default().file(name.clone()).line(line)));
-        let pushed = record.and_then(|record| ledger.push(record));
-        if let Err(error) = pushed {
-            match on_invalid {
-                OnInvalid::Raise => return Err(Failure::Core(error)),
-                OnInvalid::Report => ledger.push_issue(error, format!("row {line}")),
+        .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
+    };
+    let rows = batch.num_rows();
+    for start in (0..rows).step_by(CHUNK_ROWS) {
+        let chunk = start..(start + CHUNK_ROWS).min(rows);
+        for (row, record) in chunk.clone().zip(parallel_map(chunk, &build)) {
+            let line = first_row + row as u64 + 1;
+            if let Err(error) = record.and_then(|record| ledger.push(record)) {
+                match on_invalid {
+                    OnInvalid::Raise => return Err(Failure::Core(error)),
+                    OnInvalid::Report => ledger.push_issue(error, format!("row {line}")),
+                }
             }
         }
     }
@@ -374,14 +410,14 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
     let rrn = text(SIDE, batch, &index, "rrn", false)?;
     let kind_column = text(SIDE, batch, &index, "kind", false)?;
     let name = statement.name().to_string();
-    for row in 0..batch.num_rows() {
+    let build = |row: usize| -> Result<StatementRecord, Error> {
         let line = first_row + row as u64 + 1;
-        let record = (|| -> Result<StatementRecord, Error> {
+        (|| -> Result<StatementRecord, Error> {
             let date = required(settlement_date.date(row).map_err(|e| located(e, &name, line, "settlement_date"))?, "settlement_date")?;
             let at = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
             let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
             let fee = required(fee.get(row, false).map_err(|e| located(e, &name, line, "fee"))?, "fee")?;
-            let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
+            let channel = parse_channel(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
             let mut record = StatementRecord::new(date, at, amount, fee, channel);
             record.kind = kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?;
             if let Some(net) = net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
@@ -396,12 +432,18 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
             record.line = line;
             Ok(record)
         })()
-        .map_err(|e| e.at(Location::default().file(name.clone()).line(line)));
-        let pushed = record.and_then(|record| statement.push(record));
-        if let Err(error) = pushed {
-            match on_invalid {
-                OnInvalid::Raise => return Err(Failure::Core(error)),
-                OnInvalid::Report => statement.push_issue(error, format!("row {line}")),
+        .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
+    };
+    let rows = batch.num_rows();
+    for start in (0..rows).step_by(CHUNK_ROWS) {
+        let chunk = start..(start + CHUNK_ROWS).min(rows);
+        for (row, record) in chunk.clone().zip(parallel_map(chunk, &build)) {
+            let line = first_row + row as u64 + 1;
+            if let Err(error) = record.and_then(|record| statement.push(record)) {
+                match on_invalid {
+                    OnInvalid::Raise => return Err(Failure::Core(error)),
+                    OnInvalid::Report => statement.push_issue(error, format!("row {line}")),
+                }
             }
         }
     }

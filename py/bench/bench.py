@@ -1,0 +1,115 @@
+"""Speed of the Python package (a benchmark script, not a timed test).
+
+1. Scalar quote: `schedule.quote(...)` per call, for the argument forms people use.
+   Goal: at most 1.5 µs per call.
+2. Reconcile from pyarrow tables vs the Rust core on the same data: `posfee.reconcile(table,
+   table, ...)` (Arrow → core columns + reconcile) against the core's own `reconcile` on the
+   same rows already in core columns (`_core.reconcile_data` on the LedgerData /
+   StatementData the core's simulation produced; the GIL is released, nothing else runs).
+   Goal: within 1.2x.
+
+Usage: python py/bench/bench.py [--trades 1000000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+import timeit
+from decimal import Decimal
+
+import posfee
+from posfee import _core
+
+
+def per_call_ns(function, number: int, repeat: int) -> float:
+    return min(timeit.repeat(function, number=number, repeat=repeat)) / number * 1e9
+
+
+def bench_quote(repeat: int) -> None:
+    schedule = posfee.Schedule.preset("sft-traditional")
+    china = dt.timezone(dt.timedelta(hours=8))
+    aware = dt.datetime(2026, 9, 30, 22, 30, tzinfo=china)
+    naive = dt.datetime(2026, 9, 30, 22, 30)
+    amount = Decimal("5000.00")
+    cases = [
+        ("quote(Decimal, 'debit', aware datetime, 'T1')", lambda: schedule.quote(amount, "debit", aware, "T1")),
+        ("quote(Decimal, 'debit', naive datetime)", lambda: schedule.quote(amount, "debit", naive)),
+        ("quote(int, 'debit', naive datetime)", lambda: schedule.quote(5000, "debit", naive)),
+        ("quote('5000.00', 'debit', '2026-09-30 22:30')", lambda: schedule.quote("5000.00", "debit", "2026-09-30 22:30")),
+        ("quote(Decimal, 'debit')  (at=None: now)", lambda: schedule.quote(amount, "debit", provisional=True)),
+        ("quote(...).fee  (call + Decimal result)", lambda: schedule.quote(amount, "debit", aware, "T1").fee),
+    ]
+    print("## scalar quote (best of %d runs of 200,000 calls)\n" % repeat)
+    print("| call | ns per call |")
+    print("|---|---|")
+    for label, function in cases:
+        print(f"| `{label}` | {per_call_ns(function, 200_000, repeat):,.0f} |")
+    print()
+
+
+def bench_reconcile(trades: int, repeat: int) -> None:
+    ledger_data, statement_data, merchant, name, terminals = _core.simulate(42, trades, 3)
+    ledger_table, statement_table = ledger_data.to_arrow(), statement_data.to_arrow()
+    schedule = posfee.Schedule.preset("sft-traditional")
+
+    def core() -> object:
+        return _core.reconcile_data(ledger_data, statement_data, schedule, merchant, name, terminals)
+
+    def from_arrow() -> object:
+        return posfee.reconcile(ledger_table, statement_table, schedule, merchant=merchant, merchant_name=name, terminals=terminals, progress=False)
+
+    def convert_only() -> object:
+        return (_core.ledger_from_arrow(ledger_table), _core.statement_from_arrow(statement_table))
+
+    results = {}
+    for label, function in [("core", core), ("arrow", from_arrow), ("convert", convert_only), ("core ", core), ("arrow ", from_arrow)]:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - started)
+        results.setdefault(label.strip(), []).extend(times)
+    report = posfee.reconcile(ledger_table, statement_table, schedule, merchant=merchant, merchant_name=name, terminals=terminals)
+    started = time.perf_counter()
+    _ = report.rows
+    rows_seconds = time.perf_counter() - started
+    core_s, arrow_s, convert_s = (statistics.median(results[k]) for k in ("core", "arrow", "convert"))
+    rows = len(ledger_data) + len(statement_data)
+    print(f"## reconcile, {len(ledger_data):,} ledger + {len(statement_data):,} statement rows (median of {2 * repeat} runs)\n")
+    print("| what | seconds | rows/s |")
+    print("|---|---|---|")
+    print(f"| Rust core `reconcile` on core columns (`_core.reconcile_data`) | {core_s:.3f} | {rows / core_s:,.0f} |")
+    print(f"| `posfee.reconcile(pyarrow.Table, pyarrow.Table, ...)` | {arrow_s:.3f} | {rows / arrow_s:,.0f} |")
+    print(f"| of which Arrow → core columns | {convert_s:.3f} | {rows / convert_s:,.0f} |")
+    print(f"| `report.rows` (core rows → pyarrow.Table, lazily, once) | {rows_seconds:.3f} | |")
+    print(f"\nratio from pyarrow / core: **{arrow_s / core_s:.2f}x** (goal ≤ 1.2x)\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trades", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-reconcile", action="store_true")
+    args = parser.parse_args()
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as file:
+            cpu = next(line.split(":", 1)[1].strip() for line in file if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    print(f"posfee {posfee.__version__}, Python {platform.python_version()}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu})")
+    print(f"command: python {' '.join(sys.argv)}\n")
+    bench_quote(args.repeat)
+    if not args.skip_reconcile:
+        bench_reconcile(args.trades, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
