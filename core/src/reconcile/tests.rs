@@ -552,3 +552,193 @@ fn fee_kernel_agrees_with_quote() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Readers: malformed files, and "arbitrary bytes never panic" (the proptest twin of the
+// cargo-fuzz targets in fuzz/).
+
+const BANK_HEADER: &str = "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
+const WECHAT_HEADER: &str = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n";
+const ALIPAY_HEADER: &str = "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\n";
+const LEDGER_HEADER: &str = "trade_id,rrn,trace,terminal,merchant_no,time,amount,channel,card_type,kind,response_code,original_rrn\n";
+
+/// Runs every reader on `data`; whatever is read must reconcile with every row accounted for.
+fn read_everything(data: &[u8]) {
+    let options = options();
+    if let Ok(ledger) = read_ledger_csv(data, "fuzz.csv") {
+        let report = reconcile(&ledger, &Statement::new("empty"), &options).unwrap();
+        assert_eq!(report.rows.len(), ledger.len() + ledger.issues().len());
+    }
+    for statement in [
+        read_bank_csv(data, "fuzz.csv", &ColumnMap::default()),
+        read_wechat_bill(data, "fuzz.csv"),
+        read_alipay_csv(data, "fuzz.csv"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let report = reconcile(&Ledger::new("empty"), &statement, &options).unwrap();
+        assert_eq!(report.rows.len(), statement.len() + statement.issues().len());
+        for issue in statement.issues() {
+            assert_eq!(issue.error.location().file.as_deref(), Some("fuzz.csv"));
+        }
+    }
+}
+
+mod never_panic {
+    use proptest::prelude::*;
+
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{0,15}",
+            "-?[0-9,]{0,9}(\\.[0-9]{0,6})?",
+            "`[A-Za-z0-9 ]{0,10}",
+            "20[0-9]{2}-[01][0-9]-[0-3][0-9]( [0-2][0-9]:[0-5][0-9]:[0-5][0-9])?",
+            "20[0-9]{6}",
+            "[0-2][0-9][0-5][0-9][0-5][0-9]",
+            prop::sample::select(vec!["贷记卡", "借记卡", "消费", "撤销", "退货", "SUCCESS", "REFUND", "REVOKED", "交易", "退款", "合计", "credit", "wechat", "00", "51", "\"", "#", ""]).prop_map(str::to_string),
+            "\\PC{0,8}",
+        ]
+    }
+
+    fn table() -> impl Strategy<Value = String> {
+        let header = prop::sample::select(vec![super::BANK_HEADER, super::WECHAT_HEADER, super::ALIPAY_HEADER, super::LEDGER_HEADER, ""]);
+        (header, prop::collection::vec(prop::collection::vec(field(), 0..28), 0..12)).prop_map(|(header, rows)| {
+            let mut text = header.to_string();
+            for row in rows {
+                text.push_str(&row.join(","));
+                text.push('\n');
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_bytes(data in prop::collection::vec(any::<u8>(), 0..2_000)) {
+            super::read_everything(&data);
+        }
+
+        #[test]
+        fn csv_like_tables(text in table()) {
+            super::read_everything(text.as_bytes());
+            let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+            super::read_everything(&gbk);
+        }
+
+        #[test]
+        fn mutated_real_files(seed in 0u64..1_000, flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..20)) {
+            let sample = super::generate(&super::SimulationOptions::new(seed).trades(40)).unwrap();
+            for text in [super::write_ledger_csv(&sample.ledger), super::write_bank_csv(&sample.statement)] {
+                let mut bytes = text.into_bytes();
+                for (at, byte) in &flips {
+                    let i = at.index(bytes.len());
+                    bytes[i] = *byte;
+                }
+                super::read_everything(&bytes);
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_files_name_file_line_column_and_field() {
+    // Ledger: a bad amount, a bad channel, a void without original, a row too short.
+    let text = format!(
+        "{LEDGER_HEADER}A1,612610000001,1,T1,,2026-03-02 10:00:00,12.345,credit,,purchase,00,\n\
+         A2,612610000002,2,T1,,2026-03-02 10:00:00,12.34,visa,,purchase,00,\n\
+         A3,612610000003,3,T1,,2026-03-02 10:00:00,12.34,credit,,void,00,\n\
+         A4,612610000004\n\n\
+         A5,612610000005,5,T1,,2026-03-02 10:00:00,12.34,credit,,purchase,00,\n"
+    );
+    let ledger = read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap();
+    assert_eq!(ledger.len(), 1);
+    let at: Vec<(Option<u64>, Option<u64>, Option<String>)> =
+        ledger.issues().iter().map(|i| (i.error.location().line, i.error.location().column, i.error.location().field.clone())).collect();
+    assert_eq!(
+        at,
+        vec![
+            (Some(2), Some(7), Some("amount".to_string())),
+            (Some(3), Some(8), Some("channel".to_string())),
+            (Some(4), None, Some("original_rrn".to_string())),
+            (Some(5), Some(6), Some("time".to_string())),
+        ]
+    );
+    assert!(ledger.issues()[0].error.to_string().contains("12.345"));
+    assert!(ledger.issues().iter().all(|i| i.error.location().file.as_deref() == Some("ledger.csv")));
+    // A missing required column is a file-level error naming the column.
+    let err = read_ledger_csv(b"trade_id,amount,channel\nA,1,credit\n", "l.csv").unwrap_err();
+    assert_eq!(err.location().field.as_deref(), Some("time"));
+    assert!(read_ledger_csv(b"", "l.csv").is_err());
+
+    // Bank file: GBK, thousands separators, title lines, a summary row, a bad fee.
+    let text = format!(
+        "POS结算明细\n{BANK_HEADER}20260303,102310058120001,T0000001,20260302,100000,\"1,000.00\",6.00,994.00,612610000001,贷记卡,消费\n\
+         20260303,102310058120001,T0000001,20260302,100000,100.00,abc,99.40,612610000002,贷记卡,消费\n\
+         20260303,102310058120001,T0000001,20260302,100000,-100.00,0.00,-100.00,612610000003,贷记卡,\n\
+         合计,,,,,1000.00,6.00,994.00,,,\n"
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let statement = read_bank_csv(&gbk, "settle.csv", &ColumnMap::default()).unwrap();
+    assert_eq!(statement.len(), 2);
+    assert_eq!(statement.record(1).kind, crate::TradeKind::Refund);
+    let issue = &statement.issues()[0];
+    assert_eq!((issue.error.location().line, issue.error.location().column, issue.error.location().field.as_deref()), (Some(4), Some(7), Some("fee")));
+    let err = read_bank_csv("a,b\n1,2\n".as_bytes(), "x.csv", &ColumnMap::default()).unwrap_err();
+    assert!(err.to_string().contains("settlement_date"), "{err}");
+    // A configurable mapping.
+    let custom = "settle_day,tid,when,amt,charge,card\n2026-03-03,T1,2026-03-02 10:00:00,10.00,0.06,credit\n";
+    let map = ColumnMap::default()
+        .set(StatementField::SettlementDate, "settle_day")
+        .set(StatementField::Terminal, "tid")
+        .set(StatementField::TradeDate, "when")
+        .set(StatementField::Amount, "amt")
+        .set(StatementField::Fee, "charge")
+        .set(StatementField::CardType, "card");
+    let statement = read_bank_csv(custom.as_bytes(), "custom.csv", &map).unwrap();
+    assert_eq!((statement.len(), statement.record(0).net.to_string()), (1, "9.94".to_string()));
+
+    // WeChat: summary rows are not trades; a bad state and a bad fee are reported.
+    let text = format!(
+        "{WECHAT_HEADER}`2026-03-02 10:00:00,`wx,`1900000001,`,`T1,`42001,`Q1,`o,`NATIVE,`SUCCESS,`B,`CNY,`10.00,`0.00,`0,`0,`0.00,`0.00,`,`,`g,`,`0.03800,`0.38%,`10.00,`0.00,`\n\
+         `2026-03-03 10:00:00,`wx,`1900000001,`,`T1,`42002,`Q2,`o,`NATIVE,`REFUND,`B,`CNY,`0.00,`0.00,`50001,`RQ1,`10.00,`0.00,`,`SUCCESS,`g,`,`-0.03800,`0.38%,`10.00,`10.00,`\n\
+         `2026-03-03 11:00:00,`wx,`1900000001,`,`T1,`42003,`Q3,`o,`NATIVE,`CLOSED,`B,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`g,`,`0.00,`0.38%,`1.00,`0.00,`\n\
+         `2026-03-03 12:00:00,`wx,`1900000001,`,`T1,`42004,`Q4,`o,`NATIVE,`SUCCESS,`B,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`g,`,`x,`0.38%,`1.00,`0.00,`\n\
+         总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n`2,`10.00,`10.00,`0.00,`0.00000,`10.00,`10.00\n"
+    );
+    let statement = read_wechat_bill(text.as_bytes(), "wx.csv").unwrap();
+    assert_eq!(statement.len(), 2);
+    let refund = statement.record(1);
+    assert_eq!((refund.kind, refund.rrn.as_str(), refund.fee.to_string(), refund.net.to_string()), (crate::TradeKind::Refund, "RQ1", "-0.038".to_string(), "-9.962".to_string()));
+    let fields: Vec<Option<&str>> = statement.issues().iter().map(|i| i.error.location().field.as_deref()).collect();
+    assert_eq!(fields, vec![Some("交易状态"), Some("手续费")]);
+    assert_eq!(statement.issues()[0].error.location().line, Some(4));
+
+    // Alipay: GBK, # lines, a refund, a bad amount.
+    let text = format!(
+        "#支付宝业务明细查询\n#账号：[2088]\n{ALIPAY_HEADER}A1,Q1,交易,g,2026-03-02 10:00:00,2026-03-02 10:00:01,,,,T1,b,100.00,100.00,0,0,0,0,0,,0,0,,-0.38,0,\n\
+         A2,Q1,退款,g,2026-03-03 10:00:00,2026-03-03 10:00:01,,,,T1,b,-50.00,-50.00,0,0,0,0,0,,0,0,RF1,0.19,0,\n\
+         A3,Q3,交易,g,2026-03-03 10:00:00,2026-03-03 10:00:01,,,,T1,b,1.0.0,1,0,0,0,0,0,,0,0,,0,0,\n\
+         #-----业务明细列表结束-----\n#交易合计：1笔\n"
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let statement = read_alipay_csv(&gbk, "alipay.csv").unwrap();
+    assert_eq!(statement.len(), 2);
+    let refund = statement.record(1);
+    assert_eq!((refund.rrn.as_str(), refund.fee.to_string(), refund.net.to_string()), ("RF1", "-0.19".to_string(), "-49.81".to_string()));
+    assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("订单金额（元）"));
+    assert_eq!(statement.issues()[0].error.location().line, Some(6));
+}
+
+#[test]
+fn unreadable_lines_land_in_the_report() {
+    let text = format!("{LEDGER_HEADER}A1,612610000001,1,T1,,2026-03-02 10:00:00,oops,credit,,purchase,00,\n");
+    let ledger = read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap();
+    let report = reconcile(&ledger, &Statement::new("s"), &options()).unwrap();
+    assert_eq!(report.rows.len(), 1);
+    assert_eq!(report.rows[0].class, Class::Unreadable);
+    assert!(report.rows[0].reason.contains("ledger.csv, line 2"), "{}", report.rows[0].reason);
+    assert_eq!(report.summary.class(Class::Unreadable).unreadable_rows, 1);
+}
