@@ -160,3 +160,40 @@ test('the TypeScript declarations type-check a real use, and reject a number amo
   // Throws (and shows the compiler's output) on any type error, including an unused @ts-expect-error.
   execFileSync(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', file], { stdio: 'pipe' });
 });
+
+test('seeded random requests: every call returns or throws an Error with a code (no panic)', () => {
+  let seed = 20261122; // xorshift32: replay any failure from this seed
+  const next = () => {
+    seed ^= seed << 13; seed >>>= 0;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5; seed >>>= 0;
+    return seed;
+  };
+  const pick = (values) => values[next() % values.length];
+  const amounts = ['0', '0.01', '1', '99.99', '100', '1000', '1000.01', '3635.46', '999999999.99', '1000000000.01', '', ' ', '1e3', '¥1,000.50', '12.345', '-0', 'NaN', 1, 0.5, null];
+  const channels = ['credit', 'debit', 'wechat', 'alipay', 'unionpay_qr', 'quickpass', 'huabei', 'jd_baitiao', '借记卡', 'visa', ''];
+  const times = ['2026-09-30 22:30', '2026-02-14', '2026-12-31 23:59', '2016-09-05', '2005-01-01', '2027-01-04', '9999-12-31 23:59', 'yesterday', '2026-02-29'];
+  const modes = ['T1', 'T0', 'D0', 'D1', 'S0', 'T+60', 'D61', 'X', '秒到', undefined];
+  const presets = ['sft-traditional', 'sft-esign', 'sft-smart', 'standard', 'standard-d0', 'nope'];
+  const classes = [undefined, 'discounted', 'waived', 'unknown'];
+  const cards = [undefined, 'credit', 'debit', 'amex'];
+  const seen = new Set();
+  for (let i = 0; i < 3000; i += 1) {
+    const request = { preset: pick(presets), amount: pick(amounts), channel: pick(channels), at: pick(times) };
+    const settlement = pick(modes);
+    if (settlement !== undefined) request.settlement = settlement;
+    const merchantClass = pick(classes);
+    if (merchantClass !== undefined) request.merchantClass = merchantClass;
+    const cardType = pick(cards);
+    if (cardType !== undefined) request.cardType = cardType;
+    try {
+      const quote = posfee.quote(request);
+      assert.equal(typeof quote.fee, 'string');
+      seen.add('ok');
+    } catch (error) {
+      assert.ok(error instanceof Error && typeof error.code === 'string', `request ${i} (seed 20261122): ${JSON.stringify(request)} threw ${error}`);
+      seen.add(error.code);
+    }
+  }
+  assert.ok(seen.has('ok') && seen.size > 5, [...seen].join(', '));
+});
