@@ -282,6 +282,22 @@ impl Money {
         self.checked_add(-other)
     }
 
+    /// The amount with the yuan sign, the minus sign first: `¥20.00`, `-¥2.01`.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::Money;
+    /// assert_eq!(Money::from_fen(-201).to_yuan_string(), "-¥2.01");
+    /// assert_eq!(Money::from_yuan(20).to_yuan_string(), "¥20.00");
+    /// ```
+    pub fn to_yuan_string(self) -> String {
+        if self.is_negative() {
+            format!("-¥{}", -self)
+        } else {
+            format!("¥{self}")
+        }
+    }
+
     /// Whether the amount is below zero.
     ///
     /// # Example

@@ -426,12 +426,13 @@ impl Quote {
             lines.push(text);
         }
         match self.kind {
-            TradeKind::Purchase => lines.push(format!("fee ¥{}; net ¥{}", self.fee, self.net)),
+            TradeKind::Purchase => lines.push(format!("fee ¥{}; net {}", self.fee, self.net.to_yuan_string())),
             TradeKind::Void => lines.push(format!(
-                "void: cancels the purchase before settlement; no fee is charged, the purchase fee ¥{} is returned, net ¥{}",
-                self.fee_returned, self.net
+                "void: cancels the purchase before settlement; no fee is charged, the purchase fee ¥{} is returned, net {}",
+                self.fee_returned,
+                self.net.to_yuan_string()
             )),
-            TradeKind::Refund => lines.push(format!("refund: fee returned ¥{}; net ¥{}", self.fee_returned, self.net)),
+            TradeKind::Refund => lines.push(format!("refund: fee returned ¥{}; net {}", self.fee_returned, self.net.to_yuan_string())),
         }
         if let Some(minimum) = self.instant_minimum {
             lines.push(format!(
@@ -448,8 +449,10 @@ impl Quote {
         ));
         if self.fee_exceeds_amount {
             lines.push(format!(
-                "WARNING: the fees ¥{} exceed the amount ¥{}; the merchant receives ¥{}",
-                self.fee, self.amount, self.net
+                "WARNING: the fees ¥{} exceed the amount ¥{}; the merchant receives {}",
+                self.fee,
+                self.amount,
+                self.net.to_yuan_string()
             ));
         }
         lines
