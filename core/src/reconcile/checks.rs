@@ -40,13 +40,12 @@ impl<'a> Checker<'a> {
         options: &'a ReconcileOptions,
         calendar: &'a Calendar,
     ) -> Checker<'a> {
+        // Approved purchases that some refund refers to.
         let mut purchases = FxHashMap::default();
-        if (0..ledger.len()).any(|i| ledger.kind[i] == TradeKind::Refund) {
+        let refunded: FxHashMap<&str, ()> = (0..ledger.len()).filter(|&i| ledger.kind[i] == TradeKind::Refund).map(|i| (ledger.original_rrn.get(i), ())).collect();
+        if !refunded.is_empty() {
             for i in 0..ledger.len() {
-                if ledger.kind[i] == TradeKind::Purchase
-                    && super::response::is_approved(ledger.response_code.get(i))
-                    && !ledger.rrn.get(i).is_empty()
-                {
+                if ledger.kind[i] == TradeKind::Purchase && super::response::is_approved(ledger.response_code.get(i)) && refunded.contains_key(ledger.rrn.get(i)) {
                     purchases.entry(ledger.rrn.get(i)).or_insert(i as u32);
                 }
             }

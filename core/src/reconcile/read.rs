@@ -9,8 +9,9 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use rayon::prelude::*;
 
-use super::schema::{from_unix, Ledger, LedgerRecord, Statement, StatementRecord};
+use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementRow};
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
@@ -121,11 +122,33 @@ fn parse_card_channel(text: &str) -> Result<Channel> {
     }
 }
 
+fn digits(bytes: &[u8]) -> Option<u32> {
+    (!bytes.is_empty() && bytes.len() <= 9 && bytes.iter().all(u8::is_ascii_digit)).then(|| bytes.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+}
+
 fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
     let text = text.trim();
-    ["%H:%M:%S", "%H%M%S", "%H:%M"]
-        .iter()
-        .find_map(|f| NaiveTime::parse_from_str(text, f).ok())
+    let b = text.as_bytes();
+    if b.len() == 6 {
+        if let (Some(h), Some(m), Some(s)) = (digits(&b[0..2]), digits(&b[2..4]), digits(&b[4..6])) {
+            return NaiveTime::from_hms_opt(h, m, s);
+        }
+    }
+    ["%H:%M:%S", "%H%M%S", "%H:%M"].iter().find_map(|f| NaiveTime::parse_from_str(text, f).ok())
+}
+
+/// A date as `YYYYMMDD` without trying other formats first; anything else goes to
+/// [`parse_date`].
+fn fast_date(text: &str) -> Result<NaiveDate> {
+    let b = text.trim().as_bytes();
+    if b.len() == 8 {
+        if let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[4..6]), digits(&b[6..8])) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
+                return Ok(date);
+            }
+        }
+    }
+    parse_date(text)
 }
 
 fn china(date: NaiveDate, time: NaiveTime) -> Option<DateTime<FixedOffset>> {
@@ -142,7 +165,7 @@ fn parse_when(date: &str, time: &str) -> Result<DateTime<FixedOffset>> {
     if date.is_empty() {
         return parse_china_time(time);
     }
-    let day = parse_date(date)?;
+    let day = fast_date(date)?;
     let at = parse_time_of_day(time).ok_or_else(|| {
         Error::new(
             ErrorKind::InvalidDate,
@@ -161,45 +184,107 @@ fn signed_money(text: &str) -> Result<Money> {
     Money::parse(text)
 }
 
-/// Reads a CSV into records with line numbers, reporting lines the csv crate rejects.
-/// Records with their line, and the lines the csv crate rejected.
-type Lines = (Vec<(u64, csv::StringRecord)>, Vec<(u64, Error)>);
+fn reader(text: &str, comment: bool) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(if comment { Some(b'#') } else { None }).from_reader(text.as_bytes())
+}
 
-fn records(text: &str, comment: bool) -> Lines {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .comment(if comment { Some(b'#') } else { None })
-        .from_reader(text.as_bytes());
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
+/// Streams the records of `text` (whose first line is line `first_line`), skipping blank
+/// lines; lines the csv crate rejects are passed on as errors.
+fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(u64, std::result::Result<&csv::StringRecord, Error>)) {
+    let mut reader = reader(text, comment);
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let line = record.position().map(|p| p.line()).unwrap_or(1) + first_line - 1;
                 if record.iter().all(|f| clean(f).is_empty()) {
                     continue;
                 }
-                good.push((line, record.clone()));
+                each(line, Ok(&record));
             }
             Err(error) => {
-                let line = error.position().map(|p| p.line()).unwrap_or(0);
-                bad.push((
-                    line,
-                    Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: {error}")),
-                ));
-                if !matches!(
-                    error.kind(),
-                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                ) {
+                let line = error.position().map(|p| p.line()).unwrap_or(1) + first_line - 1;
+                each(line, Err(Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: {error}"))));
+                if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
                     break;
                 }
             }
         }
     }
-    (good, bad)
+}
+
+/// The first record accepted by `accept` among the first `limit` records: the record, the
+/// byte offset and line number where the data after it starts, and the line of the first
+/// record seen (for errors).
+fn header(text: &str, comment: bool, limit: usize, mut accept: impl FnMut(&csv::StringRecord) -> bool) -> std::result::Result<(csv::StringRecord, usize, u64), u64> {
+    let mut reader = reader(text, comment);
+    let mut record = csv::StringRecord::new();
+    let mut first_line = None;
+    for _ in 0..limit {
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                if record.iter().all(|f| clean(f).is_empty()) {
+                    continue;
+                }
+                first_line.get_or_insert(record.position().map(|p| p.line()).unwrap_or(1));
+                if accept(&record) {
+                    let after = reader.position();
+                    return Ok((record, after.byte() as usize, after.line()));
+                }
+            }
+            Ok(false) | Err(_) => break,
+        }
+    }
+    Err(first_line.unwrap_or(1))
+}
+
+/// Splits `text` (whose first line is `first_line`) into chunks at line ends, unless a
+/// quoted field spans a line, and parses them in parallel, in order.
+fn par_chunks<T: Send>(text: &str, first_line: u64, parse: impl Fn(&str, u64) -> T + Sync) -> Vec<T> {
+    const MIN_CHUNK: usize = 1 << 20;
+    let bytes = text.as_bytes();
+    let pieces = rayon::current_num_threads() * 4;
+    let splittable = bytes.len() >= 2 * MIN_CHUNK && {
+        let mut in_quote = false;
+        let mut ok = true;
+        for &b in bytes {
+            if b == b'"' {
+                in_quote = !in_quote;
+            } else if b == b'\n' && in_quote {
+                ok = false;
+                break;
+            }
+        }
+        ok
+    };
+    if !splittable {
+        return vec![parse(text, first_line)];
+    }
+    let target = (bytes.len() / pieces).max(MIN_CHUNK);
+    let mut bounds = vec![0usize];
+    let mut at = target;
+    while at < bytes.len() {
+        match bytes[at..].iter().position(|&b| b == b'\n') {
+            Some(k) => {
+                bounds.push(at + k + 1);
+                at += k + 1 + target;
+            }
+            None => break,
+        }
+    }
+    if *bounds.last().unwrap_or(&0) != bytes.len() {
+        bounds.push(bytes.len());
+    }
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
+    let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| bytes[a..b].iter().filter(|&&c| c == b'\n').count() as u64).collect();
+    let mut starts = Vec::with_capacity(ranges.len());
+    let mut line = first_line;
+    for count in &newlines {
+        starts.push(line);
+        line += count;
+    }
+    ranges.par_iter().zip(starts).map(|(&(a, b), line)| parse(&text[a..b], line)).collect()
 }
 
 fn find(header: &csv::StringRecord, names: &[&str]) -> Option<usize> {
@@ -249,86 +334,96 @@ const LEDGER_COLUMNS: [&str; 12] = [
 pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     too_large(file, bytes)?;
     let text = decode(bytes);
-    let (rows, bad) = records(&text, true);
-    let mut ledger = Ledger::new(file);
-    for (line, error) in bad {
-        ledger.push_issue(error.at(Location::default().line(line)), "");
-    }
-    let mut rows = rows.into_iter();
-    let Some((_, header)) = rows.next() else {
-        return Err(Error::new(
-            ErrorKind::InvalidRecord,
-            "the ledger file is empty (no header)",
-        )
-        .at(Location::default().file(file).line(1)));
+    let Ok((header, data_start, data_line)) = header(&text, true, 1, |_| true) else {
+        return Err(Error::new(ErrorKind::InvalidRecord, "the ledger file is empty (no header)").at(Location::default().file(file).line(1)));
     };
-    let column: Vec<Option<usize>> = LEDGER_COLUMNS
-        .iter()
-        .map(|name| find(&header, &[name]))
-        .collect();
+    let column: Vec<Option<usize>> = LEDGER_COLUMNS.iter().map(|name| find(&header, &[name])).collect();
     for required in [0, 5, 6, 7] {
         if column[required].is_none() {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!(
-                    "the ledger header lacks the column {:?}",
-                    LEDGER_COLUMNS[required]
-                ),
-            )
-            .at(Location::default()
-                .file(file)
-                .line(1)
-                .field(LEDGER_COLUMNS[required])));
+            return Err(Error::new(ErrorKind::InvalidRecord, format!("the ledger header lacks the column {:?}", LEDGER_COLUMNS[required]))
+                .at(Location::default().file(file).line(1).field(LEDGER_COLUMNS[required])));
         }
     }
-    for (line, record) in rows {
-        let row = Row {
-            record: &record,
-            line,
-            file,
-        };
-        match ledger_record(&row, &column) {
+    let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
+        let mut ledger = Ledger::new(file);
+        stream(chunk, first_line, true, |line, record| match record {
+            Err(error) => ledger.push_issue(error.at(Location::default().line(line)), ""),
             Ok(record) => {
-                if let Err(error) = ledger.push(record) {
-                    ledger.push_issue(error, row.raw());
+                let row = Row { record, line, file };
+                match ledger_record(&row, &column) {
+                    Ok(record) => {
+                        if let Err(error) = ledger.push_row(record) {
+                            ledger.push_issue(error, row.raw());
+                        }
+                    }
+                    Err(error) => ledger.push_issue(error, row.raw()),
                 }
             }
-            Err(error) => ledger.push_issue(error, row.raw()),
-        }
+        });
+        ledger
+    });
+    let mut parts = parts.into_iter();
+    let mut ledger = parts.next().unwrap_or_else(|| Ledger::new(file));
+    for part in parts {
+        ledger.append(part);
     }
     Ok(ledger)
 }
 
-fn ledger_record(row: &Row<'_>, column: &[Option<usize>]) -> Result<LedgerRecord> {
+fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRow<'r>> {
     let c = |k: usize| column[k];
     let trade_id = row.required(c(0), "trade_id")?;
-    let time =
-        parse_china_time(row.required(c(5), "time")?).map_err(|e| row.error(c(5), "time", e))?;
-    let amount = Money::parse_amount(row.required(c(6), "amount")?)
-        .map_err(|e| row.error(c(6), "amount", e))?;
-    let channel = Channel::parse(row.required(c(7), "channel")?)
-        .map_err(|e| row.error(c(7), "channel", e))?;
+    let time = fast_time(row.required(c(5), "time")?).map_err(|e| row.error(c(5), "time", e))?;
+    let amount = Money::parse_amount(row.required(c(6), "amount")?).map_err(|e| row.error(c(6), "amount", e))?;
+    let channel = fast_channel(row.required(c(7), "channel")?).map_err(|e| row.error(c(7), "channel", e))?;
     let card_type = match row.get(c(8)) {
         "" => None,
         text => Some(CardType::parse(text).map_err(|e| row.error(c(8), "card_type", e))?),
     };
     let kind = parse_kind(row.get(c(9))).map_err(|e| row.error(c(9), "kind", e))?;
-    let mut record = LedgerRecord::new(trade_id, time, amount, channel);
-    record.rrn = row.get(c(1)).to_string();
-    record.trace = row.get(c(2)).to_string();
-    record.terminal = row.get(c(3)).to_string();
-    record.merchant_no = row.get(c(4)).to_string();
-    record.card_type = card_type;
-    record.kind = kind;
     let code = row.get(c(10));
-    record.response_code = if code.is_empty() {
-        "00".to_string()
-    } else {
-        code.to_string()
+    Ok(LedgerRow {
+        trade_id,
+        rrn: row.get(c(1)),
+        trace: row.get(c(2)),
+        terminal: row.get(c(3)),
+        merchant_no: row.get(c(4)),
+        time,
+        amount,
+        channel,
+        card_type,
+        kind,
+        response_code: if code.is_empty() { "00" } else { code },
+        original_rrn: row.get(c(11)),
+        line: row.line,
+    })
+}
+
+/// A China-time `YYYY-MM-DD HH:MM:SS` (the canonical form) without trying other formats
+/// first; anything else goes to [`parse_china_time`].
+fn fast_time(text: &str) -> Result<DateTime<FixedOffset>> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range).filter(|d| d.iter().all(u8::is_ascii_digit)).map(|d| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
     };
-    record.original_rrn = row.get(c(11)).to_string();
-    record.line = row.line;
-    Ok(record)
+    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
+        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) = (digits(0..4), digits(5..7), digits(8..10), digits(11..13), digits(14..16), digits(17..19)) {
+            if let (Some(date), Some(time)) = (NaiveDate::from_ymd_opt(y as i32, mo, d), NaiveTime::from_hms_opt(h, mi, se)) {
+                if let Some(at) = china(date, time) {
+                    return Ok(at);
+                }
+            }
+        }
+    }
+    parse_china_time(text)
+}
+
+/// A channel by its canonical name, else through [`Channel::parse`] (aliases, Chinese).
+fn fast_channel(text: &str) -> Result<Channel> {
+    match Channel::ALL.iter().find(|c| c.name() == text) {
+        Some(channel) => Ok(*channel),
+        None => Channel::parse(text),
+    }
 }
 
 /// Writes a ledger as canonical CSV (what [`read_ledger_csv`] reads).
@@ -583,78 +678,56 @@ fn is_summary_row(record: &csv::StringRecord) -> bool {
 pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statement> {
     too_large(file, bytes)?;
     let text = decode(bytes);
-    let (rows, bad) = records(&text, false);
-    let mut statement = Statement::new(file);
-    for (line, error) in bad {
-        statement.push_issue(error.at(Location::default().line(line)), "");
-    }
-    let mut header_at = None;
-    let mut columns = Vec::new();
-    for (k, (_, record)) in rows.iter().enumerate().take(64) {
-        let found = map.locate(record);
-        if StatementField::ALL
-            .iter()
-            .zip(&found)
-            .all(|(f, c)| !f.required() || c.is_some())
-        {
-            header_at = Some(k);
-            columns = found;
-            break;
+    let complete = |found: &[Option<usize>]| StatementField::ALL.iter().zip(found).all(|(f, c)| !f.required() || c.is_some());
+    let (header_record, data_start, data_line) = match header(&text, false, 64, |record| complete(&map.locate(record))) {
+        Ok(found) => found,
+        Err(first_line) => {
+            let first = header(&text, false, 1, |_| true).map(|(r, _, _)| map.locate(&r)).unwrap_or_default();
+            let missing: Vec<&str> =
+                StatementField::ALL.iter().enumerate().filter(|(k, f)| f.required() && first.get(*k).copied().flatten().is_none()).map(|(_, f)| f.name()).collect();
+            return Err(Error::new(ErrorKind::InvalidRecord, format!("no header row with the required columns; missing {}", missing.join(", ")))
+                .at(Location::default().file(file).line(first_line)));
         }
-    }
-    let Some(header_at) = header_at else {
-        let first = rows.first().map(|(_, r)| map.locate(r)).unwrap_or_default();
-        let missing: Vec<&str> = StatementField::ALL
-            .iter()
-            .enumerate()
-            .filter(|(k, f)| f.required() && first.get(*k).copied().flatten().is_none())
-            .map(|(_, f)| f.name())
-            .collect();
-        return Err(Error::new(
-            ErrorKind::InvalidRecord,
-            format!(
-                "no header row with the required columns; missing {}",
-                missing.join(", ")
-            ),
-        )
-        .at(Location::default()
-            .file(file)
-            .line(rows.first().map(|(l, _)| *l).unwrap_or(1))));
     };
-    for (k, (line, record)) in rows.iter().enumerate() {
-        if k < header_at {
-            continue; // title lines before the header
-        }
-        if k == header_at || is_summary_row(record) {
-            continue;
-        }
-        let row = Row {
-            record,
-            line: *line,
-            file,
-        };
-        match bank_record(&row, &columns) {
+    let columns = map.locate(&header_record);
+    let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
+        let mut statement = Statement::new(file);
+        stream(chunk, first_line, false, |line, record| match record {
+            Err(error) => statement.push_issue(error.at(Location::default().line(line)), ""),
+            Ok(record) if is_summary_row(record) => {}
             Ok(record) => {
-                if let Err(error) = statement.push(record) {
-                    statement.push_issue(error, row.raw());
+                let row = Row { record, line, file };
+                match bank_record(&row, &columns) {
+                    Ok(record) => {
+                        if let Err(error) = statement.push_row(record) {
+                            statement.push_issue(error, row.raw());
+                        }
+                    }
+                    Err(error) => statement.push_issue(error, row.raw()),
                 }
             }
-            Err(error) => statement.push_issue(error, row.raw()),
-        }
-    }
-    Ok(statement)
+        });
+        statement
+    });
+    Ok(merge_statements(parts, file))
 }
 
-fn bank_record(row: &Row<'_>, columns: &[Option<usize>]) -> Result<StatementRecord> {
+fn merge_statements(parts: Vec<Statement>, file: &str) -> Statement {
+    let mut parts = parts.into_iter();
+    let mut statement = parts.next().unwrap_or_else(|| Statement::new(file));
+    for part in parts {
+        statement.append(part);
+    }
+    statement
+}
+
+fn bank_record<'r>(row: &Row<'r>, columns: &[Option<usize>]) -> Result<StatementRow<'r>> {
     let c = |field: StatementField| columns[field as usize];
     use StatementField as F;
-    let settlement_date = parse_date(row.required(c(F::SettlementDate), "settlement_date")?)
+    let settlement_date = fast_date(row.required(c(F::SettlementDate), "settlement_date")?)
         .map_err(|e| row.error(c(F::SettlementDate), "settlement_date", e))?;
     let time_of_day = row.get(c(F::TradeTime));
-    if !time_of_day.is_empty()
-        && parse_time_of_day(time_of_day).is_none()
-        && parse_china_time(time_of_day).is_err()
-    {
+    if !time_of_day.is_empty() && parse_time_of_day(time_of_day).is_none() && parse_china_time(time_of_day).is_err() {
         let error = Error::new(
             ErrorKind::InvalidDate,
             format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"),
@@ -693,15 +766,20 @@ fn bank_record(row: &Row<'_>, columns: &[Option<usize>]) -> Result<StatementReco
         })?,
         text => signed_money(text).map_err(|e| row.error(c(F::Net), "net", e))?,
     };
-    let mut record = StatementRecord::new(settlement_date, time, amount, fee, channel);
-    record.net = net;
-    record.kind = kind;
-    record.merchant_no = row.get(c(F::MerchantNo)).to_string();
-    record.merchant_name = row.get(c(F::MerchantName)).to_string();
-    record.terminal = row.get(c(F::Terminal)).to_string();
-    record.rrn = row.get(c(F::Rrn)).to_string();
-    record.line = row.line;
-    Ok(record)
+    Ok(StatementRow {
+        settlement_date,
+        merchant_no: row.get(c(F::MerchantNo)),
+        merchant_name: row.get(c(F::MerchantName)),
+        terminal: row.get(c(F::Terminal)),
+        rrn: row.get(c(F::Rrn)),
+        time,
+        amount,
+        fee,
+        net,
+        channel,
+        kind,
+        line: row.line,
+    })
 }
 
 /// Writes a statement as a bank settlement CSV with the default Chinese headers (what
@@ -796,13 +874,7 @@ pub fn write_bank_csv(statement: &Statement) -> String {
 pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
     too_large(file, bytes)?;
     let text = decode(bytes);
-    let (rows, bad) = records(&text, false);
-    let mut statement = Statement::new(file);
-    for (line, error) in bad {
-        statement.push_issue(error.at(Location::default().line(line)), "");
-    }
-    let mut rows = rows.into_iter();
-    let Some((_, header)) = rows.next() else {
+    let Ok((header, data_start, data_line)) = header(&text, false, 1, |_| true) else {
         return Err(Error::new(
             ErrorKind::InvalidRecord,
             "the WeChat bill is empty (no header)",
@@ -830,35 +902,38 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
             .at(Location::default().file(file).line(1).field(*name)));
         }
     }
-    let mut in_summary = false;
-    for (line, record) in rows {
-        if is_summary_row(&record) {
-            in_summary = true; // the summary header; the next row holds the totals
-            continue;
-        }
-        if in_summary {
-            in_summary = false;
-            continue;
-        }
-        let row = Row {
-            record: &record,
-            line,
-            file,
-        };
-        match wechat_record(&row, &columns) {
+    let data = &text[data_start..];
+    // The detail rows end at the summary header (总交易单数); the row after it holds the totals.
+    let detail_end = data.find("\n总交易单数").map(|k| k + 1).unwrap_or(if data.starts_with("总交易单数") { 0 } else { data.len() });
+    let parse = |chunk: &str, first_line: u64| {
+        let mut statement = Statement::new(file);
+        let mut in_summary = false;
+        stream(chunk, first_line, false, |line, record| match record {
+            Err(error) => statement.push_issue(error.at(Location::default().line(line)), ""),
+            Ok(record) if is_summary_row(record) => in_summary = true,
+            Ok(_) if in_summary => in_summary = false,
             Ok(record) => {
-                if let Err(error) = statement.push(record) {
-                    statement.push_issue(error, row.raw());
+                let row = Row { record, line, file };
+                match wechat_record(&row, &columns) {
+                    Ok(record) => {
+                        if let Err(error) = statement.push_row(record) {
+                            statement.push_issue(error, row.raw());
+                        }
+                    }
+                    Err(error) => statement.push_issue(error, row.raw()),
                 }
             }
-            Err(error) => statement.push_issue(error, row.raw()),
-        }
-    }
-    Ok(statement)
+        });
+        statement
+    };
+    let mut parts = par_chunks(&data[..detail_end], data_line, parse);
+    let summary_line = data_line + data[..detail_end].bytes().filter(|&b| b == b'\n').count() as u64;
+    parts.push(parse(&data[detail_end..], summary_line));
+    Ok(merge_statements(parts, file))
 }
 
-fn wechat_record(row: &Row<'_>, c: &[Option<usize>]) -> Result<StatementRecord> {
-    let time = parse_china_time(row.required(c[0], "交易时间")?)
+fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
+    let time = fast_time(row.required(c[0], "交易时间")?)
         .map_err(|e| row.error(c[0], "交易时间", e))?;
     let kind = match row
         .required(c[3], "交易状态")?
@@ -898,22 +973,25 @@ fn wechat_record(row: &Row<'_>, c: &[Option<usize>]) -> Result<StatementRecord> 
     } else {
         -amount
     };
-    let mut record = StatementRecord::new(time.date_naive(), time, amount, fee, Channel::Wechat);
-    record.net = signed.checked_sub(fee).ok_or_else(|| {
-        row.error(
-            c[7],
-            "手续费",
-            Error::new(ErrorKind::InvalidAmount, "fee out of range"),
-        )
-    })?;
-    record.kind = kind;
-    record.terminal = row.get(c[1]).to_string();
-    record.rrn = match row.get(rrn_column) {
-        "" | "0" => row.get(c[2]).to_string(),
-        value => value.to_string(),
+    let net = signed.checked_sub(fee).ok_or_else(|| row.error(c[7], "手续费", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
+    let rrn = match row.get(rrn_column) {
+        "" | "0" => row.get(c[2]),
+        value => value,
     };
-    record.line = row.line;
-    Ok(record)
+    Ok(StatementRow {
+        settlement_date: time.date_naive(),
+        merchant_no: "",
+        merchant_name: "",
+        terminal: row.get(c[1]),
+        rrn,
+        time,
+        amount,
+        fee,
+        net,
+        channel: Channel::Wechat,
+        kind,
+        line: row.line,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -946,13 +1024,7 @@ fn wechat_record(row: &Row<'_>, c: &[Option<usize>]) -> Result<StatementRecord> 
 pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
     too_large(file, bytes)?;
     let text = decode(bytes);
-    let (rows, bad) = records(&text, true);
-    let mut statement = Statement::new(file);
-    for (line, error) in bad {
-        statement.push_issue(error.at(Location::default().line(line)), "");
-    }
-    let mut rows = rows.into_iter();
-    let Some((_, header)) = rows.next() else {
+    let Ok((header, data_start, data_line)) = header(&text, true, 1, |_| true) else {
         return Err(Error::new(
             ErrorKind::InvalidRecord,
             "the Alipay file has no header row",
@@ -983,29 +1055,30 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
             .at(Location::default().file(file).field(*name)));
         }
     }
-    for (line, record) in rows {
-        if is_summary_row(&record) {
-            continue;
-        }
-        let row = Row {
-            record: &record,
-            line,
-            file,
-        };
-        match alipay_record(&row, &columns) {
+    let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
+        let mut statement = Statement::new(file);
+        stream(chunk, first_line, true, |line, record| match record {
+            Err(error) => statement.push_issue(error.at(Location::default().line(line)), ""),
+            Ok(record) if is_summary_row(record) => {}
             Ok(record) => {
-                if let Err(error) = statement.push(record) {
-                    statement.push_issue(error, row.raw());
+                let row = Row { record, line, file };
+                match alipay_record(&row, &columns) {
+                    Ok(record) => {
+                        if let Err(error) = statement.push_row(record) {
+                            statement.push_issue(error, row.raw());
+                        }
+                    }
+                    Err(error) => statement.push_issue(error, row.raw()),
                 }
             }
-            Err(error) => statement.push_issue(error, row.raw()),
-        }
-    }
-    Ok(statement)
+        });
+        statement
+    });
+    Ok(merge_statements(parts, file))
 }
 
-fn alipay_record(row: &Row<'_>, c: &[Option<usize>]) -> Result<StatementRecord> {
-    let time = parse_china_time(row.required(c[2], "创建时间")?)
+fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
+    let time = fast_time(row.required(c[2], "创建时间")?)
         .map_err(|e| row.error(c[2], "创建时间", e))?;
     let settled = match row.get(c[3]) {
         "" => time,
@@ -1028,20 +1101,23 @@ fn alipay_record(row: &Row<'_>, c: &[Option<usize>]) -> Result<StatementRecord> 
     } else {
         (-fee, -amount)
     };
-    let mut record = StatementRecord::new(settled.date_naive(), time, amount, fee, Channel::Alipay);
-    record.net = signed.checked_sub(fee).ok_or_else(|| {
-        row.error(
-            c[6],
-            "服务费（元）",
-            Error::new(ErrorKind::InvalidAmount, "fee out of range"),
-        )
-    })?;
-    record.kind = kind;
-    record.terminal = row.get(c[4]).to_string();
-    record.rrn = match (kind, row.get(c[7])) {
-        (TradeKind::Refund, refund) if !refund.is_empty() => refund.to_string(),
-        _ => row.get(c[0]).to_string(),
+    let net = signed.checked_sub(fee).ok_or_else(|| row.error(c[6], "服务费（元）", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
+    let rrn = match (kind, row.get(c[7])) {
+        (TradeKind::Refund, refund) if !refund.is_empty() => refund,
+        _ => row.get(c[0]),
     };
-    record.line = row.line;
-    Ok(record)
+    Ok(StatementRow {
+        settlement_date: settled.date_naive(),
+        merchant_no: "",
+        merchant_name: "",
+        terminal: row.get(c[4]),
+        rrn,
+        time,
+        amount,
+        fee,
+        net,
+        channel: Channel::Alipay,
+        kind,
+        line: row.line,
+    })
 }

@@ -111,6 +111,13 @@ impl TextColumn {
         self.ends.is_empty()
     }
 
+    /// Appends all values of `other`.
+    pub(crate) fn append(&mut self, other: &TextColumn) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|end| end + base));
+    }
+
     /// Bytes held (text plus offsets), for memory accounting.
     ///
     /// # Example
@@ -365,36 +372,68 @@ impl Ledger {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push(&mut self, record: LedgerRecord) -> Result<()> {
-        let at = Location::default()
-            .file(self.name.clone())
-            .line(record.line.max(1));
-        let time = check_time(record.time).map_err(|e| e.at(at.clone()))?;
-        let amount_fen = check_amount(record.amount).map_err(|e| e.at(at.clone()))?;
-        if record.kind != TradeKind::Purchase && record.original_rrn.trim().is_empty() {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!(
-                    "{} {:?} has no original reference number",
-                    record.kind.name(),
-                    record.trade_id
-                ),
-            )
-            .at(at.field("original_rrn")));
+        self.push_row(LedgerRow {
+            trade_id: &record.trade_id,
+            rrn: &record.rrn,
+            trace: &record.trace,
+            terminal: &record.terminal,
+            merchant_no: &record.merchant_no,
+            time: record.time,
+            amount: record.amount,
+            channel: record.channel,
+            card_type: record.card_type,
+            kind: record.kind,
+            response_code: &record.response_code,
+            original_rrn: &record.original_rrn,
+            line: record.line,
+        })
+    }
+
+    /// [`Ledger::push`] without owning the text (the readers' path).
+    pub(crate) fn push_row(&mut self, row: LedgerRow<'_>) -> Result<()> {
+        let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
+        let time = check_time(row.time).map_err(|e| e.at(at()))?;
+        let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
+        if row.kind != TradeKind::Purchase && row.original_rrn.trim().is_empty() {
+            return Err(Error::new(ErrorKind::InvalidRecord, format!("{} {:?} has no original reference number", row.kind.name(), row.trade_id))
+                .at(at().field("original_rrn")));
         }
-        self.trade_id.push(&record.trade_id);
-        self.rrn.push(record.rrn.trim());
-        self.trace.push(&record.trace);
-        self.terminal.push(record.terminal.trim());
-        self.merchant_no.push(record.merchant_no.trim());
+        self.trade_id.push(row.trade_id);
+        self.rrn.push(row.rrn.trim());
+        self.trace.push(row.trace);
+        self.terminal.push(row.terminal.trim());
+        self.merchant_no.push(row.merchant_no.trim());
         self.time.push(time);
         self.amount_fen.push(amount_fen);
-        self.channel.push(record.channel);
-        self.card_type.push(record.card_type);
-        self.kind.push(record.kind);
-        self.response_code.push(record.response_code.trim());
-        self.original_rrn.push(record.original_rrn.trim());
-        self.line.push(record.line);
+        self.channel.push(row.channel);
+        self.card_type.push(row.card_type);
+        self.kind.push(row.kind);
+        self.response_code.push(row.response_code.trim());
+        self.original_rrn.push(row.original_rrn.trim());
+        self.line.push(row.line);
         Ok(())
+    }
+
+    /// Appends all rows and issues of `other` (a later part of the same input).
+    pub(crate) fn append(&mut self, other: Ledger) {
+        for (mine, theirs) in [
+            (&mut self.trade_id, &other.trade_id),
+            (&mut self.rrn, &other.rrn),
+            (&mut self.trace, &other.trace),
+            (&mut self.terminal, &other.terminal),
+            (&mut self.merchant_no, &other.merchant_no),
+            (&mut self.response_code, &other.response_code),
+            (&mut self.original_rrn, &other.original_rrn),
+        ] {
+            mine.append(theirs);
+        }
+        self.time.extend_from_slice(&other.time);
+        self.amount_fen.extend_from_slice(&other.amount_fen);
+        self.channel.extend_from_slice(&other.channel);
+        self.card_type.extend_from_slice(&other.card_type);
+        self.kind.extend_from_slice(&other.kind);
+        self.line.extend_from_slice(&other.line);
+        self.issues.extend(other.issues);
     }
 
     /// Records a line that could not be read (it will appear in the report as unreadable).
@@ -665,33 +704,66 @@ impl Statement {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push(&mut self, record: StatementRecord) -> Result<()> {
-        let at = Location::default()
-            .file(self.name.clone())
-            .line(record.line.max(1));
-        let time = check_time(record.time).map_err(|e| e.at(at.clone()))?;
-        let amount_fen = check_amount(record.amount).map_err(|e| e.at(at.clone()))?;
-        for (value, field) in [(record.fee, "fee"), (record.net, "net")] {
+        self.push_row(StatementRow {
+            settlement_date: record.settlement_date,
+            merchant_no: &record.merchant_no,
+            merchant_name: &record.merchant_name,
+            terminal: &record.terminal,
+            rrn: &record.rrn,
+            time: record.time,
+            amount: record.amount,
+            fee: record.fee,
+            net: record.net,
+            channel: record.channel,
+            kind: record.kind,
+            line: record.line,
+        })
+    }
+
+    /// [`Statement::push`] without owning the text (the readers' path).
+    pub(crate) fn push_row(&mut self, row: StatementRow<'_>) -> Result<()> {
+        let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
+        let time = check_time(row.time).map_err(|e| e.at(at()))?;
+        let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
+        for (value, field) in [(row.fee, "fee"), (row.net, "net")] {
             if value > Money::MAX_AMOUNT || -value > Money::MAX_AMOUNT {
-                return Err(Error::new(
-                    ErrorKind::InvalidAmount,
-                    format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT),
-                )
-                .at(at.field(field)));
+                return Err(Error::new(ErrorKind::InvalidAmount, format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT)).at(at().field(field)));
             }
         }
-        self.settlement_date.push(record.settlement_date);
-        self.merchant_no.push(record.merchant_no.trim());
-        self.merchant_name.push(record.merchant_name.trim());
-        self.terminal.push(record.terminal.trim());
-        self.rrn.push(record.rrn.trim());
+        self.settlement_date.push(row.settlement_date);
+        self.merchant_no.push(row.merchant_no.trim());
+        self.merchant_name.push(row.merchant_name.trim());
+        self.terminal.push(row.terminal.trim());
+        self.rrn.push(row.rrn.trim());
         self.time.push(time);
         self.amount_fen.push(amount_fen);
-        self.fee.push(record.fee);
-        self.net.push(record.net);
-        self.channel.push(record.channel);
-        self.kind.push(record.kind);
-        self.line.push(record.line);
+        self.fee.push(row.fee);
+        self.net.push(row.net);
+        self.channel.push(row.channel);
+        self.kind.push(row.kind);
+        self.line.push(row.line);
         Ok(())
+    }
+
+    /// Appends all rows and issues of `other` (a later part of the same input).
+    pub(crate) fn append(&mut self, other: Statement) {
+        for (mine, theirs) in [
+            (&mut self.merchant_no, &other.merchant_no),
+            (&mut self.merchant_name, &other.merchant_name),
+            (&mut self.terminal, &other.terminal),
+            (&mut self.rrn, &other.rrn),
+        ] {
+            mine.append(theirs);
+        }
+        self.settlement_date.extend_from_slice(&other.settlement_date);
+        self.time.extend_from_slice(&other.time);
+        self.amount_fen.extend_from_slice(&other.amount_fen);
+        self.fee.extend_from_slice(&other.fee);
+        self.net.extend_from_slice(&other.net);
+        self.channel.extend_from_slice(&other.channel);
+        self.kind.extend_from_slice(&other.kind);
+        self.line.extend_from_slice(&other.line);
+        self.issues.extend(other.issues);
     }
 
     /// Records a line that could not be read (it will appear in the report as unreadable).
@@ -806,4 +878,37 @@ impl Statement {
             + self.kind.capacity()
             + self.line.capacity() * 8
     }
+}
+
+/// A ledger row borrowing its text (what the readers push).
+pub(crate) struct LedgerRow<'a> {
+    pub trade_id: &'a str,
+    pub rrn: &'a str,
+    pub trace: &'a str,
+    pub terminal: &'a str,
+    pub merchant_no: &'a str,
+    pub time: DateTime<FixedOffset>,
+    pub amount: Money,
+    pub channel: Channel,
+    pub card_type: Option<CardType>,
+    pub kind: TradeKind,
+    pub response_code: &'a str,
+    pub original_rrn: &'a str,
+    pub line: u64,
+}
+
+/// A statement row borrowing its text (what the readers push).
+pub(crate) struct StatementRow<'a> {
+    pub settlement_date: NaiveDate,
+    pub merchant_no: &'a str,
+    pub merchant_name: &'a str,
+    pub terminal: &'a str,
+    pub rrn: &'a str,
+    pub time: DateTime<FixedOffset>,
+    pub amount: Money,
+    pub fee: Money,
+    pub net: Money,
+    pub channel: Channel,
+    pub kind: TradeKind,
+    pub line: u64,
 }

@@ -742,3 +742,26 @@ fn unreadable_lines_land_in_the_report() {
     assert!(report.rows[0].reason.contains("ledger.csv, line 2"), "{}", report.rows[0].reason);
     assert_eq!(report.summary.class(Class::Unreadable).unreadable_rows, 1);
 }
+
+#[test]
+fn parallel_chunks_keep_order_and_line_numbers() {
+    // Large enough (several MiB) for the readers to split the input into chunks.
+    let sample = generate(&SimulationOptions::new(4).trades(40_000)).unwrap();
+    let ledger_csv = write_ledger_csv(&sample.ledger);
+    let statement_csv = write_bank_csv(&sample.statement);
+    assert!(statement_csv.len() > 4 << 20);
+    let ledger = read_ledger_csv(ledger_csv.as_bytes(), "ledger.csv").unwrap();
+    let statement = read_bank_csv(statement_csv.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
+    assert_eq!(ledger.amounts_fen(), sample.ledger.amounts_fen());
+    assert_eq!(statement.amounts_fen(), sample.statement.amounts_fen());
+    assert!((0..ledger.len()).all(|i| ledger.line[i] == i as u64 + 2));
+    assert!((0..statement.len()).all(|j| statement.line[j] == j as u64 + 2));
+    // A bad line deep in the file is reported on its own line.
+    let mut lines: Vec<&str> = statement_csv.lines().collect();
+    let broken = lines.len() - 3;
+    lines[broken] = "20260303,x,y";
+    let text = lines.join("\n");
+    let statement = read_bank_csv(text.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
+    assert_eq!(statement.issues().len(), 1);
+    assert_eq!(statement.issues()[0].error.location().line, Some(broken as u64 + 1));
+}
