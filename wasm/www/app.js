@@ -272,10 +272,16 @@ function update() {
   showComparison(request);
 }
 
-function onSourceChange() {
+/** Shows the preset list or the TOML box, whichever the radio (possibly restored by the browser) says. */
+function showSourceFields() {
   const custom = source() === 'custom';
   $('schedule-field').hidden = !custom;
   $('preset-field').hidden = custom;
+  return custom;
+}
+
+function onSourceChange() {
+  const custom = showSourceFields();
   if (custom && !$('schedule').value.trim()) $('schedule').value = api.presetToml($('preset').value);
   update();
 }
@@ -309,6 +315,7 @@ try {
 if (api) {
   $('loading').hidden = true;
   $('preset').replaceChildren(new Option(DEFAULT_PRESET, DEFAULT_PRESET));
+  showSourceFields();
   fillChannels();
   $('channel').value = 'debit';
   const form = $('form');
