@@ -16,7 +16,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn rows() -> usize {
-    std::env::var("POSFEE_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000)
+    // `cargo test --all-targets` runs benches once in test mode: keep that quick.
+    let benchmarking = std::env::args().any(|a| a == "--bench");
+    let default = if benchmarking { 1_000_000 } else { 10_000 };
+    std::env::var("POSFEE_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn reconcile_bench(c: &mut Criterion) {
@@ -43,7 +46,7 @@ fn columns(n: usize) -> (Vec<i64>, Vec<Channel>) {
 }
 
 fn fee_column(c: &mut Criterion) {
-    let n = 1_000_000;
+    let n = rows().min(1_000_000);
     let (amounts, channels) = columns(n);
     let schedule = Schedule::preset("sft-traditional").unwrap();
     let at = posfee::parse_china_time("2026-03-02 10:00").unwrap();
@@ -65,7 +68,7 @@ fn fee_column(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("fee/column");
-    let few = 100_000;
+    let few = n.min(100_000);
     group.throughput(Throughput::Elements(few as u64));
     group.bench_function("quote_per_row", |b| {
         b.iter(|| {
