@@ -98,40 +98,85 @@ fn tick(progress: &Option<Py<PyAny>>, stage: &str, rows: u64) {
     }
 }
 
-/// Reads an Arrow stream (anything with `__arrow_c_stream__` or `__arrow_c_array__`) into
-/// core rows with the GIL released.
-fn ingest<T: Send>(
-    py: Python<'_>,
-    data: AnyRecordBatch,
+type Push<T> = fn(&mut T, &arrow_array::RecordBatch, u64, OnInvalid) -> Result<(), Failure>;
+
+/// Reads all batches of a stream into `target` (no GIL needed; `progress` takes it briefly).
+fn read_all<T>(
+    reader: Box<dyn arrow_array::RecordBatchReader + Send>,
     mut target: T,
     stage: &'static str,
-    progress: Option<Py<PyAny>>,
-    push: impl Fn(&mut T, &arrow_array::RecordBatch, u64) -> Result<(), Failure> + Send,
-) -> PyResult<T> {
-    let reader = data.into_reader()?;
-    let outcome = py.detach(move || {
-        run(|| {
-            let mut rows = 0u64;
-            for batch in reader {
-                let batch = match batch {
-                    Ok(batch) => batch,
-                    Err(e) => return Ok(Err(Failure::Type(format!("cannot read the {stage} as Arrow: {e}")))),
-                };
-                if let Err(failure) = push(&mut target, &batch, rows) {
-                    return Ok(Err(failure));
-                }
-                rows += batch.num_rows() as u64;
-                tick(&progress, stage, rows);
-            }
-            Ok(Ok(target))
-        })
-    });
+    progress: &Option<Py<PyAny>>,
+    push: Push<T>,
+    mode: OnInvalid,
+) -> posfee::Result<Result<T, Failure>> {
+    let mut rows = 0u64;
+    for batch in reader {
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(e) => return Ok(Err(Failure::Type(format!("cannot read the {stage} as Arrow: {e}")))),
+        };
+        if let Err(failure) = push(&mut target, &batch, rows, mode) {
+            return Ok(Err(failure));
+        }
+        rows += batch.num_rows() as u64;
+        tick(progress, stage, rows);
+    }
+    Ok(Ok(target))
+}
+
+fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T> {
     match outcome {
         Outcome::Done(Ok(value)) => Ok(value),
         Outcome::Done(Err(Failure::Type(message))) => Err(PyTypeError::new_err(message)),
         Outcome::Done(Err(Failure::Core(error))) | Outcome::Failed(error) => Err(core_error(py, &error)),
         Outcome::Panicked(payload) => Err(panic_error(py, payload)),
     }
+}
+
+/// Reads an Arrow stream (anything with `__arrow_c_stream__` or `__arrow_c_array__`) into
+/// core rows with the GIL released.
+fn ingest<T: Send>(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    target: T,
+    stage: &'static str,
+    progress: Option<Py<PyAny>>,
+    push: Push<T>,
+    mode: OnInvalid,
+) -> PyResult<T> {
+    let reader = data.into_reader()?;
+    let outcome = py.detach(move || run(|| read_all(reader, target, stage, &progress, push, mode)));
+    finish(py, outcome)
+}
+
+/// A ledger and a statement from Arrow data, converted side by side on two threads.
+#[pyfunction]
+#[pyo3(signature = (ledger, statement, on_invalid = "raise", progress = None))]
+pub fn tables_from_arrow(
+    py: Python<'_>,
+    ledger: AnyRecordBatch,
+    statement: AnyRecordBatch,
+    on_invalid: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(PyLedger, PyStatement)> {
+    let mode = self::on_invalid(on_invalid)?;
+    let (ledger_reader, statement_reader) = (ledger.into_reader()?, statement.into_reader()?);
+    let statement_progress = progress.as_ref().map(|p| p.clone_ref(py));
+    let (ledger, statement) = py.detach(move || {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(move || {
+                run(|| {
+                    read_all(statement_reader, Statement::new("statement"), "statement", &statement_progress, push_statement_batch, mode)
+                })
+            });
+            let ledger = run(|| read_all(ledger_reader, Ledger::new("ledger"), "ledger", &progress, push_ledger_batch, mode));
+            let statement = other.join().unwrap_or_else(Outcome::Panicked);
+            (ledger, statement)
+        })
+    });
+    let ledger = finish(py, ledger)?;
+    let statement = finish(py, statement)?;
+    Ok((PyLedger { ledger: Arc::new(ledger) }, PyStatement { statement: Arc::new(statement) }))
 }
 
 /// A ledger from Arrow data (canonical ledger columns).
@@ -145,8 +190,7 @@ pub fn ledger_from_arrow(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyLedger> {
     let mode = self::on_invalid(on_invalid)?;
-    let ledger =
-        ingest(py, data, Ledger::new(name), "ledger", progress, move |ledger, batch, first| push_ledger_batch(ledger, batch, first, mode))?;
+    let ledger = ingest(py, data, Ledger::new(name), "ledger", progress, push_ledger_batch, mode)?;
     Ok(PyLedger { ledger: Arc::new(ledger) })
 }
 
@@ -161,9 +205,7 @@ pub fn statement_from_arrow(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyStatement> {
     let mode = self::on_invalid(on_invalid)?;
-    let statement = ingest(py, data, Statement::new(name), "statement", progress, move |statement, batch, first| {
-        push_statement_batch(statement, batch, first, mode)
-    })?;
+    let statement = ingest(py, data, Statement::new(name), "statement", progress, push_statement_batch, mode)?;
     Ok(PyStatement { statement: Arc::new(statement) })
 }
 
@@ -387,6 +429,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReport>()?;
     m.add_function(wrap_pyfunction!(ledger_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(statement_from_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(tables_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(read_ledger_csv, m)?)?;
     m.add_function(wrap_pyfunction!(read_statement, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;

@@ -299,30 +299,6 @@ fn parse_channel(text: &str) -> Result<Channel, Error> {
     Channel::ALL.into_iter().find(|c| c.name() == text).map_or_else(|| Channel::parse(text), Ok)
 }
 
-/// Rows converted per chunk (bounded memory; one chunk is built in parallel, then pushed).
-const CHUNK_ROWS: usize = 65_536;
-
-/// `f(row)` for every row of `rows`, on up to `available_parallelism` threads (the GIL is
-/// not held here), in row order.
-fn parallel_map<T: Send>(rows: std::ops::Range<usize>, f: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if threads < 2 || rows.len() < 8_192 {
-        return rows.map(f).collect();
-    }
-    let per_thread = rows.len().div_ceil(threads);
-    let starts: Vec<usize> = rows.clone().step_by(per_thread).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = starts
-            .iter()
-            .map(|&start| {
-                let end = (start + per_thread).min(rows.end);
-                scope.spawn(move || (start..end).map(f).collect::<Vec<T>>())
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    })
-}
-
 fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
     batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
 }
@@ -378,16 +354,13 @@ pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u6
         })()
         .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
     };
-    let rows = batch.num_rows();
-    for start in (0..rows).step_by(CHUNK_ROWS) {
-        let chunk = start..(start + CHUNK_ROWS).min(rows);
-        for (row, record) in chunk.clone().zip(parallel_map(chunk, &build)) {
-            let line = first_row + row as u64 + 1;
-            if let Err(error) = record.and_then(|record| ledger.push(record)) {
-                match on_invalid {
-                    OnInvalid::Raise => return Err(Failure::Core(error)),
-                    OnInvalid::Report => ledger.push_issue(error, format!("row {line}")),
-                }
+    for row in 0..batch.num_rows() {
+        let line = first_row + row as u64 + 1;
+        let record = build(row);
+        if let Err(error) = record.and_then(|record| ledger.push(record)) {
+            match on_invalid {
+                OnInvalid::Raise => return Err(Failure::Core(error)),
+                OnInvalid::Report => ledger.push_issue(error, format!("row {line}")),
             }
         }
     }
@@ -434,16 +407,13 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
         })()
         .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
     };
-    let rows = batch.num_rows();
-    for start in (0..rows).step_by(CHUNK_ROWS) {
-        let chunk = start..(start + CHUNK_ROWS).min(rows);
-        for (row, record) in chunk.clone().zip(parallel_map(chunk, &build)) {
-            let line = first_row + row as u64 + 1;
-            if let Err(error) = record.and_then(|record| statement.push(record)) {
-                match on_invalid {
-                    OnInvalid::Raise => return Err(Failure::Core(error)),
-                    OnInvalid::Report => statement.push_issue(error, format!("row {line}")),
-                }
+    for row in 0..batch.num_rows() {
+        let line = first_row + row as u64 + 1;
+        let record = build(row);
+        if let Err(error) = record.and_then(|record| statement.push(record)) {
+            match on_invalid {
+                OnInvalid::Raise => return Err(Failure::Core(error)),
+                OnInvalid::Report => statement.push_issue(error, format!("row {line}")),
             }
         }
     }

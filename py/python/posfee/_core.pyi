@@ -25,6 +25,7 @@ __all__ = [
     "ReportData",
     "ledger_from_arrow",
     "statement_from_arrow",
+    "tables_from_arrow",
     "read_ledger_csv",
     "read_statement",
     "simulate",
@@ -191,6 +192,9 @@ def ledger_from_arrow(
 def statement_from_arrow(
     data: Any, name: str = "statement", on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
 ) -> StatementData: ...
+def tables_from_arrow(
+    ledger: Any, statement: Any, on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
+) -> Tuple[LedgerData, StatementData]: ...
 def read_ledger_csv(path: str) -> LedgerData: ...
 def read_statement(path: str, format: str) -> StatementData: ...
 def simulate(seed: int, trades: int = 5000, faults_per_class: int = 3) -> Tuple[LedgerData, StatementData, str, str, List[str]]: ...

@@ -244,6 +244,10 @@ def _sniff_statement(path: str) -> str:
     return "bank"
 
 
+def _is_table(data: Any) -> bool:
+    return not isinstance(data, (str, os.PathLike, _core.LedgerData, _core.StatementData))
+
+
 def _ledger(data: Any, on_invalid: str, progress: Optional[Callable[[str, int], None]]) -> _core.LedgerData:
     if isinstance(data, _core.LedgerData):
         return data
@@ -322,8 +326,12 @@ def reconcile(
 
     callback = tick if bar is not None else None
     try:
-        ledger_data = _ledger(ledger, on_invalid, callback)
-        statement_data = _statement(statement, statement_format, on_invalid, callback)
+        if _is_table(ledger) and _is_table(statement):
+            # Both sides converted at once, on two threads (GIL released).
+            ledger_data, statement_data = _core.tables_from_arrow(_arrow(ledger), _arrow(statement), on_invalid, callback)
+        else:
+            ledger_data = _ledger(ledger, on_invalid, callback)
+            statement_data = _statement(statement, statement_format, on_invalid, callback)
         if bar is not None:
             bar.total = max(len(ledger_data) + len(statement_data), 1)
             bar.update("reconcile", len(ledger_data) + len(statement_data) - 1, force=True)
