@@ -17,7 +17,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
-use posfee::reconcile::{Ledger, LedgerRecord, Statement, StatementRecord};
+use posfee::reconcile::{Ledger, LedgerRow, Statement, StatementRecord, StatementRow};
 use posfee::{CardType, Channel, Error, ErrorKind, Location, Money, TradeKind};
 
 /// A failure of a conversion: a wrong column type (→ `TypeError`) or a core error.
@@ -299,6 +299,9 @@ fn parse_channel(text: &str) -> Result<Channel, Error> {
     Channel::ALL.into_iter().find(|c| c.name() == text).map_or_else(|| Channel::parse(text), Ok)
 }
 
+/// The response code of an approved trade, the default of a ledger row.
+const APPROVED: &str = "00";
+
 fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
     batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
 }
@@ -330,34 +333,39 @@ pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u6
     let response_code = text(SIDE, batch, &index, "response_code", false)?;
     let original_rrn = text(SIDE, batch, &index, "original_rrn", false)?;
     let name = ledger.name().to_string();
-    let build = |row: usize| -> Result<LedgerRecord, Error> {
+    let build = |row: usize| -> Result<LedgerRow<'_>, Error> {
         let line = first_row + row as u64 + 1;
-        (|| -> Result<LedgerRecord, Error> {
-            let at = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
+        (|| -> Result<LedgerRow<'_>, Error> {
+            let time = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
             let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
             let channel = parse_channel(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
-            let mut record = LedgerRecord::new(required(trade_id.get(row), "trade_id")?, at, amount, channel);
-            record.rrn = rrn.get(row).unwrap_or("").to_string();
-            record.trace = trace.get(row).unwrap_or("").to_string();
-            record.terminal = terminal.get(row).unwrap_or("").to_string();
-            record.merchant_no = merchant_no.get(row).unwrap_or("").to_string();
-            if let Some(card) = card_type.get(row).filter(|c| !c.trim().is_empty()) {
-                record.card_type = Some(CardType::parse(card).map_err(|e| located(e, &name, line, "card_type"))?);
-            }
-            record.kind = kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?;
-            if let Some(code) = response_code.get(row) {
-                record.response_code = code.to_string();
-            }
-            record.original_rrn = original_rrn.get(row).unwrap_or("").to_string();
-            record.line = line;
-            Ok(record)
+            let card_type = match card_type.get(row).filter(|c| !c.trim().is_empty()) {
+                Some(card) => Some(CardType::parse(card).map_err(|e| located(e, &name, line, "card_type"))?),
+                None => None,
+            };
+            Ok(LedgerRow {
+                trade_id: required(trade_id.get(row), "trade_id")?,
+                rrn: rrn.get(row).unwrap_or(""),
+                trace: trace.get(row).unwrap_or(""),
+                terminal: terminal.get(row).unwrap_or(""),
+                merchant_no: merchant_no.get(row).unwrap_or(""),
+                time,
+                amount,
+                channel,
+                card_type,
+                kind: kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?,
+                // A ledger row without a response code was approved (LedgerRecord's default).
+                response_code: response_code.get(row).unwrap_or(APPROVED),
+                original_rrn: original_rrn.get(row).unwrap_or(""),
+                line,
+            })
         })()
         .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
     };
     for row in 0..batch.num_rows() {
         let line = first_row + row as u64 + 1;
         let record = build(row);
-        if let Err(error) = record.and_then(|record| ledger.push(record)) {
+        if let Err(error) = record.and_then(|record| ledger.push_row(record)) {
             match on_invalid {
                 OnInvalid::Raise => return Err(Failure::Core(error)),
                 OnInvalid::Report => ledger.push_issue(error, format!("row {line}")),
@@ -383,34 +391,40 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
     let rrn = text(SIDE, batch, &index, "rrn", false)?;
     let kind_column = text(SIDE, batch, &index, "kind", false)?;
     let name = statement.name().to_string();
-    let build = |row: usize| -> Result<StatementRecord, Error> {
+    let build = |row: usize| -> Result<StatementRow<'_>, Error> {
         let line = first_row + row as u64 + 1;
-        (|| -> Result<StatementRecord, Error> {
+        (|| -> Result<StatementRow<'_>, Error> {
             let date = required(settlement_date.date(row).map_err(|e| located(e, &name, line, "settlement_date"))?, "settlement_date")?;
-            let at = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
+            let time = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
             let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
             let fee = required(fee.get(row, false).map_err(|e| located(e, &name, line, "fee"))?, "fee")?;
             let channel = parse_channel(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
-            let mut record = StatementRecord::new(date, at, amount, fee, channel);
-            record.kind = kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?;
-            if let Some(net) = net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
-                record.net = net;
-            } else if !matches!(net, MoneyColumn::Absent) {
-                return Err(required::<Money>(None, "net").unwrap_err());
-            }
-            record.merchant_no = merchant_no.get(row).unwrap_or("").to_string();
-            record.merchant_name = merchant_name.get(row).unwrap_or("").to_string();
-            record.terminal = terminal.get(row).unwrap_or("").to_string();
-            record.rrn = rrn.get(row).unwrap_or("").to_string();
-            record.line = line;
-            Ok(record)
+            let net = match net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
+                Some(net) => net,
+                None if matches!(net, MoneyColumn::Absent) => StatementRecord::new(date, time, amount, fee, channel).net,
+                None => return Err(required::<Money>(None, "net").unwrap_err()),
+            };
+            Ok(StatementRow {
+                settlement_date: date,
+                merchant_no: merchant_no.get(row).unwrap_or(""),
+                merchant_name: merchant_name.get(row).unwrap_or(""),
+                terminal: terminal.get(row).unwrap_or(""),
+                rrn: rrn.get(row).unwrap_or(""),
+                time,
+                amount,
+                fee,
+                net,
+                channel,
+                kind: kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?,
+                line,
+            })
         })()
         .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
     };
     for row in 0..batch.num_rows() {
         let line = first_row + row as u64 + 1;
         let record = build(row);
-        if let Err(error) = record.and_then(|record| statement.push(record)) {
+        if let Err(error) = record.and_then(|record| statement.push_row(record)) {
             match on_invalid {
                 OnInvalid::Raise => return Err(Failure::Core(error)),
                 OnInvalid::Report => statement.push_issue(error, format!("row {line}")),

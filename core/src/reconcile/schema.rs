@@ -389,8 +389,25 @@ impl Ledger {
         })
     }
 
-    /// [`Ledger::push`] without owning the text (the readers' path).
-    pub(crate) fn push_row(&mut self, row: LedgerRow<'_>) -> Result<()> {
+    /// [`Ledger::push`] without owning the text (the readers' and the Python binding's path).
+    ///
+    /// # Errors
+    /// As [`Ledger::push`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, TradeKind, parse_china_time};
+    /// use posfee::reconcile::{Ledger, LedgerRow};
+    /// let mut ledger = Ledger::new("ledger");
+    /// ledger.push_row(LedgerRow {
+    ///     trade_id: "A1", rrn: "612610000001", trace: "", terminal: "T0000001", merchant_no: "",
+    ///     time: parse_china_time("2026-05-06 10:00")?, amount: Money::from_yuan(100), channel: Channel::Credit,
+    ///     card_type: None, kind: TradeKind::Purchase, response_code: "00", original_rrn: "", line: 1,
+    /// })?;
+    /// assert_eq!(ledger.record(0).rrn, "612610000001");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn push_row(&mut self, row: LedgerRow<'_>) -> Result<()> {
         let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
@@ -720,8 +737,26 @@ impl Statement {
         })
     }
 
-    /// [`Statement::push`] without owning the text (the readers' path).
-    pub(crate) fn push_row(&mut self, row: StatementRow<'_>) -> Result<()> {
+    /// [`Statement::push`] without owning the text (the readers' and the Python binding's path).
+    ///
+    /// # Errors
+    /// As [`Statement::push`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, TradeKind, parse_china_time, parse_date};
+    /// use posfee::reconcile::{Statement, StatementRow};
+    /// let mut statement = Statement::new("statement");
+    /// statement.push_row(StatementRow {
+    ///     settlement_date: parse_date("2026-05-07")?, merchant_no: "102310058120001", merchant_name: "",
+    ///     terminal: "T0000001", rrn: "612610000001", time: parse_china_time("2026-05-06 10:00")?,
+    ///     amount: Money::from_yuan(100), fee: Money::from_fen(60), net: Money::from_fen(9_940),
+    ///     channel: Channel::Credit, kind: TradeKind::Purchase, line: 1,
+    /// })?;
+    /// assert_eq!(statement.len(), 1);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn push_row(&mut self, row: StatementRow<'_>) -> Result<()> {
         let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
@@ -880,35 +915,66 @@ impl Statement {
     }
 }
 
-/// A ledger row borrowing its text (what the readers push).
-pub(crate) struct LedgerRow<'a> {
+/// A ledger row borrowing its text: what the readers and the Python binding push with
+/// [`Ledger::push_row`] (no allocation per row). The fields mean what they mean in
+/// [`LedgerRecord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerRow<'a> {
+    /// The merchant's own id of the trade.
     pub trade_id: &'a str,
+    /// Reference number (参考号); may be empty.
     pub rrn: &'a str,
+    /// Trace / voucher number (凭证号).
     pub trace: &'a str,
+    /// Terminal id (终端号).
     pub terminal: &'a str,
+    /// The merchant number the terminal printed.
     pub merchant_no: &'a str,
+    /// Trade time.
     pub time: DateTime<FixedOffset>,
+    /// Trade amount (non-negative, whole fen).
     pub amount: Money,
+    /// Payment channel.
     pub channel: Channel,
+    /// Card type when known.
     pub card_type: Option<CardType>,
+    /// Purchase, void or refund.
     pub kind: TradeKind,
+    /// ISO 8583 field 39 (`00` approved).
     pub response_code: &'a str,
+    /// For voids and refunds: the reference number of the purchase.
     pub original_rrn: &'a str,
+    /// The 1-based line (or row) in the source; 0 when unknown.
     pub line: u64,
 }
 
-/// A statement row borrowing its text (what the readers push).
-pub(crate) struct StatementRow<'a> {
+/// A statement row borrowing its text: what the readers and the Python binding push with
+/// [`Statement::push_row`] (no allocation per row). The fields mean what they mean in
+/// [`StatementRecord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementRow<'a> {
+    /// 清算日期.
     pub settlement_date: NaiveDate,
+    /// 商户号.
     pub merchant_no: &'a str,
+    /// 商户名称 (may be empty).
     pub merchant_name: &'a str,
+    /// 终端号.
     pub terminal: &'a str,
+    /// 参考号.
     pub rrn: &'a str,
+    /// Trade time.
     pub time: DateTime<FixedOffset>,
+    /// Trade amount (non-negative, whole fen).
     pub amount: Money,
+    /// Fee charged (negative when a fee is returned).
     pub fee: Money,
+    /// Signed effect on the merchant's account.
     pub net: Money,
+    /// Payment channel.
     pub channel: Channel,
+    /// Purchase, void or refund.
     pub kind: TradeKind,
+    /// The 1-based line (or row) in the source; 0 when unknown.
     pub line: u64,
 }
