@@ -153,3 +153,14 @@ def test_amount_forms_agree(amount):
     assert by_decimal.fee == by_str.fee
     if amount == amount.to_integral_value():
         assert schedule.quote(int(amount), "credit", at).fee == by_decimal.fee
+
+
+def test_schedule_pickles_for_workers(sft):
+    import copy
+    import pickle
+
+    again = pickle.loads(pickle.dumps(sft))
+    assert isinstance(again, posfee.Schedule) and again.name == sft.name
+    at = "2026-09-30 22:30"
+    assert again.quote("5000", "debit", at).fee == sft.quote("5000", "debit", at).fee
+    assert copy.deepcopy(sft).name == sft.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from decimal import Decimal
-from typing import List, Union
+from typing import Any, List, Tuple, Union
 
 from posfee import _core
 
@@ -64,6 +64,10 @@ class Schedule(_core.Schedule):
     def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Schedule":
         """A schedule from a TOML (or ``.json``) file."""
         return cls(_core.Schedule.from_file(os.fspath(path)))
+
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]:
+        # Pickles as its TOML text (for multiprocessing, Dask and Spark workers).
+        return (type(self).from_toml, (self.to_toml(),))
 
     def __repr__(self) -> str:
         return f"Schedule.preset({self.name!r})" if self.name in presets() else f"<Schedule {self.name!r}>"
