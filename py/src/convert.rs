@@ -170,16 +170,28 @@ fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<Fixed
     let local = NaiveDate::from_ymd_opt(year, month, day).and_then(|d| d.and_hms_micro_opt(hour, minute, second, microsecond)).ok_or_else(
         || invalid_at(py, format!("{} is not a valid date-time", shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default()))),
     )?;
-    let has_tzinfo = !value.getattr(intern!(py, "tzinfo"))?.is_none();
-    let offset = if has_tzinfo { value.call_method0(intern!(py, "utcoffset"))? } else { value.py().None().into_bound(py) };
-    if offset.is_none() {
+    let tzinfo = value.getattr(intern!(py, "tzinfo"))?;
+    if tzinfo.is_none() {
         return Ok(china_time(local));
     }
-    let days: i64 = offset.getattr(intern!(py, "days"))?.extract()?;
-    let seconds: i64 = offset.getattr(intern!(py, "seconds"))?.extract()?;
-    let microseconds: i64 = offset.getattr(intern!(py, "microseconds"))?.extract()?;
-    let total = days * 86_400 + seconds;
-    let fixed = (microseconds == 0).then(|| FixedOffset::east_opt(total as i32)).flatten().ok_or_else(|| {
+    let fixed = match cached_offset(py, &tzinfo)? {
+        Some(fixed) => Some(fixed),
+        None => {
+            let offset = value.call_method0(intern!(py, "utcoffset"))?;
+            if offset.is_none() {
+                return Ok(china_time(local));
+            }
+            let days: i64 = offset.getattr(intern!(py, "days"))?.extract()?;
+            let seconds: i64 = offset.getattr(intern!(py, "seconds"))?.extract()?;
+            let microseconds: i64 = offset.getattr(intern!(py, "microseconds"))?.extract()?;
+            let fixed = (microseconds == 0).then(|| FixedOffset::east_opt((days * 86_400 + seconds) as i32)).flatten();
+            if let Some(fixed) = fixed {
+                remember_offset(py, &tzinfo, fixed)?;
+            }
+            fixed
+        }
+    };
+    let fixed = fixed.ok_or_else(|| {
         invalid_at(
             py,
             format!(
@@ -191,6 +203,36 @@ fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<Fixed
     fixed.from_local_datetime(&local).single().ok_or_else(|| {
         invalid_at(py, format!("{} is not a valid date-time", shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default())))
     })
+}
+
+static TIMEZONE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Offsets of recently seen `datetime.timezone` objects (fixed offsets, immutable). The
+/// cache holds a reference to each, so an address is never reused while it is cached.
+static OFFSETS: std::sync::Mutex<Vec<(Py<PyAny>, FixedOffset)>> = std::sync::Mutex::new(Vec::new());
+const OFFSETS_MAX: usize = 8;
+
+fn is_fixed_timezone(py: Python<'_>, tzinfo: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(tzinfo.get_type().is(TIMEZONE.import(py, "datetime", "timezone")?))
+}
+
+fn cached_offset(py: Python<'_>, tzinfo: &Bound<'_, PyAny>) -> PyResult<Option<FixedOffset>> {
+    if !is_fixed_timezone(py, tzinfo)? {
+        return Ok(None);
+    }
+    let cache = OFFSETS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(cache.iter().find(|(zone, _)| zone.bind(py).is(tzinfo)).map(|(_, offset)| *offset))
+}
+
+fn remember_offset(py: Python<'_>, tzinfo: &Bound<'_, PyAny>, offset: FixedOffset) -> PyResult<()> {
+    if is_fixed_timezone(py, tzinfo)? {
+        let mut cache = OFFSETS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cache.len() >= OFFSETS_MAX {
+            cache.remove(0);
+        }
+        cache.push((tzinfo.clone().unbind(), offset));
+    }
+    Ok(())
 }
 
 /// A calendar date: a `datetime.date` (not a `datetime`) or a `YYYY-MM-DD` str.
