@@ -63,6 +63,50 @@ struct FileHoliday {
     makeup_workdays: Vec<toml::value::Datetime>,
 }
 
+/// A holiday of the embedded calendar, as `core/build.rs` generates it (dates as YYYYMMDD).
+pub(super) struct EmbeddedHoliday {
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub first: u32,
+    pub last: u32,
+    pub makeup_workdays: &'static [u32],
+}
+
+/// A year of the embedded calendar, as `core/build.rs` generates it.
+pub(super) struct EmbeddedYear {
+    pub year: i32,
+    pub notice: &'static str,
+    pub holidays: &'static [EmbeddedHoliday],
+}
+
+// `CHINA`: the years of `core/data/calendar/china.toml`, generated at build time.
+include!(concat!(env!("OUT_DIR"), "/calendar_china.rs"));
+
+/// The years of the embedded calendar (no TOML parsing at run time).
+pub(super) fn embedded_years() -> Vec<Year> {
+    // build.rs checks month and day ranges; the test `embedded_calendar_equals_the_toml_file`
+    // checks every date against the TOML file.
+    let date = |n: u32| NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100).unwrap_or(NaiveDate::MIN);
+    CHINA
+        .iter()
+        .map(|y| Year {
+            year: y.year,
+            notice: y.notice.to_string(),
+            holidays: y
+                .holidays
+                .iter()
+                .map(|h| Holiday {
+                    name_zh: h.name_zh.to_string(),
+                    name_en: h.name_en.to_string(),
+                    first: date(h.first),
+                    last: date(h.last),
+                    makeup_workdays: h.makeup_workdays.iter().map(|&d| date(d)).collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 fn invalid(message: String) -> Error {
     Error::new(ErrorKind::InvalidCalendar, message)
 }

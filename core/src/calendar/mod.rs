@@ -46,8 +46,6 @@ use crate::error::{Error, ErrorKind, Result};
 
 pub use data::Holiday;
 
-const EMBEDDED_CHINA: &str = include_str!("../../data/calendar/china.toml");
-
 /// One day as the calendar sees it.
 ///
 /// # Example
@@ -136,7 +134,8 @@ impl Calendar {
     pub fn china() -> &'static Calendar {
         static CHINA: OnceLock<Calendar> = OnceLock::new();
         CHINA.get_or_init(|| {
-            Calendar::from_toml(EMBEDDED_CHINA).expect("the embedded calendar data is valid (checked by tests)")
+            // Generated from core/data/calendar/china.toml by core/build.rs (no TOML parsing here).
+            Calendar::build(data::embedded_years()).unwrap_or_else(|e| panic!("the embedded calendar data is invalid: {e}"))
         })
     }
 
