@@ -88,7 +88,14 @@ impl<'r> Row<'r> {
     }
 }
 
+#[inline]
 fn clean(value: &str) -> &str {
+    // Most fields need nothing: no surrounding space, backtick or `="..."` quoting.
+    if let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) {
+        if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() {
+            return value;
+        }
+    }
     let value = value.trim();
     let value = value.strip_prefix('`').unwrap_or(value);
     let value = value
@@ -346,6 +353,7 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     }
     let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
         let mut ledger = Ledger::new(file);
+        ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
         stream(chunk, first_line, true, |line, record| match record {
             Err(error) => ledger.push_issue(error.at(Location::default().line(line)), ""),
             Ok(record) => {
@@ -364,7 +372,9 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     });
     let mut parts = parts.into_iter();
     let mut ledger = parts.next().unwrap_or_else(|| Ledger::new(file));
-    for part in parts {
+    let rest: Vec<Ledger> = parts.collect();
+    ledger.reserve_for(&rest);
+    for part in rest {
         ledger.append(part);
     }
     Ok(ledger)
@@ -692,6 +702,7 @@ pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statem
     let columns = map.locate(&header_record);
     let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
         let mut statement = Statement::new(file);
+        statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
         stream(chunk, first_line, false, |line, record| match record {
             Err(error) => statement.push_issue(error.at(Location::default().line(line)), ""),
             Ok(record) if is_summary_row(record) => {}
@@ -715,7 +726,9 @@ pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statem
 fn merge_statements(parts: Vec<Statement>, file: &str) -> Statement {
     let mut parts = parts.into_iter();
     let mut statement = parts.next().unwrap_or_else(|| Statement::new(file));
-    for part in parts {
+    let rest: Vec<Statement> = parts.collect();
+    statement.reserve_for(&rest);
+    for part in rest {
         statement.append(part);
     }
     statement

@@ -111,6 +111,12 @@ impl TextColumn {
         self.ends.is_empty()
     }
 
+    /// Reserves room for `rows` more values of `bytes` more text.
+    pub(crate) fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(rows);
+    }
+
     /// Appends all values of `other`.
     pub(crate) fn append(&mut self, other: &TextColumn) {
         let base = self.text.len();
@@ -429,6 +435,38 @@ impl Ledger {
         self.original_rrn.push(row.original_rrn.trim());
         self.line.push(row.line);
         Ok(())
+    }
+
+    /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
+    pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
+        for (column, share) in [(&mut self.trade_id, 6), (&mut self.rrn, 6), (&mut self.trace, 3), (&mut self.terminal, 4), (&mut self.merchant_no, 8), (&mut self.response_code, 1), (&mut self.original_rrn, 1)] {
+            column.reserve(rows, text_bytes * share / 29);
+        }
+        self.time.reserve(rows);
+        self.amount_fen.reserve(rows);
+        self.channel.reserve(rows);
+        self.card_type.reserve(rows);
+        self.kind.reserve(rows);
+        self.line.reserve(rows);
+    }
+
+    /// Reserves room for all rows of `parts`.
+    pub(crate) fn reserve_for(&mut self, parts: &[Ledger]) {
+        let rows: usize = parts.iter().map(Ledger::len).sum();
+        let text = |f: fn(&Ledger) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
+        self.trade_id.reserve(rows, text(|l| &l.trade_id));
+        self.rrn.reserve(rows, text(|l| &l.rrn));
+        self.trace.reserve(rows, text(|l| &l.trace));
+        self.terminal.reserve(rows, text(|l| &l.terminal));
+        self.merchant_no.reserve(rows, text(|l| &l.merchant_no));
+        self.response_code.reserve(rows, text(|l| &l.response_code));
+        self.original_rrn.reserve(rows, text(|l| &l.original_rrn));
+        self.time.reserve(rows);
+        self.amount_fen.reserve(rows);
+        self.channel.reserve(rows);
+        self.card_type.reserve(rows);
+        self.kind.reserve(rows);
+        self.line.reserve(rows);
     }
 
     /// Appends all rows and issues of `other` (a later part of the same input).
@@ -778,6 +816,39 @@ impl Statement {
         self.kind.push(row.kind);
         self.line.push(row.line);
         Ok(())
+    }
+
+    /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
+    pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
+        for (column, share) in [(&mut self.merchant_no, 15), (&mut self.merchant_name, 12), (&mut self.terminal, 8), (&mut self.rrn, 12)] {
+            column.reserve(rows, text_bytes * share / 47);
+        }
+        self.settlement_date.reserve(rows);
+        self.time.reserve(rows);
+        self.amount_fen.reserve(rows);
+        self.fee.reserve(rows);
+        self.net.reserve(rows);
+        self.channel.reserve(rows);
+        self.kind.reserve(rows);
+        self.line.reserve(rows);
+    }
+
+    /// Reserves room for all rows of `parts`.
+    pub(crate) fn reserve_for(&mut self, parts: &[Statement]) {
+        let rows: usize = parts.iter().map(Statement::len).sum();
+        let text = |f: fn(&Statement) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
+        self.merchant_no.reserve(rows, text(|s| &s.merchant_no));
+        self.merchant_name.reserve(rows, text(|s| &s.merchant_name));
+        self.terminal.reserve(rows, text(|s| &s.terminal));
+        self.rrn.reserve(rows, text(|s| &s.rrn));
+        self.settlement_date.reserve(rows);
+        self.time.reserve(rows);
+        self.amount_fen.reserve(rows);
+        self.fee.reserve(rows);
+        self.net.reserve(rows);
+        self.channel.reserve(rows);
+        self.kind.reserve(rows);
+        self.line.reserve(rows);
     }
 
     /// Appends all rows and issues of `other` (a later part of the same input).
