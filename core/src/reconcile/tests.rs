@@ -765,3 +765,21 @@ fn parallel_chunks_keep_order_and_line_numbers() {
     assert_eq!(statement.issues().len(), 1);
     assert_eq!(statement.issues()[0].error.location().line, Some(broken as u64 + 1));
 }
+
+#[test]
+fn a_silent_rate_rise_shows_as_a_step_in_the_daily_rates() {
+    let mut ledger = Ledger::new("l");
+    let mut statement = Statement::new("s");
+    for (k, (day, fee)) in [("2026-03-02", "6.79"), ("2026-03-03", "6.79"), ("2026-03-04", "8.40"), ("2026-03-05", "8.40")].into_iter().enumerate() {
+        let rrn = format!("{:012}", k + 1);
+        let at = format!("{day} 10:00");
+        ledger.push(purchase(&format!("A{k}"), &rrn, &at, "1234.56", Debit)).unwrap();
+        let due = crate::Calendar::china().add_business_days(parse_date(day).unwrap(), 1).unwrap().to_string();
+        statement.push(settled(&rrn, &at, "1234.56", fee, &due, Debit)).unwrap();
+    }
+    let report = reconcile(&ledger, &statement, &options()).unwrap();
+    let rates: Vec<&str> = report.summary.daily_rates.iter().map(|d| d.rate.as_str()).collect();
+    assert_eq!(rates, vec!["0.5500%", "0.5500%", "0.6804%", "0.6804%"]); // 0.55% silently raised to 0.68%
+    assert_eq!(report.rows_in(Class::FeeAbove).count(), 4); // both sides of the two risen days
+    assert_eq!(report.summary.overcharge, crate::Money::parse("3.22").unwrap());
+}
