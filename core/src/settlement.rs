@@ -36,9 +36,9 @@ pub fn parse_china_time(text: &str) -> Result<DateTime<FixedOffset>> {
     if let Ok(at) = DateTime::parse_from_rfc3339(trimmed) {
         return Ok(at);
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y%m%d%H%M%S"]
+    let naive = text_format::DATE_TIMES
         .iter()
-        .find_map(|format| chrono::NaiveDateTime::parse_from_str(trimmed, format).ok())
+        .find_map(|items| text_format::date_time(trimmed, items))
         .or_else(|| parse_date(trimmed).ok().map(|date| date.and_time(NaiveTime::MIN)));
     match naive.and_then(|n| china_offset().from_local_datetime(&n).single()) {
         Some(at) => Ok(at),
@@ -62,9 +62,9 @@ pub fn parse_china_time(text: &str) -> Result<DateTime<FixedOffset>> {
 /// ```
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let trimmed = text.trim();
-    ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"]
+    text_format::DATES
         .iter()
-        .find_map(|format| NaiveDate::parse_from_str(trimmed, format).ok())
+        .find_map(|items| text_format::date(trimmed, items))
         .ok_or_else(|| Error::new(ErrorKind::InvalidDate, format!("date {text:?} is not a valid date (expected 2026-10-01)")))
 }
 
@@ -236,9 +236,9 @@ impl CutOff {
     /// assert!(posfee::CutOff::parse("25:00").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<CutOff> {
-        let time = NaiveTime::parse_from_str(text.trim(), "%H:%M:%S")
-            .or_else(|_| NaiveTime::parse_from_str(text.trim(), "%H:%M"))
-            .map_err(|_| Error::new(ErrorKind::InvalidDate, format!("cut-off {text:?} is not a time of day such as 23:00")))?;
+        let time = text_format::time(text.trim(), text_format::HMS)
+            .or_else(|| text_format::time(text.trim(), text_format::HM))
+            .ok_or_else(|| Error::new(ErrorKind::InvalidDate, format!("cut-off {text:?} is not a time of day such as 23:00")))?;
         Ok(CutOff { seconds: time.num_seconds_from_midnight() })
     }
 
@@ -291,11 +291,177 @@ impl CutOff {
 impl fmt::Display for CutOff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let time = self.time();
-        if time.second() == 0 {
-            write!(f, "{}", time.format("%H:%M"))
-        } else {
-            write!(f, "{}", time.format("%H:%M:%S"))
+        write!(f, "{:02}:{:02}", time.hour(), time.minute())?;
+        if time.second() != 0 {
+            write!(f, ":{:02}", time.second())?;
         }
+        Ok(())
+    }
+}
+
+/// The few date and time text forms of [`parse_china_time`], [`parse_date`] and
+/// [`CutOff::parse`], read exactly as chrono's `parse_from_str` reads the strftime formats
+/// named below, without chrono's general strftime machinery (which the WebAssembly build
+/// would otherwise carry):
+///
+/// - a number may follow whitespace and has 1 to its width digits (year 4, others 2), so
+///   `2026-9-3 8:05` is read; a year with a sign (`+2026`, `-0001`) has any number of digits;
+/// - a space in the format matches any run of whitespace, including none;
+/// - `%.f` is an optional `.` and 1 to 9 digits of a second (further digits are ignored);
+/// - seconds may be 60 (a leap second); month 1–12, day 1–31, hour 0–23, minute 0–59, and
+///   the date must exist.
+///
+/// The test `text_forms_agree_with_chrono` checks the equivalence on many generated texts.
+mod text_format {
+    use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+    /// One element of a format.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(super) enum Item {
+        /// `%Y`
+        Year,
+        /// `%m`
+        Month,
+        /// `%d`
+        Day,
+        /// `%H`
+        Hour,
+        /// `%M`
+        Minute,
+        /// `%S`
+        Second,
+        /// `%.f`
+        Fraction,
+        /// A literal character.
+        Lit(char),
+        /// A space (any whitespace run, possibly empty).
+        Space,
+    }
+    use Item::*;
+
+    /// `%Y-%m-%dT%H:%M:%S%.f`, `%Y-%m-%d %H:%M:%S%.f`, `%Y-%m-%dT%H:%M`, `%Y-%m-%d %H:%M`,
+    /// `%Y/%m/%d %H:%M:%S`, `%Y%m%d%H%M%S`, tried in this order.
+    pub(super) const DATE_TIMES: [&[Item]; 6] = [
+        &[Year, Lit('-'), Month, Lit('-'), Day, Lit('T'), Hour, Lit(':'), Minute, Lit(':'), Second, Fraction],
+        &[Year, Lit('-'), Month, Lit('-'), Day, Space, Hour, Lit(':'), Minute, Lit(':'), Second, Fraction],
+        &[Year, Lit('-'), Month, Lit('-'), Day, Lit('T'), Hour, Lit(':'), Minute],
+        &[Year, Lit('-'), Month, Lit('-'), Day, Space, Hour, Lit(':'), Minute],
+        &[Year, Lit('/'), Month, Lit('/'), Day, Space, Hour, Lit(':'), Minute, Lit(':'), Second],
+        &[Year, Month, Day, Hour, Minute, Second],
+    ];
+    /// `%Y-%m-%d`, `%Y/%m/%d`, `%Y%m%d`, tried in this order.
+    pub(super) const DATES: [&[Item]; 3] = [&[Year, Lit('-'), Month, Lit('-'), Day], &[Year, Lit('/'), Month, Lit('/'), Day], &[Year, Month, Day]];
+    /// `%H:%M:%S`
+    pub(super) const HMS: &[Item] = &[Hour, Lit(':'), Minute, Lit(':'), Second];
+    /// `%H:%M`
+    pub(super) const HM: &[Item] = &[Hour, Lit(':'), Minute];
+
+    #[derive(Default)]
+    struct Fields {
+        year: Option<i32>,
+        month: Option<u32>,
+        day: Option<u32>,
+        hour: Option<u32>,
+        minute: Option<u32>,
+        second: Option<u32>,
+        nanosecond: Option<u32>,
+    }
+
+    /// Up to `max` ASCII digits (at least one) and the rest of the text.
+    fn number(text: &str, max: usize) -> Option<(i64, &str)> {
+        let count = text.bytes().take(max).take_while(u8::is_ascii_digit).count();
+        if count == 0 {
+            return None;
+        }
+        let value = text.bytes().take(count).try_fold(0i64, |n, b| n.checked_mul(10)?.checked_add(i64::from(b - b'0')))?;
+        Some((value, &text[count..]))
+    }
+
+    /// Reads the whole text with `items`: the fields, or `None` when it does not fit.
+    fn fields(text: &str, items: &[Item]) -> Option<Fields> {
+        let mut rest = text;
+        let mut fields = Fields::default();
+        for item in items {
+            let (limit, width) = match *item {
+                Lit(c) => {
+                    rest = rest.strip_prefix(c)?;
+                    continue;
+                }
+                Space => {
+                    rest = rest.trim_start();
+                    continue;
+                }
+                Fraction => {
+                    if let Some(digits) = rest.strip_prefix('.') {
+                        let (value, after) = number(digits, 9)?;
+                        let scale = 10i64.pow(9 - (digits.len() - after.len()) as u32);
+                        fields.nanosecond = Some((value * scale) as u32);
+                        rest = after.trim_start_matches(|c: char| c.is_ascii_digit());
+                    }
+                    continue;
+                }
+                Year => (0, 4),
+                Month => (12, 2),
+                Day => (31, 2),
+                Hour => (23, 2),
+                Minute => (59, 2),
+                Second => (60, 2),
+            };
+            rest = rest.trim_start();
+            if *item == Year {
+                let (value, after) = match rest.as_bytes().first() {
+                    Some(b'-') => number(&rest[1..], usize::MAX).map(|(v, after)| (-v, after))?,
+                    Some(b'+') => number(&rest[1..], usize::MAX)?,
+                    _ => number(rest, width)?,
+                };
+                fields.year = Some(i32::try_from(value).ok()?);
+                rest = after;
+                continue;
+            }
+            let (value, after) = number(rest, width)?;
+            let low = if matches!(item, Month | Day) { 1 } else { 0 };
+            if value < low || value > limit {
+                return None;
+            }
+            let value = Some(value as u32);
+            match item {
+                Month => fields.month = value,
+                Day => fields.day = value,
+                Hour => fields.hour = value,
+                Minute => fields.minute = value,
+                _ => fields.second = value,
+            }
+            rest = after;
+        }
+        rest.is_empty().then_some(fields)
+    }
+
+    fn to_date(fields: &Fields) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(fields.year?, fields.month?, fields.day?)
+    }
+
+    fn to_time(fields: &Fields) -> Option<NaiveTime> {
+        let (second, leap) = match fields.second.unwrap_or(0) {
+            60 => (59, 1_000_000_000),
+            second => (second, 0),
+        };
+        NaiveTime::from_hms_nano_opt(fields.hour?, fields.minute?, second, leap + fields.nanosecond.unwrap_or(0))
+    }
+
+    /// A date-time read with `items` (one of [`DATE_TIMES`]).
+    pub(super) fn date_time(text: &str, items: &[Item]) -> Option<NaiveDateTime> {
+        let fields = fields(text, items)?;
+        Some(to_date(&fields)?.and_time(to_time(&fields)?))
+    }
+
+    /// A date read with `items` (one of [`DATES`]).
+    pub(super) fn date(text: &str, items: &[Item]) -> Option<NaiveDate> {
+        to_date(&fields(text, items)?)
+    }
+
+    /// A time of day read with `items` ([`HMS`] or [`HM`]).
+    pub(super) fn time(text: &str, items: &[Item]) -> Option<NaiveTime> {
+        to_time(&fields(text, items)?)
     }
 }
 
@@ -354,6 +520,191 @@ mod tests {
         }
         assert!(parse_china_time("yesterday").unwrap_err().to_string().contains("yesterday"));
         assert!(CutOff::parse("23:61").is_err());
+    }
+
+    /// chrono's own reading of the strftime formats that `text_format` replaces.
+    fn chrono_date_time(text: &str) -> Option<chrono::NaiveDateTime> {
+        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y%m%d%H%M%S"]
+            .iter()
+            .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+    }
+
+    fn chrono_date(text: &str) -> Option<NaiveDate> {
+        ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"].iter().find_map(|format| NaiveDate::parse_from_str(text, format).ok())
+    }
+
+    fn chrono_time(text: &str) -> Option<NaiveTime> {
+        NaiveTime::parse_from_str(text, "%H:%M:%S").or_else(|_| NaiveTime::parse_from_str(text, "%H:%M")).ok()
+    }
+
+    fn ours_date_time(text: &str) -> Option<chrono::NaiveDateTime> {
+        text_format::DATE_TIMES.iter().find_map(|items| text_format::date_time(text, items))
+    }
+
+    fn ours_date(text: &str) -> Option<NaiveDate> {
+        text_format::DATES.iter().find_map(|items| text_format::date(text, items))
+    }
+
+    fn ours_time(text: &str) -> Option<NaiveTime> {
+        text_format::time(text, text_format::HMS).or_else(|| text_format::time(text, text_format::HM))
+    }
+
+    fn dt(y: i32, mo: u32, day: u32, h: u32, mi: u32, s: u32, nano: u32) -> chrono::NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, day).unwrap().and_hms_nano_opt(h, mi, s, nano).unwrap()
+    }
+
+    #[test]
+    fn accepted_date_time_forms() {
+        let cases = [
+            ("2026-09-30T22:30:05", dt(2026, 9, 30, 22, 30, 5, 0)),
+            ("2026-09-30T22:30:05.5", dt(2026, 9, 30, 22, 30, 5, 500_000_000)),
+            ("2026-09-30T22:30:05.123456789", dt(2026, 9, 30, 22, 30, 5, 123_456_789)),
+            ("2026-09-30T22:30:05.1234567891", dt(2026, 9, 30, 22, 30, 5, 123_456_789)),
+            ("2026-09-30 22:30:05", dt(2026, 9, 30, 22, 30, 5, 0)),
+            ("2026-09-30 22:30:05.250", dt(2026, 9, 30, 22, 30, 5, 250_000_000)),
+            ("2026-09-30T22:30", dt(2026, 9, 30, 22, 30, 0, 0)),
+            ("2026-09-30 22:30", dt(2026, 9, 30, 22, 30, 0, 0)),
+            ("2026-09-30  \t22:30", dt(2026, 9, 30, 22, 30, 0, 0)),
+            ("2026-09-3022:30", dt(2026, 9, 30, 22, 30, 0, 0)),
+            ("2026/09/30 22:30:05", dt(2026, 9, 30, 22, 30, 5, 0)),
+            ("2026/9/30 8:05:00", dt(2026, 9, 30, 8, 5, 0, 0)),
+            ("2026-9-3 8:5", dt(2026, 9, 3, 8, 5, 0, 0)),
+            ("20260930223005", dt(2026, 9, 30, 22, 30, 5, 0)),
+            ("2026093022305", dt(2026, 9, 30, 22, 30, 5, 0)),
+            ("2026-12-31 23:59:60", dt(2026, 12, 31, 23, 59, 59, 1_000_000_000)),
+            ("+2026-09-30 22:30", dt(2026, 9, 30, 22, 30, 0, 0)),
+            ("-0001-01-01 00:00", dt(-1, 1, 1, 0, 0, 0, 0)),
+            ("2024-02-29T00:00", dt(2024, 2, 29, 0, 0, 0, 0)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(ours_date_time(text), Some(expected), "{text}");
+            assert_eq!(chrono_date_time(text), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejected_date_time_forms() {
+        for text in [
+            "",
+            "2026-09-30",
+            "2026-09-30T",
+            "2026-09-30T22",
+            "2026-09-30T22:30:05.",
+            "2026-09-30T22:30:05Z",
+            "2026-09-30T22:30 ",
+            "2026-02-30 10:00",
+            "2025-02-29 10:00",
+            "2026-13-01 10:00",
+            "2026-00-01 10:00",
+            "2026-09-00 10:00",
+            "2026-09-30 24:00",
+            "2026-09-30 22:60",
+            "2026-09-30 22:30:61",
+            "2026/09/30 22:30",
+            "2026-09-30t22:30",
+            "2026.09.30 22:30",
+            "20260930",
+            "２０２６-09-30 22:30",
+            "99999999999999999999-01-01 00:00",
+        ] {
+            assert_eq!(ours_date_time(text), None, "{text}");
+            assert_eq!(chrono_date_time(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn accepted_and_rejected_dates_and_times() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        for (text, expected) in [
+            ("2026-10-01", day(2026, 10, 1)),
+            ("2026/10/01", day(2026, 10, 1)),
+            ("20261001", day(2026, 10, 1)),
+            ("2026-1-1", day(2026, 1, 1)),
+            ("2026/1/01", day(2026, 1, 1)),
+            ("2026- 1-01", day(2026, 1, 1)),
+            ("2024-02-29", day(2024, 2, 29)),
+            ("2026-02-30", None),
+            ("2026-10", None),
+            ("2026-10-01T00:00", None),
+            ("2026_10_01", None),
+            ("202610011", None),
+            ("", None),
+        ] {
+            assert_eq!(ours_date(text), expected, "{text}");
+            assert_eq!(chrono_date(text), expected, "{text}");
+        }
+        let time = |h, m, s| NaiveTime::from_hms_opt(h, m, s);
+        for (text, expected) in [
+            ("23:00", time(23, 0, 0)),
+            ("22:40:30", time(22, 40, 30)),
+            ("0:5", time(0, 5, 0)),
+            ("00:00", time(0, 0, 0)),
+            ("23:59:60", NaiveTime::from_hms_nano_opt(23, 59, 59, 1_000_000_000)),
+            ("24:00", None),
+            ("23:61", None),
+            ("23:00:61", None),
+            ("23", None),
+            ("23:00:00.5", None),
+            ("2300", None),
+            ("", None),
+        ] {
+            assert_eq!(ours_time(text), expected, "{text}");
+            assert_eq!(chrono_time(text), expected, "{text}");
+        }
+    }
+
+    /// The hand-written reader agrees with chrono's `parse_from_str` on generated texts:
+    /// valid forms with random mutations (characters inserted, deleted, replaced).
+    #[test]
+    fn text_forms_agree_with_chrono() {
+        let seeds = [
+            "2026-09-30T22:30:05.123",
+            "2026-09-30 22:30:05",
+            "2026-09-30T22:30",
+            "2026-09-30 22:30",
+            "2026/09/30 22:30:05",
+            "20260930223005",
+            "2026-10-01",
+            "2026/10/01",
+            "20261001",
+            "23:00",
+            "22:40:30",
+            "-2026-02-28 23:59:60.9",
+        ];
+        let alphabet: Vec<char> = "0123456789012345678901234567890123456789-/: T.+\t\u{3000}xZ".chars().collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        let mut agreed_valid = 0;
+        for round in 0..200_000 {
+            let mut chars: Vec<char> = seeds[round % seeds.len()].chars().collect();
+            for _ in 0..=next(3) {
+                let at = next(chars.len() + 1);
+                match next(3) {
+                    0 if at < chars.len() => {
+                        chars.remove(at);
+                    }
+                    1 if at < chars.len() => chars[at] = alphabet[next(alphabet.len())],
+                    _ => chars.insert(at, alphabet[next(alphabet.len())]),
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            let ours = (ours_date_time(&text), ours_date(&text), ours_time(&text));
+            assert_eq!(ours, (chrono_date_time(&text), chrono_date(&text), chrono_time(&text)), "{text:?}");
+            agreed_valid += usize::from(ours.0.is_some() || ours.1.is_some() || ours.2.is_some());
+        }
+        assert!(agreed_valid > 20_000, "too few generated texts were valid: {agreed_valid}");
+    }
+
+    #[test]
+    fn cut_offs_print_as_parsed() {
+        for (text, shown) in [("23:00", "23:00"), ("22:40:30", "22:40:30"), ("0:5", "00:05"), ("00:00:00", "00:00"), ("23:59:60", "23:59:59")] {
+            assert_eq!(CutOff::parse(text).unwrap().to_string(), shown, "{text}");
+        }
     }
 
     #[test]
