@@ -47,15 +47,6 @@ pub fn amount(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyRes
     }
 }
 
-/// A money value (possibly signed, up to 5 decimals, as in statements) from the same types.
-#[allow(dead_code)] // for statement money columns
-pub fn money(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Money> {
-    match money_text(py, argument, value)? {
-        Text::Fen(fen) => guard(py, || Money::try_from_fen(fen).map_err(|e| e.in_field(argument))),
-        Text::Owned(text) => guard(py, || Money::parse(&text).map_err(|e| e.in_field(argument))),
-    }
-}
-
 /// A money value read from Python: whole fen (from an int), or decimal text.
 enum Text {
     Fen(i64),
