@@ -8,7 +8,10 @@ use posfee::reconcile::*;
 fuzz_target!(|data: &[u8]| {
     if let Ok(table) = read_wechat_bill(data, "fuzz.csv") {
         let rows = table.len() + table.issues().len();
-        let options = ReconcileOptions::new(posfee::Schedule::preset("sft-traditional").unwrap(), MerchantProfile::new("102310058120001", "fuzz").unwrap());
+        let options = ReconcileOptions::new(
+            posfee::Schedule::preset("sft-traditional").unwrap(),
+            MerchantProfile::new("102310058120001", "fuzz").unwrap(),
+        );
         let report = reconcile(&Ledger::new("empty"), &table, &options);
         if let Ok(report) = report {
             assert_eq!(report.rows.len(), rows);

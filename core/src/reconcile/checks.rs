@@ -42,39 +42,82 @@ impl<'a> Checker<'a> {
     ) -> Checker<'a> {
         // Approved purchases that some refund refers to.
         let mut purchases = FxHashMap::default();
-        let refunded: FxHashMap<&str, ()> = (0..ledger.len()).filter(|&i| ledger.kind[i] == TradeKind::Refund).map(|i| (ledger.original_rrn.get(i), ())).collect();
+        let refunded: FxHashMap<&str, ()> = (0..ledger.len())
+            .filter(|&i| ledger.kind[i] == TradeKind::Refund)
+            .map(|i| (ledger.original_rrn.get(i), ()))
+            .collect();
         if !refunded.is_empty() {
             for i in 0..ledger.len() {
-                if ledger.kind[i] == TradeKind::Purchase && super::response::is_approved(ledger.response_code.get(i)) && refunded.contains_key(ledger.rrn.get(i)) {
+                if ledger.kind[i] == TradeKind::Purchase
+                    && super::response::is_approved(ledger.response_code.get(i))
+                    && refunded.contains_key(ledger.rrn.get(i))
+                {
                     purchases.entry(ledger.rrn.get(i)).or_insert(i as u32);
                 }
             }
         }
         let schedule = &options.schedule;
         let class = options.profile.merchant_class.as_deref();
-        let kernels = schedule.versions().iter().map(|v| FeeKernel::new(schedule, v.effective_from(), class, options.profile.settlement).ok()).collect();
-        Checker { ledger, statement, options, calendar, purchases, kernels }
+        let kernels = schedule
+            .versions()
+            .iter()
+            .map(|v| {
+                FeeKernel::new(
+                    schedule,
+                    v.effective_from(),
+                    class,
+                    options.profile.settlement,
+                )
+                .ok()
+            })
+            .collect();
+        Checker {
+            ledger,
+            statement,
+            options,
+            calendar,
+            purchases,
+            kernels,
+        }
     }
 
     /// The contract's fee and due date of a purchase: through the compiled kernel when it
     /// prices the trade, otherwise (and on any doubt) through [`Schedule::quote_with`].
-    fn expected_purchase(&self, i: usize, amount: Money) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
+    fn expected_purchase(
+        &self,
+        i: usize,
+        amount: Money,
+    ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
         let at = from_unix(ledger.time[i]);
         if ledger.card_type[i].is_none() {
             let schedule = &self.options.schedule;
-            let version = schedule.versions().partition_point(|v| v.effective_from() <= at);
+            let version = schedule
+                .versions()
+                .partition_point(|v| v.effective_from() <= at);
             if let Some(Some(kernel)) = version.checked_sub(1).map(|v| &self.kernels[v]) {
-                if let Some(fee) = amount.fen().and_then(|fen| kernel.fee(fen, ledger.channel[i])) {
+                if let Some(fee) = amount
+                    .fen()
+                    .and_then(|fen| kernel.fee(fen, ledger.channel[i]))
+                {
                     let trade_day = schedule.cutoff().trade_day(at);
-                    let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
-                    if let Ok(due) = self.options.profile.settlement.settles_on(trade_day, local_date, self.calendar) {
+                    let local_date = at
+                        .with_timezone(&crate::settlement::china_offset())
+                        .date_naive();
+                    if let Ok(due) = self.options.profile.settlement.settles_on(
+                        trade_day,
+                        local_date,
+                        self.calendar,
+                    ) {
                         return Ok((fee, Some(due)));
                     }
                 }
             }
         }
-        self.options.schedule.quote_with(&self.request(i, amount), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
+        self.options
+            .schedule
+            .quote_with(&self.request(i, amount), self.calendar)
+            .map(|q| (q.fee, Some(q.settles_on)))
     }
 
     fn request(&self, i: usize, amount: Money) -> QuoteRequest {

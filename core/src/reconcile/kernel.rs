@@ -236,20 +236,48 @@ impl FeeKernel {
         self.fees_offset(amounts_fen, channels, out, 0)
     }
 
-    fn fees_offset(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
+    fn fees_offset(
+        &self,
+        amounts_fen: &[i64],
+        channels: &[Channel],
+        out: &mut [i64],
+        offset: usize,
+    ) -> Result<()> {
         // Fen rounding (scale 2, by far the common case) divides by a constant, which the
         // compiler turns into a multiplication; any other scale takes the general path.
         match (self.rounding.scale, self.rounding.mode) {
-            (2, RoundingMode::HalfUp) => self.fees_fen::<{ RoundingMode::HalfUp as u8 }>(amounts_fen, channels, out, offset),
-            (2, RoundingMode::HalfEven) => self.fees_fen::<{ RoundingMode::HalfEven as u8 }>(amounts_fen, channels, out, offset),
-            (2, RoundingMode::Up) => self.fees_fen::<{ RoundingMode::Up as u8 }>(amounts_fen, channels, out, offset),
-            (2, RoundingMode::Down) => self.fees_fen::<{ RoundingMode::Down as u8 }>(amounts_fen, channels, out, offset),
+            (2, RoundingMode::HalfUp) => {
+                self.fees_fen::<{ RoundingMode::HalfUp as u8 }>(amounts_fen, channels, out, offset)
+            }
+            (2, RoundingMode::HalfEven) => self.fees_fen::<{ RoundingMode::HalfEven as u8 }>(
+                amounts_fen,
+                channels,
+                out,
+                offset,
+            ),
+            (2, RoundingMode::Up) => {
+                self.fees_fen::<{ RoundingMode::Up as u8 }>(amounts_fen, channels, out, offset)
+            }
+            (2, RoundingMode::Down) => {
+                self.fees_fen::<{ RoundingMode::Down as u8 }>(amounts_fen, channels, out, offset)
+            }
             _ => self.fees_general(amounts_fen, channels, out, offset),
         }
     }
 
-    fn fees_general(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
-        for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
+    fn fees_general(
+        &self,
+        amounts_fen: &[i64],
+        channels: &[Channel],
+        out: &mut [i64],
+        offset: usize,
+    ) -> Result<()> {
+        for (row, ((&amount, &channel), slot)) in amounts_fen
+            .iter()
+            .zip(channels)
+            .zip(out.iter_mut())
+            .enumerate()
+        {
             let lane = self.lane(channel, amount, row + offset)?;
             *slot = Self::lane_fee(self.rounding, lane, Money::from_fen(amount)).millifen();
         }
@@ -259,15 +287,27 @@ impl FeeKernel {
     #[inline(always)]
     fn lane(&self, channel: Channel, amount_fen: i64, row: usize) -> Result<&Lane> {
         let Some(lane) = &self.lanes[channel as usize] else {
-            return Err(Error::new(ErrorKind::InvalidRequest, format!("row {row}: channel {channel} is not priced by the kernel")));
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("row {row}: channel {channel} is not priced by the kernel"),
+            ));
         };
         if !(0..=MAX_AMOUNT_FEN).contains(&amount_fen) {
-            return Err(Error::new(ErrorKind::InvalidAmount, format!("row {row}: amount {amount_fen} fen is not a trade amount")));
+            return Err(Error::new(
+                ErrorKind::InvalidAmount,
+                format!("row {row}: amount {amount_fen} fen is not a trade amount"),
+            ));
         }
         Ok(lane)
     }
 
-    fn fees_fen<const MODE: u8>(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
+    fn fees_fen<const MODE: u8>(
+        &self,
+        amounts_fen: &[i64],
+        channels: &[Channel],
+        out: &mut [i64],
+        offset: usize,
+    ) -> Result<()> {
         let mode = match MODE {
             m if m == RoundingMode::HalfUp as u8 => RoundingMode::HalfUp,
             m if m == RoundingMode::HalfEven as u8 => RoundingMode::HalfEven,
@@ -276,8 +316,15 @@ impl FeeKernel {
         };
         // amount (fen) × rate (1e-8) / 1e8, rounded to the fen: the same division as
         // `Rounding::apply_rate` at scale 2, with both sides divided by 1000.
-        let rate_fen = |amount_fen: i64, rate: Rate| -> i64 { mode.divide_non_negative(amount_fen * rate.e8(), crate::rate::RATE_ONE_E8) };
-        for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
+        let rate_fen = |amount_fen: i64, rate: Rate| -> i64 {
+            mode.divide_non_negative(amount_fen * rate.e8(), crate::rate::RATE_ONE_E8)
+        };
+        for (row, ((&amount, &channel), slot)) in amounts_fen
+            .iter()
+            .zip(channels)
+            .zip(out.iter_mut())
+            .enumerate()
+        {
             let lane = self.lane(channel, amount, row + offset)?;
             // amount ≤ 10¹¹ fen and rates ≤ 10% (10⁷) keep the product below 2⁶³.
             let before_limit = rate_fen(amount, lane.rate) * MILLIFEN_PER_FEN;
@@ -289,7 +336,8 @@ impl FeeKernel {
             }
             fee += lane.fixed.millifen();
             if lane.has_surcharge {
-                fee += rate_fen(amount, lane.surcharge_rate) * MILLIFEN_PER_FEN + lane.surcharge_fixed.millifen();
+                fee += rate_fen(amount, lane.surcharge_rate) * MILLIFEN_PER_FEN
+                    + lane.surcharge_fixed.millifen();
             }
             *slot = fee;
         }

@@ -20,9 +20,9 @@ use super::hash::FxHashMap;
 use super::report::MatchedBy;
 use super::response::is_approved;
 use super::schema::{china_day, Ledger, Statement};
+use crate::quote::TradeKind;
 use rayon::prelude::*;
 use std::hash::Hasher as _;
-use crate::quote::TradeKind;
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -50,14 +50,23 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         if !is_approved(ledger.response_code.get(i)) {
             let code = ledger.response_code.get(i);
             let meaning = super::response::ResponseMeaning::of(code);
-            ledger_class[i] = Some((Class::Declined, Cow::Owned(format!("declined with response code {}: {} / {}", meaning.code, meaning.zh, meaning.en))));
+            ledger_class[i] = Some((
+                Class::Declined,
+                Cow::Owned(format!(
+                    "declined with response code {}: {} / {}",
+                    meaning.code, meaning.zh, meaning.en
+                )),
+            ));
         } else if ledger.kind[i] == TradeKind::Void {
             void_rows.push(i);
         }
     }
     let mut voided_keys: FxHashMap<RefKey<'_>, u32> = FxHashMap::default();
     if !void_rows.is_empty() {
-        let wanted: FxHashMap<(&str, &str), ()> = void_rows.iter().map(|&i| ((ledger.original_rrn.get(i), ledger.terminal.get(i)), ())).collect();
+        let wanted: FxHashMap<(&str, &str), ()> = void_rows
+            .iter()
+            .map(|&i| ((ledger.original_rrn.get(i), ledger.terminal.get(i)), ()))
+            .collect();
         let mut purchase_by_rrn: FxHashMap<(&str, &str), u32> = FxHashMap::default();
         for i in 0..n {
             if ledger_class[i].is_none() && ledger.kind[i] == TradeKind::Purchase {
@@ -69,11 +78,33 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         }
         for &i in &void_rows {
             let original = ledger.original_rrn.get(i);
-            match purchase_by_rrn.get(&(original, ledger.terminal.get(i))).copied() {
+            match purchase_by_rrn
+                .get(&(original, ledger.terminal.get(i)))
+                .copied()
+            {
                 Some(p) if ledger_class[p as usize].is_none() => {
-                    ledger_class[p as usize] = Some((Class::Voided, Cow::Owned(format!("voided by ledger row {} (trade {})", i, ledger.trade_id.get(i)))));
-                    ledger_class[i] = Some((Class::Voided, Cow::Owned(format!("void of ledger row {p} (reference {original}); no settlement expected"))));
-                    voided_keys.insert((ledger.rrn.get(p as usize), ledger.terminal.get(p as usize), china_day(ledger.time[p as usize])), p);
+                    ledger_class[p as usize] = Some((
+                        Class::Voided,
+                        Cow::Owned(format!(
+                            "voided by ledger row {} (trade {})",
+                            i,
+                            ledger.trade_id.get(i)
+                        )),
+                    ));
+                    ledger_class[i] = Some((
+                        Class::Voided,
+                        Cow::Owned(format!(
+                            "void of ledger row {p} (reference {original}); no settlement expected"
+                        )),
+                    ));
+                    voided_keys.insert(
+                        (
+                            ledger.rrn.get(p as usize),
+                            ledger.terminal.get(p as usize),
+                            china_day(ledger.time[p as usize]),
+                        ),
+                        p,
+                    );
                 }
                 _ => {
                     ledger_class[i] = Some((Class::Voided, Cow::Owned(format!("void of reference {original}, which is not an open purchase in the ledger"))));
@@ -84,36 +115,103 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
 
     // 2. Duplicates and 3. matching by reference: both sides' keys are hashed and sorted in
     // parallel, then merged. Within a run of equal hashes the real keys are compared.
-    let ledger_key = |i: usize| (ledger.rrn.get(i), ledger.terminal.get(i), china_day(ledger.time[i]));
-    let statement_key = |j: usize| (statement.rrn.get(j), statement.terminal.get(j), china_day(statement.time[j]));
-    let mut ledger_refs: Vec<(u64, u32)> =
-        (0..n).into_par_iter().filter(|&i| ledger_class[i].is_none() && !ledger.rrn.get(i).is_empty()).map(|i| (key_hash(ledger_key(i)), i as u32)).collect();
-    let mut statement_refs: Vec<(u64, u32)> =
-        (0..m).into_par_iter().filter(|&j| !statement.rrn.get(j).is_empty()).map(|j| (key_hash(statement_key(j)), j as u32)).collect();
-    rayon::join(|| ledger_refs.par_sort_unstable(), || statement_refs.par_sort_unstable());
-    let ledger_firsts = firsts(&ledger_refs, |i| ledger_key(i as usize), |dup, first| {
-        ledger_class[dup as usize] = Some((Class::LedgerDuplicate, Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize]))));
-    });
-    let statement_firsts = firsts(&statement_refs, |j| statement_key(j as usize), |dup, first| {
-        statement_class[dup as usize] = Some((Class::StatementDuplicate, Cow::Owned(format!("repeats statement row {first} (line {})", statement.line[first as usize]))));
-    });
+    let ledger_key = |i: usize| {
+        (
+            ledger.rrn.get(i),
+            ledger.terminal.get(i),
+            china_day(ledger.time[i]),
+        )
+    };
+    let statement_key = |j: usize| {
+        (
+            statement.rrn.get(j),
+            statement.terminal.get(j),
+            china_day(statement.time[j]),
+        )
+    };
+    let mut ledger_refs: Vec<(u64, u32)> = (0..n)
+        .into_par_iter()
+        .filter(|&i| ledger_class[i].is_none() && !ledger.rrn.get(i).is_empty())
+        .map(|i| (key_hash(ledger_key(i)), i as u32))
+        .collect();
+    let mut statement_refs: Vec<(u64, u32)> = (0..m)
+        .into_par_iter()
+        .filter(|&j| !statement.rrn.get(j).is_empty())
+        .map(|j| (key_hash(statement_key(j)), j as u32))
+        .collect();
+    rayon::join(
+        || ledger_refs.par_sort_unstable(),
+        || statement_refs.par_sort_unstable(),
+    );
+    let ledger_firsts = firsts(
+        &ledger_refs,
+        |i| ledger_key(i as usize),
+        |dup, first| {
+            ledger_class[dup as usize] = Some((
+                Class::LedgerDuplicate,
+                Cow::Owned(format!(
+                    "repeats ledger row {first} (line {})",
+                    ledger.line[first as usize]
+                )),
+            ));
+        },
+    );
+    let statement_firsts = firsts(
+        &statement_refs,
+        |j| statement_key(j as usize),
+        |dup, first| {
+            statement_class[dup as usize] = Some((
+                Class::StatementDuplicate,
+                Cow::Owned(format!(
+                    "repeats statement row {first} (line {})",
+                    statement.line[first as usize]
+                )),
+            ));
+        },
+    );
     drop((ledger_refs, statement_refs));
     // Rows without a reference are duplicates when terminal, time, amount and kind repeat.
     let mut statement_plain: FxHashMap<(&str, i64, i64, TradeKind), u32> = FxHashMap::default();
     for j in 0..m {
         if statement.rrn.get(j).is_empty() {
-            let first = *statement_plain.entry((statement.terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j])).or_insert(j as u32);
+            let first = *statement_plain
+                .entry((
+                    statement.terminal.get(j),
+                    statement.time[j],
+                    statement.amount_fen[j],
+                    statement.kind[j],
+                ))
+                .or_insert(j as u32);
             if first != j as u32 {
-                statement_class[j] = Some((Class::StatementDuplicate, Cow::Owned(format!("repeats statement row {first} (line {})", statement.line[first as usize]))));
+                statement_class[j] = Some((
+                    Class::StatementDuplicate,
+                    Cow::Owned(format!(
+                        "repeats statement row {first} (line {})",
+                        statement.line[first as usize]
+                    )),
+                ));
             }
         }
     }
     let mut ledger_plain: FxHashMap<(&str, i64, i64, TradeKind), u32> = FxHashMap::default();
     for i in 0..n {
         if ledger_class[i].is_none() && ledger.rrn.get(i).is_empty() {
-            let first = *ledger_plain.entry((ledger.terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i])).or_insert(i as u32);
+            let first = *ledger_plain
+                .entry((
+                    ledger.terminal.get(i),
+                    ledger.time[i],
+                    ledger.amount_fen[i],
+                    ledger.kind[i],
+                ))
+                .or_insert(i as u32);
             if first != i as u32 {
-                ledger_class[i] = Some((Class::LedgerDuplicate, Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize]))));
+                ledger_class[i] = Some((
+                    Class::LedgerDuplicate,
+                    Cow::Owned(format!(
+                        "repeats ledger row {first} (line {})",
+                        ledger.line[first as usize]
+                    )),
+                ));
             }
         }
     }
@@ -130,13 +228,20 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
             b += 1;
         } else {
             let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.0 == ha).count();
-            let b_end = b + statement_firsts[b..].iter().take_while(|e| e.0 == ha).count();
+            let b_end = b + statement_firsts[b..]
+                .iter()
+                .take_while(|e| e.0 == ha)
+                .count();
             for &(_, i) in &ledger_firsts[a..a_end] {
                 let i = i as usize;
                 let found = statement_firsts[b..b_end]
                     .iter()
                     .map(|&(_, j)| j as usize)
-                    .find(|&j| statement_partner[j] == NONE && statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i]);
+                    .find(|&j| {
+                        statement_partner[j] == NONE
+                            && statement_key(j) == ledger_key(i)
+                            && statement.kind[j] == ledger.kind[i]
+                    });
                 if let Some(j) = found {
                     ledger_partner[i] = j as u32;
                     statement_partner[j] = i as u32;
@@ -248,7 +353,11 @@ fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {
 
 /// From (hash, row) sorted by hash then row: the first row of every distinct key, in the
 /// same order; `duplicate(row, first)` is called for every later row with the same key.
-fn firsts<'a, K: PartialEq + 'a>(sorted: &[(u64, u32)], key: impl Fn(u32) -> K, mut duplicate: impl FnMut(u32, u32)) -> Vec<(u64, u32)> {
+fn firsts<'a, K: PartialEq + 'a>(
+    sorted: &[(u64, u32)],
+    key: impl Fn(u32) -> K,
+    mut duplicate: impl FnMut(u32, u32),
+) -> Vec<(u64, u32)> {
     let mut out = Vec::with_capacity(sorted.len());
     let mut start = 0;
     while start < sorted.len() {
@@ -257,7 +366,10 @@ fn firsts<'a, K: PartialEq + 'a>(sorted: &[(u64, u32)], key: impl Fn(u32) -> K, 
         let run_first = out.len();
         for &(_, row) in &sorted[start..end] {
             let row_key = key(row);
-            match out[run_first..].iter().find(|&&(_, first): &&(u64, u32)| key(first) == row_key) {
+            match out[run_first..]
+                .iter()
+                .find(|&&(_, first): &&(u64, u32)| key(first) == row_key)
+            {
                 Some(&(_, first)) => duplicate(row, first),
                 None => out.push((hash, row)),
             }

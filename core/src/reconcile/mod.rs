@@ -58,7 +58,10 @@ pub use report::{
     ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowResult, Summary, TerminalMerchants,
 };
 pub use response::ResponseMeaning;
-pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow, TextColumn};
+pub use schema::{
+    Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow,
+    TextColumn,
+};
 
 use crate::calendar::Calendar;
 use crate::error::{Error, ErrorKind, Result};

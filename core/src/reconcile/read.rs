@@ -130,18 +130,25 @@ fn parse_card_channel(text: &str) -> Result<Channel> {
 }
 
 fn digits(bytes: &[u8]) -> Option<u32> {
-    (!bytes.is_empty() && bytes.len() <= 9 && bytes.iter().all(u8::is_ascii_digit)).then(|| bytes.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+    (!bytes.is_empty() && bytes.len() <= 9 && bytes.iter().all(u8::is_ascii_digit)).then(|| {
+        bytes
+            .iter()
+            .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))
+    })
 }
 
 fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
     let text = text.trim();
     let b = text.as_bytes();
     if b.len() == 6 {
-        if let (Some(h), Some(m), Some(s)) = (digits(&b[0..2]), digits(&b[2..4]), digits(&b[4..6])) {
+        if let (Some(h), Some(m), Some(s)) = (digits(&b[0..2]), digits(&b[2..4]), digits(&b[4..6]))
+        {
             return NaiveTime::from_hms_opt(h, m, s);
         }
     }
-    ["%H:%M:%S", "%H%M%S", "%H:%M"].iter().find_map(|f| NaiveTime::parse_from_str(text, f).ok())
+    ["%H:%M:%S", "%H%M%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(text, f).ok())
 }
 
 /// A date as `YYYYMMDD` without trying other formats first; anything else goes to
@@ -149,7 +156,8 @@ fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
 fn fast_date(text: &str) -> Result<NaiveDate> {
     let b = text.trim().as_bytes();
     if b.len() == 8 {
-        if let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[4..6]), digits(&b[6..8])) {
+        if let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[4..6]), digits(&b[6..8]))
+        {
             if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
                 return Ok(date);
             }
@@ -192,12 +200,21 @@ fn signed_money(text: &str) -> Result<Money> {
 }
 
 fn reader(text: &str, comment: bool) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(if comment { Some(b'#') } else { None }).from_reader(text.as_bytes())
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(if comment { Some(b'#') } else { None })
+        .from_reader(text.as_bytes())
 }
 
 /// Streams the records of `text` (whose first line is line `first_line`), skipping blank
 /// lines; lines the csv crate rejects are passed on as errors.
-fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(u64, std::result::Result<&csv::StringRecord, Error>)) {
+fn stream(
+    text: &str,
+    first_line: u64,
+    comment: bool,
+    mut each: impl FnMut(u64, std::result::Result<&csv::StringRecord, Error>),
+) {
     let mut reader = reader(text, comment);
     let mut record = csv::StringRecord::new();
     loop {
@@ -212,8 +229,17 @@ fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(u64, 
             }
             Err(error) => {
                 let line = error.position().map(|p| p.line()).unwrap_or(1) + first_line - 1;
-                each(line, Err(Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: {error}"))));
-                if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
+                each(
+                    line,
+                    Err(Error::new(
+                        ErrorKind::InvalidRecord,
+                        format!("malformed CSV: {error}"),
+                    )),
+                );
+                if !matches!(
+                    error.kind(),
+                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                ) {
                     break;
                 }
             }
@@ -224,7 +250,12 @@ fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(u64, 
 /// The first record accepted by `accept` among the first `limit` records: the record, the
 /// byte offset and line number where the data after it starts, and the line of the first
 /// record seen (for errors).
-fn header(text: &str, comment: bool, limit: usize, mut accept: impl FnMut(&csv::StringRecord) -> bool) -> std::result::Result<(csv::StringRecord, usize, u64), u64> {
+fn header(
+    text: &str,
+    comment: bool,
+    limit: usize,
+    mut accept: impl FnMut(&csv::StringRecord) -> bool,
+) -> std::result::Result<(csv::StringRecord, usize, u64), u64> {
     let mut reader = reader(text, comment);
     let mut record = csv::StringRecord::new();
     let mut first_line = None;
@@ -248,7 +279,11 @@ fn header(text: &str, comment: bool, limit: usize, mut accept: impl FnMut(&csv::
 
 /// Splits `text` (whose first line is `first_line`) into chunks at line ends, unless a
 /// quoted field spans a line, and parses them in parallel, in order.
-fn par_chunks<T: Send>(text: &str, first_line: u64, parse: impl Fn(&str, u64) -> T + Sync) -> Vec<T> {
+fn par_chunks<T: Send>(
+    text: &str,
+    first_line: u64,
+    parse: impl Fn(&str, u64) -> T + Sync,
+) -> Vec<T> {
     const MIN_CHUNK: usize = 1 << 20;
     let bytes = text.as_bytes();
     let pieces = rayon::current_num_threads() * 4;
@@ -283,15 +318,26 @@ fn par_chunks<T: Send>(text: &str, first_line: u64, parse: impl Fn(&str, u64) ->
     if *bounds.last().unwrap_or(&0) != bytes.len() {
         bounds.push(bytes.len());
     }
-    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
-    let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| bytes[a..b].iter().filter(|&&c| c == b'\n').count() as u64).collect();
+    let ranges: Vec<(usize, usize)> = bounds
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| a < b)
+        .collect();
+    let newlines: Vec<u64> = ranges
+        .par_iter()
+        .map(|&(a, b)| bytes[a..b].iter().filter(|&&c| c == b'\n').count() as u64)
+        .collect();
     let mut starts = Vec::with_capacity(ranges.len());
     let mut line = first_line;
     for count in &newlines {
         starts.push(line);
         line += count;
     }
-    ranges.par_iter().zip(starts).map(|(&(a, b), line)| parse(&text[a..b], line)).collect()
+    ranges
+        .par_iter()
+        .zip(starts)
+        .map(|(&(a, b), line)| parse(&text[a..b], line))
+        .collect()
 }
 
 fn find(header: &csv::StringRecord, names: &[&str]) -> Option<usize> {
@@ -342,13 +388,29 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     too_large(file, bytes)?;
     let text = decode(bytes);
     let Ok((header, data_start, data_line)) = header(&text, true, 1, |_| true) else {
-        return Err(Error::new(ErrorKind::InvalidRecord, "the ledger file is empty (no header)").at(Location::default().file(file).line(1)));
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            "the ledger file is empty (no header)",
+        )
+        .at(Location::default().file(file).line(1)));
     };
-    let column: Vec<Option<usize>> = LEDGER_COLUMNS.iter().map(|name| find(&header, &[name])).collect();
+    let column: Vec<Option<usize>> = LEDGER_COLUMNS
+        .iter()
+        .map(|name| find(&header, &[name]))
+        .collect();
     for required in [0, 5, 6, 7] {
         if column[required].is_none() {
-            return Err(Error::new(ErrorKind::InvalidRecord, format!("the ledger header lacks the column {:?}", LEDGER_COLUMNS[required]))
-                .at(Location::default().file(file).line(1).field(LEDGER_COLUMNS[required])));
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "the ledger header lacks the column {:?}",
+                    LEDGER_COLUMNS[required]
+                ),
+            )
+            .at(Location::default()
+                .file(file)
+                .line(1)
+                .field(LEDGER_COLUMNS[required])));
         }
     }
     let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
@@ -384,8 +446,10 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
     let c = |k: usize| column[k];
     let trade_id = row.required(c(0), "trade_id")?;
     let time = fast_time(row.required(c(5), "time")?).map_err(|e| row.error(c(5), "time", e))?;
-    let amount = Money::parse_amount(row.required(c(6), "amount")?).map_err(|e| row.error(c(6), "amount", e))?;
-    let channel = fast_channel(row.required(c(7), "channel")?).map_err(|e| row.error(c(7), "channel", e))?;
+    let amount = Money::parse_amount(row.required(c(6), "amount")?)
+        .map_err(|e| row.error(c(6), "amount", e))?;
+    let channel =
+        fast_channel(row.required(c(7), "channel")?).map_err(|e| row.error(c(7), "channel", e))?;
     let card_type = match row.get(c(8)) {
         "" => None,
         text => Some(CardType::parse(text).map_err(|e| row.error(c(8), "card_type", e))?),
@@ -414,11 +478,29 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
 fn fast_time(text: &str) -> Result<DateTime<FixedOffset>> {
     let b = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range).filter(|d| d.iter().all(u8::is_ascii_digit)).map(|d| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+        b.get(range)
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
     };
-    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
-        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) = (digits(0..4), digits(5..7), digits(8..10), digits(11..13), digits(14..16), digits(17..19)) {
-            if let (Some(date), Some(time)) = (NaiveDate::from_ymd_opt(y as i32, mo, d), NaiveTime::from_hms_opt(h, mi, se)) {
+    if b.len() == 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b' '
+        && b[13] == b':'
+        && b[16] == b':'
+    {
+        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) = (
+            digits(0..4),
+            digits(5..7),
+            digits(8..10),
+            digits(11..13),
+            digits(14..16),
+            digits(17..19),
+        ) {
+            if let (Some(date), Some(time)) = (
+                NaiveDate::from_ymd_opt(y as i32, mo, d),
+                NaiveTime::from_hms_opt(h, mi, se),
+            ) {
                 if let Some(at) = china(date, time) {
                     return Ok(at);
                 }
@@ -688,17 +770,35 @@ fn is_summary_row(record: &csv::StringRecord) -> bool {
 pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statement> {
     too_large(file, bytes)?;
     let text = decode(bytes);
-    let complete = |found: &[Option<usize>]| StatementField::ALL.iter().zip(found).all(|(f, c)| !f.required() || c.is_some());
-    let (header_record, data_start, data_line) = match header(&text, false, 64, |record| complete(&map.locate(record))) {
-        Ok(found) => found,
-        Err(first_line) => {
-            let first = header(&text, false, 1, |_| true).map(|(r, _, _)| map.locate(&r)).unwrap_or_default();
-            let missing: Vec<&str> =
-                StatementField::ALL.iter().enumerate().filter(|(k, f)| f.required() && first.get(*k).copied().flatten().is_none()).map(|(_, f)| f.name()).collect();
-            return Err(Error::new(ErrorKind::InvalidRecord, format!("no header row with the required columns; missing {}", missing.join(", ")))
-                .at(Location::default().file(file).line(first_line)));
-        }
+    let complete = |found: &[Option<usize>]| {
+        StatementField::ALL
+            .iter()
+            .zip(found)
+            .all(|(f, c)| !f.required() || c.is_some())
     };
+    let (header_record, data_start, data_line) =
+        match header(&text, false, 64, |record| complete(&map.locate(record))) {
+            Ok(found) => found,
+            Err(first_line) => {
+                let first = header(&text, false, 1, |_| true)
+                    .map(|(r, _, _)| map.locate(&r))
+                    .unwrap_or_default();
+                let missing: Vec<&str> = StatementField::ALL
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, f)| f.required() && first.get(*k).copied().flatten().is_none())
+                    .map(|(_, f)| f.name())
+                    .collect();
+                return Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!(
+                        "no header row with the required columns; missing {}",
+                        missing.join(", ")
+                    ),
+                )
+                .at(Location::default().file(file).line(first_line)));
+            }
+        };
     let columns = map.locate(&header_record);
     let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
         let mut statement = Statement::new(file);
@@ -740,7 +840,10 @@ fn bank_record<'r>(row: &Row<'r>, columns: &[Option<usize>]) -> Result<Statement
     let settlement_date = fast_date(row.required(c(F::SettlementDate), "settlement_date")?)
         .map_err(|e| row.error(c(F::SettlementDate), "settlement_date", e))?;
     let time_of_day = row.get(c(F::TradeTime));
-    if !time_of_day.is_empty() && parse_time_of_day(time_of_day).is_none() && parse_china_time(time_of_day).is_err() {
+    if !time_of_day.is_empty()
+        && parse_time_of_day(time_of_day).is_none()
+        && parse_china_time(time_of_day).is_err()
+    {
         let error = Error::new(
             ErrorKind::InvalidDate,
             format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"),
@@ -917,7 +1020,14 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
     }
     let data = &text[data_start..];
     // The detail rows end at the summary header (总交易单数); the row after it holds the totals.
-    let detail_end = data.find("\n总交易单数").map(|k| k + 1).unwrap_or(if data.starts_with("总交易单数") { 0 } else { data.len() });
+    let detail_end =
+        data.find("\n总交易单数")
+            .map(|k| k + 1)
+            .unwrap_or(if data.starts_with("总交易单数") {
+                0
+            } else {
+                data.len()
+            });
     let parse = |chunk: &str, first_line: u64| {
         let mut statement = Statement::new(file);
         let mut in_summary = false;
@@ -940,14 +1050,15 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
         statement
     };
     let mut parts = par_chunks(&data[..detail_end], data_line, parse);
-    let summary_line = data_line + data[..detail_end].bytes().filter(|&b| b == b'\n').count() as u64;
+    let summary_line =
+        data_line + data[..detail_end].bytes().filter(|&b| b == b'\n').count() as u64;
     parts.push(parse(&data[detail_end..], summary_line));
     Ok(merge_statements(parts, file))
 }
 
 fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
-    let time = fast_time(row.required(c[0], "交易时间")?)
-        .map_err(|e| row.error(c[0], "交易时间", e))?;
+    let time =
+        fast_time(row.required(c[0], "交易时间")?).map_err(|e| row.error(c[0], "交易时间", e))?;
     let kind = match row
         .required(c[3], "交易状态")?
         .to_ascii_uppercase()
@@ -986,7 +1097,13 @@ fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<
     } else {
         -amount
     };
-    let net = signed.checked_sub(fee).ok_or_else(|| row.error(c[7], "手续费", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
+    let net = signed.checked_sub(fee).ok_or_else(|| {
+        row.error(
+            c[7],
+            "手续费",
+            Error::new(ErrorKind::InvalidAmount, "fee out of range"),
+        )
+    })?;
     let rrn = match row.get(rrn_column) {
         "" | "0" => row.get(c[2]),
         value => value,
@@ -1091,8 +1208,8 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
 }
 
 fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
-    let time = fast_time(row.required(c[2], "创建时间")?)
-        .map_err(|e| row.error(c[2], "创建时间", e))?;
+    let time =
+        fast_time(row.required(c[2], "创建时间")?).map_err(|e| row.error(c[2], "创建时间", e))?;
     let settled = match row.get(c[3]) {
         "" => time,
         text => parse_china_time(text).map_err(|e| row.error(c[3], "完成时间", e))?,
@@ -1114,7 +1231,13 @@ fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<
     } else {
         (-fee, -amount)
     };
-    let net = signed.checked_sub(fee).ok_or_else(|| row.error(c[6], "服务费（元）", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
+    let net = signed.checked_sub(fee).ok_or_else(|| {
+        row.error(
+            c[6],
+            "服务费（元）",
+            Error::new(ErrorKind::InvalidAmount, "fee out of range"),
+        )
+    })?;
     let rrn = match (kind, row.get(c[7])) {
         (TradeKind::Refund, refund) if !refund.is_empty() => refund,
         _ => row.get(c[0]),

@@ -271,7 +271,13 @@ impl Summary {
                 continue;
             }
             if class == Class::Unreadable {
-                let _ = writeln!(out, "{:<20} {:<10} {:>19} line(s) of either file (listed in the report)", class.name(), class.name_zh(), totals.unreadable_rows);
+                let _ = writeln!(
+                    out,
+                    "{:<20} {:<10} {:>19} line(s) of either file (listed in the report)",
+                    class.name(),
+                    class.name_zh(),
+                    totals.unreadable_rows
+                );
                 continue;
             }
             let _ = writeln!(

@@ -414,12 +414,23 @@ impl Ledger {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push_row(&mut self, row: LedgerRow<'_>) -> Result<()> {
-        let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
+        let at = || {
+            Location::default()
+                .file(self.name.clone())
+                .line(row.line.max(1))
+        };
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
         if row.kind != TradeKind::Purchase && row.original_rrn.trim().is_empty() {
-            return Err(Error::new(ErrorKind::InvalidRecord, format!("{} {:?} has no original reference number", row.kind.name(), row.trade_id))
-                .at(at().field("original_rrn")));
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "{} {:?} has no original reference number",
+                    row.kind.name(),
+                    row.trade_id
+                ),
+            )
+            .at(at().field("original_rrn")));
         }
         self.trade_id.push(row.trade_id);
         self.rrn.push(row.rrn.trim());
@@ -439,7 +450,15 @@ impl Ledger {
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
     pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
-        for (column, share) in [(&mut self.trade_id, 6), (&mut self.rrn, 6), (&mut self.trace, 3), (&mut self.terminal, 4), (&mut self.merchant_no, 8), (&mut self.response_code, 1), (&mut self.original_rrn, 1)] {
+        for (column, share) in [
+            (&mut self.trade_id, 6),
+            (&mut self.rrn, 6),
+            (&mut self.trace, 3),
+            (&mut self.terminal, 4),
+            (&mut self.merchant_no, 8),
+            (&mut self.response_code, 1),
+            (&mut self.original_rrn, 1),
+        ] {
             column.reserve(rows, text_bytes * share / 29);
         }
         self.time.reserve(rows);
@@ -453,7 +472,8 @@ impl Ledger {
     /// Reserves room for all rows of `parts`.
     pub(crate) fn reserve_for(&mut self, parts: &[Ledger]) {
         let rows: usize = parts.iter().map(Ledger::len).sum();
-        let text = |f: fn(&Ledger) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
+        let text =
+            |f: fn(&Ledger) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
         self.trade_id.reserve(rows, text(|l| &l.trade_id));
         self.rrn.reserve(rows, text(|l| &l.rrn));
         self.trace.reserve(rows, text(|l| &l.trace));
@@ -795,12 +815,20 @@ impl Statement {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push_row(&mut self, row: StatementRow<'_>) -> Result<()> {
-        let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
+        let at = || {
+            Location::default()
+                .file(self.name.clone())
+                .line(row.line.max(1))
+        };
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
         for (value, field) in [(row.fee, "fee"), (row.net, "net")] {
             if value > Money::MAX_AMOUNT || -value > Money::MAX_AMOUNT {
-                return Err(Error::new(ErrorKind::InvalidAmount, format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT)).at(at().field(field)));
+                return Err(Error::new(
+                    ErrorKind::InvalidAmount,
+                    format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT),
+                )
+                .at(at().field(field)));
             }
         }
         self.settlement_date.push(row.settlement_date);
@@ -820,7 +848,12 @@ impl Statement {
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
     pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
-        for (column, share) in [(&mut self.merchant_no, 15), (&mut self.merchant_name, 12), (&mut self.terminal, 8), (&mut self.rrn, 12)] {
+        for (column, share) in [
+            (&mut self.merchant_no, 15),
+            (&mut self.merchant_name, 12),
+            (&mut self.terminal, 8),
+            (&mut self.rrn, 12),
+        ] {
             column.reserve(rows, text_bytes * share / 47);
         }
         self.settlement_date.reserve(rows);
@@ -836,7 +869,8 @@ impl Statement {
     /// Reserves room for all rows of `parts`.
     pub(crate) fn reserve_for(&mut self, parts: &[Statement]) {
         let rows: usize = parts.iter().map(Statement::len).sum();
-        let text = |f: fn(&Statement) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
+        let text =
+            |f: fn(&Statement) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
         self.merchant_no.reserve(rows, text(|s| &s.merchant_no));
         self.merchant_name.reserve(rows, text(|s| &s.merchant_name));
         self.terminal.reserve(rows, text(|s| &s.terminal));
@@ -861,7 +895,8 @@ impl Statement {
         ] {
             mine.append(theirs);
         }
-        self.settlement_date.extend_from_slice(&other.settlement_date);
+        self.settlement_date
+            .extend_from_slice(&other.settlement_date);
         self.time.extend_from_slice(&other.time);
         self.amount_fen.extend_from_slice(&other.amount_fen);
         self.fee.extend_from_slice(&other.fee);

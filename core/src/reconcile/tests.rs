@@ -527,24 +527,64 @@ fn fee_kernel_agrees_with_quote() {
                 if !kernel.supports(channel) {
                     continue;
                 }
-                let amounts = [0i64, 1, 99, 100, 101, 12_345, 166, 167, 363_636, 363_637, 1_000_000, 99_999_999, 100_000_000_000];
+                let amounts = [
+                    0i64,
+                    1,
+                    99,
+                    100,
+                    101,
+                    12_345,
+                    166,
+                    167,
+                    363_636,
+                    363_637,
+                    1_000_000,
+                    99_999_999,
+                    100_000_000_000,
+                ];
                 let mut column = [0i64; 13];
-                kernel.fees_millifen(&amounts, &[channel; 13], &mut column).unwrap();
+                kernel
+                    .fees_millifen(&amounts, &[channel; 13], &mut column)
+                    .unwrap();
                 for (fen, from_column) in amounts.into_iter().zip(column) {
-                    let request = crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at).settlement(settlement);
+                    let request =
+                        crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at)
+                            .settlement(settlement);
                     let quote = schedule.quote(&request).unwrap();
-                    assert_eq!(kernel.fee(fen, channel), Some(quote.fee), "{preset} {settlement} {channel} {fen}");
-                    assert_eq!(from_column, quote.fee.millifen(), "{preset} {settlement} {channel} {fen}");
+                    assert_eq!(
+                        kernel.fee(fen, channel),
+                        Some(quote.fee),
+                        "{preset} {settlement} {channel} {fen}"
+                    );
+                    assert_eq!(
+                        from_column,
+                        quote.fee.millifen(),
+                        "{preset} {settlement} {channel} {fen}"
+                    );
                 }
                 // Every rounding mode, at fen and finer scales.
-                for mode in [crate::RoundingMode::HalfUp, crate::RoundingMode::HalfEven, crate::RoundingMode::Up, crate::RoundingMode::Down] {
+                for mode in [
+                    crate::RoundingMode::HalfUp,
+                    crate::RoundingMode::HalfEven,
+                    crate::RoundingMode::Up,
+                    crate::RoundingMode::Down,
+                ] {
                     for scale in [2, 3, 5] {
-                        let rounded = schedule.with_rounding(crate::Rounding::new(mode, scale).unwrap());
+                        let rounded =
+                            schedule.with_rounding(crate::Rounding::new(mode, scale).unwrap());
                         let kernel = FeeKernel::new(&rounded, at, None, settlement).unwrap();
-                        kernel.fees_millifen(&amounts, &[channel; 13], &mut column).unwrap();
+                        kernel
+                            .fees_millifen(&amounts, &[channel; 13], &mut column)
+                            .unwrap();
                         for (fen, from_column) in amounts.into_iter().zip(column) {
-                            let request = crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at).settlement(settlement);
-                            assert_eq!(from_column, rounded.quote(&request).unwrap().fee.millifen(), "{preset} {mode} {scale} {channel} {fen}");
+                            let request =
+                                crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at)
+                                    .settlement(settlement);
+                            assert_eq!(
+                                from_column,
+                                rounded.quote(&request).unwrap().fee.millifen(),
+                                "{preset} {mode} {scale} {channel} {fen}"
+                            );
                         }
                     }
                 }
@@ -557,7 +597,8 @@ fn fee_kernel_agrees_with_quote() {
 // Readers: malformed files, and "arbitrary bytes never panic" (the proptest twin of the
 // cargo-fuzz targets in fuzz/).
 
-const BANK_HEADER: &str = "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
+const BANK_HEADER: &str =
+    "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
 const WECHAT_HEADER: &str = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n";
 const ALIPAY_HEADER: &str = "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\n";
 const LEDGER_HEADER: &str = "trade_id,rrn,trace,terminal,merchant_no,time,amount,channel,card_type,kind,response_code,original_rrn\n";
@@ -578,7 +619,10 @@ fn read_everything(data: &[u8]) {
     .flatten()
     {
         let report = reconcile(&Ledger::new("empty"), &statement, &options).unwrap();
-        assert_eq!(report.rows.len(), statement.len() + statement.issues().len());
+        assert_eq!(
+            report.rows.len(),
+            statement.len() + statement.issues().len()
+        );
         for issue in statement.issues() {
             assert_eq!(issue.error.location().file.as_deref(), Some("fuzz.csv"));
         }
@@ -596,21 +640,51 @@ mod never_panic {
             "20[0-9]{2}-[01][0-9]-[0-3][0-9]( [0-2][0-9]:[0-5][0-9]:[0-5][0-9])?",
             "20[0-9]{6}",
             "[0-2][0-9][0-5][0-9][0-5][0-9]",
-            prop::sample::select(vec!["贷记卡", "借记卡", "消费", "撤销", "退货", "SUCCESS", "REFUND", "REVOKED", "交易", "退款", "合计", "credit", "wechat", "00", "51", "\"", "#", ""]).prop_map(str::to_string),
+            prop::sample::select(vec![
+                "贷记卡",
+                "借记卡",
+                "消费",
+                "撤销",
+                "退货",
+                "SUCCESS",
+                "REFUND",
+                "REVOKED",
+                "交易",
+                "退款",
+                "合计",
+                "credit",
+                "wechat",
+                "00",
+                "51",
+                "\"",
+                "#",
+                ""
+            ])
+            .prop_map(str::to_string),
             "\\PC{0,8}",
         ]
     }
 
     fn table() -> impl Strategy<Value = String> {
-        let header = prop::sample::select(vec![super::BANK_HEADER, super::WECHAT_HEADER, super::ALIPAY_HEADER, super::LEDGER_HEADER, ""]);
-        (header, prop::collection::vec(prop::collection::vec(field(), 0..28), 0..12)).prop_map(|(header, rows)| {
-            let mut text = header.to_string();
-            for row in rows {
-                text.push_str(&row.join(","));
-                text.push('\n');
-            }
-            text
-        })
+        let header = prop::sample::select(vec![
+            super::BANK_HEADER,
+            super::WECHAT_HEADER,
+            super::ALIPAY_HEADER,
+            super::LEDGER_HEADER,
+            "",
+        ]);
+        (
+            header,
+            prop::collection::vec(prop::collection::vec(field(), 0..28), 0..12),
+        )
+            .prop_map(|(header, rows)| {
+                let mut text = header.to_string();
+                for row in rows {
+                    text.push_str(&row.join(","));
+                    text.push('\n');
+                }
+                text
+            })
     }
 
     proptest! {
@@ -655,8 +729,17 @@ fn malformed_files_name_file_line_column_and_field() {
     );
     let ledger = read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap();
     assert_eq!(ledger.len(), 1);
-    let at: Vec<(Option<u64>, Option<u64>, Option<String>)> =
-        ledger.issues().iter().map(|i| (i.error.location().line, i.error.location().column, i.error.location().field.clone())).collect();
+    let at: Vec<(Option<u64>, Option<u64>, Option<String>)> = ledger
+        .issues()
+        .iter()
+        .map(|i| {
+            (
+                i.error.location().line,
+                i.error.location().column,
+                i.error.location().field.clone(),
+            )
+        })
+        .collect();
     assert_eq!(
         at,
         vec![
@@ -667,7 +750,10 @@ fn malformed_files_name_file_line_column_and_field() {
         ]
     );
     assert!(ledger.issues()[0].error.to_string().contains("12.345"));
-    assert!(ledger.issues().iter().all(|i| i.error.location().file.as_deref() == Some("ledger.csv")));
+    assert!(ledger
+        .issues()
+        .iter()
+        .all(|i| i.error.location().file.as_deref() == Some("ledger.csv")));
     // A missing required column is a file-level error naming the column.
     let err = read_ledger_csv(b"trade_id,amount,channel\nA,1,credit\n", "l.csv").unwrap_err();
     assert_eq!(err.location().field.as_deref(), Some("time"));
@@ -685,7 +771,14 @@ fn malformed_files_name_file_line_column_and_field() {
     assert_eq!(statement.len(), 2);
     assert_eq!(statement.record(1).kind, crate::TradeKind::Refund);
     let issue = &statement.issues()[0];
-    assert_eq!((issue.error.location().line, issue.error.location().column, issue.error.location().field.as_deref()), (Some(4), Some(7), Some("fee")));
+    assert_eq!(
+        (
+            issue.error.location().line,
+            issue.error.location().column,
+            issue.error.location().field.as_deref()
+        ),
+        (Some(4), Some(7), Some("fee"))
+    );
     let err = read_bank_csv("a,b\n1,2\n".as_bytes(), "x.csv", &ColumnMap::default()).unwrap_err();
     assert!(err.to_string().contains("settlement_date"), "{err}");
     // A configurable mapping.
@@ -698,7 +791,10 @@ fn malformed_files_name_file_line_column_and_field() {
         .set(StatementField::Fee, "charge")
         .set(StatementField::CardType, "card");
     let statement = read_bank_csv(custom.as_bytes(), "custom.csv", &map).unwrap();
-    assert_eq!((statement.len(), statement.record(0).net.to_string()), (1, "9.94".to_string()));
+    assert_eq!(
+        (statement.len(), statement.record(0).net.to_string()),
+        (1, "9.94".to_string())
+    );
 
     // WeChat: summary rows are not trades; a bad state and a bad fee are reported.
     let text = format!(
@@ -711,8 +807,25 @@ fn malformed_files_name_file_line_column_and_field() {
     let statement = read_wechat_bill(text.as_bytes(), "wx.csv").unwrap();
     assert_eq!(statement.len(), 2);
     let refund = statement.record(1);
-    assert_eq!((refund.kind, refund.rrn.as_str(), refund.fee.to_string(), refund.net.to_string()), (crate::TradeKind::Refund, "RQ1", "-0.038".to_string(), "-9.962".to_string()));
-    let fields: Vec<Option<&str>> = statement.issues().iter().map(|i| i.error.location().field.as_deref()).collect();
+    assert_eq!(
+        (
+            refund.kind,
+            refund.rrn.as_str(),
+            refund.fee.to_string(),
+            refund.net.to_string()
+        ),
+        (
+            crate::TradeKind::Refund,
+            "RQ1",
+            "-0.038".to_string(),
+            "-9.962".to_string()
+        )
+    );
+    let fields: Vec<Option<&str>> = statement
+        .issues()
+        .iter()
+        .map(|i| i.error.location().field.as_deref())
+        .collect();
     assert_eq!(fields, vec![Some("交易状态"), Some("手续费")]);
     assert_eq!(statement.issues()[0].error.location().line, Some(4));
 
@@ -727,19 +840,35 @@ fn malformed_files_name_file_line_column_and_field() {
     let statement = read_alipay_csv(&gbk, "alipay.csv").unwrap();
     assert_eq!(statement.len(), 2);
     let refund = statement.record(1);
-    assert_eq!((refund.rrn.as_str(), refund.fee.to_string(), refund.net.to_string()), ("RF1", "-0.19".to_string(), "-49.81".to_string()));
-    assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("订单金额（元）"));
+    assert_eq!(
+        (
+            refund.rrn.as_str(),
+            refund.fee.to_string(),
+            refund.net.to_string()
+        ),
+        ("RF1", "-0.19".to_string(), "-49.81".to_string())
+    );
+    assert_eq!(
+        statement.issues()[0].error.location().field.as_deref(),
+        Some("订单金额（元）")
+    );
     assert_eq!(statement.issues()[0].error.location().line, Some(6));
 }
 
 #[test]
 fn unreadable_lines_land_in_the_report() {
-    let text = format!("{LEDGER_HEADER}A1,612610000001,1,T1,,2026-03-02 10:00:00,oops,credit,,purchase,00,\n");
+    let text = format!(
+        "{LEDGER_HEADER}A1,612610000001,1,T1,,2026-03-02 10:00:00,oops,credit,,purchase,00,\n"
+    );
     let ledger = read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap();
     let report = reconcile(&ledger, &Statement::new("s"), &options()).unwrap();
     assert_eq!(report.rows.len(), 1);
     assert_eq!(report.rows[0].class, Class::Unreadable);
-    assert!(report.rows[0].reason.contains("ledger.csv, line 2"), "{}", report.rows[0].reason);
+    assert!(
+        report.rows[0].reason.contains("ledger.csv, line 2"),
+        "{}",
+        report.rows[0].reason
+    );
     assert_eq!(report.summary.class(Class::Unreadable).unreadable_rows, 1);
 }
 
@@ -751,7 +880,12 @@ fn parallel_chunks_keep_order_and_line_numbers() {
     let statement_csv = write_bank_csv(&sample.statement);
     assert!(statement_csv.len() > 4 << 20);
     let ledger = read_ledger_csv(ledger_csv.as_bytes(), "ledger.csv").unwrap();
-    let statement = read_bank_csv(statement_csv.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
+    let statement = read_bank_csv(
+        statement_csv.as_bytes(),
+        "statement.csv",
+        &ColumnMap::default(),
+    )
+    .unwrap();
     assert_eq!(ledger.amounts_fen(), sample.ledger.amounts_fen());
     assert_eq!(statement.amounts_fen(), sample.statement.amounts_fen());
     assert!((0..ledger.len()).all(|i| ledger.line[i] == i as u64 + 2));
@@ -763,23 +897,49 @@ fn parallel_chunks_keep_order_and_line_numbers() {
     let text = lines.join("\n");
     let statement = read_bank_csv(text.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
     assert_eq!(statement.issues().len(), 1);
-    assert_eq!(statement.issues()[0].error.location().line, Some(broken as u64 + 1));
+    assert_eq!(
+        statement.issues()[0].error.location().line,
+        Some(broken as u64 + 1)
+    );
 }
 
 #[test]
 fn a_silent_rate_rise_shows_as_a_step_in_the_daily_rates() {
     let mut ledger = Ledger::new("l");
     let mut statement = Statement::new("s");
-    for (k, (day, fee)) in [("2026-03-02", "6.79"), ("2026-03-03", "6.79"), ("2026-03-04", "8.40"), ("2026-03-05", "8.40")].into_iter().enumerate() {
+    for (k, (day, fee)) in [
+        ("2026-03-02", "6.79"),
+        ("2026-03-03", "6.79"),
+        ("2026-03-04", "8.40"),
+        ("2026-03-05", "8.40"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let rrn = format!("{:012}", k + 1);
         let at = format!("{day} 10:00");
-        ledger.push(purchase(&format!("A{k}"), &rrn, &at, "1234.56", Debit)).unwrap();
-        let due = crate::Calendar::china().add_business_days(parse_date(day).unwrap(), 1).unwrap().to_string();
-        statement.push(settled(&rrn, &at, "1234.56", fee, &due, Debit)).unwrap();
+        ledger
+            .push(purchase(&format!("A{k}"), &rrn, &at, "1234.56", Debit))
+            .unwrap();
+        let due = crate::Calendar::china()
+            .add_business_days(parse_date(day).unwrap(), 1)
+            .unwrap()
+            .to_string();
+        statement
+            .push(settled(&rrn, &at, "1234.56", fee, &due, Debit))
+            .unwrap();
     }
     let report = reconcile(&ledger, &statement, &options()).unwrap();
-    let rates: Vec<&str> = report.summary.daily_rates.iter().map(|d| d.rate.as_str()).collect();
+    let rates: Vec<&str> = report
+        .summary
+        .daily_rates
+        .iter()
+        .map(|d| d.rate.as_str())
+        .collect();
     assert_eq!(rates, vec!["0.5500%", "0.5500%", "0.6804%", "0.6804%"]); // 0.55% silently raised to 0.68%
     assert_eq!(report.rows_in(Class::FeeAbove).count(), 4); // both sides of the two risen days
-    assert_eq!(report.summary.overcharge, crate::Money::parse("3.22").unwrap());
+    assert_eq!(
+        report.summary.overcharge,
+        crate::Money::parse("3.22").unwrap()
+    );
 }
