@@ -267,6 +267,10 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
             .push(j as u32);
         }
     }
+    // Each group sorted by (time, row): a window is a binary search away.
+    for candidates in free.values_mut() {
+        candidates.sort_unstable_by_key(|&j| (statement.time[j as usize], j));
+    }
     if !free.is_empty() {
         let mut waiting: Vec<u32> = (0..n as u32)
             .filter(|&i| ledger_partner[i as usize] == NONE && ledger_class[i as usize].is_none())
@@ -280,9 +284,13 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
                 continue;
             };
             let ledger_rrn_empty = ledger.rrn.get(i).is_empty();
-            let best = candidates
+            let earliest = ledger.time[i].saturating_sub(window_seconds);
+            let latest = ledger.time[i].saturating_add(window_seconds);
+            let from = candidates.partition_point(|&j| statement.time[j as usize] < earliest);
+            let best = candidates[from..]
                 .iter()
                 .copied()
+                .take_while(|&j| statement.time[j as usize] <= latest)
                 .filter(|&j| statement_partner[j as usize] == NONE)
                 .filter(|&j| ledger_rrn_empty || statement.rrn.get(j as usize).is_empty())
                 .map(|j| ((statement.time[j as usize] - ledger.time[i]).abs(), j))

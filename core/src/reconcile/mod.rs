@@ -177,7 +177,8 @@ impl ReconcileOptions {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidRequest`] when the match window is negative or a table has more
-/// than 4,000,000,000 rows.
+/// than 4,000,000,000 rows; [`ErrorKind::Overflow`] when a sum of amounts leaves
+/// [`Money::MAX`].
 ///
 /// # Panics
 /// Only on a broken internal invariant: the conservation check (the sums of the input

@@ -943,3 +943,36 @@ fn a_silent_rate_rise_shows_as_a_step_in_the_daily_rates() {
         crate::Money::parse("3.22").unwrap()
     );
 }
+
+#[test]
+fn many_same_amount_trades_without_reference_match_one_to_one() {
+    // 20,000 ¥10 QR trades on one terminal, 10 s apart, none with a reference: a large
+    // fallback group (binary-searched windows, not a quadratic scan).
+    let mut ledger = Ledger::new("l");
+    let mut statement = Statement::new("s");
+    let start = parse_china_time("2026-03-02 00:00").unwrap();
+    for k in 0..20_000i64 {
+        let at = start + chrono::Duration::seconds(10 * k);
+        let mut trade = LedgerRecord::new(format!("A{k}"), at, crate::Money::from_yuan(10), Wechat);
+        trade.terminal = "T0000001".into();
+        ledger.push(trade).unwrap();
+        let due = crate::Calendar::china()
+            .add_business_days(crate::CutOff::parse("23:00").unwrap().trade_day(at), 1)
+            .unwrap();
+        let mut row = StatementRecord::new(
+            due,
+            at + chrono::Duration::seconds(3),
+            crate::Money::from_yuan(10),
+            crate::Money::from_fen(4),
+            Wechat,
+        );
+        row.terminal = "T0000001".into();
+        statement.push(row).unwrap();
+    }
+    let report = reconcile(&ledger, &statement, &options()).unwrap();
+    assert_eq!(report.summary.class(Class::Ok).ledger_rows, 20_000);
+    assert!(report.rows[..20_000]
+        .iter()
+        .enumerate()
+        .all(|(i, r)| r.partner == Some(i)));
+}
