@@ -304,7 +304,22 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         }
     }
 
-    // Unmatched rows.
+    // Unmatched rows. A statement row may settle a trade the terminal declined.
+    let declined_keys: FxHashMap<RefKey<'_>, u32> = (0..n)
+        .filter(|&i| {
+            !ledger.rrn.get(i).is_empty() && matches!(ledger_class[i], Some((Class::Declined, _)))
+        })
+        .map(|i| {
+            (
+                (
+                    ledger.rrn.get(i),
+                    ledger.terminal.get(i),
+                    china_day(ledger.time[i]),
+                ),
+                i as u32,
+            )
+        })
+        .collect();
     for i in 0..n {
         if ledger_class[i].is_none() && ledger_partner[i] == NONE {
             ledger_class[i] = Some((
@@ -327,6 +342,13 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
             );
             let reason = match voided_keys.get(&key) {
                 Some(p) => Cow::Owned(format!("settles ledger row {p}, which was voided")),
+                None if !declined_keys.is_empty() && declined_keys.contains_key(&key) => {
+                    let p = declined_keys[&key];
+                    Cow::Owned(format!(
+                        "settles ledger row {p}, which was declined (response code {})",
+                        ledger.response_code.get(p as usize)
+                    ))
+                }
                 None if statement.rrn.get(j).is_empty() => Cow::Borrowed(
                     "no ledger trade with the same terminal and amount within the time window",
                 ),

@@ -354,6 +354,16 @@ fn unmatched_declined_voided_duplicates() {
             Debit,
         ))
         .unwrap(); // settles a voided trade
+    statement
+        .push(settled(
+            "000000000002",
+            "2026-03-02 10:01",
+            "100",
+            "0.55",
+            "2026-03-03",
+            Debit,
+        ))
+        .unwrap(); // settles a declined trade
     let report = reconcile(&ledger, &statement, &options()).unwrap();
     let classes: Vec<Class> = report.rows.iter().map(|r| r.class).collect();
     assert_eq!(
@@ -370,9 +380,17 @@ fn unmatched_declined_voided_duplicates() {
             Class::StatementDuplicate,
             Class::NoLedgerTrade,
             Class::NoLedgerTrade,
+            Class::NoLedgerTrade,
         ]
     );
     assert!(report.rows[10].reason.contains("voided"));
+    assert!(
+        report.rows[11]
+            .reason
+            .contains("declined (response code 51)"),
+        "{}",
+        report.rows[11].reason
+    );
     let declined = &report.summary.declined;
     assert_eq!(declined.len(), 2);
     assert_eq!(declined[0].meaning.en, "insufficient funds");
