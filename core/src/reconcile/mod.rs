@@ -17,6 +17,44 @@
 //! - [`simulation`] generates seeded ledger / statement pairs with injected faults of every
 //!   class and the answer key (for tests, benchmarks and the demo).
 //!
+//! ## Canonical schema
+//!
+//! Both tables are columns of equal length. Amounts are exact: trade amounts are whole fen
+//! (`i64`), fees and net amounts are [`Money`] (thousandths of a fen, for WeChat's five
+//! decimals). Times are instants (China time is UTC+08:00). Text columns are stored in one
+//! buffer each ([`TextColumn`]). Lines that could not be read are kept as [`ReadIssue`]s.
+//!
+//! | ledger column | meaning |
+//! |---|---|
+//! | `trade_id` | the merchant's own id of the trade (order number) |
+//! | `rrn` | reference number (参考号, 12 characters); may be empty |
+//! | `trace` | trace / voucher number (凭证号) |
+//! | `terminal` | terminal id (终端号) |
+//! | `merchant_no` | the merchant number the terminal printed |
+//! | `time` | trade time |
+//! | `amount_fen` | trade amount, whole fen, non-negative |
+//! | `channel` | [`Channel`](crate::Channel) |
+//! | `card_type` | [`CardType`](crate::CardType) when known (UnionPay QR above ¥1000) |
+//! | `kind` | purchase, void or refund ([`TradeKind`]) |
+//! | `response_code` | ISO 8583 field 39 (`00` approved) |
+//! | `original_rrn` | for voids and refunds: the reference number of the purchase |
+//!
+//! | statement column | meaning |
+//! |---|---|
+//! | `settlement_date` | 清算日期 |
+//! | `merchant_no` | 商户号 (15 characters, MCC inside) |
+//! | `merchant_name` | 商户名称 (may be empty) |
+//! | `terminal` | 终端号 |
+//! | `rrn` | 参考号 (for QR bills: the merchant order number) |
+//! | `time` | trade time |
+//! | `amount_fen` | trade amount, whole fen, non-negative |
+//! | `fee` | fee charged ([`Money`]; negative when a fee is returned) |
+//! | `net` | signed effect on the merchant's account: `amount − fee` for a purchase, `−amount − fee` for a refund or void |
+//! | `channel` | [`Channel`](crate::Channel) (card type for card trades) |
+//! | `kind` | purchase, void or refund |
+//!
+//! ## Example
+//!
 //! ```
 //! use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}, Class};
 //! let sample = generate(&SimulationOptions::new(42).trades(1_000))?;

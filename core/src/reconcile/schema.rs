@@ -305,7 +305,7 @@ impl LedgerRecord {
     }
 }
 
-/// The merchant's trade records, column by column. See the [module](self) for the schema.
+/// The merchant's trade records, column by column. See the [schema](crate::reconcile#canonical-schema).
 ///
 /// # Example
 /// ```
@@ -709,7 +709,7 @@ impl StatementRecord {
     }
 }
 
-/// The acquirer's settlement statement, column by column. See the [module](self) for the schema.
+/// The acquirer's settlement statement, column by column. See the [schema](crate::reconcile#canonical-schema).
 ///
 /// # Example
 /// ```
