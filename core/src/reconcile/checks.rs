@@ -222,6 +222,16 @@ impl<'a> Checker<'a> {
             );
         }
 
+        let terminals = &self.options.profile.terminals;
+        let terminal = statement.terminal.get(j);
+        if !terminals.is_empty() && !terminal.is_empty() && !terminals.iter().any(|t| t == terminal)
+        {
+            findings = findings.with(Class::MerchantDiffers);
+            let _ = write!(
+                reason,
+                "terminal {terminal:?} is not registered to the merchant; "
+            );
+        }
         let registered = self.options.profile.merchant_no.as_str();
         let merchant_no = statement.merchant_no.get(j);
         if !merchant_no.is_empty() && merchant_no != registered {

@@ -33,7 +33,8 @@ pub enum Class {
     NetDiffers,
     /// Matched; settled later than the settlement mode and calendar allow.
     SettledLate,
-    /// Matched; booked under another merchant number or MCC (跳码).
+    /// Matched; booked under another merchant number or MCC (跳码), or on a terminal not
+    /// registered to the merchant.
     MerchantDiffers,
     /// Ledger: declined at the terminal (response code not 00); no settlement expected.
     Declined,

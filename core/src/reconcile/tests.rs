@@ -62,7 +62,9 @@ fn simulation_finds_every_fault_and_flags_no_clean_row() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(40);
     // POSFEE_SIM_TRADES=100000 runs every seed at that size.
-    let trades: Option<usize> = std::env::var("POSFEE_SIM_TRADES").ok().and_then(|s| s.parse().ok());
+    let trades: Option<usize> = std::env::var("POSFEE_SIM_TRADES")
+        .ok()
+        .and_then(|s| s.parse().ok());
     for seed in 0..seeds {
         check_seed(seed, trades.unwrap_or(2_000 + (seed as usize % 7) * 300));
     }
@@ -245,6 +247,29 @@ fn each_pair_class() {
     assert_eq!(report.rows[0].class, Class::MerchantDiffers);
     assert!(
         report.rows[0].reason.contains("MCC 5411"),
+        "{}",
+        report.rows[0].reason
+    );
+    // A terminal the merchant did not register.
+    let mut registered = options();
+    registered.profile = registered.profile.terminals(["T0000009"]);
+    let mut ledger = Ledger::new("l");
+    ledger.push(l()).unwrap();
+    let mut statement = Statement::new("s");
+    statement
+        .push(settled(
+            "000000000001",
+            "2026-03-02 10:00",
+            "1000",
+            "6",
+            "2026-03-03",
+            Credit,
+        ))
+        .unwrap();
+    let report = reconcile(&ledger, &statement, &registered).unwrap();
+    assert_eq!(report.rows[0].class, Class::MerchantDiffers);
+    assert!(
+        report.rows[0].reason.contains("not registered"),
         "{}",
         report.rows[0].reason
     );
