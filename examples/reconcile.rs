@@ -52,6 +52,9 @@ struct Arguments {
     /// The registered merchant name.
     #[arg(long, default_value = "")]
     merchant_name: String,
+    /// A registered terminal id (repeat for several; none: any terminal is accepted).
+    #[arg(long = "terminal")]
+    terminals: Vec<String>,
     /// The merchant class for class-specific rules (discounted, waived).
     #[arg(long)]
     merchant_class: Option<String>,
@@ -200,6 +203,7 @@ fn load(arguments: &Arguments, progress: &mut Progress) -> Result<Loaded, Error>
     let mut profile =
         MerchantProfile::new(&arguments.merchant_no, arguments.merchant_name.clone())?
             .settlement(SettlementMode::parse(&arguments.settlement)?);
+    profile = profile.terminals(arguments.terminals.iter().cloned());
     if let Some(class) = &arguments.merchant_class {
         profile = profile.merchant_class(class.clone());
     }
