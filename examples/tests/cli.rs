@@ -2,13 +2,32 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
-/// The path of a built example (cargo builds examples before running tests).
+/// The path of an example binary, built once by `cargo build --example` into the target
+/// directory of this test (`cargo test --all-targets` builds examples as test harnesses,
+/// not as the programs a user runs).
 fn example(name: &str) -> PathBuf {
-    let mut path = std::env::current_exe().expect("test binary path");
-    path.pop(); // deps/
-    path.pop(); // debug/ or release/
-    path.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let profile_dir = BUILT.get_or_init(|| {
+        let mut profile_dir = std::env::current_exe().expect("test binary path");
+        profile_dir.pop(); // the test binary
+        profile_dir.pop(); // deps/
+        let target_dir = profile_dir.parent().expect("target directory").to_path_buf();
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
+            .args(["build", "--quiet", "--example", "quote", "--example", "calendar", "--manifest-path"])
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target_dir);
+        if profile_dir.ends_with("release") {
+            cargo.arg("--release");
+        }
+        let status = cargo.status().expect("cargo runs");
+        assert!(status.success(), "cargo build --example failed");
+        profile_dir
+    });
+    profile_dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 fn run(name: &str, arguments: &[&str]) -> Output {
