@@ -405,8 +405,30 @@ impl Serialize for Money {
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Money, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        let text = deserializer.deserialize_str(CheckedText(|text| Money::parse(text).err()))?;
         Money::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A serde visitor for a string that `check` accepts (`check` returns the error otherwise).
+/// The check runs inside the deserializer, so that a format which knows where the value is
+/// (TOML, JSON) places the error there. One visitor type for every checked kind keeps the
+/// deserializer code (monomorphised per visitor) small. Other value types are "invalid
+/// type: ..., expected a string", as for `String`.
+pub(crate) struct CheckedText(pub(crate) fn(&str) -> Option<Error>);
+
+impl serde::de::Visitor<'_> for CheckedText {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<String, E> {
+        match (self.0)(text) {
+            Some(error) => Err(E::custom(error)),
+            None => Ok(text.to_owned()),
+        }
     }
 }
 

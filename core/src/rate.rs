@@ -169,7 +169,7 @@ impl Serialize for Rate {
 
 impl<'de> Deserialize<'de> for Rate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Rate, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        let text = deserializer.deserialize_str(crate::money::CheckedText(|text| Rate::parse(text).err()))?;
         Rate::parse(&text).map_err(serde::de::Error::custom)
     }
 }

@@ -199,7 +199,7 @@ impl Serialize for SettlementMode {
 
 impl<'de> Deserialize<'de> for SettlementMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<SettlementMode, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        let text = deserializer.deserialize_str(crate::money::CheckedText(|text| SettlementMode::parse(text).err()))?;
         SettlementMode::parse(&text).map_err(serde::de::Error::custom)
     }
 }

@@ -94,7 +94,7 @@ struct SurchargeFile {
 }
 
 pub(super) fn from_toml(text: &str) -> Result<Schedule> {
-    let file: ScheduleFile = toml::from_str(text)
+    let file: ScheduleFile = basic_toml::from_str(text)
         .map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("schedule TOML is not valid: {}", e.to_string().trim_end())))?;
     build(file)
 }
@@ -385,5 +385,44 @@ fn to_file(schedule: &Schedule) -> ScheduleFile {
                     .collect(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Schedule files are read with basic-toml; every preset reads exactly as with `toml`.
+    #[test]
+    fn presets_read_as_with_the_toml_crate() {
+        for name in crate::presets() {
+            let text = crate::preset_toml(name).unwrap();
+            let with_toml = build(toml::from_str::<ScheduleFile>(text).unwrap()).unwrap();
+            assert_eq!(from_toml(text).unwrap(), with_toml, "{name}");
+            assert_eq!(from_toml(&to_toml(&with_toml)).unwrap(), with_toml, "{name}");
+        }
+    }
+
+    /// TOML errors name the value or key, the line and the column of the value.
+    #[test]
+    fn toml_errors_name_the_value_and_place() {
+        let standard = crate::preset_toml("standard").unwrap();
+        let line = standard.lines().position(|l| l.starts_with("cap = \"20\"")).unwrap() + 1;
+        for (text, needles) in [
+            (standard.replacen("cap = \"20\"", "cap = \"x\"", 1), vec![format!("line {line} column 7"), "\"x\"".to_string(), "cap".to_string()]),
+            (standard.replacen("cap = \"20\"", "cap = 20", 1), vec![format!("line {line} column 7"), "integer `20`".to_string()]),
+            (standard.replacen("rate = \"0.60%\"", "rate = \"6 percent\"", 1), vec!["\"6 percent\"".to_string(), "column 8".to_string()]),
+            (standard.replacen("cap = \"20\"", "capp = \"20\"", 1), vec!["unknown field `capp`".to_string(), "line".to_string()]),
+            ("name = \"broken\"\nrate = [\n".to_string(), vec!["line 3".to_string()]),
+            ("name = \"x\"\nname = \"y\"\n".to_string(), vec!["duplicate key: `name`".to_string(), "line 2".to_string()]),
+        ] {
+            let err = from_toml(&text).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidSchedule);
+            let message = err.to_string();
+            assert!(message.starts_with("schedule TOML is not valid: "), "{message}");
+            for needle in needles {
+                assert!(message.contains(&needle), "{needle:?} not in {message}");
+            }
+        }
     }
 }
