@@ -191,7 +191,7 @@ impl Calendar {
     }
 
     fn build(mut years: Vec<data::Year>) -> Result<Calendar> {
-        years.sort_by_key(|y| y.year);
+        data::insertion_sort_by(&mut years, |a, b| a.year < b.year);
         data::check_years(&years)?;
         let first_year = years.first().map(|y| y.year).unwrap_or(0);
         let last_year = years.last().map(|y| y.year).unwrap_or(0);

@@ -198,3 +198,21 @@ fn embedded_calendar_equals_the_toml_file() {
     assert_eq!(Calendar::china(), &from_file);
     assert_eq!(data::embedded_years(), from_file.years);
 }
+
+#[test]
+fn insertion_sort_is_the_stable_sort() {
+    let mut state: u32 = 7;
+    for len in 0..60 {
+        let items: Vec<(u32, usize)> = (0..len)
+            .map(|i| {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                ((state >> 16) % 8, i)
+            })
+            .collect();
+        let mut ours = items.clone();
+        data::insertion_sort_by(&mut ours, |a, b| a.0 < b.0);
+        let mut std = items;
+        std.sort_by_key(|item| item.0);
+        assert_eq!(ours, std);
+    }
+}
