@@ -135,7 +135,9 @@ impl Calendar {
         static CHINA: OnceLock<Calendar> = OnceLock::new();
         CHINA.get_or_init(|| {
             // Generated from core/data/calendar/china.toml by core/build.rs (no TOML parsing here).
-            Calendar::build(data::embedded_years()).unwrap_or_else(|e| panic!("the embedded calendar data is invalid: {e}"))
+            // Sorted and checked at build time: the test `embedded_calendar_equals_the_toml_file`
+            // compares it with `Calendar::from_toml` of the file, which sorts and checks.
+            Calendar::assemble(data::embedded_years()).unwrap_or_else(|e| panic!("the embedded calendar data is invalid: {e}"))
         })
     }
 
@@ -193,22 +195,21 @@ impl Calendar {
     fn build(mut years: Vec<data::Year>) -> Result<Calendar> {
         data::insertion_sort_by(&mut years, |a, b| a.year < b.year);
         data::check_years(&years)?;
+        Calendar::assemble(years)
+    }
+
+    /// The calendar of sorted, checked years.
+    fn assemble(years: Vec<data::Year>) -> Result<Calendar> {
         let first_year = years.first().map(|y| y.year).unwrap_or(0);
         let last_year = years.last().map(|y| y.year).unwrap_or(0);
         let invalid = |message: String| Error::new(ErrorKind::InvalidCalendar, message);
         let first_day = NaiveDate::from_ymd_opt(first_year, 1, 1).ok_or_else(|| invalid(format!("year {first_year} is out of range")))?;
         let last_day = NaiveDate::from_ymd_opt(last_year, 12, 31).ok_or_else(|| invalid(format!("year {last_year} is out of range")))?;
         let day_count = (last_day - first_day).num_days() as usize + 1;
-        let mut days: Vec<u16> = (0..day_count)
-            .map(|offset| {
-                let date = first_day + chrono::Days::new(offset as u64);
-                if is_weekend(date) {
-                    0
-                } else {
-                    BUSINESS_BIT
-                }
-            })
-            .collect();
+        // Weekdays by counting from the first day's (no date arithmetic per day).
+        let first_weekday = first_day.weekday().num_days_from_monday() as usize;
+        let mut days: Vec<u16> =
+            (0..day_count).map(|offset| if (first_weekday + offset) % 7 >= 5 { 0 } else { BUSINESS_BIT }).collect();
         let holidays: Vec<Holiday> = years.iter().flat_map(|y| y.holidays.iter().cloned()).collect();
         if holidays.len() >= usize::from(HOLIDAY_MASK) {
             return Err(invalid(format!("{} holidays is more than a calendar holds", holidays.len())));
@@ -233,12 +234,14 @@ impl Calendar {
         let mut rank = Vec::with_capacity(day_count + 1);
         let mut business_dates = Vec::new();
         let mut count = 0u32;
-        for (offset, entry) in days.iter().enumerate() {
+        let mut date = first_day;
+        for entry in &days {
             rank.push(count);
             if entry & BUSINESS_BIT != 0 {
-                business_dates.push(first_day + chrono::Days::new(offset as u64));
+                business_dates.push(date);
                 count += 1;
             }
+            date = date.succ_opt().unwrap_or(date);
         }
         rank.push(count);
         Ok(Calendar { years, first_day, last_day, days, rank, business_dates, holidays })
