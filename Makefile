@@ -10,7 +10,7 @@ help: ## list the targets
 demo: ## the main job on bundled sample data
 	$(CARGO) run --release --example reconcile
 
-test: test-rust test-py test-wasm ## every test of every surface (what CI runs)
+test: lint test-rust test-py test-wasm ## every test of every surface, plus rustfmt and clippy (what CI runs)
 
 test-rust: ## Rust: unit, golden, property, integration and doc tests
 	$(CARGO) test --workspace --all-targets

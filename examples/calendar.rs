@@ -38,9 +38,10 @@ fn run(arguments: Arguments) -> Result<(), posfee::Error> {
         return Err(posfee::Error::new(posfee::ErrorKind::InvalidDate, format!("{from} to {to} is more than a hundred years")));
     }
     let calendar = match &arguments.holidays {
-        Some(path) => Calendar::china().with_years_from_toml(&std::fs::read_to_string(path).map_err(|e| {
-            posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
-        })?)?,
+        Some(path) => Calendar::china().with_years_from_toml(
+            &std::fs::read_to_string(path)
+                .map_err(|e| posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {e}", path.display())))?,
+        )?,
         None => Calendar::china().clone(),
     };
     let mut out = String::new();

@@ -19,8 +19,8 @@ use std::time::Instant;
 use clap::Parser;
 use posfee::reconcile::simulation::{generate, SimulationOptions};
 use posfee::reconcile::{
-    read_alipay_csv, read_bank_csv, read_ledger_csv, read_wechat_bill, reconcile, write_bank_csv,
-    write_ledger_csv, ColumnMap, Ledger, MerchantProfile, ReconcileOptions, Report, Statement,
+    read_alipay_csv, read_bank_csv, read_ledger_csv, read_wechat_bill, reconcile, write_bank_csv, write_ledger_csv, ColumnMap, Ledger,
+    MerchantProfile, ReconcileOptions, Report, Statement,
 };
 use posfee::{CalendarPolicy, Error, ErrorKind, Schedule, SettlementMode};
 
@@ -95,11 +95,7 @@ struct Progress {
 
 impl Progress {
     fn new(stages: usize, long: bool) -> Progress {
-        Progress {
-            started: Instant::now(),
-            shown: long,
-            stages,
-        }
+        Progress { started: Instant::now(), shown: long, stages }
     }
 
     fn stage(&mut self, done: usize, label: &str) {
@@ -124,12 +120,7 @@ impl Progress {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })
+    std::fs::read(path).map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display())))
 }
 
 struct Loaded {
@@ -142,11 +133,8 @@ struct Loaded {
 fn load(arguments: &Arguments, progress: &mut Progress) -> Result<Loaded, Error> {
     let Some(ledger_path) = &arguments.ledger else {
         progress.stage(0, "generating a sample month");
-        let sample = generate(
-            &SimulationOptions::new(arguments.seed)
-                .trades(arguments.trades)
-                .faults_per_class((arguments.trades / 1_500).max(3)),
-        )?;
+        let sample =
+            generate(&SimulationOptions::new(arguments.seed).trades(arguments.trades).faults_per_class((arguments.trades / 1_500).max(3)))?;
         let title = format!(
             "sample month: {} ledger rows, {} statement rows (seed {}, merchant {} {}, preset {})",
             sample.ledger.len(),
@@ -157,27 +145,13 @@ fn load(arguments: &Arguments, progress: &mut Progress) -> Result<Loaded, Error>
             sample.options.schedule.name()
         );
         if let Some(directory) = &arguments.export_sample {
-            export_sample(
-                directory,
-                &sample.ledger,
-                &sample.statement,
-                &sample.options,
-            )?;
+            export_sample(directory, &sample.ledger, &sample.statement, &sample.options)?;
         }
         let options = sample.options.match_window_seconds(arguments.window);
-        return Ok(Loaded {
-            ledger: sample.ledger,
-            statement: sample.statement,
-            options,
-            title,
-        });
+        return Ok(Loaded { ledger: sample.ledger, statement: sample.statement, options, title });
     };
-    let statement_path = arguments.statement.as_ref().ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidRequest,
-            "--statement is required with --ledger",
-        )
-    })?;
+    let statement_path =
+        arguments.statement.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "--statement is required with --ledger"))?;
     progress.stage(0, "reading the files");
     let started = Instant::now();
     let ledger = read_ledger_csv(&read(ledger_path)?, &ledger_path.display().to_string())?;
@@ -187,12 +161,7 @@ fn load(arguments: &Arguments, progress: &mut Progress) -> Result<Loaded, Error>
         "bank" | "unionpay" | "csv" => read_bank_csv(&bytes, &name, &ColumnMap::default())?,
         "wechat" => read_wechat_bill(&bytes, &name)?,
         "alipay" => read_alipay_csv(&bytes, &name)?,
-        other => {
-            return Err(Error::new(
-                ErrorKind::InvalidRequest,
-                format!("--format {other:?} is not bank, wechat or alipay"),
-            ))
-        }
+        other => return Err(Error::new(ErrorKind::InvalidRequest, format!("--format {other:?} is not bank, wechat or alipay"))),
     };
     drop(bytes);
     let read_seconds = started.elapsed().as_secs_f64();
@@ -200,47 +169,25 @@ fn load(arguments: &Arguments, progress: &mut Progress) -> Result<Loaded, Error>
         Some(path) => Schedule::from_file(path)?,
         None => Schedule::preset(&arguments.preset)?,
     };
-    let mut profile =
-        MerchantProfile::new(&arguments.merchant_no, arguments.merchant_name.clone())?
-            .settlement(SettlementMode::parse(&arguments.settlement)?);
+    let mut profile = MerchantProfile::new(&arguments.merchant_no, arguments.merchant_name.clone())?
+        .settlement(SettlementMode::parse(&arguments.settlement)?);
     profile = profile.terminals(arguments.terminals.iter().cloned());
     if let Some(class) = &arguments.merchant_class {
         profile = profile.merchant_class(class.clone());
     }
-    let mut options =
-        ReconcileOptions::new(schedule, profile).match_window_seconds(arguments.window);
+    let mut options = ReconcileOptions::new(schedule, profile).match_window_seconds(arguments.window);
     if arguments.provisional_calendar {
         options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
-    let title = format!(
-        "{}: {} rows; {}: {} rows; read in {read_seconds:.3} s",
-        ledger.name(),
-        ledger.len(),
-        statement.name(),
-        statement.len()
-    );
-    Ok(Loaded {
-        ledger,
-        statement,
-        options,
-        title,
-    })
+    let title =
+        format!("{}: {} rows; {}: {} rows; read in {read_seconds:.3} s", ledger.name(), ledger.len(), statement.name(), statement.len());
+    Ok(Loaded { ledger, statement, options, title })
 }
 
 /// Writes the sample's files, and the due date of every trade day around the month (what a
 /// column-oriented baseline needs to check settlement dates without a holiday calendar).
-fn export_sample(
-    directory: &Path,
-    ledger: &Ledger,
-    statement: &Statement,
-    options: &ReconcileOptions,
-) -> Result<(), Error> {
-    let io = |e: std::io::Error| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot write to {}: {e}", directory.display()),
-        )
-    };
+fn export_sample(directory: &Path, ledger: &Ledger, statement: &Statement, options: &ReconcileOptions) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot write to {}: {e}", directory.display()));
     std::fs::create_dir_all(directory).map_err(io)?;
     std::fs::write(directory.join("ledger.csv"), write_ledger_csv(ledger)).map_err(io)?;
     std::fs::write(directory.join("statement.csv"), write_bank_csv(statement)).map_err(io)?;
@@ -248,10 +195,7 @@ fn export_sample(
     let first = posfee::parse_date("2026-02-20")?;
     for offset in 0..80 {
         let day = first + chrono::Days::new(offset);
-        let date = options
-            .profile
-            .settlement
-            .settles_on(day, day, posfee::Calendar::china())?;
+        let date = options.profile.settlement.settles_on(day, day, posfee::Calendar::china())?;
         due.push_str(&format!("{day},{date}\n"));
     }
     std::fs::write(directory.join("due_dates.csv"), due).map_err(io)?;
@@ -259,12 +203,7 @@ fn export_sample(
 }
 
 fn write_report(report: &Report, out: &Path) -> Result<PathBuf, Error> {
-    let io = |e: std::io::Error| {
-        Error::new(
-            ErrorKind::Io,
-            format!("cannot write {}: {e}", out.display()),
-        )
-    };
+    let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot write {}: {e}", out.display()));
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io)?;
     }
@@ -277,22 +216,13 @@ fn write_report(report: &Report, out: &Path) -> Result<PathBuf, Error> {
 fn run(arguments: &Arguments) -> Result<(), Error> {
     let long = arguments.ledger.is_none() && arguments.trades >= 200_000;
     let mut progress = Progress::new(3, long);
-    let Loaded {
-        ledger,
-        statement,
-        options,
-        title,
-    } = load(arguments, &mut progress)?;
+    let Loaded { ledger, statement, options, title } = load(arguments, &mut progress)?;
     progress.stage(1, "matching and checking");
     let started = Instant::now();
     let report = reconcile(&ledger, &statement, &options)?;
     let elapsed = started.elapsed();
     progress.stage(2, "writing the report");
-    let csv = if arguments.no_report {
-        None
-    } else {
-        Some(write_report(&report, &arguments.out)?)
-    };
+    let csv = if arguments.no_report { None } else { Some(write_report(&report, &arguments.out)?) };
     progress.stage(3, "done");
 
     println!("{title}");
@@ -308,30 +238,15 @@ fn run(arguments: &Arguments) -> Result<(), Error> {
         (ledger.len() + statement.len()) as f64 / elapsed.as_secs_f64().max(1e-9)
     );
     print!("{}", report.summary.table());
-    let problems: Vec<_> = report
-        .rows
-        .iter()
-        .filter(|r| r.class.is_problem())
-        .take(12)
-        .collect();
+    let problems: Vec<_> = report.rows.iter().filter(|r| r.class.is_problem()).take(12).collect();
     if !problems.is_empty() {
         println!("\nfirst discrepancies:");
         for row in problems {
-            println!(
-                "  {:<9} line {:>7}  {:<18} {}",
-                row.side.name(),
-                row.line,
-                row.class.name(),
-                row.reason
-            );
+            println!("  {:<9} line {:>7}  {:<18} {}", row.side.name(), row.line, row.class.name(), row.reason);
         }
     }
     if let Some(csv) = csv {
-        println!(
-            "\nfull report: {} and {}",
-            arguments.out.display(),
-            csv.display()
-        );
+        println!("\nfull report: {} and {}", arguments.out.display(), csv.display());
     }
     Ok(())
 }

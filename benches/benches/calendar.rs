@@ -15,7 +15,8 @@ fn calendar(c: &mut Criterion) {
     group.bench_function("add_business_days/t1_national_day", |b| {
         b.iter(|| calendar.add_business_days(black_box(before_national_day), black_box(1)).unwrap())
     });
-    group.bench_function("add_business_days/plus_250", |b| b.iter(|| calendar.add_business_days(black_box(early), black_box(250)).unwrap()));
+    group
+        .bench_function("add_business_days/plus_250", |b| b.iter(|| calendar.add_business_days(black_box(early), black_box(250)).unwrap()));
     group.bench_function("is_business_day", |b| b.iter(|| calendar.is_business_day(black_box(late)).unwrap()));
     group.bench_function("business_days_between/twenty_years", |b| {
         b.iter(|| calendar.business_days_between(black_box(early), black_box(late)).unwrap())

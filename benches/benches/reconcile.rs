@@ -19,36 +19,17 @@ fn rows() -> usize {
     // `cargo test --all-targets` runs benches once in test mode: keep that quick.
     let benchmarking = std::env::args().any(|a| a == "--bench");
     let default = if benchmarking { 1_000_000 } else { 10_000 };
-    std::env::var("POSFEE_BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var("POSFEE_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn reconcile_bench(c: &mut Criterion) {
     let n = rows();
-    let sample = generate(
-        &SimulationOptions::new(2026)
-            .trades(n)
-            .faults_per_class(n / 2_000),
-    )
-    .unwrap();
+    let sample = generate(&SimulationOptions::new(2026).trades(n).faults_per_class(n / 2_000)).unwrap();
     let mut group = c.benchmark_group("reconcile");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(if n > 2_000_000 { 60 } else { 20 }));
-    group.throughput(Throughput::Elements(
-        (sample.ledger.len() + sample.statement.len()) as u64,
-    ));
+    group.sample_size(10).measurement_time(Duration::from_secs(if n > 2_000_000 { 60 } else { 20 }));
+    group.throughput(Throughput::Elements((sample.ledger.len() + sample.statement.len()) as u64));
     group.bench_function(BenchmarkId::new("rows", n), |b| {
-        b.iter(|| {
-            reconcile(
-                black_box(&sample.ledger),
-                black_box(&sample.statement),
-                &sample.options,
-            )
-            .unwrap()
-        })
+        b.iter(|| reconcile(black_box(&sample.ledger), black_box(&sample.statement), &sample.options).unwrap())
     });
     group.finish();
 }
@@ -62,16 +43,7 @@ fn columns(n: usize) -> (Vec<i64>, Vec<Channel>) {
         state
     };
     let amounts = (0..n).map(|_| 100 + (next() % 500_000) as i64).collect();
-    let channels = (0..n)
-        .map(|_| {
-            [
-                Channel::Credit,
-                Channel::Debit,
-                Channel::Wechat,
-                Channel::Alipay,
-            ][(next() % 4) as usize]
-        })
-        .collect();
+    let channels = (0..n).map(|_| [Channel::Credit, Channel::Debit, Channel::Wechat, Channel::Alipay][(next() % 4) as usize]).collect();
     (amounts, channels)
 }
 
@@ -94,18 +66,10 @@ fn fee_column(c: &mut Criterion) {
         })
     });
     group.bench_function("kernel_1_thread", |b| {
-        b.iter(|| {
-            kernel
-                .fees_millifen(black_box(&amounts), black_box(&channels), &mut out)
-                .unwrap()
-        })
+        b.iter(|| kernel.fees_millifen(black_box(&amounts), black_box(&channels), &mut out).unwrap())
     });
     group.bench_function("kernel_all_threads", |b| {
-        b.iter(|| {
-            kernel
-                .par_fees_millifen(black_box(&amounts), black_box(&channels), &mut out)
-                .unwrap()
-        })
+        b.iter(|| kernel.par_fees_millifen(black_box(&amounts), black_box(&channels), &mut out).unwrap())
     });
     group.finish();
 
@@ -116,11 +80,7 @@ fn fee_column(c: &mut Criterion) {
         b.iter(|| {
             let mut sum = Money::ZERO;
             for (amount, channel) in amounts[..few].iter().zip(&channels[..few]) {
-                sum = sum
-                    + schedule
-                        .quote(&QuoteRequest::new(Money::from_fen(*amount), *channel, at))
-                        .unwrap()
-                        .fee;
+                sum = sum + schedule.quote(&QuoteRequest::new(Money::from_fen(*amount), *channel, at)).unwrap().fee;
             }
             black_box(sum)
         })

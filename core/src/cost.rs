@@ -159,7 +159,8 @@ impl CostModel {
     /// assert!(posfee::CostModel::from_toml("name = 1").is_err());
     /// ```
     pub fn from_toml(text: &str) -> Result<CostModel> {
-        toml::from_str(text).map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("cost model TOML is not valid: {}", e.to_string().trim_end())))
+        toml::from_str(text)
+            .map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("cost model TOML is not valid: {}", e.to_string().trim_end())))
     }
 
     /// The model's name.

@@ -64,6 +64,7 @@ struct ReadmeDoctests;
 
 /// Reads a UTF-8 text file, naming it in the error.
 pub(crate) fn read_text_file(path: &std::path::Path) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display())).at(Location::default().file(path.display().to_string())))
+    std::fs::read_to_string(path).map_err(|e| {
+        Error::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display())).at(Location::default().file(path.display().to_string()))
+    })
 }

@@ -86,9 +86,8 @@ impl Money {
     /// assert!(posfee::Money::try_from_fen(i64::MAX).is_err());
     /// ```
     pub fn try_from_fen(fen: i64) -> Result<Money> {
-        Money::try_from_fen_inner(fen).ok_or_else(|| {
-            Error::new(ErrorKind::InvalidAmount, format!("{fen} fen is beyond the largest amount ¥{}", Money::MAX))
-        })
+        Money::try_from_fen_inner(fen)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidAmount, format!("{fen} fen is beyond the largest amount ¥{}", Money::MAX)))
     }
 
     /// An amount of whole yuan.
@@ -438,7 +437,16 @@ mod tests {
 
     #[test]
     fn amounts_accept_common_spellings() {
-        for (text, fen) in [("1000", 100_000), ("1000.5", 100_050), ("1,000.50", 100_050), ("¥20", 2_000), ("￥ 20", 2_000), ("20元", 2_000), (" 0.01 ", 1), ("CNY 3", 300)] {
+        for (text, fen) in [
+            ("1000", 100_000),
+            ("1000.5", 100_050),
+            ("1,000.50", 100_050),
+            ("¥20", 2_000),
+            ("￥ 20", 2_000),
+            ("20元", 2_000),
+            (" 0.01 ", 1),
+            ("CNY 3", 300),
+        ] {
             assert_eq!(Money::parse_amount(text).unwrap().fen(), Some(fen), "{text}");
         }
     }

@@ -32,9 +32,11 @@ pub fn presets() -> Vec<&'static str> {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn preset_toml(name: &str) -> Result<&'static str> {
-    PRESETS.iter().find(|(preset, _)| *preset == name).map(|(_, text)| *text).ok_or_else(|| {
-        Error::new(ErrorKind::UnknownPreset, format!("preset {name:?} is not known; presets are {}", presets().join(", ")))
-    })
+    PRESETS
+        .iter()
+        .find(|(preset, _)| *preset == name)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| Error::new(ErrorKind::UnknownPreset, format!("preset {name:?} is not known; presets are {}", presets().join(", "))))
 }
 
 impl Schedule {

@@ -1,7 +1,7 @@
 //! Quoting a trade: fee, net amount, settlement date and an explanation.
 
-use std::fmt::Write as _;
 use compact_str::CompactString;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -395,7 +395,8 @@ impl Quote {
             let mut text = String::new();
             match line.kind {
                 FeeLineKind::Rate => {
-                    let _ = write!(text, "{} {} of ¥{} = ¥{}", self.channel, line.rate.unwrap_or(Rate::ZERO), self.amount, line.before_limit);
+                    let _ =
+                        write!(text, "{} {} of ¥{} = ¥{}", self.channel, line.rate.unwrap_or(Rate::ZERO), self.amount, line.before_limit);
                 }
                 FeeLineKind::Fixed => {
                     let _ = write!(text, "fixed fee per transaction ¥{}", line.amount);
@@ -533,13 +534,8 @@ impl Schedule {
         let amount = request.amount.into_amount()?;
         let card_type = resolve_card_type(request)?;
         let version = self.version_at(request.at)?;
-        let trade = Matchable {
-            channel: request.channel,
-            amount,
-            at: request.at,
-            merchant_class: request.merchant_class.as_deref(),
-            card_type,
-        };
+        let trade =
+            Matchable { channel: request.channel, amount, at: request.at, merchant_class: request.merchant_class.as_deref(), card_type };
         let rule = self.rule_for(version, &trade)?;
         let rounding = self.rounding();
         let mut lines = Vec::with_capacity(3);
@@ -745,10 +741,9 @@ fn reversal(original: Quote, kind: TradeKind, amount: Money, returned: Money) ->
 
 fn resolve_card_type(request: &QuoteRequest) -> Result<Option<CardType>> {
     match (request.channel.card_type(), request.card_type) {
-        (Some(implied), Some(given)) if implied != given => Err(Error::new(
-            ErrorKind::InvalidRequest,
-            format!("card type {given} contradicts channel {}", request.channel),
-        )),
+        (Some(implied), Some(given)) if implied != given => {
+            Err(Error::new(ErrorKind::InvalidRequest, format!("card type {given} contradicts channel {}", request.channel)))
+        }
         (implied, given) => Ok(given.or(implied)),
     }
 }

@@ -101,10 +101,9 @@ impl FromStr for RoundingMode {
             "half_even" => Ok(RoundingMode::HalfEven),
             "up" => Ok(RoundingMode::Up),
             "down" => Ok(RoundingMode::Down),
-            other => Err(Error::new(
-                ErrorKind::InvalidSchedule,
-                format!("rounding mode {other:?} is not one of half_up, half_even, up, down"),
-            )),
+            other => {
+                Err(Error::new(ErrorKind::InvalidSchedule, format!("rounding mode {other:?} is not one of half_up, half_even, up, down")))
+            }
         }
     }
 }

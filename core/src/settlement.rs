@@ -350,7 +350,8 @@ mod text_format {
         &[Year, Month, Day, Hour, Minute, Second],
     ];
     /// `%Y-%m-%d`, `%Y/%m/%d`, `%Y%m%d`, tried in this order.
-    pub(super) const DATES: [&[Item]; 3] = [&[Year, Lit('-'), Month, Lit('-'), Day], &[Year, Lit('/'), Month, Lit('/'), Day], &[Year, Month, Day]];
+    pub(super) const DATES: [&[Item]; 3] =
+        [&[Year, Lit('-'), Month, Lit('-'), Day], &[Year, Lit('/'), Month, Lit('/'), Day], &[Year, Month, Day]];
     /// `%H:%M:%S`
     pub(super) const HMS: &[Item] = &[Hour, Lit(':'), Minute, Lit(':'), Second];
     /// `%H:%M`
@@ -494,9 +495,9 @@ mod tests {
             ("2026-02-27T12:00:00+08:00", "T1", d(2, 28)), // make-up Saturday Feb 28
             ("2026-09-30T22:30:00+08:00", "T1", d(10, 8)), // before the 23:00 cut-off
             ("2026-09-30T22:59:59+08:00", "T1", d(10, 8)),
-            ("2026-09-30T23:00:00+08:00", "T1", d(10, 8)), // at cut-off: trade day Oct 1
-            ("2026-09-30T23:00:00+08:00", "D1", d(10, 2)), // trade day Oct 1 + 1 calendar day
-            ("2026-09-30T23:30:00+08:00", "S0", d(9, 30)), // instant: the trade's own date
+            ("2026-09-30T23:00:00+08:00", "T1", d(10, 8)),  // at cut-off: trade day Oct 1
+            ("2026-09-30T23:00:00+08:00", "D1", d(10, 2)),  // trade day Oct 1 + 1 calendar day
+            ("2026-09-30T23:30:00+08:00", "S0", d(9, 30)),  // instant: the trade's own date
             ("2026-10-09T15:00:00+08:00", "T1", d(10, 10)), // make-up Saturday Oct 10
             ("2026-10-09T15:00:00+08:00", "T2", d(10, 12)),
             ("2026-09-18T15:00:00+08:00", "T1", d(9, 20)), // Friday -> make-up Sunday Sep 20
@@ -702,7 +703,9 @@ mod tests {
 
     #[test]
     fn cut_offs_print_as_parsed() {
-        for (text, shown) in [("23:00", "23:00"), ("22:40:30", "22:40:30"), ("0:5", "00:05"), ("00:00:00", "00:00"), ("23:59:60", "23:59:59")] {
+        for (text, shown) in
+            [("23:00", "23:00"), ("22:40:30", "22:40:30"), ("0:5", "00:05"), ("00:00:00", "00:00"), ("23:59:60", "23:59:59")]
+        {
             assert_eq!(CutOff::parse(text).unwrap().to_string(), shown, "{text}");
         }
     }

@@ -15,11 +15,7 @@ fn channel() -> impl Strategy<Value = Channel> {
 }
 
 fn mode() -> impl Strategy<Value = SettlementMode> {
-    prop_oneof![
-        (0u16..4).prop_map(SettlementMode::T),
-        (0u16..3).prop_map(SettlementMode::D),
-        Just(SettlementMode::S0),
-    ]
+    prop_oneof![(0u16..4).prop_map(SettlementMode::T), (0u16..3).prop_map(SettlementMode::D), Just(SettlementMode::S0),]
 }
 
 fn rounding() -> impl Strategy<Value = Rounding> {
@@ -165,7 +161,11 @@ fn schedule_text(rules: &[RuleSpec]) -> String {
     let mut text = String::from("name = \"generated\"\ncutoff = \"22:00\"\n[rounding]\nmode = \"half_even\"\nscale = 2\n[[versions]]\neffective_from = \"2020-01-01\"\n");
     for (index, (mask, rate, cap, floor, fixed, band, window, class, priority)) in rules.iter().enumerate() {
         let channels: Vec<String> = Channel::ALL.iter().filter(|c| mask & (1 << (**c as u8)) != 0).map(|c| format!("\"{c}\"")).collect();
-        text.push_str(&format!("[[versions.rules]]\nid = \"r{index}\"\nchannels = [{}]\nrate = \"{}\"\npriority = {priority}\n", channels.join(", "), Rate::from_e8(*rate).unwrap()));
+        text.push_str(&format!(
+            "[[versions.rules]]\nid = \"r{index}\"\nchannels = [{}]\nrate = \"{}\"\npriority = {priority}\n",
+            channels.join(", "),
+            Rate::from_e8(*rate).unwrap()
+        ));
         if let Some(cap) = cap {
             text.push_str(&format!("cap = \"{}\"\n", money_text(*cap)));
         }

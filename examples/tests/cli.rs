@@ -39,7 +39,18 @@ fn run(name: &str, arguments: &[&str]) -> Output {
 fn quote_prints_the_readme_quote_as_json() {
     let output = run(
         "quote",
-        &["--preset", "sft-traditional", "--channel", "debit", "--amount", "5000", "--at", "2026-09-30T22:30:00+08:00", "--settlement", "T1"],
+        &[
+            "--preset",
+            "sft-traditional",
+            "--channel",
+            "debit",
+            "--amount",
+            "5000",
+            "--at",
+            "2026-09-30T22:30:00+08:00",
+            "--settlement",
+            "T1",
+        ],
     );
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -53,7 +64,8 @@ fn quote_prints_the_readme_quote_as_json() {
 
 #[test]
 fn quote_warns_when_a_surcharge_exceeds_the_amount() {
-    let output = run("quote", &["--preset", "standard-d0", "--channel", "debit", "--amount", "1", "--at", "2026-05-06 10:00", "--settlement", "D0"]);
+    let output =
+        run("quote", &["--preset", "standard-d0", "--channel", "debit", "--amount", "1", "--at", "2026-05-06 10:00", "--settlement", "D0"]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["net"], "-2.01");
     assert_eq!(json["fee_exceeds_amount"], true);

@@ -17,8 +17,8 @@ use std::fmt;
 use std::rc::Rc;
 
 use posfee::{
-    parse_china_time, parse_date, Calendar, CardType, Channel, Error, ErrorKind, FeeLine, Money,
-    Quote, QuoteRequest, Rate, Schedule, SettlementMode,
+    parse_china_time, parse_date, Calendar, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote, QuoteRequest, Rate, Schedule,
+    SettlementMode,
 };
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
@@ -192,22 +192,14 @@ fn js_result<T: Serialize>(result: Result<T, Error>) -> Result<JsValue, JsValue>
     let value = result.map_err(|e| to_js_error(&e))?;
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            to_js_error(&Error::new(
-                ErrorKind::InvalidRequest,
-                format!("cannot convert the result: {e}"),
-            ))
-        })
+        .map_err(|e| to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("cannot convert the result: {e}"))))
 }
 
 /// The fields a request object may have: a misspelt key (`settlment`) is an error, never
 /// silently ignored.
 fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsValue> {
     if !value.is_object() {
-        return Err(to_js_error(&Error::new(
-            ErrorKind::InvalidRequest,
-            format!("{what} must be an object"),
-        )));
+        return Err(to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("{what} must be an object"))));
     }
     let object: &js_sys::Object = value.unchecked_ref();
     for key in js_sys::Object::keys(object).iter() {
@@ -216,10 +208,7 @@ fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsVal
             return Err(to_js_error(
                 &Error::new(
                     ErrorKind::InvalidRequest,
-                    format!(
-                        "{what} has an unknown field {key:?}; the fields are {}",
-                        allowed.join(", ")
-                    ),
+                    format!("{what} has an unknown field {key:?}; the fields are {}", allowed.join(", ")),
                 )
                 .in_field(key),
             ));
@@ -228,32 +217,12 @@ fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsVal
     Ok(())
 }
 
-const QUOTE_FIELDS: [&str; 8] = [
-    "preset",
-    "schedule",
-    "amount",
-    "channel",
-    "at",
-    "settlement",
-    "merchantClass",
-    "cardType",
-];
-const CAP_FIELDS: [&str; 6] = [
-    "preset",
-    "schedule",
-    "channel",
-    "at",
-    "merchantClass",
-    "cardType",
-];
+const QUOTE_FIELDS: [&str; 8] = ["preset", "schedule", "amount", "channel", "at", "settlement", "merchantClass", "cardType"];
+const CAP_FIELDS: [&str; 6] = ["preset", "schedule", "channel", "at", "merchantClass", "cardType"];
 
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        to_js_error(&Error::new(
-            ErrorKind::InvalidRequest,
-            format!("{what} is not valid: {e}"),
-        ))
-    })
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("{what} is not valid: {e}"))))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -298,11 +267,7 @@ impl<'de> Deserialize<'de> for AmountInput {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<AmountInput, E> {
                 // Whole numbers are shown; others are not formatted (that would pull in float printing).
-                let shown = if v.fract() == 0.0 && v.abs() < 1e15 {
-                    (v as i64).to_string()
-                } else {
-                    "1000.00".to_owned()
-                };
+                let shown = if v.fract() == 0.0 && v.abs() < 1e15 { (v as i64).to_string() } else { "1000.00".to_owned() };
                 Ok(AmountInput::Number(shown))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<AmountInput, E> {
@@ -367,10 +332,7 @@ pub struct CapInput {
 }
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
+    value.as_deref().map(str::trim).filter(|text| !text.is_empty())
 }
 
 thread_local! {
@@ -379,35 +341,18 @@ thread_local! {
 }
 const SCHEDULE_CACHE_MAX: usize = 8;
 
-fn load_schedule(
-    preset: &Option<String>,
-    schedule: &Option<String>,
-) -> Result<Rc<Schedule>, Error> {
+fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<Rc<Schedule>, Error> {
     let key = match (non_empty(preset), non_empty(schedule)) {
         (Some(name), None) => format!("preset:{name}"),
         (None, Some(text)) => format!("toml:{text}"),
         (Some(_), Some(_)) => {
-            return Err(Error::new(
-                ErrorKind::InvalidRequest,
-                "give either `preset` or `schedule`, not both",
-            )
-            .in_field("schedule"))
+            return Err(Error::new(ErrorKind::InvalidRequest, "give either `preset` or `schedule`, not both").in_field("schedule"))
         }
         (None, None) => {
-            return Err(Error::new(
-                ErrorKind::InvalidRequest,
-                "give a `preset` name or a `schedule` (TOML text)",
-            )
-            .in_field("preset"))
+            return Err(Error::new(ErrorKind::InvalidRequest, "give a `preset` name or a `schedule` (TOML text)").in_field("preset"))
         }
     };
-    if let Some(found) = SCHEDULES.with(|cache| {
-        cache
-            .borrow()
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, s)| s.clone())
-    }) {
+    if let Some(found) = SCHEDULES.with(|cache| cache.borrow().iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone())) {
         return Ok(found);
     }
     let parsed = Rc::new(match (non_empty(preset), non_empty(schedule)) {
@@ -430,9 +375,7 @@ fn parse_channel(text: &str) -> Result<Channel, Error> {
 }
 
 fn parse_card_type(text: &Option<String>) -> Result<Option<CardType>, Error> {
-    non_empty(text)
-        .map(|t| CardType::parse(t).map_err(|e| e.in_field("cardType")))
-        .transpose()
+    non_empty(text).map(|t| CardType::parse(t).map_err(|e| e.in_field("cardType"))).transpose()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -476,10 +419,7 @@ impl From<&FeeLine> for FeeLineOutput {
             rate: line.rate.map(|r| r.to_string()),
             fixed: line.fixed.to_string(),
             before_limit: line.before_limit.to_string(),
-            limit: line.limit.map(|limit| LimitOutput {
-                kind: limit.kind.name(),
-                value: limit.value.to_string(),
-            }),
+            limit: line.limit.map(|limit| LimitOutput { kind: limit.kind.name(), value: limit.value.to_string() }),
             amount: line.amount.to_string(),
         }
     }
@@ -661,10 +601,7 @@ impl From<&Schedule> for ScheduleInfo {
             name: schedule.name().to_owned(),
             title: schedule.title().map(str::to_owned),
             source: schedule.source().map(str::to_owned),
-            rounding: RoundingInfo {
-                mode: schedule.rounding().mode.name(),
-                scale: schedule.rounding().scale,
-            },
+            rounding: RoundingInfo { mode: schedule.rounding().mode.name(), scale: schedule.rounding().scale },
             cutoff: schedule.cutoff().to_string(),
             refund_policy: schedule.refund_policy().name(),
             versions: schedule
@@ -741,9 +678,7 @@ pub fn presets_impl() -> Vec<PresetInfo> {
             PresetInfo {
                 name: name.to_owned(),
                 title: schedule.as_ref().and_then(|s| s.title().map(str::to_owned)),
-                source: schedule
-                    .as_ref()
-                    .and_then(|s| s.source().map(str::to_owned)),
+                source: schedule.as_ref().and_then(|s| s.source().map(str::to_owned)),
             }
         })
         .collect()
@@ -753,11 +688,7 @@ pub fn presets_impl() -> Vec<PresetInfo> {
 pub fn channels_impl() -> Vec<ChannelInfo> {
     Channel::ALL
         .iter()
-        .map(|c| ChannelInfo {
-            name: c.name(),
-            name_zh: c.name_zh(),
-            card_type: c.card_type().map(CardType::name),
-        })
+        .map(|c| ChannelInfo { name: c.name(), name_zh: c.name_zh(), card_type: c.card_type().map(CardType::name) })
         .collect()
 }
 
@@ -772,8 +703,7 @@ pub fn quote_impl(input: &QuoteInput) -> Result<QuoteOutput, Error> {
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let mut request = QuoteRequest::new(amount, channel, at);
     if let Some(settlement) = non_empty(&input.settlement) {
-        request = request
-            .settlement(SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?);
+        request = request.settlement(SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?);
     }
     if let Some(class) = non_empty(&input.merchant_class) {
         request = request.merchant_class(class);
@@ -781,9 +711,7 @@ pub fn quote_impl(input: &QuoteInput) -> Result<QuoteOutput, Error> {
     if let Some(card_type) = parse_card_type(&input.card_type)? {
         request = request.card_type(card_type);
     }
-    schedule
-        .quote(&request)
-        .map(|quote| QuoteOutput::from(&quote))
+    schedule.quote(&request).map(|quote| QuoteOutput::from(&quote))
 }
 
 /// Parses and validates a schedule.
@@ -829,9 +757,7 @@ pub fn add_business_days_impl(date: &str, n: f64) -> Result<String, Error> {
         )
         .in_field("n"));
     }
-    Calendar::china()
-        .add_business_days(date, n as i64)
-        .map(|d| d.to_string())
+    Calendar::china().add_business_days(date, n as i64).map(|d| d.to_string())
 }
 
 /// cap ÷ rate to 4 decimals, and whether that is exact. Exact decimal arithmetic.
@@ -860,13 +786,8 @@ pub fn cap_threshold_impl(input: &CapInput) -> Result<Option<CapThreshold>, Erro
     let card_type = parse_card_type(&input.card_type)?;
     let version = schedule.version_at(at)?;
     let mut best: Option<CapThreshold> = None;
-    for rule in version
-        .rules()
-        .iter()
-        .filter(|rule| rule.channels().contains(&channel))
-    {
-        let (Some(cap), Some(from)) = (rule.cap(), rule.cap_reached_from(schedule.rounding()))
-        else {
+    for rule in version.rules().iter().filter(|rule| rule.channels().contains(&channel)) {
+        let (Some(cap), Some(from)) = (rule.cap(), rule.cap_reached_from(schedule.rounding())) else {
             continue;
         };
         let mut request = QuoteRequest::new(from, channel, at);
@@ -879,11 +800,7 @@ pub fn cap_threshold_impl(input: &CapInput) -> Result<Option<CapThreshold>, Erro
         let Ok(quote) = schedule.quote(&request) else {
             continue;
         };
-        if &*quote.rule != rule.id()
-            || best
-                .as_ref()
-                .is_some_and(|b| Money::parse(&b.from).is_ok_and(|f| f <= from))
-        {
+        if &*quote.rule != rule.id() || best.as_ref().is_some_and(|b| Money::parse(&b.from).is_ok_and(|f| f <= from)) {
             continue;
         }
         let Some((break_even, break_even_exact)) = break_even(cap, rule.rate()) else {
@@ -919,9 +836,7 @@ pub fn channels_js() -> Result<JsValue, JsValue> {
 
 /// Quotes a purchase: fee, net amount, settlement date and explanation.
 #[wasm_bindgen(js_name = quote, unchecked_return_type = "Quote")]
-pub fn quote_js(
-    #[wasm_bindgen(unchecked_param_type = "QuoteRequest")] request: JsValue,
-) -> Result<JsValue, JsValue> {
+pub fn quote_js(#[wasm_bindgen(unchecked_param_type = "QuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
     check_keys(&request, "the quote request", &QUOTE_FIELDS)?;
     let input: QuoteInput = from_js(request, "the quote request")?;
     js_result(quote_impl(&input))
@@ -953,9 +868,7 @@ pub fn add_business_days_js(date: &str, n: f64) -> Result<String, JsValue> {
 
 /// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.
 #[wasm_bindgen(js_name = capThreshold, unchecked_return_type = "CapThreshold | null")]
-pub fn cap_threshold_js(
-    #[wasm_bindgen(unchecked_param_type = "CapRequest")] request: JsValue,
-) -> Result<JsValue, JsValue> {
+pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] request: JsValue) -> Result<JsValue, JsValue> {
     check_keys(&request, "the cap request", &CAP_FIELDS)?;
     let input: CapInput = from_js(request, "the cap request")?;
     js_result(cap_threshold_impl(&input))
@@ -964,23 +877,14 @@ pub fn cap_threshold_js(
 /// The error codes the core can return (ErrorKind codes), for UIs that translate them.
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "string[]")]
 pub fn error_codes_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(ErrorKind::ALL
-        .iter()
-        .map(|k| k.code())
-        .collect::<Vec<_>>()))
+    js_result(Ok(ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn request(
-        preset: &str,
-        amount: &str,
-        channel: &str,
-        at: &str,
-        settlement: &str,
-    ) -> QuoteInput {
+    fn request(preset: &str, amount: &str, channel: &str, at: &str, settlement: &str) -> QuoteInput {
         QuoteInput {
             preset: Some(preset.into()),
             schedule: None,
@@ -995,43 +899,16 @@ mod tests {
 
     #[test]
     fn quotes_as_strings() {
-        let quote = quote_impl(&request(
-            "sft-traditional",
-            "5000",
-            "debit",
-            "2026-09-30T22:30:00+08:00",
-            "T1",
-        ))
-        .unwrap();
-        assert_eq!(
-            (
-                quote.fee.as_str(),
-                quote.net.as_str(),
-                quote.settles_on.as_str()
-            ),
-            ("20.00", "4980.00", "2026-10-08")
-        );
+        let quote = quote_impl(&request("sft-traditional", "5000", "debit", "2026-09-30T22:30:00+08:00", "T1")).unwrap();
+        assert_eq!((quote.fee.as_str(), quote.net.as_str(), quote.settles_on.as_str()), ("20.00", "4980.00", "2026-10-08"));
         assert!(quote.cap_applied);
         assert_eq!(quote.channel_zh, "借记卡");
-        assert_eq!(
-            quote.lines[0].limit,
-            Some(LimitOutput {
-                kind: "cap",
-                value: "20.00".into()
-            })
-        );
+        assert_eq!(quote.lines[0].limit, Some(LimitOutput { kind: "cap", value: "20.00".into() }));
     }
 
     #[test]
     fn surcharge_exceeding_amount_is_flagged() {
-        let quote = quote_impl(&request(
-            "standard-d0",
-            "1",
-            "debit",
-            "2026-05-06 10:00",
-            "D0",
-        ))
-        .unwrap();
+        let quote = quote_impl(&request("standard-d0", "1", "debit", "2026-05-06 10:00", "D0")).unwrap();
         assert_eq!((quote.fee.as_str(), quote.net.as_str()), ("3.01", "-2.01"));
         assert!(quote.fee_exceeds_amount);
     }
@@ -1048,20 +925,11 @@ mod tests {
     #[test]
     fn errors_name_their_field() {
         let error = quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err();
-        assert_eq!(
-            (error.code(), error.location().field.as_deref()),
-            ("unknown_preset", Some("preset"))
-        );
+        assert_eq!((error.code(), error.location().field.as_deref()), ("unknown_preset", Some("preset")));
         let error = quote_impl(&request("standard", "1", "visa", "2026-05-06", "T1")).unwrap_err();
-        assert_eq!(
-            (error.code(), error.location().field.as_deref()),
-            ("invalid_channel", Some("channel"))
-        );
+        assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_channel", Some("channel")));
         let error = quote_impl(&request("standard", "1", "debit", "2026-13-06", "T1")).unwrap_err();
-        assert_eq!(
-            (error.code(), error.location().field.as_deref()),
-            ("invalid_date", Some("at"))
-        );
+        assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_date", Some("at")));
         let mut both = request("standard", "1", "debit", "2026-05-06", "T1");
         both.schedule = Some("name = 'x'".into());
         assert_eq!(quote_impl(&both).unwrap_err().code(), "invalid_request");
@@ -1077,59 +945,24 @@ mod tests {
             merchant_class: None,
             card_type: None,
         };
-        let cap = cap_threshold_impl(&input("sft-traditional", "debit"))
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (
-                cap.from.as_str(),
-                cap.break_even.as_str(),
-                cap.break_even_exact
-            ),
-            ("3635.46", "3636.3636", false)
-        );
-        let cap = cap_threshold_impl(&input("standard", "debit"))
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (
-                cap.from.as_str(),
-                cap.break_even.as_str(),
-                cap.break_even_exact
-            ),
-            ("3999.00", "4000.0000", true)
-        );
-        assert_eq!(
-            cap_threshold_impl(&input("standard", "credit")).unwrap(),
-            None
-        );
+        let cap = cap_threshold_impl(&input("sft-traditional", "debit")).unwrap().unwrap();
+        assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3635.46", "3636.3636", false));
+        let cap = cap_threshold_impl(&input("standard", "debit")).unwrap().unwrap();
+        assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3999.00", "4000.0000", true));
+        assert_eq!(cap_threshold_impl(&input("standard", "credit")).unwrap(), None);
         let mut discounted = input("standard", "debit");
         discounted.merchant_class = Some("discounted".into());
         let cap = cap_threshold_impl(&discounted).unwrap().unwrap();
-        assert_eq!(
-            (cap.rule.as_str(), cap.cap.as_str(), cap.break_even.as_str()),
-            ("discounted-debit", "18.00", "4500.0000")
-        );
+        assert_eq!((cap.rule.as_str(), cap.cap.as_str(), cap.break_even.as_str()), ("discounted-debit", "18.00", "4500.0000"));
     }
 
     #[test]
     fn calendar() {
         assert!(!is_business_day_impl("2026-10-01").unwrap());
         assert!(is_business_day_impl("2026-10-10").unwrap()); // make-up Saturday
-        assert_eq!(
-            add_business_days_impl("2026-09-30", 1.0).unwrap(),
-            "2026-10-08"
-        );
-        assert_eq!(
-            add_business_days_impl("2026-09-30", 1.5)
-                .unwrap_err()
-                .code(),
-            "invalid_request"
-        );
-        assert_eq!(
-            is_business_day_impl("2099-01-01").unwrap_err().code(),
-            "calendar_out_of_range"
-        );
+        assert_eq!(add_business_days_impl("2026-09-30", 1.0).unwrap(), "2026-10-08");
+        assert_eq!(add_business_days_impl("2026-09-30", 1.5).unwrap_err().code(), "invalid_request");
+        assert_eq!(is_business_day_impl("2099-01-01").unwrap_err().code(), "calendar_out_of_range");
     }
 
     #[test]

@@ -163,10 +163,7 @@ pub(super) fn check_years(years: &[Year]) -> Result<()> {
     }
     for pair in years.windows(2) {
         if pair[1].year != pair[0].year + 1 {
-            return Err(invalid(format!(
-                "calendar years must be contiguous: year {} follows year {}",
-                pair[1].year, pair[0].year
-            )));
+            return Err(invalid(format!("calendar years must be contiguous: year {} follows year {}", pair[1].year, pair[0].year)));
         }
     }
     let mut ranges: Vec<(NaiveDate, NaiveDate, String)> = Vec::new();

@@ -186,8 +186,7 @@ impl Calendar {
     /// ```
     pub fn with_years_from_toml(&self, text: &str) -> Result<Calendar> {
         let added = data::parse_years(text)?;
-        let mut years: Vec<data::Year> =
-            self.years.iter().filter(|y| !added.iter().any(|a| a.year == y.year)).cloned().collect();
+        let mut years: Vec<data::Year> = self.years.iter().filter(|y| !added.iter().any(|a| a.year == y.year)).cloned().collect();
         years.extend(added);
         Calendar::build(years)
     }
@@ -208,15 +207,13 @@ impl Calendar {
         let day_count = (last_day - first_day).num_days() as usize + 1;
         // Weekdays by counting from the first day's (no date arithmetic per day).
         let first_weekday = first_day.weekday().num_days_from_monday() as usize;
-        let mut days: Vec<u16> =
-            (0..day_count).map(|offset| if (first_weekday + offset) % 7 >= 5 { 0 } else { BUSINESS_BIT }).collect();
+        let mut days: Vec<u16> = (0..day_count).map(|offset| if (first_weekday + offset) % 7 >= 5 { 0 } else { BUSINESS_BIT }).collect();
         let holidays: Vec<Holiday> = years.iter().flat_map(|y| y.holidays.iter().cloned()).collect();
         if holidays.len() >= usize::from(HOLIDAY_MASK) {
             return Err(invalid(format!("{} holidays is more than a calendar holds", holidays.len())));
         }
-        let offset_of = |date: NaiveDate| -> Option<usize> {
-            (date >= first_day && date <= last_day).then(|| (date - first_day).num_days() as usize)
-        };
+        let offset_of =
+            |date: NaiveDate| -> Option<usize> { (date >= first_day && date <= last_day).then(|| (date - first_day).num_days() as usize) };
         for (index, holiday) in holidays.iter().enumerate() {
             let mut date = holiday.first;
             while date <= holiday.last {
@@ -437,7 +434,13 @@ impl Calendar {
             let offset = self.offset(date);
             let rank = i64::from(self.rank[offset]);
             let business = i64::from(self.days[offset] >> 15);
-            let target = if n > 0 { rank + business + n - 1 } else if n < 0 { rank + n } else { rank };
+            let target = if n > 0 {
+                rank + business + n - 1
+            } else if n < 0 {
+                rank + n
+            } else {
+                rank
+            };
             if let Some(date) = usize::try_from(target).ok().and_then(|t| self.business_dates.get(t)) {
                 return Ok(*date);
             }
@@ -521,7 +524,13 @@ impl Calendar {
     fn add_business_days_any(&self, date: NaiveDate, n: i64) -> Result<Reckoned<NaiveDate>> {
         let rank = self.rank_any(date);
         let business = i64::from(self.is_business_any(date));
-        let target = if n > 0 { rank + business + n - 1 } else if n < 0 { rank + n } else { rank };
+        let target = if n > 0 {
+            rank + business + n - 1
+        } else if n < 0 {
+            rank + n
+        } else {
+            rank
+        };
         let value = self.unrank_any(target)?;
         Ok(Reckoned { value, provisional: !self.covers(date) || !self.covers(value) })
     }

@@ -17,7 +17,16 @@ fn notice(year: i32) -> (Vec<(NaiveDate, NaiveDate)>, Vec<NaiveDate>) {
                 (d(2024, 9, 15), d(2024, 9, 17)),
                 (d(2024, 10, 1), d(2024, 10, 7)),
             ],
-            vec![d(2024, 2, 4), d(2024, 2, 18), d(2024, 4, 7), d(2024, 4, 28), d(2024, 5, 11), d(2024, 9, 14), d(2024, 9, 29), d(2024, 10, 12)],
+            vec![
+                d(2024, 2, 4),
+                d(2024, 2, 18),
+                d(2024, 4, 7),
+                d(2024, 4, 28),
+                d(2024, 5, 11),
+                d(2024, 9, 14),
+                d(2024, 9, 29),
+                d(2024, 10, 12),
+            ],
         ),
         2025 => (
             vec![
@@ -66,7 +75,8 @@ fn every_day_of_2024_2025_2026_matches_the_notices() {
             date = date.succ_opt().unwrap();
         }
         let counted = calendar.business_days_between(d(year, 1, 1), d(year + 1, 1, 1)).unwrap_or_else(|_| {
-            calendar.business_days_between(d(year, 1, 1), d(year, 12, 31)).unwrap() + i64::from(calendar.is_business_day(d(year, 12, 31)).unwrap())
+            calendar.business_days_between(d(year, 1, 1), d(year, 12, 31)).unwrap()
+                + i64::from(calendar.is_business_day(d(year, 12, 31)).unwrap())
         });
         assert_eq!(counted, i64::from(business_count), "{year}");
     }

@@ -34,18 +34,11 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(
-        ledger: &'a Ledger,
-        statement: &'a Statement,
-        options: &'a ReconcileOptions,
-        calendar: &'a Calendar,
-    ) -> Checker<'a> {
+    pub fn new(ledger: &'a Ledger, statement: &'a Statement, options: &'a ReconcileOptions, calendar: &'a Calendar) -> Checker<'a> {
         // Approved purchases that some refund refers to.
         let mut purchases = FxHashMap::default();
-        let refunded: FxHashMap<&str, ()> = (0..ledger.len())
-            .filter(|&i| ledger.kind[i] == TradeKind::Refund)
-            .map(|i| (ledger.original_rrn.get(i), ()))
-            .collect();
+        let refunded: FxHashMap<&str, ()> =
+            (0..ledger.len()).filter(|&i| ledger.kind[i] == TradeKind::Refund).map(|i| (ledger.original_rrn.get(i), ())).collect();
         if !refunded.is_empty() {
             for i in 0..ledger.len() {
                 if ledger.kind[i] == TradeKind::Purchase
@@ -61,63 +54,30 @@ impl<'a> Checker<'a> {
         let kernels = schedule
             .versions()
             .iter()
-            .map(|v| {
-                FeeKernel::new(
-                    schedule,
-                    v.effective_from(),
-                    class,
-                    options.profile.settlement,
-                )
-                .ok()
-            })
+            .map(|v| FeeKernel::new(schedule, v.effective_from(), class, options.profile.settlement).ok())
             .collect();
-        Checker {
-            ledger,
-            statement,
-            options,
-            calendar,
-            purchases,
-            kernels,
-        }
+        Checker { ledger, statement, options, calendar, purchases, kernels }
     }
 
     /// The contract's fee and due date of a purchase: through the compiled kernel when it
     /// prices the trade, otherwise (and on any doubt) through [`Schedule::quote_with`].
-    fn expected_purchase(
-        &self,
-        i: usize,
-        amount: Money,
-    ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
+    fn expected_purchase(&self, i: usize, amount: Money) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
         let at = from_unix(ledger.time[i]);
         if ledger.card_type[i].is_none() {
             let schedule = &self.options.schedule;
-            let version = schedule
-                .versions()
-                .partition_point(|v| v.effective_from() <= at);
+            let version = schedule.versions().partition_point(|v| v.effective_from() <= at);
             if let Some(Some(kernel)) = version.checked_sub(1).map(|v| &self.kernels[v]) {
-                if let Some(fee) = amount
-                    .fen()
-                    .and_then(|fen| kernel.fee(fen, ledger.channel[i]))
-                {
+                if let Some(fee) = amount.fen().and_then(|fen| kernel.fee(fen, ledger.channel[i])) {
                     let trade_day = schedule.cutoff().trade_day(at);
-                    let local_date = at
-                        .with_timezone(&crate::settlement::china_offset())
-                        .date_naive();
-                    if let Ok(due) = self.options.profile.settlement.settles_on(
-                        trade_day,
-                        local_date,
-                        self.calendar,
-                    ) {
+                    let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
+                    if let Ok(due) = self.options.profile.settlement.settles_on(trade_day, local_date, self.calendar) {
                         return Ok((fee, Some(due)));
                     }
                 }
             }
         }
-        self.options
-            .schedule
-            .quote_with(&self.request(i, amount), self.calendar)
-            .map(|q| (q.fee, Some(q.settles_on)))
+        self.options.schedule.quote_with(&self.request(i, amount), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
     }
 
     fn request(&self, i: usize, amount: Money) -> QuoteRequest {
@@ -141,11 +101,7 @@ impl<'a> Checker<'a> {
 
         if ledger.amount_fen[i] != statement.amount_fen[j] {
             findings = findings.with(Class::AmountDiffers);
-            let _ = write!(
-                reason,
-                "amount ¥{amount} on the statement, ¥{} in the ledger; ",
-                Money::from_fen(ledger.amount_fen[i])
-            );
+            let _ = write!(reason, "amount ¥{amount} on the statement, ¥{} in the ledger; ", Money::from_fen(ledger.amount_fen[i]));
         }
 
         // The contract's fee and settlement date, from the schedule.
@@ -165,18 +121,11 @@ impl<'a> Checker<'a> {
                         let _ = write!(reason, "fee ¥{fee} includes a fixed ¥{excess} the contract does not have (contract ¥{expected}); ");
                     } else {
                         findings = findings.with(Class::FeeAbove);
-                        let _ = write!(
-                            reason,
-                            "fee ¥{fee} is ¥{excess} above the contract's ¥{expected}; "
-                        );
+                        let _ = write!(reason, "fee ¥{fee} is ¥{excess} above the contract's ¥{expected}; ");
                     }
                 } else if excess < Money::ZERO {
                     findings = findings.with(Class::FeeBelow);
-                    let _ = write!(
-                        reason,
-                        "fee ¥{fee} is ¥{} below the contract's ¥{expected}; ",
-                        -excess
-                    );
+                    let _ = write!(reason, "fee ¥{fee} is ¥{} below the contract's ¥{expected}; ", -excess);
                 }
                 if let Some(due) = settles_on {
                     let settled = statement.settlement_date[j];
@@ -184,12 +133,7 @@ impl<'a> Checker<'a> {
                         let late = self
                             .calendar
                             .business_days_between(due, settled)
-                            .unwrap_or_else(|_| {
-                                self.calendar
-                                    .provisional()
-                                    .business_days_between(due, settled)
-                                    .value
-                            });
+                            .unwrap_or_else(|_| self.calendar.provisional().business_days_between(due, settled).value);
                         if late > self.options.late_tolerance_business_days {
                             findings = findings.with(Class::SettledLate);
                             let _ = write!(reason, "settled {settled}, {late} business day(s) after the due date {due}; ");
@@ -201,36 +145,21 @@ impl<'a> Checker<'a> {
                 if !fee.is_zero() {
                     findings = findings.with(Class::ExtraFee);
                 }
-                let _ = write!(
-                    reason,
-                    "the contract does not price this trade ({error}); fee ¥{fee} charged; "
-                );
+                let _ = write!(reason, "the contract does not price this trade ({error}); fee ¥{fee} charged; ");
             }
         }
 
-        let signed_amount = if kind == TradeKind::Purchase {
-            amount
-        } else {
-            -amount
-        };
+        let signed_amount = if kind == TradeKind::Purchase { amount } else { -amount };
         if net != signed_amount - fee {
             findings = findings.with(Class::NetDiffers);
-            let _ = write!(
-                reason,
-                "net ¥{net} is not ¥{signed_amount} − ¥{fee} = ¥{}; ",
-                signed_amount - fee
-            );
+            let _ = write!(reason, "net ¥{net} is not ¥{signed_amount} − ¥{fee} = ¥{}; ", signed_amount - fee);
         }
 
         let terminals = &self.options.profile.terminals;
         let terminal = statement.terminal.get(j);
-        if !terminals.is_empty() && !terminal.is_empty() && !terminals.iter().any(|t| t == terminal)
-        {
+        if !terminals.is_empty() && !terminal.is_empty() && !terminals.iter().any(|t| t == terminal) {
             findings = findings.with(Class::MerchantDiffers);
-            let _ = write!(
-                reason,
-                "terminal {terminal:?} is not registered to the merchant; "
-            );
+            let _ = write!(reason, "terminal {terminal:?} is not registered to the merchant; ");
         }
         let registered = self.options.profile.merchant_no.as_str();
         let merchant_no = statement.merchant_no.get(j);
@@ -238,63 +167,50 @@ impl<'a> Checker<'a> {
             findings = findings.with(Class::MerchantDiffers);
             match mcc_of(merchant_no) {
                 Some(mcc) if mcc != self.options.profile.merchant_no.mcc() => {
-                    let _ = write!(reason, "booked under merchant number {merchant_no} with MCC {mcc}, registered {registered} with MCC {} (跳码); ", self.options.profile.merchant_no.mcc());
-                }
-                _ => {
                     let _ = write!(
                         reason,
-                        "booked under merchant number {merchant_no}, registered {registered}; "
+                        "booked under merchant number {merchant_no} with MCC {mcc}, registered {registered} with MCC {} (跳码); ",
+                        self.options.profile.merchant_no.mcc()
                     );
+                }
+                _ => {
+                    let _ = write!(reason, "booked under merchant number {merchant_no}, registered {registered}; ");
                 }
             }
         }
 
         let reason = if findings.is_empty() {
-            Cow::Borrowed(
-                "matched; amount, fee, net, settlement date and merchant number as contracted",
-            )
+            Cow::Borrowed("matched; amount, fee, net, settlement date and merchant number as contracted")
         } else {
             let trimmed = reason.trim_end_matches("; ").len();
             reason.truncate(trimmed);
             Cow::Owned(reason)
         };
-        Verdict {
-            findings,
-            expected_fee,
-            reason,
-        }
+        Verdict { findings, expected_fee, reason }
     }
 
     /// The fee of a refund (negative: the fee returned) and its due date.
-    fn expected_reversal(
-        &self,
-        i: usize,
-        amount: Money,
-    ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
+    fn expected_reversal(&self, i: usize, amount: Money) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
         let refund_at = from_unix(ledger.time[i]);
         match self.purchases.get(ledger.original_rrn.get(i)) {
             Some(&p) => {
-                let purchase =
-                    self.request(p as usize, Money::from_fen(ledger.amount_fen[p as usize]));
-                let quote = self
-                    .options
-                    .schedule
-                    .quote_refund(&purchase, amount, refund_at)?;
+                let purchase = self.request(p as usize, Money::from_fen(ledger.amount_fen[p as usize]));
+                let quote = self.options.schedule.quote_refund(&purchase, amount, refund_at)?;
                 Ok((-quote.fee_returned, Some(quote.settles_on)))
             }
             None => {
                 // The original is not in the ledger: the due date still follows from the
                 // refund's own time; the returned fee is known only under KeepFee.
-                let quote = self
-                    .options
-                    .schedule
-                    .quote_with(&self.request(i, amount), self.calendar)?;
+                let quote = self.options.schedule.quote_with(&self.request(i, amount), self.calendar)?;
                 match self.options.schedule.refund_policy() {
                     RefundPolicy::KeepFee => Ok((Money::ZERO, Some(quote.settles_on))),
                     RefundPolicy::Proportional => Err(crate::error::Error::new(
                         crate::error::ErrorKind::InvalidRequest,
-                        format!("the refunded purchase {} is not in the ledger, so the proportional fee cannot be checked", ledger.original_rrn.get(i)),
+                        format!(
+                            "the refunded purchase {} is not in the ledger, so the proportional fee cannot be checked",
+                            ledger.original_rrn.get(i)
+                        ),
                     )),
                 }
             }

@@ -80,11 +80,7 @@ impl FeeKernel {
         let version = schedule.version_at(at)?;
         let mut lanes = [None; Channel::ALL.len()];
         for channel in Channel::ALL {
-            let rules: Vec<_> = version
-                .rules()
-                .iter()
-                .filter(|r| r.channels().contains(&channel))
-                .collect();
+            let rules: Vec<_> = version.rules().iter().filter(|r| r.channels().contains(&channel)).collect();
             let conditional = rules.iter().any(|r| {
                 r.amount_over().is_some()
                     || r.amount_up_to().is_some()
@@ -92,39 +88,28 @@ impl FeeKernel {
                     || r.valid_until().is_some()
                     || r.card_type().is_some()
             });
-            let surcharge_minimum = version.surcharges().iter().any(|s| {
-                s.channels().contains(&channel)
-                    && s.modes().contains(&settlement)
-                    && s.min_amount().is_some()
-            });
+            let surcharge_minimum = version
+                .surcharges()
+                .iter()
+                .any(|s| s.channels().contains(&channel) && s.modes().contains(&settlement) && s.min_amount().is_some());
             if rules.is_empty() || conditional || surcharge_minimum {
                 continue;
             }
             // Let the schedule pick the rule and surcharges, on a probe trade.
-            let mut request =
-                QuoteRequest::new(Money::from_yuan(100), channel, at).settlement(settlement);
+            let mut request = QuoteRequest::new(Money::from_yuan(100), channel, at).settlement(settlement);
             request.merchant_class = merchant_class.map(str::to_string);
-            let Ok(quote) = schedule
-                .quote_with(&request, crate::calendar::Calendar::china())
-                .or_else(|_| {
-                    schedule.quote_with(
-                        &request
-                            .clone()
-                            .calendar_policy(crate::quote::CalendarPolicy::WeekendsOnly),
-                        crate::calendar::Calendar::china(),
-                    )
-                })
-            else {
+            let Ok(quote) = schedule.quote_with(&request, crate::calendar::Calendar::china()).or_else(|_| {
+                schedule.quote_with(
+                    &request.clone().calendar_policy(crate::quote::CalendarPolicy::WeekendsOnly),
+                    crate::calendar::Calendar::china(),
+                )
+            }) else {
                 continue;
             };
             let Some(rule) = version.rules().iter().find(|r| r.id() == &*quote.rule) else {
                 continue;
             };
-            let surcharges: Vec<_> = quote
-                .lines
-                .iter()
-                .filter(|l| l.kind == FeeLineKind::Surcharge)
-                .collect();
+            let surcharges: Vec<_> = quote.lines.iter().filter(|l| l.kind == FeeLineKind::Surcharge).collect();
             if surcharges.len() > 1 {
                 continue;
             }
@@ -133,20 +118,14 @@ impl FeeKernel {
                 cap: rule.cap(),
                 floor: rule.floor(),
                 fixed: rule.fixed(),
-                surcharge_rate: surcharges
-                    .first()
-                    .and_then(|l| l.rate)
-                    .unwrap_or(Rate::ZERO),
+                surcharge_rate: surcharges.first().and_then(|l| l.rate).unwrap_or(Rate::ZERO),
                 surcharge_fixed: surcharges.first().map(|l| l.fixed).unwrap_or(Money::ZERO),
                 has_surcharge: !surcharges.is_empty(),
                 floor_millifen: rule.floor().map_or(i64::MIN, Money::millifen),
                 cap_millifen: rule.cap().map_or(i64::MAX, Money::millifen),
             });
         }
-        Ok(FeeKernel {
-            rounding: schedule.rounding(),
-            lanes,
-        })
+        Ok(FeeKernel { rounding: schedule.rounding(), lanes })
     }
 
     /// Whether the kernel prices `channel`.
@@ -178,8 +157,7 @@ impl FeeKernel {
         }
         let mut total = fee.millifen() + lane.fixed.millifen();
         if lane.has_surcharge {
-            total += rounding.apply_rate(amount, lane.surcharge_rate).millifen()
-                + lane.surcharge_fixed.millifen();
+            total += rounding.apply_rate(amount, lane.surcharge_rate).millifen() + lane.surcharge_fixed.millifen();
         }
         Money::from_millifen(total).unwrap_or(Money::MAX)
     }
@@ -216,68 +194,30 @@ impl FeeKernel {
     /// assert!(kernel.fees_millifen(&[-1], &[Channel::Credit], &mut out).is_err());
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn fees_millifen(
-        &self,
-        amounts_fen: &[i64],
-        channels: &[Channel],
-        out: &mut [i64],
-    ) -> Result<()> {
+    pub fn fees_millifen(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64]) -> Result<()> {
         if amounts_fen.len() != channels.len() || amounts_fen.len() != out.len() {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
-                format!(
-                    "column lengths differ: {} amounts, {} channels, {} outputs",
-                    amounts_fen.len(),
-                    channels.len(),
-                    out.len()
-                ),
+                format!("column lengths differ: {} amounts, {} channels, {} outputs", amounts_fen.len(), channels.len(), out.len()),
             ));
         }
         self.fees_offset(amounts_fen, channels, out, 0)
     }
 
-    fn fees_offset(
-        &self,
-        amounts_fen: &[i64],
-        channels: &[Channel],
-        out: &mut [i64],
-        offset: usize,
-    ) -> Result<()> {
+    fn fees_offset(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
         // Fen rounding (scale 2, by far the common case) divides by a constant, which the
         // compiler turns into a multiplication; any other scale takes the general path.
         match (self.rounding.scale, self.rounding.mode) {
-            (2, RoundingMode::HalfUp) => {
-                self.fees_fen::<{ RoundingMode::HalfUp as u8 }>(amounts_fen, channels, out, offset)
-            }
-            (2, RoundingMode::HalfEven) => self.fees_fen::<{ RoundingMode::HalfEven as u8 }>(
-                amounts_fen,
-                channels,
-                out,
-                offset,
-            ),
-            (2, RoundingMode::Up) => {
-                self.fees_fen::<{ RoundingMode::Up as u8 }>(amounts_fen, channels, out, offset)
-            }
-            (2, RoundingMode::Down) => {
-                self.fees_fen::<{ RoundingMode::Down as u8 }>(amounts_fen, channels, out, offset)
-            }
+            (2, RoundingMode::HalfUp) => self.fees_fen::<{ RoundingMode::HalfUp as u8 }>(amounts_fen, channels, out, offset),
+            (2, RoundingMode::HalfEven) => self.fees_fen::<{ RoundingMode::HalfEven as u8 }>(amounts_fen, channels, out, offset),
+            (2, RoundingMode::Up) => self.fees_fen::<{ RoundingMode::Up as u8 }>(amounts_fen, channels, out, offset),
+            (2, RoundingMode::Down) => self.fees_fen::<{ RoundingMode::Down as u8 }>(amounts_fen, channels, out, offset),
             _ => self.fees_general(amounts_fen, channels, out, offset),
         }
     }
 
-    fn fees_general(
-        &self,
-        amounts_fen: &[i64],
-        channels: &[Channel],
-        out: &mut [i64],
-        offset: usize,
-    ) -> Result<()> {
-        for (row, ((&amount, &channel), slot)) in amounts_fen
-            .iter()
-            .zip(channels)
-            .zip(out.iter_mut())
-            .enumerate()
-        {
+    fn fees_general(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
+        for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
             let lane = self.lane(channel, amount, row + offset)?;
             *slot = Self::lane_fee(self.rounding, lane, Money::from_fen(amount)).millifen();
         }
@@ -287,27 +227,15 @@ impl FeeKernel {
     #[inline(always)]
     fn lane(&self, channel: Channel, amount_fen: i64, row: usize) -> Result<&Lane> {
         let Some(lane) = &self.lanes[channel as usize] else {
-            return Err(Error::new(
-                ErrorKind::InvalidRequest,
-                format!("row {row}: channel {channel} is not priced by the kernel"),
-            ));
+            return Err(Error::new(ErrorKind::InvalidRequest, format!("row {row}: channel {channel} is not priced by the kernel")));
         };
         if !(0..=MAX_AMOUNT_FEN).contains(&amount_fen) {
-            return Err(Error::new(
-                ErrorKind::InvalidAmount,
-                format!("row {row}: amount {amount_fen} fen is not a trade amount"),
-            ));
+            return Err(Error::new(ErrorKind::InvalidAmount, format!("row {row}: amount {amount_fen} fen is not a trade amount")));
         }
         Ok(lane)
     }
 
-    fn fees_fen<const MODE: u8>(
-        &self,
-        amounts_fen: &[i64],
-        channels: &[Channel],
-        out: &mut [i64],
-        offset: usize,
-    ) -> Result<()> {
+    fn fees_fen<const MODE: u8>(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
         let mode = match MODE {
             m if m == RoundingMode::HalfUp as u8 => RoundingMode::HalfUp,
             m if m == RoundingMode::HalfEven as u8 => RoundingMode::HalfEven,
@@ -316,15 +244,8 @@ impl FeeKernel {
         };
         // amount (fen) × rate (1e-8) / 1e8, rounded to the fen: the same division as
         // `Rounding::apply_rate` at scale 2, with both sides divided by 1000.
-        let rate_fen = |amount_fen: i64, rate: Rate| -> i64 {
-            mode.divide_non_negative(amount_fen * rate.e8(), crate::rate::RATE_ONE_E8)
-        };
-        for (row, ((&amount, &channel), slot)) in amounts_fen
-            .iter()
-            .zip(channels)
-            .zip(out.iter_mut())
-            .enumerate()
-        {
+        let rate_fen = |amount_fen: i64, rate: Rate| -> i64 { mode.divide_non_negative(amount_fen * rate.e8(), crate::rate::RATE_ONE_E8) };
+        for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
             let lane = self.lane(channel, amount, row + offset)?;
             // amount ≤ 10¹¹ fen and rates ≤ 10% (10⁷) keep the product below 2⁶³.
             let before_limit = rate_fen(amount, lane.rate) * MILLIFEN_PER_FEN;
@@ -336,8 +257,7 @@ impl FeeKernel {
             }
             fee += lane.fixed.millifen();
             if lane.has_surcharge {
-                fee += rate_fen(amount, lane.surcharge_rate) * MILLIFEN_PER_FEN
-                    + lane.surcharge_fixed.millifen();
+                fee += rate_fen(amount, lane.surcharge_rate) * MILLIFEN_PER_FEN + lane.surcharge_fixed.millifen();
             }
             *slot = fee;
         }
@@ -360,22 +280,15 @@ impl FeeKernel {
     /// assert!(out.iter().all(|&fee| fee == 38_000));
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn par_fees_millifen(
-        &self,
-        amounts_fen: &[i64],
-        channels: &[Channel],
-        out: &mut [i64],
-    ) -> Result<()> {
+    pub fn par_fees_millifen(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64]) -> Result<()> {
         if amounts_fen.len() != channels.len() || amounts_fen.len() != out.len() {
             return self.fees_millifen(amounts_fen, channels, out);
         }
         const CHUNK: usize = 1 << 16;
-        out.par_chunks_mut(CHUNK)
-            .enumerate()
-            .try_for_each(|(k, slot)| {
-                let start = k * CHUNK;
-                let end = start + slot.len();
-                self.fees_offset(&amounts_fen[start..end], &channels[start..end], slot, start)
-            })
+        out.par_chunks_mut(CHUNK).enumerate().try_for_each(|(k, slot)| {
+            let start = k * CHUNK;
+            let end = start + slot.len();
+            self.fees_offset(&amounts_fen[start..end], &channels[start..end], slot, start)
+        })
     }
 }

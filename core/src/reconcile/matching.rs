@@ -52,10 +52,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
             let meaning = super::response::ResponseMeaning::of(code);
             ledger_class[i] = Some((
                 Class::Declined,
-                Cow::Owned(format!(
-                    "declined with response code {}: {} / {}",
-                    meaning.code, meaning.zh, meaning.en
-                )),
+                Cow::Owned(format!("declined with response code {}: {} / {}", meaning.code, meaning.zh, meaning.en)),
             ));
         } else if ledger.kind[i] == TradeKind::Void {
             void_rows.push(i);
@@ -63,10 +60,8 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     }
     let mut voided_keys: FxHashMap<RefKey<'_>, u32> = FxHashMap::default();
     if !void_rows.is_empty() {
-        let wanted: FxHashMap<(&str, &str), ()> = void_rows
-            .iter()
-            .map(|&i| ((ledger.original_rrn.get(i), ledger.terminal.get(i)), ()))
-            .collect();
+        let wanted: FxHashMap<(&str, &str), ()> =
+            void_rows.iter().map(|&i| ((ledger.original_rrn.get(i), ledger.terminal.get(i)), ())).collect();
         let mut purchase_by_rrn: FxHashMap<(&str, &str), u32> = FxHashMap::default();
         for i in 0..n {
             if ledger_class[i].is_none() && ledger.kind[i] == TradeKind::Purchase {
@@ -78,36 +73,20 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         }
         for &i in &void_rows {
             let original = ledger.original_rrn.get(i);
-            match purchase_by_rrn
-                .get(&(original, ledger.terminal.get(i)))
-                .copied()
-            {
+            match purchase_by_rrn.get(&(original, ledger.terminal.get(i))).copied() {
                 Some(p) if ledger_class[p as usize].is_none() => {
-                    ledger_class[p as usize] = Some((
-                        Class::Voided,
-                        Cow::Owned(format!(
-                            "voided by ledger row {} (trade {})",
-                            i,
-                            ledger.trade_id.get(i)
-                        )),
-                    ));
-                    ledger_class[i] = Some((
-                        Class::Voided,
-                        Cow::Owned(format!(
-                            "void of ledger row {p} (reference {original}); no settlement expected"
-                        )),
-                    ));
-                    voided_keys.insert(
-                        (
-                            ledger.rrn.get(p as usize),
-                            ledger.terminal.get(p as usize),
-                            china_day(ledger.time[p as usize]),
-                        ),
-                        p,
-                    );
+                    ledger_class[p as usize] =
+                        Some((Class::Voided, Cow::Owned(format!("voided by ledger row {} (trade {})", i, ledger.trade_id.get(i)))));
+                    ledger_class[i] =
+                        Some((Class::Voided, Cow::Owned(format!("void of ledger row {p} (reference {original}); no settlement expected"))));
+                    voided_keys
+                        .insert((ledger.rrn.get(p as usize), ledger.terminal.get(p as usize), china_day(ledger.time[p as usize])), p);
                 }
                 _ => {
-                    ledger_class[i] = Some((Class::Voided, Cow::Owned(format!("void of reference {original}, which is not an open purchase in the ledger"))));
+                    ledger_class[i] = Some((
+                        Class::Voided,
+                        Cow::Owned(format!("void of reference {original}, which is not an open purchase in the ledger")),
+                    ));
                 }
             }
         }
@@ -115,45 +94,22 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
 
     // 2. Duplicates and 3. matching by reference: both sides' keys are hashed and sorted in
     // parallel, then merged. Within a run of equal hashes the real keys are compared.
-    let ledger_key = |i: usize| {
-        (
-            ledger.rrn.get(i),
-            ledger.terminal.get(i),
-            china_day(ledger.time[i]),
-        )
-    };
-    let statement_key = |j: usize| {
-        (
-            statement.rrn.get(j),
-            statement.terminal.get(j),
-            china_day(statement.time[j]),
-        )
-    };
+    let ledger_key = |i: usize| (ledger.rrn.get(i), ledger.terminal.get(i), china_day(ledger.time[i]));
+    let statement_key = |j: usize| (statement.rrn.get(j), statement.terminal.get(j), china_day(statement.time[j]));
     let mut ledger_refs: Vec<(u64, u32)> = (0..n)
         .into_par_iter()
         .filter(|&i| ledger_class[i].is_none() && !ledger.rrn.get(i).is_empty())
         .map(|i| (key_hash(ledger_key(i)), i as u32))
         .collect();
-    let mut statement_refs: Vec<(u64, u32)> = (0..m)
-        .into_par_iter()
-        .filter(|&j| !statement.rrn.get(j).is_empty())
-        .map(|j| (key_hash(statement_key(j)), j as u32))
-        .collect();
-    rayon::join(
-        || ledger_refs.par_sort_unstable(),
-        || statement_refs.par_sort_unstable(),
-    );
+    let mut statement_refs: Vec<(u64, u32)> =
+        (0..m).into_par_iter().filter(|&j| !statement.rrn.get(j).is_empty()).map(|j| (key_hash(statement_key(j)), j as u32)).collect();
+    rayon::join(|| ledger_refs.par_sort_unstable(), || statement_refs.par_sort_unstable());
     let ledger_firsts = firsts(
         &ledger_refs,
         |i| ledger_key(i as usize),
         |dup, first| {
-            ledger_class[dup as usize] = Some((
-                Class::LedgerDuplicate,
-                Cow::Owned(format!(
-                    "repeats ledger row {first} (line {})",
-                    ledger.line[first as usize]
-                )),
-            ));
+            ledger_class[dup as usize] =
+                Some((Class::LedgerDuplicate, Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize]))));
         },
     );
     let statement_firsts = firsts(
@@ -162,10 +118,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         |dup, first| {
             statement_class[dup as usize] = Some((
                 Class::StatementDuplicate,
-                Cow::Owned(format!(
-                    "repeats statement row {first} (line {})",
-                    statement.line[first as usize]
-                )),
+                Cow::Owned(format!("repeats statement row {first} (line {})", statement.line[first as usize])),
             ));
         },
     );
@@ -175,20 +128,12 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     for j in 0..m {
         if statement.rrn.get(j).is_empty() {
             let first = *statement_plain
-                .entry((
-                    statement.terminal.get(j),
-                    statement.time[j],
-                    statement.amount_fen[j],
-                    statement.kind[j],
-                ))
+                .entry((statement.terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]))
                 .or_insert(j as u32);
             if first != j as u32 {
                 statement_class[j] = Some((
                     Class::StatementDuplicate,
-                    Cow::Owned(format!(
-                        "repeats statement row {first} (line {})",
-                        statement.line[first as usize]
-                    )),
+                    Cow::Owned(format!("repeats statement row {first} (line {})", statement.line[first as usize])),
                 ));
             }
         }
@@ -196,21 +141,12 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     let mut ledger_plain: FxHashMap<(&str, i64, i64, TradeKind), u32> = FxHashMap::default();
     for i in 0..n {
         if ledger_class[i].is_none() && ledger.rrn.get(i).is_empty() {
-            let first = *ledger_plain
-                .entry((
-                    ledger.terminal.get(i),
-                    ledger.time[i],
-                    ledger.amount_fen[i],
-                    ledger.kind[i],
-                ))
-                .or_insert(i as u32);
+            let first =
+                *ledger_plain.entry((ledger.terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i])).or_insert(i as u32);
             if first != i as u32 {
                 ledger_class[i] = Some((
                     Class::LedgerDuplicate,
-                    Cow::Owned(format!(
-                        "repeats ledger row {first} (line {})",
-                        ledger.line[first as usize]
-                    )),
+                    Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize])),
                 ));
             }
         }
@@ -228,20 +164,13 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
             b += 1;
         } else {
             let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.0 == ha).count();
-            let b_end = b + statement_firsts[b..]
-                .iter()
-                .take_while(|e| e.0 == ha)
-                .count();
+            let b_end = b + statement_firsts[b..].iter().take_while(|e| e.0 == ha).count();
             for &(_, i) in &ledger_firsts[a..a_end] {
                 let i = i as usize;
                 let found = statement_firsts[b..b_end]
                     .iter()
                     .map(|&(_, j)| j as usize)
-                    .find(|&j| {
-                        statement_partner[j] == NONE
-                            && statement_key(j) == ledger_key(i)
-                            && statement.kind[j] == ledger.kind[i]
-                    });
+                    .find(|&j| statement_partner[j] == NONE && statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i]);
                 if let Some(j) = found {
                     ledger_partner[i] = j as u32;
                     statement_partner[j] = i as u32;
@@ -258,13 +187,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     let mut free: FxHashMap<(&str, i64, TradeKind), Vec<u32>> = FxHashMap::default();
     for j in 0..m {
         if statement_partner[j] == NONE && statement_class[j].is_none() {
-            free.entry((
-                statement.terminal.get(j),
-                statement.amount_fen[j],
-                statement.kind[j],
-            ))
-            .or_default()
-            .push(j as u32);
+            free.entry((statement.terminal.get(j), statement.amount_fen[j], statement.kind[j])).or_default().push(j as u32);
         }
     }
     // Each group sorted by (time, row): a window is a binary search away.
@@ -272,15 +195,12 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         candidates.sort_unstable_by_key(|&j| (statement.time[j as usize], j));
     }
     if !free.is_empty() {
-        let mut waiting: Vec<u32> = (0..n as u32)
-            .filter(|&i| ledger_partner[i as usize] == NONE && ledger_class[i as usize].is_none())
-            .collect();
+        let mut waiting: Vec<u32> =
+            (0..n as u32).filter(|&i| ledger_partner[i as usize] == NONE && ledger_class[i as usize].is_none()).collect();
         waiting.sort_by_key(|&i| (ledger.time[i as usize], i));
         for i in waiting {
             let i = i as usize;
-            let Some(candidates) =
-                free.get(&(ledger.terminal.get(i), ledger.amount_fen[i], ledger.kind[i]))
-            else {
+            let Some(candidates) = free.get(&(ledger.terminal.get(i), ledger.amount_fen[i], ledger.kind[i])) else {
                 continue;
             };
             let ledger_rrn_empty = ledger.rrn.get(i).is_empty();
@@ -306,19 +226,8 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
 
     // Unmatched rows. A statement row may settle a trade the terminal declined.
     let declined_keys: FxHashMap<RefKey<'_>, u32> = (0..n)
-        .filter(|&i| {
-            !ledger.rrn.get(i).is_empty() && matches!(ledger_class[i], Some((Class::Declined, _)))
-        })
-        .map(|i| {
-            (
-                (
-                    ledger.rrn.get(i),
-                    ledger.terminal.get(i),
-                    china_day(ledger.time[i]),
-                ),
-                i as u32,
-            )
-        })
+        .filter(|&i| !ledger.rrn.get(i).is_empty() && matches!(ledger_class[i], Some((Class::Declined, _))))
+        .map(|i| ((ledger.rrn.get(i), ledger.terminal.get(i), china_day(ledger.time[i])), i as u32))
         .collect();
     for i in 0..n {
         if ledger_class[i].is_none() && ledger_partner[i] == NONE {
@@ -335,11 +244,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     }
     for j in 0..m {
         if statement_class[j].is_none() && statement_partner[j] == NONE {
-            let key = (
-                statement.rrn.get(j),
-                statement.terminal.get(j),
-                china_day(statement.time[j]),
-            );
+            let key = (statement.rrn.get(j), statement.terminal.get(j), china_day(statement.time[j]));
             let reason = match voided_keys.get(&key) {
                 Some(p) => Cow::Owned(format!("settles ledger row {p}, which was voided")),
                 None if !declined_keys.is_empty() && declined_keys.contains_key(&key) => {
@@ -349,9 +254,9 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
                         ledger.response_code.get(p as usize)
                     ))
                 }
-                None if statement.rrn.get(j).is_empty() => Cow::Borrowed(
-                    "no ledger trade with the same terminal and amount within the time window",
-                ),
+                None if statement.rrn.get(j).is_empty() => {
+                    Cow::Borrowed("no ledger trade with the same terminal and amount within the time window")
+                }
                 None => Cow::Owned(format!(
                     "no ledger trade with reference {} at terminal {:?} on that day",
                     statement.rrn.get(j),
@@ -361,13 +266,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
             statement_class[j] = Some((Class::NoLedgerTrade, reason));
         }
     }
-    Matching {
-        ledger_partner,
-        statement_partner,
-        ledger_class,
-        statement_class,
-        pairs,
-    }
+    Matching { ledger_partner, statement_partner, ledger_class, statement_class, pairs }
 }
 
 fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {
@@ -383,11 +282,7 @@ fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {
 
 /// From (hash, row) sorted by hash then row: the first row of every distinct key, in the
 /// same order; `duplicate(row, first)` is called for every later row with the same key.
-fn firsts<'a, K: PartialEq + 'a>(
-    sorted: &[(u64, u32)],
-    key: impl Fn(u32) -> K,
-    mut duplicate: impl FnMut(u32, u32),
-) -> Vec<(u64, u32)> {
+fn firsts<'a, K: PartialEq + 'a>(sorted: &[(u64, u32)], key: impl Fn(u32) -> K, mut duplicate: impl FnMut(u32, u32)) -> Vec<(u64, u32)> {
     let mut out = Vec::with_capacity(sorted.len());
     let mut start = 0;
     while start < sorted.len() {
@@ -396,10 +291,7 @@ fn firsts<'a, K: PartialEq + 'a>(
         let run_first = out.len();
         for &(_, row) in &sorted[start..end] {
             let row_key = key(row);
-            match out[run_first..]
-                .iter()
-                .find(|&&(_, first): &&(u64, u32)| key(first) == row_key)
-            {
+            match out[run_first..].iter().find(|&&(_, first): &&(u64, u32)| key(first) == row_key) {
                 Some(&(_, first)) => duplicate(row, first),
                 None => out.push((hash, row)),
             }

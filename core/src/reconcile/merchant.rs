@@ -35,9 +35,7 @@ impl MerchantNumber {
             )
             .in_field("merchant_no"));
         }
-        Ok(MerchantNumber {
-            digits: digits.to_string(),
-        })
+        Ok(MerchantNumber { digits: digits.to_string() })
     }
 
     /// The whole number.
@@ -98,8 +96,7 @@ impl MerchantNumber {
 
 /// The MCC inside a statement's merchant number, if it has the 15-digit shape.
 pub(crate) fn mcc_of(merchant_no: &str) -> Option<&str> {
-    (merchant_no.len() == 15 && merchant_no.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| &merchant_no[7..11])
+    (merchant_no.len() == 15 && merchant_no.bytes().all(|b| b.is_ascii_digit())).then(|| &merchant_no[7..11])
 }
 
 /// What the acquirer registered for the merchant: merchant number (MCC inside), name,
@@ -160,10 +157,7 @@ impl MerchantProfile {
     /// assert_eq!(profile.terminals, vec!["T1".to_string()]);
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn terminals<I: IntoIterator<Item = S>, S: Into<String>>(
-        mut self,
-        terminals: I,
-    ) -> MerchantProfile {
+    pub fn terminals<I: IntoIterator<Item = S>, S: Into<String>>(mut self, terminals: I) -> MerchantProfile {
         self.terminals = terminals.into_iter().map(Into::into).collect();
         self
     }

@@ -89,17 +89,11 @@ pub use class::{Class, ClassSet};
 pub use kernel::FeeKernel;
 pub use merchant::{MerchantNumber, MerchantProfile};
 pub use read::{
-    read_alipay_csv, read_bank_csv, read_ledger_csv, read_wechat_bill, write_bank_csv,
-    write_ledger_csv, ColumnMap, StatementField,
+    read_alipay_csv, read_bank_csv, read_ledger_csv, read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, StatementField,
 };
-pub use report::{
-    ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowResult, Summary, TerminalMerchants,
-};
+pub use report::{ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowResult, Summary, TerminalMerchants};
 pub use response::ResponseMeaning;
-pub use schema::{
-    Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow,
-    TextColumn,
-};
+pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow, TextColumn};
 
 use crate::calendar::Calendar;
 use crate::error::{Error, ErrorKind, Result};
@@ -243,49 +237,21 @@ impl ReconcileOptions {
 /// assert_eq!(report.summary.overcharge, Money::from_yuan(3));
 /// # Ok::<(), posfee::Error>(())
 /// ```
-pub fn reconcile(
-    ledger: &Ledger,
-    statement: &Statement,
-    options: &ReconcileOptions,
-) -> Result<Report> {
+pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOptions) -> Result<Report> {
     if options.match_window_seconds < 0 {
-        return Err(Error::new(
-            ErrorKind::InvalidRequest,
-            format!(
-                "match window {} s is negative",
-                options.match_window_seconds
-            ),
-        ));
+        return Err(Error::new(ErrorKind::InvalidRequest, format!("match window {} s is negative", options.match_window_seconds)));
     }
     if ledger.len() >= NONE as usize || statement.len() >= NONE as usize {
-        return Err(Error::new(
-            ErrorKind::InvalidRequest,
-            "a table has more than 4,000,000,000 rows",
-        ));
+        return Err(Error::new(ErrorKind::InvalidRequest, "a table has more than 4,000,000,000 rows"));
     }
-    let calendar = options
-        .calendar
-        .as_ref()
-        .unwrap_or_else(|| Calendar::china());
+    let calendar = options.calendar.as_ref().unwrap_or_else(|| Calendar::china());
     let matching = matching::match_rows(ledger, statement, options.match_window_seconds);
     let checker = checks::Checker::new(ledger, statement, options, calendar);
-    let verdicts: Vec<checks::Verdict> = matching
-        .pairs
-        .par_iter()
-        .with_min_len(1024)
-        .map(|&(i, j, _)| checker.check(i as usize, j as usize))
-        .collect();
+    let verdicts: Vec<checks::Verdict> =
+        matching.pairs.par_iter().with_min_len(1024).map(|&(i, j, _)| checker.check(i as usize, j as usize)).collect();
 
-    let mut rows: Vec<RowResult> = Vec::with_capacity(
-        ledger.len() + statement.len() + ledger.issues.len() + statement.issues.len(),
-    );
-    let matching::Matching {
-        ledger_partner,
-        statement_partner,
-        mut ledger_class,
-        mut statement_class,
-        pairs,
-    } = matching;
+    let mut rows: Vec<RowResult> = Vec::with_capacity(ledger.len() + statement.len() + ledger.issues.len() + statement.issues.len());
+    let matching::Matching { ledger_partner, statement_partner, mut ledger_class, mut statement_class, pairs } = matching;
     let mut pair_of_ledger: Vec<u32> = vec![NONE; ledger.len()];
     for (p, &(i, _, _)) in pairs.iter().enumerate() {
         pair_of_ledger[i as usize] = p as u32;
@@ -310,9 +276,7 @@ pub fn reconcile(
                 reason: verdict.reason.clone(),
             }
         } else {
-            let (class, reason) = ledger_class[i]
-                .take()
-                .unwrap_or((Class::NeverSettled, Cow::Borrowed("unmatched")));
+            let (class, reason) = ledger_class[i].take().unwrap_or((Class::NeverSettled, Cow::Borrowed("unmatched")));
             RowResult {
                 side: Side::Ledger,
                 index: Some(i),
@@ -346,9 +310,7 @@ pub fn reconcile(
                 ..ledger_row.clone()
             }
         } else {
-            let (class, reason) = statement_class[j]
-                .take()
-                .unwrap_or((Class::NoLedgerTrade, Cow::Borrowed("unmatched")));
+            let (class, reason) = statement_class[j].take().unwrap_or((Class::NoLedgerTrade, Cow::Borrowed("unmatched")));
             RowResult {
                 side: Side::Statement,
                 index: Some(j),
@@ -392,35 +354,21 @@ fn to_money(millifen: i128, what: &str) -> Result<Money> {
     i64::try_from(millifen)
         .ok()
         .and_then(|m| Money::from_millifen(m).ok())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::Overflow,
-                format!("the sum of {what} is beyond ¥{}", Money::MAX),
-            )
-        })
+        .ok_or_else(|| Error::new(ErrorKind::Overflow, format!("the sum of {what} is beyond ¥{}", Money::MAX)))
 }
 
 /// Counts and sums; asserts conservation.
 fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Result<Summary> {
     // Totals before: straight from the input columns.
-    let ledger_before: i128 = ledger
-        .amount_fen
-        .iter()
-        .map(|v| i128::from(*v) * 1000)
-        .sum();
-    let amount_before: i128 = statement
-        .amount_fen
-        .iter()
-        .map(|v| i128::from(*v) * 1000)
-        .sum();
+    let ledger_before: i128 = ledger.amount_fen.iter().map(|v| i128::from(*v) * 1000).sum();
+    let amount_before: i128 = statement.amount_fen.iter().map(|v| i128::from(*v) * 1000).sum();
     let fee_before: i128 = statement.fee.iter().map(|v| i128::from(v.millifen())).sum();
     let net_before: i128 = statement.net.iter().map(|v| i128::from(v.millifen())).sum();
 
     // [ledger amount, statement amount, fee, net, expected fee] per class
     let mut sums = [[0i128; 5]; Class::ALL.len()];
     let mut counts = [[0u64; 3]; Class::ALL.len()];
-    let (mut expected_fee, mut charged_fee, mut overcharge, mut undercharge) =
-        (0i128, 0i128, 0i128, 0i128);
+    let (mut expected_fee, mut charged_fee, mut overcharge, mut undercharge) = (0i128, 0i128, 0i128, 0i128);
     for row in rows {
         let c = row.class as usize;
         match (row.side, row.index) {
@@ -456,11 +404,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Resu
     assert_eq!(after(2), fee_before, "conservation: statement fees");
     assert_eq!(after(3), net_before, "conservation: statement nets");
     let counted: u64 = counts.iter().flatten().sum();
-    assert_eq!(
-        counted as usize,
-        ledger.len() + statement.len() + ledger.issues.len() + statement.issues.len(),
-        "conservation: rows"
-    );
+    assert_eq!(counted as usize, ledger.len() + statement.len() + ledger.issues.len() + statement.issues.len(), "conservation: rows");
     let mut classes = Vec::with_capacity(Class::ALL.len());
     for class in Class::ALL {
         let (s, n) = (&sums[class as usize], &counts[class as usize]);
@@ -479,25 +423,16 @@ fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Resu
 
     // Declined by code.
     let mut declined: BTreeMap<String, (u64, Money)> = BTreeMap::new();
-    for row in rows
-        .iter()
-        .filter(|r| r.class == Class::Declined && r.side == Side::Ledger)
-    {
+    for row in rows.iter().filter(|r| r.class == Class::Declined && r.side == Side::Ledger) {
         if let Some(i) = row.index {
-            let entry = declined
-                .entry(ledger.response_code.get(i).to_string())
-                .or_insert((0, Money::ZERO));
+            let entry = declined.entry(ledger.response_code.get(i).to_string()).or_insert((0, Money::ZERO));
             entry.0 += 1;
             entry.1 = entry.1.checked_add(row.amount).unwrap_or(Money::MAX);
         }
     }
     let declined = declined
         .into_iter()
-        .map(|(code, (trades, amount))| DeclinedCount {
-            meaning: ResponseMeaning::of(&code),
-            trades,
-            amount,
-        })
+        .map(|(code, (trades, amount))| DeclinedCount { meaning: ResponseMeaning::of(&code), trades, amount })
         .collect();
 
     // Effective rate per trade day and channel, over statement purchases.
@@ -506,9 +441,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Resu
         if statement.kind[j] != TradeKind::Purchase {
             continue;
         }
-        let entry = daily
-            .entry((china_day(statement.time[j]), statement.channel[j] as u8))
-            .or_insert((0, 0, 0));
+        let entry = daily.entry((china_day(statement.time[j]), statement.channel[j] as u8)).or_insert((0, 0, 0));
         entry.0 += 1;
         entry.1 = entry.1.saturating_add(statement.amount_fen[j] * 1000);
         entry.2 = entry.2.saturating_add(statement.fee[j].millifen());
@@ -531,13 +464,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Resu
         .collect();
 
     // Merchant numbers per terminal.
-    let mut terminals: BTreeMap<
-        &str,
-        (
-            std::collections::BTreeSet<&str>,
-            std::collections::BTreeSet<&str>,
-        ),
-    > = BTreeMap::new();
+    let mut terminals: BTreeMap<&str, (std::collections::BTreeSet<&str>, std::collections::BTreeSet<&str>)> = BTreeMap::new();
     for j in 0..statement.len() {
         let entry = terminals.entry(statement.terminal.get(j)).or_default();
         if !statement.merchant_no.get(j).is_empty() {

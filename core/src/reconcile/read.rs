@@ -32,14 +32,8 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
 
 fn too_large(file: &str, bytes: &[u8]) -> Result<()> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(Error::new(
-            ErrorKind::InvalidRecord,
-            format!(
-                "input of {} bytes exceeds the limit of {MAX_INPUT_BYTES}",
-                bytes.len()
-            ),
-        )
-        .at(Location::default().file(file)));
+        return Err(Error::new(ErrorKind::InvalidRecord, format!("input of {} bytes exceeds the limit of {MAX_INPUT_BYTES}", bytes.len()))
+            .at(Location::default().file(file)));
     }
     Ok(())
 }
@@ -53,10 +47,7 @@ struct Row<'r> {
 
 impl<'r> Row<'r> {
     fn error(&self, column: Option<usize>, field: &str, error: Error) -> Error {
-        let mut at = Location::default()
-            .file(self.file)
-            .line(self.line)
-            .field(field);
+        let mut at = Location::default().file(self.file).line(self.line).field(field);
         if let Some(column) = column {
             at = at.column(column as u64 + 1);
         }
@@ -65,20 +56,13 @@ impl<'r> Row<'r> {
 
     /// The cleaned value of a column (backtick prefix, `=` quoting and spaces removed).
     fn get(&self, column: Option<usize>) -> &'r str {
-        column
-            .and_then(|c| self.record.get(c))
-            .map(clean)
-            .unwrap_or("")
+        column.and_then(|c| self.record.get(c)).map(clean).unwrap_or("")
     }
 
     fn required(&self, column: Option<usize>, field: &str) -> Result<&'r str> {
         let value = self.get(column);
         if value.is_empty() {
-            return Err(self.error(
-                column,
-                field,
-                Error::new(ErrorKind::InvalidRecord, format!("{field} is empty")),
-            ));
+            return Err(self.error(column, field, Error::new(ErrorKind::InvalidRecord, format!("{field} is empty"))));
         }
         Ok(value)
     }
@@ -98,25 +82,18 @@ fn clean(value: &str) -> &str {
     }
     let value = value.trim();
     let value = value.strip_prefix('`').unwrap_or(value);
-    let value = value
-        .strip_prefix("=\"")
-        .and_then(|v| v.strip_suffix('"'))
-        .unwrap_or(value);
+    let value = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).unwrap_or(value);
     value.trim().trim_start_matches('\t')
 }
 
 fn parse_kind(text: &str) -> Result<TradeKind> {
     match text.trim().to_ascii_lowercase().as_str() {
-        "" | "purchase" | "sale" | "消费" | "交易" | "success" | "支付成功" | "消费成功" => {
-            Ok(TradeKind::Purchase)
-        }
+        "" | "purchase" | "sale" | "消费" | "交易" | "success" | "支付成功" | "消费成功" => Ok(TradeKind::Purchase),
         "void" | "撤销" | "消费撤销" | "revoked" | "已撤销" => Ok(TradeKind::Void),
         "refund" | "退货" | "退款" | "退款成功" => Ok(TradeKind::Refund),
         _ => Err(Error::new(
             ErrorKind::InvalidRecord,
-            format!(
-                "trade type {text:?} is not purchase (消费), void (撤销) or refund (退货/退款)"
-            ),
+            format!("trade type {text:?} is not purchase (消费), void (撤销) or refund (退货/退款)"),
         )),
     }
 }
@@ -130,25 +107,19 @@ fn parse_card_channel(text: &str) -> Result<Channel> {
 }
 
 fn digits(bytes: &[u8]) -> Option<u32> {
-    (!bytes.is_empty() && bytes.len() <= 9 && bytes.iter().all(u8::is_ascii_digit)).then(|| {
-        bytes
-            .iter()
-            .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'))
-    })
+    (!bytes.is_empty() && bytes.len() <= 9 && bytes.iter().all(u8::is_ascii_digit))
+        .then(|| bytes.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
 }
 
 fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
     let text = text.trim();
     let b = text.as_bytes();
     if b.len() == 6 {
-        if let (Some(h), Some(m), Some(s)) = (digits(&b[0..2]), digits(&b[2..4]), digits(&b[4..6]))
-        {
+        if let (Some(h), Some(m), Some(s)) = (digits(&b[0..2]), digits(&b[2..4]), digits(&b[4..6])) {
             return NaiveTime::from_hms_opt(h, m, s);
         }
     }
-    ["%H:%M:%S", "%H%M%S", "%H:%M"]
-        .iter()
-        .find_map(|f| NaiveTime::parse_from_str(text, f).ok())
+    ["%H:%M:%S", "%H%M%S", "%H:%M"].iter().find_map(|f| NaiveTime::parse_from_str(text, f).ok())
 }
 
 /// A date as `YYYYMMDD` without trying other formats first; anything else goes to
@@ -156,8 +127,7 @@ fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
 fn fast_date(text: &str) -> Result<NaiveDate> {
     let b = text.trim().as_bytes();
     if b.len() == 8 {
-        if let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[4..6]), digits(&b[6..8]))
-        {
+        if let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[4..6]), digits(&b[6..8])) {
             if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
                 return Ok(date);
             }
@@ -167,9 +137,7 @@ fn fast_date(text: &str) -> Result<NaiveDate> {
 }
 
 fn china(date: NaiveDate, time: NaiveTime) -> Option<DateTime<FixedOffset>> {
-    china_offset()
-        .from_local_datetime(&date.and_time(time))
-        .single()
+    china_offset().from_local_datetime(&date.and_time(time)).single()
 }
 
 /// Parses a time from one column (date and time) or two (date, time of day).
@@ -181,18 +149,9 @@ fn parse_when(date: &str, time: &str) -> Result<DateTime<FixedOffset>> {
         return parse_china_time(time);
     }
     let day = fast_date(date)?;
-    let at = parse_time_of_day(time).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidDate,
-            format!("time {time:?} is not a time of day (10:30:00 or 103000)"),
-        )
-    })?;
-    china(day, at).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidDate,
-            format!("{date} {time} is not a valid China time"),
-        )
-    })
+    let at = parse_time_of_day(time)
+        .ok_or_else(|| Error::new(ErrorKind::InvalidDate, format!("time {time:?} is not a time of day (10:30:00 or 103000)")))?;
+    china(day, at).ok_or_else(|| Error::new(ErrorKind::InvalidDate, format!("{date} {time} is not a valid China time")))
 }
 
 fn signed_money(text: &str) -> Result<Money> {
@@ -209,12 +168,7 @@ fn reader(text: &str, comment: bool) -> csv::Reader<&[u8]> {
 
 /// Streams the records of `text` (whose first line is line `first_line`), skipping blank
 /// lines; lines the csv crate rejects are passed on as errors.
-fn stream(
-    text: &str,
-    first_line: u64,
-    comment: bool,
-    mut each: impl FnMut(u64, std::result::Result<&csv::StringRecord, Error>),
-) {
+fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(u64, std::result::Result<&csv::StringRecord, Error>)) {
     let mut reader = reader(text, comment);
     let mut record = csv::StringRecord::new();
     loop {
@@ -229,17 +183,8 @@ fn stream(
             }
             Err(error) => {
                 let line = error.position().map(|p| p.line()).unwrap_or(1) + first_line - 1;
-                each(
-                    line,
-                    Err(Error::new(
-                        ErrorKind::InvalidRecord,
-                        format!("malformed CSV: {error}"),
-                    )),
-                );
-                if !matches!(
-                    error.kind(),
-                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                ) {
+                each(line, Err(Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: {error}"))));
+                if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
                     break;
                 }
             }
@@ -279,11 +224,7 @@ fn header(
 
 /// Splits `text` (whose first line is `first_line`) into chunks at line ends, unless a
 /// quoted field spans a line, and parses them in parallel, in order.
-fn par_chunks<T: Send>(
-    text: &str,
-    first_line: u64,
-    parse: impl Fn(&str, u64) -> T + Sync,
-) -> Vec<T> {
+fn par_chunks<T: Send>(text: &str, first_line: u64, parse: impl Fn(&str, u64) -> T + Sync) -> Vec<T> {
     const MIN_CHUNK: usize = 1 << 20;
     let bytes = text.as_bytes();
     let pieces = rayon::current_num_threads() * 4;
@@ -318,26 +259,15 @@ fn par_chunks<T: Send>(
     if *bounds.last().unwrap_or(&0) != bytes.len() {
         bounds.push(bytes.len());
     }
-    let ranges: Vec<(usize, usize)> = bounds
-        .windows(2)
-        .map(|w| (w[0], w[1]))
-        .filter(|(a, b)| a < b)
-        .collect();
-    let newlines: Vec<u64> = ranges
-        .par_iter()
-        .map(|&(a, b)| bytes[a..b].iter().filter(|&&c| c == b'\n').count() as u64)
-        .collect();
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
+    let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| bytes[a..b].iter().filter(|&&c| c == b'\n').count() as u64).collect();
     let mut starts = Vec::with_capacity(ranges.len());
     let mut line = first_line;
     for count in &newlines {
         starts.push(line);
         line += count;
     }
-    ranges
-        .par_iter()
-        .zip(starts)
-        .map(|(&(a, b), line)| parse(&text[a..b], line))
-        .collect()
+    ranges.par_iter().zip(starts).map(|(&(a, b), line)| parse(&text[a..b], line)).collect()
 }
 
 fn find(header: &csv::StringRecord, names: &[&str]) -> Option<usize> {
@@ -388,29 +318,13 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     too_large(file, bytes)?;
     let text = decode(bytes);
     let Ok((header, data_start, data_line)) = header(&text, true, 1, |_| true) else {
-        return Err(Error::new(
-            ErrorKind::InvalidRecord,
-            "the ledger file is empty (no header)",
-        )
-        .at(Location::default().file(file).line(1)));
+        return Err(Error::new(ErrorKind::InvalidRecord, "the ledger file is empty (no header)").at(Location::default().file(file).line(1)));
     };
-    let column: Vec<Option<usize>> = LEDGER_COLUMNS
-        .iter()
-        .map(|name| find(&header, &[name]))
-        .collect();
+    let column: Vec<Option<usize>> = LEDGER_COLUMNS.iter().map(|name| find(&header, &[name])).collect();
     for required in [0, 5, 6, 7] {
         if column[required].is_none() {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!(
-                    "the ledger header lacks the column {:?}",
-                    LEDGER_COLUMNS[required]
-                ),
-            )
-            .at(Location::default()
-                .file(file)
-                .line(1)
-                .field(LEDGER_COLUMNS[required])));
+            return Err(Error::new(ErrorKind::InvalidRecord, format!("the ledger header lacks the column {:?}", LEDGER_COLUMNS[required]))
+                .at(Location::default().file(file).line(1).field(LEDGER_COLUMNS[required])));
         }
     }
     let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
@@ -446,10 +360,8 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
     let c = |k: usize| column[k];
     let trade_id = row.required(c(0), "trade_id")?;
     let time = fast_time(row.required(c(5), "time")?).map_err(|e| row.error(c(5), "time", e))?;
-    let amount = Money::parse_amount(row.required(c(6), "amount")?)
-        .map_err(|e| row.error(c(6), "amount", e))?;
-    let channel =
-        fast_channel(row.required(c(7), "channel")?).map_err(|e| row.error(c(7), "channel", e))?;
+    let amount = Money::parse_amount(row.required(c(6), "amount")?).map_err(|e| row.error(c(6), "amount", e))?;
+    let channel = fast_channel(row.required(c(7), "channel")?).map_err(|e| row.error(c(7), "channel", e))?;
     let card_type = match row.get(c(8)) {
         "" => None,
         text => Some(CardType::parse(text).map_err(|e| row.error(c(8), "card_type", e))?),
@@ -478,29 +390,13 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
 fn fast_time(text: &str) -> Result<DateTime<FixedOffset>> {
     let b = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range)
-            .filter(|d| d.iter().all(u8::is_ascii_digit))
-            .map(|d| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+        b.get(range).filter(|d| d.iter().all(u8::is_ascii_digit)).map(|d| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
     };
-    if b.len() == 19
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[10] == b' '
-        && b[13] == b':'
-        && b[16] == b':'
-    {
-        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) = (
-            digits(0..4),
-            digits(5..7),
-            digits(8..10),
-            digits(11..13),
-            digits(14..16),
-            digits(17..19),
-        ) {
-            if let (Some(date), Some(time)) = (
-                NaiveDate::from_ymd_opt(y as i32, mo, d),
-                NaiveTime::from_hms_opt(h, mi, se),
-            ) {
+    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
+        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) =
+            (digits(0..4), digits(5..7), digits(8..10), digits(11..13), digits(14..16), digits(17..19))
+        {
+            if let (Some(date), Some(time)) = (NaiveDate::from_ymd_opt(y as i32, mo, d), NaiveTime::from_hms_opt(h, mi, se)) {
                 if let Some(at) = china(date, time) {
                     return Ok(at);
                 }
@@ -534,9 +430,7 @@ pub fn write_ledger_csv(ledger: &Ledger) -> String {
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(ledger.len() * 110 + 128));
     let _ = writer.write_record(LEDGER_COLUMNS);
     for i in 0..ledger.len() {
-        let time = from_unix(ledger.time[i])
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string();
+        let time = from_unix(ledger.time[i]).format("%Y-%m-%d %H:%M:%S").to_string();
         let amount = Money::from_fen(ledger.amount_fen[i]).to_string();
         let card_type = ledger.card_type[i].map(|c| c.name()).unwrap_or("");
         let _ = writer.write_record([
@@ -681,16 +575,7 @@ impl Default for ColumnMap {
         ColumnMap {
             names: chinese
                 .iter()
-                .map(|(field, names)| {
-                    (
-                        *field,
-                        names
-                            .iter()
-                            .map(|n| n.to_string())
-                            .chain([field.name().to_string()])
-                            .collect(),
-                    )
-                })
+                .map(|(field, names)| (*field, names.iter().map(|n| n.to_string()).chain([field.name().to_string()]).collect()))
                 .collect(),
         }
     }
@@ -720,11 +605,7 @@ impl ColumnMap {
     /// assert!(ColumnMap::default().names(StatementField::SettlementDate).contains(&"清算日期".to_string()));
     /// ```
     pub fn names(&self, field: StatementField) -> &[String] {
-        self.names
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, n)| n.as_slice())
-            .unwrap_or(&[])
+        self.names.iter().find(|(f, _)| *f == field).map(|(_, n)| n.as_slice()).unwrap_or(&[])
     }
 
     fn locate(&self, header: &csv::StringRecord) -> Vec<Option<usize>> {
@@ -740,9 +621,7 @@ impl ColumnMap {
 
 fn is_summary_row(record: &csv::StringRecord) -> bool {
     let first = record.get(0).map(clean).unwrap_or("");
-    ["合计", "总计", "小计", "汇总", "总交易单数", "total"]
-        .iter()
-        .any(|p| first.starts_with(p))
+    ["合计", "总计", "小计", "汇总", "总交易单数", "total"].iter().any(|p| first.starts_with(p))
 }
 
 /// Reads a bank / UnionPay POS settlement CSV (UTF-8 or GBK) with the given column map.
@@ -770,35 +649,24 @@ fn is_summary_row(record: &csv::StringRecord) -> bool {
 pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statement> {
     too_large(file, bytes)?;
     let text = decode(bytes);
-    let complete = |found: &[Option<usize>]| {
-        StatementField::ALL
-            .iter()
-            .zip(found)
-            .all(|(f, c)| !f.required() || c.is_some())
+    let complete = |found: &[Option<usize>]| StatementField::ALL.iter().zip(found).all(|(f, c)| !f.required() || c.is_some());
+    let (header_record, data_start, data_line) = match header(&text, false, 64, |record| complete(&map.locate(record))) {
+        Ok(found) => found,
+        Err(first_line) => {
+            let first = header(&text, false, 1, |_| true).map(|(r, _, _)| map.locate(&r)).unwrap_or_default();
+            let missing: Vec<&str> = StatementField::ALL
+                .iter()
+                .enumerate()
+                .filter(|(k, f)| f.required() && first.get(*k).copied().flatten().is_none())
+                .map(|(_, f)| f.name())
+                .collect();
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!("no header row with the required columns; missing {}", missing.join(", ")),
+            )
+            .at(Location::default().file(file).line(first_line)));
+        }
     };
-    let (header_record, data_start, data_line) =
-        match header(&text, false, 64, |record| complete(&map.locate(record))) {
-            Ok(found) => found,
-            Err(first_line) => {
-                let first = header(&text, false, 1, |_| true)
-                    .map(|(r, _, _)| map.locate(&r))
-                    .unwrap_or_default();
-                let missing: Vec<&str> = StatementField::ALL
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, f)| f.required() && first.get(*k).copied().flatten().is_none())
-                    .map(|(_, f)| f.name())
-                    .collect();
-                return Err(Error::new(
-                    ErrorKind::InvalidRecord,
-                    format!(
-                        "no header row with the required columns; missing {}",
-                        missing.join(", ")
-                    ),
-                )
-                .at(Location::default().file(file).line(first_line)));
-            }
-        };
     let columns = map.locate(&header_record);
     let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
         let mut statement = Statement::new(file);
@@ -840,46 +708,25 @@ fn bank_record<'r>(row: &Row<'r>, columns: &[Option<usize>]) -> Result<Statement
     let settlement_date = fast_date(row.required(c(F::SettlementDate), "settlement_date")?)
         .map_err(|e| row.error(c(F::SettlementDate), "settlement_date", e))?;
     let time_of_day = row.get(c(F::TradeTime));
-    if !time_of_day.is_empty()
-        && parse_time_of_day(time_of_day).is_none()
-        && parse_china_time(time_of_day).is_err()
-    {
-        let error = Error::new(
-            ErrorKind::InvalidDate,
-            format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"),
-        );
+    if !time_of_day.is_empty() && parse_time_of_day(time_of_day).is_none() && parse_china_time(time_of_day).is_err() {
+        let error = Error::new(ErrorKind::InvalidDate, format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"));
         return Err(row.error(c(F::TradeTime), "trade_time", error));
     }
-    let time = parse_when(row.required(c(F::TradeDate), "trade_date")?, time_of_day)
-        .map_err(|e| row.error(c(F::TradeDate), "trade_date", e))?;
-    let signed_amount = signed_money(row.required(c(F::Amount), "amount")?)
-        .map_err(|e| row.error(c(F::Amount), "amount", e))?;
-    let fee = signed_money(row.required(c(F::Fee), "fee")?)
-        .map_err(|e| row.error(c(F::Fee), "fee", e))?;
-    let channel = parse_card_channel(row.required(c(F::CardType), "card_type")?)
-        .map_err(|e| row.error(c(F::CardType), "card_type", e))?;
+    let time =
+        parse_when(row.required(c(F::TradeDate), "trade_date")?, time_of_day).map_err(|e| row.error(c(F::TradeDate), "trade_date", e))?;
+    let signed_amount = signed_money(row.required(c(F::Amount), "amount")?).map_err(|e| row.error(c(F::Amount), "amount", e))?;
+    let fee = signed_money(row.required(c(F::Fee), "fee")?).map_err(|e| row.error(c(F::Fee), "fee", e))?;
+    let channel = parse_card_channel(row.required(c(F::CardType), "card_type")?).map_err(|e| row.error(c(F::CardType), "card_type", e))?;
     let kind = match row.get(c(F::Kind)) {
         "" if signed_amount.is_negative() => TradeKind::Refund,
         text => parse_kind(text).map_err(|e| row.error(c(F::Kind), "kind", e))?,
     };
-    let amount = if signed_amount.is_negative() {
-        -signed_amount
-    } else {
-        signed_amount
-    };
-    let signed = if kind == TradeKind::Purchase {
-        amount
-    } else {
-        -amount
-    };
+    let amount = if signed_amount.is_negative() { -signed_amount } else { signed_amount };
+    let signed = if kind == TradeKind::Purchase { amount } else { -amount };
     let net = match row.get(c(F::Net)) {
-        "" => signed.checked_sub(fee).ok_or_else(|| {
-            row.error(
-                c(F::Fee),
-                "fee",
-                Error::new(ErrorKind::InvalidAmount, "fee out of range"),
-            )
-        })?,
+        "" => {
+            signed.checked_sub(fee).ok_or_else(|| row.error(c(F::Fee), "fee", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?
+        }
         text => signed_money(text).map_err(|e| row.error(c(F::Net), "net", e))?,
     };
     Ok(StatementRow {
@@ -935,18 +782,13 @@ pub fn write_bank_csv(statement: &Statement) -> String {
             TradeKind::Refund => "退货",
         };
         let _ = writer.write_record([
-            statement.settlement_date[j]
-                .format("%Y%m%d")
-                .to_string()
-                .as_str(),
+            statement.settlement_date[j].format("%Y%m%d").to_string().as_str(),
             statement.merchant_no.get(j),
             statement.merchant_name.get(j),
             statement.terminal.get(j),
             at.format("%Y%m%d").to_string().as_str(),
             at.format("%H%M%S").to_string().as_str(),
-            Money::from_fen(statement.amount_fen[j])
-                .to_string()
-                .as_str(),
+            Money::from_fen(statement.amount_fen[j]).to_string().as_str(),
             statement.fee[j].to_string().as_str(),
             statement.net[j].to_string().as_str(),
             statement.rrn.get(j),
@@ -991,43 +833,19 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
     too_large(file, bytes)?;
     let text = decode(bytes);
     let Ok((header, data_start, data_line)) = header(&text, false, 1, |_| true) else {
-        return Err(Error::new(
-            ErrorKind::InvalidRecord,
-            "the WeChat bill is empty (no header)",
-        )
-        .at(Location::default().file(file).line(1)));
+        return Err(Error::new(ErrorKind::InvalidRecord, "the WeChat bill is empty (no header)").at(Location::default().file(file).line(1)));
     };
-    let names = [
-        "交易时间",
-        "设备号",
-        "商户订单号",
-        "交易状态",
-        "应结订单金额",
-        "商户退款单号",
-        "退款金额",
-        "手续费",
-    ];
+    let names = ["交易时间", "设备号", "商户订单号", "交易状态", "应结订单金额", "商户退款单号", "退款金额", "手续费"];
     let columns: Vec<Option<usize>> = names.iter().map(|n| find(&header, &[n])).collect();
     for (k, name) in names.iter().enumerate() {
-        if columns[k].is_none() && !matches!(*name, "设备号" | "商户退款单号" | "退款金额")
-        {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!("the WeChat bill header lacks the column {name:?}"),
-            )
-            .at(Location::default().file(file).line(1).field(*name)));
+        if columns[k].is_none() && !matches!(*name, "设备号" | "商户退款单号" | "退款金额") {
+            return Err(Error::new(ErrorKind::InvalidRecord, format!("the WeChat bill header lacks the column {name:?}"))
+                .at(Location::default().file(file).line(1).field(*name)));
         }
     }
     let data = &text[data_start..];
     // The detail rows end at the summary header (总交易单数); the row after it holds the totals.
-    let detail_end =
-        data.find("\n总交易单数")
-            .map(|k| k + 1)
-            .unwrap_or(if data.starts_with("总交易单数") {
-                0
-            } else {
-                data.len()
-            });
+    let detail_end = data.find("\n总交易单数").map(|k| k + 1).unwrap_or(if data.starts_with("总交易单数") { 0 } else { data.len() });
     let parse = |chunk: &str, first_line: u64| {
         let mut statement = Statement::new(file);
         let mut in_summary = false;
@@ -1050,20 +868,14 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
         statement
     };
     let mut parts = par_chunks(&data[..detail_end], data_line, parse);
-    let summary_line =
-        data_line + data[..detail_end].bytes().filter(|&b| b == b'\n').count() as u64;
+    let summary_line = data_line + data[..detail_end].bytes().filter(|&b| b == b'\n').count() as u64;
     parts.push(parse(&data[detail_end..], summary_line));
     Ok(merge_statements(parts, file))
 }
 
 fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
-    let time =
-        fast_time(row.required(c[0], "交易时间")?).map_err(|e| row.error(c[0], "交易时间", e))?;
-    let kind = match row
-        .required(c[3], "交易状态")?
-        .to_ascii_uppercase()
-        .as_str()
-    {
+    let time = fast_time(row.required(c[0], "交易时间")?).map_err(|e| row.error(c[0], "交易时间", e))?;
+    let kind = match row.required(c[3], "交易状态")?.to_ascii_uppercase().as_str() {
         "SUCCESS" => TradeKind::Purchase,
         "REFUND" => TradeKind::Refund,
         "REVOKED" => TradeKind::Void,
@@ -1071,39 +883,17 @@ fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<
             return Err(row.error(
                 c[3],
                 "交易状态",
-                Error::new(
-                    ErrorKind::InvalidRecord,
-                    format!("trade state {other:?} is not SUCCESS, REFUND or REVOKED"),
-                ),
+                Error::new(ErrorKind::InvalidRecord, format!("trade state {other:?} is not SUCCESS, REFUND or REVOKED")),
             ))
         }
     };
-    let (amount_column, amount_name, rrn_column) = if kind == TradeKind::Refund && c[6].is_some() {
-        (c[6], "退款金额", c[5])
-    } else {
-        (c[4], "应结订单金额", c[2])
-    };
-    let amount = signed_money(row.required(amount_column, amount_name)?)
-        .map_err(|e| row.error(amount_column, amount_name, e))?;
-    let amount = if amount.is_negative() {
-        -amount
-    } else {
-        amount
-    };
-    let fee =
-        signed_money(row.required(c[7], "手续费")?).map_err(|e| row.error(c[7], "手续费", e))?;
-    let signed = if kind == TradeKind::Purchase {
-        amount
-    } else {
-        -amount
-    };
-    let net = signed.checked_sub(fee).ok_or_else(|| {
-        row.error(
-            c[7],
-            "手续费",
-            Error::new(ErrorKind::InvalidAmount, "fee out of range"),
-        )
-    })?;
+    let (amount_column, amount_name, rrn_column) =
+        if kind == TradeKind::Refund && c[6].is_some() { (c[6], "退款金额", c[5]) } else { (c[4], "应结订单金额", c[2]) };
+    let amount = signed_money(row.required(amount_column, amount_name)?).map_err(|e| row.error(amount_column, amount_name, e))?;
+    let amount = if amount.is_negative() { -amount } else { amount };
+    let fee = signed_money(row.required(c[7], "手续费")?).map_err(|e| row.error(c[7], "手续费", e))?;
+    let signed = if kind == TradeKind::Purchase { amount } else { -amount };
+    let net = signed.checked_sub(fee).ok_or_else(|| row.error(c[7], "手续费", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
     let rrn = match row.get(rrn_column) {
         "" | "0" => row.get(c[2]),
         value => value,
@@ -1155,34 +945,14 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
     too_large(file, bytes)?;
     let text = decode(bytes);
     let Ok((header, data_start, data_line)) = header(&text, true, 1, |_| true) else {
-        return Err(Error::new(
-            ErrorKind::InvalidRecord,
-            "the Alipay file has no header row",
-        )
-        .at(Location::default().file(file).line(1)));
+        return Err(Error::new(ErrorKind::InvalidRecord, "the Alipay file has no header row").at(Location::default().file(file).line(1)));
     };
-    let names = [
-        "商户订单号",
-        "业务类型",
-        "创建时间",
-        "完成时间",
-        "终端号",
-        "订单金额（元）",
-        "服务费（元）",
-        "退款批次号/请求号",
-    ];
-    let columns: Vec<Option<usize>> = names
-        .iter()
-        .map(|n| find(&header, &[n, &n.replace('（', "(").replace('）', ")")]))
-        .collect();
+    let names = ["商户订单号", "业务类型", "创建时间", "完成时间", "终端号", "订单金额（元）", "服务费（元）", "退款批次号/请求号"];
+    let columns: Vec<Option<usize>> = names.iter().map(|n| find(&header, &[n, &n.replace('（', "(").replace('）', ")")])).collect();
     for (k, name) in names.iter().enumerate() {
-        if columns[k].is_none() && !matches!(*name, "终端号" | "完成时间" | "退款批次号/请求号")
-        {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!("the Alipay header lacks the column {name:?}"),
-            )
-            .at(Location::default().file(file).field(*name)));
+        if columns[k].is_none() && !matches!(*name, "终端号" | "完成时间" | "退款批次号/请求号") {
+            return Err(Error::new(ErrorKind::InvalidRecord, format!("the Alipay header lacks the column {name:?}"))
+                .at(Location::default().file(file).field(*name)));
         }
     }
     let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
@@ -1208,36 +978,19 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
 }
 
 fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
-    let time =
-        fast_time(row.required(c[2], "创建时间")?).map_err(|e| row.error(c[2], "创建时间", e))?;
+    let time = fast_time(row.required(c[2], "创建时间")?).map_err(|e| row.error(c[2], "创建时间", e))?;
     let settled = match row.get(c[3]) {
         "" => time,
         text => parse_china_time(text).map_err(|e| row.error(c[3], "完成时间", e))?,
     };
-    let kind =
-        parse_kind(row.required(c[1], "业务类型")?).map_err(|e| row.error(c[1], "业务类型", e))?;
-    let amount = signed_money(row.required(c[5], "订单金额（元）")?)
-        .map_err(|e| row.error(c[5], "订单金额（元）", e))?;
-    let amount = if amount.is_negative() {
-        -amount
-    } else {
-        amount
-    };
-    let fee = signed_money(row.required(c[6], "服务费（元）")?)
-        .map_err(|e| row.error(c[6], "服务费（元）", e))?;
+    let kind = parse_kind(row.required(c[1], "业务类型")?).map_err(|e| row.error(c[1], "业务类型", e))?;
+    let amount = signed_money(row.required(c[5], "订单金额（元）")?).map_err(|e| row.error(c[5], "订单金额（元）", e))?;
+    let amount = if amount.is_negative() { -amount } else { amount };
+    let fee = signed_money(row.required(c[6], "服务费（元）")?).map_err(|e| row.error(c[6], "服务费（元）", e))?;
     let fee = if fee.is_negative() { -fee } else { fee };
-    let (fee, signed) = if kind == TradeKind::Purchase {
-        (fee, amount)
-    } else {
-        (-fee, -amount)
-    };
-    let net = signed.checked_sub(fee).ok_or_else(|| {
-        row.error(
-            c[6],
-            "服务费（元）",
-            Error::new(ErrorKind::InvalidAmount, "fee out of range"),
-        )
-    })?;
+    let (fee, signed) = if kind == TradeKind::Purchase { (fee, amount) } else { (-fee, -amount) };
+    let net =
+        signed.checked_sub(fee).ok_or_else(|| row.error(c[6], "服务费（元）", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
     let rrn = match (kind, row.get(c[7])) {
         (TradeKind::Refund, refund) if !refund.is_empty() => refund,
         _ => row.get(c[0]),

@@ -241,10 +241,7 @@ impl Summary {
             .iter()
             .find(|c| c.class == Some(class))
             .cloned()
-            .unwrap_or(ClassTotals {
-                class: Some(class),
-                ..ClassTotals::default()
-            })
+            .unwrap_or(ClassTotals { class: Some(class), ..ClassTotals::default() })
     }
 
     /// A plain-text table of the classes and totals, for a terminal.
@@ -306,16 +303,8 @@ impl Summary {
             self.expected_fee.to_string()
         );
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "fees on matched trades: charged ¥{}, contract ¥{}",
-            self.charged_fee, self.expected_fee
-        );
-        let _ = writeln!(
-            out,
-            "overcharged ¥{}, undercharged ¥{}",
-            self.overcharge, self.undercharge
-        );
+        let _ = writeln!(out, "fees on matched trades: charged ¥{}, contract ¥{}", self.charged_fee, self.expected_fee);
+        let _ = writeln!(out, "overcharged ¥{}, undercharged ¥{}", self.overcharge, self.undercharge);
         if !self.declined.is_empty() {
             let _ = writeln!(out, "declined trades by response code:");
             for d in &self.declined {
@@ -330,11 +319,8 @@ impl Summary {
                 );
             }
         }
-        let shared: Vec<&TerminalMerchants> = self
-            .terminals
-            .iter()
-            .filter(|t| t.merchant_numbers.len() > 1 || t.merchant_names.len() > 1)
-            .collect();
+        let shared: Vec<&TerminalMerchants> =
+            self.terminals.iter().filter(|t| t.merchant_numbers.len() > 1 || t.merchant_names.len() > 1).collect();
         for t in shared {
             let _ = writeln!(
                 out,
@@ -418,9 +404,7 @@ impl Report {
                 row.class.name().to_string(),
                 findings.join(";"),
                 row.partner.map(|i| i.to_string()).unwrap_or_default(),
-                row.matched_by
-                    .map(|m| m.name().to_string())
-                    .unwrap_or_default(),
+                row.matched_by.map(|m| m.name().to_string()).unwrap_or_default(),
                 row.amount.to_string(),
                 opt(row.fee),
                 opt(row.net),
@@ -454,11 +438,7 @@ pub(crate) fn rate_text(fee: Money, amount: Money) -> String {
     let mut units = numerator / denominator;
     let remainder = numerator % denominator;
     if remainder.abs() * 2 >= denominator.abs() {
-        units += if (numerator < 0) != (denominator < 0) {
-            -1
-        } else {
-            1
-        };
+        units += if (numerator < 0) != (denominator < 0) { -1 } else { 1 };
     }
     let sign = if units < 0 { "-" } else { "" };
     let units = units.abs();
@@ -471,18 +451,9 @@ mod tests {
 
     #[test]
     fn rate_text_is_exact() {
-        assert_eq!(
-            rate_text(Money::from_fen(60), Money::from_fen(10_000)),
-            "0.6000%"
-        );
-        assert_eq!(
-            rate_text(Money::from_fen(1), Money::from_fen(3)),
-            "33.3333%"
-        );
-        assert_eq!(
-            rate_text(Money::from_fen(2), Money::from_fen(3)),
-            "66.6667%"
-        );
+        assert_eq!(rate_text(Money::from_fen(60), Money::from_fen(10_000)), "0.6000%");
+        assert_eq!(rate_text(Money::from_fen(1), Money::from_fen(3)), "33.3333%");
+        assert_eq!(rate_text(Money::from_fen(2), Money::from_fen(3)), "66.6667%");
         assert_eq!(rate_text(Money::ZERO, Money::ZERO), "-");
     }
 }

@@ -11,21 +11,13 @@ const TABLE: [(&str, &str, &str); 16] = [
     ("51", "余额不足", "insufficient funds"),
     ("54", "过期的卡", "expired card"),
     ("55", "密码错误", "wrong PIN"),
-    (
-        "58",
-        "不允许终端进行的交易",
-        "transaction not allowed on this terminal",
-    ),
+    ("58", "不允许终端进行的交易", "transaction not allowed on this terminal"),
     ("61", "超出金额限制", "over amount limit"),
     ("65", "超出取款次数限制", "over count limit"),
     ("94", "重复交易", "duplicate transaction"),
     ("96", "系统故障", "system fault"),
     ("97", "终端未登记", "terminal not registered"),
-    (
-        "A0",
-        "MAC校验错，请重新签到",
-        "MAC check failed (sign in again)",
-    ),
+    ("A0", "MAC校验错，请重新签到", "MAC check failed (sign in again)"),
     ("77", "批次号不一致，请重新签到", "batch number mismatch"),
 ];
 
@@ -62,12 +54,7 @@ impl ResponseMeaning {
     pub fn of(code: &str) -> ResponseMeaning {
         let key = code.trim().to_ascii_uppercase();
         match TABLE.iter().find(|(c, _, _)| *c == key) {
-            Some((c, zh, en)) => ResponseMeaning {
-                code: (*c).to_string(),
-                zh: (*zh).to_string(),
-                en: (*en).to_string(),
-                known: true,
-            },
+            Some((c, zh, en)) => ResponseMeaning { code: (*c).to_string(), zh: (*zh).to_string(), en: (*en).to_string(), known: true },
             None => ResponseMeaning {
                 code: code.trim().to_string(),
                 zh: format!("交易失败（代码 {}）", code.trim()),

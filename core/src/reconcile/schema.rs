@@ -196,10 +196,7 @@ pub(crate) fn to_unix(at: DateTime<FixedOffset>) -> i64 {
 
 /// Converts Unix seconds back to a China-time date-time.
 pub(crate) fn from_unix(seconds: i64) -> DateTime<FixedOffset> {
-    china_offset()
-        .timestamp_opt(seconds, 0)
-        .single()
-        .unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap())
+    china_offset().timestamp_opt(seconds, 0).single().unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap())
 }
 
 /// The China-time calendar date of Unix seconds, as days since 1970-01-01.
@@ -216,11 +213,7 @@ fn check_time(at: DateTime<FixedOffset>) -> Result<i64> {
     if TIME_RANGE.contains(&seconds) {
         Ok(seconds)
     } else {
-        Err(Error::new(
-            ErrorKind::InvalidDate,
-            format!("trade time {} is outside 1970–2199", at.to_rfc3339()),
-        )
-        .in_field("time"))
+        Err(Error::new(ErrorKind::InvalidDate, format!("trade time {} is outside 1970–2199", at.to_rfc3339())).in_field("time"))
     }
 }
 
@@ -281,12 +274,7 @@ impl LedgerRecord {
     /// assert_eq!(record.kind, TradeKind::Purchase);
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn new(
-        trade_id: impl Into<String>,
-        time: DateTime<FixedOffset>,
-        amount: Money,
-        channel: Channel,
-    ) -> LedgerRecord {
+    pub fn new(trade_id: impl Into<String>, time: DateTime<FixedOffset>, amount: Money, channel: Channel) -> LedgerRecord {
         LedgerRecord {
             trade_id: trade_id.into(),
             rrn: String::new(),
@@ -345,10 +333,7 @@ impl Ledger {
     /// assert!(posfee::reconcile::Ledger::new("ledger.csv").is_empty());
     /// ```
     pub fn new(name: impl Into<String>) -> Ledger {
-        Ledger {
-            name: name.into(),
-            ..Ledger::default()
-        }
+        Ledger { name: name.into(), ..Ledger::default() }
     }
 
     /// The name given at creation.
@@ -414,21 +399,13 @@ impl Ledger {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push_row(&mut self, row: LedgerRow<'_>) -> Result<()> {
-        let at = || {
-            Location::default()
-                .file(self.name.clone())
-                .line(row.line.max(1))
-        };
+        let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
         if row.kind != TradeKind::Purchase && row.original_rrn.trim().is_empty() {
             return Err(Error::new(
                 ErrorKind::InvalidRecord,
-                format!(
-                    "{} {:?} has no original reference number",
-                    row.kind.name(),
-                    row.trade_id
-                ),
+                format!("{} {:?} has no original reference number", row.kind.name(), row.trade_id),
             )
             .at(at().field("original_rrn")));
         }
@@ -472,8 +449,7 @@ impl Ledger {
     /// Reserves room for all rows of `parts`.
     pub(crate) fn reserve_for(&mut self, parts: &[Ledger]) {
         let rows: usize = parts.iter().map(Ledger::len).sum();
-        let text =
-            |f: fn(&Ledger) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
+        let text = |f: fn(&Ledger) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
         self.trade_id.reserve(rows, text(|l| &l.trade_id));
         self.rrn.reserve(rows, text(|l| &l.rrn));
         self.trace.reserve(rows, text(|l| &l.trace));
@@ -522,11 +498,7 @@ impl Ledger {
     /// ```
     pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {
         let error = error.at(Location::default().file(self.name.clone()));
-        self.issues.push(ReadIssue {
-            side: Side::Ledger,
-            error,
-            raw: raw.into(),
-        });
+        self.issues.push(ReadIssue { side: Side::Ledger, error, raw: raw.into() });
     }
 
     /// Row `index` as a record.
@@ -618,15 +590,7 @@ impl Ledger {
     /// assert_eq!(posfee::reconcile::Ledger::new("l").heap_bytes(), 0);
     /// ```
     pub fn heap_bytes(&self) -> usize {
-        let text = [
-            &self.trade_id,
-            &self.rrn,
-            &self.trace,
-            &self.terminal,
-            &self.merchant_no,
-            &self.response_code,
-            &self.original_rrn,
-        ];
+        let text = [&self.trade_id, &self.rrn, &self.trace, &self.terminal, &self.merchant_no, &self.response_code, &self.original_rrn];
         text.iter().map(|c| c.heap_bytes()).sum::<usize>()
             + self.time.capacity() * 8
             + self.amount_fen.capacity() * 8
@@ -685,13 +649,7 @@ impl StatementRecord {
     /// assert_eq!(r.net, Money::from_yuan(1));
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn new(
-        settlement_date: NaiveDate,
-        time: DateTime<FixedOffset>,
-        amount: Money,
-        fee: Money,
-        channel: Channel,
-    ) -> StatementRecord {
+    pub fn new(settlement_date: NaiveDate, time: DateTime<FixedOffset>, amount: Money, fee: Money, channel: Channel) -> StatementRecord {
         StatementRecord {
             settlement_date,
             merchant_no: String::new(),
@@ -747,10 +705,7 @@ impl Statement {
     /// assert!(posfee::reconcile::Statement::new("s.csv").is_empty());
     /// ```
     pub fn new(name: impl Into<String>) -> Statement {
-        Statement {
-            name: name.into(),
-            ..Statement::default()
-        }
+        Statement { name: name.into(), ..Statement::default() }
     }
 
     /// The name given at creation.
@@ -815,20 +770,14 @@ impl Statement {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push_row(&mut self, row: StatementRow<'_>) -> Result<()> {
-        let at = || {
-            Location::default()
-                .file(self.name.clone())
-                .line(row.line.max(1))
-        };
+        let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
         for (value, field) in [(row.fee, "fee"), (row.net, "net")] {
             if value > Money::MAX_AMOUNT || -value > Money::MAX_AMOUNT {
-                return Err(Error::new(
-                    ErrorKind::InvalidAmount,
-                    format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT),
-                )
-                .at(at().field(field)));
+                return Err(
+                    Error::new(ErrorKind::InvalidAmount, format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT)).at(at().field(field))
+                );
             }
         }
         self.settlement_date.push(row.settlement_date);
@@ -848,12 +797,7 @@ impl Statement {
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
     pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
-        for (column, share) in [
-            (&mut self.merchant_no, 15),
-            (&mut self.merchant_name, 12),
-            (&mut self.terminal, 8),
-            (&mut self.rrn, 12),
-        ] {
+        for (column, share) in [(&mut self.merchant_no, 15), (&mut self.merchant_name, 12), (&mut self.terminal, 8), (&mut self.rrn, 12)] {
             column.reserve(rows, text_bytes * share / 47);
         }
         self.settlement_date.reserve(rows);
@@ -869,8 +813,7 @@ impl Statement {
     /// Reserves room for all rows of `parts`.
     pub(crate) fn reserve_for(&mut self, parts: &[Statement]) {
         let rows: usize = parts.iter().map(Statement::len).sum();
-        let text =
-            |f: fn(&Statement) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
+        let text = |f: fn(&Statement) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
         self.merchant_no.reserve(rows, text(|s| &s.merchant_no));
         self.merchant_name.reserve(rows, text(|s| &s.merchant_name));
         self.terminal.reserve(rows, text(|s| &s.terminal));
@@ -895,8 +838,7 @@ impl Statement {
         ] {
             mine.append(theirs);
         }
-        self.settlement_date
-            .extend_from_slice(&other.settlement_date);
+        self.settlement_date.extend_from_slice(&other.settlement_date);
         self.time.extend_from_slice(&other.time);
         self.amount_fen.extend_from_slice(&other.amount_fen);
         self.fee.extend_from_slice(&other.fee);
@@ -918,11 +860,7 @@ impl Statement {
     /// ```
     pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {
         let error = error.at(Location::default().file(self.name.clone()));
-        self.issues.push(ReadIssue {
-            side: Side::Statement,
-            error,
-            raw: raw.into(),
-        });
+        self.issues.push(ReadIssue { side: Side::Statement, error, raw: raw.into() });
     }
 
     /// Row `index` as a record.
@@ -1003,12 +941,7 @@ impl Statement {
     /// assert_eq!(posfee::reconcile::Statement::new("s").heap_bytes(), 0);
     /// ```
     pub fn heap_bytes(&self) -> usize {
-        let text = [
-            &self.merchant_no,
-            &self.merchant_name,
-            &self.terminal,
-            &self.rrn,
-        ];
+        let text = [&self.merchant_no, &self.merchant_name, &self.terminal, &self.rrn];
         text.iter().map(|c| c.heap_bytes()).sum::<usize>()
             + self.settlement_date.capacity() * 4
             + self.time.capacity() * 8

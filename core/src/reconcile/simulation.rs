@@ -127,11 +127,7 @@ impl AnswerKey {
     /// assert_eq!(posfee::reconcile::simulation::AnswerKey::default().ledger_class(0), posfee::reconcile::Class::Ok);
     /// ```
     pub fn ledger_class(&self, index: usize) -> Class {
-        self.ledger
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map(|(_, c)| *c)
-            .unwrap_or(Class::Ok)
+        self.ledger.iter().find(|(i, _)| *i == index).map(|(_, c)| *c).unwrap_or(Class::Ok)
     }
 
     /// The expected class of statement row `index`.
@@ -141,11 +137,7 @@ impl AnswerKey {
     /// assert_eq!(posfee::reconcile::simulation::AnswerKey::default().statement_class(0), posfee::reconcile::Class::Ok);
     /// ```
     pub fn statement_class(&self, index: usize) -> Class {
-        self.statement
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map(|(_, c)| *c)
-            .unwrap_or(Class::Ok)
+        self.statement.iter().find(|(i, _)| *i == index).map(|(_, c)| *c).unwrap_or(Class::Ok)
     }
 
     /// Both sides as maps (row → class), for checking large runs.
@@ -156,10 +148,7 @@ impl AnswerKey {
     /// assert!(ledger.is_empty() && statement.is_empty());
     /// ```
     pub fn maps(&self) -> (HashMap<usize, Class>, HashMap<usize, Class>) {
-        (
-            self.ledger.iter().copied().collect(),
-            self.statement.iter().copied().collect(),
-        )
+        (self.ledger.iter().copied().collect(), self.statement.iter().copied().collect())
     }
 }
 
@@ -246,12 +235,7 @@ struct Draft {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
-    if options.trades == 0
-        || options.days == 0
-        || options.terminals == 0
-        || options.terminals > 9_999
-        || options.trades > 100_000_000
-    {
+    if options.trades == 0 || options.days == 0 || options.terminals == 0 || options.terminals > 9_999 || options.trades > 100_000_000 {
         return Err(Error::new(
             ErrorKind::InvalidRequest,
             "a simulation needs 1–100,000,000 trades, at least one day and 1–9,999 terminals",
@@ -271,17 +255,11 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
 
     // Trade times, sorted.
     let mut times: Vec<i64> = (0..options.trades)
-        .map(|_| {
-            start
-                + rng.below(u64::from(options.days)) as i64 * 86_400
-                + rng.range(7 * 3600, 23 * 3600 + 1800)
-        })
+        .map(|_| start + rng.below(u64::from(options.days)) as i64 * 86_400 + rng.range(7 * 3600, 23 * 3600 + 1800))
         .collect();
     times.sort_unstable();
 
-    let faults_per_class = options
-        .faults_per_class
-        .min(options.trades / (2 * FAULTS.len()).max(1));
+    let faults_per_class = options.faults_per_class.min(options.trades / (2 * FAULTS.len()).max(1));
     // Which trades carry which fault: distinct trades, chosen by the seed.
     let mut fault_of: Vec<Option<Class>> = vec![None; options.trades];
     for class in FAULTS {
@@ -297,10 +275,7 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         }
     }
 
-    let mut draft = Draft {
-        ledger: Vec::with_capacity(options.trades + 64),
-        statement: Vec::with_capacity(options.trades + 64),
-    };
+    let mut draft = Draft { ledger: Vec::with_capacity(options.trades + 64), statement: Vec::with_capacity(options.trades + 64) };
     let rrn_base: u64 = 600_000_000_000 + (options.seed % 1000) * 100_000_000;
     let mut next_rrn = 0u64;
     let mut rrn = || {
@@ -308,10 +283,7 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         format!("{:012}", rrn_base + next_rrn)
     };
     for (t, &time) in times.iter().enumerate() {
-        let at = china_offset()
-            .timestamp_opt(time, 0)
-            .single()
-            .unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap());
+        let at = china_offset().timestamp_opt(time, 0).single().unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap());
         let channel = match rng.below(100) {
             0..=34 => Channel::Credit,
             35..=64 => Channel::Debit,
@@ -327,8 +299,7 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
             _ => rng.range(100_000, 500_000),
         };
         let terminal = format!("T{:07}", 1 + rng.below(options.terminals as u64));
-        let mut record =
-            LedgerRecord::new(format!("O{t:09}"), at, Money::from_fen(amount_fen), channel);
+        let mut record = LedgerRecord::new(format!("O{t:09}"), at, Money::from_fen(amount_fen), channel);
         record.rrn = rrn();
         record.trace = format!("{:06}", t % 1_000_000);
         record.terminal = terminal.clone();
@@ -364,21 +335,9 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         let mut statement_class = ledger_class;
         match fault {
             Some(Class::AmountDiffers) => {
-                let delta = rng.range(1, 100)
-                    * if rng.below(2) == 0 || amount_fen <= 100 {
-                        1
-                    } else {
-                        -1
-                    };
+                let delta = rng.range(1, 100) * if rng.below(2) == 0 || amount_fen <= 100 { 1 } else { -1 };
                 row.amount = Money::from_fen(amount_fen + delta);
-                let quote = options_quote(
-                    &schedule,
-                    &QuoteRequest {
-                        amount: row.amount,
-                        ..request.clone()
-                    },
-                    calendar,
-                )?;
+                let quote = options_quote(&schedule, &QuoteRequest { amount: row.amount, ..request.clone() }, calendar)?;
                 row.fee = quote.fee;
                 row.net = row.amount - row.fee;
             }
@@ -411,8 +370,7 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
                 row.net = row.net - Money::from_fen(rng.range(1, 100));
             }
             Some(Class::SettledLate) => {
-                row.settlement_date =
-                    calendar.add_business_days(quote.settles_on, rng.range(1, 3))?;
+                row.settlement_date = calendar.add_business_days(quote.settles_on, rng.range(1, 3))?;
             }
             Some(Class::MerchantDiffers) => {
                 row.merchant_no = JUMPED_MERCHANT_NO.to_string();
@@ -440,9 +398,7 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
                     row.time = at + chrono::Duration::seconds(rng.range(0, 30));
                 }
                 if rng.below(2_000) == 0 {
-                    draft
-                        .statement
-                        .push((row.clone(), Class::StatementDuplicate));
+                    draft.statement.push((row.clone(), Class::StatementDuplicate));
                 }
                 if rng.below(200) == 0 && amount_fen >= 200 {
                     let refund_at = at + chrono::Duration::days(rng.range(1, 3));
@@ -455,13 +411,8 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
                     refund.rrn = rrn();
                     refund.time = refund_at;
                     refund.amount = refund_amount;
-                    let mut refund_row = StatementRecord::new(
-                        refund_quote.settles_on,
-                        refund_at,
-                        refund_amount,
-                        -refund_quote.fee_returned,
-                        channel,
-                    );
+                    let mut refund_row =
+                        StatementRecord::new(refund_quote.settles_on, refund_at, refund_amount, -refund_quote.fee_returned, channel);
                     refund_row.kind = TradeKind::Refund;
                     refund_row.net = -refund_amount + refund_quote.fee_returned;
                     refund_row.merchant_no = MERCHANT_NO.to_string();
@@ -477,13 +428,8 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         draft.statement.push((row, statement_class));
     }
     // A duplicated statement row is a copy of its original: make sure every seed has some.
-    let clean: Vec<usize> = draft
-        .statement
-        .iter()
-        .enumerate()
-        .filter(|(_, (r, c))| *c == Class::Ok && r.kind == TradeKind::Purchase)
-        .map(|(j, _)| j)
-        .collect();
+    let clean: Vec<usize> =
+        draft.statement.iter().enumerate().filter(|(_, (r, c))| *c == Class::Ok && r.kind == TradeKind::Purchase).map(|(j, _)| j).collect();
     for _ in 0..faults_per_class {
         if clean.is_empty() {
             break;
@@ -494,9 +440,7 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
     }
 
     draft.ledger.sort_by_key(|(r, _)| r.time);
-    draft
-        .statement
-        .sort_by_key(|(r, _)| (r.settlement_date, r.time));
+    draft.statement.sort_by_key(|(r, _)| (r.settlement_date, r.time));
     // After sorting, the first of equal rows is the original.
     fix_duplicates(&mut draft);
 
@@ -518,8 +462,7 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         }
     }
     ledger.push_issue(
-        Error::new(ErrorKind::InvalidRecord, "simulated garbled line")
-            .at(crate::error::Location::default().line(ledger.len() as u64 + 2)),
+        Error::new(ErrorKind::InvalidRecord, "simulated garbled line").at(crate::error::Location::default().line(ledger.len() as u64 + 2)),
         "\u{fffd}\u{fffd},,12.3.4",
     );
     statement.push_issue(
@@ -528,19 +471,10 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         "合并,x",
     );
     key.unreadable = (1, 1);
-    Ok(Simulation {
-        ledger,
-        statement,
-        options: ReconcileOptions::new(schedule, profile),
-        key,
-    })
+    Ok(Simulation { ledger, statement, options: ReconcileOptions::new(schedule, profile), key })
 }
 
-fn options_quote(
-    schedule: &Schedule,
-    request: &QuoteRequest,
-    calendar: &Calendar,
-) -> Result<crate::quote::Quote> {
+fn options_quote(schedule: &Schedule, request: &QuoteRequest, calendar: &Calendar) -> Result<crate::quote::Quote> {
     schedule.quote_with(request, calendar)
 }
 
@@ -567,12 +501,7 @@ fn fix_duplicates(draft: &mut Draft) {
     let mut seen: HashMap<(String, String, i64, i64), usize> = HashMap::new();
     for k in 0..draft.statement.len() {
         let (r, class) = &draft.statement[k];
-        let key = (
-            r.rrn.clone(),
-            r.terminal.clone(),
-            r.time.timestamp(),
-            r.amount.millifen(),
-        );
+        let key = (r.rrn.clone(), r.terminal.clone(), r.time.timestamp(), r.amount.millifen());
         if let Some(&first) = seen.get(&key) {
             if *class != Class::StatementDuplicate {
                 // Equal rows: the first carries the original's class, the later the duplicate's.

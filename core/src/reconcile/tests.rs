@@ -6,10 +6,9 @@ use crate::settlement::{parse_china_time, parse_date};
 
 /// Reconciles a simulated sample and compares every row with the answer key.
 fn check_seed(seed: u64, trades: usize) {
-    let sample = generate(&SimulationOptions::new(seed).trades(trades))
-        .unwrap_or_else(|e| panic!("seed {seed}: generate failed: {e}"));
-    let report = reconcile(&sample.ledger, &sample.statement, &sample.options)
-        .unwrap_or_else(|e| panic!("seed {seed}: reconcile failed: {e}"));
+    let sample = generate(&SimulationOptions::new(seed).trades(trades)).unwrap_or_else(|e| panic!("seed {seed}: generate failed: {e}"));
+    let report =
+        reconcile(&sample.ledger, &sample.statement, &sample.options).unwrap_or_else(|e| panic!("seed {seed}: reconcile failed: {e}"));
     let (ledger_key, statement_key) = sample.key.maps();
     let mut failures = Vec::new();
     for row in &report.rows {
@@ -29,17 +28,8 @@ fn check_seed(seed: u64, trades: usize) {
         }
     }
     let unreadable = report.rows_in(Class::Unreadable).count();
-    assert_eq!(
-        unreadable,
-        sample.key.unreadable.0 + sample.key.unreadable.1,
-        "seed {seed}: unreadable lines"
-    );
-    assert!(
-        failures.is_empty(),
-        "seed {seed} ({trades} trades): {} rows misclassified:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_eq!(unreadable, sample.key.unreadable.0 + sample.key.unreadable.1, "seed {seed}: unreadable lines");
+    assert!(failures.is_empty(), "seed {seed} ({trades} trades): {} rows misclassified:\n{}", failures.len(), failures.join("\n"));
     // Every injected class is present at this size.
     for class in Class::ALL {
         if trades >= 2_000 && class != Class::Ok {
@@ -57,14 +47,9 @@ fn check_seed(seed: u64, trades: usize) {
 
 #[test]
 fn simulation_finds_every_fault_and_flags_no_clean_row() {
-    let seeds: u64 = std::env::var("POSFEE_SIM_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(40);
+    let seeds: u64 = std::env::var("POSFEE_SIM_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
     // POSFEE_SIM_TRADES=100000 runs every seed at that size.
-    let trades: Option<usize> = std::env::var("POSFEE_SIM_TRADES")
-        .ok()
-        .and_then(|s| s.parse().ok());
+    let trades: Option<usize> = std::env::var("POSFEE_SIM_TRADES").ok().and_then(|s| s.parse().ok());
     for seed in 0..seeds {
         check_seed(seed, trades.unwrap_or(2_000 + (seed as usize % 7) * 300));
     }
@@ -83,60 +68,29 @@ fn simulation_through_csv_files() {
     let ledger_csv = write_ledger_csv(&sample.ledger);
     let statement_csv = write_bank_csv(&sample.statement);
     let ledger = read_ledger_csv(ledger_csv.as_bytes(), "ledger.csv").unwrap();
-    let statement = read_bank_csv(
-        statement_csv.as_bytes(),
-        "statement.csv",
-        &ColumnMap::default(),
-    )
-    .unwrap();
+    let statement = read_bank_csv(statement_csv.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
     assert!(ledger.issues().is_empty() && statement.issues().is_empty());
     let direct = reconcile(&sample.ledger, &sample.statement, &sample.options).unwrap();
     let via_files = reconcile(&ledger, &statement, &sample.options).unwrap();
-    let classes = |r: &Report| {
-        r.rows
-            .iter()
-            .filter(|r| r.index.is_some())
-            .map(|r| r.class)
-            .collect::<Vec<_>>()
-    };
+    let classes = |r: &Report| r.rows.iter().filter(|r| r.index.is_some()).map(|r| r.class).collect::<Vec<_>>();
     assert_eq!(classes(&direct), classes(&via_files));
 }
 
 fn options() -> ReconcileOptions {
-    ReconcileOptions::new(
-        crate::Schedule::preset("sft-traditional").unwrap(),
-        MerchantProfile::new("102310058120001", "沪上小馆").unwrap(),
-    )
+    ReconcileOptions::new(crate::Schedule::preset("sft-traditional").unwrap(), MerchantProfile::new("102310058120001", "沪上小馆").unwrap())
 }
 
 fn purchase(id: &str, rrn: &str, at: &str, yuan: &str, channel: crate::Channel) -> LedgerRecord {
-    let mut record = LedgerRecord::new(
-        id,
-        parse_china_time(at).unwrap(),
-        crate::Money::parse_amount(yuan).unwrap(),
-        channel,
-    );
+    let mut record = LedgerRecord::new(id, parse_china_time(at).unwrap(), crate::Money::parse_amount(yuan).unwrap(), channel);
     record.rrn = rrn.to_string();
     record.terminal = "T0000001".to_string();
     record
 }
 
-fn settled(
-    rrn: &str,
-    at: &str,
-    yuan: &str,
-    fee: &str,
-    date: &str,
-    channel: crate::Channel,
-) -> StatementRecord {
+fn settled(rrn: &str, at: &str, yuan: &str, fee: &str, date: &str, channel: crate::Channel) -> StatementRecord {
     let amount = crate::Money::parse_amount(yuan).unwrap();
-    let mut row = StatementRecord::new(
-        parse_date(date).unwrap(),
-        parse_china_time(at).unwrap(),
-        amount,
-        crate::Money::parse(fee).unwrap(),
-        channel,
-    );
+    let mut row =
+        StatementRecord::new(parse_date(date).unwrap(), parse_china_time(at).unwrap(), amount, crate::Money::parse(fee).unwrap(), channel);
     row.rrn = rrn.to_string();
     row.terminal = "T0000001".to_string();
     row.merchant_no = "102310058120001".to_string();
@@ -158,239 +112,58 @@ fn each_pair_class() {
     let l = || purchase("A", "000000000001", "2026-03-02 10:00", "1000", Credit);
     let case = |row: StatementRecord| one_pair(l(), row).rows[0].class;
     // 0.6% of ¥1000 = ¥6, T1 from Monday 2026-03-02 → 2026-03-03.
-    assert_eq!(
-        case(settled(
-            "000000000001",
-            "2026-03-02 10:00",
-            "1000",
-            "6",
-            "2026-03-03",
-            Credit
-        )),
-        Class::Ok
-    );
-    assert_eq!(
-        case(settled(
-            "000000000001",
-            "2026-03-02 10:00",
-            "999",
-            "5.99",
-            "2026-03-03",
-            Credit
-        )),
-        Class::AmountDiffers
-    );
-    assert_eq!(
-        case(settled(
-            "000000000001",
-            "2026-03-02 10:00",
-            "1000",
-            "9",
-            "2026-03-03",
-            Credit
-        )),
-        Class::ExtraFee
-    );
-    assert_eq!(
-        case(settled(
-            "000000000001",
-            "2026-03-02 10:00",
-            "1000",
-            "6.83",
-            "2026-03-03",
-            Credit
-        )),
-        Class::FeeAbove
-    );
-    assert_eq!(
-        case(settled(
-            "000000000001",
-            "2026-03-02 10:00",
-            "1000",
-            "5.99",
-            "2026-03-03",
-            Credit
-        )),
-        Class::FeeBelow
-    );
-    let mut net = settled(
-        "000000000001",
-        "2026-03-02 10:00",
-        "1000",
-        "6",
-        "2026-03-03",
-        Credit,
-    );
+    assert_eq!(case(settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-03", Credit)), Class::Ok);
+    assert_eq!(case(settled("000000000001", "2026-03-02 10:00", "999", "5.99", "2026-03-03", Credit)), Class::AmountDiffers);
+    assert_eq!(case(settled("000000000001", "2026-03-02 10:00", "1000", "9", "2026-03-03", Credit)), Class::ExtraFee);
+    assert_eq!(case(settled("000000000001", "2026-03-02 10:00", "1000", "6.83", "2026-03-03", Credit)), Class::FeeAbove);
+    assert_eq!(case(settled("000000000001", "2026-03-02 10:00", "1000", "5.99", "2026-03-03", Credit)), Class::FeeBelow);
+    let mut net = settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-03", Credit);
     net.net = crate::Money::from_yuan(990);
     assert_eq!(case(net), Class::NetDiffers);
-    assert_eq!(
-        case(settled(
-            "000000000001",
-            "2026-03-02 10:00",
-            "1000",
-            "6",
-            "2026-03-05",
-            Credit
-        )),
-        Class::SettledLate
-    );
-    let mut jumped = settled(
-        "000000000001",
-        "2026-03-02 10:00",
-        "1000",
-        "6",
-        "2026-03-03",
-        Credit,
-    );
+    assert_eq!(case(settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-05", Credit)), Class::SettledLate);
+    let mut jumped = settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-03", Credit);
     jumped.merchant_no = "102310054110007".to_string();
     let report = one_pair(l(), jumped);
     assert_eq!(report.rows[0].class, Class::MerchantDiffers);
-    assert!(
-        report.rows[0].reason.contains("MCC 5411"),
-        "{}",
-        report.rows[0].reason
-    );
+    assert!(report.rows[0].reason.contains("MCC 5411"), "{}", report.rows[0].reason);
     // A terminal the merchant did not register.
     let mut registered = options();
     registered.profile = registered.profile.terminals(["T0000009"]);
     let mut ledger = Ledger::new("l");
     ledger.push(l()).unwrap();
     let mut statement = Statement::new("s");
-    statement
-        .push(settled(
-            "000000000001",
-            "2026-03-02 10:00",
-            "1000",
-            "6",
-            "2026-03-03",
-            Credit,
-        ))
-        .unwrap();
+    statement.push(settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-03", Credit)).unwrap();
     let report = reconcile(&ledger, &statement, &registered).unwrap();
     assert_eq!(report.rows[0].class, Class::MerchantDiffers);
-    assert!(
-        report.rows[0].reason.contains("not registered"),
-        "{}",
-        report.rows[0].reason
-    );
+    assert!(report.rows[0].reason.contains("not registered"), "{}", report.rows[0].reason);
     // Several findings: the first is the class, all are listed.
-    let report = one_pair(
-        l(),
-        settled(
-            "000000000001",
-            "2026-03-02 10:00",
-            "1000",
-            "6.83",
-            "2026-03-05",
-            Credit,
-        ),
-    );
-    assert_eq!(
-        report.rows[1].findings.iter().collect::<Vec<_>>(),
-        vec![Class::FeeAbove, Class::SettledLate]
-    );
+    let report = one_pair(l(), settled("000000000001", "2026-03-02 10:00", "1000", "6.83", "2026-03-05", Credit));
+    assert_eq!(report.rows[1].findings.iter().collect::<Vec<_>>(), vec![Class::FeeAbove, Class::SettledLate]);
 }
 
 #[test]
 fn unmatched_declined_voided_duplicates() {
     let mut ledger = Ledger::new("l");
-    ledger
-        .push(purchase(
-            "A",
-            "000000000001",
-            "2026-03-02 10:00",
-            "100",
-            Debit,
-        ))
-        .unwrap(); // never settled
+    ledger.push(purchase("A", "000000000001", "2026-03-02 10:00", "100", Debit)).unwrap(); // never settled
     let mut declined = purchase("B", "000000000002", "2026-03-02 10:01", "100", Debit);
     declined.response_code = "51".into();
     ledger.push(declined).unwrap();
     let mut unknown = purchase("C", "000000000003", "2026-03-02 10:02", "100", Debit);
     unknown.response_code = "83".into();
     ledger.push(unknown).unwrap();
-    ledger
-        .push(purchase(
-            "D",
-            "000000000004",
-            "2026-03-02 10:03",
-            "100",
-            Debit,
-        ))
-        .unwrap(); // voided
+    ledger.push(purchase("D", "000000000004", "2026-03-02 10:03", "100", Debit)).unwrap(); // voided
     let mut void = purchase("E", "000000000005", "2026-03-02 10:04", "100", Debit);
     void.kind = crate::TradeKind::Void;
     void.original_rrn = "000000000004".into();
     ledger.push(void).unwrap();
-    ledger
-        .push(purchase(
-            "F",
-            "000000000006",
-            "2026-03-02 10:05",
-            "100",
-            Debit,
-        ))
-        .unwrap();
-    ledger
-        .push(purchase(
-            "F",
-            "000000000006",
-            "2026-03-02 10:05",
-            "100",
-            Debit,
-        ))
-        .unwrap(); // duplicate
+    ledger.push(purchase("F", "000000000006", "2026-03-02 10:05", "100", Debit)).unwrap();
+    ledger.push(purchase("F", "000000000006", "2026-03-02 10:05", "100", Debit)).unwrap(); // duplicate
     let mut statement = Statement::new("s");
-    statement
-        .push(settled(
-            "000000000006",
-            "2026-03-02 10:05",
-            "100",
-            "0.55",
-            "2026-03-03",
-            Debit,
-        ))
-        .unwrap();
-    statement
-        .push(settled(
-            "000000000006",
-            "2026-03-02 10:05",
-            "100",
-            "0.55",
-            "2026-03-03",
-            Debit,
-        ))
-        .unwrap(); // duplicate
-    statement
-        .push(settled(
-            "000000000009",
-            "2026-03-02 11:00",
-            "50",
-            "0.28",
-            "2026-03-03",
-            Debit,
-        ))
-        .unwrap(); // no ledger trade
-    statement
-        .push(settled(
-            "000000000004",
-            "2026-03-02 10:03",
-            "100",
-            "0.55",
-            "2026-03-03",
-            Debit,
-        ))
-        .unwrap(); // settles a voided trade
-    statement
-        .push(settled(
-            "000000000002",
-            "2026-03-02 10:01",
-            "100",
-            "0.55",
-            "2026-03-03",
-            Debit,
-        ))
-        .unwrap(); // settles a declined trade
+    statement.push(settled("000000000006", "2026-03-02 10:05", "100", "0.55", "2026-03-03", Debit)).unwrap();
+    statement.push(settled("000000000006", "2026-03-02 10:05", "100", "0.55", "2026-03-03", Debit)).unwrap(); // duplicate
+    statement.push(settled("000000000009", "2026-03-02 11:00", "50", "0.28", "2026-03-03", Debit)).unwrap(); // no ledger trade
+    statement.push(settled("000000000004", "2026-03-02 10:03", "100", "0.55", "2026-03-03", Debit)).unwrap(); // settles a voided trade
+    statement.push(settled("000000000002", "2026-03-02 10:01", "100", "0.55", "2026-03-03", Debit)).unwrap(); // settles a declined trade
     let report = reconcile(&ledger, &statement, &options()).unwrap();
     let classes: Vec<Class> = report.rows.iter().map(|r| r.class).collect();
     assert_eq!(
@@ -411,21 +184,12 @@ fn unmatched_declined_voided_duplicates() {
         ]
     );
     assert!(report.rows[10].reason.contains("voided"));
-    assert!(
-        report.rows[11]
-            .reason
-            .contains("declined (response code 51)"),
-        "{}",
-        report.rows[11].reason
-    );
+    assert!(report.rows[11].reason.contains("declined (response code 51)"), "{}", report.rows[11].reason);
     let declined = &report.summary.declined;
     assert_eq!(declined.len(), 2);
     assert_eq!(declined[0].meaning.en, "insufficient funds");
     assert_eq!(declined[1].meaning.en, "transaction failed (code 83)");
-    assert_eq!(
-        report.summary.class(Class::NeverSettled).ledger_amount,
-        crate::Money::from_yuan(100)
-    );
+    assert_eq!(report.summary.class(Class::NeverSettled).ledger_amount, crate::Money::from_yuan(100));
 }
 
 #[test]
@@ -439,36 +203,9 @@ fn fallback_matching_is_one_to_one_and_deterministic() {
     ledger.push(b).unwrap();
     let mut statement = Statement::new("s");
     // 0.38% of ¥10 = ¥0.04 (half up from 0.038)
-    statement
-        .push(settled(
-            "",
-            "2026-03-02 10:00:40",
-            "10",
-            "0.04",
-            "2026-03-03",
-            Wechat,
-        ))
-        .unwrap();
-    statement
-        .push(settled(
-            "",
-            "2026-03-02 10:00:05",
-            "10",
-            "0.04",
-            "2026-03-03",
-            Wechat,
-        ))
-        .unwrap();
-    statement
-        .push(settled(
-            "",
-            "2026-03-02 10:09:00",
-            "10",
-            "0.04",
-            "2026-03-03",
-            Wechat,
-        ))
-        .unwrap(); // outside the window
+    statement.push(settled("", "2026-03-02 10:00:40", "10", "0.04", "2026-03-03", Wechat)).unwrap();
+    statement.push(settled("", "2026-03-02 10:00:05", "10", "0.04", "2026-03-03", Wechat)).unwrap();
+    statement.push(settled("", "2026-03-02 10:09:00", "10", "0.04", "2026-03-03", Wechat)).unwrap(); // outside the window
     let report = reconcile(&ledger, &statement, &options()).unwrap();
     assert_eq!(report.rows[0].partner, Some(1));
     assert_eq!(report.rows[1].partner, Some(0));
@@ -479,39 +216,15 @@ fn fallback_matching_is_one_to_one_and_deterministic() {
 #[test]
 fn refunds_follow_the_refund_policy() {
     let mut ledger = Ledger::new("l");
-    ledger
-        .push(purchase(
-            "A",
-            "000000000001",
-            "2026-03-02 10:00",
-            "1000",
-            Credit,
-        ))
-        .unwrap();
+    ledger.push(purchase("A", "000000000001", "2026-03-02 10:00", "1000", Credit)).unwrap();
     let mut refund = purchase("R", "000000000002", "2026-03-04 10:00", "250", Credit);
     refund.kind = crate::TradeKind::Refund;
     refund.original_rrn = "000000000001".into();
     ledger.push(refund).unwrap();
     let build = |fee: &str| {
         let mut statement = Statement::new("s");
-        statement
-            .push(settled(
-                "000000000001",
-                "2026-03-02 10:00",
-                "1000",
-                "6",
-                "2026-03-03",
-                Credit,
-            ))
-            .unwrap();
-        let mut row = settled(
-            "000000000002",
-            "2026-03-04 10:00",
-            "250",
-            fee,
-            "2026-03-05",
-            Credit,
-        );
+        statement.push(settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-03", Credit)).unwrap();
+        let mut row = settled("000000000002", "2026-03-04 10:00", "250", fee, "2026-03-05", Credit);
         row.kind = crate::TradeKind::Refund;
         row.net = -row.amount - row.fee;
         statement.push(row).unwrap();
@@ -520,9 +233,7 @@ fn refunds_follow_the_refund_policy() {
     let keep = reconcile(&ledger, &build("0"), &options()).unwrap();
     assert_eq!(keep.rows[1].class, Class::Ok, "{}", keep.rows[1].reason);
     let mut proportional = options();
-    proportional.schedule = proportional
-        .schedule
-        .with_refund_policy(crate::RefundPolicy::Proportional);
+    proportional.schedule = proportional.schedule.with_refund_policy(crate::RefundPolicy::Proportional);
     let back = reconcile(&ledger, &build("-1.50"), &proportional).unwrap();
     assert_eq!(back.rows[1].class, Class::Ok, "{}", back.rows[1].reason);
     let not_back = reconcile(&ledger, &build("0"), &proportional).unwrap();
@@ -538,23 +249,12 @@ fn report_exports_and_rates() {
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(json["rows"].as_array().unwrap().len(), report.rows.len());
     assert!(json["summary"]["overcharge"].is_string());
-    assert!(report
-        .summary
-        .daily_rates
-        .iter()
-        .all(|d| d.rate.ends_with('%')));
-    let jumped = report
-        .summary
-        .terminals
-        .iter()
-        .any(|t| t.merchant_numbers.len() > 1);
+    assert!(report.summary.daily_rates.iter().all(|d| d.rate.ends_with('%')));
+    let jumped = report.summary.terminals.iter().any(|t| t.merchant_numbers.len() > 1);
     assert!(jumped);
     assert!(report.summary.overcharge > crate::Money::ZERO);
     let table = report.summary.table();
-    assert!(
-        table.contains("fee_above") && table.contains("跳码"),
-        "{table}"
-    );
+    assert!(table.contains("fee_above") && table.contains("跳码"), "{table}");
 }
 
 #[test]
@@ -562,69 +262,30 @@ fn fee_kernel_agrees_with_quote() {
     let at = parse_china_time("2026-03-02 10:00").unwrap();
     for preset in crate::presets() {
         let schedule = crate::Schedule::preset(preset).unwrap();
-        for settlement in [
-            crate::SettlementMode::T(1),
-            crate::SettlementMode::D(0),
-            crate::SettlementMode::S0,
-        ] {
+        for settlement in [crate::SettlementMode::T(1), crate::SettlementMode::D(0), crate::SettlementMode::S0] {
             let kernel = FeeKernel::new(&schedule, at, None, settlement).unwrap();
             for channel in crate::Channel::ALL {
                 if !kernel.supports(channel) {
                     continue;
                 }
-                let amounts = [
-                    0i64,
-                    1,
-                    99,
-                    100,
-                    101,
-                    12_345,
-                    166,
-                    167,
-                    363_636,
-                    363_637,
-                    1_000_000,
-                    99_999_999,
-                    100_000_000_000,
-                ];
+                let amounts = [0i64, 1, 99, 100, 101, 12_345, 166, 167, 363_636, 363_637, 1_000_000, 99_999_999, 100_000_000_000];
                 let mut column = [0i64; 13];
-                kernel
-                    .fees_millifen(&amounts, &[channel; 13], &mut column)
-                    .unwrap();
+                kernel.fees_millifen(&amounts, &[channel; 13], &mut column).unwrap();
                 for (fen, from_column) in amounts.into_iter().zip(column) {
-                    let request =
-                        crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at)
-                            .settlement(settlement);
+                    let request = crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at).settlement(settlement);
                     let quote = schedule.quote(&request).unwrap();
-                    assert_eq!(
-                        kernel.fee(fen, channel),
-                        Some(quote.fee),
-                        "{preset} {settlement} {channel} {fen}"
-                    );
-                    assert_eq!(
-                        from_column,
-                        quote.fee.millifen(),
-                        "{preset} {settlement} {channel} {fen}"
-                    );
+                    assert_eq!(kernel.fee(fen, channel), Some(quote.fee), "{preset} {settlement} {channel} {fen}");
+                    assert_eq!(from_column, quote.fee.millifen(), "{preset} {settlement} {channel} {fen}");
                 }
                 // Every rounding mode, at fen and finer scales.
-                for mode in [
-                    crate::RoundingMode::HalfUp,
-                    crate::RoundingMode::HalfEven,
-                    crate::RoundingMode::Up,
-                    crate::RoundingMode::Down,
-                ] {
+                for mode in [crate::RoundingMode::HalfUp, crate::RoundingMode::HalfEven, crate::RoundingMode::Up, crate::RoundingMode::Down]
+                {
                     for scale in [2, 3, 5] {
-                        let rounded =
-                            schedule.with_rounding(crate::Rounding::new(mode, scale).unwrap());
+                        let rounded = schedule.with_rounding(crate::Rounding::new(mode, scale).unwrap());
                         let kernel = FeeKernel::new(&rounded, at, None, settlement).unwrap();
-                        kernel
-                            .fees_millifen(&amounts, &[channel; 13], &mut column)
-                            .unwrap();
+                        kernel.fees_millifen(&amounts, &[channel; 13], &mut column).unwrap();
                         for (fen, from_column) in amounts.into_iter().zip(column) {
-                            let request =
-                                crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at)
-                                    .settlement(settlement);
+                            let request = crate::QuoteRequest::new(crate::Money::from_fen(fen), channel, at).settlement(settlement);
                             assert_eq!(
                                 from_column,
                                 rounded.quote(&request).unwrap().fee.millifen(),
@@ -642,8 +303,7 @@ fn fee_kernel_agrees_with_quote() {
 // Readers: malformed files, and "arbitrary bytes never panic" (the proptest twin of the
 // cargo-fuzz targets in fuzz/).
 
-const BANK_HEADER: &str =
-    "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
+const BANK_HEADER: &str = "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
 const WECHAT_HEADER: &str = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n";
 const ALIPAY_HEADER: &str = "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注\n";
 const LEDGER_HEADER: &str = "trade_id,rrn,trace,terminal,merchant_no,time,amount,channel,card_type,kind,response_code,original_rrn\n";
@@ -655,19 +315,13 @@ fn read_everything(data: &[u8]) {
         let report = reconcile(&ledger, &Statement::new("empty"), &options).unwrap();
         assert_eq!(report.rows.len(), ledger.len() + ledger.issues().len());
     }
-    for statement in [
-        read_bank_csv(data, "fuzz.csv", &ColumnMap::default()),
-        read_wechat_bill(data, "fuzz.csv"),
-        read_alipay_csv(data, "fuzz.csv"),
-    ]
-    .into_iter()
-    .flatten()
+    for statement in
+        [read_bank_csv(data, "fuzz.csv", &ColumnMap::default()), read_wechat_bill(data, "fuzz.csv"), read_alipay_csv(data, "fuzz.csv")]
+            .into_iter()
+            .flatten()
     {
         let report = reconcile(&Ledger::new("empty"), &statement, &options).unwrap();
-        assert_eq!(
-            report.rows.len(),
-            statement.len() + statement.issues().len()
-        );
+        assert_eq!(report.rows.len(), statement.len() + statement.issues().len());
         for issue in statement.issues() {
             assert_eq!(issue.error.location().file.as_deref(), Some("fuzz.csv"));
         }
@@ -711,25 +365,15 @@ mod never_panic {
     }
 
     fn table() -> impl Strategy<Value = String> {
-        let header = prop::sample::select(vec![
-            super::BANK_HEADER,
-            super::WECHAT_HEADER,
-            super::ALIPAY_HEADER,
-            super::LEDGER_HEADER,
-            "",
-        ]);
-        (
-            header,
-            prop::collection::vec(prop::collection::vec(field(), 0..28), 0..12),
-        )
-            .prop_map(|(header, rows)| {
-                let mut text = header.to_string();
-                for row in rows {
-                    text.push_str(&row.join(","));
-                    text.push('\n');
-                }
-                text
-            })
+        let header = prop::sample::select(vec![super::BANK_HEADER, super::WECHAT_HEADER, super::ALIPAY_HEADER, super::LEDGER_HEADER, ""]);
+        (header, prop::collection::vec(prop::collection::vec(field(), 0..28), 0..12)).prop_map(|(header, rows)| {
+            let mut text = header.to_string();
+            for row in rows {
+                text.push_str(&row.join(","));
+                text.push('\n');
+            }
+            text
+        })
     }
 
     proptest! {
@@ -774,17 +418,8 @@ fn malformed_files_name_file_line_column_and_field() {
     );
     let ledger = read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap();
     assert_eq!(ledger.len(), 1);
-    let at: Vec<(Option<u64>, Option<u64>, Option<String>)> = ledger
-        .issues()
-        .iter()
-        .map(|i| {
-            (
-                i.error.location().line,
-                i.error.location().column,
-                i.error.location().field.clone(),
-            )
-        })
-        .collect();
+    let at: Vec<(Option<u64>, Option<u64>, Option<String>)> =
+        ledger.issues().iter().map(|i| (i.error.location().line, i.error.location().column, i.error.location().field.clone())).collect();
     assert_eq!(
         at,
         vec![
@@ -795,10 +430,7 @@ fn malformed_files_name_file_line_column_and_field() {
         ]
     );
     assert!(ledger.issues()[0].error.to_string().contains("12.345"));
-    assert!(ledger
-        .issues()
-        .iter()
-        .all(|i| i.error.location().file.as_deref() == Some("ledger.csv")));
+    assert!(ledger.issues().iter().all(|i| i.error.location().file.as_deref() == Some("ledger.csv")));
     // A missing required column is a file-level error naming the column.
     let err = read_ledger_csv(b"trade_id,amount,channel\nA,1,credit\n", "l.csv").unwrap_err();
     assert_eq!(err.location().field.as_deref(), Some("time"));
@@ -817,11 +449,7 @@ fn malformed_files_name_file_line_column_and_field() {
     assert_eq!(statement.record(1).kind, crate::TradeKind::Refund);
     let issue = &statement.issues()[0];
     assert_eq!(
-        (
-            issue.error.location().line,
-            issue.error.location().column,
-            issue.error.location().field.as_deref()
-        ),
+        (issue.error.location().line, issue.error.location().column, issue.error.location().field.as_deref()),
         (Some(4), Some(7), Some("fee"))
     );
     let err = read_bank_csv("a,b\n1,2\n".as_bytes(), "x.csv", &ColumnMap::default()).unwrap_err();
@@ -836,10 +464,7 @@ fn malformed_files_name_file_line_column_and_field() {
         .set(StatementField::Fee, "charge")
         .set(StatementField::CardType, "card");
     let statement = read_bank_csv(custom.as_bytes(), "custom.csv", &map).unwrap();
-    assert_eq!(
-        (statement.len(), statement.record(0).net.to_string()),
-        (1, "9.94".to_string())
-    );
+    assert_eq!((statement.len(), statement.record(0).net.to_string()), (1, "9.94".to_string()));
 
     // WeChat: summary rows are not trades; a bad state and a bad fee are reported.
     let text = format!(
@@ -853,24 +478,10 @@ fn malformed_files_name_file_line_column_and_field() {
     assert_eq!(statement.len(), 2);
     let refund = statement.record(1);
     assert_eq!(
-        (
-            refund.kind,
-            refund.rrn.as_str(),
-            refund.fee.to_string(),
-            refund.net.to_string()
-        ),
-        (
-            crate::TradeKind::Refund,
-            "RQ1",
-            "-0.038".to_string(),
-            "-9.962".to_string()
-        )
+        (refund.kind, refund.rrn.as_str(), refund.fee.to_string(), refund.net.to_string()),
+        (crate::TradeKind::Refund, "RQ1", "-0.038".to_string(), "-9.962".to_string())
     );
-    let fields: Vec<Option<&str>> = statement
-        .issues()
-        .iter()
-        .map(|i| i.error.location().field.as_deref())
-        .collect();
+    let fields: Vec<Option<&str>> = statement.issues().iter().map(|i| i.error.location().field.as_deref()).collect();
     assert_eq!(fields, vec![Some("交易状态"), Some("手续费")]);
     assert_eq!(statement.issues()[0].error.location().line, Some(4));
 
@@ -885,35 +496,19 @@ fn malformed_files_name_file_line_column_and_field() {
     let statement = read_alipay_csv(&gbk, "alipay.csv").unwrap();
     assert_eq!(statement.len(), 2);
     let refund = statement.record(1);
-    assert_eq!(
-        (
-            refund.rrn.as_str(),
-            refund.fee.to_string(),
-            refund.net.to_string()
-        ),
-        ("RF1", "-0.19".to_string(), "-49.81".to_string())
-    );
-    assert_eq!(
-        statement.issues()[0].error.location().field.as_deref(),
-        Some("订单金额（元）")
-    );
+    assert_eq!((refund.rrn.as_str(), refund.fee.to_string(), refund.net.to_string()), ("RF1", "-0.19".to_string(), "-49.81".to_string()));
+    assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("订单金额（元）"));
     assert_eq!(statement.issues()[0].error.location().line, Some(6));
 }
 
 #[test]
 fn unreadable_lines_land_in_the_report() {
-    let text = format!(
-        "{LEDGER_HEADER}A1,612610000001,1,T1,,2026-03-02 10:00:00,oops,credit,,purchase,00,\n"
-    );
+    let text = format!("{LEDGER_HEADER}A1,612610000001,1,T1,,2026-03-02 10:00:00,oops,credit,,purchase,00,\n");
     let ledger = read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap();
     let report = reconcile(&ledger, &Statement::new("s"), &options()).unwrap();
     assert_eq!(report.rows.len(), 1);
     assert_eq!(report.rows[0].class, Class::Unreadable);
-    assert!(
-        report.rows[0].reason.contains("ledger.csv, line 2"),
-        "{}",
-        report.rows[0].reason
-    );
+    assert!(report.rows[0].reason.contains("ledger.csv, line 2"), "{}", report.rows[0].reason);
     assert_eq!(report.summary.class(Class::Unreadable).unreadable_rows, 1);
 }
 
@@ -925,12 +520,7 @@ fn parallel_chunks_keep_order_and_line_numbers() {
     let statement_csv = write_bank_csv(&sample.statement);
     assert!(statement_csv.len() > 4 << 20);
     let ledger = read_ledger_csv(ledger_csv.as_bytes(), "ledger.csv").unwrap();
-    let statement = read_bank_csv(
-        statement_csv.as_bytes(),
-        "statement.csv",
-        &ColumnMap::default(),
-    )
-    .unwrap();
+    let statement = read_bank_csv(statement_csv.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
     assert_eq!(ledger.amounts_fen(), sample.ledger.amounts_fen());
     assert_eq!(statement.amounts_fen(), sample.statement.amounts_fen());
     assert!((0..ledger.len()).all(|i| ledger.line[i] == i as u64 + 2));
@@ -942,51 +532,27 @@ fn parallel_chunks_keep_order_and_line_numbers() {
     let text = lines.join("\n");
     let statement = read_bank_csv(text.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
     assert_eq!(statement.issues().len(), 1);
-    assert_eq!(
-        statement.issues()[0].error.location().line,
-        Some(broken as u64 + 1)
-    );
+    assert_eq!(statement.issues()[0].error.location().line, Some(broken as u64 + 1));
 }
 
 #[test]
 fn a_silent_rate_rise_shows_as_a_step_in_the_daily_rates() {
     let mut ledger = Ledger::new("l");
     let mut statement = Statement::new("s");
-    for (k, (day, fee)) in [
-        ("2026-03-02", "6.79"),
-        ("2026-03-03", "6.79"),
-        ("2026-03-04", "8.40"),
-        ("2026-03-05", "8.40"),
-    ]
-    .into_iter()
-    .enumerate()
+    for (k, (day, fee)) in
+        [("2026-03-02", "6.79"), ("2026-03-03", "6.79"), ("2026-03-04", "8.40"), ("2026-03-05", "8.40")].into_iter().enumerate()
     {
         let rrn = format!("{:012}", k + 1);
         let at = format!("{day} 10:00");
-        ledger
-            .push(purchase(&format!("A{k}"), &rrn, &at, "1234.56", Debit))
-            .unwrap();
-        let due = crate::Calendar::china()
-            .add_business_days(parse_date(day).unwrap(), 1)
-            .unwrap()
-            .to_string();
-        statement
-            .push(settled(&rrn, &at, "1234.56", fee, &due, Debit))
-            .unwrap();
+        ledger.push(purchase(&format!("A{k}"), &rrn, &at, "1234.56", Debit)).unwrap();
+        let due = crate::Calendar::china().add_business_days(parse_date(day).unwrap(), 1).unwrap().to_string();
+        statement.push(settled(&rrn, &at, "1234.56", fee, &due, Debit)).unwrap();
     }
     let report = reconcile(&ledger, &statement, &options()).unwrap();
-    let rates: Vec<&str> = report
-        .summary
-        .daily_rates
-        .iter()
-        .map(|d| d.rate.as_str())
-        .collect();
+    let rates: Vec<&str> = report.summary.daily_rates.iter().map(|d| d.rate.as_str()).collect();
     assert_eq!(rates, vec!["0.5500%", "0.5500%", "0.6804%", "0.6804%"]); // 0.55% silently raised to 0.68%
     assert_eq!(report.rows_in(Class::FeeAbove).count(), 4); // both sides of the two risen days
-    assert_eq!(
-        report.summary.overcharge,
-        crate::Money::parse("3.22").unwrap()
-    );
+    assert_eq!(report.summary.overcharge, crate::Money::parse("3.22").unwrap());
 }
 
 #[test]
@@ -1001,23 +567,13 @@ fn many_same_amount_trades_without_reference_match_one_to_one() {
         let mut trade = LedgerRecord::new(format!("A{k}"), at, crate::Money::from_yuan(10), Wechat);
         trade.terminal = "T0000001".into();
         ledger.push(trade).unwrap();
-        let due = crate::Calendar::china()
-            .add_business_days(crate::CutOff::parse("23:00").unwrap().trade_day(at), 1)
-            .unwrap();
-        let mut row = StatementRecord::new(
-            due,
-            at + chrono::Duration::seconds(3),
-            crate::Money::from_yuan(10),
-            crate::Money::from_fen(4),
-            Wechat,
-        );
+        let due = crate::Calendar::china().add_business_days(crate::CutOff::parse("23:00").unwrap().trade_day(at), 1).unwrap();
+        let mut row =
+            StatementRecord::new(due, at + chrono::Duration::seconds(3), crate::Money::from_yuan(10), crate::Money::from_fen(4), Wechat);
         row.terminal = "T0000001".into();
         statement.push(row).unwrap();
     }
     let report = reconcile(&ledger, &statement, &options()).unwrap();
     assert_eq!(report.summary.class(Class::Ok).ledger_rows, 20_000);
-    assert!(report.rows[..20_000]
-        .iter()
-        .enumerate()
-        .all(|(i, r)| r.partner == Some(i)));
+    assert!(report.rows[..20_000].iter().enumerate().all(|(i, r)| r.partner == Some(i)));
 }

@@ -100,8 +100,8 @@ pub(super) fn from_toml(text: &str) -> Result<Schedule> {
 }
 
 pub(super) fn from_json(text: &str) -> Result<Schedule> {
-    let file: ScheduleFile = serde_json::from_str(text)
-        .map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("schedule JSON is not valid: {e}")))?;
+    let file: ScheduleFile =
+        serde_json::from_str(text).map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("schedule JSON is not valid: {e}")))?;
     build(file)
 }
 
@@ -132,7 +132,9 @@ fn build(file: ScheduleFile) -> Result<Schedule> {
     }
     let rounding = Rounding::new(file.rounding.mode, file.rounding.scale).map_err(|e| e.in_field("rounding.scale"))?;
     let cutoff = match &file.cutoff {
-        Some(text) => CutOff::parse(text).map_err(|e| Error::new(ErrorKind::InvalidSchedule, e.message().to_string()).in_field("cutoff"))?,
+        Some(text) => {
+            CutOff::parse(text).map_err(|e| Error::new(ErrorKind::InvalidSchedule, e.message().to_string()).in_field("cutoff"))?
+        }
         None => CutOff::MIDNIGHT,
     };
     if file.versions.is_empty() {
@@ -227,7 +229,10 @@ fn check_fee_money(value: Money, what: &str, owner: &str, field: String, roundin
 fn check_rate(rate: Rate, owner: &str, field: String) -> Result<()> {
     if rate > RATE_SANITY_LIMIT {
         return Err(invalid(
-            format!("{owner}: rate {rate} is above the sanity limit {RATE_SANITY_LIMIT} (did you mean {}%?)", rate.to_decimal().normalize()),
+            format!(
+                "{owner}: rate {rate} is above the sanity limit {RATE_SANITY_LIMIT} (did you mean {}%?)",
+                rate.to_decimal().normalize()
+            ),
             field,
         ));
     }
@@ -244,9 +249,21 @@ fn build_rule(file: RuleFile, place: &str, version_name: &str, rounding: Roundin
         return Err(invalid(format!("{owner}: channels is empty"), format!("{place}.channels")));
     }
     check_rate(file.rate, &owner, format!("{place}.rate"))?;
-    for (value, what) in [(file.cap, "cap"), (file.floor, "floor"), (file.fixed, "fixed"), (file.amount_over, "amount_over"), (file.amount_up_to, "amount_up_to")] {
+    for (value, what) in [
+        (file.cap, "cap"),
+        (file.floor, "floor"),
+        (file.fixed, "fixed"),
+        (file.amount_over, "amount_over"),
+        (file.amount_up_to, "amount_up_to"),
+    ] {
         if let Some(value) = value {
-            check_fee_money(value, what, &owner, format!("{place}.{what}"), if what.starts_with("amount") { Rounding::FEN_HALF_UP } else { rounding })?;
+            check_fee_money(
+                value,
+                what,
+                &owner,
+                format!("{place}.{what}"),
+                if what.starts_with("amount") { Rounding::FEN_HALF_UP } else { rounding },
+            )?;
         }
     }
     if let (Some(cap), Some(floor)) = (file.cap, file.floor) {
@@ -409,7 +426,10 @@ mod tests {
         let standard = crate::preset_toml("standard").unwrap();
         let line = standard.lines().position(|l| l.starts_with("cap = \"20\"")).unwrap() + 1;
         for (text, needles) in [
-            (standard.replacen("cap = \"20\"", "cap = \"x\"", 1), vec![format!("line {line} column 7"), "\"x\"".to_string(), "cap".to_string()]),
+            (
+                standard.replacen("cap = \"20\"", "cap = \"x\"", 1),
+                vec![format!("line {line} column 7"), "\"x\"".to_string(), "cap".to_string()],
+            ),
             (standard.replacen("cap = \"20\"", "cap = 20", 1), vec![format!("line {line} column 7"), "integer `20`".to_string()]),
             (standard.replacen("rate = \"0.60%\"", "rate = \"6 percent\"", 1), vec!["\"6 percent\"".to_string(), "column 8".to_string()]),
             (standard.replacen("cap = \"20\"", "capp = \"20\"", 1), vec!["unknown field `capp`".to_string(), "line".to_string()]),

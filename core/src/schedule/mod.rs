@@ -779,7 +779,9 @@ impl Schedule {
             }
             let hint = if version.candidates[trade.channel as usize].is_empty() {
                 format!("; the version has no rule for {} at all", trade.channel)
-            } else if trade.card_type.is_none() && version.rules.iter().any(|r| r.card_type.is_some() && r.channel_mask & (1 << trade.channel as u16) != 0) {
+            } else if trade.card_type.is_none()
+                && version.rules.iter().any(|r| r.card_type.is_some() && r.channel_mask & (1 << trade.channel as u16) != 0)
+            {
                 "; rules for this amount need the card type (credit or debit)".to_string()
             } else {
                 String::new()
@@ -810,7 +812,9 @@ mod cap_reached_from_tests {
     fn is_the_first_fen_whose_rounded_fee_reaches_the_cap() {
         for preset in ["sft-traditional", "sft-esign", "sft-smart", "standard", "standard-d0"] {
             let rule = debit_rule(preset);
-            for rounding in [Rounding::FEN_HALF_UP, Rounding::new(RoundingMode::Down, 2).unwrap(), Rounding::new(RoundingMode::Up, 5).unwrap()] {
+            for rounding in
+                [Rounding::FEN_HALF_UP, Rounding::new(RoundingMode::Down, 2).unwrap(), Rounding::new(RoundingMode::Up, 5).unwrap()]
+            {
                 let from = rule.cap_reached_from(rounding).unwrap();
                 let cap = rule.cap().unwrap();
                 assert!(rounding.apply_rate(from, rule.rate()) >= cap, "{preset} {rounding:?}");

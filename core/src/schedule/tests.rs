@@ -37,7 +37,10 @@ fn priority_or_specificity_orders_overlapping_rules() {
 
 #[test]
 fn limits_and_rates_are_checked_naming_the_rule() {
-    rejected("[[versions.rules]]\nid = \"debit\"\nchannels = [\"debit\"]\nrate = \"0.5%\"\ncap = \"10\"\nfloor = \"20\"\n", &["\"debit\"", "cap", "floor"]);
+    rejected(
+        "[[versions.rules]]\nid = \"debit\"\nchannels = [\"debit\"]\nrate = \"0.5%\"\ncap = \"10\"\nfloor = \"20\"\n",
+        &["\"debit\"", "cap", "floor"],
+    );
     rejected("[[versions.rules]]\nid = \"typo\"\nchannels = [\"debit\"]\nrate = \"0.6\"\n", &["\"typo\"", "sanity limit", "60%"]);
     rejected("[[versions.rules]]\nid = \"neg\"\nchannels = [\"debit\"]\nrate = \"-0.6%\"\n", &["-0.6%", "negative"]);
     rejected("[[versions.rules]]\nid = \"c\"\nchannels = [\"debit\"]\nrate = \"0.6%\"\ncap = \"-1\"\n", &["\"c\"", "negative"]);
@@ -68,9 +71,7 @@ fn the_version_in_force_prices_the_trade() {
         [[versions]]\neffective_from = \"2026-03-01T00:00:00+08:00\"\n[[versions.rules]]\nid = \"new\"\nchannels = [\"debit\"]\nrate = \"0.68%\"\n";
     let schedule = Schedule::from_toml(text).unwrap();
     let quote = |at: &str| {
-        schedule
-            .quote(&crate::QuoteRequest::new(Money::from_yuan(1000), Channel::Debit, crate::parse_china_time(at).unwrap()))
-            .unwrap()
+        schedule.quote(&crate::QuoteRequest::new(Money::from_yuan(1000), Channel::Debit, crate::parse_china_time(at).unwrap())).unwrap()
     };
     assert_eq!(quote("2026-02-28T23:59:59+08:00").fee.to_string(), "5.50");
     assert_eq!(&*quote("2026-02-28T23:59:59+08:00").rule, "old");
@@ -91,7 +92,9 @@ fn every_preset_round_trips_through_toml_and_json() {
 
 #[test]
 fn floors_and_fixed_fees_are_lines_of_their_own() {
-    let schedule = with_rules("[[versions.rules]]\nid = \"floor\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\nfloor = \"0.5\"\nfixed = \"0.1\"\n").unwrap();
+    let schedule =
+        with_rules("[[versions.rules]]\nid = \"floor\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\nfloor = \"0.5\"\nfixed = \"0.1\"\n")
+            .unwrap();
     let quote = schedule
         .quote(&crate::QuoteRequest::new(Money::from_yuan(10), Channel::Credit, crate::parse_china_time("2026-05-06").unwrap()))
         .unwrap();
