@@ -32,6 +32,7 @@ export function firstQuoteTiming(page) {
       firstQuote: mark.startTime,
       responseEnd: nav.responseEnd,
       domContentLoaded: nav.domContentLoadedEventEnd,
+      loadEventEnd: nav.loadEventEnd,
       sinceResponseEnd: mark.startTime - nav.responseEnd,
       scriptStart: at('posfee:script-start'),
       wasmReady: at('posfee:wasm-ready'),
