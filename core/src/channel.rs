@@ -134,6 +134,10 @@ impl Channel {
     /// assert!(posfee::Channel::parse("visa").unwrap_err().to_string().contains("\"visa\""));
     /// ```
     pub fn parse(text: &str) -> Result<Channel> {
+        // The canonical names, the common case in files and tables, need no allocation.
+        if let Some(channel) = Channel::ALL.into_iter().find(|c| c.name() == text) {
+            return Ok(channel);
+        }
         let key = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         let channel = match key.as_str() {
             "credit" | "credit_card" | "贷记卡" | "信用卡" => Channel::Credit,

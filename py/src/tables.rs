@@ -294,11 +294,6 @@ fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
         .ok_or_else(|| Error::new(ErrorKind::InvalidRecord, format!("kind {text:?} is not purchase, void or refund")))
 }
 
-/// A channel by its canonical name without allocating, else by the core's parser.
-fn parse_channel(text: &str) -> Result<Channel, Error> {
-    Channel::ALL.into_iter().find(|c| c.name() == text).map_or_else(|| Channel::parse(text), Ok)
-}
-
 /// The response code of an approved trade, the default of a ledger row.
 const APPROVED: &str = "00";
 
@@ -338,7 +333,7 @@ pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u6
         (|| -> Result<LedgerRow<'_>, Error> {
             let time = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
             let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
-            let channel = parse_channel(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
+            let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
             let card_type = match card_type.get(row).filter(|c| !c.trim().is_empty()) {
                 Some(card) => Some(CardType::parse(card).map_err(|e| located(e, &name, line, "card_type"))?),
                 None => None,
@@ -398,7 +393,7 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
             let time = required(time.get(row).map_err(|e| located(e, &name, line, "time"))?, "time")?;
             let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
             let fee = required(fee.get(row, false).map_err(|e| located(e, &name, line, "fee"))?, "fee")?;
-            let channel = parse_channel(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
+            let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
             let net = match net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
                 Some(net) => net,
                 None if matches!(net, MoneyColumn::Absent) => StatementRecord::new(date, time, amount, fee, channel).net,

@@ -361,7 +361,7 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
     let trade_id = row.required(c(0), "trade_id")?;
     let time = fast_time(row.required(c(5), "time")?).map_err(|e| row.error(c(5), "time", e))?;
     let amount = Money::parse_amount(row.required(c(6), "amount")?).map_err(|e| row.error(c(6), "amount", e))?;
-    let channel = fast_channel(row.required(c(7), "channel")?).map_err(|e| row.error(c(7), "channel", e))?;
+    let channel = Channel::parse(row.required(c(7), "channel")?).map_err(|e| row.error(c(7), "channel", e))?;
     let card_type = match row.get(c(8)) {
         "" => None,
         text => Some(CardType::parse(text).map_err(|e| row.error(c(8), "card_type", e))?),
@@ -404,14 +404,6 @@ fn fast_time(text: &str) -> Result<DateTime<FixedOffset>> {
         }
     }
     parse_china_time(text)
-}
-
-/// A channel by its canonical name, else through [`Channel::parse`] (aliases, Chinese).
-fn fast_channel(text: &str) -> Result<Channel> {
-    match Channel::ALL.iter().find(|c| c.name() == text) {
-        Some(channel) => Ok(*channel),
-        None => Channel::parse(text),
-    }
 }
 
 /// Writes a ledger as canonical CSV (what [`read_ledger_csv`] reads).
