@@ -334,13 +334,8 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
             Err(error) => ledger.push_issue(error.at(Location::default().line(line)), ""),
             Ok(record) => {
                 let row = Row { record, line, file };
-                match ledger_record(&row, &column) {
-                    Ok(record) => {
-                        if let Err(error) = ledger.push_row(record) {
-                            ledger.push_issue(error, row.raw());
-                        }
-                    }
-                    Err(error) => ledger.push_issue(error, row.raw()),
+                if let Err(error) = ledger_record(&row, &column).and_then(|record| ledger.push_row(record)) {
+                    ledger.push_issue(error, row.raw());
                 }
             }
         });
@@ -660,27 +655,40 @@ pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statem
         }
     };
     let columns = map.locate(&header_record);
-    let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
+    Ok(read_statement_rows(&text[data_start..], data_line, file, false, &columns, bank_record))
+}
+
+/// Reads the detail rows of a statement in parallel chunks, skipping summary rows: each row is
+/// converted by `convert` and pushed, or kept as an issue with its line (never dropped).
+fn read_statement_rows(
+    text: &str,
+    first_line: u64,
+    file: &str,
+    comment: bool,
+    columns: &[Option<usize>],
+    convert: impl for<'r> Fn(&Row<'r>, &[Option<usize>]) -> Result<StatementRow<'r>> + Sync,
+) -> Statement {
+    let parts = par_chunks(text, first_line, |chunk, first_line| {
         let mut statement = Statement::new(file);
         statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
-        stream(chunk, first_line, false, |line, record| match record {
+        stream(chunk, first_line, comment, |line, record| match record {
             Err(error) => statement.push_issue(error.at(Location::default().line(line)), ""),
             Ok(record) if is_summary_row(record) => {}
             Ok(record) => {
                 let row = Row { record, line, file };
-                match bank_record(&row, &columns) {
-                    Ok(record) => {
-                        if let Err(error) = statement.push_row(record) {
-                            statement.push_issue(error, row.raw());
-                        }
-                    }
-                    Err(error) => statement.push_issue(error, row.raw()),
-                }
+                push_or_report(&mut statement, &row, convert(&row, columns));
             }
         });
         statement
     });
-    Ok(merge_statements(parts, file))
+    merge_statements(parts, file)
+}
+
+/// Pushes a converted statement row, or records why its line could not be read.
+fn push_or_report(statement: &mut Statement, row: &Row<'_>, converted: Result<StatementRow<'_>>) {
+    if let Err(error) = converted.and_then(|record| statement.push_row(record)) {
+        statement.push_issue(error, row.raw());
+    }
 }
 
 fn merge_statements(parts: Vec<Statement>, file: &str) -> Statement {
@@ -847,14 +855,7 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
             Ok(_) if in_summary => in_summary = false,
             Ok(record) => {
                 let row = Row { record, line, file };
-                match wechat_record(&row, &columns) {
-                    Ok(record) => {
-                        if let Err(error) = statement.push_row(record) {
-                            statement.push_issue(error, row.raw());
-                        }
-                    }
-                    Err(error) => statement.push_issue(error, row.raw()),
-                }
+                push_or_report(&mut statement, &row, wechat_record(&row, &columns));
             }
         });
         statement
@@ -947,26 +948,7 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
                 .at(Location::default().file(file).field(*name)));
         }
     }
-    let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
-        let mut statement = Statement::new(file);
-        stream(chunk, first_line, true, |line, record| match record {
-            Err(error) => statement.push_issue(error.at(Location::default().line(line)), ""),
-            Ok(record) if is_summary_row(record) => {}
-            Ok(record) => {
-                let row = Row { record, line, file };
-                match alipay_record(&row, &columns) {
-                    Ok(record) => {
-                        if let Err(error) = statement.push_row(record) {
-                            statement.push_issue(error, row.raw());
-                        }
-                    }
-                    Err(error) => statement.push_issue(error, row.raw()),
-                }
-            }
-        });
-        statement
-    });
-    Ok(merge_statements(parts, file))
+    Ok(read_statement_rows(&text[data_start..], data_line, file, true, &columns, alipay_record))
 }
 
 fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
