@@ -223,28 +223,24 @@ fn header(
 }
 
 /// Splits `text` (whose first line is `first_line`) into chunks at line ends, unless a
-/// quoted field spans a line, and parses them in parallel, in order.
-fn par_chunks<T: Send>(text: &str, first_line: u64, parse: impl Fn(&str, u64) -> T + Sync) -> Vec<T> {
+/// quoted field spans a line, parses them in parallel one wave at a time (a chunk per
+/// thread), and hands the parsed chunks in order to `take`: besides what `take` keeps, only
+/// one wave of parsed chunks is held at a time.
+fn par_chunks<T: Send>(
+    text: &str,
+    first_line: u64,
+    parse: impl Fn(&str, u64) -> T + Sync,
+    mut take: impl FnMut(T) -> Result<()>,
+) -> Result<()> {
     const MIN_CHUNK: usize = 1 << 20;
+    const MAX_CHUNK: usize = 4 << 20;
     let bytes = text.as_bytes();
-    let pieces = rayon::current_num_threads() * 4;
-    let splittable = bytes.len() >= 2 * MIN_CHUNK && {
-        let mut in_quote = false;
-        let mut ok = true;
-        for &b in bytes {
-            if b == b'"' {
-                in_quote = !in_quote;
-            } else if b == b'\n' && in_quote {
-                ok = false;
-                break;
-            }
-        }
-        ok
-    };
+    let threads = rayon::current_num_threads();
+    let splittable = bytes.len() >= 2 * MIN_CHUNK && (!bytes.contains(&b'"') || no_quoted_line_end(bytes));
     if !splittable {
-        return vec![parse(text, first_line)];
+        return take(parse(text, first_line));
     }
-    let target = (bytes.len() / pieces).max(MIN_CHUNK);
+    let target = (bytes.len() / (threads * 4)).clamp(MIN_CHUNK, MAX_CHUNK);
     let mut bounds = vec![0usize];
     let mut at = target;
     while at < bytes.len() {
@@ -261,13 +257,32 @@ fn par_chunks<T: Send>(text: &str, first_line: u64, parse: impl Fn(&str, u64) ->
     }
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
     let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| bytes[a..b].iter().filter(|&&c| c == b'\n').count() as u64).collect();
-    let mut starts = Vec::with_capacity(ranges.len());
+    let mut chunks = Vec::with_capacity(ranges.len());
     let mut line = first_line;
-    for count in &newlines {
-        starts.push(line);
+    for (&(a, b), count) in ranges.iter().zip(&newlines) {
+        chunks.push((&text[a..b], line));
         line += count;
     }
-    ranges.par_iter().zip(starts).map(|(&(a, b), line)| parse(&text[a..b], line)).collect()
+    for wave in chunks.chunks(threads) {
+        let parsed: Vec<T> = wave.par_iter().map(|&(chunk, line)| parse(chunk, line)).collect();
+        for part in parsed {
+            take(part)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether no quoted field of `bytes` spans a line end.
+fn no_quoted_line_end(bytes: &[u8]) -> bool {
+    let mut in_quote = false;
+    for &b in bytes {
+        if b == b'"' {
+            in_quote = !in_quote;
+        } else if b == b'\n' && in_quote {
+            return false;
+        }
+    }
+    true
 }
 
 fn find(header: &csv::StringRecord, names: &[&str]) -> Option<usize> {
@@ -327,7 +342,8 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
                 .at(Location::default().file(file).line(1).field(LEDGER_COLUMNS[required])));
         }
     }
-    let parts = par_chunks(&text[data_start..], data_line, |chunk, first_line| {
+    let mut ledger = Ledger::new(file);
+    let parse = |chunk: &str, first_line: u64| {
         let mut ledger = Ledger::new(file);
         ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
         stream(chunk, first_line, true, |line, record| match record {
@@ -340,14 +356,8 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
             }
         });
         ledger
-    });
-    let mut parts = parts.into_iter();
-    let mut ledger = parts.next().unwrap_or_else(|| Ledger::new(file));
-    let rest: Vec<Ledger> = parts.collect();
-    ledger.reserve_for(&rest);
-    for part in rest {
-        ledger.append(part);
-    }
+    };
+    par_chunks(&text[data_start..], data_line, parse, |part| ledger.append(part))?;
     Ok(ledger)
 }
 
@@ -655,7 +665,7 @@ pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statem
         }
     };
     let columns = map.locate(&header_record);
-    Ok(read_statement_rows(&text[data_start..], data_line, file, false, &columns, bank_record))
+    read_statement_rows(&text[data_start..], data_line, file, false, &columns, bank_record)
 }
 
 /// Reads the detail rows of a statement in parallel chunks, skipping summary rows: each row is
@@ -667,8 +677,9 @@ fn read_statement_rows(
     comment: bool,
     columns: &[Option<usize>],
     convert: impl for<'r> Fn(&Row<'r>, &[Option<usize>]) -> Result<StatementRow<'r>> + Sync,
-) -> Statement {
-    let parts = par_chunks(text, first_line, |chunk, first_line| {
+) -> Result<Statement> {
+    let mut statement = Statement::new(file);
+    let parse = |chunk: &str, first_line: u64| {
         let mut statement = Statement::new(file);
         statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
         stream(chunk, first_line, comment, |line, record| match record {
@@ -680,8 +691,9 @@ fn read_statement_rows(
             }
         });
         statement
-    });
-    merge_statements(parts, file)
+    };
+    par_chunks(text, first_line, parse, |part| statement.append(part))?;
+    Ok(statement)
 }
 
 /// Pushes a converted statement row, or records why its line could not be read.
@@ -689,17 +701,6 @@ fn push_or_report(statement: &mut Statement, row: &Row<'_>, converted: Result<St
     if let Err(error) = converted.and_then(|record| statement.push_row(record)) {
         statement.push_issue(error, row.raw());
     }
-}
-
-fn merge_statements(parts: Vec<Statement>, file: &str) -> Statement {
-    let mut parts = parts.into_iter();
-    let mut statement = parts.next().unwrap_or_else(|| Statement::new(file));
-    let rest: Vec<Statement> = parts.collect();
-    statement.reserve_for(&rest);
-    for part in rest {
-        statement.append(part);
-    }
-    statement
 }
 
 fn bank_record<'r>(row: &Row<'r>, columns: &[Option<usize>]) -> Result<StatementRow<'r>> {
@@ -860,10 +861,11 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
         });
         statement
     };
-    let mut parts = par_chunks(&data[..detail_end], data_line, parse);
+    let mut statement = Statement::new(file);
+    par_chunks(&data[..detail_end], data_line, parse, |part| statement.append(part))?;
     let summary_line = data_line + data[..detail_end].bytes().filter(|&b| b == b'\n').count() as u64;
-    parts.push(parse(&data[detail_end..], summary_line));
-    Ok(merge_statements(parts, file))
+    statement.append(parse(&data[detail_end..], summary_line))?;
+    Ok(statement)
 }
 
 fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
@@ -948,7 +950,7 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
                 .at(Location::default().file(file).field(*name)));
         }
     }
-    Ok(read_statement_rows(&text[data_start..], data_line, file, true, &columns, alipay_record))
+    read_statement_rows(&text[data_start..], data_line, file, true, &columns, alipay_record)
 }
 
 fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {

@@ -44,34 +44,63 @@ use crate::money::Money;
 use crate::quote::TradeKind;
 use crate::settlement::china_offset;
 
-/// A column of strings stored in one buffer (no allocation per row).
+/// A column of strings stored in one buffer (no allocation per row), with 32-bit offsets:
+/// a column holds at most [`TextColumn::MAX_BYTES`] of text.
 ///
 /// # Example
 /// ```
 /// use posfee::reconcile::TextColumn;
 /// let mut column = TextColumn::default();
-/// column.push("T0000001");
-/// column.push("");
+/// column.push("T0000001")?;
+/// column.push("")?;
 /// assert_eq!((column.get(0), column.get(1), column.len()), ("T0000001", "", 2));
+/// # Ok::<(), posfee::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextColumn {
     text: String,
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
 
 impl TextColumn {
+    /// The most text one column holds (4 GiB − 1 byte).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::TextColumn::MAX_BYTES, u32::MAX as usize);
+    /// ```
+    pub const MAX_BYTES: usize = u32::MAX as usize;
+
     /// Appends a value.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] when the column would hold more than
+    /// [`TextColumn::MAX_BYTES`] of text (nothing is appended).
     ///
     /// # Example
     /// ```
     /// let mut column = posfee::reconcile::TextColumn::default();
-    /// column.push("a");
+    /// column.push("a")?;
     /// assert_eq!(column.get(0), "a");
+    /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn push(&mut self, value: &str) {
+    pub fn push(&mut self, value: &str) -> Result<()> {
+        if !self.has_room(value.len()) {
+            return Err(too_much_text(self.len()));
+        }
+        self.push_fitting(value);
+        Ok(())
+    }
+
+    /// Whether `bytes` more text fit.
+    pub(crate) fn has_room(&self, bytes: usize) -> bool {
+        self.text.len().saturating_add(bytes) <= Self::MAX_BYTES
+    }
+
+    /// Appends a value the caller has checked with [`TextColumn::has_room`].
+    fn push_fitting(&mut self, value: &str) {
         self.text.push_str(value);
-        self.ends.push(self.text.len());
+        self.ends.push(self.text.len() as u32);
     }
 
     /// The value of row `index`.
@@ -82,13 +111,14 @@ impl TextColumn {
     /// # Example
     /// ```
     /// let mut column = posfee::reconcile::TextColumn::default();
-    /// column.push("x");
+    /// column.push("x")?;
     /// assert_eq!(column.get(0), "x");
+    /// # Ok::<(), posfee::Error>(())
     /// ```
     #[inline]
     pub fn get(&self, index: usize) -> &str {
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        &self.text[start..self.ends[index]]
+        let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
+        &self.text[start..self.ends[index] as usize]
     }
 
     /// The number of values.
@@ -118,10 +148,17 @@ impl TextColumn {
     }
 
     /// Appends all values of `other`.
-    pub(crate) fn append(&mut self, other: &TextColumn) {
-        let base = self.text.len();
+    ///
+    /// # Errors
+    /// When the text would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
+    pub(crate) fn append(&mut self, other: &TextColumn) -> Result<()> {
+        if !self.has_room(other.text.len()) {
+            return Err(too_much_text(self.len()));
+        }
+        let base = self.text.len() as u32;
         self.text.push_str(&other.text);
         self.ends.extend(other.ends.iter().map(|end| end + base));
+        Ok(())
     }
 
     /// Bytes held (text plus offsets), for memory accounting.
@@ -129,12 +166,42 @@ impl TextColumn {
     /// # Example
     /// ```
     /// let mut column = posfee::reconcile::TextColumn::default();
-    /// column.push("abc");
+    /// column.push("abc")?;
     /// assert!(column.heap_bytes() >= 3);
+    /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<u32>()
     }
+}
+
+/// Pushes one row's values into a table's text columns, all or none.
+fn push_text<const N: usize>(columns: [(&mut TextColumn, &str); N], rows: usize) -> Result<()> {
+    if columns.iter().any(|(column, value)| !column.has_room(value.len())) {
+        return Err(too_much_text(rows));
+    }
+    for (column, value) in columns {
+        column.push_fitting(value);
+    }
+    Ok(())
+}
+
+/// Appends the text columns of a later part of a table, all or none.
+fn append_text<const N: usize>(columns: [(&mut TextColumn, &TextColumn); N]) -> Result<()> {
+    if let Some((column, _)) = columns.iter().find(|(column, other)| !column.has_room(other.text.len())) {
+        return Err(too_much_text(column.len()));
+    }
+    for (column, other) in columns {
+        column.append(other)?;
+    }
+    Ok(())
+}
+
+fn too_much_text(rows: usize) -> Error {
+    Error::new(
+        ErrorKind::InvalidRequest,
+        format!("a text column would hold more than 4 GiB after {rows} rows; split the input into smaller tables"),
+    )
 }
 
 /// One input line that could not be read: where it was, why, and its raw text.
@@ -409,18 +476,21 @@ impl Ledger {
             )
             .at(at().field("original_rrn")));
         }
-        self.trade_id.push(row.trade_id);
-        self.rrn.push(row.rrn.trim());
-        self.trace.push(row.trace);
-        self.terminal.push(row.terminal.trim());
-        self.merchant_no.push(row.merchant_no.trim());
+        let text = [
+            (&mut self.trade_id, row.trade_id),
+            (&mut self.rrn, row.rrn.trim()),
+            (&mut self.trace, row.trace),
+            (&mut self.terminal, row.terminal.trim()),
+            (&mut self.merchant_no, row.merchant_no.trim()),
+            (&mut self.response_code, row.response_code.trim()),
+            (&mut self.original_rrn, row.original_rrn.trim()),
+        ];
+        push_text(text, self.time.len()).map_err(|e| e.at(at()))?;
         self.time.push(time);
         self.amount_fen.push(amount_fen);
         self.channel.push(row.channel);
         self.card_type.push(row.card_type);
         self.kind.push(row.kind);
-        self.response_code.push(row.response_code.trim());
-        self.original_rrn.push(row.original_rrn.trim());
         self.line.push(row.line);
         Ok(())
     }
@@ -446,28 +516,17 @@ impl Ledger {
         self.line.reserve(rows);
     }
 
-    /// Reserves room for all rows of `parts`.
-    pub(crate) fn reserve_for(&mut self, parts: &[Ledger]) {
-        let rows: usize = parts.iter().map(Ledger::len).sum();
-        let text = |f: fn(&Ledger) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
-        self.trade_id.reserve(rows, text(|l| &l.trade_id));
-        self.rrn.reserve(rows, text(|l| &l.rrn));
-        self.trace.reserve(rows, text(|l| &l.trace));
-        self.terminal.reserve(rows, text(|l| &l.terminal));
-        self.merchant_no.reserve(rows, text(|l| &l.merchant_no));
-        self.response_code.reserve(rows, text(|l| &l.response_code));
-        self.original_rrn.reserve(rows, text(|l| &l.original_rrn));
-        self.time.reserve(rows);
-        self.amount_fen.reserve(rows);
-        self.channel.reserve(rows);
-        self.card_type.reserve(rows);
-        self.kind.reserve(rows);
-        self.line.reserve(rows);
-    }
-
     /// Appends all rows and issues of `other` (a later part of the same input).
-    pub(crate) fn append(&mut self, other: Ledger) {
-        for (mine, theirs) in [
+    ///
+    /// # Errors
+    /// When a text column would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
+    pub(crate) fn append(&mut self, other: Ledger) -> Result<()> {
+        if self.is_empty() && self.issues.is_empty() {
+            let name = std::mem::take(&mut self.name);
+            *self = Ledger { name, ..other };
+            return Ok(());
+        }
+        append_text([
             (&mut self.trade_id, &other.trade_id),
             (&mut self.rrn, &other.rrn),
             (&mut self.trace, &other.trace),
@@ -475,9 +534,8 @@ impl Ledger {
             (&mut self.merchant_no, &other.merchant_no),
             (&mut self.response_code, &other.response_code),
             (&mut self.original_rrn, &other.original_rrn),
-        ] {
-            mine.append(theirs);
-        }
+        ])
+        .map_err(|e| e.at(Location::default().file(self.name.clone())))?;
         self.time.extend_from_slice(&other.time);
         self.amount_fen.extend_from_slice(&other.amount_fen);
         self.channel.extend_from_slice(&other.channel);
@@ -485,6 +543,7 @@ impl Ledger {
         self.kind.extend_from_slice(&other.kind);
         self.line.extend_from_slice(&other.line);
         self.issues.extend(other.issues);
+        Ok(())
     }
 
     /// Records a line that could not be read (it will appear in the report as unreadable).
@@ -780,11 +839,14 @@ impl Statement {
                 );
             }
         }
+        let text = [
+            (&mut self.merchant_no, row.merchant_no.trim()),
+            (&mut self.merchant_name, row.merchant_name.trim()),
+            (&mut self.terminal, row.terminal.trim()),
+            (&mut self.rrn, row.rrn.trim()),
+        ];
+        push_text(text, self.time.len()).map_err(|e| e.at(at()))?;
         self.settlement_date.push(row.settlement_date);
-        self.merchant_no.push(row.merchant_no.trim());
-        self.merchant_name.push(row.merchant_name.trim());
-        self.terminal.push(row.terminal.trim());
-        self.rrn.push(row.rrn.trim());
         self.time.push(time);
         self.amount_fen.push(amount_fen);
         self.fee.push(row.fee);
@@ -810,34 +872,23 @@ impl Statement {
         self.line.reserve(rows);
     }
 
-    /// Reserves room for all rows of `parts`.
-    pub(crate) fn reserve_for(&mut self, parts: &[Statement]) {
-        let rows: usize = parts.iter().map(Statement::len).sum();
-        let text = |f: fn(&Statement) -> &TextColumn| parts.iter().map(|p| f(p).text.len()).sum::<usize>();
-        self.merchant_no.reserve(rows, text(|s| &s.merchant_no));
-        self.merchant_name.reserve(rows, text(|s| &s.merchant_name));
-        self.terminal.reserve(rows, text(|s| &s.terminal));
-        self.rrn.reserve(rows, text(|s| &s.rrn));
-        self.settlement_date.reserve(rows);
-        self.time.reserve(rows);
-        self.amount_fen.reserve(rows);
-        self.fee.reserve(rows);
-        self.net.reserve(rows);
-        self.channel.reserve(rows);
-        self.kind.reserve(rows);
-        self.line.reserve(rows);
-    }
-
     /// Appends all rows and issues of `other` (a later part of the same input).
-    pub(crate) fn append(&mut self, other: Statement) {
-        for (mine, theirs) in [
+    ///
+    /// # Errors
+    /// When a text column would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
+    pub(crate) fn append(&mut self, other: Statement) -> Result<()> {
+        if self.is_empty() && self.issues.is_empty() {
+            let name = std::mem::take(&mut self.name);
+            *self = Statement { name, ..other };
+            return Ok(());
+        }
+        append_text([
             (&mut self.merchant_no, &other.merchant_no),
             (&mut self.merchant_name, &other.merchant_name),
             (&mut self.terminal, &other.terminal),
             (&mut self.rrn, &other.rrn),
-        ] {
-            mine.append(theirs);
-        }
+        ])
+        .map_err(|e| e.at(Location::default().file(self.name.clone())))?;
         self.settlement_date.extend_from_slice(&other.settlement_date);
         self.time.extend_from_slice(&other.time);
         self.amount_fen.extend_from_slice(&other.amount_fen);
@@ -847,6 +898,7 @@ impl Statement {
         self.kind.extend_from_slice(&other.kind);
         self.line.extend_from_slice(&other.line);
         self.issues.extend(other.issues);
+        Ok(())
     }
 
     /// Records a line that could not be read (it will appear in the report as unreadable).
