@@ -238,7 +238,7 @@ fn run(arguments: &Arguments) -> Result<(), Error> {
         (ledger.len() + statement.len()) as f64 / elapsed.as_secs_f64().max(1e-9)
     );
     print!("{}", report.summary.table());
-    let problems: Vec<_> = report.rows.iter().filter(|r| r.class.is_problem()).take(12).collect();
+    let problems: Vec<_> = report.rows().filter(|r| r.class.is_problem()).take(12).collect();
     if !problems.is_empty() {
         println!("\nfirst discrepancies:");
         for row in problems {

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         );
         let report = reconcile(&Ledger::new("empty"), &table, &options);
         if let Ok(report) = report {
-            assert_eq!(report.rows.len(), rows);
+            assert_eq!(report.len(), rows);
         }
     }
 });

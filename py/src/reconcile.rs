@@ -339,7 +339,7 @@ impl PyReport {
     }
 
     fn __len__(&self) -> usize {
-        self.report.rows.len()
+        self.report.len()
     }
 
     /// The rows as a pyarrow table.
@@ -357,7 +357,7 @@ fn serde_json_text(value: &impl serde::Serialize) -> PyResult<String> {
 /// One Arrow row per report row, with the keys of the input row (trade id, reference,
 /// terminal) so that results can be joined back or compared across partitions.
 fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow_schema::SchemaRef, arrow_array::RecordBatch) {
-    let n = report.rows.len();
+    let n = report.len();
     let text = || StringBuilder::with_capacity(n, n * 12);
     let (mut side, mut class, mut findings, mut matched_by, mut reason) = (text(), text(), text(), text(), text());
     let (mut trade_id, mut rrn, mut terminal) = (text(), text(), text());
@@ -369,7 +369,7 @@ fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow
         Some(m) => builder.append_value(out::money_value(m, 5)),
         None => builder.append_null(),
     };
-    for row in &report.rows {
+    for row in report.rows() {
         side.append_value(row.side.name());
         index.append_option(row.index.map(|i| i as u64));
         line.append_value(row.line);
@@ -382,7 +382,7 @@ fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow
         money(&mut fee, row.fee);
         money(&mut net, row.net);
         money(&mut expected, row.expected_fee);
-        reason.append_value(&row.reason);
+        reason.append_value(row.reason);
         match (row.side, row.index) {
             (Side::Ledger, Some(i)) if i < ledger.len() => {
                 let record = ledger.record(i);

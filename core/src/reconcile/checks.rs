@@ -1,7 +1,6 @@
 //! The checks on each matched pair, against the contracted schedule (the version in force
 //! at the trade time, through [`Schedule::quote_with`]) and the registered profile.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::class::{Class, ClassSet};
@@ -15,11 +14,15 @@ use crate::money::Money;
 use crate::quote::{QuoteRequest, TradeKind};
 use crate::schedule::RefundPolicy;
 
+/// The reason of a pair with no finding.
+pub(crate) const AS_CONTRACTED: &str = "matched; amount, fee, net, settlement date and merchant number as contracted";
+
 /// The verdict on one pair.
 pub(crate) struct Verdict {
     pub findings: ClassSet,
     pub expected_fee: Option<Money>,
-    pub reason: Cow<'static, str>,
+    /// Why, when there are findings (otherwise [`AS_CONTRACTED`]).
+    pub reason: Option<String>,
 }
 
 pub(crate) struct Checker<'a> {
@@ -180,11 +183,11 @@ impl<'a> Checker<'a> {
         }
 
         let reason = if findings.is_empty() {
-            Cow::Borrowed("matched; amount, fee, net, settlement date and merchant number as contracted")
+            None
         } else {
             let trimmed = reason.trim_end_matches("; ").len();
             reason.truncate(trimmed);
-            Cow::Owned(reason)
+            Some(reason)
         };
         Verdict { findings, expected_fee, reason }
     }

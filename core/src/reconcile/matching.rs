@@ -30,10 +30,33 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) struct Matching {
     pub ledger_partner: Vec<u32>,
     pub statement_partner: Vec<u32>,
-    pub ledger_class: Vec<Option<(Class, Cow<'static, str>)>>,
-    pub statement_class: Vec<Option<(Class, Cow<'static, str>)>>,
+    pub ledger_class: Classes,
+    pub statement_class: Classes,
     /// (ledger, statement, how)
     pub pairs: Vec<(u32, u32, MatchedBy)>,
+}
+
+/// The classes given to rows outside pairs: a byte a row, the reasons kept apart (few rows
+/// have one).
+pub(crate) struct Classes {
+    pub class: Vec<Option<Class>>,
+    /// (row, reason) in the order they were given; a later one for the same row wins.
+    pub reasons: Vec<(u32, Cow<'static, str>)>,
+}
+
+impl Classes {
+    fn new(rows: usize) -> Classes {
+        Classes { class: vec![None; rows], reasons: Vec::new() }
+    }
+
+    fn set(&mut self, row: usize, class: Class, reason: Cow<'static, str>) {
+        self.class[row] = Some(class);
+        self.reasons.push((row as u32, reason));
+    }
+
+    fn is_unset(&self, row: usize) -> bool {
+        self.class[row].is_none()
+    }
 }
 
 type RefKey<'a> = (&'a str, &'a str, i64);
@@ -41,8 +64,8 @@ type RefKey<'a> = (&'a str, &'a str, i64);
 pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds: i64) -> Matching {
     let n = ledger.len();
     let m = statement.len();
-    let mut ledger_class: Vec<Option<(Class, Cow<'static, str>)>> = vec![None; n];
-    let mut statement_class: Vec<Option<(Class, Cow<'static, str>)>> = vec![None; m];
+    let mut ledger_class = Classes::new(n);
+    let mut statement_class = Classes::new(m);
 
     // 1. Declined and voided.
     let mut void_rows: Vec<usize> = Vec::new();
@@ -50,10 +73,11 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         if !is_approved(ledger.response_code.get(i)) {
             let code = ledger.response_code.get(i);
             let meaning = super::response::ResponseMeaning::of(code);
-            ledger_class[i] = Some((
+            ledger_class.set(
+                i,
                 Class::Declined,
                 Cow::Owned(format!("declined with response code {}: {} / {}", meaning.code, meaning.zh, meaning.en)),
-            ));
+            );
         } else if ledger.kind[i] == TradeKind::Void {
             void_rows.push(i);
         }
@@ -64,7 +88,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
             void_rows.iter().map(|&i| ((ledger.original_rrn.get(i), ledger.terminal.get(i)), ())).collect();
         let mut purchase_by_rrn: FxHashMap<(&str, &str), u32> = FxHashMap::default();
         for i in 0..n {
-            if ledger_class[i].is_none() && ledger.kind[i] == TradeKind::Purchase {
+            if ledger_class.is_unset(i) && ledger.kind[i] == TradeKind::Purchase {
                 let key = (ledger.rrn.get(i), ledger.terminal.get(i));
                 if wanted.contains_key(&key) {
                     purchase_by_rrn.entry(key).or_insert(i as u32);
@@ -74,19 +98,26 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         for &i in &void_rows {
             let original = ledger.original_rrn.get(i);
             match purchase_by_rrn.get(&(original, ledger.terminal.get(i))).copied() {
-                Some(p) if ledger_class[p as usize].is_none() => {
-                    ledger_class[p as usize] =
-                        Some((Class::Voided, Cow::Owned(format!("voided by ledger row {} (trade {})", i, ledger.trade_id.get(i)))));
-                    ledger_class[i] =
-                        Some((Class::Voided, Cow::Owned(format!("void of ledger row {p} (reference {original}); no settlement expected"))));
+                Some(p) if ledger_class.is_unset(p as usize) => {
+                    ledger_class.set(
+                        p as usize,
+                        Class::Voided,
+                        Cow::Owned(format!("voided by ledger row {} (trade {})", i, ledger.trade_id.get(i))),
+                    );
+                    ledger_class.set(
+                        i,
+                        Class::Voided,
+                        Cow::Owned(format!("void of ledger row {p} (reference {original}); no settlement expected")),
+                    );
                     voided_keys
                         .insert((ledger.rrn.get(p as usize), ledger.terminal.get(p as usize), china_day(ledger.time[p as usize])), p);
                 }
                 _ => {
-                    ledger_class[i] = Some((
+                    ledger_class.set(
+                        i,
                         Class::Voided,
                         Cow::Owned(format!("void of reference {original}, which is not an open purchase in the ledger")),
-                    ));
+                    );
                 }
             }
         }
@@ -98,7 +129,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     let statement_key = |j: usize| (statement.rrn.get(j), statement.terminal.get(j), china_day(statement.time[j]));
     let mut ledger_refs: Vec<(u64, u32)> = (0..n)
         .into_par_iter()
-        .filter(|&i| ledger_class[i].is_none() && !ledger.rrn.get(i).is_empty())
+        .filter(|&i| ledger_class.is_unset(i) && !ledger.rrn.get(i).is_empty())
         .map(|i| (key_hash(ledger_key(i)), i as u32))
         .collect();
     let mut statement_refs: Vec<(u64, u32)> =
@@ -108,18 +139,22 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         &ledger_refs,
         |i| ledger_key(i as usize),
         |dup, first| {
-            ledger_class[dup as usize] =
-                Some((Class::LedgerDuplicate, Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize]))));
+            ledger_class.set(
+                dup as usize,
+                Class::LedgerDuplicate,
+                Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize])),
+            );
         },
     );
     let statement_firsts = firsts(
         &statement_refs,
         |j| statement_key(j as usize),
         |dup, first| {
-            statement_class[dup as usize] = Some((
+            statement_class.set(
+                dup as usize,
                 Class::StatementDuplicate,
                 Cow::Owned(format!("repeats statement row {first} (line {})", statement.line[first as usize])),
-            ));
+            );
         },
     );
     drop((ledger_refs, statement_refs));
@@ -131,23 +166,25 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
                 .entry((statement.terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]))
                 .or_insert(j as u32);
             if first != j as u32 {
-                statement_class[j] = Some((
+                statement_class.set(
+                    j,
                     Class::StatementDuplicate,
                     Cow::Owned(format!("repeats statement row {first} (line {})", statement.line[first as usize])),
-                ));
+                );
             }
         }
     }
     let mut ledger_plain: FxHashMap<(&str, i64, i64, TradeKind), u32> = FxHashMap::default();
     for i in 0..n {
-        if ledger_class[i].is_none() && ledger.rrn.get(i).is_empty() {
+        if ledger_class.is_unset(i) && ledger.rrn.get(i).is_empty() {
             let first =
                 *ledger_plain.entry((ledger.terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i])).or_insert(i as u32);
             if first != i as u32 {
-                ledger_class[i] = Some((
+                ledger_class.set(
+                    i,
                     Class::LedgerDuplicate,
                     Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize])),
-                ));
+                );
             }
         }
     }
@@ -186,7 +223,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     // 4. Fallback by terminal, amount, kind and time.
     let mut free: FxHashMap<(&str, i64, TradeKind), Vec<u32>> = FxHashMap::default();
     for j in 0..m {
-        if statement_partner[j] == NONE && statement_class[j].is_none() {
+        if statement_partner[j] == NONE && statement_class.is_unset(j) {
             free.entry((statement.terminal.get(j), statement.amount_fen[j], statement.kind[j])).or_default().push(j as u32);
         }
     }
@@ -196,7 +233,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     }
     if !free.is_empty() {
         let mut waiting: Vec<u32> =
-            (0..n as u32).filter(|&i| ledger_partner[i as usize] == NONE && ledger_class[i as usize].is_none()).collect();
+            (0..n as u32).filter(|&i| ledger_partner[i as usize] == NONE && ledger_class.is_unset(i as usize)).collect();
         waiting.sort_by_key(|&i| (ledger.time[i as usize], i));
         for i in waiting {
             let i = i as usize;
@@ -226,12 +263,13 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
 
     // Unmatched rows. A statement row may settle a trade the terminal declined.
     let declined_keys: FxHashMap<RefKey<'_>, u32> = (0..n)
-        .filter(|&i| !ledger.rrn.get(i).is_empty() && matches!(ledger_class[i], Some((Class::Declined, _))))
+        .filter(|&i| !ledger.rrn.get(i).is_empty() && ledger_class.class[i] == Some(Class::Declined))
         .map(|i| ((ledger.rrn.get(i), ledger.terminal.get(i), china_day(ledger.time[i])), i as u32))
         .collect();
     for i in 0..n {
-        if ledger_class[i].is_none() && ledger_partner[i] == NONE {
-            ledger_class[i] = Some((
+        if ledger_class.is_unset(i) && ledger_partner[i] == NONE {
+            ledger_class.set(
+                i,
                 Class::NeverSettled,
                 Cow::Owned(format!(
                     "approved {} of ¥{} at terminal {:?} has no statement row",
@@ -239,11 +277,11 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
                     crate::money::Money::from_fen(ledger.amount_fen[i]),
                     ledger.terminal.get(i)
                 )),
-            ));
+            );
         }
     }
     for j in 0..m {
-        if statement_class[j].is_none() && statement_partner[j] == NONE {
+        if statement_class.is_unset(j) && statement_partner[j] == NONE {
             let key = (statement.rrn.get(j), statement.terminal.get(j), china_day(statement.time[j]));
             let reason = match voided_keys.get(&key) {
                 Some(p) => Cow::Owned(format!("settles ledger row {p}, which was voided")),
@@ -263,7 +301,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
                     statement.terminal.get(j)
                 )),
             };
-            statement_class[j] = Some((Class::NoLedgerTrade, reason));
+            statement_class.set(j, Class::NoLedgerTrade, reason);
         }
     }
     Matching { ledger_partner, statement_partner, ledger_class, statement_class, pairs }

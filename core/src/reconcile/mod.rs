@@ -61,7 +61,7 @@
 //! let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
 //! assert!(report.summary.class(Class::Ok).ledger_rows > 900);
 //! for (row, class) in &sample.key.ledger {
-//!     assert_eq!(report.rows[*row].class, *class);
+//!     assert_eq!(report.row(*row).unwrap().class, *class);
 //! }
 //! # Ok::<(), posfee::Error>(())
 //! ```
@@ -91,7 +91,7 @@ pub use merchant::{MerchantNumber, MerchantProfile};
 pub use read::{
     read_alipay_csv, read_bank_csv, read_ledger_csv, read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, StatementField,
 };
-pub use report::{ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowResult, Summary, TerminalMerchants};
+pub use report::{ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowResult, Rows, Summary, TerminalMerchants};
 pub use response::ResponseMeaning;
 pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow, TextColumn};
 
@@ -101,6 +101,7 @@ use crate::money::Money;
 use crate::quote::{CalendarPolicy, TradeKind};
 use crate::schedule::Schedule;
 use matching::NONE;
+use report::{SideRows, UnreadableRow};
 use schema::china_day;
 
 /// What to reconcile against, and how.
@@ -233,7 +234,7 @@ impl ReconcileOptions {
 /// statement.push(row)?;
 /// let options = ReconcileOptions::new(Schedule::preset("standard")?, MerchantProfile::new("102310058120001", "shop")?);
 /// let report = reconcile(&ledger, &statement, &options)?;
-/// assert_eq!(report.rows[0].class, Class::ExtraFee); // ¥9 charged, 0.6% = ¥6 contracted
+/// assert_eq!(report.row(0).unwrap().class, Class::ExtraFee); // ¥9 charged, 0.6% = ¥6 contracted
 /// assert_eq!(report.summary.overcharge, Money::from_yuan(3));
 /// # Ok::<(), posfee::Error>(())
 /// ```
@@ -245,108 +246,110 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         return Err(Error::new(ErrorKind::InvalidRequest, "a table has more than 4,000,000,000 rows"));
     }
     let calendar = options.calendar.as_ref().unwrap_or_else(|| Calendar::china());
-    let matching = matching::match_rows(ledger, statement, options.match_window_seconds);
+    let matching::Matching { ledger_partner, statement_partner, ledger_class, statement_class, pairs } =
+        matching::match_rows(ledger, statement, options.match_window_seconds);
+    let mut reasons = vec![Cow::Borrowed(checks::AS_CONTRACTED), Cow::Borrowed("unmatched")];
+
+    // Ledger rows: the checks of every pair, in parallel, written in place.
+    let n = ledger.len();
     let checker = checks::Checker::new(ledger, statement, options, calendar);
-    let verdicts: Vec<checks::Verdict> =
-        matching.pairs.par_iter().with_min_len(1024).map(|&(i, j, _)| checker.check(i as usize, j as usize)).collect();
+    let mut findings = vec![ClassSet::EMPTY; n];
+    let mut expected_fee: Vec<Option<Money>> = vec![None; n];
+    const CHUNK: usize = 4096;
+    let found: Vec<(u32, String)> = findings
+        .par_chunks_mut(CHUNK)
+        .zip(expected_fee.par_chunks_mut(CHUNK))
+        .enumerate()
+        .flat_map_iter(|(chunk, (findings, expected_fee))| {
+            let mut found = Vec::new();
+            for k in 0..findings.len() {
+                let i = chunk * CHUNK + k;
+                if ledger_partner[i] != NONE {
+                    let verdict = checker.check(i, ledger_partner[i] as usize);
+                    findings[k] = verdict.findings;
+                    expected_fee[k] = verdict.expected_fee;
+                    found.extend(verdict.reason.map(|reason| (i as u32, reason)));
+                }
+            }
+            found
+        })
+        .collect();
+    drop(checker);
+    let mut matched_by: Vec<Option<MatchedBy>> = vec![None; n];
+    for &(i, _, how) in &pairs {
+        matched_by[i as usize] = Some(how);
+    }
+    drop(pairs);
+    let mut reason = vec![0u32; n];
+    let class: Vec<Class> = (0..n)
+        .map(|i| match ledger_class.class[i] {
+            _ if ledger_partner[i] != NONE => findings[i].first().unwrap_or(Class::Ok),
+            Some(class) => class,
+            None => {
+                reason[i] = 1;
+                Class::NeverSettled
+            }
+        })
+        .collect();
+    for (i, class) in class.iter().enumerate() {
+        if ledger_partner[i] == NONE {
+            findings[i] = ClassSet::EMPTY.with(*class);
+        }
+    }
+    give_reasons(&mut reason, &mut reasons, found.into_iter().map(|(i, text)| (i, Cow::Owned(text))));
+    give_reasons(&mut reason, &mut reasons, ledger_class.reasons);
+    let ledger_rows = SideRows::new(class, findings, ledger_partner, reason, &ledger.line, &ledger.amount_fen);
 
-    let mut rows: Vec<RowResult> = Vec::with_capacity(ledger.len() + statement.len() + ledger.issues.len() + statement.issues.len());
-    let matching::Matching { ledger_partner, statement_partner, mut ledger_class, mut statement_class, pairs } = matching;
-    let mut pair_of_ledger: Vec<u32> = vec![NONE; ledger.len()];
-    for (p, &(i, _, _)) in pairs.iter().enumerate() {
-        pair_of_ledger[i as usize] = p as u32;
-    }
-    for i in 0..ledger.len() {
-        let amount = Money::from_fen(ledger.amount_fen[i]);
-        let row = if ledger_partner[i] != NONE {
-            let p = pair_of_ledger[i] as usize;
-            let verdict = &verdicts[p];
-            RowResult {
-                side: Side::Ledger,
-                index: Some(i),
-                line: ledger.line[i],
-                class: verdict.findings.first().unwrap_or(Class::Ok),
-                findings: verdict.findings,
-                partner: Some(ledger_partner[i] as usize),
-                matched_by: Some(pairs[p].2),
-                amount,
-                fee: None,
-                net: None,
-                expected_fee: verdict.expected_fee,
-                reason: verdict.reason.clone(),
+    // Statement rows: a matched row shares its ledger partner's verdict.
+    let m = statement.len();
+    let mut reason = vec![1u32; m];
+    let mut findings = vec![ClassSet::EMPTY; m];
+    let class: Vec<Class> = (0..m)
+        .map(|j| match statement_partner[j] {
+            NONE => {
+                let class = statement_class.class[j].unwrap_or(Class::NoLedgerTrade);
+                findings[j] = ClassSet::EMPTY.with(class);
+                class
             }
-        } else {
-            let (class, reason) = ledger_class[i].take().unwrap_or((Class::NeverSettled, Cow::Borrowed("unmatched")));
-            RowResult {
-                side: Side::Ledger,
-                index: Some(i),
-                line: ledger.line[i],
-                class,
-                findings: ClassSet::EMPTY.with(class),
-                partner: None,
-                matched_by: None,
-                amount,
-                fee: None,
-                net: None,
-                expected_fee: None,
-                reason,
+            i => {
+                let i = i as usize;
+                findings[j] = ledger_rows.findings[i];
+                reason[j] = ledger_rows.reason[i];
+                ledger_rows.class[i]
             }
-        };
-        rows.push(row);
-    }
-    for j in 0..statement.len() {
-        let amount = Money::from_fen(statement.amount_fen[j]);
-        let row = if statement_partner[j] != NONE {
-            let i = statement_partner[j] as usize;
-            let ledger_row = &rows[i];
-            RowResult {
-                side: Side::Statement,
-                index: Some(j),
-                line: statement.line[j],
-                partner: Some(i),
-                amount,
-                fee: Some(statement.fee[j]),
-                net: Some(statement.net[j]),
-                ..ledger_row.clone()
-            }
-        } else {
-            let (class, reason) = statement_class[j].take().unwrap_or((Class::NoLedgerTrade, Cow::Borrowed("unmatched")));
-            RowResult {
-                side: Side::Statement,
-                index: Some(j),
-                line: statement.line[j],
-                class,
-                findings: ClassSet::EMPTY.with(class),
-                partner: None,
-                matched_by: None,
-                amount,
-                fee: Some(statement.fee[j]),
-                net: Some(statement.net[j]),
-                expected_fee: None,
-                reason,
-            }
-        };
-        rows.push(row);
-    }
+        })
+        .collect();
+    give_reasons(&mut reason, &mut reasons, statement_class.reasons);
+    let statement_rows = SideRows::new(class, findings, statement_partner, reason, &statement.line, &statement.amount_fen);
+
+    let mut unreadable = Vec::with_capacity(ledger.issues.len() + statement.issues.len());
     for issue in ledger.issues.iter().chain(statement.issues.iter()) {
-        rows.push(RowResult {
-            side: issue.side,
-            index: None,
-            line: issue.error.location().line.unwrap_or(0),
-            class: Class::Unreadable,
-            findings: ClassSet::EMPTY.with(Class::Unreadable),
-            partner: None,
-            matched_by: None,
-            amount: Money::ZERO,
-            fee: None,
-            net: None,
-            expected_fee: None,
-            reason: Cow::Owned(issue.error.to_string()),
-        });
+        unreadable.push(UnreadableRow { side: issue.side, line: issue.error.location().line.unwrap_or(0), reason: reasons.len() as u32 });
+        reasons.push(Cow::Owned(issue.error.to_string()));
     }
 
-    let summary = summarize(ledger, statement, &rows)?;
-    Ok(Report { summary, rows })
+    let mut report = Report {
+        summary: Summary::default(),
+        ledger: ledger_rows,
+        statement: statement_rows,
+        matched_by,
+        expected_fee,
+        fee: statement.fee.clone(),
+        net: statement.net.clone(),
+        unreadable,
+        reasons,
+    };
+    report.summary = summarize(ledger, statement, &report)?;
+    Ok(report)
+}
+
+/// Adds each `(row, text)` to the reason texts and points the row at it (a later text for
+/// the same row wins).
+fn give_reasons(reason: &mut [u32], reasons: &mut Vec<Cow<'static, str>>, given: impl IntoIterator<Item = (u32, Cow<'static, str>)>) {
+    for (row, text) in given {
+        reason[row as usize] = reasons.len() as u32;
+        reasons.push(text);
+    }
 }
 
 /// Exact sum in i128 thousandths of a fen, as [`Money`].
@@ -358,7 +361,7 @@ fn to_money(millifen: i128, what: &str) -> Result<Money> {
 }
 
 /// Counts and sums; asserts conservation.
-fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Result<Summary> {
+fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<Summary> {
     // Totals before: straight from the input columns.
     let ledger_before: i128 = ledger.amount_fen.iter().map(|v| i128::from(*v) * 1000).sum();
     let amount_before: i128 = statement.amount_fen.iter().map(|v| i128::from(*v) * 1000).sum();
@@ -369,34 +372,31 @@ fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Resu
     let mut sums = [[0i128; 5]; Class::ALL.len()];
     let mut counts = [[0u64; 3]; Class::ALL.len()];
     let (mut expected_fee, mut charged_fee, mut overcharge, mut undercharge) = (0i128, 0i128, 0i128, 0i128);
-    for row in rows {
-        let c = row.class as usize;
-        match (row.side, row.index) {
-            (_, None) => counts[c][2] += 1,
-            (Side::Ledger, Some(_)) => {
-                counts[c][0] += 1;
-                sums[c][0] += i128::from(row.amount.millifen());
-            }
-            (Side::Statement, Some(_)) => {
-                counts[c][1] += 1;
-                let fee = i128::from(row.fee.unwrap_or_default().millifen());
-                sums[c][1] += i128::from(row.amount.millifen());
-                sums[c][2] += fee;
-                sums[c][3] += i128::from(row.net.unwrap_or_default().millifen());
-                if let Some(expected) = row.expected_fee {
-                    let expected = i128::from(expected.millifen());
-                    sums[c][4] += expected;
-                    expected_fee += expected;
-                    charged_fee += fee;
-                    if fee > expected {
-                        overcharge += fee - expected;
-                    } else {
-                        undercharge += expected - fee;
-                    }
-                }
+    for (i, &class) in report.ledger.class.iter().enumerate() {
+        counts[class as usize][0] += 1;
+        sums[class as usize][0] += i128::from(report.ledger.amount[i].millifen());
+    }
+    for (j, &class) in report.statement.class.iter().enumerate() {
+        let c = class as usize;
+        counts[c][1] += 1;
+        let fee = i128::from(report.fee[j].millifen());
+        sums[c][1] += i128::from(report.statement.amount[j].millifen());
+        sums[c][2] += fee;
+        sums[c][3] += i128::from(report.net[j].millifen());
+        let partner = report.statement.partner[j];
+        if let Some(expected) = report.expected_fee.get(partner as usize).copied().flatten().filter(|_| partner != NONE) {
+            let expected = i128::from(expected.millifen());
+            sums[c][4] += expected;
+            expected_fee += expected;
+            charged_fee += fee;
+            if fee > expected {
+                overcharge += fee - expected;
+            } else {
+                undercharge += expected - fee;
             }
         }
     }
+    counts[Class::Unreadable as usize][2] += report.unreadable.len() as u64;
     // Totals after: over the classes. Conservation is an invariant, not an input error.
     let after = |k: usize| sums.iter().map(|s| s[k]).sum::<i128>();
     assert_eq!(after(0), ledger_before, "conservation: ledger amounts");
@@ -423,12 +423,10 @@ fn summarize(ledger: &Ledger, statement: &Statement, rows: &[RowResult]) -> Resu
 
     // Declined by code.
     let mut declined: BTreeMap<String, (u64, Money)> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.class == Class::Declined && r.side == Side::Ledger) {
-        if let Some(i) = row.index {
-            let entry = declined.entry(ledger.response_code.get(i).to_string()).or_insert((0, Money::ZERO));
-            entry.0 += 1;
-            entry.1 = entry.1.checked_add(row.amount).unwrap_or(Money::MAX);
-        }
+    for (i, _) in report.ledger.class.iter().enumerate().filter(|(_, &class)| class == Class::Declined) {
+        let entry = declined.entry(ledger.response_code.get(i).to_string()).or_insert((0, Money::ZERO));
+        entry.0 += 1;
+        entry.1 = entry.1.checked_add(report.ledger.amount[i]).unwrap_or(Money::MAX);
     }
     let declined = declined
         .into_iter()

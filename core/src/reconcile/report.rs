@@ -5,9 +5,11 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use serde::ser::SerializeStruct as _;
 use serde::Serialize;
 
 use super::class::{Class, ClassSet};
+use super::matching::NONE;
 use super::response::ResponseMeaning;
 use super::schema::Side;
 use crate::channel::Channel;
@@ -43,20 +45,21 @@ impl MatchedBy {
     }
 }
 
-/// What happened to one input row.
+/// What happened to one input row: a view built on demand from the [`Report`]'s columns
+/// ([`Report::row`], [`Report::rows`]).
 ///
 /// # Example
 /// ```
 /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}, Class, Side};
 /// let sample = generate(&SimulationOptions::new(7).trades(200))?;
 /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
-/// let row = &report.rows[0];
+/// let row = report.row(0).expect("a first row");
 /// assert_eq!(row.side, Side::Ledger);
 /// assert!(!row.reason.is_empty());
 /// # Ok::<(), posfee::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowResult {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RowResult<'a> {
     /// Which input.
     pub side: Side,
     /// The row index in its table (`None` for an unreadable line).
@@ -80,7 +83,7 @@ pub struct RowResult {
     /// Matched pairs: the fee the contract expects.
     pub expected_fee: Option<Money>,
     /// Why the row is in its class, in words (names values and dates).
-    pub reason: Cow<'static, str>,
+    pub reason: &'a str,
 }
 
 /// Counts and sums of one class.
@@ -334,29 +337,198 @@ impl Summary {
     }
 }
 
+/// The results of one side's rows, column by column (row `i` of the side's table).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SideRows {
+    pub class: Vec<Class>,
+    pub findings: Vec<ClassSet>,
+    /// The row on the other side ([`NONE`] when unmatched).
+    pub partner: Vec<u32>,
+    /// Index into [`Report::reasons`].
+    pub reason: Vec<u32>,
+    pub line: Vec<u64>,
+    pub amount: Vec<Money>,
+}
+
+impl SideRows {
+    pub fn new(
+        class: Vec<Class>,
+        findings: Vec<ClassSet>,
+        partner: Vec<u32>,
+        reason: Vec<u32>,
+        line: &[u64],
+        amount_fen: &[i64],
+    ) -> SideRows {
+        SideRows {
+            class,
+            findings,
+            partner,
+            reason,
+            line: line.to_vec(),
+            amount: amount_fen.iter().map(|&fen| Money::from_fen(fen)).collect(),
+        }
+    }
+
+    fn partner(&self, row: usize) -> Option<usize> {
+        Some(self.partner[row]).filter(|&p| p != NONE).map(|p| p as usize)
+    }
+}
+
+/// A line of either input that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnreadableRow {
+    pub side: Side,
+    pub line: u64,
+    /// Index into [`Report::reasons`].
+    pub reason: u32,
+}
+
 /// The result of [`reconcile`](super::reconcile): every input row in exactly one class, and
 /// the totals.
+///
+/// The rows are held column by column (about 45 bytes a row, reasons shared); [`Report::row`]
+/// and [`Report::rows`] build each [`RowResult`] on demand: ledger rows in order, then
+/// statement rows, then unreadable lines.
 ///
 /// # Example
 /// ```
 /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}};
 /// let sample = generate(&SimulationOptions::new(3).trades(300))?;
 /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
-/// assert_eq!(report.rows.len(), sample.ledger.len() + sample.statement.len()
+/// assert_eq!(report.len(), sample.ledger.len() + sample.statement.len()
 ///     + sample.ledger.issues().len() + sample.statement.issues().len());
 /// assert!(report.to_csv().starts_with("side,index,line,class"));
 /// assert!(report.to_json().contains("\"summary\""));
 /// # Ok::<(), posfee::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// Totals.
     pub summary: Summary,
-    /// One row per input row: ledger rows in order, then statement rows, then unreadable lines.
-    pub rows: Vec<RowResult>,
+    pub(crate) ledger: SideRows,
+    pub(crate) statement: SideRows,
+    /// Ledger rows: how each was matched.
+    pub(crate) matched_by: Vec<Option<MatchedBy>>,
+    /// Ledger rows: the fee the contract expects of the pair.
+    pub(crate) expected_fee: Vec<Option<Money>>,
+    /// Statement rows: fee and net.
+    pub(crate) fee: Vec<Money>,
+    pub(crate) net: Vec<Money>,
+    pub(crate) unreadable: Vec<UnreadableRow>,
+    /// Every distinct reason text; rows refer to them by index.
+    pub(crate) reasons: Vec<Cow<'static, str>>,
 }
 
 impl Report {
+    /// The number of rows: every input row and unreadable line.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Report::default().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.ledger.class.len() + self.statement.class.len() + self.unreadable.len()
+    }
+
+    /// Whether the report has no rows.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Report::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `k` (ledger rows first, then statement rows, then unreadable lines), or `None`
+    /// past the end.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}, Side};
+    /// let sample = generate(&SimulationOptions::new(3).trades(300))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// let first_statement_row = report.row(sample.ledger.len()).expect("a statement row");
+    /// assert_eq!((first_statement_row.side, first_statement_row.index), (Side::Statement, Some(0)));
+    /// assert!(report.row(report.len()).is_none());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn row(&self, k: usize) -> Option<RowResult<'_>> {
+        let (ledger_rows, statement_rows) = (self.ledger.class.len(), self.statement.class.len());
+        if k < ledger_rows {
+            Some(self.ledger_row(k))
+        } else if k < ledger_rows + statement_rows {
+            Some(self.statement_row(k - ledger_rows))
+        } else {
+            self.unreadable.get(k - ledger_rows - statement_rows).map(|u| RowResult {
+                side: u.side,
+                index: None,
+                line: u.line,
+                class: Class::Unreadable,
+                findings: ClassSet::EMPTY.with(Class::Unreadable),
+                partner: None,
+                matched_by: None,
+                amount: Money::ZERO,
+                fee: None,
+                net: None,
+                expected_fee: None,
+                reason: &self.reasons[u.reason as usize],
+            })
+        }
+    }
+
+    fn ledger_row(&self, i: usize) -> RowResult<'_> {
+        let side = &self.ledger;
+        RowResult {
+            side: Side::Ledger,
+            index: Some(i),
+            line: side.line[i],
+            class: side.class[i],
+            findings: side.findings[i],
+            partner: side.partner(i),
+            matched_by: self.matched_by[i],
+            amount: side.amount[i],
+            fee: None,
+            net: None,
+            expected_fee: self.expected_fee[i],
+            reason: &self.reasons[side.reason[i] as usize],
+        }
+    }
+
+    fn statement_row(&self, j: usize) -> RowResult<'_> {
+        let side = &self.statement;
+        let partner = side.partner(j);
+        RowResult {
+            side: Side::Statement,
+            index: Some(j),
+            line: side.line[j],
+            class: side.class[j],
+            findings: side.findings[j],
+            partner,
+            matched_by: partner.and_then(|i| self.matched_by[i]),
+            amount: side.amount[j],
+            fee: Some(self.fee[j]),
+            net: Some(self.net[j]),
+            expected_fee: partner.and_then(|i| self.expected_fee[i]),
+            reason: &self.reasons[side.reason[j] as usize],
+        }
+    }
+
+    /// Every row in order: ledger rows, statement rows, unreadable lines.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}, Class};
+    /// let sample = generate(&SimulationOptions::new(3).trades(300))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// assert_eq!(report.rows().len(), report.len());
+    /// assert!(report.rows().any(|row| row.class == Class::Ok));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn rows(&self) -> Rows<'_> {
+        Rows { report: self, next: 0, end: self.len() }
+    }
+
     /// The rows whose class is `class`.
     ///
     /// # Example
@@ -367,19 +539,23 @@ impl Report {
     /// assert!(report.rows_in(Class::NeverSettled).count() > 0);
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn rows_in(&self, class: Class) -> impl Iterator<Item = &RowResult> {
-        self.rows.iter().filter(move |r| r.class == class)
+    pub fn rows_in(&self, class: Class) -> impl Iterator<Item = RowResult<'_>> + '_ {
+        let ledger = (0..self.ledger.class.len()).filter(move |&i| self.ledger.class[i] == class).map(|i| self.ledger_row(i));
+        let statement = (0..self.statement.class.len()).filter(move |&j| self.statement.class[j] == class).map(|j| self.statement_row(j));
+        let offset = self.ledger.class.len() + self.statement.class.len();
+        let unreadable = (0..self.unreadable.len()).filter(move |_| class == Class::Unreadable).filter_map(move |u| self.row(offset + u));
+        ledger.chain(statement).chain(unreadable)
     }
 
     /// The rows as CSV (header `side,index,line,class,findings,partner,matched_by,amount,fee,net,expected_fee,reason`).
     ///
     /// # Example
     /// ```
-    /// let report = posfee::reconcile::Report { summary: Default::default(), rows: vec![] };
+    /// let report = posfee::reconcile::Report::default();
     /// assert_eq!(report.to_csv().lines().count(), 1);
     /// ```
     pub fn to_csv(&self) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::with_capacity(self.rows.len() * 96 + 128));
+        let mut writer = csv::Writer::from_writer(Vec::with_capacity(self.len() * 96 + 128));
         let _ = writer.write_record([
             "side",
             "index",
@@ -395,7 +571,7 @@ impl Report {
             "reason",
         ]);
         let opt = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
-        for row in &self.rows {
+        for row in self.rows() {
             let findings: Vec<&str> = row.findings.iter().map(Class::name).collect();
             let _ = writer.write_record([
                 row.side.name().to_string(),
@@ -419,11 +595,71 @@ impl Report {
     ///
     /// # Example
     /// ```
-    /// let report = posfee::reconcile::Report { summary: Default::default(), rows: vec![] };
+    /// let report = posfee::reconcile::Report::default();
     /// assert!(report.to_json().starts_with('{'));
     /// ```
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// The rows of a [`Report`] in order, built on demand ([`Report::rows`]).
+///
+/// # Example
+/// ```
+/// let report = posfee::reconcile::Report::default();
+/// let mut rows: posfee::reconcile::Rows<'_> = report.rows();
+/// assert_eq!(rows.len(), 0);
+/// assert!(rows.next().is_none());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Rows<'a> {
+    report: &'a Report,
+    next: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for Rows<'a> {
+    type Item = RowResult<'a>;
+
+    fn next(&mut self) -> Option<RowResult<'a>> {
+        if self.next >= self.end {
+            return None;
+        }
+        self.next += 1;
+        self.report.row(self.next - 1)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.end - self.next;
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Rows<'_> {}
+
+impl<'a> DoubleEndedIterator for Rows<'a> {
+    fn next_back(&mut self) -> Option<RowResult<'a>> {
+        if self.next >= self.end {
+            return None;
+        }
+        self.end -= 1;
+        self.report.row(self.end)
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Rows<'a>(&'a Report);
+        impl Serialize for Rows<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.rows())
+            }
+        }
+        let mut report = serializer.serialize_struct("Report", 2)?;
+        report.serialize_field("summary", &self.summary)?;
+        report.serialize_field("rows", &Rows(self))?;
+        report.end()
     }
 }
 

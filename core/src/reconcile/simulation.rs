@@ -159,7 +159,7 @@ impl AnswerKey {
 /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}};
 /// let sample = generate(&SimulationOptions::new(11).trades(300))?;
 /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
-/// assert_eq!(report.rows.len(), sample.ledger.len() + sample.statement.len() + 2);
+/// assert_eq!(report.len(), sample.ledger.len() + sample.statement.len() + 2);
 /// # Ok::<(), posfee::Error>(())
 /// ```
 #[derive(Debug, Clone)]

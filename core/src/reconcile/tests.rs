@@ -11,7 +11,7 @@ fn check_seed(seed: u64, trades: usize) {
         reconcile(&sample.ledger, &sample.statement, &sample.options).unwrap_or_else(|e| panic!("seed {seed}: reconcile failed: {e}"));
     let (ledger_key, statement_key) = sample.key.maps();
     let mut failures = Vec::new();
-    for row in &report.rows {
+    for row in report.rows() {
         let Some(index) = row.index else { continue };
         let expected = match row.side {
             Side::Ledger => ledger_key.get(&index).copied().unwrap_or(Class::Ok),
@@ -72,7 +72,7 @@ fn simulation_through_csv_files() {
     assert!(ledger.issues().is_empty() && statement.issues().is_empty());
     let direct = reconcile(&sample.ledger, &sample.statement, &sample.options).unwrap();
     let via_files = reconcile(&ledger, &statement, &sample.options).unwrap();
-    let classes = |r: &Report| r.rows.iter().filter(|r| r.index.is_some()).map(|r| r.class).collect::<Vec<_>>();
+    let classes = |r: &Report| r.rows().filter(|r| r.index.is_some()).map(|r| r.class).collect::<Vec<_>>();
     assert_eq!(classes(&direct), classes(&via_files));
 }
 
@@ -110,7 +110,7 @@ use crate::Channel::{Credit, Debit, Wechat};
 #[test]
 fn each_pair_class() {
     let l = || purchase("A", "000000000001", "2026-03-02 10:00", "1000", Credit);
-    let case = |row: StatementRecord| one_pair(l(), row).rows[0].class;
+    let case = |row: StatementRecord| one_pair(l(), row).row(0).unwrap().class;
     // 0.6% of ¥1000 = ¥6, T1 from Monday 2026-03-02 → 2026-03-03.
     assert_eq!(case(settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-03", Credit)), Class::Ok);
     assert_eq!(case(settled("000000000001", "2026-03-02 10:00", "999", "5.99", "2026-03-03", Credit)), Class::AmountDiffers);
@@ -124,8 +124,8 @@ fn each_pair_class() {
     let mut jumped = settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-03", Credit);
     jumped.merchant_no = "102310054110007".to_string();
     let report = one_pair(l(), jumped);
-    assert_eq!(report.rows[0].class, Class::MerchantDiffers);
-    assert!(report.rows[0].reason.contains("MCC 5411"), "{}", report.rows[0].reason);
+    assert_eq!(report.row(0).unwrap().class, Class::MerchantDiffers);
+    assert!(report.row(0).unwrap().reason.contains("MCC 5411"), "{}", report.row(0).unwrap().reason);
     // A terminal the merchant did not register.
     let mut registered = options();
     registered.profile = registered.profile.terminals(["T0000009"]);
@@ -134,11 +134,11 @@ fn each_pair_class() {
     let mut statement = Statement::new("s");
     statement.push(settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-03", Credit)).unwrap();
     let report = reconcile(&ledger, &statement, &registered).unwrap();
-    assert_eq!(report.rows[0].class, Class::MerchantDiffers);
-    assert!(report.rows[0].reason.contains("not registered"), "{}", report.rows[0].reason);
+    assert_eq!(report.row(0).unwrap().class, Class::MerchantDiffers);
+    assert!(report.row(0).unwrap().reason.contains("not registered"), "{}", report.row(0).unwrap().reason);
     // Several findings: the first is the class, all are listed.
     let report = one_pair(l(), settled("000000000001", "2026-03-02 10:00", "1000", "6.83", "2026-03-05", Credit));
-    assert_eq!(report.rows[1].findings.iter().collect::<Vec<_>>(), vec![Class::FeeAbove, Class::SettledLate]);
+    assert_eq!(report.row(1).unwrap().findings.iter().collect::<Vec<_>>(), vec![Class::FeeAbove, Class::SettledLate]);
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn unmatched_declined_voided_duplicates() {
     statement.push(settled("000000000004", "2026-03-02 10:03", "100", "0.55", "2026-03-03", Debit)).unwrap(); // settles a voided trade
     statement.push(settled("000000000002", "2026-03-02 10:01", "100", "0.55", "2026-03-03", Debit)).unwrap(); // settles a declined trade
     let report = reconcile(&ledger, &statement, &options()).unwrap();
-    let classes: Vec<Class> = report.rows.iter().map(|r| r.class).collect();
+    let classes: Vec<Class> = report.rows().map(|r| r.class).collect();
     assert_eq!(
         classes,
         vec![
@@ -183,8 +183,8 @@ fn unmatched_declined_voided_duplicates() {
             Class::NoLedgerTrade,
         ]
     );
-    assert!(report.rows[10].reason.contains("voided"));
-    assert!(report.rows[11].reason.contains("declined (response code 51)"), "{}", report.rows[11].reason);
+    assert!(report.row(10).unwrap().reason.contains("voided"));
+    assert!(report.row(11).unwrap().reason.contains("declined (response code 51)"), "{}", report.row(11).unwrap().reason);
     let declined = &report.summary.declined;
     assert_eq!(declined.len(), 2);
     assert_eq!(declined[0].meaning.en, "insufficient funds");
@@ -207,10 +207,10 @@ fn fallback_matching_is_one_to_one_and_deterministic() {
     statement.push(settled("", "2026-03-02 10:00:05", "10", "0.04", "2026-03-03", Wechat)).unwrap();
     statement.push(settled("", "2026-03-02 10:09:00", "10", "0.04", "2026-03-03", Wechat)).unwrap(); // outside the window
     let report = reconcile(&ledger, &statement, &options()).unwrap();
-    assert_eq!(report.rows[0].partner, Some(1));
-    assert_eq!(report.rows[1].partner, Some(0));
-    assert_eq!(report.rows[0].matched_by, Some(MatchedBy::TimeWindow));
-    assert_eq!(report.rows[4].class, Class::NoLedgerTrade);
+    assert_eq!(report.row(0).unwrap().partner, Some(1));
+    assert_eq!(report.row(1).unwrap().partner, Some(0));
+    assert_eq!(report.row(0).unwrap().matched_by, Some(MatchedBy::TimeWindow));
+    assert_eq!(report.row(4).unwrap().class, Class::NoLedgerTrade);
 }
 
 #[test]
@@ -231,13 +231,13 @@ fn refunds_follow_the_refund_policy() {
         statement
     };
     let keep = reconcile(&ledger, &build("0"), &options()).unwrap();
-    assert_eq!(keep.rows[1].class, Class::Ok, "{}", keep.rows[1].reason);
+    assert_eq!(keep.row(1).unwrap().class, Class::Ok, "{}", keep.row(1).unwrap().reason);
     let mut proportional = options();
     proportional.schedule = proportional.schedule.with_refund_policy(crate::RefundPolicy::Proportional);
     let back = reconcile(&ledger, &build("-1.50"), &proportional).unwrap();
-    assert_eq!(back.rows[1].class, Class::Ok, "{}", back.rows[1].reason);
+    assert_eq!(back.row(1).unwrap().class, Class::Ok, "{}", back.row(1).unwrap().reason);
     let not_back = reconcile(&ledger, &build("0"), &proportional).unwrap();
-    assert_eq!(not_back.rows[1].class, Class::FeeAbove);
+    assert_eq!(not_back.row(1).unwrap().class, Class::FeeAbove);
 }
 
 #[test]
@@ -245,9 +245,9 @@ fn report_exports_and_rates() {
     let sample = generate(&SimulationOptions::new(9).trades(2_000)).unwrap();
     let report = reconcile(&sample.ledger, &sample.statement, &sample.options).unwrap();
     let csv = report.to_csv();
-    assert_eq!(csv.lines().count(), report.rows.len() + 1);
+    assert_eq!(csv.lines().count(), report.len() + 1);
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
-    assert_eq!(json["rows"].as_array().unwrap().len(), report.rows.len());
+    assert_eq!(json["rows"].as_array().unwrap().len(), report.len());
     assert!(json["summary"]["overcharge"].is_string());
     assert!(report.summary.daily_rates.iter().all(|d| d.rate.ends_with('%')));
     let jumped = report.summary.terminals.iter().any(|t| t.merchant_numbers.len() > 1);
@@ -313,7 +313,7 @@ fn read_everything(data: &[u8]) {
     let options = options();
     if let Ok(ledger) = read_ledger_csv(data, "fuzz.csv") {
         let report = reconcile(&ledger, &Statement::new("empty"), &options).unwrap();
-        assert_eq!(report.rows.len(), ledger.len() + ledger.issues().len());
+        assert_eq!(report.len(), ledger.len() + ledger.issues().len());
     }
     for statement in
         [read_bank_csv(data, "fuzz.csv", &ColumnMap::default()), read_wechat_bill(data, "fuzz.csv"), read_alipay_csv(data, "fuzz.csv")]
@@ -321,7 +321,7 @@ fn read_everything(data: &[u8]) {
             .flatten()
     {
         let report = reconcile(&Ledger::new("empty"), &statement, &options).unwrap();
-        assert_eq!(report.rows.len(), statement.len() + statement.issues().len());
+        assert_eq!(report.len(), statement.len() + statement.issues().len());
         for issue in statement.issues() {
             assert_eq!(issue.error.location().file.as_deref(), Some("fuzz.csv"));
         }
@@ -506,9 +506,9 @@ fn unreadable_lines_land_in_the_report() {
     let text = format!("{LEDGER_HEADER}A1,612610000001,1,T1,,2026-03-02 10:00:00,oops,credit,,purchase,00,\n");
     let ledger = read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap();
     let report = reconcile(&ledger, &Statement::new("s"), &options()).unwrap();
-    assert_eq!(report.rows.len(), 1);
-    assert_eq!(report.rows[0].class, Class::Unreadable);
-    assert!(report.rows[0].reason.contains("ledger.csv, line 2"), "{}", report.rows[0].reason);
+    assert_eq!(report.len(), 1);
+    assert_eq!(report.row(0).unwrap().class, Class::Unreadable);
+    assert!(report.row(0).unwrap().reason.contains("ledger.csv, line 2"), "{}", report.row(0).unwrap().reason);
     assert_eq!(report.summary.class(Class::Unreadable).unreadable_rows, 1);
 }
 
@@ -575,5 +575,5 @@ fn many_same_amount_trades_without_reference_match_one_to_one() {
     }
     let report = reconcile(&ledger, &statement, &options()).unwrap();
     assert_eq!(report.summary.class(Class::Ok).ledger_rows, 20_000);
-    assert!(report.rows[..20_000].iter().enumerate().all(|(i, r)| r.partner == Some(i)));
+    assert!(report.rows().take(20_000).enumerate().all(|(i, r)| r.partner == Some(i)));
 }
