@@ -32,7 +32,7 @@ impl FixedError {
 /// Reads `text` (optional sign, digits with optional `,` thousands separators in groups
 /// of three, optional `.` and fraction) as an integer scaled by `10^scale`.
 pub(crate) fn parse_scaled(text: &str, scale: u32) -> Result<Scaled, FixedError> {
-    let text = text.trim();
+    let text = crate::text::trim(text);
     if text.is_empty() {
         return Err(FixedError::Empty);
     }

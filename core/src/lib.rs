@@ -44,6 +44,7 @@ pub mod reconcile;
 mod rounding;
 mod schedule;
 mod settlement;
+mod text;
 
 pub use calendar::{Calendar, Day, Holiday, ProvisionalCalendar, Reckoned};
 pub use channel::{CardType, Channel};

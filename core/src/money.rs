@@ -320,7 +320,7 @@ impl Money {
 
 fn parse_money(text: &str, max_decimals: u32) -> Result<Money> {
     let bad = |why: String| Error::new(ErrorKind::InvalidAmount, format!("amount {text:?} {why}"));
-    let mut body = text.trim();
+    let mut body = crate::text::trim(text);
     let mut negative = false;
     if let Some(rest) = body.strip_prefix('-') {
         negative = true;

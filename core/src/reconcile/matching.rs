@@ -59,9 +59,14 @@ impl Classes {
     }
 }
 
-type RefKey<'a> = (&'a str, &'a str, i64);
+pub(crate) type RefKey<'a> = (&'a str, &'a str, i64);
 
 pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds: i64) -> Matching {
+    match_rows_hashed(ledger, statement, window_seconds, key_hash)
+}
+
+/// [`match_rows`] with the hash of reference keys given (tests force collisions with it).
+pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_seconds: i64, key_hash: fn(RefKey<'_>) -> u64) -> Matching {
     let n = ledger.len();
     let m = statement.len();
     let mut ledger_class = Classes::new(n);
@@ -127,6 +132,7 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     // parallel, then merged. Within a run of equal hashes the real keys are compared.
     let ledger_key = |i: usize| (ledger.rrn.get(i), ledger.terminal.get(i), china_day(ledger.time[i]));
     let statement_key = |j: usize| (statement.rrn.get(j), statement.terminal.get(j), china_day(statement.time[j]));
+    let same_reference = |i: usize, j: usize| statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i];
     let mut ledger_refs: Vec<(u64, u32)> = (0..n)
         .into_par_iter()
         .filter(|&i| ledger_class.is_unset(i) && !ledger.rrn.get(i).is_empty())
@@ -192,6 +198,9 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
     let mut ledger_partner = vec![NONE; n];
     let mut statement_partner = vec![NONE; m];
     let mut pairs = Vec::with_capacity(n.min(m));
+    // A hash held by one row on each side (nearly every pair) is a candidate whose keys are
+    // compared afterwards, in ledger order (memory friendly); longer runs are resolved here.
+    let mut candidates: Vec<(u32, u32)> = Vec::with_capacity(n.min(m));
     let (mut a, mut b) = (0, 0);
     while a < ledger_firsts.len() && b < statement_firsts.len() {
         let (ha, hb) = (ledger_firsts[a].0, statement_firsts[b].0);
@@ -202,22 +211,35 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
         } else {
             let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.0 == ha).count();
             let b_end = b + statement_firsts[b..].iter().take_while(|e| e.0 == ha).count();
-            for &(_, i) in &ledger_firsts[a..a_end] {
-                let i = i as usize;
-                let found = statement_firsts[b..b_end]
-                    .iter()
-                    .map(|&(_, j)| j as usize)
-                    .find(|&j| statement_partner[j] == NONE && statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i]);
-                if let Some(j) = found {
-                    ledger_partner[i] = j as u32;
-                    statement_partner[j] = i as u32;
-                    pairs.push((i as u32, j as u32, MatchedBy::Reference));
+            if a_end == a + 1 && b_end == b + 1 {
+                candidates.push((ledger_firsts[a].1, statement_firsts[b].1));
+            } else {
+                for &(_, i) in &ledger_firsts[a..a_end] {
+                    let i = i as usize;
+                    let found = statement_firsts[b..b_end]
+                        .iter()
+                        .map(|&(_, j)| j as usize)
+                        .find(|&j| statement_partner[j] == NONE && same_reference(i, j));
+                    if let Some(j) = found {
+                        ledger_partner[i] = j as u32;
+                        statement_partner[j] = i as u32;
+                        pairs.push((i as u32, j as u32, MatchedBy::Reference));
+                    }
                 }
             }
             a = a_end;
             b = b_end;
         }
     }
+    drop((ledger_firsts, statement_firsts));
+    candidates.par_sort_unstable();
+    let confirmed: Vec<bool> = candidates.par_iter().map(|&(i, j)| same_reference(i as usize, j as usize)).collect();
+    for (&(i, j), _) in candidates.iter().zip(confirmed).filter(|(_, same)| *same) {
+        ledger_partner[i as usize] = j;
+        statement_partner[j as usize] = i;
+        pairs.push((i, j, MatchedBy::Reference));
+    }
+    drop(candidates);
     pairs.sort_unstable_by_key(|p| p.0);
 
     // 4. Fallback by terminal, amount, kind and time.
@@ -326,6 +348,11 @@ fn firsts<'a, K: PartialEq + 'a>(sorted: &[(u64, u32)], key: impl Fn(u32) -> K, 
     while start < sorted.len() {
         let hash = sorted[start].0;
         let end = start + sorted[start..].iter().take_while(|e| e.0 == hash).count();
+        if end == start + 1 {
+            out.push(sorted[start]);
+            start = end;
+            continue;
+        }
         let run_first = out.len();
         for &(_, row) in &sorted[start..end] {
             let row_key = key(row);

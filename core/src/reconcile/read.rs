@@ -7,6 +7,7 @@
 //! WeChat bills and bank files (合计 / 总计) are not trades and are skipped.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
@@ -17,6 +18,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
 use crate::quote::TradeKind;
 use crate::settlement::{china_offset, parse_china_time, parse_date};
+use crate::text::trim;
 
 /// The largest input accepted by a reader: 8 GiB.
 const MAX_INPUT_BYTES: usize = 8 << 30;
@@ -38,9 +40,11 @@ fn too_large(file: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// One record of a CSV file with its line and header, for located errors.
+/// One record of a CSV file: its fields as text, and its line for located errors.
 struct Row<'r> {
-    record: &'r csv::StringRecord,
+    /// The text the field ranges point into.
+    text: &'r str,
+    fields: &'r [Range<usize>],
     line: u64,
     file: &'r str,
 }
@@ -54,9 +58,14 @@ impl<'r> Row<'r> {
         error.at(at)
     }
 
+    /// Field `column` as read (`None` past the last field).
+    fn field(&self, column: usize) -> Option<&'r str> {
+        self.fields.get(column).and_then(|range| self.text.get(range.clone()))
+    }
+
     /// The cleaned value of a column (backtick prefix, `=` quoting and spaces removed).
     fn get(&self, column: Option<usize>) -> &'r str {
-        column.and_then(|c| self.record.get(c)).map(clean).unwrap_or("")
+        column.and_then(|c| self.field(c)).map(clean).unwrap_or("")
     }
 
     fn required(&self, column: Option<usize>, field: &str) -> Result<&'r str> {
@@ -68,7 +77,7 @@ impl<'r> Row<'r> {
     }
 
     fn raw(&self) -> String {
-        self.record.iter().collect::<Vec<_>>().join(",")
+        (0..self.fields.len()).filter_map(|c| self.field(c)).collect::<Vec<_>>().join(",")
     }
 }
 
@@ -87,7 +96,15 @@ fn clean(value: &str) -> &str {
 }
 
 fn parse_kind(text: &str) -> Result<TradeKind> {
-    match text.trim().to_ascii_lowercase().as_str() {
+    let text = trim(text);
+    let lower;
+    let key = if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        lower = text.to_ascii_lowercase();
+        lower.as_str()
+    } else {
+        text
+    };
+    match key {
         "" | "purchase" | "sale" | "消费" | "交易" | "success" | "支付成功" | "消费成功" => Ok(TradeKind::Purchase),
         "void" | "撤销" | "消费撤销" | "revoked" | "已撤销" => Ok(TradeKind::Void),
         "refund" | "退货" | "退款" | "退款成功" => Ok(TradeKind::Refund),
@@ -99,7 +116,7 @@ fn parse_kind(text: &str) -> Result<TradeKind> {
 }
 
 fn parse_card_channel(text: &str) -> Result<Channel> {
-    match text.trim() {
+    match trim(text) {
         "借记卡" | "借记" | "储蓄卡" | "准贷记卡" => Ok(Channel::Debit),
         "贷记卡" | "贷记" | "信用卡" => Ok(Channel::Credit),
         other => Channel::parse(other),
@@ -112,7 +129,7 @@ fn digits(bytes: &[u8]) -> Option<u32> {
 }
 
 fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
-    let text = text.trim();
+    let text = trim(text);
     let b = text.as_bytes();
     if b.len() == 6 {
         if let (Some(h), Some(m), Some(s)) = (digits(&b[0..2]), digits(&b[2..4]), digits(&b[4..6])) {
@@ -125,7 +142,7 @@ fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
 /// A date as `YYYYMMDD` without trying other formats first; anything else goes to
 /// [`parse_date`].
 fn fast_date(text: &str) -> Result<NaiveDate> {
-    let b = text.trim().as_bytes();
+    let b = trim(text).as_bytes();
     if b.len() == 8 {
         if let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[4..6]), digits(&b[6..8])) {
             if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
@@ -168,28 +185,74 @@ fn reader(text: &str, comment: bool) -> csv::Reader<&[u8]> {
 
 /// Streams the records of `text` (whose first line is line `first_line`), skipping blank
 /// lines; lines the csv crate rejects are passed on as errors.
-fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(u64, std::result::Result<&csv::StringRecord, Error>)) {
+///
+/// A record without quotes is handed on as ranges of `text` itself (no copy and no second
+/// UTF-8 check: `text` is valid UTF-8 and the delimiters are ASCII); a quoted one as the
+/// csv crate's unescaped fields, checked.
+fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>), file: &str) {
     let mut reader = reader(text, comment);
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
+    let mut fields: Vec<Range<usize>> = Vec::new();
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map(|p| p.line()).unwrap_or(1) + first_line - 1;
-                if record.iter().all(|f| clean(f).is_empty()) {
+                fields.clear();
+                let source = if in_place(text, reader.position().byte() as usize, &record, &mut fields) {
+                    text
+                } else {
+                    match std::str::from_utf8(record.as_slice()) {
+                        Ok(unescaped) => {
+                            fields.clear();
+                            fields.extend((0..record.len()).filter_map(|k| record.range(k)));
+                            unescaped
+                        }
+                        Err(error) => {
+                            each(Err((line, Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: invalid UTF-8: {error}")))));
+                            continue;
+                        }
+                    }
+                };
+                let row = Row { text: source, fields: &fields, line, file };
+                if (0..fields.len()).all(|c| row.field(c).map_or(true, |f| clean(f).is_empty())) {
                     continue;
                 }
-                each(line, Ok(&record));
+                each(Ok(&row));
             }
             Err(error) => {
                 let line = error.position().map(|p| p.line()).unwrap_or(1) + first_line - 1;
-                each(line, Err(Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: {error}"))));
+                each(Err((line, Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: {error}")))));
                 if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
                     break;
                 }
             }
         }
     }
+}
+
+/// Finds the fields of `record` in `text` itself, whose record ends (with its line end) at
+/// `end`: true, with `fields` filled, when every field is there byte for byte between single
+/// commas (a record without quotes); false otherwise.
+fn in_place(text: &str, end: usize, record: &csv::ByteRecord, fields: &mut Vec<Range<usize>>) -> bool {
+    let bytes = text.as_bytes();
+    let Some(before) = bytes.get(..end) else { return false };
+    let raw_end = before.len() - before.iter().rev().take_while(|&&b| b == b'\n' || b == b'\r').count();
+    let Some(mut at) = raw_end.checked_sub(record.as_slice().len() + record.len().saturating_sub(1)) else { return false };
+    for (k, field) in record.iter().enumerate() {
+        if k > 0 {
+            if bytes.get(at) != Some(&b',') {
+                return false;
+            }
+            at += 1;
+        }
+        if bytes.get(at..at + field.len()) != Some(field) {
+            return false;
+        }
+        fields.push(at..at + field.len());
+        at += field.len();
+    }
+    true
 }
 
 /// The first record accepted by `accept` among the first `limit` records: the record, the
@@ -236,7 +299,7 @@ fn par_chunks<T: Send>(
     const MAX_CHUNK: usize = 4 << 20;
     let bytes = text.as_bytes();
     let threads = rayon::current_num_threads();
-    let splittable = bytes.len() >= 2 * MIN_CHUNK && (!bytes.contains(&b'"') || no_quoted_line_end(bytes));
+    let splittable = bytes.len() >= 2 * MIN_CHUNK && (memchr::memchr(b'"', bytes).is_none() || no_quoted_line_end(bytes));
     if !splittable {
         return take(parse(text, first_line));
     }
@@ -244,7 +307,7 @@ fn par_chunks<T: Send>(
     let mut bounds = vec![0usize];
     let mut at = target;
     while at < bytes.len() {
-        match bytes[at..].iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', &bytes[at..]) {
             Some(k) => {
                 bounds.push(at + k + 1);
                 at += k + 1 + target;
@@ -256,7 +319,7 @@ fn par_chunks<T: Send>(
         bounds.push(bytes.len());
     }
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
-    let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| bytes[a..b].iter().filter(|&&c| c == b'\n').count() as u64).collect();
+    let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| memchr::memchr_iter(b'\n', &bytes[a..b]).count() as u64).collect();
     let mut chunks = Vec::with_capacity(ranges.len());
     let mut line = first_line;
     for (&(a, b), count) in ranges.iter().zip(&newlines) {
@@ -346,15 +409,20 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     let parse = |chunk: &str, first_line: u64| {
         let mut ledger = Ledger::new(file);
         ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
-        stream(chunk, first_line, true, |line, record| match record {
-            Err(error) => ledger.push_issue(error.at(Location::default().line(line)), ""),
-            Ok(record) => {
-                let row = Row { record, line, file };
-                if let Err(error) = ledger_record(&row, &column).and_then(|record| ledger.push_row(record)) {
-                    ledger.push_issue(error, row.raw());
+        stream(
+            chunk,
+            first_line,
+            true,
+            |row| match row {
+                Err((line, error)) => ledger.push_issue(error.at(Location::default().line(line)), ""),
+                Ok(row) => {
+                    if let Err(error) = ledger_record(row, &column).and_then(|record| ledger.push_row(record)) {
+                        ledger.push_issue(error, row.raw());
+                    }
                 }
-            }
-        });
+            },
+            file,
+        );
         ledger
     };
     par_chunks(&text[data_start..], data_line, parse, |part| ledger.append(part))?;
@@ -616,8 +684,8 @@ impl ColumnMap {
     }
 }
 
-fn is_summary_row(record: &csv::StringRecord) -> bool {
-    let first = record.get(0).map(clean).unwrap_or("");
+fn is_summary_row(row: &Row<'_>) -> bool {
+    let first = row.get(Some(0));
     ["合计", "总计", "小计", "汇总", "总交易单数", "total"].iter().any(|p| first.starts_with(p))
 }
 
@@ -682,14 +750,17 @@ fn read_statement_rows(
     let parse = |chunk: &str, first_line: u64| {
         let mut statement = Statement::new(file);
         statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
-        stream(chunk, first_line, comment, |line, record| match record {
-            Err(error) => statement.push_issue(error.at(Location::default().line(line)), ""),
-            Ok(record) if is_summary_row(record) => {}
-            Ok(record) => {
-                let row = Row { record, line, file };
-                push_or_report(&mut statement, &row, convert(&row, columns));
-            }
-        });
+        stream(
+            chunk,
+            first_line,
+            comment,
+            |row| match row {
+                Err((line, error)) => statement.push_issue(error.at(Location::default().line(line)), ""),
+                Ok(row) if is_summary_row(row) => {}
+                Ok(row) => push_or_report(&mut statement, row, convert(row, columns)),
+            },
+            file,
+        );
         statement
     };
     par_chunks(text, first_line, parse, |part| statement.append(part))?;
@@ -850,20 +921,23 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
     let parse = |chunk: &str, first_line: u64| {
         let mut statement = Statement::new(file);
         let mut in_summary = false;
-        stream(chunk, first_line, false, |line, record| match record {
-            Err(error) => statement.push_issue(error.at(Location::default().line(line)), ""),
-            Ok(record) if is_summary_row(record) => in_summary = true,
-            Ok(_) if in_summary => in_summary = false,
-            Ok(record) => {
-                let row = Row { record, line, file };
-                push_or_report(&mut statement, &row, wechat_record(&row, &columns));
-            }
-        });
+        stream(
+            chunk,
+            first_line,
+            false,
+            |row| match row {
+                Err((line, error)) => statement.push_issue(error.at(Location::default().line(line)), ""),
+                Ok(row) if is_summary_row(row) => in_summary = true,
+                Ok(_) if in_summary => in_summary = false,
+                Ok(row) => push_or_report(&mut statement, row, wechat_record(row, &columns)),
+            },
+            file,
+        );
         statement
     };
     let mut statement = Statement::new(file);
     par_chunks(&data[..detail_end], data_line, parse, |part| statement.append(part))?;
-    let summary_line = data_line + data[..detail_end].bytes().filter(|&b| b == b'\n').count() as u64;
+    let summary_line = data_line + memchr::memchr_iter(b'\n', &data.as_bytes()[..detail_end]).count() as u64;
     statement.append(parse(&data[detail_end..], summary_line))?;
     Ok(statement)
 }
