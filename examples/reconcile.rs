@@ -154,8 +154,13 @@ fn load(arguments: &Arguments, progress: &mut Progress) -> Result<Loaded, Error>
         arguments.statement.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "--statement is required with --ledger"))?;
     progress.stage(0, "reading the files");
     let started = Instant::now();
-    let ledger = read_ledger_csv(&read(ledger_path)?, &ledger_path.display().to_string())?;
-    let bytes = read(statement_path)?;
+    // The statement file is read from disk while the ledger is parsed.
+    let (ledger, bytes) = std::thread::scope(|scope| {
+        let statement_bytes = scope.spawn(|| read(statement_path));
+        let ledger = read_ledger_csv(&read(ledger_path)?, &ledger_path.display().to_string());
+        let bytes = statement_bytes.join().unwrap_or_else(|_| Err(Error::new(ErrorKind::Io, "the file reader stopped")));
+        Ok::<_, Error>((ledger?, bytes?))
+    })?;
     let name = statement_path.display().to_string();
     let statement = match arguments.format.as_str() {
         "bank" | "unionpay" | "csv" => read_bank_csv(&bytes, &name, &ColumnMap::default())?,
