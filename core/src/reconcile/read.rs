@@ -1060,3 +1060,73 @@ fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<
         line: row.line,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `stream` hands on: (line, fields) per record, or the line of an error.
+    fn streamed(text: &str, comment: bool) -> Vec<std::result::Result<(u64, Vec<String>), u64>> {
+        let mut out = Vec::new();
+        stream(
+            text,
+            1,
+            comment,
+            |row| match row {
+                Ok(row) => out.push(Ok((row.line, (0..row.fields.len()).map(|c| row.field(c).unwrap_or("?").to_string()).collect()))),
+                Err((line, _)) => out.push(Err(line)),
+            },
+            "t.csv",
+        );
+        out
+    }
+
+    /// The same through the csv crate's checked `StringRecord`s.
+    fn by_csv_crate(text: &str, comment: bool) -> Vec<std::result::Result<(u64, Vec<String>), u64>> {
+        let mut out = Vec::new();
+        let mut reader = reader(text, comment);
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    if record.iter().all(|f| clean(f).is_empty()) {
+                        continue;
+                    }
+                    let line = record.position().map(|p| p.line()).unwrap_or(1);
+                    out.push(Ok((line, record.iter().map(str::to_string).collect())));
+                }
+                Err(error) => {
+                    out.push(Err(error.position().map(|p| p.line()).unwrap_or(1)));
+                    if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn quoted_blank_and_commented_lines_read_as_the_csv_crate_reads_them() {
+        let text = "a,b\n\n\"x,1\",\"say \"\"hi\"\"\"\r\n#c,d\n消费,  ,\n,\n\"multi\nline\",z\n";
+        for comment in [false, true] {
+            assert_eq!(streamed(text, comment), by_csv_crate(text, comment));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fields_are_what_the_csv_crate_reads(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["a", "12.5", ",", "\"", "\"\"", "\n", "\r\n", "\r", "#", " ", "`", "消费", ""]),
+                0..80,
+            ),
+            comment in any::<bool>(),
+        ) {
+            let text: String = pieces.concat();
+            prop_assert_eq!(streamed(&text, comment), by_csv_crate(&text, comment));
+        }
+    }
+}
