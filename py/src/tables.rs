@@ -10,10 +10,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Date32Type, Decimal128Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
-};
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 
@@ -90,11 +88,12 @@ fn text(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column:
     Ok(Text(Some(utf8.as_string::<i32>().clone())))
 }
 
-/// A money column: decimal (exact), text, or integers of yuan.
+/// A money column: decimal (exact), text, or integers of yuan (read as decimals of scale 0,
+/// which hold every integer type exactly).
 enum MoneyColumn {
-    Decimal(ArrayRef, u32),
+    Decimal(Decimal128Array, u32),
     Text(StringArray),
-    Yuan(ArrayRef),
+    Yuan(Decimal128Array),
     Absent,
 }
 
@@ -114,9 +113,7 @@ fn money_column(
             if *scale < 0 {
                 return Err(wrong_type(side, column, array.data_type(), "a decimal with a non-negative scale"));
             }
-            let as128 = arrow_cast::cast(array, &DataType::Decimal128(38, *scale))
-                .map_err(|e| Failure::Type(format!("column `{column}` of the {side}: {e}")))?;
-            MoneyColumn::Decimal(as128, *scale as u32)
+            MoneyColumn::Decimal(decimal128(side, column, array, *scale)?, *scale as u32)
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
             // Null: a column of nulls (e.g. an empty pandas partition), read as text.
@@ -130,23 +127,16 @@ fn money_column(
         | DataType::UInt8
         | DataType::UInt16
         | DataType::UInt32
-        | DataType::UInt64 => MoneyColumn::Yuan(array.clone()),
+        | DataType::UInt64 => MoneyColumn::Yuan(decimal128(side, column, array, 0)?),
         other => return Err(wrong_type(side, column, other, "decimal, strings or integers of yuan")),
     })
 }
 
-fn integer(array: &ArrayRef, row: usize) -> Option<i128> {
-    Some(match array.data_type() {
-        DataType::Int8 => i128::from(array.as_primitive::<Int8Type>().value(row)),
-        DataType::Int16 => i128::from(array.as_primitive::<Int16Type>().value(row)),
-        DataType::Int32 => i128::from(array.as_primitive::<Int32Type>().value(row)),
-        DataType::Int64 => i128::from(array.as_primitive::<Int64Type>().value(row)),
-        DataType::UInt8 => i128::from(array.as_primitive::<UInt8Type>().value(row)),
-        DataType::UInt16 => i128::from(array.as_primitive::<UInt16Type>().value(row)),
-        DataType::UInt32 => i128::from(array.as_primitive::<UInt32Type>().value(row)),
-        DataType::UInt64 => i128::from(array.as_primitive::<UInt64Type>().value(row)),
-        _ => return None,
-    })
+/// A decimal or integer column as 128-bit decimals of the given scale (exact).
+fn decimal128(side: &str, column: &str, array: &ArrayRef, scale: i8) -> Result<Decimal128Array, Failure> {
+    let as128 = arrow_cast::cast(array, &DataType::Decimal128(38, scale))
+        .map_err(|e| Failure::Type(format!("column `{column}` of the {side}: {e}")))?;
+    Ok(as128.as_primitive::<Decimal128Type>().clone())
 }
 
 impl MoneyColumn {
@@ -160,7 +150,7 @@ impl MoneyColumn {
                 if array.is_null(row) {
                     return Ok(None);
                 }
-                let value = array.as_primitive::<Decimal128Type>().value(row);
+                let value = array.value(row);
                 let millifen = if *scale <= 5 {
                     value.checked_mul(10i128.pow(5 - scale))
                 } else {
@@ -189,7 +179,7 @@ impl MoneyColumn {
                 if array.is_null(row) {
                     return Ok(None);
                 }
-                let yuan = integer(array, row).unwrap_or_default();
+                let yuan = array.value(row);
                 let fen = yuan.checked_mul(100).and_then(|f| i64::try_from(f).ok());
                 let money = fen.ok_or_else(|| Error::new(ErrorKind::InvalidAmount, format!("amount {yuan} yuan is too large")))?;
                 let money = Money::try_from_fen(money)?;
@@ -206,8 +196,8 @@ impl MoneyColumn {
 /// A time column: timestamps (aware: an instant; naive: China wall-clock time), dates
 /// (midnight China time) or text (RFC 3339, or China time without an offset).
 enum TimeColumn {
-    Timestamp(ArrayRef, i64, bool),
-    Date(ArrayRef),
+    Timestamp(Int64Array, i64, bool),
+    Date(Date32Array),
     Text(StringArray),
 }
 
@@ -223,10 +213,11 @@ fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, 
                 TimeUnit::Nanosecond => 1_000_000_000,
             };
             let as_i64 = arrow_cast::cast(array, &DataType::Int64).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?;
-            TimeColumn::Timestamp(as_i64, per_second, tz.is_some())
+            TimeColumn::Timestamp(as_i64.as_primitive::<Int64Type>().clone(), per_second, tz.is_some())
         }
         DataType::Date32 | DataType::Date64 => {
-            TimeColumn::Date(arrow_cast::cast(array, &DataType::Date32).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?)
+            let as_date32 = arrow_cast::cast(array, &DataType::Date32).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?;
+            TimeColumn::Date(as_date32.as_primitive::<Date32Type>().clone())
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
             let Text(Some(text)) = self::text(side, batch, index, column, true)? else { unreachable!("required") };
@@ -248,7 +239,7 @@ impl TimeColumn {
                 if array.is_null(row) {
                     return Ok(None);
                 }
-                let seconds = array.as_primitive::<Int64Type>().value(row).div_euclid(*per_second);
+                let seconds = array.value(row).div_euclid(*per_second);
                 // A naive timestamp is China wall-clock time, as for scalar quotes.
                 let instant = if *aware { seconds } else { seconds - 8 * 3600 };
                 china(instant).map(Some).ok_or_else(out_of_range)
@@ -257,7 +248,7 @@ impl TimeColumn {
                 if array.is_null(row) {
                     return Ok(None);
                 }
-                let days = i64::from(array.as_primitive::<Date32Type>().value(row));
+                let days = i64::from(array.value(row));
                 china(days * 86_400 - 8 * 3600).map(Some).ok_or_else(out_of_range)
             }
             TimeColumn::Text(array) => {
