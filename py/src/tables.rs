@@ -6,6 +6,7 @@
 //! the whole call; a bad value in one row is an error naming the row and the column, or,
 //! with `on_invalid="report"`, an unreadable row of the report (never dropped).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, TimeUnit};
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 
 use posfee::reconcile::{Ledger, LedgerRow, Statement, StatementRecord, StatementRow};
 use posfee::{CardType, Channel, Error, ErrorKind, Location, Money, TradeKind};
@@ -66,6 +67,7 @@ fn wrong_type(side: &str, column: &str, data_type: &DataType, expected: &str) ->
 struct Text(Option<StringArray>);
 
 impl Text {
+    #[inline]
     fn get(&self, row: usize) -> Option<&str> {
         self.0.as_ref().and_then(|a| if a.is_null(row) { None } else { Some(a.value(row)) })
     }
@@ -142,6 +144,7 @@ fn decimal128(side: &str, column: &str, array: &ArrayRef, scale: i8) -> Result<D
 impl MoneyColumn {
     /// The value of a row (`None` for null or an absent column). `amount` selects the trade
     /// amount check (non-negative, whole fen) over the statement money check.
+    #[inline]
     fn get(&self, row: usize, amount: bool) -> Result<Option<Money>, Error> {
         let parse = |text: &str| if amount { Money::parse_amount(text) } else { Money::parse(text) };
         match self {
@@ -195,16 +198,23 @@ impl MoneyColumn {
 
 /// A time column: timestamps (aware: an instant; naive: China wall-clock time), dates
 /// (midnight China time) or text (RFC 3339, or China time without an offset).
-enum TimeColumn {
+enum TimeValues {
     Timestamp(Int64Array, i64, bool),
     Date(Date32Array),
     Text(StringArray),
 }
 
+struct TimeColumn {
+    values: TimeValues,
+    /// The day (since 1970, UTC) of the last instant read and its date: the rows of one day
+    /// (the usual order) share the calendar arithmetic.
+    last_day: Cell<Option<(i64, NaiveDate)>>,
+}
+
 fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<TimeColumn, Failure> {
     let Some(&position) = index.get(column) else { return Err(missing(side, column, batch)) };
     let array = batch.column(position);
-    Ok(match array.data_type() {
+    let values = match array.data_type() {
         DataType::Timestamp(unit, tz) => {
             let per_second = match unit {
                 TimeUnit::Second => 1,
@@ -213,18 +223,19 @@ fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, 
                 TimeUnit::Nanosecond => 1_000_000_000,
             };
             let as_i64 = arrow_cast::cast(array, &DataType::Int64).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?;
-            TimeColumn::Timestamp(as_i64.as_primitive::<Int64Type>().clone(), per_second, tz.is_some())
+            TimeValues::Timestamp(as_i64.as_primitive::<Int64Type>().clone(), per_second, tz.is_some())
         }
         DataType::Date32 | DataType::Date64 => {
             let as_date32 = arrow_cast::cast(array, &DataType::Date32).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?;
-            TimeColumn::Date(as_date32.as_primitive::<Date32Type>().clone())
+            TimeValues::Date(as_date32.as_primitive::<Date32Type>().clone())
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
             let Text(Some(text)) = self::text(side, batch, index, column, true)? else { unreachable!("required") };
-            TimeColumn::Text(text)
+            TimeValues::Text(text)
         }
         other => return Err(wrong_type(side, column, other, "timestamps, dates or ISO 8601 strings")),
-    })
+    };
+    Ok(TimeColumn { values, last_day: Cell::new(None) })
 }
 
 fn china(seconds: i64) -> Option<DateTime<FixedOffset>> {
@@ -232,26 +243,39 @@ fn china(seconds: i64) -> Option<DateTime<FixedOffset>> {
 }
 
 impl TimeColumn {
+    /// [`china`] of `seconds`, the date taken from the last row's when the day is the same.
+    #[inline]
+    fn instant(&self, seconds: i64) -> Result<DateTime<FixedOffset>, Error> {
+        let (day, second) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400) as u32);
+        if let Some((_, date)) = self.last_day.get().filter(|(last, _)| *last == day) {
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(second, 0).expect("a second of the day");
+            return Ok(DateTime::from_naive_utc_and_offset(date.and_time(time), posfee::china_offset()));
+        }
+        let instant = china(seconds).ok_or_else(|| Error::new(ErrorKind::InvalidDate, "time is out of range"))?;
+        self.last_day.set(Some((day, instant.naive_utc().date())));
+        Ok(instant)
+    }
+
+    #[inline]
     fn get(&self, row: usize) -> Result<Option<DateTime<FixedOffset>>, Error> {
-        let out_of_range = || Error::new(ErrorKind::InvalidDate, "time is out of range");
-        match self {
-            TimeColumn::Timestamp(array, per_second, aware) => {
+        match &self.values {
+            TimeValues::Timestamp(array, per_second, aware) => {
                 if array.is_null(row) {
                     return Ok(None);
                 }
                 let seconds = array.value(row).div_euclid(*per_second);
                 // A naive timestamp is China wall-clock time, as for scalar quotes.
                 let instant = if *aware { seconds } else { seconds - 8 * 3600 };
-                china(instant).map(Some).ok_or_else(out_of_range)
+                self.instant(instant).map(Some)
             }
-            TimeColumn::Date(array) => {
+            TimeValues::Date(array) => {
                 if array.is_null(row) {
                     return Ok(None);
                 }
                 let days = i64::from(array.value(row));
-                china(days * 86_400 - 8 * 3600).map(Some).ok_or_else(out_of_range)
+                self.instant(days * 86_400 - 8 * 3600).map(Some)
             }
-            TimeColumn::Text(array) => {
+            TimeValues::Text(array) => {
                 if array.is_null(row) {
                     return Ok(None);
                 }
@@ -261,8 +285,8 @@ impl TimeColumn {
     }
 
     fn date(&self, row: usize) -> Result<Option<NaiveDate>, Error> {
-        match self {
-            TimeColumn::Text(array) => {
+        match &self.values {
+            TimeValues::Text(array) => {
                 if array.is_null(row) {
                     return Ok(None);
                 }
@@ -275,6 +299,13 @@ impl TimeColumn {
 }
 
 fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
+    // The canonical names and no kind at all, the usual values, without trimming.
+    match text {
+        None | Some("") | Some("purchase") => return Ok(TradeKind::Purchase),
+        Some("void") => return Ok(TradeKind::Void),
+        Some("refund") => return Ok(TradeKind::Refund),
+        Some(_) => {}
+    }
     let text = text.unwrap_or("").trim();
     if text.is_empty() {
         return Ok(TradeKind::Purchase);
@@ -299,6 +330,19 @@ fn required<T>(value: Option<T>, column: &str) -> Result<T, Error> {
 fn located(error: Error, name: &str, row: u64, column: &str) -> Error {
     let error = if error.location().field.is_none() { error.in_field(column) } else { error };
     error.at(Location::default().file(name).line(row))
+}
+
+/// What becomes of a row that cannot be read: it stops the conversion (`Raise`), or is kept
+/// by `keep` as an issue whose raw text names the row (`Report`).
+fn reject(on_invalid: OnInvalid, error: Error, keep: impl FnOnce(Error, String)) -> Result<(), Error> {
+    match on_invalid {
+        OnInvalid::Raise => Err(error),
+        OnInvalid::Report => {
+            let raw = format!("row {}", error.location().line.unwrap_or_default());
+            keep(error, raw);
+            Ok(())
+        }
+    }
 }
 
 /// Appends the rows of a batch to a ledger. `first_row` is the 0-based row number of the
@@ -348,16 +392,7 @@ pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u6
         })()
         .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
     };
-    for row in 0..batch.num_rows() {
-        let line = first_row + row as u64 + 1;
-        let record = build(row);
-        if let Err(error) = record.and_then(|record| ledger.push_row(record)) {
-            match on_invalid {
-                OnInvalid::Raise => return Err(Failure::Core(error)),
-                OnInvalid::Report => ledger.push_issue(error, format!("row {line}")),
-            }
-        }
-    }
+    ledger.extend_rows(batch.num_rows(), build, |ledger, error| reject(on_invalid, error, |error, raw| ledger.push_issue(error, raw)))?;
     Ok(())
 }
 
@@ -407,16 +442,9 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
         })()
         .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
     };
-    for row in 0..batch.num_rows() {
-        let line = first_row + row as u64 + 1;
-        let record = build(row);
-        if let Err(error) = record.and_then(|record| statement.push_row(record)) {
-            match on_invalid {
-                OnInvalid::Raise => return Err(Failure::Core(error)),
-                OnInvalid::Report => statement.push_issue(error, format!("row {line}")),
-            }
-        }
-    }
+    statement.extend_rows(batch.num_rows(), build, |statement, error| {
+        reject(on_invalid, error, |error, raw| statement.push_issue(error, raw))
+    })?;
     Ok(())
 }
 
