@@ -154,7 +154,11 @@ impl MoneyColumn {
                     return Ok(None);
                 }
                 let value = array.value(row);
-                let millifen = if *scale <= 5 {
+                // The usual case (an amount with at most 5 decimals that fits in i64) in i64.
+                let fast = (*scale <= 5).then(|| i64::try_from(value).ok()?.checked_mul(10i64.pow(5 - scale))).flatten();
+                let millifen = if let Some(millifen) = fast {
+                    Some(i128::from(millifen))
+                } else if *scale <= 5 {
                     value.checked_mul(10i128.pow(5 - scale))
                 } else {
                     let unit = 10i128.pow(scale - 5);
@@ -206,6 +210,8 @@ enum TimeValues {
 
 struct TimeColumn {
     values: TimeValues,
+    /// The China day (since 1970) of the last date read and the date.
+    last_date: Cell<Option<(i64, NaiveDate)>>,
     /// The day (since 1970, UTC) of the last instant read and its date: the rows of one day
     /// (the usual order) share the calendar arithmetic.
     last_day: Cell<Option<(i64, NaiveDate)>>,
@@ -235,7 +241,7 @@ fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, 
         }
         other => return Err(wrong_type(side, column, other, "timestamps, dates or ISO 8601 strings")),
     };
-    Ok(TimeColumn { values, last_day: Cell::new(None) })
+    Ok(TimeColumn { values, last_date: Cell::new(None), last_day: Cell::new(None) })
 }
 
 fn china(seconds: i64) -> Option<DateTime<FixedOffset>> {
@@ -293,7 +299,16 @@ impl TimeColumn {
                 let text = array.value(row);
                 posfee::parse_date(text).or_else(|_| posfee::parse_china_time(text).map(|t| t.date_naive())).map(Some)
             }
-            _ => Ok(self.get(row)?.map(|t| t.date_naive())),
+            _ => {
+                let Some(instant) = self.get(row)? else { return Ok(None) };
+                let day = (instant.timestamp() + 8 * 3600).div_euclid(86_400);
+                if let Some((_, date)) = self.last_date.get().filter(|(last, _)| *last == day) {
+                    return Ok(Some(date));
+                }
+                let date = instant.date_naive();
+                self.last_date.set(Some((day, date)));
+                Ok(Some(date))
+            }
         }
     }
 }
