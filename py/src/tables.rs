@@ -262,31 +262,29 @@ impl TimeColumn {
         Ok(instant)
     }
 
+    /// The instant of a row of timestamps or dates in Unix seconds, unchecked (`Some(None)`:
+    /// null); `None` for text.
     #[inline]
-    fn get(&self, row: usize) -> Result<Option<DateTime<FixedOffset>>, Error> {
-        match &self.values {
+    fn seconds(&self, row: usize) -> Option<Option<i64>> {
+        Some(match &self.values {
+            TimeValues::Timestamp(array, _, _) if array.is_null(row) => None,
+            TimeValues::Date(array) if array.is_null(row) => None,
             TimeValues::Timestamp(array, per_second, aware) => {
-                if array.is_null(row) {
-                    return Ok(None);
-                }
                 let seconds = array.value(row).div_euclid(*per_second);
                 // A naive timestamp is China wall-clock time, as for scalar quotes.
-                let instant = if *aware { seconds } else { seconds - 8 * 3600 };
-                self.instant(instant).map(Some)
+                Some(if *aware { seconds } else { seconds - 8 * 3600 })
             }
-            TimeValues::Date(array) => {
-                if array.is_null(row) {
-                    return Ok(None);
-                }
-                let days = i64::from(array.value(row));
-                self.instant(days * 86_400 - 8 * 3600).map(Some)
-            }
-            TimeValues::Text(array) => {
-                if array.is_null(row) {
-                    return Ok(None);
-                }
-                posfee::parse_china_time(array.value(row)).map(Some)
-            }
+            TimeValues::Date(array) => Some(i64::from(array.value(row)) * 86_400 - 8 * 3600),
+            TimeValues::Text(_) => return None,
+        })
+    }
+
+    #[inline]
+    fn get(&self, row: usize) -> Result<Option<DateTime<FixedOffset>>, Error> {
+        match (&self.values, self.seconds(row)) {
+            (_, Some(seconds)) => seconds.map(|seconds| self.instant(seconds)).transpose(),
+            (TimeValues::Text(array), None) if !array.is_null(row) => posfee::parse_china_time(array.value(row)).map(Some),
+            _ => Ok(None),
         }
     }
 
@@ -300,12 +298,14 @@ impl TimeColumn {
                 posfee::parse_date(text).or_else(|_| posfee::parse_china_time(text).map(|t| t.date_naive())).map(Some)
             }
             _ => {
-                let Some(instant) = self.get(row)? else { return Ok(None) };
-                let day = (instant.timestamp() + 8 * 3600).div_euclid(86_400);
-                if let Some((_, date)) = self.last_date.get().filter(|(last, _)| *last == day) {
+                let Some(seconds) = self.seconds(row).flatten() else { return Ok(None) };
+                let day = (seconds + 8 * 3600).div_euclid(86_400);
+                // Far from the ends of chrono's range, a day's instants are all valid or not.
+                let sure = (-(1 << 40)..1 << 40).contains(&seconds);
+                if let Some((_, date)) = self.last_date.get().filter(|(last, _)| sure && *last == day) {
                     return Ok(Some(date));
                 }
-                let date = instant.date_naive();
+                let date = self.instant(seconds)?.date_naive();
                 self.last_date.set(Some((day, date)));
                 Ok(Some(date))
             }
