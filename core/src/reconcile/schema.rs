@@ -215,7 +215,7 @@ fn trim(value: &str) -> &str {
 
 /// Rows a batch ([`Ledger::extend_rows`], [`Statement::extend_rows`]) stores before it
 /// reserves text for the rest of the batch at the size those rows had on average.
-const SAMPLE_ROWS: usize = 256;
+pub(crate) const SAMPLE_ROWS: usize = 256;
 
 /// The loop of `extend_rows`, shared by [`Ledger`] and [`Statement`]: `push` stores a row as
 /// `push_row` does; `text` lists the table's text columns.
@@ -234,7 +234,8 @@ fn extend_rows<T, R>(
             for (column, (len, bytes)) in text(table).into_iter().zip(&before) {
                 let (stored, text_bytes) = (column.len() - len, column.text.len() - bytes);
                 if stored > 0 {
-                    column.reserve(rest, text_bytes.div_ceil(stored) * rest);
+                    let room = TextColumn::MAX_BYTES - column.text.len();
+                    column.reserve(rest, text_bytes.div_ceil(stored).saturating_mul(rest).min(room));
                 }
             }
         }
