@@ -6,16 +6,15 @@
 //! the whole call; a bad value in one row is an error naming the row and the column, or,
 //! with `on_invalid="report"`, an unreadable row of the report (never dropped).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Date32Type, Decimal128Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
-};
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, TimeUnit};
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 
 use posfee::reconcile::{Ledger, LedgerRow, Statement, StatementRecord, StatementRow};
 use posfee::{CardType, Channel, Error, ErrorKind, Location, Money, TradeKind};
@@ -68,6 +67,7 @@ fn wrong_type(side: &str, column: &str, data_type: &DataType, expected: &str) ->
 struct Text(Option<StringArray>);
 
 impl Text {
+    #[inline]
     fn get(&self, row: usize) -> Option<&str> {
         self.0.as_ref().and_then(|a| if a.is_null(row) { None } else { Some(a.value(row)) })
     }
@@ -90,11 +90,12 @@ fn text(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column:
     Ok(Text(Some(utf8.as_string::<i32>().clone())))
 }
 
-/// A money column: decimal (exact), text, or integers of yuan.
+/// A money column: decimal (exact), text, or integers of yuan (read as decimals of scale 0,
+/// which hold every integer type exactly).
 enum MoneyColumn {
-    Decimal(ArrayRef, u32),
+    Decimal(Decimal128Array, u32),
     Text(StringArray),
-    Yuan(ArrayRef),
+    Yuan(Decimal128Array),
     Absent,
 }
 
@@ -114,9 +115,7 @@ fn money_column(
             if *scale < 0 {
                 return Err(wrong_type(side, column, array.data_type(), "a decimal with a non-negative scale"));
             }
-            let as128 = arrow_cast::cast(array, &DataType::Decimal128(38, *scale))
-                .map_err(|e| Failure::Type(format!("column `{column}` of the {side}: {e}")))?;
-            MoneyColumn::Decimal(as128, *scale as u32)
+            MoneyColumn::Decimal(decimal128(side, column, array, *scale)?, *scale as u32)
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
             // Null: a column of nulls (e.g. an empty pandas partition), read as text.
@@ -130,28 +129,22 @@ fn money_column(
         | DataType::UInt8
         | DataType::UInt16
         | DataType::UInt32
-        | DataType::UInt64 => MoneyColumn::Yuan(array.clone()),
+        | DataType::UInt64 => MoneyColumn::Yuan(decimal128(side, column, array, 0)?),
         other => return Err(wrong_type(side, column, other, "decimal, strings or integers of yuan")),
     })
 }
 
-fn integer(array: &ArrayRef, row: usize) -> Option<i128> {
-    Some(match array.data_type() {
-        DataType::Int8 => i128::from(array.as_primitive::<Int8Type>().value(row)),
-        DataType::Int16 => i128::from(array.as_primitive::<Int16Type>().value(row)),
-        DataType::Int32 => i128::from(array.as_primitive::<Int32Type>().value(row)),
-        DataType::Int64 => i128::from(array.as_primitive::<Int64Type>().value(row)),
-        DataType::UInt8 => i128::from(array.as_primitive::<UInt8Type>().value(row)),
-        DataType::UInt16 => i128::from(array.as_primitive::<UInt16Type>().value(row)),
-        DataType::UInt32 => i128::from(array.as_primitive::<UInt32Type>().value(row)),
-        DataType::UInt64 => i128::from(array.as_primitive::<UInt64Type>().value(row)),
-        _ => return None,
-    })
+/// A decimal or integer column as 128-bit decimals of the given scale (exact).
+fn decimal128(side: &str, column: &str, array: &ArrayRef, scale: i8) -> Result<Decimal128Array, Failure> {
+    let as128 = arrow_cast::cast(array, &DataType::Decimal128(38, scale))
+        .map_err(|e| Failure::Type(format!("column `{column}` of the {side}: {e}")))?;
+    Ok(as128.as_primitive::<Decimal128Type>().clone())
 }
 
 impl MoneyColumn {
     /// The value of a row (`None` for null or an absent column). `amount` selects the trade
     /// amount check (non-negative, whole fen) over the statement money check.
+    #[inline]
     fn get(&self, row: usize, amount: bool) -> Result<Option<Money>, Error> {
         let parse = |text: &str| if amount { Money::parse_amount(text) } else { Money::parse(text) };
         match self {
@@ -160,8 +153,12 @@ impl MoneyColumn {
                 if array.is_null(row) {
                     return Ok(None);
                 }
-                let value = array.as_primitive::<Decimal128Type>().value(row);
-                let millifen = if *scale <= 5 {
+                let value = array.value(row);
+                // The usual case (an amount with at most 5 decimals that fits in i64) in i64.
+                let fast = (*scale <= 5).then(|| i64::try_from(value).ok()?.checked_mul(10i64.pow(5 - scale))).flatten();
+                let millifen = if let Some(millifen) = fast {
+                    Some(i128::from(millifen))
+                } else if *scale <= 5 {
                     value.checked_mul(10i128.pow(5 - scale))
                 } else {
                     let unit = 10i128.pow(scale - 5);
@@ -189,7 +186,7 @@ impl MoneyColumn {
                 if array.is_null(row) {
                     return Ok(None);
                 }
-                let yuan = integer(array, row).unwrap_or_default();
+                let yuan = array.value(row);
                 let fen = yuan.checked_mul(100).and_then(|f| i64::try_from(f).ok());
                 let money = fen.ok_or_else(|| Error::new(ErrorKind::InvalidAmount, format!("amount {yuan} yuan is too large")))?;
                 let money = Money::try_from_fen(money)?;
@@ -205,16 +202,25 @@ impl MoneyColumn {
 
 /// A time column: timestamps (aware: an instant; naive: China wall-clock time), dates
 /// (midnight China time) or text (RFC 3339, or China time without an offset).
-enum TimeColumn {
-    Timestamp(ArrayRef, i64, bool),
-    Date(ArrayRef),
+enum TimeValues {
+    Timestamp(Int64Array, i64, bool),
+    Date(Date32Array),
     Text(StringArray),
+}
+
+struct TimeColumn {
+    values: TimeValues,
+    /// The China day (since 1970) of the last date read and the date.
+    last_date: Cell<Option<(i64, NaiveDate)>>,
+    /// The day (since 1970, UTC) of the last instant read and its date: the rows of one day
+    /// (the usual order) share the calendar arithmetic.
+    last_day: Cell<Option<(i64, NaiveDate)>>,
 }
 
 fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<TimeColumn, Failure> {
     let Some(&position) = index.get(column) else { return Err(missing(side, column, batch)) };
     let array = batch.column(position);
-    Ok(match array.data_type() {
+    let values = match array.data_type() {
         DataType::Timestamp(unit, tz) => {
             let per_second = match unit {
                 TimeUnit::Second => 1,
@@ -223,17 +229,19 @@ fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, 
                 TimeUnit::Nanosecond => 1_000_000_000,
             };
             let as_i64 = arrow_cast::cast(array, &DataType::Int64).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?;
-            TimeColumn::Timestamp(as_i64, per_second, tz.is_some())
+            TimeValues::Timestamp(as_i64.as_primitive::<Int64Type>().clone(), per_second, tz.is_some())
         }
         DataType::Date32 | DataType::Date64 => {
-            TimeColumn::Date(arrow_cast::cast(array, &DataType::Date32).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?)
+            let as_date32 = arrow_cast::cast(array, &DataType::Date32).map_err(|e| Failure::Type(format!("column `{column}`: {e}")))?;
+            TimeValues::Date(as_date32.as_primitive::<Date32Type>().clone())
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
             let Text(Some(text)) = self::text(side, batch, index, column, true)? else { unreachable!("required") };
-            TimeColumn::Text(text)
+            TimeValues::Text(text)
         }
         other => return Err(wrong_type(side, column, other, "timestamps, dates or ISO 8601 strings")),
-    })
+    };
+    Ok(TimeColumn { values, last_date: Cell::new(None), last_day: Cell::new(None) })
 }
 
 fn china(seconds: i64) -> Option<DateTime<FixedOffset>> {
@@ -241,49 +249,78 @@ fn china(seconds: i64) -> Option<DateTime<FixedOffset>> {
 }
 
 impl TimeColumn {
-    fn get(&self, row: usize) -> Result<Option<DateTime<FixedOffset>>, Error> {
-        let out_of_range = || Error::new(ErrorKind::InvalidDate, "time is out of range");
-        match self {
-            TimeColumn::Timestamp(array, per_second, aware) => {
-                if array.is_null(row) {
-                    return Ok(None);
-                }
-                let seconds = array.as_primitive::<Int64Type>().value(row).div_euclid(*per_second);
+    /// [`china`] of `seconds`, the date taken from the last row's when the day is the same.
+    #[inline]
+    fn instant(&self, seconds: i64) -> Result<DateTime<FixedOffset>, Error> {
+        let (day, second) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400) as u32);
+        if let Some((_, date)) = self.last_day.get().filter(|(last, _)| *last == day) {
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(second, 0).expect("a second of the day");
+            return Ok(DateTime::from_naive_utc_and_offset(date.and_time(time), posfee::china_offset()));
+        }
+        let instant = china(seconds).ok_or_else(|| Error::new(ErrorKind::InvalidDate, "time is out of range"))?;
+        self.last_day.set(Some((day, instant.naive_utc().date())));
+        Ok(instant)
+    }
+
+    /// The instant of a row of timestamps or dates in Unix seconds, unchecked (`Some(None)`:
+    /// null); `None` for text.
+    #[inline]
+    fn seconds(&self, row: usize) -> Option<Option<i64>> {
+        Some(match &self.values {
+            TimeValues::Timestamp(array, _, _) if array.is_null(row) => None,
+            TimeValues::Date(array) if array.is_null(row) => None,
+            TimeValues::Timestamp(array, per_second, aware) => {
+                let seconds = array.value(row).div_euclid(*per_second);
                 // A naive timestamp is China wall-clock time, as for scalar quotes.
-                let instant = if *aware { seconds } else { seconds - 8 * 3600 };
-                china(instant).map(Some).ok_or_else(out_of_range)
+                Some(if *aware { seconds } else { seconds - 8 * 3600 })
             }
-            TimeColumn::Date(array) => {
-                if array.is_null(row) {
-                    return Ok(None);
-                }
-                let days = i64::from(array.as_primitive::<Date32Type>().value(row));
-                china(days * 86_400 - 8 * 3600).map(Some).ok_or_else(out_of_range)
-            }
-            TimeColumn::Text(array) => {
-                if array.is_null(row) {
-                    return Ok(None);
-                }
-                posfee::parse_china_time(array.value(row)).map(Some)
-            }
+            TimeValues::Date(array) => Some(i64::from(array.value(row)) * 86_400 - 8 * 3600),
+            TimeValues::Text(_) => return None,
+        })
+    }
+
+    #[inline]
+    fn get(&self, row: usize) -> Result<Option<DateTime<FixedOffset>>, Error> {
+        match (&self.values, self.seconds(row)) {
+            (_, Some(seconds)) => seconds.map(|seconds| self.instant(seconds)).transpose(),
+            (TimeValues::Text(array), None) if !array.is_null(row) => posfee::parse_china_time(array.value(row)).map(Some),
+            _ => Ok(None),
         }
     }
 
     fn date(&self, row: usize) -> Result<Option<NaiveDate>, Error> {
-        match self {
-            TimeColumn::Text(array) => {
+        match &self.values {
+            TimeValues::Text(array) => {
                 if array.is_null(row) {
                     return Ok(None);
                 }
                 let text = array.value(row);
                 posfee::parse_date(text).or_else(|_| posfee::parse_china_time(text).map(|t| t.date_naive())).map(Some)
             }
-            _ => Ok(self.get(row)?.map(|t| t.date_naive())),
+            _ => {
+                let Some(seconds) = self.seconds(row).flatten() else { return Ok(None) };
+                let day = (seconds + 8 * 3600).div_euclid(86_400);
+                // Far from the ends of chrono's range, a day's instants are all valid or not.
+                let sure = (-(1 << 40)..1 << 40).contains(&seconds);
+                if let Some((_, date)) = self.last_date.get().filter(|(last, _)| sure && *last == day) {
+                    return Ok(Some(date));
+                }
+                let date = self.instant(seconds)?.date_naive();
+                self.last_date.set(Some((day, date)));
+                Ok(Some(date))
+            }
         }
     }
 }
 
 fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
+    // The canonical names and no kind at all, the usual values, without trimming.
+    match text {
+        None | Some("") | Some("purchase") => return Ok(TradeKind::Purchase),
+        Some("void") => return Ok(TradeKind::Void),
+        Some("refund") => return Ok(TradeKind::Refund),
+        Some(_) => {}
+    }
     let text = text.unwrap_or("").trim();
     if text.is_empty() {
         return Ok(TradeKind::Purchase);
@@ -308,6 +345,19 @@ fn required<T>(value: Option<T>, column: &str) -> Result<T, Error> {
 fn located(error: Error, name: &str, row: u64, column: &str) -> Error {
     let error = if error.location().field.is_none() { error.in_field(column) } else { error };
     error.at(Location::default().file(name).line(row))
+}
+
+/// What becomes of a row that cannot be read: it stops the conversion (`Raise`), or is kept
+/// by `keep` as an issue whose raw text names the row (`Report`).
+fn reject(on_invalid: OnInvalid, error: Error, keep: impl FnOnce(Error, String)) -> Result<(), Error> {
+    match on_invalid {
+        OnInvalid::Raise => Err(error),
+        OnInvalid::Report => {
+            let raw = format!("row {}", error.location().line.unwrap_or_default());
+            keep(error, raw);
+            Ok(())
+        }
+    }
 }
 
 /// Appends the rows of a batch to a ledger. `first_row` is the 0-based row number of the
@@ -357,16 +407,7 @@ pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u6
         })()
         .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
     };
-    for row in 0..batch.num_rows() {
-        let line = first_row + row as u64 + 1;
-        let record = build(row);
-        if let Err(error) = record.and_then(|record| ledger.push_row(record)) {
-            match on_invalid {
-                OnInvalid::Raise => return Err(Failure::Core(error)),
-                OnInvalid::Report => ledger.push_issue(error, format!("row {line}")),
-            }
-        }
-    }
+    ledger.extend_rows(batch.num_rows(), build, |ledger, error| reject(on_invalid, error, |error, raw| ledger.push_issue(error, raw)))?;
     Ok(())
 }
 
@@ -416,16 +457,9 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
         })()
         .map_err(|e| e.at(Location::default().file(name.clone()).line(line)))
     };
-    for row in 0..batch.num_rows() {
-        let line = first_row + row as u64 + 1;
-        let record = build(row);
-        if let Err(error) = record.and_then(|record| statement.push_row(record)) {
-            match on_invalid {
-                OnInvalid::Raise => return Err(Failure::Core(error)),
-                OnInvalid::Report => statement.push_issue(error, format!("row {line}")),
-            }
-        }
-    }
+    statement.extend_rows(batch.num_rows(), build, |statement, error| {
+        reject(on_invalid, error, |error, raw| statement.push_issue(error, raw))
+    })?;
     Ok(())
 }
 

@@ -308,3 +308,34 @@ def test_any_cell_values_give_a_report_or_a_posfee_error(amount, time, channel, 
         assert report.rows.num_rows == 4
     reported = simple(ledger, statement_table(), on_invalid="report")
     assert reported.rows.num_rows == 4  # never dropped
+
+
+def test_batches_keep_row_numbers_and_every_bad_row():
+    """Rows go in batch by batch (three record batches here, longer than the rows a batch
+    samples before it reserves room); bad rows anywhere keep their row numbers."""
+    n = 600
+    amounts = ["1.00"] * n
+    amounts[5] = "1.001"
+    kinds = ["purchase"] * n
+    kinds[300] = "void"  # without original_rrn
+    times = ["2026-05-06 10:00:00"] * n
+    times[599] = "2300-01-01 00:00:00"
+    table = ledger_table(
+        trade_id=[f"A{i}" for i in range(n)],
+        rrn=[f"{612610000000 + i}" for i in range(n)],
+        terminal=[" T0000001 "] * n,
+        time=times,
+        amount=amounts,
+        channel=["credit"] * n,
+        kind=kinds,
+    )
+    batched = pa.Table.from_batches(table.to_batches(max_chunksize=250))
+    assert len(batched.to_batches()) == 3
+    data = posfee._core.ledger_from_arrow(batched, "ledger", "report")
+    assert len(data) == n - 3
+    assert [re.search(r"line (\d+)", issue).group(1) for issue in data.issues] == ["6", "301", "600"]
+    rows = data.to_arrow()
+    assert rows.column("trade_id")[5].as_py() == "A6" and set(rows.column("terminal").to_pylist()) == {"T0000001"}
+    with pytest.raises(posfee.InvalidAmountError) as info:
+        posfee._core.ledger_from_arrow(batched, "ledger", "raise")
+    assert (info.value.line, info.value.field) == (6, "amount")

@@ -93,11 +93,13 @@ impl TextColumn {
     }
 
     /// Whether `bytes` more text fit.
+    #[inline]
     pub(crate) fn has_room(&self, bytes: usize) -> bool {
         self.text.len().saturating_add(bytes) <= Self::MAX_BYTES
     }
 
     /// Appends a value the caller has checked with [`TextColumn::has_room`].
+    #[inline]
     fn push_fitting(&mut self, value: &str) {
         self.text.push_str(value);
         self.ends.push(self.text.len() as u32);
@@ -176,6 +178,7 @@ impl TextColumn {
 }
 
 /// Pushes one row's values into a table's text columns, all or none.
+#[inline]
 fn push_text<const N: usize>(columns: [(&mut TextColumn, &str); N], rows: usize) -> Result<()> {
     if columns.iter().any(|(column, value)| !column.has_room(value.len())) {
         return Err(too_much_text(rows));
@@ -193,6 +196,52 @@ fn append_text<const N: usize>(columns: [(&mut TextColumn, &TextColumn); N]) -> 
     }
     for (column, other) in columns {
         column.append(other)?;
+    }
+    Ok(())
+}
+
+/// `value` without leading and trailing white space ([`str::trim`]), at the cost of two byte
+/// tests for the usual value that has none.
+#[inline]
+fn trim(value: &str) -> &str {
+    let graphic = |byte: Option<&u8>| byte.is_some_and(|b| b.is_ascii_graphic());
+    let bytes = value.as_bytes();
+    if value.is_empty() || (graphic(bytes.first()) && graphic(bytes.last())) {
+        value
+    } else {
+        value.trim()
+    }
+}
+
+/// Rows a batch ([`Ledger::extend_rows`], [`Statement::extend_rows`]) stores before it
+/// reserves text for the rest of the batch at the size those rows had on average.
+pub(crate) const SAMPLE_ROWS: usize = 256;
+
+/// The loop of `extend_rows`, shared by [`Ledger`] and [`Statement`]: `push` stores a row as
+/// `push_row` does; `text` lists the table's text columns.
+fn extend_rows<T, R>(
+    table: &mut T,
+    rows: usize,
+    mut row: impl FnMut(usize) -> Result<R>,
+    mut rejected: impl FnMut(&mut T, Error) -> Result<()>,
+    push: impl Fn(&mut T, R) -> Result<()>,
+    text: impl Fn(&mut T) -> Vec<&mut TextColumn>,
+) -> Result<()> {
+    let before: Vec<(usize, usize)> = text(table).iter().map(|column| (column.len(), column.text.len())).collect();
+    for index in 0..rows {
+        if index == SAMPLE_ROWS {
+            let rest = rows - index;
+            for (column, (len, bytes)) in text(table).into_iter().zip(&before) {
+                let (stored, text_bytes) = (column.len() - len, column.text.len() - bytes);
+                if stored > 0 {
+                    let room = TextColumn::MAX_BYTES - column.text.len();
+                    column.reserve(rest, text_bytes.div_ceil(stored).saturating_mul(rest).min(room));
+                }
+            }
+        }
+        if let Err(error) = row(index).and_then(|row| push(table, row)) {
+            rejected(table, error)?;
+        }
     }
     Ok(())
 }
@@ -465,11 +514,12 @@ impl Ledger {
     /// assert_eq!(ledger.record(0).rrn, "612610000001");
     /// # Ok::<(), posfee::Error>(())
     /// ```
+    #[inline]
     pub fn push_row(&mut self, row: LedgerRow<'_>) -> Result<()> {
         let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
-        if row.kind != TradeKind::Purchase && row.original_rrn.trim().is_empty() {
+        if row.kind != TradeKind::Purchase && trim(row.original_rrn).is_empty() {
             return Err(Error::new(
                 ErrorKind::InvalidRecord,
                 format!("{} {:?} has no original reference number", row.kind.name(), row.trade_id),
@@ -478,12 +528,12 @@ impl Ledger {
         }
         let text = [
             (&mut self.trade_id, row.trade_id),
-            (&mut self.rrn, row.rrn.trim()),
+            (&mut self.rrn, trim(row.rrn)),
             (&mut self.trace, row.trace),
-            (&mut self.terminal, row.terminal.trim()),
-            (&mut self.merchant_no, row.merchant_no.trim()),
-            (&mut self.response_code, row.response_code.trim()),
-            (&mut self.original_rrn, row.original_rrn.trim()),
+            (&mut self.terminal, trim(row.terminal)),
+            (&mut self.merchant_no, trim(row.merchant_no)),
+            (&mut self.response_code, trim(row.response_code)),
+            (&mut self.original_rrn, trim(row.original_rrn)),
         ];
         push_text(text, self.time.len()).map_err(|e| e.at(at()))?;
         self.time.push(time);
@@ -493,6 +543,65 @@ impl Ledger {
         self.kind.push(row.kind);
         self.line.push(row.line);
         Ok(())
+    }
+
+    /// Appends a batch of `rows` rows at once (the Python binding's path for a batch of an
+    /// Arrow table): `row(i)` reads row `i` of the batch, which is checked and stored as
+    /// [`Ledger::push_row`] does. Room for the batch is reserved up front (for the text, at the
+    /// size of the batch's first rows), so the columns grow once a batch, not value by value.
+    ///
+    /// A row that `row` cannot read, or that fails a check, is not stored: its error goes to
+    /// `rejected`, which keeps it (e.g. with [`Ledger::push_issue`]) and returns `Ok`, or stops
+    /// the batch by returning an error, which `extend_rows` returns (the rows before it are
+    /// stored, none after it).
+    ///
+    /// # Errors
+    /// The error `rejected` returns.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, TradeKind, parse_china_time};
+    /// use posfee::reconcile::{Ledger, LedgerRow};
+    /// let ids = ["A1", "A2", "A3"];
+    /// let fen = [10_000, -5, 250];
+    /// let time = parse_china_time("2026-05-06 10:00")?;
+    /// let mut ledger = Ledger::new("ledger");
+    /// ledger.extend_rows(
+    ///     ids.len(),
+    ///     |i| Ok(LedgerRow {
+    ///         trade_id: ids[i], rrn: "", trace: "", terminal: " T0000001 ", merchant_no: "", time,
+    ///         amount: Money::from_fen(fen[i]), channel: Channel::Credit, card_type: None,
+    ///         kind: TradeKind::Purchase, response_code: "00", original_rrn: "", line: i as u64 + 1,
+    ///     }),
+    ///     |ledger, error| {
+    ///         ledger.push_issue(error, "");
+    ///         Ok(())
+    ///     },
+    /// )?;
+    /// assert_eq!(ledger.len(), 2);
+    /// assert_eq!(ledger.record(1).trade_id, "A3");
+    /// assert_eq!(ledger.record(1).terminal, "T0000001"); // trimmed, as by push_row
+    /// assert_eq!(ledger.issues()[0].error.location().line, Some(2));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn extend_rows<'a>(
+        &mut self,
+        rows: usize,
+        row: impl FnMut(usize) -> Result<LedgerRow<'a>>,
+        rejected: impl FnMut(&mut Ledger, Error) -> Result<()>,
+    ) -> Result<()> {
+        self.reserve(rows, 0);
+        extend_rows(self, rows, row, rejected, Ledger::push_row, |ledger| {
+            vec![
+                &mut ledger.trade_id,
+                &mut ledger.rrn,
+                &mut ledger.trace,
+                &mut ledger.terminal,
+                &mut ledger.merchant_no,
+                &mut ledger.response_code,
+                &mut ledger.original_rrn,
+            ]
+        })
     }
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
@@ -828,6 +937,7 @@ impl Statement {
     /// assert_eq!(statement.len(), 1);
     /// # Ok::<(), posfee::Error>(())
     /// ```
+    #[inline]
     pub fn push_row(&mut self, row: StatementRow<'_>) -> Result<()> {
         let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
@@ -840,10 +950,10 @@ impl Statement {
             }
         }
         let text = [
-            (&mut self.merchant_no, row.merchant_no.trim()),
-            (&mut self.merchant_name, row.merchant_name.trim()),
-            (&mut self.terminal, row.terminal.trim()),
-            (&mut self.rrn, row.rrn.trim()),
+            (&mut self.merchant_no, trim(row.merchant_no)),
+            (&mut self.merchant_name, trim(row.merchant_name)),
+            (&mut self.terminal, trim(row.terminal)),
+            (&mut self.rrn, trim(row.rrn)),
         ];
         push_text(text, self.time.len()).map_err(|e| e.at(at()))?;
         self.settlement_date.push(row.settlement_date);
@@ -855,6 +965,45 @@ impl Statement {
         self.kind.push(row.kind);
         self.line.push(row.line);
         Ok(())
+    }
+
+    /// Appends a batch of `rows` rows at once (the Python binding's path for a batch of an
+    /// Arrow table): `row(i)` reads row `i` of the batch, which is checked and stored as
+    /// [`Statement::push_row`] does; see [`Ledger::extend_rows`].
+    ///
+    /// # Errors
+    /// The error `rejected` returns.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, TradeKind, parse_china_time, parse_date};
+    /// use posfee::reconcile::{Statement, StatementRow};
+    /// let fee = [Money::from_fen(60), Money::from_yuan(2_000_000_000)];
+    /// let (date, time) = (parse_date("2026-05-07")?, parse_china_time("2026-05-06 10:00")?);
+    /// let mut statement = Statement::new("statement");
+    /// let stopped = statement.extend_rows(
+    ///     fee.len(),
+    ///     |i| Ok(StatementRow {
+    ///         settlement_date: date, merchant_no: "102310058120001", merchant_name: "", terminal: "T0000001",
+    ///         rrn: "612610000001", time, amount: Money::from_yuan(100), fee: fee[i],
+    ///         net: Money::from_yuan(100) - fee[i], channel: Channel::Credit, kind: TradeKind::Purchase, line: i as u64 + 1,
+    ///     }),
+    ///     |_, error| Err(error),
+    /// );
+    /// assert_eq!(stopped.unwrap_err().location().field.as_deref(), Some("fee"));
+    /// assert_eq!(statement.len(), 1);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn extend_rows<'a>(
+        &mut self,
+        rows: usize,
+        row: impl FnMut(usize) -> Result<StatementRow<'a>>,
+        rejected: impl FnMut(&mut Statement, Error) -> Result<()>,
+    ) -> Result<()> {
+        self.reserve(rows, 0);
+        extend_rows(self, rows, row, rejected, Statement::push_row, |statement| {
+            vec![&mut statement.merchant_no, &mut statement.merchant_name, &mut statement.terminal, &mut statement.rrn]
+        })
     }
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.

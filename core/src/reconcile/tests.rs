@@ -592,3 +592,94 @@ fn matching_does_not_depend_on_the_hash_of_reference_keys() {
         assert_eq!(fast.pairs, colliding.pairs, "seed {seed}");
     }
 }
+
+/// `extend_rows` stores and rejects exactly what `push_row` does row by row, across the rows
+/// a batch samples before it reserves room and with bad rows on both sides of them.
+#[test]
+fn extend_rows_is_push_row_in_a_batch() {
+    let sample = generate(&SimulationOptions::new(5).trades(600)).unwrap();
+    let mut ledger_rows: Vec<LedgerRecord> = (0..sample.ledger.len()).map(|i| sample.ledger.record(i)).collect();
+    let mut statement_rows: Vec<StatementRecord> = (0..sample.statement.len()).map(|i| sample.statement.record(i)).collect();
+    for (i, row) in ledger_rows.iter_mut().enumerate() {
+        row.line = i as u64 + 1;
+        row.terminal = format!(" {} ", row.terminal);
+        match i % 97 {
+            3 => row.amount = Money::from_millifen(1).unwrap(),
+            5 => (row.kind, row.original_rrn) = (crate::TradeKind::Refund, " ".into()),
+            _ => {}
+        }
+    }
+    for (i, row) in statement_rows.iter_mut().enumerate() {
+        row.line = i as u64 + 1;
+        if i % 89 == 7 {
+            row.fee = Money::MAX;
+        }
+    }
+    let keep_ledger = |ledger: &mut Ledger, error: Error| {
+        ledger.push_issue(error, "");
+        Ok(())
+    };
+    let mut one_by_one = Ledger::new("l");
+    for row in &ledger_rows {
+        if let Err(error) = one_by_one.push(row.clone()) {
+            keep_ledger(&mut one_by_one, error).unwrap();
+        }
+    }
+    let mut batched = Ledger::new("l");
+    fn borrowed(r: &LedgerRecord) -> LedgerRow<'_> {
+        LedgerRow {
+            trade_id: &r.trade_id,
+            rrn: &r.rrn,
+            trace: &r.trace,
+            terminal: &r.terminal,
+            merchant_no: &r.merchant_no,
+            time: r.time,
+            amount: r.amount,
+            channel: r.channel,
+            card_type: r.card_type,
+            kind: r.kind,
+            response_code: &r.response_code,
+            original_rrn: &r.original_rrn,
+            line: r.line,
+        }
+    }
+    batched.extend_rows(ledger_rows.len(), |i| Ok(borrowed(&ledger_rows[i])), keep_ledger).unwrap();
+    assert!(ledger_rows.len() > 2 * schema::SAMPLE_ROWS && !batched.issues().is_empty());
+    assert_eq!(batched, one_by_one);
+
+    let mut one_by_one = Statement::new("s");
+    for row in &statement_rows {
+        if let Err(error) = one_by_one.push(row.clone()) {
+            one_by_one.push_issue(error, "");
+        }
+    }
+    let mut batched = Statement::new("s");
+    fn borrowed_statement(r: &StatementRecord) -> StatementRow<'_> {
+        StatementRow {
+            settlement_date: r.settlement_date,
+            merchant_no: &r.merchant_no,
+            merchant_name: &r.merchant_name,
+            terminal: &r.terminal,
+            rrn: &r.rrn,
+            time: r.time,
+            amount: r.amount,
+            fee: r.fee,
+            net: r.net,
+            channel: r.channel,
+            kind: r.kind,
+            line: r.line,
+        }
+    }
+    let keep = |statement: &mut Statement, error: Error| {
+        statement.push_issue(error, "");
+        Ok(())
+    };
+    batched.extend_rows(statement_rows.len(), |i| Ok(borrowed_statement(&statement_rows[i])), keep).unwrap();
+    assert!(!batched.issues().is_empty());
+    assert_eq!(batched, one_by_one);
+    // A rejection that stops the batch keeps the rows before it.
+    let mut stopped = Statement::new("s");
+    let error =
+        stopped.extend_rows(statement_rows.len(), |i| Ok(borrowed_statement(&statement_rows[i])), |_, error| Err(error)).unwrap_err();
+    assert_eq!((error.location().line, stopped.len()), (Some(8), 7));
+}
