@@ -359,7 +359,9 @@ fn serde_json_text(value: &impl serde::Serialize) -> PyResult<String> {
 fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow_schema::SchemaRef, arrow_array::RecordBatch) {
     let n = report.len();
     let text = || StringBuilder::with_capacity(n, n * 12);
-    let (mut side, mut class, mut findings, mut matched_by, mut reason) = (text(), text(), text(), text(), text());
+    let (mut side, mut class, mut findings, mut matched_by) = (text(), text(), text(), text());
+    let mut reason = StringBuilder::with_capacity(n, report.rows().map(|row| row.reason.len()).sum());
+    let mut names = String::new();
     let (mut trade_id, mut rrn, mut terminal) = (text(), text(), text());
     let (mut index, mut line, mut partner) =
         (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
@@ -374,8 +376,14 @@ fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow
         index.append_option(row.index.map(|i| i as u64));
         line.append_value(row.line);
         class.append_value(row.class.name());
-        let names: Vec<&str> = row.findings.iter().map(|c| c.name()).collect();
-        findings.append_value(names.join(";"));
+        names.clear();
+        for (k, finding) in row.findings.iter().enumerate() {
+            if k > 0 {
+                names.push(';');
+            }
+            names.push_str(finding.name());
+        }
+        findings.append_value(&names);
         partner.append_option(row.partner.map(|i| i as u64));
         matched_by.append_option(row.matched_by.map(|m| m.name()));
         amount.append_value(out::money_value(row.amount, 2));
@@ -385,16 +393,14 @@ fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow
         reason.append_value(row.reason);
         match (row.side, row.index) {
             (Side::Ledger, Some(i)) if i < ledger.len() => {
-                let record = ledger.record(i);
-                trade_id.append_value(&record.trade_id);
-                rrn.append_value(&record.rrn);
-                terminal.append_value(&record.terminal);
+                trade_id.append_value(ledger.trade_ids().get(i));
+                rrn.append_value(ledger.rrns().get(i));
+                terminal.append_value(ledger.terminals().get(i));
             }
             (Side::Statement, Some(j)) if j < statement.len() => {
-                let record = statement.record(j);
                 trade_id.append_null();
-                rrn.append_value(&record.rrn);
-                terminal.append_value(&record.terminal);
+                rrn.append_value(statement.rrns().get(j));
+                terminal.append_value(statement.terminals().get(j));
             }
             _ => {
                 trade_id.append_null();

@@ -751,6 +751,41 @@ impl Ledger {
         &self.channel
     }
 
+    /// The trade id column.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, parse_china_time};
+    /// use posfee::reconcile::{Ledger, LedgerRecord};
+    /// let mut ledger = Ledger::new("l");
+    /// ledger.push(LedgerRecord::new("A1", parse_china_time("2026-05-06 10:00")?, Money::from_yuan(1), Channel::Debit))?;
+    /// assert_eq!(ledger.trade_ids().get(0), "A1");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn trade_ids(&self) -> &TextColumn {
+        &self.trade_id
+    }
+
+    /// The reference number column.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Ledger::new("l").rrns().is_empty());
+    /// ```
+    pub fn rrns(&self) -> &TextColumn {
+        &self.rrn
+    }
+
+    /// The terminal id column.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Ledger::new("l").terminals().is_empty());
+    /// ```
+    pub fn terminals(&self) -> &TextColumn {
+        &self.terminal
+    }
+
     /// Approximate bytes held by the columns, for memory accounting.
     ///
     /// # Example
@@ -1133,6 +1168,26 @@ impl Statement {
     /// ```
     pub fn amounts_fen(&self) -> &[i64] {
         &self.amount_fen
+    }
+
+    /// The reference number column.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("s").rrns().is_empty());
+    /// ```
+    pub fn rrns(&self) -> &TextColumn {
+        &self.rrn
+    }
+
+    /// The terminal id column.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("s").terminals().is_empty());
+    /// ```
+    pub fn terminals(&self) -> &TextColumn {
+        &self.terminal
     }
 
     /// Approximate bytes held by the columns, for memory accounting.
