@@ -19,7 +19,7 @@ use super::class::Class;
 use super::hash::FxHashMap;
 use super::report::MatchedBy;
 use super::response::is_approved;
-use super::schema::{china_day, Ledger, Statement};
+use super::schema::{china_day, Ledger, Side, Statement};
 use crate::quote::TradeKind;
 use rayon::prelude::*;
 use std::hash::Hasher as _;
@@ -145,22 +145,14 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         &ledger_refs,
         |i| ledger_key(i as usize),
         |dup, first| {
-            ledger_class.set(
-                dup as usize,
-                Class::LedgerDuplicate,
-                Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize])),
-            );
+            ledger_class.set(dup as usize, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line[first as usize]));
         },
     );
     let statement_firsts = firsts(
         &statement_refs,
         |j| statement_key(j as usize),
         |dup, first| {
-            statement_class.set(
-                dup as usize,
-                Class::StatementDuplicate,
-                Cow::Owned(format!("repeats statement row {first} (line {})", statement.line[first as usize])),
-            );
+            statement_class.set(dup as usize, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line[first as usize]));
         },
     );
     drop((ledger_refs, statement_refs));
@@ -172,11 +164,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                 .entry((statement.terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]))
                 .or_insert(j as u32);
             if first != j as u32 {
-                statement_class.set(
-                    j,
-                    Class::StatementDuplicate,
-                    Cow::Owned(format!("repeats statement row {first} (line {})", statement.line[first as usize])),
-                );
+                statement_class.set(j, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line[first as usize]));
             }
         }
     }
@@ -186,11 +174,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
             let first =
                 *ledger_plain.entry((ledger.terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i])).or_insert(i as u32);
             if first != i as u32 {
-                ledger_class.set(
-                    i,
-                    Class::LedgerDuplicate,
-                    Cow::Owned(format!("repeats ledger row {first} (line {})", ledger.line[first as usize])),
-                );
+                ledger_class.set(i, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line[first as usize]));
             }
         }
     }
@@ -327,6 +311,11 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         }
     }
     Matching { ledger_partner, statement_partner, ledger_class, statement_class, pairs }
+}
+
+/// The reason of a duplicate: the row it repeats.
+fn repeats(side: Side, first: u32, line: u64) -> Cow<'static, str> {
+    Cow::Owned(format!("repeats {} row {first} (line {line})", side.name()))
 }
 
 fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {

@@ -282,20 +282,18 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     drop(pairs);
     let mut reason = vec![0u32; n];
     let class: Vec<Class> = (0..n)
-        .map(|i| match ledger_class.class[i] {
-            _ if ledger_partner[i] != NONE => findings[i].first().unwrap_or(Class::Ok),
-            Some(class) => class,
-            None => {
+        .map(|i| {
+            if ledger_partner[i] != NONE {
+                return findings[i].first().unwrap_or(Class::Ok);
+            }
+            let class = ledger_class.class[i].unwrap_or_else(|| {
                 reason[i] = 1;
                 Class::NeverSettled
-            }
+            });
+            findings[i] = ClassSet::EMPTY.with(class);
+            class
         })
         .collect();
-    for (i, class) in class.iter().enumerate() {
-        if ledger_partner[i] == NONE {
-            findings[i] = ClassSet::EMPTY.with(*class);
-        }
-    }
     give_reasons(&mut reason, &mut reasons, found.into_iter().map(|(i, text)| (i, Cow::Owned(text))));
     give_reasons(&mut reason, &mut reasons, ledger_class.reasons);
     let ledger_rows = SideRows::new(class, findings, ledger_partner, reason, &ledger.line, &ledger.amount_fen);

@@ -43,6 +43,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
 use crate::quote::TradeKind;
 use crate::settlement::china_offset;
+use crate::text::trim;
 
 /// A column of strings stored in one buffer (no allocation per row), with 32-bit offsets:
 /// a column holds at most [`TextColumn::MAX_BYTES`] of text.
@@ -198,19 +199,6 @@ fn append_text<const N: usize>(columns: [(&mut TextColumn, &TextColumn); N]) -> 
         column.append(other)?;
     }
     Ok(())
-}
-
-/// `value` without leading and trailing white space ([`str::trim`]), at the cost of two byte
-/// tests for the usual value that has none.
-#[inline]
-fn trim(value: &str) -> &str {
-    let graphic = |byte: Option<&u8>| byte.is_some_and(|b| b.is_ascii_graphic());
-    let bytes = value.as_bytes();
-    if value.is_empty() || (graphic(bytes.first()) && graphic(bytes.last())) {
-        value
-    } else {
-        value.trim()
-    }
 }
 
 /// Rows a batch ([`Ledger::extend_rows`], [`Statement::extend_rows`]) stores before it
