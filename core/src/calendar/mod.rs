@@ -434,13 +434,7 @@ impl Calendar {
             let offset = self.offset(date);
             let rank = i64::from(self.rank[offset]);
             let business = i64::from(self.days[offset] >> 15);
-            let target = if n > 0 {
-                rank + business + n - 1
-            } else if n < 0 {
-                rank + n
-            } else {
-                rank
-            };
+            let target = target_rank(rank, business, n);
             if let Some(date) = usize::try_from(target).ok().and_then(|t| self.business_dates.get(t)) {
                 return Ok(*date);
             }
@@ -524,13 +518,7 @@ impl Calendar {
     fn add_business_days_any(&self, date: NaiveDate, n: i64) -> Result<Reckoned<NaiveDate>> {
         let rank = self.rank_any(date);
         let business = i64::from(self.is_business_any(date));
-        let target = if n > 0 {
-            rank + business + n - 1
-        } else if n < 0 {
-            rank + n
-        } else {
-            rank
-        };
+        let target = target_rank(rank, business, n);
         let value = self.unrank_any(target)?;
         Ok(Reckoned { value, provisional: !self.covers(date) || !self.covers(value) })
     }
@@ -649,6 +637,19 @@ fn weekdays_before(number: i64) -> i64 {
 /// The day number of the weekday that has exactly `count` weekdays before it.
 fn nth_weekday(count: i64) -> i64 {
     count.div_euclid(5) * 7 + count.rem_euclid(5)
+}
+
+/// The rank of the business day `n` business days from a date whose rank is `rank` (business
+/// days before it) and which is (`business` = 1) or is not (0) a business day itself; `n = 0`
+/// gives the rank of the date or of the next business day.
+fn target_rank(rank: i64, business: i64, n: i64) -> i64 {
+    if n > 0 {
+        rank + business + n - 1
+    } else if n < 0 {
+        rank + n
+    } else {
+        rank
+    }
 }
 
 #[cfg(test)]
