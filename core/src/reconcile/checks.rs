@@ -8,6 +8,7 @@ use super::hash::FxHashMap;
 use super::kernel::FeeKernel;
 use super::merchant::mcc_of;
 use super::schema::{from_unix, Ledger, Statement};
+use super::text_column::TextView;
 use super::ReconcileOptions;
 use crate::calendar::Calendar;
 use crate::money::Money;
@@ -34,6 +35,9 @@ pub(crate) struct Checker<'a> {
     pub purchases: FxHashMap<&'a str, u32>,
     /// Per schedule version: the compiled fee kernel (the fast path for plain purchases).
     kernels: Vec<Option<FeeKernel>>,
+    /// The statement's terminals and merchant numbers, read for every pair.
+    statement_terminal: TextView<'a>,
+    statement_merchant_no: TextView<'a>,
 }
 
 impl<'a> Checker<'a> {
@@ -43,12 +47,13 @@ impl<'a> Checker<'a> {
         let refunded: FxHashMap<&str, ()> =
             (0..ledger.len()).filter(|&i| ledger.kind[i] == TradeKind::Refund).map(|i| (ledger.original_rrn.get(i), ())).collect();
         if !refunded.is_empty() {
+            let (rrn, response_code) = (ledger.rrn.view(), ledger.response_code.view());
             for i in 0..ledger.len() {
                 if ledger.kind[i] == TradeKind::Purchase
-                    && super::response::is_approved(ledger.response_code.get(i))
-                    && refunded.contains_key(ledger.rrn.get(i))
+                    && super::response::is_approved(response_code.get(i))
+                    && refunded.contains_key(rrn.get(i))
                 {
-                    purchases.entry(ledger.rrn.get(i)).or_insert(i as u32);
+                    purchases.entry(rrn.get(i)).or_insert(i as u32);
                 }
             }
         }
@@ -59,7 +64,8 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|v| FeeKernel::new(schedule, v.effective_from(), class, options.profile.settlement).ok())
             .collect();
-        Checker { ledger, statement, options, calendar, purchases, kernels }
+        let (statement_terminal, statement_merchant_no) = (statement.terminal.view(), statement.merchant_no.view());
+        Checker { ledger, statement, options, calendar, purchases, kernels, statement_terminal, statement_merchant_no }
     }
 
     /// The contract's fee and due date of a purchase: through the compiled kernel when it
@@ -159,13 +165,13 @@ impl<'a> Checker<'a> {
         }
 
         let terminals = &self.options.profile.terminals;
-        let terminal = statement.terminal.get(j);
+        let terminal = self.statement_terminal.get(j);
         if !terminals.is_empty() && !terminal.is_empty() && !terminals.iter().any(|t| t == terminal) {
             findings = findings.with(Class::MerchantDiffers);
             let _ = write!(reason, "terminal {terminal:?} is not registered to the merchant; ");
         }
         let registered = self.options.profile.merchant_no.as_str();
-        let merchant_no = statement.merchant_no.get(j);
+        let merchant_no = self.statement_merchant_no.get(j);
         if !merchant_no.is_empty() && merchant_no != registered {
             findings = findings.with(Class::MerchantDiffers);
             match mcc_of(merchant_no) {

@@ -72,11 +72,16 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let mut ledger_class = Classes::new(n);
     let mut statement_class = Classes::new(m);
 
+    // The text columns the loops below read, resolved once.
+    let (ledger_rrn, ledger_terminal, ledger_response_code, ledger_original_rrn) =
+        (ledger.rrn.view(), ledger.terminal.view(), ledger.response_code.view(), ledger.original_rrn.view());
+    let (statement_rrn, statement_terminal) = (statement.rrn.view(), statement.terminal.view());
+
     // 1. Declined and voided.
     let mut void_rows: Vec<usize> = Vec::new();
     for i in 0..n {
-        if !is_approved(ledger.response_code.get(i)) {
-            let code = ledger.response_code.get(i);
+        if !is_approved(ledger_response_code.get(i)) {
+            let code = ledger_response_code.get(i);
             let meaning = super::response::ResponseMeaning::of(code);
             ledger_class.set(
                 i,
@@ -90,19 +95,19 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let mut voided_keys: FxHashMap<RefKey<'_>, u32> = FxHashMap::default();
     if !void_rows.is_empty() {
         let wanted: FxHashMap<(&str, &str), ()> =
-            void_rows.iter().map(|&i| ((ledger.original_rrn.get(i), ledger.terminal.get(i)), ())).collect();
+            void_rows.iter().map(|&i| ((ledger_original_rrn.get(i), ledger_terminal.get(i)), ())).collect();
         let mut purchase_by_rrn: FxHashMap<(&str, &str), u32> = FxHashMap::default();
         for i in 0..n {
             if ledger_class.is_unset(i) && ledger.kind[i] == TradeKind::Purchase {
-                let key = (ledger.rrn.get(i), ledger.terminal.get(i));
+                let key = (ledger_rrn.get(i), ledger_terminal.get(i));
                 if wanted.contains_key(&key) {
                     purchase_by_rrn.entry(key).or_insert(i as u32);
                 }
             }
         }
         for &i in &void_rows {
-            let original = ledger.original_rrn.get(i);
-            match purchase_by_rrn.get(&(original, ledger.terminal.get(i))).copied() {
+            let original = ledger_original_rrn.get(i);
+            match purchase_by_rrn.get(&(original, ledger_terminal.get(i))).copied() {
                 Some(p) if ledger_class.is_unset(p as usize) => {
                     ledger_class.set(
                         p as usize,
@@ -115,7 +120,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                         Cow::Owned(format!("void of ledger row {p} (reference {original}); no settlement expected")),
                     );
                     voided_keys
-                        .insert((ledger.rrn.get(p as usize), ledger.terminal.get(p as usize), china_day(ledger.time[p as usize])), p);
+                        .insert((ledger_rrn.get(p as usize), ledger_terminal.get(p as usize), china_day(ledger.time[p as usize])), p);
                 }
                 _ => {
                     ledger_class.set(
@@ -130,16 +135,16 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
 
     // 2. Duplicates and 3. matching by reference: both sides' keys are hashed and sorted in
     // parallel, then merged. Within a run of equal hashes the real keys are compared.
-    let ledger_key = |i: usize| (ledger.rrn.get(i), ledger.terminal.get(i), china_day(ledger.time[i]));
-    let statement_key = |j: usize| (statement.rrn.get(j), statement.terminal.get(j), china_day(statement.time[j]));
+    let ledger_key = |i: usize| (ledger_rrn.get(i), ledger_terminal.get(i), china_day(ledger.time[i]));
+    let statement_key = |j: usize| (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
     let same_reference = |i: usize, j: usize| statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i];
     let mut ledger_refs: Vec<(u64, u32)> = (0..n)
         .into_par_iter()
-        .filter(|&i| ledger_class.is_unset(i) && !ledger.rrn.get(i).is_empty())
+        .filter(|&i| ledger_class.is_unset(i) && !ledger_rrn.get(i).is_empty())
         .map(|i| (key_hash(ledger_key(i)), i as u32))
         .collect();
     let mut statement_refs: Vec<(u64, u32)> =
-        (0..m).into_par_iter().filter(|&j| !statement.rrn.get(j).is_empty()).map(|j| (key_hash(statement_key(j)), j as u32)).collect();
+        (0..m).into_par_iter().filter(|&j| !statement_rrn.get(j).is_empty()).map(|j| (key_hash(statement_key(j)), j as u32)).collect();
     rayon::join(|| ledger_refs.par_sort_unstable(), || statement_refs.par_sort_unstable());
     let ledger_firsts = firsts(
         &ledger_refs,
@@ -159,9 +164,9 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     // Rows without a reference are duplicates when terminal, time, amount and kind repeat.
     let mut statement_plain: FxHashMap<(&str, i64, i64, TradeKind), u32> = FxHashMap::default();
     for j in 0..m {
-        if statement.rrn.get(j).is_empty() {
+        if statement_rrn.get(j).is_empty() {
             let first = *statement_plain
-                .entry((statement.terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]))
+                .entry((statement_terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]))
                 .or_insert(j as u32);
             if first != j as u32 {
                 statement_class.set(j, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line[first as usize]));
@@ -170,9 +175,9 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     }
     let mut ledger_plain: FxHashMap<(&str, i64, i64, TradeKind), u32> = FxHashMap::default();
     for i in 0..n {
-        if ledger_class.is_unset(i) && ledger.rrn.get(i).is_empty() {
+        if ledger_class.is_unset(i) && ledger_rrn.get(i).is_empty() {
             let first =
-                *ledger_plain.entry((ledger.terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i])).or_insert(i as u32);
+                *ledger_plain.entry((ledger_terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i])).or_insert(i as u32);
             if first != i as u32 {
                 ledger_class.set(i, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line[first as usize]));
             }
@@ -230,7 +235,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let mut free: FxHashMap<(&str, i64, TradeKind), Vec<u32>> = FxHashMap::default();
     for j in 0..m {
         if statement_partner[j] == NONE && statement_class.is_unset(j) {
-            free.entry((statement.terminal.get(j), statement.amount_fen[j], statement.kind[j])).or_default().push(j as u32);
+            free.entry((statement_terminal.get(j), statement.amount_fen[j], statement.kind[j])).or_default().push(j as u32);
         }
     }
     // Each group sorted by (time, row): a window is a binary search away.
@@ -243,10 +248,10 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         waiting.sort_by_key(|&i| (ledger.time[i as usize], i));
         for i in waiting {
             let i = i as usize;
-            let Some(candidates) = free.get(&(ledger.terminal.get(i), ledger.amount_fen[i], ledger.kind[i])) else {
+            let Some(candidates) = free.get(&(ledger_terminal.get(i), ledger.amount_fen[i], ledger.kind[i])) else {
                 continue;
             };
-            let ledger_rrn_empty = ledger.rrn.get(i).is_empty();
+            let ledger_rrn_empty = ledger_rrn.get(i).is_empty();
             let earliest = ledger.time[i].saturating_sub(window_seconds);
             let latest = ledger.time[i].saturating_add(window_seconds);
             let from = candidates.partition_point(|&j| statement.time[j as usize] < earliest);
@@ -255,7 +260,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                 .copied()
                 .take_while(|&j| statement.time[j as usize] <= latest)
                 .filter(|&j| statement_partner[j as usize] == NONE)
-                .filter(|&j| ledger_rrn_empty || statement.rrn.get(j as usize).is_empty())
+                .filter(|&j| ledger_rrn_empty || statement_rrn.get(j as usize).is_empty())
                 .map(|j| ((statement.time[j as usize] - ledger.time[i]).abs(), j))
                 .filter(|&(gap, _)| gap <= window_seconds)
                 .min();
@@ -269,8 +274,8 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
 
     // Unmatched rows. A statement row may settle a trade the terminal declined.
     let declined_keys: FxHashMap<RefKey<'_>, u32> = (0..n)
-        .filter(|&i| !ledger.rrn.get(i).is_empty() && ledger_class.class[i] == Some(Class::Declined))
-        .map(|i| ((ledger.rrn.get(i), ledger.terminal.get(i), china_day(ledger.time[i])), i as u32))
+        .filter(|&i| !ledger_rrn.get(i).is_empty() && ledger_class.class[i] == Some(Class::Declined))
+        .map(|i| ((ledger_rrn.get(i), ledger_terminal.get(i), china_day(ledger.time[i])), i as u32))
         .collect();
     for i in 0..n {
         if ledger_class.is_unset(i) && ledger_partner[i] == NONE {
@@ -281,30 +286,30 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                     "approved {} of ¥{} at terminal {:?} has no statement row",
                     ledger.kind[i].name(),
                     crate::money::Money::from_fen(ledger.amount_fen[i]),
-                    ledger.terminal.get(i)
+                    ledger_terminal.get(i)
                 )),
             );
         }
     }
     for j in 0..m {
         if statement_class.is_unset(j) && statement_partner[j] == NONE {
-            let key = (statement.rrn.get(j), statement.terminal.get(j), china_day(statement.time[j]));
+            let key = (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
             let reason = match voided_keys.get(&key) {
                 Some(p) => Cow::Owned(format!("settles ledger row {p}, which was voided")),
                 None if !declined_keys.is_empty() && declined_keys.contains_key(&key) => {
                     let p = declined_keys[&key];
                     Cow::Owned(format!(
                         "settles ledger row {p}, which was declined (response code {})",
-                        ledger.response_code.get(p as usize)
+                        ledger_response_code.get(p as usize)
                     ))
                 }
-                None if statement.rrn.get(j).is_empty() => {
+                None if statement_rrn.get(j).is_empty() => {
                     Cow::Borrowed("no ledger trade with the same terminal and amount within the time window")
                 }
                 None => Cow::Owned(format!(
                     "no ledger trade with reference {} at terminal {:?} on that day",
-                    statement.rrn.get(j),
-                    statement.terminal.get(j)
+                    statement_rrn.get(j),
+                    statement_terminal.get(j)
                 )),
             };
             statement_class.set(j, Class::NoLedgerTrade, reason);

@@ -68,6 +68,7 @@
 
 mod checks;
 mod class;
+mod columns;
 mod hash;
 mod kernel;
 mod matching;
@@ -79,6 +80,7 @@ mod schema;
 pub mod simulation;
 #[cfg(test)]
 mod tests;
+mod text_column;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -86,6 +88,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 pub use class::{Class, ClassSet};
+pub use columns::{LedgerColumns, StatementColumns};
 pub use kernel::FeeKernel;
 pub use merchant::{MerchantNumber, MerchantProfile};
 pub use read::{
@@ -93,7 +96,8 @@ pub use read::{
 };
 pub use report::{ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowResult, Rows, Summary, TerminalMerchants};
 pub use response::ResponseMeaning;
-pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow, TextColumn};
+pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow};
+pub use text_column::{SharedText, TextColumn};
 
 use crate::calendar::Calendar;
 use crate::error::{Error, ErrorKind, Result};
@@ -461,13 +465,14 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
 
     // Merchant numbers per terminal.
     let mut terminals: BTreeMap<&str, (std::collections::BTreeSet<&str>, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+    let (terminal, merchant_no, merchant_name) = (statement.terminal.view(), statement.merchant_no.view(), statement.merchant_name.view());
     for j in 0..statement.len() {
-        let entry = terminals.entry(statement.terminal.get(j)).or_default();
-        if !statement.merchant_no.get(j).is_empty() {
-            entry.0.insert(statement.merchant_no.get(j));
+        let entry = terminals.entry(terminal.get(j)).or_default();
+        if !merchant_no.get(j).is_empty() {
+            entry.0.insert(merchant_no.get(j));
         }
-        if !statement.merchant_name.get(j).is_empty() {
-            entry.1.insert(statement.merchant_name.get(j));
+        if !merchant_name.get(j).is_empty() {
+            entry.1.insert(merchant_name.get(j));
         }
     }
     let terminals = terminals

@@ -45,138 +45,8 @@ use crate::quote::TradeKind;
 use crate::settlement::china_offset;
 use crate::text::trim;
 
-/// A column of strings stored in one buffer (no allocation per row), with 32-bit offsets:
-/// a column holds at most [`TextColumn::MAX_BYTES`] of text.
-///
-/// # Example
-/// ```
-/// use posfee::reconcile::TextColumn;
-/// let mut column = TextColumn::default();
-/// column.push("T0000001")?;
-/// column.push("")?;
-/// assert_eq!((column.get(0), column.get(1), column.len()), ("T0000001", "", 2));
-/// # Ok::<(), posfee::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TextColumn {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl TextColumn {
-    /// The most text one column holds (4 GiB − 1 byte).
-    ///
-    /// # Example
-    /// ```
-    /// assert_eq!(posfee::reconcile::TextColumn::MAX_BYTES, u32::MAX as usize);
-    /// ```
-    pub const MAX_BYTES: usize = u32::MAX as usize;
-
-    /// Appends a value.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidRequest`] when the column would hold more than
-    /// [`TextColumn::MAX_BYTES`] of text (nothing is appended).
-    ///
-    /// # Example
-    /// ```
-    /// let mut column = posfee::reconcile::TextColumn::default();
-    /// column.push("a")?;
-    /// assert_eq!(column.get(0), "a");
-    /// # Ok::<(), posfee::Error>(())
-    /// ```
-    pub fn push(&mut self, value: &str) -> Result<()> {
-        if !self.has_room(value.len()) {
-            return Err(too_much_text(self.len()));
-        }
-        self.push_fitting(value);
-        Ok(())
-    }
-
-    /// Whether `bytes` more text fit.
-    #[inline]
-    pub(crate) fn has_room(&self, bytes: usize) -> bool {
-        self.text.len().saturating_add(bytes) <= Self::MAX_BYTES
-    }
-
-    /// Appends a value the caller has checked with [`TextColumn::has_room`].
-    #[inline]
-    fn push_fitting(&mut self, value: &str) {
-        self.text.push_str(value);
-        self.ends.push(self.text.len() as u32);
-    }
-
-    /// The value of row `index`.
-    ///
-    /// # Panics
-    /// When `index >= self.len()`.
-    ///
-    /// # Example
-    /// ```
-    /// let mut column = posfee::reconcile::TextColumn::default();
-    /// column.push("x")?;
-    /// assert_eq!(column.get(0), "x");
-    /// # Ok::<(), posfee::Error>(())
-    /// ```
-    #[inline]
-    pub fn get(&self, index: usize) -> &str {
-        let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
-        &self.text[start..self.ends[index] as usize]
-    }
-
-    /// The number of values.
-    ///
-    /// # Example
-    /// ```
-    /// assert_eq!(posfee::reconcile::TextColumn::default().len(), 0);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Whether the column has no values.
-    ///
-    /// # Example
-    /// ```
-    /// assert!(posfee::reconcile::TextColumn::default().is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// Reserves room for `rows` more values of `bytes` more text.
-    pub(crate) fn reserve(&mut self, rows: usize, bytes: usize) {
-        self.text.reserve(bytes);
-        self.ends.reserve(rows);
-    }
-
-    /// Appends all values of `other`.
-    ///
-    /// # Errors
-    /// When the text would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
-    pub(crate) fn append(&mut self, other: &TextColumn) -> Result<()> {
-        if !self.has_room(other.text.len()) {
-            return Err(too_much_text(self.len()));
-        }
-        let base = self.text.len() as u32;
-        self.text.push_str(&other.text);
-        self.ends.extend(other.ends.iter().map(|end| end + base));
-        Ok(())
-    }
-
-    /// Bytes held (text plus offsets), for memory accounting.
-    ///
-    /// # Example
-    /// ```
-    /// let mut column = posfee::reconcile::TextColumn::default();
-    /// column.push("abc")?;
-    /// assert!(column.heap_bytes() >= 3);
-    /// # Ok::<(), posfee::Error>(())
-    /// ```
-    pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<u32>()
-    }
-}
+use super::text_column::too_much_text;
+use super::text_column::TextColumn;
 
 /// Pushes one row's values into a table's text columns, all or none.
 #[inline]
@@ -192,7 +62,7 @@ fn push_text<const N: usize>(columns: [(&mut TextColumn, &str); N], rows: usize)
 
 /// Appends the text columns of a later part of a table, all or none.
 fn append_text<const N: usize>(columns: [(&mut TextColumn, &TextColumn); N]) -> Result<()> {
-    if let Some((column, _)) = columns.iter().find(|(column, other)| !column.has_room(other.text.len())) {
+    if let Some((column, _)) = columns.iter().find(|(column, other)| !column.has_room(other.text_len())) {
         return Err(too_much_text(column.len()));
     }
     for (column, other) in columns {
@@ -215,14 +85,14 @@ fn extend_rows<T, R>(
     push: impl Fn(&mut T, R) -> Result<()>,
     text: impl Fn(&mut T) -> Vec<&mut TextColumn>,
 ) -> Result<()> {
-    let before: Vec<(usize, usize)> = text(table).iter().map(|column| (column.len(), column.text.len())).collect();
+    let before: Vec<(usize, usize)> = text(table).iter().map(|column| (column.len(), column.text_len())).collect();
     for index in 0..rows {
         if index == SAMPLE_ROWS {
             let rest = rows - index;
             for (column, (len, bytes)) in text(table).into_iter().zip(&before) {
-                let (stored, text_bytes) = (column.len() - len, column.text.len() - bytes);
+                let (stored, text_bytes) = (column.len() - len, column.text_len() - bytes);
                 if stored > 0 {
-                    let room = TextColumn::MAX_BYTES - column.text.len();
+                    let room = TextColumn::MAX_BYTES - column.text_len();
                     column.reserve(rest, text_bytes.div_ceil(stored).saturating_mul(rest).min(room));
                 }
             }
@@ -232,13 +102,6 @@ fn extend_rows<T, R>(
         }
     }
     Ok(())
-}
-
-fn too_much_text(rows: usize) -> Error {
-    Error::new(
-        ErrorKind::InvalidRequest,
-        format!("a text column would hold more than 4 GiB after {rows} rows; split the input into smaller tables"),
-    )
 }
 
 /// One input line that could not be read: where it was, why, and its raw text.
@@ -312,7 +175,7 @@ pub(crate) fn china_day(seconds: i64) -> i64 {
 /// Seconds accepted in a time column: years 1970 to 2199.
 pub(crate) const TIME_RANGE: std::ops::Range<i64> = 0..7_258_118_400;
 
-fn check_time(at: DateTime<FixedOffset>) -> Result<i64> {
+pub(crate) fn check_time(at: DateTime<FixedOffset>) -> Result<i64> {
     let seconds = to_unix(at);
     if TIME_RANGE.contains(&seconds) {
         Ok(seconds)
@@ -321,9 +184,25 @@ fn check_time(at: DateTime<FixedOffset>) -> Result<i64> {
     }
 }
 
-fn check_amount(amount: Money) -> Result<i64> {
+pub(crate) fn check_amount(amount: Money) -> Result<i64> {
     let amount = amount.into_amount().map_err(|e| e.in_field("amount"))?;
     Ok(amount.fen().unwrap_or_default())
+}
+
+/// A void or refund names the purchase it undoes (`original_rrn`, trimmed).
+pub(crate) fn check_original(kind: TradeKind, trade_id: &str, original_rrn: &str) -> Result<()> {
+    if kind != TradeKind::Purchase && trim(original_rrn).is_empty() {
+        return Err(Error::new(ErrorKind::InvalidRecord, format!("{} {trade_id:?} has no original reference number", kind.name())));
+    }
+    Ok(())
+}
+
+/// A statement's fee or net amount is at most [`Money::MAX_AMOUNT`] either way.
+pub(crate) fn check_signed(value: Money, field: &str) -> Result<()> {
+    if value > Money::MAX_AMOUNT || -value > Money::MAX_AMOUNT {
+        return Err(Error::new(ErrorKind::InvalidAmount, format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT)));
+    }
+    Ok(())
 }
 
 /// One ledger row, as pushed to or read from a [`Ledger`].
@@ -507,13 +386,7 @@ impl Ledger {
         let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
-        if row.kind != TradeKind::Purchase && trim(row.original_rrn).is_empty() {
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!("{} {:?} has no original reference number", row.kind.name(), row.trade_id),
-            )
-            .at(at().field("original_rrn")));
-        }
+        check_original(row.kind, row.trade_id, row.original_rrn).map_err(|e| e.at(at().field("original_rrn")))?;
         let text = [
             (&mut self.trade_id, row.trade_id),
             (&mut self.rrn, trim(row.rrn)),
@@ -966,11 +839,7 @@ impl Statement {
         let time = check_time(row.time).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
         for (value, field) in [(row.fee, "fee"), (row.net, "net")] {
-            if value > Money::MAX_AMOUNT || -value > Money::MAX_AMOUNT {
-                return Err(
-                    Error::new(ErrorKind::InvalidAmount, format!("{field} ¥{value} exceeds ¥{}", Money::MAX_AMOUNT)).at(at().field(field))
-                );
-            }
+            check_signed(value, field).map_err(|e| e.at(at().field(field)))?;
         }
         let text = [
             (&mut self.merchant_no, trim(row.merchant_no)),

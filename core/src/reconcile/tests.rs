@@ -683,3 +683,110 @@ fn extend_rows_is_push_row_in_a_batch() {
         stopped.extend_rows(statement_rows.len(), |i| Ok(borrowed_statement(&statement_rows[i])), |_, error| Err(error)).unwrap_err();
     assert_eq!((error.location().line, stopped.len()), (Some(8), 7));
 }
+
+/// `from_columns` stores what `push_row` stores row by row (text trimmed where it trims, shared
+/// text kept), and fails with the error `push_row` gives for the first bad row.
+#[test]
+fn from_columns_is_push_row_on_whole_columns() {
+    use super::{LedgerColumns, SharedText, StatementColumns, TextColumn};
+    use std::sync::Arc;
+
+    struct Values(String, Vec<u32>);
+    impl SharedText for Values {
+        fn parts(&self) -> (&str, &[u32]) {
+            (&self.0, &self.1)
+        }
+    }
+
+    fn owned<'a>(values: impl Iterator<Item = &'a str>) -> TextColumn {
+        let mut column = TextColumn::default();
+        values.for_each(|value| column.push(value).unwrap());
+        column
+    }
+    /// The same column as shared text.
+    fn shared<'a>(values: impl Iterator<Item = &'a str>) -> TextColumn {
+        let (mut text, mut offsets) = (String::new(), vec![0]);
+        for value in values {
+            text.push_str(value);
+            offsets.push(text.len() as u32);
+        }
+        TextColumn::shared(Arc::new(Values(text, offsets))).unwrap()
+    }
+    let sample = generate(&SimulationOptions::new(9).trades(400)).unwrap();
+    let mut ledger_rows: Vec<LedgerRecord> = (0..sample.ledger.len()).map(|i| sample.ledger.record(i)).collect();
+    for (i, row) in ledger_rows.iter_mut().enumerate() {
+        row.line = i as u64 + 10;
+        if i % 7 == 0 {
+            row.terminal = format!(" {}\t", row.terminal);
+        }
+    }
+    let ledger_columns = |rows: &[LedgerRecord]| LedgerColumns {
+        trade_id: shared(rows.iter().map(|r| r.trade_id.as_str())),
+        rrn: shared(rows.iter().map(|r| r.rrn.as_str())),
+        trace: owned(rows.iter().map(|r| r.trace.as_str())),
+        terminal: shared(rows.iter().map(|r| r.terminal.as_str())),
+        merchant_no: owned(rows.iter().map(|r| r.merchant_no.as_str())),
+        time_s: rows.iter().map(|r| r.time.timestamp()).collect(),
+        amount_fen: rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
+        channel: rows.iter().map(|r| r.channel).collect(),
+        card_type: rows.iter().map(|r| r.card_type).collect(),
+        kind: rows.iter().map(|r| r.kind).collect(),
+        response_code: shared(rows.iter().map(|r| r.response_code.as_str())),
+        original_rrn: owned(rows.iter().map(|r| r.original_rrn.as_str())),
+        first_line: 10,
+    };
+    let push_all = |rows: &[LedgerRecord]| -> Result<Ledger> {
+        let mut ledger = Ledger::new("l");
+        rows.iter().try_for_each(|row| ledger.push(row.clone()))?;
+        Ok(ledger)
+    };
+    assert_eq!(Ledger::from_columns("l", ledger_columns(&ledger_rows)).unwrap(), push_all(&ledger_rows).unwrap());
+    let breaks: [fn(&mut LedgerRecord); 3] = [
+        |row| row.amount = Money::from_fen(-1),
+        |row| row.time = crate::parse_china_time("1969-12-31 23:00").unwrap(),
+        |row| (row.kind, row.original_rrn) = (crate::TradeKind::Void, " ".into()),
+    ];
+    for (k, break_row) in breaks.iter().enumerate() {
+        let mut bad = ledger_rows.clone();
+        break_row(&mut bad[17 + k]);
+        break_row(&mut bad[200]);
+        let expected = push_all(&bad).unwrap_err();
+        assert_eq!(Ledger::from_columns("l", ledger_columns(&bad)).unwrap_err(), expected, "break {k}");
+        assert_eq!(expected.location().line, Some(27 + k as u64));
+    }
+
+    let mut statement_rows: Vec<StatementRecord> = (0..sample.statement.len()).map(|i| sample.statement.record(i)).collect();
+    for (i, row) in statement_rows.iter_mut().enumerate() {
+        row.line = i as u64 + 1;
+        if i % 5 == 0 {
+            row.merchant_name = format!("\u{3000}{}", row.merchant_name);
+        }
+    }
+    let statement_columns = |rows: &[StatementRecord]| StatementColumns {
+        settlement_date: rows.iter().map(|r| r.settlement_date).collect(),
+        merchant_no: shared(rows.iter().map(|r| r.merchant_no.as_str())),
+        merchant_name: shared(rows.iter().map(|r| r.merchant_name.as_str())),
+        terminal: owned(rows.iter().map(|r| r.terminal.as_str())),
+        rrn: shared(rows.iter().map(|r| r.rrn.as_str())),
+        time_s: rows.iter().map(|r| r.time.timestamp()).collect(),
+        amount_fen: rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
+        fee: rows.iter().map(|r| r.fee).collect(),
+        net: rows.iter().map(|r| r.net).collect(),
+        channel: rows.iter().map(|r| r.channel).collect(),
+        kind: rows.iter().map(|r| r.kind).collect(),
+        first_line: 1,
+    };
+    let push_all = |rows: &[StatementRecord]| -> Result<Statement> {
+        let mut statement = Statement::new("s");
+        rows.iter().try_for_each(|row| statement.push(row.clone()))?;
+        Ok(statement)
+    };
+    assert_eq!(Statement::from_columns("s", statement_columns(&statement_rows)).unwrap(), push_all(&statement_rows).unwrap());
+    let mut bad = statement_rows.clone();
+    bad[33].net = -Money::MAX;
+    bad[34].fee = Money::MAX;
+    assert_eq!(Statement::from_columns("s", statement_columns(&bad)).unwrap_err(), push_all(&bad).unwrap_err());
+    let mut short = statement_columns(&statement_rows);
+    short.kind.pop();
+    assert_eq!(Statement::from_columns("s", short).unwrap_err().location().field.as_deref(), Some("kind"));
+}
