@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod calendar;
+mod columns;
 mod convert;
 mod errors;
 mod quote;

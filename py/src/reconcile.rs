@@ -14,10 +14,11 @@ use pyo3_arrow::PyTable;
 use posfee::reconcile::{self, Ledger, MerchantProfile, ReconcileOptions, Report, Side, Statement};
 use posfee::CalendarPolicy;
 
+use crate::columns::{self, Reading};
 use crate::convert;
 use crate::errors::{core_error, guard, guard_detached, panic_error, run, Outcome};
 use crate::quote::PySchedule;
-use crate::tables::{out, push_ledger_batch, push_statement_batch, Failure, OnInvalid};
+use crate::tables::{out, Failure, OnInvalid};
 
 /// A ledger (the merchant's trades) in the core's columnar form.
 #[pyclass(module = "posfee._core", name = "LedgerData", frozen)]
@@ -98,30 +99,42 @@ fn tick(progress: &Option<Py<PyAny>>, stage: &str, rows: u64) {
     }
 }
 
-type Push<T> = fn(&mut T, &arrow_array::RecordBatch, u64, OnInvalid) -> Result<(), Failure>;
+/// Builds a table from a batch (`columns::ledger` or `columns::statement`).
+type Build<T> = fn(&str, &arrow_array::RecordBatch, Reading) -> Result<T, Failure>;
 
-/// Reads all batches of a stream into `target` (no GIL needed; `progress` takes it briefly).
+/// Reads all batches of a stream and builds `T` (named `name`) from them in one piece (no GIL
+/// needed; `progress` takes it briefly). Batches are joined first when there are several.
 fn read_all<T>(
     reader: Box<dyn arrow_array::RecordBatchReader + Send>,
-    mut target: T,
+    name: &str,
     stage: &'static str,
     progress: &Option<Py<PyAny>>,
-    push: Push<T>,
-    mode: OnInvalid,
+    build: Build<T>,
+    reading: Reading,
 ) -> posfee::Result<Result<T, Failure>> {
+    let unreadable = |e: arrow_schema::ArrowError| Failure::Type(format!("cannot read the {stage} as Arrow: {e}"));
+    let schema = reader.schema();
+    let mut batches = Vec::new();
     let mut rows = 0u64;
     for batch in reader {
-        let batch = match batch {
-            Ok(batch) => batch,
-            Err(e) => return Ok(Err(Failure::Type(format!("cannot read the {stage} as Arrow: {e}")))),
-        };
-        if let Err(failure) = push(&mut target, &batch, rows, mode) {
-            return Ok(Err(failure));
+        match batch {
+            Ok(batch) => {
+                rows += batch.num_rows() as u64;
+                batches.push(batch);
+            }
+            Err(e) => return Ok(Err(unreadable(e))),
         }
-        rows += batch.num_rows() as u64;
         tick(progress, stage, rows);
     }
-    Ok(Ok(target))
+    let batch = match batches.len() {
+        1 => batches.pop().expect("one batch"),
+        _ => match arrow_select::concat::concat_batches(&schema, &batches) {
+            Ok(batch) => batch,
+            Err(e) => return Ok(Err(unreadable(e))),
+        },
+    };
+    drop(batches);
+    Ok(build(name, &batch, reading))
 }
 
 fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T> {
@@ -138,14 +151,14 @@ fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T
 fn ingest<T: Send>(
     py: Python<'_>,
     data: AnyRecordBatch,
-    target: T,
+    name: &str,
     stage: &'static str,
     progress: Option<Py<PyAny>>,
-    push: Push<T>,
-    mode: OnInvalid,
+    build: Build<T>,
+    reading: Reading,
 ) -> PyResult<T> {
     let reader = data.into_reader()?;
-    let outcome = py.detach(move || run(|| read_all(reader, target, stage, &progress, push, mode)));
+    let outcome = py.detach(move || run(|| read_all(reader, name, stage, &progress, build, reading)));
     finish(py, outcome)
 }
 
@@ -159,17 +172,15 @@ pub fn tables_from_arrow(
     on_invalid: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(PyLedger, PyStatement)> {
-    let mode = self::on_invalid(on_invalid)?;
+    let reading = Reading { on_invalid: self::on_invalid(on_invalid)?, by_rows: false };
     let (ledger_reader, statement_reader) = (ledger.into_reader()?, statement.into_reader()?);
     let statement_progress = progress.as_ref().map(|p| p.clone_ref(py));
     let (ledger, statement) = py.detach(move || {
         std::thread::scope(|scope| {
             let other = scope.spawn(move || {
-                run(|| {
-                    read_all(statement_reader, Statement::new("statement"), "statement", &statement_progress, push_statement_batch, mode)
-                })
+                run(|| read_all(statement_reader, "statement", "statement", &statement_progress, columns::statement, reading))
             });
-            let ledger = run(|| read_all(ledger_reader, Ledger::new("ledger"), "ledger", &progress, push_ledger_batch, mode));
+            let ledger = run(|| read_all(ledger_reader, "ledger", "ledger", &progress, columns::ledger, reading));
             let statement = other.join().unwrap_or_else(Outcome::Panicked);
             (ledger, statement)
         })
@@ -179,33 +190,36 @@ pub fn tables_from_arrow(
     Ok((PyLedger { ledger: Arc::new(ledger) }, PyStatement { statement: Arc::new(statement) }))
 }
 
-/// A ledger from Arrow data (canonical ledger columns).
+/// A ledger from Arrow data (canonical ledger columns). `by_rows` takes the row-by-row path
+/// even when the column path would do (the tests compare the two).
 #[pyfunction]
-#[pyo3(signature = (data, name = "ledger", on_invalid = "raise", progress = None))]
+#[pyo3(signature = (data, name = "ledger", on_invalid = "raise", progress = None, by_rows = false))]
 pub fn ledger_from_arrow(
     py: Python<'_>,
     data: AnyRecordBatch,
     name: &str,
     on_invalid: &str,
     progress: Option<Py<PyAny>>,
+    by_rows: bool,
 ) -> PyResult<PyLedger> {
-    let mode = self::on_invalid(on_invalid)?;
-    let ledger = ingest(py, data, Ledger::new(name), "ledger", progress, push_ledger_batch, mode)?;
+    let reading = Reading { on_invalid: self::on_invalid(on_invalid)?, by_rows };
+    let ledger = ingest(py, data, name, "ledger", progress, columns::ledger, reading)?;
     Ok(PyLedger { ledger: Arc::new(ledger) })
 }
 
-/// A statement from Arrow data (canonical statement columns).
+/// A statement from Arrow data (canonical statement columns); `by_rows` as for ledgers.
 #[pyfunction]
-#[pyo3(signature = (data, name = "statement", on_invalid = "raise", progress = None))]
+#[pyo3(signature = (data, name = "statement", on_invalid = "raise", progress = None, by_rows = false))]
 pub fn statement_from_arrow(
     py: Python<'_>,
     data: AnyRecordBatch,
     name: &str,
     on_invalid: &str,
     progress: Option<Py<PyAny>>,
+    by_rows: bool,
 ) -> PyResult<PyStatement> {
-    let mode = self::on_invalid(on_invalid)?;
-    let statement = ingest(py, data, Statement::new(name), "statement", progress, push_statement_batch, mode)?;
+    let reading = Reading { on_invalid: self::on_invalid(on_invalid)?, by_rows };
+    let statement = ingest(py, data, name, "statement", progress, columns::statement, reading)?;
     Ok(PyStatement { statement: Arc::new(statement) })
 }
 

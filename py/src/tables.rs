@@ -64,7 +64,7 @@ fn wrong_type(side: &str, column: &str, data_type: &DataType, expected: &str) ->
 }
 
 /// A text column (any string type, or dictionary of strings), read as `StringArray`.
-struct Text(Option<StringArray>);
+pub struct Text(pub Option<StringArray>);
 
 impl Text {
     #[inline]
@@ -73,7 +73,7 @@ impl Text {
     }
 }
 
-fn text(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str, required: bool) -> Result<Text, Failure> {
+pub fn text(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str, required: bool) -> Result<Text, Failure> {
     let Some(&position) = index.get(column) else {
         return if required { Err(missing(side, column, batch)) } else { Ok(Text(None)) };
     };
@@ -92,14 +92,14 @@ fn text(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column:
 
 /// A money column: decimal (exact), text, or integers of yuan (read as decimals of scale 0,
 /// which hold every integer type exactly).
-enum MoneyColumn {
+pub enum MoneyColumn {
     Decimal(Decimal128Array, u32),
     Text(StringArray),
     Yuan(Decimal128Array),
     Absent,
 }
 
-fn money_column(
+pub fn money_column(
     side: &str,
     batch: &RecordBatch,
     index: &HashMap<String, usize>,
@@ -145,7 +145,7 @@ impl MoneyColumn {
     /// The value of a row (`None` for null or an absent column). `amount` selects the trade
     /// amount check (non-negative, whole fen) over the statement money check.
     #[inline]
-    fn get(&self, row: usize, amount: bool) -> Result<Option<Money>, Error> {
+    pub fn get(&self, row: usize, amount: bool) -> Result<Option<Money>, Error> {
         let parse = |text: &str| if amount { Money::parse_amount(text) } else { Money::parse(text) };
         match self {
             MoneyColumn::Absent => Ok(None),
@@ -208,7 +208,7 @@ enum TimeValues {
     Text(StringArray),
 }
 
-struct TimeColumn {
+pub struct TimeColumn {
     values: TimeValues,
     /// The China day (since 1970) of the last date read and the date.
     last_date: Cell<Option<(i64, NaiveDate)>>,
@@ -217,7 +217,7 @@ struct TimeColumn {
     last_day: Cell<Option<(i64, NaiveDate)>>,
 }
 
-fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<TimeColumn, Failure> {
+pub fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<TimeColumn, Failure> {
     let Some(&position) = index.get(column) else { return Err(missing(side, column, batch)) };
     let array = batch.column(position);
     let values = match array.data_type() {
@@ -279,6 +279,15 @@ impl TimeColumn {
         })
     }
 
+    /// The instant of a row in Unix seconds; `None` for a null or a value that does not read.
+    #[inline]
+    pub fn unix_seconds(&self, row: usize) -> Option<i64> {
+        match self.seconds(row) {
+            Some(seconds) => seconds,
+            None => self.get(row).ok().flatten().map(|time| time.timestamp()),
+        }
+    }
+
     #[inline]
     fn get(&self, row: usize) -> Result<Option<DateTime<FixedOffset>>, Error> {
         match (&self.values, self.seconds(row)) {
@@ -288,7 +297,7 @@ impl TimeColumn {
         }
     }
 
-    fn date(&self, row: usize) -> Result<Option<NaiveDate>, Error> {
+    pub fn date(&self, row: usize) -> Result<Option<NaiveDate>, Error> {
         match &self.values {
             TimeValues::Text(array) => {
                 if array.is_null(row) {
@@ -313,7 +322,7 @@ impl TimeColumn {
     }
 }
 
-fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
+pub fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
     // The canonical names and no kind at all, the usual values, without trimming.
     match text {
         None | Some("") | Some("purchase") => return Ok(TradeKind::Purchase),
@@ -332,9 +341,9 @@ fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
 }
 
 /// The response code of an approved trade, the default of a ledger row.
-const APPROVED: &str = "00";
+pub const APPROVED: &str = "00";
 
-fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
+pub fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
     batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
 }
 
@@ -358,6 +367,12 @@ fn reject(on_invalid: OnInvalid, error: Error, keep: impl FnOnce(Error, String))
             Ok(())
         }
     }
+}
+
+/// The net amount of a statement without a `net` column: the amount less the fee (as
+/// `StatementRecord::new` computes it).
+pub fn net_without_column(amount: Money, fee: Money) -> Money {
+    StatementRecord::new(NaiveDate::MIN, DateTime::UNIX_EPOCH.fixed_offset(), amount, fee, Channel::Credit).net
 }
 
 /// Appends the rows of a batch to a ledger. `first_row` is the 0-based row number of the
@@ -437,7 +452,7 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
             let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
             let net = match net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
                 Some(net) => net,
-                None if matches!(net, MoneyColumn::Absent) => StatementRecord::new(date, time, amount, fee, channel).net,
+                None if matches!(net, MoneyColumn::Absent) => net_without_column(amount, fee),
                 None => return Err(required::<Money>(None, "net").unwrap_err()),
             };
             Ok(StatementRow {

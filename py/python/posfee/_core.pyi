@@ -187,10 +187,18 @@ class ReportData:
     def rows(self) -> Any: ...
 
 def ledger_from_arrow(
-    data: Any, name: str = "ledger", on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
+    data: Any,
+    name: str = "ledger",
+    on_invalid: str = "raise",
+    progress: Optional[Callable[[str, int], None]] = None,
+    by_rows: bool = False,
 ) -> LedgerData: ...
 def statement_from_arrow(
-    data: Any, name: str = "statement", on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
+    data: Any,
+    name: str = "statement",
+    on_invalid: str = "raise",
+    progress: Optional[Callable[[str, int], None]] = None,
+    by_rows: bool = False,
 ) -> StatementData: ...
 def tables_from_arrow(
     ledger: Any, statement: Any, on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
