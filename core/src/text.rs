@@ -4,15 +4,49 @@
 /// case of a value that starts and ends with a visible ASCII character.
 #[inline]
 pub(crate) fn trim(text: &str) -> &str {
-    match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(&first), Some(&last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
-        _ => text.trim(),
+    if surely_trimmed(text.as_bytes()) {
+        text
+    } else {
+        text.trim()
     }
+}
+
+/// Whether the bytes of a text surely start and end with something other than whitespace
+/// (so that [`trim`] leaves it as it is); `false` says nothing.
+#[inline]
+pub(crate) fn surely_trimmed(bytes: &[u8]) -> bool {
+    matches!((bytes.first(), bytes.last()), (Some(&first), Some(&last)) if starts_unspaced(first) && ends_unspaced(last))
+}
+
+/// Whether a text whose first byte is `first` surely does not start with whitespace: visible
+/// ASCII, or the lead byte of a character from U+4000 on (CJK and beyond; the last
+/// multi-byte whitespace is U+3000).
+#[inline]
+pub(crate) fn starts_unspaced(first: u8) -> bool {
+    first.is_ascii_graphic() || first >= 0xE4
+}
+
+/// Whether a text whose last byte is `last` surely does not end with whitespace: visible
+/// ASCII, or the last byte of a multi-byte character other than the ends of the multi-byte
+/// whitespace (U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F,
+/// U+3000).
+#[inline]
+pub(crate) fn ends_unspaced(last: u8) -> bool {
+    last.is_ascii_graphic() || matches!(last, 0x8B..=0x9E | 0xA1..=0xA7 | 0xAA..=0xAE | 0xB0..=0xBF)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::trim;
+    use super::{ends_unspaced, starts_unspaced, trim};
+
+    #[test]
+    fn whitespace_never_starts_or_ends_where_surely_trimmed_says_not() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|c| c.is_whitespace()) {
+            let mut buffer = [0; 4];
+            let bytes = c.encode_utf8(&mut buffer).as_bytes();
+            assert!(!starts_unspaced(bytes[0]) && !ends_unspaced(bytes[bytes.len() - 1]), "{c:?}");
+        }
+    }
 
     #[test]
     fn trims_like_str_trim() {
