@@ -70,20 +70,24 @@ fn text_column(column: &Text, rows: usize, null: &str, required: bool) -> Option
 /// The values of a column of few distinct values (channels, kinds), each distinct text parsed
 /// once; `None` when one does not parse.
 fn parsed<T: Copy>(column: &Text, rows: usize, absent: T, parse: impl Fn(Option<&str>) -> Option<T>) -> Option<Vec<T>> {
-    /// Distinct values remembered; beyond them, values are parsed row by row.
-    const SEEN: usize = 16;
     let Text(Some(array)) = column else { return Some(vec![absent; rows]) };
     let (offsets, bytes) = (array.value_offsets(), array.value_data());
-    let mut seen: Vec<(u128, T)> = Vec::with_capacity(SEEN);
+    // Values seen, by key, in a direct-mapped table: one comparison a row.
+    let mut seen = [(EMPTY_KEY, absent); 64];
     let mut values = Vec::with_capacity(rows);
-    for row in 0..rows {
-        let key = if array.is_valid(row) { short_key(&bytes[offsets[row] as usize..offsets[row + 1] as usize]) } else { Some(NULL_KEY) };
-        let value = match key.and_then(|key| seen.iter().find(|(known, _)| *known == key)) {
-            Some(&(_, value)) => value,
-            None => {
+    let nulls = array.nulls().filter(|nulls| nulls.null_count() > 0);
+    for (row, value) in offsets.windows(2).enumerate().take(rows) {
+        let key = match nulls {
+            Some(nulls) if nulls.is_null(row) => Some(NULL_KEY),
+            _ => short_key(bytes, value[0] as usize, value[1] as usize),
+        };
+        let slot = key.map(|key| ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize);
+        let value = match (key, slot) {
+            (Some(key), Some(slot)) if seen[slot].0 == key => seen[slot].1,
+            _ => {
                 let value = parse(array.is_valid(row).then(|| array.value(row)))?;
-                if let Some(key) = key.filter(|_| seen.len() < SEEN) {
-                    seen.push((key, value));
+                if let (Some(key), Some(slot)) = (key, slot) {
+                    seen[slot] = (key, value);
                 }
                 value
             }
@@ -93,36 +97,61 @@ fn parsed<T: Copy>(column: &Text, rows: usize, absent: T, parse: impl Fn(Option<
     Some(values)
 }
 
-/// The key of a null in [`parsed`]: no text has it.
-const NULL_KEY: u128 = u128::MAX;
+/// Keys of [`parsed`]'s table that no text has: an empty slot, and a null.
+const EMPTY_KEY: u128 = u128::MAX;
+const NULL_KEY: u128 = u128::MAX - 1;
 
-/// A text of at most 15 bytes as a number (its length in the top byte): equal numbers, equal
-/// texts. Comparing these is much cheaper than comparing texts row by row.
+/// The text `bytes[start..end]` of at most 15 bytes as a number (its bytes, and its length in
+/// the top byte): equal numbers, equal texts. Much cheaper to compare than the texts.
 #[inline]
-fn short_key(text: &[u8]) -> Option<u128> {
-    (text.len() <= 15).then(|| text.iter().fold(text.len() as u128, |key, &byte| key << 8 | u128::from(byte)))
+fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+    let len = end.checked_sub(start).filter(|len| *len <= 15)?;
+    let word = match bytes.get(start..start + 16) {
+        Some(window) => u128::from_le_bytes(window.try_into().ok()?),
+        None => bytes.get(start..end)?.iter().rev().fold(0, |key, &byte| key << 8 | u128::from(byte)),
+    };
+    let text = if len == 0 { 0 } else { word & (u128::MAX >> (128 - 8 * len)) };
+    Some(text | (len as u128) << 120)
+}
+
+/// `value(row)` of every row, in a vector sized once; `None` when one is `None`.
+fn each_row<T>(rows: usize, mut value: impl FnMut(usize) -> Option<T>) -> Option<Vec<T>> {
+    let mut values = Vec::with_capacity(rows);
+    for row in 0..rows {
+        values.push(value(row)?);
+    }
+    Some(values)
 }
 
 /// Trade times as Unix seconds; `None` at a null or a value that does not read.
 fn seconds(time: &TimeColumn, rows: usize) -> Option<Vec<i64>> {
-    (0..rows).map(|row| time.unix_seconds(row)).collect()
+    each_row(rows, |row| time.unix_seconds(row))
 }
 
-/// Money values of a column; `None` at a null or a value that does not convert. Trade amounts
-/// (`amount`) are checked further by `fen` and the core.
-fn money(column: &MoneyColumn, rows: usize, amount: bool) -> Option<Vec<Money>> {
+/// Money values of a column (fees, nets); `None` at a null or a value that does not convert.
+fn money(column: &MoneyColumn, rows: usize) -> Option<Vec<Money>> {
     match column {
         // The usual case, decimals of at most 5 places without nulls, in one pass.
         MoneyColumn::Decimal(array, scale) if *scale <= 5 && array.null_count() == 0 => {
-            let unit = 10i128.pow(5 - scale);
-            array.values().iter().map(|value| Money::from_millifen(i64::try_from(value.checked_mul(unit)?).ok()?).ok()).collect()
+            let unit = 10i64.pow(5 - scale);
+            let values = array.values();
+            each_row(rows, |row| Money::from_millifen(i64::try_from(values[row]).ok()?.checked_mul(unit)?).ok())
         }
-        _ => (0..rows).map(|row| column.get(row, amount).ok().flatten()).collect(),
+        _ => each_row(rows, |row| column.get(row, false).ok().flatten()),
     }
 }
 
-fn fen(amounts: Vec<Money>) -> Option<Vec<i64>> {
-    amounts.into_iter().map(|amount| amount.fen()).collect()
+/// Trade amounts in fen; `None` at a null or a value that is not whole fen (the core checks
+/// the range).
+fn amounts_fen(column: &MoneyColumn, rows: usize) -> Option<Vec<i64>> {
+    match column {
+        MoneyColumn::Decimal(array, scale) if *scale <= 2 && array.null_count() == 0 => {
+            let unit = 10i64.pow(2 - scale);
+            let values = array.values();
+            each_row(rows, |row| i64::try_from(values[row]).ok()?.checked_mul(unit))
+        }
+        _ => each_row(rows, |row| column.get(row, true).ok().flatten()?.fen()),
+    }
 }
 
 /// How a batch is read: what becomes of a bad row, and whether to go row by row even when
@@ -156,27 +185,53 @@ pub fn ledger(name: &str, batch: &RecordBatch, reading: Reading) -> Result<Ledge
     .map(|(column, required)| text(SIDE, batch, &index, column, required));
     let [trade_id, channel, rrn, trace, terminal, merchant_no, card_type, kind_column, response_code, original_rrn] =
         [trade_id?, channel?, rrn?, trace?, terminal?, merchant_no?, card_type?, kind_column?, response_code?, original_rrn?];
-    let columns = || -> Option<LedgerColumns> {
+    // Two halves of the columns, converted side by side (see `statement`).
+    let columns = move || -> Option<LedgerColumns> {
+        let (texts, numbers) = rayon::join(
+            || {
+                Some((
+                    text_column(&trade_id, rows, "", true)?,
+                    text_column(&rrn, rows, "", false)?,
+                    text_column(&trace, rows, "", false)?,
+                    text_column(&terminal, rows, "", false)?,
+                    text_column(&merchant_no, rows, "", false)?,
+                    text_column(&response_code, rows, APPROVED, false)?,
+                    text_column(&original_rrn, rows, "", false)?,
+                ))
+            },
+            move || {
+                let card_type = parsed(&card_type, rows, None, |text| match text.filter(|c| !c.trim().is_empty()) {
+                    Some(card) => CardType::parse(card).ok().map(Some),
+                    None => Some(None),
+                })?;
+                Some((
+                    seconds(&time, rows)?,
+                    amounts_fen(&amount, rows)?,
+                    parsed(&channel, rows, Channel::Credit, |text| Channel::parse(text?).ok())?,
+                    card_type,
+                    parsed(&kind_column, rows, TradeKind::Purchase, |text| kind(text).ok())?,
+                ))
+            },
+        );
+        let (trade_id, rrn, trace, terminal, merchant_no, response_code, original_rrn) = texts?;
+        let (time_s, amount_fen, channel, card_type, kind) = numbers?;
         Some(LedgerColumns {
-            trade_id: text_column(&trade_id, rows, "", true)?,
-            rrn: text_column(&rrn, rows, "", false)?,
-            trace: text_column(&trace, rows, "", false)?,
-            terminal: text_column(&terminal, rows, "", false)?,
-            merchant_no: text_column(&merchant_no, rows, "", false)?,
-            time_s: seconds(&time, rows)?,
-            amount_fen: fen(money(&amount, rows, true)?)?,
-            channel: parsed(&channel, rows, Channel::Credit, |text| Channel::parse(text?).ok())?,
-            card_type: parsed(&card_type, rows, None, |text| match text.filter(|c| !c.trim().is_empty()) {
-                Some(card) => CardType::parse(card).ok().map(Some),
-                None => Some(None),
-            })?,
-            kind: parsed(&kind_column, rows, TradeKind::Purchase, |text| kind(text).ok())?,
-            response_code: text_column(&response_code, rows, APPROVED, false)?,
-            original_rrn: text_column(&original_rrn, rows, "", false)?,
+            trade_id,
+            rrn,
+            trace,
+            terminal,
+            merchant_no,
+            time_s,
+            amount_fen,
+            channel,
+            card_type,
+            kind,
+            response_code,
+            original_rrn,
             first_line: 1,
         })
     };
-    if let Some(ledger) = columns().filter(|_| !reading.by_rows).and_then(|columns| Ledger::from_columns(name, columns).ok()) {
+    if let Some(ledger) = (!reading.by_rows).then(columns).flatten().and_then(|columns| Ledger::from_columns(name, columns).ok()) {
         return Ok(ledger);
     }
     let mut ledger = Ledger::new(name);
@@ -199,29 +254,49 @@ pub fn statement(name: &str, batch: &RecordBatch, reading: Reading) -> Result<St
             .map(|(column, required)| text(SIDE, batch, &index, column, required));
     let [channel, merchant_no, merchant_name, terminal, rrn, kind_column] =
         [channel?, merchant_no?, merchant_name?, terminal?, rrn?, kind_column?];
-    let columns = || -> Option<StatementColumns> {
-        let amounts = money(&amount, rows, true)?;
-        let fees = money(&fee, rows, false)?;
-        let nets = match net {
-            MoneyColumn::Absent => amounts.iter().zip(&fees).map(|(&amount, &fee)| net_without_column(amount, fee)).collect(),
-            _ => money(&net, rows, false)?,
-        };
+    // Two halves of the columns, converted side by side (with the other side's on two cores,
+    // whichever finishes first helps the other).
+    let columns = move || -> Option<StatementColumns> {
+        let (texts, numbers) = rayon::join(
+            || {
+                Some((
+                    text_column(&merchant_no, rows, "", false)?,
+                    text_column(&merchant_name, rows, "", false)?,
+                    text_column(&terminal, rows, "", false)?,
+                    text_column(&rrn, rows, "", false)?,
+                    parsed(&channel, rows, Channel::Credit, |text| Channel::parse(text?).ok())?,
+                    parsed(&kind_column, rows, TradeKind::Purchase, |text| kind(text).ok())?,
+                ))
+            },
+            move || {
+                let amount_fen = amounts_fen(&amount, rows)?;
+                let fees = money(&fee, rows)?;
+                let nets = match net {
+                    MoneyColumn::Absent => each_row(rows, |row| net_without_column(Money::try_from_fen(amount_fen[row]).ok()?, fees[row]))?,
+                    _ => money(&net, rows)?,
+                };
+                let dates = each_row(rows, |row| settlement_date.date(row).ok().flatten())?;
+                Some((dates, seconds(&time, rows)?, amount_fen, fees, nets))
+            },
+        );
+        let (merchant_no, merchant_name, terminal, rrn, channel, kind) = texts?;
+        let (settlement_date, time_s, amount_fen, fee, net) = numbers?;
         Some(StatementColumns {
-            settlement_date: (0..rows).map(|row| settlement_date.date(row).ok().flatten()).collect::<Option<_>>()?,
-            merchant_no: text_column(&merchant_no, rows, "", false)?,
-            merchant_name: text_column(&merchant_name, rows, "", false)?,
-            terminal: text_column(&terminal, rows, "", false)?,
-            rrn: text_column(&rrn, rows, "", false)?,
-            time_s: seconds(&time, rows)?,
-            amount_fen: fen(amounts)?,
-            fee: fees,
-            net: nets,
-            channel: parsed(&channel, rows, Channel::Credit, |text| Channel::parse(text?).ok())?,
-            kind: parsed(&kind_column, rows, TradeKind::Purchase, |text| kind(text).ok())?,
+            settlement_date,
+            merchant_no,
+            merchant_name,
+            terminal,
+            rrn,
+            time_s,
+            amount_fen,
+            fee,
+            net,
+            channel,
+            kind,
             first_line: 1,
         })
     };
-    if let Some(statement) = columns().filter(|_| !reading.by_rows).and_then(|columns| Statement::from_columns(name, columns).ok()) {
+    if let Some(statement) = (!reading.by_rows).then(columns).flatten().and_then(|columns| Statement::from_columns(name, columns).ok()) {
         return Ok(statement);
     }
     let mut statement = Statement::new(name);

@@ -16,7 +16,7 @@ use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, Int64Array, Rec
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 
-use posfee::reconcile::{Ledger, LedgerRow, Statement, StatementRecord, StatementRow};
+use posfee::reconcile::{Ledger, LedgerRow, Statement, StatementRow};
 use posfee::{CardType, Channel, Error, ErrorKind, Location, Money, TradeKind};
 
 /// A failure of a conversion: a wrong column type (→ `TypeError`) or a core error.
@@ -370,9 +370,10 @@ fn reject(on_invalid: OnInvalid, error: Error, keep: impl FnOnce(Error, String))
 }
 
 /// The net amount of a statement without a `net` column: the amount less the fee (as
-/// `StatementRecord::new` computes it).
-pub fn net_without_column(amount: Money, fee: Money) -> Money {
-    StatementRecord::new(NaiveDate::MIN, DateTime::UNIX_EPOCH.fixed_offset(), amount, fee, Channel::Credit).net
+/// `StatementRecord::new` computes it); `None` beyond [`Money::MAX`], for a fee far beyond
+/// any statement's (which `push_row` rejects).
+pub fn net_without_column(amount: Money, fee: Money) -> Option<Money> {
+    amount.checked_sub(fee)
 }
 
 /// Appends the rows of a batch to a ledger. `first_row` is the 0-based row number of the
@@ -452,7 +453,8 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
             let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
             let net = match net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
                 Some(net) => net,
-                None if matches!(net, MoneyColumn::Absent) => net_without_column(amount, fee),
+                // Money::MAX stands in for a net beyond range: push_row rejects the fee.
+                None if matches!(net, MoneyColumn::Absent) => net_without_column(amount, fee).unwrap_or(Money::MAX),
                 None => return Err(required::<Money>(None, "net").unwrap_err()),
             };
             Ok(StatementRow {

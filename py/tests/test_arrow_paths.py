@@ -144,3 +144,20 @@ def test_paths_agree_on_simulated_data():
     assert_same_paths(statement.to_arrow(), "statement")
     sliced = ledger.to_arrow().slice(7, 2000)
     assert convert(sliced, "ledger", "raise", False)[0] == ledger.to_arrow().slice(7, 2000).to_pylist()
+
+
+def test_a_fee_beyond_range_without_a_net_column_is_an_error_of_the_fee():
+    """amount − fee would overflow: the row is rejected for its fee, on both paths."""
+    table = pa.table(
+        {
+            "settlement_date": ["2026-05-07"],
+            "time": ["2026-05-06 10:00:00"],
+            "amount": ["100.00"],
+            "fee": ["-9999999999999.99999"],
+            "channel": ["credit"],
+        }
+    )
+    for by_rows in [False, True]:
+        outcome = convert(table, "statement", "raise", by_rows)
+        assert outcome[:2] == ("error", "InvalidAmountError") and "fee" in outcome[2], outcome
+    assert_same_paths(table, "statement")
