@@ -202,14 +202,14 @@ impl MoneyColumn {
 
 /// A time column: timestamps (aware: an instant; naive: China wall-clock time), dates
 /// (midnight China time) or text (RFC 3339, or China time without an offset).
-enum TimeValues {
+pub enum TimeValues {
     Timestamp(Int64Array, i64, bool),
     Date(Date32Array),
     Text(StringArray),
 }
 
 pub struct TimeColumn {
-    values: TimeValues,
+    pub values: TimeValues,
     /// The China day (since 1970) of the last date read and the date.
     last_date: Cell<Option<(i64, NaiveDate)>>,
     /// The day (since 1970, UTC) of the last instant read and its date: the rows of one day
@@ -244,6 +244,18 @@ pub fn time_column(side: &str, batch: &RecordBatch, index: &HashMap<String, usiz
     Ok(TimeColumn { values, last_date: Cell::new(None), last_day: Cell::new(None) })
 }
 
+/// The Unix seconds of a timestamp of `per_second` units; a naive timestamp is China
+/// wall-clock time, as for scalar quotes.
+#[inline]
+pub fn timestamp_seconds(value: i64, per_second: i64, aware: bool) -> i64 {
+    let seconds = value.div_euclid(per_second);
+    if aware {
+        seconds
+    } else {
+        seconds.saturating_sub(8 * 3600)
+    }
+}
+
 fn china(seconds: i64) -> Option<DateTime<FixedOffset>> {
     posfee::china_offset().timestamp_opt(seconds, 0).single()
 }
@@ -269,11 +281,7 @@ impl TimeColumn {
         Some(match &self.values {
             TimeValues::Timestamp(array, _, _) if array.is_null(row) => None,
             TimeValues::Date(array) if array.is_null(row) => None,
-            TimeValues::Timestamp(array, per_second, aware) => {
-                let seconds = array.value(row).div_euclid(*per_second);
-                // A naive timestamp is China wall-clock time, as for scalar quotes.
-                Some(if *aware { seconds } else { seconds - 8 * 3600 })
-            }
+            TimeValues::Timestamp(array, per_second, aware) => Some(timestamp_seconds(array.value(row), *per_second, *aware)),
             TimeValues::Date(array) => Some(i64::from(array.value(row)) * 86_400 - 8 * 3600),
             TimeValues::Text(_) => return None,
         })
