@@ -35,16 +35,26 @@ pub(crate) fn ends_unspaced(last: u8) -> bool {
     last.is_ascii_graphic() || matches!(last, 0x8B..=0x9E | 0xA1..=0xA7 | 0xAA..=0xAE | 0xB0..=0xBF)
 }
 
+/// Whether `bytes` surely hold no whitespace character anywhere: no byte up to the ASCII
+/// space, and none of the lead bytes of the multi-byte whitespace (0xC2 for U+0085 and
+/// U+00A0, 0xE1 for U+1680, 0xE2 for U+2000–U+205F, 0xE3 for U+3000). One pass without
+/// branches (it vectorizes); `false` says nothing.
+#[inline]
+pub(crate) fn surely_unspaced(bytes: &[u8]) -> bool {
+    bytes.iter().fold(true, |unspaced, &byte| unspaced & (byte > b' ') & !matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ends_unspaced, starts_unspaced, trim};
+    use super::{ends_unspaced, starts_unspaced, surely_unspaced, trim};
 
     #[test]
-    fn whitespace_never_starts_or_ends_where_surely_trimmed_says_not() {
+    fn whitespace_is_never_where_the_fast_checks_say_it_is_not() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|c| c.is_whitespace()) {
             let mut buffer = [0; 4];
             let bytes = c.encode_utf8(&mut buffer).as_bytes();
             assert!(!starts_unspaced(bytes[0]) && !ends_unspaced(bytes[bytes.len() - 1]), "{c:?}");
+            assert!(!surely_unspaced(bytes), "{c:?}");
         }
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::text::{surely_trimmed, trim};
+use crate::text::{surely_trimmed, surely_unspaced, trim};
 
 /// Text held outside posfee (an Arrow string array's buffers, say) that a [`TextColumn`]
 /// shares instead of copying (see [`TextColumn::shared`]).
@@ -105,7 +105,7 @@ impl TextColumn {
         }
         // Passes that vectorize: non-decreasing offsets, then (unless the text is ASCII, all
         // of whose offsets are boundaries) offsets on character boundaries.
-        if !offsets.windows(2).fold(true, |fine, pair| fine & (pair[0] <= pair[1])) {
+        if !offsets.iter().zip(&offsets[1..]).fold(true, |fine, (before, after)| fine & (before <= after)) {
             return bad("the offsets decrease".into());
         }
         if !text.is_ascii() {
@@ -304,7 +304,8 @@ impl TextColumn {
                 value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace)
             }
         };
-        if !offsets.windows(2).any(padded) {
+        // Text without any whitespace (the usual case) is settled in one fast pass.
+        if surely_unspaced(text.as_bytes()) || !offsets.windows(2).any(padded) {
             return self;
         }
         let mut column = TextColumn::default();
@@ -415,6 +416,8 @@ mod tests {
         assert!(matches!(clean.trimmed().storage, Storage::Shared(_)));
         let cjk = shared("消费A", &[0, 6, 7]).unwrap();
         assert!(matches!(cjk.trimmed().storage, Storage::Shared(_)));
+        let inner_space = shared("a bc", &[0, 3, 4]).unwrap();
+        assert!(matches!(inner_space.trimmed().storage, Storage::Shared(_)), "a space inside a value is kept");
         let unsure = shared("a\u{3000}b", &[0, 4, 5]).unwrap();
         assert_eq!(unsure.trimmed().iter().collect::<Vec<_>>(), ["a", "b"]);
         let padded = shared(" a b\u{3000}", &[0, 2, 7]).unwrap().trimmed();
