@@ -3,8 +3,8 @@
 Inputs are tables in the canonical schema (pandas or polars DataFrames, pyarrow Tables,
 RecordBatches or RecordBatchReaders, or anything with the Arrow PyCapsule interface
 ``__arrow_c_stream__``) or files. Arrow data crosses into the Rust core without a Python
-loop (zero-copy where the types already match) and the GIL is released while rows are
-converted and reconciled.
+loop, a column at a time (the text of a one-chunk ``string`` column is shared with Arrow's
+buffers, not copied), and the GIL is released while rows are converted and reconciled.
 
 Ledger columns (the merchant's own records):
 
