@@ -1,14 +1,18 @@
-//! Arrow record batch → core `Ledger` / `Statement`, a column at a time (the fast path).
+//! Arrow record batches → core `Ledger` / `Statement`, a column at a time (the fast path).
 //!
-//! Each Arrow column becomes a core column in one pass: text is shared with Arrow's buffers
-//! (no copy, see `posfee::reconcile::SharedText`), numbers are converted in tight loops, and
-//! the core's `from_columns` checks every row as `push_row` would. A batch this path cannot
-//! take whole (a null where a value is required, a value that does not convert, a row the
-//! core rejects) goes through the row path instead (`tables::push_*_batch`), which gives each
-//! bad row its error or its issue: the outcome is the same either way, only slower.
+//! Each Arrow column becomes a core column in one pass over its chunks (the batches): text is
+//! shared with Arrow's buffers (no copy, see `posfee::reconcile::SharedText`; the chunks of a
+//! text column are joined first when there are several), numbers are converted in tight loops
+//! into one vector, and the core's `from_columns` checks every row as `push_row` would. Input
+//! this path cannot take whole (a null where a value is required, a value that does not
+//! convert, a row the core rejects) goes through the row path instead
+//! (`tables::push_*_batch`, batch by batch), which gives each bad row its error or its issue:
+//! the outcome is the same either way, only slower.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 
@@ -47,10 +51,10 @@ fn shared(array: &StringArray) -> Option<TextColumn> {
     TextColumn::shared(Arc::new(ArrowText { whole, offsets })).ok()
 }
 
-/// A text column of `rows` rows in which a null (or an absent column) reads as `null`;
-/// `None` when `required` and there is a null.
-fn text_column(column: &Text, rows: usize, null: &str, required: bool) -> Option<TextColumn> {
-    let Text(Some(array)) = column else { return if required { None } else { TextColumn::filled(null, rows).ok() } };
+/// A text column of `rows` rows (in chunks) in which a null (or an absent column) reads as
+/// `null`; `None` when `required` and there is a null.
+fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Option<TextColumn> {
+    let Text(Some(array)) = joined_text(chunks)? else { return if required { None } else { TextColumn::filled(null, rows).ok() } };
     if array.null_count() > 0 && required {
         return None;
     }
@@ -58,7 +62,7 @@ fn text_column(column: &Text, rows: usize, null: &str, required: bool) -> Option
     let nulls_read_as_null =
         array.null_count() == 0 || (null.is_empty() && (0..rows).all(|row| array.is_valid(row) || array.value_length(row) == 0));
     if nulls_read_as_null {
-        if let Some(column) = shared(array) {
+        if let Some(column) = shared(&array) {
             return Some(column);
         }
     }
@@ -67,32 +71,51 @@ fn text_column(column: &Text, rows: usize, null: &str, required: bool) -> Option
     Some(column)
 }
 
-/// The values of a column of few distinct values (channels, kinds), each distinct text parsed
-/// once; `None` when one does not parse.
-fn parsed<T: Copy>(column: &Text, rows: usize, absent: T, parse: impl Fn(Option<&str>) -> Option<T>) -> Option<Vec<T>> {
-    let Text(Some(array)) = column else { return Some(vec![absent; rows]) };
-    let (offsets, bytes) = (array.value_offsets(), array.value_data());
+/// The chunks of a text column as one array (a copy of the text when there are several);
+/// `None` when they do not fit one array.
+fn joined_text(chunks: &[Text]) -> Option<Text> {
+    match chunks {
+        [one] => Some(Text(one.0.clone())),
+        _ if chunks.iter().any(|chunk| chunk.0.is_none()) => Some(Text(None)),
+        _ => {
+            let arrays: Vec<&dyn Array> = chunks.iter().filter_map(|chunk| chunk.0.as_ref().map(|array| array as &dyn Array)).collect();
+            let joined = arrow_select::concat::concat(&arrays).ok()?;
+            Some(Text(Some(joined.as_string::<i32>().clone())))
+        }
+    }
+}
+
+/// The values of a column of few distinct values (channels, kinds), in chunks of `sizes`
+/// rows, each distinct text parsed once; `None` when one does not parse.
+fn parsed<T: Copy>(chunks: &[Text], sizes: &[usize], absent: T, parse: impl Fn(Option<&str>) -> Option<T>) -> Option<Vec<T>> {
     // Values seen, by key, in a direct-mapped table: one comparison a row.
     let mut seen = [(EMPTY_KEY, absent); 64];
-    let mut values = Vec::with_capacity(rows);
-    let nulls = array.nulls().filter(|nulls| nulls.null_count() > 0);
-    for (row, value) in offsets.windows(2).enumerate().take(rows) {
-        let key = match nulls {
-            Some(nulls) if nulls.is_null(row) => Some(NULL_KEY),
-            _ => short_key(bytes, value[0] as usize, value[1] as usize),
+    let mut values = Vec::with_capacity(sizes.iter().sum());
+    for (chunk, &rows) in chunks.iter().zip(sizes) {
+        let Text(Some(array)) = chunk else {
+            values.extend(std::iter::repeat_n(absent, rows));
+            continue;
         };
-        let slot = key.map(|key| ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize);
-        let value = match (key, slot) {
-            (Some(key), Some(slot)) if seen[slot].0 == key => seen[slot].1,
-            _ => {
-                let value = parse(array.is_valid(row).then(|| array.value(row)))?;
-                if let (Some(key), Some(slot)) = (key, slot) {
-                    seen[slot] = (key, value);
+        let (offsets, bytes) = (array.value_offsets(), array.value_data());
+        let nulls = array.nulls().filter(|nulls| nulls.null_count() > 0);
+        for (row, value) in offsets.windows(2).enumerate().take(rows) {
+            let key = match nulls {
+                Some(nulls) if nulls.is_null(row) => Some(NULL_KEY),
+                _ => short_key(bytes, value[0] as usize, value[1] as usize),
+            };
+            let slot = key.map(|key| ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize);
+            let value = match (key, slot) {
+                (Some(key), Some(slot)) if seen[slot].0 == key => seen[slot].1,
+                _ => {
+                    let value = parse(array.is_valid(row).then(|| array.value(row)))?;
+                    if let (Some(key), Some(slot)) = (key, slot) {
+                        seen[slot] = (key, value);
+                    }
+                    value
                 }
-                value
-            }
-        };
-        values.push(value);
+            };
+            values.push(value);
+        }
     }
     Some(values)
 }
@@ -114,49 +137,95 @@ fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
     Some(text | (len as u128) << 120)
 }
 
-/// `value(row)` of every row, in a vector sized once; `None` when one is `None`.
-fn each_row<T>(rows: usize, mut value: impl FnMut(usize) -> Option<T>) -> Option<Vec<T>> {
-    let mut values = Vec::with_capacity(rows);
-    for row in 0..rows {
-        values.push(value(row)?);
+/// The values of a column in chunks of `sizes` rows, in one vector sized once: `push(chunk,
+/// rows, values)` appends a chunk's; `None` when a value does not convert.
+fn joined<C, T>(chunks: &[C], sizes: &[usize], mut push: impl FnMut(&C, usize, &mut Vec<T>) -> Option<()>) -> Option<Vec<T>> {
+    let mut values = Vec::with_capacity(sizes.iter().sum());
+    for (chunk, &rows) in chunks.iter().zip(sizes) {
+        push(chunk, rows, &mut values)?;
     }
     Some(values)
 }
 
-/// Trade times as Unix seconds; `None` at a null or a value that does not read.
-fn seconds(time: &TimeColumn, rows: usize) -> Option<Vec<i64>> {
+/// Appends `value(row)` of rows `0..rows`; `None` when one is `None`.
+fn push_rows<T>(rows: usize, values: &mut Vec<T>, mut value: impl FnMut(usize) -> Option<T>) -> Option<()> {
+    for row in 0..rows {
+        values.push(value(row)?);
+    }
+    Some(())
+}
+
+/// Appends a chunk's trade times as Unix seconds; `None` at a null or a value that does not read.
+fn push_seconds(time: &TimeColumn, rows: usize, values: &mut Vec<i64>) -> Option<()> {
     match &time.values {
         // The usual case, timestamps without nulls, in one pass (as `TimeColumn::seconds`).
         TimeValues::Timestamp(array, per_second, aware) if array.null_count() == 0 => {
-            Some(array.values().iter().map(|&value| timestamp_seconds(value, *per_second, *aware)).collect())
+            values.extend(array.values().iter().map(|&value| timestamp_seconds(value, *per_second, *aware)));
+            Some(())
         }
-        _ => each_row(rows, |row| time.unix_seconds(row)),
+        _ => push_rows(rows, values, |row| time.unix_seconds(row)),
     }
 }
 
-/// Money values of a column (fees, nets); `None` at a null or a value that does not convert.
-fn money(column: &MoneyColumn, rows: usize) -> Option<Vec<Money>> {
+/// Appends a chunk's money values (fees, nets); `None` at a null or a value that does not convert.
+fn push_money(column: &MoneyColumn, rows: usize, values: &mut Vec<Money>) -> Option<()> {
     match column {
         // The usual case, decimals of at most 5 places without nulls, in one pass.
         MoneyColumn::Decimal(array, scale) if *scale <= 5 && array.null_count() == 0 => {
-            let unit = 10i64.pow(5 - scale);
-            let values = array.values();
-            each_row(rows, |row| Money::from_millifen(i64::try_from(values[row]).ok()?.checked_mul(unit)?).ok())
+            let (unit, decimals) = (10i64.pow(5 - scale), array.values());
+            push_rows(rows, values, |row| Money::from_millifen(i64::try_from(decimals[row]).ok()?.checked_mul(unit)?).ok())
         }
-        _ => each_row(rows, |row| column.get(row, false).ok().flatten()),
+        _ => push_rows(rows, values, |row| column.get(row, false).ok().flatten()),
     }
 }
 
-/// Trade amounts in fen; `None` at a null or a value that is not whole fen (the core checks
-/// the range).
-fn amounts_fen(column: &MoneyColumn, rows: usize) -> Option<Vec<i64>> {
+/// Appends a chunk's trade amounts in fen; `None` at a null or a value that is not whole fen
+/// (the core checks the range).
+fn push_amounts_fen(column: &MoneyColumn, rows: usize, values: &mut Vec<i64>) -> Option<()> {
     match column {
         MoneyColumn::Decimal(array, scale) if *scale <= 2 && array.null_count() == 0 => {
-            let unit = 10i64.pow(2 - scale);
-            let values = array.values();
-            each_row(rows, |row| i64::try_from(values[row]).ok()?.checked_mul(unit))
+            let (unit, decimals) = (10i64.pow(2 - scale), array.values());
+            push_rows(rows, values, |row| i64::try_from(decimals[row]).ok()?.checked_mul(unit))
         }
-        _ => each_row(rows, |row| column.get(row, true).ok().flatten()?.fen()),
+        _ => push_rows(rows, values, |row| column.get(row, true).ok().flatten()?.fen()),
+    }
+}
+
+/// The batches of one input read as its canonical columns, each column a chunk per batch.
+struct Chunks<'a> {
+    side: &'static str,
+    batches: &'a [RecordBatch],
+    index: HashMap<String, usize>,
+    /// The rows of each batch.
+    sizes: Vec<usize>,
+}
+
+impl<'a> Chunks<'a> {
+    /// `batches` has at least one batch (an empty one for an empty input).
+    fn new(side: &'static str, batches: &'a [RecordBatch]) -> Chunks<'a> {
+        let index = tables::column_index(&batches[0]);
+        Chunks { side, batches, index, sizes: batches.iter().map(RecordBatch::num_rows).collect() }
+    }
+
+    fn rows(&self) -> usize {
+        self.sizes.iter().sum()
+    }
+
+    /// A column read in every batch (the schema checks of the row path).
+    fn each<C>(&self, read: impl Fn(&RecordBatch) -> Result<C, Failure>) -> Result<Vec<C>, Failure> {
+        self.batches.iter().map(read).collect()
+    }
+
+    fn text(&self, column: &str, required: bool) -> Result<Vec<Text>, Failure> {
+        self.each(|batch| text(self.side, batch, &self.index, column, required))
+    }
+
+    fn time(&self, column: &str) -> Result<Vec<TimeColumn>, Failure> {
+        self.each(|batch| time_column(self.side, batch, &self.index, column))
+    }
+
+    fn money(&self, column: &str, required: bool) -> Result<Vec<MoneyColumn>, Failure> {
+        self.each(|batch| money_column(self.side, batch, &self.index, column, required))
     }
 }
 
@@ -168,14 +237,14 @@ pub struct Reading {
     pub by_rows: bool,
 }
 
-/// The ledger of a whole batch: column at a time, or else row by row (see the module docs).
-pub fn ledger(name: &str, batch: &RecordBatch, reading: Reading) -> Result<Ledger, Failure> {
-    const SIDE: &str = "ledger";
-    let index = tables::column_index(batch);
-    let rows = batch.num_rows();
+/// The ledger of an input's batches (at least one): column at a time, or else row by row
+/// (see the module docs).
+pub fn ledger(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<Ledger, Failure> {
+    let input = Chunks::new("ledger", batches);
+    let (rows, sizes) = (input.rows(), input.sizes.clone());
     // The schema checks of the row path, and its columns.
-    let time = time_column(SIDE, batch, &index, "time")?;
-    let amount = money_column(SIDE, batch, &index, "amount", true)?;
+    let time = input.time("time")?;
+    let amount = input.money("amount", true)?;
     let [trade_id, channel, rrn, trace, terminal, merchant_no, card_type, kind_column, response_code, original_rrn] = [
         ("trade_id", true),
         ("channel", true),
@@ -188,11 +257,12 @@ pub fn ledger(name: &str, batch: &RecordBatch, reading: Reading) -> Result<Ledge
         ("response_code", false),
         ("original_rrn", false),
     ]
-    .map(|(column, required)| text(SIDE, batch, &index, column, required));
+    .map(|(column, required)| input.text(column, required));
     let [trade_id, channel, rrn, trace, terminal, merchant_no, card_type, kind_column, response_code, original_rrn] =
         [trade_id?, channel?, rrn?, trace?, terminal?, merchant_no?, card_type?, kind_column?, response_code?, original_rrn?];
     // Two halves of the columns, converted side by side (see `statement`).
     let columns = move || -> Option<LedgerColumns> {
+        let sizes = sizes.as_slice();
         let (texts, numbers) = rayon::join(
             || {
                 Some((
@@ -206,16 +276,16 @@ pub fn ledger(name: &str, batch: &RecordBatch, reading: Reading) -> Result<Ledge
                 ))
             },
             move || {
-                let card_type = parsed(&card_type, rows, None, |text| match text.filter(|c| !c.trim().is_empty()) {
+                let card_type = parsed(&card_type, sizes, None, |text| match text.filter(|c| !c.trim().is_empty()) {
                     Some(card) => CardType::parse(card).ok().map(Some),
                     None => Some(None),
                 })?;
                 Some((
-                    seconds(&time, rows)?,
-                    amounts_fen(&amount, rows)?,
-                    parsed(&channel, rows, Channel::Credit, |text| Channel::parse(text?).ok())?,
+                    joined(&time, sizes, push_seconds)?,
+                    joined(&amount, sizes, push_amounts_fen)?,
+                    parsed(&channel, sizes, Channel::Credit, |text| Channel::parse(text?).ok())?,
                     card_type,
-                    parsed(&kind_column, rows, TradeKind::Purchase, |text| kind(text).ok())?,
+                    parsed(&kind_column, sizes, TradeKind::Purchase, |text| kind(text).ok())?,
                 ))
             },
         );
@@ -241,28 +311,32 @@ pub fn ledger(name: &str, batch: &RecordBatch, reading: Reading) -> Result<Ledge
         return Ok(ledger);
     }
     let mut ledger = Ledger::new(name);
-    push_ledger_batch(&mut ledger, batch, 0, reading.on_invalid)?;
+    let mut first_row = 0;
+    for batch in batches {
+        push_ledger_batch(&mut ledger, batch, first_row, reading.on_invalid)?;
+        first_row += batch.num_rows() as u64;
+    }
     Ok(ledger)
 }
 
-/// The statement of a whole batch: column at a time, or else row by row.
-pub fn statement(name: &str, batch: &RecordBatch, reading: Reading) -> Result<Statement, Failure> {
-    const SIDE: &str = "statement";
-    let index = tables::column_index(batch);
-    let rows = batch.num_rows();
-    let settlement_date = time_column(SIDE, batch, &index, "settlement_date")?;
-    let time = time_column(SIDE, batch, &index, "time")?;
-    let amount = money_column(SIDE, batch, &index, "amount", true)?;
-    let fee = money_column(SIDE, batch, &index, "fee", true)?;
-    let net = money_column(SIDE, batch, &index, "net", false)?;
+/// The statement of an input's batches (at least one): column at a time, or else row by row.
+pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<Statement, Failure> {
+    let input = Chunks::new("statement", batches);
+    let (rows, sizes) = (input.rows(), input.sizes.clone());
+    let settlement_date = input.time("settlement_date")?;
+    let time = input.time("time")?;
+    let amount = input.money("amount", true)?;
+    let fee = input.money("fee", true)?;
+    let net = input.money("net", false)?;
     let [channel, merchant_no, merchant_name, terminal, rrn, kind_column] =
         [("channel", true), ("merchant_no", false), ("merchant_name", false), ("terminal", false), ("rrn", false), ("kind", false)]
-            .map(|(column, required)| text(SIDE, batch, &index, column, required));
+            .map(|(column, required)| input.text(column, required));
     let [channel, merchant_no, merchant_name, terminal, rrn, kind_column] =
         [channel?, merchant_no?, merchant_name?, terminal?, rrn?, kind_column?];
     // Two halves of the columns, converted side by side (with the other side's on two cores,
     // whichever finishes first helps the other).
     let columns = move || -> Option<StatementColumns> {
+        let sizes = sizes.as_slice();
         let (texts, numbers) = rayon::join(
             || {
                 Some((
@@ -270,19 +344,24 @@ pub fn statement(name: &str, batch: &RecordBatch, reading: Reading) -> Result<St
                     text_column(&merchant_name, rows, "", false)?,
                     text_column(&terminal, rows, "", false)?,
                     text_column(&rrn, rows, "", false)?,
-                    parsed(&channel, rows, Channel::Credit, |text| Channel::parse(text?).ok())?,
-                    parsed(&kind_column, rows, TradeKind::Purchase, |text| kind(text).ok())?,
+                    parsed(&channel, sizes, Channel::Credit, |text| Channel::parse(text?).ok())?,
+                    parsed(&kind_column, sizes, TradeKind::Purchase, |text| kind(text).ok())?,
                 ))
             },
             move || {
-                let amount_fen = amounts_fen(&amount, rows)?;
-                let fees = money(&fee, rows)?;
-                let nets = match net {
-                    MoneyColumn::Absent => each_row(rows, |row| net_without_column(Money::try_from_fen(amount_fen[row]).ok()?, fees[row]))?,
-                    _ => money(&net, rows)?,
+                let amount_fen = joined(&amount, sizes, push_amounts_fen)?;
+                let fees = joined(&fee, sizes, push_money)?;
+                let nets = match net.first() {
+                    Some(MoneyColumn::Absent) => {
+                        let mut nets = Vec::with_capacity(rows);
+                        push_rows(rows, &mut nets, |row| net_without_column(Money::try_from_fen(amount_fen[row]).ok()?, fees[row]))?;
+                        nets
+                    }
+                    _ => joined(&net, sizes, push_money)?,
                 };
-                let dates = each_row(rows, |row| settlement_date.date(row).ok().flatten())?;
-                Some((dates, seconds(&time, rows)?, amount_fen, fees, nets))
+                let dates =
+                    joined(&settlement_date, sizes, |chunk, rows, dates| push_rows(rows, dates, |row| chunk.date(row).ok().flatten()))?;
+                Some((dates, joined(&time, sizes, push_seconds)?, amount_fen, fees, nets))
             },
         );
         let (merchant_no, merchant_name, terminal, rrn, channel, kind) = texts?;
@@ -306,6 +385,10 @@ pub fn statement(name: &str, batch: &RecordBatch, reading: Reading) -> Result<St
         return Ok(statement);
     }
     let mut statement = Statement::new(name);
-    push_statement_batch(&mut statement, batch, 0, reading.on_invalid)?;
+    let mut first_row = 0;
+    for batch in batches {
+        push_statement_batch(&mut statement, batch, first_row, reading.on_invalid)?;
+        first_row += batch.num_rows() as u64;
+    }
     Ok(statement)
 }

@@ -99,11 +99,11 @@ fn tick(progress: &Option<Py<PyAny>>, stage: &str, rows: u64) {
     }
 }
 
-/// Builds a table from a batch (`columns::ledger` or `columns::statement`).
-type Build<T> = fn(&str, &arrow_array::RecordBatch, Reading) -> Result<T, Failure>;
+/// Builds a table from an input's batches (`columns::ledger` or `columns::statement`).
+type Build<T> = fn(&str, &[arrow_array::RecordBatch], Reading) -> Result<T, Failure>;
 
 /// Reads all batches of a stream and builds `T` (named `name`) from them in one piece (no GIL
-/// needed; `progress` takes it briefly). Batches are joined first when there are several.
+/// needed; `progress` takes it briefly).
 fn read_all<T>(
     reader: Box<dyn arrow_array::RecordBatchReader + Send>,
     name: &str,
@@ -112,7 +112,6 @@ fn read_all<T>(
     build: Build<T>,
     reading: Reading,
 ) -> posfee::Result<Result<T, Failure>> {
-    let unreadable = |e: arrow_schema::ArrowError| Failure::Type(format!("cannot read the {stage} as Arrow: {e}"));
     let schema = reader.schema();
     let mut batches = Vec::new();
     let mut rows = 0u64;
@@ -122,19 +121,15 @@ fn read_all<T>(
                 rows += batch.num_rows() as u64;
                 batches.push(batch);
             }
-            Err(e) => return Ok(Err(unreadable(e))),
+            Err(e) => return Ok(Err(Failure::Type(format!("cannot read the {stage} as Arrow: {e}")))),
         }
         tick(progress, stage, rows);
     }
-    let batch = match batches.len() {
-        1 => batches.pop().expect("one batch"),
-        _ => match arrow_select::concat::concat_batches(&schema, &batches) {
-            Ok(batch) => batch,
-            Err(e) => return Ok(Err(unreadable(e))),
-        },
-    };
-    drop(batches);
-    Ok(build(name, &batch, reading))
+    if batches.is_empty() {
+        // An empty input still has its schema checked.
+        batches.push(arrow_array::RecordBatch::new_empty(schema));
+    }
+    Ok(build(name, &batches, reading))
 }
 
 fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T> {

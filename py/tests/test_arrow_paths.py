@@ -144,6 +144,11 @@ def test_paths_agree_on_simulated_data():
     assert_same_paths(statement.to_arrow(), "statement")
     sliced = ledger.to_arrow().slice(7, 2000)
     assert convert(sliced, "ledger", "raise", False)[0] == ledger.to_arrow().slice(7, 2000).to_pylist()
+    for table, side in [(ledger.to_arrow(), "ledger"), (statement.to_arrow(), "statement")]:
+        chunked = pa.Table.from_batches(table.to_batches(max_chunksize=700))
+        assert chunked.column(0).num_chunks > 1
+        assert convert(chunked, side, "raise", False) == convert(table, side, "raise", False)
+        assert_same_paths(chunked, side)
 
 
 def test_a_fee_beyond_range_without_a_net_column_is_an_error_of_the_fee():
