@@ -310,13 +310,7 @@ pub fn ledger(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<L
     if let Some(ledger) = (!reading.by_rows).then(columns).flatten().and_then(|columns| Ledger::from_columns(name, columns).ok()) {
         return Ok(ledger);
     }
-    let mut ledger = Ledger::new(name);
-    let mut first_row = 0;
-    for batch in batches {
-        push_ledger_batch(&mut ledger, batch, first_row, reading.on_invalid)?;
-        first_row += batch.num_rows() as u64;
-    }
-    Ok(ledger)
+    row_by_row(Ledger::new(name), batches, push_ledger_batch, reading.on_invalid)
 }
 
 /// The statement of an input's batches (at least one): column at a time, or else row by row.
@@ -384,11 +378,20 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
     if let Some(statement) = (!reading.by_rows).then(columns).flatten().and_then(|columns| Statement::from_columns(name, columns).ok()) {
         return Ok(statement);
     }
-    let mut statement = Statement::new(name);
+    row_by_row(Statement::new(name), batches, push_statement_batch, reading.on_invalid)
+}
+
+/// The row path: every batch through `push` (`push_row` per row), rows numbered across batches.
+fn row_by_row<T>(
+    mut table: T,
+    batches: &[RecordBatch],
+    push: fn(&mut T, &RecordBatch, u64, OnInvalid) -> Result<(), Failure>,
+    on_invalid: OnInvalid,
+) -> Result<T, Failure> {
     let mut first_row = 0;
     for batch in batches {
-        push_statement_batch(&mut statement, batch, first_row, reading.on_invalid)?;
+        push(&mut table, batch, first_row, on_invalid)?;
         first_row += batch.num_rows() as u64;
     }
-    Ok(statement)
+    Ok(table)
 }

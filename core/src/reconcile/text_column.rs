@@ -12,7 +12,8 @@ use crate::text::{surely_trimmed, surely_unspaced, trim};
 ///
 /// `parts()` gives the text and the offsets in Arrow's layout for a string array whose
 /// offsets start at 0: value `i` is `text[offsets[i]..offsets[i + 1]]`. An implementation
-/// must give the same answer on every call.
+/// must give the same answer on every call (the offsets are checked once, when the column is
+/// made; reads of a column whose parts changed since may panic).
 ///
 /// # Example
 /// ```
