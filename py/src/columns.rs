@@ -54,7 +54,8 @@ fn shared(array: &StringArray) -> Option<TextColumn> {
 /// A text column of `rows` rows (in chunks) in which a null (or an absent column) reads as
 /// `null`; `None` when `required` and there is a null.
 fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Option<TextColumn> {
-    let Text(Some(array)) = joined_text(chunks)? else { return if required { None } else { TextColumn::filled(null, rows).ok() } };
+    let joined = joined_text(chunks)?;
+    let Some(array) = &joined.0 else { return if required { None } else { TextColumn::filled(null, rows).ok() } };
     if array.null_count() > 0 && required {
         return None;
     }
@@ -62,12 +63,12 @@ fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Opti
     let nulls_read_as_null =
         array.null_count() == 0 || (null.is_empty() && (0..rows).all(|row| array.is_valid(row) || array.value_length(row) == 0));
     if nulls_read_as_null {
-        if let Some(column) = shared(&array) {
+        if let Some(column) = shared(array) {
             return Some(column);
         }
     }
     let mut column = TextColumn::default();
-    (0..rows).try_for_each(|row| column.push(if array.is_null(row) { null } else { array.value(row) })).ok()?;
+    (0..rows).try_for_each(|row| column.push(joined.get(row).unwrap_or(null))).ok()?;
     Some(column)
 }
 
@@ -107,7 +108,7 @@ fn parsed<T: Copy>(chunks: &[Text], sizes: &[usize], absent: T, parse: impl Fn(O
             let value = match (key, slot) {
                 (Some(key), Some(slot)) if seen[slot].0 == key => seen[slot].1,
                 _ => {
-                    let value = parse(array.is_valid(row).then(|| array.value(row)))?;
+                    let value = parse(chunk.get(row))?;
                     if let (Some(key), Some(slot)) = (key, slot) {
                         seen[slot] = (key, value);
                     }

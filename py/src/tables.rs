@@ -67,8 +67,9 @@ fn wrong_type(side: &str, column: &str, data_type: &DataType, expected: &str) ->
 pub struct Text(pub Option<StringArray>);
 
 impl Text {
+    /// The value of a row; `None` for a null or an absent column.
     #[inline]
-    fn get(&self, row: usize) -> Option<&str> {
+    pub fn get(&self, row: usize) -> Option<&str> {
         self.0.as_ref().and_then(|a| if a.is_null(row) { None } else { Some(a.value(row)) })
     }
 }

@@ -329,7 +329,10 @@ impl TextColumn {
     pub fn heap_bytes(&self) -> usize {
         match &self.storage {
             Storage::Owned { text, offsets } => text.capacity() + offsets.capacity() * std::mem::size_of::<u32>(),
-            Storage::Shared(values) => values.parts().0.len() + std::mem::size_of_val(values.parts().1),
+            Storage::Shared(values) => {
+                let (text, offsets) = values.parts();
+                text.len() + std::mem::size_of_val(offsets)
+            }
         }
     }
 }
