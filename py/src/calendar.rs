@@ -4,7 +4,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList};
 
 use posfee::Calendar;
 
@@ -44,6 +44,37 @@ pub fn extract<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCalendar
         }
     }
     Err(crate::errors::type_error("calendar", value, "a posfee.Calendar"))
+}
+
+/// A Python int as `i64`, or a `TypeError` for another type; an int beyond `i64` is an
+/// `overflow` error in `field`, with the message `beyond()`.
+fn whole_number(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, beyond: impl FnOnce() -> String) -> PyResult<i64> {
+    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
+        return Err(crate::errors::type_error(field, value, "an int"));
+    }
+    value
+        .extract::<i64>()
+        .map_err(|_| crate::errors::core_error(py, &posfee::Error::new(posfee::ErrorKind::Overflow, beyond()).in_field(field)))
+}
+
+/// A year as `i32`; an int beyond `i32` has no calendar data (the core's error for a year
+/// without data, naming the value).
+fn year(py: Python<'_>, calendar: &Calendar, value: &Bound<'_, PyAny>) -> PyResult<i32> {
+    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
+        return Err(crate::errors::type_error("year", value, "an int"));
+    }
+    if let Ok(year) = value.extract::<i32>() {
+        return Ok(year);
+    }
+    // The core's message for the farthest year it can name, with this year in its place.
+    let shown = crate::errors::shorten(&value.str()?.to_string());
+    let far = if value.lt(0)? { i32::MIN } else { i32::MAX };
+    let message = match calendar.holidays(far) {
+        Err(error) => error.message().replace(&far.to_string(), &shown),
+        Ok(_) => format!("the calendar has no data for year {shown}"),
+    };
+    let error = posfee::Error::new(posfee::ErrorKind::CalendarOutOfRange, message).in_field("year");
+    Err(crate::errors::core_error(py, &error))
 }
 
 fn loaded(calendar: Calendar) -> PyCalendar {
@@ -88,11 +119,13 @@ impl PyCalendar {
         (*years.start(), *years.end())
     }
 
-    fn notice(&self, py: Python<'_>, year: i32) -> PyResult<String> {
+    fn notice(&self, py: Python<'_>, year: &Bound<'_, PyAny>) -> PyResult<String> {
+        let year = self::year(py, &self.calendar, year)?;
         guard(py, || self.calendar.notice(year).map(str::to_string))
     }
 
-    fn holidays<'py>(&self, py: Python<'py>, year: i32) -> PyResult<Bound<'py, PyList>> {
+    fn holidays<'py>(&self, py: Python<'py>, year: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let year = self::year(py, &self.calendar, year)?;
         let holidays = guard(py, || self.calendar.holidays(year).map(<[_]>::to_vec))?;
         let list = PyList::empty(py);
         for holiday in holidays {
@@ -136,8 +169,15 @@ impl PyCalendar {
     }
 
     #[pyo3(signature = (day, n, provisional = false))]
-    fn add_business_days<'py>(&self, py: Python<'py>, day: &Bound<'py, PyAny>, n: i64, provisional: bool) -> PyResult<Bound<'py, PyAny>> {
+    fn add_business_days<'py>(
+        &self,
+        py: Python<'py>,
+        day: &Bound<'py, PyAny>,
+        n: &Bound<'py, PyAny>,
+        provisional: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let day = date(py, "day", day)?;
+        let n = whole_number(py, "n", n, || format!("{day} plus {n} business days is beyond the year 9999"))?;
         let result = if provisional {
             self.calendar.provisional().add_business_days(day, n).value
         } else {

@@ -27,14 +27,22 @@ pub fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DATETIME.import(py, "datetime", "datetime")
 }
 
-/// The message for money passed as a float.
+/// The message for money passed as a float (a Python `float`, a NumPy float or anything else
+/// with `__float__` and no `__index__`).
 pub fn float_message(argument: &str, value: &Bound<'_, PyAny>) -> String {
-    let shown = value.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".to_string());
+    let shown = value.repr().map(|r| shorten(&r.to_string())).unwrap_or_else(|_| "?".to_string());
+    let type_name = value.get_type().qualname().map(|n| n.to_string()).unwrap_or_else(|_| "float".to_string());
     format!(
-        "{argument} {shown} is a float, and money is never a float in posfee: binary floating point cannot \
-         hold most decimal amounts exactly (0.1 + 0.2 == 0.30000000000000004), so fees would be wrong by \
-         fractions of a fen; pass decimal.Decimal({shown:?}), the string {shown:?} or an int number of yuan"
+        "{argument} {shown} is a float ({type_name}), and money is never a float in posfee (floats are not accepted): \
+         binary floating point cannot hold most decimal amounts exactly (0.1 + 0.2 == 0.30000000000000004), so fees \
+         would be wrong by fractions of a fen; pass a decimal.Decimal or a str (e.g. decimal.Decimal('12.34') or \
+         '12.34'), or an int number of yuan"
     )
+}
+
+/// `posfee.FloatAmountError` for money passed as a float.
+fn float_error(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyErr {
+    crate::errors::float_error(py, &float_message(argument, value), &posfee::Location::default().field(argument))
 }
 
 /// A trade amount from a `Decimal`, `int` (yuan) or `str`; never a float or a bool.
@@ -44,6 +52,12 @@ pub fn amount(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyRes
     match money_text(py, argument, value)? {
         Text::Fen(fen) => guard(py, || Money::try_from_fen(fen).and_then(Money::into_amount).map_err(|e| e.in_field(argument))),
         Text::Owned(text) => guard(py, || Money::parse_amount(&text).map_err(|e| e.in_field(argument))),
+        Text::StandIn(text, own) => guard(py, || {
+            Money::parse_amount(&text).map_err(|e| {
+                let message = e.message().replace(&text, &own);
+                posfee::Error::new(e.kind(), message).in_field(argument)
+            })
+        }),
     }
 }
 
@@ -51,7 +65,18 @@ pub fn amount(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyRes
 enum Text {
     Fen(i64),
     Owned(String),
+    /// A stand-in for a value too long to write out, and the value's own text.
+    StandIn(String, String),
 }
+
+/// The most digits before the point that the decimal text of a `Decimal` written out in full
+/// may have: far more than any amount, and little enough that the text stays short (a
+/// `Decimal('1E+999999999')` is never written out).
+const DECIMAL_DIGITS_MAX: i64 = 40;
+
+/// The zeros of the stand-in for a `Decimal` too large to write out: a value far beyond any
+/// amount that the core still reads as a number (and calls out of range).
+const STAND_IN_DIGITS: usize = 30;
 
 /// The decimal text of a money value, after the type checks.
 fn money_text(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Text> {
@@ -71,27 +96,54 @@ fn money_text(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyRes
         return Ok(Text::Owned(value.str()?.to_cow()?.into_owned()));
     }
     if value.is_instance_of::<PyFloat>() {
-        return Err(PyTypeError::new_err(float_message(argument, value)));
+        return Err(float_error(py, argument, value));
     }
     if value.is_instance(decimal_type(py)?)? {
-        let text = value.str()?.to_cow()?.into_owned();
-        if text.contains(['E', 'e']) {
-            // Decimal('1E+3'): exact scientific notation, written out in full.
-            if let Ok(exact) = rust_decimal::Decimal::from_scientific(&text) {
-                return Ok(Text::Owned(exact.to_string()));
-            }
-        }
-        // NaN, sNaN and Infinity stay as they are; the core names them in its error.
-        return Ok(Text::Owned(text));
+        let (text, own) = decimal_for_core(py, value)?;
+        return Ok(match own {
+            Some(own) => Text::StandIn(text, own),
+            None => Text::Owned(text),
+        });
     }
     if value.hasattr("__float__")? && !value.hasattr("__index__")? {
-        return Err(PyTypeError::new_err(float_message(argument, value)));
+        return Err(float_error(py, argument, value));
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
         return money_text(py, argument, &index);
     }
     Err(type_error(argument, value, "a decimal.Decimal, int or str amount"))
+}
+
+/// The exact decimal text of a `decimal.Decimal`, written out without an exponent
+/// (`Decimal('1E+3')` is `1000`) so that the core reads it and names it in its errors; NaN,
+/// sNaN and Infinity stay as they are (the core names them).
+pub fn decimal_text(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let text = value.str()?.to_cow()?.into_owned();
+    if !text.contains(['E', 'e']) || !value.call_method0(intern!(py, "is_finite"))?.is_truthy()? {
+        return Ok(text);
+    }
+    Ok(value.call_method1(intern!(py, "__format__"), ("f",))?.str()?.to_cow()?.into_owned())
+}
+
+/// A `Decimal`'s text for the core: [`decimal_text`], or for a value too large or too small
+/// to write out, a stand-in of [`DECIMAL_DIGITS_MAX`] digits that the core rejects for the
+/// same reason (`Owned.1` is the value's own text, which replaces the stand-in in errors).
+fn decimal_for_core(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<(String, Option<String>)> {
+    let finite = value.call_method0(intern!(py, "is_finite"))?.is_truthy()?;
+    if finite {
+        // adjusted(): the exponent of the first digit (1E+30 → 30, 1.5E-7 → -7).
+        let adjusted: i64 = value.call_method0(intern!(py, "adjusted"))?.extract()?;
+        let sign = if value.call_method0(intern!(py, "is_signed"))?.is_truthy()? { "-" } else { "" };
+        let own = || -> PyResult<Option<String>> { Ok(Some(value.str()?.to_cow()?.into_owned())) };
+        if adjusted >= DECIMAL_DIGITS_MAX {
+            return Ok((format!("{sign}1{}", "0".repeat(STAND_IN_DIGITS)), own()?));
+        }
+        if adjusted <= -DECIMAL_DIGITS_MAX {
+            return Ok((format!("{sign}0.{}1", "0".repeat(DECIMAL_DIGITS_MAX as usize)), own()?));
+        }
+    }
+    Ok((decimal_text(py, value)?, None))
 }
 
 /// A channel from its name (`debit`, `wechat`, `借记卡`, ...).
@@ -153,8 +205,15 @@ fn invalid_at(py: Python<'_>, message: String) -> PyErr {
 
 /// A `datetime.datetime` read field by field: naive is China time, aware keeps its offset.
 fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<FixedOffset>> {
-    let field = |name: &Bound<'_, PyString>| -> PyResult<u32> { value.getattr(name)?.extract() };
-    let year: i32 = value.getattr(intern!(py, "year"))?.extract()?;
+    // A missing time (pandas.NaT, a datetime subclass whose fields are NaN) is not a time.
+    let not_a_time = || {
+        invalid_at(
+            py,
+            format!("{} is not a date-time (a missing value?)", shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default())),
+        )
+    };
+    let field = |name: &Bound<'_, PyString>| -> PyResult<u32> { value.getattr(name)?.extract().map_err(|_| not_a_time()) };
+    let year: i32 = value.getattr(intern!(py, "year"))?.extract().map_err(|_| not_a_time())?;
     let (month, day) = (field(intern!(py, "month"))?, field(intern!(py, "day"))?);
     let (hour, minute, second) = (field(intern!(py, "hour"))?, field(intern!(py, "minute"))?, field(intern!(py, "second"))?);
     let microsecond = field(intern!(py, "microsecond"))?;

@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 static FROM_CORE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static FLOAT_AMOUNT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The code of an internal failure (a caught Rust panic): a bug, never bad input.
 pub const INTERNAL: &str = "internal";
@@ -29,6 +30,21 @@ pub fn make_error(py: Python<'_>, code: &str, message: &str, location: &posfee::
         Ok(error) => error,
         Err(failure) => PyRuntimeError::new_err(format!("[{code}] {message} (and posfee._errors failed: {failure})")),
     }
+}
+
+/// `posfee.FloatAmountError` (an `InvalidAmountError` that is also a `TypeError`): money
+/// passed as a float, named by `location` (its field, and the row of a table).
+pub fn float_error(py: Python<'_>, message: &str, location: &posfee::Location) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let class = FLOAT_AMOUNT.import(py, "posfee._errors", "FloatAmountError")?;
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item("file", location.file.as_deref())?;
+        kwargs.set_item("line", location.line)?;
+        kwargs.set_item("column", location.column)?;
+        kwargs.set_item("field", location.field.as_deref())?;
+        Ok(PyErr::from_value(class.call((message,), Some(&kwargs))?))
+    };
+    build().unwrap_or_else(|failure| PyTypeError::new_err(format!("{message} (and posfee._errors failed: {failure})")))
 }
 
 /// A core error as a Python exception.

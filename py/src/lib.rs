@@ -33,10 +33,17 @@ fn error_codes() -> Vec<&'static str> {
     posfee::ErrorKind::ALL.iter().map(|k| k.code()).collect()
 }
 
-/// Panics on purpose (tests check that no panic reaches Python as `PanicException`).
+/// Panics on purpose, holding the GIL or (`detached`) with it released, as bulk work does
+/// (tests check that no panic reaches Python as `PanicException`).
 #[pyfunction]
-fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
-    errors::guard(py, || -> posfee::Result<()> { panic!("deliberate panic for the test suite") })
+#[pyo3(signature = (detached = false))]
+fn _panic_for_test(py: Python<'_>, detached: bool) -> PyResult<()> {
+    let work = || -> posfee::Result<()> { panic!("deliberate panic for the test suite") };
+    if detached {
+        errors::guard_detached(py, work)
+    } else {
+        errors::guard(py, work)
+    }
 }
 
 #[pymodule]

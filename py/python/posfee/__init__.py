@@ -14,6 +14,7 @@ from posfee._core import Quote, __version__
 from posfee._errors import (
     AmountOverflowError,
     CalendarOutOfRangeError,
+    FloatAmountError,
     InternalError,
     InvalidAmountError,
     InvalidCalendarError,
@@ -38,6 +39,7 @@ __all__ = [
     "Amount",
     "Calendar",
     "CalendarOutOfRangeError",
+    "FloatAmountError",
     "InternalError",
     "InvalidAmountError",
     "InvalidCalendarError",

@@ -10,9 +10,14 @@ from typing import Any, Dict, Optional, Tuple, Type
 
 
 class PosfeeError(Exception):
-    """Base class of every posfee error. ``.code`` is stable and machine-readable."""
+    """Base class of every posfee error. ``.code`` is stable and machine-readable.
+
+    ``message`` is the core's text (the same on every surface), ``hint`` what to do about it
+    in Python (or ``None``); ``str(error)`` shows both, with the location.
+    """
 
     code: str = "posfee_error"
+    hint: Optional[str] = None
 
     def __init__(
         self,
@@ -49,7 +54,8 @@ class PosfeeError(Exception):
 
     def __str__(self) -> str:
         location = self.location
-        return f"{self.message} (at {location})" if location else self.message
+        text = f"{self.message} (at {location})" if location else self.message
+        return f"{text}. {self.hint}" if self.hint else text
 
     def __reduce__(self) -> Tuple[Any, ...]:
         # Keep code and location across pickling (multiprocessing, Dask workers).
@@ -75,6 +81,11 @@ class InvalidAmountError(PosfeeError, ValueError):
     """An amount is negative, has too many decimals, is not a finite number, or is too large."""
 
     code = "invalid_amount"
+
+
+class FloatAmountError(InvalidAmountError, TypeError):
+    """Money was passed as a float (``float``, ``numpy.float64``, a float column): floats are
+    never accepted as money; pass ``decimal.Decimal`` or ``str``. Its code is ``invalid_amount``."""
 
 
 class InvalidRateError(PosfeeError, ValueError):
@@ -129,6 +140,11 @@ class CalendarOutOfRangeError(PosfeeError, LookupError):
     """A date lies in a year without holiday data (load it, or opt into provisional)."""
 
     code = "calendar_out_of_range"
+    hint = (
+        "In Python: load the year's holiday data with "
+        "calendar=posfee.Calendar.china().with_years_from_file(PATH) (posfee TOML or holiday-cn JSON), "
+        "or pass provisional=True to count weekends only"
+    )
 
 
 class InvalidCalendarError(PosfeeError, ValueError):
