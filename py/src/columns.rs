@@ -203,9 +203,10 @@ struct Chunks<'a> {
 
 impl<'a> Chunks<'a> {
     /// `batches` has at least one batch (an empty one for an empty input).
-    fn new(side: &'static str, batches: &'a [RecordBatch]) -> Chunks<'a> {
+    fn new(side: &'static str, batches: &'a [RecordBatch]) -> Result<Chunks<'a>, Failure> {
+        tables::unique_columns(side, &batches[0])?;
         let index = tables::column_index(&batches[0]);
-        Chunks { side, batches, index, sizes: batches.iter().map(RecordBatch::num_rows).collect() }
+        Ok(Chunks { side, batches, index, sizes: batches.iter().map(RecordBatch::num_rows).collect() })
     }
 
     fn rows(&self) -> usize {
@@ -241,7 +242,7 @@ pub struct Reading {
 /// The ledger of an input's batches (at least one): column at a time, or else row by row
 /// (see the module docs).
 pub fn ledger(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<Ledger, Failure> {
-    let input = Chunks::new("ledger", batches);
+    let input = Chunks::new("ledger", batches)?;
     let (rows, sizes) = (input.rows(), input.sizes.clone());
     // The schema checks of the row path, and its columns.
     let time = input.time("time")?;
@@ -316,7 +317,7 @@ pub fn ledger(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<L
 
 /// The statement of an input's batches (at least one): column at a time, or else row by row.
 pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<Statement, Failure> {
-    let input = Chunks::new("statement", batches);
+    let input = Chunks::new("statement", batches)?;
     let (rows, sizes) = (input.rows(), input.sizes.clone());
     let settlement_date = input.time("settlement_date")?;
     let time = input.time("time")?;
@@ -346,13 +347,10 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
             move || {
                 let amount_fen = joined(&amount, sizes, push_amounts_fen)?;
                 let fees = joined(&fee, sizes, push_money)?;
+                // Without a `net` column, the nets are derived once the kinds are known (below).
                 let nets = match net.first() {
-                    Some(MoneyColumn::Absent) => {
-                        let mut nets = Vec::with_capacity(rows);
-                        push_rows(rows, &mut nets, |row| net_without_column(Money::try_from_fen(amount_fen[row]).ok()?, fees[row]))?;
-                        nets
-                    }
-                    _ => joined(&net, sizes, push_money)?,
+                    Some(MoneyColumn::Absent) => None,
+                    _ => Some(joined(&net, sizes, push_money)?),
                 };
                 let dates =
                     joined(&settlement_date, sizes, |chunk, rows, dates| push_rows(rows, dates, |row| chunk.date(row).ok().flatten()))?;
@@ -361,6 +359,14 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
         );
         let (merchant_no, merchant_name, terminal, rrn, channel, kind) = texts?;
         let (settlement_date, time_s, amount_fen, fee, net) = numbers?;
+        let net = match net {
+            Some(net) => net,
+            None => {
+                let mut nets = Vec::with_capacity(rows);
+                push_rows(rows, &mut nets, |row| net_without_column(Money::try_from_fen(amount_fen[row]).ok()?, fee[row], kind[row]))?;
+                nets
+            }
+        };
         Some(StatementColumns {
             settlement_date,
             merchant_no,

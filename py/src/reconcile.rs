@@ -50,12 +50,13 @@ impl PyLedger {
     /// The rows as a pyarrow table in the canonical ledger schema.
     fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let ledger = Arc::clone(&self.ledger);
-        let (schema, batch) = py.detach(move || out::ledger_batch(&ledger));
+        let (schema, batch) = guard_detached(py, move || Ok(out::ledger_batch(&ledger)))?;
         PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
     }
 
-    fn to_csv(&self) -> String {
-        reconcile::write_ledger_csv(&self.ledger)
+    fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
+        let ledger = Arc::clone(&self.ledger);
+        guard_detached(py, move || Ok(reconcile::write_ledger_csv(&ledger)))
     }
 }
 
@@ -73,20 +74,40 @@ impl PyStatement {
     /// The rows as a pyarrow table in the canonical statement schema.
     fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let statement = Arc::clone(&self.statement);
-        let (schema, batch) = py.detach(move || out::statement_batch(&statement));
+        let (schema, batch) = guard_detached(py, move || Ok(out::statement_batch(&statement)))?;
         PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
     }
 
-    fn to_csv(&self) -> String {
-        reconcile::write_bank_csv(&self.statement)
+    fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
+        let statement = Arc::clone(&self.statement);
+        guard_detached(py, move || Ok(reconcile::write_bank_csv(&statement)))
     }
 }
 
-fn on_invalid(value: &str) -> PyResult<OnInvalid> {
+/// `on_invalid`: `raise` or `report`; anything else is an `invalid_request` error naming both.
+fn on_invalid(py: Python<'_>, value: &str) -> PyResult<OnInvalid> {
     match value {
         "raise" => Ok(OnInvalid::Raise),
         "report" => Ok(OnInvalid::Report),
-        other => Err(PyValueError::new_err(format!("on_invalid must be 'raise' or 'report', not {other:?}"))),
+        other => {
+            let message = format!("on_invalid {:?} is not 'raise' or 'report'", crate::errors::shorten(other));
+            Err(core_error(py, &posfee::Error::new(posfee::ErrorKind::InvalidRequest, message).in_field("on_invalid")))
+        }
+    }
+}
+
+/// Checks `on_invalid` (so that a bad value fails before any work, whatever the inputs).
+#[pyfunction]
+pub fn check_on_invalid(py: Python<'_>, on_invalid: &str) -> PyResult<()> {
+    self::on_invalid(py, on_invalid).map(|_| ())
+}
+
+/// With `raise`, the first line a file reader could not read, as its error (the readers keep
+/// every such line as an issue: `report` keeps them as unreadable rows of the report).
+fn raise_first_issue(on_invalid: OnInvalid, issues: &[reconcile::ReadIssue]) -> posfee::Result<()> {
+    match (on_invalid, issues.first()) {
+        (OnInvalid::Raise, Some(issue)) => Err(issue.error.clone()),
+        _ => Ok(()),
     }
 }
 
@@ -136,6 +157,9 @@ fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T
     match outcome {
         Outcome::Done(Ok(value)) => Ok(value),
         Outcome::Done(Err(Failure::Type(message))) => Err(PyTypeError::new_err(message)),
+        Outcome::Done(Err(Failure::Float(message, column))) => {
+            Err(crate::errors::float_error(py, &message, &posfee::Location::default().field(column)))
+        }
         Outcome::Done(Err(Failure::Core(error))) | Outcome::Failed(error) => Err(core_error(py, &error)),
         Outcome::Panicked(payload) => Err(panic_error(py, payload)),
     }
@@ -167,7 +191,7 @@ pub fn tables_from_arrow(
     on_invalid: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(PyLedger, PyStatement)> {
-    let reading = Reading { on_invalid: self::on_invalid(on_invalid)?, by_rows: false };
+    let reading = Reading { on_invalid: self::on_invalid(py, on_invalid)?, by_rows: false };
     let (ledger_reader, statement_reader) = (ledger.into_reader()?, statement.into_reader()?);
     let statement_progress = progress.as_ref().map(|p| p.clone_ref(py));
     let (ledger, statement) = py.detach(move || {
@@ -197,7 +221,7 @@ pub fn ledger_from_arrow(
     progress: Option<Py<PyAny>>,
     by_rows: bool,
 ) -> PyResult<PyLedger> {
-    let reading = Reading { on_invalid: self::on_invalid(on_invalid)?, by_rows };
+    let reading = Reading { on_invalid: self::on_invalid(py, on_invalid)?, by_rows };
     let ledger = ingest(py, data, name, "ledger", progress, columns::ledger, reading)?;
     Ok(PyLedger { ledger: Arc::new(ledger) })
 }
@@ -213,7 +237,7 @@ pub fn statement_from_arrow(
     progress: Option<Py<PyAny>>,
     by_rows: bool,
 ) -> PyResult<PyStatement> {
-    let reading = Reading { on_invalid: self::on_invalid(on_invalid)?, by_rows };
+    let reading = Reading { on_invalid: self::on_invalid(py, on_invalid)?, by_rows };
     let statement = ingest(py, data, name, "statement", progress, columns::statement, reading)?;
     Ok(PyStatement { statement: Arc::new(statement) })
 }
@@ -225,30 +249,42 @@ fn read_file(path: &std::path::Path) -> posfee::Result<Vec<u8>> {
     })
 }
 
-/// A ledger from a canonical ledger CSV file.
+/// A ledger from a canonical ledger CSV file; with `on_invalid="raise"` a line that cannot be
+/// read is an error (with `report` it stays an unreadable row of the report).
 #[pyfunction]
-pub fn read_ledger_csv(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyLedger> {
-    let ledger = guard_detached(py, || reconcile::read_ledger_csv(&read_file(&path)?, &path.display().to_string()))?;
+#[pyo3(signature = (path, on_invalid = "raise"))]
+pub fn read_ledger_csv(py: Python<'_>, path: std::path::PathBuf, on_invalid: &str) -> PyResult<PyLedger> {
+    let on_invalid = self::on_invalid(py, on_invalid)?;
+    let ledger = guard_detached(py, || {
+        let ledger = reconcile::read_ledger_csv(&read_file(&path)?, &path.display().to_string())?;
+        raise_first_issue(on_invalid, ledger.issues())?;
+        Ok(ledger)
+    })?;
     Ok(PyLedger { ledger: Arc::new(ledger) })
 }
 
 /// A statement from a file: `bank` (UnionPay / bank settlement CSV), `wechat` (WeChat Pay
-/// bill) or `alipay` (Alipay business detail CSV).
+/// bill) or `alipay` (Alipay business detail CSV); `on_invalid` as for ledgers.
 #[pyfunction]
-pub fn read_statement(py: Python<'_>, path: std::path::PathBuf, format: &str) -> PyResult<PyStatement> {
+#[pyo3(signature = (path, format, on_invalid = "raise"))]
+pub fn read_statement(py: Python<'_>, path: std::path::PathBuf, format: &str, on_invalid: &str) -> PyResult<PyStatement> {
+    let on_invalid = self::on_invalid(py, on_invalid)?;
     let format = format.to_string();
     let statement = guard_detached(py, move || {
         let bytes = read_file(&path)?;
         let file = path.display().to_string();
-        match format.as_str() {
+        let statement = match format.as_str() {
             "bank" => reconcile::read_bank_csv(&bytes, &file, &reconcile::ColumnMap::default()),
             "wechat" => reconcile::read_wechat_bill(&bytes, &file),
             "alipay" => reconcile::read_alipay_csv(&bytes, &file),
             other => Err(posfee::Error::new(
                 posfee::ErrorKind::InvalidRequest,
-                format!("statement format {other:?} is not bank, wechat or alipay"),
-            )),
-        }
+                format!("statement format {other:?} is not auto, bank, wechat or alipay"),
+            )
+            .in_field("statement_format")),
+        }?;
+        raise_first_issue(on_invalid, statement.issues())?;
+        Ok(statement)
     })?;
     Ok(PyStatement { statement: Arc::new(statement) })
 }
@@ -289,7 +325,7 @@ pub struct PyReport {
 }
 
 #[pyfunction]
-#[pyo3(signature = (ledger, statement, schedule, merchant, merchant_name = "", terminals = Vec::new(), merchant_class = None, settlement = None, calendar = None, provisional = false, match_window_seconds = 120))]
+#[pyo3(signature = (ledger, statement, schedule, merchant, merchant_name = "", terminals = Vec::new(), merchant_class = None, settlement = None, calendar = None, provisional = false, match_window_seconds = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn reconcile_data(
     py: Python<'_>,
@@ -303,14 +339,21 @@ pub fn reconcile_data(
     settlement: Option<&Bound<'_, PyAny>>,
     calendar: Option<&Bound<'_, PyAny>>,
     provisional: bool,
-    match_window_seconds: i64,
+    match_window_seconds: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyReport> {
+    let window = match match_window_seconds.filter(|w| !w.is_none()) {
+        Some(window) => Some(window_seconds(window)?),
+        None => None,
+    };
     let settlement = convert::settlement(py, settlement)?;
     let mut profile = guard(py, || MerchantProfile::new(merchant, merchant_name))?.terminals(terminals).settlement(settlement);
     if let Some(class) = merchant_class {
         profile = profile.merchant_class(class);
     }
-    let mut options = ReconcileOptions::new((*schedule.schedule).clone(), profile).match_window_seconds(match_window_seconds);
+    let mut options = ReconcileOptions::new((*schedule.schedule).clone(), profile);
+    if let Some((seconds, _)) = &window {
+        options = options.match_window_seconds(*seconds);
+    }
     if let Some(calendar) = calendar.filter(|c| !c.is_none()) {
         let calendar = crate::calendar::extract(calendar)?;
         options = options.calendar((*calendar.get().calendar).clone());
@@ -319,8 +362,30 @@ pub fn reconcile_data(
         options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
     let (ledger, statement) = (Arc::clone(&ledger.ledger), Arc::clone(&statement.statement));
-    let report = guard_detached(py, || reconcile::reconcile(&ledger, &statement, &options))?;
+    let report = guard_detached(py, || {
+        reconcile::reconcile(&ledger, &statement, &options).map_err(|error| match &window {
+            // An int beyond i64 went in as i64::MAX or MIN: the core's error names the int.
+            Some((seconds, Some(shown))) => {
+                let message = error.message().replace(&seconds.to_string(), shown);
+                posfee::Error::new(error.kind(), message).at(error.location().clone())
+            }
+            _ => error,
+        })
+    })?;
     Ok(PyReport { report: Arc::new(report), ledger, statement })
+}
+
+/// `match_window_seconds` as `i64` (the core checks its range); an int beyond `i64` goes in
+/// as `i64::MAX` (or `MIN`), out of any range, with its own text for the core's error.
+fn window_seconds(value: &Bound<'_, PyAny>) -> PyResult<(i64, Option<String>)> {
+    if !value.is_instance_of::<pyo3::types::PyInt>() || value.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(crate::errors::type_error("match_window_seconds", value, "an int number of seconds"));
+    }
+    if let Ok(seconds) = value.extract::<i64>() {
+        return Ok((seconds, None));
+    }
+    let shown = crate::errors::shorten(&value.str()?.to_string());
+    Ok((if value.lt(0)? { i64::MIN } else { i64::MAX }, Some(shown)))
 }
 
 #[pymethods]
@@ -331,20 +396,20 @@ impl PyReport {
     }
 
     /// The summary as a text table.
-    fn table(&self) -> String {
-        self.report.summary.table()
+    fn table(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(self.report.summary.table()))
     }
 
     /// The rows as CSV.
-    fn to_csv(&self, py: Python<'_>) -> String {
-        let report = Arc::clone(&self.report);
-        py.detach(move || report.to_csv())
+    fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
+        let (report, ledger, statement) = (Arc::clone(&self.report), Arc::clone(&self.ledger), Arc::clone(&self.statement));
+        guard_detached(py, move || Ok(report.to_csv(&ledger, &statement)))
     }
 
     /// Summary and rows as JSON.
-    fn to_json(&self, py: Python<'_>) -> String {
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let report = Arc::clone(&self.report);
-        py.detach(move || report.to_json())
+        guard_detached(py, move || Ok(report.to_json()))
     }
 
     fn __len__(&self) -> usize {
@@ -354,7 +419,7 @@ impl PyReport {
     /// The rows as a pyarrow table.
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let (report, ledger, statement) = (Arc::clone(&self.report), Arc::clone(&self.ledger), Arc::clone(&self.statement));
-        let (schema, batch) = py.detach(move || rows_batch(&report, &ledger, &statement));
+        let (schema, batch) = guard_detached(py, move || Ok(rows_batch(&report, &ledger, &statement)))?;
         PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
     }
 }
@@ -380,7 +445,7 @@ fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow
         Some(m) => builder.append_value(out::money_value(m, 5)),
         None => builder.append_null(),
     };
-    for row in report.rows() {
+    for (k, row) in report.rows().enumerate() {
         side.append_value(row.side.name());
         index.append_option(row.index.map(|i| i as u64));
         line.append_value(row.line);
@@ -400,23 +465,11 @@ fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow
         money(&mut net, row.net);
         money(&mut expected, row.expected_fee);
         reason.append_value(row.reason);
-        match (row.side, row.index) {
-            (Side::Ledger, Some(i)) if i < ledger.len() => {
-                trade_id.append_value(ledger.trade_ids().get(i));
-                rrn.append_value(ledger.rrns().get(i));
-                terminal.append_value(ledger.terminals().get(i));
-            }
-            (Side::Statement, Some(j)) if j < statement.len() => {
-                trade_id.append_null();
-                rrn.append_value(statement.rrns().get(j));
-                terminal.append_value(statement.terminals().get(j));
-            }
-            _ => {
-                trade_id.append_null();
-                rrn.append_null();
-                terminal.append_null();
-            }
-        }
+        let keys = report.row_keys(k, ledger, statement);
+        let present = |text: &str| (row.index.is_some()).then(|| text.to_string());
+        trade_id.append_option(present(keys.trade_id).filter(|_| row.side == Side::Ledger));
+        rrn.append_option(present(keys.rrn));
+        terminal.append_option(present(keys.terminal));
     }
     let columns: Vec<(String, ArrayRef)> = vec![
         ("side".into(), Arc::new(side.finish())),
@@ -447,6 +500,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tables_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(read_ledger_csv, m)?)?;
     m.add_function(wrap_pyfunction!(read_statement, m)?)?;
+    m.add_function(wrap_pyfunction!(check_on_invalid, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     m.add_function(wrap_pyfunction!(reconcile_data, m)?)?;
     Ok(())

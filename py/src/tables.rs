@@ -19,9 +19,11 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use posfee::reconcile::{Ledger, LedgerRow, Statement, StatementRow};
 use posfee::{CardType, Channel, Error, ErrorKind, Location, Money, TradeKind};
 
-/// A failure of a conversion: a wrong column type (→ `TypeError`) or a core error.
+/// A failure of a conversion: a wrong column type (→ `TypeError`), money as floats (→
+/// `FloatAmountError`, with the column) or a core error.
 pub enum Failure {
     Type(String),
+    Float(String, String),
     Core(Error),
 }
 
@@ -54,11 +56,15 @@ fn missing(side: &str, column: &str, batch: &RecordBatch) -> Failure {
 
 fn wrong_type(side: &str, column: &str, data_type: &DataType, expected: &str) -> Failure {
     if matches!(data_type, DataType::Float16 | DataType::Float32 | DataType::Float64) && expected.contains("decimal") {
-        return Failure::Type(format!(
-            "column `{column}` of the {side} is {data_type}, and money is never a float in posfee: binary floating point cannot \
-             hold most decimal amounts exactly, so fees would be wrong by fractions of a fen; use decimal (e.g. \
-             pyarrow.decimal128(18, 2), polars.Decimal, or decimal.Decimal objects in pandas), strings, or integers of yuan"
-        ));
+        return Failure::Float(
+            format!(
+                "column `{column}` of the {side} is {data_type}, and money is never a float in posfee (floats are not \
+                 accepted): binary floating point cannot hold most decimal amounts exactly, so fees would be wrong by \
+                 fractions of a fen; use decimal (e.g. pyarrow.decimal128(18, 2), polars.Decimal, or decimal.Decimal \
+                 objects in pandas), strings, or integers of yuan"
+            ),
+            column.to_string(),
+        );
     }
     Failure::Type(format!("column `{column}` of the {side} must be {expected}, not {data_type}"))
 }
@@ -165,11 +171,11 @@ impl MoneyColumn {
                     let unit = 10i128.pow(scale - 5);
                     (value % unit == 0).then(|| value / unit)
                 };
-                let text = || <Decimal128Type as arrow_array::types::DecimalType>::format_decimal(value, 38, *scale as i8);
-                let millifen = millifen
-                    .ok_or_else(|| Error::new(ErrorKind::InvalidAmount, format!("amount {} has more than 5 decimal places", text())))?;
-                let millifen = i64::try_from(millifen)
-                    .map_err(|_| Error::new(ErrorKind::InvalidAmount, format!("amount {} is beyond ¥{}", text(), Money::MAX)))?;
+                // Beyond i64 millifen or with more than 5 places: the core reads the exact text
+                // and names what is wrong (out of range, too many decimal places).
+                let Some(millifen) = millifen.and_then(|m| i64::try_from(m).ok()) else {
+                    return parse(&<Decimal128Type as arrow_array::types::DecimalType>::format_decimal(value, 38, *scale as i8)).map(Some);
+                };
                 let money = Money::from_millifen(millifen)?;
                 if amount {
                     money.into_amount().map(Some)
@@ -188,9 +194,11 @@ impl MoneyColumn {
                     return Ok(None);
                 }
                 let yuan = array.value(row);
-                let fen = yuan.checked_mul(100).and_then(|f| i64::try_from(f).ok());
-                let money = fen.ok_or_else(|| Error::new(ErrorKind::InvalidAmount, format!("amount {yuan} yuan is too large")))?;
-                let money = Money::try_from_fen(money)?;
+                let Some(fen) = yuan.checked_mul(100).and_then(|f| i64::try_from(f).ok()) else {
+                    // The core names a value beyond range in its own words.
+                    return parse(&yuan.to_string()).map(Some);
+                };
+                let money = Money::try_from_fen(fen)?;
                 if amount {
                     money.into_amount().map(Some)
                 } else {
@@ -352,6 +360,18 @@ pub fn kind(text: Option<&str>) -> Result<TradeKind, Error> {
 /// The response code of an approved trade, the default of a ledger row.
 pub const APPROVED: &str = "00";
 
+/// An error when a column name appears twice (which of the two would be meant?).
+pub fn unique_columns(side: &str, batch: &RecordBatch) -> Result<(), Failure> {
+    let schema = batch.schema();
+    let mut seen = std::collections::HashSet::new();
+    match schema.fields().iter().map(|f| f.name()).find(|name| !seen.insert(name.as_str())) {
+        None => Ok(()),
+        Some(name) => Err(Failure::Core(
+            Error::new(ErrorKind::InvalidRecord, format!("the {side} has the column `{name}` more than once")).in_field(name.as_str()),
+        )),
+    }
+}
+
 pub fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
     batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
 }
@@ -378,11 +398,17 @@ fn reject(on_invalid: OnInvalid, error: Error, keep: impl FnOnce(Error, String))
     }
 }
 
-/// The net amount of a statement without a `net` column: the amount less the fee (as
-/// `StatementRecord::new` computes it); `None` beyond [`Money::MAX`], for a fee far beyond
-/// any statement's (which `push_row` rejects).
-pub fn net_without_column(amount: Money, fee: Money) -> Option<Money> {
-    amount.checked_sub(fee)
+/// The net amount of a statement row without a `net` column: its signed effect on the
+/// account, `amount − fee` for a purchase and `−amount − fee` for a refund or void (as the
+/// core's statement readers derive it, `signed.checked_sub(fee)` in `reconcile::read`);
+/// `None` beyond [`Money::MAX`], for a fee far beyond any statement's (which `push_row`
+/// rejects).
+///
+/// TODO(core): this rule belongs in the core (one function that the file readers and both
+/// bindings call); until it is there, it is written out here as in the readers.
+pub fn net_without_column(amount: Money, fee: Money, kind: TradeKind) -> Option<Money> {
+    let signed = if kind == TradeKind::Purchase { amount } else { -amount };
+    signed.checked_sub(fee)
 }
 
 /// Appends the rows of a batch to a ledger. `first_row` is the 0-based row number of the
@@ -460,10 +486,11 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
             let amount = required(amount.get(row, true).map_err(|e| located(e, &name, line, "amount"))?, "amount")?;
             let fee = required(fee.get(row, false).map_err(|e| located(e, &name, line, "fee"))?, "fee")?;
             let channel = Channel::parse(required(channel.get(row), "channel")?).map_err(|e| located(e, &name, line, "channel"))?;
+            let kind = kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?;
             let net = match net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
                 Some(net) => net,
                 // Money::MAX stands in for a net beyond range: push_row rejects the fee.
-                None if matches!(net, MoneyColumn::Absent) => net_without_column(amount, fee).unwrap_or(Money::MAX),
+                None if matches!(net, MoneyColumn::Absent) => net_without_column(amount, fee, kind).unwrap_or(Money::MAX),
                 None => return Err(required::<Money>(None, "net").unwrap_err()),
             };
             Ok(StatementRow {
@@ -477,7 +504,7 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
                 fee,
                 net,
                 channel,
-                kind: kind(kind_column.get(row)).map_err(|e| located(e, &name, line, "kind"))?,
+                kind,
                 line,
             })
         })()

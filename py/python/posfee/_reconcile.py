@@ -45,6 +45,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Union
 
 from posfee import _core
 from posfee._calendar import Calendar
+from posfee._errors import FloatAmountError, InvalidAmountError, InvalidRecordError, IoError
 from posfee._schedule import Schedule
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -135,9 +136,15 @@ class Report:
         return self._native.to_csv()
 
     def write_csv(self, path: PathLike) -> None:
-        """Writes the rows as CSV (UTF-8)."""
-        with open(os.fspath(path), "w", encoding="utf-8", newline="") as file:
-            file.write(self._native.to_csv())
+        """Writes the rows as CSV (UTF-8): the text of :meth:`to_csv`. A file that cannot be
+        written (a missing folder, no permission) raises ``IoError`` naming it."""
+        text = self._native.to_csv()
+        path = os.fspath(path)
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+        except OSError as error:
+            raise IoError(f"cannot write {path}: {error.strerror or error}", file=path) from error
 
     def to_json(self) -> str:
         """Summary and rows as JSON (money as strings)."""
@@ -202,13 +209,11 @@ def _row_count(data: Any) -> Optional[int]:
         return None
 
 
-def _arrow(data: Any) -> Any:
+def _arrow(data: Any, side: str) -> Any:
     """Something the native module reads as Arrow (PyCapsule interface)."""
     module = type(data).__module__.split(".")[0]
     if module == "pandas":
-        import pyarrow
-
-        return pyarrow.Table.from_pandas(data, preserve_index=False)
+        return _pandas_to_arrow(data, side)
     if hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__"):
         return data
     raise TypeError(
@@ -217,21 +222,161 @@ def _arrow(data: Any) -> Any:
     )
 
 
+_MONEY_COLUMNS = frozenset({"amount", "fee", "net"})
+_TIME_COLUMNS = frozenset({"time", "settlement_date"})
+_CANONICAL_COLUMNS = _MONEY_COLUMNS | _TIME_COLUMNS | frozenset(
+    {
+        "trade_id",
+        "channel",
+        "rrn",
+        "terminal",
+        "trace",
+        "merchant_no",
+        "merchant_name",
+        "card_type",
+        "kind",
+        "response_code",
+        "original_rrn",
+    }
+)
+_DECIMAL_DIGITS_MAX = 40
+"""Digits before (or zeros after) the point beyond which a Decimal is not written out."""
+
+
+def _pandas_to_arrow(frame: Any, side: str) -> Any:
+    """A pandas DataFrame as a pyarrow Table. Columns that pyarrow cannot take as they are
+    (an object column of mixed types, ``Decimal('Infinity')`` among decimals) are converted
+    value by value into text the core reads (``Decimal`` written out exactly), so that the
+    core checks each value and names its row; a float among money is ``FloatAmountError``,
+    any other value of the wrong type ``InvalidRecordError``, both naming row and column."""
+    import pyarrow
+
+    failures = (pyarrow.ArrowException, ValueError, TypeError, OverflowError)
+    names = [str(name) for name in frame.columns]
+    duplicated = next((name for n, name in enumerate(names) if name in names[:n]), None)
+    if duplicated is not None:
+        raise InvalidRecordError(f"the {side} has the column `{duplicated}` more than once", field=duplicated)
+    try:
+        table = pyarrow.Table.from_pandas(frame, preserve_index=False)
+    except failures:
+        pass
+    else:
+        return _keep_decimal_nan(table, frame, side)
+    arrays, kept = [], []
+    for position, name in enumerate(names):
+        series = frame.iloc[:, position]
+        try:
+            arrays.append(pyarrow.array(series, from_pandas=True))
+        except failures:
+            if name not in _CANONICAL_COLUMNS:
+                continue  # never read: a column posfee does not know cannot be wrong
+            arrays.append(pyarrow.array(_column_text(side, name, series), type=pyarrow.string()))
+        kept.append(name)
+    return pyarrow.table(arrays, names=kept)
+
+
+def _keep_decimal_nan(table: Any, frame: Any, side: str) -> Any:
+    """pyarrow turns ``Decimal('NaN')`` into null: a money column of objects with nulls where
+    the frame has a Decimal goes to the core as text instead, which names the NaN."""
+    import pyarrow
+
+    for position, name in enumerate(table.column_names):
+        if name not in _MONEY_COLUMNS or table.column(position).null_count == 0:
+            continue
+        series = frame.iloc[:, position]
+        if series.dtype != object:
+            continue
+        nulls = table.column(position).is_null().to_numpy(zero_copy_only=False)
+        if any(isinstance(value, Decimal) for value in series[nulls].tolist()):
+            text = pyarrow.array(_column_text(side, name, series), type=pyarrow.string())
+            table = table.set_column(position, name, text)
+    return table
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN marks a missing value in a pandas object column
+    return repr(value) in ("NaT", "<NA>", "nan")
+
+
+def _column_text(side: str, name: str, series: Any) -> List[Optional[str]]:
+    """The values of an object column as text for the core (``None`` for missing values)."""
+    import numbers
+
+    texts: List[Optional[str]] = []
+    for row, value in enumerate(series.tolist(), start=1):
+        if name in _MONEY_COLUMNS and isinstance(value, Decimal):
+            texts.append(_decimal_text(value, name, side, row))
+        elif _is_missing(value):
+            texts.append(None)
+        elif isinstance(value, str):
+            texts.append(value)
+        elif name in _MONEY_COLUMNS and isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            texts.append(str(int(value)))
+        elif name in _MONEY_COLUMNS and isinstance(value, numbers.Real) and not isinstance(value, bool):
+            raise FloatAmountError(
+                f"`{name}` {value!r} is a float ({type(value).__qualname__}), and money is never a float in posfee "
+                f"(floats are not accepted): binary floating point cannot hold most decimal amounts exactly; "
+                f"use decimal.Decimal or str values",
+                file=side,
+                line=row,
+                field=name,
+            )
+        elif name in _TIME_COLUMNS and hasattr(value, "isoformat") and not isinstance(value, bool):
+            texts.append(value.isoformat())
+        else:
+            expected = {True: "a decimal.Decimal, str or int", False: "a str"}[name in _MONEY_COLUMNS]
+            if name in _TIME_COLUMNS:
+                expected = "a datetime, date or ISO 8601 str"
+            raise InvalidRecordError(
+                f"`{name}` {_shorten(repr(value))} is a {type(value).__qualname__}, not {expected}",
+                file=side,
+                line=row,
+                field=name,
+            )
+    return texts
+
+
+def _decimal_text(value: Decimal, name: str, side: str, row: int) -> str:
+    """A Decimal's exact text without an exponent (the core names NaN and Infinity itself)."""
+    if not value.is_finite():
+        return str(value)
+    if value.adjusted() >= _DECIMAL_DIGITS_MAX:
+        raise InvalidAmountError(f"`{name}` {value} is out of range (too large)", file=side, line=row, field=name)
+    if value.adjusted() <= -_DECIMAL_DIGITS_MAX:
+        raise InvalidAmountError(f"`{name}` {value} has more decimal places than money has", file=side, line=row, field=name)
+    return format(value, "f")
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
 def _read_arrow_file(path: str) -> Any:
     import pyarrow
 
-    if path.endswith(".parquet"):
-        import pyarrow.parquet
+    try:
+        if path.lower().endswith(".parquet"):
+            import pyarrow.parquet
 
-        return pyarrow.parquet.read_table(path)
-    import pyarrow.feather
+            return pyarrow.parquet.read_table(path)
+        import pyarrow.feather
 
-    return pyarrow.feather.read_table(path)
+        return pyarrow.feather.read_table(path)
+    except (OSError, pyarrow.ArrowException) as error:
+        detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        kind = "Parquet" if path.lower().endswith(".parquet") else "Arrow IPC"
+        raise IoError(f"cannot read {path} as {kind}: {_shorten(detail)}", file=path) from error
 
 
 def _sniff_statement(path: str) -> str:
-    with open(path, "rb") as file:
-        head = file.read(4096)
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return "bank"  # the reader reports the file that cannot be read
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -253,10 +398,10 @@ def _ledger(data: Any, on_invalid: str, progress: Optional[Callable[[str, int], 
         return data
     if isinstance(data, (str, os.PathLike)):
         path = os.fspath(data)
-        if path.endswith(_ARROW_SUFFIXES):
+        if path.lower().endswith(_ARROW_SUFFIXES):
             return _core.ledger_from_arrow(_read_arrow_file(path), path, on_invalid, progress)
-        return _core.read_ledger_csv(path)
-    return _core.ledger_from_arrow(_arrow(data), "ledger", on_invalid, progress)
+        return _core.read_ledger_csv(path, on_invalid)
+    return _core.ledger_from_arrow(_arrow(data, "ledger"), "ledger", on_invalid, progress)
 
 
 def _statement(data: Any, statement_format: str, on_invalid: str, progress: Optional[Callable[[str, int], None]]) -> _core.StatementData:
@@ -264,11 +409,11 @@ def _statement(data: Any, statement_format: str, on_invalid: str, progress: Opti
         return data
     if isinstance(data, (str, os.PathLike)):
         path = os.fspath(data)
-        if path.endswith(_ARROW_SUFFIXES):
+        if path.lower().endswith(_ARROW_SUFFIXES):
             return _core.statement_from_arrow(_read_arrow_file(path), path, on_invalid, progress)
         file_format = _sniff_statement(path) if statement_format == "auto" else statement_format
-        return _core.read_statement(path, file_format)
-    return _core.statement_from_arrow(_arrow(data), "statement", on_invalid, progress)
+        return _core.read_statement(path, file_format, on_invalid)
+    return _core.statement_from_arrow(_arrow(data, "statement"), "statement", on_invalid, progress)
 
 
 _PROGRESS_MIN_ROWS = 200_000
@@ -315,6 +460,9 @@ def reconcile(
         raise TypeError(f"merchant must be the merchant number as a str, not {type(merchant).__name__}")
     if isinstance(terminals, str):
         raise TypeError("terminals must be a list of terminal ids, not a str")
+    if not isinstance(on_invalid, str):
+        raise TypeError(f"on_invalid must be 'raise' or 'report', not {type(on_invalid).__name__}")
+    _core.check_on_invalid(on_invalid)
     total = (_row_count(ledger) or 0) + (_row_count(statement) or 0)
     show = progress if progress is not None else (sys.stderr.isatty() and total >= _PROGRESS_MIN_ROWS)
     bar = _Progress(total, sys.stderr) if show else None
@@ -328,7 +476,9 @@ def reconcile(
     try:
         if _is_table(ledger) and _is_table(statement):
             # Both sides converted at once, on two threads (GIL released).
-            ledger_data, statement_data = _core.tables_from_arrow(_arrow(ledger), _arrow(statement), on_invalid, callback)
+            ledger_data, statement_data = _core.tables_from_arrow(
+                _arrow(ledger, "ledger"), _arrow(statement, "statement"), on_invalid, callback
+            )
         else:
             ledger_data = _ledger(ledger, on_invalid, callback)
             statement_data = _statement(statement, statement_format, on_invalid, callback)
