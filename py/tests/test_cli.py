@@ -21,10 +21,10 @@ def test_quote_json(capsys):
 
 
 def test_quote_error_exit_code(capsys):
-    assert main(["quote", "1.001", "debit", "--at", "2026-05-06"]) == 1
-    assert "invalid_amount" in capsys.readouterr().err
-    assert main(["quote", "1", "visa", "--at", "2026-05-06"]) == 1
-    assert "invalid_channel" in capsys.readouterr().err
+    assert main(["quote", "1.001", "debit", "--at", "2026-05-06"]) == 2
+    assert capsys.readouterr().err.startswith("posfee: error [invalid_amount]: ")
+    assert main(["quote", "1", "visa", "--at", "2026-05-06"]) == 2
+    assert capsys.readouterr().err.startswith("posfee: error [invalid_channel]: ")
 
 
 def test_calendar(capsys):
@@ -34,8 +34,8 @@ def test_calendar(capsys):
     assert main(["calendar", "2026", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["business_days"] == 248 and len(data["holidays"]) == 7
-    assert main(["calendar", "2031"]) == 1
-    assert "calendar_out_of_range" in capsys.readouterr().err
+    assert main(["calendar", "2031"]) == 2
+    assert capsys.readouterr().err.startswith("posfee: error [calendar_out_of_range]: ")
 
 
 def test_presets(capsys):
