@@ -72,7 +72,9 @@ def test_report_conversions(sample):
     assert isinstance(frame["amount"].iloc[0], Decimal)
     polars_frame = report.to_polars()
     assert polars_frame.height == report.rows.num_rows
-    assert report.to_csv().splitlines()[0].startswith("side,index,line,class")
+    # One report schema everywhere: the CSV has the columns of `rows`, in the same order
+    # (issue 10 item 11: trade_id, rrn and terminal were missing from the CSV).
+    assert report.to_csv().splitlines()[0].split(",") == report.rows.column_names
     assert '"summary"' in report.to_json()[:200]
 
 
