@@ -44,7 +44,7 @@ wasm: ## build the WebAssembly package (wasm/pkg) and the fee calculator page (w
 	bash wasm/scripts/build.sh
 
 test-wasm: wasm-setup wasm ## WebAssembly: the JS API under Node, the page end to end in headless Chromium
-	cd wasm && node --test test/api.test.mjs test/e2e.test.mjs
+	cd wasm && node --test test/api.test.mjs test/bad_inputs.test.mjs test/e2e.test.mjs
 
 serve: wasm ## serve the fee calculator page on 127.0.0.1 (PORT=8765) and print its URL
 	node wasm/scripts/serve.mjs $(or $(PORT),8765)

@@ -1,6 +1,10 @@
 // posfee for JavaScript: an ES module for browsers and Node that loads the WebAssembly core
-// once (top-level await) and re-exports its functions. Money is always a string.
+// once (top-level await) and exports the guarded API of guard.js (argument checks, own
+// properties only, every error an Error with `code`, recovery if the module ever traps).
+// Money is always a string.
 import init, { initSync } from './posfee_wasm.js';
+import * as bindings from './posfee_wasm.js';
+import { guard } from './guard.js';
 
 const wasmUrl = new URL('./posfee_wasm_bg.wasm', import.meta.url);
 const inNode = typeof process === 'object' && process?.versions?.node != null && typeof window === 'undefined';
@@ -12,7 +16,7 @@ if (inNode) {
   await init({ module_or_path: wasmUrl });
 }
 
-export {
+export const {
   presets,
   channels,
   quote,
@@ -21,5 +25,10 @@ export {
   isBusinessDay,
   addBusinessDays,
   capThreshold,
+  loadHolidays,
+  resetHolidays,
+  calendarYears,
   errorCodes,
-} from './posfee_wasm.js';
+  __forcePanicForTests,
+  __forceTrapForTests,
+} = guard(bindings);

@@ -9,7 +9,12 @@
 //! amount is rejected with `code = "invalid_amount"`.
 //!
 //! The `*_impl` functions are plain Rust (unit-tested on the host); the `#[wasm_bindgen]`
-//! functions only convert values and errors.
+//! functions only convert values and errors. The public JavaScript API is `js/guard.js` over
+//! these exports: it checks argument types, reads request objects through their own
+//! properties only, and re-instantiates the module if it ever traps.
+//!
+//! A panic never crosses as a raw trap: the panic hook throws a JS `Error` with
+//! `code = "internal"` (the module is then restarted by `js/guard.js`).
 #![forbid(unsafe_code)]
 
 use std::cell::RefCell;
@@ -17,8 +22,8 @@ use std::fmt;
 use std::rc::Rc;
 
 use posfee::{
-    parse_china_time, parse_date, Calendar, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote, QuoteRequest, Rate, Schedule,
-    SettlementMode,
+    parse_china_time, parse_date, Calendar, CalendarPolicy, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote, QuoteRequest, Rate,
+    Schedule, SettlementMode,
 };
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
@@ -47,6 +52,11 @@ export interface QuoteRequest {
   merchantClass?: string;
   /** "credit" or "debit", for UnionPay QR and QuickPass above ¥1000. */
   cardType?: string;
+  /**
+   * When the settlement date falls in a year without holiday data: true gives a provisional
+   * date (weekends only, `settlesOnProvisional`); false or absent throws calendar_out_of_range.
+   */
+  provisional?: boolean;
 }
 
 export interface FeeLine {
@@ -146,19 +156,43 @@ export interface CapThreshold {
   from: MoneyText;
 }
 
-/** Every error thrown is an Error with a stable `code` (the core's ErrorKind code). */
+/** The years the calendar in use covers (the embedded data plus any loaded with loadHolidays). */
+export interface CalendarYears { firstYear: number; lastYear: number; }
+
+/**
+ * Every error thrown is an Error with a stable `code`: one of errorCodes() (the core's
+ * ErrorKind codes), or "internal" for a bug (a panic or trap; the module is restarted).
+ * The location is set when known: `field` (the request field or a dotted path in a
+ * schedule), `line` and `column` (1-based, in the TOML or JSON text), `file`.
+ */
 export interface PosfeeError extends Error {
   code: string;
   field?: string;
   line?: number;
   column?: number;
+  file?: string;
 }
 "#;
 
-/// Installs the panic hook once, when the module is instantiated.
+/// The code of an internal failure (a panic or a trap): a bug, never bad input.
+pub const INTERNAL: &str = "internal";
+
+/// Installs the panic hook when the module is instantiated: a panic logs to the console
+/// (`console_error_panic_hook`) and throws a JS `Error` with `code = "internal"` and the
+/// panic's message, instead of trapping with `unreachable`.
+/// The module's memory is then in an unknown state: `js/guard.js` re-instantiates it.
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        // The message and Rust's view of where it happened, on the console (as before)...
+        console_error_panic_hook::hook(info);
+        // ...and as the Error thrown to the caller, instead of a bare `unreachable` trap.
+        let error =
+            js_sys::Error::new(&format!("internal error in posfee (a bug: please report it with the input that caused it): {info}"));
+        error.set_name("PosfeeError");
+        let _ = js_sys::Reflect::set(error.as_ref(), &JsValue::from_str("code"), &JsValue::from_str(INTERNAL));
+        wasm_bindgen::throw_val(error.into());
+    }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -166,7 +200,7 @@ pub fn start() {
 // ---------------------------------------------------------------------------------------
 
 /// Turns any core error into a JS `Error` whose `code` is the core's stable code, with the
-/// location's `field`, `line` and `column` when known.
+/// location's `field`, `line`, `column` and `file` when known.
 pub fn to_js_error(error: &Error) -> JsValue {
     let js = js_sys::Error::new(&error.to_string());
     js.set_name("PosfeeError");
@@ -177,6 +211,12 @@ pub fn to_js_error(error: &Error) -> JsValue {
     set("code", JsValue::from_str(error.code()));
     let location = error.location();
     if let Some(field) = &location.field {
+        // The core names request fields as Rust and Python do; JavaScript requests use camelCase.
+        let field = match field.as_str() {
+            "merchant_class" => "merchantClass",
+            "card_type" => "cardType",
+            other => other,
+        };
         set("field", JsValue::from_str(field));
     }
     if let Some(line) = location.line {
@@ -184,6 +224,9 @@ pub fn to_js_error(error: &Error) -> JsValue {
     }
     if let Some(column) = location.column {
         set("column", JsValue::from_f64(column as f64));
+    }
+    if let Some(file) = &location.file {
+        set("file", JsValue::from_str(file));
     }
     js.into()
 }
@@ -217,7 +260,7 @@ fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsVal
     Ok(())
 }
 
-const QUOTE_FIELDS: [&str; 8] = ["preset", "schedule", "amount", "channel", "at", "settlement", "merchantClass", "cardType"];
+const QUOTE_FIELDS: [&str; 9] = ["preset", "schedule", "amount", "channel", "at", "settlement", "merchantClass", "cardType", "provisional"];
 const CAP_FIELDS: [&str; 6] = ["preset", "schedule", "channel", "at", "merchantClass", "cardType"];
 
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
@@ -311,6 +354,8 @@ pub struct QuoteInput {
     pub merchant_class: Option<String>,
     /// The card type (credit / debit).
     pub card_type: Option<String>,
+    /// Whether a settlement date outside the calendar data may be provisional (weekends only).
+    pub provisional: Option<bool>,
 }
 
 /// The input of `capThreshold`.
@@ -331,18 +376,16 @@ pub struct CapInput {
     pub card_type: Option<String>,
 }
 
-fn non_empty(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|text| !text.is_empty())
-}
-
 thread_local! {
     /// Parsed schedules by source (preset name or TOML text), most recent last; a few only.
     static SCHEDULES: RefCell<Vec<(String, Rc<Schedule>)>> = const { RefCell::new(Vec::new()) };
 }
 const SCHEDULE_CACHE_MAX: usize = 8;
 
+/// The schedule named by `preset` or given as TOML text in `schedule` (exactly one; an empty
+/// string is a value, handed to the core, not an absent field).
 fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<Rc<Schedule>, Error> {
-    let key = match (non_empty(preset), non_empty(schedule)) {
+    let key = match (preset.as_deref(), schedule.as_deref()) {
         (Some(name), None) => format!("preset:{name}"),
         (None, Some(text)) => format!("toml:{text}"),
         (Some(_), Some(_)) => {
@@ -355,7 +398,7 @@ fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<R
     if let Some(found) = SCHEDULES.with(|cache| cache.borrow().iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone())) {
         return Ok(found);
     }
-    let parsed = Rc::new(match (non_empty(preset), non_empty(schedule)) {
+    let parsed = Rc::new(match (preset.as_deref(), schedule.as_deref()) {
         (Some(name), _) => Schedule::preset(name).map_err(|e| e.in_field("preset"))?,
         (_, Some(text)) => Schedule::from_toml(text).map_err(|e| e.in_field("schedule"))?,
         _ => unreachable!("checked above"),
@@ -375,7 +418,33 @@ fn parse_channel(text: &str) -> Result<Channel, Error> {
 }
 
 fn parse_card_type(text: &Option<String>) -> Result<Option<CardType>, Error> {
-    non_empty(text).map(|t| CardType::parse(t).map_err(|e| e.in_field("cardType"))).transpose()
+    text.as_deref().map(|t| CardType::parse(t).map_err(|e| e.in_field("cardType"))).transpose()
+}
+
+thread_local! {
+    /// The calendar in use when holiday years were loaded (`loadHolidays`); the embedded
+    /// China calendar otherwise.
+    static LOADED_CALENDAR: RefCell<Option<Rc<Calendar>>> = const { RefCell::new(None) };
+}
+
+/// The calendar in use: the embedded China calendar plus the years loaded with `loadHolidays`.
+fn calendar() -> CalendarInUse {
+    LOADED_CALENDAR.with(|loaded| loaded.borrow().clone()).map_or(CalendarInUse::China, CalendarInUse::Loaded)
+}
+
+enum CalendarInUse {
+    China,
+    Loaded(Rc<Calendar>),
+}
+
+impl std::ops::Deref for CalendarInUse {
+    type Target = Calendar;
+    fn deref(&self) -> &Calendar {
+        match self {
+            CalendarInUse::China => Calendar::china(),
+            CalendarInUse::Loaded(calendar) => calendar,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -702,16 +771,19 @@ pub fn quote_impl(input: &QuoteInput) -> Result<QuoteOutput, Error> {
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let mut request = QuoteRequest::new(amount, channel, at);
-    if let Some(settlement) = non_empty(&input.settlement) {
+    if let Some(settlement) = input.settlement.as_deref() {
         request = request.settlement(SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?);
     }
-    if let Some(class) = non_empty(&input.merchant_class) {
+    if let Some(class) = input.merchant_class.as_deref() {
         request = request.merchant_class(class);
     }
     if let Some(card_type) = parse_card_type(&input.card_type)? {
         request = request.card_type(card_type);
     }
-    schedule.quote(&request).map(|quote| QuoteOutput::from(&quote))
+    if input.provisional == Some(true) {
+        request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
+    }
+    schedule.quote_with(&request, &calendar()).map(|quote| QuoteOutput::from(&quote))
 }
 
 /// Parses and validates a schedule.
@@ -736,7 +808,7 @@ pub fn preset_toml_impl(name: &str) -> Result<String, Error> {
 /// [`ErrorKind::InvalidDate`], [`ErrorKind::CalendarOutOfRange`].
 pub fn is_business_day_impl(date: &str) -> Result<bool, Error> {
     let date = parse_date(date).map_err(|e| e.in_field("date"))?;
-    Calendar::china().is_business_day(date)
+    calendar().is_business_day(date)
 }
 
 /// The largest |n| accepted by `addBusinessDays` (ten years of business days).
@@ -757,7 +829,51 @@ pub fn add_business_days_impl(date: &str, n: f64) -> Result<String, Error> {
         )
         .in_field("n"));
     }
-    Calendar::china().add_business_days(date, n as i64).map(|d| d.to_string())
+    calendar().add_business_days(date, n as i64).map(|d| d.to_string())
+}
+
+/// The years a calendar covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarYears {
+    /// The first year with data.
+    pub first_year: i32,
+    /// The last year with data.
+    pub last_year: i32,
+}
+
+fn years_of(calendar: &Calendar) -> CalendarYears {
+    CalendarYears { first_year: *calendar.years().start(), last_year: *calendar.years().end() }
+}
+
+/// The years the calendar in use covers.
+pub fn calendar_years_impl() -> CalendarYears {
+    years_of(&calendar())
+}
+
+/// Adds the years of a holiday file to the calendar in use (replacing years already there):
+/// holiday-cn JSON (`{"year", "papers", "days": [...]}`, or an array of them) or posfee's
+/// calendar TOML, told apart by the core. Quotes, `isBusinessDay` and `addBusinessDays` use
+/// them afterwards.
+///
+/// Only with the `holidays` feature: the core's TOML and JSON readers add 30–80 KB gzipped,
+/// over the 150 KB budget of the default build (see wasm/README.md).
+///
+/// # Errors
+/// [`ErrorKind::InvalidCalendar`] (the core's checks: malformed text, years not contiguous, ...).
+#[cfg(feature = "holidays")]
+pub fn load_holidays_impl(text: &str) -> Result<CalendarYears, Error> {
+    let extended = calendar().with_years_from_text(text).map_err(|e| e.in_field("holidays"))?;
+    let years = years_of(&extended);
+    LOADED_CALENDAR.with(|loaded| *loaded.borrow_mut() = Some(Rc::new(extended)));
+    Ok(years)
+}
+
+/// Goes back to the embedded calendar (drops the years loaded with `loadHolidays`).
+#[cfg(feature = "holidays")]
+pub fn reset_holidays_impl() -> CalendarYears {
+    LOADED_CALENDAR.with(|loaded| *loaded.borrow_mut() = None);
+    years_of(Calendar::china())
 }
 
 /// cap ÷ rate to 4 decimals, and whether that is exact. Exact decimal arithmetic.
@@ -777,35 +893,44 @@ fn break_even(cap: Money, rate: Rate) -> Option<(String, bool)> {
 /// only when the core prices that amount with that very rule (merchant class, card type,
 /// bands and promotions all decided by the core); the smallest such amount.
 ///
+/// The probe quotes only read the fee, which does not depend on the settlement date: they
+/// allow a provisional settlement date, so that a trade near the end of the calendar data
+/// (2026-12-31, settling in 2027) still gets its threshold. Any other error is returned,
+/// never swallowed: only "no rule prices this amount" ([`ErrorKind::NoMatchingRule`]) means
+/// that a rule is not the one asked for.
+///
 /// # Errors
-/// As [`quote_impl`] for the schedule, channel and time.
+/// As [`quote_impl`] for the schedule, channel, time, merchant class and card type.
 pub fn cap_threshold_impl(input: &CapInput) -> Result<Option<CapThreshold>, Error> {
     let schedule = load_schedule(&input.preset, &input.schedule)?;
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let card_type = parse_card_type(&input.card_type)?;
     let version = schedule.version_at(at)?;
+    let calendar = calendar();
     let mut best: Option<CapThreshold> = None;
     for rule in version.rules().iter().filter(|rule| rule.channels().contains(&channel)) {
         let (Some(cap), Some(from)) = (rule.cap(), rule.cap_reached_from(schedule.rounding())) else {
             continue;
         };
-        let mut request = QuoteRequest::new(from, channel, at);
-        if let Some(class) = non_empty(&input.merchant_class) {
+        let mut request = QuoteRequest::new(from, channel, at).calendar_policy(CalendarPolicy::WeekendsOnly);
+        if let Some(class) = input.merchant_class.as_deref() {
             request = request.merchant_class(class);
         }
         if let Some(card_type) = card_type {
             request = request.card_type(card_type);
         }
-        let Ok(quote) = schedule.quote(&request) else {
-            continue;
+        let quote = match schedule.quote_with(&request, &calendar) {
+            Ok(quote) => quote,
+            Err(error) if error.kind() == ErrorKind::NoMatchingRule => continue,
+            Err(error) => return Err(error),
         };
         if &*quote.rule != rule.id() || best.as_ref().is_some_and(|b| Money::parse(&b.from).is_ok_and(|f| f <= from)) {
             continue;
         }
-        let Some((break_even, break_even_exact)) = break_even(cap, rule.rate()) else {
-            continue;
-        };
+        let (break_even, break_even_exact) = break_even(cap, rule.rate()).ok_or_else(|| {
+            Error::new(ErrorKind::Overflow, format!("cap {cap} ÷ rate {} of rule {} is out of range", rule.rate(), rule.id()))
+        })?;
         best = Some(CapThreshold {
             rule: rule.id().to_owned(),
             rate: rule.rate().to_string(),
@@ -874,6 +999,41 @@ pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] req
     js_result(cap_threshold_impl(&input))
 }
 
+/// Adds the years of a holiday file (holiday-cn JSON or posfee calendar TOML) to the calendar
+/// used by quotes, `isBusinessDay` and `addBusinessDays`; returns the years now covered.
+#[cfg(feature = "holidays")]
+#[wasm_bindgen(js_name = loadHolidays, unchecked_return_type = "CalendarYears")]
+pub fn load_holidays_js(text: &str) -> Result<JsValue, JsValue> {
+    js_result(load_holidays_impl(text))
+}
+
+/// Drops the years loaded with `loadHolidays`; returns the years of the embedded calendar.
+#[cfg(feature = "holidays")]
+#[wasm_bindgen(js_name = resetHolidays, unchecked_return_type = "CalendarYears")]
+pub fn reset_holidays_js() -> Result<JsValue, JsValue> {
+    js_result(Ok(reset_holidays_impl()))
+}
+
+/// The years the calendar in use covers.
+#[wasm_bindgen(js_name = calendarYears, unchecked_return_type = "CalendarYears")]
+pub fn calendar_years_js() -> Result<JsValue, JsValue> {
+    js_result(Ok(calendar_years_impl()))
+}
+
+/// Test-only: panics, to check that a panic surfaces as an Error with code "internal" and
+/// that the module stays usable.
+#[wasm_bindgen(js_name = __forcePanicForTests)]
+pub fn force_panic_for_tests() {
+    panic!("forced panic for tests");
+}
+
+/// Test-only: traps (`unreachable`, no panic), to check the JS wrapper's recovery from a trap.
+#[wasm_bindgen(js_name = __forceTrapForTests)]
+pub fn force_trap_for_tests() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+}
+
 /// The error codes the core can return (ErrorKind codes), for UIs that translate them.
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "string[]")]
 pub fn error_codes_js() -> Result<JsValue, JsValue> {
@@ -894,6 +1054,7 @@ mod tests {
             settlement: Some(settlement.into()),
             merchant_class: None,
             card_type: None,
+            provisional: None,
         }
     }
 
@@ -954,6 +1115,65 @@ mod tests {
         discounted.merchant_class = Some("discounted".into());
         let cap = cap_threshold_impl(&discounted).unwrap().unwrap();
         assert_eq!((cap.rule.as_str(), cap.cap.as_str(), cap.break_even.as_str()), ("discounted-debit", "18.00", "4500.0000"));
+    }
+
+    #[test]
+    fn empty_strings_are_values_not_absent_fields() {
+        let error = quote_impl(&request("standard", "1", "debit", "2026-05-06", "")).unwrap_err();
+        assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_settlement", Some("settlement")));
+        let error = quote_impl(&request("", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+        assert_eq!((error.code(), error.location().field.as_deref()), ("unknown_preset", Some("preset")));
+        let mut card = request("standard", "1", "unionpay_qr", "2026-05-06", "T1");
+        card.card_type = Some(String::new());
+        assert_eq!(quote_impl(&card).unwrap_err().location().field.as_deref(), Some("cardType"));
+    }
+
+    #[test]
+    fn cap_threshold_never_swallows_errors() {
+        let input = |at: &str, card_type: Option<&str>| CapInput {
+            preset: Some("sft-traditional".into()),
+            schedule: None,
+            channel: "debit".into(),
+            at: at.into(),
+            merchant_class: None,
+            card_type: card_type.map(str::to_owned),
+        };
+        // T+1 of 2026-12-31 is in 2027 (no holiday data): the threshold does not depend on it.
+        let cap = cap_threshold_impl(&input("2026-12-31 10:00", None)).unwrap().unwrap();
+        assert_eq!(cap.from, "3635.46");
+        // A card type that contradicts the channel is the core's error, not "uncapped".
+        assert_eq!(cap_threshold_impl(&input("2026-05-06", Some("credit"))).unwrap_err().code(), "invalid_request");
+    }
+
+    #[test]
+    fn provisional_settlement_dates() {
+        let at_year_end = request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1");
+        assert_eq!(quote_impl(&at_year_end).unwrap_err().code(), "calendar_out_of_range");
+        let mut provisional = at_year_end.clone();
+        provisional.provisional = Some(true);
+        let quote = quote_impl(&provisional).unwrap();
+        assert!(quote.settles_on_provisional);
+        assert_eq!(quote.settles_on, "2027-01-01");
+    }
+
+    #[cfg(feature = "holidays")]
+    #[test]
+    fn holidays_loaded_from_toml_are_used_until_reset() {
+        let year_2027 = "[[years]]\nyear = 2027\nnotice = \"test notice\"\n[[years.holidays]]\nname_zh = \"元旦\"\nname_en = \"New Year's Day\"\nfirst = 2027-01-01\nlast = 2027-01-03\n";
+        let years = load_holidays_impl(year_2027).unwrap();
+        assert_eq!((years.first_year, years.last_year), (2005, 2027));
+        assert!(!is_business_day_impl("2027-01-01").unwrap());
+        assert_eq!(add_business_days_impl("2026-12-31", 1.0).unwrap(), "2027-01-04");
+        let error = load_holidays_impl("[[years]]\nyear = 2029\nnotice = \"gap\"\n").unwrap_err();
+        assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_calendar", Some("holidays")));
+        assert_eq!(calendar_years_impl().last_year, 2027);
+        assert_eq!(reset_holidays_impl().last_year, 2026);
+        assert_eq!(is_business_day_impl("2027-01-01").unwrap_err().code(), "calendar_out_of_range");
+        let json = r#"{"year": 2027, "papers": ["https://www.gov.cn/example"], "days": [
+            {"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
+        assert_eq!(load_holidays_impl(json).unwrap().last_year, 2027);
+        assert!(!is_business_day_impl("2027-01-01").unwrap());
+        assert_eq!(load_holidays_impl("{\"year\": 2027, \"days\": [").unwrap_err().code(), "invalid_calendar");
     }
 
     #[test]

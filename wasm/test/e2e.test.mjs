@@ -48,9 +48,9 @@ test('the page loads in Chinese and shows the first quote', async () => {
   assert.match(await text('#cap-info'), /¥20\.00 ÷ 0\.55% = ¥3636\.3636…/);
   assert.match(await text('#cap-info'), /¥3635\.46/);
   assert.match(await text('#explanation'), /debit 0\.55% of ¥5000\.00 = ¥27\.50, capped at ¥20\.00/);
+  // The page marks its first quote (what `make bench-wasm` times); tests do not time it.
   const timing = await firstQuoteTiming(page);
-  console.log(`first quote ${timing.firstQuote.toFixed(1)} ms after navigation start (${timing.sinceResponseEnd.toFixed(1)} ms after the HTML arrived)`);
-  assert.ok(timing.firstQuote < 2000, `first quote after ${timing.firstQuote} ms`);
+  assert.ok(Number.isFinite(timing.firstQuote), 'the posfee:first-quote mark is set');
 });
 
 test('the comparison table prices the trade under every preset', async () => {

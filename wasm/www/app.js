@@ -303,10 +303,11 @@ performance.mark('posfee:script-start');
 try {
   // The page instantiates the module that index.html started compiling; other users of the
   // package import pkg/index.js, which does the same on its own.
-  const bindings = await import('./pkg/posfee_wasm.js');
+  // guard.js: the package's checked API, which also restarts the module if it ever traps.
+  const [bindings, { guard }] = await Promise.all([import('./pkg/posfee_wasm.js'), import('./pkg/guard.js')]);
   const compiled = await window.posfeeWasm;
   await bindings.default({ module_or_path: compiled ?? new URL('pkg/posfee_wasm_bg.wasm', location.href) });
-  api = bindings;
+  api = guard(bindings);
   performance.mark('posfee:wasm-ready');
 } catch (error) {
   showFatal(error);

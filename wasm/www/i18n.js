@@ -73,6 +73,7 @@ const zh = {
     invalid_record: '记录无效',
     io: '读写失败',
     overflow: '数值超出范围',
+    internal: '内部错误（已重新启动计算引擎）',
   },
 };
 
@@ -146,6 +147,7 @@ const en = {
     invalid_record: 'Invalid record',
     io: 'Input/output failed',
     overflow: 'Number out of range',
+    internal: 'Internal error (the calculator was restarted)',
   },
 };
 

@@ -1,0 +1,248 @@
+// The public JavaScript API over the wasm-bindgen glue (posfee_wasm.js). It only converts
+// and guards; every rule lives in the Rust core.
+//
+// - Arguments are type-checked here, before they reach the module: a wrong type is an Error
+//   with `code` ("invalid_request", or "invalid_amount" for an amount that is not a string),
+//   never a plain TypeError or a trap. Money is a string, never a JS number or BigInt.
+// - Request objects are read through their own properties only (an inherited
+//   `Object.prototype.amount` is not an amount) and copied into a null-prototype object.
+// - If the module ever fails in a way that is not a posfee error (a trap such as
+//   "RuntimeError: unreachable" or "memory access out of bounds", a Rust panic, a stack
+//   overflow), its memory can no longer be trusted: the module is re-instantiated (the
+//   holiday years loaded with loadHolidays are loaded again) and the call throws an Error
+//   with code "internal". Later calls work.
+
+/** An Error as the core's errors look in JavaScript: a stable `code`, and the `field`. */
+function posfeeError(code, message, field) {
+  const error = new Error(message);
+  error.name = 'PosfeeError';
+  error.code = code;
+  if (field !== undefined) error.field = field;
+  return error;
+}
+
+function describe(value) {
+  if (value === undefined || value === null) return String(value);
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case 'number':
+      return `the number ${value}`;
+    case 'bigint':
+      return `the BigInt ${value}n`;
+    case 'boolean':
+      return `the boolean ${value}`;
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      return Array.isArray(value) ? 'an array' : 'an object';
+  }
+}
+
+/**
+ * A stopgap until the core fills in the location of TOML syntax errors (they name it only in
+ * the message, "… at line 3 column 1"): copies it into `line` / `column`.
+ */
+function withLineColumn(error) {
+  if (error.line === undefined) {
+    const found = /\bline (\d+),? column (\d+)/.exec(error.message);
+    if (found) {
+      error.line = Number(found[1]);
+      error.column = Number(found[2]);
+    }
+  }
+  return error;
+}
+
+const absent = (value) => value === undefined || value === null;
+
+/** A string argument or field; `undefined` / `null` only when optional. */
+function text(value, field, example, optional = false) {
+  if (absent(value)) {
+    if (optional) return undefined;
+    throw posfeeError('invalid_request', `${field} is missing: give a string such as ${example}`, field);
+  }
+  if (typeof value !== 'string') {
+    throw posfeeError('invalid_request', `${field} must be a string such as ${example}, not ${describe(value)}`, field);
+  }
+  return value;
+}
+
+/** An amount: a decimal string only (the core parses it); money never crosses as a number. */
+function amountText(value, field) {
+  if (typeof value === 'string') return value;
+  if (absent(value)) throw posfeeError('invalid_request', `${field} is missing: give a string such as "1000.00"`, field);
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const shown = typeof value === 'bigint' || Number.isFinite(value) ? String(value) : '1000.00';
+    throw posfeeError(
+      'invalid_amount',
+      `${field} must be a string such as "${shown}", not ${describe(value)}: money never crosses as a JS number ` +
+        '(binary floating point cannot hold most decimal amounts exactly)',
+      field,
+    );
+  }
+  throw posfeeError('invalid_amount', `${field} must be a string such as "1000.00", not ${describe(value)}`, field);
+}
+
+function flag(value, field) {
+  if (absent(value)) return undefined;
+  if (typeof value !== 'boolean') throw posfeeError('invalid_request', `${field} must be true or false, not ${describe(value)}`, field);
+  return value;
+}
+
+/** The own properties of a request object, each one a known field (a typo is an error). */
+function ownFields(request, what, fields, example) {
+  if (request === null || typeof request !== 'object' || Array.isArray(request)) {
+    throw posfeeError('invalid_request', `${what} must be an object such as ${example}, not ${describe(request)}`);
+  }
+  const found = Object.create(null);
+  try {
+    for (const key of Reflect.ownKeys(request)) {
+      if (typeof key !== 'string' || !fields.includes(key)) {
+        const name = typeof key === 'string' ? JSON.stringify(key) : String(key);
+        throw posfeeError('invalid_request', `${what} has an unknown field ${name}; the fields are ${fields.join(', ')}`, typeof key === 'string' ? key : undefined);
+      }
+      found[key] = request[key];
+    }
+  } catch (error) {
+    if (typeof error?.code === 'string') throw error;
+    throw posfeeError('invalid_request', `${what} could not be read: ${error}`);
+  }
+  return found;
+}
+
+const QUOTE_FIELDS = ['preset', 'schedule', 'amount', 'channel', 'at', 'settlement', 'merchantClass', 'cardType', 'provisional'];
+const CAP_FIELDS = ['preset', 'schedule', 'channel', 'at', 'merchantClass', 'cardType'];
+const QUOTE_EXAMPLE = "{ preset: 'standard', amount: '1000.00', channel: 'debit', at: '2026-05-06 10:00' }";
+const CAP_EXAMPLE = "{ preset: 'standard', channel: 'debit', at: '2026-05-06' }";
+
+/** The fields every request has in common, checked and copied into a null-prototype object. */
+function commonFields(fields) {
+  const plain = Object.create(null);
+  const put = (key, value) => {
+    if (value !== undefined) plain[key] = value;
+  };
+  put('preset', text(fields.preset, 'preset', '"standard"', true));
+  put('schedule', text(fields.schedule, 'schedule', 'TOML text', true));
+  put('channel', text(fields.channel, 'channel', '"debit"'));
+  put('at', text(fields.at, 'at', '"2026-05-06 10:00"'));
+  put('merchantClass', text(fields.merchantClass, 'merchantClass', '"discounted"', true));
+  put('cardType', text(fields.cardType, 'cardType', '"credit"', true));
+  return { plain, put };
+}
+
+function quoteRequest(request) {
+  const fields = ownFields(request, 'the quote request', QUOTE_FIELDS, QUOTE_EXAMPLE);
+  const amount = amountText(fields.amount, 'amount');
+  const { plain, put } = commonFields(fields);
+  put('amount', amount);
+  put('settlement', text(fields.settlement, 'settlement', '"T1"', true));
+  put('provisional', flag(fields.provisional, 'provisional'));
+  return plain;
+}
+
+function capRequest(request) {
+  return commonFields(ownFields(request, 'the cap request', CAP_FIELDS, CAP_EXAMPLE)).plain;
+}
+
+function whole(value, field) {
+  if (typeof value !== 'number') {
+    throw posfeeError('invalid_request', `${field} must be a whole number of business days (a JS number), not ${describe(value)}`, field);
+  }
+  return value; // the core's binding checks that it is whole and in range
+}
+
+/**
+ * The guarded API over the glue module `bindings` (already instantiated).
+ * @param {typeof import('./posfee_wasm.js')} bindings
+ */
+export function guard(bindings) {
+  /** The holiday texts loaded so far, loaded again after a restart. */
+  const holidays = [];
+
+  function restart() {
+    bindings.__wbg_reset_state();
+    for (const holidayText of holidays) bindings.loadHolidays(holidayText);
+  }
+
+  /** loadHolidays is in the module only when built with the `holidays` feature (README). */
+  function holidaysBuilt() {
+    if (typeof bindings.loadHolidays !== 'function') {
+      throw posfeeError(
+        'invalid_request',
+        'this build of posfee cannot load holiday files: its WebAssembly was built without the `holidays` feature ' +
+          '(POSFEE_WASM_FEATURES=holidays make wasm), which the size budget leaves out; the embedded calendar covers ' +
+          `${bindings.calendarYears().firstYear}–${bindings.calendarYears().lastYear}`,
+        'holidays',
+      );
+    }
+  }
+
+  /** Runs one call into the module; anything but a posfee error restarts the module. */
+  function call(run) {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof Error && typeof error.code === 'string' && error.code !== 'internal') throw withLineColumn(error);
+      let restarted = 'the module was restarted';
+      try {
+        restart();
+      } catch (failure) {
+        restarted = `restarting the module failed too (${failure})`;
+      }
+      const what = error?.code === 'internal' ? error.message : `internal error in posfee (a bug: please report it with the input that caused it): ${error}`;
+      const internal = posfeeError('internal', `${what}; ${restarted}`);
+      internal.cause = error;
+      throw internal;
+    }
+  }
+
+  return {
+    presets: () => call(() => bindings.presets()),
+    channels: () => call(() => bindings.channels()),
+    errorCodes: () => call(() => bindings.errorCodes()),
+    quote: (request) => {
+      const plain = quoteRequest(request);
+      return call(() => bindings.quote(plain));
+    },
+    capThreshold: (request) => {
+      const plain = capRequest(request);
+      return call(() => bindings.capThreshold(plain));
+    },
+    parseSchedule: (toml) => {
+      const checked = text(toml, 'schedule', 'TOML text');
+      return call(() => bindings.parseSchedule(checked));
+    },
+    presetToml: (name) => {
+      const checked = text(name, 'name', '"standard"');
+      return call(() => bindings.presetToml(checked));
+    },
+    isBusinessDay: (date) => {
+      const checked = text(date, 'date', '"2026-10-08"');
+      return call(() => bindings.isBusinessDay(checked));
+    },
+    addBusinessDays: (date, n) => {
+      const checkedDate = text(date, 'date', '"2026-09-30"');
+      const checkedN = whole(n, 'n');
+      return call(() => bindings.addBusinessDays(checkedDate, checkedN));
+    },
+    loadHolidays: (holidayText) => {
+      const checked = text(holidayText, 'holidays', 'the text of a holiday-cn JSON file or a posfee calendar TOML file');
+      holidaysBuilt();
+      const years = call(() => bindings.loadHolidays(checked));
+      holidays.push(checked);
+      return years;
+    },
+    resetHolidays: () => {
+      holidaysBuilt();
+      const years = call(() => bindings.resetHolidays());
+      holidays.length = 0;
+      return years;
+    },
+    calendarYears: () => call(() => bindings.calendarYears()),
+    __forcePanicForTests: () => call(() => bindings.__forcePanicForTests()),
+    __forceTrapForTests: () => call(() => bindings.__forceTrapForTests()),
+  };
+}
