@@ -217,3 +217,44 @@ test('parse errors carry line and column as numbers', () => {
     assert.throws(() => posfee.parseSchedule(text), (error) => typeof error.line === 'number' && typeof error.column === 'number');
   }
 });
+
+// Holiday files: only in a build with the `holidays` feature (POSFEE_WASM_FEATURES=holidays
+// make wasm); the default build stays under the size budget without them (README).
+const holidaysBuilt = (() => {
+  try {
+    posfee.resetHolidays();
+    return true;
+  } catch (error) {
+    assert.equal(error.code, 'invalid_request');
+    return false;
+  }
+})();
+
+test('holiday-cn JSON loaded with loadHolidays is used afterwards, and again after a restart', { skip: !holidaysBuilt && 'built without the holidays feature' }, () => {
+  const year2027 = JSON.stringify({
+    year: 2027,
+    papers: ['https://www.gov.cn/example'],
+    days: [
+      { name: '元旦', date: '2027-01-01', isOffDay: true },
+      { name: '元旦', date: '2027-01-02', isOffDay: true },
+      { name: '元旦', date: '2027-01-03', isOffDay: true },
+    ],
+  });
+  try {
+    assert.throws(() => posfee.loadHolidays('{"year": 2027, "days": ['), (error) => error.code === 'invalid_calendar' && error.field === 'holidays');
+    assert.throws(() => posfee.loadHolidays('[[years]]\nyear = 2029\nnotice = "gap"\n'), (error) => error.code === 'invalid_calendar');
+    assert.deepEqual(posfee.loadHolidays(year2027), { firstYear: 2005, lastYear: 2027 });
+    assert.equal(posfee.isBusinessDay('2027-01-01'), false);
+    assert.equal(posfee.addBusinessDays('2026-12-31', 1), '2027-01-04');
+    assert.equal(posfee.quote({ ...base, at: '2026-12-31 10:00' }).settlesOn, '2027-01-04');
+    assert.throws(() => posfee.__forceTrapForTests(), (error) => error.code === 'internal');
+    assert.equal(posfee.isBusinessDay('2027-01-01'), false, 'the loaded years survive a restart');
+  } finally {
+    assert.deepEqual(posfee.resetHolidays(), { firstYear: 2005, lastYear: 2026 });
+  }
+  assert.throws(() => posfee.isBusinessDay('2027-01-01'), (error) => error.code === 'calendar_out_of_range');
+});
+
+test('without the holidays feature, loadHolidays says so with a code', { skip: holidaysBuilt && 'built with the holidays feature' }, () => {
+  assert.throws(() => posfee.loadHolidays('{"year": 2027, "days": []}'), (error) => error.code === 'invalid_request' && /holidays/.test(error.message));
+});

@@ -1,7 +1,7 @@
 // Type-checked by the Node tests (tsc --noEmit --strict): the declarations describe the API,
 // and a JS number is not an amount.
-import { quote, capThreshold, parseSchedule, presets, isBusinessDay, addBusinessDays } from '../pkg/index.js';
-import type { Quote, QuoteRequest, PosfeeError, CapThreshold } from '../pkg/index.js';
+import { quote, capThreshold, parseSchedule, presets, isBusinessDay, addBusinessDays, calendarYears, loadHolidays } from '../pkg/index.js';
+import type { Quote, QuoteRequest, PosfeeError, CapThreshold, CalendarYears } from '../pkg/index.js';
 
 const request: QuoteRequest = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30 22:30', settlement: 'T1' };
 const q: Quote = quote(request);
@@ -15,6 +15,10 @@ const names: string[] = presets().map((p) => p.name);
 const rules = parseSchedule('').versions[0]?.rules.map((r) => r.cap);
 const open: boolean = isBusinessDay('2026-10-10');
 const next: string = addBusinessDays('2026-09-30', 1);
+const years: CalendarYears = calendarYears();
+const lastYear: number = years.lastYear;
+const load: (text: string) => CalendarYears = loadHolidays;
+const provisional: Quote = quote({ ...request, at: '2026-12-31 10:00', provisional: true });
 
 // @ts-expect-error: amounts are strings, never JS numbers
 quote({ preset: 'standard', amount: 1000, channel: 'debit', at: '2026-05-06' });
@@ -22,7 +26,7 @@ quote({ preset: 'standard', amount: 1000, channel: 'debit', at: '2026-05-06' });
 try {
   quote(request);
 } catch (error) {
-  const code: string = (error as PosfeeError).code;
-  console.log(code);
+  const { code, line, column, field, file } = error as PosfeeError;
+  console.log(code, line, column, field, file);
 }
-console.log(fee, settles, lines, capped, limit, cap, names, rules, open, next);
+console.log(fee, settles, lines, capped, limit, cap, names, rules, open, next, lastYear, load, provisional);
