@@ -102,15 +102,13 @@ impl PyCalendar {
         guard(py, || self.calendar.with_years_from_toml(text)).map(loaded)
     }
 
+    fn with_years_from_json(&self, py: Python<'_>, text: &str) -> PyResult<PyCalendar> {
+        guard(py, || self.calendar.with_years_from_json(text)).map(loaded)
+    }
+
+    /// Years from a file: posfee's calendar TOML or `holiday-cn` JSON (the core tells which).
     fn with_years_from_file(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyCalendar> {
-        guard(py, || {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
-                    .at(posfee::Location::default().file(path.display().to_string()))
-            })?;
-            self.calendar.with_years_from_toml(&text).map_err(|e| e.at(posfee::Location::default().file(path.display().to_string())))
-        })
-        .map(loaded)
+        guard(py, || self.calendar.with_years_from_file(&path)).map(loaded)
     }
 
     #[getter]

@@ -19,7 +19,8 @@ class Calendar:
     The embedded data covers 2005 to the latest published year. A date outside the data is
     an error (``CalendarOutOfRangeError``) unless the call opts into ``provisional=True``
     (weekends-only rule). Load a newer year's notice without a new release with
-    :meth:`with_years_from_file` or :meth:`with_years_from_toml`.
+    :meth:`with_years_from_file` (posfee TOML or ``holiday-cn`` JSON),
+    :meth:`with_years_from_toml` or :meth:`with_years_from_json`.
     """
 
     __slots__ = ("_native",)
@@ -48,8 +49,15 @@ class Calendar:
         """A new calendar with the years of ``text`` added (replacing years already present)."""
         return Calendar(self._native.with_years_from_toml(text))
 
+    def with_years_from_json(self, text: str) -> "Calendar":
+        """A new calendar with the years of a ``holiday-cn`` JSON text added (one year file of
+        that community data set, ``{"year", "papers", "days": [{"name", "date", "isOffDay"}]}``,
+        or an array of them), replacing years already present."""
+        return Calendar(self._native.with_years_from_json(text))
+
     def with_years_from_file(self, path: Union[str, "os.PathLike[str]"]) -> "Calendar":
-        """A new calendar with the years of a TOML file added: load next year's holiday notice."""
+        """A new calendar with the years of a file added: load next year's holiday notice. The
+        file is posfee's calendar TOML or a ``holiday-cn`` JSON year file (``2027.json``)."""
         return Calendar(self._native.with_years_from_file(os.fspath(path)))
 
     @property
