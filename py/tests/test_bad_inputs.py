@@ -44,10 +44,10 @@ def test_other_types_are_type_errors(sft, amount):
         (Decimal("1.001"), "decimal places"),
         ("1.001", "decimal places"),
         (Decimal("0.0000001"), "decimal places"),
-        ("", ""),
+        ("", "empty"),
         ("abc", "abc"),
         (10**30, "beyond"),
-        (Decimal("1E+30"), ""),
+        (Decimal("1E+30"), "beyond"),
     ],
 )
 def test_bad_amounts_are_invalid_amount_errors(sft, amount, words):
@@ -162,11 +162,20 @@ def test_every_error_kind_has_a_subclass():
     assert len(set(ERRORS_BY_CODE.values())) == len(ERRORS_BY_CODE)
 
 
-def test_panic_never_reaches_the_user():
-    with pytest.raises(posfee.InternalError) as info:
-        posfee._core._panic_for_test()
-    assert info.value.code == "internal"
-    assert isinstance(info.value, posfee.PosfeeError)
+@pytest.mark.parametrize("detached", [False, True])
+def test_panic_never_reaches_the_user(detached, sft):
+    """A Rust panic (with the GIL held, or in bulk work with it released) is an
+    InternalError with code `internal`, never pyo3's PanicException, and the module works on."""
+    for _ in range(2):
+        with pytest.raises(posfee.InternalError) as info:
+            posfee._core._panic_for_test(detached=detached)
+        assert info.value.code == "internal" == posfee._core.INTERNAL_ERROR_CODE
+        assert isinstance(info.value, posfee.PosfeeError)
+        assert "deliberate panic" in str(info.value) and "bug" in str(info.value)
+        assert sft.quote("100", "debit", AT).fee == Decimal("0.55")
+    sample = posfee.simulate(seed=3, trades=200)
+    report = posfee.reconcile(sample["ledger"], sample["statement"], "sft-traditional", merchant=sample["merchant"])
+    assert report.summary["ledger_rows"] == sample["ledger"].num_rows
 
 
 def test_errors_pickle_with_code_and_location():

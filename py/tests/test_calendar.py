@@ -59,6 +59,8 @@ def test_out_of_range_and_provisional():
 
 
 def test_load_newer_year_from_file_and_text(tmp_path):
+    embedded = posfee.Calendar.china().years
+    assert embedded[1] < 2027, "the test year must be beyond the embedded data"
     path = tmp_path / "2027.toml"
     path.write_text(NEXT_YEAR, encoding="utf-8")
     newer = posfee.Calendar.china().with_years_from_file(path)
@@ -67,7 +69,7 @@ def test_load_newer_year_from_file_and_text(tmp_path):
     assert newer.add_business_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
     assert posfee.Calendar.china().with_years_from_toml(NEXT_YEAR).years == newer.years
     # the embedded calendar is unchanged
-    assert posfee.Calendar.china().years[1] == 2026 or posfee.Calendar.china().years[1] >= 2026
+    assert posfee.Calendar.china().years == embedded
     quote = posfee.Schedule.preset("standard").quote("1", "credit", "2026-12-31 10:00", calendar=newer)
     assert quote.settles_on == D(2027, 1, 4) and not quote.settles_on_provisional
 
@@ -100,3 +102,42 @@ def test_calendar_bad_date_text():
 def test_far_dates_overflow_cleanly():
     with pytest.raises(posfee.PosfeeError):
         posfee.Calendar.china().add_business_days(D(2026, 5, 6), 10**12, provisional=True)
+
+
+HOLIDAY_CN_2027 = """{"year": 2027, "papers": ["https://www.gov.cn/example"], "days": [
+    {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-06", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-07", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-08", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-20", "isOffDay": false}]}"""
+
+
+def test_load_newer_year_from_holiday_cn_json(tmp_path):
+    """with_years_from_file takes the community holiday-cn year files as well as posfee TOML."""
+    path = tmp_path / "2027.json"
+    path.write_text(HOLIDAY_CN_2027, encoding="utf-8")
+    newer = posfee.Calendar.china().with_years_from_file(path)
+    assert newer.years == (posfee.Calendar.china().years[0], 2027)
+    assert posfee.Calendar.china().with_years_from_json(HOLIDAY_CN_2027).years == newer.years
+    assert not newer.is_business_day(D(2027, 1, 1))
+    assert newer.is_business_day(D(2027, 2, 20))  # a make-up Saturday
+    assert newer.add_business_days(D(2027, 2, 5), 1) == D(2027, 2, 9)
+    spring = newer.holidays(2027)[1]
+    assert (spring["name_en"], spring["first"], spring["last"], spring["makeup_workdays"]) == (
+        "Spring Festival",
+        D(2027, 2, 6),
+        D(2027, 2, 8),
+        [D(2027, 2, 20)],
+    )
+    quote = posfee.Schedule.preset("standard").quote("1", "credit", "2026-12-31 10:00", calendar=newer)
+    assert quote.settles_on == D(2027, 1, 4) and not quote.settles_on_provisional
+
+
+def test_bad_holiday_cn_json_names_the_file(tmp_path):
+    path = tmp_path / "2027.json"
+    path.write_text('{"year": 2027, "days": [{"name": "元旦", "date": "2027-13-01", "isOffDay": true}]}', encoding="utf-8")
+    with pytest.raises(posfee.InvalidCalendarError) as info:
+        posfee.Calendar.china().with_years_from_file(path)
+    assert info.value.code == "invalid_calendar"
+    assert info.value.file is not None and info.value.file.endswith("2027.json")
+    assert "2027-13-01" in str(info.value)

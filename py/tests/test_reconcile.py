@@ -341,3 +341,59 @@ def test_batches_keep_row_numbers_and_every_bad_row():
     with pytest.raises(posfee.InvalidAmountError) as info:
         posfee._core.ledger_from_arrow(batched, "ledger", "raise")
     assert (info.value.line, info.value.field) == (6, "amount")
+
+
+# -- refunds and voids without a `net` column (issue 10 item 5) -------------------------------
+
+
+def refund_tables(kind: str):
+    """A ¥100 purchase and a ¥40 refund or void of it; the statement has no `net` column."""
+    ledger = ledger_table(
+        trade_id=["A1", "R1"],
+        amount=pa.array([Decimal("100.00"), Decimal("40.00")], pa.decimal128(18, 2)),
+        channel=["credit", "credit"],
+        kind=["purchase", kind],
+        original_rrn=["", "612610000001"],
+    )
+    statement = statement_table(amount=["100.00", "40.00"], fee=["0.60", "0.00"], channel=["credit", "credit"], kind=["purchase", kind])
+    assert "net" not in statement.column_names
+    return ledger, statement
+
+
+@pytest.mark.parametrize("kind", ["refund", "void"])
+@pytest.mark.parametrize("by_rows", [False, True])
+def test_refund_without_net_column_has_a_signed_net(kind, by_rows):
+    ledger, statement = refund_tables(kind)
+    read = posfee._core.statement_from_arrow(statement, by_rows=by_rows)
+    nets = read.to_arrow().column("net").to_pylist()
+    assert nets == [Decimal("99.40000"), Decimal("-40.00000")]  # amount − fee; −amount − fee
+    report = simple(posfee._core.ledger_from_arrow(ledger), read)
+    findings = [f for f in report.rows.column("findings").to_pylist() if f]
+    assert "net_differs" not in ";".join(findings), report.rows.column("reason").to_pylist()
+
+
+def test_refund_net_is_the_same_from_a_table_and_a_file(tmp_path):
+    ledger, statement = refund_tables("refund")
+    from_table = posfee._core.statement_from_arrow(statement)
+    path = tmp_path / "statement.csv"
+    path.write_text(from_table.to_csv(), encoding="utf-8")
+    from_file = posfee._core.read_statement(str(path), "bank")
+    assert from_file.to_arrow().column("net") == from_table.to_arrow().column("net")
+
+
+# -- on_invalid with file inputs (issue 10 item 9) -------------------------------------------
+
+
+def test_on_invalid_applies_to_files(tmp_path):
+    ledger_csv = posfee._core.ledger_from_arrow(ledger_table()).to_csv().splitlines()
+    ledger_csv[2] = ledger_csv[2].replace("250.50", "2.505")
+    path = tmp_path / "ledger.csv"
+    path.write_text("\n".join(ledger_csv) + "\n", encoding="utf-8")
+    with pytest.raises(posfee.InvalidAmountError) as info:
+        simple(path, statement_table())
+    assert (info.value.line, info.value.file) == (3, str(path))
+    report = simple(path, statement_table(), on_invalid="report")
+    assert report.summary["unreadable_rows"] == 1
+    assert report.rows.num_rows == 1 + 2 + 1  # nothing dropped
+    with pytest.raises(posfee.InvalidRequestError, match="'raise' or 'report'"):
+        simple(path, statement_table(), on_invalid="bogus")
