@@ -207,14 +207,14 @@ fn export_sample(directory: &Path, ledger: &Ledger, statement: &Statement, optio
     Ok(())
 }
 
-fn write_report(report: &Report, out: &Path) -> Result<PathBuf, Error> {
+fn write_report(report: &Report, ledger: &Ledger, statement: &Statement, out: &Path) -> Result<PathBuf, Error> {
     let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot write {}: {e}", out.display()));
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io)?;
     }
     std::fs::write(out, report.to_json()).map_err(io)?;
     let csv = out.with_extension("csv");
-    std::fs::write(&csv, report.to_csv()).map_err(io)?;
+    std::fs::write(&csv, report.to_csv(ledger, statement)).map_err(io)?;
     Ok(csv)
 }
 
@@ -227,7 +227,7 @@ fn run(arguments: &Arguments) -> Result<(), Error> {
     let report = reconcile(&ledger, &statement, &options)?;
     let elapsed = started.elapsed();
     progress.stage(2, "writing the report");
-    let csv = if arguments.no_report { None } else { Some(write_report(&report, &arguments.out)?) };
+    let csv = if arguments.no_report { None } else { Some(write_report(&report, &ledger, &statement, &arguments.out)?) };
     progress.stage(3, "done");
 
     println!("{title}");

@@ -159,6 +159,7 @@ impl CostModel {
     /// assert!(posfee::CostModel::from_toml("name = 1").is_err());
     /// ```
     pub fn from_toml(text: &str) -> Result<CostModel> {
+        crate::limits::check_config_text(text, ErrorKind::InvalidSchedule, "the cost model TOML")?;
         toml::from_str(text)
             .map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("cost model TOML is not valid: {}", e.to_string().trim_end())))
     }

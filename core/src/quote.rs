@@ -533,6 +533,7 @@ impl Schedule {
     pub fn quote_with(&self, request: &QuoteRequest, calendar: &Calendar) -> Result<Quote> {
         let amount = request.amount.into_amount()?;
         let card_type = resolve_card_type(request)?;
+        self.check_merchant_class(request.merchant_class.as_deref())?;
         let version = self.version_at(request.at)?;
         let trade =
             Matchable { channel: request.channel, amount, at: request.at, merchant_class: request.merchant_class.as_deref(), card_type };

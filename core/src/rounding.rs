@@ -119,6 +119,7 @@ impl FromStr for RoundingMode {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rounding {
     /// The rounding mode.
     pub mode: RoundingMode,

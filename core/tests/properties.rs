@@ -212,16 +212,21 @@ proptest! {
         for (channel, amount_fen, offset, class) in trades {
             let mut request = QuoteRequest::new(Money::from_fen(amount_fen), channel, start + Duration::seconds(offset))
                 .settlement(SettlementMode::D(1));
-            if let Some(discounted) = class {
-                request = request.merchant_class(if discounted { "discounted" } else { "waived" });
+            let class = class.map(|discounted| if discounted { "discounted" } else { "waived" });
+            if let Some(class) = class {
+                request = request.merchant_class(class);
             }
+            let known_class = class.map_or(true, |class| schedule.merchant_classes().contains(&class));
             let quote = match schedule.quote(&request) {
                 Ok(quote) => quote,
                 Err(error) => {
-                    prop_assert_eq!(error.code(), "no_matching_rule");
+                    // A class the schedule does not price is refused; otherwise only a gap in
+                    // the rules can leave a trade unpriced.
+                    prop_assert_eq!(error.code(), if known_class { "no_matching_rule" } else { "invalid_request" });
                     continue;
                 }
             };
+            prop_assert!(known_class);
             let rule = schedule.versions()[0].rules().iter().find(|r| r.id() == quote.rule.as_str()).unwrap();
             let rate_line = quote.lines[0].amount;
             if let Some(cap) = rule.cap() {

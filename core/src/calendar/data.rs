@@ -120,6 +120,7 @@ fn to_date(value: &toml::value::Datetime, place: &str) -> Result<NaiveDate> {
 }
 
 pub(super) fn parse_years(text: &str) -> Result<Vec<Year>> {
+    crate::limits::check_config_text(text, ErrorKind::InvalidCalendar, "the calendar TOML")?;
     let root: FileRoot = toml::from_str(text).map_err(|e| invalid(format!("calendar data is not valid: {e}")))?;
     root.years
         .into_iter()
@@ -142,6 +143,120 @@ pub(super) fn parse_years(text: &str) -> Result<Vec<Year>> {
             Ok(Year { year, notice: file_year.notice, holidays })
         })
         .collect()
+}
+
+/// One year file of the community-maintained `holiday-cn` data set:
+/// `{"year": 2026, "papers": ["https://www.gov.cn/..."], "days": [{"name": "元旦",
+/// "date": "2026-01-01", "isOffDay": true}, ...]}`. Days off of one name that follow each other
+/// form a holiday; working days (`isOffDay: false`) are its make-up working days.
+#[derive(Deserialize)]
+struct HolidayCnYear {
+    year: i32,
+    #[serde(default)]
+    papers: Vec<String>,
+    days: Vec<HolidayCnDay>,
+    // `$schema`, `$id` and any later additions are metadata: ignored.
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HolidayCnDay {
+    name: String,
+    date: String,
+    #[serde(rename = "isOffDay")]
+    is_off_day: bool,
+}
+
+/// The English name of a holiday as `holiday-cn` spells it in Chinese.
+fn english_name(name_zh: &str) -> String {
+    let name = name_zh.trim_matches(|c| c == '“' || c == '”');
+    let english = match name {
+        "元旦" => "New Year's Day",
+        "春节" => "Spring Festival",
+        "清明节" => "Qingming Festival (Tomb-Sweeping Day)",
+        "劳动节" | "五一" | "五一”国际劳动节" | "“五一”国际劳动节" => "Labour Day",
+        "端午节" => "Dragon Boat Festival",
+        "中秋节" => "Mid-Autumn Festival",
+        "国庆节" | "十一" => "National Day",
+        "中秋节、国庆节" | "国庆节、中秋节" => "Mid-Autumn Festival and National Day",
+        _ if name.contains("劳动节") => "Labour Day",
+        _ => return name_zh.to_string(),
+    };
+    english.to_string()
+}
+
+/// The largest number of years one holiday-cn text may hold, and days one year may list.
+const HOLIDAY_CN_YEARS_MAX: usize = 200;
+const HOLIDAY_CN_DAYS_MAX: usize = 366;
+
+/// Parses `holiday-cn` JSON: one year object, or an array of them.
+pub(super) fn parse_holiday_cn(text: &str) -> Result<Vec<Year>> {
+    crate::limits::check_config_text(text, ErrorKind::InvalidCalendar, "the holiday-cn JSON")?;
+    let not_valid = |e: serde_json::Error| invalid(format!("holiday-cn JSON is not valid: {e}"));
+    let files: Vec<HolidayCnYear> = if text.trim_start().starts_with('[') {
+        serde_json::from_str(text).map_err(not_valid)?
+    } else {
+        vec![serde_json::from_str(text).map_err(not_valid)?]
+    };
+    if files.len() > HOLIDAY_CN_YEARS_MAX {
+        return Err(invalid(format!("holiday-cn JSON holds {} years; at most {HOLIDAY_CN_YEARS_MAX} are read", files.len())));
+    }
+    files.into_iter().map(holiday_cn_year).collect()
+}
+
+fn holiday_cn_year(file: HolidayCnYear) -> Result<Year> {
+    let year = file.year;
+    if file.days.is_empty() && file.papers.is_empty() {
+        // holiday-cn publishes an empty file for a year whose notice has not appeared.
+        return Err(invalid(format!(
+            "the holiday-cn file for {year} lists no days and no notice: the State Council has not published {year}'s holidays yet"
+        )));
+    }
+    if file.days.len() > HOLIDAY_CN_DAYS_MAX {
+        return Err(invalid(format!("year {year}: {} days listed; at most {HOLIDAY_CN_DAYS_MAX}", file.days.len())));
+    }
+    let mut days = Vec::with_capacity(file.days.len());
+    for (k, day) in file.days.into_iter().enumerate() {
+        let date = NaiveDate::parse_from_str(day.date.trim(), "%Y-%m-%d")
+            .map_err(|_| invalid(format!("year {year}, days[{k}]: date {:?} is not a date such as 2026-10-01", day.date)))?;
+        if day.name.trim().is_empty() {
+            return Err(invalid(format!("year {year}, days[{k}] ({date}): the holiday has no name")));
+        }
+        days.push((date, day.name, day.is_off_day));
+    }
+    insertion_sort_by(&mut days, |a, b| a.0 < b.0);
+    if let Some(pair) = days.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(invalid(format!("year {year}: {} is listed twice", pair[0].0)));
+    }
+    let mut holidays: Vec<Holiday> = Vec::new();
+    for (date, name, _) in days.iter().filter(|d| d.2) {
+        match holidays.last_mut() {
+            Some(last) if last.name_zh == *name && last.last.succ_opt() == Some(*date) => last.last = *date,
+            _ => holidays.push(Holiday {
+                name_en: english_name(name),
+                name_zh: name.clone(),
+                first: *date,
+                last: *date,
+                makeup_workdays: Vec::new(),
+            }),
+        }
+    }
+    // A working day on a weekday changes nothing (holiday-cn lists one for 2020, where the
+    // extended Spring Festival ended on Monday 2020-02-03): only weekend days are make-up days.
+    for (date, name, _) in days.iter().filter(|d| !d.2 && matches!(d.0.weekday(), Weekday::Sat | Weekday::Sun)) {
+        // A make-up day belongs to the break of its name nearest to it.
+        let holiday = holidays
+            .iter_mut()
+            .filter(|h| h.name_zh == *name)
+            .min_by_key(|h| (h.first - *date).num_days().abs().min((h.last - *date).num_days().abs()))
+            .ok_or_else(|| invalid(format!("year {year}: make-up working day {date} names {name:?}, which has no day off")))?;
+        holiday.makeup_workdays.push(*date);
+    }
+    let notice = match file.papers.first() {
+        Some(paper) => format!("holiday-cn {year} ({paper})"),
+        None => format!("holiday-cn {year}"),
+    };
+    Ok(Year { year, notice, holidays })
 }
 
 /// Sorts stably (the order of `slice::sort`): linear on the nearly sorted data calendars

@@ -185,7 +185,80 @@ impl Calendar {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn with_years_from_toml(&self, text: &str) -> Result<Calendar> {
-        let added = data::parse_years(text)?;
+        self.with_years(data::parse_years(text)?)
+    }
+
+    /// A new calendar with the years of a `holiday-cn` JSON text added (one year file of that
+    /// community data set, or an array of them), replacing years already present. Days off
+    /// of one name that follow each other become a holiday; its working days (`isOffDay:
+    /// false`) become the holiday's make-up working days.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidCalendar`]: malformed JSON, a bad date, a year file without any
+    /// day or notice (holiday-cn's placeholder for a year not yet published), or what
+    /// [`Calendar::from_toml`] checks.
+    ///
+    /// # Example
+    /// ```
+    /// let json = r#"{"year": 2027, "papers": ["https://www.gov.cn/example"], "days": [
+    ///     {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+    ///     {"name": "春节", "date": "2027-02-06", "isOffDay": true},
+    ///     {"name": "春节", "date": "2027-02-07", "isOffDay": true},
+    ///     {"name": "春节", "date": "2027-02-08", "isOffDay": true},
+    ///     {"name": "春节", "date": "2027-02-20", "isOffDay": false}]}"#;
+    /// let calendar = posfee::Calendar::china().with_years_from_json(json)?;
+    /// assert_eq!(calendar.years(), 2005..=2027);
+    /// let spring = &calendar.holidays(2027)?[1];
+    /// assert_eq!((spring.name_en.as_str(), spring.last.to_string()), ("Spring Festival", "2027-02-08".to_string()));
+    /// let d = |m, day| chrono::NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+    /// assert!(calendar.is_business_day(d(2, 20))?); // a make-up Saturday
+    /// assert!(!calendar.is_business_day(d(2, 8))?);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn with_years_from_json(&self, text: &str) -> Result<Calendar> {
+        self.with_years(data::parse_holiday_cn(text)?)
+    }
+
+    /// A new calendar with the years of `text` added, in either format: `holiday-cn` JSON
+    /// when it starts with `{` or `[` (after white space), otherwise posfee's calendar TOML.
+    ///
+    /// # Errors
+    /// As [`Calendar::with_years_from_json`] or [`Calendar::with_years_from_toml`].
+    ///
+    /// # Example
+    /// ```
+    /// let calendar = posfee::Calendar::china();
+    /// assert_eq!(calendar.with_years_from_text("years = []")?.years(), 2005..=2026);
+    /// assert_eq!(calendar.with_years_from_text("{\"year\": 2027, \"days\": []}").unwrap_err().code(), "invalid_calendar");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn with_years_from_text(&self, text: &str) -> Result<Calendar> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim_start().starts_with(['{', '[']) && !text.trim_start().starts_with("[[") && !text.trim_start().starts_with("[years") {
+            self.with_years_from_json(text)
+        } else {
+            self.with_years_from_toml(text)
+        }
+    }
+
+    /// A new calendar with the years of a file added: `holiday-cn` JSON or posfee's TOML
+    /// (see [`Calendar::with_years_from_text`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when the file cannot be read; otherwise as
+    /// [`Calendar::with_years_from_text`], with the file named.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Calendar::china().with_years_from_file("no/such/2027.json").unwrap_err().code(), "io");
+    /// ```
+    pub fn with_years_from_file(&self, path: impl AsRef<std::path::Path>) -> Result<Calendar> {
+        let path = path.as_ref();
+        let text = crate::read_text_file(path)?;
+        self.with_years_from_text(&text).map_err(|e| e.at(crate::Location::default().file(path.display().to_string())))
+    }
+
+    fn with_years(&self, added: Vec<data::Year>) -> Result<Calendar> {
         let mut years: Vec<data::Year> = self.years.iter().filter(|y| !added.iter().any(|a| a.year == y.year)).cloned().collect();
         years.extend(added);
         Calendar::build(years)
@@ -298,8 +371,8 @@ impl Calendar {
         Error::new(
             ErrorKind::CalendarOutOfRange,
             format!(
-                "{date} is outside the calendar data ({}); load the State Council notice for {} with \
-                 Calendar::with_years_from_toml, or opt into the provisional weekends-only view",
+                "{date} is outside the holiday data ({}): load the State Council holiday notice for {} (a posfee \
+                 calendar TOML or a holiday-cn JSON file), or choose provisional dates (weekends only, marked provisional)",
                 self.covered_text(),
                 date.year()
             ),

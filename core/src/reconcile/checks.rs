@@ -11,8 +11,9 @@ use super::schema::{from_unix, Ledger, Statement};
 use super::text_column::TextView;
 use super::ReconcileOptions;
 use crate::calendar::Calendar;
+use crate::error::ErrorKind;
 use crate::money::Money;
-use crate::quote::{QuoteRequest, TradeKind};
+use crate::quote::{CalendarPolicy, QuoteRequest, TradeKind};
 use crate::schedule::RefundPolicy;
 
 /// The reason of a pair with no finding.
@@ -70,7 +71,12 @@ impl<'a> Checker<'a> {
 
     /// The contract's fee and due date of a purchase: through the compiled kernel when it
     /// prices the trade, otherwise (and on any doubt) through [`Schedule::quote_with`].
-    fn expected_purchase(&self, i: usize, amount: Money) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
+    fn expected_purchase(
+        &self,
+        i: usize,
+        amount: Money,
+        policy: CalendarPolicy,
+    ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
         let at = from_unix(ledger.time[i]);
         if ledger.card_type[i].is_none() {
@@ -86,14 +92,14 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        self.options.schedule.quote_with(&self.request(i, amount), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
+        self.options.schedule.quote_with(&self.request(i, amount, policy), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
     }
 
-    fn request(&self, i: usize, amount: Money) -> QuoteRequest {
+    fn request(&self, i: usize, amount: Money, policy: CalendarPolicy) -> QuoteRequest {
         let ledger = self.ledger;
         let mut request = QuoteRequest::new(amount, ledger.channel[i], from_unix(ledger.time[i]))
             .settlement(self.options.profile.settlement)
-            .calendar_policy(self.options.calendar_policy);
+            .calendar_policy(policy);
         request.card_type = ledger.card_type[i];
         request.merchant_class = self.options.profile.merchant_class.clone();
         request
@@ -113,10 +119,20 @@ impl<'a> Checker<'a> {
             let _ = write!(reason, "amount ¥{amount} on the statement, ¥{} in the ledger; ", Money::from_fen(ledger.amount_fen[i]));
         }
 
-        // The contract's fee and settlement date, from the schedule.
-        let expected = match kind {
-            TradeKind::Purchase => self.expected_purchase(i, amount),
-            TradeKind::Refund | TradeKind::Void => self.expected_reversal(i, amount),
+        // The contract's fee and settlement date, from the schedule. When the due date needs
+        // holiday data the calendar lacks, the fee is still checked (it does not depend on
+        // the calendar) and the date is left unchecked, saying so.
+        let expected_with = |policy| match kind {
+            TradeKind::Purchase => self.expected_purchase(i, amount, policy),
+            TradeKind::Refund | TradeKind::Void => self.expected_reversal(i, amount, policy),
+        };
+        let expected = match expected_with(self.options.calendar_policy) {
+            Err(error) if error.kind() == ErrorKind::CalendarOutOfRange => {
+                findings = findings.with(Class::Unchecked);
+                let _ = write!(reason, "settlement date {} not checked: {error}; ", statement.settlement_date[j]);
+                expected_with(CalendarPolicy::WeekendsOnly).map(|(fee, _)| (fee, None))
+            }
+            other => other,
         };
         let mut expected_fee = None;
         match expected {
@@ -150,12 +166,22 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            Err(error) if error.kind() == ErrorKind::InvalidRequest => {
+                // The contract prices the trade, but its fee cannot be known from these inputs.
+                findings = findings.with(Class::Unchecked);
+                let _ = write!(reason, "fee ¥{fee} not checked: {error}; ");
+            }
             Err(error) => {
                 if !fee.is_zero() {
                     findings = findings.with(Class::ExtraFee);
                 }
                 let _ = write!(reason, "the contract does not price this trade ({error}); fee ¥{fee} charged; ");
             }
+        }
+        let trade_date = from_unix(statement.time[j]).date_naive();
+        if statement.settlement_date[j] < trade_date {
+            findings = findings.with(Class::SettledBeforeTrade);
+            let _ = write!(reason, "settlement date {} is before the trade date {trade_date}; ", statement.settlement_date[j]);
         }
 
         let signed_amount = if kind == TradeKind::Purchase { amount } else { -amount };
@@ -199,23 +225,28 @@ impl<'a> Checker<'a> {
     }
 
     /// The fee of a refund (negative: the fee returned) and its due date.
-    fn expected_reversal(&self, i: usize, amount: Money) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
+    fn expected_reversal(
+        &self,
+        i: usize,
+        amount: Money,
+        policy: CalendarPolicy,
+    ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
         let refund_at = from_unix(ledger.time[i]);
         match self.purchases.get(ledger.original_rrn.get(i)) {
             Some(&p) => {
-                let purchase = self.request(p as usize, Money::from_fen(ledger.amount_fen[p as usize]));
+                let purchase = self.request(p as usize, Money::from_fen(ledger.amount_fen[p as usize]), policy);
                 let quote = self.options.schedule.quote_refund(&purchase, amount, refund_at)?;
                 Ok((-quote.fee_returned, Some(quote.settles_on)))
             }
             None => {
                 // The original is not in the ledger: the due date still follows from the
                 // refund's own time; the returned fee is known only under KeepFee.
-                let quote = self.options.schedule.quote_with(&self.request(i, amount), self.calendar)?;
+                let quote = self.options.schedule.quote_with(&self.request(i, amount, policy), self.calendar)?;
                 match self.options.schedule.refund_policy() {
                     RefundPolicy::KeepFee => Ok((Money::ZERO, Some(quote.settles_on))),
                     RefundPolicy::Proportional => Err(crate::error::Error::new(
-                        crate::error::ErrorKind::InvalidRequest,
+                        ErrorKind::InvalidRequest,
                         format!(
                             "the refunded purchase {} is not in the ledger, so the proportional fee cannot be checked",
                             ledger.original_rrn.get(i)

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// Where an input row lands in the [`Report`](super::Report): exactly one class per row.
 ///
-/// Pair classes (`Ok` to `MerchantDiffers`) are given to both rows of a matched pair; when
+/// Pair classes (`Ok` to `Unchecked`) are given to both rows of a matched pair; when
 /// a pair has several discrepancies, the first in declaration order is its class and all of
 /// them are listed in the row's [`findings`](super::RowResult::findings).
 ///
@@ -33,13 +33,23 @@ pub enum Class {
     NetDiffers,
     /// Matched; settled later than the settlement mode and calendar allow.
     SettledLate,
+    /// Matched; the statement's settlement date is before the trade's own date.
+    SettledBeforeTrade,
     /// Matched; booked under another merchant number or MCC (跳码), or on a terminal not
     /// registered to the merchant.
     MerchantDiffers,
+    /// Matched; part of the contract could not be checked, and nothing else was found: the
+    /// settlement date needs holiday data the calendar does not have yet (the next year's
+    /// notice), or a proportional refund's fee depends on a purchase that is not in the
+    /// ledger. The reason says which, and what to load.
+    Unchecked,
     /// Ledger: declined at the terminal (response code not 00); no settlement expected.
     Declined,
     /// Ledger: a voided purchase or the void itself; no settlement expected.
     Voided,
+    /// Ledger: a void whose original purchase is not an open purchase of the ledger (absent,
+    /// declined, or voided already).
+    VoidWithoutOriginal,
     /// Ledger: an approved trade with no statement row (money that never arrived).
     NeverSettled,
     /// Statement: a row with no ledger trade.
@@ -54,7 +64,7 @@ pub enum Class {
 
 impl Class {
     /// Every class, in declaration order.
-    pub const ALL: [Class; 15] = [
+    pub const ALL: [Class; 18] = [
         Class::Ok,
         Class::AmountDiffers,
         Class::ExtraFee,
@@ -62,9 +72,12 @@ impl Class {
         Class::FeeBelow,
         Class::NetDiffers,
         Class::SettledLate,
+        Class::SettledBeforeTrade,
         Class::MerchantDiffers,
+        Class::Unchecked,
         Class::Declined,
         Class::Voided,
+        Class::VoidWithoutOriginal,
         Class::NeverSettled,
         Class::NoLedgerTrade,
         Class::LedgerDuplicate,
@@ -87,9 +100,12 @@ impl Class {
             Class::FeeBelow => "fee_below",
             Class::NetDiffers => "net_differs",
             Class::SettledLate => "settled_late",
+            Class::SettledBeforeTrade => "settled_before_trade",
             Class::MerchantDiffers => "merchant_differs",
+            Class::Unchecked => "unchecked",
             Class::Declined => "declined",
             Class::Voided => "voided",
+            Class::VoidWithoutOriginal => "void_without_original",
             Class::NeverSettled => "never_settled",
             Class::NoLedgerTrade => "no_ledger_trade",
             Class::LedgerDuplicate => "ledger_duplicate",
@@ -113,9 +129,12 @@ impl Class {
             Class::FeeBelow => "手续费少扣",
             Class::NetDiffers => "结算金额不符",
             Class::SettledLate => "延迟到账",
+            Class::SettledBeforeTrade => "结算早于交易",
             Class::MerchantDiffers => "跳码",
+            Class::Unchecked => "无法核对",
             Class::Declined => "交易失败",
             Class::Voided => "已撤销",
+            Class::VoidWithoutOriginal => "撤销无原交易",
             Class::NeverSettled => "未到账",
             Class::NoLedgerTrade => "无对应交易",
             Class::LedgerDuplicate => "流水重复",
@@ -142,10 +161,10 @@ impl Class {
     /// assert!(posfee::reconcile::Class::SettledLate.is_pair());
     /// ```
     pub const fn is_pair(self) -> bool {
-        (self as u8) <= (Class::MerchantDiffers as u8)
+        (self as u8) <= (Class::Unchecked as u8)
     }
 
-    pub(crate) const fn bit(self) -> u16 {
+    pub(crate) const fn bit(self) -> u32 {
         1 << (self as u8)
     }
 }
@@ -160,7 +179,7 @@ impl Class {
 /// assert_eq!(set.first(), Some(Class::FeeAbove));
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct ClassSet(u16);
+pub struct ClassSet(u32);
 
 impl ClassSet {
     /// No class.

@@ -125,8 +125,11 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                 _ => {
                     ledger_class.set(
                         i,
-                        Class::Voided,
-                        Cow::Owned(format!("void of reference {original}, which is not an open purchase in the ledger")),
+                        Class::VoidWithoutOriginal,
+                        Cow::Owned(format!(
+                            "void of reference {original} at terminal {:?}, which is not an open purchase in the ledger",
+                            ledger_terminal.get(i)
+                        )),
                     );
                 }
             }
@@ -231,16 +234,23 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     drop(candidates);
     pairs.sort_unstable_by_key(|p| p.0);
 
-    // 4. Fallback by terminal, amount, kind and time.
-    let mut free: FxHashMap<(&str, i64, TradeKind), Vec<u32>> = FxHashMap::default();
+    // 4. Fallback by terminal, amount, kind and time. Each group is split by whether the
+    // statement row has a reference (a ledger row with a reference may only take a statement
+    // row without one) and sorted by (time, row); each query is a binary search and two
+    // look-ups in a list of free rows, so the whole step is O(n log n) whatever the window.
+    let mut free: FxHashMap<(&str, i64, TradeKind), [FreeRows; 2]> = FxHashMap::default();
     for j in 0..m {
         if statement_partner[j] == NONE && statement_class.is_unset(j) {
-            free.entry((statement_terminal.get(j), statement.amount_fen[j], statement.kind[j])).or_default().push(j as u32);
+            let key = (statement_terminal.get(j), statement.amount_fen[j], statement.kind[j]);
+            let has_reference = usize::from(!statement_rrn.get(j).is_empty());
+            free.entry(key).or_default()[has_reference].rows.push(j as u32);
         }
     }
-    // Each group sorted by (time, row): a window is a binary search away.
-    for candidates in free.values_mut() {
-        candidates.sort_unstable_by_key(|&j| (statement.time[j as usize], j));
+    for lists in free.values_mut() {
+        for list in lists.iter_mut() {
+            list.rows.sort_unstable_by_key(|&j| (statement.time[j as usize], j));
+            list.seal(|j| statement.time[j as usize]);
+        }
     }
     if !free.is_empty() {
         let mut waiting: Vec<u32> =
@@ -248,23 +258,17 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         waiting.sort_by_key(|&i| (ledger.time[i as usize], i));
         for i in waiting {
             let i = i as usize;
-            let Some(candidates) = free.get(&(ledger_terminal.get(i), ledger.amount_fen[i], ledger.kind[i])) else {
+            let Some(lists) = free.get_mut(&(ledger_terminal.get(i), ledger.amount_fen[i], ledger.kind[i])) else {
                 continue;
             };
-            let ledger_rrn_empty = ledger_rrn.get(i).is_empty();
-            let earliest = ledger.time[i].saturating_sub(window_seconds);
-            let latest = ledger.time[i].saturating_add(window_seconds);
-            let from = candidates.partition_point(|&j| statement.time[j as usize] < earliest);
-            let best = candidates[from..]
-                .iter()
-                .copied()
-                .take_while(|&j| statement.time[j as usize] <= latest)
-                .filter(|&j| statement_partner[j as usize] == NONE)
-                .filter(|&j| ledger_rrn_empty || statement_rrn.get(j as usize).is_empty())
-                .map(|j| ((statement.time[j as usize] - ledger.time[i]).abs(), j))
-                .filter(|&(gap, _)| gap <= window_seconds)
-                .min();
-            if let Some((_, j)) = best {
+            let allowed = if ledger_rrn.get(i).is_empty() { 2 } else { 1 };
+            let best = lists[..allowed]
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(list, rows)| rows.closest(ledger.time[i], window_seconds).map(|(gap, k)| (gap, rows.rows[k], list, k)))
+                .min_by_key(|&(gap, j, _, _)| (gap, j));
+            if let Some((_, j, list, k)) = best {
+                lists[list].take(k);
                 ledger_partner[i] = j;
                 statement_partner[j as usize] = i as u32;
                 pairs.push((i as u32, j, MatchedBy::TimeWindow));
@@ -358,4 +362,76 @@ fn firsts<'a, K: PartialEq + 'a>(sorted: &[(u64, u32)], key: impl Fn(u32) -> K, 
         start = end;
     }
     out
+}
+
+/// Statement rows of one fallback group, sorted by (time, row), and which of them are still
+/// free, as two disjoint-set forests with path halving (finding the nearest free row is
+/// near constant time, however many rows around it are taken).
+#[derive(Default)]
+pub(crate) struct FreeRows {
+    pub rows: Vec<u32>,
+    times: Vec<i64>,
+    /// `right[k]`: a free index ≥ k is found by following; `rows.len()` means none.
+    right: Vec<u32>,
+    /// `left[k]`: for index `k - 1` and below; 0 means none (indices are shifted by one).
+    left: Vec<u32>,
+}
+
+impl FreeRows {
+    /// Records the times of the sorted rows; every row starts free.
+    pub(crate) fn seal(&mut self, time: impl Fn(u32) -> i64) {
+        self.times = self.rows.iter().map(|&j| time(j)).collect();
+        let len = self.rows.len() as u32;
+        self.right = (0..=len).collect();
+        self.left = (0..=len).collect();
+    }
+
+    /// The first free index at or after `k` (`rows.len()` when none).
+    fn free_at_or_after(&mut self, k: usize) -> usize {
+        let mut k = k as u32;
+        while self.right[k as usize] != k {
+            let next = self.right[self.right[k as usize] as usize];
+            self.right[k as usize] = next;
+            k = next;
+        }
+        k as usize
+    }
+
+    /// The last free index before `k` (`None` when none).
+    fn free_before(&mut self, k: usize) -> Option<usize> {
+        let mut k = k as u32;
+        while self.left[k as usize] != k {
+            let next = self.left[self.left[k as usize] as usize];
+            self.left[k as usize] = next;
+            k = next;
+        }
+        (k as usize).checked_sub(1)
+    }
+
+    /// Marks index `k` taken.
+    pub(crate) fn take(&mut self, k: usize) {
+        self.right[k] = k as u32 + 1;
+        self.left[k + 1] = k as u32;
+    }
+
+    /// The free row closest in time to `at`, at most `window` seconds away, ties to the
+    /// earlier row: `(gap, index)`.
+    pub(crate) fn closest(&mut self, at: i64, window: i64) -> Option<(i64, usize)> {
+        let from = self.times.partition_point(|&t| t < at);
+        let after = Some(self.free_at_or_after(from))
+            .filter(|&k| k < self.rows.len())
+            .map(|k| (self.times[k] - at, k))
+            .filter(|&(gap, _)| gap <= window);
+        let before = self.free_before(from).and_then(|k| {
+            // Among free rows of that same time, the earliest row (the lowest index).
+            let run = self.times.partition_point(|&t| t < self.times[k]);
+            let k = self.free_at_or_after(run);
+            let gap = at - self.times[k];
+            (gap <= window).then_some((gap, k))
+        });
+        match (before, after) {
+            (Some(b), Some(a)) => Some(if (b.0, self.rows[b.1]) <= (a.0, self.rows[a.1]) { b } else { a }),
+            (b, a) => b.or(a),
+        }
+    }
 }

@@ -78,6 +78,7 @@ mod report;
 mod response;
 mod schema;
 pub mod simulation;
+mod spreadsheet;
 #[cfg(test)]
 mod tests;
 mod text_column;
@@ -94,9 +95,12 @@ pub use merchant::{MerchantNumber, MerchantProfile};
 pub use read::{
     read_alipay_csv, read_bank_csv, read_ledger_csv, read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, StatementField,
 };
-pub use report::{ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowResult, Rows, Summary, TerminalMerchants};
+pub use report::{
+    ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowKeys, RowResult, Rows, Summary, TerminalMerchants, REPORT_CSV_COLUMNS,
+};
 pub use response::ResponseMeaning;
 pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow};
+pub use spreadsheet::{neutralize_cell, restore_cell};
 pub use text_column::{SharedText, TextColumn};
 
 use crate::calendar::Calendar;
@@ -107,6 +111,20 @@ use crate::schedule::Schedule;
 use matching::NONE;
 use report::{SideRows, UnreadableRow};
 use schema::china_day;
+
+/// The largest fallback matching window: 7 days. Trade times of the two sides differ by
+/// seconds or minutes; a window of days already pairs unrelated trades.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{reconcile, Ledger, MerchantProfile, ReconcileOptions, Statement, MATCH_WINDOW_SECONDS_MAX};
+/// let options = ReconcileOptions::new(posfee::Schedule::preset("standard")?, MerchantProfile::new("102310058120001", "s")?)
+///     .match_window_seconds(MATCH_WINDOW_SECONDS_MAX + 1);
+/// let err = reconcile(&Ledger::new("l"), &Statement::new("s"), &options).unwrap_err();
+/// assert_eq!(err.code(), "invalid_request");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub const MATCH_WINDOW_SECONDS_MAX: i64 = 7 * 86_400;
 
 /// What to reconcile against, and how.
 ///
@@ -129,7 +147,8 @@ pub struct ReconcileOptions {
     pub calendar: Option<Calendar>,
     /// What to do with settlement dates in years without calendar data.
     pub calendar_policy: CalendarPolicy,
-    /// Fallback matching: the largest gap between the two trade times (default 120 s).
+    /// Fallback matching: the largest gap between the two trade times (default 120 s, at
+    /// most [`MATCH_WINDOW_SECONDS_MAX`]).
     pub match_window_seconds: i64,
     /// Business days a settlement may be late before it is flagged (default 0).
     pub late_tolerance_business_days: i64,
@@ -213,8 +232,9 @@ impl ReconcileOptions {
 /// of threads.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidRequest`] when the match window is negative or a table has more
-/// than 4,000,000,000 rows; [`ErrorKind::Overflow`] when a sum of amounts leaves
+/// [`ErrorKind::InvalidRequest`] when the match window is outside 0 to
+/// [`MATCH_WINDOW_SECONDS_MAX`], the profile's merchant class is not one the schedule prices
+/// ([`Schedule::check_merchant_class`]), or a table has more than 4,000,000,000 rows; [`ErrorKind::Overflow`] when a sum of amounts leaves
 /// [`Money::MAX`].
 ///
 /// # Panics
@@ -243,9 +263,14 @@ impl ReconcileOptions {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOptions) -> Result<Report> {
-    if options.match_window_seconds < 0 {
-        return Err(Error::new(ErrorKind::InvalidRequest, format!("match window {} s is negative", options.match_window_seconds)));
+    if !(0..=MATCH_WINDOW_SECONDS_MAX).contains(&options.match_window_seconds) {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("match window {} s is outside 0 to {MATCH_WINDOW_SECONDS_MAX} s (7 days)", options.match_window_seconds),
+        )
+        .in_field("match_window_seconds"));
     }
+    options.schedule.check_merchant_class(options.profile.merchant_class.as_deref())?;
     if ledger.len() >= NONE as usize || statement.len() >= NONE as usize {
         return Err(Error::new(ErrorKind::InvalidRequest, "a table has more than 4,000,000,000 rows"));
     }

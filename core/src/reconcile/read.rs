@@ -13,6 +13,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementRow};
+use super::spreadsheet::neutralize_cell;
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
@@ -69,6 +70,10 @@ impl<'r> Row<'r> {
     }
 
     fn required(&self, column: Option<usize>, field: &str) -> Result<&'r str> {
+        if let Some(c) = column.filter(|&c| c >= self.fields.len()) {
+            let message = format!("the row has {} field(s) and ends before column {} ({field})", self.fields.len(), c + 1);
+            return Err(self.error(column, field, Error::new(ErrorKind::InvalidRecord, message)));
+        }
         let value = self.get(column);
         if value.is_empty() {
             return Err(self.error(column, field, Error::new(ErrorKind::InvalidRecord, format!("{field} is empty"))));
@@ -92,7 +97,7 @@ fn clean(value: &str) -> &str {
     let value = value.trim();
     let value = value.strip_prefix('`').unwrap_or(value);
     let value = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).unwrap_or(value);
-    value.trim().trim_start_matches('\t')
+    super::spreadsheet::restore_cell(value.trim().trim_start_matches('\t'))
 }
 
 fn parse_kind(text: &str) -> Result<TradeKind> {
@@ -183,21 +188,145 @@ fn reader(text: &str, comment: bool) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
+/// The number of line feeds in `bytes`.
+fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// The true line of the record or error that the csv crate places at byte `at` of `text`
+/// (whose first line is `first_line`). The crate's own line count is one short after a CRLF
+/// (it counts the `\n` of a CRLF with the next record) and after a blank line, so the line is
+/// counted here: the line ends before the record's first byte that is not a line end.
+/// `cursor` carries (byte, line) from the previous call, so a pass costs O(n).
+fn true_line(text: &[u8], at: usize, first_line: u64, cursor: &mut (usize, u64)) -> u64 {
+    let at = at.min(text.len());
+    let start = at + text[at..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+    if start < cursor.0 {
+        *cursor = (0, first_line);
+    }
+    cursor.1 += newlines(&text[cursor.0..start]);
+    cursor.0 = start;
+    cursor.1
+}
+
+/// Where a quoted field opens that never closes (the csv crate then reads the rest of the
+/// input as that one field): the start of its record, the opening quote, and where the line
+/// of the quote ends (where reading resumes).
+struct Unterminated {
+    record_start: usize,
+    quote_at: usize,
+    resume: usize,
+}
+
+/// Finds the first quoted field of `bytes` that is never closed, following the csv crate's
+/// rules: a quote opens a field only as its first byte, `""` inside is an escaped quote, and
+/// (with `comment`) a record starting with `#` is a comment line.
+fn unterminated_quote(bytes: &[u8], comment: bool) -> Option<Unterminated> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        RecordStart,
+        FieldStart,
+        Field,
+        Quoted,
+        QuoteInQuoted,
+        Comment,
+    }
+    let mut state = State::RecordStart;
+    let (mut record_start, mut quote_at) = (0, 0);
+    for (k, &b) in bytes.iter().enumerate() {
+        let line_end = b == b'\n' || b == b'\r';
+        state = match state {
+            State::RecordStart | State::FieldStart => {
+                if state == State::RecordStart {
+                    record_start = k;
+                }
+                match b {
+                    b'#' if comment && state == State::RecordStart => State::Comment,
+                    b'"' => {
+                        quote_at = k;
+                        State::Quoted
+                    }
+                    b',' => State::FieldStart,
+                    _ if line_end => State::RecordStart,
+                    _ => State::Field,
+                }
+            }
+            State::Field | State::QuoteInQuoted => match b {
+                b',' => State::FieldStart,
+                b'"' if state == State::QuoteInQuoted => State::Quoted,
+                _ if line_end => State::RecordStart,
+                _ => State::Field,
+            },
+            State::Quoted => {
+                if b == b'"' {
+                    State::QuoteInQuoted
+                } else {
+                    State::Quoted
+                }
+            }
+            State::Comment => {
+                if b == b'\n' {
+                    State::RecordStart
+                } else {
+                    State::Comment
+                }
+            }
+        };
+    }
+    (state == State::Quoted).then(|| {
+        let resume = memchr::memchr(b'\n', &bytes[quote_at..]).map_or(bytes.len(), |k| quote_at + k + 1);
+        Unterminated { record_start, quote_at, resume }
+    })
+}
+
 /// Streams the records of `text` (whose first line is line `first_line`), skipping blank
-/// lines; lines the csv crate rejects are passed on as errors.
+/// lines; lines the csv crate rejects are passed on as errors with their true line.
+///
+/// A quoted field that never closes would swallow every later line: its record is passed on
+/// as an error naming the quote's line and column, and reading resumes on the next line, so
+/// every line is either read or reported.
+fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>), file: &str) {
+    let (mut rest, mut line) = (text, first_line);
+    while let Some(open) = memchr::memchr(b'"', rest.as_bytes()).and_then(|_| unterminated_quote(rest.as_bytes(), comment)) {
+        stream_records(&rest[..open.record_start], line, comment, &mut each, file);
+        let bytes = rest.as_bytes();
+        let record_line = line + newlines(&bytes[..open.record_start]);
+        let quote_line = line + newlines(&bytes[..open.quote_at]);
+        let line_start = bytes[..open.quote_at].iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        let column = rest[line_start..open.quote_at].chars().count() as u64 + 1;
+        let lines =
+            if quote_line == record_line { format!("line {record_line} is") } else { format!("lines {record_line} to {quote_line} are") };
+        let message =
+            format!("malformed CSV: the quote at line {quote_line}, column {column} opens a field that is never closed; {lines} not read");
+        each(Err((record_line, Error::new(ErrorKind::InvalidRecord, message).at(Location::default().column(column)))));
+        line += newlines(&bytes[..open.resume]);
+        rest = &rest[open.resume..];
+    }
+    stream_records(rest, line, comment, &mut each, file);
+}
+
+/// [`stream`] on text without an unterminated quote.
 ///
 /// A record without quotes is handed on as ranges of `text` itself (no copy and no second
 /// UTF-8 check: `text` is valid UTF-8 and the delimiters are ASCII); a quoted one as the
 /// csv crate's unescaped fields, checked.
-fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>), file: &str) {
+fn stream_records(
+    text: &str,
+    first_line: u64,
+    comment: bool,
+    each: &mut impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
+    file: &str,
+) {
     let mut reader = reader(text, comment);
     let mut record = csv::ByteRecord::new();
     let mut fields: Vec<Range<usize>> = Vec::new();
+    let mut cursor = (0, first_line);
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(1) + first_line - 1;
+                let start = record.position().map_or(0, |p| p.byte() as usize);
+                let line = true_line(text.as_bytes(), start, first_line, &mut cursor);
                 fields.clear();
                 let source = if in_place(text, reader.position().byte() as usize, &record, &mut fields) {
                     text
@@ -221,7 +350,8 @@ fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(std::
                 each(Ok(&row));
             }
             Err(error) => {
-                let line = error.position().map(|p| p.line()).unwrap_or(1) + first_line - 1;
+                let start = error.position().map_or(0, |p| p.byte() as usize);
+                let line = true_line(text.as_bytes(), start, first_line, &mut cursor);
                 each(Err((line, Error::new(ErrorKind::InvalidRecord, format!("malformed CSV: {error}")))));
                 if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
                     break;
@@ -267,16 +397,18 @@ fn header(
     let mut reader = reader(text, comment);
     let mut record = csv::StringRecord::new();
     let mut first_line = None;
+    let mut cursor = (0, 1);
     for _ in 0..limit {
         match reader.read_record(&mut record) {
             Ok(true) => {
                 if record.iter().all(|f| clean(f).is_empty()) {
                     continue;
                 }
-                first_line.get_or_insert(record.position().map(|p| p.line()).unwrap_or(1));
+                let start = record.position().map_or(0, |p| p.byte() as usize);
+                first_line.get_or_insert(true_line(text.as_bytes(), start, 1, &mut cursor));
                 if accept(&record) {
-                    let after = reader.position();
-                    return Ok((record, after.byte() as usize, after.line()));
+                    let after = reader.position().byte() as usize;
+                    return Ok((record, after, 1 + newlines(&text.as_bytes()[..after])));
                 }
             }
             Ok(false) | Err(_) => break,
@@ -348,6 +480,26 @@ fn no_quoted_line_end(bytes: &[u8]) -> bool {
     true
 }
 
+/// Checks that no column the reader uses is named twice in the header (a second `amount`
+/// column would otherwise be ignored without a word).
+fn unique_columns(header: &csv::StringRecord, columns: &[Option<usize>], file: &str, line: u64) -> Result<()> {
+    for &c in columns.iter().flatten() {
+        let name = clean(&header[c]);
+        if let Some(again) = header.iter().enumerate().position(|(k, h)| k != c && clean(h).eq_ignore_ascii_case(name)) {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!(
+                    "the header names the column {name:?} twice (columns {} and {}); rename or remove one",
+                    c.min(again) + 1,
+                    c.max(again) + 1
+                ),
+            )
+            .at(Location::default().file(file).line(line).column(again.max(c) as u64 + 1).field(name)));
+        }
+    }
+    Ok(())
+}
+
 fn find(header: &csv::StringRecord, names: &[&str]) -> Option<usize> {
     header.iter().position(|h| {
         let h = clean(h);
@@ -399,6 +551,7 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
         return Err(Error::new(ErrorKind::InvalidRecord, "the ledger file is empty (no header)").at(Location::default().file(file).line(1)));
     };
     let column: Vec<Option<usize>> = LEDGER_COLUMNS.iter().map(|name| find(&header, &[name])).collect();
+    unique_columns(&header, &column, file, data_line - 1)?;
     for required in [0, 5, 6, 7] {
         if column[required].is_none() {
             return Err(Error::new(ErrorKind::InvalidRecord, format!("the ledger header lacks the column {:?}", LEDGER_COLUMNS[required]))
@@ -479,7 +632,9 @@ fn fast_time(text: &str) -> Result<DateTime<FixedOffset>> {
     parse_china_time(text)
 }
 
-/// Writes a ledger as canonical CSV (what [`read_ledger_csv`] reads).
+/// Writes a ledger as canonical CSV (what [`read_ledger_csv`] reads). Cells a spreadsheet
+/// would run as formulas are written with a leading `'` ([`neutralize_cell`]), which the
+/// readers take off again.
 ///
 /// # Example
 /// ```
@@ -498,20 +653,23 @@ pub fn write_ledger_csv(ledger: &Ledger) -> String {
         let time = from_unix(ledger.time[i]).format("%Y-%m-%d %H:%M:%S").to_string();
         let amount = Money::from_fen(ledger.amount_fen[i]).to_string();
         let card_type = ledger.card_type[i].map(|c| c.name()).unwrap_or("");
-        let _ = writer.write_record([
-            ledger.trade_id.get(i),
-            ledger.rrn.get(i),
-            ledger.trace.get(i),
-            ledger.terminal.get(i),
-            ledger.merchant_no.get(i),
-            &time,
-            &amount,
-            ledger.channel[i].name(),
-            card_type,
-            ledger.kind[i].name(),
-            ledger.response_code.get(i),
-            ledger.original_rrn.get(i),
-        ]);
+        let _ = writer.write_record(
+            [
+                ledger.trade_id.get(i),
+                ledger.rrn.get(i),
+                ledger.trace.get(i),
+                ledger.terminal.get(i),
+                ledger.merchant_no.get(i),
+                &time,
+                &amount,
+                ledger.channel[i].name(),
+                card_type,
+                ledger.kind[i].name(),
+                ledger.response_code.get(i),
+                ledger.original_rrn.get(i),
+            ]
+            .map(|cell| neutralize_cell(cell).into_owned()),
+        );
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -733,6 +891,7 @@ pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statem
         }
     };
     let columns = map.locate(&header_record);
+    unique_columns(&header_record, &columns, file, data_line - 1)?;
     read_statement_rows(&text[data_start..], data_line, file, false, &columns, bank_record)
 }
 
@@ -818,7 +977,8 @@ fn bank_record<'r>(row: &Row<'r>, columns: &[Option<usize>]) -> Result<Statement
 }
 
 /// Writes a statement as a bank settlement CSV with the default Chinese headers (what
-/// [`read_bank_csv`] reads with [`ColumnMap::default`]).
+/// [`read_bank_csv`] reads with [`ColumnMap::default`]), formula cells neutralized as in
+/// [`write_ledger_csv`].
 ///
 /// # Example
 /// ```
@@ -853,20 +1013,23 @@ pub fn write_bank_csv(statement: &Statement) -> String {
             TradeKind::Void => "撤销",
             TradeKind::Refund => "退货",
         };
-        let _ = writer.write_record([
-            statement.settlement_date[j].format("%Y%m%d").to_string().as_str(),
-            statement.merchant_no.get(j),
-            statement.merchant_name.get(j),
-            statement.terminal.get(j),
-            at.format("%Y%m%d").to_string().as_str(),
-            at.format("%H%M%S").to_string().as_str(),
-            Money::from_fen(statement.amount_fen[j]).to_string().as_str(),
-            statement.fee[j].to_string().as_str(),
-            statement.net[j].to_string().as_str(),
-            statement.rrn.get(j),
-            statement.channel[j].name_zh(),
-            kind,
-        ]);
+        let _ = writer.write_record(
+            [
+                statement.settlement_date[j].format("%Y%m%d").to_string().as_str(),
+                statement.merchant_no.get(j),
+                statement.merchant_name.get(j),
+                statement.terminal.get(j),
+                at.format("%Y%m%d").to_string().as_str(),
+                at.format("%H%M%S").to_string().as_str(),
+                Money::from_fen(statement.amount_fen[j]).to_string().as_str(),
+                statement.fee[j].to_string().as_str(),
+                statement.net[j].to_string().as_str(),
+                statement.rrn.get(j),
+                statement.channel[j].name_zh(),
+                kind,
+            ]
+            .map(|cell| neutralize_cell(cell).into_owned()),
+        );
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -909,6 +1072,7 @@ pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
     };
     let names = ["交易时间", "设备号", "商户订单号", "交易状态", "应结订单金额", "商户退款单号", "退款金额", "手续费"];
     let columns: Vec<Option<usize>> = names.iter().map(|n| find(&header, &[n])).collect();
+    unique_columns(&header, &columns, file, data_line - 1)?;
     for (k, name) in names.iter().enumerate() {
         if columns[k].is_none() && !matches!(*name, "设备号" | "商户退款单号" | "退款金额") {
             return Err(Error::new(ErrorKind::InvalidRecord, format!("the WeChat bill header lacks the column {name:?}"))
@@ -1018,6 +1182,7 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
     };
     let names = ["商户订单号", "业务类型", "创建时间", "完成时间", "终端号", "订单金额（元）", "服务费（元）", "退款批次号/请求号"];
     let columns: Vec<Option<usize>> = names.iter().map(|n| find(&header, &[n, &n.replace('（', "(").replace('）', ")")])).collect();
+    unique_columns(&header, &columns, file, data_line - 1)?;
     for (k, name) in names.iter().enumerate() {
         if columns[k].is_none() && !matches!(*name, "终端号" | "完成时间" | "退款批次号/请求号") {
             return Err(Error::new(ErrorKind::InvalidRecord, format!("the Alipay header lacks the column {name:?}"))
@@ -1082,7 +1247,15 @@ mod tests {
         out
     }
 
-    /// The same through the csv crate's checked `StringRecord`s.
+    /// The line (as an editor numbers them) of the first character at or after byte `at`
+    /// that is not a line end: counted from the start every time.
+    fn line_at(text: &str, at: usize) -> u64 {
+        let bytes = text.as_bytes();
+        let start = (at..bytes.len()).find(|&k| bytes[k] != b'\n' && bytes[k] != b'\r').unwrap_or(bytes.len());
+        1 + bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64
+    }
+
+    /// The same through the csv crate's checked `StringRecord`s, with lines counted here.
     fn by_csv_crate(text: &str, comment: bool) -> Vec<std::result::Result<(u64, Vec<String>), u64>> {
         let mut out = Vec::new();
         let mut reader = reader(text, comment);
@@ -1094,11 +1267,11 @@ mod tests {
                     if record.iter().all(|f| clean(f).is_empty()) {
                         continue;
                     }
-                    let line = record.position().map(|p| p.line()).unwrap_or(1);
+                    let line = line_at(text, record.position().map_or(0, |p| p.byte() as usize));
                     out.push(Ok((line, record.iter().map(str::to_string).collect())));
                 }
                 Err(error) => {
-                    out.push(Err(error.position().map(|p| p.line()).unwrap_or(1)));
+                    out.push(Err(line_at(text, error.position().map_or(0, |p| p.byte() as usize))));
                     if !matches!(error.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
                         break;
                     }
@@ -1126,7 +1299,65 @@ mod tests {
             comment in any::<bool>(),
         ) {
             let text: String = pieces.concat();
+            prop_assume!(unterminated_quote(text.as_bytes(), comment).is_none());
             prop_assert_eq!(streamed(&text, comment), by_csv_crate(&text, comment));
         }
+
+        /// Lines of one-line records (some with a stray quote that never closes), with LF,
+        /// CRLF or mixed ends and blank lines: every line that holds a record is either
+        /// handed on at its own line or reported at its own line, none twice, none lost.
+        #[test]
+        fn every_line_is_read_or_reported_at_its_true_line(
+            lines in prop::collection::vec(
+                (prop::sample::select(vec!["a,b", "1,\"2\"", "x,\"open", "", "\"q\"\"\",z", "c,d\""]), prop::sample::select(vec!["\n", "\r\n"])),
+                1..40,
+            ),
+        ) {
+            let text: String = lines.iter().map(|(line, end)| format!("{line}{end}")).collect();
+            let expected: Vec<u64> = lines.iter().enumerate().filter(|(_, (line, _))| !line.is_empty()).map(|(k, _)| k as u64 + 1).collect();
+            let out = streamed(&text, false);
+            // Each record or error starts on a line that holds text, in order, once; a record
+            // covers the lines its quoted fields span, an error the lines up to the next one.
+            let starts: Vec<u64> = out.iter().map(|r| match r { Ok((line, _)) | Err(line) => *line }).collect();
+            prop_assert!(starts.windows(2).all(|w| w[0] < w[1]), "{:?}", starts);
+            prop_assert!(starts.iter().all(|line| expected.contains(line)), "{:?} {:?}", starts, expected);
+            let mut covered = Vec::new();
+            for (k, r) in out.iter().enumerate() {
+                let last = match r {
+                    Ok((line, fields)) => line + fields.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>(),
+                    Err(_) => starts.get(k + 1).map_or(lines.len() as u64, |next| next - 1),
+                };
+                covered.extend(starts[k]..=last);
+            }
+            prop_assert!(expected.iter().all(|line| covered.contains(line)), "{:?} {:?}", covered, expected);
+        }
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_reported_and_reading_resumes_on_the_next_line() {
+        let text = "a,1\r\nb,\"2\r\nc,3\r\n\r\nd,4\r\n";
+        let out = streamed(text, false);
+        assert_eq!(
+            out,
+            vec![
+                Ok((1, vec!["a".into(), "1".into()])),
+                Err(2),
+                Ok((3, vec!["c".into(), "3".into()])),
+                Ok((5, vec!["d".into(), "4".into()]))
+            ]
+        );
+        let mut message = String::new();
+        stream(
+            text,
+            1,
+            false,
+            |row| {
+                if let Err((_, e)) = row {
+                    message = e.to_string()
+                }
+            },
+            "t.csv",
+        );
+        assert!(message.contains("line 2, column 3 opens a field that is never closed"), "{message}");
     }
 }

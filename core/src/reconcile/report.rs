@@ -11,9 +11,46 @@ use serde::Serialize;
 use super::class::{Class, ClassSet};
 use super::matching::NONE;
 use super::response::ResponseMeaning;
-use super::schema::Side;
+use super::schema::{Ledger, Side, Statement};
+use super::spreadsheet::neutralize_cell;
 use crate::channel::Channel;
 use crate::money::Money;
+
+/// The columns of [`Report::to_csv`], in order: the one report schema of every surface.
+pub const REPORT_CSV_COLUMNS: [&str; 15] = [
+    "side",
+    "index",
+    "line",
+    "trade_id",
+    "rrn",
+    "terminal",
+    "class",
+    "findings",
+    "partner",
+    "matched_by",
+    "amount",
+    "fee",
+    "net",
+    "expected_fee",
+    "reason",
+];
+
+/// The keys of a report row's input row ([`Report::row_keys`]).
+///
+/// # Example
+/// ```
+/// let keys = posfee::reconcile::RowKeys::default();
+/// assert_eq!((keys.trade_id, keys.rrn, keys.terminal), ("", "", ""));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowKeys<'t> {
+    /// The ledger's trade id (empty for statement rows and unreadable lines).
+    pub trade_id: &'t str,
+    /// The reference number (RRN or order number).
+    pub rrn: &'t str,
+    /// The terminal.
+    pub terminal: &'t str,
+}
 
 /// How a pair was matched.
 ///
@@ -397,7 +434,7 @@ pub(crate) struct UnreadableRow {
 /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
 /// assert_eq!(report.len(), sample.ledger.len() + sample.statement.len()
 ///     + sample.ledger.issues().len() + sample.statement.issues().len());
-/// assert!(report.to_csv().starts_with("side,index,line,class"));
+/// assert!(report.to_csv(&sample.ledger, &sample.statement).starts_with("side,index,line,trade_id"));
 /// assert!(report.to_json().contains("\"summary\""));
 /// # Ok::<(), posfee::Error>(())
 /// ```
@@ -547,46 +584,76 @@ impl Report {
         ledger.chain(statement).chain(unreadable)
     }
 
-    /// The rows as CSV (header `side,index,line,class,findings,partner,matched_by,amount,fee,net,expected_fee,reason`).
+    /// The keys of row `k`'s input row, read from the tables the report was made from:
+    /// trade id (ledger rows), reference number and terminal; empty for an unreadable line.
     ///
     /// # Example
     /// ```
-    /// let report = posfee::reconcile::Report::default();
-    /// assert_eq!(report.to_csv().lines().count(), 1);
+    /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}};
+    /// let sample = generate(&SimulationOptions::new(3).trades(100))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// let keys = report.row_keys(0, &sample.ledger, &sample.statement);
+    /// assert_eq!(keys.trade_id, sample.ledger.record(0).trade_id);
+    /// assert_eq!(keys.rrn, sample.ledger.record(0).rrn);
+    /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn to_csv(&self) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::with_capacity(self.len() * 96 + 128));
-        let _ = writer.write_record([
-            "side",
-            "index",
-            "line",
-            "class",
-            "findings",
-            "partner",
-            "matched_by",
-            "amount",
-            "fee",
-            "net",
-            "expected_fee",
-            "reason",
-        ]);
+    pub fn row_keys<'t>(&self, k: usize, ledger: &'t Ledger, statement: &'t Statement) -> RowKeys<'t> {
+        match self.row(k).map(|row| (row.side, row.index)) {
+            Some((Side::Ledger, Some(i))) if i < ledger.len() => {
+                RowKeys { trade_id: ledger.trade_ids().get(i), rrn: ledger.rrns().get(i), terminal: ledger.terminals().get(i) }
+            }
+            Some((Side::Statement, Some(j))) if j < statement.len() => {
+                RowKeys { trade_id: "", rrn: statement.rrns().get(j), terminal: statement.terminals().get(j) }
+            }
+            _ => RowKeys::default(),
+        }
+    }
+
+    /// The rows as CSV, one line per row in [`Report::rows`] order, with the keys of the input
+    /// row ([`Report::row_keys`]) so a clerk can find the trade. Header:
+    /// `side,index,line,trade_id,rrn,terminal,class,findings,partner,matched_by,amount,fee,net,expected_fee,reason`.
+    ///
+    /// Text copied from the inputs (ids, references, terminals, reasons) is written with a
+    /// leading `'` where a spreadsheet would run it as a formula ([`neutralize_cell`]).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}};
+    /// let sample = generate(&SimulationOptions::new(3).trades(100))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// let csv = report.to_csv(&sample.ledger, &sample.statement);
+    /// assert!(csv.starts_with("side,index,line,trade_id,rrn,terminal,class,"));
+    /// assert_eq!(csv.lines().count(), report.len() + 1);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn to_csv(&self, ledger: &Ledger, statement: &Statement) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::with_capacity(self.len() * 128 + 128));
+        let _ = writer.write_record(REPORT_CSV_COLUMNS);
         let opt = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
-        for row in self.rows() {
+        for (k, row) in self.rows().enumerate() {
+            let keys = self.row_keys(k, ledger, statement);
             let findings: Vec<&str> = row.findings.iter().map(Class::name).collect();
-            let _ = writer.write_record([
-                row.side.name().to_string(),
-                row.index.map(|i| i.to_string()).unwrap_or_default(),
-                row.line.to_string(),
-                row.class.name().to_string(),
-                findings.join(";"),
-                row.partner.map(|i| i.to_string()).unwrap_or_default(),
-                row.matched_by.map(|m| m.name().to_string()).unwrap_or_default(),
-                row.amount.to_string(),
-                opt(row.fee),
-                opt(row.net),
-                opt(row.expected_fee),
-                row.reason.to_string(),
-            ]);
+            let _ = writer.write_record(
+                [
+                    Cow::Borrowed(row.side.name()),
+                    Cow::Owned(row.index.map(|i| i.to_string()).unwrap_or_default()),
+                    Cow::Owned(row.line.to_string()),
+                    neutralize_cell(keys.trade_id),
+                    neutralize_cell(keys.rrn),
+                    neutralize_cell(keys.terminal),
+                    Cow::Borrowed(row.class.name()),
+                    Cow::Owned(findings.join(";")),
+                    Cow::Owned(row.partner.map(|i| i.to_string()).unwrap_or_default()),
+                    Cow::Borrowed(row.matched_by.map(|m| m.name()).unwrap_or_default()),
+                    Cow::Owned(row.amount.to_string()),
+                    Cow::Owned(opt(row.fee)),
+                    Cow::Owned(opt(row.net)),
+                    Cow::Owned(opt(row.expected_fee)),
+                    neutralize_cell(row.reason),
+                ]
+                .iter()
+                .map(|cell| cell.as_bytes()),
+            );
         }
         String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
     }

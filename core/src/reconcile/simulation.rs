@@ -200,16 +200,18 @@ impl Rng {
     }
 }
 
-const FAULTS: [Class; 12] = [
+const FAULTS: [Class; 14] = [
     Class::AmountDiffers,
     Class::ExtraFee,
     Class::FeeAbove,
     Class::FeeBelow,
     Class::NetDiffers,
     Class::SettledLate,
+    Class::SettledBeforeTrade,
     Class::MerchantDiffers,
     Class::Declined,
     Class::Voided,
+    Class::VoidWithoutOriginal,
     Class::NeverSettled,
     Class::NoLedgerTrade,
     Class::LedgerDuplicate,
@@ -324,6 +326,15 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
             continue;
         }
 
+        if fault == Some(Class::VoidWithoutOriginal) {
+            // A void of a purchase that is in neither file.
+            record.trade_id = format!("V{t:09}");
+            record.kind = TradeKind::Void;
+            record.original_rrn = rrn();
+            draft.ledger.push((record, Class::VoidWithoutOriginal));
+            continue;
+        }
+
         let request = QuoteRequest::new(record.amount, channel, at).settlement(profile.settlement);
         let quote = options_quote(&schedule, &request, calendar)?;
         let mut row = StatementRecord::new(quote.settles_on, at, record.amount, quote.fee, channel);
@@ -371,6 +382,9 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
             }
             Some(Class::SettledLate) => {
                 row.settlement_date = calendar.add_business_days(quote.settles_on, rng.range(1, 3))?;
+            }
+            Some(Class::SettledBeforeTrade) => {
+                row.settlement_date = at.date_naive() - chrono::Duration::days(rng.range(1, 3));
             }
             Some(Class::MerchantDiffers) => {
                 row.merchant_no = JUMPED_MERCHANT_NO.to_string();

@@ -94,12 +94,14 @@ struct SurchargeFile {
 }
 
 pub(super) fn from_toml(text: &str) -> Result<Schedule> {
+    crate::limits::check_config_text(text, ErrorKind::InvalidSchedule, "the schedule TOML")?;
     let file: ScheduleFile = basic_toml::from_str(text)
         .map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("schedule TOML is not valid: {}", e.to_string().trim_end())))?;
     build(file)
 }
 
 pub(super) fn from_json(text: &str) -> Result<Schedule> {
+    crate::limits::check_config_text(text, ErrorKind::InvalidSchedule, "the schedule JSON")?;
     let file: ScheduleFile =
         serde_json::from_str(text).map_err(|e| Error::new(ErrorKind::InvalidSchedule, format!("schedule JSON is not valid: {e}")))?;
     build(file)

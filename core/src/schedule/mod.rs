@@ -740,6 +740,55 @@ impl Schedule {
         Schedule { refund_policy, ..self.clone() }
     }
 
+    /// The merchant classes the schedule prices (every `merchant_class` of any rule of any
+    /// version), sorted, each once.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Schedule::preset("standard")?.merchant_classes(), vec!["discounted", "waived"]);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn merchant_classes(&self) -> Vec<&str> {
+        let mut classes: Vec<&str> = self.versions.iter().flat_map(|v| v.rules.iter().filter_map(|r| r.merchant_class())).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        classes
+    }
+
+    /// Checks that a merchant class is one the schedule prices: a class it does not know
+    /// (a typo, another case, a stray space) would silently price the trade at the standard
+    /// rate, so it is an error instead.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] naming the class and the accepted ones.
+    ///
+    /// # Example
+    /// ```
+    /// let schedule = posfee::Schedule::preset("standard")?;
+    /// assert!(schedule.check_merchant_class(Some("discounted")).is_ok());
+    /// assert!(schedule.check_merchant_class(None).is_ok());
+    /// let err = schedule.check_merchant_class(Some("Discounted")).unwrap_err();
+    /// assert_eq!(err.code(), "invalid_request");
+    /// assert!(err.to_string().contains("\"Discounted\"") && err.to_string().contains("discounted, waived"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn check_merchant_class(&self, merchant_class: Option<&str>) -> Result<()> {
+        let Some(class) = merchant_class else { return Ok(()) };
+        let classes = self.merchant_classes();
+        if classes.contains(&class) {
+            return Ok(());
+        }
+        let accepted = if classes.is_empty() { "none: it prices every merchant alike".to_string() } else { classes.join(", ") };
+        Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!(
+                "merchant class {class:?} is not one schedule {:?} prices (accepted: {accepted}; leave it out for the standard rates)",
+                &*self.name
+            ),
+        )
+        .in_field("merchant_class"))
+    }
+
     /// The version in force at `at`.
     ///
     /// # Errors
