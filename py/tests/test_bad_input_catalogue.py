@@ -146,6 +146,8 @@ def nat() -> Any:
     return pytest.importorskip("pandas").NaT
 
 
+DEEP_TOML = "a = " + "[" * 30_000 + "]" * 30_000
+DEEP_JSON = '{"a": ' + "[" * 30_000 + "]" * 30_000 + "}"
 HUGE_DECIMAL128 = pa.array([Decimal("100.00"), Decimal("1" + "0" * 30 + ".00")], pa.decimal128(38, 2))
 SIX_PLACES = pa.array([Decimal("100.000000"), Decimal("1.000001")], pa.decimal128(18, 6))
 
@@ -257,6 +259,18 @@ SCHEDULES = [
     ),
     Case("schedule-not-toml", lambda _: posfee.Schedule.from_toml("this is not toml ["), posfee.InvalidScheduleError, "invalid_schedule"),
     Case("schedule-not-json", lambda _: posfee.Schedule.from_json("{"), posfee.InvalidScheduleError, "invalid_schedule"),
+    Case("schedule-nested-30000-toml", lambda _: posfee.Schedule.from_toml(DEEP_TOML), posfee.InvalidScheduleError, "invalid_schedule", {}, ["nests deeper"]),
+    Case("schedule-nested-30000-json", lambda _: posfee.Schedule.from_json(DEEP_JSON), posfee.InvalidScheduleError, "invalid_schedule", {}, ["nests deeper"]),
+    Case(
+        "schedule-file-nested-30000",
+        lambda tmp: posfee.Schedule.from_file(write(tmp, "deep.toml", DEEP_TOML)),
+        posfee.InvalidScheduleError,
+        "invalid_schedule",
+        {"file": "deep.toml"},
+        ["nests deeper"],
+    ),
+    Case("schedule-too-large", lambda _: posfee.Schedule.from_toml("#" * (5 << 20)), posfee.InvalidScheduleError, "invalid_schedule", {}, ["larger than"]),
+    Case("schedule-unknown-key", lambda _: posfee.Schedule.from_toml("bogus = 1\n" + _core.preset_toml("standard")), posfee.InvalidScheduleError, "invalid_schedule", {}, ["bogus"]),
 ]
 
 CALENDARS = [
@@ -273,6 +287,24 @@ CALENDARS = [
     Case("day-bad-text", lambda _: posfee.Calendar.china().day("2026-13-01"), posfee.InvalidDateError, "invalid_date", {"field": "day"}),
     Case("day-datetime", lambda _: posfee.Calendar.china().day(dt.datetime(2026, 5, 6)), TypeError, None, {}, ["datetime"]),
     Case("calendar-not-toml", lambda _: posfee.Calendar.from_toml("x"), posfee.InvalidCalendarError, "invalid_calendar"),
+    Case("calendar-nested-30000", lambda _: posfee.Calendar.from_toml(DEEP_TOML), posfee.InvalidCalendarError, "invalid_calendar", {}, ["nests deeper"]),
+    Case("holiday-cn-nested-30000", lambda _: posfee.Calendar.china().with_years_from_json(DEEP_JSON), posfee.InvalidCalendarError, "invalid_calendar", {}, ["nests deeper"]),
+    Case(
+        "holiday-cn-placeholder-year",
+        lambda tmp: posfee.Calendar.china().with_years_from_file(write(tmp, "2027.json", '{"year": 2027, "papers": [], "days": []}')),
+        posfee.InvalidCalendarError,
+        "invalid_calendar",
+        {"file": "2027.json"},
+        ["2027"],
+    ),
+    Case(
+        "holiday-cn-bad-date",
+        lambda _: posfee.Calendar.china().with_years_from_json('{"year": 2027, "days": [{"name": "元旦", "date": "2027-13-01", "isOffDay": true}]}'),
+        posfee.InvalidCalendarError,
+        "invalid_calendar",
+        {},
+        ["2027-13-01"],
+    ),
     Case("calendar-file-missing", lambda tmp: posfee.Calendar.china().with_years_from_file(tmp / "2027.toml"), posfee.IoError, "io", {"file": "2027.toml"}, ["2027.toml"]),
     Case(
         "calendar-file-bad",
@@ -325,7 +357,17 @@ TABLES = [
     ),
     Case("on-invalid-bogus", lambda _: reconcile(on_invalid="bogus"), posfee.InvalidRequestError, "invalid_request", {"field": "on_invalid"}, ["bogus", "'raise'", "'report'"]),
     Case("window-10**30", lambda _: reconcile(match_window_seconds=10**30), posfee.InvalidRequestError, "invalid_request", {"field": "match_window_seconds"}, [str(10**30)]),
+    Case("window-negative", lambda _: reconcile(match_window_seconds=-1), posfee.InvalidRequestError, "invalid_request", {"field": "match_window_seconds"}, ["-1"]),
+    Case("window-float", lambda _: reconcile(match_window_seconds=1.5), TypeError, None, {}, ["match_window_seconds"]),
     Case("settlement-empty-reconcile", lambda _: reconcile(settlement=""), posfee.InvalidSettlementError, "invalid_settlement"),
+    Case(
+        "merchant-class-reconcile",
+        lambda _: reconcile(schedule="standard", merchant_class="Discounted"),
+        posfee.InvalidRequestError,
+        "invalid_request",
+        {"field": "merchant_class"},
+        ['"Discounted"', "discounted"],
+    ),
     Case("merchant-number-short", lambda _: reconcile(merchant="123"), posfee.InvalidRecordError, "invalid_record", {"field": "merchant_no"}, ["123"]),
     Case("preset-unknown-reconcile", lambda _: reconcile(schedule="nope"), posfee.UnknownPresetError, "unknown_preset"),
     Case("not-a-table", lambda _: reconcile([{"trade_id": "A1"}]), TypeError, None, {}, ["DataFrame"]),

@@ -445,9 +445,11 @@ def reconcile(
     ``.arrow`` files). ``schedule`` is a :class:`Schedule` or a preset name.
 
     A missing column or a column of the wrong type raises (``InvalidRecordError`` /
-    ``TypeError``); a row with a bad value raises ``InvalidRecordError`` (or another
-    ``PosfeeError``) naming the row and column, unless ``on_invalid="report"``, which keeps
-    it as an ``unreadable`` row of the report. Rows are never dropped.
+    ``TypeError``; money as floats ``FloatAmountError``); a row of a table or a line of a
+    file with a bad value raises ``InvalidRecordError`` (or another ``PosfeeError``) naming
+    the row or line and the column, unless ``on_invalid="report"``, which keeps it as an
+    ``unreadable`` row of the report. Any other ``on_invalid`` is ``InvalidRequestError``.
+    Rows are never dropped.
 
     ``progress``: ``True`` always shows a progress bar on stderr, ``False`` never, ``None``
     shows it when stderr is a terminal and the inputs have over 200,000 rows.
