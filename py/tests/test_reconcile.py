@@ -397,3 +397,22 @@ def test_on_invalid_applies_to_files(tmp_path):
     assert report.rows.num_rows == 1 + 2 + 1  # nothing dropped
     with pytest.raises(posfee.InvalidRequestError, match="'raise' or 'report'"):
         simple(path, statement_table(), on_invalid="bogus")
+
+
+# -- the end of the holiday data (issue 10 item 4) -------------------------------------------
+
+
+def test_year_end_trade_is_unchecked_not_a_fee_finding(tmp_path):
+    """A correct trade on the last day of the data settles in a year without data: its
+    settlement date cannot be checked (class unchecked), it is never an extra fee; with the
+    next year's holiday file loaded it is ok."""
+    ledger = ledger_table(time=["2026-12-31 10:00:00"] * 2)
+    statement = statement_table(time=["2026-12-31 10:00:00"] * 2, settlement_date=["2027-01-04"] * 2)
+    if posfee.Calendar.china().years[1] != 2026:
+        pytest.skip("the embedded holiday data reaches beyond 2026")
+    report = simple(ledger, statement)
+    assert report.rows.column("class").to_pylist() == ["unchecked"] * 4
+    next_year = tmp_path / "2027.json"
+    next_year.write_text('{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}', encoding="utf-8")
+    calendar = posfee.Calendar.china().with_years_from_file(next_year)
+    assert simple(ledger, statement, calendar=calendar).rows.column("class").to_pylist() == ["ok"] * 4
