@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: help demo test test-rust bench lint py-setup test-py bench-py
+.PHONY: help demo test test-rust bench lint py-setup test-py bench-py fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -15,6 +15,17 @@ test: lint test-rust test-py test-wasm ## every test of every surface, plus rust
 test-rust: ## Rust: unit, golden, property, integration and doc tests
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+
+FUZZ_RUNS ?= 10000000
+FUZZ_TARGETS := read_ledger_csv read_bank_csv read_wechat_bill read_alipay_csv parse_schedule parse_calendar
+
+fuzz: ## every parser's fuzz target, FUZZ_RUNS executions each (10 million; outside CI; needs nightly and cargo-fuzz, installed if missing)
+	rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	cd fuzz && for target in $(FUZZ_TARGETS); do \
+		mkdir -p corpus/$$target; \
+		cargo +nightly fuzz run $$target corpus/$$target -- -runs=$(FUZZ_RUNS) -max_len=4096 -print_final_stats=1 2>&1 | tee target-$$target.log | tail -n 12 || exit 1; \
+	done
 
 bench: ## criterion benchmarks (figures go to BENCHMARKS.md)
 	$(CARGO) bench -p posfee-benches

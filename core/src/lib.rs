@@ -47,7 +47,7 @@ mod schedule;
 mod settlement;
 mod text;
 
-pub use calendar::{Calendar, Day, Holiday, ProvisionalCalendar, Reckoned};
+pub use calendar::{Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned};
 pub use channel::{CardType, Channel};
 pub use cost::{CardFee, CostModel, CostSplit};
 pub use error::{Error, ErrorKind, Location, Result};

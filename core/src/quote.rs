@@ -45,6 +45,36 @@ impl TradeKind {
             TradeKind::Refund => "refund",
         }
     }
+
+    /// The trade amount with the sign it has in a settlement: positive for a purchase,
+    /// negative for a void or refund (money going back to the cardholder).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Money, TradeKind};
+    /// assert_eq!(TradeKind::Refund.signed_amount(Money::from_yuan(40)), -Money::from_yuan(40));
+    /// ```
+    pub fn signed_amount(self, amount: Money) -> Money {
+        match self {
+            TradeKind::Purchase => amount,
+            TradeKind::Void | TradeKind::Refund => -amount,
+        }
+    }
+
+    /// The net a statement row of this kind settles: the signed amount minus the fee
+    /// (`amount − fee` for a purchase, `−amount − fee` for a void or refund, whose fee is
+    /// negative when it is returned). `None` when the result leaves the range of [`Money`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Money, TradeKind};
+    /// assert_eq!(TradeKind::Purchase.net(Money::from_yuan(100), Money::from_fen(60)), Some(Money::from_fen(9_940)));
+    /// assert_eq!(TradeKind::Refund.net(Money::from_yuan(40), Money::ZERO), Some(-Money::from_yuan(40)));
+    /// assert_eq!(TradeKind::Refund.net(Money::from_yuan(40), -Money::from_fen(24)), Some(-Money::from_fen(3_976)));
+    /// ```
+    pub fn net(self, amount: Money, fee: Money) -> Option<Money> {
+        self.signed_amount(amount).checked_sub(fee)
+    }
 }
 
 /// Whether settlement dates may use the "weekends only" rule for years without calendar data.
@@ -340,6 +370,10 @@ pub struct Quote {
     pub settles_on: NaiveDate,
     /// Whether `settles_on` relied on the "weekends only" rule for a year without data.
     pub settles_on_provisional: bool,
+    /// Set when the trade day falls in the last month of the calendar's holiday data: the
+    /// data's last day. Settlement dates after it need the next year's holiday notice (a
+    /// warning in the explanation, not an error).
+    pub calendar_data_ends: Option<NaiveDate>,
 }
 
 impl Quote {
@@ -448,6 +482,12 @@ impl Quote {
             self.settles_on,
             if self.settles_on_provisional { " (provisional: no holiday data for that year, weekends only)" } else { "" }
         ));
+        if let Some(last) = self.calendar_data_ends {
+            lines.push(format!(
+                "NOTE: the holiday data ends {last}; settlement dates after it need the holiday notice of {} (load it when it is published)",
+                last.succ_opt().unwrap_or(last).format("%Y")
+            ));
+        }
         if self.fee_exceeds_amount {
             lines.push(format!(
                 "WARNING: the fees ¥{} exceed the amount ¥{}; the merchant receives {}",
@@ -605,6 +645,7 @@ impl Schedule {
             trade_day,
             settles_on,
             settles_on_provisional,
+            calendar_data_ends: calendar.data_ends_near(trade_day),
         })
     }
 
@@ -673,8 +714,33 @@ impl Schedule {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn quote_refund(&self, purchase: &QuoteRequest, refund_amount: Money, at: DateTime<FixedOffset>) -> Result<Quote> {
+        self.quote_refund_with(purchase, refund_amount, at, Calendar::china())
+    }
+
+    /// Quotes a refund as [`Schedule::quote_refund`] with the given calendar (for the
+    /// purchase's quote and the refund's own settlement date).
+    ///
+    /// # Errors
+    /// As [`Schedule::quote_refund`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Calendar, Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let purchase = QuoteRequest::new(Money::from_yuan(1000), Channel::Credit, parse_china_time("2026-05-06 10:00")?);
+    /// let refund = Schedule::preset("standard")?
+    ///     .quote_refund_with(&purchase, Money::from_yuan(10), parse_china_time("2026-09-30 10:00")?, Calendar::china())?;
+    /// assert_eq!(refund.settles_on.to_string(), "2026-10-08"); // after the National Day break
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote_refund_with(
+        &self,
+        purchase: &QuoteRequest,
+        refund_amount: Money,
+        at: DateTime<FixedOffset>,
+        calendar: &Calendar,
+    ) -> Result<Quote> {
         let refund_amount = refund_amount.into_amount()?;
-        let original = self.quote(purchase)?;
+        let original = self.quote_with(purchase, calendar)?;
         if refund_amount > original.amount {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
@@ -701,9 +767,9 @@ impl Schedule {
             }
         };
         let refund_request = QuoteRequest { amount: refund_amount, at, ..purchase.clone() };
-        let (trade_day, settles_on, settles_on_provisional) =
-            self.settlement_dates(&refund_request, purchase.settlement, Calendar::china())?;
+        let (trade_day, settles_on, settles_on_provisional) = self.settlement_dates(&refund_request, purchase.settlement, calendar)?;
         let mut quote = reversal(original, TradeKind::Refund, refund_amount, returned);
+        quote.calendar_data_ends = calendar.data_ends_near(trade_day);
         quote.trade_day = trade_day;
         quote.settles_on = settles_on;
         quote.settles_on_provisional = settles_on_provisional;

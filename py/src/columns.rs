@@ -19,7 +19,7 @@ use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use posfee::reconcile::{Ledger, LedgerColumns, SharedText, Statement, StatementColumns, TextColumn};
 use posfee::{CardType, Channel, Money, TradeKind};
 
-use crate::tables::{self, kind, money_column, net_without_column, push_ledger_batch, push_statement_batch, text, time_column};
+use crate::tables::{self, kind, money_column, push_ledger_batch, push_statement_batch, text, time_column};
 use crate::tables::{timestamp_seconds, Failure, MoneyColumn, OnInvalid, Text, TimeColumn, TimeValues, APPROVED};
 
 /// The text of an Arrow string array, shared with a `TextColumn`.
@@ -363,7 +363,7 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
             Some(net) => net,
             None => {
                 let mut nets = Vec::with_capacity(rows);
-                push_rows(rows, &mut nets, |row| net_without_column(Money::try_from_fen(amount_fen[row]).ok()?, fee[row], kind[row]))?;
+                push_rows(rows, &mut nets, |row| kind[row].net(Money::try_from_fen(amount_fen[row]).ok()?, fee[row]))?;
                 nets
             }
         };

@@ -398,19 +398,6 @@ fn reject(on_invalid: OnInvalid, error: Error, keep: impl FnOnce(Error, String))
     }
 }
 
-/// The net amount of a statement row without a `net` column: its signed effect on the
-/// account, `amount − fee` for a purchase and `−amount − fee` for a refund or void (as the
-/// core's statement readers derive it, `signed.checked_sub(fee)` in `reconcile::read`);
-/// `None` beyond [`Money::MAX`], for a fee far beyond any statement's (which `push_row`
-/// rejects).
-///
-/// TODO(core): this rule belongs in the core (one function that the file readers and both
-/// bindings call); until it is there, it is written out here as in the readers.
-pub fn net_without_column(amount: Money, fee: Money, kind: TradeKind) -> Option<Money> {
-    let signed = if kind == TradeKind::Purchase { amount } else { -amount };
-    signed.checked_sub(fee)
-}
-
 /// Appends the rows of a batch to a ledger. `first_row` is the 0-based row number of the
 /// batch's first row in the whole input.
 pub fn push_ledger_batch(ledger: &mut Ledger, batch: &RecordBatch, first_row: u64, on_invalid: OnInvalid) -> Result<(), Failure> {
@@ -490,7 +477,7 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
             let net = match net.get(row, false).map_err(|e| located(e, &name, line, "net"))? {
                 Some(net) => net,
                 // Money::MAX stands in for a net beyond range: push_row rejects the fee.
-                None if matches!(net, MoneyColumn::Absent) => net_without_column(amount, fee, kind).unwrap_or(Money::MAX),
+                None if matches!(net, MoneyColumn::Absent) => kind.net(amount, fee).unwrap_or(Money::MAX),
                 None => return Err(required::<Money>(None, "net").unwrap_err()),
             };
             Ok(StatementRow {

@@ -121,7 +121,16 @@ fn to_date(value: &toml::value::Datetime, place: &str) -> Result<NaiveDate> {
 
 pub(super) fn parse_years(text: &str) -> Result<Vec<Year>> {
     crate::limits::check_config_text(text, ErrorKind::InvalidCalendar, "the calendar TOML")?;
-    let root: FileRoot = toml::from_str(text).map_err(|e| invalid(format!("calendar data is not valid: {e}")))?;
+    let root: FileRoot = toml::from_str(text).map_err(|e| {
+        let at = e.span().map(|span| {
+            let before = text.get(..span.start).unwrap_or("");
+            let line_start = before.rfind('\n').map_or(0, |k| k + 1);
+            crate::error::Location::default()
+                .line(before.matches('\n').count() as u64 + 1)
+                .column(before[line_start..].chars().count() as u64 + 1)
+        });
+        invalid(format!("calendar data is not valid: {}", e.message())).at(at.unwrap_or_default())
+    })?;
     root.years
         .into_iter()
         .map(|file_year| {
@@ -147,24 +156,52 @@ pub(super) fn parse_years(text: &str) -> Result<Vec<Year>> {
 
 /// One year file of the community-maintained `holiday-cn` data set:
 /// `{"year": 2026, "papers": ["https://www.gov.cn/..."], "days": [{"name": "元旦",
-/// "date": "2026-01-01", "isOffDay": true}, ...]}`. Days off of one name that follow each other
-/// form a holiday; working days (`isOffDay: false`) are its make-up working days.
-#[derive(Deserialize)]
-struct HolidayCnYear {
-    year: i32,
+/// "date": "2026-01-01", "isOffDay": true}, ...]}`, for
+/// [`Calendar::with_holiday_cn_years`](super::Calendar::with_holiday_cn_years). Days off of one
+/// name that follow each other form a holiday; working days (`isOffDay: false`) on a weekend
+/// are its make-up working days. Other keys (`$schema`, `$id`) are ignored.
+///
+/// # Example
+/// ```
+/// use posfee::{HolidayCnDay, HolidayCnYear};
+/// let year = HolidayCnYear {
+///     year: 2027,
+///     papers: vec!["https://www.gov.cn/example".into()],
+///     days: vec![HolidayCnDay { name: "元旦".into(), date: "2027-01-01".into(), is_off_day: true }],
+/// };
+/// let calendar = posfee::Calendar::china().with_holiday_cn_years(vec![year])?;
+/// assert_eq!(calendar.years(), 2005..=2027);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct HolidayCnYear {
+    /// The year the notice is for.
+    pub year: i32,
+    /// The addresses of the notices (empty in holiday-cn's placeholder for a year not yet
+    /// published).
     #[serde(default)]
-    papers: Vec<String>,
-    days: Vec<HolidayCnDay>,
-    // `$schema`, `$id` and any later additions are metadata: ignored.
+    pub papers: Vec<String>,
+    /// Every day off and every make-up working day.
+    pub days: Vec<HolidayCnDay>,
 }
 
-#[derive(Deserialize)]
+/// One day of a [`HolidayCnYear`].
+///
+/// # Example
+/// ```
+/// let day = posfee::HolidayCnDay { name: "国庆节".into(), date: "2026-10-10".into(), is_off_day: false };
+/// assert!(!day.is_off_day); // a make-up working day
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HolidayCnDay {
-    name: String,
-    date: String,
+pub struct HolidayCnDay {
+    /// The holiday's Chinese name (元旦, 春节, ...).
+    pub name: String,
+    /// The date, `YYYY-MM-DD`.
+    pub date: String,
+    /// `true` for a day off, `false` for a make-up working day.
     #[serde(rename = "isOffDay")]
-    is_off_day: bool,
+    pub is_off_day: bool,
 }
 
 /// The English name of a holiday as `holiday-cn` spells it in Chinese.
@@ -185,21 +222,33 @@ fn english_name(name_zh: &str) -> String {
     english.to_string()
 }
 
-/// The largest number of years one holiday-cn text may hold, and days one year may list.
-const HOLIDAY_CN_YEARS_MAX: usize = 200;
+/// The largest number of years one holiday-cn input may hold, and days one year may list.
+pub(super) const HOLIDAY_CN_YEARS_MAX: usize = 200;
 const HOLIDAY_CN_DAYS_MAX: usize = 366;
 
 /// Parses `holiday-cn` JSON: one year object, or an array of them.
 pub(super) fn parse_holiday_cn(text: &str) -> Result<Vec<Year>> {
     crate::limits::check_config_text(text, ErrorKind::InvalidCalendar, "the holiday-cn JSON")?;
-    let not_valid = |e: serde_json::Error| invalid(format!("holiday-cn JSON is not valid: {e}"));
+    let not_valid = |e: serde_json::Error| {
+        let at = if e.line() > 0 {
+            crate::error::Location::default().line(e.line() as u64).column(e.column() as u64)
+        } else {
+            Default::default()
+        };
+        invalid(format!("holiday-cn JSON is not valid: {e}")).at(at)
+    };
     let files: Vec<HolidayCnYear> = if text.trim_start().starts_with('[') {
         serde_json::from_str(text).map_err(not_valid)?
     } else {
         vec![serde_json::from_str(text).map_err(not_valid)?]
     };
+    holiday_cn_years(files)
+}
+
+/// Converts holiday-cn years into calendar years.
+pub(super) fn holiday_cn_years(files: Vec<HolidayCnYear>) -> Result<Vec<Year>> {
     if files.len() > HOLIDAY_CN_YEARS_MAX {
-        return Err(invalid(format!("holiday-cn JSON holds {} years; at most {HOLIDAY_CN_YEARS_MAX} are read", files.len())));
+        return Err(invalid(format!("holiday-cn data holds {} years; at most {HOLIDAY_CN_YEARS_MAX} are read", files.len())));
     }
     files.into_iter().map(holiday_cn_year).collect()
 }
@@ -217,7 +266,7 @@ fn holiday_cn_year(file: HolidayCnYear) -> Result<Year> {
     }
     let mut days = Vec::with_capacity(file.days.len());
     for (k, day) in file.days.into_iter().enumerate() {
-        let date = NaiveDate::parse_from_str(day.date.trim(), "%Y-%m-%d")
+        let date = crate::settlement::parse_date(&day.date)
             .map_err(|_| invalid(format!("year {year}, days[{k}]: date {:?} is not a date such as 2026-10-01", day.date)))?;
         if day.name.trim().is_empty() {
             return Err(invalid(format!("year {year}, days[{k}] ({date}): the holiday has no name")));

@@ -44,7 +44,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 
-pub use data::Holiday;
+pub use data::{Holiday, HolidayCnDay, HolidayCnYear};
 
 /// One day as the calendar sees it.
 ///
@@ -121,6 +121,10 @@ pub struct Calendar {
 }
 
 const BUSINESS_BIT: u16 = 1 << 15;
+/// The most business days one step may move: 200 million business days are 770,000 years,
+/// far past the last date chrono holds (year 262,143), so a larger `n` has no answer, and the
+/// rank arithmetic stays inside `i64`.
+const BUSINESS_DAYS_MAX: u64 = 200_000_000;
 const MAKEUP_BIT: u16 = 1 << 14;
 const HOLIDAY_MASK: u16 = MAKEUP_BIT - 1;
 
@@ -217,6 +221,22 @@ impl Calendar {
     /// ```
     pub fn with_years_from_json(&self, text: &str) -> Result<Calendar> {
         self.with_years(data::parse_holiday_cn(text)?)
+    }
+
+    /// A new calendar with already-parsed `holiday-cn` years added (for callers that parse
+    /// the JSON themselves, such as the WebAssembly binding with the browser's parser).
+    ///
+    /// # Errors
+    /// As [`Calendar::with_years_from_json`].
+    ///
+    /// # Example
+    /// ```
+    /// let empty = posfee::HolidayCnYear { year: 2027, papers: vec![], days: vec![] };
+    /// let err = posfee::Calendar::china().with_holiday_cn_years(vec![empty]).unwrap_err();
+    /// assert_eq!(err.code(), "invalid_calendar"); // holiday-cn's placeholder for an unpublished year
+    /// ```
+    pub fn with_holiday_cn_years(&self, years: Vec<HolidayCnYear>) -> Result<Calendar> {
+        self.with_years(data::holiday_cn_years(years)?)
     }
 
     /// A new calendar with the years of `text` added, in either format: `holiday-cn` JSON
@@ -363,6 +383,21 @@ impl Calendar {
         })
     }
 
+    /// The last day of the holiday data when `date` falls in its last month or after it
+    /// (`None` otherwise): the moment to load the next year's notice.
+    ///
+    /// # Example
+    /// ```
+    /// let calendar = posfee::Calendar::china();
+    /// let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    /// assert_eq!(calendar.data_ends_near(d(12, 31)), Some(d(12, 31)));
+    /// assert_eq!(calendar.data_ends_near(d(11, 30)), None);
+    /// ```
+    pub fn data_ends_near(&self, date: NaiveDate) -> Option<NaiveDate> {
+        let last_month = self.last_day.with_day(1).unwrap_or(self.last_day);
+        (date >= last_month).then_some(self.last_day)
+    }
+
     fn covered_text(&self) -> String {
         format!("it covers {} to {}", self.first_day, self.last_day)
     }
@@ -502,7 +537,7 @@ impl Calendar {
     /// ```
     #[inline]
     pub fn add_business_days(&self, date: NaiveDate, n: i64) -> Result<NaiveDate> {
-        if self.covers(date) {
+        if self.covers(date) && n.unsigned_abs() <= BUSINESS_DAYS_MAX {
             // Fast path: both ends inside the data.
             let offset = self.offset(date);
             let rank = i64::from(self.rank[offset]);
@@ -513,7 +548,10 @@ impl Calendar {
             }
         }
         let reckoned = self.add_business_days_any(date, n)?;
-        self.strict(reckoned, date)
+        // Name the day outside the data: the start when it is outside, else the answer
+        // (from 2026-12-31, T+1 needs 2027's notice).
+        let outside = if self.covers(date) { reckoned.value } else { date };
+        self.strict(reckoned, outside)
     }
 
     /// Business days `d` with `from <= d < to` (negative when `to < from`). Constant time.
@@ -589,6 +627,9 @@ impl Calendar {
     }
 
     fn add_business_days_any(&self, date: NaiveDate, n: i64) -> Result<Reckoned<NaiveDate>> {
+        if n.unsigned_abs() > BUSINESS_DAYS_MAX {
+            return Err(Error::new(ErrorKind::InvalidDate, format!("{n} business days from {date} is beyond the last representable date")));
+        }
         let rank = self.rank_any(date);
         let business = i64::from(self.is_business_any(date));
         let target = target_rank(rank, business, n);

@@ -184,10 +184,18 @@ impl<'a> Checker<'a> {
             let _ = write!(reason, "settlement date {} is before the trade date {trade_date}; ", statement.settlement_date[j]);
         }
 
-        let signed_amount = if kind == TradeKind::Purchase { amount } else { -amount };
-        if net != signed_amount - fee {
+        let expected_net = kind.net(amount, fee);
+        if Some(net) != expected_net {
             findings = findings.with(Class::NetDiffers);
-            let _ = write!(reason, "net ¥{net} is not ¥{signed_amount} − ¥{fee} = ¥{}; ", signed_amount - fee);
+            let signed_amount = kind.signed_amount(amount);
+            match expected_net {
+                Some(expected) => {
+                    let _ = write!(reason, "net ¥{net} is not ¥{signed_amount} − ¥{fee} = ¥{expected}; ");
+                }
+                None => {
+                    let _ = write!(reason, "net ¥{net}: ¥{signed_amount} − ¥{fee} is beyond the range of amounts; ");
+                }
+            }
         }
 
         let terminals = &self.options.profile.terminals;
@@ -236,7 +244,7 @@ impl<'a> Checker<'a> {
         match self.purchases.get(ledger.original_rrn.get(i)) {
             Some(&p) => {
                 let purchase = self.request(p as usize, Money::from_fen(ledger.amount_fen[p as usize]), policy);
-                let quote = self.options.schedule.quote_refund(&purchase, amount, refund_at)?;
+                let quote = self.options.schedule.quote_refund_with(&purchase, amount, refund_at, self.calendar)?;
                 Ok((-quote.fee_returned, Some(quote.settles_on)))
             }
             None => {

@@ -367,6 +367,14 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         reasons,
     };
     report.summary = summarize(ledger, statement, &report)?;
+    let latest = ledger.time.iter().chain(&statement.time).max().map(|&seconds| schema::from_unix(seconds).date_naive());
+    if let Some(last) = latest.and_then(|day| calendar.data_ends_near(day)) {
+        report.summary.warnings.push(format!(
+            "the trades reach the last month of the holiday data, which ends {last}: settlement dates after it cannot be checked \
+             until the holiday notice of {} is loaded (rows that need it are classed unchecked)",
+            last.succ_opt().unwrap_or(last).format("%Y")
+        ));
+    }
     Ok(report)
 }
 
@@ -525,5 +533,6 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         declined,
         daily_rates,
         terminals,
+        warnings: Vec::new(),
     })
 }

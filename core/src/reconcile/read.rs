@@ -953,11 +953,8 @@ fn bank_record<'r>(row: &Row<'r>, columns: &[Option<usize>]) -> Result<Statement
         text => parse_kind(text).map_err(|e| row.error(c(F::Kind), "kind", e))?,
     };
     let amount = if signed_amount.is_negative() { -signed_amount } else { signed_amount };
-    let signed = if kind == TradeKind::Purchase { amount } else { -amount };
     let net = match row.get(c(F::Net)) {
-        "" => {
-            signed.checked_sub(fee).ok_or_else(|| row.error(c(F::Fee), "fee", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?
-        }
+        "" => kind.net(amount, fee).ok_or_else(|| row.error(c(F::Fee), "fee", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?,
         text => signed_money(text).map_err(|e| row.error(c(F::Net), "net", e))?,
     };
     Ok(StatementRow {
@@ -1125,8 +1122,7 @@ fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<
     let amount = signed_money(row.required(amount_column, amount_name)?).map_err(|e| row.error(amount_column, amount_name, e))?;
     let amount = if amount.is_negative() { -amount } else { amount };
     let fee = signed_money(row.required(c[7], "手续费")?).map_err(|e| row.error(c[7], "手续费", e))?;
-    let signed = if kind == TradeKind::Purchase { amount } else { -amount };
-    let net = signed.checked_sub(fee).ok_or_else(|| row.error(c[7], "手续费", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
+    let net = kind.net(amount, fee).ok_or_else(|| row.error(c[7], "手续费", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
     let rrn = match row.get(rrn_column) {
         "" | "0" => row.get(c[2]),
         value => value,
@@ -1203,9 +1199,10 @@ fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<
     let amount = if amount.is_negative() { -amount } else { amount };
     let fee = signed_money(row.required(c[6], "服务费（元）")?).map_err(|e| row.error(c[6], "服务费（元）", e))?;
     let fee = if fee.is_negative() { -fee } else { fee };
-    let (fee, signed) = if kind == TradeKind::Purchase { (fee, amount) } else { (-fee, -amount) };
+    // Alipay shows the service fee as charged or returned; the sign follows the kind.
+    let fee = if kind == TradeKind::Purchase { fee } else { -fee };
     let net =
-        signed.checked_sub(fee).ok_or_else(|| row.error(c[6], "服务费（元）", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
+        kind.net(amount, fee).ok_or_else(|| row.error(c[6], "服务费（元）", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
     let rrn = match (kind, row.get(c[7])) {
         (TradeKind::Refund, refund) if !refund.is_empty() => refund,
         _ => row.get(c[0]),

@@ -266,6 +266,9 @@ pub struct Summary {
     pub daily_rates: Vec<DailyRate>,
     /// Merchant numbers per terminal.
     pub terminals: Vec<TerminalMerchants>,
+    /// Things to know that are not findings of a row: for example that the trades reach
+    /// the last month of the calendar's holiday data (load the next year's notice).
+    pub warnings: Vec<String>,
 }
 
 impl Summary {
@@ -369,6 +372,9 @@ impl Summary {
                 t.merchant_numbers.len(),
                 t.merchant_numbers.join(", ")
             );
+        }
+        for warning in &self.warnings {
+            let _ = writeln!(out, "NOTE: {warning}");
         }
         out
     }
