@@ -6,10 +6,22 @@
 //! test is replayed from its seed.
 //!
 //! The merchant: 沪上小馆 (merchant number 102310058120001, MCC 5812 restaurants), a few
-//! terminals, the `sft-traditional` preset, settlement T1. Trades are spread over a month
-//! (07:00–23:30, so some fall after the 23:00 cut-off), 35% credit, 30% debit, 20% WeChat,
-//! 15% Alipay. Some clean QR rows lose their reference on the statement (matched by time
-//! window); some clean purchases are refunded later.
+//! terminals; by default the `sft-traditional` preset, settlement T1, March 2026. The preset,
+//! settlement mode, merchant class and period are options (Spring Festival: February 2026;
+//! National Day: October 2026). Trades are spread over the period (07:00–23:30, so some fall
+//! after a 23:00 cut-off), 35% credit, 30% debit, 20% WeChat, 15% Alipay (channels the
+//! schedule does not price are left out). Some clean QR rows lose their reference on the
+//! statement (matched by time window); some clean purchases are refunded later.
+//!
+//! The statement is priced with [`Schedule::quote_with`] and [`Schedule::quote_refund`], the
+//! functions the checker uses too: the simulation tests matching and classification. The
+//! prices and dates of its clean rows are checked against an independent oracle in the test
+//! tree (`core/tests/simulation_oracle.rs`).
+//!
+//! The answer key follows the documented rules of the checker, not a tuned sample: a fee
+//! excess that is a whole multiple of [`ReconcileOptions::extra_fee_unit`] is `extra_fee`,
+//! any other `fee_above`; a fee one fen below a zero contract fee (a negative fee) is
+//! `fee_below`.
 
 use std::collections::HashMap;
 
@@ -55,6 +67,10 @@ pub struct SimulationOptions {
     pub terminals: usize,
     /// The preset of the contract.
     pub preset: String,
+    /// The contracted settlement mode.
+    pub settlement: SettlementMode,
+    /// The merchant class of the contract (one the preset names), if any.
+    pub merchant_class: Option<String>,
 }
 
 impl SimulationOptions {
@@ -73,7 +89,65 @@ impl SimulationOptions {
             days: 31,
             terminals: 3,
             preset: "sft-traditional".to_string(),
+            settlement: SettlementMode::T(1),
+            merchant_class: None,
         }
+    }
+
+    /// Sets the preset of the contract.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::simulation::SimulationOptions::new(1).preset("standard-d0").preset, "standard-d0");
+    /// ```
+    pub fn preset(mut self, preset: impl Into<String>) -> SimulationOptions {
+        self.preset = preset.into();
+        self
+    }
+
+    /// Sets the contracted settlement mode.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::SettlementMode;
+    /// let options = posfee::reconcile::simulation::SimulationOptions::new(1).settlement(SettlementMode::D(0));
+    /// assert_eq!(options.settlement, SettlementMode::D(0));
+    /// ```
+    pub fn settlement(mut self, settlement: SettlementMode) -> SimulationOptions {
+        self.settlement = settlement;
+        self
+    }
+
+    /// Sets the merchant class of the contract.
+    ///
+    /// # Example
+    /// ```
+    /// let options = posfee::reconcile::simulation::SimulationOptions::new(1).merchant_class("discounted");
+    /// assert_eq!(options.merchant_class.as_deref(), Some("discounted"));
+    /// ```
+    pub fn merchant_class(mut self, merchant_class: impl Into<String>) -> SimulationOptions {
+        self.merchant_class = Some(merchant_class.into());
+        self
+    }
+
+    /// Trades over one calendar month (e.g. 2026-02 for Spring Festival, 2026-10 for National Day).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] for a month that does not exist.
+    ///
+    /// # Example
+    /// ```
+    /// let options = posfee::reconcile::simulation::SimulationOptions::new(1).month(2026, 2)?;
+    /// assert_eq!((options.start.to_string(), options.days), ("2026-02-01".to_string(), 28));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn month(mut self, year: i32, month: u32) -> Result<SimulationOptions> {
+        let bad = || Error::new(ErrorKind::InvalidRequest, format!("month {year}-{month:02} does not exist"));
+        let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)?;
+        let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+        self.days = (next.ok_or_else(bad)? - start).num_days() as u32;
+        self.start = start;
+        Ok(self)
     }
 
     /// Sets the number of trades.
@@ -244,10 +318,43 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         ));
     }
     let schedule = Schedule::preset(&options.preset)?;
-    let profile = MerchantProfile::new(MERCHANT_NO, "沪上小馆")?
+    schedule.check_merchant_class(options.merchant_class.as_deref())?;
+    let mut profile = MerchantProfile::new(MERCHANT_NO, "沪上小馆")?
         .terminals((1..=options.terminals).map(|t| format!("T{t:07}")))
-        .settlement(SettlementMode::T(1));
+        .settlement(options.settlement);
+    profile.merchant_class = options.merchant_class.clone();
     let calendar = Calendar::china();
+    // Every date the sample needs (the last trade day, refunds up to 3 days later, a late
+    // settlement 3 business days after the due date) must have calendar data: a sample whose
+    // due dates cannot be checked would test nothing.
+    let last_day = options.start + chrono::Days::new(u64::from(options.days) + 4);
+    let settle_days = match options.settlement {
+        SettlementMode::T(n) | SettlementMode::D(n) => i64::from(n),
+        SettlementMode::S0 => 0,
+    };
+    calendar
+        .add_business_days(last_day + chrono::Days::new(settle_days as u64), settle_days + 4)
+        .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("the simulated period must end well inside the calendar data: {e}")))?;
+    // The usual channel mix, limited to channels the contract prices.
+    let mix: Vec<(u64, Channel)> = [(35, Channel::Credit), (30, Channel::Debit), (20, Channel::Wechat), (15, Channel::Alipay)]
+        .into_iter()
+        .filter(|(_, channel)| {
+            let at = china_offset().from_local_datetime(&options.start.and_hms_opt(12, 0, 0).unwrap_or_default()).single();
+            at.is_some_and(|at| {
+                let mut probe =
+                    QuoteRequest::new(Money::from_yuan(100), *channel, at).calendar_policy(crate::quote::CalendarPolicy::WeekendsOnly);
+                probe.merchant_class = options.merchant_class.clone();
+                schedule.quote_with(&probe, calendar).is_ok()
+            })
+        })
+        .collect();
+    let weight_total: u64 = mix.iter().map(|(weight, _)| weight).sum();
+    if weight_total == 0 {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("preset {:?} prices none of credit, debit, WeChat, Alipay", options.preset),
+        ));
+    }
     let mut rng = Rng(options.seed ^ 0x005E_ED0F_F00D);
     let start = china_offset()
         .from_local_datetime(&options.start.and_hms_opt(0, 0, 0).unwrap_or_default())
@@ -286,11 +393,17 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
     };
     for (t, &time) in times.iter().enumerate() {
         let at = china_offset().timestamp_opt(time, 0).single().unwrap_or_else(|| china_offset().timestamp_opt(0, 0).unwrap());
-        let channel = match rng.below(100) {
-            0..=34 => Channel::Credit,
-            35..=64 => Channel::Debit,
-            65..=84 => Channel::Wechat,
-            _ => Channel::Alipay,
+        let channel = {
+            let mut draw = rng.below(weight_total);
+            let mut chosen = mix[0].1;
+            for (weight, channel) in &mix {
+                if draw < *weight {
+                    chosen = *channel;
+                    break;
+                }
+                draw -= weight;
+            }
+            chosen
         };
         // Amounts from ¥1 to about ¥5,000, most of them small.
         let magnitude = rng.range(0, 3);
@@ -335,7 +448,8 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
             continue;
         }
 
-        let request = QuoteRequest::new(record.amount, channel, at).settlement(profile.settlement);
+        let mut request = QuoteRequest::new(record.amount, channel, at).settlement(profile.settlement);
+        request.merchant_class = options.merchant_class.clone();
         let quote = options_quote(&schedule, &request, calendar)?;
         let mut row = StatementRecord::new(quote.settles_on, at, record.amount, quote.fee, channel);
         row.merchant_no = MERCHANT_NO.to_string();
@@ -358,30 +472,33 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
                 row.net = row.amount - row.fee;
             }
             Some(Class::FeeAbove) => {
-                // A silent rate rise (+0.13%); an excess in whole ten-fen steps would read as
-                // a fixed component, so it is nudged by a fen.
-                let mut excess = (amount_fen * 13 + 5_000) / 10_000;
-                if excess % 10 == 0 {
-                    excess += 1;
-                }
-                row.fee = row.fee + Money::from_fen(excess);
+                // A silent rate rise (+0.13%, at least a fen). The checker reads an excess in
+                // whole multiples of `extra_fee_unit` (¥0.10) as a fixed add-on: such an
+                // excess is labelled `extra_fee`, by that documented rule, not nudged away.
+                let excess = Money::from_fen(((amount_fen * 13 + 5_000) / 10_000).max(1));
+                row.fee = row.fee + excess;
                 row.net = row.amount - row.fee;
+                let unit = ReconcileOptions::new(schedule.clone(), profile.clone()).extra_fee_unit.millifen();
+                if unit > 0 && excess.millifen() % unit == 0 {
+                    ledger_class = Class::ExtraFee;
+                    statement_class = Class::ExtraFee;
+                }
             }
             Some(Class::FeeBelow) => {
-                if quote.fee >= Money::from_fen(1) {
-                    row.fee = quote.fee - Money::from_fen(1);
-                } else {
-                    // Nothing to undercharge on a zero fee: leave the trade clean.
-                    ledger_class = Class::Ok;
-                    statement_class = Class::Ok;
-                }
+                // One fen under the contract; under a zero contract fee that is a negative
+                // fee (the acquirer paying the merchant), still below the contract.
+                row.fee = quote.fee - Money::from_fen(1);
                 row.net = row.amount - row.fee;
             }
             Some(Class::NetDiffers) => {
                 row.net = row.net - Money::from_fen(rng.range(1, 100));
             }
             Some(Class::SettledLate) => {
-                row.settlement_date = calendar.add_business_days(quote.settles_on, rng.range(1, 3))?;
+                // 1–3 business days after the first business day on or after the due date
+                // (a D0 / S0 due date may be a holiday; the checker counts the business days
+                // of [due, settled), so a payment on the next business day is on time).
+                let first_business = calendar.add_business_days(quote.settles_on, 0)?;
+                row.settlement_date = calendar.add_business_days(first_business, rng.range(1, 3))?;
             }
             Some(Class::SettledBeforeTrade) => {
                 row.settlement_date = at.date_naive() - chrono::Duration::days(rng.range(1, 3));
@@ -417,7 +534,7 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
                 if rng.below(200) == 0 && amount_fen >= 200 {
                     let refund_at = at + chrono::Duration::days(rng.range(1, 3));
                     let refund_amount = Money::from_fen(rng.range(100, amount_fen));
-                    let refund_quote = schedule.quote_refund(&request, refund_amount, refund_at)?;
+                    let refund_quote = schedule.quote_refund_with(&request, refund_amount, refund_at, calendar)?;
                     let mut refund = record.clone();
                     refund.trade_id = format!("R{t:09}");
                     refund.kind = TradeKind::Refund;
