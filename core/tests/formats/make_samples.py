@@ -189,3 +189,84 @@ def alipay_personal_2021():
 
 alipay_personal_2023()
 alipay_personal_2021()
+
+# ---------------------------------------------------------------- WeChat Pay merchant trade bills
+APPID, MCH = "wx8e4c6a1f20d3b7c5", "1612345678"
+WX = [  # time, device, wx order, mch order, openid, type, state, bank, amount, refund, wx refund no, mch refund no, refund req, refund ok, goods, fee, orig-order amount
+    ("2026-05-06 10:02:11", "T01", "4200002601202605060000000101", "M20260506100205", "oUpF8uA1", "NATIVE", "SUCCESS", "CMB_CREDIT", "128.00", None, None, None, None, None, "牛肉面套餐", "0.77"),
+    ("2026-05-06 11:15:40", "T02", "4200002601202605060000000102", "M20260506111538", "oUpF8uB2", "MICROPAY", "SUCCESS", "ICBC_DEBIT", "36.50", None, None, None, None, None, "豆浆油条", "0.22"),
+    ("2026-05-06 12:05:00", "T01", "4200002601202605060000000103", "M20260506120457", "oUpF8uC3", "JSAPI", "SUCCESS", "OTHERS", "9.90", None, None, None, None, None, "小程序外卖", "0.06"),
+    ("2026-05-06 12:40:22", "T02", "4200002601202605060000000104", "M20260506124019", "oUpF8uD4", "MICROPAY", "SUCCESS", "OTHERS", "58.00", None, None, None, None, None, "家庭套餐", "0.35"),
+    ("2026-05-06 12:41:05", "T02", "4200002601202605060000000104", "M20260506124019", "oUpF8uD4", "MICROPAY", "REVOKED", "OTHERS", "58.00", "58.00", "50300706012026050600000201", "M20260506124019", "2026-05-06 12:41:05", "2026-05-06 12:41:06", "家庭套餐", "-0.35"),
+    ("2026-05-06 15:30:00", "T01", "4200002601202605060000000101", "M20260506100205", "oUpF8uA1", "NATIVE", "REFUND", "CMB_CREDIT", "128.00", "28.00", "50300706012026050600000202", "R20260506153000", "2026-05-06 15:30:00", "2026-05-06 15:30:03", "牛肉面套餐", "-0.17"),
+    ("2026-05-06 18:20:45", "T01", "4200002601202605060000000105", "M20260506182040", "oUpF8uE5", "NATIVE", "SUCCESS", "CCB_CREDIT", "1288.00", None, None, None, None, None, "包间宴席", "7.73"),
+    ("2026-05-06 23:59:59", "", "4200002601202605060000000106", "M20260506235958", "oUpF8uF6", "JSAPI", "SUCCESS", "OTHERS", "0.01", None, None, None, None, None, "测试商品", "0.00"),
+]
+f5 = lambda x: f"{D(x):.5f}"
+
+def wx_cells(r, variant):
+    t, dev, wxo, mo, oid, ty, st, bank, amt, rf, wrf, mrf, rq, rok, goods, fee = r
+    ok = st == "SUCCESS"
+    settle = amt if ok else "0.00"
+    common = [t if variant != "REFUND" else WX_ORIG_TIME[wxo], APPID, MCH, "0", dev, wxo, mo, oid, ty, st, bank, "CNY"]
+    if variant == "V1":
+        return common[:3] + ["0"] + common[4:] + [settle, "0.00", wrf or "0", mrf or "0", rf or "0.00", "0.00",
+                              "ORIGINAL" if rf else "", "SUCCESS" if rf else "", goods, "", f5(fee), "0.60%"]
+    if variant == "SUCCESS":
+        return common + [settle, "0.00", goods, "", f5(fee), "0.60%", amt, ""]
+    if variant == "REFUND":
+        return common + [settle, "0.00", rq, rok, wrf, mrf, rf, "0.00", "ORIGINAL", "SUCCESS", goods, "", f5(fee), "0.60%", "0.00", rf, ""]
+    return common + [settle, "0.00", wrf or "0", mrf or "0", rf or "0.00", "0.00", "ORIGINAL" if rf else "",
+                     "SUCCESS" if rf else "", goods, "", f5(fee), "0.60%", amt if ok else "0.00", rf or "0.00", ""]
+
+WX_ORIG_TIME = {r[2]: r[0] for r in WX if r[6] == "SUCCESS"}
+WX_HEAD = {
+    "ALL": "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注",
+    "SUCCESS": "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,商品名称,商户数据包,手续费,费率,订单金额,费率备注",
+    "REFUND": "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,退款申请时间,退款成功时间,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注",
+    "V1": "交易时间,公众账号ID,商户号,子商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,代金券或立减优惠金额,微信退款单号,商户退款单号,退款金额,代金券或立减优惠退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率",
+}
+
+def wechat_merchant(variant, folder, bom, eol):
+    rows = [r for r in WX if variant in ("ALL", "V1") or (variant == "SUCCESS") == (r[6] == "SUCCESS")]
+    sm = lambda xs: money(sum(D(x) for x in xs))
+    settle = sm(r[8] for r in rows if r[6] == "SUCCESS"); refund = sm(r[9] for r in rows if r[9])
+    fee = f5(sum(D(r[15]) for r in rows))
+    lines = [WX_HEAD[variant]] + [",".join("`" + c for c in wx_cells(r, variant)) for r in rows]
+    if variant == "V1":
+        lines += ["总交易单数,总交易额,总退款金额,总代金券或立减优惠退款金额,手续费总金额", f"`{len(rows)},`{settle},`{refund},`0.00,`{fee}"]
+    elif variant == "SUCCESS":
+        lines += ["总交易单数,应结订单总金额,手续费总金额,订单总金额", f"`{len(rows)},`{settle},`{fee},`{settle}"]
+    else:
+        lines += ["总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额",
+                  f"`{len(rows)},`{settle},`{refund},`0.00,`{fee},`{settle},`{refund}"]
+    data = (("\ufeff" if bom else "") + eol.join(lines) + eol).encode("utf-8")
+    write(folder, "sample.csv", data)
+    kind = {"SUCCESS": "purchase", "REFUND": "refund", "REVOKED": "void"}
+    exp = []
+    for r in rows:
+        k = kind[r[6]]
+        marker = ("`" + (r[12] if k != "purchase" and variant == "REFUND" else "") ).encode()
+        line_key = ",".join("`" + c for c in wx_cells(r, variant))
+        exp.append(dict(marker=("=" + line_key).encode(), time=r[12] if variant == "REFUND" else r[0],
+                        amount=r[9] if k != "purchase" else r[8], fee=f5(r[15]), channel="wechat", kind=k,
+                        rrn=r[11] if k == "refund" else r[3], terminal=r[1]))
+    expected(folder, data, exp)
+    return data, lines
+
+def wechat_merchant_all():
+    data, lines = wechat_merchant("ALL", "wechat-merchant-all", True, "\r\n")
+    bad = list(lines[:3])
+    c = lines[3].split(","); c[0] = "`2026-05-06 25:05:00"; bad.append(",".join(c))        # line 4: hour 25
+    c = lines[4].split(","); c[12] = "`58.0.0"; bad.append(",".join(c))                     # line 5: amount
+    c = lines[5].split(","); c[9] = "`CLOSED"; bad.append(",".join(c))                      # line 6: unknown state
+    bad.append(",".join(lines[6].split(",")[:20]))                                          # line 7: 20 of 27 fields
+    c = lines[7].split(","); c[22] = "`abc"; bad.append(",".join(c))                        # line 8: fee not a number
+    bad.append(lines[8])                                                                    # line 9: good
+    bad += lines[-2:]                                                                       # summary says 8 rows
+    write("wechat-merchant-all", "bad.csv", ("\ufeff" + "\r\n".join(bad) + "\r\n").encode("utf-8"))
+
+wechat_merchant_all()
+wechat_merchant("SUCCESS", "wechat-merchant-success", False, "\n")
+wechat_merchant("REFUND", "wechat-merchant-refund", False, "\r\n")
+wechat_merchant("V1", "wechat-merchant-all-v1", False, "\n")
