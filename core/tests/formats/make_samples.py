@@ -270,3 +270,85 @@ wechat_merchant_all()
 wechat_merchant("SUCCESS", "wechat-merchant-success", False, "\n")
 wechat_merchant("REFUND", "wechat-merchant-refund", False, "\r\n")
 wechat_merchant("V1", "wechat-merchant-all-v1", False, "\n")
+
+# ---------------------------------------------------------------- Alipay merchant 业务明细
+def alipay_merchant():
+    F = "alipay-merchant-detail"
+    # trade no, order no, type, goods, created, finished, store, terminal, buyer, amount, received, refund batch, fee, kind
+    rows = [
+        ("2026050622001401230500000101", "A20260506100501", "交易", "午市套餐", "2026-05-06 10:05:01", "2026-05-06 10:05:09", "S01", "T01", "*明(138****0021)", "68.00", "68.00", "", "-0.41", "purchase"),
+        ("2026050622001401230500000102", "A20260506113012", "交易", "咖啡", "2026-05-06 11:30:12", "2026-05-06 11:30:15", "S01", "T02", "*芳(fan***@163.com)", "25.00", "25.00", "", "-0.15", "purchase"),
+        ("2026050622001401230500000103", "A20260506120020", "交易", "家庭套餐", "2026-05-06 12:00:20", "2026-05-06 12:00:31", "S01", "T01", "*红(152****0009)", "188.00", "188.00", "", "-1.13", "purchase"),
+        ("2026050622001401230500000103", "A20260506120020", "退款", "家庭套餐", "2026-05-06 14:10:00", "2026-05-06 14:10:02", "S01", "T01", "*红(152****0009)", "-88.00", "-88.00", "RF20260506141000", "0.53", "refund"),
+        ("2026050622001401230500000104", "A20260506183344", "交易", "包间宴席", "2026-05-06 18:33:44", "2026-05-06 18:34:02", "S01", "", "*伟(186****0077)", "1288.00", "1288.00", "", "-7.73", "purchase"),
+        ("2026050622001401230500000105", "A20260506235930", "交易", "夜宵", "2026-05-06 23:59:30", "2026-05-07 00:00:04", "S01", "T02", "*强(139****0042)", "36.00", "36.00", "", "-0.22", "purchase"),
+    ]
+    head = "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注"
+    def cells(r):
+        return [r[0] + "\t", r[1] + "\t", r[2] + "\t", r[3], r[4], r[5], r[6] + "\t", "林记总店\t", "收银员1\t", r[7] + "\t", r[8] + "\t",
+                r[9], r[10], "0.00", "0.00", "0.00", "0.00", "0.00", "", "0.00\t", "0.00", r[11] + "\t", r[12], "0.00", ""]
+    tr = [r for r in rows if r[2] == "交易"]; rf = [r for r in rows if r[2] == "退款"]
+    sm = lambda rs: money(sum(D(r[10]) for r in rs))
+    lines = ["#支付宝业务明细查询", "#账号：[20880123456789010156]",
+             "#起始日期：[2026年05月06日 00:00:00]   终止日期：[2026年05月07日 00:00:00]",
+             "#-----------------------------------------业务明细列表----------------------------------------", head]
+    lines += [",".join(cells(r)) for r in rows]
+    lines += ["#-----------------------------------------业务明细列表结束------------------------------------",
+              f"#交易合计：{len(tr)}笔，商家实收共{sm(tr)}元，商家优惠共0.00元",
+              f"#退款合计：{len(rf)}笔，商家实收退款共{sm(rf)}元，商家优惠退款共0.00元",
+              "#导出时间：[2026年05月07日 09:12:34]"]
+    data = ("\r\n".join(lines) + "\r\n").encode("gbk")
+    write(F, "sample.csv", data)
+    exp = []
+    for r in rows:
+        fee = -D(r[12])   # 服务费 is written as money moved: −x charged on a trade, +x returned on a refund
+        exp.append(dict(marker=("=" + ",".join(cells(r))).encode("gbk"), time=r[4], amount=money(abs(D(r[9]))), fee=money(fee),
+                        channel="alipay", kind=r[13], rrn=r[11] if r[13] == "refund" else r[1], terminal=r[7]))
+    expected(F, data, exp)
+
+# ---------------------------------------------------------------- UnionPay-style bank POS CSV (today's format)
+BANK_HEAD = "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型"
+BANK_MER = "898440358120017"
+BANK = [  # date, term, tdate, ttime, amount(signed), fee(signed), rrn, card, type, kind, channel
+    ("20260507", "80010001", "20260506", "093012", "1288.00", "7.08", "126093012001", "贷记卡", "消费", "purchase", "credit"),
+    ("20260507", "80010001", "20260506", "101544", "5600.00", "20.00", "126101544002", "借记卡", "消费", "purchase", "debit"),
+    ("20260507", "80010001", "20260506", "112003", "99.00", "0.38", "126112003003", "银联二维码", "消费", "purchase", "unionpay_qr"),
+    ("20260507", "80010002", "20260506", "120510", "36.00", "0.14", "126120510004", "云闪付", "消费", "purchase", "quickpass"),
+    ("20260507", "80010001", "20260506", "133301", "300.00", "1.65", "126133301005", "贷记卡", "消费", "purchase", "credit"),
+    ("20260507", "80010001", "20260506", "134015", "-300.00", "-1.65", "126134015006", "贷记卡", "撤销", "void", "credit"),
+    ("20260507", "80010002", "20260506", "160722", "-200.00", "0.00", "126160722007", "借记卡", "退货", "refund", "debit"),
+    ("20260507", "80010002", "20260506", "215959", "2,680.00", "14.74", "126215959008", "准贷记卡", "消费", "purchase", "credit"),
+]
+def bank_line(r):
+    amt = r[4].replace(",", "")
+    settle = money(D(amt) - D(r[5]))
+    a = '"' + r[4] + '"' if "," in r[4] else r[4]
+    return ",".join([r[0], BANK_MER, r[1], r[2], r[3], a, r[5], settle, r[6], r[7], r[8]])
+
+def bank_csv():
+    F = "bank-pos-csv"
+    body = [bank_line(r) for r in BANK]
+    tot_a = money(sum(D(r[4].replace(",", "")) for r in BANK)); tot_f = money(sum(D(r[5]) for r in BANK))
+    tot_s = money(D(tot_a) - D(tot_f))
+    lines = ["POS交易清算明细（商户：林记餐饮有限公司）", "清算日期：2026-05-07", BANK_HEAD] + body + \
+            [f"合计,,,,,{tot_a},{tot_f},{tot_s},,{len(BANK)}笔,"]
+    data = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    write(F, "sample.csv", data)
+    exp = [dict(marker=("=" + bank_line(r)).encode(), settlement_date="2026-05-07",
+                time=f"2026-05-06 {r[3][:2]}:{r[3][2:4]}:{r[3][4:]}", amount=money(abs(D(r[4].replace(",", "")))),
+                fee=r[5], channel=r[10], kind=r[9], rrn=r[6], terminal=r[1], merchant_no=BANK_MER) for r in BANK]
+    expected(F, data, exp)
+    bad = [BANK_HEAD, bank_line(BANK[0])]
+    c = bank_line(BANK[1]).split(","); c[0] = "20260532"; bad.append(",".join(c))          # line 3
+    c = bank_line(BANK[2]).split(","); c[5] = "9x.00"; bad.append(",".join(c))             # line 4
+    bad.append(",".join(bank_line(BANK[3]).split(",")[:8]))                                  # line 5
+    c = bank_line(BANK[4]).split(","); c[10] = "预授权"; bad.append(",".join(c))             # line 6
+    c = bank_line(BANK[5]).split(","); c[4] = "134075"; bad.append(",".join(c))             # line 7: second 75
+    bad.append(bank_line(BANK[6]))                                                           # line 8 good
+    bad.append('20260507,898440358120017,80010002,20260506,215959,"2,680.00,14.74,2665.26,126215959008,准贷记卡,消费')  # line 9 open quote
+    bad.append("20260507,898440358120017,80010001,20260506,220000,50.00,0.28,49.72,126220000009,贷记卡,消费")        # line 10 good
+    bad.append("合计,,,,,9999.00,0.00,9999.00,,9笔,")                                         # line 11 wrong totals
+    write(F, "bad.csv", ("\r\n".join(bad) + "\r\n").encode("utf-8"))
+
+alipay_merchant()
+bank_csv()
