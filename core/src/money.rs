@@ -297,6 +297,17 @@ impl Money {
         }
     }
 
+    /// The size of the amount, without its sign (money values stay within ±¥10¹², so this
+    /// never overflows).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Money::from_fen(-40).abs(), posfee::Money::from_fen(40));
+    /// ```
+    pub const fn abs(self) -> Money {
+        Money { millifen: self.millifen.abs() }
+    }
+
     /// Whether the amount is below zero.
     ///
     /// # Example

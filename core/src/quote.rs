@@ -816,13 +816,27 @@ fn resolve_card_type(request: &QuoteRequest) -> Result<Option<CardType>> {
 }
 
 /// The settlement mode applied and, when the trade fell back, the minimum it missed.
+///
+/// A fallback mode may have a minimum of its own (S0 below ¥100 falls back to D0, D0 below
+/// ¥200 to T1): the fallbacks are followed until a mode takes the amount, at most once per
+/// surcharge (so a cycle in a schedule cannot loop). The minimum reported is the first one
+/// missed, the one of the mode asked for.
 fn settlement_mode(version: &Version, requested: SettlementMode, channel: Channel, amount: Money) -> (SettlementMode, Option<Money>) {
-    for surcharge in version.surcharges().iter().filter(|s| s.applies_to(requested, channel)) {
-        if let Some(minimum) = surcharge.min_amount() {
-            if amount < minimum {
-                return (surcharge.fallback(), Some(minimum));
+    let mut mode = requested;
+    let mut first_minimum = None;
+    for _ in 0..=version.surcharges().len() {
+        let missed = version
+            .surcharges()
+            .iter()
+            .filter(|s| s.applies_to(mode, channel))
+            .find_map(|s| s.min_amount().filter(|&minimum| amount < minimum).map(|minimum| (s.fallback(), minimum)));
+        match missed {
+            Some((fallback, minimum)) if fallback != mode => {
+                first_minimum.get_or_insert(minimum);
+                mode = fallback;
             }
+            _ => break,
         }
     }
-    (requested, None)
+    (mode, first_minimum)
 }

@@ -487,7 +487,7 @@ fn every_bad_input_gives_its_code_and_place() {
             failures.push(format!("{name}: column {:?} instead of {:?} ({error})", location.column, at.column));
         }
         if let Some(field) = at.field {
-            if location.field.as_deref().is_none_or(|f| !f.ends_with(field)) {
+            if !location.field.as_deref().is_some_and(|f| f.ends_with(field)) {
                 failures.push(format!("{name}: field {:?} instead of {field:?} ({error})", location.field));
             }
         }

@@ -80,11 +80,6 @@ fn check_quote(schedule: &Schedule, model: &oracle::Schedule, trade: &Trade, utc
             Err(TestCaseError::fail(format!("oracle: {code}; posfee: fee {} rule {} for {}", quote.fee, quote.rule, context())))
         }
         (Ok(quoted), Err(error)) => Err(TestCaseError::fail(format!("oracle: {quoted:?}; posfee: {error} for {}", context()))),
-        (Ok(quoted), Ok(_)) if quoted.priced.fallbacks > 1 => {
-            // Known divergence (see `chained_instant_payout_fallback`): posfee falls back
-            // once and charges the fallback mode's surcharge below that mode's minimum.
-            Ok("divergence chained_fallback".into())
-        }
         (Ok(quoted), Ok(quote)) => {
             let p = &quoted.priced;
             prop_assert_eq!(&*quote.rule, p.rule.as_str(), "rule for {}", context());
@@ -814,7 +809,6 @@ fn check_reconcile(schedule: &Schedule, model: &oracle::Schedule, trades: &[Trad
 /// once (quote.rs `settlement_mode`) and charges D0's ¥2 on a ¥50 trade although D0 starts at ¥200:
 /// fee ¥2.25 settling D0 instead of ¥0.25 settling T1.
 #[test]
-#[ignore = "posfee bug: a fallback mode's own minimum is not applied (reported in issue 11)"]
 fn chained_instant_payout_fallback() {
     let text = r#"
 name = "chain"

@@ -73,6 +73,7 @@ mod hash;
 mod kernel;
 mod matching;
 mod merchant;
+mod profile;
 mod read;
 mod report;
 mod response;
@@ -92,8 +93,10 @@ pub use class::{Class, ClassSet};
 pub use columns::{LedgerColumns, StatementColumns};
 pub use kernel::FeeKernel;
 pub use merchant::{MerchantNumber, MerchantProfile};
+pub use profile::{formats, Encoding, FeeSign, MoneyUnit, Profile};
 pub use read::{
-    read_alipay_csv, read_bank_csv, read_ledger_csv, read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, StatementField,
+    read_alipay_csv, read_bank_csv, read_ledger_csv, read_statement, read_statement_with, read_wechat_bill, write_bank_csv,
+    write_ledger_csv, ColumnMap, ReadOptions, StatementField,
 };
 pub use report::{
     ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowKeys, RowResult, Rows, Summary, TerminalMerchants, REPORT_CSV_COLUMNS,

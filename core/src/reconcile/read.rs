@@ -9,9 +9,10 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
+use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementRow};
 use super::spreadsheet::neutralize_cell;
 use crate::channel::{CardType, Channel};
@@ -176,15 +177,27 @@ fn parse_when(date: &str, time: &str) -> Result<DateTime<FixedOffset>> {
     china(day, at).ok_or_else(|| Error::new(ErrorKind::InvalidDate, format!("{date} {time} is not a valid China time")))
 }
 
-fn signed_money(text: &str) -> Result<Money> {
-    Money::parse(text)
+/// How a delimited text is cut: the delimiter, and whether lines starting with `#` are
+/// comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Dialect {
+    delimiter: u8,
+    comment: bool,
 }
 
-fn reader(text: &str, comment: bool) -> csv::Reader<&[u8]> {
+impl Dialect {
+    /// Comma separated, with or without `#` comment lines.
+    const fn csv(comment: bool) -> Dialect {
+        Dialect { delimiter: b',', comment }
+    }
+}
+
+fn reader(text: &str, dialect: Dialect) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .comment(if comment { Some(b'#') } else { None })
+        .delimiter(dialect.delimiter)
+        .comment(if dialect.comment { Some(b'#') } else { None })
         .from_reader(text.as_bytes())
 }
 
@@ -221,7 +234,8 @@ struct Unterminated {
 /// Finds the first quoted field of `bytes` that is never closed, following the csv crate's
 /// rules: a quote opens a field only as its first byte, `""` inside is an escaped quote, and
 /// (with `comment`) a record starting with `#` is a comment line.
-fn unterminated_quote(bytes: &[u8], comment: bool) -> Option<Unterminated> {
+fn unterminated_quote(bytes: &[u8], dialect: Dialect) -> Option<Unterminated> {
+    let (delimiter, comment) = (dialect.delimiter, dialect.comment);
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         RecordStart,
@@ -246,13 +260,13 @@ fn unterminated_quote(bytes: &[u8], comment: bool) -> Option<Unterminated> {
                         quote_at = k;
                         State::Quoted
                     }
-                    b',' => State::FieldStart,
+                    _ if b == delimiter => State::FieldStart,
                     _ if line_end => State::RecordStart,
                     _ => State::Field,
                 }
             }
             State::Field | State::QuoteInQuoted => match b {
-                b',' => State::FieldStart,
+                _ if b == delimiter => State::FieldStart,
                 b'"' if state == State::QuoteInQuoted => State::Quoted,
                 _ if line_end => State::RecordStart,
                 _ => State::Field,
@@ -285,10 +299,10 @@ fn unterminated_quote(bytes: &[u8], comment: bool) -> Option<Unterminated> {
 /// A quoted field that never closes would swallow every later line: its record is passed on
 /// as an error naming the quote's line and column, and reading resumes on the next line, so
 /// every line is either read or reported.
-fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>), file: &str) {
+fn stream(text: &str, first_line: u64, dialect: Dialect, mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>), file: &str) {
     let (mut rest, mut line) = (text, first_line);
-    while let Some(open) = memchr::memchr(b'"', rest.as_bytes()).and_then(|_| unterminated_quote(rest.as_bytes(), comment)) {
-        stream_records(&rest[..open.record_start], line, comment, &mut each, file);
+    while let Some(open) = memchr::memchr(b'"', rest.as_bytes()).and_then(|_| unterminated_quote(rest.as_bytes(), dialect)) {
+        stream_records(&rest[..open.record_start], line, dialect, &mut each, file);
         let bytes = rest.as_bytes();
         let record_line = line + newlines(&bytes[..open.record_start]);
         let quote_line = line + newlines(&bytes[..open.quote_at]);
@@ -302,7 +316,7 @@ fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(std::
         line += newlines(&bytes[..open.resume]);
         rest = &rest[open.resume..];
     }
-    stream_records(rest, line, comment, &mut each, file);
+    stream_records(rest, line, dialect, &mut each, file);
 }
 
 /// [`stream`] on text without an unterminated quote.
@@ -313,11 +327,11 @@ fn stream(text: &str, first_line: u64, comment: bool, mut each: impl FnMut(std::
 fn stream_records(
     text: &str,
     first_line: u64,
-    comment: bool,
+    dialect: Dialect,
     each: &mut impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
     file: &str,
 ) {
-    let mut reader = reader(text, comment);
+    let mut reader = reader(text, dialect);
     let mut record = csv::ByteRecord::new();
     let mut fields: Vec<Range<usize>> = Vec::new();
     let mut cursor = (0, first_line);
@@ -328,7 +342,7 @@ fn stream_records(
                 let start = record.position().map_or(0, |p| p.byte() as usize);
                 let line = true_line(text.as_bytes(), start, first_line, &mut cursor);
                 fields.clear();
-                let source = if in_place(text, reader.position().byte() as usize, &record, &mut fields) {
+                let source = if in_place(text, reader.position().byte() as usize, &record, dialect.delimiter, &mut fields) {
                     text
                 } else {
                     match std::str::from_utf8(record.as_slice()) {
@@ -364,14 +378,14 @@ fn stream_records(
 /// Finds the fields of `record` in `text` itself, whose record ends (with its line end) at
 /// `end`: true, with `fields` filled, when every field is there byte for byte between single
 /// commas (a record without quotes); false otherwise.
-fn in_place(text: &str, end: usize, record: &csv::ByteRecord, fields: &mut Vec<Range<usize>>) -> bool {
+fn in_place(text: &str, end: usize, record: &csv::ByteRecord, delimiter: u8, fields: &mut Vec<Range<usize>>) -> bool {
     let bytes = text.as_bytes();
     let Some(before) = bytes.get(..end) else { return false };
     let raw_end = before.len() - before.iter().rev().take_while(|&&b| b == b'\n' || b == b'\r').count();
     let Some(mut at) = raw_end.checked_sub(record.as_slice().len() + record.len().saturating_sub(1)) else { return false };
     for (k, field) in record.iter().enumerate() {
         if k > 0 {
-            if bytes.get(at) != Some(&b',') {
+            if bytes.get(at) != Some(&delimiter) {
                 return false;
             }
             at += 1;
@@ -390,11 +404,11 @@ fn in_place(text: &str, end: usize, record: &csv::ByteRecord, fields: &mut Vec<R
 /// record seen (for errors).
 fn header(
     text: &str,
-    comment: bool,
+    dialect: Dialect,
     limit: usize,
     mut accept: impl FnMut(&csv::StringRecord) -> bool,
 ) -> std::result::Result<(csv::StringRecord, usize, u64), u64> {
-    let mut reader = reader(text, comment);
+    let mut reader = reader(text, dialect);
     let mut record = csv::StringRecord::new();
     let mut first_line = None;
     let mut cursor = (0, 1);
@@ -547,7 +561,7 @@ const LEDGER_COLUMNS: [&str; 12] = [
 pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     too_large(file, bytes)?;
     let text = decode(bytes);
-    let Ok((header, data_start, data_line)) = header(&text, true, 1, |_| true) else {
+    let Ok((header, data_start, data_line)) = header(&text, Dialect::csv(true), 1, |_| true) else {
         return Err(Error::new(ErrorKind::InvalidRecord, "the ledger file is empty (no header)").at(Location::default().file(file).line(1)));
     };
     let column: Vec<Option<usize>> = LEDGER_COLUMNS.iter().map(|name| find(&header, &[name])).collect();
@@ -565,7 +579,7 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
         stream(
             chunk,
             first_line,
-            true,
+            Dialect::csv(true),
             |row| match row {
                 Err((line, error)) => ledger.push_issue(error.at(Location::default().line(line)), ""),
                 Ok(row) => {
@@ -675,9 +689,9 @@ pub fn write_ledger_csv(ledger: &Ledger) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// Bank / UnionPay settlement CSV
+// Statements, through format profiles
 
-/// A field of a bank / UnionPay settlement file, for a [`ColumnMap`].
+/// A canonical field of a statement file, as a [`Profile`] places it.
 ///
 /// # Example
 /// ```
@@ -685,7 +699,7 @@ pub fn write_ledger_csv(ledger: &Ledger) -> String {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatementField {
-    /// 清算日期 (required).
+    /// 清算日期 (when absent: the trade's own date).
     SettlementDate,
     /// 商户号.
     MerchantNo,
@@ -693,42 +707,54 @@ pub enum StatementField {
     MerchantName,
     /// 终端号.
     Terminal,
-    /// 参考号 / 检索参考号.
+    /// 参考号 / 检索参考号 / 商户订单号 (the reference the merchant's ledger holds).
     Rrn,
-    /// 交易日期 (or a date-time; required).
+    /// The reference of a refund row when the file has its own column for it (商户退款单号).
+    RefundRrn,
+    /// 交易日期, or a date-time (required).
     TradeDate,
-    /// 交易时间 (time of day; optional when the date column has the time).
+    /// 交易时间 as a time of day (when the date column has no time).
     TradeTime,
-    /// 交易金额 (required; negative means a refund when there is no type column).
+    /// 交易金额 (required; negative means a refund when there is no kind column).
     Amount,
+    /// The amount of a refund row when the file has its own column for it (退款金额).
+    RefundAmount,
     /// 手续费 (required).
     Fee,
-    /// 结算金额 (when absent: amount − fee).
+    /// 结算金额 (when absent: the signed amount minus the fee).
     Net,
-    /// 卡类别 or channel (required).
+    /// 卡类别 / payment method → channel (required unless the profile names one channel).
     CardType,
-    /// 交易类型 (消费 / 撤销 / 退货).
+    /// 交易类型 → purchase, void or refund.
     Kind,
+    /// 应答码 / 交易状态 → approved or declined.
+    Status,
+    /// 收/支 → income (read) or expense (not the merchant's trade: skipped).
+    Direction,
 }
 
 impl StatementField {
     /// Every field.
-    pub const ALL: [StatementField; 12] = [
+    pub const ALL: [StatementField; 16] = [
         StatementField::SettlementDate,
         StatementField::MerchantNo,
         StatementField::MerchantName,
         StatementField::Terminal,
         StatementField::Rrn,
+        StatementField::RefundRrn,
         StatementField::TradeDate,
         StatementField::TradeTime,
         StatementField::Amount,
+        StatementField::RefundAmount,
         StatementField::Fee,
         StatementField::Net,
         StatementField::CardType,
         StatementField::Kind,
+        StatementField::Status,
+        StatementField::Direction,
     ];
 
-    /// The snake_case name (used in error locations).
+    /// The snake_case name (used in profiles and error locations).
     ///
     /// # Example
     /// ```
@@ -741,32 +767,23 @@ impl StatementField {
             StatementField::MerchantName => "merchant_name",
             StatementField::Terminal => "terminal",
             StatementField::Rrn => "rrn",
+            StatementField::RefundRrn => "refund_rrn",
             StatementField::TradeDate => "trade_date",
             StatementField::TradeTime => "trade_time",
             StatementField::Amount => "amount",
+            StatementField::RefundAmount => "refund_amount",
             StatementField::Fee => "fee",
             StatementField::Net => "net",
             StatementField::CardType => "card_type",
             StatementField::Kind => "kind",
+            StatementField::Status => "status",
+            StatementField::Direction => "direction",
         }
-    }
-
-    const fn required(self) -> bool {
-        matches!(
-            self,
-            StatementField::SettlementDate
-                | StatementField::TradeDate
-                | StatementField::Amount
-                | StatementField::Fee
-                | StatementField::CardType
-        )
     }
 }
 
-/// Which header names a bank file uses for each [`StatementField`]. The default is the
-/// Chinese headers of a UnionPay POS settlement file (清算日期, 商户号, 终端号, 交易日期,
-/// 交易时间, 交易金额, 手续费, 结算金额, 参考号, 卡类别, 交易类型, ...); the canonical English
-/// names (`settlement_date`, ...) are always accepted too.
+/// Header names for each [`StatementField`] of a bank file: the shipped `bank-pos` profile's
+/// names by default ([`Profile::with_name`] is the same for any profile).
 ///
 /// # Example
 /// ```
@@ -774,33 +791,14 @@ impl StatementField {
 /// let map = ColumnMap::default().set(StatementField::Rrn, "系统参考号");
 /// assert!(map.names(StatementField::Rrn).contains(&"系统参考号".to_string()));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ColumnMap {
-    names: Vec<(StatementField, Vec<String>)>,
+    profile: Profile,
 }
 
 impl Default for ColumnMap {
     fn default() -> ColumnMap {
-        let chinese: [(StatementField, &[&str]); 12] = [
-            (StatementField::SettlementDate, &["清算日期", "结算日期"]),
-            (StatementField::MerchantNo, &["商户号", "商户编号"]),
-            (StatementField::MerchantName, &["商户名称", "商户名"]),
-            (StatementField::Terminal, &["终端号", "终端编号"]),
-            (StatementField::Rrn, &["参考号", "检索参考号", "系统参考号"]),
-            (StatementField::TradeDate, &["交易日期"]),
-            (StatementField::TradeTime, &["交易时间"]),
-            (StatementField::Amount, &["交易金额"]),
-            (StatementField::Fee, &["手续费"]),
-            (StatementField::Net, &["结算金额", "清算金额"]),
-            (StatementField::CardType, &["卡类别", "卡类型", "支付方式"]),
-            (StatementField::Kind, &["交易类型", "交易码"]),
-        ];
-        ColumnMap {
-            names: chinese
-                .iter()
-                .map(|(field, names)| (*field, names.iter().map(|n| n.to_string()).chain([field.name().to_string()]).collect()))
-                .collect(),
-        }
+        ColumnMap { profile: Profile::builtin("bank-pos").expect("the shipped bank-pos profile loads (a unit test checks it)") }
     }
 }
 
@@ -813,11 +811,8 @@ impl ColumnMap {
     /// let map = ColumnMap::default().set(StatementField::Fee, "扣率手续费");
     /// assert_eq!(map.names(StatementField::Fee)[0], "扣率手续费");
     /// ```
-    pub fn set(mut self, field: StatementField, header: impl Into<String>) -> ColumnMap {
-        if let Some((_, names)) = self.names.iter_mut().find(|(f, _)| *f == field) {
-            names.insert(0, header.into());
-        }
-        self
+    pub fn set(self, field: StatementField, header: impl Into<String>) -> ColumnMap {
+        ColumnMap { profile: self.profile.with_name(field, header) }
     }
 
     /// The header names accepted for `field`.
@@ -828,28 +823,778 @@ impl ColumnMap {
     /// assert!(ColumnMap::default().names(StatementField::SettlementDate).contains(&"清算日期".to_string()));
     /// ```
     pub fn names(&self, field: StatementField) -> &[String] {
-        self.names.iter().find(|(f, _)| *f == field).map(|(_, n)| n.as_slice()).unwrap_or(&[])
+        self.profile.names(field)
     }
 
-    fn locate(&self, header: &csv::StringRecord) -> Vec<Option<usize>> {
-        StatementField::ALL
-            .iter()
-            .map(|&field| {
-                let names: Vec<&str> = self.names(field).iter().map(String::as_str).collect();
-                names.iter().find_map(|name| find(header, &[name]))
+    /// The bank profile with these names.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::ColumnMap::default().profile().name(), "bank-pos");
+    /// ```
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+}
+
+/// Options of [`read_statement_with`].
+///
+/// # Example
+/// ```
+/// let options = posfee::reconcile::ReadOptions::default();
+/// assert!(!options.strict);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// A file whose own totals disagree with the rows read is an error (by default it is an
+    /// unreadable line naming both, so the report shows it).
+    pub strict: bool,
+}
+
+/// Reads a statement file with a format profile ([`Profile::builtin`], [`Profile::from_toml`]
+/// or [`Profile::sniff`]).
+///
+/// Lines are cut by the profile (delimiter or fixed widths), decoded (UTF-8 with or without
+/// BOM, GB18030), and every detail line becomes a row or a [`ReadIssue`](super::ReadIssue)
+/// with file, true line, column, field and reason; preambles, comment lines, summary rows
+/// and (personal bills) the merchant's own spending are not trades. Where the file states its
+/// own totals, the rows read must add up to them: a mismatch is an unreadable line naming
+/// both (a truncated download, a lost row).
+///
+/// # Errors
+/// [`ErrorKind::InvalidRecord`] when no line holds the profile's required headers (naming
+/// the missing ones) or the input exceeds 8 GiB.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{read_statement, Profile};
+/// let text = "清算日期,交易日期,交易时间,交易金额,手续费,参考号,卡类别,交易类型\r\n\
+///             20260507,20260506,103000,100.00,0.60,612610000001,贷记卡,消费\r\n\
+///             20260507,20260506,113000,40.00,0.00,612610000002,贷记卡,退货\r\n\
+///             合计,,,140.00,0.60,,,\r\n";
+/// let statement = read_statement(text.as_bytes(), "bank.csv", &Profile::builtin("bank-pos")?)?;
+/// assert_eq!(statement.len(), 2);
+/// assert_eq!(statement.record(1).net.to_string(), "-40.00");
+/// assert_eq!(statement.record(1).line, 3);
+/// assert!(statement.issues().is_empty()); // the 合计 row adds up
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn read_statement(bytes: &[u8], file: &str, profile: &Profile) -> Result<Statement> {
+    read_statement_with(bytes, file, profile, ReadOptions::default())
+}
+
+/// [`read_statement`] with options.
+///
+/// # Errors
+/// As [`read_statement`]; with `strict`, [`ErrorKind::InvalidRecord`] when the file's own
+/// totals disagree with the rows read.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{read_statement_with, Profile, ReadOptions};
+/// let text = "清算日期,交易日期,交易时间,交易金额,手续费,参考号,卡类别\n\
+///             20260507,20260506,103000,100.00,0.60,612610000001,贷记卡\n\
+///             合计,,,250.00,1.50,,\n";
+/// let profile = Profile::builtin("bank-pos")?;
+/// let err = read_statement_with(text.as_bytes(), "bank.csv", &profile, ReadOptions { strict: true }).unwrap_err();
+/// assert!(err.to_string().contains("250.00"));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options: ReadOptions) -> Result<Statement> {
+    too_large(file, bytes)?;
+    if let Cutting::Fixed(widths) = &profile.cutting {
+        return read_fixed_width(bytes, file, profile, widths, options);
+    }
+    let text = decode_as(bytes, profile.encoding);
+    let Cutting::Delimited(delimiter) = profile.cutting else { unreachable!("fixed widths are read above") };
+    let dialect = Dialect { delimiter, comment: profile.comment_prefix.as_deref() == Some("#") };
+    let layout = Layout::locate(&text, file, profile, dialect)?;
+    let data = &text[layout.data_start..];
+    // The detail rows end where a summary block starts (WeChat: 总交易单数).
+    let detail_end =
+        profile.details_end.iter().filter_map(|word| line_starting_with(data, word, &profile.strip_prefixes)).min().unwrap_or(data.len());
+    let parse = |chunk: &str, first_line: u64| {
+        let mut part = Part { statement: Statement::new(file), sums: Sums::default(), summary_rows: Vec::new() };
+        part.statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
+        stream(
+            chunk,
+            first_line,
+            dialect,
+            |row| match row {
+                Err((line, error)) => {
+                    part.sums.detail_lines += 1;
+                    part.statement.push_issue(error.at(Location::default().line(line)), "")
+                }
+                Ok(row) => layout.take(row, &mut part),
+            },
+            file,
+        );
+        part
+    };
+    let mut statement = Statement::new(file);
+    let mut sums = Sums::default();
+    let mut summary_rows = Vec::new();
+    par_chunks(&data[..detail_end], layout.data_line, parse, |part| {
+        sums.add(&part.sums);
+        summary_rows.extend(part.summary_rows);
+        statement.append(part.statement)
+    })?;
+    let summary_line = layout.data_line + newlines(&data.as_bytes()[..detail_end]);
+    let stated = layout.stated_totals(&text, &data[detail_end..], summary_line, &summary_rows);
+    check_totals(&mut statement, &sums, stated, file, options)?;
+    Ok(statement)
+}
+
+/// How well a profile fits the start of a file, for [`Profile::sniff`].
+pub(crate) struct Fit {
+    /// Whether the profile reads the file's header (or first data line).
+    pub complete: bool,
+    /// How many of the profile's fields were found (more is a closer fit).
+    pub found: usize,
+    /// What the profile missed, in words.
+    pub missing: String,
+}
+
+/// How `profile` fits the first bytes of a file.
+pub(crate) fn fit(head: &[u8], profile: &Profile) -> Fit {
+    let miss = |missing: String| Fit { complete: false, found: 0, missing };
+    match &profile.cutting {
+        Cutting::Fixed(widths) => {
+            let width: usize = widths.iter().sum();
+            let line = head.split(|&b| b == b'\n').find(|l| !l.iter().all(u8::is_ascii_whitespace)).unwrap_or(&[]);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.len() == width {
+                Fit { complete: true, found: widths.len(), missing: String::new() }
+            } else {
+                miss(format!("lines of {width} bytes (the first is {})", line.len()))
+            }
+        }
+        Cutting::Delimited(delimiter) => {
+            let text = decode_as(head, profile.encoding);
+            let dialect = Dialect { delimiter: *delimiter, comment: profile.comment_prefix.as_deref() == Some("#") };
+            if profile.header {
+                return match Layout::locate(&text, "", profile, dialect) {
+                    Ok(layout) => Fit { complete: true, found: layout.columns.iter().flatten().count(), missing: String::new() },
+                    Err(error) => miss(error.message().rsplit("missing ").next().unwrap_or("").to_string()),
+                };
+            }
+            // Without a header: the first data line must read as a row.
+            let Ok(layout) = Layout::locate(&text, "", profile, dialect) else { return miss("its fields".into()) };
+            let mut outcome = None;
+            stream(
+                &text,
+                1,
+                dialect,
+                |row| {
+                    if outcome.is_none() {
+                        outcome = Some(match row {
+                            Ok(row) => layout.statement_row(row, &mut Sums::default()).map(|_| row.fields.len()).map_err(|e| e.to_string()),
+                            Err((_, error)) => Err(error.to_string()),
+                        });
+                    }
+                },
+                "",
+            );
+            match outcome {
+                Some(Ok(fields)) => Fit { complete: true, found: fields, missing: String::new() },
+                Some(Err(reason)) => miss(format!("a first line it reads ({reason})")),
+                None => miss("any line".into()),
+            }
+        }
+    }
+}
+
+/// Decodes with a profile's encoding.
+fn decode_as(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
+    match encoding {
+        Encoding::Auto => decode(bytes),
+        Encoding::Utf8 => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)),
+        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0,
+    }
+}
+
+/// The offset of the first line of `text` whose first field (after the prefixes to strip)
+/// starts with `word`.
+fn line_starting_with(text: &str, word: &str, strip: &[String]) -> Option<usize> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if strip_prefixes(line.trim_start_matches(['\u{feff}', ' ', '\t', '"']), strip).starts_with(word) {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
+}
+
+fn strip_prefixes<'v>(value: &'v str, strip: &[String]) -> &'v str {
+    strip.iter().fold(value, |v, prefix| v.strip_prefix(prefix.as_str()).unwrap_or(v))
+}
+
+/// A parsed part of the detail rows (one chunk).
+struct Part {
+    statement: Statement,
+    sums: Sums,
+    /// Summary rows inside the details (a bank's 合计): line and fields.
+    summary_rows: Vec<(u64, Vec<String>)>,
+}
+
+/// What the rows read add up to, to compare with the file's own totals.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    /// Detail lines (read, unreadable or declined; not skipped ones).
+    detail_lines: u64,
+    purchases: u64,
+    refunds: u64,
+    /// The amount column as written (signed as in the file), over every row read.
+    amount_written: i128,
+    /// The refund-amount column as written.
+    refund_written: i128,
+    /// The fee column as written.
+    fee_written: i128,
+    purchase_amount: i128,
+    refund_amount: i128,
+}
+
+impl Sums {
+    fn add(&mut self, other: &Sums) {
+        self.detail_lines += other.detail_lines;
+        self.purchases += other.purchases;
+        self.refunds += other.refunds;
+        self.amount_written += other.amount_written;
+        self.refund_written += other.refund_written;
+        self.fee_written += other.fee_written;
+        self.purchase_amount += other.purchase_amount;
+        self.refund_amount += other.refund_amount;
+    }
+}
+
+/// The totals a file states, where it states them (line), in thousandths of a fen.
+#[derive(Debug, Clone, Default)]
+struct Stated {
+    line: u64,
+    count: Option<i128>,
+    amount_written: Option<i128>,
+    refund_written: Option<i128>,
+    fee_written: Option<i128>,
+    purchases: Option<i128>,
+    purchase_amount: Option<i128>,
+    refunds: Option<i128>,
+    refund_amount: Option<i128>,
+}
+
+/// Where a profile's fields sit in this file.
+struct Layout<'p> {
+    profile: &'p Profile,
+    /// Per [`StatementField`]: the 0-based column.
+    columns: Vec<Option<usize>>,
+    /// The block summary's header names, when the profile has one.
+    data_start: usize,
+    data_line: u64,
+    file: String,
+}
+
+impl<'p> Layout<'p> {
+    fn locate(text: &str, file: &str, profile: &'p Profile, dialect: Dialect) -> Result<Layout<'p>> {
+        let by_position = |field: StatementField| profile.field(field).and_then(|spec| spec.position.map(|p| p - 1));
+        if !profile.header {
+            let columns = StatementField::ALL.iter().map(|&f| by_position(f)).collect();
+            return Ok(Layout { profile, columns, data_start: 0, data_line: 1, file: file.to_string() });
+        }
+        let locate = |record: &csv::StringRecord| -> Vec<Option<usize>> {
+            StatementField::ALL
+                .iter()
+                .map(|&field| {
+                    let spec = profile.field(field)?;
+                    spec.names.iter().find_map(|name| find_cleaned(record, name, &profile.strip_prefixes)).or(spec.position.map(|p| p - 1))
+                })
+                .collect()
+        };
+        let complete = |found: &[Option<usize>]| profile.required_fields().all(|f| found[f as usize].is_some());
+        match header(text, dialect, profile.header_search_lines, |record| complete(&locate(record))) {
+            Ok((record, data_start, data_line)) => {
+                let columns = locate(&record);
+                unique_columns(&record, &columns, file, data_line - 1)?;
+                Ok(Layout { profile, columns, data_start, data_line, file: file.to_string() })
+            }
+            Err(first_line) => {
+                // The closest line: the one with the most required headers.
+                let mut best: Option<(usize, Vec<Option<usize>>)> = None;
+                let _ = header(text, dialect, profile.header_search_lines, |record| {
+                    let found = locate(record);
+                    let score = profile.required_fields().filter(|f| found[*f as usize].is_some()).count();
+                    if best.as_ref().map_or(true, |(s, _)| score > *s) {
+                        best = Some((score, found));
+                    }
+                    false
+                });
+                let found = best.map(|(_, found)| found).unwrap_or_else(|| vec![None; StatementField::ALL.len()]);
+                let missing: Vec<String> = profile
+                    .required_fields()
+                    .filter(|f| found[*f as usize].is_none())
+                    .map(|f| format!("{} ({})", f.name(), profile.names(f).first().map(String::as_str).unwrap_or("?")))
+                    .collect();
+                Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!(
+                        "no header row of the {} format in the first {} lines; missing {}",
+                        profile.name,
+                        profile.header_search_lines,
+                        missing.join(", ")
+                    ),
+                )
+                .at(Location::default().file(file).line(first_line)))
+            }
+        }
+    }
+
+    fn column(&self, field: StatementField) -> Option<usize> {
+        self.columns[field as usize]
+    }
+
+    /// An error about `field` of `row`, located at its column under the canonical field
+    /// name (the same in every format; the column number points into the file).
+    fn error_at(&self, row: &Row<'_>, field: StatementField, error: Error) -> Error {
+        row.error(self.column(field), field.name(), error)
+    }
+
+    /// A detail row: a summary row (kept for the totals), a row to skip, a trade, or an issue.
+    fn take(&self, row: &Row<'_>, part: &mut Part) {
+        let profile = self.profile;
+        let first = strip_prefixes(row.get(Some(0)), &profile.strip_prefixes);
+        if profile.summary_prefixes.iter().any(|p| first.starts_with(p.as_str()))
+            || profile.totals.as_ref().and_then(|t| t.row_prefix.as_deref()).is_some_and(|p| first.starts_with(p))
+            || profile.comment_prefix.as_deref().is_some_and(|p| p != "#" && first.starts_with(p))
+        {
+            part.summary_rows.push((row.line, (0..row.fields.len()).map(|c| row.get(Some(c)).to_string()).collect()));
+            return;
+        }
+        match self.statement_row(row, &mut part.sums) {
+            Ok(None) => {}
+            Ok(Some(record)) => {
+                part.sums.detail_lines += 1;
+                if let Err(error) = part.statement.push_row(record) {
+                    part.statement.push_issue(error, row.raw());
+                }
+            }
+            Err(error) => {
+                part.sums.detail_lines += 1;
+                part.statement.push_issue(error, row.raw());
+            }
+        }
+    }
+
+    /// The cleaned value of `field` (empty when the profile or the row has none).
+    fn value<'r>(&self, row: &Row<'r>, field: StatementField) -> &'r str {
+        strip_prefixes(row.get(self.column(field)), &self.profile.strip_prefixes).trim()
+    }
+
+    fn required<'r>(&self, row: &Row<'r>, field: StatementField) -> Result<&'r str> {
+        row.required(self.column(field), field.name())?;
+        let value = self.value(row, field);
+        if value.is_empty() {
+            let message = format!("{} is empty", field.name());
+            return Err(self.error_at(row, field, Error::new(ErrorKind::InvalidRecord, message)));
+        }
+        Ok(value)
+    }
+
+    fn money(&self, row: &Row<'_>, field: StatementField, text: &str) -> Result<Money> {
+        let unit = self.profile.field(field).map(|f| f.unit).unwrap_or_default();
+        parse_money_text(text, unit).map_err(|e| self.error_at(row, field, e))
+    }
+
+    /// The meaning of a status or direction value (`None` when the field is absent).
+    fn meaning(&self, row: &Row<'_>, field: StatementField) -> Result<Option<RowMeaning>> {
+        let Some(spec) = self.profile.field(field) else { return Ok(None) };
+        let value = self.value(row, field);
+        match spec.mapped(value).and_then(meaning_named) {
+            Some(meaning) => Ok(Some(meaning)),
+            None => {
+                let known: Vec<&str> = spec.map.iter().map(|(from, _)| from.as_str()).collect();
+                let message = format!("{} {value:?} is not one of {}", field.name(), known.join(", "));
+                Err(self.error_at(row, field, Error::new(ErrorKind::InvalidRecord, message)))
+            }
+        }
+    }
+
+    /// Converts a detail row: `Ok(None)` for a row that is not the merchant's trade.
+    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums) -> Result<Option<StatementRow<'r>>> {
+        use StatementField as F;
+        let profile = self.profile;
+        if self.meaning(row, F::Direction)? == Some(RowMeaning::Skip) {
+            return Ok(None);
+        }
+        match self.meaning(row, F::Status)? {
+            Some(RowMeaning::Skip) => return Ok(None),
+            Some(RowMeaning::Declined) => {
+                let message = format!("status {:?}: a declined or failed payment, not a settled trade", self.value(row, F::Status));
+                return Err(self.error_at(row, F::Status, Error::new(ErrorKind::InvalidRecord, message)));
+            }
+            _ => {}
+        }
+        let settlement_text = self.value(row, F::SettlementDate);
+        let settlement_date = match settlement_text {
+            "" => None,
+            text => Some(self.date(text, F::SettlementDate).map_err(|e| self.error_at(row, F::SettlementDate, e))?),
+        };
+        let time_of_day = self.value(row, F::TradeTime);
+        if !time_of_day.is_empty() && parse_time_of_day(time_of_day).is_none() && parse_china_time(time_of_day).is_err() {
+            let error = Error::new(ErrorKind::InvalidDate, format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"));
+            return Err(self.error_at(row, F::TradeTime, error));
+        }
+        let time = self
+            .trade_time(self.required(row, F::TradeDate)?, time_of_day, settlement_date)
+            .map_err(|e| self.error_at(row, F::TradeDate, e))?;
+        let amount_written = self.money(row, F::Amount, self.required(row, F::Amount)?)?;
+        let kind = match profile.field(F::Kind) {
+            None => None,
+            Some(spec) => match self.value(row, F::Kind) {
+                "" => None,
+                text => Some(match spec.mapped(text) {
+                    Some(name) => kind_named(name).unwrap_or(TradeKind::Purchase),
+                    None => parse_kind(text).map_err(|e| self.error_at(row, F::Kind, e))?,
+                }),
+            },
+        };
+        let kind = kind.unwrap_or(if amount_written.is_negative() { TradeKind::Refund } else { TradeKind::Purchase });
+        let mut amount = amount_written.abs();
+        let mut rrn = self.value(row, F::Rrn);
+        let mut refund_written = Money::ZERO;
+        if kind == TradeKind::Refund {
+            let refund_text = self.value(row, F::RefundAmount);
+            if !refund_text.is_empty() {
+                refund_written = self.money(row, F::RefundAmount, refund_text)?;
+                if !refund_written.is_zero() {
+                    amount = refund_written.abs();
+                }
+            }
+            match self.value(row, F::RefundRrn) {
+                "" | "0" => {}
+                refund_rrn => rrn = refund_rrn,
+            }
+        }
+        let fee_written = self.money(row, F::Fee, self.required(row, F::Fee)?)?;
+        let fee = match profile.field(F::Fee).map(|f| f.sign).unwrap_or_default() {
+            FeeSign::AsWritten => fee_written,
+            FeeSign::ByKind if kind == TradeKind::Purchase => fee_written.abs(),
+            FeeSign::ByKind => -fee_written.abs(),
+        };
+        let net = match self.value(row, F::Net) {
+            "" => {
+                kind.net(amount, fee).ok_or_else(|| self.error_at(row, F::Fee, Error::new(ErrorKind::InvalidAmount, "fee out of range")))?
+            }
+            text => self.money(row, F::Net, text)?,
+        };
+        let channel = match profile.channel {
+            Some(channel) => channel,
+            None => {
+                let text = self.required(row, F::CardType)?;
+                match profile.field(F::CardType).and_then(|spec| spec.mapped(text)) {
+                    Some(name) => Channel::parse(name),
+                    None => parse_card_channel(text),
+                }
+                .map_err(|e| self.error_at(row, F::CardType, e))?
+            }
+        };
+        sums.amount_written += i128::from(amount_written.millifen());
+        sums.refund_written += i128::from(refund_written.millifen());
+        sums.fee_written += i128::from(fee_written.millifen());
+        match kind {
+            TradeKind::Purchase => {
+                sums.purchases += 1;
+                sums.purchase_amount += i128::from(amount.millifen());
+            }
+            TradeKind::Refund | TradeKind::Void => {
+                sums.refunds += 1;
+                sums.refund_amount += i128::from(amount.millifen());
+            }
+        }
+        Ok(Some(StatementRow {
+            settlement_date: settlement_date.unwrap_or_else(|| time.date_naive()),
+            merchant_no: self.value(row, F::MerchantNo),
+            merchant_name: self.value(row, F::MerchantName),
+            terminal: self.value(row, F::Terminal),
+            rrn,
+            time,
+            amount,
+            fee,
+            net,
+            channel,
+            kind,
+            line: row.line,
+        }))
+    }
+
+    /// A date by the field's format, or by the usual forms.
+    fn date(&self, text: &str, field: StatementField) -> Result<NaiveDate> {
+        match self.profile.field(field).and_then(|f| f.format.as_deref()) {
+            Some(format) => NaiveDate::parse_from_str(text, format)
+                .or_else(|_| NaiveDateTime::parse_from_str(text, format).map(|t| t.date()))
+                .map_err(|_| Error::new(ErrorKind::InvalidDate, format!("date {text:?} does not have the form {format:?}"))),
+            None => fast_date(text).or_else(|_| parse_china_time(text).map(|t| t.date_naive())),
+        }
+    }
+
+    /// The trade time from the date column (a date-time, or a date with the time-of-day
+    /// column), by the field's format; a format without a year takes it from the settlement
+    /// date (the latest such date not after the settlement date).
+    fn trade_time(&self, text: &str, time_of_day: &str, settlement: Option<NaiveDate>) -> Result<DateTime<FixedOffset>> {
+        let Some(format) = self.profile.field(StatementField::TradeDate).and_then(|f| f.format.as_deref()) else {
+            return if time_of_day.is_empty() { fast_time(text) } else { parse_when(text, time_of_day) };
+        };
+        let bad = || Error::new(ErrorKind::InvalidDate, format!("trade date {text:?} does not have the form {format:?}"));
+        let naive = if format.contains("%Y") || format.contains("%y") {
+            match NaiveDateTime::parse_from_str(text, format) {
+                Ok(at) => at,
+                Err(_) => NaiveDate::parse_from_str(text, format).map_err(|_| bad())?.and_time(NaiveTime::MIN),
+            }
+        } else {
+            let anchor = settlement.ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidDate,
+                    format!("trade date {text:?} has no year and the row has no settlement date to take it from"),
+                )
+            })?;
+            let at = |year: i32| NaiveDateTime::parse_from_str(&format!("{year}{text}"), &format!("%Y{format}")).ok();
+            match at(anchor.year()) {
+                Some(at) if at.date() <= anchor => at,
+                _ => at(anchor.year() - 1).ok_or_else(bad)?,
+            }
+        };
+        let naive = if time_of_day.is_empty() { naive } else { naive.date().and_time(parse_time_of_day(time_of_day).ok_or_else(bad)?) };
+        china_offset().from_local_datetime(&naive).single().ok_or_else(bad)
+    }
+
+    /// The totals the file states: a summary row among the details, a summary block after
+    /// them, or lines in words anywhere.
+    fn stated_totals(&self, text: &str, summary: &str, summary_line: u64, summary_rows: &[(u64, Vec<String>)]) -> Option<Stated> {
+        let totals = self.profile.totals.as_ref()?;
+        let unit = |field: StatementField| self.profile.field(field).map(|f| f.unit).unwrap_or_default();
+        let value = |text: &str, field: StatementField| parse_money_text(text, unit(field)).ok().map(|m| i128::from(m.millifen()));
+        if let Some(prefix) = &totals.row_prefix {
+            let (line, fields) = summary_rows.iter().find(|(_, fields)| fields.first().is_some_and(|f| f.starts_with(prefix.as_str())))?;
+            let cell = |field: StatementField| self.column(field).and_then(|c| fields.get(c)).filter(|v| !v.is_empty());
+            return Some(Stated {
+                line: *line,
+                amount_written: cell(StatementField::Amount).and_then(|v| value(v, StatementField::Amount)),
+                fee_written: cell(StatementField::Fee).and_then(|v| value(v, StatementField::Fee)),
+                ..Stated::default()
+            });
+        }
+        if let Some(block) = &totals.block_header {
+            let dialect = Dialect {
+                delimiter: match self.profile.cutting {
+                    Cutting::Delimited(d) => d,
+                    Cutting::Fixed(_) => b',',
+                },
+                comment: false,
+            };
+            let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+            stream(
+                summary,
+                summary_line,
+                dialect,
+                |row| {
+                    if let Ok(row) = row {
+                        rows.push((
+                            row.line,
+                            (0..row.fields.len())
+                                .map(|c| strip_prefixes(row.get(Some(c)), &self.profile.strip_prefixes).to_string())
+                                .collect(),
+                        ))
+                    }
+                },
+                &self.file,
+            );
+            let at = rows.iter().position(|(_, fields)| fields.first().is_some_and(|f| f.starts_with(block.as_str())))?;
+            let (names, (line, values)) = (&rows[at].1, rows.get(at + 1)?);
+            let named = |name: &Option<String>| {
+                let name = name.as_deref()?;
+                let k = names.iter().position(|n| n == name)?;
+                values.get(k).map(String::as_str)
+            };
+            return Some(Stated {
+                line: *line,
+                count: named(&totals.count).and_then(|v| v.trim().parse::<i128>().ok()),
+                amount_written: named(&totals.amount).and_then(|v| value(v, StatementField::Amount)),
+                refund_written: named(&totals.refund).and_then(|v| value(v, StatementField::RefundAmount)),
+                fee_written: named(&totals.fee).and_then(|v| value(v, StatementField::Fee)),
+                ..Stated::default()
+            });
+        }
+        let mut stated = Stated::default();
+        for (k, line) in text.lines().enumerate() {
+            for pattern in &totals.line_patterns {
+                if let Some(found) = match_pattern(line.trim(), pattern) {
+                    stated.line = k as u64 + 1;
+                    for (name, number) in found {
+                        let money = || parse_money_text(&number, MoneyUnit::Yuan).ok().map(|m| i128::from(m.millifen()));
+                        match name {
+                            "count" => stated.purchases = number.parse().ok(),
+                            "amount" => stated.purchase_amount = money(),
+                            "refund_count" => stated.refunds = number.parse().ok(),
+                            "refund" => stated.refund_amount = money(),
+                            "fee" => stated.fee_written = money(),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        (stated.line > 0).then_some(stated)
+    }
+}
+
+/// Matches `line` against a pattern with `{name}` placeholders for numbers: the numbers by
+/// name, or `None`.
+fn match_pattern<'p>(line: &str, pattern: &'p str) -> Option<Vec<(&'p str, String)>> {
+    let mut found = Vec::new();
+    let (mut rest, mut pattern_rest) = (line, pattern);
+    loop {
+        let Some(open) = pattern_rest.find('{') else {
+            return (rest.trim() == pattern_rest.trim() || pattern_rest.is_empty()).then_some(found);
+        };
+        let literal = &pattern_rest[..open];
+        rest = rest.strip_prefix(literal)?;
+        let close = open + pattern_rest[open..].find('}')?;
+        let name = &pattern_rest[open + 1..close];
+        let number_len = rest.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))).unwrap_or(rest.len());
+        if number_len == 0 {
+            return None;
+        }
+        found.push((name, rest[..number_len].replace(',', "")));
+        rest = &rest[number_len..];
+        pattern_rest = &pattern_rest[close + 1..];
+    }
+}
+
+/// Compares the file's own totals with the rows read: a mismatch is an issue at the line of
+/// the totals (an error with `strict`). Sums are compared only when every detail line was
+/// read (an unreadable line is reported already, and its money is unknown).
+fn check_totals(statement: &mut Statement, sums: &Sums, stated: Option<Stated>, file: &str, options: ReadOptions) -> Result<()> {
+    let Some(stated) = stated else { return Ok(()) };
+    let all_read = statement.issues().is_empty();
+    let yuan = |millifen: i128| {
+        i64::try_from(millifen).ok().and_then(|m| Money::from_millifen(m).ok()).map_or_else(|| millifen.to_string(), |m| m.to_string())
+    };
+    let mut wrong = Vec::new();
+    let mut compare = |what: &str, stated: Option<i128>, read: i128, money: bool, needs_all: bool| {
+        if let Some(stated) = stated {
+            if stated != read && (all_read || !needs_all) {
+                if money {
+                    wrong.push(format!("{what} ¥{} stated, ¥{} read", yuan(stated), yuan(read)));
+                } else {
+                    wrong.push(format!("{what} {stated} stated, {read} read"));
+                }
+            }
+        }
+    };
+    compare("rows", stated.count, i128::from(sums.detail_lines), false, false);
+    compare("amounts", stated.amount_written, sums.amount_written, true, true);
+    compare("refund amounts", stated.refund_written, sums.refund_written, true, true);
+    compare("fees", stated.fee_written, sums.fee_written, true, true);
+    compare("trades", stated.purchases, i128::from(sums.purchases), false, true);
+    compare("trade amounts", stated.purchase_amount, sums.purchase_amount, true, true);
+    compare("refunds", stated.refunds, i128::from(sums.refunds), false, true);
+    compare("refunded amounts", stated.refund_amount, sums.refund_amount, true, true);
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    let error = Error::new(
+        ErrorKind::InvalidRecord,
+        format!("the file's own totals disagree with the rows read ({}): a truncated file or a lost row", wrong.join("; ")),
+    )
+    .at(Location::default().file(file).line(stated.line).field("totals"));
+    if options.strict {
+        return Err(error);
+    }
+    statement.push_issue(error, "");
+    Ok(())
+}
+
+/// A money value as files write it: `¥`/`￥`, thousands separators and full-width digits
+/// taken off; in fen when the unit says so.
+fn parse_money_text(text: &str, unit: MoneyUnit) -> Result<Money> {
+    let needs_cleaning = text.bytes().any(|b| !(b.is_ascii_digit() || b == b'.' || b == b'-'));
+    let owned;
+    let text = if needs_cleaning {
+        owned = text
+            .trim()
+            .trim_start_matches(['¥', '￥'])
+            .chars()
+            .filter(|c| !matches!(c, ',' | '，' | ' '))
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                '．' => '.',
+                '－' => '-',
+                _ => c,
             })
-            .collect()
+            .collect::<String>();
+        owned.replacen("-¥", "-", 1).replacen("-￥", "-", 1)
+    } else {
+        text.to_string()
+    };
+    match unit {
+        MoneyUnit::Yuan => Money::parse(&text),
+        MoneyUnit::Fen => {
+            let fen: i64 =
+                text.parse().map_err(|_| Error::new(ErrorKind::InvalidAmount, format!("{text:?} is not a whole number of fen")))?;
+            Money::try_from_fen(fen)
+        }
     }
 }
 
-fn is_summary_row(row: &Row<'_>) -> bool {
-    let first = row.get(Some(0));
-    ["合计", "总计", "小计", "汇总", "总交易单数", "total"].iter().any(|p| first.starts_with(p))
+/// Reads a fixed-width file: each line cut at byte widths of the raw file (widths count
+/// bytes of the file's own encoding), each field decoded on its own.
+fn read_fixed_width(bytes: &[u8], file: &str, profile: &Profile, widths: &[usize], options: ReadOptions) -> Result<Statement> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let encoding = match profile.encoding {
+        Encoding::Auto if std::str::from_utf8(bytes).is_ok() => Encoding::Utf8,
+        Encoding::Auto => Encoding::Gb18030,
+        other => other,
+    };
+    let layout = Layout {
+        profile,
+        columns: StatementField::ALL.iter().map(|&f| profile.field(f).and_then(|s| s.position.map(|p| p - 1))).collect(),
+        data_start: 0,
+        data_line: 1,
+        file: file.to_string(),
+    };
+    let mut part = Part { statement: Statement::new(file), sums: Sums::default(), summary_rows: Vec::new() };
+    let mut text = String::new();
+    let mut fields: Vec<Range<usize>> = Vec::with_capacity(widths.len());
+    for (k, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        text.clear();
+        fields.clear();
+        let mut at = 0;
+        for &width in widths {
+            let piece = raw.get(at..(at + width).min(raw.len())).unwrap_or(&[]);
+            at += width;
+            let start = text.len();
+            text.push_str(&decode_as(piece, encoding));
+            fields.push(start..text.len());
+        }
+        let row = Row { text: &text, fields: &fields, line: k as u64 + 1, file };
+        layout.take(&row, &mut part);
+    }
+    let mut statement = part.statement;
+    let stated = layout.stated_totals("", "", 0, &part.summary_rows);
+    check_totals(&mut statement, &part.sums, stated, file, options)?;
+    Ok(statement)
 }
 
-/// Reads a bank / UnionPay POS settlement CSV (UTF-8 or GBK) with the given column map.
-/// Lines before the header row (titles) and summary rows (合计 / 总计) are skipped; the
-/// header row is the first line naming the required columns.
+fn find_cleaned(header: &csv::StringRecord, name: &str, strip: &[String]) -> Option<usize> {
+    header.iter().position(|h| strip_prefixes(clean(h), strip).trim().eq_ignore_ascii_case(name))
+}
+
+/// Reads a bank / UnionPay POS settlement CSV (UTF-8 or GBK): the shipped `bank-pos`
+/// profile with the names of `map`. Lines before the header row (titles) and summary rows
+/// (合计 / 总计) are skipped; the header row is the first line naming the required columns;
+/// a 合计 row must add up to the rows read.
 ///
 /// # Errors
 /// [`ErrorKind::InvalidRecord`] when no line holds the required headers (naming the missing
@@ -870,107 +1615,7 @@ fn is_summary_row(row: &Row<'_>) -> bool {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statement> {
-    too_large(file, bytes)?;
-    let text = decode(bytes);
-    let complete = |found: &[Option<usize>]| StatementField::ALL.iter().zip(found).all(|(f, c)| !f.required() || c.is_some());
-    let (header_record, data_start, data_line) = match header(&text, false, 64, |record| complete(&map.locate(record))) {
-        Ok(found) => found,
-        Err(first_line) => {
-            let first = header(&text, false, 1, |_| true).map(|(r, _, _)| map.locate(&r)).unwrap_or_default();
-            let missing: Vec<&str> = StatementField::ALL
-                .iter()
-                .enumerate()
-                .filter(|(k, f)| f.required() && first.get(*k).copied().flatten().is_none())
-                .map(|(_, f)| f.name())
-                .collect();
-            return Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!("no header row with the required columns; missing {}", missing.join(", ")),
-            )
-            .at(Location::default().file(file).line(first_line)));
-        }
-    };
-    let columns = map.locate(&header_record);
-    unique_columns(&header_record, &columns, file, data_line - 1)?;
-    read_statement_rows(&text[data_start..], data_line, file, false, &columns, bank_record)
-}
-
-/// Reads the detail rows of a statement in parallel chunks, skipping summary rows: each row is
-/// converted by `convert` and pushed, or kept as an issue with its line (never dropped).
-fn read_statement_rows(
-    text: &str,
-    first_line: u64,
-    file: &str,
-    comment: bool,
-    columns: &[Option<usize>],
-    convert: impl for<'r> Fn(&Row<'r>, &[Option<usize>]) -> Result<StatementRow<'r>> + Sync,
-) -> Result<Statement> {
-    let mut statement = Statement::new(file);
-    let parse = |chunk: &str, first_line: u64| {
-        let mut statement = Statement::new(file);
-        statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
-        stream(
-            chunk,
-            first_line,
-            comment,
-            |row| match row {
-                Err((line, error)) => statement.push_issue(error.at(Location::default().line(line)), ""),
-                Ok(row) if is_summary_row(row) => {}
-                Ok(row) => push_or_report(&mut statement, row, convert(row, columns)),
-            },
-            file,
-        );
-        statement
-    };
-    par_chunks(text, first_line, parse, |part| statement.append(part))?;
-    Ok(statement)
-}
-
-/// Pushes a converted statement row, or records why its line could not be read.
-fn push_or_report(statement: &mut Statement, row: &Row<'_>, converted: Result<StatementRow<'_>>) {
-    if let Err(error) = converted.and_then(|record| statement.push_row(record)) {
-        statement.push_issue(error, row.raw());
-    }
-}
-
-fn bank_record<'r>(row: &Row<'r>, columns: &[Option<usize>]) -> Result<StatementRow<'r>> {
-    let c = |field: StatementField| columns[field as usize];
-    use StatementField as F;
-    let settlement_date = fast_date(row.required(c(F::SettlementDate), "settlement_date")?)
-        .map_err(|e| row.error(c(F::SettlementDate), "settlement_date", e))?;
-    let time_of_day = row.get(c(F::TradeTime));
-    if !time_of_day.is_empty() && parse_time_of_day(time_of_day).is_none() && parse_china_time(time_of_day).is_err() {
-        let error = Error::new(ErrorKind::InvalidDate, format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"));
-        return Err(row.error(c(F::TradeTime), "trade_time", error));
-    }
-    let time =
-        parse_when(row.required(c(F::TradeDate), "trade_date")?, time_of_day).map_err(|e| row.error(c(F::TradeDate), "trade_date", e))?;
-    let signed_amount = signed_money(row.required(c(F::Amount), "amount")?).map_err(|e| row.error(c(F::Amount), "amount", e))?;
-    let fee = signed_money(row.required(c(F::Fee), "fee")?).map_err(|e| row.error(c(F::Fee), "fee", e))?;
-    let channel = parse_card_channel(row.required(c(F::CardType), "card_type")?).map_err(|e| row.error(c(F::CardType), "card_type", e))?;
-    let kind = match row.get(c(F::Kind)) {
-        "" if signed_amount.is_negative() => TradeKind::Refund,
-        text => parse_kind(text).map_err(|e| row.error(c(F::Kind), "kind", e))?,
-    };
-    let amount = if signed_amount.is_negative() { -signed_amount } else { signed_amount };
-    let net = match row.get(c(F::Net)) {
-        "" => kind.net(amount, fee).ok_or_else(|| row.error(c(F::Fee), "fee", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?,
-        text => signed_money(text).map_err(|e| row.error(c(F::Net), "net", e))?,
-    };
-    Ok(StatementRow {
-        settlement_date,
-        merchant_no: row.get(c(F::MerchantNo)),
-        merchant_name: row.get(c(F::MerchantName)),
-        terminal: row.get(c(F::Terminal)),
-        rrn: row.get(c(F::Rrn)),
-        time,
-        amount,
-        fee,
-        net,
-        channel,
-        kind,
-        line: row.line,
-    })
+    read_statement(bytes, file, map.profile())
 }
 
 /// Writes a statement as a bank settlement CSV with the default Chinese headers (what
@@ -1032,7 +1677,7 @@ pub fn write_bank_csv(statement: &Statement) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// WeChat Pay bill
+// WeChat Pay bill and Alipay business detail: shipped profiles
 
 /// Reads a WeChat Pay merchant bill (微信支付对账单): comma separated, every value prefixed
 /// by a backtick, detail rows then a summary header (总交易单数, ...) and a summary row,
@@ -1047,7 +1692,8 @@ pub fn write_bank_csv(statement: &Statement) -> String {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidRecord`] when the header lacks a required column or the input
-/// exceeds 8 GiB. Bad lines are kept in [`Statement::issues`].
+/// exceeds 8 GiB. Bad lines are kept in [`Statement::issues`]; the summary block must add
+/// up to the rows read.
 ///
 /// # Example
 /// ```
@@ -1062,89 +1708,8 @@ pub fn write_bank_csv(statement: &Statement) -> String {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn read_wechat_bill(bytes: &[u8], file: &str) -> Result<Statement> {
-    too_large(file, bytes)?;
-    let text = decode(bytes);
-    let Ok((header, data_start, data_line)) = header(&text, false, 1, |_| true) else {
-        return Err(Error::new(ErrorKind::InvalidRecord, "the WeChat bill is empty (no header)").at(Location::default().file(file).line(1)));
-    };
-    let names = ["交易时间", "设备号", "商户订单号", "交易状态", "应结订单金额", "商户退款单号", "退款金额", "手续费"];
-    let columns: Vec<Option<usize>> = names.iter().map(|n| find(&header, &[n])).collect();
-    unique_columns(&header, &columns, file, data_line - 1)?;
-    for (k, name) in names.iter().enumerate() {
-        if columns[k].is_none() && !matches!(*name, "设备号" | "商户退款单号" | "退款金额") {
-            return Err(Error::new(ErrorKind::InvalidRecord, format!("the WeChat bill header lacks the column {name:?}"))
-                .at(Location::default().file(file).line(1).field(*name)));
-        }
-    }
-    let data = &text[data_start..];
-    // The detail rows end at the summary header (总交易单数); the row after it holds the totals.
-    let detail_end = data.find("\n总交易单数").map(|k| k + 1).unwrap_or(if data.starts_with("总交易单数") { 0 } else { data.len() });
-    let parse = |chunk: &str, first_line: u64| {
-        let mut statement = Statement::new(file);
-        let mut in_summary = false;
-        stream(
-            chunk,
-            first_line,
-            false,
-            |row| match row {
-                Err((line, error)) => statement.push_issue(error.at(Location::default().line(line)), ""),
-                Ok(row) if is_summary_row(row) => in_summary = true,
-                Ok(_) if in_summary => in_summary = false,
-                Ok(row) => push_or_report(&mut statement, row, wechat_record(row, &columns)),
-            },
-            file,
-        );
-        statement
-    };
-    let mut statement = Statement::new(file);
-    par_chunks(&data[..detail_end], data_line, parse, |part| statement.append(part))?;
-    let summary_line = data_line + memchr::memchr_iter(b'\n', &data.as_bytes()[..detail_end]).count() as u64;
-    statement.append(parse(&data[detail_end..], summary_line))?;
-    Ok(statement)
+    read_statement(bytes, file, &Profile::builtin("wechat-merchant")?)
 }
-
-fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
-    let time = fast_time(row.required(c[0], "交易时间")?).map_err(|e| row.error(c[0], "交易时间", e))?;
-    let kind = match row.required(c[3], "交易状态")?.to_ascii_uppercase().as_str() {
-        "SUCCESS" => TradeKind::Purchase,
-        "REFUND" => TradeKind::Refund,
-        "REVOKED" => TradeKind::Void,
-        other => {
-            return Err(row.error(
-                c[3],
-                "交易状态",
-                Error::new(ErrorKind::InvalidRecord, format!("trade state {other:?} is not SUCCESS, REFUND or REVOKED")),
-            ))
-        }
-    };
-    let (amount_column, amount_name, rrn_column) =
-        if kind == TradeKind::Refund && c[6].is_some() { (c[6], "退款金额", c[5]) } else { (c[4], "应结订单金额", c[2]) };
-    let amount = signed_money(row.required(amount_column, amount_name)?).map_err(|e| row.error(amount_column, amount_name, e))?;
-    let amount = if amount.is_negative() { -amount } else { amount };
-    let fee = signed_money(row.required(c[7], "手续费")?).map_err(|e| row.error(c[7], "手续费", e))?;
-    let net = kind.net(amount, fee).ok_or_else(|| row.error(c[7], "手续费", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
-    let rrn = match row.get(rrn_column) {
-        "" | "0" => row.get(c[2]),
-        value => value,
-    };
-    Ok(StatementRow {
-        settlement_date: time.date_naive(),
-        merchant_no: "",
-        merchant_name: "",
-        terminal: row.get(c[1]),
-        rrn,
-        time,
-        amount,
-        fee,
-        net,
-        channel: Channel::Wechat,
-        kind,
-        line: row.line,
-    })
-}
-
-// ---------------------------------------------------------------------------------------
-// Alipay business detail
 
 /// Reads an Alipay business-detail CSV (支付宝业务明细): GBK encoded, header and footer
 /// lines starting with `#`, 25 columns including 服务费（元）.
@@ -1171,56 +1736,7 @@ fn wechat_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
-    too_large(file, bytes)?;
-    let text = decode(bytes);
-    let Ok((header, data_start, data_line)) = header(&text, true, 1, |_| true) else {
-        return Err(Error::new(ErrorKind::InvalidRecord, "the Alipay file has no header row").at(Location::default().file(file).line(1)));
-    };
-    let names = ["商户订单号", "业务类型", "创建时间", "完成时间", "终端号", "订单金额（元）", "服务费（元）", "退款批次号/请求号"];
-    let columns: Vec<Option<usize>> = names.iter().map(|n| find(&header, &[n, &n.replace('（', "(").replace('）', ")")])).collect();
-    unique_columns(&header, &columns, file, data_line - 1)?;
-    for (k, name) in names.iter().enumerate() {
-        if columns[k].is_none() && !matches!(*name, "终端号" | "完成时间" | "退款批次号/请求号") {
-            return Err(Error::new(ErrorKind::InvalidRecord, format!("the Alipay header lacks the column {name:?}"))
-                .at(Location::default().file(file).field(*name)));
-        }
-    }
-    read_statement_rows(&text[data_start..], data_line, file, true, &columns, alipay_record)
-}
-
-fn alipay_record<'r>(row: &Row<'r>, c: &[Option<usize>]) -> Result<StatementRow<'r>> {
-    let time = fast_time(row.required(c[2], "创建时间")?).map_err(|e| row.error(c[2], "创建时间", e))?;
-    let settled = match row.get(c[3]) {
-        "" => time,
-        text => parse_china_time(text).map_err(|e| row.error(c[3], "完成时间", e))?,
-    };
-    let kind = parse_kind(row.required(c[1], "业务类型")?).map_err(|e| row.error(c[1], "业务类型", e))?;
-    let amount = signed_money(row.required(c[5], "订单金额（元）")?).map_err(|e| row.error(c[5], "订单金额（元）", e))?;
-    let amount = if amount.is_negative() { -amount } else { amount };
-    let fee = signed_money(row.required(c[6], "服务费（元）")?).map_err(|e| row.error(c[6], "服务费（元）", e))?;
-    let fee = if fee.is_negative() { -fee } else { fee };
-    // Alipay shows the service fee as charged or returned; the sign follows the kind.
-    let fee = if kind == TradeKind::Purchase { fee } else { -fee };
-    let net =
-        kind.net(amount, fee).ok_or_else(|| row.error(c[6], "服务费（元）", Error::new(ErrorKind::InvalidAmount, "fee out of range")))?;
-    let rrn = match (kind, row.get(c[7])) {
-        (TradeKind::Refund, refund) if !refund.is_empty() => refund,
-        _ => row.get(c[0]),
-    };
-    Ok(StatementRow {
-        settlement_date: settled.date_naive(),
-        merchant_no: "",
-        merchant_name: "",
-        terminal: row.get(c[4]),
-        rrn,
-        time,
-        amount,
-        fee,
-        net,
-        channel: Channel::Alipay,
-        kind,
-        line: row.line,
-    })
+    read_statement(bytes, file, &Profile::builtin("alipay-business")?)
 }
 
 #[cfg(test)]
@@ -1234,7 +1750,7 @@ mod tests {
         stream(
             text,
             1,
-            comment,
+            Dialect::csv(comment),
             |row| match row {
                 Ok(row) => out.push(Ok((row.line, (0..row.fields.len()).map(|c| row.field(c).unwrap_or("?").to_string()).collect()))),
                 Err((line, _)) => out.push(Err(line)),
@@ -1255,7 +1771,7 @@ mod tests {
     /// The same through the csv crate's checked `StringRecord`s, with lines counted here.
     fn by_csv_crate(text: &str, comment: bool) -> Vec<std::result::Result<(u64, Vec<String>), u64>> {
         let mut out = Vec::new();
-        let mut reader = reader(text, comment);
+        let mut reader = reader(text, Dialect::csv(comment));
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
@@ -1296,7 +1812,7 @@ mod tests {
             comment in any::<bool>(),
         ) {
             let text: String = pieces.concat();
-            prop_assume!(unterminated_quote(text.as_bytes(), comment).is_none());
+            prop_assume!(unterminated_quote(text.as_bytes(), Dialect::csv(comment)).is_none());
             prop_assert_eq!(streamed(&text, comment), by_csv_crate(&text, comment));
         }
 
@@ -1347,7 +1863,7 @@ mod tests {
         stream(
             text,
             1,
-            false,
+            Dialect::csv(false),
             |row| {
                 if let Err((_, e)) = row {
                     message = e.to_string()

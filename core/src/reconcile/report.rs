@@ -183,7 +183,13 @@ pub struct DeclinedCount {
 /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}};
 /// let sample = generate(&SimulationOptions::new(7).trades(500))?;
 /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
-/// assert!(report.summary.daily_rates[0].rate.ends_with('%'));
+/// use rust_decimal::{Decimal, RoundingStrategy};
+/// assert!(!report.summary.daily_rates.is_empty());
+/// for day in &report.summary.daily_rates {
+///     // fee ÷ amount in percent, four decimals, half away from zero.
+///     let percent = day.fee.to_decimal() * Decimal::from(100) / day.amount.to_decimal();
+///     assert_eq!(day.rate, format!("{:.4}%", percent.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)));
+/// }
 /// # Ok::<(), posfee::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -231,7 +237,16 @@ pub struct TerminalMerchants {
 /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
 /// let s = &report.summary;
 /// assert_eq!(s.ledger_rows as usize, sample.ledger.len());
-/// assert!(s.overcharge >= posfee::Money::ZERO);
+/// // Over- and undercharges are the row-by-row differences of the matched pairs.
+/// let (mut over, mut under) = (posfee::Money::ZERO, posfee::Money::ZERO);
+/// for row in report.rows() {
+///     if let (Some(fee), Some(expected)) = (row.fee, row.expected_fee) {
+///         if fee > expected { over = over + (fee - expected) } else { under = under + (expected - fee) }
+///     }
+/// }
+/// assert_eq!((s.overcharge, s.undercharge), (over, under));
+/// assert!(s.overcharge > posfee::Money::ZERO);
+/// assert_eq!(s.charged_fee - s.expected_fee, s.overcharge - s.undercharge);
 /// # Ok::<(), posfee::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

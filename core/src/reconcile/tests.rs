@@ -473,7 +473,7 @@ fn malformed_files_name_file_line_column_and_field() {
          `2026-03-03 10:00:00,`wx,`1900000001,`,`T1,`42002,`Q2,`o,`NATIVE,`REFUND,`B,`CNY,`0.00,`0.00,`50001,`RQ1,`10.00,`0.00,`,`SUCCESS,`g,`,`-0.03800,`0.38%,`10.00,`10.00,`\n\
          `2026-03-03 11:00:00,`wx,`1900000001,`,`T1,`42003,`Q3,`o,`NATIVE,`CLOSED,`B,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`g,`,`0.00,`0.38%,`1.00,`0.00,`\n\
          `2026-03-03 12:00:00,`wx,`1900000001,`,`T1,`42004,`Q4,`o,`NATIVE,`SUCCESS,`B,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`g,`,`x,`0.38%,`1.00,`0.00,`\n\
-         总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n`2,`10.00,`10.00,`0.00,`0.00000,`10.00,`10.00\n"
+         总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n`4,`10.00,`10.00,`0.00,`0.00000,`10.00,`10.00\n"
     );
     let statement = read_wechat_bill(text.as_bytes(), "wx.csv").unwrap();
     assert_eq!(statement.len(), 2);
@@ -483,7 +483,7 @@ fn malformed_files_name_file_line_column_and_field() {
         (crate::TradeKind::Refund, "RQ1", "-0.038".to_string(), "-9.962".to_string())
     );
     let fields: Vec<Option<&str>> = statement.issues().iter().map(|i| i.error.location().field.as_deref()).collect();
-    assert_eq!(fields, vec![Some("交易状态"), Some("手续费")]);
+    assert_eq!(fields, vec![Some("kind"), Some("fee")]);
     assert_eq!(statement.issues()[0].error.location().line, Some(4));
 
     // Alipay: GBK, # lines, a refund, a bad amount.
@@ -498,7 +498,7 @@ fn malformed_files_name_file_line_column_and_field() {
     assert_eq!(statement.len(), 2);
     let refund = statement.record(1);
     assert_eq!((refund.rrn.as_str(), refund.fee.to_string(), refund.net.to_string()), ("RF1", "-0.19".to_string(), "-49.81".to_string()));
-    assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("订单金额（元）"));
+    assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("amount"));
     assert_eq!(statement.issues()[0].error.location().line, Some(6));
 }
 
