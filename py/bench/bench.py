@@ -54,7 +54,7 @@ def bench_quote(repeat: int) -> None:
 
 
 def bench_reconcile(trades: int, repeat: int) -> None:
-    ledger_data, statement_data, merchant, name, terminals = _core.simulate(42, trades, 3)
+    ledger_data, statement_data, merchant, name, terminals, _ = _core.simulate(42, trades, 3)
     ledger_table, statement_table = ledger_data.to_arrow(), statement_data.to_arrow()
     schedule = posfee.Schedule.preset("sft-traditional")
 

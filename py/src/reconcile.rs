@@ -263,33 +263,58 @@ pub fn read_ledger_csv(py: Python<'_>, path: std::path::PathBuf, on_invalid: &st
     Ok(PyLedger { ledger: Arc::new(ledger) })
 }
 
-/// A statement from a file: `bank` (UnionPay / bank settlement CSV), `wechat` (WeChat Pay
-/// bill) or `alipay` (Alipay business detail CSV); `on_invalid` as for ledgers.
+/// A statement from a file's path or its bytes, read with the profile `format` names
+/// (`auto` sniffs; a shipped format; a `.toml` profile file): the core's
+/// `Profile::resolve` and `read_statement`. `on_invalid` as for ledgers.
 #[pyfunction]
-#[pyo3(signature = (path, format, on_invalid = "raise"))]
-pub fn read_statement(py: Python<'_>, path: std::path::PathBuf, format: &str, on_invalid: &str) -> PyResult<PyStatement> {
+#[pyo3(signature = (source, format = "auto", on_invalid = "raise", name = None))]
+pub fn read_statement(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    format: &str,
+    on_invalid: &str,
+    name: Option<String>,
+) -> PyResult<PyStatement> {
     let on_invalid = self::on_invalid(py, on_invalid)?;
     let format = format.to_string();
+    let (bytes, file) = match source.extract::<Vec<u8>>() {
+        Ok(bytes) if !source.is_instance_of::<pyo3::types::PyString>() => (Ok(bytes), name.unwrap_or_else(|| "statement".to_string())),
+        _ => {
+            let path: std::path::PathBuf = source.extract()?;
+            let file = name.unwrap_or_else(|| path.display().to_string());
+            (Err(path), file)
+        }
+    };
     let statement = guard_detached(py, move || {
-        let bytes = read_file(&path)?;
-        let file = path.display().to_string();
-        let statement = match format.as_str() {
-            "bank" => reconcile::read_bank_csv(&bytes, &file, &reconcile::ColumnMap::default()),
-            "wechat" => reconcile::read_wechat_bill(&bytes, &file),
-            "alipay" => reconcile::read_alipay_csv(&bytes, &file),
-            other => Err(posfee::Error::new(
-                posfee::ErrorKind::InvalidRequest,
-                format!("statement format {other:?} is not auto, bank, wechat or alipay"),
-            )
-            .in_field("statement_format")),
-        }?;
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(path) => read_file(&path)?,
+        };
+        let profile = reconcile::Profile::resolve(&format, &bytes).map_err(|e| e.at(posfee::Location::default().file(file.clone())))?;
+        let statement = reconcile::read_statement(&bytes, &file, &profile)?;
         raise_first_issue(on_invalid, statement.issues())?;
         Ok(statement)
     })?;
     Ok(PyStatement { statement: Arc::new(statement) })
 }
 
-/// A seeded simulated month: (ledger, statement, merchant number, merchant name, terminals).
+/// The shipped statement formats: (name, title, source).
+#[pyfunction]
+pub fn formats(py: Python<'_>) -> PyResult<Vec<(String, String, String)>> {
+    guard(py, || {
+        reconcile::formats()
+            .into_iter()
+            .map(|name| reconcile::Profile::builtin(name).map(|p| (p.name().to_string(), p.title().to_string(), p.source().to_string())))
+            .collect()
+    })
+}
+
+/// The answer key of a simulated month: (ledger rows, statement rows) not expected to be
+/// `ok`, each as (row, class name).
+pub type AnswerKeyRows = (Vec<(usize, &'static str)>, Vec<(usize, &'static str)>);
+
+/// A seeded simulated month: (ledger, statement, merchant number, merchant name, terminals,
+/// answer key).
 #[pyfunction]
 #[pyo3(signature = (seed, trades = 5000, faults_per_class = 3))]
 pub fn simulate(
@@ -297,7 +322,7 @@ pub fn simulate(
     seed: u64,
     trades: usize,
     faults_per_class: usize,
-) -> PyResult<(PyLedger, PyStatement, String, String, Vec<String>)> {
+) -> PyResult<(PyLedger, PyStatement, String, String, Vec<String>, AnswerKeyRows)> {
     let sample = guard_detached(py, || {
         if trades > 50_000_000 {
             return Err(posfee::Error::new(posfee::ErrorKind::InvalidRequest, format!("{trades} trades is more than 50,000,000")));
@@ -307,12 +332,15 @@ pub fn simulate(
         )
     })?;
     let profile = &sample.options.profile;
+    let named = |rows: &[(usize, reconcile::Class)]| rows.iter().map(|&(row, class)| (row, class.name())).collect();
+    let key = (named(&sample.key.ledger), named(&sample.key.statement));
     Ok((
         PyLedger { ledger: Arc::new(sample.ledger) },
         PyStatement { statement: Arc::new(sample.statement) },
         profile.merchant_no.as_str().to_string(),
         profile.name.clone(),
         profile.terminals.clone(),
+        key,
     ))
 }
 
@@ -500,6 +528,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tables_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(read_ledger_csv, m)?)?;
     m.add_function(wrap_pyfunction!(read_statement, m)?)?;
+    m.add_function(wrap_pyfunction!(formats, m)?)?;
     m.add_function(wrap_pyfunction!(check_on_invalid, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     m.add_function(wrap_pyfunction!(reconcile_data, m)?)?;

@@ -595,6 +595,7 @@ pub mod out {
             ("net".into(), Arc::new(net.finish())),
             ("channel".into(), next()),
             ("kind".into(), next()),
+            ("line".into(), Arc::new(arrow_array::UInt64Array::from(statement.lines().to_vec()))),
         ];
         batch(columns)
     }

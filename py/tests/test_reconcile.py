@@ -256,7 +256,7 @@ def test_gil_is_released_during_reconcile():
     import threading
     import time
 
-    ledger, statement, merchant, name, terminals = posfee._core.simulate(3, 200_000, 3)
+    ledger, statement, merchant, name, terminals, _ = posfee._core.simulate(3, 200_000, 3)
     stamps = []
     stop = threading.Event()
 
@@ -315,8 +315,6 @@ def test_amounts_are_conserved_by_class(sample):
 def test_every_row_lands_in_the_class_of_the_answer_key():
     """Ground truth: the simulation's answer key names the class of every row."""
     sample = posfee.simulate(seed=11, trades=3000, faults_per_class=2)
-    if "key" not in sample:
-        pytest.skip("posfee.simulate does not return the answer key yet (issue 11 point 8: py/src/reconcile.rs)")
     report = run(sample["ledger"], sample["statement"], sample)
     key = sample["key"]
     for row in report.rows.to_pylist():
@@ -329,7 +327,7 @@ def test_every_row_lands_in_the_class_of_the_answer_key():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_arrow_round_trip_is_lossless(seed):
     """Core columns → Arrow → core columns gives the same report as the core columns."""
-    ledger_data, statement_data, merchant, name, terminals = posfee._core.simulate(seed, 2000, 2)
+    ledger_data, statement_data, merchant, name, terminals, _ = posfee._core.simulate(seed, 2000, 2)
     options = dict(merchant=merchant, merchant_name=name, terminals=terminals)
     direct = posfee.reconcile(ledger_data, statement_data, "sft-traditional", **options).rows
     via_arrow = posfee.reconcile(ledger_data.to_arrow(), statement_data.to_arrow(), "sft-traditional", **options).rows

@@ -74,6 +74,7 @@ mod kernel;
 mod matching;
 mod merchant;
 mod profile;
+mod profile_choice;
 mod read;
 mod report;
 mod response;

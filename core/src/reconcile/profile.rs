@@ -341,7 +341,7 @@ impl Profile {
     /// A shipped profile by name ([`formats`] lists them).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] for an unknown name, listing the known ones.
+    /// [`ErrorKind::InvalidRequest`] for an unknown name, listing the known ones.
     ///
     /// # Example
     /// ```
@@ -352,7 +352,7 @@ impl Profile {
     pub fn builtin(name: &str) -> Result<Profile> {
         let Some((_, text)) = BUILTIN.iter().find(|(known, _)| *known == name.trim()) else {
             return Err(Error::new(
-                ErrorKind::InvalidRecord,
+                ErrorKind::InvalidRequest,
                 format!("no statement format is named {name:?}; the formats are {}", formats().join(", ")),
             )
             .in_field("format"));

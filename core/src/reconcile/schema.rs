@@ -647,6 +647,16 @@ impl Ledger {
         &self.terminal
     }
 
+    /// The 1-based line of each row in its source file (0 for rows built in code).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Ledger::new("x").lines().is_empty());
+    /// ```
+    pub fn lines(&self) -> &[u64] {
+        &self.line
+    }
+
     /// Approximate bytes held by the columns, for memory accounting.
     ///
     /// # Example
@@ -1045,6 +1055,16 @@ impl Statement {
     /// ```
     pub fn terminals(&self) -> &TextColumn {
         &self.terminal
+    }
+
+    /// The 1-based line of each row in its source file (0 for rows built in code).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("x").lines().is_empty());
+    /// ```
+    pub fn lines(&self) -> &[u64] {
+        &self.line
     }
 
     /// Approximate bytes held by the columns, for memory accounting.

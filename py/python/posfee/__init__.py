@@ -31,7 +31,7 @@ from posfee._errors import (
     PosfeeError,
     UnknownPresetError,
 )
-from posfee._reconcile import Report, reconcile, simulate
+from posfee._reconcile import Report, formats, read_statement, reconcile, simulate
 from posfee._schedule import Amount, Schedule, When, presets
 
 __all__ = [
@@ -60,7 +60,9 @@ __all__ = [
     "UnknownPresetError",
     "When",
     "__version__",
+    "formats",
     "presets",
+    "read_statement",
     "reconcile",
     "simulate",
 ]

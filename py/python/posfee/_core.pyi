@@ -1,6 +1,7 @@
 """Type stubs of the native module ``posfee._core`` (hand-written, checked by mypy.stubtest)."""
 
 import datetime
+import os
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union, final
 
@@ -28,6 +29,7 @@ __all__ = [
     "tables_from_arrow",
     "read_ledger_csv",
     "read_statement",
+    "formats",
     "check_on_invalid",
     "simulate",
     "reconcile_data",
@@ -206,9 +208,14 @@ def tables_from_arrow(
     ledger: Any, statement: Any, on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
 ) -> Tuple[LedgerData, StatementData]: ...
 def read_ledger_csv(path: str, on_invalid: str = "raise") -> LedgerData: ...
-def read_statement(path: str, format: str, on_invalid: str = "raise") -> StatementData: ...
+def read_statement(
+    source: Union[str, "os.PathLike[str]", bytes], format: str = "auto", on_invalid: str = "raise", name: Optional[str] = None
+) -> StatementData: ...
+def formats() -> List[Tuple[str, str, str]]: ...
 def check_on_invalid(on_invalid: str) -> None: ...
-def simulate(seed: int, trades: int = 5000, faults_per_class: int = 3) -> Tuple[LedgerData, StatementData, str, str, List[str]]: ...
+def simulate(
+    seed: int, trades: int = 5000, faults_per_class: int = 3
+) -> Tuple[LedgerData, StatementData, str, str, List[str], Tuple[List[Tuple[int, str]], List[Tuple[int, str]]]]: ...
 def reconcile_data(
     ledger: LedgerData,
     statement: StatementData,

@@ -371,24 +371,6 @@ def _read_arrow_file(path: str) -> Any:
         raise IoError(f"cannot read {path} as {kind}: {_shorten(detail)}", file=path) from error
 
 
-def _sniff_statement(path: str) -> str:
-    try:
-        with open(path, "rb") as file:
-            head = file.read(4096)
-    except OSError:
-        return "bank"  # the reader reports the file that cannot be read
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = head.decode("gbk", errors="replace")
-    first_lines = "\n".join(text.lstrip().splitlines()[:3])
-    if "`" in first_lines or first_lines.startswith("微信支付"):
-        return "wechat"
-    if first_lines.startswith("#"):
-        return "alipay"
-    return "bank"
-
-
 def _is_table(data: Any) -> bool:
     return not isinstance(data, (str, os.PathLike, _core.LedgerData, _core.StatementData))
 
@@ -411,8 +393,7 @@ def _statement(data: Any, statement_format: str, on_invalid: str, progress: Opti
         path = os.fspath(data)
         if path.lower().endswith(_ARROW_SUFFIXES):
             return _core.statement_from_arrow(_read_arrow_file(path), path, on_invalid, progress)
-        file_format = _sniff_statement(path) if statement_format == "auto" else statement_format
-        return _core.read_statement(path, file_format, on_invalid)
+        return _core.read_statement(path, statement_format, on_invalid)
     return _core.statement_from_arrow(_arrow(data, "statement"), "statement", on_invalid, progress)
 
 
@@ -511,15 +492,42 @@ def reconcile(
 def simulate(seed: int = 42, trades: int = 5000, faults_per_class: int = 3) -> Dict[str, Any]:
     """A seeded simulated month of trades with injected faults of every class, for demos,
     tests and benchmarks: ``ledger`` and ``statement`` (pyarrow Tables), ``merchant``,
-    ``merchant_name``, ``terminals``."""
-    ledger, statement, merchant, name, terminals = _core.simulate(seed, trades, faults_per_class)
+    ``merchant_name``, ``terminals``, and the answer key ``key``: ``{"ledger": {row: class},
+    "statement": {row: class}}`` for every row not expected to be ``ok``."""
+    ledger, statement, merchant, name, terminals, (ledger_key, statement_key) = _core.simulate(seed, trades, faults_per_class)
     return {
         "ledger": ledger.to_arrow(),
         "statement": statement.to_arrow(),
         "merchant": merchant,
         "merchant_name": name,
         "terminals": terminals,
+        "key": {"ledger": dict(ledger_key), "statement": dict(statement_key)},
     }
 
 
-__all__: List[str] = ["Report", "reconcile", "simulate"]
+def read_statement(source: Union[str, "os.PathLike[str]", bytes], format: str = "auto", on_invalid: str = "raise", name: Optional[str] = None) -> Any:
+    """Reads a statement file (a path, or the file's bytes) into a pyarrow Table of the
+    canonical statement columns (``settlement_date``, ``merchant_no``, ``merchant_name``,
+    ``terminal``, ``rrn``, ``time``, ``amount``, ``fee``, ``net``, ``channel``, ``kind``,
+    ``line``), money as ``decimal128``, with the same rules as every other posfee surface.
+
+    ``format`` is ``"auto"`` (the core names the shipped format that fits the file), a name
+    from :func:`formats`, or the path of a ``.toml`` format profile of your own. A line that
+    cannot be read raises (``InvalidRecordError`` and its kin, naming file, line, column and
+    field) unless ``on_invalid="report"``, which keeps the readable rows and lists the others
+    under the table's ``posfee.issues`` metadata (one line each)."""
+    data = _core.read_statement(source, format, on_invalid, name)
+    table = data.to_arrow()
+    issues = data.issues
+    if issues:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"posfee.issues": "\n".join(issues).encode()})
+    return table
+
+
+def formats() -> List[Dict[str, str]]:
+    """The shipped statement formats: ``name``, ``title`` and ``source`` (where the layout
+    comes from), in the order ``format="auto"`` tries them."""
+    return [{"name": name, "title": title, "source": source} for name, title, source in _core.formats()]
+
+
+__all__: List[str] = ["Report", "formats", "read_statement", "reconcile", "simulate"]
