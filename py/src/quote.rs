@@ -242,6 +242,12 @@ impl PyQuote {
         self.quote.settles_on_provisional
     }
 
+    /// The last day of the holiday data when the trade day is in its last month (else None).
+    #[getter]
+    fn calendar_data_ends<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.quote.calendar_data_ends.map(|day| py_date(py, day)).transpose()
+    }
+
     #[getter]
     fn kind(&self) -> &'static str {
         self.quote.kind.name()

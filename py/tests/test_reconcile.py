@@ -466,6 +466,7 @@ def test_year_end_trade_is_unchecked_not_a_fee_finding(tmp_path):
         pytest.skip("the embedded holiday data reaches beyond 2026")
     report = simple(ledger, statement)
     assert report.rows.column("class").to_pylist() == ["unchecked"] * 4
+    assert len(report.summary["warnings"]) == 1 and "2026-12-31" in report.summary["warnings"][0]
     next_year = tmp_path / "2027.json"
     next_year.write_text('{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}', encoding="utf-8")
     calendar = posfee.Calendar.china().with_years_from_file(next_year)
