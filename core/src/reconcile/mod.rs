@@ -2,10 +2,14 @@
 //! settlement statement (a [`Statement`]) and find every discrepancy.
 //!
 //! - Inputs are columnar tables with a documented canonical schema ([`schema`](Ledger));
-//!   readers turn bank / UnionPay settlement CSVs ([`read_bank_csv`] with a [`ColumnMap`]),
-//!   WeChat Pay bills ([`read_wechat_bill`]), Alipay business-detail CSVs
-//!   ([`read_alipay_csv`]) and canonical ledger CSVs ([`read_ledger_csv`]) into them. A line
-//!   that cannot be read is kept as a [`ReadIssue`] with file, line, column and reason.
+//!   statement files are read by [`read_statement`] with a format [`Profile`] (TOML data:
+//!   [`Profile::builtin`] for the shipped ones listed by [`formats`] — bank / UnionPay POS
+//!   CSV, WeChat Pay merchant bills (ALL, SUCCESS, REFUND, early layout), personal WeChat and
+//!   Alipay bills, Alipay 业务明细, JL Pay, Allinpay 收银宝, Leshua, UnionPay ACP ZM — a
+//!   user's own with [`Profile::from_toml`], or [`Profile::sniff`] to name the one that fits);
+//!   [`read_bank_csv`], [`read_wechat_bill`] and [`read_alipay_csv`] are shipped profiles, and
+//!   [`read_ledger_csv`] reads canonical ledger CSVs. A line that cannot be read is kept as a
+//!   [`ReadIssue`] with file, line, column and reason; a file's own totals are checked.
 //! - [`reconcile`] matches rows (by reference number, terminal and trade date; then by
 //!   terminal, amount and time window), checks each pair against the contracted
 //!   [`Schedule`] (the version in force at the trade time) and the registered

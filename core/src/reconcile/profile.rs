@@ -6,6 +6,30 @@
 //! values read (date formats, yuan or fen, value maps for kinds, channels and statuses) and
 //! where the file states its own totals. Profiles ship in `core/data/formats/` (each citing
 //! where its layout comes from); [`Profile::from_toml`] loads a user's own.
+//!
+//! ## Keys
+//! - `name`, `title`, `source` (where the layout comes from), `encoding` (`auto`, `utf-8`,
+//!   `gb18030`).
+//! - Cutting: `delimiter` (`,`, `|`, `\t`) or `fixed_widths` (bytes) with `fixed_gap` (bytes
+//!   between fields); `header` (false: fields by position), `header_search_lines`.
+//! - Lines that are not trades: `comment_prefix`, `summary_prefixes`, `details_end` (the
+//!   details stop at a line starting with one of these); `strip_prefixes` (a backtick);
+//!   `null_values` (`*`: read as empty); `field_count` (every detail row has this many fields).
+//! - `channel` (one channel for the whole file), `required` (fields the header must have),
+//!   `file_name_date = { after = "INN", format = "%y%m%d" }` (the settlement date of rows
+//!   without one, from the file name; [`ReadOptions::settlement_date`](super::ReadOptions)
+//!   comes first).
+//! - `[fields.<name>]` for each [`StatementField`]: `names` or `position`, or a constant
+//!   `value`; `format` (chrono; a format of fixed-width numbers also checks the length;
+//!   without a year the year comes from the settlement date); `unit` (`yuan`, `fen`); `sign`
+//!   (`as_written`, `by_kind`); `sign_prefixes` (`{ D = "+", C = "-" }`); `map` (value maps;
+//!   keys with `*` are patterns; kinds map to `purchase`, `void`, `refund` or `skip`,
+//!   statuses to `approved`, `declined` or `skip`, directions to `income`, `expense` or
+//!   `neutral`: money in is read when it is a purchase, money out when it is a refund or
+//!   void, neutral rows are skipped); `instead` (other columns tried first for rows of some
+//!   `kinds` or `channels`, an empty value passing to the next).
+//! - `[totals]`: `row_prefix` (a 合计 row), `block_header` with `count`, `amount`, `refund`,
+//!   `fee` (a summary block), or `line_patterns` (`#交易合计：{count}笔，共{amount}元`).
 
 use std::collections::BTreeMap;
 
@@ -81,6 +105,12 @@ pub(crate) enum RowMeaning {
     Skip,
     /// A declined or failed payment: kept as an unreadable line with the reason.
     Declined,
+    /// Money in (a direction): read when the row is a purchase; a refund coming in is a
+    /// refund of the merchant's own spending, skipped.
+    Income,
+    /// Money out (a direction): read when the row is a refund or void; a purchase going
+    /// out is the merchant's own spending, skipped.
+    Expense,
 }
 
 /// Where one canonical field is and how its values read.
@@ -104,9 +134,47 @@ struct FieldFile {
     #[serde(default)]
     sign: FeeSign,
     /// Value maps: file value → canonical value (`消费` → `purchase`, `01` → `credit`,
-    /// `SUCCESS` → `approved`, `支出` → `skip`).
+    /// `SUCCESS` → `approved`, `支出` → `expense`). A key with `*` is a pattern (`*` stands
+    /// for any text: `*退款` → `refund`, `*` → `skip`); exact keys are tried first, then
+    /// patterns, the one with the most literal text first.
     #[serde(default)]
     map: BTreeMap<String, String>,
+    /// A constant instead of a column (`fee = { value = "0" }` for a bill without fees).
+    #[serde(default)]
+    value: Option<String>,
+    /// Money fields: letters that sign the value (`{ D = "+", C = "-" }` for `D000000000071`).
+    #[serde(default)]
+    sign_prefixes: BTreeMap<String, String>,
+    /// Other columns to read this field from, tried in order before the field's own column
+    /// for the rows they apply to (`kinds`, `channels`); an empty value passes to the next.
+    #[serde(default)]
+    instead: Vec<InsteadFile>,
+}
+
+/// Another column for a field, for some rows.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InsteadFile {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    position: Option<usize>,
+    /// Only for rows of these kinds (purchase, void, refund); every kind when empty.
+    #[serde(default)]
+    kinds: Vec<String>,
+    /// Only for rows of these channels; every channel when empty.
+    #[serde(default)]
+    channels: Vec<String>,
+}
+
+/// Where a file's name holds its settlement date (`INN26050688ZM_…`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileNameDateFile {
+    /// The text just before the date in the file name.
+    after: String,
+    /// The date's chrono format (`%y%m%d`).
+    format: String,
 }
 
 /// Where the file states its own totals, to be checked against the rows read.
@@ -153,6 +221,19 @@ struct ProfileFile {
     delimiter: Option<String>,
     #[serde(default)]
     fixed_widths: Vec<usize>,
+    /// Fixed widths: bytes between two fields (a separating space).
+    #[serde(default)]
+    fixed_gap: usize,
+    /// Values that mean "not applicable" and read as empty (`*`, `-`).
+    #[serde(default)]
+    null_values: Vec<String>,
+    /// Delimited files: the number of fields of every detail row (a shorter or longer row is
+    /// an unreadable line).
+    #[serde(default)]
+    field_count: Option<usize>,
+    /// The settlement date from the file name, for files whose rows have none.
+    #[serde(default)]
+    file_name_date: Option<FileNameDateFile>,
     #[serde(default = "yes")]
     header: bool,
     #[serde(default = "header_search_lines")]
@@ -193,13 +274,73 @@ pub(crate) struct FieldSpec {
     pub sign: FeeSign,
     /// (file value, canonical value), file values cleaned and compared case-insensitively.
     pub map: Vec<(String, String)>,
+    /// (pattern with `*`, canonical value), the most literal text first.
+    pub patterns: Vec<(String, String)>,
+    /// A constant instead of a column.
+    pub value: Option<String>,
+    /// (prefix, negative) for money written with a sign letter.
+    pub sign_prefixes: Vec<(String, bool)>,
+    /// Other columns, tried first for the rows they apply to.
+    pub instead: Vec<Instead>,
+    /// The length of every value of `format`, when the format writes fixed-width numbers.
+    pub format_len: Option<usize>,
+}
+
+/// Another column for a field, for some rows (compiled).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Instead {
+    pub names: Vec<String>,
+    pub position: Option<usize>,
+    pub kinds: Vec<TradeKind>,
+    pub channels: Vec<Channel>,
+}
+
+impl Instead {
+    /// Whether this column applies to a row of `kind` and `channel` (a condition on a value
+    /// not known yet does not apply).
+    pub(crate) fn applies(&self, kind: Option<TradeKind>, channel: Option<Channel>) -> bool {
+        (self.kinds.is_empty() || kind.is_some_and(|k| self.kinds.contains(&k)))
+            && (self.channels.is_empty() || channel.is_some_and(|c| self.channels.contains(&c)))
+    }
 }
 
 impl FieldSpec {
     /// The canonical value a file value maps to.
     pub(crate) fn mapped(&self, value: &str) -> Option<&str> {
-        self.map.iter().find(|(from, _)| from.eq_ignore_ascii_case(value)).map(|(_, to)| to.as_str())
+        self.map
+            .iter()
+            .find(|(from, _)| from.eq_ignore_ascii_case(value))
+            .or_else(|| self.patterns.iter().find(|(pattern, _)| glob(pattern, value)))
+            .map(|(_, to)| to.as_str())
     }
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any text (ASCII letters compared
+/// without case).
+pub(crate) fn glob(pattern: &str, text: &str) -> bool {
+    let mut pieces = pattern.split('*');
+    let first = pieces.next().unwrap_or("");
+    let Some(mut rest) = strip_prefix_ci(text, first) else { return false };
+    let pieces: Vec<&str> = pieces.collect();
+    let Some((last, middle)) = pieces.split_last() else { return rest.is_empty() };
+    for piece in middle {
+        match find_ci(rest, piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.is_char_boundary(rest.len() - last.len()) && rest[rest.len() - last.len()..].eq_ignore_ascii_case(last)
+}
+
+fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    (text.len() >= prefix.len() && text.is_char_boundary(prefix.len()) && text[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &text[prefix.len()..])
+}
+
+fn find_ci(text: &str, piece: &str) -> Option<usize> {
+    (0..=text.len().saturating_sub(piece.len())).filter(|&k| text.is_char_boundary(k)).find(|&k| {
+        text.len() >= k + piece.len() && text.is_char_boundary(k + piece.len()) && text[k..k + piece.len()].eq_ignore_ascii_case(piece)
+    })
 }
 
 /// Where a file states its totals (compiled).
@@ -219,8 +360,8 @@ pub(crate) struct Totals {
 pub(crate) enum Cutting {
     /// Delimited by one ASCII byte (`,`, tab, `|`), with CSV quoting.
     Delimited(u8),
-    /// Fields of fixed widths in bytes of the file's encoding.
-    Fixed(Vec<usize>),
+    /// Fields of fixed widths in bytes of the file's encoding, `gap` bytes apart.
+    Fixed { widths: Vec<usize>, gap: usize },
 }
 
 /// A statement layout: how to cut a file into fields and read each canonical field. Built
@@ -269,14 +410,23 @@ pub struct Profile {
     /// Per [`StatementField`] in `ALL` order.
     pub(crate) fields: Vec<Option<FieldSpec>>,
     pub(crate) totals: Option<Totals>,
+    pub(crate) null_values: Vec<String>,
+    pub(crate) field_count: Option<usize>,
+    /// (text before the date, chrono format) in the file name.
+    pub(crate) file_name_date: Option<(String, String)>,
 }
 
 /// The shipped profiles: (name, TOML text).
-const BUILTIN: [(&str, &str); 4] = [
+const BUILTIN: [(&str, &str); 9] = [
     ("bank-pos", include_str!("../../data/formats/bank-pos.toml")),
     ("wechat-merchant", include_str!("../../data/formats/wechat-merchant.toml")),
     ("alipay-business", include_str!("../../data/formats/alipay-business.toml")),
+    ("wechat-personal", include_str!("../../data/formats/wechat-personal.toml")),
+    ("alipay-personal", include_str!("../../data/formats/alipay-personal.toml")),
+    ("allinpay-vsp", include_str!("../../data/formats/allinpay-vsp.toml")),
+    ("leshua-trade", include_str!("../../data/formats/leshua-trade.toml")),
     ("jlpay-detail", include_str!("../../data/formats/jlpay-detail.toml")),
+    ("unionpay-acp-zm", include_str!("../../data/formats/unionpay-acp-zm.toml")),
 ];
 
 /// The names of the shipped statement profiles, in the order sniffing tries them.
@@ -373,7 +523,8 @@ impl Profile {
     /// use posfee::reconcile::Profile;
     /// let wechat = "交易时间,设备号,商户订单号,交易状态,应结订单金额,退款金额,商户退款单号,手续费\n";
     /// assert_eq!(Profile::sniff(wechat.as_bytes())?.name(), "wechat-merchant");
-    /// assert_eq!(Profile::sniff(b"102310058120001|T0000001|01|02|6222********1234|100000|600|000001|000001|612610000001|123456|00|20260506103000|20260507\n")?.name(), "jlpay-detail");
+    /// let jl = b"849440358120A07|70312001|0104|02|622588****3021|128800|708|000012|000101|050610331201|613402|00|20260506103344|20260506|1|644|0|1001010420260506103321331201||||3|128800|0\n";
+    /// assert_eq!(Profile::sniff(jl)?.name(), "jlpay-detail");
     /// let err = Profile::sniff(b"a,b,c\n1,2,3\n").unwrap_err();
     /// assert!(err.to_string().contains("closest"));
     /// # Ok::<(), posfee::Error>(())
@@ -486,6 +637,11 @@ impl Profile {
         self.fields[field as usize].as_ref()
     }
 
+    /// Whether the profile gives `field` as a constant rather than a column.
+    pub(crate) fn is_constant(&self, field: StatementField) -> bool {
+        self.field(field).is_some_and(|spec| spec.value.is_some())
+    }
+
     /// The fields a file must have: trade_date, amount, fee, card_type (unless the profile
     /// names one channel) and the profile's `required` list.
     pub(crate) fn required_fields(&self) -> impl Iterator<Item = StatementField> + '_ {
@@ -507,7 +663,10 @@ impl Profile {
                 if file.fixed_widths.iter().any(|&w| w == 0 || w > 4096) || file.fixed_widths.len() > 512 {
                     return Err(invalid("fixed_widths must be 1 to 512 widths of 1 to 4096 bytes".into(), "fixed_widths"));
                 }
-                Cutting::Fixed(file.fixed_widths.clone())
+                if file.fixed_gap > 64 {
+                    return Err(invalid("fixed_gap must be at most 64 bytes".into(), "fixed_gap"));
+                }
+                Cutting::Fixed { widths: file.fixed_widths.clone(), gap: file.fixed_gap }
             }
             (delimiter, true) => {
                 let text = delimiter.unwrap_or(",");
@@ -529,27 +688,82 @@ impl Profile {
                 return Err(invalid(format!("unknown field {key:?}; the fields are {}", known.join(", ")), &format!("fields.{key}")));
             };
             let place = format!("fields.{key}");
-            if spec.names.is_empty() && spec.position.is_none() {
-                return Err(invalid(format!("field {key} needs names (header names) or a position"), &place));
+            if spec.names.is_empty() && spec.position.is_none() && spec.value.is_none() {
+                return Err(invalid(format!("field {key} needs names (header names), a position or a value"), &place));
             }
-            if !header && spec.position.is_none() {
+            if !header && spec.position.is_none() && spec.value.is_none() {
                 return Err(invalid(format!("field {key}: a file without a header row needs a position"), &place));
             }
-            if spec.position == Some(0) || spec.position.is_some_and(|p| p > 4096) {
-                return Err(invalid(format!("field {key}: positions count from 1 (at most 4096)"), &place));
-            }
-            if let Cutting::Fixed(widths) = &cutting {
-                if spec.position.is_some_and(|p| p > widths.len()) {
-                    return Err(invalid(format!("field {key}: position beyond the {} fixed widths", widths.len()), &place));
+            let positions = std::iter::once(spec.position).chain(spec.instead.iter().map(|i| i.position));
+            for position in positions.flatten() {
+                if position == 0 || position > 4096 {
+                    return Err(invalid(format!("field {key}: positions count from 1 (at most 4096)"), &place));
+                }
+                if let Cutting::Fixed { widths, .. } = &cutting {
+                    if position > widths.len() {
+                        return Err(invalid(format!("field {key}: position beyond the {} fixed widths", widths.len()), &place));
+                    }
                 }
             }
+            let mut format_len = None;
             if let Some(format) = &spec.format {
-                check_format(format).map_err(|message| invalid(format!("field {key}: {message}"), &format!("{place}.format")))?;
+                format_len =
+                    check_format(format).map_err(|message| invalid(format!("field {key}: {message}"), &format!("{place}.format")))?;
             }
-            let mut map = Vec::with_capacity(spec.map.len());
+            let (mut map, mut patterns) = (Vec::with_capacity(spec.map.len()), Vec::new());
             for (from, to) in spec.map {
                 check_mapped(*field, &to).map_err(|message| invalid(format!("field {key}: {message}"), &format!("{place}.map")))?;
-                map.push((from.trim().to_string(), to));
+                if from.contains('*') {
+                    patterns.push((from.trim().to_string(), to));
+                } else {
+                    map.push((from.trim().to_string(), to));
+                }
+            }
+            patterns.sort_by_key(|(pattern, _)| std::cmp::Reverse(pattern.replace('*', "").len()));
+            let mut sign_prefixes = Vec::with_capacity(spec.sign_prefixes.len());
+            for (prefix, sign) in spec.sign_prefixes {
+                let negative = match sign.as_str() {
+                    "+" => false,
+                    "-" => true,
+                    _ => {
+                        return Err(invalid(
+                            format!("field {key}: sign_prefixes values are \"+\" or \"-\""),
+                            &format!("{place}.sign_prefixes"),
+                        ))
+                    }
+                };
+                if prefix.is_empty() {
+                    return Err(invalid(format!("field {key}: an empty sign prefix"), &format!("{place}.sign_prefixes")));
+                }
+                sign_prefixes.push((prefix, negative));
+            }
+            let mut instead = Vec::with_capacity(spec.instead.len());
+            for other in spec.instead {
+                let at = format!("{place}.instead");
+                if other.names.is_empty() && other.position.is_none() {
+                    return Err(invalid(format!("field {key}: an `instead` column needs names or a position"), &at));
+                }
+                if !header && other.position.is_none() {
+                    return Err(invalid(format!("field {key}: a file without a header row needs a position"), &at));
+                }
+                let kinds = other
+                    .kinds
+                    .iter()
+                    .map(|k| {
+                        kind_named(k).ok_or_else(|| invalid(format!("field {key}: {k:?} is not a kind (purchase, void, refund)"), &at))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let channels = other
+                    .channels
+                    .iter()
+                    .map(|c| Channel::parse(c).map_err(|_| invalid(format!("field {key}: {c:?} is not a channel"), &at)))
+                    .collect::<Result<Vec<_>>>()?;
+                instead.push(Instead {
+                    names: other.names.into_iter().map(|n| n.trim().to_string()).collect(),
+                    position: other.position,
+                    kinds,
+                    channels,
+                });
             }
             fields[*field as usize] = Some(FieldSpec {
                 names: spec.names.into_iter().map(|n| n.trim().to_string()).collect(),
@@ -558,6 +772,11 @@ impl Profile {
                 unit: spec.unit,
                 sign: spec.sign,
                 map,
+                patterns,
+                value: spec.value,
+                sign_prefixes,
+                instead,
+                format_len,
             });
         }
         let mut also_required = Vec::with_capacity(file.required.len());
@@ -593,6 +812,16 @@ impl Profile {
             also_required,
             fields,
             totals,
+            null_values: file.null_values.into_iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect(),
+            field_count: file.field_count,
+            file_name_date: match file.file_name_date {
+                None => None,
+                Some(date) => {
+                    let _ = check_format(&date.format)
+                        .map_err(|message| invalid(format!("file_name_date: {message}"), "file_name_date.format"))?;
+                    Some((date.after, date.format))
+                }
+            },
         };
         if let Some(missing) = profile.required_fields().find(|f| profile.fields[*f as usize].is_none()) {
             return Err(invalid(
@@ -607,8 +836,9 @@ impl Profile {
     }
 }
 
-/// Checks a chrono format by formatting a known date-time with it.
-fn check_format(format: &str) -> std::result::Result<(), String> {
+/// Checks a chrono format by formatting a known date-time with it: the length of every
+/// value it writes when that length is fixed (numbers only).
+fn check_format(format: &str) -> std::result::Result<Option<usize>, String> {
     use std::fmt::Write as _;
     let items: Vec<chrono::format::Item<'_>> = chrono::format::StrftimeItems::new(format).collect();
     if items.iter().any(|item| matches!(item, chrono::format::Item::Error)) {
@@ -616,13 +846,18 @@ fn check_format(format: &str) -> std::result::Result<(), String> {
     }
     let sample = chrono::NaiveDate::from_ymd_opt(2026, 5, 6).and_then(|d| d.and_hms_opt(10, 30, 0)).unwrap_or_default();
     let mut out = String::new();
-    write!(out, "{}", sample.format(format)).map_err(|_| format!("{format:?} is not a date format"))
+    write!(out, "{}", sample.format(format)).map_err(|_| format!("{format:?} is not a date format"))?;
+    let other = chrono::NaiveDate::from_ymd_opt(1999, 12, 31).and_then(|d| d.and_hms_opt(23, 59, 59)).unwrap_or_default();
+    let mut again = String::new();
+    write!(again, "{}", other.format(format)).map_err(|_| format!("{format:?} is not a date format"))?;
+    let numeric = out.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_punctuation() || b == b' ');
+    Ok((numeric && out.len() == again.len()).then_some(out.len()))
 }
 
 /// Checks the canonical side of a value map for `field`.
 fn check_mapped(field: StatementField, to: &str) -> std::result::Result<(), String> {
     let ok = match field {
-        StatementField::Kind => kind_named(to).is_some(),
+        StatementField::Kind => to == "skip" || kind_named(to).is_some(),
         StatementField::CardType => Channel::parse(to).is_ok(),
         StatementField::Status | StatementField::Direction => meaning_named(to).is_some(),
         _ => return Err(format!("only kind, card_type, status and direction take a value map, not {}", field.name())),
@@ -647,8 +882,10 @@ pub(crate) fn kind_named(name: &str) -> Option<TradeKind> {
 /// A canonical row meaning (for status and direction maps).
 pub(crate) fn meaning_named(name: &str) -> Option<RowMeaning> {
     match name {
-        "approved" | "income" | "read" => Some(RowMeaning::Read),
-        "skip" | "expense" | "neutral" => Some(RowMeaning::Skip),
+        "approved" | "read" => Some(RowMeaning::Read),
+        "income" => Some(RowMeaning::Income),
+        "expense" => Some(RowMeaning::Expense),
+        "skip" | "neutral" => Some(RowMeaning::Skip),
         "declined" | "failed" => Some(RowMeaning::Declined),
         _ => None,
     }
@@ -667,6 +904,124 @@ mod tests {
     }
 
     #[test]
+    fn patterns_match_with_stars() {
+        assert!(glob("*退款", "二维码收款-退款"));
+        assert!(glob("已退款(*)", "已退款(￥5.00)"));
+        assert!(glob("*", ""));
+        assert!(glob("a*b*c", "AxxBc"));
+        assert!(!glob("*退款", "退款中"));
+        assert!(!glob("a*b", "ab-"));
+        assert!(!glob("abc", "ab"));
+    }
+
+    fn read(profile: &str, text: &str) -> super::super::Statement {
+        let profile = Profile::from_toml(&format!("name = \"t\"\ntitle = \"t\"\nsource = \"s\"\n{profile}")).unwrap();
+        super::super::read_statement(text.as_bytes(), "t.csv", &profile).unwrap()
+    }
+
+    #[test]
+    fn value_patterns_constants_and_directions_choose_the_merchants_trades() {
+        let profile = r#"channel = "wechat"
+[fields]
+trade_date = { names = ["时间"] }
+kind = { names = ["类型"], map = { "收款" = "purchase", "*退款" = "refund", "*" = "skip" } }
+direction = { names = ["收/支"], map = { "收入" = "income", "支出" = "expense", "/" = "neutral" } }
+amount = { names = ["金额"] }
+fee = { value = "0" }
+rrn = { names = ["单号"] }
+"#;
+        let text = "时间,类型,收/支,金额,单号\n\
+                    2026-05-06 10:00:00,收款,收入,¥12.50,A1\n\
+                    2026-05-06 10:01:00,收款-退款,支出,¥5.00,A1_R\n\
+                    2026-05-06 10:02:00,消费,支出,¥9.00,B1\n\
+                    2026-05-06 10:03:00,消费-退款,收入,¥9.00,B1_R\n\
+                    2026-05-06 10:04:00,提现,/,¥100.00,W1\n\
+                    2026-05-06 10:05:00,转账,收入,¥1.00,T1\n";
+        let statement = read(profile, text);
+        assert!(statement.issues().is_empty(), "{:?}", statement.issues());
+        let rows: Vec<_> = (0..statement.len()).map(|k| statement.record(k)).collect();
+        assert_eq!(
+            rows.iter().map(|r| (r.rrn.as_str(), r.kind, r.line)).collect::<Vec<_>>(),
+            [("A1", TradeKind::Purchase, 2), ("A1_R", TradeKind::Refund, 3)]
+        );
+        assert_eq!((rows[0].fee.to_string(), rows[1].net.to_string()), ("0.00".to_string(), "-5.00".to_string()));
+    }
+
+    #[test]
+    fn instead_columns_null_values_and_sign_letters() {
+        let profile = r#"null_values = ["*"]
+[fields]
+trade_date = { names = ["时间"], instead = [{ names = ["退款时间"], kinds = ["refund"] }] }
+kind = { names = ["类型"], map = { "P" = "purchase", "R" = "refund" } }
+amount = { names = ["金额"], unit = "fen" }
+fee = { names = ["手续费"], unit = "fen", sign_prefixes = { D = "+", C = "-" } }
+card_type = { names = ["支付方式"], instead = [{ names = ["卡类型"] }], map = { "微信" = "wechat", "信用卡" = "credit" } }
+rrn = { names = ["参考号"], instead = [{ names = ["订单号"], channels = ["wechat"] }] }
+terminal = { names = ["终端"] }
+"#;
+        let text = "时间,退款时间,类型,金额,手续费,支付方式,卡类型,参考号,订单号,终端\n\
+                    2026-05-06 10:00:00,*,P,10000,D60,刷卡,信用卡,612610000001,*,T1\n\
+                    2026-05-06 10:00:00,2026-05-07 09:00:00,R,5000,C30,微信,*,612610000002,SO1,*\n";
+        let statement = read(profile, text);
+        assert!(statement.issues().is_empty(), "{:?}", statement.issues());
+        let (a, b) = (statement.record(0), statement.record(1));
+        assert_eq!(
+            (a.channel, a.rrn.as_str(), a.fee.to_string(), a.terminal.as_str()),
+            (Channel::Credit, "612610000001", "0.60".to_string(), "T1")
+        );
+        assert_eq!((b.channel, b.rrn.as_str(), b.fee.to_string(), b.terminal.as_str()), (Channel::Wechat, "SO1", "-0.30".to_string(), ""));
+        assert_eq!(b.time.format("%m-%d %H").to_string(), "05-07 09");
+    }
+
+    #[test]
+    fn field_counts_and_fixed_length_formats_are_checked() {
+        let profile = r#"delimiter = "|"
+header = false
+field_count = 4
+channel = "credit"
+[fields]
+trade_date = { position = 1, format = "%Y%m%d%H%M%S" }
+amount = { position = 2, unit = "fen" }
+fee = { position = 3, unit = "fen" }
+"#;
+        let statement = read(profile, "20260506103000|100|1|x\n20260506103000|100|1\n2026056103000|100|1|x\n");
+        assert_eq!(statement.len(), 1);
+        let issues: Vec<_> = statement.issues().iter().map(|i| (i.error.location().line, i.error.location().field.clone())).collect();
+        assert_eq!(issues, [(Some(2), Some("fields".to_string())), (Some(3), Some("trade_date".to_string()))]);
+    }
+
+    #[test]
+    fn fixed_gaps_and_the_date_in_the_file_name() {
+        let profile = Profile::from_toml(
+            r#"name = "z"
+title = "t"
+source = "s"
+fixed_widths = [10, 4, 5]
+fixed_gap = 1
+channel = "credit"
+file_name_date = { after = "INN", format = "%y%m%d" }
+[fields]
+trade_date = { position = 1, format = "%m%d%H%M%S" }
+amount = { position = 2, unit = "fen" }
+fee = { position = 3, unit = "fen", sign_prefixes = { D = "+", C = "-" } }
+"#,
+        )
+        .unwrap();
+        let text = b"1231235959 1000 D0006
+0101000001 1000 C0006
+";
+        let statement = super::super::read_statement(text, "dir/INN26010188ZM_1", &profile).unwrap();
+        assert!(statement.issues().is_empty(), "{:?}", statement.issues());
+        let (a, b) = (statement.record(0), statement.record(1));
+        assert_eq!(a.time.format("%Y-%m-%d %H:%M:%S").to_string(), "2025-12-31 23:59:59");
+        assert_eq!(b.time.format("%Y-%m-%d").to_string(), "2026-01-01");
+        assert_eq!(
+            (a.settlement_date.to_string(), a.fee.to_string(), b.fee.to_string()),
+            ("2026-01-01".into(), "0.06".into(), "-0.06".into())
+        );
+    }
+
+    #[test]
     fn profile_mistakes_name_the_key() {
         let base = "name = \"x\"\ntitle = \"t\"\nsource = \"s\"\n";
         let cases = [
@@ -676,6 +1031,9 @@ mod tests {
             ("[fields]\ntrade_date = { names = [\"d\"], format = \"%Q\" }\namount = { names = [\"a\"] }\nfee = { names = [\"f\"] }\ncard_type = { names = [\"c\"] }\n", "fields.trade_date.format"),
             ("[fields]\ntrade_date = { names = [\"d\"] }\namount = { names = [\"a\"] }\nfee = { names = [\"f\"] }\ncard_type = { names = [\"c\"], map = { x = \"visa\" } }\n", "fields.card_type.map"),
             ("header = false\n[fields]\ntrade_date = { names = [\"d\"] }\n", "fields.trade_date"),
+            ("[fields]\ntrade_date = { names = [\"d\"], instead = [{ names = [\"e\"], kinds = [\"sale\"] }] }\n", "fields.trade_date.instead"),
+            ("[fields]\nfee = { names = [\"f\"], sign_prefixes = { D = \"plus\" } }\n", "fields.fee.sign_prefixes"),
+            ("fixed_widths = [3]\nfixed_gap = 99\n[fields]\n", "fixed_gap"),
         ];
         for (text, key) in cases {
             let err = Profile::from_toml(&format!("{base}{text}")).unwrap_err();

@@ -849,6 +849,10 @@ pub struct ReadOptions {
     /// A file whose own totals disagree with the rows read is an error (by default it is an
     /// unreadable line naming both, so the report shows it).
     pub strict: bool,
+    /// The settlement date of rows that have none (a file whose date is only in its name or
+    /// in the request that fetched it, such as UnionPay's ZM file); taken before the
+    /// profile's `file_name_date`.
+    pub settlement_date: Option<NaiveDate>,
 }
 
 /// Reads a statement file with a format profile ([`Profile::builtin`], [`Profile::from_toml`]
@@ -896,19 +900,20 @@ pub fn read_statement(bytes: &[u8], file: &str, profile: &Profile) -> Result<Sta
 ///             20260507,20260506,103000,100.00,0.60,612610000001,贷记卡\n\
 ///             合计,,,250.00,1.50,,\n";
 /// let profile = Profile::builtin("bank-pos")?;
-/// let err = read_statement_with(text.as_bytes(), "bank.csv", &profile, ReadOptions { strict: true }).unwrap_err();
+/// let err = read_statement_with(text.as_bytes(), "bank.csv", &profile, ReadOptions { strict: true, ..ReadOptions::default() }).unwrap_err();
 /// assert!(err.to_string().contains("250.00"));
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options: ReadOptions) -> Result<Statement> {
     too_large(file, bytes)?;
-    if let Cutting::Fixed(widths) = &profile.cutting {
-        return read_fixed_width(bytes, file, profile, widths, options);
+    if let Cutting::Fixed { widths, gap } = &profile.cutting {
+        return read_fixed_width(bytes, file, profile, (widths, *gap), options);
     }
     let text = decode_as(bytes, profile.encoding);
     let Cutting::Delimited(delimiter) = profile.cutting else { unreachable!("fixed widths are read above") };
     let dialect = Dialect { delimiter, comment: profile.comment_prefix.as_deref() == Some("#") };
-    let layout = Layout::locate(&text, file, profile, dialect)?;
+    let mut layout = Layout::locate(&text, file, profile, dialect)?;
+    layout.default_settlement = default_settlement(profile, file, options);
     let data = &text[layout.data_start..];
     // The detail rows end where a summary block starts (WeChat: 总交易单数).
     let detail_end =
@@ -923,7 +928,7 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
             |row| match row {
                 Err((line, error)) => {
                     part.sums.detail_lines += 1;
-                    part.statement.push_issue(error.at(Location::default().line(line)), "")
+                    part.statement.push_issue(error.at(Location::default().line(line).field("record")), "")
                 }
                 Ok(row) => layout.take(row, &mut part),
             },
@@ -959,8 +964,8 @@ pub(crate) struct Fit {
 pub(crate) fn fit(head: &[u8], profile: &Profile) -> Fit {
     let miss = |missing: String| Fit { complete: false, found: 0, missing };
     match &profile.cutting {
-        Cutting::Fixed(widths) => {
-            let width: usize = widths.iter().sum();
+        Cutting::Fixed { widths, gap } => {
+            let width: usize = widths.iter().sum::<usize>() + gap * widths.len().saturating_sub(1);
             let line = head.split(|&b| b == b'\n').find(|l| !l.iter().all(u8::is_ascii_whitespace)).unwrap_or(&[]);
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if line.len() == width {
@@ -1087,7 +1092,10 @@ struct Layout<'p> {
     profile: &'p Profile,
     /// Per [`StatementField`]: the 0-based column.
     columns: Vec<Option<usize>>,
-    /// The block summary's header names, when the profile has one.
+    /// Per [`StatementField`]: the 0-based columns of its `instead` entries (empty for most).
+    instead: Vec<Vec<Option<usize>>>,
+    /// The settlement date of rows without one (from the options or the file name).
+    default_settlement: Option<NaiveDate>,
     data_start: usize,
     data_line: u64,
     file: String,
@@ -1098,7 +1106,8 @@ impl<'p> Layout<'p> {
         let by_position = |field: StatementField| profile.field(field).and_then(|spec| spec.position.map(|p| p - 1));
         if !profile.header {
             let columns = StatementField::ALL.iter().map(|&f| by_position(f)).collect();
-            return Ok(Layout { profile, columns, data_start: 0, data_line: 1, file: file.to_string() });
+            let instead = Layout::instead_columns(profile, None);
+            return Ok(Layout { profile, columns, instead, default_settlement: None, data_start: 0, data_line: 1, file: file.to_string() });
         }
         let locate = |record: &csv::StringRecord| -> Vec<Option<usize>> {
             StatementField::ALL
@@ -1109,19 +1118,20 @@ impl<'p> Layout<'p> {
                 })
                 .collect()
         };
-        let complete = |found: &[Option<usize>]| profile.required_fields().all(|f| found[f as usize].is_some());
+        let complete = |found: &[Option<usize>]| profile.required_fields().all(|f| found[f as usize].is_some() || profile.is_constant(f));
         match header(text, dialect, profile.header_search_lines, |record| complete(&locate(record))) {
             Ok((record, data_start, data_line)) => {
                 let columns = locate(&record);
                 unique_columns(&record, &columns, file, data_line - 1)?;
-                Ok(Layout { profile, columns, data_start, data_line, file: file.to_string() })
+                let instead = Layout::instead_columns(profile, Some(&record));
+                Ok(Layout { profile, columns, instead, default_settlement: None, data_start, data_line, file: file.to_string() })
             }
             Err(first_line) => {
                 // The closest line: the one with the most required headers.
                 let mut best: Option<(usize, Vec<Option<usize>>)> = None;
                 let _ = header(text, dialect, profile.header_search_lines, |record| {
                     let found = locate(record);
-                    let score = profile.required_fields().filter(|f| found[*f as usize].is_some()).count();
+                    let score = profile.required_fields().filter(|f| found[*f as usize].is_some() || profile.is_constant(*f)).count();
                     if best.as_ref().map_or(true, |(s, _)| score > *s) {
                         best = Some((score, found));
                     }
@@ -1130,7 +1140,7 @@ impl<'p> Layout<'p> {
                 let found = best.map(|(_, found)| found).unwrap_or_else(|| vec![None; StatementField::ALL.len()]);
                 let missing: Vec<String> = profile
                     .required_fields()
-                    .filter(|f| found[*f as usize].is_none())
+                    .filter(|f| found[*f as usize].is_none() && !profile.is_constant(*f))
                     .map(|f| format!("{} ({})", f.name(), profile.names(f).first().map(String::as_str).unwrap_or("?")))
                     .collect();
                 Err(Error::new(
@@ -1147,8 +1157,46 @@ impl<'p> Layout<'p> {
         }
     }
 
+    /// The columns of every field's `instead` entries, by header name or position.
+    fn instead_columns(profile: &Profile, header: Option<&csv::StringRecord>) -> Vec<Vec<Option<usize>>> {
+        StatementField::ALL
+            .iter()
+            .map(|&field| {
+                let Some(spec) = profile.field(field) else { return Vec::new() };
+                spec.instead
+                    .iter()
+                    .map(|other| {
+                        header
+                            .and_then(|record| other.names.iter().find_map(|name| find_cleaned(record, name, &profile.strip_prefixes)))
+                            .or(other.position.map(|p| p - 1))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     fn column(&self, field: StatementField) -> Option<usize> {
         self.columns[field as usize]
+    }
+
+    /// The value of `field` for a row of `kind` and `channel`: from the first of its
+    /// `instead` columns that applies and is not empty, else from its own column; with the
+    /// column it came from.
+    fn pick<'r>(&self, row: &Row<'r>, field: StatementField, kind: Option<TradeKind>, channel: Option<Channel>) -> (&'r str, Option<usize>)
+    where
+        'p: 'r,
+    {
+        if let Some(spec) = self.profile.field(field) {
+            for (other, &column) in spec.instead.iter().zip(&self.instead[field as usize]) {
+                if column.is_some() && other.applies(kind, channel) {
+                    let value = self.cell(row, column);
+                    if !value.is_empty() {
+                        return (value, column);
+                    }
+                }
+            }
+        }
+        (self.value(row, field), self.column(field))
     }
 
     /// An error about `field` of `row`, located at its column under the canonical field
@@ -1183,12 +1231,34 @@ impl<'p> Layout<'p> {
         }
     }
 
-    /// The cleaned value of `field` (empty when the profile or the row has none).
-    fn value<'r>(&self, row: &Row<'r>, field: StatementField) -> &'r str {
-        strip_prefixes(row.get(self.column(field)), &self.profile.strip_prefixes).trim()
+    /// The cleaned value of `field` (empty when the profile or the row has none; the
+    /// profile's constant when it gives one).
+    fn value<'r>(&self, row: &Row<'r>, field: StatementField) -> &'r str
+    where
+        'p: 'r,
+    {
+        if let Some(constant) = self.profile.field(field).and_then(|spec| spec.value.as_deref()) {
+            return constant;
+        }
+        self.cell(row, self.column(field))
     }
 
-    fn required<'r>(&self, row: &Row<'r>, field: StatementField) -> Result<&'r str> {
+    /// The cleaned value of a column: prefixes taken off, a null value (`*`) read as empty.
+    fn cell<'r>(&self, row: &Row<'r>, column: Option<usize>) -> &'r str {
+        let value = strip_prefixes(row.get(column), &self.profile.strip_prefixes).trim();
+        if !self.profile.null_values.is_empty() && self.profile.null_values.iter().any(|null| null == value) {
+            return "";
+        }
+        value
+    }
+
+    fn required<'r>(&self, row: &Row<'r>, field: StatementField) -> Result<&'r str>
+    where
+        'p: 'r,
+    {
+        if self.profile.is_constant(field) {
+            return Ok(self.value(row, field));
+        }
         row.required(self.column(field), field.name())?;
         let value = self.value(row, field);
         if value.is_empty() {
@@ -1199,8 +1269,13 @@ impl<'p> Layout<'p> {
     }
 
     fn money(&self, row: &Row<'_>, field: StatementField, text: &str) -> Result<Money> {
-        let unit = self.profile.field(field).map(|f| f.unit).unwrap_or_default();
-        parse_money_text(text, unit).map_err(|e| self.error_at(row, field, e))
+        let Some(spec) = self.profile.field(field) else { return parse_money_text(text, MoneyUnit::Yuan) };
+        let (text, negative) = match spec.sign_prefixes.iter().find(|(prefix, _)| text.starts_with(prefix.as_str())) {
+            Some((prefix, negative)) => (&text[prefix.len()..], *negative),
+            None => (text, false),
+        };
+        let money = parse_money_text(text, spec.unit).map_err(|e| self.error_at(row, field, e))?;
+        Ok(if negative { -money } else { money })
     }
 
     /// The meaning of a status or direction value (`None` when the field is absent).
@@ -1218,10 +1293,43 @@ impl<'p> Layout<'p> {
     }
 
     /// Converts a detail row: `Ok(None)` for a row that is not the merchant's trade.
-    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums) -> Result<Option<StatementRow<'r>>> {
+    ///
+    /// Order: the row's shape (`field_count`), its direction and kind (a row that is not the
+    /// merchant's trade is skipped before anything else is asked of it), its status, then
+    /// the values.
+    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums) -> Result<Option<StatementRow<'r>>>
+    where
+        'p: 'r,
+    {
         use StatementField as F;
         let profile = self.profile;
-        if self.meaning(row, F::Direction)? == Some(RowMeaning::Skip) {
+        if let Some(count) = profile.field_count {
+            if row.fields.len() != count {
+                let message = format!("the row has {} field(s), the format has {count}", row.fields.len());
+                return Err(row.error(Some(row.fields.len().min(count)), "fields", Error::new(ErrorKind::InvalidRecord, message)));
+            }
+        }
+        let direction = self.meaning(row, F::Direction)?;
+        if direction == Some(RowMeaning::Skip) {
+            return Ok(None);
+        }
+        let kind = match profile.field(F::Kind) {
+            None => None,
+            Some(spec) => match self.pick(row, F::Kind, None, None).0 {
+                "" => None,
+                text => match spec.mapped(text) {
+                    Some("skip") => return Ok(None),
+                    Some(name) => Some(kind_named(name).unwrap_or(TradeKind::Purchase)),
+                    None => Some(parse_kind(text).map_err(|e| self.error_at(row, F::Kind, e))?),
+                },
+            },
+        };
+        let outside = |kind: TradeKind| match direction {
+            Some(RowMeaning::Income) => kind != TradeKind::Purchase,
+            Some(RowMeaning::Expense) => kind == TradeKind::Purchase,
+            _ => false,
+        };
+        if kind.is_some_and(outside) {
             return Ok(None);
         }
         match self.meaning(row, F::Status)? {
@@ -1232,9 +1340,20 @@ impl<'p> Layout<'p> {
             }
             _ => {}
         }
+        let amount_written = self.money(row, F::Amount, self.required(row, F::Amount)?)?;
+        let kind = match kind {
+            Some(kind) => kind,
+            None => {
+                let kind = if amount_written.is_negative() { TradeKind::Refund } else { TradeKind::Purchase };
+                if outside(kind) {
+                    return Ok(None);
+                }
+                kind
+            }
+        };
         let settlement_text = self.value(row, F::SettlementDate);
         let settlement_date = match settlement_text {
-            "" => None,
+            "" => self.default_settlement,
             text => Some(self.date(text, F::SettlementDate).map_err(|e| self.error_at(row, F::SettlementDate, e))?),
         };
         let time_of_day = self.value(row, F::TradeTime);
@@ -1242,35 +1361,18 @@ impl<'p> Layout<'p> {
             let error = Error::new(ErrorKind::InvalidDate, format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"));
             return Err(self.error_at(row, F::TradeTime, error));
         }
-        let time = self
-            .trade_time(self.required(row, F::TradeDate)?, time_of_day, settlement_date)
-            .map_err(|e| self.error_at(row, F::TradeDate, e))?;
-        let amount_written = self.money(row, F::Amount, self.required(row, F::Amount)?)?;
-        let kind = match profile.field(F::Kind) {
-            None => None,
-            Some(spec) => match self.value(row, F::Kind) {
-                "" => None,
-                text => Some(match spec.mapped(text) {
-                    Some(name) => kind_named(name).unwrap_or(TradeKind::Purchase),
-                    None => parse_kind(text).map_err(|e| self.error_at(row, F::Kind, e))?,
-                }),
-            },
-        };
-        let kind = kind.unwrap_or(if amount_written.is_negative() { TradeKind::Refund } else { TradeKind::Purchase });
+        self.required(row, F::TradeDate)?;
+        let (date_text, date_column) = self.pick(row, F::TradeDate, Some(kind), None);
+        let time = self.trade_time(date_text, time_of_day, settlement_date).map_err(|e| row.error(date_column, F::TradeDate.name(), e))?;
         let mut amount = amount_written.abs();
-        let mut rrn = self.value(row, F::Rrn);
         let mut refund_written = Money::ZERO;
-        if kind == TradeKind::Refund {
+        if kind != TradeKind::Purchase {
             let refund_text = self.value(row, F::RefundAmount);
             if !refund_text.is_empty() {
                 refund_written = self.money(row, F::RefundAmount, refund_text)?;
                 if !refund_written.is_zero() {
                     amount = refund_written.abs();
                 }
-            }
-            match self.value(row, F::RefundRrn) {
-                "" | "0" => {}
-                refund_rrn => rrn = refund_rrn,
             }
         }
         let fee_written = self.money(row, F::Fee, self.required(row, F::Fee)?)?;
@@ -1288,14 +1390,24 @@ impl<'p> Layout<'p> {
         let channel = match profile.channel {
             Some(channel) => channel,
             None => {
-                let text = self.required(row, F::CardType)?;
+                let (text, column) = self.pick(row, F::CardType, Some(kind), None);
+                if text.is_empty() {
+                    self.required(row, F::CardType)?;
+                }
                 match profile.field(F::CardType).and_then(|spec| spec.mapped(text)) {
                     Some(name) => Channel::parse(name),
                     None => parse_card_channel(text),
                 }
-                .map_err(|e| self.error_at(row, F::CardType, e))?
+                .map_err(|e| row.error(column, F::CardType.name(), e))?
             }
         };
+        let mut rrn = self.pick(row, F::Rrn, Some(kind), Some(channel)).0;
+        if kind != TradeKind::Purchase {
+            match self.value(row, F::RefundRrn) {
+                "" | "0" => {}
+                refund_rrn => rrn = refund_rrn,
+            }
+        }
         sums.amount_written += i128::from(amount_written.millifen());
         sums.refund_written += i128::from(refund_written.millifen());
         sums.fee_written += i128::from(fee_written.millifen());
@@ -1327,7 +1439,11 @@ impl<'p> Layout<'p> {
 
     /// A date by the field's format, or by the usual forms.
     fn date(&self, text: &str, field: StatementField) -> Result<NaiveDate> {
-        match self.profile.field(field).and_then(|f| f.format.as_deref()) {
+        let spec = self.profile.field(field);
+        match spec.and_then(|f| f.format.as_deref()) {
+            Some(format) if spec.and_then(|f| f.format_len).is_some_and(|len| len != text.len()) => {
+                Err(Error::new(ErrorKind::InvalidDate, format!("date {text:?} does not have the form {format:?}")))
+            }
             Some(format) => NaiveDate::parse_from_str(text, format)
                 .or_else(|_| NaiveDateTime::parse_from_str(text, format).map(|t| t.date()))
                 .map_err(|_| Error::new(ErrorKind::InvalidDate, format!("date {text:?} does not have the form {format:?}"))),
@@ -1343,6 +1459,9 @@ impl<'p> Layout<'p> {
             return if time_of_day.is_empty() { fast_time(text) } else { parse_when(text, time_of_day) };
         };
         let bad = || Error::new(ErrorKind::InvalidDate, format!("trade date {text:?} does not have the form {format:?}"));
+        if self.profile.field(StatementField::TradeDate).and_then(|f| f.format_len).is_some_and(|len| len != text.len()) {
+            return Err(bad());
+        }
         let naive = if format.contains("%Y") || format.contains("%y") {
             match NaiveDateTime::parse_from_str(text, format) {
                 Ok(at) => at,
@@ -1385,7 +1504,7 @@ impl<'p> Layout<'p> {
             let dialect = Dialect {
                 delimiter: match self.profile.cutting {
                     Cutting::Delimited(d) => d,
-                    Cutting::Fixed(_) => b',',
+                    Cutting::Fixed { .. } => b',',
                 },
                 comment: false,
             };
@@ -1433,7 +1552,7 @@ impl<'p> Layout<'p> {
                             "count" => stated.purchases = number.parse().ok(),
                             "amount" => stated.purchase_amount = money(),
                             "refund_count" => stated.refunds = number.parse().ok(),
-                            "refund" => stated.refund_amount = money(),
+                            "refund" => stated.refund_amount = money().map(i128::abs),
                             "fee" => stated.fee_written = money(),
                             _ => {}
                         }
@@ -1469,18 +1588,18 @@ fn match_pattern<'p>(line: &str, pattern: &'p str) -> Option<Vec<(&'p str, Strin
 }
 
 /// Compares the file's own totals with the rows read: a mismatch is an issue at the line of
-/// the totals (an error with `strict`). Sums are compared only when every detail line was
-/// read (an unreadable line is reported already, and its money is unknown).
+/// the totals (an error with `strict`). When some lines could not be read, the message says
+/// so (their money is unknown, but the disagreement is still shown).
 fn check_totals(statement: &mut Statement, sums: &Sums, stated: Option<Stated>, file: &str, options: ReadOptions) -> Result<()> {
     let Some(stated) = stated else { return Ok(()) };
-    let all_read = statement.issues().is_empty();
+    let unread = statement.issues().len();
     let yuan = |millifen: i128| {
         i64::try_from(millifen).ok().and_then(|m| Money::from_millifen(m).ok()).map_or_else(|| millifen.to_string(), |m| m.to_string())
     };
     let mut wrong = Vec::new();
-    let mut compare = |what: &str, stated: Option<i128>, read: i128, money: bool, needs_all: bool| {
+    let mut compare = |what: &str, stated: Option<i128>, read: i128, money: bool, _needs_all: bool| {
         if let Some(stated) = stated {
-            if stated != read && (all_read || !needs_all) {
+            if stated != read {
                 if money {
                     wrong.push(format!("{what} ¥{} stated, ¥{} read", yuan(stated), yuan(read)));
                 } else {
@@ -1500,11 +1619,13 @@ fn check_totals(statement: &mut Statement, sums: &Sums, stated: Option<Stated>, 
     if wrong.is_empty() {
         return Ok(());
     }
-    let error = Error::new(
-        ErrorKind::InvalidRecord,
-        format!("the file's own totals disagree with the rows read ({}): a truncated file or a lost row", wrong.join("; ")),
-    )
-    .at(Location::default().file(file).line(stated.line).field("totals"));
+    let why = match unread {
+        0 => "a truncated file or a lost row".to_string(),
+        n => format!("{n} line(s) of the file could not be read and are reported on their own"),
+    };
+    let error =
+        Error::new(ErrorKind::InvalidRecord, format!("the file's own totals disagree with the rows read ({}): {why}", wrong.join("; ")))
+            .at(Location::default().file(file).line(stated.line).field("totals"));
     if options.strict {
         return Err(error);
     }
@@ -1544,9 +1665,28 @@ fn parse_money_text(text: &str, unit: MoneyUnit) -> Result<Money> {
     }
 }
 
+/// The settlement date of rows without one: the caller's, or the date in the file name
+/// where the profile says it is (`file_name_date`).
+fn default_settlement(profile: &Profile, file: &str, options: ReadOptions) -> Option<NaiveDate> {
+    if options.settlement_date.is_some() {
+        return options.settlement_date;
+    }
+    let (after, format) = profile.file_name_date.as_ref()?;
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let at = name.find(after.as_str())? + after.len();
+    NaiveDate::parse_and_remainder(&name[at..], format).ok().map(|(date, _)| date)
+}
+
 /// Reads a fixed-width file: each line cut at byte widths of the raw file (widths count
-/// bytes of the file's own encoding), each field decoded on its own.
-fn read_fixed_width(bytes: &[u8], file: &str, profile: &Profile, widths: &[usize], options: ReadOptions) -> Result<Statement> {
+/// bytes of the file's own encoding, `gap` bytes between fields), each field decoded on its
+/// own.
+fn read_fixed_width(
+    bytes: &[u8],
+    file: &str,
+    profile: &Profile,
+    (widths, gap): (&[usize], usize),
+    options: ReadOptions,
+) -> Result<Statement> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let encoding = match profile.encoding {
         Encoding::Auto if std::str::from_utf8(bytes).is_ok() => Encoding::Utf8,
@@ -1556,6 +1696,8 @@ fn read_fixed_width(bytes: &[u8], file: &str, profile: &Profile, widths: &[usize
     let layout = Layout {
         profile,
         columns: StatementField::ALL.iter().map(|&f| profile.field(f).and_then(|s| s.position.map(|p| p - 1))).collect(),
+        instead: Layout::instead_columns(profile, None),
+        default_settlement: default_settlement(profile, file, options),
         data_start: 0,
         data_line: 1,
         file: file.to_string(),
@@ -1572,8 +1714,11 @@ fn read_fixed_width(bytes: &[u8], file: &str, profile: &Profile, widths: &[usize
         fields.clear();
         let mut at = 0;
         for &width in widths {
+            if at >= raw.len() {
+                break;
+            }
             let piece = raw.get(at..(at + width).min(raw.len())).unwrap_or(&[]);
-            at += width;
+            at += width + gap;
             let start = text.len();
             text.push_str(&decode_as(piece, encoding));
             fields.push(start..text.len());

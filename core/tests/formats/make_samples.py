@@ -302,7 +302,9 @@ def alipay_merchant():
     exp = []
     for r in rows:
         fee = -D(r[12])   # 服务费 is written as money moved: −x charged on a trade, +x returned on a refund
-        exp.append(dict(marker=("=" + ",".join(cells(r))).encode("gbk"), time=r[4], amount=money(abs(D(r[9]))), fee=money(fee),
+        # settlement date: the date of 完成时间 (posfee's alipay-business profile; the file has no settlement column)
+        exp.append(dict(marker=("=" + ",".join(cells(r))).encode("gbk"), time=r[4], settlement_date=r[5][:10],
+                        amount=money(abs(D(r[9]))), fee=money(fee),
                         channel="alipay", kind=r[13], rrn=r[11] if r[13] == "refund" else r[1], terminal=r[7]))
     expected(F, data, exp)
 
@@ -317,7 +319,7 @@ BANK = [  # date, term, tdate, ttime, amount(signed), fee(signed), rrn, card, ty
     ("20260507", "80010001", "20260506", "133301", "300.00", "1.65", "126133301005", "贷记卡", "消费", "purchase", "credit"),
     ("20260507", "80010001", "20260506", "134015", "-300.00", "-1.65", "126134015006", "贷记卡", "撤销", "void", "credit"),
     ("20260507", "80010002", "20260506", "160722", "-200.00", "0.00", "126160722007", "借记卡", "退货", "refund", "debit"),
-    ("20260507", "80010002", "20260506", "215959", "2,680.00", "14.74", "126215959008", "准贷记卡", "消费", "purchase", "credit"),
+    ("20260507", "80010002", "20260506", "215959", "2,680.00", "14.74", "126215959008", "准贷记卡", "消费", "purchase", "debit"),  # posfee prices 准贷记卡 as debit (read.rs)
 ]
 def bank_line(r):
     amt = r[4].replace(",", "")

@@ -1,0 +1,222 @@
+//! Golden tests of the shipped statement profiles: every folder of `tests/formats/` (a test
+//! file written from the format's published layout, with its quirks) is read with its
+//! profile and through `Profile::sniff`, and every row is compared with `expected.csv`; the
+//! file's own totals must agree; bad files report each bad line at its true line and read
+//! every other; a sample with one detail row deleted (or a total changed) is a totals issue.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use posfee::reconcile::{read_statement_with, Profile, ReadOptions, Statement};
+use posfee::Money;
+
+/// A format folder: its profile, the settlement date the caller gives (ZM: the date the
+/// file was requested for; its name holds it too), the bad files with their bad lines, and
+/// whether the file states its own totals.
+struct Case {
+    folder: &'static str,
+    profile: &'static str,
+    settlement_date: Option<&'static str>,
+    bad: Option<(&'static str, &'static [u64])>,
+    totals: bool,
+}
+
+const CASES: [Case; 13] = [
+    Case {
+        folder: "bank-pos-csv",
+        profile: "bank-pos",
+        settlement_date: None,
+        bad: Some(("bad.csv", &[3, 4, 5, 6, 7, 9, 11])),
+        totals: true,
+    },
+    Case {
+        folder: "wechat-merchant-all",
+        profile: "wechat-merchant",
+        settlement_date: None,
+        bad: Some(("bad.csv", &[4, 5, 6, 7, 8, 11])),
+        totals: true,
+    },
+    Case { folder: "wechat-merchant-success", profile: "wechat-merchant", settlement_date: None, bad: None, totals: true },
+    Case { folder: "wechat-merchant-refund", profile: "wechat-merchant", settlement_date: None, bad: None, totals: true },
+    Case { folder: "wechat-merchant-all-v1", profile: "wechat-merchant", settlement_date: None, bad: None, totals: true },
+    Case { folder: "wechat-personal", profile: "wechat-personal", settlement_date: None, bad: None, totals: false },
+    Case { folder: "alipay-personal-2023", profile: "alipay-personal", settlement_date: None, bad: None, totals: false },
+    Case { folder: "alipay-personal-2021", profile: "alipay-personal", settlement_date: None, bad: None, totals: false },
+    Case { folder: "alipay-merchant-detail", profile: "alipay-business", settlement_date: None, bad: None, totals: true },
+    Case {
+        folder: "jlpay-detail",
+        profile: "jlpay-detail",
+        settlement_date: None,
+        bad: Some(("bad.txt", &[4, 5, 6, 7, 8, 9])),
+        totals: false,
+    },
+    Case { folder: "allinpay-vsp", profile: "allinpay-vsp", settlement_date: None, bad: None, totals: false },
+    Case { folder: "leshua-trade", profile: "leshua-trade", settlement_date: None, bad: None, totals: false },
+    Case { folder: "unionpay-acp-zm", profile: "unionpay-acp-zm", settlement_date: Some("2026-05-06"), bad: None, totals: false },
+];
+
+fn folder(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats").join(name)
+}
+
+fn sample(case: &Case) -> (String, Vec<u8>) {
+    let dir = folder(case.folder);
+    let mut samples: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.file_stem().is_some_and(|stem| stem == "sample"))
+        .collect();
+    assert_eq!(samples.len(), 1, "{}: one sample.* file", case.folder);
+    let path = samples.remove(0);
+    let bytes = std::fs::read(&path).unwrap();
+    (format!("{}/{}", case.folder, path.file_name().unwrap().to_string_lossy()), bytes)
+}
+
+fn options(case: &Case) -> ReadOptions {
+    ReadOptions {
+        settlement_date: case.settlement_date.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
+        ..ReadOptions::default()
+    }
+}
+
+fn read(case: &Case, file: &str, bytes: &[u8], profile: &Profile) -> Statement {
+    read_statement_with(bytes, file, profile, options(case)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+fn describe(statement: &Statement) -> String {
+    statement.issues().iter().map(|issue| format!("\n  {}", issue.error)).collect()
+}
+
+/// Compares every row of `statement` with `expected.csv`.
+fn compare(case: &Case, file: &str, statement: &Statement) {
+    let text = std::fs::read_to_string(folder(case.folder).join("expected.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let expected: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(statement.len(), expected.len(), "{file}: rows read{}", describe(statement));
+    for (k, want) in expected.iter().enumerate() {
+        let row = statement.record(k);
+        let at = format!("{file} row {k} (line {})", &want[0]);
+        assert_eq!(row.line.to_string(), &want[0], "{at}: line");
+        let time = row.time.format("%Y-%m-%d %H:%M:%S").to_string();
+        assert_eq!(time, &want[2], "{at}: time");
+        // An empty settlement date: the file has none, and the reader takes the trade's date.
+        let settlement = if want[1].is_empty() { row.time.date_naive() } else { NaiveDate::parse_from_str(&want[1], "%Y-%m-%d").unwrap() };
+        assert_eq!(row.settlement_date, settlement, "{at}: settlement_date");
+        assert_eq!(row.amount, Money::parse(&want[3]).unwrap(), "{at}: amount");
+        assert_eq!(row.fee, Money::parse(&want[4]).unwrap(), "{at}: fee");
+        assert_eq!(row.net, Money::parse(&want[5]).unwrap(), "{at}: net");
+        assert_eq!(row.channel.name(), &want[6], "{at}: channel");
+        assert_eq!(row.kind.name(), &want[7], "{at}: kind");
+        assert_eq!(row.rrn, &want[8], "{at}: rrn");
+        assert_eq!(row.terminal, &want[9], "{at}: terminal");
+        assert_eq!(row.merchant_no, &want[10], "{at}: merchant_no");
+    }
+}
+
+#[test]
+fn every_sample_reads_to_its_expected_rows_with_its_profile_and_by_sniffing() {
+    for case in &CASES {
+        let (file, bytes) = sample(case);
+        let profile = Profile::builtin(case.profile).unwrap();
+        let statement = read(case, &file, &bytes, &profile);
+        assert!(statement.issues().is_empty(), "{file}: no issues (the file's own totals agree){}", describe(&statement));
+        compare(case, &file, &statement);
+        let head = &bytes[..bytes.len().min(64 << 10)];
+        let sniffed = Profile::sniff(head).unwrap_or_else(|e| panic!("{file}: sniff: {e}"));
+        assert_eq!(sniffed.name(), case.profile, "{file}: sniffed profile");
+        compare(case, &file, &read(case, &file, &bytes, &sniffed));
+    }
+}
+
+#[test]
+fn bad_files_report_each_bad_line_at_its_true_line_and_read_every_other() {
+    for case in &CASES {
+        let Some((name, bad_lines)) = case.bad else { continue };
+        let file = format!("{}/{name}", case.folder);
+        let bytes = std::fs::read(folder(case.folder).join(name)).unwrap();
+        let statement = read(case, &file, &bytes, &Profile::builtin(case.profile).unwrap());
+        let issue_lines: BTreeSet<u64> = statement.issues().iter().map(|issue| issue.error.location().line.unwrap_or(0)).collect();
+        let want: BTreeSet<u64> = bad_lines.iter().copied().collect();
+        assert_eq!(issue_lines, want, "{file}: lines reported{}", describe(&statement));
+        for issue in statement.issues() {
+            assert_eq!(issue.error.location().file.as_deref(), Some(file.as_str()), "{file}: {}", issue.error);
+            assert!(issue.error.location().field.is_some(), "{file}: names a field: {}", issue.error);
+        }
+        // Every other detail line is read.
+        let text_lines = bytes.split(|&b| b == b'\n').count() as u64;
+        let read_lines: BTreeSet<u64> = (0..statement.len()).map(|k| statement.record(k).line).collect();
+        assert!(read_lines.is_disjoint(&want), "{file}: a bad line read as a row");
+        let detail: BTreeSet<u64> = match case.folder {
+            "bank-pos-csv" => [2, 8, 10].into(),
+            "wechat-merchant-all" => [2, 3, 9].into(),
+            _ => (1..text_lines).filter(|line| !want.contains(line)).collect(),
+        };
+        assert_eq!(read_lines, detail, "{file}: good lines read");
+    }
+}
+
+/// The line (1-based) of the first expected row, and the sample without it.
+fn without_first_row(case: &Case, bytes: &[u8]) -> Vec<u8> {
+    let text = std::fs::read_to_string(folder(case.folder).join("expected.csv")).unwrap();
+    let line: usize = text.lines().nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+    let mut out = Vec::new();
+    for (k, piece) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        if k + 1 != line {
+            out.extend_from_slice(piece);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_sample_missing_a_row_or_with_a_changed_total_disagrees_with_its_own_totals() {
+    for case in CASES.iter().filter(|case| case.totals) {
+        let (file, bytes) = sample(case);
+        let profile = Profile::builtin(case.profile).unwrap();
+        let cut = read(case, &file, &without_first_row(case, &bytes), &profile);
+        let totals: Vec<_> = cut.issues().iter().filter(|issue| issue.error.location().field.as_deref() == Some("totals")).collect();
+        assert_eq!(totals.len(), 1, "{file} without a row: one totals issue{}", describe(&cut));
+        assert!(totals[0].error.to_string().contains("totals disagree"), "{}", totals[0].error);
+        let strict = read_statement_with(&without_first_row(case, &bytes), &file, &profile, ReadOptions { strict: true, ..options(case) });
+        assert!(strict.is_err(), "{file} without a row: strict reading fails");
+    }
+    // A changed total (the rows all there): the bank's 合计 amount, WeChat's fee total.
+    let changes: [(&str, &str, &str); 3] = [
+        ("bank-pos-csv", "9503.00,42.34", "9503.00,42.35"),
+        ("wechat-merchant-success", "`9.13000", "`9.14000"),
+        ("wechat-merchant-all-v1", "`8,`1520.41", "`9,`1520.41"),
+    ];
+    for (name, from, to) in changes {
+        let case = CASES.iter().find(|case| case.folder == name).unwrap();
+        let (file, bytes) = sample(case);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        let changed = text.replace(from, to);
+        let statement = read(case, &file, changed.as_bytes(), &Profile::builtin(case.profile).unwrap());
+        assert_eq!(statement.issues().len(), 1, "{file} with {to}{}", describe(&statement));
+        assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("totals"));
+    }
+    // Alipay's footer in words.
+    let case = CASES.iter().find(|case| case.folder == "alipay-merchant-detail").unwrap();
+    let (file, bytes) = sample(case);
+    let (text, _, _) = encoding_rs::GBK.decode(&bytes);
+    let changed = text.replace("#退款合计：1笔", "#退款合计：2笔");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&changed);
+    let statement = read(case, &file, &gbk, &Profile::builtin(case.profile).unwrap());
+    assert_eq!(statement.issues().len(), 1, "{file}: refund count changed{}", describe(&statement));
+}
+
+#[test]
+fn the_zm_settlement_date_comes_from_the_file_name_when_not_given() {
+    let case = CASES.iter().find(|case| case.folder == "unionpay-acp-zm").unwrap();
+    let (_, bytes) = sample(case);
+    let profile = Profile::builtin("unionpay-acp-zm").unwrap();
+    let statement = read_statement_with(&bytes, "zip/INN26050688ZM_777290058120001", &profile, ReadOptions::default()).unwrap();
+    assert!(statement.issues().is_empty(), "{}", describe(&statement));
+    compare(case, "INN26050688ZM_777290058120001", &statement);
+    // Without a date, a record without a year cannot be read: every line says so.
+    let statement = read_statement_with(&bytes, "zm.txt", &profile, ReadOptions::default()).unwrap();
+    assert_eq!((statement.len(), statement.issues().len()), (0, 6));
+    assert!(statement.issues()[0].error.to_string().contains("no year"), "{}", statement.issues()[0].error);
+}
