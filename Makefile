@@ -7,8 +7,8 @@ CARGO ?= cargo
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-demo: ## the main job on bundled sample data
-	$(CARGO) run --release --example reconcile
+demo: ## the main job: reconcile the sample month (posfee demo), print the summary, write target/reconcile-report.{json,csv}
+	$(CARGO) run --release -p posfee-cli -- demo
 
 test: lint test-rust test-py test-wasm ## every test of every surface, plus rustfmt and clippy (what CI runs)
 

@@ -1,7 +1,7 @@
 """The polars equivalent of `posfee.reconcile` on the same generated files, for BENCHMARKS.md.
 
 Usage: polars_baseline.py DIR   (DIR holds ledger.csv, statement.csv, due_dates.csv written by
-`cargo run --release --example reconcile -- --trades N --export-sample DIR`)
+`cargo run --release -p posfee-cli -- demo --trades N --export-sample DIR`)
 
 Pipeline, kept exact (integer fen, no floats): read both CSVs; declined trades by response
 code; voids cancel their originals; duplicates on both sides by (reference, terminal, trade

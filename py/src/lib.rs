@@ -33,6 +33,17 @@ fn error_codes() -> Vec<&'static str> {
     posfee::ErrorKind::ALL.iter().map(|k| k.code()).collect()
 }
 
+/// Runs the `posfee` command line (the crate `posfee-cli`, the same code as the Rust binary)
+/// with `args` (`sys.argv`), writing to the process's stdout and stderr with the GIL
+/// released; returns the exit status.
+#[pyfunction]
+fn main(py: Python<'_>, args: Vec<String>) -> i32 {
+    py.detach(|| {
+        let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+        posfee_cli::run(args.into_iter().map(Into::into).collect(), &mut stdout.lock(), &mut stderr.lock())
+    })
+}
+
 /// Panics on purpose, holding the GIL or (`detached`) with it released, as bulk work does
 /// (tests check that no panic reaches Python as `PanicException`).
 #[pyfunction]
@@ -53,6 +64,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(presets, m)?)?;
     m.add_function(wrap_pyfunction!(preset_toml, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_class::<quote::PySchedule>()?;
     m.add_class::<quote::PyQuote>()?;

@@ -95,25 +95,6 @@ def test_files(tmp_path, sample):
     assert from_csv.summary["statement_rows"] == len(statement_data)
 
 
-def test_cli_reconcile(tmp_path, sample, capsys):
-    import pyarrow.parquet as pq
-
-    from posfee.cli import main
-
-    pq.write_table(sample["ledger"], tmp_path / "l.parquet")
-    pq.write_table(sample["statement"], tmp_path / "s.parquet")
-    out = tmp_path / "report.csv"
-    argv = [str(tmp_path / "l.parquet"), str(tmp_path / "s.parquet"), "--schedule", "sft-traditional", "--merchant", sample["merchant"]]
-    assert main(["reconcile", *argv, "--out", str(out)]) == 0
-    text = capsys.readouterr().out
-    assert "fee_above" in text and "rows written" in text
-    assert out.read_text(encoding="utf-8").startswith("side,")
-    assert main(["reconcile", *argv, "--json"]) == 0
-    import json
-
-    assert json.loads(capsys.readouterr().out)["ledger_rows"] == sample["ledger"].num_rows
-
-
 def test_progress_bar(sample, capsys):
     run(sample["ledger"], sample["statement"], sample, progress=True)
     err = capsys.readouterr().err

@@ -1,0 +1,266 @@
+//! `posfee reconcile` (a ledger against a statement) and `posfee demo` (the sample month).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use posfee::reconcile::simulation::{generate, SimulationOptions};
+use posfee::reconcile::{
+    read_ledger_csv, reconcile, write_bank_csv, write_ledger_csv, Ledger, MerchantProfile, ReconcileOptions, Report, Statement,
+    MATCH_WINDOW_SECONDS_MAX,
+};
+use posfee::{CalendarPolicy, SettlementMode};
+
+use crate::failure::Failure;
+use crate::inputs::{self, OnInvalid, HOLIDAYS_HELP};
+use crate::output;
+use crate::progress::{Progress, LONG_RUN_ROWS};
+
+const RECONCILE_HELP: &str = "\
+Prints the summary table (counts and sums per class, fees charged against the contract); \
+--out writes every input row with its class and reason (CSV, or the full report as JSON for \
+a .json name). The ledger is a CSV in the canonical schema (trade_id, rrn, trace, terminal, \
+merchant_no, time, amount, channel, card_type, kind, response_code, original_rrn); \
+.parquet/.arrow inputs are read by the Python package, not by the command line.";
+
+/// Matches a ledger against an acquirer statement and checks every pair: settled, on time,
+/// with the contracted fee, under the merchant's own number.
+#[derive(clap::Args)]
+#[command(after_help = RECONCILE_HELP)]
+pub struct Arguments {
+    /// The merchant's ledger (canonical ledger CSV).
+    ledger: PathBuf,
+    /// The acquirer's statement (any format of `posfee formats`).
+    statement: PathBuf,
+    /// The contract: a preset name or a schedule file (.toml or .json).
+    #[arg(long, value_name = "PRESET|FILE")]
+    schedule: String,
+    /// The registered 15-digit merchant number (MCC inside).
+    #[arg(long, value_name = "NUMBER", visible_alias = "merchant")]
+    merchant_no: String,
+    /// The registered merchant name.
+    #[arg(long, value_name = "NAME", default_value = "")]
+    merchant_name: String,
+    /// A registered terminal id (repeat for several; none: any terminal is accepted).
+    #[arg(long = "terminal", value_name = "ID")]
+    terminals: Vec<String>,
+    /// The contracted settlement mode: T1, T0, D0, D1, S0, ...
+    #[arg(long, default_value = "T1")]
+    settlement: String,
+    /// The merchant's class in the contract, e.g. discounted.
+    #[arg(long, value_name = "CLASS")]
+    merchant_class: Option<String>,
+    /// Settlement dates in a year without holiday data: weekends only.
+    #[arg(long)]
+    provisional: bool,
+    #[arg(long, value_name = "FILE", help = HOLIDAYS_HELP)]
+    holidays: Option<PathBuf>,
+    /// The statement's format: auto, a name from `posfee formats` (or bank, wechat, alipay), or a .toml format profile.
+    #[arg(long, value_name = "auto|NAME|PROFILE.toml", default_value = "auto")]
+    format: String,
+    /// A line that cannot be read: stop with its error (raise) or keep it as an unreadable row of the report (report).
+    #[arg(long, value_enum, default_value = "raise")]
+    on_invalid: OnInvalid,
+    /// How far apart in time trades without a reference number may match (0 to 604800).
+    #[arg(long, value_name = "SECONDS", default_value = "120", allow_negative_numbers = true, value_parser = integer)]
+    window: String,
+    /// Write every row of the report here: CSV, or the full report as JSON for a .json name.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A whole number as text (its range is checked with the other values, as the core does).
+fn integer(text: &str) -> Result<String, String> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("{text:?} is not a whole number of seconds"))
+    }
+}
+
+fn window_seconds(text: &str) -> Result<i64, Failure> {
+    text.parse::<i64>().ok().filter(|s| (0..=MATCH_WINDOW_SECONDS_MAX).contains(s)).ok_or_else(|| {
+        Failure::request(format!(
+            "match window {text} s is outside 0 to {MATCH_WINDOW_SECONDS_MAX} s (7 days) (at field `match_window_seconds`)"
+        ))
+    })
+}
+
+fn read_ledger(path: &Path) -> Result<Ledger, Failure> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    if matches!(extension.as_str(), "parquet" | "arrow" | "feather" | "ipc") {
+        return Err(Failure::request(format!(
+            "cannot read {}: the command line reads a ledger CSV, not .{extension} (the Python package reads Arrow and Parquet)",
+            path.display()
+        )));
+    }
+    Ok(read_ledger_csv(&output::read_file(path)?, &path.display().to_string())?)
+}
+
+pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
+    if let Some(path) = &arguments.out {
+        output::check_text_output(path, true)?;
+        output::check_writable(path)?;
+    }
+    let schedule = inputs::schedule(&arguments.schedule)?;
+    let calendar = inputs::calendar(arguments.holidays.as_ref())?;
+    let mut profile = MerchantProfile::new(&arguments.merchant_no, arguments.merchant_name.clone())?
+        .terminals(arguments.terminals.iter().cloned())
+        .settlement(SettlementMode::parse(&arguments.settlement)?);
+    if let Some(class) = &arguments.merchant_class {
+        profile = profile.merchant_class(class.clone());
+    }
+    let mut options = ReconcileOptions::new(schedule, profile).match_window_seconds(window_seconds(&arguments.window)?).calendar(calendar);
+    if arguments.provisional {
+        options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
+    }
+    options.schedule.check_merchant_class(options.profile.merchant_class.as_deref())?;
+
+    let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let long = size(&arguments.ledger) + size(&arguments.statement) >= 16 << 20;
+    let progress = Progress::new(3, "steps", long);
+    progress.stage(0, "reading the files");
+    // The statement is read on a second thread while the ledger is parsed.
+    let (ledger, statement) = std::thread::scope(|scope| {
+        let statement = scope.spawn(|| crate::read::statement(&arguments.statement, &arguments.format));
+        let ledger = read_ledger(&arguments.ledger);
+        let statement = statement.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        (ledger, statement)
+    });
+    let (ledger, (statement, _profile)) = (ledger?, statement?);
+    inputs::raise_first_issue(arguments.on_invalid, ledger.issues())?;
+    inputs::raise_first_issue(arguments.on_invalid, statement.issues())?;
+    progress.stage(1, "matching and checking");
+    let report = reconcile(&ledger, &statement, &options)?;
+    progress.stage(2, "writing the report");
+    if let Some(path) = &arguments.out {
+        write_report(&report, &ledger, &statement, path)?;
+    }
+    progress.finish();
+    if arguments.json {
+        return output::print_json(out, &report.summary);
+    }
+    let mut text = report.summary.table();
+    if let Some(path) = &arguments.out {
+        text.push_str(&format!("\n{} rows written to {}\n", report.len(), path.display()));
+    }
+    output::print(out, &text)
+}
+
+/// Writes the report: the full JSON for a `.json` name, otherwise the rows as CSV.
+fn write_report(report: &Report, ledger: &Ledger, statement: &Statement, path: &Path) -> Result<(), Failure> {
+    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let text = if json { report.to_json() } else { report.to_csv(ledger, statement) };
+    output::write_file(path, text.as_bytes())
+}
+
+/// Reconciles a generated sample month for one merchant (faults of every kind injected),
+/// prints the summary and writes the full report.
+#[derive(clap::Args)]
+pub struct DemoArguments {
+    /// The seed: the same seed gives the same month.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Trades in the month.
+    #[arg(long, default_value_t = 5_000)]
+    trades: usize,
+    /// Faults injected per class (default: one per 1,500 trades, at least 3).
+    #[arg(long, value_name = "N")]
+    faults_per_class: Option<usize>,
+    /// Where to write the report as JSON; the CSV goes beside it (.csv).
+    #[arg(long, value_name = "FILE", default_value = "target/reconcile-report.json")]
+    out: PathBuf,
+    /// Print the summary only; write no report files.
+    #[arg(long)]
+    no_report: bool,
+    /// Also write the generated ledger (ledger.csv), statement (statement.csv, bank format) and
+    /// the due date of every trade day (due_dates.csv) to this folder, for `posfee reconcile`
+    /// and benches/polars_baseline.py.
+    #[arg(long, value_name = "DIR")]
+    export_sample: Option<PathBuf>,
+    /// Print the summary as JSON (no timings).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn demo(arguments: DemoArguments, out: &mut dyn Write) -> Result<(), Failure> {
+    let json_out = arguments.out.with_extension("json");
+    let csv_out = arguments.out.with_extension("csv");
+    let progress = Progress::new(3, "steps", arguments.trades as u64 >= LONG_RUN_ROWS);
+    progress.stage(0, "generating a sample month");
+    let faults = arguments.faults_per_class.unwrap_or((arguments.trades / 1_500).max(3));
+    let sample = generate(&SimulationOptions::new(arguments.seed).trades(arguments.trades).faults_per_class(faults))?;
+    if let Some(directory) = &arguments.export_sample {
+        export_sample(directory, &sample.ledger, &sample.statement, &sample.options)?;
+    }
+    progress.stage(1, "matching and checking");
+    let started = Instant::now();
+    let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    let elapsed = started.elapsed();
+    progress.stage(2, "writing the report");
+    if !arguments.no_report {
+        if let Some(parent) = json_out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Failure::io(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        output::write_file(&json_out, report.to_json().as_bytes())?;
+        output::write_file(&csv_out, report.to_csv(&sample.ledger, &sample.statement).as_bytes())?;
+    }
+    progress.finish();
+    if arguments.json {
+        return output::print_json(out, &report.summary);
+    }
+    let (ledger, statement) = (&sample.ledger, &sample.statement);
+    let mebibytes = |bytes: usize| bytes as f64 / 1_048_576.0;
+    let mut text = format!(
+        "sample month: {} ledger rows, {} statement rows (seed {}, merchant {} {}, preset {})\n",
+        ledger.len(),
+        statement.len(),
+        arguments.seed,
+        sample.options.profile.merchant_no.as_str(),
+        sample.options.profile.name,
+        sample.options.schedule.name()
+    );
+    text.push_str(&format!(
+        "tables in memory: {:.1} MiB (ledger {:.1} MiB, statement {:.1} MiB)\n",
+        mebibytes(ledger.heap_bytes() + statement.heap_bytes()),
+        mebibytes(ledger.heap_bytes()),
+        mebibytes(statement.heap_bytes())
+    ));
+    text.push_str(&format!(
+        "reconciled in {:.3} s ({:.0} rows/s)\n\n",
+        elapsed.as_secs_f64(),
+        (ledger.len() + statement.len()) as f64 / elapsed.as_secs_f64().max(1e-9)
+    ));
+    text.push_str(&report.summary.table());
+    let problems: Vec<_> = report.rows().filter(|r| r.class.is_problem()).take(12).collect();
+    if !problems.is_empty() {
+        text.push_str("\nfirst discrepancies:\n");
+        for row in problems {
+            text.push_str(&format!("  {:<9} line {:>7}  {:<18} {}\n", row.side.name(), row.line, row.class.name(), row.reason));
+        }
+    }
+    if !arguments.no_report {
+        text.push_str(&format!("\nfull report: {} and {}\n", json_out.display(), csv_out.display()));
+    }
+    output::print(out, &text)
+}
+
+/// Writes the sample's files, and the due date of every trade day around the month (what a
+/// column-oriented baseline needs to check settlement dates without a holiday calendar).
+fn export_sample(directory: &Path, ledger: &Ledger, statement: &Statement, options: &ReconcileOptions) -> Result<(), Failure> {
+    std::fs::create_dir_all(directory).map_err(|e| Failure::io(format!("cannot create {}: {e}", directory.display())))?;
+    output::write_file(&directory.join("ledger.csv"), write_ledger_csv(ledger).as_bytes())?;
+    output::write_file(&directory.join("statement.csv"), write_bank_csv(statement).as_bytes())?;
+    let mut due = String::from("trade_day,due_date\n");
+    let first = posfee::parse_date("2026-02-20")?;
+    for day in first.iter_days().take(80) {
+        let date = options.profile.settlement.settles_on(day, day, posfee::Calendar::china())?;
+        due.push_str(&format!("{day},{date}\n"));
+    }
+    output::write_file(&directory.join("due_dates.csv"), due.as_bytes())?;
+    Ok(())
+}

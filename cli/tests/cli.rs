@@ -1,0 +1,318 @@
+//! The happy paths of the `posfee` command, run as a user runs them (in-process through
+//! `posfee_cli::run`, and a few through the built binary).
+
+mod common;
+
+use common::{posfee, Sample, MERCHANT};
+
+fn ok(args: &[&str]) -> String {
+    let outcome = posfee(args);
+    assert_eq!(outcome.status, 0, "{args:?}: {outcome:?}");
+    assert!(outcome.stderr.is_empty(), "{args:?}: {outcome:?}");
+    outcome.stdout
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(args)).unwrap_or_else(|e| panic!("{args:?}: not JSON: {e}"))
+}
+
+#[test]
+fn help_and_version() {
+    let help = ok(&["--help"]);
+    for command in ["quote", "calendar", "presets", "formats", "read", "reconcile", "demo"] {
+        assert!(help.contains(&format!("  {command} ")), "{command} in {help}");
+    }
+    assert!(!help.contains("compare") && !help.contains("margins"), "later issues: {help}");
+    assert!(help.contains("posfee: error [code]: message"));
+    assert_eq!(ok(&["--version"]), format!("posfee {}\n", env!("CARGO_PKG_VERSION")));
+    assert!(ok(&["quote", "--help"]).contains("--on-invalid report"), "quote --help says how bad rows are handled");
+    assert!(ok(&["read", "--help"]).contains(".parquet"), "read --help says Parquet is not written");
+}
+
+#[test]
+fn quote_prints_the_readme_quote_as_json() {
+    let json = json(&[
+        "quote",
+        "5000",
+        "debit",
+        "--at",
+        "2026-09-30T22:30:00+08:00",
+        "--schedule",
+        "sft-traditional",
+        "--settlement",
+        "T1",
+        "--json",
+    ]);
+    assert_eq!(json["fee"], "20.00");
+    assert_eq!(json["net"], "4980.00");
+    assert_eq!(json["settles_on"], "2026-10-08");
+    let explanation: Vec<String> = serde_json::from_value(json["explanation"].clone()).unwrap();
+    assert!(explanation.iter().any(|line| line.contains("capped at ¥20.00")), "{explanation:?}");
+}
+
+#[test]
+fn quote_prints_a_table_and_the_explanation() {
+    let text = ok(&["quote", "5000", "debit", "--at", "2026-09-30 22:30", "--schedule", "sft-traditional"]);
+    assert!(text.starts_with("schedule    sft-traditional\n"), "{text}");
+    assert!(text.contains("fee         ¥20.00\n") && text.contains("settles on  2026-10-08\n"), "{text}");
+    assert!(text.contains("capped at ¥20.00"), "{text}");
+}
+
+#[test]
+fn quote_warns_when_a_surcharge_exceeds_the_amount() {
+    let json = json(&["quote", "1", "debit", "--at", "2026-05-06 10:00", "--schedule", "standard-d0", "--settlement", "D0", "--json"]);
+    assert_eq!(json["net"], "-2.01");
+    assert_eq!(json["fee_exceeds_amount"], true);
+    assert!(json["explanation"].to_string().contains("WARNING"));
+}
+
+#[test]
+fn quote_voids_refunds_provisional_dates_and_holiday_files() {
+    let void = json(&["quote", "100", "credit", "--at", "2026-05-06 10:00", "--void", "--json"]);
+    assert_eq!(void["kind"], "void");
+    let refund =
+        json(&["quote", "100", "credit", "--at", "2026-05-06 10:00", "--refund", "40", "--refund-at", "2026-05-08 10:00", "--json"]);
+    assert_eq!(refund["kind"], "refund");
+    let provisional = ok(&["quote", "1", "credit", "--at", "2031-03-03 10:00", "--provisional"]);
+    assert!(provisional.contains("(provisional)"), "{provisional}");
+    let dir = tempfile::tempdir().unwrap();
+    let holidays = dir.path().join("2027.json");
+    std::fs::write(&holidays, r#"{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#)
+        .unwrap();
+    let holidays = holidays.display().to_string();
+    let quote = json(&["quote", "100", "credit", "--at", "2026-12-31 10:00", "--holidays", &holidays, "--json"]);
+    assert_eq!(quote["settles_on"], "2027-01-04");
+    assert_eq!(quote["settles_on_provisional"], false);
+}
+
+#[test]
+fn quote_file_prices_every_row_or_reports_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let trades = dir.path().join("trades.csv");
+    std::fs::write(
+        &trades,
+        "trade_id,amount,channel,time,settlement\nA1,5000,debit,2026-09-30 22:30,\nA2,\"1,000.50\",credit,2026-05-06 10:00,D0\nA3,12.345,debit,2026-05-06 11:00,\n",
+    )
+    .unwrap();
+    let trades = trades.display().to_string();
+    let error = posfee(&["quote", "--file", &trades, "--schedule", "sft-traditional"]);
+    assert_eq!(error.status, 2);
+    assert!(error.stderr.contains("line 4") && error.stderr.contains("12.345"), "{error:?}");
+    assert!(error.stdout.is_empty());
+
+    let csv = ok(&["quote", "--file", &trades, "--schedule", "sft-traditional", "--on-invalid", "report"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "trade_id,amount,channel,time,settlement,fee,net,rule,trade_day,settles_on,provisional,error");
+    assert_eq!(lines[1], "A1,5000,debit,2026-09-30 22:30,,20.00,4980.00,debit,2026-09-30,2026-10-08,false,");
+    assert!(lines[2].starts_with("A2,\"1,000.50\",credit,2026-05-06 10:00,D0,"), "{}", lines[2]);
+    assert!(lines[3].starts_with("A3,12.345,") && lines[3].contains("invalid_amount: ") && lines[3].contains("line 4"), "{}", lines[3]);
+    assert_eq!(lines.len(), 4);
+
+    let out = dir.path().join("priced.csv");
+    let summary =
+        ok(&["quote", "--file", &trades, "--schedule", "sft-traditional", "--on-invalid", "report", "--out", &out.display().to_string()]);
+    assert!(summary.contains("3 rows") && summary.contains("1 with an error"), "{summary}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), csv);
+
+    let rows = json(&["quote", "--file", &trades, "--schedule", "sft-traditional", "--on-invalid", "report", "--json"]);
+    assert_eq!(rows[0]["quote"]["fee"], "20.00");
+    assert_eq!(rows[2]["line"], 4);
+    assert_eq!(rows[2]["error"]["code"], "invalid_amount");
+}
+
+#[test]
+fn calendar_prints_a_year_a_day_and_a_range() {
+    let year = ok(&["calendar", "2026"]);
+    assert!(year.starts_with("2026: 248 business days; "), "{year}");
+    assert!(year.contains("National Day 国庆节") && year.contains("Sun 09-20, Sat 10-10"), "{year}");
+    let data = json(&["calendar", "2026", "--json"]);
+    assert_eq!(data["business_days"], 248);
+    assert_eq!(data["holidays"].as_array().unwrap().len(), 7);
+    assert_eq!(data["holidays"][1]["name_zh"], "春节");
+
+    let day = ok(&["calendar", "2026-02-14"]);
+    assert!(day.contains("business day         yes") && day.contains("make-up working day  yes"), "{day}");
+    assert_eq!(json(&["calendar", "2026-10-03", "--json"])["holiday"]["name_en"], "National Day");
+
+    let range = ok(&["calendar", "2026-01-01", "2026-12-31"]);
+    let mut lines = range.lines();
+    assert_eq!(lines.next(), Some("date,business_day,holiday"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 365);
+    assert_eq!(rows.iter().filter(|row| row.split(',').nth(1) == Some("true")).count(), 248);
+    assert!(rows.contains(&"2026-02-14,true,"));
+    assert!(rows.contains(&"2026-02-17,false,春节 Spring Festival"));
+
+    let provisional = ok(&["calendar", "2026-12-30", "2027-01-02", "--provisional"]);
+    assert!(provisional.contains("2027-01-01,true,,true"), "{provisional}");
+    let future = ok(&["calendar", "2031", "--provisional"]);
+    assert!(future == "2031: 261 business days; no holiday data for 2031: weekends only (provisional)\n", "{future}");
+}
+
+#[test]
+fn calendar_takes_a_holiday_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let holidays = dir.path().join("2027.toml");
+    std::fs::write(
+        &holidays,
+        "[[years]]\nyear = 2027\nnotice = \"test\"\n\n[[years.holidays]]\nname_zh = \"元旦\"\nname_en = \"New Year's Day\"\nfirst = 2027-01-01\nlast = 2027-01-03\nmakeup_workdays = []\n",
+    )
+    .unwrap();
+    let text = ok(&["calendar", "2027", "--holidays", &holidays.display().to_string()]);
+    assert!(text.contains("New Year's Day 元旦") && text.contains("2027: "), "{text}");
+}
+
+#[test]
+fn presets_and_formats() {
+    let presets = ok(&["presets"]);
+    assert!(presets.starts_with("preset ") && presets.contains("sft-traditional"), "{presets}");
+    let listed = json(&["presets", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), posfee::presets().len());
+    assert!(listed[0]["title"].as_str().is_some_and(|t| !t.is_empty()));
+
+    let formats = json(&["formats", "--json"]);
+    let names: Vec<&str> = formats.as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, posfee::reconcile::formats());
+    assert!(formats
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| !f["title"].as_str().unwrap().is_empty() && !f["source"].as_str().unwrap().is_empty()));
+    let text = ok(&["formats"]);
+    assert!(text.contains("wechat-merchant\n") && text.contains("  source: "), "{text}");
+}
+
+#[test]
+fn read_writes_the_canonical_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = common::formats_dir().join("sample.csv").display().to_string();
+    let out = dir.path().join("canonical.csv");
+    let summary = ok(&["read", &sample, "--out", &out.display().to_string()]);
+    assert!(summary.contains("8 rows read as bank-pos"), "{summary}");
+    let canonical = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(canonical.lines().count(), 1 + 8);
+    assert_eq!(ok(&["read", &sample, "--format", "bank", "--out", "-"]), canonical, "stdout and file agree");
+    let data = json(&["read", &sample, "--format", "bank-pos", "--out", &out.display().to_string(), "--json"]);
+    assert_eq!((data["rows"].as_u64(), data["format"].as_str()), (Some(8), Some("bank-pos")));
+
+    // The canonical file reads back into the same rows.
+    let again = dir.path().join("again.csv");
+    ok(&["read", &out.display().to_string(), "--format", "bank", "--out", &again.display().to_string()]);
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), canonical);
+
+    // A bad file: every unreadable line listed with --on-invalid report.
+    let bad = common::formats_dir().join("bad.csv").display().to_string();
+    let report = ok(&["read", &bad, "--format", "bank", "--on-invalid", "report", "--out", &out.display().to_string()]);
+    assert!(report.contains("could not be read:") && report.contains("line 3"), "{report}");
+}
+
+#[test]
+fn reconcile_files_written_from_the_simulation() {
+    let sample = Sample::new(400);
+    let (ledger, statement) = (sample.ledger(), sample.statement());
+    let out = sample.path("report.csv");
+    let base = ["reconcile", &ledger, &statement, "--schedule", "sft-traditional", "--merchant-no", MERCHANT];
+    let text = ok(&[&base[..], &["--out", &out]].concat());
+    assert!(text.starts_with("class "), "{text}");
+    assert!(text.contains("fee_above") && text.contains("never_settled"), "{text}");
+    let rows = sample.ledger_rows + sample.statement_rows;
+    assert!(text.ends_with(&format!("\n{rows} rows written to {out}\n")), "{text}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("side,index,line,trade_id,rrn,terminal,class,"));
+    assert_eq!(csv.lines().count(), rows + 1);
+
+    let summary = json(&[&base[..], &["--json", "--format", "bank", "--window", "300", "--settlement", "T1"]].concat());
+    assert_eq!(summary["ledger_rows"].as_u64(), Some(sample.ledger_rows as u64));
+    assert_eq!(summary["statement_rows"].as_u64(), Some(sample.statement_rows as u64));
+    assert!(summary["overcharge"].is_string(), "money as strings: {summary}");
+
+    let report = sample.path("report.json");
+    let by_alias = ["reconcile", &ledger, &statement, "--schedule", "sft-traditional", "--merchant", MERCHANT, "--out", &report];
+    ok(&by_alias);
+    let full: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert!(full["summary"]["classes"].is_array());
+}
+
+#[test]
+fn reconcile_keeps_unreadable_lines_with_on_invalid_report() {
+    let sample = Sample::new(60);
+    let bad = sample.bad_ledger();
+    let summary = json(&[
+        "reconcile",
+        &bad,
+        &sample.statement(),
+        "--schedule",
+        "sft-traditional",
+        "--merchant-no",
+        MERCHANT,
+        "--on-invalid",
+        "report",
+        "--json",
+    ]);
+    assert_eq!(summary["unreadable_rows"], 1);
+}
+
+#[test]
+fn a_d0_merchant_reconciles_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.csv");
+    std::fs::write(
+        &ledger,
+        "trade_id,rrn,trace,terminal,merchant_no,time,amount,channel,card_type,kind,response_code,original_rrn\n\
+         A1,612610000001,,T0000001,,2026-05-06 10:00:00,100.00,credit,,purchase,00,\n\
+         A2,612610000002,,T0000001,,2026-05-06 11:00:00,250.50,debit,,purchase,00,\n",
+    )
+    .unwrap();
+    let statement = dir.path().join("statement.csv");
+    std::fs::write(
+        &statement,
+        "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,参考号,卡类别,交易类型\n\
+         20260506,102310058120001,T0000001,20260506,100000,100.00,3.60,612610000001,贷记卡,消费\n\
+         20260506,102310058120001,T0000001,20260506,110000,250.50,4.25,612610000002,借记卡,消费\n",
+    )
+    .unwrap();
+    let (ledger, statement) = (ledger.display().to_string(), statement.display().to_string());
+    let base = ["reconcile", &ledger, &statement, "--schedule", "standard-d0", "--merchant-no", MERCHANT, "--json"];
+    let classes = |summary: &serde_json::Value| -> Vec<(String, u64)> {
+        summary["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["class"].as_str().unwrap().to_string(), c["ledger_rows"].as_u64().unwrap() + c["statement_rows"].as_u64().unwrap()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    };
+    assert_eq!(classes(&json(&[&base[..], &["--settlement", "D0"]].concat())), vec![("ok".to_string(), 4)]);
+    // The same files read as a T+1 merchant: the D0 surcharge is a fee the contract does not price.
+    assert_eq!(classes(&json(&base)), vec![("extra_fee".to_string(), 4)]);
+}
+
+#[test]
+fn demo_reconciles_a_small_sample_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let export = dir.path().join("sample");
+    let text = ok(&["demo", "--trades", "300", "--out", &out.display().to_string(), "--export-sample", &export.display().to_string()]);
+    assert!(text.starts_with("sample month: "), "{text}");
+    assert!(text.contains("reconciled in") && text.contains("first discrepancies:") && text.contains("full report: "), "{text}");
+    assert!(out.exists() && out.with_extension("csv").exists());
+    for name in ["ledger.csv", "statement.csv", "due_dates.csv"] {
+        assert!(export.join(name).exists(), "{name}");
+    }
+    let summary = json(&["demo", "--trades", "300", "--no-report", "--json"]);
+    assert!(summary["ledger_rows"].as_u64().unwrap() >= 300);
+    // The exported files reconcile from the command line.
+    let (ledger, statement) = (export.join("ledger.csv").display().to_string(), export.join("statement.csv").display().to_string());
+    let again = json(&["reconcile", &ledger, &statement, "--schedule", "sft-traditional", "--merchant-no", MERCHANT, "--json"]);
+    assert_eq!(again["ledger_rows"], summary["ledger_rows"]);
+}
+
+#[test]
+fn the_binary_matches_the_library_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in
+        [vec!["--help"], vec!["quote", "5000", "debit", "--at", "2026-09-30 22:30"], vec!["calendar", "2026"], vec!["quote", "1", "visa"]]
+    {
+        assert_eq!(common::binary(&args, dir.path()), posfee(&args), "{args:?}");
+    }
+}
