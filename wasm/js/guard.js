@@ -11,6 +11,11 @@
 //   overflow), its memory can no longer be trusted: the module is re-instantiated (the
 //   holiday years loaded with loadHolidays are loaded again) and the call throws an Error
 //   with code "internal". Later calls work.
+// - Errors from the module carry the core's location (`field`, `line`, `column`, `file`) as
+//   set by the binding (to_js_error in src/lib.rs); nothing is read back out of messages.
+// - loadHolidays parses holiday-cn JSON here, with JSON.parse (the module links no JSON
+//   parser), and hands the data to the module (`holiday-cn` feature); calendar TOML needs the
+//   `holidays` feature.
 
 /** An Error as the core's errors look in JavaScript: a stable `code`, and the `field`. */
 function posfeeError(code, message, field) {
@@ -39,21 +44,6 @@ function describe(value) {
     default:
       return Array.isArray(value) ? 'an array' : 'an object';
   }
-}
-
-/**
- * A stopgap until the core fills in the location of TOML syntax errors (they name it only in
- * the message, "… at line 3 column 1"): copies it into `line` / `column`.
- */
-function withLineColumn(error) {
-  if (error.line === undefined) {
-    const found = /\bline (\d+),? column (\d+)/.exec(error.message);
-    if (found) {
-      error.line = Number(found[1]);
-      error.column = Number(found[2]);
-    }
-  }
-  return error;
 }
 
 const absent = (value) => value === undefined || value === null;
@@ -147,6 +137,39 @@ function capRequest(request) {
   return commonFields(ownFields(request, 'the cap request', CAP_FIELDS, CAP_EXAMPLE)).plain;
 }
 
+/**
+ * Whether a holiday text is holiday-cn JSON (the core's rule in Calendar::with_years_from_text):
+ * it starts with `{` or `[`, but not with a TOML table header (`[[years]]`, `[years...]`).
+ */
+function isHolidayJson(holidayText) {
+  const start = holidayText.replace(/^\uFEFF/, '').trimStart();
+  return (start.startsWith('{') || start.startsWith('[')) && !start.startsWith('[[') && !start.startsWith('[years');
+}
+
+/** JSON.parse reviver: every object becomes a null-prototype copy (own properties only). */
+function ownOnly(_key, value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value;
+}
+
+/**
+ * Parses holiday-cn JSON with the JS engine (no JSON parser in the WebAssembly), within the
+ * core's size limit for configuration text (`maxBytes`, UTF-8).
+ */
+function parseHolidayJson(holidayText, maxBytes) {
+  const bytes = holidayText.length * 3 <= maxBytes ? holidayText.length : new TextEncoder().encode(holidayText).length;
+  if (bytes > maxBytes) {
+    throw posfeeError('invalid_calendar', `the holiday-cn JSON of ${bytes} bytes is larger than the limit of ${maxBytes} bytes`, 'holidays');
+  }
+  try {
+    return JSON.parse(holidayText.replace(/^\uFEFF/, ''), ownOnly);
+  } catch (error) {
+    // The engine's message says where (V8: "at position 25"; Firefox: "at line 1 column 26").
+    const invalid = posfeeError('invalid_calendar', `holiday-cn JSON is not valid: ${error?.message ?? error}`, 'holidays');
+    invalid.cause = error;
+    throw invalid;
+  }
+}
+
 function whole(value, field) {
   if (typeof value !== 'number') {
     throw posfeeError('invalid_request', `${field} must be a whole number of business days (a JS number), not ${describe(value)}`, field);
@@ -159,25 +182,44 @@ function whole(value, field) {
  * @param {typeof import('./posfee_wasm.js')} bindings
  */
 export function guard(bindings) {
-  /** The holiday texts loaded so far, loaded again after a restart. */
+  /** The holiday years loaded so far (parsed holiday-cn data or TOML text), loaded again after a restart. */
   const holidays = [];
+
+  /** Hands one loaded entry to the module. */
+  function loadInto({ years, toml }) {
+    return years !== undefined ? bindings.loadHolidayCn(years) : bindings.loadHolidaysToml(toml);
+  }
 
   function restart() {
     bindings.__wbg_reset_state();
-    for (const holidayText of holidays) bindings.loadHolidays(holidayText);
+    for (const entry of holidays) loadInto(entry);
   }
 
-  /** loadHolidays is in the module only when built with the `holidays` feature (README). */
-  function holidaysBuilt() {
-    if (typeof bindings.loadHolidays !== 'function') {
+  /** Holiday-cn JSON, parsed here: only in a build with the `holiday-cn` feature (README). */
+  function jsonEntry(holidayText) {
+    if (typeof bindings.loadHolidayCn !== 'function') {
       throw posfeeError(
         'invalid_request',
-        'this build of posfee cannot load holiday files: its WebAssembly was built without the `holidays` feature ' +
-          '(POSFEE_WASM_FEATURES=holidays make wasm), which the size budget leaves out; the embedded calendar covers ' +
-          `${bindings.calendarYears().firstYear}–${bindings.calendarYears().lastYear}`,
+        'this build of posfee cannot load holiday files: its WebAssembly was built without the `holiday-cn` feature ' +
+          '(POSFEE_WASM_FEATURES=holiday-cn make wasm), which the size budget leaves out; the embedded calendar covers ' +
+          `${bindings.calendarYears().firstYear}–${bindings.calendarYears().lastYear} (pass provisional: true to quote() past it)`,
         'holidays',
       );
     }
+    return { years: parseHolidayJson(holidayText, call(() => bindings.holidayTextMax())) };
+  }
+
+  /** A posfee calendar TOML text: only in a build with the `holidays` feature (README). */
+  function tomlEntry(holidayText) {
+    if (typeof bindings.loadHolidaysToml !== 'function') {
+      throw posfeeError(
+        'invalid_request',
+        'this build of posfee reads holiday-cn JSON files only ({"year", "papers", "days": [...]}): posfee calendar TOML ' +
+          'needs a build with the `holidays` feature (POSFEE_WASM_FEATURES=holidays make wasm), which the size budget leaves out',
+        'holidays',
+      );
+    }
+    return { toml: holidayText };
   }
 
   /** Runs one call into the module; anything but a posfee error restarts the module. */
@@ -185,7 +227,7 @@ export function guard(bindings) {
     try {
       return run();
     } catch (error) {
-      if (error instanceof Error && typeof error.code === 'string' && error.code !== 'internal') throw withLineColumn(error);
+      if (error instanceof Error && typeof error.code === 'string' && error.code !== 'internal') throw error;
       let restarted = 'the module was restarted';
       try {
         restart();
@@ -229,14 +271,13 @@ export function guard(bindings) {
       return call(() => bindings.addBusinessDays(checkedDate, checkedN));
     },
     loadHolidays: (holidayText) => {
-      const checked = text(holidayText, 'holidays', 'the text of a holiday-cn JSON file or a posfee calendar TOML file');
-      holidaysBuilt();
-      const years = call(() => bindings.loadHolidays(checked));
-      holidays.push(checked);
+      const checked = text(holidayText, 'holidays', 'the text of a holiday-cn JSON file');
+      const entry = isHolidayJson(checked) ? jsonEntry(checked) : tomlEntry(checked);
+      const years = call(() => loadInto(entry));
+      holidays.push(entry);
       return years;
     },
     resetHolidays: () => {
-      holidaysBuilt();
       const years = call(() => bindings.resetHolidays());
       holidays.length = 0;
       return years;

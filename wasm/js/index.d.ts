@@ -10,6 +10,7 @@ export {
   addBusinessDays,
   capThreshold,
   calendarYears,
+  resetHolidays,
   errorCodes,
   __forcePanicForTests,
   __forceTrapForTests,
@@ -28,15 +29,15 @@ export type {
   CapRequest,
   CapThreshold,
   CalendarYears,
+  HolidayCnYear,
   PosfeeError,
 } from './posfee_wasm.js';
 
 import type { CalendarYears } from './posfee_wasm.js';
 /**
- * Adds the years of a holiday file (holiday-cn JSON, or posfee's calendar TOML) to the calendar
- * that quotes, isBusinessDay and addBusinessDays use; returns the years now covered. Only in a
- * build with the `holidays` feature: otherwise it throws an Error with code "invalid_request".
+ * Adds the years of a holiday-cn JSON text (one year file `{"year", "papers", "days": [...]}`
+ * or an array of them; parsed with JSON.parse) to the calendar that quotes, isBusinessDay and
+ * addBusinessDays use; returns the years now covered. A posfee calendar TOML text is read only
+ * by a build with the `holidays` feature (otherwise an Error with code "invalid_request").
  */
 export function loadHolidays(text: string): CalendarYears;
-/** Drops the years added by loadHolidays (same build condition). */
-export function resetHolidays(): CalendarYears;

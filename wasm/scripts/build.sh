@@ -11,7 +11,8 @@ if [[ "$have" != "$want" || ! -x wasm/node_modules/.bin/wasm-opt ]]; then
     bash wasm/scripts/setup.sh
 fi
 target_dir=${CARGO_TARGET_DIR:-target}
-# POSFEE_WASM_FEATURES=holidays adds loadHolidays (over the size budget: see wasm/README.md).
+# POSFEE_WASM_FEATURES=holiday-cn adds loadHolidays for holiday-cn JSON, =holidays also calendar TOML
+# (both over the size budget: see wasm/README.md, "Holiday data").
 $CARGO build -p posfee-wasm --target wasm32-unknown-unknown --profile wasm-release ${POSFEE_WASM_FEATURES:+--features "$POSFEE_WASM_FEATURES"}
 raw="$target_dir/wasm32-unknown-unknown/wasm-release/posfee_wasm.wasm"
 rm -rf wasm/pkg

@@ -21,6 +21,8 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
+#[cfg(feature = "holiday-cn")]
+use posfee::HolidayCnYear;
 use posfee::{
     parse_china_time, parse_date, Calendar, CalendarPolicy, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote, QuoteRequest, Rate,
     Schedule, SettlementMode,
@@ -91,6 +93,12 @@ export interface Quote {
   settlesOnProvisional: boolean;
   capApplied: boolean;
   floorApplied: boolean;
+  /**
+   * The last day of the holiday data ("2026-12-31") when the trade day is in its last month
+   * (time to load the next year's holiday-cn file with loadHolidays); null otherwise. The
+   * explanation then has a NOTE line.
+   */
+  calendarDataEnds: string | null;
   /** One English sentence per line, from the core. */
   explanation: string[];
 }
@@ -159,6 +167,13 @@ export interface CapThreshold {
 /** The years the calendar in use covers (the embedded data plus any loaded with loadHolidays). */
 export interface CalendarYears { firstYear: number; lastYear: number; }
 
+/** One year of the community holiday-cn data (the parsed JSON file: loadHolidays parses it). */
+export interface HolidayCnYear {
+  year: number;
+  papers?: string[];
+  days: { name: string; date: string; isOffDay: boolean }[];
+}
+
 /**
  * Every error thrown is an Error with a stable `code`: one of errorCodes() (the core's
  * ErrorKind codes), or "internal" for a bug (a panic or trap; the module is restarted).
@@ -199,10 +214,26 @@ pub fn start() {
 // Errors
 // ---------------------------------------------------------------------------------------
 
+/// What to do about a [`ErrorKind::CalendarOutOfRange`] in JavaScript, appended to the core's
+/// surface-neutral message.
+pub const CALENDAR_OUT_OF_RANGE_HINT: &str =
+    "In JavaScript: load that year's holiday-cn JSON file with loadHolidays(text) once it is published, or pass provisional: true to quote()";
+
+/// The message of an error as JavaScript shows it: the core's, with [`CALENDAR_OUT_OF_RANGE_HINT`]
+/// for [`ErrorKind::CalendarOutOfRange`].
+pub fn js_message(error: &Error) -> String {
+    if error.kind() == ErrorKind::CalendarOutOfRange {
+        format!("{error}. {CALENDAR_OUT_OF_RANGE_HINT}")
+    } else {
+        error.to_string()
+    }
+}
+
 /// Turns any core error into a JS `Error` whose `code` is the core's stable code, with the
-/// location's `field`, `line`, `column` and `file` when known.
+/// location's `field`, `line`, `column` and `file` when known (the core's [`posfee::Location`]),
+/// and for a date outside the holiday data the JS way out ([`js_message`]).
 pub fn to_js_error(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
+    let js = js_sys::Error::new(&js_message(error));
     js.set_name("PosfeeError");
     let object: &JsValue = js.as_ref();
     let set = |key: &str, value: JsValue| {
@@ -540,6 +571,8 @@ pub struct QuoteOutput {
     pub cap_applied: bool,
     /// Whether the floor raised the fee.
     pub floor_applied: bool,
+    /// The last day of the holiday data when the trade day is in its last month.
+    pub calendar_data_ends: Option<String>,
     /// The core's explanation, one sentence per line.
     pub explanation: Vec<String>,
 }
@@ -568,6 +601,7 @@ impl From<&Quote> for QuoteOutput {
             settles_on_provisional: quote.settles_on_provisional,
             cap_applied: quote.cap_applied(),
             floor_applied: quote.floor_applied(),
+            calendar_data_ends: quote.calendar_data_ends.map(|d| d.to_string()),
             explanation: quote.explanation(),
         }
     }
@@ -851,26 +885,41 @@ pub fn calendar_years_impl() -> CalendarYears {
     years_of(&calendar())
 }
 
-/// Adds the years of a holiday file to the calendar in use (replacing years already there):
-/// holiday-cn JSON (`{"year", "papers", "days": [...]}`, or an array of them) or posfee's
-/// calendar TOML, told apart by the core. Quotes, `isBusinessDay` and `addBusinessDays` use
-/// them afterwards.
-///
-/// Only with the `holidays` feature: the core's TOML and JSON readers add 30–80 KB gzipped,
-/// over the 150 KB budget of the default build (see wasm/README.md).
-///
-/// # Errors
-/// [`ErrorKind::InvalidCalendar`] (the core's checks: malformed text, years not contiguous, ...).
-#[cfg(feature = "holidays")]
-pub fn load_holidays_impl(text: &str) -> Result<CalendarYears, Error> {
-    let extended = calendar().with_years_from_text(text).map_err(|e| e.in_field("holidays"))?;
+#[cfg(feature = "holiday-cn")]
+fn use_calendar(extended: Result<Calendar, Error>) -> Result<CalendarYears, Error> {
+    let extended = extended.map_err(|e| e.in_field("holidays"))?;
     let years = years_of(&extended);
     LOADED_CALENDAR.with(|loaded| *loaded.borrow_mut() = Some(Rc::new(extended)));
     Ok(years)
 }
 
-/// Goes back to the embedded calendar (drops the years loaded with `loadHolidays`).
+/// Adds holiday-cn years (the community `holiday-cn` files, `{"year", "papers", "days":
+/// [...]}`, parsed by the JavaScript engine: `JSON.parse` in `js/guard.js`) to the calendar
+/// in use, replacing years already there. Quotes, `isBusinessDay` and `addBusinessDays` use
+/// them afterwards. No JSON parser is linked into the module.
+///
+/// # Errors
+/// [`ErrorKind::InvalidCalendar`] (the core's checks: holiday-cn's empty placeholder for a
+/// year not yet published, a bad date, years not contiguous, ...).
+#[cfg(feature = "holiday-cn")]
+pub fn load_holiday_cn_impl(years: Vec<HolidayCnYear>) -> Result<CalendarYears, Error> {
+    use_calendar(calendar().with_holiday_cn_years(years))
+}
+
+/// Adds the years of a posfee calendar TOML text to the calendar in use.
+///
+/// Only with the `holidays` feature: the core's calendar TOML reader (the `toml` crate) does
+/// not fit the 150 KB budget of the default build (see wasm/README.md).
+///
+/// # Errors
+/// [`ErrorKind::InvalidCalendar`] (malformed TOML with its line and column, years not
+/// contiguous, ...).
 #[cfg(feature = "holidays")]
+pub fn load_holidays_toml_impl(text: &str) -> Result<CalendarYears, Error> {
+    use_calendar(calendar().with_years_from_toml(text))
+}
+
+/// Goes back to the embedded calendar (drops the years loaded with `loadHolidays`).
 pub fn reset_holidays_impl() -> CalendarYears {
     LOADED_CALENDAR.with(|loaded| *loaded.borrow_mut() = None);
     years_of(Calendar::china())
@@ -999,19 +1048,80 @@ pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] req
     js_result(cap_threshold_impl(&input))
 }
 
-/// Adds the years of a holiday file (holiday-cn JSON or posfee calendar TOML) to the calendar
-/// used by quotes, `isBusinessDay` and `addBusinessDays`; returns the years now covered.
+/// The fields of one day of a holiday-cn file: any other is an error, as in the core's JSON
+/// reader (serde-wasm-bindgen reads only the fields it knows, so it would not notice).
+#[cfg(feature = "holiday-cn")]
+const HOLIDAY_CN_DAY_FIELDS: [&str; 3] = ["name", "date", "isOffDay"];
+
+/// Checks that every day of holiday-cn data (one year object or an array of them) has only
+/// the fields of [`HOLIDAY_CN_DAY_FIELDS`].
+#[cfg(feature = "holiday-cn")]
+fn check_holiday_cn_days(years: &JsValue) -> Result<(), Error> {
+    let list: Vec<JsValue> = if js_sys::Array::is_array(years) { js_sys::Array::from(years).to_vec() } else { vec![years.clone()] };
+    for (y, year) in list.iter().enumerate() {
+        let days =
+            if year.is_object() { js_sys::Reflect::get(year, &JsValue::from_str("days")).unwrap_or(JsValue::UNDEFINED) } else { continue };
+        if !js_sys::Array::is_array(&days) {
+            continue; // the deserializer reports it
+        }
+        for (d, day) in js_sys::Array::from(&days).iter().enumerate() {
+            if !day.is_object() {
+                continue;
+            }
+            for key in js_sys::Object::keys(day.unchecked_ref::<js_sys::Object>()).iter() {
+                let key = key.as_string().unwrap_or_default();
+                if !HOLIDAY_CN_DAY_FIELDS.contains(&key.as_str()) {
+                    let at = if list.len() > 1 { format!("[{y}].days[{d}]") } else { format!("days[{d}]") };
+                    return Err(Error::new(
+                        ErrorKind::InvalidCalendar,
+                        format!("holiday-cn data is not valid: {at} has an unknown field {key:?}; the fields are name, date, isOffDay"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds holiday-cn years (one parsed holiday-cn year object, or an array of them) to the
+/// calendar used by quotes, `isBusinessDay` and `addBusinessDays`; returns the years now
+/// covered. The public `loadHolidays(text)` of `js/guard.js` parses the text with `JSON.parse`.
+#[cfg(feature = "holiday-cn")]
+#[wasm_bindgen(js_name = loadHolidayCn, unchecked_return_type = "CalendarYears")]
+pub fn load_holiday_cn_js(
+    #[wasm_bindgen(unchecked_param_type = "HolidayCnYear | HolidayCnYear[]")] years: JsValue,
+) -> Result<JsValue, JsValue> {
+    let invalid = |e: serde_wasm_bindgen::Error| {
+        to_js_error(&Error::new(ErrorKind::InvalidCalendar, format!("holiday-cn data is not valid: {e}")).in_field("holidays"))
+    };
+    check_holiday_cn_days(&years).map_err(|e| to_js_error(&e.in_field("holidays")))?;
+    let years: Vec<HolidayCnYear> = if js_sys::Array::is_array(&years) {
+        serde_wasm_bindgen::from_value(years).map_err(invalid)?
+    } else {
+        vec![serde_wasm_bindgen::from_value(years).map_err(invalid)?]
+    };
+    js_result(load_holiday_cn_impl(years))
+}
+
+/// Adds the years of a posfee calendar TOML text (only in a build with the `holidays` feature).
 #[cfg(feature = "holidays")]
-#[wasm_bindgen(js_name = loadHolidays, unchecked_return_type = "CalendarYears")]
-pub fn load_holidays_js(text: &str) -> Result<JsValue, JsValue> {
-    js_result(load_holidays_impl(text))
+#[wasm_bindgen(js_name = loadHolidaysToml, unchecked_return_type = "CalendarYears")]
+pub fn load_holidays_toml_js(text: &str) -> Result<JsValue, JsValue> {
+    js_result(load_holidays_toml_impl(text))
 }
 
 /// Drops the years loaded with `loadHolidays`; returns the years of the embedded calendar.
-#[cfg(feature = "holidays")]
 #[wasm_bindgen(js_name = resetHolidays, unchecked_return_type = "CalendarYears")]
 pub fn reset_holidays_js() -> Result<JsValue, JsValue> {
     js_result(Ok(reset_holidays_impl()))
+}
+
+/// The largest holiday text `loadHolidays` accepts, in UTF-8 bytes (the core's limit on
+/// configuration text, [`posfee::CONFIG_BYTES_MAX`]), checked before `JSON.parse`.
+#[cfg(feature = "holiday-cn")]
+#[wasm_bindgen(js_name = holidayTextMax)]
+pub fn holiday_text_max_js() -> u32 {
+    posfee::CONFIG_BYTES_MAX as u32
 }
 
 /// The years the calendar in use covers.
@@ -1156,24 +1266,62 @@ mod tests {
         assert_eq!(quote.settles_on, "2027-01-01");
     }
 
-    #[cfg(feature = "holidays")]
+    #[cfg(feature = "holiday-cn")]
+    fn new_year_2027() -> HolidayCnYear {
+        let day = |date: &str, is_off_day| posfee::HolidayCnDay { name: "元旦".into(), date: date.into(), is_off_day };
+        HolidayCnYear {
+            year: 2027,
+            papers: vec!["https://www.gov.cn/example".into()],
+            days: vec![day("2027-01-01", true), day("2027-01-02", true), day("2027-01-03", true)],
+        }
+    }
+
+    // The loaded calendar is thread-local: each test (thread) starts from the embedded one.
+    #[cfg(feature = "holiday-cn")]
     #[test]
-    fn holidays_loaded_from_toml_are_used_until_reset() {
-        let year_2027 = "[[years]]\nyear = 2027\nnotice = \"test notice\"\n[[years.holidays]]\nname_zh = \"元旦\"\nname_en = \"New Year's Day\"\nfirst = 2027-01-01\nlast = 2027-01-03\n";
-        let years = load_holidays_impl(year_2027).unwrap();
+    fn holidays_loaded_are_used_until_reset() {
+        let years = load_holiday_cn_impl(vec![new_year_2027()]).unwrap();
         assert_eq!((years.first_year, years.last_year), (2005, 2027));
         assert!(!is_business_day_impl("2027-01-01").unwrap());
         assert_eq!(add_business_days_impl("2026-12-31", 1.0).unwrap(), "2027-01-04");
-        let error = load_holidays_impl("[[years]]\nyear = 2029\nnotice = \"gap\"\n").unwrap_err();
+        let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1")).unwrap();
+        assert_eq!((quote.settles_on.as_str(), quote.calendar_data_ends), ("2027-01-04", None));
+        let placeholder = HolidayCnYear { year: 2028, papers: vec![], days: vec![] };
+        let error = load_holiday_cn_impl(vec![placeholder]).unwrap_err();
         assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_calendar", Some("holidays")));
         assert_eq!(calendar_years_impl().last_year, 2027);
         assert_eq!(reset_holidays_impl().last_year, 2026);
         assert_eq!(is_business_day_impl("2027-01-01").unwrap_err().code(), "calendar_out_of_range");
-        let json = r#"{"year": 2027, "papers": ["https://www.gov.cn/example"], "days": [
-            {"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
-        assert_eq!(load_holidays_impl(json).unwrap().last_year, 2027);
-        assert!(!is_business_day_impl("2027-01-01").unwrap());
-        assert_eq!(load_holidays_impl("{\"year\": 2027, \"days\": [").unwrap_err().code(), "invalid_calendar");
+        #[cfg(feature = "holidays")]
+        {
+            let year_2027 = "[[years]]\nyear = 2027\nnotice = \"test notice\"\n[[years.holidays]]\nname_zh = \"元旦\"\nname_en = \"New Year's Day\"\nfirst = 2027-01-01\nlast = 2027-01-03\n";
+            assert_eq!(load_holidays_toml_impl(year_2027).unwrap().last_year, 2027);
+            assert!(!is_business_day_impl("2027-01-01").unwrap());
+            let error = load_holidays_toml_impl("[[years]]\nyear = 2029\nnotice = \"gap\"\n").unwrap_err();
+            assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_calendar", Some("holidays")));
+            let error = load_holidays_toml_impl("[[years]]\nyear = \n").unwrap_err();
+            assert_eq!((error.code(), error.location().line), ("invalid_calendar", Some(2)));
+            assert_eq!(reset_holidays_impl().last_year, 2026);
+        }
+    }
+
+    #[test]
+    fn the_last_month_of_the_data_is_noted() {
+        let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-12-07 10:00", "T1")).unwrap();
+        assert_eq!(quote.calendar_data_ends.as_deref(), Some("2026-12-31"));
+        assert!(quote.explanation.iter().any(|line| line.starts_with("NOTE: the holiday data ends 2026-12-31")));
+        let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-11-30 10:00", "T1")).unwrap();
+        assert_eq!(quote.calendar_data_ends, None);
+    }
+
+    #[test]
+    fn calendar_out_of_range_says_what_to_do_in_javascript() {
+        let error = is_business_day_impl("2099-01-01").unwrap_err();
+        let message = js_message(&error);
+        assert!(message.starts_with(&error.to_string()), "{message}");
+        assert!(message.contains("loadHolidays(text)") && message.contains("provisional: true"), "{message}");
+        let other = quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+        assert_eq!(js_message(&other), other.to_string());
     }
 
     #[test]

@@ -10,6 +10,16 @@ import * as posfee from '../pkg/index.js';
 
 const base = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30T22:30:00+08:00', settlement: 'T1' };
 
+/** Whether this build loads holiday-cn JSON (the `holiday-cn` feature: over the size budget, README). */
+const jsonBuilt = (() => {
+  try {
+    posfee.loadHolidays('{"year":2027,"papers":[],"days":[]}');
+  } catch (error) {
+    return error.code === 'invalid_calendar';
+  }
+  return true;
+})();
+
 /** Calls fn, expects a thrown Error with `code`, returns it. */
 function throwsCode(fn, code) {
   let caught;
@@ -99,7 +109,9 @@ test('parseSchedule: a valid schedule as data, a bad one with line and column', 
   assert.equal(debit.cap, '20.00');
   assert.equal(info.versions[0].surcharges[0].fixed, '3.00');
   const error = throwsCode(() => posfee.parseSchedule('name = "broken"\nrate = [\n'), 'invalid_schedule');
-  assert.match(error.message, /line/);
+  assert.deepEqual([error.line, error.column], [3, 1]);
+  const unknown = throwsCode(() => posfee.parseSchedule(`bogus = 1\n${posfee.presetToml('standard')}`), 'invalid_schedule');
+  assert.deepEqual([unknown.line, unknown.field], [1, 'bogus']);
   throwsCode(() => posfee.parseSchedule(posfee.presetToml('standard').replace('cap = "20"', 'cap = "-1"')), 'invalid_schedule');
   throwsCode(() => posfee.presetToml('nope'), 'unknown_preset');
 });
@@ -124,6 +136,72 @@ test('capThreshold: where the debit cap starts, exact', () => {
   assert.equal(standard.breakEven, '4000.0000');
   assert.equal(standard.breakEvenExact, true);
   assert.equal(posfee.capThreshold({ preset: 'standard', channel: 'credit', at: '2026-05-06' }), null);
+});
+
+test('without the holiday-cn feature, loadHolidays says so with a code; resetHolidays is a no-op', { skip: jsonBuilt && 'built with the holiday-cn feature' }, () => {
+  const error = throwsCode(() => posfee.loadHolidays('{"year": 2027, "papers": ["x"], "days": []}'), 'invalid_request');
+  assert.equal(error.field, 'holidays');
+  assert.match(error.message, /holiday-cn/);
+  assert.deepEqual(posfee.resetHolidays(), { firstYear: 2005, lastYear: 2026 });
+});
+
+test('calendarDataEnds: the last day of the holiday data in its last month (with a NOTE), null before', () => {
+  const december = posfee.quote({ ...base, at: '2026-12-07 10:00' });
+  assert.equal(december.calendarDataEnds, '2026-12-31');
+  assert.ok(december.explanation.some((line) => line.startsWith('NOTE: the holiday data ends 2026-12-31')), december.explanation.join('\n'));
+  const may = posfee.quote({ ...base, at: '2026-05-06 10:00' });
+  assert.equal(may.calendarDataEnds, null);
+  assert.ok(!may.explanation.some((line) => line.startsWith('NOTE:')));
+});
+
+test('a holiday-cn 2027 file loads: used by quotes and the calendar, kept across a restart, dropped by resetHolidays', { skip: !jsonBuilt && 'built without the holiday-cn feature' }, () => {
+  // The shape of a holiday-cn year file (github.com/NateScarlet/holiday-cn); the days are an
+  // illustration (New Year's Day 2027 is a Friday, off with the weekend), not the notice.
+  const file = join(mkdtempSync(join(tmpdir(), 'posfee-holidays-')), '2027.json');
+  writeFileSync(file, `${JSON.stringify({
+    $schema: 'https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/schema.json',
+    $id: 'https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/2027.json',
+    year: 2027,
+    papers: ['https://www.gov.cn/example-2027-notice'],
+    days: [
+      { name: '元旦', date: '2027-01-01', isOffDay: true },
+      { name: '元旦', date: '2027-01-02', isOffDay: true },
+      { name: '元旦', date: '2027-01-03', isOffDay: true },
+    ],
+  }, null, 2)}\n`);
+  const text = readFileSync(file, 'utf8');
+  const yearEnd = { ...base, at: '2026-12-31 10:00' };
+  throwsCode(() => posfee.quote(yearEnd), 'calendar_out_of_range');
+  try {
+    assert.deepEqual(posfee.loadHolidays(text), { firstYear: 2005, lastYear: 2027 });
+    assert.deepEqual(posfee.calendarYears(), { firstYear: 2005, lastYear: 2027 });
+    assert.equal(posfee.isBusinessDay('2027-01-01'), false);
+    assert.equal(posfee.isBusinessDay('2027-01-04'), true);
+    assert.equal(posfee.addBusinessDays('2026-12-31', 1), '2027-01-04');
+    const quote = posfee.quote(yearEnd);
+    assert.equal(quote.settlesOn, '2027-01-04');
+    assert.equal(quote.settlesOnProvisional, false);
+    assert.equal(quote.calendarDataEnds, null);
+    // A bad file changes nothing.
+    throwsCode(() => posfee.loadHolidays('{"year":2028,"papers":[],"days":[]}'), 'invalid_calendar');
+    assert.equal(posfee.calendarYears().lastYear, 2027);
+    // A trap restarts the module; the loaded year is loaded again.
+    throwsCode(() => posfee.__forceTrapForTests(), 'internal');
+    assert.equal(posfee.isBusinessDay('2027-01-01'), false, 'the loaded year survives a restart');
+    assert.equal(posfee.quote(yearEnd).settlesOn, '2027-01-04');
+  } finally {
+    assert.deepEqual(posfee.resetHolidays(), { firstYear: 2005, lastYear: 2026 });
+  }
+  throwsCode(() => posfee.isBusinessDay('2027-01-01'), 'calendar_out_of_range');
+  // An array of year files, as holiday-cn's combined data.
+  try {
+    assert.deepEqual(posfee.loadHolidays(`[${text}]`), { firstYear: 2005, lastYear: 2027 });
+    throwsCode(() => posfee.__forcePanicForTests(), 'internal');
+    assert.equal(posfee.addBusinessDays('2026-12-31', 1), '2027-01-04');
+  } finally {
+    posfee.resetHolidays();
+  }
+  assert.deepEqual(posfee.calendarYears(), { firstYear: 2005, lastYear: 2026 });
 });
 
 test('channels carry their Chinese names', () => {

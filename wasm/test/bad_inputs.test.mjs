@@ -13,6 +13,29 @@ const { preset: _preset, ...noSchedule } = standard;
 const toml = posfee.presetToml('standard');
 const deep = (levels) => `a = ${'['.repeat(levels)}${']'.repeat(levels)}`;
 const withoutPreset = (fields) => ({ ...noSchedule, ...fields });
+/** A holiday-cn year file (the community format) with the given days, as JSON text. */
+const holidayCn = (year, days, papers = ['https://www.gov.cn/example']) => JSON.stringify({ year, papers, days });
+const newYear2027 = [{ name: '元旦', date: '2027-01-01', isOffDay: true }];
+/** Whether this build loads holiday-cn JSON (the `holiday-cn` feature, README). */
+const jsonBuilt = (() => {
+  try {
+    posfee.loadHolidays('{"year":2027,"papers":[],"days":[]}');
+    throw new Error('the empty holiday-cn placeholder was accepted');
+  } catch (error) {
+    assert.ok(['invalid_calendar', 'invalid_request'].includes(error.code), error.message);
+    return error.code === 'invalid_calendar';
+  }
+})();
+/** Whether this build reads posfee calendar TOML (the `holidays` feature, README). */
+const tomlBuilt = (() => {
+  try {
+    posfee.loadHolidays('years = []');
+    return true;
+  } catch (error) {
+    assert.equal(error.code, 'invalid_request');
+    return false;
+  }
+})();
 
 /** [name, call, code, location] — location: { field, line, column } as far as expected. */
 const CASES = [
@@ -126,12 +149,35 @@ const CASES = [
   ['capThreshold with the card type against the channel', () => posfee.capThreshold({ ...capBase, cardType: 'credit' }), 'invalid_request', {}],
   ['capThreshold of an unknown merchant class', () => posfee.capThreshold({ ...capBase, preset: 'standard', merchantClass: 'bogus' }), 'invalid_request', { field: 'merchantClass' }],
   ['capThreshold before the first version', () => posfee.capThreshold({ ...capBase, at: '1999-01-01' }), 'no_schedule_version', {}],
-  // holidays (this build has no loader: see README "Holiday data")
+  // holiday files (holiday-cn JSON with the `holiday-cn` feature, calendar TOML with `holidays`: README)
   ['loadHolidays of a number', () => posfee.loadHolidays(2027), 'invalid_request', { field: 'holidays' }],
+  ['loadHolidays of nothing', () => posfee.loadHolidays(), 'invalid_request', { field: 'holidays' }],
+  ['loadHolidays of a parsed object, not text', () => posfee.loadHolidays({ year: 2027, days: newYear2027 }), 'invalid_request', { field: 'holidays' }],
+  ...(jsonBuilt ? [] : [['holiday-cn JSON without the holiday-cn feature', () => posfee.loadHolidays(holidayCn(2027, newYear2027)), 'invalid_request', { field: 'holidays' }]]),
+].concat(!jsonBuilt ? [] : [
+  ['holiday-cn JSON cut short', () => posfee.loadHolidays('{"year": 2027, "days": ['), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn JSON with a trailing comma', () => posfee.loadHolidays('{"year": 2027, "days": [],}'), 'invalid_calendar', { field: 'holidays' }],
+  ["holiday-cn's empty placeholder for an unpublished year", () => posfee.loadHolidays('{"year":2027,"papers":[],"days":[]}'), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn year as a string', () => posfee.loadHolidays(holidayCn('2027', newYear2027)), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn year 2027.5', () => posfee.loadHolidays(holidayCn(2027.5, newYear2027)), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn file without days', () => posfee.loadHolidays('{"year": 2027, "papers": ["x"]}'), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn day on February 30th', () => posfee.loadHolidays(holidayCn(2027, [{ name: '春节', date: '2027-02-30', isOffDay: true }])), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn day without a name', () => posfee.loadHolidays(holidayCn(2027, [{ name: ' ', date: '2027-01-01', isOffDay: true }])), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn isOffDay as a string', () => posfee.loadHolidays(holidayCn(2027, [{ name: '元旦', date: '2027-01-01', isOffDay: 'true' }])), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn day with an unknown field', () => posfee.loadHolidays(holidayCn(2027, [{ ...newYear2027[0], isHoliday: true }])), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn date listed twice', () => posfee.loadHolidays(holidayCn(2027, [...newYear2027, ...newYear2027])), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn year 2029 after 2026 (a gap)', () => posfee.loadHolidays(holidayCn(2029, [{ name: '元旦', date: '2029-01-01', isOffDay: true }])), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn array of numbers', () => posfee.loadHolidays('[2027, 2028]'), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn days nested 100,000 levels', () => posfee.loadHolidays(`{"year": 2027, "papers": ["x"], "days": ${'['.repeat(100000)}${']'.repeat(100000)}}`), 'invalid_calendar', { field: 'holidays' }],
+  ['holiday-cn text over 4 MiB', () => posfee.loadHolidays(`{"year": 2027, "papers": ["${'x'.repeat(4 << 20)}"], "days": []}`), 'invalid_calendar', { field: 'holidays' }],
+]).concat([
+  ...(tomlBuilt
+    ? [['calendar TOML with a gap', () => posfee.loadHolidays('[[years]]\nyear = 2029\nnotice = "gap"\n'), 'invalid_calendar', { field: 'holidays' }]]
+    : [['calendar TOML without the holidays feature', () => posfee.loadHolidays('[[years]]\nyear = 2027\n'), 'invalid_request', { field: 'holidays' }]]),
   // internal failures: a panic and a trap, each followed by a working module
   ['a forced panic', () => posfee.__forcePanicForTests(), 'internal', {}],
   ['a forced trap', () => posfee.__forceTrapForTests(), 'internal', {}],
-];
+]);
 
 const codes = new Set([...posfee.errorCodes(), 'internal']);
 
@@ -159,6 +205,16 @@ for (const [name, call, code, location] of CASES) {
     assert.equal(posfee.quote(base).fee, '20.00');
   });
 }
+
+test('calendar_out_of_range says what to do in JavaScript: loadHolidays(text) or provisional: true', () => {
+  for (const call of [() => posfee.quote({ ...base, at: '2026-12-31 10:00' }), () => posfee.isBusinessDay('2027-01-01'), () => posfee.addBusinessDays('2026-12-31', 1)]) {
+    assert.throws(call, (error) => error.code === 'calendar_out_of_range' && /loadHolidays\(text\)/.test(error.message) && /provisional: true/.test(error.message));
+  }
+});
+
+test('no holiday years stay loaded after the catalogue', () => {
+  assert.deepEqual(posfee.calendarYears(), { firstYear: 2005, lastYear: 2026 });
+});
 
 test('an inherited Object.prototype.amount is not an amount', () => {
   Object.prototype.amount = '7'; // eslint-disable-line no-extend-native
@@ -218,43 +274,23 @@ test('parse errors carry line and column as numbers', () => {
   }
 });
 
-// Holiday files: only in a build with the `holidays` feature (POSFEE_WASM_FEATURES=holidays
-// make wasm); the default build stays under the size budget without them (README).
-const holidaysBuilt = (() => {
-  try {
-    posfee.resetHolidays();
-    return true;
-  } catch (error) {
-    assert.equal(error.code, 'invalid_request');
-    return false;
-  }
-})();
+const skipJson = !jsonBuilt && 'built without the holiday-cn feature';
 
-test('holiday-cn JSON loaded with loadHolidays is used afterwards, and again after a restart', { skip: !holidaysBuilt && 'built without the holidays feature' }, () => {
-  const year2027 = JSON.stringify({
-    year: 2027,
-    papers: ['https://www.gov.cn/example'],
-    days: [
-      { name: '元旦', date: '2027-01-01', isOffDay: true },
-      { name: '元旦', date: '2027-01-02', isOffDay: true },
-      { name: '元旦', date: '2027-01-03', isOffDay: true },
-    ],
-  });
+test('holiday-cn data is read through its own properties (an inherited Object.prototype.papers is not a notice)', { skip: skipJson }, () => {
+  Object.prototype.papers = ['https://example.invalid']; // eslint-disable-line no-extend-native
   try {
-    assert.throws(() => posfee.loadHolidays('{"year": 2027, "days": ['), (error) => error.code === 'invalid_calendar' && error.field === 'holidays');
-    assert.throws(() => posfee.loadHolidays('[[years]]\nyear = 2029\nnotice = "gap"\n'), (error) => error.code === 'invalid_calendar');
-    assert.deepEqual(posfee.loadHolidays(year2027), { firstYear: 2005, lastYear: 2027 });
-    assert.equal(posfee.isBusinessDay('2027-01-01'), false);
-    assert.equal(posfee.addBusinessDays('2026-12-31', 1), '2027-01-04');
-    assert.equal(posfee.quote({ ...base, at: '2026-12-31 10:00' }).settlesOn, '2027-01-04');
-    assert.throws(() => posfee.__forceTrapForTests(), (error) => error.code === 'internal');
-    assert.equal(posfee.isBusinessDay('2027-01-01'), false, 'the loaded years survive a restart');
+    assert.throws(() => posfee.loadHolidays('{"year":2027,"days":[]}'), (error) => error.code === 'invalid_calendar');
   } finally {
-    assert.deepEqual(posfee.resetHolidays(), { firstYear: 2005, lastYear: 2026 });
+    delete Object.prototype.papers;
   }
-  assert.throws(() => posfee.isBusinessDay('2027-01-01'), (error) => error.code === 'calendar_out_of_range');
+  assert.deepEqual(posfee.calendarYears(), { firstYear: 2005, lastYear: 2026 });
 });
 
-test('without the holidays feature, loadHolidays says so with a code', { skip: holidaysBuilt && 'built with the holidays feature' }, () => {
-  assert.throws(() => posfee.loadHolidays('{"year": 2027, "days": []}'), (error) => error.code === 'invalid_request' && /holidays/.test(error.message));
+test('a holiday-cn file with its $schema and $id keys loads', { skip: skipJson }, () => {
+  try {
+    const text = JSON.stringify({ $schema: 'https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/schema.json', $id: 'https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/2027.json', year: 2027, papers: ['https://www.gov.cn/example'], days: newYear2027 });
+    assert.deepEqual(posfee.loadHolidays(`\uFEFF${text}`), { firstYear: 2005, lastYear: 2027 });
+  } finally {
+    posfee.resetHolidays();
+  }
 });

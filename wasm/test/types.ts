@@ -1,7 +1,7 @@
 // Type-checked by the Node tests (tsc --noEmit --strict): the declarations describe the API,
 // and a JS number is not an amount.
-import { quote, capThreshold, parseSchedule, presets, isBusinessDay, addBusinessDays, calendarYears, loadHolidays } from '../pkg/index.js';
-import type { Quote, QuoteRequest, PosfeeError, CapThreshold, CalendarYears } from '../pkg/index.js';
+import { quote, capThreshold, parseSchedule, presets, isBusinessDay, addBusinessDays, calendarYears, loadHolidays, resetHolidays } from '../pkg/index.js';
+import type { Quote, QuoteRequest, PosfeeError, CapThreshold, CalendarYears, HolidayCnYear } from '../pkg/index.js';
 
 const request: QuoteRequest = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30 22:30', settlement: 'T1' };
 const q: Quote = quote(request);
@@ -18,6 +18,9 @@ const next: string = addBusinessDays('2026-09-30', 1);
 const years: CalendarYears = calendarYears();
 const lastYear: number = years.lastYear;
 const load: (text: string) => CalendarYears = loadHolidays;
+const reset: () => CalendarYears = resetHolidays;
+const dataEnds: string | null = q.calendarDataEnds;
+const year2027: HolidayCnYear = { year: 2027, papers: [], days: [{ name: '元旦', date: '2027-01-01', isOffDay: true }] };
 const provisional: Quote = quote({ ...request, at: '2026-12-31 10:00', provisional: true });
 
 // @ts-expect-error: amounts are strings, never JS numbers
@@ -29,4 +32,4 @@ try {
   const { code, line, column, field, file } = error as PosfeeError;
   console.log(code, line, column, field, file);
 }
-console.log(fee, settles, lines, capped, limit, cap, names, rules, open, next, lastYear, load, provisional);
+console.log(fee, settles, lines, capped, limit, cap, names, rules, open, next, lastYear, load, reset, dataEnds, year2027, provisional);
