@@ -485,7 +485,7 @@ impl Quote {
         if let Some(last) = self.calendar_data_ends {
             lines.push(format!(
                 "NOTE: the holiday data ends {last}; settlement dates after it need the holiday notice of {} (load it when it is published)",
-                last.succ_opt().unwrap_or(last).format("%Y")
+                chrono::Datelike::year(&last) + 1
             ));
         }
         if self.fee_exceeds_amount {

@@ -40,6 +40,7 @@ pub(crate) fn ends_unspaced(last: u8) -> bool {
 /// U+00A0, 0xE1 for U+1680, 0xE2 for U+2000–U+205F, 0xE3 for U+3000). One pass without
 /// branches (it vectorizes); `false` says nothing.
 #[inline]
+#[cfg(feature = "reconcile")]
 pub(crate) fn surely_unspaced(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |unspaced, &byte| unspaced & (byte > b' ') & !matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3))
 }

@@ -1,20 +1,15 @@
-//! Fuzzes `posfee::reconcile::read_alipay_csv`: any bytes give a table or a typed error, never a
-//! panic; what is read reconciles (against an empty other side) with conservation intact.
+//! Fuzzes the `alipay-business` statement profile (what `posfee::reconcile::read_alipay_csv` reads with): any
+//! bytes give a table or a typed error, never a panic; what is read reconciles (against an
+//! empty other side) with conservation intact.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use posfee::reconcile::*;
+
+#[path = "common.rs"]
+mod common;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(table) = read_alipay_csv(data, "fuzz.csv") {
-        let rows = table.len() + table.issues().len();
-        let options = ReconcileOptions::new(
-            posfee::Schedule::preset("sft-traditional").unwrap(),
-            MerchantProfile::new("102310058120001", "fuzz").unwrap(),
-        );
-        let report = reconcile(&Ledger::new("empty"), &table, &options);
-        if let Ok(report) = report {
-            assert_eq!(report.len(), rows);
-        }
+    if let Ok(statement) = posfee::reconcile::read_statement(data, "fuzz.csv", common::profile("alipay-business")) {
+        common::statement_conserved(&statement);
     }
 });

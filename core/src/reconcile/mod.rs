@@ -380,7 +380,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         report.summary.warnings.push(format!(
             "the trades reach the last month of the holiday data, which ends {last}: settlement dates after it cannot be checked \
              until the holiday notice of {} is loaded (rows that need it are classed unchecked)",
-            last.succ_opt().unwrap_or(last).format("%Y")
+            chrono::Datelike::year(&last) + 1
         ));
     }
     Ok(report)

@@ -749,9 +749,13 @@ impl Schedule {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn merchant_classes(&self) -> Vec<&str> {
-        let mut classes: Vec<&str> = self.versions.iter().flat_map(|v| v.rules.iter().filter_map(|r| r.merchant_class())).collect();
-        classes.sort_unstable();
-        classes.dedup();
+        // A handful of classes: kept sorted by insertion (no general sort: small WebAssembly code).
+        let mut classes: Vec<&str> = Vec::new();
+        for class in self.versions.iter().flat_map(|v| v.rules.iter().filter_map(|r| r.merchant_class())) {
+            if let Err(at) = classes.binary_search(&class) {
+                classes.insert(at, class);
+            }
+        }
         classes
     }
 
