@@ -638,6 +638,15 @@ impl Profile {
     }
 
     /// Whether the profile gives `field` as a constant rather than a column.
+    /// Whether every value is read as the file has it (after the usual cleaning): no
+    /// prefixes to strip, no null values, no constants, no other columns tried first — the
+    /// common case, read on a fast path.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.strip_prefixes.is_empty()
+            && self.null_values.is_empty()
+            && self.fields.iter().flatten().all(|spec| spec.value.is_none() && spec.instead.is_empty())
+    }
+
     pub(crate) fn is_constant(&self, field: StatementField) -> bool {
         self.field(field).is_some_and(|spec| spec.value.is_some())
     }

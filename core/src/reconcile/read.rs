@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
 use crate::quote::TradeKind;
 use crate::settlement::{china_offset, parse_china_time, parse_date};
-use crate::text::trim;
+use crate::text::{ends_unspaced, trim};
 
 /// The largest input accepted by a reader: 8 GiB.
 const MAX_INPUT_BYTES: usize = 8 << 30;
@@ -89,9 +89,10 @@ impl<'r> Row<'r> {
 
 #[inline]
 fn clean(value: &str) -> &str {
-    // Most fields need nothing: no surrounding space, backtick or `="..."` quoting.
+    // Most fields need nothing: no surrounding space, backtick, `="..."` quoting or `'`
+    // before a formula (CJK text such as 贷记卡 included).
     if let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) {
-        if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() {
+        if (first.is_ascii_alphanumeric() || first >= 0xE4) && (last.is_ascii_alphanumeric() || ends_unspaced(last) && last >= 0x80) {
             return value;
         }
     }
@@ -1090,6 +1091,8 @@ struct Stated {
 /// Where a profile's fields sit in this file.
 struct Layout<'p> {
     profile: &'p Profile,
+    /// [`Profile::is_plain`]: every value is the cleaned cell itself.
+    plain: bool,
     /// Per [`StatementField`]: the 0-based column.
     columns: Vec<Option<usize>>,
     /// Per [`StatementField`]: the 0-based columns of its `instead` entries (empty for most).
@@ -1107,7 +1110,17 @@ impl<'p> Layout<'p> {
         if !profile.header {
             let columns = StatementField::ALL.iter().map(|&f| by_position(f)).collect();
             let instead = Layout::instead_columns(profile, None);
-            return Ok(Layout { profile, columns, instead, default_settlement: None, data_start: 0, data_line: 1, file: file.to_string() });
+            let plain = profile.is_plain();
+            return Ok(Layout {
+                profile,
+                plain,
+                columns,
+                instead,
+                default_settlement: None,
+                data_start: 0,
+                data_line: 1,
+                file: file.to_string(),
+            });
         }
         let locate = |record: &csv::StringRecord| -> Vec<Option<usize>> {
             StatementField::ALL
@@ -1124,7 +1137,8 @@ impl<'p> Layout<'p> {
                 let columns = locate(&record);
                 unique_columns(&record, &columns, file, data_line - 1)?;
                 let instead = Layout::instead_columns(profile, Some(&record));
-                Ok(Layout { profile, columns, instead, default_settlement: None, data_start, data_line, file: file.to_string() })
+                let plain = profile.is_plain();
+                Ok(Layout { profile, plain, columns, instead, default_settlement: None, data_start, data_line, file: file.to_string() })
             }
             Err(first_line) => {
                 // The closest line: the one with the most required headers.
@@ -1186,6 +1200,9 @@ impl<'p> Layout<'p> {
     where
         'p: 'r,
     {
+        if self.plain {
+            return (row.get(self.column(field)), self.column(field));
+        }
         if let Some(spec) = self.profile.field(field) {
             for (other, &column) in spec.instead.iter().zip(&self.instead[field as usize]) {
                 if column.is_some() && other.applies(kind, channel) {
@@ -1209,9 +1226,11 @@ impl<'p> Layout<'p> {
     fn take(&self, row: &Row<'_>, part: &mut Part) {
         let profile = self.profile;
         let first = strip_prefixes(row.get(Some(0)), &profile.strip_prefixes);
-        if profile.summary_prefixes.iter().any(|p| first.starts_with(p.as_str()))
-            || profile.totals.as_ref().and_then(|t| t.row_prefix.as_deref()).is_some_and(|p| first.starts_with(p))
-            || profile.comment_prefix.as_deref().is_some_and(|p| p != "#" && first.starts_with(p))
+        // The first bytes are compared before the rest (most rows share none with a prefix).
+        let starts = |prefix: &str| prefix.as_bytes().first() == first.as_bytes().first() && first.starts_with(prefix);
+        if profile.summary_prefixes.iter().any(|p| starts(p))
+            || profile.totals.as_ref().and_then(|t| t.row_prefix.as_deref()).is_some_and(starts)
+            || profile.comment_prefix.as_deref().is_some_and(|p| p != "#" && starts(p))
         {
             part.summary_rows.push((row.line, (0..row.fields.len()).map(|c| row.get(Some(c)).to_string()).collect()));
             return;
@@ -1237,6 +1256,9 @@ impl<'p> Layout<'p> {
     where
         'p: 'r,
     {
+        if self.plain {
+            return row.get(self.column(field));
+        }
         if let Some(constant) = self.profile.field(field).and_then(|spec| spec.value.as_deref()) {
             return constant;
         }
@@ -1245,7 +1267,8 @@ impl<'p> Layout<'p> {
 
     /// The cleaned value of a column: prefixes taken off, a null value (`*`) read as empty.
     fn cell<'r>(&self, row: &Row<'r>, column: Option<usize>) -> &'r str {
-        let value = strip_prefixes(row.get(column), &self.profile.strip_prefixes).trim();
+        let value = row.get(column);
+        let value = if self.profile.strip_prefixes.is_empty() { value } else { trim(strip_prefixes(value, &self.profile.strip_prefixes)) };
         if !self.profile.null_values.is_empty() && self.profile.null_values.iter().any(|null| null == value) {
             return "";
         }
@@ -1256,12 +1279,10 @@ impl<'p> Layout<'p> {
     where
         'p: 'r,
     {
-        if self.profile.is_constant(field) {
-            return Ok(self.value(row, field));
-        }
-        row.required(self.column(field), field.name())?;
         let value = self.value(row, field);
-        if value.is_empty() {
+        if value.is_empty() && !self.profile.is_constant(field) {
+            // Row::required names the field count when the row is short, else says empty.
+            row.required(self.column(field), field.name())?;
             let message = format!("{} is empty", field.name());
             return Err(self.error_at(row, field, Error::new(ErrorKind::InvalidRecord, message)));
         }
@@ -1361,8 +1382,10 @@ impl<'p> Layout<'p> {
             let error = Error::new(ErrorKind::InvalidDate, format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"));
             return Err(self.error_at(row, F::TradeTime, error));
         }
-        self.required(row, F::TradeDate)?;
-        let (date_text, date_column) = self.pick(row, F::TradeDate, Some(kind), None);
+        let (date_text, date_column) = match self.pick(row, F::TradeDate, Some(kind), None) {
+            ("", _) => (self.required(row, F::TradeDate)?, self.column(F::TradeDate)),
+            picked => picked,
+        };
         let time = self.trade_time(date_text, time_of_day, settlement_date).map_err(|e| row.error(date_column, F::TradeDate.name(), e))?;
         let mut amount = amount_written.abs();
         let mut refund_written = Money::ZERO;
@@ -1636,10 +1659,10 @@ fn check_totals(statement: &mut Statement, sums: &Sums, stated: Option<Stated>, 
 /// A money value as files write it: `¥`/`￥`, thousands separators and full-width digits
 /// taken off; in fen when the unit says so.
 fn parse_money_text(text: &str, unit: MoneyUnit) -> Result<Money> {
+    // Most values are plain (`12.34`, `600`): borrowed as they are, no allocation.
     let needs_cleaning = text.bytes().any(|b| !(b.is_ascii_digit() || b == b'.' || b == b'-'));
-    let owned;
-    let text = if needs_cleaning {
-        owned = text
+    let text: Cow<'_, str> = if needs_cleaning {
+        let owned = text
             .trim()
             .trim_start_matches(['¥', '￥'])
             .chars()
@@ -1651,9 +1674,9 @@ fn parse_money_text(text: &str, unit: MoneyUnit) -> Result<Money> {
                 _ => c,
             })
             .collect::<String>();
-        owned.replacen("-¥", "-", 1).replacen("-￥", "-", 1)
+        Cow::Owned(owned.replacen("-¥", "-", 1).replacen("-￥", "-", 1))
     } else {
-        text.to_string()
+        Cow::Borrowed(text)
     };
     match unit {
         MoneyUnit::Yuan => Money::parse(&text),
@@ -1695,6 +1718,7 @@ fn read_fixed_width(
     };
     let layout = Layout {
         profile,
+        plain: profile.is_plain(),
         columns: StatementField::ALL.iter().map(|&f| profile.field(f).and_then(|s| s.position.map(|p| p - 1))).collect(),
         instead: Layout::instead_columns(profile, None),
         default_settlement: default_settlement(profile, file, options),
