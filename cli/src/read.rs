@@ -53,7 +53,9 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     let to_stdout = arguments.out.as_os_str() == "-";
     if to_stdout && matches!(arguments.on_invalid, inputs::OnInvalid::Report) {
         // Standard output holds the rows; the unreadable lines would have nowhere to go.
-        return Err(Failure::usage("--on-invalid report lists the unreadable lines after writing the rows: it needs --out FILE, not --out -"));
+        return Err(Failure::usage(
+            "--on-invalid report lists the unreadable lines after writing the rows: it needs --out FILE, not --out -",
+        ));
     }
     if !to_stdout {
         output::check_text_output(&arguments.out, false)?;
