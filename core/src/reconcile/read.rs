@@ -203,8 +203,15 @@ fn reader(text: &str, dialect: Dialect) -> csv::Reader<&[u8]> {
 }
 
 /// The number of line feeds in `bytes`.
+/// The line ends in `bytes`: every `\n`, and every `\r` not followed by `\n` (a lone CR, as
+/// old Mac files end lines; the csv crate ends records there too).
 fn newlines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
+    let feeds = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return feeds;
+    }
+    let lone_returns = memchr::memchr_iter(b'\r', bytes).filter(|&k| bytes.get(k + 1) != Some(&b'\n')).count() as u64;
+    feeds + lone_returns
 }
 
 /// The true line of the record or error that the csv crate places at byte `at` of `text`
@@ -289,7 +296,12 @@ fn unterminated_quote(bytes: &[u8], dialect: Dialect) -> Option<Unterminated> {
         };
     }
     (state == State::Quoted).then(|| {
-        let resume = memchr::memchr(b'\n', &bytes[quote_at..]).map_or(bytes.len(), |k| quote_at + k + 1);
+        // Reading resumes after the quote's line end (LF, CRLF or a lone CR).
+        let resume = match memchr::memchr2(b'\n', b'\r', &bytes[quote_at..]).map(|k| quote_at + k) {
+            Some(k) if bytes[k] == b'\r' && bytes.get(k + 1) == Some(&b'\n') => k + 2,
+            Some(k) => k + 1,
+            None => bytes.len(),
+        };
         Unterminated { record_start, quote_at, resume }
     })
 }
@@ -307,7 +319,7 @@ fn stream(text: &str, first_line: u64, dialect: Dialect, mut each: impl FnMut(st
         let bytes = rest.as_bytes();
         let record_line = line + newlines(&bytes[..open.record_start]);
         let quote_line = line + newlines(&bytes[..open.quote_at]);
-        let line_start = bytes[..open.quote_at].iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        let line_start = bytes[..open.quote_at].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |k| k + 1);
         let column = rest[line_start..open.quote_at].chars().count() as u64 + 1;
         let lines =
             if quote_line == record_line { format!("line {record_line} is") } else { format!("lines {record_line} to {quote_line} are") };
@@ -422,7 +434,11 @@ fn header(
                 let start = record.position().map_or(0, |p| p.byte() as usize);
                 first_line.get_or_insert(true_line(text.as_bytes(), start, 1, &mut cursor));
                 if accept(&record) {
-                    let after = reader.position().byte() as usize;
+                    let mut after = reader.position().byte() as usize;
+                    // Never split a CRLF: the data starts after the whole line end.
+                    if text.as_bytes().get(after.wrapping_sub(1)) == Some(&b'\r') && text.as_bytes().get(after) == Some(&b'\n') {
+                        after += 1;
+                    }
                     return Ok((record, after, 1 + newlines(&text.as_bytes()[..after])));
                 }
             }
@@ -466,7 +482,7 @@ fn par_chunks<T: Send>(
         bounds.push(bytes.len());
     }
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
-    let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| memchr::memchr_iter(b'\n', &bytes[a..b]).count() as u64).collect();
+    let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| newlines(&bytes[a..b])).collect();
     let mut chunks = Vec::with_capacity(ranges.len());
     let mut line = first_line;
     for (&(a, b), count) in ranges.iter().zip(&newlines) {
@@ -1929,12 +1945,14 @@ mod tests {
         out
     }
 
-    /// The line (as an editor numbers them) of the first character at or after byte `at`
-    /// that is not a line end: counted from the start every time.
+    /// The line (as an editor numbers them: LF, CRLF and a lone CR end a line) of the first
+    /// character at or after byte `at` that is not a line end: counted from the start every
+    /// time.
     fn line_at(text: &str, at: usize) -> u64 {
         let bytes = text.as_bytes();
         let start = (at..bytes.len()).find(|&k| bytes[k] != b'\n' && bytes[k] != b'\r').unwrap_or(bytes.len());
-        1 + bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64
+        let ends = (0..start).filter(|&k| bytes[k] == b'\n' || (bytes[k] == b'\r' && bytes.get(k + 1) != Some(&b'\n'))).count();
+        1 + ends as u64
     }
 
     /// The same through the csv crate's checked `StringRecord`s, with lines counted here.
@@ -2013,6 +2031,23 @@ mod tests {
             }
             prop_assert!(expected.iter().all(|line| covered.contains(line)), "{:?} {:?}", covered, expected);
         }
+    }
+
+    #[test]
+    fn lone_cr_files_count_their_lines() {
+        let text = "a,1\rb,2\r\rc,3\rd,\"4\re,5\r";
+        let out = streamed(text, false);
+        assert_eq!(
+            out,
+            vec![
+                Ok((1, vec!["a".into(), "1".into()])),
+                Ok((2, vec!["b".into(), "2".into()])),
+                Ok((4, vec!["c".into(), "3".into()])),
+                Err(5),
+                Ok((6, vec!["e".into(), "5".into()]))
+            ]
+        );
+        assert_eq!(newlines(b"a\r\nb\rc\nd"), 3);
     }
 
     #[test]
