@@ -75,6 +75,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
             "format": profile.name(),
             "title": profile.title(),
             "rows": statement.len(),
+            "skipped_rows": statement.skipped_rows(),
             "unreadable_lines": issues,
             "out": arguments.out.display().to_string(),
         });
@@ -88,6 +89,9 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         profile.title(),
         arguments.out.display()
     );
+    if statement.skipped_rows() > 0 {
+        text.push_str(&format!("{} row(s) skipped by the format's rules (not the merchant's trades)\n", statement.skipped_rows()));
+    }
     if !issues.is_empty() {
         text.push_str(&format!("{} line(s) could not be read:\n", issues.len()));
         for issue in issues {

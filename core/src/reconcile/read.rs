@@ -1252,7 +1252,7 @@ impl<'p> Layout<'p> {
             return;
         }
         match self.statement_row(row, &mut part.sums) {
-            Ok(None) => {}
+            Ok(None) => part.statement.skipped_rows += 1,
             Ok(Some(record)) => {
                 part.sums.detail_lines += 1;
                 if let Err(error) = part.statement.push_row(record) {

@@ -769,6 +769,9 @@ pub struct Statement {
     pub(crate) kind: Vec<TradeKind>,
     pub(crate) line: Vec<u64>,
     pub(crate) issues: Vec<ReadIssue>,
+    /// Rows a format profile skips by rule: not the merchant's trades (a personal bill's own
+    /// spending, transfers, closed orders).
+    pub(crate) skipped_rows: u64,
 }
 
 impl Statement {
@@ -928,11 +931,12 @@ impl Statement {
     /// # Errors
     /// When a text column would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
     pub(crate) fn append(&mut self, other: Statement) -> Result<()> {
-        if self.is_empty() && self.issues.is_empty() {
+        if self.is_empty() && self.issues.is_empty() && self.skipped_rows == 0 {
             let name = std::mem::take(&mut self.name);
             *self = Statement { name, ..other };
             return Ok(());
         }
+        self.skipped_rows += other.skipped_rows;
         append_text([
             (&mut self.merchant_no, &other.merchant_no),
             (&mut self.merchant_name, &other.merchant_name),
@@ -1015,6 +1019,22 @@ impl Statement {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.amount_fen.is_empty()
+    }
+
+    /// The rows a format profile skipped by rule because they are not the merchant's trades
+    /// (a personal bill's own spending, neutral transfers, closed orders): counted, so that
+    /// every line of a file is accounted for as a row, an issue, or a skipped row.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{read_statement, Profile};
+    /// let profile = Profile::from_toml("name = \"p\"\ntitle = \"t\"\nsource = \"s\"\nchannel = \"wechat\"\n[fields]\ntrade_date = { names = [\"time\"] }\namount = { names = [\"amount\"] }\nfee = { names = [\"fee\"] }\ndirection = { names = [\"dir\"], map = { in = \"income\", out = \"expense\" } }\n")?;
+    /// let statement = read_statement(b"time,amount,fee,dir\n2026-05-06 10:00:00,10.00,0,in\n2026-05-06 11:00:00,5.00,0,out\n", "bill.csv", &profile)?;
+    /// assert_eq!((statement.len(), statement.skipped_rows()), (1, 1));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn skipped_rows(&self) -> u64 {
+        self.skipped_rows
     }
 
     /// The lines that could not be read.
