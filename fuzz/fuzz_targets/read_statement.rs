@@ -11,8 +11,9 @@ mod common;
 
 fuzz_target!(|data: &[u8]| {
     let sniffed = Profile::sniff(data).ok();
-    let shipped = formats().into_iter().map(common::profile);
-    for profile in shipped.chain(sniffed.as_ref()) {
+    let mut profiles: Vec<&Profile> = formats().into_iter().map(common::profile).collect();
+    profiles.extend(sniffed.as_ref());
+    for profile in profiles {
         for strict in [false, true] {
             let read = read_statement_with(data, "INN26050688ZM_fuzz.txt", profile, ReadOptions { strict, ..ReadOptions::default() });
             if let Ok(table) = read {
