@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::calendar::Calendar;
@@ -34,13 +34,15 @@ pub fn china_offset() -> FixedOffset {
 pub fn parse_china_time(text: &str) -> Result<DateTime<FixedOffset>> {
     let trimmed = text.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(trimmed) {
-        return Ok(at);
+        if four_digit_year(at.year()) {
+            return Ok(at);
+        }
     }
     let naive = text_format::DATE_TIMES
         .iter()
         .find_map(|items| text_format::date_time(trimmed, items))
         .or_else(|| parse_date(trimmed).ok().map(|date| date.and_time(NaiveTime::MIN)));
-    match naive.and_then(|n| china_offset().from_local_datetime(&n).single()) {
+    match naive.and_then(|n| china_offset().from_local_datetime(&n).single()).filter(|at| four_digit_year(at.year())) {
         Some(at) => Ok(at),
         None => Err(Error::new(
             ErrorKind::InvalidDate,
@@ -58,6 +60,7 @@ pub fn parse_china_time(text: &str) -> Result<DateTime<FixedOffset>> {
 /// ```
 /// assert_eq!(posfee::parse_date("20261001")?.to_string(), "2026-10-01");
 /// assert!(posfee::parse_date("2026-02-30").is_err());
+/// assert!(posfee::parse_date("-2016-09-06").is_err()); // years have four digits
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
@@ -65,7 +68,14 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
     text_format::DATES
         .iter()
         .find_map(|items| text_format::date(trimmed, items))
+        .filter(|date| four_digit_year(date.year()))
         .ok_or_else(|| Error::new(ErrorKind::InvalidDate, format!("date {text:?} is not a valid date (expected 2026-10-01)")))
+}
+
+/// Years written with four digits (1 to 9999), as every date format posfee reads and prints
+/// writes them: a negative or five-digit year would not print back to what was read.
+fn four_digit_year(year: i32) -> bool {
+    (1..=9999).contains(&year)
 }
 
 /// When the money of a trade is paid out to the merchant.

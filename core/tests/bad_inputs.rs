@@ -184,6 +184,13 @@ fn catalogue() -> Vec<Case> {
             "invalid_schedule",
             line(3),
         ),
+        case(
+            "a negative year in effective_from (found by fuzzing: it did not print back)",
+            || Schedule::from_toml(&MINIMAL_SCHEDULE.replace("\"2026-01-01\"", "\"-2016-09-06\"")).map(drop),
+            "invalid_schedule",
+            field("effective_from"),
+        ),
+        case("a five-digit year", || parse_date("12026-01-01").map(drop), "invalid_date", nowhere()),
         case("missing schedule file", || Schedule::from_file("no/such/schedule.toml").map(drop), "io", nowhere()),
         case("unknown preset", || Schedule::preset("sft-tradtional").map(drop), "unknown_preset", nowhere()),
         case("cost model nested deep", || CostModel::from_toml(&nested(5_000)).map(drop), "invalid_schedule", line(1)),
