@@ -172,6 +172,14 @@ impl Location {
         self
     }
 
+    /// The line and column (1-based, columns in characters) of byte `offset` of `text`: where
+    /// a parser's byte span points.
+    pub(crate) fn of_offset(text: &str, offset: usize) -> Location {
+        let before = text.get(..offset).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |k| k + 1);
+        Location::default().line(before.matches('\n').count() as u64 + 1).column(before[line_start..].chars().count() as u64 + 1)
+    }
+
     fn is_empty(&self) -> bool {
         self.file.is_none() && self.line.is_none() && self.column.is_none() && self.field.is_none()
     }

@@ -122,13 +122,7 @@ fn to_date(value: &toml::value::Datetime, place: &str) -> Result<NaiveDate> {
 pub(super) fn parse_years(text: &str) -> Result<Vec<Year>> {
     crate::limits::check_config_text(text, ErrorKind::InvalidCalendar, "the calendar TOML")?;
     let root: FileRoot = toml::from_str(text).map_err(|e| {
-        let at = e.span().map(|span| {
-            let before = text.get(..span.start).unwrap_or("");
-            let line_start = before.rfind('\n').map_or(0, |k| k + 1);
-            crate::error::Location::default()
-                .line(before.matches('\n').count() as u64 + 1)
-                .column(before[line_start..].chars().count() as u64 + 1)
-        });
+        let at = e.span().map(|span| crate::error::Location::of_offset(text, span.start));
         invalid(format!("calendar data is not valid: {}", e.message())).at(at.unwrap_or_default())
     })?;
     root.years

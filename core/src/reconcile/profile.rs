@@ -429,6 +429,21 @@ const BUILTIN: [(&str, &str); 9] = [
     ("unionpay-acp-zm", include_str!("../../data/formats/unionpay-acp-zm.toml")),
 ];
 
+/// The shipped profiles, each parsed once (readers and sniffing ask for them on every file).
+fn shipped() -> &'static [(&'static str, Result<Profile>)] {
+    static SHIPPED: std::sync::OnceLock<Vec<(&'static str, Result<Profile>)>> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(name, text)| {
+                let profile =
+                    Profile::from_toml(text).map_err(|e| Error::new(e.kind(), format!("shipped profile {name}: {}", e.message())));
+                (*name, profile)
+            })
+            .collect()
+    })
+}
+
 /// The names of the shipped statement profiles, in the order sniffing tries them.
 ///
 /// # Example
@@ -462,11 +477,7 @@ impl Profile {
     pub fn from_toml(text: &str) -> Result<Profile> {
         crate::limits::check_config_text(text, ErrorKind::InvalidRecord, "the format profile")?;
         let file: ProfileFile = toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|span| {
-                let before = text.get(..span.start).unwrap_or("");
-                let line_start = before.rfind('\n').map_or(0, |k| k + 1);
-                Location::default().line(before.matches('\n').count() as u64 + 1).column(before[line_start..].chars().count() as u64 + 1)
-            });
+            let at = e.span().map(|span| Location::of_offset(text, span.start));
             Error::new(ErrorKind::InvalidRecord, format!("format profile is not valid: {}", e.message())).at(at.unwrap_or_default())
         })?;
         Profile::build(file)
@@ -500,14 +511,14 @@ impl Profile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn builtin(name: &str) -> Result<Profile> {
-        let Some((_, text)) = BUILTIN.iter().find(|(known, _)| *known == name.trim()) else {
-            return Err(Error::new(
+        match shipped().iter().find(|(known, _)| *known == name.trim()) {
+            Some((_, profile)) => profile.clone(),
+            None => Err(Error::new(
                 ErrorKind::InvalidRequest,
                 format!("no statement format is named {name:?}; the formats are {}", formats().join(", ")),
             )
-            .in_field("format"));
-        };
-        Profile::from_toml(text).map_err(|e| Error::new(e.kind(), format!("shipped profile {name}: {}", e.message())))
+            .in_field("format")),
+        }
     }
 
     /// The shipped profile that fits a file, from its first bytes (64 KiB are plenty): the
