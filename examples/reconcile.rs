@@ -28,7 +28,7 @@ fn main() -> Result<(), posfee::Error> {
     let ledger_csv = write_ledger_csv(&sample.ledger);
     let statement_csv = write_bank_csv(&sample.statement);
     let ledger = read_ledger_csv(ledger_csv.as_bytes(), "ledger.csv")?;
-    let profile = Profile::resolve("auto", statement_csv.as_bytes())?;
+    let profile = Profile::resolve("auto", statement_csv.as_bytes(), "statement.csv")?;
     let statement = read_statement(statement_csv.as_bytes(), "statement.csv", &profile)?;
     let again = reconcile(&ledger, &statement, &sample.options)?;
     println!(

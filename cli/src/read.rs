@@ -4,7 +4,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use posfee::reconcile::{read_statement, write_bank_csv, Profile, Statement};
-use posfee::Location;
 
 use crate::failure::Failure;
 use crate::inputs::{self, OnInvalid};
@@ -42,9 +41,7 @@ pub struct Arguments {
 pub fn statement(path: &std::path::Path, format: &str) -> Result<(Statement, Profile), Failure> {
     let bytes = output::read_file(path)?;
     let file = path.display().to_string();
-    // An error of a profile file of one's own names that file; any other names the statement.
-    let named = if format.trim().to_ascii_lowercase().ends_with(".toml") { format.trim().to_string() } else { file.clone() };
-    let profile = Profile::resolve(format, &bytes).map_err(|e| e.at(Location::default().file(named)))?;
+    let profile = Profile::resolve(format, &bytes, &file)?;
     let statement = read_statement(&bytes, &file, &profile)?;
     Ok((statement, profile))
 }

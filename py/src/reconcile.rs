@@ -290,7 +290,7 @@ pub fn read_statement(
             Ok(bytes) => bytes,
             Err(path) => read_file(&path)?,
         };
-        let profile = reconcile::Profile::resolve(&format, &bytes).map_err(|e| e.at(posfee::Location::default().file(file.clone())))?;
+        let profile = reconcile::Profile::resolve(&format, &bytes, &file)?;
         let statement = reconcile::read_statement(&bytes, &file, &profile)?;
         raise_first_issue(on_invalid, statement.issues())?;
         Ok(statement)
