@@ -824,14 +824,17 @@ fn resolve_card_type(request: &QuoteRequest) -> Result<Option<CardType>> {
 fn settlement_mode(version: &Version, requested: SettlementMode, channel: Channel, amount: Money) -> (SettlementMode, Option<Money>) {
     let mut mode = requested;
     let mut first_minimum = None;
-    for _ in 0..=version.surcharges().len() {
+    let mut followed: Vec<usize> = Vec::new();
+    loop {
         let missed = version
             .surcharges()
             .iter()
-            .filter(|s| s.applies_to(mode, channel))
-            .find_map(|s| s.min_amount().filter(|&minimum| amount < minimum).map(|minimum| (s.fallback(), minimum)));
+            .enumerate()
+            .filter(|(_, s)| s.applies_to(mode, channel))
+            .find_map(|(k, s)| s.min_amount().filter(|&minimum| amount < minimum).map(|minimum| (k, s.fallback(), minimum)));
         match missed {
-            Some((fallback, minimum)) if fallback != mode => {
+            Some((k, fallback, minimum)) if fallback != mode && !followed.contains(&k) => {
+                followed.push(k);
                 first_minimum.get_or_insert(minimum);
                 mode = fallback;
             }

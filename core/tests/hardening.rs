@@ -257,3 +257,20 @@ fn fallback_matching_with_the_widest_window_pairs_every_row() {
     assert_eq!(report.summary.class(Class::NoLedgerTrade).statement_rows, 0);
     assert!((0..n as usize).all(|i| report.row(i).unwrap().partner == Some(i)), "each trade pairs with the row of its own time");
 }
+
+#[test]
+fn fallbacks_that_form_a_cycle_follow_each_surcharge_once() {
+    // T0 below its minimum falls back to D1, D1 below its minimum back to T0: each fallback is
+    // followed once, so the trade stays at T0 and pays T0's surcharge (found by the oracle).
+    let schedule = Schedule::from_toml(
+        "name = \"cycle\"\n[rounding]\nmode = \"half_up\"\nscale = 0\n[[versions]]\neffective_from = \"2003-11-28T00:00:00+08:00\"\n\
+         [[versions.rules]]\nid = \"r0\"\nchannels = [\"wechat\"]\nrate = \"0%\"\n\
+         [[versions.surcharges]]\nid = \"s0\"\nmodes = [\"D0\", \"S0\", \"D1\"]\nmin_amount = \"100.00\"\nfallback = \"T0\"\n\
+         [[versions.surcharges]]\nid = \"s1\"\nmodes = [\"T0\", \"S0\"]\nfixed = \"3.00\"\nmin_amount = \"100.00\"\nfallback = \"D1\"\n",
+    )
+    .unwrap();
+    let request = posfee::QuoteRequest::new(Money::ZERO, Channel::Wechat, parse_china_time("2005-01-01 00:00").unwrap())
+        .settlement(posfee::SettlementMode::T(0));
+    let quote = schedule.quote(&request).unwrap();
+    assert_eq!((quote.settlement, quote.fee), (posfee::SettlementMode::T(0), Money::from_yuan(3)));
+}
