@@ -70,6 +70,10 @@ pub struct Arguments {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
+    /// Print one JSON line on stderr with the seconds spent reading both files, reconciling
+    /// and writing --out (for benchmarks: scripts/bench-reconcile.sh).
+    #[arg(long)]
+    timings: bool,
 }
 
 /// A whole number as text (its range is checked with the other values, as the core does).
@@ -124,6 +128,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     let long = size(&arguments.ledger) + size(&arguments.statement) >= 16 << 20;
     let progress = Progress::new(3, "steps", long);
     progress.stage(0, "reading the files");
+    let started = Instant::now();
     // The statement is read on a second thread while the ledger is parsed.
     let (ledger, statement) = std::thread::scope(|scope| {
         let statement = scope.spawn(|| crate::read::statement(&arguments.statement, &arguments.format));
@@ -135,12 +140,24 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     inputs::raise_first_issue(arguments.on_invalid, ledger.issues())?;
     inputs::raise_first_issue(arguments.on_invalid, statement.issues())?;
     progress.stage(1, "matching and checking");
+    let read = started.elapsed();
     let report = reconcile(&ledger, &statement, &options)?;
+    let reconciled = started.elapsed();
     progress.stage(2, "writing the report");
     if let Some(path) = &arguments.out {
         write_report(&report, &ledger, &statement, path)?;
     }
     progress.finish();
+    if arguments.timings {
+        // On stderr, so that stdout stays the same with and without the flag.
+        let seconds = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e6;
+        let timings = serde_json::json!({
+            "read_seconds": seconds(read),
+            "reconcile_seconds": seconds(reconciled - read),
+            "write_seconds": seconds(started.elapsed() - reconciled),
+        });
+        eprintln!("{timings}");
+    }
     if arguments.json {
         return output::print_json(out, &report.summary);
     }
@@ -179,7 +196,7 @@ pub struct DemoArguments {
     no_report: bool,
     /// Also write the generated ledger (ledger.csv), statement (statement.csv, bank format) and
     /// the due date of every trade day (due_dates.csv) to this folder, for `posfee reconcile`
-    /// and benches/polars_baseline.py.
+    /// and the reconciliation benchmark (scripts/bench-reconcile.sh, benches/).
     #[arg(long, value_name = "DIR")]
     export_sample: Option<PathBuf>,
     /// Print the summary as JSON (no timings).

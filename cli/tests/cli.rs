@@ -316,3 +316,19 @@ fn the_binary_matches_the_library_byte_for_byte() {
         assert_eq!(common::binary(&args, dir.path()), posfee(&args), "{args:?}");
     }
 }
+
+#[test]
+fn reconcile_timings_go_to_stderr_and_leave_stdout_unchanged() {
+    let sample = Sample::new(200);
+    let (ledger, statement) = (sample.ledger(), sample.statement());
+    let base = ["reconcile", &ledger, &statement, "--schedule", "sft-traditional", "--merchant-no", MERCHANT, "--json"];
+    let plain = common::binary(&base, sample.dir.path());
+    let timed = common::binary(&[&base[..], &["--timings"]].concat(), sample.dir.path());
+    assert_eq!((timed.status, &timed.stdout), (0, &plain.stdout));
+    assert_eq!(plain.stderr, "");
+    let line: serde_json::Value = serde_json::from_str(timed.stderr.trim_end()).expect("one JSON line on stderr");
+    assert_eq!(timed.stderr.lines().count(), 1, "{}", timed.stderr);
+    for key in ["read_seconds", "reconcile_seconds", "write_seconds"] {
+        assert!(line[key].as_f64().is_some_and(|s| s >= 0.0), "{key} in {line}");
+    }
+}
