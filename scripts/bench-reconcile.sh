@@ -1,39 +1,56 @@
 #!/usr/bin/env bash
-# Reconciliation benchmark: posfee vs the equivalent polars pipeline, on the same generated
-# files, in the same run. Prints wall times, rows/s and peak memory (VmHWM via /usr/bin/time).
-# Usage: scripts/bench-reconcile.sh [trades per side, default 1000000]   (10000000 for 10M)
+# Reconciliation benchmark: posfee against a tuned polars lazy pipeline (benches/polars_lazy.py)
+# and DuckDB (benches/reconcile.sql), on the same generated files, in the same run. Prints
+# posfee's read / reconcile / total time and peak memory, the same for polars and DuckDB, the
+# ratios, and the class counts of all three side by side; exits 1 when the counts differ
+# beyond the rows posfee pairs by its time-window fallback (which the others do not do).
+# A benchmark, not a timed test: `make bench-check` runs it at 20,000 trades with --check.
+#
+# Usage: scripts/bench-reconcile.sh [TRADES] [--check] [--edge-cases] [--repeat N]
+#   TRADES        trades per side (default 1000000); files go to target/bench-data/TRADES
+#   --check       debug build of posfee, one run: only the agreement of the counts matters
+#   --edge-cases  the same files with the edge cases of benches/edge_cases.py added
+#                 (target/bench-data/TRADES-edge-cases)
+#   --repeat N    run each program N times (alternating) and print the best time
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-rows="${1:-1000000}"
+rows=1000000
+profile=release
+repeat=1
+edge=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --check) profile=debug ;;
+    --edge-cases) edge=1 ;;
+    --repeat) repeat="$2"; shift ;;
+    [0-9]*) rows="$1" ;;
+    *) echo "usage: scripts/bench-reconcile.sh [TRADES] [--check] [--edge-cases] [--repeat N]" >&2; exit 2 ;;
+  esac
+  shift
+done
 data="target/bench-data/$rows"
-cargo build --quiet --release -p posfee-cli
-bin=target/release/posfee
-if [ ! -f "$data/statement.csv" ]; then
+if [ "$profile" = release ]; then
+  cargo build --quiet --release -p posfee-cli
+else
+  cargo build --quiet -p posfee-cli
+fi
+bin="target/$profile/posfee"
+if [ ! -f "$data/due_dates.csv" ]; then
   echo "generating $rows trades into $data ..." >&2
   "$bin" demo --trades "$rows" --export-sample "$data" --no-report > /dev/null
 fi
-input_bytes=$(( $(stat -c %s "$data/ledger.csv") + $(stat -c %s "$data/statement.csv") ))
-peak() { grep "Maximum resident" "$1" | awk '{print $6}'; }
-
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "input: $rows trades per side, $((input_bytes / 1048576)) MiB of CSV"
-
-# posfee, in memory (generated tables, no file reading): the reconcile call alone
-/usr/bin/time -v "$bin" demo --trades "$rows" --no-report > /tmp/posfee-mem.out 2> /tmp/posfee-mem.time
-echo "posfee (in memory)  : $(grep '^reconciled' /tmp/posfee-mem.out)"
-
-# Both file runs read from the page cache (the in-memory run above can evict the files at 10M).
-warm() { cat "$data/ledger.csv" "$data/statement.csv" > /dev/null; }
-
-# posfee from the CSV files
-warm
-/usr/bin/time -v "$bin" reconcile "$data/ledger.csv" "$data/statement.csv" --format bank --schedule sft-traditional \
-  --merchant-no 102310058120001 > /tmp/posfee.out 2> /tmp/posfee.time
-echo "posfee (files)      : read and reconciled in $(grep 'Elapsed (wall clock)' /tmp/posfee.time | awk '{print $NF}'); peak RSS $(( $(peak /tmp/posfee.time) / 1024 )) MiB"
-
-# polars
 venv="$(scripts/python-env.sh benches/requirements.txt)"
-warm
-/usr/bin/time -v "$venv/bin/python" benches/polars_baseline.py "$data" > /tmp/polars.out 2> /tmp/polars.time
-echo "polars (files)      : $(cat /tmp/polars.out); peak RSS $(( $(peak /tmp/polars.time) / 1024 )) MiB"
+if [ -n "$edge" ]; then
+  "$venv/bin/python" benches/edge_cases.py "$data" "$data-edge-cases"
+  data="$data-edge-cases"
+fi
+
+note=""
+[ "$profile" = debug ] && note=" (--check: the times of a debug build mean nothing)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); posfee $profile build$note"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "input: $data"
+check=""
+[ "$profile" = debug ] && check="--check"
+"$venv/bin/python" benches/bench_reconcile.py "$data" "$bin" --repeat "$repeat" $check
