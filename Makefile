@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: help demo test test-rust bench lint py-setup test-py bench-py fuzz
+.PHONY: help demo test test-rust bench bench-reconcile bench-check lint py-setup test-py bench-py fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -10,7 +10,7 @@ help: ## list the targets
 demo: ## the main job: reconcile the sample month (posfee demo), print the summary, write target/reconcile-report.{json,csv}
 	$(CARGO) run --release -p posfee-cli -- demo
 
-test: lint test-rust test-py test-wasm ## every test of every surface, plus rustfmt and clippy (what CI runs)
+test: lint test-rust test-py test-wasm bench-check ## every test of every surface, plus rustfmt and clippy (what CI runs)
 
 test-rust: ## Rust: unit, golden, property, integration and doc tests
 	$(CARGO) test --workspace --all-targets
@@ -29,6 +29,13 @@ fuzz: ## every parser's fuzz target, FUZZ_RUNS executions each (10 million; outs
 
 bench: ## criterion benchmarks (figures go to BENCHMARKS.md)
 	$(CARGO) bench -p posfee-benches
+
+bench-reconcile: ## reconciliation from files: posfee vs a tuned polars lazy plan vs DuckDB, 1M trades a side (figures go to BENCHMARKS.md)
+	scripts/bench-reconcile.sh 1000000
+
+bench-check: ## the three pipelines of bench-reconcile agree on the class counts: 20,000 trades, and 5,000 with edge cases (debug build; no timing)
+	scripts/bench-reconcile.sh 20000 --check
+	scripts/bench-reconcile.sh 5000 --check --edge-cases
 
 lint: ## rustfmt and clippy
 	$(CARGO) fmt --all --check
