@@ -35,10 +35,12 @@ mod channel;
 mod cost;
 mod error;
 mod fixed;
+mod lane;
 mod limits;
 mod money;
 mod presets;
 mod quote;
+mod quote_table;
 mod rate;
 #[cfg(feature = "reconcile")]
 pub mod reconcile;
@@ -55,6 +57,10 @@ pub use limits::{CONFIG_BYTES_MAX, CONFIG_DEPTH_MAX};
 pub use money::{Money, MILLIFEN_PER_FEN, MILLIFEN_PER_YUAN, MONEY_SCALE};
 pub use presets::{preset_toml, presets};
 pub use quote::{AppliedLimit, CalendarPolicy, FeeLine, FeeLineKind, Limit, Quote, QuoteRequest, TradeKind};
+pub use quote_table::{
+    Column, OnInvalid, QuotedTable, RowError, TableOptions, TradeTable, Warnings, MERCHANT_CLASS_NAMES_MAX, QUOTED_COLUMNS, TABLE_ROWS_MAX,
+    TRADE_COLUMNS,
+};
 pub use rate::{Rate, RATE_ONE_E8, RATE_SCALE};
 pub use rounding::{Rounding, RoundingMode};
 pub use schedule::{RefundPolicy, Rule, Schedule, Surcharge, Version, RATE_SANITY_LIMIT};

@@ -657,16 +657,8 @@ impl Schedule {
     ) -> Result<(NaiveDate, NaiveDate, bool)> {
         let local = request.at.with_timezone(&china_offset()).naive_local();
         let trade_day = self.cutoff().trade_day_local(local);
-        let local_date = local.date();
-        match settlement.settles_on(trade_day, local_date, calendar) {
-            Ok(date) => Ok((trade_day, date, false)),
-            Err(error) if error.kind() == ErrorKind::CalendarOutOfRange && request.calendar_policy == CalendarPolicy::WeekendsOnly => {
-                let SettlementMode::T(n) = settlement else { return Err(error) };
-                let reckoned = calendar.provisional().add_business_days(trade_day, i64::from(n));
-                Ok((trade_day, reckoned.value, reckoned.provisional))
-            }
-            Err(error) => Err(error),
-        }
+        let (settles_on, provisional) = settles_on(trade_day, local.date(), settlement, request.calendar_policy, calendar)?;
+        Ok((trade_day, settles_on, provisional))
     }
 
     /// Quotes the void (撤销) of a purchase: no fee is charged, the purchase's fee is given
@@ -778,6 +770,28 @@ impl Schedule {
     }
 }
 
+/// The settlement date of a trade of `trade_day` made on the local date `local_date` and
+/// settling `settlement`, and whether it is provisional (only under
+/// [`CalendarPolicy::WeekendsOnly`], for T+N beyond the calendar data).
+#[inline]
+pub(crate) fn settles_on(
+    trade_day: NaiveDate,
+    local_date: NaiveDate,
+    settlement: SettlementMode,
+    policy: CalendarPolicy,
+    calendar: &Calendar,
+) -> Result<(NaiveDate, bool)> {
+    match settlement.settles_on(trade_day, local_date, calendar) {
+        Ok(date) => Ok((date, false)),
+        Err(error) if error.kind() == ErrorKind::CalendarOutOfRange && policy == CalendarPolicy::WeekendsOnly => {
+            let SettlementMode::T(n) = settlement else { return Err(error) };
+            let reckoned = calendar.provisional().add_business_days(trade_day, i64::from(n));
+            Ok((reckoned.value, reckoned.provisional))
+        }
+        Err(error) => Err(error),
+    }
+}
+
 /// A void or refund built from the original purchase quote.
 fn reversal(original: Quote, kind: TradeKind, amount: Money, returned: Money) -> Quote {
     let lines = if returned.is_zero() {
@@ -807,9 +821,14 @@ fn reversal(original: Quote, kind: TradeKind, amount: Money, returned: Money) ->
 }
 
 fn resolve_card_type(request: &QuoteRequest) -> Result<Option<CardType>> {
-    match (request.channel.card_type(), request.card_type) {
+    card_type_of(request.channel, request.card_type)
+}
+
+/// The card type behind a trade: the channel's own (credit, debit) or the one given.
+pub(crate) fn card_type_of(channel: Channel, given: Option<CardType>) -> Result<Option<CardType>> {
+    match (channel.card_type(), given) {
         (Some(implied), Some(given)) if implied != given => {
-            Err(Error::new(ErrorKind::InvalidRequest, format!("card type {given} contradicts channel {}", request.channel)))
+            Err(Error::new(ErrorKind::InvalidRequest, format!("card type {given} contradicts channel {channel}")))
         }
         (implied, given) => Ok(given.or(implied)),
     }
@@ -821,7 +840,12 @@ fn resolve_card_type(request: &QuoteRequest) -> Result<Option<CardType>> {
 /// ¥200 to T1): the fallbacks are followed until a mode takes the amount, at most once per
 /// surcharge (so a cycle in a schedule cannot loop). The minimum reported is the first one
 /// missed, the one of the mode asked for.
-fn settlement_mode(version: &Version, requested: SettlementMode, channel: Channel, amount: Money) -> (SettlementMode, Option<Money>) {
+pub(crate) fn settlement_mode(
+    version: &Version,
+    requested: SettlementMode,
+    channel: Channel,
+    amount: Money,
+) -> (SettlementMode, Option<Money>) {
     let mut mode = requested;
     let mut first_minimum = None;
     let mut followed: Vec<usize> = Vec::new();

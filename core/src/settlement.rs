@@ -252,6 +252,11 @@ impl CutOff {
         Ok(CutOff { seconds: time.num_seconds_from_midnight() })
     }
 
+    /// Seconds after local midnight at which the next trade day starts.
+    pub(crate) const fn seconds(self) -> u32 {
+        self.seconds
+    }
+
     /// The cut-off as a time of day.
     ///
     /// # Example

@@ -14,7 +14,10 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use posfee::reconcile::{
     reconcile, Class, FeeKernel, Ledger, LedgerRecord, MerchantProfile, ReconcileOptions, Side, Statement, StatementRecord,
 };
-use posfee::{Calendar, CardType, Channel, Money, QuoteRequest, Schedule, SettlementMode, TradeKind};
+use posfee::{
+    Calendar, CalendarPolicy, CardType, Channel, Column, Money, OnInvalid, QuoteRequest, Schedule, SettlementMode, TableOptions, TradeKind,
+    TradeTable, Warnings,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -192,6 +195,76 @@ fn check_kernel(schedule: &Schedule, model: &oracle::Schedule, trade: &Trade) ->
         }
         (None, _) => Ok("kernel not in scope".into()),
     }
+}
+
+/// `Schedule::quote_table` (both calendar policies, raise and report) and `fee_table` against
+/// `Schedule::quote` row by row, on the trades with whole-fen amounts as one table; returns
+/// how many rows were quoted.
+fn check_table(schedule: &Schedule, trades: &[Trade]) -> Result<usize, TestCaseError> {
+    let trades: Vec<&Trade> = trades.iter().filter(|t| t.amount % 1_000 == 0).collect();
+    const CLASSES: [&str; 4] = ["", "discounted", "waived", "hotel"];
+    let amounts: Vec<i64> = trades.iter().map(|t| (t.amount / 1_000) as i64).collect();
+    let channels: Vec<Channel> = trades.iter().map(|t| Channel::parse(&t.channel).unwrap()).collect();
+    let times: Vec<i64> = trades.iter().map(|t| t.at).collect();
+    let modes: Vec<SettlementMode> = trades.iter().map(|t| SettlementMode::parse(&t.settle.text()).unwrap()).collect();
+    let classes: Vec<u32> =
+        trades.iter().map(|t| CLASSES.iter().position(|c| Some(*c) == t.class.as_deref()).unwrap_or(0) as u32).collect();
+    let cards: Vec<Option<CardType>> = trades.iter().map(|t| t.card.as_deref().map(|c| CardType::parse(c).unwrap())).collect();
+    let table = TradeTable::new(&amounts, Column::Each(&channels), Column::Each(&times))
+        .settlement(Column::Each(&modes))
+        .merchant_class(&CLASSES, Column::Each(&classes))
+        .card_type(Column::Each(&cards));
+    let mut quoted_rows = 0;
+    for policy in [CalendarPolicy::Strict, CalendarPolicy::WeekendsOnly] {
+        let report = TableOptions { on_invalid: OnInvalid::Report, calendar_policy: policy };
+        let quoted = schedule.quote_table(&table, &report).map_err(|e| TestCaseError::fail(format!("table refused: {e}")))?;
+        let mut first_error = None;
+        for (row, trade) in trades.iter().enumerate() {
+            let request = request_of(trade, false).calendar_policy(policy);
+            let context = || format!("row {row} {trade:?} under\n{}", schedule.to_toml());
+            match schedule.quote(&request) {
+                Ok(quote) => {
+                    prop_assert!(quoted.is_valid(row), "table error {:?} where quote prices: {}", quoted.error(row), context());
+                    prop_assert_eq!(quoted.fee[row], quote.fee, "fee {}", context());
+                    prop_assert_eq!(quoted.net[row], quote.net, "net {}", context());
+                    prop_assert_eq!(quoted.rule_id(row), &*quote.rule, "rule {}", context());
+                    prop_assert_eq!(quoted.limit[row], quote.lines[0].limit.map(|l| l.kind), "limit {}", context());
+                    prop_assert_eq!(quoted.settlement_applied[row], quote.settlement, "settlement {}", context());
+                    prop_assert_eq!(quoted.trade_day[row], quote.trade_day, "trade day {}", context());
+                    prop_assert_eq!(quoted.settles_on[row], quote.settles_on, "settles on {}", context());
+                    prop_assert_eq!(quoted.warnings[row], Warnings::of(&quote), "warnings {}", context());
+                    quoted_rows += 1;
+                }
+                Err(error) => {
+                    first_error.get_or_insert((row, error.code()));
+                    let got =
+                        quoted.error(row).ok_or_else(|| TestCaseError::fail(format!("table priced, quote says {error}: {}", context())))?;
+                    prop_assert_eq!(got.code(), error.code(), "{}", context());
+                    prop_assert_eq!(got.message(), format!("row {row}: {}", error.message()));
+                    prop_assert!(got.location().field.is_some());
+                }
+            }
+        }
+        // Raise: the first bad row's error, or the same table.
+        match (schedule.quote_table(&table, &TableOptions { on_invalid: OnInvalid::Raise, calendar_policy: policy }), first_error) {
+            (Ok(raised), None) => prop_assert_eq!(&raised, &quoted),
+            (Err(error), Some((row, code))) => {
+                prop_assert_eq!(error.code(), code);
+                prop_assert!(error.message().starts_with(&format!("row {row}: ")), "{}", error);
+            }
+            (outcome, expected) => return Err(TestCaseError::fail(format!("raise gave {outcome:?}, expected error {expected:?}"))),
+        }
+        // Fees only: the same fees, a calendar never in the way.
+        let (fees, errors) = schedule.fee_table(&table, OnInvalid::Report).unwrap();
+        for (row, fee) in fees.iter().enumerate() {
+            if quoted.is_valid(row) {
+                prop_assert_eq!(*fee, quoted.fee[row], "fee_table row {}", row);
+            } else if quoted.error(row).unwrap().code() != "calendar_out_of_range" {
+                prop_assert!(errors.iter().any(|e| e.row == row), "fee_table priced bad row {}", row);
+            }
+        }
+    }
+    Ok(quoted_rows)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -635,6 +708,8 @@ fn generated_schedules_agree_with_the_oracle() {
             (Err(error), Ok(_)) => return Err(TestCaseError::fail(format!("posfee refuses ({error}), the oracle accepts:\n{text}"))),
         };
         tally.lock().unwrap().add("schedule valid");
+        let table_rows = check_table(&schedule, &trades.iter().map(|((t, _), _, _)| t.clone()).collect::<Vec<_>>())?;
+        tally.lock().unwrap().0.entry("detail table quoted".into()).and_modify(|n| *n += table_rows as u64).or_insert(table_rows as u64);
         for ((trade, utc), share, later) in &trades {
             let outcome = check_quote(&schedule, &model, trade, *utc)?;
             let kernel = check_kernel(&schedule, &model, trade)?;
@@ -678,6 +753,7 @@ fn generated_schedules_agree_with_the_oracle() {
         "detail ok surcharged",
         "detail refund returned",
         "detail kernel priced",
+        "detail table quoted",
         "reconcile ok",
         "reconcile fee_above",
         "reconcile extra_fee",
@@ -686,6 +762,38 @@ fn generated_schedules_agree_with_the_oracle() {
     ] {
         assert!(tally.0.keys().filter(|k| k.starts_with(detail)).map(|k| tally.get(k)).sum::<u64>() >= 10, "too few {detail}: {tally:?}");
     }
+}
+
+/// Every preset (under each rounding mode at the fen) quotes tables of 40 random trades as
+/// `Schedule::quote` quotes each row.
+#[test]
+fn preset_tables_agree_with_quote() {
+    let presets: Vec<Schedule> = posfee::presets().into_iter().map(|name| Schedule::preset(name).unwrap()).collect();
+    let quoted = std::sync::atomic::AtomicUsize::new(0);
+    let mut runner = runner(600);
+    let strategy = (0..presets.len(), 0usize..4, proptest::collection::vec(trade_strategy(), 40));
+    let result = runner.run(&strategy, |(index, rounding, trades)| {
+        let mode =
+            [posfee::RoundingMode::HalfUp, posfee::RoundingMode::HalfEven, posfee::RoundingMode::Up, posfee::RoundingMode::Down][rounding];
+        let schedule = presets[index].with_rounding(posfee::Rounding::new(mode, 2).unwrap());
+        const START_2016_09_06: i64 = 1_473_091_200;
+        let trades: Vec<Trade> = trades
+            .into_iter()
+            .map(|(mut trade, _)| {
+                if trade.at < START_2016_09_06 && trade.at % 4 != 0 {
+                    trade.at = START_2016_09_06 + (trade.at - START_2005).rem_euclid(3_769 * 86_400);
+                }
+                trade
+            })
+            .collect();
+        quoted.fetch_add(check_table(&schedule, &trades)?, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+    let quoted = quoted.into_inner();
+    assert!(quoted > 600 * 40 / 5, "too few rows quoted: {quoted}");
 }
 
 const MERCHANT_NO: &str = "102310058120001";

@@ -6,29 +6,12 @@ use rayon::prelude::*;
 
 use crate::channel::Channel;
 use crate::error::{Error, ErrorKind, Result};
-use crate::money::{Money, MILLIFEN_PER_FEN};
+use crate::lane::{with_round_rate, Lane, RoundRate, AMOUNT_FEN_MAX};
+use crate::money::Money;
 use crate::quote::{FeeLineKind, QuoteRequest};
-use crate::rate::Rate;
-use crate::rounding::{Rounding, RoundingMode};
+use crate::rounding::Rounding;
 use crate::schedule::Schedule;
 use crate::settlement::SettlementMode;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Lane {
-    rate: Rate,
-    cap: Option<Money>,
-    floor: Option<Money>,
-    fixed: Money,
-    surcharge_rate: Rate,
-    surcharge_fixed: Money,
-    has_surcharge: bool,
-    /// The floor in thousandths of a fen (`i64::MIN` when none).
-    floor_millifen: i64,
-    /// The cap in thousandths of a fen (`i64::MAX` when none).
-    cap_millifen: i64,
-}
-
-const MAX_AMOUNT_FEN: i64 = Money::MAX_AMOUNT.millifen() / MILLIFEN_PER_FEN;
 
 /// A schedule version compiled for columns: for each channel whose pricing does not depend
 /// on the amount band, validity window or card type, the rule (and settlement surcharge)
@@ -113,17 +96,8 @@ impl FeeKernel {
             if surcharges.len() > 1 {
                 continue;
             }
-            lanes[channel as usize] = Some(Lane {
-                rate: rule.rate(),
-                cap: rule.cap(),
-                floor: rule.floor(),
-                fixed: rule.fixed(),
-                surcharge_rate: surcharges.first().and_then(|l| l.rate).unwrap_or(Rate::ZERO),
-                surcharge_fixed: surcharges.first().map(|l| l.fixed).unwrap_or(Money::ZERO),
-                has_surcharge: !surcharges.is_empty(),
-                floor_millifen: rule.floor().map_or(i64::MIN, Money::millifen),
-                cap_millifen: rule.cap().map_or(i64::MAX, Money::millifen),
-            });
+            let surcharge = surcharges.first().and_then(|line| version.surcharges().iter().find(|s| s.id() == &*line.source));
+            lanes[channel as usize] = Some(Lane::new(rule, surcharge));
         }
         Ok(FeeKernel { rounding: schedule.rounding(), lanes })
     }
@@ -141,27 +115,6 @@ impl FeeKernel {
         self.lanes[channel as usize].is_some()
     }
 
-    #[inline(always)]
-    fn lane_fee(rounding: Rounding, lane: &Lane, amount: Money) -> Money {
-        let before_limit = rounding.apply_rate(amount, lane.rate);
-        let mut fee = before_limit;
-        if let Some(floor) = lane.floor {
-            if before_limit < floor {
-                fee = floor;
-            }
-        }
-        if let Some(cap) = lane.cap {
-            if !(lane.floor.is_some_and(|floor| before_limit < floor)) && before_limit > cap {
-                fee = cap;
-            }
-        }
-        let mut total = fee.millifen() + lane.fixed.millifen();
-        if lane.has_surcharge {
-            total += rounding.apply_rate(amount, lane.surcharge_rate).millifen() + lane.surcharge_fixed.millifen();
-        }
-        Money::from_millifen(total).unwrap_or(Money::MAX)
-    }
-
     /// The fee of one trade of `amount_fen` fen, or `None` when the channel is not supported
     /// or the amount is not a valid trade amount.
     ///
@@ -175,8 +128,11 @@ impl FeeKernel {
     #[inline]
     pub fn fee(&self, amount_fen: i64, channel: Channel) -> Option<Money> {
         let lane = self.lanes[channel as usize].as_ref()?;
-        let amount = Money::try_from_fen(amount_fen).ok()?.into_amount().ok()?;
-        Some(Self::lane_fee(self.rounding, lane, amount))
+        if !(0..=AMOUNT_FEN_MAX).contains(&amount_fen) {
+            return None;
+        }
+        let (fee, _) = with_round_rate!(self.rounding, round => lane.fee_millifen(round, amount_fen));
+        Money::from_millifen(fee).ok()
     }
 
     /// Fees (in thousandths of a fen) of whole columns, on this thread.
@@ -207,21 +163,7 @@ impl FeeKernel {
     fn fees_offset(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
         // Fen rounding (scale 2, by far the common case) divides by a constant, which the
         // compiler turns into a multiplication; any other scale takes the general path.
-        match (self.rounding.scale, self.rounding.mode) {
-            (2, RoundingMode::HalfUp) => self.fees_fen::<{ RoundingMode::HalfUp as u8 }>(amounts_fen, channels, out, offset),
-            (2, RoundingMode::HalfEven) => self.fees_fen::<{ RoundingMode::HalfEven as u8 }>(amounts_fen, channels, out, offset),
-            (2, RoundingMode::Up) => self.fees_fen::<{ RoundingMode::Up as u8 }>(amounts_fen, channels, out, offset),
-            (2, RoundingMode::Down) => self.fees_fen::<{ RoundingMode::Down as u8 }>(amounts_fen, channels, out, offset),
-            _ => self.fees_general(amounts_fen, channels, out, offset),
-        }
-    }
-
-    fn fees_general(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
-        for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
-            let lane = self.lane(channel, amount, row + offset)?;
-            *slot = Self::lane_fee(self.rounding, lane, Money::from_fen(amount)).millifen();
-        }
-        Ok(())
+        with_round_rate!(self.rounding, round => self.fees_with(round, amounts_fen, channels, out, offset))
     }
 
     #[inline(always)]
@@ -229,37 +171,16 @@ impl FeeKernel {
         let Some(lane) = &self.lanes[channel as usize] else {
             return Err(Error::new(ErrorKind::InvalidRequest, format!("row {row}: channel {channel} is not priced by the kernel")));
         };
-        if !(0..=MAX_AMOUNT_FEN).contains(&amount_fen) {
+        if !(0..=AMOUNT_FEN_MAX).contains(&amount_fen) {
             return Err(Error::new(ErrorKind::InvalidAmount, format!("row {row}: amount {amount_fen} fen is not a trade amount")));
         }
         Ok(lane)
     }
 
-    fn fees_fen<const MODE: u8>(&self, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
-        let mode = match MODE {
-            m if m == RoundingMode::HalfUp as u8 => RoundingMode::HalfUp,
-            m if m == RoundingMode::HalfEven as u8 => RoundingMode::HalfEven,
-            m if m == RoundingMode::Up as u8 => RoundingMode::Up,
-            _ => RoundingMode::Down,
-        };
-        // amount (fen) × rate (1e-8) / 1e8, rounded to the fen: the same division as
-        // `Rounding::apply_rate` at scale 2, with both sides divided by 1000.
-        let rate_fen = |amount_fen: i64, rate: Rate| -> i64 { mode.divide_non_negative(amount_fen * rate.e8(), crate::rate::RATE_ONE_E8) };
+    fn fees_with<R: RoundRate>(&self, round: R, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
         for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
             let lane = self.lane(channel, amount, row + offset)?;
-            // amount ≤ 10¹¹ fen and rates ≤ 10% (10⁷) keep the product below 2⁶³.
-            let before_limit = rate_fen(amount, lane.rate) * MILLIFEN_PER_FEN;
-            let mut fee = before_limit;
-            if lane.floor_millifen > before_limit {
-                fee = lane.floor_millifen;
-            } else if before_limit > lane.cap_millifen {
-                fee = lane.cap_millifen;
-            }
-            fee += lane.fixed.millifen();
-            if lane.has_surcharge {
-                fee += rate_fen(amount, lane.surcharge_rate) * MILLIFEN_PER_FEN + lane.surcharge_fixed.millifen();
-            }
-            *slot = fee;
+            *slot = lane.fee_millifen(round, amount).0;
         }
         Ok(())
     }

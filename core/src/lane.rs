@@ -1,0 +1,172 @@
+//! One compiled way of pricing trades: a rule's rate, cap, floor and fixed fee and at most
+//! one settlement surcharge, with the schedule's rounding. The bulk paths ([`FeeKernel`] of
+//! reconciliation and [`Schedule::quote_table`]) price every row through [`Lane::fee_millifen`];
+//! the lanes themselves are chosen by [`Schedule::quote_with`]'s own rule choice, so the
+//! two paths cannot disagree on which rule applies.
+//!
+//! [`FeeKernel`]: crate::reconcile::FeeKernel
+//! [`Schedule::quote_table`]: crate::Schedule::quote_table
+//! [`Schedule::quote_with`]: crate::Schedule::quote_with
+
+use crate::money::{Money, MILLIFEN_PER_FEN};
+use crate::rate::{Rate, RATE_ONE_E8};
+use crate::rounding::{Rounding, RoundingMode};
+use crate::schedule::{Rule, Surcharge};
+
+/// The largest trade amount in fen.
+pub(crate) const AMOUNT_FEN_MAX: i64 = Money::MAX_AMOUNT.millifen() / MILLIFEN_PER_FEN;
+
+/// A rule (and surcharge) compiled for the row loops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lane {
+    pub rate: Rate,
+    pub fixed: Money,
+    pub surcharge_rate: Rate,
+    pub surcharge_fixed: Money,
+    pub has_surcharge: bool,
+    /// The floor in thousandths of a fen (`i64::MIN` when none).
+    pub floor_millifen: i64,
+    /// The cap in thousandths of a fen (`i64::MAX` when none).
+    pub cap_millifen: i64,
+}
+
+/// Which limit changed a lane's rate fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LaneLimit {
+    None,
+    Cap,
+    Floor,
+}
+
+impl Lane {
+    /// The lane of `rule` with `surcharge` (the one surcharge of the applied settlement mode).
+    pub(crate) fn new(rule: &Rule, surcharge: Option<&Surcharge>) -> Lane {
+        let limit = crate::schedule::RATE_SANITY_LIMIT;
+        assert!(rule.rate() <= limit && surcharge.map_or(true, |s| s.rate() <= limit), "schedule rates are checked on load");
+        Lane {
+            rate: rule.rate(),
+            fixed: rule.fixed(),
+            surcharge_rate: surcharge.map_or(Rate::ZERO, Surcharge::rate),
+            surcharge_fixed: surcharge.map_or(Money::ZERO, Surcharge::fixed),
+            has_surcharge: surcharge.is_some(),
+            floor_millifen: rule.floor().map_or(i64::MIN, Money::millifen),
+            cap_millifen: rule.cap().map_or(i64::MAX, Money::millifen),
+        }
+    }
+
+    /// The fee of a trade of `amount_fen` (a valid trade amount), in thousandths of a fen,
+    /// and the limit that changed its rate line: exactly the lines of
+    /// [`Schedule::quote_with`](crate::Schedule::quote_with) (rate line with floor, then cap;
+    /// fixed fee; surcharge), each rounded on its own.
+    #[inline(always)]
+    pub(crate) fn fee_millifen<R: RoundRate>(&self, round: R, amount_fen: i64) -> (i64, LaneLimit) {
+        let before_limit = round.rate_millifen(amount_fen, self.rate);
+        let (mut fee, limit) = if self.floor_millifen > before_limit {
+            (self.floor_millifen, LaneLimit::Floor)
+        } else if before_limit > self.cap_millifen {
+            (self.cap_millifen, LaneLimit::Cap)
+        } else {
+            (before_limit, LaneLimit::None)
+        };
+        fee += self.fixed.millifen();
+        if self.has_surcharge {
+            fee += round.rate_millifen(amount_fen, self.surcharge_rate) + self.surcharge_fixed.millifen();
+        }
+        (fee, limit)
+    }
+}
+
+/// `amount × rate` rounded by a schedule's rounding, in thousandths of a fen: the arithmetic
+/// of [`Rounding::apply_rate`], specialised for the row loops.
+pub(crate) trait RoundRate: Copy {
+    /// `amount_fen` fen × `rate`, rounded; `0 <= amount_fen <= AMOUNT_FEN_MAX`.
+    fn rate_millifen(self, amount_fen: i64, rate: Rate) -> i64;
+}
+
+/// Rounding to the fen (scale 2, by far the common case) with the mode as a constant: the
+/// division by a constant becomes a multiplication.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FenRounding<const MODE: u8>;
+
+impl<const MODE: u8> FenRounding<MODE> {
+    const MODE: RoundingMode = match MODE {
+        m if m == RoundingMode::HalfUp as u8 => RoundingMode::HalfUp,
+        m if m == RoundingMode::HalfEven as u8 => RoundingMode::HalfEven,
+        m if m == RoundingMode::Up as u8 => RoundingMode::Up,
+        _ => RoundingMode::Down,
+    };
+}
+
+impl<const MODE: u8> RoundRate for FenRounding<MODE> {
+    #[inline(always)]
+    fn rate_millifen(self, amount_fen: i64, rate: Rate) -> i64 {
+        // amount (fen) × rate (1e-8) / 1e8, rounded to the fen: the division of
+        // `Rounding::apply_rate` at scale 2 with both sides divided by 1000. Amounts up to
+        // 10¹¹ fen and rates up to 10% (10⁷, `RATE_SANITY_LIMIT`, checked by `Lane::new`)
+        // keep the product below 2⁶³.
+        Self::MODE.divide_non_negative(amount_fen * rate.e8(), RATE_ONE_E8) * MILLIFEN_PER_FEN
+    }
+}
+
+/// Any rounding, through [`Rounding::apply_rate`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AnyRounding(pub Rounding);
+
+impl RoundRate for AnyRounding {
+    #[inline(always)]
+    fn rate_millifen(self, amount_fen: i64, rate: Rate) -> i64 {
+        self.0.apply_rate(Money::from_fen(amount_fen), rate).millifen()
+    }
+}
+
+/// Runs `$body` with `$round` bound to the fastest [`RoundRate`] for `$rounding`.
+macro_rules! with_round_rate {
+    ($rounding:expr, $round:ident => $body:expr) => {{
+        use $crate::lane::{AnyRounding, FenRounding};
+        use $crate::rounding::RoundingMode;
+        let rounding: $crate::rounding::Rounding = $rounding;
+        match (rounding.scale, rounding.mode) {
+            (2, RoundingMode::HalfUp) => {
+                let $round = FenRounding::<{ RoundingMode::HalfUp as u8 }>;
+                $body
+            }
+            (2, RoundingMode::HalfEven) => {
+                let $round = FenRounding::<{ RoundingMode::HalfEven as u8 }>;
+                $body
+            }
+            (2, RoundingMode::Up) => {
+                let $round = FenRounding::<{ RoundingMode::Up as u8 }>;
+                $body
+            }
+            (2, RoundingMode::Down) => {
+                let $round = FenRounding::<{ RoundingMode::Down as u8 }>;
+                $body
+            }
+            _ => {
+                let $round = AnyRounding(rounding);
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use with_round_rate;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fen_rounding_is_apply_rate() {
+        let rates = ["0.6%", "0.55%", "0.38%", "0.5%", "0%", "10%", "0.000001%", "9.999999%"];
+        for mode in [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Up, RoundingMode::Down] {
+            let rounding = Rounding::new(mode, 2).unwrap();
+            for rate in rates.map(|r| Rate::parse(r).unwrap()) {
+                for fen in [0, 1, 50, 99, 100, 101, 12_345, 363_546, 999_999, AMOUNT_FEN_MAX] {
+                    let expected = rounding.apply_rate(Money::from_fen(fen), rate).millifen();
+                    let got = with_round_rate!(rounding, round => round.rate_millifen(fen, rate));
+                    assert_eq!(got, expected, "{mode} {rate} {fen}");
+                }
+            }
+        }
+    }
+}

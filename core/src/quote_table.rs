@@ -1,0 +1,1209 @@
+//! Quoting a whole table of trades: columns in, columns out, with the rules of
+//! [`Schedule::quote_with`] row for row.
+//!
+//! The table is cut into pieces on which the schedule's choices cannot change: time spans
+//! between version starts and rule windows, and amount spans between rule bands and
+//! instant-payout minimums. For each piece that occurs, the schedule's own rule choice and
+//! settlement fallback ([`Schedule::quote_with`]'s code) run once, on the piece's first
+//! trade, and compile to a [`Lane`]; every row of the piece is then priced by the lane's
+//! integer arithmetic. Rows that a lane cannot price (two surcharges at once) and rows with
+//! an error go through [`Schedule::quote_with`] itself, so a row's error is the scalar one.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use compact_str::CompactString;
+
+use crate::calendar::Calendar;
+use crate::channel::{CardType, Channel};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::lane::{with_round_rate, Lane, LaneLimit, RoundRate, AMOUNT_FEN_MAX};
+use crate::money::{Money, MILLIFEN_PER_FEN};
+use crate::quote::{card_type_of, settlement_mode, settles_on, CalendarPolicy, Limit, Quote, QuoteRequest};
+use crate::schedule::{Matchable, Schedule, Version};
+use crate::settlement::{china_offset, SettlementMode};
+
+/// The canonical names of a table of trades, in order: `amount` (yuan; whole fen),
+/// `channel`, `time` (China time unless an offset is given), `settlement`, `merchant_class`,
+/// `card_type`. The first three are required; the others default to T1, no class and the
+/// channel's own card type. Every surface (Rust, Python, JavaScript, the CLI) reads these.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::TRADE_COLUMNS[0], "amount");
+/// ```
+pub const TRADE_COLUMNS: [&str; 6] = ["amount", "channel", "time", "settlement", "merchant_class", "card_type"];
+
+/// The canonical names of the columns [`Schedule::quote_table`] adds, in order; every
+/// surface writes these (see [`QuotedTable::row_cells`] for their text form).
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::QUOTED_COLUMNS, ["fee", "net", "rule", "limit", "settlement_applied", "trade_day", "settles_on", "warnings", "error"]);
+/// ```
+pub const QUOTED_COLUMNS: [&str; 9] = ["fee", "net", "rule", "limit", "settlement_applied", "trade_day", "settles_on", "warnings", "error"];
+
+/// The most rows one table may have.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::TABLE_ROWS_MAX, 1_000_000_000);
+/// ```
+pub const TABLE_ROWS_MAX: usize = 1_000_000_000;
+
+/// The most merchant-class names one table may have.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::MERCHANT_CLASS_NAMES_MAX, 1024);
+/// ```
+pub const MERCHANT_CLASS_NAMES_MAX: usize = 1024;
+
+/// A column of a table: one value per row, or one value for every row.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Column};
+/// let each = Column::Each(&[Channel::Credit, Channel::Debit][..]);
+/// assert_eq!(each.get(1), Channel::Debit);
+/// assert_eq!(Column::All(Channel::Wechat).get(7), Channel::Wechat);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column<'a, T> {
+    /// The same value in every row.
+    All(T),
+    /// One value per row.
+    Each(&'a [T]),
+}
+
+impl<T: Copy> Column<'_, T> {
+    /// The value of `row` (`row` must be within the column).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Column::Each(&[3, 4][..]).get(0), 3);
+    /// ```
+    #[inline(always)]
+    pub fn get(&self, row: usize) -> T {
+        match self {
+            Column::All(value) => *value,
+            Column::Each(values) => values[row],
+        }
+    }
+
+    /// The number of values, `None` for [`Column::All`].
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Column::All(1).len(), None);
+    /// assert_eq!(posfee::Column::Each(&[1, 2][..]).len(), Some(2));
+    /// ```
+    pub fn len(&self) -> Option<usize> {
+        match self {
+            Column::All(_) => None,
+            Column::Each(values) => Some(values.len()),
+        }
+    }
+
+    /// Whether the column holds no value ([`Column::Each`] of an empty slice).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::Column::<i64>::Each(&[]).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+}
+
+/// A table of trades as columns. Amounts are whole fen (the row count is their number),
+/// times are seconds since the Unix epoch (UTC; sub-second parts dropped, rule boundaries
+/// are whole seconds), merchant classes are codes into `merchant_class_names` (an empty
+/// name is no class, the standard rates). Build it with [`TradeTable::new`] and the setters.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Column, SettlementMode, TradeTable};
+/// let amounts = [10_000, 500_000];
+/// let channels = [Channel::Credit, Channel::Debit];
+/// let table = TradeTable::new(&amounts, Column::Each(&channels), Column::All(1_778_040_000))
+///     .settlement(Column::All(SettlementMode::D(0)));
+/// assert_eq!(table.rows(), 2);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct TradeTable<'a> {
+    /// Trade amounts in fen.
+    pub amount_fen: &'a [i64],
+    /// Channels.
+    pub channel: Column<'a, Channel>,
+    /// Trade times, seconds since 1970-01-01T00:00:00Z.
+    pub time_unix_s: Column<'a, i64>,
+    /// Requested settlement modes.
+    pub settlement: Column<'a, SettlementMode>,
+    /// Merchant classes, as indices into `merchant_class_names`.
+    pub merchant_class: Column<'a, u32>,
+    /// The merchant-class names the codes refer to (`""`: no class).
+    pub merchant_class_names: &'a [&'a str],
+    /// Card types behind QR and NFC payments (`None`: the channel's own, or unknown).
+    pub card_type: Column<'a, Option<CardType>>,
+}
+
+impl<'a> TradeTable<'a> {
+    /// A table settling T1, without merchant classes or card types.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, TradeTable};
+    /// let table = TradeTable::new(&[100], Column::All(Channel::Wechat), Column::All(0));
+    /// assert_eq!(table.rows(), 1);
+    /// ```
+    pub fn new(amount_fen: &'a [i64], channel: Column<'a, Channel>, time_unix_s: Column<'a, i64>) -> TradeTable<'a> {
+        TradeTable {
+            amount_fen,
+            channel,
+            time_unix_s,
+            settlement: Column::All(SettlementMode::T(1)),
+            merchant_class: Column::All(0),
+            merchant_class_names: &[""],
+            card_type: Column::All(None),
+        }
+    }
+
+    /// Sets the settlement column.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, SettlementMode, TradeTable};
+    /// let table = TradeTable::new(&[100], Column::All(Channel::Debit), Column::All(0)).settlement(Column::All(SettlementMode::S0));
+    /// assert_eq!(table.settlement.get(0), SettlementMode::S0);
+    /// ```
+    pub fn settlement(mut self, settlement: Column<'a, SettlementMode>) -> TradeTable<'a> {
+        self.settlement = settlement;
+        self
+    }
+
+    /// Sets the merchant classes: codes into `names` (`""` is no class).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, TradeTable};
+    /// let table = TradeTable::new(&[100, 200], Column::All(Channel::Debit), Column::All(0))
+    ///     .merchant_class(&["", "discounted"], Column::Each(&[0, 1]));
+    /// assert_eq!(table.merchant_class.get(1), 1);
+    /// ```
+    pub fn merchant_class(mut self, names: &'a [&'a str], codes: Column<'a, u32>) -> TradeTable<'a> {
+        self.merchant_class_names = names;
+        self.merchant_class = codes;
+        self
+    }
+
+    /// Sets the card types.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{CardType, Channel, Column, TradeTable};
+    /// let table = TradeTable::new(&[100], Column::All(Channel::UnionpayQr), Column::All(0)).card_type(Column::All(Some(CardType::Debit)));
+    /// assert_eq!(table.card_type.get(0), Some(CardType::Debit));
+    /// ```
+    pub fn card_type(mut self, card_type: Column<'a, Option<CardType>>) -> TradeTable<'a> {
+        self.card_type = card_type;
+        self
+    }
+
+    /// The number of rows.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, TradeTable};
+    /// assert_eq!(TradeTable::new(&[], Column::All(Channel::Debit), Column::All(0)).rows(), 0);
+    /// ```
+    pub fn rows(&self) -> usize {
+        self.amount_fen.len()
+    }
+
+    /// The request [`Schedule::quote_with`] gets for `row`, with `policy`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] for an amount beyond [`Money::MAX`];
+    /// [`ErrorKind::InvalidDate`] for a time beyond the dates chrono represents;
+    /// [`ErrorKind::InvalidRequest`] for a merchant-class code without a name; each naming
+    /// the row and field.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{CalendarPolicy, Channel, Column, TradeTable};
+    /// let table = TradeTable::new(&[100], Column::All(Channel::Debit), Column::All(0));
+    /// assert_eq!(table.request(0, CalendarPolicy::Strict)?.at.to_rfc3339(), "1970-01-01T08:00:00+08:00");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn request(&self, row: usize, policy: CalendarPolicy) -> Result<QuoteRequest> {
+        let amount = Money::try_from_fen(self.amount_fen[row]).map_err(|e| row_error(row, "amount", e))?;
+        let time = self.time_unix_s.get(row);
+        let at = DateTime::from_timestamp(time, 0).map(|utc| utc.with_timezone(&china_offset())).ok_or_else(|| {
+            row_error(row, "time", Error::new(ErrorKind::InvalidDate, format!("time {time} s after 1970 is out of range")))
+        })?;
+        let mut request = QuoteRequest::new(amount, self.channel.get(row), at).settlement(self.settlement.get(row)).calendar_policy(policy);
+        request.card_type = self.card_type.get(row);
+        let code = self.merchant_class.get(row);
+        let name = self.merchant_class_names.get(code as usize).ok_or_else(|| {
+            row_error(
+                row,
+                "merchant_class",
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    format!("merchant class code {code} has no name ({} names)", self.merchant_class_names.len()),
+                ),
+            )
+        })?;
+        if !name.is_empty() {
+            request = request.merchant_class(*name);
+        }
+        Ok(request)
+    }
+
+    fn check(&self) -> Result<()> {
+        let rows = self.rows();
+        if rows > TABLE_ROWS_MAX {
+            return Err(Error::new(ErrorKind::InvalidRequest, format!("{rows} rows is more than the limit of {TABLE_ROWS_MAX}")));
+        }
+        let lengths = [
+            ("channel", self.channel.len()),
+            ("time", self.time_unix_s.len()),
+            ("settlement", self.settlement.len()),
+            ("merchant_class", self.merchant_class.len()),
+            ("card_type", self.card_type.len()),
+        ];
+        for (field, length) in lengths {
+            if let Some(length) = length.filter(|&length| length != rows) {
+                return Err(Error::new(ErrorKind::InvalidRequest, format!("the {field} column has {length} values for {rows} amounts"))
+                    .in_field(field));
+            }
+        }
+        if self.merchant_class_names.len() > MERCHANT_CLASS_NAMES_MAX {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("{} merchant-class names is more than the limit of {MERCHANT_CLASS_NAMES_MAX}", self.merchant_class_names.len()),
+            )
+            .in_field("merchant_class"));
+        }
+        Ok(())
+    }
+}
+
+/// What a table quote does with a row that cannot be quoted.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::OnInvalid::default(), posfee::OnInvalid::Raise);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnInvalid {
+    /// Stop with the first bad row's error (naming the row and field).
+    #[default]
+    Raise,
+    /// Keep going: the row's error goes to [`QuotedTable::errors`], its cells are empty.
+    Report,
+}
+
+/// Options of [`Schedule::quote_table`].
+///
+/// # Example
+/// ```
+/// let options = posfee::TableOptions { on_invalid: posfee::OnInvalid::Report, ..Default::default() };
+/// assert_eq!(options.calendar_policy, posfee::CalendarPolicy::Strict);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TableOptions {
+    /// Stop at a bad row, or report it and go on.
+    pub on_invalid: OnInvalid,
+    /// Settlement dates beyond the calendar data: an error, or provisional (weekends only).
+    pub calendar_policy: CalendarPolicy,
+}
+
+/// Notes on a quoted row, as flags.
+///
+/// # Example
+/// ```
+/// use posfee::Warnings;
+/// let both = Warnings::FEE_EXCEEDS_AMOUNT.with(Warnings::PROVISIONAL);
+/// assert_eq!(both.to_string(), "fee_exceeds_amount;provisional");
+/// assert!(Warnings::NONE.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Warnings(u8);
+
+impl Warnings {
+    /// No warning.
+    pub const NONE: Warnings = Warnings(0);
+    /// The fee exceeds the amount: the net is negative ([`Quote::fee_exceeds_amount`]).
+    pub const FEE_EXCEEDS_AMOUNT: Warnings = Warnings(1);
+    /// The amount is below an instant-payout minimum: the trade settles in the fallback mode
+    /// ([`Quote::instant_minimum`]).
+    pub const SETTLEMENT_FELL_BACK: Warnings = Warnings(2);
+    /// The trade day is in the last month of the calendar data ([`Quote::calendar_data_ends`]).
+    pub const CALENDAR_DATA_ENDS: Warnings = Warnings(4);
+    /// The settlement date counted weekends only, beyond the data ([`Quote::settles_on_provisional`]).
+    pub const PROVISIONAL: Warnings = Warnings(8);
+    const NAMES: [(Warnings, &'static str); 4] = [
+        (Warnings::FEE_EXCEEDS_AMOUNT, "fee_exceeds_amount"),
+        (Warnings::SETTLEMENT_FELL_BACK, "settlement_fell_back"),
+        (Warnings::CALENDAR_DATA_ENDS, "calendar_data_ends"),
+        (Warnings::PROVISIONAL, "provisional"),
+    ];
+
+    /// These warnings and `other`.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::Warnings::NONE.with(posfee::Warnings::PROVISIONAL).contains(posfee::Warnings::PROVISIONAL));
+    /// ```
+    pub const fn with(self, other: Warnings) -> Warnings {
+        Warnings(self.0 | other.0)
+    }
+
+    /// Whether every warning of `other` is set.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(!posfee::Warnings::NONE.contains(posfee::Warnings::PROVISIONAL));
+    /// ```
+    pub const fn contains(self, other: Warnings) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether no warning is set.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::Warnings::default().is_empty());
+    /// ```
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The names of the warnings set, in a fixed order.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::Warnings::CALENDAR_DATA_ENDS.names().collect::<Vec<_>>(), ["calendar_data_ends"]);
+    /// ```
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Warnings::NAMES.into_iter().filter(move |(flag, _)| self.contains(*flag)).map(|(_, name)| name)
+    }
+
+    /// The warnings of a scalar quote.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Money, QuoteRequest, Schedule, SettlementMode, Warnings, parse_china_time};
+    /// let quote = Schedule::preset("standard-d0")?.quote(
+    ///     &QuoteRequest::new(Money::from_yuan(1), Channel::Debit, parse_china_time("2026-05-06 10:00")?).settlement(SettlementMode::D(0)),
+    /// )?;
+    /// assert_eq!(Warnings::of(&quote), Warnings::FEE_EXCEEDS_AMOUNT);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn of(quote: &Quote) -> Warnings {
+        let flag = |set: bool, flag: Warnings| if set { flag } else { Warnings::NONE };
+        flag(quote.fee_exceeds_amount, Warnings::FEE_EXCEEDS_AMOUNT)
+            .with(flag(quote.instant_minimum.is_some(), Warnings::SETTLEMENT_FELL_BACK))
+            .with(flag(quote.calendar_data_ends.is_some(), Warnings::CALENDAR_DATA_ENDS))
+            .with(flag(quote.settles_on_provisional, Warnings::PROVISIONAL))
+    }
+}
+
+impl std::fmt::Display for Warnings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (k, name) in self.names().enumerate() {
+            if k > 0 {
+                f.write_str(";")?;
+            }
+            f.write_str(name)?;
+        }
+        Ok(())
+    }
+}
+
+/// A row that could not be quoted: its index (from 0) and its error, whose message starts
+/// with `row N:` and whose location names the field.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Column, OnInvalid, Schedule, TableOptions, TradeTable};
+/// let table = TradeTable::new(&[100, -5], Column::All(Channel::Debit), Column::All(1_778_040_000));
+/// let quoted = Schedule::preset("standard")?.quote_table(&table, &TableOptions { on_invalid: OnInvalid::Report, ..Default::default() })?;
+/// assert_eq!(quoted.errors[0].row, 1);
+/// assert_eq!(quoted.errors[0].error.code(), "invalid_amount");
+/// assert_eq!(quoted.errors[0].error.location().field.as_deref(), Some("amount"));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The row, from 0.
+    pub row: usize,
+    /// The error.
+    pub error: Error,
+}
+
+/// The quoted columns of a table ([`QUOTED_COLUMNS`]), one value per input row. The cells of
+/// a row in [`errors`](QuotedTable::errors) are zero, empty or the epoch date; use
+/// [`QuotedTable::is_valid`].
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Column, Schedule, TableOptions, TradeTable};
+/// let amounts = [500_000]; // ¥5000
+/// let table = TradeTable::new(&amounts, Column::All(Channel::Debit), Column::All(1_790_778_600)); // 2026-09-30 22:30 China
+/// let quoted = Schedule::preset("sft-traditional")?.quote_table(&table, &TableOptions::default())?;
+/// assert_eq!(quoted.fee[0].to_string(), "20.00");
+/// assert_eq!(quoted.rule_id(0), "debit");
+/// assert_eq!(quoted.settles_on[0].to_string(), "2026-10-08");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QuotedTable {
+    /// The fee of each row.
+    pub fee: Vec<Money>,
+    /// What the merchant receives: amount − fee (negative when the fee exceeds the amount).
+    pub net: Vec<Money>,
+    /// The rule that priced each row, as an index into `rule_ids`.
+    pub rule: Vec<u32>,
+    /// The rule ids the `rule` column refers to.
+    pub rule_ids: Vec<CompactString>,
+    /// The cap or floor that changed the rate fee, if any.
+    pub limit: Vec<Option<Limit>>,
+    /// The settlement mode applied (differs from the requested one below an instant-payout minimum).
+    pub settlement_applied: Vec<SettlementMode>,
+    /// The trade day (after the acquirer's cut-off).
+    pub trade_day: Vec<NaiveDate>,
+    /// The day the money arrives.
+    pub settles_on: Vec<NaiveDate>,
+    /// Notes on each row.
+    pub warnings: Vec<Warnings>,
+    /// The rows that could not be quoted, by row (only with [`OnInvalid::Report`]).
+    pub errors: Vec<RowError>,
+}
+
+const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(date) => date,
+    None => panic!("1970-01-01 is a date"),
+};
+const NO_RULE: u32 = u32::MAX;
+
+impl QuotedTable {
+    /// The rule id of `row` (empty for a row with an error).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::QuotedTable::default().rule_ids.len(), 0);
+    /// ```
+    pub fn rule_id(&self, row: usize) -> &str {
+        self.rule_ids.get(self.rule[row] as usize).map_or("", |id| id.as_str())
+    }
+
+    /// Whether `row` was quoted (it is not in [`errors`](QuotedTable::errors)).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, OnInvalid, Schedule, TableOptions, TradeTable};
+    /// let table = TradeTable::new(&[100, -1], Column::All(Channel::Credit), Column::All(1_778_040_000));
+    /// let quoted = Schedule::preset("standard")?.quote_table(&table, &TableOptions { on_invalid: OnInvalid::Report, ..Default::default() })?;
+    /// assert!(quoted.is_valid(0) && !quoted.is_valid(1));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn is_valid(&self, row: usize) -> bool {
+        self.rule[row] != NO_RULE
+    }
+
+    /// The error of `row`, if it has one.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::QuotedTable::default().error(0).is_none());
+    /// ```
+    pub fn error(&self, row: usize) -> Option<&Error> {
+        self.errors.binary_search_by_key(&row, |e| e.row).ok().map(|k| &self.errors[k].error)
+    }
+
+    /// The text of `row`'s cells, in the order of [`QUOTED_COLUMNS`]: money in yuan at the
+    /// schedule's scale, `cap`/`floor`/empty, dates as `YYYY-MM-DD`, warnings joined by `;`,
+    /// and the error as `code: message`. Every surface writes these texts.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, Schedule, TableOptions, TradeTable};
+    /// let table = TradeTable::new(&[500_000], Column::All(Channel::Debit), Column::All(1_790_778_600));
+    /// let quoted = Schedule::preset("sft-traditional")?.quote_table(&table, &TableOptions::default())?;
+    /// assert_eq!(quoted.row_cells(0), ["20.00", "4980.00", "debit", "cap", "T1", "2026-09-30", "2026-10-08", "", ""]);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn row_cells(&self, row: usize) -> [String; 9] {
+        if let Some(error) = self.error(row) {
+            let mut cells: [String; 9] = Default::default();
+            cells[8] = format!("{}: {}", error.code(), error.message());
+            return cells;
+        }
+        [
+            self.fee[row].to_string(),
+            self.net[row].to_string(),
+            self.rule_id(row).to_string(),
+            self.limit[row].map_or("", Limit::name).to_string(),
+            self.settlement_applied[row].to_string(),
+            self.trade_day[row].to_string(),
+            self.settles_on[row].to_string(),
+            self.warnings[row].to_string(),
+            String::new(),
+        ]
+    }
+
+    /// Appends the cells of a row priced later (the fee alone without `DATES`).
+    fn push_placeholder<const DATES: bool>(&mut self) {
+        self.fee.push(Money::ZERO);
+        if DATES {
+            self.net.push(Money::ZERO);
+            self.rule.push(NO_RULE);
+            self.limit.push(None);
+            self.settlement_applied.push(SettlementMode::T(1));
+            self.trade_day.push(EPOCH);
+            self.settles_on.push(EPOCH);
+            self.warnings.push(Warnings::NONE);
+        }
+    }
+
+    /// Writes a scalar answer into `row` (the fee alone without `DATES`).
+    fn set<const DATES: bool>(&mut self, row: usize, amount_fen: i64, quote: &RowQuote) {
+        self.fee[row] = Money::from_millifen_unchecked(quote.fee_millifen);
+        if DATES {
+            self.net[row] = Money::from_millifen_unchecked(amount_fen * MILLIFEN_PER_FEN - quote.fee_millifen);
+            self.rule[row] = quote.rule;
+            self.limit[row] = quote.limit;
+            self.settlement_applied[row] = quote.settlement;
+            self.trade_day[row] = quote.trade_day;
+            self.settles_on[row] = quote.settles_on;
+            self.warnings[row] = quote.warnings;
+        }
+    }
+}
+
+/// One row's answer from the scalar quote.
+struct RowQuote {
+    fee_millifen: i64,
+    rule: u32,
+    limit: Option<Limit>,
+    settlement: SettlementMode,
+    trade_day: NaiveDate,
+    settles_on: NaiveDate,
+    warnings: Warnings,
+}
+
+/// The error of a row: `row N:` before the message, the field in the location.
+fn row_error(row: usize, field: &str, error: Error) -> Error {
+    let mut location: Location = error.location().clone();
+    if location.field.is_none() {
+        location.field = Some(field.to_string());
+    }
+    Error::new(error.kind(), format!("row {row}: {}", error.message())).at(location)
+}
+
+/// The field an error of [`Schedule::quote_with`] comes from.
+fn field_of(kind: ErrorKind, message: &str) -> &'static str {
+    match kind {
+        ErrorKind::InvalidAmount => "amount",
+        ErrorKind::NoScheduleVersion | ErrorKind::CalendarOutOfRange | ErrorKind::InvalidDate => "time",
+        ErrorKind::InvalidSettlement => "settlement",
+        ErrorKind::InvalidRequest if message.starts_with("card type") => "card_type",
+        ErrorKind::InvalidRequest if message.contains("merchant class") => "merchant_class",
+        _ => "channel",
+    }
+}
+
+/// How the rows of one piece are priced.
+#[derive(Debug, Clone, Copy)]
+enum Price {
+    /// By a lane: the rule, its limit-free lane, the applied mode and whether it fell back.
+    Lane { lane: Lane, rule: u32, settlement: SettlementMode, fell_back: bool },
+    /// By [`Schedule::quote_with`] (an error, or a case a lane does not hold).
+    Scalar,
+}
+
+/// The amount spans of one (time span, channel, mode, class, card type): `(first fen, price)`.
+#[derive(Debug, Clone)]
+struct Plan {
+    spans: Vec<(i64, Price)>,
+}
+
+impl Plan {
+    #[inline(always)]
+    fn price(&self, amount_fen: i64) -> &Price {
+        // Few spans (usually one): scan from the top.
+        let mut k = self.spans.len() - 1;
+        while self.spans[k].0 > amount_fen {
+            k -= 1;
+        }
+        &self.spans[k].1
+    }
+}
+
+/// Settlement modes as small codes: T0–T60, D0–D60, S0.
+const MODE_CODES: usize = 2 * (SettlementMode::MAX_DAYS as usize + 1) + 1;
+
+fn mode_code(mode: SettlementMode) -> Option<usize> {
+    let max = usize::from(SettlementMode::MAX_DAYS);
+    match mode {
+        SettlementMode::T(n) if usize::from(n) <= max => Some(usize::from(n)),
+        SettlementMode::D(n) if usize::from(n) <= max => Some(max + 1 + usize::from(n)),
+        SettlementMode::S0 => Some(MODE_CODES - 1),
+        _ => None,
+    }
+}
+
+/// The smallest whole second at or after `at`.
+fn ceil_seconds(at: DateTime<FixedOffset>) -> i64 {
+    at.timestamp() + i64::from(at.timestamp_subsec_nanos() > 0)
+}
+
+/// Seconds of the years 1 to 9999 (the dates the crate reads and prints).
+const TIME_MIN_S: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
+const TIME_MAX_S: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+const CHINA_OFFSET_S: i64 = 8 * 3600;
+const DAY_S: i64 = 86_400;
+
+/// A schedule compiled for one table: time spans, interned modes and rules, and the plans
+/// built so far.
+struct Compiled<'s> {
+    schedule: &'s Schedule,
+    calendar: &'s Calendar,
+    policy: CalendarPolicy,
+    class_names: Vec<Option<&'s str>>,
+    /// Starts of the time spans (whole seconds, ascending): span k is
+    /// `[starts[k-1], starts[k])`, span 0 everything before `starts[0]`.
+    starts_s: Vec<i64>,
+    /// Per settlement-mode code, its dense index (`u8::MAX`: not seen).
+    mode_index: [u8; MODE_CODES],
+    modes: Vec<SettlementMode>,
+    /// Per time span, the plan index of each (channel, mode, class, card type), built lazily.
+    tables: Vec<Vec<u32>>,
+    plans: Vec<Plan>,
+    rule_ids: Vec<CompactString>,
+    rule_index: HashMap<CompactString, u32>,
+    cutoff_s: i64,
+}
+
+const NOT_BUILT: u32 = u32::MAX;
+const CARD_TYPES: usize = 3;
+
+impl<'s> Compiled<'s> {
+    fn new(schedule: &'s Schedule, calendar: &'s Calendar, policy: CalendarPolicy, table: &TradeTable<'s>) -> Compiled<'s> {
+        let mut starts_s: Vec<i64> = Vec::new();
+        for version in schedule.versions() {
+            starts_s.push(ceil_seconds(version.effective_from()));
+            for rule in version.rules() {
+                starts_s.extend(rule.valid_from().map(ceil_seconds));
+                starts_s.extend(rule.valid_until().map(ceil_seconds));
+            }
+        }
+        starts_s.sort_unstable();
+        starts_s.dedup();
+        let mut mode_index = [u8::MAX; MODE_CODES];
+        let mut modes = Vec::new();
+        let mut see = |mode: SettlementMode| {
+            if let Some(code) = mode_code(mode) {
+                if mode_index[code] == u8::MAX {
+                    mode_index[code] = modes.len() as u8;
+                    modes.push(mode);
+                }
+            }
+        };
+        match table.settlement {
+            Column::All(mode) => see(mode),
+            Column::Each(column) => {
+                let mut seen = [false; MODE_CODES];
+                for &mode in column {
+                    if let Some(code) = mode_code(mode) {
+                        if !seen[code] {
+                            seen[code] = true;
+                            see(mode);
+                        }
+                    }
+                }
+            }
+        }
+        let class_names = table.merchant_class_names.iter().map(|name| (!name.is_empty()).then_some(*name)).collect();
+        Compiled {
+            schedule,
+            calendar,
+            policy,
+            class_names,
+            tables: vec![Vec::new(); starts_s.len() + 1],
+            starts_s,
+            mode_index,
+            modes,
+            plans: Vec::new(),
+            rule_ids: Vec::new(),
+            rule_index: HashMap::new(),
+            cutoff_s: i64::from(schedule.cutoff().seconds()),
+        }
+    }
+
+    fn keys_per_span(&self) -> usize {
+        Channel::ALL.len() * self.modes.len().max(1) * self.class_names.len().max(1) * CARD_TYPES
+    }
+
+    #[inline(always)]
+    fn key(&self, channel: Channel, mode: usize, class: usize, card_type: Option<CardType>) -> usize {
+        let card = match card_type {
+            None => 0,
+            Some(CardType::Credit) => 1,
+            Some(CardType::Debit) => 2,
+        };
+        ((channel as usize * self.modes.len() + mode) * self.class_names.len() + class) * CARD_TYPES + card
+    }
+
+    /// The span of `time_s`: its index and bounds `[low, high)`.
+    fn span_of(&self, time_s: i64) -> (usize, i64, i64) {
+        let span = self.starts_s.partition_point(|&start| start <= time_s);
+        let low = if span == 0 { i64::MIN } else { self.starts_s[span - 1] };
+        let high = self.starts_s.get(span).copied().unwrap_or(i64::MAX);
+        (span, low, high)
+    }
+
+    fn intern_rule(&mut self, id: &CompactString) -> u32 {
+        if let Some(&index) = self.rule_index.get(id) {
+            return index;
+        }
+        let index = self.rule_ids.len() as u32;
+        self.rule_ids.push(id.clone());
+        self.rule_index.insert(id.clone(), index);
+        index
+    }
+
+    /// The plan of a key in a time span: the schedule's choices on each amount span.
+    fn build(&mut self, span: usize, channel: Channel, mode: usize, class: usize, card_type: Option<CardType>) -> u32 {
+        let representative = if span == 0 { self.starts_s.first().map_or(0, |s| s.saturating_sub(1)) } else { self.starts_s[span - 1] };
+        let plan = match DateTime::from_timestamp(representative, 0) {
+            Some(utc) => self.plan(utc.with_timezone(&china_offset()), channel, self.modes[mode], self.class_names[class], card_type),
+            None => Plan { spans: vec![(0, Price::Scalar)] },
+        };
+        self.plans.push(plan);
+        (self.plans.len() - 1) as u32
+    }
+
+    fn plan(
+        &mut self,
+        at: DateTime<FixedOffset>,
+        channel: Channel,
+        requested: SettlementMode,
+        class: Option<&str>,
+        card_type: Option<CardType>,
+    ) -> Plan {
+        let scalar = Plan { spans: vec![(0, Price::Scalar)] };
+        let schedule = self.schedule;
+        let (Ok(version), Ok(card_type), Ok(())) =
+            (schedule.version_at(at), card_type_of(channel, card_type), schedule.check_merchant_class(class))
+        else {
+            return scalar;
+        };
+        let mut spans = Vec::new();
+        for start_fen in amount_starts(version, channel) {
+            let amount = Money::from_fen(start_fen);
+            let trade = Matchable { channel, amount, at, merchant_class: class, card_type };
+            let price = match schedule.rule_for(version, &trade) {
+                Err(_) => Price::Scalar,
+                Ok(rule) => {
+                    let (settlement, minimum) = settlement_mode(version, requested, channel, amount);
+                    let mut surcharges = version.surcharges().iter().filter(|s| s.applies_to(settlement, channel));
+                    match (surcharges.next(), surcharges.next()) {
+                        (surcharge, None) => Price::Lane {
+                            lane: Lane::new(rule, surcharge),
+                            rule: self.intern_rule(rule.id_arc()),
+                            settlement,
+                            fell_back: minimum.is_some(),
+                        },
+                        _ => Price::Scalar,
+                    }
+                }
+            };
+            spans.push((start_fen, price));
+        }
+        Plan { spans }
+    }
+}
+
+/// The first fen of each amount span of `channel` in `version`: 0, and every amount at which
+/// a rule band or an instant-payout minimum changes the answer.
+fn amount_starts(version: &Version, channel: Channel) -> Vec<i64> {
+    let fen_above = |money: Money| money.millifen().div_euclid(MILLIFEN_PER_FEN) + 1; // first fen > money
+    let fen_from = |money: Money| (money.millifen() + MILLIFEN_PER_FEN - 1).div_euclid(MILLIFEN_PER_FEN); // first fen ≥ money
+    let mut starts = vec![0];
+    for rule in version.rules().iter().filter(|r| r.channels().contains(&channel)) {
+        starts.extend(rule.amount_over().map(fen_above));
+        starts.extend(rule.amount_up_to().map(fen_above));
+    }
+    for surcharge in version.surcharges().iter().filter(|s| s.channels().contains(&channel)) {
+        starts.extend(surcharge.min_amount().map(fen_from));
+    }
+    starts.retain(|&fen| (0..=AMOUNT_FEN_MAX).contains(&fen));
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// The civil date of a day count since 1970-01-01.
+#[inline(always)]
+fn date_of_days(days: i64) -> NaiveDate {
+    NaiveDate::from_epoch_days(days as i32).unwrap_or(EPOCH)
+}
+
+impl Schedule {
+    /// Quotes every row of a table with the embedded China calendar: the same fee, net, rule,
+    /// settlement and dates as [`Schedule::quote`] on each row, as columns.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] when a column's length differs from the amounts' or a
+    /// limit is passed ([`TABLE_ROWS_MAX`], [`MERCHANT_CLASS_NAMES_MAX`]); with
+    /// [`OnInvalid::Raise`], the first bad row's error (as [`Schedule::quote`]'s, prefixed
+    /// `row N:`, with the field in its location).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, Schedule, SettlementMode, TableOptions, TradeTable, Warnings};
+    /// let amounts = [100, 5_000, 500_000]; // ¥1, ¥50, ¥5000
+    /// let channels = [Channel::Debit, Channel::Credit, Channel::Debit];
+    /// let table = TradeTable::new(&amounts, Column::Each(&channels), Column::All(1_778_040_000)) // 2026-05-06 12:00 China
+    ///     .settlement(Column::All(SettlementMode::D(0)));
+    /// let quoted = Schedule::preset("standard-d0")?.quote_table(&table, &TableOptions::default())?;
+    /// // ¥1 debit: 0.5% rounds to ¥0.01, plus ¥3 for D0; ¥50 credit: below the ¥100 instant-payout
+    /// // minimum, so T1 without the ¥3; ¥5000 debit: capped at ¥20, plus ¥3.
+    /// assert_eq!(quoted.fee.iter().map(|f| f.to_string()).collect::<Vec<_>>(), ["3.01", "0.30", "23.00"]);
+    /// assert_eq!(quoted.warnings[0], Warnings::FEE_EXCEEDS_AMOUNT);
+    /// assert_eq!(quoted.settlement_applied[1], SettlementMode::T(1));
+    /// assert_eq!(quoted.warnings[1], Warnings::SETTLEMENT_FELL_BACK);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote_table(&self, table: &TradeTable<'_>, options: &TableOptions) -> Result<QuotedTable> {
+        self.quote_table_with(table, options, Calendar::china())
+    }
+
+    /// [`Schedule::quote_table`] with the given calendar.
+    ///
+    /// # Errors
+    /// As [`Schedule::quote_table`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Calendar, Channel, Column, Schedule, TableOptions, TradeTable};
+    /// let table = TradeTable::new(&[1_000], Column::All(Channel::Alipay), Column::All(1_770_944_400)); // 2026-02-13 09:00
+    /// let quoted = Schedule::preset("standard")?.quote_table_with(&table, &TableOptions::default(), Calendar::china())?;
+    /// assert_eq!(quoted.settles_on[0].to_string(), "2026-02-14"); // a make-up Saturday
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote_table_with(&self, table: &TradeTable<'_>, options: &TableOptions, calendar: &Calendar) -> Result<QuotedTable> {
+        table.check()?;
+        let rows = table.rows();
+        let mut out = QuotedTable {
+            fee: Vec::with_capacity(rows),
+            net: Vec::with_capacity(rows),
+            rule: Vec::with_capacity(rows),
+            rule_ids: Vec::new(),
+            limit: Vec::with_capacity(rows),
+            settlement_applied: Vec::with_capacity(rows),
+            trade_day: Vec::with_capacity(rows),
+            settles_on: Vec::with_capacity(rows),
+            warnings: Vec::with_capacity(rows),
+            errors: Vec::new(),
+        };
+        self.fill::<true>(table, options, calendar, &mut out)?;
+        Ok(out)
+    }
+
+    /// The fees of every row of a table, without settlement dates (the fast path for totals
+    /// and comparisons): the same fees as [`Schedule::quote_table`]. A row that cannot be
+    /// priced is an error (with [`OnInvalid::Raise`]) or a [`RowError`] with a zero fee; a
+    /// date beyond the calendar data is not an error here.
+    ///
+    /// # Errors
+    /// As [`Schedule::quote_table`], except [`ErrorKind::CalendarOutOfRange`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, Schedule, TradeTable};
+    /// let table = TradeTable::new(&[10_000, 500_000], Column::Each(&[Channel::Credit, Channel::Debit]), Column::All(1_798_646_400)); // 2026-12-31
+    /// let (fees, errors) = Schedule::preset("sft-traditional")?.fee_table(&table, posfee::OnInvalid::Raise)?;
+    /// assert_eq!(fees, [posfee::Money::from_fen(60), posfee::Money::from_yuan(20)]);
+    /// assert!(errors.is_empty());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn fee_table(&self, table: &TradeTable<'_>, on_invalid: OnInvalid) -> Result<(Vec<Money>, Vec<RowError>)> {
+        table.check()?;
+        let mut out = QuotedTable { fee: Vec::with_capacity(table.rows()), ..Default::default() };
+        let options = TableOptions { on_invalid, calendar_policy: CalendarPolicy::WeekendsOnly };
+        self.fill::<false>(table, &options, Calendar::china(), &mut out)?;
+        Ok((out.fee, out.errors))
+    }
+
+    /// Prices every row into `out` (empty columns: all of them filled with `DATES`, else `fee`
+    /// alone): the compiled plans first, then the rows they leave to the scalar quote, in row
+    /// order.
+    fn fill<const DATES: bool>(
+        &self,
+        table: &TradeTable<'_>,
+        options: &TableOptions,
+        calendar: &Calendar,
+        out: &mut QuotedTable,
+    ) -> Result<()> {
+        let mut compiled = Compiled::new(self, calendar, options.calendar_policy, table);
+        let scalar_rows = with_round_rate!(self.rounding(), round => self.lane_rows::<DATES, _>(round, table, &mut compiled, out));
+        for row in scalar_rows {
+            match self.scalar_row(table, row, &mut compiled) {
+                Ok(quote) => out.set::<DATES>(row, table.amount_fen[row], &quote),
+                Err(error) if options.on_invalid == OnInvalid::Raise => return Err(error),
+                Err(error) => out.errors.push(RowError { row, error }),
+            }
+        }
+        out.rule_ids = compiled.rule_ids;
+        Ok(())
+    }
+
+    /// Prices the rows a lane holds; returns the others.
+    #[inline(always)]
+    fn lane_rows<const DATES: bool, R: RoundRate>(
+        &self,
+        round: R,
+        table: &TradeTable<'_>,
+        compiled: &mut Compiled<'_>,
+        out: &mut QuotedTable,
+    ) -> Vec<usize> {
+        let mut scalar_rows = Vec::new();
+        let keys = compiled.keys_per_span();
+        let (mut span, mut low, mut high) = (usize::MAX, 0, 0);
+        // The plans of the current time span, taken out of `compiled` while it is current.
+        let mut plans_of_span: Vec<u32> = Vec::new();
+        let mut dates = DateCache::new();
+        let class_count = compiled.class_names.len();
+        for row in 0..table.rows() {
+            let amount_fen = table.amount_fen[row];
+            let time_s = table.time_unix_s.get(row);
+            let mode_code = mode_code(table.settlement.get(row));
+            let class = table.merchant_class.get(row) as usize;
+            let in_range = (0..=AMOUNT_FEN_MAX).contains(&amount_fen)
+                && (TIME_MIN_S..=TIME_MAX_S).contains(&time_s)
+                && mode_code.is_some()
+                && class < class_count;
+            let lane = if in_range {
+                if !(low..high).contains(&time_s) || span == usize::MAX {
+                    if span != usize::MAX {
+                        compiled.tables[span] = std::mem::take(&mut plans_of_span);
+                    }
+                    (span, low, high) = compiled.span_of(time_s);
+                    plans_of_span = std::mem::take(&mut compiled.tables[span]);
+                    if plans_of_span.is_empty() {
+                        plans_of_span = vec![NOT_BUILT; keys];
+                    }
+                }
+                let channel = table.channel.get(row);
+                let card_type = table.card_type.get(row);
+                let mode = usize::from(compiled.mode_index[mode_code.unwrap_or(0)]);
+                let key = compiled.key(channel, mode, class, card_type);
+                let mut plan = plans_of_span[key];
+                if plan == NOT_BUILT {
+                    plan = compiled.build(span, channel, mode, class, card_type);
+                    plans_of_span[key] = plan;
+                }
+                match compiled.plans[plan as usize].price(amount_fen) {
+                    Price::Lane { lane, rule, settlement, fell_back } => Some((lane, *rule, *settlement, *fell_back)),
+                    Price::Scalar => None,
+                }
+            } else {
+                None
+            };
+            let Some((lane, rule, settlement, fell_back)) = lane else {
+                scalar_rows.push(row);
+                out.push_placeholder::<DATES>();
+                continue;
+            };
+            let (fee_millifen, limit) = lane.fee_millifen(round, amount_fen);
+            out.fee.push(Money::from_millifen_unchecked(fee_millifen));
+            if !DATES {
+                continue;
+            }
+            let Some(day) = dates.get(time_s, settlement, compiled) else {
+                scalar_rows.push(row);
+                out.fee.pop();
+                out.push_placeholder::<DATES>();
+                continue;
+            };
+            let mut warnings = day.warnings;
+            if fee_millifen > amount_fen * MILLIFEN_PER_FEN {
+                warnings = warnings.with(Warnings::FEE_EXCEEDS_AMOUNT);
+            }
+            if fell_back {
+                warnings = warnings.with(Warnings::SETTLEMENT_FELL_BACK);
+            }
+            out.net.push(Money::from_millifen_unchecked(amount_fen * MILLIFEN_PER_FEN - fee_millifen));
+            out.rule.push(rule);
+            out.limit.push(match limit {
+                LaneLimit::None => None,
+                LaneLimit::Cap => Some(Limit::Cap),
+                LaneLimit::Floor => Some(Limit::Floor),
+            });
+            out.settlement_applied.push(settlement);
+            out.trade_day.push(day.trade_day);
+            out.settles_on.push(day.settles_on);
+            out.warnings.push(warnings);
+        }
+        if span != usize::MAX {
+            compiled.tables[span] = plans_of_span;
+        }
+        scalar_rows
+    }
+
+    /// One row through [`Schedule::quote_with`] itself.
+    #[cold]
+    fn scalar_row(&self, table: &TradeTable<'_>, row: usize, compiled: &mut Compiled<'_>) -> Result<RowQuote> {
+        let request = table.request(row, compiled.policy)?;
+        match self.quote_with(&request, compiled.calendar) {
+            Ok(quote) => Ok(RowQuote {
+                fee_millifen: quote.fee.millifen(),
+                rule: compiled.intern_rule(&quote.rule),
+                limit: quote.lines.first().and_then(|line| line.limit).map(|limit| limit.kind),
+                settlement: quote.settlement,
+                trade_day: quote.trade_day,
+                settles_on: quote.settles_on,
+                warnings: Warnings::of(&quote),
+            }),
+            Err(error) => {
+                let field = field_of(error.kind(), error.message());
+                Err(row_error(row, field, error))
+            }
+        }
+    }
+}
+
+/// The trade day, settlement date and calendar warnings of recent (time, mode) pairs, by day:
+/// trades of a table fall on few days.
+struct DateCache {
+    slots: Vec<DateSlot>,
+}
+
+#[derive(Clone, Copy)]
+struct DateSlot {
+    /// The trade day (days since 1970-01-01), `i64::MIN` when empty.
+    day: i64,
+    /// The local day for S0 (its settlement date), else 0.
+    local_day: i64,
+    settlement: SettlementMode,
+    trade_day: NaiveDate,
+    settles_on: NaiveDate,
+    warnings: Warnings,
+}
+
+impl DateCache {
+    const SLOTS: usize = 512;
+
+    fn new() -> DateCache {
+        let empty = DateSlot {
+            day: i64::MIN,
+            local_day: 0,
+            settlement: SettlementMode::T(1),
+            trade_day: EPOCH,
+            settles_on: EPOCH,
+            warnings: Warnings::NONE,
+        };
+        DateCache { slots: vec![empty; DateCache::SLOTS] }
+    }
+
+    /// The dates of a trade at `time_s` settling `settlement`; `None` when the calendar
+    /// refuses (the row then goes to the scalar quote, which says why).
+    #[inline(always)]
+    fn get(&mut self, time_s: i64, settlement: SettlementMode, compiled: &Compiled<'_>) -> Option<DateSlot> {
+        let local_s = time_s + CHINA_OFFSET_S;
+        let local_day = local_s.div_euclid(DAY_S);
+        let day = local_day + i64::from(compiled.cutoff_s > 0 && local_s.rem_euclid(DAY_S) >= compiled.cutoff_s);
+        let local_key = if settlement == SettlementMode::S0 { local_day } else { 0 };
+        let mode_hash = match settlement {
+            SettlementMode::T(n) => n as usize,
+            SettlementMode::D(n) => 97 + n as usize,
+            SettlementMode::S0 => 211,
+        };
+        let index = (day as usize).wrapping_mul(7).wrapping_add(mode_hash) % DateCache::SLOTS;
+        let slot = &mut self.slots[index];
+        if slot.day == day && slot.local_day == local_key && slot.settlement == settlement {
+            return Some(*slot);
+        }
+        let trade_day = date_of_days(day);
+        let (settles_on, provisional) =
+            settles_on(trade_day, date_of_days(local_day), settlement, compiled.policy, compiled.calendar).ok()?;
+        let mut warnings = Warnings::NONE;
+        if provisional {
+            warnings = warnings.with(Warnings::PROVISIONAL);
+        }
+        if compiled.calendar.data_ends_near(trade_day).is_some() {
+            warnings = warnings.with(Warnings::CALENDAR_DATA_ENDS);
+        }
+        *slot = DateSlot { day, local_day: local_key, settlement, trade_day, settles_on, warnings };
+        Some(*slot)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_of(preset: &str, channel: Channel, mode: SettlementMode, class: &'static str) -> Plan {
+        let schedule = Schedule::preset(preset).unwrap();
+        let names = ["", class];
+        let table = TradeTable::new(&[0], Column::All(channel), Column::All(1_778_040_000))
+            .settlement(Column::All(mode))
+            .merchant_class(&names, Column::All(1));
+        let mut compiled = Compiled::new(&schedule, Calendar::china(), CalendarPolicy::Strict, &table);
+        let (span, _, _) = compiled.span_of(1_778_040_000);
+        let plan = compiled.build(span, channel, 0, 1, None);
+        compiled.plans[plan as usize].clone()
+    }
+
+    #[test]
+    fn plans_are_lanes_on_the_presets() {
+        // Credit under standard-d0 at D0: below ¥100 T1 without the surcharge, from ¥100 D0 with it.
+        let plan = plan_of("standard-d0", Channel::Credit, SettlementMode::D(0), "");
+        let spans: Vec<(i64, Option<SettlementMode>)> = plan
+            .spans
+            .iter()
+            .map(|(start, price)| (*start, if let Price::Lane { settlement, .. } = price { Some(*settlement) } else { None }))
+            .collect();
+        assert_eq!(spans, [(0, Some(SettlementMode::T(1))), (10_000, Some(SettlementMode::D(0)))]);
+        // UnionPay QR without a card type: a lane up to ¥1000, the scalar path (its error) above.
+        let plan = plan_of("standard", Channel::UnionpayQr, SettlementMode::T(1), "");
+        assert!(matches!(plan.spans[..], [(0, Price::Lane { .. }), (100_001, Price::Scalar)]));
+        // An unknown class: every row through the scalar quote, which names the class.
+        let plan = plan_of("standard", Channel::Credit, SettlementMode::T(1), "hotel");
+        assert!(matches!(plan.spans[..], [(0, Price::Scalar)]));
+    }
+
+    #[test]
+    fn promotions_split_time() {
+        let schedule = Schedule::preset("sft-esign").unwrap();
+        let table = TradeTable::new(&[0], Column::All(Channel::Credit), Column::All(0));
+        let compiled = Compiled::new(&schedule, Calendar::china(), CalendarPolicy::Strict, &table);
+        assert!(compiled.starts_s.len() >= 3, "{:?}", compiled.starts_s); // version start, promotion start and end
+    }
+
+    #[test]
+    fn lengths_and_limits_are_checked() {
+        let schedule = Schedule::preset("standard").unwrap();
+        let table = TradeTable::new(&[1, 2], Column::Each(&[Channel::Credit]), Column::All(0));
+        let error = schedule.quote_table(&table, &TableOptions::default()).unwrap_err();
+        assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_request", Some("channel")));
+        let names = vec![""; MERCHANT_CLASS_NAMES_MAX + 1];
+        let table = TradeTable::new(&[1], Column::All(Channel::Credit), Column::All(0)).merchant_class(&names, Column::All(0));
+        assert_eq!(schedule.quote_table(&table, &TableOptions::default()).unwrap_err().code(), "invalid_request");
+        // A class code without a name, a time beyond year 9999, an amount beyond Money::MAX: errors naming the field.
+        let report = TableOptions { on_invalid: OnInvalid::Report, ..Default::default() };
+        let table = TradeTable::new(&[100, 100, i64::MAX], Column::All(Channel::Credit), Column::Each(&[1_778_040_000, i64::MAX, 0]))
+            .merchant_class(&[""], Column::Each(&[7, 0, 0]));
+        let quoted = schedule.quote_table(&table, &report).unwrap();
+        let fields: Vec<_> = quoted.errors.iter().map(|e| (e.row, e.error.code(), e.error.location().field.clone().unwrap())).collect();
+        assert_eq!(
+            fields,
+            [(0, "invalid_request", "merchant_class".into()), (1, "invalid_date", "time".into()), (2, "invalid_amount", "amount".into())]
+        );
+    }
+}
