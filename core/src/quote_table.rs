@@ -828,6 +828,29 @@ impl<'s> Compiled<'s> {
     }
 }
 
+/// The lanes that price trades of `channel` at `at` (mode, class, card type given) by amount:
+/// `(first fen, lane)` in ascending order; `None` where a lane does not hold the price (the
+/// schedule refuses those trades, or two surcharges apply).
+pub(crate) fn lanes_by_amount(
+    schedule: &Schedule,
+    at: DateTime<FixedOffset>,
+    channel: Channel,
+    settlement: SettlementMode,
+    class: Option<&str>,
+    card_type: Option<CardType>,
+) -> Vec<(i64, Option<Lane>)> {
+    let table = TradeTable::new(&[], Column::All(channel), Column::All(0));
+    let mut compiled = Compiled::new(schedule, Calendar::china(), CalendarPolicy::WeekendsOnly, &table);
+    let plan = compiled.plan(at, channel, settlement, class, card_type);
+    plan.spans
+        .into_iter()
+        .map(|(start, price)| match price {
+            Price::Lane { lane, .. } => (start, Some(lane)),
+            Price::Scalar => (start, None),
+        })
+        .collect()
+}
+
 /// The first fen of each amount span of `channel` in `version`: 0, and every amount at which
 /// a rule band or an instant-payout minimum changes the answer.
 fn amount_starts(version: &Version, channel: Channel) -> Vec<i64> {
