@@ -7,6 +7,7 @@
 //! ```text
 //! posfee quote 5000 debit --at "2026-09-30 22:30" --schedule sft-traditional
 //! posfee quote --file trades.csv --out priced.csv --schedule sft-traditional
+//! posfee compare trades.csv --schedule sft-traditional --schedule sft-smart --schedule standard-d0@D0
 //! posfee calendar 2026                      # a year: business days, holidays, make-up days
 //! posfee calendar 2026-10-01 2026-10-31     # a range as CSV
 //! posfee presets | posfee formats
@@ -22,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 mod calendar;
+mod compare;
 mod failure;
 mod inputs;
 mod listing;
@@ -30,6 +32,7 @@ mod progress;
 mod quote;
 mod read;
 mod reconcile;
+mod trades;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -59,6 +62,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Quote(quote::Arguments),
+    Compare(compare::Arguments),
     Calendar(calendar::Arguments),
     Presets(listing::PresetsArguments),
     Formats(listing::FormatsArguments),
@@ -71,6 +75,7 @@ impl Command {
     fn name(&self) -> &'static str {
         match self {
             Command::Quote(_) => "quote",
+            Command::Compare(_) => "compare",
             Command::Calendar(_) => "calendar",
             Command::Presets(_) => "presets",
             Command::Formats(_) => "formats",
@@ -83,6 +88,7 @@ impl Command {
     fn run(self, out: &mut dyn Write) -> Result<(), Failure> {
         match self {
             Command::Quote(arguments) => quote::run(arguments, out),
+            Command::Compare(arguments) => compare::run(arguments, out),
             Command::Calendar(arguments) => calendar::run(arguments, out),
             Command::Presets(arguments) => listing::presets(arguments, out),
             Command::Formats(arguments) => listing::formats(arguments, out),

@@ -1,22 +1,27 @@
 //! `posfee quote`: one trade, or every row of a CSV file, through `Schedule::quote`.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use posfee::{CalendarPolicy, CardType, Channel, Location, Money, Quote, QuoteRequest, Schedule, SettlementMode};
+use posfee::{
+    CalendarPolicy, CardType, Channel, Money, Quote, QuoteRequest, QuotedTable, RowError, Schedule, SettlementMode, TableOptions,
+    QUOTED_COLUMNS,
+};
 
 use crate::failure::Failure;
 use crate::inputs::{self, OnInvalid, HOLIDAYS_HELP};
 use crate::output;
 use crate::progress::Progress;
+use crate::trades::{Defaults, Trades};
 
 const FILE_HELP: &str = "\
-With --file, every row of a CSV file is quoted. Columns (header names): amount, channel, and \
-time (or at) are required (a row without a time takes --at); settlement, merchant_class and \
-card_type are optional (an empty cell takes the flag). The output is the input's columns \
-followed by fee, net, rule, trade_day, settles_on, provisional and error. A row that cannot be \
+With --file, every row of a CSV file is quoted as a table (the same rules as one quote). \
+Columns (header names): amount, channel, and time (or at) are required (a row without a time \
+takes --at); settlement, merchant_class and card_type are optional (an empty cell takes the \
+flag). The output is the input's columns followed by fee, net, rule, limit (cap or floor), \
+settlement_applied, trade_day, settles_on, warnings (fee_exceeds_amount, settlement_fell_back, \
+calendar_data_ends, provisional; separated by ;) and error. A row that cannot be \
 quoted: with --on-invalid raise (the default) the command stops with one error line naming \
 the file, the row's true line number and the column; with --on-invalid report its error goes \
 into the error column (code: message) and the other rows are priced.";
@@ -189,154 +194,98 @@ fn quote_text(quote: &Quote) -> String {
     format!("{}\n{}\n", output::table(None, &rows), quote.explanation().join("\n"))
 }
 
-/// The columns `--file` adds to each row.
-const ADDED_COLUMNS: [&str; 7] = ["fee", "net", "rule", "trade_day", "settles_on", "provisional", "error"];
-
-/// The columns of the input file that `--file` reads.
-struct Columns {
-    amount: usize,
-    channel: usize,
-    time: Option<usize>,
-    settlement: Option<usize>,
-    merchant_class: Option<usize>,
-    card_type: Option<usize>,
-}
-
-impl Columns {
-    fn find(header: &csv::StringRecord, file: &str, at_given: bool) -> Result<Columns, Failure> {
-        let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, name)| (name.trim(), i)).collect();
-        let missing = |name: &str| {
-            let header = header.iter().collect::<Vec<_>>().join(",");
-            Failure::record(format!("the file has no `{name}` column (header: {header})"), &Location::default().file(file).line(1))
-        };
-        let time = index.get("time").or_else(|| index.get("at")).copied();
-        if time.is_none() && !at_given {
-            return Err(missing("time"));
-        }
-        Ok(Columns {
-            amount: *index.get("amount").ok_or_else(|| missing("amount"))?,
-            channel: *index.get("channel").ok_or_else(|| missing("channel"))?,
-            time,
-            settlement: index.get("settlement").copied(),
-            merchant_class: index.get("merchant_class").copied(),
-            card_type: index.get("card_type").copied(),
-        })
-    }
-}
-
-/// One priced row: the quote or the error.
-struct Priced {
-    line: u64,
-    fields: Vec<String>,
-    outcome: Result<Quote, Failure>,
-}
-
 fn run_file(arguments: &Arguments, pricing: &Pricing, file: &std::path::Path, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(path) = &arguments.out {
         output::check_text_output(path, true)?;
         output::check_writable(path)?;
     }
-    let bytes = output::read_file(file)?;
-    let name = file.display().to_string();
-    let at = |line: u64| Location::default().file(name.clone()).line(line);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
-    let header = reader.headers().map_err(|e| csv_error(e, &at(1)))?.clone();
-    let columns = Columns::find(&header, &name, arguments.at.is_some())?;
-    let progress = Progress::new(bytes.len() as u64, "bytes", bytes.len() as u64 >= 16 << 20);
-    progress.stage(0, "quoting");
-    let mut priced = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                let error = csv_error(error, &at(line));
-                if arguments.on_invalid == OnInvalid::Raise {
-                    return Err(error);
-                }
-                priced.push(Priced { line, fields: vec![String::new(); header.len()], outcome: Err(error) });
-                continue;
-            }
-        }
-        let line = record.position().map_or(line, |p| p.line());
-        let outcome = if record.len() != header.len() {
-            Err(Failure::record(format!("the row has {} fields, the header {}", record.len(), header.len()), &at(line)))
-        } else {
-            let cell = |i: Option<usize>| i.map(|i| record[i].trim()).filter(|text| !text.is_empty());
-            let trade = Trade {
-                amount: record[columns.amount].trim(),
-                channel: record[columns.channel].trim(),
-                at: cell(columns.time).or(arguments.at.as_deref()),
-                settlement: cell(columns.settlement).unwrap_or(&pricing.settlement),
-                merchant_class: cell(columns.merchant_class).or(pricing.merchant_class.as_deref()),
-                card_type: cell(columns.card_type).or(pricing.card_type.as_deref()),
-            };
-            pricing.quote(&trade).map_err(|error| Failure::from(error.at(at(line))))
-        };
-        if let (Err(error), OnInvalid::Raise) = (&outcome, arguments.on_invalid) {
-            return Err(error.clone());
-        }
-        let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
-        fields.resize(header.len(), String::new());
-        priced.push(Priced { line, fields, outcome });
-        if priced.len() % 4096 == 0 {
-            progress.set(record.position().map_or(0, |p| p.byte()));
+    let defaults = Defaults {
+        at: arguments.at.as_deref(),
+        settlement: &pricing.settlement,
+        merchant_class: pricing.merchant_class.as_deref(),
+        card_type: pricing.card_type.as_deref(),
+    };
+    let size = std::fs::metadata(file).map_or(0, |m| m.len());
+    let progress = Progress::new(size, "bytes", size >= 16 << 20);
+    progress.stage(0, "reading");
+    let trades = Trades::read(file, &defaults)?;
+    progress.stage(size / 2, "quoting");
+    let raise = arguments.on_invalid == OnInvalid::Raise;
+    let names: Vec<&str> = trades.class_names.iter().map(String::as_str).collect();
+    let table = trades.table(&names);
+    let policy = if pricing.provisional { CalendarPolicy::WeekendsOnly } else { CalendarPolicy::Strict };
+    let options = TableOptions { on_invalid: posfee::OnInvalid::Report, calendar_policy: policy };
+    let quoted = pricing.schedule.quote_table_with(&table, &options, &pricing.calendar)?;
+    progress.set(size);
+    progress.finish();
+    // Each row's error: an unreadable text first, else the quote's.
+    let mut errors: Vec<Option<Failure>> = vec![None; trades.lines.len()];
+    for (row, failure) in &trades.unreadable {
+        errors[*row] = Some(failure.clone());
+    }
+    for RowError { row, error } in &quoted.errors {
+        if errors[*row].is_none() {
+            errors[*row] = Some(trades.failure(*row, error));
         }
     }
-    progress.finish();
-    let errors = priced.iter().filter(|p| p.outcome.is_err()).count();
+    if raise {
+        // The first bad line of the file, unreadable or not priced.
+        if let Some(failure) = errors.iter().flatten().next() {
+            return Err(failure.clone());
+        }
+    }
+    let count = errors.iter().flatten().count();
     let json_file = arguments.out.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));
-    let text = if json_file || (arguments.out.is_none() && arguments.json) { priced_json(&priced) } else { priced_csv(&header, &priced) };
+    let text = if json_file || (arguments.out.is_none() && arguments.json) {
+        priced_json(&trades, &quoted, &errors)
+    } else {
+        priced_csv(&trades, &quoted, &errors)
+    };
     let Some(path) = &arguments.out else {
         return output::print(out, &text);
     };
     output::write_file(path, text.as_bytes())?;
+    let name = &trades.file;
     if arguments.json {
-        let summary = serde_json::json!({"file": name, "rows": priced.len(), "errors": errors, "out": path.display().to_string()});
+        let summary = serde_json::json!({"file": name, "rows": trades.lines.len(), "errors": count, "out": path.display().to_string()});
         return output::print_json(out, &summary);
     }
-    let note = if errors > 0 { format!("; {errors} with an error (see its error column)") } else { String::new() };
-    output::print(out, &format!("{} rows of {name} priced into {}{note}\n", priced.len(), path.display()))
+    let note = if count > 0 { format!("; {count} with an error (see its error column)") } else { String::new() };
+    output::print(out, &format!("{} rows of {name} priced into {}{note}\n", trades.lines.len(), path.display()))
 }
 
-fn csv_error(error: csv::Error, at: &Location) -> Failure {
-    Failure::record(format!("cannot read the row as CSV: {error}"), at)
-}
-
-fn priced_csv(header: &csv::StringRecord, priced: &[Priced]) -> String {
+fn priced_csv(trades: &Trades, quoted: &QuotedTable, errors: &[Option<Failure>]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(header.iter().chain(ADDED_COLUMNS));
-    for row in priced {
-        let added: Vec<String> = match &row.outcome {
-            Ok(quote) => vec![
-                quote.fee.to_string(),
-                quote.net.to_string(),
-                quote.rule.to_string(),
-                quote.trade_day.to_string(),
-                quote.settles_on.to_string(),
-                quote.settles_on_provisional.to_string(),
-                String::new(),
-            ],
-            Err(error) => {
-                let mut cells = vec![String::new(); ADDED_COLUMNS.len() - 1];
-                cells.push(error.cell());
-                cells
-            }
-        };
-        let cells = row.fields.iter().chain(added.iter()).map(|cell| posfee::reconcile::neutralize_cell(cell).into_owned());
+    let _ = writer.write_record(trades.header.iter().chain(QUOTED_COLUMNS));
+    for (row, fields) in trades.fields.iter().enumerate() {
+        let mut cells = quoted.row_cells(row);
+        if let Some(failure) = &errors[row] {
+            cells = Default::default();
+            cells[QUOTED_COLUMNS.len() - 1] = failure.cell();
+        }
+        let cells = fields.iter().chain(cells.iter()).map(|cell| posfee::reconcile::neutralize_cell(cell).into_owned());
         let _ = writer.write_record(cells.collect::<Vec<_>>());
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-fn priced_json(priced: &[Priced]) -> String {
-    let rows: Vec<serde_json::Value> = priced
-        .iter()
-        .map(|row| match &row.outcome {
-            Ok(quote) => serde_json::json!({"line": row.line, "quote": quote.to_json_value()}),
-            Err(error) => serde_json::json!({"line": row.line, "error": {"code": error.code(), "message": error.message()}}),
+fn priced_json(trades: &Trades, quoted: &QuotedTable, errors: &[Option<Failure>]) -> String {
+    let rows: Vec<serde_json::Value> = (0..trades.lines.len())
+        .map(|row| {
+            let mut object = serde_json::Map::new();
+            object.insert("line".into(), trades.lines[row].into());
+            match &errors[row] {
+                Some(failure) => {
+                    object.insert("error".into(), serde_json::json!({"code": failure.code(), "message": failure.message()}));
+                }
+                None => {
+                    let cells = quoted.row_cells(row);
+                    for (name, cell) in QUOTED_COLUMNS.iter().zip(cells).take(QUOTED_COLUMNS.len() - 1) {
+                        object.insert((*name).into(), cell.into());
+                    }
+                }
+            }
+            serde_json::Value::Object(object)
         })
         .collect();
     format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default())

@@ -49,12 +49,56 @@ fn catalogue(sample: &Sample) -> Vec<Case> {
     let bad_json_holidays = sample.write("2027.json", "{\"year\": 2027, \"days\": []}");
     let trades_no_amount = sample.write("no-amount.csv", "channel,time\ndebit,2026-05-06\n");
     let trades_bad_row = sample.write("bad-row.csv", "amount,channel,time\n100,debit,2026-05-06 10:00\n12.345,debit,2026-05-06 11:00\n");
+    let trades_qr = sample.write("qr.csv", "amount,channel,time\n100,debit,2026-05-06 10:00\n20,wechat,2026-05-06 11:00\n");
+    let trades_bad_class =
+        sample.write("class.csv", "amount,channel,time,merchant_class\n100,debit,2026-05-06 10:00,\n100,debit,2026-05-06 11:00,hotel\n");
     let empty_statement = sample.write("empty.csv", "");
     let bad_profile = sample.write("mine.toml", "name = \"mine\"\n");
     vec![
         case("no-command", &[], "usage", &["subcommand"]),
         case("unknown-command", &["bogus"], "usage", &["bogus"]),
-        case("compare-is-not-here-yet", &["compare"], "usage", &["compare"]),
+        case("compare-without-trades", &["compare"], "usage", &["<TRADES>"]),
+        owned("compare-without-schedule", strings(&["compare", &trades_qr]), "usage", &["--schedule"]),
+        owned("compare-missing-file", strings(&["compare", &missing, "--schedule", "sft-smart"]), "io", &["nope.csv"]),
+        owned(
+            "compare-unknown-preset",
+            strings(&["compare", &trades_qr, "--schedule", "sft-smart", "--schedule", "nope"]),
+            "unknown_preset",
+            &["nope"],
+        ),
+        owned("compare-unknown-mode", strings(&["compare", &trades_qr, "--schedule", "sft-smart@X9"]), "unknown_preset", &["sft-smart@X9"]),
+        owned(
+            "compare-bad-row",
+            strings(&["compare", &trades_bad_row, "--schedule", "sft-smart"]),
+            "invalid_amount",
+            &["12.345", "bad-row.csv", "line 3", "amount"],
+        ),
+        owned(
+            "compare-row-an-offer-cannot-price",
+            strings(&["compare", &trades_qr, "--schedule", "sft-smart", "--schedule", "sft-esign"]),
+            "no_matching_rule",
+            &["sft-esign", "qr.csv", "line 3", "wechat"],
+        )
+        .without(&["row 1"]),
+        owned(
+            "compare-too-many-offers",
+            {
+                let mut args = strings(&["compare", &trades_qr]);
+                for _ in 0..17 {
+                    args.extend(strings(&["--schedule", "sft-smart"]));
+                }
+                args
+            },
+            "invalid_request",
+            &["17 offers"],
+        ),
+        owned(
+            "quote-file-unknown-class",
+            strings(&["quote", "--file", &trades_bad_class, "--schedule", "standard"]),
+            "invalid_request",
+            &["hotel", "class.csv", "line 3", "merchant_class"],
+        )
+        .without(&["row 1"]),
         case("quote-without-channel", &["quote", "100"], "usage", &["<CHANNEL>", "posfee quote --help"]),
         case("quote-unknown-flag", &["quote", "100", "debit", "--fast"], "usage", &["--fast", "posfee quote --help"]),
         case("quote-sub-fen", &["quote", "1.001", "debit", "--at", "2026-05-06"], "invalid_amount", &["1.001", "amount"]),

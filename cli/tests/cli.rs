@@ -19,10 +19,11 @@ fn json(args: &[&str]) -> serde_json::Value {
 #[test]
 fn help_and_version() {
     let help = ok(&["--help"]);
-    for command in ["quote", "calendar", "presets", "formats", "read", "reconcile", "demo"] {
+    for command in ["quote", "compare", "calendar", "presets", "formats", "read", "reconcile", "demo"] {
         assert!(help.contains(&format!("  {command} ")), "{command} in {help}");
     }
-    assert!(!help.contains("compare") && !help.contains("margins"), "later issues: {help}");
+    assert!(!help.contains("margins"), "later issues: {help}");
+    assert!(ok(&["compare", "--help"]).contains("@MODE"), "compare --help says how an offer fixes its settlement mode");
     assert!(help.contains("posfee: error [code]: message"));
     assert_eq!(ok(&["--version"]), format!("posfee {}\n", env!("CARGO_PKG_VERSION")));
     assert!(ok(&["quote", "--help"]).contains("--on-invalid report"), "quote --help says how bad rows are handled");
@@ -102,8 +103,11 @@ fn quote_file_prices_every_row_or_reports_its_error() {
 
     let csv = ok(&["quote", "--file", &trades, "--schedule", "sft-traditional", "--on-invalid", "report"]);
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "trade_id,amount,channel,time,settlement,fee,net,rule,trade_day,settles_on,provisional,error");
-    assert_eq!(lines[1], "A1,5000,debit,2026-09-30 22:30,,20.00,4980.00,debit,2026-09-30,2026-10-08,false,");
+    assert_eq!(
+        lines[0],
+        "trade_id,amount,channel,time,settlement,fee,net,rule,limit,settlement_applied,trade_day,settles_on,warnings,error"
+    );
+    assert_eq!(lines[1], "A1,5000,debit,2026-09-30 22:30,,20.00,4980.00,debit,cap,T1,2026-09-30,2026-10-08,,");
     assert!(lines[2].starts_with("A2,\"1,000.50\",credit,2026-05-06 10:00,D0,"), "{}", lines[2]);
     assert!(lines[3].starts_with("A3,12.345,") && lines[3].contains("invalid_amount: ") && lines[3].contains("line 4"), "{}", lines[3]);
     assert_eq!(lines.len(), 4);
@@ -115,9 +119,33 @@ fn quote_file_prices_every_row_or_reports_its_error() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), csv);
 
     let rows = json(&["quote", "--file", &trades, "--schedule", "sft-traditional", "--on-invalid", "report", "--json"]);
-    assert_eq!(rows[0]["quote"]["fee"], "20.00");
+    assert_eq!(rows[0]["fee"], "20.00");
+    assert_eq!(rows[0]["limit"], "cap");
     assert_eq!(rows[2]["line"], 4);
     assert_eq!(rows[2]["error"]["code"], "invalid_amount");
+}
+
+#[test]
+fn compare_totals_offers_and_finds_break_evens() {
+    let dir = tempfile::tempdir().unwrap();
+    let trades = dir.path().join("trades.csv");
+    // Debit ¥5000 and ¥1000, credit ¥100 (May); credit ¥8000 and WeChat ¥20 (June).
+    std::fs::write(
+        &trades,
+        "amount,channel,time\n5000,debit,2026-05-06 10:00\n1000,debit,2026-05-07 10:00\n100,credit,2026-05-29 10:00\n8000,credit,2026-06-02 10:00\n20,wechat,2026-06-03 10:00\n",
+    )
+    .unwrap();
+    let trades = trades.display().to_string();
+    let text = ok(&["compare", &trades, "--schedule", "sft-traditional", "--schedule", "sft-smart", "--schedule", "standard-d0@D0"]);
+    // traditional: 20 + 5.50 + 0.60 + 48 + 0.08 = 74.18; smart: 20 + 5 + … = 73.68; D0: + ¥3 on all but the ¥100… each of 5 = 88.68.
+    assert!(text.contains("¥74.18") && text.contains("¥73.68") && text.contains("¥88.68"), "{text}");
+    assert!(text.contains("2026-05") && text.contains("2026-06") && text.contains("debit"), "{text}");
+    let value = json(&["compare", &trades, "--schedule", "sft-traditional", "--schedule", "sft-smart", "--json"]);
+    assert_eq!(value["offers"][1]["difference"], "-0.50");
+    assert_eq!(value["offers"][0]["by_month"][1]["fee"], "48.08");
+    assert_eq!(value["offers"][1]["total"]["effective_rate"], "0.00521813");
+    let value = json(&["compare", &trades, "--schedule", "sft-smart", "--schedule", "standard-d0@D0", "--json"]);
+    assert_eq!(value["break_evens"].as_array().unwrap().len(), 0);
 }
 
 #[test]
