@@ -88,12 +88,13 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         // `OFFER: row N: ...` names the table row: tell the file's line instead.
         let row = error.message().split("row ").nth(1).and_then(|rest| rest.split(':').next()).and_then(|n| n.parse::<usize>().ok());
         match row {
-            Some(row) => {
-                let message = error.message().replacen(&format!("row {row}: "), "", 1);
-                let located = posfee::Error::new(error.kind(), message).at(error.location().clone());
+            Some(row) if row < keep.len() => {
+                let located =
+                    posfee::Error::new(error.kind(), error.message().replacen(&format!("row {row}: "), &format!("row {}: ", keep[row]), 1))
+                        .at(error.location().clone());
                 trades.failure(keep[row], &located)
             }
-            None => error.into(),
+            _ => error.into(),
         }
     })?;
     let left_out = trades.unreadable.len() + comparison.excluded.len();
@@ -172,45 +173,10 @@ fn text(comparison: &Comparison, left_out: usize) -> String {
     text
 }
 
-fn subtotal_json(group: &Subtotal) -> serde_json::Value {
-    serde_json::json!({
-        "key": group.key.as_str(),
-        "trades": group.trades,
-        "amount": group.amount.to_string(),
-        "fee": group.fee.to_string(),
-        "effective_rate": group.effective_rate().map(|rate| rate.to_string()),
-    })
-}
-
+/// The core's JSON, with each left-out row told by its line in the file (unreadable lines too).
 fn json(comparison: &Comparison, trades: &Trades, keep: &[usize]) -> serde_json::Value {
-    let offers: Vec<_> = comparison
-        .offers
-        .iter()
-        .map(|offer| {
-            serde_json::json!({
-                "offer": offer.offer.as_str(),
-                "total": subtotal_json(&offer.total),
-                "difference": offer.difference.to_string(),
-                "by_channel": offer.by_channel.iter().map(subtotal_json).collect::<Vec<_>>(),
-                "by_month": offer.by_month.iter().map(subtotal_json).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let break_evens: Vec<_> = comparison
-        .break_evens
-        .iter()
-        .map(|point| {
-            serde_json::json!({
-                "channel": point.channel.name(),
-                "cheaper_below": comparison.offers[point.cheaper_below].offer.as_str(),
-                "cheaper_above": comparison.offers[point.cheaper_above].offer.as_str(),
-                "below": point.below.to_string(),
-                "from": point.from.to_string(),
-                "exact": point.exact,
-            })
-        })
-        .collect();
-    let mut excluded: Vec<_> = trades
+    let mut value = comparison.to_json_value();
+    let mut excluded: Vec<serde_json::Value> = trades
         .unreadable
         .iter()
         .map(|(row, failure)| serde_json::json!({"line": trades.lines[*row], "code": failure.code(), "message": failure.message()}))
@@ -219,5 +185,6 @@ fn json(comparison: &Comparison, trades: &Trades, keep: &[usize]) -> serde_json:
         let failure = trades.failure(keep[row_error.row], &row_error.error);
         serde_json::json!({"line": trades.lines[keep[row_error.row]], "code": failure.code(), "message": failure.message()})
     }));
-    serde_json::json!({"offers": offers, "break_evens": break_evens, "excluded": excluded})
+    value["excluded"] = excluded.into();
+    value
 }

@@ -159,9 +159,9 @@ impl Trades {
     }
 
     /// A core error of a table row, told as a line of the file: the `row N:` of the table
-    /// becomes the file and line.
+    /// (after the offer's name in a comparison's error) becomes the file and line.
     pub fn failure(&self, row: usize, error: &posfee::Error) -> Failure {
-        let message = error.message().strip_prefix(&format!("row {row}: ")).unwrap_or(error.message());
+        let message = error.message().replacen(&format!("row {row}: "), "", 1);
         let error = posfee::Error::new(error.kind(), message)
             .at(error.location().clone())
             .at(Location::default().file(self.file.clone()).line(self.lines[row]));

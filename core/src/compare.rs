@@ -197,6 +197,75 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// The comparison as JSON, the one shape every surface prints: `offers` (each with
+    /// `offer`, `total`, `difference`, `by_channel`, `by_month`; a group has `key`, `trades`,
+    /// `amount`, `fee`, `effective_rate`), `break_evens` (`channel`, `cheaper_below`,
+    /// `cheaper_above` as offer names, `below`, `from`, `exact`), `excluded` (`row`, `code`,
+    /// `message`) and `sentences`. Money and rates are strings.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{compare, Channel, Column, Offer, OnInvalid, Schedule, TradeTable};
+    /// let table = TradeTable::new(&[10_000], Column::All(Channel::Credit), Column::All(1_778_040_000));
+    /// let comparison = compare(&table, &[Offer::new(Schedule::preset("sft-smart")?)], OnInvalid::Raise)?;
+    /// let json = comparison.to_json_value();
+    /// assert_eq!(json["offers"][0]["total"]["fee"], "0.60");
+    /// assert_eq!(json["offers"][0]["total"]["effective_rate"], "0.00600000");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn to_json_value(&self) -> serde_json::Value {
+        use serde_json::json;
+        let group = |g: &Subtotal| {
+            json!({
+                "key": g.key.as_str(),
+                "trades": g.trades,
+                "amount": g.amount.to_string(),
+                "fee": g.fee.to_string(),
+                "effective_rate": g.effective_rate().map(|rate| rate.to_string()),
+            })
+        };
+        let offers: Vec<_> = self
+            .offers
+            .iter()
+            .map(|offer| {
+                json!({
+                    "offer": offer.offer.as_str(),
+                    "total": group(&offer.total),
+                    "difference": offer.difference.to_string(),
+                    "by_channel": offer.by_channel.iter().map(group).collect::<Vec<_>>(),
+                    "by_month": offer.by_month.iter().map(group).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let break_evens: Vec<_> = self
+            .break_evens
+            .iter()
+            .map(|point| {
+                json!({
+                    "channel": point.channel.name(),
+                    "cheaper_below": self.offers[point.cheaper_below].offer.as_str(),
+                    "cheaper_above": self.offers[point.cheaper_above].offer.as_str(),
+                    "below": point.below.to_string(),
+                    "from": point.from.to_string(),
+                    "exact": point.exact,
+                })
+            })
+            .collect();
+        let excluded: Vec<_> =
+            self.excluded.iter().map(|e| json!({"row": e.row, "code": e.error.code(), "message": e.error.message()})).collect();
+        json!({"offers": offers, "break_evens": break_evens, "excluded": excluded, "sentences": self.break_even_sentences()})
+    }
+
+    /// [`Comparison::to_json_value`] as pretty-printed text.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::Comparison::default().to_json().contains("\"offers\""));
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json_value()).expect("a comparison always prints as JSON")
+    }
+
     /// One sentence per break-even, e.g. `credit: sft-smart is cheaper up to ¥3738.97,
     /// standard-d0@D0 from ¥3761.03`.
     ///

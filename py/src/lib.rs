@@ -10,6 +10,7 @@ mod columns;
 mod convert;
 mod errors;
 mod quote;
+mod quote_table;
 mod reconcile;
 mod tables;
 
@@ -69,6 +70,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<quote::PySchedule>()?;
     m.add_class::<quote::PyQuote>()?;
     m.add_class::<calendar::PyCalendar>()?;
+    m.add_function(wrap_pyfunction!(quote_table::quote_table, m)?)?;
+    m.add_function(wrap_pyfunction!(quote_table::compare, m)?)?;
     reconcile::register(m)?;
     Ok(())
 }

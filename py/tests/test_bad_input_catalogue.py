@@ -486,7 +486,50 @@ FILES = [
     Case("panic-detached", lambda _: _core._panic_for_test(detached=True), posfee.InternalError, "internal", {}, ["bug"]),
 ]
 
-CATALOGUE = AMOUNTS + REQUESTS + MERCHANT_CLASSES + SCHEDULES + CALENDARS + TABLES + PANDAS + FILES
+def trades(**columns: Any) -> pa.Table:
+    base: Dict[str, Any] = {
+        "amount": pa.array([Decimal("100.00"), Decimal("250.50")], pa.decimal128(18, 2)),
+        "channel": ["credit", "debit"],
+        "time": ["2026-05-06 10:00", "2026-05-06 11:00"],
+    }
+    base.update(columns)
+    return pa.table({k: v for k, v in base.items() if v is not None})
+
+
+def quote_table(table: Any, *args: Any, **options: Any) -> Any:
+    return sft().quote_table(table, *args, **options)
+
+
+TRADE_TABLES = [
+    Case("quote-table-float-amount", lambda _: quote_table(trades(amount=pa.array([1.5, 2.0]))), posfee.FloatAmountError, "invalid_amount", {"field": "amount"}, ["float"]),
+    Case("quote-table-no-amount", lambda _: quote_table(trades(amount=None)), posfee.InvalidRecordError, "invalid_record", {"field": "amount"}, ["amount"]),
+    Case("quote-table-no-time", lambda _: quote_table(trades(time=None)), posfee.InvalidRecordError, "invalid_record", {"field": "time"}, ["time"]),
+    Case("quote-table-sub-fen", lambda _: quote_table(trades(amount=["1.001", "2"])), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 0", "1.001"]),
+    Case("quote-table-six-places", lambda _: quote_table(trades(amount=SIX_PLACES)), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 1"]),
+    Case("quote-table-huge-decimal", lambda _: quote_table(trades(amount=HUGE_DECIMAL128)), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 1"]),
+    Case("quote-table-negative", lambda _: quote_table(trades(amount=["1", "-2"])), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 1", "negative"]),
+    Case("quote-table-null-amount", lambda _: quote_table(trades(amount=pa.array([None, Decimal("1")], pa.decimal128(18, 2)))), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 0", "missing"]),
+    Case("quote-table-channel", lambda _: quote_table(trades(channel=["credit", "visa"])), posfee.InvalidChannelError, "invalid_channel", {"field": "channel"}, ["row 1", "visa"]),
+    Case("quote-table-time", lambda _: quote_table(trades(time=["2026-05-06", "yesterday"])), posfee.InvalidDateError, "invalid_date", {"field": "time"}, ["row 1", "yesterday"]),
+    Case("quote-table-settlement", lambda _: quote_table(trades(settlement=["T1", "X9"])), posfee.InvalidSettlementError, "invalid_settlement", {"field": "settlement"}, ["row 1", "X9"]),
+    Case("quote-table-card-type", lambda _: quote_table(trades(card_type=["gold", None])), posfee.InvalidChannelError, None, {"field": "card_type"}, ["row 0", "gold"]),
+    Case("quote-table-class", lambda _: quote_table(trades(merchant_class=[None, "hotel"])), posfee.InvalidRequestError, "invalid_request", {"field": "merchant_class"}, ["row 1", "hotel"]),
+    Case("quote-table-card-contradicts", lambda _: quote_table(trades(card_type=["debit", None])), posfee.InvalidRequestError, "invalid_request", {"field": "card_type"}, ["row 0", "contradicts"]),
+    Case("quote-table-unpriced-channel", lambda _: posfee.Schedule.preset("sft-esign").quote_table(trades(channel=["credit", "wechat"])), posfee.NoMatchingRuleError, "no_matching_rule", {"field": "channel"}, ["row 1", "wechat"]),
+    Case("quote-table-year-without-data", lambda _: quote_table(trades(time=["2026-05-06", "2031-03-03 10:00"])), posfee.CalendarOutOfRangeError, "calendar_out_of_range", {"field": "time"}, ["row 1", "2031"]),
+    Case("quote-table-before-schedule", lambda _: quote_table(trades(time=["2010-01-04", "2026-05-06"])), posfee.NoScheduleVersionError, "no_schedule_version", {"field": "time"}, ["row 0"]),
+    Case("quote-table-wrong-type", lambda _: quote_table(trades(channel=pa.array([1, 2]))), TypeError, None, {}, ["channel", "strings"]),
+    Case("quote-table-on-invalid", lambda _: quote_table(trades(), on_invalid="skip"), posfee.InvalidRequestError, "invalid_request", {"field": "on_invalid"}, ["skip"]),
+    Case("quote-table-not-a-table", lambda _: quote_table([1, 2]), TypeError, None, {}, ["list"]),
+    Case("quote-table-missing-csv", lambda tmp: quote_table(tmp / "nope.csv"), posfee.IoError, "io", {"file": "nope.csv"}, ["nope.csv"]),
+    Case("quote-table-mapping-unknown", lambda _: quote_table(trades(), {"amt": "amount"}), posfee.InvalidRequestError, "invalid_request", {"field": "columns"}, ["amt"]),
+    Case("compare-unpriced-row", lambda _: posfee.compare(trades(channel=["credit", "wechat"]), ["sft-smart", "sft-esign"]), posfee.NoMatchingRuleError, "no_matching_rule", {}, ["sft-esign", "row 1"]),
+    Case("compare-no-offers", lambda _: posfee.compare(trades(), []), posfee.InvalidRequestError, "invalid_request", {}, ["0 offers"]),
+    Case("compare-bad-mode", lambda _: posfee.compare(trades(), [(sft(), "X9")]), posfee.InvalidSettlementError, "invalid_settlement", {}, ["X9"]),
+    Case("compare-unknown-preset", lambda _: posfee.compare(trades(), ["nope"]), posfee.UnknownPresetError, "unknown_preset", {}, ["nope"]),
+]
+
+CATALOGUE = AMOUNTS + REQUESTS + MERCHANT_CLASSES + SCHEDULES + CALENDARS + TABLES + PANDAS + FILES + TRADE_TABLES
 
 
 def test_the_catalogue_is_large_and_ids_are_unique():

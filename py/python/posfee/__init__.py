@@ -31,6 +31,7 @@ from posfee._errors import (
     PosfeeError,
     UnknownPresetError,
 )
+from posfee._quote_table import QUOTED_COLUMNS, TRADE_COLUMNS, compare
 from posfee._reconcile import Report, formats, read_statement, reconcile, simulate
 from posfee._schedule import Amount, Schedule, When, presets
 
@@ -54,12 +55,15 @@ __all__ = [
     "NoMatchingRuleError",
     "NoScheduleVersionError",
     "PosfeeError",
+    "QUOTED_COLUMNS",
     "Quote",
     "Report",
     "Schedule",
+    "TRADE_COLUMNS",
     "UnknownPresetError",
     "When",
     "__version__",
+    "compare",
     "formats",
     "presets",
     "read_statement",

@@ -34,6 +34,8 @@ __all__ = [
     "check_on_invalid",
     "simulate",
     "reconcile_data",
+    "quote_table",
+    "compare",
 ]
 
 __version__: str
@@ -233,3 +235,23 @@ def reconcile_data(
     provisional: bool = False,
     match_window_seconds: Optional[int] = None,
 ) -> ReportData: ...
+def quote_table(
+    schedule: Schedule,
+    data: Any,
+    *,
+    settlement: str = "T1",
+    merchant_class: Optional[str] = None,
+    card_type: Optional[str] = None,
+    calendar: Any = None,
+    provisional: bool = False,
+    on_invalid: str = "raise",
+) -> Any: ...
+def compare(
+    data: Any,
+    offers: List[Tuple[Schedule, Optional[str]]],
+    *,
+    settlement: str = "T1",
+    merchant_class: Optional[str] = None,
+    card_type: Optional[str] = None,
+    on_invalid: str = "raise",
+) -> str: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from decimal import Decimal
-from typing import Any, List, Tuple, Union
+from typing import Any, List, Mapping, Optional, Tuple, Union
 
 from posfee import _core
 
@@ -64,6 +64,55 @@ class Schedule(_core.Schedule):
     def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Schedule":
         """A schedule from a TOML (or ``.json``) file."""
         return cls(_core.Schedule.from_file(os.fspath(path)))
+
+    def quote_table(
+        self,
+        table: Any,
+        columns: Optional[Mapping[str, str]] = None,
+        *,
+        settlement: str = "T1",
+        merchant_class: Optional[str] = None,
+        card_type: Optional[str] = None,
+        calendar: Any = None,
+        provisional: bool = False,
+        on_invalid: str = "raise",
+    ) -> Any:
+        """Quotes every row of a table of trades, as :meth:`quote` quotes one.
+
+        ``table`` is a pandas or polars DataFrame, a pyarrow Table or RecordBatch (anything
+        with ``__arrow_c_stream__``), or a CSV file path, with the canonical columns
+        (``amount``, ``channel``, ``time``; ``settlement``, ``merchant_class``, ``card_type``
+        optional; ``columns`` maps other names to these). Returns the same kind of table (a
+        pyarrow Table for a path) with the quoted columns added: ``fee``, ``net`` (exact
+        decimals), ``rule``, ``limit``, ``settlement_applied``, ``trade_day``, ``settles_on``
+        (dates), ``warnings``, ``error``. The GIL is released while rows are converted and
+        priced. ``settlement``, ``merchant_class`` and ``card_type`` fill empty cells.
+
+        ``on_invalid="raise"`` raises the first bad row's error (its message starts with
+        ``row N:``, its ``field`` names the column); ``"report"`` puts it in ``error`` and
+        prices the other rows.
+
+        >>> import pyarrow as pa, posfee
+        >>> from decimal import Decimal
+        >>> trades = pa.table({"amount": pa.array([Decimal("5000.00")], pa.decimal128(18, 2)),
+        ...                    "channel": ["debit"], "time": ["2026-09-30 22:30"]})
+        >>> quoted = posfee.Schedule.preset("sft-traditional").quote_table(trades)
+        >>> quoted.column("fee")[0].as_py(), str(quoted.column("settles_on")[0])
+        (Decimal('20.00'), '2026-10-08')
+        """
+        from posfee._quote_table import quote_table
+
+        return quote_table(
+            self,
+            table,
+            columns,
+            settlement=settlement,
+            merchant_class=merchant_class,
+            card_type=card_type,
+            calendar=calendar,
+            provisional=provisional,
+            on_invalid=on_invalid,
+        )
 
     def __reduce__(self) -> Tuple[Any, Tuple[str]]:
         # Pickles as its TOML text (for multiprocessing, Dask and Spark workers).
