@@ -134,12 +134,22 @@ impl Channel {
     /// assert!(posfee::Channel::parse("visa").unwrap_err().to_string().contains("\"visa\""));
     /// ```
     pub fn parse(text: &str) -> Result<Channel> {
-        // The canonical names, the common case in files and tables, need no allocation.
-        if let Some(channel) = Channel::ALL.into_iter().find(|c| c.name() == text) {
+        // The usual spellings, the common case in files and tables, need no allocation.
+        if let Some(channel) = Channel::spelled(text) {
             return Ok(channel);
         }
-        let key = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        let channel = match key.as_str() {
+        match Channel::spelled(&text.trim().to_ascii_lowercase().replace(['-', ' '], "_")) {
+            Some(channel) => Ok(channel),
+            None => {
+                let known: Vec<&str> = Channel::ALL.iter().map(|c| c.name()).collect();
+                Err(Error::new(ErrorKind::InvalidChannel, format!("channel {text:?} is not known; expected one of {}", known.join(", "))))
+            }
+        }
+    }
+
+    /// The channel a spelling names, as written (lower case, `_` between words).
+    fn spelled(key: &str) -> Option<Channel> {
+        Some(match key {
             "credit" | "credit_card" | "贷记卡" | "信用卡" => Channel::Credit,
             "debit" | "debit_card" | "借记卡" | "储蓄卡" => Channel::Debit,
             "wechat" | "wechat_pay" | "weixin" | "微信" | "微信支付" => Channel::Wechat,
@@ -148,15 +158,8 @@ impl Channel {
             "quickpass" | "nfc" | "闪付" | "云闪付" => Channel::Quickpass,
             "huabei" | "花呗" => Channel::Huabei,
             "jd_baitiao" | "baitiao" | "京东白条" | "白条" => Channel::JdBaitiao,
-            _ => {
-                let known: Vec<&str> = Channel::ALL.iter().map(|c| c.name()).collect();
-                return Err(Error::new(
-                    ErrorKind::InvalidChannel,
-                    format!("channel {text:?} is not known; expected one of {}", known.join(", ")),
-                ));
-            }
-        };
-        Ok(channel)
+            _ => return None,
+        })
     }
 }
 

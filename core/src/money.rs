@@ -330,6 +330,14 @@ impl Money {
 }
 
 fn parse_money(text: &str, max_decimals: u32) -> Result<Money> {
+    match plain_money(text.as_bytes()) {
+        Some(money) => Ok(money),
+        None => parse_money_in_general(text, max_decimals),
+    }
+}
+
+/// [`parse_money`] for every form: signs, currency marks, separators, spaces.
+fn parse_money_in_general(text: &str, max_decimals: u32) -> Result<Money> {
     let bad = |why: String| Error::new(ErrorKind::InvalidAmount, format!("amount {text:?} {why}"));
     let mut body = crate::text::trim(text);
     let mut negative = false;
@@ -360,6 +368,37 @@ fn parse_money(text: &str, max_decimals: u32) -> Result<Money> {
     }
     let millifen = scaled.value as i64;
     Ok(Money { millifen: if negative { -millifen } else { millifen } })
+}
+
+/// The common form of an amount in a file, read without the general parser: an optional
+/// `-`, one to twelve digits and optionally `.` with one or two decimals (`1234.56`, `-0.5`,
+/// `600`). Anything else (signs, separators, more decimals, spaces) is `None` and goes to
+/// the general parser, which gives the same value or the error.
+#[inline]
+pub(crate) fn plain_money(bytes: &[u8]) -> Option<Money> {
+    let (negative, body) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (whole, fraction) = match body.iter().position(|&b| b == b'.') {
+        Some(dot) => (&body[..dot], &body[dot + 1..]),
+        None => (body, &[][..]),
+    };
+    if whole.is_empty() || whole.len() > 12 || fraction.len() > 2 || (fraction.is_empty() && whole.len() < body.len()) {
+        return None;
+    }
+    let mut fen: i64 = 0;
+    for &b in whole.iter().chain(fraction) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        fen = fen * 10 + i64::from(b - b'0');
+    }
+    if fraction.len() < 2 {
+        fen *= if fraction.is_empty() { 100 } else { 10 };
+    }
+    let millifen = fen * MILLIFEN_PER_FEN;
+    Some(Money { millifen: if negative { -millifen } else { millifen } })
 }
 
 impl fmt::Display for Money {
@@ -445,6 +484,21 @@ impl serde::de::Visitor<'_> for CheckedText {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut for plain amounts reads exactly what the general parser reads, and
+        /// leaves everything else to it.
+        #[test]
+        fn plain_amounts_read_as_the_general_parser_reads_them(
+            text in "-?[0-9]{0,14}(\\.[0-9]{0,3})?|[-0-9., ¥]{0,8}",
+        ) {
+            if let Some(money) = plain_money(text.as_bytes()) {
+                prop_assert_eq!(Ok(money), parse_money_in_general(&text, MONEY_SCALE));
+            }
+            prop_assert_eq!(parse_money(&text, 2).ok(), parse_money_in_general(&text, 2).ok());
+        }
+    }
 
     #[test]
     fn amounts_accept_common_spellings() {

@@ -4,7 +4,7 @@
 /// case of a value that starts and ends with a visible ASCII character.
 #[inline]
 pub(crate) fn trim(text: &str) -> &str {
-    if surely_trimmed(text.as_bytes()) {
+    if text.is_empty() || surely_trimmed(text.as_bytes()) {
         text
     } else {
         text.trim()

@@ -88,6 +88,7 @@ mod spreadsheet;
 #[cfg(test)]
 mod tests;
 mod text_column;
+mod tokenize;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -1,0 +1,282 @@
+//! Cuts delimited text into records and fields, with the `csv` crate's rules for the readers'
+//! settings (any number of fields per record, `"` quoting with `""` as an escaped quote, LF,
+//! CRLF or a lone CR ending a record, blank lines skipped, optionally `#` comment lines),
+//! and counts true lines as it goes.
+//!
+//! The common record has no quote: its fields are found eight bytes at a time ([`Marks`]:
+//! the delimiters, line feeds and quotes of a 64-bit word as a bit mask, in plain integer
+//! arithmetic) and handed on as ranges of the text itself, without a copy. A record with a quote anywhere is cut byte
+//! by byte into an unescaped copy. Text with a lone CR (old Mac line ends) is cut byte by
+//! byte throughout.
+//!
+//! The readers' tests check this module against the `csv` crate itself on random text, and
+//! [`Marks`] against a plain search.
+
+use std::ops::Range;
+
+/// How a delimited text is cut: the delimiter, and whether lines starting with `#` are
+/// comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dialect {
+    pub(crate) delimiter: u8,
+    pub(crate) comment: bool,
+}
+
+impl Dialect {
+    /// Comma separated, with or without `#` comment lines.
+    pub(crate) const fn csv(comment: bool) -> Dialect {
+        Dialect { delimiter: b',', comment }
+    }
+}
+
+/// The line ends in `bytes`: every `\n`, and every `\r` not followed by `\n` (a lone CR, as
+/// old Mac files end lines; the csv crate ends records there too).
+pub(crate) fn newlines(bytes: &[u8]) -> u64 {
+    let feeds = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return feeds;
+    }
+    feeds + lone_returns(bytes)
+}
+
+fn lone_returns(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\r', bytes).filter(|&k| bytes.get(k + 1) != Some(&b'\n')).count() as u64
+}
+
+/// Hands every record of `text` (whose first line is `first_line`) to `each`: the text the
+/// field ranges point into (`text` itself, or an unescaped copy for a record with quotes),
+/// the ranges, and the record's first line. Blank lines and comment lines are skipped;
+/// records of empty fields only (`,,`) are handed on.
+///
+/// A quoted field that never closes takes the rest of the text, as in the csv crate; the
+/// readers find such a quote first and cut the text before it.
+pub(crate) fn records(text: &str, first_line: u64, dialect: Dialect, mut each: impl FnMut(&str, &[Range<usize>], u64)) {
+    let bytes = text.as_bytes();
+    let fast = lone_returns(bytes) == 0;
+    let mut fields: Vec<Range<usize>> = Vec::with_capacity(32);
+    let mut unescaped = String::new();
+    let mut line = first_line;
+    let mut at = 0;
+    // Delimiters, line feeds and quotes (restarted after a record cut byte by byte).
+    let mut marks = Marks::new(bytes, 0, dialect.delimiter);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\n' => {
+                line += 1;
+                at += 1;
+                continue;
+            }
+            b'\r' => {
+                line += 1;
+                at += if bytes.get(at + 1) == Some(&b'\n') { 2 } else { 1 };
+                continue;
+            }
+            b'#' if dialect.comment => {
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k + 1);
+                line += newlines(&bytes[at..end]);
+                at = end;
+                continue;
+            }
+            _ => {}
+        }
+        fields.clear();
+        if fast {
+            if let Some(end) = plain_record(bytes, at, &mut marks, &mut fields) {
+                each(text, &fields, line);
+                at = end;
+                continue;
+            }
+        }
+        fields.clear();
+        let record_line = line;
+        at = quoted_record(text, at, dialect.delimiter, &mut unescaped, &mut fields, &mut line);
+        each(&unescaped, &fields, record_line);
+        if fast {
+            marks = Marks::new(bytes, at, dialect.delimiter);
+        }
+    }
+}
+
+/// The fields of a record without quotes starting at `at`, from the running search: where
+/// the record ends (its line end, or the end of the text), or `None` at a quote (the caller
+/// cuts the record byte by byte and restarts the search after it).
+fn plain_record(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
+    let mut start = at;
+    while let Some(k) = marks.next() {
+        if k < at {
+            // Marks of skipped blank and comment lines.
+            continue;
+        }
+        match bytes[k] {
+            b'"' => return None,
+            b'\n' => {
+                // Without lone CRs, a CR before the feed is the CR of a CRLF.
+                let end = if k > start && bytes[k - 1] == b'\r' { k - 1 } else { k };
+                fields.push(start..end);
+                return Some(end);
+            }
+            _ => {
+                fields.push(start..k);
+                start = k + 1;
+            }
+        }
+    }
+    fields.push(start..bytes.len());
+    Some(bytes.len())
+}
+
+/// The offsets of every delimiter, line feed and quote of a text from a start on, in order,
+/// found a 64-bit word at a time: each byte of the word is compared with the three at once
+/// (a byte equal to one becomes a zero byte after an exclusive or, and zero bytes are
+/// found exactly with the carry-free test of "Bit Twiddling Hacks"), and the marks are the
+/// set bits of the result.
+pub(crate) struct Marks<'b> {
+    bytes: &'b [u8],
+    /// The offset of the word whose marks are in `mask`.
+    word_at: usize,
+    /// One bit (the high bit of its byte) per mark not yet handed out.
+    mask: u64,
+    delimiter: u64,
+}
+
+const LOW_BITS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const EVERY_BYTE: u64 = 0x0101_0101_0101_0101;
+
+impl<'b> Marks<'b> {
+    pub(crate) fn new(bytes: &'b [u8], from: usize, delimiter: u8) -> Marks<'b> {
+        let mut marks = Marks { bytes, word_at: from, mask: 0, delimiter: EVERY_BYTE * u64::from(delimiter) };
+        marks.mask = marks.word_marks();
+        marks
+    }
+
+    /// The marks of the word at `word_at` (past the end, bytes that are none of the three).
+    #[inline]
+    fn word_marks(&self) -> u64 {
+        let word = match self.bytes.get(self.word_at..self.word_at + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or([0x80; 8])),
+            None => {
+                let mut eight = [0x80; 8];
+                let rest = self.bytes.get(self.word_at..).unwrap_or(&[]);
+                eight[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(eight)
+            }
+        };
+        let zero_bytes = |x: u64| !(((x & LOW_BITS).wrapping_add(LOW_BITS)) | x | LOW_BITS);
+        zero_bytes(word ^ self.delimiter) | zero_bytes(word ^ (EVERY_BYTE * u64::from(b'\n'))) | zero_bytes(word ^ (EVERY_BYTE * u64::from(b'"')))
+    }
+}
+
+impl Iterator for Marks<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.word_at += 8;
+            if self.word_at >= self.bytes.len() {
+                return None;
+            }
+            self.mask = self.word_marks();
+        }
+        let at = self.word_at + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+/// Cuts the record starting at `at` byte by byte, as the csv crate does: a field that starts
+/// with `"` is quoted (delimiters and line ends inside are text, `""` is a quote, text after
+/// the closing quote is kept), a quote elsewhere is text. The unescaped fields go to
+/// `unescaped`, their ranges to `fields`; `line` counts the line ends inside quoted fields.
+/// Returns where the record ends (at its line end, or the end of the text).
+fn quoted_record(text: &str, at: usize, delimiter: u8, unescaped: &mut String, fields: &mut Vec<Range<usize>>, line: &mut u64) -> usize {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Field,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let bytes = text.as_bytes();
+    unescaped.clear();
+    let mut state = State::FieldStart;
+    let mut field_start = 0;
+    // Unescaped text is copied in runs: `run` is where the current run of kept bytes began.
+    let mut run = at;
+    let mut k = at;
+    while k < bytes.len() {
+        let b = bytes[k];
+        let line_end = b == b'\n' || b == b'\r';
+        match state {
+            State::FieldStart | State::Field | State::QuoteInQuoted if b == delimiter || line_end => {
+                unescaped.push_str(&text[run..k]);
+                fields.push(field_start..unescaped.len());
+                if line_end {
+                    return k;
+                }
+                field_start = unescaped.len();
+                run = k + 1;
+                state = State::FieldStart;
+            }
+            State::FieldStart if b == b'"' => {
+                run = k + 1;
+                state = State::Quoted;
+            }
+            State::FieldStart => state = State::Field,
+            State::Field => {}
+            State::Quoted if b == b'"' => {
+                unescaped.push_str(&text[run..k]);
+                run = k + 1;
+                state = State::QuoteInQuoted;
+            }
+            State::Quoted => {
+                if b == b'\n' || (b == b'\r' && bytes.get(k + 1) != Some(&b'\n')) {
+                    *line += 1;
+                }
+            }
+            // `""`: the second quote is text; anything else after a closing quote is text.
+            State::QuoteInQuoted => {
+                run = k;
+                state = if b == b'"' { State::Quoted } else { State::Field };
+            }
+        }
+        k += 1;
+    }
+    if state != State::QuoteInQuoted {
+        unescaped.push_str(&text[run..]);
+    }
+    fields.push(field_start..unescaped.len());
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every delimiter, line feed and quote from the start on, in order, and nothing else,
+        /// at every start and for every length (the last word is partial).
+        #[test]
+        fn marks_are_every_delimiter_feed_and_quote(
+            bytes in prop::collection::vec(prop::sample::select(vec![b'a', b',', b'|', b'\n', b'\r', b'"', 0x80, 0xE4, 0, 0xFF, 0x2C ^ 0x80]), 0..70),
+            from in 0usize..72,
+            pipe in any::<bool>(),
+        ) {
+            let delimiter = if pipe { b'|' } else { b',' };
+            let expected: Vec<usize> = (from..bytes.len()).filter(|&k| matches!(bytes[k], b'\n' | b'"') || bytes[k] == delimiter).collect();
+            prop_assert_eq!(Marks::new(&bytes, from, delimiter).collect::<Vec<_>>(), expected);
+        }
+    }
+
+    #[test]
+    fn records_carry_their_first_lines() {
+        let text = "a,b\r\n\r\n\"x\ny\",z\n#c\nq";
+        let mut out = Vec::new();
+        records(text, 10, Dialect::csv(true), |source, fields, line| {
+            out.push((line, fields.iter().map(|r| source[r.clone()].to_string()).collect::<Vec<_>>()))
+        });
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(out, vec![(10, strings(&["a", "b"])), (12, strings(&["x\ny", "z"])), (15, strings(&["q"]))]);
+    }
+}
