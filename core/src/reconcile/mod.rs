@@ -478,7 +478,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         .collect();
 
     // Effective rate per trade day and channel, over statement purchases.
-    let mut daily: BTreeMap<(i64, u8), (u64, i64, i64)> = BTreeMap::new();
+    let mut daily: hash::FxHashMap<(i64, u8), (u64, i64, i64)> = hash::FxHashMap::default();
     for j in 0..statement.len() {
         if statement.kind[j] != TradeKind::Purchase {
             continue;
@@ -489,6 +489,8 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         entry.2 = entry.2.saturating_add(statement.fee[j].millifen());
     }
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let mut daily: Vec<_> = daily.into_iter().collect();
+    daily.sort_unstable_by_key(|&(key, _)| key);
     let daily_rates = daily
         .into_iter()
         .filter_map(|((day, channel), (trades, amount, fee))| {
@@ -505,16 +507,21 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         })
         .collect();
 
-    // Merchant numbers per terminal.
-    let mut terminals: BTreeMap<&str, (std::collections::BTreeSet<&str>, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+    // Merchant numbers per terminal: the distinct (terminal, number, name) first, by hash
+    // (few among many rows), then in order.
+    let mut seen: std::collections::HashSet<(&str, &str, &str), hash::FxBuild> = std::collections::HashSet::default();
     let (terminal, merchant_no, merchant_name) = (statement.terminal.view(), statement.merchant_no.view(), statement.merchant_name.view());
     for j in 0..statement.len() {
-        let entry = terminals.entry(terminal.get(j)).or_default();
-        if !merchant_no.get(j).is_empty() {
-            entry.0.insert(merchant_no.get(j));
+        seen.insert((terminal.get(j), merchant_no.get(j), merchant_name.get(j)));
+    }
+    let mut terminals: BTreeMap<&str, (std::collections::BTreeSet<&str>, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+    for (terminal, number, name) in seen {
+        let entry = terminals.entry(terminal).or_default();
+        if !number.is_empty() {
+            entry.0.insert(number);
         }
-        if !merchant_name.get(j).is_empty() {
-            entry.1.insert(merchant_name.get(j));
+        if !name.is_empty() {
+            entry.1.insert(name);
         }
     }
     let terminals = terminals
