@@ -89,6 +89,16 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::io(format!("cannot read {}: {e}", path.display())))
 }
 
+/// The first `limit` bytes of a file (all of a shorter one); the error names the file.
+pub fn read_head(path: &Path, limit: usize) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit as u64).read_to_end(&mut head))
+        .map_err(|e| Failure::io(format!("cannot read {}: {e}", path.display())))?;
+    Ok(head)
+}
+
 /// Refuses output formats the command line does not write (Parquet, Arrow): only CSV (and
 /// JSON where a command says so).
 pub fn check_text_output(path: &Path, json_allowed: bool) -> Result<(), Failure> {

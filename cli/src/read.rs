@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use posfee::reconcile::{read_statement, write_bank_csv, Profile, Statement};
+use posfee::reconcile::{read_statement_file, write_bank_csv, Profile, ReadOptions, Statement};
 
 use crate::failure::Failure;
 use crate::inputs::{self, OnInvalid};
@@ -39,10 +39,10 @@ pub struct Arguments {
 /// Reads a statement file with the profile `format` names (the core's `Profile::resolve`),
 /// the profile's errors naming the file.
 pub fn statement(path: &std::path::Path, format: &str) -> Result<(Statement, Profile), Failure> {
-    let bytes = output::read_file(path)?;
-    let file = path.display().to_string();
-    let profile = Profile::resolve(format, &bytes, &file)?;
-    let statement = read_statement(&bytes, &file, &profile)?;
+    // The file is read in blocks (never whole): its start chooses the profile.
+    let head = output::read_head(path, Profile::SNIFF_BYTES)?;
+    let profile = Profile::resolve(format, &head, &path.display().to_string())?;
+    let statement = read_statement_file(path, &profile, ReadOptions::default())?;
     Ok((statement, profile))
 }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use posfee::reconcile::simulation::{generate, SimulationOptions};
 use posfee::reconcile::{
-    read_ledger_csv, reconcile, write_bank_csv, write_ledger_csv, Ledger, MerchantProfile, ReconcileOptions, Report, Statement,
+    read_ledger_file, reconcile, write_bank_csv, write_ledger_csv, Ledger, MerchantProfile, ReconcileOptions, Report, Statement,
     MATCH_WINDOW_SECONDS_MAX,
 };
 use posfee::{CalendarPolicy, SettlementMode};
@@ -102,7 +102,9 @@ fn read_ledger(path: &Path) -> Result<Ledger, Failure> {
             path.display()
         )));
     }
-    Ok(read_ledger_csv(&output::read_file(path)?, &path.display().to_string())?)
+    // Opened here first, so a missing file is the command line's input error.
+    output::read_head(path, 0)?;
+    Ok(read_ledger_file(path)?)
 }
 
 pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use posfee::reconcile::{read_statement_with, Profile, ReadOptions, Statement};
+use posfee::reconcile::{read_statement_file, read_statement_with, Profile, ReadOptions, Statement};
 use posfee::Money;
 
 /// A format folder: its profile, the settlement date the caller gives (ZM: the date the
@@ -219,4 +219,84 @@ fn the_zm_settlement_date_comes_from_the_file_name_when_not_given() {
     let statement = read_statement_with(&bytes, "zm.txt", &profile, ReadOptions::default()).unwrap();
     assert_eq!((statement.len(), statement.issues().len()), (0, 6));
     assert!(statement.issues()[0].error.to_string().contains("no year"), "{}", statement.issues()[0].error);
+}
+
+/// Everything a reader gives: rows (every field), issues (every location and message),
+/// skipped rows.
+fn everything(statement: &Statement) -> String {
+    let mut out = String::new();
+    for k in 0..statement.len() {
+        out.push_str(&format!("{:?}\n", statement.record(k)));
+    }
+    for issue in statement.issues() {
+        out.push_str(&format!("{} | {}\n", issue.error, issue.raw));
+    }
+    out.push_str(&format!("skipped {}\n", statement.skipped_rows()));
+    out
+}
+
+#[test]
+fn reading_a_file_gives_what_reading_its_bytes_gives() {
+    for case in &CASES {
+        let profile = Profile::builtin(case.profile).unwrap();
+        let (file, _) = sample(case);
+        let mut paths = vec![folder(case.folder).join(file.rsplit('/').next().unwrap())];
+        if let Some((name, _)) = case.bad {
+            paths.push(folder(case.folder).join(name));
+        }
+        for path in paths {
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.display().to_string();
+            let from_bytes = read_statement_with(&bytes, &name, &profile, options(case));
+            let from_file = read_statement_file(&path, &profile, options(case));
+            match (from_bytes, from_file) {
+                (Ok(a), Ok(b)) => assert_eq!(everything(&a), everything(&b), "{name}"),
+                (a, b) => assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string()), "{name}"),
+            }
+        }
+    }
+}
+
+/// A bank file of several 16 MiB blocks, with CRLF line ends, quoted fields holding line
+/// ends and commas, a bad line in every block, a comment-like line, and a 合计 row at the
+/// end: read in blocks, it gives what its bytes give.
+#[test]
+fn a_file_of_many_blocks_reads_as_its_bytes() {
+    let mut text =
+        String::from("\u{feff}清算日期,商户号,商户名称,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\r\n");
+    let (mut amount_fen, mut fee_fen) = (0i64, 0i64);
+    for k in 0..340_000u64 {
+        let amount = 100 + (k % 9_000) as i64;
+        let fee = amount * 6 / 1000;
+        let name = if k % 50_000 == 7 { "\"沪上\r\n小馆, 二店\"" } else { "沪上小馆" };
+        let amount_text = if k % 100_000 == 13 { "12x.00".to_string() } else { format!("{}.{:02}", amount / 100, amount % 100) };
+        if k % 100_000 != 13 {
+            amount_fen += amount;
+            fee_fen += fee;
+        }
+        text.push_str(&format!(
+            "20260302,102310058120001,{name},T{:07},20260301,{:02}{:02}{:02},{amount_text},{}.{:02},{}.{:02},{:012},借记卡,消费\r\n",
+            k % 97,
+            k % 24,
+            k % 60,
+            (k / 60) % 60,
+            fee / 100,
+            fee % 100,
+            (amount - fee) / 100,
+            (amount - fee) % 100,
+            600_000_000_000 + k
+        ));
+    }
+    text.push_str(&format!("合计,,,,,,{}.{:02},{}.{:02},,,,\r\n", amount_fen / 100, amount_fen % 100, fee_fen / 100, fee_fen % 100));
+    assert!(text.len() > 32 << 20, "more than two blocks: {} bytes", text.len());
+    let path = std::env::temp_dir().join(format!("posfee-blocks-{}.csv", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let profile = Profile::builtin("bank-pos").unwrap();
+    let name = path.display().to_string();
+    let from_file = read_statement_file(&path, &profile, ReadOptions::default()).unwrap();
+    let from_bytes = read_statement_with(text.as_bytes(), &name, &profile, ReadOptions::default()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(from_file.len(), 340_000 - 4);
+    assert_eq!(from_file.issues().len(), 4, "{}", describe(&from_file));
+    assert_eq!(everything(&from_file), everything(&from_bytes));
 }

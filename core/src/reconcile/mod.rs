@@ -70,6 +70,7 @@
 //! # Ok::<(), posfee::Error>(())
 //! ```
 
+mod blocks;
 mod checks;
 mod class;
 mod columns;
@@ -101,8 +102,8 @@ pub use kernel::FeeKernel;
 pub use merchant::{MerchantNumber, MerchantProfile};
 pub use profile::{formats, Encoding, FeeSign, MoneyUnit, Profile};
 pub use read::{
-    read_alipay_csv, read_bank_csv, read_ledger_csv, read_statement, read_statement_with, read_wechat_bill, write_bank_csv,
-    write_ledger_csv, ColumnMap, ReadOptions, StatementField,
+    read_alipay_csv, read_bank_csv, read_ledger_csv, read_ledger_file, read_statement, read_statement_file, read_statement_with,
+    read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, ReadOptions, StatementField,
 };
 pub use report::{
     ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowKeys, RowResult, Rows, Summary, TerminalMerchants, REPORT_CSV_COLUMNS,

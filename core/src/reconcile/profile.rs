@@ -459,6 +459,15 @@ fn invalid(message: String, key: &str) -> Error {
 }
 
 impl Profile {
+    /// How much of the start of a file [`Profile::sniff`] looks at (64 KiB): a caller that
+    /// reads a file in blocks needs to give it no more.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Profile::SNIFF_BYTES, 65_536);
+    /// ```
+    pub const SNIFF_BYTES: usize = 64 << 10;
+
     /// Loads and checks a profile from TOML.
     ///
     /// # Errors
@@ -541,8 +550,7 @@ impl Profile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn sniff(head: &[u8]) -> Result<Profile> {
-        const HEAD_BYTES: usize = 64 << 10;
-        let mut head = &head[..head.len().min(HEAD_BYTES)];
+        let mut head = &head[..head.len().min(Profile::SNIFF_BYTES)];
         // Cut at the last line end, so a partial last line does not mislead.
         if let Some(end) = head.iter().rposition(|&b| b == b'\n') {
             head = &head[..=end];
@@ -646,6 +654,23 @@ impl Profile {
 
     pub(crate) fn field(&self, field: StatementField) -> Option<&FieldSpec> {
         self.fields[field as usize].as_ref()
+    }
+
+    /// How the profile's delimited lines are cut (a comma for fixed widths, which are not).
+    pub(crate) fn dialect(&self) -> super::tokenize::Dialect {
+        let delimiter = match self.cutting {
+            Cutting::Delimited(delimiter) => delimiter,
+            Cutting::Fixed { .. } => b',',
+        };
+        super::tokenize::Dialect { delimiter, comment: self.comment_prefix.as_deref() == Some("#") }
+    }
+
+    /// Whether a file of this profile can be read in blocks: delimited, its details running
+    /// to the end, its totals (if any) a summary row among them.
+    pub(crate) fn reads_in_blocks(&self) -> bool {
+        matches!(self.cutting, Cutting::Delimited(_))
+            && self.details_end.is_empty()
+            && self.totals.as_ref().map_or(true, |t| t.block_header.is_none() && t.line_patterns.is_empty())
     }
 
     /// Whether the profile gives `field` as a constant rather than a column.

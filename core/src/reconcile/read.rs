@@ -8,14 +8,16 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::path::Path;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
+use super::blocks::{BlockError, Blocks};
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementRow};
 use super::spreadsheet::neutralize_cell;
-use super::tokenize::{newlines, records, Dialect};
+use super::tokenize::{newlines, records, CsvState, Dialect};
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
@@ -217,59 +219,19 @@ struct Unterminated {
 /// rules: a quote opens a field only as its first byte, `""` inside is an escaped quote, and
 /// (with `comment`) a record starting with `#` is a comment line.
 fn unterminated_quote(bytes: &[u8], dialect: Dialect) -> Option<Unterminated> {
-    let (delimiter, comment) = (dialect.delimiter, dialect.comment);
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        RecordStart,
-        FieldStart,
-        Field,
-        Quoted,
-        QuoteInQuoted,
-        Comment,
-    }
-    let mut state = State::RecordStart;
+    let mut state = CsvState::RecordStart;
     let (mut record_start, mut quote_at) = (0, 0);
     for (k, &b) in bytes.iter().enumerate() {
-        let line_end = b == b'\n' || b == b'\r';
-        state = match state {
-            State::RecordStart | State::FieldStart => {
-                if state == State::RecordStart {
-                    record_start = k;
-                }
-                match b {
-                    b'#' if comment && state == State::RecordStart => State::Comment,
-                    b'"' => {
-                        quote_at = k;
-                        State::Quoted
-                    }
-                    _ if b == delimiter => State::FieldStart,
-                    _ if line_end => State::RecordStart,
-                    _ => State::Field,
-                }
-            }
-            State::Field | State::QuoteInQuoted => match b {
-                _ if b == delimiter => State::FieldStart,
-                b'"' if state == State::QuoteInQuoted => State::Quoted,
-                _ if line_end => State::RecordStart,
-                _ => State::Field,
-            },
-            State::Quoted => {
-                if b == b'"' {
-                    State::QuoteInQuoted
-                } else {
-                    State::Quoted
-                }
-            }
-            State::Comment => {
-                if b == b'\n' {
-                    State::RecordStart
-                } else {
-                    State::Comment
-                }
-            }
-        };
+        if state == CsvState::RecordStart {
+            record_start = k;
+        }
+        let next = state.after(b, dialect);
+        if next == CsvState::Quoted && matches!(state, CsvState::RecordStart | CsvState::FieldStart) {
+            quote_at = k;
+        }
+        state = next;
     }
-    (state == State::Quoted).then(|| {
+    (state == CsvState::Quoted).then(|| {
         // Reading resumes after the quote's line end (LF, CRLF or a lone CR).
         let resume = match memchr::memchr2(b'\n', b'\r', &bytes[quote_at..]).map(|k| quote_at + k) {
             Some(k) if bytes[k] == b'\r' && bytes.get(k + 1) == Some(&b'\n') => k + 2,
@@ -363,20 +325,21 @@ fn header(
 /// Splits `text` (whose first line is `first_line`) into chunks at line ends, unless a
 /// quoted field spans a line, parses them in parallel one wave at a time (a chunk per
 /// thread), and hands the parsed chunks in order to `take`: besides what `take` keeps, only
-/// one wave of parsed chunks is held at a time.
+/// one wave of parsed chunks is held at a time. Returns the line after the text.
 fn par_chunks<T: Send>(
     text: &str,
     first_line: u64,
     parse: impl Fn(&str, u64) -> T + Sync,
     mut take: impl FnMut(T) -> Result<()>,
-) -> Result<()> {
+) -> Result<u64> {
     const MIN_CHUNK: usize = 1 << 20;
     const MAX_CHUNK: usize = 4 << 20;
     let bytes = text.as_bytes();
     let threads = rayon::current_num_threads();
     let splittable = bytes.len() >= 2 * MIN_CHUNK && (memchr::memchr(b'"', bytes).is_none() || no_quoted_line_end(bytes));
     if !splittable {
-        return take(parse(text, first_line));
+        take(parse(text, first_line))?;
+        return Ok(first_line + newlines(bytes));
     }
     let target = (bytes.len() / (threads * 4)).clamp(MIN_CHUNK, MAX_CHUNK);
     let mut bounds = vec![0usize];
@@ -407,7 +370,7 @@ fn par_chunks<T: Send>(
             take(part)?;
         }
     }
-    Ok(())
+    Ok(line)
 }
 
 /// Whether no quoted field of `bytes` spans a line end.
@@ -490,39 +453,114 @@ const LEDGER_COLUMNS: [&str; 12] = [
 pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     too_large(file, bytes)?;
     let text = decode(bytes);
-    let Ok((header, data_start, data_line)) = header(&text, Dialect::csv(true), 1, |_| true) else {
-        return Err(Error::new(ErrorKind::InvalidRecord, "the ledger file is empty (no header)").at(Location::default().file(file).line(1)));
-    };
-    let column: Vec<Option<usize>> = LEDGER_COLUMNS.iter().map(|name| find(&header, &[name])).collect();
-    unique_columns(&header, &column, file, data_line - 1)?;
-    for required in [0, 5, 6, 7] {
-        if column[required].is_none() {
-            return Err(Error::new(ErrorKind::InvalidRecord, format!("the ledger header lacks the column {:?}", LEDGER_COLUMNS[required]))
-                .at(Location::default().file(file).line(1).field(LEDGER_COLUMNS[required])));
+    let (mut reader, data_start, data_line) = LedgerReader::start(&text, file)?;
+    reader.read(&text[data_start..], data_line)?;
+    Ok(reader.ledger)
+}
+
+/// Reads a ledger CSV file as [`read_ledger_csv`] reads its bytes, in blocks of 16 MiB: the
+/// file is never held whole in memory, and every block is parsed on all cores.
+///
+/// # Errors
+/// As [`read_ledger_csv`]; [`ErrorKind::InvalidRecord`] when the file cannot be read.
+///
+/// # Example
+/// ```
+/// let path = std::env::temp_dir().join("posfee-doc-ledger.csv");
+/// std::fs::write(&path, "trade_id,rrn,terminal,time,amount,channel\r\nA1,612610000001,T0000001,2026-05-06 10:00:00,100.00,credit\r\n")?;
+/// let ledger = posfee::reconcile::read_ledger_file(&path)?;
+/// assert_eq!(ledger.record(0).line, 2);
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_ledger_file(path: impl AsRef<Path>) -> Result<Ledger> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    let mut blocks = Blocks::new(open(path, &file)?, &file, Dialect::csv(true), Encoding::Auto, MAX_INPUT_BYTES as u64);
+    let mut read = || -> std::result::Result<Ledger, BlockError> {
+        let first = blocks.next()?.unwrap_or_default();
+        let (mut reader, data_start, data_line) = LedgerReader::start(&first, &file)?;
+        let mut line = reader.read(&first[data_start..], data_line)?;
+        drop(first);
+        while let Some(block) = blocks.next()? {
+            line = reader.read(&block, line)?;
         }
-    }
-    let mut ledger = Ledger::new(file);
-    let parse = |chunk: &str, first_line: u64| {
-        let mut ledger = Ledger::new(file);
-        ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
-        stream(
-            chunk,
-            first_line,
-            Dialect::csv(true),
-            |row| match row {
-                Err((line, error)) => ledger.push_issue(error.at(Location::default().line(line)), ""),
-                Ok(row) => {
-                    if let Err(error) = ledger_record(row, &column).and_then(|record| ledger.push_row(record)) {
-                        ledger.push_issue(error, row.raw());
-                    }
-                }
-            },
-            file,
-        );
-        ledger
+        Ok(reader.ledger)
     };
-    par_chunks(&text[data_start..], data_line, parse, |part| ledger.append(part))?;
-    Ok(ledger)
+    match read() {
+        Ok(ledger) => Ok(ledger),
+        Err(BlockError::Failed(error)) => Err(error),
+        Err(BlockError::NotUtf8) => read_ledger_csv(&read_whole(path, &file)?, &file),
+    }
+}
+
+/// Opens a file for reading, the error naming it.
+fn open(path: &Path, file: &str) -> Result<std::fs::File> {
+    std::fs::File::open(path)
+        .map_err(|e| Error::new(ErrorKind::InvalidRecord, format!("cannot read: {e}")).at(Location::default().file(file)))
+}
+
+/// A whole file's bytes, the error naming it.
+fn read_whole(path: &Path, file: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::new(ErrorKind::InvalidRecord, format!("cannot read: {e}")).at(Location::default().file(file)))
+}
+
+/// The ledger's columns, found in its header, and the rows read so far.
+struct LedgerReader<'f> {
+    file: &'f str,
+    column: Vec<Option<usize>>,
+    ledger: Ledger,
+}
+
+impl<'f> LedgerReader<'f> {
+    /// The reader for the header at the start of `text`, with the offset and line where the
+    /// rows start.
+    fn start(text: &str, file: &'f str) -> Result<(LedgerReader<'f>, usize, u64)> {
+        let Ok((header, data_start, data_line)) = header(text, Dialect::csv(true), 1, |_| true) else {
+            return Err(
+                Error::new(ErrorKind::InvalidRecord, "the ledger file is empty (no header)").at(Location::default().file(file).line(1))
+            );
+        };
+        let column: Vec<Option<usize>> = LEDGER_COLUMNS.iter().map(|name| find(&header, &[name])).collect();
+        unique_columns(&header, &column, file, data_line - 1)?;
+        for required in [0, 5, 6, 7] {
+            if column[required].is_none() {
+                return Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!("the ledger header lacks the column {:?}", LEDGER_COLUMNS[required]),
+                )
+                .at(Location::default().file(file).line(1).field(LEDGER_COLUMNS[required])));
+            }
+        }
+        Ok((LedgerReader { file, column, ledger: Ledger::new(file) }, data_start, data_line))
+    }
+
+    /// Reads the rows of `text` (whole records, the first on line `first_line`); returns the
+    /// line after it.
+    fn read(&mut self, text: &str, first_line: u64) -> Result<u64> {
+        let (file, column) = (self.file, &self.column);
+        let parse = |chunk: &str, first_line: u64| {
+            let mut ledger = Ledger::new(file);
+            ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
+            stream(
+                chunk,
+                first_line,
+                Dialect::csv(true),
+                |row| match row {
+                    Err((line, error)) => ledger.push_issue(error.at(Location::default().line(line)), ""),
+                    Ok(row) => {
+                        if let Err(error) = ledger_record(row, column).and_then(|record| ledger.push_row(record)) {
+                            ledger.push_issue(error, row.raw());
+                        }
+                    }
+                },
+                file,
+            );
+            ledger
+        };
+        let ledger = &mut self.ledger;
+        par_chunks(text, first_line, parse, |part| ledger.append(part))
+    }
 }
 
 fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRow<'r>> {
@@ -839,44 +877,119 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
         return read_fixed_width(bytes, file, profile, (widths, *gap), options);
     }
     let text = decode_as(bytes, profile.encoding);
-    let Cutting::Delimited(delimiter) = profile.cutting else { unreachable!("fixed widths are read above") };
-    let dialect = Dialect { delimiter, comment: profile.comment_prefix.as_deref() == Some("#") };
+    let dialect = profile.dialect();
     let mut layout = Layout::locate(&text, file, profile, dialect)?;
     layout.default_settlement = default_settlement(profile, file, options);
     let data = &text[layout.data_start..];
     // The detail rows end where a summary block starts (WeChat: 总交易单数).
     let detail_end =
         profile.details_end.iter().filter_map(|word| line_starting_with(data, word, &profile.strip_prefixes)).min().unwrap_or(data.len());
-    let parse = |chunk: &str, first_line: u64| {
-        let mut part = Part { statement: Statement::new(file), sums: Sums::default(), summary_rows: Vec::new() };
-        part.statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
-        stream(
-            chunk,
-            first_line,
-            dialect,
-            |row| match row {
-                Err((line, error)) => {
-                    part.sums.detail_lines += 1;
-                    part.statement.push_issue(error.at(Location::default().line(line).field("record")), "")
-                }
-                Ok(row) => layout.take(row, &mut part),
-            },
-            file,
-        );
-        part
+    let data_line = layout.data_line;
+    let mut reader = StatementReader::new(layout, dialect, file);
+    let summary_line = reader.read(&data[..detail_end], data_line)?;
+    let stated = reader.layout.stated_totals(&text, &data[detail_end..], summary_line, &reader.summary_rows);
+    reader.finish(stated, options)
+}
+
+/// Reads a statement file as [`read_statement_with`] reads its bytes. A profile whose
+/// totals are only a summary row among the details (as `bank-pos`), or that has none, is
+/// read in blocks of 16 MiB: the file is never held whole in memory, and every block is
+/// parsed on all cores. Other profiles read the whole file.
+///
+/// # Errors
+/// As [`read_statement_with`]; [`ErrorKind::InvalidRecord`] when the file cannot be read.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{read_statement_file, Profile, ReadOptions};
+/// let path = std::env::temp_dir().join("posfee-doc-statement.csv");
+/// std::fs::write(&path, "清算日期,交易日期,交易时间,交易金额,手续费,参考号,卡类别\n20260507,20260506,103000,100.00,0.60,612610000001,贷记卡\n")?;
+/// let statement = read_statement_file(&path, &Profile::builtin("bank-pos")?, ReadOptions::default())?;
+/// assert_eq!(statement.record(0).fee.to_string(), "0.60");
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_statement_file(path: impl AsRef<Path>, profile: &Profile, options: ReadOptions) -> Result<Statement> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    if !profile.reads_in_blocks() {
+        return read_statement_with(&read_whole(path, &file)?, &file, profile, options);
+    }
+    let dialect = profile.dialect();
+    let mut blocks = Blocks::new(open(path, &file)?, &file, dialect, profile.encoding, MAX_INPUT_BYTES as u64);
+    let mut read = || -> std::result::Result<Statement, BlockError> {
+        let first = blocks.next()?.unwrap_or_default();
+        let mut layout = Layout::locate(&first, &file, profile, dialect)?;
+        layout.default_settlement = default_settlement(profile, &file, options);
+        let (data_start, data_line) = (layout.data_start, layout.data_line);
+        let mut reader = StatementReader::new(layout, dialect, &file);
+        let mut line = reader.read(&first[data_start..], data_line)?;
+        drop(first);
+        while let Some(block) = blocks.next()? {
+            line = reader.read(&block, line)?;
+        }
+        let stated = reader.layout.stated_totals("", "", line, &reader.summary_rows);
+        Ok(reader.finish(stated, options)?)
     };
-    let mut statement = Statement::new(file);
-    let mut sums = Sums::default();
-    let mut summary_rows = Vec::new();
-    par_chunks(&data[..detail_end], layout.data_line, parse, |part| {
-        sums.add(&part.sums);
-        summary_rows.extend(part.summary_rows);
-        statement.append(part.statement)
-    })?;
-    let summary_line = layout.data_line + newlines(&data.as_bytes()[..detail_end]);
-    let stated = layout.stated_totals(&text, &data[detail_end..], summary_line, &summary_rows);
-    check_totals(&mut statement, &sums, stated, file, options)?;
-    Ok(statement)
+    match read() {
+        Ok(statement) => Ok(statement),
+        Err(BlockError::Failed(error)) => Err(error),
+        Err(BlockError::NotUtf8) => read_statement_with(&read_whole(path, &file)?, &file, profile, options),
+    }
+}
+
+/// A statement's layout, and the rows, sums and summary rows read so far.
+struct StatementReader<'p> {
+    layout: Layout<'p>,
+    dialect: Dialect,
+    statement: Statement,
+    sums: Sums,
+    /// Summary rows among the details (a bank's 合计): line and fields.
+    summary_rows: Vec<(u64, Vec<String>)>,
+}
+
+impl<'p> StatementReader<'p> {
+    fn new(layout: Layout<'p>, dialect: Dialect, file: &str) -> StatementReader<'p> {
+        StatementReader { layout, dialect, statement: Statement::new(file), sums: Sums::default(), summary_rows: Vec::new() }
+    }
+
+    /// Reads the detail rows of `text` (whole records, the first on line `first_line`);
+    /// returns the line after it.
+    fn read(&mut self, text: &str, first_line: u64) -> Result<u64> {
+        let (layout, dialect) = (&self.layout, self.dialect);
+        let file = self.statement.name().to_string();
+        let parse = |chunk: &str, first_line: u64| {
+            let mut part = Part { statement: Statement::new(file.as_str()), sums: Sums::default(), summary_rows: Vec::new() };
+            part.statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
+            stream(
+                chunk,
+                first_line,
+                dialect,
+                |row| match row {
+                    Err((line, error)) => {
+                        part.sums.detail_lines += 1;
+                        part.statement.push_issue(error.at(Location::default().line(line).field("record")), "")
+                    }
+                    Ok(row) => layout.take(row, &mut part),
+                },
+                &file,
+            );
+            part
+        };
+        let (statement, sums, summary_rows) = (&mut self.statement, &mut self.sums, &mut self.summary_rows);
+        par_chunks(text, first_line, parse, |part| {
+            sums.add(&part.sums);
+            summary_rows.extend(part.summary_rows);
+            statement.append(part.statement)
+        })
+    }
+
+    /// The statement, its rows checked against the totals the file states.
+    fn finish(mut self, stated: Option<Stated>, options: ReadOptions) -> Result<Statement> {
+        let file = self.statement.name().to_string();
+        check_totals(&mut self.statement, &self.sums, stated, &file, options)?;
+        Ok(self.statement)
+    }
 }
 
 /// How well a profile fits the start of a file, for [`Profile::sniff`].
@@ -903,9 +1016,9 @@ pub(crate) fn fit(head: &[u8], profile: &Profile) -> Fit {
                 miss(format!("lines of {width} bytes (the first is {})", line.len()))
             }
         }
-        Cutting::Delimited(delimiter) => {
+        Cutting::Delimited(_) => {
             let text = decode_as(head, profile.encoding);
-            let dialect = Dialect { delimiter: *delimiter, comment: profile.comment_prefix.as_deref() == Some("#") };
+            let dialect = profile.dialect();
             if profile.header {
                 return match Layout::locate(&text, "", profile, dialect) {
                     Ok(layout) => Fit { complete: true, found: layout.columns.iter().flatten().count(), missing: String::new() },

@@ -29,6 +29,71 @@ impl Dialect {
     }
 }
 
+/// Where the csv crate's reading stands between two bytes (its rules for the readers'
+/// settings): a quote opens a field only as its first byte, `""` inside a quoted field is a
+/// quote, and (with `comment`) a record starting with `#` is a comment line up to the next
+/// line feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CsvState {
+    /// Before a record (also after a line end).
+    RecordStart,
+    /// After a delimiter.
+    FieldStart,
+    /// Inside a field that is not quoted.
+    Field,
+    /// Inside a quoted field.
+    Quoted,
+    /// After a quote inside a quoted field (the field's end, or the first of `""`).
+    QuoteInQuoted,
+    /// Inside a comment line.
+    Comment,
+}
+
+impl CsvState {
+    /// The state after byte `b`.
+    #[inline]
+    pub(crate) fn after(self, b: u8, dialect: Dialect) -> CsvState {
+        let line_end = b == b'\n' || b == b'\r';
+        match self {
+            CsvState::RecordStart | CsvState::FieldStart => match b {
+                b'#' if dialect.comment && self == CsvState::RecordStart => CsvState::Comment,
+                b'"' => CsvState::Quoted,
+                _ if b == dialect.delimiter => CsvState::FieldStart,
+                _ if line_end => CsvState::RecordStart,
+                _ => CsvState::Field,
+            },
+            CsvState::Field | CsvState::QuoteInQuoted => match b {
+                _ if b == dialect.delimiter => CsvState::FieldStart,
+                b'"' if self == CsvState::QuoteInQuoted => CsvState::Quoted,
+                _ if line_end => CsvState::RecordStart,
+                _ => CsvState::Field,
+            },
+            CsvState::Quoted if b == b'"' => CsvState::QuoteInQuoted,
+            CsvState::Quoted => CsvState::Quoted,
+            CsvState::Comment if b == b'\n' => CsvState::RecordStart,
+            CsvState::Comment => CsvState::Comment,
+        }
+    }
+}
+
+/// Where the last whole record of `bytes` (which start at a record's start) ends: just
+/// after the last line feed that ends a record (not one inside a quoted field); `None`
+/// when no line feed does.
+pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect) -> Option<usize> {
+    if memchr::memchr(b'"', bytes).is_none() {
+        return memchr::memrchr(b'\n', bytes).map(|k| k + 1);
+    }
+    let mut state = CsvState::RecordStart;
+    let mut end = None;
+    for (k, &b) in bytes.iter().enumerate() {
+        state = state.after(b, dialect);
+        if b == b'\n' && state == CsvState::RecordStart {
+            end = Some(k + 1);
+        }
+    }
+    end
+}
+
 /// The line ends in `bytes`: every `\n`, and every `\r` not followed by `\n` (a lone CR, as
 /// old Mac files end lines; the csv crate ends records there too).
 pub(crate) fn newlines(bytes: &[u8]) -> u64 {
@@ -102,7 +167,7 @@ pub(crate) fn records(text: &str, first_line: u64, dialect: Dialect, mut each: i
 /// cuts the record byte by byte and restarts the search after it).
 fn plain_record(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
     let mut start = at;
-    while let Some(k) = marks.next() {
+    for k in marks.by_ref() {
         if k < at {
             // Marks of skipped blank and comment lines.
             continue;
@@ -162,7 +227,9 @@ impl<'b> Marks<'b> {
             }
         };
         let zero_bytes = |x: u64| !(((x & LOW_BITS).wrapping_add(LOW_BITS)) | x | LOW_BITS);
-        zero_bytes(word ^ self.delimiter) | zero_bytes(word ^ (EVERY_BYTE * u64::from(b'\n'))) | zero_bytes(word ^ (EVERY_BYTE * u64::from(b'"')))
+        zero_bytes(word ^ self.delimiter)
+            | zero_bytes(word ^ (EVERY_BYTE * u64::from(b'\n')))
+            | zero_bytes(word ^ (EVERY_BYTE * u64::from(b'"')))
     }
 }
 
