@@ -380,23 +380,24 @@ pub(crate) fn plain_money(bytes: &[u8]) -> Option<Money> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    let (whole, fraction) = match body.iter().position(|&b| b == b'.') {
-        Some(dot) => (&body[..dot], &body[dot + 1..]),
-        None => (body, &[][..]),
-    };
-    if whole.is_empty() || whole.len() > 12 || fraction.len() > 2 || (fraction.is_empty() && whole.len() < body.len()) {
+    if body.is_empty() || body.len() > 15 {
         return None;
     }
-    let mut fen: i64 = 0;
-    for &b in whole.iter().chain(fraction) {
-        if !b.is_ascii_digit() {
-            return None;
+    // One pass: the digits as one number, and where the point is.
+    let (mut number, mut point) = (0i64, None);
+    for (k, &b) in body.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => number = number * 10 + i64::from(b - b'0'),
+            b'.' if point.is_none() => point = Some(k),
+            _ => return None,
         }
-        fen = fen * 10 + i64::from(b - b'0');
     }
-    if fraction.len() < 2 {
-        fen *= if fraction.is_empty() { 100 } else { 10 };
-    }
+    let decimals = match point {
+        None if body.len() <= 12 => 0,
+        Some(k) if k > 0 && k <= 12 && matches!(body.len() - k - 1, 1 | 2) => body.len() - k - 1,
+        _ => return None,
+    };
+    let fen = number * [100, 10, 1][decimals];
     let millifen = fen * MILLIFEN_PER_FEN;
     Some(Money { millifen: if negative { -millifen } else { millifen } })
 }

@@ -15,7 +15,20 @@ pub(crate) fn trim(text: &str) -> &str {
 /// (so that [`trim`] leaves it as it is); `false` says nothing.
 #[inline]
 pub(crate) fn surely_trimmed(bytes: &[u8]) -> bool {
-    matches!((bytes.first(), bytes.last()), (Some(&first), Some(&last)) if starts_unspaced(first) && ends_unspaced(last))
+    bytes.first().is_some_and(|&first| starts_unspaced(first)) && surely_ends_unspaced(bytes)
+}
+
+/// Whether `bytes` surely end with something other than whitespace: [`ends_unspaced`] of the
+/// last byte, or a last character whose lead byte is 0xE4 or more (CJK and beyond, as
+/// 馆 = E9 A6 86, whose last byte alone says nothing); `false` says nothing.
+#[inline]
+pub(crate) fn surely_ends_unspaced(bytes: &[u8]) -> bool {
+    let Some(&last) = bytes.last() else { return false };
+    if ends_unspaced(last) {
+        return true;
+    }
+    let continuation = |b: u8| (0x80..0xC0).contains(&b);
+    continuation(last) && bytes.iter().rev().skip(1).take(3).find(|&&b| !continuation(b)).is_some_and(|&lead| lead >= 0xE4)
 }
 
 /// Whether a text whose first byte is `first` surely does not start with whitespace: visible
@@ -47,7 +60,7 @@ pub(crate) fn surely_unspaced(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{ends_unspaced, starts_unspaced, surely_unspaced, trim};
+    use super::{ends_unspaced, starts_unspaced, surely_ends_unspaced, surely_unspaced, trim};
 
     #[test]
     fn whitespace_is_never_where_the_fast_checks_say_it_is_not() {
@@ -56,12 +69,16 @@ mod tests {
             let bytes = c.encode_utf8(&mut buffer).as_bytes();
             assert!(!starts_unspaced(bytes[0]) && !ends_unspaced(bytes[bytes.len() - 1]), "{c:?}");
             assert!(!surely_unspaced(bytes), "{c:?}");
+            for before in ["", "a", "馆", "\u{1F600}", "\u{3000}"] {
+                assert!(!surely_ends_unspaced(format!("{before}{c}").as_bytes()), "{before}{c:?}");
+            }
         }
     }
 
     #[test]
     fn trims_like_str_trim() {
-        for text in ["", " ", "a", " a", "a ", "\ta\n", "消费", " 消费 ", "\u{3000}a\u{3000}", "a b", "1.00"] {
+        assert!(surely_ends_unspaced("沪上小馆".as_bytes()) && surely_ends_unspaced("a\u{1F600}".as_bytes()));
+        for text in ["", " ", "a", " a", "a ", "\ta\n", "消费", " 消费 ", "\u{3000}a\u{3000}", "a b", "1.00", "小馆\u{3000}", "馆"] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }

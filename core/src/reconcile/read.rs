@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
 use crate::quote::TradeKind;
 use crate::settlement::{china_offset, parse_china_time, parse_date};
-use crate::text::{ends_unspaced, trim};
+use crate::text::{surely_ends_unspaced, trim};
 
 /// The largest input accepted by a reader: 8 GiB.
 const MAX_INPUT_BYTES: usize = 8 << 30;
@@ -64,11 +64,13 @@ impl<'r> Row<'r> {
     }
 
     /// Field `column` as read (`None` past the last field).
+    #[inline]
     fn field(&self, column: usize) -> Option<&'r str> {
         self.fields.get(column).and_then(|range| self.text.get(range.clone()))
     }
 
     /// The cleaned value of a column (backtick prefix, `=` quoting and spaces removed).
+    #[inline]
     fn get(&self, column: Option<usize>) -> &'r str {
         column.and_then(|c| self.field(c)).map(clean).unwrap_or("")
     }
@@ -95,7 +97,9 @@ fn clean(value: &str) -> &str {
     // Most fields need nothing: no surrounding space, backtick, `="..."` quoting or `'`
     // before a formula (CJK text such as 贷记卡 included).
     if let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) {
-        if (first.is_ascii_alphanumeric() || first >= 0xE4) && (last.is_ascii_alphanumeric() || ends_unspaced(last) && last >= 0x80) {
+        if (first.is_ascii_alphanumeric() || first >= 0xE4)
+            && (last.is_ascii_alphanumeric() || last >= 0x80 && surely_ends_unspaced(value.as_bytes()))
+        {
             return value;
         }
     }
@@ -1230,6 +1234,7 @@ impl<'p> Layout<'p> {
             .collect()
     }
 
+    #[inline]
     fn column(&self, field: StatementField) -> Option<usize> {
         self.columns[field as usize]
     }
@@ -1237,6 +1242,7 @@ impl<'p> Layout<'p> {
     /// The value of `field` for a row of `kind` and `channel`: from the first of its
     /// `instead` columns that applies and is not empty, else from its own column; with the
     /// column it came from.
+    #[inline]
     fn pick<'r>(&self, row: &Row<'r>, field: StatementField, kind: Option<TradeKind>, channel: Option<Channel>) -> (&'r str, Option<usize>)
     where
         'p: 'r,
@@ -1293,6 +1299,7 @@ impl<'p> Layout<'p> {
 
     /// The cleaned value of `field` (empty when the profile or the row has none; the
     /// profile's constant when it gives one).
+    #[inline]
     fn value<'r>(&self, row: &Row<'r>, field: StatementField) -> &'r str
     where
         'p: 'r,
@@ -1307,6 +1314,7 @@ impl<'p> Layout<'p> {
     }
 
     /// The cleaned value of a column: prefixes taken off, a null value (`*`) read as empty.
+    #[inline]
     fn cell<'r>(&self, row: &Row<'r>, column: Option<usize>) -> &'r str {
         let value = row.get(column);
         let value = if self.profile.strip_prefixes.is_empty() { value } else { trim(strip_prefixes(value, &self.profile.strip_prefixes)) };
