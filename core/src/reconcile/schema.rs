@@ -491,7 +491,8 @@ impl Ledger {
     /// # Errors
     /// When a text column would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
     pub(crate) fn append(&mut self, other: Ledger) -> Result<()> {
-        if self.is_empty() && self.issues.is_empty() {
+        // The first part is taken whole, unless room for every row was reserved.
+        if self.is_empty() && self.issues.is_empty() && self.time.capacity() == 0 {
             let name = std::mem::take(&mut self.name);
             *self = Ledger { name, ..other };
             return Ok(());
@@ -931,7 +932,8 @@ impl Statement {
     /// # Errors
     /// When a text column would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
     pub(crate) fn append(&mut self, other: Statement) -> Result<()> {
-        if self.is_empty() && self.issues.is_empty() && self.skipped_rows == 0 {
+        // The first part is taken whole, unless room for every row was reserved.
+        if self.is_empty() && self.issues.is_empty() && self.skipped_rows == 0 && self.time.capacity() == 0 {
             let name = std::mem::take(&mut self.name);
             *self = Statement { name, ..other };
             return Ok(());
