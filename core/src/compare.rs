@@ -2,8 +2,6 @@
 //! channel and month, against the first (current) one, and the amounts at which one offer
 //! stops being the cheaper.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Datelike, FixedOffset};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
@@ -318,12 +316,13 @@ pub fn compare(table: &TradeTable<'_>, offers: &[Offer], on_invalid: OnInvalid) 
     }
     let rows = table.rows();
     let mut fees = Vec::with_capacity(offers.len());
-    let mut excluded: BTreeMap<usize, Error> = BTreeMap::new();
+    // Per row, the first offer's error that refuses it.
+    let mut excluded: Vec<Option<Error>> = vec![None; rows];
     for offer in offers {
         let priced = offer_table(table, offer);
         let (offer_fees, errors) = offer.schedule.fee_table(&priced, on_invalid).map_err(|e| named(offer, e))?;
         for RowError { row, error } in errors {
-            excluded.entry(row).or_insert_with(|| named(offer, error));
+            excluded[row].get_or_insert_with(|| named(offer, error));
         }
         fees.push(offer_fees);
     }
@@ -334,7 +333,7 @@ pub fn compare(table: &TradeTable<'_>, offers: &[Offer], on_invalid: OnInvalid) 
         let mut by_channel = vec![Sums::default(); Channel::ALL.len()];
         let mut by_month = vec![Sums::default(); months.keys.len()];
         for row in 0..rows {
-            if excluded.contains_key(&row) {
+            if excluded[row].is_some() {
                 continue;
             }
             let (amount, fee) = (i128::from(table.amount_fen[row]) * i128::from(MILLIFEN_PER_FEN), i128::from(offer_fees[row].millifen()));
@@ -375,7 +374,8 @@ pub fn compare(table: &TradeTable<'_>, offers: &[Offer], on_invalid: OnInvalid) 
             }
         }
     }
-    Ok(Comparison { offers: totals, break_evens, excluded: excluded.into_iter().map(|(row, error)| RowError { row, error }).collect() })
+    let excluded = excluded.into_iter().enumerate().filter_map(|(row, error)| error.map(|error| RowError { row, error })).collect();
+    Ok(Comparison { offers: totals, break_evens, excluded })
 }
 
 fn overflow() -> Error {
@@ -440,9 +440,14 @@ fn months_of(table: &TradeTable<'_>) -> Months {
         };
         codes.push(code);
     }
-    let mut distinct = codes.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
+    let mut distinct: Vec<i32> = Vec::new();
+    let mut last = None;
+    for &code in &codes {
+        if last != Some(code) {
+            crate::quote_table::insert_sorted(&mut distinct, code);
+            last = Some(code);
+        }
+    }
     let keys = distinct
         .iter()
         .map(|&code| {
@@ -458,9 +463,9 @@ fn months_of(table: &TradeTable<'_>) -> Months {
 }
 
 /// Per channel of the compared rows, its latest trade (the last row of the latest time).
-fn latest_rows(table: &TradeTable<'_>, excluded: &BTreeMap<usize, Error>) -> Vec<(Channel, usize)> {
+fn latest_rows(table: &TradeTable<'_>, excluded: &[Option<Error>]) -> Vec<(Channel, usize)> {
     let mut latest: [Option<(i64, usize)>; Channel::ALL.len()] = [None; Channel::ALL.len()];
-    for row in (0..table.rows()).filter(|row| !excluded.contains_key(row)) {
+    for row in (0..table.rows()).filter(|&row| excluded[row].is_none()) {
         let slot = &mut latest[table.channel.get(row) as usize];
         let time = table.time_unix_s.get(row);
         if slot.map_or(true, |(t, _)| time >= t) {
@@ -765,4 +770,93 @@ fn floor_div(numerator: i128, denominator: i128) -> i128 {
 
 fn ceil_div(numerator: i128, denominator: i128) -> i128 {
     -floor_div(-numerator, denominator)
+}
+
+/// Where a capped rule's fee stops growing: the rule pricing a kind of trade, its cap,
+/// cap ÷ rate (the amount at which the unrounded rate fee equals the cap) and the first
+/// whole-fen amount whose rounded fee reaches it.
+///
+/// # Example
+/// ```
+/// use posfee::{parse_china_time, Channel, Schedule};
+/// let cap = Schedule::preset("sft-traditional")?.cap_threshold(Channel::Debit, parse_china_time("2026-05-06")?, None, None)?.unwrap();
+/// assert_eq!((cap.rule.as_str(), cap.cap.to_string(), cap.from.to_string()), ("debit", "20.00".into(), "3635.46".into()));
+/// assert_eq!((cap.break_even.to_string(), cap.break_even_exact), ("3636.3636".into(), false)); // ¥20 ÷ 0.55% = 3636.3636…
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapThreshold {
+    /// The rule's id.
+    pub rule: CompactString,
+    /// The rule's rate.
+    pub rate: crate::rate::Rate,
+    /// The cap.
+    pub cap: Money,
+    /// cap ÷ rate, cut to 4 decimals (towards zero).
+    pub break_even: Decimal,
+    /// Whether cap ÷ rate is exactly `break_even`.
+    pub break_even_exact: bool,
+    /// The smallest whole-fen amount whose rounded rate fee reaches the cap.
+    pub from: Money,
+}
+
+impl Schedule {
+    /// Where the cap of the rule pricing `channel` starts to apply: for every capped rule of
+    /// the version in force at `at` that could price the channel, the first amount reaching
+    /// its cap ([`crate::Rule::cap_reached_from`]), kept only when [`Schedule::quote`] prices
+    /// that amount with that very rule (merchant class, card type, bands and promotions all
+    /// decided by the quote); the smallest such amount. `None` when no capped rule applies.
+    ///
+    /// The probe quotes only read the fee, which needs no holiday data: a trade at the end
+    /// of the calendar data still gets its threshold.
+    ///
+    /// # Errors
+    /// As [`Schedule::quote`] for the time, merchant class and card type (never
+    /// [`ErrorKind::NoMatchingRule`]: a rule that does not price the probe is skipped);
+    /// [`ErrorKind::Overflow`] when cap ÷ rate leaves the decimal range.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{parse_china_time, Channel, Schedule};
+    /// let at = parse_china_time("2026-05-06")?;
+    /// let standard = Schedule::preset("standard")?;
+    /// assert_eq!(standard.cap_threshold(Channel::Credit, at, None, None)?, None);
+    /// let discounted = standard.cap_threshold(Channel::Debit, at, Some("discounted"), None)?.unwrap();
+    /// assert_eq!((discounted.rule.as_str(), discounted.break_even.to_string()), ("discounted-debit", "4500.0000".into()));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn cap_threshold(
+        &self,
+        channel: Channel,
+        at: DateTime<FixedOffset>,
+        merchant_class: Option<&str>,
+        card_type: Option<CardType>,
+    ) -> Result<Option<CapThreshold>> {
+        let version = self.version_at(at)?;
+        let mut best: Option<CapThreshold> = None;
+        for rule in version.rules().iter().filter(|rule| rule.channels().contains(&channel)) {
+            let (Some(cap), Some(from)) = (rule.cap(), rule.cap_reached_from(self.rounding())) else {
+                continue;
+            };
+            let mut request = crate::QuoteRequest::new(from, channel, at).calendar_policy(crate::CalendarPolicy::WeekendsOnly);
+            request.merchant_class = merchant_class.map(str::to_string);
+            request.card_type = card_type;
+            let quote = match self.quote(&request) {
+                Ok(quote) => quote,
+                Err(error) if error.kind() == ErrorKind::NoMatchingRule => continue,
+                Err(error) => return Err(error),
+            };
+            if &*quote.rule != rule.id() || best.as_ref().is_some_and(|b| b.from <= from) {
+                continue;
+            }
+            let overflow =
+                || Error::new(ErrorKind::Overflow, format!("cap {cap} ÷ rate {} of rule {} is out of range", rule.rate(), rule.id()));
+            let quotient = cap.to_decimal().checked_div(rule.rate().to_decimal()).ok_or_else(overflow)?;
+            let mut break_even = quotient.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::ToZero);
+            let break_even_exact = quotient == break_even;
+            break_even.rescale(4);
+            best = Some(CapThreshold { rule: rule.id().into(), rate: rule.rate(), cap, break_even, break_even_exact, from });
+        }
+        Ok(best)
+    }
 }

@@ -86,6 +86,7 @@ pub(crate) trait RoundRate: Copy {
 /// Rounding to the fen (scale 2, by far the common case) with the mode as a constant: the
 /// division by a constant becomes a multiplication.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) struct FenRounding<const MODE: u8>;
 
 impl<const MODE: u8> FenRounding<MODE> {
@@ -119,7 +120,19 @@ impl RoundRate for AnyRounding {
     }
 }
 
+/// Runs `$body` with `$round` bound to the fastest [`RoundRate`] for `$rounding`. The
+/// WebAssembly build takes [`AnyRounding`] always (one copy of each row loop instead of five:
+/// the same arithmetic, checked equal by `fen_rounding_is_apply_rate`).
+#[cfg(target_arch = "wasm32")]
+macro_rules! with_round_rate {
+    ($rounding:expr, $round:ident => $body:expr) => {{
+        let $round = $crate::lane::AnyRounding($rounding);
+        $body
+    }};
+}
+
 /// Runs `$body` with `$round` bound to the fastest [`RoundRate`] for `$rounding`.
+#[cfg(not(target_arch = "wasm32"))]
 macro_rules! with_round_rate {
     ($rounding:expr, $round:ident => $body:expr) => {{
         use $crate::lane::{AnyRounding, FenRounding};

@@ -52,7 +52,7 @@ mod text;
 
 pub use calendar::{Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned};
 pub use channel::{CardType, Channel};
-pub use compare::{break_even, compare, BreakEven, Comparison, Offer, OfferTotals, Subtotal, OFFERS_MAX};
+pub use compare::{break_even, compare, BreakEven, CapThreshold, Comparison, Offer, OfferTotals, Subtotal, OFFERS_MAX};
 pub use cost::{CardFee, CostModel, CostSplit};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use limits::{CONFIG_BYTES_MAX, CONFIG_DEPTH_MAX};

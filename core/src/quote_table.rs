@@ -9,8 +9,6 @@
 //! integer arithmetic. Rows that a lane cannot price (two surcharges at once) and rows with
 //! an error go through [`Schedule::quote_with`] itself, so a row's error is the scalar one.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use compact_str::CompactString;
 
@@ -684,7 +682,6 @@ struct Compiled<'s> {
     tables: Vec<Vec<u32>>,
     plans: Vec<Plan>,
     rule_ids: Vec<CompactString>,
-    rule_index: HashMap<CompactString, u32>,
     cutoff_s: i64,
 }
 
@@ -695,14 +692,13 @@ impl<'s> Compiled<'s> {
     fn new(schedule: &'s Schedule, calendar: &'s Calendar, policy: CalendarPolicy, table: &TradeTable<'s>) -> Compiled<'s> {
         let mut starts_s: Vec<i64> = Vec::new();
         for version in schedule.versions() {
-            starts_s.push(ceil_seconds(version.effective_from()));
+            insert_sorted(&mut starts_s, ceil_seconds(version.effective_from()));
             for rule in version.rules() {
-                starts_s.extend(rule.valid_from().map(ceil_seconds));
-                starts_s.extend(rule.valid_until().map(ceil_seconds));
+                for bound in [rule.valid_from(), rule.valid_until()].into_iter().flatten() {
+                    insert_sorted(&mut starts_s, ceil_seconds(bound));
+                }
             }
         }
-        starts_s.sort_unstable();
-        starts_s.dedup();
         let mut mode_index = [u8::MAX; MODE_CODES];
         let mut modes = Vec::new();
         let mut see = |mode: SettlementMode| {
@@ -739,7 +735,6 @@ impl<'s> Compiled<'s> {
             modes,
             plans: Vec::new(),
             rule_ids: Vec::new(),
-            rule_index: HashMap::new(),
             cutoff_s: i64::from(schedule.cutoff().seconds()),
         }
     }
@@ -767,13 +762,12 @@ impl<'s> Compiled<'s> {
     }
 
     fn intern_rule(&mut self, id: &CompactString) -> u32 {
-        if let Some(&index) = self.rule_index.get(id) {
-            return index;
+        // Few rule ids a table: a scan (no hashing code in the WebAssembly build).
+        if let Some(index) = self.rule_ids.iter().position(|known| known == id) {
+            return index as u32;
         }
-        let index = self.rule_ids.len() as u32;
         self.rule_ids.push(id.clone());
-        self.rule_index.insert(id.clone(), index);
-        index
+        (self.rule_ids.len() - 1) as u32
     }
 
     /// The plan of a key in a time span: the schedule's choices on each amount span.
@@ -858,16 +852,25 @@ fn amount_starts(version: &Version, channel: Channel) -> Vec<i64> {
     let fen_from = |money: Money| (money.millifen() + MILLIFEN_PER_FEN - 1).div_euclid(MILLIFEN_PER_FEN); // first fen ≥ money
     let mut starts = vec![0];
     for rule in version.rules().iter().filter(|r| r.channels().contains(&channel)) {
-        starts.extend(rule.amount_over().map(fen_above));
-        starts.extend(rule.amount_up_to().map(fen_above));
+        for bound in [rule.amount_over(), rule.amount_up_to()].into_iter().flatten() {
+            insert_sorted(&mut starts, fen_above(bound));
+        }
     }
     for surcharge in version.surcharges().iter().filter(|s| s.channels().contains(&channel)) {
-        starts.extend(surcharge.min_amount().map(fen_from));
+        if let Some(minimum) = surcharge.min_amount() {
+            insert_sorted(&mut starts, fen_from(minimum));
+        }
     }
     starts.retain(|&fen| (0..=AMOUNT_FEN_MAX).contains(&fen));
-    starts.sort_unstable();
-    starts.dedup();
     starts
+}
+
+/// Inserts `value` into the ascending `values` unless it is there (few values: no general
+/// sort, which would add to the WebAssembly build).
+pub(crate) fn insert_sorted<T: Ord>(values: &mut Vec<T>, value: T) {
+    if let Err(at) = values.binary_search(&value) {
+        values.insert(at, value);
+    }
 }
 
 /// The civil date of a day count since 1970-01-01.

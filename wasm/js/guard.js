@@ -137,6 +137,114 @@ function capRequest(request) {
   return commonFields(ownFields(request, 'the cap request', CAP_FIELDS, CAP_EXAMPLE)).plain;
 }
 
+const TABLE_ROWS_MAX = 1_000_000;
+const TRADE_FIELDS = ['amount', 'channel', 'time', 'settlement', 'merchant_class', 'card_type'];
+const TRADE_EXAMPLE = "{ amount: '1000.00', channel: 'debit', time: '2026-05-06 10:00' }";
+const ROW_REQUEST_EXAMPLE = "{ preset: 'standard', rows: [{ amount: '1000.00', channel: 'debit', time: '2026-05-06 10:00' }] }";
+
+/** One trade row (canonical column names), checked and copied; errors name the row. */
+function tradeRow(row, k) {
+  try {
+    const fields = ownFields(row, `row ${k}`, TRADE_FIELDS, TRADE_EXAMPLE);
+    const plain = Object.create(null);
+    plain.amount = amountText(fields.amount, 'amount');
+    plain.channel = text(fields.channel, 'channel', '"debit"');
+    plain.time = text(fields.time, 'time', '"2026-05-06 10:00"');
+    for (const [key, example] of [['settlement', '"T1"'], ['merchant_class', '"discounted"'], ['card_type', '"credit"']]) {
+      const value = text(fields[key], key, example, true);
+      if (value !== undefined && value !== '') plain[key] = value;
+    }
+    return plain;
+  } catch (error) {
+    if (typeof error?.code === 'string' && !error.message.startsWith(`row ${k}`)) error.message = `row ${k}: ${error.message}`;
+    throw error;
+  }
+}
+
+function tradeRows(rows) {
+  if (!Array.isArray(rows)) throw posfeeError('invalid_request', `rows must be an array of trades such as [${TRADE_EXAMPLE}], not ${describe(rows)}`, 'rows');
+  if (rows.length > TABLE_ROWS_MAX) throw posfeeError('invalid_request', `${rows.length} rows is more than the limit of ${TABLE_ROWS_MAX}`, 'rows');
+  return rows.map(tradeRow);
+}
+
+function onInvalidText(value) {
+  const checked = text(value, 'onInvalid', '"report"', true);
+  if (checked !== undefined && checked !== 'raise' && checked !== 'report') {
+    throw posfeeError('invalid_request', `onInvalid ${JSON.stringify(checked)} is not 'raise' or 'report'`, 'onInvalid');
+  }
+  return checked;
+}
+
+function quoteManyRequest(request) {
+  const fields = ownFields(request, 'the quoteMany request', ['preset', 'schedule', 'rows', 'provisional', 'onInvalid'], ROW_REQUEST_EXAMPLE);
+  const plain = Object.create(null);
+  const put = (key, value) => {
+    if (value !== undefined) plain[key] = value;
+  };
+  put('preset', text(fields.preset, 'preset', '"standard"', true));
+  put('schedule', text(fields.schedule, 'schedule', 'TOML text', true));
+  put('provisional', flag(fields.provisional, 'provisional'));
+  put('onInvalid', onInvalidText(fields.onInvalid));
+  plain.rows = tradeRows(fields.rows);
+  return plain;
+}
+
+function compareRequest(request) {
+  const example = "{ rows: [...], offers: [{ preset: 'sft-smart' }, { preset: 'standard-d0', settlement: 'D0' }] }";
+  const fields = ownFields(request, 'the compare request', ['rows', 'offers', 'onInvalid'], example);
+  if (!Array.isArray(fields.offers)) throw posfeeError('invalid_request', `offers must be an array such as [{ preset: 'sft-smart' }], not ${describe(fields.offers)}`, 'offers');
+  const offers = fields.offers.map((offer, k) => {
+    const own = ownFields(offer, `offers[${k}]`, ['preset', 'schedule', 'settlement'], "{ preset: 'sft-smart' }");
+    const plain = Object.create(null);
+    for (const [key, example] of [['preset', '"sft-smart"'], ['schedule', 'TOML text'], ['settlement', '"D0"']]) {
+      const value = text(own[key], key, example, true);
+      if (value !== undefined) plain[key] = value;
+    }
+    return plain;
+  });
+  const plain = Object.create(null);
+  plain.rows = tradeRows(fields.rows);
+  plain.offers = offers;
+  const mode = onInvalidText(fields.onInvalid);
+  if (mode !== undefined) plain.onInvalid = mode;
+  return plain;
+}
+
+/** CSV text (RFC 4180: quoted fields, "" inside quotes, CRLF or LF) as an array of records. */
+function parseCsv(csvText) {
+  const records = [];
+  let record = [];
+  let field = '';
+  let quoted = false;
+  let k = csvText.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (; k < csvText.length; k++) {
+    const c = csvText[k];
+    if (quoted) {
+      if (c === '"' && csvText[k + 1] === '"') {
+        field += '"';
+        k++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && csvText[k + 1] === '\n') k++;
+      record.push(field);
+      field = '';
+      if (record.length > 1 || record[0] !== '') records.push(record);
+      record = [];
+    } else field += c;
+  }
+  if (quoted) throw posfeeError('invalid_record', `the CSV text ends inside a quoted field (record ${records.length + 1})`, 'csv');
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  return records;
+}
+
 /**
  * Whether a holiday text is holiday-cn JSON (the core's rule in Calendar::with_years_from_text):
  * it starts with `{` or `[`, but not with a TOML table header (`[[years]]`, `[years...]`).
@@ -241,6 +349,17 @@ export function guard(bindings) {
     }
   }
 
+  /** The table functions exist only in a build with the `tables` feature (README, "Tables"). */
+  function tables(name) {
+    if (typeof bindings.quoteMany !== 'function') {
+      throw posfeeError(
+        'invalid_request',
+        `${name} needs a build of posfee with the \`tables\` feature (POSFEE_WASM_FEATURES=tables make wasm), which the ` +
+          '150 KB size budget leaves out of the default build; quote() prices one trade at a time',
+      );
+    }
+  }
+
   return {
     presets: () => call(() => bindings.presets()),
     channels: () => call(() => bindings.channels()),
@@ -248,6 +367,43 @@ export function guard(bindings) {
     quote: (request) => {
       const plain = quoteRequest(request);
       return call(() => bindings.quote(plain));
+    },
+    quoteMany: (request) => {
+      tables('quoteMany');
+      const plain = quoteManyRequest(request);
+      return call(() => bindings.quoteMany(plain));
+    },
+    quoteCsv: (request) => {
+      tables('quoteCsv');
+      const example = "{ preset: 'standard', csv: 'amount,channel,time\\n100,debit,2026-05-06 10:00\\n' }";
+      const fields = ownFields(request, 'the quoteCsv request', ['preset', 'schedule', 'csv', 'provisional', 'onInvalid'], example);
+      const records = parseCsv(text(fields.csv, 'csv', 'the text of a CSV file'));
+      if (records.length === 0) throw posfeeError('invalid_record', 'the CSV text has no header line', 'csv');
+      const [header, ...body] = records;
+      const names = header.map((name) => name.trim());
+      for (const required of ['amount', 'channel', 'time']) {
+        if (!names.includes(required)) throw posfeeError('invalid_record', `the CSV text has no \`${required}\` column (header: ${names.join(',')})`, required);
+      }
+      const rows = body.map((cells, k) => {
+        if (cells.length !== names.length) {
+          throw posfeeError('invalid_record', `row ${k}: the record has ${cells.length} fields, the header ${names.length}`, 'csv');
+        }
+        const row = {};
+        names.forEach((name, i) => {
+          if (TRADE_FIELDS.includes(name) && (cells[i] !== '' || ['amount', 'channel', 'time'].includes(name))) row[name] = cells[i];
+        });
+        return row;
+      });
+      const quoted = call(() =>
+        bindings.quoteMany(quoteManyRequest({ preset: fields.preset, schedule: fields.schedule, rows, provisional: fields.provisional, onInvalid: fields.onInvalid })),
+      );
+      const added = call(() => bindings.quotedColumns());
+      return { columns: [...header, ...added], rows: body.map((cells, k) => [...cells, ...added.map((name) => quoted[k][name])]) };
+    },
+    compare: (request) => {
+      tables('compare');
+      const plain = compareRequest(request);
+      return call(() => bindings.compare(plain));
     },
     capThreshold: (request) => {
       const plain = capRequest(request);

@@ -28,12 +28,19 @@ export type {
   ScheduleInfo,
   CapRequest,
   CapThreshold,
+  TradeRow,
+  QuoteManyRequest,
+  QuotedRow,
+  OfferRequest,
+  CompareRequest,
+  Subtotal,
+  Comparison,
   CalendarYears,
   HolidayCnYear,
   PosfeeError,
 } from './posfee_wasm.js';
 
-import type { CalendarYears } from './posfee_wasm.js';
+import type { CalendarYears, QuoteManyRequest, QuotedRow, CompareRequest, Comparison } from './posfee_wasm.js';
 /**
  * Adds the years of a holiday-cn JSON text (one year file `{"year", "papers", "days": [...]}`
  * or an array of them; parsed with JSON.parse) to the calendar that quotes, isBusinessDay and
@@ -41,3 +48,31 @@ import type { CalendarYears } from './posfee_wasm.js';
  * by a build with the `holidays` feature (otherwise an Error with code "invalid_request").
  */
 export function loadHolidays(text: string): CalendarYears;
+
+/**
+ * Quotes the trades of a CSV text (header with the canonical names amount, channel, time and
+ * optionally settlement, merchant_class, card_type; other columns are kept) as quoteMany does;
+ * returns the header followed by the quoted columns, and each record's cells followed by its
+ * quoted cells (strings).
+ */
+export function quoteCsv(request: {
+  preset?: string;
+  schedule?: string;
+  csv: string;
+  provisional?: boolean;
+  onInvalid?: "raise" | "report";
+}): { columns: string[]; rows: string[][] };
+
+/**
+ * Quotes rows of trades as one table (the core's Schedule::quote_table: each row as quote()
+ * prices it): per row the quoted columns as text. Only in a build with the `tables` feature
+ * (otherwise an Error with code "invalid_request" saying so).
+ */
+export function quoteMany(request: QuoteManyRequest): QuotedRow[];
+
+/**
+ * Compares offers on rows of trades: totals, effective rates, fees per channel and month, the
+ * difference against the first offer, break-even amounts (the shape of `posfee compare --json`).
+ * Only in a build with the `tables` feature.
+ */
+export function compare(request: CompareRequest): Comparison;

@@ -24,7 +24,7 @@ use std::rc::Rc;
 #[cfg(feature = "holiday-cn")]
 use posfee::HolidayCnYear;
 use posfee::{
-    parse_china_time, parse_date, Calendar, CalendarPolicy, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote, QuoteRequest, Rate,
+    parse_china_time, parse_date, Calendar, CalendarPolicy, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote, QuoteRequest,
     Schedule, SettlementMode,
 };
 use serde::de::{self, Deserializer, Visitor};
@@ -162,6 +162,55 @@ export interface CapThreshold {
   breakEvenExact: boolean;
   /** The smallest amount (whole fen) whose fee, rounded by the schedule, reaches the cap. */
   from: MoneyText;
+}
+
+/** One trade of a table: the canonical column names (as in Rust, Python and the CLI). */
+export interface TradeRow {
+  amount: MoneyText;
+  channel: ChannelName;
+  /** RFC 3339 or China time, as `at` of quote(). */
+  time: string;
+  settlement?: string;
+  merchant_class?: string;
+  card_type?: string;
+}
+
+export interface QuoteManyRequest {
+  preset?: string;
+  schedule?: string;
+  rows: TradeRow[];
+  provisional?: boolean;
+  /** "raise" (default): the first bad row throws (its message starts with `row N:`); "report": it fills `error`. */
+  onInvalid?: "raise" | "report";
+}
+
+/** A quoted row: the canonical quoted columns, as text ("" when not applicable). */
+export interface QuotedRow {
+  fee: MoneyText;
+  net: MoneyText;
+  rule: string;
+  limit: "" | "cap" | "floor";
+  settlement_applied: string;
+  trade_day: string;
+  settles_on: string;
+  /** fee_exceeds_amount, settlement_fell_back, calendar_data_ends, provisional, joined by ";". */
+  warnings: string;
+  /** "code: message" for a row that cannot be quoted (onInvalid: "report"), else "". */
+  error: string;
+}
+
+export interface OfferRequest { preset?: string; schedule?: string; settlement?: string; }
+
+export interface CompareRequest { rows: TradeRow[]; offers: OfferRequest[]; onInvalid?: "raise" | "report"; }
+
+export interface Subtotal { key: string; trades: number; amount: MoneyText; fee: MoneyText; effective_rate: string | null; }
+
+/** The comparison (the shape of `posfee compare --json` and posfee.compare in Python). */
+export interface Comparison {
+  offers: { offer: string; total: Subtotal; difference: MoneyText; by_channel: Subtotal[]; by_month: Subtotal[] }[];
+  break_evens: { channel: ChannelName; cheaper_below: string; cheaper_above: string; below: MoneyText; from: MoneyText; exact: boolean }[];
+  excluded: { row: number; code: string; message: string }[];
+  sentences: string[];
 }
 
 /** The years the calendar in use covers (the embedded data plus any loaded with loadHolidays). */
@@ -925,28 +974,8 @@ pub fn reset_holidays_impl() -> CalendarYears {
     years_of(Calendar::china())
 }
 
-/// cap ÷ rate to 4 decimals, and whether that is exact. Exact decimal arithmetic.
-fn break_even(cap: Money, rate: Rate) -> Option<(String, bool)> {
-    let rate = rate.to_decimal();
-    if rate.is_zero() {
-        return None;
-    }
-    let quotient = cap.to_decimal().checked_div(rate)?;
-    let shown = quotient.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::ToZero);
-    let exact = quotient == shown;
-    Some((format!("{:.4}", shown), exact))
-}
-
-/// Where the cap of the rule pricing `channel` starts to apply: for every capped rule of the
-/// version in force that could price the channel, the first amount reaching its cap, kept
-/// only when the core prices that amount with that very rule (merchant class, card type,
-/// bands and promotions all decided by the core); the smallest such amount.
-///
-/// The probe quotes only read the fee, which does not depend on the settlement date: they
-/// allow a provisional settlement date, so that a trade near the end of the calendar data
-/// (2026-12-31, settling in 2027) still gets its threshold. Any other error is returned,
-/// never swallowed: only "no rule prices this amount" ([`ErrorKind::NoMatchingRule`]) means
-/// that a rule is not the one asked for.
+/// Where the cap of the rule pricing `channel` starts to apply: the core's
+/// [`Schedule::cap_threshold`], as strings.
 ///
 /// # Errors
 /// As [`quote_impl`] for the schedule, channel, time, merchant class and card type.
@@ -955,41 +984,289 @@ pub fn cap_threshold_impl(input: &CapInput) -> Result<Option<CapThreshold>, Erro
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let card_type = parse_card_type(&input.card_type)?;
-    let version = schedule.version_at(at)?;
-    let calendar = calendar();
-    let mut best: Option<CapThreshold> = None;
-    for rule in version.rules().iter().filter(|rule| rule.channels().contains(&channel)) {
-        let (Some(cap), Some(from)) = (rule.cap(), rule.cap_reached_from(schedule.rounding())) else {
-            continue;
-        };
-        let mut request = QuoteRequest::new(from, channel, at).calendar_policy(CalendarPolicy::WeekendsOnly);
-        if let Some(class) = input.merchant_class.as_deref() {
-            request = request.merchant_class(class);
+    let threshold = schedule.cap_threshold(channel, at, input.merchant_class.as_deref(), card_type)?;
+    Ok(threshold.map(|t| CapThreshold {
+        rule: t.rule.to_string(),
+        rate: t.rate.to_string(),
+        cap: t.cap.to_string(),
+        break_even: t.break_even.to_string(),
+        break_even_exact: t.break_even_exact,
+        from: t.from.to_string(),
+    }))
+}
+
+#[cfg(feature = "tables")]
+/// The most rows `quoteMany` and `compare` take in one call.
+pub const TABLE_ROWS_MAX: usize = 1_000_000;
+
+#[cfg(feature = "tables")]
+/// One trade of a table, with the canonical column names (`posfee::TRADE_COLUMNS`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TradeRow {
+    /// The amount, as a string.
+    pub amount: AmountInput,
+    /// The channel name.
+    pub channel: String,
+    /// The trade time.
+    pub time: String,
+    /// The settlement mode (default: the request's, else T1).
+    pub settlement: Option<String>,
+    /// The merchant class.
+    pub merchant_class: Option<String>,
+    /// The card type.
+    pub card_type: Option<String>,
+}
+
+#[cfg(feature = "tables")]
+/// The input of `quoteMany`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuoteManyInput {
+    /// A preset name.
+    pub preset: Option<String>,
+    /// TOML text of a schedule.
+    pub schedule: Option<String>,
+    /// The trades.
+    pub rows: Vec<TradeRow>,
+    /// Whether settlement dates past the calendar data may be provisional.
+    pub provisional: Option<bool>,
+    /// `raise` (default) or `report`.
+    pub on_invalid: Option<String>,
+}
+
+#[cfg(feature = "tables")]
+/// An offer of `compare`: a schedule, optionally with its settlement mode.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OfferInput {
+    /// A preset name.
+    pub preset: Option<String>,
+    /// TOML text of a schedule.
+    pub schedule: Option<String>,
+    /// The settlement mode the offer comes with.
+    pub settlement: Option<String>,
+}
+
+#[cfg(feature = "tables")]
+/// The input of `compare`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CompareInput {
+    /// The trades.
+    pub rows: Vec<TradeRow>,
+    /// The offers, the current one first.
+    pub offers: Vec<OfferInput>,
+    /// `raise` (default) or `report`.
+    pub on_invalid: Option<String>,
+}
+
+#[cfg(feature = "tables")]
+fn on_invalid(text: &Option<String>) -> Result<posfee::OnInvalid, Error> {
+    match text.as_deref() {
+        None | Some("raise") => Ok(posfee::OnInvalid::Raise),
+        Some("report") => Ok(posfee::OnInvalid::Report),
+        Some(other) => {
+            Err(Error::new(ErrorKind::InvalidRequest, format!("onInvalid {other:?} is not 'raise' or 'report'")).in_field("onInvalid"))
         }
-        if let Some(card_type) = card_type {
-            request = request.card_type(card_type);
-        }
-        let quote = match schedule.quote_with(&request, &calendar) {
-            Ok(quote) => quote,
-            Err(error) if error.kind() == ErrorKind::NoMatchingRule => continue,
-            Err(error) => return Err(error),
-        };
-        if &*quote.rule != rule.id() || best.as_ref().is_some_and(|b| Money::parse(&b.from).is_ok_and(|f| f <= from)) {
-            continue;
-        }
-        let (break_even, break_even_exact) = break_even(cap, rule.rate()).ok_or_else(|| {
-            Error::new(ErrorKind::Overflow, format!("cap {cap} ÷ rate {} of rule {} is out of range", rule.rate(), rule.id()))
-        })?;
-        best = Some(CapThreshold {
-            rule: rule.id().to_owned(),
-            rate: rule.rate().to_string(),
-            cap: cap.to_string(),
-            break_even,
-            break_even_exact,
-            from: from.to_string(),
-        });
     }
-    Ok(best)
+}
+
+#[cfg(feature = "tables")]
+/// Rows of text as table columns; a row that cannot be read keeps placeholders and its error.
+struct Columns {
+    amount_fen: Vec<i64>,
+    channel: Vec<Channel>,
+    time_unix_s: Vec<i64>,
+    settlement: Vec<SettlementMode>,
+    merchant_class: Vec<u32>,
+    class_names: Vec<String>,
+    card_type: Vec<Option<CardType>>,
+    errors: Vec<posfee::RowError>,
+}
+
+#[cfg(feature = "tables")]
+impl Columns {
+    fn of(rows: &[TradeRow]) -> Result<Columns, Error> {
+        if rows.len() > TABLE_ROWS_MAX {
+            return Err(Error::new(ErrorKind::InvalidRequest, format!("{} rows is more than the limit of {TABLE_ROWS_MAX}", rows.len()))
+                .in_field("rows"));
+        }
+        let mut columns = Columns {
+            amount_fen: Vec::with_capacity(rows.len()),
+            channel: Vec::with_capacity(rows.len()),
+            time_unix_s: Vec::with_capacity(rows.len()),
+            settlement: Vec::with_capacity(rows.len()),
+            merchant_class: Vec::with_capacity(rows.len()),
+            class_names: vec![String::new()],
+            card_type: Vec::with_capacity(rows.len()),
+            errors: Vec::new(),
+        };
+        for (k, row) in rows.iter().enumerate() {
+            let parsed = (|| -> Result<(i64, Channel, i64, SettlementMode, Option<CardType>), Error> {
+                let amount = row.amount.parse()?;
+                let channel = parse_channel(&row.channel)?;
+                let time = parse_china_time(&row.time).map_err(|e| e.in_field("time"))?;
+                let settlement = row
+                    .settlement
+                    .as_deref()
+                    .map_or(Ok(SettlementMode::T(1)), SettlementMode::parse)
+                    .map_err(|e| e.in_field("settlement"))?;
+                let card_type = row.card_type.as_deref().map(CardType::parse).transpose().map_err(|e| e.in_field("card_type"))?;
+                Ok((amount.fen().unwrap_or(0), channel, time.timestamp(), settlement, card_type))
+            })();
+            let (amount, channel, time, settlement, card_type) = match parsed {
+                Ok(values) => values,
+                Err(error) => {
+                    let message = format!("row {k}: {}", error.message());
+                    columns.errors.push(posfee::RowError { row: k, error: Error::new(error.kind(), message).at(error.location().clone()) });
+                    (0, Channel::Credit, 0, SettlementMode::T(1), None)
+                }
+            };
+            let class = row.merchant_class.as_deref().unwrap_or("");
+            let code = match columns.class_names.iter().position(|name| name == class) {
+                Some(code) => code,
+                None => {
+                    columns.class_names.push(class.to_string());
+                    columns.class_names.len() - 1
+                }
+            };
+            if columns.class_names.len() > posfee::MERCHANT_CLASS_NAMES_MAX {
+                return Err(Error::new(ErrorKind::InvalidRequest, "too many merchant classes").in_field("merchant_class"));
+            }
+            columns.amount_fen.push(amount);
+            columns.channel.push(channel);
+            columns.time_unix_s.push(time);
+            columns.settlement.push(settlement);
+            columns.merchant_class.push(code as u32);
+            columns.card_type.push(card_type);
+        }
+        Ok(columns)
+    }
+
+    fn table<'a>(&'a self, names: &'a [&'a str]) -> posfee::TradeTable<'a> {
+        posfee::TradeTable::new(&self.amount_fen, posfee::Column::Each(&self.channel), posfee::Column::Each(&self.time_unix_s))
+            .settlement(posfee::Column::Each(&self.settlement))
+            .merchant_class(names, posfee::Column::Each(&self.merchant_class))
+            .card_type(posfee::Column::Each(&self.card_type))
+    }
+}
+
+#[cfg(feature = "tables")]
+/// The quoted rows: per row the canonical quoted columns (`posfee::QUOTED_COLUMNS`) as strings
+/// (`error` set, the others empty, for a row that cannot be quoted with `onInvalid: "report"`).
+///
+/// # Errors
+/// The schedule's; with `raise`, the first bad row's error (`row N: ...`, with its field).
+pub fn quote_many_impl(input: &QuoteManyInput) -> Result<Vec<QuotedRow>, Error> {
+    let schedule = load_schedule(&input.preset, &input.schedule)?;
+    let mode = on_invalid(&input.on_invalid)?;
+    let columns = Columns::of(&input.rows)?;
+    let names: Vec<&str> = columns.class_names.iter().map(String::as_str).collect();
+    let policy = if input.provisional == Some(true) { CalendarPolicy::WeekendsOnly } else { CalendarPolicy::Strict };
+    let options = posfee::TableOptions { on_invalid: posfee::OnInvalid::Report, calendar_policy: policy };
+    let quoted = schedule.quote_table_with(&columns.table(&names), &options, &calendar())?;
+    // Each row's first error: its text, else its quote (both lists are in row order).
+    let mut errors: Vec<Option<&Error>> = vec![None; input.rows.len()];
+    for e in quoted.errors.iter().chain(&columns.errors) {
+        errors[e.row] = Some(&e.error);
+    }
+    if let (posfee::OnInvalid::Raise, Some(first)) = (mode, errors.iter().flatten().next()) {
+        return Err((*first).clone());
+    }
+    Ok((0..input.rows.len())
+        .map(|row| {
+            let mut cells = quoted.row_cells(row);
+            if let Some(error) = errors[row] {
+                cells = Default::default();
+                cells[8] = format!("{}: {}", error.code(), error.message());
+            }
+            let [fee, net, rule, limit, settlement_applied, trade_day, settles_on, warnings, error] = cells;
+            QuotedRow { fee, net, rule, limit, settlement_applied, trade_day, settles_on, warnings, error }
+        })
+        .collect())
+}
+
+#[cfg(feature = "tables")]
+/// A quoted row: the cells of `posfee::QUOTED_COLUMNS`, in that order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct QuotedRow {
+    pub fee: String,
+    pub net: String,
+    pub rule: String,
+    pub limit: String,
+    pub settlement_applied: String,
+    pub trade_day: String,
+    pub settles_on: String,
+    pub warnings: String,
+    pub error: String,
+}
+
+#[cfg(feature = "tables")]
+/// The comparison of offers on rows of trades: the core's comparison JSON.
+///
+/// # Errors
+/// The schedules'; with `raise`, the first row an offer cannot price or that cannot be read.
+pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
+    let mode = on_invalid(&input.on_invalid)?;
+    let offers = input
+        .offers
+        .iter()
+        .enumerate()
+        .map(|(k, offer)| {
+            let schedule = load_schedule(&offer.preset, &offer.schedule).map_err(|e| e.in_field(format!("offers[{k}]")))?;
+            let mut result = posfee::Offer::new((*schedule).clone());
+            if let Some(mode) = &offer.settlement {
+                result = result.settlement(SettlementMode::parse(mode).map_err(|e| e.in_field(format!("offers[{k}].settlement")))?);
+            }
+            Ok(result)
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let columns = Columns::of(&input.rows)?;
+    if let (posfee::OnInvalid::Raise, Some(first)) = (mode, columns.errors.first()) {
+        return Err(first.error.clone());
+    }
+    // Rows that cannot be read are left out.
+    let kept: Vec<usize> = (0..input.rows.len()).filter(|row| columns.errors.binary_search_by_key(row, |e| e.row).is_err()).collect();
+    let readable = Columns {
+        amount_fen: kept.iter().map(|&k| columns.amount_fen[k]).collect(),
+        channel: kept.iter().map(|&k| columns.channel[k]).collect(),
+        time_unix_s: kept.iter().map(|&k| columns.time_unix_s[k]).collect(),
+        settlement: kept.iter().map(|&k| columns.settlement[k]).collect(),
+        merchant_class: kept.iter().map(|&k| columns.merchant_class[k]).collect(),
+        class_names: columns.class_names.clone(),
+        card_type: kept.iter().map(|&k| columns.card_type[k]).collect(),
+        errors: Vec::new(),
+    };
+    let names: Vec<&str> = readable.class_names.iter().map(String::as_str).collect();
+    let renumber = |error: &Error, row: usize| {
+        Error::new(error.kind(), error.message().replacen(&format!("row {row}: "), &format!("row {}: ", kept[row]), 1))
+            .at(error.location().clone())
+    };
+    let mut comparison = posfee::compare(&readable.table(&names), &offers, mode).map_err(|error| {
+        let row = error.message().split("row ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse::<usize>().ok());
+        match row.filter(|&row| row < kept.len()) {
+            Some(row) => renumber(&error, row),
+            None => error,
+        }
+    })?;
+    for excluded in &mut comparison.excluded {
+        excluded.error = renumber(&excluded.error, excluded.row);
+        excluded.row = kept[excluded.row];
+    }
+    // Both lists in row order: merge them.
+    let mut unreadable = columns.errors.into_iter().peekable();
+    let mut excluded = Vec::new();
+    for priced in std::mem::take(&mut comparison.excluded) {
+        while let Some(e) = unreadable.next_if(|e| e.row < priced.row) {
+            excluded.push(e);
+        }
+        excluded.push(priced);
+    }
+    excluded.extend(unreadable);
+    comparison.excluded = excluded;
+    Ok(comparison.to_json_value())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1046,6 +1323,30 @@ pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] req
     check_keys(&request, "the cap request", &CAP_FIELDS)?;
     let input: CapInput = from_js(request, "the cap request")?;
     js_result(cap_threshold_impl(&input))
+}
+
+#[cfg(feature = "tables")]
+/// Quotes rows of trades as one table: `[{fee, net, rule, limit, settlement_applied,
+/// trade_day, settles_on, warnings, error}]`, strings.
+#[wasm_bindgen(js_name = quoteMany, unchecked_return_type = "QuotedRow[]")]
+pub fn quote_many_js(#[wasm_bindgen(unchecked_param_type = "QuoteManyRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+    let input: QuoteManyInput = from_js(request, "the quoteMany request")?;
+    js_result(quote_many_impl(&input))
+}
+
+#[cfg(feature = "tables")]
+/// The names of the quoted columns, in order (`posfee::QUOTED_COLUMNS`).
+#[wasm_bindgen(js_name = quotedColumns, unchecked_return_type = "string[]")]
+pub fn quoted_columns_js() -> Result<JsValue, JsValue> {
+    js_result(Ok(posfee::QUOTED_COLUMNS.to_vec()))
+}
+
+#[cfg(feature = "tables")]
+/// Compares offers on rows of trades (the shape of `posfee compare --json`).
+#[wasm_bindgen(js_name = compare, unchecked_return_type = "Comparison")]
+pub fn compare_js(#[wasm_bindgen(unchecked_param_type = "CompareRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+    let input: CompareInput = from_js(request, "the compare request")?;
+    js_result(compare_impl(&input))
 }
 
 /// The fields of one day of a holiday-cn file: any other is an error, as in the core's JSON

@@ -275,3 +275,65 @@ test('seeded random requests: every call returns or throws an Error with a code 
   }
   assert.ok(seen.has('ok') && seen.size > 5, [...seen].join(', '));
 });
+
+/** Whether this build has quoteMany / quoteCsv / compare (the `tables` feature, README). */
+const tablesBuilt = typeof posfee.quoteMany === 'function' && (() => {
+  try {
+    posfee.quoteMany({ preset: 'standard', rows: [] });
+    return true;
+  } catch (error) {
+    return false;
+  }
+})();
+
+test('quoteMany: each row as quote() prices it, the canonical quoted columns', { skip: !tablesBuilt && 'built without the tables feature' }, () => {
+  const rows = [
+    { amount: '5000', channel: 'debit', time: '2026-09-30 22:30' },
+    { amount: '1', channel: 'debit', time: '2026-05-06 10:00', settlement: 'D0' },
+    { amount: '50', channel: 'credit', time: '2026-05-06 10:00', settlement: 'D0' },
+    { amount: '2000', channel: 'unionpay_qr', time: '2026-05-06 10:00', card_type: 'debit' },
+    { amount: '100', channel: 'debit', time: '2026-05-06 10:00', merchant_class: 'discounted' },
+  ];
+  const quoted = posfee.quoteMany({ preset: 'standard-d0', rows });
+  assert.deepEqual(Object.keys(quoted[0]), ['fee', 'net', 'rule', 'limit', 'settlement_applied', 'trade_day', 'settles_on', 'warnings', 'error']);
+  rows.forEach((row, k) => {
+    const one = posfee.quote({ preset: 'standard-d0', amount: row.amount, channel: row.channel, at: row.time, settlement: row.settlement, cardType: row.card_type, merchantClass: row.merchant_class });
+    assert.equal(quoted[k].fee, one.fee, `row ${k}`);
+    assert.equal(quoted[k].net, one.net);
+    assert.equal(quoted[k].rule, one.rule);
+    assert.equal(quoted[k].settles_on, one.settlesOn);
+    assert.equal(quoted[k].settlement_applied, one.settlement);
+  });
+  assert.equal(quoted[1].warnings, 'fee_exceeds_amount');
+  assert.equal(quoted[2].warnings, 'settlement_fell_back');
+  const reported = posfee.quoteMany({ preset: 'standard', rows: [rows[0], { ...rows[0], amount: '-1' }], onInvalid: 'report' });
+  assert.equal(reported[1].fee, '');
+  assert.match(reported[1].error, /^invalid_amount: row 1: /);
+});
+
+test('quoteCsv: the CSV text with the quoted columns added', { skip: !tablesBuilt && 'built without the tables feature' }, () => {
+  const csv = 'id,amount,channel,time\r\nA1,5000,debit,2026-09-30 22:30\r\nA2,"1,000.50",credit,2026-05-06 10:00\r\n';
+  const { columns, rows } = posfee.quoteCsv({ preset: 'sft-traditional', csv });
+  assert.deepEqual(columns.slice(0, 6), ['id', 'amount', 'channel', 'time', 'fee', 'net']);
+  assert.deepEqual(rows[0].slice(0, 6), ['A1', '5000', 'debit', '2026-09-30 22:30', '20.00', '4980.00']);
+  assert.equal(rows[1][4], '6.00');
+});
+
+test('compare: totals, differences and break-evens as the command line prints them', { skip: !tablesBuilt && 'built without the tables feature' }, () => {
+  const rows = [
+    { amount: '5000', channel: 'debit', time: '2026-05-06 10:00' },
+    { amount: '1000', channel: 'debit', time: '2026-05-07 10:00' },
+    { amount: '100', channel: 'credit', time: '2026-05-29 10:00' },
+    { amount: '8000', channel: 'credit', time: '2026-06-02 10:00' },
+    { amount: '20', channel: 'wechat', time: '2026-06-03 10:00' },
+  ];
+  const result = posfee.compare({ rows, offers: [{ preset: 'sft-traditional' }, { preset: 'sft-smart' }, { preset: 'standard-d0', settlement: 'D0' }] });
+  assert.deepEqual(result.offers.map((o) => o.total.fee), ['74.18', '73.68', '88.68']);
+  assert.equal(result.offers[1].difference, '-0.50');
+  assert.equal(result.offers[0].by_month[1].key, '2026-06');
+  assert.deepEqual(result.break_evens, []);
+  const plus3 = 'name = "plus3"\n[rounding]\nmode = "half_up"\nscale = 2\n[[versions]]\neffective_from = "2026-01-01"\n[[versions.rules]]\nid = "credit"\nchannels = ["credit"]\nrate = "0.6%"\n[[versions.surcharges]]\nid = "d0"\nmodes = ["D0"]\nfixed = "3"\n';
+  const higher = 'name = "higher"\n[rounding]\nmode = "half_up"\nscale = 2\n[[versions]]\neffective_from = "2026-01-01"\n[[versions.rules]]\nid = "credit"\nchannels = ["credit"]\nrate = "0.68%"\n';
+  const golden = posfee.compare({ rows: [rows[2]], offers: [{ schedule: plus3, settlement: 'D0' }, { schedule: higher }] });
+  assert.deepEqual(golden.break_evens, [{ channel: 'credit', cheaper_below: 'higher', cheaper_above: 'plus3@D0', below: '3738.97', from: '3761.03', exact: true }]);
+});

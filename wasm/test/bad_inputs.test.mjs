@@ -26,6 +26,18 @@ const jsonBuilt = (() => {
     return error.code === 'invalid_calendar';
   }
 })();
+/** Whether this build has quoteMany / quoteCsv / compare (the `tables` feature, README). */
+const tablesBuilt = (() => {
+  try {
+    posfee.quoteMany({ preset: 'standard', rows: [] });
+    return true;
+  } catch (error) {
+    assert.equal(error.code, 'invalid_request', error.message);
+    return false;
+  }
+})();
+const trade = { amount: '100', channel: 'credit', time: '2026-05-06 10:00' };
+const many = (rows, fields = {}) => posfee.quoteMany({ preset: 'sft-traditional', rows, ...fields });
 /** Whether this build reads posfee calendar TOML (the `holidays` feature, README). */
 const tomlBuilt = (() => {
   try {
@@ -174,6 +186,35 @@ const CASES = [
   ...(tomlBuilt
     ? [['calendar TOML with a gap', () => posfee.loadHolidays('[[years]]\nyear = 2029\nnotice = "gap"\n'), 'invalid_calendar', { field: 'holidays' }]]
     : [['calendar TOML without the holidays feature', () => posfee.loadHolidays('[[years]]\nyear = 2027\n'), 'invalid_request', { field: 'holidays' }]]),
+  // tables (the `tables` feature: without it each throws invalid_request saying so)
+  ...(!tablesBuilt
+    ? [
+        ['quoteMany without the tables feature', () => many([trade]), 'invalid_request', {}],
+        ['compare without the tables feature', () => posfee.compare({ rows: [trade], offers: [{ preset: 'sft-smart' }] }), 'invalid_request', {}],
+      ]
+    : [
+        ['quoteMany of a number amount', () => many([trade, { ...trade, amount: 100 }]), 'invalid_amount', { field: 'amount' }],
+        ['quoteMany rows not an array', () => many({ 0: trade }), 'invalid_request', { field: 'rows' }],
+        ['quoteMany row with an unknown field', () => many([{ ...trade, merchantClass: 'discounted' }]), 'invalid_request', { field: 'merchantClass' }],
+        ['quoteMany row without a time', () => many([{ amount: '1', channel: 'debit' }]), 'invalid_request', { field: 'time' }],
+        ['quoteMany sub-fen amount', () => many([trade, { ...trade, amount: '1.001' }]), 'invalid_amount', { field: 'amount' }],
+        ['quoteMany unknown channel', () => many([{ ...trade, channel: 'visa' }]), 'invalid_channel', { field: 'channel' }],
+        ['quoteMany bad time', () => many([{ ...trade, time: 'yesterday' }]), 'invalid_date', { field: 'time' }],
+        ['quoteMany bad settlement', () => many([{ ...trade, settlement: 'X9' }]), 'invalid_settlement', { field: 'settlement' }],
+        ['quoteMany unknown merchant class', () => many([{ ...trade, merchant_class: 'hotel' }]), 'invalid_request', { field: 'merchantClass' }],
+        ['quoteMany card type against the channel', () => many([{ ...trade, card_type: 'debit' }]), 'invalid_request', { field: 'cardType' }],
+        ['quoteMany unpriced channel', () => posfee.quoteMany({ preset: 'sft-esign', rows: [{ ...trade, channel: 'wechat' }] }), 'no_matching_rule', { field: 'channel' }],
+        ['quoteMany past the calendar data', () => many([{ ...trade, time: '2026-12-31 10:00' }]), 'calendar_out_of_range', { field: 'time' }],
+        ['quoteMany bad onInvalid', () => many([trade], { onInvalid: 'skip' }), 'invalid_request', { field: 'onInvalid' }],
+        ['quoteMany over the row limit', () => many({ length: 1_000_001 }), 'invalid_request', { field: 'rows' }],
+        ['quoteCsv without a time column', () => posfee.quoteCsv({ preset: 'standard', csv: 'amount,channel\n1,debit\n' }), 'invalid_record', { field: 'time' }],
+        ['quoteCsv with an open quote', () => posfee.quoteCsv({ preset: 'standard', csv: 'amount,channel,time\n"1,debit,2026-05-06\n' }), 'invalid_record', { field: 'csv' }],
+        ['quoteCsv with a short record', () => posfee.quoteCsv({ preset: 'standard', csv: 'amount,channel,time\n1,debit\n' }), 'invalid_record', { field: 'csv' }],
+        ['compare without offers', () => posfee.compare({ rows: [trade], offers: [] }), 'invalid_request', {}],
+        ['compare with an unknown preset', () => posfee.compare({ rows: [trade], offers: [{ preset: 'nope' }] }), 'unknown_preset', {}],
+        ['compare with a bad offer mode', () => posfee.compare({ rows: [trade], offers: [{ preset: 'sft-smart', settlement: 'X9' }] }), 'invalid_settlement', {}],
+        ['compare with a row an offer cannot price', () => posfee.compare({ rows: [trade, { ...trade, channel: 'wechat' }], offers: [{ preset: 'sft-smart' }, { preset: 'sft-esign' }] }), 'no_matching_rule', {}],
+      ]),
   // internal failures: a panic and a trap, each followed by a working module
   ['a forced panic', () => posfee.__forcePanicForTests(), 'internal', {}],
   ['a forced trap', () => posfee.__forceTrapForTests(), 'internal', {}],
