@@ -1,0 +1,166 @@
+"""Reading alone (issue 13, point 2): posfee's readers against polars' read_csv with every column
+a string, on the same files; prints a Markdown table. Called by scripts/bench-read.sh (which
+builds the binary, makes the venv and the files).
+
+Usage: read_speed.py READ_SPEED_BINARY [--dir target/bench-data/read] [--big target/bench-data/1000000]
+                     [--repeat 3] [--api bytes|file] [--json OUT]
+
+The goal: "Reading alone: at least 2x polars' read_csv of the same files with all columns as
+strings, and every reader of the input layer at no worse than 80% of that speed." Here:
+  - posfee: the read_speed binary (benches/src/bin/read_speed.rs), one process per file, the best
+    of --repeat reads, each timed from the file's bytes (page cache) to the core's columns
+    (`Ledger` / `Statement`), issues counted;
+  - polars: `pl.read_csv(path, infer_schema=False, ...)` in this process, best of --repeat, with
+    the file's separator, skip_rows for preambles, comment_prefix for Alipay's # lines, and
+    encoding="utf8-lossy" for the GBK files (polars reads only UTF-8: the Chinese text comes
+    out garbled, the ASCII columns right, so it does less than posfee, which decodes GB18030).
+    For those files a second polars figure decodes first: `bytes.decode("gb18030")`, encoded to
+    UTF-8, read from memory (the decode counted). The fixed-width ZM file is read by polars as
+    one string column a line (read_csv cannot cut fixed widths);
+  - "vs polars" = polars seconds / posfee seconds (goal >= 2); "% of bank-pos" = the reader's
+    MB/s / posfee's MB/s on the generated bank-pos file (goal >= 80%);
+  - the 1M files of scripts/bench-reconcile.sh (ledger.csv with the ledger reader, statement.csv
+    with bank-pos) and both together;
+  - every file is read once just before each program's runs, so both read from the page cache.
+MB are 10^6 bytes. Exit status 1 when a generated file reads with issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import make_read_inputs  # noqa: E402
+
+import polars as pl  # noqa: E402
+
+
+def warm(path: Path) -> None:
+    with open(path, "rb") as file:
+        while file.read(1 << 24):
+            pass
+
+
+def posfee(binary: Path, path: Path, fmt: str, repeat: int, api: str) -> dict:
+    warm(path)
+    command = [str(binary), "--repeat", str(repeat), "--api", api, f"{path}={fmt}"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def best_of(repeat: int, read) -> tuple[float, tuple[int, int]]:
+    times, shape = [], (0, 0)
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        frame = read()
+        times.append(time.perf_counter() - started)
+        shape = frame.shape
+        del frame
+    return min(times), shape
+
+
+def polars_direct(path: Path, options: dict, repeat: int) -> tuple[float, tuple[int, int]]:
+    warm(path)
+    return best_of(repeat, lambda: pl.read_csv(path, infer_schema=False, **options))
+
+
+def polars_decoded(path: Path, options: dict, repeat: int) -> float:
+    """GB18030 decoded in Python, the UTF-8 bytes read by polars from memory (both timed)."""
+    options = {k: v for k, v in options.items() if k != "encoding"}
+    warm(path)
+
+    def read():
+        utf8 = path.read_bytes().decode("gb18030").encode("utf-8")
+        return pl.read_csv(io.BytesIO(utf8), infer_schema=False, **options)
+
+    return best_of(repeat, read)[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("binary", type=Path)
+    parser.add_argument("--dir", type=Path, default=make_read_inputs.OUT)
+    parser.add_argument("--big", type=Path, default=make_read_inputs.ROOT / "target" / "bench-data" / "1000000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--api", choices=["bytes", "file"], default="bytes")
+    parser.add_argument("--json", type=Path, help="write every figure here too")
+    arguments = parser.parse_args()
+    manifest = json.loads((arguments.dir / "manifest.json").read_text())
+    repeat = arguments.repeat
+
+    # (label, path, posfee format, polars options, note, decoded?)
+    inputs = []
+    for fmt in make_read_inputs.FORMATS:
+        if fmt.profile not in manifest:
+            sys.exit(f"{fmt.profile}: not generated; run benches/make_read_inputs.py")
+        path = make_read_inputs.path_of(fmt, arguments.dir)
+        inputs.append((fmt.profile, path, fmt.profile, fmt.polars, fmt.note, fmt.encoding == "gbk"))
+    big = []
+    if (arguments.big / "ledger.csv").exists():
+        n = arguments.big.name
+        big = [(f"{n} ledger.csv", arguments.big / "ledger.csv", "ledger", {}, "", False),
+               (f"{n} statement.csv", arguments.big / "statement.csv", "bank-pos", {}, "", False)]
+
+    results = []
+    for label, path, fmt, options, note, gbk in inputs + big:
+        print(f"reading {path} ...", file=sys.stderr)
+        ours = posfee(arguments.binary, path, fmt, repeat, arguments.api)
+        theirs, shape = polars_direct(path, options, repeat)
+        decoded = polars_decoded(path, options, repeat) if gbk else None
+        results.append({"label": label, "path": str(path), "format": fmt, "bytes": ours["bytes"], "rows": ours["rows"],
+                        "issues": ours["issues"], "first_issues": ours["first_issues"], "posfee_s": ours["best_s"],
+                        "posfee_runs_s": ours["runs_s"], "polars_s": theirs, "polars_shape": list(shape),
+                        "polars_decoded_s": decoded, "note": note, "api": ours["api"]})
+
+    reference = next(r for r in results if r["label"] == "bank-pos")
+    reference_mb_s = reference["bytes"] / 1e6 / reference["posfee_s"]
+    if big:
+        both = {"label": f"{arguments.big.name} both", "bytes": sum(r["bytes"] for r in results[-2:]),
+                "rows": sum(r["rows"] for r in results[-2:]), "issues": sum(r["issues"] for r in results[-2:]),
+                "posfee_s": sum(r["posfee_s"] for r in results[-2:]), "polars_s": sum(r["polars_s"] for r in results[-2:]),
+                "polars_decoded_s": None, "note": "sum of the two"}
+        results.append(both)
+
+    print(f"posfee: read_speed --api {arguments.api}, best of {repeat}; polars {pl.__version__} read_csv(infer_schema=False), "
+          f"best of {repeat}; reference for the 80% goal: posfee on bank-pos, {reference_mb_s:.0f} MB/s")
+    print()
+    print("| file | MB | rows read | issues | posfee s | posfee MB/s | polars s | vs polars (goal ≥ 2×) "
+          "| % of bank-pos MB/s (goal ≥ 80%) | polars s, GB18030 decoded first | note |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    failures = []
+    for r in results:
+        mb = r["bytes"] / 1e6
+        mb_s = mb / r["posfee_s"]
+        ratio = r["polars_s"] / r["posfee_s"]
+        share = mb_s / reference_mb_s
+        r.update(mb_s=mb_s, vs_polars=ratio, share_of_bank_pos=share)
+        mark = lambda ok: "" if ok else " ✗"  # noqa: E731
+        decoded = f"{r['polars_decoded_s']:.3f} ({r['polars_decoded_s'] / r['posfee_s']:.2f}×)" if r["polars_decoded_s"] else "—"
+        print(f"| {r['label']} | {mb:.1f} | {r['rows']:,} | {r['issues']} | {r['posfee_s']:.3f} | {mb_s:.0f} | {r['polars_s']:.3f} "
+              f"| {ratio:.2f}×{mark(ratio >= 2)} | {share * 100:.0f}%{mark(share >= 0.8)} | {decoded} | {r['note']} |")
+        if r["issues"] and "path" in r and Path(r["path"]).is_relative_to(arguments.dir):
+            failures.append(f"{r['label']}: {r['issues']} issue(s), first: {r['first_issues'][:1]}")
+    print()
+    print(f"2× polars: {sum(r['vs_polars'] >= 2 for r in results)} of {len(results)} rows; "
+          f"80% of bank-pos: {sum(r['share_of_bank_pos'] >= 0.8 for r in results)} of {len(results)} rows")
+    for failure in failures:
+        print("ISSUES:", failure, file=sys.stderr)
+    if arguments.json:
+        arguments.json.write_text(json.dumps({"reference_mb_s": reference_mb_s, "polars": pl.__version__, "repeat": repeat,
+                                              "results": results}, indent=1, ensure_ascii=False) + "\n")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
