@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: help demo test test-rust bench bench-reconcile bench-check lint py-setup test-py bench-py fuzz
+.PHONY: help demo test test-rust bench bench-reconcile bench-check bench-read lint py-setup test-py bench-py fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ bench: ## criterion benchmarks (figures go to BENCHMARKS.md)
 
 bench-reconcile: ## reconciliation from files: posfee vs a tuned polars lazy plan vs DuckDB, 1M trades a side (figures go to BENCHMARKS.md)
 	scripts/bench-reconcile.sh 1000000
+
+bench-read: ## reading alone: posfee's readers vs polars read_csv (all strings) on every shipped format at ~100 MB and the 1M files (figures go to BENCHMARKS.md)
+	scripts/bench-read.sh
 
 bench-check: ## the three pipelines of bench-reconcile agree on the class counts: 20,000 trades, and 5,000 with edge cases (debug build; no timing)
 	scripts/bench-reconcile.sh 20000 --check

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Reading alone (issue 13, point 2): posfee's readers against polars' read_csv (every column a
+# string) on the same files: each shipped statement format's test file scaled to about 100 MB
+# (benches/make_read_inputs.py, written once into target/bench-data/read) and the 1M ledger and
+# statement of scripts/bench-reconcile.sh (made here if missing). Prints a Markdown table:
+# seconds, MB/s, the ratio to polars (goal >= 2x) and each reader's speed against the bank-pos
+# reader's (goal >= 80%); see benches/read_speed.py. A benchmark, not a test: not in `make test`.
+#
+# Usage: scripts/bench-read.sh [--mb N] [--repeat N] [--api bytes|file] [--json OUT]
+#   --mb N        size of each generated file in 10^6 bytes (default 100)
+#   --repeat N    reads per file and program, the best one counted (default 3)
+#   --api file    time read_ledger_file / read_statement_file instead of std::fs::read and the
+#                 readers on bytes (needs a core that has them: builds with --features file-api)
+#   --json OUT    every figure as JSON too
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+mb=100
+repeat=3
+api=bytes
+json=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --mb) mb="$2"; shift ;;
+    --repeat) repeat="$2"; shift ;;
+    --api) api="$2"; shift ;;
+    --json) json=(--json "$2"); shift ;;
+    *) echo "usage: scripts/bench-read.sh [--mb N] [--repeat N] [--api bytes|file] [--json OUT]" >&2; exit 2 ;;
+  esac
+  shift
+done
+features=()
+[ "$api" = file ] && features=(--features file-api)
+cargo build --quiet --release -p posfee-benches --bin read_speed "${features[@]}"
+big="target/bench-data/1000000"
+if [ ! -f "$big/statement.csv" ]; then
+  cargo build --quiet --release -p posfee-cli
+  echo "generating 1000000 trades into $big ..." >&2
+  target/release/posfee demo --trades 1000000 --export-sample "$big" --no-report > /dev/null
+fi
+venv="$(scripts/python-env.sh benches/requirements.txt)"
+"$venv/bin/python" benches/make_read_inputs.py --mb "$mb"
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "posfee at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core/src || echo ' (core/src has uncommitted changes)'); $(rustc --version)"
+"$venv/bin/python" benches/read_speed.py target/release/read_speed --repeat "$repeat" --api "$api" --big "$big" "${json[@]}"
