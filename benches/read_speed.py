@@ -3,13 +3,15 @@ a string, on the same files; prints a Markdown table. Called by scripts/bench-re
 builds the binary, makes the venv and the files).
 
 Usage: read_speed.py READ_SPEED_BINARY [--dir target/bench-data/read] [--big target/bench-data/1000000]
-                     [--repeat 3] [--api bytes|file] [--json OUT]
+                     [--repeat 3] [--api both|file|bytes] [--json OUT]
 
 The goal: "Reading alone: at least 2x polars' read_csv of the same files with all columns as
 strings, and every reader of the input layer at no worse than 80% of that speed." Here:
-  - posfee: the read_speed binary (benches/src/bin/read_speed.rs), one process per file, the best
-    of --repeat reads, each timed from the file's bytes (page cache) to the core's columns
-    (`Ledger` / `Statement`), issues counted;
+  - posfee: the read_speed binary (benches/src/bin/read_speed.rs), one process per file and
+    entry point, the best of --repeat reads, each timed from the file's bytes (page cache) to the
+    core's columns (`Ledger` / `Statement`), issues counted. The figures and ratios are those of
+    read_ledger_file / read_statement_file (--api file, the CLI's path); with --api both (the
+    default) a column gives std::fs::read + read_ledger_csv / read_statement_with too;
   - polars: `pl.read_csv(path, infer_schema=False, ...)` in this process, best of --repeat, with
     the file's separator, skip_rows for preambles, comment_prefix for Alipay's # lines, and
     encoding="utf8-lossy" for the GBK files (polars reads only UTF-8: the Chinese text comes
@@ -93,7 +95,7 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=make_read_inputs.OUT)
     parser.add_argument("--big", type=Path, default=make_read_inputs.ROOT / "target" / "bench-data" / "1000000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--api", choices=["bytes", "file"], default="bytes")
+    parser.add_argument("--api", choices=["both", "file", "bytes"], default="both")
     parser.add_argument("--json", type=Path, help="write every figure here too")
     arguments = parser.parse_args()
     manifest = json.loads((arguments.dir / "manifest.json").read_text())
@@ -115,12 +117,17 @@ def main() -> int:
     results = []
     for label, path, fmt, options, note, gbk in inputs + big:
         print(f"reading {path} ...", file=sys.stderr)
-        ours = posfee(arguments.binary, path, fmt, repeat, arguments.api)
+        primary = "bytes" if arguments.api == "bytes" else "file"
+        ours = posfee(arguments.binary, path, fmt, repeat, primary)
+        on_bytes = posfee(arguments.binary, path, fmt, repeat, "bytes") if arguments.api == "both" else None
+        if on_bytes and (on_bytes["rows"], on_bytes["issues"]) != (ours["rows"], ours["issues"]):
+            sys.exit(f"{path}: the file reader and the bytes reader disagree: {ours} / {on_bytes}")
         theirs, shape = polars_direct(path, options, repeat)
         decoded = polars_decoded(path, options, repeat) if gbk else None
         results.append({"label": label, "path": str(path), "format": fmt, "bytes": ours["bytes"], "rows": ours["rows"],
                         "issues": ours["issues"], "first_issues": ours["first_issues"], "posfee_s": ours["best_s"],
-                        "posfee_runs_s": ours["runs_s"], "polars_s": theirs, "polars_shape": list(shape),
+                        "posfee_runs_s": ours["runs_s"], "posfee_bytes_s": on_bytes and on_bytes["best_s"],
+                        "posfee_bytes_runs_s": on_bytes and on_bytes["runs_s"], "polars_s": theirs, "polars_shape": list(shape),
                         "polars_decoded_s": decoded, "note": note, "api": ours["api"]})
 
     reference = next(r for r in results if r["label"] == "bank-pos")
@@ -129,15 +136,18 @@ def main() -> int:
         both = {"label": f"{arguments.big.name} both", "bytes": sum(r["bytes"] for r in results[-2:]),
                 "rows": sum(r["rows"] for r in results[-2:]), "issues": sum(r["issues"] for r in results[-2:]),
                 "posfee_s": sum(r["posfee_s"] for r in results[-2:]), "polars_s": sum(r["polars_s"] for r in results[-2:]),
+                "posfee_bytes_s": sum(r["posfee_bytes_s"] for r in results[-2:]) if arguments.api == "both" else None,
                 "polars_decoded_s": None, "note": "sum of the two"}
         results.append(both)
 
-    print(f"posfee: read_speed --api {arguments.api}, best of {repeat}; polars {pl.__version__} read_csv(infer_schema=False), "
+    entry = "read_ledger_file / read_statement_file" if arguments.api != "bytes" else "std::fs::read + read_ledger_csv / read_statement_with"
+    print(f"posfee: {entry}, best of {repeat}; polars {pl.__version__} read_csv(infer_schema=False), "
           f"best of {repeat}; reference for the 80% goal: posfee on bank-pos, {reference_mb_s:.0f} MB/s")
     print()
+    bytes_head = " posfee s, std::fs::read + reader on bytes |" if arguments.api == "both" else ""
     print("| file | MB | rows read | issues | posfee s | posfee MB/s | polars s | vs polars (goal ≥ 2×) "
-          "| % of bank-pos MB/s (goal ≥ 80%) | polars s, GB18030 decoded first | note |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+          f"| % of bank-pos MB/s (goal ≥ 80%) | polars s, GB18030 decoded first |{bytes_head} note |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if bytes_head else "") + "---|")
     failures = []
     for r in results:
         mb = r["bytes"] / 1e6
@@ -147,8 +157,9 @@ def main() -> int:
         r.update(mb_s=mb_s, vs_polars=ratio, share_of_bank_pos=share)
         mark = lambda ok: "" if ok else " ✗"  # noqa: E731
         decoded = f"{r['polars_decoded_s']:.3f} ({r['polars_decoded_s'] / r['posfee_s']:.2f}×)" if r["polars_decoded_s"] else "—"
+        on_bytes = f" {r['posfee_bytes_s']:.3f} |" if bytes_head else ""
         print(f"| {r['label']} | {mb:.1f} | {r['rows']:,} | {r['issues']} | {r['posfee_s']:.3f} | {mb_s:.0f} | {r['polars_s']:.3f} "
-              f"| {ratio:.2f}×{mark(ratio >= 2)} | {share * 100:.0f}%{mark(share >= 0.8)} | {decoded} | {r['note']} |")
+              f"| {ratio:.2f}×{mark(ratio >= 2)} | {share * 100:.0f}%{mark(share >= 0.8)} | {decoded} |{on_bytes} {r['note']} |")
         if r["issues"] and "path" in r and Path(r["path"]).is_relative_to(arguments.dir):
             failures.append(f"{r['label']}: {r['issues']} issue(s), first: {r['first_issues'][:1]}")
     print()

@@ -6,18 +6,20 @@
 # seconds, MB/s, the ratio to polars (goal >= 2x) and each reader's speed against the bank-pos
 # reader's (goal >= 80%); see benches/read_speed.py. A benchmark, not a test: not in `make test`.
 #
-# Usage: scripts/bench-read.sh [--mb N] [--repeat N] [--api bytes|file] [--json OUT]
+# Usage: scripts/bench-read.sh [--mb N] [--repeat N] [--api both|file|bytes] [--json OUT]
 #   --mb N        size of each generated file in 10^6 bytes (default 100)
 #   --repeat N    reads per file and program, the best one counted (default 3)
-#   --api file    time read_ledger_file / read_statement_file instead of std::fs::read and the
-#                 readers on bytes (needs a core that has them: builds with --features file-api)
+#   --api A       both (default): the figures of read_ledger_file / read_statement_file (the
+#                 CLI's path) and a column with std::fs::read + the readers on bytes; file: the
+#                 first only; bytes: the second only, built without the file-api feature (for a
+#                 core from before d4f7d70)
 #   --json OUT    every figure as JSON too
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 mb=100
 repeat=3
-api=bytes
+api=both
 json=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,12 +27,12 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="$2"; shift ;;
     --api) api="$2"; shift ;;
     --json) json=(--json "$2"); shift ;;
-    *) echo "usage: scripts/bench-read.sh [--mb N] [--repeat N] [--api bytes|file] [--json OUT]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench-read.sh [--mb N] [--repeat N] [--api both|file|bytes] [--json OUT]" >&2; exit 2 ;;
   esac
   shift
 done
 features=()
-[ "$api" = file ] && features=(--features file-api)
+[ "$api" = bytes ] && features=(--no-default-features)
 cargo build --quiet --release -p posfee-benches --bin read_speed "${features[@]}"
 big="target/bench-data/1000000"
 if [ ! -f "$big/statement.csv" ]; then

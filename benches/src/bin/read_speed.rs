@@ -1,18 +1,18 @@
 //! Reading alone (issue 13, point 2): reads each input file N times into the core's columns
 //! (`Ledger` or `Statement`) and prints one JSON line per file: rows, issues, bytes, best wall
 //! seconds and MB/s (10^6 bytes a second). Reading is the file's bytes from disk (the page
-//! cache once warm) to the columns: `std::fs::read` and the reader, both timed; dropping the
-//! result is not timed.
+//! cache once warm) to the columns, all of it timed; dropping the columns is not.
 //!
-//! Usage: `read_speed [--repeat N] [--api bytes|file] PATH=FORMAT ...`
+//! Usage: `read_speed [--repeat N] [--api file|bytes] PATH=FORMAT ...`
 //!
 //! FORMAT is `ledger` (the ledger reader) or a shipped statement profile (`bank-pos`,
-//! `wechat-merchant`, ...; `posfee::reconcile::formats()`). `--api bytes` (the default) reads
-//! with `std::fs::read` then `read_ledger_csv` / `read_statement_with`; `--api file` calls
-//! `read_ledger_file` / `read_statement_file`, which need the core of the `reader` branch and
-//! this crate's `file-api` feature (`cargo build --release -p posfee-benches --features
-//! file-api`). The two entry points are the only lines that differ (`read_bytes` and
-//! `read_file` below). Called by benches/read_speed.py (scripts/bench-read.sh).
+//! `wechat-merchant`, ...; `posfee::reconcile::formats()`). `--api file` (the default) calls
+//! `read_ledger_file` / `read_statement_file`, the path the CLI takes (blocks of the file
+//! decoded and parsed on all cores); `--api bytes` reads the whole file with `std::fs::read`
+//! then calls `read_ledger_csv` / `read_statement_with` on the bytes. The file readers are
+//! behind this crate's default `file-api` feature: `--no-default-features` builds against a
+//! core from before d4f7d70 (`--api bytes` only). Called by benches/read_speed.py
+//! (scripts/bench-read.sh).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -57,7 +57,7 @@ fn read_bytes(path: &Path, profile: Option<&Profile>) -> posfee::Result<Outcome>
     })
 }
 
-/// The readers that take a path (blocks of the file; the `reader` branch).
+/// The readers that take a path (blocks of the file).
 #[cfg(feature = "file-api")]
 fn read_file(path: &Path, profile: Option<&Profile>) -> posfee::Result<Outcome> {
     use posfee::reconcile::{read_ledger_file, read_statement_file};
@@ -78,7 +78,7 @@ fn read_file(path: &Path, profile: Option<&Profile>) -> posfee::Result<Outcome> 
 fn read_file(_: &Path, _: Option<&Profile>) -> posfee::Result<Outcome> {
     Err(posfee::Error::new(
         posfee::ErrorKind::InvalidRequest,
-        "--api file needs read_ledger_file / read_statement_file: build with --features file-api on a core that has them",
+        "--api file needs read_ledger_file / read_statement_file: build with the file-api feature on a core that has them",
     ))
 }
 
@@ -108,8 +108,8 @@ struct Arguments {
 }
 
 fn arguments() -> Result<Arguments, String> {
-    let usage = "usage: read_speed [--repeat N] [--api bytes|file] PATH=FORMAT ...  (FORMAT: ledger or a statement profile)";
-    let mut parsed = Arguments { repeat: 5, api: "bytes".into(), inputs: Vec::new() };
+    let usage = "usage: read_speed [--repeat N] [--api file|bytes] PATH=FORMAT ...  (FORMAT: ledger or a statement profile)";
+    let mut parsed = Arguments { repeat: 5, api: "file".into(), inputs: Vec::new() };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
