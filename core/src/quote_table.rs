@@ -681,6 +681,9 @@ struct Compiled<'s> {
     /// Per time span, the plan index of each (channel, mode, class, card type), built lazily.
     tables: Vec<Vec<u32>>,
     plans: Vec<Plan>,
+    /// Per plan, its first amount span's price and where the next span starts (the one a
+    /// row needs, without going through the plan, in the common case of a single span).
+    firsts: Vec<(Price, i64)>,
     rule_ids: Vec<CompactString>,
     cutoff_s: i64,
 }
@@ -734,6 +737,7 @@ impl<'s> Compiled<'s> {
             mode_index,
             modes,
             plans: Vec::new(),
+            firsts: Vec::new(),
             rule_ids: Vec::new(),
             cutoff_s: i64::from(schedule.cutoff().seconds()),
         }
@@ -777,6 +781,8 @@ impl<'s> Compiled<'s> {
             Some(utc) => self.plan(utc.with_timezone(&china_offset()), channel, self.modes[mode], self.class_names[class], card_type),
             None => Plan { spans: vec![(0, Price::Scalar)] },
         };
+        let first = (plan.spans[0].1, plan.spans.get(1).map_or(i64::MAX, |next| next.0));
+        self.firsts.push(first);
         self.plans.push(plan);
         (self.plans.len() - 1) as u32
     }
@@ -1034,7 +1040,9 @@ impl Schedule {
                     plan = compiled.build(span, channel, mode, class, card_type);
                     plans_of_span[key] = plan;
                 }
-                match compiled.plans[plan as usize].price(amount_fen) {
+                let (first, next_start) = &compiled.firsts[plan as usize];
+                let price = if amount_fen < *next_start { first } else { compiled.plans[plan as usize].price(amount_fen) };
+                match price {
                     Price::Lane { lane, rule, settlement, fell_back } => Some((lane, *rule, *settlement, *fell_back)),
                     Price::Scalar => None,
                 }

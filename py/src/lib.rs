@@ -72,6 +72,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<calendar::PyCalendar>()?;
     m.add_function(wrap_pyfunction!(quote_table::quote_table, m)?)?;
     m.add_function(wrap_pyfunction!(quote_table::compare, m)?)?;
+    m.add_function(wrap_pyfunction!(quote_table::_time_core_quote_table, m)?)?;
     reconcile::register(m)?;
     Ok(())
 }

@@ -7,15 +7,19 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow_array::builder::{Date32Builder, Decimal128Builder, StringBuilder};
+use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int32Type;
 use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
+use arrow_array::{Date32Array, Decimal128Array};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use chrono::Datelike;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
+use rayon::prelude::*;
 
 use posfee::{
     CalendarPolicy, CardType, Channel, Column, Error, ErrorKind, Money, Offer, OnInvalid, QuotedTable, RowError, Schedule, SettlementMode,
@@ -74,25 +78,50 @@ fn row_error(row: usize, field: &str, error: Error) -> RowError {
 
 /// Text cells of a column, parsed once per distinct text (columns of channels and modes
 /// repeat a handful of values).
-fn parsed_texts<T: Copy>(array: &StringArray, parse: impl Fn(&str) -> posfee::Result<T>) -> Vec<Option<posfee::Result<T>>> {
-    let mut seen: HashMap<&str, posfee::Result<T>> = HashMap::new();
-    let mut last: Option<(&str, posfee::Result<T>)> = None;
-    (0..array.len())
-        .map(|row| {
-            if array.is_null(row) {
-                return None;
-            }
-            let text = array.value(row);
-            if let Some((previous, value)) = &last {
-                if *previous == text {
-                    return Some(value.clone());
+fn parsed_texts<T: Copy>(
+    array: &StringArray,
+    parse: impl Fn(&str) -> posfee::Result<T>,
+    mut each: impl FnMut(usize, Option<Result<T, &Error>>),
+) {
+    // A few distinct texts, compared byte for byte (no hashing); past 32, a map. Errors are
+    // kept once each, values are `Copy`: no per-row allocation.
+    let mut errors: Vec<Error> = Vec::new();
+    let mut seen: Vec<(&str, Result<T, usize>)> = Vec::new();
+    let mut many: HashMap<&str, Result<T, usize>> = HashMap::new();
+    for row in 0..array.len() {
+        if array.is_null(row) {
+            each(row, None);
+            continue;
+        }
+        let text = array.value(row);
+        let found = match seen.iter().find(|(known, _)| known.len() == text.len() && *known == text) {
+            Some((_, value)) => *value,
+            None => {
+                let mut parsed = || match parse(text) {
+                    Ok(value) => Ok(value),
+                    Err(error) => {
+                        errors.push(error);
+                        Err(errors.len() - 1)
+                    }
+                };
+                if seen.len() < 32 {
+                    let value = parsed();
+                    seen.push((text, value));
+                    value
+                } else {
+                    match many.get(text) {
+                        Some(value) => *value,
+                        None => {
+                            let value = parsed();
+                            many.insert(text, value);
+                            value
+                        }
+                    }
                 }
             }
-            let value = seen.entry(text).or_insert_with(|| parse(text)).clone();
-            last = Some((text, value.clone()));
-            Some(value)
-        })
-        .collect()
+        };
+        each(row, Some(found.map_err(|k| &errors[k])));
+    }
 }
 
 fn as_text(column: &str, array: &ArrayRef) -> Result<StringArray, Failure> {
@@ -236,19 +265,21 @@ fn times(array: &ArrayRef, offset: usize, errors: &mut Vec<RowError>) -> Result<
             let text = as_text("time", array).map_err(|_| {
                 Failure::Type(format!("column `time` of the trades must be timestamps, dates or strings, not {}", array.data_type()))
             })?;
-            for (row, parsed) in parsed_texts(&text, |t| posfee::parse_china_time(t).map(|at| at.timestamp())).into_iter().enumerate() {
-                match parsed {
+            parsed_texts(
+                &text,
+                |t| posfee::parse_china_time(t).map(|at| at.timestamp()),
+                |row, parsed| match parsed {
                     Some(Ok(seconds)) => out.push(seconds),
                     Some(Err(error)) => {
-                        errors.push(row_error(offset + row, "time", error));
+                        errors.push(row_error(offset + row, "time", error.clone()));
                         out.push(0);
                     }
                     None => {
                         errors.push(missing(row));
                         out.push(0);
                     }
-                }
-            }
+                },
+            );
         }
     }
     Ok(out)
@@ -274,19 +305,17 @@ fn parsed_column<T: Copy + Default>(
     };
     let text = as_text(column, array)?;
     let mut out = Vec::with_capacity(rows);
-    for (row, parsed) in parsed_texts(&text, parse).into_iter().enumerate() {
-        match (parsed, default) {
-            (Some(Ok(value)), _) | (None, Some(value)) => out.push(value),
-            (Some(Err(error)), _) => {
-                errors.push(row_error(offset + row, column, error));
-                out.push(T::default());
-            }
-            (None, None) => {
-                errors.push(row_error(offset + row, column, Error::new(ErrorKind::InvalidRecord, format!("the {column} is missing"))));
-                out.push(T::default());
-            }
+    parsed_texts(&text, parse, |row, parsed| match (parsed, default) {
+        (Some(Ok(value)), _) | (None, Some(value)) => out.push(value),
+        (Some(Err(error)), _) => {
+            errors.push(row_error(offset + row, column, error.clone()));
+            out.push(T::default());
         }
-    }
+        (None, None) => {
+            errors.push(row_error(offset + row, column, Error::new(ErrorKind::InvalidRecord, format!("the {column} is missing"))));
+            out.push(T::default());
+        }
+    });
     Ok(out)
 }
 
@@ -453,79 +482,84 @@ fn quoted_schema(scale: i8) -> Arc<Schema> {
     Arc::new(Schema::new(QUOTED_COLUMNS.iter().zip(types).map(|(name, t)| Field::new(*name, t, true)).collect::<Vec<_>>()))
 }
 
-fn dictionary(keys: Vec<Option<i32>>, values: Vec<String>) -> ArrayRef {
-    let keys = Int32Array::from(keys);
+fn dictionary(keys: Int32Array, values: Vec<String>) -> ArrayRef {
     let values: ArrayRef = Arc::new(StringArray::from(values));
     Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).expect("keys index the values"))
 }
 
 const WARNING_COMBINATIONS: u8 = 16;
 
+/// Rows a piece of a table: pieces are converted, priced and turned into Arrow on all cores.
+const CHUNK_ROWS: usize = 1 << 20;
+
 /// The quoted columns of one batch as Arrow arrays; rows in `errors` are null but for `error`.
 fn quoted_batch(quoted: &QuotedTable, errors: &[RowError], offset: usize, scale: i8) -> RecordBatch {
     let rows = quoted.fee.len();
-    let mut bad = vec![false; rows];
-    for e in errors {
-        bad[e.row - offset] = true;
-    }
-    let divisor = 10i64.pow(5 - scale as u32);
-    let money = |values: &[Money]| {
-        let mut builder = Decimal128Builder::with_capacity(rows);
-        for (row, value) in values.iter().enumerate() {
-            if bad[row] {
-                builder.append_null();
-            } else {
-                builder.append_value(i128::from(value.millifen() / divisor));
-            }
+    // Rows with an error are null in every column but `error`.
+    let nulls = (!errors.is_empty()).then(|| {
+        let mut valid = vec![true; rows];
+        for e in errors {
+            valid[e.row - offset] = false;
         }
-        Arc::new(builder.finish().with_precision_and_scale(18, scale).expect("a valid decimal type")) as ArrayRef
+        NullBuffer::from(valid)
+    });
+    let divisor = 10i64.pow(5 - scale as u32);
+    let money = |values: &[Money]| -> ArrayRef {
+        let values: Vec<i128> = values.iter().map(|value| i128::from(value.millifen() / divisor)).collect();
+        Arc::new(Decimal128Array::new(values.into(), nulls.clone()).with_precision_and_scale(18, scale).expect("a valid decimal type"))
     };
-    let key = |row: usize, value: Option<i32>| if bad[row] { None } else { value };
-    let rule = dictionary(
-        (0..rows).map(|row| key(row, Some(quoted.rule[row] as i32))).collect(),
-        quoted.rule_ids.iter().map(|id| id.to_string()).collect(),
-    );
-    let limit = dictionary(
-        (0..rows).map(|row| key(row, quoted.limit[row].map(|l| if l == posfee::Limit::Cap { 0 } else { 1 }))).collect(),
-        vec!["cap".into(), "floor".into()],
-    );
+    let keys = |values: Vec<i32>| Int32Array::new(values.into(), nulls.clone());
+    let rule = dictionary(keys(quoted.rule.iter().map(|&r| if r == u32::MAX { 0 } else { r as i32 }).collect()), {
+        let mut ids: Vec<String> = quoted.rule_ids.iter().map(|id| id.to_string()).collect();
+        if ids.is_empty() {
+            ids.push(String::new());
+        }
+        ids
+    });
+    // No limit is a null key.
+    let limit_valid: Vec<bool> =
+        (0..rows).map(|row| quoted.limit[row].is_some() && nulls.as_ref().is_none_or(|n| n.is_valid(row))).collect();
+    let limit_keys: Vec<i32> = quoted.limit.iter().map(|l| i32::from(*l == Some(posfee::Limit::Floor))).collect();
+    let limit = dictionary(Int32Array::new(limit_keys.into(), Some(NullBuffer::from(limit_valid))), vec!["cap".into(), "floor".into()]);
     let mut modes: Vec<SettlementMode> = Vec::new();
-    let mode_keys = (0..rows)
-        .map(|row| {
-            let mode = quoted.settlement_applied[row];
-            let code = modes.iter().position(|m| *m == mode).unwrap_or_else(|| {
-                modes.push(mode);
-                modes.len() - 1
-            });
-            key(row, Some(code as i32))
+    let mode_keys: Vec<i32> = quoted
+        .settlement_applied
+        .iter()
+        .map(|mode| match modes.iter().position(|m| m == mode) {
+            Some(code) => code as i32,
+            None => {
+                modes.push(*mode);
+                (modes.len() - 1) as i32
+            }
         })
         .collect();
-    let settlement = dictionary(mode_keys, modes.iter().map(|m| m.to_string()).collect());
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
-    let date = |values: &[chrono::NaiveDate]| {
-        let mut builder = Date32Builder::with_capacity(rows);
-        for (row, value) in values.iter().enumerate() {
-            if bad[row] {
-                builder.append_null();
-            } else {
-                builder.append_value(value.signed_duration_since(epoch).num_days() as i32);
-            }
-        }
-        Arc::new(builder.finish()) as ArrayRef
+    if modes.is_empty() {
+        modes.push(SettlementMode::T(1));
+    }
+    let settlement = dictionary(keys(mode_keys), modes.iter().map(|m| m.to_string()).collect());
+    const EPOCH_FROM_CE: i32 = 719_163;
+    let date = |values: &[chrono::NaiveDate]| -> ArrayRef {
+        let days: Vec<i32> = values.iter().map(|value| value.num_days_from_ce() - EPOCH_FROM_CE).collect();
+        Arc::new(Date32Array::new(days.into(), nulls.clone()))
     };
     let warning_texts: Vec<String> = (0..WARNING_COMBINATIONS).map(|bits| warnings_of(bits).to_string()).collect();
-    let warnings = dictionary((0..rows).map(|row| key(row, Some(bits_of(quoted.warnings[row]) as i32))).collect(), warning_texts);
-    let mut error = StringBuilder::new();
-    let mut next = errors.iter().peekable();
-    for row in 0..rows {
-        match next.peek() {
-            Some(e) if e.row - offset == row => {
-                error.append_value(format!("{}: {}", e.error.code(), e.error.message()));
-                next.next();
+    let warnings = dictionary(keys(quoted.warnings.iter().map(|w| i32::from(bits_of(*w))).collect()), warning_texts);
+    let error: ArrayRef = if errors.is_empty() {
+        arrow_array::new_null_array(&DataType::Utf8, rows)
+    } else {
+        let mut error = StringBuilder::new();
+        let mut next = errors.iter().peekable();
+        for row in 0..rows {
+            match next.peek() {
+                Some(e) if e.row - offset == row => {
+                    error.append_value(format!("{}: {}", e.error.code(), e.error.message()));
+                    next.next();
+                }
+                _ => error.append_null(),
             }
-            _ => error.append_null(),
         }
-    }
+        Arc::new(error.finish())
+    };
     let columns: Vec<ArrayRef> = vec![
         money(&quoted.fee),
         money(&quoted.net),
@@ -535,7 +569,7 @@ fn quoted_batch(quoted: &QuotedTable, errors: &[RowError], offset: usize, scale:
         date(&quoted.trade_day),
         date(&quoted.settles_on),
         warnings,
-        Arc::new(error.finish()),
+        error,
     ];
     RecordBatch::try_new(quoted_schema(scale), columns).expect("columns of the schema")
 }
@@ -594,12 +628,12 @@ pub fn quote_table<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let mode = self::on_invalid(py, on_invalid)?;
     let defaults = defaults(settlement, merchant_class, card_type).map_err(|e| core_error(py, &e))?;
-    let calendar = match calendar.filter(|c| !c.is_none()) {
+    let calendar: Option<Arc<posfee::Calendar>> = match calendar.filter(|c| !c.is_none()) {
         Some(calendar) => match &crate::calendar::extract(calendar)?.get().calendar {
-            crate::calendar::CalendarRef::Embedded(calendar) => Arc::new((*calendar).clone()),
-            crate::calendar::CalendarRef::Loaded(calendar) => Arc::clone(calendar),
+            crate::calendar::CalendarRef::Embedded(calendar) => Some(Arc::new((*calendar).clone())),
+            crate::calendar::CalendarRef::Loaded(calendar) => Some(Arc::clone(calendar)),
         },
-        None => Arc::new(posfee::Calendar::china().clone()),
+        None => None,
     };
     let schedule: Arc<Schedule> = Arc::clone(&schedule.schedule);
     let reader = data.into_reader()?;
@@ -611,31 +645,51 @@ pub fn quote_table<'py>(
     let outcome = py.detach(move || {
         run(|| {
             let work = || -> Result<Vec<RecordBatch>, Failure> {
-                let mut classes = vec![String::new()];
-                let mut out = Vec::new();
+                let calendar = calendar.as_deref().unwrap_or(posfee::Calendar::china());
+                // Pieces of at most CHUNK_ROWS rows (zero-copy slices), priced on all cores.
+                let mut pieces = Vec::new();
                 let mut offset = 0;
                 for batch in batches(reader)? {
-                    let converted = convert(&batch, offset, &defaults, &mut classes)?;
-                    let names: Vec<&str> = classes.iter().map(String::as_str).collect();
-                    let quoted = schedule.quote_table_with(&converted.table(&names), &options, &calendar)?;
-                    // Each row's first error: its values, else its quote.
-                    let mut errors: Vec<RowError> = converted.errors.clone();
-                    errors.dedup_by_key(|e| e.row);
-                    for RowError { row, error } in quoted.errors.iter() {
-                        if errors.binary_search_by_key(&(offset + row), |e| e.row).is_err() {
-                            let message = error.message().replacen(&format!("row {row}: "), &format!("row {}: ", offset + row), 1);
-                            errors.push(RowError {
-                                row: offset + row,
-                                error: Error::new(error.kind(), message).at(error.location().clone()),
-                            });
-                        }
+                    let mut start = 0;
+                    while start < batch.num_rows() || (start == 0 && batch.num_rows() == 0) {
+                        let length = CHUNK_ROWS.min(batch.num_rows() - start);
+                        pieces.push((offset + start, batch.slice(start, length)));
+                        start += length.max(1);
                     }
-                    errors.sort_by_key(|e| e.row);
-                    if let (OnInvalid::Raise, Some(first)) = (mode, errors.first()) {
-                        return Err(Failure::Core(first.error.clone()));
-                    }
-                    out.push(quoted_batch(&quoted, &errors, offset, scale));
                     offset += batch.num_rows();
+                }
+                let priced: Vec<Result<(RecordBatch, Option<RowError>), Failure>> = pieces
+                    .par_iter()
+                    .map(|(offset, piece)| -> Result<(RecordBatch, Option<RowError>), Failure> {
+                        let offset = *offset;
+                        let mut classes = vec![String::new()];
+                        let converted = convert(piece, offset, &defaults, &mut classes)?;
+                        let names: Vec<&str> = classes.iter().map(String::as_str).collect();
+                        let quoted = schedule.quote_table_with(&converted.table(&names), &options, calendar)?;
+                        // Each row's first error: its values, else its quote.
+                        let mut errors: Vec<RowError> = converted.errors.clone();
+                        errors.dedup_by_key(|e| e.row);
+                        for RowError { row, error } in quoted.errors.iter() {
+                            if errors.binary_search_by_key(&(offset + row), |e| e.row).is_err() {
+                                let message = error.message().replacen(&format!("row {row}: "), &format!("row {}: ", offset + row), 1);
+                                errors.push(RowError {
+                                    row: offset + row,
+                                    error: Error::new(error.kind(), message).at(error.location().clone()),
+                                });
+                            }
+                        }
+                        errors.sort_by_key(|e| e.row);
+                        let first = errors.first().cloned();
+                        Ok((quoted_batch(&quoted, &errors, offset, scale), first))
+                    })
+                    .collect();
+                let mut out = Vec::with_capacity(priced.len());
+                for piece in priced {
+                    let (batch, first) = piece?;
+                    if let (OnInvalid::Raise, Some(first)) = (mode, first) {
+                        return Err(Failure::Core(first.error));
+                    }
+                    out.push(batch);
                 }
                 Ok(out)
             };
@@ -715,6 +769,39 @@ pub fn compare(
                 excluded.sort_by_key(|e| e.row);
                 comparison.excluded = excluded;
                 Ok(comparison.to_json())
+            };
+            Ok(work())
+        })
+    });
+    finish(py, outcome)
+}
+
+/// For the benchmark (py/bench/bench_quote_table.py): the same conversion as `quote_table`,
+/// then the core's `Schedule::quote_table` alone, timed: `(rows, seconds)` of the core part,
+/// on a table of one batch.
+#[pyfunction]
+pub fn _time_core_quote_table(py: Python<'_>, schedule: &PySchedule, data: AnyRecordBatch, repeat: usize) -> PyResult<(usize, f64)> {
+    let schedule: Arc<Schedule> = Arc::clone(&schedule.schedule);
+    let reader = data.into_reader()?;
+    let outcome = py.detach(move || {
+        run(|| {
+            let work = || -> Result<(usize, f64), Failure> {
+                let batches = batches(reader)?;
+                let schema = batches[0].schema();
+                let batch = arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| Failure::Type(e.to_string()))?;
+                let defaults = Defaults { settlement: SettlementMode::T(1), merchant_class: String::new(), card_type: None };
+                let mut classes = vec![String::new()];
+                let converted = convert(&batch, 0, &defaults, &mut classes)?;
+                let names: Vec<&str> = classes.iter().map(String::as_str).collect();
+                let table = converted.table(&names);
+                let mut best = f64::INFINITY;
+                for _ in 0..repeat.max(1) {
+                    let started = std::time::Instant::now();
+                    let quoted = schedule.quote_table(&table, &TableOptions::default())?;
+                    best = best.min(started.elapsed().as_secs_f64());
+                    drop(quoted);
+                }
+                Ok((table.rows(), best))
             };
             Ok(work())
         })

@@ -36,6 +36,7 @@ __all__ = [
     "reconcile_data",
     "quote_table",
     "compare",
+    "_time_core_quote_table",
 ]
 
 __version__: str
@@ -255,3 +256,4 @@ def compare(
     card_type: Optional[str] = None,
     on_invalid: str = "raise",
 ) -> str: ...
+def _time_core_quote_table(schedule: Schedule, data: Any, repeat: int) -> Tuple[int, float]: ...
