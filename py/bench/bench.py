@@ -7,6 +7,7 @@
    same rows already in core columns (`_core.reconcile_data` on the LedgerData /
    StatementData the core's simulation produced; the GIL is released, nothing else runs).
    Goal: within 1.2x.
+3. `report.rows` and `report.to_pandas()`: goal, each no longer than the reconcile itself.
 
 Usage: python py/bench/bench.py [--trades 1000000] [--repeat 5]
 """
@@ -89,6 +90,9 @@ def bench_reconcile(trades: int, repeat: int) -> None:
     started = time.perf_counter()
     _ = report.rows
     rows_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    _ = report.to_pandas()
+    pandas_seconds = time.perf_counter() - started
     # Best of the runs: the machine is shared, the minimum is the least disturbed run.
     core_s, arrow_s, convert_s, chunked_s = (min(results[k]) for k in ("core", "arrow", "convert", "chunked"))
     core_m, arrow_m = (statistics.median(results[k]) for k in ("core", "arrow"))
@@ -100,6 +104,7 @@ def bench_reconcile(trades: int, repeat: int) -> None:
     print(f"| `posfee.reconcile(pyarrow.Table, pyarrow.Table, ...)` | {arrow_s:.3f} | {rows / arrow_s:,.0f} |")
     print(f"| of which Arrow → core columns (both sides at once, two threads) | {convert_s:.3f} | {rows / convert_s:,.0f} |")
     print(f"| `report.rows` (core rows → pyarrow.Table, lazily, once) | {rows_seconds:.3f} | |")
+    print(f"| `report.to_pandas()` after `rows` (Arrow-backed columns, categoricals) | {pandas_seconds:.3f} | |")
     print(f"| `posfee.reconcile` on the same tables in 65,536-row chunks (best of {repeat}) | {chunked_s:.3f} | {rows / chunked_s:,.0f} |")
     print(f"\nratio from pyarrow / core: **{arrow_s / core_s:.2f}x** best, {arrow_m / core_m:.2f}x median (goal ≤ 1.2x)")
     print(f"ratio from chunked pyarrow / core: {chunked_s / core_s:.2f}x best\n")

@@ -77,7 +77,7 @@ def reconcile_partition(ledger: pd.DataFrame, statement: pd.DataFrame, options: 
     other = {"ledger": "statement", "statement": "ledger"}
 
     def local_to_global(side: str, value: Any) -> Any:
-        return None if value is None or value != value else position[side][int(value)]
+        return None if pd.isna(value) else position[side][int(value)]
 
     rows["index"] = [local_to_global(side, i) for side, i in zip(rows["side"], rows["index"])]
     rows["partner"] = [local_to_global(other[side], p) for side, p in zip(rows["side"], rows["partner"])]

@@ -242,11 +242,21 @@ pub fn statement_from_arrow(
     Ok(PyStatement { statement: Arc::new(statement) })
 }
 
+/// The first `limit` bytes of a file (all of a shorter one).
+fn read_head(path: &std::path::Path, limit: usize) -> posfee::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path).and_then(|file| file.take(limit as u64).read_to_end(&mut head)).map_err(|e| io_error(path, e))?;
+    Ok(head)
+}
+
 fn read_file(path: &std::path::Path) -> posfee::Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
-            .at(posfee::Location::default().file(path.display().to_string()))
-    })
+    std::fs::read(path).map_err(|e| io_error(path, e))
+}
+
+fn io_error(path: &std::path::Path, error: std::io::Error) -> posfee::Error {
+    posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {error}", path.display()))
+        .at(posfee::Location::default().file(path.display().to_string()))
 }
 
 /// A ledger from a canonical ledger CSV file; with `on_invalid="raise"` a line that cannot be
@@ -256,7 +266,8 @@ fn read_file(path: &std::path::Path) -> posfee::Result<Vec<u8>> {
 pub fn read_ledger_csv(py: Python<'_>, path: std::path::PathBuf, on_invalid: &str) -> PyResult<PyLedger> {
     let on_invalid = self::on_invalid(py, on_invalid)?;
     let ledger = guard_detached(py, || {
-        let ledger = reconcile::read_ledger_csv(&read_file(&path)?, &path.display().to_string())?;
+        // Read in blocks: the file is never held whole.
+        let ledger = reconcile::read_ledger_file(&path)?;
         raise_first_issue(on_invalid, ledger.issues())?;
         Ok(ledger)
     })?;
@@ -286,12 +297,20 @@ pub fn read_statement(
         }
     };
     let statement = guard_detached(py, move || {
-        let bytes = match bytes {
-            Ok(bytes) => bytes,
-            Err(path) => read_file(&path)?,
+        let statement = match bytes {
+            Ok(bytes) => reconcile::read_statement(&bytes, &file, &reconcile::Profile::resolve(&format, &bytes, &file)?)?,
+            // A file under its own name is read in blocks (never held whole); its start
+            // chooses the profile.
+            Err(path) if file == path.display().to_string() => {
+                let head = read_head(&path, reconcile::Profile::SNIFF_BYTES)?;
+                let profile = reconcile::Profile::resolve(&format, &head, &file)?;
+                reconcile::read_statement_file(&path, &profile, reconcile::ReadOptions::default())?
+            }
+            Err(path) => {
+                let bytes = read_file(&path)?;
+                reconcile::read_statement(&bytes, &file, &reconcile::Profile::resolve(&format, &bytes, &file)?)?
+            }
         };
-        let profile = reconcile::Profile::resolve(&format, &bytes, &file)?;
-        let statement = reconcile::read_statement(&bytes, &file, &profile)?;
         raise_first_issue(on_invalid, statement.issues())?;
         Ok(statement)
     })?;
@@ -447,8 +466,8 @@ impl PyReport {
     /// The rows as a pyarrow table.
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let (report, ledger, statement) = (Arc::clone(&self.report), Arc::clone(&self.ledger), Arc::clone(&self.statement));
-        let (schema, batch) = guard_detached(py, move || Ok(rows_batch(&report, &ledger, &statement)))?;
-        PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+        let (schema, batches) = guard_detached(py, move || Ok(rows_batches(&report, &ledger, &statement)))?;
+        PyTable::try_new(batches, schema)?.into_pyarrow(py)
     }
 }
 
@@ -457,14 +476,68 @@ fn serde_json_text(value: &impl serde::Serialize) -> PyResult<String> {
 }
 
 /// One Arrow row per report row, with the keys of the input row (trade id, reference,
-/// terminal) so that results can be joined back or compared across partitions.
-fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow_schema::SchemaRef, arrow_array::RecordBatch) {
+/// terminal) so that results can be joined back or compared across partitions. The rows are
+/// cut into parts built in parallel (one batch each); the few-valued text columns (side,
+/// class, findings, matched_by, reason) are dictionary-encoded (pandas categoricals), so a
+/// table of millions of rows holds each distinct text once.
+fn rows_batches(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>) {
+    use rayon::prelude::*;
     let n = report.len();
+    let part_rows = (n / (2 * rayon::current_num_threads().max(1))).max(1 << 16);
+    let parts: Vec<(usize, usize)> = (0..n.max(1)).step_by(part_rows).map(|start| (start, (start + part_rows).min(n))).collect();
+    let batches: Vec<(arrow_schema::SchemaRef, arrow_array::RecordBatch)> =
+        parts.into_par_iter().map(|(start, end)| rows_batch(report, ledger, statement, start..end)).collect();
+    let schema = Arc::clone(&batches[0].0);
+    (schema, batches.into_iter().map(|(_, batch)| batch).collect())
+}
+
+/// Keys into a dictionary of texts, the texts added as they first appear (found by `key`).
+struct Dictionary<K> {
+    keys: Vec<i32>,
+    index: std::collections::HashMap<K, i32>,
+    values: StringBuilder,
+}
+
+impl<K: std::hash::Hash + Eq> Dictionary<K> {
+    fn new(rows: usize) -> Self {
+        Dictionary { keys: Vec::with_capacity(rows), index: std::collections::HashMap::new(), values: StringBuilder::new() }
+    }
+
+    /// Appends the text that `key` stands for (`text()` is called only the first time).
+    fn push(&mut self, key: K, text: impl FnOnce() -> String) {
+        let next = self.index.len() as i32;
+        let at = *self.index.entry(key).or_insert_with(|| {
+            self.values.append_value(text());
+            next
+        });
+        self.keys.push(at);
+    }
+
+    fn finish(mut self) -> ArrayRef {
+        dictionary(arrow_array::Int32Array::from(self.keys), Arc::new(self.values.finish()))
+    }
+}
+
+/// A dictionary array of `keys` (nullable) into `values`.
+fn dictionary(keys: arrow_array::Int32Array, values: ArrayRef) -> ArrayRef {
+    Arc::new(arrow_array::DictionaryArray::<arrow_array::types::Int32Type>::try_new(keys, values).expect("keys within the values"))
+}
+
+/// The rows `range` of the report as one batch.
+fn rows_batch(
+    report: &Report,
+    ledger: &Ledger,
+    statement: &Statement,
+    range: std::ops::Range<usize>,
+) -> (arrow_schema::SchemaRef, arrow_array::RecordBatch) {
+    use posfee::reconcile::{Class, MatchedBy};
+    let n = range.len();
     let text = || StringBuilder::with_capacity(n, n * 12);
-    let (mut side, mut class, mut findings, mut matched_by) = (text(), text(), text(), text());
-    let mut reason = StringBuilder::with_capacity(n, report.rows().map(|row| row.reason.len()).sum());
-    let mut names = String::new();
     let (mut trade_id, mut rrn, mut terminal) = (text(), text(), text());
+    let (mut side, mut class, mut matched_by) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut findings: Dictionary<posfee::reconcile::ClassSet> = Dictionary::new(n);
+    let mut reason: Dictionary<&str> = Dictionary::new(n);
+    let mut last_reason: Option<((usize, usize), i32)> = None;
     let (mut index, mut line, mut partner) =
         (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
     let mut amount: Decimal128Builder = out::money_builder(n, 2);
@@ -473,48 +546,66 @@ fn rows_batch(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow
         Some(m) => builder.append_value(out::money_value(m, 5)),
         None => builder.append_null(),
     };
-    for (k, row) in report.rows().enumerate() {
-        side.append_value(row.side.name());
+    const MATCHED_BY: [MatchedBy; 2] = [MatchedBy::Reference, MatchedBy::TimeWindow];
+    for k in range {
+        let Some(row) = report.row(k) else { continue };
+        side.push(Some(if row.side == Side::Ledger { 0 } else { 1 }));
         index.append_option(row.index.map(|i| i as u64));
         line.append_value(row.line);
-        class.append_value(row.class.name());
-        names.clear();
-        for (k, finding) in row.findings.iter().enumerate() {
-            if k > 0 {
-                names.push(';');
-            }
-            names.push_str(finding.name());
-        }
-        findings.append_value(&names);
+        class.push(Class::ALL.iter().position(|&c| c == row.class).map(|c| c as i32));
+        findings.push(row.findings, || row.findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"));
         partner.append_option(row.partner.map(|i| i as u64));
-        matched_by.append_option(row.matched_by.map(|m| m.name()));
+        matched_by.push(row.matched_by.and_then(|m| MATCHED_BY.iter().position(|&b| b == m)).map(|m| m as i32));
         amount.append_value(out::money_value(row.amount, 2));
         money(&mut fee, row.fee);
         money(&mut net, row.net);
         money(&mut expected, row.expected_fee);
-        reason.append_value(row.reason);
-        let keys = report.row_keys(k, ledger, statement);
-        let present = |text: &str| (row.index.is_some()).then(|| text.to_string());
-        trade_id.append_option(present(keys.trade_id).filter(|_| row.side == Side::Ledger));
-        rrn.append_option(present(keys.rrn));
-        terminal.append_option(present(keys.terminal));
+        // Most rows share their reason text with the row before (the same text of the
+        // report): known by its address without hashing it again.
+        let address = (row.reason.as_ptr() as usize, row.reason.len());
+        match last_reason {
+            Some((known, key)) if known == address => reason.keys.push(key),
+            _ => {
+                reason.push(row.reason, || row.reason.to_string());
+                last_reason = reason.keys.last().map(|&key| (address, key));
+            }
+        }
+        // The input row's keys, read straight from its table.
+        match (row.side, row.index) {
+            (Side::Ledger, Some(i)) if i < ledger.len() => {
+                trade_id.append_value(ledger.trade_ids().get(i));
+                rrn.append_value(ledger.rrns().get(i));
+                terminal.append_value(ledger.terminals().get(i));
+            }
+            (Side::Statement, Some(j)) if j < statement.len() => {
+                trade_id.append_null();
+                rrn.append_value(statement.rrns().get(j));
+                terminal.append_value(statement.terminals().get(j));
+            }
+            _ => {
+                trade_id.append_null();
+                rrn.append_null();
+                terminal.append_null();
+            }
+        }
     }
+    let names = |names: Vec<&str>| -> ArrayRef { Arc::new(arrow_array::StringArray::from(names)) };
     let columns: Vec<(String, ArrayRef)> = vec![
-        ("side".into(), Arc::new(side.finish())),
+        ("side".into(), dictionary(side.into(), names(vec![Side::Ledger.name(), Side::Statement.name()]))),
         ("index".into(), Arc::new(index.finish())),
         ("line".into(), Arc::new(line.finish())),
         ("trade_id".into(), Arc::new(trade_id.finish())),
         ("rrn".into(), Arc::new(rrn.finish())),
         ("terminal".into(), Arc::new(terminal.finish())),
-        ("class".into(), Arc::new(class.finish())),
-        ("findings".into(), Arc::new(findings.finish())),
+        ("class".into(), dictionary(class.into(), names(Class::ALL.iter().map(|c| c.name()).collect()))),
+        ("findings".into(), findings.finish()),
         ("partner".into(), Arc::new(partner.finish())),
-        ("matched_by".into(), Arc::new(matched_by.finish())),
+        ("matched_by".into(), dictionary(matched_by.into(), names(MATCHED_BY.iter().map(|m| m.name()).collect()))),
         ("amount".into(), Arc::new(amount.finish())),
         ("fee".into(), Arc::new(fee.finish())),
         ("net".into(), Arc::new(net.finish())),
         ("expected_fee".into(), Arc::new(expected.finish())),
-        ("reason".into(), Arc::new(reason.finish())),
+        ("reason".into(), reason.finish()),
     ];
     out::batch(columns)
 }

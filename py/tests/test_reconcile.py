@@ -452,3 +452,39 @@ def test_year_end_trade_is_unchecked_not_a_fee_finding(tmp_path):
     next_year.write_text('{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}', encoding="utf-8")
     calendar = posfee.Calendar.china().with_years_from_file(next_year)
     assert simple(ledger, statement, calendar=calendar).rows.column("class").to_pylist() == ["ok"] * 4
+
+
+def test_rows_of_many_parts_and_their_pandas_types():
+    pd = pytest.importorskip("pandas")
+    # More than 65,536 rows: the rows are built in parts (one batch each, own dictionaries).
+    sample = posfee.simulate(seed=11, trades=40_000)
+    report = posfee.reconcile(
+        sample["ledger"], sample["statement"], "sft-traditional", merchant=sample["merchant"], merchant_name=sample["merchant_name"], terminals=sample["terminals"]
+    )
+    rows = report.rows
+    assert rows.num_rows == len(report) > 65_536
+    assert len(rows.to_batches()) >= 2
+    assert pa.types.is_dictionary(rows.schema.field("class").type)
+    frame = report.to_pandas()
+    # Few-valued texts are categoricals with unique categories; money stays exact decimals;
+    # nullable integers stay integers (never float); the values are those of the rows.
+    for column in ("side", "class", "findings", "matched_by", "reason"):
+        assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
+        assert frame[column].cat.categories.is_unique, column
+        assert frame[column].astype(object).where(frame[column].notna(), None).tolist() == rows.column(column).to_pylist(), column
+    for column in ("amount", "fee", "net", "expected_fee"):
+        assert pa.types.is_decimal(frame[column].dtype.pyarrow_dtype), column
+    assert frame["fee"].dropna().map(type).eq(Decimal).all()
+    assert str(frame["partner"].dtype) == "uint64[pyarrow]"
+    assert frame["fee"].sum() == sum(v for v in rows.column("fee").to_pylist() if v is not None)
+
+
+def test_a_statement_file_reads_as_its_bytes(tmp_path):
+    sample = posfee.simulate(seed=12, trades=3_000)
+    data = posfee._core.simulate(12, 3_000, 3)[1].to_csv()  # the statement as a bank CSV
+    path = tmp_path / "statement.csv"
+    path.write_text(data, encoding="utf-8")
+    from_file = posfee.read_statement(path, format="bank-pos")
+    from_bytes = posfee.read_statement(path.read_bytes(), format="bank-pos", name=str(path))
+    assert from_file.equals(from_bytes)
+    assert from_file.num_rows == len(sample["statement"])

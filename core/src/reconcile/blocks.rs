@@ -135,7 +135,7 @@ impl<R: Read> Blocks<R> {
                 Err(error) => {
                     self.buffer.truncate(filled);
                     let at = Location::default().file(self.file.clone());
-                    return Err(Error::new(ErrorKind::InvalidRecord, format!("cannot read: {error}")).at(at));
+                    return Err(Error::new(ErrorKind::Io, format!("cannot read {}: {error}", self.file)).at(at));
                 }
             }
         }

@@ -466,7 +466,7 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
 /// file is never held whole in memory, and every block is parsed on all cores.
 ///
 /// # Errors
-/// As [`read_ledger_csv`]; [`ErrorKind::InvalidRecord`] when the file cannot be read.
+/// As [`read_ledger_csv`]; [`ErrorKind::Io`] when the file cannot be read.
 ///
 /// # Example
 /// ```
@@ -504,7 +504,7 @@ pub fn read_ledger_file(path: impl AsRef<Path>) -> Result<Ledger> {
 
 /// Opens a file for reading, with its length; the error names it.
 fn open(path: &Path, file: &str) -> Result<(std::fs::File, usize)> {
-    let failed = |e: std::io::Error| Error::new(ErrorKind::InvalidRecord, format!("cannot read: {e}")).at(Location::default().file(file));
+    let failed = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read {file}: {e}")).at(Location::default().file(file));
     let source = std::fs::File::open(path).map_err(failed)?;
     let length = source.metadata().map_err(failed)?.len();
     Ok((source, usize::try_from(length).unwrap_or(usize::MAX).min(MAX_INPUT_BYTES)))
@@ -512,7 +512,7 @@ fn open(path: &Path, file: &str) -> Result<(std::fs::File, usize)> {
 
 /// A whole file's bytes, the error naming it.
 fn read_whole(path: &Path, file: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::new(ErrorKind::InvalidRecord, format!("cannot read: {e}")).at(Location::default().file(file)))
+    std::fs::read(path).map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {file}: {e}")).at(Location::default().file(file)))
 }
 
 /// The ledger's columns, found in its header, and the rows read so far.
@@ -907,7 +907,7 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
 /// parsed on all cores. Other profiles read the whole file.
 ///
 /// # Errors
-/// As [`read_statement_with`]; [`ErrorKind::InvalidRecord`] when the file cannot be read.
+/// As [`read_statement_with`]; [`ErrorKind::Io`] when the file cannot be read.
 ///
 /// # Example
 /// ```
