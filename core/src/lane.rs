@@ -9,6 +9,7 @@
 //! [`Schedule::quote_with`]: crate::Schedule::quote_with
 
 use crate::money::{Money, MILLIFEN_PER_FEN};
+use crate::quote::Limit;
 use crate::rate::{Rate, RATE_ONE_E8};
 use crate::rounding::{Rounding, RoundingMode};
 use crate::schedule::{Rule, Surcharge};
@@ -28,14 +29,6 @@ pub(crate) struct Lane {
     pub floor_millifen: i64,
     /// The cap in thousandths of a fen (`i64::MAX` when none).
     pub cap_millifen: i64,
-}
-
-/// Which limit changed a lane's rate fee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum LaneLimit {
-    None,
-    Cap,
-    Floor,
 }
 
 impl Lane {
@@ -59,14 +52,14 @@ impl Lane {
     /// [`Schedule::quote_with`](crate::Schedule::quote_with) (rate line with floor, then cap;
     /// fixed fee; surcharge), each rounded on its own.
     #[inline(always)]
-    pub(crate) fn fee_millifen<R: RoundRate>(&self, round: R, amount_fen: i64) -> (i64, LaneLimit) {
+    pub(crate) fn fee_millifen<R: RoundRate>(&self, round: R, amount_fen: i64) -> (i64, Option<Limit>) {
         let before_limit = round.rate_millifen(amount_fen, self.rate);
         let (mut fee, limit) = if self.floor_millifen > before_limit {
-            (self.floor_millifen, LaneLimit::Floor)
+            (self.floor_millifen, Some(Limit::Floor))
         } else if before_limit > self.cap_millifen {
-            (self.cap_millifen, LaneLimit::Cap)
+            (self.cap_millifen, Some(Limit::Cap))
         } else {
-            (before_limit, LaneLimit::None)
+            (before_limit, None)
         };
         fee += self.fixed.millifen();
         if self.has_surcharge {

@@ -15,7 +15,7 @@ use compact_str::CompactString;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::lane::{with_round_rate, Lane, LaneLimit, RoundRate, AMOUNT_FEN_MAX};
+use crate::lane::{with_round_rate, Lane, RoundRate, AMOUNT_FEN_MAX};
 use crate::money::{Money, MILLIFEN_PER_FEN};
 use crate::quote::{card_type_of, settlement_mode, settles_on, CalendarPolicy, Limit, Quote, QuoteRequest};
 use crate::schedule::{Matchable, Schedule, Version};
@@ -553,6 +553,32 @@ impl QuotedTable {
         ]
     }
 
+    /// Empties every column, keeping its memory.
+    fn clear(&mut self) {
+        self.fee.clear();
+        self.net.clear();
+        self.rule.clear();
+        self.rule_ids.clear();
+        self.limit.clear();
+        self.settlement_applied.clear();
+        self.trade_day.clear();
+        self.settles_on.clear();
+        self.warnings.clear();
+        self.errors.clear();
+    }
+
+    /// Room for `rows` more rows in every column.
+    fn reserve(&mut self, rows: usize) {
+        self.fee.reserve(rows);
+        self.net.reserve(rows);
+        self.rule.reserve(rows);
+        self.limit.reserve(rows);
+        self.settlement_applied.reserve(rows);
+        self.trade_day.reserve(rows);
+        self.settles_on.reserve(rows);
+        self.warnings.reserve(rows);
+    }
+
     /// Appends the cells of a row priced later (the fee alone without `DATES`).
     fn push_placeholder<const DATES: bool>(&mut self) {
         self.fee.push(Money::ZERO);
@@ -929,22 +955,46 @@ impl Schedule {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn quote_table_with(&self, table: &TradeTable<'_>, options: &TableOptions, calendar: &Calendar) -> Result<QuotedTable> {
-        table.check()?;
-        let rows = table.rows();
-        let mut out = QuotedTable {
-            fee: Vec::with_capacity(rows),
-            net: Vec::with_capacity(rows),
-            rule: Vec::with_capacity(rows),
-            rule_ids: Vec::new(),
-            limit: Vec::with_capacity(rows),
-            settlement_applied: Vec::with_capacity(rows),
-            trade_day: Vec::with_capacity(rows),
-            settles_on: Vec::with_capacity(rows),
-            warnings: Vec::with_capacity(rows),
-            errors: Vec::new(),
-        };
-        self.fill::<true>(table, options, calendar, &mut out)?;
+        let mut out = QuotedTable::default();
+        self.quote_table_into(table, options, calendar, &mut out)?;
         Ok(out)
+    }
+
+    /// [`Schedule::quote_table_with`] into `out`, whose columns are cleared and refilled,
+    /// keeping their memory: a caller quoting table after table (chunks of a file, a
+    /// stream) pays for fresh pages once, not per table.
+    ///
+    /// # Errors
+    /// As [`Schedule::quote_table`]; `out` then holds no rows.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Calendar, Channel, Column, QuotedTable, Schedule, TableOptions, TradeTable};
+    /// let schedule = Schedule::preset("standard")?;
+    /// let mut out = QuotedTable::default();
+    /// for amounts in [[10_000, 20_000], [30_000, 40_000]] {
+    ///     let table = TradeTable::new(&amounts, Column::All(Channel::Credit), Column::All(1_778_040_000));
+    ///     schedule.quote_table_into(&table, &TableOptions::default(), Calendar::china(), &mut out)?;
+    /// }
+    /// assert_eq!(out.fee[1].to_string(), "2.40"); // the second table: 0.6% of ¥400
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote_table_into(
+        &self,
+        table: &TradeTable<'_>,
+        options: &TableOptions,
+        calendar: &Calendar,
+        out: &mut QuotedTable,
+    ) -> Result<()> {
+        out.clear();
+        let outcome = table.check().and_then(|()| {
+            out.reserve(table.rows());
+            self.fill::<true>(table, options, calendar, out)
+        });
+        if outcome.is_err() {
+            out.clear();
+        }
+        outcome
     }
 
     /// The fees of every row of a table, without settlement dates (the fast path for totals
@@ -1065,20 +1115,14 @@ impl Schedule {
                 out.push_placeholder::<DATES>();
                 continue;
             };
-            let mut warnings = day.warnings;
-            if fee_millifen > amount_fen * MILLIFEN_PER_FEN {
-                warnings = warnings.with(Warnings::FEE_EXCEEDS_AMOUNT);
-            }
-            if fell_back {
-                warnings = warnings.with(Warnings::SETTLEMENT_FELL_BACK);
-            }
+            let warnings = Warnings(
+                day.warnings.0
+                    | u8::from(fee_millifen > amount_fen * MILLIFEN_PER_FEN) * Warnings::FEE_EXCEEDS_AMOUNT.0
+                    | u8::from(fell_back) * Warnings::SETTLEMENT_FELL_BACK.0,
+            );
             out.net.push(Money::from_millifen_unchecked(amount_fen * MILLIFEN_PER_FEN - fee_millifen));
             out.rule.push(rule);
-            out.limit.push(match limit {
-                LaneLimit::None => None,
-                LaneLimit::Cap => Some(Limit::Cap),
-                LaneLimit::Floor => Some(Limit::Floor),
-            });
+            out.limit.push(limit);
             out.settlement_applied.push(settlement);
             out.trade_day.push(day.trade_day);
             out.settles_on.push(day.settles_on);
