@@ -1117,8 +1117,8 @@ impl Schedule {
             };
             let warnings = Warnings(
                 day.warnings.0
-                    | u8::from(fee_millifen > amount_fen * MILLIFEN_PER_FEN) * Warnings::FEE_EXCEEDS_AMOUNT.0
-                    | u8::from(fell_back) * Warnings::SETTLEMENT_FELL_BACK.0,
+                    | (u8::from(fee_millifen > amount_fen * MILLIFEN_PER_FEN) * Warnings::FEE_EXCEEDS_AMOUNT.0)
+                    | (u8::from(fell_back) * Warnings::SETTLEMENT_FELL_BACK.0),
             );
             out.net.push(Money::from_millifen_unchecked(amount_fen * MILLIFEN_PER_FEN - fee_millifen));
             out.rule.push(rule);
