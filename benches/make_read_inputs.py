@@ -99,13 +99,15 @@ def path_of(fmt: Format, out: Path = OUT) -> Path:
 
 def split_fields(fmt: Format, line: str) -> list[str]:
     if fmt.widths:
-        raw, fields, at = line.encode(fmt.encoding), [], 0
+        raw, cut, at = line.encode(fmt.encoding), [], 0
         for width in fmt.widths:
-            fields.append(raw[at:at + width].decode(fmt.encoding))
+            cut.append(raw[at:at + width].decode(fmt.encoding))
             at += width + 1
         assert at - 1 == len(raw), (at, len(raw))
-        return fields
-    fields, current, quoted = [], [], False
+        return cut
+    fields: list[str] = []
+    current: list[str] = []
+    quoted = False
     for c in line:
         if c == '"':
             quoted = not quoted
@@ -185,7 +187,7 @@ class Template:
     def __init__(self, fmt: Format, line: str, columns: dict):
         self.fmt = fmt
         self.fields = split_fields(fmt, line)
-        self.slots = {}
+        self.slots: dict[int, Id | Money] = {}
         for name in fmt.ids:
             k = columns[name]
             if k < len(self.fields):
@@ -240,6 +242,7 @@ def generate(fmt: Format, megabytes: float, out: Path) -> dict:
     first = 0 if fmt.header_line is None else fmt.header_line + 1
     end = len(lines) - fmt.footer
     head, details, foot = lines[:first], lines[first:end], lines[end:]
+    columns: dict[str | int, int]
     if fmt.header_line is None:
         columns = {k: k - 1 for k in range(1, 1 + len(split_fields(fmt, details[0])))}
     else:
