@@ -660,12 +660,14 @@ pub fn quote_table<'py>(
                 }
                 let priced: Vec<Result<(RecordBatch, Option<RowError>), Failure>> = pieces
                     .par_iter()
-                    .map(|(offset, piece)| -> Result<(RecordBatch, Option<RowError>), Failure> {
+                    // Each worker quotes into the same columns piece after piece (no fresh pages).
+                    .map_init(QuotedTable::default, |quoted, (offset, piece)| -> Result<(RecordBatch, Option<RowError>), Failure> {
                         let offset = *offset;
                         let mut classes = vec![String::new()];
                         let converted = convert(piece, offset, &defaults, &mut classes)?;
                         let names: Vec<&str> = classes.iter().map(String::as_str).collect();
-                        let quoted = schedule.quote_table_with(&converted.table(&names), &options, calendar)?;
+                        schedule.quote_table_into(&converted.table(&names), &options, calendar, quoted)?;
+                        let quoted = &*quoted;
                         // Each row's first error: its values, else its quote.
                         let mut errors: Vec<RowError> = converted.errors.clone();
                         errors.dedup_by_key(|e| e.row);
@@ -680,7 +682,7 @@ pub fn quote_table<'py>(
                         }
                         errors.sort_by_key(|e| e.row);
                         let first = errors.first().cloned();
-                        Ok((quoted_batch(&quoted, &errors, offset, scale), first))
+                        Ok((quoted_batch(quoted, &errors, offset, scale), first))
                     })
                     .collect();
                 let mut out = Vec::with_capacity(priced.len());
