@@ -17,7 +17,7 @@ use super::blocks::{BlockError, Blocks};
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementRow};
 use super::spreadsheet::neutralize_cell;
-use super::tokenize::{newlines, records, CsvState, Dialect};
+use super::tokenize::{newlines, records, CsvState, Dialect, QuotedFields};
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
@@ -223,6 +223,10 @@ struct Unterminated {
 /// rules: a quote opens a field only as its first byte, `""` inside is an escaped quote, and
 /// (with `comment`) a record starting with `#` is a comment line.
 fn unterminated_quote(bytes: &[u8], dialect: Dialect) -> Option<Unterminated> {
+    // Most texts close every quote: known by jumping from quote to quote.
+    if QuotedFields::of(bytes, dialect).is_some_and(|fields| fields.open_at.is_none()) {
+        return None;
+    }
     let mut state = CsvState::RecordStart;
     let (mut record_start, mut quote_at) = (0, 0);
     for (k, &b) in bytes.iter().enumerate() {
@@ -327,12 +331,13 @@ fn header(
 }
 
 /// Splits `text` (whose first line is `first_line`) into chunks at line ends, unless a
-/// quoted field spans a line, parses them in parallel one wave at a time (a chunk per
+/// quoted field (by `dialect`'s rules) spans a line, parses them in parallel one wave at a time (a chunk per
 /// thread), and hands the parsed chunks in order to `take`: besides what `take` keeps, only
 /// one wave of parsed chunks is held at a time. Returns the line after the text.
 fn par_chunks<T: Send>(
     text: &str,
     first_line: u64,
+    dialect: Dialect,
     parse: impl Fn(&str, u64) -> T + Sync,
     mut take: impl FnMut(T) -> Result<()>,
 ) -> Result<u64> {
@@ -340,7 +345,8 @@ fn par_chunks<T: Send>(
     const MAX_CHUNK: usize = 4 << 20;
     let bytes = text.as_bytes();
     let threads = rayon::current_num_threads();
-    let splittable = bytes.len() >= 2 * MIN_CHUNK && (memchr::memchr(b'"', bytes).is_none() || no_quoted_line_end(bytes));
+    let splittable = bytes.len() >= 2 * MIN_CHUNK
+        && (memchr::memchr(b'"', bytes).is_none() || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines(bytes)));
     if !splittable {
         take(parse(text, first_line))?;
         return Ok(first_line + newlines(bytes));
@@ -375,19 +381,6 @@ fn par_chunks<T: Send>(
         }
     }
     Ok(line)
-}
-
-/// Whether no quoted field of `bytes` spans a line end.
-fn no_quoted_line_end(bytes: &[u8]) -> bool {
-    let mut in_quote = false;
-    for &b in bytes {
-        if b == b'"' {
-            in_quote = !in_quote;
-        } else if b == b'\n' && in_quote {
-            return false;
-        }
-    }
-    true
 }
 
 /// Checks that no column the reader uses is named twice in the header (a second `amount`
@@ -569,7 +562,7 @@ impl<'f> LedgerReader<'f> {
             ledger
         };
         let ledger = &mut self.ledger;
-        par_chunks(text, first_line, parse, |part| ledger.append(part))
+        par_chunks(text, first_line, Dialect::csv(true), parse, |part| ledger.append(part))
     }
 }
 
@@ -991,7 +984,7 @@ impl<'p> StatementReader<'p> {
             part
         };
         let (statement, sums, summary_rows) = (&mut self.statement, &mut self.sums, &mut self.summary_rows);
-        par_chunks(text, first_line, parse, |part| {
+        par_chunks(text, first_line, dialect, parse, |part| {
             sums.add(&part.sums);
             summary_rows.extend(part.summary_rows);
             statement.append(part.statement)

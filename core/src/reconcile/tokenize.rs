@@ -76,12 +76,79 @@ impl CsvState {
     }
 }
 
+/// The quoted fields of a text that starts at a record's start, found by jumping from quote
+/// to quote (SIMD searches) instead of following [`CsvState`] byte by byte: a quote opens a
+/// field where a field starts (at the text's start, after a delimiter or a line end), `""`
+/// inside is a quote, any other quote is text. `None` for text whose `#` comment lines might
+/// hide quotes (the caller follows [`CsvState`] then).
+pub(crate) struct QuotedFields {
+    /// Each quoted field that closes: its opening and closing quote.
+    pub(crate) spans: Vec<(usize, usize)>,
+    /// The opening quote of a field that never closes (the spans stop before it).
+    pub(crate) open_at: Option<usize>,
+}
+
+impl QuotedFields {
+    pub(crate) fn of(bytes: &[u8], dialect: Dialect) -> Option<QuotedFields> {
+        if dialect.comment && memchr::memchr(b'#', bytes).is_some() {
+            return None;
+        }
+        let mut fields = QuotedFields { spans: Vec::new(), open_at: None };
+        let mut at = 0;
+        while let Some(k) = memchr::memchr(b'"', &bytes[at..]).map(|k| at + k) {
+            let field_start = k == 0 || matches!(bytes[k - 1], b'\n' | b'\r') || bytes[k - 1] == dialect.delimiter;
+            if !field_start {
+                at = k + 1;
+                continue;
+            }
+            let mut from = k + 1;
+            loop {
+                match memchr::memchr(b'"', &bytes[from..]).map(|q| from + q) {
+                    None => {
+                        fields.open_at = Some(k);
+                        return Some(fields);
+                    }
+                    Some(q) if bytes.get(q + 1) == Some(&b'"') => from = q + 2,
+                    Some(q) => {
+                        fields.spans.push((k, q));
+                        at = q + 1;
+                        break;
+                    }
+                }
+            }
+        }
+        Some(fields)
+    }
+
+    /// The quoted field that holds byte `at`, if any.
+    fn holding(&self, at: usize) -> Option<(usize, usize)> {
+        let after = self.spans.partition_point(|&(open, _)| open < at);
+        after.checked_sub(1).map(|k| self.spans[k]).filter(|&(_, close)| close > at)
+    }
+
+    /// Whether a quoted field holds a line end.
+    pub(crate) fn span_lines(&self, bytes: &[u8]) -> bool {
+        self.open_at.is_some() || self.spans.iter().any(|&(open, close)| memchr::memchr2(b'\n', b'\r', &bytes[open..close]).is_some())
+    }
+}
+
 /// Where the last whole record of `bytes` (which start at a record's start) ends: just
 /// after the last line feed that ends a record (not one inside a quoted field); `None`
 /// when no line feed does.
 pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect) -> Option<usize> {
     if memchr::memchr(b'"', bytes).is_none() {
         return memchr::memrchr(b'\n', bytes).map(|k| k + 1);
+    }
+    if let Some(fields) = QuotedFields::of(bytes, dialect) {
+        // The last feed before any field that never closes, and outside every quoted field.
+        let mut end = fields.open_at.unwrap_or(bytes.len());
+        while let Some(k) = memchr::memrchr(b'\n', &bytes[..end]) {
+            match fields.holding(k) {
+                Some((open, _)) => end = open,
+                None => return Some(k + 1),
+            }
+        }
+        return None;
     }
     let mut state = CsvState::RecordStart;
     let mut end = None;
@@ -333,6 +400,46 @@ mod tests {
             let delimiter = if pipe { b'|' } else { b',' };
             let expected: Vec<usize> = (from..bytes.len()).filter(|&k| matches!(bytes[k], b'\n' | b'"') || bytes[k] == delimiter).collect();
             prop_assert_eq!(Marks::new(&bytes, from, delimiter).collect::<Vec<_>>(), expected);
+        }
+    }
+
+    /// [`last_record_end`] by [`CsvState`] alone, byte by byte.
+    fn last_record_end_by_state(bytes: &[u8], dialect: Dialect) -> Option<usize> {
+        let mut state = CsvState::RecordStart;
+        let mut end = None;
+        for (k, &b) in bytes.iter().enumerate() {
+            state = state.after(b, dialect);
+            if b == b'\n' && state == CsvState::RecordStart {
+                end = Some(k + 1);
+            }
+        }
+        end
+    }
+
+    proptest! {
+        /// Jumping from quote to quote finds what following the csv crate's state byte by
+        /// byte finds: the last record end, whether a field never closes, and whether a
+        /// quoted field holds a line end.
+        #[test]
+        fn quoted_fields_agree_with_the_byte_by_byte_state(
+            pieces in prop::collection::vec(prop::sample::select(vec!["a", ",", "|", "\"", "\"\"", "\n", "\r\n", "\r", "#", "消费", " "]), 0..60),
+            comment in any::<bool>(),
+            pipe in any::<bool>(),
+        ) {
+            let text: String = pieces.concat();
+            let bytes = text.as_bytes();
+            let dialect = Dialect { delimiter: if pipe { b'|' } else { b',' }, comment };
+            prop_assert_eq!(last_record_end(bytes, dialect), last_record_end_by_state(bytes, dialect));
+            if let Some(fields) = QuotedFields::of(bytes, dialect) {
+                let mut state = CsvState::RecordStart;
+                let mut line_end_quoted = false;
+                for &b in bytes {
+                    state = state.after(b, dialect);
+                    line_end_quoted |= state == CsvState::Quoted && matches!(b, b'\n' | b'\r');
+                }
+                prop_assert_eq!(fields.open_at.is_some(), state == CsvState::Quoted);
+                prop_assert_eq!(fields.span_lines(bytes), line_end_quoted || state == CsvState::Quoted);
+            }
         }
     }
 
