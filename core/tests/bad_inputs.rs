@@ -10,8 +10,8 @@ use posfee::reconcile::{
     Statement, MATCH_WINDOW_SECONDS_MAX,
 };
 use posfee::{
-    parse_china_time, parse_date, Calendar, CardType, Channel, CostModel, Error, Money, QuoteRequest, Rate, Schedule, SettlementMode,
-    CONFIG_BYTES_MAX,
+    compare, parse_china_time, parse_date, Calendar, CardType, Channel, Column, CostModel, Error, Money, Offer, OnInvalid, QuoteRequest,
+    Rate, Schedule, SettlementMode, TableOptions, TradeTable, CONFIG_BYTES_MAX,
 };
 
 /// Where the error must point: any part left `None` is not checked.
@@ -462,7 +462,83 @@ fn catalogue() -> Vec<Case> {
             field("merchant_class"),
         ),
         case("merchant number of 14 digits", || MerchantProfile::new("10231005812000", "shop").map(drop), "invalid_record", nowhere()),
+        // Tables of trades (issue 15): the first bad row's error names the row and its field.
+        case("table: a negative amount", || table(&[100, -1], &[0, 0], None), "invalid_amount", field("amount")),
+        case("table: an amount beyond Money::MAX", || table(&[100, i64::MAX], &[0, 0], None), "invalid_amount", field("amount")),
+        case("table: a time beyond year 9999", || table(&[100, 100], &[0, i64::MAX], None), "invalid_date", field("time")),
+        case("table: a time before the schedule", || table(&[100, 100], &[0, 946_684_800 - 1], None), "no_schedule_version", field("time")),
+        case(
+            "table: a settlement date past the data",
+            || table(&[100, 100], &[0, 1_798_646_400], None),
+            "calendar_out_of_range",
+            field("time"),
+        ),
+        case("table: an unknown merchant class", || table(&[100, 100], &[0, 0], Some("hotel")), "invalid_request", field("merchant_class")),
+        case(
+            "table: a card type against the channel",
+            || {
+                let table = TradeTable::new(&[100], Column::All(Channel::Credit), Column::All(1_778_040_000))
+                    .card_type(Column::All(Some(CardType::Debit)));
+                Schedule::preset("standard")?.quote_table(&table, &TableOptions::default()).map(drop)
+            },
+            "invalid_request",
+            field("card_type"),
+        ),
+        case(
+            "table: a channel the schedule does not price",
+            || {
+                let table = TradeTable::new(&[100], Column::All(Channel::Wechat), Column::All(1_778_040_000));
+                Schedule::preset("sft-esign")?.quote_table(&table, &TableOptions::default()).map(drop)
+            },
+            "no_matching_rule",
+            field("channel"),
+        ),
+        case(
+            "table: a column shorter than the amounts",
+            || {
+                let table = TradeTable::new(&[100, 200], Column::Each(&[Channel::Credit]), Column::All(1_778_040_000));
+                Schedule::preset("standard")?.quote_table(&table, &TableOptions::default()).map(drop)
+            },
+            "invalid_request",
+            field("channel"),
+        ),
+        case(
+            "table: a merchant-class code without a name",
+            || {
+                let table =
+                    TradeTable::new(&[100], Column::All(Channel::Credit), Column::All(1_778_040_000)).merchant_class(&[""], Column::All(3));
+                Schedule::preset("standard")?.quote_table(&table, &TableOptions::default()).map(drop)
+            },
+            "invalid_request",
+            field("merchant_class"),
+        ),
+        case(
+            "compare: no offers",
+            || compare(&TradeTable::new(&[100], Column::All(Channel::Credit), Column::All(1_778_040_000)), &[], OnInvalid::Raise).map(drop),
+            "invalid_request",
+            nowhere(),
+        ),
+        case(
+            "compare: a row an offer cannot price",
+            || {
+                let table = TradeTable::new(&[100], Column::All(Channel::Wechat), Column::All(1_778_040_000));
+                let offers = [Offer::new(Schedule::preset("sft-smart")?), Offer::new(Schedule::preset("sft-esign")?)];
+                compare(&table, &offers, OnInvalid::Raise).map(drop)
+            },
+            "no_matching_rule",
+            field("channel"),
+        ),
     ]
+}
+
+/// A table of two credit trades, quoted strictly under `standard`: each time is `times[k]`
+/// seconds after 1970 (0: 2026-05-06 12:00 China time); the second trade has `class`.
+fn table(amounts: &[i64], times: &[i64], class: Option<&'static str>) -> Result<(), Error> {
+    let times: Vec<i64> = times.iter().map(|&o| if o == 0 { 1_778_040_000 } else { o }).collect();
+    let names = ["", class.unwrap_or("")];
+    let codes = [0, u32::from(class.is_some())];
+    let table = TradeTable::new(amounts, Column::All(Channel::Credit), Column::Each(&times)).merchant_class(&names, Column::Each(&codes));
+    Schedule::preset("standard")?.quote_table(&table, &TableOptions::default()).map(drop)
 }
 
 #[test]
