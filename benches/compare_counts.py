@@ -70,7 +70,7 @@ def main(summary_path: str, report_path: str, *engine_paths: str) -> int:
     cells = [posfee, expected] + [counts for _, counts in engines]
     cell = lambda counts, c: f"{counts['ledger'][c]:,} / {counts['statement'][c]:,}"  # noqa: E731
     print("rows per class, ledger / statement; expected: posfee with its time-window pairs unmatched")
-    print(f"{'class':<22}" + "".join(f"{name:>20}" for name in names))
+    print(f"{'class':<22}" + "".join(f"{name:>24}" for name in names))
     differ = []
     for c in classes:
         flag = ""
@@ -78,9 +78,9 @@ def main(summary_path: str, report_path: str, *engine_paths: str) -> int:
             if any(counts[side][c] != expected[side][c] for side in SIDES):
                 differ.append((name, c))
                 flag = "  <- differs"
-        print(f"{c:<22}" + "".join(f"{cell(counts, c):>20}" for counts in cells) + flag)
+        print(f"{c:<22}" + "".join(f"{cell(counts, c):>24}" for counts in cells) + flag)
     totals = [{side: {"all": sum(counts[side].values())} for side in SIDES} for counts in cells]
-    print(f"{'total':<22}" + "".join(f"{cell(t, 'all'):>20}" for t in totals))
+    print(f"{'total':<22}" + "".join(f"{cell(t, 'all'):>24}" for t in totals))
     print(
         f"time-window fallback: posfee pairs {pairs:,} rows a side without a reference number "
         f"(classes {dict(moved['ledger'])}); the others count them as never_settled / no_ledger_trade"
