@@ -589,7 +589,7 @@ impl FeeCurve {
     /// The exact fee of `fen` (thousandths of a fen), `None` where not priced by a lane.
     fn fee(&self, fen: i64) -> Option<i64> {
         let k = self.lanes.partition_point(|(start, _)| *start <= fen) - 1;
-        self.lanes[k].1.map(|lane| lane.fee_millifen(AnyRounding(self.rounding), fen).0)
+        self.lanes[k].1.map(|lane| lane.fee_millifen(AnyRounding(self.rounding), fen))
     }
 
     /// The largest error of a rounded line (thousandths of a fen).

@@ -25,7 +25,7 @@ pub(crate) struct Lane {
     pub surcharge_rate: Rate,
     pub surcharge_fixed: Money,
     pub has_surcharge: bool,
-    /// The floor in thousandths of a fen (`i64::MIN` when none).
+    /// The floor in thousandths of a fen (0 when none: a rate fee is never negative).
     pub floor_millifen: i64,
     /// The cap in thousandths of a fen (`i64::MAX` when none).
     pub cap_millifen: i64,
@@ -36,36 +36,57 @@ impl Lane {
     pub(crate) fn new(rule: &Rule, surcharge: Option<&Surcharge>) -> Lane {
         let limit = crate::schedule::RATE_SANITY_LIMIT;
         assert!(rule.rate() <= limit && surcharge.map_or(true, |s| s.rate() <= limit), "schedule rates are checked on load");
+        assert!(rule.cap().zip(rule.floor()).map_or(true, |(cap, floor)| cap >= floor), "caps are checked against floors on load");
         Lane {
             rate: rule.rate(),
             fixed: rule.fixed(),
             surcharge_rate: surcharge.map_or(Rate::ZERO, Surcharge::rate),
             surcharge_fixed: surcharge.map_or(Money::ZERO, Surcharge::fixed),
             has_surcharge: surcharge.is_some(),
-            floor_millifen: rule.floor().map_or(i64::MIN, Money::millifen),
+            floor_millifen: rule.floor().map_or(0, Money::millifen),
             cap_millifen: rule.cap().map_or(i64::MAX, Money::millifen),
         }
     }
 
-    /// The fee of a trade of `amount_fen` (a valid trade amount), in thousandths of a fen,
-    /// and the limit that changed its rate line: exactly the lines of
-    /// [`Schedule::quote_with`](crate::Schedule::quote_with) (rate line with floor, then cap;
-    /// fixed fee; surcharge), each rounded on its own.
+    /// The fee of a trade of `amount_fen` (a valid trade amount), in thousandths of a fen:
+    /// exactly the lines of [`Schedule::quote_with`](crate::Schedule::quote_with) (the rate
+    /// line with its floor, then its cap; the fixed fee; the surcharge), each rounded on its own.
     #[inline(always)]
-    pub(crate) fn fee_millifen<R: RoundRate>(&self, round: R, amount_fen: i64) -> (i64, Option<Limit>) {
+    pub(crate) fn fee_millifen<R: RoundRate>(&self, round: R, amount_fen: i64) -> i64 {
+        self.fee_from(round, amount_fen, round.rate_millifen(amount_fen, self.rate))
+    }
+
+    /// [`Lane::fee_millifen`] and the limit that changed the rate line.
+    #[inline(always)]
+    pub(crate) fn fee_and_limit<R: RoundRate>(&self, round: R, amount_fen: i64) -> (i64, Option<Limit>) {
         let before_limit = round.rate_millifen(amount_fen, self.rate);
-        let (mut fee, limit) = if self.floor_millifen > before_limit {
-            (self.floor_millifen, Some(Limit::Floor))
+        let limit = if self.floor_millifen > before_limit {
+            Some(Limit::Floor)
         } else if before_limit > self.cap_millifen {
-            (self.cap_millifen, Some(Limit::Cap))
+            Some(Limit::Cap)
         } else {
-            (before_limit, None)
+            None
         };
-        fee += self.fixed.millifen();
+        (self.fee_from(round, amount_fen, before_limit), limit)
+    }
+
+    /// The fee from the rate line before its limits. The floor wins below it, else the cap above
+    /// it (a schedule's cap is never below its floor), which is `min(cap)` then `max(floor)`,
+    /// written with masks so that the row loops have no data-dependent branch (a cap reached by
+    /// some rows and not others would mispredict): `x + (d & (d >> 63))` is `min(x + d, x)`.
+    /// No overflow: `0 <= before_limit <= 10¹³`, `0 <= floor <= cap <= i64::MAX`.
+    #[inline(always)]
+    fn fee_from<R: RoundRate>(&self, round: R, amount_fen: i64, before_limit: i64) -> i64 {
+        debug_assert!(before_limit >= 0 && self.floor_millifen >= 0);
+        let over_cap = before_limit - self.cap_millifen;
+        let capped = self.cap_millifen + (over_cap & (over_cap >> 63));
+        let over_floor = capped - self.floor_millifen;
+        let limited = capped - (over_floor & (over_floor >> 63));
+        let mut fee = limited + self.fixed.millifen();
         if self.has_surcharge {
             fee += round.rate_millifen(amount_fen, self.surcharge_rate) + self.surcharge_fixed.millifen();
         }
-        (fee, limit)
+        fee
     }
 }
 

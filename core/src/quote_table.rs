@@ -1104,7 +1104,7 @@ impl Schedule {
                 out.push_placeholder::<DATES>();
                 continue;
             };
-            let (fee_millifen, limit) = lane.fee_millifen(round, amount_fen);
+            let (fee_millifen, limit) = lane.fee_and_limit(round, amount_fen);
             out.fee.push(Money::from_millifen_unchecked(fee_millifen));
             if !DATES {
                 continue;

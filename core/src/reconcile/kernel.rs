@@ -131,7 +131,7 @@ impl FeeKernel {
         if !(0..=AMOUNT_FEN_MAX).contains(&amount_fen) {
             return None;
         }
-        let (fee, _) = with_round_rate!(self.rounding, round => lane.fee_millifen(round, amount_fen));
+        let fee = with_round_rate!(self.rounding, round => lane.fee_millifen(round, amount_fen));
         Money::from_millifen(fee).ok()
     }
 
@@ -168,19 +168,31 @@ impl FeeKernel {
 
     #[inline(always)]
     fn lane(&self, channel: Channel, amount_fen: i64, row: usize) -> Result<&Lane> {
-        let Some(lane) = &self.lanes[channel as usize] else {
-            return Err(Error::new(ErrorKind::InvalidRequest, format!("row {row}: channel {channel} is not priced by the kernel")));
-        };
-        if !(0..=AMOUNT_FEN_MAX).contains(&amount_fen) {
-            return Err(Error::new(ErrorKind::InvalidAmount, format!("row {row}: amount {amount_fen} fen is not a trade amount")));
+        match &self.lanes[channel as usize] {
+            Some(lane) if (0..=AMOUNT_FEN_MAX).contains(&amount_fen) => Ok(lane),
+            _ => Err(self.lane_error(channel, amount_fen, row)),
         }
-        Ok(lane)
     }
 
+    /// The error of a row the kernel cannot price: out of line, its arguments by value, so the
+    /// row loop keeps them in registers.
+    #[cold]
+    #[inline(never)]
+    fn lane_error(&self, channel: Channel, amount_fen: i64, row: usize) -> Error {
+        if self.lanes[channel as usize].is_none() {
+            Error::new(ErrorKind::InvalidRequest, format!("row {row}: channel {channel} is not priced by the kernel"))
+        } else {
+            Error::new(ErrorKind::InvalidAmount, format!("row {row}: amount {amount_fen} fen is not a trade amount"))
+        }
+    }
+
+    // One function per rounding (not inlined into the dispatch), so that each row loop keeps
+    // its values in registers.
+    #[inline(never)]
     fn fees_with<R: RoundRate>(&self, round: R, amounts_fen: &[i64], channels: &[Channel], out: &mut [i64], offset: usize) -> Result<()> {
         for (row, ((&amount, &channel), slot)) in amounts_fen.iter().zip(channels).zip(out.iter_mut()).enumerate() {
             let lane = self.lane(channel, amount, row + offset)?;
-            *slot = lane.fee_millifen(round, amount).0;
+            *slot = lane.fee_millifen(round, amount);
         }
         Ok(())
     }
