@@ -100,7 +100,7 @@ impl<R: Read> Blocks<R> {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
         let text = match self.encoding {
-            Encoding::Auto => match std::str::from_utf8(bytes) {
+            Encoding::Auto => match simdutf8::basic::from_utf8(bytes) {
                 Ok(text) => Cow::Borrowed(text),
                 Err(_) if first => {
                     // The file as a whole is not UTF-8: GBK from here on, as the whole-file

@@ -31,7 +31,7 @@ const MAX_INPUT_BYTES: usize = 8 << 30;
 /// Decodes UTF-8 (BOM stripped) or GBK.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => encoding_rs::GBK.decode_without_bom_handling(bytes).0,
     }
@@ -1769,7 +1769,7 @@ fn read_fixed_width(
 ) -> Result<Statement> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let encoding = match profile.encoding {
-        Encoding::Auto if std::str::from_utf8(bytes).is_ok() => Encoding::Utf8,
+        Encoding::Auto if simdutf8::basic::from_utf8(bytes).is_ok() => Encoding::Utf8,
         Encoding::Auto => Encoding::Gb18030,
         other => other,
     };
