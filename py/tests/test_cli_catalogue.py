@@ -21,6 +21,7 @@ import pytest
 from posfee import _core
 
 MERCHANT = "102310058120001"
+QR_TRADES = "amount,channel,time\n100,debit,2026-05-06 10:00\n20,wechat,2026-05-06 11:00\n"
 LINE = re.compile(r"^posfee: error \[(?P<code>[a-z_]+)\]: (?P<message>\S.*)$")
 
 
@@ -116,6 +117,24 @@ CATALOGUE = [
     ),
     Case("quote-holidays-missing", lambda tmp: ["quote", "1", "credit", "--at", "2026-05-06", "--holidays", str(tmp / "2027.toml")], "io", ["2027.toml"]),
     Case("quote-file-bad-row", lambda tmp: ["quote", "--file", write(tmp, "t.csv", "amount,channel,time\n1,debit,2026-05-06\n1.001,debit,2026-05-06\n")], "invalid_amount", ["t.csv", "line 3"]),
+    Case("compare-without-trades", lambda _: ["compare"], "usage", ["<TRADES>"]),
+    Case("compare-without-schedule", lambda tmp: ["compare", write(tmp, "qr.csv", QR_TRADES)], "usage", ["--schedule"]),
+    Case("compare-missing-file", lambda tmp: ["compare", str(tmp / "nope.csv"), "--schedule", "sft-smart"], "io", ["nope.csv"]),
+    Case("compare-unknown-preset", lambda tmp: ["compare", write(tmp, "qr.csv", QR_TRADES), "--schedule", "sft-smart", "--schedule", "nope"], "unknown_preset", ["nope"]),
+    Case("compare-unknown-mode", lambda tmp: ["compare", write(tmp, "qr.csv", QR_TRADES), "--schedule", "sft-smart@X9"], "unknown_preset", ["sft-smart@X9"]),
+    Case(
+        "compare-bad-row",
+        lambda tmp: ["compare", write(tmp, "bad-row.csv", "amount,channel,time\n100,debit,2026-05-06 10:00\n12.345,debit,2026-05-06 11:00\n"), "--schedule", "sft-smart"],
+        "invalid_amount",
+        ["12.345", "bad-row.csv", "line 3", "amount"],
+    ),
+    Case(
+        "compare-row-an-offer-cannot-price",
+        lambda tmp: ["compare", write(tmp, "qr.csv", QR_TRADES), "--schedule", "sft-smart", "--schedule", "sft-esign"],
+        "no_matching_rule",
+        ["sft-esign", "qr.csv", "line 3", "wechat"],
+    ),
+    Case("compare-too-many-offers", lambda tmp: ["compare", write(tmp, "qr.csv", QR_TRADES), *["--schedule", "sft-smart"] * 17], "invalid_request", ["17 offers"]),
     Case("calendar-not-a-date", lambda _: ["calendar", "next"], "invalid_date", ["next"]),
     Case("calendar-huge-year", lambda _: ["calendar", "99999999999999999999"], "calendar_out_of_range", ["99999999999999999999"]),
     Case("calendar-year-without-data", lambda _: ["calendar", "2031"], "calendar_out_of_range", ["2031", "--holidays"]),
