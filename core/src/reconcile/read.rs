@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
-use super::blocks::{BlockError, Blocks};
+use super::blocks::{decode_gb18030, BlockError, Blocks};
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementRow};
 use super::spreadsheet::neutralize_cell;
@@ -33,7 +33,7 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
-        Err(_) => encoding_rs::GBK.decode_without_bom_handling(bytes).0,
+        Err(_) => decode_gb18030(bytes),
     }
 }
 
@@ -1063,7 +1063,7 @@ fn decode_as(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
     match encoding {
         Encoding::Auto => decode(bytes),
         Encoding::Utf8 => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)),
-        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0,
+        Encoding::Gb18030 => decode_gb18030(bytes),
     }
 }
 
@@ -1617,8 +1617,8 @@ impl<'p> Layout<'p> {
             });
         }
         let mut stated = Stated::default();
-        for (k, line) in text.lines().enumerate() {
-            for pattern in &totals.line_patterns {
+        for (k, line, pattern) in pattern_lines(text, &totals.line_patterns) {
+            {
                 if let Some(found) = match_pattern(line.trim(), pattern) {
                     stated.line = k as u64 + 1;
                     for (name, number) in found {
@@ -1641,6 +1641,46 @@ impl<'p> Layout<'p> {
 
 /// Matches `line` against a pattern with `{name}` placeholders for numbers: the numbers by
 /// name, or `None`.
+/// The lines of `text` that may match one of `patterns` — (0-based line, line, pattern), in
+/// the order of the lines and then of the patterns — found by searching each pattern's text
+/// before its first `{` rather than trying every line (a statement of millions of lines has
+/// a few totals lines). A pattern that starts with `{` is tried on every line.
+fn pattern_lines<'t, 'p>(text: &'t str, patterns: &'p [String]) -> Vec<(usize, &'t str, &'p str)> {
+    let bytes = text.as_bytes();
+    let mut found: Vec<(usize, usize, &'p str)> = Vec::new(); // (line start, pattern order, pattern)
+    for (order, pattern) in patterns.iter().enumerate() {
+        let literal = pattern[..pattern.find('{').unwrap_or(pattern.len())].trim_start();
+        if literal.is_empty() {
+            let mut start = 0;
+            for line in text.split_inclusive('\n') {
+                found.push((start, order, pattern));
+                start += line.len();
+            }
+            continue;
+        }
+        let mut last_start = None;
+        for at in memchr::memmem::find_iter(bytes, literal.as_bytes()) {
+            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
+            if last_start != Some(start) {
+                found.push((start, order, pattern));
+                last_start = Some(start);
+            }
+        }
+    }
+    found.sort_unstable_by_key(|&(start, order, _)| (start, order));
+    let (mut line, mut counted) = (0, 0);
+    found
+        .into_iter()
+        .map(|(start, _, pattern)| {
+            line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
+            counted = start;
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+            let text_line = &text[start..end];
+            (line, text_line.strip_suffix('\r').unwrap_or(text_line), pattern)
+        })
+        .collect()
+}
+
 fn match_pattern<'p>(line: &str, pattern: &'p str) -> Option<Vec<(&'p str, String)>> {
     let mut found = Vec::new();
     let (mut rest, mut pattern_rest) = (line, pattern);
@@ -2098,6 +2138,25 @@ mod tests {
             }
             prop_assert!(expected.iter().all(|line| covered.contains(line)), "{:?} {:?}", covered, expected);
         }
+    }
+
+    #[test]
+    fn totals_lines_are_found_as_trying_every_line_finds_them() {
+        let text = "#账号:[1]\r\n#交易合计：2笔，共300.00元\r\na,b\n  #退款合计：1笔，共40.00元 #交易合计：9笔\n#交易合计：3笔，共5.00元";
+        let patterns: Vec<String> = ["#交易合计：{count}笔，共{amount}元", "#退款合计：{refund_count}笔，共{refund}元", "{count}笔"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let every_line: Vec<(usize, &str, &str)> = text
+            .lines()
+            .enumerate()
+            .flat_map(|(k, line)| patterns.iter().map(move |p| (k, line, p.as_str())))
+            .filter(|(_, line, p)| match_pattern(line.trim(), p).is_some())
+            .collect();
+        let found: Vec<(usize, &str, &str)> =
+            pattern_lines(text, &patterns).into_iter().filter(|(_, line, p)| match_pattern(line.trim(), p).is_some()).collect();
+        assert_eq!(found, every_line);
+        assert_eq!(found.iter().map(|(k, _, _)| *k).collect::<Vec<_>>(), vec![1, 4]);
     }
 
     #[test]
