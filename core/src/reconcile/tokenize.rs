@@ -150,6 +150,11 @@ pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect) -> Option<usize> {
         }
         return None;
     }
+    last_record_end_by_state(bytes, dialect)
+}
+
+/// [`last_record_end`] by following [`CsvState`] byte by byte.
+fn last_record_end_by_state(bytes: &[u8], dialect: Dialect) -> Option<usize> {
     let mut state = CsvState::RecordStart;
     let mut end = None;
     for (k, &b) in bytes.iter().enumerate() {
@@ -401,19 +406,6 @@ mod tests {
             let expected: Vec<usize> = (from..bytes.len()).filter(|&k| matches!(bytes[k], b'\n' | b'"') || bytes[k] == delimiter).collect();
             prop_assert_eq!(Marks::new(&bytes, from, delimiter).collect::<Vec<_>>(), expected);
         }
-    }
-
-    /// [`last_record_end`] by [`CsvState`] alone, byte by byte.
-    fn last_record_end_by_state(bytes: &[u8], dialect: Dialect) -> Option<usize> {
-        let mut state = CsvState::RecordStart;
-        let mut end = None;
-        for (k, &b) in bytes.iter().enumerate() {
-            state = state.after(b, dialect);
-            if b == b'\n' && state == CsvState::RecordStart {
-                end = Some(k + 1);
-            }
-        }
-        end
     }
 
     proptest! {

@@ -34,6 +34,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from posfee import _core
 from posfee._calendar import Calendar
+from posfee import _reconcile
 
 QUOTED_COLUMNS = ("fee", "net", "rule", "limit", "settlement_applied", "trade_day", "settles_on", "warnings", "error")
 TRADE_COLUMNS = ("amount", "channel", "time", "settlement", "merchant_class", "card_type")
@@ -137,14 +138,9 @@ def quote_table(
     return arrow
 
 
-def _decimals(value: Any, key: Optional[str] = None) -> Any:
-    if isinstance(value, dict):
-        return {k: _decimals(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decimals(v, key) for v in value]
-    if isinstance(value, str) and key in _MONEY_KEYS:
-        return Decimal(value)
-    return value
+def _decimals(value: Any) -> Any:
+    """Comparison JSON with money (strings under `_MONEY_KEYS`) as Decimal."""
+    return _reconcile._decimals(value, money_keys=_MONEY_KEYS)
 
 
 Offer = Union[Any, Tuple[Any, Optional[str]], str]

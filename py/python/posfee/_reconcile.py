@@ -71,13 +71,13 @@ _MONEY_KEYS = frozenset(
 _ARROW_SUFFIXES = (".parquet", ".arrow", ".feather", ".ipc")
 
 
-def _decimals(value: Any, key: Optional[str] = None) -> Any:
-    """The summary JSON with money (strings under money keys) as Decimal."""
+def _decimals(value: Any, key: Optional[str] = None, money_keys: "frozenset[str]" = _MONEY_KEYS) -> Any:
+    """JSON from the core with money (strings under `money_keys`) as Decimal."""
     if isinstance(value, dict):
-        return {k: _decimals(v, k) for k, v in value.items()}
+        return {k: _decimals(v, k, money_keys) for k, v in value.items()}
     if isinstance(value, list):
-        return [_decimals(v, key) for v in value]
-    if isinstance(value, str) and key in _MONEY_KEYS:
+        return [_decimals(v, key, money_keys) for v in value]
+    if isinstance(value, str) and key in money_keys:
         return Decimal(value)
     return value
 
