@@ -12,6 +12,8 @@
 //!   explanation for a trade; voids and refunds too.
 //! - [`Calendar`] is the mainland China working-day calendar (holidays and make-up working
 //!   days, 2005–2026 embedded, newer years loadable at run time).
+//! - [`mcc`] holds the merchant category codes (MCC) and the fee class each one was priced
+//!   in before 2016 (餐娱类, 一般类, 民生类, 公益类, ...), as data.
 //! - [`CostModel`] splits a card fee into the regulated issuer and network fees and the
 //!   acquirer's margin.
 //!
@@ -38,6 +40,7 @@ mod error;
 mod fixed;
 mod lane;
 mod limits;
+pub mod mcc;
 mod money;
 mod presets;
 mod quote;
