@@ -36,6 +36,7 @@ mod calendar;
 mod channel;
 mod compare;
 mod cost;
+mod data_table;
 mod error;
 mod fixed;
 mod lane;

@@ -21,7 +21,8 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::data_table::read_data_table;
+use crate::error::{Error, ErrorKind, Result};
 use crate::money::Money;
 use crate::rate::Rate;
 
@@ -30,7 +31,7 @@ const MCC_FILE_NAME: &str = "data/mcc/mcc.csv";
 const COLUMNS: [&str; 5] = ["mcc", "category", "name_zh", "name_en", "source"];
 
 /// The most rows an MCC table may hold (the ISO 18245 code space has 10,000 codes).
-pub const MCC_ROWS_MAX: usize = 10_000;
+pub const MCC_ROWS_MAX: usize = crate::data_table::DATA_TABLE_ROWS_MAX;
 
 /// The fee class of a merchant category in the UnionPay schedule of 2013-02-25 to
 /// 2016-09-05 (银发〔2012〕263号, 发改价格〔2013〕66号).
@@ -261,9 +262,9 @@ impl MccTable {
     /// # Example
     /// ```
     /// use posfee::mcc::MccTable;
-    /// let err = MccTable::parse("mcc,category,name_zh,name_en,source\n58120,general,餐馆,restaurants,x\n").unwrap_err();
+    /// let err = MccTable::parse("# source x: my notes\nmcc,category,name_zh,name_en,source\n58120,general,餐馆,restaurants,x\n").unwrap_err();
     /// assert_eq!(err.code(), "invalid_record");
-    /// assert_eq!(err.location().line, Some(2));
+    /// assert_eq!((err.location().line, err.location().field.as_deref()), (Some(3), Some("mcc")));
     /// assert!(err.message().contains("\"58120\""), "{}", err.message());
     /// ```
     pub fn parse(text: &str) -> Result<MccTable> {
@@ -271,74 +272,26 @@ impl MccTable {
     }
 
     fn parse_named(text: &str, file: &str) -> Result<MccTable> {
-        crate::limits::check_config_text(text, ErrorKind::InvalidRecord, "the MCC table")?;
-        let mut sources: Vec<(&str, &str)> = Vec::new();
-        let mut header_seen = false;
         let mut rows_by_mcc: Vec<MccInfo> = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            let line_number = index as u64 + 1;
-            let at = |field: &str| Location::default().file(file).line(line_number).field(field);
-            let bad = |field: &str, message: String| Error::new(ErrorKind::InvalidRecord, message).at(at(field));
-            let line = line.trim_end_matches('\r');
-            if let Some(comment) = line.strip_prefix('#') {
-                if let Some(declaration) = comment.trim_start().strip_prefix("source ") {
-                    let (key, description) = declaration
-                        .split_once(':')
-                        .ok_or_else(|| bad("source", format!("source declaration {line:?} has no `KEY: description`")))?;
-                    sources.push((key.trim(), description.trim()));
-                }
-                continue;
-            }
-            if line.trim().is_empty() {
-                continue;
-            }
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            if !header_seen {
-                if fields != COLUMNS {
-                    return Err(bad("header", format!("the header is {line:?}, expected {:?}", COLUMNS.join(","))));
-                }
-                header_seen = true;
-                continue;
-            }
-            if fields.len() != COLUMNS.len() {
-                return Err(bad(
-                    "row",
-                    format!("row {line:?} has {} fields, expected {} ({})", fields.len(), COLUMNS.len(), COLUMNS.join(",")),
-                ));
-            }
-            if rows_by_mcc.len() == MCC_ROWS_MAX {
-                return Err(bad("row", format!("the table has more than {MCC_ROWS_MAX} rows")));
-            }
-            let [mcc, category, name_zh, name_en, source_key] = [fields[0], fields[1], fields[2], fields[3], fields[4]];
+        for row in read_data_table(text, file, &COLUMNS)? {
+            let [mcc, category, name_zh, name_en, _] = [row.fields[0], row.fields[1], row.fields[2], row.fields[3], row.fields[4]];
             if mcc.len() != 4 || !mcc.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad("mcc", format!("MCC {mcc:?} is not four digits")));
+                return Err(row.error(file, "mcc", format!("MCC {mcc:?} is not four digits")));
             }
-            let category = MccCategory::from_name(category).map_err(|e| e.at(at("category")))?;
+            let category = MccCategory::from_name(category).map_err(|e| row.error(file, "category", e.message().to_string()))?;
             for (field, value) in [("name_zh", name_zh), ("name_en", name_en)] {
                 if value.is_empty() {
-                    return Err(bad(field, format!("MCC {mcc} has an empty {field}")));
+                    return Err(row.error(file, field, format!("MCC {mcc} has an empty {field}")));
                 }
             }
-            let (_, source_description) = sources.iter().find(|(key, _)| *key == source_key).ok_or_else(|| {
-                bad("source", format!("source {source_key:?} of MCC {mcc} is not declared by a `# source {source_key}: …` line above"))
-            })?;
             // Rows are kept sorted by code, so lookups are binary searches.
-            let position = rows_by_mcc.partition_point(|row| row.mcc.as_str() < mcc);
-            if rows_by_mcc.get(position).is_some_and(|row| row.mcc == mcc) {
-                return Err(bad("mcc", format!("MCC {mcc} is listed twice")));
+            let position = rows_by_mcc.partition_point(|known| known.mcc.as_str() < mcc);
+            if rows_by_mcc.get(position).is_some_and(|known| known.mcc == mcc) {
+                return Err(row.error(file, "mcc", format!("MCC {mcc} is listed twice")));
             }
-            let row = MccInfo {
-                mcc: mcc.to_string(),
-                name_zh: name_zh.to_string(),
-                name_en: name_en.to_string(),
-                category,
-                source: format!("{source_key}: {source_description}"),
-            };
-            rows_by_mcc.insert(position, row);
-        }
-        if !header_seen {
-            return Err(Error::new(ErrorKind::InvalidRecord, format!("the MCC table has no header line {:?}", COLUMNS.join(",")))
-                .at(Location::default().file(file)));
+            let info =
+                MccInfo { mcc: mcc.to_string(), name_zh: name_zh.to_string(), name_en: name_en.to_string(), category, source: row.source };
+            rows_by_mcc.insert(position, info);
         }
         Ok(MccTable { rows_by_mcc })
     }
@@ -493,10 +446,7 @@ mod tests {
 
     #[test]
     fn bad_tables_name_line_and_field() {
-        let cases: [(&str, u64, &str, &str); 8] = [
-            ("mcc,category\n", 2, "header", "the header is"),
-            ("5812,general,a,b,s,extra\n", 3, "row", "6 fields"),
-            ("5812,general,a,b\n", 3, "row", "4 fields"),
+        let cases: [(&str, u64, &str, &str); 5] = [
             ("58x2,general,a,b,s\n", 3, "mcc", "\"58x2\""),
             ("5812,luxury,a,b,s\n", 3, "category", "\"luxury\""),
             ("5812,general,,b,s\n", 3, "name_zh", "empty name_zh"),
@@ -504,14 +454,9 @@ mod tests {
             ("5812,general,a,b,s\n5411,general,a,b,s\n5812,general,c,d,s\n", 5, "mcc", "5812 is listed twice"),
         ];
         for (rows, line, field, words) in cases {
-            let text = if field == "header" { format!("# source s: a source\n{rows}") } else { format!("{HEADER}{rows}") };
-            let err = MccTable::parse(&text).unwrap_err();
-            assert_eq!(err.code(), "invalid_record", "{text}");
-            assert_eq!(err.location().line, Some(line), "{text}: {err}");
-            assert_eq!(err.location().field.as_deref(), Some(field), "{text}: {err}");
-            assert!(err.message().contains(words), "{text}: {err}");
+            let text = format!("{HEADER}{rows}");
+            crate::data_table::assert_invalid_record(&MccTable::parse(&text).unwrap_err(), line, field, words);
         }
-        assert!(MccTable::parse("# only comments\n").unwrap_err().message().contains("no header"));
     }
 
     #[test]

@@ -50,6 +50,24 @@ def test_reconcile_from_pyarrow(sample):
     assert "fee_above" in report.table()
 
 
+def test_declined_by_code_and_by_action(sample):
+    summary = run(sample["ledger"], sample["statement"], sample).summary
+    declined = summary["declined"]
+    assert declined, "the sample declines some trades"
+    for count in declined:
+        meaning = count["meaning"]
+        assert {"code", "zh", "en", "known", "acquirer_specific", "approved", "declined_by", "action"} <= meaning.keys()
+        assert isinstance(count["amount"], Decimal)
+        assert meaning["approved"] is False
+    by_action = summary["declined_by_action"]
+    assert sum(group["trades"] for group in by_action) == sum(count["trades"] for count in declined)
+    assert sum(group["amount"] for group in by_action) == sum(count["amount"] for count in declined)
+    codes_by_action = {}
+    for count in declined:
+        codes_by_action.setdefault(count["meaning"]["action"], []).append(count["meaning"]["code"])
+    assert {group["action"]: group["codes"] for group in by_action} == {k: sorted(v) for k, v in codes_by_action.items()}
+
+
 def test_same_result_from_every_front_end(sample):
     pd = pytest.importorskip("pandas")
     pl = pytest.importorskip("polars")

@@ -86,7 +86,14 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
             ledger_class.set(
                 i,
                 Class::Declined,
-                Cow::Owned(format!("declined with response code {}: {} / {}", meaning.code, meaning.zh, meaning.en)),
+                Cow::Owned(format!(
+                    "declined with response code {}: {} / {}; {} / {}",
+                    meaning.code,
+                    meaning.zh,
+                    meaning.en,
+                    meaning.action.name_zh(),
+                    meaning.action.name_en()
+                )),
             );
         } else if ledger.kind[i] == TradeKind::Void {
             void_rows.push(i);

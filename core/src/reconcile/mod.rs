@@ -106,9 +106,10 @@ pub use read::{
     read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, ReadOptions, StatementField,
 };
 pub use report::{
-    ClassTotals, DailyRate, DeclinedCount, MatchedBy, Report, RowKeys, RowResult, Rows, Summary, TerminalMerchants, REPORT_CSV_COLUMNS,
+    ClassTotals, DailyRate, DeclinedByAction, DeclinedCount, MatchedBy, Report, RowKeys, RowResult, Rows, Summary, TerminalMerchants,
+    REPORT_CSV_COLUMNS,
 };
-pub use response::ResponseMeaning;
+pub use response::{DeclinedBy, ResponseAction, ResponseMeaning};
 pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow};
 pub use spreadsheet::{neutralize_cell, restore_cell};
 pub use text_column::{SharedText, TextColumn};
@@ -476,7 +477,8 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
     let declined = declined
         .into_iter()
         .map(|(code, (trades, amount))| DeclinedCount { meaning: ResponseMeaning::of(&code), trades, amount })
-        .collect();
+        .collect::<Vec<_>>();
+    let declined_by_action = report::declined_by_action(&declined);
 
     // Effective rate per trade day and channel, over statement purchases.
     let mut daily: hash::FxHashMap<(i64, u8), (u64, i64, i64)> = hash::FxHashMap::default();
@@ -548,6 +550,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         overcharge: to_money(overcharge, "overcharges")?,
         undercharge: to_money(undercharge, "undercharges")?,
         declined,
+        declined_by_action,
         daily_rates,
         terminals,
         warnings: Vec::new(),

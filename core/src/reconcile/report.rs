@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::class::{Class, ClassSet};
 use super::matching::NONE;
-use super::response::ResponseMeaning;
+use super::response::{ResponseAction, ResponseMeaning};
 use super::schema::{Ledger, Side, Statement};
 use super::spreadsheet::neutralize_cell;
 use crate::channel::Channel;
@@ -176,6 +176,48 @@ pub struct DeclinedCount {
     pub amount: Money,
 }
 
+/// Declined trades grouped by what the merchant should do about them.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}};
+/// let sample = generate(&SimulationOptions::new(7).trades(2000))?;
+/// let summary = reconcile(&sample.ledger, &sample.statement, &sample.options)?.summary;
+/// let by_code: u64 = summary.declined.iter().map(|d| d.trades).sum();
+/// let by_action: u64 = summary.declined_by_action.iter().map(|d| d.trades).sum();
+/// assert_eq!(by_code, by_action);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeclinedByAction {
+    /// What to do.
+    pub action: ResponseAction,
+    /// The response codes with this action, sorted.
+    pub codes: Vec<String>,
+    /// Trades declined with them.
+    pub trades: u64,
+    /// Their amounts.
+    pub amount: Money,
+}
+
+/// [`DeclinedCount`]s grouped by their action, in [`ResponseAction::ALL`] order.
+pub(crate) fn declined_by_action(declined: &[DeclinedCount]) -> Vec<DeclinedByAction> {
+    let mut groups: Vec<DeclinedByAction> = Vec::new();
+    for action in ResponseAction::ALL {
+        let mut group = DeclinedByAction { action, codes: Vec::new(), trades: 0, amount: Money::ZERO };
+        for count in declined.iter().filter(|d| d.meaning.action == action) {
+            group.codes.push(count.meaning.code.clone());
+            group.trades += count.trades;
+            group.amount = group.amount.checked_add(count.amount).unwrap_or(Money::MAX);
+        }
+        if !group.codes.is_empty() {
+            group.codes.sort_unstable();
+            groups.push(group);
+        }
+    }
+    groups
+}
+
 /// The effective fee rate of one trade day and channel, over the statement's purchases.
 ///
 /// # Example
@@ -277,6 +319,8 @@ pub struct Summary {
     pub undercharge: Money,
     /// Declined trades by response code.
     pub declined: Vec<DeclinedCount>,
+    /// Declined trades by what the merchant should do (in [`ResponseAction::ALL`] order).
+    pub declined_by_action: Vec<DeclinedByAction>,
     /// Effective rate per trade day and channel.
     pub daily_rates: Vec<DailyRate>,
     /// Merchant numbers per terminal.
@@ -374,6 +418,18 @@ impl Summary {
                     d.amount.to_string(),
                     d.meaning.zh,
                     d.meaning.en
+                );
+            }
+            let _ = writeln!(out, "declined trades by what to do:");
+            for d in &self.declined_by_action {
+                let _ = writeln!(
+                    out,
+                    "  {:>6} trades ¥{:>12}  {} / {} (codes {})",
+                    d.trades,
+                    d.amount.to_string(),
+                    d.action.name_zh(),
+                    d.action.name_en(),
+                    d.codes.join(", ")
                 );
             }
         }

@@ -189,7 +189,22 @@ fn unmatched_declined_voided_duplicates() {
     let declined = &report.summary.declined;
     assert_eq!(declined.len(), 2);
     assert_eq!(declined[0].meaning.en, "insufficient funds");
-    assert_eq!(declined[1].meaning.en, "transaction failed (code 83)");
+    assert_eq!(declined[1].meaning.en, "transaction failed (code 83: invalid terminal at some acquirers)");
+    assert!(declined[1].meaning.acquirer_specific);
+    let by_action: Vec<(crate::reconcile::ResponseAction, &[String], u64)> =
+        report.summary.declined_by_action.iter().map(|d| (d.action, d.codes.as_slice(), d.trades)).collect();
+    assert_eq!(
+        by_action,
+        [
+            (crate::reconcile::ResponseAction::CardholderContactIssuer, &["51".to_string()][..], 1),
+            (crate::reconcile::ResponseAction::ContactAcquirerCheckMerchantInfo, &["83".to_string()][..], 1),
+        ]
+    );
+    assert!(
+        report.summary.table().contains("请持卡人联系发卡行 / the cardholder contacts the issuer (codes 51)"),
+        "{}",
+        report.summary.table()
+    );
     assert_eq!(report.summary.class(Class::NeverSettled).ledger_amount, crate::Money::from_yuan(100));
 }
 

@@ -86,8 +86,9 @@ class Report:
     """The result of :func:`reconcile`: every input row in exactly one class, with a reason.
 
     - ``summary``: a dict of counts and sums per class, expected vs charged fees, the
-      overcharge, effective rates per day and channel, merchant numbers per terminal
-      (money as ``Decimal``);
+      overcharge, declined trades by response code (``declined``: each code's meaning, who
+      declined and what to do) and by what to do (``declined_by_action``), effective rates
+      per day and channel, merchant numbers per terminal (money as ``Decimal``);
     - ``rows``: a ``pyarrow.Table`` with one row per input row (ledger rows, then statement
       rows, then unreadable lines): ``side``, ``index``, ``line``, ``trade_id``, ``rrn``,
       ``terminal``, ``class``, ``findings``, ``partner``, ``matched_by``, ``amount``,
