@@ -25,6 +25,10 @@ pub(crate) struct Verdict {
     pub expected_fee: Option<Money>,
     /// Why, when there are findings (otherwise [`AS_CONTRACTED`]).
     pub reason: Option<String>,
+    /// Where the reason says the fee differs (replaced by the diagnosis of the charged pricing).
+    pub fee_clause: Option<std::ops::Range<usize>>,
+    /// Business days after the due date, when flagged late.
+    pub late_business_days: Option<i64>,
 }
 
 pub(crate) struct Checker<'a> {
@@ -95,7 +99,7 @@ impl<'a> Checker<'a> {
         self.options.schedule.quote_with(&self.request(i, amount, policy), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
     }
 
-    fn request(&self, i: usize, amount: Money, policy: CalendarPolicy) -> QuoteRequest {
+    pub fn request(&self, i: usize, amount: Money, policy: CalendarPolicy) -> QuoteRequest {
         let ledger = self.ledger;
         let mut request = QuoteRequest::new(amount, ledger.channel[i], from_unix(ledger.time[i]))
             .settlement(self.options.profile.settlement)
@@ -135,10 +139,13 @@ impl<'a> Checker<'a> {
             other => other,
         };
         let mut expected_fee = None;
+        let mut fee_clause = None;
+        let mut late_business_days = None;
         match expected {
             Ok((expected, settles_on)) => {
                 expected_fee = Some(expected);
                 let excess = fee - expected;
+                let clause_start = reason.len();
                 if excess > Money::ZERO {
                     let unit = self.options.extra_fee_unit.millifen();
                     if unit > 0 && excess.millifen() % unit == 0 && kind == TradeKind::Purchase {
@@ -152,6 +159,9 @@ impl<'a> Checker<'a> {
                     findings = findings.with(Class::FeeBelow);
                     let _ = write!(reason, "fee ¥{fee} is ¥{} below the contract's ¥{expected}; ", -excess);
                 }
+                if excess != Money::ZERO {
+                    fee_clause = Some(clause_start..reason.len());
+                }
                 if let Some(due) = settles_on {
                     let settled = statement.settlement_date[j];
                     if settled > due {
@@ -160,6 +170,7 @@ impl<'a> Checker<'a> {
                             .business_days_between(due, settled)
                             .unwrap_or_else(|_| self.calendar.provisional().business_days_between(due, settled).value);
                         if late > self.options.late_tolerance_business_days {
+                            late_business_days = Some(late);
                             findings = findings.with(Class::SettledLate);
                             let _ = write!(reason, "settled {settled}, {late} business day(s) after the due date {due}; ");
                         }
@@ -229,7 +240,7 @@ impl<'a> Checker<'a> {
             reason.truncate(trimmed);
             Some(reason)
         };
-        Verdict { findings, expected_fee, reason }
+        Verdict { findings, expected_fee, reason, fee_clause, late_business_days }
     }
 
     /// The fee of a refund (negative: the fee returned) and its due date.

@@ -74,6 +74,9 @@ mod blocks;
 mod checks;
 mod class;
 mod columns;
+mod diagnosis;
+mod dispute;
+mod findings;
 mod hash;
 mod kernel;
 mod matching;
@@ -98,6 +101,9 @@ use rayon::prelude::*;
 
 pub use class::{Class, ClassSet};
 pub use columns::{LedgerColumns, StatementColumns};
+pub use diagnosis::{ChargedAs, Pricing, RATE_GRID_MAX_PERCENT};
+pub use dispute::{DisputeList, DisputeRow, DisputeSection, DISPUTE_CSV_COLUMNS};
+pub use findings::{Finding, FindingKind};
 pub use kernel::FeeKernel;
 pub use merchant::{MerchantNumber, MerchantProfile};
 pub use profile::{formats, Encoding, FeeSign, MoneyUnit, Profile};
@@ -167,6 +173,11 @@ pub struct ReconcileOptions {
     /// ([`Class::ExtraFee`], e.g. the ¥3 of "0.68+3"); any other excess is
     /// [`Class::FeeAbove`]. Default ¥0.10; zero turns the distinction off.
     pub extra_fee_unit: Money,
+    /// The largest fixed add-on per trade the diagnosis of a wrong fee considers
+    /// ([`ChargedAs`]; default ¥10.00).
+    pub add_on_max: Money,
+    /// The fewest trades a fee or settlement pattern needs to be a [`Finding`] (default 3).
+    pub finding_min_trades: usize,
 }
 
 impl ReconcileOptions {
@@ -188,6 +199,8 @@ impl ReconcileOptions {
             match_window_seconds: 120,
             late_tolerance_business_days: 0,
             extra_fee_unit: Money::from_fen(10),
+            add_on_max: Money::from_yuan(10),
+            finding_min_trades: 3,
         }
     }
 
@@ -296,7 +309,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     let mut findings = vec![ClassSet::EMPTY; n];
     let mut expected_fee: Vec<Option<Money>> = vec![None; n];
     const CHUNK: usize = 4096;
-    let found: Vec<(u32, String)> = findings
+    let found: Vec<(u32, checks::Verdict)> = findings
         .par_chunks_mut(CHUNK)
         .zip(expected_fee.par_chunks_mut(CHUNK))
         .enumerate()
@@ -308,12 +321,15 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
                     let verdict = checker.check(i, ledger_partner[i] as usize);
                     findings[k] = verdict.findings;
                     expected_fee[k] = verdict.expected_fee;
-                    found.extend(verdict.reason.map(|reason| (i as u32, reason)));
+                    if verdict.reason.is_some() {
+                        found.push((i as u32, verdict));
+                    }
                 }
             }
             found
         })
         .collect();
+    let (found, charged_as, late) = diagnose(found, &checker, &ledger_partner, options, calendar);
     drop(checker);
     let mut matched_by: Vec<Option<MatchedBy>> = vec![None; n];
     for &(i, _, how) in &pairs {
@@ -366,8 +382,19 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         reasons.push(Cow::Owned(issue.error.to_string()));
     }
 
+    let (found_findings, finding_rows) = findings::detect(&findings::Evidence {
+        statement,
+        options,
+        partner: &statement_rows.partner,
+        findings: &statement_rows.findings,
+        expected_fee: &expected_fee,
+        charged_as: &charged_as,
+        late: &late,
+    });
     let mut report = Report {
         summary: Summary::default(),
+        charged_as,
+        finding_rows,
         ledger: ledger_rows,
         statement: statement_rows,
         matched_by,
@@ -378,6 +405,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         reasons,
     };
     report.summary = summarize(ledger, statement, &report)?;
+    report.summary.findings = found_findings;
     let latest = ledger.time.iter().chain(&statement.time).max().map(|&seconds| schema::from_unix(seconds).date_naive());
     if let Some(last) = latest.and_then(|day| calendar.data_ends_near(day)) {
         report.summary.warnings.push(format!(
@@ -387,6 +415,63 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         ));
     }
     Ok(report)
+}
+
+/// The diagnosis of every purchase whose fee differs from the contract ([`ChargedAs`], by
+/// statement row), its reason rewritten to say what the acquirer charged; and the late rows
+/// (statement row, business days late). Returns the reasons as `(ledger row, text)`.
+#[allow(clippy::type_complexity)]
+fn diagnose(
+    found: Vec<(u32, checks::Verdict)>,
+    checker: &checks::Checker<'_>,
+    ledger_partner: &[u32],
+    options: &ReconcileOptions,
+    calendar: &Calendar,
+) -> (Vec<(u32, String)>, Vec<(u32, ChargedAs)>, Vec<(u32, i64)>) {
+    let statement = checker.statement;
+    let terminals = statement.terminal.view();
+    let mut late = Vec::new();
+    let mut cases = Vec::new();
+    let mut case_of = Vec::new();
+    for (k, (i, verdict)) in found.iter().enumerate() {
+        let j = ledger_partner[*i as usize];
+        if let Some(days) = verdict.late_business_days {
+            late.push((j, days));
+        }
+        if verdict.fee_clause.is_some() && statement.kind[j as usize] == TradeKind::Purchase {
+            let amount = Money::from_fen(statement.amount_fen[j as usize]);
+            cases.push(diagnosis::FeeCase {
+                statement_row: j,
+                channel: statement.channel[j as usize],
+                terminal: terminals.get(j as usize),
+                amount,
+                charged: statement.fee[j as usize],
+                request: checker.request(*i as usize, amount, CalendarPolicy::WeekendsOnly),
+            });
+            case_of.push(k);
+        }
+    }
+    let diagnoses = diagnosis::Diagnoser::new(&options.schedule, calendar, options.add_on_max).diagnose(&cases);
+    let mut found: Vec<(u32, checks::Verdict)> = found;
+    let mut charged_as = Vec::new();
+    for ((case, k), diagnosis) in cases.iter().zip(case_of).zip(diagnoses) {
+        let Some(diagnosis) = diagnosis else { continue };
+        let verdict = &mut found[k].1;
+        if let (Some(reason), Some(clause)) = (verdict.reason.as_mut(), verdict.fee_clause.clone()) {
+            let contract = verdict.expected_fee.unwrap_or_default();
+            let text =
+                format!("{} (fee ¥{}, contract ¥{contract}); ", diagnosis.describe(crate::lang::Lang::En, case.channel), case.charged);
+            let clause = clause.start..clause.end.min(reason.len());
+            reason.replace_range(clause, &text);
+            let trimmed = reason.trim_end_matches("; ").len();
+            reason.truncate(trimmed);
+        }
+        charged_as.push((case.statement_row, diagnosis));
+    }
+    charged_as.sort_unstable_by_key(|(j, _)| *j);
+    late.sort_unstable();
+    let found = found.into_iter().filter_map(|(i, verdict)| verdict.reason.map(|reason| (i, reason))).collect();
+    (found, charged_as, late)
 }
 
 /// Adds each `(row, text)` to the reason texts and points the row at it (a later text for
@@ -554,5 +639,6 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         daily_rates,
         terminals,
         warnings: Vec::new(),
+        findings: Vec::new(),
     })
 }

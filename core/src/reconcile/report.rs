@@ -9,6 +9,8 @@ use serde::ser::SerializeStruct as _;
 use serde::Serialize;
 
 use super::class::{Class, ClassSet};
+use super::diagnosis::ChargedAs;
+use super::findings::Finding;
 use super::matching::NONE;
 use super::response::{ResponseAction, ResponseMeaning};
 use super::schema::{Ledger, Side, Statement};
@@ -17,7 +19,7 @@ use crate::channel::Channel;
 use crate::money::Money;
 
 /// The columns of [`Report::to_csv`], in order: the one report schema of every surface.
-pub const REPORT_CSV_COLUMNS: [&str; 15] = [
+pub const REPORT_CSV_COLUMNS: [&str; 18] = [
     "side",
     "index",
     "line",
@@ -33,6 +35,9 @@ pub const REPORT_CSV_COLUMNS: [&str; 15] = [
     "net",
     "expected_fee",
     "reason",
+    "charged_rate",
+    "charged_fixed",
+    "charged_cap",
 ];
 
 /// The keys of a report row's input row ([`Report::row_keys`]).
@@ -121,6 +126,9 @@ pub struct RowResult<'a> {
     pub expected_fee: Option<Money>,
     /// Why the row is in its class, in words (names values and dates).
     pub reason: &'a str,
+    /// Matched purchases charged another fee than the contract's: what the acquirer
+    /// actually charged (rate, fixed, cap), when a pricing reproduces the fee.
+    pub charged_as: Option<&'a ChargedAs>,
 }
 
 /// Counts and sums of one class.
@@ -328,6 +336,9 @@ pub struct Summary {
     /// Things to know that are not findings of a row: for example that the trades reach
     /// the last month of the calendar's holiday data (load the next year's notice).
     pub warnings: Vec<String>,
+    /// What the acquirer did to many trades (a rate rise from a day, an add-on, a cap not
+    /// applied, later settlement, 跳码…), largest money involved first.
+    pub findings: Vec<Finding>,
 }
 
 impl Summary {
@@ -444,6 +455,13 @@ impl Summary {
                 t.merchant_numbers.join(", ")
             );
         }
+        if !self.findings.is_empty() {
+            let _ = writeln!(out, "findings (largest money first):");
+            for finding in &self.findings {
+                let _ = writeln!(out, "  - {}", finding.en);
+                let _ = writeln!(out, "    {}", finding.zh);
+            }
+        }
         for warning in &self.warnings {
             let _ = writeln!(out, "NOTE: {warning}");
         }
@@ -531,6 +549,10 @@ pub struct Report {
     pub(crate) unreadable: Vec<UnreadableRow>,
     /// Every distinct reason text; rows refer to them by index.
     pub(crate) reasons: Vec<Cow<'static, str>>,
+    /// Diagnosed fees by statement row (sorted by row).
+    pub(crate) charged_as: Vec<(u32, ChargedAs)>,
+    /// The statement rows of each of the summary's findings, in the same order.
+    pub(crate) finding_rows: Vec<Vec<u32>>,
 }
 
 impl Report {
@@ -587,6 +609,7 @@ impl Report {
                 net: None,
                 expected_fee: None,
                 reason: &self.reasons[u.reason as usize],
+                charged_as: None,
             })
         }
     }
@@ -606,6 +629,7 @@ impl Report {
             net: None,
             expected_fee: self.expected_fee[i],
             reason: &self.reasons[side.reason[i] as usize],
+            charged_as: side.partner(i).and_then(|j| self.charged_as_of(j)),
         }
     }
 
@@ -625,7 +649,31 @@ impl Report {
             net: Some(self.net[j]),
             expected_fee: partner.and_then(|i| self.expected_fee[i]),
             reason: &self.reasons[side.reason[j] as usize],
+            charged_as: self.charged_as_of(j),
         }
+    }
+
+    fn charged_as_of(&self, statement_row: usize) -> Option<&ChargedAs> {
+        let k = self.charged_as.binary_search_by_key(&(statement_row as u32), |(j, _)| *j).ok()?;
+        Some(&self.charged_as[k].1)
+    }
+
+    /// The statement rows behind finding `k` of [`Summary::findings`] (empty past the end).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{reconcile, simulation::{generate, Pattern, SimulationOptions}};
+    /// let add_on = Pattern::AddOn { from: posfee::parse_date("2026-03-20")?, channel: posfee::Channel::Debit, fixed: posfee::Money::from_yuan(3) };
+    /// let sample = generate(&SimulationOptions::new(9).trades(1_000).faults_per_class(0).pattern(add_on))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// let rows = report.finding_rows(0);
+    /// assert_eq!(rows.len() as u64, report.summary.findings[0].trades);
+    /// assert!(rows.iter().all(|&j| sample.statement.record(j as usize).fee - report.row(sample.ledger.len() + j as usize).unwrap().expected_fee.unwrap() == posfee::Money::from_yuan(3)));
+    /// assert!(report.finding_rows(99).is_empty());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn finding_rows(&self, k: usize) -> &[u32] {
+        self.finding_rows.get(k).map_or(&[], Vec::as_slice)
     }
 
     /// Every row in order: ledger rows, statement rows, unreadable lines.
@@ -688,7 +736,7 @@ impl Report {
 
     /// The rows as CSV, one line per row in [`Report::rows`] order, with the keys of the input
     /// row ([`Report::row_keys`]) so a clerk can find the trade. Header:
-    /// `side,index,line,trade_id,rrn,terminal,class,findings,partner,matched_by,amount,fee,net,expected_fee,reason`.
+    /// `side,index,line,trade_id,rrn,terminal,class,findings,partner,matched_by,amount,fee,net,expected_fee,reason,charged_rate,charged_fixed,charged_cap`.
     ///
     /// Text copied from the inputs (ids, references, terminals, reasons) is written with a
     /// leading `'` where a spreadsheet would run it as a formula ([`neutralize_cell`]).
@@ -727,6 +775,9 @@ impl Report {
                     Cow::Owned(opt(row.net)),
                     Cow::Owned(opt(row.expected_fee)),
                     neutralize_cell(row.reason),
+                    Cow::Owned(row.charged_as.map(|c| c.rate.to_string()).unwrap_or_default()),
+                    Cow::Owned(opt(row.charged_as.map(|c| c.fixed))),
+                    Cow::Owned(opt(row.charged_as.and_then(|c| c.cap))),
                 ]
                 .iter()
                 .map(|cell| cell.as_bytes()),

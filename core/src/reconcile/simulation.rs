@@ -71,6 +71,109 @@ pub struct SimulationOptions {
     pub settlement: SettlementMode,
     /// The merchant class of the contract (one the preset names), if any.
     pub merchant_class: Option<String>,
+    /// What the acquirer does to the clean trades from a day on (none by default).
+    pub patterns: Vec<Pattern>,
+}
+
+/// Something the acquirer does to every clean trade it applies to from a day on: the
+/// patterns the findings ([`Finding`](super::Finding)) must find.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::simulation::{generate, Pattern, SimulationOptions};
+/// let later = Pattern::SettledLater { from: posfee::parse_date("2026-03-16")?, business_days: 1 };
+/// let sample = generate(&SimulationOptions::new(4).trades(500).pattern(later))?;
+/// assert!(sample.patterns[0].trades > 100);
+/// assert!(sample.patterns[0].first_day >= posfee::parse_date("2026-03-16")?);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// The channel's trades charged `rate` (no cap) instead of the contract's rate.
+    Rate {
+        /// The first trade day.
+        from: NaiveDate,
+        /// The channel.
+        channel: Channel,
+        /// The rate charged.
+        rate: crate::rate::Rate,
+    },
+    /// A fixed amount added to each fee of the channel.
+    AddOn {
+        /// The first trade day.
+        from: NaiveDate,
+        /// The channel.
+        channel: Channel,
+        /// The amount added per trade.
+        fixed: Money,
+    },
+    /// The contract's cap not applied.
+    CapNotApplied {
+        /// The first trade day.
+        from: NaiveDate,
+    },
+    /// Trades priced as another merchant class (`None`: without a class).
+    MerchantClass {
+        /// The first trade day.
+        from: NaiveDate,
+        /// The class priced.
+        merchant_class: Option<String>,
+    },
+    /// Settlement `business_days` later than the contract's due date.
+    SettledLater {
+        /// The first trade day.
+        from: NaiveDate,
+        /// Business days late.
+        business_days: u32,
+    },
+    /// A terminal's trades booked under another merchant number (跳码).
+    MerchantNumber {
+        /// The first trade day.
+        from: NaiveDate,
+        /// The terminal.
+        terminal: String,
+        /// The merchant number booked.
+        merchant_no: String,
+    },
+}
+
+impl Pattern {
+    /// The first trade day the pattern applies to.
+    ///
+    /// # Example
+    /// ```
+    /// let from = posfee::parse_date("2026-03-16")?;
+    /// assert_eq!(posfee::reconcile::simulation::Pattern::CapNotApplied { from }.from(), from);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn from(&self) -> NaiveDate {
+        match self {
+            Pattern::Rate { from, .. }
+            | Pattern::AddOn { from, .. }
+            | Pattern::CapNotApplied { from }
+            | Pattern::MerchantClass { from, .. }
+            | Pattern::SettledLater { from, .. }
+            | Pattern::MerchantNumber { from, .. } => *from,
+        }
+    }
+}
+
+/// What a pattern did to the generated statement: the answer key of a finding.
+///
+/// # Example
+/// ```
+/// let injected = posfee::reconcile::simulation::InjectedPattern::default();
+/// assert_eq!(injected.trades, 0);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InjectedPattern {
+    /// The first trade day of a changed row.
+    pub first_day: NaiveDate,
+    /// Statement rows changed.
+    pub trades: u64,
+    /// Fee patterns: charged minus contract; later settlement: the nets paid late; merchant
+    /// number: the amounts booked elsewhere.
+    pub money: Money,
 }
 
 impl SimulationOptions {
@@ -91,7 +194,22 @@ impl SimulationOptions {
             preset: "sft-traditional".to_string(),
             settlement: SettlementMode::T(1),
             merchant_class: None,
+            patterns: Vec::new(),
         }
+    }
+
+    /// Adds a pattern of the acquirer's.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::simulation::{Pattern, SimulationOptions};
+    /// let from = posfee::parse_date("2026-03-16")?;
+    /// assert_eq!(SimulationOptions::new(1).pattern(Pattern::CapNotApplied { from }).patterns.len(), 1);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn pattern(mut self, pattern: Pattern) -> SimulationOptions {
+        self.patterns.push(pattern);
+        self
     }
 
     /// Sets the preset of the contract.
@@ -246,6 +364,8 @@ pub struct Simulation {
     pub options: ReconcileOptions,
     /// What the reconciliation must find.
     pub key: AnswerKey,
+    /// What each of [`SimulationOptions::patterns`] did, in the same order.
+    pub patterns: Vec<InjectedPattern>,
 }
 
 /// SplitMix64: small, fast, the same everywhere.
@@ -384,6 +504,8 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         }
     }
 
+    let extra_fee_unit = ReconcileOptions::new(schedule.clone(), profile.clone()).extra_fee_unit;
+    let mut injected = vec![InjectedPattern::default(); options.patterns.len()];
     let mut draft = Draft { ledger: Vec::with_capacity(options.trades + 64), statement: Vec::with_capacity(options.trades + 64) };
     let rrn_base: u64 = 600_000_000_000 + (options.seed % 1000) * 100_000_000;
     let mut next_rrn = 0u64;
@@ -457,6 +579,11 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         row.terminal = terminal.clone();
         row.rrn = record.rrn.clone();
         let mut ledger_class = fault.unwrap_or(Class::Ok);
+        if fault.is_none() {
+            let changed =
+                apply_patterns(&options.patterns, &mut injected, &mut row, &quote, &request, &schedule, calendar, extra_fee_unit)?;
+            ledger_class = changed.unwrap_or(Class::Ok);
+        }
         let mut statement_class = ledger_class;
         match fault {
             Some(Class::AmountDiffers) => {
@@ -602,7 +729,80 @@ pub fn generate(options: &SimulationOptions) -> Result<Simulation> {
         "合并,x",
     );
     key.unreadable = (1, 1);
-    Ok(Simulation { ledger, statement, options: ReconcileOptions::new(schedule, profile), key })
+    Ok(Simulation { ledger, statement, options: ReconcileOptions::new(schedule, profile), key, patterns: injected })
+}
+
+/// Applies the patterns to a clean purchase's statement row; the class the row lands in
+/// when one changed it (the first of its classes, as the checker orders them).
+#[allow(clippy::too_many_arguments)]
+fn apply_patterns(
+    patterns: &[Pattern],
+    injected: &mut [InjectedPattern],
+    row: &mut StatementRecord,
+    quote: &crate::quote::Quote,
+    request: &QuoteRequest,
+    schedule: &Schedule,
+    calendar: &Calendar,
+    extra_fee_unit: Money,
+) -> Result<Option<Class>> {
+    let day = row.time.date_naive();
+    let mut class: Option<Class> = None;
+    for (pattern, injected) in patterns.iter().zip(injected.iter_mut()) {
+        if day < pattern.from() {
+            continue;
+        }
+        let rate_fee = quote.lines.iter().find(|l| l.kind == crate::quote::FeeLineKind::Rate).map_or(Money::ZERO, |l| l.amount);
+        let fee = match pattern {
+            Pattern::Rate { channel, rate, .. } if *channel == row.channel => {
+                Some(quote.fee - rate_fee + schedule.rounding().apply_rate(row.amount, *rate))
+            }
+            Pattern::AddOn { channel, fixed, .. } if *channel == row.channel => Some(quote.fee + *fixed),
+            Pattern::CapNotApplied { .. } if quote.cap_applied() => {
+                Some(quote.fee - rate_fee + schedule.rounding().apply_rate(row.amount, quote.rate))
+            }
+            Pattern::MerchantClass { merchant_class, .. } => {
+                let request = QuoteRequest { merchant_class: merchant_class.clone(), ..request.clone() };
+                schedule.quote_with(&request, calendar).ok().map(|q| q.fee)
+            }
+            _ => None,
+        };
+        let changed = match (pattern, fee) {
+            (_, Some(fee)) if fee != quote.fee => {
+                row.fee = fee;
+                row.net = row.amount - fee;
+                injected.money = injected.money + (fee - quote.fee);
+                let excess = fee - quote.fee;
+                let unit = extra_fee_unit.millifen();
+                Some(if excess < Money::ZERO {
+                    Class::FeeBelow
+                } else if unit > 0 && excess.millifen() % unit == 0 {
+                    Class::ExtraFee
+                } else {
+                    Class::FeeAbove
+                })
+            }
+            (Pattern::SettledLater { business_days, .. }, _) => {
+                let first_business = calendar.add_business_days(quote.settles_on, 0)?;
+                row.settlement_date = calendar.add_business_days(first_business, i64::from(*business_days))?;
+                injected.money = injected.money + row.net;
+                (*business_days > 0).then_some(Class::SettledLate)
+            }
+            (Pattern::MerchantNumber { terminal, merchant_no, .. }, _) if *terminal == row.terminal => {
+                row.merchant_no = merchant_no.clone();
+                injected.money = injected.money + row.amount;
+                Some(Class::MerchantDiffers)
+            }
+            _ => None,
+        };
+        if let Some(changed) = changed {
+            if injected.trades == 0 || day < injected.first_day {
+                injected.first_day = day;
+            }
+            injected.trades += 1;
+            class = Some(class.map_or(changed, |c| c.min(changed)));
+        }
+    }
+    Ok(class)
 }
 
 fn options_quote(schedule: &Schedule, request: &QuoteRequest, calendar: &Calendar) -> Result<crate::quote::Quote> {
