@@ -67,6 +67,13 @@ pub struct Arguments {
     /// Write every row of the report here: CSV, or the full report as JSON for a .json name.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Write the dispute list (each finding's trades, then other overcharges) here: a
+    /// printable HTML page, or CSV for a .csv name.
+    #[arg(long, value_name = "FILE")]
+    dispute: Option<PathBuf>,
+    /// The language of the dispute list: zh or en.
+    #[arg(long, value_name = "zh|en", default_value = "zh")]
+    lang: String,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -112,6 +119,11 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         output::check_text_output(path, true)?;
         output::check_writable(path)?;
     }
+    let lang = posfee::Lang::parse(&arguments.lang)?;
+    if let Some(path) = &arguments.dispute {
+        dispute_is_csv(path)?;
+        output::check_writable(path)?;
+    }
     let schedule = inputs::schedule(&arguments.schedule)?;
     let calendar = inputs::calendar(arguments.holidays.as_ref())?;
     let mut profile = MerchantProfile::new(&arguments.merchant_no, arguments.merchant_name.clone())?
@@ -149,6 +161,11 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(path) = &arguments.out {
         write_report(&report, &ledger, &statement, path)?;
     }
+    if let Some(path) = &arguments.dispute {
+        let dispute = report.dispute(&statement, &options.profile);
+        let text = if dispute_is_csv(path)? { dispute.to_csv(lang) } else { dispute.to_html(lang) };
+        output::write_file(path, text.as_bytes())?;
+    }
     progress.finish();
     if arguments.timings {
         // On stderr, so that stdout stays the same with and without the flag.
@@ -167,7 +184,22 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(path) = &arguments.out {
         text.push_str(&format!("\n{} rows written to {}\n", report.len(), path.display()));
     }
+    if let Some(path) = &arguments.dispute {
+        text.push_str(&format!("dispute list written to {}\n", path.display()));
+    }
     output::print(out, &text)
+}
+
+/// Whether the dispute list goes out as CSV (a `.csv` name) rather than HTML (`.html`, `.htm`).
+fn dispute_is_csv(path: &Path) -> Result<bool, Failure> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    match extension.as_str() {
+        "csv" => Ok(true),
+        "html" | "htm" => Ok(false),
+        _ => {
+            Err(Failure::request(format!("cannot write the dispute list to {}: name it .html (a printable page) or .csv", path.display())))
+        }
+    }
 }
 
 /// Writes the report: the full JSON for a `.json` name, otherwise the rows as CSV.

@@ -12,6 +12,14 @@ fn ok(args: &[&str]) -> String {
     outcome.stdout
 }
 
+/// An input error: exit status 2 and one `posfee: error [code]: …` line on stderr.
+fn fail(args: &[&str]) -> String {
+    let outcome = posfee(args);
+    assert_eq!(outcome.status, 2, "{args:?}: {outcome:?}");
+    assert!(outcome.stderr.starts_with("posfee: error ["), "{args:?}: {outcome:?}");
+    outcome.stderr
+}
+
 fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(args)).unwrap_or_else(|e| panic!("{args:?}: not JSON: {e}"))
 }
@@ -359,4 +367,51 @@ fn reconcile_timings_go_to_stderr_and_leave_stdout_unchanged() {
     for key in ["read_seconds", "reconcile_seconds", "write_seconds"] {
         assert!(line[key].as_f64().is_some_and(|s| s >= 0.0), "{key} in {line}");
     }
+}
+
+#[test]
+fn reconcile_prints_findings_and_writes_the_dispute_list() {
+    use posfee::reconcile::simulation::{generate, Pattern, SimulationOptions};
+    use posfee::reconcile::{write_bank_csv, write_ledger_csv};
+    let dir = tempfile::tempdir().unwrap();
+    let rise = Pattern::Rate {
+        from: posfee::parse_date("2026-03-10").unwrap(),
+        channel: posfee::Channel::Credit,
+        rate: posfee::Rate::parse("0.68%").unwrap(),
+    };
+    let sample = generate(&SimulationOptions::new(5).trades(800).faults_per_class(0).pattern(rise)).unwrap();
+    let (ledger, statement) = (dir.path().join("ledger.csv"), dir.path().join("statement.csv"));
+    std::fs::write(&ledger, write_ledger_csv(&sample.ledger)).unwrap();
+    std::fs::write(&statement, write_bank_csv(&sample.statement)).unwrap();
+    let (ledger, statement) = (ledger.display().to_string(), statement.display().to_string());
+    let injected = &sample.patterns[0];
+    let base = ["reconcile", &ledger, &statement, "--schedule", "sft-traditional", "--merchant-no", MERCHANT];
+    let html = dir.path().join("dispute.html").display().to_string();
+    let text = ok(&[&base[..], &["--dispute", &html]].concat());
+    let sentence = format!(
+        "from {} credit trades were charged 0.68% instead of 0.60%: {} trades, ¥{} over",
+        injected.first_day, injected.trades, injected.money
+    );
+    assert!(text.contains(&sentence) && text.contains("贷记卡交易按0.68%收费"), "{text}");
+    assert!(text.ends_with(&format!("dispute list written to {html}\n")), "{text}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<html lang=\"zh-CN\">") && page.contains(&format!("多收¥{}", injected.money)), "{page}");
+
+    let csv = dir.path().join("dispute.csv").display().to_string();
+    ok(&[&base[..], &["--dispute", &csv, "--lang", "en"]].concat());
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    assert!(rows.starts_with("issue,trade_date,terminal,reference,merchant_no,amount,charged_fee,contract_fee,difference,"));
+    // The finding's trades and its total line.
+    assert_eq!(rows.lines().count() as u64, 1 + injected.trades + 1, "{rows}");
+    assert!(rows.lines().last().unwrap().contains(&injected.money.to_string()));
+
+    let summary = json(&[&base[..], &["--json"]].concat());
+    assert_eq!(summary["findings"][0]["kind"], "rate");
+    assert_eq!(summary["findings"][0]["trades"].as_u64(), Some(injected.trades));
+
+    // A dispute list named neither .html nor .csv, and an unknown language, are input errors.
+    let bad = fail(&[&base[..], &["--dispute", &dir.path().join("d.pdf").display().to_string()]].concat());
+    assert!(bad.contains("name it .html (a printable page) or .csv"), "{bad}");
+    let bad = fail(&[&base[..], &["--dispute", &html, "--lang", "fr"]].concat());
+    assert!(bad.contains("language \"fr\" is not one of zh, en"), "{bad}");
 }
