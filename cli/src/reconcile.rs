@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use posfee::reconcile::simulation::{generate, SimulationOptions};
 use posfee::reconcile::{
-    read_ledger_file, reconcile, write_bank_csv, write_ledger_csv, Ledger, MerchantProfile, ReconcileOptions, Report, Statement,
-    MATCH_WINDOW_SECONDS_MAX,
+    read_ledger_file, reconcile, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile, ReconcileOptions, Report,
+    Statement, MATCH_WINDOW_SECONDS_MAX,
 };
 use posfee::{CalendarPolicy, SettlementMode};
 
@@ -121,7 +121,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let lang = posfee::Lang::parse(&arguments.lang)?;
     if let Some(path) = &arguments.dispute {
-        dispute_is_csv(path)?;
+        DisputeFormat::for_path(path)?;
         output::check_writable(path)?;
     }
     let schedule = inputs::schedule(&arguments.schedule)?;
@@ -163,8 +163,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     }
     if let Some(path) = &arguments.dispute {
         let dispute = report.dispute(&statement, &options.profile);
-        let text = if dispute_is_csv(path)? { dispute.to_csv(lang) } else { dispute.to_html(lang) };
-        output::write_file(path, text.as_bytes())?;
+        output::write_file(path, dispute.render(DisputeFormat::for_path(path)?, lang).as_bytes())?;
     }
     progress.finish();
     if arguments.timings {
@@ -188,18 +187,6 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         text.push_str(&format!("dispute list written to {}\n", path.display()));
     }
     output::print(out, &text)
-}
-
-/// Whether the dispute list goes out as CSV (a `.csv` name) rather than HTML (`.html`, `.htm`).
-fn dispute_is_csv(path: &Path) -> Result<bool, Failure> {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    match extension.as_str() {
-        "csv" => Ok(true),
-        "html" | "htm" => Ok(false),
-        _ => {
-            Err(Failure::request(format!("cannot write the dispute list to {}: name it .html (a printable page) or .csv", path.display())))
-        }
-    }
 }
 
 /// Writes the report: the full JSON for a `.json` name, otherwise the rows as CSV.

@@ -14,7 +14,13 @@ also decided by reference — then matches what is left by terminal, amount and 
 
 Within a partition, rows keep their input order (``_row``), so tie-breaks are those of a
 single run; the result is identical to one ``posfee.reconcile`` over everything (checked by
-``main`` and by py/tests/test_dask_example.py).
+``main`` and by py/tests/test_dask_example.py) — except how a wrong fee was charged. That
+diagnosis (the ``charged_*`` columns and the words before ``(fee ¥…, contract ¥…)`` in the
+reason) weighs the evidence of the other wrong fees of the same run: a partition sees only
+its own, so a fee that fits both a rate and an add-on may be told otherwise. The class, the
+fees and the rest of the reason are the same; :func:`canonical` compares those. For the
+month-wide diagnosis and the findings, reconcile a merchant's month in one call (partition
+by merchant).
 
 Run it (local mode, generated data):
 
@@ -143,8 +149,12 @@ def reconcile_on_dask(
         return pd.concat([first[~leftover], second], ignore_index=True).drop(columns=["_row"])
 
 
+_DIAGNOSIS = re.compile(r"^[^;]*?(?= \(fee ¥[^,;]*, contract ¥[^;]*\))")
+
+
 def canonical(rows: pd.DataFrame) -> List[tuple]:
-    """The rows as sorted tuples of text (nulls as "", whole-number floats as integers)."""
+    """The rows as sorted tuples of text (nulls as "", whole-number floats as integers),
+    without the diagnosis of a wrong fee (the words before ``(fee ¥…, contract ¥…)``)."""
 
     def text(value: Any) -> str:
         if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
@@ -153,7 +163,14 @@ def canonical(rows: pd.DataFrame) -> List[tuple]:
             return str(int(value))
         return str(value)
 
-    return sorted(tuple(text(v) for v in row) for row in rows[KEY_COLUMNS].itertuples(index=False))
+    reason = KEY_COLUMNS.index("reason")
+
+    def row_text(row: Sequence[Any]) -> tuple:
+        cells = [text(v) for v in row]
+        cells[reason] = _DIAGNOSIS.sub("", cells[reason], count=1)
+        return tuple(cells)
+
+    return sorted(row_text(row) for row in rows[KEY_COLUMNS].itertuples(index=False))
 
 
 def main(argv: Sequence[str] = ()) -> int:

@@ -369,6 +369,7 @@ pub struct PyReport {
     report: Arc<Report>,
     ledger: Arc<Ledger>,
     statement: Arc<Statement>,
+    profile: MerchantProfile,
 }
 
 #[pyfunction]
@@ -419,7 +420,7 @@ pub fn reconcile_data(
             _ => error,
         })
     })?;
-    Ok(PyReport { report: Arc::new(report), ledger, statement })
+    Ok(PyReport { report: Arc::new(report), ledger, statement, profile: options.profile })
 }
 
 /// `match_window_seconds` as `i64` (the core checks its range); an int beyond `i64` goes in
@@ -461,6 +462,24 @@ impl PyReport {
 
     fn __len__(&self) -> usize {
         self.report.len()
+    }
+
+    /// The dispute list as JSON (`json`), or as text in a format of the core (`html`, `csv`).
+    fn dispute(&self, py: Python<'_>, format: &str, lang: &str) -> PyResult<String> {
+        let lang = guard(py, || posfee::Lang::parse(lang))?;
+        let dispute = self.report.dispute(&self.statement, &self.profile);
+        if format == "json" {
+            return serde_json_text(&dispute);
+        }
+        let format = guard(py, || reconcile::DisputeFormat::parse(format))?;
+        Ok(dispute.render(format, lang))
+    }
+
+    /// The dispute list as the text a file name asks for (`.html` page or `.csv`).
+    fn dispute_for_path(&self, py: Python<'_>, path: std::path::PathBuf, lang: &str) -> PyResult<String> {
+        let lang = guard(py, || posfee::Lang::parse(lang))?;
+        let format = guard(py, || reconcile::DisputeFormat::for_path(&path))?;
+        Ok(self.report.dispute(&self.statement, &self.profile).render(format, lang))
     }
 
     /// The rows as a pyarrow table.
@@ -542,6 +561,7 @@ fn rows_batch(
         (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
     let mut amount: Decimal128Builder = out::money_builder(n, 2);
     let (mut fee, mut net, mut expected) = (out::money_builder(n, 5), out::money_builder(n, 5), out::money_builder(n, 5));
+    let (mut charged_rate, mut charged_fixed, mut charged_cap) = (StringBuilder::new(), out::money_builder(n, 5), out::money_builder(n, 5));
     let money = |builder: &mut Decimal128Builder, value: Option<posfee::Money>| match value {
         Some(m) => builder.append_value(out::money_value(m, 5)),
         None => builder.append_null(),
@@ -560,6 +580,9 @@ fn rows_batch(
         money(&mut fee, row.fee);
         money(&mut net, row.net);
         money(&mut expected, row.expected_fee);
+        charged_rate.append_option(row.charged_as.map(|c| c.rate.to_string()));
+        money(&mut charged_fixed, row.charged_as.map(|c| c.fixed));
+        money(&mut charged_cap, row.charged_as.and_then(|c| c.cap));
         // Most rows share their reason text with the row before (the same text of the
         // report): known by its address without hashing it again.
         let address = (row.reason.as_ptr() as usize, row.reason.len());
@@ -606,6 +629,9 @@ fn rows_batch(
         ("net".into(), Arc::new(net.finish())),
         ("expected_fee".into(), Arc::new(expected.finish())),
         ("reason".into(), reason.finish()),
+        ("charged_rate".into(), Arc::new(charged_rate.finish())),
+        ("charged_fixed".into(), Arc::new(charged_fixed.finish())),
+        ("charged_cap".into(), Arc::new(charged_cap.finish())),
     ];
     out::batch(columns)
 }

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -14,6 +15,7 @@ use super::findings::Finding;
 use super::report::Report;
 use super::schema::{from_unix, Statement};
 use super::spreadsheet::neutralize_cell;
+use crate::error::{Error, ErrorKind, Result};
 use crate::lang::Lang;
 use crate::money::Money;
 
@@ -190,6 +192,71 @@ fn section(finding: Option<Finding>, title_zh: String, title_en: String, rows: V
     DisputeSection { finding, title_zh, title_en, rows, amount, charged_fee, difference }
 }
 
+/// How a dispute list is written: a printable HTML page or CSV.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::DisputeFormat;
+/// assert_eq!(DisputeFormat::for_path(std::path::Path::new("out/Dispute.HTML"))?, DisputeFormat::Html);
+/// assert_eq!(DisputeFormat::parse("csv")?, DisputeFormat::Csv);
+/// let err = DisputeFormat::for_path(std::path::Path::new("dispute.pdf")).unwrap_err();
+/// assert!(err.to_string().contains("name it .html (a printable page) or .csv"));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DisputeFormat {
+    /// A printable HTML page ([`DisputeList::to_html`]).
+    Html,
+    /// CSV ([`DisputeList::to_csv`]).
+    Csv,
+}
+
+impl DisputeFormat {
+    /// `html` or `csv`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] naming the text otherwise.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::DisputeFormat::parse("html")?, posfee::reconcile::DisputeFormat::Html);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<DisputeFormat> {
+        match text {
+            "html" => Ok(DisputeFormat::Html),
+            "csv" => Ok(DisputeFormat::Csv),
+            other => {
+                Err(Error::new(ErrorKind::InvalidRequest, format!("dispute format {other:?} is not one of html, csv")).in_field("format"))
+            }
+        }
+    }
+
+    /// The format a file name asks for: `.html` / `.htm` or `.csv` (any case).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] naming the file for any other name.
+    ///
+    /// # Example
+    /// ```
+    /// let format = posfee::reconcile::DisputeFormat::for_path(std::path::Path::new("d.csv"))?;
+    /// assert_eq!(format, posfee::reconcile::DisputeFormat::Csv);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn for_path(path: &Path) -> Result<DisputeFormat> {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        match extension.as_str() {
+            "csv" => Ok(DisputeFormat::Csv),
+            "html" | "htm" => Ok(DisputeFormat::Html),
+            _ => Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("cannot write the dispute list to {}: name it .html (a printable page) or .csv", path.display()),
+            )
+            .at(crate::error::Location::default().file(path.display().to_string()))),
+        }
+    }
+}
+
 /// Escapes text for HTML element content and attribute values.
 fn escape(text: &str) -> Cow<'_, str> {
     if !text.contains(['&', '<', '>', '"', '\'']) {
@@ -223,6 +290,21 @@ impl DisputeSection {
 }
 
 impl DisputeList {
+    /// The list as text in one format and language.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Lang, reconcile::{DisputeFormat, DisputeList}};
+    /// let list = DisputeList::default();
+    /// assert_eq!(list.render(DisputeFormat::Csv, Lang::En), list.to_csv(Lang::En));
+    /// ```
+    pub fn render(&self, format: DisputeFormat, lang: Lang) -> String {
+        match format {
+            DisputeFormat::Html => self.to_html(lang),
+            DisputeFormat::Csv => self.to_csv(lang),
+        }
+    }
+
     /// Every section's trades as CSV with the section's heading in the first column (headers
     /// in the chosen language: [`DISPUTE_CSV_COLUMNS`] or their Chinese), and a total line
     /// per section. Text from the statement is neutralised against spreadsheet formulas.

@@ -102,7 +102,7 @@ use rayon::prelude::*;
 pub use class::{Class, ClassSet};
 pub use columns::{LedgerColumns, StatementColumns};
 pub use diagnosis::{ChargedAs, Pricing, RATE_GRID_MAX_PERCENT};
-pub use dispute::{DisputeList, DisputeRow, DisputeSection, DISPUTE_CSV_COLUMNS};
+pub use dispute::{DisputeFormat, DisputeList, DisputeRow, DisputeSection, DISPUTE_CSV_COLUMNS};
 pub use findings::{Finding, FindingKind};
 pub use kernel::FeeKernel;
 pub use merchant::{MerchantNumber, MerchantProfile};

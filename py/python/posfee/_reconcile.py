@@ -65,6 +65,13 @@ _MONEY_KEYS = frozenset(
         "undercharge",
         "amount",
         "fee",
+        # findings, their pricing, and the dispute list
+        "money",
+        "fixed",
+        "cap",
+        "contract_cap",
+        "contract_fee",
+        "difference",
     }
 )
 
@@ -92,7 +99,13 @@ class Report:
     - ``rows``: a ``pyarrow.Table`` with one row per input row (ledger rows, then statement
       rows, then unreadable lines): ``side``, ``index``, ``line``, ``trade_id``, ``rrn``,
       ``terminal``, ``class``, ``findings``, ``partner``, ``matched_by``, ``amount``,
-      ``fee``, ``net``, ``expected_fee`` (decimals) and ``reason``.
+      ``fee``, ``net``, ``expected_fee`` (decimals), ``reason``, and for a purchase charged
+      otherwise than contracted what it was charged as: ``charged_rate`` (text such as
+      ``0.68%``), ``charged_fixed`` and ``charged_cap`` (decimals);
+    - ``summary["findings"]``: what the acquirer did to many trades (a rate rise from a day,
+      a fixed add-on, a cap not applied, another merchant class, later settlement, 跳码), in
+      Chinese (``zh``) and English (``en``), largest money first;
+    - :meth:`dispute`: the list to send the acquirer (HTML page, CSV or dict).
     """
 
     __slots__ = ("_native", "_summary", "_rows")
@@ -165,6 +178,26 @@ class Report:
     def to_json(self) -> str:
         """Summary and rows as JSON (money as strings)."""
         return self._native.to_json()
+
+    def dispute(self, format: str = "html", lang: str = "zh") -> Any:
+        """The dispute list: for each finding the trades behind it (date, terminal, reference
+        number, amount, charged fee, contracted fee, difference) and their totals, then the
+        other trades charged above the contract. ``format`` is ``html`` (a printable page,
+        every text escaped), ``csv`` (text) or ``dict`` (money as ``Decimal``); ``lang`` is
+        ``zh`` or ``en``. Another format or language raises ``InvalidRequestError``."""
+        if format == "dict":
+            return _decimals(json.loads(self._native.dispute("json", lang)))
+        return self._native.dispute(format, lang)
+
+    def write_dispute(self, path: PathLike, lang: str = "zh") -> None:
+        """Writes the dispute list: a printable HTML page for a ``.html`` name, CSV for ``.csv``."""
+        path = os.fspath(path)
+        text = self._native.dispute_for_path(path, lang)
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+        except OSError as error:
+            raise IoError(f"cannot write {path}: {error.strerror or error}", file=path) from error
 
     def __len__(self) -> int:
         return len(self._native)
