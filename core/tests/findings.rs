@@ -178,3 +178,27 @@ fn a_pattern_among_row_faults_is_still_one_finding() {
         assert!((injected.trades..=injected.trades + 3).contains(&rates[0].trades), "seed {seed}: {} vs {injected:?}", rates[0].en);
     }
 }
+
+#[test]
+fn a_merchant_number_finding_names_both_mcc_classes() {
+    let jump = Pattern::MerchantNumber { from: day("2026-03-05"), terminal: "T0000002".into(), merchant_no: JUMPED_MERCHANT_NO.into() };
+    let sample = generate(&SimulationOptions::new(3).trades(1_000).faults_per_class(0).pattern(jump)).unwrap();
+    let report = reconcile(&sample.ledger, &sample.statement, &sample.options).unwrap();
+    let finding = &report.summary.findings[0];
+    let (number, mcc) = (JUMPED_MERCHANT_NO, &JUMPED_MERCHANT_NO[7..11]);
+    let theirs = posfee::mcc::mcc_info(mcc).expect("5411 in the MCC table");
+    let ours = posfee::mcc::mcc_info("5812").expect("5812 in the MCC table");
+    assert_ne!(theirs.category, ours.category, "跳码 moves the trades to a cheaper class");
+    assert!(
+        finding.en.contains(&format!(
+            "booked under merchant number {number} (MCC {mcc} {}, {} class) instead of 102310058120001 (MCC 5812 {}, {} class) (跳码)",
+            theirs.name_en,
+            theirs.category.name_en(),
+            ours.name_en,
+            ours.category.name_en()
+        )),
+        "{}",
+        finding.en
+    );
+    assert!(finding.zh.contains(&format!("（MCC {mcc} {}，{}）", theirs.name_zh, theirs.category.name_zh())), "{}", finding.zh);
+}

@@ -401,16 +401,25 @@ fn late_finding(evidence: &Evidence<'_>, late: i64, rows: &[u32]) -> Finding {
     }
 }
 
+/// An MCC in words, with its category of the pre-2016 fee schedule when the MCC table
+/// knows it: ` (MCC 5411 supermarkets, people's livelihood class)` and its Chinese.
+fn mcc_words(mcc: &str) -> (String, String) {
+    match crate::mcc::mcc_info(mcc) {
+        Some(info) => (
+            format!(" (MCC {mcc} {}, {} class)", info.name_en, info.category.name_en()),
+            format!("（MCC {mcc} {}，{}）", info.name_zh, info.category.name_zh()),
+        ),
+        None => (format!(" (MCC {mcc})"), format!("（MCC {mcc}）")),
+    }
+}
+
 fn booked_finding(evidence: &Evidence<'_>, terminal: &str, merchant_no: Option<&str>, rows: &[u32]) -> Finding {
     let (first_day, last_day, trades, amount) = span(evidence, rows);
     let registered = &evidence.options.profile.merchant_no;
-    let mcc_en = |mcc: &str| format!("MCC {mcc}");
     let (kind, en, zh) = match merchant_no {
         Some(number) => {
-            let theirs = mcc_of(number).map_or_else(String::new, |mcc| format!(" ({})", mcc_en(mcc)));
-            let ours = format!(" ({})", mcc_en(registered.mcc()));
-            let ours_zh = ours.replace(" (", "（").replace(')', "）");
-            let theirs_zh = theirs.replace(" (", "（").replace(')', "）");
+            let (theirs, theirs_zh) = mcc_of(number).map_or_else(Default::default, mcc_words);
+            let (ours, ours_zh) = mcc_words(registered.mcc());
             (
                 FindingKind::MerchantNumber,
                 format!(
