@@ -48,6 +48,9 @@ pub enum ErrorKind {
     Io,
     /// An arithmetic result left the documented range.
     Overflow,
+    /// A broken internal invariant (a bug in posfee, never bad input alone): for example a
+    /// deposit report whose totals do not balance.
+    Internal,
 }
 
 impl ErrorKind {
@@ -74,6 +77,7 @@ impl ErrorKind {
             ErrorKind::InvalidRecord => "invalid_record",
             ErrorKind::Io => "io",
             ErrorKind::Overflow => "overflow",
+            ErrorKind::Internal => "internal",
         }
     }
 
@@ -83,7 +87,7 @@ impl ErrorKind {
     /// ```
     /// assert!(posfee::ErrorKind::ALL.contains(&posfee::ErrorKind::Io));
     /// ```
-    pub const ALL: [ErrorKind; 15] = [
+    pub const ALL: [ErrorKind; 16] = [
         ErrorKind::InvalidAmount,
         ErrorKind::InvalidRate,
         ErrorKind::InvalidChannel,
@@ -99,6 +103,7 @@ impl ErrorKind {
         ErrorKind::InvalidRecord,
         ErrorKind::Io,
         ErrorKind::Overflow,
+        ErrorKind::Internal,
     ];
 }
 

@@ -20,6 +20,8 @@
 //!   the sums over the classes) is asserted on every run.
 //! - [`simulation`] generates seeded ledger / statement pairs with injected faults of every
 //!   class and the answer key (for tests, benchmarks and the demo).
+//! - [`deposits`] checks that the statement's payouts reached the merchant's bank account
+//!   ([`deposits::reconcile_deposits`], with bank statements read by bank profiles).
 //!
 //! ## Canonical schema
 //!
@@ -74,6 +76,7 @@ mod blocks;
 mod checks;
 mod class;
 mod columns;
+pub mod deposits;
 mod diagnosis;
 mod dispute;
 mod findings;

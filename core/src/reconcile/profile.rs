@@ -454,6 +454,32 @@ pub fn formats() -> Vec<&'static str> {
     BUILTIN.iter().map(|(name, _)| *name).collect()
 }
 
+/// Parses a profile file's TOML (after the size and depth limits), an error naming the
+/// line and column of the mistake; `what` names the kind of file in the message.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    crate::limits::check_config_text(text, ErrorKind::InvalidRecord, &format!("the {what}"))?;
+    toml::from_str(text).map_err(|e| {
+        let at = e.span().map(|span| Location::of_offset(text, span.start));
+        Error::new(ErrorKind::InvalidRecord, format!("{what} is not valid: {}", e.message())).at(at.unwrap_or_default())
+    })
+}
+
+/// Loads a profile file with `parse`, naming the file in any error.
+pub(crate) fn load_file<T>(path: &std::path::Path, parse: impl FnOnce(&str) -> Result<T>) -> Result<T> {
+    let text = crate::read_text_file(path)?;
+    parse(&text).map_err(|e| e.at(Location::default().file(path.display().to_string())))
+}
+
+/// The start of a file that sniffing looks at: at most [`Profile::SNIFF_BYTES`], cut at the
+/// last line end so that a partial last line does not mislead.
+pub(crate) fn sniff_head(head: &[u8]) -> &[u8] {
+    let head = &head[..head.len().min(Profile::SNIFF_BYTES)];
+    match head.iter().rposition(|&b| b == b'\n') {
+        Some(end) => &head[..=end],
+        None => head,
+    }
+}
+
 fn invalid(message: String, key: &str) -> Error {
     Error::new(ErrorKind::InvalidRecord, message).at(Location::default().field(key))
 }
@@ -484,12 +510,7 @@ impl Profile {
     /// assert!(err.to_string().contains("trade_date"));
     /// ```
     pub fn from_toml(text: &str) -> Result<Profile> {
-        crate::limits::check_config_text(text, ErrorKind::InvalidRecord, "the format profile")?;
-        let file: ProfileFile = toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|span| Location::of_offset(text, span.start));
-            Error::new(ErrorKind::InvalidRecord, format!("format profile is not valid: {}", e.message())).at(at.unwrap_or_default())
-        })?;
-        Profile::build(file)
+        Profile::build(parse_toml(text, "format profile")?)
     }
 
     /// Loads a profile file.
@@ -503,9 +524,7 @@ impl Profile {
     /// assert_eq!(posfee::reconcile::Profile::from_file("no/such/profile.toml").unwrap_err().code(), "io");
     /// ```
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Profile> {
-        let path = path.as_ref();
-        let text = crate::read_text_file(path)?;
-        Profile::from_toml(&text).map_err(|e| e.at(Location::default().file(path.display().to_string())))
+        load_file(path.as_ref(), Profile::from_toml)
     }
 
     /// A shipped profile by name ([`formats`] lists them).
@@ -550,11 +569,7 @@ impl Profile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn sniff(head: &[u8]) -> Result<Profile> {
-        let mut head = &head[..head.len().min(Profile::SNIFF_BYTES)];
-        // Cut at the last line end, so a partial last line does not mislead.
-        if let Some(end) = head.iter().rposition(|&b| b == b'\n') {
-            head = &head[..=end];
-        }
+        let head = sniff_head(head);
         let mut best: Option<(Profile, super::read::Fit)> = None;
         for name in formats() {
             let profile = Profile::builtin(name)?;

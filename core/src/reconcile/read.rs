@@ -46,16 +46,16 @@ fn too_large(file: &str, bytes: &[u8]) -> Result<()> {
 }
 
 /// One record of a CSV file: its fields as text, and its line for located errors.
-struct Row<'r> {
+pub(super) struct Row<'r> {
     /// The text the field ranges point into.
-    text: &'r str,
-    fields: &'r [Range<usize>],
-    line: u64,
-    file: &'r str,
+    pub(super) text: &'r str,
+    pub(super) fields: &'r [Range<usize>],
+    pub(super) line: u64,
+    pub(super) file: &'r str,
 }
 
 impl<'r> Row<'r> {
-    fn error(&self, column: Option<usize>, field: &str, error: Error) -> Error {
+    pub(super) fn error(&self, column: Option<usize>, field: &str, error: Error) -> Error {
         let mut at = Location::default().file(self.file).line(self.line).field(field);
         if let Some(column) = column {
             at = at.column(column as u64 + 1);
@@ -71,7 +71,7 @@ impl<'r> Row<'r> {
 
     /// The cleaned value of a column (backtick prefix, `=` quoting and spaces removed).
     #[inline]
-    fn get(&self, column: Option<usize>) -> &'r str {
+    pub(super) fn get(&self, column: Option<usize>) -> &'r str {
         column.and_then(|c| self.field(c)).map(clean).unwrap_or("")
     }
 
@@ -87,13 +87,13 @@ impl<'r> Row<'r> {
         Ok(value)
     }
 
-    fn raw(&self) -> String {
+    pub(super) fn raw(&self) -> String {
         (0..self.fields.len()).filter_map(|c| self.field(c)).collect::<Vec<_>>().join(",")
     }
 }
 
 #[inline]
-fn clean(value: &str) -> &str {
+pub(super) fn clean(value: &str) -> &str {
     // Most fields need nothing: no surrounding space, backtick, `="..."` quoting or `'`
     // before a formula (CJK text such as 贷记卡 included).
     if let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) {
@@ -142,7 +142,7 @@ fn digits(bytes: &[u8]) -> Option<u32> {
         .then(|| bytes.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
 }
 
-fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
+pub(super) fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
     let text = trim(text);
     let b = text.as_bytes();
     if b.len() == 6 {
@@ -155,7 +155,7 @@ fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
 
 /// A date as `YYYYMMDD` without trying other formats first; anything else goes to
 /// [`parse_date`].
-fn fast_date(text: &str) -> Result<NaiveDate> {
+pub(super) fn fast_date(text: &str) -> Result<NaiveDate> {
     let b = trim(text).as_bytes();
     if b.len() == 8 {
         if let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[4..6]), digits(&b[6..8])) {
@@ -256,7 +256,13 @@ fn unterminated_quote(bytes: &[u8], dialect: Dialect) -> Option<Unterminated> {
 /// A quoted field that never closes would swallow every later line: its record is passed on
 /// as an error naming the quote's line and column, and reading resumes on the next line, so
 /// every line is either read or reported.
-fn stream(text: &str, first_line: u64, dialect: Dialect, mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>), file: &str) {
+pub(super) fn stream(
+    text: &str,
+    first_line: u64,
+    dialect: Dialect,
+    mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
+    file: &str,
+) {
     let (mut rest, mut line) = (text, first_line);
     while let Some(open) = memchr::memchr(b'"', rest.as_bytes()).and_then(|_| unterminated_quote(rest.as_bytes(), dialect)) {
         stream_records(&rest[..open.record_start], line, dialect, &mut each, file);
@@ -297,7 +303,7 @@ fn stream_records(
 /// The first record accepted by `accept` among the first `limit` records: the record, the
 /// byte offset and line number where the data after it starts, and the line of the first
 /// record seen (for errors).
-fn header(
+pub(super) fn header(
     text: &str,
     dialect: Dialect,
     limit: usize,
@@ -1059,7 +1065,7 @@ pub(crate) fn fit(head: &[u8], profile: &Profile) -> Fit {
 }
 
 /// Decodes with a profile's encoding.
-fn decode_as(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
+pub(super) fn decode_as(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
     match encoding {
         Encoding::Auto => decode(bytes),
         Encoding::Utf8 => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)),
@@ -1750,7 +1756,7 @@ fn check_totals(statement: &mut Statement, sums: &Sums, stated: Option<Stated>, 
 
 /// A money value as files write it: `¥`/`￥`, thousands separators and full-width digits
 /// taken off; in fen when the unit says so.
-fn parse_money_text(text: &str, unit: MoneyUnit) -> Result<Money> {
+pub(super) fn parse_money_text(text: &str, unit: MoneyUnit) -> Result<Money> {
     if unit == MoneyUnit::Yuan {
         if let Some(money) = crate::money::plain_money(text.as_bytes()) {
             return Ok(money);
@@ -1853,7 +1859,7 @@ fn read_fixed_width(
     Ok(statement)
 }
 
-fn find_cleaned(header: &csv::StringRecord, name: &str, strip: &[String]) -> Option<usize> {
+pub(super) fn find_cleaned(header: &csv::StringRecord, name: &str, strip: &[String]) -> Option<usize> {
     header.iter().position(|h| strip_prefixes(clean(h), strip).trim().eq_ignore_ascii_case(name))
 }
 

@@ -1,0 +1,194 @@
+//! Deposit reconciliation end to end: the seeded simulation over many seeds (every injected
+//! fault found, in its class, and nothing flagged on clean data), and the bad-input
+//! catalogue of the bank statement reader.
+
+use posfee::reconcile::deposits::simulation::{bank_csv, generate_deposits, DepositSimulationOptions, SHORT_FEE};
+use posfee::reconcile::deposits::{
+    read_bank_statement, read_bank_statement_file, reconcile_deposits, BankProfile, DepositClass, DepositOptions, BANK_STATEMENT_BYTES_MAX,
+};
+
+const SEEDS: u64 = 210;
+
+#[test]
+fn every_injected_fault_is_found_in_its_class() {
+    for seed in 0..SEEDS {
+        let sample = generate_deposits(&DepositSimulationOptions::new(seed)).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let report = reconcile_deposits(&sample.statement, &sample.bank, &sample.options).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let classes: Vec<DepositClass> = report.payouts.iter().map(|p| p.class).collect();
+        assert_eq!(classes, sample.key.payouts, "seed {seed}: payouts");
+        let bank: Vec<(u64, DepositClass)> = report.bank.iter().map(|b| (b.line, b.class)).collect();
+        assert_eq!(bank, sample.key.bank, "seed {seed}: bank rows");
+        let count = |class: DepositClass| report.payouts.iter().filter(|p| p.class == class).count();
+        // Injected: a withheld batch and a deposit that never came, two short deposits, two
+        // late ones, one merged run of 2-3 payouts, one unexplained credit.
+        assert_eq!(count(DepositClass::DepositMissing), 2, "seed {seed}");
+        assert_eq!(count(DepositClass::DepositShort), 2, "seed {seed}");
+        assert_eq!(count(DepositClass::DepositedLate), 2, "seed {seed}");
+        assert!((2..=3).contains(&count(DepositClass::DepositMerged)), "seed {seed}");
+        assert_eq!(report.summary.class(DepositClass::UnexplainedCredit).bank_rows, 1, "seed {seed}");
+        for p in report.payouts.iter().filter(|p| p.class == DepositClass::DepositShort) {
+            assert_eq!(p.difference, SHORT_FEE, "seed {seed}");
+        }
+        // Every problem payout and row has a finding naming it.
+        for (k, p) in report.payouts.iter().enumerate().filter(|(_, p)| p.class.is_problem()) {
+            assert!(report.findings.iter().any(|f| f.class == p.class && f.payouts.contains(&k)), "seed {seed}: payout {k}");
+        }
+        let merged = report.findings.iter().filter(|f| f.class == DepositClass::DepositMerged).count();
+        assert_eq!(merged, 1, "seed {seed}");
+        let short_with_line =
+            report.findings.iter().filter(|f| f.class == DepositClass::DepositShort && f.en.contains("deducted on line")).count();
+        assert_eq!(short_with_line, 1, "seed {seed}");
+        assert!(report.summary.not_arrived > SHORT_FEE + SHORT_FEE, "seed {seed}");
+    }
+}
+
+#[test]
+fn nothing_is_flagged_on_clean_data() {
+    for seed in 0..SEEDS {
+        let sample = generate_deposits(&DepositSimulationOptions::new(seed).faults(false)).unwrap();
+        let report = reconcile_deposits(&sample.statement, &sample.bank, &sample.options).unwrap();
+        assert_eq!(report.problems().count(), 0, "seed {seed}: {:?}", report.problems().next());
+        assert!(report.payouts.iter().all(|p| matches!(p.class, DepositClass::Deposited | DepositClass::NotChecked)), "seed {seed}");
+        assert!(report.summary.not_arrived.is_zero(), "seed {seed}");
+    }
+}
+
+#[test]
+fn the_simulated_bank_file_reads_back_and_gives_the_same_report() {
+    let sample = generate_deposits(&DepositSimulationOptions::new(12)).unwrap();
+    let text = bank_csv(&sample.bank);
+    let bank = read_bank_statement(text.as_bytes(), "simulated-bank.csv", &BankProfile::sniff(text.as_bytes()).unwrap()).unwrap();
+    assert_eq!(bank.rows(), sample.bank.rows());
+    let a = reconcile_deposits(&sample.statement, &bank, &sample.options).unwrap();
+    let b = reconcile_deposits(&sample.statement, &sample.bank, &sample.options).unwrap();
+    assert_eq!(a, b);
+    assert!(a.to_json().contains("\"deposit_missing\""));
+}
+
+#[test]
+fn a_late_credit_beyond_the_delay_is_missing_and_unexplained() {
+    // Seed 1's first late payout, with the delay cut to 0: on time or nothing.
+    let sample = generate_deposits(&DepositSimulationOptions::new(1)).unwrap();
+    let options = sample.options.clone().delay_max_business_days(0);
+    let report = reconcile_deposits(&sample.statement, &sample.bank, &options).unwrap();
+    assert_eq!(report.payouts.iter().filter(|p| p.class == DepositClass::DepositedLate).count(), 0);
+    assert!(report.summary.class(DepositClass::UnexplainedCredit).bank_rows >= 3);
+}
+
+#[test]
+fn options_outside_their_limits_are_refused() {
+    let sample = generate_deposits(&DepositSimulationOptions::new(1)).unwrap();
+    let base = sample.options.clone();
+    let cases: Vec<(DepositOptions, &str)> = vec![
+        (base.clone().delay_max_business_days(21), "delay_max_business_days"),
+        (base.clone().delay_max_business_days(-1), "delay_max_business_days"),
+        (DepositOptions { on_time_business_days: 3, ..base.clone() }, "on_time_business_days"),
+        (DepositOptions { merge_payouts_max: 1, ..base.clone() }, "merge_payouts_max"),
+        (DepositOptions { merge_payouts_max: 17, ..base.clone() }, "merge_payouts_max"),
+        (DepositOptions { short_difference_max: -posfee::Money::from_yuan(1), ..base.clone() }, "short_difference_max"),
+        (base.clone().acquirer_text(" "), "acquirer_texts"),
+        (DepositOptions { covered_from: posfee::parse_date("2027-01-01").ok(), ..base.clone() }, "covered_from"),
+    ];
+    for (options, field) in cases {
+        let err = reconcile_deposits(&sample.statement, &sample.bank, &options).unwrap_err();
+        assert_eq!((err.code(), err.location().field.as_deref()), ("invalid_request", Some(field)), "{err}");
+    }
+}
+
+/// A row of the bad-input catalogue: what, profile, text, line, column, field, code.
+type BadLine<'p> = (&'static str, &'p BankProfile, String, u64, Option<u64>, &'static str, &'static str);
+
+/// The bad-input catalogue of the bank reader.
+#[test]
+fn bad_bank_lines_are_reported_at_their_line_column_and_field() {
+    let cmb = "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n";
+    let icbc = "交易日期,摘要,记账金额(收入),记账金额(支出),余额,对方户名\n";
+    let dir = "交易日期,借贷,发生额,对方户名\n";
+    let own = BankProfile::from_toml(
+        "name = \"own\"\ntitle = \"t\"\nsource = \"s\"\n[fields]\ndate = { names = [\"交易日期\"] }\namount = { names = [\"发生额\"] }\n\
+         direction = { names = [\"借贷\"], credit = [\"贷\"], debit = [\"借\"] }\ncounterparty = { names = [\"对方户名\"] }\n",
+    )
+    .unwrap();
+    let icbc_profile = BankProfile::builtin("icbc-debit").unwrap();
+    let cmb_profile = BankProfile::builtin("cmb-debit").unwrap();
+    let abc_profile = BankProfile::builtin("abc-debit").unwrap();
+    let cases: Vec<BadLine<'_>> = vec![
+        ("amount not a number", &cmb_profile, format!("{cmb}2026-11-02,CNY,12.3.4,0,,,\n"), 2, Some(3), "amount", "invalid_amount"),
+        ("amount below the fen", &cmb_profile, format!("{cmb}2026-11-02,CNY,1.234,0,,,\n"), 2, None, "amount", "invalid_amount"),
+        ("amount beyond the limit", &cmb_profile, format!("{cmb}2026-11-02,CNY,9999999999.00,0,,,\n"), 2, None, "amount", "invalid_amount"),
+        ("amount empty", &cmb_profile, format!("{cmb}2026-11-02,CNY,,0,,,\n"), 2, Some(3), "amount", "invalid_record"),
+        ("date not a date", &cmb_profile, format!("{cmb}2026-13-02,CNY,1.00,0,,,\n"), 2, Some(1), "date", "invalid_date"),
+        ("date empty", &cmb_profile, format!("{cmb},CNY,1.00,0,,,\n"), 2, Some(1), "date", "invalid_record"),
+        ("balance not a number", &cmb_profile, format!("{cmb}2026-11-02,CNY,1.00,x,,,\n"), 2, Some(4), "balance", "invalid_amount"),
+        (
+            "date in the wrong form",
+            &abc_profile,
+            "交易日期,交易时间,交易摘要,交易金额\n2026-11-02,,转存,+1.00\n".to_string(),
+            2,
+            Some(1),
+            "date",
+            "invalid_date",
+        ),
+        (
+            "time not a time",
+            &abc_profile,
+            "交易日期,交易时间,交易摘要,交易金额\n20261102,256161,转存,+1.00\n".to_string(),
+            2,
+            Some(2),
+            "time",
+            "invalid_date",
+        ),
+        ("both in and out", &icbc_profile, format!("{icbc}2026-11-02,x,1.00,2.00,0,a\n"), 2, Some(4), "debit", "invalid_record"),
+        ("neither in nor out", &icbc_profile, format!("{icbc}2026-11-02,x,-,-,0,a\n"), 2, Some(3), "credit", "invalid_record"),
+        ("negative money in", &icbc_profile, format!("{icbc}2026-11-02,x,-5.00,,0,a\n"), 2, Some(3), "credit", "invalid_amount"),
+        ("unknown direction", &own, format!("{dir}2026-11-02,收,1.00,a\n"), 2, Some(2), "direction", "invalid_record"),
+        ("signed amount with a direction", &own, format!("{dir}2026-11-02,贷,-1.00,a\n"), 2, Some(3), "amount", "invalid_amount"),
+        ("short row", &cmb_profile, format!("{cmb}2026-11-02,CNY\n"), 2, Some(3), "amount", "invalid_record"),
+        (
+            "unterminated quote",
+            &cmb_profile,
+            format!("{cmb}2026-11-02,CNY,\"1.00,0,,,\n2026-11-03,CNY,2.00,0,,,\n"),
+            2,
+            Some(16),
+            "record",
+            "invalid_record",
+        ),
+    ];
+    for (what, profile, text, line, column, field, code) in cases {
+        let bank = read_bank_statement(text.as_bytes(), "bank.csv", profile).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let issue = bank.issues().first().unwrap_or_else(|| panic!("{what}: no issue, rows {:?}", bank.rows()));
+        let at = issue.error.location();
+        assert_eq!(at.file.as_deref(), Some("bank.csv"), "{what}");
+        assert_eq!(at.line, Some(line), "{what}: {}", issue.error);
+        if column.is_some() {
+            assert_eq!(at.column, column, "{what}: {}", issue.error);
+        }
+        assert_eq!(at.field.as_deref(), Some(field), "{what}: {}", issue.error);
+        assert_eq!(issue.error.code(), code, "{what}: {}", issue.error);
+        assert_eq!(bank.issues().len(), 1, "{what}: {:?}", bank.issues());
+    }
+}
+
+#[test]
+fn files_the_reader_refuses_are_errors_naming_the_file() {
+    // No header within the search lines: the closest line and the missing columns are named.
+    let err =
+        read_bank_statement("日期,金额\n2026-11-02,1.00\n".as_bytes(), "x.csv", &BankProfile::builtin("cmb-debit").unwrap()).unwrap_err();
+    assert_eq!(err.code(), "invalid_record");
+    assert_eq!((err.location().file.as_deref(), err.location().line), (Some("x.csv"), Some(1)));
+    assert!(err.to_string().contains("date (记账日期)") && err.to_string().contains("amount (交易金额)"), "{err}");
+    // No shipped profile fits: sniffing names the closest.
+    let err = read_bank_statement_file(std::env::temp_dir().join("posfee-no-such-bank.csv"), None).unwrap_err();
+    assert_eq!(err.code(), "io");
+    let path = std::env::temp_dir().join(format!("posfee-unknown-bank-{}.csv", std::process::id()));
+    std::fs::write(&path, "a,b\n1,2\n").unwrap();
+    let err = read_bank_statement_file(&path, None).unwrap_err();
+    assert!(err.to_string().contains("closest") && err.location().file.is_some(), "{err}");
+    // Too large: refused before it is read (a sparse file).
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(BANK_STATEMENT_BYTES_MAX as u64 + 1).unwrap();
+    drop(file);
+    let err = read_bank_statement_file(&path, None).unwrap_err();
+    assert!(err.code() == "invalid_record" && err.to_string().contains("exceeds the limit"), "{err}");
+    std::fs::remove_file(&path).unwrap();
+}
