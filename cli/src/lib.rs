@@ -13,6 +13,7 @@
 //! posfee presets | posfee formats
 //! posfee read statement.csv --format auto --out canonical.csv
 //! posfee reconcile ledger.csv statement.csv --schedule sft-traditional --merchant-no 102310058120001 --out report.csv
+//! posfee deposits statement.csv bank.csv --out deposits.csv   # did the payouts reach the bank account
 //! posfee demo                               # the sample month
 //! ```
 //!
@@ -24,6 +25,7 @@
 
 mod calendar;
 mod compare;
+mod deposits;
 mod failure;
 mod inputs;
 mod listing;
@@ -68,6 +70,7 @@ enum Command {
     Formats(listing::FormatsArguments),
     Read(read::Arguments),
     Reconcile(reconcile::Arguments),
+    Deposits(deposits::Arguments),
     Demo(reconcile::DemoArguments),
 }
 
@@ -81,6 +84,7 @@ impl Command {
             Command::Formats(_) => "formats",
             Command::Read(_) => "read",
             Command::Reconcile(_) => "reconcile",
+            Command::Deposits(_) => "deposits",
             Command::Demo(_) => "demo",
         }
     }
@@ -94,6 +98,7 @@ impl Command {
             Command::Formats(arguments) => listing::formats(arguments, out),
             Command::Read(arguments) => read::run(arguments, out),
             Command::Reconcile(arguments) => reconcile::run(arguments, out),
+            Command::Deposits(arguments) => deposits::run(arguments, out),
             Command::Demo(arguments) => reconcile::demo(arguments, out),
         }
     }

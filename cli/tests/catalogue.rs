@@ -41,7 +41,13 @@ fn reconcile(sample: &Sample, extra: &[&str]) -> Vec<String> {
     args
 }
 
-fn catalogue(sample: &Sample) -> Vec<Case> {
+fn deposits(sample: &common::DepositSample, bank: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = strings(&["deposits", &sample.statement, bank]);
+    args.extend(strings(extra));
+    args
+}
+
+fn catalogue(sample: &Sample, deposit_sample: &common::DepositSample) -> Vec<Case> {
     let missing = sample.path("nope.csv");
     let bad_toml = sample.write("bad.toml", "name = 1\n");
     let broken_toml = sample.write("broken.toml", "[[[\n");
@@ -54,6 +60,9 @@ fn catalogue(sample: &Sample) -> Vec<Case> {
         sample.write("class.csv", "amount,channel,time,merchant_class\n100,debit,2026-05-06 10:00,\n100,debit,2026-05-06 11:00,hotel\n");
     let empty_statement = sample.write("empty.csv", "");
     let bad_profile = sample.write("mine.toml", "name = \"mine\"\n");
+    let unknown_bank = deposit_sample.write("unknown-bank.csv", "a,b\n1,2\n");
+    let bad_bank =
+        deposit_sample.write("bad-bank.csv", "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n2026-11-02,CNY,12.3.4,0,,,\n");
     vec![
         case("no-command", &[], "usage", &["subcommand"]),
         case("unknown-command", &["bogus"], "usage", &["bogus"]),
@@ -317,6 +326,62 @@ fn catalogue(sample: &Sample) -> Vec<Case> {
         )
         .without(&["preset"]),
         owned("reconcile-holidays-missing", reconcile(sample, &["--holidays", &sample.path("2028.json")]), "io", &["2028.json"]),
+        owned("deposits-bank-missing", deposits(deposit_sample, &missing, &[]), "io", &["nope.csv"]),
+        owned(
+            "deposits-bank-format-unknown",
+            deposits(deposit_sample, &deposit_sample.bank, &["--bank-format", "hsbc"]),
+            "invalid_request",
+            &["hsbc", "icbc-debit"],
+        ),
+        owned(
+            "deposits-bank-profile-missing",
+            deposits(deposit_sample, &deposit_sample.bank, &["--bank-format", "mine-bank.toml"]),
+            "io",
+            &["mine-bank.toml"],
+        ),
+        owned(
+            "deposits-bank-fits-no-format",
+            deposits(deposit_sample, &unknown_bank, &[]),
+            "invalid_record",
+            &["closest", "unknown-bank.csv"],
+        ),
+        owned("deposits-bad-bank-line", deposits(deposit_sample, &bad_bank, &[]), "invalid_amount", &["bad-bank.csv", "line 2", "amount"]),
+        owned(
+            "deposits-delay-too-long",
+            deposits(deposit_sample, &deposit_sample.bank, &["--delay", "21"]),
+            "invalid_request",
+            &["21", "delay_max_business_days"],
+        ),
+        owned(
+            "deposits-on-time-beyond-delay",
+            deposits(deposit_sample, &deposit_sample.bank, &["--on-time", "3"]),
+            "invalid_request",
+            &["on_time_business_days"],
+        ),
+        owned(
+            "deposits-as-of-not-a-date",
+            deposits(deposit_sample, &deposit_sample.bank, &["--as-of", "2026-13-01"]),
+            "invalid_date",
+            &["2026-13-01", "as_of"],
+        ),
+        owned(
+            "deposits-short-max-not-money",
+            deposits(deposit_sample, &deposit_sample.bank, &["--short-max", "lots"]),
+            "invalid_amount",
+            &["lots"],
+        ),
+        owned(
+            "deposits-period-backwards",
+            deposits(deposit_sample, &deposit_sample.bank, &["--from", "2026-12-01", "--as-of", "2026-11-01"]),
+            "invalid_request",
+            &["2026-12-01"],
+        ),
+        owned(
+            "deposits-lang-unknown",
+            deposits(deposit_sample, &deposit_sample.bank, &["--lang", "fr"]),
+            "invalid_request",
+            &["fr", "zh, en"],
+        ),
         case("demo-zero-trades", &["demo", "--trades", "0", "--no-report"], "invalid_request", &["trades"]),
         case("demo-trades-word", &["demo", "--trades", "many"], "usage", &["many"]),
     ]
@@ -325,7 +390,8 @@ fn catalogue(sample: &Sample) -> Vec<Case> {
 #[test]
 fn every_bad_command_line_is_one_error_line_with_its_code() {
     let sample = Sample::new(60);
-    let cases = catalogue(&sample);
+    let deposit_sample = common::DepositSample::new(1);
+    let cases = catalogue(&sample, &deposit_sample);
     assert!(cases.len() >= 30, "{} cases", cases.len());
     let mut ids: Vec<&str> = cases.iter().map(|c| c.id).collect();
     ids.sort_unstable();

@@ -415,3 +415,36 @@ fn reconcile_prints_findings_and_writes_the_dispute_list() {
     let bad = fail(&[&base[..], &["--dispute", &html, "--lang", "fr"]].concat());
     assert!(bad.contains("language \"fr\" is not one of zh, en"), "{bad}");
 }
+
+#[test]
+fn deposits_finds_what_did_not_reach_the_bank_account() {
+    let sample = common::DepositSample::new(3);
+    let base = ["deposits", &sample.statement, &sample.bank, "--from", &sample.from, "--as-of", &sample.as_of];
+    let text = ok(&base);
+    assert!(text.contains("deposit_missing") && text.contains("deposit_merged") && text.contains("unexplained_credit"), "{text}");
+    assert!(text.contains("has not arrived") && text.contains("less than the statement's net"), "{text}");
+    let zh = ok(&[&base[..], &["--lang", "zh"]].concat());
+    assert!(zh.contains("未到账") && zh.contains("合并为一笔"), "{zh}");
+
+    // The JSON report classes every payout as the answer key does.
+    let report = json(&[&base[..], &["--json"]].concat());
+    let classes: Vec<&str> = report["payouts"].as_array().unwrap().iter().map(|p| p["class"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = sample.key.payouts.iter().map(|c| c.name()).collect();
+    assert_eq!(classes, expected);
+    assert!(report["summary"]["expected"].is_string(), "money as strings");
+
+    // --out writes every payout and bank row.
+    let out = sample.dir.path().join("deposits.csv").display().to_string();
+    let text = ok(&[&base[..], &["--out", &out, "--bank-format", "cmb-debit", "--format", "bank"]].concat());
+    let rows = report["payouts"].as_array().unwrap().len() + report["bank"].as_array().unwrap().len();
+    assert!(text.ends_with(&format!("\n{rows} rows written to {out}\n")), "{text}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("side,index,line,class,date,"));
+    assert_eq!(csv.lines().count(), rows + 1);
+
+    // A longer delay turns nothing into a problem that was not one; a shorter one finds more.
+    let strict = json(&[&base[..], &["--json", "--delay", "0"]].concat());
+    let late = |report: &serde_json::Value| report["payouts"].as_array().unwrap().iter().filter(|p| p["class"] == "deposited_late").count();
+    assert_eq!(late(&report), 2);
+    assert_eq!(late(&strict), 0);
+}

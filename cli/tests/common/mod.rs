@@ -92,3 +92,41 @@ impl Sample {
 pub fn formats_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/formats/bank-pos-csv")
 }
+
+/// A simulated statement and bank statement written as files (statement.csv in the bank
+/// format, bank.csv in the cmb-debit layout), with the options and the answer key.
+pub struct DepositSample {
+    pub dir: tempfile::TempDir,
+    pub statement: String,
+    pub bank: String,
+    pub from: String,
+    pub as_of: String,
+    pub key: posfee::reconcile::deposits::simulation::DepositAnswerKey,
+}
+
+impl DepositSample {
+    pub fn new(seed: u64) -> DepositSample {
+        use posfee::reconcile::deposits::simulation::{bank_csv, generate_deposits, DepositSimulationOptions};
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let sample = generate_deposits(&DepositSimulationOptions::new(seed)).expect("a sample");
+        let statement = dir.path().join("statement.csv");
+        let bank = dir.path().join("bank.csv");
+        std::fs::write(&statement, write_bank_csv(&sample.statement)).unwrap();
+        std::fs::write(&bank, bank_csv(&sample.bank)).unwrap();
+        DepositSample {
+            statement: statement.display().to_string(),
+            bank: bank.display().to_string(),
+            from: sample.options.covered_from.map(|d| d.to_string()).unwrap_or_default(),
+            as_of: sample.options.as_of.map(|d| d.to_string()).unwrap_or_default(),
+            key: sample.key,
+            dir,
+        }
+    }
+
+    /// Writes `text` to `name` in the sample's folder and returns its path.
+    pub fn write(&self, name: &str, text: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+}

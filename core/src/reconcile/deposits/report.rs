@@ -128,6 +128,24 @@ pub struct DepositFinding {
     pub statement_lines: Vec<u64>,
 }
 
+impl DepositFinding {
+    /// The finding in `lang`.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::deposits::{reconcile_deposits, DepositClass};
+    /// use posfee::reconcile::deposits::simulation::{generate_deposits, DepositSimulationOptions};
+    /// let sample = generate_deposits(&DepositSimulationOptions::new(3))?;
+    /// let report = reconcile_deposits(&sample.statement, &sample.bank, &sample.options)?;
+    /// let finding = &report.findings[0];
+    /// assert_eq!((finding.text(posfee::Lang::En), finding.text(posfee::Lang::Zh)), (finding.en.as_str(), finding.zh.as_str()));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn text(&self, lang: crate::Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 /// Counts and sums of one class.
 ///
 /// # Example
