@@ -8,6 +8,7 @@
 mod calendar;
 mod columns;
 mod convert;
+mod deposits;
 mod errors;
 mod quote;
 mod quote_table;
@@ -74,5 +75,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(quote_table::compare, m)?)?;
     m.add_function(wrap_pyfunction!(quote_table::_time_core_quote_table, m)?)?;
     reconcile::register(m)?;
+    deposits::register(m)?;
     Ok(())
 }

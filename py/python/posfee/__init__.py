@@ -11,6 +11,7 @@ and come out as ``decimal.Decimal``. Times without a UTC offset are China time (
 
 from posfee._calendar import Calendar
 from posfee._core import Quote, __version__
+from posfee._deposits import DepositReport, bank_formats, reconcile_deposits, simulate_deposits
 from posfee._errors import (
     AmountOverflowError,
     CalendarOutOfRangeError,
@@ -40,6 +41,7 @@ __all__ = [
     "Amount",
     "Calendar",
     "CalendarOutOfRangeError",
+    "DepositReport",
     "FloatAmountError",
     "InternalError",
     "InvalidAmountError",
@@ -63,10 +65,13 @@ __all__ = [
     "UnknownPresetError",
     "When",
     "__version__",
+    "bank_formats",
     "compare",
     "formats",
     "presets",
     "read_statement",
     "reconcile",
+    "reconcile_deposits",
     "simulate",
+    "simulate_deposits",
 ]

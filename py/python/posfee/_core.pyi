@@ -34,6 +34,10 @@ __all__ = [
     "check_on_invalid",
     "simulate",
     "reconcile_data",
+    "DepositReportData",
+    "reconcile_deposits_data",
+    "bank_formats",
+    "simulate_deposits",
     "quote_table",
     "compare",
     "_time_core_quote_table",
@@ -238,6 +242,29 @@ def reconcile_data(
     provisional: bool = False,
     match_window_seconds: Optional[int] = None,
 ) -> ReportData: ...
+@final
+class DepositReportData:
+    def to_json(self) -> str: ...
+    def to_csv(self) -> str: ...
+    def __len__(self) -> int: ...
+
+def reconcile_deposits_data(
+    statement: StatementData,
+    bank: Union[str, "os.PathLike[str]", bytes],
+    bank_format: str = "auto",
+    bank_name: Optional[str] = None,
+    on_invalid: str = "raise",
+    delay_max_business_days: int = 2,
+    on_time_business_days: int = 0,
+    short_difference_max: Optional[_Amount] = None,
+    acquirer_texts: Optional[List[str]] = None,
+    group_by_merchant: bool = True,
+    as_of: Optional[_Day] = None,
+    covered_from: Optional[_Day] = None,
+    calendar: Any = None,
+) -> DepositReportData: ...
+def bank_formats() -> List[Tuple[str, str, str]]: ...
+def simulate_deposits(seed: int, faults: bool = True) -> Tuple[StatementData, str, str, str, List[str], List[Tuple[int, str]]]: ...
 def quote_table(
     schedule: Schedule,
     data: Any,

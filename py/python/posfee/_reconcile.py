@@ -89,6 +89,17 @@ def _decimals(value: Any, key: Optional[str] = None, money_keys: "frozenset[str]
     return value
 
 
+def _write_text(path: PathLike, text: str) -> None:
+    """Writes `text` to `path` (UTF-8, line ends as given); a file that cannot be written
+    raises ``IoError`` naming it."""
+    path = os.fspath(path)
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    except OSError as error:
+        raise IoError(f"cannot write {path}: {error.strerror or error}", file=path) from error
+
+
 class Report:
     """The result of :func:`reconcile`: every input row in exactly one class, with a reason.
 
@@ -167,13 +178,7 @@ class Report:
     def write_csv(self, path: PathLike) -> None:
         """Writes the rows as CSV (UTF-8): the text of :meth:`to_csv`. A file that cannot be
         written (a missing folder, no permission) raises ``IoError`` naming it."""
-        text = self._native.to_csv()
-        path = os.fspath(path)
-        try:
-            with open(path, "w", encoding="utf-8", newline="") as file:
-                file.write(text)
-        except OSError as error:
-            raise IoError(f"cannot write {path}: {error.strerror or error}", file=path) from error
+        _write_text(path, self._native.to_csv())
 
     def to_json(self) -> str:
         """Summary and rows as JSON (money as strings)."""

@@ -1,0 +1,193 @@
+"""Did the money reach the bank account: the acquirer's statement checked against the
+merchant's bank statement (到账核对). Every rule is the Rust core's
+``posfee::reconcile::deposits``; this module converts arguments and results.
+
+>>> import posfee
+>>> sample = posfee.simulate_deposits(7)
+>>> report = posfee.reconcile_deposits(sample["statement"], sample["bank"], as_of=sample["as_of"], covered_from=sample["covered_from"])
+>>> [p["class"] for p in report.payouts] == sample["key"]["payouts"]
+True
+>>> any("has not arrived" in f["en"] for f in report.findings)
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+
+from posfee import _core
+from posfee._calendar import Calendar
+from posfee._reconcile import TableLike, _decimals, _statement, _write_text
+
+_MONEY_KEYS = frozenset(
+    {"expected", "received", "difference", "amount", "acquirer_amount", "not_arrived", "bank_amount"}
+)
+
+BankSource = Union[str, "os.PathLike[str]", bytes]
+DateLike = Any
+"""A ``datetime.date`` or a ``YYYY-MM-DD`` str."""
+
+
+class DepositReport:
+    """The result of :func:`reconcile_deposits`: every expected payout and every acquirer's
+    bank row in exactly one class, with a reason; findings in plain words.
+
+    - ``summary``: counts and sums per class, the bank statement's period, the money not
+      arrived (``Decimal``);
+    - ``payouts``: one dict per payout (``settlement_date``, ``merchant_no``, ``expected``,
+      ``received``, ``difference``, ``class``, ``posted_on``, ``delay_business_days``,
+      ``overdue_business_days``, ``statement_lines``, ``bank_lines``, ``reason``);
+    - ``bank``: one dict per acquirer's bank row (``line``, ``date``, ``amount``,
+      ``counterparty``, ``memo``, ``class``, ``payouts``, ``reason``);
+    - ``findings``: ``class``, ``en``, ``zh`` and the rows behind each (``payouts``,
+      ``bank_lines``, ``statement_lines``); problems first;
+    - ``unreadable``: the lines of either file that could not be read.
+    """
+
+    __slots__ = ("_native", "_data")
+
+    def __init__(self, native: _core.DepositReportData) -> None:
+        if not isinstance(native, _core.DepositReportData):
+            raise TypeError("a DepositReport comes from posfee.reconcile_deposits()")
+        self._native = native
+        self._data: Optional[Dict[str, Any]] = None
+
+    def _json(self) -> Dict[str, Any]:
+        if self._data is None:
+            self._data = _decimals(json.loads(self._native.to_json()), None, _MONEY_KEYS)
+        return self._data
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        return self._json()["summary"]  # type: ignore[no-any-return]
+
+    @property
+    def payouts(self) -> List[Dict[str, Any]]:
+        return self._json()["payouts"]  # type: ignore[no-any-return]
+
+    @property
+    def bank(self) -> List[Dict[str, Any]]:
+        return self._json()["bank"]  # type: ignore[no-any-return]
+
+    @property
+    def findings(self) -> List[Dict[str, Any]]:
+        return self._json()["findings"]  # type: ignore[no-any-return]
+
+    @property
+    def unreadable(self) -> List[Dict[str, Any]]:
+        return self._json()["unreadable"]  # type: ignore[no-any-return]
+
+    def problems(self) -> Iterator[Dict[str, Any]]:
+        """The findings that are problems (late, short, missing, unexplained)."""
+        problem = {"deposited_late", "deposit_short", "deposit_missing", "unexplained_credit", "unexplained_debit"}
+        return (f for f in self.findings if f["class"] in problem)
+
+    def to_csv(self) -> str:
+        """Every payout, bank row and unreadable line as CSV text."""
+        return self._native.to_csv()
+
+    def write_csv(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes :meth:`to_csv` to ``path`` (UTF-8); a file that cannot be written raises
+        ``IoError`` naming it."""
+        _write_text(path, self._native.to_csv())
+
+    def to_json(self) -> str:
+        """The whole report as JSON (money as strings)."""
+        return self._native.to_json()
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    def __repr__(self) -> str:
+        summary = self.summary
+        return f"<DepositReport payouts={summary['payouts']} acquirer_rows={summary['acquirer_rows']} not_arrived={summary['not_arrived']}>"
+
+
+def reconcile_deposits(
+    statement: TableLike,
+    bank_statement: BankSource,
+    *,
+    statement_format: str = "auto",
+    bank_format: str = "auto",
+    delay_max_business_days: int = 2,
+    on_time_business_days: int = 0,
+    short_difference_max: Any = None,
+    acquirers: Optional[Sequence[str]] = None,
+    group_by_merchant: bool = True,
+    as_of: Optional[DateLike] = None,
+    covered_from: Optional[DateLike] = None,
+    calendar: Optional[Calendar] = None,
+    on_invalid: str = "raise",
+) -> DepositReport:
+    """Checks that the acquirer ``statement``'s payouts reached the merchant's bank account.
+
+    ``statement`` is what :func:`reconcile` takes (a DataFrame, pyarrow data, or a file path
+    read with ``statement_format``). ``bank_statement`` is the bank's CSV export: a path or
+    its bytes, read with ``bank_format`` (``"auto"``, a name from :func:`bank_formats`, or a
+    ``.toml`` bank profile of your own).
+
+    Payouts are the statement's nets per settlement date and merchant number
+    (``group_by_merchant``); they match the acquirer's credits exactly by amount, posted 0 to
+    ``delay_max_business_days`` business days after the due day (later than
+    ``on_time_business_days`` is ``deposited_late``), several in one credit
+    (``deposit_merged``), or short by at most ``short_difference_max`` (``Decimal``, ``int``
+    yuan or ``str``; default ¥500). The acquirer's rows are found by the default texts (拉卡拉,
+    盛付通, 银联商务, 通联, 嘉联, 乐刷, WeChat/Alipay withdrawals) and ``acquirers``.
+    ``as_of`` and ``covered_from`` bound the bank statement's period (default: its rows).
+
+    A line that cannot be read raises (naming file, line, column, field) unless
+    ``on_invalid="report"``, which lists it under ``unreadable``.
+    """
+    if isinstance(acquirers, str):
+        raise TypeError("acquirers must be a list of texts, not a str")
+    if not isinstance(on_invalid, str):
+        raise TypeError(f"on_invalid must be 'raise' or 'report', not {type(on_invalid).__name__}")
+    _core.check_on_invalid(on_invalid)
+    if isinstance(bank_statement, (bytearray, memoryview)):
+        bank_statement = bytes(bank_statement)
+    if not isinstance(bank_statement, (str, bytes, os.PathLike)):
+        raise TypeError(f"bank_statement must be a path or the file's bytes, not {type(bank_statement).__name__}")
+    statement_data = _statement(statement, statement_format, on_invalid, None)
+    native = _core.reconcile_deposits_data(
+        statement_data,
+        os.fspath(bank_statement) if isinstance(bank_statement, os.PathLike) else bank_statement,
+        bank_format,
+        None,
+        on_invalid,
+        delay_max_business_days,
+        on_time_business_days,
+        short_difference_max,
+        list(acquirers or []),
+        group_by_merchant,
+        as_of,
+        covered_from,
+        calendar,
+    )
+    return DepositReport(native)
+
+
+def bank_formats() -> List[Dict[str, str]]:
+    """The shipped bank statement formats: ``name``, ``title`` and ``source`` (where the
+    layout comes from), in the order ``bank_format="auto"`` tries them."""
+    return [{"name": name, "title": title, "source": source} for name, title, source in _core.bank_formats()]
+
+
+def simulate_deposits(seed: int = 42, faults: bool = True) -> Dict[str, Any]:
+    """A seeded acquirer statement and the bank statement beside it (faults injected unless
+    ``faults=False``), for demos and tests: ``statement`` (a pyarrow Table), ``bank`` (the
+    bank statement's CSV bytes, cmb-debit layout), ``covered_from`` and ``as_of`` (the bank
+    statement's period), and the answer key ``key``: ``{"payouts": [class per payout],
+    "bank": {line: class}}``."""
+    statement, bank, covered_from, as_of, payouts, bank_key = _core.simulate_deposits(seed, faults)
+    return {
+        "statement": statement.to_arrow(),
+        "bank": bank.encode("utf-8"),
+        "covered_from": covered_from,
+        "as_of": as_of,
+        "key": {"payouts": list(payouts), "bank": dict(bank_key)},
+    }
+
+
+__all__: List[str] = ["DepositReport", "bank_formats", "reconcile_deposits", "simulate_deposits"]

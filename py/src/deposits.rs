@@ -1,0 +1,167 @@
+//! `posfee._core` deposit checks: a statement and a bank statement in, the core's deposit
+//! report out (as JSON, which the Python `DepositReport` reads with money as `Decimal`).
+//! Only conversions live here; the rules are the core's `reconcile::deposits`.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+
+use posfee::reconcile::deposits::{self, BankProfile, DepositOptions, DepositReport};
+
+use crate::convert;
+use crate::errors::{guard, guard_detached};
+use crate::reconcile::PyStatement;
+
+/// The result of `reconcile_deposits_data`.
+#[pyclass(module = "posfee._core", name = "DepositReportData", frozen)]
+pub struct PyDepositReport {
+    report: Arc<DepositReport>,
+}
+
+#[pymethods]
+impl PyDepositReport {
+    /// The whole report as JSON (money as strings).
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        let report = Arc::clone(&self.report);
+        guard_detached(py, move || Ok(report.to_json()))
+    }
+
+    /// Every payout, bank row and unreadable line as CSV.
+    fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
+        let report = Arc::clone(&self.report);
+        guard_detached(py, move || Ok(report.to_csv()))
+    }
+
+    fn __len__(&self) -> usize {
+        self.report.payouts.len() + self.report.bank.len() + self.report.unreadable.len()
+    }
+}
+
+/// A bank statement source: its bytes (named `name`, default `bank`) or its path; the
+/// file name for errors; the format.
+type BankSource = (Result<Vec<u8>, std::path::PathBuf>, String, String);
+
+/// A bank statement from a path or the file's bytes, to be read with the bank profile
+/// `format` names (the core's `BankProfile::resolve`).
+fn bank_statement(source: &Bound<'_, PyAny>, format: &str, name: Option<String>) -> PyResult<BankSource> {
+    let format = format.to_string();
+    match source.extract::<Vec<u8>>() {
+        Ok(bytes) if !source.is_instance_of::<pyo3::types::PyString>() => {
+            Ok((Ok(bytes), name.unwrap_or_else(|| "bank".to_string()), format))
+        }
+        _ => {
+            let path: std::path::PathBuf = source.extract()?;
+            let file = path.display().to_string();
+            Ok((Err(path), file, format))
+        }
+    }
+}
+
+/// Checks that the statement's payouts reached the bank account: the core's
+/// `reconcile_deposits` with the options given (`None` keeps the core's default).
+#[pyfunction]
+#[pyo3(signature = (statement, bank, bank_format = "auto", bank_name = None, on_invalid = "raise", delay_max_business_days = 2, on_time_business_days = 0, short_difference_max = None, acquirer_texts = None, group_by_merchant = true, as_of = None, covered_from = None, calendar = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn reconcile_deposits_data(
+    py: Python<'_>,
+    statement: &PyStatement,
+    bank: &Bound<'_, PyAny>,
+    bank_format: &str,
+    bank_name: Option<String>,
+    on_invalid: &str,
+    delay_max_business_days: i64,
+    on_time_business_days: i64,
+    short_difference_max: Option<&Bound<'_, PyAny>>,
+    acquirer_texts: Option<Vec<String>>,
+    group_by_merchant: bool,
+    as_of: Option<&Bound<'_, PyAny>>,
+    covered_from: Option<&Bound<'_, PyAny>>,
+    calendar: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyDepositReport> {
+    let raise = crate::reconcile::check_on_invalid(py, on_invalid).map(|_| on_invalid == "raise")?;
+    let mut options = DepositOptions::new().delay_max_business_days(delay_max_business_days);
+    options.on_time_business_days = on_time_business_days;
+    if let Some(value) = short_difference_max.filter(|v| !v.is_none()) {
+        options.short_difference_max = convert::amount(py, "short_difference_max", value)?;
+    }
+    options.acquirer_texts.extend(acquirer_texts.unwrap_or_default());
+    options.group_by_merchant = group_by_merchant;
+    if let Some(value) = as_of.filter(|v| !v.is_none()) {
+        options.as_of = Some(convert::date(py, "as_of", value)?);
+    }
+    if let Some(value) = covered_from.filter(|v| !v.is_none()) {
+        options.covered_from = Some(convert::date(py, "covered_from", value)?);
+    }
+    if let Some(calendar) = calendar.filter(|c| !c.is_none()) {
+        let calendar = crate::calendar::extract(calendar)?;
+        options = options.calendar((*calendar.get().calendar).clone());
+    }
+    let (source, file, format) = bank_statement(bank, bank_format, bank_name)?;
+    let statement = Arc::clone(&statement.statement);
+    let report = guard_detached(py, move || {
+        let bank = match source {
+            Ok(bytes) => deposits::read_bank_statement(&bytes, &file, &BankProfile::resolve(&format, &bytes, &file)?)?,
+            Err(path) => {
+                // The file's start chooses the profile; the reader checks the size first.
+                use std::io::Read;
+                let mut head = Vec::new();
+                std::fs::File::open(&path)
+                    .and_then(|f| f.take(posfee::reconcile::Profile::SNIFF_BYTES as u64).read_to_end(&mut head))
+                    .map_err(|e| {
+                        posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
+                            .at(posfee::Location::default().file(path.display().to_string()))
+                    })?;
+                deposits::read_bank_statement_file(&path, Some(&BankProfile::resolve(&format, &head, &file)?))?
+            }
+        };
+        if raise {
+            if let Some(issue) = bank.issues().first() {
+                return Err(issue.error.clone());
+            }
+        }
+        deposits::reconcile_deposits(&statement, &bank, &options)
+    })?;
+    Ok(PyDepositReport { report: Arc::new(report) })
+}
+
+/// The shipped bank statement formats: (name, title, source).
+#[pyfunction]
+pub fn bank_formats(py: Python<'_>) -> PyResult<Vec<(String, String, String)>> {
+    guard(py, || {
+        deposits::bank_formats()
+            .into_iter()
+            .map(|name| BankProfile::builtin(name).map(|p| (p.name().to_string(), p.title().to_string(), p.source().to_string())))
+            .collect()
+    })
+}
+
+/// The pieces of a simulated deposit check: statement, bank statement (cmb-debit CSV text),
+/// covered_from, as_of, the payouts' classes and the acquirer's bank rows' (line, class).
+pub type DepositSample = (PyStatement, String, String, String, Vec<&'static str>, Vec<(u64, &'static str)>);
+
+/// A seeded statement and bank statement with injected deposit faults (`faults`) and the
+/// answer key.
+#[pyfunction]
+#[pyo3(signature = (seed, faults = true))]
+pub fn simulate_deposits(py: Python<'_>, seed: u64, faults: bool) -> PyResult<DepositSample> {
+    let sample = guard_detached(py, || {
+        deposits::simulation::generate_deposits(&deposits::simulation::DepositSimulationOptions::new(seed).faults(faults))
+    })?;
+    let day = |date: Option<chrono::NaiveDate>| date.map(|d| d.to_string()).unwrap_or_default();
+    Ok((
+        PyStatement { statement: Arc::new(sample.statement) },
+        deposits::simulation::bank_csv(&sample.bank),
+        day(sample.options.covered_from),
+        day(sample.options.as_of),
+        sample.key.payouts.iter().map(|c| c.name()).collect(),
+        sample.key.bank.iter().map(|&(line, c)| (line, c.name())).collect(),
+    ))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyDepositReport>()?;
+    m.add_function(wrap_pyfunction!(reconcile_deposits_data, m)?)?;
+    m.add_function(wrap_pyfunction!(bank_formats, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_deposits, m)?)?;
+    Ok(())
+}
