@@ -192,3 +192,103 @@ fn files_the_reader_refuses_are_errors_naming_the_file() {
     assert!(err.code() == "invalid_record" && err.to_string().contains("exceeds the limit"), "{err}");
     std::fs::remove_file(&path).unwrap();
 }
+
+mod properties {
+    use chrono::{Days, NaiveDate};
+    use posfee::reconcile::deposits::{reconcile_deposits, BankRow, BankStatement, DepositClass, DepositOptions};
+    use posfee::reconcile::{Statement, StatementRecord};
+    use posfee::{Calendar, Channel, Money};
+    use proptest::prelude::*;
+
+    const MERCHANTS: [&str; 2] = ["102310058120001", "102310054110007"];
+
+    fn day(offset: u64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 9, 21).unwrap() + Days::new(offset)
+    }
+
+    /// A statement of one purchase row per (day, merchant, amount fen, fee fen).
+    fn statement(rows: &[(u64, usize, i64, i64)]) -> Statement {
+        let mut statement = Statement::new("s");
+        for (k, &(offset, merchant, amount, fee)) in rows.iter().enumerate() {
+            let time = posfee::parse_china_time("2026-09-20 10:00").unwrap();
+            let mut row = StatementRecord::new(day(offset), time, Money::from_fen(amount), Money::from_fen(fee), Channel::Credit);
+            row.merchant_no = MERCHANTS[merchant].to_string();
+            row.line = k as u64 + 2;
+            statement.push(row).unwrap();
+        }
+        statement
+    }
+
+    fn bank(rows: &[(NaiveDate, i64, bool)]) -> BankStatement {
+        let mut bank = BankStatement::new("b");
+        let mut sorted = rows.to_vec();
+        sorted.sort_by_key(|r| r.0);
+        for (k, &(date, fen, acquirer)) in sorted.iter().enumerate() {
+            let mut row = BankRow::new(date, Money::from_fen(fen), if acquirer { "拉卡拉支付股份有限公司" } else { "张三" });
+            row.line = k as u64 + 2;
+            bank.push(row).unwrap();
+        }
+        bank
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Any statement against any bank rows (National Day 2026 inside the period): a
+        /// report that balances (no internal error), every payout and acquirer row in one
+        /// class, each class's money consistent, the same report twice.
+        #[test]
+        fn any_inputs_give_a_balanced_report(
+            rows in prop::collection::vec((0u64..20, 0usize..2, 1i64..200_000, 0i64..2_000), 1..40),
+            credits in prop::collection::vec((0u64..28, -50_000i64..200_000, any::<bool>()), 0..40),
+        ) {
+            let statement = statement(&rows);
+            let bank = bank(&credits.iter().filter(|c| c.1 != 0).map(|&(d, fen, a)| (day(d), fen, a)).collect::<Vec<_>>());
+            let options = DepositOptions::new();
+            let report = reconcile_deposits(&statement, &bank, &options).unwrap();
+            let again = reconcile_deposits(&statement, &bank, &options).unwrap();
+            prop_assert_eq!(&report, &again);
+            let groups: std::collections::BTreeSet<(u64, usize)> = rows.iter().map(|r| (r.0, r.1)).collect();
+            prop_assert_eq!(report.payouts.len(), groups.len());
+            prop_assert_eq!(report.bank.len(), credits.iter().filter(|c| c.1 != 0 && c.2).count());
+            for p in &report.payouts {
+                match p.class {
+                    DepositClass::DepositMissing => prop_assert!(p.received.is_none() && p.difference == p.expected),
+                    DepositClass::DepositShort => prop_assert!(p.difference > Money::ZERO),
+                    DepositClass::Deposited | DepositClass::DepositedLate | DepositClass::DepositMerged => prop_assert!(p.difference.is_zero()),
+                    DepositClass::NotChecked => prop_assert!(p.received.is_none()),
+                    other => prop_assert!(false, "payout class {:?}", other),
+                }
+            }
+            let expected: Money = report.payouts.iter().map(|p| p.expected).sum();
+            prop_assert_eq!(expected, report.summary.expected);
+        }
+
+        /// Payouts of distinct amounts, each posted as one credit 0 to 2 business days after
+        /// its due day among rows that are not the acquirer's: every one is found, on time or
+        /// late by exactly the delay injected.
+        #[test]
+        fn payouts_posted_within_the_delay_are_found_with_their_delay(
+            days in prop::collection::btree_set(0u64..20, 1..12),
+            delays in prop::collection::vec(0i64..=2, 12),
+            noise in prop::collection::vec((0u64..28, 1i64..200_000), 0..10),
+        ) {
+            let calendar = Calendar::china();
+            let rows: Vec<(u64, usize, i64, i64)> = days.iter().enumerate().map(|(k, &d)| (d, 0, 100_000 + 137 * k as i64, 600)).collect();
+            let statement = statement(&rows);
+            let mut postings: Vec<(NaiveDate, i64, bool)> = Vec::new();
+            for (k, &(d, _, amount, fee)) in rows.iter().enumerate() {
+                let due = calendar.add_business_days(day(d), 0).unwrap();
+                postings.push((calendar.add_business_days(due, delays[k]).unwrap(), amount - fee, true));
+            }
+            postings.extend(noise.iter().map(|&(d, fen)| (day(d), fen, false)));
+            let report = reconcile_deposits(&statement, &bank(&postings), &DepositOptions::new()).unwrap();
+            for (k, p) in report.payouts.iter().enumerate() {
+                let class = if delays[k] == 0 { DepositClass::Deposited } else { DepositClass::DepositedLate };
+                prop_assert_eq!(p.class, class, "payout {}", k);
+                prop_assert_eq!(p.delay_business_days, Some(delays[k]));
+            }
+            prop_assert_eq!(report.problems().count(), delays.iter().take(rows.len()).filter(|&&d| d > 0).count());
+        }
+    }
+}
