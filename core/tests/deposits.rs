@@ -292,3 +292,14 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn an_empty_bank_statement_checks_nothing_and_says_why() {
+    let sample = generate_deposits(&DepositSimulationOptions::new(4)).unwrap();
+    let bank = posfee::reconcile::deposits::BankStatement::new("empty.csv");
+    let report = reconcile_deposits(&sample.statement, &bank, &DepositOptions::new()).unwrap();
+    assert!(report.payouts.iter().all(|p| p.class == DepositClass::NotChecked), "{:?}", report.payouts[0]);
+    assert!(report.payouts[0].reason.contains("it has no rows"), "{}", report.payouts[0].reason);
+    assert_eq!(report.problems().count(), 0);
+    assert_eq!((report.summary.covered_from, report.summary.as_of), (None, None));
+}

@@ -172,7 +172,7 @@ pub(crate) fn findings(report: &DepositReport) -> Vec<DepositFinding> {
 fn not_checked_zh(p: &PayoutResult) -> String {
     if p.expected.is_zero() {
         "净额为零，无需到账".to_string()
-    } else if p.reason.starts_with("may be posted up to") {
+    } else if p.reason.starts_with("may be posted") {
         "可能在银行流水最后一天之后入账".to_string()
     } else {
         "可能在银行流水第一天之前入账".to_string()

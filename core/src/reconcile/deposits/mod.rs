@@ -322,6 +322,9 @@ pub fn reconcile_deposits(statement: &Statement, bank: &BankStatement, options: 
             }
             DepositClass::NotChecked => match outcome.payout_unchecked[p] {
                 Some(Unchecked::ZeroNet) => "the net is zero: nothing to deposit".to_string(),
+                Some(Unchecked::DueAfter(_)) if as_of == NaiveDate::MIN => {
+                    "may be posted after the bank statement's last day: it has no rows, and no period was given".to_string()
+                }
                 Some(Unchecked::DueAfter(end)) => format!("may be posted up to {end}, after the bank statement's last day {as_of}"),
                 Some(Unchecked::BeforeStart) => format!("may have been posted before the bank statement's first day {covered_from}"),
                 None => String::new(),
