@@ -480,6 +480,34 @@ pub(crate) fn sniff_head(head: &[u8]) -> &[u8] {
     }
 }
 
+/// The candidate profile that fits a file best: one that reads it (`complete`), the one that
+/// places the most fields first; else an error naming the closest (`describe`) and what it
+/// missed. `what` names the kind of file (`statement`, `bank statement`), `field` the option
+/// that chooses the format.
+pub(crate) fn best_fit<P>(
+    candidates: impl IntoIterator<Item = Result<(P, super::read::Fit)>>,
+    what: &str,
+    field: &str,
+    describe: impl Fn(&P) -> String,
+) -> Result<P> {
+    let mut best: Option<(P, super::read::Fit)> = None;
+    for candidate in candidates {
+        let (profile, fit) = candidate?;
+        if best.as_ref().map_or(true, |(_, known)| (fit.complete, fit.found) > (known.complete, known.found)) {
+            best = Some((profile, fit));
+        }
+    }
+    match best {
+        Some((profile, fit)) if fit.complete => Ok(profile),
+        Some((profile, fit)) => Err(Error::new(
+            ErrorKind::InvalidRecord,
+            format!("no {what} format fits this file; the closest is {}, which misses {}", describe(&profile), fit.missing),
+        )
+        .in_field(field)),
+        None => Err(Error::new(ErrorKind::InvalidRecord, format!("no {what} formats are shipped")).in_field(field)),
+    }
+}
+
 fn invalid(message: String, key: &str) -> Error {
     Error::new(ErrorKind::InvalidRecord, message).at(Location::default().field(key))
 }
@@ -570,30 +598,13 @@ impl Profile {
     /// ```
     pub fn sniff(head: &[u8]) -> Result<Profile> {
         let head = sniff_head(head);
-        let mut best: Option<(Profile, super::read::Fit)> = None;
-        for name in formats() {
-            let profile = Profile::builtin(name)?;
-            let fit = super::read::fit(head, &profile);
-            let better = match &best {
-                None => true,
-                Some((_, known)) => (fit.complete, fit.found) > (known.complete, known.found),
-            };
-            if better {
-                best = Some((profile, fit));
-            }
-        }
-        match best {
-            Some((profile, fit)) if fit.complete => Ok(profile),
-            Some((profile, fit)) => Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!(
-                    "no statement format fits this file; the closest is {} ({}), which misses {}",
-                    profile.name, profile.title, fit.missing
-                ),
-            )
-            .in_field("format")),
-            None => Err(Error::new(ErrorKind::InvalidRecord, "no statement formats are shipped").in_field("format")),
-        }
+        let candidates = formats().into_iter().map(|name| {
+            Profile::builtin(name).map(|profile| {
+                let fit = super::read::fit(head, &profile);
+                (profile, fit)
+            })
+        });
+        best_fit(candidates, "statement", "format", |profile| format!("{} ({})", profile.name, profile.title))
     }
 
     /// The profile's name.

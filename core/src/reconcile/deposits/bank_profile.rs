@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::reconcile::profile::{load_file, parse_toml, sniff_head};
+use crate::reconcile::profile::{best_fit, load_file, parse_toml, sniff_head};
 use crate::reconcile::Encoding;
 
 /// A field of a bank statement row, as a [`BankProfile`] places it.
@@ -298,26 +298,13 @@ impl BankProfile {
     /// ```
     pub fn sniff(head: &[u8]) -> Result<BankProfile> {
         let head = sniff_head(head);
-        let mut best: Option<(BankProfile, super::bank_read::Fit)> = None;
-        for name in bank_formats() {
-            let profile = BankProfile::builtin(name)?;
-            let fit = super::bank_read::fit(head, &profile);
-            if best.as_ref().map_or(true, |(_, known)| (fit.complete, fit.found) > (known.complete, known.found)) {
-                best = Some((profile, fit));
-            }
-        }
-        match best {
-            Some((profile, fit)) if fit.complete => Ok(profile),
-            Some((profile, fit)) => Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!(
-                    "no bank statement format fits this file; the closest is {} ({}), which misses {}",
-                    profile.name, profile.title, fit.missing
-                ),
-            )
-            .in_field("bank_format")),
-            None => Err(Error::new(ErrorKind::InvalidRecord, "no bank statement formats are shipped").in_field("bank_format")),
-        }
+        let candidates = bank_formats().into_iter().map(|name| {
+            BankProfile::builtin(name).map(|profile| {
+                let fit = super::bank_read::fit(head, &profile);
+                (profile, fit)
+            })
+        });
+        best_fit(candidates, "bank statement", "bank_format", |profile| format!("{} ({})", profile.name, profile.title))
     }
 
     /// The bank profile `format` names for the file `file` whose first bytes are `head`:

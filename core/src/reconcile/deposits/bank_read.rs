@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use super::bank_profile::{BankField, BankProfile};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
-use crate::reconcile::read::{clean, decode_as, fast_date, find_cleaned, header, parse_money_text, parse_time_of_day, stream, Row};
+use crate::reconcile::read::{clean, decode_as, fast_date, find_cleaned, header, parse_money_text, parse_time_of_day, stream, Fit, Row};
 use crate::reconcile::tokenize::Dialect;
 use crate::reconcile::MoneyUnit;
 
@@ -347,13 +347,6 @@ pub fn read_bank_statement_file(path: impl AsRef<std::path::Path>, profile: Opti
         }
     };
     read_bank_statement(&bytes, &file, profile)
-}
-
-/// How well a bank profile fits the start of a file.
-pub(crate) struct Fit {
-    pub complete: bool,
-    pub found: usize,
-    pub missing: String,
 }
 
 /// How `profile` fits the first bytes of a file.
