@@ -302,4 +302,7 @@ fn an_empty_bank_statement_checks_nothing_and_says_why() {
     assert!(report.payouts[0].reason.contains("it has no rows"), "{}", report.payouts[0].reason);
     assert_eq!(report.problems().count(), 0);
     assert_eq!((report.summary.covered_from, report.summary.as_of), (None, None));
+    let note = &report.findings[0];
+    assert_eq!(note.class, DepositClass::NotChecked);
+    assert!(note.en.contains("was not checked") && note.zh.contains("晚于银行流水的最后一天"), "{} / {}", note.en, note.zh);
 }

@@ -1,6 +1,7 @@
 //! Findings in plain words, English and Chinese, each with the rows behind it.
 
 use super::class::DepositClass;
+use super::matching::Unchecked;
 use super::report::{yuan, DepositFinding, DepositReport, PayoutResult};
 use crate::money::{Money, MILLIFEN_PER_YUAN};
 
@@ -44,7 +45,8 @@ fn payout_words(p: &PayoutResult) -> (String, String) {
 }
 
 /// The findings of a report whose payouts and bank rows are classed.
-pub(crate) fn findings(report: &DepositReport) -> Vec<DepositFinding> {
+/// `unchecked` holds, per payout, why a not-checked payout was not checked.
+pub(crate) fn findings(report: &DepositReport, unchecked: &[Option<Unchecked>]) -> Vec<DepositFinding> {
     let mut found = Vec::new();
     let line_of = |line: u64| report.bank.iter().position(|b| b.line == line);
     for class in ORDER {
@@ -134,7 +136,7 @@ pub(crate) fn findings(report: &DepositReport) -> Vec<DepositFinding> {
                 }
                 DepositClass::NotChecked => (
                     format!("payout of {amount} {for_en} was not checked: {}", p.reason),
-                    format!("{for_zh}结算款 {amount} 未核对：{}", not_checked_zh(p)),
+                    format!("{for_zh}结算款 {amount} 未核对：{}", not_checked_zh(unchecked.get(k).copied().flatten())),
                 ),
                 _ => continue,
             };
@@ -169,12 +171,11 @@ pub(crate) fn findings(report: &DepositReport) -> Vec<DepositFinding> {
     found
 }
 
-fn not_checked_zh(p: &PayoutResult) -> String {
-    if p.expected.is_zero() {
-        "净额为零，无需到账".to_string()
-    } else if p.reason.starts_with("may be posted") {
-        "可能在银行流水最后一天之后入账".to_string()
-    } else {
-        "可能在银行流水第一天之前入账".to_string()
+/// Why a payout was not checked, in Chinese.
+fn not_checked_zh(why: Option<Unchecked>) -> String {
+    match why {
+        Some(Unchecked::ZeroNet) => "净额为零，无需到账".to_string(),
+        Some(Unchecked::DueAfter(end)) => format!("最晚可能于 {end} 入账，晚于银行流水的最后一天"),
+        Some(Unchecked::BeforeStart) | None => "可能在银行流水第一天之前入账".to_string(),
     }
 }

@@ -449,7 +449,7 @@ pub fn reconcile_deposits(statement: &Statement, bank: &BankStatement, options: 
         classes,
         warnings,
     };
-    report.findings = findings::findings(&report);
+    report.findings = findings::findings(&report, &outcome.payout_unchecked);
     let expected_before: i128 = payouts.iter().map(|p| i128::from(p.amount.millifen())).sum();
     let acquirer_before: i128 = entries.iter().map(|e| i128::from(e.amount.millifen())).sum();
     report::check_balance(&report, expected_before, acquirer_before)?;
