@@ -64,6 +64,11 @@ pub enum BankField {
 
 impl BankField {
     /// Every field.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::deposits::BankField::ALL[0].name(), "date");
+    /// ```
     pub const ALL: [BankField; 12] = [
         BankField::Date,
         BankField::Time,

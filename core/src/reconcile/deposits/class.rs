@@ -40,6 +40,11 @@ pub enum DepositClass {
 
 impl DepositClass {
     /// Every class, in declaration order.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::deposits::DepositClass::ALL.len(), 8);
+    /// ```
     pub const ALL: [DepositClass; 8] = [
         DepositClass::Deposited,
         DepositClass::DepositedLate,

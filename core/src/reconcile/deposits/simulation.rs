@@ -35,9 +35,19 @@ use crate::reconcile::Statement;
 use crate::settlement::SettlementMode;
 
 /// The acquirer's name on the simulated bank statement.
+///
+/// # Example
+/// ```
+/// assert!(posfee::reconcile::deposits::simulation::ACQUIRER_NAME.starts_with("拉卡拉"));
+/// ```
 pub const ACQUIRER_NAME: &str = "拉卡拉支付股份有限公司";
 
 /// The fee a short deposit lacks: ¥99 (an annual SIM data fee, 流量费).
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::reconcile::deposits::simulation::SHORT_FEE.to_string(), "99.00");
+/// ```
 pub const SHORT_FEE: Money = Money::from_fen(9_900);
 
 /// What to generate.
