@@ -133,3 +133,32 @@ def test_money_as_a_float_and_wrong_types_are_refused():
         posfee.reconcile_deposits(statement, 12345)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         posfee.reconcile_deposits(statement, CMB_HEADER.encode(), acquirers="拉卡拉")  # type: ignore[arg-type]
+
+
+def test_the_bank_statement_is_a_third_input_of_reconcile(sft):
+    """Payouts computed here from the statement's rows (settlement date, merchant number, sum
+    of nets), each posted on its due day: reconcile's deposit report finds every one."""
+    sample = posfee.simulate(seed=9, trades=800)
+    statement = sample["statement"].to_pylist()
+    payouts: dict = {}
+    for row in statement:
+        key = (row["settlement_date"], row["merchant_no"])
+        payouts[key] = payouts.get(key, Decimal(0)) + row["net"]
+    china = posfee.Calendar.china()
+    lines = [CMB_HEADER.rstrip("\n")]
+    for (day, _), net in sorted(payouts.items()):
+        if net != 0:
+            due = china.add_business_days(day, 0)
+            lines.append(f"{due.isoformat()},CNY,{net.quantize(Decimal('0.01'))},0,代发,拉卡拉支付股份有限公司,结算款")
+    bank = ("\n".join(lines) + "\n").encode()
+    report = posfee.reconcile(
+        sample["ledger"], sample["statement"], sft, merchant=sample["merchant"], terminals=sample["terminals"], bank_statement=bank
+    )
+    assert report.deposits is not None
+    deposits = report.deposits
+    assert len(deposits.payouts) == len(payouts)
+    assert {p["class"] for p in deposits.payouts} <= {"deposited", "not_checked"}
+    assert sum(1 for p in deposits.payouts if p["class"] == "deposited") == len(lines) - 1
+    assert list(deposits.problems()) == []
+    plain = posfee.reconcile(sample["ledger"], sample["statement"], sft, merchant=sample["merchant"], terminals=sample["terminals"])
+    assert plain.deposits is None

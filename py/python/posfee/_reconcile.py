@@ -119,14 +119,22 @@ class Report:
     - :meth:`dispute`: the list to send the acquirer (HTML page, CSV or dict).
     """
 
-    __slots__ = ("_native", "_summary", "_rows")
+    __slots__ = ("_native", "_summary", "_rows", "_deposits")
 
-    def __init__(self, native: _core.ReportData) -> None:
+    def __init__(self, native: _core.ReportData, deposits: Any = None) -> None:
         if not isinstance(native, _core.ReportData):
             raise TypeError("a Report comes from posfee.reconcile()")
         self._native = native
         self._summary: Optional[Dict[str, Any]] = None
         self._rows: Any = None
+        self._deposits = deposits
+
+    @property
+    def deposits(self) -> Any:
+        """With ``bank_statement=`` given to :func:`reconcile`: the
+        :class:`~posfee.DepositReport` of the statement against the bank statement (did the
+        payouts reach the account); else ``None``."""
+        return self._deposits
 
     @property
     def summary(self) -> Dict[str, Any]:
@@ -470,6 +478,8 @@ def reconcile(
     statement_format: str = "auto",
     on_invalid: str = "raise",
     progress: Optional[bool] = None,
+    bank_statement: Union[str, "os.PathLike[str]", bytes, None] = None,
+    bank_format: str = "auto",
 ) -> Report:
     """Matches the merchant's ``ledger`` against the acquirer's ``statement`` and checks
     every pair against the contracted ``schedule`` and the registered ``merchant`` number.
@@ -488,6 +498,11 @@ def reconcile(
 
     ``progress``: ``True`` always shows a progress bar on stderr, ``False`` never, ``None``
     shows it when stderr is a terminal and the inputs have over 200,000 rows.
+
+    ``bank_statement`` (a path or the file's bytes, read with ``bank_format``): the
+    merchant's bank statement as a third input; the report's ``deposits`` is then the
+    :func:`~posfee.reconcile_deposits` check of the statement against it (default options,
+    the same calendar and ``on_invalid``).
     """
     if isinstance(schedule, str):
         schedule = Schedule.preset(schedule)
@@ -540,7 +555,12 @@ def reconcile(
     finally:
         if bar is not None:
             bar.close()
-    return Report(native)
+    deposits = None
+    if bank_statement is not None:
+        from posfee._deposits import reconcile_deposits
+
+        deposits = reconcile_deposits(statement_data, bank_statement, bank_format=bank_format, calendar=calendar, on_invalid=on_invalid)
+    return Report(native, deposits)
 
 
 def simulate(seed: int = 42, trades: int = 5000, faults_per_class: int = 3) -> Dict[str, Any]:
