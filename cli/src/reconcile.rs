@@ -50,6 +50,11 @@ pub struct Arguments {
     /// The merchant's class in the contract, e.g. discounted.
     #[arg(long, value_name = "CLASS")]
     merchant_class: Option<String>,
+    /// The merchant's registered limits and business hours: a preset (personal-micro-merchant,
+    /// personal-static-code) or a limits .toml file. Declines 61/65 then name the limit reached,
+    /// and the summary lists the days within 10% of a limit.
+    #[arg(long, value_name = "PRESET|FILE")]
+    limits: Option<String>,
     /// Settlement dates in a year without holiday data: weekends only.
     #[arg(long)]
     provisional: bool,
@@ -131,6 +136,9 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         .settlement(SettlementMode::parse(&arguments.settlement)?);
     if let Some(class) = &arguments.merchant_class {
         profile = profile.merchant_class(class.clone());
+    }
+    if let Some(limits) = &arguments.limits {
+        profile = profile.limits(posfee::MerchantLimits::load(limits)?);
     }
     let mut options = ReconcileOptions::new(schedule, profile).match_window_seconds(window_seconds(&arguments.window)?).calendar(calendar);
     if arguments.provisional {

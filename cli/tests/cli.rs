@@ -324,6 +324,40 @@ fn a_d0_merchant_reconciles_from_the_command_line() {
 }
 
 #[test]
+fn reconcile_with_limits_names_the_limit_a_decline_61_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.csv");
+    std::fs::write(
+        &ledger,
+        "trade_id,rrn,trace,terminal,merchant_no,time,amount,channel,card_type,kind,response_code,original_rrn\n\
+         A1,612610000001,,T0000001,,2026-05-06 10:00:00,150000.00,credit,,purchase,00,\n\
+         A2,612610000002,,T0000001,,2026-05-06 11:00:00,45000.00,credit,,purchase,00,\n\
+         A3,612610000003,,T0000001,,2026-05-06 12:00:00,8000.00,credit,,purchase,61,\n",
+    )
+    .unwrap();
+    let statement = dir.path().join("statement.csv");
+    std::fs::write(&statement, "清算日期,商户号,终端号,交易日期,交易时间,交易金额,手续费,参考号,卡类别,交易类型\n").unwrap();
+    let limits = dir.path().join("limits.toml");
+    std::fs::write(&limits, "business_hours = \"08:00-22:00\"\n[[limits]]\nchannels = [\"credit\"]\nper_day = \"200000\"\n").unwrap();
+    let out = dir.path().join("report.csv");
+    let (ledger, statement, limits, out) =
+        (ledger.display().to_string(), statement.display().to_string(), limits.display().to_string(), out.display().to_string());
+    let base = ["reconcile", &ledger, &statement, "--schedule", "standard", "--merchant-no", MERCHANT, "--format", "bank"];
+    let text = ok(&[&base[..], &["--limits", &limits, "--out", &out]].concat());
+    assert!(text.contains("near a limit: 2026-05-06 per_day 单日限额 (credit): ¥195000.00 of ¥200000.00 (97.5000%)"), "{text}");
+    let rows = std::fs::read_to_string(&out).unwrap();
+    assert!(rows.contains("the day's credit total would have reached ¥203,000.00, above the ¥200,000.00 per-day limit"), "{rows}");
+    // A preset by name; a bad file names itself and the field.
+    let summary = json(&[&base[..], &["--limits", "personal-micro-merchant", "--json"]].concat());
+    assert_eq!(summary["near_limits"][0]["limit_amount"], "200000.00", "{summary}");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[limits]]\nper_day = \"0\"\n").unwrap();
+    let outcome = posfee(&[&base[..], &["--limits", &bad.display().to_string()]].concat());
+    assert_ne!(outcome.status, 0);
+    assert!(outcome.stderr.contains("limits[0].per_day") && outcome.stderr.contains("bad.toml"), "{outcome:?}");
+}
+
+#[test]
 fn demo_reconciles_a_small_sample_month() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");

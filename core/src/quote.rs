@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Result};
+use crate::merchant_limits::{LimitWarning, MerchantLimits};
 use crate::money::Money;
 use crate::rate::Rate;
 use crate::schedule::{Matchable, RefundPolicy, Schedule, Version};
@@ -120,6 +121,11 @@ pub struct QuoteRequest {
     pub card_type: Option<CardType>,
     /// What to do when the settlement date lies in a year without calendar data.
     pub calendar_policy: CalendarPolicy,
+    /// The merchant's registered limits and business hours, if the quote should warn about
+    /// them (none by default). They never change the fee: a trade above a per-transaction
+    /// limit or outside the hours is still priced, with [`Quote::limit_warnings`] saying why
+    /// the acquirer may decline it.
+    pub limits: Option<MerchantLimits>,
 }
 
 impl QuoteRequest {
@@ -141,6 +147,7 @@ impl QuoteRequest {
             merchant_class: None,
             card_type: None,
             calendar_policy: CalendarPolicy::Strict,
+            limits: None,
         }
     }
 
@@ -197,6 +204,25 @@ impl QuoteRequest {
     /// ```
     pub fn calendar_policy(mut self, calendar_policy: CalendarPolicy) -> QuoteRequest {
         self.calendar_policy = calendar_policy;
+        self
+    }
+
+    /// Sets the merchant's limits and business hours, for the quote's
+    /// [`limit_warnings`](Quote::limit_warnings).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, MerchantLimits, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let request = QuoteRequest::new(Money::from_yuan(60_000), Channel::Credit, parse_china_time("2026-05-06 23:10")?)
+    ///     .limits(MerchantLimits::personal_micro_merchant().business_hours("09:00-22:00".parse()?));
+    /// let quote = Schedule::preset("standard")?.quote(&request)?;
+    /// assert_eq!(quote.fee.to_string(), "360.00"); // priced all the same
+    /// assert_eq!(quote.limit_warnings.len(), 2);
+    /// assert!(quote.explanation().join("\n").contains("WARNING: 23:10 is outside the registered business hours 09:00–22:00"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn limits(mut self, limits: MerchantLimits) -> QuoteRequest {
+        self.limits = Some(limits);
         self
     }
 }
@@ -374,6 +400,10 @@ pub struct Quote {
     /// data's last day. Settlement dates after it need the next year's holiday notice (a
     /// warning in the explanation, not an error).
     pub calendar_data_ends: Option<NaiveDate>,
+    /// The limits of [`QuoteRequest::limits`] the trade reaches (per transaction, business
+    /// hours); empty without limits, and left out of the JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub limit_warnings: Vec<LimitWarning>,
 }
 
 impl Quote {
@@ -487,6 +517,9 @@ impl Quote {
                 "NOTE: the holiday data ends {last}; settlement dates after it need the holiday notice of {} (load it when it is published)",
                 chrono::Datelike::year(&last) + 1
             ));
+        }
+        for warning in &self.limit_warnings {
+            lines.push(format!("WARNING: {} ({})", warning.en, warning.zh));
         }
         if self.fee_exceeds_amount {
             lines.push(format!(
@@ -646,6 +679,11 @@ impl Schedule {
             settles_on,
             settles_on_provisional,
             calendar_data_ends: calendar.data_ends_near(trade_day),
+            limit_warnings: request
+                .limits
+                .as_ref()
+                .map(|limits| limits.check_trade(amount, request.channel, request.at))
+                .unwrap_or_default(),
         })
     }
 
@@ -816,6 +854,7 @@ fn reversal(original: Quote, kind: TradeKind, amount: Money, returned: Money) ->
         fee_exceeds_amount: false,
         lines,
         instant_minimum: None,
+        limit_warnings: Vec::new(),
         ..original
     }
 }

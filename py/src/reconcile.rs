@@ -373,7 +373,7 @@ pub struct PyReport {
 }
 
 #[pyfunction]
-#[pyo3(signature = (ledger, statement, schedule, merchant, merchant_name = "", terminals = Vec::new(), merchant_class = None, settlement = None, calendar = None, provisional = false, match_window_seconds = None))]
+#[pyo3(signature = (ledger, statement, schedule, merchant, merchant_name = "", terminals = Vec::new(), merchant_class = None, settlement = None, calendar = None, provisional = false, match_window_seconds = None, limits = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn reconcile_data(
     py: Python<'_>,
@@ -388,6 +388,7 @@ pub fn reconcile_data(
     calendar: Option<&Bound<'_, PyAny>>,
     provisional: bool,
     match_window_seconds: Option<&Bound<'_, PyAny>>,
+    limits: Option<&str>,
 ) -> PyResult<PyReport> {
     let window = match match_window_seconds.filter(|w| !w.is_none()) {
         Some(window) => Some(window_seconds(window)?),
@@ -397,6 +398,9 @@ pub fn reconcile_data(
     let mut profile = guard(py, || MerchantProfile::new(merchant, merchant_name))?.terminals(terminals).settlement(settlement);
     if let Some(class) = merchant_class {
         profile = profile.merchant_class(class);
+    }
+    if let Some(limits) = limits {
+        profile = profile.limits(guard(py, || posfee::MerchantLimits::load(limits))?);
     }
     let mut options = ReconcileOptions::new((*schedule.schedule).clone(), profile);
     if let Some((seconds, _)) = &window {

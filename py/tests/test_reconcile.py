@@ -506,3 +506,47 @@ def test_a_statement_file_reads_as_its_bytes(tmp_path):
     from_bytes = posfee.read_statement(path.read_bytes(), format="bank-pos", name=str(path))
     assert from_file.equals(from_bytes)
     assert from_file.num_rows == len(sample["statement"])
+
+
+# -- registered limits and business hours (issue 16 part 5) ----------------------------------
+
+
+def limits_ledger():
+    return ledger_table(
+        trade_id=["A1", "A2", "A3"],
+        rrn=["612610000001", "612610000002", "612610000003"],
+        terminal=["T0000001"] * 3,
+        time=["2026-05-06 10:00:00", "2026-05-06 11:00:00", "2026-05-06 23:30:00"],
+        amount=pa.array([Decimal("150000.00"), Decimal("45000.00"), Decimal("8000.00")], pa.decimal128(18, 2)),
+        channel=["credit"] * 3,
+        response_code=["00", "00", "61"],
+    )
+
+
+def test_limits_explain_declines_and_list_near_days(tmp_path):
+    path = tmp_path / "limits.toml"
+    path.write_text('business_hours = "08:00-22:00"\n[[limits]]\nchannels = ["credit"]\nper_day = "200000"\n', encoding="utf-8")
+    report = simple(limits_ledger(), statement_table(), limits=path)
+    reasons = report.rows.column("reason").to_pylist()
+    assert "the day's credit total would have reached ¥203,000.00, above the ¥200,000.00 per-day limit" in reasons[2]
+    assert "outside the registered business hours 08:00–22:00" in reasons[2]
+    (near,) = report.summary["near_limits"]
+    assert (near["period"], near["kind"], near["channels"], near["trades"]) == ("2026-05-06", "per_day", ["credit"], 2)
+    assert (near["amount"], near["limit_amount"]) == (Decimal("195000.00"), Decimal("200000.00"))
+    assert "near a limit: 2026-05-06 per_day" in report.table()
+    # The same limits as a preset name; none: no explanation, no list.
+    assert simple(limits_ledger(), statement_table(), limits="personal-micro-merchant").summary["near_limits"][0]["kind"] == "per_day"
+    plain = simple(limits_ledger(), statement_table())
+    assert plain.summary["near_limits"] == [] and "per-day limit" not in plain.rows.column("reason").to_pylist()[2]
+
+
+def test_bad_limits_raise_naming_file_and_field(tmp_path):
+    path = tmp_path / "limits.toml"
+    path.write_text('[[limits]]\nper_transaction = "0"\n', encoding="utf-8")
+    with pytest.raises(posfee.InvalidRequestError) as info:
+        simple(limits_ledger(), statement_table(), limits=str(path))
+    assert (info.value.file, info.value.field) == (str(path), "limits[0].per_transaction")
+    with pytest.raises(posfee.UnknownPresetError):
+        simple(limits_ledger(), statement_table(), limits="gold-merchant")
+    with pytest.raises(TypeError, match="limits must be"):
+        simple(limits_ledger(), statement_table(), limits=200000)

@@ -81,20 +81,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let mut void_rows: Vec<usize> = Vec::new();
     for i in 0..n {
         if !is_approved(ledger_response_code.get(i)) {
-            let code = ledger_response_code.get(i);
-            let meaning = super::response::ResponseMeaning::of(code);
-            ledger_class.set(
-                i,
-                Class::Declined,
-                Cow::Owned(format!(
-                    "declined with response code {}: {} / {}; {} / {}",
-                    meaning.code,
-                    meaning.zh,
-                    meaning.en,
-                    meaning.action.name_zh(),
-                    meaning.action.name_en()
-                )),
-            );
+            ledger_class.set(i, Class::Declined, Cow::Owned(super::response::declined_reason(ledger_response_code.get(i))));
         } else if ledger.kind[i] == TradeKind::Void {
             void_rows.push(i);
         }

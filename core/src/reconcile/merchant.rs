@@ -1,6 +1,7 @@
 //! Merchant numbers (商户号) and the merchant's registered profile.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::merchant_limits::MerchantLimits;
 use crate::settlement::SettlementMode;
 
 /// A 15-digit UnionPay merchant number: acquirer (3) + area (4) + MCC (4) + serial (4).
@@ -125,6 +126,9 @@ pub struct MerchantProfile {
     pub merchant_class: Option<String>,
     /// The contracted settlement mode (default T1).
     pub settlement: SettlementMode,
+    /// The registered limits and business hours, if known: they explain declines 61 and 65
+    /// and list the days near a limit (none by default).
+    pub limits: Option<MerchantLimits>,
 }
 
 impl MerchantProfile {
@@ -146,6 +150,7 @@ impl MerchantProfile {
             terminals: Vec::new(),
             merchant_class: None,
             settlement: SettlementMode::T(1),
+            limits: None,
         })
     }
 
@@ -186,6 +191,20 @@ impl MerchantProfile {
     /// ```
     pub fn settlement(mut self, settlement: SettlementMode) -> MerchantProfile {
         self.settlement = settlement;
+        self
+    }
+
+    /// Sets the registered limits and business hours.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::MerchantLimits;
+    /// let profile = posfee::reconcile::MerchantProfile::new("102310058120001", "shop")?.limits(MerchantLimits::personal_micro_merchant());
+    /// assert_eq!(profile.limits.unwrap().channel_limits.len(), 1);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn limits(mut self, limits: MerchantLimits) -> MerchantProfile {
+        self.limits = Some(limits);
         self
     }
 }

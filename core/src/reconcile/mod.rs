@@ -82,6 +82,7 @@ mod dispute;
 mod findings;
 mod hash;
 mod kernel;
+mod limit_checks;
 mod matching;
 mod merchant;
 mod profile;
@@ -115,8 +116,8 @@ pub use read::{
     read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, ReadOptions, StatementField,
 };
 pub use report::{
-    ClassTotals, DailyRate, DeclinedByAction, DeclinedCount, MatchedBy, Report, RowKeys, RowResult, Rows, Summary, TerminalMerchants,
-    REPORT_CSV_COLUMNS,
+    ClassTotals, DailyRate, DeclinedByAction, DeclinedCount, MatchedBy, NearLimit, Report, RowKeys, RowResult, Rows, Summary,
+    TerminalMerchants, REPORT_CSV_COLUMNS,
 };
 pub use response::{DeclinedBy, ResponseAction, ResponseMeaning};
 pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow};
@@ -355,6 +356,10 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         .collect();
     give_reasons(&mut reason, &mut reasons, found.into_iter().map(|(i, text)| (i, Cow::Owned(text))));
     give_reasons(&mut reason, &mut reasons, ledger_class.reasons);
+    if let Some(limits) = &options.profile.limits {
+        let explained = limit_checks::explain_declines(ledger, &class, limits);
+        give_reasons(&mut reason, &mut reasons, explained.into_iter().map(|(i, text)| (i, Cow::Owned(text))));
+    }
     let ledger_rows = SideRows::new(class, findings, ledger_partner, reason, &ledger.line, &ledger.amount_fen);
 
     // Statement rows: a matched row shares its ledger partner's verdict.
@@ -409,6 +414,9 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     };
     report.summary = summarize(ledger, statement, &report)?;
     report.summary.findings = found_findings;
+    if let Some(limits) = &options.profile.limits {
+        report.summary.near_limits = limit_checks::near_limits(ledger, limits);
+    }
     let latest = ledger.time.iter().chain(&statement.time).max().map(|&seconds| schema::from_unix(seconds).date_naive());
     if let Some(last) = latest.and_then(|day| calendar.data_ends_near(day)) {
         report.summary.warnings.push(format!(
@@ -639,6 +647,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         undercharge: to_money(undercharge, "undercharges")?,
         declined,
         declined_by_action,
+        near_limits: Vec::new(),
         daily_rates,
         terminals,
         warnings: Vec::new(),

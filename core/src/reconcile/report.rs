@@ -16,6 +16,7 @@ use super::response::{ResponseAction, ResponseMeaning};
 use super::schema::{Ledger, Side, Statement};
 use super::spreadsheet::neutralize_cell;
 use crate::channel::Channel;
+use crate::merchant_limits::{ChannelLimits, LimitKind};
 use crate::money::Money;
 
 /// The columns of [`Report::to_csv`], in order: the one report schema of every surface.
@@ -226,6 +227,58 @@ pub(crate) fn declined_by_action(declined: &[DeclinedCount]) -> Vec<DeclinedByAc
     groups
 }
 
+/// A day or month whose approved purchases came within 10% of a registered limit, or passed
+/// it ([`MerchantProfile::limits`](super::MerchantProfile::limits)).
+///
+/// # Example
+/// ```
+/// use posfee::{parse_china_time, Channel, ChannelLimits, LimitKind, MerchantLimits, Money};
+/// use posfee::reconcile::{reconcile, Ledger, LedgerRecord, MerchantProfile, ReconcileOptions, Statement};
+/// let mut ledger = Ledger::new("ledger.csv");
+/// for (rrn, at, yuan) in [("000000000001", "2026-03-02 10:00", 95_000), ("000000000002", "2026-03-02 11:00", 90_000)] {
+///     let mut record = LedgerRecord::new(rrn, parse_china_time(at)?, Money::from_yuan(yuan), Channel::Debit);
+///     record.rrn = rrn.into();
+///     ledger.push(record)?;
+/// }
+/// let limits = MerchantLimits::new().with(ChannelLimits::new([Channel::Debit]).per_day(Money::from_yuan(200_000)));
+/// let profile = MerchantProfile::new("102310058120001", "shop")?.limits(limits);
+/// let options = ReconcileOptions::new(posfee::Schedule::preset("standard")?, profile);
+/// let near = reconcile(&ledger, &Statement::new("statement.csv"), &options)?.summary.near_limits;
+/// assert_eq!((near[0].period.as_str(), near[0].kind, near[0].amount, near[0].trades), ("2026-03-02", LimitKind::PerDay, Money::from_yuan(185_000), 2));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NearLimit {
+    /// The day (`YYYY-MM-DD`, China time) or month (`YYYY-MM`).
+    pub period: String,
+    /// The limit: per day, per day count, or per month.
+    pub kind: LimitKind,
+    /// The channels the limit covers together (empty: every channel).
+    pub channels: Vec<Channel>,
+    /// The amount limit (per day, per month).
+    pub limit_amount: Option<Money>,
+    /// The count limit (per day count).
+    pub limit_trades: Option<u32>,
+    /// The period's approved purchases.
+    pub amount: Money,
+    /// Their number.
+    pub trades: u64,
+}
+
+impl NearLimit {
+    pub(crate) fn new(
+        period: String,
+        kind: LimitKind,
+        scope: &ChannelLimits,
+        limit_amount: Option<Money>,
+        limit_trades: Option<u32>,
+        amount: Money,
+        trades: u64,
+    ) -> NearLimit {
+        NearLimit { period, kind, channels: scope.channels.clone(), limit_amount, limit_trades, amount, trades }
+    }
+}
+
 /// The effective fee rate of one trade day and channel, over the statement's purchases.
 ///
 /// # Example
@@ -329,6 +382,9 @@ pub struct Summary {
     pub declined: Vec<DeclinedCount>,
     /// Declined trades by what the merchant should do (in [`ResponseAction::ALL`] order).
     pub declined_by_action: Vec<DeclinedByAction>,
+    /// Days and months that came within 10% of a registered limit, or passed it (empty
+    /// without [`MerchantProfile::limits`](super::MerchantProfile::limits)).
+    pub near_limits: Vec<NearLimit>,
     /// Effective rate per trade day and channel.
     pub daily_rates: Vec<DailyRate>,
     /// Merchant numbers per terminal.
@@ -443,6 +499,19 @@ impl Summary {
                     d.codes.join(", ")
                 );
             }
+        }
+        for near in &self.near_limits {
+            let scope = if near.channels.is_empty() {
+                "every channel".to_string()
+            } else {
+                near.channels.iter().map(|channel| channel.name()).collect::<Vec<_>>().join("/")
+            };
+            let used = match (near.limit_amount, near.limit_trades) {
+                (Some(limit), _) => format!("¥{} of ¥{} ({})", near.amount, limit, rate_text(near.amount, limit)),
+                (None, Some(limit)) => format!("{} of {limit} trades", near.trades),
+                (None, None) => String::new(),
+            };
+            let _ = writeln!(out, "near a limit: {} {} {} ({}): {used}", near.period, near.kind.name(), near.kind.name_zh(), scope);
         }
         let shared: Vec<&TerminalMerchants> =
             self.terminals.iter().filter(|t| t.merchant_numbers.len() > 1 || t.merchant_names.len() > 1).collect();

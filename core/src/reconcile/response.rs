@@ -379,6 +379,19 @@ fn parse_table(text: &str, file: &str) -> Result<Vec<ResponseMeaning>> {
     Ok(table)
 }
 
+/// The reason of a declined ledger row: the code, its meaning and what to do.
+pub(crate) fn declined_reason(code: &str) -> String {
+    let meaning = ResponseMeaning::of(code);
+    format!(
+        "declined with response code {}: {} / {}; {} / {}",
+        meaning.code,
+        meaning.zh,
+        meaning.en,
+        meaning.action.name_zh(),
+        meaning.action.name_en()
+    )
+}
+
 /// Whether a response code approves the trade: `00` (an empty code is read as approved) or
 /// another approving code of the table (10, 11, 16, A2, A4–A6).
 pub(crate) fn is_approved(code: &str) -> bool {

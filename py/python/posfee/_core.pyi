@@ -241,6 +241,7 @@ def reconcile_data(
     calendar: Any = None,
     provisional: bool = False,
     match_window_seconds: Optional[int] = None,
+    limits: Optional[str] = None,
 ) -> ReportData: ...
 @final
 class DepositReportData:

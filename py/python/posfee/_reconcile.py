@@ -72,6 +72,7 @@ _MONEY_KEYS = frozenset(
         "contract_cap",
         "contract_fee",
         "difference",
+        "limit_amount",
     }
 )
 
@@ -475,6 +476,7 @@ def reconcile(
     calendar: Optional[Calendar] = None,
     provisional: bool = False,
     match_window_seconds: int = 120,
+    limits: Union[str, "os.PathLike[str]", None] = None,
     statement_format: str = "auto",
     on_invalid: str = "raise",
     progress: Optional[bool] = None,
@@ -496,6 +498,12 @@ def reconcile(
     ``unreadable`` row of the report. Any other ``on_invalid`` is ``InvalidRequestError``.
     Rows are never dropped.
 
+    ``limits``: the merchant's registered limits and business hours, a preset name
+    (``"personal-micro-merchant"``, ``"personal-static-code"``) or the path of a limits
+    ``.toml`` file (the form of ``posfee reconcile --limits``). Declines 61 and 65 then name
+    the limit they reached, declines outside the hours say so, and ``summary["near_limits"]``
+    lists the days and months within 10% of a limit.
+
     ``progress``: ``True`` always shows a progress bar on stderr, ``False`` never, ``None``
     shows it when stderr is a terminal and the inputs have over 200,000 rows.
 
@@ -512,6 +520,8 @@ def reconcile(
         raise TypeError(f"merchant must be the merchant number as a str, not {type(merchant).__name__}")
     if isinstance(terminals, str):
         raise TypeError("terminals must be a list of terminal ids, not a str")
+    if limits is not None and not isinstance(limits, (str, os.PathLike)):
+        raise TypeError(f"limits must be a preset name or a path, not {type(limits).__name__}")
     if not isinstance(on_invalid, str):
         raise TypeError(f"on_invalid must be 'raise' or 'report', not {type(on_invalid).__name__}")
     _core.check_on_invalid(on_invalid)
@@ -549,6 +559,7 @@ def reconcile(
             calendar,
             provisional,
             match_window_seconds,
+            None if limits is None else os.fspath(limits),
         )
         if bar is not None:
             bar.update("done", bar.total, force=True)
