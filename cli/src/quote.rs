@@ -54,6 +54,10 @@ pub struct Arguments {
     /// Allow settlement dates in a year without holiday data (weekends only, marked provisional).
     #[arg(long)]
     provisional: bool,
+    /// Warn when the trade exceeds the merchant's per-transaction limit or falls outside its
+    /// business hours: a preset (personal-micro-merchant, personal-static-code) or a limits .toml file.
+    #[arg(long, value_name = "PRESET|FILE", conflicts_with = "file")]
+    limits: Option<String>,
     #[arg(long, value_name = "FILE", help = HOLIDAYS_HELP)]
     holidays: Option<PathBuf>,
     /// Quote the void of this trade instead of the purchase.
@@ -87,6 +91,7 @@ struct Pricing {
     merchant_class: Option<String>,
     card_type: Option<String>,
     provisional: bool,
+    limits: Option<posfee::MerchantLimits>,
 }
 
 /// One trade's values as text (from the command line or a row), with the column each came from.
@@ -124,6 +129,9 @@ impl Pricing {
         if self.provisional {
             request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
         }
+        if let Some(limits) = &self.limits {
+            request = request.limits(limits.clone());
+        }
         Ok(request)
     }
 
@@ -140,6 +148,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         merchant_class: arguments.merchant_class.clone(),
         card_type: arguments.card_type.clone(),
         provisional: arguments.provisional,
+        limits: arguments.limits.as_deref().map(posfee::MerchantLimits::load).transpose()?,
     };
     if let Some(file) = &arguments.file {
         return run_file(&arguments, &pricing, file, out);

@@ -76,6 +76,23 @@ fn quote_warns_when_a_surcharge_exceeds_the_amount() {
 }
 
 #[test]
+fn quote_warns_about_the_merchants_limits_and_hours() {
+    let base = ["quote", "60000", "credit", "--at", "2026-05-06 23:10", "--limits", "personal-micro-merchant"];
+    let text = ok(&base);
+    assert!(text.contains("WARNING: ¥60,000.00 is above the ¥50,000.00 per-transaction limit (every channel)"), "{text}");
+    let quote = json(&[&base[..], &["--json"]].concat());
+    assert_eq!(quote["fee"], "360.00", "priced all the same: {quote}");
+    assert_eq!(quote["limit_warnings"][0]["kind"], "per_transaction", "{quote}");
+    let dir = tempfile::tempdir().unwrap();
+    let limits = dir.path().join("limits.toml");
+    std::fs::write(&limits, "business_hours = \"09:00-22:00\"\n").unwrap();
+    let text = ok(&["quote", "100", "wechat", "--at", "2026-05-06 23:10", "--limits", &limits.display().to_string()]);
+    assert!(text.contains("WARNING: 23:10 is outside the registered business hours 09:00–22:00"), "{text}");
+    // Without --limits a quote has no such warning, and its JSON no such key.
+    assert!(json(&["quote", "60000", "credit", "--at", "2026-05-06 23:10", "--json"]).get("limit_warnings").is_none());
+}
+
+#[test]
 fn quote_voids_refunds_provisional_dates_and_holiday_files() {
     let void = json(&["quote", "100", "credit", "--at", "2026-05-06 10:00", "--void", "--json"]);
     assert_eq!(void["kind"], "void");

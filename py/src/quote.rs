@@ -114,8 +114,8 @@ impl PySchedule {
     }
 
     #[pyo3(
-        signature = (amount, channel, at = None, settlement = None, *, merchant_class = None, card_type = None, calendar = None, provisional = false),
-        text_signature = "(self, amount, channel, at=None, settlement='T1', *, merchant_class=None, card_type=None, calendar=None, provisional=False)"
+        signature = (amount, channel, at = None, settlement = None, *, merchant_class = None, card_type = None, calendar = None, provisional = false, limits = None),
+        text_signature = "(self, amount, channel, at=None, settlement='T1', *, merchant_class=None, card_type=None, calendar=None, provisional=False, limits=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn quote(
@@ -129,8 +129,12 @@ impl PySchedule {
         card_type: Option<&Bound<'_, PyAny>>,
         calendar: Option<&Bound<'_, PyAny>>,
         provisional: bool,
+        limits: Option<std::path::PathBuf>,
     ) -> PyResult<PyQuote> {
-        let request = request(py, amount, channel, at, settlement, Options { merchant_class, card_type, provisional })?;
+        let mut request = request(py, amount, channel, at, settlement, Options { merchant_class, card_type, provisional })?;
+        if let Some(limits) = limits {
+            request = request.limits(guard(py, || posfee::MerchantLimits::load(&limits.to_string_lossy()))?);
+        }
         let quote = match calendar.filter(|c| !c.is_none()) {
             None => guard(py, || self.schedule.quote(&request))?,
             Some(calendar) => {
@@ -306,6 +310,19 @@ impl PyQuote {
             entry.set_item("limit", line.limit.map(|limit| limit.kind.name()))?;
             entry.set_item("limit_value", line.limit.map(|limit| limit.value.to_decimal()))?;
             entry.set_item("amount", line.amount.to_decimal())?;
+            list.append(entry)?;
+        }
+        Ok(list)
+    }
+
+    #[getter]
+    fn limit_warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for warning in &self.quote.limit_warnings {
+            let entry = PyDict::new(py);
+            entry.set_item("kind", warning.kind.name())?;
+            entry.set_item("en", &warning.en)?;
+            entry.set_item("zh", &warning.zh)?;
             list.append(entry)?;
         }
         Ok(list)

@@ -172,3 +172,21 @@ def test_schedule_pickles_for_workers(sft):
     at = "2026-09-30 22:30"
     assert again.quote("5000", "debit", at).fee == sft.quote("5000", "debit", at).fee
     assert copy.deepcopy(sft).name == sft.name
+
+
+def test_quote_warns_about_limits_and_hours(tmp_path):
+    schedule = posfee.Schedule.preset("standard")
+    quote = schedule.quote("60000", "credit", "2026-05-06 23:10", limits="personal-micro-merchant")
+    assert quote.fee == Decimal("360.00")  # priced all the same
+    (warning,) = quote.limit_warnings
+    assert warning["kind"] == "per_transaction"
+    assert warning["en"] == "¥60,000.00 is above the ¥50,000.00 per-transaction limit (every channel)"
+    assert "WARNING: ¥60,000.00 is above" in quote.explain()
+    path = tmp_path / "limits.toml"
+    path.write_text('business_hours = "09:00-22:00"\n', encoding="utf-8")
+    late = schedule.quote("100", "wechat", "2026-05-06 23:10", limits=path)
+    assert [w["kind"] for w in late.limit_warnings] == ["business_hours"]
+    assert "服务时间不符" in late.limit_warnings[0]["zh"]
+    assert schedule.quote("100", "wechat", "2026-05-06 23:10").limit_warnings == []
+    with pytest.raises(posfee.UnknownPresetError):
+        schedule.quote("100", "wechat", limits="gold")

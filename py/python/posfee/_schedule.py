@@ -29,7 +29,7 @@ class Schedule(_core.Schedule):
     has no Python-level wrapper in between:
 
     ``quote(amount, channel, at=None, settlement="T1", *, merchant_class=None,
-    card_type=None, calendar=None, provisional=False) -> Quote``
+    card_type=None, calendar=None, provisional=False, limits=None) -> Quote``
 
     ``amount`` is a ``Decimal``, ``int`` (yuan) or ``str``; a float raises ``TypeError``.
     ``at`` is an aware ``datetime`` (converted to China time), a naive one (read as China
@@ -37,7 +37,10 @@ class Schedule(_core.Schedule):
     now. ``settlement`` is ``T1``, ``T0``, ``D0``, ``D1``, ``S0`` (秒到), ...
     ``provisional=True`` lets a settlement date fall in a year without holiday data
     (weekends only; the quote is then marked ``settles_on_provisional``). ``calendar`` is a
-    :class:`posfee.Calendar` with newer holiday data.
+    :class:`posfee.Calendar` with newer holiday data. ``limits`` (a preset name such as
+    ``"personal-micro-merchant"``, or the path of a limits ``.toml`` file) makes the quote warn,
+    in ``quote.limit_warnings`` (``kind``, ``en``, ``zh``) and its explanation, when the trade
+    exceeds a per-transaction limit or falls outside the business hours; the fee is the same.
 
     ``quote_void(...)`` and ``quote_refund(amount, channel, at, refund_amount, refund_at=None,
     settlement="T1", ...)`` quote a void (撤销) and a refund (退货) of a purchase.
