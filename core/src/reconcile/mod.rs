@@ -93,6 +93,7 @@ mod response;
 mod schema;
 pub mod simulation;
 mod spreadsheet;
+mod statement_check;
 #[cfg(test)]
 mod tests;
 mod text_column;
@@ -122,6 +123,7 @@ pub use report::{
 pub use response::{DeclinedBy, ResponseAction, ResponseMeaning};
 pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow};
 pub use spreadsheet::{neutralize_cell, restore_cell};
+pub use statement_check::{check_statement, implied_ledger};
 pub use text_column::{SharedText, TextColumn};
 
 use crate::calendar::Calendar;
