@@ -4,8 +4,10 @@
 use std::fmt::Write as _;
 
 use super::class::{Class, ClassSet};
+use super::contracts::Contracts;
 use super::hash::FxHashMap;
 use super::kernel::FeeKernel;
+use super::matching::NONE;
 use super::merchant::mcc_of;
 use super::schema::{from_unix, Ledger, Statement};
 use super::text_column::TextView;
@@ -35,18 +37,28 @@ pub(crate) struct Checker<'a> {
     pub ledger: &'a Ledger,
     pub statement: &'a Statement,
     pub options: &'a ReconcileOptions,
+    pub contracts: &'a Contracts<'a>,
     pub calendar: &'a Calendar,
     /// Approved purchases by reference number (for refunds).
     pub purchases: FxHashMap<&'a str, u32>,
-    /// Per schedule version: the compiled fee kernel (the fast path for plain purchases).
-    kernels: Vec<Option<FeeKernel>>,
+    /// Per distinct pricing (schedule, merchant class, settlement) and schedule version: the
+    /// compiled fee kernel (the fast path for plain purchases).
+    kernels: Vec<Vec<Option<FeeKernel>>>,
+    /// Per contract: its index into `kernels`.
+    kernels_of: Vec<u32>,
     /// The statement's terminals and merchant numbers, read for every pair.
     statement_terminal: TextView<'a>,
     statement_merchant_no: TextView<'a>,
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(ledger: &'a Ledger, statement: &'a Statement, options: &'a ReconcileOptions, calendar: &'a Calendar) -> Checker<'a> {
+    pub fn new(
+        ledger: &'a Ledger,
+        statement: &'a Statement,
+        options: &'a ReconcileOptions,
+        contracts: &'a Contracts<'a>,
+        calendar: &'a Calendar,
+    ) -> Checker<'a> {
         // Approved purchases that some refund refers to.
         let mut purchases = FxHashMap::default();
         let refunded: FxHashMap<&str, ()> =
@@ -62,50 +74,76 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let schedule = &options.schedule;
-        let class = options.profile.merchant_class.as_deref();
-        let kernels = schedule
-            .versions()
+        // One set of kernels per distinct pricing: a thousand merchants on a few presets
+        // compile a few kernels.
+        let mut pricings: FxHashMap<(usize, Option<&str>, crate::settlement::SettlementMode), u32> = FxHashMap::default();
+        let mut kernels = Vec::new();
+        let kernels_of = contracts
+            .list
             .iter()
-            .map(|v| FeeKernel::new(schedule, v.effective_from(), class, options.profile.settlement).ok())
+            .map(|contract| {
+                let (schedule, class, settlement) =
+                    (contract.schedule, contract.profile.merchant_class.as_deref(), contract.profile.settlement);
+                *pricings.entry((schedule as *const _ as usize, class, settlement)).or_insert_with(|| {
+                    kernels.push(
+                        schedule.versions().iter().map(|v| FeeKernel::new(schedule, v.effective_from(), class, settlement).ok()).collect(),
+                    );
+                    kernels.len() as u32 - 1
+                })
+            })
             .collect();
         let (statement_terminal, statement_merchant_no) = (statement.terminal.view(), statement.merchant_no.view());
-        Checker { ledger, statement, options, calendar, purchases, kernels, statement_terminal, statement_merchant_no }
+        Checker {
+            ledger,
+            statement,
+            options,
+            contracts,
+            calendar,
+            purchases,
+            kernels,
+            kernels_of,
+            statement_terminal,
+            statement_merchant_no,
+        }
     }
 
     /// The contract's fee and due date of a purchase: through the compiled kernel when it
     /// prices the trade, otherwise (and on any doubt) through [`Schedule::quote_with`].
     fn expected_purchase(
         &self,
+        c: usize,
         i: usize,
         amount: Money,
         policy: CalendarPolicy,
     ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
         let at = from_unix(ledger.time[i]);
+        let contract = &self.contracts.list[c];
         if ledger.card_type[i].is_none() {
-            let schedule = &self.options.schedule;
+            let schedule = contract.schedule;
             let version = schedule.versions().partition_point(|v| v.effective_from() <= at);
-            if let Some(Some(kernel)) = version.checked_sub(1).map(|v| &self.kernels[v]) {
+            let kernels = &self.kernels[self.kernels_of[c] as usize];
+            if let Some(Some(kernel)) = version.checked_sub(1).map(|v| &kernels[v]) {
                 if let Some(fee) = amount.fen().and_then(|fen| kernel.fee(fen, ledger.channel[i])) {
                     let trade_day = schedule.cutoff().trade_day(at);
                     let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
-                    if let Ok(due) = self.options.profile.settlement.settles_on(trade_day, local_date, self.calendar) {
+                    if let Ok(due) = contract.profile.settlement.settles_on(trade_day, local_date, self.calendar) {
                         return Ok((fee, Some(due)));
                     }
                 }
             }
         }
-        self.options.schedule.quote_with(&self.request(i, amount, policy), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
+        contract.schedule.quote_with(&self.request(c, i, amount, policy), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
     }
 
-    pub fn request(&self, i: usize, amount: Money, policy: CalendarPolicy) -> QuoteRequest {
+    /// The quote request of ledger row `i` under contract `c`.
+    pub fn request(&self, c: usize, i: usize, amount: Money, policy: CalendarPolicy) -> QuoteRequest {
         let ledger = self.ledger;
-        let mut request = QuoteRequest::new(amount, ledger.channel[i], from_unix(ledger.time[i]))
-            .settlement(self.options.profile.settlement)
-            .calendar_policy(policy);
+        let profile = self.contracts.list[c].profile;
+        let mut request =
+            QuoteRequest::new(amount, ledger.channel[i], from_unix(ledger.time[i])).settlement(profile.settlement).calendar_policy(policy);
         request.card_type = ledger.card_type[i];
-        request.merchant_class = self.options.profile.merchant_class.clone();
+        request.merchant_class = profile.merchant_class.clone();
         request
     }
 
@@ -113,6 +151,24 @@ impl<'a> Checker<'a> {
         let (ledger, statement) = (self.ledger, self.statement);
         let mut findings = ClassSet::EMPTY;
         let mut reason = String::new();
+        let c = self.contracts.pair(i, j);
+        if c == NONE {
+            let terminal = self.statement_terminal.get(j);
+            let reason = format!(
+                "terminal {terminal:?} (merchant number {:?}) is registered to no merchant of the portfolio on {}: no contract to check it against",
+                self.statement_merchant_no.get(j),
+                super::contracts::trade_date(statement.time[j])
+            );
+            return Verdict {
+                findings: ClassSet::EMPTY.with(Class::UnknownTerminal),
+                expected_fee: None,
+                reason: Some(reason),
+                fee_clause: None,
+                late_business_days: None,
+            };
+        }
+        let c = c as usize;
+        let contract = &self.contracts.list[c];
         let amount = Money::from_fen(statement.amount_fen[j]);
         let fee = statement.fee[j];
         let net = statement.net[j];
@@ -127,8 +183,8 @@ impl<'a> Checker<'a> {
         // holiday data the calendar lacks, the fee is still checked (it does not depend on
         // the calendar) and the date is left unchecked, saying so.
         let expected_with = |policy| match kind {
-            TradeKind::Purchase => self.expected_purchase(i, amount, policy),
-            TradeKind::Refund | TradeKind::Void => self.expected_reversal(i, amount, policy),
+            TradeKind::Purchase => self.expected_purchase(c, i, amount, policy),
+            TradeKind::Refund | TradeKind::Void => self.expected_reversal(c, i, amount, policy),
         };
         let expected = match expected_with(self.options.calendar_policy) {
             Err(error) if error.kind() == ErrorKind::CalendarOutOfRange => {
@@ -209,26 +265,31 @@ impl<'a> Checker<'a> {
             }
         }
 
-        let terminals = &self.options.profile.terminals;
+        let terminals = &contract.profile.terminals;
         let terminal = self.statement_terminal.get(j);
         if !terminals.is_empty() && !terminal.is_empty() && !terminals.iter().any(|t| t == terminal) {
             findings = findings.with(Class::MerchantDiffers);
             let _ = write!(reason, "terminal {terminal:?} is not registered to the merchant; ");
         }
-        let registered = self.options.profile.merchant_no.as_str();
+        let registered = contract.profile.merchant_no.as_str();
         let merchant_no = self.statement_merchant_no.get(j);
         if !merchant_no.is_empty() && merchant_no != registered {
             findings = findings.with(Class::MerchantDiffers);
+            let whose = match self.contracts.registry {
+                Some(registry) if registry.has_merchant(merchant_no) => ", another merchant of the portfolio",
+                Some(_) => ", a merchant number outside the portfolio",
+                None => "",
+            };
             match mcc_of(merchant_no) {
-                Some(mcc) if mcc != self.options.profile.merchant_no.mcc() => {
+                Some(mcc) if mcc != contract.profile.merchant_no.mcc() => {
                     let _ = write!(
                         reason,
-                        "booked under merchant number {merchant_no} with MCC {mcc}, registered {registered} with MCC {} (跳码); ",
-                        self.options.profile.merchant_no.mcc()
+                        "booked under merchant number {merchant_no}{whose} with MCC {mcc}, registered {registered} with MCC {} (跳码); ",
+                        contract.profile.merchant_no.mcc()
                     );
                 }
                 _ => {
-                    let _ = write!(reason, "booked under merchant number {merchant_no}, registered {registered}; ");
+                    let _ = write!(reason, "booked under merchant number {merchant_no}{whose}, registered {registered}; ");
                 }
             }
         }
@@ -246,23 +307,31 @@ impl<'a> Checker<'a> {
     /// The fee of a refund (negative: the fee returned) and its due date.
     fn expected_reversal(
         &self,
+        c: usize,
         i: usize,
         amount: Money,
         policy: CalendarPolicy,
     ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
         let refund_at = from_unix(ledger.time[i]);
+        let schedule = self.contracts.list[c].schedule;
         match self.purchases.get(ledger.original_rrn.get(i)) {
             Some(&p) => {
-                let purchase = self.request(p as usize, Money::from_fen(ledger.amount_fen[p as usize]), policy);
-                let quote = self.options.schedule.quote_refund_with(&purchase, amount, refund_at, self.calendar)?;
+                // The purchase under its own contract (the merchant's contract of its date).
+                let purchase_contract = match self.contracts.ledger(p as usize) {
+                    NONE => c,
+                    other => other as usize,
+                };
+                let purchase = self.request(purchase_contract, p as usize, Money::from_fen(ledger.amount_fen[p as usize]), policy);
+                let quote =
+                    self.contracts.list[purchase_contract].schedule.quote_refund_with(&purchase, amount, refund_at, self.calendar)?;
                 Ok((-quote.fee_returned, Some(quote.settles_on)))
             }
             None => {
                 // The original is not in the ledger: the due date still follows from the
                 // refund's own time; the returned fee is known only under KeepFee.
-                let quote = self.options.schedule.quote_with(&self.request(i, amount, policy), self.calendar)?;
-                match self.options.schedule.refund_policy() {
+                let quote = schedule.quote_with(&self.request(c, i, amount, policy), self.calendar)?;
+                match schedule.refund_policy() {
                     RefundPolicy::KeepFee => Ok((Money::ZERO, Some(quote.settles_on))),
                     RefundPolicy::Proportional => Err(crate::error::Error::new(
                         ErrorKind::InvalidRequest,

@@ -58,13 +58,17 @@ pub enum Class {
     LedgerDuplicate,
     /// Statement: a repeated row (same reference, terminal and trade date as an earlier row).
     StatementDuplicate,
+    /// Portfolio reconciliation: a row whose terminal (or, without one, merchant number) no
+    /// merchant of the registry has registered on its trade date, so no contract to check it
+    /// against (a statement row, and the ledger row it matched).
+    UnknownTerminal,
     /// Either side: a line that could not be read.
     Unreadable,
 }
 
 impl Class {
     /// Every class, in declaration order.
-    pub const ALL: [Class; 18] = [
+    pub const ALL: [Class; 19] = [
         Class::Ok,
         Class::AmountDiffers,
         Class::ExtraFee,
@@ -82,6 +86,7 @@ impl Class {
         Class::NoLedgerTrade,
         Class::LedgerDuplicate,
         Class::StatementDuplicate,
+        Class::UnknownTerminal,
         Class::Unreadable,
     ];
 
@@ -110,6 +115,7 @@ impl Class {
             Class::NoLedgerTrade => "no_ledger_trade",
             Class::LedgerDuplicate => "ledger_duplicate",
             Class::StatementDuplicate => "statement_duplicate",
+            Class::UnknownTerminal => "unknown_terminal",
             Class::Unreadable => "unreadable",
         }
     }
@@ -139,6 +145,7 @@ impl Class {
             Class::NoLedgerTrade => "无对应交易",
             Class::LedgerDuplicate => "流水重复",
             Class::StatementDuplicate => "对账单重复",
+            Class::UnknownTerminal => "终端未登记",
             Class::Unreadable => "无法读取",
         }
     }

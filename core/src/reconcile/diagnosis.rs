@@ -257,6 +257,10 @@ pub(crate) struct Fit {
 #[derive(Debug, Clone)]
 pub(crate) struct FeeCase<'a> {
     pub statement_row: u32,
+    /// The contract the trade is checked against (evidence is weighed per contract).
+    pub contract: u32,
+    /// Its schedule.
+    pub schedule: &'a Schedule,
     pub channel: Channel,
     pub terminal: &'a str,
     pub amount: Money,
@@ -265,15 +269,33 @@ pub(crate) struct FeeCase<'a> {
     pub request: QuoteRequest,
 }
 
-/// The pricings a schedule could have been replaced by.
+/// What the diagnosis needs of a schedule: every rate its rules use (any channel, any
+/// version) and its merchant classes (and `None`).
+struct Known {
+    own_rates: Vec<Rate>,
+    classes: Vec<Option<String>>,
+}
+
+impl Known {
+    fn of(schedule: &Schedule) -> Known {
+        let mut own_rates: Vec<Rate> = schedule.versions().iter().flat_map(|v| v.rules().iter().map(|r| r.rate())).collect();
+        own_rates.sort_unstable();
+        own_rates.dedup();
+        let classes = std::iter::once(None).chain(schedule.merchant_classes().into_iter().map(|class| Some(class.to_string()))).collect();
+        Known { own_rates, classes }
+    }
+}
+
+/// Finds the pricings that reproduce wrong fees, under each case's own schedule.
 pub(crate) struct Diagnoser<'a> {
-    schedule: &'a Schedule,
     calendar: &'a Calendar,
     add_on_max: Money,
-    /// Every rate the schedule's rules use (any channel, any version).
-    own_rates: Vec<Rate>,
-    /// The merchant classes of the schedule, and `None`.
-    classes: Vec<Option<String>>,
+    /// Per distinct schedule (by address).
+    known: FxHashMap<usize, Known>,
+}
+
+fn address(schedule: &Schedule) -> usize {
+    schedule as *const Schedule as usize
 }
 
 /// The fee's rate line, the rest of the fee, and the cap that limited the rate fee.
@@ -285,25 +307,30 @@ fn parts(quote: &Quote) -> (Money, Money, Option<Money>) {
 }
 
 impl<'a> Diagnoser<'a> {
-    pub fn new(schedule: &'a Schedule, calendar: &'a Calendar, add_on_max: Money) -> Diagnoser<'a> {
-        let mut own_rates: Vec<Rate> = schedule.versions().iter().flat_map(|v| v.rules().iter().map(|r| r.rate())).collect();
-        own_rates.sort_unstable();
-        own_rates.dedup();
-        let classes = std::iter::once(None).chain(schedule.merchant_classes().into_iter().map(|class| Some(class.to_string()))).collect();
-        Diagnoser { schedule, calendar, add_on_max, own_rates, classes }
+    pub fn new<'s>(schedules: impl IntoIterator<Item = &'s Schedule>, calendar: &'a Calendar, add_on_max: Money) -> Diagnoser<'a> {
+        let mut known = FxHashMap::default();
+        for schedule in schedules {
+            known.entry(address(schedule)).or_insert_with(|| Known::of(schedule));
+        }
+        Diagnoser { calendar, add_on_max, known }
+    }
+
+    fn known(&self, schedule: &Schedule) -> Option<&Known> {
+        self.known.get(&address(schedule))
     }
 
     /// Every pricing that reproduces the charged fee of `case`, most plausible first within
     /// each kind (an empty list when the contract cannot price the trade).
     pub fn fits(&self, case: &FeeCase<'_>) -> Vec<Fit> {
-        let Ok(contract) = self.schedule.quote_with(&case.request, self.calendar) else { return Vec::new() };
+        let schedule = case.schedule;
+        let Some(known) = self.known(schedule) else { return Vec::new() };
+        let Ok(contract) = schedule.quote_with(&case.request, self.calendar) else { return Vec::new() };
         if contract.fee == case.charged {
             return Vec::new();
         }
-        let rounding = self.schedule.rounding();
+        let rounding = schedule.rounding();
         let (_, others, applied_cap) = parts(&contract);
-        let rule_cap = self
-            .schedule
+        let rule_cap = schedule
             .version_at(case.request.at)
             .ok()
             .and_then(|version| version.rules().iter().find(|rule| rule.id() == contract.rule.as_str()))
@@ -311,13 +338,13 @@ impl<'a> Diagnoser<'a> {
         let mut fits = Vec::new();
 
         // Another merchant class of the schedule.
-        for class in &self.classes {
+        for class in &known.classes {
             if *class == case.request.merchant_class {
                 continue;
             }
             let mut request = case.request.clone();
             request.merchant_class = class.clone();
-            if let Ok(quote) = self.schedule.quote_with(&request, self.calendar) {
+            if let Ok(quote) = schedule.quote_with(&request, self.calendar) {
                 if quote.fee == case.charged {
                     let (_, fixed, cap) = parts(&quote);
                     fits.push(Fit {
@@ -365,7 +392,7 @@ impl<'a> Diagnoser<'a> {
                 .take_while(|&e8| fee_at(e8) == target)
                 .map(Rate::from_e8_unchecked)
                 .collect();
-            rates.extend(self.own_rates.iter().filter(|r| r.e8() % GRID_STEP_E8 != 0 && fee_at(r.e8()) == target));
+            rates.extend(known.own_rates.iter().filter(|r| r.e8() % GRID_STEP_E8 != 0 && fee_at(r.e8()) == target));
             // Nearest to the exact ratio first: |amount × rate − target|.
             let distance = |rate: &Rate| {
                 (i128::from(case.amount.millifen()) * i128::from(rate.e8()) - i128::from(target.millifen()) * 100_000_000).abs()
@@ -392,31 +419,36 @@ impl<'a> Diagnoser<'a> {
     /// The diagnosis of every case: the fits of each, decided by the evidence of the others.
     pub fn diagnose(&self, cases: &[FeeCase<'_>]) -> Vec<Option<ChargedAs>> {
         let fits: Vec<Vec<Fit>> = cases.par_iter().map(|case| self.fits(case)).collect();
-        choose(cases, fits, &self.own_rates)
+        choose(cases, fits, |case| self.known(case.schedule).map_or(&[][..], |k| &k.own_rates))
     }
 }
 
 /// Decides each case's pricing by how many cases of the same channel and terminal (then of
 /// the channel) the same pricing fits.
-pub(crate) fn choose(cases: &[FeeCase<'_>], fits: Vec<Vec<Fit>>, own_rates: &[Rate]) -> Vec<Option<ChargedAs>> {
-    let mut by_terminal: FxHashMap<(Channel, &str, &Pricing), u32> = FxHashMap::default();
-    let mut by_channel: FxHashMap<(Channel, &Pricing), u32> = FxHashMap::default();
+pub(crate) fn choose<'r>(
+    cases: &[FeeCase<'_>],
+    fits: Vec<Vec<Fit>>,
+    own_rates_of: impl Fn(&FeeCase<'_>) -> &'r [Rate],
+) -> Vec<Option<ChargedAs>> {
+    let mut by_terminal: FxHashMap<(u32, Channel, &str, &Pricing), u32> = FxHashMap::default();
+    let mut by_channel: FxHashMap<(u32, Channel, &Pricing), u32> = FxHashMap::default();
     for (case, fits) in cases.iter().zip(&fits) {
         for fit in fits {
-            *by_terminal.entry((case.channel, case.terminal, &fit.pricing)).or_default() += 1;
-            *by_channel.entry((case.channel, &fit.pricing)).or_default() += 1;
+            *by_terminal.entry((case.contract, case.channel, case.terminal, &fit.pricing)).or_default() += 1;
+            *by_channel.entry((case.contract, case.channel, &fit.pricing)).or_default() += 1;
         }
     }
     let support = |case: &FeeCase<'_>, pricing: &Pricing| {
         (
-            by_terminal.get(&(case.channel, case.terminal, pricing)).copied().unwrap_or(0),
-            by_channel.get(&(case.channel, pricing)).copied().unwrap_or(0),
+            by_terminal.get(&(case.contract, case.channel, case.terminal, pricing)).copied().unwrap_or(0),
+            by_channel.get(&(case.contract, case.channel, pricing)).copied().unwrap_or(0),
         )
     };
     cases
         .iter()
         .zip(&fits)
         .map(|(case, fits)| {
+            let own_rates = own_rates_of(case);
             let score = |(k, fit): (usize, &Fit)| (support(case, &fit.pricing), Reverse(fit.pricing.rank(own_rates)), Reverse(k));
             let best = fits.iter().enumerate().max_by_key(|&(k, fit)| score((k, fit)))?.1;
             let evidence = support(case, &best.pricing);
@@ -439,6 +471,8 @@ mod tests {
         let at = parse_china_time("2026-05-06 10:00").unwrap();
         FeeCase {
             statement_row: 0,
+            contract: 0,
+            schedule: standard(),
             channel,
             terminal,
             amount: Money::from_fen(amount_fen),
@@ -447,9 +481,14 @@ mod tests {
         }
     }
 
+    fn standard() -> &'static Schedule {
+        static STANDARD: std::sync::OnceLock<Schedule> = std::sync::OnceLock::new();
+        STANDARD.get_or_init(|| Schedule::preset("standard").unwrap())
+    }
+
     fn diagnose(schedule: &str, cases: &[FeeCase<'_>]) -> Vec<Option<ChargedAs>> {
-        let schedule = Schedule::preset(schedule).unwrap();
-        Diagnoser::new(&schedule, Calendar::china(), Money::from_yuan(10)).diagnose(cases)
+        assert_eq!(schedule, "standard", "the cases are priced under standard");
+        Diagnoser::new([standard()], Calendar::china(), Money::from_yuan(10)).diagnose(cases)
     }
 
     fn rate(text: &str) -> Rate {

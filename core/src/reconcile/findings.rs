@@ -20,9 +20,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::class::{Class, ClassSet};
+use super::contracts::Contracts;
 use super::diagnosis::{percent, ChargedAs, Pricing};
 use super::matching::NONE;
 use super::merchant::mcc_of;
+use super::merchant::MerchantProfile;
 use super::schema::{china_day, Statement};
 use super::ReconcileOptions;
 use crate::channel::Channel;
@@ -110,6 +112,10 @@ impl FindingKind {
 pub struct Finding {
     /// What it is about.
     pub kind: FindingKind,
+    /// The registered merchant number whose trades these are.
+    pub merchant: String,
+    /// The agent who signed that merchant (portfolio reconciliation; empty otherwise).
+    pub agent: String,
     /// The channel, when the finding is about one.
     pub channel: Option<Channel>,
     /// The terminal, when the finding is about one.
@@ -158,6 +164,7 @@ impl Finding {
 pub(crate) struct Evidence<'a> {
     pub statement: &'a Statement,
     pub options: &'a ReconcileOptions,
+    pub contracts: &'a Contracts<'a>,
     /// Statement row → ledger row ([`NONE`] when unmatched).
     pub partner: &'a [u32],
     pub findings: &'a [ClassSet],
@@ -173,15 +180,36 @@ pub(crate) struct Evidence<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Group {
     /// A fee pricing on one channel.
-    Fee(Channel, Pricing),
+    Fee(u32, Channel, Pricing),
     /// Priced as another merchant class, on any channel.
-    Class(Option<String>),
-    Late(i64),
-    Booked(String, String),
-    Unregistered(String),
+    Class(u32, Option<String>),
+    Late(u32, i64),
+    Booked(u32, String, String),
+    Unregistered(u32, String),
 }
 
 impl Evidence<'_> {
+    /// The contract of statement row `j`: its pair's, or its own when unmatched.
+    fn contract(&self, j: usize) -> u32 {
+        match self.partner[j] {
+            NONE => self.contracts.statement(j),
+            i => self.contracts.pair(i as usize, j),
+        }
+    }
+
+    fn profile(&self, c: u32) -> &MerchantProfile {
+        self.contracts.list[c as usize].profile
+    }
+
+    /// `merchant number name: ` before a finding of a portfolio (empty for one merchant).
+    fn merchant_prefix(&self, c: u32) -> String {
+        if !self.contracts.is_portfolio() {
+            return String::new();
+        }
+        let profile = self.profile(c);
+        format!("{} {}: ", profile.merchant_no.as_str(), profile.name).replace(" : ", ": ")
+    }
+
     fn day(&self, j: u32) -> i64 {
         china_day(self.statement.time[j as usize])
     }
@@ -193,11 +221,20 @@ impl Evidence<'_> {
     }
 
     /// Matched rows from `first_day` on that a pattern could apply to.
-    fn eligible(&self, first_day: i64, purchases: bool, channels: &[Channel], terminal: Option<&str>, min_amount_fen: i64) -> usize {
+    fn eligible(
+        &self,
+        c: u32,
+        first_day: i64,
+        purchases: bool,
+        channels: &[Channel],
+        terminal: Option<&str>,
+        min_amount_fen: i64,
+    ) -> usize {
         let terminals = self.statement.terminal.view();
         (0..self.statement.len())
             .filter(|&j| {
                 self.partner[j] != NONE
+                    && (!self.contracts.is_portfolio() || self.contract(j) == c)
                     && (!purchases || self.statement.kind[j] == TradeKind::Purchase)
                     && (channels.is_empty() || channels.contains(&self.statement.channel[j]))
                     && self.statement.amount_fen[j] >= min_amount_fen
@@ -209,10 +246,11 @@ impl Evidence<'_> {
 
     /// Whether the rows (sorted by day) are a step: enough of them, covering at least half
     /// of what they could apply to from their first day.
-    fn is_step(&self, rows: &[u32], channels: &[Channel], terminal: Option<&str>, purchases: bool, min_amount_fen: i64) -> bool {
+    #[allow(clippy::too_many_arguments)]
+    fn is_step(&self, c: u32, rows: &[u32], channels: &[Channel], terminal: Option<&str>, purchases: bool, min_amount_fen: i64) -> bool {
         let Some(&first) = rows.first() else { return false };
         rows.len() >= self.options.finding_min_trades.max(1)
-            && rows.len() * 2 >= self.eligible(self.day(first), purchases, channels, terminal, min_amount_fen)
+            && rows.len() * 2 >= self.eligible(c, self.day(first), purchases, channels, terminal, min_amount_fen)
     }
 }
 
@@ -223,27 +261,29 @@ pub(crate) fn detect(evidence: &Evidence<'_>) -> (Vec<Finding>, Vec<Vec<u32>>) {
     let mut groups: BTreeMap<Group, Vec<u32>> = BTreeMap::new();
     let mut pricing_of: BTreeMap<Group, &Pricing> = BTreeMap::new();
     for (j, charged) in evidence.charged_as {
+        let c = evidence.contract(*j as usize);
         let group = match &charged.pricing {
-            Pricing::MerchantClass { merchant_class, .. } => Group::Class(merchant_class.clone()),
-            other => Group::Fee(statement.channel[*j as usize], other.clone()),
+            Pricing::MerchantClass { merchant_class, .. } => Group::Class(c, merchant_class.clone()),
+            other => Group::Fee(c, statement.channel[*j as usize], other.clone()),
         };
         pricing_of.entry(group.clone()).or_insert(&charged.pricing);
         groups.entry(group).or_default().push(*j);
     }
     for &(j, late) in evidence.late {
-        groups.entry(Group::Late(late)).or_default().push(j);
+        groups.entry(Group::Late(evidence.contract(j as usize), late)).or_default().push(j);
     }
     let (terminals, merchant_numbers) = (statement.terminal.view(), statement.merchant_no.view());
-    let profile = &evidence.options.profile;
     for j in 0..statement.len() {
         if !evidence.findings[j].contains(Class::MerchantDiffers) {
             continue;
         }
+        let c = evidence.contract(j);
+        let profile = evidence.profile(c);
         let (terminal, merchant_no) = (terminals.get(j), merchant_numbers.get(j));
         if !merchant_no.is_empty() && merchant_no != profile.merchant_no.as_str() {
-            groups.entry(Group::Booked(terminal.to_string(), merchant_no.to_string())).or_default().push(j as u32);
+            groups.entry(Group::Booked(c, terminal.to_string(), merchant_no.to_string())).or_default().push(j as u32);
         } else if !terminal.is_empty() && !profile.terminals.iter().any(|t| t == terminal) {
-            groups.entry(Group::Unregistered(terminal.to_string())).or_default().push(j as u32);
+            groups.entry(Group::Unregistered(c, terminal.to_string())).or_default().push(j as u32);
         }
     }
 
@@ -251,15 +291,15 @@ pub(crate) fn detect(evidence: &Evidence<'_>) -> (Vec<Finding>, Vec<Vec<u32>>) {
     for (group, mut rows) in groups {
         rows.sort_unstable_by_key(|&j| (evidence.day(j), j));
         match &group {
-            Group::Fee(channel, pricing) => {
+            &Group::Fee(c, channel, ref pricing) => {
                 let min_amount = match pricing {
                     Pricing::CapNotApplied { .. } | Pricing::Cap { .. } => {
                         rows.iter().map(|&j| statement.amount_fen[j as usize]).min().unwrap_or(0)
                     }
                     _ => 0,
                 };
-                if evidence.is_step(&rows, &[*channel], None, true, min_amount) {
-                    found.push((fee_finding(evidence, pricing, Some(*channel), None, &rows), rows));
+                if evidence.is_step(c, &rows, &[channel], None, true, min_amount) {
+                    found.push((fee_finding(evidence, c, pricing, Some(channel), None, &rows), rows));
                     continue;
                 }
                 // Not a step of the channel: of one of its terminals?
@@ -268,29 +308,29 @@ pub(crate) fn detect(evidence: &Evidence<'_>) -> (Vec<Finding>, Vec<Vec<u32>>) {
                     by_terminal.entry(terminals.get(j as usize)).or_default().push(j);
                 }
                 for (terminal, rows) in by_terminal {
-                    if !terminal.is_empty() && evidence.is_step(&rows, &[*channel], Some(terminal), true, min_amount) {
-                        found.push((fee_finding(evidence, pricing, Some(*channel), Some(terminal), &rows), rows));
+                    if !terminal.is_empty() && evidence.is_step(c, &rows, &[channel], Some(terminal), true, min_amount) {
+                        found.push((fee_finding(evidence, c, pricing, Some(channel), Some(terminal), &rows), rows));
                     }
                 }
             }
-            Group::Class(_) => {
+            &Group::Class(c, _) => {
                 let mut channels: Vec<Channel> = rows.iter().map(|&j| statement.channel[j as usize]).collect();
                 channels.sort_unstable();
                 channels.dedup();
-                if evidence.is_step(&rows, &channels, None, true, 0) {
-                    found.push((fee_finding(evidence, pricing_of[&group], None, None, &rows), rows));
+                if evidence.is_step(c, &rows, &channels, None, true, 0) {
+                    found.push((fee_finding(evidence, c, pricing_of[&group], None, None, &rows), rows));
                 }
             }
-            Group::Late(late) => {
-                if evidence.is_step(&rows, &[], None, false, 0) {
-                    found.push((late_finding(evidence, *late, &rows), rows));
+            &Group::Late(c, late) => {
+                if evidence.is_step(c, &rows, &[], None, false, 0) {
+                    found.push((late_finding(evidence, c, late, &rows), rows));
                 }
             }
-            Group::Booked(terminal, merchant_no) => {
-                found.push((booked_finding(evidence, terminal, Some(merchant_no), &rows), rows));
+            Group::Booked(c, terminal, merchant_no) => {
+                found.push((booked_finding(evidence, *c, terminal, Some(merchant_no), &rows), rows));
             }
-            Group::Unregistered(terminal) => {
-                found.push((booked_finding(evidence, terminal, None, &rows), rows));
+            Group::Unregistered(c, terminal) => {
+                found.push((booked_finding(evidence, *c, terminal, None, &rows), rows));
             }
         }
     }
@@ -311,7 +351,14 @@ fn date_of(day: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(day.max(0) as u64)
 }
 
-fn fee_finding(evidence: &Evidence<'_>, pricing: &Pricing, channel: Option<Channel>, terminal: Option<&str>, rows: &[u32]) -> Finding {
+fn fee_finding(
+    evidence: &Evidence<'_>,
+    c: u32,
+    pricing: &Pricing,
+    channel: Option<Channel>,
+    terminal: Option<&str>,
+    rows: &[u32],
+) -> Finding {
     let (first_day, last_day, trades, amount) = span(evidence, rows);
     let money = rows.iter().fold(Money::ZERO, |sum, &j| sum.checked_add(evidence.fee_difference(j)).unwrap_or(Money::MAX));
     let (over_en, over_zh) = if money >= Money::ZERO { ("over", "多收") } else { ("under", "少收") };
@@ -346,6 +393,8 @@ fn fee_finding(evidence: &Evidence<'_>, pricing: &Pricing, channel: Option<Chann
         ),
     };
     Finding {
+        merchant: evidence.profile(c).merchant_no.as_str().to_string(),
+        agent: evidence.contracts.list[c as usize].agent.to_string(),
         kind: FindingKind::of(pricing),
         channel,
         terminal: terminal.map(str::to_string),
@@ -357,8 +406,8 @@ fn fee_finding(evidence: &Evidence<'_>, pricing: &Pricing, channel: Option<Chann
         trades,
         amount,
         money,
-        en: format!("from {first_day} {what_en}: {trades} trades, ¥{size} {over_en}"),
-        zh: format!("自{first_day}起，{what_zh}：{trades}笔，{over_zh}¥{size}"),
+        en: format!("{}from {first_day} {what_en}: {trades} trades, ¥{size} {over_en}", evidence.merchant_prefix(c)),
+        zh: format!("{}自{first_day}起，{what_zh}：{trades}笔，{over_zh}¥{size}", evidence.merchant_prefix(c)),
     }
 }
 
@@ -373,16 +422,18 @@ fn class_rates(evidence: &Evidence<'_>, rows: &[u32]) -> String {
     rates.iter().map(|(channel, rate)| format!("{} {}", channel.name(), percent(*rate))).collect::<Vec<_>>().join(", ")
 }
 
-fn late_finding(evidence: &Evidence<'_>, late: i64, rows: &[u32]) -> Finding {
+fn late_finding(evidence: &Evidence<'_>, c: u32, late: i64, rows: &[u32]) -> Finding {
     let (first_day, last_day, trades, amount) = span(evidence, rows);
     let money = rows.iter().fold(Money::ZERO, |sum, &j| sum.checked_add(evidence.statement.net[j as usize]).unwrap_or(Money::MAX));
-    let mode = evidence.options.profile.settlement;
+    let mode = evidence.profile(c).settlement;
     let as_mode = match mode {
         crate::settlement::SettlementMode::T(n) => format!("T{}", i64::from(n) + late),
         crate::settlement::SettlementMode::D(n) => format!("D{}", i64::from(n) + late),
         crate::settlement::SettlementMode::S0 => format!("S0 + {late}"),
     };
     Finding {
+        merchant: evidence.profile(c).merchant_no.as_str().to_string(),
+        agent: evidence.contracts.list[c as usize].agent.to_string(),
         kind: FindingKind::SettledLater,
         channel: None,
         terminal: None,
@@ -395,9 +446,10 @@ fn late_finding(evidence: &Evidence<'_>, late: i64, rows: &[u32]) -> Finding {
         amount,
         money,
         en: format!(
-            "from {first_day} trades settled {late} business day(s) later than {mode} (as {as_mode}): {trades} trades, ¥{money} paid late"
+            "{}from {first_day} trades settled {late} business day(s) later than {mode} (as {as_mode}): {trades} trades, ¥{money} paid late",
+            evidence.merchant_prefix(c)
         ),
-        zh: format!("自{first_day}起，结算比{mode}晚{late}个工作日（实为{as_mode}）：{trades}笔，¥{money}晚到账"),
+        zh: format!("{}自{first_day}起，结算比{mode}晚{late}个工作日（实为{as_mode}）：{trades}笔，¥{money}晚到账", evidence.merchant_prefix(c)),
     }
 }
 
@@ -413,9 +465,9 @@ fn mcc_words(mcc: &str) -> (String, String) {
     }
 }
 
-fn booked_finding(evidence: &Evidence<'_>, terminal: &str, merchant_no: Option<&str>, rows: &[u32]) -> Finding {
+fn booked_finding(evidence: &Evidence<'_>, c: u32, terminal: &str, merchant_no: Option<&str>, rows: &[u32]) -> Finding {
     let (first_day, last_day, trades, amount) = span(evidence, rows);
-    let registered = &evidence.options.profile.merchant_no;
+    let registered = &evidence.profile(c).merchant_no;
     let (kind, en, zh) = match merchant_no {
         Some(number) => {
             let (theirs, theirs_zh) = mcc_of(number).map_or_else(Default::default, mcc_words);
@@ -439,6 +491,8 @@ fn booked_finding(evidence: &Evidence<'_>, terminal: &str, merchant_no: Option<&
         ),
     };
     Finding {
+        merchant: evidence.profile(c).merchant_no.as_str().to_string(),
+        agent: evidence.contracts.list[c as usize].agent.to_string(),
         kind,
         channel: None,
         terminal: Some(terminal.to_string()),
@@ -450,7 +504,7 @@ fn booked_finding(evidence: &Evidence<'_>, terminal: &str, merchant_no: Option<&
         trades,
         amount,
         money: amount,
-        en,
-        zh,
+        en: format!("{}{en}", evidence.merchant_prefix(c)),
+        zh: format!("{}{zh}", evidence.merchant_prefix(c)),
     }
 }

@@ -76,6 +76,7 @@ mod blocks;
 mod checks;
 mod class;
 mod columns;
+mod contracts;
 pub mod deposits;
 mod diagnosis;
 mod dispute;
@@ -88,6 +89,7 @@ mod merchant;
 mod profile;
 mod profile_choice;
 mod read;
+mod registry;
 mod report;
 mod response;
 mod schema;
@@ -101,6 +103,7 @@ mod tokenize;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -116,9 +119,10 @@ pub use read::{
     read_alipay_csv, read_bank_csv, read_ledger_csv, read_ledger_file, read_statement, read_statement_file, read_statement_with,
     read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, ReadOptions, StatementField,
 };
+pub use registry::{MerchantContract, Registry, REGISTRY_BYTES_MAX, REGISTRY_CONTRACTS_MAX};
 pub use report::{
-    ClassTotals, DailyRate, DeclinedByAction, DeclinedCount, MatchedBy, NearLimit, Report, RowKeys, RowResult, Rows, Summary,
-    TerminalMerchants, REPORT_CSV_COLUMNS,
+    ClassTotals, DailyRate, DeclinedByAction, DeclinedCount, MatchedBy, MerchantRanking, MerchantTotals, NearLimit, Report, RowKeys,
+    RowResult, Rows, Summary, TerminalMerchants, REPORT_CSV_COLUMNS,
 };
 pub use response::{DeclinedBy, ResponseAction, ResponseMeaning};
 pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow};
@@ -184,6 +188,10 @@ pub struct ReconcileOptions {
     pub add_on_max: Money,
     /// The fewest trades a fee or settlement pattern needs to be a [`Finding`] (default 3).
     pub finding_min_trades: usize,
+    /// A service agent's merchants: when set, every row is checked against its merchant's
+    /// contract in force on its trade date (found by terminal, else by merchant number), and
+    /// `schedule` and `profile` are not used (portfolio reconciliation).
+    pub merchants: Option<Arc<Registry>>,
 }
 
 impl ReconcileOptions {
@@ -207,7 +215,34 @@ impl ReconcileOptions {
             extra_fee_unit: Money::from_fen(10),
             add_on_max: Money::from_yuan(10),
             finding_min_trades: 3,
+            merchants: None,
         }
+    }
+
+    /// Options to reconcile a portfolio: every row checked against its merchant's contract in
+    /// `registry` (the first contract stands in for `schedule` and `profile`, which are not
+    /// used).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] for a registry without contracts.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{ReconcileOptions, Registry};
+    /// let registry = Registry::from_csv("merchant_no,schedule,terminals\n102310058120001,standard,T1\n", "m.csv", posfee::Schedule::preset)?;
+    /// let options = ReconcileOptions::portfolio(registry)?;
+    /// assert_eq!(options.merchants.as_ref().map(|r| r.contracts().len()), Some(1));
+    /// assert!(ReconcileOptions::portfolio(Registry::default()).is_err());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn portfolio(registry: Registry) -> Result<ReconcileOptions> {
+        let first = registry
+            .contracts()
+            .first()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the merchant registry has no contracts").in_field("merchants"))?;
+        let mut options = ReconcileOptions::new((*first.schedule).clone(), first.profile.clone());
+        options.merchants = Some(Arc::new(registry));
+        Ok(options)
     }
 
     /// Sets the fallback matching window.
@@ -300,7 +335,9 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         )
         .in_field("match_window_seconds"));
     }
-    options.schedule.check_merchant_class(options.profile.merchant_class.as_deref())?;
+    if options.merchants.is_none() {
+        options.schedule.check_merchant_class(options.profile.merchant_class.as_deref())?;
+    }
     if ledger.len() >= NONE as usize || statement.len() >= NONE as usize {
         return Err(Error::new(ErrorKind::InvalidRequest, "a table has more than 4,000,000,000 rows"));
     }
@@ -311,7 +348,8 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
 
     // Ledger rows: the checks of every pair, in parallel, written in place.
     let n = ledger.len();
-    let checker = checks::Checker::new(ledger, statement, options, calendar);
+    let contracts = contracts::Contracts::resolve(ledger, statement, options);
+    let checker = checks::Checker::new(ledger, statement, options, &contracts, calendar);
     let mut findings = vec![ClassSet::EMPTY; n];
     let mut expected_fee: Vec<Option<Money>> = vec![None; n];
     const CHUNK: usize = 4096;
@@ -336,6 +374,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         })
         .collect();
     let (found, charged_as, late) = diagnose(found, &checker, &ledger_partner, options, calendar);
+    let contracts = checker.contracts;
     drop(checker);
     let mut matched_by: Vec<Option<MatchedBy>> = vec![None; n];
     for &(i, _, how) in &pairs {
@@ -358,7 +397,8 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         .collect();
     give_reasons(&mut reason, &mut reasons, found.into_iter().map(|(i, text)| (i, Cow::Owned(text))));
     give_reasons(&mut reason, &mut reasons, ledger_class.reasons);
-    if let Some(limits) = &options.profile.limits {
+    // Limits are the single merchant's profile's (a portfolio's contracts do not carry them yet).
+    if let Some(limits) = options.profile.limits.as_ref().filter(|_| options.merchants.is_none()) {
         let explained = limit_checks::explain_declines(ledger, &class, limits);
         give_reasons(&mut reason, &mut reasons, explained.into_iter().map(|(i, text)| (i, Cow::Owned(text))));
     }
@@ -368,10 +408,18 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     let m = statement.len();
     let mut reason = vec![1u32; m];
     let mut findings = vec![ClassSet::EMPTY; m];
+    let mut unknown = Vec::new();
     let class: Vec<Class> = (0..m)
         .map(|j| match statement_partner[j] {
             NONE => {
-                let class = statement_class.class[j].unwrap_or(Class::NoLedgerTrade);
+                let class = match statement_class.class[j] {
+                    None | Some(Class::NoLedgerTrade) if contracts.statement(j) == NONE => {
+                        unknown.push((j as u32, Cow::Owned(unknown_terminal(statement, j))));
+                        Class::UnknownTerminal
+                    }
+                    Some(class) => class,
+                    None => Class::NoLedgerTrade,
+                };
                 findings[j] = ClassSet::EMPTY.with(class);
                 class
             }
@@ -384,6 +432,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         })
         .collect();
     give_reasons(&mut reason, &mut reasons, statement_class.reasons);
+    give_reasons(&mut reason, &mut reasons, unknown);
     let statement_rows = SideRows::new(class, findings, statement_partner, reason, &statement.line, &statement.amount_fen);
 
     let mut unreadable = Vec::with_capacity(ledger.issues.len() + statement.issues.len());
@@ -395,16 +444,40 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     let (found_findings, finding_rows) = findings::detect(&findings::Evidence {
         statement,
         options,
+        contracts,
         partner: &statement_rows.partner,
         findings: &statement_rows.findings,
         expected_fee: &expected_fee,
         charged_as: &charged_as,
         late: &late,
     });
+    // Whose each row is: the pair's contract, or the row's own when unmatched.
+    let (ledger_contract, statement_contract) = if contracts.is_portfolio() {
+        let of_ledger = (0..ledger.len())
+            .map(|i| match ledger_rows.partner[i] {
+                NONE => contracts.ledger(i),
+                j => contracts.pair(i, j as usize),
+            })
+            .collect();
+        let of_statement = (0..statement.len())
+            .map(|j| match statement_rows.partner[j] {
+                NONE => contracts.statement(j),
+                i => contracts.pair(i as usize, j),
+            })
+            .collect();
+        (of_ledger, of_statement)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let merchants =
+        contracts.list.iter().map(|c| (c.profile.merchant_no.as_str().to_string(), c.profile.name.clone(), c.agent.to_string())).collect();
     let mut report = Report {
         summary: Summary::default(),
         charged_as,
         finding_rows,
+        merchants,
+        ledger_contract,
+        statement_contract,
         ledger: ledger_rows,
         statement: statement_rows,
         matched_by,
@@ -416,8 +489,11 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     };
     report.summary = summarize(ledger, statement, &report)?;
     report.summary.findings = found_findings;
-    if let Some(limits) = &options.profile.limits {
+    if let Some(limits) = options.profile.limits.as_ref().filter(|_| !contracts.is_portfolio()) {
         report.summary.near_limits = limit_checks::near_limits(ledger, limits);
+    }
+    if contracts.is_portfolio() {
+        report.summary.merchants = report::merchant_totals(&report)?;
     }
     let latest = ledger.time.iter().chain(&statement.time).max().map(|&seconds| schema::from_unix(seconds).date_naive());
     if let Some(last) = latest.and_then(|day| calendar.data_ends_near(day)) {
@@ -453,18 +529,22 @@ fn diagnose(
         }
         if verdict.fee_clause.is_some() && statement.kind[j as usize] == TradeKind::Purchase {
             let amount = Money::from_fen(statement.amount_fen[j as usize]);
+            let c = checker.contracts.pair(*i as usize, j as usize);
             cases.push(diagnosis::FeeCase {
                 statement_row: j,
+                contract: c,
+                schedule: checker.contracts.list[c as usize].schedule,
                 channel: statement.channel[j as usize],
                 terminal: terminals.get(j as usize),
                 amount,
                 charged: statement.fee[j as usize],
-                request: checker.request(*i as usize, amount, CalendarPolicy::WeekendsOnly),
+                request: checker.request(c as usize, *i as usize, amount, CalendarPolicy::WeekendsOnly),
             });
             case_of.push(k);
         }
     }
-    let diagnoses = diagnosis::Diagnoser::new(&options.schedule, calendar, options.add_on_max).diagnose(&cases);
+    let schedules = checker.contracts.list.iter().map(|c| c.schedule);
+    let diagnoses = diagnosis::Diagnoser::new(schedules, calendar, options.add_on_max).diagnose(&cases);
     let mut found: Vec<(u32, checks::Verdict)> = found;
     let mut charged_as = Vec::new();
     for ((case, k), diagnosis) in cases.iter().zip(case_of).zip(diagnoses) {
@@ -485,6 +565,16 @@ fn diagnose(
     late.sort_unstable();
     let found = found.into_iter().filter_map(|(i, verdict)| verdict.reason.map(|reason| (i, reason))).collect();
     (found, charged_as, late)
+}
+
+/// Why an unmatched statement row of a portfolio has no contract.
+fn unknown_terminal(statement: &Statement, j: usize) -> String {
+    format!(
+        "terminal {:?} (merchant number {:?}) is registered to no merchant of the portfolio on {}",
+        statement.terminal.view().get(j),
+        statement.merchant_no.view().get(j),
+        contracts::trade_date(statement.time[j])
+    )
 }
 
 /// Adds each `(row, text)` to the reason texts and points the row at it (a later text for
@@ -654,5 +744,6 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         terminals,
         warnings: Vec::new(),
         findings: Vec::new(),
+        merchants: Vec::new(),
     })
 }

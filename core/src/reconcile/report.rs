@@ -20,7 +20,7 @@ use crate::merchant_limits::{ChannelLimits, LimitKind};
 use crate::money::Money;
 
 /// The columns of [`Report::to_csv`], in order: the one report schema of every surface.
-pub const REPORT_CSV_COLUMNS: [&str; 18] = [
+pub const REPORT_CSV_COLUMNS: [&str; 20] = [
     "side",
     "index",
     "line",
@@ -39,6 +39,8 @@ pub const REPORT_CSV_COLUMNS: [&str; 18] = [
     "charged_rate",
     "charged_fixed",
     "charged_cap",
+    "merchant_no",
+    "agent",
 ];
 
 /// The keys of a report row's input row ([`Report::row_keys`]).
@@ -130,6 +132,11 @@ pub struct RowResult<'a> {
     /// Matched purchases charged another fee than the contract's: what the acquirer
     /// actually charged (rate, fixed, cap), when a pricing reproduces the fee.
     pub charged_as: Option<&'a ChargedAs>,
+    /// The registered merchant number of the contract the row was checked against (empty
+    /// when none: an unknown terminal, an unreadable line).
+    pub merchant_no: &'a str,
+    /// The agent who signed that merchant (portfolio reconciliation; empty otherwise).
+    pub agent: &'a str,
 }
 
 /// Counts and sums of one class.
@@ -395,9 +402,106 @@ pub struct Summary {
     /// What the acquirer did to many trades (a rate rise from a day, an add-on, a cap not
     /// applied, later settlement, 跳码…), largest money involved first.
     pub findings: Vec<Finding>,
+    /// Portfolio reconciliation: the totals of each merchant, by merchant number (empty for
+    /// one merchant). [`Summary::merchants_ranked`] orders them by a problem.
+    pub merchants: Vec<MerchantTotals>,
+}
+
+/// One merchant's totals in a portfolio reconciliation.
+///
+/// # Example
+/// ```
+/// let totals = posfee::reconcile::MerchantTotals::default();
+/// assert_eq!(totals.overcharge, posfee::Money::ZERO);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MerchantTotals {
+    /// The merchant number.
+    pub merchant_no: String,
+    /// Its name.
+    pub name: String,
+    /// The agent who signed it.
+    pub agent: String,
+    /// Ledger rows checked against its contracts.
+    pub ledger_rows: u64,
+    /// Statement rows checked against its contracts.
+    pub statement_rows: u64,
+    /// Rows in a problem class ([`Class::is_problem`]), either side.
+    pub problem_rows: u64,
+    /// Fees charged above the contract (matched pairs).
+    pub overcharge: Money,
+    /// Fees charged below the contract.
+    pub undercharge: Money,
+    /// Approved trades never settled.
+    pub never_settled_trades: u64,
+    /// Their amounts.
+    pub never_settled_amount: Money,
+    /// Trades settled late.
+    pub settled_late_trades: u64,
+    /// Their net amounts.
+    pub settled_late_net: Money,
+    /// Statement rows booked under another merchant number or terminal (跳码).
+    pub merchant_differs_trades: u64,
+    /// Their amounts.
+    pub merchant_differs_amount: Money,
+}
+
+/// What [`Summary::merchants_ranked`] orders merchants by.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::reconcile::MerchantRanking::ALL.len(), 4);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MerchantRanking {
+    /// Fees charged above the contract.
+    Overcharge,
+    /// Money never settled.
+    NeverSettled,
+    /// Net settled late.
+    SettledLate,
+    /// Amounts booked elsewhere (跳码).
+    MerchantDiffers,
+}
+
+impl MerchantRanking {
+    /// Every ranking.
+    pub const ALL: [MerchantRanking; 4] =
+        [MerchantRanking::Overcharge, MerchantRanking::NeverSettled, MerchantRanking::SettledLate, MerchantRanking::MerchantDiffers];
+
+    fn key(self, totals: &MerchantTotals) -> Money {
+        match self {
+            MerchantRanking::Overcharge => totals.overcharge,
+            MerchantRanking::NeverSettled => totals.never_settled_amount,
+            MerchantRanking::SettledLate => totals.settled_late_net.abs(),
+            MerchantRanking::MerchantDiffers => totals.merchant_differs_amount.abs(),
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            MerchantRanking::Overcharge => "overcharged",
+            MerchantRanking::NeverSettled => "never settled",
+            MerchantRanking::SettledLate => "settled late",
+            MerchantRanking::MerchantDiffers => "booked elsewhere (跳码)",
+        }
+    }
 }
 
 impl Summary {
+    /// The merchants with money in a ranking, largest first (ties by merchant number).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{MerchantRanking, Summary};
+    /// assert!(Summary::default().merchants_ranked(MerchantRanking::Overcharge).is_empty());
+    /// ```
+    pub fn merchants_ranked(&self, ranking: MerchantRanking) -> Vec<&MerchantTotals> {
+        let mut ranked: Vec<&MerchantTotals> = self.merchants.iter().filter(|m| !ranking.key(m).is_zero()).collect();
+        ranked.sort_by(|a, b| ranking.key(b).cmp(&ranking.key(a)).then(a.merchant_no.cmp(&b.merchant_no)));
+        ranked
+    }
+
     /// The totals of one class.
     ///
     /// # Example
@@ -524,6 +628,19 @@ impl Summary {
                 t.merchant_numbers.join(", ")
             );
         }
+        if !self.merchants.is_empty() {
+            let _ = writeln!(out, "{} merchants; the five largest of each problem:", self.merchants.len());
+            for ranking in MerchantRanking::ALL {
+                let ranked = self.merchants_ranked(ranking);
+                if ranked.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "  {}:", ranking.title());
+                for m in ranked.iter().take(5) {
+                    let _ = writeln!(out, "    {} {:<16} ¥{:>12}  agent {}", m.merchant_no, m.name, ranking.key(m).to_string(), m.agent);
+                }
+            }
+        }
         if !self.findings.is_empty() {
             let _ = writeln!(out, "findings (largest money first):");
             for finding in &self.findings {
@@ -620,6 +737,12 @@ pub struct Report {
     pub(crate) reasons: Vec<Cow<'static, str>>,
     /// Diagnosed fees by statement row (sorted by row).
     pub(crate) charged_as: Vec<(u32, ChargedAs)>,
+    /// Per contract: merchant number, name, agent.
+    pub(crate) merchants: Vec<(String, String, String)>,
+    /// Per ledger / statement row: its contract (empty: every row has contract 0; `NONE`:
+    /// no contract).
+    pub(crate) ledger_contract: Vec<u32>,
+    pub(crate) statement_contract: Vec<u32>,
     /// The statement rows of each of the summary's findings, in the same order.
     pub(crate) finding_rows: Vec<Vec<u32>>,
 }
@@ -679,6 +802,8 @@ impl Report {
                 expected_fee: None,
                 reason: &self.reasons[u.reason as usize],
                 charged_as: None,
+                merchant_no: "",
+                agent: "",
             })
         }
     }
@@ -699,7 +824,15 @@ impl Report {
             expected_fee: self.expected_fee[i],
             reason: &self.reasons[side.reason[i] as usize],
             charged_as: side.partner(i).and_then(|j| self.charged_as_of(j)),
+            merchant_no: self.merchant_of(&self.ledger_contract, i).0,
+            agent: self.merchant_of(&self.ledger_contract, i).2,
         }
+    }
+
+    /// Merchant number, name and agent of a row's contract.
+    fn merchant_of(&self, contracts: &[u32], row: usize) -> (&str, &str, &str) {
+        let c = if contracts.is_empty() { 0 } else { contracts[row] };
+        self.merchants.get(c as usize).map_or(("", "", ""), |(number, name, agent)| (number, name, agent))
     }
 
     fn statement_row(&self, j: usize) -> RowResult<'_> {
@@ -719,6 +852,8 @@ impl Report {
             expected_fee: partner.and_then(|i| self.expected_fee[i]),
             reason: &self.reasons[side.reason[j] as usize],
             charged_as: self.charged_as_of(j),
+            merchant_no: self.merchant_of(&self.statement_contract, j).0,
+            agent: self.merchant_of(&self.statement_contract, j).2,
         }
     }
 
@@ -805,7 +940,7 @@ impl Report {
 
     /// The rows as CSV, one line per row in [`Report::rows`] order, with the keys of the input
     /// row ([`Report::row_keys`]) so a clerk can find the trade. Header:
-    /// `side,index,line,trade_id,rrn,terminal,class,findings,partner,matched_by,amount,fee,net,expected_fee,reason,charged_rate,charged_fixed,charged_cap`.
+    /// `side,index,line,trade_id,rrn,terminal,class,findings,partner,matched_by,amount,fee,net,expected_fee,reason,charged_rate,charged_fixed,charged_cap,merchant_no,agent`.
     ///
     /// Text copied from the inputs (ids, references, terminals, reasons) is written with a
     /// leading `'` where a spreadsheet would run it as a formula ([`neutralize_cell`]).
@@ -847,6 +982,8 @@ impl Report {
                     Cow::Owned(row.charged_as.map(|c| c.rate.to_string()).unwrap_or_default()),
                     Cow::Owned(opt(row.charged_as.map(|c| c.fixed))),
                     Cow::Owned(opt(row.charged_as.and_then(|c| c.cap))),
+                    Cow::Borrowed(row.merchant_no),
+                    neutralize_cell(row.agent),
                 ]
                 .iter()
                 .map(|cell| cell.as_bytes()),
@@ -925,6 +1062,67 @@ impl Serialize for Report {
         report.serialize_field("rows", &Rows(self))?;
         report.end()
     }
+}
+
+/// Per merchant: the totals of the rows checked against its contracts.
+pub(crate) fn merchant_totals(report: &Report) -> crate::error::Result<Vec<MerchantTotals>> {
+    let mut by_number: std::collections::BTreeMap<&str, MerchantTotals> = std::collections::BTreeMap::new();
+    let add = |sum: &mut Money, value: Money| -> crate::error::Result<()> {
+        *sum = sum.checked_add(value).ok_or_else(|| {
+            crate::error::Error::new(crate::error::ErrorKind::Overflow, "a merchant's total is beyond the range of amounts")
+        })?;
+        Ok(())
+    };
+    for (i, &class) in report.ledger.class.iter().enumerate() {
+        let (number, name, agent) = report.merchant_of(&report.ledger_contract, i);
+        if number.is_empty() {
+            continue;
+        }
+        let totals = by_number.entry(number).or_insert_with(|| MerchantTotals {
+            merchant_no: number.to_string(),
+            name: name.to_string(),
+            agent: agent.to_string(),
+            ..MerchantTotals::default()
+        });
+        totals.ledger_rows += 1;
+        totals.problem_rows += u64::from(class.is_problem());
+        if class == Class::NeverSettled {
+            totals.never_settled_trades += 1;
+            add(&mut totals.never_settled_amount, report.ledger.amount[i])?;
+        }
+    }
+    for (j, &class) in report.statement.class.iter().enumerate() {
+        let (number, name, agent) = report.merchant_of(&report.statement_contract, j);
+        if number.is_empty() {
+            continue;
+        }
+        let totals = by_number.entry(number).or_insert_with(|| MerchantTotals {
+            merchant_no: number.to_string(),
+            name: name.to_string(),
+            agent: agent.to_string(),
+            ..MerchantTotals::default()
+        });
+        totals.statement_rows += 1;
+        totals.problem_rows += u64::from(class.is_problem());
+        let findings = report.statement.findings[j];
+        if let Some(expected) = report.statement.partner(j).and_then(|i| report.expected_fee[i]) {
+            let fee = report.fee[j];
+            if fee > expected {
+                add(&mut totals.overcharge, fee - expected)?;
+            } else {
+                add(&mut totals.undercharge, expected - fee)?;
+            }
+        }
+        if findings.contains(Class::SettledLate) {
+            totals.settled_late_trades += 1;
+            add(&mut totals.settled_late_net, report.net[j])?;
+        }
+        if findings.contains(Class::MerchantDiffers) {
+            totals.merchant_differs_trades += 1;
+            add(&mut totals.merchant_differs_amount, report.statement.amount[j])?;
+        }
+    }
+    Ok(by_number.into_values().collect())
 }
 
 /// fee ÷ amount as a percentage with four decimals, computed exactly and rounded half up.

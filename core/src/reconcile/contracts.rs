@@ -1,0 +1,120 @@
+//! Which contract each row is checked against: the single contract of
+//! [`ReconcileOptions`], or with a [`Registry`] the contract of the row's merchant in force on
+//! its trade date — found once per row, by index, before the checks.
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use super::matching::NONE;
+use super::merchant::MerchantProfile;
+use super::registry::Registry;
+use super::schema::{china_day, Ledger, Statement};
+use super::text_column::TextView;
+use super::ReconcileOptions;
+use crate::schedule::Schedule;
+
+/// A contract to check rows against.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Contract<'a> {
+    pub schedule: &'a Schedule,
+    pub profile: &'a MerchantProfile,
+    pub agent: &'a str,
+}
+
+/// The contracts and, per row, the index of its contract ([`NONE`]: none found).
+#[derive(Debug)]
+pub(crate) struct Contracts<'a> {
+    pub list: Vec<Contract<'a>>,
+    pub registry: Option<&'a Registry>,
+    /// Per ledger row (empty: every row has contract 0).
+    ledger: Vec<u32>,
+    /// Per statement row (empty: every row has contract 0).
+    statement: Vec<u32>,
+}
+
+/// The trade date (China time) of a row's time.
+pub(crate) fn trade_date(seconds: i64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(china_day(seconds).max(0) as u64)
+}
+
+fn resolve_rows(registry: &Registry, times: &[i64], terminals: TextView<'_>, merchant_numbers: TextView<'_>) -> Vec<u32> {
+    (0..times.len())
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|k| {
+            let day = trade_date(times[k]);
+            let terminal = terminals.get(k);
+            // A row with a terminal is its terminal's merchant's (or no one's: an unknown
+            // terminal); only a row without one is found by its merchant number.
+            let found = if terminal.is_empty() {
+                let merchant_no = merchant_numbers.get(k);
+                if merchant_no.is_empty() {
+                    None
+                } else {
+                    registry.contract_for_merchant(merchant_no, day)
+                }
+            } else {
+                registry.contract_for_terminal(terminal, day)
+            };
+            found.map_or(NONE, |c| c as u32)
+        })
+        .collect()
+}
+
+impl<'a> Contracts<'a> {
+    /// The contracts of `options`, resolved for every row of both tables.
+    pub fn resolve(ledger: &Ledger, statement: &Statement, options: &'a ReconcileOptions) -> Contracts<'a> {
+        match options.merchants.as_deref() {
+            None => Contracts {
+                list: vec![Contract { schedule: &options.schedule, profile: &options.profile, agent: "" }],
+                registry: None,
+                ledger: Vec::new(),
+                statement: Vec::new(),
+            },
+            Some(registry) => {
+                let list =
+                    registry.contracts().iter().map(|c| Contract { schedule: &c.schedule, profile: &c.profile, agent: &c.agent }).collect();
+                let (ledger, statement) = rayon::join(
+                    || resolve_rows(registry, &ledger.time, ledger.terminal.view(), ledger.merchant_no.view()),
+                    || resolve_rows(registry, &statement.time, statement.terminal.view(), statement.merchant_no.view()),
+                );
+                Contracts { list, registry: Some(registry), ledger, statement }
+            }
+        }
+    }
+
+    /// Whether rows are checked against a registry's contracts.
+    pub fn is_portfolio(&self) -> bool {
+        self.registry.is_some()
+    }
+
+    /// The contract of ledger row `i` ([`NONE`] when none).
+    #[inline]
+    pub fn ledger(&self, i: usize) -> u32 {
+        if self.ledger.is_empty() {
+            0
+        } else {
+            self.ledger[i]
+        }
+    }
+
+    /// The contract of statement row `j` ([`NONE`] when none).
+    #[inline]
+    pub fn statement(&self, j: usize) -> u32 {
+        if self.statement.is_empty() {
+            0
+        } else {
+            self.statement[j]
+        }
+    }
+
+    /// The contract of a matched pair: the ledger row's (the merchant's own record), else the
+    /// statement row's.
+    #[inline]
+    pub fn pair(&self, i: usize, j: usize) -> u32 {
+        match self.ledger(i) {
+            NONE => self.statement(j),
+            c => c,
+        }
+    }
+}

@@ -1,0 +1,506 @@
+//! A service agent's merchants (商户登记表): who is registered, on which terminals, on which
+//! contract, signed by which agent, and since when.
+//!
+//! One row is one contract of one merchant over a period: a contract can change (a new
+//! schedule, settlement mode or merchant class from a day), and a terminal can move to another
+//! merchant from a day. Portfolio reconciliation ([`reconcile`](super::reconcile) with
+//! [`ReconcileOptions::merchants`](super::ReconcileOptions::merchants)) checks every row
+//! against the contract in force at its trade date, found once per row by terminal (or, for a
+//! row without a terminal, by merchant number).
+//!
+//! The CSV layout ([`Registry::from_csv`]), header names in any order:
+//!
+//! | column | required | meaning |
+//! | --- | --- | --- |
+//! | `merchant_no` | yes | the 15-digit merchant number |
+//! | `schedule` | yes | a preset name, or a schedule file (relative to the registry's folder) |
+//! | `name` | no | the merchant's name |
+//! | `terminals` | no | terminal ids, separated by `;` or spaces |
+//! | `settlement` | no | T1 (default), T0, D0, S0… |
+//! | `merchant_class` | no | a class the schedule names (`discounted`…) |
+//! | `agent` | no | the agent who signed the merchant |
+//! | `from` | no | the first trade date of the contract (China time; empty: always) |
+//! | `until` | no | the first trade date it no longer covers (empty: open) |
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::merchant::{MerchantNumber, MerchantProfile};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::schedule::Schedule;
+use crate::settlement::{parse_date, SettlementMode};
+
+/// The most contracts a registry holds.
+pub const REGISTRY_CONTRACTS_MAX: usize = 1_000_000;
+
+/// The largest registry file read: 256 MiB.
+pub const REGISTRY_BYTES_MAX: usize = 256 << 20;
+
+/// One merchant's contract over a period.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{MerchantContract, MerchantProfile};
+/// let contract = MerchantContract::new(MerchantProfile::new("102310058120001", "沪上小馆")?.terminals(["T1"]), posfee::Schedule::preset("standard")?)
+///     .agent("agent-east");
+/// assert!(contract.covers(posfee::parse_date("2026-03-01")?));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct MerchantContract {
+    /// The merchant: number, name, terminals of this period, merchant class, settlement.
+    pub profile: MerchantProfile,
+    /// The contracted schedule.
+    pub schedule: Arc<Schedule>,
+    /// The agent who signed the merchant (empty when none is named).
+    pub agent: String,
+    /// The first trade date covered (`None`: from the start).
+    pub from: Option<NaiveDate>,
+    /// The first trade date no longer covered (`None`: open).
+    pub until: Option<NaiveDate>,
+    /// The line of the registry file it was read from (0 when built in code).
+    pub line: u64,
+}
+
+impl MerchantContract {
+    /// A contract over all time, with no agent.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::reconcile::{MerchantContract, MerchantProfile};
+    /// let contract = MerchantContract::new(MerchantProfile::new("102310058120001", "shop")?, posfee::Schedule::preset("standard")?);
+    /// assert_eq!((contract.from, contract.until), (None, None));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(profile: MerchantProfile, schedule: Schedule) -> MerchantContract {
+        MerchantContract { profile, schedule: Arc::new(schedule), agent: String::new(), from: None, until: None, line: 0 }
+    }
+
+    /// Sets the agent.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::reconcile::{MerchantContract, MerchantProfile};
+    /// let contract = MerchantContract::new(MerchantProfile::new("102310058120001", "shop")?, posfee::Schedule::preset("standard")?).agent("a1");
+    /// assert_eq!(contract.agent, "a1");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn agent(mut self, agent: impl Into<String>) -> MerchantContract {
+        self.agent = agent.into();
+        self
+    }
+
+    /// Sets the period: trade dates from `from` (inclusive) until `until` (exclusive).
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::reconcile::{MerchantContract, MerchantProfile};
+    /// use posfee::parse_date;
+    /// let contract = MerchantContract::new(MerchantProfile::new("102310058120001", "shop")?, posfee::Schedule::preset("standard")?)
+    ///     .period(Some(parse_date("2026-03-10")?), None);
+    /// assert!(!contract.covers(parse_date("2026-03-09")?) && contract.covers(parse_date("2026-03-10")?));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn period(mut self, from: Option<NaiveDate>, until: Option<NaiveDate>) -> MerchantContract {
+        self.from = from;
+        self.until = until;
+        self
+    }
+
+    /// Whether the contract covers a trade date.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::reconcile::{MerchantContract, MerchantProfile};
+    /// let contract = MerchantContract::new(MerchantProfile::new("102310058120001", "shop")?, posfee::Schedule::preset("standard")?);
+    /// assert!(contract.covers(posfee::parse_date("1999-01-01")?));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.from.map_or(true, |from| day >= from) && self.until.map_or(true, |until| day < until)
+    }
+
+    fn overlaps(&self, other: &MerchantContract) -> bool {
+        let starts_before_other_ends = match (self.from, other.until) {
+            (Some(from), Some(until)) => from < until,
+            _ => true,
+        };
+        let other_starts_before_self_ends = match (other.from, self.until) {
+            (Some(from), Some(until)) => from < until,
+            _ => true,
+        };
+        starts_before_other_ends && other_starts_before_self_ends
+    }
+
+    fn where_(&self, file: &str) -> String {
+        if self.line > 0 {
+            format!("{file} line {}", self.line)
+        } else {
+            format!("contract {} of {file}", self.profile.merchant_no.as_str())
+        }
+    }
+}
+
+/// A service agent's merchants: contracts, and the indexes that find the contract in force for
+/// a terminal or a merchant number on a trade date.
+///
+/// # Example
+/// ```
+/// let registry = posfee::reconcile::Registry::from_csv(
+///     "merchant_no,name,schedule,terminals,agent,from,until\n\
+///      102310058120001,沪上小馆,standard,T1;T2,east,,2026-03-15\n\
+///      102310058120001,沪上小馆,sft-traditional,T1;T2,east,2026-03-15,\n\
+///      102310054110007,某某超市,standard,T3,west,,\n",
+///     "merchants.csv",
+///     |name| posfee::Schedule::preset(name),
+/// )?;
+/// let day = posfee::parse_date("2026-03-20")?;
+/// let contract = registry.contract_for_terminal("T2", day).map(|k| &registry.contracts()[k]).unwrap();
+/// assert_eq!(contract.schedule.name(), "sft-traditional");
+/// assert_eq!(registry.merchants().len(), 2);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    contracts: Vec<MerchantContract>,
+    /// Terminal → contracts that list it, sorted by start.
+    by_terminal: HashMap<String, Vec<usize>>,
+    /// Merchant number → its contracts, sorted by start.
+    by_merchant: HashMap<String, Vec<usize>>,
+}
+
+impl Registry {
+    /// A registry of contracts, validated: no merchant with two contracts in force on the same
+    /// day, no terminal registered to two contracts on the same day, each merchant class one
+    /// its schedule names, a period that ends after it starts.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] naming the contracts (their lines when read from a file)
+    /// and the terminal or merchant number; [`ErrorKind::InvalidRequest`] for more than
+    /// [`REGISTRY_CONTRACTS_MAX`] contracts.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{MerchantContract, MerchantProfile, Registry};
+    /// let a = MerchantContract::new(MerchantProfile::new("102310058120001", "a")?.terminals(["T1"]), posfee::Schedule::preset("standard")?);
+    /// let b = MerchantContract::new(MerchantProfile::new("102310054110007", "b")?.terminals(["T1"]), posfee::Schedule::preset("standard")?);
+    /// let err = Registry::new(vec![a, b]).unwrap_err();
+    /// assert!(err.to_string().contains("terminal \"T1\" is registered to 102310058120001 and to 102310054110007 at the same time"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(contracts: Vec<MerchantContract>) -> Result<Registry> {
+        Registry::build(contracts, "the registry")
+    }
+
+    fn build(contracts: Vec<MerchantContract>, file: &str) -> Result<Registry> {
+        if contracts.len() > REGISTRY_CONTRACTS_MAX {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("{file} has {} contracts, more than {REGISTRY_CONTRACTS_MAX}", contracts.len()),
+            ));
+        }
+        let at = |contract: &MerchantContract, field: &str| {
+            let mut location = Location::default().file(file).field(field);
+            if contract.line > 0 {
+                location = location.line(contract.line);
+            }
+            location
+        };
+        let mut by_terminal: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_merchant: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, contract) in contracts.iter().enumerate() {
+            if let (Some(from), Some(until)) = (contract.from, contract.until) {
+                if until <= from {
+                    return Err(Error::new(
+                        ErrorKind::InvalidRecord,
+                        format!("the contract ends ({until}) on or before it starts ({from})"),
+                    )
+                    .at(at(contract, "until")));
+                }
+            }
+            contract
+                .schedule
+                .check_merchant_class(contract.profile.merchant_class.as_deref())
+                .map_err(|e| Error::new(ErrorKind::InvalidRecord, e.message().to_string()).at(at(contract, "merchant_class")))?;
+            let merchant = by_merchant.entry(contract.profile.merchant_no.as_str().to_string()).or_default();
+            if let Some(&other) = merchant.iter().find(|&&o| contracts[o].overlaps(contract)) {
+                return Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!(
+                        "merchant {} has two contracts in force at the same time ({} and {})",
+                        contract.profile.merchant_no.as_str(),
+                        contracts[other].where_(file),
+                        contract.where_(file)
+                    ),
+                )
+                .at(at(contract, "from")));
+            }
+            merchant.push(k);
+            for terminal in &contract.profile.terminals {
+                let holders = by_terminal.entry(terminal.clone()).or_default();
+                if let Some(&other) = holders.iter().find(|&&o| contracts[o].overlaps(contract)) {
+                    return Err(Error::new(
+                        ErrorKind::InvalidRecord,
+                        format!(
+                            "terminal {terminal:?} is registered to {} and to {} at the same time ({} and {})",
+                            contracts[other].profile.merchant_no.as_str(),
+                            contract.profile.merchant_no.as_str(),
+                            contracts[other].where_(file),
+                            contract.where_(file)
+                        ),
+                    )
+                    .at(at(contract, "terminals")));
+                }
+                holders.push(k);
+            }
+        }
+        let start = |k: &usize| contracts[*k].from.unwrap_or(NaiveDate::MIN);
+        for list in by_terminal.values_mut().chain(by_merchant.values_mut()) {
+            list.sort_by_key(start);
+        }
+        Ok(Registry { contracts, by_terminal, by_merchant })
+    }
+
+    /// Reads the CSV layout of the module documentation. `schedule` turns a `schedule` cell
+    /// into a schedule (it is called once per distinct cell; the schedules are shared).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] naming the file, line and field of a bad cell (a malformed
+    /// merchant number, an unknown schedule, settlement mode or date, an unknown column), and
+    /// the errors of [`Registry::new`].
+    ///
+    /// # Example
+    /// ```
+    /// let text = "merchant_no,schedule\n12345,standard\n";
+    /// let err = posfee::reconcile::Registry::from_csv(text, "m.csv", |n| posfee::Schedule::preset(n)).unwrap_err();
+    /// assert_eq!((err.location().line, err.location().field.as_deref()), (Some(2), Some("merchant_no")));
+    /// let err = posfee::reconcile::Registry::from_csv("merchant_no,schedule\n102310058120001,nope\n", "m.csv", |n| posfee::Schedule::preset(n)).unwrap_err();
+    /// assert_eq!(err.location().field.as_deref(), Some("schedule"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn from_csv(text: &str, file: &str, mut schedule: impl FnMut(&str) -> Result<Schedule>) -> Result<Registry> {
+        if text.len() > REGISTRY_BYTES_MAX {
+            return Err(Error::new(ErrorKind::InvalidRequest, format!("{file} is larger than {} MiB", REGISTRY_BYTES_MAX >> 20)));
+        }
+        const COLUMNS: [&str; 9] =
+            ["merchant_no", "name", "schedule", "settlement", "merchant_class", "agent", "terminals", "from", "until"];
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+        let bad = |line: u64, field: &str, message: String| {
+            Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file).line(line).field(field))
+        };
+        let headers = reader.headers().map_err(|e| bad(1, "", format!("cannot read the header: {e}")))?.clone();
+        let mut position = [None; COLUMNS.len()];
+        for (k, header) in headers.iter().enumerate() {
+            let name = header.trim();
+            let Some(c) = COLUMNS.iter().position(|&column| column == name) else {
+                return Err(bad(1, name, format!("unknown column {name:?} (the columns are {})", COLUMNS.join(", "))));
+            };
+            position[c] = Some(k);
+        }
+        for required in ["merchant_no", "schedule"] {
+            if position[COLUMNS.iter().position(|&c| c == required).unwrap_or(0)].is_none() {
+                return Err(bad(1, required, format!("the header has no {required} column")));
+            }
+        }
+        let mut schedules: HashMap<String, Arc<Schedule>> = HashMap::new();
+        let mut contracts = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line());
+                bad(line, "", format!("cannot read the row: {e}"))
+            })?;
+            let line = record.position().map_or(0, |p| p.line());
+            let cell = |name: &str| -> &str {
+                COLUMNS.iter().position(|&c| c == name).and_then(|c| position[c]).and_then(|k| record.get(k)).unwrap_or("").trim()
+            };
+            let profile_error = |field: &'static str| move |e: Error| bad(line, field, e.message().to_string());
+            let merchant_no = MerchantNumber::parse(cell("merchant_no")).map_err(profile_error("merchant_no"))?;
+            let schedule_name = cell("schedule");
+            let schedule = match schedules.get(schedule_name) {
+                Some(known) => Arc::clone(known),
+                None => {
+                    let loaded = Arc::new(
+                        schedule(schedule_name)
+                            .map_err(|e| bad(line, "schedule", format!("schedule {schedule_name:?}: {}", e.message())))?,
+                    );
+                    schedules.insert(schedule_name.to_string(), Arc::clone(&loaded));
+                    loaded
+                }
+            };
+            let mut profile = MerchantProfile::new(merchant_no.as_str(), cell("name"))?
+                .terminals(cell("terminals").split([';', ' ', '\t']).filter(|t| !t.is_empty()));
+            if !cell("settlement").is_empty() {
+                profile = profile.settlement(SettlementMode::parse(cell("settlement")).map_err(profile_error("settlement"))?);
+            }
+            if !cell("merchant_class").is_empty() {
+                profile = profile.merchant_class(cell("merchant_class"));
+            }
+            let date = |field: &'static str| -> Result<Option<NaiveDate>> {
+                let text = cell(field);
+                if text.is_empty() {
+                    return Ok(None);
+                }
+                parse_date(text).map(Some).map_err(profile_error(field))
+            };
+            let contract =
+                MerchantContract { profile, schedule, agent: cell("agent").to_string(), from: date("from")?, until: date("until")?, line };
+            contracts.push(contract);
+            if contracts.len() > REGISTRY_CONTRACTS_MAX {
+                return Err(bad(line, "", format!("more than {REGISTRY_CONTRACTS_MAX} contracts")));
+            }
+        }
+        Registry::build(contracts, file)
+    }
+
+    /// Reads a registry CSV file: each `schedule` cell is a preset name, or a schedule file
+    /// (TOML or JSON) relative to the registry's folder.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] naming the file when it cannot be read; those of
+    /// [`Registry::from_csv`].
+    ///
+    /// # Example
+    /// ```
+    /// let err = posfee::reconcile::Registry::read_csv("no/such/merchants.csv").unwrap_err();
+    /// assert_eq!(err.code(), "io");
+    /// ```
+    pub fn read_csv(path: impl AsRef<Path>) -> Result<Registry> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read {name}: {e}")).at(Location::default().file(&name));
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > REGISTRY_BYTES_MAX as u64 {
+            return Err(Error::new(ErrorKind::InvalidRequest, format!("{name} is larger than {} MiB", REGISTRY_BYTES_MAX >> 20)));
+        }
+        let text = std::fs::read_to_string(path).map_err(io)?;
+        let folder = path.parent().unwrap_or(Path::new("."));
+        Registry::from_csv(&text, &name, |cell| {
+            if crate::presets::presets().contains(&cell) {
+                Schedule::preset(cell)
+            } else if cell.contains(['/', '\\', '.']) {
+                Schedule::from_file(folder.join(cell))
+            } else {
+                Schedule::preset(cell)
+            }
+        })
+    }
+
+    /// Every contract, in the order given.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Registry::default().contracts().is_empty());
+    /// ```
+    pub fn contracts(&self) -> &[MerchantContract] {
+        &self.contracts
+    }
+
+    /// The distinct merchant numbers, sorted.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Registry::default().merchants().is_empty());
+    /// ```
+    pub fn merchants(&self) -> Vec<&str> {
+        let mut merchants: Vec<&str> = self.by_merchant.keys().map(String::as_str).collect();
+        merchants.sort_unstable();
+        merchants
+    }
+
+    /// The contract (index into [`Registry::contracts`]) that lists `terminal` on `day`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Registry::default().contract_for_terminal("T1", posfee::parse_date("2026-01-01")?), None);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn contract_for_terminal(&self, terminal: &str, day: NaiveDate) -> Option<usize> {
+        self.by_terminal.get(terminal)?.iter().copied().find(|&k| self.contracts[k].covers(day))
+    }
+
+    /// The contract of merchant `merchant_no` in force on `day`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::Registry::default().contract_for_merchant("102310058120001", posfee::parse_date("2026-01-01")?), None);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn contract_for_merchant(&self, merchant_no: &str, day: NaiveDate) -> Option<usize> {
+        self.by_merchant.get(merchant_no)?.iter().copied().find(|&k| self.contracts[k].covers(day))
+    }
+
+    /// Whether a merchant number is one of the registry's merchants (at any time).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(!posfee::reconcile::Registry::default().has_merchant("102310058120001"));
+    /// ```
+    pub fn has_merchant(&self, merchant_no: &str) -> bool {
+        self.by_merchant.contains_key(merchant_no)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry(text: &str) -> Result<Registry> {
+        Registry::from_csv(text, "m.csv", Schedule::preset)
+    }
+
+    #[test]
+    fn a_terminal_moves_to_another_merchant_from_a_day() {
+        let r = registry(
+            "merchant_no,name,schedule,terminals,from,until\n\
+             102310058120001,a,standard,T1 T2,,2026-03-10\n\
+             102310054110007,b,sft-traditional,T2,2026-03-10,\n",
+        )
+        .unwrap();
+        let day = |d: &str| parse_date(d).unwrap();
+        assert_eq!(r.contract_for_terminal("T2", day("2026-03-09")), Some(0));
+        assert_eq!(r.contract_for_terminal("T2", day("2026-03-10")), Some(1));
+        assert_eq!(r.contract_for_terminal("T1", day("2026-03-10")), None);
+        assert_eq!(r.contract_for_merchant("102310058120001", day("2026-03-10")), None);
+        assert!(r.has_merchant("102310054110007"));
+    }
+
+    #[test]
+    fn bad_registries_name_the_row_and_field() {
+        let cases = [
+            ("merchant_no,schedule,colour\n", 1, "colour", "unknown column \"colour\""),
+            ("name,schedule\n", 1, "merchant_no", "the header has no merchant_no column"),
+            ("merchant_no,schedule\n102310058120001,standard\n1023100581200x1,standard\n", 3, "merchant_no", "not 15 digits"),
+            ("merchant_no,schedule,settlement\n102310058120001,standard,T9x\n", 2, "settlement", "T9x"),
+            ("merchant_no,schedule,merchant_class\n102310058120001,standard,vip\n", 2, "merchant_class", "\"vip\""),
+            (
+                "merchant_no,schedule,from,until\n102310058120001,standard,2026-03-10,2026-03-01\n",
+                2,
+                "until",
+                "ends (2026-03-01) on or before",
+            ),
+            ("merchant_no,schedule,from\n102310058120001,standard,2026-02-30\n", 2, "from", "2026-02-30"),
+            (
+                "merchant_no,schedule,from\n102310058120001,standard,\n102310058120001,standard,2026-03-01\n",
+                3,
+                "from",
+                "two contracts in force at the same time (m.csv line 2 and m.csv line 3)",
+            ),
+            (
+                "merchant_no,schedule,terminals\n102310058120001,standard,T1\n102310054110007,standard,T1\n",
+                3,
+                "terminals",
+                "terminal \"T1\" is registered to 102310058120001 and to 102310054110007 at the same time",
+            ),
+        ];
+        for (text, line, field, message) in cases {
+            let err = registry(text).unwrap_err();
+            assert_eq!((err.location().line, err.location().field.as_deref()), (Some(line), Some(field)), "{err}");
+            assert!(err.to_string().contains(message), "{err} lacks {message}");
+            assert_eq!(err.location().file.as_deref(), Some("m.csv"));
+        }
+    }
+}
