@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use posfee::reconcile::simulation::{generate, SimulationOptions};
 use posfee::reconcile::{
-    read_ledger_file, reconcile, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile, ReconcileOptions, Report,
-    Statement, MATCH_WINDOW_SECONDS_MAX,
+    read_ledger_file, reconcile, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile, ReconcileOptions, Registry,
+    Report, Statement, MATCH_WINDOW_SECONDS_MAX,
 };
 use posfee::{CalendarPolicy, SettlementMode};
 
@@ -33,11 +33,17 @@ pub struct Arguments {
     /// The acquirer's statement (any format of `posfee formats`).
     statement: PathBuf,
     /// The contract: a preset name or a schedule file (.toml or .json).
-    #[arg(long, value_name = "PRESET|FILE")]
-    schedule: String,
+    #[arg(long, value_name = "PRESET|FILE", required_unless_present = "merchants", conflicts_with = "merchants")]
+    schedule: Option<String>,
     /// The registered 15-digit merchant number (MCC inside).
-    #[arg(long, value_name = "NUMBER", visible_alias = "merchant")]
-    merchant_no: String,
+    #[arg(long, value_name = "NUMBER", visible_alias = "merchant", required_unless_present = "merchants", conflicts_with = "merchants")]
+    merchant_no: Option<String>,
+    /// A service agent's portfolio: the merchant registry CSV (merchant_no, name, schedule,
+    /// settlement, merchant_class, agent, terminals, from, until); every row is checked
+    /// against its merchant's contract in force on its trade date. Replaces --schedule,
+    /// --merchant-no and the other contract flags.
+    #[arg(long, value_name = "MERCHANTS.csv")]
+    merchants: Option<PathBuf>,
     /// The registered merchant name.
     #[arg(long, value_name = "NAME", default_value = "")]
     merchant_name: String,
@@ -53,7 +59,7 @@ pub struct Arguments {
     /// The merchant's registered limits and business hours: a preset (personal-micro-merchant,
     /// personal-static-code) or a limits .toml file. Declines 61/65 then name the limit reached,
     /// and the summary lists the days within 10% of a limit.
-    #[arg(long, value_name = "PRESET|FILE")]
+    #[arg(long, value_name = "PRESET|FILE", conflicts_with = "merchants")]
     limits: Option<String>,
     /// Settlement dates in a year without holiday data: weekends only.
     #[arg(long)]
@@ -129,22 +135,29 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         DisputeFormat::for_path(path)?;
         output::check_writable(path)?;
     }
-    let schedule = inputs::schedule(&arguments.schedule)?;
     let calendar = inputs::calendar(arguments.holidays.as_ref())?;
-    let mut profile = MerchantProfile::new(&arguments.merchant_no, arguments.merchant_name.clone())?
-        .terminals(arguments.terminals.iter().cloned())
-        .settlement(SettlementMode::parse(&arguments.settlement)?);
-    if let Some(class) = &arguments.merchant_class {
-        profile = profile.merchant_class(class.clone());
-    }
-    if let Some(limits) = &arguments.limits {
-        profile = profile.limits(posfee::MerchantLimits::load(limits)?);
-    }
-    let mut options = ReconcileOptions::new(schedule, profile).match_window_seconds(window_seconds(&arguments.window)?).calendar(calendar);
+    let options = match (&arguments.merchants, &arguments.schedule, &arguments.merchant_no) {
+        (Some(path), _, _) => ReconcileOptions::portfolio(Registry::read_csv(path)?)?,
+        (None, Some(schedule), Some(merchant_no)) => {
+            let mut profile = MerchantProfile::new(merchant_no, arguments.merchant_name.clone())?
+                .terminals(arguments.terminals.iter().cloned())
+                .settlement(SettlementMode::parse(&arguments.settlement)?);
+            if let Some(class) = &arguments.merchant_class {
+                profile = profile.merchant_class(class.clone());
+            }
+            if let Some(limits) = &arguments.limits {
+                profile = profile.limits(posfee::MerchantLimits::load(limits)?);
+            }
+            let options = ReconcileOptions::new(inputs::schedule(schedule)?, profile);
+            options.schedule.check_merchant_class(options.profile.merchant_class.as_deref())?;
+            options
+        }
+        _ => return Err(Failure::request("reconcile needs --schedule and --merchant-no, or --merchants".to_string())),
+    };
+    let mut options = options.match_window_seconds(window_seconds(&arguments.window)?).calendar(calendar);
     if arguments.provisional {
         options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
-    options.schedule.check_merchant_class(options.profile.merchant_class.as_deref())?;
 
     let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let long = size(&arguments.ledger) + size(&arguments.statement) >= 16 << 20;

@@ -499,3 +499,67 @@ fn deposits_finds_what_did_not_reach_the_bank_account() {
     assert_eq!(late(&report), 2);
     assert_eq!(late(&strict), 0);
 }
+
+#[test]
+fn reconcile_a_portfolio_from_a_merchant_registry() {
+    use posfee::reconcile::simulation::{generate, SimulationOptions};
+    use posfee::reconcile::{reconcile, write_bank_csv, write_ledger_csv, Ledger, Statement};
+    let dir = tempfile::tempdir().unwrap();
+    let members = [("102310058120001", "sft-traditional", "east"), ("102310054110002", "standard", "west")];
+    let (mut ledger, mut statement) = (Ledger::new("l"), Statement::new("s"));
+    let mut registry = String::from("merchant_no,name,schedule,agent,terminals\n");
+    let mut single_classes: std::collections::BTreeMap<String, u64> = Default::default();
+    for (m, (number, preset, agent)) in members.iter().enumerate() {
+        let sample = generate(&SimulationOptions::new(40 + m as u64).trades(600).preset(*preset)).unwrap();
+        let report = reconcile(&sample.ledger, &sample.statement, &sample.options).unwrap();
+        for class in &report.summary.classes {
+            *single_classes.entry(class.class.unwrap().name().to_string()).or_default() += class.ledger_rows + class.statement_rows;
+        }
+        let rename = |t: &str| format!("M{m}{t}");
+        for i in 0..sample.ledger.len() {
+            let mut record = sample.ledger.record(i);
+            record.terminal = rename(&record.terminal);
+            record.merchant_no = record.merchant_no.replace(posfee::reconcile::simulation::MERCHANT_NO, number);
+            ledger.push(record).unwrap();
+        }
+        for j in 0..sample.statement.len() {
+            let mut record = sample.statement.record(j);
+            record.terminal = rename(&record.terminal);
+            record.merchant_no = record.merchant_no.replace(posfee::reconcile::simulation::MERCHANT_NO, number);
+            statement.push(record).unwrap();
+        }
+        let terminals: Vec<String> = sample.options.profile.terminals.iter().map(|t| rename(t)).collect();
+        registry.push_str(&format!("{number},shop {m},{preset},{agent},{}\n", terminals.join(";")));
+    }
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    std::fs::write(path("ledger.csv"), write_ledger_csv(&ledger)).unwrap();
+    std::fs::write(path("statement.csv"), write_bank_csv(&statement)).unwrap();
+    std::fs::write(path("merchants.csv"), &registry).unwrap();
+    let base = ["reconcile", &path("ledger.csv"), &path("statement.csv")];
+    let summary = json(&[&base[..], &["--merchants", &path("merchants.csv"), "--json"]].concat());
+    let merchants = summary["merchants"].as_array().unwrap();
+    assert_eq!(merchants.len(), 2);
+    // By merchant number.
+    assert_eq!((merchants[0]["agent"].as_str(), merchants[1]["agent"].as_str()), (Some("west"), Some("east")));
+    for class in summary["classes"].as_array().unwrap() {
+        let rows = class["ledger_rows"].as_u64().unwrap() + class["statement_rows"].as_u64().unwrap();
+        // The unreadable lines of the samples are not in the files written from their rows.
+        if class["class"] != "unreadable" {
+            assert_eq!(rows, single_classes[class["class"].as_str().unwrap()], "{class}");
+        }
+    }
+    let text = ok(&[&base[..], &["--merchants", &path("merchants.csv"), "--out", &path("report.csv")]].concat());
+    assert!(text.contains("2 merchants; the five largest of each problem:") && text.contains("overcharged:"), "{text}");
+    let report = std::fs::read_to_string(path("report.csv")).unwrap();
+    assert!(report.lines().next().unwrap().ends_with(",merchant_no,agent"));
+    assert!(report.lines().nth(1).unwrap().ends_with(",102310058120001,east"), "{}", report.lines().nth(1).unwrap());
+
+    // A bad registry names its line and field; --merchants excludes --schedule.
+    std::fs::write(path("bad.csv"), "merchant_no,schedule,terminals\n102310058120001,standard,T1\n102310054110002,nope,T2\n").unwrap();
+    let bad = fail(&[&base[..], &["--merchants", &path("bad.csv")]].concat());
+    assert!(bad.contains("bad.csv") && bad.contains("line 3") && bad.contains("schedule \"nope\""), "{bad}");
+    let conflict = posfee(&[&base[..], &["--merchants", &path("merchants.csv"), "--schedule", "standard"]].concat());
+    assert_eq!(conflict.status, 2, "{conflict:?}");
+    let neither = posfee(&base);
+    assert_eq!(neither.status, 2, "{neither:?}");
+}

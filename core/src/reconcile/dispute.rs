@@ -126,7 +126,8 @@ pub struct DisputeList {
 impl Report {
     /// The dispute list of this report: a section per finding (its trades), then a section
     /// of the other trades charged above the contract. `statement` is the statement the
-    /// report was made from; `profile` names the merchant.
+    /// report was made from; `profile` names the merchant (a portfolio's list names how many
+    /// merchants it covers instead, and each finding and row its own merchant).
     ///
     /// # Example
     /// ```
@@ -181,7 +182,17 @@ impl Report {
             ));
         }
         let difference = sections.iter().fold(Money::ZERO, |sum, s| sum.checked_add(s.difference).unwrap_or(Money::MAX));
-        DisputeList { merchant_no: profile.merchant_no.as_str().to_string(), merchant_name: profile.name.clone(), sections, difference }
+        // A portfolio's list covers its merchants (each finding and row names its own).
+        let portfolio = !self.ledger_contract.is_empty() || !self.statement_contract.is_empty();
+        let (merchant_no, merchant_name) = if portfolio {
+            let mut numbers: Vec<&str> = self.merchants.iter().map(|(number, _, _)| number.as_str()).collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            (String::new(), format!("{} merchants", numbers.len()))
+        } else {
+            (profile.merchant_no.as_str().to_string(), profile.name.clone())
+        };
+        DisputeList { merchant_no, merchant_name, sections, difference }
     }
 }
 
