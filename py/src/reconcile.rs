@@ -363,6 +363,41 @@ pub fn simulate(
     ))
 }
 
+/// A service agent's merchant registry (contracts by merchant, terminal and period).
+#[pyclass(module = "posfee._core", name = "RegistryData", frozen)]
+pub struct PyRegistry {
+    registry: Arc<reconcile::Registry>,
+}
+
+#[pymethods]
+impl PyRegistry {
+    fn __len__(&self) -> usize {
+        self.registry.contracts().len()
+    }
+
+    /// The distinct merchant numbers, sorted.
+    fn merchants(&self) -> Vec<String> {
+        self.registry.merchants().into_iter().map(str::to_string).collect()
+    }
+}
+
+/// Reads a registry CSV file (schedule cells: presets, or files relative to its folder).
+#[pyfunction]
+pub fn read_registry_csv(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyRegistry> {
+    let registry = guard_detached(py, move || reconcile::Registry::read_csv(&path))?;
+    Ok(PyRegistry { registry: Arc::new(registry) })
+}
+
+/// A registry from CSV text (schedule cells: presets, or files relative to `folder`, by
+/// default the working folder).
+#[pyfunction]
+#[pyo3(signature = (text, name, folder = None))]
+pub fn registry_from_csv(py: Python<'_>, text: String, name: String, folder: Option<std::path::PathBuf>) -> PyResult<PyRegistry> {
+    let registry =
+        guard_detached(py, move || reconcile::Registry::from_csv_in(&text, &name, folder.as_deref().unwrap_or(std::path::Path::new("."))))?;
+    Ok(PyRegistry { registry: Arc::new(registry) })
+}
+
 /// The reconciliation of a ledger against a statement.
 #[pyclass(module = "posfee._core", name = "ReportData", frozen)]
 pub struct PyReport {
@@ -373,14 +408,14 @@ pub struct PyReport {
 }
 
 #[pyfunction]
-#[pyo3(signature = (ledger, statement, schedule, merchant, merchant_name = "", terminals = Vec::new(), merchant_class = None, settlement = None, calendar = None, provisional = false, match_window_seconds = None, limits = None))]
+#[pyo3(signature = (ledger, statement, schedule, merchant, merchant_name = "", terminals = Vec::new(), merchant_class = None, settlement = None, calendar = None, provisional = false, match_window_seconds = None, limits = None, merchants = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn reconcile_data(
     py: Python<'_>,
     ledger: &PyLedger,
     statement: &PyStatement,
-    schedule: &PySchedule,
-    merchant: &str,
+    schedule: Option<&PySchedule>,
+    merchant: Option<&str>,
     merchant_name: &str,
     terminals: Vec<String>,
     merchant_class: Option<String>,
@@ -389,20 +424,31 @@ pub fn reconcile_data(
     provisional: bool,
     match_window_seconds: Option<&Bound<'_, PyAny>>,
     limits: Option<&str>,
+    merchants: Option<&PyRegistry>,
 ) -> PyResult<PyReport> {
     let window = match match_window_seconds.filter(|w| !w.is_none()) {
         Some(window) => Some(window_seconds(window)?),
         None => None,
     };
     let settlement = convert::settlement(py, settlement)?;
-    let mut profile = guard(py, || MerchantProfile::new(merchant, merchant_name))?.terminals(terminals).settlement(settlement);
-    if let Some(class) = merchant_class {
-        profile = profile.merchant_class(class);
-    }
-    if let Some(limits) = limits {
-        profile = profile.limits(guard(py, || posfee::MerchantLimits::load(limits))?);
-    }
-    let mut options = ReconcileOptions::new((*schedule.schedule).clone(), profile);
+    let mut options = match (merchants, schedule, merchant) {
+        (Some(registry), _, _) => guard(py, || ReconcileOptions::portfolio((*registry.registry).clone()))?,
+        (None, Some(schedule), Some(merchant)) => {
+            let mut profile = guard(py, || MerchantProfile::new(merchant, merchant_name))?.terminals(terminals).settlement(settlement);
+            if let Some(class) = merchant_class {
+                profile = profile.merchant_class(class);
+            }
+            if let Some(limits) = limits {
+                profile = profile.limits(guard(py, || posfee::MerchantLimits::load(limits))?);
+            }
+            ReconcileOptions::new((*schedule.schedule).clone(), profile)
+        }
+        _ => {
+            return guard(py, || {
+                Err(posfee::Error::new(posfee::ErrorKind::InvalidRequest, "reconcile needs a schedule and a merchant, or merchants"))
+            })
+        }
+    };
     if let Some((seconds, _)) = &window {
         options = options.match_window_seconds(*seconds);
     }
@@ -560,6 +606,7 @@ fn rows_batch(
     let (mut side, mut class, mut matched_by) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     let mut findings: Dictionary<posfee::reconcile::ClassSet> = Dictionary::new(n);
     let mut reason: Dictionary<&str> = Dictionary::new(n);
+    let (mut merchant_no, mut agent): (Dictionary<&str>, Dictionary<&str>) = (Dictionary::new(n), Dictionary::new(n));
     let mut last_reason: Option<((usize, usize), i32)> = None;
     let (mut index, mut line, mut partner) =
         (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
@@ -585,6 +632,8 @@ fn rows_batch(
         money(&mut net, row.net);
         money(&mut expected, row.expected_fee);
         charged_rate.append_option(row.charged_as.map(|c| c.rate.to_string()));
+        merchant_no.push(row.merchant_no, || row.merchant_no.to_string());
+        agent.push(row.agent, || row.agent.to_string());
         money(&mut charged_fixed, row.charged_as.map(|c| c.fixed));
         money(&mut charged_cap, row.charged_as.and_then(|c| c.cap));
         // Most rows share their reason text with the row before (the same text of the
@@ -636,6 +685,8 @@ fn rows_batch(
         ("charged_rate".into(), Arc::new(charged_rate.finish())),
         ("charged_fixed".into(), Arc::new(charged_fixed.finish())),
         ("charged_cap".into(), Arc::new(charged_cap.finish())),
+        ("merchant_no".into(), merchant_no.finish()),
+        ("agent".into(), agent.finish()),
     ];
     out::batch(columns)
 }
@@ -644,6 +695,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyLedger>()?;
     m.add_class::<PyStatement>()?;
     m.add_class::<PyReport>()?;
+    m.add_class::<PyRegistry>()?;
+    m.add_function(wrap_pyfunction!(read_registry_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(registry_from_csv, m)?)?;
     m.add_function(wrap_pyfunction!(ledger_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(statement_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(tables_from_arrow, m)?)?;

@@ -377,11 +377,26 @@ impl Registry {
             return Err(Error::new(ErrorKind::InvalidRequest, format!("{name} is larger than {} MiB", REGISTRY_BYTES_MAX >> 20)));
         }
         let text = std::fs::read_to_string(path).map_err(io)?;
-        let folder = path.parent().unwrap_or(Path::new("."));
-        Registry::from_csv(&text, &name, |cell| {
-            if crate::presets::presets().contains(&cell) {
-                Schedule::preset(cell)
-            } else if cell.contains(['/', '\\', '.']) {
+        Registry::from_csv_in(&text, &name, path.parent().unwrap_or(Path::new(".")))
+    }
+
+    /// Reads registry CSV text whose `schedule` cells are preset names, or schedule files
+    /// (TOML or JSON) relative to `folder` (a cell with a `/`, `\` or `.` that is not a
+    /// preset).
+    ///
+    /// # Errors
+    /// Those of [`Registry::from_csv`]; a schedule file that cannot be read is an error of
+    /// its row's `schedule` field.
+    ///
+    /// # Example
+    /// ```
+    /// let text = "merchant_no,schedule\n102310058120001,contracts/missing.toml\n";
+    /// let err = posfee::reconcile::Registry::from_csv_in(text, "m.csv", std::path::Path::new(".")).unwrap_err();
+    /// assert_eq!((err.location().line, err.location().field.as_deref()), (Some(2), Some("schedule")));
+    /// ```
+    pub fn from_csv_in(text: &str, file: &str, folder: &Path) -> Result<Registry> {
+        Registry::from_csv(text, file, |cell| {
+            if !crate::presets::presets().contains(&cell) && cell.contains(['/', '\\', '.']) {
                 Schedule::from_file(folder.join(cell))
             } else {
                 Schedule::preset(cell)

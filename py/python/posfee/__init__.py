@@ -33,7 +33,7 @@ from posfee._errors import (
     UnknownPresetError,
 )
 from posfee._quote_table import QUOTED_COLUMNS, TRADE_COLUMNS, compare
-from posfee._reconcile import Report, formats, read_statement, reconcile, simulate
+from posfee._reconcile import Registry, Report, formats, read_statement, reconcile, simulate
 from posfee._schedule import Amount, Schedule, When, presets
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "NoScheduleVersionError",
     "PosfeeError",
     "QUOTED_COLUMNS",
+    "Registry",
     "Quote",
     "Report",
     "Schedule",

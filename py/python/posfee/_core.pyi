@@ -196,6 +196,14 @@ class StatementData:
     def to_csv(self) -> str: ...
 
 @final
+class RegistryData:
+    def __len__(self) -> int: ...
+    def merchants(self) -> List[str]: ...
+
+def read_registry_csv(path: str) -> RegistryData: ...
+def registry_from_csv(text: str, name: str, folder: Optional[str] = None) -> RegistryData: ...
+
+@final
 class ReportData:
     def summary_json(self) -> str: ...
     def table(self) -> str: ...
@@ -235,8 +243,8 @@ def simulate(
 def reconcile_data(
     ledger: LedgerData,
     statement: StatementData,
-    schedule: Schedule,
-    merchant: str,
+    schedule: Optional[Schedule],
+    merchant: Optional[str],
     merchant_name: str = "",
     terminals: List[str] = ...,
     merchant_class: Optional[str] = None,
@@ -245,6 +253,7 @@ def reconcile_data(
     provisional: bool = False,
     match_window_seconds: Optional[int] = None,
     limits: Optional[str] = None,
+    merchants: Optional[RegistryData] = None,
 ) -> ReportData: ...
 @final
 class DepositReportData:

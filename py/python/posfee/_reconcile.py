@@ -45,7 +45,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Union
 
 from posfee import _core
 from posfee._calendar import Calendar
-from posfee._errors import FloatAmountError, InvalidAmountError, InvalidRecordError, IoError
+from posfee._errors import FloatAmountError, InvalidAmountError, InvalidRecordError, InvalidRequestError, IoError
 from posfee._schedule import Schedule
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -463,12 +463,67 @@ def _statement(data: Any, statement_format: str, on_invalid: str, progress: Opti
 _PROGRESS_MIN_ROWS = 200_000
 
 
+class Registry:
+    """A service agent's merchants: one row per contract of a merchant over a period —
+    ``merchant_no`` and ``schedule`` (a preset name or a schedule file) required; ``name``,
+    ``terminals`` (separated by ``;`` or spaces), ``settlement``, ``merchant_class``,
+    ``agent``, ``from`` and ``until`` (trade dates) optional. Validated on load: a terminal
+    or merchant with two contracts in force at once, an unknown schedule, class, settlement
+    or date, or a malformed merchant number raises ``InvalidRecordError`` naming the row and
+    the field. Give it to :func:`reconcile` as ``merchants=`` to check every row against its
+    own merchant's contract."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: "_core.RegistryData") -> None:
+        if not isinstance(native, _core.RegistryData):
+            raise TypeError("a Registry comes from Registry.read_csv() or Registry.from_table()")
+        self._native = native
+
+    @classmethod
+    def read_csv(cls, path: PathLike) -> "Registry":
+        """Reads a registry CSV file (schedule files relative to its folder)."""
+        return cls(_core.read_registry_csv(os.fspath(path)))
+
+    @classmethod
+    def from_table(cls, table: TableLike, folder: Optional[PathLike] = None) -> "Registry":
+        """A registry from a DataFrame (pandas, polars) or pyarrow table with the columns of
+        the CSV layout; every cell is read as text (row numbers in errors count the header as
+        line 1, as in a file). Schedule files are relative to ``folder``."""
+        import csv as _csv
+        import io as _io
+
+        arrow = _arrow(table, "merchants")
+        if hasattr(arrow, "read_all"):
+            arrow = arrow.read_all()
+        names = list(arrow.column_names)
+        columns = [arrow.column(name).to_pylist() for name in names]
+        text = _io.StringIO()
+        writer = _csv.writer(text, lineterminator="\n")
+        writer.writerow(names)
+        for row in zip(*columns):
+            writer.writerow(["" if value is None else str(value) for value in row])
+        return cls(_core.registry_from_csv(text.getvalue(), "merchants table", None if folder is None else os.fspath(folder)))
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    @property
+    def merchants(self) -> List[str]:
+        """The distinct merchant numbers, sorted."""
+        return self._native.merchants()
+
+    def __repr__(self) -> str:
+        return f"<Registry contracts={len(self)} merchants={len(self.merchants)}>"
+
+
 def reconcile(
     ledger: TableLike,
     statement: TableLike,
-    schedule: Union[Schedule, str],
+    schedule: Union[Schedule, str, None] = None,
     *,
-    merchant: str,
+    merchant: Optional[str] = None,
+    merchants: Union[Registry, PathLike, TableLike, None] = None,
     merchant_name: str = "",
     terminals: Optional[Sequence[str]] = None,
     merchant_class: Optional[str] = None,
@@ -511,13 +566,32 @@ def reconcile(
     merchant's bank statement as a third input; the report's ``deposits`` is then the
     :func:`~posfee.reconcile_deposits` check of the statement against it (default options,
     the same calendar and ``on_invalid``).
+
+    A service agent's portfolio: ``merchants`` (a :class:`Registry`, a registry CSV path or
+    a table) replaces ``schedule``, ``merchant`` and the other contract arguments; every row
+    is checked against its own merchant's contract in force on its trade date, the rows
+    carry ``merchant_no`` and ``agent``, and ``summary["merchants"]`` has each merchant's
+    totals.
     """
-    if isinstance(schedule, str):
-        schedule = Schedule.preset(schedule)
-    if not isinstance(schedule, _core.Schedule):
-        raise TypeError(f"schedule must be a posfee.Schedule or a preset name, not {type(schedule).__name__}")
-    if not isinstance(merchant, str):
-        raise TypeError(f"merchant must be the merchant number as a str, not {type(merchant).__name__}")
+    registry = None
+    if merchants is not None:
+        if schedule is not None or merchant is not None or limits is not None:
+            raise InvalidRequestError("give merchants, or a schedule and a merchant (and limits), not both", field="merchants")
+        if isinstance(merchants, Registry):
+            registry = merchants._native
+        elif isinstance(merchants, (str, os.PathLike)):
+            registry = Registry.read_csv(merchants)._native
+        else:
+            registry = Registry.from_table(merchants)._native
+    else:
+        if schedule is None or merchant is None:
+            raise InvalidRequestError("reconcile needs a schedule and a merchant, or merchants", field="merchants")
+        if isinstance(schedule, str):
+            schedule = Schedule.preset(schedule)
+        if not isinstance(schedule, _core.Schedule):
+            raise TypeError(f"schedule must be a posfee.Schedule or a preset name, not {type(schedule).__name__}")
+        if not isinstance(merchant, str):
+            raise TypeError(f"merchant must be the merchant number as a str, not {type(merchant).__name__}")
     if isinstance(terminals, str):
         raise TypeError("terminals must be a list of terminal ids, not a str")
     if limits is not None and not isinstance(limits, (str, os.PathLike)):
@@ -560,6 +634,7 @@ def reconcile(
             provisional,
             match_window_seconds,
             None if limits is None else os.fspath(limits),
+            registry,
         )
         if bar is not None:
             bar.update("done", bar.total, force=True)
