@@ -25,8 +25,9 @@ use crate::quote::TradeKind;
 use crate::settlement::{china_offset, parse_china_time, parse_date};
 use crate::text::{surely_ends_unspaced, trim};
 
-/// The largest input accepted by a reader: 8 GiB.
-const MAX_INPUT_BYTES: usize = 8 << 30;
+/// The largest input accepted by a reader: 8 GiB on 64-bit targets; on 32-bit ones (wasm32)
+/// `8 << 30` would wrap to 0 and refuse every file, so there it is the address space itself.
+const MAX_INPUT_BYTES: usize = if usize::BITS >= 64 { 8 << 30 } else { usize::MAX };
 
 /// Decodes UTF-8 (BOM stripped) or GBK.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
