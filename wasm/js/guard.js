@@ -360,11 +360,94 @@ export function guard(bindings) {
     }
   }
 
+  let lastCheck;
+
+  /** The single-trade functions are left out of the statement checker's build (its size budget). */
+  function calculator(name) {
+    if (typeof bindings[name] !== 'function') {
+      throw posfeeError('invalid_request', `${name} is in the calculator's module (pkg/), not in the statement checker's (the \`audit\` build)`);
+    }
+  }
+
+  /** The statement checker exists only in the `audit` build (wasm/www/audit/, loaded on demand). */
+  function audit(name) {
+    if (typeof bindings.checkStatement !== 'function') {
+      throw posfeeError(
+        'invalid_request',
+        `${name} needs the statement checker build of posfee (the \`audit\` feature: POSFEE_WASM_FEATURES=audit make wasm, or the page's audit/ module), which the 150 KB size budget leaves out of the calculator`,
+      );
+    }
+  }
+
+  /** A file's bytes: a Uint8Array only. */
+  function bytes(value, field, optional) {
+    if (absent(value) && optional) return undefined;
+    if (!(value instanceof Uint8Array)) {
+      throw posfeeError('invalid_request', `${field} must be the bytes of the file as a Uint8Array, not ${describe(value)}`, field);
+    }
+    return value;
+  }
+
   return {
+    checkStatement: (request) => {
+      audit('checkStatement');
+      const example = "{ statement: bytes, name: 'settle.csv', preset: 'standard', merchantNo: '102310058120001' }";
+      const fields = ownFields(
+        request,
+        'the checkStatement request',
+        ['statement', 'name', 'format', 'ledger', 'ledgerName', 'preset', 'schedule', 'merchantNo', 'terminals', 'settlement', 'lang', 'rowsMax'],
+        example,
+      );
+      const statement = bytes(fields.statement, 'statement', false);
+      const ledger = bytes(fields.ledger, 'ledger', true);
+      const plain = {};
+      for (const key of ['name', 'format', 'ledgerName', 'preset', 'schedule', 'merchantNo', 'settlement', 'lang']) {
+        const value = text(fields[key], key, key === 'name' ? "'settle.csv'" : key === 'merchantNo' ? "'102310058120001'" : 'a string', !['name', 'merchantNo'].includes(key));
+        if (value !== undefined) plain[key] = value;
+      }
+      if (!absent(fields.terminals)) {
+        if (!Array.isArray(fields.terminals) || !fields.terminals.every((t) => typeof t === 'string')) {
+          throw posfeeError('invalid_request', `terminals must be an array of strings, not ${describe(fields.terminals)}`, 'terminals');
+        }
+        plain.terminals = [...fields.terminals];
+      }
+      if (!absent(fields.rowsMax)) {
+        if (!Number.isInteger(fields.rowsMax) || fields.rowsMax < 0) {
+          throw posfeeError('invalid_request', `rowsMax must be a whole number, not ${describe(fields.rowsMax)}`, 'rowsMax');
+        }
+        plain.rowsMax = fields.rowsMax;
+      }
+      // One checked statement is kept in the module for its downloads: the previous one is freed.
+      if (lastCheck !== undefined) {
+        try {
+          lastCheck.free();
+        } catch {
+          // the module was restarted: the handle went with it
+        }
+        lastCheck = undefined;
+      }
+      const handle = call(() => bindings.checkStatement(plain, statement, ledger));
+      lastCheck = handle;
+      const download = (name) => () => {
+        if (lastCheck !== handle) throw posfeeError('invalid_request', `${name}: a later checkStatement replaced this result; check the statement again`);
+        return call(() => handle[name]());
+      };
+      const result = call(() => handle.result());
+      return { ...result, reportCsv: download('reportCsv'), disputeHtml: download('disputeHtml'), disputeCsv: download('disputeCsv') };
+    },
+    statementTrades: (request) => {
+      audit('statementTrades');
+      const fields = ownFields(request, 'the statementTrades request', ['statement', 'name', 'format'], "{ statement: bytes, name: 'settle.csv' }");
+      const statement = bytes(fields.statement, 'statement', false);
+      const name = text(fields.name, 'name', "'settle.csv'");
+      const format = text(fields.format, 'format', "'auto'", true);
+      return call(() => bindings.statementTrades(name, format, statement));
+    },
     presets: () => call(() => bindings.presets()),
     channels: () => call(() => bindings.channels()),
     errorCodes: () => call(() => bindings.errorCodes()),
     quote: (request) => {
+      calculator('quote');
       const plain = quoteRequest(request);
       return call(() => bindings.quote(plain));
     },
@@ -406,10 +489,12 @@ export function guard(bindings) {
       return call(() => bindings.compare(plain));
     },
     capThreshold: (request) => {
+      calculator('capThreshold');
       const plain = capRequest(request);
       return call(() => bindings.capThreshold(plain));
     },
     parseSchedule: (toml) => {
+      calculator('parseSchedule');
       const checked = text(toml, 'schedule', 'TOML text');
       return call(() => bindings.parseSchedule(checked));
     },
@@ -418,10 +503,12 @@ export function guard(bindings) {
       return call(() => bindings.presetToml(checked));
     },
     isBusinessDay: (date) => {
+      calculator('isBusinessDay');
       const checked = text(date, 'date', '"2026-10-08"');
       return call(() => bindings.isBusinessDay(checked));
     },
     addBusinessDays: (date, n) => {
+      calculator('addBusinessDays');
       const checkedDate = text(date, 'date', '"2026-09-30"');
       const checkedN = whole(n, 'n');
       return call(() => bindings.addBusinessDays(checkedDate, checkedN));

@@ -76,3 +76,17 @@ export function quoteMany(request: QuoteManyRequest): QuotedRow[];
  * Only in a build with the `tables` feature.
  */
 export function compare(request: CompareRequest): Comparison;
+
+/**
+ * Checks a statement file against the contract (with the ledger when given, otherwise alone).
+ * Only in the statement checker's build (`pkg-audit`, the `audit` feature). The downloads are
+ * valid until the next call.
+ */
+export function checkStatement(request: import('./posfee_wasm.js').StatementCheckRequest): import('./posfee_wasm.js').StatementCheckResult & {
+  reportCsv(): string;
+  disputeHtml(): string;
+  disputeCsv(): string;
+};
+
+/** The purchases of a statement file as trades, for `compare`. Only in the statement checker's build. */
+export function statementTrades(request: { statement: Uint8Array; name: string; format?: string }): { format: string; trades: { amount: string; channel: string; time: string }[] };

@@ -23,6 +23,8 @@ export const {
   quoteMany,
   quoteCsv,
   compare,
+  checkStatement,
+  statementTrades,
   parseSchedule,
   presetToml,
   isBusinessDay,

@@ -13,16 +13,21 @@ fi
 target_dir=${CARGO_TARGET_DIR:-target}
 # POSFEE_WASM_FEATURES=holiday-cn adds loadHolidays for holiday-cn JSON, =holidays also calendar TOML
 # (both over the size budget: see wasm/README.md, "Holiday data").
-$CARGO build -p posfee-wasm --target wasm32-unknown-unknown --profile wasm-release ${POSFEE_WASM_FEATURES:+--features "$POSFEE_WASM_FEATURES"}
-raw="$target_dir/wasm32-unknown-unknown/wasm-release/posfee_wasm.wasm"
-rm -rf wasm/pkg
-# --experimental-reset-state-function: the glue exports __wbg_reset_state(), which js/guard.js
-# calls to re-instantiate the module (synchronously, from the compiled module) after a trap.
-wasm-bindgen --target web --experimental-reset-state-function --out-dir wasm/pkg --out-name posfee_wasm "$raw"
-# -Os gzips smaller than -Oz for this module (148.3 vs 149.0 KB gzipped, BENCHMARKS.md); the
-# producers section is metadata only.
-wasm/node_modules/.bin/wasm-opt -Os --strip-producers wasm/pkg/posfee_wasm_bg.wasm -o wasm/pkg/posfee_wasm_bg.wasm.opt
-mv wasm/pkg/posfee_wasm_bg.wasm.opt wasm/pkg/posfee_wasm_bg.wasm
+# build_module FEATURES OUT [OPT]: cargo → wasm-bindgen → wasm-opt into OUT (posfee_wasm.js, posfee_wasm_bg.wasm).
+build_module() {
+    local features=$1 out=$2 opt=${3:--Os}
+    $CARGO build -p posfee-wasm --target wasm32-unknown-unknown --profile wasm-release ${features:+--features "$features"}
+    local raw="$target_dir/wasm32-unknown-unknown/wasm-release/posfee_wasm.wasm"
+    rm -rf "$out"
+    # --experimental-reset-state-function: the glue exports __wbg_reset_state(), which js/guard.js
+    # calls to re-instantiate the module (synchronously, from the compiled module) after a trap.
+    wasm-bindgen --target web --experimental-reset-state-function --out-dir "$out" --out-name posfee_wasm "$raw"
+    # -Os gzips smaller than -Oz for this module (148.3 vs 149.0 KB gzipped, BENCHMARKS.md); the
+    # producers section is metadata only.
+    wasm/node_modules/.bin/wasm-opt "$opt" --strip-producers "$out/posfee_wasm_bg.wasm" -o "$out/posfee_wasm_bg.wasm.opt"
+    mv "$out/posfee_wasm_bg.wasm.opt" "$out/posfee_wasm_bg.wasm"
+}
+build_module "${POSFEE_WASM_FEATURES:-}" wasm/pkg
 cp wasm/js/index.js wasm/js/guard.js wasm/js/index.d.ts wasm/pkg/
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 cat > wasm/pkg/package.json <<JSON
@@ -45,3 +50,17 @@ cp wasm/pkg/index.js wasm/pkg/guard.js wasm/pkg/posfee_wasm.js wasm/pkg/posfee_w
 raw_bytes=$(wc -c < wasm/pkg/posfee_wasm_bg.wasm)
 gz_bytes=$(gzip -9 -c wasm/pkg/posfee_wasm_bg.wasm | wc -c)
 echo "wasm: wasm/pkg/posfee_wasm_bg.wasm $raw_bytes bytes, $gz_bytes gzipped (gzip -9); page in wasm/www"
+# The statement checker (feature `audit`): a second module the page loads only when a statement
+# is checked (wasm/www/audit/, budget 600 KB gzipped). POSFEE_WASM_AUDIT=0 skips it.
+if [[ "${POSFEE_WASM_AUDIT:-1}" != 0 ]]; then
+    # -Oz: smaller than -Os for this module (the checker's speed is bound by reading and matching).
+    build_module audit wasm/pkg-audit -Oz
+    cp wasm/js/index.js wasm/js/guard.js wasm/pkg-audit/
+    rm -rf wasm/www/audit
+    mkdir -p wasm/www/audit
+    cp wasm/pkg-audit/guard.js wasm/pkg-audit/posfee_wasm.js wasm/pkg-audit/posfee_wasm_bg.wasm wasm/www/audit/
+    cp wasm/pkg-audit/index.js wasm/www/audit/index.js
+    raw_bytes=$(wc -c < wasm/pkg-audit/posfee_wasm_bg.wasm)
+    gz_bytes=$(gzip -9 -c wasm/pkg-audit/posfee_wasm_bg.wasm | wc -c)
+    echo "wasm: wasm/pkg-audit/posfee_wasm_bg.wasm (statement checker) $raw_bytes bytes, $gz_bytes gzipped (gzip -9); page copy in wasm/www/audit"
+fi

@@ -17,6 +17,9 @@
 //! `code = "internal"` (the module is then restarted by `js/guard.js`).
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "audit")]
+pub mod audit;
+
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -295,6 +298,7 @@ pub fn to_js_error(error: &Error) -> JsValue {
         let field = match field.as_str() {
             "merchant_class" => "merchantClass",
             "card_type" => "cardType",
+            "merchant_no" => "merchantNo",
             other => other,
         };
         set("field", JsValue::from_str(field));
@@ -340,7 +344,9 @@ fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsVal
     Ok(())
 }
 
+#[cfg(not(feature = "audit"))]
 const QUOTE_FIELDS: [&str; 9] = ["preset", "schedule", "amount", "channel", "at", "settlement", "merchantClass", "cardType", "provisional"];
+#[cfg(not(feature = "audit"))]
 const CAP_FIELDS: [&str; 6] = ["preset", "schedule", "channel", "at", "merchantClass", "cardType"];
 
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
@@ -464,7 +470,7 @@ const SCHEDULE_CACHE_MAX: usize = 8;
 
 /// The schedule named by `preset` or given as TOML text in `schedule` (exactly one; an empty
 /// string is a value, handed to the core, not an absent field).
-fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<Rc<Schedule>, Error> {
+pub(crate) fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<Rc<Schedule>, Error> {
     let key = match (preset.as_deref(), schedule.as_deref()) {
         (Some(name), None) => format!("preset:{name}"),
         (None, Some(text)) => format!("toml:{text}"),
@@ -1285,6 +1291,7 @@ pub fn channels_js() -> Result<JsValue, JsValue> {
     js_result(Ok(channels_impl()))
 }
 
+#[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// Quotes a purchase: fee, net amount, settlement date and explanation.
 #[wasm_bindgen(js_name = quote, unchecked_return_type = "Quote")]
 pub fn quote_js(#[wasm_bindgen(unchecked_param_type = "QuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
@@ -1293,6 +1300,7 @@ pub fn quote_js(#[wasm_bindgen(unchecked_param_type = "QuoteRequest")] request: 
     js_result(quote_impl(&input))
 }
 
+#[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// Parses and validates a schedule from TOML text.
 #[wasm_bindgen(js_name = parseSchedule, unchecked_return_type = "ScheduleInfo")]
 pub fn parse_schedule_js(toml: &str) -> Result<JsValue, JsValue> {
@@ -1305,18 +1313,21 @@ pub fn preset_toml_js(name: &str) -> Result<String, JsValue> {
     preset_toml_impl(name).map_err(|e| to_js_error(&e))
 }
 
+#[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// Whether a date (`2026-10-08`) is a mainland China business day.
 #[wasm_bindgen(js_name = isBusinessDay)]
 pub fn is_business_day_js(date: &str) -> Result<bool, JsValue> {
     is_business_day_impl(date).map_err(|e| to_js_error(&e))
 }
 
+#[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// The date `n` business days after `date` (before it when `n` is negative).
 #[wasm_bindgen(js_name = addBusinessDays)]
 pub fn add_business_days_js(date: &str, n: f64) -> Result<String, JsValue> {
     add_business_days_impl(date, n).map_err(|e| to_js_error(&e))
 }
 
+#[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.
 #[wasm_bindgen(js_name = capThreshold, unchecked_return_type = "CapThreshold | null")]
 pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] request: JsValue) -> Result<JsValue, JsValue> {
@@ -1642,4 +1653,100 @@ mod tests {
         let error = parse_schedule_impl("name = \"x\"\nrate = ").unwrap_err();
         assert_eq!(error.code(), "invalid_schedule");
     }
+}
+
+// Declared in every build so that index.d.ts can name them; the functions are in the `audit` build.
+#[wasm_bindgen(typescript_custom_section)]
+const AUDIT_TYPES: &str = r#"
+/** The request of checkStatement (the files as bytes). */
+export interface StatementCheckRequest {
+  statement: Uint8Array;
+  name: string;
+  /** `auto` (sniffed, the default) or a format name (`posfee formats`). */
+  format?: string;
+  ledger?: Uint8Array;
+  ledgerName?: string;
+  preset?: string;
+  schedule?: string;
+  merchantNo: string;
+  terminals?: string[];
+  settlement?: string;
+  /** `zh` (default) or `en`: the findings' and the dispute list's language. */
+  lang?: string;
+  /** Problem rows returned, at most 2000 (the default). */
+  rowsMax?: number;
+}
+/** What checkStatement returns: money as strings; `summary` is the core's Summary (snake_case). */
+export interface StatementCheckResult {
+  format: string;
+  withLedger: boolean;
+  statementRows: number;
+  summary: Record<string, unknown> & { statement_amount: MoneyText; statement_fee: MoneyText; statement_net: MoneyText; overcharge: MoneyText };
+  classes: { class: string; classZh: string; problem: boolean; rows: number; amount: MoneyText; fee: MoneyText; net: MoneyText }[];
+  findings: { kind: string; text: string; firstDay: string; trades: number; money: MoneyText }[];
+  dailyRates: { date: string; channel: ChannelName; trades: number; amount: MoneyText; fee: MoneyText; rate: string }[];
+  terminals: { terminal: string; merchant_numbers: string[]; merchant_names: string[] }[];
+  problemRows: { side: 'ledger' | 'statement'; line: number; class: string; classZh: string; rrn: string; terminal: string; merchantNo: string; time: string; amount: MoneyText; fee: MoneyText | null; expectedFee: MoneyText | null; net: MoneyText | null; reason: string }[];
+  problemRowsTotal: number;
+}
+"#;
+
+#[cfg(feature = "audit")]
+/// A checked statement (`checkStatement`): the result and the downloads, kept in the module
+/// until `free()`.
+#[wasm_bindgen]
+pub struct StatementCheck(audit::Checked);
+
+#[cfg(feature = "audit")]
+#[wasm_bindgen]
+impl StatementCheck {
+    /// Summary, findings, problem rows, daily rates and merchant numbers per terminal.
+    #[wasm_bindgen(unchecked_return_type = "StatementCheckResult")]
+    pub fn result(&self) -> Result<JsValue, JsValue> {
+        js_result(Ok(&self.0.output))
+    }
+
+    /// The report CSV (every row and every unreadable line, with its class and reason).
+    #[wasm_bindgen(js_name = reportCsv)]
+    pub fn report_csv(&self) -> String {
+        self.0.report_csv()
+    }
+
+    /// The dispute list as a printable HTML page.
+    #[wasm_bindgen(js_name = disputeHtml)]
+    pub fn dispute_html(&self) -> String {
+        self.0.dispute_html()
+    }
+
+    /// The dispute list as CSV.
+    #[wasm_bindgen(js_name = disputeCsv)]
+    pub fn dispute_csv(&self) -> String {
+        self.0.dispute_csv()
+    }
+}
+
+#[cfg(feature = "audit")]
+/// Checks a statement file (bytes) against the contract, with a ledger CSV when given.
+#[wasm_bindgen(js_name = checkStatement)]
+pub fn check_statement_js(
+    #[wasm_bindgen(unchecked_param_type = "StatementCheckRequest")] request: JsValue,
+    statement: &[u8],
+    ledger: Option<Vec<u8>>,
+) -> Result<StatementCheck, JsValue> {
+    check_keys(&request, "the checkStatement request", &audit::CHECK_FIELDS)?;
+    let input: audit::CheckInput = from_js(request, "the checkStatement request")?;
+    audit::check_impl(&input, statement, ledger.as_deref()).map(StatementCheck).map_err(|e| to_js_error(&e))
+}
+
+#[cfg(feature = "audit")]
+/// The purchases of a statement file as trades `{format, trades: [{amount, channel, time}]}`,
+/// strings only, for `compare`.
+#[wasm_bindgen(js_name = statementTrades)]
+pub fn statement_trades_js(name: &str, format: Option<String>, statement: &[u8]) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Trades {
+        format: String,
+        trades: Vec<audit::TradeText>,
+    }
+    js_result(audit::statement_trades_impl(name, format.as_deref(), statement).map(|(format, trades)| Trades { format, trades }))
 }

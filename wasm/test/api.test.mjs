@@ -1,6 +1,7 @@
 // The JavaScript API under Node (node:test), against the built package in wasm/pkg.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { throwsCode } from './throws.mjs';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,18 +21,6 @@ const jsonBuilt = (() => {
   return true;
 })();
 
-/** Calls fn, expects a thrown Error with `code`, returns it. */
-function throwsCode(fn, code) {
-  let caught;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof Error, `expected an Error, got ${caught}`);
-  assert.equal(caught.code, code, caught.message);
-  return caught;
-}
 
 test('presets lists every preset with its title', () => {
   const names = posfee.presets().map((p) => p.name);

@@ -1,0 +1,85 @@
+//! The expected numbers of the statement checker's tests, from the core run natively (not
+//! through the WebAssembly module under test): for each file given, the statement read with
+//! its sniffed format and checked alone with `posfee::reconcile::check_statement` against
+//! `--preset` and `--merchant-no`. Prints one JSON object keyed by file name: format, rows,
+//! statement rows / amount / fee / net per class, the overcharge and the findings (zh, en).
+//!
+//! `cargo run -p posfee-wasm --features audit --example audit_expected -- --preset standard --merchant-no 102310058120001 FILE...`
+//!
+//! `--simulate ROWS OUT.csv` first writes a seeded simulated bank statement of about ROWS rows
+//! (with a credit rate rise from 2026-03-12) to OUT.csv, for the large-file test.
+
+use std::collections::BTreeMap;
+
+use posfee::reconcile::{check_statement, read_statement, simulation, write_bank_csv, MerchantProfile, Profile, ReconcileOptions};
+use posfee::{Error, Schedule};
+
+fn main() -> Result<(), Error> {
+    let mut arguments = std::env::args().skip(1);
+    let (mut preset, mut merchant_no, mut files) = (String::from("standard"), String::from("102310058120001"), Vec::new());
+    while let Some(argument) = arguments.next() {
+        match argument.as_str() {
+            "--preset" => preset = arguments.next().unwrap_or_default(),
+            "--merchant-no" => merchant_no = arguments.next().unwrap_or_default(),
+            "--simulate" => {
+                let rows: usize = arguments
+                    .next()
+                    .unwrap_or_default()
+                    .parse()
+                    .map_err(|_| Error::new(posfee::ErrorKind::InvalidRequest, "--simulate ROWS OUT.csv"))?;
+                let out = arguments.next().unwrap_or_default();
+                let from = posfee::parse_date("2026-03-12")?;
+                let rise = simulation::Pattern::Rate { from, channel: posfee::Channel::Credit, rate: posfee::Rate::parse("0.68%")? };
+                let sample = simulation::generate(&simulation::SimulationOptions::new(18).trades(rows).pattern(rise))?;
+                std::fs::write(&out, write_bank_csv(&sample.statement))
+                    .map_err(|e| Error::new(posfee::ErrorKind::Io, format!("{out}: {e}")))?;
+            }
+            _ => files.push(argument),
+        }
+    }
+    let options = ReconcileOptions::new(Schedule::preset(&preset)?, MerchantProfile::new(&merchant_no, "")?);
+    let mut out = BTreeMap::new();
+    for path in files {
+        let bytes = std::fs::read(&path).map_err(|e| Error::new(posfee::ErrorKind::Io, format!("{path}: {e}")))?;
+        let name = std::path::Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let profile = Profile::resolve("auto", &bytes[..bytes.len().min(64 << 10)], &name)?;
+        let statement = read_statement(&bytes, &name, &profile)?;
+        let report = check_statement(&statement, &options)?;
+        let summary = &report.summary;
+        let classes: BTreeMap<&str, serde_json::Value> = summary
+            .classes
+            .iter()
+            .filter_map(|totals| totals.class.map(|class| (class, totals)))
+            .filter(|(_, totals)| totals.statement_rows + totals.unreadable_rows > 0)
+            .map(|(class, totals)| {
+                (
+                    class.name(),
+                    serde_json::json!({
+                        "rows": totals.statement_rows + totals.unreadable_rows,
+                        "amount": totals.statement_amount.to_string(),
+                        "fee": totals.statement_fee.to_string(),
+                        "net": totals.statement_net.to_string(),
+                    }),
+                )
+            })
+            .collect();
+        let problems = report.rows().filter(|row| row.side == posfee::reconcile::Side::Statement && row.class.is_problem()).count();
+        out.insert(
+            path.clone(),
+            serde_json::json!({
+                "format": profile.name(),
+                "rows": statement.len(),
+                "unreadable": summary.unreadable_rows,
+                "amount": summary.statement_amount.to_string(),
+                "fee": summary.statement_fee.to_string(),
+                "net": summary.statement_net.to_string(),
+                "overcharge": summary.overcharge.to_string(),
+                "problems": problems,
+                "classes": classes,
+                "findings": summary.findings.iter().map(|f| serde_json::json!({"zh": f.zh, "en": f.en})).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    Ok(())
+}

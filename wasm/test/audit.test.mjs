@@ -1,0 +1,86 @@
+// The statement checker module (feature `audit`, wasm/pkg-audit) under Node: every shipped
+// sample statement format checked alone gives the numbers of the core run natively
+// (examples/audit_expected.rs), money as strings; bad input is a typed error.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { throwsCode } from './throws.mjs';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import * as posfee from '../pkg-audit/index.js';
+
+import { SAMPLES, MERCHANT, expectedNumbers } from './samples.mjs';
+
+
+test('there is a sample of each shipped format', () => {
+  assert.ok(SAMPLES.length >= 13, SAMPLES.join('\n'));
+});
+
+test('each sample statement checked alone equals the core run natively', () => {
+  const expected = expectedNumbers();
+  for (const file of SAMPLES) {
+    const want = expected[file];
+    const name = file.split('/').pop();
+    for (const lang of ['zh', 'en']) {
+      const got = posfee.checkStatement({ statement: new Uint8Array(readFileSync(file)), name, format: 'auto', preset: 'standard', merchantNo: MERCHANT, lang });
+      assert.equal(got.format, want.format, file);
+      assert.equal(got.statementRows, want.rows, file);
+      const s = got.summary;
+      assert.deepEqual([s.statement_amount, s.statement_fee, s.statement_net, s.overcharge, s.unreadable_rows], [want.amount, want.fee, want.net, want.overcharge, want.unreadable], file);
+      assert.equal(typeof s.statement_fee, 'string');
+      const classes = Object.fromEntries(
+        s.classes.filter((c) => c.class && c.statement_rows + c.unreadable_rows > 0).map((c) => [c.class, { rows: c.statement_rows + c.unreadable_rows, amount: c.statement_amount, fee: c.statement_fee, net: c.statement_net }]),
+      );
+      assert.deepEqual(classes, want.classes, file);
+      assert.equal(got.problemRowsTotal, want.problems, file);
+      assert.equal(got.problemRows.length, Math.min(want.problems, 2000), file);
+      assert.deepEqual(got.findings.map((f) => f.text), want.findings.map((f) => f[lang]), file);
+      assert.ok(got.problemRows.every((row) => typeof row.amount === 'string' && typeof row.reason === 'string'));
+      const csv = got.reportCsv();
+      assert.ok(csv.startsWith('side,') || csv.split('\n')[0].includes('class'), csv.slice(0, 200));
+      assert.ok(got.disputeHtml().includes('<html') && typeof got.disputeCsv() === 'string');
+    }
+  }
+});
+
+test('the problem rows are capped by rowsMax, the total counts them all', () => {
+  const file = SAMPLES.find((f) => f.includes('bank-pos-csv'));
+  const got = posfee.checkStatement({ statement: new Uint8Array(readFileSync(file)), name: 'sample.csv', preset: 'standard', merchantNo: '102310058120002', rowsMax: 1 });
+  assert.ok(got.problemRowsTotal > 1, String(got.problemRowsTotal));
+  assert.equal(got.problemRows.length, 1);
+});
+
+test('a later check replaces the earlier result and its downloads say so', () => {
+  const file = SAMPLES.find((f) => f.includes('bank-pos-csv'));
+  const request = { statement: new Uint8Array(readFileSync(file)), name: 'sample.csv', preset: 'standard', merchantNo: MERCHANT };
+  const first = posfee.checkStatement(request);
+  posfee.checkStatement(request);
+  throwsCode(() => first.reportCsv(), 'invalid_request');
+});
+
+test('bad input is a typed error naming the field, file and line', () => {
+  const statement = new Uint8Array(readFileSync(SAMPLES.find((f) => f.includes('bank-pos-csv'))));
+  const base = { statement, name: 'settle.csv', preset: 'standard', merchantNo: MERCHANT };
+  assert.equal(throwsCode(() => posfee.checkStatement({ ...base, statement: 'text' }), 'invalid_request').field, 'statement');
+  assert.equal(throwsCode(() => posfee.checkStatement({ ...base, merchantNo: '12' }), 'invalid_record').field, 'merchantNo');
+  assert.equal(throwsCode(() => posfee.checkStatement({ ...base, preset: 'nope' }), 'unknown_preset').field, 'preset');
+  assert.equal(throwsCode(() => posfee.checkStatement({ ...base, lang: 'fr' }), 'invalid_request').field, 'lang');
+  assert.equal(throwsCode(() => posfee.checkStatement({ ...base, statment: statement }), 'invalid_request').field, 'statment');
+  assert.equal(throwsCode(() => posfee.checkStatement({ ...base, rowsMax: 1e9 }), 'invalid_request').field, 'rowsMax');
+  let unreadable;
+  try {
+    posfee.checkStatement({ ...base, statement: new TextEncoder().encode('a,b\n1,2\n') });
+  } catch (error) {
+    unreadable = error;
+  }
+  assert.ok(unreadable instanceof Error && typeof unreadable.code === 'string' && unreadable.code !== 'internal', String(unreadable));
+  assert.equal(unreadable.file, 'settle.csv', unreadable.message);
+  const big = throwsCode(() => posfee.checkStatement({ ...base, statement: new Uint8Array((64 << 20) + 1) }), 'invalid_request');
+  assert.match(big.message, /settle\.csv/);
+  // The module still works after every error.
+  assert.ok(posfee.checkStatement(base).statementRows > 0);
+});
+
+test('the statement checker module is within its 600 KB gzipped budget', () => {
+  const gzipped = gzipSync(readFileSync(new URL('../pkg-audit/posfee_wasm_bg.wasm', import.meta.url)), { level: 9 }).length;
+  assert.ok(gzipped <= 600_000, `${gzipped} bytes gzipped`);
+});
