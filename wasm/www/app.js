@@ -42,9 +42,14 @@ function applyLanguage() {
     const text = t()[node.dataset.i18n];
     if (typeof text === 'string') node.textContent = text;
   }
+  for (const node of document.querySelectorAll('[data-i18n-placeholder]')) {
+    const text = t()[node.dataset.i18nPlaceholder];
+    if (typeof text === 'string') node.placeholder = text;
+  }
   for (const button of document.querySelectorAll('.lang button')) {
     button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
   }
+  if (views) views.relabel();
   document.title = `posfee · ${t().title}`;
   if (api) {
     fillChannels();
@@ -292,6 +297,35 @@ function registerServiceWorker() {
   }
 }
 
+// ---- views: the calculator, "Check my statement", "Compare offers" ----------------------
+
+let views = null;
+let viewsLoading = null;
+
+/** The statement views' script and checker module, loaded the first time one is opened. */
+function loadViews() {
+  viewsLoading ??= import('./check.js').then(async (module) => {
+    views = module.setUp({ api: () => api, texts: t, lang: () => lang, channelName: channelLabel });
+    views.fillPresets();
+    await module.loadChecker();
+    return views;
+  });
+  return viewsLoading;
+}
+
+function showView() {
+  const name = ['check', 'offers'].includes(location.hash.slice(1)) ? location.hash.slice(1) : 'calc';
+  for (const view of ['calc', 'check', 'offers']) {
+    $(`view-${view}`).hidden = view !== name;
+    $(`tab-${view}`).setAttribute('aria-current', view === name ? 'page' : 'false');
+  }
+  if (name !== 'calc' && api) {
+    $(`${name}-status`).textContent = views ? '' : t().loadingChecker;
+    loadViews().then(() => { $(`${name}-status`).textContent = ''; }).catch(showFatal);
+  }
+}
+window.addEventListener('hashchange', showView);
+
 // ---- start ----------------------------------------------------------------------------
 
 for (const button of document.querySelectorAll('.lang button')) {
@@ -338,4 +372,5 @@ if (api) {
     update();
   });
   update();
+  showView();
 }
