@@ -211,7 +211,7 @@ function compareRequest(request) {
 }
 
 /** CSV text (RFC 4180: quoted fields, "" inside quotes, CRLF or LF) as an array of records. */
-function parseCsv(csvText) {
+export function parseCsv(csvText) {
   const records = [];
   let record = [];
   let field = '';
@@ -351,7 +351,7 @@ export function guard(bindings) {
 
   /** The table functions exist only in a build with the `tables` feature (README, "Tables"). */
   function tables(name) {
-    if (typeof bindings.quoteMany !== 'function') {
+    if (typeof bindings[name === 'quoteCsv' ? 'quoteMany' : name] !== 'function') {
       throw posfeeError(
         'invalid_request',
         `${name} needs a build of posfee with the \`tables\` feature (POSFEE_WASM_FEATURES=tables make wasm), which the ` +

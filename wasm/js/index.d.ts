@@ -90,3 +90,6 @@ export function checkStatement(request: import('./posfee_wasm.js').StatementChec
 
 /** The purchases of a statement file as trades, for `compare`. Only in the statement checker's build. */
 export function statementTrades(request: { statement: Uint8Array; name: string; format?: string }): { format: string; trades: { amount: string; channel: string; time: string }[] };
+
+/** The CSV reader of quoteCsv: text to rows of cells (RFC 4180 quoting). */
+export function parseCsv(text: string): string[][];

@@ -6,6 +6,9 @@ import init, { initSync } from './posfee_wasm.js';
 import * as bindings from './posfee_wasm.js';
 import { guard } from './guard.js';
 
+/** The CSV reader of quoteCsv: text → rows of cells (RFC 4180 quoting). */
+export { parseCsv } from './guard.js';
+
 const wasmUrl = new URL('./posfee_wasm_bg.wasm', import.meta.url);
 const inNode = typeof process === 'object' && process?.versions?.node != null && typeof window === 'undefined';
 

@@ -1336,7 +1336,7 @@ pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] req
     js_result(cap_threshold_impl(&input))
 }
 
-#[cfg(feature = "tables")]
+#[cfg(all(feature = "tables", not(feature = "audit")))] // not in the statement checker (600 KB budget)
 /// Quotes rows of trades as one table: `[{fee, net, rule, limit, settlement_applied,
 /// trade_day, settles_on, warnings, error}]`, strings.
 #[wasm_bindgen(js_name = quoteMany, unchecked_return_type = "QuotedRow[]")]
@@ -1345,7 +1345,7 @@ pub fn quote_many_js(#[wasm_bindgen(unchecked_param_type = "QuoteManyRequest")] 
     js_result(quote_many_impl(&input))
 }
 
-#[cfg(feature = "tables")]
+#[cfg(all(feature = "tables", not(feature = "audit")))] // not in the statement checker (600 KB budget)
 /// The names of the quoted columns, in order (`posfee::QUOTED_COLUMNS`).
 #[wasm_bindgen(js_name = quotedColumns, unchecked_return_type = "string[]")]
 pub fn quoted_columns_js() -> Result<JsValue, JsValue> {
@@ -1676,12 +1676,12 @@ export interface StatementCheckRequest {
   /** Problem rows returned, at most 2000 (the default). */
   rowsMax?: number;
 }
-/** What checkStatement returns: money as strings; `summary` is the core's Summary (snake_case). */
+/** What checkStatement returns: money as strings. */
 export interface StatementCheckResult {
   format: string;
   withLedger: boolean;
   statementRows: number;
-  summary: Record<string, unknown> & { statement_amount: MoneyText; statement_fee: MoneyText; statement_net: MoneyText; overcharge: MoneyText };
+  totals: { statementRows: number; ledgerRows: number; unreadableRows: number; statementAmount: MoneyText; statementFee: MoneyText; statementNet: MoneyText; expectedFee: MoneyText; chargedFee: MoneyText; overcharge: MoneyText; undercharge: MoneyText };
   classes: { class: string; classZh: string; problem: boolean; rows: number; amount: MoneyText; fee: MoneyText; net: MoneyText }[];
   findings: { kind: string; text: string; firstDay: string; trades: number; money: MoneyText }[];
   dailyRates: { date: string; channel: ChannelName; trades: number; amount: MoneyText; fee: MoneyText; rate: string }[];

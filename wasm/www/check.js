@@ -239,18 +239,18 @@ export function setUp(context) {
     if (!result) return;
     const t = context.texts();
     const zh = context.lang() === 'zh-CN';
-    const s = result.summary;
+    const s = result.totals;
     $('check-overview').textContent = t.overview({
       rows: result.statementRows,
-      amount: s.statement_amount,
-      fee: s.statement_fee,
+      amount: s.statementAmount,
+      fee: s.statementFee,
       overcharge: s.overcharge,
       problems: result.problemRowsTotal,
       withLedger: result.withLedger,
     });
     $('check-overview').dataset.rows = String(result.statementRows);
-    $('check-overview').dataset.fee = s.statement_fee;
-    $('check-overview').dataset.amount = s.statement_amount;
+    $('check-overview').dataset.fee = s.statementFee;
+    $('check-overview').dataset.amount = s.statementAmount;
     $('check-overview').dataset.problems = String(result.problemRowsTotal);
     const className = (c) => (zh ? `${c.classZh} (${c.class})` : `${c.class.replaceAll('_', ' ')} (${c.classZh})`);
     $('check-classes').tBodies[0].replaceChildren(
@@ -335,9 +335,9 @@ export function setUp(context) {
       let format = 'CSV';
       const head = new TextDecoder().decode(file.bytes.subarray(0, 4096)).split(/\r?\n/)[0].split(',').map((c) => c.trim());
       if (['amount', 'channel', 'time'].every((c) => head.includes(c))) {
-        const table = module.quoteCsv({ preset: 'standard', csv: new TextDecoder().decode(file.bytes), onInvalid: 'report' });
-        const at = (name) => table.columns.indexOf(name);
-        rows = table.rows.map((cells) => ({ amount: cells[at('amount')], channel: cells[at('channel')], time: cells[at('time')] }));
+        const [header, ...body] = module.parseCsv(new TextDecoder().decode(file.bytes)).filter((cells) => cells.some((cell) => cell.trim() !== ''));
+        const at = (name) => header.findIndex((cell) => cell.trim() === name);
+        rows = body.map((cells) => ({ amount: cells[at('amount')], channel: cells[at('channel')], time: cells[at('time')] }));
       } else {
         const read = module.statementTrades({ statement: file.bytes, name: file.name });
         rows = read.trades;
