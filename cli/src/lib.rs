@@ -29,6 +29,7 @@ mod deposits;
 mod failure;
 mod inputs;
 mod listing;
+mod margins;
 mod output;
 mod progress;
 mod quote;
@@ -71,6 +72,7 @@ enum Command {
     Read(read::Arguments),
     Reconcile(reconcile::Arguments),
     Deposits(deposits::Arguments),
+    Margins(margins::Arguments),
     Demo(reconcile::DemoArguments),
 }
 
@@ -85,6 +87,7 @@ impl Command {
             Command::Read(_) => "read",
             Command::Reconcile(_) => "reconcile",
             Command::Deposits(_) => "deposits",
+            Command::Margins(_) => "margins",
             Command::Demo(_) => "demo",
         }
     }
@@ -99,6 +102,7 @@ impl Command {
             Command::Read(arguments) => read::run(arguments, out),
             Command::Reconcile(arguments) => reconcile::run(arguments, out),
             Command::Deposits(arguments) => deposits::run(arguments, out),
+            Command::Margins(arguments) => margins::run(arguments, out),
             Command::Demo(arguments) => reconcile::demo(arguments, out),
         }
     }

@@ -27,10 +27,9 @@ fn json(args: &[&str]) -> serde_json::Value {
 #[test]
 fn help_and_version() {
     let help = ok(&["--help"]);
-    for command in ["quote", "compare", "calendar", "presets", "formats", "read", "reconcile", "demo"] {
+    for command in ["quote", "compare", "calendar", "presets", "formats", "read", "reconcile", "deposits", "margins", "demo"] {
         assert!(help.contains(&format!("  {command} ")), "{command} in {help}");
     }
-    assert!(!help.contains("margins"), "later issues: {help}");
     assert!(ok(&["compare", "--help"]).contains("@MODE"), "compare --help says how an offer fixes its settlement mode");
     assert!(help.contains("posfee: error [code]: message"));
     assert_eq!(ok(&["--version"]), format!("posfee {}\n", env!("CARGO_PKG_VERSION")));
@@ -562,4 +561,36 @@ fn reconcile_a_portfolio_from_a_merchant_registry() {
     assert_eq!(conflict.status, 2, "{conflict:?}");
     let neither = posfee(&base);
     assert_eq!(neither.status, 2, "{neither:?}");
+}
+
+#[test]
+fn margins_per_agent_from_files() {
+    use posfee::reconcile::simulation::{generate, SimulationOptions};
+    use posfee::reconcile::write_ledger_csv;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let sample = generate(&SimulationOptions::new(8).trades(500)).unwrap();
+    std::fs::write(path("trades.csv"), write_ledger_csv(&sample.ledger)).unwrap();
+    std::fs::write(
+        path("merchants.csv"),
+        format!("merchant_no,schedule,agent,terminals\n{MERCHANT},sft-traditional,city,T0000001;T0000002;T0000003\n"),
+    )
+    .unwrap();
+    std::fs::write(path("agents.csv"), "agent,parent,cost_schedule\nprovince,,standard\ncity,province,sft-smart\n").unwrap();
+    let base = ["margins", &path("trades.csv"), "--merchants", &path("merchants.csv"), "--agents", &path("agents.csv")];
+    let totals = json(&[&base[..], &["--json"]].concat());
+    let money = |v: &serde_json::Value| posfee::Money::parse(v.as_str().unwrap()).unwrap();
+    assert_eq!(money(&totals["merchant_fee"]), money(&totals["top_cost"]) + money(&totals["margin"]));
+    let agents: Vec<&str> = totals["by_agent"].as_array().unwrap().iter().map(|a| a["key"].as_str().unwrap()).collect();
+    assert_eq!(agents, ["city", "province"]);
+    // sft-traditional debit 0.55% over sft-smart's 0.50%: city earns on debit trades.
+    assert!(money(&totals["by_agent"][0]["margin"]) > posfee::Money::ZERO, "{totals}");
+    let text = ok(&[&base[..], &["--out", &path("margins.csv")]].concat());
+    assert!(text.starts_with("merchants' fees ¥"), "{text}");
+    let rows = std::fs::read_to_string(path("margins.csv")).unwrap();
+    assert!(rows.starts_with("trade_id,date,merchant_no,channel,amount,merchant_fee,level,agent,cost,margin\n"));
+    // A bad agents file names its line and field.
+    std::fs::write(path("bad.csv"), "agent,parent,cost_schedule\ncity,nowhere,standard\n").unwrap();
+    let bad = fail(&["margins", &path("trades.csv"), "--merchants", &path("merchants.csv"), "--agents", &path("bad.csv")]);
+    assert!(bad.contains("unknown parent \"nowhere\"") && bad.contains("line 2"), "{bad}");
 }

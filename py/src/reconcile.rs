@@ -398,6 +398,45 @@ pub fn registry_from_csv(py: Python<'_>, text: String, name: String, folder: Opt
     Ok(PyRegistry { registry: Arc::new(registry) })
 }
 
+/// A service agent's agent tree (agents, parents, cost schedules).
+#[pyclass(module = "posfee._core", name = "AgentsData", frozen)]
+pub struct PyAgents {
+    agents: Arc<reconcile::AgentTree>,
+}
+
+#[pymethods]
+impl PyAgents {
+    fn __len__(&self) -> usize {
+        self.agents.agents().len()
+    }
+}
+
+/// Reads an agents CSV file (cost schedule cells: presets, or files relative to its folder).
+#[pyfunction]
+pub fn read_agents_csv(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyAgents> {
+    let agents = guard_detached(py, move || reconcile::AgentTree::read_csv(&path))?;
+    Ok(PyAgents { agents: Arc::new(agents) })
+}
+
+/// Agents from CSV text (cost schedule cells: presets, or files relative to `folder`, by
+/// default the working folder).
+#[pyfunction]
+#[pyo3(signature = (text, name, folder = None))]
+pub fn agents_from_csv(py: Python<'_>, text: String, name: String, folder: Option<std::path::PathBuf>) -> PyResult<PyAgents> {
+    let agents = guard_detached(py, move || {
+        reconcile::AgentTree::from_csv_in(&text, &name, folder.as_deref().unwrap_or(std::path::Path::new(".")))
+    })?;
+    Ok(PyAgents { agents: Arc::new(agents) })
+}
+
+/// The margins of a ledger's trades as JSON (rows and totals; money as strings).
+#[pyfunction]
+pub fn margins_json(py: Python<'_>, trades: &PyLedger, merchants: &PyRegistry, agents: &PyAgents) -> PyResult<String> {
+    let (trades, registry, agents) = (Arc::clone(&trades.ledger), Arc::clone(&merchants.registry), Arc::clone(&agents.agents));
+    let report = guard_detached(py, move || reconcile::margins(&trades, &registry, &agents, posfee::Calendar::china()))?;
+    serde_json_text(&report)
+}
+
 /// The reconciliation of a ledger against a statement.
 #[pyclass(module = "posfee._core", name = "ReportData", frozen)]
 pub struct PyReport {
@@ -696,6 +735,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyStatement>()?;
     m.add_class::<PyReport>()?;
     m.add_class::<PyRegistry>()?;
+    m.add_class::<PyAgents>()?;
+    m.add_function(wrap_pyfunction!(read_agents_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(agents_from_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(margins_json, m)?)?;
     m.add_function(wrap_pyfunction!(read_registry_csv, m)?)?;
     m.add_function(wrap_pyfunction!(registry_from_csv, m)?)?;
     m.add_function(wrap_pyfunction!(ledger_from_arrow, m)?)?;

@@ -84,6 +84,7 @@ mod findings;
 mod hash;
 mod kernel;
 mod limit_checks;
+mod margins;
 mod matching;
 mod merchant;
 mod profile;
@@ -113,6 +114,7 @@ pub use diagnosis::{ChargedAs, Pricing, RATE_GRID_MAX_PERCENT};
 pub use dispute::{DisputeFormat, DisputeList, DisputeRow, DisputeSection, DISPUTE_CSV_COLUMNS};
 pub use findings::{Finding, FindingKind};
 pub use kernel::FeeKernel;
+pub use margins::{margins, Agent, AgentTree, MarginReport, MarginRow, MarginTotals, AGENTS_MAX, AGENT_DEPTH_MAX};
 pub use merchant::{MerchantNumber, MerchantProfile};
 pub use profile::{formats, Encoding, FeeSign, MoneyUnit, Profile};
 pub use read::{

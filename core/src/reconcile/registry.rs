@@ -282,50 +282,24 @@ impl Registry {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn from_csv(text: &str, file: &str, mut schedule: impl FnMut(&str) -> Result<Schedule>) -> Result<Registry> {
-        if text.len() > REGISTRY_BYTES_MAX {
-            return Err(Error::new(ErrorKind::InvalidRequest, format!("{file} is larger than {} MiB", REGISTRY_BYTES_MAX >> 20)));
-        }
         const COLUMNS: [&str; 9] =
             ["merchant_no", "name", "schedule", "settlement", "merchant_class", "agent", "terminals", "from", "until"];
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-        let bad = |line: u64, field: &str, message: String| {
-            Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file).line(line).field(field))
-        };
-        let headers = reader.headers().map_err(|e| bad(1, "", format!("cannot read the header: {e}")))?.clone();
-        let mut position = [None; COLUMNS.len()];
-        for (k, header) in headers.iter().enumerate() {
-            let name = header.trim();
-            let Some(c) = COLUMNS.iter().position(|&column| column == name) else {
-                return Err(bad(1, name, format!("unknown column {name:?} (the columns are {})", COLUMNS.join(", "))));
-            };
-            position[c] = Some(k);
-        }
-        for required in ["merchant_no", "schedule"] {
-            if position[COLUMNS.iter().position(|&c| c == required).unwrap_or(0)].is_none() {
-                return Err(bad(1, required, format!("the header has no {required} column")));
-            }
-        }
+        let rows = csv_rows(text, file, &COLUMNS, &["merchant_no", "schedule"])?;
         let mut schedules: HashMap<String, Arc<Schedule>> = HashMap::new();
-        let mut contracts = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                bad(line, "", format!("cannot read the row: {e}"))
-            })?;
-            let line = record.position().map_or(0, |p| p.line());
-            let cell = |name: &str| -> &str {
-                COLUMNS.iter().position(|&c| c == name).and_then(|c| position[c]).and_then(|k| record.get(k)).unwrap_or("").trim()
+        let mut contracts = Vec::with_capacity(rows.len());
+        for (line, cells) in rows {
+            let bad = |field: &str, message: String| {
+                Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file).line(line).field(field))
             };
-            let profile_error = |field: &'static str| move |e: Error| bad(line, field, e.message().to_string());
+            let cell = |name: &str| COLUMNS.iter().position(|&c| c == name).map_or("", |k| cells[k].as_str());
+            let profile_error = |field: &'static str| move |e: Error| bad(field, e.message().to_string());
             let merchant_no = MerchantNumber::parse(cell("merchant_no")).map_err(profile_error("merchant_no"))?;
             let schedule_name = cell("schedule");
             let schedule = match schedules.get(schedule_name) {
                 Some(known) => Arc::clone(known),
                 None => {
                     let loaded = Arc::new(
-                        schedule(schedule_name)
-                            .map_err(|e| bad(line, "schedule", format!("schedule {schedule_name:?}: {}", e.message())))?,
+                        schedule(schedule_name).map_err(|e| bad("schedule", format!("schedule {schedule_name:?}: {}", e.message())))?,
                     );
                     schedules.insert(schedule_name.to_string(), Arc::clone(&loaded));
                     loaded
@@ -350,7 +324,7 @@ impl Registry {
                 MerchantContract { profile, schedule, agent: cell("agent").to_string(), from: date("from")?, until: date("until")?, line };
             contracts.push(contract);
             if contracts.len() > REGISTRY_CONTRACTS_MAX {
-                return Err(bad(line, "", format!("more than {REGISTRY_CONTRACTS_MAX} contracts")));
+                return Err(bad("", format!("more than {REGISTRY_CONTRACTS_MAX} contracts")));
             }
         }
         Registry::build(contracts, file)
@@ -370,13 +344,7 @@ impl Registry {
     /// ```
     pub fn read_csv(path: impl AsRef<Path>) -> Result<Registry> {
         let path = path.as_ref();
-        let name = path.display().to_string();
-        let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read {name}: {e}")).at(Location::default().file(&name));
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > REGISTRY_BYTES_MAX as u64 {
-            return Err(Error::new(ErrorKind::InvalidRequest, format!("{name} is larger than {} MiB", REGISTRY_BYTES_MAX >> 20)));
-        }
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        let (text, name) = read_small_file(path)?;
         Registry::from_csv_in(&text, &name, path.parent().unwrap_or(Path::new(".")))
     }
 
@@ -395,13 +363,7 @@ impl Registry {
     /// assert_eq!((err.location().line, err.location().field.as_deref()), (Some(2), Some("schedule")));
     /// ```
     pub fn from_csv_in(text: &str, file: &str, folder: &Path) -> Result<Registry> {
-        Registry::from_csv(text, file, |cell| {
-            if !crate::presets::presets().contains(&cell) && cell.contains(['/', '\\', '.']) {
-                Schedule::from_file(folder.join(cell))
-            } else {
-                Schedule::preset(cell)
-            }
-        })
+        Registry::from_csv(text, file, |cell| schedule_of_cell(cell, folder))
     }
 
     /// Every contract, in the order given.
@@ -457,6 +419,65 @@ impl Registry {
     pub fn has_merchant(&self, merchant_no: &str) -> bool {
         self.by_merchant.contains_key(merchant_no)
     }
+}
+
+/// A schedule cell of a registry or agents file: a preset name, or a schedule file (TOML or
+/// JSON) relative to `folder` (a cell with a `/`, `\\` or `.` that is not a preset).
+pub(crate) fn schedule_of_cell(cell: &str, folder: &Path) -> Result<Schedule> {
+    if !crate::presets::presets().contains(&cell) && cell.contains(['/', '\\', '.']) {
+        Schedule::from_file(folder.join(cell))
+    } else {
+        Schedule::preset(cell)
+    }
+}
+
+/// A registry or agents file's text and its name, at most [`REGISTRY_BYTES_MAX`].
+pub(crate) fn read_small_file(path: &Path) -> Result<(String, String)> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read {name}: {e}")).at(Location::default().file(&name));
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > REGISTRY_BYTES_MAX as u64 {
+        return Err(Error::new(ErrorKind::InvalidRequest, format!("{name} is larger than {} MiB", REGISTRY_BYTES_MAX >> 20)));
+    }
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    Ok((text, name))
+}
+
+/// The rows of a small CSV file with a header of known `columns` (any order, BOM allowed):
+/// per row its line and its trimmed cells in the order of `columns` (empty when absent).
+/// An unknown column, a missing `required` one or a malformed row is an error naming the
+/// file, line and field.
+pub(crate) fn csv_rows(text: &str, file: &str, columns: &[&str], required: &[&str]) -> Result<Vec<(u64, Vec<String>)>> {
+    if text.len() > REGISTRY_BYTES_MAX {
+        return Err(Error::new(ErrorKind::InvalidRequest, format!("{file} is larger than {} MiB", REGISTRY_BYTES_MAX >> 20)));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let bad = |line: u64, field: &str, message: String| {
+        Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file).line(line).field(field))
+    };
+    let headers = reader.headers().map_err(|e| bad(1, "", format!("cannot read the header: {e}")))?.clone();
+    let mut position = vec![None; columns.len()];
+    for (k, header) in headers.iter().enumerate() {
+        let name = header.trim();
+        let Some(c) = columns.iter().position(|&column| column == name) else {
+            return Err(bad(1, name, format!("unknown column {name:?} (the columns are {})", columns.join(", "))));
+        };
+        position[c] = Some(k);
+    }
+    for &name in required {
+        if columns.iter().position(|&c| c == name).and_then(|c| position[c]).is_none() {
+            return Err(bad(1, name, format!("the header has no {name} column")));
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(e.position().map_or(0, |p| p.line()), "", format!("cannot read the row: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let cells = position.iter().map(|k| k.and_then(|k| record.get(k)).unwrap_or("").trim().to_string()).collect();
+        rows.push((line, cells));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

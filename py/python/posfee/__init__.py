@@ -33,10 +33,11 @@ from posfee._errors import (
     UnknownPresetError,
 )
 from posfee._quote_table import QUOTED_COLUMNS, TRADE_COLUMNS, compare
-from posfee._reconcile import Registry, Report, formats, read_statement, reconcile, simulate
+from posfee._reconcile import Agents, Registry, Report, formats, margins, read_statement, reconcile, simulate
 from posfee._schedule import Amount, Schedule, When, presets
 
 __all__ = [
+    "Agents",
     "AmountOverflowError",
     "Amount",
     "Calendar",
@@ -69,6 +70,7 @@ __all__ = [
     "bank_formats",
     "compare",
     "formats",
+    "margins",
     "presets",
     "read_statement",
     "reconcile",

@@ -28,6 +28,10 @@ __all__ = [
     "RegistryData",
     "read_registry_csv",
     "registry_from_csv",
+    "AgentsData",
+    "read_agents_csv",
+    "agents_from_csv",
+    "margins_json",
     "ledger_from_arrow",
     "statement_from_arrow",
     "tables_from_arrow",
@@ -205,6 +209,14 @@ class RegistryData:
 
 def read_registry_csv(path: str) -> RegistryData: ...
 def registry_from_csv(text: str, name: str, folder: Optional[str] = None) -> RegistryData: ...
+
+@final
+class AgentsData:
+    def __len__(self) -> int: ...
+
+def read_agents_csv(path: str) -> AgentsData: ...
+def agents_from_csv(text: str, name: str, folder: Optional[str] = None) -> AgentsData: ...
+def margins_json(trades: LedgerData, merchants: RegistryData, agents: AgentsData) -> str: ...
 
 @final
 class ReportData:

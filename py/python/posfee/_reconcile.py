@@ -463,6 +463,24 @@ def _statement(data: Any, statement_format: str, on_invalid: str, progress: Opti
 _PROGRESS_MIN_ROWS = 200_000
 
 
+def _csv_text(table: TableLike, what: str) -> str:
+    """A small table (registry, agents) as CSV text, every cell as text, for the core's reader."""
+    import csv as _csv
+    import io as _io
+
+    arrow = _arrow(table, what)
+    if hasattr(arrow, "read_all"):
+        arrow = arrow.read_all()
+    names = list(arrow.column_names)
+    columns = [arrow.column(name).to_pylist() for name in names]
+    text = _io.StringIO()
+    writer = _csv.writer(text, lineterminator="\n")
+    writer.writerow(names)
+    for row in zip(*columns):
+        writer.writerow(["" if value is None else str(value) for value in row])
+    return text.getvalue()
+
+
 class Registry:
     """A service agent's merchants: one row per contract of a merchant over a period —
     ``merchant_no`` and ``schedule`` (a preset name or a schedule file) required; ``name``,
@@ -490,20 +508,7 @@ class Registry:
         """A registry from a DataFrame (pandas, polars) or pyarrow table with the columns of
         the CSV layout; every cell is read as text (row numbers in errors count the header as
         line 1, as in a file). Schedule files are relative to ``folder``."""
-        import csv as _csv
-        import io as _io
-
-        arrow = _arrow(table, "merchants")
-        if hasattr(arrow, "read_all"):
-            arrow = arrow.read_all()
-        names = list(arrow.column_names)
-        columns = [arrow.column(name).to_pylist() for name in names]
-        text = _io.StringIO()
-        writer = _csv.writer(text, lineterminator="\n")
-        writer.writerow(names)
-        for row in zip(*columns):
-            writer.writerow(["" if value is None else str(value) for value in row])
-        return cls(_core.registry_from_csv(text.getvalue(), "merchants table", None if folder is None else os.fspath(folder)))
+        return cls(_core.registry_from_csv(_csv_text(table, "merchants"), "merchants table", None if folder is None else os.fspath(folder)))
 
     def __len__(self) -> int:
         return len(self._native)
@@ -515,6 +520,68 @@ class Registry:
 
     def __repr__(self) -> str:
         return f"<Registry contracts={len(self)} merchants={len(self.merchants)}>"
+
+
+class Agents:
+    """A service agent's tree: one row per agent — ``agent`` and ``cost_schedule`` (the price
+    it pays upstream: a preset name or a schedule file) required, ``parent`` (empty: the top)
+    and ``name`` optional. Validated on load (a repeated agent, an unknown parent, a cycle, a
+    tree deeper than 16 levels raise ``InvalidRecordError`` naming the row and field)."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: "_core.AgentsData") -> None:
+        if not isinstance(native, _core.AgentsData):
+            raise TypeError("Agents come from Agents.read_csv() or Agents.from_table()")
+        self._native = native
+
+    @classmethod
+    def read_csv(cls, path: PathLike) -> "Agents":
+        """Reads an agents CSV file (schedule files relative to its folder)."""
+        return cls(_core.read_agents_csv(os.fspath(path)))
+
+    @classmethod
+    def from_table(cls, table: TableLike, folder: Optional[PathLike] = None) -> "Agents":
+        """Agents from a DataFrame or pyarrow table with the columns of the CSV layout."""
+        return cls(_core.agents_from_csv(_csv_text(table, "agents"), "agents table", None if folder is None else os.fspath(folder)))
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+
+def margins(
+    trades: TableLike,
+    *,
+    merchants: Union[Registry, PathLike, TableLike],
+    agents: Union[Agents, PathLike, TableLike],
+    on_invalid: str = "raise",
+) -> Dict[str, Any]:
+    """Each agent's margin (分润) on the approved purchases of ``trades`` (a ledger: table or
+    CSV path): the merchant's fee under its contract in ``merchants``, each level's cost
+    under its cost schedule in ``agents``, and the differences. Returns ``rows`` (a
+    pyarrow Table, one row per trade and level), ``by_agent``, ``by_merchant``, ``by_month``
+    (lists of totals), ``merchant_fee`` = ``top_cost`` + ``margin`` (``Decimal``),
+    ``skipped`` (trades that could not be priced, with why) and ``findings`` (negative
+    margins, zh and en)."""
+    import pyarrow
+
+    registry = merchants if isinstance(merchants, Registry) else (
+        Registry.read_csv(merchants) if isinstance(merchants, (str, os.PathLike)) else Registry.from_table(merchants)
+    )
+    tree = agents if isinstance(agents, Agents) else (
+        Agents.read_csv(agents) if isinstance(agents, (str, os.PathLike)) else Agents.from_table(agents)
+    )
+    _core.check_on_invalid(on_invalid)
+    ledger = _ledger(trades, on_invalid, None)
+    report = _decimals(json.loads(_core.margins_json(ledger, registry._native, tree._native)), money_keys=_MARGIN_MONEY_KEYS)
+    rows = report.pop("rows")
+    report["rows"] = pyarrow.Table.from_pylist(rows) if rows else pyarrow.table({})
+    report["skipped"] = [{"row": row, "reason": why} for row, why in report["skipped"]]
+    report["findings"] = [{"zh": zh, "en": en} for zh, en in report["findings"]]
+    return report
+
+
+_MARGIN_MONEY_KEYS = frozenset({"amount", "merchant_fee", "cost", "margin", "top_cost"})
 
 
 def reconcile(

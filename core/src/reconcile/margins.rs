@@ -1,0 +1,587 @@
+//! Agent economics (分润): each level of the agent tree earns the difference between the
+//! price it sells at and the price it buys at.
+//!
+//! An [`AgentTree`] holds every agent, its parent agent and its cost schedule (结算价 /
+//! 成本价: the price it pays upstream, an ordinary [`Schedule`]). For each approved purchase
+//! of a merchant in the [`Registry`]:
+//!
+//! - the merchant's fee is the merchant's contract priced on the trade;
+//! - each agent of the chain from the agent who signed the merchant up to the top has a
+//!   cost: its cost schedule priced on the trade (each schedule with its own rounding);
+//! - the signing agent's margin is the merchant's fee minus its own cost; every agent above
+//!   earns its sub-agent's cost minus its own cost; the top agent's cost goes to the acquirer.
+//!
+//! So the merchant's fee is the top-level cost plus every level's margin, exactly; this is
+//! checked for every trade. A negative margin (a merchant priced below the agent's cost, e.g.
+//! a debit cap of ¥20 against a cost cap of ¥25) is a finding.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::Datelike;
+use serde::Serialize;
+
+use super::contracts::trade_date;
+use super::registry::Registry;
+use super::schema::{from_unix, Ledger};
+use crate::calendar::Calendar;
+use crate::channel::Channel;
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::money::Money;
+use crate::quote::{CalendarPolicy, QuoteRequest, TradeKind};
+use crate::schedule::Schedule;
+
+/// The deepest agent tree accepted (levels from a signing agent to the top).
+pub const AGENT_DEPTH_MAX: usize = 16;
+
+/// The most agents a tree holds.
+pub const AGENTS_MAX: usize = 100_000;
+
+/// One agent: who it is, who it buys from, at what price.
+///
+/// # Example
+/// ```
+/// let agent = posfee::reconcile::Agent::new("east", None, posfee::Schedule::preset("standard")?);
+/// assert_eq!((agent.id.as_str(), agent.parent.as_deref()), ("east", None));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Agent {
+    /// The agent's id (as the registry's `agent` column names it).
+    pub id: String,
+    /// The parent agent it buys from (`None`: the top, buying from the acquirer).
+    pub parent: Option<String>,
+    /// Its cost schedule: the price it pays upstream.
+    pub cost: Arc<Schedule>,
+    /// The line of the agents file it was read from (0 when built in code).
+    pub line: u64,
+}
+
+impl Agent {
+    /// An agent built in code.
+    ///
+    /// # Example
+    /// ```
+    /// let agent = posfee::reconcile::Agent::new("city", Some("province".into()), posfee::Schedule::preset("standard")?);
+    /// assert_eq!(agent.parent.as_deref(), Some("province"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(id: impl Into<String>, parent: Option<String>, cost: Schedule) -> Agent {
+        Agent { id: id.into(), parent, cost: Arc::new(cost), line: 0 }
+    }
+}
+
+/// The agents, validated: unique ids, known parents, no cycle, at most
+/// [`AGENT_DEPTH_MAX`] levels.
+///
+/// # Example
+/// ```
+/// let tree = posfee::reconcile::AgentTree::from_csv(
+///     "agent,parent,cost_schedule\nprovince,,sft-traditional\ncity,province,standard\n",
+///     "agents.csv",
+///     posfee::Schedule::preset,
+/// )?;
+/// assert_eq!(tree.chain("city")?.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["city", "province"]);
+/// let err = posfee::reconcile::AgentTree::from_csv("agent,parent,cost_schedule\na,b,standard\nb,a,standard\n", "agents.csv", posfee::Schedule::preset).unwrap_err();
+/// assert!(err.to_string().contains("cycle"));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct AgentTree {
+    agents: Vec<Agent>,
+    index: HashMap<String, usize>,
+}
+
+impl AgentTree {
+    /// A tree of agents.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] naming the agent (and its line) for a repeated id, an
+    /// unknown parent, a cycle or a chain deeper than [`AGENT_DEPTH_MAX`];
+    /// [`ErrorKind::InvalidRequest`] for more than [`AGENTS_MAX`] agents.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{Agent, AgentTree};
+    /// let err = AgentTree::new(vec![Agent::new("a", Some("nobody".into()), posfee::Schedule::preset("standard")?)]).unwrap_err();
+    /// assert!(err.to_string().contains("unknown parent \"nobody\""));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(agents: Vec<Agent>) -> Result<AgentTree> {
+        AgentTree::build(agents, "the agents")
+    }
+
+    fn build(agents: Vec<Agent>, file: &str) -> Result<AgentTree> {
+        if agents.len() > AGENTS_MAX {
+            return Err(Error::new(ErrorKind::InvalidRequest, format!("{file} has {} agents, more than {AGENTS_MAX}", agents.len())));
+        }
+        let at = |agent: &Agent, field: &str| {
+            let mut location = Location::default().file(file).field(field);
+            if agent.line > 0 {
+                location = location.line(agent.line);
+            }
+            location
+        };
+        let mut index = HashMap::new();
+        for (k, agent) in agents.iter().enumerate() {
+            if agent.id.is_empty() {
+                return Err(Error::new(ErrorKind::InvalidRecord, "an agent without an id").at(at(agent, "agent")));
+            }
+            if index.insert(agent.id.clone(), k).is_some() {
+                return Err(Error::new(ErrorKind::InvalidRecord, format!("agent {:?} is listed twice", agent.id)).at(at(agent, "agent")));
+            }
+        }
+        let tree = AgentTree { agents, index };
+        for agent in &tree.agents {
+            if let Some(parent) = &agent.parent {
+                if !tree.index.contains_key(parent) {
+                    return Err(Error::new(ErrorKind::InvalidRecord, format!("agent {:?} has an unknown parent {parent:?}", agent.id))
+                        .at(at(agent, "parent")));
+                }
+            }
+            tree.chain(&agent.id).map_err(|e| Error::new(ErrorKind::InvalidRecord, e.message().to_string()).at(at(agent, "parent")))?;
+        }
+        Ok(tree)
+    }
+
+    /// Reads agents from CSV: columns `agent` and `cost_schedule` (a preset name or a schedule
+    /// file) required, `parent` (empty: the top) and `name` optional.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] naming file, line and field of a bad cell or an unknown
+    /// column; those of [`AgentTree::new`].
+    ///
+    /// # Example
+    /// ```
+    /// let err = posfee::reconcile::AgentTree::from_csv("agent,cost_schedule\na,nope\n", "agents.csv", posfee::Schedule::preset).unwrap_err();
+    /// assert_eq!((err.location().line, err.location().field.as_deref()), (Some(2), Some("cost_schedule")));
+    /// ```
+    pub fn from_csv(text: &str, file: &str, mut schedule: impl FnMut(&str) -> Result<Schedule>) -> Result<AgentTree> {
+        let rows = super::registry::csv_rows(text, file, &["agent", "parent", "cost_schedule", "name"], &["agent", "cost_schedule"])?;
+        let mut schedules: HashMap<String, Arc<Schedule>> = HashMap::new();
+        let mut agents = Vec::with_capacity(rows.len());
+        for (line, cells) in rows {
+            let bad = |field: &str, message: String| {
+                Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file).line(line).field(field))
+            };
+            let name = cells[2].as_str();
+            let cost = match schedules.get(name) {
+                Some(known) => Arc::clone(known),
+                None => {
+                    let loaded = Arc::new(schedule(name).map_err(|e| bad("cost_schedule", format!("schedule {name:?}: {}", e.message())))?);
+                    schedules.insert(name.to_string(), Arc::clone(&loaded));
+                    loaded
+                }
+            };
+            let parent = Some(cells[1].clone()).filter(|p| !p.is_empty());
+            agents.push(Agent { id: cells[0].clone(), parent, cost, line });
+            if agents.len() > AGENTS_MAX {
+                return Err(bad("", format!("more than {AGENTS_MAX} agents")));
+            }
+        }
+        AgentTree::build(agents, file)
+    }
+
+    /// Reads an agents CSV file (schedule files relative to its folder).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] naming the file; those of [`AgentTree::from_csv`].
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::AgentTree::read_csv("no/such/agents.csv").unwrap_err().code(), "io");
+    /// ```
+    pub fn read_csv(path: impl AsRef<std::path::Path>) -> Result<AgentTree> {
+        let path = path.as_ref();
+        let (text, name) = super::registry::read_small_file(path)?;
+        AgentTree::from_csv_in(&text, &name, path.parent().unwrap_or(std::path::Path::new(".")))
+    }
+
+    /// Reads agents CSV text whose `cost_schedule` cells are preset names, or schedule files
+    /// relative to `folder` (as [`Registry::from_csv_in`]).
+    ///
+    /// # Errors
+    /// Those of [`AgentTree::from_csv`].
+    ///
+    /// # Example
+    /// ```
+    /// let text = "agent,cost_schedule\ntop,costs/missing.toml\n";
+    /// let err = posfee::reconcile::AgentTree::from_csv_in(text, "agents.csv", std::path::Path::new(".")).unwrap_err();
+    /// assert_eq!(err.location().field.as_deref(), Some("cost_schedule"));
+    /// ```
+    pub fn from_csv_in(text: &str, file: &str, folder: &std::path::Path) -> Result<AgentTree> {
+        AgentTree::from_csv(text, file, |cell| super::registry::schedule_of_cell(cell, folder))
+    }
+
+    /// Every agent.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::AgentTree::default().agents().is_empty());
+    /// ```
+    pub fn agents(&self) -> &[Agent] {
+        &self.agents
+    }
+
+    /// The chain of agents from `id` up to the top.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] for an unknown agent, a cycle, or a chain deeper than
+    /// [`AGENT_DEPTH_MAX`].
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::AgentTree::default().chain("x").is_err());
+    /// ```
+    pub fn chain(&self, id: &str) -> Result<Vec<&Agent>> {
+        let mut chain: Vec<&Agent> = Vec::new();
+        let mut next = Some(id);
+        while let Some(id) = next {
+            let agent = self
+                .index
+                .get(id)
+                .map(|&k| &self.agents[k])
+                .ok_or_else(|| Error::new(ErrorKind::InvalidRecord, format!("unknown agent {id:?}")).in_field("agent"))?;
+            if chain.iter().any(|a| a.id == agent.id) {
+                return Err(Error::new(ErrorKind::InvalidRecord, format!("the agents above {:?} form a cycle", chain[0].id)));
+            }
+            chain.push(agent);
+            if chain.len() > AGENT_DEPTH_MAX {
+                return Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!("the agents above {:?} are more than {AGENT_DEPTH_MAX} levels deep", chain[0].id),
+                ));
+            }
+            next = agent.parent.as_deref();
+        }
+        Ok(chain)
+    }
+}
+
+/// One level of one trade: an agent's cost and margin.
+///
+/// # Example
+/// ```
+/// let row = posfee::reconcile::MarginRow::default();
+/// assert_eq!(row.margin, posfee::Money::ZERO);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MarginRow {
+    /// The trade's row in the ledger.
+    pub trade: usize,
+    /// The trade id.
+    pub trade_id: String,
+    /// The trade date (China time).
+    pub date: chrono::NaiveDate,
+    /// The merchant.
+    pub merchant_no: String,
+    /// The channel.
+    pub channel: Option<Channel>,
+    /// The trade amount.
+    pub amount: Money,
+    /// The merchant's fee under its contract.
+    pub merchant_fee: Money,
+    /// The level: 1 for the agent who signed the merchant, 2 for its parent…
+    pub level: u32,
+    /// The agent.
+    pub agent: String,
+    /// The agent's cost for the trade.
+    pub cost: Money,
+    /// The agent's margin: the price below it (the merchant's fee, or its sub-agent's cost)
+    /// minus its cost.
+    pub margin: Money,
+}
+
+/// Margins summed per agent, merchant or month.
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::reconcile::MarginTotals::default().trades, 0);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MarginTotals {
+    /// The agent, merchant number or month (`2026-03`) summed over.
+    pub key: String,
+    /// The agent, when the totals are of one agent in one month or merchant (empty otherwise).
+    pub agent: String,
+    /// Trades.
+    pub trades: u64,
+    /// Their amounts.
+    pub amount: Money,
+    /// The merchants' fees.
+    pub merchant_fee: Money,
+    /// The margins.
+    pub margin: Money,
+    /// Trades with a negative margin.
+    pub negative_trades: u64,
+}
+
+/// The margins of a set of trades.
+///
+/// # Example
+/// ```
+/// let report = posfee::reconcile::MarginReport::default();
+/// assert!(report.rows.is_empty() && report.findings.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MarginReport {
+    /// One row per trade and level.
+    pub rows: Vec<MarginRow>,
+    /// Per agent.
+    pub by_agent: Vec<MarginTotals>,
+    /// Per merchant and agent.
+    pub by_merchant: Vec<MarginTotals>,
+    /// Per month and agent.
+    pub by_month: Vec<MarginTotals>,
+    /// Trades priced: the merchants' fees.
+    pub merchant_fee: Money,
+    /// What the top agents pay the acquirer.
+    pub top_cost: Money,
+    /// Every level's margin.
+    pub margin: Money,
+    /// Trades not priced, with why (no contract for the trade's terminal, no agent, a
+    /// schedule that does not price it), as `(ledger row, reason)`.
+    pub skipped: Vec<(usize, String)>,
+    /// Negative margins in words (zh and en), by agent, merchant and channel.
+    pub findings: Vec<(String, String)>,
+}
+
+impl MarginReport {
+    /// The rows as CSV: `trade_id,date,merchant_no,channel,amount,merchant_fee,level,agent,cost,margin`.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::MarginReport::default().to_csv().starts_with("trade_id,date,merchant_no,"));
+    /// ```
+    pub fn to_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record([
+            "trade_id",
+            "date",
+            "merchant_no",
+            "channel",
+            "amount",
+            "merchant_fee",
+            "level",
+            "agent",
+            "cost",
+            "margin",
+        ]);
+        for row in &self.rows {
+            let _ = writer.write_record([
+                super::spreadsheet::neutralize_cell(&row.trade_id).as_ref(),
+                &row.date.to_string(),
+                &row.merchant_no,
+                row.channel.map_or("", |c| c.name()),
+                &row.amount.to_string(),
+                &row.merchant_fee.to_string(),
+                &row.level.to_string(),
+                &super::spreadsheet::neutralize_cell(&row.agent),
+                &row.cost.to_string(),
+                &row.margin.to_string(),
+            ]);
+        }
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// The totals as readable text.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::MarginReport::default().table().contains("merchants' fees"));
+    /// ```
+    pub fn table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(out, "merchants' fees ¥{} = top agents' cost ¥{} + margins ¥{}", self.merchant_fee, self.top_cost, self.margin);
+        let _ = writeln!(out, "{:<20} {:>8} {:>16} {:>14} {:>8}", "agent", "trades", "merchants' fees ¥", "margin ¥", "negative");
+        for t in &self.by_agent {
+            let _ = writeln!(
+                out,
+                "{:<20} {:>8} {:>16} {:>14} {:>8}",
+                t.key,
+                t.trades,
+                t.merchant_fee.to_string(),
+                t.margin.to_string(),
+                t.negative_trades
+            );
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(out, "{} trades not priced (first: {})", self.skipped.len(), self.skipped[0].1);
+        }
+        for (zh, en) in &self.findings {
+            let _ = writeln!(out, "- {en}\n  {zh}");
+        }
+        out
+    }
+}
+
+/// A request priced under a schedule that may not know the merchant's class.
+fn price(schedule: &Schedule, request: &QuoteRequest, calendar: &Calendar) -> Result<Money> {
+    let mut request = request.clone();
+    if request.merchant_class.as_deref().is_some_and(|class| !schedule.merchant_classes().contains(&class)) {
+        request.merchant_class = None;
+    }
+    schedule.quote_with(&request, calendar).map(|q| q.fee)
+}
+
+/// The margins of every approved purchase of `trades` (a ledger) whose merchant the
+/// registry knows, level by level up the agent tree.
+///
+/// # Errors
+/// [`ErrorKind::Internal`] if a trade's fee is not its top cost plus its margins (a broken
+/// invariant, never expected); [`ErrorKind::Overflow`] when a sum leaves the range of amounts.
+/// Trades that cannot be priced are listed in [`MarginReport::skipped`], not errors.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{margins, AgentTree, Registry, Ledger, LedgerRecord};
+/// use posfee::{Channel, Money, parse_china_time};
+/// let registry = Registry::from_csv("merchant_no,schedule,agent,terminals\n102310058120001,sft-traditional,city,T1\n", "m.csv", posfee::Schedule::preset)?;
+/// let agents = AgentTree::from_csv("agent,parent,cost_schedule\nprovince,,standard\ncity,province,sft-smart\n", "a.csv", posfee::Schedule::preset)?;
+/// let mut ledger = Ledger::new("trades");
+/// let mut trade = LedgerRecord::new("A1", parse_china_time("2026-03-02 10:00")?, Money::from_yuan(1000), Channel::Debit);
+/// trade.terminal = "T1".into();
+/// ledger.push(trade)?;
+/// let report = margins(&ledger, &registry, &agents, posfee::Calendar::china())?;
+/// // Debit ¥1,000: the merchant pays 0.55% = ¥5.50; city buys at 0.50% (¥5.00), province at 0.50%.
+/// assert_eq!(report.rows.iter().map(|r| (r.agent.as_str(), r.margin)).collect::<Vec<_>>(),
+///     [("city", Money::from_fen(50)), ("province", Money::ZERO)]);
+/// assert_eq!(report.merchant_fee, report.top_cost + report.margin);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calendar: &Calendar) -> Result<MarginReport> {
+    let mut report = MarginReport::default();
+    let (terminals, merchant_numbers, codes, ids) =
+        (trades.terminal.view(), trades.merchant_no.view(), trades.response_code.view(), trades.trade_id.view());
+    let overflow = || Error::new(ErrorKind::Overflow, "a margin total is beyond the range of amounts");
+    let add = |sum: &mut Money, value: Money| -> Result<()> {
+        *sum = sum.checked_add(value).ok_or_else(overflow)?;
+        Ok(())
+    };
+    // Negative margins by (agent, merchant, channel): trades and money.
+    let mut negative: BTreeMap<(String, String, Channel), (u64, Money)> = BTreeMap::new();
+    let mut by_agent: BTreeMap<String, MarginTotals> = BTreeMap::new();
+    let mut by_merchant: BTreeMap<(String, String), MarginTotals> = BTreeMap::new();
+    let mut by_month: BTreeMap<(String, String), MarginTotals> = BTreeMap::new();
+    for i in 0..trades.len() {
+        if trades.kind[i] != TradeKind::Purchase || !super::response::is_approved(codes.get(i)) {
+            continue;
+        }
+        let date = trade_date(trades.time[i]);
+        let terminal = terminals.get(i);
+        let contract = if terminal.is_empty() {
+            registry.contract_for_merchant(merchant_numbers.get(i), date)
+        } else {
+            registry.contract_for_terminal(terminal, date)
+        };
+        let Some(contract) = contract.map(|c| &registry.contracts()[c]) else {
+            report.skipped.push((i, format!("no merchant of the registry has terminal {terminal:?} on {date}")));
+            continue;
+        };
+        if contract.agent.is_empty() {
+            report.skipped.push((i, format!("merchant {} has no agent in the registry", contract.profile.merchant_no.as_str())));
+            continue;
+        }
+        let chain = match agents.chain(&contract.agent) {
+            Ok(chain) => chain,
+            Err(error) => {
+                report.skipped.push((i, format!("merchant {}: {}", contract.profile.merchant_no.as_str(), error.message())));
+                continue;
+            }
+        };
+        let amount = Money::from_fen(trades.amount_fen[i]);
+        let mut request = QuoteRequest::new(amount, trades.channel[i], from_unix(trades.time[i]))
+            .settlement(contract.profile.settlement)
+            .calendar_policy(CalendarPolicy::WeekendsOnly);
+        request.card_type = trades.card_type[i];
+        request.merchant_class = contract.profile.merchant_class.clone();
+        let merchant_fee = match contract.schedule.quote_with(&request, calendar) {
+            Ok(quote) => quote.fee,
+            Err(error) => {
+                report.skipped.push((i, format!("the merchant's contract does not price it: {}", error.message())));
+                continue;
+            }
+        };
+        let costs: Result<Vec<Money>> = chain.iter().map(|agent| price(&agent.cost, &request, calendar)).collect();
+        let costs = match costs {
+            Ok(costs) => costs,
+            Err(error) => {
+                report.skipped.push((i, format!("an agent's cost schedule does not price it: {}", error.message())));
+                continue;
+            }
+        };
+        let merchant_no = contract.profile.merchant_no.as_str().to_string();
+        let month = format!("{:04}-{:02}", date.year(), date.month());
+        let mut above = merchant_fee;
+        let mut margin_sum = Money::ZERO;
+        for (level, (agent, &cost)) in chain.iter().zip(&costs).enumerate() {
+            let margin = above - cost;
+            margin_sum = margin_sum.checked_add(margin).ok_or_else(overflow)?;
+            for totals in [
+                by_agent.entry(agent.id.clone()).or_insert_with(|| MarginTotals { key: agent.id.clone(), ..Default::default() }),
+                by_merchant.entry((merchant_no.clone(), agent.id.clone())).or_insert_with(|| MarginTotals {
+                    key: merchant_no.clone(),
+                    agent: agent.id.clone(),
+                    ..Default::default()
+                }),
+                by_month.entry((month.clone(), agent.id.clone())).or_insert_with(|| MarginTotals {
+                    key: month.clone(),
+                    agent: agent.id.clone(),
+                    ..Default::default()
+                }),
+            ] {
+                totals.trades += 1;
+                add(&mut totals.amount, amount)?;
+                add(&mut totals.merchant_fee, merchant_fee)?;
+                add(&mut totals.margin, margin)?;
+                totals.negative_trades += u64::from(margin < Money::ZERO);
+            }
+            if margin < Money::ZERO {
+                let entry = negative.entry((agent.id.clone(), merchant_no.clone(), trades.channel[i])).or_insert((0, Money::ZERO));
+                entry.0 += 1;
+                add(&mut entry.1, margin)?;
+            }
+            report.rows.push(MarginRow {
+                trade: i,
+                trade_id: ids.get(i).to_string(),
+                date,
+                merchant_no: merchant_no.clone(),
+                channel: Some(trades.channel[i]),
+                amount,
+                merchant_fee,
+                level: level as u32 + 1,
+                agent: agent.id.clone(),
+                cost,
+                margin,
+            });
+            above = cost;
+        }
+        // The balance of every trade: the merchant's fee is the top cost plus the margins.
+        if above.checked_add(margin_sum) != Some(merchant_fee) {
+            return Err(Error::new(
+                ErrorKind::Internal,
+                format!("trade {} does not balance: fee ¥{merchant_fee}, top cost ¥{above}, margins ¥{margin_sum}", ids.get(i)),
+            ));
+        }
+        add(&mut report.merchant_fee, merchant_fee)?;
+        add(&mut report.top_cost, above)?;
+        add(&mut report.margin, margin_sum)?;
+    }
+    report.by_agent = by_agent.into_values().collect();
+    report.by_merchant = by_merchant.into_values().collect();
+    report.by_month = by_month.into_values().collect();
+    report.findings = negative
+        .into_iter()
+        .map(|((agent, merchant_no, channel), (count, money))| {
+            (
+                format!("代理商{agent}在商户{merchant_no}的{}交易上分润为负：{count}笔，合计¥{money}（商户费率低于其成本价）", channel.name_zh()),
+                format!(
+                    "agent {agent} earns a negative margin on merchant {merchant_no}'s {} trades: {count} trades, ¥{money} in total (the merchant is priced below the agent's cost)",
+                    channel.name()
+                ),
+            )
+        })
+        .collect();
+    Ok(report)
+}

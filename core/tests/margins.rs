@@ -1,0 +1,151 @@
+//! Agent margins against a computation written here: walk each trade's agent chain by hand,
+//! price each level with its own schedule, subtract.
+
+use std::collections::HashMap;
+
+use posfee::reconcile::simulation::{generate, SimulationOptions};
+use posfee::reconcile::{margins, AgentTree, Ledger, LedgerRecord, Registry};
+use posfee::{parse_china_time, Calendar, CalendarPolicy, Channel, Money, QuoteRequest, Schedule};
+
+/// A cost schedule: debit 0.50% capped at `debit_cap`, credit `credit_rate`, QR 0.30%.
+fn cost_schedule(name: &str, credit_rate: &str, debit_cap: &str) -> String {
+    format!(
+        "name = \"{name}\"\ncutoff = \"23:00\"\n[rounding]\nmode = \"half_up\"\nscale = 2\n\
+         [[versions]]\neffective_from = \"2020-01-01\"\n\
+         [[versions.rules]]\nid = \"credit\"\nchannels = [\"credit\"]\nrate = \"{credit_rate}\"\n\
+         [[versions.rules]]\nid = \"debit\"\nchannels = [\"debit\"]\nrate = \"0.50%\"\ncap = \"{debit_cap}\"\n\
+         [[versions.rules]]\nid = \"qr\"\nchannels = [\"wechat\", \"alipay\"]\nrate = \"0.30%\"\n"
+    )
+}
+
+#[test]
+fn margins_equal_a_chain_walked_by_hand_and_every_trade_balances() {
+    let tomls: HashMap<&str, String> = [
+        ("top.toml", cost_schedule("top", "0.50%", "18")),
+        ("mid.toml", cost_schedule("mid", "0.53%", "19")),
+        ("low.toml", cost_schedule("low", "0.55%", "25")),
+    ]
+    .into();
+    let agents = AgentTree::from_csv(
+        "agent,parent,cost_schedule,name\nprovince,,top.toml,省代\ncity,province,mid.toml,市代\nshop-agent,city,low.toml,\n",
+        "agents.csv",
+        |cell| Schedule::from_toml(&tomls[cell]),
+    )
+    .unwrap();
+    // Merchants: one signed by each level.
+    let registry = Registry::from_csv(
+        "merchant_no,schedule,agent,terminals\n\
+         102310058120001,sft-traditional,shop-agent,T0000001\n\
+         102310054110002,standard,city,T0000002\n\
+         102310059990003,sft-smart,province,T0000003\n",
+        "merchants.csv",
+        Schedule::preset,
+    )
+    .unwrap();
+    let sample = generate(&SimulationOptions::new(5).trades(3_000)).unwrap();
+    let report = margins(&sample.ledger, &registry, &agents, Calendar::china()).unwrap();
+
+    // By hand.
+    let parent: HashMap<&str, Option<&str>> = [("province", None), ("city", Some("province")), ("shop-agent", Some("city"))].into();
+    let cost: HashMap<&str, Schedule> = [
+        ("province", Schedule::from_toml(&tomls["top.toml"]).unwrap()),
+        ("city", Schedule::from_toml(&tomls["mid.toml"]).unwrap()),
+        ("shop-agent", Schedule::from_toml(&tomls["low.toml"]).unwrap()),
+    ]
+    .into();
+    let merchant_of: HashMap<&str, (&str, &str)> =
+        [("T0000001", ("sft-traditional", "shop-agent")), ("T0000002", ("standard", "city")), ("T0000003", ("sft-smart", "province"))]
+            .into();
+    let mut expected: Vec<(usize, String, Money, Money)> = Vec::new(); // (trade, agent, cost, margin)
+    let mut by_agent: HashMap<String, Money> = HashMap::new();
+    let mut negative = 0;
+    for i in 0..sample.ledger.len() {
+        let trade = sample.ledger.record(i);
+        if trade.kind != posfee::TradeKind::Purchase || trade.response_code != "00" {
+            continue;
+        }
+        let (preset, signer) = merchant_of[trade.terminal.as_str()];
+        let mut request = QuoteRequest::new(trade.amount, trade.channel, trade.time).calendar_policy(CalendarPolicy::WeekendsOnly);
+        request.card_type = trade.card_type;
+        let Ok(merchant_fee) = Schedule::preset(preset).unwrap().quote(&request).map(|q| q.fee) else { continue };
+        let mut above = merchant_fee;
+        let mut agent = Some(signer);
+        while let Some(id) = agent {
+            let level_cost = cost[id].quote(&request).unwrap().fee;
+            let margin = above - level_cost;
+            negative += usize::from(margin < Money::ZERO);
+            *by_agent.entry(id.to_string()).or_default() = by_agent.get(id).copied().unwrap_or_default() + margin;
+            expected.push((i, id.to_string(), level_cost, margin));
+            above = level_cost;
+            agent = parent[id];
+        }
+    }
+    let got: Vec<(usize, String, Money, Money)> = report.rows.iter().map(|r| (r.trade, r.agent.clone(), r.cost, r.margin)).collect();
+    assert_eq!(got, expected);
+    assert!(expected.len() > 3_000, "{} levels priced", expected.len());
+    for totals in &report.by_agent {
+        assert_eq!(totals.margin, by_agent[&totals.key], "{}", totals.key);
+    }
+    assert_eq!(report.merchant_fee, report.top_cost + report.margin);
+    // shop-agent buys debit capped at ¥25 and sells sft-traditional capped at ¥20: big debit
+    // trades have a negative margin, and say so.
+    assert!(negative > 0);
+    assert_eq!(report.by_agent.iter().map(|t| t.negative_trades).sum::<u64>(), negative as u64);
+    let (zh, en) =
+        report.findings.iter().find(|(_, en)| en.contains("shop-agent") && en.contains("debit")).expect("a negative-margin finding");
+    assert!(en.contains("agent shop-agent earns a negative margin on merchant 102310058120001's debit trades"), "{en}");
+    assert!(zh.contains("分润为负"), "{zh}");
+    // Months and merchants sum to the same margins.
+    let sum = |totals: &[posfee::reconcile::MarginTotals]| totals.iter().map(|t| t.margin).fold(Money::ZERO, |a, b| a + b);
+    assert_eq!(sum(&report.by_month), report.margin);
+    assert_eq!(sum(&report.by_merchant), report.margin);
+    assert!(report.to_csv().lines().count() == report.rows.len() + 1);
+}
+
+#[test]
+fn trades_that_cannot_be_priced_are_listed_not_dropped() {
+    let registry = Registry::from_csv(
+        "merchant_no,schedule,agent,terminals\n102310058120001,standard,ghost,T1\n102310054110002,standard,,T2\n",
+        "m.csv",
+        Schedule::preset,
+    )
+    .unwrap();
+    let agents = AgentTree::from_csv("agent,parent,cost_schedule\nprovince,,standard\n", "a.csv", Schedule::preset).unwrap();
+    let mut ledger = Ledger::new("trades");
+    for (k, terminal) in ["T1", "T2", "T9"].iter().enumerate() {
+        let mut trade =
+            LedgerRecord::new(format!("A{k}"), parse_china_time("2026-03-02 10:00").unwrap(), Money::from_yuan(100), Channel::Credit);
+        trade.terminal = terminal.to_string();
+        ledger.push(trade).unwrap();
+    }
+    let report = margins(&ledger, &registry, &agents, Calendar::china()).unwrap();
+    assert!(report.rows.is_empty());
+    let reasons: Vec<&str> = report.skipped.iter().map(|(_, why)| why.as_str()).collect();
+    assert_eq!(reasons.len(), 3);
+    assert!(reasons[0].contains("unknown agent \"ghost\""), "{reasons:?}");
+    assert!(reasons[1].contains("has no agent"), "{reasons:?}");
+    assert!(reasons[2].contains("terminal \"T9\""), "{reasons:?}");
+}
+
+#[test]
+fn bad_agent_files_name_the_row() {
+    let cases = [
+        ("agent,parent,cost_schedule\na,,standard\na,,standard\n", 3, "agent", "listed twice"),
+        ("agent,parent,cost_schedule\na,b,standard\n", 2, "parent", "unknown parent \"b\""),
+        ("agent,parent,cost_schedule\na,b,standard\nb,a,standard\n", 2, "parent", "cycle"),
+        ("agent,cost_schedule,colour\na,standard,red\n", 1, "colour", "unknown column"),
+        ("agent,parent\na,\n", 1, "cost_schedule", "no cost_schedule column"),
+    ];
+    for (text, line, field, message) in cases {
+        let err = AgentTree::from_csv(text, "agents.csv", Schedule::preset).unwrap_err();
+        assert_eq!((err.location().line, err.location().field.as_deref()), (Some(line), Some(field)), "{err}");
+        assert!(err.to_string().contains(message), "{err}");
+    }
+    // Deeper than the limit.
+    let mut text = String::from("agent,parent,cost_schedule\na0,,standard\n");
+    for k in 1..=posfee::reconcile::AGENT_DEPTH_MAX {
+        text.push_str(&format!("a{k},a{},standard\n", k - 1));
+    }
+    let err = AgentTree::from_csv(&text, "agents.csv", Schedule::preset).unwrap_err();
+    assert!(err.to_string().contains("levels deep"), "{err}");
+}
