@@ -2,13 +2,16 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: help demo test test-rust bench bench-reconcile bench-check bench-read lint py-setup test-py bench-py fuzz
+.PHONY: help demo demo-portfolio test test-rust bench bench-reconcile bench-check bench-read lint py-setup test-py bench-py fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 demo: ## the main job: reconcile the sample month (posfee demo), print the summary, write target/reconcile-report.{json,csv}
 	$(CARGO) run --release -p posfee-cli -- demo
+
+demo-portfolio: ## a service agent's sample: 50 merchants reconciled in one call, merchants ranked by problem, each agent's margin
+	$(CARGO) run --release -p posfee-cli -- demo --portfolio 50 --trades 50000 --out target/portfolio-report.json
 
 test: lint test-rust test-py test-wasm bench-check ## every test of every surface, plus rustfmt and clippy (what CI runs)
 

@@ -594,3 +594,34 @@ fn margins_per_agent_from_files() {
     let bad = fail(&["margins", &path("trades.csv"), "--merchants", &path("merchants.csv"), "--agents", &path("bad.csv")]);
     assert!(bad.contains("unknown parent \"nowhere\"") && bad.contains("line 2"), "{bad}");
 }
+
+#[test]
+fn demo_portfolio_reconciles_an_agents_month_and_its_margins() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("sample");
+    let out = dir.path().join("portfolio.json");
+    let text = ok(&[
+        "demo",
+        "--portfolio",
+        "6",
+        "--trades",
+        "1200",
+        "--out",
+        &out.display().to_string(),
+        "--export-sample",
+        &export.display().to_string(),
+    ]);
+    assert!(text.starts_with("sample portfolio: 6 merchants,"), "{text}");
+    assert!(text.contains("6 merchants; the five largest of each problem:") && text.contains("agents' margins (分润):"), "{text}");
+    assert!(text.contains("unknown_terminal"), "{text}");
+    for name in ["ledger.csv", "statement.csv", "merchants.csv", "agents.csv"] {
+        assert!(export.join(name).exists(), "{name}");
+    }
+    // The exported files give the same summary from the command line.
+    let path = |name: &str| export.join(name).display().to_string();
+    let summary = json(&["reconcile", &path("ledger.csv"), &path("statement.csv"), "--merchants", &path("merchants.csv"), "--json"]);
+    let demo = json(&["demo", "--portfolio", "6", "--trades", "1200", "--no-report", "--json"]);
+    assert_eq!(summary["merchants"], demo["merchants"]);
+    let margins = json(&["margins", &path("ledger.csv"), "--merchants", &path("merchants.csv"), "--agents", &path("agents.csv"), "--json"]);
+    assert_eq!(margins["skipped"], 0);
+}

@@ -219,3 +219,35 @@ fn contract_changes_terminal_moves_cross_merchant_jumps_and_unknown_terminals() 
     assert_eq!(report.row(1).unwrap().class, Class::FeeBelow);
     assert_eq!(report.row(1).unwrap().expected_fee, Some(expected));
 }
+
+#[test]
+fn the_simulated_portfolio_lands_every_row_in_its_answer_key_and_its_margins_balance() {
+    use posfee::reconcile::simulation::{generate_portfolio, PortfolioOptions};
+    for seed in 0..6 {
+        let portfolio = generate_portfolio(&PortfolioOptions::new(seed).merchants(12).trades_per_merchant(400)).unwrap();
+        let report =
+            reconcile(&portfolio.ledger, &portfolio.statement, &ReconcileOptions::portfolio(portfolio.registry.clone()).unwrap()).unwrap();
+        let (ledger_key, statement_key) = portfolio.key.maps();
+        let mut wrong = Vec::new();
+        for (k, row) in report.rows().enumerate() {
+            let Some(index) = row.index else { continue };
+            let expected = match row.side {
+                Side::Ledger => ledger_key.get(&index).copied().unwrap_or(Class::Ok),
+                Side::Statement => statement_key.get(&index).copied().unwrap_or(Class::Ok),
+            };
+            if row.class != expected {
+                wrong.push(format!("row {k}: expected {}, got {} ({})", expected.name(), row.class.name(), row.reason));
+            }
+        }
+        assert!(wrong.is_empty(), "seed {seed}: {} rows misclassified:\n{}", wrong.len(), wrong.join("\n"));
+        assert_eq!(report.rows_in(Class::Unreadable).count(), portfolio.key.unreadable.0 + portfolio.key.unreadable.1);
+        assert_eq!(report.summary.merchants.len(), 12);
+        let inside = report.rows_in(Class::MerchantDiffers).filter(|r| r.reason.contains("another merchant of the portfolio")).count();
+        assert!(inside >= 2 * 11, "seed {seed}: {inside} cross-merchant rows");
+        let margins =
+            posfee::reconcile::margins(&portfolio.ledger, &portfolio.registry, &portfolio.agents, posfee::Calendar::china()).unwrap();
+        assert_eq!(margins.merchant_fee, margins.top_cost + margins.margin);
+        assert!(margins.skipped.is_empty(), "{:?}", &margins.skipped[..margins.skipped.len().min(3)]);
+        assert_eq!(margins.by_agent.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(), ["city-east", "city-west", "province"]);
+    }
+}

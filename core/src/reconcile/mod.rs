@@ -87,6 +87,7 @@ mod limit_checks;
 mod margins;
 mod matching;
 mod merchant;
+mod portfolio_simulation;
 mod profile;
 mod profile_choice;
 mod read;

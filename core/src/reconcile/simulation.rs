@@ -25,6 +25,8 @@
 
 use std::collections::HashMap;
 
+pub use super::portfolio_simulation::{generate_portfolio, Portfolio, PortfolioOptions};
+
 use chrono::{NaiveDate, TimeZone};
 
 use super::class::Class;
