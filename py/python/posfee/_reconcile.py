@@ -573,7 +573,7 @@ def margins(
     )
     _core.check_on_invalid(on_invalid)
     ledger = _ledger(trades, on_invalid, None)
-    report = _decimals(json.loads(_core.margins_json(ledger, registry._native, tree._native)), money_keys=_MARGIN_MONEY_KEYS)
+    report: Dict[str, Any] = _decimals(json.loads(_core.margins_json(ledger, registry._native, tree._native)), money_keys=_MARGIN_MONEY_KEYS)
     rows = report.pop("rows")
     report["rows"] = pyarrow.Table.from_pylist(rows) if rows else pyarrow.table({})
     report["skipped"] = [{"row": row, "reason": why} for row, why in report["skipped"]]
