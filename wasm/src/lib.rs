@@ -106,7 +106,7 @@ export interface Quote {
   explanation: string[];
 }
 
-export interface PresetInfo { name: string; title: string | null; source: string | null; }
+export interface PresetInfo { name: string; title: string | null; titleZh: string | null; source: string | null; }
 
 export interface ChannelInfo { name: ChannelName; nameZh: string; cardType: "credit" | "debit" | null; }
 
@@ -669,6 +669,9 @@ pub struct PresetInfo {
     pub name: String,
     /// The title.
     pub title: Option<String>,
+    /// The title in Chinese (the title when the schedule has none in Chinese).
+    #[serde(rename = "titleZh")]
+    pub title_zh: Option<String>,
     /// Where the numbers come from.
     pub source: Option<String>,
 }
@@ -836,6 +839,7 @@ pub fn presets_impl() -> Vec<PresetInfo> {
             PresetInfo {
                 name: name.to_owned(),
                 title: schedule.as_ref().and_then(|s| s.title().map(str::to_owned)),
+                title_zh: schedule.as_ref().and_then(|s| s.title_in(posfee::Lang::Zh).map(str::to_owned)),
                 source: schedule.as_ref().and_then(|s| s.source().map(str::to_owned)),
             }
         })
@@ -1279,7 +1283,7 @@ pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
 // The JavaScript API
 // ---------------------------------------------------------------------------------------
 
-/// The preset schedules: `[{name, title, source}]`.
+/// The preset schedules: `[{name, title, titleZh, source}]`.
 #[wasm_bindgen(js_name = presets, unchecked_return_type = "PresetInfo[]")]
 pub fn presets_js() -> Result<JsValue, JsValue> {
     js_result(Ok(presets_impl()))

@@ -25,7 +25,10 @@ const jsonBuilt = (() => {
 test('presets lists every preset with its title', () => {
   const names = posfee.presets().map((p) => p.name);
   assert.deepEqual(names, ['sft-traditional', 'sft-esign', 'sft-smart', 'standard', 'standard-d0']);
-  assert.ok(posfee.presets().every((p) => typeof p.title === 'string'));
+  assert.ok(posfee.presets().every((p) => typeof p.title === 'string' && typeof p.titleZh === 'string'));
+  // Both languages from the core's preset data (title, title_zh).
+  const smart = posfee.presets().find((p) => p.name === 'sft-smart');
+  assert.deepEqual([smart.title, smart.titleZh], ['Shengfutong smart POS (盛付通智能POS)', '盛付通智能POS']);
 });
 
 test('quote: debit capped at ¥20, settles after the National Day break', () => {

@@ -92,6 +92,7 @@ for (const setup of VIEWPORTS) {
   test(`${setup.name}: every sample statement shows the core's counts and totals, with no request made`, async () => {
     const { context, page, errors, requests } = await open(setup, 'check');
     await noOverflow(page, 'check view, empty');
+    assert.match(await page.locator('#check-preset option[value="standard"]').innerText(), /标准商户费率/, 'preset titles in Chinese from the core');
     assert.deepEqual(await smallTargets(page), []);
     requests.length = 0;
     for (const file of SAMPLES) {
@@ -139,6 +140,7 @@ for (const setup of VIEWPORTS) {
     await page.click('#lang-en');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     await page.waitForFunction(() => /Checked/.test(document.getElementById('check-status').textContent));
+    assert.match(await page.locator('#check-preset option[value="standard"]').innerText(), /Standard merchant rates/);
     await page.screenshot({ path: join(OUT, `check-${setup.name}-en.png`), fullPage: true });
     await page.goto(`${url}#calc`);
     await page.waitForSelector('body[data-ready="true"]');

@@ -53,6 +53,7 @@ function applyLanguage() {
   document.title = `posfee · ${t().title}`;
   if (api) {
     fillChannels();
+    if (presetList) fillPresets();
     update();
   }
   const mark = performance.getEntriesByName('posfee:first-quote')[0];
@@ -88,10 +89,13 @@ function presets() {
   return presetList;
 }
 
+/** A preset's title in the page's language (from the core: the schedule's `title_zh` or `title`). */
+const presetTitle = (p) => (lang === 'zh-CN' ? p.titleZh : p.title);
+
 function fillPresets() {
   const select = $('preset');
   const current = select.value || DEFAULT_PRESET;
-  select.replaceChildren(...presets().map((p) => new Option(p.title ? `${p.name} — ${p.title}` : p.name, p.name)));
+  select.replaceChildren(...presets().map((p) => new Option(presetTitle(p) ? `${p.name} — ${presetTitle(p)}` : p.name, p.name)));
   select.value = current;
 }
 

@@ -167,11 +167,13 @@ export function setUp(context) {
   let fileName = '';
 
   const presetSelect = $('check-preset');
+  /** A preset's title in the page's language (from the core). */
+  const presetTitle = (p) => (context.lang() === 'zh-CN' ? p.titleZh : p.title);
   const fillPresets = () => {
     const current = presetSelect.value || 'sft-traditional';
     const t = context.texts();
     presetSelect.replaceChildren(
-      ...context.api().presets().map((p) => new Option(p.title ? `${p.name} — ${p.title}` : p.name, p.name)),
+      ...context.api().presets().map((p) => new Option(presetTitle(p) ? `${p.name} — ${presetTitle(p)}` : p.name, p.name)),
       new Option(t.customSchedule, '__custom'),
     );
     presetSelect.value = current;

@@ -23,6 +23,8 @@ struct ScheduleFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    title_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cutoff: Option<String>,
@@ -195,6 +197,7 @@ fn build(file: ScheduleFile) -> Result<Schedule> {
     Ok(Schedule {
         name: CompactString::from(name),
         title: file.title,
+        title_zh: file.title_zh,
         source: file.source,
         rounding,
         refund_policy: file.refund_policy,
@@ -389,6 +392,7 @@ fn to_file(schedule: &Schedule) -> ScheduleFile {
     ScheduleFile {
         name: schedule.name.to_string(),
         title: schedule.title.clone(),
+        title_zh: schedule.title_zh.clone(),
         source: schedule.source.clone(),
         cutoff: (schedule.cutoff != CutOff::MIDNIGHT).then(|| schedule.cutoff.to_string()),
         refund_policy: schedule.refund_policy,

@@ -553,6 +553,7 @@ pub(crate) struct Matchable<'a> {
 pub struct Schedule {
     name: CompactString,
     title: Option<String>,
+    title_zh: Option<String>,
     source: Option<String>,
     rounding: Rounding,
     refund_policy: RefundPolicy,
@@ -657,6 +658,26 @@ impl Schedule {
     /// ```
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()
+    }
+
+    /// The title in a language: Chinese (the schedule file's `title_zh`) when asked and given,
+    /// otherwise the title ([`Schedule::title`]).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Lang, Schedule};
+    /// let smart = Schedule::preset("sft-smart")?;
+    /// assert_eq!(smart.title_in(Lang::Zh), Some("盛付通智能POS"));
+    /// assert_eq!(smart.title_in(Lang::En), smart.title());
+    /// let own = Schedule::from_toml("name = \"own\"\ntitle = \"Mine\"\n[rounding]\nmode = \"half_up\"\nscale = 2\n[[versions]]\neffective_from = \"2026-01-01\"\n[[versions.rules]]\nid = \"all\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\n")?;
+    /// assert_eq!(own.title_in(Lang::Zh), Some("Mine")); // no title_zh: the title
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn title_in(&self, lang: crate::Lang) -> Option<&str> {
+        match lang {
+            crate::Lang::Zh => self.title_zh.as_deref().or(self.title.as_deref()),
+            crate::Lang::En => self.title.as_deref(),
+        }
     }
 
     /// Where the numbers come from.
