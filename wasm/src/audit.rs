@@ -186,6 +186,11 @@ pub struct ClassCount {
     pub problem: bool,
     /// Statement rows (or unreadable lines).
     pub rows: u64,
+    /// Ledger rows, when a ledger was given (0 otherwise: the implied ledger mirrors the
+    /// statement).
+    pub ledger_rows: u64,
+    /// Their amounts.
+    pub ledger_amount: String,
     /// Their amounts.
     pub amount: String,
     /// Their fees.
@@ -344,12 +349,15 @@ pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Opti
             .classes
             .iter()
             .filter_map(|totals| totals.class.map(|class| (class, totals)))
-            .filter(|(_, totals)| totals.statement_rows + totals.unreadable_rows > 0)
-            .map(|(class, totals)| ClassCount {
+            .map(|(class, totals)| (class, totals, if ledger_bytes.is_some() { totals.ledger_rows } else { 0 }))
+            .filter(|(_, totals, ledger_rows)| totals.statement_rows + totals.unreadable_rows + ledger_rows > 0)
+            .map(|(class, totals, ledger_rows)| ClassCount {
                 class: class.name(),
                 class_zh: class.name_zh(),
                 problem: class.is_problem(),
                 rows: totals.statement_rows + totals.unreadable_rows,
+                ledger_rows,
+                ledger_amount: if ledger_rows > 0 { totals.ledger_amount.to_string() } else { "0.00".to_string() },
                 amount: totals.statement_amount.to_string(),
                 fee: totals.statement_fee.to_string(),
                 net: totals.statement_net.to_string(),
@@ -451,6 +459,35 @@ mod tests {
         assert_eq!(checked.output.problem_rows_total, problems);
         assert!(checked.dispute_html().contains("0.68%"));
         assert_eq!(checked.report_csv().lines().count(), checked.report.len() + 1);
+    }
+
+    #[test]
+    fn with_a_ledger_it_is_the_full_reconciliation() {
+        let sample = simulation::generate(&simulation::SimulationOptions::new(9).trades(1_500)).unwrap();
+        let statement_bytes = write_bank_csv(&sample.statement).into_bytes();
+        let ledger_bytes = posfee::reconcile::write_ledger_csv(&sample.ledger).into_bytes();
+        let input = CheckInput {
+            name: "settle.csv".into(),
+            ledger_name: Some("ledger.csv".into()),
+            preset: Some(sample.options.schedule.name().to_string()),
+            merchant_no: sample.options.profile.merchant_no.as_str().to_string(),
+            terminals: Some(sample.options.profile.terminals.clone()),
+            settlement: Some(sample.options.profile.settlement.to_string()),
+            ..CheckInput::default()
+        };
+        let checked = check_impl(&input, &statement_bytes, Some(&ledger_bytes)).unwrap();
+        assert!(checked.output.with_ledger);
+        // The same report as reconciling the two files read natively.
+        let ledger = read_ledger_csv(&ledger_bytes, "ledger.csv").unwrap();
+        let statement = read_statement(&statement_bytes, "settle.csv", &Profile::builtin("bank-pos").unwrap()).unwrap();
+        let expected =
+            reconcile(&ledger, &statement, &ReconcileOptions::new(sample.options.schedule.clone(), checked.profile.clone())).unwrap();
+        assert_eq!(checked.output.totals, Totals::from(&expected.summary));
+        let problems = expected.rows().filter(|r| r.class.is_problem()).count();
+        assert_eq!(checked.output.problem_rows_total, problems);
+        // Money that never arrived is found only with the ledger.
+        assert!(checked.output.classes.iter().any(|c| c.class == "never_settled"), "{:?}", checked.output.classes);
+        assert!(checked.output.problem_rows.iter().any(|r| r.side == Side::Ledger));
     }
 
     #[test]

@@ -1686,7 +1686,7 @@ export interface StatementCheckResult {
   withLedger: boolean;
   statementRows: number;
   totals: { statementRows: number; ledgerRows: number; unreadableRows: number; statementAmount: MoneyText; statementFee: MoneyText; statementNet: MoneyText; expectedFee: MoneyText; chargedFee: MoneyText; overcharge: MoneyText; undercharge: MoneyText };
-  classes: { class: string; classZh: string; problem: boolean; rows: number; amount: MoneyText; fee: MoneyText; net: MoneyText }[];
+  classes: { class: string; classZh: string; problem: boolean; rows: number; ledgerRows: number; ledgerAmount: MoneyText; amount: MoneyText; fee: MoneyText; net: MoneyText }[];
   findings: { kind: string; text: string; firstDay: string; trades: number; money: MoneyText }[];
   dailyRates: { date: string; channel: ChannelName; trades: number; amount: MoneyText; fee: MoneyText; rate: string }[];
   terminals: { terminal: string; merchant_numbers: string[]; merchant_names: string[] }[];

@@ -257,7 +257,7 @@ export function setUp(context) {
     const className = (c) => (zh ? `${c.classZh} (${c.class})` : `${c.class.replaceAll('_', ' ')} (${c.classZh})`);
     $('check-classes').tBodies[0].replaceChildren(
       ...result.classes.map((c) => {
-        const tr = row([className(c), c.rows, money(c.amount), money(c.fee), money(c.net)]);
+        const tr = row([className(c), result.withLedger ? t.rowsBoth(c.rows, c.ledgerRows) : c.rows, money(c.amount), money(c.fee), money(c.net)]);
         tr.dataset.class = c.class;
         if (c.problem) tr.classList.add('problem');
         return tr;
