@@ -1073,17 +1073,23 @@ pub(crate) fn merchant_totals(report: &Report) -> crate::error::Result<Vec<Merch
         })?;
         Ok(())
     };
-    for (i, &class) in report.ledger.class.iter().enumerate() {
-        let (number, name, agent) = report.merchant_of(&report.ledger_contract, i);
+    // The totals of the merchant of a row's contract (`None`: a row with no contract).
+    fn entry<'m, 'r>(
+        by_number: &'m mut std::collections::BTreeMap<&'r str, MerchantTotals>,
+        (number, name, agent): (&'r str, &str, &str),
+    ) -> Option<&'m mut MerchantTotals> {
         if number.is_empty() {
-            continue;
+            return None;
         }
-        let totals = by_number.entry(number).or_insert_with(|| MerchantTotals {
+        Some(by_number.entry(number).or_insert_with(|| MerchantTotals {
             merchant_no: number.to_string(),
             name: name.to_string(),
             agent: agent.to_string(),
             ..MerchantTotals::default()
-        });
+        }))
+    }
+    for (i, &class) in report.ledger.class.iter().enumerate() {
+        let Some(totals) = entry(&mut by_number, report.merchant_of(&report.ledger_contract, i)) else { continue };
         totals.ledger_rows += 1;
         totals.problem_rows += u64::from(class.is_problem());
         if class == Class::NeverSettled {
@@ -1092,16 +1098,7 @@ pub(crate) fn merchant_totals(report: &Report) -> crate::error::Result<Vec<Merch
         }
     }
     for (j, &class) in report.statement.class.iter().enumerate() {
-        let (number, name, agent) = report.merchant_of(&report.statement_contract, j);
-        if number.is_empty() {
-            continue;
-        }
-        let totals = by_number.entry(number).or_insert_with(|| MerchantTotals {
-            merchant_no: number.to_string(),
-            name: name.to_string(),
-            agent: agent.to_string(),
-            ..MerchantTotals::default()
-        });
+        let Some(totals) = entry(&mut by_number, report.merchant_of(&report.statement_contract, j)) else { continue };
         totals.statement_rows += 1;
         totals.problem_rows += u64::from(class.is_problem());
         let findings = report.statement.findings[j];
