@@ -203,6 +203,43 @@ fn contract_changes_terminal_moves_cross_merchant_jumps_and_unknown_terminals() 
         "{}",
         finding.en
     );
+    // A refund on 03-23 of A's purchase on T2 (moved to B on 03-20) is A's: checked against
+    // the contract of the purchase, booked under A's number without 跳码.
+    let mut refund =
+        LedgerRecord::new("R600000000003", parse_china_time("2026-03-23 15:00").unwrap(), Money::from_yuan(100), Channel::Debit);
+    refund.kind = posfee::TradeKind::Refund;
+    refund.rrn = "600000000013".into();
+    refund.original_rrn = "600000000003".into();
+    refund.terminal = "T2".into();
+    let mut ledger_with_refund = ledger.clone();
+    ledger_with_refund.push(refund.clone()).unwrap();
+    let mut statement_with_refund = statement.clone();
+    let due = posfee::Calendar::china().add_business_days(refund.time.date_naive(), 1).unwrap();
+    let mut row = StatementRecord::new(due, refund.time, Money::from_yuan(100), Money::ZERO, Channel::Debit);
+    row.kind = posfee::TradeKind::Refund;
+    row.net = -Money::from_yuan(100);
+    row.rrn = refund.rrn.clone();
+    row.terminal = "T2".into();
+    row.merchant_no = a.into();
+    statement_with_refund.push(row).unwrap();
+    let registry = ReconcileOptions::portfolio(
+        Registry::from_csv(
+            "merchant_no,name,schedule,terminals,agent,from,until
+             102310058120001,A,sft-traditional,T1;T2,east,,2026-03-20
+             102310058120001,A,sft-traditional,T1,east,2026-03-20,
+             102310054110002,B,standard,T2;T3,west,2026-03-20,
+",
+            "merchants.csv",
+            Schedule::preset,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let report = reconcile(&ledger_with_refund, &statement_with_refund, &registry).unwrap();
+    let refund_row = report.row(ledger_with_refund.len() + statement_with_refund.len() - 1).unwrap();
+    assert_eq!((refund_row.class, refund_row.merchant_no), (Class::Ok, a), "{}", refund_row.reason);
+    assert_eq!(report.row(ledger_with_refund.len() - 1).unwrap().merchant_no, a);
+
     // A row priced by the old contract after the change is wrong.
     let (mut ledger, mut statement) = (Ledger::new("l"), Statement::new("s"));
     trade(&mut ledger, &mut statement, "600000000011", "T1", a, "2026-03-16 10:00", 1000, 500);
@@ -220,10 +257,19 @@ fn contract_changes_terminal_moves_cross_merchant_jumps_and_unknown_terminals() 
     assert_eq!(report.row(1).unwrap().expected_fee, Some(expected));
 }
 
+/// The contract in force for a terminal on a day, found by walking the registry's contracts
+/// (not by its index).
+fn contract_by_walking<'a>(registry: &'a Registry, terminal: &str, day: chrono::NaiveDate) -> Option<&'a MerchantContract> {
+    registry.contracts().iter().find(|c| {
+        c.profile.terminals.iter().any(|t| t == terminal) && c.from.map_or(true, |f| f <= day) && c.until.map_or(true, |u| day < u)
+    })
+}
+
 #[test]
 fn the_simulated_portfolio_lands_every_row_in_its_answer_key_and_its_margins_balance() {
-    use posfee::reconcile::simulation::{generate_portfolio, PortfolioOptions};
-    for seed in 0..6 {
+    use posfee::reconcile::simulation::{generate_portfolio, ContractChange, PortfolioFault, PortfolioOptions};
+    let mut found = std::collections::HashMap::new();
+    for seed in 0..24 {
         let portfolio = generate_portfolio(&PortfolioOptions::new(seed).merchants(12).trades_per_merchant(400)).unwrap();
         let report =
             reconcile(&portfolio.ledger, &portfolio.statement, &ReconcileOptions::portfolio(portfolio.registry.clone()).unwrap()).unwrap();
@@ -242,12 +288,83 @@ fn the_simulated_portfolio_lands_every_row_in_its_answer_key_and_its_margins_bal
         assert!(wrong.is_empty(), "seed {seed}: {} rows misclassified:\n{}", wrong.len(), wrong.join("\n"));
         assert_eq!(report.rows_in(Class::Unreadable).count(), portfolio.key.unreadable.0 + portfolio.key.unreadable.1);
         assert_eq!(report.summary.merchants.len(), 12);
-        let inside = report.rows_in(Class::MerchantDiffers).filter(|r| r.reason.contains("another merchant of the portfolio")).count();
-        assert!(inside >= 2 * 11, "seed {seed}: {inside} cross-merchant rows");
+
+        // The changes of the month: three schedule changes, three class changes, three moved terminals.
+        let count = |f: fn(&ContractChange) -> bool| portfolio.changes.iter().filter(|c| f(c)).count();
+        assert_eq!(count(|c| matches!(c, ContractChange::Schedule { .. })), 3);
+        assert_eq!(count(|c| matches!(c, ContractChange::MerchantClass { .. })), 3);
+        assert_eq!(count(|c| matches!(c, ContractChange::TerminalMoved { .. })), 3);
+
+        // Every injected portfolio fault is found, on both sides, with what makes it one.
+        for fault in &portfolio.faults {
+            let row = report.row(portfolio.ledger.len() + fault.statement_row).unwrap();
+            assert_eq!(row.class, fault.class, "seed {seed} {:?}: {}", fault.kind, row.reason);
+            if let Some(i) = fault.ledger_row {
+                assert_eq!(report.row(i).unwrap().class, fault.class, "seed {seed} {:?}", fault.kind);
+            }
+            match fault.kind {
+                // Charged the old contract's fee, expected the new one's (checked below).
+                PortfolioFault::OldContract => assert!(row.fee.is_some() && row.fee != row.expected_fee, "seed {seed}: {}", row.reason),
+                PortfolioFault::MovedTerminal | PortfolioFault::CrossMerchant => {
+                    assert!(row.reason.contains("another merchant of the portfolio"), "seed {seed} {:?}: {}", fault.kind, row.reason)
+                }
+                PortfolioFault::UnknownTerminal => {
+                    assert!(row.reason.contains("registered to no merchant of the portfolio"), "{}", row.reason)
+                }
+            }
+            *found.entry(fault.kind).or_insert(0) += 1;
+        }
+
+        // Each statement row was checked against the contract in force at its trade time:
+        // the expected fee is its contract's quote, and its merchant is that contract's.
+        // A refund is its purchase's: the contract in force at the purchase's time.
+        let purchase_day: std::collections::HashMap<(String, String), chrono::NaiveDate> = (0..portfolio.ledger.len())
+            .map(|i| portfolio.ledger.record(i))
+            .filter(|r| r.kind == posfee::TradeKind::Purchase)
+            .map(|r| ((r.rrn, r.terminal), r.time.date_naive()))
+            .collect();
+        for j in 0..portfolio.statement.len() {
+            let record = portfolio.statement.record(j);
+            let row = report.row(portfolio.ledger.len() + j).unwrap();
+            let mut day = record.time.date_naive();
+            if let Some(partner) = row.partner.map(|i| portfolio.ledger.record(i)).filter(|r| r.kind != posfee::TradeKind::Purchase) {
+                day = purchase_day.get(&(partner.original_rrn.clone(), partner.terminal.clone())).copied().unwrap_or(day);
+            }
+            let Some(contract) = contract_by_walking(&portfolio.registry, &record.terminal, day) else {
+                assert_eq!(row.class, Class::UnknownTerminal, "seed {seed} row {j}");
+                continue;
+            };
+            assert_eq!(row.merchant_no, contract.profile.merchant_no.as_str(), "seed {seed} row {j}");
+            let Some(expected_fee) = row.expected_fee else { continue };
+            if record.kind != posfee::TradeKind::Purchase || row.class == Class::AmountDiffers {
+                continue;
+            }
+            let partner = portfolio.ledger.record(row.partner.unwrap());
+            let mut request =
+                posfee::QuoteRequest::new(partner.amount, partner.channel, partner.time).settlement(contract.profile.settlement);
+            request.merchant_class = contract.profile.merchant_class.clone();
+            let fee = contract.schedule.quote_with(&request, posfee::Calendar::china()).unwrap().fee;
+            assert_eq!(expected_fee, fee, "seed {seed} row {j}: {}", row.reason);
+        }
+
         let margins =
             posfee::reconcile::margins(&portfolio.ledger, &portfolio.registry, &portfolio.agents, posfee::Calendar::china()).unwrap();
         assert_eq!(margins.merchant_fee, margins.top_cost + margins.margin);
         assert!(margins.skipped.is_empty(), "{:?}", &margins.skipped[..margins.skipped.len().min(3)]);
         assert_eq!(margins.by_agent.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(), ["city-east", "city-west", "province"]);
     }
+    // Over the seeds every kind of portfolio fault was injected many times.
+    for kind in [PortfolioFault::OldContract, PortfolioFault::MovedTerminal, PortfolioFault::CrossMerchant, PortfolioFault::UnknownTerminal]
+    {
+        assert!(found.get(&kind).copied().unwrap_or(0) >= 24, "{kind:?}: {found:?}");
+    }
+}
+
+#[test]
+fn a_portfolio_without_contract_changes_has_one_contract_per_merchant() {
+    use posfee::reconcile::simulation::{generate_portfolio, PortfolioFault, PortfolioOptions};
+    let portfolio = generate_portfolio(&PortfolioOptions::new(5).merchants(8).trades_per_merchant(200).contract_changes(false)).unwrap();
+    assert_eq!(portfolio.registry.contracts().len(), 8);
+    assert!(portfolio.changes.is_empty());
+    assert!(portfolio.faults.iter().all(|f| !matches!(f.kind, PortfolioFault::OldContract | PortfolioFault::MovedTerminal)));
 }

@@ -1,16 +1,20 @@
 //! Which contract each row is checked against: the single contract of
 //! [`ReconcileOptions`], or with a [`Registry`] the contract of the row's merchant in force on
-//! its trade date — found once per row, by index, before the checks.
+//! its trade date — found once per row, by index, before the checks. A refund or void in the
+//! ledger is its purchase's: it is checked against the contract the purchase was (a terminal
+//! may have moved to another merchant in between).
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::hash::FxHashMap;
 use super::matching::NONE;
 use super::merchant::MerchantProfile;
 use super::registry::Registry;
 use super::schema::{china_day, Ledger, Statement};
 use super::text_column::TextView;
 use super::ReconcileOptions;
+use crate::quote::TradeKind;
 use crate::schedule::Schedule;
 
 /// A contract to check rows against.
@@ -61,6 +65,35 @@ fn resolve_rows(registry: &Registry, times: &[i64], terminals: TextView<'_>, mer
         .collect()
 }
 
+/// Gives each ledger refund or void the contract of the purchase it reverses (same reference
+/// and terminal), when that purchase is in the ledger and has one.
+fn follow_purchases(ledger: &Ledger, contracts: &mut [u32]) {
+    let (rrn, terminal, original) = (ledger.rrn.view(), ledger.terminal.view(), ledger.original_rrn.view());
+    let reversals: Vec<usize> =
+        (0..ledger.len()).filter(|&i| ledger.kind[i] != TradeKind::Purchase && !original.get(i).is_empty()).collect();
+    if reversals.is_empty() {
+        return;
+    }
+    let wanted: FxHashMap<(&str, &str), ()> = reversals.iter().map(|&i| ((original.get(i), terminal.get(i)), ())).collect();
+    let found: Vec<((&str, &str), u32)> = (0..ledger.len())
+        .into_par_iter()
+        .with_min_len(4096)
+        .filter(|&i| ledger.kind[i] == TradeKind::Purchase && wanted.contains_key(&(rrn.get(i), terminal.get(i))))
+        .map(|i| ((rrn.get(i), terminal.get(i)), contracts[i]))
+        .collect();
+    let mut purchases: FxHashMap<(&str, &str), u32> = FxHashMap::default();
+    for (key, contract) in found {
+        // The first purchase of a reference is the original (later ones are duplicates).
+        purchases.entry(key).or_insert(contract);
+    }
+    for i in reversals {
+        match purchases.get(&(original.get(i), terminal.get(i))) {
+            Some(&contract) if contract != NONE => contracts[i] = contract,
+            _ => {}
+        }
+    }
+}
+
 impl<'a> Contracts<'a> {
     /// The contracts of `options`, resolved for every row of both tables.
     pub fn resolve(ledger: &Ledger, statement: &Statement, options: &'a ReconcileOptions) -> Contracts<'a> {
@@ -74,10 +107,15 @@ impl<'a> Contracts<'a> {
             Some(registry) => {
                 let list =
                     registry.contracts().iter().map(|c| Contract { schedule: &c.schedule, profile: &c.profile, agent: &c.agent }).collect();
-                let (ledger, statement) = rayon::join(
-                    || resolve_rows(registry, &ledger.time, ledger.terminal.view(), ledger.merchant_no.view()),
+                let (ledger_contracts, statement) = rayon::join(
+                    || {
+                        let mut contracts = resolve_rows(registry, &ledger.time, ledger.terminal.view(), ledger.merchant_no.view());
+                        follow_purchases(ledger, &mut contracts);
+                        contracts
+                    },
                     || resolve_rows(registry, &statement.time, statement.terminal.view(), statement.merchant_no.view()),
                 );
+                let ledger = ledger_contracts;
                 Contracts { list, registry: Some(registry), ledger, statement }
             }
         }

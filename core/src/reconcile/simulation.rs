@@ -25,7 +25,7 @@
 
 use std::collections::HashMap;
 
-pub use super::portfolio_simulation::{generate_portfolio, Portfolio, PortfolioOptions};
+pub use super::portfolio_simulation::{generate_portfolio, ContractChange, InjectedFault, Portfolio, PortfolioFault, PortfolioOptions};
 
 use chrono::{NaiveDate, TimeZone};
 
