@@ -247,7 +247,8 @@ pub struct DemoArguments {
     /// A service agent's sample instead: N merchants on four presets, signed by two city
     /// agents under a province agent, with 跳码 between them and rows of unregistered
     /// terminals; --trades is then the total over all merchants. Prints the portfolio's
-    /// summary and the agents' margins; --export-sample also writes merchants.csv and agents.csv.
+    /// summary and the agents' margins; --export-sample also writes merchants.csv, agents.csv and
+    /// the agents' cost schedules (costs/*.toml).
     #[arg(long, value_name = "N")]
     portfolio: Option<usize>,
 }
@@ -265,6 +266,13 @@ fn demo_portfolio(arguments: &DemoArguments, merchants: usize, out: &mut dyn Wri
         output::write_file(&directory.join("statement.csv"), write_bank_csv(&portfolio.statement).as_bytes())?;
         output::write_file(&directory.join("merchants.csv"), portfolio.registry_csv.as_bytes())?;
         output::write_file(&directory.join("agents.csv"), portfolio.agents_csv.as_bytes())?;
+        for (file, text) in &portfolio.cost_schedules {
+            let path = directory.join(file);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Failure::io(format!("cannot create {}: {e}", parent.display())))?;
+            }
+            output::write_file(&path, text.as_bytes())?;
+        }
     }
     let started = Instant::now();
     let report = reconcile(&portfolio.ledger, &portfolio.statement, &ReconcileOptions::portfolio(portfolio.registry.clone())?)?;

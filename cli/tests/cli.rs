@@ -614,7 +614,7 @@ fn demo_portfolio_reconciles_an_agents_month_and_its_margins() {
     assert!(text.starts_with("sample portfolio: 6 merchants,"), "{text}");
     assert!(text.contains("6 merchants; the five largest of each problem:") && text.contains("agents' margins (分润):"), "{text}");
     assert!(text.contains("unknown_terminal"), "{text}");
-    for name in ["ledger.csv", "statement.csv", "merchants.csv", "agents.csv"] {
+    for name in ["ledger.csv", "statement.csv", "merchants.csv", "agents.csv", "costs/province.toml", "costs/city-west.toml"] {
         assert!(export.join(name).exists(), "{name}");
     }
     // The exported files give the same summary from the command line.

@@ -58,9 +58,18 @@ pub(crate) fn surely_unspaced(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |unspaced, &byte| unspaced & (byte > b' ') & !matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3))
 }
 
+/// A count with its English noun in the right number: `1 trade`, `2 trades`, `0 trades`.
+pub(crate) fn counted(count: i128, singular: &str, plural: &str) -> String {
+    if count == 1 || count == -1 {
+        format!("{count} {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ends_unspaced, starts_unspaced, surely_ends_unspaced, surely_unspaced, trim};
+    use super::{counted, ends_unspaced, starts_unspaced, surely_ends_unspaced, surely_unspaced, trim};
 
     #[test]
     fn whitespace_is_never_where_the_fast_checks_say_it_is_not() {
@@ -81,5 +90,13 @@ mod tests {
         for text in ["", " ", "a", " a", "a ", "\ta\n", "消费", " 消费 ", "\u{3000}a\u{3000}", "a b", "1.00", "小馆\u{3000}", "馆"] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn counted_nouns_agree_with_their_number() {
+        assert_eq!(counted(1, "trade", "trades"), "1 trade");
+        assert_eq!(counted(0, "trade", "trades"), "0 trades");
+        assert_eq!(counted(2, "business day", "business days"), "2 business days");
+        assert_eq!(counted(-1, "trade", "trades"), "-1 trade");
     }
 }

@@ -149,3 +149,24 @@ fn bad_agent_files_name_the_row() {
     let err = AgentTree::from_csv(&text, "agents.csv", Schedule::preset).unwrap_err();
     assert!(err.to_string().contains("levels deep"), "{err}");
 }
+
+#[test]
+fn a_negative_margin_of_one_trade_says_1_trade() {
+    let agents = AgentTree::from_csv("agent,parent,cost_schedule\nshop-agent,,low.toml\n", "agents.csv", |_| {
+        Schedule::from_toml(&cost_schedule("low", "0.55%", "25"))
+    })
+    .unwrap();
+    let registry =
+        Registry::from_csv("merchant_no,schedule,agent,terminals\n102310058120001,standard,shop-agent,T1\n", "m.csv", Schedule::preset)
+            .unwrap();
+    let mut ledger = Ledger::new("trades");
+    // ¥4,800 debit: the merchant pays its ¥20 cap, the agent's cost is 0.50% = ¥24.
+    let mut trade = LedgerRecord::new("A1", parse_china_time("2026-03-10 10:00").unwrap(), Money::from_yuan(4_800), Channel::Debit);
+    trade.terminal = "T1".into();
+    ledger.push(trade).unwrap();
+    let report = margins(&ledger, &registry, &agents, Calendar::china()).unwrap();
+    assert_eq!(report.margin, Money::from_yuan(-4));
+    let (zh, en) = &report.findings[0];
+    assert!(en.ends_with("debit trades: 1 trade, ¥-4.00 in total (the merchant is priced below the agent's cost)"), "{en}");
+    assert!(zh.contains("：1笔，合计¥-4.00"), "{zh}");
+}

@@ -199,7 +199,8 @@ fn contract_changes_terminal_moves_cross_merchant_jumps_and_unknown_terminals() 
     let finding = report.summary.findings.iter().find(|f| f.kind == FindingKind::MerchantNumber).unwrap();
     assert_eq!((finding.merchant.as_str(), finding.agent.as_str()), (b, "west"));
     assert!(
-        finding.en.starts_with(&format!("{b} B: from 2026-03-23 trades on terminal T3 were booked under merchant number {a}")),
+        finding.en.starts_with(&format!("{b} B: from 2026-03-23 trades on terminal T3 were booked under merchant number {a}"))
+            && finding.en.ends_with("(跳码): 1 trade, ¥1000.00"),
         "{}",
         finding.en
     );
@@ -352,6 +353,44 @@ fn the_simulated_portfolio_lands_every_row_in_its_answer_key_and_its_margins_bal
         assert_eq!(margins.merchant_fee, margins.top_cost + margins.margin);
         assert!(margins.skipped.is_empty(), "{:?}", &margins.skipped[..margins.skipped.len().min(3)]);
         assert_eq!(margins.by_agent.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(), ["city-east", "city-west", "province"]);
+        // Each agent's margin, computed here trade by trade from the cost files: the city
+        // agent earns the merchant's fee minus its cost, the province the city's cost minus its own.
+        let cost = |name: &str| {
+            let (_, text) = portfolio.cost_schedules.iter().find(|(file, _)| file == &format!("costs/{name}.toml")).unwrap();
+            Schedule::from_toml(text).unwrap()
+        };
+        let (province, east, west) = (cost("province"), cost("city-east"), cost("city-west"));
+        let mut expected: std::collections::BTreeMap<&str, (Money, u64)> = Default::default();
+        for i in 0..portfolio.ledger.len() {
+            let trade = portfolio.ledger.record(i);
+            if trade.kind != posfee::TradeKind::Purchase || !matches!(trade.response_code.as_str(), "00" | "") {
+                continue;
+            }
+            let contract = contract_by_walking(&portfolio.registry, &trade.terminal, trade.time.date_naive()).unwrap();
+            let mut request = posfee::QuoteRequest::new(trade.amount, trade.channel, trade.time)
+                .settlement(contract.profile.settlement)
+                .calendar_policy(posfee::CalendarPolicy::WeekendsOnly);
+            request.merchant_class = contract.profile.merchant_class.clone();
+            let fee = |schedule: &Schedule| schedule.quote_with(&request, posfee::Calendar::china()).unwrap().fee;
+            let (city, city_cost) = if contract.agent == "city-east" { ("city-east", fee(&east)) } else { ("city-west", fee(&west)) };
+            let city_margin = fee(&contract.schedule) - city_cost;
+            for (agent, margin) in [(city, city_margin), ("province", city_cost - fee(&province))] {
+                let entry = expected.entry(agent).or_insert((Money::ZERO, 0));
+                entry.0 = entry.0 + margin;
+                entry.1 += u64::from(margin < Money::ZERO);
+            }
+        }
+        for totals in &margins.by_agent {
+            assert_eq!((totals.margin, totals.negative_trades), expected[totals.key.as_str()], "seed {seed} {}", totals.key);
+            // Every level sells above its cost: the sample's agents all earn.
+            assert!(totals.margin > Money::ZERO, "seed {seed} {}", totals.key);
+        }
+        // The one deliberate negative margin: city-west's ¥25 debit cost cap over its merchants' ¥20.
+        assert!(!margins.findings.is_empty(), "seed {seed}");
+        for (zh, en) in &margins.findings {
+            assert!(en.starts_with("agent city-west earns a negative margin") && en.contains("'s debit trades"), "{en}");
+            assert!(zh.contains("借记卡"), "{zh}");
+        }
     }
     // Over the seeds every kind of portfolio fault was injected many times.
     for kind in [PortfolioFault::OldContract, PortfolioFault::MovedTerminal, PortfolioFault::CrossMerchant, PortfolioFault::UnknownTerminal]

@@ -188,7 +188,7 @@ impl Report {
             let mut numbers: Vec<&str> = self.merchants.iter().map(|(number, _, _)| number.as_str()).collect();
             numbers.sort_unstable();
             numbers.dedup();
-            (String::new(), format!("{} merchants", numbers.len()))
+            (String::new(), crate::text::counted(numbers.len() as i128, "merchant", "merchants"))
         } else {
             (profile.merchant_no.as_str().to_string(), profile.name.clone())
         };

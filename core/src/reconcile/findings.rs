@@ -32,6 +32,7 @@ use crate::lang::Lang;
 use crate::money::Money;
 use crate::quote::TradeKind;
 use crate::rate::Rate;
+use crate::text::counted;
 
 /// What a [`Finding`] is about.
 ///
@@ -406,9 +407,14 @@ fn fee_finding(
         trades,
         amount,
         money,
-        en: format!("{}from {first_day} {what_en}: {trades} trades, ¥{size} {over_en}", evidence.merchant_prefix(c)),
+        en: format!("{}from {first_day} {what_en}: {}, ¥{size} {over_en}", evidence.merchant_prefix(c), trades_en(trades)),
         zh: format!("{}自{first_day}起，{what_zh}：{trades}笔，{over_zh}¥{size}", evidence.merchant_prefix(c)),
     }
+}
+
+/// `1 trade`, `2 trades`.
+fn trades_en(trades: u64) -> String {
+    counted(i128::from(trades), "trade", "trades")
 }
 
 /// The class's rate per channel of the rows: `credit 0.38%, debit 0.40%`.
@@ -446,10 +452,15 @@ fn late_finding(evidence: &Evidence<'_>, c: u32, late: i64, rows: &[u32]) -> Fin
         amount,
         money,
         en: format!(
-            "{}from {first_day} trades settled {late} business day(s) later than {mode} (as {as_mode}): {trades} trades, ¥{money} paid late",
+            "{}from {first_day} trades settled {} later than {mode} (as {as_mode}): {}, ¥{money} paid late",
+            evidence.merchant_prefix(c),
+            counted(i128::from(late), "business day", "business days"),
+            trades_en(trades)
+        ),
+        zh: format!(
+            "{}自{first_day}起，结算比{mode}晚{late}个工作日（实为{as_mode}）：{trades}笔，¥{money}晚到账",
             evidence.merchant_prefix(c)
         ),
-        zh: format!("{}自{first_day}起，结算比{mode}晚{late}个工作日（实为{as_mode}）：{trades}笔，¥{money}晚到账", evidence.merchant_prefix(c)),
     }
 }
 
@@ -475,8 +486,9 @@ fn booked_finding(evidence: &Evidence<'_>, c: u32, terminal: &str, merchant_no: 
             (
                 FindingKind::MerchantNumber,
                 format!(
-                    "from {first_day} trades on terminal {terminal} were booked under merchant number {number}{theirs} instead of {}{ours} (跳码): {trades} trades, ¥{amount}",
-                    registered.as_str()
+                    "from {first_day} trades on terminal {terminal} were booked under merchant number {number}{theirs} instead of {}{ours} (跳码): {}, ¥{amount}",
+                    registered.as_str(),
+                    trades_en(trades)
                 ),
                 format!(
                     "自{first_day}起，终端{terminal}的交易记在商户号{number}{theirs_zh}下，而非登记的{}{ours_zh}（跳码）：{trades}笔，¥{amount}",
@@ -486,7 +498,10 @@ fn booked_finding(evidence: &Evidence<'_>, c: u32, terminal: &str, merchant_no: 
         }
         None => (
             FindingKind::UnregisteredTerminal,
-            format!("from {first_day} trades were settled on terminal {terminal}, which is not registered to the merchant: {trades} trades, ¥{amount}"),
+            format!(
+                "from {first_day} trades were settled on terminal {terminal}, which is not registered to the merchant: {}, ¥{amount}",
+                trades_en(trades)
+            ),
             format!("自{first_day}起，未登记给本商户的终端{terminal}有交易结算：{trades}笔，¥{amount}"),
         ),
     };

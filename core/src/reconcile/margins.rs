@@ -407,7 +407,12 @@ impl MarginReport {
             );
         }
         if !self.skipped.is_empty() {
-            let _ = writeln!(out, "{} trades not priced (first: {})", self.skipped.len(), self.skipped[0].1);
+            let _ = writeln!(
+                out,
+                "{} not priced (first: {})",
+                crate::text::counted(self.skipped.len() as i128, "trade", "trades"),
+                self.skipped[0].1
+            );
         }
         for (zh, en) in &self.findings {
             let _ = writeln!(out, "- {en}\n  {zh}");
@@ -577,8 +582,9 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
             (
                 format!("代理商{agent}在商户{merchant_no}的{}交易上分润为负：{count}笔，合计¥{money}（商户费率低于其成本价）", channel.name_zh()),
                 format!(
-                    "agent {agent} earns a negative margin on merchant {merchant_no}'s {} trades: {count} trades, ¥{money} in total (the merchant is priced below the agent's cost)",
-                    channel.name()
+                    "agent {agent} earns a negative margin on merchant {merchant_no}'s {} trades: {}, ¥{money} in total (the merchant is priced below the agent's cost)",
+                    channel.name(),
+                    crate::text::counted(i128::from(count), "trade", "trades")
                 ),
             )
         })

@@ -33,6 +33,15 @@ use crate::schedule::Schedule;
 
 /// The presets the simulated merchants are on, in turn.
 const PRESETS: [&str; 4] = ["sft-traditional", "standard", "sft-smart", "sft-esign"];
+/// The agents' cost schedules (结算价): agent, parent, the file an exported sample names
+/// (relative to agents.csv), its TOML (`core/data/agents/`). Each level's cost is below the
+/// price it sells at; city-west's debit cost cap of ¥25 above its merchants' ¥20 cap is the
+/// sample's deliberate negative margin.
+const AGENT_COSTS: [(&str, &str, &str, &str); 3] = [
+    ("province", "", "costs/province.toml", include_str!("../../data/agents/province.toml")),
+    ("city-east", "province", "costs/city-east.toml", include_str!("../../data/agents/city-east.toml")),
+    ("city-west", "province", "costs/city-west.toml", include_str!("../../data/agents/city-west.toml")),
+];
 /// Their MCCs, in turn (restaurants, supermarkets, miscellaneous retail, hotels).
 const MCCS: [&str; 4] = ["5812", "5411", "5999", "7011"];
 
@@ -227,10 +236,15 @@ pub struct Portfolio {
     pub registry: Registry,
     /// Its CSV text (`posfee reconcile --merchants`).
     pub registry_csv: String,
-    /// The agent tree: `province` over `city-east` and `city-west`.
+    /// The agent tree: `province` over `city-east` and `city-west`, each with its cost
+    /// schedule (结算价: below the price it sells at; city-west's debit cost cap of ¥25, above
+    /// its merchants' ¥20 cap, gives the sample's negative margin on large debit trades).
     pub agents: AgentTree,
-    /// Its CSV text (`posfee margins --agents`).
+    /// Its CSV text (`posfee margins --agents`); its `cost_schedule` cells are the files of
+    /// [`Portfolio::cost_schedules`].
     pub agents_csv: String,
+    /// The agents' cost schedules: the file name relative to agents.csv, and its TOML text.
+    pub cost_schedules: Vec<(String, String)>,
     /// The expected class of every row not expected to be `Ok`.
     pub key: AnswerKey,
     /// The contract changes of the month.
@@ -534,10 +548,16 @@ pub fn generate_portfolio(options: &PortfolioOptions) -> Result<Portfolio> {
         statement.push(row)?;
     }
     let registry = Registry::from_csv(&registry_csv, "merchants.csv", Schedule::preset)?;
-    let agents_csv =
-        "agent,parent,cost_schedule\nprovince,,sft-smart\ncity-east,province,standard\ncity-west,province,sft-smart\n".to_string();
-    let agents = AgentTree::from_csv(&agents_csv, "agents.csv", Schedule::preset)?;
+    let mut agents_csv = String::from("agent,parent,cost_schedule\n");
+    for (agent, parent, file, _) in AGENT_COSTS {
+        agents_csv.push_str(&format!("{agent},{parent},{file}\n"));
+    }
+    let agents = AgentTree::from_csv(&agents_csv, "agents.csv", |cell| match AGENT_COSTS.iter().find(|(_, _, file, _)| *file == cell) {
+        Some((_, _, _, text)) => Schedule::from_toml(text),
+        None => Schedule::preset(cell),
+    })?;
+    let cost_schedules = AGENT_COSTS.iter().map(|(_, _, file, text)| (file.to_string(), text.to_string())).collect();
     key.ledger.sort_unstable();
     key.statement.sort_unstable();
-    Ok(Portfolio { ledger, statement, registry, registry_csv, agents, agents_csv, key, changes, faults })
+    Ok(Portfolio { ledger, statement, registry, registry_csv, agents, agents_csv, cost_schedules, key, changes, faults })
 }

@@ -629,7 +629,11 @@ impl Summary {
             );
         }
         if !self.merchants.is_empty() {
-            let _ = writeln!(out, "{} merchants; the five largest of each problem:", self.merchants.len());
+            let _ = writeln!(
+                out,
+                "{}; the five largest of each problem:",
+                crate::text::counted(self.merchants.len() as i128, "merchant", "merchants")
+            );
             for ranking in MerchantRanking::ALL {
                 let ranked = self.merchants_ranked(ranking);
                 if ranked.is_empty() {
