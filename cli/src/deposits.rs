@@ -49,6 +49,9 @@ pub struct Arguments {
     /// One payout per settlement date, whatever the merchant numbers (for an acquirer that pays them in one sum).
     #[arg(long)]
     no_merchant_grouping: bool,
+    /// One payout per settlement date and merchant number, whatever the batch numbers (批次号; for an acquirer that pays a day's batches in one sum).
+    #[arg(long)]
+    no_batch_grouping: bool,
     /// The last day the bank statement covers (default: its latest row).
     #[arg(long, value_name = "YYYY-MM-DD")]
     as_of: Option<String>,
@@ -96,6 +99,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     options.short_difference_max = Money::parse(&arguments.short_max).map_err(|e| e.in_field("short_difference_max"))?;
     options.acquirer_texts.extend(arguments.acquirers.iter().cloned());
     options.group_by_merchant = !arguments.no_merchant_grouping;
+    options.group_by_batch = !arguments.no_batch_grouping;
     options.as_of = date(&arguments.as_of, "as_of")?;
     options.covered_from = date(&arguments.from, "covered_from")?;
 
@@ -127,7 +131,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(path) = &arguments.out {
         text.push_str(&format!(
             "\n{} rows written to {}\n",
-            report.payouts.len() + report.bank.len() + report.unreadable.len(),
+            report.payouts.len() + report.bank.len() + report.deductions.len() + report.unreadable.len(),
             path.display()
         ));
     }
@@ -162,5 +166,11 @@ fn summary_table(report: &DepositReport) -> String {
         .collect();
     text.push_str(&output::table(Some(&["class", "payouts", "expected", "not arrived", "bank rows", "bank amount"]), &rows));
     text.push_str(&format!("\nnot arrived: ¥{}\n", summary.not_arrived));
+    if summary.statement_deductions > 0 {
+        text.push_str(&format!(
+            "deduction lines on the statement (流量费, 服务费): {}, {} of them explaining a short deposit\n",
+            summary.statement_deductions, summary.statement_deductions_explaining
+        ));
+    }
     text
 }

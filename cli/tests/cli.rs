@@ -500,6 +500,41 @@ fn deposits_finds_what_did_not_reach_the_bank_account() {
 }
 
 #[test]
+fn deposits_group_by_batch_and_name_the_statements_deduction_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let statement = dir.path().join("settle.csv");
+    std::fs::write(
+        &statement,
+        "清算日期,商户号,终端号,批次号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n\
+         20261102,898440358120017,80010001,000031,20261101,093012,12420.00,74.52,12345.48,126093012001,贷记卡,消费\n\
+         20261102,898440358120017,80010002,000007,20261101,103012,1000.00,6.00,994.00,126103012002,贷记卡,消费\n\
+         20261102,898440358120017,,,20261102,000000,99.00,0.00,-99.00,,,流量费\n",
+    )
+    .unwrap();
+    let bank = dir.path().join("bank.csv");
+    std::fs::write(
+        &bank,
+        "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n\
+         2026-11-02,CNY,\"12,246.48\",,代发,拉卡拉支付股份有限公司,结算款\n\
+         2026-11-02,CNY,994.00,,代发,拉卡拉支付股份有限公司,结算款\n",
+    )
+    .unwrap();
+    let (statement, bank) = (statement.display().to_string(), bank.display().to_string());
+    let base = ["deposits", &statement, &bank, "--as-of", "2026-11-10"];
+    let text = ok(&base);
+    assert!(text.contains("the statement deducts ¥99.00 on line 4 (流量费)"), "{text}");
+    assert!(text.contains("deduction lines on the statement (流量费, 服务费): 1, 1 of them explaining a short deposit"), "{text}");
+    let report = json(&[&base[..], &["--json"]].concat());
+    let payouts: Vec<(&str, &str)> =
+        report["payouts"].as_array().unwrap().iter().map(|p| (p["batch"].as_str().unwrap(), p["class"].as_str().unwrap())).collect();
+    assert_eq!(payouts, [("000007", "deposited"), ("000031", "deposit_short")]);
+    // One payout for the day: two credits for it, short and unexplained.
+    let by_day = json(&[&base[..], &["--json", "--no-batch-grouping"]].concat());
+    assert_eq!(by_day["payouts"].as_array().unwrap().len(), 1);
+    assert_eq!(by_day["payouts"][0]["batch"], "");
+}
+
+#[test]
 fn reconcile_a_portfolio_from_a_merchant_registry() {
     use posfee::reconcile::simulation::{generate, SimulationOptions};
     use posfee::reconcile::{reconcile, write_bank_csv, write_ledger_csv, Ledger, Statement};

@@ -306,3 +306,131 @@ fn an_empty_bank_statement_checks_nothing_and_says_why() {
     assert_eq!(note.class, DepositClass::NotChecked);
     assert!(note.en.contains("was not checked") && note.zh.contains("晚于银行流水的最后一天"), "{} / {}", note.en, note.zh);
 }
+
+/// The JL Pay sample (batch numbers on card rows, none on QR rows) and its expected rows'
+/// nets summed here by settlement date, merchant number and batch number.
+fn jlpay_statement_and_payouts() -> (posfee::reconcile::Statement, Vec<(String, String, String, posfee::Money)>) {
+    use posfee::reconcile::{read_statement, Profile};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats/jlpay-detail");
+    let bytes = std::fs::read(dir.join("sample.txt")).unwrap();
+    let statement = read_statement(&bytes, "sample.txt", &Profile::builtin("jlpay-detail").unwrap()).unwrap();
+    let mut sums: std::collections::BTreeMap<(String, String, String), posfee::Money> = Default::default();
+    for row in csv::Reader::from_path(dir.join("expected.csv")).unwrap().records() {
+        let row = row.unwrap();
+        let key = (row[1].to_string(), row[10].to_string(), row[11].to_string());
+        let sum = sums.entry(key).or_insert(posfee::Money::ZERO);
+        *sum = *sum + posfee::Money::parse(&row[5]).unwrap();
+    }
+    (statement, sums.into_iter().map(|((date, merchant, batch), net)| (date, merchant, batch, net)).collect())
+}
+
+fn acquirer_row(date: &str, amount: posfee::Money) -> posfee::reconcile::deposits::BankRow {
+    posfee::reconcile::deposits::BankRow::new(posfee::parse_date(date).unwrap(), amount, "嘉联支付有限公司")
+}
+
+#[test]
+fn payouts_are_grouped_by_batch_where_the_statement_shows_one() {
+    use posfee::reconcile::deposits::BankStatement;
+    let (statement, expected) = jlpay_statement_and_payouts();
+    assert_eq!(expected.len(), 4, "two batches and the QR rows without one on 05-06, one batch on 05-07");
+    // The acquirer pays each batch on its own, on the settlement date.
+    let mut bank = BankStatement::new("bank.csv");
+    for (date, _, _, net) in &expected {
+        bank.push(acquirer_row(date, *net)).unwrap();
+    }
+    let options = DepositOptions::new().as_of(posfee::parse_date("2026-05-12").unwrap());
+    let report = reconcile_deposits(&statement, &bank, &options).unwrap();
+    let seen: Vec<(String, String, String, posfee::Money)> =
+        report.payouts.iter().map(|p| (p.settlement_date.to_string(), p.merchant_no.clone(), p.batch.clone(), p.expected)).collect();
+    assert_eq!(seen, expected);
+    assert!(report.payouts.iter().all(|p| p.class == DepositClass::Deposited), "{:?}", report.payouts);
+    assert!(report.to_csv().lines().nth(1).unwrap().contains(",849440358120A07,,"), "{}", report.to_csv());
+
+    // Without batch grouping the day's two payments of merchant A07 are one payout, paid by
+    // two credits: the larger reads as short, the other as unexplained.
+    let mut by_day = options.clone();
+    by_day.group_by_batch = false;
+    let report = reconcile_deposits(&statement, &bank, &by_day).unwrap();
+    assert_eq!(report.payouts.len(), 3);
+    assert_eq!(report.payouts[0].class, DepositClass::DepositShort);
+    assert_eq!(report.summary.class(DepositClass::UnexplainedCredit).bank_rows, 1);
+
+    // An acquirer that pays a merchant's day in one sum: the batches show as one merged deposit.
+    let mut daily = BankStatement::new("bank.csv");
+    daily.push(acquirer_row("2026-05-06", expected[0].3 + expected[1].3)).unwrap();
+    for (date, _, _, net) in &expected[2..] {
+        daily.push(acquirer_row(date, *net)).unwrap();
+    }
+    let report = reconcile_deposits(&statement, &daily, &options).unwrap();
+    let classes: Vec<DepositClass> = report.payouts.iter().map(|p| p.class).collect();
+    assert_eq!(classes, [DepositClass::DepositMerged, DepositClass::DepositMerged, DepositClass::Deposited, DepositClass::Deposited]);
+    let merged = report.findings.iter().find(|f| f.class == DepositClass::DepositMerged).unwrap();
+    assert_eq!(merged.payouts, [0, 1]);
+}
+
+const STATEMENT_WITH_DEDUCTION: &str =
+    "清算日期,商户号,终端号,批次号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\r\n\
+20261102,898440358120017,80010001,000031,20261101,093012,12420.00,74.52,12345.48,126093012001,贷记卡,消费\r\n\
+20261102,898440358120017,,,20261102,000000,99.00,0.00,-99.00,,,流量费\r\n\
+20261103,898440358120017,80010001,000032,20261102,101544,5000.00,30.00,4970.00,126101544002,借记卡,消费\r\n";
+
+#[test]
+fn a_short_deposit_names_the_statements_deduction_line() {
+    use posfee::reconcile::{read_statement, Profile};
+    let profile = Profile::builtin("bank-pos").unwrap();
+    let statement = read_statement(STATEMENT_WITH_DEDUCTION.as_bytes(), "settle.csv", &profile).unwrap();
+    assert!(statement.issues().is_empty(), "{:?}", statement.issues());
+    assert_eq!(statement.len(), 2, "the deduction line is not a trade");
+    let deduction = &statement.deductions()[0];
+    assert_eq!((deduction.line, deduction.amount, deduction.text.as_str()), (3, posfee::Money::from_yuan(99), "流量费"));
+    assert_eq!(deduction.settlement_date.to_string(), "2026-11-02");
+
+    let bank = "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n\
+                2026-11-02,CNY,\"12,246.48\",,代发,拉卡拉支付股份有限公司,结算款\n\
+                2026-11-03,CNY,\"4,970.00\",,代发,拉卡拉支付股份有限公司,结算款\n";
+    let bank = read_bank_statement(bank.as_bytes(), "cmb.csv", &BankProfile::builtin("cmb-debit").unwrap()).unwrap();
+    let options = DepositOptions::new().as_of(posfee::parse_date("2026-11-10").unwrap());
+    let report = reconcile_deposits(&statement, &bank, &options).unwrap();
+    let short = &report.payouts[0];
+    assert_eq!((short.class, short.difference, short.batch.as_str()), (DepositClass::DepositShort, SHORT_FEE, "000031"));
+    assert_eq!(short.statement_deduction_lines, [3]);
+    assert!(short.reason.ends_with("the statement deducts ¥99.00 on line 3 (流量费)"), "{}", short.reason);
+    assert_eq!(report.payouts[1].class, DepositClass::Deposited);
+    assert_eq!(report.deductions[0].payout, Some(0));
+    assert_eq!((report.summary.statement_deductions, report.summary.statement_deductions_explaining), (1, 1));
+    let finding = report.findings.iter().find(|f| f.class == DepositClass::DepositShort).unwrap();
+    assert_eq!(
+        finding.en,
+        "¥99.00 less than the statement's net on 2026-11-02: ¥12,246.48 arrived on 2026-11-02 for ¥12,345.48; the statement deducts ¥99.00 on line 3 (流量费)"
+    );
+    assert!(finding.zh.ends_with("；对账单扣款：第 3 行流量费 ¥99.00"), "{}", finding.zh);
+    assert_eq!(finding.statement_lines, [2, 3]);
+    assert!(
+        report.to_csv().contains("deduction,0,3,statement_deduction,2026-11-02,898440358120017,,99.00,,,,,0,,流量费"),
+        "{}",
+        report.to_csv()
+    );
+
+    // Paid in full: the deduction line explains nothing, and stays in the report.
+    let full = "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n\
+                2026-11-02,CNY,\"12,345.48\",,代发,拉卡拉支付股份有限公司,结算款\n\
+                2026-11-03,CNY,\"4,970.00\",,代发,拉卡拉支付股份有限公司,结算款\n";
+    let full = read_bank_statement(full.as_bytes(), "cmb.csv", &BankProfile::builtin("cmb-debit").unwrap()).unwrap();
+    let report = reconcile_deposits(&statement, &full, &options).unwrap();
+    assert!(report.payouts.iter().all(|p| p.class == DepositClass::Deposited && p.statement_deduction_lines.is_empty()));
+    assert_eq!(report.deductions[0].payout, None);
+
+    // A deduction line of another amount: the short deposit keeps its hint and no line.
+    let other = STATEMENT_WITH_DEDUCTION.replace("99.00,0.00,-99.00", "50.00,0.00,-50.00");
+    let statement = read_statement(other.as_bytes(), "settle.csv", &profile).unwrap();
+    let report = reconcile_deposits(&statement, &bank, &options).unwrap();
+    assert!(report.payouts[0].statement_deduction_lines.is_empty());
+    assert!(report.findings.iter().any(|f| f.en.contains("(流量费?)")));
+
+    // A deduction line without an amount is an unreadable line naming its field.
+    let bad = STATEMENT_WITH_DEDUCTION.replace("99.00,0.00,-99.00", "abc,0.00,-99.00");
+    let statement = read_statement(bad.as_bytes(), "settle.csv", &profile).unwrap();
+    assert!(statement.deductions().is_empty());
+    let issue = &statement.issues()[0].error;
+    assert_eq!((issue.location().line, issue.location().field.as_deref()), (Some(3), Some("amount")), "{issue}");
+}

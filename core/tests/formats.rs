@@ -111,6 +111,7 @@ fn compare(case: &Case, file: &str, statement: &Statement) {
         assert_eq!(row.rrn, &want[8], "{at}: rrn");
         assert_eq!(row.terminal, &want[9], "{at}: terminal");
         assert_eq!(row.merchant_no, &want[10], "{at}: merchant_no");
+        assert_eq!(row.batch, &want[11], "{at}: batch");
     }
 }
 

@@ -324,11 +324,18 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
     let amount = input.money("amount", true)?;
     let fee = input.money("fee", true)?;
     let net = input.money("net", false)?;
-    let [channel, merchant_no, merchant_name, terminal, rrn, kind_column] =
-        [("channel", true), ("merchant_no", false), ("merchant_name", false), ("terminal", false), ("rrn", false), ("kind", false)]
-            .map(|(column, required)| input.text(column, required));
-    let [channel, merchant_no, merchant_name, terminal, rrn, kind_column] =
-        [channel?, merchant_no?, merchant_name?, terminal?, rrn?, kind_column?];
+    let [channel, merchant_no, merchant_name, terminal, batch, rrn, kind_column] = [
+        ("channel", true),
+        ("merchant_no", false),
+        ("merchant_name", false),
+        ("terminal", false),
+        ("batch", false),
+        ("rrn", false),
+        ("kind", false),
+    ]
+    .map(|(column, required)| input.text(column, required));
+    let [channel, merchant_no, merchant_name, terminal, batch, rrn, kind_column] =
+        [channel?, merchant_no?, merchant_name?, terminal?, batch?, rrn?, kind_column?];
     // Two halves of the columns, converted side by side (with the other side's on two cores,
     // whichever finishes first helps the other).
     let columns = move || -> Option<StatementColumns> {
@@ -339,6 +346,7 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
                     text_column(&merchant_no, rows, "", false)?,
                     text_column(&merchant_name, rows, "", false)?,
                     text_column(&terminal, rows, "", false)?,
+                    text_column(&batch, rows, "", false)?,
                     text_column(&rrn, rows, "", false)?,
                     parsed(&channel, sizes, Channel::Credit, |text| Channel::parse(text?).ok())?,
                     parsed(&kind_column, sizes, TradeKind::Purchase, |text| kind(text).ok())?,
@@ -357,7 +365,7 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
                 Some((dates, joined(&time, sizes, push_seconds)?, amount_fen, fees, nets))
             },
         );
-        let (merchant_no, merchant_name, terminal, rrn, channel, kind) = texts?;
+        let (merchant_no, merchant_name, terminal, batch, rrn, channel, kind) = texts?;
         let (settlement_date, time_s, amount_fen, fee, net) = numbers?;
         let net = match net {
             Some(net) => net,
@@ -372,6 +380,7 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
             merchant_no,
             merchant_name,
             terminal,
+            batch,
             rrn,
             time_s,
             amount_fen,

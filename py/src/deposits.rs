@@ -33,7 +33,7 @@ impl PyDepositReport {
     }
 
     fn __len__(&self) -> usize {
-        self.report.payouts.len() + self.report.bank.len() + self.report.unreadable.len()
+        self.report.payouts.len() + self.report.bank.len() + self.report.deductions.len() + self.report.unreadable.len()
     }
 }
 
@@ -60,7 +60,7 @@ fn bank_statement(source: &Bound<'_, PyAny>, format: &str, name: Option<String>)
 /// Checks that the statement's payouts reached the bank account: the core's
 /// `reconcile_deposits` with the options given (`None` keeps the core's default).
 #[pyfunction]
-#[pyo3(signature = (statement, bank, bank_format = "auto", bank_name = None, on_invalid = "raise", delay_max_business_days = 2, on_time_business_days = 0, short_difference_max = None, acquirer_texts = None, group_by_merchant = true, as_of = None, covered_from = None, calendar = None))]
+#[pyo3(signature = (statement, bank, bank_format = "auto", bank_name = None, on_invalid = "raise", delay_max_business_days = 2, on_time_business_days = 0, short_difference_max = None, acquirer_texts = None, group_by_merchant = true, group_by_batch = true, as_of = None, covered_from = None, calendar = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn reconcile_deposits_data(
     py: Python<'_>,
@@ -74,6 +74,7 @@ pub fn reconcile_deposits_data(
     short_difference_max: Option<&Bound<'_, PyAny>>,
     acquirer_texts: Option<Vec<String>>,
     group_by_merchant: bool,
+    group_by_batch: bool,
     as_of: Option<&Bound<'_, PyAny>>,
     covered_from: Option<&Bound<'_, PyAny>>,
     calendar: Option<&Bound<'_, PyAny>>,
@@ -86,6 +87,7 @@ pub fn reconcile_deposits_data(
     }
     options.acquirer_texts.extend(acquirer_texts.unwrap_or_default());
     options.group_by_merchant = group_by_merchant;
+    options.group_by_batch = group_by_batch;
     if let Some(value) = as_of.filter(|v| !v.is_none()) {
         options.as_of = Some(convert::date(py, "as_of", value)?);
     }

@@ -462,6 +462,7 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
     let merchant_no = text(SIDE, batch, &index, "merchant_no", false)?;
     let merchant_name = text(SIDE, batch, &index, "merchant_name", false)?;
     let terminal = text(SIDE, batch, &index, "terminal", false)?;
+    let batch_number = text(SIDE, batch, &index, "batch", false)?;
     let rrn = text(SIDE, batch, &index, "rrn", false)?;
     let kind_column = text(SIDE, batch, &index, "kind", false)?;
     let name = statement.name().to_string();
@@ -485,6 +486,7 @@ pub fn push_statement_batch(statement: &mut Statement, batch: &RecordBatch, firs
                 merchant_no: merchant_no.get(row).unwrap_or(""),
                 merchant_name: merchant_name.get(row).unwrap_or(""),
                 terminal: terminal.get(row).unwrap_or(""),
+                batch: batch_number.get(row).unwrap_or(""),
                 rrn: rrn.get(row).unwrap_or(""),
                 time,
                 amount,
@@ -561,7 +563,7 @@ pub mod out {
 
     pub fn statement_batch(statement: &Statement) -> (SchemaRef, RecordBatch) {
         let n = statement.len();
-        let mut strings: Vec<StringBuilder> = (0..6).map(|_| StringBuilder::with_capacity(n, n * 12)).collect();
+        let mut strings: Vec<StringBuilder> = (0..7).map(|_| StringBuilder::with_capacity(n, n * 12)).collect();
         let mut dates: Vec<i32> = Vec::with_capacity(n);
         let mut time = TimestampSecondBuilder::with_capacity(n).with_timezone("+08:00");
         let mut amount = money_builder(n, 2);
@@ -570,8 +572,15 @@ pub mod out {
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
         for i in 0..n {
             let r = statement.record(i);
-            let values =
-                [r.merchant_no.as_str(), r.merchant_name.as_str(), r.terminal.as_str(), r.rrn.as_str(), r.channel.name(), r.kind.name()];
+            let values = [
+                r.merchant_no.as_str(),
+                r.merchant_name.as_str(),
+                r.terminal.as_str(),
+                r.batch.as_str(),
+                r.rrn.as_str(),
+                r.channel.name(),
+                r.kind.name(),
+            ];
             for (builder, value) in strings.iter_mut().zip(values) {
                 builder.append_value(value);
             }
@@ -582,12 +591,13 @@ pub mod out {
             net.append_value(money_value(r.net, 5));
         }
         let mut built = strings.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef);
-        let mut next = || built.next().expect("six columns");
+        let mut next = || built.next().expect("seven columns");
         let columns: Vec<(String, ArrayRef)> = vec![
             ("settlement_date".into(), Arc::new(Date32Array::from(dates))),
             ("merchant_no".into(), next()),
             ("merchant_name".into(), next()),
             ("terminal".into(), next()),
+            ("batch".into(), next()),
             ("rrn".into(), next()),
             ("time".into(), Arc::new(time.finish())),
             ("amount".into(), Arc::new(amount.finish())),

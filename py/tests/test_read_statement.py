@@ -39,6 +39,7 @@ def canonical(table) -> list:
                 "rrn": row["rrn"],
                 "terminal": row["terminal"],
                 "merchant_no": row["merchant_no"],
+                "batch": row["batch"],
             }
         )
     return rows

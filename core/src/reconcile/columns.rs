@@ -90,6 +90,7 @@ pub struct LedgerColumns {
 ///     merchant_no: TextColumn::filled("102310058120001", 1)?,
 ///     merchant_name: TextColumn::filled(" 小店 ", 1)?,
 ///     terminal: TextColumn::filled("T0000001", 1)?,
+///     batch: TextColumn::filled("000012", 1)?,
 ///     rrn: TextColumn::filled("612610000001", 1)?,
 ///     time_s: vec![1_778_032_800],
 ///     amount_fen: vec![10_000],
@@ -113,6 +114,9 @@ pub struct StatementColumns {
     pub merchant_name: TextColumn,
     /// Terminal ids.
     pub terminal: TextColumn,
+    /// Batch numbers (批次号; a value may be empty). An empty column (no values at all) stands
+    /// for a statement without batch numbers.
+    pub batch: TextColumn,
     /// Reference numbers.
     pub rrn: TextColumn,
     /// Trade times, Unix seconds.
@@ -238,9 +242,12 @@ impl Statement {
     /// assert_eq!(Statement::from_columns("s", columns).unwrap_err().code(), "invalid_request");
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn from_columns(name: impl Into<String>, columns: StatementColumns) -> Result<Statement> {
+    pub fn from_columns(name: impl Into<String>, mut columns: StatementColumns) -> Result<Statement> {
         let name = name.into();
         let rows = columns.time_s.len();
+        if columns.batch.is_empty() && rows > 0 {
+            columns.batch = TextColumn::filled("", rows)?;
+        }
         check_lengths(
             &name,
             rows,
@@ -249,6 +256,7 @@ impl Statement {
                 ("merchant_no", columns.merchant_no.len()),
                 ("merchant_name", columns.merchant_name.len()),
                 ("terminal", columns.terminal.len()),
+                ("batch", columns.batch.len()),
                 ("rrn", columns.rrn.len()),
                 ("amount_fen", columns.amount_fen.len()),
                 ("fee", columns.fee.len()),
@@ -271,6 +279,7 @@ impl Statement {
             merchant_no: columns.merchant_no.trimmed(),
             merchant_name: columns.merchant_name.trimmed(),
             terminal: columns.terminal.trimmed(),
+            batch: columns.batch.trimmed(),
             rrn: columns.rrn.trimmed(),
             time: columns.time_s,
             amount_fen: columns.amount_fen,
@@ -324,6 +333,7 @@ impl StatementColumns {
             merchant_no: self.merchant_no.get(row),
             merchant_name: self.merchant_name.get(row),
             terminal: self.terminal.get(row),
+            batch: self.batch.get(row),
             rrn: self.rrn.get(row),
             time,
             amount,

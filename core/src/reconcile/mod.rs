@@ -51,6 +51,7 @@
 //! | `merchant_no` | 商户号 (15 characters, MCC inside) |
 //! | `merchant_name` | 商户名称 (may be empty) |
 //! | `terminal` | 终端号 |
+//! | `batch` | 批次号 (may be empty; deposits group payouts by it) |
 //! | `rrn` | 参考号 (for QR bills: the merchant order number) |
 //! | `time` | trade time |
 //! | `amount_fen` | trade amount, whole fen, non-negative |
@@ -128,7 +129,7 @@ pub use report::{
     RowResult, Rows, Summary, TerminalMerchants, REPORT_CSV_COLUMNS,
 };
 pub use response::{DeclinedBy, ResponseAction, ResponseMeaning};
-pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementRecord, StatementRow};
+pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementDeduction, StatementRecord, StatementRow};
 pub use spreadsheet::{neutralize_cell, restore_cell};
 pub use statement_check::{check_statement, implied_ledger};
 pub use text_column::{SharedText, TextColumn};

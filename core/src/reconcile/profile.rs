@@ -23,7 +23,8 @@
 //!   `value`; `format` (chrono; a format of fixed-width numbers also checks the length;
 //!   without a year the year comes from the settlement date); `unit` (`yuan`, `fen`); `sign`
 //!   (`as_written`, `by_kind`); `sign_prefixes` (`{ D = "+", C = "-" }`); `map` (value maps;
-//!   keys with `*` are patterns; kinds map to `purchase`, `void`, `refund` or `skip`,
+//!   keys with `*` are patterns; kinds map to `purchase`, `void`, `refund`, `skip` or
+//!   `deduction` (a 流量费 / 服务费 line: kept in [`Statement::deductions`](super::Statement::deductions)),
 //!   statuses to `approved`, `declined` or `skip`, directions to `income`, `expense` or
 //!   `neutral`: money in is read when it is a purchase, money out when it is a refund or
 //!   void, neutral rows are skipped); `instead` (other columns tried first for rows of some
@@ -928,7 +929,7 @@ fn check_format(format: &str) -> std::result::Result<Option<usize>, String> {
 /// Checks the canonical side of a value map for `field`.
 fn check_mapped(field: StatementField, to: &str) -> std::result::Result<(), String> {
     let ok = match field {
-        StatementField::Kind => to == "skip" || kind_named(to).is_some(),
+        StatementField::Kind => to == "skip" || to == "deduction" || kind_named(to).is_some(),
         StatementField::CardType => Channel::parse(to).is_ok(),
         StatementField::Status | StatementField::Direction => meaning_named(to).is_some(),
         _ => return Err(format!("only kind, card_type, status and direction take a value map, not {}", field.name())),

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::blocks::{decode_gb18030, BlockError, Blocks};
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
-use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementRow};
+use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow};
 use super::spreadsheet::neutralize_cell;
 use super::tokenize::{newlines, records, CsvState, Dialect, QuotedFields};
 use crate::channel::{CardType, Channel};
@@ -684,6 +684,8 @@ pub enum StatementField {
     MerchantName,
     /// 终端号.
     Terminal,
+    /// 批次号 (a terminal's settlement batch; payouts are grouped by it where it is shown).
+    Batch,
     /// 参考号 / 检索参考号 / 商户订单号 (the reference the merchant's ledger holds).
     Rrn,
     /// The reference of a refund row when the file has its own column for it (商户退款单号).
@@ -712,11 +714,12 @@ pub enum StatementField {
 
 impl StatementField {
     /// Every field.
-    pub const ALL: [StatementField; 16] = [
+    pub const ALL: [StatementField; 17] = [
         StatementField::SettlementDate,
         StatementField::MerchantNo,
         StatementField::MerchantName,
         StatementField::Terminal,
+        StatementField::Batch,
         StatementField::Rrn,
         StatementField::RefundRrn,
         StatementField::TradeDate,
@@ -743,6 +746,7 @@ impl StatementField {
             StatementField::MerchantNo => "merchant_no",
             StatementField::MerchantName => "merchant_name",
             StatementField::Terminal => "terminal",
+            StatementField::Batch => "batch",
             StatementField::Rrn => "rrn",
             StatementField::RefundRrn => "refund_rrn",
             StatementField::TradeDate => "trade_date",
@@ -950,6 +954,16 @@ pub fn read_statement_file(path: impl AsRef<Path>, profile: &Profile, options: R
         Err(BlockError::Failed(error)) => Err(error),
         Err(BlockError::NotUtf8) => read_statement_with(&read_whole(path, &file)?, &file, profile, options),
     }
+}
+
+/// What a detail row reads as.
+enum Taken<'r> {
+    /// A trade.
+    Trade(StatementRow<'r>),
+    /// A deduction line (流量费, 服务费).
+    Deduction(StatementDeduction),
+    /// Not the merchant's trade, skipped by rule.
+    Skipped,
 }
 
 /// A statement's layout, and the rows, sums and summary rows read so far.
@@ -1293,10 +1307,15 @@ impl<'p> Layout<'p> {
             return;
         }
         match self.statement_row(row, &mut part.sums) {
-            Ok(None) => part.statement.skipped_rows += 1,
-            Ok(Some(record)) => {
+            Ok(Taken::Skipped) => part.statement.skipped_rows += 1,
+            Ok(Taken::Trade(record)) => {
                 part.sums.detail_lines += 1;
                 if let Err(error) = part.statement.push_row(record) {
+                    part.statement.push_issue(error, row.raw());
+                }
+            }
+            Ok(Taken::Deduction(deduction)) => {
+                if let Err(error) = part.statement.push_deduction(deduction) {
                     part.statement.push_issue(error, row.raw());
                 }
             }
@@ -1377,7 +1396,7 @@ impl<'p> Layout<'p> {
     /// Order: the row's shape (`field_count`), its direction and kind (a row that is not the
     /// merchant's trade is skipped before anything else is asked of it), its status, then
     /// the values.
-    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums) -> Result<Option<StatementRow<'r>>>
+    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums) -> Result<Taken<'r>>
     where
         'p: 'r,
     {
@@ -1391,14 +1410,15 @@ impl<'p> Layout<'p> {
         }
         let direction = self.meaning(row, F::Direction)?;
         if direction == Some(RowMeaning::Skip) {
-            return Ok(None);
+            return Ok(Taken::Skipped);
         }
         let kind = match profile.field(F::Kind) {
             None => None,
             Some(spec) => match self.pick(row, F::Kind, None, None).0 {
                 "" => None,
                 text => match spec.mapped(text) {
-                    Some("skip") => return Ok(None),
+                    Some("skip") => return Ok(Taken::Skipped),
+                    Some("deduction") => return self.deduction(row, text).map(Taken::Deduction),
                     Some(name) => Some(kind_named(name).unwrap_or(TradeKind::Purchase)),
                     None => Some(parse_kind(text).map_err(|e| self.error_at(row, F::Kind, e))?),
                 },
@@ -1410,10 +1430,10 @@ impl<'p> Layout<'p> {
             _ => false,
         };
         if kind.is_some_and(outside) {
-            return Ok(None);
+            return Ok(Taken::Skipped);
         }
         match self.meaning(row, F::Status)? {
-            Some(RowMeaning::Skip) => return Ok(None),
+            Some(RowMeaning::Skip) => return Ok(Taken::Skipped),
             Some(RowMeaning::Declined) => {
                 let message = format!("status {:?}: a declined or failed payment, not a settled trade", self.value(row, F::Status));
                 return Err(self.error_at(row, F::Status, Error::new(ErrorKind::InvalidRecord, message)));
@@ -1426,7 +1446,7 @@ impl<'p> Layout<'p> {
             None => {
                 let kind = if amount_written.is_negative() { TradeKind::Refund } else { TradeKind::Purchase };
                 if outside(kind) {
-                    return Ok(None);
+                    return Ok(Taken::Skipped);
                 }
                 kind
             }
@@ -1503,11 +1523,12 @@ impl<'p> Layout<'p> {
                 sums.refund_amount += i128::from(amount.millifen());
             }
         }
-        Ok(Some(StatementRow {
+        Ok(Taken::Trade(StatementRow {
             settlement_date: settlement_date.unwrap_or_else(|| time.date_naive()),
             merchant_no: self.value(row, F::MerchantNo),
             merchant_name: self.value(row, F::MerchantName),
             terminal: self.value(row, F::Terminal),
+            batch: self.value(row, F::Batch),
             rrn,
             time,
             amount,
@@ -1517,6 +1538,38 @@ impl<'p> Layout<'p> {
             kind,
             line: row.line,
         }))
+    }
+
+    /// A deduction line (a row whose kind maps to `deduction`): its amount (the size of the
+    /// amount column, else of the net column), settlement date (else the trade date),
+    /// merchant and batch numbers, and the kind's text.
+    fn deduction(&self, row: &Row<'_>, text: &str) -> Result<StatementDeduction> {
+        use StatementField as F;
+        let amount = match self.value(row, F::Amount) {
+            "" => self.money(row, F::Net, self.required(row, F::Net)?)?,
+            written => self.money(row, F::Amount, written)?,
+        }
+        .abs();
+        let settlement_date = match self.value(row, F::SettlementDate) {
+            "" => match self.default_settlement {
+                Some(date) => date,
+                None => {
+                    let date_text = self.required(row, F::TradeDate)?;
+                    self.trade_time(date_text, self.value(row, F::TradeTime), None)
+                        .map_err(|e| self.error_at(row, F::TradeDate, e))?
+                        .date_naive()
+                }
+            },
+            written => self.date(written, F::SettlementDate).map_err(|e| self.error_at(row, F::SettlementDate, e))?,
+        };
+        Ok(StatementDeduction {
+            settlement_date,
+            merchant_no: self.value(row, F::MerchantNo).to_string(),
+            batch: self.value(row, F::Batch).to_string(),
+            amount,
+            text: text.to_string(),
+            line: row.line,
+        })
     }
 
     /// A date by the field's format, or by the usual forms.
@@ -1893,7 +1946,8 @@ pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statem
 
 /// Writes a statement as a bank settlement CSV with the default Chinese headers (what
 /// [`read_bank_csv`] reads with [`ColumnMap::default`]), formula cells neutralized as in
-/// [`write_ledger_csv`].
+/// [`write_ledger_csv`]. A 批次号 column follows 终端号 when a row has a batch number (the
+/// columns are otherwise the same for every statement).
 ///
 /// # Example
 /// ```
@@ -1907,11 +1961,13 @@ pub fn read_bank_csv(bytes: &[u8], file: &str, map: &ColumnMap) -> Result<Statem
 /// ```
 pub fn write_bank_csv(statement: &Statement) -> String {
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(statement.len() * 130 + 128));
-    let _ = writer.write_record([
+    let batches = statement.batch.text_len() > 0;
+    let header = [
         "清算日期",
         "商户号",
         "商户名称",
         "终端号",
+        "批次号",
         "交易日期",
         "交易时间",
         "交易金额",
@@ -1920,7 +1976,9 @@ pub fn write_bank_csv(statement: &Statement) -> String {
         "参考号",
         "卡类别",
         "交易类型",
-    ]);
+    ];
+    let keep = |column: usize| batches || column != 4;
+    let _ = writer.write_record(header.iter().enumerate().filter(|(c, _)| keep(*c)).map(|(_, name)| name));
     for j in 0..statement.len() {
         let at = from_unix(statement.time[j]);
         let kind = match statement.kind[j] {
@@ -1934,6 +1992,7 @@ pub fn write_bank_csv(statement: &Statement) -> String {
                 statement.merchant_no.get(j),
                 statement.merchant_name.get(j),
                 statement.terminal.get(j),
+                statement.batch.get(j),
                 at.format("%Y%m%d").to_string().as_str(),
                 at.format("%H%M%S").to_string().as_str(),
                 Money::from_fen(statement.amount_fen[j]).to_string().as_str(),
@@ -1943,7 +2002,10 @@ pub fn write_bank_csv(statement: &Statement) -> String {
                 statement.channel[j].name_zh(),
                 kind,
             ]
-            .map(|cell| neutralize_cell(cell).into_owned()),
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| keep(*c))
+            .map(|(_, cell)| neutralize_cell(cell).into_owned()),
         );
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()

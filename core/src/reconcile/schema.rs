@@ -696,6 +696,8 @@ pub struct StatementRecord {
     pub merchant_name: String,
     /// Terminal id.
     pub terminal: String,
+    /// Batch number (批次号; empty when the statement shows none).
+    pub batch: String,
     /// Reference number (or merchant order number for QR bills).
     pub rrn: String,
     /// Trade time.
@@ -730,6 +732,7 @@ impl StatementRecord {
             merchant_no: String::new(),
             merchant_name: String::new(),
             terminal: String::new(),
+            batch: String::new(),
             rrn: String::new(),
             time,
             amount,
@@ -761,6 +764,7 @@ pub struct Statement {
     pub(crate) merchant_no: TextColumn,
     pub(crate) merchant_name: TextColumn,
     pub(crate) terminal: TextColumn,
+    pub(crate) batch: TextColumn,
     pub(crate) rrn: TextColumn,
     pub(crate) time: Vec<i64>,
     pub(crate) amount_fen: Vec<i64>,
@@ -773,6 +777,53 @@ pub struct Statement {
     /// Rows a format profile skips by rule: not the merchant's trades (a personal bill's own
     /// spending, transfers, closed orders).
     pub(crate) skipped_rows: u64,
+    /// Deduction lines (流量费, 服务费): money the acquirer takes from a payout, not trades.
+    pub(crate) deductions: Vec<StatementDeduction>,
+}
+
+/// A deduction line of a statement: money the acquirer takes from a payout that is not a
+/// trade's fee (an annual service fee 服务费, a SIM data fee 流量费, a deposit 押金). A format
+/// profile maps such a row's kind to `deduction`; the deposit check names it as the reason
+/// for a short deposit ([`reconcile_deposits`](crate::reconcile::deposits::reconcile_deposits)).
+///
+/// # Example
+/// ```
+/// use posfee::{Money, parse_date};
+/// use posfee::reconcile::{Statement, StatementDeduction};
+/// let mut statement = Statement::new("s.csv");
+/// statement.push_deduction(StatementDeduction::new(parse_date("2026-11-02")?, Money::from_yuan(99), "流量费"))?;
+/// assert_eq!(statement.deductions()[0].text, "流量费");
+/// assert!(statement.is_empty()); // not a trade
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementDeduction {
+    /// The settlement date whose payout it is taken from.
+    pub settlement_date: NaiveDate,
+    /// The merchant number (may be empty).
+    pub merchant_no: String,
+    /// The batch number (may be empty).
+    pub batch: String,
+    /// The money taken (positive, whole fen).
+    pub amount: Money,
+    /// What the statement calls it (the kind column's text: `流量费`).
+    pub text: String,
+    /// The 1-based line in the source file (0 when built in code).
+    pub line: u64,
+}
+
+impl StatementDeduction {
+    /// A deduction of `amount` on `settlement_date`, with empty merchant and batch numbers.
+    ///
+    /// # Example
+    /// ```
+    /// let d = posfee::reconcile::StatementDeduction::new(posfee::parse_date("2026-11-02")?, posfee::Money::from_yuan(99), "服务费");
+    /// assert_eq!((d.merchant_no.as_str(), d.line), ("", 0));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn new(settlement_date: NaiveDate, amount: Money, text: impl Into<String>) -> StatementDeduction {
+        StatementDeduction { settlement_date, merchant_no: String::new(), batch: String::new(), amount, text: text.into(), line: 0 }
+    }
 }
 
 impl Statement {
@@ -817,6 +868,7 @@ impl Statement {
             merchant_no: &record.merchant_no,
             merchant_name: &record.merchant_name,
             terminal: &record.terminal,
+            batch: &record.batch,
             rrn: &record.rrn,
             time: record.time,
             amount: record.amount,
@@ -840,7 +892,7 @@ impl Statement {
     /// let mut statement = Statement::new("statement");
     /// statement.push_row(StatementRow {
     ///     settlement_date: parse_date("2026-05-07")?, merchant_no: "102310058120001", merchant_name: "",
-    ///     terminal: "T0000001", rrn: "612610000001", time: parse_china_time("2026-05-06 10:00")?,
+    ///     terminal: "T0000001", batch: "000012", rrn: "612610000001", time: parse_china_time("2026-05-06 10:00")?,
     ///     amount: Money::from_yuan(100), fee: Money::from_fen(60), net: Money::from_fen(9_940),
     ///     channel: Channel::Credit, kind: TradeKind::Purchase, line: 1,
     /// })?;
@@ -859,6 +911,7 @@ impl Statement {
             (&mut self.merchant_no, trim(row.merchant_no)),
             (&mut self.merchant_name, trim(row.merchant_name)),
             (&mut self.terminal, trim(row.terminal)),
+            (&mut self.batch, trim(row.batch)),
             (&mut self.rrn, trim(row.rrn)),
         ];
         push_text(text, self.time.len()).map_err(|e| e.at(at()))?;
@@ -891,7 +944,7 @@ impl Statement {
     ///     fee.len(),
     ///     |i| Ok(StatementRow {
     ///         settlement_date: date, merchant_no: "102310058120001", merchant_name: "", terminal: "T0000001",
-    ///         rrn: "612610000001", time, amount: Money::from_yuan(100), fee: fee[i],
+    ///         batch: "", rrn: "612610000001", time, amount: Money::from_yuan(100), fee: fee[i],
     ///         net: Money::from_yuan(100) - fee[i], channel: Channel::Credit, kind: TradeKind::Purchase, line: i as u64 + 1,
     ///     }),
     ///     |_, error| Err(error),
@@ -908,14 +961,27 @@ impl Statement {
     ) -> Result<()> {
         self.reserve(rows, 0);
         extend_rows(self, rows, row, rejected, Statement::push_row, |statement| {
-            vec![&mut statement.merchant_no, &mut statement.merchant_name, &mut statement.terminal, &mut statement.rrn]
+            vec![
+                &mut statement.merchant_no,
+                &mut statement.merchant_name,
+                &mut statement.terminal,
+                &mut statement.batch,
+                &mut statement.rrn,
+            ]
         })
     }
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
     pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
-        for (column, share) in [(&mut self.merchant_no, 15), (&mut self.merchant_name, 12), (&mut self.terminal, 8), (&mut self.rrn, 12)] {
-            column.reserve(rows, text_bytes * share / 47);
+        let columns = [
+            (&mut self.merchant_no, 15),
+            (&mut self.merchant_name, 12),
+            (&mut self.terminal, 8),
+            (&mut self.batch, 6),
+            (&mut self.rrn, 12),
+        ];
+        for (column, share) in columns {
+            column.reserve(rows, text_bytes * share / 53);
         }
         self.settlement_date.reserve(rows);
         self.time.reserve(rows);
@@ -933,19 +999,21 @@ impl Statement {
     /// When a text column would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
     pub(crate) fn append(&mut self, other: Statement) -> Result<()> {
         // The first part is taken whole, unless room for every row was reserved.
-        if self.is_empty() && self.issues.is_empty() && self.skipped_rows == 0 && self.time.capacity() == 0 {
+        if self.is_empty() && self.issues.is_empty() && self.skipped_rows == 0 && self.deductions.is_empty() && self.time.capacity() == 0 {
             let name = std::mem::take(&mut self.name);
             *self = Statement { name, ..other };
             return Ok(());
         }
-        self.skipped_rows += other.skipped_rows;
         append_text([
             (&mut self.merchant_no, &other.merchant_no),
             (&mut self.merchant_name, &other.merchant_name),
             (&mut self.terminal, &other.terminal),
+            (&mut self.batch, &other.batch),
             (&mut self.rrn, &other.rrn),
         ])
         .map_err(|e| e.at(Location::default().file(self.name.clone())))?;
+        self.skipped_rows += other.skipped_rows;
+        self.deductions.extend(other.deductions);
         self.settlement_date.extend_from_slice(&other.settlement_date);
         self.time.extend_from_slice(&other.time);
         self.amount_fen.extend_from_slice(&other.amount_fen);
@@ -956,6 +1024,42 @@ impl Statement {
         self.line.extend_from_slice(&other.line);
         self.issues.extend(other.issues);
         Ok(())
+    }
+
+    /// Appends a deduction line (not a trade).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] for an amount that is not positive, has a fraction of a
+    /// fen, or exceeds [`Money::MAX_AMOUNT`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Money, parse_date};
+    /// use posfee::reconcile::{Statement, StatementDeduction};
+    /// let mut statement = Statement::new("s");
+    /// let negative = StatementDeduction::new(parse_date("2026-11-02")?, Money::from_yuan(-99), "流量费");
+    /// assert_eq!(statement.push_deduction(negative).unwrap_err().code(), "invalid_amount");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn push_deduction(&mut self, deduction: StatementDeduction) -> Result<()> {
+        let at = Location::default().file(self.name.clone()).line(deduction.line.max(1)).field("amount");
+        if deduction.amount <= Money::ZERO || deduction.amount.fen().is_none() || deduction.amount > Money::MAX_AMOUNT {
+            let message =
+                format!("a deduction of ¥{} is not a positive amount in whole fen up to ¥{}", deduction.amount, Money::MAX_AMOUNT);
+            return Err(Error::new(ErrorKind::InvalidAmount, message).at(at));
+        }
+        self.deductions.push(deduction);
+        Ok(())
+    }
+
+    /// The deduction lines (流量费, 服务费) read from the statement, in file order.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("s").deductions().is_empty());
+    /// ```
+    pub fn deductions(&self) -> &[StatementDeduction] {
+        &self.deductions
     }
 
     /// Records a line that could not be read (it will appear in the report as unreadable).
@@ -992,6 +1096,7 @@ impl Statement {
             merchant_no: self.merchant_no.get(index).to_string(),
             merchant_name: self.merchant_name.get(index).to_string(),
             terminal: self.terminal.get(index).to_string(),
+            batch: self.batch.get(index).to_string(),
             rrn: self.rrn.get(index).to_string(),
             time: from_unix(self.time[index]),
             amount: Money::from_fen(self.amount_fen[index]),
@@ -1079,6 +1184,16 @@ impl Statement {
         &self.terminal
     }
 
+    /// The batch number column (批次号; empty values where the statement shows none).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::Statement::new("s").batches().is_empty());
+    /// ```
+    pub fn batches(&self) -> &TextColumn {
+        &self.batch
+    }
+
     /// The 1-based line of each row in its source file (0 for rows built in code).
     ///
     /// # Example
@@ -1096,7 +1211,7 @@ impl Statement {
     /// assert_eq!(posfee::reconcile::Statement::new("s").heap_bytes(), 0);
     /// ```
     pub fn heap_bytes(&self) -> usize {
-        let text = [&self.merchant_no, &self.merchant_name, &self.terminal, &self.rrn];
+        let text = [&self.merchant_no, &self.merchant_name, &self.terminal, &self.batch, &self.rrn];
         text.iter().map(|c| c.heap_bytes()).sum::<usize>()
             + self.settlement_date.capacity() * 4
             + self.time.capacity() * 8
@@ -1155,6 +1270,8 @@ pub struct StatementRow<'a> {
     pub merchant_name: &'a str,
     /// 终端号.
     pub terminal: &'a str,
+    /// 批次号 (may be empty).
+    pub batch: &'a str,
     /// 参考号.
     pub rrn: &'a str,
     /// Trade time.

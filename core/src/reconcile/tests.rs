@@ -677,6 +677,7 @@ fn extend_rows_is_push_row_in_a_batch() {
             merchant_no: &r.merchant_no,
             merchant_name: &r.merchant_name,
             terminal: &r.terminal,
+            batch: &r.batch,
             rrn: &r.rrn,
             time: r.time,
             amount: r.amount,
@@ -778,12 +779,16 @@ fn from_columns_is_push_row_on_whole_columns() {
         if i % 5 == 0 {
             row.merchant_name = format!("\u{3000}{}", row.merchant_name);
         }
+        if i % 3 == 0 {
+            row.batch = format!("{:06}", i / 50);
+        }
     }
     let statement_columns = |rows: &[StatementRecord]| StatementColumns {
         settlement_date: rows.iter().map(|r| r.settlement_date).collect(),
         merchant_no: shared(rows.iter().map(|r| r.merchant_no.as_str())),
         merchant_name: shared(rows.iter().map(|r| r.merchant_name.as_str())),
         terminal: owned(rows.iter().map(|r| r.terminal.as_str())),
+        batch: owned(rows.iter().map(|r| r.batch.as_str())),
         rrn: shared(rows.iter().map(|r| r.rrn.as_str())),
         time_s: rows.iter().map(|r| r.time.timestamp()).collect(),
         amount_fen: rows.iter().map(|r| r.amount.fen().unwrap()).collect(),

@@ -3,7 +3,7 @@ import csv, io, os
 from decimal import Decimal as D
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-COLS = ["line", "settlement_date", "time", "amount", "fee", "net", "channel", "kind", "rrn", "terminal", "merchant_no"]
+COLS = ["line", "settlement_date", "time", "amount", "fee", "net", "channel", "kind", "rrn", "terminal", "merchant_no", "batch"]
 
 def money(x):
     return f"{D(x).quantize(D('0.01')):.2f}"
@@ -33,5 +33,5 @@ def expected(folder, data, rows, marker_key="marker"):
         line = find_line(data, r[marker_key])
         w.writerow([line, r.get("settlement_date", ""), r["time"], money(r["amount"]), r["fee"],
                     net(r["kind"], r["amount"], r["fee"]), r["channel"], r["kind"], r.get("rrn", ""),
-                    r.get("terminal", ""), r.get("merchant_no", "")])
+                    r.get("terminal", ""), r.get("merchant_no", ""), r.get("batch", "")])
     write(folder, "expected.csv", out.getvalue().encode())

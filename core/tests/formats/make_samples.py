@@ -54,7 +54,7 @@ def jlpay():
         exp.append(dict(marker=("=" + "|".join(r)).encode(), settlement_date=f"{r[13][:4]}-{r[13][4:6]}-{r[13][6:]}",
                         time=f"{t[:4]}-{t[4:6]}-{t[6:8]} {t[8:10]}:{t[10:12]}:{t[12:]}",
                         amount=money(D(r[5]) / 100), fee=money(D(r[6]) / 100), channel=c, kind=kind[r[2]],
-                        rrn=r[19] if qr else r[9], terminal=r[1], merchant_no=r[0]))
+                        rrn=r[19] if qr else r[9], terminal=r[1], merchant_no=r[0], batch=r[7]))
     expected(F, data, exp)
     bad = list(map(list, rows[:3]))
     bad.append(rows[3][:23])                                      # 23 fields: one missing
@@ -383,7 +383,7 @@ def allinpay():
     data = ("\r\n".join(lines) + "\r\n").encode("gbk")
     write(F, "sample.csv", data)
     exp = [dict(marker=("=" + ",".join(cells(r))).encode("gbk"), time="2026-05-06 " + r[0], amount=r[9], fee=r[10],
-                channel=r[17], kind=r[16], rrn=r[4] if r[4] else r[12], terminal="80010001", merchant_no=CUS) for r in rows]
+                channel=r[17], kind=r[16], rrn=r[4] if r[4] else r[12], terminal="80010001", merchant_no=CUS, batch=r[2]) for r in rows]
     expected(F, data, exp)
 
 # ---------------------------------------------------------------- Leshua 乐刷 (BT/BV, fen)

@@ -287,6 +287,7 @@ def reconcile_deposits_data(
     short_difference_max: Optional[_Amount] = None,
     acquirer_texts: Optional[List[str]] = None,
     group_by_merchant: bool = True,
+    group_by_batch: bool = True,
     as_of: Optional[_Day] = None,
     covered_from: Optional[_Day] = None,
     calendar: Any = None,

@@ -36,11 +36,15 @@ class DepositReport:
 
     - ``summary``: counts and sums per class, the bank statement's period, the money not
       arrived (``Decimal``);
-    - ``payouts``: one dict per payout (``settlement_date``, ``merchant_no``, ``expected``,
-      ``received``, ``difference``, ``class``, ``posted_on``, ``delay_business_days``,
-      ``overdue_business_days``, ``statement_lines``, ``bank_lines``, ``reason``);
+    - ``payouts``: one dict per payout (``settlement_date``, ``merchant_no``, ``batch``,
+      ``expected``, ``received``, ``difference``, ``class``, ``posted_on``,
+      ``delay_business_days``, ``overdue_business_days``, ``statement_lines``, ``bank_lines``,
+      ``statement_deduction_lines``, ``reason``);
     - ``bank``: one dict per acquirer's bank row (``line``, ``date``, ``amount``,
       ``counterparty``, ``memo``, ``class``, ``payouts``, ``reason``);
+    - ``deductions``: one dict per deduction line of the statement (流量费, 服务费: ``line``,
+      ``settlement_date``, ``merchant_no``, ``batch``, ``amount``, ``text``, and ``payout``,
+      the index of the short payout it explains or ``None``);
     - ``findings``: ``class``, ``en``, ``zh`` and the rows behind each (``payouts``,
       ``bank_lines``, ``statement_lines``); problems first;
     - ``unreadable``: the lines of either file that could not be read.
@@ -72,6 +76,10 @@ class DepositReport:
         return self._json()["bank"]  # type: ignore[no-any-return]
 
     @property
+    def deductions(self) -> List[Dict[str, Any]]:
+        return self._json()["deductions"]  # type: ignore[no-any-return]
+
+    @property
     def findings(self) -> List[Dict[str, Any]]:
         return self._json()["findings"]  # type: ignore[no-any-return]
 
@@ -85,7 +93,7 @@ class DepositReport:
         return (f for f in self.findings if f["class"] in problem)
 
     def to_csv(self) -> str:
-        """Every payout, bank row and unreadable line as CSV text."""
+        """Every payout, bank row, statement deduction line and unreadable line as CSV text."""
         return self._native.to_csv()
 
     def write_csv(self, path: Union[str, "os.PathLike[str]"]) -> None:
@@ -116,6 +124,7 @@ def reconcile_deposits(
     short_difference_max: Any = None,
     acquirers: Optional[Sequence[str]] = None,
     group_by_merchant: bool = True,
+    group_by_batch: bool = True,
     as_of: Optional[DateLike] = None,
     covered_from: Optional[DateLike] = None,
     calendar: Optional[Calendar] = None,
@@ -128,8 +137,9 @@ def reconcile_deposits(
     its bytes, read with ``bank_format`` (``"auto"``, a name from :func:`bank_formats`, or a
     ``.toml`` bank profile of your own).
 
-    Payouts are the statement's nets per settlement date and merchant number
-    (``group_by_merchant``); they match the acquirer's credits exactly by amount, posted 0 to
+    Payouts are the statement's nets per settlement date, merchant number
+    (``group_by_merchant``) and batch number (批次号, where the statement shows one;
+    ``group_by_batch``); they match the acquirer's credits exactly by amount, posted 0 to
     ``delay_max_business_days`` business days after the due day (later than
     ``on_time_business_days`` is ``deposited_late``), several in one credit
     (``deposit_merged``), or short by at most ``short_difference_max`` (``Decimal``, ``int``
@@ -161,6 +171,7 @@ def reconcile_deposits(
         short_difference_max,
         list(acquirers or []),
         group_by_merchant,
+        group_by_batch,
         as_of,
         covered_from,
         calendar,

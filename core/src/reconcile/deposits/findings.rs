@@ -1,8 +1,9 @@
 //! Findings in plain words, English and Chinese, each with the rows behind it.
 
 use super::class::DepositClass;
+use super::deductions;
 use super::matching::Unchecked;
-use super::report::{yuan, DepositFinding, DepositReport, PayoutResult};
+use super::report::{yuan, DeductionResult, DepositFinding, DepositReport, PayoutResult};
 use crate::money::{Money, MILLIFEN_PER_YUAN};
 
 /// The order findings are listed in: problems by weight, then notes.
@@ -35,12 +36,23 @@ fn business_days(n: i64) -> String {
     }
 }
 
-/// "for 2026-10-08" and, with a merchant number, "(merchant 102310058120001)".
+/// "for 2026-10-08" and, with a merchant or batch number, "(merchant 102310058120001,
+/// batch 000012)".
 fn payout_words(p: &PayoutResult) -> (String, String) {
-    if p.merchant_no.is_empty() {
+    let mut en: Vec<String> = Vec::new();
+    let mut zh: Vec<String> = Vec::new();
+    if !p.merchant_no.is_empty() {
+        en.push(format!("merchant {}", p.merchant_no));
+        zh.push(format!("商户号 {}", p.merchant_no));
+    }
+    if !p.batch.is_empty() {
+        en.push(format!("batch {}", p.batch));
+        zh.push(format!("批次号 {}", p.batch));
+    }
+    if en.is_empty() {
         (format!("for {}", p.settlement_date), format!("{} 的", p.settlement_date))
     } else {
-        (format!("for {} (merchant {})", p.settlement_date, p.merchant_no), format!("{}（商户号 {}）的", p.settlement_date, p.merchant_no))
+        (format!("for {} ({})", p.settlement_date, en.join(", ")), format!("{}（{}）的", p.settlement_date, zh.join("，")))
     }
 }
 
@@ -66,7 +78,15 @@ pub(crate) fn findings(report: &DepositReport, unchecked: &[Option<Unchecked>]) 
                     let difference = yuan(p.difference);
                     let received = yuan(p.received.unwrap_or_default());
                     let deduction = p.bank_lines.get(1).and_then(|&line| line_of(line).map(|b| (line, &report.bank[b])));
-                    match deduction {
+                    // The statement's own deduction lines, when they make up the difference.
+                    let on_statement: Vec<&DeductionResult> = report.deductions.iter().filter(|d| d.payout == Some(k)).collect();
+                    let (stated, stated_zh) = if on_statement.is_empty() {
+                        (String::new(), String::new())
+                    } else {
+                        let (en, zh) = deductions::describe(&on_statement);
+                        (format!("; the statement deducts {en}"), format!("；对账单扣款：{zh}"))
+                    };
+                    let (en, zh) = match deduction {
                         Some((line, row)) => {
                             let (memo, memo_zh) = if row.memo.is_empty() {
                                 (String::new(), String::new())
@@ -82,7 +102,7 @@ pub(crate) fn findings(report: &DepositReport, unchecked: &[Option<Unchecked>]) 
                             )
                         }
                         None => {
-                            let (hint, hint_zh) = fee_hint(p.difference);
+                            let (hint, hint_zh) = if on_statement.is_empty() { fee_hint(p.difference) } else { ("", "") };
                             (
                                 format!(
                                     "{difference} less than the statement's net on {}{hint}: {received} arrived on {posted} for {amount}",
@@ -94,7 +114,8 @@ pub(crate) fn findings(report: &DepositReport, unchecked: &[Option<Unchecked>]) 
                                 ),
                             )
                         }
-                    }
+                    };
+                    (en + &stated, zh + &stated_zh)
                 }
                 DepositClass::DepositedLate => {
                     let late = p.delay_business_days.unwrap_or(0);
@@ -146,7 +167,7 @@ pub(crate) fn findings(report: &DepositReport, unchecked: &[Option<Unchecked>]) 
                 zh,
                 payouts: vec![k],
                 bank_lines: p.bank_lines.clone(),
-                statement_lines: p.statement_lines.clone(),
+                statement_lines: p.statement_lines.iter().chain(&p.statement_deduction_lines).copied().collect(),
             });
         }
         for row in report.bank.iter().filter(|b| b.class == class) {

@@ -11,7 +11,7 @@
 //!   name or account, the description or the memo ([`DepositOptions::acquirer_texts`],
 //!   [`DEFAULT_ACQUIRER_TEXTS`]).
 //! - [`reconcile_deposits`] groups the statement's nets into expected payouts (by settlement
-//!   date and merchant number), matches them to the acquirer's credits exactly by amount
+//!   date, merchant number and batch number), matches them to the acquirer's credits exactly by amount
 //!   within a posting delay in business days of the China calendar, finds merged deposits
 //!   (several payouts in one credit, as after a holiday), short deposits (with the deduction
 //!   line when the bank shows one), missing payouts and unexplained credits, and says so in
@@ -46,6 +46,7 @@ mod acquirer;
 mod bank_profile;
 mod bank_read;
 mod class;
+mod deductions;
 mod findings;
 mod matching;
 mod payouts;
@@ -60,7 +61,8 @@ pub use bank_read::{
 pub use class::DepositClass;
 pub use matching::MERGE_CANDIDATES_MAX;
 pub use report::{
-    BankEntryResult, DepositClassTotals, DepositFinding, DepositReport, DepositSummary, PayoutResult, UnreadableLine, DEPOSIT_CSV_COLUMNS,
+    BankEntryResult, DeductionResult, DepositClassTotals, DepositFinding, DepositReport, DepositSummary, PayoutResult, UnreadableLine,
+    DEPOSIT_CSV_COLUMNS,
 };
 
 use chrono::NaiveDate;
@@ -107,6 +109,10 @@ pub struct DepositOptions {
     /// Group payouts by merchant number as well as settlement date (default true; turn off
     /// for an acquirer that pays all merchant numbers in one sum).
     pub group_by_merchant: bool,
+    /// Group payouts by batch number (批次号) too, where the statement shows one (default
+    /// true: a bank acquirer pays each terminal batch on its own; turn off for an acquirer
+    /// that pays a day's batches in one sum, which would otherwise show as merged deposits).
+    pub group_by_batch: bool,
     /// Texts that mark a bank row as the acquirer's ([`DEFAULT_ACQUIRER_TEXTS`]).
     pub acquirer_texts: Vec<String>,
     /// The first day the bank statement covers (default: its earliest row).
@@ -138,6 +144,7 @@ impl DepositOptions {
             merge_payouts_max: 8,
             short_difference_max: Money::from_yuan(500),
             group_by_merchant: true,
+            group_by_batch: true,
             acquirer_texts: DEFAULT_ACQUIRER_TEXTS.iter().map(|t| t.to_string()).collect(),
             covered_from: None,
             as_of: None,
@@ -190,6 +197,11 @@ impl DepositOptions {
     pub fn calendar(mut self, calendar: Calendar) -> DepositOptions {
         self.calendar = Some(calendar);
         self
+    }
+
+    /// What payouts are grouped by besides the settlement date.
+    pub(crate) fn grouping(&self) -> payouts::Grouping {
+        payouts::Grouping { by_merchant: self.group_by_merchant, by_batch: self.group_by_batch }
     }
 
     fn check(&self) -> Result<()> {
@@ -265,7 +277,7 @@ impl DepositOptions {
 pub fn reconcile_deposits(statement: &Statement, bank: &BankStatement, options: &DepositOptions) -> Result<DepositReport> {
     options.check()?;
     let calendar = options.calendar.as_ref().unwrap_or_else(|| Calendar::china());
-    let payouts = payouts::expected_payouts(statement, options.group_by_merchant)?;
+    let payouts = payouts::expected_payouts(statement, options.grouping())?;
     let rows = bank.rows();
     let acquirer_rows: Vec<usize> = (0..rows.len()).filter(|&k| acquirer::from_acquirer(&rows[k], &options.acquirer_texts)).collect();
     let entries: Vec<Entry> =
@@ -339,6 +351,7 @@ pub fn reconcile_deposits(statement: &Statement, bank: &BankStatement, options: 
         results.push(PayoutResult {
             settlement_date: payout.settlement_date,
             merchant_no: payout.merchant_no.clone(),
+            batch: payout.batch.clone(),
             expected: payout.amount,
             received,
             difference,
@@ -348,8 +361,21 @@ pub fn reconcile_deposits(statement: &Statement, bank: &BankStatement, options: 
             overdue_business_days: outcome.payout_overdue[p],
             statement_lines: payout.lines.clone(),
             bank_lines: entry_lines,
+            statement_deduction_lines: Vec::new(),
             reason,
         });
+    }
+
+    // The statement's deduction lines that explain short deposits.
+    let explained = deductions::explain_shortfalls(&results, statement.deductions());
+    let deduction_results: Vec<DeductionResult> =
+        statement.deductions().iter().zip(&explained).map(|(d, &payout)| deductions::result(d, payout)).collect();
+    for (p, payout) in results.iter_mut().enumerate() {
+        let lines: Vec<&DeductionResult> = deduction_results.iter().filter(|d| d.payout == Some(p)).collect();
+        if !lines.is_empty() {
+            payout.statement_deduction_lines = lines.iter().map(|d| d.line).collect();
+            payout.reason = format!("{}; the statement deducts {}", payout.reason, deductions::describe(&lines).0);
+        }
     }
 
     // The acquirer's bank rows.
@@ -391,8 +417,14 @@ pub fn reconcile_deposits(statement: &Statement, bank: &BankStatement, options: 
         reason: issue.error.to_string(),
     }));
 
-    let mut report =
-        DepositReport { summary: DepositSummary::default(), payouts: results, bank: bank_results, unreadable, findings: Vec::new() };
+    let mut report = DepositReport {
+        summary: DepositSummary::default(),
+        payouts: results,
+        bank: bank_results,
+        deductions: deduction_results,
+        unreadable,
+        findings: Vec::new(),
+    };
     let sum = |values: &mut dyn Iterator<Item = Money>| -> Result<Money> {
         let total: i128 = values.map(|m| i128::from(m.millifen())).sum();
         i64::try_from(total)
@@ -438,6 +470,8 @@ pub fn reconcile_deposits(statement: &Statement, bank: &BankStatement, options: 
         acquirer_amount: sum(&mut entries.iter().map(|e| e.amount))?,
         other_bank_rows: (rows.len() - entries.len()) as u64,
         skipped_bank_rows: bank.skipped_rows(),
+        statement_deductions: report.deductions.len() as u64,
+        statement_deductions_explaining: report.deductions.iter().filter(|d| d.payout.is_some()).count() as u64,
         unreadable_lines: report.unreadable.len() as u64,
         covered_from: (covered_from <= as_of).then_some(covered_from),
         as_of: (covered_from <= as_of).then_some(as_of),

@@ -1,5 +1,5 @@
 //! Expected payouts: the acquirer statement's net amounts grouped by settlement date (and by
-//! merchant number, where the statement shows one).
+//! merchant number and batch number, where the statement shows them).
 
 use std::collections::BTreeMap;
 
@@ -10,11 +10,13 @@ use crate::money::{Money, MILLIFEN_PER_FEN};
 use crate::reconcile::Statement;
 
 /// One payout the statement says the acquirer owes: the net of a settlement date (and
-/// merchant number), rounded to the fen.
+/// merchant number and batch number), rounded to the fen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Payout {
     pub settlement_date: NaiveDate,
     pub merchant_no: String,
+    /// The batch number (批次号; empty when not grouped by batch or the rows have none).
+    pub batch: String,
     /// The net to deposit, whole fen.
     pub amount: Money,
     /// The exact sum of the nets before rounding to the fen.
@@ -24,27 +26,37 @@ pub(crate) struct Payout {
     pub lines: Vec<u64>,
 }
 
-/// Groups the statement's nets into payouts, ordered by settlement date and merchant number.
+/// What payouts are grouped by besides the settlement date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Grouping {
+    pub by_merchant: bool,
+    pub by_batch: bool,
+}
+
+/// Groups the statement's nets into payouts, ordered by settlement date, merchant number and
+/// batch number.
 ///
 /// # Errors
 /// [`ErrorKind::Overflow`] when a payout's sum leaves [`Money::MAX`].
-pub(crate) fn expected_payouts(statement: &Statement, by_merchant: bool) -> Result<Vec<Payout>> {
-    let mut groups: BTreeMap<(NaiveDate, &str), (i128, Vec<u32>)> = BTreeMap::new();
-    let merchant_no = statement.merchant_no.view();
+pub(crate) fn expected_payouts(statement: &Statement, grouping: Grouping) -> Result<Vec<Payout>> {
+    let mut groups: BTreeMap<(NaiveDate, &str, &str), (i128, Vec<u32>)> = BTreeMap::new();
+    let (merchant_no, batch) = (statement.merchant_no.view(), statement.batch.view());
     for j in 0..statement.settlement_date.len() {
-        let merchant = if by_merchant { merchant_no.get(j) } else { "" };
-        let entry = groups.entry((statement.settlement_date[j], merchant)).or_default();
+        let merchant = if grouping.by_merchant { merchant_no.get(j) } else { "" };
+        let batch = if grouping.by_batch { batch.get(j) } else { "" };
+        let entry = groups.entry((statement.settlement_date[j], merchant, batch)).or_default();
         entry.0 += i128::from(statement.net[j].millifen());
         entry.1.push(j as u32);
     }
     let overflow = || Error::new(ErrorKind::Overflow, format!("a payout's sum of nets is beyond ¥{}", Money::MAX));
     groups
         .into_iter()
-        .map(|((settlement_date, merchant_no), (millifen, rows))| {
+        .map(|((settlement_date, merchant_no, batch), (millifen, rows))| {
             let exact = i64::try_from(millifen).ok().and_then(|m| Money::from_millifen(m).ok()).ok_or_else(overflow)?;
             Ok(Payout {
                 settlement_date,
                 merchant_no: merchant_no.to_string(),
+                batch: batch.to_string(),
                 amount: round_to_fen(exact),
                 exact,
                 lines: rows.iter().map(|&j| statement.line[j as usize]).collect(),
@@ -72,7 +84,7 @@ mod tests {
     #[test]
     fn nets_group_by_date_and_merchant_and_round_to_the_fen() {
         let mut statement = Statement::new("s");
-        let row = |date: &str, merchant: &str, fee: &str| {
+        let row = |date: &str, merchant: &str, batch: &str, fee: &str| {
             let mut r = StatementRecord::new(
                 parse_date(date).unwrap(),
                 parse_china_time("2026-11-01 10:00").unwrap(),
@@ -81,14 +93,19 @@ mod tests {
                 Channel::Wechat,
             );
             r.merchant_no = merchant.into();
+            r.batch = batch.into();
             r
         };
-        for r in
-            [row("2026-11-02", "A", "0.38"), row("2026-11-02", "A", "0.00500"), row("2026-11-02", "B", "1"), row("2026-11-03", "A", "0")]
-        {
+        for r in [
+            row("2026-11-02", "A", "", "0.38"),
+            row("2026-11-02", "A", "", "0.00500"),
+            row("2026-11-02", "B", "", "1"),
+            row("2026-11-03", "A", "", "0"),
+        ] {
             statement.push(r).unwrap();
         }
-        let payouts = expected_payouts(&statement, true).unwrap();
+        let all = Grouping { by_merchant: true, by_batch: true };
+        let payouts = expected_payouts(&statement, all).unwrap();
         let seen: Vec<_> =
             payouts.iter().map(|p| (p.settlement_date.to_string(), p.merchant_no.as_str(), p.amount.to_string(), p.rows.len())).collect();
         assert_eq!(
@@ -100,7 +117,32 @@ mod tests {
             ]
         );
         assert_eq!(payouts[0].exact.to_string(), "199.615");
-        assert_eq!(expected_payouts(&statement, false).unwrap().len(), 2);
+        assert_eq!(expected_payouts(&statement, Grouping { by_merchant: false, by_batch: true }).unwrap().len(), 2);
         assert_eq!(round_to_fen(Money::parse("-0.005").unwrap()).to_string(), "-0.01");
+    }
+
+    #[test]
+    fn batches_split_a_day_into_payouts_unless_turned_off() {
+        let mut statement = Statement::new("s");
+        for (batch, yuan) in [("000012", 100), ("000013", 50), ("000012", 20), ("", 7)] {
+            let mut r = StatementRecord::new(
+                parse_date("2026-11-02").unwrap(),
+                parse_china_time("2026-11-01 10:00").unwrap(),
+                Money::from_yuan(yuan),
+                Money::ZERO,
+                Channel::Credit,
+            );
+            r.merchant_no = "A".into();
+            r.batch = batch.into();
+            statement.push(r).unwrap();
+        }
+        let by_batch = expected_payouts(&statement, Grouping { by_merchant: true, by_batch: true }).unwrap();
+        let seen: Vec<_> = by_batch.iter().map(|p| (p.batch.as_str(), p.amount.to_string(), p.rows.clone())).collect();
+        assert_eq!(
+            seen,
+            [("", "7.00".to_string(), vec![3]), ("000012", "120.00".to_string(), vec![0, 2]), ("000013", "50.00".to_string(), vec![1])]
+        );
+        let by_day = expected_payouts(&statement, Grouping { by_merchant: true, by_batch: false }).unwrap();
+        assert_eq!((by_day.len(), by_day[0].amount, by_day[0].batch.as_str()), (1, Money::from_yuan(177), ""));
     }
 }

@@ -30,6 +30,9 @@ pub struct PayoutResult {
     pub settlement_date: NaiveDate,
     /// The merchant number (empty when payouts are not grouped by merchant number).
     pub merchant_no: String,
+    /// The batch number (批次号; empty when the statement shows none or payouts are not
+    /// grouped by batch).
+    pub batch: String,
     /// The net the statement says is owed, rounded to the fen.
     pub expected: Money,
     /// What arrived for it (`None` when nothing did).
@@ -48,6 +51,8 @@ pub struct PayoutResult {
     pub statement_lines: Vec<u64>,
     /// The bank lines that paid it (the credit, then a deduction line).
     pub bank_lines: Vec<u64>,
+    /// The statement's deduction lines (流量费, 服务费) that explain a short deposit.
+    pub statement_deduction_lines: Vec<u64>,
     /// Why, in words.
     pub reason: String,
 }
@@ -81,6 +86,35 @@ pub struct BankEntryResult {
     pub payouts: Vec<usize>,
     /// Why, in words.
     pub reason: String,
+}
+
+/// A deduction line of the statement (流量费, 服务费) and the short payout it explains.
+///
+/// # Example
+/// ```
+/// use posfee::{Money, parse_date};
+/// use posfee::reconcile::deposits::DeductionResult;
+/// let line = DeductionResult { line: 14, settlement_date: parse_date("2026-11-02")?, merchant_no: String::new(), batch: String::new(), amount: Money::from_yuan(99), text: "流量费".into(), payout: Some(0) };
+/// assert_eq!(line.payout, Some(0));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeductionResult {
+    /// The line in the statement file.
+    pub line: u64,
+    /// The settlement date it belongs to.
+    pub settlement_date: NaiveDate,
+    /// The merchant number (may be empty).
+    pub merchant_no: String,
+    /// The batch number (may be empty).
+    pub batch: String,
+    /// The money taken.
+    pub amount: Money,
+    /// What the statement calls it.
+    pub text: String,
+    /// The short payout it explains (an index into [`DepositReport::payouts`]; `None`: no
+    /// payout is short by it).
+    pub payout: Option<usize>,
 }
 
 /// A line of an input that could not be read.
@@ -192,6 +226,10 @@ pub struct DepositSummary {
     pub other_bank_rows: u64,
     /// Bank rows skipped by rule (other currencies).
     pub skipped_bank_rows: u64,
+    /// The statement's deduction lines (流量费, 服务费).
+    pub statement_deductions: u64,
+    /// Those among them that explain a short deposit.
+    pub statement_deductions_explaining: u64,
     /// Lines that could not be read (statement and bank).
     pub unreadable_lines: u64,
     /// The first day the bank statement covers.
@@ -239,6 +277,8 @@ pub struct DepositReport {
     pub payouts: Vec<PayoutResult>,
     /// Every acquirer's bank row, in file order.
     pub bank: Vec<BankEntryResult>,
+    /// Every deduction line of the statement, in file order.
+    pub deductions: Vec<DeductionResult>,
     /// Lines of either input that could not be read.
     pub unreadable: Vec<UnreadableLine>,
     /// Findings in plain words: problems first (missing, short, late, unexplained), then notes.
@@ -251,13 +291,14 @@ pub struct DepositReport {
 /// ```
 /// assert_eq!(posfee::reconcile::deposits::DEPOSIT_CSV_COLUMNS[0], "side");
 /// ```
-pub const DEPOSIT_CSV_COLUMNS: [&str; 14] = [
+pub const DEPOSIT_CSV_COLUMNS: [&str; 15] = [
     "side",
     "index",
     "line",
     "class",
     "date",
     "merchant_no",
+    "batch",
     "amount",
     "received",
     "difference",
@@ -269,9 +310,10 @@ pub const DEPOSIT_CSV_COLUMNS: [&str; 14] = [
 ];
 
 impl DepositReport {
-    /// Every payout, bank row and unreadable line as CSV ([`DEPOSIT_CSV_COLUMNS`]): `side` is
-    /// `payout`, `bank` or `unreadable`; `lines` lists the bank lines of a payout or the
-    /// payouts (indices) of a bank row. Text from the inputs is neutralized for spreadsheets.
+    /// Every payout, bank row, statement deduction line and unreadable line as CSV
+    /// ([`DEPOSIT_CSV_COLUMNS`]): `side` is `payout`, `bank`, `deduction` or `unreadable`;
+    /// `lines` lists the bank lines of a payout or the payouts (indices) of a bank row or a
+    /// deduction line (whose class is `statement_deduction` and reason its text). Text from the inputs is neutralized for spreadsheets.
     ///
     /// # Example
     /// ```
@@ -281,7 +323,7 @@ impl DepositReport {
     /// let report = reconcile_deposits(&sample.statement, &sample.bank, &sample.options)?;
     /// let csv = report.to_csv();
     /// assert!(csv.starts_with("side,index,line,class,"));
-    /// assert_eq!(csv.lines().count(), 1 + report.payouts.len() + report.bank.len() + report.unreadable.len());
+    /// assert_eq!(csv.lines().count(), 1 + report.payouts.len() + report.bank.len() + report.deductions.len() + report.unreadable.len());
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn to_csv(&self) -> String {
@@ -290,13 +332,14 @@ impl DepositReport {
         let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         let list = |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<_>>().join(";");
         for (k, p) in self.payouts.iter().enumerate() {
-            let cells: [Cow<'_, str>; 14] = [
+            let cells: [Cow<'_, str>; 15] = [
                 "payout".into(),
                 k.to_string().into(),
                 p.statement_lines.first().map(u64::to_string).unwrap_or_default().into(),
                 p.class.name().into(),
                 p.settlement_date.to_string().into(),
                 neutralize_cell(&p.merchant_no),
+                neutralize_cell(&p.batch),
                 p.expected.to_string().into(),
                 p.received.map(|m| m.to_string()).unwrap_or_default().into(),
                 p.difference.to_string().into(),
@@ -309,12 +352,13 @@ impl DepositReport {
             let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
         }
         for (k, b) in self.bank.iter().enumerate() {
-            let cells: [Cow<'_, str>; 14] = [
+            let cells: [Cow<'_, str>; 15] = [
                 "bank".into(),
                 k.to_string().into(),
                 b.line.to_string().into(),
                 b.class.name().into(),
                 b.date.to_string().into(),
+                "".into(),
                 "".into(),
                 b.amount.to_string().into(),
                 "".into(),
@@ -327,12 +371,33 @@ impl DepositReport {
             ];
             let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
         }
+        for (k, d) in self.deductions.iter().enumerate() {
+            let cells: [Cow<'_, str>; 15] = [
+                "deduction".into(),
+                k.to_string().into(),
+                d.line.to_string().into(),
+                "statement_deduction".into(),
+                d.settlement_date.to_string().into(),
+                neutralize_cell(&d.merchant_no),
+                neutralize_cell(&d.batch),
+                d.amount.to_string().into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                d.payout.map(|p| p.to_string()).unwrap_or_default().into(),
+                "".into(),
+                neutralize_cell(&d.text),
+            ];
+            let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
+        }
         for (k, u) in self.unreadable.iter().enumerate() {
-            let cells: [Cow<'_, str>; 14] = [
+            let cells: [Cow<'_, str>; 15] = [
                 "unreadable".into(),
                 k.to_string().into(),
                 u.line.to_string().into(),
                 "unreadable".into(),
+                "".into(),
                 "".into(),
                 "".into(),
                 "".into(),
@@ -470,6 +535,7 @@ mod tests {
         let payout = PayoutResult {
             settlement_date: date,
             merchant_no: String::new(),
+            batch: String::new(),
             expected: Money::from_yuan(100),
             received: Some(Money::from_yuan(100)),
             difference: Money::ZERO,
@@ -479,6 +545,7 @@ mod tests {
             overdue_business_days: None,
             statement_lines: vec![2],
             bank_lines: vec![5],
+            statement_deduction_lines: Vec::new(),
             reason: String::new(),
         };
         let row = BankEntryResult {

@@ -193,7 +193,7 @@ pub fn generate_deposits(options: &DepositSimulationOptions) -> Result<DepositSi
     let statement = sample.statement;
     let calendar = Calendar::china();
     let deposit_options = DepositOptions::new();
-    let payouts = expected_payouts(&statement, deposit_options.group_by_merchant)?;
+    let payouts = expected_payouts(&statement, deposit_options.grouping())?;
     if payouts.len() < 12 {
         return Err(Error::new(
             ErrorKind::InvalidRequest,
