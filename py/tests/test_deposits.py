@@ -89,7 +89,8 @@ def test_a_bank_row_of_an_acquirer_given_by_the_caller():
 
 def test_bank_formats_are_listed_and_each_golden_sample_reads():
     names = [f["name"] for f in posfee.bank_formats()]
-    assert names == ["icbc-debit", "cmb-debit", "ccb-debit", "abc-debit", "boc-debit"]
+    banks = ["icbc", "cmb", "ccb", "abc", "boc"]
+    assert names == [f"{bank}-debit" for bank in banks] + [f"{bank}-business" for bank in banks]
     statement = posfee.simulate_deposits(2)["statement"]
     for name in names:
         path = os.path.join(BANKS, name, "sample.csv")
@@ -162,3 +163,38 @@ def test_the_bank_statement_is_a_third_input_of_reconcile(sft):
     assert list(deposits.problems()) == []
     plain = posfee.reconcile(sample["ledger"], sample["statement"], sft, merchant=sample["merchant"], terminals=sample["terminals"])
     assert plain.deposits is None
+
+
+JLPAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "tests", "formats", "jlpay-detail", "sample.txt")
+
+
+def test_payouts_are_grouped_by_batch_number_unless_turned_off():
+    # The JL Pay sample: merchant A07 has batch 000012 and QR rows without a batch on 05-06.
+    bank = (CMB_HEADER + "2026-05-06,CNY,5680.65,,代发,嘉联支付有限公司,结算款\n2026-05-06,CNY,193.32,,代发,嘉联支付有限公司,结算款\n").encode()
+    report = posfee.reconcile_deposits(JLPAY, bank, statement_format="jlpay-detail", as_of="2026-05-12")
+    a07 = [(p["batch"], p["expected"], p["class"]) for p in report.payouts if p["merchant_no"] == "849440358120A07"]
+    assert a07 == [("", Decimal("193.32"), "deposited"), ("000012", Decimal("5680.65"), "deposited")]
+    by_day = posfee.reconcile_deposits(JLPAY, bank, statement_format="jlpay-detail", as_of="2026-05-12", group_by_batch=False)
+    a07 = [p for p in by_day.payouts if p["merchant_no"] == "849440358120A07"]
+    assert [(p["batch"], p["expected"]) for p in a07] == [("", Decimal("5873.97"))]
+
+
+STATEMENT_WITH_DEDUCTION = (
+    "清算日期,商户号,终端号,批次号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n"
+    "20261102,898440358120017,80010001,000031,20261101,093012,12420.00,74.52,12345.48,126093012001,贷记卡,消费\n"
+    "20261102,898440358120017,,,20261102,000000,99.00,0.00,-99.00,,,流量费\n"
+)
+
+
+def test_a_short_deposit_names_the_statements_deduction_line(tmp_path):
+    statement = tmp_path / "settle.csv"
+    statement.write_text(STATEMENT_WITH_DEDUCTION, encoding="utf-8")
+    bank = (CMB_HEADER + '2026-11-02,CNY,"12,246.48",,代发,拉卡拉支付股份有限公司,结算款\n').encode()
+    report = posfee.reconcile_deposits(str(statement), bank, statement_format="bank-pos", as_of="2026-11-10")
+    assert [(p["class"], p["difference"], p["statement_deduction_lines"]) for p in report.payouts] == [("deposit_short", Decimal("99.00"), [3])]
+    assert report.deductions == [
+        {"line": 3, "settlement_date": "2026-11-02", "merchant_no": "898440358120017", "batch": "", "amount": Decimal("99.00"), "text": "流量费", "payout": 0}
+    ]
+    short = next(f for f in report.findings if f["class"] == "deposit_short")
+    assert short["en"].endswith("the statement deducts ¥99.00 on line 3 (流量费)")
+    assert len(report.to_csv().splitlines()) == 1 + len(report)

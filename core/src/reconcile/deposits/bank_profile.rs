@@ -210,12 +210,17 @@ pub struct BankProfile {
 }
 
 /// The shipped bank profiles: (name, TOML text).
-const BUILTIN: [(&str, &str); 5] = [
+const BUILTIN: [(&str, &str); 10] = [
     ("icbc-debit", include_str!("../../../data/banks/icbc-debit.toml")),
     ("cmb-debit", include_str!("../../../data/banks/cmb-debit.toml")),
     ("ccb-debit", include_str!("../../../data/banks/ccb-debit.toml")),
     ("abc-debit", include_str!("../../../data/banks/abc-debit.toml")),
     ("boc-debit", include_str!("../../../data/banks/boc-debit.toml")),
+    ("icbc-business", include_str!("../../../data/banks/icbc-business.toml")),
+    ("cmb-business", include_str!("../../../data/banks/cmb-business.toml")),
+    ("ccb-business", include_str!("../../../data/banks/ccb-business.toml")),
+    ("abc-business", include_str!("../../../data/banks/abc-business.toml")),
+    ("boc-business", include_str!("../../../data/banks/boc-business.toml")),
 ];
 
 /// The names of the shipped bank statement profiles, in the order sniffing tries them.
