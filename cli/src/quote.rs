@@ -81,6 +81,9 @@ pub struct Arguments {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// The language of the explanation and labels: en or zh.
+    #[arg(long, value_name = "en|zh", default_value = "en")]
+    lang: String,
 }
 
 /// What every trade of the command shares: the schedule, the calendar and the flags.
@@ -156,6 +159,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     if arguments.out.is_some() {
         return Err(Failure::usage("--out is for --file: a single quote prints on stdout"));
     }
+    let lang = posfee::Lang::parse(&arguments.lang)?;
     let (Some(amount), Some(channel)) = (&arguments.amount, &arguments.channel) else {
         return Err(Failure::request("quote needs AMOUNT and CHANNEL, or --file"));
     };
@@ -178,29 +182,32 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         pricing.quote(&trade)?
     };
     if arguments.json {
-        return output::print(out, &format!("{}\n", quote.to_json()));
+        let json = serde_json::to_string_pretty(&quote.to_json_value_in(lang)).map_err(|e| Failure::io(e.to_string()))?;
+        return output::print(out, &format!("{json}\n"));
     }
-    output::print(out, &quote_text(&quote))
+    output::print(out, &quote_text(&quote, lang))
 }
 
 /// A quote as a readable table and its explanation.
-fn quote_text(quote: &Quote) -> String {
-    let mut rows = vec![vec!["schedule".to_string(), quote.schedule.to_string()]];
+fn quote_text(quote: &Quote, lang: posfee::Lang) -> String {
+    let label = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let mut rows = vec![vec![label("费率表", "schedule"), quote.schedule.to_string()]];
     if quote.kind != posfee::TradeKind::Purchase {
-        rows.push(vec!["kind".into(), format!("{:?}", quote.kind).to_lowercase()]);
+        rows.push(vec![label("类型", "kind"), format!("{:?}", quote.kind).to_lowercase()]);
     }
-    rows.push(vec!["channel".into(), quote.channel.to_string()]);
-    rows.push(vec!["amount".into(), format!("¥{}", quote.amount)]);
-    rows.push(vec!["fee".into(), format!("¥{}", quote.fee)]);
+    let channel = lang.pick(quote.channel.name_zh(), quote.channel.name()).to_string();
+    rows.push(vec![label("渠道", "channel"), channel]);
+    rows.push(vec![label("金额", "amount"), format!("¥{}", quote.amount)]);
+    rows.push(vec![label("手续费", "fee"), format!("¥{}", quote.fee)]);
     if quote.fee_returned != Money::ZERO {
-        rows.push(vec!["fee returned".into(), format!("¥{}", quote.fee_returned)]);
+        rows.push(vec![label("退还手续费", "fee returned"), format!("¥{}", quote.fee_returned)]);
     }
-    rows.push(vec!["net".into(), format!("¥{}", quote.net)]);
-    rows.push(vec!["settlement".into(), quote.settlement.to_string()]);
-    rows.push(vec!["trade day".into(), quote.trade_day.to_string()]);
-    let provisional = if quote.settles_on_provisional { " (provisional)" } else { "" };
-    rows.push(vec!["settles on".into(), format!("{}{provisional}", quote.settles_on)]);
-    format!("{}\n{}\n", output::table(None, &rows), quote.explanation().join("\n"))
+    rows.push(vec![label("净额", "net"), format!("¥{}", quote.net)]);
+    rows.push(vec![label("结算方式", "settlement"), quote.settlement.to_string()]);
+    rows.push(vec![label("交易日", "trade day"), quote.trade_day.to_string()]);
+    let provisional = if quote.settles_on_provisional { lang.pick("（暂定）", " (provisional)") } else { "" };
+    rows.push(vec![label("结算日", "settles on"), format!("{}{provisional}", quote.settles_on)]);
+    format!("{}\n{}\n", output::table(None, &rows), quote.explanation_in(lang).join("\n"))
 }
 
 fn run_file(arguments: &Arguments, pricing: &Pricing, file: &std::path::Path, out: &mut dyn Write) -> Result<(), Failure> {

@@ -82,9 +82,11 @@ pub struct Arguments {
     /// printable HTML page, or CSV for a .csv name.
     #[arg(long, value_name = "FILE")]
     dispute: Option<PathBuf>,
-    /// The language of the dispute list: zh or en.
-    #[arg(long, value_name = "zh|en", default_value = "zh")]
-    lang: String,
+    /// One language for the summary, the findings, the rows' reasons (in --out) and the
+    /// dispute list: zh or en. Without it, the summary and reasons are in English and the
+    /// dispute list, which goes to the acquirer, in Chinese.
+    #[arg(long, value_name = "zh|en")]
+    lang: Option<String>,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -130,7 +132,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         output::check_text_output(path, true)?;
         output::check_writable(path)?;
     }
-    let lang = posfee::Lang::parse(&arguments.lang)?;
+    let lang = arguments.lang.as_deref().map(posfee::Lang::parse).transpose()?;
     if let Some(path) = &arguments.dispute {
         DisputeFormat::for_path(path)?;
         output::check_writable(path)?;
@@ -155,6 +157,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         _ => return Err(Failure::request("reconcile needs --schedule and --merchant-no, or --merchants".to_string())),
     };
     let mut options = options.match_window_seconds(window_seconds(&arguments.window)?).calendar(calendar);
+    options.lang = lang.unwrap_or(posfee::Lang::En);
     if arguments.provisional {
         options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
@@ -184,7 +187,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     }
     if let Some(path) = &arguments.dispute {
         let dispute = report.dispute(&statement, &options.profile);
-        output::write_file(path, dispute.render(DisputeFormat::for_path(path)?, lang).as_bytes())?;
+        output::write_file(path, dispute.render(DisputeFormat::for_path(path)?, lang.unwrap_or(posfee::Lang::Zh)).as_bytes())?;
     }
     progress.finish();
     if arguments.timings {
@@ -200,7 +203,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     if arguments.json {
         return output::print_json(out, &report.summary);
     }
-    let mut text = report.summary.table();
+    let mut text = report.summary.table_in(options.lang);
     if let Some(path) = &arguments.out {
         text.push_str(&format!("\n{} rows written to {}\n", report.len(), path.display()));
     }
@@ -251,6 +254,9 @@ pub struct DemoArguments {
     /// the agents' cost schedules (costs/*.toml).
     #[arg(long, value_name = "N")]
     portfolio: Option<usize>,
+    /// The language of the summary, findings and reasons: en or zh.
+    #[arg(long, value_name = "en|zh", default_value = "en")]
+    lang: String,
 }
 
 /// The portfolio demo: a generated agent's month reconciled in one call, and its margins.
@@ -297,7 +303,7 @@ fn demo_portfolio(arguments: &DemoArguments, merchants: usize, out: &mut dyn Wri
         arguments.seed,
         elapsed.as_secs_f64()
     );
-    text.push_str(&report.summary.table());
+    text.push_str(&report.summary.table_in(posfee::Lang::parse(&arguments.lang)?));
     text.push_str("\nagents' margins (分润):\n");
     text.push_str(&margins.table());
     if !arguments.no_report {
@@ -310,6 +316,7 @@ pub fn demo(arguments: DemoArguments, out: &mut dyn Write) -> Result<(), Failure
     if let Some(merchants) = arguments.portfolio {
         return demo_portfolio(&arguments, merchants, out);
     }
+    let lang = posfee::Lang::parse(&arguments.lang)?;
     let json_out = arguments.out.with_extension("json");
     let csv_out = arguments.out.with_extension("csv");
     let progress = Progress::new(3, "steps", arguments.trades as u64 >= LONG_RUN_ROWS);
@@ -321,8 +328,9 @@ pub fn demo(arguments: DemoArguments, out: &mut dyn Write) -> Result<(), Failure
     }
     progress.stage(1, "matching and checking");
     let started = Instant::now();
-    let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    let mut report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
     let elapsed = started.elapsed();
+    report.set_lang(lang);
     progress.stage(2, "writing the report");
     if !arguments.no_report {
         if let Some(parent) = json_out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -357,7 +365,7 @@ pub fn demo(arguments: DemoArguments, out: &mut dyn Write) -> Result<(), Failure
         elapsed.as_secs_f64(),
         (ledger.len() + statement.len()) as f64 / elapsed.as_secs_f64().max(1e-9)
     ));
-    text.push_str(&report.summary.table());
+    text.push_str(&report.summary.table_in(lang));
     let problems: Vec<_> = report.rows().filter(|r| r.class.is_problem()).take(12).collect();
     if !problems.is_empty() {
         text.push_str("\nfirst discrepancies:\n");

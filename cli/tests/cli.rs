@@ -404,6 +404,18 @@ fn the_binary_matches_the_library_byte_for_byte() {
 }
 
 #[test]
+fn quote_speaks_one_language() {
+    let zh = ok(&["quote", "5000", "debit", "--at", "2026-09-30 22:30", "--schedule", "sft-traditional", "--lang", "zh"]);
+    assert!(zh.contains("手续费") && zh.contains("借记卡 0.55% × ¥5000.00 = ¥27.50，封顶 ¥20.00"), "{zh}");
+    assert!(zh.contains("按 T1 于 2026-10-08 结算") && !zh.contains("settles"), "{zh}");
+    let en = ok(&["quote", "5000", "debit", "--at", "2026-09-30 22:30", "--schedule", "sft-traditional"]);
+    assert!(en.contains("debit 0.55% of ¥5000.00 = ¥27.50, capped at ¥20.00") && !en.contains("封顶"), "{en}");
+    let json = json(&["quote", "5000", "debit", "--at", "2026-09-30 22:30", "--json", "--lang", "zh"]);
+    assert!(json["explanation"][0].as_str().unwrap().starts_with("消费借记卡"), "{json}");
+    assert!(fail(&["quote", "1", "debit", "--lang", "fr"]).contains("language \"fr\" is not one of zh, en"));
+}
+
+#[test]
 fn reconcile_timings_go_to_stderr_and_leave_stdout_unchanged() {
     let sample = Sample::new(200);
     let (ledger, statement) = (sample.ledger(), sample.statement());
@@ -442,8 +454,16 @@ fn reconcile_prints_findings_and_writes_the_dispute_list() {
         "from {} credit trades were charged 0.68% instead of 0.60%: {} trades, ¥{} over",
         injected.first_day, injected.trades, injected.money
     );
-    assert!(text.contains(&sentence) && text.contains("贷记卡交易按0.68%收费"), "{text}");
+    assert!(text.contains(&sentence) && !text.contains("贷记卡交易按0.68%收费"), "{text}");
     assert!(text.ends_with(&format!("dispute list written to {html}\n")), "{text}");
+    // One language all the way down: the summary, the findings and the rows' reasons.
+    let rows_out = dir.path().join("report.csv").display().to_string();
+    let chinese = ok(&[&base[..], &["--lang", "zh", "--out", &rows_out]].concat());
+    assert!(chinese.contains("贷记卡交易按0.68%收费") && !chinese.contains(&sentence), "{chinese}");
+    assert!(chinese.contains("已匹配交易的手续费") && !chinese.contains("fees on matched trades"), "{chinese}");
+    let report_rows = std::fs::read_to_string(&rows_out).unwrap();
+    assert!(report_rows.contains("按0.68%收费（合同0.60%）（手续费 ¥"), "{report_rows}");
+    assert!(!report_rows.contains("charged 0.68% instead of"), "{report_rows}");
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("<html lang=\"zh-CN\">") && page.contains(&format!("多收¥{}", injected.money)), "{page}");
 

@@ -212,13 +212,13 @@ impl ChannelLimits {
     ///
     /// # Example
     /// ```
-    /// assert_eq!(posfee::ChannelLimits::new([posfee::Channel::Credit]).scope_zh(), "credit");
+    /// assert_eq!(posfee::ChannelLimits::new([posfee::Channel::Credit, posfee::Channel::Wechat]).scope_zh(), "贷记卡/微信");
     /// ```
     pub fn scope_zh(&self) -> String {
         if self.channels.is_empty() {
             "全部渠道".to_string()
         } else {
-            self.scope_en()
+            self.channels.iter().map(|channel| channel.name_zh()).collect::<Vec<_>>().join("/")
         }
     }
 

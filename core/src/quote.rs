@@ -1,7 +1,7 @@
 //! Quoting a trade: fee, net amount, settlement date and an explanation.
 
+use crate::lang::Lang;
 use compact_str::CompactString;
-use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -446,90 +446,22 @@ impl Quote {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn explanation(&self) -> Vec<String> {
-        let mut lines = vec![format!(
-            "{} {} ¥{} under schedule {} (version from {}), rule `{}`",
-            self.kind.name(),
-            self.channel,
-            self.amount,
-            self.schedule,
-            self.version_effective_from.to_rfc3339(),
-            self.rule
-        )];
-        for line in &self.lines {
-            let mut text = String::new();
-            match line.kind {
-                FeeLineKind::Rate => {
-                    let _ =
-                        write!(text, "{} {} of ¥{} = ¥{}", self.channel, line.rate.unwrap_or(Rate::ZERO), self.amount, line.before_limit);
-                }
-                FeeLineKind::Fixed => {
-                    let _ = write!(text, "fixed fee per transaction ¥{}", line.amount);
-                }
-                FeeLineKind::Surcharge => {
-                    let _ = write!(text, "surcharge `{}` for {}: ", line.source, self.settlement);
-                    let rate = line.rate.filter(|r| *r != Rate::ZERO);
-                    match (rate, line.fixed.is_zero()) {
-                        (Some(rate), true) => {
-                            let _ = write!(text, "{rate} of ¥{} = ¥{}", self.amount, line.amount);
-                        }
-                        (Some(rate), false) => {
-                            let _ = write!(text, "{rate} of ¥{} + ¥{} = ¥{}", self.amount, line.fixed, line.amount);
-                        }
-                        (None, _) => {
-                            let _ = write!(text, "¥{} per transaction", line.amount);
-                        }
-                    }
-                }
-                FeeLineKind::Returned => {
-                    let _ = write!(text, "fee returned ¥{}", line.amount);
-                }
-            }
-            if let Some(AppliedLimit { kind, value }) = line.limit {
-                let verb = if kind == Limit::Cap { "capped at" } else { "raised to the floor of" };
-                let _ = write!(text, ", {verb} ¥{value}");
-            }
-            lines.push(text);
-        }
-        match self.kind {
-            TradeKind::Purchase => lines.push(format!("fee ¥{}; net {}", self.fee, self.net.to_yuan_string())),
-            TradeKind::Void => lines.push(format!(
-                "void: cancels the purchase before settlement; no fee is charged, the purchase fee ¥{} is returned, net {}",
-                self.fee_returned,
-                self.net.to_yuan_string()
-            )),
-            TradeKind::Refund => lines.push(format!("refund: fee returned ¥{}; net {}", self.fee_returned, self.net.to_yuan_string())),
-        }
-        if let Some(minimum) = self.instant_minimum {
-            lines.push(format!(
-                "{} needs at least ¥{minimum}; ¥{} falls back to {} without the surcharge",
-                self.requested_settlement, self.amount, self.settlement
-            ));
-        }
-        lines.push(format!(
-            "trade day {}; settles {} on {}{}",
-            self.trade_day,
-            self.settlement,
-            self.settles_on,
-            if self.settles_on_provisional { " (provisional: no holiday data for that year, weekends only)" } else { "" }
-        ));
-        if let Some(last) = self.calendar_data_ends {
-            lines.push(format!(
-                "NOTE: the holiday data ends {last}; settlement dates after it need the holiday notice of {} (load it when it is published)",
-                chrono::Datelike::year(&last) + 1
-            ));
-        }
-        for warning in &self.limit_warnings {
-            lines.push(format!("WARNING: {} ({})", warning.en, warning.zh));
-        }
-        if self.fee_exceeds_amount {
-            lines.push(format!(
-                "WARNING: the fees ¥{} exceed the amount ¥{}; the merchant receives {}",
-                self.fee,
-                self.amount,
-                self.net.to_yuan_string()
-            ));
-        }
-        lines
+        self.explanation_in(Lang::En)
+    }
+
+    /// The explanation in `lang` ([`Quote::explanation`] is the English one).
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Lang, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("sft-traditional")?.quote(&QuoteRequest::new(Money::from_yuan(5000), Channel::Debit, parse_china_time("2026-09-30 22:30")?))?;
+    /// let text = quote.explanation_in(Lang::Zh).join("\n");
+    /// assert!(text.contains("借记卡 0.55% × ¥5000.00 = ¥27.50，封顶 ¥20.00"), "{text}");
+    /// assert!(text.contains("按 T1 于 2026-10-08 结算"), "{text}");
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn explanation_in(&self, lang: Lang) -> Vec<String> {
+        crate::messages::quote_explanation(self, lang)
     }
 
     /// The quote as JSON, with the explanation under `"explanation"`.
@@ -557,11 +489,24 @@ impl Quote {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn to_json_value(&self) -> serde_json::Value {
+        self.to_json_value_in(Lang::En)
+    }
+
+    /// [`Quote::to_json_value`] with the explanation in `lang`.
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Lang, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("standard")?.quote(&QuoteRequest::new(Money::from_yuan(100), Channel::Credit, parse_china_time("2026-05-06")?))?;
+    /// assert!(quote.to_json_value_in(Lang::Zh)["explanation"][0].as_str().unwrap().contains("消费"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn to_json_value_in(&self, lang: Lang) -> serde_json::Value {
         let mut value = serde_json::to_value(self).expect("a quote always converts to JSON");
         if let serde_json::Value::Object(map) = &mut value {
             map.insert("cap_applied".into(), self.cap_applied().into());
             map.insert("floor_applied".into(), self.floor_applied().into());
-            map.insert("explanation".into(), self.explanation().into());
+            map.insert("explanation".into(), self.explanation_in(lang).into());
         }
         value
     }

@@ -328,19 +328,25 @@ impl PyQuote {
         Ok(list)
     }
 
-    /// The explanation, one line per step.
-    fn explanation(&self) -> Vec<String> {
-        self.quote.explanation()
+    /// The explanation, one line per step, in `lang` (en or zh).
+    #[pyo3(signature = (lang = "en"))]
+    fn explanation(&self, py: Python<'_>, lang: &str) -> PyResult<Vec<String>> {
+        crate::errors::guard(py, || Ok(self.quote.explanation_in(posfee::Lang::parse(lang)?)))
     }
 
-    /// The explanation as text.
-    fn explain(&self) -> String {
-        self.quote.explanation().join("\n")
+    /// The explanation as text, in `lang` (en or zh).
+    #[pyo3(signature = (lang = "en"))]
+    fn explain(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
+        Ok(self.explanation(py, lang)?.join("\n"))
     }
 
-    /// The quote as JSON text (money as strings).
-    fn to_json(&self) -> String {
-        self.quote.to_json()
+    /// The quote as JSON text (money as strings), the explanation in `lang`.
+    #[pyo3(signature = (lang = "en"))]
+    fn to_json(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
+        crate::errors::guard(py, || {
+            let value = self.quote.to_json_value_in(posfee::Lang::parse(lang)?);
+            Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -357,6 +363,6 @@ impl PyQuote {
     }
 
     fn __str__(&self) -> String {
-        self.explain()
+        self.quote.explanation().join("\n")
     }
 }

@@ -532,15 +532,18 @@ impl PyReport {
         serde_json_text(&self.report.summary)
     }
 
-    /// The summary as a text table.
-    fn table(&self, py: Python<'_>) -> PyResult<String> {
-        guard(py, || Ok(self.report.summary.table()))
+    /// The summary as a text table, in `lang`.
+    #[pyo3(signature = (lang = "en"))]
+    fn table(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
+        guard(py, || Ok(self.report.summary.table_in(posfee::Lang::parse(lang)?)))
     }
 
-    /// The rows as CSV.
-    fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
+    /// The rows as CSV, the reasons in `lang`.
+    #[pyo3(signature = (lang = "en"))]
+    fn to_csv(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
+        let lang = guard(py, || posfee::Lang::parse(lang))?;
         let (report, ledger, statement) = (Arc::clone(&self.report), Arc::clone(&self.ledger), Arc::clone(&self.statement));
-        guard_detached(py, move || Ok(report.to_csv(&ledger, &statement)))
+        guard_detached(py, move || Ok(report.to_csv_in(&ledger, &statement, lang)))
     }
 
     /// Summary and rows as JSON.
@@ -571,10 +574,12 @@ impl PyReport {
         Ok(self.report.dispute(&self.statement, &self.profile).render(format, lang))
     }
 
-    /// The rows as a pyarrow table.
-    fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// The rows as a pyarrow table, the reasons in `lang`.
+    #[pyo3(signature = (lang = "en"))]
+    fn rows<'py>(&self, py: Python<'py>, lang: &str) -> PyResult<Bound<'py, PyAny>> {
+        let lang = guard(py, || posfee::Lang::parse(lang))?;
         let (report, ledger, statement) = (Arc::clone(&self.report), Arc::clone(&self.ledger), Arc::clone(&self.statement));
-        let (schema, batches) = guard_detached(py, move || Ok(rows_batches(&report, &ledger, &statement)))?;
+        let (schema, batches) = guard_detached(py, move || Ok(rows_batches(&report, &ledger, &statement, lang)))?;
         PyTable::try_new(batches, schema)?.into_pyarrow(py)
     }
 }
@@ -588,13 +593,18 @@ fn serde_json_text(value: &impl serde::Serialize) -> PyResult<String> {
 /// cut into parts built in parallel (one batch each); the few-valued text columns (side,
 /// class, findings, matched_by, reason) are dictionary-encoded (pandas categoricals), so a
 /// table of millions of rows holds each distinct text once.
-fn rows_batches(report: &Report, ledger: &Ledger, statement: &Statement) -> (arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>) {
+fn rows_batches(
+    report: &Report,
+    ledger: &Ledger,
+    statement: &Statement,
+    lang: posfee::Lang,
+) -> (arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>) {
     use rayon::prelude::*;
     let n = report.len();
     let part_rows = (n / (2 * rayon::current_num_threads().max(1))).max(1 << 16);
     let parts: Vec<(usize, usize)> = (0..n.max(1)).step_by(part_rows).map(|start| (start, (start + part_rows).min(n))).collect();
     let batches: Vec<(arrow_schema::SchemaRef, arrow_array::RecordBatch)> =
-        parts.into_par_iter().map(|(start, end)| rows_batch(report, ledger, statement, start..end)).collect();
+        parts.into_par_iter().map(|(start, end)| rows_batch(report, ledger, statement, start..end, lang)).collect();
     let schema = Arc::clone(&batches[0].0);
     (schema, batches.into_iter().map(|(_, batch)| batch).collect())
 }
@@ -637,6 +647,7 @@ fn rows_batch(
     ledger: &Ledger,
     statement: &Statement,
     range: std::ops::Range<usize>,
+    lang: posfee::Lang,
 ) -> (arrow_schema::SchemaRef, arrow_array::RecordBatch) {
     use posfee::reconcile::{Class, MatchedBy};
     let n = range.len();
@@ -677,11 +688,12 @@ fn rows_batch(
         money(&mut charged_cap, row.charged_as.and_then(|c| c.cap));
         // Most rows share their reason text with the row before (the same text of the
         // report): known by its address without hashing it again.
-        let address = (row.reason.as_ptr() as usize, row.reason.len());
+        let row_reason = report.reason_in(k, lang).unwrap_or_default();
+        let address = (row_reason.as_ptr() as usize, row_reason.len());
         match last_reason {
             Some((known, key)) if known == address => reason.keys.push(key),
             _ => {
-                reason.push(row.reason, || row.reason.to_string());
+                reason.push(row_reason, || row_reason.to_string());
                 last_reason = reason.keys.last().map(|&key| (address, key));
             }
         }

@@ -318,7 +318,7 @@ pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Opti
     }
     let (chosen, statement) = read(&input.name, input.format.as_deref(), statement_bytes)?;
     let options = ReconcileOptions::new((*schedule).clone(), profile.clone());
-    let (ledger, report) = match ledger_bytes {
+    let (ledger, mut report) = match ledger_bytes {
         Some(bytes) => {
             let name = input.ledger_name.as_deref().unwrap_or("ledger.csv");
             too_large(name, bytes).map_err(|e| e.in_field("ledger"))?;
@@ -328,6 +328,7 @@ pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Opti
         }
         None => (implied_ledger(&statement)?, check_statement(&statement, &options)?),
     };
+    report.set_lang(lang);
     let mut problem_rows = Vec::new();
     let mut problem_rows_total = 0;
     for row in report.rows() {

@@ -102,8 +102,10 @@ export interface Quote {
    * explanation then has a NOTE line.
    */
   calendarDataEnds: string | null;
-  /** One English sentence per line, from the core. */
+  /** One English sentence per line, from the core's message catalogue. */
   explanation: string[];
+  /** The same explanation in Chinese, from the core's message catalogue. */
+  explanationZh: string[];
 }
 
 export interface PresetInfo { name: string; title: string | null; titleZh: string | null; source: string | null; }
@@ -630,6 +632,8 @@ pub struct QuoteOutput {
     pub calendar_data_ends: Option<String>,
     /// The core's explanation, one sentence per line.
     pub explanation: Vec<String>,
+    /// The core's explanation in Chinese.
+    pub explanation_zh: Vec<String>,
 }
 
 impl From<&Quote> for QuoteOutput {
@@ -658,6 +662,7 @@ impl From<&Quote> for QuoteOutput {
             floor_applied: quote.floor_applied(),
             calendar_data_ends: quote.calendar_data_ends.map(|d| d.to_string()),
             explanation: quote.explanation(),
+            explanation_zh: quote.explanation_in(posfee::Lang::Zh),
         }
     }
 }

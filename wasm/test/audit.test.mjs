@@ -33,6 +33,12 @@ test('each sample statement checked alone equals the core run natively', () => {
       assert.equal(got.problemRows.length, Math.min(want.problems, 2000), file);
       assert.deepEqual(got.findings.map((f) => f.text), want.findings.map((f) => f[lang]), file);
       assert.ok(got.problemRows.every((row) => typeof row.amount === 'string' && typeof row.reason === 'string'));
+      // One language all the way down: the reasons come from the core's message catalogue.
+      const cjk = /[\u4e00-\u9fff]/;
+      for (const row of got.problemRows) {
+        if (lang === 'zh') assert.ok(cjk.test(row.reason), row.reason);
+        else assert.ok(!cjk.test(row.reason.replaceAll('跳码', '').replaceAll('服务时间不符', '')), row.reason);
+      }
       const csv = got.reportCsv();
       assert.ok(csv.startsWith('side,') || csv.split('\n')[0].includes('class'), csv.slice(0, 200));
       assert.ok(got.disputeHtml().includes('<html') && typeof got.disputeCsv() === 'string');

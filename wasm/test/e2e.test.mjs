@@ -47,7 +47,8 @@ test('the page loads in Chinese and shows the first quote', async () => {
   assert.match(await text('#summary'), /借记卡 0\.55%，封顶 ¥20\.00/);
   assert.match(await text('#cap-info'), /¥20\.00 ÷ 0\.55% = ¥3636\.3636…/);
   assert.match(await text('#cap-info'), /¥3635\.46/);
-  assert.match(await text('#explanation'), /debit 0\.55% of ¥5000\.00 = ¥27\.50, capped at ¥20\.00/);
+  assert.match(await text('#explanation'), /借记卡 0\.55% × ¥5000\.00 = ¥27\.50，封顶 ¥20\.00/);
+  assert.doesNotMatch(await text('#explanation'), /capped|settles/);
   // The page marks its first quote (what `make bench-wasm` times); tests do not time it.
   const timing = await firstQuoteTiming(page);
   assert.ok(Number.isFinite(timing.firstQuote), 'the posfee:first-quote mark is set');
@@ -112,6 +113,9 @@ test('switching to English translates the page and keeps the numbers', async () 
   await page.fill('#amount', '5000');
   assert.match(await text('#summary'), /^debit 0\.5%, capped at ¥20\.00$/);
   assert.match(await text('#cap-info'), /¥20\.00 ÷ 0\.5% = ¥4000\.0000;.*from ¥3999\.00/);
+  // The explanation follows the page's language (the core's message catalogue).
+  assert.match(await text('#explanation'), /debit 0\.50?% of ¥5000\.00 = ¥25\.00, capped at ¥20\.00/);
+  assert.doesNotMatch(await text('#explanation'), /[\u4e00-\u9fff]/);
 });
 
 test('a pasted bad schedule shows its error next to the field; a good one quotes', async () => {

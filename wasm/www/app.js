@@ -183,7 +183,7 @@ function showQuote(quote) {
   $('trade-day').textContent = `${quote.tradeDay} (${weekday(quote.tradeDay)})`;
   $('net').classList.toggle('negative', quote.net.startsWith('-'));
   $('summary').textContent = summary(quote);
-  $('explanation').replaceChildren(...quote.explanation.map((line) => {
+  $('explanation').replaceChildren(...(lang === 'zh-CN' ? quote.explanationZh : quote.explanation).map((line) => {
     const item = document.createElement('li');
     item.textContent = line;
     return item;

@@ -1,8 +1,6 @@
 //! The checks on each matched pair, against the contracted schedule (the version in force
 //! at the trade time, through [`Schedule::quote_with`]) and the registered profile.
 
-use std::fmt::Write as _;
-
 use super::class::{Class, ClassSet};
 use super::contracts::Contracts;
 use super::hash::FxHashMap;
@@ -14,21 +12,19 @@ use super::text_column::TextView;
 use super::ReconcileOptions;
 use crate::calendar::Calendar;
 use crate::error::ErrorKind;
+use crate::messages::{Clause, Whose};
 use crate::money::Money;
 use crate::quote::{CalendarPolicy, QuoteRequest, TradeKind};
 use crate::schedule::RefundPolicy;
 
-/// The reason of a pair with no finding.
-pub(crate) const AS_CONTRACTED: &str = "matched; amount, fee, net, settlement date and merchant number as contracted";
-
 /// The verdict on one pair.
-pub(crate) struct Verdict {
+pub(crate) struct Verdict<'a> {
     pub findings: ClassSet,
     pub expected_fee: Option<Money>,
-    /// Why, when there are findings (otherwise [`AS_CONTRACTED`]).
-    pub reason: Option<String>,
-    /// Where the reason says the fee differs (replaced by the diagnosis of the charged pricing).
-    pub fee_clause: Option<std::ops::Range<usize>>,
+    /// Why, when there are findings (empty: as contracted).
+    pub reason: Vec<Clause<'a>>,
+    /// Which clause says the fee differs (replaced by the diagnosis of the charged pricing).
+    pub fee_clause: Option<usize>,
     /// Business days after the due date, when flagged late.
     pub late_business_days: Option<i64>,
 }
@@ -147,28 +143,28 @@ impl<'a> Checker<'a> {
         request
     }
 
-    pub fn check(&self, i: usize, j: usize) -> Verdict {
+    pub fn check(&self, i: usize, j: usize) -> Verdict<'a> {
         let (ledger, statement) = (self.ledger, self.statement);
         let mut findings = ClassSet::EMPTY;
-        let mut reason = String::new();
+        let mut reason = Vec::new();
         let c = self.contracts.pair(i, j);
         if c == NONE {
-            let terminal = self.statement_terminal.get(j);
-            let reason = format!(
-                "terminal {terminal:?} (merchant number {:?}) is registered to no merchant of the portfolio on {}: no contract to check it against",
-                self.statement_merchant_no.get(j),
-                super::contracts::trade_date(statement.time[j])
-            );
+            let reason = Clause::UnknownTerminal {
+                terminal: self.statement_terminal.get(j),
+                merchant_no: self.statement_merchant_no.get(j),
+                date: super::contracts::trade_date(statement.time[j]),
+            };
             return Verdict {
                 findings: ClassSet::EMPTY.with(Class::UnknownTerminal),
                 expected_fee: None,
-                reason: Some(reason),
+                reason: vec![reason],
                 fee_clause: None,
                 late_business_days: None,
             };
         }
         let c = c as usize;
-        let contract = &self.contracts.list[c];
+        let contracts: &'a Contracts<'a> = self.contracts;
+        let contract = &contracts.list[c];
         let amount = Money::from_fen(statement.amount_fen[j]);
         let fee = statement.fee[j];
         let net = statement.net[j];
@@ -176,7 +172,7 @@ impl<'a> Checker<'a> {
 
         if ledger.amount_fen[i] != statement.amount_fen[j] {
             findings = findings.with(Class::AmountDiffers);
-            let _ = write!(reason, "amount ¥{amount} on the statement, ¥{} in the ledger; ", Money::from_fen(ledger.amount_fen[i]));
+            reason.push(Clause::AmountDiffers { statement: amount, ledger: Money::from_fen(ledger.amount_fen[i]) });
         }
 
         // The contract's fee and settlement date, from the schedule. When the due date needs
@@ -189,7 +185,7 @@ impl<'a> Checker<'a> {
         let expected = match expected_with(self.options.calendar_policy) {
             Err(error) if error.kind() == ErrorKind::CalendarOutOfRange => {
                 findings = findings.with(Class::Unchecked);
-                let _ = write!(reason, "settlement date {} not checked: {error}; ", statement.settlement_date[j]);
+                reason.push(Clause::DateUnchecked { settled: statement.settlement_date[j], error: error.to_string() });
                 expected_with(CalendarPolicy::WeekendsOnly).map(|(fee, _)| (fee, None))
             }
             other => other,
@@ -201,22 +197,21 @@ impl<'a> Checker<'a> {
             Ok((expected, settles_on)) => {
                 expected_fee = Some(expected);
                 let excess = fee - expected;
-                let clause_start = reason.len();
+                if excess != Money::ZERO {
+                    fee_clause = Some(reason.len());
+                }
                 if excess > Money::ZERO {
                     let unit = self.options.extra_fee_unit.millifen();
                     if unit > 0 && excess.millifen() % unit == 0 && kind == TradeKind::Purchase {
                         findings = findings.with(Class::ExtraFee);
-                        let _ = write!(reason, "fee ¥{fee} includes a fixed ¥{excess} the contract does not have (contract ¥{expected}); ");
+                        reason.push(Clause::ExtraFee { fee, excess, contract: expected });
                     } else {
                         findings = findings.with(Class::FeeAbove);
-                        let _ = write!(reason, "fee ¥{fee} is ¥{excess} above the contract's ¥{expected}; ");
+                        reason.push(Clause::FeeAbove { fee, excess, contract: expected });
                     }
                 } else if excess < Money::ZERO {
                     findings = findings.with(Class::FeeBelow);
-                    let _ = write!(reason, "fee ¥{fee} is ¥{} below the contract's ¥{expected}; ", -excess);
-                }
-                if excess != Money::ZERO {
-                    fee_clause = Some(clause_start..reason.len());
+                    reason.push(Clause::FeeBelow { fee, short: -excess, contract: expected });
                 }
                 if let Some(due) = settles_on {
                     let settled = statement.settlement_date[j];
@@ -228,7 +223,7 @@ impl<'a> Checker<'a> {
                         if late > self.options.late_tolerance_business_days {
                             late_business_days = Some(late);
                             findings = findings.with(Class::SettledLate);
-                            let _ = write!(reason, "settled {settled}, {late} business day(s) after the due date {due}; ");
+                            reason.push(Clause::SettledLate { settled, business_days: late, due });
                         }
                     }
                 }
@@ -236,19 +231,19 @@ impl<'a> Checker<'a> {
             Err(error) if error.kind() == ErrorKind::InvalidRequest => {
                 // The contract prices the trade, but its fee cannot be known from these inputs.
                 findings = findings.with(Class::Unchecked);
-                let _ = write!(reason, "fee ¥{fee} not checked: {error}; ");
+                reason.push(Clause::FeeUnchecked { fee, error: error.to_string() });
             }
             Err(error) => {
                 if !fee.is_zero() {
                     findings = findings.with(Class::ExtraFee);
                 }
-                let _ = write!(reason, "the contract does not price this trade ({error}); fee ¥{fee} charged; ");
+                reason.push(Clause::NotPriced { fee, error: error.to_string() });
             }
         }
         let trade_date = from_unix(statement.time[j]).date_naive();
         if statement.settlement_date[j] < trade_date {
             findings = findings.with(Class::SettledBeforeTrade);
-            let _ = write!(reason, "settlement date {} is before the trade date {trade_date}; ", statement.settlement_date[j]);
+            reason.push(Clause::SettledBeforeTrade { settled: statement.settlement_date[j], trade_date });
         }
 
         let expected_net = kind.net(amount, fee);
@@ -256,12 +251,8 @@ impl<'a> Checker<'a> {
             findings = findings.with(Class::NetDiffers);
             let signed_amount = kind.signed_amount(amount);
             match expected_net {
-                Some(expected) => {
-                    let _ = write!(reason, "net ¥{net} is not ¥{signed_amount} − ¥{fee} = ¥{expected}; ");
-                }
-                None => {
-                    let _ = write!(reason, "net ¥{net}: ¥{signed_amount} − ¥{fee} is beyond the range of amounts; ");
-                }
+                Some(expected) => reason.push(Clause::NetDiffers { net, signed_amount, fee, expected }),
+                None => reason.push(Clause::NetOutOfRange { net, signed_amount, fee }),
             }
         }
 
@@ -269,38 +260,25 @@ impl<'a> Checker<'a> {
         let terminal = self.statement_terminal.get(j);
         if !terminals.is_empty() && !terminal.is_empty() && !terminals.iter().any(|t| t == terminal) {
             findings = findings.with(Class::MerchantDiffers);
-            let _ = write!(reason, "terminal {terminal:?} is not registered to the merchant; ");
+            reason.push(Clause::TerminalNotRegistered { terminal });
         }
         let registered = contract.profile.merchant_no.as_str();
         let merchant_no = self.statement_merchant_no.get(j);
         if !merchant_no.is_empty() && merchant_no != registered {
             findings = findings.with(Class::MerchantDiffers);
             let whose = match self.contracts.registry {
-                Some(registry) if registry.has_merchant(merchant_no) => ", another merchant of the portfolio",
-                Some(_) => ", a merchant number outside the portfolio",
-                None => "",
+                Some(registry) if registry.has_merchant(merchant_no) => Whose::Portfolio,
+                Some(_) => Whose::Outside,
+                None => Whose::Unknown,
             };
-            match mcc_of(merchant_no) {
-                Some(mcc) if mcc != contract.profile.merchant_no.mcc() => {
-                    let _ = write!(
-                        reason,
-                        "booked under merchant number {merchant_no}{whose} with MCC {mcc}, registered {registered} with MCC {} (跳码); ",
-                        contract.profile.merchant_no.mcc()
-                    );
-                }
-                _ => {
-                    let _ = write!(reason, "booked under merchant number {merchant_no}{whose}, registered {registered}; ");
-                }
-            }
+            let registered_mcc = contract.profile.merchant_no.mcc();
+            let mccs = mcc_of(merchant_no).filter(|&mcc| mcc != registered_mcc).map(|mcc| (mcc, registered_mcc));
+            reason.push(Clause::MerchantNumber { booked: merchant_no, whose, registered, mccs });
         }
 
-        let reason = if findings.is_empty() {
-            None
-        } else {
-            let trimmed = reason.trim_end_matches("; ").len();
-            reason.truncate(trimmed);
-            Some(reason)
-        };
+        if findings.is_empty() {
+            reason.clear();
+        }
         Verdict { findings, expected_fee, reason, fee_clause, late_business_days }
     }
 

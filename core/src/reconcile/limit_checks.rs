@@ -10,9 +10,10 @@ use chrono::{Datelike, NaiveDate};
 
 use super::class::Class;
 use super::report::NearLimit;
-use super::response::{declined_reason, is_approved};
+use super::response::{declined_clause, is_approved, ResponseMeaning};
 use super::schema::{china_day, from_unix, Ledger};
-use crate::merchant_limits::{yuan_grouped, ChannelLimits, LimitKind, MerchantLimits};
+use crate::merchant_limits::{ChannelLimits, LimitKind, MerchantLimits};
+use crate::messages::{Clause, LimitReached, Text};
 use crate::money::Money;
 use crate::quote::TradeKind;
 
@@ -56,50 +57,32 @@ fn money(fen: i128) -> Money {
 
 /// Which limit of `scope` a declined trade (61 amount, 65 count) reached, given the totals
 /// before it; `None` when none did.
-fn limit_reached(code: &str, amount_fen: i64, scope: &ChannelLimits, day: &Running, month: &Running) -> Option<String> {
+fn limit_reached(code: &str, amount_fen: i64, scope: &ChannelLimits, day: &Running, month: &Running) -> Option<LimitReached> {
     let amount = Money::from_fen(amount_fen);
-    let (day_scope, month_scope) = if scope.channels.is_empty() {
-        ("the day's total".to_string(), "the month's total".to_string())
-    } else {
-        (format!("the day's {} total", scope.scope_en()), format!("the month's {} total", scope.scope_en()))
-    };
+    // Day and month totals name their channels only when the limit has some.
+    let (total_zh, total_en) = if scope.channels.is_empty() { (None, None) } else { (Some(scope.scope_zh()), Some(scope.scope_en())) };
     match code {
         "61" => {
             if let Some(limit) = scope.per_transaction.filter(|&limit| amount > limit) {
-                return Some(format!(
-                    "¥{} is above the ¥{} per-transaction limit ({}; {})",
-                    yuan_grouped(amount),
-                    yuan_grouped(limit),
-                    scope.scope_en(),
-                    LimitKind::PerTransaction.name_zh()
-                ));
+                return Some(LimitReached::Transaction { amount, limit, scope_zh: scope.scope_zh(), scope_en: scope.scope_en() });
             }
             let day_total = money(day.amount_fen + i128::from(amount_fen));
             if let Some(limit) = scope.per_day.filter(|&limit| day_total > limit) {
-                return Some(format!(
-                    "{day_scope} would have reached ¥{}, above the ¥{} per-day limit ({})",
-                    yuan_grouped(day_total),
-                    yuan_grouped(limit),
-                    LimitKind::PerDay.name_zh()
-                ));
+                return Some(LimitReached::Day { total: day_total, limit, scope_zh: total_zh, scope_en: total_en });
             }
             let month_total = money(month.amount_fen + i128::from(amount_fen));
-            scope.per_month.filter(|&limit| month_total > limit).map(|limit| {
-                format!(
-                    "{month_scope} would have reached ¥{}, above the ¥{} per-month limit ({})",
-                    yuan_grouped(month_total),
-                    yuan_grouped(limit),
-                    LimitKind::PerMonth.name_zh()
-                )
+            scope.per_month.filter(|&limit| month_total > limit).map(|limit| LimitReached::Month {
+                total: month_total,
+                limit,
+                scope_zh: total_zh,
+                scope_en: total_en,
             })
         }
-        "65" => scope.per_day_count.filter(|&limit| day.trades >= u64::from(limit)).map(|limit| {
-            format!(
-                "this would have been trade {} of the day ({}), above the per-day limit of {limit} trades ({})",
-                day.trades + 1,
-                scope.scope_en(),
-                LimitKind::PerDayCount.name_zh()
-            )
+        "65" => scope.per_day_count.filter(|&limit| day.trades >= u64::from(limit)).map(|limit| LimitReached::DayCount {
+            trade: day.trades + 1,
+            limit,
+            scope_zh: scope.scope_zh(),
+            scope_en: scope.scope_en(),
         }),
         _ => None,
     }
@@ -108,9 +91,9 @@ fn limit_reached(code: &str, amount_fen: i64, scope: &ChannelLimits, day: &Runni
 /// The full reasons of the declined ledger rows the limits or hours explain: the usual
 /// declined reason, then the limit reached (61, 65), or that no registered limit explains it,
 /// and whether the trade fell outside the business hours.
-pub(crate) fn explain_declines(ledger: &Ledger, class: &[Class], limits: &MerchantLimits) -> Vec<(u32, String)> {
+pub(crate) fn explain_declines(ledger: &Ledger, class: &[Class], limits: &MerchantLimits) -> Vec<(u32, Text)> {
     let declined = |i: usize| class[i] == Class::Declined;
-    let mut reached: Vec<Option<String>> = vec![None; ledger.len()];
+    let mut reached: Vec<Option<LimitReached>> = vec![None; ledger.len()];
     for scope in &limits.channel_limits {
         let (mut day, mut month) = (Running { period: i64::MIN, ..Running::default() }, Running { period: i64::MIN, ..Running::default() });
         for i in rows_in_time_order(ledger, scope) {
@@ -129,19 +112,18 @@ pub(crate) fn explain_declines(ledger: &Ledger, class: &[Class], limits: &Mercha
     let mut reasons = Vec::new();
     for i in (0..ledger.len()).filter(|&i| declined(i)) {
         let code = ledger.response_code.get(i).trim();
-        let mut text = String::new();
-        if let Some(limit) = &reached[i] {
-            text.push_str(&format!("; declined {code}: {limit}"));
+        let meaning = ResponseMeaning::of(ledger.response_code.get(i));
+        let mut clauses = vec![declined_clause(&meaning)];
+        if let Some(limit) = reached[i].take() {
+            clauses.push(Clause::LimitReached { code, limit });
         } else if (code == "61" || code == "65") && !limits.channel_limits.is_empty() {
-            text.push_str(&format!(
-                "; no registered limit of the merchant explains {code}: the card's own limit is the likely cause (the cardholder asks the issuer)"
-            ));
+            clauses.push(Clause::NoLimitExplains { code });
         }
         if let Some(hours) = limits.business_hours.filter(|hours| !hours.contains(from_unix(ledger.time[i]))) {
-            text.push_str(&format!("; the trade was outside the registered business hours {hours} (服务时间不符)"));
+            clauses.push(Clause::OutsideHours { hours: hours.to_string() });
         }
-        if !text.is_empty() {
-            reasons.push((i as u32, format!("{}{text}", declined_reason(ledger.response_code.get(i)))));
+        if clauses.len() > 1 {
+            reasons.push((i as u32, Text::of_clauses(&clauses)));
         }
     }
     reasons
@@ -252,30 +234,34 @@ mod tests {
 
     #[test]
     fn declines_61_after_the_day_passes_the_per_day_limit() {
-        let report = run(busy_credit_day(), Some(credit_limits()));
+        let mut report = run(busy_credit_day(), Some(credit_limits()));
         for row in [5, 7, 8, 9, 10] {
             assert_eq!(report.row(row).unwrap().class, Class::Declined, "row {row}");
         }
         assert!(
-            reason(&report, 5).ends_with(
-                "; declined 61: the day's credit total would have reached ¥203,000.00, above the ¥200,000.00 per-day limit (单日限额)"
-            ),
+            reason(&report, 5)
+                .ends_with("; declined 61: the day's credit total would have reached ¥203,000.00, above the ¥200,000.00 per-day limit"),
             "{}",
             reason(&report, 5)
         );
-        assert!(reason(&report, 5).starts_with("declined with response code 61: 超出金额限制 / over amount limit"));
+        assert!(reason(&report, 5).starts_with("declined with response code 61: over amount limit; "), "{}", reason(&report, 5));
         assert!(
             reason(&report, 7).contains("would have reached ¥200,001.00, above the ¥200,000.00 per-day limit"),
             "{}",
             reason(&report, 7)
         );
         assert!(reason(&report, 8).contains("no registered limit of the merchant explains 61"), "{}", reason(&report, 8));
-        assert!(
-            reason(&report, 9).contains("¥60,000.00 is above the ¥50,000.00 per-transaction limit (credit; 单笔限额)"),
-            "{}",
-            reason(&report, 9)
-        );
+        assert!(reason(&report, 9).contains("¥60,000.00 is above the ¥50,000.00 per-transaction limit (credit)"), "{}", reason(&report, 9));
         assert!(!reason(&report, 10).contains("limit"), "{}", reason(&report, 10));
+        report.set_lang(crate::Lang::Zh);
+        assert!(reason(&report, 5).starts_with("交易被拒，应答码 61：超出金额限制；"), "{}", reason(&report, 5));
+        assert!(
+            reason(&report, 5).ends_with("；拒绝原因（61）：当日贷记卡累计将达 ¥203,000.00，超过日累计限额 ¥200,000.00"),
+            "{}",
+            reason(&report, 5)
+        );
+        assert!(reason(&report, 9).contains("¥60,000.00 超过贷记卡单笔限额 ¥50,000.00"), "{}", reason(&report, 9));
+        report.set_lang(crate::Lang::En);
         // The day that reached the limit is listed; the next day (¥0 approved) is not.
         let near = &report.summary.near_limits;
         assert_eq!(near.len(), 1, "{near:?}");
@@ -294,7 +280,7 @@ mod tests {
     #[test]
     fn without_limits_reasons_and_summary_are_as_before() {
         let report = run(busy_credit_day(), None);
-        assert_eq!(reason(&report, 5), declined_reason("61"));
+        assert_eq!(reason(&report, 5), super::super::response::declined_reason("61").en());
         assert!(report.summary.near_limits.is_empty());
         assert!(!report.summary.table().contains("near a limit"));
     }
@@ -337,6 +323,6 @@ mod tests {
             "{}",
             reason(&report, 0)
         );
-        assert_eq!(reason(&report, 1), declined_reason("03"));
+        assert_eq!(reason(&report, 1), super::super::response::declined_reason("03").en());
     }
 }

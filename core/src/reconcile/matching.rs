@@ -13,7 +13,7 @@
 
 #![allow(clippy::needless_range_loop)] // columns are indexed by row on purpose
 
-use std::borrow::Cow;
+use crate::messages::{Clause, Text};
 
 use super::class::Class;
 use super::hash::FxHashMap;
@@ -41,7 +41,7 @@ pub(crate) struct Matching {
 pub(crate) struct Classes {
     pub class: Vec<Option<Class>>,
     /// (row, reason) in the order they were given; a later one for the same row wins.
-    pub reasons: Vec<(u32, Cow<'static, str>)>,
+    pub reasons: Vec<(u32, Text)>,
 }
 
 impl Classes {
@@ -49,7 +49,7 @@ impl Classes {
         Classes { class: vec![None; rows], reasons: Vec::new() }
     }
 
-    fn set(&mut self, row: usize, class: Class, reason: Cow<'static, str>) {
+    fn set(&mut self, row: usize, class: Class, reason: Text) {
         self.class[row] = Some(class);
         self.reasons.push((row as u32, reason));
     }
@@ -81,7 +81,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let mut void_rows: Vec<usize> = Vec::new();
     for i in 0..n {
         if !is_approved(ledger_response_code.get(i)) {
-            ledger_class.set(i, Class::Declined, Cow::Owned(super::response::declined_reason(ledger_response_code.get(i))));
+            ledger_class.set(i, Class::Declined, super::response::declined_reason(ledger_response_code.get(i)));
         } else if ledger.kind[i] == TradeKind::Void {
             void_rows.push(i);
         }
@@ -106,13 +106,9 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                     ledger_class.set(
                         p as usize,
                         Class::Voided,
-                        Cow::Owned(format!("voided by ledger row {} (trade {})", i, ledger.trade_id.get(i))),
+                        Text::of(Clause::VoidedBy { row: i as u32, trade_id: ledger.trade_id.get(i) }),
                     );
-                    ledger_class.set(
-                        i,
-                        Class::Voided,
-                        Cow::Owned(format!("void of ledger row {p} (reference {original}); no settlement expected")),
-                    );
+                    ledger_class.set(i, Class::Voided, Text::of(Clause::VoidOf { row: p, original }));
                     voided_keys
                         .insert((ledger_rrn.get(p as usize), ledger_terminal.get(p as usize), china_day(ledger.time[p as usize])), p);
                 }
@@ -120,10 +116,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                     ledger_class.set(
                         i,
                         Class::VoidWithoutOriginal,
-                        Cow::Owned(format!(
-                            "void of reference {original} at terminal {:?}, which is not an open purchase in the ledger",
-                            ledger_terminal.get(i)
-                        )),
+                        Text::of(Clause::VoidWithoutOriginal { original, terminal: ledger_terminal.get(i) }),
                     );
                 }
             }
@@ -280,12 +273,11 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
             ledger_class.set(
                 i,
                 Class::NeverSettled,
-                Cow::Owned(format!(
-                    "approved {} of ¥{} at terminal {:?} has no statement row",
-                    ledger.kind[i].name(),
-                    crate::money::Money::from_fen(ledger.amount_fen[i]),
-                    ledger_terminal.get(i)
-                )),
+                Text::of(Clause::NeverSettled {
+                    kind: ledger.kind[i],
+                    amount: crate::money::Money::from_fen(ledger.amount_fen[i]),
+                    terminal: ledger_terminal.get(i),
+                }),
             );
         }
     }
@@ -293,23 +285,15 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         if statement_class.is_unset(j) && statement_partner[j] == NONE {
             let key = (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
             let reason = match voided_keys.get(&key) {
-                Some(p) => Cow::Owned(format!("settles ledger row {p}, which was voided")),
+                Some(&p) => Clause::SettlesVoided { row: p },
                 None if !declined_keys.is_empty() && declined_keys.contains_key(&key) => {
                     let p = declined_keys[&key];
-                    Cow::Owned(format!(
-                        "settles ledger row {p}, which was declined (response code {})",
-                        ledger_response_code.get(p as usize)
-                    ))
+                    Clause::SettlesDeclined { row: p, code: ledger_response_code.get(p as usize) }
                 }
-                None if statement_rrn.get(j).is_empty() => {
-                    Cow::Borrowed("no ledger trade with the same terminal and amount within the time window")
-                }
-                None => Cow::Owned(format!(
-                    "no ledger trade with reference {} at terminal {:?} on that day",
-                    statement_rrn.get(j),
-                    statement_terminal.get(j)
-                )),
+                None if statement_rrn.get(j).is_empty() => Clause::NoLedgerTradeByAmount,
+                None => Clause::NoLedgerTrade { rrn: statement_rrn.get(j), terminal: statement_terminal.get(j) },
             };
+            let reason = Text::of(reason);
             statement_class.set(j, Class::NoLedgerTrade, reason);
         }
     }
@@ -317,8 +301,8 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
 }
 
 /// The reason of a duplicate: the row it repeats.
-fn repeats(side: Side, first: u32, line: u64) -> Cow<'static, str> {
-    Cow::Owned(format!("repeats {} row {first} (line {line})", side.name()))
+fn repeats(side: Side, first: u32, line: u64) -> Text {
+    Text::of(Clause::Repeats { ledger_side: side == Side::Ledger, first, line })
 }
 
 fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {

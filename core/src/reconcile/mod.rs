@@ -104,7 +104,6 @@ mod tests;
 mod text_column;
 mod tokenize;
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -136,6 +135,8 @@ pub use text_column::{SharedText, TextColumn};
 
 use crate::calendar::Calendar;
 use crate::error::{Error, ErrorKind, Result};
+use crate::lang::Lang;
+use crate::messages::{self, Clause, Text};
 use crate::money::Money;
 use crate::quote::{CalendarPolicy, TradeKind};
 use crate::schedule::Schedule;
@@ -196,6 +197,9 @@ pub struct ReconcileOptions {
     /// contract in force on its trade date (found by terminal, else by merchant number), and
     /// `schedule` and `profile` are not used (portfolio reconciliation).
     pub merchants: Option<Arc<Registry>>,
+    /// The language of the report's row reasons (default English; [`Report::set_lang`]
+    /// switches it later, and findings carry both).
+    pub lang: Lang,
 }
 
 impl ReconcileOptions {
@@ -220,6 +224,7 @@ impl ReconcileOptions {
             add_on_max: Money::from_yuan(10),
             finding_min_trades: 3,
             merchants: None,
+            lang: Lang::En,
         }
     }
 
@@ -348,7 +353,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     let calendar = options.calendar.as_ref().unwrap_or_else(|| Calendar::china());
     let matching::Matching { ledger_partner, statement_partner, ledger_class, statement_class, pairs } =
         matching::match_rows(ledger, statement, options.match_window_seconds);
-    let mut reasons = vec![Cow::Borrowed(checks::AS_CONTRACTED), Cow::Borrowed("unmatched")];
+    let mut reasons = vec![messages::AS_CONTRACTED, messages::UNMATCHED];
 
     // Ledger rows: the checks of every pair, in parallel, written in place.
     let n = ledger.len();
@@ -369,7 +374,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
                     let verdict = checker.check(i, ledger_partner[i] as usize);
                     findings[k] = verdict.findings;
                     expected_fee[k] = verdict.expected_fee;
-                    if verdict.reason.is_some() {
+                    if !verdict.reason.is_empty() {
                         found.push((i as u32, verdict));
                     }
                 }
@@ -399,12 +404,12 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
             class
         })
         .collect();
-    give_reasons(&mut reason, &mut reasons, found.into_iter().map(|(i, text)| (i, Cow::Owned(text))));
+    give_reasons(&mut reason, &mut reasons, found);
     give_reasons(&mut reason, &mut reasons, ledger_class.reasons);
     // Limits are the single merchant's profile's (a portfolio's contracts do not carry them yet).
     if let Some(limits) = options.profile.limits.as_ref().filter(|_| options.merchants.is_none()) {
         let explained = limit_checks::explain_declines(ledger, &class, limits);
-        give_reasons(&mut reason, &mut reasons, explained.into_iter().map(|(i, text)| (i, Cow::Owned(text))));
+        give_reasons(&mut reason, &mut reasons, explained);
     }
     let ledger_rows = SideRows::new(class, findings, ledger_partner, reason, &ledger.line, &ledger.amount_fen);
 
@@ -418,7 +423,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
             NONE => {
                 let class = match statement_class.class[j] {
                     None | Some(Class::NoLedgerTrade) if contracts.statement(j) == NONE => {
-                        unknown.push((j as u32, Cow::Owned(unknown_terminal(statement, j))));
+                        unknown.push((j as u32, unknown_terminal(statement, j)));
                         Class::UnknownTerminal
                     }
                     Some(class) => class,
@@ -442,7 +447,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     let mut unreadable = Vec::with_capacity(ledger.issues.len() + statement.issues.len());
     for issue in ledger.issues.iter().chain(statement.issues.iter()) {
         unreadable.push(UnreadableRow { side: issue.side, line: issue.error.location().line.unwrap_or(0), reason: reasons.len() as u32 });
-        reasons.push(Cow::Owned(issue.error.to_string()));
+        reasons.push(Text::of(Clause::Unreadable { error: issue.error.to_string() }));
     }
 
     let (found_findings, finding_rows) = findings::detect(&findings::Evidence {
@@ -490,6 +495,7 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         net: statement.net.clone(),
         unreadable,
         reasons,
+        lang: options.lang,
     };
     report.summary = summarize(ledger, statement, &report)?;
     report.summary.findings = found_findings;
@@ -515,12 +521,12 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
 /// (statement row, business days late). Returns the reasons as `(ledger row, text)`.
 #[allow(clippy::type_complexity)]
 fn diagnose(
-    found: Vec<(u32, checks::Verdict)>,
+    found: Vec<(u32, checks::Verdict<'_>)>,
     checker: &checks::Checker<'_>,
     ledger_partner: &[u32],
     options: &ReconcileOptions,
     calendar: &Calendar,
-) -> (Vec<(u32, String)>, Vec<(u32, ChargedAs)>, Vec<(u32, i64)>) {
+) -> (Vec<(u32, Text)>, Vec<(u32, ChargedAs)>, Vec<(u32, i64)>) {
     let statement = checker.statement;
     let terminals = statement.terminal.view();
     let mut late = Vec::new();
@@ -549,41 +555,35 @@ fn diagnose(
     }
     let schedules = checker.contracts.list.iter().map(|c| c.schedule);
     let diagnoses = diagnosis::Diagnoser::new(schedules, calendar, options.add_on_max).diagnose(&cases);
-    let mut found: Vec<(u32, checks::Verdict)> = found;
+    let mut found = found;
     let mut charged_as = Vec::new();
     for ((case, k), diagnosis) in cases.iter().zip(case_of).zip(diagnoses) {
         let Some(diagnosis) = diagnosis else { continue };
         let verdict = &mut found[k].1;
-        if let (Some(reason), Some(clause)) = (verdict.reason.as_mut(), verdict.fee_clause.clone()) {
-            let contract = verdict.expected_fee.unwrap_or_default();
-            let text =
-                format!("{} (fee ¥{}, contract ¥{contract}); ", diagnosis.describe(crate::lang::Lang::En, case.channel), case.charged);
-            let clause = clause.start..clause.end.min(reason.len());
-            reason.replace_range(clause, &text);
-            let trimmed = reason.trim_end_matches("; ").len();
-            reason.truncate(trimmed);
+        if let Some(clause) = verdict.fee_clause.and_then(|k| verdict.reason.get_mut(k)) {
+            let pricing = Text::new(diagnosis.describe(Lang::Zh, case.channel), diagnosis.describe(Lang::En, case.channel));
+            *clause = Clause::Charged { pricing, fee: case.charged, contract: verdict.expected_fee.unwrap_or_default() };
         }
         charged_as.push((case.statement_row, diagnosis));
     }
     charged_as.sort_unstable_by_key(|(j, _)| *j);
     late.sort_unstable();
-    let found = found.into_iter().filter_map(|(i, verdict)| verdict.reason.map(|reason| (i, reason))).collect();
+    let found = found.into_iter().map(|(i, verdict)| (i, Text::of_clauses(&verdict.reason))).collect();
     (found, charged_as, late)
 }
 
 /// Why an unmatched statement row of a portfolio has no contract.
-fn unknown_terminal(statement: &Statement, j: usize) -> String {
-    format!(
-        "terminal {:?} (merchant number {:?}) is registered to no merchant of the portfolio on {}",
-        statement.terminal.view().get(j),
-        statement.merchant_no.view().get(j),
-        contracts::trade_date(statement.time[j])
-    )
+fn unknown_terminal(statement: &Statement, j: usize) -> Text {
+    Text::of(Clause::UnknownTerminal {
+        terminal: statement.terminal.view().get(j),
+        merchant_no: statement.merchant_no.view().get(j),
+        date: contracts::trade_date(statement.time[j]),
+    })
 }
 
 /// Adds each `(row, text)` to the reason texts and points the row at it (a later text for
 /// the same row wins).
-fn give_reasons(reason: &mut [u32], reasons: &mut Vec<Cow<'static, str>>, given: impl IntoIterator<Item = (u32, Cow<'static, str>)>) {
+fn give_reasons(reason: &mut [u32], reasons: &mut Vec<Text>, given: impl IntoIterator<Item = (u32, Text)>) {
     for (row, text) in given {
         reason[row as usize] = reasons.len() as u32;
         reasons.push(text);

@@ -16,7 +16,9 @@ use super::response::{ResponseAction, ResponseMeaning};
 use super::schema::{Ledger, Side, Statement};
 use super::spreadsheet::neutralize_cell;
 use crate::channel::Channel;
+use crate::lang::Lang;
 use crate::merchant_limits::{ChannelLimits, LimitKind};
+use crate::messages::Text;
 use crate::money::Money;
 
 /// The columns of [`Report::to_csv`], in order: the one report schema of every surface.
@@ -478,12 +480,16 @@ impl MerchantRanking {
         }
     }
 
-    fn title(self) -> &'static str {
-        match self {
-            MerchantRanking::Overcharge => "overcharged",
-            MerchantRanking::NeverSettled => "never settled",
-            MerchantRanking::SettledLate => "settled late",
-            MerchantRanking::MerchantDiffers => "booked elsewhere (跳码)",
+    fn title(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (MerchantRanking::Overcharge, Lang::En) => "overcharged",
+            (MerchantRanking::NeverSettled, Lang::En) => "never settled",
+            (MerchantRanking::SettledLate, Lang::En) => "settled late",
+            (MerchantRanking::MerchantDiffers, Lang::En) => "booked elsewhere (跳码)",
+            (MerchantRanking::Overcharge, Lang::Zh) => "多收手续费",
+            (MerchantRanking::NeverSettled, Lang::Zh) => "未结算",
+            (MerchantRanking::SettledLate, Lang::Zh) => "延迟结算",
+            (MerchantRanking::MerchantDiffers, Lang::Zh) => "入账到其他商户号（跳码）",
         }
     }
 }
@@ -528,11 +534,33 @@ impl Summary {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn table(&self) -> String {
+        self.table_in(Lang::En)
+    }
+
+    /// [`Summary::table`] in `lang` (class names are given as their identifiers in both).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Lang, reconcile::{reconcile, simulation::{generate, SimulationOptions}}};
+    /// let sample = generate(&SimulationOptions::new(7).trades(300))?;
+    /// let table = reconcile(&sample.ledger, &sample.statement, &sample.options)?.summary.table_in(Lang::Zh);
+    /// assert!(table.contains("never_settled") && table.contains("已匹配交易的手续费"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn table_in(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{:<20} {:<10} {:>8} {:>10} {:>16} {:>16} {:>12} {:>12}",
-            "class", "", "ledger", "statement", "ledger ¥", "statement ¥", "fee ¥", "expected ¥"
+            lang.pick("类别", "class"),
+            "",
+            lang.pick("流水", "ledger"),
+            lang.pick("对账单", "statement"),
+            lang.pick("流水 ¥", "ledger ¥"),
+            lang.pick("对账单 ¥", "statement ¥"),
+            lang.pick("手续费 ¥", "fee ¥"),
+            lang.pick("合同 ¥", "expected ¥")
         );
         for totals in &self.classes {
             let Some(class) = totals.class else { continue };
@@ -543,10 +571,11 @@ impl Summary {
             if class == Class::Unreadable {
                 let _ = writeln!(
                     out,
-                    "{:<20} {:<10} {:>19} line(s) of either file (listed in the report)",
+                    "{:<20} {:<10} {:>19} {}",
                     class.name(),
                     class.name_zh(),
-                    totals.unreadable_rows
+                    totals.unreadable_rows,
+                    lang.pick("行（两个文件合计，见报告）", "line(s) of either file (listed in the report)")
                 );
                 continue;
             }
@@ -566,7 +595,7 @@ impl Summary {
         let _ = writeln!(
             out,
             "{:<20} {:<10} {:>8} {:>10} {:>16} {:>16} {:>12} {:>12}",
-            "total",
+            lang.pick("合计", "total"),
             "",
             self.ledger_rows,
             self.statement_rows,
@@ -576,84 +605,102 @@ impl Summary {
             self.expected_fee.to_string()
         );
         let _ = writeln!(out);
-        let _ = writeln!(out, "fees on matched trades: charged ¥{}, contract ¥{}", self.charged_fee, self.expected_fee);
-        let _ = writeln!(out, "overcharged ¥{}, undercharged ¥{}", self.overcharge, self.undercharge);
+        if zh {
+            let _ = writeln!(out, "已匹配交易的手续费：实收 ¥{}，合同 ¥{}", self.charged_fee, self.expected_fee);
+            let _ = writeln!(out, "多收 ¥{}，少收 ¥{}", self.overcharge, self.undercharge);
+        } else {
+            let _ = writeln!(out, "fees on matched trades: charged ¥{}, contract ¥{}", self.charged_fee, self.expected_fee);
+            let _ = writeln!(out, "overcharged ¥{}, undercharged ¥{}", self.overcharge, self.undercharge);
+        }
         if !self.declined.is_empty() {
-            let _ = writeln!(out, "declined trades by response code:");
+            let _ = writeln!(out, "{}", lang.pick("被拒交易（按应答码）：", "declined trades by response code:"));
             for d in &self.declined {
+                let meaning = lang.pick(&d.meaning.zh, &d.meaning.en);
                 let _ = writeln!(
                     out,
-                    "  {:>4} {:>6} trades ¥{:>12}  {} / {}",
+                    "  {:>4} {:>6} {} ¥{:>12}  {meaning}",
                     d.meaning.code,
                     d.trades,
-                    d.amount.to_string(),
-                    d.meaning.zh,
-                    d.meaning.en
+                    lang.pick("笔", "trades"),
+                    d.amount.to_string()
                 );
             }
-            let _ = writeln!(out, "declined trades by what to do:");
+            let _ = writeln!(out, "{}", lang.pick("被拒交易（按处理方式）：", "declined trades by what to do:"));
             for d in &self.declined_by_action {
                 let _ = writeln!(
                     out,
-                    "  {:>6} trades ¥{:>12}  {} / {} (codes {})",
+                    "  {:>6} {} ¥{:>12}  {} ({} {})",
                     d.trades,
+                    lang.pick("笔", "trades"),
                     d.amount.to_string(),
-                    d.action.name_zh(),
-                    d.action.name_en(),
+                    lang.pick(d.action.name_zh(), d.action.name_en()),
+                    lang.pick("应答码", "codes"),
                     d.codes.join(", ")
                 );
             }
         }
         for near in &self.near_limits {
-            let scope = if near.channels.is_empty() {
-                "every channel".to_string()
+            let scope = ChannelLimits::new(near.channels.iter().copied());
+            let used = match (near.limit_amount, near.limit_trades, zh) {
+                (Some(limit), _, false) => format!("¥{} of ¥{} ({})", near.amount, limit, rate_text(near.amount, limit)),
+                (Some(limit), _, true) => format!("¥{} / ¥{}（{}）", near.amount, limit, rate_text(near.amount, limit)),
+                (None, Some(limit), false) => format!("{} of {limit} trades", near.trades),
+                (None, Some(limit), true) => format!("{} / {limit} 笔", near.trades),
+                (None, None, _) => String::new(),
+            };
+            if zh {
+                let _ = writeln!(out, "接近限额：{} {}（{}）：{used}", near.period, near.kind.name_zh(), scope.scope_zh());
             } else {
-                near.channels.iter().map(|channel| channel.name()).collect::<Vec<_>>().join("/")
-            };
-            let used = match (near.limit_amount, near.limit_trades) {
-                (Some(limit), _) => format!("¥{} of ¥{} ({})", near.amount, limit, rate_text(near.amount, limit)),
-                (None, Some(limit)) => format!("{} of {limit} trades", near.trades),
-                (None, None) => String::new(),
-            };
-            let _ = writeln!(out, "near a limit: {} {} {} ({}): {used}", near.period, near.kind.name(), near.kind.name_zh(), scope);
+                let _ = writeln!(
+                    out,
+                    "near a limit: {} {} {} ({}): {used}",
+                    near.period,
+                    near.kind.name(),
+                    near.kind.name_zh(),
+                    scope.scope_en()
+                );
+            }
         }
         let shared: Vec<&TerminalMerchants> =
             self.terminals.iter().filter(|t| t.merchant_numbers.len() > 1 || t.merchant_names.len() > 1).collect();
         for t in shared {
-            let _ = writeln!(
-                out,
-                "terminal {} settled under {} merchant numbers: {}",
-                t.terminal,
-                t.merchant_numbers.len(),
-                t.merchant_numbers.join(", ")
-            );
+            let numbers = t.merchant_numbers.join(", ");
+            if zh {
+                let _ = writeln!(out, "终端 {} 以 {} 个商户号结算：{numbers}", t.terminal, t.merchant_numbers.len());
+            } else {
+                let _ = writeln!(out, "terminal {} settled under {} merchant numbers: {numbers}", t.terminal, t.merchant_numbers.len());
+            }
         }
         if !self.merchants.is_empty() {
-            let _ = writeln!(
-                out,
-                "{}; the five largest of each problem:",
-                crate::text::counted(self.merchants.len() as i128, "merchant", "merchants")
-            );
+            if zh {
+                let _ = writeln!(out, "{} 个商户；每类问题金额最大的五个：", self.merchants.len());
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{}; the five largest of each problem:",
+                    crate::text::counted(self.merchants.len() as i128, "merchant", "merchants")
+                );
+            }
             for ranking in MerchantRanking::ALL {
                 let ranked = self.merchants_ranked(ranking);
                 if ranked.is_empty() {
                     continue;
                 }
-                let _ = writeln!(out, "  {}:", ranking.title());
+                let _ = writeln!(out, "  {}{}", ranking.title(lang), lang.pick("：", ":"));
                 for m in ranked.iter().take(5) {
-                    let _ = writeln!(out, "    {} {:<16} ¥{:>12}  agent {}", m.merchant_no, m.name, ranking.key(m).to_string(), m.agent);
+                    let agent = lang.pick("代理商", "agent");
+                    let _ = writeln!(out, "    {} {:<16} ¥{:>12}  {agent} {}", m.merchant_no, m.name, ranking.key(m).to_string(), m.agent);
                 }
             }
         }
         if !self.findings.is_empty() {
-            let _ = writeln!(out, "findings (largest money first):");
+            let _ = writeln!(out, "{}", lang.pick("发现（按金额从大到小）：", "findings (largest money first):"));
             for finding in &self.findings {
-                let _ = writeln!(out, "  - {}", finding.en);
-                let _ = writeln!(out, "    {}", finding.zh);
+                let _ = writeln!(out, "  - {}", lang.pick(&finding.zh, &finding.en));
             }
         }
         for warning in &self.warnings {
-            let _ = writeln!(out, "NOTE: {warning}");
+            let _ = writeln!(out, "{}{warning}", lang.pick("注意：", "NOTE: "));
         }
         out
     }
@@ -738,7 +785,9 @@ pub struct Report {
     pub(crate) net: Vec<Money>,
     pub(crate) unreadable: Vec<UnreadableRow>,
     /// Every distinct reason text; rows refer to them by index.
-    pub(crate) reasons: Vec<Cow<'static, str>>,
+    pub(crate) reasons: Vec<Text>,
+    /// The language of the reasons in [`RowResult`] and the CSV.
+    pub(crate) lang: Lang,
     /// Diagnosed fees by statement row (sorted by row).
     pub(crate) charged_as: Vec<(u32, ChargedAs)>,
     /// Per contract: merchant number, name, agent.
@@ -752,6 +801,60 @@ pub struct Report {
 }
 
 impl Report {
+    /// The language of the rows' reasons (and of the CSV's `reason` column): the options'
+    /// [`ReconcileOptions::lang`](super::ReconcileOptions), English unless set.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Lang, reconcile::{reconcile, simulation::{generate, SimulationOptions}}};
+    /// let sample = generate(&SimulationOptions::new(3).trades(300))?;
+    /// let mut report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// assert_eq!(report.lang(), Lang::En);
+    /// assert!(report.row(0).unwrap().reason.starts_with("matched"));
+    /// report.set_lang(Lang::Zh);
+    /// assert!(report.row(0).unwrap().reason.starts_with("已匹配"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Shows the reasons in `lang` from now on (each reason is held in both languages).
+    ///
+    /// # Example
+    /// ```
+    /// let mut report = posfee::reconcile::Report::default();
+    /// report.set_lang(posfee::Lang::En);
+    /// assert_eq!(report.lang(), posfee::Lang::En);
+    /// ```
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+
+    /// The reason of row `k` ([`Report::row`] order) in `lang`, or `None` past the end.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Lang, reconcile::{reconcile, simulation::{generate, SimulationOptions}}};
+    /// let sample = generate(&SimulationOptions::new(3).trades(300))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// assert_eq!(report.reason_in(0, Lang::En), Some(report.row(0).unwrap().reason));
+    /// assert!(report.reason_in(0, Lang::Zh).unwrap().starts_with("已匹配"));
+    /// assert_eq!(report.reason_in(report.len(), Lang::Zh), None);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn reason_in(&self, k: usize, lang: Lang) -> Option<&str> {
+        let (ledger_rows, statement_rows) = (self.ledger.class.len(), self.statement.class.len());
+        let index = if k < ledger_rows {
+            self.ledger.reason[k]
+        } else if k < ledger_rows + statement_rows {
+            self.statement.reason[k - ledger_rows]
+        } else {
+            self.unreadable.get(k - ledger_rows - statement_rows)?.reason
+        };
+        Some(self.reasons[index as usize].get(lang))
+    }
+
     /// The number of rows: every input row and unreadable line.
     ///
     /// # Example
@@ -804,7 +907,7 @@ impl Report {
                 fee: None,
                 net: None,
                 expected_fee: None,
-                reason: &self.reasons[u.reason as usize],
+                reason: self.reasons[u.reason as usize].get(self.lang),
                 charged_as: None,
                 merchant_no: "",
                 agent: "",
@@ -826,7 +929,7 @@ impl Report {
             fee: None,
             net: None,
             expected_fee: self.expected_fee[i],
-            reason: &self.reasons[side.reason[i] as usize],
+            reason: self.reasons[side.reason[i] as usize].get(self.lang),
             charged_as: side.partner(i).and_then(|j| self.charged_as_of(j)),
             merchant_no: self.merchant_of(&self.ledger_contract, i).0,
             agent: self.merchant_of(&self.ledger_contract, i).2,
@@ -854,7 +957,7 @@ impl Report {
             fee: Some(self.fee[j]),
             net: Some(self.net[j]),
             expected_fee: partner.and_then(|i| self.expected_fee[i]),
-            reason: &self.reasons[side.reason[j] as usize],
+            reason: self.reasons[side.reason[j] as usize].get(self.lang),
             charged_as: self.charged_as_of(j),
             merchant_no: self.merchant_of(&self.statement_contract, j).0,
             agent: self.merchant_of(&self.statement_contract, j).2,
@@ -960,6 +1063,21 @@ impl Report {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn to_csv(&self, ledger: &Ledger, statement: &Statement) -> String {
+        self.to_csv_in(ledger, statement, self.lang)
+    }
+
+    /// [`Report::to_csv`] with the reasons in `lang`.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Lang, reconcile::{reconcile, simulation::{generate, SimulationOptions}}};
+    /// let sample = generate(&SimulationOptions::new(3).trades(100))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// let csv = report.to_csv_in(&sample.ledger, &sample.statement, Lang::Zh);
+    /// assert!(csv.contains("已匹配") && !csv.contains("as contracted"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn to_csv_in(&self, ledger: &Ledger, statement: &Statement, lang: Lang) -> String {
         let mut writer = csv::Writer::from_writer(Vec::with_capacity(self.len() * 128 + 128));
         let _ = writer.write_record(REPORT_CSV_COLUMNS);
         let opt = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
@@ -982,7 +1100,7 @@ impl Report {
                     Cow::Owned(opt(row.fee)),
                     Cow::Owned(opt(row.net)),
                     Cow::Owned(opt(row.expected_fee)),
-                    neutralize_cell(row.reason),
+                    neutralize_cell(self.reason_in(k, lang).unwrap_or_default()),
                     Cow::Owned(row.charged_as.map(|c| c.rate.to_string()).unwrap_or_default()),
                     Cow::Owned(opt(row.charged_as.map(|c| c.fixed))),
                     Cow::Owned(opt(row.charged_as.and_then(|c| c.cap))),

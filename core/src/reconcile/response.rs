@@ -2,6 +2,7 @@
 //! common acquirer-specific codes, as data (`core/data/response/response_codes.csv`): the
 //! meaning in Chinese and English, who declined, and what the merchant should do.
 
+use crate::messages::{Clause, Text};
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -380,16 +381,19 @@ fn parse_table(text: &str, file: &str) -> Result<Vec<ResponseMeaning>> {
 }
 
 /// The reason of a declined ledger row: the code, its meaning and what to do.
-pub(crate) fn declined_reason(code: &str) -> String {
-    let meaning = ResponseMeaning::of(code);
-    format!(
-        "declined with response code {}: {} / {}; {} / {}",
-        meaning.code,
-        meaning.zh,
-        meaning.en,
-        meaning.action.name_zh(),
-        meaning.action.name_en()
-    )
+pub(crate) fn declined_reason(code: &str) -> Text {
+    Text::of(declined_clause(&ResponseMeaning::of(code)))
+}
+
+/// The clause of a declined trade: the code's meaning and what the merchant should do.
+pub(crate) fn declined_clause(meaning: &ResponseMeaning) -> Clause<'_> {
+    Clause::Declined {
+        code: &meaning.code,
+        zh: &meaning.zh,
+        en: &meaning.en,
+        action_zh: meaning.action.name_zh(),
+        action_en: meaning.action.name_en(),
+    }
 }
 
 /// Whether a response code approves the trade: `00` (an empty code is read as approved) or

@@ -149,8 +149,15 @@ class Report:
             self._rows = self._native.rows()
         return self._rows
 
-    def to_pandas(self) -> Any:
-        """The rows as a pandas DataFrame.
+    def rows_in(self, lang: str = "en") -> Any:
+        """The rows as a ``pyarrow.Table`` with the reasons in ``lang`` (``"en"`` or ``"zh"``;
+        :attr:`rows` is English)."""
+        if lang == "en":
+            return self.rows
+        return self._native.rows(lang)
+
+    def to_pandas(self, lang: str = "en") -> Any:
+        """The rows as a pandas DataFrame, the reasons in ``lang`` (``"en"`` or ``"zh"``).
 
         Money columns stay exact Arrow decimals (``decimal128[pyarrow]``: each value is a
         ``decimal.Decimal``, sums are exact), texts and integers are Arrow-backed columns
@@ -166,28 +173,29 @@ class Report:
                 return None  # a categorical
             return pandas.ArrowDtype(kind)
 
-        return self.rows.to_pandas(types_mapper=arrow_backed)
+        return self.rows_in(lang).to_pandas(types_mapper=arrow_backed)
 
-    def to_polars(self) -> Any:
-        """The rows as a polars DataFrame (money columns are ``polars.Decimal``)."""
+    def to_polars(self, lang: str = "en") -> Any:
+        """The rows as a polars DataFrame (money columns are ``polars.Decimal``), the reasons
+        in ``lang`` (``"en"`` or ``"zh"``)."""
         import polars
 
-        frame = polars.from_arrow(self.rows)
+        frame = polars.from_arrow(self.rows_in(lang))
         assert isinstance(frame, polars.DataFrame)
         return frame
 
-    def table(self) -> str:
-        """The summary as a readable text table."""
-        return self._native.table()
+    def table(self, lang: str = "en") -> str:
+        """The summary as a readable text table, in ``lang`` (``"en"`` or ``"zh"``)."""
+        return self._native.table(lang)
 
-    def to_csv(self) -> str:
-        """The rows as CSV text."""
-        return self._native.to_csv()
+    def to_csv(self, lang: str = "en") -> str:
+        """The rows as CSV text, the reasons in ``lang`` (``"en"`` or ``"zh"``)."""
+        return self._native.to_csv(lang)
 
-    def write_csv(self, path: PathLike) -> None:
+    def write_csv(self, path: PathLike, lang: str = "en") -> None:
         """Writes the rows as CSV (UTF-8): the text of :meth:`to_csv`. A file that cannot be
         written (a missing folder, no permission) raises ``IoError`` naming it."""
-        _write_text(path, self._native.to_csv())
+        _write_text(path, self._native.to_csv(lang))
 
     def to_json(self) -> str:
         """Summary and rows as JSON (money as strings)."""
