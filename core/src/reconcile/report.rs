@@ -621,7 +621,7 @@ impl Summary {
                     "  {:>4} {:>6} {} ¥{:>12}  {meaning}",
                     d.meaning.code,
                     d.trades,
-                    lang.pick("笔", "trades"),
+                    trades_word(d.trades, lang),
                     d.amount.to_string()
                 );
             }
@@ -631,7 +631,7 @@ impl Summary {
                     out,
                     "  {:>6} {} ¥{:>12}  {} ({} {})",
                     d.trades,
-                    lang.pick("笔", "trades"),
+                    trades_word(d.trades, lang),
                     d.amount.to_string(),
                     lang.pick(d.action.name_zh(), d.action.name_en()),
                     lang.pick("应答码", "codes"),
@@ -703,6 +703,15 @@ impl Summary {
             let _ = writeln!(out, "{}{warning}", lang.pick("注意：", "NOTE: "));
         }
         out
+    }
+}
+
+/// The unit after a count of trades in a table: `trade`, `trades` or `笔`.
+fn trades_word(trades: u64, lang: Lang) -> &'static str {
+    match (lang, trades) {
+        (Lang::Zh, _) => "笔",
+        (Lang::En, 1) => "trade",
+        (Lang::En, _) => "trades",
     }
 }
 

@@ -201,11 +201,10 @@ fn unmatched_declined_voided_duplicates() {
             (crate::reconcile::ResponseAction::ContactAcquirerCheckMerchantInfo, &["83".to_string()][..], 1),
         ]
     );
-    assert!(
-        report.summary.table().contains("请持卡人联系发卡行 / the cardholder contacts the issuer (codes 51)"),
-        "{}",
-        report.summary.table()
-    );
+    let table = report.summary.table();
+    assert!(table.contains("1 trade ¥      100.00  the cardholder contacts the issuer (codes 51)"), "{table}");
+    let table = report.summary.table_in(crate::Lang::Zh);
+    assert!(table.contains("1 笔 ¥      100.00  请持卡人联系发卡行 (应答码 51)"), "{table}");
     assert_eq!(report.summary.class(Class::NeverSettled).ledger_amount, crate::Money::from_yuan(100));
 }
 
