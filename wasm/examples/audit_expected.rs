@@ -8,15 +8,23 @@
 //!
 //! `--simulate ROWS OUT.csv` first writes a seeded simulated bank statement of about ROWS rows
 //! (with a credit rate rise from 2026-03-12) to OUT.csv, for the large-file test.
+//!
+//! `--simulate-deposits SEED STATEMENT.csv BANK.csv` writes a seeded statement and the bank
+//! statement beside it (deposit faults injected: the core's deposit simulation); `--deposits
+//! STATEMENT BANK` adds, under the key `deposits`, the core's deposit check of the two files
+//! (both formats sniffed, default options): counts and sums per class, findings (zh, en).
 
 use std::collections::BTreeMap;
 
+use posfee::reconcile::deposits::{read_bank_statement, reconcile_deposits, BankProfile, DepositClass, DepositOptions};
 use posfee::reconcile::{check_statement, read_statement, simulation, write_bank_csv, MerchantProfile, Profile, ReconcileOptions};
 use posfee::{Error, Schedule};
 
 fn main() -> Result<(), Error> {
     let mut arguments = std::env::args().skip(1);
     let (mut preset, mut merchant_no, mut files) = (String::from("standard"), String::from("102310058120001"), Vec::new());
+    let mut deposits: Option<(String, String)> = None;
+    let io = |path: &str, e: std::io::Error| Error::new(posfee::ErrorKind::Io, format!("{path}: {e}"));
     while let Some(argument) = arguments.next() {
         match argument.as_str() {
             "--preset" => preset = arguments.next().unwrap_or_default(),
@@ -34,6 +42,20 @@ fn main() -> Result<(), Error> {
                 std::fs::write(&out, write_bank_csv(&sample.statement))
                     .map_err(|e| Error::new(posfee::ErrorKind::Io, format!("{out}: {e}")))?;
             }
+            "--simulate-deposits" => {
+                let seed: u64 = arguments
+                    .next()
+                    .unwrap_or_default()
+                    .parse()
+                    .map_err(|_| Error::new(posfee::ErrorKind::InvalidRequest, "--simulate-deposits SEED STATEMENT.csv BANK.csv"))?;
+                let (statement, bank) = (arguments.next().unwrap_or_default(), arguments.next().unwrap_or_default());
+                let sample = posfee::reconcile::deposits::simulation::generate_deposits(
+                    &posfee::reconcile::deposits::simulation::DepositSimulationOptions::new(seed),
+                )?;
+                std::fs::write(&statement, write_bank_csv(&sample.statement)).map_err(|e| io(&statement, e))?;
+                std::fs::write(&bank, posfee::reconcile::deposits::simulation::bank_csv(&sample.bank)).map_err(|e| io(&bank, e))?;
+            }
+            "--deposits" => deposits = Some((arguments.next().unwrap_or_default(), arguments.next().unwrap_or_default())),
             _ => files.push(argument),
         }
     }
@@ -77,6 +99,40 @@ fn main() -> Result<(), Error> {
                 "problems": problems,
                 "classes": classes,
                 "findings": summary.findings.iter().map(|f| serde_json::json!({"zh": f.zh, "en": f.en})).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    if let Some((statement_path, bank_path)) = deposits {
+        let statement_bytes = std::fs::read(&statement_path).map_err(|e| io(&statement_path, e))?;
+        let bank_bytes = std::fs::read(&bank_path).map_err(|e| io(&bank_path, e))?;
+        let file_name = |path: &str| std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let (statement_name, bank_name) = (file_name(&statement_path), file_name(&bank_path));
+        let profile = Profile::resolve("auto", &statement_bytes[..statement_bytes.len().min(64 << 10)], &statement_name)?;
+        let statement = read_statement(&statement_bytes, &statement_name, &profile)?;
+        let bank_profile = BankProfile::resolve("auto", &bank_bytes[..bank_bytes.len().min(64 << 10)], &bank_name)?;
+        let bank = read_bank_statement(&bank_bytes, &bank_name, &bank_profile)?;
+        let report = reconcile_deposits(&statement, &bank, &DepositOptions::new())?;
+        let classes: BTreeMap<&str, serde_json::Value> = DepositClass::ALL
+            .into_iter()
+            .map(|class| (class, report.summary.class(class)))
+            .filter(|(_, totals)| totals.payouts + totals.bank_rows > 0)
+            .map(|(class, t)| {
+                let values = serde_json::json!({
+                    "payouts": t.payouts, "expected": t.expected.to_string(), "difference": t.difference.to_string(),
+                    "bankRows": t.bank_rows, "bankAmount": t.bank_amount.to_string(),
+                });
+                (class.name(), values)
+            })
+            .collect();
+        out.insert(
+            "deposits".to_string(),
+            serde_json::json!({
+                "bankFormat": bank_profile.name(),
+                "payouts": report.summary.payouts,
+                "expected": report.summary.expected.to_string(),
+                "notArrived": report.summary.not_arrived.to_string(),
+                "classes": classes,
+                "findings": report.findings.iter().map(|f| serde_json::json!({"zh": f.zh, "en": f.en})).collect::<Vec<_>>(),
             }),
         );
     }

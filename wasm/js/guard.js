@@ -435,6 +435,29 @@ export function guard(bindings) {
       const result = call(() => handle.result());
       return { ...result, reportCsv: download('reportCsv'), disputeHtml: download('disputeHtml'), disputeCsv: download('disputeCsv') };
     },
+    checkDeposits: (request) => {
+      if (typeof bindings.checkDeposits !== 'function') {
+        throw posfeeError(
+          'invalid_request',
+          "checkDeposits needs the deposit check's build of posfee (the `deposits` feature: wasm/pkg-deposits, or the page's deposits/ module), which the statement checker's 600 KB size budget leaves out",
+        );
+      }
+      const example = "{ statement: bytes, name: 'settle.csv', bank: bytes, bankName: 'bank.csv' }";
+      const fields = ownFields(
+        request,
+        'the checkDeposits request',
+        ['statement', 'name', 'format', 'bank', 'bankName', 'bankFormat', 'asOf', 'coveredFrom', 'lang'],
+        example,
+      );
+      const statement = bytes(fields.statement, 'statement', false);
+      const bank = bytes(fields.bank, 'bank', false);
+      const plain = {};
+      for (const key of ['name', 'format', 'bankName', 'bankFormat', 'asOf', 'coveredFrom', 'lang']) {
+        const value = text(fields[key], key, key === 'name' ? "'settle.csv'" : key === 'bankName' ? "'bank.csv'" : 'a string', !['name', 'bankName'].includes(key));
+        if (value !== undefined) plain[key] = value;
+      }
+      return call(() => bindings.checkDeposits(plain, statement, bank));
+    },
     statementTrades: (request) => {
       audit('statementTrades');
       const fields = ownFields(request, 'the statementTrades request', ['statement', 'name', 'format'], "{ statement: bytes, name: 'settle.csv' }");

@@ -88,6 +88,13 @@ export function checkStatement(request: import('./posfee_wasm.js').StatementChec
   disputeCsv(): string;
 };
 
+/**
+ * Checks that a statement's payouts reached the bank account (到账核对): the statement and the
+ * bank statement (any shipped bank format, sniffed) as bytes. Only in the deposit check's build
+ * (`pkg-deposits`, the `deposits` feature: the statement checker's functions and this one).
+ */
+export function checkDeposits(request: import('./posfee_wasm.js').DepositsCheckRequest): import('./posfee_wasm.js').DepositsCheckResult;
+
 /** The purchases of a statement file as trades, for `compare`. Only in the statement checker's build. */
 export function statementTrades(request: { statement: Uint8Array; name: string; format?: string }): { format: string; trades: { amount: string; channel: string; time: string }[] };
 

@@ -27,6 +27,7 @@ export const {
   quoteCsv,
   compare,
   checkStatement,
+  checkDeposits,
   statementTrades,
   parseSchedule,
   presetToml,

@@ -63,4 +63,14 @@ if [[ "${POSFEE_WASM_AUDIT:-1}" != 0 ]]; then
     raw_bytes=$(wc -c < wasm/pkg-audit/posfee_wasm_bg.wasm)
     gz_bytes=$(gzip -9 -c wasm/pkg-audit/posfee_wasm_bg.wasm | wc -c)
     echo "wasm: wasm/pkg-audit/posfee_wasm_bg.wasm (statement checker) $raw_bytes bytes, $gz_bytes gzipped (gzip -9); page copy in wasm/www/audit"
+    # The deposit check (feature `deposits`: the statement checker plus the bank statement readers
+    # and deposit matching): a third module, loaded only when a bank statement is given.
+    build_module deposits wasm/pkg-deposits -Oz
+    cp wasm/js/index.js wasm/js/guard.js wasm/pkg-deposits/
+    rm -rf wasm/www/deposits
+    mkdir -p wasm/www/deposits
+    cp wasm/pkg-deposits/guard.js wasm/pkg-deposits/posfee_wasm.js wasm/pkg-deposits/posfee_wasm_bg.wasm wasm/pkg-deposits/index.js wasm/www/deposits/
+    raw_bytes=$(wc -c < wasm/pkg-deposits/posfee_wasm_bg.wasm)
+    gz_bytes=$(gzip -9 -c wasm/pkg-deposits/posfee_wasm_bg.wasm | wc -c)
+    echo "wasm: wasm/pkg-deposits/posfee_wasm_bg.wasm (deposit check) $raw_bytes bytes, $gz_bytes gzipped (gzip -9); page copy in wasm/www/deposits"
 fi

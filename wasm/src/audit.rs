@@ -215,7 +215,7 @@ pub struct TradeText {
 /// # Errors
 /// As [`check_impl`] for reading.
 pub fn statement_trades_impl(name: &str, format: Option<&str>, bytes: &[u8]) -> Result<(String, Vec<TradeText>), Error> {
-    let (chosen, statement) = read(name, format, bytes)?;
+    let (chosen, statement) = read_statement_bytes(name, format, bytes)?;
     let trades = (0..statement.len())
         .map(|j| statement.record(j))
         .filter(|record| record.kind == posfee::TradeKind::Purchase)
@@ -275,21 +275,22 @@ pub struct Checked {
     pub output: CheckOutput,
 }
 
-fn too_large(name: &str, bytes: &[u8]) -> Result<(), Error> {
+/// An error when a file (`field`: `statement`, `ledger`, `bank`) is over [`FILE_BYTES_MAX`].
+pub(crate) fn too_large(name: &str, bytes: &[u8], field: &str) -> Result<(), Error> {
     if bytes.len() > FILE_BYTES_MAX {
         return Err(Error::new(
             ErrorKind::InvalidRequest,
             format!("{name} is {} bytes; the page reads files up to {FILE_BYTES_MAX} bytes (64 MiB)", bytes.len()),
         )
-        .in_field("statement"));
+        .in_field(field));
     }
     Ok(())
 }
 
 /// Reads a statement file of at most [`FILE_BYTES_MAX`] bytes with the profile `format` names
 /// (`auto`, the default: sniffed from its first 64 KiB).
-fn read(name: &str, format: Option<&str>, bytes: &[u8]) -> Result<(Profile, Statement), Error> {
-    too_large(name, bytes)?;
+pub(crate) fn read_statement_bytes(name: &str, format: Option<&str>, bytes: &[u8]) -> Result<(Profile, Statement), Error> {
+    too_large(name, bytes, "statement")?;
     let head = &bytes[..bytes.len().min(64 << 10)];
     let chosen = Profile::resolve(format.unwrap_or("auto"), head, name).map_err(|e| e.in_field("format"))?;
     let statement = read_statement(bytes, name, &chosen)?;
@@ -316,12 +317,12 @@ pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Opti
     if let Some(settlement) = &input.settlement {
         profile.settlement = SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?;
     }
-    let (chosen, statement) = read(&input.name, input.format.as_deref(), statement_bytes)?;
+    let (chosen, statement) = read_statement_bytes(&input.name, input.format.as_deref(), statement_bytes)?;
     let options = ReconcileOptions::new((*schedule).clone(), profile.clone());
     let (ledger, mut report) = match ledger_bytes {
         Some(bytes) => {
             let name = input.ledger_name.as_deref().unwrap_or("ledger.csv");
-            too_large(name, bytes).map_err(|e| e.in_field("ledger"))?;
+            too_large(name, bytes, "ledger")?;
             let ledger = read_ledger_csv(bytes, name)?;
             let report = reconcile(&ledger, &statement, &options)?;
             (ledger, report)

@@ -19,6 +19,8 @@
 
 #[cfg(feature = "audit")]
 pub mod audit;
+#[cfg(feature = "deposits")]
+pub mod deposits;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -301,6 +303,7 @@ pub fn to_js_error(error: &Error) -> JsValue {
             "merchant_class" => "merchantClass",
             "card_type" => "cardType",
             "merchant_no" => "merchantNo",
+            "bank_format" => "bankFormat",
             other => other,
         };
         set("field", JsValue::from_str(field));
@@ -1698,6 +1701,40 @@ export interface StatementCheckResult {
   problemRows: { side: 'ledger' | 'statement'; line: number; class: string; classZh: string; rrn: string; terminal: string; merchantNo: string; time: string; amount: MoneyText; fee: MoneyText | null; expectedFee: MoneyText | null; net: MoneyText | null; reason: string }[];
   problemRowsTotal: number;
 }
+/** The request of checkDeposits (the files as bytes). */
+export interface DepositsCheckRequest {
+  statement: Uint8Array;
+  name: string;
+  /** `auto` (sniffed, the default) or a statement format name. */
+  format?: string;
+  bank: Uint8Array;
+  bankName: string;
+  /** `auto` (sniffed, the default) or a bank format name (`icbc-debit`, `cmb-business`, ...). */
+  bankFormat?: string;
+  /** The last day the bank statement covers, YYYY-MM-DD (default: its latest row). */
+  asOf?: string;
+  /** The first day it covers (default: its earliest row). */
+  coveredFrom?: string;
+  /** `zh` (default) or `en`: the findings' language. */
+  lang?: string;
+}
+/** What checkDeposits returns: money as strings. */
+export interface DepositsCheckResult {
+  format: string;
+  bankFormat: string;
+  payouts: number;
+  expected: MoneyText;
+  bankRows: number;
+  acquirerRows: number;
+  notArrived: MoneyText;
+  unreadableLines: number;
+  statementDeductions: number;
+  coveredFrom: string | null;
+  asOf: string | null;
+  classes: { class: string; classZh: string; problem: boolean; payouts: number; expected: MoneyText; difference: MoneyText; bankRows: number; bankAmount: MoneyText }[];
+  findings: { class: string; text: string }[];
+  warnings: string[];
+}
 "#;
 
 #[cfg(feature = "audit")]
@@ -1758,4 +1795,18 @@ pub fn statement_trades_js(name: &str, format: Option<String>, statement: &[u8])
         trades: Vec<audit::TradeText>,
     }
     js_result(audit::statement_trades_impl(name, format.as_deref(), statement).map(|(format, trades)| Trades { format, trades }))
+}
+
+#[cfg(feature = "deposits")]
+/// Checks that the statement's payouts reached the bank account (到账核对): both files as
+/// bytes, the bank statement in any shipped bank format (sniffed).
+#[wasm_bindgen(js_name = checkDeposits, unchecked_return_type = "DepositsCheckResult")]
+pub fn check_deposits_js(
+    #[wasm_bindgen(unchecked_param_type = "DepositsCheckRequest")] request: JsValue,
+    statement: &[u8],
+    bank: &[u8],
+) -> Result<JsValue, JsValue> {
+    check_keys(&request, "the checkDeposits request", &deposits::DEPOSITS_FIELDS)?;
+    let input: deposits::DepositsInput = from_js(request, "the checkDeposits request")?;
+    js_result(deposits::deposits_impl(&input, statement, bank))
 }

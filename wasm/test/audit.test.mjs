@@ -1,4 +1,5 @@
-// The statement checker module (feature `audit`, wasm/pkg-audit) under Node: every shipped
+// The statement checker module (feature `audit`, wasm/pkg-audit) and the deposit check's
+// (feature `deposits`, wasm/pkg-deposits) under Node: every shipped
 // sample statement format checked alone gives the numbers of the core run natively
 // (examples/audit_expected.rs), money as strings; bad input is a typed error.
 import { test } from 'node:test';
@@ -7,8 +8,12 @@ import { throwsCode } from './throws.mjs';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as posfee from '../pkg-audit/index.js';
+import * as withDeposits from '../pkg-deposits/index.js';
 
-import { SAMPLES, MERCHANT, expectedNumbers } from './samples.mjs';
+import { SAMPLES, MERCHANT, expectedNumbers, expectedDeposits } from './samples.mjs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 
 test('there is a sample of each shipped format', () => {
@@ -91,4 +96,27 @@ test('the statement checker module is within its 600 KB gzipped budget', () => {
 
 test('the statement checker leaves the single-trade and table-quote functions to the calculator, with a typed error', () => {
   for (const call of [() => posfee.quote({}), () => posfee.quoteMany({}), () => posfee.capThreshold({})]) throwsCode(call, 'invalid_request');
+});
+
+test('checkDeposits on a statement and its bank statement equals the core run natively', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posfee-deposits-'));
+  const [statementPath, bankPath] = [join(dir, 'settle.csv'), join(dir, 'bank.csv')];
+  const want = expectedDeposits(statementPath, bankPath);
+  const request = { statement: new Uint8Array(readFileSync(statementPath)), name: 'settle.csv', bank: new Uint8Array(readFileSync(bankPath)), bankName: 'bank.csv' };
+  for (const lang of ['zh', 'en']) {
+    const got = withDeposits.checkDeposits({ ...request, lang });
+    assert.equal(got.bankFormat, want.bankFormat);
+    assert.deepEqual([got.payouts, got.expected, got.notArrived], [want.payouts, want.expected, want.notArrived]);
+    const classes = Object.fromEntries(got.classes.map((c) => [c.class, { payouts: c.payouts, expected: c.expected, difference: c.difference, bankRows: c.bankRows, bankAmount: c.bankAmount }]));
+    assert.deepEqual(classes, want.classes);
+    assert.deepEqual(got.findings.map((f) => f.text), want.findings.map((f) => f[lang]));
+    assert.ok(got.classes.some((c) => c.class === 'deposit_missing' && c.classZh === '未到账'));
+  }
+  for (const [change, code, field] of [[{ bankFormat: 'hsbc' }, 'invalid_request', 'bankFormat'], [{ bank: 'not bytes' }, 'invalid_request', 'bank'], [{ asOf: '2026-02-30' }, 'invalid_date', 'asOf']]) {
+    assert.equal(throwsCode(() => withDeposits.checkDeposits({ ...request, ...change }), code).field, field);
+  }
+  // The statement checker's module leaves it out (its 600 KB budget): a typed error says where it is.
+  assert.match(throwsCode(() => posfee.checkDeposits(request), 'invalid_request').message, /deposits/);
+  const gzipped = gzipSync(readFileSync(new URL('../pkg-deposits/posfee_wasm_bg.wasm', import.meta.url)), { level: 9 }).length;
+  console.log(`deposit check module: ${gzipped} bytes gzipped (Node zlib level 9)`);
 });

@@ -3,7 +3,8 @@
 // counts and totals shown equal the core's (run natively, wasm/examples/audit_expected.rs); a
 // hostile statement shows its markup as text and runs nothing; no request is made while files
 // are checked; no console errors; nothing overflows; tap targets are ≥ 44 px; the offer
-// comparison equals the core's `compare`; a 100,000-row statement is checked (timed);
+// comparison equals the core's `compare`; a bank statement dropped beside a statement shows
+// the core's deposit check (到账核对); a 100,000-row statement is checked (timed);
 // screenshots of every view in both languages go to wasm/test-output/ (not committed).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
 import { launch } from './browser.mjs';
-import { SAMPLES, MERCHANT, expectedNumbers } from './samples.mjs';
+import { SAMPLES, MERCHANT, expectedNumbers, expectedDeposits } from './samples.mjs';
 import * as audit from '../pkg-audit/index.js';
 
 const OUT = fileURLToPath(new URL('../test-output/', import.meta.url));
@@ -148,6 +149,51 @@ for (const setup of VIEWPORTS) {
     await page.screenshot({ path: join(OUT, `calc-${setup.name}-en.png`), fullPage: true });
     await page.click('#lang-zh');
     await page.screenshot({ path: join(OUT, `calc-${setup.name}-zh.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+for (const setup of VIEWPORTS) {
+  test(`${setup.name}: a bank statement dropped beside the statement shows the core's deposit classes and findings`, async () => {
+    const [statementPath, bankPath] = [join(OUT, 'deposits-settle.csv'), join(OUT, 'deposits-bank.csv')];
+    const want = expectedDeposits(statementPath, bankPath);
+    const { context, page, errors, requests } = await open(setup, 'check');
+    requests.length = 0;
+    // Dropped on the bank statement's field (a drop event with the file, as a person's drag).
+    await page.evaluate(({ bytes, name }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/csv' }));
+      document.getElementById('check-bank-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, { bytes: [...readFileSync(bankPath)], name: 'bank.csv' });
+    assert.equal(await page.evaluate(() => document.getElementById('check-bank').files[0]?.name), 'bank.csv');
+    await check(page, statementPath);
+    assert.notEqual(await page.getAttribute('body', 'data-checked'), 'error', await page.locator('#check-error').innerText());
+    assert.equal(await page.locator('#check-deposits').isVisible(), true);
+    assert.equal(await page.locator('#deposits-error').isVisible(), false, await page.locator('#deposits-error').innerText());
+    const money = (text) => (text.startsWith('-') ? `−¥${text.slice(1)}` : `¥${text}`);
+    const shown = await page.$$eval('#deposit-classes tbody tr', (trs) =>
+      Object.fromEntries(trs.map((tr) => [tr.dataset.class, [...tr.cells].slice(1).map((cell) => cell.textContent)])),
+    );
+    const wanted = Object.fromEntries(
+      Object.entries(want.classes).map(([name, c]) => [name, [String(c.payouts), money(c.expected), money(c.difference), String(c.bankRows), money(c.bankAmount)]]),
+    );
+    assert.deepEqual(shown, wanted);
+    const findings = async () => page.$$eval('#deposit-findings li:not(.hint)', (items) => items.map((item) => item.textContent));
+    assert.deepEqual(await findings(), want.findings.map((f) => f.zh));
+    const overview = await page.locator('#deposits-overview').innerText();
+    assert.ok(overview.includes(`未到账 ${money(want.notArrived)}`), overview);
+    // Only the deposit check's module is fetched (from this origin), and nothing else.
+    const paths = requests.map((r) => new URL(r)).filter((u) => !(u.origin === new URL(url).origin && u.pathname.startsWith('/deposits/')));
+    assert.deepEqual(paths.map(String), [], 'no other request while the files were checked');
+    await noOverflow(page, 'check view with deposits');
+    assert.deepEqual(await smallTargets(page), []);
+    await page.locator('#check-deposits').screenshot({ path: join(OUT, `deposits-${setup.name}-zh.png`) });
+    // In English: checked again, the findings in English from the core.
+    await page.click('#lang-en');
+    await page.waitForFunction((first) => document.querySelector('#deposit-findings li')?.textContent === first, want.findings[0].en);
+    assert.deepEqual(await findings(), want.findings.map((f) => f.en));
+    await page.locator('#check-deposits').screenshot({ path: join(OUT, `deposits-${setup.name}-en.png`) });
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -28,3 +28,16 @@ export function expectedNumbers(files = SAMPLES, simulate = null) {
   );
   return JSON.parse(out);
 }
+
+/**
+ * A seeded statement and the bank statement beside it (deposit faults injected), written to
+ * `statement` and `bank`, and the core's deposit check of the two files run natively.
+ */
+export function expectedDeposits(statement, bank, seed = 4) {
+  const out = execFileSync(
+    'cargo',
+    ['run', '-q', '-p', 'posfee-wasm', '--features', 'audit', '--example', 'audit_expected', '--', '--simulate-deposits', String(seed), statement, bank, '--deposits', statement, bank],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  return JSON.parse(out).deposits;
+}

@@ -20,6 +20,15 @@ export function loadChecker() {
   return loading;
 }
 
+let depositsLoading = null;
+
+/** Loads the deposit check once (deposits/index.js: the statement checker's functions and
+ * checkDeposits, a third module fetched only when a bank statement is given). */
+export function loadDeposits() {
+  depositsLoading ??= import('./deposits/index.js');
+  return depositsLoading;
+}
+
 function element(tag, text, className) {
   const node = document.createElement(tag);
   if (text !== undefined && text !== null) node.textContent = String(text);
@@ -164,6 +173,8 @@ function barChart(container, offers) {
 /** Sets up both views; `context` gives the calculator's API, texts, language and channel names. */
 export function setUp(context) {
   let result = null;
+  let deposits = null;
+  let depositsError = null;
   let fileName = '';
 
   const presetSelect = $('check-preset');
@@ -185,7 +196,13 @@ export function setUp(context) {
   });
   dropZone($('check-drop'), $('check-file'));
   dropZone($('offers-drop'), $('offers-file'));
+  dropZone($('check-bank-drop'), $('check-bank'));
   $('check-file').addEventListener('change', () => run());
+  // A bank statement given (or changed) after the statement: check again, with the deposits.
+  $('check-bank').addEventListener('change', () => {
+    loadDeposits();
+    if ($('check-file').files && $('check-file').files[0]) run();
+  });
   $('check-form').addEventListener('submit', (event) => {
     event.preventDefault();
     run();
@@ -200,8 +217,10 @@ export function setUp(context) {
       return;
     }
     const ledger = await fileBytes($('check-ledger'));
+    const bank = await fileBytes($('check-bank'));
     $('check-status').textContent = t.checking;
-    const module = await loadChecker();
+    // With a bank statement, the deposit check's module (it checks the statement too).
+    const module = bank ? await loadDeposits() : await loadChecker();
     const started = performance.now();
     const request = {
       statement: statement.bytes,
@@ -228,6 +247,15 @@ export function setUp(context) {
       return;
     }
     fileName = statement.name.replace(/\.[^.]*$/, '');
+    deposits = null;
+    depositsError = null;
+    if (bank) {
+      try {
+        deposits = module.checkDeposits({ statement: statement.bytes, name: statement.name, format: 'auto', bank: bank.bytes, bankName: bank.name, lang: request.lang });
+      } catch (error) {
+        depositsError = error;
+      }
+    }
     render();
     const ms = Math.round(performance.now() - started);
     performance.mark('posfee:checked', { detail: { ms } });
@@ -237,8 +265,34 @@ export function setUp(context) {
     document.body.dataset.checkedCount = document.body.dataset.checked;
   }
 
+  /** The deposit check (到账核对) when a bank statement was given: counts per class, findings. */
+  function renderDeposits() {
+    const t = context.texts();
+    const zh = context.lang() === 'zh-CN';
+    const panel = $('check-deposits');
+    panel.hidden = !deposits && !depositsError;
+    $('deposits-error').hidden = true;
+    if (depositsError) showError($('deposits-error'), depositsError, t);
+    $('deposits-overview').textContent = deposits ? t.depositsOverview(deposits) : '';
+    const label = (c) => (zh ? `${c.classZh} (${c.class})` : `${c.class.replaceAll('_', ' ')} (${c.classZh})`);
+    $('deposit-classes').tBodies[0].replaceChildren(
+      ...(deposits ? deposits.classes : []).map((c) => {
+        const tr = row([label(c), c.payouts, money(c.expected), money(c.difference), c.bankRows, money(c.bankAmount)]);
+        tr.dataset.class = c.class;
+        if (c.problem) tr.classList.add('problem');
+        return tr;
+      }),
+    );
+    const findings = deposits ? deposits.findings : [];
+    $('deposit-findings').replaceChildren(
+      ...(findings.length ? findings.map((f) => element('li', f.text)) : deposits ? [element('li', t.noDepositFindings, 'hint')] : []),
+    );
+    $('deposit-warnings').replaceChildren(...(deposits ? deposits.warnings : []).map((w) => element('li', w)));
+  }
+
   function render() {
     if (!result) return;
+    renderDeposits();
     const t = context.texts();
     const zh = context.lang() === 'zh-CN';
     const s = result.totals;

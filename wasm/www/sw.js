@@ -1,7 +1,8 @@
 // Offline support: network first (always fresh when online), the cache when offline.
-const CACHE = 'posfee-calculator-v3';
+const CACHE = 'posfee-calculator-v4';
 const ASSETS = ['./', './index.html', './app.js', './i18n.js', './style.css', './pkg/index.js', './pkg/guard.js', './pkg/posfee_wasm.js', './pkg/posfee_wasm_bg.wasm', './boot.js', './check.js',
-  './audit/index.js', './audit/guard.js', './audit/posfee_wasm.js', './audit/posfee_wasm_bg.wasm'];
+  './audit/index.js', './audit/guard.js', './audit/posfee_wasm.js', './audit/posfee_wasm_bg.wasm',
+  './deposits/index.js', './deposits/guard.js', './deposits/posfee_wasm.js', './deposits/posfee_wasm_bg.wasm'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));

@@ -75,6 +75,25 @@ impl DepositClass {
         }
     }
 
+    /// The class in Chinese (the page's and reports' label).
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::deposits::DepositClass::DepositMissing.name_zh(), "未到账");
+    /// ```
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            DepositClass::Deposited => "已到账",
+            DepositClass::DepositedLate => "晚到账",
+            DepositClass::DepositShort => "到账不足",
+            DepositClass::DepositMissing => "未到账",
+            DepositClass::DepositMerged => "合并到账",
+            DepositClass::UnexplainedCredit => "不明入账",
+            DepositClass::UnexplainedDebit => "不明扣款",
+            DepositClass::NotChecked => "未核对",
+        }
+    }
+
     /// The class named `name`.
     ///
     /// # Example
