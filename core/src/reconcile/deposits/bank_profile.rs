@@ -296,7 +296,8 @@ impl BankProfile {
     /// places the most fields).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] when none fits, naming the closest and what it missed.
+    /// [`ErrorKind::InvalidRecord`] when none fits, naming the closest and what it missed, or
+    /// when the bytes are a spreadsheet (.xlsx, .xls), saying to export it as CSV.
     ///
     /// # Example
     /// ```
@@ -307,6 +308,7 @@ impl BankProfile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn sniff(head: &[u8]) -> Result<BankProfile> {
+        super::bank_read::refuse_spreadsheet(head)?;
         let head = sniff_head(head);
         let candidates = bank_formats().into_iter().map(|name| {
             BankProfile::builtin(name).map(|profile| {

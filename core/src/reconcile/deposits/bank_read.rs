@@ -268,7 +268,8 @@ impl BankStatement {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidRecord`] when no line holds the profile's header (naming the missing
-/// columns) or the input exceeds [`BANK_STATEMENT_BYTES_MAX`].
+/// columns), the input exceeds [`BANK_STATEMENT_BYTES_MAX`], or it is a spreadsheet (.xlsx,
+/// .xls: the error says to export the sheet as CSV).
 ///
 /// # Example
 /// ```
@@ -283,6 +284,7 @@ impl BankStatement {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn read_bank_statement(bytes: &[u8], file: &str, profile: &BankProfile) -> Result<BankStatement> {
+    refuse_spreadsheet(bytes).map_err(|e| e.at(Location::default().file(file)))?;
     if bytes.len() > BANK_STATEMENT_BYTES_MAX {
         return Err(Error::new(
             ErrorKind::InvalidRecord,
@@ -347,6 +349,22 @@ pub fn read_bank_statement_file(path: impl AsRef<std::path::Path>, profile: Opti
         }
     };
     read_bank_statement(&bytes, &file, profile)
+}
+
+/// A spreadsheet export (.xlsx: a ZIP container; .xls: an OLE compound file) is refused with
+/// what to do, instead of being sniffed or read as garbled text: posfee reads bank statements as
+/// CSV (the banks' online banking offers a CSV or text export beside the spreadsheet).
+pub(crate) fn refuse_spreadsheet(bytes: &[u8]) -> Result<()> {
+    let xlsx = bytes.starts_with(b"PK\x03\x04");
+    let xls = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    if xlsx || xls {
+        let kind = if xlsx { ".xlsx" } else { ".xls" };
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            format!("the bank statement is a spreadsheet ({kind}); posfee reads bank statements as CSV: save or export the sheet as CSV"),
+        ));
+    }
+    Ok(())
 }
 
 /// How `profile` fits the first bytes of a file.
