@@ -170,3 +170,16 @@ fn a_negative_margin_of_one_trade_says_1_trade() {
     assert!(en.ends_with("debit trades: 1 trade, ¥-4.00 in total (the merchant is priced below the agent's cost)"), "{en}");
     assert!(zh.contains("：1笔，合计¥-4.00"), "{zh}");
 }
+
+#[test]
+fn a_portable_registry_and_agent_tree_give_the_same_margins() {
+    use posfee::reconcile::simulation::{generate_portfolio, PortfolioOptions};
+    let portfolio = generate_portfolio(&PortfolioOptions::new(8).merchants(6).trades_per_merchant(300)).unwrap();
+    let registry = Registry::from_portable(&portfolio.registry.to_portable()).unwrap();
+    let agents = AgentTree::from_portable(&portfolio.agents.to_portable()).unwrap();
+    let original = margins(&portfolio.ledger, &portfolio.registry, &portfolio.agents, Calendar::china()).unwrap();
+    let copy = margins(&portfolio.ledger, &registry, &agents, Calendar::china()).unwrap();
+    assert_eq!(copy.to_csv(), original.to_csv());
+    assert_eq!((copy.margin, copy.findings.len()), (original.margin, original.findings.len()));
+    assert!(AgentTree::from_portable(&portfolio.registry.to_portable()).is_err());
+}

@@ -379,6 +379,18 @@ impl PyRegistry {
     fn merchants(&self) -> Vec<String> {
         self.registry.merchants().into_iter().map(str::to_string).collect()
     }
+
+    /// The registry as self-contained text (the core's portable form, for pickling).
+    fn to_portable(&self) -> String {
+        self.registry.to_portable()
+    }
+}
+
+/// A registry from the core's portable form.
+#[pyfunction]
+pub fn registry_from_portable(py: Python<'_>, text: String) -> PyResult<PyRegistry> {
+    let registry = guard_detached(py, move || reconcile::Registry::from_portable(&text))?;
+    Ok(PyRegistry { registry: Arc::new(registry) })
 }
 
 /// Reads a registry CSV file (schedule cells: presets, or files relative to its folder).
@@ -409,6 +421,28 @@ impl PyAgents {
     fn __len__(&self) -> usize {
         self.agents.agents().len()
     }
+
+    /// The tree as self-contained text (the core's portable form, for pickling).
+    fn to_portable(&self) -> String {
+        self.agents.to_portable()
+    }
+}
+
+/// An agent tree from the core's portable form.
+#[pyfunction]
+pub fn agents_from_portable(py: Python<'_>, text: String) -> PyResult<PyAgents> {
+    let agents = guard_detached(py, move || reconcile::AgentTree::from_portable(&text))?;
+    Ok(PyAgents { agents: Arc::new(agents) })
+}
+
+/// The dispute list format a file name asks for: `html` or `csv`.
+#[pyfunction]
+pub fn dispute_format(py: Python<'_>, path: std::path::PathBuf) -> PyResult<&'static str> {
+    let format = guard(py, || reconcile::DisputeFormat::for_path(&path))?;
+    Ok(match format {
+        reconcile::DisputeFormat::Html => "html",
+        reconcile::DisputeFormat::Csv => "csv",
+    })
 }
 
 /// Reads an agents CSV file (cost schedule cells: presets, or files relative to its folder).
@@ -753,6 +787,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(margins_json, m)?)?;
     m.add_function(wrap_pyfunction!(read_registry_csv, m)?)?;
     m.add_function(wrap_pyfunction!(registry_from_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(registry_from_portable, m)?)?;
+    m.add_function(wrap_pyfunction!(agents_from_portable, m)?)?;
+    m.add_function(wrap_pyfunction!(dispute_format, m)?)?;
     m.add_function(wrap_pyfunction!(ledger_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(statement_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(tables_from_arrow, m)?)?;

@@ -22,7 +22,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::contracts::trade_date;
-use super::registry::Registry;
+use super::registry::{parse_portable, Portable, Registry, SchedulePool};
 use super::schema::{from_unix, Ledger};
 use crate::calendar::Calendar;
 use crate::channel::Channel;
@@ -213,6 +213,50 @@ impl AgentTree {
         AgentTree::from_csv(text, file, |cell| super::registry::schedule_of_cell(cell, folder))
     }
 
+    /// The tree as self-contained text (JSON): every agent with its parent and line, and
+    /// each distinct cost schedule as its TOML, so that [`AgentTree::from_portable`] rebuilds
+    /// it anywhere (no schedule file needed). Python pickles a `posfee.Agents` this way.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::AgentTree;
+    /// let tree = AgentTree::from_csv("agent,parent,cost_schedule\nprovince,,sft-smart\ncity,province,standard\n", "a.csv", |n| posfee::Schedule::preset(n))?;
+    /// let copy = AgentTree::from_portable(&tree.to_portable())?;
+    /// assert_eq!(copy.to_portable(), tree.to_portable());
+    /// assert_eq!(copy.chain("city")?.len(), 2);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn to_portable(&self) -> String {
+        let mut schedules = SchedulePool::default();
+        let agents = self
+            .agents
+            .iter()
+            .map(|a| PortableAgent { id: a.id.clone(), parent: a.parent.clone(), cost: schedules.index(&a.cost), line: a.line })
+            .collect();
+        serde_json::to_string(&PortableAgents { format: PORTABLE_AGENTS.to_string(), schedules: schedules.tomls, agents })
+            .unwrap_or_default()
+    }
+
+    /// Rebuilds a tree from [`AgentTree::to_portable`], validated as on load.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] for text that is not a portable agent tree; the errors
+    /// of the schedules' TOML and of [`AgentTree::new`].
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::reconcile::AgentTree::from_portable("[]").unwrap_err().code(), "invalid_request");
+    /// ```
+    pub fn from_portable(text: &str) -> Result<AgentTree> {
+        let portable: PortableAgents = parse_portable(text, PORTABLE_AGENTS)?;
+        let schedules = SchedulePool::load(&portable.schedules)?;
+        let mut agents = Vec::with_capacity(portable.agents.len());
+        for a in portable.agents {
+            agents.push(Agent { id: a.id, parent: a.parent, cost: SchedulePool::get(&schedules, a.cost)?, line: a.line });
+        }
+        AgentTree::build(agents, "the agent tree")
+    }
+
     /// Every agent.
     ///
     /// # Example
@@ -314,6 +358,30 @@ pub struct MarginTotals {
     pub margin: Money,
     /// Trades with a negative margin.
     pub negative_trades: u64,
+}
+
+/// The `format` of [`AgentTree::to_portable`].
+const PORTABLE_AGENTS: &str = "posfee-agents-1";
+
+#[derive(Serialize, serde::Deserialize)]
+struct PortableAgents {
+    format: String,
+    schedules: Vec<String>,
+    agents: Vec<PortableAgent>,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct PortableAgent {
+    id: String,
+    parent: Option<String>,
+    cost: usize,
+    line: u64,
+}
+
+impl Portable for PortableAgents {
+    fn format(&self) -> &str {
+        &self.format
+    }
 }
 
 /// The margins of a set of trades.

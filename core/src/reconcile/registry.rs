@@ -410,6 +410,78 @@ impl Registry {
         self.by_merchant.get(merchant_no)?.iter().copied().find(|&k| self.contracts[k].covers(day))
     }
 
+    /// The registry as self-contained text (JSON): every contract with its dates, terminals
+    /// and line, and each distinct schedule as its TOML, so that [`Registry::from_portable`]
+    /// rebuilds it anywhere (another process or machine: no schedule file needed). Python
+    /// pickles a `posfee.Registry` this way.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::Registry;
+    /// let registry = Registry::from_csv(
+    ///     "merchant_no,schedule,terminals,from\n102310058120001,standard,T1;T2,2026-03-01\n",
+    ///     "m.csv",
+    ///     |name| posfee::Schedule::preset(name),
+    /// )?;
+    /// let copy = Registry::from_portable(&registry.to_portable())?;
+    /// assert_eq!(copy.to_portable(), registry.to_portable());
+    /// assert_eq!(copy.contract_for_terminal("T2", posfee::parse_date("2026-03-05")?), Some(0));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn to_portable(&self) -> String {
+        let mut schedules = SchedulePool::default();
+        let contracts = self
+            .contracts
+            .iter()
+            .map(|c| PortableContract {
+                merchant_no: c.profile.merchant_no.as_str().to_string(),
+                name: c.profile.name.clone(),
+                schedule: schedules.index(&c.schedule),
+                settlement: c.profile.settlement.to_string(),
+                merchant_class: c.profile.merchant_class.clone(),
+                agent: c.agent.clone(),
+                terminals: c.profile.terminals.clone(),
+                from: c.from,
+                until: c.until,
+                line: c.line,
+            })
+            .collect();
+        let portable = PortableRegistry { format: PORTABLE_REGISTRY.to_string(), schedules: schedules.tomls, contracts };
+        serde_json::to_string(&portable).unwrap_or_default()
+    }
+
+    /// Rebuilds a registry from [`Registry::to_portable`], validated as on load.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] for text that is not a portable registry (or one larger
+    /// than [`REGISTRY_BYTES_MAX`]); the errors of the schedules' TOML and of
+    /// [`Registry::new`].
+    ///
+    /// # Example
+    /// ```
+    /// let err = posfee::reconcile::Registry::from_portable("{}").unwrap_err();
+    /// assert_eq!(err.code(), "invalid_request");
+    /// ```
+    pub fn from_portable(text: &str) -> Result<Registry> {
+        let portable: PortableRegistry = parse_portable(text, PORTABLE_REGISTRY)?;
+        let schedules = SchedulePool::load(&portable.schedules)?;
+        let mut contracts = Vec::with_capacity(portable.contracts.len());
+        for c in portable.contracts {
+            let mut profile =
+                MerchantProfile::new(&c.merchant_no, &c.name)?.terminals(c.terminals).settlement(SettlementMode::parse(&c.settlement)?);
+            profile.merchant_class = c.merchant_class;
+            contracts.push(MerchantContract {
+                profile,
+                schedule: SchedulePool::get(&schedules, c.schedule)?,
+                agent: c.agent,
+                from: c.from,
+                until: c.until,
+                line: c.line,
+            });
+        }
+        Registry::build(contracts, "the registry")
+    }
+
     /// Whether a merchant number is one of the registry's merchants (at any time).
     ///
     /// # Example
@@ -418,6 +490,89 @@ impl Registry {
     /// ```
     pub fn has_merchant(&self, merchant_no: &str) -> bool {
         self.by_merchant.contains_key(merchant_no)
+    }
+}
+
+/// The `format` of [`Registry::to_portable`].
+const PORTABLE_REGISTRY: &str = "posfee-registry-1";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PortableRegistry {
+    format: String,
+    schedules: Vec<String>,
+    contracts: Vec<PortableContract>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PortableContract {
+    merchant_no: String,
+    name: String,
+    schedule: usize,
+    settlement: String,
+    merchant_class: Option<String>,
+    agent: String,
+    terminals: Vec<String>,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    line: u64,
+}
+
+/// The distinct schedules of a portable registry or agent tree, each once as its TOML.
+#[derive(Default)]
+pub(crate) struct SchedulePool {
+    pub tomls: Vec<String>,
+    seen: Vec<*const Schedule>,
+}
+
+impl SchedulePool {
+    /// The index of a shared schedule, added on first sight.
+    pub fn index(&mut self, schedule: &Arc<Schedule>) -> usize {
+        let pointer = Arc::as_ptr(schedule);
+        match self.seen.iter().position(|&p| p == pointer) {
+            Some(k) => k,
+            None => {
+                self.seen.push(pointer);
+                self.tomls.push(schedule.to_toml());
+                self.tomls.len() - 1
+            }
+        }
+    }
+
+    /// The schedules of a portable form.
+    pub fn load(tomls: &[String]) -> Result<Vec<Arc<Schedule>>> {
+        tomls.iter().map(|text| Schedule::from_toml(text).map(Arc::new)).collect()
+    }
+
+    /// Schedule `k` of `schedules`.
+    pub fn get(schedules: &[Arc<Schedule>], k: usize) -> Result<Arc<Schedule>> {
+        schedules
+            .get(k)
+            .map(Arc::clone)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, format!("the portable form names schedule {k}, which it lacks")))
+    }
+}
+
+/// A portable form of `format` read from JSON text.
+pub(crate) fn parse_portable<T: serde::de::DeserializeOwned + Portable>(text: &str, format: &str) -> Result<T> {
+    if text.len() > REGISTRY_BYTES_MAX {
+        return Err(Error::new(ErrorKind::InvalidRequest, format!("the portable form is larger than {} MiB", REGISTRY_BYTES_MAX >> 20)));
+    }
+    let value: T =
+        serde_json::from_str(text).map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("not a portable {format}: {e}")))?;
+    if value.format() != format {
+        return Err(Error::new(ErrorKind::InvalidRequest, format!("not a portable {format}: its format is {:?}", value.format())));
+    }
+    Ok(value)
+}
+
+/// A portable form that names its format.
+pub(crate) trait Portable {
+    fn format(&self) -> &str;
+}
+
+impl Portable for PortableRegistry {
+    fn format(&self) -> &str {
+        &self.format
     }
 }
 
@@ -486,6 +641,34 @@ mod tests {
 
     fn registry(text: &str) -> Result<Registry> {
         Registry::from_csv(text, "m.csv", Schedule::preset)
+    }
+
+    #[test]
+    fn the_portable_form_rebuilds_every_contract_and_shares_schedules() {
+        let r = registry(
+            "merchant_no,name,schedule,settlement,merchant_class,agent,terminals,from,until\n\
+             102310058120001,沪上小馆,standard,T0,discounted,east,T1 T2,,2026-03-10\n\
+             102310054110007,b,sft-traditional,D1,,west,T2,2026-03-10,\n\
+             102310054110008,c,standard,,,west,T3,,\n",
+        )
+        .unwrap();
+        let text = r.to_portable();
+        let copy = Registry::from_portable(&text).unwrap();
+        assert_eq!(copy.to_portable(), text);
+        assert_eq!(copy.contracts().len(), 3);
+        for (a, b) in r.contracts().iter().zip(copy.contracts()) {
+            assert_eq!(a.profile, b.profile);
+            assert_eq!((a.from, a.until, &a.agent, a.line), (b.from, b.until, &b.agent, b.line));
+            assert_eq!(a.schedule.to_toml(), b.schedule.to_toml());
+        }
+        // "standard" is stored once and shared again.
+        assert!(Arc::ptr_eq(&copy.contracts()[0].schedule, &copy.contracts()[2].schedule));
+        assert_eq!(text.matches("[[versions]]").count(), 2, "{text}");
+        for bad in ["", "[]", "{\"format\":\"other\",\"schedules\":[],\"contracts\":[]}"] {
+            assert_eq!(Registry::from_portable(bad).unwrap_err().code(), "invalid_request", "{bad}");
+        }
+        let missing = text.replace("\"schedule\":1", "\"schedule\":9");
+        assert!(Registry::from_portable(&missing).unwrap_err().to_string().contains("lacks"));
     }
 
     #[test]

@@ -41,7 +41,7 @@ import os
 import sys
 import time as _time
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple, Union
 
 from posfee import _core
 from posfee._calendar import Calendar
@@ -118,12 +118,18 @@ class Report:
       a fixed add-on, a cap not applied, another merchant class, later settlement, 跳码), in
       Chinese (``zh``) and English (``en``), largest money first;
     - :meth:`dispute`: the list to send the acquirer (HTML page, CSV or dict).
+
+    A report pickles (multiprocessing, Dask and Spark workers) as its results: the summary,
+    the rows tables, and the texts of :meth:`table`, :meth:`to_csv`, :meth:`to_json` and
+    :meth:`dispute` in every format and language, all made when it is pickled; the copy
+    answers every method as the original did. For a report of millions of rows, send
+    ``report.rows`` and ``report.summary`` instead.
     """
 
     __slots__ = ("_native", "_summary", "_rows", "_deposits")
 
-    def __init__(self, native: _core.ReportData, deposits: Any = None) -> None:
-        if not isinstance(native, _core.ReportData):
+    def __init__(self, native: "Union[_core.ReportData, _PickledReportData]", deposits: Any = None) -> None:
+        if not isinstance(native, (_core.ReportData, _PickledReportData)):
             raise TypeError("a Report comes from posfee.reconcile()")
         self._native = native
         self._summary: Optional[Dict[str, Any]] = None
@@ -227,6 +233,80 @@ class Report:
     def __repr__(self) -> str:
         summary = self.summary
         return f"<Report ledger_rows={summary['ledger_rows']} statement_rows={summary['statement_rows']} rows={len(self)}>"
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        return (_report_from_pickle, (_PickledReportData.state_of(self._native), self._deposits))
+
+
+_DISPUTE_FORMATS = ("html", "csv")
+_LANGS = ("en", "zh")
+
+
+class _PickledReportData:
+    """What a pickled :class:`Report` keeps of its native data: every result the native
+    report gives, made when it was pickled (the same methods as ``_core.ReportData``)."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, state: Dict[str, Any]) -> None:
+        self._state = state
+
+    @staticmethod
+    def state_of(native: "Union[_core.ReportData, _PickledReportData]") -> Dict[str, Any]:
+        if isinstance(native, _PickledReportData):
+            return native._state
+        return {
+            "summary_json": native.summary_json(),
+            "table": {lang: native.table(lang) for lang in _LANGS},
+            "csv": {lang: native.to_csv(lang) for lang in _LANGS},
+            "rows": {lang: native.rows(lang) for lang in _LANGS},
+            "json": native.to_json(),
+            "len": len(native),
+            "dispute": {
+                **{(format, lang): native.dispute(format, lang) for format in _DISPUTE_FORMATS for lang in _LANGS},
+                ("json", ""): native.dispute("json", "zh"),
+            },
+        }
+
+    def _in(self, key: str, lang: str) -> Any:
+        if lang not in _LANGS:
+            raise InvalidRequestError(f"unknown language {lang!r} (zh or en)", field="lang")
+        return self._state[key][lang]
+
+    def summary_json(self) -> str:
+        return str(self._state["summary_json"])
+
+    def table(self, lang: str = "en") -> str:
+        return str(self._in("table", lang))
+
+    def to_csv(self, lang: str = "en") -> str:
+        return str(self._in("csv", lang))
+
+    def to_json(self) -> str:
+        return str(self._state["json"])
+
+    def __len__(self) -> int:
+        return int(self._state["len"])
+
+    def rows(self, lang: str = "en") -> Any:
+        return self._in("rows", lang)
+
+    def dispute(self, format: str, lang: str) -> str:
+        texts: Dict[Tuple[str, str], str] = self._state["dispute"]
+        if lang not in _LANGS:
+            raise InvalidRequestError(f"unknown language {lang!r} (zh or en)", field="lang")
+        if format == "json":
+            return texts[("json", "")]
+        if format not in _DISPUTE_FORMATS:
+            raise InvalidRequestError(f"unknown dispute list format {format!r} (html or csv)", field="format")
+        return texts[(format, lang)]
+
+    def dispute_for_path(self, path: str, lang: str) -> str:
+        return self.dispute(_core.dispute_format(path), lang)
+
+
+def _report_from_pickle(state: Dict[str, Any], deposits: Any) -> Report:
+    return Report(_PickledReportData(state), deposits)
 
 
 class _Progress:
@@ -529,6 +609,15 @@ class Registry:
     def __repr__(self) -> str:
         return f"<Registry contracts={len(self)} merchants={len(self.merchants)}>"
 
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]:
+        # Pickles as the core's portable form: every contract, and each schedule as its TOML
+        # (no schedule file needed where it is unpickled).
+        return (_registry_from_portable, (self._native.to_portable(),))
+
+
+def _registry_from_portable(text: str) -> Registry:
+    return Registry(_core.registry_from_portable(text))
+
 
 class Agents:
     """A service agent's tree: one row per agent — ``agent`` and ``cost_schedule`` (the price
@@ -555,6 +644,14 @@ class Agents:
 
     def __len__(self) -> int:
         return len(self._native)
+
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]:
+        # Pickles as the core's portable form (each cost schedule as its TOML).
+        return (_agents_from_portable, (self._native.to_portable(),))
+
+
+def _agents_from_portable(text: str) -> Agents:
+    return Agents(_core.agents_from_portable(text))
 
 
 def margins(
