@@ -20,7 +20,7 @@ test-rust: ## Rust: unit, golden, property, integration and doc tests
 	$(CARGO) test --workspace --doc
 
 FUZZ_RUNS ?= 10000000
-FUZZ_TARGETS := read_ledger_csv read_bank_csv read_wechat_bill read_alipay_csv read_statement parse_schedule parse_calendar parse_profile read_bank_statement
+FUZZ_TARGETS := read_ledger_csv read_bank_csv read_wechat_bill read_alipay_csv read_statement read_workbook parse_schedule parse_calendar parse_profile read_bank_statement
 
 fuzz: ## every parser's fuzz target, FUZZ_RUNS executions each (10 million; outside CI; needs nightly and cargo-fuzz, installed if missing)
 	rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal

@@ -39,9 +39,10 @@ pub struct Arguments {
 /// Reads a statement file with the profile `format` names (the core's `Profile::resolve`),
 /// the profile's errors naming the file.
 pub fn statement(path: &std::path::Path, format: &str) -> Result<(Statement, Profile), Failure> {
-    // The file is read in blocks (never whole): its start chooses the profile.
-    let head = output::read_head(path, Profile::SNIFF_BYTES)?;
-    let profile = Profile::resolve(format, &head, &path.display().to_string())?;
+    // The file is read in blocks (never whole): its start chooses the profile (all of it
+    // for an Excel workbook).
+    output::read_head(path, 0)?; // a missing file is the command line's input error
+    let profile = Profile::resolve_file(format, path)?;
     let statement = read_statement_file(path, &profile, ReadOptions::default())?;
     Ok((statement, profile))
 }

@@ -259,6 +259,36 @@ fn read_writes_the_canonical_csv() {
 }
 
 #[test]
+fn read_takes_an_excel_export_like_its_csv() {
+    // The bank-pos sample's lines as a workbook's rows, amounts as number cells.
+    let dir = tempfile::tempdir().unwrap();
+    let sample = common::formats_dir().join("sample.csv");
+    let text = std::fs::read_to_string(&sample).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (row, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        let mut fields = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
+        let Some(record) = fields.records().next() else { continue };
+        for (column, field) in record.unwrap().iter().enumerate() {
+            let (row, column) = (row as u32, column as u16);
+            match field.parse::<f64>() {
+                Ok(number) if field.contains('.') => sheet.write_number(row, column, number).map(|_| ()),
+                _ if field.is_empty() => Ok(()),
+                _ => sheet.write_string(row, column, field).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    let workbook = dir.path().join("statement.xlsx");
+    book.save(&workbook).unwrap();
+    let from_csv = ok(&["read", &sample.display().to_string(), "--out", "-"]);
+    let from_workbook = ok(&["read", &workbook.display().to_string(), "--out", "-"]);
+    assert_eq!(from_workbook, from_csv);
+    let summary = ok(&["read", &workbook.display().to_string(), "--out", &dir.path().join("c.csv").display().to_string()]);
+    assert!(summary.contains("8 rows read as bank-pos"), "{summary}");
+}
+
+#[test]
 fn reconcile_files_written_from_the_simulation() {
     let sample = Sample::new(400);
     let (ledger, statement) = (sample.ledger(), sample.statement());

@@ -301,3 +301,102 @@ fn a_file_of_many_blocks_reads_as_its_bytes() {
     assert_eq!(from_file.issues().len(), 4, "{}", describe(&from_file));
     assert_eq!(everything(&from_file), everything(&from_bytes));
 }
+
+/// The sample's text split into physical lines as the readers count them (CRLF, LF or a lone
+/// CR ends a line), BOM and encoding (UTF-8 or GB18030) taken off.
+fn physical_lines(bytes: &[u8]) -> Vec<String> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    };
+    let mut lines = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(end) = rest.find(['\r', '\n']) {
+        lines.push(rest[..end].to_string());
+        let width = if rest[end..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[end + width..];
+    }
+    if !rest.is_empty() {
+        lines.push(rest.to_string());
+    }
+    lines
+}
+
+/// The sample as an Excel export would hold it: one sheet, line k of the file in row k, each
+/// field in its own cell; amounts with a decimal point as number cells (Excel stores them as
+/// binary floating point), everything else as text cells, as the WeChat and bank exports do.
+fn as_workbook(lines: &[String], delimiter: u8) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (row, line) in lines.iter().enumerate() {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).delimiter(delimiter).flexible(true).from_reader(line.as_bytes());
+        let Some(record) = reader.records().next() else { continue };
+        let record = record.unwrap_or_else(|e| panic!("line {}: {e}", row + 1));
+        for (column, field) in record.iter().enumerate() {
+            let (row, column) = (row as u32, column as u16);
+            let all_digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+            // 12.50 or -6.5, not 0012.5 (an id with leading zeros stays text).
+            let decimal = field.split_once('.').is_some_and(|(whole, fraction)| {
+                let digits = whole.strip_prefix('-').unwrap_or(whole);
+                let leading_zero = digits.len() > 1 && digits.starts_with('0');
+                all_digits(digits) && all_digits(fraction) && !leading_zero
+            });
+            if field.is_empty() {
+                continue;
+            } else if decimal {
+                sheet.write_number(row, column, field.parse::<f64>().unwrap()).unwrap();
+            } else {
+                sheet.write_string(row, column, field).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn every_delimited_sample_reads_the_same_from_an_excel_workbook() {
+    let mut checked = 0;
+    for case in CASES.iter().filter(|case| case.folder != "unionpay-acp-zm") {
+        let (file, bytes) = sample(case);
+        let delimiter = if case.folder == "jlpay-detail" { b'|' } else { b',' };
+        let workbook = as_workbook(&physical_lines(&bytes), delimiter);
+        assert!(posfee::reconcile::is_workbook(&workbook));
+        let file = format!("{file}.xlsx");
+        let profile = Profile::builtin(case.profile).unwrap();
+        let statement = read(case, &file, &workbook, &profile);
+        assert!(statement.issues().is_empty(), "{file}: no issues (the file's own totals agree){}", describe(&statement));
+        // The same rows as the text file, on the same lines (row k of the sheet is line k).
+        compare(case, &file, &statement);
+        let sniffed = Profile::sniff(&workbook).unwrap_or_else(|e| panic!("{file}: sniff: {e}"));
+        assert_eq!(sniffed.name(), case.profile, "{file}: sniffed profile");
+        // From a file on disk too (read whole: a workbook is never read in blocks).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sample.xlsx");
+        std::fs::write(&path, &workbook).unwrap();
+        let from_file = read_statement_file(&path, &profile, options(case)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(from_file.len(), statement.len(), "{file}");
+        checked += 1;
+    }
+    assert_eq!(checked, CASES.len() - 1);
+}
+
+#[test]
+fn a_fixed_width_profile_or_a_damaged_workbook_is_a_clear_error() {
+    let workbook = as_workbook(&["a,b".to_string(), "1.50,2".to_string()], b',');
+    let error =
+        read_statement_with(&workbook, "zm.xlsx", &Profile::builtin("unionpay-acp-zm").unwrap(), ReadOptions::default()).unwrap_err();
+    assert!(error.to_string().contains("reads fixed-width text files"), "{error}");
+    let mut damaged = workbook.clone();
+    damaged.truncate(damaged.len() / 2);
+    let error =
+        read_statement_with(&damaged, "bill.xlsx", &Profile::builtin("wechat-personal").unwrap(), ReadOptions::default()).unwrap_err();
+    assert_eq!((error.code(), error.location().file.as_deref()), ("invalid_record", Some("bill.xlsx")), "{error}");
+    // A workbook whose only sheet is empty.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet();
+    let empty = book.save_to_buffer().unwrap();
+    let error =
+        read_statement_with(&empty, "empty.xlsx", &Profile::builtin("wechat-personal").unwrap(), ReadOptions::default()).unwrap_err();
+    assert!(error.to_string().contains("empty.xlsx: the workbook's first sheet is empty"), "{error}");
+}

@@ -242,14 +242,6 @@ pub fn statement_from_arrow(
     Ok(PyStatement { statement: Arc::new(statement) })
 }
 
-/// The first `limit` bytes of a file (all of a shorter one).
-fn read_head(path: &std::path::Path, limit: usize) -> posfee::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut head = Vec::new();
-    std::fs::File::open(path).and_then(|file| file.take(limit as u64).read_to_end(&mut head)).map_err(|e| io_error(path, e))?;
-    Ok(head)
-}
-
 fn read_file(path: &std::path::Path) -> posfee::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| io_error(path, e))
 }
@@ -302,8 +294,7 @@ pub fn read_statement(
             // A file under its own name is read in blocks (never held whole); its start
             // chooses the profile.
             Err(path) if file == path.display().to_string() => {
-                let head = read_head(&path, reconcile::Profile::SNIFF_BYTES)?;
-                let profile = reconcile::Profile::resolve(&format, &head, &file)?;
+                let profile = reconcile::Profile::resolve_file(&format, &path)?;
                 reconcile::read_statement_file(&path, &profile, reconcile::ReadOptions::default())?
             }
             Err(path) => {

@@ -112,3 +112,77 @@ def test_unknown_formats_and_files_that_fit_none():
     with pytest.raises(posfee.InvalidRecordError) as raised:
         posfee.read_statement(b"a,b,c\n1,2,3\n")
     assert "closest" in str(raised.value)
+
+
+def physical_lines(path: Path) -> list:
+    """The sample's lines as the readers count them (CRLF, LF or a lone CR), BOM and
+    encoding (UTF-8 or GB18030) taken off."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def cells(line: str, delimiter: str) -> list:
+    """A line's fields as an Excel export holds them: amounts with a decimal point as number
+    cells (binary floating point in the file, as Excel keeps them), the rest as text."""
+    fields = next(csv.reader([line], delimiter=delimiter), [])
+    out = []
+    for field in fields:
+        whole, dot, fraction = field.partition(".")
+        digits = whole.lstrip("-")
+        decimal = dot and digits.isdigit() and fraction.isdigit() and not (len(digits) > 1 and digits.startswith("0"))
+        out.append(float(field) if decimal else field)
+    return out
+
+
+DELIMITED = [f for f in FOLDERS if f.name != "unionpay-acp-zm"]
+
+
+@pytest.mark.parametrize("folder", DELIMITED, ids=[f.name for f in DELIMITED])
+def test_an_excel_export_reads_to_the_same_rows_as_the_text_file(folder, tmp_path):
+    """The WeChat personal bill and many bank exports come as .xlsx or .xls: the same sheet
+    reads to the same canonical rows as the text file, row k of the sheet on line k."""
+    import openpyxl
+    import xlwt
+
+    path = sample_of(folder)
+    delimiter = "|" if folder.name == "jlpay-detail" else ","
+    rows = [cells(line, delimiter) for line in physical_lines(path)]
+    want = canonical(posfee.read_statement(path))
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value != "":
+                sheet.cell(row=r, column=c, value=value)
+    xlsx = tmp_path / "sample.xlsx"
+    book.save(xlsx)
+
+    old = xlwt.Workbook(encoding="utf-8")
+    old_sheet = old.add_sheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value != "":
+                old_sheet.write(r, c, value)
+    xls = tmp_path / "sample.xls"
+    old.save(str(xls))
+
+    for workbook in (xlsx, xls):
+        table = posfee.read_statement(workbook)  # format="auto": sniffed on the sheet
+        assert canonical(table) == want, workbook.name
+        assert not (table.schema.metadata or {}).get(b"posfee.issues")
+        assert canonical(posfee.read_statement(workbook.read_bytes(), name=workbook.name)) == want
+
+
+def test_a_damaged_workbook_is_an_error_naming_the_file(tmp_path):
+    broken = tmp_path / "bill.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(posfee.InvalidRecordError, match="bill.xlsx") as caught:
+        posfee.read_statement(broken)
+    assert caught.value.file == str(broken)

@@ -103,6 +103,7 @@ mod statement_check;
 mod tests;
 mod text_column;
 mod tokenize;
+mod workbook;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -132,6 +133,7 @@ pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, St
 pub use spreadsheet::{neutralize_cell, restore_cell};
 pub use statement_check::{check_statement, implied_ledger};
 pub use text_column::{SharedText, TextColumn};
+pub use workbook::{is_workbook, WORKBOOK_UNPACKED_BYTES_MAX};
 
 use crate::calendar::Calendar;
 use crate::error::{Error, ErrorKind, Result};

@@ -598,12 +598,27 @@ impl Profile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn sniff(head: &[u8]) -> Result<Profile> {
+        if super::workbook::is_workbook(head) {
+            // A workbook is sniffed on its first sheet's text (the bytes must be the whole
+            // file), against the profiles as they read a sheet: delimited ones, by comma.
+            let text = super::workbook::sheet_as_csv(head, "the workbook")?;
+            return Profile::sniff_among(text.as_bytes(), |profile| match profile.cutting {
+                Cutting::Fixed { .. } => None,
+                Cutting::Delimited(_) => profile.for_sheet_text().ok(),
+            });
+        }
+        Profile::sniff_among(head, Some)
+    }
+
+    /// The shipped profile (as `view` sees it; `None`: not a candidate) that fits `head` best.
+    fn sniff_among(head: &[u8], view: impl Fn(Profile) -> Option<Profile>) -> Result<Profile> {
         let head = sniff_head(head);
-        let candidates = formats().into_iter().map(|name| {
-            Profile::builtin(name).map(|profile| {
+        let candidates = formats().into_iter().filter_map(|name| match Profile::builtin(name) {
+            Ok(profile) => view(profile).map(|profile| {
                 let fit = super::read::fit(head, &profile);
-                (profile, fit)
-            })
+                Ok((profile, fit))
+            }),
+            Err(error) => Some(Err(error)),
         });
         best_fit(candidates, "statement", "format", |profile| format!("{} ({})", profile.name, profile.title))
     }
@@ -684,6 +699,24 @@ impl Profile {
     }
 
     /// How the profile's delimited lines are cut (a comma for fixed widths, which are not).
+    /// The profile reading a workbook's sheet turned into CSV text: UTF-8, comma-separated.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] for a fixed-width profile (a sheet has cells, not widths).
+    pub(crate) fn for_sheet_text(&self) -> Result<Profile> {
+        if matches!(self.cutting, Cutting::Fixed { .. }) {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("profile {} reads fixed-width text files; an Excel workbook has cells (use a delimited profile)", self.name),
+            )
+            .in_field("format"));
+        }
+        let mut profile = self.clone();
+        profile.encoding = Encoding::Utf8;
+        profile.cutting = Cutting::Delimited(b',');
+        Ok(profile)
+    }
+
     pub(crate) fn dialect(&self) -> super::tokenize::Dialect {
         let delimiter = match self.cutting {
             Cutting::Delimited(delimiter) => delimiter,

@@ -1,8 +1,10 @@
 //! Choosing the profile a caller means: every surface (Python's `statement_format`, the
 //! command line's `--format`) names a statement format the same way.
 
+use std::path::Path;
+
 use super::profile::Profile;
-use crate::error::{Location, Result};
+use crate::error::{Error, ErrorKind, Location, Result};
 
 /// The short names of earlier releases, still accepted.
 const ALIASES: [(&str, &str); 3] = [("bank", "bank-pos"), ("wechat", "wechat-merchant"), ("alipay", "alipay-business")];
@@ -38,5 +40,32 @@ impl Profile {
             Profile::builtin(ALIASES.iter().find(|(short, _)| *short == format).map_or(format, |(_, name)| name))
         };
         chosen.map_err(|e| e.at(Location::default().file(file)))
+    }
+
+    /// [`Profile::resolve`] for the file at `path`: its first [`Profile::SNIFF_BYTES`] bytes
+    /// choose the profile, or all of it when it is an Excel workbook (sniffed on its sheet).
+    ///
+    /// # Errors
+    /// As [`Profile::resolve`]; [`ErrorKind::Io`] naming the file when it cannot be read.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::Profile;
+    /// let path = std::env::temp_dir().join("posfee-doc-resolve.csv");
+    /// std::fs::write(&path, "清算日期,交易日期,交易时间,交易金额,手续费,卡类别\n")?;
+    /// assert_eq!(Profile::resolve_file("auto", &path)?.name(), "bank-pos");
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resolve_file(format: &str, path: &Path) -> Result<Profile> {
+        use std::io::Read as _;
+        let file = path.display().to_string();
+        let failed = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read {file}: {e}")).at(Location::default().file(&file));
+        let mut head = Vec::new();
+        std::fs::File::open(path).and_then(|source| source.take(Profile::SNIFF_BYTES as u64).read_to_end(&mut head)).map_err(failed)?;
+        if format.trim() == "auto" && super::workbook::is_workbook(&head) {
+            head = std::fs::read(path).map_err(failed)?;
+        }
+        Profile::resolve(format, &head, &file)
     }
 }

@@ -27,7 +27,7 @@ use crate::text::{surely_ends_unspaced, trim};
 
 /// The largest input accepted by a reader: 8 GiB on 64-bit targets; on 32-bit ones (wasm32)
 /// `8 << 30` would wrap to 0 and refuse every file, so there it is the address space itself.
-const MAX_INPUT_BYTES: usize = if usize::BITS >= 64 { 8 << 30 } else { usize::MAX };
+pub(crate) const MAX_INPUT_BYTES: usize = if usize::BITS >= 64 { 8 << 30 } else { usize::MAX };
 
 /// Decodes UTF-8 (BOM stripped) or GBK.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
@@ -887,6 +887,11 @@ pub fn read_statement(bytes: &[u8], file: &str, profile: &Profile) -> Result<Sta
 /// ```
 pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options: ReadOptions) -> Result<Statement> {
     too_large(file, bytes)?;
+    if super::workbook::is_workbook(bytes) {
+        // An Excel export: its first sheet as CSV text, row k on line k, read by the profile.
+        let text = super::workbook::sheet_as_csv(bytes, file)?;
+        return read_statement_with(text.as_bytes(), file, &profile.for_sheet_text()?, options);
+    }
     if let Cutting::Fixed { widths, gap } = &profile.cutting {
         return read_fixed_width(bytes, file, profile, (widths, *gap), options);
     }
@@ -926,7 +931,7 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
 pub fn read_statement_file(path: impl AsRef<Path>, profile: &Profile, options: ReadOptions) -> Result<Statement> {
     let path = path.as_ref();
     let file = path.display().to_string();
-    if !profile.reads_in_blocks() {
+    if !profile.reads_in_blocks() || starts_as_workbook(path, &file)? {
         return read_statement_with(&read_whole(path, &file)?, &file, profile, options);
     }
     let dialect = profile.dialect();
@@ -954,6 +959,18 @@ pub fn read_statement_file(path: impl AsRef<Path>, profile: &Profile, options: R
         Err(BlockError::Failed(error)) => Err(error),
         Err(BlockError::NotUtf8) => read_statement_with(&read_whole(path, &file)?, &file, profile, options),
     }
+}
+
+/// Whether the file at `path` starts like an Excel workbook (read whole, not in blocks).
+fn starts_as_workbook(path: &Path, file: &str) -> Result<bool> {
+    use std::io::Read as _;
+    let (source, _) = open(path, file)?;
+    let mut head = Vec::with_capacity(8);
+    source
+        .take(8)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {file}: {e}")).at(Location::default().file(file)))?;
+    Ok(super::workbook::is_workbook(&head))
 }
 
 /// What a detail row reads as.

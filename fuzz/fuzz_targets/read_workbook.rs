@@ -1,0 +1,26 @@
+//! Fuzzes Excel workbooks as statement files (`.xlsx` zip and `.xls` compound file): any
+//! bytes after a workbook signature give a table or a typed error naming the file, never a
+//! panic or a runaway allocation; what is read keeps conservation.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use posfee::reconcile::*;
+
+#[path = "common.rs"]
+mod common;
+
+const XLSX: &[u8] = b"PK\x03\x04";
+const XLS: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&choice, rest)) = data.split_first() else { return };
+    let mut bytes = if choice & 1 == 0 { XLSX.to_vec() } else { XLS.to_vec() };
+    bytes.extend_from_slice(rest);
+    let _ = Profile::sniff(&bytes);
+    for name in ["wechat-personal", "bank-pos"] {
+        match read_statement(&bytes, "fuzz.xlsx", common::profile(name)) {
+            Ok(table) => common::statement_conserved(&table),
+            Err(error) => assert_eq!(error.location().file.as_deref(), Some("fuzz.xlsx"), "{error}"),
+        }
+    }
+});
