@@ -41,6 +41,7 @@ pub fn is_workbook(head: &[u8]) -> bool {
     head.starts_with(XLSX_MAGIC) || head.starts_with(XLS_MAGIC)
 }
 
+#[cfg(feature = "excel")]
 fn workbook_error(file: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file).line(1))
 }
