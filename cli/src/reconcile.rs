@@ -39,9 +39,10 @@ pub struct Arguments {
     #[arg(long, value_name = "NUMBER", visible_alias = "merchant", required_unless_present = "merchants", conflicts_with = "merchants")]
     merchant_no: Option<String>,
     /// A service agent's portfolio: the merchant registry CSV (merchant_no, name, schedule,
-    /// settlement, merchant_class, agent, terminals, from, until); every row is checked
-    /// against its merchant's contract in force on its trade date. Replaces --schedule,
-    /// --merchant-no and the other contract flags.
+    /// settlement, merchant_class, agent, terminals, from, until, limits); every row is checked
+    /// against its merchant's contract in force on its trade date, and each merchant's declines
+    /// 61/65 against its own limits (a preset or a limits .toml file in the limits column).
+    /// Replaces --schedule, --merchant-no, --limits and the other contract flags.
     #[arg(long, value_name = "MERCHANTS.csv")]
     merchants: Option<PathBuf>,
     /// The registered merchant name.

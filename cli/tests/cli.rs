@@ -585,6 +585,41 @@ fn deposits_group_by_batch_and_name_the_statements_deduction_lines() {
 }
 
 #[test]
+fn a_portfolio_registry_with_limits_explains_each_merchants_declines() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    // A is a personal micro-merchant (¥50,000 a trade); B registered no limits.
+    let merchants = write(
+        "merchants.csv",
+        "merchant_no,name,schedule,terminals,limits\n\
+         102310058120001,A,standard,T1,personal-micro-merchant\n\
+         102310054110002,B,standard,T2,\n",
+    );
+    let ledger = write(
+        "ledger.csv",
+        "trade_id,rrn,terminal,time,amount,channel,response_code\n\
+         A1,600000000001,T1,2026-03-16 10:00:00,60000.00,debit,61\n\
+         B1,600000000002,T2,2026-03-16 10:00:00,60000.00,debit,61\n",
+    );
+    let statement =
+        write("statement.csv", "清算日期,商户号,商户名称,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n");
+    let out = dir.path().join("report.csv").display().to_string();
+    ok(&["reconcile", &ledger, &statement, "--merchants", &merchants, "--out", &out]);
+    let report = std::fs::read_to_string(&out).unwrap();
+    let reason = |trade: &str| report.lines().find(|l| l.contains(&format!(",{trade},"))).unwrap_or_default().to_string();
+    assert!(reason("A1").contains("¥60,000.00 is above the ¥50,000.00 per-transaction limit"), "{}", reason("A1"));
+    assert!(reason("B1").contains("declined") && !reason("B1").contains("per-transaction limit"), "{}", reason("B1"));
+    // A bad limits cell names the registry's line and field.
+    let bad = write("bad.csv", "merchant_no,schedule,limits\n102310058120001,standard,vip\n");
+    let error = fail(&["reconcile", &ledger, &statement, "--merchants", &bad]);
+    assert!(error.contains("line 2") && error.contains("limits") && error.contains("vip"), "{error}");
+}
+
+#[test]
 fn reconcile_a_portfolio_from_a_merchant_registry() {
     use posfee::reconcile::simulation::{generate, SimulationOptions};
     use posfee::reconcile::{reconcile, write_bank_csv, write_ledger_csv, Ledger, Statement};

@@ -407,3 +407,74 @@ fn a_portfolio_without_contract_changes_has_one_contract_per_merchant() {
     assert!(portfolio.changes.is_empty());
     assert!(portfolio.faults.iter().all(|f| !matches!(f.kind, PortfolioFault::OldContract | PortfolioFault::MovedTerminal)));
 }
+
+#[test]
+fn each_merchant_of_a_portfolio_is_checked_against_its_own_limits() {
+    let folder = std::env::temp_dir().join(format!("posfee-portfolio-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("shop-c.toml"), "business_hours = \"08:00-22:00\"\n[[limits]]\nchannels = [\"debit\"]\nper_day_count = 2\n")
+        .unwrap();
+    // A: personal micro-merchant limits on both its contracts; B: none; C: its own file.
+    std::fs::write(
+        folder.join("merchants.csv"),
+        "merchant_no,name,schedule,terminals,limits,from,until\n\
+         102310058120001,A,standard,T1,personal-micro-merchant,,2026-03-15\n\
+         102310058120001,A,sft-traditional,T1,personal-micro-merchant,2026-03-15,\n\
+         102310054110002,B,standard,T2,,,\n\
+         102310059990003,C,standard,T3,shop-c.toml,,\n",
+    )
+    .unwrap();
+    let registry = Registry::read_csv(folder.join("merchants.csv")).unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+    let mut ledger = Ledger::new("ledger.csv");
+    let mut push = |id: &str, terminal: &str, at: &str, yuan: i64, code: &str| {
+        let mut record = LedgerRecord::new(id, parse_china_time(at).unwrap(), Money::from_yuan(yuan), Channel::Debit);
+        record.rrn = format!("6{:011}", ledger.len());
+        record.terminal = terminal.into();
+        record.response_code = code.into();
+        ledger.push(record).unwrap();
+        ledger.len() - 1
+    };
+    for k in 0..4 {
+        push(&format!("A{k}"), "T1", &format!("2026-03-16 1{k}:00"), 48_000, "00");
+    }
+    let a_day = push("A-day", "T1", "2026-03-16 15:00", 10_000, "61");
+    let a_one = push("A-one", "T1", "2026-03-16 16:00", 60_000, "61");
+    let b_one = push("B-one", "T2", "2026-03-16 16:00", 60_000, "61");
+    push("C1", "T3", "2026-03-16 10:00", 100, "00");
+    push("C2", "T3", "2026-03-16 11:00", 100, "00");
+    let c_count = push("C-count", "T3", "2026-03-16 12:00", 100, "65");
+    let c_late = push("C-late", "T3", "2026-03-16 23:30", 100, "05");
+
+    let statement = Statement::new("statement.csv");
+    let report = reconcile(&ledger, &statement, &ReconcileOptions::portfolio(registry.clone()).unwrap()).unwrap();
+    let reason = |i: usize| report.row(i).unwrap().reason.to_string();
+    assert!(
+        reason(a_day).contains("the day's total would have reached ¥202,000.00, above the ¥200,000.00 per-day limit"),
+        "{}",
+        reason(a_day)
+    );
+    assert!(reason(a_one).contains("¥60,000.00 is above the ¥50,000.00 per-transaction limit"), "{}", reason(a_one));
+    // B registered no limits: its decline is the card's or the acquirer's, not explained by a limit.
+    assert!(!reason(b_one).contains("per-transaction limit") && !reason(b_one).contains("registered limit"), "{}", reason(b_one));
+    assert!(
+        reason(c_count).contains("this would have been trade 3 of the day (debit), above the per-day limit of 2 trades"),
+        "{}",
+        reason(c_count)
+    );
+    assert!(reason(c_late).contains("outside the registered business hours 08:00–22:00"), "{}", reason(c_late));
+    // Near a limit: A's ¥192,000 day, named by merchant; nobody else's.
+    let near: Vec<(&str, &str, posfee::LimitKind)> =
+        report.summary.near_limits.iter().map(|n| (n.merchant_no.as_str(), n.period.as_str(), n.kind)).collect();
+    assert_eq!(
+        near,
+        [("102310058120001", "2026-03-16", posfee::LimitKind::PerDay), ("102310059990003", "2026-03-16", posfee::LimitKind::PerDayCount)]
+    );
+    assert!(report.summary.table().contains("near a limit: 102310058120001 2026-03-16"), "{}", report.summary.table());
+
+    // The portable registry keeps every contract's limits.
+    let copy = Registry::from_portable(&registry.to_portable()).unwrap();
+    assert_eq!(copy.contracts()[3].profile.limits, registry.contracts()[3].profile.limits);
+    let again = reconcile(&ledger, &statement, &ReconcileOptions::portfolio(copy).unwrap()).unwrap();
+    assert_eq!(again.to_json(), report.to_json());
+}

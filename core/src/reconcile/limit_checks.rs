@@ -8,10 +8,14 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use std::collections::HashMap;
+
 use super::class::Class;
+use super::contracts::Contracts;
 use super::report::NearLimit;
 use super::response::{declined_clause, is_approved, ResponseMeaning};
 use super::schema::{china_day, from_unix, Ledger};
+use super::ReconcileOptions;
 use crate::merchant_limits::{ChannelLimits, LimitKind, MerchantLimits};
 use crate::messages::{Clause, LimitReached, Text};
 use crate::money::Money;
@@ -34,9 +38,9 @@ impl Running {
     }
 }
 
-/// The ledger rows of `scope`, in time order (then row order).
-fn rows_in_time_order(ledger: &Ledger, scope: &ChannelLimits) -> Vec<usize> {
-    let mut rows: Vec<usize> = (0..ledger.len()).filter(|&i| scope.applies_to(ledger.channel[i])).collect();
+/// The ledger rows of `rows` in `scope`, in time order (then row order).
+fn rows_in_time_order(ledger: &Ledger, scope: &ChannelLimits, rows: &[usize]) -> Vec<usize> {
+    let mut rows: Vec<usize> = rows.iter().copied().filter(|&i| scope.applies_to(ledger.channel[i])).collect();
     rows.sort_by_key(|&i| (ledger.time[i], i));
     rows
 }
@@ -91,12 +95,12 @@ fn limit_reached(code: &str, amount_fen: i64, scope: &ChannelLimits, day: &Runni
 /// The full reasons of the declined ledger rows the limits or hours explain: the usual
 /// declined reason, then the limit reached (61, 65), or that no registered limit explains it,
 /// and whether the trade fell outside the business hours.
-pub(crate) fn explain_declines(ledger: &Ledger, class: &[Class], limits: &MerchantLimits) -> Vec<(u32, Text)> {
+pub(crate) fn explain_declines(ledger: &Ledger, class: &[Class], limits: &MerchantLimits, rows: &[usize]) -> Vec<(u32, Text)> {
     let declined = |i: usize| class[i] == Class::Declined;
     let mut reached: Vec<Option<LimitReached>> = vec![None; ledger.len()];
     for scope in &limits.channel_limits {
         let (mut day, mut month) = (Running { period: i64::MIN, ..Running::default() }, Running { period: i64::MIN, ..Running::default() });
-        for i in rows_in_time_order(ledger, scope) {
+        for i in rows_in_time_order(ledger, scope, rows) {
             day.enter(china_day(ledger.time[i]));
             month.enter(month_of(ledger.time[i]));
             if counts(ledger, i) {
@@ -110,7 +114,7 @@ pub(crate) fn explain_declines(ledger: &Ledger, class: &[Class], limits: &Mercha
         }
     }
     let mut reasons = Vec::new();
-    for i in (0..ledger.len()).filter(|&i| declined(i)) {
+    for i in rows.iter().copied().filter(|&i| declined(i)) {
         let code = ledger.response_code.get(i).trim();
         let meaning = ResponseMeaning::of(ledger.response_code.get(i));
         let mut clauses = vec![declined_clause(&meaning)];
@@ -131,7 +135,7 @@ pub(crate) fn explain_declines(ledger: &Ledger, class: &[Class], limits: &Mercha
 
 /// The days and months whose approved purchases came within 10% of a limit, or passed it,
 /// by limit group, then period.
-pub(crate) fn near_limits(ledger: &Ledger, limits: &MerchantLimits) -> Vec<NearLimit> {
+pub(crate) fn near_limits(ledger: &Ledger, limits: &MerchantLimits, rows: &[usize]) -> Vec<NearLimit> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let mut near = Vec::new();
     for scope in &limits.channel_limits {
@@ -141,7 +145,7 @@ pub(crate) fn near_limits(ledger: &Ledger, limits: &MerchantLimits) -> Vec<NearL
         // Totals per day and per month, in time order.
         let mut days: Vec<Running> = Vec::new();
         let mut months: Vec<Running> = Vec::new();
-        for i in rows_in_time_order(ledger, scope).into_iter().filter(|&i| counts(ledger, i)) {
+        for i in rows_in_time_order(ledger, scope, rows).into_iter().filter(|&i| counts(ledger, i)) {
             for (periods, period) in [(&mut days, china_day(ledger.time[i])), (&mut months, month_of(ledger.time[i]))] {
                 if periods.last().map_or(true, |last| last.period != period) {
                     periods.push(Running { period, ..Running::default() });
@@ -175,6 +179,60 @@ pub(crate) fn near_limits(ledger: &Ledger, limits: &MerchantLimits) -> Vec<NearL
         }
     }
     near
+}
+
+/// The registered limits and the ledger rows they cover, with the merchant number: the
+/// single merchant's limits over every row; in a portfolio, each merchant's limits over the
+/// rows of its contracts that carry them (a merchant's contracts with equal limits are one
+/// group, so a contract change of schedule or class does not restart the day's or month's
+/// totals).
+pub(crate) fn limit_groups<'a>(ledger: &Ledger, options: &'a ReconcileOptions, contracts: &Contracts<'a>) -> Vec<LimitGroup<'a>> {
+    if !contracts.is_portfolio() {
+        return options
+            .profile
+            .limits
+            .as_ref()
+            .map(|limits| vec![LimitGroup { limits, rows: (0..ledger.len()).collect(), merchant_no: "" }])
+            .unwrap_or_default();
+    }
+    // Each contract's group: the first group of its merchant with equal limits, or a new one.
+    let mut groups: Vec<LimitGroup<'a>> = Vec::new();
+    let mut of_merchant: HashMap<&str, Vec<usize>> = HashMap::new();
+    let group_of: Vec<Option<usize>> = contracts
+        .list
+        .iter()
+        .map(|contract| {
+            let limits = contract.profile.limits.as_ref()?;
+            let merchant_no = contract.profile.merchant_no.as_str();
+            let known = of_merchant.entry(merchant_no).or_default();
+            match known.iter().copied().find(|&g| groups[g].limits == limits) {
+                Some(g) => Some(g),
+                None => {
+                    groups.push(LimitGroup { limits, rows: Vec::new(), merchant_no });
+                    known.push(groups.len() - 1);
+                    Some(groups.len() - 1)
+                }
+            }
+        })
+        .collect();
+    if !groups.is_empty() {
+        for i in 0..ledger.len() {
+            let c = contracts.ledger(i);
+            if let Some(g) = group_of.get(c as usize).copied().flatten() {
+                groups[g].rows.push(i);
+            }
+        }
+    }
+    groups
+}
+
+/// One merchant's registered limits and the ledger rows they cover.
+pub(crate) struct LimitGroup<'a> {
+    pub limits: &'a MerchantLimits,
+    /// Ledger rows, ascending.
+    pub rows: Vec<usize>,
+    /// The merchant number (empty for a single merchant's reconciliation).
+    pub merchant_no: &'a str,
 }
 
 #[cfg(test)]

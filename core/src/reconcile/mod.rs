@@ -408,9 +408,10 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         .collect();
     give_reasons(&mut reason, &mut reasons, found);
     give_reasons(&mut reason, &mut reasons, ledger_class.reasons);
-    // Limits are the single merchant's profile's (a portfolio's contracts do not carry them yet).
-    if let Some(limits) = options.profile.limits.as_ref().filter(|_| options.merchants.is_none()) {
-        let explained = limit_checks::explain_declines(ledger, &class, limits);
+    // Limits: the single merchant's profile's, or each portfolio merchant's own.
+    let limit_groups = limit_checks::limit_groups(ledger, options, contracts);
+    for group in &limit_groups {
+        let explained = limit_checks::explain_declines(ledger, &class, group.limits, &group.rows);
         give_reasons(&mut reason, &mut reasons, explained);
     }
     let ledger_rows = SideRows::new(class, findings, ledger_partner, reason, &ledger.line, &ledger.amount_fen);
@@ -501,8 +502,11 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
     };
     report.summary = summarize(ledger, statement, &report)?;
     report.summary.findings = found_findings;
-    if let Some(limits) = options.profile.limits.as_ref().filter(|_| !contracts.is_portfolio()) {
-        report.summary.near_limits = limit_checks::near_limits(ledger, limits);
+    for group in &limit_groups {
+        for mut near in limit_checks::near_limits(ledger, group.limits, &group.rows) {
+            near.merchant_no = group.merchant_no.to_string();
+            report.summary.near_limits.push(near);
+        }
     }
     if contracts.is_portfolio() {
         report.summary.merchants = report::merchant_totals(&report)?;

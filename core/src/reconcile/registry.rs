@@ -21,6 +21,12 @@
 //! | `agent` | no | the agent who signed the merchant |
 //! | `from` | no | the first trade date of the contract (China time; empty: always) |
 //! | `until` | no | the first trade date it no longer covers (empty: open) |
+//! | `limits` | no | the merchant's registered limits and business hours: a limits preset (`personal-micro-merchant`, `personal-static-code`) or a limits TOML file (relative to the registry's folder) |
+//!
+//! With `limits`, reconciliation names the limit a decline 61 (amount) or 65 (count) reached
+//! for each merchant, flags declines outside its business hours, and lists its days and
+//! months within 10% of a limit ([`Summary::near_limits`](super::Summary::near_limits), each
+//! naming the merchant). A merchant's totals run over all its contracts with the same limits.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,6 +36,7 @@ use chrono::NaiveDate;
 
 use super::merchant::{MerchantNumber, MerchantProfile};
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::merchant_limits::{BusinessHours, ChannelLimits, MerchantLimits};
 use crate::schedule::Schedule;
 use crate::settlement::{parse_date, SettlementMode};
 
@@ -265,7 +272,8 @@ impl Registry {
     }
 
     /// Reads the CSV layout of the module documentation. `schedule` turns a `schedule` cell
-    /// into a schedule (it is called once per distinct cell; the schedules are shared).
+    /// into a schedule (it is called once per distinct cell; the schedules are shared); a
+    /// `limits` cell is a limits preset ([`Registry::from_csv_in`] also reads limits files).
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] naming the file, line and field of a bad cell (a malformed
@@ -281,11 +289,23 @@ impl Registry {
     /// assert_eq!(err.location().field.as_deref(), Some("schedule"));
     /// # Ok::<(), posfee::Error>(())
     /// ```
-    pub fn from_csv(text: &str, file: &str, mut schedule: impl FnMut(&str) -> Result<Schedule>) -> Result<Registry> {
-        const COLUMNS: [&str; 9] =
-            ["merchant_no", "name", "schedule", "settlement", "merchant_class", "agent", "terminals", "from", "until"];
+    pub fn from_csv(text: &str, file: &str, schedule: impl FnMut(&str) -> Result<Schedule>) -> Result<Registry> {
+        Registry::from_csv_with(text, file, schedule, MerchantLimits::preset)
+    }
+
+    /// [`Registry::from_csv`] with `limits` turning a `limits` cell into the merchant's limits
+    /// (called once per distinct cell).
+    fn from_csv_with(
+        text: &str,
+        file: &str,
+        mut schedule: impl FnMut(&str) -> Result<Schedule>,
+        mut limits: impl FnMut(&str) -> Result<MerchantLimits>,
+    ) -> Result<Registry> {
+        const COLUMNS: [&str; 10] =
+            ["merchant_no", "name", "schedule", "settlement", "merchant_class", "agent", "terminals", "from", "until", "limits"];
         let rows = csv_rows(text, file, &COLUMNS, &["merchant_no", "schedule"])?;
         let mut schedules: HashMap<String, Arc<Schedule>> = HashMap::new();
+        let mut limits_by_cell: HashMap<String, MerchantLimits> = HashMap::new();
         let mut contracts = Vec::with_capacity(rows.len());
         for (line, cells) in rows {
             let bad = |field: &str, message: String| {
@@ -312,6 +332,18 @@ impl Registry {
             }
             if !cell("merchant_class").is_empty() {
                 profile = profile.merchant_class(cell("merchant_class"));
+            }
+            let limits_cell = cell("limits");
+            if !limits_cell.is_empty() {
+                let known = match limits_by_cell.get(limits_cell) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let loaded = limits(limits_cell).map_err(|e| bad("limits", format!("limits {limits_cell:?}: {}", e.message())))?;
+                        limits_by_cell.insert(limits_cell.to_string(), loaded.clone());
+                        loaded
+                    }
+                };
+                profile = profile.limits(known);
             }
             let date = |field: &'static str| -> Result<Option<NaiveDate>> {
                 let text = cell(field);
@@ -350,7 +382,8 @@ impl Registry {
 
     /// Reads registry CSV text whose `schedule` cells are preset names, or schedule files
     /// (TOML or JSON) relative to `folder` (a cell with a `/`, `\` or `.` that is not a
-    /// preset).
+    /// preset), and whose `limits` cells are limits presets or limits files relative to
+    /// `folder`.
     ///
     /// # Errors
     /// Those of [`Registry::from_csv`]; a schedule file that cannot be read is an error of
@@ -363,7 +396,7 @@ impl Registry {
     /// assert_eq!((err.location().line, err.location().field.as_deref()), (Some(2), Some("schedule")));
     /// ```
     pub fn from_csv_in(text: &str, file: &str, folder: &Path) -> Result<Registry> {
-        Registry::from_csv(text, file, |cell| schedule_of_cell(cell, folder))
+        Registry::from_csv_with(text, file, |cell| schedule_of_cell(cell, folder), |cell| limits_of_cell(cell, folder))
     }
 
     /// Every contract, in the order given.
@@ -444,6 +477,7 @@ impl Registry {
                 from: c.from,
                 until: c.until,
                 line: c.line,
+                limits: c.profile.limits.as_ref().map(PortableLimits::of),
             })
             .collect();
         let portable = PortableRegistry { format: PORTABLE_REGISTRY.to_string(), schedules: schedules.tomls, contracts };
@@ -470,6 +504,7 @@ impl Registry {
             let mut profile =
                 MerchantProfile::new(&c.merchant_no, &c.name)?.terminals(c.terminals).settlement(SettlementMode::parse(&c.settlement)?);
             profile.merchant_class = c.merchant_class;
+            profile.limits = c.limits.map(PortableLimits::rebuild).transpose()?;
             contracts.push(MerchantContract {
                 profile,
                 schedule: SchedulePool::get(&schedules, c.schedule)?,
@@ -515,6 +550,31 @@ struct PortableContract {
     from: Option<NaiveDate>,
     until: Option<NaiveDate>,
     line: u64,
+    #[serde(default)]
+    limits: Option<PortableLimits>,
+}
+
+/// A merchant's limits in a portable registry.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PortableLimits {
+    business_hours: Option<String>,
+    limits: Vec<ChannelLimits>,
+}
+
+impl PortableLimits {
+    fn of(limits: &MerchantLimits) -> PortableLimits {
+        PortableLimits { business_hours: limits.business_hours.map(|h| h.to_string()), limits: limits.channel_limits.clone() }
+    }
+
+    fn rebuild(self) -> Result<MerchantLimits> {
+        let mut limits = MerchantLimits::new();
+        limits.channel_limits = self.limits;
+        if let Some(hours) = self.business_hours {
+            limits.business_hours = Some(hours.parse::<BusinessHours>()?);
+        }
+        limits.validate()?;
+        Ok(limits)
+    }
 }
 
 /// The distinct schedules of a portable registry or agent tree, each once as its TOML.
@@ -583,6 +643,15 @@ pub(crate) fn schedule_of_cell(cell: &str, folder: &Path) -> Result<Schedule> {
         Schedule::from_file(folder.join(cell))
     } else {
         Schedule::preset(cell)
+    }
+}
+
+/// A `limits` cell of a registry file: a limits preset, or a limits TOML file relative to
+/// `folder` (a cell with a `/`, `\` or `.` that is not a preset).
+pub(crate) fn limits_of_cell(cell: &str, folder: &Path) -> Result<MerchantLimits> {
+    match MerchantLimits::preset(cell) {
+        Err(_) if cell.contains(['/', '\\', '.']) => MerchantLimits::from_file(folder.join(cell)),
+        other => other,
     }
 }
 
@@ -702,6 +771,8 @@ mod tests {
                 "ends (2026-03-01) on or before",
             ),
             ("merchant_no,schedule,from\n102310058120001,standard,2026-02-30\n", 2, "from", "2026-02-30"),
+            ("merchant_no,schedule,limits\n102310058120001,standard,vip\n", 2, "limits", "limits \"vip\""),
+            ("merchant_no,schedule,limits\n102310058120001,standard,limits/none.toml\n", 2, "limits", "limits/none.toml"),
             (
                 "merchant_no,schedule,from\n102310058120001,standard,\n102310058120001,standard,2026-03-01\n",
                 3,

@@ -272,6 +272,8 @@ pub struct NearLimit {
     pub amount: Money,
     /// Their number.
     pub trades: u64,
+    /// The merchant whose limit it is (portfolio reconciliation; empty otherwise).
+    pub merchant_no: String,
 }
 
 impl NearLimit {
@@ -284,7 +286,7 @@ impl NearLimit {
         amount: Money,
         trades: u64,
     ) -> NearLimit {
-        NearLimit { period, kind, channels: scope.channels.clone(), limit_amount, limit_trades, amount, trades }
+        NearLimit { period, kind, channels: scope.channels.clone(), limit_amount, limit_trades, amount, trades, merchant_no: String::new() }
     }
 }
 
@@ -648,12 +650,13 @@ impl Summary {
                 (None, Some(limit), true) => format!("{} / {limit} 笔", near.trades),
                 (None, None, _) => String::new(),
             };
+            let merchant = if near.merchant_no.is_empty() { String::new() } else { format!("{} ", near.merchant_no) };
             if zh {
-                let _ = writeln!(out, "接近限额：{} {}（{}）：{used}", near.period, near.kind.name_zh(), scope.scope_zh());
+                let _ = writeln!(out, "接近限额：{merchant}{} {}（{}）：{used}", near.period, near.kind.name_zh(), scope.scope_zh());
             } else {
                 let _ = writeln!(
                     out,
-                    "near a limit: {} {} {} ({}): {used}",
+                    "near a limit: {merchant}{} {} {} ({}): {used}",
                     near.period,
                     near.kind.name(),
                     near.kind.name_zh(),

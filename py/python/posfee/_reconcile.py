@@ -573,7 +573,9 @@ class Registry:
     """A service agent's merchants: one row per contract of a merchant over a period —
     ``merchant_no`` and ``schedule`` (a preset name or a schedule file) required; ``name``,
     ``terminals`` (separated by ``;`` or spaces), ``settlement``, ``merchant_class``,
-    ``agent``, ``from`` and ``until`` (trade dates) optional. Validated on load: a terminal
+    ``agent``, ``from`` and ``until`` (trade dates) and ``limits`` (a limits preset or a limits
+    ``.toml`` file: the merchant's own limits and hours, which explain its declines 61/65)
+    optional. Validated on load: a terminal
     or merchant with two contracts in force at once, an unknown schedule, class, settlement
     or date, or a malformed merchant number raises ``InvalidRecordError`` naming the row and
     the field. Give it to :func:`reconcile` as ``merchants=`` to check every row against its
