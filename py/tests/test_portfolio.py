@@ -84,3 +84,33 @@ def test_bad_registries_and_arguments():
         posfee.reconcile(sample["ledger"], sample["statement"], "standard", merchant=A, merchants=registry)
     with pytest.raises(posfee.InvalidRequestError, match="a schedule and a merchant, or merchants"):
         posfee.reconcile(sample["ledger"], sample["statement"])
+
+
+def test_each_merchant_has_its_own_limits_and_a_pickled_registry_keeps_them(tmp_path):
+    import pickle
+
+    # A: personal micro-merchant limits (¥50,000 a trade, ¥200,000 a day); B: none.
+    registry = posfee.Registry.from_table(
+        pa.table({"merchant_no": [A, B], "schedule": ["standard", "standard"], "terminals": ["T1", "T2"], "limits": ["personal-micro-merchant", ""]})
+    )
+    ledger = pa.table(
+        {
+            "trade_id": ["A1", "B1"],
+            "rrn": ["600000000001", "600000000002"],
+            "terminal": ["T1", "T2"],
+            "time": ["2026-03-16 10:00:00", "2026-03-16 10:00:00"],
+            "amount": ["60000.00", "60000.00"],
+            "channel": ["debit", "debit"],
+            "response_code": ["61", "61"],
+        }
+    )
+    statement = tmp_path / "statement.csv"
+    statement.write_text("清算日期,商户号,商户名称,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n", encoding="utf-8")
+    for merchants in (registry, pickle.loads(pickle.dumps(registry))):
+        rows = posfee.reconcile(ledger, statement, merchants=merchants).rows.to_pylist()
+        reasons = {r["trade_id"]: r["reason"] for r in rows}
+        assert "¥60,000.00 is above the ¥50,000.00 per-transaction limit" in reasons["A1"]
+        assert "per-transaction limit" not in reasons["B1"] and "declined" in reasons["B1"]
+    with pytest.raises(posfee.InvalidRecordError) as error:
+        posfee.Registry.from_table(pa.table({"merchant_no": [A], "schedule": ["standard"], "limits": ["vip"]}))
+    assert (error.value.line, error.value.field) == (2, "limits")
