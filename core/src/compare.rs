@@ -800,6 +800,18 @@ pub struct CapThreshold {
     pub from: Money,
 }
 
+/// cap ÷ rate in yuan, cut to 4 decimals (towards zero), and whether that is exact, in integer
+/// arithmetic (no decimal division, which is large code in the WebAssembly calculator): cap is
+/// `millifen / 10^5` yuan and rate `e8 / 10^8`, so the quotient in units of ¥0.0001 is
+/// `millifen × 10^7 / e8`. `None` for a zero rate or a quotient outside [`Decimal`].
+fn cap_over_rate(cap: Money, rate: crate::rate::Rate) -> Option<(Decimal, bool)> {
+    let numerator = i128::from(cap.millifen()).checked_mul(10_000_000)?;
+    let denominator = i128::from(rate.e8());
+    let quotient = numerator.checked_div(denominator)?;
+    let break_even = Decimal::try_from_i128_with_scale(quotient, 4).ok()?;
+    Some((break_even, numerator % denominator == 0))
+}
+
 impl Schedule {
     /// Where the cap of the rule pricing `channel` starts to apply: for every capped rule of
     /// the version in force at `at` that could price the channel, the first amount reaching
@@ -851,12 +863,40 @@ impl Schedule {
             }
             let overflow =
                 || Error::new(ErrorKind::Overflow, format!("cap {cap} ÷ rate {} of rule {} is out of range", rule.rate(), rule.id()));
-            let quotient = cap.to_decimal().checked_div(rule.rate().to_decimal()).ok_or_else(overflow)?;
-            let mut break_even = quotient.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::ToZero);
-            let break_even_exact = quotient == break_even;
-            break_even.rescale(4);
+            let (break_even, break_even_exact) = cap_over_rate(cap, rule.rate()).ok_or_else(overflow)?;
             best = Some(CapThreshold { rule: rule.id().into(), rate: rule.rate(), cap, break_even, break_even_exact, from });
         }
         Ok(best)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rate::Rate;
+
+    /// The integer quotient equals decimal division cut to 4 decimals, exactness included.
+    #[test]
+    fn cap_over_rate_is_decimal_division_cut_to_four_places() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        let mut cases = vec![(2_000_000, 550_000), (1_800_000, 400_000), (1, 1), (Money::MAX.millifen(), 1), (3_000, 33_333)];
+        for _ in 0..20_000 {
+            cases.push((1 + next(100_000_000) as i64 * [1, 10, 1_000][next(3) as usize], 1 + next(5_000_000) as i64));
+        }
+        for (millifen, e8) in cases {
+            let (cap, rate) = (Money::from_millifen(millifen).unwrap(), Rate::from_e8(e8).unwrap());
+            let quotient = cap.to_decimal().checked_div(rate.to_decimal()).unwrap();
+            let mut expected = quotient.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::ToZero);
+            let exact = quotient == expected;
+            expected.rescale(4);
+            assert_eq!(cap_over_rate(cap, rate), Some((expected, exact)), "{cap} / {rate}");
+        }
+        assert_eq!(cap_over_rate(Money::from_fen(100), Rate::ZERO), None);
     }
 }

@@ -21,13 +21,13 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveTime, Timelike};
+use chrono::{DateTime, FixedOffset, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::channel::Channel;
 use crate::error::{Error, ErrorKind, Result};
 use crate::money::Money;
-use crate::settlement::china_offset;
+use crate::settlement::{china_offset, parse_hour_minute, HourMinute};
 
 /// The most channel groups a [`MerchantLimits`] may hold.
 pub const CHANNEL_LIMITS_MAX: usize = 64;
@@ -277,10 +277,7 @@ impl BusinessHours {
         if opens == closes {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
-                format!(
-                    "business hours open and close at the same time {}; leave them out for a merchant open all day",
-                    opens.format("%H:%M")
-                ),
+                format!("business hours open and close at the same time {}; leave them out for a merchant open all day", HourMinute(opens)),
             )
             .in_field("business_hours"));
         }
@@ -317,20 +314,20 @@ impl FromStr for BusinessHours {
                 .in_field("business_hours")
         };
         let (opens, closes) = text.trim().split_once(['-', '–']).ok_or_else(bad)?;
-        let time = |part: &str| NaiveTime::parse_from_str(part.trim(), "%H:%M").map_err(|_| bad());
+        let time = |part: &str| parse_hour_minute(part.trim()).ok_or_else(bad);
         BusinessHours::new(time(opens)?, time(closes)?)
     }
 }
 
 impl fmt::Display for BusinessHours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}–{}", self.opens.format("%H:%M"), self.closes.format("%H:%M"))
+        write!(f, "{}–{}", HourMinute(self.opens), HourMinute(self.closes))
     }
 }
 
 impl Serialize for BusinessHours {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(&format!("{}-{}", self.opens.format("%H:%M"), self.closes.format("%H:%M")))
+        serializer.serialize_str(&format!("{}-{}", HourMinute(self.opens), HourMinute(self.closes)))
     }
 }
 
@@ -565,14 +562,36 @@ impl MerchantLimits {
         let file: LimitsFile = toml::from_str(text).map_err(|e| {
             Error::new(ErrorKind::InvalidRequest, format!("merchant limits TOML is not valid: {}", e.to_string().trim_end()))
         })?;
-        let mut limits = match &file.preset {
+        MerchantLimits::from_parts(file.preset.as_deref(), file.business_hours.as_deref(), file.limits)
+    }
+
+    /// Limits from the parts of a limits file ([`MerchantLimits::from_toml`]) already read:
+    /// the preset to start from, the business hours (`HH:MM-HH:MM`) and further groups of
+    /// channel limits; then [`MerchantLimits::validate`]. The JavaScript binding reads its
+    /// `limits` object into these parts.
+    ///
+    /// # Errors
+    /// As [`MerchantLimits::from_toml`], for the parts.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, ChannelLimits, MerchantLimits, Money};
+    /// let credit = ChannelLimits::new([Channel::Credit]).per_transaction(Money::from_yuan(20_000));
+    /// let limits = MerchantLimits::from_parts(Some("personal-micro-merchant"), Some("08:00-22:00"), vec![credit])?;
+    /// assert_eq!((limits.channel_limits.len(), limits.business_hours.unwrap().to_string()), (2, "08:00–22:00".to_string()));
+    /// let err = MerchantLimits::from_parts(None, None, vec![ChannelLimits::new([]).per_day_count(0)]).unwrap_err();
+    /// assert_eq!(err.location().field.as_deref(), Some("limits[0].per_day_count"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn from_parts(preset: Option<&str>, business_hours: Option<&str>, channel_limits: Vec<ChannelLimits>) -> Result<MerchantLimits> {
+        let mut limits = match preset {
             Some(name) => MerchantLimits::preset(name)?,
             None => MerchantLimits::new(),
         };
-        if let Some(hours) = &file.business_hours {
+        if let Some(hours) = business_hours {
             limits.business_hours = Some(hours.parse()?);
         }
-        limits.channel_limits.extend(file.limits);
+        limits.channel_limits.extend(channel_limits);
         limits.validate()?;
         Ok(limits)
     }
@@ -631,8 +650,7 @@ impl MerchantLimits {
             }
         }
         if let Some(hours) = self.business_hours.filter(|hours| !hours.contains(at)) {
-            let local = at.with_timezone(&china_offset()).time();
-            let time = format!("{:02}:{:02}", local.hour(), local.minute());
+            let time = HourMinute(at.with_timezone(&china_offset()).time());
             warnings.push(LimitWarning {
                 kind: LimitKind::BusinessHours,
                 en: format!("{time} is outside the registered business hours {hours}"),

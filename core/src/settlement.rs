@@ -306,12 +306,28 @@ impl CutOff {
 impl fmt::Display for CutOff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let time = self.time();
-        write!(f, "{:02}:{:02}", time.hour(), time.minute())?;
+        write!(f, "{}", HourMinute(time))?;
         if time.second() != 0 {
             write!(f, ":{:02}", time.second())?;
         }
         Ok(())
     }
+}
+
+/// A time of day printed as `HH:MM` (seconds left out), without chrono's strftime formatter
+/// (which the WebAssembly calculator would otherwise carry).
+pub(crate) struct HourMinute(pub(crate) NaiveTime);
+
+impl fmt::Display for HourMinute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0.hour(), self.0.minute())
+    }
+}
+
+/// Reads `HH:MM` exactly as chrono's `NaiveTime::parse_from_str(text, "%H:%M")` does (the
+/// hand-written reader of [`text_format`]).
+pub(crate) fn parse_hour_minute(text: &str) -> Option<NaiveTime> {
+    text_format::time(text, text_format::HM)
 }
 
 /// The few date and time text forms of [`parse_china_time`], [`parse_date`] and

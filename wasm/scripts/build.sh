@@ -22,13 +22,15 @@ build_module() {
     # --experimental-reset-state-function: the glue exports __wbg_reset_state(), which js/guard.js
     # calls to re-instantiate the module (synchronously, from the compiled module) after a trap.
     wasm-bindgen --target web --experimental-reset-state-function --out-dir "$out" --out-name posfee_wasm "$raw"
-    # -Os gzips smaller than -Oz for this module (148.3 vs 149.0 KB gzipped, BENCHMARKS.md); the
-    # producers section is metadata only.
-    # shellcheck disable=SC2086 # OPT may hold several flags
+    # The producers section is metadata only.
+    # shellcheck disable=SC2086 # $opt is a list of wasm-opt passes
     wasm/node_modules/.bin/wasm-opt $opt --strip-producers "$out/posfee_wasm_bg.wasm" -o "$out/posfee_wasm_bg.wasm.opt"
     mv "$out/posfee_wasm_bg.wasm.opt" "$out/posfee_wasm_bg.wasm"
 }
-build_module "${POSFEE_WASM_FEATURES:-}" wasm/pkg
+# The calculator: -Os, then the control flow restructured (--flatten --rereloop) and whole-program
+# value flow (--gufa), each followed by -Os again: 1.2 KB gzipped smaller than -Os alone, -Oz
+# alone or either pass alone (BENCHMARKS.md, "WebAssembly size"); the 150 KB budget is tight.
+build_module "${POSFEE_WASM_FEATURES:-}" wasm/pkg "-Os --flatten --rereloop -Os --gufa -Os"
 cp wasm/js/index.js wasm/js/guard.js wasm/js/index.d.ts wasm/pkg/
 version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 cat > wasm/pkg/package.json <<JSON

@@ -304,7 +304,7 @@ fn holiday_cn_year(file: HolidayCnYear) -> Result<Year> {
 
 /// Sorts stably (the order of `slice::sort`): linear on the nearly sorted data calendars
 /// hold, and far less WebAssembly code than the standard library's general sort.
-pub(super) fn insertion_sort_by<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+pub(crate) fn insertion_sort_by<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
     for i in 1..items.len() {
         let mut j = i;
         while j > 0 && less(&items[j], &items[j - 1]) {

@@ -35,6 +35,8 @@
 //! before it), and days outside the data use closed-form weekday counts.
 
 mod data;
+// The one stable sort of small lists in the crate (schedules use it too).
+pub(crate) use data::insertion_sort_by;
 
 use std::ops::RangeInclusive;
 use std::sync::OnceLock;

@@ -507,7 +507,8 @@ impl Version {
         let candidates = std::array::from_fn(|channel| {
             let mut indices: Vec<u16> =
                 (0..rules.len() as u16).filter(|&i| rules[usize::from(i)].channel_mask & (1 << channel) != 0).collect();
-            indices.sort_by_key(|&i| std::cmp::Reverse(rules[usize::from(i)].rank()));
+            // Highest rank first, ties in file order (no general sort: small WebAssembly code).
+            crate::calendar::insertion_sort_by(&mut indices, |&a, &b| rules[usize::from(a)].rank() > rules[usize::from(b)].rank());
             indices
         });
         Version { effective_from, note, rules, surcharges, candidates }
