@@ -103,7 +103,7 @@ function ownFields(request, what, fields, example) {
   return found;
 }
 
-const QUOTE_FIELDS = ['preset', 'schedule', 'amount', 'channel', 'at', 'settlement', 'merchantClass', 'cardType', 'provisional'];
+const QUOTE_FIELDS = ['preset', 'schedule', 'amount', 'channel', 'at', 'settlement', 'merchantClass', 'cardType', 'provisional', 'limits'];
 const CAP_FIELDS = ['preset', 'schedule', 'channel', 'at', 'merchantClass', 'cardType'];
 const QUOTE_EXAMPLE = "{ preset: 'standard', amount: '1000.00', channel: 'debit', at: '2026-05-06 10:00' }";
 const CAP_EXAMPLE = "{ preset: 'standard', channel: 'debit', at: '2026-05-06' }";
@@ -123,6 +123,48 @@ function commonFields(fields) {
   return { plain, put };
 }
 
+const LIMITS_EXAMPLE = "'personal-micro-merchant' or { preset: 'personal-micro-merchant', business_hours: '08:00-22:00' }";
+const LIMIT_GROUP_FIELDS = ['channels', 'per_transaction', 'per_day', 'per_month', 'per_day_count'];
+const LIMIT_GROUP_EXAMPLE = "{ channels: ['credit'], per_transaction: '20000' }";
+
+/**
+ * A quote's `limits`: a preset name, or an object with the fields of a limits file (snake_case,
+ * as in the file; amounts as strings), checked and copied. The core reads and judges them.
+ */
+function limitsValue(value) {
+  if (absent(value) || typeof value === 'string') return value ?? undefined;
+  const fields = ownFields(value, 'limits', ['preset', 'business_hours', 'limits'], LIMITS_EXAMPLE);
+  const plain = Object.create(null);
+  const put = (key, checked) => {
+    if (checked !== undefined) plain[key] = checked;
+  };
+  put('preset', text(fields.preset, 'limits.preset', '"personal-micro-merchant"', true));
+  put('business_hours', text(fields.business_hours, 'limits.business_hours', '"08:00-22:00"', true));
+  if (!absent(fields.limits)) {
+    if (!Array.isArray(fields.limits)) {
+      throw posfeeError('invalid_request', `limits.limits must be an array such as [${LIMIT_GROUP_EXAMPLE}], not ${describe(fields.limits)}`, 'limits.limits');
+    }
+    plain.limits = fields.limits.map((group, k) => {
+      const at = `limits.limits[${k}]`;
+      const own = ownFields(group, at, LIMIT_GROUP_FIELDS, LIMIT_GROUP_EXAMPLE);
+      const copy = Object.create(null);
+      if (!absent(own.channels)) {
+        if (!Array.isArray(own.channels)) throw posfeeError('invalid_request', `${at}.channels must be an array of channel names, not ${describe(own.channels)}`, `${at}.channels`);
+        copy.channels = own.channels.map((name) => text(name, `${at}.channels`, '"credit"'));
+      }
+      for (const key of ['per_transaction', 'per_day', 'per_month']) {
+        if (!absent(own[key])) copy[key] = amountText(own[key], `${at}.${key}`);
+      }
+      if (!absent(own.per_day_count)) {
+        if (!Number.isInteger(own.per_day_count)) throw posfeeError('invalid_request', `${at}.per_day_count must be a whole number, not ${describe(own.per_day_count)}`, `${at}.per_day_count`);
+        copy.per_day_count = own.per_day_count;
+      }
+      return copy;
+    });
+  }
+  return plain;
+}
+
 function quoteRequest(request) {
   const fields = ownFields(request, 'the quote request', QUOTE_FIELDS, QUOTE_EXAMPLE);
   const amount = amountText(fields.amount, 'amount');
@@ -130,6 +172,7 @@ function quoteRequest(request) {
   put('amount', amount);
   put('settlement', text(fields.settlement, 'settlement', '"T1"', true));
   put('provisional', flag(fields.provisional, 'provisional'));
+  put('limits', limitsValue(fields.limits));
   return plain;
 }
 

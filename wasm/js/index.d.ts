@@ -20,6 +20,8 @@ export type {
   ChannelName,
   QuoteRequest,
   Quote,
+  MerchantLimitsInput,
+  LimitWarning,
   FeeLine,
   PresetInfo,
   ChannelInfo,

@@ -21,6 +21,8 @@
 pub mod audit;
 #[cfg(feature = "deposits")]
 pub mod deposits;
+pub mod limits;
+mod request;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -64,6 +66,29 @@ export interface QuoteRequest {
    * date (weekends only, `settlesOnProvisional`); false or absent throws calendar_out_of_range.
    */
   provisional?: boolean;
+  /**
+   * The merchant's registered limits and business hours, to warn about (limitWarnings): a
+   * preset name ("personal-micro-merchant", "personal-static-code") or the fields of a limits
+   * file. They never change the fee.
+   */
+  limits?: string | MerchantLimitsInput;
+}
+
+/** The fields of a limits TOML file (MerchantLimits in the core), amounts as strings. */
+export interface MerchantLimitsInput {
+  /** The preset to start from. */
+  preset?: string;
+  /** "HH:MM-HH:MM" in China time; a closing time at or before the opening runs past midnight. */
+  business_hours?: string;
+  /** Groups of channels (none: every channel) with their limits. */
+  limits?: { channels?: ChannelName[]; per_transaction?: MoneyText; per_day?: MoneyText; per_month?: MoneyText; per_day_count?: number }[];
+}
+
+/** A limit the trade reaches (the core's LimitWarning): in English and in Chinese. */
+export interface LimitWarning {
+  kind: "per_transaction" | "business_hours";
+  en: string;
+  zh: string;
 }
 
 export interface FeeLine {
@@ -104,6 +129,8 @@ export interface Quote {
    * explanation then has a NOTE line.
    */
   calendarDataEnds: string | null;
+  /** The limits of the request's `limits` that the trade reaches (empty without `limits`). */
+  limitWarnings: LimitWarning[];
   /** One English sentence per line, from the core's message catalogue. */
   explanation: string[];
   /** The same explanation in Chinese, from the core's message catalogue. */
@@ -349,11 +376,11 @@ fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsVal
     Ok(())
 }
 
-#[cfg(not(feature = "audit"))]
-const QUOTE_FIELDS: [&str; 9] = ["preset", "schedule", "amount", "channel", "at", "settlement", "merchantClass", "cardType", "provisional"];
-#[cfg(not(feature = "audit"))]
+const QUOTE_FIELDS: [&str; 10] =
+    ["preset", "schedule", "amount", "channel", "at", "settlement", "merchantClass", "cardType", "provisional", "limits"];
 const CAP_FIELDS: [&str; 6] = ["preset", "schedule", "channel", "at", "merchantClass", "cardType"];
 
+#[cfg(feature = "tables")] // the calculator reads its requests without serde (request.rs)
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value)
         .map_err(|e| to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("{what} is not valid: {e}"))))
@@ -385,6 +412,15 @@ impl AmountInput {
     }
 }
 
+impl AmountInput {
+    /// A JS number given as an amount, kept to be refused with the number shown: whole numbers
+    /// as they are, others as an example (formatting them would pull in float printing).
+    pub(crate) fn of_number(number: f64) -> AmountInput {
+        let shown = if number.fract() == 0.0 && number.abs() < 1e15 { (number as i64).to_string() } else { "1000.00".to_owned() };
+        AmountInput::Number(shown)
+    }
+}
+
 impl<'de> Deserialize<'de> for AmountInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct AmountVisitor;
@@ -400,9 +436,7 @@ impl<'de> Deserialize<'de> for AmountInput {
                 Ok(AmountInput::Text(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<AmountInput, E> {
-                // Whole numbers are shown; others are not formatted (that would pull in float printing).
-                let shown = if v.fract() == 0.0 && v.abs() < 1e15 { (v as i64).to_string() } else { "1000.00".to_owned() };
-                Ok(AmountInput::Number(shown))
+                Ok(AmountInput::of_number(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<AmountInput, E> {
                 Ok(AmountInput::Number(v.to_string()))
@@ -425,9 +459,8 @@ pub struct ScheduleChoice {
     pub schedule: Option<String>,
 }
 
-/// The input of `quote`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `quote` (read by `QuoteInput::from_js`).
+#[derive(Debug, Clone)]
 pub struct QuoteInput {
     /// A preset name.
     pub preset: Option<String>,
@@ -447,11 +480,12 @@ pub struct QuoteInput {
     pub card_type: Option<String>,
     /// Whether a settlement date outside the calendar data may be provisional (weekends only).
     pub provisional: Option<bool>,
+    /// The merchant's limits to warn about.
+    pub limits: Option<limits::LimitsInput>,
 }
 
-/// The input of `capThreshold`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The input of `capThreshold` (read by `CapInput::from_js`).
+#[derive(Debug, Clone)]
 pub struct CapInput {
     /// A preset name.
     pub preset: Option<String>,
@@ -633,6 +667,8 @@ pub struct QuoteOutput {
     pub floor_applied: bool,
     /// The last day of the holiday data when the trade day is in its last month.
     pub calendar_data_ends: Option<String>,
+    /// The limits the trade reaches (the core's, as they are).
+    pub limit_warnings: Vec<posfee::LimitWarning>,
     /// The core's explanation, one sentence per line.
     pub explanation: Vec<String>,
     /// The core's explanation in Chinese.
@@ -664,6 +700,7 @@ impl From<&Quote> for QuoteOutput {
             cap_applied: quote.cap_applied(),
             floor_applied: quote.floor_applied(),
             calendar_data_ends: quote.calendar_data_ends.map(|d| d.to_string()),
+            limit_warnings: quote.limit_warnings.clone(),
             explanation: quote.explanation(),
             explanation_zh: quote.explanation_in(posfee::Lang::Zh),
         }
@@ -883,6 +920,9 @@ pub fn quote_impl(input: &QuoteInput) -> Result<QuoteOutput, Error> {
     }
     if input.provisional == Some(true) {
         request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
+    }
+    if let Some(limits) = &input.limits {
+        request = request.limits(limits.to_core()?);
     }
     schedule.quote_with(&request, &calendar()).map(|quote| QuoteOutput::from(&quote))
 }
@@ -1307,9 +1347,7 @@ pub fn channels_js() -> Result<JsValue, JsValue> {
 /// Quotes a purchase: fee, net amount, settlement date and explanation.
 #[wasm_bindgen(js_name = quote, unchecked_return_type = "Quote")]
 pub fn quote_js(#[wasm_bindgen(unchecked_param_type = "QuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-    check_keys(&request, "the quote request", &QUOTE_FIELDS)?;
-    let input: QuoteInput = from_js(request, "the quote request")?;
-    js_result(quote_impl(&input))
+    js_result(quote_impl(&QuoteInput::from_js(&request)?))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
@@ -1343,9 +1381,7 @@ pub fn add_business_days_js(date: &str, n: f64) -> Result<String, JsValue> {
 /// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.
 #[wasm_bindgen(js_name = capThreshold, unchecked_return_type = "CapThreshold | null")]
 pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-    check_keys(&request, "the cap request", &CAP_FIELDS)?;
-    let input: CapInput = from_js(request, "the cap request")?;
-    js_result(cap_threshold_impl(&input))
+    js_result(cap_threshold_impl(&CapInput::from_js(&request)?))
 }
 
 #[cfg(all(feature = "tables", not(feature = "audit")))] // not in the statement checker (600 KB budget)
@@ -1489,6 +1525,7 @@ mod tests {
             merchant_class: None,
             card_type: None,
             provisional: None,
+            limits: None,
         }
     }
 
