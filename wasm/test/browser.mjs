@@ -22,6 +22,16 @@ export function launch() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 }
 
+/** Records the page's console errors, uncaught errors and requests (URLs) as they happen. */
+export function watch(page) {
+  const errors = [];
+  const requests = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('request', (request) => requests.push(request.url()));
+  return { errors, requests };
+}
+
 /** The first-quote timing of a loaded page, in ms since navigation start. */
 export function firstQuoteTiming(page) {
   return page.evaluate(() => {

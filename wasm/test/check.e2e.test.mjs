@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../scripts/serve.mjs';
-import { launch } from './browser.mjs';
+import { launch, watch } from './browser.mjs';
 import { SAMPLES, MERCHANT, expectedNumbers, expectedDeposits } from './samples.mjs';
 import * as audit from '../pkg-audit/index.js';
 
@@ -42,11 +42,7 @@ after(async () => {
 async function open(setup, view, locale = 'zh-CN') {
   const context = await browser.newContext({ viewport: setup.viewport, isMobile: setup.isMobile, hasTouch: setup.hasTouch, locale });
   const page = await context.newPage();
-  const errors = [];
-  const requests = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('request', (request) => requests.push(request.url()));
+  const { errors, requests } = watch(page);
   await page.goto(`${url}#${view}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
   await page.waitForSelector('body[data-checker="ready"]', { timeout: 30000 });

@@ -5,7 +5,7 @@ import { LANGS, TEXTS, money } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const DEFAULT_PRESET = 'sft-traditional';
-const FIELDS = ['preset', 'schedule', 'channel', 'amount', 'at', 'settlement', 'merchantClass', 'cardType'];
+const FIELDS = ['preset', 'schedule', 'channel', 'amount', 'at', 'settlement', 'merchantClass', 'cardType', 'limits'];
 
 let api = null;
 let lang = pickLanguage();
@@ -113,6 +113,10 @@ function readForm() {
   if (!$('date').value) request.at = '';
   if ($('merchant-class').value) request.merchantClass = $('merchant-class').value;
   if ($('card-type').value) request.cardType = $('card-type').value;
+  // The merchant's registered limits and hours (the core's presets and checks): warnings only.
+  const hours = $('business-hours').value.trim();
+  if (hours) request.limits = { preset: $('limits').value || undefined, business_hours: hours };
+  else if ($('limits').value) request.limits = $('limits').value;
   return request;
 }
 
@@ -131,7 +135,7 @@ function clearErrors() {
   $('general-error').hidden = true;
 }
 
-const INPUT_OF = { at: 'date', merchantClass: 'merchant-class', cardType: 'card-type' };
+const INPUT_OF = { at: 'date', merchantClass: 'merchant-class', cardType: 'card-type', limits: 'business-hours' };
 
 function showError(error) {
   const code = error && error.code;
@@ -151,6 +155,7 @@ function showError(error) {
   $('cap-info').textContent = '';
   $('explanation').replaceChildren();
   $('warning').hidden = true;
+  $('limit-warnings').hidden = true;
   $('notice').hidden = true;
 }
 
@@ -192,10 +197,17 @@ function showQuote(quote) {
   if (quote.feeExceedsAmount) $('warning').textContent = t().exceeds(quote);
   $('notice').hidden = !quote.instantMinimum;
   if (quote.instantMinimum) $('notice').textContent = t().fallback(quote);
+  // The core's warnings, in the page's language (each comes in Chinese and English).
+  $('limit-warnings').replaceChildren(...quote.limitWarnings.map((warning) => {
+    const item = document.createElement('li');
+    item.textContent = lang === 'zh-CN' ? warning.zh : warning.en;
+    return item;
+  }));
+  $('limit-warnings').hidden = quote.limitWarnings.length === 0;
 }
 
 function showCap(request) {
-  const { amount, settlement, ...rest } = request;
+  const { amount, settlement, limits, ...rest } = request;
   try {
     const cap = api.capThreshold({ ...scheduleChoice(), ...rest });
     const channel = channelLabel(request.channel);
