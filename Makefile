@@ -68,7 +68,7 @@ wasm: ## build the WebAssembly package (wasm/pkg) and the fee calculator page (w
 	bash wasm/scripts/build.sh
 
 test-wasm: wasm-setup wasm ## WebAssembly: the calculator's 150 KB budget, the JS API under Node, the page end to end in headless Chromium (calculator, statement check, offers); then the JS API of the build with every optional feature
-	cd wasm && node --test test/size.test.mjs test/api.test.mjs test/bad_inputs.test.mjs test/limits.test.mjs test/e2e.test.mjs test/audit.test.mjs test/check.e2e.test.mjs
+	cd wasm && node --test test/size.test.mjs test/api.test.mjs test/bad_inputs.test.mjs test/limits.test.mjs test/e2e.test.mjs test/audit.test.mjs test/check.e2e.test.mjs test/page.e2e.test.mjs
 	POSFEE_WASM_AUDIT=0 POSFEE_WASM_FEATURES="holidays tables" bash wasm/scripts/build.sh
 	cd wasm && node --test test/api.test.mjs test/bad_inputs.test.mjs test/limits.test.mjs
 	POSFEE_WASM_AUDIT=0 bash wasm/scripts/build.sh
