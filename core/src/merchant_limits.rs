@@ -338,7 +338,7 @@ impl Serialize for BusinessHours {
 /// use posfee::{Channel, LimitKind, Money, MerchantLimits, parse_china_time};
 /// let warnings = MerchantLimits::personal_static_code().check_trade(Money::from_yuan(800), Channel::Wechat, parse_china_time("2026-03-02 12:00")?);
 /// assert_eq!(warnings[0].kind, LimitKind::PerTransaction);
-/// assert_eq!(warnings[0].zh, "¥800.00 超过单笔限额 ¥500.00（wechat/alipay/unionpay_qr/huabei/jd_baitiao）");
+/// assert_eq!(warnings[0].zh, "¥800.00 超过单笔限额 ¥500.00（微信/支付宝/银联二维码/花呗/京东白条）");
 /// # Ok::<(), posfee::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

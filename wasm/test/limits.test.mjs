@@ -18,14 +18,16 @@ test('limits: a preset name warns above its per-transaction limit, in English an
       zh: '¥60,000.00 超过单笔限额 ¥50,000.00（全部渠道）',
     },
   ]);
-  assert.ok(quote.explanation.includes(`WARNING: ${quote.limitWarnings[0].en} (${quote.limitWarnings[0].zh})`), quote.explanation.join('\n'));
+  // The explanation says it in each language.
+  assert.ok(quote.explanation.includes(`WARNING: ${quote.limitWarnings[0].en}`), quote.explanation.join('\n'));
+  assert.ok(quote.explanationZh.includes(`警告：${quote.limitWarnings[0].zh}`), quote.explanationZh.join('\n'));
   assert.deepEqual(posfee.quote({ ...trade, amount: '50000', limits: 'personal-micro-merchant' }).limitWarnings, []);
   assert.deepEqual(posfee.quote(trade).limitWarnings, []);
 });
 
 test('limits: the static-code preset covers the QR channels only', () => {
   const wechat = posfee.quote({ ...trade, amount: '800', channel: 'wechat', at: '2026-03-02 12:00', limits: 'personal-static-code' });
-  assert.deepEqual(wechat.limitWarnings.map((w) => [w.kind, w.zh]), [['per_transaction', '¥800.00 超过单笔限额 ¥500.00（wechat/alipay/unionpay_qr/huabei/jd_baitiao）']]);
+  assert.deepEqual(wechat.limitWarnings.map((w) => [w.kind, w.zh]), [['per_transaction', '¥800.00 超过单笔限额 ¥500.00（微信/支付宝/银联二维码/花呗/京东白条）']]);
   assert.deepEqual(posfee.quote({ ...trade, amount: '800', at: '2026-03-02 12:00', limits: 'personal-static-code' }).limitWarnings, []);
 });
 
