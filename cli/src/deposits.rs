@@ -82,6 +82,10 @@ fn date(text: &Option<String>, field: &str) -> Result<Option<chrono::NaiveDate>,
 }
 
 fn read_bank(path: &Path, format: &str) -> Result<posfee::reconcile::deposits::BankStatement, Failure> {
+    if format.trim() == "auto" {
+        // Sniffed from the text: a spreadsheet (.xlsx, .xls) has its first sheet converted first.
+        return Ok(read_bank_statement_file(path, None)?);
+    }
     let head = output::read_head(path, posfee::reconcile::Profile::SNIFF_BYTES)?;
     let profile = BankProfile::resolve(format, &head, &path.display().to_string())?;
     Ok(read_bank_statement_file(path, Some(&profile))?)

@@ -620,6 +620,21 @@ fn a_portfolio_registry_with_limits_explains_each_merchants_declines() {
 }
 
 #[test]
+fn deposits_read_a_bank_statement_exported_as_a_spreadsheet() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let statement = root.join("core/tests/formats/jlpay-detail/sample.txt").display().to_string();
+    let xlsx = root.join("core/tests/banks/xlsx/cmb-business.xlsx").display().to_string();
+    let csv = root.join("core/tests/banks/cmb-business/sample.csv").display().to_string();
+    let from_xlsx = json(&["deposits", &statement, &xlsx, "--json"]);
+    let from_csv = json(&["deposits", &statement, &csv, "--json"]);
+    assert_eq!(from_xlsx["summary"]["bank_rows"].as_u64(), Some(3));
+    assert_eq!(from_xlsx["bank"], from_csv["bank"]);
+    assert_eq!(from_xlsx["payouts"], from_csv["payouts"]);
+    let named = json(&["deposits", &statement, &xlsx, "--bank-format", "cmb-business", "--json"]);
+    assert_eq!(named["bank"], from_csv["bank"]);
+}
+
+#[test]
 fn reconcile_a_portfolio_from_a_merchant_registry() {
     use posfee::reconcile::simulation::{generate, SimulationOptions};
     use posfee::reconcile::{reconcile, write_bank_csv, write_ledger_csv, Ledger, Statement};

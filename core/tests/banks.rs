@@ -83,3 +83,32 @@ fn a_footer_that_disagrees_with_the_rows_is_a_totals_issue() {
     assert_eq!(issue.error.location().line, Some(12));
     assert!(issue.error.to_string().contains("money out ¥513.40 stated, ¥500.00 read"), "{}", issue.error);
 }
+
+/// A spreadsheet export (.xlsx) of the CMB business sample, written by make_samples.py: the same
+/// rows on the same row numbers, money as number cells. With the `excel` feature its first sheet
+/// reads to exactly the rows of the CSV sample (sniffed, by file and by bytes); without it the
+/// workbook is refused with what to do.
+#[test]
+fn a_spreadsheet_export_reads_as_its_csv_or_says_to_save_it_as_csv() {
+    use posfee::reconcile::deposits::read_bank_export;
+    let xlsx = folder("xlsx").join("cmb-business.xlsx");
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let csv = std::fs::read(folder("cmb-business").join("sample.csv")).unwrap();
+    let want = read_bank_statement(&csv, "sample.csv", &BankProfile::builtin("cmb-business").unwrap()).unwrap();
+    if cfg!(feature = "excel") {
+        let from_file = read_bank_statement_file(&xlsx, None).unwrap();
+        assert!(from_file.issues().is_empty(), "{:?}", from_file.issues());
+        assert_eq!(from_file.rows(), want.rows());
+        let from_bytes = read_bank_export(&bytes, "cmb-business.xlsx", "auto").unwrap();
+        assert_eq!(from_bytes.rows(), want.rows());
+        // A damaged workbook is an error naming the file.
+        let error = read_bank_export(&bytes[..bytes.len() / 2], "broken.xlsx", "auto").unwrap_err();
+        assert_eq!((error.code(), error.location().file.as_deref()), ("invalid_record", Some("broken.xlsx")), "{error}");
+    } else {
+        let error = read_bank_export(&bytes, "cmb-business.xlsx", "auto").unwrap_err();
+        assert!(error.to_string().contains("save the sheet as CSV"), "{error}");
+    }
+    // Sniffing a head alone (the start of a zip) says to read the file whole.
+    let error = BankProfile::sniff(&bytes[..512]).unwrap_err();
+    assert!(error.to_string().contains("is a spreadsheet (.xlsx, .xls): read the whole file"), "{error}");
+}

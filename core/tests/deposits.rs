@@ -190,20 +190,6 @@ fn files_the_reader_refuses_are_errors_naming_the_file() {
     drop(file);
     let err = read_bank_statement_file(&path, None).unwrap_err();
     assert!(err.code() == "invalid_record" && err.to_string().contains("exceeds the limit"), "{err}");
-    // A spreadsheet export (.xlsx is a ZIP, .xls an OLE file): refused, saying to export CSV, by
-    // sniffing and by reading with a profile alike.
-    for (bytes, kind) in [(&b"PK\x03\x04\x14\x00\x06\x00"[..], ".xlsx"), (&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0][..], ".xls")]
-    {
-        std::fs::write(&path, bytes).unwrap();
-        let err = read_bank_statement_file(&path, None).unwrap_err();
-        assert_eq!(err.location().file.as_deref(), Some(path.display().to_string().as_str()), "{err}");
-        assert!(
-            err.to_string().contains(&format!("a spreadsheet ({kind})")) && err.to_string().contains("export the sheet as CSV"),
-            "{err}"
-        );
-        let err = read_bank_statement(bytes, "bank.xlsx", &BankProfile::builtin("icbc-business").unwrap()).unwrap_err();
-        assert_eq!((err.code(), err.location().file.as_deref()), ("invalid_record", Some("bank.xlsx")), "{err}");
-    }
     std::fs::remove_file(&path).unwrap();
 }
 

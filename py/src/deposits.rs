@@ -102,7 +102,9 @@ pub fn reconcile_deposits_data(
     let statement = Arc::clone(&statement.statement);
     let report = guard_detached(py, move || {
         let bank = match source {
-            Ok(bytes) => deposits::read_bank_statement(&bytes, &file, &BankProfile::resolve(&format, &bytes, &file)?)?,
+            Ok(bytes) => deposits::read_bank_export(&bytes, &file, &format)?,
+            // Sniffed from the text: a spreadsheet (.xlsx, .xls) has its first sheet converted first.
+            Err(path) if format.trim() == "auto" => deposits::read_bank_statement_file(&path, None)?,
             Err(path) => {
                 // The file's start chooses the profile; the reader checks the size first.
                 use std::io::Read;

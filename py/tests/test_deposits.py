@@ -198,3 +198,15 @@ def test_a_short_deposit_names_the_statements_deduction_line(tmp_path):
     short = next(f for f in report.findings if f["class"] == "deposit_short")
     assert short["en"].endswith("the statement deducts ¥99.00 on line 3 (流量费)")
     assert len(report.to_csv().splitlines()) == 1 + len(report)
+
+
+def test_a_bank_statement_exported_as_a_spreadsheet_reads_as_its_csv():
+    xlsx = os.path.join(BANKS, "xlsx", "cmb-business.xlsx")
+    csv = os.path.join(BANKS, "cmb-business", "sample.csv")
+    from_csv = posfee.reconcile_deposits(JLPAY, csv, statement_format="jlpay-detail")
+    for source in (xlsx, open(xlsx, "rb").read()):
+        report = posfee.reconcile_deposits(JLPAY, source, statement_format="jlpay-detail")
+        assert report.bank == from_csv.bank
+        assert report.summary["bank_rows"] == 3
+    with pytest.raises(posfee.InvalidRecordError, match="not a readable .xlsx workbook"):
+        posfee.reconcile_deposits(JLPAY, open(xlsx, "rb").read()[:3000], statement_format="jlpay-detail")

@@ -9,7 +9,7 @@ names, amounts and accounts are made up.
 expected.csv columns: line (true 1-based line), date, time, amount (signed yuan: + in, - out),
 balance, counterparty, counterparty_account, summary, memo, acquirer (yes when the default
 acquirer texts mark the row as the acquirer's)."""
-import csv, io, os
+import csv, io, os, re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLUMNS = ["line", "date", "time", "amount", "balance", "counterparty", "counterparty_account", "summary", "memo", "acquirer"]
@@ -228,4 +228,51 @@ write("boc-business", boc_business, [
     [4, "2026-11-02", "10:20:31", "-99.00", "", "沪上小馆餐饮有限公司", "45001234567", "往账", "乐刷流量卡年费", "yes"],
     [5, "2026-11-03", "08:00:00", "-450.00", "", "沪上小馆餐饮有限公司", "45001234567", "往账", "", "no"],
 ])
+
+# A spreadsheet export (.xlsx) of the CMB business sample: the same rows on the sheet's same row
+# numbers, money as number cells (12,246.67 typed as 12246.67), the rest as inline text; a
+# minimal workbook written here (no styles, no shared strings), with fixed zip times.
+def xlsx(folder, name, text):
+    import zipfile
+    from xml.sax.saxutils import escape
+    rows = list(csv.reader(io.StringIO(text)))
+    def col(k):
+        letters = ""
+        k += 1
+        while k:
+            k, r = divmod(k - 1, 26)
+            letters = chr(65 + r) + letters
+        return letters
+    sheet = []
+    for r, cells in enumerate(rows, start=1):
+        if not any(cells):
+            continue
+        out = []
+        for k, cell in enumerate(cells):
+            if cell == "":
+                continue
+            ref = f"{col(k)}{r}"
+            plain = cell.replace(",", "")
+            if re.fullmatch(r"-?\d+\.\d\d", plain):
+                out.append(f'<c r="{ref}"><v>{plain}</v></c>')
+            else:
+                out.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(cell)}</t></is></c>')
+        sheet.append(f'<row r="{r}">{"".join(out)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="交易明细" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{main}"><sheetData>{"".join(sheet)}</sheetData></worksheet>',
+    }
+    os.makedirs(os.path.join(HERE, folder), exist_ok=True)
+    with zipfile.ZipFile(os.path.join(HERE, folder, name), "w", zipfile.ZIP_DEFLATED) as z:
+        for part, body in parts.items():
+            z.writestr(zipfile.ZipInfo(part, date_time=(2026, 11, 30, 0, 0, 0)), body.encode("utf-8"))
+
+
+xlsx("xlsx", "cmb-business.xlsx", cmb_business)
 print("ok")

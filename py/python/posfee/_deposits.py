@@ -133,9 +133,9 @@ def reconcile_deposits(
     """Checks that the acquirer ``statement``'s payouts reached the merchant's bank account.
 
     ``statement`` is what :func:`reconcile` takes (a DataFrame, pyarrow data, or a file path
-    read with ``statement_format``). ``bank_statement`` is the bank's CSV export: a path or
-    its bytes, read with ``bank_format`` (``"auto"``, a name from :func:`bank_formats`, or a
-    ``.toml`` bank profile of your own).
+    read with ``statement_format``). ``bank_statement`` is the bank's export (CSV, or a
+    spreadsheet: .xlsx/.xls, its first sheet): a path or its bytes, read with ``bank_format``
+    (``"auto"``, a name from :func:`bank_formats`, or a ``.toml`` bank profile of your own).
 
     Payouts are the statement's nets per settlement date, merchant number
     (``group_by_merchant``) and batch number (批次号, where the statement shows one;

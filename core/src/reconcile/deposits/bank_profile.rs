@@ -297,7 +297,8 @@ impl BankProfile {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] when none fits, naming the closest and what it missed, or
-    /// when the bytes are a spreadsheet (.xlsx, .xls), saying to export it as CSV.
+    /// when the bytes start a spreadsheet (.xlsx, .xls: read the whole file with
+    /// [`read_bank_export`](super::read_bank_export), which takes its first sheet).
     ///
     /// # Example
     /// ```
@@ -308,7 +309,12 @@ impl BankProfile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn sniff(head: &[u8]) -> Result<BankProfile> {
-        super::bank_read::refuse_spreadsheet(head)?;
+        if crate::reconcile::is_workbook(head) {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                "the bank statement is a spreadsheet (.xlsx, .xls): read the whole file (read_bank_export, read_bank_statement_file), not its first bytes",
+            ));
+        }
         let head = sniff_head(head);
         let candidates = bank_formats().into_iter().map(|name| {
             BankProfile::builtin(name).map(|profile| {

@@ -2,6 +2,8 @@
 //! (money in and out), every line that cannot be read kept with its file, true line,
 //! column, field and reason.
 
+use std::borrow::Cow;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::bank_profile::{BankField, BankProfile};
@@ -268,8 +270,10 @@ impl BankStatement {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidRecord`] when no line holds the profile's header (naming the missing
-/// columns), the input exceeds [`BANK_STATEMENT_BYTES_MAX`], or it is a spreadsheet (.xlsx,
-/// .xls: the error says to export the sheet as CSV).
+/// columns) or the input exceeds [`BANK_STATEMENT_BYTES_MAX`]; a spreadsheet (.xlsx, .xls) is
+/// read from its first sheet, with the errors of a workbook the statement readers give
+/// ([`is_workbook`](crate::reconcile::is_workbook); without the `excel` feature, an error saying to
+/// save the sheet as CSV).
 ///
 /// # Example
 /// ```
@@ -284,7 +288,8 @@ impl BankStatement {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn read_bank_statement(bytes: &[u8], file: &str, profile: &BankProfile) -> Result<BankStatement> {
-    refuse_spreadsheet(bytes).map_err(|e| e.at(Location::default().file(file)))?;
+    let text = bank_text(bytes, file)?;
+    let bytes: &[u8] = &text;
     if bytes.len() > BANK_STATEMENT_BYTES_MAX {
         return Err(Error::new(
             ErrorKind::InvalidRecord,
@@ -340,31 +345,46 @@ pub fn read_bank_statement_file(path: impl AsRef<std::path::Path>, profile: Opti
         .at(Location::default().file(file.clone())));
     }
     let bytes = std::fs::read(path).map_err(io)?;
+    let text = bank_text(&bytes, &file)?;
+    let bytes: &[u8] = &text;
     let sniffed;
     let profile = match profile {
         Some(profile) => profile,
         None => {
-            sniffed = BankProfile::sniff(&bytes).map_err(|e| e.at(Location::default().file(file.clone())))?;
+            sniffed = BankProfile::sniff(bytes).map_err(|e| e.at(Location::default().file(file.clone())))?;
             &sniffed
         }
     };
-    read_bank_statement(&bytes, &file, profile)
+    read_bank_statement(bytes, &file, profile)
 }
 
-/// A spreadsheet export (.xlsx: a ZIP container; .xls: an OLE compound file) is refused with
-/// what to do, instead of being sniffed or read as garbled text: posfee reads bank statements as
-/// CSV (the banks' online banking offers a CSV or text export beside the spreadsheet).
-pub(crate) fn refuse_spreadsheet(bytes: &[u8]) -> Result<()> {
-    let xlsx = bytes.starts_with(b"PK\x03\x04");
-    let xls = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    if xlsx || xls {
-        let kind = if xlsx { ".xlsx" } else { ".xls" };
-        return Err(Error::new(
-            ErrorKind::InvalidRecord,
-            format!("the bank statement is a spreadsheet ({kind}); posfee reads bank statements as CSV: save or export the sheet as CSV"),
-        ));
+/// The bytes to read as text: a workbook's first sheet as CSV text (row *k* on line *k*, by the
+/// statement readers' workbook conversion), anything else as it is.
+fn bank_text<'b>(bytes: &'b [u8], file: &str) -> Result<Cow<'b, [u8]>> {
+    if crate::reconcile::is_workbook(bytes) {
+        return Ok(Cow::Owned(crate::reconcile::workbook::sheet_as_csv(bytes, file)?.into_bytes()));
     }
-    Ok(())
+    Ok(Cow::Borrowed(bytes))
+}
+
+/// Reads a bank statement export given as bytes, a CSV file or a spreadsheet (.xlsx, .xls: its
+/// first sheet), with the profile `format` names ([`BankProfile::resolve`]: `auto` sniffs the
+/// text, a `.toml` name is a profile file).
+///
+/// # Errors
+/// As [`BankProfile::resolve`] and [`read_bank_statement`].
+///
+/// # Example
+/// ```
+/// let csv = "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n2026-11-02,CNY,100.00,100.00,转账,拉卡拉支付,\n";
+/// let bank = posfee::reconcile::deposits::read_bank_export(csv.as_bytes(), "bank.csv", "auto")?;
+/// assert_eq!(bank.rows()[0].amount.to_string(), "100.00");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn read_bank_export(bytes: &[u8], file: &str, format: &str) -> Result<BankStatement> {
+    let text = bank_text(bytes, file)?;
+    let profile = BankProfile::resolve(format, &text[..text.len().min(crate::reconcile::Profile::SNIFF_BYTES)], file)?;
+    read_bank_statement(&text, file, &profile)
 }
 
 /// How `profile` fits the first bytes of a file.

@@ -56,7 +56,8 @@ pub mod simulation;
 pub use acquirer::DEFAULT_ACQUIRER_TEXTS;
 pub use bank_profile::{bank_formats, BankField, BankProfile};
 pub use bank_read::{
-    read_bank_statement, read_bank_statement_file, BankIssue, BankRow, BankStatement, BANK_ROWS_MAX, BANK_STATEMENT_BYTES_MAX,
+    read_bank_export, read_bank_statement, read_bank_statement_file, BankIssue, BankRow, BankStatement, BANK_ROWS_MAX,
+    BANK_STATEMENT_BYTES_MAX,
 };
 pub use class::DepositClass;
 pub use matching::MERGE_CANDIDATES_MAX;
