@@ -12,10 +12,12 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+#[cfg(feature = "reconcile")]
 use chrono::NaiveDate;
 
 use crate::channel::Channel;
 use crate::lang::Lang;
+#[cfg(feature = "reconcile")]
 use crate::money::Money;
 use crate::quote::{AppliedLimit, FeeLineKind, Limit, Quote, TradeKind};
 use crate::rate::Rate;
@@ -48,6 +50,7 @@ impl Text {
     }
 
     /// A text known at compile time.
+    #[cfg(feature = "reconcile")]
     pub(crate) const fn fixed(zh: &'static str, en: &'static str) -> Text {
         Text { zh: Cow::Borrowed(zh), en: Cow::Borrowed(en) }
     }
@@ -87,6 +90,7 @@ impl Text {
     }
 
     /// The clauses joined in each language (`; ` and `；`).
+    #[cfg(feature = "reconcile")]
     pub(crate) fn of_clauses(clauses: &[Clause<'_>]) -> Text {
         let render = |lang: Lang| {
             let mut text = String::new();
@@ -102,19 +106,23 @@ impl Text {
     }
 
     /// One clause, in each language.
+    #[cfg(feature = "reconcile")]
     pub(crate) fn of(clause: Clause<'_>) -> Text {
         Text::of_clauses(std::slice::from_ref(&clause))
     }
 }
 
+#[cfg(feature = "reconcile")]
 /// The reason of a matched pair with no finding.
 pub(crate) const AS_CONTRACTED: Text = Text::fixed(
     "已匹配；金额、手续费、净额、结算日和商户号均与合同一致",
     "matched; amount, fee, net, settlement date and merchant number as contracted",
 );
+#[cfg(feature = "reconcile")]
 /// The reason of a row left without any other.
 pub(crate) const UNMATCHED: Text = Text::fixed("未匹配", "unmatched");
 
+#[cfg(feature = "reconcile")]
 /// Whose merchant number a statement row was booked under, in a portfolio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Whose {
@@ -126,6 +134,7 @@ pub(crate) enum Whose {
     Outside,
 }
 
+#[cfg(feature = "reconcile")]
 /// One thing said of a row. Amounts are yuan with two decimals; texts copied from the inputs
 /// (terminals, references, merchant numbers) are quoted.
 #[derive(Debug, Clone)]
@@ -264,6 +273,7 @@ pub(crate) enum Clause<'a> {
     },
 }
 
+#[cfg(feature = "reconcile")]
 /// Which limit a declined trade reached, with the scope in both languages.
 #[derive(Debug, Clone)]
 pub(crate) enum LimitReached {
@@ -282,6 +292,7 @@ fn kind_name(kind: TradeKind, lang: Lang) -> &'static str {
     }
 }
 
+#[cfg(feature = "reconcile")]
 impl Clause<'_> {
     /// Appends the clause in `lang`.
     pub(crate) fn write(&self, lang: Lang, out: &mut String) {
@@ -424,6 +435,7 @@ impl Clause<'_> {
     }
 }
 
+#[cfg(feature = "reconcile")]
 impl LimitReached {
     fn write(&self, lang: Lang, out: &mut String) -> std::fmt::Result {
         use crate::merchant_limits::yuan_grouped as yuan;
@@ -577,7 +589,7 @@ pub(crate) fn quote_explanation(quote: &Quote, lang: Lang) -> Vec<String> {
     lines
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "reconcile"))]
 mod tests {
     use super::*;
 

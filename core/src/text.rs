@@ -58,6 +58,7 @@ pub(crate) fn surely_unspaced(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |unspaced, &byte| unspaced & (byte > b' ') & !matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3))
 }
 
+#[cfg(feature = "reconcile")]
 /// A count with its English noun in the right number: `1 trade`, `2 trades`, `0 trades`.
 pub(crate) fn counted(count: i128, singular: &str, plural: &str) -> String {
     if count == 1 || count == -1 {
