@@ -303,6 +303,36 @@ pub enum OnInvalid {
     Report,
 }
 
+impl OnInvalid {
+    /// `raise` or `report` (every surface's `on_invalid` / `--on-invalid`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] naming the value and the field `on_invalid`.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(posfee::OnInvalid::parse("report")?, posfee::OnInvalid::Report);
+    /// let error = posfee::OnInvalid::parse("skip").unwrap_err();
+    /// assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_request", Some("on_invalid")));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<OnInvalid> {
+        match text {
+            "raise" => Ok(OnInvalid::Raise),
+            "report" => Ok(OnInvalid::Report),
+            other => {
+                // A long value is shown by its first 80 characters.
+                let mut shown: String = other.chars().take(80).collect();
+                if other.chars().nth(80).is_some() {
+                    shown.push('…');
+                }
+                Err(Error::new(ErrorKind::InvalidRequest, format!("on_invalid {shown:?} is not 'raise' or 'report'"))
+                    .in_field("on_invalid"))
+            }
+        }
+    }
+}
+
 /// Options of [`Schedule::quote_table`].
 ///
 /// # Example

@@ -591,18 +591,6 @@ fn warnings_of(bits: u8) -> Warnings {
         .fold(Warnings::NONE, |all, (_, flag)| all.with(*flag))
 }
 
-/// `raise` or `report`; anything else is an `invalid_request` error naming both.
-fn on_invalid(py: Python<'_>, value: &str) -> PyResult<OnInvalid> {
-    match value {
-        "raise" => Ok(OnInvalid::Raise),
-        "report" => Ok(OnInvalid::Report),
-        other => {
-            let message = format!("on_invalid {:?} is not 'raise' or 'report'", crate::errors::shorten(other));
-            Err(core_error(py, &Error::new(ErrorKind::InvalidRequest, message).in_field("on_invalid")))
-        }
-    }
-}
-
 fn defaults(settlement: &str, merchant_class: Option<String>, card_type: Option<&str>) -> posfee::Result<Defaults> {
     Ok(Defaults {
         settlement: SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?,
@@ -626,7 +614,7 @@ pub fn quote_table<'py>(
     provisional: bool,
     on_invalid: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mode = self::on_invalid(py, on_invalid)?;
+    let mode = crate::reconcile::on_invalid(py, on_invalid)?;
     let defaults = defaults(settlement, merchant_class, card_type).map_err(|e| core_error(py, &e))?;
     let calendar: Option<Arc<posfee::Calendar>> = match calendar.filter(|c| !c.is_none()) {
         Some(calendar) => match &crate::calendar::extract(calendar)?.get().calendar {
@@ -715,7 +703,7 @@ pub fn compare(
     card_type: Option<&str>,
     on_invalid: &str,
 ) -> PyResult<String> {
-    let mode = self::on_invalid(py, on_invalid)?;
+    let mode = crate::reconcile::on_invalid(py, on_invalid)?;
     let defaults = defaults(settlement, merchant_class, card_type).map_err(|e| core_error(py, &e))?;
     let offers = offers
         .iter()

@@ -18,7 +18,8 @@ use crate::columns::{self, Reading};
 use crate::convert;
 use crate::errors::{core_error, guard, guard_detached, panic_error, run, Outcome};
 use crate::quote::PySchedule;
-use crate::tables::{out, Failure, OnInvalid};
+use crate::tables::{out, Failure};
+use posfee::OnInvalid;
 
 /// A ledger (the merchant's trades) in the core's columnar form.
 #[pyclass(module = "posfee._core", name = "LedgerData", frozen)]
@@ -84,16 +85,9 @@ impl PyStatement {
     }
 }
 
-/// `on_invalid`: `raise` or `report`; anything else is an `invalid_request` error naming both.
-fn on_invalid(py: Python<'_>, value: &str) -> PyResult<OnInvalid> {
-    match value {
-        "raise" => Ok(OnInvalid::Raise),
-        "report" => Ok(OnInvalid::Report),
-        other => {
-            let message = format!("on_invalid {:?} is not 'raise' or 'report'", crate::errors::shorten(other));
-            Err(core_error(py, &posfee::Error::new(posfee::ErrorKind::InvalidRequest, message).in_field("on_invalid")))
-        }
-    }
+/// `on_invalid`: `raise` or `report` (the core's [`OnInvalid::parse`]).
+pub(crate) fn on_invalid(py: Python<'_>, value: &str) -> PyResult<OnInvalid> {
+    OnInvalid::parse(value).map_err(|error| core_error(py, &error))
 }
 
 /// Checks `on_invalid` (so that a bad value fails before any work, whatever the inputs).

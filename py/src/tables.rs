@@ -33,12 +33,7 @@ impl From<Error> for Failure {
     }
 }
 
-/// What to do with a row whose values cannot be read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum OnInvalid {
-    Raise,
-    Report,
-}
+pub use posfee::OnInvalid;
 
 fn missing(side: &str, column: &str, batch: &RecordBatch) -> Failure {
     let present: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
