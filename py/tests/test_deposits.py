@@ -3,6 +3,7 @@
 
 import datetime as dt
 import os
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -163,6 +164,21 @@ def test_the_bank_statement_is_a_third_input_of_reconcile(sft):
     assert list(deposits.problems()) == []
     plain = posfee.reconcile(sample["ledger"], sample["statement"], sft, merchant=sample["merchant"], terminals=sample["terminals"])
     assert plain.deposits is None
+    # A report with its deposits crosses process boundaries (Dask, multiprocessing) whole.
+    copy = pickle.loads(pickle.dumps(report))
+    assert copy.deposits.payouts == deposits.payouts and copy.deposits.to_csv() == deposits.to_csv()
+    assert copy.summary == report.summary
+
+
+def test_a_deposit_report_pickles_as_its_results():
+    _, report = sample_report(3)
+    copy = pickle.loads(pickle.dumps(report))
+    for name in ("summary", "payouts", "bank", "deductions", "findings", "unreadable"):
+        assert getattr(copy, name) == getattr(report, name), name
+    assert (copy.to_csv(), copy.to_json(), len(copy), repr(copy)) == (report.to_csv(), report.to_json(), len(report), repr(report))
+    assert list(copy.problems()) == list(report.problems())
+    # Pickled again, the copy stays the same.
+    assert pickle.loads(pickle.dumps(copy)).to_json() == report.to_json()
 
 
 JLPAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "tests", "formats", "jlpay-detail", "sample.txt")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from posfee import _core
 from posfee._calendar import Calendar
@@ -48,12 +48,16 @@ class DepositReport:
     - ``findings``: ``class``, ``en``, ``zh`` and the rows behind each (``payouts``,
       ``bank_lines``, ``statement_lines``); problems first;
     - ``unreadable``: the lines of either file that could not be read.
+
+    A deposit report pickles (multiprocessing, Dask workers) as its results: the JSON and CSV
+    texts and the row count, made when it is pickled; the copy answers every method as the
+    original.
     """
 
     __slots__ = ("_native", "_data")
 
-    def __init__(self, native: _core.DepositReportData) -> None:
-        if not isinstance(native, _core.DepositReportData):
+    def __init__(self, native: "Union[_core.DepositReportData, _PickledDepositData]") -> None:
+        if not isinstance(native, (_core.DepositReportData, _PickledDepositData)):
             raise TypeError("a DepositReport comes from posfee.reconcile_deposits()")
         self._native = native
         self._data: Optional[Dict[str, Any]] = None
@@ -111,6 +115,32 @@ class DepositReport:
     def __repr__(self) -> str:
         summary = self.summary
         return f"<DepositReport payouts={summary['payouts']} acquirer_rows={summary['acquirer_rows']} not_arrived={summary['not_arrived']}>"
+
+    def __reduce__(self) -> Tuple[Any, Tuple[str, str, int]]:
+        return (_deposit_report_from_pickle, (self._native.to_json(), self._native.to_csv(), len(self._native)))
+
+
+class _PickledDepositData:
+    """What a pickled :class:`DepositReport` keeps of its native data (the same methods as
+    ``_core.DepositReportData``)."""
+
+    __slots__ = ("_json", "_csv", "_len")
+
+    def __init__(self, json_text: str, csv_text: str, rows: int) -> None:
+        self._json, self._csv, self._len = json_text, csv_text, rows
+
+    def to_json(self) -> str:
+        return self._json
+
+    def to_csv(self) -> str:
+        return self._csv
+
+    def __len__(self) -> int:
+        return self._len
+
+
+def _deposit_report_from_pickle(json_text: str, csv_text: str, rows: int) -> DepositReport:
+    return DepositReport(_PickledDepositData(json_text, csv_text, rows))
 
 
 def reconcile_deposits(
