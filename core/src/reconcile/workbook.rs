@@ -126,6 +126,12 @@ fn check_unpacked_size(bytes: &[u8], file: &str) -> Result<()> {
     Ok(())
 }
 
+/// Excel's grid (since Excel 2007): rows and columns of a sheet.
+#[cfg(feature = "excel")]
+const SHEET_ROWS_MAX: u32 = 1 << 20;
+#[cfg(feature = "excel")]
+const SHEET_COLUMNS_MAX: u32 = 1 << 14;
+
 /// The CSV text of a sheet, built cell by cell in row order.
 #[cfg(feature = "excel")]
 struct SheetText<'f> {
@@ -147,6 +153,19 @@ impl<'f> SheetText<'f> {
     fn put(&mut self, row: u32, column: u32, value: &str) -> Result<()> {
         if value.is_empty() {
             return Ok(());
+        }
+        // Excel's own grid: a cell beyond it is a hostile file, refused before the rows and
+        // columns up to it are padded out.
+        if row >= SHEET_ROWS_MAX || column >= SHEET_COLUMNS_MAX {
+            return Err(workbook_error(
+                self.file,
+                format!(
+                    "{}: a cell at row {}, column {} is outside Excel's {SHEET_ROWS_MAX} rows and {SHEET_COLUMNS_MAX} columns",
+                    self.file,
+                    u64::from(row) + 1,
+                    u64::from(column) + 1
+                ),
+            ));
         }
         if row < self.row || (row == self.row && column < self.column && self.cells > 0) {
             return Err(workbook_error(
@@ -234,10 +253,16 @@ fn cell_text_ref(value: &calamine::DataRef<'_>) -> String {
 
 /// A number cell as the text Excel shows: the shortest decimal that gives back the stored
 /// binary value (`28.16`, not `28.1599999999999994315658113919198513031005859375`).
+///
+/// The one binary float in posfee's core, and on purpose: it is the file format's own storage
+/// (an .xls NUMBER/RK record, an .xlsx value as calamine hands it over). It is turned into
+/// text here, once, with no arithmetic; amounts are then parsed from that text exactly (a
+/// value that is not a whole number of fen, such as a computed `0.30000000000000004`, is
+/// refused by the money parser with its line and column, never rounded).
 #[cfg(feature = "excel")]
-fn number_text(number: f64) -> String {
+fn number_text(stored: f64) -> String {
     // Rust prints the shortest round-trip form; whole numbers print without a fraction.
-    format!("{number}")
+    format!("{stored}")
 }
 
 #[cfg(feature = "excel")]
@@ -272,6 +297,9 @@ mod tests {
         let mut empty = SheetText::new("t.xlsx");
         empty.put(2, 2, "").unwrap();
         assert!(empty.finish().unwrap_err().to_string().contains("first sheet is empty"));
+        let mut far = SheetText::new("t.xlsx");
+        assert!(far.put(u32::MAX - 1, 0, "x").unwrap_err().to_string().contains("outside Excel's 1048576 rows"));
+        assert!(far.put(0, 20_000, "x").unwrap_err().to_string().contains("column 20001"));
         let mut backwards = SheetText::new("t.xlsx");
         backwards.put(2, 0, "a").unwrap();
         assert!(backwards.put(1, 0, "b").unwrap_err().to_string().contains("out of order at row 2"));
