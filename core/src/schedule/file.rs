@@ -160,6 +160,15 @@ fn channel_mask(channels: &[Channel]) -> u16 {
     channels.iter().fold(0, |mask, channel| mask | (1 << *channel as u16))
 }
 
+/// `channels` as written, with a channel named twice refused (most likely a typo for another
+/// channel: `["debit", "debit"]` where `["credit", "debit"]` was meant).
+fn distinct_channels(channels: Vec<Channel>, owner: &str, place: &str) -> Result<Vec<Channel>> {
+    match channels.iter().enumerate().find(|(k, c)| channels[..*k].contains(c)) {
+        Some((_, twice)) => Err(invalid(format!("{owner}: channel {} is listed twice", twice.name()), format!("{place}.channels"))),
+        None => Ok(channels),
+    }
+}
+
 fn build(file: ScheduleFile) -> Result<Schedule> {
     let name = file.name.trim().to_string();
     if name.is_empty() {
@@ -326,8 +335,7 @@ fn build_rule(file: RuleFile, place: &str, version_name: &str, rounding: Roundin
     if merchant_class.as_deref() == Some("") {
         return Err(invalid(format!("{owner}: merchant_class is empty"), format!("{place}.merchant_class")));
     }
-    let mut channels = file.channels;
-    channels.dedup();
+    let channels = distinct_channels(file.channels, &owner, place)?;
     Ok(Rule {
         id: CompactString::from(id),
         channel_mask: channel_mask(&channels),
@@ -371,7 +379,7 @@ fn build_surcharge(file: SurchargeFile, place: &str, version_name: &str, roundin
         Some(channels) if channels.is_empty() => {
             return Err(invalid(format!("{owner}: channels is empty (leave it out for every channel)"), format!("{place}.channels")))
         }
-        Some(channels) => channels,
+        Some(channels) => distinct_channels(channels, &owner, place)?,
         None => Channel::ALL.to_vec(),
     };
     Ok(Surcharge {
