@@ -104,6 +104,8 @@ mod tests;
 mod text_column;
 mod tokenize;
 mod workbook;
+#[cfg(feature = "excel")]
+mod xls_guard;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

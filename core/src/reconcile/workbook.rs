@@ -17,7 +17,9 @@
 //! Limits: the workbook is at most [`MAX_INPUT_BYTES`](super::read) like any file; the
 //! parts of an `.xlsx` (a zip archive) may not unpack to more than
 //! [`WORKBOOK_UNPACKED_BYTES_MAX`], checked before anything is unpacked; the sheet's text may
-//! not grow past the file limit either. Built without the `excel` feature (the WebAssembly
+//! not grow past the file limit either; an `.xls` file's container and sheet sizes are
+//! checked before the reader opens it (see `xls_guard`: sectors inside the file, chains that
+//! end, at most 4,194,304 cells a sheet, no macros). Built without the `excel` feature (the WebAssembly
 //! package), a workbook is an error that says to save the sheet as CSV.
 
 use crate::error::{Error, ErrorKind, Location, Result};
@@ -89,6 +91,7 @@ fn read_sheet(bytes: &[u8], file: &str) -> Result<String> {
             sheet.put(row, column, &cell_text_ref(cell.get_value()))?;
         }
     } else {
+        super::xls_guard::check_xls(bytes).map_err(|why| workbook_error(file, format!("{file}: not a readable .xls workbook: {why}")))?;
         let mut workbook = calamine::Xls::new(std::io::Cursor::new(bytes))
             .map_err(|e| workbook_error(file, format!("{file}: not a readable .xls workbook: {e}")))?;
         let name = first_sheet(workbook.sheet_names(), file)?;
