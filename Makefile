@@ -20,15 +20,9 @@ test-rust: ## Rust: unit, golden, property, integration and doc tests
 	$(CARGO) test --workspace --doc
 
 FUZZ_RUNS ?= 10000000
-FUZZ_TARGETS := read_ledger_csv read_bank_csv read_wechat_bill read_alipay_csv read_statement read_workbook parse_schedule parse_calendar parse_profile read_bank_statement
 
-fuzz: ## every parser's fuzz target, FUZZ_RUNS executions each (10 million; outside CI; needs nightly and cargo-fuzz, installed if missing)
-	rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
-	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
-	cd fuzz && for target in $(FUZZ_TARGETS); do \
-		mkdir -p corpus/$$target; \
-		cargo +nightly fuzz run $$target corpus/$$target -- -runs=$(FUZZ_RUNS) -max_len=4096 -print_final_stats=1 2>&1 | tee target-$$target.log | tail -n 12 || exit 1; \
-	done
+fuzz: ## every parser's fuzz target, FUZZ_RUNS executions each (10 million; outside CI; needs nightly and cargo-fuzz, installed if missing); FUZZ_TARGETS="a b" for some
+	FUZZ_RUNS=$(FUZZ_RUNS) bash fuzz/run.sh $(FUZZ_TARGETS)
 
 bench: ## criterion benchmarks (figures go to BENCHMARKS.md)
 	$(CARGO) bench -p posfee-benches

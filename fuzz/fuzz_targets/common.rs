@@ -5,11 +5,24 @@ use std::sync::OnceLock;
 
 use posfee::reconcile::{reconcile, Ledger, MerchantProfile, Profile, ReconcileOptions, Statement};
 
+/// libfuzzer-sys aborts on every panic, also on one that is caught. The Excel reader is a
+/// third party's parser that panics on some damaged files; posfee catches those panics and
+/// makes them the file's error (`workbook.rs`). Targets that may reach it call this first: a
+/// caught panic is then no crash, and a panic that escapes posfee still aborts the run (the
+/// fuzz target's own `catch_unwind` in libfuzzer-sys).
+pub fn allow_caught_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+}
+
 /// The options every target reconciles with, built once.
 pub fn options() -> &'static ReconcileOptions {
     static OPTIONS: OnceLock<ReconcileOptions> = OnceLock::new();
     OPTIONS.get_or_init(|| {
-        ReconcileOptions::new(posfee::Schedule::preset("sft-traditional").unwrap(), MerchantProfile::new("102310058120001", "fuzz").unwrap())
+        ReconcileOptions::new(
+            posfee::Schedule::preset("sft-traditional").unwrap(),
+            MerchantProfile::new("102310058120001", "fuzz").unwrap(),
+        )
     })
 }
 

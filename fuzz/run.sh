@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make fuzz`: builds every fuzz target once, then runs each given target (all by default)
+# for FUZZ_RUNS executions (10 million by default), one after another, with its corpus in
+# corpus/TARGET and its log in target-TARGET.log. Needs nightly and cargo-fuzz (installed when
+# missing). Findings are written to artifacts/TARGET/ and stop the run with status 1.
+#
+# Built with `-O -s none` (release, no sanitizer: the core forbids unsafe code) and with
+# uninstrumented-rustc.sh, which leaves csv-core out of the coverage instrumentation.
+set -euo pipefail
+cd "$(dirname "$0")"
+runs="${FUZZ_RUNS:-10000000}"
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+	mapfile -t targets < <(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | grep -v '^posfee-fuzz$')
+fi
+rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+RUSTC_WRAPPER="$PWD/uninstrumented-rustc.sh" cargo +nightly fuzz build -O -s none
+bin=target/x86_64-unknown-linux-gnu/release
+for target in "${targets[@]}"; do
+	# Workbooks are larger than text samples: their seeds are whole small .xlsx/.xls files.
+	max_len=4096
+	[ "$target" = read_workbook ] && max_len=16384
+	mkdir -p "corpus/$target" "artifacts/$target"
+	echo "== $target: $runs executions (max_len $max_len), from $(date -u +%H:%M:%S) UTC"
+	"$bin/$target" "corpus/$target" -runs="$runs" -max_len="$max_len" -print_final_stats=1 \
+		-artifact_prefix="artifacts/$target/" >"target-$target.log" 2>&1 || {
+		tail -n 40 "target-$target.log"
+		exit 1
+	}
+	grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|stat::peak_rss_mb)' "target-$target.log"
+	echo "   done $(date -u +%H:%M:%S) UTC"
+done
