@@ -1209,11 +1209,12 @@ impl<'p> Layout<'p> {
             });
         }
         let locate = |record: &csv::StringRecord| -> Vec<Option<usize>> {
+            let names = header_names(record, &profile.strip_prefixes);
             StatementField::ALL
                 .iter()
                 .map(|&field| {
                     let spec = profile.field(field)?;
-                    spec.names.iter().find_map(|name| find_cleaned(record, name, &profile.strip_prefixes)).or(spec.position.map(|p| p - 1))
+                    spec.names.iter().find_map(|name| column_named(&names, name)).or(spec.position.map(|p| p - 1))
                 })
                 .collect()
         };
@@ -1930,8 +1931,19 @@ fn read_fixed_width(
     Ok(statement)
 }
 
+/// The cells of a candidate header row as names: cleaned, without `strip` prefixes. Made once
+/// per row, then searched for every name of every field.
+pub(super) fn header_names<'r>(header: &'r csv::StringRecord, strip: &[String]) -> Vec<&'r str> {
+    header.iter().map(|h| strip_prefixes(clean(h), strip).trim()).collect()
+}
+
+/// The column whose name (from [`header_names`]) is `name`, ignoring ASCII case.
+pub(super) fn column_named(names: &[&str], name: &str) -> Option<usize> {
+    names.iter().position(|h| h.eq_ignore_ascii_case(name))
+}
+
 pub(super) fn find_cleaned(header: &csv::StringRecord, name: &str, strip: &[String]) -> Option<usize> {
-    header.iter().position(|h| strip_prefixes(clean(h), strip).trim().eq_ignore_ascii_case(name))
+    column_named(&header_names(header, strip), name)
 }
 
 /// Reads a bank / UnionPay POS settlement CSV (UTF-8 or GBK): the shipped `bank-pos`
