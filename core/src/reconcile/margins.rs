@@ -491,11 +491,13 @@ impl MarginReport {
 
 /// A request priced under a schedule that may not know the merchant's class.
 fn price(schedule: &Schedule, request: &QuoteRequest, calendar: &Calendar) -> Result<Money> {
-    let mut request = request.clone();
-    if request.merchant_class.as_deref().is_some_and(|class| !schedule.merchant_classes().contains(&class)) {
-        request.merchant_class = None;
-    }
-    schedule.quote_with(&request, calendar).map(|q| q.fee)
+    let quote = match request.merchant_class.as_deref() {
+        Some(class) if !schedule.has_merchant_class(class) => {
+            schedule.quote_with(&QuoteRequest { merchant_class: None, ..request.clone() }, calendar)
+        }
+        _ => schedule.quote_with(request, calendar),
+    };
+    quote.map(|q| q.fee)
 }
 
 /// The margins of every approved purchase of `trades` (a ledger) whose merchant the

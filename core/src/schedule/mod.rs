@@ -781,6 +781,12 @@ impl Schedule {
         classes
     }
 
+    /// Whether some rule of the schedule prices `class` (no allocation, unlike
+    /// [`Schedule::merchant_classes`]).
+    pub(crate) fn has_merchant_class(&self, class: &str) -> bool {
+        self.versions.iter().flat_map(|v| v.rules.iter()).any(|r| r.merchant_class() == Some(class))
+    }
+
     /// Checks that a merchant class is one the schedule prices: a class it does not know
     /// (a typo, another case, a stray space) would silently price the trade at the standard
     /// rate, so it is an error instead.
