@@ -430,20 +430,76 @@ const BUILTIN: [(&str, &str); 9] = [
     ("unionpay-acp-zm", include_str!("../../data/formats/unionpay-acp-zm.toml")),
 ];
 
-/// The shipped profiles, each parsed once (readers and sniffing ask for them on every file).
-fn shipped() -> &'static [(&'static str, Result<Profile>)] {
-    static SHIPPED: std::sync::OnceLock<Vec<(&'static str, Result<Profile>)>> = std::sync::OnceLock::new();
-    SHIPPED.get_or_init(|| {
-        BUILTIN
-            .iter()
-            .map(|(name, text)| {
-                let profile =
-                    Profile::from_toml(text).map_err(|e| Error::new(e.kind(), format!("shipped profile {name}: {}", e.message())));
-                (*name, profile)
-            })
-            .collect()
-    })
+/// The profile files of one kind that ship with posfee (statement formats, bank statement
+/// formats): parsed once (readers and sniffing ask for them on every file), found by name,
+/// and chosen by a caller's `format` option.
+pub(crate) struct Shipped<P: 'static> {
+    files: &'static [(&'static str, &'static str)],
+    parse: fn(&str) -> Result<P>,
+    /// What the files describe, in messages: `statement`, `bank statement`.
+    what: &'static str,
+    /// The option that names one: `format`, `bank_format`.
+    field: &'static str,
+    parsed: std::sync::OnceLock<Vec<(&'static str, Result<P>)>>,
 }
+
+impl<P: Clone> Shipped<P> {
+    pub(crate) const fn new(
+        files: &'static [(&'static str, &'static str)],
+        parse: fn(&str) -> Result<P>,
+        what: &'static str,
+        field: &'static str,
+    ) -> Shipped<P> {
+        Shipped { files, parse, what, field, parsed: std::sync::OnceLock::new() }
+    }
+
+    /// The names, in the order sniffing tries them.
+    pub(crate) fn names(&self) -> Vec<&'static str> {
+        self.files.iter().map(|(name, _)| *name).collect()
+    }
+
+    /// The shipped profile `name`; an unknown name is an error listing the known ones.
+    pub(crate) fn get(&self, name: &str) -> Result<P> {
+        let parsed = self.parsed.get_or_init(|| {
+            let shipped = |name: &str, e: Error| Error::new(e.kind(), format!("shipped {} profile {name}: {}", self.what, e.message()));
+            self.files.iter().map(|(name, text)| (*name, (self.parse)(text).map_err(|e| shipped(name, e)))).collect()
+        });
+        match parsed.iter().find(|(known, _)| *known == name.trim()) {
+            Some((_, profile)) => profile.clone(),
+            None => Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("no {} format is named {name:?}; the formats are {}", self.what, self.names().join(", ")),
+            )
+            .in_field(self.field)),
+        }
+    }
+
+    /// The profile `format` names for the file `file`: a name ending in `.toml` is a profile
+    /// file of the user's own (`from_file`), `auto` sniffs (`sniff`), anything else is a
+    /// shipped profile (after `aliases`). An error of a profile file names that file, any
+    /// other names `file`.
+    pub(crate) fn resolve(
+        &self,
+        format: &str,
+        file: &str,
+        aliases: &[(&str, &str)],
+        from_file: fn(&str) -> Result<P>,
+        sniff: impl FnOnce() -> Result<P>,
+    ) -> Result<P> {
+        let format = format.trim();
+        if format.to_ascii_lowercase().ends_with(".toml") {
+            return from_file(format);
+        }
+        let chosen = match format {
+            "auto" => sniff(),
+            _ => self.get(aliases.iter().find(|(short, _)| *short == format).map_or(format, |(_, name)| name)),
+        };
+        chosen.map_err(|e| e.at(Location::default().file(file)))
+    }
+}
+
+/// The shipped statement profiles.
+pub(crate) static SHIPPED: Shipped<Profile> = Shipped::new(&BUILTIN, Profile::from_toml, "statement", "format");
 
 /// The names of the shipped statement profiles, in the order sniffing tries them.
 ///
@@ -452,7 +508,7 @@ fn shipped() -> &'static [(&'static str, Result<Profile>)] {
 /// assert!(posfee::reconcile::formats().contains(&"wechat-merchant"));
 /// ```
 pub fn formats() -> Vec<&'static str> {
-    BUILTIN.iter().map(|(name, _)| *name).collect()
+    SHIPPED.names()
 }
 
 /// Parses a profile file's TOML (after the size and depth limits), an error naming the
@@ -568,14 +624,7 @@ impl Profile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn builtin(name: &str) -> Result<Profile> {
-        match shipped().iter().find(|(known, _)| *known == name.trim()) {
-            Some((_, profile)) => profile.clone(),
-            None => Err(Error::new(
-                ErrorKind::InvalidRequest,
-                format!("no statement format is named {name:?}; the formats are {}", formats().join(", ")),
-            )
-            .in_field("format")),
-        }
+        SHIPPED.get(name)
     }
 
     /// The shipped profile that fits a file, from its first bytes (64 KiB are plenty): the

@@ -30,16 +30,7 @@ impl Profile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn resolve(format: &str, head: &[u8], file: &str) -> Result<Profile> {
-        let format = format.trim();
-        if format.to_ascii_lowercase().ends_with(".toml") {
-            return Profile::from_file(format);
-        }
-        let chosen = if format == "auto" {
-            Profile::sniff(head)
-        } else {
-            Profile::builtin(ALIASES.iter().find(|(short, _)| *short == format).map_or(format, |(_, name)| name))
-        };
-        chosen.map_err(|e| e.at(Location::default().file(file)))
+        super::profile::SHIPPED.resolve(format, file, &ALIASES, |path| Profile::from_file(path), || Profile::sniff(head))
     }
 
     /// [`Profile::resolve`] for the file at `path`: its first [`Profile::SNIFF_BYTES`] bytes

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::reconcile::profile::{best_fit, load_file, parse_toml, sniff_head};
+use crate::reconcile::profile::{best_fit, load_file, parse_toml, sniff_head, Shipped};
 use crate::reconcile::Encoding;
 
 /// A field of a bank statement row, as a [`BankProfile`] places it.
@@ -230,7 +230,7 @@ const BUILTIN: [(&str, &str); 10] = [
 /// assert!(posfee::reconcile::deposits::bank_formats().contains(&"icbc-debit"));
 /// ```
 pub fn bank_formats() -> Vec<&'static str> {
-    BUILTIN.iter().map(|(name, _)| *name).collect()
+    SHIPPED.names()
 }
 
 fn invalid(message: String, key: &str) -> Error {
@@ -282,14 +282,7 @@ impl BankProfile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn builtin(name: &str) -> Result<BankProfile> {
-        match shipped().iter().find(|(known, _)| *known == name.trim()) {
-            Some((_, profile)) => profile.clone(),
-            None => Err(Error::new(
-                ErrorKind::InvalidRequest,
-                format!("no bank statement format is named {name:?}; the formats are {}", bank_formats().join(", ")),
-            )
-            .in_field("bank_format")),
-        }
+        SHIPPED.get(name)
     }
 
     /// The shipped bank profile whose header the first bytes of a file hold (the one that
@@ -343,12 +336,7 @@ impl BankProfile {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn resolve(format: &str, head: &[u8], file: &str) -> Result<BankProfile> {
-        let format = format.trim();
-        if format.to_ascii_lowercase().ends_with(".toml") {
-            return BankProfile::from_file(format);
-        }
-        let chosen = if format == "auto" { BankProfile::sniff(head) } else { BankProfile::builtin(format) };
-        chosen.map_err(|e| e.at(Location::default().file(file)))
+        SHIPPED.resolve(format, file, &[], |path| BankProfile::from_file(path), || BankProfile::sniff(head))
     }
 
     /// The profile's name.
@@ -498,20 +486,8 @@ impl BankProfile {
     }
 }
 
-/// The shipped profiles, each parsed once.
-fn shipped() -> &'static [(&'static str, Result<BankProfile>)] {
-    static SHIPPED: std::sync::OnceLock<Vec<(&'static str, Result<BankProfile>)>> = std::sync::OnceLock::new();
-    SHIPPED.get_or_init(|| {
-        BUILTIN
-            .iter()
-            .map(|(name, text)| {
-                let profile =
-                    BankProfile::from_toml(text).map_err(|e| Error::new(e.kind(), format!("shipped bank profile {name}: {}", e.message())));
-                (*name, profile)
-            })
-            .collect()
-    })
-}
+/// The shipped bank profiles.
+static SHIPPED: Shipped<BankProfile> = Shipped::new(&BUILTIN, BankProfile::from_toml, "bank statement", "bank_format");
 
 #[cfg(test)]
 mod tests {
