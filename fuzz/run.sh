@@ -17,6 +17,17 @@ rustup toolchain list | grep -q nightly || rustup toolchain install nightly --pr
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 RUSTC_WRAPPER="$PWD/uninstrumented-rustc.sh" cargo +nightly fuzz build -O -s none
 bin=target/x86_64-unknown-linux-gnu/release
+# Seeds for the workbook target: the repository's own .xlsx and .xls test files, each without
+# its signature and behind the target's choice byte (bit 0: 0 for .xlsx, 1 for .xls).
+mkdir -p corpus/read_workbook
+for book in ../core/tests/*/*.xlsx ../core/tests/*/*/*.xlsx ../core/tests/*/*.xls; do
+	[ -f "$book" ] || continue
+	seed="corpus/read_workbook/seed-$(basename "$book")"
+	case "$book" in
+	*.xlsx) { printf '\000'; tail -c +5 "$book"; } >"$seed" ;;
+	*.xls) { printf '\001'; tail -c +9 "$book"; } >"$seed" ;;
+	esac
+done
 for target in "${targets[@]}"; do
 	# Workbooks are larger than text samples: their seeds are whole small .xlsx/.xls files.
 	max_len=4096
