@@ -6,14 +6,12 @@
 #![forbid(unsafe_code)]
 
 mod calendar;
-mod columns;
 mod convert;
 mod deposits;
 mod errors;
 mod quote;
 mod quote_table;
 mod reconcile;
-mod tables;
 
 use pyo3::prelude::*;
 

@@ -4,22 +4,19 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{Decimal128Builder, StringBuilder, UInt64Builder};
-use arrow_array::ArrayRef;
+use arrow_array::{RecordBatch, RecordBatchReader};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
 
-use posfee::reconcile::{self, Ledger, MerchantProfile, ReconcileOptions, Report, Side, Statement};
-use posfee::CalendarPolicy;
+use posfee::reconcile::arrow::{self as core_arrow, ArrowReadError, ArrowReadOptions};
+use posfee::reconcile::{self, Ledger, MerchantProfile, ReconcileOptions, Report, Statement};
+use posfee::{CalendarPolicy, OnInvalid};
 
-use crate::columns::{self, Reading};
 use crate::convert;
 use crate::errors::{core_error, guard, guard_detached, panic_error, run, Outcome};
 use crate::quote::PySchedule;
-use crate::tables::{out, Failure};
-use posfee::OnInvalid;
 
 /// A ledger (the merchant's trades) in the core's columnar form.
 #[pyclass(module = "posfee._core", name = "LedgerData", frozen)]
@@ -51,8 +48,8 @@ impl PyLedger {
     /// The rows as a pyarrow table in the canonical ledger schema.
     fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let ledger = Arc::clone(&self.ledger);
-        let (schema, batch) = guard_detached(py, move || Ok(out::ledger_batch(&ledger)))?;
-        PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+        let batch = guard_detached(py, move || Ok(core_arrow::ledger_to_arrow(&ledger)))?;
+        PyTable::try_new(vec![batch.clone()], batch.schema())?.into_pyarrow(py)
     }
 
     fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
@@ -75,8 +72,8 @@ impl PyStatement {
     /// The rows as a pyarrow table in the canonical statement schema.
     fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let statement = Arc::clone(&self.statement);
-        let (schema, batch) = guard_detached(py, move || Ok(out::statement_batch(&statement)))?;
-        PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+        let batch = guard_detached(py, move || Ok(core_arrow::statement_to_arrow(&statement)))?;
+        PyTable::try_new(vec![batch.clone()], batch.schema())?.into_pyarrow(py)
     }
 
     fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
@@ -114,18 +111,25 @@ fn tick(progress: &Option<Py<PyAny>>, stage: &str, rows: u64) {
     }
 }
 
-/// Builds a table from an input's batches (`columns::ledger` or `columns::statement`).
-type Build<T> = fn(&str, &[arrow_array::RecordBatch], Reading) -> Result<T, Failure>;
+/// A conversion failure: the stream could not be read as Arrow (→ `TypeError`), or the
+/// core's reading of the batches failed.
+enum Failure {
+    Stream(String),
+    Read(ArrowReadError),
+}
+
+/// Builds a table from an input's batches (the core's `ledger_from_arrow` or `statement_from_arrow`).
+type Build<T> = fn(&str, &[RecordBatch], ArrowReadOptions) -> Result<T, ArrowReadError>;
 
 /// Reads all batches of a stream and builds `T` (named `name`) from them in one piece (no GIL
 /// needed; `progress` takes it briefly).
 fn read_all<T>(
-    reader: Box<dyn arrow_array::RecordBatchReader + Send>,
+    reader: Box<dyn RecordBatchReader + Send>,
     name: &str,
     stage: &'static str,
     progress: &Option<Py<PyAny>>,
     build: Build<T>,
-    reading: Reading,
+    reading: ArrowReadOptions,
 ) -> posfee::Result<Result<T, Failure>> {
     let schema = reader.schema();
     let mut batches = Vec::new();
@@ -136,25 +140,26 @@ fn read_all<T>(
                 rows += batch.num_rows() as u64;
                 batches.push(batch);
             }
-            Err(e) => return Ok(Err(Failure::Type(format!("cannot read the {stage} as Arrow: {e}")))),
+            Err(e) => return Ok(Err(Failure::Stream(format!("cannot read the {stage} as Arrow: {e}")))),
         }
         tick(progress, stage, rows);
     }
     if batches.is_empty() {
         // An empty input still has its schema checked.
-        batches.push(arrow_array::RecordBatch::new_empty(schema));
+        batches.push(RecordBatch::new_empty(schema));
     }
-    Ok(build(name, &batches, reading))
+    Ok(build(name, &batches, reading).map_err(Failure::Read))
 }
 
 fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T> {
     match outcome {
         Outcome::Done(Ok(value)) => Ok(value),
-        Outcome::Done(Err(Failure::Type(message))) => Err(PyTypeError::new_err(message)),
-        Outcome::Done(Err(Failure::Float(message, column))) => {
-            Err(crate::errors::float_error(py, &message, &posfee::Location::default().field(column)))
+        Outcome::Done(Err(Failure::Stream(message))) => Err(PyTypeError::new_err(message)),
+        Outcome::Done(Err(Failure::Read(ArrowReadError::ColumnType(error)))) => Err(PyTypeError::new_err(error.message().to_string())),
+        Outcome::Done(Err(Failure::Read(ArrowReadError::FloatMoney(error)))) => {
+            Err(crate::errors::float_error(py, error.message(), error.location()))
         }
-        Outcome::Done(Err(Failure::Core(error))) | Outcome::Failed(error) => Err(core_error(py, &error)),
+        Outcome::Done(Err(Failure::Read(ArrowReadError::Invalid(error)))) | Outcome::Failed(error) => Err(core_error(py, &error)),
         Outcome::Panicked(payload) => Err(panic_error(py, payload)),
     }
 }
@@ -168,7 +173,7 @@ fn ingest<T: Send>(
     stage: &'static str,
     progress: Option<Py<PyAny>>,
     build: Build<T>,
-    reading: Reading,
+    reading: ArrowReadOptions,
 ) -> PyResult<T> {
     let reader = data.into_reader()?;
     let outcome = py.detach(move || run(|| read_all(reader, name, stage, &progress, build, reading)));
@@ -185,15 +190,15 @@ pub fn tables_from_arrow(
     on_invalid: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(PyLedger, PyStatement)> {
-    let reading = Reading { on_invalid: self::on_invalid(py, on_invalid)?, by_rows: false };
+    let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?);
     let (ledger_reader, statement_reader) = (ledger.into_reader()?, statement.into_reader()?);
     let statement_progress = progress.as_ref().map(|p| p.clone_ref(py));
     let (ledger, statement) = py.detach(move || {
         std::thread::scope(|scope| {
             let other = scope.spawn(move || {
-                run(|| read_all(statement_reader, "statement", "statement", &statement_progress, columns::statement, reading))
+                run(|| read_all(statement_reader, "statement", "statement", &statement_progress, core_arrow::statement_from_arrow, reading))
             });
-            let ledger = run(|| read_all(ledger_reader, "ledger", "ledger", &progress, columns::ledger, reading));
+            let ledger = run(|| read_all(ledger_reader, "ledger", "ledger", &progress, core_arrow::ledger_from_arrow, reading));
             let statement = other.join().unwrap_or_else(Outcome::Panicked);
             (ledger, statement)
         })
@@ -215,8 +220,8 @@ pub fn ledger_from_arrow(
     progress: Option<Py<PyAny>>,
     by_rows: bool,
 ) -> PyResult<PyLedger> {
-    let reading = Reading { on_invalid: self::on_invalid(py, on_invalid)?, by_rows };
-    let ledger = ingest(py, data, name, "ledger", progress, columns::ledger, reading)?;
+    let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?).by_rows(by_rows);
+    let ledger = ingest(py, data, name, "ledger", progress, core_arrow::ledger_from_arrow, reading)?;
     Ok(PyLedger { ledger: Arc::new(ledger) })
 }
 
@@ -231,8 +236,8 @@ pub fn statement_from_arrow(
     progress: Option<Py<PyAny>>,
     by_rows: bool,
 ) -> PyResult<PyStatement> {
-    let reading = Reading { on_invalid: self::on_invalid(py, on_invalid)?, by_rows };
-    let statement = ingest(py, data, name, "statement", progress, columns::statement, reading)?;
+    let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?).by_rows(by_rows);
+    let statement = ingest(py, data, name, "statement", progress, core_arrow::statement_from_arrow, reading)?;
     Ok(PyStatement { statement: Arc::new(statement) })
 }
 
@@ -598,167 +603,14 @@ impl PyReport {
     fn rows<'py>(&self, py: Python<'py>, lang: &str) -> PyResult<Bound<'py, PyAny>> {
         let lang = guard(py, || posfee::Lang::parse(lang))?;
         let (report, ledger, statement) = (Arc::clone(&self.report), Arc::clone(&self.ledger), Arc::clone(&self.statement));
-        let (schema, batches) = guard_detached(py, move || Ok(rows_batches(&report, &ledger, &statement, lang)))?;
+        let batches = guard_detached(py, move || Ok(core_arrow::report_to_arrow(&report, &ledger, &statement, lang)))?;
+        let schema = batches[0].schema();
         PyTable::try_new(batches, schema)?.into_pyarrow(py)
     }
 }
 
 fn serde_json_text(value: &impl serde::Serialize) -> PyResult<String> {
     serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))
-}
-
-/// One Arrow row per report row, with the keys of the input row (trade id, reference,
-/// terminal) so that results can be joined back or compared across partitions. The rows are
-/// cut into parts built in parallel (one batch each); the few-valued text columns (side,
-/// class, findings, matched_by, reason) are dictionary-encoded (pandas categoricals), so a
-/// table of millions of rows holds each distinct text once.
-fn rows_batches(
-    report: &Report,
-    ledger: &Ledger,
-    statement: &Statement,
-    lang: posfee::Lang,
-) -> (arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>) {
-    use rayon::prelude::*;
-    let n = report.len();
-    let part_rows = (n / (2 * rayon::current_num_threads().max(1))).max(1 << 16);
-    let parts: Vec<(usize, usize)> = (0..n.max(1)).step_by(part_rows).map(|start| (start, (start + part_rows).min(n))).collect();
-    let batches: Vec<(arrow_schema::SchemaRef, arrow_array::RecordBatch)> =
-        parts.into_par_iter().map(|(start, end)| rows_batch(report, ledger, statement, start..end, lang)).collect();
-    let schema = Arc::clone(&batches[0].0);
-    (schema, batches.into_iter().map(|(_, batch)| batch).collect())
-}
-
-/// Keys into a dictionary of texts, the texts added as they first appear (found by `key`).
-struct Dictionary<K> {
-    keys: Vec<i32>,
-    index: std::collections::HashMap<K, i32>,
-    values: StringBuilder,
-}
-
-impl<K: std::hash::Hash + Eq> Dictionary<K> {
-    fn new(rows: usize) -> Self {
-        Dictionary { keys: Vec::with_capacity(rows), index: std::collections::HashMap::new(), values: StringBuilder::new() }
-    }
-
-    /// Appends the text that `key` stands for (`text()` is called only the first time).
-    fn push(&mut self, key: K, text: impl FnOnce() -> String) {
-        let next = self.index.len() as i32;
-        let at = *self.index.entry(key).or_insert_with(|| {
-            self.values.append_value(text());
-            next
-        });
-        self.keys.push(at);
-    }
-
-    fn finish(mut self) -> ArrayRef {
-        dictionary(arrow_array::Int32Array::from(self.keys), Arc::new(self.values.finish()))
-    }
-}
-
-/// A dictionary array of `keys` (nullable) into `values`.
-fn dictionary(keys: arrow_array::Int32Array, values: ArrayRef) -> ArrayRef {
-    Arc::new(arrow_array::DictionaryArray::<arrow_array::types::Int32Type>::try_new(keys, values).expect("keys within the values"))
-}
-
-/// The rows `range` of the report as one batch.
-fn rows_batch(
-    report: &Report,
-    ledger: &Ledger,
-    statement: &Statement,
-    range: std::ops::Range<usize>,
-    lang: posfee::Lang,
-) -> (arrow_schema::SchemaRef, arrow_array::RecordBatch) {
-    use posfee::reconcile::{Class, MatchedBy};
-    let n = range.len();
-    let text = || StringBuilder::with_capacity(n, n * 12);
-    let (mut trade_id, mut rrn, mut terminal) = (text(), text(), text());
-    let (mut side, mut class, mut matched_by) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut findings: Dictionary<posfee::reconcile::ClassSet> = Dictionary::new(n);
-    let mut reason: Dictionary<&str> = Dictionary::new(n);
-    let (mut merchant_no, mut agent): (Dictionary<&str>, Dictionary<&str>) = (Dictionary::new(n), Dictionary::new(n));
-    let mut last_reason: Option<((usize, usize), i32)> = None;
-    let (mut index, mut line, mut partner) =
-        (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
-    let mut amount: Decimal128Builder = out::money_builder(n, 2);
-    let (mut fee, mut net, mut expected) = (out::money_builder(n, 5), out::money_builder(n, 5), out::money_builder(n, 5));
-    let (mut charged_rate, mut charged_fixed, mut charged_cap) = (StringBuilder::new(), out::money_builder(n, 5), out::money_builder(n, 5));
-    let money = |builder: &mut Decimal128Builder, value: Option<posfee::Money>| match value {
-        Some(m) => builder.append_value(out::money_value(m, 5)),
-        None => builder.append_null(),
-    };
-    const MATCHED_BY: [MatchedBy; 2] = [MatchedBy::Reference, MatchedBy::TimeWindow];
-    for k in range {
-        let Some(row) = report.row(k) else { continue };
-        side.push(Some(if row.side == Side::Ledger { 0 } else { 1 }));
-        index.append_option(row.index.map(|i| i as u64));
-        line.append_value(row.line);
-        class.push(Class::ALL.iter().position(|&c| c == row.class).map(|c| c as i32));
-        findings.push(row.findings, || row.findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"));
-        partner.append_option(row.partner.map(|i| i as u64));
-        matched_by.push(row.matched_by.and_then(|m| MATCHED_BY.iter().position(|&b| b == m)).map(|m| m as i32));
-        amount.append_value(out::money_value(row.amount, 2));
-        money(&mut fee, row.fee);
-        money(&mut net, row.net);
-        money(&mut expected, row.expected_fee);
-        charged_rate.append_option(row.charged_as.map(|c| c.rate.to_string()));
-        merchant_no.push(row.merchant_no, || row.merchant_no.to_string());
-        agent.push(row.agent, || row.agent.to_string());
-        money(&mut charged_fixed, row.charged_as.map(|c| c.fixed));
-        money(&mut charged_cap, row.charged_as.and_then(|c| c.cap));
-        // Most rows share their reason text with the row before (the same text of the
-        // report): known by its address without hashing it again.
-        let row_reason = report.reason_in(k, lang).unwrap_or_default();
-        let address = (row_reason.as_ptr() as usize, row_reason.len());
-        match last_reason {
-            Some((known, key)) if known == address => reason.keys.push(key),
-            _ => {
-                reason.push(row_reason, || row_reason.to_string());
-                last_reason = reason.keys.last().map(|&key| (address, key));
-            }
-        }
-        // The input row's keys, read straight from its table.
-        match (row.side, row.index) {
-            (Side::Ledger, Some(i)) if i < ledger.len() => {
-                trade_id.append_value(ledger.trade_ids().get(i));
-                rrn.append_value(ledger.rrns().get(i));
-                terminal.append_value(ledger.terminals().get(i));
-            }
-            (Side::Statement, Some(j)) if j < statement.len() => {
-                trade_id.append_null();
-                rrn.append_value(statement.rrns().get(j));
-                terminal.append_value(statement.terminals().get(j));
-            }
-            _ => {
-                trade_id.append_null();
-                rrn.append_null();
-                terminal.append_null();
-            }
-        }
-    }
-    let names = |names: Vec<&str>| -> ArrayRef { Arc::new(arrow_array::StringArray::from(names)) };
-    let columns: Vec<(String, ArrayRef)> = vec![
-        ("side".into(), dictionary(side.into(), names(vec![Side::Ledger.name(), Side::Statement.name()]))),
-        ("index".into(), Arc::new(index.finish())),
-        ("line".into(), Arc::new(line.finish())),
-        ("trade_id".into(), Arc::new(trade_id.finish())),
-        ("rrn".into(), Arc::new(rrn.finish())),
-        ("terminal".into(), Arc::new(terminal.finish())),
-        ("class".into(), dictionary(class.into(), names(Class::ALL.iter().map(|c| c.name()).collect()))),
-        ("findings".into(), findings.finish()),
-        ("partner".into(), Arc::new(partner.finish())),
-        ("matched_by".into(), dictionary(matched_by.into(), names(MATCHED_BY.iter().map(|m| m.name()).collect()))),
-        ("amount".into(), Arc::new(amount.finish())),
-        ("fee".into(), Arc::new(fee.finish())),
-        ("net".into(), Arc::new(net.finish())),
-        ("expected_fee".into(), Arc::new(expected.finish())),
-        ("reason".into(), reason.finish()),
-        ("charged_rate".into(), Arc::new(charged_rate.finish())),
-        ("charged_fixed".into(), Arc::new(charged_fixed.finish())),
-        ("charged_cap".into(), Arc::new(charged_cap.finish())),
-        ("merchant_no".into(), merchant_no.finish()),
-        ("agent".into(), agent.finish()),
-    ];
-    out::batch(columns)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -29,36 +29,38 @@
 //! (`i64`), fees and net amounts are [`Money`] (thousandths of a fen, for WeChat's five
 //! decimals). Times are instants (China time is UTC+08:00). Text columns are stored in one
 //! buffer each ([`TextColumn`]). Lines that could not be read are kept as [`ReadIssue`]s.
+//! The tables below are [`LEDGER_COLUMNS`] and [`STATEMENT_COLUMNS`], the one description
+//! the readers (CSV and, with the feature `arrow`, Arrow tables: `reconcile::arrow`) follow.
 //!
-//! | ledger column | meaning |
-//! |---|---|
-//! | `trade_id` | the merchant's own id of the trade (order number) |
-//! | `rrn` | reference number (参考号, 12 characters); may be empty |
-//! | `trace` | trace / voucher number (凭证号) |
-//! | `terminal` | terminal id (终端号) |
-//! | `merchant_no` | the merchant number the terminal printed |
-//! | `time` | trade time |
-//! | `amount_fen` | trade amount, whole fen, non-negative |
-//! | `channel` | [`Channel`](crate::Channel) |
-//! | `card_type` | [`CardType`](crate::CardType) when known (UnionPay QR above ¥1000) |
-//! | `kind` | purchase, void or refund ([`TradeKind`]) |
-//! | `response_code` | ISO 8583 field 39 (`00` approved) |
-//! | `original_rrn` | for voids and refunds: the reference number of the purchase |
+//! | ledger column | type | required | meaning |
+//! |---|---|---|---|
+//! | `trade_id` | text | yes | the merchant's own id of the trade (order number) |
+//! | `rrn` | text | no | reference number (参考号, 12 characters); may be empty |
+//! | `trace` | text | no | trace / voucher number (凭证号) |
+//! | `terminal` | text | no | terminal id (终端号) |
+//! | `merchant_no` | text | no | the merchant number the terminal printed |
+//! | `time` | time | yes | trade time |
+//! | `amount` | amount | yes | trade amount, whole fen, non-negative |
+//! | `channel` | text | yes | `debit`, `credit`, `wechat`, `alipay`, `unionpay_qr`, ... ([`Channel`](crate::Channel)) |
+//! | `card_type` | text | no | [`CardType`](crate::CardType) when known (UnionPay QR above ¥1000) |
+//! | `kind` | text | no | purchase, void or refund (also 消费, 撤销, 退货); empty: purchase |
+//! | `response_code` | text | no | ISO 8583 field 39; empty: `00` (approved) |
+//! | `original_rrn` | text | no | for voids and refunds: the reference number of the purchase |
 //!
-//! | statement column | meaning |
-//! |---|---|
-//! | `settlement_date` | 清算日期 |
-//! | `merchant_no` | 商户号 (15 characters, MCC inside) |
-//! | `merchant_name` | 商户名称 (may be empty) |
-//! | `terminal` | 终端号 |
-//! | `batch` | 批次号 (may be empty; deposits group payouts by it) |
-//! | `rrn` | 参考号 (for QR bills: the merchant order number) |
-//! | `time` | trade time |
-//! | `amount_fen` | trade amount, whole fen, non-negative |
-//! | `fee` | fee charged ([`Money`]; negative when a fee is returned) |
-//! | `net` | signed effect on the merchant's account: `amount − fee` for a purchase, `−amount − fee` for a refund or void |
-//! | `channel` | [`Channel`](crate::Channel) (card type for card trades) |
-//! | `kind` | purchase, void or refund |
+//! | statement column | type | required | meaning |
+//! |---|---|---|---|
+//! | `settlement_date` | date | yes | 清算日期 (an empty cell: the trade date) |
+//! | `merchant_no` | text | no | 商户号 (15 characters, MCC inside) |
+//! | `merchant_name` | text | no | 商户名称 (may be empty) |
+//! | `terminal` | text | no | 终端号 |
+//! | `batch` | text | no | 批次号 (may be empty; deposits group payouts by it) |
+//! | `rrn` | text | no | 参考号 (for QR bills: the merchant order number) |
+//! | `time` | time | yes | trade time |
+//! | `amount` | amount | yes | trade amount, whole fen, non-negative |
+//! | `fee` | money | yes | fee charged (negative when a fee is returned) |
+//! | `net` | money | no | signed effect on the merchant's account: `amount − fee` for a purchase, `−amount − fee` for a refund or void (derived so when absent) |
+//! | `channel` | text | yes | channel name, or the card type in words (借记卡, 贷记卡) |
+//! | `kind` | text | no | purchase, void or refund (also 消费, 撤销, 退货); empty: purchase |
 //!
 //! ## Example
 //!
@@ -73,7 +75,10 @@
 //! # Ok::<(), posfee::Error>(())
 //! ```
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod blocks;
+mod canonical;
 mod checks;
 mod class;
 mod columns;
@@ -112,6 +117,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use canonical::{CanonicalColumn, ColumnType, LEDGER_COLUMNS, STATEMENT_COLUMNS};
 pub use class::{Class, ClassSet};
 pub use columns::{LedgerColumns, StatementColumns};
 pub use diagnosis::{ChargedAs, Pricing, RATE_GRID_MAX_PERCENT};

@@ -110,7 +110,9 @@ pub(super) fn clean(value: &str) -> &str {
     super::spreadsheet::restore_cell(value.trim().trim_start_matches('\t'))
 }
 
-fn parse_kind(text: &str) -> Result<TradeKind> {
+/// A trade kind as every reader takes it (the canonical names, and 消费 / 撤销 / 退货 and the
+/// other words of acquirers' files; empty is a purchase).
+pub(super) fn parse_kind(text: &str) -> Result<TradeKind> {
     let text = trim(text);
     let lower;
     let key = if text.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -130,7 +132,9 @@ fn parse_kind(text: &str) -> Result<TradeKind> {
     }
 }
 
-fn parse_card_channel(text: &str) -> Result<Channel> {
+/// A channel as every statement reader takes it: a card type in words (借记卡, 贷记卡, ...)
+/// or a channel name.
+pub(super) fn parse_card_channel(text: &str) -> Result<Channel> {
     match trim(text) {
         "借记卡" | "借记" | "储蓄卡" | "准贷记卡" => Ok(Channel::Debit),
         "贷记卡" | "贷记" | "信用卡" => Ok(Channel::Credit),
@@ -420,20 +424,19 @@ fn find(header: &csv::StringRecord, names: &[&str]) -> Option<usize> {
 // ---------------------------------------------------------------------------------------
 // Ledger (canonical schema)
 
-const LEDGER_COLUMNS: [&str; 12] = [
-    "trade_id",
-    "rrn",
-    "trace",
-    "terminal",
-    "merchant_no",
-    "time",
-    "amount",
-    "channel",
-    "card_type",
-    "kind",
-    "response_code",
-    "original_rrn",
-];
+/// The response code of an approved trade: a ledger row's code when it states none.
+pub(super) const APPROVED: &str = "00";
+
+/// The canonical ledger columns' names, in order ([`LEDGER_COLUMNS`](super::LEDGER_COLUMNS)).
+const LEDGER_NAMES: [&str; 12] = {
+    let mut names = [""; 12];
+    let mut k = 0;
+    while k < 12 {
+        names[k] = super::LEDGER_COLUMNS[k].name;
+        k += 1;
+    }
+    names
+};
 
 /// Reads a ledger CSV in the canonical schema: a header with the column names of the
 /// [`Ledger`] schema (`trade_id`, `time`, `amount` and `channel` required; `rrn`, `trace`,
@@ -531,15 +534,12 @@ impl<'f> LedgerReader<'f> {
                 Error::new(ErrorKind::InvalidRecord, "the ledger file is empty (no header)").at(Location::default().file(file).line(1))
             );
         };
-        let column: Vec<Option<usize>> = LEDGER_COLUMNS.iter().map(|name| find(&header, &[name])).collect();
+        let column: Vec<Option<usize>> = LEDGER_NAMES.iter().map(|name| find(&header, &[name])).collect();
         unique_columns(&header, &column, file, data_line - 1)?;
-        for required in [0, 5, 6, 7] {
-            if column[required].is_none() {
-                return Err(Error::new(
-                    ErrorKind::InvalidRecord,
-                    format!("the ledger header lacks the column {:?}", LEDGER_COLUMNS[required]),
-                )
-                .at(Location::default().file(file).line(1).field(LEDGER_COLUMNS[required])));
+        for (spec, found) in super::LEDGER_COLUMNS.iter().zip(&column) {
+            if spec.required && found.is_none() {
+                return Err(Error::new(ErrorKind::InvalidRecord, format!("the ledger header lacks the column {:?}", spec.name))
+                    .at(Location::default().file(file).line(1).field(spec.name)));
             }
         }
         Ok((LedgerReader { file, column, ledger: Ledger::new(file) }, data_start, data_line))
@@ -596,7 +596,7 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
         channel,
         card_type,
         kind,
-        response_code: if code.is_empty() { "00" } else { code },
+        response_code: if code.is_empty() { APPROVED } else { code },
         original_rrn: row.get(c(11)),
         line: row.line,
     })
@@ -639,7 +639,7 @@ fn fast_time(text: &str) -> Result<DateTime<FixedOffset>> {
 /// ```
 pub fn write_ledger_csv(ledger: &Ledger) -> String {
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(ledger.len() * 110 + 128));
-    let _ = writer.write_record(LEDGER_COLUMNS);
+    let _ = writer.write_record(LEDGER_NAMES);
     for i in 0..ledger.len() {
         let time = from_unix(ledger.time[i]).format("%Y-%m-%d %H:%M:%S").to_string();
         let amount = Money::from_fen(ledger.amount_fen[i]).to_string();

@@ -1,12 +1,12 @@
-//! Arrow record batches → core `Ledger` / `Statement`, a column at a time (the fast path).
+//! Arrow record batches → [`Ledger`] / [`Statement`], a column at a time (the fast path).
 //!
 //! Each Arrow column becomes a core column in one pass over its chunks (the batches): text is
-//! shared with Arrow's buffers (no copy, see `posfee::reconcile::SharedText`; the chunks of a
+//! shared with Arrow's buffers (no copy, see [`SharedText`]; the chunks of a
 //! text column are joined first when there are several), numbers are converted in tight loops
 //! into one vector, and the core's `from_columns` checks every row as `push_row` would. Input
 //! this path cannot take whole (a null where a value is required, a value that does not
 //! convert, a row the core rejects) goes through the row path instead
-//! (`tables::push_*_batch`, batch by batch), which gives each bad row its error or its issue:
+//! (`rows::push_*_batch`, batch by batch), which gives each bad row its error or its issue:
 //! the outcome is the same either way, only slower.
 
 use std::collections::HashMap;
@@ -16,11 +16,17 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 
-use posfee::reconcile::{Ledger, LedgerColumns, SharedText, Statement, StatementColumns, TextColumn};
-use posfee::{CardType, Channel, Money, TradeKind};
-
-use crate::tables::{self, kind, money_column, push_ledger_batch, push_statement_batch, text, time_column};
-use crate::tables::{timestamp_seconds, Failure, MoneyColumn, OnInvalid, Text, TimeColumn, TimeValues, APPROVED};
+use super::rows::{push_ledger_batch, push_statement_batch};
+use super::values::{
+    self, money_column, text, time_column, timestamp_seconds, MoneyColumn, Side, Text, TimeColumn, TimeValues, LEDGER, STATEMENT,
+};
+use super::{ArrowReadError, ArrowReadOptions};
+use crate::money::Money;
+use crate::quote::TradeKind;
+use crate::quote_table::OnInvalid;
+use crate::reconcile::read::{parse_card_channel, parse_kind, APPROVED};
+use crate::reconcile::{Ledger, LedgerColumns, SharedText, Statement, StatementColumns, TextColumn};
+use crate::{CardType, Channel};
 
 /// The text of an Arrow string array, shared with a `TextColumn`.
 struct ArrowText {
@@ -72,6 +78,12 @@ fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Opti
     Some(column)
 }
 
+/// A trimmed column without an empty value (`None` when one is empty: the row path names it,
+/// or gives it its default).
+fn no_blank(column: TextColumn, rows: usize) -> Option<TextColumn> {
+    (0..rows).all(|row| !column.get(row).is_empty()).then_some(column)
+}
+
 /// The chunks of a text column as one array (a copy of the text when there are several);
 /// `None` when they do not fit one array.
 fn joined_text(chunks: &[Text]) -> Option<Text> {
@@ -94,7 +106,7 @@ fn parsed<T: Copy>(chunks: &[Text], sizes: &[usize], absent: T, parse: impl Fn(O
     let mut values = Vec::with_capacity(sizes.iter().sum());
     for (chunk, &rows) in chunks.iter().zip(sizes) {
         let Text(Some(array)) = chunk else {
-            values.extend(std::iter::repeat_n(absent, rows));
+            values.resize(values.len() + rows, absent);
             continue;
         };
         let (offsets, bytes) = (array.value_offsets(), array.value_data());
@@ -194,7 +206,7 @@ fn push_amounts_fen(column: &MoneyColumn, rows: usize, values: &mut Vec<i64>) ->
 
 /// The batches of one input read as its canonical columns, each column a chunk per batch.
 struct Chunks<'a> {
-    side: &'static str,
+    side: Side,
     batches: &'a [RecordBatch],
     index: HashMap<String, usize>,
     /// The rows of each batch.
@@ -203,9 +215,9 @@ struct Chunks<'a> {
 
 impl<'a> Chunks<'a> {
     /// `batches` has at least one batch (an empty one for an empty input).
-    fn new(side: &'static str, batches: &'a [RecordBatch]) -> Result<Chunks<'a>, Failure> {
-        tables::unique_columns(side, &batches[0])?;
-        let index = tables::column_index(&batches[0]);
+    fn new(side: Side, batches: &'a [RecordBatch]) -> Result<Chunks<'a>, ArrowReadError> {
+        values::unique_columns(side, &batches[0])?;
+        let index = values::column_index(&batches[0]);
         Ok(Chunks { side, batches, index, sizes: batches.iter().map(RecordBatch::num_rows).collect() })
     }
 
@@ -214,52 +226,34 @@ impl<'a> Chunks<'a> {
     }
 
     /// A column read in every batch (the schema checks of the row path).
-    fn each<C>(&self, read: impl Fn(&RecordBatch) -> Result<C, Failure>) -> Result<Vec<C>, Failure> {
+    fn each<C>(&self, read: impl Fn(&RecordBatch) -> Result<C, ArrowReadError>) -> Result<Vec<C>, ArrowReadError> {
         self.batches.iter().map(read).collect()
     }
 
-    fn text(&self, column: &str, required: bool) -> Result<Vec<Text>, Failure> {
-        self.each(|batch| text(self.side, batch, &self.index, column, required))
+    fn text(&self, column: &str) -> Result<Vec<Text>, ArrowReadError> {
+        self.each(|batch| text(self.side, batch, &self.index, column))
     }
 
-    fn time(&self, column: &str) -> Result<Vec<TimeColumn>, Failure> {
+    fn time(&self, column: &str) -> Result<Vec<TimeColumn>, ArrowReadError> {
         self.each(|batch| time_column(self.side, batch, &self.index, column))
     }
 
-    fn money(&self, column: &str, required: bool) -> Result<Vec<MoneyColumn>, Failure> {
-        self.each(|batch| money_column(self.side, batch, &self.index, column, required))
+    fn money(&self, column: &str) -> Result<Vec<MoneyColumn>, ArrowReadError> {
+        self.each(|batch| money_column(self.side, batch, &self.index, column))
     }
-}
-
-/// How a batch is read: what becomes of a bad row, and whether to go row by row even when
-/// the column path would do (the tests compare the two paths).
-#[derive(Clone, Copy)]
-pub struct Reading {
-    pub on_invalid: OnInvalid,
-    pub by_rows: bool,
 }
 
 /// The ledger of an input's batches (at least one): column at a time, or else row by row
 /// (see the module docs).
-pub fn ledger(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<Ledger, Failure> {
-    let input = Chunks::new("ledger", batches)?;
+pub(super) fn ledger(name: &str, batches: &[RecordBatch], reading: ArrowReadOptions) -> Result<Ledger, ArrowReadError> {
+    let input = Chunks::new(LEDGER, batches)?;
     let (rows, sizes) = (input.rows(), input.sizes.clone());
     // The schema checks of the row path, and its columns.
     let time = input.time("time")?;
-    let amount = input.money("amount", true)?;
-    let [trade_id, channel, rrn, trace, terminal, merchant_no, card_type, kind_column, response_code, original_rrn] = [
-        ("trade_id", true),
-        ("channel", true),
-        ("rrn", false),
-        ("trace", false),
-        ("terminal", false),
-        ("merchant_no", false),
-        ("card_type", false),
-        ("kind", false),
-        ("response_code", false),
-        ("original_rrn", false),
-    ]
-    .map(|(column, required)| input.text(column, required));
+    let amount = input.money("amount")?;
+    let [trade_id, channel, rrn, trace, terminal, merchant_no, card_type, kind_column, response_code, original_rrn] =
+        ["trade_id", "channel", "rrn", "trace", "terminal", "merchant_no", "card_type", "kind", "response_code", "original_rrn"]
+            .map(|column| input.text(column));
     let [trade_id, channel, rrn, trace, terminal, merchant_no, card_type, kind_column, response_code, original_rrn] =
         [trade_id?, channel?, rrn?, trace?, terminal?, merchant_no?, card_type?, kind_column?, response_code?, original_rrn?];
     // Two halves of the columns, converted side by side (see `statement`).
@@ -268,12 +262,13 @@ pub fn ledger(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<L
         let (texts, numbers) = rayon::join(
             || {
                 Some((
-                    text_column(&trade_id, rows, "", true)?,
+                    no_blank(text_column(&trade_id, rows, "", true)?.trimmed(), rows)?,
                     text_column(&rrn, rows, "", false)?,
-                    text_column(&trace, rows, "", false)?,
+                    text_column(&trace, rows, "", false)?.trimmed(),
                     text_column(&terminal, rows, "", false)?,
                     text_column(&merchant_no, rows, "", false)?,
-                    text_column(&response_code, rows, APPROVED, false)?,
+                    // A blank code is `00`, as a null is: left to the row path.
+                    no_blank(text_column(&response_code, rows, APPROVED, false)?.trimmed(), rows)?,
                     text_column(&original_rrn, rows, "", false)?,
                 ))
             },
@@ -287,7 +282,7 @@ pub fn ledger(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<L
                     joined(&amount, sizes, push_amounts_fen)?,
                     parsed(&channel, sizes, Channel::Credit, |text| Channel::parse(text?).ok())?,
                     card_type,
-                    parsed(&kind_column, sizes, TradeKind::Purchase, |text| kind(text).ok())?,
+                    parsed(&kind_column, sizes, TradeKind::Purchase, |text| parse_kind(text.unwrap_or("")).ok())?,
                 ))
             },
         );
@@ -316,24 +311,16 @@ pub fn ledger(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<L
 }
 
 /// The statement of an input's batches (at least one): column at a time, or else row by row.
-pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Result<Statement, Failure> {
-    let input = Chunks::new("statement", batches)?;
+pub(super) fn statement(name: &str, batches: &[RecordBatch], reading: ArrowReadOptions) -> Result<Statement, ArrowReadError> {
+    let input = Chunks::new(STATEMENT, batches)?;
     let (rows, sizes) = (input.rows(), input.sizes.clone());
     let settlement_date = input.time("settlement_date")?;
     let time = input.time("time")?;
-    let amount = input.money("amount", true)?;
-    let fee = input.money("fee", true)?;
-    let net = input.money("net", false)?;
-    let [channel, merchant_no, merchant_name, terminal, batch, rrn, kind_column] = [
-        ("channel", true),
-        ("merchant_no", false),
-        ("merchant_name", false),
-        ("terminal", false),
-        ("batch", false),
-        ("rrn", false),
-        ("kind", false),
-    ]
-    .map(|(column, required)| input.text(column, required));
+    let amount = input.money("amount")?;
+    let fee = input.money("fee")?;
+    let net = input.money("net")?;
+    let [channel, merchant_no, merchant_name, terminal, batch, rrn, kind_column] =
+        ["channel", "merchant_no", "merchant_name", "terminal", "batch", "rrn", "kind"].map(|column| input.text(column));
     let [channel, merchant_no, merchant_name, terminal, batch, rrn, kind_column] =
         [channel?, merchant_no?, merchant_name?, terminal?, batch?, rrn?, kind_column?];
     // Two halves of the columns, converted side by side (with the other side's on two cores,
@@ -348,8 +335,8 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
                     text_column(&terminal, rows, "", false)?,
                     text_column(&batch, rows, "", false)?,
                     text_column(&rrn, rows, "", false)?,
-                    parsed(&channel, sizes, Channel::Credit, |text| Channel::parse(text?).ok())?,
-                    parsed(&kind_column, sizes, TradeKind::Purchase, |text| kind(text).ok())?,
+                    parsed(&channel, sizes, Channel::Credit, |text| parse_card_channel(text?).ok())?,
+                    parsed(&kind_column, sizes, TradeKind::Purchase, |text| parse_kind(text.unwrap_or("")).ok())?,
                 ))
             },
             move || {
@@ -401,9 +388,9 @@ pub fn statement(name: &str, batches: &[RecordBatch], reading: Reading) -> Resul
 fn row_by_row<T>(
     mut table: T,
     batches: &[RecordBatch],
-    push: fn(&mut T, &RecordBatch, u64, OnInvalid) -> Result<(), Failure>,
+    push: fn(&mut T, &RecordBatch, u64, OnInvalid) -> Result<(), ArrowReadError>,
     on_invalid: OnInvalid,
-) -> Result<T, Failure> {
+) -> Result<T, ArrowReadError> {
     let mut first_row = 0;
     for batch in batches {
         push(&mut table, batch, first_row, on_invalid)?;

@@ -1,0 +1,281 @@
+//! Arrow record batches as ledgers and statements, and ledgers, statements and reports as
+//! record batches (feature `arrow`, on in the Python package, off in the WebAssembly build).
+//!
+//! The columns are the canonical ones ([`LEDGER_COLUMNS`](super::LEDGER_COLUMNS),
+//! [`STATEMENT_COLUMNS`](super::STATEMENT_COLUMNS)), read with the rules of the CSV readers:
+//! the same kind words (消费 / 撤销 / 退货), the same default response code (`00`), the same
+//! net rule when a statement has no `net`, China time for naive times, exact money.
+//!
+//! - Text: any string type (or a dictionary of strings); a null reads as empty.
+//! - Money: decimal (exact; more than five places is an error), text (`"12.34"`), or
+//!   integers of yuan; floats are refused ([`ArrowReadError::FloatMoney`]).
+//! - Times: timestamps (aware: the instant; naive: China wall-clock time), dates (midnight
+//!   China time) or text; settlement dates: dates, timestamps or text.
+//!
+//! A column of a type that cannot hold its values fails the whole read
+//! ([`ArrowReadError::ColumnType`]); so does a missing required column. A bad value in a row
+//! is the error of that row (its line is the 1-based row number across all batches, its
+//! field the column) or, with [`OnInvalid::Report`], a [`ReadIssue`](super::ReadIssue) whose
+//! raw text is `row N`, as the CSV readers keep a line they cannot read.
+//!
+//! Whole columns are converted at once (text shared with Arrow's buffers, not copied); input
+//! that path cannot take whole goes row by row, with the same outcome.
+
+mod columns;
+mod output;
+mod rows;
+#[cfg(test)]
+mod tests;
+mod values;
+
+use std::fmt;
+
+use arrow_array::RecordBatch;
+
+use super::{Ledger, Report, Statement};
+use crate::error::{Error, ErrorKind};
+use crate::lang::Lang;
+use crate::quote_table::OnInvalid;
+
+/// Why an Arrow table could not be read.
+///
+/// Every case holds the core [`Error`] (with the column as its field); a surface that tells
+/// a wrong schema apart (Python: `TypeError`, `FloatAmountError`) matches on the case, others
+/// take the error (`From<ArrowReadError> for Error`).
+///
+/// # Example
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+/// use posfee::reconcile::arrow::{statement_from_arrow, ArrowReadError, ArrowReadOptions};
+/// let text = |value: &str| Arc::new(StringArray::from(vec![value])) as ArrayRef;
+/// let batch = RecordBatch::try_from_iter([
+///     ("settlement_date", text("2026-05-07")),
+///     ("time", text("2026-05-06 10:00:00")),
+///     ("amount", text("100.00")),
+///     ("fee", Arc::new(Float64Array::from(vec![0.6])) as ArrayRef),
+///     ("channel", text("credit")),
+/// ]).unwrap();
+/// let failure = statement_from_arrow("s", &[batch], ArrowReadOptions::default()).unwrap_err();
+/// assert!(matches!(failure, ArrowReadError::FloatMoney(_)));
+/// let error = posfee::Error::from(failure);
+/// assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_amount", Some("fee")));
+/// ```
+#[derive(Debug, Clone)]
+pub enum ArrowReadError {
+    /// A column's type cannot hold its values (ids as integers, a date as a number, ...).
+    ColumnType(Error),
+    /// A money column of floating point numbers: money is never a float in posfee.
+    FloatMoney(Error),
+    /// A missing column, a column named twice, or a row's bad value (with `Raise`).
+    Invalid(Error),
+}
+
+impl ArrowReadError {
+    /// The core error of any case.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::arrow::ArrowReadError;
+    /// let failure = ArrowReadError::Invalid(posfee::Error::new(posfee::ErrorKind::InvalidRecord, "no rows"));
+    /// assert_eq!(failure.error().code(), "invalid_record");
+    /// ```
+    pub fn error(&self) -> &Error {
+        match self {
+            ArrowReadError::ColumnType(error) | ArrowReadError::FloatMoney(error) | ArrowReadError::Invalid(error) => error,
+        }
+    }
+}
+
+impl fmt::Display for ArrowReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error().fmt(f)
+    }
+}
+
+impl std::error::Error for ArrowReadError {}
+
+impl From<Error> for ArrowReadError {
+    fn from(error: Error) -> ArrowReadError {
+        ArrowReadError::Invalid(error)
+    }
+}
+
+impl From<ArrowReadError> for Error {
+    fn from(failure: ArrowReadError) -> Error {
+        match failure {
+            ArrowReadError::ColumnType(error) | ArrowReadError::FloatMoney(error) | ArrowReadError::Invalid(error) => error,
+        }
+    }
+}
+
+/// How Arrow input is read: what becomes of a row that cannot be read, and whether to go row
+/// by row even where whole columns would do (slower, same outcome: for tests).
+///
+/// # Example
+/// ```
+/// use posfee::OnInvalid;
+/// use posfee::reconcile::arrow::ArrowReadOptions;
+/// let options = ArrowReadOptions::default().on_invalid(OnInvalid::Report);
+/// assert_eq!((options.on_invalid, options.by_rows), (OnInvalid::Report, false));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ArrowReadOptions {
+    /// A bad row stops the read with its error (`Raise`, the default) or is kept as an issue.
+    pub on_invalid: OnInvalid,
+    /// Row by row even where whole columns would do.
+    pub by_rows: bool,
+}
+
+impl ArrowReadOptions {
+    /// With `on_invalid`.
+    ///
+    /// # Example
+    /// ```
+    /// let options = posfee::reconcile::arrow::ArrowReadOptions::default().on_invalid(posfee::OnInvalid::Raise);
+    /// assert_eq!(options.on_invalid, posfee::OnInvalid::Raise);
+    /// ```
+    pub fn on_invalid(mut self, on_invalid: OnInvalid) -> ArrowReadOptions {
+        self.on_invalid = on_invalid;
+        self
+    }
+
+    /// Row by row (`true`) or column at a time where possible.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::arrow::ArrowReadOptions::default().by_rows(true).by_rows);
+    /// ```
+    pub fn by_rows(mut self, by_rows: bool) -> ArrowReadOptions {
+        self.by_rows = by_rows;
+        self
+    }
+}
+
+/// At least one batch: an empty input is an empty batch, which still carries the schema.
+fn some_batches(side: &str, batches: &[RecordBatch]) -> Result<(), ArrowReadError> {
+    if batches.is_empty() {
+        let message = format!("the {side} has no record batch (an empty table is one empty batch with its schema)");
+        return Err(ArrowReadError::Invalid(Error::new(ErrorKind::InvalidRequest, message)));
+    }
+    Ok(())
+}
+
+/// A ledger (named `name`, as a file is) from record batches of the canonical ledger columns.
+///
+/// # Errors
+/// [`ArrowReadError`]: a missing required column, a column named twice or of the wrong type,
+/// no batch at all; with [`OnInvalid::Raise`], the first bad row's error (its line the
+/// 1-based row, its field the column).
+///
+/// # Example
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+/// use posfee::OnInvalid;
+/// use posfee::reconcile::arrow::{ledger_from_arrow, ArrowReadOptions};
+/// let text = |values: &[&str]| Arc::new(StringArray::from(values.to_vec())) as ArrayRef;
+/// let batch = RecordBatch::try_from_iter([
+///     ("trade_id", text(&["A1", "A2"])),
+///     ("time", text(&["2026-05-06 10:00:00", "2026-05-06 10:05:00"])),
+///     ("amount", text(&["100.00", "12.345"])),
+///     ("channel", text(&["credit", "debit"])),
+///     ("kind", text(&["消费", "purchase"])),
+/// ]).unwrap();
+/// let ledger = ledger_from_arrow("ledger", &[batch], ArrowReadOptions::default().on_invalid(OnInvalid::Report))?;
+/// assert_eq!(ledger.len(), 1);
+/// assert_eq!(ledger.record(0).response_code, "00"); // approved unless stated
+/// let issue = &ledger.issues()[0]; // 12.345 is not whole fen
+/// assert_eq!((issue.error.location().line, issue.error.location().field.as_deref()), (Some(2), Some("amount")));
+/// # Ok::<(), posfee::reconcile::arrow::ArrowReadError>(())
+/// ```
+pub fn ledger_from_arrow(name: &str, batches: &[RecordBatch], options: ArrowReadOptions) -> Result<Ledger, ArrowReadError> {
+    some_batches("ledger", batches)?;
+    columns::ledger(name, batches, options)
+}
+
+/// A statement from record batches of the canonical statement columns; without a `net`
+/// column each row's net is `amount − fee` (a purchase) or `−amount − fee`.
+///
+/// # Errors
+/// As [`ledger_from_arrow`].
+///
+/// # Example
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+/// use posfee::reconcile::arrow::{statement_from_arrow, ArrowReadOptions};
+/// let text = |values: &[&str]| Arc::new(StringArray::from(values.to_vec())) as ArrayRef;
+/// let batch = RecordBatch::try_from_iter([
+///     ("settlement_date", text(&["20260507"])),
+///     ("time", text(&["2026-05-06 10:00:00"])),
+///     ("amount", text(&["100.00"])),
+///     ("fee", text(&["0.60"])),
+///     ("channel", text(&["贷记卡"])),
+///     ("kind", text(&["退货"])),
+/// ]).unwrap();
+/// let statement = statement_from_arrow("statement", &[batch], ArrowReadOptions::default())?;
+/// assert_eq!(statement.record(0).net.to_string(), "-100.60");
+/// # Ok::<(), posfee::reconcile::arrow::ArrowReadError>(())
+/// ```
+pub fn statement_from_arrow(name: &str, batches: &[RecordBatch], options: ArrowReadOptions) -> Result<Statement, ArrowReadError> {
+    some_batches("statement", batches)?;
+    columns::statement(name, batches, options)
+}
+
+/// A ledger as one record batch of the canonical ledger columns (amounts `decimal128(18, 2)`,
+/// times second timestamps at `+08:00`); [`ledger_from_arrow`] reads it back equal.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::arrow::{ledger_from_arrow, ledger_to_arrow, ArrowReadOptions};
+/// use posfee::reconcile::simulation::{generate, SimulationOptions};
+/// let sample = generate(&SimulationOptions::new(1).trades(50))?;
+/// let batch = ledger_to_arrow(&sample.ledger);
+/// assert_eq!(batch.schema().field(0).name(), "trade_id");
+/// let back = ledger_from_arrow("ledger", &[batch], ArrowReadOptions::default())?;
+/// assert_eq!(back.amounts_fen(), sample.ledger.amounts_fen());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn ledger_to_arrow(ledger: &Ledger) -> RecordBatch {
+    output::ledger_batch(ledger)
+}
+
+/// A statement as one record batch of the canonical statement columns (fees and nets
+/// `decimal128(20, 5)`, settlement dates `date32`) and `line`, each row's line in its file.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::arrow::statement_to_arrow;
+/// use posfee::reconcile::simulation::{generate, SimulationOptions};
+/// let sample = generate(&SimulationOptions::new(1).trades(50))?;
+/// let batch = statement_to_arrow(&sample.statement);
+/// assert_eq!(batch.num_rows(), sample.statement.len());
+/// assert_eq!(batch.schema().field(12).name(), "line");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn statement_to_arrow(statement: &Statement) -> RecordBatch {
+    output::statement_batch(statement)
+}
+
+/// A report's rows as record batches (parts built in parallel) with the columns of
+/// [`REPORT_CSV_COLUMNS`](super::REPORT_CSV_COLUMNS), the reasons in `lang`: money as
+/// `decimal128` (amount scale 2, fees scale 5), the few-valued texts (side, class, findings,
+/// matched_by, reason, merchant_no, agent) dictionary-encoded, and the input row's keys
+/// (trade id, reference, terminal; null where the row has none).
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{reconcile, REPORT_CSV_COLUMNS, simulation::{generate, SimulationOptions}};
+/// use posfee::reconcile::arrow::report_to_arrow;
+/// let sample = generate(&SimulationOptions::new(7).trades(200))?;
+/// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+/// let batches = report_to_arrow(&report, &sample.ledger, &sample.statement, posfee::Lang::En);
+/// let names: Vec<String> = batches[0].schema().fields().iter().map(|f| f.name().clone()).collect();
+/// assert_eq!(names, REPORT_CSV_COLUMNS);
+/// assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), report.len());
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn report_to_arrow(report: &Report, ledger: &Ledger, statement: &Statement, lang: Lang) -> Vec<RecordBatch> {
+    output::report_batches(report, ledger, statement, lang)
+}

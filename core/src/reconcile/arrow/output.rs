@@ -1,0 +1,263 @@
+//! Ledgers, statements and reports as Arrow record batches: money as `decimal128` (scale 2
+//! for trade amounts, 5 for fees and nets), times as second timestamps at `+08:00`,
+//! settlement dates as `date32`; the columns of [`LEDGER_COLUMNS`](crate::reconcile::LEDGER_COLUMNS),
+//! [`STATEMENT_COLUMNS`](crate::reconcile::STATEMENT_COLUMNS) and
+//! [`REPORT_CSV_COLUMNS`](crate::reconcile::REPORT_CSV_COLUMNS).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::ops::Range;
+use std::sync::Arc;
+
+use arrow_array::builder::{Decimal128Builder, StringBuilder, TimestampSecondBuilder, UInt64Builder};
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Int32Array, RecordBatch, StringArray, UInt64Array};
+use arrow_schema::{Field, Schema, SchemaRef};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::lang::Lang;
+use crate::money::Money;
+use crate::reconcile::{Class, ClassSet, Ledger, MatchedBy, Report, Side, Statement, REPORT_CSV_COLUMNS};
+
+/// A builder of money as a decimal of `scale` places (2 for trade amounts in fen, 5 for fees).
+fn money_builder(capacity: usize, scale: i8) -> Decimal128Builder {
+    Decimal128Builder::with_capacity(capacity)
+        .with_precision_and_scale(if scale == 2 { 18 } else { 20 }, scale)
+        .expect("valid decimal type")
+}
+
+/// Money as a decimal of the given scale (2: whole fen, as trade amounts are; 5: exact).
+fn money_value(money: Money, scale: i8) -> i128 {
+    let millifen = i128::from(money.millifen());
+    match scale {
+        5 => millifen,
+        _ => millifen / 1_000,
+    }
+}
+
+/// A batch of named columns (every field nullable).
+fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    let fields: Vec<Field> = columns.iter().map(|(name, array)| Field::new(*name, array.data_type().clone(), true)).collect();
+    let schema: SchemaRef = Arc::new(Schema::new(fields));
+    let arrays: Vec<ArrayRef> = columns.into_iter().map(|(_, a)| a).collect();
+    RecordBatch::try_new(schema, arrays).expect("columns of equal length and matching types")
+}
+
+/// See [`super::ledger_to_arrow`].
+pub(super) fn ledger_batch(ledger: &Ledger) -> RecordBatch {
+    const NAMES: [&str; 10] =
+        ["trade_id", "rrn", "trace", "terminal", "merchant_no", "channel", "card_type", "kind", "response_code", "original_rrn"];
+    let n = ledger.len();
+    let mut strings: Vec<StringBuilder> = NAMES.iter().map(|_| StringBuilder::with_capacity(n, n * 12)).collect();
+    let mut time = TimestampSecondBuilder::with_capacity(n).with_timezone("+08:00");
+    let mut amount = money_builder(n, 2);
+    for i in 0..n {
+        let r = ledger.record(i);
+        let values = [
+            r.trade_id.as_str(),
+            r.rrn.as_str(),
+            r.trace.as_str(),
+            r.terminal.as_str(),
+            r.merchant_no.as_str(),
+            r.channel.name(),
+            r.card_type.map(|c| c.name()).unwrap_or(""),
+            r.kind.name(),
+            r.response_code.as_str(),
+            r.original_rrn.as_str(),
+        ];
+        for (builder, value) in strings.iter_mut().zip(values) {
+            builder.append_value(value);
+        }
+        time.append_value(r.time.timestamp());
+        amount.append_value(money_value(r.amount, 2));
+    }
+    let mut columns: Vec<(&str, ArrayRef)> =
+        NAMES.iter().zip(strings.iter_mut()).map(|(name, b)| (*name, Arc::new(b.finish()) as ArrayRef)).collect();
+    columns.insert(5, ("time", Arc::new(time.finish())));
+    columns.insert(6, ("amount", Arc::new(amount.finish())));
+    batch(columns)
+}
+
+/// See [`super::statement_to_arrow`].
+pub(super) fn statement_batch(statement: &Statement) -> RecordBatch {
+    let n = statement.len();
+    let mut strings: Vec<StringBuilder> = (0..7).map(|_| StringBuilder::with_capacity(n, n * 12)).collect();
+    let mut dates: Vec<i32> = Vec::with_capacity(n);
+    let mut time = TimestampSecondBuilder::with_capacity(n).with_timezone("+08:00");
+    let mut amount = money_builder(n, 2);
+    let mut fee = money_builder(n, 5);
+    let mut net = money_builder(n, 5);
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    for i in 0..n {
+        let r = statement.record(i);
+        let values = [
+            r.merchant_no.as_str(),
+            r.merchant_name.as_str(),
+            r.terminal.as_str(),
+            r.batch.as_str(),
+            r.rrn.as_str(),
+            r.channel.name(),
+            r.kind.name(),
+        ];
+        for (builder, value) in strings.iter_mut().zip(values) {
+            builder.append_value(value);
+        }
+        dates.push((r.settlement_date - epoch).num_days() as i32);
+        time.append_value(r.time.timestamp());
+        amount.append_value(money_value(r.amount, 2));
+        fee.append_value(money_value(r.fee, 5));
+        net.append_value(money_value(r.net, 5));
+    }
+    let mut built = strings.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef);
+    let mut next = || built.next().expect("seven columns");
+    batch(vec![
+        ("settlement_date", Arc::new(Date32Array::from(dates))),
+        ("merchant_no", next()),
+        ("merchant_name", next()),
+        ("terminal", next()),
+        ("batch", next()),
+        ("rrn", next()),
+        ("time", Arc::new(time.finish())),
+        ("amount", Arc::new(amount.finish())),
+        ("fee", Arc::new(fee.finish())),
+        ("net", Arc::new(net.finish())),
+        ("channel", next()),
+        ("kind", next()),
+        ("line", Arc::new(UInt64Array::from(statement.lines().to_vec()))),
+    ])
+}
+
+/// See [`super::report_to_arrow`]: the rows cut into parts built in parallel (one batch each).
+pub(super) fn report_batches(report: &Report, ledger: &Ledger, statement: &Statement, lang: Lang) -> Vec<RecordBatch> {
+    let n = report.len();
+    let part_rows = (n / (2 * rayon::current_num_threads().max(1))).max(1 << 16);
+    let parts: Vec<Range<usize>> = (0..n.max(1)).step_by(part_rows).map(|start| start..(start + part_rows).min(n)).collect();
+    parts.into_par_iter().map(|range| report_batch(report, ledger, statement, range, lang)).collect()
+}
+
+/// Keys into a dictionary of texts, the texts added as they first appear (found by `key`).
+struct Dictionary<K> {
+    keys: Vec<i32>,
+    index: HashMap<K, i32>,
+    values: StringBuilder,
+}
+
+impl<K: Hash + Eq> Dictionary<K> {
+    fn new(rows: usize) -> Self {
+        Dictionary { keys: Vec::with_capacity(rows), index: HashMap::new(), values: StringBuilder::new() }
+    }
+
+    /// Appends the text that `key` stands for (`text()` is called only the first time).
+    fn push(&mut self, key: K, text: impl FnOnce() -> String) {
+        let next = self.index.len() as i32;
+        let at = *self.index.entry(key).or_insert_with(|| {
+            self.values.append_value(text());
+            next
+        });
+        self.keys.push(at);
+    }
+
+    fn finish(mut self) -> ArrayRef {
+        dictionary(Int32Array::from(self.keys), Arc::new(self.values.finish()))
+    }
+}
+
+/// A dictionary array of `keys` (nullable) into `values`.
+fn dictionary(keys: Int32Array, values: ArrayRef) -> ArrayRef {
+    Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).expect("keys within the values"))
+}
+
+/// The rows `range` of the report as one batch.
+fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: Range<usize>, lang: Lang) -> RecordBatch {
+    let n = range.len();
+    let text = || StringBuilder::with_capacity(n, n * 12);
+    let (mut trade_id, mut rrn, mut terminal) = (text(), text(), text());
+    let (mut side, mut class, mut matched_by) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut findings: Dictionary<ClassSet> = Dictionary::new(n);
+    let mut reason: Dictionary<&str> = Dictionary::new(n);
+    let (mut merchant_no, mut agent): (Dictionary<&str>, Dictionary<&str>) = (Dictionary::new(n), Dictionary::new(n));
+    let mut last_reason: Option<((usize, usize), i32)> = None;
+    let (mut index, mut line, mut partner) =
+        (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
+    let mut amount = money_builder(n, 2);
+    let (mut fee, mut net, mut expected) = (money_builder(n, 5), money_builder(n, 5), money_builder(n, 5));
+    let (mut charged_rate, mut charged_fixed, mut charged_cap) = (StringBuilder::new(), money_builder(n, 5), money_builder(n, 5));
+    let money = |builder: &mut Decimal128Builder, value: Option<Money>| match value {
+        Some(m) => builder.append_value(money_value(m, 5)),
+        None => builder.append_null(),
+    };
+    const MATCHED_BY: [MatchedBy; 2] = [MatchedBy::Reference, MatchedBy::TimeWindow];
+    for k in range {
+        let Some(row) = report.row(k) else { continue };
+        side.push(Some(if row.side == Side::Ledger { 0 } else { 1 }));
+        index.append_option(row.index.map(|i| i as u64));
+        line.append_value(row.line);
+        class.push(Class::ALL.iter().position(|&c| c == row.class).map(|c| c as i32));
+        findings.push(row.findings, || row.findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"));
+        partner.append_option(row.partner.map(|i| i as u64));
+        matched_by.push(row.matched_by.and_then(|m| MATCHED_BY.iter().position(|&b| b == m)).map(|m| m as i32));
+        amount.append_value(money_value(row.amount, 2));
+        money(&mut fee, row.fee);
+        money(&mut net, row.net);
+        money(&mut expected, row.expected_fee);
+        charged_rate.append_option(row.charged_as.map(|c| c.rate.to_string()));
+        merchant_no.push(row.merchant_no, || row.merchant_no.to_string());
+        agent.push(row.agent, || row.agent.to_string());
+        money(&mut charged_fixed, row.charged_as.map(|c| c.fixed));
+        money(&mut charged_cap, row.charged_as.and_then(|c| c.cap));
+        // Most rows share their reason text with the row before (the same text of the
+        // report): known by its address without hashing it again.
+        let row_reason = report.reason_in(k, lang).unwrap_or_default();
+        let address = (row_reason.as_ptr() as usize, row_reason.len());
+        match last_reason {
+            Some((known, key)) if known == address => reason.keys.push(key),
+            _ => {
+                reason.push(row_reason, || row_reason.to_string());
+                last_reason = reason.keys.last().map(|&key| (address, key));
+            }
+        }
+        // The input row's keys, read straight from its table (null where a row has none).
+        match (row.side, row.index) {
+            (Side::Ledger, Some(i)) if i < ledger.len() => {
+                trade_id.append_value(ledger.trade_ids().get(i));
+                rrn.append_value(ledger.rrns().get(i));
+                terminal.append_value(ledger.terminals().get(i));
+            }
+            (Side::Statement, Some(j)) if j < statement.len() => {
+                trade_id.append_null();
+                rrn.append_value(statement.rrns().get(j));
+                terminal.append_value(statement.terminals().get(j));
+            }
+            _ => {
+                trade_id.append_null();
+                rrn.append_null();
+                terminal.append_null();
+            }
+        }
+    }
+    let names = |names: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(names)) };
+    let arrays: [ArrayRef; 20] = [
+        dictionary(side.into(), names(vec![Side::Ledger.name(), Side::Statement.name()])),
+        Arc::new(index.finish()),
+        Arc::new(line.finish()),
+        Arc::new(trade_id.finish()),
+        Arc::new(rrn.finish()),
+        Arc::new(terminal.finish()),
+        dictionary(class.into(), names(Class::ALL.iter().map(|c| c.name()).collect())),
+        findings.finish(),
+        Arc::new(partner.finish()),
+        dictionary(matched_by.into(), names(MATCHED_BY.iter().map(|m| m.name()).collect())),
+        Arc::new(amount.finish()),
+        Arc::new(fee.finish()),
+        Arc::new(net.finish()),
+        Arc::new(expected.finish()),
+        reason.finish(),
+        Arc::new(charged_rate.finish()),
+        Arc::new(charged_fixed.finish()),
+        Arc::new(charged_cap.finish()),
+        merchant_no.finish(),
+        agent.finish(),
+    ];
+    batch(REPORT_CSV_COLUMNS.into_iter().zip(arrays).collect())
+}

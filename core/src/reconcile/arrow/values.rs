@@ -1,0 +1,368 @@
+//! Arrow columns read as the core's values: text, money (decimal, text or integers of yuan),
+//! times (timestamps, dates or text). A column of a type that cannot hold its values fails
+//! the whole read ([`ArrowReadError::ColumnType`], [`ArrowReadError::FloatMoney`]); a bad
+//! value is the core's error for that value, located by the caller.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+
+use super::ArrowReadError;
+use crate::error::{Error, ErrorKind, Location};
+use crate::money::Money;
+use crate::reconcile::canonical::required;
+use crate::reconcile::{CanonicalColumn, LEDGER_COLUMNS, STATEMENT_COLUMNS};
+use crate::settlement::{china_offset, parse_china_time, parse_date};
+use crate::text::trim;
+
+/// One side of the input (ledger or statement): its name in messages and its canonical
+/// columns, which say which columns are required.
+#[derive(Clone, Copy)]
+pub(super) struct Side {
+    name: &'static str,
+    columns: &'static [CanonicalColumn],
+}
+
+/// The ledger side.
+pub(super) const LEDGER: Side = Side { name: "ledger", columns: &LEDGER_COLUMNS };
+/// The statement side.
+pub(super) const STATEMENT: Side = Side { name: "statement", columns: &STATEMENT_COLUMNS };
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// A schema failure: the column's type cannot hold its values.
+fn column_type(column: &str, message: String) -> ArrowReadError {
+    ArrowReadError::ColumnType(Error::new(ErrorKind::InvalidRecord, message).at(Location::default().field(column)))
+}
+
+fn missing(side: Side, column: &str, batch: &RecordBatch) -> ArrowReadError {
+    let present: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+    ArrowReadError::Invalid(
+        Error::new(
+            ErrorKind::InvalidRecord,
+            format!(
+                "the {side} has no column `{column}` (it has: {})",
+                if present.is_empty() { "none".to_string() } else { present.join(", ") }
+            ),
+        )
+        .in_field(column),
+    )
+}
+
+fn wrong_type(side: Side, column: &str, data_type: &DataType, expected: &str) -> ArrowReadError {
+    if matches!(data_type, DataType::Float16 | DataType::Float32 | DataType::Float64) && expected.contains("decimal") {
+        let message = format!(
+            "column `{column}` of the {side} is {data_type}, and money is never a float in posfee (floats are not \
+             accepted): binary floating point cannot hold most decimal amounts exactly, so fees would be wrong by \
+             fractions of a fen; use decimal (e.g. pyarrow.decimal128(18, 2), polars.Decimal, or decimal.Decimal \
+             objects in pandas), strings, or integers of yuan"
+        );
+        return ArrowReadError::FloatMoney(Error::new(ErrorKind::InvalidAmount, message).at(Location::default().field(column)));
+    }
+    column_type(column, format!("column `{column}` of the {side} must be {expected}, not {data_type}"))
+}
+
+/// A text column (any string type, or dictionary of strings), read as `StringArray`.
+pub(super) struct Text(pub(super) Option<StringArray>);
+
+impl Text {
+    /// The value of a row; `None` for a null or an absent column.
+    #[inline]
+    pub(super) fn get(&self, row: usize) -> Option<&str> {
+        self.0.as_ref().and_then(|a| if a.is_null(row) { None } else { Some(a.value(row)) })
+    }
+}
+
+pub(super) fn text(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Text, ArrowReadError> {
+    let Some(&position) = index.get(column) else {
+        return if required(side.columns, column) { Err(missing(side, column, batch)) } else { Ok(Text(None)) };
+    };
+    let array = batch.column(position);
+    let string_like = match array.data_type() {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => true,
+        DataType::Dictionary(_, value) => matches!(**value, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View),
+        _ => false,
+    };
+    if !string_like {
+        return Err(wrong_type(side, column, array.data_type(), "strings (text keeps leading zeros of ids)"));
+    }
+    let utf8 =
+        arrow_cast::cast(array, &DataType::Utf8).map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
+    Ok(Text(Some(utf8.as_string::<i32>().clone())))
+}
+
+/// Whether a text cell is null or only spaces: no value, as an empty cell of a CSV file.
+#[inline]
+fn blank_or_null(array: &StringArray, row: usize) -> bool {
+    array.is_null(row) || trim(array.value(row)).is_empty()
+}
+
+/// A money column: decimal (exact), text, or integers of yuan (read as decimals of scale 0,
+/// which hold every integer type exactly).
+pub(super) enum MoneyColumn {
+    Decimal(Decimal128Array, u32),
+    Text(StringArray),
+    Yuan(Decimal128Array),
+    Absent,
+}
+
+pub(super) fn money_column(
+    side: Side,
+    batch: &RecordBatch,
+    index: &HashMap<String, usize>,
+    column: &str,
+) -> Result<MoneyColumn, ArrowReadError> {
+    let Some(&position) = index.get(column) else {
+        return if required(side.columns, column) { Err(missing(side, column, batch)) } else { Ok(MoneyColumn::Absent) };
+    };
+    let array = batch.column(position);
+    Ok(match array.data_type() {
+        DataType::Decimal32(_, scale) | DataType::Decimal64(_, scale) | DataType::Decimal128(_, scale) | DataType::Decimal256(_, scale) => {
+            if *scale < 0 {
+                return Err(wrong_type(side, column, array.data_type(), "a decimal with a non-negative scale"));
+            }
+            MoneyColumn::Decimal(decimal128(side, column, array, *scale)?, *scale as u32)
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
+            // Null: a column of nulls (e.g. an empty pandas partition), read as text.
+            let Text(Some(text)) = self::text(side, batch, index, column)? else { unreachable!("required") };
+            MoneyColumn::Text(text)
+        }
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => MoneyColumn::Yuan(decimal128(side, column, array, 0)?),
+        other => return Err(wrong_type(side, column, other, "decimal, strings or integers of yuan")),
+    })
+}
+
+/// A decimal or integer column as 128-bit decimals of the given scale (exact).
+fn decimal128(side: Side, column: &str, array: &ArrayRef, scale: i8) -> Result<Decimal128Array, ArrowReadError> {
+    let as128 = arrow_cast::cast(array, &DataType::Decimal128(38, scale))
+        .map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
+    Ok(as128.as_primitive::<Decimal128Type>().clone())
+}
+
+impl MoneyColumn {
+    /// The value of a row (`None` for null or an absent column). `amount` selects the trade
+    /// amount check (non-negative, whole fen) over the statement money check.
+    #[inline]
+    pub(super) fn get(&self, row: usize, amount: bool) -> Result<Option<Money>, Error> {
+        let parse = |text: &str| if amount { Money::parse_amount(text) } else { Money::parse(text) };
+        match self {
+            MoneyColumn::Absent => Ok(None),
+            MoneyColumn::Decimal(array, scale) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                let value = array.value(row);
+                // The usual case (an amount with at most 5 decimals that fits in i64) in i64.
+                let fast = (*scale <= 5).then(|| i64::try_from(value).ok()?.checked_mul(10i64.pow(5 - scale))).flatten();
+                let millifen = if let Some(millifen) = fast {
+                    Some(i128::from(millifen))
+                } else if *scale <= 5 {
+                    value.checked_mul(10i128.pow(5 - scale))
+                } else {
+                    let unit = 10i128.pow(scale - 5);
+                    (value % unit == 0).then(|| value / unit)
+                };
+                // Beyond i64 millifen or with more than 5 places: the core reads the exact text
+                // and names what is wrong (out of range, too many decimal places).
+                let Some(millifen) = millifen.and_then(|m| i64::try_from(m).ok()) else {
+                    return parse(&<Decimal128Type as arrow_array::types::DecimalType>::format_decimal(value, 38, *scale as i8)).map(Some);
+                };
+                let money = Money::from_millifen(millifen)?;
+                if amount {
+                    money.into_amount().map(Some)
+                } else {
+                    Ok(Some(money))
+                }
+            }
+            MoneyColumn::Text(array) => match blank_or_null(array, row) {
+                true => Ok(None),
+                false => parse(array.value(row)).map(Some),
+            },
+            MoneyColumn::Yuan(array) => {
+                if array.is_null(row) {
+                    return Ok(None);
+                }
+                let yuan = array.value(row);
+                let Some(fen) = yuan.checked_mul(100).and_then(|f| i64::try_from(f).ok()) else {
+                    // The core names a value beyond range in its own words.
+                    return parse(&yuan.to_string()).map(Some);
+                };
+                let money = Money::try_from_fen(fen)?;
+                if amount {
+                    money.into_amount().map(Some)
+                } else {
+                    Ok(Some(money))
+                }
+            }
+        }
+    }
+}
+
+/// A time column: timestamps (aware: an instant; naive: China wall-clock time), dates
+/// (midnight China time) or text (RFC 3339, or China time without an offset).
+pub(super) enum TimeValues {
+    Timestamp(Int64Array, i64, bool),
+    Date(Date32Array),
+    Text(StringArray),
+}
+
+pub(super) struct TimeColumn {
+    pub(super) values: TimeValues,
+    /// The China day (since 1970) of the last date read and the date.
+    last_date: Cell<Option<(i64, NaiveDate)>>,
+    /// The day (since 1970, UTC) of the last instant read and its date: the rows of one day
+    /// (the usual order) share the calendar arithmetic.
+    last_day: Cell<Option<(i64, NaiveDate)>>,
+}
+
+pub(super) fn time_column(
+    side: Side,
+    batch: &RecordBatch,
+    index: &HashMap<String, usize>,
+    column: &str,
+) -> Result<TimeColumn, ArrowReadError> {
+    let Some(&position) = index.get(column) else { return Err(missing(side, column, batch)) };
+    let array = batch.column(position);
+    let values = match array.data_type() {
+        DataType::Timestamp(unit, tz) => {
+            let per_second = match unit {
+                TimeUnit::Second => 1,
+                TimeUnit::Millisecond => 1_000,
+                TimeUnit::Microsecond => 1_000_000,
+                TimeUnit::Nanosecond => 1_000_000_000,
+            };
+            let as_i64 = arrow_cast::cast(array, &DataType::Int64).map_err(|e| column_type(column, format!("column `{column}`: {e}")))?;
+            TimeValues::Timestamp(as_i64.as_primitive::<Int64Type>().clone(), per_second, tz.is_some())
+        }
+        DataType::Date32 | DataType::Date64 => {
+            let as_date32 =
+                arrow_cast::cast(array, &DataType::Date32).map_err(|e| column_type(column, format!("column `{column}`: {e}")))?;
+            TimeValues::Date(as_date32.as_primitive::<Date32Type>().clone())
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
+            let Text(Some(text)) = self::text(side, batch, index, column)? else { unreachable!("required") };
+            TimeValues::Text(text)
+        }
+        other => return Err(wrong_type(side, column, other, "timestamps, dates or ISO 8601 strings")),
+    };
+    Ok(TimeColumn { values, last_date: Cell::new(None), last_day: Cell::new(None) })
+}
+
+/// The Unix seconds of a timestamp of `per_second` units; a naive timestamp is China
+/// wall-clock time, as for scalar quotes.
+#[inline]
+pub(super) fn timestamp_seconds(value: i64, per_second: i64, aware: bool) -> i64 {
+    let seconds = value.div_euclid(per_second);
+    if aware {
+        seconds
+    } else {
+        seconds.saturating_sub(8 * 3600)
+    }
+}
+
+fn china(seconds: i64) -> Option<DateTime<FixedOffset>> {
+    china_offset().timestamp_opt(seconds, 0).single()
+}
+
+impl TimeColumn {
+    /// [`china`] of `seconds`, the date taken from the last row's when the day is the same.
+    #[inline]
+    fn instant(&self, seconds: i64) -> Result<DateTime<FixedOffset>, Error> {
+        let (day, second) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400) as u32);
+        if let Some((_, date)) = self.last_day.get().filter(|(last, _)| *last == day) {
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(second, 0).expect("a second of the day");
+            return Ok(DateTime::from_naive_utc_and_offset(date.and_time(time), china_offset()));
+        }
+        let instant = china(seconds).ok_or_else(|| Error::new(ErrorKind::InvalidDate, "time is out of range"))?;
+        self.last_day.set(Some((day, instant.naive_utc().date())));
+        Ok(instant)
+    }
+
+    /// The instant of a row of timestamps or dates in Unix seconds, unchecked (`Some(None)`:
+    /// null); `None` for text.
+    #[inline]
+    fn seconds(&self, row: usize) -> Option<Option<i64>> {
+        Some(match &self.values {
+            TimeValues::Timestamp(array, _, _) if array.is_null(row) => None,
+            TimeValues::Date(array) if array.is_null(row) => None,
+            TimeValues::Timestamp(array, per_second, aware) => Some(timestamp_seconds(array.value(row), *per_second, *aware)),
+            TimeValues::Date(array) => Some(i64::from(array.value(row)) * 86_400 - 8 * 3600),
+            TimeValues::Text(_) => return None,
+        })
+    }
+
+    /// The instant of a row in Unix seconds; `None` for a null or a value that does not read.
+    #[inline]
+    pub(super) fn unix_seconds(&self, row: usize) -> Option<i64> {
+        match self.seconds(row) {
+            Some(seconds) => seconds,
+            None => self.get(row).ok().flatten().map(|time| time.timestamp()),
+        }
+    }
+
+    #[inline]
+    pub(super) fn get(&self, row: usize) -> Result<Option<DateTime<FixedOffset>>, Error> {
+        match (&self.values, self.seconds(row)) {
+            (_, Some(seconds)) => seconds.map(|seconds| self.instant(seconds)).transpose(),
+            (TimeValues::Text(array), None) if !blank_or_null(array, row) => parse_china_time(array.value(row)).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    pub(super) fn date(&self, row: usize) -> Result<Option<NaiveDate>, Error> {
+        match &self.values {
+            TimeValues::Text(array) => {
+                if blank_or_null(array, row) {
+                    return Ok(None);
+                }
+                let text = array.value(row);
+                parse_date(text).or_else(|_| parse_china_time(text).map(|t| t.date_naive())).map(Some)
+            }
+            _ => {
+                let Some(seconds) = self.seconds(row).flatten() else { return Ok(None) };
+                let day = (seconds + 8 * 3600).div_euclid(86_400);
+                // Far from the ends of chrono's range, a day's instants are all valid or not.
+                let sure = (-(1 << 40)..1 << 40).contains(&seconds);
+                if let Some((_, date)) = self.last_date.get().filter(|(last, _)| sure && *last == day) {
+                    return Ok(Some(date));
+                }
+                let date = self.instant(seconds)?.date_naive();
+                self.last_date.set(Some((day, date)));
+                Ok(Some(date))
+            }
+        }
+    }
+}
+
+/// An error when a column name appears twice (which of the two would be meant?).
+pub(super) fn unique_columns(side: Side, batch: &RecordBatch) -> Result<(), ArrowReadError> {
+    let schema = batch.schema();
+    let mut seen = std::collections::HashSet::new();
+    match schema.fields().iter().map(|f| f.name()).find(|name| !seen.insert(name.as_str())) {
+        None => Ok(()),
+        Some(name) => Err(ArrowReadError::Invalid(
+            Error::new(ErrorKind::InvalidRecord, format!("the {side} has the column `{name}` more than once")).in_field(name.as_str()),
+        )),
+    }
+}
+
+pub(super) fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
+    batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
+}
