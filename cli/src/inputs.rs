@@ -45,3 +45,14 @@ pub fn raise_first_issue(on_invalid: OnInvalid, issues: &[posfee::reconcile::Rea
 
 /// The help text of `--holidays`.
 pub const HOLIDAYS_HELP: &str = "A file of holiday years to add to the embedded calendar: posfee TOML or holiday-cn JSON";
+
+/// Reads a ledger: a canonical ledger CSV, or a Parquet or Arrow IPC file of the canonical
+/// columns (read by the core's Arrow reader with the same rules).
+pub fn ledger(path: &Path) -> Result<posfee::reconcile::Ledger, Failure> {
+    // Opened here first, so a missing file is the command line's input error.
+    crate::output::read_head(path, 0)?;
+    match crate::columnar::Columnar::of(path) {
+        Some(format) => crate::columnar::ledger(path, format),
+        None => Ok(posfee::reconcile::read_ledger_file(path)?),
+    }
+}

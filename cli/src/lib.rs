@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 mod calendar;
+mod columnar;
 mod compare;
 mod deposits;
 mod failure;

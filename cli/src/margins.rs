@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use posfee::reconcile::{margins, read_ledger_file, AgentTree, Registry};
+use posfee::reconcile::{margins, AgentTree, Registry};
 
 use crate::failure::Failure;
 use crate::{inputs, output};
@@ -39,8 +39,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     let registry = Registry::read_csv(&arguments.merchants)?;
     let agents = AgentTree::read_csv(&arguments.agents)?;
     let calendar = inputs::calendar(arguments.holidays.as_ref())?;
-    output::read_head(&arguments.trades, 0)?;
-    let trades = read_ledger_file(&arguments.trades)?;
+    let trades = inputs::ledger(&arguments.trades)?;
     inputs::raise_first_issue(inputs::OnInvalid::Raise, trades.issues())?;
     let report = margins(&trades, &registry, &agents, &calendar)?;
     if let Some(path) = &arguments.out {

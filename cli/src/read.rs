@@ -1,19 +1,24 @@
-//! `posfee read`: a statement file in any known format to the canonical statement CSV.
+//! `posfee read`: a statement file in any known format to the canonical statement (CSV,
+//! Parquet or an Arrow IPC file).
 
 use std::io::Write;
 use std::path::PathBuf;
 
+use posfee::reconcile::arrow::statement_to_arrow;
 use posfee::reconcile::{read_statement_file, write_bank_csv, Profile, ReadOptions, Statement};
 
+use crate::columnar::{self, Columnar};
 use crate::failure::Failure;
 use crate::inputs::{self, OnInvalid};
 use crate::output;
 
 const READ_HELP: &str = "\
-The canonical CSV is the bank-pos layout posfee writes (settlement_date, merchant_no, \
-merchant_name, terminal, rrn, time, amount, fee, net, channel, kind, ...), which `posfee \
-reconcile --format bank` reads back. Only CSV is written: .parquet/.arrow output is not \
-offered on the command line (the Python package's read_statement returns an Arrow table).";
+The canonical CSV is the bank-pos layout posfee writes (清算日期, 商户号, 商户名称, 终端号, \
+交易日期, 交易时间, 交易金额, 手续费, 结算金额, 参考号, 卡类别, 交易类型), which `posfee \
+reconcile --format bank` reads back. --out x.parquet (or x.arrow, an Arrow IPC file) writes \
+the canonical statement columns instead (settlement_date, merchant_no, merchant_name, \
+terminal, batch, rrn, time, amount, fee, net, channel, kind, line: money as exact decimals, \
+times as timestamps at +08:00), which every posfee command also reads as a statement.";
 
 /// Reads an acquirer statement (bank POS CSV, WeChat Pay and Alipay bills, and the other
 /// formats of `posfee formats`) and writes its rows as canonical CSV.
@@ -25,8 +30,8 @@ pub struct Arguments {
     /// auto (the first format that fits the file), a name from `posfee formats` (or bank, wechat, alipay), or a .toml format profile.
     #[arg(long, value_name = "auto|NAME|PROFILE.toml", default_value = "auto")]
     format: String,
-    /// Where to write the canonical CSV (`-`: stdout, without the summary).
-    #[arg(long, value_name = "CSV")]
+    /// Where to write the canonical statement: a .csv (`-`: stdout, without the summary), .parquet or .arrow file.
+    #[arg(long, value_name = "CSV|PARQUET|ARROW")]
     out: PathBuf,
     /// A line that cannot be read: stop with its error (raise) or list it in the summary and go on (report).
     #[arg(long, value_enum, default_value = "raise")]
@@ -36,15 +41,39 @@ pub struct Arguments {
     json: bool,
 }
 
+/// Where a statement came from: the profile that read its file, or a columnar file of the
+/// canonical columns.
+pub enum Source {
+    /// Read by this format profile.
+    Profile(Box<Profile>),
+    /// A Parquet or Arrow IPC file.
+    Columnar(Columnar),
+}
+
+impl Source {
+    /// The format's name and title, for the summary.
+    fn describe(&self) -> (&str, &str) {
+        match self {
+            Source::Profile(profile) => (profile.name(), profile.title()),
+            Source::Columnar(Columnar::Parquet) => ("parquet", "canonical statement columns (Parquet)"),
+            Source::Columnar(Columnar::Ipc) => ("arrow", "canonical statement columns (Arrow IPC file)"),
+        }
+    }
+}
+
 /// Reads a statement file with the profile `format` names (the core's `Profile::resolve`),
-/// the profile's errors naming the file.
-pub fn statement(path: &std::path::Path, format: &str) -> Result<(Statement, Profile), Failure> {
+/// the profile's errors naming the file; a `.parquet` or `.arrow` file holds the canonical
+/// columns (read by the core's Arrow reader, whatever `format` says).
+pub fn statement(path: &std::path::Path, format: &str) -> Result<(Statement, Source), Failure> {
+    output::read_head(path, 0)?; // a missing file is the command line's input error
+    if let Some(columnar) = Columnar::of(path) {
+        return Ok((columnar::statement(path, columnar)?, Source::Columnar(columnar)));
+    }
     // The file is read in blocks (never whole): its start chooses the profile (all of it
     // for an Excel workbook).
-    output::read_head(path, 0)?; // a missing file is the command line's input error
     let profile = Profile::resolve_file(format, path)?;
     let statement = read_statement_file(path, &profile, ReadOptions::default())?;
-    Ok((statement, profile))
+    Ok((statement, Source::Profile(Box::new(profile))))
 }
 
 pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
@@ -55,23 +84,27 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
             "--on-invalid report lists the unreadable lines after writing the rows: it needs --out FILE, not --out -",
         ));
     }
+    let columnar = Columnar::of(&arguments.out);
     if !to_stdout {
-        output::check_text_output(&arguments.out, false)?;
+        if columnar.is_none() {
+            output::check_text_output(&arguments.out, false)?;
+        }
         output::check_writable(&arguments.out)?;
     }
-    let (statement, profile) = statement(&arguments.file, &arguments.format)?;
+    let (statement, source) = statement(&arguments.file, &arguments.format)?;
     inputs::raise_first_issue(arguments.on_invalid, statement.issues())?;
-    let csv = write_bank_csv(&statement);
-    if to_stdout {
-        return output::print(out, &csv);
+    match columnar {
+        Some(format) => columnar::write(&arguments.out, format, &statement_to_arrow(&statement))?,
+        None if to_stdout => return output::print(out, &write_bank_csv(&statement)),
+        None => output::write_file(&arguments.out, write_bank_csv(&statement).as_bytes())?,
     }
-    output::write_file(&arguments.out, csv.as_bytes())?;
+    let (name, title) = source.describe();
     let issues: Vec<String> = statement.issues().iter().map(|issue| crate::failure::one_line(&issue.error.to_string())).collect();
     if arguments.json {
         let summary = serde_json::json!({
             "file": arguments.file.display().to_string(),
-            "format": profile.name(),
-            "title": profile.title(),
+            "format": name,
+            "title": title,
             "rows": statement.len(),
             "skipped_rows": statement.skipped_rows(),
             "unreadable_lines": issues,
@@ -83,8 +116,8 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         "{}: {} rows read as {} ({}), written to {}\n",
         arguments.file.display(),
         statement.len(),
-        profile.name(),
-        profile.title(),
+        name,
+        title,
         arguments.out.display()
     );
     if statement.skipped_rows() > 0 {

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use posfee::reconcile::simulation::{generate, SimulationOptions};
 use posfee::reconcile::{
-    read_ledger_file, reconcile, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile, ReconcileOptions, Registry,
-    Report, Statement, MATCH_WINDOW_SECONDS_MAX,
+    reconcile, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile, ReconcileOptions, Registry, Report, Statement,
+    MATCH_WINDOW_SECONDS_MAX,
 };
 use posfee::{CalendarPolicy, SettlementMode};
 
@@ -115,19 +115,6 @@ fn window_seconds(text: &str) -> Result<i64, Failure> {
     })
 }
 
-fn read_ledger(path: &Path) -> Result<Ledger, Failure> {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    if matches!(extension.as_str(), "parquet" | "arrow" | "feather" | "ipc") {
-        return Err(Failure::request(format!(
-            "cannot read {}: the command line reads a ledger CSV, not .{extension} (the Python package reads Arrow and Parquet)",
-            path.display()
-        )));
-    }
-    // Opened here first, so a missing file is the command line's input error.
-    output::read_head(path, 0)?;
-    Ok(read_ledger_file(path)?)
-}
-
 pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(path) = &arguments.out {
         output::check_text_output(path, true)?;
@@ -171,7 +158,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     // The statement is read on a second thread while the ledger is parsed.
     let (ledger, statement) = std::thread::scope(|scope| {
         let statement = scope.spawn(|| crate::read::statement(&arguments.statement, &arguments.format));
-        let ledger = read_ledger(&arguments.ledger);
+        let ledger = inputs::ledger(&arguments.ledger);
         let statement = statement.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload));
         (ledger, statement)
     });

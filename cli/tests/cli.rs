@@ -34,7 +34,7 @@ fn help_and_version() {
     assert!(help.contains("posfee: error [code]: message"));
     assert_eq!(ok(&["--version"]), format!("posfee {}\n", env!("CARGO_PKG_VERSION")));
     assert!(ok(&["quote", "--help"]).contains("--on-invalid report"), "quote --help says how bad rows are handled");
-    assert!(ok(&["read", "--help"]).contains(".parquet"), "read --help says Parquet is not written");
+    assert!(ok(&["read", "--help"]).contains(".parquet"), "read --help says Parquet is written");
 }
 
 #[test]
@@ -256,6 +256,106 @@ fn read_writes_the_canonical_csv() {
     let bad = common::formats_dir().join("bad.csv").display().to_string();
     let report = ok(&["read", &bad, "--format", "bank", "--on-invalid", "report", "--out", &out.display().to_string()]);
     assert!(report.contains("could not be read:") && report.contains("line 3"), "{report}");
+}
+
+/// The record batches of a Parquet file, read with the parquet crate.
+fn parquet_batches(path: &std::path::Path) -> Vec<arrow_array::RecordBatch> {
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    reader.collect::<Result<Vec<_>, _>>().unwrap()
+}
+
+#[test]
+fn read_writes_parquet_and_arrow_files_of_the_csv_rows() {
+    use arrow_schema::{DataType, TimeUnit};
+    use posfee::reconcile::arrow::{statement_from_arrow, ArrowReadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let sample = common::formats_dir().join("sample.csv").display().to_string();
+    let canonical = ok(&["read", &sample, "--out", "-"]);
+    let parquet = dir.path().join("canonical.parquet");
+    let summary = ok(&["read", &sample, "--out", &parquet.display().to_string()]);
+    assert!(summary.contains("8 rows read as bank-pos") && summary.contains("canonical.parquet"), "{summary}");
+
+    // Read back with the parquet crate: the canonical columns, exact money, and the same rows.
+    let batches = parquet_batches(&parquet);
+    let schema = batches[0].schema();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "settlement_date",
+            "merchant_no",
+            "merchant_name",
+            "terminal",
+            "batch",
+            "rrn",
+            "time",
+            "amount",
+            "fee",
+            "net",
+            "channel",
+            "kind",
+            "line"
+        ]
+    );
+    assert_eq!(schema.field_with_name("amount").unwrap().data_type(), &DataType::Decimal128(18, 2));
+    assert_eq!(schema.field_with_name("fee").unwrap().data_type(), &DataType::Decimal128(20, 5));
+    assert_eq!(schema.field_with_name("settlement_date").unwrap().data_type(), &DataType::Date32);
+    assert_eq!(schema.field_with_name("time").unwrap().data_type(), &DataType::Timestamp(TimeUnit::Second, Some("+08:00".into())));
+    assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 8);
+    let statement = statement_from_arrow("canonical.parquet", &batches, ArrowReadOptions::default()).unwrap();
+    assert_eq!(posfee::reconcile::write_bank_csv(&statement), canonical, "the Parquet rows are the CSV rows");
+
+    // Parquet and Arrow IPC files are statements for every command.
+    assert_eq!(ok(&["read", &parquet.display().to_string(), "--out", "-"]), canonical);
+    let arrow = dir.path().join("canonical.arrow");
+    let data = json(&["read", &parquet.display().to_string(), "--out", &arrow.display().to_string(), "--json"]);
+    assert_eq!((data["rows"].as_u64(), data["format"].as_str()), (Some(8), Some("parquet")));
+    assert_eq!(ok(&["read", &arrow.display().to_string(), "--out", "-"]), canonical);
+}
+
+/// A report CSV without its line numbers (the `line` column and the `(line N)` of reasons): a
+/// table's rows are numbered from 1, a CSV's lines from its header.
+fn without_lines(report: &str) -> String {
+    let mut out = String::new();
+    for line in report.lines() {
+        let cells: Vec<&str> = line.splitn(4, ',').collect();
+        let mut rest = [cells[0], cells[1], cells[3]].join(",");
+        while let Some(at) = rest.find("(line ").filter(|&at| rest[at + 6..].starts_with(|c: char| c.is_ascii_digit())) {
+            let digits = rest[at + 6..].chars().take_while(char::is_ascii_digit).count();
+            rest.replace_range(at + 5..at + 6 + digits, "");
+        }
+        out.push_str(&rest);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn reconcile_reads_parquet_ledgers_and_statements_as_their_csv() {
+    let sample = Sample::new(300);
+    let ledger = posfee::reconcile::read_ledger_file(&sample.ledger).unwrap();
+    let ledger_parquet = sample.path("ledger.parquet");
+    let file = std::fs::File::create(&ledger_parquet).unwrap();
+    let batch = posfee::reconcile::arrow::ledger_to_arrow(&ledger);
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let statement_parquet = sample.path("statement.parquet");
+    ok(&["read", &sample.statement(), "--out", &statement_parquet]);
+    let report = |ledger: &str, statement: &str| {
+        let out = sample.path("report.csv");
+        ok(&["reconcile", ledger, statement, "--schedule", "sft-traditional", "--merchant-no", MERCHANT, "--out", &out]);
+        without_lines(&std::fs::read_to_string(&out).unwrap())
+    };
+    let from_csv = report(&sample.ledger(), &sample.statement());
+    let from_parquet = report(&ledger_parquet, &statement_parquet);
+    for (parquet, csv) in from_parquet.lines().zip(from_csv.lines()) {
+        assert_eq!(parquet, csv);
+    }
+    assert_eq!(from_parquet.lines().count(), from_csv.lines().count());
+    assert!(fail(&["reconcile", &sample.path("missing.parquet"), &statement_parquet, "--schedule", "standard", "--merchant-no", MERCHANT])
+        .contains("missing.parquet"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Arrow record batches as ledgers and statements, and ledgers, statements and reports as
-//! record batches (feature `arrow`, on in the Python package, off in the WebAssembly build).
+//! record batches (feature `arrow`, on in the Python package and the command line, off in the
+//! WebAssembly build).
 //!
 //! The columns are the canonical ones ([`LEDGER_COLUMNS`](super::LEDGER_COLUMNS),
 //! [`STATEMENT_COLUMNS`](super::STATEMENT_COLUMNS)), read with the rules of the CSV readers:
