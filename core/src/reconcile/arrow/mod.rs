@@ -32,6 +32,7 @@ mod values;
 use std::fmt;
 
 use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
 
 use super::{Ledger, Report, Statement};
 use crate::error::{Error, ErrorKind};
@@ -224,8 +225,38 @@ pub fn statement_from_arrow(name: &str, batches: &[RecordBatch], options: ArrowR
     columns::statement(name, batches, options)
 }
 
+/// The Arrow schema of a ledger as posfee writes it: the [`LEDGER_COLUMNS`](super::LEDGER_COLUMNS)
+/// in order, text `utf8`, times second timestamps at `+08:00`, amounts `decimal128(18, 2)`.
+///
+/// # Example
+/// ```
+/// use arrow_schema::DataType;
+/// let schema = posfee::reconcile::arrow::ledger_schema();
+/// assert_eq!(schema.field_with_name("amount").unwrap().data_type(), &DataType::Decimal128(18, 2));
+/// assert_eq!(schema.fields().len(), posfee::reconcile::LEDGER_COLUMNS.len());
+/// ```
+pub fn ledger_schema() -> SchemaRef {
+    output::schema(&super::LEDGER_COLUMNS, false)
+}
+
+/// The Arrow schema of a statement as posfee writes it: the
+/// [`STATEMENT_COLUMNS`](super::STATEMENT_COLUMNS) in order (settlement dates `date32`, fees and
+/// nets `decimal128(20, 5)`), then `line` (`uint64`, each row's line in its file).
+///
+/// # Example
+/// ```
+/// use arrow_schema::DataType;
+/// let schema = posfee::reconcile::arrow::statement_schema();
+/// assert_eq!(schema.field_with_name("fee").unwrap().data_type(), &DataType::Decimal128(20, 5));
+/// assert_eq!(schema.field(12).name(), "line");
+/// ```
+pub fn statement_schema() -> SchemaRef {
+    output::schema(&super::STATEMENT_COLUMNS, true)
+}
+
 /// A ledger as one record batch of the canonical ledger columns (amounts `decimal128(18, 2)`,
-/// times second timestamps at `+08:00`); [`ledger_from_arrow`] reads it back equal.
+/// times second timestamps at `+08:00`: [`ledger_schema`]); [`ledger_from_arrow`] reads it
+/// back equal.
 ///
 /// # Example
 /// ```
@@ -242,8 +273,9 @@ pub fn ledger_to_arrow(ledger: &Ledger) -> RecordBatch {
     output::ledger_batch(ledger)
 }
 
-/// A statement as one record batch of the canonical statement columns (fees and nets
-/// `decimal128(20, 5)`, settlement dates `date32`) and `line`, each row's line in its file.
+/// A statement as one record batch of [`statement_schema`]: the canonical statement columns
+/// (fees and nets `decimal128(20, 5)`, settlement dates `date32`) and `line`, each row's line
+/// in its file.
 ///
 /// # Example
 /// ```

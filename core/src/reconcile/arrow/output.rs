@@ -1,8 +1,8 @@
 //! Ledgers, statements and reports as Arrow record batches: money as `decimal128` (scale 2
 //! for trade amounts, 5 for fees and nets), times as second timestamps at `+08:00`,
-//! settlement dates as `date32`; the columns of [`LEDGER_COLUMNS`](crate::reconcile::LEDGER_COLUMNS),
-//! [`STATEMENT_COLUMNS`](crate::reconcile::STATEMENT_COLUMNS) and
-//! [`REPORT_CSV_COLUMNS`](crate::reconcile::REPORT_CSV_COLUMNS).
+//! settlement dates as `date32`: the schemas follow from [`LEDGER_COLUMNS`] and
+//! [`STATEMENT_COLUMNS`] (the type of each [`ColumnType`]); a report has the columns of
+//! [`REPORT_CSV_COLUMNS`].
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -12,13 +12,16 @@ use std::sync::Arc;
 use arrow_array::builder::{Decimal128Builder, StringBuilder, TimestampSecondBuilder, UInt64Builder};
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Int32Array, RecordBatch, StringArray, UInt64Array};
-use arrow_schema::{Field, Schema, SchemaRef};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::lang::Lang;
 use crate::money::Money;
-use crate::reconcile::{Class, ClassSet, Ledger, MatchedBy, Report, Side, Statement, REPORT_CSV_COLUMNS};
+use crate::reconcile::{
+    CanonicalColumn, Class, ClassSet, ColumnType, Ledger, MatchedBy, Report, Side, Statement, LEDGER_COLUMNS, REPORT_CSV_COLUMNS,
+    STATEMENT_COLUMNS,
+};
 
 /// A builder of money as a decimal of `scale` places (2 for trade amounts in fen, 5 for fees).
 fn money_builder(capacity: usize, scale: i8) -> Decimal128Builder {
@@ -34,6 +37,39 @@ fn money_value(money: Money, scale: i8) -> i128 {
         5 => millifen,
         _ => millifen / 1_000,
     }
+}
+
+/// The Arrow type posfee writes a canonical column as.
+fn arrow_type(kind: ColumnType) -> DataType {
+    match kind {
+        ColumnType::Text => DataType::Utf8,
+        ColumnType::Time => DataType::Timestamp(TimeUnit::Second, Some("+08:00".into())),
+        ColumnType::Date => DataType::Date32,
+        ColumnType::Amount => DataType::Decimal128(18, 2),
+        ColumnType::Money => DataType::Decimal128(20, 5),
+    }
+}
+
+/// The schema of `columns` (every field nullable), and `line` (`UInt64`) when asked.
+pub(super) fn schema(columns: &[CanonicalColumn], line: bool) -> SchemaRef {
+    let mut fields: Vec<Field> = columns.iter().map(|column| Field::new(column.name, arrow_type(column.kind), true)).collect();
+    if line {
+        fields.push(Field::new("line", DataType::UInt64, true));
+    }
+    Arc::new(Schema::new(fields))
+}
+
+/// A batch of `schema`'s columns, from arrays by name.
+fn canonical_batch(schema: SchemaRef, mut columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    let arrays: Vec<ArrayRef> = schema
+        .fields()
+        .iter()
+        .map(|field| {
+            let at = columns.iter().position(|(name, _)| name == field.name()).expect("an array for every column");
+            columns.swap_remove(at).1
+        })
+        .collect();
+    RecordBatch::try_new(schema, arrays).expect("arrays of the described types, of equal length")
 }
 
 /// A batch of named columns (every field nullable).
@@ -74,9 +110,9 @@ pub(super) fn ledger_batch(ledger: &Ledger) -> RecordBatch {
     }
     let mut columns: Vec<(&str, ArrayRef)> =
         NAMES.iter().zip(strings.iter_mut()).map(|(name, b)| (*name, Arc::new(b.finish()) as ArrayRef)).collect();
-    columns.insert(5, ("time", Arc::new(time.finish())));
-    columns.insert(6, ("amount", Arc::new(amount.finish())));
-    batch(columns)
+    columns.push(("time", Arc::new(time.finish())));
+    columns.push(("amount", Arc::new(amount.finish())));
+    canonical_batch(schema(&LEDGER_COLUMNS, false), columns)
 }
 
 /// See [`super::statement_to_arrow`].
@@ -111,7 +147,7 @@ pub(super) fn statement_batch(statement: &Statement) -> RecordBatch {
     }
     let mut built = strings.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef);
     let mut next = || built.next().expect("seven columns");
-    batch(vec![
+    let columns: Vec<(&str, ArrayRef)> = vec![
         ("settlement_date", Arc::new(Date32Array::from(dates))),
         ("merchant_no", next()),
         ("merchant_name", next()),
@@ -125,7 +161,8 @@ pub(super) fn statement_batch(statement: &Statement) -> RecordBatch {
         ("channel", next()),
         ("kind", next()),
         ("line", Arc::new(UInt64Array::from(statement.lines().to_vec()))),
-    ])
+    ];
+    canonical_batch(schema(&STATEMENT_COLUMNS, true), columns)
 }
 
 /// See [`super::report_to_arrow`]: the rows cut into parts built in parallel (one batch each).
