@@ -113,7 +113,7 @@ fn tick(progress: &Option<Py<PyAny>>, stage: &str, rows: u64) {
 
 /// A conversion failure: the stream could not be read as Arrow (→ `TypeError`), or the
 /// core's reading of the batches failed.
-enum Failure {
+pub(crate) enum Failure {
     Stream(String),
     Read(ArrowReadError),
 }
@@ -151,7 +151,7 @@ fn read_all<T>(
     Ok(build(name, &batches, reading).map_err(Failure::Read))
 }
 
-fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T> {
+pub(crate) fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T> {
     match outcome {
         Outcome::Done(Ok(value)) => Ok(value),
         Outcome::Done(Err(Failure::Stream(message))) => Err(PyTypeError::new_err(message)),

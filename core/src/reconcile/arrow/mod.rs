@@ -27,12 +27,15 @@ mod output;
 mod rows;
 #[cfg(test)]
 mod tests;
+mod trades;
 mod values;
 
 use std::fmt;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
+
+pub use trades::{compare_batches, quote_batches, quoted_batch, quoted_schema, TradeColumns, TradeDefaults, TRADE_TABLE_COLUMNS};
 
 use super::{Ledger, Report, Statement};
 use crate::error::{Error, ErrorKind};

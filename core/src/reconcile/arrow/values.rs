@@ -28,6 +28,13 @@ pub(super) struct Side {
     columns: &'static [CanonicalColumn],
 }
 
+impl Side {
+    /// A side named `name` in messages, with its canonical columns.
+    pub(super) const fn new(name: &'static str, columns: &'static [CanonicalColumn]) -> Side {
+        Side { name, columns }
+    }
+}
+
 /// The ledger side.
 pub(super) const LEDGER: Side = Side { name: "ledger", columns: &LEDGER_COLUMNS };
 /// The statement side.

@@ -1,0 +1,682 @@
+//! Arrow tables of trades priced in bulk: a record batch of the trade columns
+//! ([`TRADE_COLUMNS`](crate::TRADE_COLUMNS): `amount`, `channel`, `time`, and optionally
+//! `settlement`, `merchant_class`, `card_type`) read into a [`TradeTable`]'s columns with the
+//! readers' rules (exact money, China time for naive times, the channel and mode words), and
+//! the quoted columns ([`QUOTED_COLUMNS`]) written as a record batch. [`quote_batches`] and
+//! [`compare_batches`] do both for a whole table.
+//!
+//! Rows are counted from 0 across all batches (`row 5: …`), as by
+//! [`Schedule::quote_table`]. A row whose values cannot be read is the table's error with
+//! [`OnInvalid::Raise`]; otherwise its quoted cells are null and its `error` cell says why.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::builder::StringBuilder;
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, Date32Array, Decimal128Array, DictionaryArray, Int32Array, RecordBatch, StringArray};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use chrono::Datelike;
+use rayon::prelude::*;
+
+use super::values::{column_index, money_column, text, time_column, Side, Text};
+use super::ArrowReadError;
+use crate::calendar::Calendar;
+use crate::channel::{CardType, Channel};
+use crate::compare::{compare, Comparison, Offer};
+use crate::error::{Error, ErrorKind, Result};
+use crate::quote::Limit;
+use crate::quote_table::{Column, OnInvalid, QuotedTable, RowError, TableOptions, TradeTable, Warnings, QUOTED_COLUMNS};
+use crate::reconcile::{CanonicalColumn, ColumnType};
+use crate::schedule::Schedule;
+use crate::settlement::SettlementMode;
+
+/// The columns of a table of trades to price, as [`CanonicalColumn`]s.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::arrow::TRADE_TABLE_COLUMNS;
+/// let required: Vec<&str> = TRADE_TABLE_COLUMNS.iter().filter(|c| c.required).map(|c| c.name).collect();
+/// assert_eq!(required, ["amount", "channel", "time"]);
+/// ```
+pub const TRADE_TABLE_COLUMNS: [CanonicalColumn; 6] = [
+    CanonicalColumn { name: "amount", kind: ColumnType::Amount, required: true, meaning: "the trade amount in yuan" },
+    CanonicalColumn { name: "channel", kind: ColumnType::Text, required: true, meaning: "credit, debit, wechat, alipay, …" },
+    CanonicalColumn { name: "time", kind: ColumnType::Time, required: true, meaning: "when the trade was made" },
+    CanonicalColumn { name: "settlement", kind: ColumnType::Text, required: false, meaning: "T1, D0, … (else the default)" },
+    CanonicalColumn { name: "merchant_class", kind: ColumnType::Text, required: false, meaning: "the merchant class (else the default)" },
+    CanonicalColumn { name: "card_type", kind: ColumnType::Text, required: false, meaning: "debit or credit, for QR trades paid by card" },
+];
+
+const TRADES: Side = Side::new("trade table", &TRADE_TABLE_COLUMNS);
+
+/// Values for the optional columns when a table lacks them (or a cell is null).
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::arrow::TradeDefaults;
+/// assert!(TradeDefaults::new("D0", Some("discounted"), None).is_ok());
+/// assert_eq!(TradeDefaults::new("X9", None, None).unwrap_err().location().field.as_deref(), Some("settlement"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TradeDefaults {
+    settlement: SettlementMode,
+    merchant_class: String,
+    card_type: Option<CardType>,
+}
+
+impl TradeDefaults {
+    /// The defaults from their words (`T1`, a merchant class or none, `debit` / `credit` or none).
+    ///
+    /// # Errors
+    /// The error of a word that is not a settlement mode or card type, naming its field.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::arrow::TradeDefaults::new("T1", None, Some("debit")).is_ok());
+    /// ```
+    pub fn new(settlement: &str, merchant_class: Option<&str>, card_type: Option<&str>) -> Result<TradeDefaults> {
+        Ok(TradeDefaults {
+            settlement: SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?,
+            merchant_class: merchant_class.unwrap_or_default().to_string(),
+            card_type: card_type.map(CardType::parse).transpose().map_err(|e| e.in_field("card_type"))?,
+        })
+    }
+}
+
+impl Default for TradeDefaults {
+    /// T1, the standard class, no card type.
+    fn default() -> TradeDefaults {
+        TradeDefaults { settlement: SettlementMode::T(1), merchant_class: String::new(), card_type: None }
+    }
+}
+
+/// One batch of trades as the columns of a [`TradeTable`]; rows whose values cannot be read
+/// hold placeholders and have an error in [`TradeColumns::errors`].
+///
+/// # Example
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+/// use posfee::reconcile::arrow::{TradeColumns, TradeDefaults};
+/// let text = |values: Vec<&str>| Arc::new(StringArray::from(values)) as ArrayRef;
+/// let batch = RecordBatch::try_from_iter([
+///     ("amount", text(vec!["100.00", "x"])),
+///     ("channel", text(vec!["credit", "debit"])),
+///     ("time", text(vec!["2026-05-06 10:00", "2026-05-06 11:00"])),
+/// ]).unwrap();
+/// let columns = TradeColumns::from_batch(&batch, 0, &TradeDefaults::default()).unwrap();
+/// assert_eq!(columns.amount_fen()[0], 10_000);
+/// assert_eq!(columns.errors()[0].row, 1);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TradeColumns {
+    amount_fen: Vec<i64>,
+    channel: Vec<Channel>,
+    time_unix_s: Vec<i64>,
+    settlement: Vec<SettlementMode>,
+    merchant_class: Vec<u32>,
+    /// The names the class codes stand for (code 0: the default class).
+    classes: Vec<String>,
+    card_type: Vec<Option<CardType>>,
+    errors: Vec<RowError>,
+}
+
+impl TradeColumns {
+    /// Reads `batch`, whose first row is row `first_row` of the table (for messages).
+    ///
+    /// # Errors
+    /// A missing required column or a column of the wrong type ([`ArrowReadError`]); more
+    /// than [`MERCHANT_CLASS_NAMES_MAX`](crate::MERCHANT_CLASS_NAMES_MAX) merchant classes.
+    /// A bad value is not an error here: it is in [`TradeColumns::errors`].
+    ///
+    /// # Example
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+    /// use posfee::reconcile::arrow::{ArrowReadError, TradeColumns, TradeDefaults};
+    /// let batch = RecordBatch::try_from_iter([("amount", Arc::new(Int64Array::from(vec![1])) as ArrayRef)]).unwrap();
+    /// let failure = TradeColumns::from_batch(&batch, 0, &TradeDefaults::default()).unwrap_err();
+    /// assert_eq!(failure.error().location().field.as_deref(), Some("channel"));
+    /// ```
+    pub fn from_batch(
+        batch: &RecordBatch,
+        first_row: usize,
+        defaults: &TradeDefaults,
+    ) -> std::result::Result<TradeColumns, ArrowReadError> {
+        let index = column_index(batch);
+        let rows = batch.num_rows();
+        let mut errors = Vec::new();
+        let mut bad = |row: usize, field: &str, error: Error| errors.push(row_error(first_row + row, field, error));
+
+        let amounts = money_column(TRADES, batch, &index, "amount")?;
+        let mut amount_fen = Vec::with_capacity(rows);
+        for row in 0..rows {
+            match amounts.get(row, true) {
+                Ok(Some(money)) => amount_fen.push(money.fen().unwrap_or(0)),
+                Ok(None) => {
+                    bad(row, "amount", Error::new(ErrorKind::InvalidAmount, "the amount is missing"));
+                    amount_fen.push(0);
+                }
+                Err(error) => {
+                    bad(row, "amount", error);
+                    amount_fen.push(0);
+                }
+            }
+        }
+
+        let channel = parsed(&text(TRADES, batch, &index, "channel")?, rows, None, Channel::Credit, "channel", Channel::parse, &mut bad);
+
+        let times = time_column(TRADES, batch, &index, "time")?;
+        let mut time_unix_s = Vec::with_capacity(rows);
+        for row in 0..rows {
+            let seconds = match times.unix_seconds(row) {
+                Some(seconds) => Ok(seconds),
+                None => match times.get(row) {
+                    Ok(Some(at)) => Ok(at.timestamp()),
+                    Ok(None) => Err(Error::new(ErrorKind::InvalidDate, "the time is missing")),
+                    Err(error) => Err(error),
+                },
+            };
+            time_unix_s.push(seconds.unwrap_or_else(|error| {
+                bad(row, "time", error);
+                0
+            }));
+        }
+
+        let settlement = parsed(
+            &text(TRADES, batch, &index, "settlement")?,
+            rows,
+            Some(defaults.settlement),
+            defaults.settlement,
+            "settlement",
+            SettlementMode::parse,
+            &mut bad,
+        );
+        let card_type = parsed(
+            &text(TRADES, batch, &index, "card_type")?,
+            rows,
+            Some(defaults.card_type),
+            None,
+            "card_type",
+            |t| CardType::parse(t).map(Some),
+            &mut bad,
+        );
+
+        // Merchant classes as codes into `classes`.
+        let mut classes = vec![defaults.merchant_class.clone()];
+        let names = text(TRADES, batch, &index, "merchant_class")?;
+        let mut merchant_class = Vec::with_capacity(rows);
+        let mut last: Option<(&str, u32)> = None;
+        for row in 0..rows {
+            let code = match names.get(row) {
+                None => 0,
+                Some(name) => match last {
+                    Some((previous, code)) if previous == name => code,
+                    _ => {
+                        let code = match classes.iter().position(|c| c == name) {
+                            Some(code) => code as u32,
+                            None => {
+                                classes.push(name.to_string());
+                                (classes.len() - 1) as u32
+                            }
+                        };
+                        last = Some((name, code));
+                        code
+                    }
+                },
+            };
+            merchant_class.push(code);
+        }
+        if classes.len() > crate::MERCHANT_CLASS_NAMES_MAX {
+            return Err(ArrowReadError::Invalid(
+                Error::new(ErrorKind::InvalidRequest, format!("more than {} merchant classes", crate::MERCHANT_CLASS_NAMES_MAX))
+                    .in_field("merchant_class"),
+            ));
+        }
+        // Each row's first error, in row order.
+        errors.sort_by_key(|e| e.row);
+        errors.dedup_by_key(|e| e.row);
+        Ok(TradeColumns { amount_fen, channel, time_unix_s, settlement, merchant_class, classes, card_type, errors })
+    }
+
+    /// The amounts in fen (0 where the amount could not be read).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::arrow::TradeColumns::default().amount_fen().is_empty());
+    /// ```
+    pub fn amount_fen(&self) -> &[i64] {
+        &self.amount_fen
+    }
+
+    /// The rows whose values could not be read, each with its first error (row order).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::arrow::TradeColumns::default().errors().is_empty());
+    /// ```
+    pub fn errors(&self) -> &[RowError] {
+        &self.errors
+    }
+
+    /// The merchant class names the rows' codes stand for, to pass to [`TradeColumns::table`].
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::arrow::TradeColumns::default().class_names().is_empty());
+    /// ```
+    pub fn class_names(&self) -> Vec<&str> {
+        self.classes.iter().map(String::as_str).collect()
+    }
+
+    /// The columns as a [`TradeTable`] (`names`: [`TradeColumns::class_names`]).
+    ///
+    /// # Example
+    /// ```
+    /// let columns = posfee::reconcile::arrow::TradeColumns::default();
+    /// assert_eq!(columns.table(&columns.class_names()).rows(), 0);
+    /// ```
+    pub fn table<'a>(&'a self, names: &'a [&'a str]) -> TradeTable<'a> {
+        TradeTable::new(&self.amount_fen, Column::Each(&self.channel), Column::Each(&self.time_unix_s))
+            .settlement(Column::Each(&self.settlement))
+            .merchant_class(names, Column::Each(&self.merchant_class))
+            .card_type(Column::Each(&self.card_type))
+    }
+
+    /// The rows without an error, and the input row of each.
+    fn readable(&self) -> (TradeColumns, Vec<usize>) {
+        let bad: std::collections::HashSet<usize> = self.errors.iter().map(|e| e.row).collect();
+        let kept: Vec<usize> = (0..self.amount_fen.len()).filter(|row| !bad.contains(row)).collect();
+        let columns = TradeColumns {
+            amount_fen: kept.iter().map(|&k| self.amount_fen[k]).collect(),
+            channel: kept.iter().map(|&k| self.channel[k]).collect(),
+            time_unix_s: kept.iter().map(|&k| self.time_unix_s[k]).collect(),
+            settlement: kept.iter().map(|&k| self.settlement[k]).collect(),
+            merchant_class: kept.iter().map(|&k| self.merchant_class[k]).collect(),
+            classes: self.classes.clone(),
+            card_type: kept.iter().map(|&k| self.card_type[k]).collect(),
+            errors: Vec::new(),
+        };
+        (columns, kept)
+    }
+}
+
+fn row_error(row: usize, field: &str, error: Error) -> RowError {
+    let message = format!("row {row}: {}", error.message());
+    RowError { row, error: Error::new(error.kind(), message).at(error.location().clone().field(field)) }
+}
+
+/// A text column parsed by `parse`, once per distinct text (channels and modes repeat a
+/// handful of values); a null or absent cell takes `default` (an error without one); a row
+/// with an error holds `placeholder`.
+#[allow(clippy::too_many_arguments)]
+fn parsed<T: Copy>(
+    column: &Text,
+    rows: usize,
+    default: Option<T>,
+    placeholder: T,
+    field: &str,
+    parse: impl Fn(&str) -> Result<T>,
+    bad: &mut impl FnMut(usize, &str, Error),
+) -> Vec<T> {
+    // A few distinct texts, compared byte for byte; past 32, a map. Each error is kept once.
+    let mut seen: Vec<(&str, std::result::Result<T, usize>)> = Vec::new();
+    let mut many: HashMap<&str, std::result::Result<T, usize>> = HashMap::new();
+    let mut failures: Vec<Error> = Vec::new();
+    let mut out = Vec::with_capacity(rows);
+    for row in 0..rows {
+        let Some(text) = column.get(row) else {
+            match default {
+                Some(value) => out.push(value),
+                None => {
+                    bad(row, field, Error::new(ErrorKind::InvalidRecord, format!("the {field} is missing")));
+                    out.push(placeholder);
+                }
+            }
+            continue;
+        };
+        let found = match seen.iter().find(|(known, _)| known.len() == text.len() && *known == text) {
+            Some((_, value)) => *value,
+            None => {
+                let mut parse_once = || {
+                    parse(text).map_err(|error| {
+                        failures.push(error);
+                        failures.len() - 1
+                    })
+                };
+                if seen.len() < 32 {
+                    let value = parse_once();
+                    seen.push((text, value));
+                    value
+                } else {
+                    *many.entry(text).or_insert_with(parse_once)
+                }
+            }
+        };
+        match found {
+            Ok(value) => out.push(value),
+            Err(k) => {
+                bad(row, field, failures[k].clone());
+                out.push(placeholder);
+            }
+        }
+    }
+    out
+}
+
+/// The Arrow schema of the quoted columns ([`QUOTED_COLUMNS`]) at a money scale: money as
+/// `decimal128(18, scale)`, dates as `date32`, words as dictionaries, `error` as text.
+///
+/// # Example
+/// ```
+/// let schema = posfee::reconcile::arrow::quoted_schema(2);
+/// assert_eq!(schema.field(0).name(), "fee");
+/// assert_eq!(schema.field(0).data_type(), &arrow_schema::DataType::Decimal128(18, 2));
+/// ```
+pub fn quoted_schema(scale: i8) -> SchemaRef {
+    let dictionary = || DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+    let types = [
+        DataType::Decimal128(18, scale),
+        DataType::Decimal128(18, scale),
+        dictionary(),
+        dictionary(),
+        dictionary(),
+        DataType::Date32,
+        DataType::Date32,
+        dictionary(),
+        DataType::Utf8,
+    ];
+    Arc::new(Schema::new(QUOTED_COLUMNS.iter().zip(types).map(|(name, t)| Field::new(*name, t, true)).collect::<Vec<_>>()))
+}
+
+fn dictionary(keys: Int32Array, values: Vec<String>) -> ArrayRef {
+    let values: ArrayRef = Arc::new(StringArray::from(values));
+    Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).expect("keys index the values"))
+}
+
+const WARNING_FLAGS: [Warnings; 4] =
+    [Warnings::FEE_EXCEEDS_AMOUNT, Warnings::SETTLEMENT_FELL_BACK, Warnings::CALENDAR_DATA_ENDS, Warnings::PROVISIONAL];
+
+fn bits_of(warnings: Warnings) -> u8 {
+    WARNING_FLAGS.iter().enumerate().filter(|(_, flag)| warnings.contains(**flag)).map(|(k, _)| 1u8 << k).sum()
+}
+
+fn warnings_of(bits: u8) -> Warnings {
+    WARNING_FLAGS.iter().enumerate().filter(|(k, _)| bits & (1 << k) != 0).fold(Warnings::NONE, |all, (_, flag)| all.with(*flag))
+}
+
+/// The quoted columns of a batch whose first row is row `first_row`, as a record batch
+/// ([`quoted_schema`]); rows in `errors` (row order) are null but for `error`.
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Column, Schedule, TableOptions, TradeTable};
+/// let table = TradeTable::new(&[10_000], Column::All(Channel::Credit), Column::All(1_778_040_000));
+/// let quoted = Schedule::preset("standard")?.quote_table(&table, &TableOptions::default())?;
+/// let batch = posfee::reconcile::arrow::quoted_batch(&quoted, &[], 0, 2);
+/// assert_eq!(batch.num_rows(), 1);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn quoted_batch(quoted: &QuotedTable, errors: &[RowError], first_row: usize, scale: i8) -> RecordBatch {
+    let rows = quoted.fee.len();
+    let nulls = (!errors.is_empty()).then(|| {
+        let mut valid = vec![true; rows];
+        for e in errors {
+            valid[e.row - first_row] = false;
+        }
+        NullBuffer::from(valid)
+    });
+    let divisor = 10i64.pow(5 - scale.clamp(0, 5) as u32);
+    let money = |values: &[crate::money::Money]| -> ArrayRef {
+        let values: Vec<i128> = values.iter().map(|value| i128::from(value.millifen() / divisor)).collect();
+        Arc::new(Decimal128Array::new(values.into(), nulls.clone()).with_precision_and_scale(18, scale).expect("a valid decimal type"))
+    };
+    let keys = |values: Vec<i32>| Int32Array::new(values.into(), nulls.clone());
+    let mut rule_ids: Vec<String> = quoted.rule_ids.iter().map(|id| id.to_string()).collect();
+    if rule_ids.is_empty() {
+        rule_ids.push(String::new());
+    }
+    let rule = dictionary(keys(quoted.rule.iter().map(|&r| if r == u32::MAX { 0 } else { r as i32 }).collect()), rule_ids);
+    // No limit is a null key.
+    let limit_valid: Vec<bool> =
+        (0..rows).map(|row| quoted.limit[row].is_some() && nulls.as_ref().map_or(true, |n| n.is_valid(row))).collect();
+    let limit_keys: Vec<i32> = quoted.limit.iter().map(|l| i32::from(*l == Some(Limit::Floor))).collect();
+    let limit = dictionary(Int32Array::new(limit_keys.into(), Some(NullBuffer::from(limit_valid))), vec!["cap".into(), "floor".into()]);
+    let mut modes: Vec<SettlementMode> = Vec::new();
+    let mode_keys: Vec<i32> = quoted
+        .settlement_applied
+        .iter()
+        .map(|mode| match modes.iter().position(|m| m == mode) {
+            Some(code) => code as i32,
+            None => {
+                modes.push(*mode);
+                (modes.len() - 1) as i32
+            }
+        })
+        .collect();
+    if modes.is_empty() {
+        modes.push(SettlementMode::T(1));
+    }
+    let settlement = dictionary(keys(mode_keys), modes.iter().map(|m| m.to_string()).collect());
+    const EPOCH_FROM_CE: i32 = 719_163;
+    let date = |values: &[chrono::NaiveDate]| -> ArrayRef {
+        let days: Vec<i32> = values.iter().map(|value| value.num_days_from_ce() - EPOCH_FROM_CE).collect();
+        Arc::new(Date32Array::new(days.into(), nulls.clone()))
+    };
+    let warning_texts: Vec<String> = (0..1u8 << WARNING_FLAGS.len()).map(|bits| warnings_of(bits).to_string()).collect();
+    let warnings = dictionary(keys(quoted.warnings.iter().map(|w| i32::from(bits_of(*w))).collect()), warning_texts);
+    let error: ArrayRef = if errors.is_empty() {
+        arrow_array::new_null_array(&DataType::Utf8, rows)
+    } else {
+        let mut error = StringBuilder::new();
+        let mut next = errors.iter().peekable();
+        for row in 0..rows {
+            match next.peek() {
+                Some(e) if e.row - first_row == row => {
+                    error.append_value(format!("{}: {}", e.error.code(), e.error.message()));
+                    next.next();
+                }
+                _ => error.append_null(),
+            }
+        }
+        Arc::new(error.finish())
+    };
+    let columns: Vec<ArrayRef> = vec![
+        money(&quoted.fee),
+        money(&quoted.net),
+        rule,
+        limit,
+        settlement,
+        date(&quoted.trade_day),
+        date(&quoted.settles_on),
+        warnings,
+        error,
+    ];
+    RecordBatch::try_new(quoted_schema(scale), columns).expect("columns of the schema")
+}
+
+/// Rows a piece of a table: pieces are read, priced and written on all cores.
+const PIECE_ROWS: usize = 1 << 20;
+
+/// Prices every row of a table of trades (its batches in order): one record batch of the
+/// quoted columns ([`quoted_batch`]) per piece of at most 2²⁰ rows, the same rows in the same
+/// order. The money scale of the output is the schedule's rounding scale (at least 2).
+///
+/// # Errors
+/// A missing column or one of the wrong type ([`ArrowReadError`]); with
+/// [`OnInvalid::Raise`], the first row's error (reading or pricing), else none.
+///
+/// # Example
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+/// use posfee::reconcile::arrow::{quote_batches, TradeDefaults};
+/// use posfee::{Calendar, OnInvalid, Schedule, TableOptions};
+/// let text = |values: Vec<&str>| Arc::new(StringArray::from(values)) as ArrayRef;
+/// let batch = RecordBatch::try_from_iter([
+///     ("amount", text(vec!["5000", "100"])),
+///     ("channel", text(vec!["debit", "wechat"])),
+///     ("time", text(vec!["2026-05-06 10:00", "2026-05-06 11:00"])),
+/// ]).unwrap();
+/// let options = TableOptions { on_invalid: OnInvalid::Raise, ..TableOptions::default() };
+/// let quoted = quote_batches(&Schedule::preset("standard")?, &[batch], &TradeDefaults::default(), &options, Calendar::china()).unwrap();
+/// assert_eq!(quoted[0].num_rows(), 2);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn quote_batches(
+    schedule: &Schedule,
+    batches: &[RecordBatch],
+    defaults: &TradeDefaults,
+    options: &TableOptions,
+    calendar: &Calendar,
+) -> std::result::Result<Vec<RecordBatch>, ArrowReadError> {
+    let scale = schedule.rounding().scale.max(2) as i8;
+    let mut pieces = Vec::new();
+    let mut first_row = 0;
+    for batch in batches {
+        let mut start = 0;
+        while start < batch.num_rows() || (start == 0 && batch.num_rows() == 0) {
+            let length = PIECE_ROWS.min(batch.num_rows() - start);
+            pieces.push((first_row + start, batch.slice(start, length)));
+            start += length.max(1);
+        }
+        first_row += batch.num_rows();
+    }
+    let priced = TableOptions { on_invalid: OnInvalid::Report, calendar_policy: options.calendar_policy };
+    let results: Vec<std::result::Result<(RecordBatch, Option<RowError>), ArrowReadError>> = pieces
+        .par_iter()
+        // Each worker quotes into the same columns piece after piece (no fresh pages).
+        .map_init(QuotedTable::default, |quoted, (first_row, piece)| {
+            let first_row = *first_row;
+            let columns = TradeColumns::from_batch(piece, first_row, defaults)?;
+            let names = columns.class_names();
+            schedule.quote_table_into(&columns.table(&names), &priced, calendar, quoted)?;
+            // Each row's first error: its values', else its quote's.
+            let mut errors: Vec<RowError> = columns.errors.clone();
+            for RowError { row, error } in &quoted.errors {
+                if errors.binary_search_by_key(&(first_row + row), |e| e.row).is_err() {
+                    errors.push(renumbered(*row, first_row + row, error));
+                }
+            }
+            errors.sort_by_key(|e| e.row);
+            let first = errors.first().cloned();
+            Ok((quoted_batch(quoted, &errors, first_row, scale), first))
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for result in results {
+        let (batch, first) = result?;
+        if let (OnInvalid::Raise, Some(first)) = (options.on_invalid, first) {
+            return Err(ArrowReadError::Invalid(first.error));
+        }
+        out.push(batch);
+    }
+    Ok(out)
+}
+
+/// The error of row `row` of a piece as the error of row `row_in_table` of the table.
+fn renumbered(row: usize, row_in_table: usize, error: &Error) -> RowError {
+    let message = error.message().replacen(&format!("row {row}: "), &format!("row {row_in_table}: "), 1);
+    RowError { row: row_in_table, error: Error::new(error.kind(), message).at(error.location().clone()) }
+}
+
+/// Compares `offers` on a table of trades ([`compare`](crate::compare)): rows whose values
+/// cannot be read are left out and listed first in [`Comparison::excluded`] (with
+/// [`OnInvalid::Raise`], the first is the error); every row number is the table's.
+///
+/// # Errors
+/// As [`quote_batches`], and as [`compare`](crate::compare).
+///
+/// # Example
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+/// use posfee::reconcile::arrow::{compare_batches, TradeDefaults};
+/// use posfee::{OnInvalid, Offer, Schedule};
+/// let text = |values: Vec<&str>| Arc::new(StringArray::from(values)) as ArrayRef;
+/// let batch = RecordBatch::try_from_iter([
+///     ("amount", text(vec!["5000", "oops"])),
+///     ("channel", text(vec!["debit", "credit"])),
+///     ("time", text(vec!["2026-05-06 10:00", "2026-05-06 11:00"])),
+/// ]).unwrap();
+/// let offers = [Offer::new(Schedule::preset("sft-traditional")?), Offer::new(Schedule::preset("sft-smart")?)];
+/// let comparison = compare_batches(&[batch], &offers, &TradeDefaults::default(), OnInvalid::Report).unwrap();
+/// assert_eq!(comparison.excluded[0].row, 1);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn compare_batches(
+    batches: &[RecordBatch],
+    offers: &[Offer],
+    defaults: &TradeDefaults,
+    on_invalid: OnInvalid,
+) -> std::result::Result<Comparison, ArrowReadError> {
+    // One table of every batch (a comparison needs all trades at once).
+    let schema = batches.first().map(RecordBatch::schema).unwrap_or_else(|| Arc::new(Schema::empty()));
+    let batch = arrow_select::concat::concat_batches(&schema, batches)
+        .map_err(|e| ArrowReadError::ColumnType(Error::new(ErrorKind::InvalidRecord, e.to_string())))?;
+    let columns = TradeColumns::from_batch(&batch, 0, defaults)?;
+    if let (OnInvalid::Raise, Some(first)) = (on_invalid, columns.errors.first()) {
+        return Err(ArrowReadError::Invalid(first.error.clone()));
+    }
+    let (readable, kept) = columns.readable();
+    let names = readable.class_names();
+    let mut comparison = compare(&readable.table(&names), offers, on_invalid).map_err(|error| {
+        // `OFFER: row N:` names a row of the readable ones: name the table's row.
+        let row = error.message().split("row ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse::<usize>().ok());
+        match row.filter(|&row| row < kept.len()) {
+            Some(row) => Error::new(error.kind(), error.message().replacen(&format!("row {row}: "), &format!("row {}: ", kept[row]), 1))
+                .at(error.location().clone()),
+            None => error,
+        }
+    })?;
+    let mut excluded: Vec<RowError> = columns.errors.clone();
+    excluded.extend(comparison.excluded.iter().map(|e| renumbered(e.row, kept[e.row], &e.error)));
+    excluded.sort_by_key(|e| e.row);
+    comparison.excluded = excluded;
+    Ok(comparison)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::Array;
+
+    fn batch(amounts: Vec<&str>, channels: Vec<&str>) -> RecordBatch {
+        let text = |values: Vec<&str>| Arc::new(StringArray::from(values)) as ArrayRef;
+        let times = vec!["2026-05-06 10:00"; amounts.len()];
+        RecordBatch::try_from_iter([("amount", text(amounts)), ("channel", text(channels)), ("time", text(times))]).unwrap()
+    }
+
+    #[test]
+    fn rows_are_numbered_across_batches_and_bad_rows_are_null_with_their_error() {
+        let batches = [batch(vec!["100", "5000"], vec!["credit", "debit"]), batch(vec!["-1", "100"], vec!["credit", "visa"])];
+        let schedule = Schedule::preset("sft-traditional").unwrap();
+        let report = TableOptions { on_invalid: OnInvalid::Report, ..TableOptions::default() };
+        let quoted = quote_batches(&schedule, &batches, &TradeDefaults::default(), &report, Calendar::china()).unwrap();
+        let fee: Vec<Option<i128>> = quoted
+            .iter()
+            .flat_map(|b| b.column(0).as_primitive::<arrow_array::types::Decimal128Type>().iter().collect::<Vec<_>>())
+            .collect();
+        assert_eq!(fee, [Some(60), Some(2_000), None, None]);
+        let errors: Vec<Option<String>> =
+            quoted.iter().flat_map(|b| b.column(8).as_string::<i32>().iter().map(|e| e.map(str::to_string)).collect::<Vec<_>>()).collect();
+        assert!(errors[2].as_deref().is_some_and(|e| e.starts_with("invalid_amount: row 2: ")), "{errors:?}");
+        assert!(errors[3].as_deref().is_some_and(|e| e.starts_with("invalid_channel: row 3: ") && e.contains("visa")), "{errors:?}");
+        let raise = quote_batches(&schedule, &batches, &TradeDefaults::default(), &TableOptions::default(), Calendar::china()).unwrap_err();
+        assert_eq!((raise.error().code(), raise.error().location().field.as_deref()), ("invalid_amount", Some("amount")));
+        assert!(raise.error().message().starts_with("row 2: "));
+    }
+
+    #[test]
+    fn the_columns_equal_the_trades_read_one_by_one() {
+        let columns = TradeColumns::from_batch(&batch(vec!["12.34", "7"], vec!["wechat", "credit"]), 0, &TradeDefaults::default()).unwrap();
+        assert_eq!(columns.amount_fen(), [1_234, 700]);
+        assert_eq!(columns.channel, [Channel::Wechat, Channel::Credit]);
+        let at = crate::settlement::parse_china_time("2026-05-06 10:00").unwrap().timestamp();
+        assert_eq!(columns.time_unix_s, [at, at]);
+        assert!(columns.errors().is_empty() && quoted_batch(&QuotedTable::default(), &[], 0, 2).column(8).is_empty());
+    }
+}
