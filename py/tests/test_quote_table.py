@@ -155,7 +155,7 @@ def test_compare_is_the_command_lines(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    from_cli = posfee._quote_table._decimals(json.loads(cli.stdout))
+    from_cli = posfee.shapes.typed(json.loads(cli.stdout), posfee.shapes.Comparison)
     for key in ("offers", "break_evens", "sentences"):
         assert from_cli[key] == result[key], key
 

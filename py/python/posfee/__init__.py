@@ -35,8 +35,10 @@ from posfee._errors import (
 from posfee._quote_table import QUOTED_COLUMNS, TRADE_COLUMNS, compare
 from posfee._reconcile import Agents, Registry, Report, formats, margins, read_statement, reconcile, simulate
 from posfee._schedule import Amount, Schedule, When, presets
+from posfee import shapes
 
 __all__ = [
+    "shapes",
     "Agents",
     "AmountOverflowError",
     "Amount",

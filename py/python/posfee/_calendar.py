@@ -7,6 +7,7 @@ import os
 from typing import Any, Dict, List, Tuple, Union
 
 from posfee import _core
+from posfee.shapes import CalendarDay, Holiday
 
 Day = Union[_dt.date, str]
 """A calendar date: ``datetime.date`` or ``'YYYY-MM-DD'``. A ``datetime`` is refused."""
@@ -69,11 +70,11 @@ class Calendar:
         """The State Council notice that published a year's data."""
         return self._native.notice(year)
 
-    def holidays(self, year: int) -> List[Dict[str, Any]]:
+    def holidays(self, year: int) -> List[Holiday]:
         """A year's holidays: ``name_zh``, ``name_en``, ``first``, ``last``, ``makeup_workdays``."""
         return self._native.holidays(year)
 
-    def day(self, day: Day, *, provisional: bool = False) -> Dict[str, Any]:
+    def day(self, day: Day, *, provisional: bool = False) -> CalendarDay:
         """What a date is: ``business_day``, ``weekend``, ``makeup_workday``, ``holiday``, ..."""
         return self._native.day(day, provisional)
 

@@ -19,11 +19,9 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from posfee import _core
 from posfee._calendar import Calendar
-from posfee._reconcile import TableLike, _decimals, _statement, _write_text
+from posfee._reconcile import TableLike, _statement, _write_text
+from posfee.shapes import BankRow, Deduction, DepositFinding, DepositKey, DepositSample, DepositReportData, DepositSummary, FormatInfo, Payout, UnreadableLine, typed
 
-_MONEY_KEYS = frozenset(
-    {"expected", "received", "difference", "amount", "acquirer_amount", "not_arrived", "bank_amount"}
-)
 
 BankSource = Union[str, "os.PathLike[str]", bytes]
 DateLike = Any
@@ -60,38 +58,44 @@ class DepositReport:
         if not isinstance(native, (_core.DepositReportData, _PickledDepositData)):
             raise TypeError("a DepositReport comes from posfee.reconcile_deposits()")
         self._native = native
-        self._data: Optional[Dict[str, Any]] = None
+        self._data: Optional[DepositReportData] = None
 
-    def _json(self) -> Dict[str, Any]:
+    def _json(self) -> DepositReportData:
         if self._data is None:
-            self._data = _decimals(json.loads(self._native.to_json()), None, _MONEY_KEYS)
+            self._data = typed(json.loads(self._native.to_json()), DepositReportData)
         return self._data
 
     @property
-    def summary(self) -> Dict[str, Any]:
-        return self._json()["summary"]  # type: ignore[no-any-return]
+    def summary(self) -> DepositSummary:
+        """The totals (:class:`posfee.shapes.DepositSummary`: money as ``Decimal``)."""
+        return self._json()["summary"]
 
     @property
-    def payouts(self) -> List[Dict[str, Any]]:
-        return self._json()["payouts"]  # type: ignore[no-any-return]
+    def payouts(self) -> List[Payout]:
+        """Every payout of the statement, its class and the bank rows that hold it."""
+        return self._json()["payouts"]
 
     @property
-    def bank(self) -> List[Dict[str, Any]]:
-        return self._json()["bank"]  # type: ignore[no-any-return]
+    def bank(self) -> List[BankRow]:
+        """Every row of the bank statement, its class and the payouts it holds."""
+        return self._json()["bank"]
 
     @property
-    def deductions(self) -> List[Dict[str, Any]]:
-        return self._json()["deductions"]  # type: ignore[no-any-return]
+    def deductions(self) -> List[Deduction]:
+        """The statement's deduction lines and the payout each explains."""
+        return self._json()["deductions"]
 
     @property
-    def findings(self) -> List[Dict[str, Any]]:
-        return self._json()["findings"]  # type: ignore[no-any-return]
+    def findings(self) -> List[DepositFinding]:
+        """Every finding, in both languages."""
+        return self._json()["findings"]
 
     @property
-    def unreadable(self) -> List[Dict[str, Any]]:
-        return self._json()["unreadable"]  # type: ignore[no-any-return]
+    def unreadable(self) -> List[UnreadableLine]:
+        """Lines of either file that could not be read."""
+        return self._json()["unreadable"]
 
-    def problems(self) -> Iterator[Dict[str, Any]]:
+    def problems(self) -> Iterator[DepositFinding]:
         """The findings that are problems (late, short, missing, unexplained)."""
         problem = {"deposited_late", "deposit_short", "deposit_missing", "unexplained_credit", "unexplained_debit"}
         return (f for f in self.findings if f["class"] in problem)
@@ -209,26 +213,26 @@ def reconcile_deposits(
     return DepositReport(native)
 
 
-def bank_formats() -> List[Dict[str, str]]:
+def bank_formats() -> List[FormatInfo]:
     """The shipped bank statement formats: ``name``, ``title`` and ``source`` (where the
     layout comes from), in the order ``bank_format="auto"`` tries them."""
-    return [{"name": name, "title": title, "source": source} for name, title, source in _core.bank_formats()]
+    return [FormatInfo(name=name, title=title, source=source) for name, title, source in _core.bank_formats()]
 
 
-def simulate_deposits(seed: int = 42, faults: bool = True) -> Dict[str, Any]:
+def simulate_deposits(seed: int = 42, faults: bool = True) -> DepositSample:
     """A seeded acquirer statement and the bank statement beside it (faults injected unless
     ``faults=False``), for demos and tests: ``statement`` (a pyarrow Table), ``bank`` (the
     bank statement's CSV bytes, cmb-debit layout), ``covered_from`` and ``as_of`` (the bank
     statement's period), and the answer key ``key``: ``{"payouts": [class per payout],
     "bank": {line: class}}``."""
     statement, bank, covered_from, as_of, payouts, bank_key = _core.simulate_deposits(seed, faults)
-    return {
-        "statement": statement.to_arrow(),
-        "bank": bank.encode("utf-8"),
-        "covered_from": covered_from,
-        "as_of": as_of,
-        "key": {"payouts": list(payouts), "bank": dict(bank_key)},
-    }
+    return DepositSample(
+        statement=statement.to_arrow(),
+        bank=bank.encode("utf-8"),
+        covered_from=covered_from,
+        as_of=as_of,
+        key=DepositKey(payouts=list(payouts), bank=dict(bank_key)),
+    )
 
 
 __all__: List[str] = ["DepositReport", "bank_formats", "reconcile_deposits", "simulate_deposits"]

@@ -35,11 +35,11 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from posfee import _core
 from posfee._calendar import Calendar
 from posfee import _reconcile
+from posfee.shapes import Comparison, typed
 
 QUOTED_COLUMNS = ("fee", "net", "rule", "limit", "settlement_applied", "trade_day", "settles_on", "warnings", "error")
 TRADE_COLUMNS = ("amount", "channel", "time", "settlement", "merchant_class", "card_type")
 
-_MONEY_KEYS = frozenset({"amount", "fee", "difference", "below", "from", "effective_rate"})
 
 
 def _read_csv(path: str) -> Any:
@@ -138,11 +138,6 @@ def quote_table(
     return arrow
 
 
-def _decimals(value: Any) -> Any:
-    """Comparison JSON with money (strings under `_MONEY_KEYS`) as Decimal."""
-    return _reconcile._decimals(value, money_keys=_MONEY_KEYS)
-
-
 Offer = Union[Any, Tuple[Any, Optional[str]], str]
 """A schedule, a preset name, or ``(schedule, settlement mode)`` for an offer that comes
 with its own settlement mode (e.g. ``(Schedule.preset("standard-d0"), "D0")``)."""
@@ -157,7 +152,7 @@ def compare(
     merchant_class: Optional[str] = None,
     card_type: Optional[str] = None,
     on_invalid: str = "raise",
-) -> Dict[str, Any]:
+) -> Comparison:
     """Compares offers on a table of trades (pandas, polars, pyarrow or a CSV path).
 
     ``schedules`` are the offers, the first being the current one: each a
@@ -191,5 +186,5 @@ def compare(
         card_type=card_type,
         on_invalid=on_invalid,
     )
-    result: Dict[str, Any] = _decimals(json.loads(text))
+    result: Comparison = typed(json.loads(text), Comparison)
     return result

@@ -47,47 +47,14 @@ from posfee import _core
 from posfee._calendar import Calendar
 from posfee._errors import FloatAmountError, InvalidAmountError, InvalidRecordError, InvalidRequestError, IoError
 from posfee._schedule import Schedule
+from posfee.shapes import Dispute, FormatInfo, MarginFinding, MarginRow, Margins, Sample, Skipped, Summary, typed
 
 PathLike = Union[str, "os.PathLike[str]"]
 TableLike = Any
 """pandas.DataFrame, polars.DataFrame, pyarrow.Table / RecordBatch / RecordBatchReader,
 any object with ``__arrow_c_stream__``, or a file path."""
 
-_MONEY_KEYS = frozenset(
-    {
-        "ledger_amount",
-        "statement_amount",
-        "statement_fee",
-        "statement_net",
-        "expected_fee",
-        "charged_fee",
-        "overcharge",
-        "undercharge",
-        "amount",
-        "fee",
-        # findings, their pricing, and the dispute list
-        "money",
-        "fixed",
-        "cap",
-        "contract_cap",
-        "contract_fee",
-        "difference",
-        "limit_amount",
-    }
-)
-
 _ARROW_SUFFIXES = (".parquet", ".arrow", ".feather", ".ipc")
-
-
-def _decimals(value: Any, key: Optional[str] = None, money_keys: "frozenset[str]" = _MONEY_KEYS) -> Any:
-    """JSON from the core with money (strings under `money_keys`) as Decimal."""
-    if isinstance(value, dict):
-        return {k: _decimals(v, k, money_keys) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decimals(v, key, money_keys) for v in value]
-    if isinstance(value, str) and key in money_keys:
-        return Decimal(value)
-    return value
 
 
 def _write_text(path: PathLike, text: str) -> None:
@@ -132,7 +99,7 @@ class Report:
         if not isinstance(native, (_core.ReportData, _PickledReportData)):
             raise TypeError("a Report comes from posfee.reconcile()")
         self._native = native
-        self._summary: Optional[Dict[str, Any]] = None
+        self._summary: Optional[Summary] = None
         self._rows: Any = None
         self._deposits = deposits
 
@@ -144,9 +111,11 @@ class Report:
         return self._deposits
 
     @property
-    def summary(self) -> Dict[str, Any]:
+    def summary(self) -> Summary:
+        """The totals, classes, findings and merchants (:class:`posfee.shapes.Summary`: money
+        as ``Decimal``)."""
         if self._summary is None:
-            self._summary = _decimals(json.loads(self._native.summary_json()))
+            self._summary = typed(json.loads(self._native.summary_json()), Summary)
         return self._summary
 
     @property
@@ -214,7 +183,8 @@ class Report:
         every text escaped), ``csv`` (text) or ``dict`` (money as ``Decimal``); ``lang`` is
         ``zh`` or ``en``. Another format or language raises ``InvalidRequestError``."""
         if format == "dict":
-            return _decimals(json.loads(self._native.dispute("json", lang)))
+            dispute: Dispute = typed(json.loads(self._native.dispute("json", lang)), Dispute)
+            return dispute
         return self._native.dispute(format, lang)
 
     def write_dispute(self, path: PathLike, lang: str = "zh") -> None:
@@ -662,7 +632,7 @@ def margins(
     merchants: Union[Registry, PathLike, TableLike],
     agents: Union[Agents, PathLike, TableLike],
     on_invalid: str = "raise",
-) -> Dict[str, Any]:
+) -> Margins:
     """Each agent's margin (分润) on the approved purchases of ``trades`` (a ledger: table or
     CSV path): the merchant's fee under its contract in ``merchants``, each level's cost
     under its cost schedule in ``agents``, and the differences. Returns ``rows`` (a
@@ -680,15 +650,15 @@ def margins(
     )
     _core.check_on_invalid(on_invalid)
     ledger = _ledger(trades, on_invalid, None)
-    report: Dict[str, Any] = _decimals(json.loads(_core.margins_json(ledger, registry._native, tree._native)), money_keys=_MARGIN_MONEY_KEYS)
-    rows = report.pop("rows")
+    raw = json.loads(_core.margins_json(ledger, registry._native, tree._native))
+    rows = typed(raw.pop("rows"), List[MarginRow])
+    skipped = [Skipped(row=row, reason=why) for row, why in raw.pop("skipped")]
+    findings = [MarginFinding(zh=zh, en=en) for zh, en in raw.pop("findings")]
+    report: Margins = typed(raw, Margins)
     report["rows"] = pyarrow.Table.from_pylist(rows) if rows else pyarrow.table({})
-    report["skipped"] = [{"row": row, "reason": why} for row, why in report["skipped"]]
-    report["findings"] = [{"zh": zh, "en": en} for zh, en in report["findings"]]
+    report["skipped"] = skipped
+    report["findings"] = findings
     return report
-
-
-_MARGIN_MONEY_KEYS = frozenset({"amount", "merchant_fee", "cost", "margin", "top_cost"})
 
 
 def reconcile(
@@ -823,7 +793,7 @@ def reconcile(
     return Report(native, deposits)
 
 
-def simulate(seed: int = 42, trades: int = 5000, faults_per_class: int = 3) -> Dict[str, Any]:
+def simulate(seed: int = 42, trades: int = 5000, faults_per_class: int = 3) -> Sample:
     """A seeded simulated month of trades with injected faults of every class, for demos,
     tests and benchmarks: ``ledger`` and ``statement`` (pyarrow Tables), ``merchant``,
     ``merchant_name``, ``terminals``, and the answer key ``key``: ``{"ledger": {row: class},
@@ -858,10 +828,10 @@ def read_statement(source: Union[str, "os.PathLike[str]", bytes], format: str = 
     return table
 
 
-def formats() -> List[Dict[str, str]]:
+def formats() -> List[FormatInfo]:
     """The shipped statement formats: ``name``, ``title`` and ``source`` (where the layout
     comes from), in the order ``format="auto"`` tries them."""
-    return [{"name": name, "title": title, "source": source} for name, title, source in _core.formats()]
+    return [FormatInfo(name=name, title=title, source=source) for name, title, source in _core.formats()]
 
 
 __all__: List[str] = ["Report", "formats", "read_statement", "reconcile", "simulate"]
