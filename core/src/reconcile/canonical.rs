@@ -125,6 +125,7 @@ pub const STATEMENT_COLUMNS: [CanonicalColumn; 12] = [
 ];
 
 /// Whether the column `name` of `columns` is required (`false` for a name not among them).
+#[cfg(feature = "arrow")]
 pub(crate) fn required(columns: &[CanonicalColumn], name: &str) -> bool {
     columns.iter().any(|column| column.name == name && column.required)
 }

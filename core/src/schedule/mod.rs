@@ -783,6 +783,7 @@ impl Schedule {
 
     /// Whether some rule of the schedule prices `class` (no allocation, unlike
     /// [`Schedule::merchant_classes`]).
+    #[cfg(feature = "reconcile")]
     pub(crate) fn has_merchant_class(&self, class: &str) -> bool {
         self.versions.iter().flat_map(|v| v.rules.iter()).any(|r| r.merchant_class() == Some(class))
     }
