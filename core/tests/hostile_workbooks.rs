@@ -1,5 +1,5 @@
 //! Workbooks found by fuzzing (`make fuzz`, target `read_workbook`, 2026-11-29) that made the
-//! Excel reader allocate terabytes — an abort no `catch_unwind` stops, which in Python kills
+//! Excel reader allocate gigabytes or terabytes — an abort no `catch_unwind` stops, which in Python kills
 //! the interpreter — or panic inside it. Each is now the file's typed error, naming the file,
 //! through every way a statement or bank file is read. Should the check in front of the reader
 //! (`xls_guard`) let one through again, this test aborts instead of failing.
@@ -8,13 +8,16 @@
 use posfee::reconcile::deposits::{read_bank_statement, BankProfile};
 use posfee::reconcile::{read_statement, Profile};
 
-const FILES: [(&str, &str); 3] = [
+const FILES: [(&str, &str); 4] = [
     // A sector number of four billion: the reader grew a buffer to 2 TB.
     ("sector-four-billion.xls", "past the end of the file"),
     // A directory cut short of a whole entry: the reader panicked on the slice.
     ("directory-cut-short.xls", ""),
     // Cells whose rows go backwards: the reader's row count wrapped to four billion (1.5 TB).
     ("cells-out-of-row-order.xls", ""),
+    // A far row between near ones: the reader, skipping the last cell (an empty label), took
+    // the far row as the range's end and filled 81 million cells (5 GB for a 5 KB file).
+    ("far-row-in-the-middle.xls", "out of row order"),
 ];
 
 fn hostile(name: &str) -> Vec<u8> {

@@ -13,8 +13,8 @@
 //!   chain it follows ends (no cycle, no reserved number in the middle);
 //! - every size it reserves memory by (directory entries, the mini FAT, the string table's
 //!   count) is at most the file's own length;
-//! - each sheet's used range (its `DIMENSIONS` and the positions of its cells) is at most
-//!   [`XLS_CELLS_MAX`] cells;
+//! - the sheets' used ranges (each one's `DIMENSIONS` and the positions of its cells; the
+//!   reader opens every sheet) are at most [`XLS_CELLS_MAX`] cells in all;
 //! - no VBA project (a workbook with macros is not a statement export; its decompressor is
 //!   more of the reader's code run on hostile bytes).
 //!
@@ -23,8 +23,8 @@
 //! [MS-CFB]: https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-cfb/
 //! [MS-XLS]: https://learn.microsoft.com/en-us/openspecs/office_file_formats/ms-xls/
 
-/// The most cells of a sheet's used range (rows × columns) posfee opens in an `.xls`
-/// workbook: 4,194,304 (a quarter of the format's 65,536 × 256 grid; a bank export of 65,536
+/// The most cells of the sheets' used ranges (rows × columns, all sheets together) posfee
+/// opens in an `.xls` workbook: 4,194,304 (a quarter of the format's 65,536 × 256 grid; a bank export of 65,536
 /// rows has room for 64 columns). The reader holds the whole range in memory.
 pub(crate) const XLS_CELLS_MAX: u64 = 1 << 22;
 
@@ -208,28 +208,33 @@ fn records(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> {
     .take_while(|&(kind, _)| kind != 0x000A)
 }
 
-/// A sheet's used range as the reader computes it: from the row of its first cell to the row
-/// of its last, in the order of the records (the reader assumes them sorted), and from the
-/// leftmost column to the rightmost.
+/// A sheet's used range, bounding the reader's: from its top row to its bottom row and from
+/// its leftmost column to its rightmost, over every record that may be a cell (the reader
+/// skips some, e.g. a label whose string is empty). The reader takes a range's rows from its
+/// first cell to its last, assuming them sorted: rows must not go back up (a later row above
+/// an earlier one would make its row count wrap around to four billion, or exceed this bound).
 #[derive(Default)]
 struct Span {
     rows: Option<(u32, u32)>,
     columns: Option<(u32, u32)>,
+    last_row: u32,
+    out_of_order: bool,
 }
 
 impl Span {
     fn add(&mut self, row: u32, first_column: u32, last_column: u32) {
-        self.rows = Some(self.rows.map_or((row, row), |(first, _)| (first, row)));
-        let (low, high) = (first_column.min(last_column), first_column.max(last_column));
-        self.columns = Some(self.columns.map_or((low, high), |(a, b)| (a.min(low), b.max(high))));
+        let widen = |span: Option<(u32, u32)>, low: u32, high: u32| Some(span.map_or((low, high), |(a, b)| (a.min(low), b.max(high))));
+        self.out_of_order |= self.rows.is_some() && row < self.last_row;
+        self.last_row = row;
+        self.rows = widen(self.rows, row, row);
+        self.columns = widen(self.columns, first_column.min(last_column), first_column.max(last_column));
     }
 
-    /// The cells of the range; `u64::MAX` when a later record's row is above the first's (the
-    /// reader's row count would wrap around to four billion).
+    /// The cells of the range; `u64::MAX` when rows go back up.
     fn cells(&self) -> u64 {
         match (self.rows, self.columns) {
-            (Some((first, last)), Some((left, right))) if last >= first => u64::from(last - first + 1) * u64::from(right - left + 1),
-            (Some(_), Some(_)) => u64::MAX,
+            _ if self.out_of_order => u64::MAX,
+            (Some((top, bottom)), Some((left, right))) => u64::from(bottom - top + 1) * u64::from(right - left + 1),
             _ => 0,
         }
     }
@@ -252,6 +257,8 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
             _ => {}
         }
     }
+    // The reader opens every sheet (and a sheet listed twice, twice): the limit is on them all.
+    let mut total: u64 = 0;
     for at in sheets {
         // The reader keeps the cells and the formulas in two ranges.
         let (mut span, mut formulas) = (Span::default(), Span::default());
@@ -296,8 +303,13 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
             match range.cells() {
                 u64::MAX => return Err("a sheet's cells are out of row order (a cell above the first one comes later)".into()),
                 cells if cells > XLS_CELLS_MAX => return Err(used_range_error(cells)),
-                _ => {}
+                cells => total += cells,
             }
+        }
+        if total > XLS_CELLS_MAX {
+            return Err(format!(
+                "the workbook's sheets span {total} cells in all, more than posfee opens in an .xls workbook ({XLS_CELLS_MAX}); save the sheet as .xlsx or CSV"
+            ));
         }
     }
     Ok(())
@@ -421,9 +433,31 @@ mod tests {
     }
 
     #[test]
+    fn sheets_within_the_limit_each_but_over_it_together_are_refused() {
+        // Five sheets listed at the same records, each 65,536 rows × 16 columns (1,048,576 cells).
+        let sheet = [cell(0x0203, 0, 0), cell(0x0203, 65_535, 15)];
+        let one = workbook(&sheet);
+        assert_eq!(check_xls(&compound_file(&one)), Ok(()));
+        let at = (4 + 4 + 4 + 4) as u32;
+        let mut many = Vec::new();
+        for _ in 0..5 {
+            many.extend(record(0x0085, &at.wrapping_add(8 * 4).to_le_bytes()));
+        }
+        many.extend(record(0x000A, &[]));
+        assert_eq!(many.len(), 5 * 8 + 4);
+        let body = &one[(4 + 4 + 4) as usize..];
+        many.extend_from_slice(body);
+        assert!(check_xls(&compound_file(&many)).unwrap_err().contains("in all"));
+    }
+
+    #[test]
     fn cells_out_of_row_order_are_refused() {
         let backwards = workbook(&[cell(0x0203, 5, 0), cell(0x0203, 4, 0)]);
         assert!(check_xls(&compound_file(&backwards)).unwrap_err().contains("out of row order"));
+        // Found by fuzzing: a far row in the middle, then back up (the reader skipped the last
+        // cell, an empty label, and took the far row as the range's end: 81 million cells).
+        let middle = workbook(&[cell(0x00FD, 0, 0), cell(0x00FD, 1_544, 0), cell(0x00FD, 8, 7)]);
+        assert!(check_xls(&compound_file(&middle)).unwrap_err().contains("out of row order"));
         let formulas = workbook(&[cell(0x0006, 9, 0), cell(0x0203, 10, 0), cell(0x0006, 1, 0)]);
         assert!(check_xls(&compound_file(&formulas)).is_err());
     }
