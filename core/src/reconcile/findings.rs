@@ -175,11 +175,6 @@ pub(crate) struct Evidence<'a> {
     pub charged_as: &'a [(u32, ChargedAs)],
     /// Late rows: (statement row, business days late).
     pub late: &'a [(u32, i64)],
-    /// The matched statement rows of each contract by day, made on the first step test
-    /// (`Default::default()` when built): each test then reads only its contract's rows from
-    /// the pattern's first day, not the whole statement — a portfolio with a pattern in every
-    /// merchant would otherwise scan every row once per pattern.
-    pub matched_by_day: std::cell::OnceCell<Vec<Vec<(i64, u32)>>>,
 }
 
 /// A group of rows that may be one finding.
@@ -237,25 +232,15 @@ impl Evidence<'_> {
         min_amount_fen: i64,
     ) -> usize {
         let terminals = self.statement.terminal.view();
-        let by_contract = self.matched_by_day.get_or_init(|| {
-            let portfolio = self.contracts.is_portfolio();
-            let mut by_contract = vec![Vec::new(); if portfolio { self.contracts.list.len() } else { 1 }];
-            for j in (0..self.statement.len()).filter(|&j| self.partner[j] != NONE) {
-                let contract = if portfolio { self.contract(j) as usize } else { 0 };
-                by_contract[contract].push((self.day(j as u32), j as u32));
-            }
-            by_contract.iter_mut().for_each(|rows| rows.sort_unstable());
-            by_contract
-        });
-        let rows = &by_contract[if self.contracts.is_portfolio() { c as usize } else { 0 }];
-        rows[rows.partition_point(|&(day, _)| day < first_day)..]
-            .iter()
-            .filter(|&&(_, j)| {
-                let j = j as usize;
-                (!purchases || self.statement.kind[j] == TradeKind::Purchase)
+        (0..self.statement.len())
+            .filter(|&j| {
+                self.partner[j] != NONE
+                    && (!self.contracts.is_portfolio() || self.contract(j) == c)
+                    && (!purchases || self.statement.kind[j] == TradeKind::Purchase)
                     && (channels.is_empty() || channels.contains(&self.statement.channel[j]))
                     && self.statement.amount_fen[j] >= min_amount_fen
                     && terminal.map_or(true, |t| terminals.get(j) == t)
+                    && china_day(self.statement.time[j]) >= first_day
             })
             .count()
     }

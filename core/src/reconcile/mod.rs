@@ -470,7 +470,6 @@ pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOpti
         expected_fee: &expected_fee,
         charged_as: &charged_as,
         late: &late,
-        matched_by_day: Default::default(),
     });
     // Whose each row is: the pair's contract, or the row's own when unmatched.
     let (ledger_contract, statement_contract) = if contracts.is_portfolio() {

@@ -438,6 +438,19 @@ const LEDGER_NAMES: [&str; 12] = {
     names
 };
 
+/// Whether each canonical ledger column is required (from [`LEDGER_COLUMNS`](super::LEDGER_COLUMNS)
+/// at compile time: the reader needs no more of the description, and the WebAssembly checker
+/// carries none of its texts).
+const LEDGER_REQUIRED: [bool; 12] = {
+    let mut required = [false; 12];
+    let mut k = 0;
+    while k < 12 {
+        required[k] = super::LEDGER_COLUMNS[k].required;
+        k += 1;
+    }
+    required
+};
+
 /// Reads a ledger CSV in the canonical schema: a header with the column names of the
 /// [`Ledger`] schema (`trade_id`, `time`, `amount` and `channel` required; `rrn`, `trace`,
 /// `terminal`, `merchant_no`, `card_type`, `kind`, `response_code`, `original_rrn`
@@ -536,10 +549,10 @@ impl<'f> LedgerReader<'f> {
         };
         let column: Vec<Option<usize>> = LEDGER_NAMES.iter().map(|name| find(&header, &[name])).collect();
         unique_columns(&header, &column, file, data_line - 1)?;
-        for (spec, found) in super::LEDGER_COLUMNS.iter().zip(&column) {
-            if spec.required && found.is_none() {
-                return Err(Error::new(ErrorKind::InvalidRecord, format!("the ledger header lacks the column {:?}", spec.name))
-                    .at(Location::default().file(file).line(1).field(spec.name)));
+        for ((name, required), found) in LEDGER_NAMES.iter().zip(LEDGER_REQUIRED).zip(&column) {
+            if required && found.is_none() {
+                return Err(Error::new(ErrorKind::InvalidRecord, format!("the ledger header lacks the column {name:?}"))
+                    .at(Location::default().file(file).line(1).field(*name)));
             }
         }
         Ok((LedgerReader { file, column, ledger: Ledger::new(file) }, data_start, data_line))
@@ -1209,12 +1222,11 @@ impl<'p> Layout<'p> {
             });
         }
         let locate = |record: &csv::StringRecord| -> Vec<Option<usize>> {
-            let names = header_names(record, &profile.strip_prefixes);
             StatementField::ALL
                 .iter()
                 .map(|&field| {
                     let spec = profile.field(field)?;
-                    spec.names.iter().find_map(|name| column_named(&names, name)).or(spec.position.map(|p| p - 1))
+                    spec.names.iter().find_map(|name| find_cleaned(record, name, &profile.strip_prefixes)).or(spec.position.map(|p| p - 1))
                 })
                 .collect()
         };
@@ -1931,19 +1943,8 @@ fn read_fixed_width(
     Ok(statement)
 }
 
-/// The cells of a candidate header row as names: cleaned, without `strip` prefixes. Made once
-/// per row, then searched for every name of every field.
-pub(super) fn header_names<'r>(header: &'r csv::StringRecord, strip: &[String]) -> Vec<&'r str> {
-    header.iter().map(|h| strip_prefixes(clean(h), strip).trim()).collect()
-}
-
-/// The column whose name (from [`header_names`]) is `name`, ignoring ASCII case.
-pub(super) fn column_named(names: &[&str], name: &str) -> Option<usize> {
-    names.iter().position(|h| h.eq_ignore_ascii_case(name))
-}
-
 pub(super) fn find_cleaned(header: &csv::StringRecord, name: &str, strip: &[String]) -> Option<usize> {
-    column_named(&header_names(header, strip), name)
+    header.iter().position(|h| strip_prefixes(clean(h), strip).trim().eq_ignore_ascii_case(name))
 }
 
 /// Reads a bank / UnionPay POS settlement CSV (UTF-8 or GBK): the shipped `bank-pos`

@@ -160,15 +160,6 @@ fn channel_mask(channels: &[Channel]) -> u16 {
     channels.iter().fold(0, |mask, channel| mask | (1 << *channel as u16))
 }
 
-/// `channels` as written, with a channel named twice refused (most likely a typo for another
-/// channel: `["debit", "debit"]` where `["credit", "debit"]` was meant).
-fn distinct_channels(channels: Vec<Channel>, owner: &str, place: &str) -> Result<Vec<Channel>> {
-    match channels.iter().enumerate().find(|(k, c)| channels[..*k].contains(c)) {
-        Some((_, twice)) => Err(invalid(format!("{owner}: channel {} is listed twice", twice.name()), format!("{place}.channels"))),
-        None => Ok(channels),
-    }
-}
-
 fn build(file: ScheduleFile) -> Result<Schedule> {
     let name = file.name.trim().to_string();
     if name.is_empty() {
@@ -335,7 +326,8 @@ fn build_rule(file: RuleFile, place: &str, version_name: &str, rounding: Roundin
     if merchant_class.as_deref() == Some("") {
         return Err(invalid(format!("{owner}: merchant_class is empty"), format!("{place}.merchant_class")));
     }
-    let channels = distinct_channels(file.channels, &owner, place)?;
+    let mut channels = file.channels;
+    channels.dedup();
     Ok(Rule {
         id: CompactString::from(id),
         channel_mask: channel_mask(&channels),
@@ -379,7 +371,7 @@ fn build_surcharge(file: SurchargeFile, place: &str, version_name: &str, roundin
         Some(channels) if channels.is_empty() => {
             return Err(invalid(format!("{owner}: channels is empty (leave it out for every channel)"), format!("{place}.channels")))
         }
-        Some(channels) => distinct_channels(channels, &owner, place)?,
+        Some(channels) => channels,
         None => Channel::ALL.to_vec(),
     };
     Ok(Surcharge {
@@ -437,7 +429,8 @@ fn to_file(schedule: &Schedule) -> ScheduleFile {
                     .map(|surcharge| SurchargeFile {
                         id: surcharge.id.to_string(),
                         modes: surcharge.modes.clone(),
-                        channels: (surcharge.channels.len() != Channel::ALL.len()).then(|| surcharge.channels.clone()),
+                        // Every channel is left out; a list naming some channels (even one repeated) is written.
+                        channels: (surcharge.channel_mask != channel_mask(&Channel::ALL)).then(|| surcharge.channels.clone()),
                         fixed: (!surcharge.fixed.is_zero()).then_some(surcharge.fixed),
                         rate: (surcharge.rate != Rate::ZERO).then_some(surcharge.rate),
                         min_amount: surcharge.min_amount,
@@ -463,6 +456,23 @@ mod tests {
             assert_eq!(from_toml(text).unwrap(), with_toml, "{name}");
             assert_eq!(from_toml(&to_toml(&with_toml)).unwrap(), with_toml, "{name}");
         }
+    }
+
+    /// Found by fuzzing (parse_schedule, 2026-11-29): a surcharge listing eight entries, one
+    /// channel twice and so not credit, was written back by `to_toml` as "every channel" (it
+    /// compared the list's length with the number of channels).
+    #[test]
+    fn a_surcharge_with_a_channel_listed_twice_round_trips() {
+        let text = "name = \"x\"\n[rounding]\nmode = \"half_up\"\nscale = 2\n[[versions]]\neffective_from = \"2026-01-01\"\n\
+                    [[versions.rules]]\nid = \"r\"\nchannels = [\"debit\", \"wechat\", \"debit\"]\nrate = \"0.6%\"\n\
+                    [[versions.surcharges]]\nid = \"d0\"\nmodes = [\"D0\"]\nfixed = \"3\"\nchannels = [\"debit\", \"debit\", \"wechat\", \
+                    \"alipay\", \"unionpay_qr\", \"quickpass\", \"huabei\", \"jd_baitiao\"]\n";
+        let schedule = from_toml(text).unwrap();
+        let surcharge = &schedule.versions[0].surcharges[0];
+        assert!(!surcharge.applies_to(crate::SettlementMode::D(0), Channel::Credit));
+        let again = from_toml(&to_toml(&schedule)).unwrap();
+        assert_eq!(again, schedule);
+        assert!(!again.versions[0].surcharges[0].applies_to(crate::SettlementMode::D(0), Channel::Credit));
     }
 
     /// TOML errors name the value or key, the line and the column of the value.

@@ -9,9 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use super::bank_profile::{BankField, BankProfile};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
-use crate::reconcile::read::{
-    clean, column_named, decode_as, fast_date, header, header_names, parse_money_text, parse_time_of_day, stream, Fit, Row,
-};
+use crate::reconcile::read::{clean, decode_as, fast_date, find_cleaned, header, parse_money_text, parse_time_of_day, stream, Fit, Row};
 use crate::reconcile::tokenize::Dialect;
 use crate::reconcile::MoneyUnit;
 
@@ -420,8 +418,10 @@ impl<'p> Layout<'p> {
     fn locate(text: &str, file: &str, profile: &'p BankProfile) -> Result<Layout<'p>> {
         let dialect = Dialect { delimiter: profile.delimiter, comment: false };
         let locate = |record: &csv::StringRecord| -> Vec<Option<usize>> {
-            let names = header_names(record, &[]);
-            BankField::ALL.iter().map(|&field| profile.field(field)?.names.iter().find_map(|name| column_named(&names, name))).collect()
+            BankField::ALL
+                .iter()
+                .map(|&field| profile.field(field)?.names.iter().find_map(|name| find_cleaned(record, name, &[])))
+                .collect()
         };
         let complete = |found: &[Option<usize>]| profile.required_fields().all(|f| found[f as usize].is_some());
         match header(text, dialect, profile.header_search_lines, |record| complete(&locate(record))) {
