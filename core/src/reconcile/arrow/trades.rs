@@ -287,8 +287,8 @@ impl TradeColumns {
 
     /// The rows without an error, and the input row of each.
     fn readable(&self) -> (TradeColumns, Vec<usize>) {
-        let bad: std::collections::HashSet<usize> = self.errors.iter().map(|e| e.row).collect();
-        let kept: Vec<usize> = (0..self.amount_fen.len()).filter(|row| !bad.contains(row)).collect();
+        // `errors` is sorted by row (one each).
+        let kept: Vec<usize> = (0..self.amount_fen.len()).filter(|row| self.errors.binary_search_by_key(row, |e| e.row).is_err()).collect();
         let columns = TradeColumns {
             amount_fen: kept.iter().map(|&k| self.amount_fen[k]).collect(),
             channel: kept.iter().map(|&k| self.channel[k]).collect(),
