@@ -232,6 +232,68 @@ impl Money {
         }
     }
 
+    /// A trade amount from a decimal's parts, without writing it out as text: its sign, its
+    /// coefficient's digits (most significant first, each 0–9) and its exponent of ten — the
+    /// form of the General Decimal Arithmetic specification (Python's `Decimal.as_tuple()`).
+    /// The checks of [`Money::parse_amount`]; errors write the value in that specification's
+    /// scientific notation (`1E+30`, `1.001`, `1E-7`), as Python prints it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] naming the value: a digit above 9 or no digit, more than
+    /// two decimals, negative, or larger than [`Money::MAX_AMOUNT`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::Money;
+    /// // Decimal('12.50').as_tuple() == (0, (1, 2, 5, 0), -2)
+    /// assert_eq!(Money::amount_from_decimal_parts(false, &[1, 2, 5, 0], -2)?, Money::from_fen(1250));
+    /// assert_eq!(Money::amount_from_decimal_parts(false, &[3], 2)?, Money::from_yuan(300));
+    /// let error = Money::amount_from_decimal_parts(false, &[1], 30).unwrap_err();
+    /// assert!(error.message().contains("1E+30"), "{error}");
+    /// assert!(Money::amount_from_decimal_parts(false, &[1, 0, 0, 1], -3).is_err());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn amount_from_decimal_parts(negative: bool, digits: &[u8], exponent: i64) -> Result<Money> {
+        let bad = |why: String| {
+            let shown = scientific_text(negative, digits, exponent);
+            Error::new(ErrorKind::InvalidAmount, format!("amount {shown} {why}"))
+        };
+        if digits.is_empty() || digits.iter().any(|&digit| digit > 9) {
+            return Err(bad("is not a decimal number (a coefficient digit is missing or above 9)".to_string()));
+        }
+        // Trailing zeros change the exponent, not the value (1.500 is 1.5); leading zeros nothing.
+        let (mut coefficient, mut exponent_now) = (digits, exponent);
+        while let [rest @ .., 0] = coefficient {
+            if rest.is_empty() {
+                break;
+            }
+            coefficient = rest;
+            exponent_now = exponent_now.saturating_add(1);
+        }
+        let leading_zeros = coefficient.iter().take_while(|&&digit| digit == 0).count();
+        coefficient = &coefficient[leading_zeros.min(coefficient.len() - 1)..];
+        if coefficient == [0] {
+            return Ok(Money::ZERO);
+        }
+        if exponent_now < -2 {
+            return Err(bad("has more than 2 decimal places".to_string()));
+        }
+        // The value in millifen is coefficient × 10^(exponent + 5); beyond 19 digits it is
+        // beyond any money value (and beyond i128 arithmetic long before the digits run out).
+        let shift = exponent_now.saturating_add(i64::from(MONEY_SCALE));
+        let beyond = || bad(format!("is beyond the largest value ¥{}", Money::MAX));
+        if (coefficient.len() as i64).saturating_add(shift) > 19 {
+            return Err(beyond());
+        }
+        let magnitude = coefficient.iter().fold(0i128, |value, &digit| value * 10 + i128::from(digit)) * 10i128.pow(shift as u32);
+        if magnitude > i128::from(Money::MAX.millifen) {
+            return Err(beyond());
+        }
+        let millifen = magnitude as i64;
+        let money = Money { millifen: if negative { -millifen } else { millifen } };
+        money.check_amount().map_err(bad)
+    }
+
     /// Converts an exact [`Decimal`], which must have at most five significant decimals
     /// and lie within [`Money::MAX`].
     ///
@@ -327,6 +389,34 @@ impl Money {
     pub const fn is_zero(self) -> bool {
         self.millifen == 0
     }
+}
+
+/// The most coefficient digits written in an error message; longer ones end in `…`.
+const SHOWN_DIGITS_MAX: usize = 30;
+
+/// A decimal's parts in the scientific notation of the General Decimal Arithmetic
+/// specification ("to-scientific-string"), which is how Python prints a `Decimal`.
+fn scientific_text(negative: bool, digits: &[u8], exponent: i64) -> String {
+    let shown = &digits[..digits.len().min(SHOWN_DIGITS_MAX)];
+    let mut coefficient: String = shown.iter().map(|&digit| char::from(b'0' + digit.min(9))).collect();
+    if coefficient.is_empty() {
+        coefficient.push('0');
+    }
+    let count = digits.len().max(1) as i64;
+    let adjusted = exponent.saturating_add(count - 1);
+    let ellipsis = if digits.len() > SHOWN_DIGITS_MAX { "…" } else { "" };
+    let sign = if negative { "-" } else { "" };
+    if exponent <= 0 && adjusted >= -6 && ellipsis.is_empty() {
+        let point = count + exponent;
+        return match point {
+            _ if exponent == 0 => format!("{sign}{coefficient}"),
+            p if p <= 0 => format!("{sign}0.{}{coefficient}", "0".repeat(p.unsigned_abs() as usize)),
+            p => format!("{sign}{}.{}", &coefficient[..p as usize], &coefficient[p as usize..]),
+        };
+    }
+    let (first, rest) = coefficient.split_at(1);
+    let point = if rest.is_empty() && ellipsis.is_empty() { "" } else { "." };
+    format!("{sign}{first}{point}{rest}{ellipsis}E{}{adjusted}", if adjusted >= 0 { "+" } else { "" })
 }
 
 fn parse_money(text: &str, max_decimals: u32) -> Result<Money> {
@@ -486,6 +576,73 @@ impl serde::de::Visitor<'_> for CheckedText {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Decimal parts, Python's `str()` of that `Decimal`, and the amount in fen (None: an error).
+    const DECIMAL_PARTS: [(bool, &[u8], i64, &str, Option<i64>); 21] = [
+        (false, &[1, 2, 5, 0], -2, "12.50", Some(1250)),
+        (false, &[1], 30, "1E+30", None),
+        (false, &[1], 999, "1E+999", None),
+        (false, &[1], -50, "1E-50", None),
+        (false, &[1, 0, 0, 1], -3, "1.001", None),
+        (false, &[1], -7, "1E-7", None),
+        (false, &[0], -2, "0.00", Some(0)),
+        (true, &[0], 0, "-0", Some(0)),
+        (true, &[1], 0, "-1", None),
+        (false, &[3, 0, 0], 0, "300", Some(30_000)),
+        (false, &[3], 2, "3E+2", Some(30_000)),
+        (false, &[1], -2, "0.01", Some(1)),
+        (false, &[1, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0, "1000000000", Some(100_000_000_000)),
+        (false, &[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], -2, "1000000000.01", None),
+        (false, &[9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9], -2, "999999999.99", Some(99_999_999_999)),
+        (false, &[0], -10, "0E-10", Some(0)),
+        (false, &[1, 2, 3, 0], 0, "1230", Some(123_000)),
+        (false, &[1, 2, 3, 4, 5, 6, 7], -2, "12345.67", Some(1_234_567)),
+        (false, &[1], -6, "0.000001", None),
+        (false, &[1, 2], -7, "0.0000012", None),
+        (false, &[1, 0, 0, 0, 0, 0, 0, 0, 0], -8, "1.00000000", Some(100)),
+    ];
+
+    #[test]
+    fn decimal_parts_read_and_shown_as_python_shows_them() {
+        for (negative, digits, exponent, python, fen) in DECIMAL_PARTS {
+            assert_eq!(scientific_text(negative, digits, exponent), python);
+            let read = Money::amount_from_decimal_parts(negative, digits, exponent);
+            assert_eq!(read.as_ref().ok().and_then(|money| money.fen()), fen, "{python}: {read:?}");
+            if let Err(error) = read {
+                assert_eq!(error.kind(), ErrorKind::InvalidAmount);
+                assert!(error.message().contains(python), "{python}: {error}");
+            }
+        }
+        let long = [7u8; 40];
+        assert!(scientific_text(false, &long, 0).starts_with(&format!("7.{}…E+39", "7".repeat(29))));
+        assert!(Money::amount_from_decimal_parts(false, &[], 0).is_err());
+        assert!(Money::amount_from_decimal_parts(false, &[1, 10], 0).is_err());
+    }
+
+    proptest! {
+        /// The parts give what the text parser gives for the same value written out in full.
+        #[test]
+        fn decimal_parts_read_as_their_plain_text(
+            negative in any::<bool>(),
+            digits in proptest::collection::vec(0u8..=9, 1..22),
+            exponent in -12i64..14,
+        ) {
+            let coefficient: String = digits.iter().map(|&d| char::from(b'0' + d)).collect();
+            let plain = if exponent >= 0 {
+                format!("{coefficient}{}", "0".repeat(exponent as usize))
+            } else {
+                let decimals = exponent.unsigned_abs() as usize;
+                let padded = format!("{}{coefficient}", "0".repeat(decimals.saturating_sub(coefficient.len()) + 1));
+                let (whole, fraction) = padded.split_at(padded.len() - decimals);
+                format!("{whole}.{fraction}")
+            };
+            let text = if negative { format!("-{plain}") } else { plain };
+            let from_parts = Money::amount_from_decimal_parts(negative, &digits, exponent);
+            let from_text = Money::parse_amount(&text);
+            // -0 is zero for both; otherwise the same value or both an error.
+            prop_assert_eq!(from_parts.as_ref().ok(), from_text.as_ref().ok(), "{} / {:?}", text, from_parts);
+        }
+    }
 
     proptest! {
         /// The shortcut for plain amounts reads exactly what the general parser reads, and

@@ -49,39 +49,31 @@ fn float_error(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyEr
 ///
 /// The value must be finite, non-negative, in whole fen, and at most the largest amount.
 pub fn amount(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Money> {
-    match money_text(py, argument, value)? {
-        Text::Fen(fen) => guard(py, || Money::try_from_fen(fen).and_then(Money::into_amount).map_err(|e| e.in_field(argument))),
-        Text::Owned(text) => guard(py, || Money::parse_amount(&text).map_err(|e| e.in_field(argument))),
-        Text::StandIn(text, own) => guard(py, || {
-            Money::parse_amount(&text).map_err(|e| {
-                let message = e.message().replace(&text, &own);
-                posfee::Error::new(e.kind(), message).in_field(argument)
-            })
-        }),
-    }
+    let value = amount_value(py, argument, value)?;
+    guard(py, || {
+        match value {
+            Amount::Fen(fen) => Money::try_from_fen(fen).and_then(Money::into_amount),
+            Amount::Text(text) => Money::parse_amount(&text),
+            Amount::Parts(negative, digits, exponent) => Money::amount_from_decimal_parts(negative, &digits, exponent),
+        }
+        .map_err(|error| error.in_field(argument))
+    })
 }
 
-/// A money value read from Python: whole fen (from an int), or decimal text.
-enum Text {
+/// A money value as read from Python, for the core's checked constructors.
+enum Amount {
+    /// Whole fen (from an int number of yuan).
     Fen(i64),
-    Owned(String),
-    /// A stand-in for a value too long to write out, and the value's own text.
-    StandIn(String, String),
+    /// Text: a `str`, an int too large for fen, or a `Decimal` that is not finite.
+    Text(String),
+    /// A finite `Decimal`'s sign, coefficient digits and exponent (`as_tuple()`): no text.
+    Parts(bool, Vec<u8>, i64),
 }
 
-/// The most digits before the point that the decimal text of a `Decimal` written out in full
-/// may have: far more than any amount, and little enough that the text stays short (a
-/// `Decimal('1E+999999999')` is never written out).
-const DECIMAL_DIGITS_MAX: i64 = 40;
-
-/// The zeros of the stand-in for a `Decimal` too large to write out: a value far beyond any
-/// amount that the core still reads as a number (and calls out of range).
-const STAND_IN_DIGITS: usize = 30;
-
-/// The decimal text of a money value, after the type checks.
-fn money_text(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Text> {
+/// A money value after the type checks.
+fn amount_value(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResult<Amount> {
     if let Ok(text) = value.cast::<PyString>() {
-        return Ok(Text::Owned(text.to_cow()?.into_owned()));
+        return Ok(Amount::Text(text.to_cow()?.into_owned()));
     }
     if value.is_instance_of::<PyBool>() {
         return Err(PyTypeError::new_err(format!("{argument} must be a Decimal, int or str amount, not bool ({})", value.repr()?)));
@@ -90,19 +82,21 @@ fn money_text(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyRes
         // An int is a number of yuan; its decimal text is exact at any size.
         if let Ok(yuan) = value.extract::<i64>() {
             if let Some(fen) = yuan.checked_mul(100) {
-                return Ok(Text::Fen(fen));
+                return Ok(Amount::Fen(fen));
             }
         }
-        return Ok(Text::Owned(value.str()?.to_cow()?.into_owned()));
+        return Ok(Amount::Text(value.str()?.to_cow()?.into_owned()));
     }
     if value.is_instance_of::<PyFloat>() {
         return Err(float_error(py, argument, value));
     }
     if value.is_instance(decimal_type(py)?)? {
-        let (text, own) = decimal_for_core(py, value)?;
-        return Ok(match own {
-            Some(own) => Text::StandIn(text, own),
-            None => Text::Owned(text),
+        // as_tuple(): (sign, digits, exponent); the exponent of NaN, sNaN and Infinity is a
+        // letter, and the core names those by their text.
+        let (sign, digits, exponent): (u8, Vec<u8>, Bound<'_, PyAny>) = value.call_method0(intern!(py, "as_tuple"))?.extract()?;
+        return Ok(match exponent.extract::<i64>() {
+            Ok(exponent) => Amount::Parts(sign == 1, digits, exponent),
+            Err(_) => Amount::Text(value.str()?.to_cow()?.into_owned()),
         });
     }
     if value.hasattr("__float__")? && !value.hasattr("__index__")? {
@@ -110,40 +104,9 @@ fn money_text(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyRes
     }
     if value.hasattr("__index__")? {
         let index = value.call_method0("__index__")?;
-        return money_text(py, argument, &index);
+        return amount_value(py, argument, &index);
     }
     Err(type_error(argument, value, "a decimal.Decimal, int or str amount"))
-}
-
-/// The exact decimal text of a `decimal.Decimal`, written out without an exponent
-/// (`Decimal('1E+3')` is `1000`) so that the core reads it and names it in its errors; NaN,
-/// sNaN and Infinity stay as they are (the core names them).
-pub fn decimal_text(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
-    let text = value.str()?.to_cow()?.into_owned();
-    if !text.contains(['E', 'e']) || !value.call_method0(intern!(py, "is_finite"))?.is_truthy()? {
-        return Ok(text);
-    }
-    Ok(value.call_method1(intern!(py, "__format__"), ("f",))?.str()?.to_cow()?.into_owned())
-}
-
-/// A `Decimal`'s text for the core: [`decimal_text`], or for a value too large or too small
-/// to write out, a stand-in of [`DECIMAL_DIGITS_MAX`] digits that the core rejects for the
-/// same reason (`Owned.1` is the value's own text, which replaces the stand-in in errors).
-fn decimal_for_core(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<(String, Option<String>)> {
-    let finite = value.call_method0(intern!(py, "is_finite"))?.is_truthy()?;
-    if finite {
-        // adjusted(): the exponent of the first digit (1E+30 → 30, 1.5E-7 → -7).
-        let adjusted: i64 = value.call_method0(intern!(py, "adjusted"))?.extract()?;
-        let sign = if value.call_method0(intern!(py, "is_signed"))?.is_truthy()? { "-" } else { "" };
-        let own = || -> PyResult<Option<String>> { Ok(Some(value.str()?.to_cow()?.into_owned())) };
-        if adjusted >= DECIMAL_DIGITS_MAX {
-            return Ok((format!("{sign}1{}", "0".repeat(STAND_IN_DIGITS)), own()?));
-        }
-        if adjusted <= -DECIMAL_DIGITS_MAX {
-            return Ok((format!("{sign}0.{}1", "0".repeat(DECIMAL_DIGITS_MAX as usize)), own()?));
-        }
-    }
-    Ok((decimal_text(py, value)?, None))
 }
 
 /// A channel from its name (`debit`, `wechat`, `借记卡`, ...).

@@ -184,7 +184,7 @@ AMOUNTS = [
         posfee.InvalidAmountError,
         "invalid_amount",
         {"field": "amount"},
-        ["1000000000000000000000000000000", "beyond"],
+        ["1E+30", "beyond"],
         ["not a decimal number"],
     ),
     Case(

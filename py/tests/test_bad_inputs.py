@@ -48,6 +48,8 @@ def test_other_types_are_type_errors(sft, amount):
         ("abc", "abc"),
         (10**30, "beyond"),
         (Decimal("1E+30"), "beyond"),
+        (Decimal("1" * 1000), "beyond"),
+        (Decimal("-0.001"), "decimal places"),
     ],
 )
 def test_bad_amounts_are_invalid_amount_errors(sft, amount, words):

@@ -163,6 +163,36 @@ def test_amount_forms_agree(amount):
         assert schedule.quote(int(amount), "credit", at).fee == by_decimal.fee
 
 
+any_decimals = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.builds(
+        lambda sign, digits, exponent: Decimal((sign, tuple(digits), exponent)),
+        st.sampled_from([0, 1]),
+        st.lists(st.integers(0, 9), min_size=1, max_size=24),
+        st.integers(-12, 14),
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(amount=any_decimals)
+def test_any_decimal_reads_as_its_text(amount):
+    """A Decimal is read from its parts (sign, digits, exponent); the same value written out
+    as text (``format(amount, "f")``) goes through the core's text parser. Both give the same
+    fee, or both an InvalidAmountError."""
+    schedule = posfee.Schedule.preset("standard")
+    at = "2026-05-06 10:00"
+
+    def fee(value):
+        try:
+            return schedule.quote(value, "credit", at).fee
+        except posfee.InvalidAmountError as error:
+            assert error.field == "amount"
+            return "invalid"
+
+    assert fee(amount) == fee(format(amount, "f"))
+
+
 def test_schedule_pickles_for_workers(sft):
     import copy
     import pickle
