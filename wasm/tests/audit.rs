@@ -1,0 +1,80 @@
+//! `wasm/src/audit.rs` on the host.
+#![cfg(feature = "audit")]
+use posfee::reconcile::{
+    check_statement, read_ledger_csv, read_statement, reconcile, simulation, write_bank_csv, Profile, ReconcileOptions, Side,
+};
+use posfee_wasm::audit::*;
+
+fn sample_bank_csv() -> (Vec<u8>, simulation::Simulation) {
+    let from = posfee::parse_date("2026-03-12").unwrap();
+    let rise = simulation::Pattern::Rate { from, channel: posfee::Channel::Credit, rate: posfee::Rate::parse("0.68%").unwrap() };
+    let sample = simulation::generate(&simulation::SimulationOptions::new(3).trades(800).faults_per_class(0).pattern(rise)).unwrap();
+    (write_bank_csv(&sample.statement).into_bytes(), sample)
+}
+
+#[test]
+fn a_statement_alone_shows_the_rate_rise_in_the_language_asked() {
+    let (bytes, sample) = sample_bank_csv();
+    let input = CheckInput {
+        name: "settle.csv".into(),
+        preset: Some(sample.options.schedule.name().to_string()),
+        merchant_no: sample.options.profile.merchant_no.as_str().to_string(),
+        lang: Some("en".into()),
+        ..CheckInput::default()
+    };
+    let checked = check_impl(&input, &bytes, None).unwrap();
+    assert_eq!(checked.output.format, "bank-pos");
+    assert_eq!(checked.output.findings.len(), 1);
+    assert!(checked.output.findings[0].text.contains("0.68% instead of 0.60%"), "{}", checked.output.findings[0].text);
+    let expected =
+        check_statement(&checked.statement, &ReconcileOptions::new(sample.options.schedule.clone(), checked.profile.clone())).unwrap();
+    assert_eq!(checked.output.totals, Totals::from(&expected.summary));
+    assert_eq!(checked.output.totals.overcharge, expected.summary.overcharge.to_string());
+    assert_eq!(checked.output.daily_rates, expected.summary.daily_rates);
+    let problems = expected.rows().filter(|r| r.side != Side::Ledger && r.class.is_problem()).count();
+    assert_eq!(checked.output.problem_rows_total, problems);
+    assert!(checked.dispute_html().contains("0.68%"));
+    assert_eq!(checked.report_csv().lines().count(), checked.report.len() + 1);
+}
+
+#[test]
+fn with_a_ledger_it_is_the_full_reconciliation() {
+    let sample = simulation::generate(&simulation::SimulationOptions::new(9).trades(1_500)).unwrap();
+    let statement_bytes = write_bank_csv(&sample.statement).into_bytes();
+    let ledger_bytes = posfee::reconcile::write_ledger_csv(&sample.ledger).into_bytes();
+    let input = CheckInput {
+        name: "settle.csv".into(),
+        ledger_name: Some("ledger.csv".into()),
+        preset: Some(sample.options.schedule.name().to_string()),
+        merchant_no: sample.options.profile.merchant_no.as_str().to_string(),
+        terminals: Some(sample.options.profile.terminals.clone()),
+        settlement: Some(sample.options.profile.settlement.to_string()),
+        ..CheckInput::default()
+    };
+    let checked = check_impl(&input, &statement_bytes, Some(&ledger_bytes)).unwrap();
+    assert!(checked.output.with_ledger);
+    // The same report as reconciling the two files read natively.
+    let ledger = read_ledger_csv(&ledger_bytes, "ledger.csv").unwrap();
+    let statement = read_statement(&statement_bytes, "settle.csv", &Profile::builtin("bank-pos").unwrap()).unwrap();
+    let expected =
+        reconcile(&ledger, &statement, &ReconcileOptions::new(sample.options.schedule.clone(), checked.profile.clone())).unwrap();
+    assert_eq!(checked.output.totals, Totals::from(&expected.summary));
+    let problems = expected.rows().filter(|r| r.class.is_problem()).count();
+    assert_eq!(checked.output.problem_rows_total, problems);
+    // Money that never arrived is found only with the ledger.
+    assert!(checked.output.classes.iter().any(|c| c.class == "never_settled"), "{:?}", checked.output.classes);
+    assert!(checked.output.problem_rows.iter().any(|r| r.side == Side::Ledger));
+}
+
+#[test]
+fn bad_input_names_the_field() {
+    let (bytes, _) = sample_bank_csv();
+    let input = CheckInput { name: "s.csv".into(), preset: Some("standard".into()), merchant_no: "123".into(), ..CheckInput::default() };
+    let error = check_impl(&input, &bytes, None).err().unwrap();
+    assert_eq!(error.location().field.as_deref(), Some("merchant_no")); // merchantNo in JavaScript (to_js_error)
+    let input = CheckInput { merchant_no: "102310058120001".into(), format: Some("visa".into()), ..input };
+    let error = check_impl(&input, &bytes, None).err().unwrap();
+    assert_eq!((error.location().field.as_deref(), error.location().file.as_deref()), (Some("format"), Some("s.csv")));
+    let input = CheckInput { format: None, rows_max: Some(5_000), ..input };
+    assert_eq!(check_impl(&input, &bytes, None).err().unwrap().location().field.as_deref(), Some("rowsMax"));
+}

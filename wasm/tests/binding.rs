@@ -1,0 +1,192 @@
+//! The binding's request and result functions (`*_impl`) on the host: what the
+//! `#[wasm_bindgen]` exports return to JavaScript, without a JavaScript engine.
+use posfee_wasm::*;
+
+fn request(preset: &str, amount: &str, channel: &str, at: &str, settlement: &str) -> QuoteInput {
+    QuoteInput {
+        preset: Some(preset.into()),
+        schedule: None,
+        amount: AmountInput::Text(amount.into()),
+        channel: channel.into(),
+        at: at.into(),
+        settlement: Some(settlement.into()),
+        merchant_class: None,
+        card_type: None,
+        provisional: None,
+        limits: None,
+    }
+}
+
+#[test]
+fn quotes_as_strings() {
+    let quote = quote_impl(&request("sft-traditional", "5000", "debit", "2026-09-30T22:30:00+08:00", "T1")).unwrap();
+    assert_eq!((quote.fee.as_str(), quote.net.as_str(), quote.settles_on.as_str()), ("20.00", "4980.00", "2026-10-08"));
+    assert!(quote.cap_applied);
+    assert_eq!(quote.channel_zh, "借记卡");
+    assert_eq!(quote.lines[0].limit, Some(LimitOutput { kind: "cap", value: "20.00".into() }));
+}
+
+#[test]
+fn surcharge_exceeding_amount_is_flagged() {
+    let quote = quote_impl(&request("standard-d0", "1", "debit", "2026-05-06 10:00", "D0")).unwrap();
+    assert_eq!((quote.fee.as_str(), quote.net.as_str()), ("3.01", "-2.01"));
+    assert!(quote.fee_exceeds_amount);
+}
+
+#[test]
+fn numbers_are_rejected_as_amounts() {
+    let mut input = request("standard", "1", "debit", "2026-05-06", "T1");
+    input.amount = AmountInput::Number("1000".into());
+    let error = quote_impl(&input).unwrap_err();
+    assert_eq!(error.code(), "invalid_amount");
+    assert_eq!(error.location().field.as_deref(), Some("amount"));
+}
+
+#[test]
+fn errors_name_their_field() {
+    let error = quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+    assert_eq!((error.code(), error.location().field.as_deref()), ("unknown_preset", Some("preset")));
+    let error = quote_impl(&request("standard", "1", "visa", "2026-05-06", "T1")).unwrap_err();
+    assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_channel", Some("channel")));
+    let error = quote_impl(&request("standard", "1", "debit", "2026-13-06", "T1")).unwrap_err();
+    assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_date", Some("at")));
+    let mut both = request("standard", "1", "debit", "2026-05-06", "T1");
+    both.schedule = Some("name = 'x'".into());
+    assert_eq!(quote_impl(&both).unwrap_err().code(), "invalid_request");
+}
+
+#[test]
+fn cap_threshold_follows_the_rule() {
+    let input = |preset: &str, channel: &str| CapInput {
+        preset: Some(preset.into()),
+        schedule: None,
+        channel: channel.into(),
+        at: "2026-05-06 10:00".into(),
+        merchant_class: None,
+        card_type: None,
+    };
+    let cap = cap_threshold_impl(&input("sft-traditional", "debit")).unwrap().unwrap();
+    assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3635.46", "3636.3636", false));
+    let cap = cap_threshold_impl(&input("standard", "debit")).unwrap().unwrap();
+    assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3999.00", "4000.0000", true));
+    assert_eq!(cap_threshold_impl(&input("standard", "credit")).unwrap(), None);
+    let mut discounted = input("standard", "debit");
+    discounted.merchant_class = Some("discounted".into());
+    let cap = cap_threshold_impl(&discounted).unwrap().unwrap();
+    assert_eq!((cap.rule.as_str(), cap.cap.as_str(), cap.break_even.as_str()), ("discounted-debit", "18.00", "4500.0000"));
+}
+
+#[test]
+fn empty_strings_are_values_not_absent_fields() {
+    let error = quote_impl(&request("standard", "1", "debit", "2026-05-06", "")).unwrap_err();
+    assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_settlement", Some("settlement")));
+    let error = quote_impl(&request("", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+    assert_eq!((error.code(), error.location().field.as_deref()), ("unknown_preset", Some("preset")));
+    let mut card = request("standard", "1", "unionpay_qr", "2026-05-06", "T1");
+    card.card_type = Some(String::new());
+    assert_eq!(quote_impl(&card).unwrap_err().location().field.as_deref(), Some("cardType"));
+}
+
+#[test]
+fn cap_threshold_never_swallows_errors() {
+    let input = |at: &str, card_type: Option<&str>| CapInput {
+        preset: Some("sft-traditional".into()),
+        schedule: None,
+        channel: "debit".into(),
+        at: at.into(),
+        merchant_class: None,
+        card_type: card_type.map(str::to_owned),
+    };
+    // T+1 of 2026-12-31 is in 2027 (no holiday data): the threshold does not depend on it.
+    let cap = cap_threshold_impl(&input("2026-12-31 10:00", None)).unwrap().unwrap();
+    assert_eq!(cap.from, "3635.46");
+    // A card type that contradicts the channel is the core's error, not "uncapped".
+    assert_eq!(cap_threshold_impl(&input("2026-05-06", Some("credit"))).unwrap_err().code(), "invalid_request");
+}
+
+#[test]
+fn provisional_settlement_dates() {
+    let at_year_end = request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1");
+    assert_eq!(quote_impl(&at_year_end).unwrap_err().code(), "calendar_out_of_range");
+    let mut provisional = at_year_end.clone();
+    provisional.provisional = Some(true);
+    let quote = quote_impl(&provisional).unwrap();
+    assert!(quote.settles_on_provisional);
+    assert_eq!(quote.settles_on, "2027-01-01");
+}
+
+#[cfg(feature = "holiday-cn")]
+fn new_year_2027() -> HolidayCnYear {
+    let day = |date: &str, is_off_day| posfee::HolidayCnDay { name: "元旦".into(), date: date.into(), is_off_day };
+    HolidayCnYear {
+        year: 2027,
+        papers: vec!["https://www.gov.cn/example".into()],
+        days: vec![day("2027-01-01", true), day("2027-01-02", true), day("2027-01-03", true)],
+    }
+}
+
+// The loaded calendar is thread-local: each test (thread) starts from the embedded one.
+#[cfg(feature = "holiday-cn")]
+#[test]
+fn holidays_loaded_are_used_until_reset() {
+    let years = load_holiday_cn_impl(vec![new_year_2027()]).unwrap();
+    assert_eq!((years.first_year, years.last_year), (2005, 2027));
+    assert!(!is_business_day_impl("2027-01-01").unwrap());
+    assert_eq!(add_business_days_impl("2026-12-31", 1.0).unwrap(), "2027-01-04");
+    let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1")).unwrap();
+    assert_eq!((quote.settles_on.as_str(), quote.calendar_data_ends), ("2027-01-04", None));
+    let placeholder = HolidayCnYear { year: 2028, papers: vec![], days: vec![] };
+    let error = load_holiday_cn_impl(vec![placeholder]).unwrap_err();
+    assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_calendar", Some("holidays")));
+    assert_eq!(calendar_years_impl().last_year, 2027);
+    assert_eq!(reset_holidays_impl().last_year, 2026);
+    assert_eq!(is_business_day_impl("2027-01-01").unwrap_err().code(), "calendar_out_of_range");
+    #[cfg(feature = "holidays")]
+    {
+        let year_2027 = "[[years]]\nyear = 2027\nnotice = \"test notice\"\n[[years.holidays]]\nname_zh = \"元旦\"\nname_en = \"New Year's Day\"\nfirst = 2027-01-01\nlast = 2027-01-03\n";
+        assert_eq!(load_holidays_toml_impl(year_2027).unwrap().last_year, 2027);
+        assert!(!is_business_day_impl("2027-01-01").unwrap());
+        let error = load_holidays_toml_impl("[[years]]\nyear = 2029\nnotice = \"gap\"\n").unwrap_err();
+        assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_calendar", Some("holidays")));
+        let error = load_holidays_toml_impl("[[years]]\nyear = \n").unwrap_err();
+        assert_eq!((error.code(), error.location().line), ("invalid_calendar", Some(2)));
+        assert_eq!(reset_holidays_impl().last_year, 2026);
+    }
+}
+
+#[test]
+fn the_last_month_of_the_data_is_noted() {
+    let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-12-07 10:00", "T1")).unwrap();
+    assert_eq!(quote.calendar_data_ends.as_deref(), Some("2026-12-31"));
+    assert!(quote.explanation.iter().any(|line| line.starts_with("NOTE: the holiday data ends 2026-12-31")));
+    let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-11-30 10:00", "T1")).unwrap();
+    assert_eq!(quote.calendar_data_ends, None);
+}
+
+#[test]
+fn calendar_out_of_range_says_what_to_do_in_javascript() {
+    let error = is_business_day_impl("2099-01-01").unwrap_err();
+    let message = js_message(&error);
+    assert!(message.starts_with(&error.to_string()), "{message}");
+    assert!(message.contains("loadHolidays(text)") && message.contains("provisional: true"), "{message}");
+    let other = quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+    assert_eq!(js_message(&other), other.to_string());
+}
+
+#[test]
+fn calendar() {
+    assert!(!is_business_day_impl("2026-10-01").unwrap());
+    assert!(is_business_day_impl("2026-10-10").unwrap()); // make-up Saturday
+    assert_eq!(add_business_days_impl("2026-09-30", 1.0).unwrap(), "2026-10-08");
+    assert_eq!(add_business_days_impl("2026-09-30", 1.5).unwrap_err().code(), "invalid_request");
+    assert_eq!(is_business_day_impl("2099-01-01").unwrap_err().code(), "calendar_out_of_range");
+}
+
+#[test]
+fn presets_and_schedules() {
+    assert_eq!(presets_impl().len(), posfee::presets().len());
+    let info = parse_schedule_impl(&preset_toml_impl("standard-d0").unwrap()).unwrap();
+    assert_eq!(info.name, "standard-d0");
+    let error = parse_schedule_impl("name = \"x\"\nrate = ").unwrap_err();
+    assert_eq!(error.code(), "invalid_schedule");
+}

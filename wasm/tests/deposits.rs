@@ -1,0 +1,35 @@
+//! `wasm/src/deposits.rs` on the host.
+#![cfg(feature = "deposits")]
+use posfee::reconcile::deposits::simulation::{bank_csv, generate_deposits, DepositSimulationOptions};
+use posfee::reconcile::deposits::{read_bank_statement, reconcile_deposits, BankProfile, DepositOptions};
+use posfee::reconcile::{read_statement, write_bank_csv, Profile};
+use posfee::Lang;
+use posfee_wasm::deposits::*;
+
+#[test]
+fn the_page_sees_the_core_report_of_the_same_files() {
+    let sample = generate_deposits(&DepositSimulationOptions::new(4)).unwrap();
+    let (statement, bank) = (write_bank_csv(&sample.statement).into_bytes(), bank_csv(&sample.bank).into_bytes());
+    let input = DepositsInput { name: "settle.csv".into(), bank_name: "bank.csv".into(), lang: Some("en".into()), ..Default::default() };
+    let got = deposits_impl(&input, &statement, &bank).unwrap();
+    // The same files read and checked natively.
+    let read = read_statement(&statement, "settle.csv", &Profile::builtin("bank-pos").unwrap()).unwrap();
+    let bank_read = read_bank_statement(&bank, "bank.csv", &BankProfile::sniff(&bank).unwrap()).unwrap();
+    let report = reconcile_deposits(&read, &bank_read, &DepositOptions::new()).unwrap();
+    assert_eq!(got, DepositsOutput::new(&report, "bank-pos", "cmb-debit", Lang::En));
+    assert!(got.classes.iter().any(|c| c.class == "deposit_missing" && c.class_zh == "未到账"), "{:?}", got.classes);
+    assert!(got.findings.iter().any(|f| f.text.contains("has not arrived")));
+    let zh = deposits_impl(&DepositsInput { lang: None, ..input.clone() }, &statement, &bank).unwrap();
+    assert!(zh.findings.iter().any(|f| f.text.contains("未到账")));
+}
+
+#[test]
+fn bad_input_names_the_field() {
+    let input = DepositsInput { name: "s.csv".into(), bank_name: "b.csv".into(), bank_format: Some("hsbc".into()), ..Default::default() };
+    let statement = write_bank_csv(&generate_deposits(&DepositSimulationOptions::new(1)).unwrap().statement).into_bytes();
+    let error = deposits_impl(&input, &statement, b"a,b\n").unwrap_err();
+    // bankFormat in JavaScript (to_js_error).
+    assert_eq!((error.location().field.as_deref(), error.location().file.as_deref()), (Some("bank_format"), Some("b.csv")));
+    let input = DepositsInput { bank_format: None, as_of: Some("2026-02-30".into()), ..input };
+    assert_eq!(deposits_impl(&input, &statement, b"a,b\n").unwrap_err().location().field.as_deref(), Some("asOf"));
+}
