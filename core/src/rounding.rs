@@ -273,6 +273,102 @@ mod tests {
         assert_eq!(zero.apply_rate(Money::from_yuan(250), Rate::parse("0.6%").unwrap()), Money::from_yuan(2));
     }
 
+    const MODES: [RoundingMode; 4] = [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Up, RoundingMode::Down];
+    /// Thousandths of a fen in one unit of scale 0..=5, written out (not computed).
+    const UNIT_MILLIFEN: [i64; 6] = [100_000, 10_000, 1_000, 100, 10, 1];
+
+    /// An independent rounding of `n / d` (d > 0): from the floor and the ceiling (Euclidean
+    /// division) and the distance to each, where the code works from truncation.
+    fn oracle(mode: RoundingMode, n: i128, d: i128) -> i128 {
+        let (floor, rest) = (n.div_euclid(d), n.rem_euclid(d));
+        if rest == 0 {
+            return floor;
+        }
+        let ceiling = floor + 1;
+        let (away, toward) = if n > 0 { (ceiling, floor) } else { (floor, ceiling) };
+        let nearest = match (2 * rest).cmp(&d) {
+            std::cmp::Ordering::Less => Some(floor),
+            std::cmp::Ordering::Greater => Some(ceiling),
+            std::cmp::Ordering::Equal => None,
+        };
+        match mode {
+            RoundingMode::Up => away,
+            RoundingMode::Down => toward,
+            RoundingMode::HalfUp => nearest.unwrap_or(away),
+            RoundingMode::HalfEven => nearest.unwrap_or(if floor % 2 == 0 { floor } else { ceiling }),
+        }
+    }
+
+    #[test]
+    fn every_mode_agrees_with_the_oracle_on_a_grid() {
+        for mode in MODES {
+            for d in 1..=24i128 {
+                for n in -300..=300i128 {
+                    assert_eq!(mode.divide(n, d), oracle(mode, n, d), "{mode} {n}/{d}");
+                    if n >= 0 {
+                        assert_eq!(i128::from(mode.divide_non_negative(n as i64, d as i64)), oracle(mode, n, d), "{mode} {n}/{d}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_parse_back_and_differ() {
+        let names: Vec<&str> = MODES.iter().map(|mode| mode.name()).collect();
+        assert_eq!(names, ["half_up", "half_even", "up", "down"]);
+        for mode in MODES {
+            assert_eq!(mode.name().parse::<RoundingMode>().unwrap(), mode);
+            assert_eq!(format!(" {mode} ").parse::<RoundingMode>().unwrap(), mode);
+        }
+        let error = "Half_Up".parse::<RoundingMode>().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidSchedule);
+        assert!(error.message().contains("\"Half_Up\""), "{error}");
+        assert_eq!(Rounding::default(), Rounding { mode: RoundingMode::HalfUp, scale: 2 });
+    }
+
+    #[test]
+    fn scales_zero_to_five_and_no_further() {
+        for (scale, unit) in UNIT_MILLIFEN.iter().enumerate() {
+            let rounding = Rounding::new(RoundingMode::Down, scale as u32).unwrap();
+            assert_eq!(rounding.unit_millifen(), *unit, "scale {scale}");
+            assert!(rounding.represents(Money::from_millifen(unit * 7).unwrap()));
+            assert_eq!(rounding.represents(Money::from_millifen(unit * 7 + 1).unwrap()), *unit == 1);
+        }
+        let error = Rounding::new(RoundingMode::Up, 6).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidSchedule);
+        assert!(error.message().contains("scale 6"), "{error}");
+    }
+
+    #[test]
+    fn rates_ratios_and_rounding_agree_with_the_oracle() {
+        let rates = ["0%", "0.38%", "0.5%", "0.6%", "0.615%", "1.25%", "100%"].map(|r| Rate::parse(r).unwrap());
+        for mode in MODES {
+            for (scale, &unit) in UNIT_MILLIFEN.iter().enumerate() {
+                let rounding = Rounding::new(mode, scale as u32).unwrap();
+                for millifen in (-2_000_003..=2_000_003i64).step_by(99_991).chain([0, 1, 499, 500, 501, 5_000, 15_000, -500]) {
+                    let money = Money::from_millifen(millifen).unwrap();
+                    let expected_round = oracle(mode, i128::from(millifen), i128::from(unit)) as i64 * unit;
+                    assert_eq!(rounding.round(money).millifen(), expected_round, "{mode} scale {scale}: round {millifen}");
+                    for rate in rates {
+                        let exact = i128::from(millifen) * i128::from(rate.e8());
+                        let expected = oracle(mode, exact, i128::from(unit) * 100_000_000) as i64 * unit;
+                        assert_eq!(rounding.apply_rate(money, rate).millifen(), expected, "{mode} scale {scale}: {millifen} × {rate}");
+                    }
+                    for (numerator, denominator) in [(1, 3), (2, 3), (250, 1_000), (7, 7), (0, 5), (-1, 2)] {
+                        let exact = i128::from(millifen) * numerator;
+                        let expected = oracle(mode, exact, i128::from(denominator) * i128::from(unit)) as i64 * unit;
+                        assert_eq!(rounding.apply_ratio(money, numerator as i64, denominator).unwrap().millifen(), expected);
+                    }
+                }
+            }
+        }
+        for denominator in [0, -3] {
+            let error = Rounding::FEN_HALF_UP.apply_ratio(Money::from_fen(10), 1, denominator).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+        }
+    }
+
     #[test]
     fn large_products_take_the_wide_path() {
         let rate = Rate::parse("100%").unwrap();
