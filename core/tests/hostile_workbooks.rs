@@ -8,7 +8,7 @@
 use posfee::reconcile::deposits::{read_bank_statement, BankProfile};
 use posfee::reconcile::{read_statement, Profile};
 
-const FILES: [(&str, &str); 4] = [
+const FILES: [(&str, &str); 5] = [
     // A sector number of four billion: the reader grew a buffer to 2 TB.
     ("sector-four-billion.xls", "past the end of the file"),
     // A directory cut short of a whole entry: the reader panicked on the slice.
@@ -18,6 +18,10 @@ const FILES: [(&str, &str); 4] = [
     // A far row between near ones: the reader, skipping the last cell (an empty label), took
     // the far row as the range's end and filled 81 million cells (5 GB for a 5 KB file).
     ("far-row-in-the-middle.xls", "out of row order"),
+    // A row record turned into a STRING record (a formula's text) with no formula before it:
+    // the reader put it at A1, after row 10, and its row count wrapped (1.5 PB; 23:11, the
+    // run to 10 million executions).
+    ("formula-string-before-any-formula.xls", "out of row order"),
 ];
 
 fn hostile(name: &str) -> Vec<u8> {

@@ -262,7 +262,14 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
     for at in sheets {
         // The reader keeps the cells and the formulas in two ranges.
         let (mut span, mut formulas) = (Span::default(), Span::default());
+        // Where the reader puts a STRING record (a formula's text value): at the last
+        // FORMULA's cell, or at A1 when none came before (its own bytes are the text).
+        let mut formula_at = (0, 0);
         for (kind, data) in records(stream, at as usize) {
+            if kind == 0x0207 {
+                span.add(formula_at.0, formula_at.1, formula_at.1);
+                continue;
+            }
             let (Some(row), Some(column)) = (u16_at(data, 0), u16_at(data, 2)) else { continue };
             let (row, column) = (u32::from(row), u32::from(column));
             match kind {
@@ -293,6 +300,7 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
                 0x0006 => {
                     span.add(row, column, column);
                     formulas.add(row, column, column);
+                    formula_at = (row, column);
                 }
                 // MULRK: one row, a run of columns.
                 0x00BD => span.add(row, column, u32::from(u16_at(data, data.len().saturating_sub(2)).unwrap_or(0))),
@@ -460,6 +468,22 @@ mod tests {
         assert!(check_xls(&compound_file(&middle)).unwrap_err().contains("out of row order"));
         let formulas = workbook(&[cell(0x0006, 9, 0), cell(0x0203, 10, 0), cell(0x0006, 1, 0)]);
         assert!(check_xls(&compound_file(&formulas)).is_err());
+    }
+
+    #[test]
+    fn a_formula_string_is_placed_where_the_reader_puts_it() {
+        // A STRING record (0x0207) with no FORMULA before it goes to A1, above row 10: the
+        // reader's row count would wrap (fuzzing, 2026-11-29 evening); its own bytes say row 11.
+        let string = record(0x0207, &[11, 0, 0, 0, 1, 0, 0, b'x']);
+        let stray = workbook(&[cell(0x0203, 10, 0), string.clone()]);
+        assert!(check_records(&stray).unwrap_err().contains("out of row order"));
+        // An empty text (3 bytes: no room for a row and a column) is placed all the same.
+        let short = workbook(&[cell(0x0203, 10, 0), record(0x0207, &[0, 0, 0])]);
+        assert!(check_records(&short).unwrap_err().contains("out of row order"));
+        // After its formula, on the formula's row: a sound file.
+        let formula = record(0x0006, &[&10u16.to_le_bytes()[..], &2u16.to_le_bytes(), &[0; 16]].concat());
+        let sound = workbook(&[cell(0x0203, 9, 0), formula, string, cell(0x0203, 12, 0)]);
+        assert_eq!(check_records(&sound), Ok(()));
     }
 
     #[test]
