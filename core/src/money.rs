@@ -577,8 +577,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Decimal parts, Python's `str()` of that `Decimal`, and the amount in fen (None: an error).
-    const DECIMAL_PARTS: [(bool, &[u8], i64, &str, Option<i64>); 21] = [
+    /// Sign, coefficient digits, exponent, Python's `str()` of that `Decimal`, and the amount
+    /// in fen (None: an error).
+    type DecimalCase = (bool, &'static [u8], i64, &'static str, Option<i64>);
+
+    const DECIMAL_PARTS: [DecimalCase; 21] = [
         (false, &[1, 2, 5, 0], -2, "12.50", Some(1250)),
         (false, &[1], 30, "1E+30", None),
         (false, &[1], 999, "1E+999", None),
