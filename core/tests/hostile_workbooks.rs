@@ -8,7 +8,7 @@
 use posfee::reconcile::deposits::{read_bank_statement, BankProfile};
 use posfee::reconcile::{read_statement, Profile};
 
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 6] = [
     // A sector number of four billion: the reader grew a buffer to 2 TB.
     ("sector-four-billion.xls", "past the end of the file"),
     // A directory cut short of a whole entry: the reader panicked on the slice.
@@ -22,6 +22,10 @@ const FILES: [(&str, &str); 5] = [
     // the reader put it at A1, after row 10, and its row count wrapped (1.5 PB; 23:11, the
     // run to 10 million executions).
     ("formula-string-before-any-formula.xls", "out of row order"),
+    // The file ends 125 bytes into the directory's second entry, "Workbook", which the reader
+    // still read (start and length are in its first 124 bytes) and the check had dropped: a
+    // stream past the end of the file, and a 68 GB buffer (00:27, the run after that fix).
+    ("directory-entry-cut-short.xls", "cut short of a whole entry"),
 ];
 
 fn hostile(name: &str) -> Vec<u8> {

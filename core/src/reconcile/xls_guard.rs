@@ -164,8 +164,12 @@ pub(crate) fn check_xls(bytes: &[u8]) -> Result<(), String> {
     }
 
     // The directory, and the mini stream with its table.
-    let mut directory = sectors.chain(dir_start, &fat, dir_len as usize * sector_size)?;
-    directory.truncate(directory.len() - directory.len() % DIRECTORY_ENTRY_BYTES);
+    let directory = sectors.chain(dir_start, &fat, dir_len as usize * sector_size)?;
+    // The reader also reads a last, partial entry (its start and length are in its first 124
+    // bytes): a directory the file ends inside is refused rather than half read.
+    if directory.len() % DIRECTORY_ENTRY_BYTES != 0 {
+        return Err(format!("the directory is cut short of a whole entry ({} bytes; the file ends inside it)", directory.len()));
+    }
     let entries: Vec<Entry> = directory.chunks_exact(DIRECTORY_ENTRY_BYTES).map(|raw| Entry::of(raw, sector_size)).collect();
     if let Some(entry) = entries.iter().find(|e| e.len > file_len) {
         return Err(format!("the directory entry {:?} claims {} bytes, more than the whole file", entry.name, entry.len));
