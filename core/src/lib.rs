@@ -35,6 +35,7 @@
 mod calendar;
 mod channel;
 mod compare;
+mod config_toml;
 mod cost;
 mod data_table;
 mod error;

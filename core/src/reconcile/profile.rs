@@ -514,11 +514,7 @@ pub fn formats() -> Vec<&'static str> {
 /// Parses a profile file's TOML (after the size and depth limits), an error naming the
 /// line and column of the mistake; `what` names the kind of file in the message.
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
-    crate::limits::check_config_text(text, ErrorKind::InvalidRecord, &format!("the {what}"))?;
-    toml::from_str(text).map_err(|e| {
-        let at = e.span().map(|span| Location::of_offset(text, span.start));
-        Error::new(ErrorKind::InvalidRecord, format!("{what} is not valid: {}", e.message())).at(at.unwrap_or_default())
-    })
+    crate::config_toml::parse(text, ErrorKind::InvalidRecord, what)
 }
 
 /// Loads a profile file with `parse`, naming the file in any error.

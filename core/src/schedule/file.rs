@@ -96,14 +96,7 @@ struct SurchargeFile {
 }
 
 pub(super) fn from_toml(text: &str) -> Result<Schedule> {
-    crate::limits::check_config_text(text, ErrorKind::InvalidSchedule, "the schedule TOML")?;
-    let file: ScheduleFile = basic_toml::from_str(text).map_err(|e| {
-        let message = e.to_string();
-        let message = message.trim_end();
-        let at = unknown_key_place(text, message).unwrap_or_else(|| line_and_column(message));
-        Error::new(ErrorKind::InvalidSchedule, format!("schedule TOML is not valid: {message}")).at(at)
-    })?;
-    build(file)
+    build(crate::config_toml::parse(text, ErrorKind::InvalidSchedule, "schedule TOML")?)
 }
 
 pub(super) fn from_json(text: &str) -> Result<Schedule> {
@@ -121,31 +114,6 @@ pub(super) fn to_toml(schedule: &Schedule) -> String {
 
 pub(super) fn to_json(schedule: &Schedule) -> String {
     serde_json::to_string_pretty(&to_file(schedule)).expect("a schedule always prints as JSON")
-}
-
-/// The location a TOML parser's message ends with (`... at line 3 column 5`), as a
-/// [`Location`] (empty when the message names none).
-fn line_and_column(message: &str) -> Location {
-    let parsed = message.rsplit_once(" at line ").and_then(|(_, place)| {
-        let (line, column) = place.split_once(" column ")?;
-        Some((line.trim().parse::<u64>().ok()?, column.trim().parse::<u64>().ok()?))
-    });
-    match parsed {
-        Some((line, column)) => Location::default().line(line).column(column),
-        None => Location::default(),
-    }
-}
-
-/// For a message about an unknown key (`unknown field `cutoff``), the place of that key in
-/// `text`: the TOML parser names the enclosing table's end instead, which is no help to find
-/// a misplaced key. The first line that assigns the key is taken.
-fn unknown_key_place(text: &str, message: &str) -> Option<Location> {
-    let key = message.split_once("unknown field `")?.1.split_once('`')?.0;
-    text.lines().enumerate().find_map(|(k, line)| {
-        let indent = line.len() - line.trim_start().len();
-        let rest = line.trim_start().strip_prefix(key)?;
-        rest.trim_start().starts_with('=').then(|| Location::default().line(k as u64 + 1).column(indent as u64 + 1).field(key))
-    })
 }
 
 fn invalid(message: String, field: String) -> Error {
