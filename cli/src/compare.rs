@@ -80,23 +80,12 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         .settlement(posfee::Column::Each(&settlements))
         .merchant_class(&names, posfee::Column::Each(&classes))
         .card_type(posfee::Column::Each(&cards));
-    let on_invalid = match arguments.on_invalid {
-        OnInvalid::Raise => posfee::OnInvalid::Raise,
-        OnInvalid::Report => posfee::OnInvalid::Report,
-    };
-    let comparison = posfee::compare(&table, &offers, on_invalid).map_err(|error| {
-        // `OFFER: row N: ...` names the table row: tell the file's line instead.
-        let row = error.message().split("row ").nth(1).and_then(|rest| rest.split(':').next()).and_then(|n| n.parse::<usize>().ok());
-        match row {
-            Some(row) if row < keep.len() => {
-                let located =
-                    posfee::Error::new(error.kind(), error.message().replacen(&format!("row {row}: "), &format!("row {}: ", keep[row]), 1))
-                        .at(error.location().clone());
-                trades.failure(keep[row], &located)
-            }
-            _ => error.into(),
-        }
-    })?;
+    // Every row an offer cannot price is reported; with `--on-invalid raise` the first stops
+    // the command, told by its line in the file.
+    let comparison = posfee::compare(&table, &offers, posfee::OnInvalid::Report)?;
+    if let (OnInvalid::Raise, Some(first)) = (arguments.on_invalid, comparison.excluded.first()) {
+        return Err(trades.failure(keep[first.row], first.clone()));
+    }
     let left_out = trades.unreadable.len() + comparison.excluded.len();
     if arguments.json {
         return output::print_json(out, &json(&comparison, &trades, &keep));
@@ -182,7 +171,7 @@ fn json(comparison: &Comparison, trades: &Trades, keep: &[usize]) -> serde_json:
         .map(|(row, failure)| serde_json::json!({"line": trades.lines[*row], "code": failure.code(), "message": failure.message()}))
         .collect();
     excluded.extend(comparison.excluded.iter().map(|row_error| {
-        let failure = trades.failure(keep[row_error.row], &row_error.error);
+        let failure = trades.failure(keep[row_error.row], row_error.clone());
         serde_json::json!({"line": trades.lines[keep[row_error.row]], "code": failure.code(), "message": failure.message()})
     }));
     value["excluded"] = excluded.into();

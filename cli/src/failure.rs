@@ -92,7 +92,27 @@ impl Failure {
 
 impl From<posfee::Error> for Failure {
     fn from(error: posfee::Error) -> Failure {
-        Failure { code: error.code(), message: error.to_string(), calendar: error.kind() == ErrorKind::CalendarOutOfRange }
+        // Every kind listed (no wildcard): a new kind does not build until the command line
+        // has decided whether its line needs a way out of its own.
+        let calendar = match error.kind() {
+            ErrorKind::CalendarOutOfRange => true,
+            ErrorKind::InvalidAmount
+            | ErrorKind::InvalidRate
+            | ErrorKind::InvalidChannel
+            | ErrorKind::InvalidSettlement
+            | ErrorKind::InvalidDate
+            | ErrorKind::InvalidSchedule
+            | ErrorKind::UnknownPreset
+            | ErrorKind::NoMatchingRule
+            | ErrorKind::NoScheduleVersion
+            | ErrorKind::InvalidCalendar
+            | ErrorKind::InvalidRequest
+            | ErrorKind::InvalidRecord
+            | ErrorKind::Io
+            | ErrorKind::Overflow
+            | ErrorKind::Internal => false,
+        };
+        Failure { code: error.code(), message: error.to_string(), calendar }
     }
 }
 

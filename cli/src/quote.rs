@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 use posfee::{
-    CalendarPolicy, CardType, Channel, Money, Quote, QuoteRequest, QuotedTable, RowError, Schedule, SettlementMode, TableOptions,
-    QUOTED_COLUMNS,
+    CalendarPolicy, CardType, Channel, Money, Quote, QuoteRequest, QuotedTable, Schedule, SettlementMode, TableOptions, QUOTED_COLUMNS,
 };
 
 use crate::failure::Failure;
@@ -239,9 +238,9 @@ fn run_file(arguments: &Arguments, pricing: &Pricing, file: &std::path::Path, ou
     for (row, failure) in &trades.unreadable {
         errors[*row] = Some(failure.clone());
     }
-    for RowError { row, error } in &quoted.errors {
-        if errors[*row].is_none() {
-            errors[*row] = Some(trades.failure(*row, error));
+    for row_error in &quoted.errors {
+        if errors[row_error.row].is_none() {
+            errors[row_error.row] = Some(trades.failure(row_error.row, row_error.clone()));
         }
     }
     if raise {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use posfee::{CardType, Channel, Column, Location, Money, SettlementMode, TradeTable};
+use posfee::{CardType, Channel, Column, Location, Money, RowError, SettlementMode, TradeTable};
 
 use crate::failure::Failure;
 use crate::output;
@@ -159,13 +159,9 @@ impl Trades {
     }
 
     /// A core error of a table row, told as a line of the file: the `row N:` of the table
-    /// (after the offer's name in a comparison's error) becomes the file and line.
-    pub fn failure(&self, row: usize, error: &posfee::Error) -> Failure {
-        let message = error.message().replacen(&format!("row {row}: "), "", 1);
-        let error = posfee::Error::new(error.kind(), message)
-            .at(error.location().clone())
-            .at(Location::default().file(self.file.clone()).line(self.lines[row]));
-        error.into()
+    /// (after the offer's name in a comparison's error) becomes the file and line of `row`.
+    pub fn failure(&self, row: usize, error: RowError) -> Failure {
+        error.unnumbered().at(Location::default().file(self.file.clone()).line(self.lines[row])).into()
     }
 }
 

@@ -9,6 +9,9 @@ use std::fmt;
 /// What kind of failure an [`Error`] is. Each kind has a stable [`code`](ErrorKind::code)
 /// that bindings expose (Python `PosfeeError.code`, JavaScript `error.code`).
 ///
+/// The enum is exhaustive on purpose: each binding maps the kinds with a `match` that has no
+/// wildcard arm, so a new kind does not build until every surface has decided what it means.
+///
 /// # Example
 /// ```
 /// let err = posfee::Money::parse_amount("12.345").unwrap_err();
@@ -16,7 +19,6 @@ use std::fmt;
 /// assert_eq!(err.kind().code(), "invalid_amount");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum ErrorKind {
     /// A money amount could not be parsed or is out of range.
     InvalidAmount,
@@ -177,6 +179,31 @@ impl Location {
         self
     }
 
+    /// This location with the parts of `outer` it lacks: file, line and column from `outer`
+    /// where it has them; the field `outer.field` when this one is not already under it.
+    /// [`Error::at`] moves an error's location this way.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::Location;
+    /// let inner = Location::default().field("rules[2].cap");
+    /// let moved = inner.within(Location::default().file("s.toml").line(4).field("versions[0]"));
+    /// assert_eq!(moved.to_string(), "s.toml, line 4, field `versions[0].rules[2].cap`");
+    /// ```
+    pub fn within(self, outer: Location) -> Location {
+        let Location { file, line, column, field } = outer;
+        Location {
+            file: file.or(self.file),
+            line: line.or(self.line),
+            column: column.or(self.column),
+            field: match (field, self.field) {
+                (Some(outer), Some(inner)) if !inner.starts_with(&outer) => Some(format!("{outer}.{inner}")),
+                (Some(outer), None) => Some(outer),
+                (_, inner) => inner,
+            },
+        }
+    }
+
     /// The line and column (1-based, columns in characters) of byte `offset` of `text`: where
     /// a parser's byte span points.
     pub(crate) fn of_offset(text: &str, offset: usize) -> Location {
@@ -231,12 +258,10 @@ pub struct Error {
 impl Error {
     /// Creates an error of `kind` with a message that should name the offending value.
     ///
-    /// # Example
-    /// ```
-    /// let err = posfee::Error::new(posfee::ErrorKind::InvalidRequest, "refund of ¥5 exceeds original ¥3");
-    /// assert_eq!(err.code(), "invalid_request");
-    /// ```
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    /// Private to the crate: every error comes from a rule of the core. A binding that fails
+    /// on its own (a JavaScript number where money is expected, a Python int beyond 64 bits)
+    /// makes its surface's error from the kind's code, without a core `Error`.
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error { kind, message: message.into(), location: Location::default() }
     }
 
@@ -265,8 +290,8 @@ impl Error {
     ///
     /// # Example
     /// ```
-    /// let err = posfee::Error::new(posfee::ErrorKind::Io, "disk full");
-    /// assert_eq!(err.message(), "disk full");
+    /// let err = posfee::Money::parse_amount("12.345").unwrap_err();
+    /// assert!(err.message().contains("12.345"));
     /// ```
     pub fn message(&self) -> &str {
         &self.message
@@ -276,7 +301,7 @@ impl Error {
     ///
     /// # Example
     /// ```
-    /// let err = posfee::Error::new(posfee::ErrorKind::InvalidAmount, "bad")
+    /// let err = posfee::Money::parse_amount("bad").unwrap_err()
     ///     .at(posfee::Location::default().line(4));
     /// assert_eq!(err.location().line, Some(4));
     /// ```
@@ -289,21 +314,13 @@ impl Error {
     ///
     /// # Example
     /// ```
-    /// use posfee::{Error, ErrorKind, Location};
-    /// let err = Error::new(ErrorKind::InvalidAmount, "bad").at(Location::default().field("fee"));
+    /// use posfee::{Location, Money};
+    /// let err = Money::parse_amount("bad").unwrap_err().at(Location::default().field("fee"));
     /// let err = err.at(Location::default().file("s.csv").line(2));
     /// assert_eq!(err.location().to_string(), "s.csv, line 2, field `fee`");
     /// ```
     pub fn at(mut self, location: Location) -> Self {
-        let Location { file, line, column, field } = location;
-        self.location.file = file.or(self.location.file);
-        self.location.line = line.or(self.location.line);
-        self.location.column = column.or(self.location.column);
-        self.location.field = match (field, self.location.field.take()) {
-            (Some(outer), Some(inner)) if !inner.starts_with(&outer) => Some(format!("{outer}.{inner}")),
-            (Some(outer), None) => Some(outer),
-            (_, inner) => inner,
-        };
+        self.location = std::mem::take(&mut self.location).within(location);
         self
     }
 
@@ -311,7 +328,7 @@ impl Error {
     ///
     /// # Example
     /// ```
-    /// let err = posfee::Error::new(posfee::ErrorKind::InvalidRate, "bad").in_field("rate");
+    /// let err = posfee::Rate::parse("bad").unwrap_err().in_field("rate");
     /// assert_eq!(err.location().field.as_deref(), Some("rate"));
     /// ```
     pub fn in_field(self, field: impl Into<String>) -> Self {

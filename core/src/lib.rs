@@ -58,7 +58,7 @@ mod schedule;
 mod settlement;
 mod text;
 
-pub use calendar::{Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned};
+pub use calendar::{Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned, ANSWER_YEARS};
 pub use channel::{CardType, Channel};
 pub use compare::{break_even, compare, BreakEven, CapThreshold, Comparison, Offer, OfferTotals, Subtotal, OFFERS_MAX};
 pub use cost::{CardFee, CostModel, CostSplit};
@@ -67,7 +67,7 @@ pub use lang::Lang;
 pub use limits::{CONFIG_BYTES_MAX, CONFIG_DEPTH_MAX};
 pub use merchant_limits::{BusinessHours, ChannelLimits, LimitKind, LimitWarning, MerchantLimits, CHANNEL_LIMITS_MAX};
 pub use messages::Text;
-pub use money::{Money, MILLIFEN_PER_FEN, MILLIFEN_PER_YUAN, MONEY_SCALE};
+pub use money::{float_money_error, Money, MILLIFEN_PER_FEN, MILLIFEN_PER_YUAN, MONEY_SCALE};
 pub use presets::{preset_toml, presets};
 pub use quote::{AppliedLimit, CalendarPolicy, FeeLine, FeeLineKind, Limit, Quote, QuoteRequest, TradeKind};
 pub use quote_table::{
@@ -86,7 +86,46 @@ struct ReadmeDoctests;
 
 /// Reads a UTF-8 text file, naming it in the error.
 pub(crate) fn read_text_file(path: &std::path::Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        Error::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display())).at(Location::default().file(path.display().to_string()))
-    })
+    std::fs::read_to_string(path).map_err(|e| io_error(path, &e))
+}
+
+/// The error of a file that cannot be read: `cannot read PATH: why`, at the file.
+pub(crate) fn io_error(path: &std::path::Path, error: &std::io::Error) -> Error {
+    let file = path.display().to_string();
+    Error::new(ErrorKind::Io, format!("cannot read {file}: {error}")).at(Location::default().file(file))
+}
+
+/// Reads a whole file for a reader of bytes, naming the file in the error.
+///
+/// # Errors
+/// [`ErrorKind::Io`] (`cannot read PATH: why`, at the file).
+///
+/// # Example
+/// ```
+/// let err = posfee::read_file(std::path::Path::new("no-such-file.csv")).unwrap_err();
+/// assert_eq!(err.code(), "io");
+/// assert_eq!(err.location().file.as_deref(), Some("no-such-file.csv"));
+/// ```
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| io_error(path, &e))
+}
+
+/// The first `limit` bytes of a file (all of a shorter one), to choose its format; the error
+/// names the file.
+///
+/// # Errors
+/// [`ErrorKind::Io`], as [`read_file`].
+///
+/// # Example
+/// ```
+/// let path = std::env::temp_dir().join("posfee-read-head.txt");
+/// std::fs::write(&path, "交易日期,金额\n")?;
+/// assert_eq!(posfee::read_file_head(&path, 4)?, "交易".as_bytes()[..4]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_file_head(path: &std::path::Path, limit: usize) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    std::fs::File::open(path).and_then(|file| file.take(limit as u64).read_to_end(&mut head)).map_err(|e| io_error(path, &e))?;
+    Ok(head)
 }

@@ -43,6 +43,29 @@ pub struct Money {
     millifen: i64,
 }
 
+/// The error every surface gives for money passed as a binary floating-point number (a
+/// float column, a Python `float`, a JavaScript number): binary floating point cannot hold
+/// most decimal amounts exactly, so money never crosses as a float. `what` names the value in
+/// the caller's terms; `instead` says what to pass in the caller's language.
+///
+/// # Example
+/// ```
+/// let err = posfee::float_money_error("amount 0.1 is a float", "pass the string \"0.10\"");
+/// assert_eq!(err.code(), "invalid_amount");
+/// assert!(err.message().starts_with("amount 0.1 is a float, and money is never a float in posfee"));
+/// assert!(err.message().ends_with("pass the string \"0.10\""));
+/// ```
+pub fn float_money_error(what: &str, instead: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidAmount,
+        format!(
+            "{what}, and money is never a float in posfee (floats are not accepted): binary floating point cannot hold \
+             most decimal amounts exactly (0.1 + 0.2 == 0.30000000000000004), so fees would be wrong by fractions of a \
+             fen; {instead}"
+        ),
+    )
+}
+
 impl Money {
     /// Zero yuan.
     pub const ZERO: Money = Money { millifen: 0 };

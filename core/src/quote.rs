@@ -768,7 +768,7 @@ pub(crate) fn settles_on(
         Ok(date) => Ok((date, false)),
         Err(error) if error.kind() == ErrorKind::CalendarOutOfRange && policy == CalendarPolicy::WeekendsOnly => {
             let SettlementMode::T(n) = settlement else { return Err(error) };
-            let reckoned = calendar.provisional().add_business_days(trade_day, i64::from(n));
+            let reckoned = calendar.provisional().add_business_days(trade_day, i64::from(n))?;
             Ok((reckoned.value, reckoned.provisional))
         }
         Err(error) => Err(error),

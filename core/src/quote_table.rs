@@ -14,7 +14,7 @@ use compact_str::CompactString;
 
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::lane::{with_round_rate, Lane, RoundRate, AMOUNT_FEN_MAX};
 use crate::money::{Money, MILLIFEN_PER_FEN};
 use crate::quote::{card_type_of, settlement_mode, settles_on, CalendarPolicy, Limit, Quote, QuoteRequest};
@@ -472,6 +472,58 @@ pub struct RowError {
     pub error: Error,
 }
 
+impl RowError {
+    /// The error of a table's `row` from reading its values (an amount, a channel, a time
+    /// given as text): `row N:` before the message, as the table's own errors say it.
+    ///
+    /// # Example
+    /// ```
+    /// let error = posfee::Money::parse_amount("12.345").unwrap_err().in_field("amount");
+    /// let bad = posfee::RowError::reading(3, error);
+    /// assert!(bad.error.message().starts_with("row 3: "));
+    /// assert_eq!(bad.error.location().field.as_deref(), Some("amount"));
+    /// ```
+    pub fn reading(row: usize, error: Error) -> RowError {
+        let location = error.location().clone();
+        RowError { row, error: Error::new(error.kind(), format!("row {row}: {}", error.message())).at(location) }
+    }
+
+    /// The same error told as row `to` of another numbering (the caller's rows before it left
+    /// some out): the row and the first `row N:` of the message.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Channel, Column, OnInvalid, Schedule, TableOptions, TradeTable};
+    /// let table = TradeTable::new(&[-5], Column::All(Channel::Debit), Column::All(1_778_040_000));
+    /// let options = TableOptions { on_invalid: OnInvalid::Report, ..Default::default() };
+    /// let quoted = Schedule::preset("standard")?.quote_table(&table, &options)?;
+    /// let moved = quoted.errors[0].clone().renumbered(7);
+    /// assert_eq!(moved.row, 7);
+    /// assert!(moved.error.message().starts_with("row 7: "));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn renumbered(self, to: usize) -> RowError {
+        let location = self.error.location().clone();
+        let message = self.error.message().replacen(&format!("row {}: ", self.row), &format!("row {to}: "), 1);
+        RowError { row: to, error: Error::new(self.error.kind(), message).at(location) }
+    }
+
+    /// The error without its `row N:`, for a caller that names the row its own way (a line of
+    /// its file, given with [`Error::at`]).
+    ///
+    /// # Example
+    /// ```
+    /// let error = posfee::Money::parse_amount("x").unwrap_err();
+    /// let bad = posfee::RowError::reading(0, error.clone());
+    /// assert_eq!(bad.unnumbered().message(), error.message());
+    /// ```
+    pub fn unnumbered(self) -> Error {
+        let location = self.error.location().clone();
+        let message = self.error.message().replacen(&format!("row {}: ", self.row), "", 1);
+        Error::new(self.error.kind(), message).at(location)
+    }
+}
+
 /// The quoted columns of a table ([`QUOTED_COLUMNS`]), one value per input row. The cells of
 /// a row in [`errors`](QuotedTable::errors) are zero, empty or the epoch date; use
 /// [`QuotedTable::is_valid`].
@@ -651,11 +703,8 @@ struct RowQuote {
 
 /// The error of a row: `row N:` before the message, the field in the location.
 fn row_error(row: usize, field: &str, error: Error) -> Error {
-    let mut location: Location = error.location().clone();
-    if location.field.is_none() {
-        location.field = Some(field.to_string());
-    }
-    Error::new(error.kind(), format!("row {row}: {}", error.message())).at(location)
+    let error = if error.location().field.is_none() { error.in_field(field) } else { error };
+    RowError::reading(row, error).error
 }
 
 /// The field an error of [`Schedule::quote_with`] comes from.

@@ -322,8 +322,8 @@ fn catalogue() -> Vec<Case> {
         case(
             "adding a huge number of business days",
             || Calendar::china().add_business_days(chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(), i64::MAX).map(drop),
-            "invalid_date",
-            nowhere(),
+            "overflow",
+            field("n"),
         ),
         case("holidays of a year without data", || Calendar::china().holidays(i32::MAX).map(drop), "calendar_out_of_range", nowhere()),
         // Files (items 2, 3 and 13).
@@ -579,9 +579,13 @@ fn every_bad_input_gives_its_code_and_place() {
 }
 
 #[test]
-fn the_provisional_view_saturates_on_huge_business_day_counts() {
+fn huge_business_day_counts_overflow_on_both_views() {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
-    let view = Calendar::china().provisional();
-    assert_eq!(view.add_business_days(day, i64::MIN).value, chrono::NaiveDate::MIN);
-    assert_eq!(view.add_business_days(day, i64::MAX).value, chrono::NaiveDate::MAX);
+    let calendar = Calendar::china();
+    for n in [i64::MIN, i64::MAX] {
+        for err in [calendar.provisional().add_business_days(day, n).unwrap_err(), calendar.add_business_days(day, n).unwrap_err()] {
+            assert_eq!((err.code(), err.location().field.as_deref()), ("overflow", Some("n")), "{err}");
+            assert!(err.message().starts_with(&format!("2026-01-02 plus {n} business days is ")), "{err}");
+        }
+    }
 }

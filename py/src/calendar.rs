@@ -54,7 +54,7 @@ fn whole_number(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, beyond: i
     }
     value
         .extract::<i64>()
-        .map_err(|_| crate::errors::core_error(py, &posfee::Error::new(posfee::ErrorKind::Overflow, beyond()).in_field(field)))
+        .map_err(|_| crate::errors::make_error(py, posfee::ErrorKind::Overflow, &beyond(), &posfee::Location::default().field(field)))
 }
 
 /// A year as `i32`; an int beyond `i32` has no calendar data (the core's error for a year
@@ -73,8 +73,7 @@ fn year(py: Python<'_>, calendar: &Calendar, value: &Bound<'_, PyAny>) -> PyResu
         Err(error) => error.message().replace(&far.to_string(), &shown),
         Ok(_) => format!("the calendar has no data for year {shown}"),
     };
-    let error = posfee::Error::new(posfee::ErrorKind::CalendarOutOfRange, message).in_field("year");
-    Err(crate::errors::core_error(py, &error))
+    Err(crate::errors::make_error(py, posfee::ErrorKind::CalendarOutOfRange, &message, &posfee::Location::default().field("year")))
 }
 
 fn loaded(calendar: Calendar) -> PyCalendar {
@@ -177,16 +176,10 @@ impl PyCalendar {
         let day = date(py, "day", day)?;
         let n = whole_number(py, "n", n, || format!("{day} plus {n} business days is beyond the year 9999"))?;
         let result = if provisional {
-            self.calendar.provisional().add_business_days(day, n).value
+            guard(py, || self.calendar.provisional().add_business_days(day, n))?.value
         } else {
             guard(py, || self.calendar.add_business_days(day, n))?
         };
-        if !(1..=9999).contains(&chrono::Datelike::year(&result)) {
-            return guard(py, || {
-                Err(posfee::Error::new(posfee::ErrorKind::Overflow, format!("{day} plus {n} business days is beyond the year 9999"))
-                    .in_field("n"))
-            });
-        }
         py_date(py, result)
     }
 

@@ -9,7 +9,7 @@ use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
 
 use posfee::{CardType, Channel, Money, SettlementMode};
 
-use crate::errors::{core_error, guard, shorten, type_error};
+use crate::errors::{guard, shorten, type_error};
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -32,12 +32,8 @@ pub fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 pub fn float_message(argument: &str, value: &Bound<'_, PyAny>) -> String {
     let shown = value.repr().map(|r| shorten(&r.to_string())).unwrap_or_else(|_| "?".to_string());
     let type_name = value.get_type().qualname().map(|n| n.to_string()).unwrap_or_else(|_| "float".to_string());
-    format!(
-        "{argument} {shown} is a float ({type_name}), and money is never a float in posfee (floats are not accepted): \
-         binary floating point cannot hold most decimal amounts exactly (0.1 + 0.2 == 0.30000000000000004), so fees \
-         would be wrong by fractions of a fen; pass a decimal.Decimal or a str (e.g. decimal.Decimal('12.34') or \
-         '12.34'), or an int number of yuan"
-    )
+    let instead = "pass a decimal.Decimal or a str (e.g. decimal.Decimal('12.34') or '12.34'), or an int number of yuan";
+    posfee::float_money_error(&format!("{argument} {shown} is a float ({type_name})"), instead).message().to_owned()
 }
 
 /// `posfee.FloatAmountError` for money passed as a float.
@@ -163,7 +159,7 @@ fn china_time(local: NaiveDateTime) -> DateTime<FixedOffset> {
 }
 
 fn invalid_at(py: Python<'_>, message: String) -> PyErr {
-    core_error(py, &posfee::Error::new(posfee::ErrorKind::InvalidDate, message).in_field("at"))
+    crate::errors::make_error(py, posfee::ErrorKind::InvalidDate, &message, &posfee::Location::default().field("at"))
 }
 
 /// A `datetime.datetime` read field by field: naive is China time, aware keeps its offset.
@@ -265,11 +261,8 @@ pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResul
         let month: u32 = value.getattr("month")?.extract()?;
         let day: u32 = value.getattr("day")?.extract()?;
         return NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-            core_error(
-                py,
-                &posfee::Error::new(posfee::ErrorKind::InvalidDate, format!("{year:04}-{month:02}-{day:02} is not a date"))
-                    .in_field(argument),
-            )
+            let message = format!("{year:04}-{month:02}-{day:02} is not a date");
+            crate::errors::make_error(py, posfee::ErrorKind::InvalidDate, &message, &posfee::Location::default().field(argument))
         });
     }
     Err(type_error(argument, value, "a datetime.date or a 'YYYY-MM-DD' str"))

@@ -107,14 +107,7 @@ pub fn reconcile_deposits_data(
             Err(path) if format.trim() == "auto" => deposits::read_bank_statement_file(&path, None)?,
             Err(path) => {
                 // The file's start chooses the profile; the reader checks the size first.
-                use std::io::Read;
-                let mut head = Vec::new();
-                std::fs::File::open(&path)
-                    .and_then(|f| f.take(posfee::reconcile::Profile::SNIFF_BYTES as u64).read_to_end(&mut head))
-                    .map_err(|e| {
-                        posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
-                            .at(posfee::Location::default().file(path.display().to_string()))
-                    })?;
+                let head = posfee::read_file_head(&path, posfee::reconcile::Profile::SNIFF_BYTES)?;
                 deposits::read_bank_statement_file(&path, Some(&BankProfile::resolve(&format, &head, &file)?))?
             }
         };

@@ -1,13 +1,14 @@
 //! Core errors and panics → Python exceptions.
 //!
 //! Every core error becomes an instance of `posfee.PosfeeError` (the subclass named after
-//! its [`posfee::ErrorKind`]), built by `posfee._errors._from_core` so that the exception
-//! classes are plain Python. A Rust panic never reaches the user as `PanicException`: it is
+//! its [`posfee::ErrorKind`] by [`class_name`]), built by `posfee._errors._from_core` so that
+//! the exception classes are plain Python. A Rust panic never reaches the user as `PanicException`: it is
 //! caught here and raised as `PosfeeError` with code `internal`.
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use posfee::ErrorKind;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -18,17 +19,47 @@ static FLOAT_AMOUNT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 /// The code of an internal failure (a caught Rust panic): a bug, never bad input.
 pub const INTERNAL: &str = "internal";
 
-/// Builds the Python exception for a code, message and location.
-pub fn make_error(py: Python<'_>, code: &str, message: &str, location: &posfee::Location) -> PyErr {
+/// The exception class of each kind, in `posfee._errors`. Every kind is listed (no wildcard
+/// arm): a new kind does not build until it has its Python class.
+pub fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidAmount => "InvalidAmountError",
+        ErrorKind::InvalidRate => "InvalidRateError",
+        ErrorKind::InvalidChannel => "InvalidChannelError",
+        ErrorKind::InvalidSettlement => "InvalidSettlementError",
+        ErrorKind::InvalidDate => "InvalidDateError",
+        ErrorKind::InvalidSchedule => "InvalidScheduleError",
+        ErrorKind::UnknownPreset => "UnknownPresetError",
+        ErrorKind::NoMatchingRule => "NoMatchingRuleError",
+        ErrorKind::NoScheduleVersion => "NoScheduleVersionError",
+        ErrorKind::CalendarOutOfRange => "CalendarOutOfRangeError",
+        ErrorKind::InvalidCalendar => "InvalidCalendarError",
+        ErrorKind::InvalidRequest => "InvalidRequestError",
+        ErrorKind::InvalidRecord => "InvalidRecordError",
+        ErrorKind::Io => "IoError",
+        ErrorKind::Overflow => "AmountOverflowError",
+        ErrorKind::Internal => "InternalError",
+    }
+}
+
+/// The Python exception of `kind` with a message and location: for a core error, and for a
+/// value the binding itself cannot convert (an int beyond 64 bits, a file it cannot open).
+pub fn make_error(py: Python<'_>, kind: ErrorKind, message: &str, location: &posfee::Location) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let from_core = FROM_CORE.import(py, "posfee._errors", "_from_core")?;
-        let instance =
-            from_core.call1((code, message, location.file.as_deref(), location.line, location.column, location.field.as_deref()))?;
+        let instance = from_core.call1((
+            class_name(kind),
+            message,
+            location.file.as_deref(),
+            location.line,
+            location.column,
+            location.field.as_deref(),
+        ))?;
         Ok(PyErr::from_value(instance))
     };
     match build() {
         Ok(error) => error,
-        Err(failure) => PyRuntimeError::new_err(format!("[{code}] {message} (and posfee._errors failed: {failure})")),
+        Err(failure) => PyRuntimeError::new_err(format!("[{}] {message} (and posfee._errors failed: {failure})", kind.code())),
     }
 }
 
@@ -49,7 +80,7 @@ pub fn float_error(py: Python<'_>, message: &str, location: &posfee::Location) -
 
 /// A core error as a Python exception.
 pub fn core_error(py: Python<'_>, error: &posfee::Error) -> PyErr {
-    make_error(py, error.code(), error.message(), error.location())
+    make_error(py, error.kind(), error.message(), error.location())
 }
 
 /// A caught panic as `PosfeeError(code="internal")`.
@@ -61,7 +92,7 @@ pub fn panic_error(py: Python<'_>, payload: Box<dyn Any + Send>) -> PyErr {
         .unwrap_or_else(|| "unknown panic".to_string());
     make_error(
         py,
-        INTERNAL,
+        ErrorKind::Internal,
         &format!("internal error in posfee (a bug; please report it with the input that caused it): {what}"),
         &posfee::Location::default(),
     )

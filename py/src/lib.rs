@@ -33,6 +33,12 @@ fn error_codes() -> Vec<&'static str> {
     posfee::ErrorKind::ALL.iter().map(|k| k.code()).collect()
 }
 
+/// Every error code with the name of its exception class, in the order of `error_codes()`.
+#[pyfunction]
+fn error_classes() -> Vec<(&'static str, &'static str)> {
+    posfee::ErrorKind::ALL.iter().map(|&k| (k.code(), errors::class_name(k))).collect()
+}
+
 /// Runs the `posfee` command line (the crate `posfee-cli`, the same code as the Rust binary)
 /// with `args` (`sys.argv`), writing to the process's stdout and stderr with the GIL
 /// released; returns the exit status.
@@ -64,6 +70,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(presets, m)?)?;
     m.add_function(wrap_pyfunction!(preset_toml, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_class::<quote::PySchedule>()?;

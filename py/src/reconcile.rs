@@ -241,15 +241,6 @@ pub fn statement_from_arrow(
     Ok(PyStatement { statement: Arc::new(statement) })
 }
 
-fn read_file(path: &std::path::Path) -> posfee::Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| io_error(path, e))
-}
-
-fn io_error(path: &std::path::Path, error: std::io::Error) -> posfee::Error {
-    posfee::Error::new(posfee::ErrorKind::Io, format!("cannot read {}: {error}", path.display()))
-        .at(posfee::Location::default().file(path.display().to_string()))
-}
-
 /// A ledger from a canonical ledger CSV file; with `on_invalid="raise"` a line that cannot be
 /// read is an error (with `report` it stays an unreadable row of the report).
 #[pyfunction]
@@ -297,7 +288,7 @@ pub fn read_statement(
                 reconcile::read_statement_file(&path, &profile, reconcile::ReadOptions::default())?
             }
             Err(path) => {
-                let bytes = read_file(&path)?;
+                let bytes = posfee::read_file(&path)?;
                 reconcile::read_statement(&bytes, &file, &reconcile::Profile::resolve(&format, &bytes, &file)?)?
             }
         };
@@ -333,9 +324,6 @@ pub fn simulate(
     faults_per_class: usize,
 ) -> PyResult<(PyLedger, PyStatement, String, String, Vec<String>, AnswerKeyRows)> {
     let sample = guard_detached(py, || {
-        if trades > 50_000_000 {
-            return Err(posfee::Error::new(posfee::ErrorKind::InvalidRequest, format!("{trades} trades is more than 50,000,000")));
-        }
         reconcile::simulation::generate(
             &reconcile::simulation::SimulationOptions::new(seed).trades(trades).faults_per_class(faults_per_class),
         )
@@ -507,9 +495,8 @@ pub fn reconcile_data(
             ReconcileOptions::new((*schedule.schedule).clone(), profile)
         }
         _ => {
-            return guard(py, || {
-                Err(posfee::Error::new(posfee::ErrorKind::InvalidRequest, "reconcile needs a schedule and a merchant, or merchants"))
-            })
+            let message = "reconcile needs a schedule and a merchant, or merchants";
+            return Err(crate::errors::make_error(py, posfee::ErrorKind::InvalidRequest, message, &posfee::Location::default()));
         }
     };
     if let Some((seconds, _)) = &window {
@@ -523,16 +510,15 @@ pub fn reconcile_data(
         options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
     let (ledger, statement) = (Arc::clone(&ledger.ledger), Arc::clone(&statement.statement));
-    let report = guard_detached(py, || {
-        reconcile::reconcile(&ledger, &statement, &options).map_err(|error| match &window {
-            // An int beyond i64 went in as i64::MAX or MIN: the core's error names the int.
-            Some((seconds, Some(shown))) => {
-                let message = error.message().replace(&seconds.to_string(), shown);
-                posfee::Error::new(error.kind(), message).at(error.location().clone())
-            }
-            _ => error,
-        })
-    })?;
+    let outcome = py.detach(|| crate::errors::run(|| reconcile::reconcile(&ledger, &statement, &options)));
+    let report = match (outcome, &window) {
+        // An int beyond i64 went in as i64::MAX or MIN: the core's error, naming the int.
+        (crate::errors::Outcome::Failed(error), Some((seconds, Some(shown)))) => {
+            let message = error.message().replace(&seconds.to_string(), shown);
+            return Err(crate::errors::make_error(py, error.kind(), &message, error.location()));
+        }
+        (outcome, _) => outcome.into_py(py)?,
+    };
     Ok(PyReport { report: Arc::new(report), ledger, statement, profile: options.profile })
 }
 

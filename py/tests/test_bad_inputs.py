@@ -162,6 +162,12 @@ def test_every_error_kind_has_a_subclass():
         assert cls.code == code
         assert getattr(posfee, cls.__name__) is cls
     assert len(set(ERRORS_BY_CODE.values())) == len(ERRORS_BY_CODE)
+    # The native module names the class of each kind (an exhaustive match in Rust): the
+    # same class the code gives, for every kind.
+    named = posfee._core.error_classes()
+    assert [code for code, _ in named] == posfee._core.error_codes()
+    for code, class_name in named:
+        assert ERRORS_BY_CODE[code].__name__ == class_name
 
 
 @pytest.mark.parametrize("detached", [False, True])

@@ -100,7 +100,7 @@ def test_calendar_bad_date_text():
 
 
 def test_far_dates_overflow_cleanly():
-    with pytest.raises(posfee.PosfeeError):
+    with pytest.raises(posfee.AmountOverflowError, match="beyond the year 9999"):
         posfee.Calendar.china().add_business_days(D(2026, 5, 6), 10**12, provisional=True)
 
 

@@ -30,18 +30,21 @@ use posfee::reconcile::{
     check_statement, read_ledger_csv, read_statement, reconcile, simulation, write_bank_csv, write_ledger_csv, MerchantProfile, Profile,
     ReconcileOptions,
 };
-use posfee::{Error, Schedule};
+use posfee::Schedule;
+
+/// Any failure of this tool, printed by `main`.
+type Error = Box<dyn std::error::Error>;
 
 /// The ROWS of a `--simulate` option; `usage` says what the option takes.
 fn rows_argument(argument: Option<String>, usage: &str) -> Result<usize, Error> {
-    argument.unwrap_or_default().parse().map_err(|_| Error::new(posfee::ErrorKind::InvalidRequest, usage))
+    argument.unwrap_or_default().parse().map_err(|_| Error::from(usage))
 }
 
 fn main() -> Result<(), Error> {
     let mut arguments = std::env::args().skip(1);
     let (mut preset, mut merchant_no, mut files) = (String::from("standard"), String::from("102310058120001"), Vec::new());
     let mut deposits: Option<(String, String)> = None;
-    let io = |path: &str, e: std::io::Error| Error::new(posfee::ErrorKind::Io, format!("{path}: {e}"));
+    let io = |path: &str, e: std::io::Error| Error::from(format!("{path}: {e}"));
     let (mut ledger_path, mut settlement): (Option<String>, Option<posfee::SettlementMode>) = (None, None);
     while let Some(argument) = arguments.next() {
         match argument.as_str() {
@@ -53,15 +56,14 @@ fn main() -> Result<(), Error> {
                 let from = posfee::parse_date("2026-03-12")?;
                 let rise = simulation::Pattern::Rate { from, channel: posfee::Channel::Credit, rate: posfee::Rate::parse("0.68%")? };
                 let sample = simulation::generate(&simulation::SimulationOptions::new(18).trades(rows).pattern(rise))?;
-                std::fs::write(&out, write_bank_csv(&sample.statement))
-                    .map_err(|e| Error::new(posfee::ErrorKind::Io, format!("{out}: {e}")))?;
+                std::fs::write(&out, write_bank_csv(&sample.statement)).map_err(|e| Error::from(format!("{out}: {e}")))?;
             }
             "--simulate-deposits" => {
                 let seed: u64 = arguments
                     .next()
                     .unwrap_or_default()
                     .parse()
-                    .map_err(|_| Error::new(posfee::ErrorKind::InvalidRequest, "--simulate-deposits SEED STATEMENT.csv BANK.csv"))?;
+                    .map_err(|_| Error::from("--simulate-deposits SEED STATEMENT.csv BANK.csv"))?;
                 let (statement, bank) = (arguments.next().unwrap_or_default(), arguments.next().unwrap_or_default());
                 let sample = posfee::reconcile::deposits::simulation::generate_deposits(
                     &posfee::reconcile::deposits::simulation::DepositSimulationOptions::new(seed),
@@ -75,9 +77,7 @@ fn main() -> Result<(), Error> {
                 let rows = rows_argument(arguments.next(), "--simulate-pair ROWS STATEMENT.csv LEDGER.csv")?;
                 let (statement_out, ledger_out) = (arguments.next().unwrap_or_default(), arguments.next().unwrap_or_default());
                 let sample = simulation::generate(&simulation::SimulationOptions::new(9).trades(rows))?;
-                let write = |path: &str, text: String| {
-                    std::fs::write(path, text).map_err(|e| Error::new(posfee::ErrorKind::Io, format!("{path}: {e}")))
-                };
+                let write = |path: &str, text: String| std::fs::write(path, text).map_err(|e| Error::from(format!("{path}: {e}")));
                 write(&statement_out, write_bank_csv(&sample.statement))?;
                 write(&ledger_out, write_ledger_csv(&sample.ledger))?;
                 preset = sample.options.schedule.name().to_string();
@@ -97,7 +97,7 @@ fn main() -> Result<(), Error> {
     let options = ReconcileOptions::new(Schedule::preset(&preset)?, profile);
     let ledger = match &ledger_path {
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| Error::new(posfee::ErrorKind::Io, format!("{path}: {e}")))?;
+            let bytes = std::fs::read(path).map_err(|e| Error::from(format!("{path}: {e}")))?;
             let name = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             Some(read_ledger_csv(&bytes, &name)?)
         }
@@ -105,7 +105,7 @@ fn main() -> Result<(), Error> {
     };
     let mut out = BTreeMap::new();
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|e| Error::new(posfee::ErrorKind::Io, format!("{path}: {e}")))?;
+        let bytes = std::fs::read(&path).map_err(|e| Error::from(format!("{path}: {e}")))?;
         let name = std::path::Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let profile = Profile::resolve("auto", &bytes[..bytes.len().min(64 << 10)], &name)?;
         let statement = read_statement(&bytes, &name, &profile)?;

@@ -10,7 +10,9 @@ use posfee::reconcile::{
     check_statement, implied_ledger, read_ledger_csv, read_statement, reconcile, Class, DailyRate, Finding, Ledger, MerchantProfile,
     Profile, ReconcileOptions, Report, RowResult, Side, Statement, Summary, TerminalMerchants,
 };
-use posfee::{Error, ErrorKind, Lang, SettlementMode};
+use posfee::{ErrorKind, Lang, SettlementMode};
+
+use crate::failure::Error;
 
 /// The largest statement or ledger file `checkStatement` reads: 64 MiB (about 400,000 rows of
 /// a bank statement; the page holds the file and the report in memory).
@@ -309,7 +311,7 @@ pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Opti
         return Err(Error::new(ErrorKind::InvalidRequest, format!("rowsMax {rows_max} is over {PROBLEM_ROWS_MAX}")).in_field("rowsMax"));
     }
     let lang = Lang::parse(input.lang.as_deref().unwrap_or("zh")).map_err(|e| e.in_field("lang"))?;
-    let schedule = crate::load_schedule(&input.preset, &input.schedule)?;
+    let schedule = crate::load_schedule(&crate::ScheduleSource::of(&input.preset, &input.schedule)?)?;
     let mut profile = MerchantProfile::new(&input.merchant_no, "")?;
     if let Some(terminals) = &input.terminals {
         profile.terminals = terminals.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();

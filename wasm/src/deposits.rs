@@ -7,9 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 use posfee::reconcile::deposits::{read_bank_statement, reconcile_deposits, BankProfile, DepositClass, DepositOptions, DepositReport};
-use posfee::{parse_date, Error, Lang};
+use posfee::{parse_date, Lang};
 
 use crate::audit::{read_statement_bytes, too_large};
+use crate::failure::Error;
 
 /// The request of `checkDeposits`, without the file bytes (read apart, as `Uint8Array`s).
 #[derive(Debug, Clone, Default, Deserialize)]

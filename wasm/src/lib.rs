@@ -21,8 +21,11 @@
 pub mod audit;
 #[cfg(feature = "deposits")]
 pub mod deposits;
+mod failure;
 pub mod limits;
 mod request;
+
+pub use failure::Error;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -31,8 +34,8 @@ use std::rc::Rc;
 #[cfg(feature = "holiday-cn")]
 use posfee::HolidayCnYear;
 use posfee::{
-    parse_china_time, parse_date, Calendar, CalendarPolicy, CardType, Channel, Error, ErrorKind, FeeLine, Money, Quote, QuoteRequest,
-    Schedule, SettlementMode,
+    parse_china_time, parse_date, Calendar, CalendarPolicy, CardType, Channel, ErrorKind, FeeLine, Money, Quote, QuoteRequest, Schedule,
+    SettlementMode,
 };
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
@@ -74,10 +77,29 @@ pub const CALENDAR_OUT_OF_RANGE_HINT: &str =
 /// The message of an error as JavaScript shows it: the core's, with [`CALENDAR_OUT_OF_RANGE_HINT`]
 /// for [`ErrorKind::CalendarOutOfRange`].
 pub fn js_message(error: &Error) -> String {
-    if error.kind() == ErrorKind::CalendarOutOfRange {
-        format!("{error}. {CALENDAR_OUT_OF_RANGE_HINT}")
-    } else {
-        error.to_string()
+    // Every kind listed (no wildcard): a new kind does not build until JavaScript has decided
+    // whether it needs a way out of its own.
+    let hint = match error.kind() {
+        ErrorKind::CalendarOutOfRange => Some(CALENDAR_OUT_OF_RANGE_HINT),
+        ErrorKind::InvalidAmount
+        | ErrorKind::InvalidRate
+        | ErrorKind::InvalidChannel
+        | ErrorKind::InvalidSettlement
+        | ErrorKind::InvalidDate
+        | ErrorKind::InvalidSchedule
+        | ErrorKind::UnknownPreset
+        | ErrorKind::NoMatchingRule
+        | ErrorKind::NoScheduleVersion
+        | ErrorKind::InvalidCalendar
+        | ErrorKind::InvalidRequest
+        | ErrorKind::InvalidRecord
+        | ErrorKind::Io
+        | ErrorKind::Overflow
+        | ErrorKind::Internal => None,
+    };
+    match hint {
+        Some(hint) => format!("{error}. {hint}"),
+        None => error.to_string(),
     }
 }
 
@@ -116,8 +138,8 @@ pub fn to_js_error(error: &Error) -> JsValue {
     js.into()
 }
 
-fn js_result<T: Serialize>(result: Result<T, Error>) -> Result<JsValue, JsValue> {
-    let value = result.map_err(|e| to_js_error(&e))?;
+fn js_result<T: Serialize, E: Into<Error>>(result: Result<T, E>) -> Result<JsValue, JsValue> {
+    let value = result.map_err(|e| to_js_error(&e.into()))?;
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("cannot convert the result: {e}"))))
@@ -138,7 +160,7 @@ fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsVal
                     ErrorKind::InvalidRequest,
                     format!("{what} has an unknown field {key:?}; the fields are {}", allowed.join(", ")),
                 )
-                .in_field(key),
+                .in_field(&key),
             ));
         }
     }
@@ -169,14 +191,17 @@ pub enum AmountInput {
 }
 
 impl AmountInput {
-    fn parse(&self) -> Result<Money, Error> {
+    /// The amount, or the core's error for money given as a float.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidAmount`] in the field `amount`.
+    pub fn parse(&self) -> posfee::Result<Money> {
         match self {
             AmountInput::Text(text) => Money::parse_amount(text).map_err(|e| e.in_field("amount")),
-            AmountInput::Number(number) => Err(Error::new(
-                ErrorKind::InvalidAmount,
-                format!("amount must be a string such as \"{number}\", not the JS number {number}: money never crosses as a float"),
-            )
-            .in_field("amount")),
+            AmountInput::Number(number) => {
+                let instead = format!("pass a string such as \"{number}\"");
+                Err(posfee::float_money_error(&format!("amount {number} is a JS number"), &instead).in_field("amount"))
+            }
         }
     }
 }
@@ -218,25 +243,39 @@ impl<'de> Deserialize<'de> for AmountInput {
     }
 }
 
-/// Which schedule: a preset name or TOML text (exactly one).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScheduleChoice {
+/// Which schedule a request names: a preset or TOML text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScheduleSource {
     /// A preset name.
-    pub preset: Option<String>,
+    Preset(String),
     /// TOML text of a schedule.
-    pub schedule: Option<String>,
+    Toml(String),
+}
+
+impl ScheduleSource {
+    /// The schedule of a request's `preset` and `schedule` fields, exactly one of them given
+    /// (an empty string is a value, handed to the core, not an absent field).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] for both or neither.
+    pub fn of(preset: &Option<String>, schedule: &Option<String>) -> Result<ScheduleSource, Error> {
+        let refused = |message: &str, field: &str| Err(Error::in_request(ErrorKind::InvalidRequest, message, field));
+        match (preset, schedule) {
+            (Some(name), None) => Ok(ScheduleSource::Preset(name.clone())),
+            (None, Some(text)) => Ok(ScheduleSource::Toml(text.clone())),
+            (Some(_), Some(_)) => refused("give either `preset` or `schedule`, not both", "schedule"),
+            (None, None) => refused("give a `preset` name or a `schedule` (TOML text)", "preset"),
+        }
+    }
 }
 
 /// The input of `quote` (read by `QuoteInput::from_js`).
 #[derive(Debug, Clone)]
 pub struct QuoteInput {
-    /// A preset name.
-    pub preset: Option<String>,
-    /// TOML text of a schedule.
-    pub schedule: Option<String>,
-    /// The amount, as a string.
-    pub amount: AmountInput,
+    /// The schedule.
+    pub schedule: ScheduleSource,
+    /// The amount, as a string (the request reader refuses a JS number).
+    pub amount: String,
     /// The channel name.
     pub channel: String,
     /// The trade time.
@@ -250,16 +289,14 @@ pub struct QuoteInput {
     /// Whether a settlement date outside the calendar data may be provisional (weekends only).
     pub provisional: Option<bool>,
     /// The merchant's limits to warn about.
-    pub limits: Option<limits::LimitsInput>,
+    pub limits: Option<posfee::MerchantLimits>,
 }
 
 /// The input of `capThreshold` (read by `CapInput::from_js`).
 #[derive(Debug, Clone)]
 pub struct CapInput {
-    /// A preset name.
-    pub preset: Option<String>,
-    /// TOML text of a schedule.
-    pub schedule: Option<String>,
+    /// The schedule.
+    pub schedule: ScheduleSource,
     /// The channel name.
     pub channel: String,
     /// The trade time.
@@ -276,26 +313,18 @@ thread_local! {
 }
 const SCHEDULE_CACHE_MAX: usize = 8;
 
-/// The schedule named by `preset` or given as TOML text in `schedule` (exactly one; an empty
-/// string is a value, handed to the core, not an absent field).
-pub(crate) fn load_schedule(preset: &Option<String>, schedule: &Option<String>) -> Result<Rc<Schedule>, Error> {
-    let key = match (preset.as_deref(), schedule.as_deref()) {
-        (Some(name), None) => format!("preset:{name}"),
-        (None, Some(text)) => format!("toml:{text}"),
-        (Some(_), Some(_)) => {
-            return Err(Error::new(ErrorKind::InvalidRequest, "give either `preset` or `schedule`, not both").in_field("schedule"))
-        }
-        (None, None) => {
-            return Err(Error::new(ErrorKind::InvalidRequest, "give a `preset` name or a `schedule` (TOML text)").in_field("preset"))
-        }
+/// The schedule a request names, parsed once (the last few kept).
+pub(crate) fn load_schedule(source: &ScheduleSource) -> posfee::Result<Rc<Schedule>> {
+    let key = match source {
+        ScheduleSource::Preset(name) => format!("preset:{name}"),
+        ScheduleSource::Toml(text) => format!("toml:{text}"),
     };
     if let Some(found) = SCHEDULES.with(|cache| cache.borrow().iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone())) {
         return Ok(found);
     }
-    let parsed = Rc::new(match (preset.as_deref(), schedule.as_deref()) {
-        (Some(name), _) => Schedule::preset(name).map_err(|e| e.in_field("preset"))?,
-        (_, Some(text)) => Schedule::from_toml(text).map_err(|e| e.in_field("schedule"))?,
-        _ => unreachable!("checked above"),
+    let parsed = Rc::new(match source {
+        ScheduleSource::Preset(name) => Schedule::preset(name).map_err(|e| e.in_field("preset"))?,
+        ScheduleSource::Toml(text) => Schedule::from_toml(text).map_err(|e| e.in_field("schedule"))?,
     });
     SCHEDULES.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -307,11 +336,11 @@ pub(crate) fn load_schedule(preset: &Option<String>, schedule: &Option<String>) 
     Ok(parsed)
 }
 
-fn parse_channel(text: &str) -> Result<Channel, Error> {
+fn parse_channel(text: &str) -> posfee::Result<Channel> {
     Channel::parse(text).map_err(|e| e.in_field("channel"))
 }
 
-fn parse_card_type(text: &Option<String>) -> Result<Option<CardType>, Error> {
+fn parse_card_type(text: &Option<String>) -> posfee::Result<Option<CardType>> {
     text.as_deref().map(|t| CardType::parse(t).map_err(|e| e.in_field("cardType"))).transpose()
 }
 
@@ -649,7 +678,7 @@ pub fn presets_impl() -> Vec<PresetInfo> {
     posfee::presets()
         .into_iter()
         .map(|name| {
-            let schedule = load_schedule(&Some(name.to_owned()), &None).ok();
+            let schedule = load_schedule(&ScheduleSource::Preset(name.to_owned())).ok();
             PresetInfo {
                 name: name.to_owned(),
                 title: schedule.as_ref().and_then(|s| s.title().map(str::to_owned)),
@@ -672,9 +701,9 @@ pub fn channels_impl() -> Vec<ChannelInfo> {
 ///
 /// # Errors
 /// Any core error, with the offending field named.
-pub fn quote_impl(input: &QuoteInput) -> Result<QuoteOutput, Error> {
-    let amount = input.amount.parse()?;
-    let schedule = load_schedule(&input.preset, &input.schedule)?;
+pub fn quote_impl(input: &QuoteInput) -> posfee::Result<QuoteOutput> {
+    let amount = Money::parse_amount(&input.amount).map_err(|e| e.in_field("amount"))?;
+    let schedule = load_schedule(&input.schedule)?;
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let mut request = QuoteRequest::new(amount, channel, at);
@@ -691,7 +720,7 @@ pub fn quote_impl(input: &QuoteInput) -> Result<QuoteOutput, Error> {
         request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
     if let Some(limits) = &input.limits {
-        request = request.limits(limits.to_core()?);
+        request = request.limits(limits.clone());
     }
     schedule.quote_with(&request, &calendar()).map(|quote| QuoteOutput::from(&quote))
 }
@@ -700,7 +729,7 @@ pub fn quote_impl(input: &QuoteInput) -> Result<QuoteOutput, Error> {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidSchedule`] with the line and column.
-pub fn parse_schedule_impl(toml: &str) -> Result<ScheduleInfo, Error> {
+pub fn parse_schedule_impl(toml: &str) -> posfee::Result<ScheduleInfo> {
     Schedule::from_toml(toml).map(|schedule| ScheduleInfo::from(&schedule))
 }
 
@@ -708,7 +737,7 @@ pub fn parse_schedule_impl(toml: &str) -> Result<ScheduleInfo, Error> {
 ///
 /// # Errors
 /// [`ErrorKind::UnknownPreset`].
-pub fn preset_toml_impl(name: &str) -> Result<String, Error> {
+pub fn preset_toml_impl(name: &str) -> posfee::Result<String> {
     posfee::preset_toml(name).map(str::to_owned)
 }
 
@@ -716,30 +745,27 @@ pub fn preset_toml_impl(name: &str) -> Result<String, Error> {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidDate`], [`ErrorKind::CalendarOutOfRange`].
-pub fn is_business_day_impl(date: &str) -> Result<bool, Error> {
+pub fn is_business_day_impl(date: &str) -> posfee::Result<bool> {
     let date = parse_date(date).map_err(|e| e.in_field("date"))?;
     calendar().is_business_day(date)
 }
 
-/// The largest |n| accepted by `addBusinessDays` (ten years of business days).
-pub const BUSINESS_DAYS_MAX: f64 = 2_500.0;
-const BUSINESS_DAYS_MAX_TEXT: &str = "2500";
+/// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const SAFE_INTEGER_MAX: f64 = 9_007_199_254_740_991.0;
+
+/// A JS number as a whole number of days: `None` unless it is one a JS number holds exactly.
+pub fn whole_days(n: f64) -> Option<i64> {
+    (n.is_finite() && n.fract() == 0.0 && n.abs() <= SAFE_INTEGER_MAX).then_some(n as i64)
+}
 
 /// The date `n` business days after (or before, when negative) `date`.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidDate`], [`ErrorKind::InvalidRequest`] for a non-integer or huge `n`,
-/// [`ErrorKind::CalendarOutOfRange`].
-pub fn add_business_days_impl(date: &str, n: f64) -> Result<String, Error> {
+/// [`ErrorKind::InvalidDate`]; the core's [`ErrorKind::CalendarOutOfRange`], and
+/// [`ErrorKind::Overflow`] for an answer outside [`posfee::ANSWER_YEARS`].
+pub fn add_business_days_impl(date: &str, n: i64) -> posfee::Result<String> {
     let date = parse_date(date).map_err(|e| e.in_field("date"))?;
-    if !n.is_finite() || n.fract() != 0.0 || n.abs() > BUSINESS_DAYS_MAX {
-        return Err(Error::new(
-            ErrorKind::InvalidRequest,
-            format!("n must be a whole number of business days between -{BUSINESS_DAYS_MAX_TEXT} and {BUSINESS_DAYS_MAX_TEXT}"),
-        )
-        .in_field("n"));
-    }
-    calendar().add_business_days(date, n as i64).map(|d| d.to_string())
+    calendar().add_business_days(date, n).map(|d| d.to_string())
 }
 
 /// The years a calendar covers.
@@ -806,8 +832,8 @@ pub fn reset_holidays_impl() -> CalendarYears {
 ///
 /// # Errors
 /// As [`quote_impl`] for the schedule, channel, time, merchant class and card type.
-pub fn cap_threshold_impl(input: &CapInput) -> Result<Option<CapThreshold>, Error> {
-    let schedule = load_schedule(&input.preset, &input.schedule)?;
+pub fn cap_threshold_impl(input: &CapInput) -> posfee::Result<Option<CapThreshold>> {
+    let schedule = load_schedule(&input.schedule)?;
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let card_type = parse_card_type(&input.card_type)?;
@@ -930,7 +956,7 @@ impl Columns {
             errors: Vec::new(),
         };
         for (k, row) in rows.iter().enumerate() {
-            let parsed = (|| -> Result<(i64, Channel, i64, SettlementMode, Option<CardType>), Error> {
+            let parsed = (|| -> posfee::Result<(i64, Channel, i64, SettlementMode, Option<CardType>)> {
                 let amount = row.amount.parse()?;
                 let channel = parse_channel(&row.channel)?;
                 let time = parse_china_time(&row.time).map_err(|e| e.in_field("time"))?;
@@ -945,8 +971,7 @@ impl Columns {
             let (amount, channel, time, settlement, card_type) = match parsed {
                 Ok(values) => values,
                 Err(error) => {
-                    let message = format!("row {k}: {}", error.message());
-                    columns.errors.push(posfee::RowError { row: k, error: Error::new(error.kind(), message).at(error.location().clone()) });
+                    columns.errors.push(posfee::RowError::reading(k, error));
                     (0, Channel::Credit, 0, SettlementMode::T(1), None)
                 }
             };
@@ -986,7 +1011,7 @@ impl Columns {
 /// # Errors
 /// The schedule's; with `raise`, the first bad row's error (`row N: ...`, with its field).
 pub fn quote_many_impl(input: &QuoteManyInput) -> Result<Vec<QuotedRow>, Error> {
-    let schedule = load_schedule(&input.preset, &input.schedule)?;
+    let schedule = load_schedule(&ScheduleSource::of(&input.preset, &input.schedule)?)?;
     let mode = on_invalid(&input.on_invalid)?;
     let columns = Columns::of(&input.rows)?;
     let names: Vec<&str> = columns.class_names.iter().map(String::as_str).collect();
@@ -994,12 +1019,12 @@ pub fn quote_many_impl(input: &QuoteManyInput) -> Result<Vec<QuotedRow>, Error> 
     let options = posfee::TableOptions { on_invalid: posfee::OnInvalid::Report, calendar_policy: policy };
     let quoted = schedule.quote_table_with(&columns.table(&names), &options, &calendar())?;
     // Each row's first error: its text, else its quote (both lists are in row order).
-    let mut errors: Vec<Option<&Error>> = vec![None; input.rows.len()];
+    let mut errors: Vec<Option<&posfee::Error>> = vec![None; input.rows.len()];
     for e in quoted.errors.iter().chain(&columns.errors) {
         errors[e.row] = Some(&e.error);
     }
     if let (posfee::OnInvalid::Raise, Some(first)) = (mode, errors.iter().flatten().next()) {
-        return Err((*first).clone());
+        return Err((*first).clone().into());
     }
     Ok((0..input.rows.len())
         .map(|row| {
@@ -1042,7 +1067,9 @@ pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
         .iter()
         .enumerate()
         .map(|(k, offer)| {
-            let schedule = load_schedule(&offer.preset, &offer.schedule).map_err(|e| e.in_field(format!("offers[{k}]")))?;
+            let at = |e: Error| e.in_field(&format!("offers[{k}]"));
+            let source = ScheduleSource::of(&offer.preset, &offer.schedule).map_err(at)?;
+            let schedule = load_schedule(&source).map_err(|e| at(e.into()))?;
             let mut result = posfee::Offer::new((*schedule).clone());
             if let Some(mode) = &offer.settlement {
                 result = result.settlement(SettlementMode::parse(mode).map_err(|e| e.in_field(format!("offers[{k}].settlement")))?);
@@ -1052,7 +1079,7 @@ pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
         .collect::<Result<Vec<_>, Error>>()?;
     let columns = Columns::of(&input.rows)?;
     if let (posfee::OnInvalid::Raise, Some(first)) = (mode, columns.errors.first()) {
-        return Err(first.error.clone());
+        return Err(first.error.clone().into());
     }
     // Rows that cannot be read are left out.
     let kept: Vec<usize> = (0..input.rows.len()).filter(|row| columns.errors.binary_search_by_key(row, |e| e.row).is_err()).collect();
@@ -1067,20 +1094,14 @@ pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
         errors: Vec::new(),
     };
     let names: Vec<&str> = readable.class_names.iter().map(String::as_str).collect();
-    let renumber = |error: &Error, row: usize| {
-        Error::new(error.kind(), error.message().replacen(&format!("row {row}: "), &format!("row {}: ", kept[row]), 1))
-            .at(error.location().clone())
-    };
-    let mut comparison = posfee::compare(&readable.table(&names), &offers, mode).map_err(|error| {
-        let row = error.message().split("row ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse::<usize>().ok());
-        match row.filter(|&row| row < kept.len()) {
-            Some(row) => renumber(&error, row),
-            None => error,
-        }
-    })?;
+    // Every row an offer cannot price is reported, told by its row in the request; with
+    // onInvalid 'raise' the first is the error.
+    let mut comparison = posfee::compare(&readable.table(&names), &offers, posfee::OnInvalid::Report)?;
     for excluded in &mut comparison.excluded {
-        excluded.error = renumber(&excluded.error, excluded.row);
-        excluded.row = kept[excluded.row];
+        *excluded = excluded.clone().renumbered(kept[excluded.row]);
+    }
+    if let (posfee::OnInvalid::Raise, Some(first)) = (mode, comparison.excluded.first()) {
+        return Err(first.error.clone().into());
     }
     // Both lists in row order: merge them.
     let mut unreadable = columns.errors.into_iter().peekable();
@@ -1103,13 +1124,13 @@ pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
 /// The preset schedules: `[{name, title, titleZh, source}]`.
 #[wasm_bindgen(js_name = presets, unchecked_return_type = "PresetInfo[]")]
 pub fn presets_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(presets_impl()))
+    js_result::<_, Error>(Ok(presets_impl()))
 }
 
 /// The channels: `[{name, nameZh, cardType}]`.
 #[wasm_bindgen(js_name = channels, unchecked_return_type = "ChannelInfo[]")]
 pub fn channels_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(channels_impl()))
+    js_result::<_, Error>(Ok(channels_impl()))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
@@ -1129,21 +1150,25 @@ pub fn parse_schedule_js(toml: &str) -> Result<JsValue, JsValue> {
 /// The TOML text of a preset.
 #[wasm_bindgen(js_name = presetToml)]
 pub fn preset_toml_js(name: &str) -> Result<String, JsValue> {
-    preset_toml_impl(name).map_err(|e| to_js_error(&e))
+    preset_toml_impl(name).map_err(|e| to_js_error(&e.into()))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// Whether a date (`2026-10-08`) is a mainland China business day.
 #[wasm_bindgen(js_name = isBusinessDay)]
 pub fn is_business_day_js(date: &str) -> Result<bool, JsValue> {
-    is_business_day_impl(date).map_err(|e| to_js_error(&e))
+    is_business_day_impl(date).map_err(|e| to_js_error(&e.into()))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// The date `n` business days after `date` (before it when `n` is negative).
 #[wasm_bindgen(js_name = addBusinessDays)]
 pub fn add_business_days_js(date: &str, n: f64) -> Result<String, JsValue> {
-    add_business_days_impl(date, n).map_err(|e| to_js_error(&e))
+    let Some(n) = whole_days(n) else {
+        let message = "n must be a whole number of business days (a safe integer)";
+        return Err(to_js_error(&Error::new(ErrorKind::InvalidRequest, message).in_field("n")));
+    };
+    add_business_days_impl(date, n).map_err(|e| to_js_error(&e.into()))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
@@ -1242,7 +1267,7 @@ pub fn load_holidays_toml_js(text: &str) -> Result<JsValue, JsValue> {
 /// Drops the years loaded with `loadHolidays`; returns the years of the embedded calendar.
 #[wasm_bindgen(js_name = resetHolidays, unchecked_return_type = "CalendarYears")]
 pub fn reset_holidays_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(reset_holidays_impl()))
+    js_result::<_, Error>(Ok(reset_holidays_impl()))
 }
 
 /// The largest holiday text `loadHolidays` accepts, in UTF-8 bytes (the core's limit on
@@ -1256,7 +1281,7 @@ pub fn holiday_text_max_js() -> u32 {
 /// The years the calendar in use covers.
 #[wasm_bindgen(js_name = calendarYears, unchecked_return_type = "CalendarYears")]
 pub fn calendar_years_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(calendar_years_impl()))
+    js_result::<_, Error>(Ok(calendar_years_impl()))
 }
 
 /// Test-only: panics, to check that a panic surfaces as an Error with code "internal" and
@@ -1276,7 +1301,7 @@ pub fn force_trap_for_tests() {
 /// The error codes the core can return (ErrorKind codes), for UIs that translate them.
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "string[]")]
 pub fn error_codes_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()))
+    js_result::<_, Error>(Ok(ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()))
 }
 
 // Declared in every build so that index.d.ts can name them; the functions are in the `audit` build.
@@ -1295,7 +1320,7 @@ impl StatementCheck {
     /// Summary, findings, problem rows, daily rates and merchant numbers per terminal.
     #[wasm_bindgen(unchecked_return_type = "StatementCheckResult")]
     pub fn result(&self) -> Result<JsValue, JsValue> {
-        js_result(Ok(&self.0.output))
+        js_result::<_, Error>(Ok(&self.0.output))
     }
 
     /// The report CSV (every row and every unreadable line, with its class and reason).

@@ -3,9 +3,10 @@
 //! the presets, the hours' format and every check are the core's
 //! ([`MerchantLimits::from_parts`]).
 
-use posfee::{Channel, ChannelLimits, Error, ErrorKind, MerchantLimits, Money};
+use posfee::{Channel, ChannelLimits, ErrorKind, MerchantLimits, Money};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::failure::Error;
 use crate::request::Request;
 
 /// The fields of a limits object: those of a limits TOML file (`MerchantLimits::from_toml`).
@@ -33,7 +34,7 @@ impl LimitsInput {
     pub fn to_core(&self) -> Result<MerchantLimits, Error> {
         MerchantLimits::from_parts(self.preset.as_deref(), self.business_hours.as_deref(), self.limits.clone()).map_err(|error| {
             let field = error.location().field.as_deref().map_or_else(|| "limits".to_owned(), |inner| format!("limits.{inner}"));
-            Error::new(error.kind(), error.message()).in_field(field)
+            Error::new(error.kind(), error.message()).in_field(&field)
         })
     }
 

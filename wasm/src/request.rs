@@ -8,10 +8,10 @@
 //! type is an `Error` with `code` `invalid_request` (`invalid_amount` for an amount that is not
 //! a string) and the `field`. What the values mean is the core's to judge.
 
-use posfee::{Error, ErrorKind};
+use posfee::ErrorKind;
 use wasm_bindgen::JsValue;
 
-use crate::{check_keys, to_js_error, AmountInput, CapInput, QuoteInput, CAP_FIELDS, QUOTE_FIELDS};
+use crate::{check_keys, to_js_error, CapInput, Error, QuoteInput, ScheduleSource, CAP_FIELDS, QUOTE_FIELDS};
 
 /// The fields of one request object; `prefix` places them (`""`, `"limits."`).
 pub(crate) struct Request<'a> {
@@ -40,12 +40,12 @@ impl<'a> Request<'a> {
     /// An error of kind `kind` about `key`.
     pub(crate) fn error(&self, kind: ErrorKind, key: &str, message: &str) -> JsValue {
         let field = self.field(key);
-        to_js_error(&Error::new(kind, format!("{field} {message}")).in_field(field))
+        to_js_error(&Error::new(kind, format!("{field} {message}")).in_field(&field))
     }
 
     /// The core's answer about the value of `key`, its error placed there.
-    pub(crate) fn placed<T>(&self, result: Result<T, Error>, key: &str) -> Result<T, JsValue> {
-        result.map_err(|error| to_js_error(&error.in_field(self.field(key))))
+    pub(crate) fn placed<T>(&self, result: posfee::Result<T>, key: &str) -> Result<T, JsValue> {
+        result.map_err(|error| to_js_error(&Error::from(error.in_field(self.field(key)))))
     }
 
     /// An optional string.
@@ -67,15 +67,11 @@ impl<'a> Request<'a> {
             .transpose()
     }
 
-    /// An amount that must be given: a string, or a JS number kept to be refused by
-    /// [`AmountInput::parse`].
-    pub(crate) fn amount(&self, key: &str) -> Result<AmountInput, JsValue> {
+    /// An amount that must be given, as a string (a JS number is refused here: money never
+    /// crosses as a float).
+    pub(crate) fn amount(&self, key: &str) -> Result<String, JsValue> {
         let value = self.get(key).ok_or_else(|| self.error(ErrorKind::InvalidRequest, key, "is missing"))?;
-        match (value.as_string(), value.as_f64()) {
-            (Some(text), _) => Ok(AmountInput::Text(text)),
-            (None, Some(number)) => Ok(AmountInput::of_number(number)),
-            (None, None) => Err(self.error(ErrorKind::InvalidAmount, key, "must be a string such as \"1000.00\"")),
-        }
+        value.as_string().ok_or_else(|| self.error(ErrorKind::InvalidAmount, key, "must be a string such as \"1000.00\""))
     }
 }
 
@@ -86,9 +82,8 @@ impl QuoteInput {
     /// As [`Request`]'s readers, and those of `LimitsInput::from_js` for `limits`.
     pub fn from_js(request: &JsValue) -> Result<QuoteInput, JsValue> {
         let fields = Request::new(request, "the quote request", &QUOTE_FIELDS, "")?;
-        let CapInput { preset, schedule, channel, at, merchant_class, card_type } = CapInput::read(&fields)?;
+        let CapInput { schedule, channel, at, merchant_class, card_type } = CapInput::read(&fields)?;
         Ok(QuoteInput {
-            preset,
             schedule,
             amount: fields.amount("amount")?,
             channel,
@@ -97,7 +92,10 @@ impl QuoteInput {
             merchant_class,
             card_type,
             provisional: fields.flag("provisional")?,
-            limits: fields.get("limits").map(|limits| crate::limits::LimitsInput::from_js(&limits)).transpose()?,
+            limits: fields
+                .get("limits")
+                .map(|limits| crate::limits::LimitsInput::from_js(&limits)?.to_core().map_err(|e| to_js_error(&e)))
+                .transpose()?,
         })
     }
 }
@@ -114,8 +112,7 @@ impl CapInput {
     /// The fields a cap request shares with a quote request.
     fn read(fields: &Request<'_>) -> Result<CapInput, JsValue> {
         Ok(CapInput {
-            preset: fields.text("preset")?,
-            schedule: fields.text("schedule")?,
+            schedule: ScheduleSource::of(&fields.text("preset")?, &fields.text("schedule")?).map_err(|e| to_js_error(&e))?,
             channel: fields.required("channel")?,
             at: fields.required("at")?,
             merchant_class: fields.text("merchantClass")?,

@@ -4,9 +4,8 @@ use posfee_wasm::*;
 
 fn request(preset: &str, amount: &str, channel: &str, at: &str, settlement: &str) -> QuoteInput {
     QuoteInput {
-        preset: Some(preset.into()),
-        schedule: None,
-        amount: AmountInput::Text(amount.into()),
+        schedule: ScheduleSource::Preset(preset.into()),
+        amount: amount.into(),
         channel: channel.into(),
         at: at.into(),
         settlement: Some(settlement.into()),
@@ -35,9 +34,9 @@ fn surcharge_exceeding_amount_is_flagged() {
 
 #[test]
 fn numbers_are_rejected_as_amounts() {
-    let mut input = request("standard", "1", "debit", "2026-05-06", "T1");
-    input.amount = AmountInput::Number("1000".into());
-    let error = quote_impl(&input).unwrap_err();
+    // A table row's amount (quoteMany, compare) as JavaScript gave it; a quote request's is
+    // refused as it is read.
+    let error = AmountInput::Number("1000".into()).parse().unwrap_err();
     assert_eq!(error.code(), "invalid_amount");
     assert_eq!(error.location().field.as_deref(), Some("amount"));
 }
@@ -50,16 +49,18 @@ fn errors_name_their_field() {
     assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_channel", Some("channel")));
     let error = quote_impl(&request("standard", "1", "debit", "2026-13-06", "T1")).unwrap_err();
     assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_date", Some("at")));
-    let mut both = request("standard", "1", "debit", "2026-05-06", "T1");
-    both.schedule = Some("name = 'x'".into());
-    assert_eq!(quote_impl(&both).unwrap_err().code(), "invalid_request");
+    // A request names its schedule once: by preset or by TOML text.
+    let both = ScheduleSource::of(&Some("standard".into()), &Some("name = 'x'".into())).unwrap_err();
+    assert_eq!((both.code(), both.location().field.as_deref()), ("invalid_request", Some("schedule")));
+    let neither = ScheduleSource::of(&None, &None).unwrap_err();
+    assert_eq!((neither.code(), neither.location().field.as_deref()), ("invalid_request", Some("preset")));
+    assert_eq!(ScheduleSource::of(&None, &Some(String::new())).unwrap(), ScheduleSource::Toml(String::new()));
 }
 
 #[test]
 fn cap_threshold_follows_the_rule() {
     let input = |preset: &str, channel: &str| CapInput {
-        preset: Some(preset.into()),
-        schedule: None,
+        schedule: ScheduleSource::Preset(preset.into()),
         channel: channel.into(),
         at: "2026-05-06 10:00".into(),
         merchant_class: None,
@@ -90,8 +91,7 @@ fn empty_strings_are_values_not_absent_fields() {
 #[test]
 fn cap_threshold_never_swallows_errors() {
     let input = |at: &str, card_type: Option<&str>| CapInput {
-        preset: Some("sft-traditional".into()),
-        schedule: None,
+        schedule: ScheduleSource::Preset("sft-traditional".into()),
         channel: "debit".into(),
         at: at.into(),
         merchant_class: None,
@@ -132,7 +132,7 @@ fn holidays_loaded_are_used_until_reset() {
     let years = load_holiday_cn_impl(vec![new_year_2027()]).unwrap();
     assert_eq!((years.first_year, years.last_year), (2005, 2027));
     assert!(!is_business_day_impl("2027-01-01").unwrap());
-    assert_eq!(add_business_days_impl("2026-12-31", 1.0).unwrap(), "2027-01-04");
+    assert_eq!(add_business_days_impl("2026-12-31", 1).unwrap(), "2027-01-04");
     let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1")).unwrap();
     assert_eq!((quote.settles_on.as_str(), quote.calendar_data_ends), ("2027-01-04", None));
     let placeholder = HolidayCnYear { year: 2028, papers: vec![], days: vec![] };
@@ -165,11 +165,11 @@ fn the_last_month_of_the_data_is_noted() {
 
 #[test]
 fn calendar_out_of_range_says_what_to_do_in_javascript() {
-    let error = is_business_day_impl("2099-01-01").unwrap_err();
+    let error = posfee_wasm::Error::from(is_business_day_impl("2099-01-01").unwrap_err());
     let message = js_message(&error);
     assert!(message.starts_with(&error.to_string()), "{message}");
     assert!(message.contains("loadHolidays(text)") && message.contains("provisional: true"), "{message}");
-    let other = quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+    let other = posfee_wasm::Error::from(quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err());
     assert_eq!(js_message(&other), other.to_string());
 }
 
@@ -177,8 +177,14 @@ fn calendar_out_of_range_says_what_to_do_in_javascript() {
 fn calendar() {
     assert!(!is_business_day_impl("2026-10-01").unwrap());
     assert!(is_business_day_impl("2026-10-10").unwrap()); // make-up Saturday
-    assert_eq!(add_business_days_impl("2026-09-30", 1.0).unwrap(), "2026-10-08");
-    assert_eq!(add_business_days_impl("2026-09-30", 1.5).unwrap_err().code(), "invalid_request");
+    assert_eq!(add_business_days_impl("2026-09-30", 1).unwrap(), "2026-10-08");
+    // n: whole numbers a JS number holds exactly; the core's range beyond that.
+    assert_eq!([1.0, -3.0, 9_007_199_254_740_991.0].map(whole_days), [Some(1), Some(-3), Some(9_007_199_254_740_991)]);
+    for n in [1.5, f64::NAN, f64::INFINITY, 9_007_199_254_740_992.0, -1e30] {
+        assert_eq!(whole_days(n), None, "{n}");
+    }
+    let far = add_business_days_impl("2026-09-30", 3_000_000).unwrap_err();
+    assert_eq!((far.code(), far.location().field.as_deref()), ("overflow", Some("n")));
     assert_eq!(is_business_day_impl("2099-01-01").unwrap_err().code(), "calendar_out_of_range");
 }
 

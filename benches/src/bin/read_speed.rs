@@ -37,20 +37,25 @@ fn outcome(started: Instant, rows: usize, issues: &[ReadIssue]) -> Outcome {
     Outcome { seconds, rows, issue_count: issues.len(), issues: issues.iter().take(ISSUES_SHOWN).map(|i| i.error.to_string()).collect() }
 }
 
+/// A core error as the line this tool prints: `[code] message`.
+fn told(error: posfee::Error) -> String {
+    format!("[{}] {error}", error.code())
+}
+
 /// `std::fs::read`, then the reader on the bytes (the input freed inside the clock, as the
 /// file readers free their blocks).
-fn read_bytes(path: &Path, profile: Option<&Profile>) -> posfee::Result<Outcome> {
+fn read_bytes(path: &Path, profile: Option<&Profile>) -> Result<Outcome, String> {
     let started = Instant::now();
-    let bytes = std::fs::read(path).map_err(|e| posfee::Error::new(posfee::ErrorKind::Io, format!("{}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("[io] {}: {e}", path.display()))?;
     let name = path.to_string_lossy();
     Ok(match profile {
         None => {
-            let ledger = read_ledger_csv(&bytes, &name)?;
+            let ledger = read_ledger_csv(&bytes, &name).map_err(told)?;
             drop(bytes);
             outcome(started, ledger.len(), ledger.issues())
         }
         Some(profile) => {
-            let statement = read_statement_with(&bytes, &name, profile, ReadOptions::default())?;
+            let statement = read_statement_with(&bytes, &name, profile, ReadOptions::default()).map_err(told)?;
             drop(bytes);
             outcome(started, statement.len(), statement.issues())
         }
@@ -59,27 +64,24 @@ fn read_bytes(path: &Path, profile: Option<&Profile>) -> posfee::Result<Outcome>
 
 /// The readers that take a path (blocks of the file).
 #[cfg(feature = "file-api")]
-fn read_file(path: &Path, profile: Option<&Profile>) -> posfee::Result<Outcome> {
+fn read_file(path: &Path, profile: Option<&Profile>) -> Result<Outcome, String> {
     use posfee::reconcile::{read_ledger_file, read_statement_file};
     let started = Instant::now();
     Ok(match profile {
         None => {
-            let ledger = read_ledger_file(path)?;
+            let ledger = read_ledger_file(path).map_err(told)?;
             outcome(started, ledger.len(), ledger.issues())
         }
         Some(profile) => {
-            let statement = read_statement_file(path, profile, ReadOptions::default())?;
+            let statement = read_statement_file(path, profile, ReadOptions::default()).map_err(told)?;
             outcome(started, statement.len(), statement.issues())
         }
     })
 }
 
 #[cfg(not(feature = "file-api"))]
-fn read_file(_: &Path, _: Option<&Profile>) -> posfee::Result<Outcome> {
-    Err(posfee::Error::new(
-        posfee::ErrorKind::InvalidRequest,
-        "--api file needs read_ledger_file / read_statement_file: build with the file-api feature on a core that has them",
-    ))
+fn read_file(_: &Path, _: Option<&Profile>) -> Result<Outcome, String> {
+    Err("--api file needs read_ledger_file / read_statement_file: build with the file-api feature on a core that has them".into())
 }
 
 /// A JSON string literal.

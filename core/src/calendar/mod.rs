@@ -83,9 +83,10 @@ pub struct Day<'a> {
 /// ```
 /// use chrono::NaiveDate;
 /// let calendar = posfee::Calendar::china();
-/// let answer = calendar.provisional().add_business_days(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(), 1);
+/// let answer = calendar.provisional().add_business_days(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(), 1)?;
 /// assert!(answer.provisional);
 /// assert_eq!(answer.value, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+/// # Ok::<(), posfee::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Reckoned<T> {
@@ -127,6 +128,19 @@ const BUSINESS_BIT: u16 = 1 << 15;
 /// far past the last date chrono holds (year 262,143), so a larger `n` has no answer, and the
 /// rank arithmetic stays inside `i64`.
 const BUSINESS_DAYS_MAX: u64 = 200_000_000;
+/// The years of every date a calendar answers with: the four-digit years of ISO 8601 text,
+/// which every surface writes and reads (Python's `datetime.date` ends at 9999 too). One
+/// policy for all of them: an answer beyond it is an [`ErrorKind::Overflow`] naming `n`.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// let day = NaiveDate::from_ymd_opt(9999, 12, 30).unwrap();
+/// let err = posfee::Calendar::china().provisional().add_business_days(day, 3).unwrap_err();
+/// assert_eq!(err.code(), "overflow");
+/// assert!(posfee::ANSWER_YEARS.contains(&9999));
+/// ```
+pub const ANSWER_YEARS: RangeInclusive<i32> = 1..=9999;
 const MAKEUP_BIT: u16 = 1 << 14;
 const HOLIDAY_MASK: u16 = MAKEUP_BIT - 1;
 
@@ -629,13 +643,20 @@ impl Calendar {
     }
 
     fn add_business_days_any(&self, date: NaiveDate, n: i64) -> Result<Reckoned<NaiveDate>> {
+        let beyond = || {
+            let word = if n < 0 { "before the year 1" } else { "beyond the year 9999" };
+            Error::new(ErrorKind::Overflow, format!("{date} plus {n} business days is {word}")).in_field("n")
+        };
         if n.unsigned_abs() > BUSINESS_DAYS_MAX {
-            return Err(Error::new(ErrorKind::InvalidDate, format!("{n} business days from {date} is beyond the last representable date")));
+            return Err(beyond());
         }
         let rank = self.rank_any(date);
         let business = i64::from(self.is_business_any(date));
         let target = target_rank(rank, business, n);
-        let value = self.unrank_any(target)?;
+        let value = self.unrank_any(target).map_err(|_| beyond())?;
+        if !ANSWER_YEARS.contains(&value.year()) {
+            return Err(beyond());
+        }
         Ok(Reckoned { value, provisional: !self.covers(date) || !self.covers(value) })
     }
 
@@ -699,18 +720,15 @@ impl<'a> ProvisionalCalendar<'a> {
     /// # Example
     /// ```
     /// use chrono::NaiveDate;
-    /// let answer = posfee::Calendar::china().provisional().add_business_days(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), 1);
+    /// let answer = posfee::Calendar::china().provisional().add_business_days(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), 1)?;
     /// assert_eq!(answer.value, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
+    /// # Ok::<(), posfee::Error>(())
     /// ```
     ///
-    /// # Panics
-    /// Never for dates chrono represents, except when the answer itself would lie beyond
-    /// chrono's range (year ±262,143), which is an overflow of the caller's input.
-    pub fn add_business_days(&self, date: NaiveDate, n: i64) -> Reckoned<NaiveDate> {
-        match self.calendar.add_business_days_any(date, n) {
-            Ok(reckoned) => reckoned,
-            Err(_) => Reckoned { value: if n >= 0 { NaiveDate::MAX } else { NaiveDate::MIN }, provisional: true },
-        }
+    /// # Errors
+    /// [`ErrorKind::Overflow`] (field `n`) when the answer is outside [`ANSWER_YEARS`].
+    pub fn add_business_days(&self, date: NaiveDate, n: i64) -> Result<Reckoned<NaiveDate>> {
+        self.calendar.add_business_days_any(date, n)
     }
 
     /// As [`Calendar::business_days_between`].

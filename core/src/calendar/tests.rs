@@ -157,12 +157,12 @@ fn outside_the_data_is_an_error_that_names_the_date() {
 #[test]
 fn provisional_view_counts_weekdays_and_marks_answers() {
     let view = Calendar::china().provisional();
-    let answer = view.add_business_days(d(2026, 12, 31), 2);
+    let answer = view.add_business_days(d(2026, 12, 31), 2).unwrap();
     assert_eq!(answer.value, d(2027, 1, 4));
     assert!(answer.provisional);
-    let inside = view.add_business_days(d(2026, 9, 30), 1);
+    let inside = view.add_business_days(d(2026, 9, 30), 1).unwrap();
     assert_eq!((inside.value, inside.provisional), (d(2026, 10, 8), false));
-    let before = view.add_business_days(d(2005, 1, 4), -3);
+    let before = view.add_business_days(d(2005, 1, 4), -3).unwrap();
     assert_eq!(before.value, d(2004, 12, 29)); // Jan 1-3 2005 are off: Dec 31, 30, 29
     assert!(before.provisional);
     let span = view.business_days_between(d(2030, 1, 1), d(2030, 2, 1));
@@ -170,9 +170,30 @@ fn provisional_view_counts_weekdays_and_marks_answers() {
     assert!(span.provisional);
     // Walking far beyond the data stays consistent with weekday counting.
     for n in 1..40 {
-        let forward = view.add_business_days(d(2026, 12, 20), n).value;
+        let forward = view.add_business_days(d(2026, 12, 20), n).unwrap().value;
         assert!(!is_weekend(forward));
         assert_eq!(view.business_days_between(d(2026, 12, 21), forward).value, n - 1);
+    }
+}
+
+#[test]
+fn answers_stay_inside_the_answer_years() {
+    let calendar = Calendar::china();
+    let view = calendar.provisional();
+    // The last business days a four-digit year holds, from either side, and one step past them.
+    assert_eq!(view.add_business_days(d(9999, 12, 30), 1).unwrap().value, d(9999, 12, 31)); // a Friday
+    assert_eq!(view.add_business_days(d(1, 1, 2), -1).unwrap().value, d(1, 1, 1)); // a Monday
+    for (date, n, word) in [(d(9999, 12, 31), 1, "beyond the year 9999"), (d(1, 1, 1), -1, "before the year 1")] {
+        let err = view.add_business_days(date, n).unwrap_err();
+        assert_eq!((err.kind(), err.location().field.as_deref()), (ErrorKind::Overflow, Some("n")));
+        assert_eq!(err.message(), format!("{date} plus {n} business days is {word}"));
+    }
+    // A step no date can answer, on both views: an overflow naming it, never a panic.
+    for n in [i64::MAX, i64::MIN, 200_000_001, -3_000_000] {
+        let err = view.add_business_days(d(2026, 5, 6), n).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Overflow, "{n}");
+        assert!(err.message().contains(&n.to_string()), "{err}");
+        assert_eq!(calendar.add_business_days(d(2026, 5, 6), n).unwrap_err().kind(), ErrorKind::Overflow, "{n}");
     }
 }
 

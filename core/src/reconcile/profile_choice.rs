@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::profile::Profile;
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::Result;
 
 /// The short names of earlier releases, still accepted.
 const ALIASES: [(&str, &str); 3] = [("bank", "bank-pos"), ("wechat", "wechat-merchant"), ("alipay", "alipay-business")];
@@ -49,14 +49,10 @@ impl Profile {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn resolve_file(format: &str, path: &Path) -> Result<Profile> {
-        use std::io::Read as _;
-        let file = path.display().to_string();
-        let failed = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read {file}: {e}")).at(Location::default().file(&file));
-        let mut head = Vec::new();
-        std::fs::File::open(path).and_then(|source| source.take(Profile::SNIFF_BYTES as u64).read_to_end(&mut head)).map_err(failed)?;
+        let mut head = crate::read_file_head(path, Profile::SNIFF_BYTES)?;
         if format.trim() == "auto" && super::workbook::is_workbook(&head) {
-            head = std::fs::read(path).map_err(failed)?;
+            head = crate::read_file(path)?;
         }
-        Profile::resolve(format, &head, &file)
+        Profile::resolve(format, &head, &path.display().to_string())
     }
 }

@@ -521,9 +521,8 @@ impl Ledger {
     ///
     /// # Example
     /// ```
-    /// use posfee::{Error, ErrorKind};
     /// let mut ledger = posfee::reconcile::Ledger::new("l");
-    /// ledger.push_issue(Error::new(ErrorKind::InvalidRecord, "garbled"), "x,y");
+    /// ledger.push_issue(posfee::Money::parse_amount("garbled").unwrap_err(), "x,y");
     /// assert_eq!(ledger.issues().len(), 1);
     /// ```
     pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {
@@ -1066,9 +1065,8 @@ impl Statement {
     ///
     /// # Example
     /// ```
-    /// use posfee::{Error, ErrorKind};
     /// let mut statement = posfee::reconcile::Statement::new("s");
-    /// statement.push_issue(Error::new(ErrorKind::InvalidRecord, "garbled"), "x,y");
+    /// statement.push_issue(posfee::Money::parse_amount("garbled").unwrap_err(), "x,y");
     /// assert_eq!(statement.issues().len(), 1);
     /// ```
     pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {

@@ -207,13 +207,16 @@ ERRORS_BY_CODE: Dict[str, Type[PosfeeError]] = {
 
 
 def _from_core(
-    code: str,
+    class_name: str,
     message: str,
     file: Optional[str],
     line: Optional[int],
     column: Optional[int],
     field: Optional[str],
 ) -> PosfeeError:
-    """Builds the exception for a core error (called by the native module)."""
-    cls = ERRORS_BY_CODE.get(code, PosfeeError)
-    return cls(message, code=code, file=file, line=line, column=column, field=field)
+    """Builds the exception of the class the native module names for an error kind."""
+    cls = _CLASSES_BY_NAME[class_name]
+    return cls(message, code=cls.code, file=file, line=line, column=column, field=field)
+
+
+_CLASSES_BY_NAME: Dict[str, Type[PosfeeError]] = {cls.__name__: cls for cls in ERRORS_BY_CODE.values()}

@@ -82,8 +82,8 @@ impl ArrowReadError {
     /// # Example
     /// ```
     /// use posfee::reconcile::arrow::ArrowReadError;
-    /// let failure = ArrowReadError::Invalid(posfee::Error::new(posfee::ErrorKind::InvalidRecord, "no rows"));
-    /// assert_eq!(failure.error().code(), "invalid_record");
+    /// let failure = ArrowReadError::Invalid(posfee::Money::parse_amount("x").unwrap_err());
+    /// assert_eq!(failure.error().code(), "invalid_amount");
     /// ```
     pub fn error(&self) -> &Error {
         match self {

@@ -67,13 +67,12 @@ fn missing(side: Side, column: &str, batch: &RecordBatch) -> ArrowReadError {
 
 fn wrong_type(side: Side, column: &str, data_type: &DataType, expected: &str) -> ArrowReadError {
     if matches!(data_type, DataType::Float16 | DataType::Float32 | DataType::Float64) && expected.contains("decimal") {
-        let message = format!(
-            "column `{column}` of the {side} is {data_type}, and money is never a float in posfee (floats are not \
-             accepted): binary floating point cannot hold most decimal amounts exactly, so fees would be wrong by \
-             fractions of a fen; use decimal (e.g. pyarrow.decimal128(18, 2), polars.Decimal, or decimal.Decimal \
-             objects in pandas), strings, or integers of yuan"
+        let error = crate::float_money_error(
+            &format!("column `{column}` of the {side} is {data_type}"),
+            "use decimal (e.g. pyarrow.decimal128(18, 2), polars.Decimal, or decimal.Decimal objects in pandas), strings, \
+             or integers of yuan",
         );
-        return ArrowReadError::FloatMoney(Error::new(ErrorKind::InvalidAmount, message).at(Location::default().field(column)));
+        return ArrowReadError::FloatMoney(error.at(Location::default().field(column)));
     }
     column_type(column, format!("column `{column}` of the {side} must be {expected}, not {data_type}"))
 }

@@ -200,7 +200,7 @@ impl BankStatement {
     /// # Example
     /// ```
     /// let mut bank = posfee::reconcile::deposits::BankStatement::new("b");
-    /// bank.push_issue(posfee::Error::new(posfee::ErrorKind::InvalidRecord, "garbled"), "x");
+    /// bank.push_issue(posfee::Money::parse_amount("garbled").unwrap_err(), "x");
     /// assert_eq!(bank.issues()[0].error.location().file.as_deref(), Some("b"));
     /// ```
     pub fn push_issue(&mut self, error: Error, raw: impl Into<String>) {
