@@ -18,9 +18,9 @@ test: lint test-rust test-py test-wasm bench-check ## every test of every surfac
 test-rust: ## Rust: unit, golden, property, integration and doc tests
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
-	# The WebAssembly binding's statement checker and deposit check on the host (features no
-	# other crate of the workspace turns on).
-	$(CARGO) test -p posfee-wasm --features deposits --tests
+	# The WebAssembly binding on the host with every optional feature (holiday loading, tables,
+	# the statement checker and deposit check: features no other crate of the workspace turns on).
+	$(CARGO) test -p posfee-wasm --features "holidays tables deposits" --tests
 
 FUZZ_RUNS ?= 10000000
 
@@ -43,7 +43,7 @@ bench-check: ## the three pipelines of bench-reconcile agree on the class counts
 lint: ## rustfmt and clippy
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) clippy -p posfee-wasm --features deposits --all-targets -- -D warnings
+	$(CARGO) clippy -p posfee-wasm --features "holidays tables deposits" --all-targets -- -D warnings
 
 VENV := $(CURDIR)/.venv
 

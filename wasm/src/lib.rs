@@ -788,7 +788,7 @@ pub fn calendar_years_impl() -> CalendarYears {
 }
 
 #[cfg(feature = "holiday-cn")]
-fn use_calendar(extended: Result<Calendar, Error>) -> Result<CalendarYears, Error> {
+fn use_calendar(extended: posfee::Result<Calendar>) -> posfee::Result<CalendarYears> {
     let extended = extended.map_err(|e| e.in_field("holidays"))?;
     let years = years_of(&extended);
     LOADED_CALENDAR.with(|loaded| *loaded.borrow_mut() = Some(Rc::new(extended)));
@@ -804,7 +804,7 @@ fn use_calendar(extended: Result<Calendar, Error>) -> Result<CalendarYears, Erro
 /// [`ErrorKind::InvalidCalendar`] (the core's checks: holiday-cn's empty placeholder for a
 /// year not yet published, a bad date, years not contiguous, ...).
 #[cfg(feature = "holiday-cn")]
-pub fn load_holiday_cn_impl(years: Vec<HolidayCnYear>) -> Result<CalendarYears, Error> {
+pub fn load_holiday_cn_impl(years: Vec<HolidayCnYear>) -> posfee::Result<CalendarYears> {
     use_calendar(calendar().with_holiday_cn_years(years))
 }
 
@@ -817,7 +817,7 @@ pub fn load_holiday_cn_impl(years: Vec<HolidayCnYear>) -> Result<CalendarYears, 
 /// [`ErrorKind::InvalidCalendar`] (malformed TOML with its line and column, years not
 /// contiguous, ...).
 #[cfg(feature = "holidays")]
-pub fn load_holidays_toml_impl(text: &str) -> Result<CalendarYears, Error> {
+pub fn load_holidays_toml_impl(text: &str) -> posfee::Result<CalendarYears> {
     use_calendar(calendar().with_years_from_toml(text))
 }
 
@@ -1191,7 +1191,7 @@ pub fn quote_many_js(#[wasm_bindgen(unchecked_param_type = "QuoteManyRequest")] 
 /// The names of the quoted columns, in order (`posfee::QUOTED_COLUMNS`).
 #[wasm_bindgen(js_name = quotedColumns, unchecked_return_type = "string[]")]
 pub fn quoted_columns_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(posfee::QUOTED_COLUMNS.to_vec()))
+    js_result::<_, Error>(Ok(posfee::QUOTED_COLUMNS.to_vec()))
 }
 
 #[cfg(feature = "tables")]

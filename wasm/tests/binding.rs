@@ -116,6 +116,9 @@ fn provisional_settlement_dates() {
 }
 
 #[cfg(feature = "holiday-cn")]
+use posfee::HolidayCnYear;
+
+#[cfg(feature = "holiday-cn")]
 fn new_year_2027() -> HolidayCnYear {
     let day = |date: &str, is_off_day| posfee::HolidayCnDay { name: "元旦".into(), date: date.into(), is_off_day };
     HolidayCnYear {
