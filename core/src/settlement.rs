@@ -72,10 +72,10 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
         .ok_or_else(|| Error::new(ErrorKind::InvalidDate, format!("date {text:?} is not a valid date (expected 2026-10-01)")))
 }
 
-/// Years written with four digits (1 to 9999), as every date format posfee reads and prints
-/// writes them: a negative or five-digit year would not print back to what was read.
+/// Years written with four digits ([`crate::ANSWER_YEARS`]), as every date format posfee reads
+/// and prints writes them: a negative or five-digit year would not print back to what was read.
 fn four_digit_year(year: i32) -> bool {
-    (1..=9999).contains(&year)
+    crate::ANSWER_YEARS.contains(&year)
 }
 
 /// When the money of a trade is paid out to the merchant.
@@ -130,7 +130,8 @@ impl SettlementMode {
         let upper = trimmed.to_ascii_uppercase();
         let mut chars = upper.chars();
         let letter = chars.next().ok_or_else(bad)?;
-        let rest = chars.as_str().trim_start_matches('+');
+        let rest = chars.as_str();
+        let rest = rest.strip_prefix('+').unwrap_or(rest);
         if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) || rest.len() > 3 {
             return Err(bad());
         }
@@ -544,9 +545,47 @@ mod tests {
         }
     }
 
+    /// The edges of what `parse` takes: up to three digits, N up to `MAX_DAYS`, one optional `+`.
+    #[test]
+    fn modes_at_the_edges_of_the_grammar() {
+        for (text, mode) in [
+            ("T001", SettlementMode::T(1)),
+            ("t+060", SettlementMode::T(60)),
+            ("T60", SettlementMode::T(SettlementMode::MAX_DAYS)),
+            ("D+60", SettlementMode::D(60)),
+            ("d000", SettlementMode::D(0)),
+            (" S+0 ", SettlementMode::S0),
+            ("秒到", SettlementMode::S0),
+        ] {
+            assert_eq!(SettlementMode::parse(text).unwrap(), mode, "{text:?}");
+        }
+        let instant: Vec<bool> = [
+            SettlementMode::T(0),
+            SettlementMode::D(0),
+            SettlementMode::S0,
+            SettlementMode::T(1),
+            SettlementMode::D(1),
+            SettlementMode::T(60),
+        ]
+        .iter()
+        .map(|mode| mode.is_instant())
+        .collect();
+        assert_eq!(instant, [true, true, true, false, false, false]);
+    }
+
+    /// Year 0 parses in chrono but is outside the four-digit years posfee answers for.
+    #[test]
+    fn year_zero_is_refused() {
+        assert_eq!(parse_date("0000-01-01").unwrap_err().kind(), ErrorKind::InvalidDate);
+        assert_eq!(parse_china_time("0000-06-01T00:00:00+08:00").unwrap_err().kind(), ErrorKind::InvalidDate);
+        assert_eq!(parse_china_time("0000-06-01 12:00").unwrap_err().kind(), ErrorKind::InvalidDate);
+        assert!(parse_date("0001-01-01").is_ok() && parse_date("9999-12-31").is_ok());
+        assert!(parse_china_time("0001-01-01T12:00:00+08:00").is_ok());
+    }
+
     #[test]
     fn bad_modes_and_times_name_the_text() {
-        for text in ["", "T", "T-1", "Q1", "S1", "T61", "TT1"] {
+        for text in ["", "T", "T-1", "Q1", "S1", "T61", "D61", "TT1", "T0001", "T+", "T++1", "T1a", "T 1", "T+-1", "S+1"] {
             let err = SettlementMode::parse(text).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidSettlement, "{text}");
         }

@@ -644,8 +644,8 @@ impl Calendar {
 
     fn add_business_days_any(&self, date: NaiveDate, n: i64) -> Result<Reckoned<NaiveDate>> {
         let beyond = || {
-            let word = if n < 0 { "before the year 1" } else { "beyond the year 9999" };
-            Error::new(ErrorKind::Overflow, format!("{date} plus {n} business days is {word}")).in_field("n")
+            let (word, year) = if n < 0 { ("before", ANSWER_YEARS.start()) } else { ("beyond", ANSWER_YEARS.end()) };
+            Error::new(ErrorKind::Overflow, format!("{date} plus {n} business days is {word} the year {year}")).in_field("n")
         };
         if n.unsigned_abs() > BUSINESS_DAYS_MAX {
             return Err(beyond());
