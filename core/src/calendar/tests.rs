@@ -206,6 +206,95 @@ fn loaded_years_extend_the_data() {
     assert_eq!(calendar.add_business_days(d(2026, 12, 31), 1).unwrap(), d(2027, 1, 4));
 }
 
+/// `with_years_from_text` tells holiday-cn JSON (an object or an array of them) from posfee's
+/// TOML (`[[years]]` tables, `years = [...]`, a `[years…` header) by the first characters.
+#[test]
+fn text_is_read_as_json_or_toml_by_its_first_characters() {
+    let json = r#"{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#;
+    let toml = "[[years]]\nyear = 2027\nnotice = \"test\"\nholidays = []\n";
+    for text in [json.to_string(), format!(" \n[{json}]"), format!("\u{feff}{json}"), toml.to_string(), format!("\u{feff}  {toml}")] {
+        let calendar = Calendar::china().with_years_from_text(&text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(calendar.years(), 2005..=2027, "{text:?}");
+    }
+    // A TOML table header that starts like a JSON array is still read as TOML (and refused as TOML).
+    for text in ["[years]\nyear = 2027\n", "  [years.extra]\n"] {
+        let err = Calendar::china().with_years_from_text(text).unwrap_err();
+        assert!(err.message().starts_with("calendar data is not valid"), "{text:?}: {err}");
+    }
+    for text in ["[1, 2]", "{\"year\": 2027}"] {
+        let err = Calendar::china().with_years_from_text(text).unwrap_err();
+        assert!(err.message().starts_with("holiday-cn JSON is not valid"), "{text:?}: {err}");
+    }
+}
+
+/// Years may come in any order: a calendar file listing 2031 before 2030, or a year added
+/// before the first one, is sorted by year.
+#[test]
+fn years_are_sorted_by_year() {
+    let calendar = Calendar::from_toml("[[years]]\nyear = 2031\nnotice = \"b\"\nholidays = []\n[[years]]\nyear = 2030\nnotice = \"a\"\nholidays = []\n").unwrap();
+    assert_eq!(calendar.years(), 2030..=2031);
+    let earlier = Calendar::china().with_years_from_toml("[[years]]\nyear = 2004\nnotice = \"x\"\nholidays = []\n").unwrap();
+    assert_eq!(earlier.years(), 2004..=2026);
+    assert!(earlier.is_business_day(d(2004, 6, 1)).unwrap());
+    assert!(!earlier.is_business_day(d(2004, 6, 5)).unwrap()); // a Saturday
+}
+
+/// A holiday of the last year that runs into the next one, and a make-up day before the first
+/// year: the days outside the data are left out, those inside are marked.
+#[test]
+fn holidays_reaching_past_the_data_are_cut_at_its_edges() {
+    let text = "[[years]]\nyear = 2030\nnotice = \"x\"\n[[years.holidays]]\nname_zh = \"元旦\"\nname_en = \"New Year's Day\"\nfirst = 2030-01-01\nlast = 2030-01-01\nmakeup_workdays = [2029-12-29]\n[[years.holidays]]\nname_zh = \"跨年\"\nname_en = \"Year end\"\nfirst = 2030-12-30\nlast = 2031-01-02\nmakeup_workdays = [2030-12-28]\n";
+    let calendar = Calendar::from_toml(text).unwrap();
+    assert_eq!(calendar.years(), 2030..=2030);
+    assert!(!calendar.is_business_day(d(2030, 12, 30)).unwrap());
+    assert!(!calendar.is_business_day(d(2030, 12, 31)).unwrap());
+    assert!(calendar.is_business_day(d(2030, 12, 28)).unwrap()); // a make-up Saturday
+    assert!(calendar.is_business_day(d(2030, 12, 27)).unwrap());
+    assert!(!calendar.is_business_day(d(2030, 12, 29)).unwrap()); // a plain Sunday
+    assert_eq!(calendar.is_business_day(d(2031, 1, 2)).unwrap_err().kind(), ErrorKind::CalendarOutOfRange);
+    assert_eq!(calendar.is_business_day(d(2029, 12, 29)).unwrap_err().kind(), ErrorKind::CalendarOutOfRange);
+}
+
+/// `data_ends_near`: the data's last day from the first day of its last month on, `None` before.
+#[test]
+fn the_end_of_the_data_is_near_in_its_last_month() {
+    let calendar = Calendar::china();
+    let last = d(2026, 12, 31);
+    assert_eq!(calendar.data_ends_near(d(2026, 11, 30)), None);
+    assert_eq!(calendar.data_ends_near(d(2005, 1, 1)), None);
+    for date in [d(2026, 12, 1), d(2026, 12, 31), d(2027, 3, 1)] {
+        assert_eq!(calendar.data_ends_near(date), Some(last), "{date}");
+    }
+}
+
+/// Errors about dates outside the data say which years it covers.
+#[test]
+fn out_of_range_errors_say_what_the_data_covers() {
+    let calendar = Calendar::china();
+    let err = calendar.is_business_day(d(2027, 1, 4)).unwrap_err();
+    assert!(err.message().contains("it covers 2005-01-01 to 2026-12-31"), "{err}");
+    let err = calendar.holidays(2031).unwrap_err();
+    assert_eq!(err.message(), "the calendar has no data for year 2031 (it covers 2005-01-01 to 2026-12-31)");
+}
+
+/// The next and previous business days around the 2026 Spring Festival (Feb 15–23, make-up
+/// Saturdays Feb 14 and Feb 28), hand-checked against the State Council notice.
+#[test]
+fn next_and_previous_business_days_step_over_the_spring_festival() {
+    let calendar = Calendar::china();
+    for (date, next, previous) in [
+        (d(2026, 2, 13), d(2026, 2, 14), d(2026, 2, 12)),
+        (d(2026, 2, 14), d(2026, 2, 24), d(2026, 2, 13)),
+        (d(2026, 2, 18), d(2026, 2, 24), d(2026, 2, 14)),
+        (d(2026, 2, 24), d(2026, 2, 25), d(2026, 2, 14)),
+        (d(2026, 2, 27), d(2026, 2, 28), d(2026, 2, 26)),
+        (d(2026, 3, 2), d(2026, 3, 3), d(2026, 2, 28)),
+    ] {
+        assert_eq!(calendar.next_business_day(date).unwrap(), next, "after {date}");
+        assert_eq!(calendar.previous_business_day(date).unwrap(), previous, "before {date}");
+    }
+}
+
 #[test]
 fn bad_data_is_rejected_with_the_place() {
     let cases = [
