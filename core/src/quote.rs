@@ -741,7 +741,7 @@ impl Schedule {
                 }
             }
         };
-        let refund_request = QuoteRequest { amount: refund_amount, at, ..purchase.clone() };
+        let refund_request = QuoteRequest { at, ..purchase.clone() };
         let (trade_day, settles_on, settles_on_provisional) = self.settlement_dates(&refund_request, purchase.settlement, calendar)?;
         let mut quote = reversal(original, TradeKind::Refund, refund_amount, returned);
         quote.calendar_data_ends = calendar.data_ends_near(trade_day);
@@ -850,4 +850,152 @@ pub(crate) fn settlement_mode(
         }
     }
     (mode, first_minimum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_china_time;
+
+    fn quote(preset: &str, yuan: &str, channel: Channel) -> Quote {
+        let request = QuoteRequest::new(Money::parse_amount(yuan).unwrap(), channel, parse_china_time("2026-05-06 10:00").unwrap());
+        Schedule::preset(preset).unwrap().quote(&request).unwrap()
+    }
+
+    /// The names are the serde names (written out here, and checked against serde's derive).
+    #[test]
+    fn names_are_the_serialized_names() {
+        let kinds = [FeeLineKind::Rate, FeeLineKind::Fixed, FeeLineKind::Surcharge, FeeLineKind::Returned];
+        assert_eq!(kinds.map(FeeLineKind::name), ["rate", "fixed", "surcharge", "returned"]);
+        for kind in kinds {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
+        assert_eq!([Limit::Cap, Limit::Floor].map(Limit::name), ["cap", "floor"]);
+        for limit in [Limit::Cap, Limit::Floor] {
+            assert_eq!(serde_json::to_value(limit).unwrap(), limit.name());
+        }
+    }
+
+    /// A fee exactly at the cap was not lowered by it: no limit line, `cap_applied` false. The
+    /// rate is applied and rounded first: ¥4000.01 gives ¥20.00005, rounded ¥20.00, still not
+    /// above the cap; ¥4001 gives ¥20.005, rounded ¥20.01, lowered to the cap.
+    #[test]
+    fn a_fee_exactly_at_the_cap_is_not_capped() {
+        let at_cap = quote("standard", "4000.00", Channel::Debit); // 0.5% of ¥4000 = ¥20 = the cap
+        assert_eq!(at_cap.fee, Money::from_yuan(20));
+        assert_eq!(at_cap.lines[0].limit, None);
+        assert!(!at_cap.cap_applied());
+        assert_eq!(quote("standard", "4000.01", Channel::Debit).lines[0].limit, None);
+        let above = quote("standard", "4001", Channel::Debit);
+        assert_eq!(above.lines[0].before_limit.to_string(), "20.01");
+        assert_eq!(above.lines[0].limit, Some(AppliedLimit { kind: Limit::Cap, value: Money::from_yuan(20) }));
+        assert!(above.cap_applied() && !above.floor_applied());
+    }
+
+    /// The JSON of a quote: the serialized fields plus `cap_applied`, `floor_applied` and the
+    /// explanation in the language asked for; `to_json` prints `to_json_value`.
+    #[test]
+    fn json_has_the_fields_and_the_explanation() {
+        let capped = quote("sft-traditional", "5000", Channel::Debit);
+        let value = capped.to_json_value();
+        assert_eq!(value["fee"], "20.00");
+        assert_eq!(value["net"], "4980.00");
+        assert_eq!(value["settles_on"], "2026-05-07");
+        assert_eq!(value["lines"][0]["limit"]["kind"], "cap");
+        assert_eq!((value["cap_applied"].as_bool(), value["floor_applied"].as_bool()), (Some(true), Some(false)));
+        let explanation: Vec<String> = serde_json::from_value(value["explanation"].clone()).unwrap();
+        assert_eq!(explanation, capped.explanation());
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&capped.to_json()).unwrap(), value);
+        let zh = capped.to_json_value_in(Lang::Zh);
+        let explanation_zh: Vec<String> = serde_json::from_value(zh["explanation"].clone()).unwrap();
+        assert_eq!(explanation_zh, capped.explanation_in(Lang::Zh));
+        assert_ne!(explanation_zh, explanation);
+        assert_eq!(zh["fee"], value["fee"]);
+    }
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        parse_china_time(text).unwrap()
+    }
+
+    /// standard-d0 with its refund policy changed to proportional.
+    fn proportional_d0() -> Schedule {
+        let text = crate::preset_toml("standard-d0").unwrap().replace("refund_policy = \"keep_fee\"", "refund_policy = \"proportional\"");
+        let schedule = Schedule::from_toml(&text).unwrap();
+        assert_eq!(schedule.refund_policy(), RefundPolicy::Proportional);
+        schedule
+    }
+
+    /// Fees equal to the amount do not exceed it (net zero); a fen less of amount, they do.
+    #[test]
+    fn a_fee_equal_to_the_amount_does_not_exceed_it() {
+        let schedule = Schedule::preset("standard-d0").unwrap();
+        let d0 = |yuan: &str| {
+            schedule
+                .quote(&QuoteRequest::new(Money::parse_amount(yuan).unwrap(), Channel::Debit, at("2026-05-06 10:00")).settlement(SettlementMode::D(0)))
+                .unwrap()
+        };
+        let equal = d0("3.02"); // 0.5% of ¥3.02 = ¥0.0151 → ¥0.02, plus ¥3
+        assert_eq!((equal.fee.to_string(), equal.net.to_string(), equal.fee_exceeds_amount), ("3.02".into(), "0.00".into(), false));
+        let below = d0("3.01");
+        assert_eq!((below.fee.to_string(), below.net.to_string(), below.fee_exceeds_amount), ("3.02".into(), "-0.01".into(), true));
+    }
+
+    /// A void or refund carries its own amount, its returned-fee line only, and none of the
+    /// purchase's fee flags, instant-payout fallback or limit warnings.
+    #[test]
+    fn reversals_keep_only_what_belongs_to_them() {
+        let schedule = proportional_d0();
+        // ¥50 on credit asks for D0 below its ¥100 minimum (falls back to T1), and is over the
+        // ¥20 per-transaction limit given; ¥1 debit D0 pays more in fees than it is worth.
+        let limits = MerchantLimits::new().with(crate::ChannelLimits::new([Channel::Credit]).per_transaction(Money::from_yuan(20)));
+        let credit =
+            QuoteRequest::new(Money::from_yuan(50), Channel::Credit, at("2026-05-06 10:00")).settlement(SettlementMode::D(0)).limits(limits);
+        let purchase = schedule.quote(&credit).unwrap();
+        assert!(purchase.instant_minimum.is_some() && !purchase.limit_warnings.is_empty());
+        let refund = schedule.quote_refund(&credit, Money::from_yuan(20), at("2026-05-07 10:00")).unwrap();
+        assert_eq!(refund.kind, TradeKind::Refund);
+        assert_eq!(refund.amount, Money::from_yuan(20));
+        assert_eq!(refund.fee, Money::ZERO);
+        assert_eq!(refund.fee_returned, schedule.rounding().apply_ratio(purchase.fee, 2000, 5000).unwrap());
+        assert_eq!(refund.net, refund.fee_returned - Money::from_yuan(20));
+        assert_eq!(refund.lines.len(), 1);
+        assert_eq!((refund.lines[0].kind, refund.lines[0].amount), (FeeLineKind::Returned, refund.fee_returned));
+        assert_eq!(refund.instant_minimum, None);
+        assert!(refund.limit_warnings.is_empty());
+        // Refunded at the very instant of the purchase: allowed; a second earlier: refused.
+        assert!(schedule.quote_refund(&credit, Money::from_yuan(20), credit.at).is_ok());
+        let early = schedule.quote_refund(&credit, Money::from_yuan(20), at("2026-05-06 09:59:59")).unwrap_err();
+        assert_eq!(early.kind(), ErrorKind::InvalidRequest);
+
+        let tiny = QuoteRequest::new(Money::from_yuan(1), Channel::Debit, at("2026-05-06 10:00")).settlement(SettlementMode::D(0));
+        assert!(schedule.quote(&tiny).unwrap().fee_exceeds_amount);
+        let void = schedule.quote_void(&tiny).unwrap();
+        assert_eq!((void.kind, void.amount, void.fee_exceeds_amount), (TradeKind::Void, Money::from_yuan(1), false));
+        assert_eq!(void.fee_returned.to_string(), "3.01");
+        assert_eq!(void.lines.iter().map(|line| line.kind).collect::<Vec<_>>(), [FeeLineKind::Returned]);
+    }
+
+    /// Fallbacks that lead back to a mode already left (S0 below ¥100 → D0, D0 below ¥200 →
+    /// S0) are followed once per surcharge: the quote ends, instead of looping forever, on the
+    /// mode the cycle returns to, with the first minimum missed.
+    #[test]
+    fn a_cycle_of_fallbacks_is_followed_once() {
+        let text = "name = \"cycle\"\n[rounding]\nmode = \"half_up\"\nscale = 2\n[[versions]]\neffective_from = \"2026-01-01\"\n\
+            [[versions.rules]]\nid = \"debit\"\nchannels = [\"debit\"]\nrate = \"0.5%\"\n\
+            [[versions.surcharges]]\nid = \"s0\"\nmodes = [\"S0\"]\nfixed = \"2\"\nmin_amount = \"100\"\nfallback = \"D0\"\n\
+            [[versions.surcharges]]\nid = \"d0\"\nmodes = [\"D0\"]\nfixed = \"1\"\nmin_amount = \"200\"\nfallback = \"S0\"\n";
+        let schedule = Schedule::from_toml(text).unwrap();
+        let quote = |yuan: i64, mode| {
+            schedule.quote(&QuoteRequest::new(Money::from_yuan(yuan), Channel::Debit, at("2026-05-06 10:00")).settlement(mode)).unwrap()
+        };
+        let small = quote(50, SettlementMode::S0);
+        assert_eq!((small.settlement, small.instant_minimum), (SettlementMode::S0, Some(Money::from_yuan(100))));
+        let from_d0 = quote(50, SettlementMode::D(0));
+        assert_eq!((from_d0.settlement, from_d0.instant_minimum), (SettlementMode::D(0), Some(Money::from_yuan(200))));
+        let middle = quote(150, SettlementMode::D(0)); // below D0's minimum, above S0's
+        assert_eq!((middle.settlement, middle.instant_minimum), (SettlementMode::S0, Some(Money::from_yuan(200))));
+        assert_eq!(middle.fee.to_string(), "2.75"); // 0.5% of ¥150 = ¥0.75, plus S0's ¥2
+        let large = quote(500, SettlementMode::D(0));
+        assert_eq!((large.settlement, large.instant_minimum), (SettlementMode::D(0), None));
+    }
 }
