@@ -143,6 +143,90 @@ fn each_pair_class() {
     assert_eq!(report.row(1).unwrap().findings.iter().collect::<Vec<_>>(), vec![Class::FeeAbove, Class::SettledLate]);
 }
 
+/// When the contract cannot price a pair, the kind of the error decides the class: a fee that
+/// cannot be known from the row (the ledger's card type contradicts its channel) leaves the
+/// fee unchecked; no rule for the channel is "not priced" (an extra fee when a fee was
+/// charged); neither marks the settlement date unchecked.
+#[test]
+fn contract_errors_are_classed_by_their_kind() {
+    let pair = |preset: &str, channel, card_type: Option<crate::CardType>, yuan: &str, fee: &str| {
+        let options = ReconcileOptions::new(crate::Schedule::preset(preset).unwrap(), options().profile);
+        let mut ledger = Ledger::new("l");
+        let mut record = purchase("A", "000000000001", "2026-03-02 10:00", yuan, channel);
+        record.card_type = card_type;
+        ledger.push(record).unwrap();
+        let mut statement = Statement::new("s");
+        statement.push(settled("000000000001", "2026-03-02 10:00", yuan, fee, "2026-03-03", channel)).unwrap();
+        let report = reconcile(&ledger, &statement, &options).unwrap();
+        let row = report.row(0).unwrap();
+        (row.class, row.findings.iter().collect::<Vec<_>>(), row.reason.to_string())
+    };
+    let at = parse_china_time("2026-03-02 10:00").unwrap();
+    let request = |channel, card_type| crate::QuoteRequest::new(crate::Money::from_yuan(100), channel, at).card_type(card_type);
+    let error = crate::Schedule::preset("standard").unwrap().quote(&request(Debit, crate::CardType::Credit)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    let error = crate::Schedule::preset("sft-esign").unwrap().quote(&request(Wechat, crate::CardType::Debit)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NoMatchingRule);
+
+    let (class, findings, reason) = pair("standard", Debit, Some(crate::CardType::Credit), "100", "0.50");
+    assert_eq!((class, findings), (Class::Unchecked, vec![Class::Unchecked]), "{reason}");
+    assert!(reason.contains("contradicts"), "{reason}");
+    let (class, findings, reason) = pair("sft-esign", Wechat, None, "100", "0.38");
+    assert_eq!((class, findings), (Class::ExtraFee, vec![Class::ExtraFee]), "{reason}");
+    let (class, findings, reason) = pair("sft-esign", Wechat, None, "100", "0");
+    assert_eq!((class, findings), (Class::Ok, vec![]), "{reason}");
+}
+
+/// An `extra_fee_unit` of zero turns the "extra fee" class off: every overcharge is
+/// `fee_above`, whole yuan or not.
+#[test]
+fn no_extra_fee_unit_makes_every_overcharge_fee_above() {
+    let mut options = options();
+    options.extra_fee_unit = crate::Money::ZERO;
+    let mut ledger = Ledger::new("l");
+    ledger.push(purchase("A", "000000000001", "2026-03-02 10:00", "1000", Credit)).unwrap();
+    let mut statement = Statement::new("s");
+    statement.push(settled("000000000001", "2026-03-02 10:00", "1000", "9", "2026-03-03", Credit)).unwrap();
+    let report = reconcile(&ledger, &statement, &options).unwrap();
+    assert_eq!(report.row(0).unwrap().class, Class::FeeAbove, "{}", report.row(0).unwrap().reason);
+    assert_eq!(
+        one_pair(
+            purchase("A", "000000000001", "2026-03-02 10:00", "1000", Credit),
+            settled("000000000001", "2026-03-02 10:00", "1000", "9", "2026-03-03", Credit)
+        )
+        .row(0)
+        .unwrap()
+        .class,
+        Class::ExtraFee
+    );
+}
+
+/// The reasons carry the amounts as positive differences, and lateness is counted in
+/// business days against the tolerance: settled exactly the tolerance late is on time.
+#[test]
+fn reasons_and_the_late_tolerance() {
+    let l = || purchase("A", "000000000001", "2026-03-02 10:00", "1000", Credit);
+    let below = one_pair(l(), settled("000000000001", "2026-03-02 10:00", "1000", "5.99", "2026-03-03", Credit));
+    assert_eq!(below.row(0).unwrap().reason.to_string(), "fee ¥5.99 is ¥0.01 below the contract's ¥6.00");
+    // Due Tuesday 2026-03-03; settled Thursday 03-05 is two business days late.
+    let late = |tolerance: i64| {
+        let mut options = options();
+        options.late_tolerance_business_days = tolerance;
+        let mut ledger = Ledger::new("l");
+        ledger.push(l()).unwrap();
+        let mut statement = Statement::new("s");
+        statement.push(settled("000000000001", "2026-03-02 10:00", "1000", "6", "2026-03-05", Credit)).unwrap();
+        let report = reconcile(&ledger, &statement, &options).unwrap();
+        let row = report.row(0).unwrap();
+        (row.class, row.reason.to_string())
+    };
+    assert_eq!(late(0).0, Class::SettledLate);
+    assert!(late(0).1.contains("2 business days"), "{}", late(0).1);
+    assert_eq!(late(1).0, Class::SettledLate);
+    assert_eq!(late(2).0, Class::Ok);
+    assert_eq!(late(3).0, Class::Ok);
+}
+
 #[test]
 fn unmatched_declined_voided_duplicates() {
     let mut ledger = Ledger::new("l");
