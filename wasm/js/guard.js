@@ -106,6 +106,11 @@ function ownFields(request, what, fields, example) {
 const QUOTE_FIELDS = ['preset', 'schedule', 'amount', 'channel', 'at', 'settlement', 'merchantClass', 'cardType', 'provisional', 'limits'];
 const CAP_FIELDS = ['preset', 'schedule', 'channel', 'at', 'merchantClass', 'cardType'];
 const QUOTE_EXAMPLE = "{ preset: 'standard', amount: '1000.00', channel: 'debit', at: '2026-05-06 10:00' }";
+/** The requests of a Schedule object's methods: the schedule is the object's own. */
+const SCHEDULE_QUOTE_FIELDS = QUOTE_FIELDS.slice(2);
+const SCHEDULE_CAP_FIELDS = CAP_FIELDS.slice(2);
+const SCHEDULE_QUOTE_EXAMPLE = "{ amount: '1000.00', channel: 'debit', at: '2026-05-06 10:00' }";
+const SCHEDULE_CAP_EXAMPLE = "{ channel: 'debit', at: '2026-05-06' }";
 const CAP_EXAMPLE = "{ preset: 'standard', channel: 'debit', at: '2026-05-06' }";
 
 /** The fields every request has in common, checked and copied into a null-prototype object. */
@@ -165,8 +170,8 @@ function limitsValue(value) {
   return plain;
 }
 
-function quoteRequest(request) {
-  const fields = ownFields(request, 'the quote request', QUOTE_FIELDS, QUOTE_EXAMPLE);
+function quoteRequest(request, allowed = QUOTE_FIELDS) {
+  const fields = ownFields(request, 'the quote request', allowed, allowed === QUOTE_FIELDS ? QUOTE_EXAMPLE : SCHEDULE_QUOTE_EXAMPLE);
   const amount = amountText(fields.amount, 'amount');
   const { plain, put } = commonFields(fields);
   put('amount', amount);
@@ -176,8 +181,8 @@ function quoteRequest(request) {
   return plain;
 }
 
-function capRequest(request) {
-  return commonFields(ownFields(request, 'the cap request', CAP_FIELDS, CAP_EXAMPLE)).plain;
+function capRequest(request, allowed = CAP_FIELDS) {
+  return commonFields(ownFields(request, 'the cap request', allowed, allowed === CAP_FIELDS ? CAP_EXAMPLE : SCHEDULE_CAP_EXAMPLE)).plain;
 }
 
 const TABLE_ROWS_MAX = 1_000_000;
@@ -341,7 +346,11 @@ export function guard(bindings) {
     return years !== undefined ? bindings.loadHolidayCn(years) : bindings.loadHolidaysToml(toml);
   }
 
+  /** How many times the module was restarted: a Schedule's handle from before is gone. */
+  let restarts = 0;
+
   function restart() {
+    restarts += 1;
     bindings.__wbg_reset_state();
     for (const entry of holidays) loadInto(entry);
   }
@@ -431,7 +440,82 @@ export function guard(bindings) {
     return value;
   }
 
+  /** Only guard() makes Schedule objects (through Schedule.preset and Schedule.parse). */
+  const making = Symbol('making a Schedule');
+
+  /**
+   * A fee schedule parsed once in the module: Schedule.preset(name) or Schedule.parse(toml),
+   * then quote({amount, channel, at, ...}) and capThreshold({channel, at, ...}) as often as
+   * needed. It keeps how it was made, so that after a restart of the module it is parsed again
+   * instead of pointing into the old module's memory.
+   */
+  class Schedule {
+    #make;
+    #handle;
+    #restarts;
+
+    constructor(token, make) {
+      if (token !== making) throw posfeeError('invalid_request', 'make a Schedule with Schedule.preset(name) or Schedule.parse(tomlText)');
+      this.#make = make;
+      this.#handle = call(make);
+      this.#restarts = restarts;
+    }
+
+    static preset(name) {
+      calculator('Schedule');
+      const checked = text(name, 'preset', '"standard"');
+      return new Schedule(making, () => bindings.Schedule.parse(bindings.presetToml(checked)));
+    }
+
+    static parse(toml) {
+      calculator('Schedule');
+      const checked = text(toml, 'schedule', 'TOML text');
+      return new Schedule(making, () => bindings.Schedule.parse(checked));
+    }
+
+    /** The handle in the module as it is now (made again after a restart). */
+    #live() {
+      if (this.#restarts !== restarts) {
+        this.#handle = this.#make();
+        this.#restarts = restarts;
+      }
+      return this.#handle;
+    }
+
+    info() {
+      return call(() => this.#live().info());
+    }
+
+    quote(request) {
+      const plain = quoteRequest(request, SCHEDULE_QUOTE_FIELDS);
+      return call(() => this.#live().quote(plain));
+    }
+
+    capThreshold(request) {
+      const plain = capRequest(request, SCHEDULE_CAP_FIELDS);
+      return call(() => this.#live().capThreshold(plain));
+    }
+
+    /** Frees the module's copy now (otherwise it goes when this object is collected). */
+    free() {
+      if (this.#restarts === restarts) this.#handle.free();
+      this.#restarts = undefined;
+    }
+  }
+
+  /**
+   * The Schedule a `quote` or `capThreshold` request names (exactly one of `preset` and
+   * `schedule`), and the rest of the request. Parsed on each call: hold a Schedule object to
+   * quote one schedule many times.
+   */
+  function namedSchedule({ preset, schedule, ...trade }) {
+    if (preset !== undefined && schedule !== undefined) throw posfeeError('invalid_request', 'give either `preset` or `schedule`, not both', 'schedule');
+    if (preset === undefined && schedule === undefined) throw posfeeError('invalid_request', 'give a `preset` name or a `schedule` (TOML text)', 'preset');
+    return [preset !== undefined ? Schedule.preset(preset) : Schedule.parse(schedule), trade];
+  }
+
   return {
+    Schedule,
     checkStatement: (request) => {
       audit('checkStatement');
       const example = "{ statement: bytes, name: 'settle.csv', preset: 'standard', merchantNo: '102310058120001' }";
@@ -513,9 +597,8 @@ export function guard(bindings) {
     channels: () => call(() => bindings.channels()),
     errorCodes: () => call(() => bindings.errorCodes()),
     quote: (request) => {
-      calculator('quote');
-      const plain = quoteRequest(request);
-      return call(() => bindings.quote(plain));
+      const [schedule, trade] = namedSchedule(quoteRequest(request));
+      return schedule.quote(trade);
     },
     quoteMany: (request) => {
       tables('quoteMany');
@@ -555,14 +638,16 @@ export function guard(bindings) {
       return call(() => bindings.compare(plain));
     },
     capThreshold: (request) => {
-      calculator('capThreshold');
-      const plain = capRequest(request);
-      return call(() => bindings.capThreshold(plain));
+      const [schedule, trade] = namedSchedule(capRequest(request));
+      return schedule.capThreshold(trade);
     },
     parseSchedule: (toml) => {
-      calculator('parseSchedule');
-      const checked = text(toml, 'schedule', 'TOML text');
-      return call(() => bindings.parseSchedule(checked));
+      const schedule = Schedule.parse(toml);
+      try {
+        return schedule.info();
+      } finally {
+        schedule.free();
+      }
     },
     presetToml: (name) => {
       const checked = text(name, 'name', '"standard"');

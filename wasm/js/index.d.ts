@@ -3,12 +3,9 @@
 export {
   presets,
   channels,
-  quote,
-  parseSchedule,
   presetToml,
   isBusinessDay,
   addBusinessDays,
-  capThreshold,
   calendarYears,
   resetHolidays,
   errorCodes,
@@ -19,6 +16,8 @@ export type {
   MoneyText,
   ChannelName,
   QuoteRequest,
+  ScheduleQuoteRequest,
+  ScheduleCapRequest,
   Quote,
   MerchantLimitsInput,
   LimitWarning,
@@ -42,7 +41,50 @@ export type {
   PosfeeError,
 } from './posfee_wasm.js';
 
-import type { CalendarYears, QuoteManyRequest, QuotedRow, CompareRequest, Comparison } from './posfee_wasm.js';
+import type {
+  CalendarYears,
+  QuoteManyRequest,
+  QuotedRow,
+  CompareRequest,
+  Comparison,
+  QuoteRequest,
+  Quote,
+  CapRequest,
+  CapThreshold,
+  ScheduleInfo,
+  ScheduleQuoteRequest,
+  ScheduleCapRequest,
+} from './posfee_wasm.js';
+
+/**
+ * A fee schedule parsed once and quoted many times. If the module is restarted (after a trap),
+ * the object parses its schedule again on its next use.
+ */
+export class Schedule {
+  private constructor();
+  /** A preset schedule by name (presets() lists them); unknown_preset otherwise (field `preset`). */
+  static preset(name: string): Schedule;
+  /** A schedule from TOML text; invalid_schedule with the line, column and field otherwise. */
+  static parse(toml: string): Schedule;
+  /** The schedule's rules, surcharges and versions. */
+  info(): ScheduleInfo;
+  /** Quotes a purchase: fee, net amount, settlement date and explanation. */
+  quote(request: ScheduleQuoteRequest): Quote;
+  /** Where the cap of the rule pricing a channel starts to apply, or null when uncapped. */
+  capThreshold(request: ScheduleCapRequest): CapThreshold | null;
+  /** Frees the module's copy now (otherwise it goes when this object is collected). */
+  free(): void;
+}
+
+/** Quotes a purchase with the schedule the request names (parsed for this call: hold a Schedule to quote many). */
+export function quote(request: QuoteRequest): Quote;
+
+/** Where the cap of the rule pricing a channel starts to apply, or null when uncapped. */
+export function capThreshold(request: CapRequest): CapThreshold | null;
+
+/** Parses and validates a schedule from TOML text (Schedule.parse(text).info()). */
+export function parseSchedule(toml: string): ScheduleInfo;
+
 /**
  * Adds the years of a holiday-cn JSON text (one year file `{"year", "papers", "days": [...]}`
  * or an array of them; parsed with JSON.parse) to the calendar that quotes, isBusinessDay and

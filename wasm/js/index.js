@@ -20,6 +20,7 @@ if (inNode) {
 }
 
 export const {
+  Schedule,
   presets,
   channels,
   quote,

@@ -311,7 +311,7 @@ pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Opti
         return Err(Error::new(ErrorKind::InvalidRequest, format!("rowsMax {rows_max} is over {PROBLEM_ROWS_MAX}")).in_field("rowsMax"));
     }
     let lang = Lang::parse(input.lang.as_deref().unwrap_or("zh")).map_err(|e| e.in_field("lang"))?;
-    let schedule = crate::load_schedule(&crate::ScheduleSource::of(&input.preset, &input.schedule)?)?;
+    let schedule = crate::ScheduleSource::of(&input.preset, &input.schedule)?.load()?;
     let mut profile = MerchantProfile::new(&input.merchant_no, "")?;
     if let Some(terminals) = &input.terminals {
         profile.terminals = terminals.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
@@ -320,7 +320,7 @@ pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Opti
         profile.settlement = SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?;
     }
     let (chosen, statement) = read_statement_bytes(&input.name, input.format.as_deref(), statement_bytes)?;
-    let options = ReconcileOptions::new((*schedule).clone(), profile.clone());
+    let options = ReconcileOptions::new(schedule, profile.clone());
     let (ledger, mut report) = match ledger_bytes {
         Some(bytes) => {
             let name = input.ledger_name.as_deref().unwrap_or("ledger.csv");

@@ -167,9 +167,10 @@ fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsVal
     Ok(())
 }
 
-const QUOTE_FIELDS: [&str; 10] =
-    ["preset", "schedule", "amount", "channel", "at", "settlement", "merchantClass", "cardType", "provisional", "limits"];
-const CAP_FIELDS: [&str; 6] = ["preset", "schedule", "channel", "at", "merchantClass", "cardType"];
+/// The fields of a `Schedule.quote` request (`quote` in `js/guard.js` adds `preset` and `schedule`).
+const QUOTE_FIELDS: [&str; 8] = ["amount", "channel", "at", "settlement", "merchantClass", "cardType", "provisional", "limits"];
+/// The fields of a `Schedule.capThreshold` request.
+const CAP_FIELDS: [&str; 4] = ["channel", "at", "merchantClass", "cardType"];
 
 #[cfg(feature = "tables")] // the calculator reads its requests without serde (request.rs)
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
@@ -267,13 +268,24 @@ impl ScheduleSource {
             (None, None) => refused("give a `preset` name or a `schedule` (TOML text)", "preset"),
         }
     }
+
+    /// The schedule, parsed (each call parses again: a page that quotes one schedule many
+    /// times holds a `Schedule` object instead).
+    ///
+    /// # Errors
+    /// The core's [`ErrorKind::UnknownPreset`] (field `preset`) or
+    /// [`ErrorKind::InvalidSchedule`] (field `schedule`).
+    pub fn load(&self) -> posfee::Result<Schedule> {
+        match self {
+            ScheduleSource::Preset(name) => Schedule::preset(name).map_err(|e| e.in_field("preset")),
+            ScheduleSource::Toml(text) => Schedule::from_toml(text).map_err(|e| e.in_field("schedule")),
+        }
+    }
 }
 
-/// The input of `quote` (read by `QuoteInput::from_js`).
+/// The input of `Schedule.quote` (read by `QuoteInput::from_js`).
 #[derive(Debug, Clone)]
 pub struct QuoteInput {
-    /// The schedule.
-    pub schedule: ScheduleSource,
     /// The amount, as a string (the request reader refuses a JS number).
     pub amount: String,
     /// The channel name.
@@ -292,11 +304,9 @@ pub struct QuoteInput {
     pub limits: Option<posfee::MerchantLimits>,
 }
 
-/// The input of `capThreshold` (read by `CapInput::from_js`).
+/// The input of `Schedule.capThreshold` (read by `CapInput::from_js`).
 #[derive(Debug, Clone)]
 pub struct CapInput {
-    /// The schedule.
-    pub schedule: ScheduleSource,
     /// The channel name.
     pub channel: String,
     /// The trade time.
@@ -305,35 +315,6 @@ pub struct CapInput {
     pub merchant_class: Option<String>,
     /// The card type (credit / debit).
     pub card_type: Option<String>,
-}
-
-thread_local! {
-    /// Parsed schedules by source (preset name or TOML text), most recent last; a few only.
-    static SCHEDULES: RefCell<Vec<(String, Rc<Schedule>)>> = const { RefCell::new(Vec::new()) };
-}
-const SCHEDULE_CACHE_MAX: usize = 8;
-
-/// The schedule a request names, parsed once (the last few kept).
-pub(crate) fn load_schedule(source: &ScheduleSource) -> posfee::Result<Rc<Schedule>> {
-    let key = match source {
-        ScheduleSource::Preset(name) => format!("preset:{name}"),
-        ScheduleSource::Toml(text) => format!("toml:{text}"),
-    };
-    if let Some(found) = SCHEDULES.with(|cache| cache.borrow().iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone())) {
-        return Ok(found);
-    }
-    let parsed = Rc::new(match source {
-        ScheduleSource::Preset(name) => Schedule::preset(name).map_err(|e| e.in_field("preset"))?,
-        ScheduleSource::Toml(text) => Schedule::from_toml(text).map_err(|e| e.in_field("schedule"))?,
-    });
-    SCHEDULES.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= SCHEDULE_CACHE_MAX {
-            cache.remove(0);
-        }
-        cache.push((key, Rc::clone(&parsed)));
-    });
-    Ok(parsed)
 }
 
 fn parse_channel(text: &str) -> posfee::Result<Channel> {
@@ -678,7 +659,7 @@ pub fn presets_impl() -> Vec<PresetInfo> {
     posfee::presets()
         .into_iter()
         .map(|name| {
-            let schedule = load_schedule(&ScheduleSource::Preset(name.to_owned())).ok();
+            let schedule = Schedule::preset(name).ok();
             PresetInfo {
                 name: name.to_owned(),
                 title: schedule.as_ref().and_then(|s| s.title().map(str::to_owned)),
@@ -701,9 +682,8 @@ pub fn channels_impl() -> Vec<ChannelInfo> {
 ///
 /// # Errors
 /// Any core error, with the offending field named.
-pub fn quote_impl(input: &QuoteInput) -> posfee::Result<QuoteOutput> {
+pub fn quote_impl(schedule: &Schedule, input: &QuoteInput) -> posfee::Result<QuoteOutput> {
     let amount = Money::parse_amount(&input.amount).map_err(|e| e.in_field("amount"))?;
-    let schedule = load_schedule(&input.schedule)?;
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let mut request = QuoteRequest::new(amount, channel, at);
@@ -725,20 +705,12 @@ pub fn quote_impl(input: &QuoteInput) -> posfee::Result<QuoteOutput> {
     schedule.quote_with(&request, &calendar()).map(|quote| QuoteOutput::from(&quote))
 }
 
-/// Parses and validates a schedule.
-///
-/// # Errors
-/// [`ErrorKind::InvalidSchedule`] with the line and column.
-pub fn parse_schedule_impl(toml: &str) -> posfee::Result<ScheduleInfo> {
-    Schedule::from_toml(toml).map(|schedule| ScheduleInfo::from(&schedule))
-}
-
 /// The TOML text of a preset.
 ///
 /// # Errors
 /// [`ErrorKind::UnknownPreset`].
 pub fn preset_toml_impl(name: &str) -> posfee::Result<String> {
-    posfee::preset_toml(name).map(str::to_owned)
+    posfee::preset_toml(name).map(str::to_owned).map_err(|e| e.in_field("preset"))
 }
 
 /// Whether a date is a mainland China business day.
@@ -831,9 +803,8 @@ pub fn reset_holidays_impl() -> CalendarYears {
 /// [`Schedule::cap_threshold`], as strings.
 ///
 /// # Errors
-/// As [`quote_impl`] for the schedule, channel, time, merchant class and card type.
-pub fn cap_threshold_impl(input: &CapInput) -> posfee::Result<Option<CapThreshold>> {
-    let schedule = load_schedule(&input.schedule)?;
+/// As [`quote_impl`] for the channel, time, merchant class and card type.
+pub fn cap_threshold_impl(schedule: &Schedule, input: &CapInput) -> posfee::Result<Option<CapThreshold>> {
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let card_type = parse_card_type(&input.card_type)?;
@@ -1011,7 +982,7 @@ impl Columns {
 /// # Errors
 /// The schedule's; with `raise`, the first bad row's error (`row N: ...`, with its field).
 pub fn quote_many_impl(input: &QuoteManyInput) -> Result<Vec<QuotedRow>, Error> {
-    let schedule = load_schedule(&ScheduleSource::of(&input.preset, &input.schedule)?)?;
+    let schedule = ScheduleSource::of(&input.preset, &input.schedule)?.load()?;
     let mode = on_invalid(&input.on_invalid)?;
     let columns = Columns::of(&input.rows)?;
     let names: Vec<&str> = columns.class_names.iter().map(String::as_str).collect();
@@ -1069,8 +1040,8 @@ pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
         .map(|(k, offer)| {
             let at = |e: Error| e.in_field(&format!("offers[{k}]"));
             let source = ScheduleSource::of(&offer.preset, &offer.schedule).map_err(at)?;
-            let schedule = load_schedule(&source).map_err(|e| at(e.into()))?;
-            let mut result = posfee::Offer::new((*schedule).clone());
+            let schedule = source.load().map_err(|e| at(e.into()))?;
+            let mut result = posfee::Offer::new(schedule);
             if let Some(mode) = &offer.settlement {
                 result = result.settlement(SettlementMode::parse(mode).map_err(|e| e.in_field(format!("offers[{k}].settlement")))?);
             }
@@ -1133,20 +1104,6 @@ pub fn channels_js() -> Result<JsValue, JsValue> {
     js_result::<_, Error>(Ok(channels_impl()))
 }
 
-#[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
-/// Quotes a purchase: fee, net amount, settlement date and explanation.
-#[wasm_bindgen(js_name = quote, unchecked_return_type = "Quote")]
-pub fn quote_js(#[wasm_bindgen(unchecked_param_type = "QuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-    js_result(quote_impl(&QuoteInput::from_js(&request)?))
-}
-
-#[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
-/// Parses and validates a schedule from TOML text.
-#[wasm_bindgen(js_name = parseSchedule, unchecked_return_type = "ScheduleInfo")]
-pub fn parse_schedule_js(toml: &str) -> Result<JsValue, JsValue> {
-    js_result(parse_schedule_impl(toml))
-}
-
 /// The TOML text of a preset.
 #[wasm_bindgen(js_name = presetToml)]
 pub fn preset_toml_js(name: &str) -> Result<String, JsValue> {
@@ -1171,11 +1128,42 @@ pub fn add_business_days_js(date: &str, n: f64) -> Result<String, JsValue> {
     add_business_days_impl(date, n).map_err(|e| to_js_error(&e.into()))
 }
 
+/// A fee schedule parsed once and quoted many times: `Schedule.preset("standard")` or
+/// `Schedule.parse(tomlText)`, then `.quote({amount, channel, at, ...})` and
+/// `.capThreshold({channel, at, ...})` (the requests of `quote` and `capThreshold` without
+/// `preset` or `schedule`). `js/guard.js` wraps it so that a handle outlives a restart of the
+/// module.
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
-/// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.
-#[wasm_bindgen(js_name = capThreshold, unchecked_return_type = "CapThreshold | null")]
-pub fn cap_threshold_js(#[wasm_bindgen(unchecked_param_type = "CapRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-    js_result(cap_threshold_impl(&CapInput::from_js(&request)?))
+#[wasm_bindgen(js_name = Schedule)]
+pub struct ScheduleHandle(Schedule);
+
+#[cfg(not(feature = "audit"))]
+#[wasm_bindgen(js_class = Schedule)]
+impl ScheduleHandle {
+    /// A schedule from TOML text (`Schedule.preset(name)` in `js/guard.js` parses
+    /// `presetToml(name)`).
+    pub fn parse(toml: &str) -> Result<ScheduleHandle, JsValue> {
+        Schedule::from_toml(toml).map(ScheduleHandle).map_err(|e| to_js_error(&e.in_field("schedule").into()))
+    }
+
+    /// The schedule's rules, surcharges and versions (`parseSchedule` in `js/guard.js` is
+    /// `Schedule.parse(text).info()`).
+    #[wasm_bindgen(unchecked_return_type = "ScheduleInfo")]
+    pub fn info(&self) -> Result<JsValue, JsValue> {
+        js_result::<_, Error>(Ok(ScheduleInfo::from(&self.0)))
+    }
+
+    /// Quotes a purchase with this schedule.
+    #[wasm_bindgen(unchecked_return_type = "Quote")]
+    pub fn quote(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleQuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+        js_result(quote_impl(&self.0, &QuoteInput::from_js(&request)?))
+    }
+
+    /// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.
+    #[wasm_bindgen(js_name = capThreshold, unchecked_return_type = "CapThreshold | null")]
+    pub fn cap_threshold(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleCapRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+        js_result(cap_threshold_impl(&self.0, &CapInput::from_js(&request)?))
+    }
 }
 
 #[cfg(all(feature = "tables", not(feature = "audit")))] // not in the statement checker (600 KB budget)

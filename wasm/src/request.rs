@@ -1,4 +1,4 @@
-//! The calculator's request objects (`quote`, `capThreshold`, and a quote's `limits`), read
+//! The calculator's request objects (`Schedule.quote`, `Schedule.capThreshold`, and a quote's `limits`), read
 //! property by property.
 //!
 //! Not with serde: serde-wasm-bindgen's deserializer and the derived visitors cost about
@@ -11,7 +11,7 @@
 use posfee::ErrorKind;
 use wasm_bindgen::JsValue;
 
-use crate::{check_keys, to_js_error, CapInput, Error, QuoteInput, ScheduleSource, CAP_FIELDS, QUOTE_FIELDS};
+use crate::{check_keys, to_js_error, CapInput, Error, QuoteInput, CAP_FIELDS, QUOTE_FIELDS};
 
 /// The fields of one request object; `prefix` places them (`""`, `"limits."`).
 pub(crate) struct Request<'a> {
@@ -76,15 +76,14 @@ impl<'a> Request<'a> {
 }
 
 impl QuoteInput {
-    /// Reads a `quote` request.
+    /// Reads the request of `Schedule.quote`.
     ///
     /// # Errors
     /// As [`Request`]'s readers, and those of `LimitsInput::from_js` for `limits`.
     pub fn from_js(request: &JsValue) -> Result<QuoteInput, JsValue> {
         let fields = Request::new(request, "the quote request", &QUOTE_FIELDS, "")?;
-        let CapInput { schedule, channel, at, merchant_class, card_type } = CapInput::read(&fields)?;
+        let CapInput { channel, at, merchant_class, card_type } = CapInput::read(&fields)?;
         Ok(QuoteInput {
-            schedule,
             amount: fields.amount("amount")?,
             channel,
             at,
@@ -101,7 +100,7 @@ impl QuoteInput {
 }
 
 impl CapInput {
-    /// Reads a `capThreshold` request.
+    /// Reads the request of `Schedule.capThreshold`.
     ///
     /// # Errors
     /// As [`Request`]'s readers.
@@ -112,7 +111,6 @@ impl CapInput {
     /// The fields a cap request shares with a quote request.
     fn read(fields: &Request<'_>) -> Result<CapInput, JsValue> {
         Ok(CapInput {
-            schedule: ScheduleSource::of(&fields.text("preset")?, &fields.text("schedule")?).map_err(|e| to_js_error(&e))?,
             channel: fields.required("channel")?,
             at: fields.required("at")?,
             merchant_class: fields.text("merchantClass")?,

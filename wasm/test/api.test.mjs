@@ -103,9 +103,34 @@ test('parseSchedule: a valid schedule as data, a bad one with line and column', 
   const error = throwsCode(() => posfee.parseSchedule('name = "broken"\nrate = [\n'), 'invalid_schedule');
   assert.deepEqual([error.line, error.column], [3, 1]);
   const unknown = throwsCode(() => posfee.parseSchedule(`bogus = 1\n${posfee.presetToml('standard')}`), 'invalid_schedule');
-  assert.deepEqual([unknown.line, unknown.field], [1, 'bogus']);
+  assert.deepEqual([unknown.line, unknown.field], [1, 'schedule.bogus']);
   throwsCode(() => posfee.parseSchedule(posfee.presetToml('standard').replace('cap = "20"', 'cap = "-1"')), 'invalid_schedule');
   throwsCode(() => posfee.presetToml('nope'), 'unknown_preset');
+});
+
+test('Schedule: parsed once, quoted many times, the same answers as quote()', () => {
+  const { preset, ...trade } = base;
+  const traditional = posfee.Schedule.preset(preset);
+  assert.deepEqual(traditional.quote(trade), posfee.quote(base));
+  assert.deepEqual(traditional.capThreshold({ channel: 'debit', at: '2026-05-06' }), posfee.capThreshold({ preset, channel: 'debit', at: '2026-05-06' }));
+  assert.deepEqual(traditional.info(), posfee.parseSchedule(posfee.presetToml(preset)));
+  const custom = posfee.Schedule.parse(posfee.presetToml('standard'));
+  assert.equal(custom.quote({ amount: '1000.00', channel: 'debit', at: '2026-05-06', merchantClass: 'discounted' }).fee, '4.00');
+  // The object's requests do not name a schedule; errors name the field as quote()'s do.
+  assert.equal(throwsCode(() => traditional.quote({ ...trade, preset: 'standard' }), 'invalid_request').field, 'preset');
+  assert.equal(throwsCode(() => traditional.quote({ ...trade, amount: 5000 }), 'invalid_amount').field, 'amount');
+  assert.equal(throwsCode(() => traditional.capThreshold({ channel: 'visa', at: '2026-05-06' }), 'invalid_channel').field, 'channel');
+  assert.equal(throwsCode(() => posfee.Schedule.preset('nope'), 'unknown_preset').field, 'preset');
+  const broken = throwsCode(() => posfee.Schedule.parse('name = "broken"\nrate = [\n'), 'invalid_schedule');
+  assert.deepEqual([broken.line, broken.column, broken.field], [3, 1, 'schedule']);
+  throwsCode(() => posfee.Schedule.preset(7), 'invalid_request');
+  throwsCode(() => new posfee.Schedule(), 'invalid_request');
+  // A restart of the module (after a trap) drops its memory: the object is parsed again.
+  throwsCode(() => posfee.__forceTrapForTests(), 'internal');
+  assert.deepEqual(traditional.quote(trade), posfee.quote(base));
+  assert.equal(custom.quote({ amount: '1000.00', channel: 'debit', at: '2026-05-06' }).fee, '5.00');
+  custom.free();
+  assert.equal(custom.quote({ amount: '1000.00', channel: 'debit', at: '2026-05-06' }).fee, '5.00');
 });
 
 test('isBusinessDay and addBusinessDays follow the China calendar', () => {
@@ -228,7 +253,7 @@ test('the TypeScript declarations type-check a real use, and reject a number amo
   const tsc = fileURLToPath(new URL('../node_modules/.bin/tsc', import.meta.url));
   const file = fileURLToPath(new URL('./types.ts', import.meta.url));
   // Throws (and shows the compiler's output) on any type error, including an unused @ts-expect-error.
-  execFileSync(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', file], { stdio: 'pipe' });
+  execFileSync(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,esnext.disposable,dom', '--module', 'nodenext', '--moduleResolution', 'nodenext', file], { stdio: 'pipe' });
 });
 
 test('seeded random requests: every call returns or throws an Error with a code (no panic)', () => {

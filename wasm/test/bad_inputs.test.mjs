@@ -131,7 +131,7 @@ const CASES = [
   ['NUL bytes as a schedule', () => posfee.parseSchedule('\u0000'.repeat(1000)), 'invalid_schedule', { line: 1, column: 1 }],
   ['unknown top-level key', () => posfee.parseSchedule(`bogus = 1\n${toml}`), 'invalid_schedule', {}],
   ['cutoff written under [rounding]', () => posfee.parseSchedule(toml.replace('[rounding]', '[rounding]\ncutoff = "22:00"')), 'invalid_schedule', {}],
-  ['negative cap', () => posfee.parseSchedule(toml.replace('cap = "20"', 'cap = "-1"')), 'invalid_schedule', { field: 'versions[0].rules[1].cap' }],
+  ['negative cap', () => posfee.parseSchedule(toml.replace('cap = "20"', 'cap = "-1"')), 'invalid_schedule', { field: 'schedule.versions[0].rules[1].cap' }],
   ['schedule nested 7,000 levels (14 KB)', () => posfee.parseSchedule(deep(7000)), 'invalid_schedule', { line: 1 }],
   ['schedule nested 30,000 levels', () => posfee.parseSchedule(deep(30000)), 'invalid_schedule', { line: 1 }],
   // presetToml

@@ -1,6 +1,6 @@
 // Type-checked by the Node tests (tsc --noEmit --strict): the declarations describe the API,
 // and a JS number is not an amount.
-import { quote, capThreshold, parseSchedule, presets, isBusinessDay, addBusinessDays, calendarYears, loadHolidays, resetHolidays } from '../pkg/index.js';
+import { Schedule, quote, capThreshold, parseSchedule, presets, isBusinessDay, addBusinessDays, calendarYears, loadHolidays, resetHolidays } from '../pkg/index.js';
 import type { Quote, QuoteRequest, PosfeeError, CapThreshold, CalendarYears, HolidayCnYear, LimitWarning, MerchantLimitsInput } from '../pkg/index.js';
 
 const request: QuoteRequest = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30 22:30', settlement: 'T1' };
@@ -26,6 +26,14 @@ const limits: MerchantLimitsInput = { preset: 'personal-micro-merchant', busines
 const warnings: LimitWarning[] = quote({ ...request, limits }).limitWarnings.concat(quote({ ...request, limits: 'personal-static-code' }).limitWarnings);
 const warningKind: 'per_transaction' | 'business_hours' | undefined = warnings[0]?.kind;
 
+const schedule: Schedule = Schedule.preset('sft-traditional');
+const sameQuote: Quote = schedule.quote({ amount: '5000', channel: 'debit', at: '2026-09-30 22:30' });
+const scheduleCap: CapThreshold | null = Schedule.parse('name = "x"').capThreshold({ channel: 'debit', at: '2026-05-06' });
+const ruleCount: number | undefined = schedule.info().versions[0]?.rules.length;
+
+// @ts-expect-error: a Schedule's own requests do not name a schedule
+schedule.quote({ preset: 'standard', amount: '1', channel: 'debit', at: '2026-05-06' });
+
 // @ts-expect-error: limit amounts are strings too
 quote({ ...request, limits: { limits: [{ per_transaction: 500 }] } });
 
@@ -38,4 +46,4 @@ try {
   const { code, line, column, field, file } = error as PosfeeError;
   console.log(code, line, column, field, file);
 }
-console.log(fee, settles, lines, capped, limit, cap, names, rules, open, next, lastYear, load, reset, dataEnds, year2027, provisional, warningKind);
+console.log(sameQuote, scheduleCap, ruleCount, fee, settles, lines, capped, limit, cap, names, rules, open, next, lastYear, load, reset, dataEnds, year2027, provisional, warningKind);

@@ -2,9 +2,11 @@
 //! `#[wasm_bindgen]` exports return to JavaScript, without a JavaScript engine.
 use posfee_wasm::*;
 
-fn request(preset: &str, amount: &str, channel: &str, at: &str, settlement: &str) -> QuoteInput {
-    QuoteInput {
-        schedule: ScheduleSource::Preset(preset.into()),
+/// A preset's name and a trade to quote with it.
+type Request = (String, QuoteInput);
+
+fn request(preset: &str, amount: &str, channel: &str, at: &str, settlement: &str) -> Request {
+    let input = QuoteInput {
         amount: amount.into(),
         channel: channel.into(),
         at: at.into(),
@@ -13,12 +15,23 @@ fn request(preset: &str, amount: &str, channel: &str, at: &str, settlement: &str
         card_type: None,
         provisional: None,
         limits: None,
-    }
+    };
+    (preset.into(), input)
+}
+
+/// What `Schedule.preset(preset).quote(input)` returns to JavaScript (or its error).
+fn quoted((preset, input): &Request) -> posfee::Result<QuoteOutput> {
+    quote_impl(&ScheduleSource::Preset(preset.clone()).load()?, input)
+}
+
+/// What `Schedule.preset(preset).capThreshold(input)` returns.
+fn cap_threshold((preset, input): &(String, CapInput)) -> posfee::Result<Option<CapThreshold>> {
+    cap_threshold_impl(&ScheduleSource::Preset(preset.clone()).load()?, input)
 }
 
 #[test]
 fn quotes_as_strings() {
-    let quote = quote_impl(&request("sft-traditional", "5000", "debit", "2026-09-30T22:30:00+08:00", "T1")).unwrap();
+    let quote = quoted(&request("sft-traditional", "5000", "debit", "2026-09-30T22:30:00+08:00", "T1")).unwrap();
     assert_eq!((quote.fee.as_str(), quote.net.as_str(), quote.settles_on.as_str()), ("20.00", "4980.00", "2026-10-08"));
     assert!(quote.cap_applied);
     assert_eq!(quote.channel_zh, "借记卡");
@@ -27,7 +40,7 @@ fn quotes_as_strings() {
 
 #[test]
 fn surcharge_exceeding_amount_is_flagged() {
-    let quote = quote_impl(&request("standard-d0", "1", "debit", "2026-05-06 10:00", "D0")).unwrap();
+    let quote = quoted(&request("standard-d0", "1", "debit", "2026-05-06 10:00", "D0")).unwrap();
     assert_eq!((quote.fee.as_str(), quote.net.as_str()), ("3.01", "-2.01"));
     assert!(quote.fee_exceeds_amount);
 }
@@ -43,11 +56,11 @@ fn numbers_are_rejected_as_amounts() {
 
 #[test]
 fn errors_name_their_field() {
-    let error = quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+    let error = quoted(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err();
     assert_eq!((error.code(), error.location().field.as_deref()), ("unknown_preset", Some("preset")));
-    let error = quote_impl(&request("standard", "1", "visa", "2026-05-06", "T1")).unwrap_err();
+    let error = quoted(&request("standard", "1", "visa", "2026-05-06", "T1")).unwrap_err();
     assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_channel", Some("channel")));
-    let error = quote_impl(&request("standard", "1", "debit", "2026-13-06", "T1")).unwrap_err();
+    let error = quoted(&request("standard", "1", "debit", "2026-13-06", "T1")).unwrap_err();
     assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_date", Some("at")));
     // A request names its schedule once: by preset or by TOML text.
     let both = ScheduleSource::of(&Some("standard".into()), &Some("name = 'x'".into())).unwrap_err();
@@ -59,58 +72,53 @@ fn errors_name_their_field() {
 
 #[test]
 fn cap_threshold_follows_the_rule() {
-    let input = |preset: &str, channel: &str| CapInput {
-        schedule: ScheduleSource::Preset(preset.into()),
-        channel: channel.into(),
-        at: "2026-05-06 10:00".into(),
-        merchant_class: None,
-        card_type: None,
+    let input = |preset: &str, channel: &str| {
+        (preset.to_owned(), CapInput { channel: channel.into(), at: "2026-05-06 10:00".into(), merchant_class: None, card_type: None })
     };
-    let cap = cap_threshold_impl(&input("sft-traditional", "debit")).unwrap().unwrap();
+    let cap = cap_threshold(&input("sft-traditional", "debit")).unwrap().unwrap();
     assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3635.46", "3636.3636", false));
-    let cap = cap_threshold_impl(&input("standard", "debit")).unwrap().unwrap();
+    let cap = cap_threshold(&input("standard", "debit")).unwrap().unwrap();
     assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3999.00", "4000.0000", true));
-    assert_eq!(cap_threshold_impl(&input("standard", "credit")).unwrap(), None);
+    assert_eq!(cap_threshold(&input("standard", "credit")).unwrap(), None);
     let mut discounted = input("standard", "debit");
-    discounted.merchant_class = Some("discounted".into());
-    let cap = cap_threshold_impl(&discounted).unwrap().unwrap();
+    discounted.1.merchant_class = Some("discounted".into());
+    let cap = cap_threshold(&discounted).unwrap().unwrap();
     assert_eq!((cap.rule.as_str(), cap.cap.as_str(), cap.break_even.as_str()), ("discounted-debit", "18.00", "4500.0000"));
 }
 
 #[test]
 fn empty_strings_are_values_not_absent_fields() {
-    let error = quote_impl(&request("standard", "1", "debit", "2026-05-06", "")).unwrap_err();
+    let error = quoted(&request("standard", "1", "debit", "2026-05-06", "")).unwrap_err();
     assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_settlement", Some("settlement")));
-    let error = quote_impl(&request("", "1", "debit", "2026-05-06", "T1")).unwrap_err();
+    let error = quoted(&request("", "1", "debit", "2026-05-06", "T1")).unwrap_err();
     assert_eq!((error.code(), error.location().field.as_deref()), ("unknown_preset", Some("preset")));
     let mut card = request("standard", "1", "unionpay_qr", "2026-05-06", "T1");
-    card.card_type = Some(String::new());
-    assert_eq!(quote_impl(&card).unwrap_err().location().field.as_deref(), Some("cardType"));
+    card.1.card_type = Some(String::new());
+    assert_eq!(quoted(&card).unwrap_err().location().field.as_deref(), Some("cardType"));
 }
 
 #[test]
 fn cap_threshold_never_swallows_errors() {
-    let input = |at: &str, card_type: Option<&str>| CapInput {
-        schedule: ScheduleSource::Preset("sft-traditional".into()),
-        channel: "debit".into(),
-        at: at.into(),
-        merchant_class: None,
-        card_type: card_type.map(str::to_owned),
+    let input = |at: &str, card_type: Option<&str>| {
+        (
+            "sft-traditional".to_owned(),
+            CapInput { channel: "debit".into(), at: at.into(), merchant_class: None, card_type: card_type.map(str::to_owned) },
+        )
     };
     // T+1 of 2026-12-31 is in 2027 (no holiday data): the threshold does not depend on it.
-    let cap = cap_threshold_impl(&input("2026-12-31 10:00", None)).unwrap().unwrap();
+    let cap = cap_threshold(&input("2026-12-31 10:00", None)).unwrap().unwrap();
     assert_eq!(cap.from, "3635.46");
     // A card type that contradicts the channel is the core's error, not "uncapped".
-    assert_eq!(cap_threshold_impl(&input("2026-05-06", Some("credit"))).unwrap_err().code(), "invalid_request");
+    assert_eq!(cap_threshold(&input("2026-05-06", Some("credit"))).unwrap_err().code(), "invalid_request");
 }
 
 #[test]
 fn provisional_settlement_dates() {
     let at_year_end = request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1");
-    assert_eq!(quote_impl(&at_year_end).unwrap_err().code(), "calendar_out_of_range");
+    assert_eq!(quoted(&at_year_end).unwrap_err().code(), "calendar_out_of_range");
     let mut provisional = at_year_end.clone();
-    provisional.provisional = Some(true);
-    let quote = quote_impl(&provisional).unwrap();
+    provisional.1.provisional = Some(true);
+    let quote = quoted(&provisional).unwrap();
     assert!(quote.settles_on_provisional);
     assert_eq!(quote.settles_on, "2027-01-01");
 }
@@ -136,7 +144,7 @@ fn holidays_loaded_are_used_until_reset() {
     assert_eq!((years.first_year, years.last_year), (2005, 2027));
     assert!(!is_business_day_impl("2027-01-01").unwrap());
     assert_eq!(add_business_days_impl("2026-12-31", 1).unwrap(), "2027-01-04");
-    let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1")).unwrap();
+    let quote = quoted(&request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1")).unwrap();
     assert_eq!((quote.settles_on.as_str(), quote.calendar_data_ends), ("2027-01-04", None));
     let placeholder = HolidayCnYear { year: 2028, papers: vec![], days: vec![] };
     let error = load_holiday_cn_impl(vec![placeholder]).unwrap_err();
@@ -159,10 +167,10 @@ fn holidays_loaded_are_used_until_reset() {
 
 #[test]
 fn the_last_month_of_the_data_is_noted() {
-    let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-12-07 10:00", "T1")).unwrap();
+    let quote = quoted(&request("sft-traditional", "100", "debit", "2026-12-07 10:00", "T1")).unwrap();
     assert_eq!(quote.calendar_data_ends.as_deref(), Some("2026-12-31"));
     assert!(quote.explanation.iter().any(|line| line.starts_with("NOTE: the holiday data ends 2026-12-31")));
-    let quote = quote_impl(&request("sft-traditional", "100", "debit", "2026-11-30 10:00", "T1")).unwrap();
+    let quote = quoted(&request("sft-traditional", "100", "debit", "2026-11-30 10:00", "T1")).unwrap();
     assert_eq!(quote.calendar_data_ends, None);
 }
 
@@ -172,7 +180,7 @@ fn calendar_out_of_range_says_what_to_do_in_javascript() {
     let message = js_message(&error);
     assert!(message.starts_with(&error.to_string()), "{message}");
     assert!(message.contains("loadHolidays(text)") && message.contains("provisional: true"), "{message}");
-    let other = posfee_wasm::Error::from(quote_impl(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err());
+    let other = posfee_wasm::Error::from(quoted(&request("nope", "1", "debit", "2026-05-06", "T1")).unwrap_err());
     assert_eq!(js_message(&other), other.to_string());
 }
 
@@ -194,8 +202,10 @@ fn calendar() {
 #[test]
 fn presets_and_schedules() {
     assert_eq!(presets_impl().len(), posfee::presets().len());
-    let info = parse_schedule_impl(&preset_toml_impl("standard-d0").unwrap()).unwrap();
+    let info = ScheduleInfo::from(&ScheduleSource::Toml(preset_toml_impl("standard-d0").unwrap()).load().unwrap());
     assert_eq!(info.name, "standard-d0");
-    let error = parse_schedule_impl("name = \"x\"\nrate = ").unwrap_err();
-    assert_eq!(error.code(), "invalid_schedule");
+    let error = ScheduleSource::Toml("name = \"x\"\nrate = ".into()).load().unwrap_err();
+    assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_schedule", Some("schedule")));
+    let error = preset_toml_impl("nope").unwrap_err();
+    assert_eq!((error.code(), error.location().field.as_deref()), ("unknown_preset", Some("preset")));
 }

@@ -35,6 +35,9 @@ export interface QuoteRequest {
   limits?: string | MerchantLimitsInput;
 }
 
+/** The trade to quote with a `Schedule` object: a QuoteRequest without `preset` or `schedule`. */
+export type ScheduleQuoteRequest = Omit<QuoteRequest, 'preset' | 'schedule'>;
+
 /** The fields of a limits TOML file (MerchantLimits in the core), amounts as strings. */
 export interface MerchantLimitsInput {
   /** The preset to start from. */
@@ -146,6 +149,9 @@ export interface CapRequest {
   merchantClass?: string;
   cardType?: string;
 }
+
+/** A cap threshold asked of a `Schedule` object: a CapRequest without `preset` or `schedule`. */
+export type ScheduleCapRequest = Omit<CapRequest, 'preset' | 'schedule'>;
 
 export interface CapThreshold {
   rule: string;

@@ -120,8 +120,21 @@ function readForm() {
   return request;
 }
 
+/** Schedules parsed once: every preset by name, and the custom TOML text last parsed. */
+const presetSchedules = new Map();
+let customSchedule = { text: null, schedule: null };
+
+function presetSchedule(name) {
+  if (!presetSchedules.has(name)) presetSchedules.set(name, api.Schedule.preset(name));
+  return presetSchedules.get(name);
+}
+
+/** The schedule the form names (throws the core's error, with its field, when it cannot be parsed). */
 function scheduleChoice() {
-  return source() === 'preset' ? { preset: $('preset').value } : { schedule: $('schedule').value };
+  if (source() === 'preset') return presetSchedule($('preset').value);
+  const text = $('schedule').value;
+  if (customSchedule.text !== text) customSchedule = { text, schedule: api.Schedule.parse(text) };
+  return customSchedule.schedule;
 }
 
 // ---- errors ---------------------------------------------------------------------------
@@ -209,7 +222,7 @@ function showQuote(quote) {
 function showCap(request) {
   const { amount, settlement, limits, ...rest } = request;
   try {
-    const cap = api.capThreshold({ ...scheduleChoice(), ...rest });
+    const cap = scheduleChoice().capThreshold(rest);
     const channel = channelLabel(request.channel);
     $('cap-info').textContent = cap ? t().capInfo(cap, channel) : t().noCap(channel);
   } catch {
@@ -231,7 +244,7 @@ function showComparison(request) {
     row.dataset.preset = preset.name;
     const cells = [preset.name];
     try {
-      const quote = api.quote({ ...request, preset: preset.name });
+      const quote = presetSchedule(preset.name).quote(request);
       quotes.push([quote, row]);
       cells.push(quote.rule, quote.rate, money(quote.fee), money(quote.net), quote.settlesOn);
     } catch (error) {
@@ -269,7 +282,7 @@ function update() {
   const request = readForm();
   let quote = null;
   try {
-    quote = api.quote({ ...scheduleChoice(), ...request });
+    quote = scheduleChoice().quote(request);
     showQuote(quote);
   } catch (error) {
     showError(error);
