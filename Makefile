@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: help demo demo-portfolio test test-rust bench bench-reconcile bench-check bench-read lint py-setup test-py bench-py fuzz
+.PHONY: help demo demo-portfolio test test-rust bench bench-reconcile bench-check bench-read test-install lint py-setup test-py bench-py fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -13,7 +13,7 @@ demo: ## the main job: reconcile the sample month (posfee demo), print the summa
 demo-portfolio: ## a service agent's sample: 50 merchants reconciled in one call, merchants ranked by problem, each agent's margin
 	$(CARGO) run --release -p posfee-cli -- demo --portfolio 50 --trades 50000 --out target/portfolio-report.json
 
-test: lint test-rust test-py test-wasm bench-check ## every test of every surface, plus rustfmt and clippy (what CI runs)
+test: lint test-rust test-py test-wasm bench-check test-install ## every test of every surface, plus rustfmt and clippy (what CI runs)
 
 test-rust: ## Rust: unit, golden, property, integration and doc tests
 	$(CARGO) test --workspace --all-targets
@@ -39,6 +39,9 @@ bench-read: ## reading alone: posfee's readers vs polars read_csv (all strings) 
 bench-check: ## the three pipelines of bench-reconcile agree on the class counts: 20,000 trades, and 5,000 with edge cases (debug build; no timing)
 	scripts/bench-reconcile.sh 20000 --check
 	scripts/bench-reconcile.sh 5000 --check --edge-cases
+
+test-install: ## `cargo install --path cli` and `pip install ./py` into target/install-check: the same command lines print the same bytes through both
+	scripts/install-check.sh
 
 lint: ## rustfmt and clippy
 	$(CARGO) fmt --all --check
