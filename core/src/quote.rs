@@ -931,7 +931,10 @@ mod tests {
         let schedule = Schedule::preset("standard-d0").unwrap();
         let d0 = |yuan: &str| {
             schedule
-                .quote(&QuoteRequest::new(Money::parse_amount(yuan).unwrap(), Channel::Debit, at("2026-05-06 10:00")).settlement(SettlementMode::D(0)))
+                .quote(
+                    &QuoteRequest::new(Money::parse_amount(yuan).unwrap(), Channel::Debit, at("2026-05-06 10:00"))
+                        .settlement(SettlementMode::D(0)),
+                )
                 .unwrap()
         };
         let equal = d0("3.02"); // 0.5% of ¥3.02 = ¥0.0151 → ¥0.02, plus ¥3
@@ -948,8 +951,9 @@ mod tests {
         // ¥50 on credit asks for D0 below its ¥100 minimum (falls back to T1), and is over the
         // ¥20 per-transaction limit given; ¥1 debit D0 pays more in fees than it is worth.
         let limits = MerchantLimits::new().with(crate::ChannelLimits::new([Channel::Credit]).per_transaction(Money::from_yuan(20)));
-        let credit =
-            QuoteRequest::new(Money::from_yuan(50), Channel::Credit, at("2026-05-06 10:00")).settlement(SettlementMode::D(0)).limits(limits);
+        let credit = QuoteRequest::new(Money::from_yuan(50), Channel::Credit, at("2026-05-06 10:00"))
+            .settlement(SettlementMode::D(0))
+            .limits(limits);
         let purchase = schedule.quote(&credit).unwrap();
         assert!(purchase.instant_minimum.is_some() && !purchase.limit_warnings.is_empty());
         let refund = schedule.quote_refund(&credit, Money::from_yuan(20), at("2026-05-07 10:00")).unwrap();

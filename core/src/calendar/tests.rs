@@ -231,7 +231,10 @@ fn text_is_read_as_json_or_toml_by_its_first_characters() {
 /// before the first one, is sorted by year.
 #[test]
 fn years_are_sorted_by_year() {
-    let calendar = Calendar::from_toml("[[years]]\nyear = 2031\nnotice = \"b\"\nholidays = []\n[[years]]\nyear = 2030\nnotice = \"a\"\nholidays = []\n").unwrap();
+    let calendar = Calendar::from_toml(
+        "[[years]]\nyear = 2031\nnotice = \"b\"\nholidays = []\n[[years]]\nyear = 2030\nnotice = \"a\"\nholidays = []\n",
+    )
+    .unwrap();
     assert_eq!(calendar.years(), 2030..=2031);
     let earlier = Calendar::china().with_years_from_toml("[[years]]\nyear = 2004\nnotice = \"x\"\nholidays = []\n").unwrap();
     assert_eq!(earlier.years(), 2004..=2026);
