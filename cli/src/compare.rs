@@ -64,31 +64,15 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         card_type: None,
     };
     let trades = Trades::read(&arguments.trades, &defaults)?;
-    if let (OnInvalid::Raise, Some((_, failure))) = (arguments.on_invalid, trades.unreadable.first()) {
-        return Err(failure.clone());
-    }
-    // Unreadable rows are left out (report): a table of the readable rows.
-    let keep: Vec<usize> = (0..trades.lines.len()).filter(|row| !trades.unreadable.iter().any(|(bad, _)| bad == row)).collect();
-    let names: Vec<&str> = trades.class_names.iter().map(String::as_str).collect();
-    let pick = |values: &[i64]| keep.iter().map(|&row| values[row]).collect::<Vec<_>>();
-    let (amounts, times) = (pick(&trades.amount_fen), pick(&trades.time_unix_s));
-    let channels: Vec<_> = keep.iter().map(|&row| trades.channel[row]).collect();
-    let settlements: Vec<_> = keep.iter().map(|&row| trades.settlement[row]).collect();
-    let classes: Vec<_> = keep.iter().map(|&row| trades.merchant_class[row]).collect();
-    let cards: Vec<_> = keep.iter().map(|&row| trades.card_type[row]).collect();
-    let table = posfee::TradeTable::new(&amounts, posfee::Column::Each(&channels), posfee::Column::Each(&times))
-        .settlement(posfee::Column::Each(&settlements))
-        .merchant_class(&names, posfee::Column::Each(&classes))
-        .card_type(posfee::Column::Each(&cards));
-    // Every row an offer cannot price is reported; with `--on-invalid raise` the first stops
-    // the command, told by its line in the file.
-    let comparison = posfee::compare(&table, &offers, posfee::OnInvalid::Report)?;
+    // Unreadable rows and rows an offer cannot price are left out (report); with
+    // `--on-invalid raise` the first stops the command, told by its line in the file.
+    let comparison = trades.columns.compare(&offers, posfee::OnInvalid::Report)?;
     if let (OnInvalid::Raise, Some(first)) = (arguments.on_invalid, comparison.excluded.first()) {
-        return Err(trades.failure(keep[first.row], first.clone()));
+        return Err(trades.failure(first.row, first.clone()));
     }
-    let left_out = trades.unreadable.len() + comparison.excluded.len();
+    let left_out = comparison.excluded.len();
     if arguments.json {
-        return output::print_json(out, &json(&comparison, &trades, &keep));
+        return output::print_json(out, &json(&comparison, &trades));
     }
     output::print(out, &text(&comparison, left_out))
 }
@@ -163,17 +147,16 @@ fn text(comparison: &Comparison, left_out: usize) -> String {
 }
 
 /// The core's JSON, with each left-out row told by its line in the file (unreadable lines too).
-fn json(comparison: &Comparison, trades: &Trades, keep: &[usize]) -> serde_json::Value {
+fn json(comparison: &Comparison, trades: &Trades) -> serde_json::Value {
     let mut value = comparison.to_json_value();
-    let mut excluded: Vec<serde_json::Value> = trades
-        .unreadable
+    let excluded: Vec<serde_json::Value> = comparison
+        .excluded
         .iter()
-        .map(|(row, failure)| serde_json::json!({"line": trades.lines[*row], "code": failure.code(), "message": failure.message()}))
+        .map(|row_error| {
+            let failure = trades.failure(row_error.row, row_error.clone());
+            serde_json::json!({"line": trades.lines[row_error.row], "code": failure.code(), "message": failure.message()})
+        })
         .collect();
-    excluded.extend(comparison.excluded.iter().map(|row_error| {
-        let failure = trades.failure(keep[row_error.row], row_error.clone());
-        serde_json::json!({"line": trades.lines[keep[row_error.row]], "code": failure.code(), "message": failure.message()})
-    }));
     value["excluded"] = excluded.into();
     value
 }

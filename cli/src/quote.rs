@@ -181,7 +181,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         pricing.quote(&trade)?
     };
     if arguments.json {
-        let json = serde_json::to_string_pretty(&quote.to_json_value_in(lang)).map_err(|e| Failure::io(e.to_string()))?;
+        let json = serde_json::to_string_pretty(&quote.json_in(lang)).map_err(|e| Failure::io(e.to_string()))?;
         return output::print(out, &format!("{json}\n"));
     }
     output::print(out, &quote_text(&quote, lang))
@@ -225,29 +225,20 @@ fn run_file(arguments: &Arguments, pricing: &Pricing, file: &std::path::Path, ou
     progress.stage(0, "reading");
     let trades = Trades::read(file, &defaults)?;
     progress.stage(size / 2, "quoting");
-    let raise = arguments.on_invalid == OnInvalid::Raise;
-    let names: Vec<&str> = trades.class_names.iter().map(String::as_str).collect();
-    let table = trades.table(&names);
     let policy = if pricing.provisional { CalendarPolicy::WeekendsOnly } else { CalendarPolicy::Strict };
-    let options = TableOptions { on_invalid: posfee::OnInvalid::Report, calendar_policy: policy };
-    let quoted = pricing.schedule.quote_table_with(&table, &options, &pricing.calendar)?;
+    // Each bad row's first error (its text's, else its quote's), told by its line; with
+    // raise, the first stops the command.
+    let report = TableOptions { on_invalid: posfee::OnInvalid::Report, calendar_policy: policy };
+    let (quoted, row_errors) = trades.columns.quote(&pricing.schedule, &report, &pricing.calendar)?;
     progress.set(size);
     progress.finish();
-    // Each row's error: an unreadable text first, else the quote's.
     let mut errors: Vec<Option<Failure>> = vec![None; trades.lines.len()];
-    for (row, failure) in &trades.unreadable {
-        errors[*row] = Some(failure.clone());
+    for row_error in row_errors {
+        let row = row_error.row;
+        errors[row] = Some(trades.failure(row, row_error));
     }
-    for row_error in &quoted.errors {
-        if errors[row_error.row].is_none() {
-            errors[row_error.row] = Some(trades.failure(row_error.row, row_error.clone()));
-        }
-    }
-    if raise {
-        // The first bad line of the file, unreadable or not priced.
-        if let Some(failure) = errors.iter().flatten().next() {
-            return Err(failure.clone());
-        }
+    if let (OnInvalid::Raise, Some(failure)) = (arguments.on_invalid, errors.iter().flatten().next()) {
+        return Err(failure.clone());
     }
     let count = errors.iter().flatten().count();
     let json_file = arguments.out.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));

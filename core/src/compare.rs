@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, FixedOffset};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Result};
@@ -782,9 +783,11 @@ fn ceil_div(numerator: i128, denominator: i128) -> i128 {
 /// let cap = Schedule::preset("sft-traditional")?.cap_threshold(Channel::Debit, parse_china_time("2026-05-06")?, None, None)?.unwrap();
 /// assert_eq!((cap.rule.as_str(), cap.cap.to_string(), cap.from.to_string()), ("debit", "20.00".into(), "3635.46".into()));
 /// assert_eq!((cap.break_even.to_string(), cap.break_even_exact), ("3636.3636".into(), false)); // ¥20 ÷ 0.55% = 3636.3636…
+/// let json = serde_json::to_value(&cap).unwrap(); // every surface's shape: numbers as strings
+/// assert_eq!((json["rate"].as_str(), json["break_even"].as_str()), (Some("0.55%"), Some("3636.3636")));
 /// # Ok::<(), posfee::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CapThreshold {
     /// The rule's id.
     pub rule: CompactString,
@@ -793,6 +796,7 @@ pub struct CapThreshold {
     /// The cap.
     pub cap: Money,
     /// cap ÷ rate, cut to 4 decimals (towards zero).
+    #[serde(serialize_with = "decimal_text")]
     pub break_even: Decimal,
     /// Whether cap ÷ rate is exactly `break_even`.
     pub break_even_exact: bool,
@@ -804,6 +808,10 @@ pub struct CapThreshold {
 /// arithmetic (no decimal division, which is large code in the WebAssembly calculator): cap is
 /// `millifen / 10^5` yuan and rate `e8 / 10^8`, so the quotient in units of ¥0.0001 is
 /// `millifen × 10^7 / e8`. `None` for a zero rate or a quotient outside [`Decimal`].
+fn decimal_text<S: serde::Serializer>(value: &Decimal, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
 fn cap_over_rate(cap: Money, rate: crate::rate::Rate) -> Option<(Decimal, bool)> {
     let numerator = i128::from(cap.millifen()).checked_mul(10_000_000)?;
     let denominator = i128::from(rate.e8());

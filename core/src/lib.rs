@@ -57,6 +57,7 @@ mod rounding;
 mod schedule;
 mod settlement;
 mod text;
+mod trade_columns;
 
 pub use calendar::{Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned, ANSWER_YEARS};
 pub use channel::{CardType, Channel};
@@ -69,7 +70,7 @@ pub use merchant_limits::{BusinessHours, ChannelLimits, LimitKind, LimitWarning,
 pub use messages::Text;
 pub use money::{float_money_error, Money, MILLIFEN_PER_FEN, MILLIFEN_PER_YUAN, MONEY_SCALE};
 pub use presets::{preset_toml, presets};
-pub use quote::{AppliedLimit, CalendarPolicy, FeeLine, FeeLineKind, Limit, Quote, QuoteRequest, TradeKind};
+pub use quote::{AppliedLimit, CalendarPolicy, FeeLine, FeeLineKind, Limit, Quote, QuoteJson, QuoteRequest, TradeKind};
 pub use quote_table::{
     Column, OnInvalid, QuotedTable, RowError, TableOptions, TradeTable, Warnings, MERCHANT_CLASS_NAMES_MAX, QUOTED_COLUMNS, TABLE_ROWS_MAX,
     TRADE_COLUMNS,
@@ -78,6 +79,7 @@ pub use rate::{Rate, RATE_ONE_E8, RATE_SCALE};
 pub use rounding::{Rounding, RoundingMode};
 pub use schedule::{RefundPolicy, Rule, Schedule, Surcharge, Version, RATE_SANITY_LIMIT};
 pub use settlement::{china_offset, parse_china_time, parse_date, CutOff, SettlementMode};
+pub use trade_columns::{TradeColumns, TradeDefaults, TradeText};
 
 /// The README's Rust examples, run as doc tests.
 #[cfg(doctest)]

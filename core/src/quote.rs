@@ -358,7 +358,7 @@ pub struct FeeLine {
 /// assert!(quote.fee_exceeds_amount);
 /// # Ok::<(), posfee::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quote {
     /// Purchase, void or refund.
     pub kind: TradeKind,
@@ -401,8 +401,7 @@ pub struct Quote {
     /// warning in the explanation, not an error).
     pub calendar_data_ends: Option<NaiveDate>,
     /// The limits of [`QuoteRequest::limits`] the trade reaches (per transaction, business
-    /// hours); empty without limits, and left out of the JSON when empty.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// hours); empty without limits.
     pub limit_warnings: Vec<LimitWarning>,
 }
 
@@ -464,7 +463,43 @@ impl Quote {
         crate::messages::quote_explanation(self, lang)
     }
 
-    /// The quote as JSON, with the explanation under `"explanation"`.
+    /// The quote in the shape every surface prints: its fields, and those a reader wants
+    /// without working them out ([`QuoteJson`]).
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("standard")?.quote(&QuoteRequest::new(Money::from_yuan(5000), Channel::Debit, parse_china_time("2026-05-06")?))?;
+    /// let json = serde_json::to_value(quote.json())?;
+    /// assert_eq!((json["fee"].as_str(), json["cap_applied"].as_bool()), (Some("20.00"), Some(true)));
+    /// assert_eq!(json["channel_zh"], "借记卡");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn json(&self) -> QuoteJson<'_> {
+        self.json_in(Lang::En)
+    }
+
+    /// [`Quote::json`] with `explanation` in `lang` (`explanation_zh` is always Chinese).
+    ///
+    /// # Example
+    /// ```
+    /// # use posfee::{Channel, Lang, Money, QuoteRequest, Schedule, parse_china_time};
+    /// let quote = Schedule::preset("standard")?.quote(&QuoteRequest::new(Money::from_yuan(100), Channel::Credit, parse_china_time("2026-05-06")?))?;
+    /// assert_eq!(quote.json_in(Lang::Zh).explanation, quote.json().explanation_zh);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn json_in(&self, lang: Lang) -> QuoteJson<'_> {
+        QuoteJson {
+            quote: self,
+            channel_zh: self.channel.name_zh(),
+            cap_applied: self.cap_applied(),
+            floor_applied: self.floor_applied(),
+            explanation: self.explanation_in(lang),
+            explanation_zh: self.explanation_in(Lang::Zh),
+        }
+    }
+
+    /// The quote as JSON text ([`Quote::json`], pretty-printed).
     ///
     /// # Example
     /// ```
@@ -476,10 +511,10 @@ impl Quote {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.to_json_value()).expect("a quote always prints as JSON")
+        serde_json::to_string_pretty(&self.json()).expect("a quote always prints as JSON")
     }
 
-    /// The quote as a JSON value, with the explanation under `"explanation"`.
+    /// The quote as a JSON value ([`Quote::json`]).
     ///
     /// # Example
     /// ```
@@ -492,7 +527,7 @@ impl Quote {
         self.to_json_value_in(Lang::En)
     }
 
-    /// [`Quote::to_json_value`] with the explanation in `lang`.
+    /// [`Quote::to_json_value`] with the explanation in `lang` ([`Quote::json_in`]).
     ///
     /// # Example
     /// ```
@@ -502,13 +537,83 @@ impl Quote {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn to_json_value_in(&self, lang: Lang) -> serde_json::Value {
-        let mut value = serde_json::to_value(self).expect("a quote always converts to JSON");
-        if let serde_json::Value::Object(map) = &mut value {
-            map.insert("cap_applied".into(), self.cap_applied().into());
-            map.insert("floor_applied".into(), self.floor_applied().into());
-            map.insert("explanation".into(), self.explanation_in(lang).into());
-        }
-        value
+        serde_json::to_value(self.json_in(lang)).expect("a quote always converts to JSON")
+    }
+}
+
+/// A quote as the command line (`--json`), Python (`Quote.to_json`) and JavaScript (the
+/// same fields in camelCase) give it: every field of [`Quote`] at the top level, then the
+/// Chinese channel label, whether a cap or floor changed the fee, and the explanation in
+/// English (or the language asked for) and in Chinese. Money, rates and settlement modes are
+/// strings, dates ISO 8601.
+///
+/// # Example
+/// ```
+/// # use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
+/// let quote = Schedule::preset("sft-traditional")?.quote(&QuoteRequest::new(Money::from_yuan(5000), Channel::Debit, parse_china_time("2026-09-30 22:30")?))?;
+/// let json = serde_json::to_value(quote.json())?;
+/// assert_eq!(json["lines"][0]["limit"], serde_json::json!({"kind": "cap", "value": "20.00"}));
+/// assert_eq!((json["rate"].as_str(), json["settles_on"].as_str()), (Some("0.55%"), Some("2026-10-08")));
+/// assert_eq!(json["limit_warnings"], serde_json::json!([]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteJson<'a> {
+    /// The quote's own fields.
+    pub quote: &'a Quote,
+    /// The channel's Chinese label.
+    pub channel_zh: &'static str,
+    /// [`Quote::cap_applied`].
+    pub cap_applied: bool,
+    /// [`Quote::floor_applied`].
+    pub floor_applied: bool,
+    /// The explanation, one sentence per line, in the language asked for (English unless
+    /// [`Quote::json_in`] says otherwise).
+    pub explanation: Vec<String>,
+    /// The explanation in Chinese.
+    pub explanation_zh: Vec<String>,
+}
+
+/// Written by hand rather than derived with `#[serde(flatten)]`: a flattened struct goes
+/// through serde's map path, which costs the 150 KB WebAssembly calculator over a kilobyte.
+impl Serialize for QuoteJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let quote = self.quote;
+        let mut out = serializer.serialize_struct("Quote", 25)?;
+        out.serialize_field("kind", &quote.kind)?;
+        out.serialize_field("amount", &quote.amount)?;
+        out.serialize_field("channel", &quote.channel)?;
+        out.serialize_field("fee", &quote.fee)?;
+        out.serialize_field("fee_returned", &quote.fee_returned)?;
+        out.serialize_field("net", &quote.net)?;
+        out.serialize_field("fee_exceeds_amount", &quote.fee_exceeds_amount)?;
+        out.serialize_field("schedule", &quote.schedule)?;
+        out.serialize_field("version_effective_from", &quote.version_effective_from.to_rfc3339())?;
+        out.serialize_field("rule", &quote.rule)?;
+        out.serialize_field("rate", &quote.rate)?;
+        out.serialize_field("lines", &quote.lines)?;
+        out.serialize_field("requested_settlement", &quote.requested_settlement)?;
+        out.serialize_field("settlement", &quote.settlement)?;
+        out.serialize_field("instant_minimum", &quote.instant_minimum)?;
+        out.serialize_field("trade_day", &quote.trade_day)?;
+        out.serialize_field("settles_on", &quote.settles_on)?;
+        out.serialize_field("settles_on_provisional", &quote.settles_on_provisional)?;
+        out.serialize_field("calendar_data_ends", &quote.calendar_data_ends)?;
+        out.serialize_field("limit_warnings", &quote.limit_warnings)?;
+        out.serialize_field("channel_zh", self.channel_zh)?;
+        out.serialize_field("cap_applied", &self.cap_applied)?;
+        out.serialize_field("floor_applied", &self.floor_applied)?;
+        out.serialize_field("explanation", &self.explanation)?;
+        out.serialize_field("explanation_zh", &self.explanation_zh)?;
+        out.end()
+    }
+}
+
+/// A quote serializes as [`Quote::json`]: the one shape of a quote.
+impl Serialize for Quote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.json().serialize(serializer)
     }
 }
 

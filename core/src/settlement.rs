@@ -19,6 +19,20 @@ pub fn china_offset() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// An instant as RFC 3339 text (`2026-09-30T22:30:00+08:00`), for serde's `serialize_with`:
+/// the same text as the explanations and the schedule file print.
+pub(crate) fn rfc3339<S: Serializer>(at: &DateTime<FixedOffset>, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.to_rfc3339())
+}
+
+/// [`rfc3339`] for an optional instant (`null` when none).
+pub(crate) fn rfc3339_or_null<S: Serializer>(at: &Option<DateTime<FixedOffset>>, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => rfc3339(at, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// Parses an RFC 3339 date-time (`2026-09-30T22:30:00+08:00`), or a date-time without an
 /// offset, or a plain date (midnight), both read as China time (UTC+08:00).
 ///
@@ -301,6 +315,12 @@ impl CutOff {
         } else {
             date
         }
+    }
+}
+
+impl Serialize for CutOff {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

@@ -343,10 +343,7 @@ impl PyQuote {
     /// The quote as JSON text (money as strings), the explanation in `lang`.
     #[pyo3(signature = (lang = "en"))]
     fn to_json(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
-        crate::errors::guard(py, || {
-            let value = self.quote.to_json_value_in(posfee::Lang::parse(lang)?);
-            Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
-        })
+        crate::errors::guard(py, || Ok(serde_json::to_string_pretty(&self.quote.json_in(posfee::Lang::parse(lang)?)).unwrap_or_default()))
     }
 
     fn __repr__(&self) -> String {

@@ -48,6 +48,20 @@ function describe(value) {
 
 const absent = (value) => value === undefined || value === null;
 
+/**
+ * The one mapping from the core's shapes to JavaScript's: every key in snake_case becomes
+ * camelCase (`fee_returned` → `feeReturned`, `explanation_zh` → `explanationZh`), values are
+ * kept. A quote, a schedule and a cap threshold come out of the module as the core serializes
+ * them (the shapes the CLI's `--json` and Python's `to_json` print) and pass through here.
+ */
+function camelCase(value) {
+  if (Array.isArray(value)) return value.map(camelCase);
+  if (value === null || typeof value !== 'object') return value;
+  const out = {};
+  for (const [key, inner] of Object.entries(value)) out[key.replace(/_([a-z0-9])/g, (_, letter) => letter.toUpperCase())] = camelCase(inner);
+  return out;
+}
+
 /** A string argument or field; `undefined` / `null` only when optional. */
 function text(value, field, example, optional = false) {
   if (absent(value)) {
@@ -483,17 +497,17 @@ export function guard(bindings) {
     }
 
     info() {
-      return call(() => this.#live().info());
+      return camelCase(call(() => this.#live().info()));
     }
 
     quote(request) {
       const plain = quoteRequest(request, SCHEDULE_QUOTE_FIELDS);
-      return call(() => this.#live().quote(plain));
+      return camelCase(call(() => this.#live().quote(plain)));
     }
 
     capThreshold(request) {
       const plain = capRequest(request, SCHEDULE_CAP_FIELDS);
-      return call(() => this.#live().capThreshold(plain));
+      return camelCase(call(() => this.#live().capThreshold(plain)));
     }
 
     /** Frees the module's copy now (otherwise it goes when this object is collected). */

@@ -34,8 +34,8 @@ use std::rc::Rc;
 #[cfg(feature = "holiday-cn")]
 use posfee::HolidayCnYear;
 use posfee::{
-    parse_china_time, parse_date, Calendar, CalendarPolicy, CardType, Channel, ErrorKind, FeeLine, Money, Quote, QuoteRequest, Schedule,
-    SettlementMode,
+    parse_china_time, parse_date, Calendar, CalendarPolicy, CapThreshold, CardType, Channel, ErrorKind, Money, Quote, QuoteRequest,
+    Schedule, SettlementMode,
 };
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
@@ -199,12 +199,15 @@ impl AmountInput {
     pub fn parse(&self) -> posfee::Result<Money> {
         match self {
             AmountInput::Text(text) => Money::parse_amount(text).map_err(|e| e.in_field("amount")),
-            AmountInput::Number(number) => {
-                let instead = format!("pass a string such as \"{number}\"");
-                Err(posfee::float_money_error(&format!("amount {number} is a JS number"), &instead).in_field("amount"))
-            }
+            AmountInput::Number(number) => Err(refused_number(number)),
         }
     }
+}
+
+/// The error of an amount given as a JS number (shown as `number`).
+fn refused_number(number: &str) -> posfee::Error {
+    let instead = format!("pass a string such as \"{number}\"");
+    posfee::float_money_error(&format!("amount {number} is a JS number"), &instead).in_field("amount")
 }
 
 impl AmountInput {
@@ -355,137 +358,6 @@ impl std::ops::Deref for CalendarInUse {
 // Outputs
 // ---------------------------------------------------------------------------------------
 
-/// A limit that changed a fee line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LimitOutput {
-    /// `cap` or `floor`.
-    pub kind: &'static str,
-    /// The limit's value.
-    pub value: String,
-}
-
-/// One fee line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FeeLineOutput {
-    /// rate, fixed, surcharge, returned.
-    pub kind: &'static str,
-    /// The rule or surcharge id.
-    pub source: String,
-    /// The rate, if any.
-    pub rate: Option<String>,
-    /// The fixed part.
-    pub fixed: String,
-    /// Before cap or floor.
-    pub before_limit: String,
-    /// The limit applied.
-    pub limit: Option<LimitOutput>,
-    /// The line's amount.
-    pub amount: String,
-}
-
-impl From<&FeeLine> for FeeLineOutput {
-    fn from(line: &FeeLine) -> Self {
-        FeeLineOutput {
-            kind: line.kind.name(),
-            source: line.source.to_string(),
-            rate: line.rate.map(|r| r.to_string()),
-            fixed: line.fixed.to_string(),
-            before_limit: line.before_limit.to_string(),
-            limit: line.limit.map(|limit| LimitOutput { kind: limit.kind.name(), value: limit.value.to_string() }),
-            amount: line.amount.to_string(),
-        }
-    }
-}
-
-/// A quote, with every amount as a string.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QuoteOutput {
-    /// purchase, void, refund.
-    pub kind: &'static str,
-    /// The trade amount.
-    pub amount: String,
-    /// The channel name.
-    pub channel: &'static str,
-    /// The channel's Chinese label.
-    pub channel_zh: &'static str,
-    /// The fee.
-    pub fee: String,
-    /// The fee given back.
-    pub fee_returned: String,
-    /// The net amount.
-    pub net: String,
-    /// Whether the fees exceed the amount.
-    pub fee_exceeds_amount: bool,
-    /// The schedule's name.
-    pub schedule: String,
-    /// When the version used took effect (RFC 3339).
-    pub version_effective_from: String,
-    /// The rule id.
-    pub rule: String,
-    /// The rule's rate.
-    pub rate: String,
-    /// The fee lines.
-    pub lines: Vec<FeeLineOutput>,
-    /// The settlement mode asked for.
-    pub requested_settlement: String,
-    /// The settlement mode applied.
-    pub settlement: String,
-    /// The instant-payout minimum missed, if any.
-    pub instant_minimum: Option<String>,
-    /// The trade day.
-    pub trade_day: String,
-    /// The settlement date.
-    pub settles_on: String,
-    /// Whether the settlement date is provisional.
-    pub settles_on_provisional: bool,
-    /// Whether the cap lowered the fee.
-    pub cap_applied: bool,
-    /// Whether the floor raised the fee.
-    pub floor_applied: bool,
-    /// The last day of the holiday data when the trade day is in its last month.
-    pub calendar_data_ends: Option<String>,
-    /// The limits the trade reaches (the core's, as they are).
-    pub limit_warnings: Vec<posfee::LimitWarning>,
-    /// The core's explanation, one sentence per line.
-    pub explanation: Vec<String>,
-    /// The core's explanation in Chinese.
-    pub explanation_zh: Vec<String>,
-}
-
-impl From<&Quote> for QuoteOutput {
-    fn from(quote: &Quote) -> Self {
-        QuoteOutput {
-            kind: quote.kind.name(),
-            amount: quote.amount.to_string(),
-            channel: quote.channel.name(),
-            channel_zh: quote.channel.name_zh(),
-            fee: quote.fee.to_string(),
-            fee_returned: quote.fee_returned.to_string(),
-            net: quote.net.to_string(),
-            fee_exceeds_amount: quote.fee_exceeds_amount,
-            schedule: quote.schedule.to_string(),
-            version_effective_from: quote.version_effective_from.to_rfc3339(),
-            rule: quote.rule.to_string(),
-            rate: quote.rate.to_string(),
-            lines: quote.lines.iter().map(FeeLineOutput::from).collect(),
-            requested_settlement: quote.requested_settlement.to_string(),
-            settlement: quote.settlement.to_string(),
-            instant_minimum: quote.instant_minimum.map(|m| m.to_string()),
-            trade_day: quote.trade_day.to_string(),
-            settles_on: quote.settles_on.to_string(),
-            settles_on_provisional: quote.settles_on_provisional,
-            cap_applied: quote.cap_applied(),
-            floor_applied: quote.floor_applied(),
-            calendar_data_ends: quote.calendar_data_ends.map(|d| d.to_string()),
-            limit_warnings: quote.limit_warnings.clone(),
-            explanation: quote.explanation(),
-            explanation_zh: quote.explanation_in(posfee::Lang::Zh),
-        }
-    }
-}
-
 /// A preset's name and description.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PresetInfo {
@@ -510,144 +382,6 @@ pub struct ChannelInfo {
     pub name_zh: &'static str,
     /// The implied card type.
     pub card_type: Option<&'static str>,
-}
-
-/// A rule, as data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RuleInfo {
-    id: String,
-    channels: Vec<&'static str>,
-    rate: String,
-    cap: Option<String>,
-    floor: Option<String>,
-    fixed: String,
-    amount_over: Option<String>,
-    amount_up_to: Option<String>,
-    merchant_class: Option<String>,
-    card_type: Option<&'static str>,
-    note: Option<String>,
-}
-
-/// A surcharge, as data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SurchargeInfo {
-    id: String,
-    modes: Vec<String>,
-    channels: Vec<&'static str>,
-    rate: String,
-    fixed: String,
-    min_amount: Option<String>,
-    fallback: String,
-    note: Option<String>,
-}
-
-/// A schedule version, as data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VersionInfo {
-    effective_from: String,
-    note: Option<String>,
-    rules: Vec<RuleInfo>,
-    surcharges: Vec<SurchargeInfo>,
-}
-
-/// The rounding rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RoundingInfo {
-    mode: &'static str,
-    scale: u32,
-}
-
-/// A parsed schedule, as data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScheduleInfo {
-    /// The name.
-    pub name: String,
-    title: Option<String>,
-    source: Option<String>,
-    rounding: RoundingInfo,
-    cutoff: String,
-    refund_policy: &'static str,
-    /// The versions.
-    pub versions: Vec<VersionInfo>,
-}
-
-fn money_text(value: Option<Money>) -> Option<String> {
-    value.map(|m| m.to_string())
-}
-
-impl From<&Schedule> for ScheduleInfo {
-    fn from(schedule: &Schedule) -> Self {
-        let channels = |list: &[Channel]| list.iter().map(|c| c.name()).collect::<Vec<_>>();
-        ScheduleInfo {
-            name: schedule.name().to_owned(),
-            title: schedule.title().map(str::to_owned),
-            source: schedule.source().map(str::to_owned),
-            rounding: RoundingInfo { mode: schedule.rounding().mode.name(), scale: schedule.rounding().scale },
-            cutoff: schedule.cutoff().to_string(),
-            refund_policy: schedule.refund_policy().name(),
-            versions: schedule
-                .versions()
-                .iter()
-                .map(|version| VersionInfo {
-                    effective_from: version.effective_from().to_rfc3339(),
-                    note: version.note().map(str::to_owned),
-                    rules: version
-                        .rules()
-                        .iter()
-                        .map(|rule| RuleInfo {
-                            id: rule.id().to_owned(),
-                            channels: channels(rule.channels()),
-                            rate: rule.rate().to_string(),
-                            cap: money_text(rule.cap()),
-                            floor: money_text(rule.floor()),
-                            fixed: rule.fixed().to_string(),
-                            amount_over: money_text(rule.amount_over()),
-                            amount_up_to: money_text(rule.amount_up_to()),
-                            merchant_class: rule.merchant_class().map(str::to_owned),
-                            card_type: rule.card_type().map(CardType::name),
-                            note: rule.note().map(str::to_owned),
-                        })
-                        .collect(),
-                    surcharges: version
-                        .surcharges()
-                        .iter()
-                        .map(|surcharge| SurchargeInfo {
-                            id: surcharge.id().to_owned(),
-                            modes: surcharge.modes().iter().map(|m| m.to_string()).collect(),
-                            channels: channels(surcharge.channels()),
-                            rate: surcharge.rate().to_string(),
-                            fixed: surcharge.fixed().to_string(),
-                            min_amount: money_text(surcharge.min_amount()),
-                            fallback: surcharge.fallback().to_string(),
-                            note: surcharge.note().map(str::to_owned),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Where the cap of the rule pricing a channel starts to apply.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CapThreshold {
-    /// The rule's id.
-    pub rule: String,
-    /// The rule's rate.
-    pub rate: String,
-    /// The cap.
-    pub cap: String,
-    /// cap ÷ rate to 4 decimals.
-    pub break_even: String,
-    /// Whether cap ÷ rate is exactly `break_even`.
-    pub break_even_exact: bool,
-    /// The smallest whole-fen amount whose rounded fee reaches the cap.
-    pub from: String,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -682,7 +416,7 @@ pub fn channels_impl() -> Vec<ChannelInfo> {
 ///
 /// # Errors
 /// Any core error, with the offending field named.
-pub fn quote_impl(schedule: &Schedule, input: &QuoteInput) -> posfee::Result<QuoteOutput> {
+pub fn quote_impl(schedule: &Schedule, input: &QuoteInput) -> posfee::Result<Quote> {
     let amount = Money::parse_amount(&input.amount).map_err(|e| e.in_field("amount"))?;
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
@@ -702,7 +436,7 @@ pub fn quote_impl(schedule: &Schedule, input: &QuoteInput) -> posfee::Result<Quo
     if let Some(limits) = &input.limits {
         request = request.limits(limits.clone());
     }
-    schedule.quote_with(&request, &calendar()).map(|quote| QuoteOutput::from(&quote))
+    schedule.quote_with(&request, &calendar())
 }
 
 /// The TOML text of a preset.
@@ -800,7 +534,7 @@ pub fn reset_holidays_impl() -> CalendarYears {
 }
 
 /// Where the cap of the rule pricing `channel` starts to apply: the core's
-/// [`Schedule::cap_threshold`], as strings.
+/// [`Schedule::cap_threshold`].
 ///
 /// # Errors
 /// As [`quote_impl`] for the channel, time, merchant class and card type.
@@ -808,15 +542,7 @@ pub fn cap_threshold_impl(schedule: &Schedule, input: &CapInput) -> posfee::Resu
     let channel = parse_channel(&input.channel)?;
     let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
     let card_type = parse_card_type(&input.card_type)?;
-    let threshold = schedule.cap_threshold(channel, at, input.merchant_class.as_deref(), card_type)?;
-    Ok(threshold.map(|t| CapThreshold {
-        rule: t.rule.to_string(),
-        rate: t.rate.to_string(),
-        cap: t.cap.to_string(),
-        break_even: t.break_even.to_string(),
-        break_even_exact: t.break_even_exact,
-        from: t.from.to_string(),
-    }))
+    schedule.cap_threshold(channel, at, input.merchant_class.as_deref(), card_type)
 }
 
 #[cfg(feature = "tables")]
@@ -897,82 +623,27 @@ fn on_invalid(text: &Option<String>) -> Result<posfee::OnInvalid, Error> {
 }
 
 #[cfg(feature = "tables")]
-/// Rows of text as table columns; a row that cannot be read keeps placeholders and its error.
-struct Columns {
-    amount_fen: Vec<i64>,
-    channel: Vec<Channel>,
-    time_unix_s: Vec<i64>,
-    settlement: Vec<SettlementMode>,
-    merchant_class: Vec<u32>,
-    class_names: Vec<String>,
-    card_type: Vec<Option<CardType>>,
-    errors: Vec<posfee::RowError>,
-}
-
-#[cfg(feature = "tables")]
-impl Columns {
-    fn of(rows: &[TradeRow]) -> Result<Columns, Error> {
-        if rows.len() > TABLE_ROWS_MAX {
-            return Err(Error::new(ErrorKind::InvalidRequest, format!("{} rows is more than the limit of {TABLE_ROWS_MAX}", rows.len()))
-                .in_field("rows"));
-        }
-        let mut columns = Columns {
-            amount_fen: Vec::with_capacity(rows.len()),
-            channel: Vec::with_capacity(rows.len()),
-            time_unix_s: Vec::with_capacity(rows.len()),
-            settlement: Vec::with_capacity(rows.len()),
-            merchant_class: Vec::with_capacity(rows.len()),
-            class_names: vec![String::new()],
-            card_type: Vec::with_capacity(rows.len()),
-            errors: Vec::new(),
-        };
-        for (k, row) in rows.iter().enumerate() {
-            let parsed = (|| -> posfee::Result<(i64, Channel, i64, SettlementMode, Option<CardType>)> {
-                let amount = row.amount.parse()?;
-                let channel = parse_channel(&row.channel)?;
-                let time = parse_china_time(&row.time).map_err(|e| e.in_field("time"))?;
-                let settlement = row
-                    .settlement
-                    .as_deref()
-                    .map_or(Ok(SettlementMode::T(1)), SettlementMode::parse)
-                    .map_err(|e| e.in_field("settlement"))?;
-                let card_type = row.card_type.as_deref().map(CardType::parse).transpose().map_err(|e| e.in_field("card_type"))?;
-                Ok((amount.fen().unwrap_or(0), channel, time.timestamp(), settlement, card_type))
-            })();
-            let (amount, channel, time, settlement, card_type) = match parsed {
-                Ok(values) => values,
-                Err(error) => {
-                    columns.errors.push(posfee::RowError::reading(k, error));
-                    (0, Channel::Credit, 0, SettlementMode::T(1), None)
-                }
-            };
-            let class = row.merchant_class.as_deref().unwrap_or("");
-            let code = match columns.class_names.iter().position(|name| name == class) {
-                Some(code) => code,
-                None => {
-                    columns.class_names.push(class.to_string());
-                    columns.class_names.len() - 1
-                }
-            };
-            if columns.class_names.len() > posfee::MERCHANT_CLASS_NAMES_MAX {
-                return Err(Error::new(ErrorKind::InvalidRequest, "too many merchant classes").in_field("merchant_class"));
-            }
-            columns.amount_fen.push(amount);
-            columns.channel.push(channel);
-            columns.time_unix_s.push(time);
-            columns.settlement.push(settlement);
-            columns.merchant_class.push(code as u32);
-            columns.card_type.push(card_type);
-        }
-        Ok(columns)
+/// The rows as the core's trade columns (a row that cannot be read keeps its error).
+fn trade_columns(rows: &[TradeRow]) -> Result<posfee::TradeColumns, Error> {
+    if rows.len() > TABLE_ROWS_MAX {
+        let message = format!("{} rows is more than the limit of {TABLE_ROWS_MAX}", rows.len());
+        return Err(Error::new(ErrorKind::InvalidRequest, message).in_field("rows"));
     }
-
-    fn table<'a>(&'a self, names: &'a [&'a str]) -> posfee::TradeTable<'a> {
-        posfee::TradeTable::new(&self.amount_fen, posfee::Column::Each(&self.channel), posfee::Column::Each(&self.time_unix_s))
-            .settlement(posfee::Column::Each(&self.settlement))
-            .merchant_class(names, posfee::Column::Each(&self.merchant_class))
-            .card_type(posfee::Column::Each(&self.card_type))
+    let mut columns = posfee::TradeColumns::new(&posfee::TradeDefaults::default());
+    for row in rows {
+        match &row.amount {
+            AmountInput::Text(amount) => columns.push_text(&posfee::TradeText {
+                amount,
+                channel: &row.channel,
+                time: &row.time,
+                settlement: row.settlement.as_deref(),
+                merchant_class: row.merchant_class.as_deref(),
+                card_type: row.card_type.as_deref(),
+            })?,
+            AmountInput::Number(number) => columns.push_refused(refused_number(number)),
+        }
     }
+    Ok(columns)
 }
 
 #[cfg(feature = "tables")]
@@ -983,26 +654,16 @@ impl Columns {
 /// The schedule's; with `raise`, the first bad row's error (`row N: ...`, with its field).
 pub fn quote_many_impl(input: &QuoteManyInput) -> Result<Vec<QuotedRow>, Error> {
     let schedule = ScheduleSource::of(&input.preset, &input.schedule)?.load()?;
-    let mode = on_invalid(&input.on_invalid)?;
-    let columns = Columns::of(&input.rows)?;
-    let names: Vec<&str> = columns.class_names.iter().map(String::as_str).collect();
     let policy = if input.provisional == Some(true) { CalendarPolicy::WeekendsOnly } else { CalendarPolicy::Strict };
-    let options = posfee::TableOptions { on_invalid: posfee::OnInvalid::Report, calendar_policy: policy };
-    let quoted = schedule.quote_table_with(&columns.table(&names), &options, &calendar())?;
-    // Each row's first error: its text, else its quote (both lists are in row order).
-    let mut errors: Vec<Option<&posfee::Error>> = vec![None; input.rows.len()];
-    for e in quoted.errors.iter().chain(&columns.errors) {
-        errors[e.row] = Some(&e.error);
-    }
-    if let (posfee::OnInvalid::Raise, Some(first)) = (mode, errors.iter().flatten().next()) {
-        return Err((*first).clone().into());
-    }
+    let options = posfee::TableOptions { on_invalid: on_invalid(&input.on_invalid)?, calendar_policy: policy };
+    let (quoted, errors) = trade_columns(&input.rows)?.quote(&schedule, &options, &calendar())?;
+    let mut errors = errors.iter().peekable();
     Ok((0..input.rows.len())
         .map(|row| {
             let mut cells = quoted.row_cells(row);
-            if let Some(error) = errors[row] {
+            if let Some(bad) = errors.next_if(|e| e.row == row) {
                 cells = Default::default();
-                cells[8] = format!("{}: {}", error.code(), error.message());
+                cells[8] = format!("{}: {}", bad.error.code(), bad.error.message());
             }
             let [fee, net, rule, limit, settlement_applied, trade_day, settles_on, warnings, error] = cells;
             QuotedRow { fee, net, rule, limit, settlement_applied, trade_day, settles_on, warnings, error }
@@ -1030,7 +691,7 @@ pub struct QuotedRow {
 /// The comparison of offers on rows of trades: the core's comparison JSON.
 ///
 /// # Errors
-/// The schedules'; with `raise`, the first row an offer cannot price or that cannot be read.
+/// The schedules'; with `raise`, the first row that cannot be read or that an offer cannot price.
 pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
     let mode = on_invalid(&input.on_invalid)?;
     let offers = input
@@ -1048,44 +709,7 @@ pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
             Ok(result)
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let columns = Columns::of(&input.rows)?;
-    if let (posfee::OnInvalid::Raise, Some(first)) = (mode, columns.errors.first()) {
-        return Err(first.error.clone().into());
-    }
-    // Rows that cannot be read are left out.
-    let kept: Vec<usize> = (0..input.rows.len()).filter(|row| columns.errors.binary_search_by_key(row, |e| e.row).is_err()).collect();
-    let readable = Columns {
-        amount_fen: kept.iter().map(|&k| columns.amount_fen[k]).collect(),
-        channel: kept.iter().map(|&k| columns.channel[k]).collect(),
-        time_unix_s: kept.iter().map(|&k| columns.time_unix_s[k]).collect(),
-        settlement: kept.iter().map(|&k| columns.settlement[k]).collect(),
-        merchant_class: kept.iter().map(|&k| columns.merchant_class[k]).collect(),
-        class_names: columns.class_names.clone(),
-        card_type: kept.iter().map(|&k| columns.card_type[k]).collect(),
-        errors: Vec::new(),
-    };
-    let names: Vec<&str> = readable.class_names.iter().map(String::as_str).collect();
-    // Every row an offer cannot price is reported, told by its row in the request; with
-    // onInvalid 'raise' the first is the error.
-    let mut comparison = posfee::compare(&readable.table(&names), &offers, posfee::OnInvalid::Report)?;
-    for excluded in &mut comparison.excluded {
-        *excluded = excluded.clone().renumbered(kept[excluded.row]);
-    }
-    if let (posfee::OnInvalid::Raise, Some(first)) = (mode, comparison.excluded.first()) {
-        return Err(first.error.clone().into());
-    }
-    // Both lists in row order: merge them.
-    let mut unreadable = columns.errors.into_iter().peekable();
-    let mut excluded = Vec::new();
-    for priced in std::mem::take(&mut comparison.excluded) {
-        while let Some(e) = unreadable.next_if(|e| e.row < priced.row) {
-            excluded.push(e);
-        }
-        excluded.push(priced);
-    }
-    excluded.extend(unreadable);
-    comparison.excluded = excluded;
-    Ok(comparison.to_json_value())
+    Ok(trade_columns(&input.rows)?.compare(&offers, mode)?.to_json_value())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1150,13 +774,14 @@ impl ScheduleHandle {
     /// `Schedule.parse(text).info()`).
     #[wasm_bindgen(unchecked_return_type = "ScheduleInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {
-        js_result::<_, Error>(Ok(ScheduleInfo::from(&self.0)))
+        js_result::<_, Error>(Ok(&self.0))
     }
 
     /// Quotes a purchase with this schedule.
     #[wasm_bindgen(unchecked_return_type = "Quote")]
     pub fn quote(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleQuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-        js_result(quote_impl(&self.0, &QuoteInput::from_js(&request)?))
+        let quote = quote_impl(&self.0, &QuoteInput::from_js(&request)?).map_err(|e| to_js_error(&e.into()))?;
+        js_result::<_, Error>(Ok(quote.json()))
     }
 
     /// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.

@@ -20,28 +20,32 @@ fn request(preset: &str, amount: &str, channel: &str, at: &str, settlement: &str
 }
 
 /// What `Schedule.preset(preset).quote(input)` returns to JavaScript (or its error).
-fn quoted((preset, input): &Request) -> posfee::Result<QuoteOutput> {
+fn quoted((preset, input): &Request) -> posfee::Result<posfee::Quote> {
     quote_impl(&ScheduleSource::Preset(preset.clone()).load()?, input)
 }
 
 /// What `Schedule.preset(preset).capThreshold(input)` returns.
-fn cap_threshold((preset, input): &(String, CapInput)) -> posfee::Result<Option<CapThreshold>> {
+fn cap_threshold((preset, input): &(String, CapInput)) -> posfee::Result<Option<posfee::CapThreshold>> {
     cap_threshold_impl(&ScheduleSource::Preset(preset.clone()).load()?, input)
 }
 
 #[test]
 fn quotes_as_strings() {
     let quote = quoted(&request("sft-traditional", "5000", "debit", "2026-09-30T22:30:00+08:00", "T1")).unwrap();
-    assert_eq!((quote.fee.as_str(), quote.net.as_str(), quote.settles_on.as_str()), ("20.00", "4980.00", "2026-10-08"));
-    assert!(quote.cap_applied);
-    assert_eq!(quote.channel_zh, "借记卡");
-    assert_eq!(quote.lines[0].limit, Some(LimitOutput { kind: "cap", value: "20.00".into() }));
+    assert_eq!(
+        (quote.fee.to_string(), quote.net.to_string(), quote.settles_on.to_string()),
+        ("20.00".into(), "4980.00".into(), "2026-10-08".into())
+    );
+    let json = quote.json();
+    assert!(json.cap_applied);
+    assert_eq!(json.channel_zh, "借记卡");
+    assert_eq!(quote.lines[0].limit, Some(posfee::AppliedLimit { kind: posfee::Limit::Cap, value: posfee::Money::from_yuan(20) }));
 }
 
 #[test]
 fn surcharge_exceeding_amount_is_flagged() {
     let quote = quoted(&request("standard-d0", "1", "debit", "2026-05-06 10:00", "D0")).unwrap();
-    assert_eq!((quote.fee.as_str(), quote.net.as_str()), ("3.01", "-2.01"));
+    assert_eq!((quote.fee.to_string(), quote.net.to_string()), ("3.01".into(), "-2.01".into()));
     assert!(quote.fee_exceeds_amount);
 }
 
@@ -76,14 +80,17 @@ fn cap_threshold_follows_the_rule() {
         (preset.to_owned(), CapInput { channel: channel.into(), at: "2026-05-06 10:00".into(), merchant_class: None, card_type: None })
     };
     let cap = cap_threshold(&input("sft-traditional", "debit")).unwrap().unwrap();
-    assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3635.46", "3636.3636", false));
+    assert_eq!((cap.from.to_string(), cap.break_even.to_string(), cap.break_even_exact), ("3635.46".into(), "3636.3636".into(), false));
     let cap = cap_threshold(&input("standard", "debit")).unwrap().unwrap();
-    assert_eq!((cap.from.as_str(), cap.break_even.as_str(), cap.break_even_exact), ("3999.00", "4000.0000", true));
+    assert_eq!((cap.from.to_string(), cap.break_even.to_string(), cap.break_even_exact), ("3999.00".into(), "4000.0000".into(), true));
     assert_eq!(cap_threshold(&input("standard", "credit")).unwrap(), None);
     let mut discounted = input("standard", "debit");
     discounted.1.merchant_class = Some("discounted".into());
     let cap = cap_threshold(&discounted).unwrap().unwrap();
-    assert_eq!((cap.rule.as_str(), cap.cap.as_str(), cap.break_even.as_str()), ("discounted-debit", "18.00", "4500.0000"));
+    assert_eq!(
+        (cap.rule.as_str(), cap.cap.to_string(), cap.break_even.to_string()),
+        ("discounted-debit", "18.00".into(), "4500.0000".into())
+    );
 }
 
 #[test]
@@ -107,7 +114,7 @@ fn cap_threshold_never_swallows_errors() {
     };
     // T+1 of 2026-12-31 is in 2027 (no holiday data): the threshold does not depend on it.
     let cap = cap_threshold(&input("2026-12-31 10:00", None)).unwrap().unwrap();
-    assert_eq!(cap.from, "3635.46");
+    assert_eq!(cap.from.to_string(), "3635.46");
     // A card type that contradicts the channel is the core's error, not "uncapped".
     assert_eq!(cap_threshold(&input("2026-05-06", Some("credit"))).unwrap_err().code(), "invalid_request");
 }
@@ -120,7 +127,7 @@ fn provisional_settlement_dates() {
     provisional.1.provisional = Some(true);
     let quote = quoted(&provisional).unwrap();
     assert!(quote.settles_on_provisional);
-    assert_eq!(quote.settles_on, "2027-01-01");
+    assert_eq!(quote.settles_on.to_string(), "2027-01-01");
 }
 
 #[cfg(feature = "holiday-cn")]
@@ -145,7 +152,7 @@ fn holidays_loaded_are_used_until_reset() {
     assert!(!is_business_day_impl("2027-01-01").unwrap());
     assert_eq!(add_business_days_impl("2026-12-31", 1).unwrap(), "2027-01-04");
     let quote = quoted(&request("sft-traditional", "100", "debit", "2026-12-31 10:00", "T1")).unwrap();
-    assert_eq!((quote.settles_on.as_str(), quote.calendar_data_ends), ("2027-01-04", None));
+    assert_eq!((quote.settles_on.to_string(), quote.calendar_data_ends), ("2027-01-04".into(), None));
     let placeholder = HolidayCnYear { year: 2028, papers: vec![], days: vec![] };
     let error = load_holiday_cn_impl(vec![placeholder]).unwrap_err();
     assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_calendar", Some("holidays")));
@@ -168,8 +175,8 @@ fn holidays_loaded_are_used_until_reset() {
 #[test]
 fn the_last_month_of_the_data_is_noted() {
     let quote = quoted(&request("sft-traditional", "100", "debit", "2026-12-07 10:00", "T1")).unwrap();
-    assert_eq!(quote.calendar_data_ends.as_deref(), Some("2026-12-31"));
-    assert!(quote.explanation.iter().any(|line| line.starts_with("NOTE: the holiday data ends 2026-12-31")));
+    assert_eq!(quote.calendar_data_ends.map(|d| d.to_string()).as_deref(), Some("2026-12-31"));
+    assert!(quote.explanation().iter().any(|line| line.starts_with("NOTE: the holiday data ends 2026-12-31")));
     let quote = quoted(&request("sft-traditional", "100", "debit", "2026-11-30 10:00", "T1")).unwrap();
     assert_eq!(quote.calendar_data_ends, None);
 }
@@ -202,8 +209,8 @@ fn calendar() {
 #[test]
 fn presets_and_schedules() {
     assert_eq!(presets_impl().len(), posfee::presets().len());
-    let info = ScheduleInfo::from(&ScheduleSource::Toml(preset_toml_impl("standard-d0").unwrap()).load().unwrap());
-    assert_eq!(info.name, "standard-d0");
+    let schedule = ScheduleSource::Toml(preset_toml_impl("standard-d0").unwrap()).load().unwrap();
+    assert_eq!(schedule.name(), "standard-d0");
     let error = ScheduleSource::Toml("name = \"x\"\nrate = ".into()).load().unwrap_err();
     assert_eq!((error.code(), error.location().field.as_deref()), ("invalid_schedule", Some("schedule")));
     let error = preset_toml_impl("nope").unwrap_err();

@@ -65,6 +65,7 @@ export interface FeeLine {
   amount: MoneyText;
 }
 
+/** The core's quote (`QuoteJson`, as the CLI's `--json` prints it) with its keys in camelCase. */
 export interface Quote {
   kind: "purchase" | "void" | "refund";
   amount: MoneyText;
@@ -114,8 +115,13 @@ export interface RuleInfo {
   fixed: MoneyText;
   amountOver: MoneyText | null;
   amountUpTo: MoneyText | null;
+  /** The rule's window (a promotion), RFC 3339; null when open. */
+  validFrom: string | null;
+  validUntil: string | null;
   merchantClass: string | null;
   cardType: string | null;
+  /** Higher wins among the rules that match (0 unless set). */
+  priority: number;
   note: string | null;
 }
 
@@ -130,9 +136,11 @@ export interface SurchargeInfo {
   note: string | null;
 }
 
+/** The core's parsed schedule as it serializes (defaults filled in), keys in camelCase. */
 export interface ScheduleInfo {
   name: string;
   title: string | null;
+  titleZh: string | null;
   source: string | null;
   rounding: { mode: string; scale: number };
   cutoff: string;

@@ -75,10 +75,11 @@ impl RefundPolicy {
 /// assert_eq!(debit.cap().map(|c| c.to_string()), Some("20.00".to_string()));
 /// # Ok::<(), posfee::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rule {
     id: CompactString,
     channels: Vec<Channel>,
+    #[serde(skip)]
     channel_mask: u16,
     rate: Rate,
     cap: Option<Money>,
@@ -86,7 +87,9 @@ pub struct Rule {
     fixed: Money,
     amount_over: Option<Money>,
     amount_up_to: Option<Money>,
+    #[serde(serialize_with = "crate::settlement::rfc3339_or_null")]
     valid_from: Option<DateTime<FixedOffset>>,
+    #[serde(serialize_with = "crate::settlement::rfc3339_or_null")]
     valid_until: Option<DateTime<FixedOffset>>,
     merchant_class: Option<String>,
     card_type: Option<CardType>,
@@ -254,10 +257,11 @@ impl Rule {
         (self.priority, self.specificity())
     }
 
+    /// Whether the rule prices `trade`, asked only of the rules of the trade's channel (a
+    /// version's candidates), so the channel is not checked again here.
     #[inline]
     fn matches(&self, trade: &Matchable<'_>) -> bool {
-        self.channel_mask & (1 << trade.channel as u16) != 0
-            && self.amount_over.map_or(true, |over| trade.amount > over)
+        self.amount_over.map_or(true, |over| trade.amount > over)
             && self.amount_up_to.map_or(true, |up_to| trade.amount <= up_to)
             && self.valid_from.map_or(true, |from| trade.at >= from)
             && self.valid_until.map_or(true, |until| trade.at < until)
@@ -309,11 +313,12 @@ impl Rule {
 /// assert_eq!(surcharge.fixed().to_string(), "3.00");
 /// # Ok::<(), posfee::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Surcharge {
     id: CompactString,
     modes: Vec<SettlementMode>,
     channels: Vec<Channel>,
+    #[serde(skip)]
     channel_mask: u16,
     fixed: Money,
     rate: Rate,
@@ -438,13 +443,15 @@ impl Surcharge {
 /// assert_eq!(schedule.versions()[0].effective_from().to_rfc3339(), "2016-09-06T00:00:00+08:00");
 /// # Ok::<(), posfee::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Version {
+    #[serde(serialize_with = "crate::settlement::rfc3339")]
     effective_from: DateTime<FixedOffset>,
     note: Option<String>,
     rules: Vec<Rule>,
     surcharges: Vec<Surcharge>,
     /// Per channel, the indices of its rules in descending rank.
+    #[serde(skip)]
     candidates: [Vec<u16>; Channel::ALL.len()],
 }
 
@@ -527,6 +534,11 @@ pub(crate) struct Matchable<'a> {
 /// A merchant's fee schedule: named, with rounding, refund policy, the acquirer's cut-off,
 /// and effective-dated versions of rules.
 ///
+/// Serialized (serde), it is the schedule as every surface shows it (`Schedule.info()` in
+/// JavaScript): each field with its defaults filled in, every rule and surcharge with all
+/// its keys (`null` when unset), money and rates as strings. [`Schedule::to_toml`] and
+/// [`Schedule::to_json`] give the schedule file instead, which leaves unset keys out.
+///
 /// # Example
 /// ```
 /// use posfee::{Channel, Money, QuoteRequest, Schedule, parse_china_time};
@@ -548,9 +560,12 @@ pub(crate) struct Matchable<'a> {
 /// let quote = schedule.quote(&QuoteRequest::new(Money::from_yuan(1000), Channel::Credit, at))?;
 /// assert_eq!(quote.fee.to_string(), "9.80"); // 0.68% + ¥3
 /// assert!(schedule.to_toml().contains("0.68%"));
+/// let data = serde_json::to_value(&schedule).unwrap();
+/// assert_eq!((data["cutoff"].as_str(), data["refund_policy"].as_str()), (Some("23:00"), Some("keep_fee")));
+/// assert_eq!(data["versions"][0]["rules"][0]["cap"], serde_json::Value::Null);
 /// # Ok::<(), posfee::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Schedule {
     name: CompactString,
     title: Option<String>,
@@ -945,5 +960,28 @@ amount_over = "1000"
         )
         .unwrap();
         assert_eq!(narrow.versions()[0].rules()[0].cap_reached_from(Rounding::FEN_HALF_UP), None);
+    }
+
+    /// A debit rule at 0.5% capped at ¥20 (reached from ¥3999.00) in the band `band`.
+    fn banded(band: &str) -> super::Rule {
+        let text = format!(
+            "name = \"banded\"\n[rounding]\nmode = \"half_up\"\nscale = 2\n[[versions]]\neffective_from = \"2026-01-01\"\n\
+             [[versions.rules]]\nid = \"band\"\nchannels = [\"debit\"]\nrate = \"0.5%\"\ncap = \"20\"\n{band}"
+        );
+        Schedule::from_toml(&text).unwrap().versions()[0].rules()[0].clone()
+    }
+
+    #[test]
+    fn a_band_above_the_threshold_reaches_the_cap_from_its_first_fen() {
+        // Every amount of (¥5000, ∞) pays the cap: the first is ¥5000.01, not ¥5000.00.
+        assert_eq!(banded("amount_over = \"5000\"").cap_reached_from(Rounding::FEN_HALF_UP), Some(Money::from_fen(500_001)));
+        // A band of one fen, (¥5000.00, ¥5000.01]: that fen.
+        let one_fen = banded("amount_over = \"5000\"\namount_up_to = \"5000.01\"");
+        assert_eq!(one_fen.cap_reached_from(Rounding::FEN_HALF_UP), Some(Money::from_fen(500_001)));
+        // A band that straddles the threshold: the threshold.
+        assert_eq!(
+            banded("amount_over = \"3000\"\namount_up_to = \"4500\"").cap_reached_from(Rounding::FEN_HALF_UP),
+            Some(Money::from_yuan(3999))
+        );
     }
 }

@@ -35,7 +35,8 @@ use std::fmt;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
-pub use trades::{compare_batches, quote_batches, quoted_batch, quoted_schema, TradeColumns, TradeDefaults, TRADE_TABLE_COLUMNS};
+pub use crate::trade_columns::{TradeColumns, TradeDefaults};
+pub use trades::{compare_batches, quote_batches, quoted_batch, quoted_schema, TRADE_TABLE_COLUMNS};
 
 use super::{Ledger, Report, Statement};
 use crate::error::{Error, ErrorKind};

@@ -24,13 +24,14 @@ use super::values::{column_index, money_column, text, time_column, Side, Text};
 use super::ArrowReadError;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
-use crate::compare::{compare, Comparison, Offer};
+use crate::compare::{Comparison, Offer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::quote::Limit;
-use crate::quote_table::{Column, OnInvalid, QuotedTable, RowError, TableOptions, TradeTable, Warnings, QUOTED_COLUMNS};
+use crate::quote_table::{OnInvalid, QuotedTable, RowError, TableOptions, Warnings, QUOTED_COLUMNS};
 use crate::reconcile::{CanonicalColumn, ColumnType};
 use crate::schedule::Schedule;
 use crate::settlement::SettlementMode;
+use crate::trade_columns::{TradeColumns, TradeDefaults};
 
 /// The columns of a table of trades to price, as [`CanonicalColumn`]s.
 ///
@@ -50,78 +51,6 @@ pub const TRADE_TABLE_COLUMNS: [CanonicalColumn; 6] = [
 ];
 
 const TRADES: Side = Side::new("trade table", &TRADE_TABLE_COLUMNS);
-
-/// Values for the optional columns when a table lacks them (or a cell is null).
-///
-/// # Example
-/// ```
-/// use posfee::reconcile::arrow::TradeDefaults;
-/// assert!(TradeDefaults::new("D0", Some("discounted"), None).is_ok());
-/// assert_eq!(TradeDefaults::new("X9", None, None).unwrap_err().location().field.as_deref(), Some("settlement"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TradeDefaults {
-    settlement: SettlementMode,
-    merchant_class: String,
-    card_type: Option<CardType>,
-}
-
-impl TradeDefaults {
-    /// The defaults from their words (`T1`, a merchant class or none, `debit` / `credit` or none).
-    ///
-    /// # Errors
-    /// The error of a word that is not a settlement mode or card type, naming its field.
-    ///
-    /// # Example
-    /// ```
-    /// assert!(posfee::reconcile::arrow::TradeDefaults::new("T1", None, Some("debit")).is_ok());
-    /// ```
-    pub fn new(settlement: &str, merchant_class: Option<&str>, card_type: Option<&str>) -> Result<TradeDefaults> {
-        Ok(TradeDefaults {
-            settlement: SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?,
-            merchant_class: merchant_class.unwrap_or_default().to_string(),
-            card_type: card_type.map(CardType::parse).transpose().map_err(|e| e.in_field("card_type"))?,
-        })
-    }
-}
-
-impl Default for TradeDefaults {
-    /// T1, the standard class, no card type.
-    fn default() -> TradeDefaults {
-        TradeDefaults { settlement: SettlementMode::T(1), merchant_class: String::new(), card_type: None }
-    }
-}
-
-/// One batch of trades as the columns of a [`TradeTable`]; rows whose values cannot be read
-/// hold placeholders and have an error in [`TradeColumns::errors`].
-///
-/// # Example
-/// ```
-/// use std::sync::Arc;
-/// use arrow_array::{ArrayRef, RecordBatch, StringArray};
-/// use posfee::reconcile::arrow::{TradeColumns, TradeDefaults};
-/// let text = |values: Vec<&str>| Arc::new(StringArray::from(values)) as ArrayRef;
-/// let batch = RecordBatch::try_from_iter([
-///     ("amount", text(vec!["100.00", "x"])),
-///     ("channel", text(vec!["credit", "debit"])),
-///     ("time", text(vec!["2026-05-06 10:00", "2026-05-06 11:00"])),
-/// ]).unwrap();
-/// let columns = TradeColumns::from_batch(&batch, 0, &TradeDefaults::default()).unwrap();
-/// assert_eq!(columns.amount_fen()[0], 10_000);
-/// assert_eq!(columns.errors()[0].row, 1);
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct TradeColumns {
-    amount_fen: Vec<i64>,
-    channel: Vec<Channel>,
-    time_unix_s: Vec<i64>,
-    settlement: Vec<SettlementMode>,
-    merchant_class: Vec<u32>,
-    /// The names the class codes stand for (code 0: the default class).
-    classes: Vec<String>,
-    card_type: Vec<Option<CardType>>,
-    errors: Vec<RowError>,
-}
 
 impl TradeColumns {
     /// Reads `batch`, whose first row is row `first_row` of the table (for messages).
@@ -238,68 +167,17 @@ impl TradeColumns {
         // Each row's first error, in row order.
         errors.sort_by_key(|e| e.row);
         errors.dedup_by_key(|e| e.row);
-        Ok(TradeColumns { amount_fen, channel, time_unix_s, settlement, merchant_class, classes, card_type, errors })
-    }
-
-    /// The amounts in fen (0 where the amount could not be read).
-    ///
-    /// # Example
-    /// ```
-    /// assert!(posfee::reconcile::arrow::TradeColumns::default().amount_fen().is_empty());
-    /// ```
-    pub fn amount_fen(&self) -> &[i64] {
-        &self.amount_fen
-    }
-
-    /// The rows whose values could not be read, each with its first error (row order).
-    ///
-    /// # Example
-    /// ```
-    /// assert!(posfee::reconcile::arrow::TradeColumns::default().errors().is_empty());
-    /// ```
-    pub fn errors(&self) -> &[RowError] {
-        &self.errors
-    }
-
-    /// The merchant class names the rows' codes stand for, to pass to [`TradeColumns::table`].
-    ///
-    /// # Example
-    /// ```
-    /// assert!(posfee::reconcile::arrow::TradeColumns::default().class_names().is_empty());
-    /// ```
-    pub fn class_names(&self) -> Vec<&str> {
-        self.classes.iter().map(String::as_str).collect()
-    }
-
-    /// The columns as a [`TradeTable`] (`names`: [`TradeColumns::class_names`]).
-    ///
-    /// # Example
-    /// ```
-    /// let columns = posfee::reconcile::arrow::TradeColumns::default();
-    /// assert_eq!(columns.table(&columns.class_names()).rows(), 0);
-    /// ```
-    pub fn table<'a>(&'a self, names: &'a [&'a str]) -> TradeTable<'a> {
-        TradeTable::new(&self.amount_fen, Column::Each(&self.channel), Column::Each(&self.time_unix_s))
-            .settlement(Column::Each(&self.settlement))
-            .merchant_class(names, Column::Each(&self.merchant_class))
-            .card_type(Column::Each(&self.card_type))
-    }
-
-    /// The rows without an error, and the input row of each.
-    fn readable(&self) -> (TradeColumns, Vec<usize>) {
-        // `errors` is sorted by row (one each).
-        let kept: Vec<usize> = (0..self.amount_fen.len()).filter(|row| self.errors.binary_search_by_key(row, |e| e.row).is_err()).collect();
-        let columns = TradeColumns {
-            amount_fen: kept.iter().map(|&k| self.amount_fen[k]).collect(),
-            channel: kept.iter().map(|&k| self.channel[k]).collect(),
-            time_unix_s: kept.iter().map(|&k| self.time_unix_s[k]).collect(),
-            settlement: kept.iter().map(|&k| self.settlement[k]).collect(),
-            merchant_class: kept.iter().map(|&k| self.merchant_class[k]).collect(),
-            classes: self.classes.clone(),
-            card_type: kept.iter().map(|&k| self.card_type[k]).collect(),
-            errors: Vec::new(),
-        };
-        (columns, kept)
+        Ok(TradeColumns {
+            amount_fen,
+            channel,
+            time_unix_s,
+            settlement,
+            merchant_class,
+            classes,
+            card_type,
+            errors,
+            defaults: defaults.clone(),
+        })
     }
 }
 
@@ -557,7 +435,7 @@ pub fn quote_batches(
             let mut errors: Vec<RowError> = columns.errors.clone();
             for RowError { row, error } in &quoted.errors {
                 if errors.binary_search_by_key(&(first_row + row), |e| e.row).is_err() {
-                    errors.push(renumbered(*row, first_row + row, error));
+                    errors.push(RowError { row: *row, error: error.clone() }.renumbered(first_row + row));
                 }
             }
             errors.sort_by_key(|e| e.row);
@@ -574,12 +452,6 @@ pub fn quote_batches(
         out.push(batch);
     }
     Ok(out)
-}
-
-/// The error of row `row` of a piece as the error of row `row_in_table` of the table.
-fn renumbered(row: usize, row_in_table: usize, error: &Error) -> RowError {
-    let message = error.message().replacen(&format!("row {row}: "), &format!("row {row_in_table}: "), 1);
-    RowError { row: row_in_table, error: Error::new(error.kind(), message).at(error.location().clone()) }
 }
 
 /// Compares `offers` on a table of trades ([`compare`](crate::compare)): rows whose values
@@ -617,25 +489,7 @@ pub fn compare_batches(
     let batch = arrow_select::concat::concat_batches(&schema, batches)
         .map_err(|e| ArrowReadError::ColumnType(Error::new(ErrorKind::InvalidRecord, e.to_string())))?;
     let columns = TradeColumns::from_batch(&batch, 0, defaults)?;
-    if let (OnInvalid::Raise, Some(first)) = (on_invalid, columns.errors.first()) {
-        return Err(ArrowReadError::Invalid(first.error.clone()));
-    }
-    let (readable, kept) = columns.readable();
-    let names = readable.class_names();
-    let mut comparison = compare(&readable.table(&names), offers, on_invalid).map_err(|error| {
-        // `OFFER: row N:` names a row of the readable ones: name the table's row.
-        let row = error.message().split("row ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse::<usize>().ok());
-        match row.filter(|&row| row < kept.len()) {
-            Some(row) => Error::new(error.kind(), error.message().replacen(&format!("row {row}: "), &format!("row {}: ", kept[row]), 1))
-                .at(error.location().clone()),
-            None => error,
-        }
-    })?;
-    let mut excluded: Vec<RowError> = columns.errors.clone();
-    excluded.extend(comparison.excluded.iter().map(|e| renumbered(e.row, kept[e.row], &e.error)));
-    excluded.sort_by_key(|e| e.row);
-    comparison.excluded = excluded;
-    Ok(comparison)
+    columns.compare(offers, on_invalid).map_err(ArrowReadError::Invalid)
 }
 
 #[cfg(test)]
