@@ -105,3 +105,91 @@ fn floors_and_fixed_fees_are_lines_of_their_own() {
     assert!(text.contains("raised to the floor of ¥0.50"), "{text}");
     assert!(text.contains("fixed fee per transaction ¥0.10"), "{text}");
 }
+
+/// A schedule with every key of the file set: each accessor gives back what its key said,
+/// and the schedule serializes (the shape `Schedule.info()` shows in JavaScript) with the
+/// same values.
+const EVERY_KEY: &str = r#"
+name = "every-key"
+title = "Every key"
+title_zh = "每个键"
+source = "a test"
+cutoff = "22:30"
+refund_policy = "proportional"
+[rounding]
+mode = "half_even"
+scale = 3
+[[versions]]
+effective_from = "2026-01-01"
+note = "version note"
+[[versions.rules]]
+id = "qr-big-credit"
+channels = ["unionpay_qr"]
+rate = "0.6%"
+cap = "25"
+floor = "0.1"
+fixed = "0.5"
+amount_over = "1000"
+amount_up_to = "50000"
+valid_from = "2026-02-01"
+valid_until = "2026-03-01T12:00:00+08:00"
+merchant_class = "retail"
+card_type = "credit"
+priority = 7
+note = "rule note"
+[[versions.surcharges]]
+id = "instant"
+modes = ["D0", "S0"]
+channels = ["credit", "debit"]
+fixed = "2"
+rate = "0.1%"
+min_amount = "100"
+fallback = "T1"
+note = "surcharge note"
+"#;
+
+#[test]
+fn every_accessor_gives_back_its_key() {
+    let schedule = Schedule::from_toml(EVERY_KEY).unwrap();
+    assert_eq!((schedule.name(), schedule.title(), schedule.source()), ("every-key", Some("Every key"), Some("a test")));
+    assert_eq!(schedule.title_in(crate::Lang::Zh), Some("每个键"));
+    assert_eq!(schedule.cutoff().to_string(), "22:30");
+    assert_eq!(schedule.refund_policy(), RefundPolicy::Proportional);
+    assert_eq!(schedule.rounding(), Rounding::new(crate::RoundingMode::HalfEven, 3).unwrap());
+    assert_eq!(schedule.merchant_classes(), vec!["retail"]);
+    let version = &schedule.versions()[0];
+    assert_eq!((version.effective_from().to_rfc3339().as_str(), version.note()), ("2026-01-01T00:00:00+08:00", Some("version note")));
+    let rule = &version.rules()[0];
+    assert_eq!((rule.id(), rule.channels()), ("qr-big-credit", &[Channel::UnionpayQr][..]));
+    assert_eq!((rule.rate().to_string(), rule.fixed()), ("0.6%".to_string(), Money::parse("0.5").unwrap()));
+    assert_eq!((rule.cap(), rule.floor()), (Some(Money::from_yuan(25)), Some(Money::parse("0.1").unwrap())));
+    assert_eq!((rule.amount_over(), rule.amount_up_to()), (Some(Money::from_yuan(1000)), Some(Money::from_yuan(50000))));
+    let time = |at: Option<DateTime<FixedOffset>>| at.map(|at| at.to_rfc3339());
+    assert_eq!(time(rule.valid_from()).as_deref(), Some("2026-02-01T00:00:00+08:00"));
+    assert_eq!(time(rule.valid_until()).as_deref(), Some("2026-03-01T12:00:00+08:00"));
+    assert_eq!(
+        (rule.merchant_class(), rule.card_type(), rule.priority(), rule.note()),
+        (Some("retail"), Some(CardType::Credit), 7, Some("rule note"))
+    );
+    let surcharge = &version.surcharges()[0];
+    assert_eq!((surcharge.id(), surcharge.channels()), ("instant", &[Channel::Credit, Channel::Debit][..]));
+    assert_eq!(surcharge.modes(), &[SettlementMode::D(0), SettlementMode::parse("S0").unwrap()][..]);
+    assert_eq!((surcharge.fixed(), surcharge.rate().to_string()), (Money::from_yuan(2), "0.1%".to_string()));
+    assert_eq!((surcharge.min_amount(), surcharge.fallback()), (Some(Money::from_yuan(100)), SettlementMode::T(1)));
+    assert_eq!(surcharge.note(), Some("surcharge note"));
+
+    let data = serde_json::to_value(&schedule).unwrap();
+    assert_eq!(data["refund_policy"], RefundPolicy::Proportional.name());
+    assert_eq!(data["rounding"], serde_json::json!({"mode": "half_even", "scale": 3}));
+    assert_eq!(data["versions"][0]["rules"][0]["valid_until"], "2026-03-01T12:00:00+08:00");
+    assert_eq!(data["versions"][0]["rules"][0]["priority"], 7);
+    assert_eq!(data["versions"][0]["surcharges"][0]["modes"], serde_json::json!(["D0", "S0"]));
+    assert!(data["versions"][0]["rules"][0].get("channel_mask").is_none());
+}
+
+#[test]
+fn policy_names_are_the_file_names() {
+    for policy in [RefundPolicy::KeepFee, RefundPolicy::Proportional] {
+        assert_eq!(serde_json::to_value(policy).unwrap(), policy.name());
+    }
+}
