@@ -307,8 +307,16 @@ impl PyQuote {
             entry.set_item("rate", line.rate.map(|r| r.to_decimal()))?;
             entry.set_item("fixed", line.fixed.to_decimal())?;
             entry.set_item("before_limit", line.before_limit.to_decimal())?;
-            entry.set_item("limit", line.limit.map(|limit| limit.kind.name()))?;
-            entry.set_item("limit_value", line.limit.map(|limit| limit.value.to_decimal()))?;
+            let limit = match line.limit {
+                Some(limit) => {
+                    let applied = PyDict::new(py);
+                    applied.set_item("kind", limit.kind.name())?;
+                    applied.set_item("value", limit.value.to_decimal())?;
+                    Some(applied)
+                }
+                None => None,
+            };
+            entry.set_item("limit", limit)?;
             entry.set_item("amount", line.amount.to_decimal())?;
             list.append(entry)?;
         }

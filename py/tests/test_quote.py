@@ -118,7 +118,7 @@ def test_quote_json_and_repr(sft):
     assert data["fee"] == "20.00" and data["settles_on"] == "2026-10-08"
     assert "fee=Decimal('20.00')" in repr(quote)
     assert str(quote) == quote.explain()
-    assert quote.lines[0]["limit"] == "cap" and quote.lines[0]["limit_value"] == Decimal("20.00")
+    assert quote.lines[0]["limit"] == {"kind": "cap", "value": Decimal("20.00")}
 
 
 def test_calendar_out_of_range_is_an_error(standard):

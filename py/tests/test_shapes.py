@@ -116,6 +116,13 @@ def test_margins(sample: Any) -> None:
 def test_quote_lines_calendar_and_formats() -> None:
     quote = posfee.Schedule.preset("standard-d0").quote("5000", "debit", at="2026-05-06 10:00", settlement="D0")
     check(quote.lines, List[shapes.FeeLine], "quote.lines")
+    assert quote.lines[1]["limit"] is None and quote.lines[1]["kind"] == "surcharge"
+    capped = posfee.Schedule.preset("standard").quote("5000", "debit", at="2026-05-06 10:00")
+    check(capped.lines, List[shapes.FeeLine], "capped.lines")
+    assert capped.lines[0]["limit"] == {"kind": "cap", "value": Decimal("20.00")}
+    warned = posfee.Schedule.preset("standard").quote("60000", "credit", at="2026-05-06 23:10", limits="personal-micro-merchant")
+    check(warned.limit_warnings, List[shapes.LimitWarning], "limit_warnings")
+    assert [w["kind"] for w in warned.limit_warnings] == ["per_transaction"]
     calendar = posfee.Calendar.china()
     day = calendar.day("2026-10-01")
     assert isinstance(day["date"], datetime.date)

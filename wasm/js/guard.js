@@ -456,6 +456,9 @@ export function guard(bindings) {
 
   /** Only guard() makes Schedule objects (through Schedule.preset and Schedule.parse). */
   const making = Symbol('making a Schedule');
+  /** Set by Schedule's static block: a request quoted with the schedule it names, parsed for
+   * the call and freed after it; a checked request quoted or capped with a Schedule. */
+  let priced, quoteChecked, capChecked;
 
   /**
    * A fee schedule parsed once in the module: Schedule.preset(name) or Schedule.parse(toml),
@@ -476,15 +479,33 @@ export function guard(bindings) {
     }
 
     static preset(name) {
-      calculator('Schedule');
-      const checked = text(name, 'preset', '"standard"');
-      return new Schedule(making, () => bindings.Schedule.parse(bindings.presetToml(checked)));
+      return Schedule.#named(text(name, 'preset', '"standard"'), undefined);
     }
 
     static parse(toml) {
+      return Schedule.#named(undefined, text(toml, 'schedule', 'TOML text'));
+    }
+
+    /** The schedule of exactly one of a preset name and TOML text (checked strings). */
+    static #named(preset, schedule) {
       calculator('Schedule');
-      const checked = text(toml, 'schedule', 'TOML text');
-      return new Schedule(making, () => bindings.Schedule.parse(checked));
+      return new Schedule(making, () => bindings.Schedule.named(preset, schedule));
+    }
+
+    // For quote() and capThreshold() below, which check a whole request (with `preset` or
+    // `schedule`) once and hand the rest over as it is.
+    static {
+      priced = (request, checked) => {
+        const { preset, schedule, ...trade } = request;
+        const named = Schedule.#named(preset, schedule);
+        try {
+          return checked(named, trade);
+        } finally {
+          named.free();
+        }
+      };
+      quoteChecked = (named, plain) => camelCase(call(() => named.#live().quote(plain)));
+      capChecked = (named, plain) => camelCase(call(() => named.#live().capThreshold(plain)));
     }
 
     /** The handle in the module as it is now (made again after a restart). */
@@ -501,13 +522,11 @@ export function guard(bindings) {
     }
 
     quote(request) {
-      const plain = quoteRequest(request, SCHEDULE_QUOTE_FIELDS);
-      return camelCase(call(() => this.#live().quote(plain)));
+      return quoteChecked(this, quoteRequest(request, SCHEDULE_QUOTE_FIELDS));
     }
 
     capThreshold(request) {
-      const plain = capRequest(request, SCHEDULE_CAP_FIELDS);
-      return camelCase(call(() => this.#live().capThreshold(plain)));
+      return capChecked(this, capRequest(request, SCHEDULE_CAP_FIELDS));
     }
 
     /** Frees the module's copy now (otherwise it goes when this object is collected). */
@@ -515,17 +534,6 @@ export function guard(bindings) {
       if (this.#restarts === restarts) this.#handle.free();
       this.#restarts = undefined;
     }
-  }
-
-  /**
-   * The Schedule a `quote` or `capThreshold` request names (exactly one of `preset` and
-   * `schedule`), and the rest of the request. Parsed on each call: hold a Schedule object to
-   * quote one schedule many times.
-   */
-  function namedSchedule({ preset, schedule, ...trade }) {
-    if (preset !== undefined && schedule !== undefined) throw posfeeError('invalid_request', 'give either `preset` or `schedule`, not both', 'schedule');
-    if (preset === undefined && schedule === undefined) throw posfeeError('invalid_request', 'give a `preset` name or a `schedule` (TOML text)', 'preset');
-    return [preset !== undefined ? Schedule.preset(preset) : Schedule.parse(schedule), trade];
   }
 
   return {
@@ -610,10 +618,7 @@ export function guard(bindings) {
     presets: () => call(() => bindings.presets()),
     channels: () => call(() => bindings.channels()),
     errorCodes: () => call(() => bindings.errorCodes()),
-    quote: (request) => {
-      const [schedule, trade] = namedSchedule(quoteRequest(request));
-      return schedule.quote(trade);
-    },
+    quote: (request) => priced(quoteRequest(request), quoteChecked),
     quoteMany: (request) => {
       tables('quoteMany');
       const plain = quoteManyRequest(request);
@@ -651,10 +656,7 @@ export function guard(bindings) {
       const plain = compareRequest(request);
       return call(() => bindings.compare(plain));
     },
-    capThreshold: (request) => {
-      const [schedule, trade] = namedSchedule(capRequest(request));
-      return schedule.capThreshold(trade);
-    },
+    capThreshold: (request) => priced(capRequest(request), capChecked),
     parseSchedule: (toml) => {
       const schedule = Schedule.parse(toml);
       try {

@@ -764,10 +764,12 @@ pub struct ScheduleHandle(Schedule);
 #[cfg(not(feature = "audit"))]
 #[wasm_bindgen(js_class = Schedule)]
 impl ScheduleHandle {
-    /// A schedule from TOML text (`Schedule.preset(name)` in `js/guard.js` parses
-    /// `presetToml(name)`).
-    pub fn parse(toml: &str) -> Result<ScheduleHandle, JsValue> {
-        Schedule::from_toml(toml).map(ScheduleHandle).map_err(|e| to_js_error(&e.in_field("schedule").into()))
+    /// The schedule a request names: exactly one of a preset name and TOML text. It makes
+    /// `Schedule.preset(name)`, `Schedule.parse(toml)` and the schedule of a `quote` or
+    /// `capThreshold` request in `js/guard.js` (the both-or-neither messages live here only).
+    pub fn named(preset: Option<String>, schedule: Option<String>) -> Result<ScheduleHandle, JsValue> {
+        let source = ScheduleSource::of(&preset, &schedule).map_err(|e| to_js_error(&e))?;
+        source.load().map(ScheduleHandle).map_err(|e| to_js_error(&e.into()))
     }
 
     /// The schedule's rules, surcharges and versions (`parseSchedule` in `js/guard.js` is

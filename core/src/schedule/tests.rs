@@ -193,3 +193,23 @@ fn policy_names_are_the_file_names() {
         assert_eq!(serde_json::to_value(policy).unwrap(), policy.name());
     }
 }
+
+#[test]
+fn band_and_window_edges() {
+    // (¥1000, ∞) and [2026-03-01, 2026-04-01): the lower edge of the band and the upper edge
+    // of the window are outside.
+    let schedule = with_rules(
+        "[[versions.rules]]\nid = \"big-march\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\namount_over = \"1000\"\nvalid_from = \"2026-03-01\"\nvalid_until = \"2026-04-01\"\n",
+    )
+    .unwrap();
+    let quote = |amount: &str, at: &str| {
+        let request = crate::QuoteRequest::new(Money::parse(amount).unwrap(), Channel::Credit, crate::parse_china_time(at).unwrap());
+        schedule.quote(&request).map(|quote| quote.rule.to_string()).map_err(|e| e.kind())
+    };
+    assert_eq!(quote("1000", "2026-03-10"), Err(ErrorKind::NoMatchingRule));
+    assert_eq!(quote("1000.01", "2026-03-10"), Ok("big-march".into()));
+    assert_eq!(quote("5000", "2026-03-01 00:00"), Ok("big-march".into()));
+    assert_eq!(quote("5000", "2026-02-28 23:59:59"), Err(ErrorKind::NoMatchingRule));
+    assert_eq!(quote("5000", "2026-03-31 23:59:59"), Ok("big-march".into()));
+    assert_eq!(quote("5000", "2026-04-01 00:00"), Err(ErrorKind::NoMatchingRule));
+}

@@ -3,14 +3,14 @@
 import datetime
 import os
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union, final
+from typing import Any, Callable, List, Optional, Tuple, Union, final
 
 _Amount = Union[Decimal, int, str]
 _When = Union[datetime.datetime, datetime.date, str, None]
 _Day = Union[datetime.date, str]
 
 from typing_extensions import disjoint_base
-from posfee.shapes import CalendarDay, FeeLine, Holiday
+from posfee.shapes import CalendarDay, FeeLine, Holiday, LimitWarning
 
 __all__ = [
     "__version__",
@@ -167,7 +167,7 @@ class Quote:
     @property
     def lines(self) -> List[FeeLine]: ...
     @property
-    def limit_warnings(self) -> List[Dict[str, str]]: ...
+    def limit_warnings(self) -> List[LimitWarning]: ...
     def explanation(self, lang: str = "en") -> List[str]: ...
     def explain(self, lang: str = "en") -> str: ...
     def to_json(self, lang: str = "en") -> str: ...

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Dict, List, Optional, TypedDict, Union, get_args, get_origin, get_type_hints
 
 __all__ = [
+    "AppliedLimit",
     "BankRow",
     "BreakEven",
     "CalendarDay",
@@ -37,6 +38,7 @@ __all__ = [
     "Finding",
     "FormatInfo",
     "Holiday",
+    "LimitWarning",
     "MarginFinding",
     "MarginRow",
     "MarginTotals",
@@ -427,17 +429,32 @@ class Margins(TypedDict):
 # --- quotes and the calendar (returned by the extension as Python values) -------------------
 
 
+class AppliedLimit(TypedDict):
+    """The cap or floor that changed a fee line (``posfee::AppliedLimit``)."""
+
+    kind: str
+    value: Decimal
+
+
 class FeeLine(TypedDict):
-    """One line of a quote's fee: the rate line (with its cap or floor), a fixed fee, a surcharge."""
+    """One line of a quote's fee: the rate line (with its cap or floor), a fixed fee, a surcharge
+    (``posfee::FeeLine``: the limit nested as in the core's JSON and JavaScript)."""
 
     kind: str
     source: str
-    rate: Decimal
+    rate: Optional[Decimal]
     fixed: Decimal
     before_limit: Decimal
-    limit: Optional[str]
-    limit_value: Optional[Decimal]
+    limit: Optional[AppliedLimit]
     amount: Decimal
+
+
+class LimitWarning(TypedDict):
+    """A merchant limit a quoted trade reaches (``posfee::LimitWarning``)."""
+
+    kind: str
+    en: str
+    zh: str
 
 
 class CalendarDay(TypedDict):
