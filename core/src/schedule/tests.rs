@@ -213,3 +213,43 @@ fn band_and_window_edges() {
     assert_eq!(quote("5000", "2026-03-31 23:59:59"), Ok("big-march".into()));
     assert_eq!(quote("5000", "2026-04-01 00:00"), Err(ErrorKind::NoMatchingRule));
 }
+
+#[test]
+fn a_quote_names_its_schedule_and_classes_are_known_by_name() {
+    let schedule = Schedule::from_toml(EVERY_KEY).unwrap();
+    let request =
+        crate::QuoteRequest::new(Money::from_yuan(2000), Channel::UnionpayQr, crate::parse_china_time("2026-02-10 10:00").unwrap())
+            .merchant_class("retail")
+            .card_type(CardType::Credit);
+    assert_eq!(schedule.quote(&request).unwrap().schedule, "every-key");
+    #[cfg(feature = "reconcile")]
+    {
+        assert!(schedule.has_merchant_class("retail"));
+        assert!(!schedule.has_merchant_class("hotel"));
+        assert!(!schedule.has_merchant_class(""));
+    }
+}
+
+#[test]
+fn no_matching_rule_says_when_a_card_type_is_missing_and_only_then() {
+    let schedule = with_rules(
+        "[[versions.rules]]\nid = \"qr-small\"\nchannels = [\"unionpay_qr\"]\nrate = \"0.38%\"\namount_up_to = \"1000\"\n\
+         [[versions.rules]]\nid = \"qr-big-credit\"\nchannels = [\"unionpay_qr\"]\nrate = \"0.6%\"\namount_over = \"1000\"\ncard_type = \"credit\"\n\
+         [[versions.rules]]\nid = \"card-small\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\namount_up_to = \"1000\"\n",
+    )
+    .unwrap();
+    let message = |channel: Channel, card_type: Option<CardType>| {
+        let mut request = crate::QuoteRequest::new(Money::from_yuan(2000), channel, crate::parse_china_time("2026-05-06").unwrap());
+        if let Some(card) = card_type {
+            request = request.card_type(card);
+        }
+        let error = schedule.quote(&request).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::NoMatchingRule, "{error}");
+        error.message().to_string()
+    };
+    let hint = "need the card type";
+    assert!(message(Channel::UnionpayQr, None).contains(hint));
+    assert!(!message(Channel::UnionpayQr, Some(CardType::Debit)).contains(hint));
+    assert!(!message(Channel::Credit, None).contains(hint), "no rule of the credit channel has a card type");
+    assert!(message(Channel::Debit, None).contains("the version has no rule for debit at all"));
+}
