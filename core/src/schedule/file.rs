@@ -441,6 +441,59 @@ mod tests {
         let again = from_toml(&to_toml(&schedule)).unwrap();
         assert_eq!(again, schedule);
         assert!(!again.versions[0].surcharges[0].applies_to(crate::SettlementMode::D(0), Channel::Credit));
+        // A channel listed twice is listed, not toggled off.
+        assert!(surcharge.applies_to(crate::SettlementMode::D(0), Channel::Debit));
+        let at = crate::parse_china_time("2026-05-06").unwrap();
+        let quote = schedule.quote(&crate::QuoteRequest::new(crate::Money::from_yuan(100), Channel::Debit, at)).unwrap();
+        assert_eq!(quote.rule, "r");
+    }
+
+    const HEAD: &str = "name = \"x\"\n[rounding]\nmode = \"half_up\"\nscale = 2\n";
+
+    fn rule(k: usize) -> String {
+        format!("[[versions.rules]]\nid = \"r{k}\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\npriority = {k}\n")
+    }
+
+    fn refused_with(text: &str, needle: &str) {
+        let error = from_toml(text).unwrap_err();
+        assert!(error.message().contains(needle), "{error}");
+    }
+
+    #[test]
+    fn a_thousand_versions_rules_and_surcharges_and_no_more() {
+        let versions =
+            |n: usize| (0..n).map(|k| format!("[[versions]]\neffective_from = \"{}-01-01\"\n{}", 2000 + k, rule(0))).collect::<String>();
+        // Years 2000 to 2999 (a version per year).
+        assert_eq!(from_toml(&format!("{HEAD}{}", versions(ITEMS_MAX))).unwrap().versions().len(), ITEMS_MAX);
+        refused_with(&format!("{HEAD}{}", versions(ITEMS_MAX + 1)), "more than 1000 versions");
+        let version = "[[versions]]\neffective_from = \"2026-01-01\"\n";
+        let rules = |n: usize| (0..n).map(rule).collect::<String>();
+        assert_eq!(from_toml(&format!("{HEAD}{version}{}", rules(ITEMS_MAX))).unwrap().versions()[0].rules().len(), ITEMS_MAX);
+        refused_with(&format!("{HEAD}{version}{}", rules(ITEMS_MAX + 1)), "more than 1000 rules or surcharges");
+        let surcharges = |n: usize| {
+            (0..n)
+                .map(|k| format!("[[versions.surcharges]]\nid = \"s{k}\"\nmodes = [\"D{}\"]\nfixed = \"1\"\n", k % 60))
+                .collect::<String>()
+        };
+        let many = from_toml(&format!("{HEAD}{version}{}{}", rule(0), surcharges(ITEMS_MAX)));
+        assert_eq!(many.map(|s| s.versions()[0].surcharges().len()).map_err(|e| e.to_string()), Ok(ITEMS_MAX));
+        refused_with(&format!("{HEAD}{version}{}{}", rule(0), surcharges(ITEMS_MAX + 1)), "more than 1000 rules or surcharges");
+    }
+
+    #[test]
+    fn a_fee_may_be_the_largest_amount_and_no_more() {
+        let with_cap = |cap: &str| {
+            from_toml(&format!("{HEAD}[[versions]]\neffective_from = \"2026-01-01\"\n[[versions.rules]]\nid = \"r\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\ncap = \"{cap}\"\n"))
+        };
+        assert_eq!(with_cap("1000000000").unwrap().versions()[0].rules()[0].cap(), Some(crate::Money::MAX_AMOUNT));
+        assert!(with_cap("1000000000.01").unwrap_err().message().contains("exceeds"));
+    }
+
+    #[test]
+    fn json_errors_name_the_line_and_column() {
+        let error = from_json("{\n  \"name\": \"x\",\n  \"rounding\": }").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidSchedule);
+        assert_eq!((error.location().line, error.location().column.is_some()), (Some(3), true), "{error}");
     }
 
     /// TOML errors name the value or key, the line and the column of the value.
