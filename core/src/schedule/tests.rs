@@ -253,3 +253,20 @@ fn no_matching_rule_says_when_a_card_type_is_missing_and_only_then() {
     assert!(!message(Channel::Credit, None).contains(hint), "no rule of the credit channel has a card type");
     assert!(message(Channel::Debit, None).contains("the version has no rule for debit at all"));
 }
+
+#[test]
+fn every_key_survives_the_round_trip_through_toml_and_json() {
+    let schedule = Schedule::from_toml(EVERY_KEY).unwrap();
+    assert_eq!(Schedule::from_toml(&schedule.to_toml()).unwrap(), schedule, "{}", schedule.to_toml());
+    assert_eq!(Schedule::from_json(&schedule.to_json()).unwrap(), schedule, "{}", schedule.to_json());
+}
+
+#[test]
+fn an_empty_surcharge_channel_list_is_refused() {
+    let error = with_rules(
+        "[[versions.rules]]\nid = \"all\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\n[[versions.surcharges]]\nid = \"d0\"\nmodes = [\"D0\"]\nfixed = \"3\"\nchannels = []\n",
+    )
+    .unwrap_err();
+    assert!(error.message().contains("channels is empty"), "{error}");
+    assert_eq!(error.location().field.as_deref(), Some("versions[0].surcharges[0].channels"));
+}
