@@ -108,7 +108,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     options.covered_from = date(&arguments.from, "covered_from")?;
 
     let (statement, _) = crate::read::statement(&arguments.statement, &arguments.format)?;
-    inputs::raise_first_issue(arguments.on_invalid, statement.issues())?;
+    posfee::reconcile::ReadIssue::raise_first(arguments.on_invalid.into(), statement.issues())?;
     let bank = read_bank(&arguments.bank, &arguments.bank_format)?;
     if let (OnInvalid::Raise, Some(issue)) = (arguments.on_invalid, bank.issues().first()) {
         return Err(issue.error.clone().into());

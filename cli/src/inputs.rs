@@ -35,11 +35,12 @@ pub enum OnInvalid {
     Report,
 }
 
-/// With `raise`, the first line a reader kept as unreadable, as the command's error.
-pub fn raise_first_issue(on_invalid: OnInvalid, issues: &[posfee::reconcile::ReadIssue]) -> Result<(), Failure> {
-    match (on_invalid, issues.first()) {
-        (OnInvalid::Raise, Some(issue)) => Err(issue.error.clone().into()),
-        _ => Ok(()),
+impl From<OnInvalid> for posfee::OnInvalid {
+    fn from(on_invalid: OnInvalid) -> posfee::OnInvalid {
+        match on_invalid {
+            OnInvalid::Raise => posfee::OnInvalid::Raise,
+            OnInvalid::Report => posfee::OnInvalid::Report,
+        }
     }
 }
 

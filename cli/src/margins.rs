@@ -40,7 +40,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     let agents = AgentTree::read_csv(&arguments.agents)?;
     let calendar = inputs::calendar(arguments.holidays.as_ref())?;
     let trades = inputs::ledger(&arguments.trades)?;
-    inputs::raise_first_issue(inputs::OnInvalid::Raise, trades.issues())?;
+    posfee::reconcile::ReadIssue::raise_first(posfee::OnInvalid::Raise, trades.issues())?;
     let report = margins(&trades, &registry, &agents, &calendar)?;
     if let Some(path) = &arguments.out {
         output::write_file(path, report.to_csv().as_bytes())?;

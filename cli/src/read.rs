@@ -92,7 +92,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         output::check_writable(&arguments.out)?;
     }
     let (statement, source) = statement(&arguments.file, &arguments.format)?;
-    inputs::raise_first_issue(arguments.on_invalid, statement.issues())?;
+    posfee::reconcile::ReadIssue::raise_first(arguments.on_invalid.into(), statement.issues())?;
     match columnar {
         Some(format) => columnar::write(&arguments.out, format, &statement_to_arrow(&statement))?,
         None if to_stdout => return output::print(out, &write_bank_csv(&statement)),

@@ -163,8 +163,8 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         (ledger, statement)
     });
     let (ledger, (statement, _profile)) = (ledger?, statement?);
-    inputs::raise_first_issue(arguments.on_invalid, ledger.issues())?;
-    inputs::raise_first_issue(arguments.on_invalid, statement.issues())?;
+    posfee::reconcile::ReadIssue::raise_first(arguments.on_invalid.into(), ledger.issues())?;
+    posfee::reconcile::ReadIssue::raise_first(arguments.on_invalid.into(), statement.issues())?;
     progress.stage(1, "matching and checking");
     let read = started.elapsed();
     let report = reconcile(&ledger, &statement, &options)?;

@@ -93,15 +93,6 @@ pub fn check_on_invalid(py: Python<'_>, on_invalid: &str) -> PyResult<()> {
     self::on_invalid(py, on_invalid).map(|_| ())
 }
 
-/// With `raise`, the first line a file reader could not read, as its error (the readers keep
-/// every such line as an issue: `report` keeps them as unreadable rows of the report).
-fn raise_first_issue(on_invalid: OnInvalid, issues: &[reconcile::ReadIssue]) -> posfee::Result<()> {
-    match (on_invalid, issues.first()) {
-        (OnInvalid::Raise, Some(issue)) => Err(issue.error.clone()),
-        _ => Ok(()),
-    }
-}
-
 /// Calls `progress(stage, rows)` with the GIL; a failing callback is ignored.
 fn tick(progress: &Option<Py<PyAny>>, stage: &str, rows: u64) {
     if let Some(callback) = progress {
@@ -250,7 +241,7 @@ pub fn read_ledger_csv(py: Python<'_>, path: std::path::PathBuf, on_invalid: &st
     let ledger = guard_detached(py, || {
         // Read in blocks: the file is never held whole.
         let ledger = reconcile::read_ledger_file(&path)?;
-        raise_first_issue(on_invalid, ledger.issues())?;
+        reconcile::ReadIssue::raise_first(on_invalid, ledger.issues())?;
         Ok(ledger)
     })?;
     Ok(PyLedger { ledger: Arc::new(ledger) })
@@ -292,7 +283,7 @@ pub fn read_statement(
                 reconcile::read_statement(&bytes, &file, &reconcile::Profile::resolve(&format, &bytes, &file)?)?
             }
         };
-        raise_first_issue(on_invalid, statement.issues())?;
+        reconcile::ReadIssue::raise_first(on_invalid, statement.issues())?;
         Ok(statement)
     })?;
     Ok(PyStatement { statement: Arc::new(statement) })

@@ -126,6 +126,30 @@ pub struct ReadIssue {
     pub raw: String,
 }
 
+impl ReadIssue {
+    /// With [`OnInvalid::Raise`](crate::OnInvalid::Raise), the first of `issues` (the lines a
+    /// reader kept as unreadable) as the error; with `Report`, `Ok`: they stay unreadable rows
+    /// of the report. Every surface's `on_invalid` for a file it has read.
+    ///
+    /// # Errors
+    /// The first issue's error, with its file, line and field.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{reconcile::{read_ledger_csv, ReadIssue}, OnInvalid};
+    /// let ledger = read_ledger_csv(b"trade_id,time,amount,channel\nA1,2026-05-06 10:00,x,credit\n", "ledger.csv")?;
+    /// assert!(ReadIssue::raise_first(OnInvalid::Report, ledger.issues()).is_ok());
+    /// assert_eq!(ReadIssue::raise_first(OnInvalid::Raise, ledger.issues()).unwrap_err().location().line, Some(2));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn raise_first(on_invalid: crate::OnInvalid, issues: &[ReadIssue]) -> Result<()> {
+        match (on_invalid, issues.first()) {
+            (crate::OnInvalid::Raise, Some(issue)) => Err(issue.error.clone()),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Which input a row comes from.
 ///
 /// # Example
