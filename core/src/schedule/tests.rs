@@ -235,7 +235,8 @@ fn no_matching_rule_says_when_a_card_type_is_missing_and_only_then() {
     let schedule = with_rules(
         "[[versions.rules]]\nid = \"qr-small\"\nchannels = [\"unionpay_qr\"]\nrate = \"0.38%\"\namount_up_to = \"1000\"\n\
          [[versions.rules]]\nid = \"qr-big-credit\"\nchannels = [\"unionpay_qr\"]\nrate = \"0.6%\"\namount_over = \"1000\"\ncard_type = \"credit\"\n\
-         [[versions.rules]]\nid = \"card-small\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\namount_up_to = \"1000\"\n",
+         [[versions.rules]]\nid = \"card-small\"\nchannels = [\"credit\"]\nrate = \"0.6%\"\namount_up_to = \"1000\"\n\
+         [[versions.rules]]\nid = \"wechat-small\"\nchannels = [\"wechat\"]\nrate = \"0.38%\"\namount_up_to = \"1000\"\n",
     )
     .unwrap();
     let message = |channel: Channel, card_type: Option<CardType>| {
@@ -250,7 +251,8 @@ fn no_matching_rule_says_when_a_card_type_is_missing_and_only_then() {
     let hint = "need the card type";
     assert!(message(Channel::UnionpayQr, None).contains(hint));
     assert!(!message(Channel::UnionpayQr, Some(CardType::Debit)).contains(hint));
-    assert!(!message(Channel::Credit, None).contains(hint), "no rule of the credit channel has a card type");
+    assert!(!message(Channel::Credit, None).contains(hint), "a card channel implies its card type");
+    assert!(!message(Channel::Wechat, None).contains(hint), "only a UnionPay QR rule has a card type");
     assert!(message(Channel::Debit, None).contains("the version has no rule for debit at all"));
 }
 
