@@ -3,12 +3,12 @@
 use std::io::Write;
 
 use posfee::reconcile::Profile;
-use posfee::Schedule;
 
 use crate::failure::Failure;
 use crate::output;
 
-/// The bundled fee schedules (presets): name and title.
+/// The bundled fee schedules (presets): name and title (with --json also the Chinese title and
+/// where the numbers come from).
 #[derive(clap::Args)]
 pub struct PresetsArguments {
     /// Print JSON.
@@ -29,22 +29,15 @@ pub struct FormatsArguments {
 struct Entry {
     name: String,
     title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<String>,
+    source: String,
 }
 
 pub fn presets(arguments: PresetsArguments, out: &mut dyn Write) -> Result<(), Failure> {
-    let entries = posfee::presets()
-        .into_iter()
-        .map(|name| {
-            let schedule = Schedule::preset(name)?;
-            Ok(Entry { name: name.to_string(), title: schedule.title().unwrap_or_default().to_string(), source: None })
-        })
-        .collect::<Result<Vec<_>, Failure>>()?;
+    let entries = posfee::preset_infos()?;
     if arguments.json {
         return output::print_json(out, &entries);
     }
-    let rows: Vec<Vec<String>> = entries.into_iter().map(|e| vec![e.name, e.title]).collect();
+    let rows: Vec<Vec<String>> = entries.into_iter().map(|e| vec![e.name.to_string(), e.title.unwrap_or_default()]).collect();
     output::print(out, &output::table(Some(&["preset", "title"]), &rows))
 }
 
@@ -53,7 +46,7 @@ pub fn formats(arguments: FormatsArguments, out: &mut dyn Write) -> Result<(), F
         .into_iter()
         .map(|name| {
             let profile = Profile::builtin(name)?;
-            Ok(Entry { name: profile.name().to_string(), title: profile.title().to_string(), source: Some(profile.source().to_string()) })
+            Ok(Entry { name: profile.name().to_string(), title: profile.title().to_string(), source: profile.source().to_string() })
         })
         .collect::<Result<Vec<_>, Failure>>()?;
     if arguments.json {
@@ -61,7 +54,7 @@ pub fn formats(arguments: FormatsArguments, out: &mut dyn Write) -> Result<(), F
     }
     let mut text = String::new();
     for entry in entries {
-        text.push_str(&format!("{}\n  {}\n  source: {}\n", entry.name, entry.title, entry.source.unwrap_or_default()));
+        text.push_str(&format!("{}\n  {}\n  source: {}\n", entry.name, entry.title, entry.source));
     }
     text.push_str("\nAlso accepted: the short names bank, wechat and alipay, auto (the first format that fits the file), and a .toml format profile of your own.\n");
     output::print(out, &text)

@@ -163,6 +163,32 @@ impl Channel {
     }
 }
 
+/// A channel's names and the card type it implies: an entry of a list to choose from (the
+/// page's channel menu).
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, ChannelInfo};
+/// let debit = ChannelInfo::from(Channel::Debit);
+/// assert_eq!((debit.name, debit.name_zh, debit.card_type), ("debit", "借记卡", Some("debit")));
+/// assert_eq!(ChannelInfo::from(Channel::Wechat).card_type, None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ChannelInfo {
+    /// [`Channel::name`].
+    pub name: &'static str,
+    /// [`Channel::name_zh`].
+    pub name_zh: &'static str,
+    /// The name of [`Channel::card_type`].
+    pub card_type: Option<&'static str>,
+}
+
+impl From<Channel> for ChannelInfo {
+    fn from(channel: Channel) -> ChannelInfo {
+        ChannelInfo { name: channel.name(), name_zh: channel.name_zh(), card_type: channel.card_type().map(CardType::name) }
+    }
+}
+
 impl fmt::Display for Channel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.name())

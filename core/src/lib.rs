@@ -60,7 +60,7 @@ mod text;
 mod trade_columns;
 
 pub use calendar::{Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned, ANSWER_YEARS};
-pub use channel::{CardType, Channel};
+pub use channel::{CardType, Channel, ChannelInfo};
 pub use compare::{break_even, compare, BreakEven, CapThreshold, Comparison, Offer, OfferTotals, Subtotal, OFFERS_MAX};
 pub use cost::{CardFee, CostModel, CostSplit};
 pub use error::{Error, ErrorKind, Location, Result};
@@ -69,7 +69,7 @@ pub use limits::{CONFIG_BYTES_MAX, CONFIG_DEPTH_MAX};
 pub use merchant_limits::{BusinessHours, ChannelLimits, LimitKind, LimitWarning, MerchantLimits, CHANNEL_LIMITS_MAX};
 pub use messages::Text;
 pub use money::{float_money_error, Money, MILLIFEN_PER_FEN, MILLIFEN_PER_YUAN, MONEY_SCALE};
-pub use presets::{preset_toml, presets};
+pub use presets::{preset_infos, preset_toml, presets, PresetInfo};
 pub use quote::{AppliedLimit, CalendarPolicy, FeeLine, FeeLineKind, Limit, Quote, QuoteJson, QuoteRequest, TradeKind};
 pub use quote_table::{
     Column, OnInvalid, QuotedTable, RowError, TableOptions, TradeTable, Warnings, MERCHANT_CLASS_NAMES_MAX, QUOTED_COLUMNS, TABLE_ROWS_MAX,

@@ -581,7 +581,7 @@ export function guard(bindings) {
         if (lastCheck !== handle) throw posfeeError('invalid_request', `${name}: a later checkStatement replaced this result; check the statement again`);
         return call(() => handle[name]());
       };
-      const result = call(() => handle.result());
+      const result = camelCase(call(() => handle.result()));
       return { ...result, reportCsv: download('reportCsv'), disputeHtml: download('disputeHtml'), disputeCsv: download('disputeCsv') };
     },
     checkDeposits: (request) => {
@@ -605,7 +605,7 @@ export function guard(bindings) {
         const value = text(fields[key], key, key === 'name' ? "'settle.csv'" : key === 'bankName' ? "'bank.csv'" : 'a string', !['name', 'bankName'].includes(key));
         if (value !== undefined) plain[key] = value;
       }
-      return call(() => bindings.checkDeposits(plain, statement, bank));
+      return camelCase(call(() => bindings.checkDeposits(plain, statement, bank)));
     },
     statementTrades: (request) => {
       audit('statementTrades');
@@ -615,8 +615,8 @@ export function guard(bindings) {
       const format = text(fields.format, 'format', "'auto'", true);
       return call(() => bindings.statementTrades(name, format, statement));
     },
-    presets: () => call(() => bindings.presets()),
-    channels: () => call(() => bindings.channels()),
+    presets: () => camelCase(call(() => bindings.presets())),
+    channels: () => camelCase(call(() => bindings.channels())),
     errorCodes: () => call(() => bindings.errorCodes()),
     quote: (request) => priced(quoteRequest(request), quoteChecked),
     quoteMany: (request) => {

@@ -116,12 +116,15 @@ pub fn to_js_error(error: &Error) -> JsValue {
     set("code", JsValue::from_str(error.code()));
     let location = error.location();
     if let Some(field) = &location.field {
-        // The core names request fields as Rust and Python do; JavaScript requests use camelCase.
+        // The core names request fields as Rust and Python do; JavaScript requests use
+        // camelCase. Only request fields are renamed: a file's column (`trade_id`) or a limits
+        // object's key (`limits.business_hours`) is named as written.
         let field = match field.as_str() {
             "merchant_class" => "merchantClass",
             "card_type" => "cardType",
             "merchant_no" => "merchantNo",
             "bank_format" => "bankFormat",
+            "on_invalid" => "onInvalid",
             other => other,
         };
         set("field", JsValue::from_str(field));
@@ -355,62 +358,8 @@ impl std::ops::Deref for CalendarInUse {
 }
 
 // ---------------------------------------------------------------------------------------
-// Outputs
-// ---------------------------------------------------------------------------------------
-
-/// A preset's name and description.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PresetInfo {
-    /// The name.
-    pub name: String,
-    /// The title.
-    pub title: Option<String>,
-    /// The title in Chinese (the title when the schedule has none in Chinese).
-    #[serde(rename = "titleZh")]
-    pub title_zh: Option<String>,
-    /// Where the numbers come from.
-    pub source: Option<String>,
-}
-
-/// A channel's names.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChannelInfo {
-    /// The canonical name.
-    pub name: &'static str,
-    /// The Chinese label.
-    pub name_zh: &'static str,
-    /// The implied card type.
-    pub card_type: Option<&'static str>,
-}
-
-// ---------------------------------------------------------------------------------------
 // The operations, in plain Rust
 // ---------------------------------------------------------------------------------------
-
-/// The presets shipped with the core.
-pub fn presets_impl() -> Vec<PresetInfo> {
-    posfee::presets()
-        .into_iter()
-        .map(|name| {
-            let schedule = Schedule::preset(name).ok();
-            PresetInfo {
-                name: name.to_owned(),
-                title: schedule.as_ref().and_then(|s| s.title().map(str::to_owned)),
-                title_zh: schedule.as_ref().and_then(|s| s.title_in(posfee::Lang::Zh).map(str::to_owned)),
-                source: schedule.as_ref().and_then(|s| s.source().map(str::to_owned)),
-            }
-        })
-        .collect()
-}
-
-/// Every channel with its Chinese label.
-pub fn channels_impl() -> Vec<ChannelInfo> {
-    Channel::ALL
-        .iter()
-        .map(|c| ChannelInfo { name: c.name(), name_zh: c.name_zh(), card_type: c.card_type().map(CardType::name) })
-        .collect()
-}
 
 /// Quotes a purchase.
 ///
@@ -612,14 +561,8 @@ pub struct CompareInput {
 }
 
 #[cfg(feature = "tables")]
-fn on_invalid(text: &Option<String>) -> Result<posfee::OnInvalid, Error> {
-    match text.as_deref() {
-        None | Some("raise") => Ok(posfee::OnInvalid::Raise),
-        Some("report") => Ok(posfee::OnInvalid::Report),
-        Some(other) => {
-            Err(Error::new(ErrorKind::InvalidRequest, format!("onInvalid {other:?} is not 'raise' or 'report'")).in_field("onInvalid"))
-        }
-    }
+fn on_invalid(text: &Option<String>) -> posfee::Result<posfee::OnInvalid> {
+    posfee::OnInvalid::parse(text.as_deref().unwrap_or("raise"))
 }
 
 #[cfg(feature = "tables")]
@@ -719,13 +662,13 @@ pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
 /// The preset schedules: `[{name, title, titleZh, source}]`.
 #[wasm_bindgen(js_name = presets, unchecked_return_type = "PresetInfo[]")]
 pub fn presets_js() -> Result<JsValue, JsValue> {
-    js_result::<_, Error>(Ok(presets_impl()))
+    js_result(posfee::preset_infos())
 }
 
 /// The channels: `[{name, nameZh, cardType}]`.
 #[wasm_bindgen(js_name = channels, unchecked_return_type = "ChannelInfo[]")]
 pub fn channels_js() -> Result<JsValue, JsValue> {
-    js_result::<_, Error>(Ok(channels_impl()))
+    js_result::<_, Error>(Ok(Channel::ALL.map(posfee::ChannelInfo::from)))
 }
 
 /// The TOML text of a preset.
@@ -927,15 +870,15 @@ const AUDIT_TYPES: &str = include_str!("../types/audit.d.ts");
 /// A checked statement (`checkStatement`): the result and the downloads, kept in the module
 /// until `free()`.
 #[wasm_bindgen]
-pub struct StatementCheck(audit::Checked);
+pub struct StatementCheck(posfee::reconcile::StatementAudit, usize);
 
 #[cfg(feature = "audit")]
 #[wasm_bindgen]
 impl StatementCheck {
-    /// Summary, findings, problem rows, daily rates and merchant numbers per terminal.
+    /// The core's overview: summary, classes, labels, the first problem rows.
     #[wasm_bindgen(unchecked_return_type = "StatementCheckResult")]
     pub fn result(&self) -> Result<JsValue, JsValue> {
-        js_result::<_, Error>(Ok(&self.0.output))
+        js_result::<_, Error>(Ok(self.0.overview(self.1)))
     }
 
     /// The report CSV (every row and every unreadable line, with its class and reason).
@@ -947,13 +890,13 @@ impl StatementCheck {
     /// The dispute list as a printable HTML page.
     #[wasm_bindgen(js_name = disputeHtml)]
     pub fn dispute_html(&self) -> String {
-        self.0.dispute_html()
+        self.0.dispute().to_html(self.0.report.lang())
     }
 
     /// The dispute list as CSV.
     #[wasm_bindgen(js_name = disputeCsv)]
     pub fn dispute_csv(&self) -> String {
-        self.0.dispute_csv()
+        self.0.dispute().to_csv(self.0.report.lang())
     }
 }
 
@@ -967,7 +910,9 @@ pub fn check_statement_js(
 ) -> Result<StatementCheck, JsValue> {
     check_keys(&request, "the checkStatement request", &audit::CHECK_FIELDS)?;
     let input: audit::CheckInput = from_js(request, "the checkStatement request")?;
-    audit::check_impl(&input, statement, ledger.as_deref()).map(StatementCheck).map_err(|e| to_js_error(&e))
+    audit::check_impl(&input, statement, ledger.as_deref())
+        .map(|(audit, rows_max)| StatementCheck(audit, rows_max))
+        .map_err(|e| to_js_error(&e))
 }
 
 #[cfg(feature = "audit")]
@@ -994,5 +939,6 @@ pub fn check_deposits_js(
 ) -> Result<JsValue, JsValue> {
     check_keys(&request, "the checkDeposits request", &deposits::DEPOSITS_FIELDS)?;
     let input: deposits::DepositsInput = from_js(request, "the checkDeposits request")?;
-    js_result(deposits::deposits_impl(&input, statement, bank))
+    let (audit, lang) = deposits::deposits_impl(&input, statement, bank).map_err(|e| to_js_error(&e))?;
+    js_result::<_, Error>(Ok(audit.overview(lang)))
 }

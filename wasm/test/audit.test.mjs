@@ -29,18 +29,21 @@ test('each sample statement checked alone equals the core run natively', () => {
       const got = posfee.checkStatement({ statement: new Uint8Array(readFileSync(file)), name, format: 'auto', preset: 'standard', merchantNo: MERCHANT, lang });
       assert.equal(got.format, want.format, file);
       assert.equal(got.statementRows, want.rows, file);
-      const s = got.totals;
+      const s = got.summary;
+      assert.equal(got.lang, lang);
       assert.deepEqual([s.statementAmount, s.statementFee, s.statementNet, s.overcharge, s.unreadableRows], [want.amount, want.fee, want.net, want.overcharge, want.unreadable], file);
       assert.equal(typeof s.statementFee, 'string');
-      const classes = Object.fromEntries(got.classes.map((c) => [c.class, { rows: c.rows, amount: c.amount, fee: c.fee, net: c.net }]));
+      const classes = Object.fromEntries(got.classes.map((c) => [c.class, { rows: c.statementRows + c.unreadableRows, amount: c.statementAmount, fee: c.statementFee, net: c.statementNet }]));
+      assert.ok(got.classes.every((c) => c.ledgerRows === 0 && c.ledgerAmount === '0.00'), 'no ledger: the implied one is not counted');
       assert.deepEqual(classes, want.classes, file);
       assert.equal(got.problemRowsTotal, want.problems, file);
       assert.equal(got.problemRows.length, Math.min(want.problems, 2000), file);
-      assert.deepEqual(got.findings.map((f) => f.text), want.findings.map((f) => f[lang]), file);
-      assert.ok(got.problemRows.every((row) => typeof row.amount === 'string' && typeof row.reason === 'string'));
+      assert.deepEqual(s.findings.map((f) => f[got.lang]), want.findings.map((f) => f[lang]), file);
+      assert.ok(got.problemRows.every(({ row }) => typeof row.amount === 'string' && typeof row.reason === 'string' && row.side === 'statement'));
+      assert.ok(got.problemRows.every(({ row }) => got.labels.find((label) => label.name === row.class).problem));
       // One language all the way down: the reasons come from the core's message catalogue.
       const cjk = /[\u4e00-\u9fff]/;
-      for (const row of got.problemRows) {
+      for (const { row } of got.problemRows) {
         if (lang === 'zh') assert.ok(cjk.test(row.reason), row.reason);
         else assert.ok(!cjk.test(row.reason.replaceAll('跳码', '').replaceAll('服务时间不符', '')), row.reason);
       }
@@ -106,11 +109,13 @@ test('checkDeposits on a statement and its bank statement equals the core run na
   for (const lang of ['zh', 'en']) {
     const got = withDeposits.checkDeposits({ ...request, lang });
     assert.equal(got.bankFormat, want.bankFormat);
-    assert.deepEqual([got.payouts, got.expected, got.notArrived], [want.payouts, want.expected, want.notArrived]);
+    assert.deepEqual([got.summary.payouts, got.summary.expected, got.summary.notArrived], [want.payouts, want.expected, want.notArrived]);
     const classes = Object.fromEntries(got.classes.map((c) => [c.class, { payouts: c.payouts, expected: c.expected, difference: c.difference, bankRows: c.bankRows, bankAmount: c.bankAmount }]));
     assert.deepEqual(classes, want.classes);
-    assert.deepEqual(got.findings.map((f) => f.text), want.findings.map((f) => f[lang]));
-    assert.ok(got.classes.some((c) => c.class === 'deposit_missing' && c.classZh === '未到账'));
+    assert.equal(got.lang, lang);
+    assert.deepEqual(got.findings.map((f) => f[got.lang]), want.findings.map((f) => f[lang]));
+    assert.ok(got.classes.some((c) => c.class === 'deposit_missing'));
+    assert.ok(got.labels.some((label) => label.name === 'deposit_missing' && label.nameZh === '未到账' && label.problem));
   }
   for (const [change, code, field] of [[{ bankFormat: 'hsbc' }, 'invalid_request', 'bankFormat'], [{ bank: 'not bytes' }, 'invalid_request', 'bank'], [{ asOf: '2026-02-30' }, 'invalid_date', 'asOf']]) {
     assert.equal(throwsCode(() => withDeposits.checkDeposits({ ...request, ...change }), code).field, field);

@@ -46,6 +46,16 @@ function row(cells, header = false) {
   return tr;
 }
 
+/** The core's label of a class (`{ name, nameZh, problem }`) by its name. */
+function labelOf(labels, name) {
+  return labels.find((label) => label.name === name);
+}
+
+/** A class for a table: its Chinese label and its name, the page's language first. */
+function labelText(label, zh) {
+  return zh ? `${label.nameZh} (${label.name})` : `${label.name.replaceAll('_', ' ')} (${label.nameZh})`;
+}
+
 function showError(box, error, texts) {
   const code = error && error.code;
   const where = [error && error.file, error && error.line && `line ${error.line}`, error && error.field].filter(Boolean).join(', ');
@@ -273,21 +283,21 @@ export function setUp(context) {
     panel.hidden = !deposits && !depositsError;
     $('deposits-error').hidden = true;
     if (depositsError) showError($('deposits-error'), depositsError, t);
-    $('deposits-overview').textContent = deposits ? t.depositsOverview(deposits) : '';
-    const label = (c) => (zh ? `${c.classZh} (${c.class})` : `${c.class.replaceAll('_', ' ')} (${c.classZh})`);
+    $('deposits-overview').textContent = deposits ? t.depositsOverview({ ...deposits.summary, bankFormat: deposits.bankFormat }) : '';
     $('deposit-classes').tBodies[0].replaceChildren(
       ...(deposits ? deposits.classes : []).map((c) => {
-        const tr = row([label(c), c.payouts, money(c.expected), money(c.difference), c.bankRows, money(c.bankAmount)]);
+        const label = labelOf(deposits.labels, c.class);
+        const tr = row([labelText(label, zh), c.payouts, money(c.expected), money(c.difference), c.bankRows, money(c.bankAmount)]);
         tr.dataset.class = c.class;
-        if (c.problem) tr.classList.add('problem');
+        if (label.problem) tr.classList.add('problem');
         return tr;
       }),
     );
     const findings = deposits ? deposits.findings : [];
     $('deposit-findings').replaceChildren(
-      ...(findings.length ? findings.map((f) => element('li', f.text)) : deposits ? [element('li', t.noDepositFindings, 'hint')] : []),
+      ...(findings.length ? findings.map((f) => element('li', f[deposits.lang])) : deposits ? [element('li', t.noDepositFindings, 'hint')] : []),
     );
-    $('deposit-warnings').replaceChildren(...(deposits ? deposits.warnings : []).map((w) => element('li', w)));
+    $('deposit-warnings').replaceChildren(...(deposits ? deposits.summary.warnings : []).map((w) => element('li', w)));
   }
 
   function render() {
@@ -295,7 +305,7 @@ export function setUp(context) {
     renderDeposits();
     const t = context.texts();
     const zh = context.lang() === 'zh-CN';
-    const s = result.totals;
+    const s = result.summary;
     $('check-overview').textContent = t.overview({
       rows: result.statementRows,
       amount: s.statementAmount,
@@ -308,29 +318,31 @@ export function setUp(context) {
     $('check-overview').dataset.fee = s.statementFee;
     $('check-overview').dataset.amount = s.statementAmount;
     $('check-overview').dataset.problems = String(result.problemRowsTotal);
-    const className = (c) => (zh ? `${c.classZh} (${c.class})` : `${c.class.replaceAll('_', ' ')} (${c.classZh})`);
+    const className = (name) => labelText(labelOf(result.labels, name), zh);
     $('check-classes').tBodies[0].replaceChildren(
       ...result.classes.map((c) => {
-        const tr = row([className(c), result.withLedger ? t.rowsBoth(c.rows, c.ledgerRows) : c.rows, money(c.amount), money(c.fee), money(c.net)]);
+        const rows = c.statementRows + c.unreadableRows;
+        const tr = row([className(c.class), result.withLedger ? t.rowsBoth(rows, c.ledgerRows) : rows, money(c.statementAmount), money(c.statementFee), money(c.statementNet)]);
         tr.dataset.class = c.class;
-        if (c.problem) tr.classList.add('problem');
+        if (labelOf(result.labels, c.class).problem) tr.classList.add('problem');
         return tr;
       }),
     );
-    $('check-findings').replaceChildren(...(result.findings.length ? result.findings.map((f) => element('li', f.text)) : [element('li', t.noFindings, 'hint')]));
-    rateChart($('check-chart'), result.dailyRates, t, context.channelName);
+    const findings = s.findings;
+    $('check-findings').replaceChildren(...(findings.length ? findings.map((f) => element('li', f[result.lang])) : [element('li', t.noFindings, 'hint')]));
+    rateChart($('check-chart'), s.dailyRates, t, context.channelName);
     const classSelect = $('rows-class');
     const chosen = classSelect.value;
     classSelect.replaceChildren(
       new Option(t.allClasses, ''),
-      ...result.classes.filter((c) => c.problem).map((c) => new Option(className(c), c.class)),
+      ...result.classes.filter((c) => labelOf(result.labels, c.class).problem).map((c) => new Option(className(c.class), c.class)),
     );
     classSelect.value = [...classSelect.options].some((o) => o.value === chosen) ? chosen : '';
     renderRows();
     $('check-terminals').tBodies[0].replaceChildren(
-      ...result.terminals.map((terminal) => {
-        const tr = row([terminal.terminal, terminal.merchant_numbers.join(' / '), terminal.merchant_names.join(' / ')]);
-        if (terminal.merchant_numbers.length > 1) tr.classList.add('problem');
+      ...s.terminals.map((terminal) => {
+        const tr = row([terminal.terminal, terminal.merchantNumbers.join(' / '), terminal.merchantNames.join(' / ')]);
+        if (terminal.merchantNumbers.length > 1) tr.classList.add('problem');
         return tr;
       }),
     );
@@ -343,19 +355,22 @@ export function setUp(context) {
     const zh = context.lang() === 'zh-CN';
     const wanted = $('rows-class').value;
     const search = $('rows-search').value.trim();
-    let rows = result.problemRows.filter((r) => (!wanted || r.class === wanted) && (!search || r.rrn.includes(search)));
+    let rows = result.problemRows.filter((r) => (!wanted || r.row.class === wanted) && (!search || r.keys.rrn.includes(search)));
     if ($('rows-sort').value === 'amount') {
       const fen = (text) => {
         const [whole, fraction = ''] = text.replace('-', '').split('.');
         const value = BigInt(whole + fraction.padEnd(5, '0').slice(0, 5));
         return text.startsWith('-') ? -value : value;
       };
-      rows = [...rows].sort((a, b) => (fen(b.amount) > fen(a.amount) ? 1 : fen(b.amount) < fen(a.amount) ? -1 : a.line - b.line));
+      rows = [...rows].sort((a, b) => (fen(b.row.amount) > fen(a.row.amount) ? 1 : fen(b.row.amount) < fen(a.row.amount) ? -1 : a.row.line - b.row.line));
     }
     $('check-rows').tBodies[0].replaceChildren(
-      ...rows.map((r) => {
-        const tr = row([r.line, zh ? r.classZh : r.class.replaceAll('_', ' '), r.rrn, r.time, money(r.amount), r.fee === null ? '' : money(r.fee), r.expectedFee === null ? '' : money(r.expectedFee), r.reason]);
-        tr.dataset.rrn = r.rrn;
+      ...rows.map(({ row: r, keys }) => {
+        const label = labelOf(result.labels, r.class);
+        // RFC 3339 in China time: the date and time as written on a statement.
+        const time = keys.time === null ? '' : keys.time.slice(0, 19).replace('T', ' ');
+        const tr = row([r.line, zh ? label.nameZh : r.class.replaceAll('_', ' '), keys.rrn, time, money(r.amount), r.fee === null ? '' : money(r.fee), r.expectedFee === null ? '' : money(r.expectedFee), r.reason]);
+        tr.dataset.rrn = keys.rrn;
         return tr;
       }),
     );

@@ -77,6 +77,7 @@
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
+mod audit;
 mod blocks;
 mod canonical;
 mod checks;
@@ -117,6 +118,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use audit::{AuditOverview, ClassLabel, FileBytes, KeyedRow, StatementAudit, AUDIT_FILE_BYTES_MAX, PROBLEM_ROWS_MAX};
 pub use canonical::{CanonicalColumn, ColumnType, LEDGER_COLUMNS, STATEMENT_COLUMNS};
 pub use class::{Class, ClassSet};
 pub use columns::{LedgerColumns, StatementColumns};

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::ser::SerializeStruct as _;
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use super::diagnosis::ChargedAs;
 use super::findings::Finding;
 use super::matching::NONE;
 use super::response::{ResponseAction, ResponseMeaning};
-use super::schema::{Ledger, Side, Statement};
+use super::schema::{from_unix, Ledger, Side, Statement};
 use super::spreadsheet::neutralize_cell;
 use crate::channel::Channel;
 use crate::lang::Lang;
@@ -50,9 +50,9 @@ pub const REPORT_CSV_COLUMNS: [&str; 20] = [
 /// # Example
 /// ```
 /// let keys = posfee::reconcile::RowKeys::default();
-/// assert_eq!((keys.trade_id, keys.rrn, keys.terminal), ("", "", ""));
+/// assert_eq!((keys.trade_id, keys.rrn, keys.terminal, keys.time), ("", "", "", None));
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RowKeys<'t> {
     /// The ledger's trade id (empty for statement rows and unreadable lines).
     pub trade_id: &'t str,
@@ -60,6 +60,9 @@ pub struct RowKeys<'t> {
     pub rrn: &'t str,
     /// The terminal.
     pub terminal: &'t str,
+    /// The trade time, China time (none for an unreadable line).
+    #[serde(serialize_with = "crate::settlement::rfc3339_or_null")]
+    pub time: Option<DateTime<FixedOffset>>,
 }
 
 /// How a pair was matched.
@@ -1047,12 +1050,18 @@ impl Report {
     /// ```
     pub fn row_keys<'t>(&self, k: usize, ledger: &'t Ledger, statement: &'t Statement) -> RowKeys<'t> {
         match self.row(k).map(|row| (row.side, row.index)) {
-            Some((Side::Ledger, Some(i))) if i < ledger.len() => {
-                RowKeys { trade_id: ledger.trade_ids().get(i), rrn: ledger.rrns().get(i), terminal: ledger.terminals().get(i) }
-            }
-            Some((Side::Statement, Some(j))) if j < statement.len() => {
-                RowKeys { trade_id: "", rrn: statement.rrns().get(j), terminal: statement.terminals().get(j) }
-            }
+            Some((Side::Ledger, Some(i))) if i < ledger.len() => RowKeys {
+                trade_id: ledger.trade_ids().get(i),
+                rrn: ledger.rrns().get(i),
+                terminal: ledger.terminals().get(i),
+                time: Some(from_unix(ledger.time[i])),
+            },
+            Some((Side::Statement, Some(j))) if j < statement.len() => RowKeys {
+                trade_id: "",
+                rrn: statement.rrns().get(j),
+                terminal: statement.terminals().get(j),
+                time: Some(from_unix(statement.time[j])),
+            },
             _ => RowKeys::default(),
         }
     }

@@ -43,6 +43,7 @@
 //! ```
 
 mod acquirer;
+mod audit;
 mod bank_profile;
 mod bank_read;
 mod class;
@@ -54,6 +55,7 @@ mod report;
 pub mod simulation;
 
 pub use acquirer::DEFAULT_ACQUIRER_TEXTS;
+pub use audit::{DepositAudit, DepositOverview};
 pub use bank_profile::{bank_formats, BankField, BankProfile};
 pub use bank_read::{
     read_bank_export, read_bank_statement, read_bank_statement_file, BankIssue, BankRow, BankStatement, BANK_ROWS_MAX,
