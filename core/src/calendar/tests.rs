@@ -339,3 +339,179 @@ fn insertion_sort_is_the_stable_sort() {
         assert_eq!(ours, std);
     }
 }
+
+/// Every spelling of a holiday's name in holiday-cn files (with or without “quotes”) gets its
+/// English name; a name the table does not know keeps its Chinese one.
+#[test]
+fn holiday_cn_names_get_their_english_names() {
+    let names = [
+        ("元旦", "New Year's Day"),
+        ("春节", "Spring Festival"),
+        ("清明节", "Qingming Festival (Tomb-Sweeping Day)"),
+        ("劳动节", "Labour Day"),
+        ("五一", "Labour Day"),
+        ("“五一”国际劳动节", "Labour Day"),
+        ("国际劳动节", "Labour Day"),
+        ("端午节", "Dragon Boat Festival"),
+        ("中秋节", "Mid-Autumn Festival"),
+        ("国庆节", "National Day"),
+        ("十一", "National Day"),
+        ("中秋节、国庆节", "Mid-Autumn Festival and National Day"),
+        ("国庆节、中秋节", "Mid-Autumn Festival and National Day"),
+        ("“国庆节”", "National Day"),
+        ("重阳节", "重阳节"),
+    ];
+    // One day off each, on the weekdays of 2027 from 4 January on, two days apart.
+    let days = names
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| HolidayCnDay {
+            name: name.to_string(),
+            date: (d(2027, 1, 4) + chrono::Duration::days(2 * k as i64)).to_string(),
+            is_off_day: true,
+        })
+        .collect();
+    let year = HolidayCnYear { year: 2027, papers: vec!["https://www.gov.cn/x".into()], days };
+    let calendar = Calendar::china().with_holiday_cn_years(vec![year]).unwrap();
+    let got: Vec<(&str, &str)> = calendar.holidays(2027).unwrap().iter().map(|h| (h.name_zh.as_str(), h.name_en.as_str())).collect();
+    assert_eq!(got, names.to_vec());
+}
+
+/// A span between a day inside the data and one before it, in either order, relies on the
+/// weekends-only rule: it is provisional (the first day the span touches is outside).
+#[test]
+fn a_span_reaching_before_the_data_is_provisional_in_either_order() {
+    let view = Calendar::china().provisional();
+    let (before, inside) = (d(2004, 12, 27), d(2005, 1, 10));
+    let forward = view.business_days_between(before, inside);
+    let backward = view.business_days_between(inside, before);
+    assert!(forward.provisional && backward.provisional);
+    assert_eq!(forward.value, -backward.value);
+    // 27–31 December 2004 are five weekdays, then 4–7 January 2005 (1–3 January were the New
+    // Year holiday: Saturday to Monday).
+    assert_eq!(forward.value, 5 + 4);
+    // Inside the data both ends: not provisional.
+    assert!(!view.business_days_between(d(2005, 1, 4), inside).provisional);
+}
+
+/// holiday-cn JSON that does not parse is refused at its line and column.
+#[test]
+fn holiday_cn_json_errors_name_their_line_and_column() {
+    let err = Calendar::china().with_years_from_text("{\"year\": 2027,\n  \"days\": [x]}").unwrap_err();
+    assert!(err.message().starts_with("holiday-cn JSON is not valid"), "{err}");
+    assert_eq!((err.location().line, err.location().column), (Some(2), Some(12)), "{err}");
+}
+
+/// At most `HOLIDAY_CN_YEARS_MAX` holiday-cn years are read at once.
+#[test]
+fn holiday_cn_years_are_read_up_to_the_limit() {
+    let years = |n: usize| {
+        (0..n)
+            .map(|k| HolidayCnYear { year: 2027 + k as i32, papers: vec!["https://www.gov.cn/x".into()], days: Vec::new() })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(data::holiday_cn_years(years(data::HOLIDAY_CN_YEARS_MAX)).unwrap().len(), data::HOLIDAY_CN_YEARS_MAX);
+    for n in [data::HOLIDAY_CN_YEARS_MAX + 1, 5 * data::HOLIDAY_CN_YEARS_MAX] {
+        let err = data::holiday_cn_years(years(n)).unwrap_err();
+        assert_eq!(err.message(), format!("holiday-cn data holds {n} years; at most 200 are read"));
+    }
+}
+
+/// holiday-cn days in any order: consecutive days off of one name make one break (with the
+/// make-up Saturday of its name; a working weekday is no make-up day), adjacent days of two
+/// names make two; a date listed twice is refused.
+#[test]
+fn holiday_cn_days_in_any_order_make_one_holiday_per_break() {
+    let day = |name: &str, date: &str, is_off_day: bool| HolidayCnDay { name: name.into(), date: date.into(), is_off_day };
+    let days = vec![
+        day("春节", "2027-02-08", true),
+        day("国庆节", "2027-10-01", true),
+        day("元旦", "2027-01-01", true),
+        day("春节", "2027-02-20", false),
+        // A working day on a weekday changes nothing (holiday-cn lists one for 2020).
+        day("春节", "2027-02-09", false),
+        day("春节", "2027-02-06", true),
+        day("中秋节", "2027-10-02", true),
+        day("春节", "2027-02-07", true),
+    ];
+    let year = HolidayCnYear { year: 2027, papers: vec!["https://www.gov.cn/x".into()], days: days.clone() };
+    let calendar = Calendar::china().with_holiday_cn_years(vec![year]).unwrap();
+    let got: Vec<_> =
+        calendar.holidays(2027).unwrap().iter().map(|h| (h.name_zh.as_str(), h.first, h.last, h.makeup_workdays.clone())).collect();
+    assert_eq!(
+        got,
+        [
+            ("元旦", d(2027, 1, 1), d(2027, 1, 1), vec![]),
+            ("春节", d(2027, 2, 6), d(2027, 2, 8), vec![d(2027, 2, 20)]),
+            ("国庆节", d(2027, 10, 1), d(2027, 10, 1), vec![]),
+            ("中秋节", d(2027, 10, 2), d(2027, 10, 2), vec![]),
+        ]
+    );
+    assert!(!calendar.is_business_day(d(2027, 2, 8)).unwrap() && calendar.is_business_day(d(2027, 2, 20)).unwrap());
+    assert!(calendar.is_business_day(d(2027, 2, 9)).unwrap());
+    let mut twice = days;
+    twice.push(day("春节", "2027-02-07", true));
+    let err =
+        Calendar::china().with_holiday_cn_years(vec![HolidayCnYear { year: 2027, papers: vec!["x".into()], days: twice }]).unwrap_err();
+    assert_eq!(err.message(), "year 2027: 2027-02-07 is listed twice");
+}
+
+/// A holiday-cn year lists at most 366 days.
+#[test]
+fn a_holiday_cn_year_lists_at_most_366_days() {
+    let year = |n: usize| {
+        let days = (0..n)
+            .map(|k| HolidayCnDay {
+                name: "测试".into(),
+                date: (d(2028, 1, 1) + chrono::Duration::days(k as i64)).to_string(),
+                is_off_day: true,
+            })
+            .collect();
+        HolidayCnYear { year: 2028, papers: vec!["x".into()], days }
+    };
+    assert!(data::holiday_cn_years(vec![year(366)]).is_ok());
+    for n in [367, 1_000] {
+        let err = data::holiday_cn_years(vec![year(n)]).unwrap_err();
+        assert_eq!(err.message(), format!("year 2028: {n} days listed; at most 366"));
+    }
+}
+
+/// The checks of a calendar file's holidays, each at its edge: both names, a break of at most
+/// 31 days, the first day within a year of the notice's year.
+#[test]
+fn calendar_holidays_are_checked_at_their_edges() {
+    let file = |name_en: &str, first: &str, last: &str| {
+        format!("[[years]]\nyear = 2030\nnotice = \"x\"\n[[years.holidays]]\nname_zh = \"测试\"\nname_en = \"{name_en}\"\nfirst = {first}\nlast = {last}\n")
+    };
+    let refused = |text: String| Calendar::from_toml(&text).unwrap_err().message().to_string();
+    assert!(refused(file("", "2030-03-02", "2030-03-02")).ends_with("a holiday needs both a Chinese and an English name"));
+    assert!(refused(file("  ", "2030-03-02", "2030-03-02")).ends_with("a holiday needs both a Chinese and an English name"));
+    // 31 days after the first day is the longest break.
+    assert!(Calendar::from_toml(&file("Test", "2030-03-01", "2030-04-01")).is_ok());
+    assert!(refused(file("Test", "2030-03-01", "2030-04-02")).ends_with("2030-03-01 to 2030-04-02 is longer than a month"));
+    // A break may start in the year before or after its notice's, not further.
+    assert!(Calendar::from_toml(&file("Test", "2031-03-02", "2031-03-02")).is_ok());
+    assert!(Calendar::from_toml(&file("Test", "2029-12-31", "2030-01-01")).is_ok());
+    assert!(refused(file("Test", "2032-03-02", "2032-03-02")).ends_with("2032-03-02 is not near year 2030"));
+    assert!(refused(file("Test", "2028-03-02", "2028-03-02")).ends_with("2028-03-02 is not near year 2030"));
+}
+
+/// Holidays may be listed in any order; an overlap is found whatever the order.
+#[test]
+fn calendar_holidays_in_any_order_and_their_overlaps() {
+    let holiday = |name: &str, first: &str, last: &str| {
+        format!("[[years.holidays]]\nname_zh = \"{name}\"\nname_en = \"{name}\"\nfirst = {first}\nlast = {last}\n")
+    };
+    let head = "[[years]]\nyear = 2030\nnotice = \"x\"\n";
+    let later_first = format!("{head}{}{}", holiday("B", "2030-10-01", "2030-10-07"), holiday("A", "2030-01-01", "2030-01-01"));
+    let calendar = Calendar::from_toml(&later_first).unwrap();
+    assert!(!calendar.is_business_day(d(2030, 1, 1)).unwrap() && !calendar.is_business_day(d(2030, 10, 7)).unwrap());
+    let overlapping = format!(
+        "{head}{}{}{}",
+        holiday("C", "2030-10-05", "2030-10-08"),
+        holiday("A", "2030-01-01", "2030-01-01"),
+        holiday("B", "2030-10-01", "2030-10-07")
+    );
+    let err = Calendar::from_toml(&overlapping).unwrap_err();
+    assert!(err.message().ends_with("year 2030, holiday C (2030-10-05 to 2030-10-08) overlaps year 2030, holiday B"), "{err}");
+}
