@@ -77,6 +77,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<quote::PyQuote>()?;
     m.add_class::<calendar::PyCalendar>()?;
     m.add_function(wrap_pyfunction!(quote_table::quote_table, m)?)?;
+    m.add_function(wrap_pyfunction!(quote_table::fee_table, m)?)?;
     m.add_function(wrap_pyfunction!(quote_table::compare, m)?)?;
     m.add_function(wrap_pyfunction!(quote_table::_time_core_quote_table, m)?)?;
     reconcile::register(m)?;

@@ -1,5 +1,5 @@
 //! `posfee._core` table quotes and comparisons: an Arrow table of trades is handed to the
-//! core (`posfee::reconcile::arrow::quote_batches`, `compare_batches`), which reads it with
+//! core (`posfee::reconcile::arrow::quote_batches`, `fee_batches`, `compare_batches`), which reads it with
 //! its own rules and writes the quoted columns as Arrow; only the hand-over and the error
 //! mapping happen here, with the GIL released.
 
@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
 
-use posfee::reconcile::arrow::{compare_batches, quote_batches, quoted_schema, TradeColumns, TradeDefaults};
+use posfee::reconcile::arrow::{compare_batches, fee_batches, fee_schema, quote_batches, quoted_schema, TradeColumns, TradeDefaults};
 use posfee::{CalendarPolicy, Offer, Schedule, SettlementMode, TableOptions};
 
 use crate::errors::{core_error, run};
@@ -62,16 +62,44 @@ pub fn quote_table<'py>(
         None => None,
     };
     let schedule: Arc<Schedule> = Arc::clone(&schedule.schedule);
+    priced(py, &schedule, data, quoted_schema, move |schedule, batches| {
+        let calendar = calendar.as_deref().unwrap_or(posfee::Calendar::china());
+        quote_batches(schedule, batches, &defaults, &options, calendar)
+    })
+}
+
+/// The columns `price` gives for the batches of `data` (read and priced with the GIL
+/// released), as a pyarrow Table of `schema` at the schedule's money scale.
+fn priced<'py>(
+    py: Python<'py>,
+    schedule: &Arc<Schedule>,
+    data: AnyRecordBatch,
+    schema: fn(i8) -> arrow_schema::SchemaRef,
+    price: impl FnOnce(&Schedule, &[RecordBatch]) -> Result<Vec<RecordBatch>, posfee::reconcile::arrow::ArrowReadError> + Send,
+) -> PyResult<Bound<'py, PyAny>> {
     let scale = schedule.rounding().scale.max(2) as i8;
+    let schedule = Arc::clone(schedule);
     let reader = data.into_reader()?;
-    let outcome = py.detach(move || {
-        run(|| {
-            let calendar = calendar.as_deref().unwrap_or(posfee::Calendar::china());
-            Ok(batches(reader).and_then(|batches| quote_batches(&schedule, &batches, &defaults, &options, calendar).map_err(Failure::Read)))
-        })
-    });
+    let outcome = py.detach(move || run(|| Ok(batches(reader).and_then(|batches| price(&schedule, &batches).map_err(Failure::Read)))));
     let batches = finish(py, outcome)?;
-    PyTable::try_new(batches, quoted_schema(scale))?.into_pyarrow(py)
+    PyTable::try_new(batches, schema(scale))?.into_pyarrow(py)
+}
+
+/// The fees alone of an Arrow table of trades (`fee`, `error`), as a pyarrow Table.
+#[pyfunction]
+#[pyo3(signature = (schedule, data, *, settlement = "T1", merchant_class = None, card_type = None, on_invalid = "raise"))]
+pub fn fee_table<'py>(
+    py: Python<'py>,
+    schedule: &PySchedule,
+    data: AnyRecordBatch,
+    settlement: &str,
+    merchant_class: Option<&str>,
+    card_type: Option<&str>,
+    on_invalid: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let on_invalid = crate::reconcile::on_invalid(py, on_invalid)?;
+    let defaults = defaults(py, settlement, merchant_class, card_type)?;
+    priced(py, &schedule.schedule, data, fee_schema, move |schedule, batches| fee_batches(schedule, batches, &defaults, on_invalid))
 }
 
 /// Compares offers (`(schedule, settlement mode or None)`) on an Arrow table of trades;

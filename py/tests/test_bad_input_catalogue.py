@@ -503,6 +503,28 @@ def quote_table(table: Any, *args: Any, **options: Any) -> Any:
     return sft().quote_table(table, *args, **options)
 
 
+def fee_table(table: Any, *args: Any, **options: Any) -> Any:
+    return sft().fee_table(table, *args, **options)
+
+
+NEGATIVE_DECIMAL128 = pa.array([Decimal("1.00"), Decimal("-2.00")], pa.decimal128(18, 2))
+
+# The fees alone read amounts of decimal128 columns by a faster path: every way a row leaves it.
+FEE_TABLES = [
+    Case("fee-table-float-amount", lambda _: fee_table(trades(amount=pa.array([1.5, 2.0]))), posfee.FloatAmountError, "invalid_amount", {"field": "amount"}, ["float"]),
+    Case("fee-table-null-decimal", lambda _: fee_table(trades(amount=pa.array([Decimal("1"), None], pa.decimal128(18, 2)))), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 1", "missing"]),
+    Case("fee-table-negative-decimal", lambda _: fee_table(trades(amount=NEGATIVE_DECIMAL128)), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 1", "negative"]),
+    Case("fee-table-huge-decimal", lambda _: fee_table(trades(amount=HUGE_DECIMAL128)), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 1"]),
+    Case("fee-table-six-places", lambda _: fee_table(trades(amount=SIX_PLACES)), posfee.InvalidAmountError, "invalid_amount", {"field": "amount"}, ["row 1"]),
+    Case("fee-table-channel", lambda _: fee_table(trades(channel=["credit", "visa"])), posfee.InvalidChannelError, "invalid_channel", {"field": "channel"}, ["row 1", "visa"]),
+    Case("fee-table-null-channel", lambda _: fee_table(trades(channel=pa.array(["credit", None]))), posfee.InvalidRecordError, "invalid_record", {"field": "channel"}, ["row 1", "channel"]),
+    Case("fee-table-null-time", lambda _: fee_table(trades(time=pa.array([dt.datetime(2026, 5, 6), None], pa.timestamp("us")))), posfee.InvalidDateError, "invalid_date", {"field": "time"}, ["row 1", "missing"]),
+    Case("fee-table-settlement", lambda _: fee_table(trades(settlement=["T1", "X9"])), posfee.InvalidSettlementError, "invalid_settlement", {"field": "settlement"}, ["row 1", "X9"]),
+    Case("fee-table-before-schedule", lambda _: fee_table(trades(time=["2010-01-04", "2026-05-06"])), posfee.NoScheduleVersionError, "no_schedule_version", {"field": "time"}, ["row 0"]),
+    Case("fee-table-on-invalid", lambda _: fee_table(trades(), on_invalid="skip"), posfee.InvalidRequestError, "invalid_request", {"field": "on_invalid"}, ["skip"]),
+    Case("fee-table-not-a-table", lambda _: fee_table({"amount": [1]}), TypeError, None, {}, ["dict"]),
+]
+
 TRADE_TABLES = [
     Case("quote-table-float-amount", lambda _: quote_table(trades(amount=pa.array([1.5, 2.0]))), posfee.FloatAmountError, "invalid_amount", {"field": "amount"}, ["float"]),
     Case("quote-table-no-amount", lambda _: quote_table(trades(amount=None)), posfee.InvalidRecordError, "invalid_record", {"field": "amount"}, ["amount"]),
@@ -532,7 +554,7 @@ TRADE_TABLES = [
     Case("compare-unknown-preset", lambda _: posfee.compare(trades(), ["nope"]), posfee.UnknownPresetError, "unknown_preset", {}, ["nope"]),
 ]
 
-CATALOGUE = AMOUNTS + REQUESTS + MERCHANT_CLASSES + SCHEDULES + CALENDARS + TABLES + PANDAS + FILES + TRADE_TABLES
+CATALOGUE = AMOUNTS + REQUESTS + MERCHANT_CLASSES + SCHEDULES + CALENDARS + TABLES + PANDAS + FILES + TRADE_TABLES + FEE_TABLES
 
 
 def test_the_catalogue_is_large_and_ids_are_unique():

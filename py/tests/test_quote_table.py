@@ -80,6 +80,36 @@ def test_each_row_is_the_scalar_quote(preset: str, provisional: bool) -> None:
     assert priced > 25
 
 
+@pytest.mark.parametrize("preset", posfee.presets())
+def test_the_fees_alone_are_the_quotes_fees(preset: str) -> None:
+    schedule = posfee.Schedule.preset(preset)
+    table = arrow_rows(random_rows(sum(map(ord, preset)) + 1, 400))
+    quoted = schedule.quote_table(table, on_invalid="report", provisional=True)
+    fees = schedule.fee_table(table, on_invalid="report")
+    assert fees.column_names == [*table.column_names, "fee", "error"]
+    assert fees.schema.field("fee").type == quoted.schema.field("fee").type
+    assert fees.column("fee").to_pylist() == quoted.column("fee").to_pylist()
+    # The same rows in error, for the same reason (a date beyond the calendar is not one here).
+    assert fees.column("error").to_pylist() == quoted.column("error").to_pylist()
+
+
+def test_the_fees_alone_of_every_kind_of_table_and_their_errors() -> None:
+    schedule = posfee.Schedule.preset("sft-traditional")
+    expected = [Decimal("20.00"), Decimal("6.00"), Decimal("0.01")]
+    from_pandas = schedule.fee_table(pd.DataFrame(small(), index=[10, 20, 30]))
+    assert list(from_pandas.index) == [10, 20, 30] and list(from_pandas["fee"]) == expected
+    assert schedule.fee_table(pl.DataFrame(small()))["fee"].to_list() == expected
+    renamed = pd.DataFrame({"amt": ["5000", "x"], "pay": ["debit", "credit"], "time": ["2026-05-06", "2026-05-06"]})
+    reported = schedule.fee_table(renamed, {"amt": "amount", "pay": "channel"}, on_invalid="report")
+    assert list(reported["fee"]) == [Decimal("20.00"), None]
+    assert reported["error"][1].startswith("invalid_amount: row 1: ")
+    with pytest.raises(posfee.InvalidAmountError) as info:
+        schedule.fee_table(renamed, {"amt": "amount", "pay": "channel"})
+    assert str(info.value).startswith("row 1: ") and info.value.field == "amount"
+    with pytest.raises(ValueError, match="'fee' that fee_table adds"):
+        schedule.fee_table(schedule.fee_table(pl.DataFrame(small())))
+
+
 def small() -> Dict[str, Any]:
     return {
         "id": ["A1", "A2", "A3"],

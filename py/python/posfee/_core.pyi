@@ -51,6 +51,7 @@ __all__ = [
     "bank_formats",
     "simulate_deposits",
     "quote_table",
+    "fee_table",
     "compare",
     "_time_core_quote_table",
 ]
@@ -315,6 +316,15 @@ def quote_table(
     card_type: Optional[str] = None,
     calendar: Any = None,
     provisional: bool = False,
+    on_invalid: str = "raise",
+) -> Any: ...
+def fee_table(
+    schedule: Schedule,
+    data: Any,
+    *,
+    settlement: str = "T1",
+    merchant_class: Optional[str] = None,
+    card_type: Optional[str] = None,
     on_invalid: str = "raise",
 ) -> Any: ...
 def compare(

@@ -96,44 +96,38 @@ def _renamed(table: Any, columns: Optional[Mapping[str, str]]) -> Any:
     return table.rename_columns([columns.get(name, name) for name in table.column_names])
 
 
-def quote_table(
-    schedule: Any,
-    table: Any,
-    columns: Optional[Mapping[str, str]] = None,
-    *,
-    settlement: str = "T1",
-    merchant_class: Optional[str] = None,
-    card_type: Optional[str] = None,
-    calendar: Optional[Calendar] = None,
-    provisional: bool = False,
-    on_invalid: str = "raise",
-) -> Any:
+def quote_table(schedule: Any, table: Any, columns: Optional[Mapping[str, str]] = None, **options: Any) -> Any:
     """See :meth:`posfee.Schedule.quote_table`."""
+    return _priced(_core.quote_table, "quote_table", schedule, table, columns, options)
+
+
+def fee_table(schedule: Any, table: Any, columns: Optional[Mapping[str, str]] = None, **options: Any) -> Any:
+    """See :meth:`posfee.Schedule.fee_table`."""
+    return _priced(_core.fee_table, "fee_table", schedule, table, columns, options)
+
+
+def _priced(price: Any, method: str, schedule: Any, table: Any, columns: Optional[Mapping[str, str]], options: Dict[str, Any]) -> Any:
+    """``table`` with the columns ``price`` (a ``_core`` function) gives for it."""
     arrow, kind = _to_arrow(table)
-    quoted = _core.quote_table(
-        schedule,
-        _renamed(arrow, columns),
-        settlement=settlement,
-        merchant_class=merchant_class,
-        card_type=card_type,
-        calendar=calendar,
-        provisional=provisional,
-        on_invalid=on_invalid,
-    )
-    clashing = [name for name in QUOTED_COLUMNS if name in arrow.column_names]
+    return _with_columns(table, arrow, kind, price(schedule, _renamed(arrow, columns), **options), method)
+
+
+def _with_columns(table: Any, arrow: Any, kind: str, added: Any, method: str) -> Any:
+    """``table`` (of ``kind``, read as ``arrow``) with the columns of ``added`` after its own."""
+    clashing = [name for name in added.column_names if name in arrow.column_names]
     if clashing:
-        raise ValueError(f"the table already has the column {clashing[0]!r} that quote_table adds")
+        raise ValueError(f"the table already has the column {clashing[0]!r} that {method} adds")
     if kind == "pandas":
         import pandas
 
-        added = quoted.to_pandas()
-        added.index = table.index
-        return pandas.concat([table, added], axis=1)
+        frame = added.to_pandas()
+        frame.index = table.index
+        return pandas.concat([table, frame], axis=1)
     if kind == "polars":
         import polars
 
-        return polars.concat([table, polars.from_arrow(quoted)], how="horizontal")
-    for name, column in zip(quoted.column_names, quoted.columns):
+        return polars.concat([table, polars.from_arrow(added)], how="horizontal")
+    for name, column in zip(added.column_names, added.columns):
         arrow = arrow.append_column(name, column)
     return arrow
 

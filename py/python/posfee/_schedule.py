@@ -117,6 +117,44 @@ class Schedule(_core.Schedule):
             on_invalid=on_invalid,
         )
 
+    def fee_table(
+        self,
+        table: Any,
+        columns: Optional[Mapping[str, str]] = None,
+        *,
+        settlement: str = "T1",
+        merchant_class: Optional[str] = None,
+        card_type: Optional[str] = None,
+        on_invalid: str = "raise",
+    ) -> Any:
+        """The fees alone of every row of a table of trades: the ``fee`` column of
+        :meth:`quote_table` without the settlement dates, rules and warnings, several times
+        faster (for pricing or comparing large tables).
+
+        Takes the same tables, ``columns`` and options as :meth:`quote_table` (less the
+        calendar, which fees do not depend on) and returns the same kind of table with two
+        columns added: ``fee`` (an exact decimal at the schedule's scale, null for a row in
+        error) and ``error`` (``code: row N: message`` with ``on_invalid="report"``).
+
+        >>> import pyarrow as pa, posfee
+        >>> from decimal import Decimal
+        >>> trades = pa.table({"amount": pa.array([Decimal("5000.00"), Decimal("100.00")], pa.decimal128(18, 2)),
+        ...                    "channel": ["debit", "wechat"], "time": ["2026-09-30 22:30", "2026-10-01 09:00"]})
+        >>> posfee.Schedule.preset("sft-traditional").fee_table(trades).column("fee").to_pylist()
+        [Decimal('20.00'), Decimal('0.38')]
+        """
+        from posfee._quote_table import fee_table
+
+        return fee_table(
+            self,
+            table,
+            columns,
+            settlement=settlement,
+            merchant_class=merchant_class,
+            card_type=card_type,
+            on_invalid=on_invalid,
+        )
+
     def __reduce__(self) -> Tuple[Any, Tuple[str]]:
         # Pickles as its TOML text (for multiprocessing, Dask and Spark workers).
         return (type(self).from_toml, (self.to_toml(),))

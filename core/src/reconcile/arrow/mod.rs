@@ -36,7 +36,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 pub use crate::trade_columns::{TradeColumns, TradeDefaults};
-pub use trades::{compare_batches, quote_batches, quoted_batch, quoted_schema, TRADE_TABLE_COLUMNS};
+pub use trades::{compare_batches, fee_batches, fee_schema, quote_batches, quoted_batch, quoted_schema, TRADE_TABLE_COLUMNS};
 
 use super::{Ledger, Report, Statement};
 use crate::error::{Error, ErrorKind};

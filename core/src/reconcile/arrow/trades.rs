@@ -2,8 +2,8 @@
 //! ([`TRADE_COLUMNS`](crate::TRADE_COLUMNS): `amount`, `channel`, `time`, and optionally
 //! `settlement`, `merchant_class`, `card_type`) read into a [`TradeTable`]'s columns with the
 //! readers' rules (exact money, China time for naive times, the channel and mode words), and
-//! the quoted columns ([`QUOTED_COLUMNS`]) written as a record batch. [`quote_batches`] and
-//! [`compare_batches`] do both for a whole table.
+//! the quoted columns ([`QUOTED_COLUMNS`]) written as a record batch. [`quote_batches`],
+//! [`fee_batches`] (the fees alone) and [`compare_batches`] do both for a whole table.
 //!
 //! Rows are counted from 0 across all batches (`row 5: …`), as by
 //! [`Schedule::quote_table`]. A row whose values cannot be read is the table's error with
@@ -81,25 +81,29 @@ impl TradeColumns {
 
         let amounts = money_column(TRADES, batch, &index, "amount")?;
         let mut amount_fen = Vec::with_capacity(rows);
-        for row in 0..rows {
+        // Decimals in the usual range without a check per row; the others (and other kinds
+        // of column) one by one, with the reason a bad one is bad.
+        let others = amounts.amount_fen_fast(&mut amount_fen);
+        if others.is_none() {
+            amount_fen.resize(rows, 0);
+        }
+        let to_read: Box<dyn Iterator<Item = usize>> = match others {
+            Some(others) => Box::new(others.into_iter()),
+            None => Box::new(0..rows),
+        };
+        for row in to_read {
             match amounts.get(row, true) {
-                Ok(Some(money)) => amount_fen.push(money.fen().unwrap_or(0)),
-                Ok(None) => {
-                    bad(row, "amount", Error::new(ErrorKind::InvalidAmount, "the amount is missing"));
-                    amount_fen.push(0);
-                }
-                Err(error) => {
-                    bad(row, "amount", error);
-                    amount_fen.push(0);
-                }
+                Ok(Some(money)) => amount_fen[row] = money.fen().unwrap_or(0),
+                Ok(None) => bad(row, "amount", Error::new(ErrorKind::InvalidAmount, "the amount is missing")),
+                Err(error) => bad(row, "amount", error),
             }
         }
 
         let channel = parsed(&text(TRADES, batch, &index, "channel")?, rows, None, Channel::Credit, "channel", Channel::parse, &mut bad);
 
         let times = time_column(TRADES, batch, &index, "time")?;
-        let mut time_unix_s = Vec::with_capacity(rows);
-        for row in 0..rows {
+        let mut time_unix_s = times.unix_seconds_all().unwrap_or_default();
+        for row in time_unix_s.len()..rows {
             let seconds = match times.unix_seconds(row) {
                 Some(seconds) => Ok(seconds),
                 None => match times.get(row) {
@@ -199,12 +203,29 @@ fn parsed<T: Copy>(
     parse: impl Fn(&str) -> Result<T>,
     bad: &mut impl FnMut(usize, &str, Error),
 ) -> Vec<T> {
-    // A few distinct texts, compared byte for byte; past 32, a map. Each error is kept once.
+    if let (Text(None), Some(value)) = (column, default) {
+        return vec![value; rows];
+    }
+    // The first texts of up to 15 bytes that read, by their key (`Text::key`), found without a
+    // branch per slot (rows in random order would mispredict one); the others compared byte
+    // for byte; past 32, a map. Each error is kept once.
+    const SLOTS: usize = 8;
+    let mut slot_keys = [u128::MAX; SLOTS]; // no text's key: its top byte is a length ≤ 15
+    let mut slot_values = [placeholder; SLOTS];
+    let mut slots = 0;
     let mut seen: Vec<(&str, std::result::Result<T, usize>)> = Vec::new();
     let mut many: HashMap<&str, std::result::Result<T, usize>> = HashMap::new();
     let mut failures: Vec<Error> = Vec::new();
     let mut out = Vec::with_capacity(rows);
     for row in 0..rows {
+        let key = column.key(row);
+        if let Some(key) = key {
+            let hit = slot_keys.iter().enumerate().fold(0, |hit, (k, slot)| hit | (usize::from(*slot == key) * (k + 1)));
+            if hit != 0 {
+                out.push(slot_values[hit - 1]);
+                continue;
+            }
+        }
         let Some(text) = column.get(row) else {
             match default {
                 Some(value) => out.push(value),
@@ -234,7 +255,13 @@ fn parsed<T: Copy>(
             }
         };
         match found {
-            Ok(value) => out.push(value),
+            Ok(value) => {
+                if let Some(key) = key.filter(|_| slots < SLOTS) {
+                    (slot_keys[slots], slot_values[slots]) = (key, value);
+                    slots += 1;
+                }
+                out.push(value);
+            }
             Err(k) => {
                 bad(row, field, failures[k].clone());
                 out.push(placeholder);
@@ -299,18 +326,8 @@ fn warnings_of(bits: u8) -> Warnings {
 /// ```
 pub fn quoted_batch(quoted: &QuotedTable, errors: &[RowError], first_row: usize, scale: i8) -> RecordBatch {
     let rows = quoted.fee.len();
-    let nulls = (!errors.is_empty()).then(|| {
-        let mut valid = vec![true; rows];
-        for e in errors {
-            valid[e.row - first_row] = false;
-        }
-        NullBuffer::from(valid)
-    });
-    let divisor = 10i64.pow(5 - scale.clamp(0, 5) as u32);
-    let money = |values: &[crate::money::Money]| -> ArrayRef {
-        let values: Vec<i128> = values.iter().map(|value| i128::from(value.millifen() / divisor)).collect();
-        Arc::new(Decimal128Array::new(values.into(), nulls.clone()).with_precision_and_scale(18, scale).expect("a valid decimal type"))
-    };
+    let nulls = error_nulls(errors, first_row, rows);
+    let money = |values: &[crate::money::Money]| money_array(values, nulls.clone(), scale);
     let keys = |values: Vec<i32>| Int32Array::new(values.into(), nulls.clone());
     let mut rule_ids: Vec<String> = quoted.rule_ids.iter().map(|id| id.to_string()).collect();
     if rule_ids.is_empty() {
@@ -345,22 +362,6 @@ pub fn quoted_batch(quoted: &QuotedTable, errors: &[RowError], first_row: usize,
     };
     let warning_texts: Vec<String> = (0..1u8 << WARNING_FLAGS.len()).map(|bits| warnings_of(bits).to_string()).collect();
     let warnings = dictionary(keys(quoted.warnings.iter().map(|w| i32::from(bits_of(*w))).collect()), warning_texts);
-    let error: ArrayRef = if errors.is_empty() {
-        arrow_array::new_null_array(&DataType::Utf8, rows)
-    } else {
-        let mut error = StringBuilder::new();
-        let mut next = errors.iter().peekable();
-        for row in 0..rows {
-            match next.peek() {
-                Some(e) if e.row - first_row == row => {
-                    error.append_value(format!("{}: {}", e.error.code(), e.error.message()));
-                    next.next();
-                }
-                _ => error.append_null(),
-            }
-        }
-        Arc::new(error.finish())
-    };
     let columns: Vec<ArrayRef> = vec![
         money(&quoted.fee),
         money(&quoted.net),
@@ -370,13 +371,47 @@ pub fn quoted_batch(quoted: &QuotedTable, errors: &[RowError], first_row: usize,
         date(&quoted.trade_day),
         date(&quoted.settles_on),
         warnings,
-        error,
+        error_column(errors, first_row, rows),
     ];
     RecordBatch::try_new(quoted_schema(scale), columns).expect("columns of the schema")
 }
 
-/// Rows a piece of a table: pieces are read, priced and written on all cores.
-const PIECE_ROWS: usize = 1 << 20;
+/// The `error` column: `code: message` of each row in `errors` (row order), else null.
+fn error_column(errors: &[RowError], first_row: usize, rows: usize) -> ArrayRef {
+    if errors.is_empty() {
+        return arrow_array::new_null_array(&DataType::Utf8, rows);
+    }
+    let mut error = StringBuilder::new();
+    let mut next = errors.iter().peekable();
+    for row in 0..rows {
+        match next.peek() {
+            Some(e) if e.row - first_row == row => {
+                error.append_value(format!("{}: {}", e.error.code(), e.error.message()));
+                next.next();
+            }
+            _ => error.append_null(),
+        }
+    }
+    Arc::new(error.finish())
+}
+
+/// The nulls of a piece's quoted cells: the rows in `errors`, none if there are none.
+fn error_nulls(errors: &[RowError], first_row: usize, rows: usize) -> Option<NullBuffer> {
+    (!errors.is_empty()).then(|| {
+        let mut valid = vec![true; rows];
+        for e in errors {
+            valid[e.row - first_row] = false;
+        }
+        NullBuffer::from(valid)
+    })
+}
+
+/// Money as `decimal128(18, scale)` (scale at most 5), null where `nulls` says.
+fn money_array(values: &[crate::money::Money], nulls: Option<NullBuffer>, scale: i8) -> ArrayRef {
+    let divisor = 10i64.pow(5 - scale.clamp(0, 5) as u32);
+    let values: Vec<i128> = values.iter().map(|value| i128::from(value.millifen() / divisor)).collect();
+    Arc::new(Decimal128Array::new(values.into(), nulls).with_precision_and_scale(18, scale).expect("a valid decimal type"))
+}
 
 /// Prices every row of a table of trades (its batches in order): one record batch of the
 /// quoted columns ([`quoted_batch`]) per piece of at most 2²⁰ rows, the same rows in the same
@@ -411,6 +446,95 @@ pub fn quote_batches(
     calendar: &Calendar,
 ) -> std::result::Result<Vec<RecordBatch>, ArrowReadError> {
     let scale = schedule.rounding().scale.max(2) as i8;
+    let priced = TableOptions { on_invalid: OnInvalid::Report, calendar_policy: options.calendar_policy };
+    let results: Vec<PieceResult> = pieces(batches)
+        .par_iter()
+        // Each worker quotes into the same columns piece after piece (no fresh pages).
+        .map_init(QuotedTable::default, |quoted, (first_row, piece)| {
+            let columns = TradeColumns::from_batch(piece, *first_row, defaults)?;
+            let names = columns.class_names();
+            schedule.quote_table_into(&columns.table(&names), &priced, calendar, quoted)?;
+            let errors = first_errors(&columns.errors, &quoted.errors, *first_row);
+            let first = errors.first().cloned();
+            Ok((quoted_batch(quoted, &errors, *first_row, scale), first))
+        })
+        .collect();
+    raise_or_collect(results, options.on_invalid)
+}
+
+/// The Arrow schema of [`fee_batches`]' output: `fee` as `decimal128(18, scale)` and `error`
+/// (the `fee` and `error` fields of [`quoted_schema`]).
+///
+/// # Example
+/// ```
+/// let schema = posfee::reconcile::arrow::fee_schema(2);
+/// let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+/// assert_eq!(names, ["fee", "error"]);
+/// ```
+pub fn fee_schema(scale: i8) -> SchemaRef {
+    let quoted = quoted_schema(scale);
+    Arc::new(Schema::new(vec![quoted.field(0).clone(), quoted.field(QUOTED_COLUMNS.len() - 1).clone()]))
+}
+
+/// The fees alone of every row of a table of trades (its batches in order), on all cores:
+/// the same fees as [`quote_batches`] (by [`Schedule::fee_table`]: no settlement dates, so
+/// no calendar), one record batch of [`fee_schema`] per piece of at most 2²⁰ rows.
+///
+/// # Errors
+/// As [`quote_batches`].
+///
+/// # Example
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, RecordBatch, StringArray};
+/// use arrow_array::cast::AsArray;
+/// use arrow_array::types::Decimal128Type;
+/// use posfee::reconcile::arrow::{fee_batches, TradeDefaults};
+/// use posfee::{OnInvalid, Schedule};
+/// let text = |values: Vec<&str>| Arc::new(StringArray::from(values)) as ArrayRef;
+/// let batch = RecordBatch::try_from_iter([
+///     ("amount", text(vec!["5000", "100", "12"])),
+///     ("channel", text(vec!["debit", "wechat", "visa"])),
+///     ("time", text(vec!["2026-05-06 10:00", "2026-05-06 11:00", "2026-05-06 12:00"])),
+/// ]).unwrap();
+/// let fees = fee_batches(&Schedule::preset("sft-traditional")?, &[batch], &TradeDefaults::default(), OnInvalid::Report).unwrap();
+/// let fee: Vec<Option<i128>> = fees[0].column(0).as_primitive::<Decimal128Type>().iter().collect();
+/// assert_eq!(fee, [Some(2_000), Some(38), None]); // ¥20.00 (the debit cap), ¥0.38, and a row in error
+/// assert!(fees[0].column(1).as_string::<i32>().value(2).starts_with("invalid_channel: row 2: "));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn fee_batches(
+    schedule: &Schedule,
+    batches: &[RecordBatch],
+    defaults: &TradeDefaults,
+    on_invalid: OnInvalid,
+) -> std::result::Result<Vec<RecordBatch>, ArrowReadError> {
+    let scale = schedule.rounding().scale.max(2) as i8;
+    let results: Vec<PieceResult> = pieces(batches)
+        .par_iter()
+        .map(|(first_row, piece)| {
+            let columns = TradeColumns::from_batch(piece, *first_row, defaults)?;
+            let names = columns.class_names();
+            let (fees, priced) = schedule.fee_table(&columns.table(&names), OnInvalid::Report)?;
+            let errors = first_errors(&columns.errors, &priced, *first_row);
+            let first = errors.first().cloned();
+            let rows = fees.len();
+            let columns = vec![money_array(&fees, error_nulls(&errors, *first_row, rows), scale), error_column(&errors, *first_row, rows)];
+            Ok((RecordBatch::try_new(fee_schema(scale), columns).expect("columns of the schema"), first))
+        })
+        .collect();
+    raise_or_collect(results, on_invalid)
+}
+
+/// A piece's batch of output, and its first row's error.
+type PieceResult = std::result::Result<(RecordBatch, Option<RowError>), ArrowReadError>;
+
+/// Rows a piece of a table: pieces are read, priced and written on all cores.
+const PIECE_ROWS: usize = 1 << 20;
+
+/// The batches cut in pieces of at most [`PIECE_ROWS`], each with the table's number of its
+/// first row (an empty batch is a piece of its own, so an empty table keeps its batch).
+fn pieces(batches: &[RecordBatch]) -> Vec<(usize, RecordBatch)> {
     let mut pieces = Vec::new();
     let mut first_row = 0;
     for batch in batches {
@@ -422,31 +546,28 @@ pub fn quote_batches(
         }
         first_row += batch.num_rows();
     }
-    let priced = TableOptions { on_invalid: OnInvalid::Report, calendar_policy: options.calendar_policy };
-    let results: Vec<std::result::Result<(RecordBatch, Option<RowError>), ArrowReadError>> = pieces
-        .par_iter()
-        // Each worker quotes into the same columns piece after piece (no fresh pages).
-        .map_init(QuotedTable::default, |quoted, (first_row, piece)| {
-            let first_row = *first_row;
-            let columns = TradeColumns::from_batch(piece, first_row, defaults)?;
-            let names = columns.class_names();
-            schedule.quote_table_into(&columns.table(&names), &priced, calendar, quoted)?;
-            // Each row's first error: its values', else its quote's.
-            let mut errors: Vec<RowError> = columns.errors.clone();
-            for RowError { row, error } in &quoted.errors {
-                if errors.binary_search_by_key(&(first_row + row), |e| e.row).is_err() {
-                    errors.push(RowError { row: *row, error: error.clone() }.renumbered(first_row + row));
-                }
-            }
-            errors.sort_by_key(|e| e.row);
-            let first = errors.first().cloned();
-            Ok((quoted_batch(quoted, &errors, first_row, scale), first))
-        })
-        .collect();
+    pieces
+}
+
+/// Each row's first error, in row order: its values' (`read`, numbered in the table), else its
+/// price's (`priced`, numbered in the piece that starts at row `first_row`).
+fn first_errors(read: &[RowError], priced: &[RowError], first_row: usize) -> Vec<RowError> {
+    let mut errors: Vec<RowError> = read.to_vec();
+    for RowError { row, error } in priced {
+        if errors.binary_search_by_key(&(first_row + row), |e| e.row).is_err() {
+            errors.push(RowError { row: *row, error: error.clone() }.renumbered(first_row + row));
+        }
+    }
+    errors.sort_by_key(|e| e.row);
+    errors
+}
+
+/// The pieces' batches in order; with [`OnInvalid::Raise`], the first piece's first error.
+fn raise_or_collect(results: Vec<PieceResult>, on_invalid: OnInvalid) -> std::result::Result<Vec<RecordBatch>, ArrowReadError> {
     let mut out = Vec::with_capacity(results.len());
     for result in results {
         let (batch, first) = result?;
-        if let (OnInvalid::Raise, Some(first)) = (options.on_invalid, first) {
+        if let (OnInvalid::Raise, Some(first)) = (on_invalid, first) {
             return Err(ArrowReadError::Invalid(first.error));
         }
         out.push(batch);
@@ -522,6 +643,40 @@ mod tests {
         let raise = quote_batches(&schedule, &batches, &TradeDefaults::default(), &TableOptions::default(), Calendar::china()).unwrap_err();
         assert_eq!((raise.error().code(), raise.error().location().field.as_deref()), ("invalid_amount", Some("amount")));
         assert!(raise.error().message().starts_with("row 2: "));
+    }
+
+    #[test]
+    fn the_fees_alone_are_the_quotes_fees_with_the_same_errors() {
+        let schedule = Schedule::preset("sft-traditional").unwrap();
+        let channels = ["credit", "debit", "wechat", "alipay", "visa"];
+        let amounts: Vec<String> = (0..3_000).map(|k| format!("{}.{:02}", (k * 7_919) % 30_000, k % 100)).collect();
+        let batches: Vec<RecordBatch> = amounts
+            .chunks(1_000)
+            .map(|chunk| {
+                let mut amounts: Vec<&str> = chunk.iter().map(String::as_str).collect();
+                amounts[3] = "-5"; // a bad amount in every batch
+                batch(amounts, (0..chunk.len()).map(|k| channels[k % channels.len()]).collect())
+            })
+            .collect();
+        let report = TableOptions { on_invalid: OnInvalid::Report, ..TableOptions::default() };
+        let quoted = quote_batches(&schedule, &batches, &TradeDefaults::default(), &report, Calendar::china()).unwrap();
+        let fees = fee_batches(&schedule, &batches, &TradeDefaults::default(), OnInvalid::Report).unwrap();
+        let column = |batches: &[RecordBatch], k: usize| -> Vec<String> {
+            batches
+                .iter()
+                .flat_map(|b| {
+                    (0..b.num_rows()).map(|row| arrow_cast::display::array_value_to_string(b.column(k), row).unwrap()).collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        assert_eq!(column(&fees, 0), column(&quoted, 0));
+        assert_eq!(column(&fees, 1), column(&quoted, 8));
+        let errors = column(&fees, 1).iter().filter(|e| !e.is_empty()).count();
+        assert_eq!(errors, 3 + 600, "a bad amount a batch, and every fifth channel");
+        assert!(column(&fees, 1)[1_003].starts_with("invalid_amount: row 1003: "));
+        let raise = fee_batches(&schedule, &batches, &TradeDefaults::default(), OnInvalid::Raise).unwrap_err();
+        assert!(raise.error().message().starts_with("row 3: "), "{}", raise.error());
+        assert_eq!(fee_schema(4).field(0).data_type(), &DataType::Decimal128(18, 4));
     }
 
     #[test]

@@ -88,6 +88,25 @@ impl Text {
     }
 }
 
+impl Text {
+    /// A row's text of at most 15 bytes as a number: its bytes, then its length in the top
+    /// byte (so that two texts have the same key exactly when they are equal), read from the
+    /// column's buffer in one load; `None` for a longer text, a null, or a row too near the
+    /// buffer's end for the load.
+    #[inline]
+    pub(super) fn key(&self, row: usize) -> Option<u128> {
+        let array = self.0.as_ref()?;
+        if array.is_null(row) {
+            return None;
+        }
+        let offsets = array.value_offsets();
+        let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
+        let length = end - start;
+        let window: [u8; 16] = array.values().get(start..start + 16)?.try_into().ok()?;
+        (length <= 15).then(|| (u128::from_le_bytes(window) & ((1u128 << (8 * length)) - 1)) | ((length as u128) << 120))
+    }
+}
+
 pub(super) fn text(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Text, ArrowReadError> {
     let Some(&position) = index.get(column) else {
         return if required(side.columns, column) { Err(missing(side, column, batch)) } else { Ok(Text(None)) };
@@ -157,12 +176,43 @@ pub(super) fn money_column(
 
 /// A decimal or integer column as 128-bit decimals of the given scale (exact).
 fn decimal128(side: Side, column: &str, array: &ArrayRef, scale: i8) -> Result<Decimal128Array, ArrowReadError> {
+    if array.data_type() == &DataType::Decimal128(38, scale) || matches!(array.data_type(), DataType::Decimal128(_, s) if *s == scale) {
+        // Already 128-bit decimals of that scale: the same buffer (the precision is not used).
+        return Ok(array.as_primitive::<Decimal128Type>().clone());
+    }
     let as128 = arrow_cast::cast(array, &DataType::Decimal128(38, scale))
         .map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
     Ok(as128.as_primitive::<Decimal128Type>().clone())
 }
 
 impl MoneyColumn {
+    /// The trade amounts of every row in fen into `amount_fen`, without a check per row in
+    /// [`MoneyColumn::get`] for the usual case: decimals of at most 2 places, whole fen from 0
+    /// to [`Money::MAX_AMOUNT`]. Returns the rows outside it (a null, a negative or too large
+    /// amount), which hold 0, for `get` to read and name what is wrong; `None` (and nothing
+    /// written) for a column of another kind.
+    pub(super) fn amount_fen_fast(&self, amount_fen: &mut Vec<i64>) -> Option<Vec<usize>> {
+        let MoneyColumn::Decimal(array, scale) = self else { return None };
+        let unit = 10i128.pow(2u32.checked_sub(*scale)?);
+        let max_fen = i128::from(Money::MAX_AMOUNT.fen().expect("whole fen"));
+        let mut others = Vec::new();
+        amount_fen.reserve(array.len());
+        for (row, value) in array.values().iter().enumerate() {
+            let fen = value.saturating_mul(unit);
+            let usual = (0..=max_fen).contains(&fen);
+            amount_fen.push(if usual { fen as i64 } else { 0 });
+            if !usual {
+                others.push(row);
+            }
+        }
+        if let Some(nulls) = array.nulls() {
+            others.extend(nulls.iter().enumerate().filter(|(_, valid)| !valid).map(|(row, _)| row));
+            others.sort_unstable();
+            others.dedup();
+        }
+        Some(others)
+    }
+
     /// The value of a row (`None` for null or an absent column). `amount` selects the trade
     /// amount check (non-negative, whole fen) over the statement money check.
     #[inline]
@@ -312,6 +362,17 @@ impl TimeColumn {
             TimeValues::Date(array) => Some(i64::from(array.value(row)) * 86_400 - 8 * 3600),
             TimeValues::Text(_) => return None,
         })
+    }
+
+    /// The instants of every row in Unix seconds for timestamps without nulls (each row as
+    /// [`TimeColumn::unix_seconds`] gives it); `None` for other columns.
+    pub(super) fn unix_seconds_all(&self) -> Option<Vec<i64>> {
+        match &self.values {
+            TimeValues::Timestamp(array, per_second, aware) if array.null_count() == 0 => {
+                Some(array.values().iter().map(|value| timestamp_seconds(*value, *per_second, *aware)).collect())
+            }
+            _ => None,
+        }
     }
 
     /// The instant of a row in Unix seconds; `None` for a null or a value that does not read.
