@@ -99,6 +99,8 @@ pub struct TradeColumns {
     pub(crate) amount_fen: Vec<i64>,
     pub(crate) channel: Vec<Channel>,
     pub(crate) time_unix_s: Vec<i64>,
+    /// Empty when every row takes the default (a table without the column), as are
+    /// `merchant_class` and `card_type`.
     pub(crate) settlement: Vec<SettlementMode>,
     pub(crate) merchant_class: Vec<u32>,
     /// The names the class codes stand for (code 0: the default class).
@@ -263,10 +265,11 @@ impl TradeColumns {
     /// assert_eq!(columns.table(&columns.class_names()).rows(), 0);
     /// ```
     pub fn table<'a>(&'a self, names: &'a [&'a str]) -> TradeTable<'a> {
+        let rows = self.rows();
         TradeTable::new(&self.amount_fen, Column::Each(&self.channel), Column::Each(&self.time_unix_s))
-            .settlement(Column::Each(&self.settlement))
-            .merchant_class(names, Column::Each(&self.merchant_class))
-            .card_type(Column::Each(&self.card_type))
+            .settlement(each_or(&self.settlement, rows, self.defaults.settlement))
+            .merchant_class(names, each_or(&self.merchant_class, rows, 0))
+            .card_type(each_or(&self.card_type, rows, self.defaults.card_type))
     }
 
     /// Quotes every row with `schedule` ([`Schedule::quote_table_with`]) and gives each bad
@@ -308,14 +311,21 @@ impl TradeColumns {
     /// The rows without an error, and the input row of each.
     pub(crate) fn readable(&self) -> (TradeColumns, Vec<usize>) {
         let kept: Vec<usize> = (0..self.rows()).filter(|row| self.errors.binary_search_by_key(row, |e| e.row).is_err()).collect();
+        // A column of defaults (empty) stays empty.
+        fn pick<T: Copy>(column: &[T], kept: &[usize]) -> Vec<T> {
+            if column.is_empty() {
+                return Vec::new();
+            }
+            kept.iter().map(|&k| column[k]).collect()
+        }
         let columns = TradeColumns {
-            amount_fen: kept.iter().map(|&k| self.amount_fen[k]).collect(),
-            channel: kept.iter().map(|&k| self.channel[k]).collect(),
-            time_unix_s: kept.iter().map(|&k| self.time_unix_s[k]).collect(),
-            settlement: kept.iter().map(|&k| self.settlement[k]).collect(),
-            merchant_class: kept.iter().map(|&k| self.merchant_class[k]).collect(),
+            amount_fen: pick(&self.amount_fen, &kept),
+            channel: pick(&self.channel, &kept),
+            time_unix_s: pick(&self.time_unix_s, &kept),
+            settlement: pick(&self.settlement, &kept),
+            merchant_class: pick(&self.merchant_class, &kept),
             classes: self.classes.clone(),
-            card_type: kept.iter().map(|&k| self.card_type[k]).collect(),
+            card_type: pick(&self.card_type, &kept),
             errors: Vec::new(),
             defaults: self.defaults.clone(),
         };
@@ -360,6 +370,15 @@ impl TradeColumns {
         }
         comparison.excluded = excluded;
         Ok(comparison)
+    }
+}
+
+/// A column of every row, or of none: then every row takes `default`.
+fn each_or<T: Copy>(column: &[T], rows: usize, default: T) -> Column<'_, T> {
+    if column.len() == rows {
+        Column::Each(column)
+    } else {
+        Column::All(default)
     }
 }
 

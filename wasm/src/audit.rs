@@ -4,7 +4,7 @@
 //! (with the ledger, as `posfee reconcile` does; without one, the statement alone). Every
 //! number, text and rule comes from the core; this module only converts the request.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use posfee::reconcile::{FileBytes, MerchantProfile, ReconcileOptions, StatementAudit, PROBLEM_ROWS_MAX};
 use posfee::{ErrorKind, Lang, SettlementMode};
@@ -61,35 +61,6 @@ pub const CHECK_FIELDS: [&str; 12] = [
     "rowsMax",
 ];
 
-/// A trade of a statement for comparing offers: strings only.
-#[derive(Debug, Clone, Serialize)]
-pub struct TradeText {
-    /// The amount.
-    pub amount: String,
-    /// The channel name.
-    pub channel: &'static str,
-    /// The trade time, China time.
-    pub time: String,
-}
-
-/// The purchases of a statement file as trades (`statementTrades`), for `compare`.
-///
-/// # Errors
-/// As [`check_impl`] for reading.
-pub fn statement_trades_impl(name: &str, format: Option<&str>, bytes: &[u8]) -> Result<(String, Vec<TradeText>), Error> {
-    let (chosen, statement) = FileBytes::new(name, bytes).format(format.unwrap_or("auto")).read_statement()?;
-    let trades = (0..statement.len())
-        .map(|j| statement.record(j))
-        .filter(|record| record.kind == posfee::TradeKind::Purchase)
-        .map(|record| TradeText {
-            amount: record.amount.to_string(),
-            channel: record.channel.name(),
-            time: record.time.format("%Y-%m-%d %H:%M:%S").to_string(),
-        })
-        .collect();
-    Ok((chosen.name().to_string(), trades))
-}
-
 /// Reads and checks: the plain-Rust body of `checkStatement` (unit-tested on the host); the
 /// audit and the problem rows to show.
 ///
@@ -103,10 +74,7 @@ pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Opti
         return Err(Error::new(ErrorKind::InvalidRequest, format!("rowsMax {rows_max} is over {PROBLEM_ROWS_MAX}")).in_field("rowsMax"));
     }
     let schedule = crate::ScheduleSource::of(&input.preset, &input.schedule)?.load()?;
-    let mut profile = MerchantProfile::new(&input.merchant_no, "")?;
-    if let Some(terminals) = &input.terminals {
-        profile.terminals = terminals.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
-    }
+    let mut profile = MerchantProfile::new(&input.merchant_no, "")?.terminals(input.terminals.iter().flatten().cloned());
     if let Some(settlement) = &input.settlement {
         profile.settlement = SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?;
     }

@@ -920,12 +920,7 @@ pub fn check_statement_js(
 /// strings only, for `compare`.
 #[wasm_bindgen(js_name = statementTrades)]
 pub fn statement_trades_js(name: &str, format: Option<String>, statement: &[u8]) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Trades {
-        format: String,
-        trades: Vec<audit::TradeText>,
-    }
-    js_result(audit::statement_trades_impl(name, format.as_deref(), statement).map(|(format, trades)| Trades { format, trades }))
+    js_result(posfee::reconcile::FileBytes::new(name, statement).format(format.as_deref().unwrap_or("auto")).purchases())
 }
 
 #[cfg(feature = "deposits")]

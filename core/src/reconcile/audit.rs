@@ -116,6 +116,59 @@ impl<'a> FileBytes<'a> {
         let statement = read_statement(self.bytes, self.name, &chosen)?;
         Ok((chosen, statement))
     }
+
+    /// The purchases of the file read as a statement, as rows of a table of trades to price
+    /// under other offers ([`compare`](crate::compare)): refunds, reversals and rows that did
+    /// not succeed are left out.
+    ///
+    /// # Errors
+    /// As [`FileBytes::read_statement`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{simulation::{generate, SimulationOptions}, write_bank_csv, FileBytes};
+    /// let sample = generate(&SimulationOptions::new(7).trades(50))?;
+    /// let bytes = write_bank_csv(&sample.statement);
+    /// let purchases = FileBytes::new("settle.csv", bytes.as_bytes()).purchases()?;
+    /// assert_eq!(purchases.format, "bank-pos");
+    /// let first = &purchases.trades[0];
+    /// assert_eq!((first.time.len(), first.amount.contains('.')), (19, true)); // 2026-05-01 09:12:45, 1234.50
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn purchases(&self) -> Result<StatementPurchases> {
+        let (chosen, statement) = self.read_statement()?;
+        let trades = (0..statement.len())
+            .map(|j| statement.record(j))
+            .filter(|record| record.kind == crate::TradeKind::Purchase)
+            .map(|record| PurchaseText {
+                amount: record.amount.to_string(),
+                channel: record.channel.name(),
+                time: record.time.format("%Y-%m-%d %H:%M:%S").to_string(),
+            })
+            .collect();
+        Ok(StatementPurchases { format: chosen.name().to_string(), trades })
+    }
+}
+
+/// The purchases of a statement file ([`FileBytes::purchases`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementPurchases {
+    /// The format the file was read with.
+    pub format: String,
+    /// Its purchases, in file order.
+    pub trades: Vec<PurchaseText>,
+}
+
+/// A purchase as the text of a row of a table of trades: the required
+/// [`TRADE_COLUMNS`](crate::TRADE_COLUMNS).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PurchaseText {
+    /// The amount in yuan (`1234.50`).
+    pub amount: String,
+    /// The channel's name (`credit`, `wechat`, …).
+    pub channel: &'static str,
+    /// The trade time, China time (`2026-05-06 10:00:00`).
+    pub time: String,
 }
 
 /// A statement checked against the contract, with or without the merchant's ledger: the

@@ -154,16 +154,22 @@ impl MerchantProfile {
         })
     }
 
-    /// Sets the registered terminals.
+    /// Sets the registered terminals, each trimmed; empty ones (a blank line of a list) are
+    /// left out.
     ///
     /// # Example
     /// ```
-    /// let profile = posfee::reconcile::MerchantProfile::new("102310058120001", "shop")?.terminals(["T1"]);
-    /// assert_eq!(profile.terminals, vec!["T1".to_string()]);
+    /// let profile = posfee::reconcile::MerchantProfile::new("102310058120001", "shop")?.terminals([" T1 ", "", "T2"]);
+    /// assert_eq!(profile.terminals, ["T1", "T2"]);
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn terminals<I: IntoIterator<Item = S>, S: Into<String>>(mut self, terminals: I) -> MerchantProfile {
-        self.terminals = terminals.into_iter().map(Into::into).collect();
+        self.terminals = terminals
+            .into_iter()
+            .map(Into::into)
+            .map(|terminal| terminal.trim().to_string())
+            .filter(|terminal| !terminal.is_empty())
+            .collect();
         self
     }
 

@@ -140,9 +140,9 @@ impl TradeColumns {
         // Merchant classes as codes into `classes`.
         let mut classes = vec![defaults.merchant_class.clone()];
         let names = text(TRADES, batch, &index, "merchant_class")?;
-        let mut merchant_class = Vec::with_capacity(rows);
+        let mut merchant_class = Vec::with_capacity(if names.0.is_some() { rows } else { 0 });
         let mut last: Option<(&str, u32)> = None;
-        for row in 0..rows {
+        for row in (0..rows).filter(|_| names.0.is_some()) {
             let code = match names.get(row) {
                 None => 0,
                 Some(name) => match last {
@@ -191,7 +191,8 @@ fn row_error(row: usize, field: &str, error: Error) -> RowError {
 }
 
 /// A text column parsed by `parse`, once per distinct text (channels and modes repeat a
-/// handful of values); a null or absent cell takes `default` (an error without one); a row
+/// handful of values); a null cell takes `default` (an error without one), an absent column is
+/// empty (every row takes the default, see `TradeColumns`); a row
 /// with an error holds `placeholder`.
 #[allow(clippy::too_many_arguments)]
 fn parsed<T: Copy>(
@@ -203,28 +204,23 @@ fn parsed<T: Copy>(
     parse: impl Fn(&str) -> Result<T>,
     bad: &mut impl FnMut(usize, &str, Error),
 ) -> Vec<T> {
-    if let (Text(None), Some(value)) = (column, default) {
-        return vec![value; rows];
+    if let (Text(None), Some(_)) = (column, default) {
+        return Vec::new(); // every row takes the default (see `TradeColumns`)
     }
-    // The first texts of up to 15 bytes that read, by their key (`Text::key`), found without a
-    // branch per slot (rows in random order would mispredict one); the others compared byte
-    // for byte; past 32, a map. Each error is kept once.
-    const SLOTS: usize = 8;
-    let mut slot_keys = [u128::MAX; SLOTS]; // no text's key: its top byte is a length ≤ 15
-    let mut slot_values = [placeholder; SLOTS];
-    let mut slots = 0;
+    // Texts of up to 15 bytes that read, by their key (`Text::key`) in a table of slots
+    // indexed by the key's hash, with a multiplier chosen so that no two keys share a slot:
+    // one comparison a row, and no branch that rows in random order would mispredict; the
+    // others compared byte for byte; past 32, a map. Each error is kept once.
+    let mut slots = KeySlots::new(placeholder);
     let mut seen: Vec<(&str, std::result::Result<T, usize>)> = Vec::new();
     let mut many: HashMap<&str, std::result::Result<T, usize>> = HashMap::new();
     let mut failures: Vec<Error> = Vec::new();
     let mut out = Vec::with_capacity(rows);
     for row in 0..rows {
         let key = column.key(row);
-        if let Some(key) = key {
-            let hit = slot_keys.iter().enumerate().fold(0, |hit, (k, slot)| hit | (usize::from(*slot == key) * (k + 1)));
-            if hit != 0 {
-                out.push(slot_values[hit - 1]);
-                continue;
-            }
+        if let Some(value) = key.and_then(|key| slots.get(key)) {
+            out.push(value);
+            continue;
         }
         let Some(text) = column.get(row) else {
             match default {
@@ -256,9 +252,8 @@ fn parsed<T: Copy>(
         };
         match found {
             Ok(value) => {
-                if let Some(key) = key.filter(|_| slots < SLOTS) {
-                    (slot_keys[slots], slot_values[slots]) = (key, value);
-                    slots += 1;
+                if let Some(key) = key {
+                    slots.insert(key, value);
                 }
                 out.push(value);
             }
@@ -269,6 +264,75 @@ fn parsed<T: Copy>(
         }
     }
     out
+}
+
+/// A few texts' keys (`Text::key`) and values, each key alone in its slot of a table
+/// indexed by a multiplicative hash: a lookup is one load and one comparison.
+struct KeySlots<T> {
+    multiplier: u64,
+    keys: [u128; KEY_SLOTS],
+    values: [T; KEY_SLOTS],
+    count: usize,
+}
+
+const KEY_SLOTS: usize = 32;
+/// The most keys in the slots (channels and modes: a handful; the others go the slow way).
+const KEY_SLOTS_USED: usize = 8;
+/// No text's key: a key's top byte is its length, at most 15.
+const NO_KEY: u128 = u128::MAX;
+
+impl<T: Copy> KeySlots<T> {
+    fn new(placeholder: T) -> KeySlots<T> {
+        KeySlots { multiplier: 0x9E37_79B9_7F4A_7C15, keys: [NO_KEY; KEY_SLOTS], values: [placeholder; KEY_SLOTS], count: 0 }
+    }
+
+    #[inline]
+    fn slot(multiplier: u64, key: u128) -> usize {
+        (((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(multiplier) >> 59) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u128) -> Option<T> {
+        let slot = Self::slot(self.multiplier, key);
+        (self.keys[slot] == key).then(|| self.values[slot])
+    }
+
+    /// Adds a key (up to [`KEY_SLOTS_USED`]): when its slot is taken, another multiplier is
+    /// looked for under which every key has a slot of its own (for 8 keys in 32 slots, a
+    /// random multiplier does with a chance of 2 in 5); without one, the key is left out.
+    fn insert(&mut self, key: u128, value: T) {
+        if self.count == KEY_SLOTS_USED || self.get(key).is_some() {
+            return;
+        }
+        let slot = Self::slot(self.multiplier, key);
+        if self.keys[slot] == NO_KEY {
+            (self.keys[slot], self.values[slot], self.count) = (key, value, self.count + 1);
+            return;
+        }
+        let mut entries: Vec<(u128, T)> =
+            (0..KEY_SLOTS).filter(|k| self.keys[*k] != NO_KEY).map(|k| (self.keys[k], self.values[k])).collect();
+        entries.push((key, value));
+        let mut multiplier = self.multiplier;
+        for _ in 0..256 {
+            // The next of splitmix64's numbers, odd.
+            multiplier = multiplier.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = multiplier;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            let candidate = (z ^ (z >> 31)) | 1;
+            let mut taken = [false; KEY_SLOTS];
+            if entries.iter().all(|(key, _)| !std::mem::replace(&mut taken[Self::slot(candidate, *key)], true)) {
+                self.multiplier = candidate;
+                self.keys = [NO_KEY; KEY_SLOTS];
+                for (key, value) in &entries {
+                    let slot = Self::slot(candidate, *key);
+                    (self.keys[slot], self.values[slot]) = (*key, *value);
+                }
+                self.count = entries.len();
+                return;
+            }
+        }
+    }
 }
 
 /// The Arrow schema of the quoted columns ([`QUOTED_COLUMNS`]) at a money scale: money as
@@ -408,8 +472,12 @@ fn error_nulls(errors: &[RowError], first_row: usize, rows: usize) -> Option<Nul
 
 /// Money as `decimal128(18, scale)` (scale at most 5), null where `nulls` says.
 fn money_array(values: &[crate::money::Money], nulls: Option<NullBuffer>, scale: i8) -> ArrayRef {
-    let divisor = 10i64.pow(5 - scale.clamp(0, 5) as u32);
-    let values: Vec<i128> = values.iter().map(|value| i128::from(value.millifen() / divisor)).collect();
+    let divided = |divide: fn(i64) -> i64| -> Vec<i128> { values.iter().map(|value| i128::from(divide(value.millifen()))).collect() };
+    // The usual scale's divisor a constant, so that the division is a multiplication.
+    let values = match 10i64.pow(5 - scale.clamp(0, 5) as u32) {
+        1_000 => divided(|m| m / 1_000),
+        divisor => values.iter().map(|value| i128::from(value.millifen() / divisor)).collect(),
+    };
     Arc::new(Decimal128Array::new(values.into(), nulls).with_precision_and_scale(18, scale).expect("a valid decimal type"))
 }
 
@@ -677,6 +745,55 @@ mod tests {
         let raise = fee_batches(&schedule, &batches, &TradeDefaults::default(), OnInvalid::Raise).unwrap_err();
         assert!(raise.error().message().starts_with("row 3: "), "{}", raise.error());
         assert_eq!(fee_schema(4).field(0).data_type(), &DataType::Decimal128(18, 4));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn key_slots_give_each_key_its_own_value_or_nothing(
+            keys in proptest::collection::hash_set((0u8..=15, proptest::num::u128::ANY), 1..24),
+            others in proptest::collection::vec((0u8..=15, proptest::num::u128::ANY), 0..24),
+        ) {
+            // A key as `Text::key` makes it: the length in the top byte, the bytes below.
+            let key = |(length, bytes): (u8, u128)| (bytes & ((1u128 << (8 * u32::from(length))) - 1)) | (u128::from(length) << 120);
+            let keys: Vec<u128> = keys.into_iter().map(key).collect::<std::collections::HashSet<_>>().into_iter().collect();
+            let mut slots = KeySlots::new(u32::MAX);
+            for (value, k) in keys.iter().enumerate() {
+                slots.insert(*k, value as u32);
+            }
+            let mut found = 0;
+            for (value, k) in keys.iter().enumerate() {
+                match slots.get(*k) {
+                    Some(got) => {
+                        proptest::prop_assert_eq!(got, value as u32);
+                        found += 1;
+                    }
+                    None => proptest::prop_assert!(value >= KEY_SLOTS_USED, "key {value} of {} was left out", keys.len()),
+                }
+            }
+            // The first 8 distinct keys, each with a slot of its own (a multiplier found).
+            proptest::prop_assert_eq!(found, keys.len().min(KEY_SLOTS_USED));
+            proptest::prop_assert_eq!(found, slots.count);
+            for other in others.into_iter().map(key).filter(|k| !keys.contains(k)) {
+                proptest::prop_assert_eq!(slots.get(other), None);
+            }
+        }
+    }
+
+    #[test]
+    fn absent_optional_columns_are_the_defaults_without_a_value_a_row() {
+        let defaults = TradeDefaults::new("D0", Some("discounted"), Some("debit")).unwrap();
+        let columns = TradeColumns::from_batch(&batch(vec!["100", "7"], vec!["credit", "unionpay_qr"]), 0, &defaults).unwrap();
+        assert!(columns.settlement.is_empty() && columns.merchant_class.is_empty() && columns.card_type.is_empty());
+        let names = columns.class_names();
+        let table = columns.table(&names);
+        assert_eq!(
+            (table.settlement.get(1), table.card_type.get(1), table.merchant_class.get(1)),
+            (SettlementMode::D(0), Some(CardType::Debit), 0)
+        );
+        assert_eq!(table.merchant_class_names, ["discounted"]);
+        let (kept, rows) = columns.readable();
+        assert_eq!((kept.rows(), rows), (2, vec![0, 1]));
+        assert!(kept.settlement.is_empty());
     }
 
     #[test]

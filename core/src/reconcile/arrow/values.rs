@@ -195,16 +195,22 @@ impl MoneyColumn {
         let MoneyColumn::Decimal(array, scale) = self else { return None };
         let unit = 10i128.pow(2u32.checked_sub(*scale)?);
         let max_fen = i128::from(Money::MAX_AMOUNT.fen().expect("whole fen"));
-        let mut others = Vec::new();
-        amount_fen.reserve(array.len());
-        for (row, value) in array.values().iter().enumerate() {
-            let fen = value.saturating_mul(unit);
-            let usual = (0..=max_fen).contains(&fen);
-            amount_fen.push(if usual { fen as i64 } else { 0 });
-            if !usual {
-                others.push(row);
+        // Usual: from 0 to the largest amount (a whole multiple of every unit).
+        let (max_value, unit) = (max_fen / unit, unit as i64);
+        let usual = |value: &i128| (0..=max_value).contains(value);
+        // One pass without a branch, a second only when some row is not usual.
+        let mut all_usual = true;
+        amount_fen.extend(array.values().iter().map(|value| {
+            let fits = usual(value);
+            all_usual &= fits;
+            if fits {
+                *value as i64 * unit
+            } else {
+                0
             }
-        }
+        }));
+        let mut others: Vec<usize> =
+            if all_usual { Vec::new() } else { array.values().iter().enumerate().filter(|(_, v)| !usual(v)).map(|(row, _)| row).collect() };
         if let Some(nulls) = array.nulls() {
             others.extend(nulls.iter().enumerate().filter(|(_, valid)| !valid).map(|(row, _)| row));
             others.sort_unstable();
@@ -369,7 +375,15 @@ impl TimeColumn {
     pub(super) fn unix_seconds_all(&self) -> Option<Vec<i64>> {
         match &self.values {
             TimeValues::Timestamp(array, per_second, aware) if array.null_count() == 0 => {
-                Some(array.values().iter().map(|value| timestamp_seconds(*value, *per_second, *aware)).collect())
+                let values = array.values();
+                // Each unit's divisor a constant, so that the division is a multiplication.
+                let seconds = |divide: fn(i64) -> i64| values.iter().map(|value| timestamp_seconds(divide(*value), 1, *aware)).collect();
+                Some(match per_second {
+                    1 => seconds(|v| v),
+                    1_000 => seconds(|v| v.div_euclid(1_000)),
+                    1_000_000 => seconds(|v| v.div_euclid(1_000_000)),
+                    _ => seconds(|v| v.div_euclid(1_000_000_000)),
+                })
             }
             _ => None,
         }
