@@ -4,9 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use posfee::{
-    CalendarPolicy, CardType, Channel, Money, Quote, QuoteRequest, QuotedTable, Schedule, SettlementMode, TableOptions, QUOTED_COLUMNS,
-};
+use posfee::{CalendarPolicy, Money, Quote, QuoteRequest, QuotedTable, Schedule, TableOptions, TradeDefaults, TradeText, QUOTED_COLUMNS};
 
 use crate::failure::Failure;
 use crate::inputs::{self, OnInvalid, HOLIDAYS_HELP};
@@ -96,38 +94,15 @@ struct Pricing {
     limits: Option<posfee::MerchantLimits>,
 }
 
-/// One trade's values as text (from the command line or a row), with the column each came from.
-struct Trade<'a> {
-    amount: &'a str,
-    channel: &'a str,
-    at: Option<&'a str>,
-    settlement: &'a str,
-    merchant_class: Option<&'a str>,
-    card_type: Option<&'a str>,
-}
-
 fn now() -> DateTime<FixedOffset> {
     DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).with_timezone(&posfee::china_offset())
 }
 
 impl Pricing {
-    /// The request of a trade; errors name the field they come from.
-    fn request(&self, trade: &Trade<'_>) -> Result<QuoteRequest, posfee::Error> {
-        let field = |name: &'static str| move |e: posfee::Error| e.in_field(name);
-        let amount = Money::parse_amount(trade.amount).map_err(field("amount"))?;
-        let channel = Channel::parse(trade.channel).map_err(field("channel"))?;
-        let at = match trade.at {
-            Some(text) => posfee::parse_china_time(text).map_err(field("time"))?,
-            None => now(),
-        };
-        let settlement = SettlementMode::parse(trade.settlement).map_err(field("settlement"))?;
-        let mut request = QuoteRequest::new(amount, channel, at).settlement(settlement);
-        if let Some(class) = trade.merchant_class {
-            request = request.merchant_class(class);
-        }
-        if let Some(card_type) = trade.card_type {
-            request = request.card_type(CardType::parse(card_type).map_err(field("card_type"))?);
-        }
+    /// The request of a trade (the core's reading of its text; errors name the field), with
+    /// the command's calendar policy and limits.
+    fn request(&self, trade: &TradeText<'_>) -> Result<QuoteRequest, posfee::Error> {
+        let mut request = trade.quote_request(&TradeDefaults::default())?;
         if self.provisional {
             request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
         }
@@ -137,7 +112,7 @@ impl Pricing {
         Ok(request)
     }
 
-    fn quote(&self, trade: &Trade<'_>) -> Result<Quote, posfee::Error> {
+    fn quote(&self, trade: &TradeText<'_>) -> Result<Quote, posfee::Error> {
         self.schedule.quote_with(&self.request(trade)?, &self.calendar)
     }
 }
@@ -162,11 +137,12 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     let (Some(amount), Some(channel)) = (&arguments.amount, &arguments.channel) else {
         return Err(Failure::request("quote needs AMOUNT and CHANNEL, or --file"));
     };
-    let trade = Trade {
+    let now_text = now().format("%Y-%m-%d %H:%M:%S").to_string();
+    let trade = TradeText {
         amount,
         channel,
-        at: arguments.at.as_deref(),
-        settlement: &pricing.settlement,
+        time: arguments.at.as_deref().unwrap_or(&now_text),
+        settlement: Some(&pricing.settlement),
         merchant_class: pricing.merchant_class.as_deref(),
         card_type: pricing.card_type.as_deref(),
     };

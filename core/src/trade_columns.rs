@@ -80,6 +80,65 @@ pub struct TradeText<'a> {
     pub card_type: Option<&'a str>,
 }
 
+/// A trade's values read from its text.
+struct ReadTrade {
+    amount: Money,
+    channel: Channel,
+    time: chrono::DateTime<chrono::FixedOffset>,
+    settlement: SettlementMode,
+    card_type: Option<CardType>,
+}
+
+impl TradeText<'_> {
+    /// The values, empty cells taking `defaults`; an error names its field.
+    fn read(&self, defaults: &TradeDefaults) -> Result<ReadTrade> {
+        let field = |name: &'static str| move |e: Error| e.in_field(name);
+        Ok(ReadTrade {
+            amount: Money::parse_amount(self.amount.trim()).map_err(field("amount"))?,
+            channel: Channel::parse(self.channel).map_err(field("channel"))?, // the word parsers trim
+            time: parse_china_time(self.time).map_err(field("time"))?,
+            settlement: match self.settlement {
+                Some(text) => SettlementMode::parse(text).map_err(field("settlement"))?,
+                None => defaults.settlement,
+            },
+            card_type: match self.card_type {
+                Some(text) => Some(CardType::parse(text).map_err(field("card_type"))?),
+                None => defaults.card_type,
+            },
+        })
+    }
+
+    /// The quote request of this trade (one trade given as text: a command line's arguments,
+    /// a JavaScript request), empty cells taking `defaults`.
+    ///
+    /// # Errors
+    /// The error of the first value that does not read, naming its field (`amount`,
+    /// `channel`, `time`, `settlement`, `card_type`).
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Schedule, TradeDefaults, TradeText};
+    /// let trade = TradeText { amount: "5000", channel: "debit", time: "2026-09-30 22:30", ..Default::default() };
+    /// let quote = Schedule::preset("sft-traditional")?.quote(&trade.quote_request(&TradeDefaults::default())?)?;
+    /// assert_eq!(quote.fee.to_string(), "20.00");
+    /// let bad = TradeText { amount: "5000", channel: "visa", time: "2026-09-30", ..Default::default() };
+    /// assert_eq!(bad.quote_request(&TradeDefaults::default()).unwrap_err().location().field.as_deref(), Some("channel"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn quote_request(&self, defaults: &TradeDefaults) -> Result<crate::QuoteRequest> {
+        let trade = self.read(defaults)?;
+        let mut request = crate::QuoteRequest::new(trade.amount, trade.channel, trade.time).settlement(trade.settlement);
+        match self.merchant_class.map(str::trim).unwrap_or(&defaults.merchant_class) {
+            "" => {}
+            class => request = request.merchant_class(class),
+        }
+        if let Some(card_type) = trade.card_type {
+            request = request.card_type(card_type);
+        }
+        Ok(request)
+    }
+}
+
 /// Trades as the columns of a [`TradeTable`]; rows whose values cannot be read hold
 /// placeholders and have an error in [`TradeColumns::errors`] (`row N: …`, with the field).
 ///
@@ -138,30 +197,16 @@ impl TradeColumns {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push_text(&mut self, trade: &TradeText<'_>) -> Result<()> {
-        let defaults = &self.defaults;
-        let read = (|| -> Result<(i64, Channel, i64, SettlementMode, Option<CardType>)> {
-            let amount = Money::parse_amount(trade.amount.trim()).map_err(|e| e.in_field("amount"))?;
-            let channel = Channel::parse(trade.channel.trim()).map_err(|e| e.in_field("channel"))?;
-            let time = parse_china_time(trade.time).map_err(|e| e.in_field("time"))?;
-            let settlement = match trade.settlement {
-                Some(text) => SettlementMode::parse(text.trim()).map_err(|e| e.in_field("settlement"))?,
-                None => defaults.settlement,
-            };
-            let card_type = match trade.card_type {
-                Some(text) => Some(CardType::parse(text.trim()).map_err(|e| e.in_field("card_type"))?),
-                None => defaults.card_type,
-            };
-            Ok((amount.fen().unwrap_or(0), channel, time.timestamp(), settlement, card_type))
-        })();
+        let read = trade.read(&self.defaults);
         let code = match trade.merchant_class {
             None => 0,
             Some(name) => self.class_code(name)?,
         };
         match read {
-            Ok((amount_fen, channel, time_unix_s, settlement, card_type)) => {
-                self.amount_fen.push(amount_fen);
+            Ok(ReadTrade { amount, channel, time, settlement, card_type }) => {
+                self.amount_fen.push(amount.fen().unwrap_or(0));
                 self.channel.push(channel);
-                self.time_unix_s.push(time_unix_s);
+                self.time_unix_s.push(time.timestamp());
                 self.settlement.push(settlement);
                 self.merchant_class.push(code);
                 self.card_type.push(card_type);
