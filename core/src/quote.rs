@@ -579,28 +579,51 @@ pub struct QuoteJson<'a> {
 impl Serialize for QuoteJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let quote = self.quote;
+        // Every field by name, without `..`: a field added to `Quote` does not build until it
+        // is written here too (the JSON is the one shape of a quote on every surface).
+        let Quote {
+            kind,
+            amount,
+            channel,
+            fee,
+            fee_returned,
+            net,
+            fee_exceeds_amount,
+            schedule,
+            version_effective_from,
+            rule,
+            rate,
+            lines,
+            requested_settlement,
+            settlement,
+            instant_minimum,
+            trade_day,
+            settles_on,
+            settles_on_provisional,
+            calendar_data_ends,
+            limit_warnings,
+        } = self.quote;
         let mut out = serializer.serialize_struct("Quote", 25)?;
-        out.serialize_field("kind", &quote.kind)?;
-        out.serialize_field("amount", &quote.amount)?;
-        out.serialize_field("channel", &quote.channel)?;
-        out.serialize_field("fee", &quote.fee)?;
-        out.serialize_field("fee_returned", &quote.fee_returned)?;
-        out.serialize_field("net", &quote.net)?;
-        out.serialize_field("fee_exceeds_amount", &quote.fee_exceeds_amount)?;
-        out.serialize_field("schedule", &quote.schedule)?;
-        out.serialize_field("version_effective_from", &quote.version_effective_from.to_rfc3339())?;
-        out.serialize_field("rule", &quote.rule)?;
-        out.serialize_field("rate", &quote.rate)?;
-        out.serialize_field("lines", &quote.lines)?;
-        out.serialize_field("requested_settlement", &quote.requested_settlement)?;
-        out.serialize_field("settlement", &quote.settlement)?;
-        out.serialize_field("instant_minimum", &quote.instant_minimum)?;
-        out.serialize_field("trade_day", &quote.trade_day)?;
-        out.serialize_field("settles_on", &quote.settles_on)?;
-        out.serialize_field("settles_on_provisional", &quote.settles_on_provisional)?;
-        out.serialize_field("calendar_data_ends", &quote.calendar_data_ends)?;
-        out.serialize_field("limit_warnings", &quote.limit_warnings)?;
+        out.serialize_field("kind", kind)?;
+        out.serialize_field("amount", amount)?;
+        out.serialize_field("channel", channel)?;
+        out.serialize_field("fee", fee)?;
+        out.serialize_field("fee_returned", fee_returned)?;
+        out.serialize_field("net", net)?;
+        out.serialize_field("fee_exceeds_amount", fee_exceeds_amount)?;
+        out.serialize_field("schedule", schedule)?;
+        out.serialize_field("version_effective_from", &version_effective_from.to_rfc3339())?;
+        out.serialize_field("rule", rule)?;
+        out.serialize_field("rate", rate)?;
+        out.serialize_field("lines", lines)?;
+        out.serialize_field("requested_settlement", requested_settlement)?;
+        out.serialize_field("settlement", settlement)?;
+        out.serialize_field("instant_minimum", instant_minimum)?;
+        out.serialize_field("trade_day", trade_day)?;
+        out.serialize_field("settles_on", settles_on)?;
+        out.serialize_field("settles_on_provisional", settles_on_provisional)?;
+        out.serialize_field("calendar_data_ends", calendar_data_ends)?;
+        out.serialize_field("limit_warnings", limit_warnings)?;
         out.serialize_field("channel_zh", self.channel_zh)?;
         out.serialize_field("cap_applied", &self.cap_applied)?;
         out.serialize_field("floor_applied", &self.floor_applied)?;

@@ -197,13 +197,13 @@ impl TradeColumns {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn push_text(&mut self, trade: &TradeText<'_>) -> Result<()> {
-        let read = trade.read(&self.defaults);
-        let code = match trade.merchant_class {
-            None => 0,
-            Some(name) => self.class_code(name)?,
-        };
-        match read {
+        match trade.read(&self.defaults) {
             Ok(ReadTrade { amount, channel, time, settlement, card_type }) => {
+                // Only a readable row's class is a class of the table (and counts to the limit).
+                let code = match trade.merchant_class {
+                    None => 0,
+                    Some(name) => self.class_code(name)?,
+                };
                 self.amount_fen.push(amount.fen().unwrap_or(0));
                 self.channel.push(channel);
                 self.time_unix_s.push(time.timestamp());
@@ -475,8 +475,26 @@ mod tests {
             let class = format!("class-{k}");
             columns.push_text(&TradeText { merchant_class: Some(&class), ..trade("1", "credit") }).unwrap();
         }
+        // An unreadable row's class is not a class of the table: it does not count.
+        columns.push_text(&TradeText { merchant_class: Some("unread"), ..trade("oops", "credit") }).unwrap();
+        assert_eq!((columns.classes.len(), columns.errors().len()), (MERCHANT_CLASS_NAMES_MAX, 1));
         let error = columns.push_text(&TradeText { merchant_class: Some("one-too-many"), ..trade("1", "credit") }).unwrap_err();
         assert_eq!((error.kind(), error.location().field.as_deref()), (ErrorKind::InvalidRequest, Some("merchant_class")));
+    }
+
+    #[test]
+    fn a_quote_request_reads_the_text_as_a_row_does() {
+        let defaults = TradeDefaults::new("D0", Some("discounted"), Some("debit")).unwrap();
+        let request = trade("100.50", "unionpay_qr").quote_request(&defaults).unwrap();
+        assert_eq!((request.amount, request.settlement), (Money::from_fen(10_050), SettlementMode::D(0)));
+        assert_eq!((request.merchant_class.as_deref(), request.card_type), (Some("discounted"), Some(CardType::Debit)));
+        let own = TradeText { merchant_class: Some(" retail "), settlement: Some("T1"), ..trade("1", "credit") };
+        let request = own.quote_request(&TradeDefaults::default()).unwrap();
+        assert_eq!((request.merchant_class.as_deref(), request.settlement), (Some("retail"), SettlementMode::T(1)));
+        assert_eq!(trade("1", "credit").quote_request(&TradeDefaults::default()).unwrap().merchant_class, None);
+        for (bad, field) in [(trade("-1", "credit"), "amount"), (TradeText { time: "soon", ..trade("1", "credit") }, "time")] {
+            assert_eq!(bad.quote_request(&defaults).unwrap_err().location().field.as_deref(), Some(field));
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@
 
 use serde::Deserialize;
 
-use posfee::reconcile::{FileBytes, MerchantProfile, ReconcileOptions, StatementAudit, PROBLEM_ROWS_MAX};
-use posfee::{ErrorKind, Lang, SettlementMode};
+use posfee::reconcile::{FileBytes, MerchantProfile, ReconcileOptions, StatementAudit};
+use posfee::{Lang, SettlementMode};
 
 use crate::failure::Error;
 
@@ -40,7 +40,7 @@ pub struct CheckInput {
     /// `zh` or `en`: the language of the findings and the dispute list.
     #[serde(default)]
     pub lang: Option<String>,
-    /// Problem rows to return, at most [`PROBLEM_ROWS_MAX`] (the default).
+    /// Problem rows to return, at most [`posfee::reconcile::PROBLEM_ROWS_MAX`] (the default).
     #[serde(default)]
     pub rows_max: Option<u32>,
 }
@@ -66,13 +66,11 @@ pub const CHECK_FIELDS: [&str; 12] = [
 ///
 /// # Errors
 /// Any core error of reading (file, line, column, field), of the schedule, merchant number,
-/// settlement mode or language; [`ErrorKind::InvalidRequest`] for a file over
-/// [`posfee::reconcile::AUDIT_FILE_BYTES_MAX`] or a `rowsMax` over [`PROBLEM_ROWS_MAX`].
+/// settlement mode or language; [`posfee::ErrorKind::InvalidRequest`] for a file over
+/// [`posfee::reconcile::AUDIT_FILE_BYTES_MAX`] or a `rowsMax` over
+/// [`posfee::reconcile::PROBLEM_ROWS_MAX`] ([`posfee::reconcile::problem_rows_max`]).
 pub fn check_impl(input: &CheckInput, statement_bytes: &[u8], ledger_bytes: Option<&[u8]>) -> Result<(StatementAudit, usize), Error> {
-    let rows_max = input.rows_max.map_or(PROBLEM_ROWS_MAX, |n| n as usize);
-    if rows_max > PROBLEM_ROWS_MAX {
-        return Err(Error::new(ErrorKind::InvalidRequest, format!("rowsMax {rows_max} is over {PROBLEM_ROWS_MAX}")).in_field("rowsMax"));
-    }
+    let rows_max = posfee::reconcile::problem_rows_max(input.rows_max.map(|n| n as usize))?;
     let schedule = crate::ScheduleSource::of(&input.preset, &input.schedule)?.load()?;
     let mut profile = MerchantProfile::new(&input.merchant_no, "")?.terminals(input.terminals.iter().flatten().cloned());
     if let Some(settlement) = &input.settlement {

@@ -125,6 +125,7 @@ pub fn to_js_error(error: &Error) -> JsValue {
             "merchant_no" => "merchantNo",
             "bank_format" => "bankFormat",
             "on_invalid" => "onInvalid",
+            "rows_max" => "rowsMax",
             other => other,
         };
         set("field", JsValue::from_str(field));

@@ -76,5 +76,6 @@ fn bad_input_names_the_field() {
     let error = check_impl(&input, &bytes, None).err().unwrap();
     assert_eq!((error.location().field.as_deref(), error.location().file.as_deref()), (Some("format"), Some("s.csv")));
     let input = CheckInput { format: None, rows_max: Some(5_000), ..input };
-    assert_eq!(check_impl(&input, &bytes, None).err().unwrap().location().field.as_deref(), Some("rowsMax"));
+    assert_eq!(check_impl(&input, &bytes, None).err().unwrap().location().field.as_deref(), Some("rows_max"));
+    // the core's name; JavaScript sees `rowsMax` (to_js_error)
 }

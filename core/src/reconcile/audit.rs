@@ -24,6 +24,30 @@ pub const AUDIT_FILE_BYTES_MAX: usize = 64 << 20;
 /// The most problem rows an [`AuditOverview`] lists (its `problem_rows_total` counts them all).
 pub const PROBLEM_ROWS_MAX: usize = 2_000;
 
+/// How many problem rows an [`AuditOverview`] lists when a caller asks for `requested`:
+/// [`PROBLEM_ROWS_MAX`] when it does not say.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRequest`] over [`PROBLEM_ROWS_MAX`], in the field `rows_max`.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{problem_rows_max, PROBLEM_ROWS_MAX};
+/// assert_eq!((problem_rows_max(None)?, problem_rows_max(Some(5))?), (PROBLEM_ROWS_MAX, 5));
+/// assert_eq!(problem_rows_max(Some(PROBLEM_ROWS_MAX + 1)).unwrap_err().location().field.as_deref(), Some("rows_max"));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn problem_rows_max(requested: Option<usize>) -> Result<usize> {
+    match requested {
+        None => Ok(PROBLEM_ROWS_MAX),
+        Some(rows) if rows <= PROBLEM_ROWS_MAX => Ok(rows),
+        Some(rows) => {
+            Err(Error::new(ErrorKind::InvalidRequest, format!("{rows} problem rows asked for; at most {PROBLEM_ROWS_MAX} are listed"))
+                .in_field("rows_max"))
+        }
+    }
+}
+
 /// A file given as bytes: its name (in the location of every error) and the format to read
 /// it with (`auto`: sniffed from its first [`Profile::SNIFF_BYTES`]).
 ///

@@ -119,8 +119,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use audit::{
-    AuditOverview, ClassLabel, FileBytes, KeyedRow, PurchaseText, StatementAudit, StatementPurchases, AUDIT_FILE_BYTES_MAX,
-    PROBLEM_ROWS_MAX,
+    problem_rows_max, AuditOverview, ClassLabel, FileBytes, KeyedRow, PurchaseText, StatementAudit, StatementPurchases,
+    AUDIT_FILE_BYTES_MAX, PROBLEM_ROWS_MAX,
 };
 pub use canonical::{CanonicalColumn, ColumnType, LEDGER_COLUMNS, STATEMENT_COLUMNS};
 pub use class::{Class, ClassSet};

@@ -77,7 +77,7 @@ impl TradeColumns {
         let index = column_index(batch);
         let rows = batch.num_rows();
         let mut errors = Vec::new();
-        let mut bad = |row: usize, field: &str, error: Error| errors.push(row_error(first_row + row, field, error));
+        let mut bad = |row: usize, field: &str, error: Error| errors.push(RowError::reading(first_row + row, error.in_field(field)));
 
         let amounts = money_column(TRADES, batch, &index, "amount")?;
         let mut amount_fen = Vec::with_capacity(rows);
@@ -183,11 +183,6 @@ impl TradeColumns {
             defaults: defaults.clone(),
         })
     }
-}
-
-fn row_error(row: usize, field: &str, error: Error) -> RowError {
-    let message = format!("row {row}: {}", error.message());
-    RowError { row, error: Error::new(error.kind(), message).at(error.location().clone().field(field)) }
 }
 
 /// A text column parsed by `parse`, once per distinct text (channels and modes repeat a
