@@ -92,6 +92,8 @@ impl TradeColumns {
             None => Box::new(0..rows),
         };
         for row in to_read {
+            // A row in error holds 0, not what the buffer had under a null.
+            amount_fen[row] = 0;
             match amounts.get(row, true) {
                 Ok(Some(money)) => amount_fen[row] = money.fen().unwrap_or(0),
                 Ok(None) => bad(row, "amount", Error::new(ErrorKind::InvalidAmount, "the amount is missing")),
@@ -467,11 +469,13 @@ fn error_nulls(errors: &[RowError], first_row: usize, rows: usize) -> Option<Nul
 
 /// Money as `decimal128(18, scale)` (scale at most 5), null where `nulls` says.
 fn money_array(values: &[crate::money::Money], nulls: Option<NullBuffer>, scale: i8) -> ArrayRef {
-    let divided = |divide: fn(i64) -> i64| -> Vec<i128> { values.iter().map(|value| i128::from(divide(value.millifen()))).collect() };
+    fn divided(values: &[crate::money::Money], divide: impl Fn(i64) -> i64) -> Vec<i128> {
+        values.iter().map(|value| i128::from(divide(value.millifen()))).collect()
+    }
     // The usual scale's divisor a constant, so that the division is a multiplication.
     let values = match 10i64.pow(5 - scale.clamp(0, 5) as u32) {
-        1_000 => divided(|m| m / 1_000),
-        divisor => values.iter().map(|value| i128::from(value.millifen() / divisor)).collect(),
+        1_000 => divided(values, |m| m / 1_000),
+        divisor => divided(values, |m| m / divisor),
     };
     Arc::new(Decimal128Array::new(values.into(), nulls).with_precision_and_scale(18, scale).expect("a valid decimal type"))
 }

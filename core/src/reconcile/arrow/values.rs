@@ -93,7 +93,9 @@ impl Text {
     /// byte (so that two texts have the same key exactly when they are equal), read from the
     /// column's buffer in one load; `None` for a longer text, a null, or a row too near the
     /// buffer's end for the load.
-    #[inline]
+    // Inlined: returned through memory, the key's two halves were stored apart and loaded
+    // whole for the comparison, a store-forwarding stall on every row.
+    #[inline(always)]
     pub(super) fn key(&self, row: usize) -> Option<u128> {
         let array = self.0.as_ref()?;
         if array.is_null(row) {
@@ -377,12 +379,14 @@ impl TimeColumn {
             TimeValues::Timestamp(array, per_second, aware) if array.null_count() == 0 => {
                 let values = array.values();
                 // Each unit's divisor a constant, so that the division is a multiplication.
-                let seconds = |divide: fn(i64) -> i64| values.iter().map(|value| timestamp_seconds(divide(*value), 1, *aware)).collect();
+                fn seconds(values: &[i64], aware: bool, divide: impl Fn(i64) -> i64) -> Vec<i64> {
+                    values.iter().map(|value| timestamp_seconds(divide(*value), 1, aware)).collect()
+                }
                 Some(match per_second {
-                    1 => seconds(|v| v),
-                    1_000 => seconds(|v| v.div_euclid(1_000)),
-                    1_000_000 => seconds(|v| v.div_euclid(1_000_000)),
-                    _ => seconds(|v| v.div_euclid(1_000_000_000)),
+                    1 => seconds(values, *aware, |v| v),
+                    1_000 => seconds(values, *aware, |v| v.div_euclid(1_000)),
+                    1_000_000 => seconds(values, *aware, |v| v.div_euclid(1_000_000)),
+                    _ => seconds(values, *aware, |v| v.div_euclid(1_000_000_000)),
                 })
             }
             _ => None,
