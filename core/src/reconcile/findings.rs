@@ -221,8 +221,11 @@ impl Evidence<'_> {
         self.statement.fee[j as usize] - expected
     }
 
-    /// Matched rows from `first_day` on that a pattern could apply to.
-    fn eligible(
+    /// Whether at most `most` matched rows from `first_day` on could a pattern apply to: the
+    /// count stops past `most` (a group that is no step stops early, not after the whole
+    /// statement), and the text comparison of the terminal comes last.
+    #[allow(clippy::too_many_arguments)]
+    fn eligible_at_most(
         &self,
         c: u32,
         first_day: i64,
@@ -230,7 +233,8 @@ impl Evidence<'_> {
         channels: &[Channel],
         terminal: Option<&str>,
         min_amount_fen: i64,
-    ) -> usize {
+        most: usize,
+    ) -> bool {
         let terminals = self.statement.terminal.view();
         (0..self.statement.len())
             .filter(|&j| {
@@ -239,10 +243,11 @@ impl Evidence<'_> {
                     && (!purchases || self.statement.kind[j] == TradeKind::Purchase)
                     && (channels.is_empty() || channels.contains(&self.statement.channel[j]))
                     && self.statement.amount_fen[j] >= min_amount_fen
-                    && terminal.map_or(true, |t| terminals.get(j) == t)
                     && china_day(self.statement.time[j]) >= first_day
+                    && terminal.map_or(true, |t| terminals.get(j) == t)
             })
-            .count()
+            .nth(most)
+            .is_none()
     }
 
     /// Whether the rows (sorted by day) are a step: enough of them, covering at least half
@@ -251,7 +256,7 @@ impl Evidence<'_> {
     fn is_step(&self, c: u32, rows: &[u32], channels: &[Channel], terminal: Option<&str>, purchases: bool, min_amount_fen: i64) -> bool {
         let Some(&first) = rows.first() else { return false };
         rows.len() >= self.options.finding_min_trades.max(1)
-            && rows.len() * 2 >= self.eligible(c, self.day(first), purchases, channels, terminal, min_amount_fen)
+            && self.eligible_at_most(c, self.day(first), purchases, channels, terminal, min_amount_fen, rows.len() * 2)
     }
 }
 

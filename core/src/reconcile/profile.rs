@@ -276,7 +276,7 @@ pub(crate) struct FieldSpec {
     /// (file value, canonical value), file values cleaned and compared case-insensitively.
     pub map: Vec<(String, String)>,
     /// (pattern with `*`, canonical value), the most literal text first.
-    pub patterns: Vec<(String, String)>,
+    pub patterns: Vec<(Glob, String)>,
     /// A constant instead of a column.
     pub value: Option<String>,
     /// (prefix, negative) for money written with a sign letter.
@@ -308,29 +308,53 @@ impl Instead {
 impl FieldSpec {
     /// The canonical value a file value maps to.
     pub(crate) fn mapped(&self, value: &str) -> Option<&str> {
-        self.map
-            .iter()
-            .find(|(from, _)| from.eq_ignore_ascii_case(value))
-            .or_else(|| self.patterns.iter().find(|(pattern, _)| glob(pattern, value)))
+        let literal = self.map.iter().find(|(from, _)| from.eq_ignore_ascii_case(value));
+        literal
             .map(|(_, to)| to.as_str())
+            .or_else(|| self.patterns.iter().find(|(pattern, _)| pattern.matches(value)).map(|(_, to)| to.as_str()))
     }
 }
 
 /// Whether `text` matches `pattern`, where `*` stands for any text (ASCII letters compared
 /// without case).
 pub(crate) fn glob(pattern: &str, text: &str) -> bool {
-    let mut pieces = pattern.split('*');
-    let first = pieces.next().unwrap_or("");
-    let Some(mut rest) = strip_prefix_ci(text, first) else { return false };
-    let pieces: Vec<&str> = pieces.collect();
-    let Some((last, middle)) = pieces.split_last() else { return rest.is_empty() };
-    for piece in middle {
-        match find_ci(rest, piece) {
-            Some(at) => rest = &rest[at + piece.len()..],
-            None => return false,
-        }
+    Glob::new(pattern).matches(text)
+}
+
+/// A value pattern where `*` stands for any text, cut at its stars once (the rows of a file
+/// try it, row after row).
+#[derive(Debug, Clone)]
+pub(crate) struct Glob {
+    /// The texts between the stars: one without a star, the first before the first star, the
+    /// last after the last.
+    pieces: Vec<String>,
+}
+
+impl Glob {
+    fn new(pattern: &str) -> Glob {
+        Glob { pieces: pattern.split('*').map(str::to_string).collect() }
     }
-    rest.len() >= last.len() && rest.is_char_boundary(rest.len() - last.len()) && rest[rest.len() - last.len()..].eq_ignore_ascii_case(last)
+
+    /// The pattern's length without its stars.
+    fn literal_len(&self) -> usize {
+        self.pieces.iter().map(String::len).sum()
+    }
+
+    /// Whether `text` matches, ASCII letters compared without case.
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        let (first, rest_pieces) = self.pieces.split_first().expect("split gives a piece");
+        let Some(mut rest) = strip_prefix_ci(text, first) else { return false };
+        let Some((last, middle)) = rest_pieces.split_last() else { return rest.is_empty() };
+        for piece in middle {
+            match find_ci(rest, piece) {
+                Some(at) => rest = &rest[at + piece.len()..],
+                None => return false,
+            }
+        }
+        rest.len() >= last.len()
+            && rest.is_char_boundary(rest.len() - last.len())
+            && rest[rest.len() - last.len()..].eq_ignore_ascii_case(last)
+    }
 }
 
 fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
@@ -864,12 +888,12 @@ impl Profile {
             for (from, to) in spec.map {
                 check_mapped(*field, &to).map_err(|message| invalid(format!("field {key}: {message}"), &format!("{place}.map")))?;
                 if from.contains('*') {
-                    patterns.push((from.trim().to_string(), to));
+                    patterns.push((Glob::new(from.trim()), to));
                 } else {
                     map.push((from.trim().to_string(), to));
                 }
             }
-            patterns.sort_by_key(|(pattern, _)| std::cmp::Reverse(pattern.replace('*', "").len()));
+            patterns.sort_by_key(|(pattern, _)| std::cmp::Reverse(pattern.literal_len()));
             let mut sign_prefixes = Vec::with_capacity(spec.sign_prefixes.len());
             for (prefix, sign) in spec.sign_prefixes {
                 let negative = match sign.as_str() {
