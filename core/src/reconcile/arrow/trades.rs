@@ -713,6 +713,26 @@ mod tests {
     }
 
     #[test]
+    fn a_decimal_amount_in_error_reads_as_zero_with_its_error() {
+        // The value under a null, and a negative one: both rows hold 0, each with its error.
+        let values = arrow_buffer::ScalarBuffer::from(vec![12_345i128, 77_700, -100, 500]);
+        let nulls = arrow_buffer::NullBuffer::from(vec![true, false, true, true]);
+        let amounts = arrow_array::Decimal128Array::new(values, Some(nulls)).with_precision_and_scale(18, 2).unwrap();
+        let text = |values: Vec<&str>| Arc::new(StringArray::from(values)) as ArrayRef;
+        let batch = RecordBatch::try_from_iter([
+            ("amount", Arc::new(amounts) as ArrayRef),
+            ("channel", text(vec!["credit"; 4])),
+            ("time", text(vec!["2026-05-06 10:00"; 4])),
+        ])
+        .unwrap();
+        let columns = TradeColumns::from_batch(&batch, 10, &TradeDefaults::default()).unwrap();
+        let names = columns.class_names();
+        assert_eq!(columns.table(&names).amount_fen, [12_345, 0, 0, 500]);
+        let rows: Vec<(usize, &str)> = columns.errors.iter().map(|e| (e.row, e.error.code())).collect();
+        assert_eq!(rows, [(11, "invalid_amount"), (12, "invalid_amount")]);
+    }
+
+    #[test]
     fn the_fees_alone_are_the_quotes_fees_with_the_same_errors() {
         let schedule = Schedule::preset("sft-traditional").unwrap();
         let channels = ["credit", "debit", "wechat", "alipay", "visa"];
