@@ -1017,7 +1017,12 @@ impl<'p> StatementReader<'p> {
         let (layout, dialect) = (&self.layout, self.dialect);
         let file = self.statement.name().to_string();
         let parse = |chunk: &str, first_line: u64| {
-            let mut part = Part { statement: Statement::new(file.as_str()), sums: Sums::default(), summary_rows: Vec::new() };
+            let mut part = Part {
+                statement: Statement::new(file.as_str()),
+                sums: Sums::default(),
+                kinds: KindMemo::default(),
+                summary_rows: Vec::new(),
+            };
             part.statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
             stream(
                 chunk,
@@ -1093,7 +1098,10 @@ pub(crate) fn fit(head: &[u8], profile: &Profile) -> Fit {
                 |row| {
                     if outcome.is_none() {
                         outcome = Some(match row {
-                            Ok(row) => layout.statement_row(row, &mut Sums::default()).map(|_| row.fields.len()).map_err(|e| e.to_string()),
+                            Ok(row) => layout
+                                .statement_row(row, &mut Sums::default(), &mut KindMemo::default())
+                                .map(|_| row.fields.len())
+                                .map_err(|e| e.to_string()),
                             Err((_, error)) => Err(error.to_string()),
                         });
                     }
@@ -1139,8 +1147,42 @@ fn strip_prefixes<'v>(value: &'v str, strip: &[String]) -> &'v str {
 struct Part {
     statement: Statement,
     sums: Sums,
+    kinds: KindMemo,
     /// Summary rows inside the details (a bank's 合计): line and fields.
     summary_rows: Vec<(u64, Vec<String>)>,
+}
+
+/// What the kind texts seen so far mean (a file has a handful: 消费, 撤销, 退货, a fee's
+/// name): each is looked up in the profile's map, its patterns and the kind words once, not
+/// on every row. A text that is no kind is not kept (each of its rows gets its error).
+#[derive(Debug, Default)]
+struct KindMemo {
+    seen: Vec<(String, KindWord)>,
+}
+
+/// What a kind text means.
+#[derive(Debug, Clone, Copy)]
+enum KindWord {
+    /// Not the merchant's trade.
+    Skip,
+    /// A deduction from the payout (a SIM data fee, an annual fee).
+    Deduction,
+    Kind(TradeKind),
+}
+
+impl KindMemo {
+    /// The most texts kept (past it, a text is looked up on every row, as before).
+    const TEXTS_MAX: usize = 16;
+
+    fn get(&self, text: &str) -> Option<KindWord> {
+        self.seen.iter().find(|(seen, _)| seen == text).map(|(_, word)| *word)
+    }
+
+    fn remember(&mut self, text: &str, word: KindWord) {
+        if self.seen.len() < KindMemo::TEXTS_MAX {
+            self.seen.push((text.to_string(), word));
+        }
+    }
 }
 
 /// What the rows read add up to, to compare with the file's own totals.
@@ -1336,7 +1378,7 @@ impl<'p> Layout<'p> {
             part.summary_rows.push((row.line, (0..row.fields.len()).map(|c| row.get(Some(c)).to_string()).collect()));
             return;
         }
-        match self.statement_row(row, &mut part.sums) {
+        match self.statement_row(row, &mut part.sums, &mut part.kinds) {
             Ok(Taken::Skipped) => part.statement.skipped_rows += 1,
             Ok(Taken::Trade(record)) => {
                 part.sums.detail_lines += 1;
@@ -1426,7 +1468,7 @@ impl<'p> Layout<'p> {
     /// Order: the row's shape (`field_count`), its direction and kind (a row that is not the
     /// merchant's trade is skipped before anything else is asked of it), its status, then
     /// the values.
-    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums) -> Result<Taken<'r>>
+    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums, kinds: &mut KindMemo) -> Result<Taken<'r>>
     where
         'p: 'r,
     {
@@ -1446,12 +1488,26 @@ impl<'p> Layout<'p> {
             None => None,
             Some(spec) => match self.pick(row, F::Kind, None, None).0 {
                 "" => None,
-                text => match spec.mapped(text) {
-                    Some("skip") => return Ok(Taken::Skipped),
-                    Some("deduction") => return self.deduction(row, text).map(Taken::Deduction),
-                    Some(name) => Some(kind_named(name).unwrap_or(TradeKind::Purchase)),
-                    None => Some(parse_kind(text).map_err(|e| self.error_at(row, F::Kind, e))?),
-                },
+                text => {
+                    let word = match kinds.get(text) {
+                        Some(word) => word,
+                        None => {
+                            let word = match spec.mapped(text) {
+                                Some("skip") => KindWord::Skip,
+                                Some("deduction") => KindWord::Deduction,
+                                Some(name) => KindWord::Kind(kind_named(name).unwrap_or(TradeKind::Purchase)),
+                                None => KindWord::Kind(parse_kind(text).map_err(|e| self.error_at(row, F::Kind, e))?),
+                            };
+                            kinds.remember(text, word);
+                            word
+                        }
+                    };
+                    match word {
+                        KindWord::Skip => return Ok(Taken::Skipped),
+                        KindWord::Deduction => return self.deduction(row, text).map(Taken::Deduction),
+                        KindWord::Kind(kind) => Some(kind),
+                    }
+                }
             },
         };
         let outside = |kind: TradeKind| match direction {
@@ -1913,7 +1969,7 @@ fn read_fixed_width(
         data_line: 1,
         file: file.to_string(),
     };
-    let mut part = Part { statement: Statement::new(file), sums: Sums::default(), summary_rows: Vec::new() };
+    let mut part = Part { statement: Statement::new(file), sums: Sums::default(), kinds: KindMemo::default(), summary_rows: Vec::new() };
     let mut text = String::new();
     let mut fields: Vec<Range<usize>> = Vec::with_capacity(widths.len());
     for (k, raw) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -2108,6 +2164,25 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_kind_text_means_the_same_on_every_row_and_an_unknown_one_is_an_error_each_time() {
+        let header = "清算日期,商户号,终端号,批次号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
+        let row = |n: u32, kind: &str| {
+            format!("20261102,898440358120017,80010001,000031,20261101,0930{n:02},100.00,0.60,99.40,1260930120{n:02},贷记卡,{kind}\n")
+        };
+        let kinds = ["消费", "流量费", "礼品", "消费", "礼品", "SIM卡年费", "消费"];
+        let text: String =
+            std::iter::once(header.to_string()).chain(kinds.iter().enumerate().map(|(k, kind)| row(k as u32, kind))).collect();
+        let profile = crate::reconcile::Profile::builtin("bank-pos").unwrap();
+        let statement = read_statement(text.as_bytes(), "s.csv", &profile).unwrap();
+        assert_eq!(statement.len(), 3);
+        let deductions: Vec<(u64, &str)> = statement.deductions().iter().map(|d| (d.line, d.text.as_str())).collect();
+        assert_eq!(deductions, [(3, "流量费"), (7, "SIM卡年费")]);
+        let issues: Vec<(Option<u64>, &str)> =
+            statement.issues().iter().map(|i| (i.error.location().line, i.error.location().field.as_deref().unwrap_or(""))).collect();
+        assert_eq!(issues, [(Some(4), "kind"), (Some(6), "kind")]);
+    }
 
     /// What `stream` hands on: (line, fields) per record, or the line of an error.
     fn streamed(text: &str, comment: bool) -> Vec<std::result::Result<(u64, Vec<String>), u64>> {
