@@ -315,12 +315,6 @@ impl FieldSpec {
     }
 }
 
-/// Whether `text` matches `pattern`, where `*` stands for any text (ASCII letters compared
-/// without case).
-pub(crate) fn glob(pattern: &str, text: &str) -> bool {
-    Glob::new(pattern).matches(text)
-}
-
 /// A value pattern where `*` stands for any text, cut at its stars once (the rows of a file
 /// try it, row after row).
 #[derive(Debug, Clone)]
@@ -331,7 +325,7 @@ pub(crate) struct Glob {
 }
 
 impl Glob {
-    fn new(pattern: &str) -> Glob {
+    pub(crate) fn new(pattern: &str) -> Glob {
         Glob { pieces: pattern.split('*').map(str::to_string).collect() }
     }
 
@@ -342,7 +336,7 @@ impl Glob {
 
     /// Whether `text` matches, ASCII letters compared without case.
     pub(crate) fn matches(&self, text: &str) -> bool {
-        let (first, rest_pieces) = self.pieces.split_first().expect("split gives a piece");
+        let [first, rest_pieces @ ..] = self.pieces.as_slice() else { return text.is_empty() };
         let Some(mut rest) = strip_prefix_ci(text, first) else { return false };
         let Some((last, middle)) = rest_pieces.split_last() else { return rest.is_empty() };
         for piece in middle {
@@ -1079,6 +1073,7 @@ mod tests {
 
     #[test]
     fn patterns_match_with_stars() {
+        let glob = |pattern: &str, text: &str| Glob::new(pattern).matches(text);
         assert!(glob("*退款", "二维码收款-退款"));
         assert!(glob("已退款(*)", "已退款(￥5.00)"));
         assert!(glob("*", ""));
@@ -1086,6 +1081,8 @@ mod tests {
         assert!(!glob("*退款", "退款中"));
         assert!(!glob("a*b", "ab-"));
         assert!(!glob("abc", "ab"));
+        assert!(glob("", "") && !glob("", "x"));
+        assert!(glob("拉卡拉*", "拉卡拉支付") && !glob("*拉卡拉*", "拉卡"));
     }
 
     fn read(profile: &str, text: &str) -> super::super::Statement {

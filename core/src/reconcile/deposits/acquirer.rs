@@ -2,7 +2,7 @@
 //! account, the bank's description and the memo.
 
 use super::bank_read::BankRow;
-use crate::reconcile::profile::glob;
+use crate::reconcile::profile::Glob;
 
 /// The texts that mark a bank row as the acquirer's, by default: the common acquirers'
 /// names (拉卡拉 Lakala, 盛付通 Shengfutong, 银联商务 UnionPay Merchant Services, 通联
@@ -21,14 +21,21 @@ pub const DEFAULT_ACQUIRER_TEXTS: [&str; 11] =
 /// The most acquirer texts an options struct may hold.
 pub(crate) const ACQUIRER_TEXTS_MAX: usize = 256;
 
-/// Whether `row` comes from the acquirer: one of `texts` appears in its counterparty name or
-/// account, description or memo.
-pub(crate) fn from_acquirer(row: &BankRow, texts: &[String]) -> bool {
-    let fields = [&row.counterparty, &row.counterparty_account, &row.summary, &row.memo];
-    texts.iter().any(|text| {
-        let pattern = format!("*{}*", text.trim());
-        fields.iter().any(|field| !field.is_empty() && glob(&pattern, field))
-    })
+/// The acquirer texts, each cut at its stars once and looked for anywhere in a field.
+pub(crate) struct AcquirerTexts(Vec<Glob>);
+
+impl AcquirerTexts {
+    /// Compiles `texts` (trimmed; `*` inside a text stands for any text).
+    pub(crate) fn new(texts: &[String]) -> AcquirerTexts {
+        AcquirerTexts(texts.iter().map(|text| Glob::new(&format!("*{}*", text.trim()))).collect())
+    }
+
+    /// Whether `row` comes from the acquirer: one of the texts appears in its counterparty
+    /// name or account, description or memo.
+    pub(crate) fn marks(&self, row: &BankRow) -> bool {
+        let fields = [&row.counterparty, &row.counterparty_account, &row.summary, &row.memo];
+        self.0.iter().any(|text| fields.iter().any(|field| !field.is_empty() && text.matches(field)))
+    }
 }
 
 #[cfg(test)]
@@ -40,6 +47,8 @@ mod tests {
     #[test]
     fn acquirer_rows_are_found_by_name_account_and_memo() {
         let texts: Vec<String> = DEFAULT_ACQUIRER_TEXTS.iter().map(|t| t.to_string()).collect();
+        let texts = AcquirerTexts::new(&texts);
+        let from_acquirer = |row: &BankRow, texts: &AcquirerTexts| texts.marks(row);
         let row = |counterparty: &str, memo: &str| {
             let mut row = BankRow::new(parse_date("2026-11-02").unwrap(), Money::from_yuan(1), counterparty);
             row.memo = memo.into();
@@ -52,6 +61,6 @@ mod tests {
         assert!(!from_acquirer(&row("ABC公司", "工资"), &texts));
         let mut by_account = row("", "");
         by_account.counterparty_account = "6222000011112222".into();
-        assert!(from_acquirer(&by_account, &["62220000*".to_string()]));
+        assert!(from_acquirer(&by_account, &AcquirerTexts::new(&[" 62220000* ".to_string()])));
     }
 }

@@ -282,7 +282,8 @@ pub fn reconcile_deposits(statement: &Statement, bank: &BankStatement, options: 
     let calendar = options.calendar.as_ref().unwrap_or_else(|| Calendar::china());
     let payouts = payouts::expected_payouts(statement, options.grouping())?;
     let rows = bank.rows();
-    let acquirer_rows: Vec<usize> = (0..rows.len()).filter(|&k| acquirer::from_acquirer(&rows[k], &options.acquirer_texts)).collect();
+    let acquirer_texts = acquirer::AcquirerTexts::new(&options.acquirer_texts);
+    let acquirer_rows: Vec<usize> = (0..rows.len()).filter(|&k| acquirer_texts.marks(&rows[k])).collect();
     let entries: Vec<Entry> =
         acquirer_rows.iter().map(|&k| Entry { date: rows[k].date, amount: rows[k].amount, line: rows[k].line }).collect();
     let first_row = rows.iter().map(|r| r.date).min();
