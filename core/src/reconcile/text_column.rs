@@ -317,6 +317,12 @@ impl TextColumn {
         column
     }
 
+    /// Whether a value is empty (one pass over the offsets, without reading the text).
+    pub(crate) fn has_empty(&self) -> bool {
+        let offsets = self.parts().1;
+        offsets.iter().zip(offsets.iter().skip(1)).fold(false, |empty, (start, end)| empty | (start == end))
+    }
+
     /// Bytes held (text plus offsets, shared text included), for memory accounting.
     ///
     /// # Example
@@ -404,6 +410,18 @@ mod tests {
             assert_eq!(error.code(), "invalid_request", "{text:?} {offsets:?}");
         }
         assert!(shared("", &[0]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_empty_value_is_found_in_owned_and_shared_columns() {
+        assert!(!TextColumn::default().has_empty());
+        assert!(!shared("ab", &[0, 1, 2]).unwrap().has_empty());
+        assert!(shared("ab", &[0, 1, 1, 2]).unwrap().has_empty());
+        let mut owned = TextColumn::filled("x", 3).unwrap();
+        assert!(!owned.has_empty());
+        owned.push("").unwrap();
+        assert!(owned.has_empty());
+        assert!(TextColumn::filled("", 2).unwrap().has_empty());
     }
 
     #[test]

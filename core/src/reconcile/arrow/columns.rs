@@ -80,8 +80,8 @@ fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Opti
 
 /// A trimmed column without an empty value (`None` when one is empty: the row path names it,
 /// or gives it its default).
-fn no_blank(column: TextColumn, rows: usize) -> Option<TextColumn> {
-    (0..rows).all(|row| !column.get(row).is_empty()).then_some(column)
+fn no_blank(column: TextColumn) -> Option<TextColumn> {
+    (!column.has_empty()).then_some(column)
 }
 
 /// The chunks of a text column as one array (a copy of the text when there are several);
@@ -262,13 +262,13 @@ pub(super) fn ledger(name: &str, batches: &[RecordBatch], reading: ArrowReadOpti
         let (texts, numbers) = rayon::join(
             || {
                 Some((
-                    no_blank(text_column(&trade_id, rows, "", true)?.trimmed(), rows)?,
+                    no_blank(text_column(&trade_id, rows, "", true)?.trimmed())?,
                     text_column(&rrn, rows, "", false)?,
                     text_column(&trace, rows, "", false)?.trimmed(),
                     text_column(&terminal, rows, "", false)?,
                     text_column(&merchant_no, rows, "", false)?,
                     // A blank code is `00`, as a null is: left to the row path.
-                    no_blank(text_column(&response_code, rows, APPROVED, false)?.trimmed(), rows)?,
+                    no_blank(text_column(&response_code, rows, APPROVED, false)?.trimmed())?,
                     text_column(&original_rrn, rows, "", false)?,
                 ))
             },
