@@ -9,8 +9,9 @@ ways:
 3. the tables read back from Feather files written in 65,536-row batches: chunks with their
    own buffers, as Feather and Parquet files give them.
 
-Text columns of several chunks are copied into one buffer (see BENCHMARKS.md, 2026-11-30,
-sixth session, for why they are not shared); whole ones are shared with Arrow's buffers.
+Text is shared with Arrow's buffers, not copied: a whole column as it is, chunks of the same
+power-of-two number of rows each (the slices' offsets, which do not start at 0, are copied);
+chunks of other sizes are copied into one buffer (BENCHMARKS.md, 2026-11-30, sixth session).
 
     .venv/bin/python py/bench/bench_arrow_input.py --trades 1000000 --repeat 9
 """

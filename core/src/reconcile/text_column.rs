@@ -36,8 +36,8 @@ pub trait SharedText: Send + Sync {
 
 /// A column of strings stored in one buffer (no allocation per row), with 32-bit offsets:
 /// a column holds at most [`TextColumn::MAX_BYTES`] of text. The buffer is the column's own,
-/// or text shared with another store ([`TextColumn::shared`]), copied only when the column
-/// is changed.
+/// or text shared with another store ([`TextColumn::shared`], or in chunks with
+/// [`TextColumn::chunked`]), copied only when the column is changed.
 ///
 /// # Example
 /// ```
@@ -60,6 +60,26 @@ enum Storage {
     Owned { text: String, offsets: Vec<u32> },
     /// Checked by [`TextColumn::shared`].
     Shared(Arc<dyn SharedText>),
+    /// Checked by [`TextColumn::chunked`].
+    Chunks(Arc<Chunks>),
+}
+
+/// Shared pieces of a column, each of `1 << shift` rows but the last (which has at most as
+/// many, and at least one): row `r` is row `r & mask` of piece `r >> shift`.
+pub(crate) struct Chunks {
+    pieces: Vec<Arc<dyn SharedText>>,
+    shift: u32,
+    rows: usize,
+    text_bytes: usize,
+}
+
+impl Chunks {
+    #[inline]
+    fn get(&self, index: usize) -> &str {
+        let (text, offsets) = self.pieces[index >> self.shift].parts();
+        let row = index & ((1 << self.shift) - 1);
+        &text[offsets[row] as usize..offsets[row + 1] as usize]
+    }
 }
 
 impl Default for TextColumn {
@@ -99,22 +119,86 @@ impl TextColumn {
     /// ```
     pub fn shared(values: Arc<dyn SharedText>) -> Result<TextColumn> {
         let (text, offsets) = values.parts();
-        let bad = |why: String| Err(Error::new(ErrorKind::InvalidRequest, format!("shared text column: {why}")));
-        let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else { return bad("no offsets".into()) };
-        if first != 0 || last as usize != text.len() {
-            return bad(format!("the offsets run from {first} to {last}, not from 0 to the text's {} bytes", text.len()));
+        check_parts(text, offsets)?;
+        Ok(TextColumn { storage: Storage::Shared(values) })
+    }
+
+    /// A column of the values of `pieces`, one after the other (the chunks of an Arrow
+    /// column, say), each checked as [`TextColumn::shared`] checks it. The pieces are shared
+    /// when each but the last holds the same power-of-two number of rows (as Feather's
+    /// record batches and Parquet's row groups usually do): reading a row then costs a shift
+    /// and a mask more. Other pieces are copied into one buffer.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] when a piece's offsets are wrong (as for
+    /// [`TextColumn::shared`]), or the pieces hold more than [`TextColumn::MAX_BYTES`] of
+    /// text.
+    ///
+    /// # Example
+    /// ```
+    /// use std::sync::Arc;
+    /// use posfee::reconcile::{SharedText, TextColumn};
+    /// struct Values(&'static str, Vec<u32>);
+    /// impl SharedText for Values {
+    ///     fn parts(&self) -> (&str, &[u32]) { (self.0, &self.1) }
+    /// }
+    /// let pieces: Vec<Arc<dyn SharedText>> =
+    ///     vec![Arc::new(Values("T1T2", vec![0, 2, 4])), Arc::new(Values("消费", vec![0, 6]))];
+    /// let column = TextColumn::chunked(pieces)?;
+    /// assert_eq!((column.len(), column.get(1), column.get(2)), (3, "T2", "消费"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn chunked(pieces: Vec<Arc<dyn SharedText>>) -> Result<TextColumn> {
+        for piece in &pieces {
+            let (text, offsets) = piece.parts();
+            check_parts(text, offsets)?;
         }
-        // Passes that vectorize: non-decreasing offsets, then (unless the text is ASCII, all
-        // of whose offsets are boundaries) offsets on character boundaries.
-        if !offsets.iter().zip(&offsets[1..]).fold(true, |fine, (before, after)| fine & (before <= after)) {
-            return bad("the offsets decrease".into());
+        if pieces.iter().map(|piece| piece.parts().0.len()).sum::<usize>() > Self::MAX_BYTES {
+            return Err(too_much_text(0));
         }
-        if !text.is_ascii() {
-            if let Some(offset) = offsets.iter().find(|&&offset| !text.is_char_boundary(offset as usize)) {
-                return bad(format!("offset {offset} falls inside a character"));
+        let mut pieces: Vec<_> = pieces.into_iter().filter(|piece| piece.parts().1.len() > 1).collect();
+        let rows_of = |piece: &Arc<dyn SharedText>| piece.parts().1.len() - 1;
+        match pieces.as_slice() {
+            [] => return Ok(TextColumn::default()),
+            [_] => return Ok(TextColumn { storage: Storage::Shared(pieces.remove(0)) }),
+            [first, middle @ .., last] => {
+                let rows = rows_of(first);
+                if rows.is_power_of_two() && middle.iter().all(|piece| rows_of(piece) == rows) && rows_of(last) <= rows {
+                    let total_rows = pieces.iter().map(rows_of).sum();
+                    let text_bytes = pieces.iter().map(|piece| piece.parts().0.len()).sum();
+                    let chunks = Chunks { pieces, shift: rows.trailing_zeros(), rows: total_rows, text_bytes };
+                    return Ok(TextColumn { storage: Storage::Chunks(Arc::new(chunks)) });
+                }
             }
         }
-        Ok(TextColumn { storage: Storage::Shared(values) })
+        TextColumn::joined(pieces.iter().map(|piece| piece.parts()))
+    }
+
+    /// A column of the values of several pieces of text in Arrow's layout, one after the
+    /// other, copied into one buffer: piece `(text, offsets)` holds the values
+    /// `text[offsets[i] - offsets[0]..offsets[i + 1] - offsets[0]]` (a slice of an Arrow
+    /// array, whose offsets need not start at 0). Checked as [`TextColumn::shared`] checks.
+    pub(crate) fn joined<'p>(pieces: impl Iterator<Item = (&'p str, &'p [u32])> + Clone) -> Result<TextColumn> {
+        let (rows, bytes) =
+            pieces.clone().fold((0, 0), |(rows, bytes), (text, offsets)| (rows + offsets.len().saturating_sub(1), bytes + text.len()));
+        if bytes > Self::MAX_BYTES {
+            return Err(too_much_text(0));
+        }
+        let (mut text, mut offsets) = (String::with_capacity(bytes), Vec::with_capacity(rows + 1));
+        offsets.push(0);
+        for (piece, piece_offsets) in pieces {
+            let Some((&first, rest)) = piece_offsets.split_first() else { continue };
+            // Rebased with wrapping arithmetic: an offset below the first wraps to a huge one,
+            // and the check below finds it.
+            let base = (text.len() as u32).wrapping_sub(first);
+            text.push_str(piece);
+            offsets.extend(rest.iter().map(|offset| offset.wrapping_add(base)));
+            if offsets.last().is_some_and(|&last| last as usize != text.len()) {
+                return Err(shared_error(format!("a piece's offsets end {} bytes from where its text ends", piece.len())));
+            }
+        }
+        check_parts(&text, &offsets)?;
+        Ok(TextColumn { storage: Storage::Owned { text, offsets } })
     }
 
     /// `rows` values, each `value`.
@@ -182,33 +266,42 @@ impl TextColumn {
         offsets.push(text.len() as u32);
     }
 
-    /// The text and the offsets.
-    #[inline]
-    fn parts(&self) -> (&str, &[u32]) {
-        match &self.storage {
-            Storage::Owned { text, offsets } => (text, offsets),
-            Storage::Shared(values) => values.parts(),
-        }
+    /// The pieces of text and their offsets (one piece unless the column is chunked).
+    fn pieces(&self) -> impl Iterator<Item = (&str, &[u32])> + Clone {
+        let (one, many) = match &self.storage {
+            Storage::Owned { text, offsets } => (Some((text.as_str(), offsets.as_slice())), &[][..]),
+            Storage::Shared(values) => (Some(values.parts()), &[][..]),
+            Storage::Chunks(chunks) => (None, chunks.pieces.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(|piece| piece.parts()))
     }
 
     /// The column's own buffers, copied from the shared text first if need be.
     fn owned(&mut self) -> (&mut String, &mut Vec<u32>) {
-        if let Storage::Shared(values) = &self.storage {
-            let (text, offsets) = values.parts();
-            self.storage = Storage::Owned { text: text.to_string(), offsets: offsets.to_vec() };
+        if !matches!(self.storage, Storage::Owned { .. }) {
+            *self = TextColumn::joined(self.pieces()).unwrap_or_else(|_| unreachable!("checked pieces within the size limit"));
         }
         match &mut self.storage {
             Storage::Owned { text, offsets } => (text, offsets),
-            Storage::Shared(_) => unreachable!("copied above"),
+            _ => unreachable!("copied above"),
         }
     }
 
     /// The text and the offsets resolved once, for loops over many rows: reading through a
-    /// view skips the per-read look-up of where the text lives (owned or shared).
+    /// view skips the per-read look-up of where the text lives (owned, shared, or the
+    /// pieces of a chunked column).
     #[inline]
     pub(crate) fn view(&self) -> TextView<'_> {
-        let (text, offsets) = self.parts();
-        TextView { text, offsets }
+        match &self.storage {
+            Storage::Owned { text, offsets } => TextView::One { text, offsets },
+            Storage::Shared(values) => {
+                let (text, offsets) = values.parts();
+                TextView::One { text, offsets }
+            }
+            Storage::Chunks(chunks) => {
+                TextView::Chunks { pieces: chunks.pieces.iter().map(|piece| piece.parts()).collect(), shift: chunks.shift }
+            }
+        }
     }
 
     /// The value of row `index`.
@@ -225,7 +318,10 @@ impl TextColumn {
     /// ```
     #[inline]
     pub fn get(&self, index: usize) -> &str {
-        self.view().get(index)
+        match &self.storage {
+            Storage::Chunks(chunks) => chunks.get(index),
+            _ => self.view().get(index),
+        }
     }
 
     /// The values in order.
@@ -239,8 +335,8 @@ impl TextColumn {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        let (text, offsets) = self.parts();
-        offsets.windows(2).map(move |pair| &text[pair[0] as usize..pair[1] as usize])
+        let view = self.view();
+        (0..self.len()).map(move |row| view.get(row))
     }
 
     /// The number of values.
@@ -250,7 +346,10 @@ impl TextColumn {
     /// assert_eq!(posfee::reconcile::TextColumn::default().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        self.parts().1.len().saturating_sub(1)
+        match &self.storage {
+            Storage::Chunks(chunks) => chunks.rows,
+            _ => self.pieces().map(|(_, offsets)| offsets.len().saturating_sub(1)).sum(),
+        }
     }
 
     /// Whether the column has no values.
@@ -265,7 +364,10 @@ impl TextColumn {
 
     /// The bytes of text the values hold.
     pub(crate) fn text_len(&self) -> usize {
-        self.parts().0.len()
+        match &self.storage {
+            Storage::Chunks(chunks) => chunks.text_bytes,
+            _ => self.pieces().map(|(text, _)| text.len()).sum(),
+        }
     }
 
     /// Reserves room for `rows` more values of `bytes` more text.
@@ -283,30 +385,33 @@ impl TextColumn {
         if !self.has_room(other.text_len()) {
             return Err(too_much_text(self.len()));
         }
-        let (other_text, other_offsets) = other.parts();
         let (text, offsets) = self.owned();
         if offsets.is_empty() {
             offsets.push(0);
         }
-        let base = text.len() as u32;
-        text.push_str(other_text);
-        offsets.extend(other_offsets.iter().skip(1).map(|offset| offset + base));
+        for (other_text, other_offsets) in other.pieces() {
+            let base = text.len() as u32;
+            text.push_str(other_text);
+            offsets.extend(other_offsets.iter().skip(1).map(|offset| offset + base));
+        }
         Ok(())
     }
 
     /// The same values without surrounding whitespace (as [`str::trim`]): `self` when none
     /// has any (shared text stays shared), else a copy.
     pub(crate) fn trimmed(self) -> TextColumn {
-        let (text, offsets) = self.parts();
-        let padded = |pair: &[u32]| {
-            let (start, end) = (pair[0] as usize, pair[1] as usize);
-            start < end && !surely_trimmed(&text.as_bytes()[start..end]) && {
-                let value = &text[start..end];
-                value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace)
-            }
+        let trimmed = |(text, offsets): (&str, &[u32])| {
+            let padded = |pair: &[u32]| {
+                let (start, end) = (pair[0] as usize, pair[1] as usize);
+                start < end && !surely_trimmed(&text.as_bytes()[start..end]) && {
+                    let value = &text[start..end];
+                    value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace)
+                }
+            };
+            // Text without any whitespace (the usual case) is settled in one fast pass.
+            surely_unspaced(text.as_bytes()) || !offsets.windows(2).any(padded)
         };
-        // Text without any whitespace (the usual case) is settled in one fast pass.
-        if surely_unspaced(text.as_bytes()) || !offsets.windows(2).any(padded) {
+        if self.pieces().all(trimmed) {
             return self;
         }
         let mut column = TextColumn::default();
@@ -317,11 +422,17 @@ impl TextColumn {
         column
     }
 
+    /// Whether the text is shared, not the column's own (for tests of the paths that share).
+    #[cfg(test)]
+    pub(crate) fn shares_text(&self) -> bool {
+        !matches!(self.storage, Storage::Owned { .. })
+    }
+
     /// Whether a value is empty (one pass over the offsets, without reading the text).
     #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // the Arrow reader's check
     pub(crate) fn has_empty(&self) -> bool {
-        let offsets = self.parts().1;
-        offsets.iter().zip(offsets.iter().skip(1)).fold(false, |empty, (start, end)| empty | (start == end))
+        self.pieces()
+            .any(|(_, offsets)| offsets.iter().zip(offsets.iter().skip(1)).fold(false, |empty, (start, end)| empty | (start == end)))
     }
 
     /// Bytes held (text plus offsets, shared text included), for memory accounting.
@@ -336,17 +447,14 @@ impl TextColumn {
     pub fn heap_bytes(&self) -> usize {
         match &self.storage {
             Storage::Owned { text, offsets } => text.capacity() + offsets.capacity() * std::mem::size_of::<u32>(),
-            Storage::Shared(values) => {
-                let (text, offsets) = values.parts();
-                text.len() + std::mem::size_of_val(offsets)
-            }
+            _ => self.pieces().map(|(text, offsets)| text.len() + std::mem::size_of_val(offsets)).sum(),
         }
     }
 }
 
 impl PartialEq for TextColumn {
     fn eq(&self, other: &TextColumn) -> bool {
-        self.len() == other.len() && (self.is_empty() || self.parts() == other.parts())
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -358,19 +466,52 @@ impl fmt::Debug for TextColumn {
     }
 }
 
-/// A [`TextColumn`]'s text and offsets (see [`TextColumn::view`]).
-#[derive(Clone, Copy)]
-pub(crate) struct TextView<'a> {
-    text: &'a str,
-    offsets: &'a [u32],
+/// A [`TextColumn`]'s text and offsets, resolved (see [`TextColumn::view`]).
+#[derive(Clone)]
+pub(crate) enum TextView<'a> {
+    /// One piece.
+    One { text: &'a str, offsets: &'a [u32] },
+    /// Chunks, each of `1 << shift` rows but the last.
+    Chunks { pieces: Vec<(&'a str, &'a [u32])>, shift: u32 },
 }
 
 impl<'a> TextView<'a> {
     /// The value of row `index` (panics when there is no such row).
     #[inline]
-    pub(crate) fn get(self, index: usize) -> &'a str {
-        &self.text[self.offsets[index] as usize..self.offsets[index + 1] as usize]
+    pub(crate) fn get(&self, index: usize) -> &'a str {
+        let (text, offsets, row) = match self {
+            TextView::One { text, offsets } => (*text, *offsets, index),
+            TextView::Chunks { pieces, shift } => {
+                let (text, offsets) = pieces[index >> shift];
+                (text, offsets, index & ((1 << shift) - 1))
+            }
+        };
+        &text[offsets[row] as usize..offsets[row + 1] as usize]
     }
+}
+
+/// Checks text and offsets in Arrow's layout: the offsets run from 0 to the text's length,
+/// never decrease, and fall on character boundaries.
+fn check_parts(text: &str, offsets: &[u32]) -> Result<()> {
+    let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else { return Err(shared_error("no offsets".into())) };
+    if first != 0 || last as usize != text.len() {
+        return Err(shared_error(format!("the offsets run from {first} to {last}, not from 0 to the text's {} bytes", text.len())));
+    }
+    // Passes that vectorize: non-decreasing offsets, then (unless the text is ASCII, all
+    // of whose offsets are boundaries) offsets on character boundaries.
+    if !offsets.iter().zip(&offsets[1..]).fold(true, |fine, (before, after)| fine & (before <= after)) {
+        return Err(shared_error("the offsets decrease".into()));
+    }
+    if !text.is_ascii() {
+        if let Some(offset) = offsets.iter().find(|&&offset| !text.is_char_boundary(offset as usize)) {
+            return Err(shared_error(format!("offset {offset} falls inside a character")));
+        }
+    }
+    Ok(())
+}
+
+fn shared_error(why: String) -> Error {
+    Error::new(ErrorKind::InvalidRequest, format!("shared text column: {why}"))
 }
 
 /// The error of a text column that would exceed [`TextColumn::MAX_BYTES`] after `rows` rows.
@@ -411,6 +552,79 @@ mod tests {
             assert_eq!(error.code(), "invalid_request", "{text:?} {offsets:?}");
         }
         assert!(shared("", &[0]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn joined_pieces_read_like_pushed_values_and_are_checked() {
+        let mut pushed = TextColumn::default();
+        for value in ["a", "消", "", "费c", "d"] {
+            pushed.push(value).unwrap();
+        }
+        // The second piece is a slice of an Arrow array: its offsets start at 7.
+        let pieces = [("a消", &[0u32, 1, 4][..]), ("费c", &[7, 7, 11][..]), ("", &[3][..]), ("d", &[5, 6][..])];
+        assert_eq!(TextColumn::joined(pieces.into_iter()).unwrap(), pushed);
+        assert!(TextColumn::joined(std::iter::empty()).unwrap().is_empty());
+        let bad: [&[(&str, &[u32])]; 4] = [
+            &[("ab", &[0, 1])],    // the offsets end before the text
+            &[("ab", &[5, 4, 7])], // an offset below the first
+            &[("ab", &[0, 2, 1])], // decreasing
+            &[("消", &[0, 1, 3])], // inside a character
+        ];
+        for pieces in bad {
+            let error = TextColumn::joined(pieces.iter().copied()).unwrap_err();
+            assert_eq!(error.code(), "invalid_request", "{pieces:?}");
+        }
+    }
+
+    fn pieces(pieces: &[(&str, &[u32])]) -> Vec<Arc<dyn SharedText>> {
+        pieces.iter().map(|(text, offsets)| Arc::new(Values(text.to_string(), offsets.to_vec())) as Arc<dyn SharedText>).collect()
+    }
+
+    #[test]
+    fn chunks_of_power_of_two_rows_are_shared_and_read_like_pushed_values() {
+        let values = ["a", "消", "", " b", "费c", "d", "e"];
+        let mut pushed = TextColumn::default();
+        values.iter().for_each(|value| pushed.push(value).unwrap());
+        // Two rows a piece, the last with one, and an empty piece that is left out.
+        let chunks = [("a消", &[0u32, 1, 4][..]), ("", &[0][..]), (" b", &[0, 0, 2]), ("费cd", &[0, 4, 5]), ("e", &[0, 1])];
+        let column = TextColumn::chunked(pieces(&chunks)).unwrap();
+        assert!(matches!(column.storage, Storage::Chunks(_)));
+        assert_eq!((column.len(), column.text_len()), (7, pushed.text_len()));
+        assert_eq!(column, pushed);
+        assert_eq!((0..7).map(|row| column.get(row)).collect::<Vec<_>>(), values);
+        let view = column.view();
+        assert_eq!((0..7).map(|row| view.get(row)).collect::<Vec<_>>(), values);
+        assert_eq!(column.heap_bytes(), 12 + 4 * 11, "the empty piece is left out");
+        assert!(column.has_empty() && !TextColumn::chunked(pieces(&chunks[3..])).unwrap().has_empty());
+        // Trimming copies only when a value is padded.
+        assert_eq!(column.clone().trimmed().iter().collect::<Vec<_>>(), ["a", "消", "", "b", "费c", "d", "e"]);
+        let clean = TextColumn::chunked(pieces(&[("ab", &[0, 1, 2]), ("c", &[0, 1])])).unwrap();
+        assert!(matches!(clean.trimmed().storage, Storage::Chunks(_)));
+        // Changing a chunked column copies it first; appending one copies its values.
+        let mut changed = column.clone();
+        changed.push("f").unwrap();
+        let mut appended = TextColumn::default();
+        appended.append(&column).unwrap();
+        appended.push("f").unwrap();
+        assert_eq!(changed, appended);
+        assert_eq!(changed.iter().last(), Some("f"));
+    }
+
+    #[test]
+    fn other_chunks_are_copied_and_bad_ones_refused() {
+        let three_rows = [("abc", &[0u32, 1, 2, 3][..]), ("d", &[0, 1])];
+        let uneven = [("ab", &[0u32, 1, 2][..]), ("c", &[0, 1]), ("de", &[0, 1, 2])];
+        for chunks in [&three_rows[..], &uneven[..]] {
+            let column = TextColumn::chunked(pieces(chunks)).unwrap();
+            assert!(matches!(column.storage, Storage::Owned { .. }));
+            assert_eq!(column.iter().collect::<String>(), chunks.iter().map(|(text, _)| *text).collect::<String>());
+        }
+        let one = TextColumn::chunked(pieces(&[("", &[0]), ("xy", &[0, 2])])).unwrap();
+        assert!(matches!(one.storage, Storage::Shared(_)));
+        assert!(TextColumn::chunked(Vec::new()).unwrap().is_empty());
+        for bad in [&[("ab", &[0u32, 1, 2][..]), ("消", &[0, 1])][..], &[("ab", &[0, 2, 1])], &[("a", &[1, 1])]] {
+            assert_eq!(TextColumn::chunked(pieces(bad)).unwrap_err().code(), "invalid_request", "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Arrow record batches → [`Ledger`] / [`Statement`], a column at a time (the fast path).
 //!
 //! Each Arrow column becomes a core column in one pass over its chunks (the batches): text is
-//! shared with Arrow's buffers (no copy, see [`SharedText`]; the chunks of a
-//! text column are joined first when there are several), numbers are converted in tight loops
+//! shared with Arrow's buffers (no copy, see [`SharedText`]; a column's chunks are shared
+//! each, see [`TextColumn::chunked`]), numbers are converted in tight loops
 //! into one vector, and the core's `from_columns` checks every row as `push_row` would. Input
 //! this path cannot take whole (a null where a value is required, a value that does not
 //! convert, a row the core rejects) goes through the row path instead
@@ -12,7 +12,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 
@@ -43,59 +42,55 @@ impl SharedText for ArrowText {
     }
 }
 
-/// A string array as a core column sharing its buffers; `None` when it cannot be shared
-/// (a slice of a larger array, whose offsets do not start at 0).
-fn shared(array: &StringArray) -> Option<TextColumn> {
+/// A string array's text, to share with a core column: its buffers as they are, but for the
+/// offsets of a slice of a larger array (which do not start at 0), which are copied.
+fn arrow_text(array: &StringArray) -> Option<Arc<dyn SharedText>> {
     let offsets = array.offsets();
-    if *offsets.first()? != 0 {
-        return None;
-    }
-    let last = *offsets.last()?;
-    let values = array.values().slice_with_length(0, usize::try_from(last).ok()?);
-    let whole = StringArray::try_new(OffsetBuffer::new(ScalarBuffer::from(vec![0, last])), values, None).ok()?;
-    let offsets = ScalarBuffer::<u32>::new(offsets.inner().inner().clone(), 0, offsets.len());
-    TextColumn::shared(Arc::new(ArrowText { whole, offsets })).ok()
+    let (first, last) = (*offsets.first()?, *offsets.last()?);
+    let bytes = last.checked_sub(first)?;
+    let values = array.values().slice_with_length(usize::try_from(first).ok()?, usize::try_from(bytes).ok()?);
+    let whole = StringArray::try_new(OffsetBuffer::new(ScalarBuffer::from(vec![0, bytes])), values, None).ok()?;
+    // Arrow's offsets are never negative: read as `u32`.
+    let offsets = match first {
+        0 => ScalarBuffer::<u32>::new(offsets.inner().inner().clone(), 0, offsets.len()),
+        _ => offsets.iter().map(|offset| offset.wrapping_sub(first) as u32).collect::<Vec<u32>>().into(),
+    };
+    Some(Arc::new(ArrowText { whole, offsets }))
 }
 
 /// A text column of `rows` rows (in chunks) in which a null (or an absent column) reads as
 /// `null`; `None` when `required` and there is a null.
 fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Option<TextColumn> {
-    let joined = joined_text(chunks)?;
-    let Some(array) = &joined.0 else { return if required { None } else { TextColumn::filled(null, rows).ok() } };
-    if array.null_count() > 0 && required {
+    let Some(arrays) = chunks.iter().map(|chunk| chunk.0.as_ref()).collect::<Option<Vec<&StringArray>>>() else {
+        return if required { None } else { TextColumn::filled(null, rows).ok() };
+    };
+    if required && arrays.iter().any(|array| array.null_count() > 0) {
         return None;
     }
-    // A null slot of an Arrow array usually holds no text: it reads as "" as it is.
-    let nulls_read_as_null =
-        array.null_count() == 0 || (null.is_empty() && (0..rows).all(|row| array.is_valid(row) || array.value_length(row) == 0));
-    if nulls_read_as_null {
-        if let Some(column) = shared(array) {
+    if arrays.iter().all(|array| nulls_read_as(array, null)) {
+        // The chunks' text shared, not copied (or copied into one buffer: see `chunked`).
+        let pieces = arrays.iter().map(|array| arrow_text(array)).collect::<Option<Vec<_>>>();
+        if let Some(column) = pieces.and_then(|pieces| TextColumn::chunked(pieces).ok()) {
             return Some(column);
         }
     }
     let mut column = TextColumn::default();
-    (0..rows).try_for_each(|row| column.push(joined.get(row).unwrap_or(null))).ok()?;
+    for array in arrays {
+        (0..array.len()).try_for_each(|row| column.push(if array.is_null(row) { null } else { array.value(row) })).ok()?;
+    }
     Some(column)
+}
+
+/// Whether the nulls of `array` read as `null` as they are: there are none, or they read as
+/// "" and hold no text (as a null slot of an Arrow array usually does).
+fn nulls_read_as(array: &StringArray, null: &str) -> bool {
+    array.null_count() == 0 || (null.is_empty() && (0..array.len()).all(|row| array.is_valid(row) || array.value_length(row) == 0))
 }
 
 /// A trimmed column without an empty value (`None` when one is empty: the row path names it,
 /// or gives it its default).
 fn no_blank(column: TextColumn) -> Option<TextColumn> {
     (!column.has_empty()).then_some(column)
-}
-
-/// The chunks of a text column as one array (a copy of the text when there are several);
-/// `None` when they do not fit one array.
-fn joined_text(chunks: &[Text]) -> Option<Text> {
-    match chunks {
-        [one] => Some(Text(one.0.clone())),
-        _ if chunks.iter().any(|chunk| chunk.0.is_none()) => Some(Text(None)),
-        _ => {
-            let arrays: Vec<&dyn Array> = chunks.iter().filter_map(|chunk| chunk.0.as_ref().map(|array| array as &dyn Array)).collect();
-            let joined = arrow_select::concat::concat(&arrays).ok()?;
-            Some(Text(Some(joined.as_string::<i32>().clone())))
-        }
-    }
 }
 
 /// The values of a column of few distinct values (channels, kinds), in chunks of `sizes`
@@ -397,4 +392,41 @@ fn row_by_row<T>(
         first_row += batch.num_rows() as u64;
     }
     Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chunks of `values` in pieces of `rows`: their own arrays, or slices of one.
+    fn chunks(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Text> {
+        let whole = StringArray::from(values.to_vec());
+        let pieces = (0..values.len()).step_by(rows).map(|first| {
+            let len = rows.min(values.len() - first);
+            if sliced {
+                whole.slice(first, len)
+            } else {
+                StringArray::from(values[first..first + len].to_vec())
+            }
+        });
+        pieces.map(|array| Text(Some(array))).collect()
+    }
+
+    #[test]
+    fn text_chunks_are_shared_when_they_can_be_and_read_alike_either_way() {
+        let values = [Some("T1"), Some("消费"), None, Some(""), Some("T22"), Some("x")];
+        let read = |rows: usize, sliced: bool, null: &str| text_column(&chunks(&values, rows, sliced), values.len(), null, false).unwrap();
+        for sliced in [false, true] {
+            for (rows, shared) in [(6, true), (2, true), (4, true), (1, true), (3, false), (5, false)] {
+                let column = read(rows, sliced, "");
+                assert_eq!(column.iter().collect::<Vec<_>>(), ["T1", "消费", "", "", "T22", "x"], "{rows} {sliced}");
+                assert_eq!(column.shares_text(), shared, "rows {rows}, sliced {sliced}");
+            }
+            // A null that must read as a value is written in: the column is the reader's own.
+            let column = read(2, sliced, "00");
+            assert_eq!(column.iter().collect::<Vec<_>>(), ["T1", "消费", "00", "", "T22", "x"]);
+            assert!(!column.shares_text());
+        }
+        assert!(text_column(&chunks(&values, 2, true), values.len(), "", true).is_none(), "a null where a value is required");
+    }
 }

@@ -1,7 +1,8 @@
 //! The CSV readers and the Arrow reader on the same data: generated tables of good and bad
 //! values, written as canonical CSV and as record batches (text columns, a blank cell
-//! sometimes a null, the rows cut into several batches), give identical rows and identical
-//! issues (code, field, row: a CSV line is the Arrow row + 1, for the header).
+//! sometimes a null, the rows cut into several batches, or into slices of one), give
+//! identical rows and identical issues (code, field, row: a CSV line is the Arrow row + 1,
+//! for the header).
 //!
 //! Left out on purpose: the spreadsheet escapes of CSV files (a leading backtick, `="…"`,
 //! a `'` before a formula), which the CSV readers take off and an Arrow table does not have,
@@ -67,8 +68,9 @@ fn csv_text(header: &[&str], rows: &[Vec<&str>]) -> String {
 }
 
 /// Record batches of text columns (a blank cell a null where `nulls` says so), the rows cut
-/// into batches of `batch_rows`.
-fn batches(names: &[&str], rows: &[Vec<&str>], nulls: u64, batch_rows: usize) -> Vec<RecordBatch> {
+/// into batches of `batch_rows`: each its own arrays, or (`sliced`) slices of one batch, whose
+/// text offsets do not start at 0.
+fn batches(names: &[&str], rows: &[Vec<&str>], nulls: u64, batch_rows: usize, sliced: bool) -> Vec<RecordBatch> {
     let batch = |rows: &[Vec<&str>], first: usize| {
         let columns = names.iter().enumerate().map(|(c, name)| {
             let values: Vec<Option<&str>> = rows
@@ -82,6 +84,10 @@ fn batches(names: &[&str], rows: &[Vec<&str>], nulls: u64, batch_rows: usize) ->
     };
     if rows.is_empty() {
         return vec![batch(&[], 0)];
+    }
+    if sliced {
+        let whole = batch(rows, 0);
+        return (0..rows.len()).step_by(batch_rows).map(|first| whole.slice(first, batch_rows.min(rows.len() - first))).collect();
     }
     rows.chunks(batch_rows).enumerate().map(|(k, part)| batch(part, k * batch_rows)).collect()
 }
@@ -111,12 +117,13 @@ proptest! {
         picks in rows(LEDGER_CELLS.iter().map(|cells| cells.len()).collect(), 12),
         nulls in any::<u64>(),
         batch_rows in 1usize..5,
+        sliced in any::<bool>(),
         by_rows in any::<bool>(),
     ) {
         let rows: Vec<Vec<&str>> = picks.iter().map(|row| row.iter().enumerate().map(|(c, &k)| LEDGER_CELLS[c][k]).collect()).collect();
         let names: Vec<&str> = LEDGER_COLUMNS.iter().map(|column| column.name).collect();
         let from_csv = read_ledger_csv(csv_text(&names, &rows).as_bytes(), "ledger.csv").unwrap();
-        let input = batches(&names, &rows, nulls, batch_rows);
+        let input = batches(&names, &rows, nulls, batch_rows, sliced);
         let options = ArrowReadOptions::default().on_invalid(OnInvalid::Report).by_rows(by_rows);
         let from_arrow = ledger_from_arrow("ledger.csv", &input, options).unwrap();
         prop_assert_eq!(write_ledger_csv(&from_arrow), write_ledger_csv(&from_csv));
@@ -141,6 +148,7 @@ proptest! {
         picks in rows(STATEMENT_CELLS.iter().map(|(_, _, cells)| cells.len()).collect(), 12),
         nulls in any::<u64>(),
         batch_rows in 1usize..5,
+        sliced in any::<bool>(),
         by_rows in any::<bool>(),
     ) {
         let rows: Vec<Vec<&str>> = picks.iter().map(|row| row.iter().enumerate().map(|(c, &k)| STATEMENT_CELLS[c].2[k]).collect()).collect();
@@ -148,7 +156,7 @@ proptest! {
         let names: Vec<&str> = STATEMENT_CELLS.iter().map(|(_, name, _)| *name).collect();
         let text = csv_text(&header, &rows);
         let from_csv = read_statement(text.as_bytes(), "statement.csv", &Profile::builtin("bank-pos").unwrap()).unwrap();
-        let input = batches(&names, &rows, nulls, batch_rows);
+        let input = batches(&names, &rows, nulls, batch_rows, sliced);
         let options = ArrowReadOptions::default().on_invalid(OnInvalid::Report).by_rows(by_rows);
         let from_arrow = statement_from_arrow("statement.csv", &input, options).unwrap();
         prop_assert_eq!(write_bank_csv(&from_arrow), write_bank_csv(&from_csv));
