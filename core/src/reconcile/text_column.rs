@@ -477,17 +477,21 @@ pub(crate) enum TextView<'a> {
 
 impl<'a> TextView<'a> {
     /// The value of row `index` (panics when there is no such row).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, index: usize) -> &'a str {
-        let (text, offsets, row) = match self {
-            TextView::One { text, offsets } => (*text, *offsets, index),
-            TextView::Chunks { pieces, shift } => {
-                let (text, offsets) = pieces[index >> shift];
-                (text, offsets, index & ((1 << shift) - 1))
-            }
-        };
-        &text[offsets[row] as usize..offsets[row + 1] as usize]
+        match self {
+            TextView::One { text, offsets } => &text[offsets[index] as usize..offsets[index + 1] as usize],
+            TextView::Chunks { pieces, shift } => chunk_value(pieces, *shift, index),
+        }
     }
+}
+
+/// Row `index` of chunks of `1 << shift` rows.
+#[inline(always)]
+fn chunk_value<'a>(pieces: &[(&'a str, &'a [u32])], shift: u32, index: usize) -> &'a str {
+    let (text, offsets) = pieces[index >> shift];
+    let row = index & ((1 << shift) - 1);
+    &text[offsets[row] as usize..offsets[row + 1] as usize]
 }
 
 /// Checks text and offsets in Arrow's layout: the offsets run from 0 to the text's length,
