@@ -476,8 +476,10 @@ pub(crate) enum TextView<'a> {
 }
 
 impl<'a> TextView<'a> {
-    /// The value of row `index` (panics when there is no such row).
-    #[inline(always)]
+    /// The value of row `index` (panics when there is no such row). Inlined everywhere but in
+    /// WebAssembly, which is built for size.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub(crate) fn get(&self, index: usize) -> &'a str {
         match self {
             TextView::One { text, offsets } => &text[offsets[index] as usize..offsets[index + 1] as usize],
@@ -487,7 +489,7 @@ impl<'a> TextView<'a> {
 }
 
 /// Row `index` of chunks of `1 << shift` rows.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn chunk_value<'a>(pieces: &[(&'a str, &'a [u32])], shift: u32, index: usize) -> &'a str {
     let (text, offsets) = pieces[index >> shift];
     let row = index & ((1 << shift) - 1);
