@@ -76,9 +76,7 @@ pub(crate) struct Chunks {
 impl Chunks {
     #[inline]
     fn get(&self, index: usize) -> &str {
-        let (text, offsets) = self.pieces[index >> self.shift].parts();
-        let row = index & ((1 << self.shift) - 1);
-        &text[offsets[row] as usize..offsets[row + 1] as usize]
+        chunk_value(self.pieces[index >> self.shift].parts(), self.shift, index)
     }
 }
 
@@ -483,15 +481,14 @@ impl<'a> TextView<'a> {
     pub(crate) fn get(&self, index: usize) -> &'a str {
         match self {
             TextView::One { text, offsets } => &text[offsets[index] as usize..offsets[index + 1] as usize],
-            TextView::Chunks { pieces, shift } => chunk_value(pieces, *shift, index),
+            TextView::Chunks { pieces, shift } => chunk_value(pieces[index >> shift], *shift, index),
         }
     }
 }
 
-/// Row `index` of chunks of `1 << shift` rows.
+/// Row `index` of a column in chunks of `1 << shift` rows, from its chunk `piece`.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-fn chunk_value<'a>(pieces: &[(&'a str, &'a [u32])], shift: u32, index: usize) -> &'a str {
-    let (text, offsets) = pieces[index >> shift];
+fn chunk_value<'a>((text, offsets): (&'a str, &'a [u32]), shift: u32, index: usize) -> &'a str {
     let row = index & ((1 << shift) - 1);
     &text[offsets[row] as usize..offsets[row + 1] as usize]
 }
