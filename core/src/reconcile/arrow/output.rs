@@ -4,7 +4,6 @@
 //! [`STATEMENT_COLUMNS`] (the type of each [`ColumnType`]); a report has the columns of
 //! [`REPORT_CSV_COLUMNS`].
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::ops::Range;
 use std::sync::Arc;
@@ -18,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::lang::Lang;
 use crate::money::Money;
+use crate::reconcile::hash::FxHashMap;
 use crate::reconcile::{
     CanonicalColumn, Class, ClassSet, ColumnType, Ledger, MatchedBy, Report, Side, Statement, LEDGER_COLUMNS, REPORT_CSV_COLUMNS,
     STATEMENT_COLUMNS,
@@ -174,24 +174,34 @@ pub(super) fn report_batches(report: &Report, ledger: &Ledger, statement: &State
 }
 
 /// Keys into a dictionary of texts, the texts added as they first appear (found by `key`).
+/// Most rows repeat the key of the row before (one merchant, one reason for a run of `ok`
+/// rows): that key is compared first, without hashing it again.
 struct Dictionary<K> {
     keys: Vec<i32>,
-    index: HashMap<K, i32>,
+    index: FxHashMap<K, i32>,
+    last: Option<(K, i32)>,
     values: StringBuilder,
 }
 
-impl<K: Hash + Eq> Dictionary<K> {
+impl<K: Hash + Eq + Copy> Dictionary<K> {
     fn new(rows: usize) -> Self {
-        Dictionary { keys: Vec::with_capacity(rows), index: HashMap::new(), values: StringBuilder::new() }
+        Dictionary { keys: Vec::with_capacity(rows), index: FxHashMap::default(), last: None, values: StringBuilder::new() }
     }
 
     /// Appends the text that `key` stands for (`text()` is called only the first time).
     fn push(&mut self, key: K, text: impl FnOnce() -> String) {
-        let next = self.index.len() as i32;
-        let at = *self.index.entry(key).or_insert_with(|| {
-            self.values.append_value(text());
-            next
-        });
+        let at = match self.last {
+            Some((last, at)) if last == key => at,
+            _ => {
+                let next = self.index.len() as i32;
+                let at = *self.index.entry(key).or_insert_with(|| {
+                    self.values.append_value(text());
+                    next
+                });
+                self.last = Some((key, at));
+                at
+            }
+        };
         self.keys.push(at);
     }
 
@@ -214,7 +224,6 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
     let mut findings: Dictionary<ClassSet> = Dictionary::new(n);
     let mut reason: Dictionary<&str> = Dictionary::new(n);
     let (mut merchant_no, mut agent): (Dictionary<&str>, Dictionary<&str>) = (Dictionary::new(n), Dictionary::new(n));
-    let mut last_reason: Option<((usize, usize), i32)> = None;
     let (mut index, mut line, mut partner) =
         (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
     let mut amount = money_builder(n, 2);
@@ -225,6 +234,8 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
         None => builder.append_null(),
     };
     const MATCHED_BY: [MatchedBy; 2] = [MatchedBy::Reference, MatchedBy::TimeWindow];
+    let (trade_ids, ledger_rrns, ledger_terminals) = (ledger.trade_ids().view(), ledger.rrns().view(), ledger.terminals().view());
+    let (statement_rrns, statement_terminals) = (statement.rrns().view(), statement.terminals().view());
     for k in range {
         let Some(row) = report.row(k) else { continue };
         side.push(Some(if row.side == Side::Ledger { 0 } else { 1 }));
@@ -243,28 +254,19 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
         agent.push(row.agent, || row.agent.to_string());
         money(&mut charged_fixed, row.charged_as.map(|c| c.fixed));
         money(&mut charged_cap, row.charged_as.and_then(|c| c.cap));
-        // Most rows share their reason text with the row before (the same text of the
-        // report): known by its address without hashing it again.
         let row_reason = report.reason_in(k, lang).unwrap_or_default();
-        let address = (row_reason.as_ptr() as usize, row_reason.len());
-        match last_reason {
-            Some((known, key)) if known == address => reason.keys.push(key),
-            _ => {
-                reason.push(row_reason, || row_reason.to_string());
-                last_reason = reason.keys.last().map(|&key| (address, key));
-            }
-        }
+        reason.push(row_reason, || row_reason.to_string());
         // The input row's keys, read straight from its table (null where a row has none).
         match (row.side, row.index) {
             (Side::Ledger, Some(i)) if i < ledger.len() => {
-                trade_id.append_value(ledger.trade_ids().get(i));
-                rrn.append_value(ledger.rrns().get(i));
-                terminal.append_value(ledger.terminals().get(i));
+                trade_id.append_value(trade_ids.get(i));
+                rrn.append_value(ledger_rrns.get(i));
+                terminal.append_value(ledger_terminals.get(i));
             }
             (Side::Statement, Some(j)) if j < statement.len() => {
                 trade_id.append_null();
-                rrn.append_value(statement.rrns().get(j));
-                terminal.append_value(statement.terminals().get(j));
+                rrn.append_value(statement_rrns.get(j));
+                terminal.append_value(statement_terminals.get(j));
             }
             _ => {
                 trade_id.append_null();
@@ -297,4 +299,29 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
         agent.finish(),
     ];
     batch(REPORT_CSV_COLUMNS.into_iter().zip(arrays).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::cast::AsArray;
+
+    use super::Dictionary;
+
+    #[test]
+    fn a_dictionary_holds_each_text_once_whatever_the_order_of_its_keys() {
+        let mut dictionary: Dictionary<&str> = Dictionary::new(6);
+        let mut made = Vec::new();
+        for key in ["a", "a", "b", "a", "b", "b"] {
+            dictionary.push(key, || {
+                made.push(key);
+                key.to_uppercase()
+            });
+        }
+        assert_eq!(made, ["a", "b"], "each text is made once, on its key's first row");
+        let array = dictionary.finish();
+        let array = array.as_dictionary::<arrow_array::types::Int32Type>();
+        assert_eq!(array.keys().values().to_vec(), [0, 0, 1, 0, 1, 1]);
+        assert_eq!(array.values().as_string::<i32>().iter().flatten().collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!(array.len(), 6);
+    }
 }
