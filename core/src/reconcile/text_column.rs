@@ -147,29 +147,34 @@ impl TextColumn {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn chunked(pieces: Vec<Arc<dyn SharedText>>) -> Result<TextColumn> {
-        for piece in &pieces {
+        // Each piece's parts read once: checked, and its rows and text counted.
+        let (mut kept, mut all_bytes) = (Vec::with_capacity(pieces.len()), 0usize);
+        for piece in pieces {
             let (text, offsets) = piece.parts();
             check_parts(text, offsets)?;
+            let (rows, bytes) = (offsets.len().saturating_sub(1), text.len());
+            all_bytes += bytes;
+            if rows > 0 {
+                kept.push((piece, rows, bytes));
+            }
         }
-        if pieces.iter().map(|piece| piece.parts().0.len()).sum::<usize>() > Self::MAX_BYTES {
+        if all_bytes > Self::MAX_BYTES {
             return Err(too_much_text(0));
         }
-        let mut pieces: Vec<_> = pieces.into_iter().filter(|piece| piece.parts().1.len() > 1).collect();
-        let rows_of = |piece: &Arc<dyn SharedText>| piece.parts().1.len() - 1;
-        match pieces.as_slice() {
+        match kept.as_slice() {
             [] => return Ok(TextColumn::default()),
-            [_] => return Ok(TextColumn { storage: Storage::Shared(pieces.remove(0)) }),
-            [first, middle @ .., last] => {
-                let rows = rows_of(first);
-                if rows.is_power_of_two() && middle.iter().all(|piece| rows_of(piece) == rows) && rows_of(last) <= rows {
-                    let total_rows = pieces.iter().map(rows_of).sum();
-                    let text_bytes = pieces.iter().map(|piece| piece.parts().0.len()).sum();
+            [_] => return Ok(TextColumn { storage: Storage::Shared(kept.remove(0).0) }),
+            [(_, rows, _), middle @ .., (_, last_rows, _)] => {
+                let rows = *rows;
+                if rows.is_power_of_two() && middle.iter().all(|&(_, middle_rows, _)| middle_rows == rows) && *last_rows <= rows {
+                    let (total_rows, text_bytes) = kept.iter().fold((0, 0), |(r, b), &(_, rows, bytes)| (r + rows, b + bytes));
+                    let pieces = kept.into_iter().map(|(piece, _, _)| piece).collect();
                     let chunks = Chunks { pieces, shift: rows.trailing_zeros(), rows: total_rows, text_bytes };
                     return Ok(TextColumn { storage: Storage::Chunks(Arc::new(chunks)) });
                 }
             }
         }
-        TextColumn::joined(pieces.iter().map(|piece| piece.parts()))
+        TextColumn::joined(kept.iter().map(|(piece, _, _)| piece.parts()))
     }
 
     /// A column of the values of several pieces of text in Arrow's layout, one after the
