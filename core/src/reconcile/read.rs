@@ -501,10 +501,10 @@ pub fn read_ledger_file(path: impl AsRef<Path>) -> Result<Ledger> {
     let mut read = || -> std::result::Result<Ledger, BlockError> {
         let first = blocks.next()?.unwrap_or_default();
         let (mut reader, data_start, data_line) = LedgerReader::start(&first, &file)?;
-        // Room for all rows at once (untouched room costs no memory), so the columns never
-        // grow by copying.
-        reader.ledger.reserve(file_bytes / 64 + 16, file_bytes / 2);
         let mut line = reader.read(&first[data_start..], data_line)?;
+        // Room for the rest of the file at the first block's sizes (untouched room costs no
+        // memory), so that the columns do not grow by copying.
+        reader.ledger.reserve_rest(first.len(), file_bytes.saturating_sub(first.len()));
         drop(first);
         while let Some(block) = blocks.next()? {
             line = reader.read(&block, line)?;
@@ -956,10 +956,10 @@ pub fn read_statement_file(path: impl AsRef<Path>, profile: &Profile, options: R
         layout.default_settlement = default_settlement(profile, &file, options);
         let (data_start, data_line) = (layout.data_start, layout.data_line);
         let mut reader = StatementReader::new(layout, dialect, &file);
-        // Room for all rows at once (untouched room costs no memory), so the columns never
-        // grow by copying.
-        reader.statement.reserve(file_bytes / 64 + 16, file_bytes / 2);
         let mut line = reader.read(&first[data_start..], data_line)?;
+        // Room for the rest of the file at the first block's sizes (untouched room costs no
+        // memory), so that the columns do not grow by copying.
+        reader.statement.reserve_rest(first.len(), file_bytes.saturating_sub(first.len()));
         drop(first);
         while let Some(block) = blocks.next()? {
             line = reader.read(&block, line)?;

@@ -71,6 +71,15 @@ fn append_text<const N: usize>(columns: [(&mut TextColumn, &TextColumn); N]) -> 
     Ok(())
 }
 
+/// What `count` (rows, or bytes of a column's text) read from the first `read_bytes` of a
+/// file comes to over its next `rest_bytes`, an eighth more to be safe: the rows read so far
+/// are the sample. Room reserved and never touched costs no memory; a column that outgrows
+/// it is copied once more, as without it.
+pub(crate) fn scaled(count: usize, read_bytes: usize, rest_bytes: usize) -> usize {
+    let rest = count as u128 * rest_bytes as u128 / read_bytes.max(1) as u128;
+    usize::try_from(rest.saturating_add(rest / 8).saturating_add(16)).unwrap_or(usize::MAX)
+}
+
 /// Rows a batch ([`Ledger::extend_rows`], [`Statement::extend_rows`]) stores before it
 /// reserves text for the rest of the batch at the size those rows had on average.
 pub(crate) const SAMPLE_ROWS: usize = 256;
@@ -487,6 +496,29 @@ impl Ledger {
                 &mut ledger.original_rrn,
             ]
         })
+    }
+
+    /// Reserves room for the rest of a file read in blocks, from the rows read so far (see
+    /// [`scaled`]): each column at the size it has per byte of the file read.
+    pub(crate) fn reserve_rest(&mut self, read_bytes: usize, rest_bytes: usize) {
+        for column in [
+            &mut self.trade_id,
+            &mut self.rrn,
+            &mut self.trace,
+            &mut self.terminal,
+            &mut self.merchant_no,
+            &mut self.response_code,
+            &mut self.original_rrn,
+        ] {
+            column.reserve_scaled(read_bytes, rest_bytes);
+        }
+        let rows = scaled(self.len(), read_bytes, rest_bytes);
+        self.time.reserve(rows);
+        self.amount_fen.reserve(rows);
+        self.channel.reserve(rows);
+        self.card_type.reserve(rows);
+        self.kind.reserve(rows);
+        self.line.reserve(rows);
     }
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
@@ -994,6 +1026,23 @@ impl Statement {
         })
     }
 
+    /// Reserves room for the rest of a file read in blocks, from the rows read so far (see
+    /// [`scaled`]): each column at the size it has per byte of the file read.
+    pub(crate) fn reserve_rest(&mut self, read_bytes: usize, rest_bytes: usize) {
+        for column in [&mut self.merchant_no, &mut self.merchant_name, &mut self.terminal, &mut self.batch, &mut self.rrn] {
+            column.reserve_scaled(read_bytes, rest_bytes);
+        }
+        let rows = scaled(self.len(), read_bytes, rest_bytes);
+        self.settlement_date.reserve(rows);
+        self.time.reserve(rows);
+        self.amount_fen.reserve(rows);
+        self.fee.reserve(rows);
+        self.net.reserve(rows);
+        self.channel.reserve(rows);
+        self.kind.reserve(rows);
+        self.line.reserve(rows);
+    }
+
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
     pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
         let columns = [
@@ -1310,4 +1359,18 @@ pub struct StatementRow<'a> {
     pub kind: TradeKind,
     /// The 1-based line (or row) in the source; 0 when unknown.
     pub line: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scaled;
+
+    #[test]
+    fn the_rest_of_a_file_is_reserved_at_the_sizes_of_the_part_read() {
+        // 100 rows in the first 10 bytes: 900 more in the next 90, an eighth more, and 16.
+        assert_eq!(scaled(100, 10, 90), 900 + 112 + 16);
+        assert_eq!(scaled(100, 10, 0), 16, "nothing left to read");
+        assert_eq!(scaled(0, 0, 1_000), 16, "nothing read: no sample");
+        assert_eq!(scaled(usize::MAX, 1, usize::MAX), usize::MAX, "no overflow");
+    }
 }
