@@ -113,6 +113,13 @@ pub(super) fn clean(value: &str) -> &str {
 /// A trade kind as every reader takes it (the canonical names, and 消费 / 撤销 / 退货 and the
 /// other words of acquirers' files; empty is a purchase).
 pub(super) fn parse_kind(text: &str) -> Result<TradeKind> {
+    // Nearly every row of a file says the same word: the canonical ones first.
+    match text {
+        "purchase" | "" => return Ok(TradeKind::Purchase),
+        "refund" => return Ok(TradeKind::Refund),
+        "void" => return Ok(TradeKind::Void),
+        _ => {}
+    }
     let text = trim(text);
     let lower;
     let key = if text.bytes().any(|b| b.is_ascii_uppercase()) {

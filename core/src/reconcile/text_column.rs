@@ -280,14 +280,23 @@ impl TextColumn {
     }
 
     /// The column's own buffers, copied from the shared text first if need be.
+    #[inline]
     fn owned(&mut self) -> (&mut String, &mut Vec<u32>) {
         if !matches!(self.storage, Storage::Owned { .. }) {
-            *self = TextColumn::joined(self.pieces()).unwrap_or_else(|_| unreachable!("checked pieces within the size limit"));
+            self.copy_shared();
         }
         match &mut self.storage {
             Storage::Owned { text, offsets } => (text, offsets),
             _ => unreachable!("copied above"),
         }
+    }
+
+    /// Copies shared or chunked text into buffers of the column's own (once, before the
+    /// first change; kept out of the way of the pushes, which find the column owned).
+    #[cold]
+    #[inline(never)]
+    fn copy_shared(&mut self) {
+        *self = TextColumn::joined(self.pieces()).unwrap_or_else(|_| unreachable!("checked pieces within the size limit"));
     }
 
     /// The text and the offsets resolved once, for loops over many rows: reading through a
