@@ -512,7 +512,11 @@ impl Ledger {
         ] {
             column.reserve_scaled(read_bytes, rest_bytes);
         }
-        let rows = scaled(self.len(), read_bytes, rest_bytes);
+        self.reserve_rows(scaled(self.len(), read_bytes, rest_bytes));
+    }
+
+    /// Reserves room for `rows` more rows in the columns that are not text.
+    fn reserve_rows(&mut self, rows: usize) {
         self.time.reserve(rows);
         self.amount_fen.reserve(rows);
         self.channel.reserve(rows);
@@ -534,12 +538,7 @@ impl Ledger {
         ] {
             column.reserve(rows, text_bytes * share / 29);
         }
-        self.time.reserve(rows);
-        self.amount_fen.reserve(rows);
-        self.channel.reserve(rows);
-        self.card_type.reserve(rows);
-        self.kind.reserve(rows);
-        self.line.reserve(rows);
+        self.reserve_rows(rows);
     }
 
     /// Appends all rows and issues of `other` (a later part of the same input).
@@ -1032,7 +1031,11 @@ impl Statement {
         for column in [&mut self.merchant_no, &mut self.merchant_name, &mut self.terminal, &mut self.batch, &mut self.rrn] {
             column.reserve_scaled(read_bytes, rest_bytes);
         }
-        let rows = scaled(self.len(), read_bytes, rest_bytes);
+        self.reserve_rows(scaled(self.len(), read_bytes, rest_bytes));
+    }
+
+    /// Reserves room for `rows` more rows in the columns that are not text.
+    fn reserve_rows(&mut self, rows: usize) {
         self.settlement_date.reserve(rows);
         self.time.reserve(rows);
         self.amount_fen.reserve(rows);
@@ -1055,14 +1058,7 @@ impl Statement {
         for (column, share) in columns {
             column.reserve(rows, text_bytes * share / 53);
         }
-        self.settlement_date.reserve(rows);
-        self.time.reserve(rows);
-        self.amount_fen.reserve(rows);
-        self.fee.reserve(rows);
-        self.net.reserve(rows);
-        self.channel.reserve(rows);
-        self.kind.reserve(rows);
-        self.line.reserve(rows);
+        self.reserve_rows(rows);
     }
 
     /// Appends all rows and issues of `other` (a later part of the same input).
