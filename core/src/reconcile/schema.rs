@@ -80,6 +80,14 @@ pub(crate) fn scaled(count: usize, read_bytes: usize, rest_bytes: usize) -> usiz
     usize::try_from(rest.saturating_add(rest / 8).saturating_add(16)).unwrap_or(usize::MAX)
 }
 
+/// Room in `column` for the rest of a file read in blocks, at its rows and text per byte read
+/// so far ([`scaled`]); never past [`TextColumn::MAX_BYTES`].
+fn reserve_scaled(column: &mut TextColumn, read_bytes: usize, rest_bytes: usize) {
+    let room = TextColumn::MAX_BYTES.saturating_sub(column.text_len());
+    let bytes = scaled(column.text_len(), read_bytes, rest_bytes).min(room);
+    column.reserve(scaled(column.len(), read_bytes, rest_bytes), bytes);
+}
+
 /// Rows a batch ([`Ledger::extend_rows`], [`Statement::extend_rows`]) stores before it
 /// reserves text for the rest of the batch at the size those rows had on average.
 pub(crate) const SAMPLE_ROWS: usize = 256;
@@ -485,23 +493,12 @@ impl Ledger {
         rejected: impl FnMut(&mut Ledger, Error) -> Result<()>,
     ) -> Result<()> {
         self.reserve(rows, 0);
-        extend_rows(self, rows, row, rejected, Ledger::push_row, |ledger| {
-            vec![
-                &mut ledger.trade_id,
-                &mut ledger.rrn,
-                &mut ledger.trace,
-                &mut ledger.terminal,
-                &mut ledger.merchant_no,
-                &mut ledger.response_code,
-                &mut ledger.original_rrn,
-            ]
-        })
+        extend_rows(self, rows, row, rejected, Ledger::push_row, |ledger| ledger.text_columns().into())
     }
 
-    /// Reserves room for the rest of a file read in blocks, from the rows read so far (see
-    /// [`scaled`]): each column at the size it has per byte of the file read.
-    pub(crate) fn reserve_rest(&mut self, read_bytes: usize, rest_bytes: usize) {
-        for column in [
+    /// The text columns.
+    fn text_columns(&mut self) -> [&mut TextColumn; 7] {
+        [
             &mut self.trade_id,
             &mut self.rrn,
             &mut self.trace,
@@ -509,8 +506,14 @@ impl Ledger {
             &mut self.merchant_no,
             &mut self.response_code,
             &mut self.original_rrn,
-        ] {
-            column.reserve_scaled(read_bytes, rest_bytes);
+        ]
+    }
+
+    /// Reserves room for the rest of a file read in blocks, from the rows read so far (see
+    /// [`scaled`]): each column at the size it has per byte of the file read.
+    pub(crate) fn reserve_rest(&mut self, read_bytes: usize, rest_bytes: usize) {
+        for column in self.text_columns() {
+            reserve_scaled(column, read_bytes, rest_bytes);
         }
         self.reserve_rows(scaled(self.len(), read_bytes, rest_bytes));
     }
@@ -1014,22 +1017,19 @@ impl Statement {
         rejected: impl FnMut(&mut Statement, Error) -> Result<()>,
     ) -> Result<()> {
         self.reserve(rows, 0);
-        extend_rows(self, rows, row, rejected, Statement::push_row, |statement| {
-            vec![
-                &mut statement.merchant_no,
-                &mut statement.merchant_name,
-                &mut statement.terminal,
-                &mut statement.batch,
-                &mut statement.rrn,
-            ]
-        })
+        extend_rows(self, rows, row, rejected, Statement::push_row, |statement| statement.text_columns().into())
+    }
+
+    /// The text columns.
+    fn text_columns(&mut self) -> [&mut TextColumn; 5] {
+        [&mut self.merchant_no, &mut self.merchant_name, &mut self.terminal, &mut self.batch, &mut self.rrn]
     }
 
     /// Reserves room for the rest of a file read in blocks, from the rows read so far (see
     /// [`scaled`]): each column at the size it has per byte of the file read.
     pub(crate) fn reserve_rest(&mut self, read_bytes: usize, rest_bytes: usize) {
-        for column in [&mut self.merchant_no, &mut self.merchant_name, &mut self.terminal, &mut self.batch, &mut self.rrn] {
-            column.reserve_scaled(read_bytes, rest_bytes);
+        for column in self.text_columns() {
+            reserve_scaled(column, read_bytes, rest_bytes);
         }
         self.reserve_rows(scaled(self.len(), read_bytes, rest_bytes));
     }

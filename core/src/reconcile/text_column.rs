@@ -389,14 +389,6 @@ impl TextColumn {
         offsets.reserve(rows);
     }
 
-    /// Room for the rest of a file read in blocks, at this column's rows and text per byte
-    /// read so far ([`scaled`](super::schema::scaled)); never past [`TextColumn::MAX_BYTES`].
-    pub(crate) fn reserve_scaled(&mut self, read_bytes: usize, rest_bytes: usize) {
-        let room = Self::MAX_BYTES.saturating_sub(self.text_len());
-        let bytes = super::schema::scaled(self.text_len(), read_bytes, rest_bytes).min(room);
-        self.reserve(super::schema::scaled(self.len(), read_bytes, rest_bytes), bytes);
-    }
-
     /// Appends all values of `other`.
     ///
     /// # Errors
