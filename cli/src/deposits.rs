@@ -1,9 +1,9 @@
 //! `posfee deposits`: did the statement's payouts reach the bank account (到账核对).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use posfee::reconcile::deposits::{read_bank_statement_file, reconcile_deposits, BankProfile, DepositClass, DepositOptions, DepositReport};
+use posfee::reconcile::deposits::{read_bank_file, reconcile_deposits, DepositClass, DepositOptions, DepositReport};
 use posfee::Money;
 
 use crate::failure::Failure;
@@ -81,16 +81,6 @@ fn date(text: &Option<String>, field: &str) -> Result<Option<chrono::NaiveDate>,
     }
 }
 
-fn read_bank(path: &Path, format: &str) -> Result<posfee::reconcile::deposits::BankStatement, Failure> {
-    if format.trim() == "auto" {
-        // Sniffed from the text: a spreadsheet (.xlsx, .xls) has its first sheet converted first.
-        return Ok(read_bank_statement_file(path, None)?);
-    }
-    let head = output::read_head(path, posfee::reconcile::Profile::SNIFF_BYTES)?;
-    let profile = BankProfile::resolve(format, &head, &path.display().to_string())?;
-    Ok(read_bank_statement_file(path, Some(&profile))?)
-}
-
 pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(path) = &arguments.out {
         output::check_text_output(path, true)?;
@@ -109,7 +99,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
 
     let (statement, _) = crate::read::statement(&arguments.statement, &arguments.format)?;
     posfee::reconcile::ReadIssue::raise_first(arguments.on_invalid.into(), statement.issues())?;
-    let bank = read_bank(&arguments.bank, &arguments.bank_format)?;
+    let bank = read_bank_file(&arguments.bank, &arguments.bank_format)?;
     if let (OnInvalid::Raise, Some(issue)) = (arguments.on_invalid, bank.issues().first()) {
         return Err(issue.error.clone().into());
     }

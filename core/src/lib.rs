@@ -53,6 +53,7 @@ mod quote_table;
 mod rate;
 #[cfg(feature = "reconcile")]
 pub mod reconcile;
+pub mod request;
 mod rounding;
 mod schedule;
 mod settlement;

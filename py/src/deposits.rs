@@ -103,13 +103,7 @@ pub fn reconcile_deposits_data(
     let report = guard_detached(py, move || {
         let bank = match source {
             Ok(bytes) => deposits::read_bank_export(&bytes, &file, &format)?,
-            // Sniffed from the text: a spreadsheet (.xlsx, .xls) has its first sheet converted first.
-            Err(path) if format.trim() == "auto" => deposits::read_bank_statement_file(&path, None)?,
-            Err(path) => {
-                // The file's start chooses the profile; the reader checks the size first.
-                let head = posfee::read_file_head(&path, posfee::reconcile::Profile::SNIFF_BYTES)?;
-                deposits::read_bank_statement_file(&path, Some(&BankProfile::resolve(&format, &head, &file)?))?
-            }
+            Err(path) => deposits::read_bank_file(&path, &format)?,
         };
         if raise {
             if let Some(issue) = bank.issues().first() {

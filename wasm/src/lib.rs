@@ -17,28 +17,23 @@
 //! `code = "internal"` (the module is then restarted by `js/guard.js`).
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "audit")]
-pub mod audit;
-#[cfg(feature = "deposits")]
-pub mod deposits;
 mod failure;
 pub mod limits;
-mod request;
+pub mod request;
 
 pub use failure::Error;
 
 use std::cell::RefCell;
-use std::fmt;
 use std::rc::Rc;
 
 #[cfg(feature = "holiday-cn")]
 use posfee::HolidayCnYear;
-use posfee::{
-    parse_china_time, parse_date, Calendar, CalendarPolicy, CapThreshold, CardType, Channel, ErrorKind, Money, Quote, QuoteRequest,
-    Schedule, SettlementMode,
-};
-use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serialize};
+use posfee::{parse_date, Calendar, Channel, ErrorKind};
+#[cfg(not(feature = "audit"))]
+use posfee::{request::ScheduleSource, Schedule};
+#[cfg(feature = "tables")]
+use serde::Deserialize;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -122,10 +117,19 @@ pub fn to_js_error(error: &Error) -> JsValue {
         let field = match field.as_str() {
             "merchant_class" => "merchantClass",
             "card_type" => "cardType",
-            "merchant_no" => "merchantNo",
-            "bank_format" => "bankFormat",
+            // The others only in the builds whose requests have them.
+            #[cfg(feature = "tables")]
             "on_invalid" => "onInvalid",
+            #[cfg(feature = "audit")]
+            "merchant_no" => "merchantNo",
+            #[cfg(feature = "audit")]
             "rows_max" => "rowsMax",
+            #[cfg(feature = "deposits")]
+            "bank_format" => "bankFormat",
+            #[cfg(feature = "deposits")]
+            "as_of" => "asOf",
+            #[cfg(feature = "deposits")]
+            "covered_from" => "coveredFrom",
             other => other,
         };
         set("field", JsValue::from_str(field));
@@ -183,154 +187,8 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T
 }
 
 // ---------------------------------------------------------------------------------------
-// Inputs
+// Inputs: the core's requests (`posfee::request`), read from JavaScript objects
 // ---------------------------------------------------------------------------------------
-
-/// An amount as given by JavaScript: a string, or a number that is rejected.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AmountInput {
-    /// The decimal text.
-    Text(String),
-    /// A JS number (rejected: binary floating point cannot hold money exactly).
-    Number(String),
-}
-
-impl AmountInput {
-    /// The amount, or the core's error for money given as a float.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidAmount`] in the field `amount`.
-    pub fn parse(&self) -> posfee::Result<Money> {
-        match self {
-            AmountInput::Text(text) => Money::parse_amount(text).map_err(|e| e.in_field("amount")),
-            AmountInput::Number(number) => Err(refused_number(number)),
-        }
-    }
-}
-
-/// The error of an amount given as a JS number (shown as `number`).
-fn refused_number(number: &str) -> posfee::Error {
-    let instead = format!("pass a string such as \"{number}\"");
-    posfee::float_money_error(&format!("amount {number} is a JS number"), &instead).in_field("amount")
-}
-
-impl AmountInput {
-    /// A JS number given as an amount, kept to be refused with the number shown: whole numbers
-    /// as they are, others as an example (formatting them would pull in float printing).
-    pub(crate) fn of_number(number: f64) -> AmountInput {
-        let shown = if number.fract() == 0.0 && number.abs() < 1e15 { (number as i64).to_string() } else { "1000.00".to_owned() };
-        AmountInput::Number(shown)
-    }
-}
-
-impl<'de> Deserialize<'de> for AmountInput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AmountVisitor;
-        impl Visitor<'_> for AmountVisitor {
-            type Value = AmountInput;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an amount as a string such as \"1000.00\"")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<AmountInput, E> {
-                Ok(AmountInput::Text(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<AmountInput, E> {
-                Ok(AmountInput::Text(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<AmountInput, E> {
-                Ok(AmountInput::of_number(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<AmountInput, E> {
-                Ok(AmountInput::Number(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<AmountInput, E> {
-                Ok(AmountInput::Number(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(AmountVisitor)
-    }
-}
-
-/// Which schedule a request names: a preset or TOML text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScheduleSource {
-    /// A preset name.
-    Preset(String),
-    /// TOML text of a schedule.
-    Toml(String),
-}
-
-impl ScheduleSource {
-    /// The schedule of a request's `preset` and `schedule` fields, exactly one of them given
-    /// (an empty string is a value, handed to the core, not an absent field).
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidRequest`] for both or neither.
-    pub fn of(preset: &Option<String>, schedule: &Option<String>) -> Result<ScheduleSource, Error> {
-        let refused = |message: &str, field: &str| Err(Error::in_request(ErrorKind::InvalidRequest, message, field));
-        match (preset, schedule) {
-            (Some(name), None) => Ok(ScheduleSource::Preset(name.clone())),
-            (None, Some(text)) => Ok(ScheduleSource::Toml(text.clone())),
-            (Some(_), Some(_)) => refused("give either `preset` or `schedule`, not both", "schedule"),
-            (None, None) => refused("give a `preset` name or a `schedule` (TOML text)", "preset"),
-        }
-    }
-
-    /// The schedule, parsed (each call parses again: a page that quotes one schedule many
-    /// times holds a `Schedule` object instead).
-    ///
-    /// # Errors
-    /// The core's [`ErrorKind::UnknownPreset`] (field `preset`) or
-    /// [`ErrorKind::InvalidSchedule`] (field `schedule`).
-    pub fn load(&self) -> posfee::Result<Schedule> {
-        match self {
-            ScheduleSource::Preset(name) => Schedule::preset(name).map_err(|e| e.in_field("preset")),
-            ScheduleSource::Toml(text) => Schedule::from_toml(text).map_err(|e| e.in_field("schedule")),
-        }
-    }
-}
-
-/// The input of `Schedule.quote` (read by `QuoteInput::from_js`).
-#[derive(Debug, Clone)]
-pub struct QuoteInput {
-    /// The amount, as a string (the request reader refuses a JS number).
-    pub amount: String,
-    /// The channel name.
-    pub channel: String,
-    /// The trade time.
-    pub at: String,
-    /// The settlement mode (default T1).
-    pub settlement: Option<String>,
-    /// The merchant class.
-    pub merchant_class: Option<String>,
-    /// The card type (credit / debit).
-    pub card_type: Option<String>,
-    /// Whether a settlement date outside the calendar data may be provisional (weekends only).
-    pub provisional: Option<bool>,
-    /// The merchant's limits to warn about.
-    pub limits: Option<posfee::MerchantLimits>,
-}
-
-/// The input of `Schedule.capThreshold` (read by `CapInput::from_js`).
-#[derive(Debug, Clone)]
-pub struct CapInput {
-    /// The channel name.
-    pub channel: String,
-    /// The trade time.
-    pub at: String,
-    /// The merchant class.
-    pub merchant_class: Option<String>,
-    /// The card type (credit / debit).
-    pub card_type: Option<String>,
-}
-
-fn parse_channel(text: &str) -> posfee::Result<Channel> {
-    Channel::parse(text).map_err(|e| e.in_field("channel"))
-}
-
-fn parse_card_type(text: &Option<String>) -> posfee::Result<Option<CardType>> {
-    text.as_deref().map(|t| CardType::parse(t).map_err(|e| e.in_field("cardType"))).transpose()
-}
 
 thread_local! {
     /// The calendar in use when holiday years were loaded (`loadHolidays`); the embedded
@@ -361,33 +219,6 @@ impl std::ops::Deref for CalendarInUse {
 // ---------------------------------------------------------------------------------------
 // The operations, in plain Rust
 // ---------------------------------------------------------------------------------------
-
-/// Quotes a purchase.
-///
-/// # Errors
-/// Any core error, with the offending field named.
-pub fn quote_impl(schedule: &Schedule, input: &QuoteInput) -> posfee::Result<Quote> {
-    let amount = Money::parse_amount(&input.amount).map_err(|e| e.in_field("amount"))?;
-    let channel = parse_channel(&input.channel)?;
-    let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
-    let mut request = QuoteRequest::new(amount, channel, at);
-    if let Some(settlement) = input.settlement.as_deref() {
-        request = request.settlement(SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?);
-    }
-    if let Some(class) = input.merchant_class.as_deref() {
-        request = request.merchant_class(class);
-    }
-    if let Some(card_type) = parse_card_type(&input.card_type)? {
-        request = request.card_type(card_type);
-    }
-    if input.provisional == Some(true) {
-        request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
-    }
-    if let Some(limits) = &input.limits {
-        request = request.limits(limits.clone());
-    }
-    schedule.quote_with(&request, &calendar())
-}
 
 /// The TOML text of a preset.
 ///
@@ -483,179 +314,6 @@ pub fn reset_holidays_impl() -> CalendarYears {
     years_of(Calendar::china())
 }
 
-/// Where the cap of the rule pricing `channel` starts to apply: the core's
-/// [`Schedule::cap_threshold`].
-///
-/// # Errors
-/// As [`quote_impl`] for the channel, time, merchant class and card type.
-pub fn cap_threshold_impl(schedule: &Schedule, input: &CapInput) -> posfee::Result<Option<CapThreshold>> {
-    let channel = parse_channel(&input.channel)?;
-    let at = parse_china_time(&input.at).map_err(|e| e.in_field("at"))?;
-    let card_type = parse_card_type(&input.card_type)?;
-    schedule.cap_threshold(channel, at, input.merchant_class.as_deref(), card_type)
-}
-
-#[cfg(feature = "tables")]
-/// The most rows `quoteMany` and `compare` take in one call.
-pub const TABLE_ROWS_MAX: usize = 1_000_000;
-
-#[cfg(feature = "tables")]
-/// One trade of a table, with the canonical column names (`posfee::TRADE_COLUMNS`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TradeRow {
-    /// The amount, as a string.
-    pub amount: AmountInput,
-    /// The channel name.
-    pub channel: String,
-    /// The trade time.
-    pub time: String,
-    /// The settlement mode (default: the request's, else T1).
-    pub settlement: Option<String>,
-    /// The merchant class.
-    pub merchant_class: Option<String>,
-    /// The card type.
-    pub card_type: Option<String>,
-}
-
-#[cfg(feature = "tables")]
-/// The input of `quoteMany`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct QuoteManyInput {
-    /// A preset name.
-    pub preset: Option<String>,
-    /// TOML text of a schedule.
-    pub schedule: Option<String>,
-    /// The trades.
-    pub rows: Vec<TradeRow>,
-    /// Whether settlement dates past the calendar data may be provisional.
-    pub provisional: Option<bool>,
-    /// `raise` (default) or `report`.
-    pub on_invalid: Option<String>,
-}
-
-#[cfg(feature = "tables")]
-/// An offer of `compare`: a schedule, optionally with its settlement mode.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct OfferInput {
-    /// A preset name.
-    pub preset: Option<String>,
-    /// TOML text of a schedule.
-    pub schedule: Option<String>,
-    /// The settlement mode the offer comes with.
-    pub settlement: Option<String>,
-}
-
-#[cfg(feature = "tables")]
-/// The input of `compare`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CompareInput {
-    /// The trades.
-    pub rows: Vec<TradeRow>,
-    /// The offers, the current one first.
-    pub offers: Vec<OfferInput>,
-    /// `raise` (default) or `report`.
-    pub on_invalid: Option<String>,
-}
-
-#[cfg(feature = "tables")]
-fn on_invalid(text: &Option<String>) -> posfee::Result<posfee::OnInvalid> {
-    posfee::OnInvalid::parse(text.as_deref().unwrap_or("raise"))
-}
-
-#[cfg(feature = "tables")]
-/// The rows as the core's trade columns (a row that cannot be read keeps its error).
-fn trade_columns(rows: &[TradeRow]) -> Result<posfee::TradeColumns, Error> {
-    if rows.len() > TABLE_ROWS_MAX {
-        let message = format!("{} rows is more than the limit of {TABLE_ROWS_MAX}", rows.len());
-        return Err(Error::new(ErrorKind::InvalidRequest, message).in_field("rows"));
-    }
-    let mut columns = posfee::TradeColumns::new(&posfee::TradeDefaults::default());
-    for row in rows {
-        match &row.amount {
-            AmountInput::Text(amount) => columns.push_text(&posfee::TradeText {
-                amount,
-                channel: &row.channel,
-                time: &row.time,
-                settlement: row.settlement.as_deref(),
-                merchant_class: row.merchant_class.as_deref(),
-                card_type: row.card_type.as_deref(),
-            })?,
-            AmountInput::Number(number) => columns.push_refused(refused_number(number)),
-        }
-    }
-    Ok(columns)
-}
-
-#[cfg(feature = "tables")]
-/// The quoted rows: per row the canonical quoted columns (`posfee::QUOTED_COLUMNS`) as strings
-/// (`error` set, the others empty, for a row that cannot be quoted with `onInvalid: "report"`).
-///
-/// # Errors
-/// The schedule's; with `raise`, the first bad row's error (`row N: ...`, with its field).
-pub fn quote_many_impl(input: &QuoteManyInput) -> Result<Vec<QuotedRow>, Error> {
-    let schedule = ScheduleSource::of(&input.preset, &input.schedule)?.load()?;
-    let policy = if input.provisional == Some(true) { CalendarPolicy::WeekendsOnly } else { CalendarPolicy::Strict };
-    let options = posfee::TableOptions { on_invalid: on_invalid(&input.on_invalid)?, calendar_policy: policy };
-    let (quoted, errors) = trade_columns(&input.rows)?.quote(&schedule, &options, &calendar())?;
-    let mut errors = errors.iter().peekable();
-    Ok((0..input.rows.len())
-        .map(|row| {
-            let mut cells = quoted.row_cells(row);
-            if let Some(bad) = errors.next_if(|e| e.row == row) {
-                cells = Default::default();
-                cells[8] = format!("{}: {}", bad.error.code(), bad.error.message());
-            }
-            let [fee, net, rule, limit, settlement_applied, trade_day, settles_on, warnings, error] = cells;
-            QuotedRow { fee, net, rule, limit, settlement_applied, trade_day, settles_on, warnings, error }
-        })
-        .collect())
-}
-
-#[cfg(feature = "tables")]
-/// A quoted row: the cells of `posfee::QUOTED_COLUMNS`, in that order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[allow(missing_docs)]
-pub struct QuotedRow {
-    pub fee: String,
-    pub net: String,
-    pub rule: String,
-    pub limit: String,
-    pub settlement_applied: String,
-    pub trade_day: String,
-    pub settles_on: String,
-    pub warnings: String,
-    pub error: String,
-}
-
-#[cfg(feature = "tables")]
-/// The comparison of offers on rows of trades: the core's comparison JSON.
-///
-/// # Errors
-/// The schedules'; with `raise`, the first row that cannot be read or that an offer cannot price.
-pub fn compare_impl(input: &CompareInput) -> Result<serde_json::Value, Error> {
-    let mode = on_invalid(&input.on_invalid)?;
-    let offers = input
-        .offers
-        .iter()
-        .enumerate()
-        .map(|(k, offer)| {
-            let at = |e: Error| e.in_field(&format!("offers[{k}]"));
-            let source = ScheduleSource::of(&offer.preset, &offer.schedule).map_err(at)?;
-            let schedule = source.load().map_err(|e| at(e.into()))?;
-            let mut result = posfee::Offer::new(schedule);
-            if let Some(mode) = &offer.settlement {
-                result = result.settlement(SettlementMode::parse(mode).map_err(|e| e.in_field(format!("offers[{k}].settlement")))?);
-            }
-            Ok(result)
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    Ok(trade_columns(&input.rows)?.compare(&offers, mode)?.to_json_value())
-}
-
 // ---------------------------------------------------------------------------------------
 // The JavaScript API
 // ---------------------------------------------------------------------------------------
@@ -712,7 +370,7 @@ impl ScheduleHandle {
     /// `Schedule.preset(name)`, `Schedule.parse(toml)` and the schedule of a `quote` or
     /// `capThreshold` request in `js/guard.js` (the both-or-neither messages live here only).
     pub fn named(preset: Option<String>, schedule: Option<String>) -> Result<ScheduleHandle, JsValue> {
-        let source = ScheduleSource::of(&preset, &schedule).map_err(|e| to_js_error(&e))?;
+        let source = ScheduleSource::of(&preset, &schedule).map_err(|e| to_js_error(&e.into()))?;
         source.load().map(ScheduleHandle).map_err(|e| to_js_error(&e.into()))
     }
 
@@ -726,14 +384,14 @@ impl ScheduleHandle {
     /// Quotes a purchase with this schedule.
     #[wasm_bindgen(unchecked_return_type = "Quote")]
     pub fn quote(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleQuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-        let quote = quote_impl(&self.0, &QuoteInput::from_js(&request)?).map_err(|e| to_js_error(&e.into()))?;
+        let quote = request::quote_input(&request)?.quote(&self.0, &calendar()).map_err(|e| to_js_error(&e.into()))?;
         js_result::<_, Error>(Ok(quote.json()))
     }
 
     /// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.
     #[wasm_bindgen(js_name = capThreshold, unchecked_return_type = "CapThreshold | null")]
     pub fn cap_threshold(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleCapRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-        js_result(cap_threshold_impl(&self.0, &CapInput::from_js(&request)?))
+        js_result(request::cap_input(&request)?.cap_threshold(&self.0))
     }
 }
 
@@ -742,8 +400,8 @@ impl ScheduleHandle {
 /// trade_day, settles_on, warnings, error}]`, strings.
 #[wasm_bindgen(js_name = quoteMany, unchecked_return_type = "QuotedRow[]")]
 pub fn quote_many_js(#[wasm_bindgen(unchecked_param_type = "QuoteManyRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-    let input: QuoteManyInput = from_js(request, "the quoteMany request")?;
-    js_result(quote_many_impl(&input))
+    let input: posfee::request::QuoteManyInput = from_js(request, "the quoteMany request")?;
+    js_result(input.quote(&calendar()))
 }
 
 #[cfg(all(feature = "tables", not(feature = "audit")))] // not in the statement checker (600 KB budget)
@@ -757,8 +415,8 @@ pub fn quoted_columns_js() -> Result<JsValue, JsValue> {
 /// Compares offers on rows of trades (the shape of `posfee compare --json`).
 #[wasm_bindgen(js_name = compare, unchecked_return_type = "Comparison")]
 pub fn compare_js(#[wasm_bindgen(unchecked_param_type = "CompareRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-    let input: CompareInput = from_js(request, "the compare request")?;
-    js_result(compare_impl(&input))
+    let input: posfee::request::CompareInput = from_js(request, "the compare request")?;
+    js_result(input.compare())
 }
 
 /// The fields of one day of a holiday-cn file: any other is an error, as in the core's JSON
@@ -868,6 +526,23 @@ pub fn error_codes_js() -> Result<JsValue, JsValue> {
 const AUDIT_TYPES: &str = include_str!("../types/audit.d.ts");
 
 #[cfg(feature = "audit")]
+/// The keys `checkStatement` accepts (the core's [`posfee::reconcile::AuditRequest`], and the files).
+pub const CHECK_FIELDS: [&str; 12] = [
+    "statement",
+    "name",
+    "format",
+    "ledger",
+    "ledgerName",
+    "preset",
+    "schedule",
+    "merchantNo",
+    "terminals",
+    "settlement",
+    "lang",
+    "rowsMax",
+];
+
+#[cfg(feature = "audit")]
 /// A checked statement (`checkStatement`): the result and the downloads, kept in the module
 /// until `free()`.
 #[wasm_bindgen]
@@ -909,11 +584,9 @@ pub fn check_statement_js(
     statement: &[u8],
     ledger: Option<Vec<u8>>,
 ) -> Result<StatementCheck, JsValue> {
-    check_keys(&request, "the checkStatement request", &audit::CHECK_FIELDS)?;
-    let input: audit::CheckInput = from_js(request, "the checkStatement request")?;
-    audit::check_impl(&input, statement, ledger.as_deref())
-        .map(|(audit, rows_max)| StatementCheck(audit, rows_max))
-        .map_err(|e| to_js_error(&e))
+    check_keys(&request, "the checkStatement request", &CHECK_FIELDS)?;
+    let input: posfee::reconcile::AuditRequest = from_js(request, "the checkStatement request")?;
+    input.run(statement, ledger.as_deref()).map(|(audit, rows_max)| StatementCheck(audit, rows_max)).map_err(|e| to_js_error(&e.into()))
 }
 
 #[cfg(feature = "audit")]
@@ -925,6 +598,10 @@ pub fn statement_trades_js(name: &str, format: Option<String>, statement: &[u8])
 }
 
 #[cfg(feature = "deposits")]
+/// The keys `checkDeposits` accepts (the core's [`posfee::reconcile::deposits::DepositRequest`], and the files).
+pub const DEPOSITS_FIELDS: [&str; 9] = ["statement", "name", "format", "bank", "bankName", "bankFormat", "asOf", "coveredFrom", "lang"];
+
+#[cfg(feature = "deposits")]
 /// Checks that the statement's payouts reached the bank account (到账核对): both files as
 /// bytes, the bank statement in any shipped bank format (sniffed).
 #[wasm_bindgen(js_name = checkDeposits, unchecked_return_type = "DepositsCheckResult")]
@@ -933,8 +610,8 @@ pub fn check_deposits_js(
     statement: &[u8],
     bank: &[u8],
 ) -> Result<JsValue, JsValue> {
-    check_keys(&request, "the checkDeposits request", &deposits::DEPOSITS_FIELDS)?;
-    let input: deposits::DepositsInput = from_js(request, "the checkDeposits request")?;
-    let (audit, lang) = deposits::deposits_impl(&input, statement, bank).map_err(|e| to_js_error(&e))?;
+    check_keys(&request, "the checkDeposits request", &DEPOSITS_FIELDS)?;
+    let input: posfee::reconcile::deposits::DepositRequest = from_js(request, "the checkDeposits request")?;
+    let (audit, lang) = input.run(statement, bank).map_err(|e| to_js_error(&e.into()))?;
     js_result::<_, Error>(Ok(audit.overview(lang)))
 }

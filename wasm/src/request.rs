@@ -11,7 +11,9 @@
 use posfee::ErrorKind;
 use wasm_bindgen::JsValue;
 
-use crate::{check_keys, to_js_error, CapInput, Error, QuoteInput, CAP_FIELDS, QUOTE_FIELDS};
+use posfee::request::{CapInput, QuoteInput};
+
+use crate::{check_keys, to_js_error, Error, CAP_FIELDS, QUOTE_FIELDS};
 
 /// The fields of one request object; `prefix` places them (`""`, `"limits."`).
 pub(crate) struct Request<'a> {
@@ -75,46 +77,38 @@ impl<'a> Request<'a> {
     }
 }
 
-impl QuoteInput {
-    /// Reads the request of `Schedule.quote`.
-    ///
-    /// # Errors
-    /// As [`Request`]'s readers, and those of `LimitsInput::from_js` for `limits`.
-    pub fn from_js(request: &JsValue) -> Result<QuoteInput, JsValue> {
-        let fields = Request::new(request, "the quote request", &QUOTE_FIELDS, "")?;
-        let CapInput { channel, at, merchant_class, card_type } = CapInput::read(&fields)?;
-        Ok(QuoteInput {
-            amount: fields.amount("amount")?,
-            channel,
-            at,
-            settlement: fields.text("settlement")?,
-            merchant_class,
-            card_type,
-            provisional: fields.flag("provisional")?,
-            limits: fields
-                .get("limits")
-                .map(|limits| crate::limits::LimitsInput::from_js(&limits)?.to_core().map_err(|e| to_js_error(&e)))
-                .transpose()?,
-        })
-    }
+/// Reads the request of `Schedule.quote`.
+///
+/// # Errors
+/// As [`Request`]'s readers, and those of `LimitsInput::from_js` for `limits`.
+pub fn quote_input(request: &JsValue) -> Result<QuoteInput, JsValue> {
+    let fields = Request::new(request, "the quote request", &QUOTE_FIELDS, "")?;
+    Ok(QuoteInput {
+        amount: fields.amount("amount")?,
+        trade: cap_fields(&fields)?,
+        settlement: fields.text("settlement")?,
+        provisional: fields.flag("provisional")?,
+        limits: fields
+            .get("limits")
+            .map(|limits| crate::limits::LimitsInput::from_js(&limits)?.to_core().map_err(|e| to_js_error(&e)))
+            .transpose()?,
+    })
 }
 
-impl CapInput {
-    /// Reads the request of `Schedule.capThreshold`.
-    ///
-    /// # Errors
-    /// As [`Request`]'s readers.
-    pub fn from_js(request: &JsValue) -> Result<CapInput, JsValue> {
-        CapInput::read(&Request::new(request, "the cap request", &CAP_FIELDS, "")?)
-    }
+/// Reads the request of `Schedule.capThreshold`.
+///
+/// # Errors
+/// As [`Request`]'s readers.
+pub fn cap_input(request: &JsValue) -> Result<CapInput, JsValue> {
+    cap_fields(&Request::new(request, "the cap request", &CAP_FIELDS, "")?)
+}
 
-    /// The fields a cap request shares with a quote request.
-    fn read(fields: &Request<'_>) -> Result<CapInput, JsValue> {
-        Ok(CapInput {
-            channel: fields.required("channel")?,
-            at: fields.required("at")?,
-            merchant_class: fields.text("merchantClass")?,
-            card_type: fields.text("cardType")?,
-        })
-    }
+/// The fields a cap request shares with a quote request.
+fn cap_fields(fields: &Request<'_>) -> Result<CapInput, JsValue> {
+    Ok(CapInput {
+        channel: fields.required("channel")?,
+        at: fields.required("at")?,
+        merchant_class: fields.text("merchantClass")?,
+        card_type: fields.text("cardType")?,
+    })
 }

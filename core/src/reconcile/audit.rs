@@ -8,7 +8,7 @@
 //! [`AuditOverview`] is what a screen shows first — the report's summary, the classes with
 //! rows, and the problem rows with the keys that find them in the files.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     check_statement, implied_ledger, read_ledger_csv, read_statement, reconcile, Class, ClassTotals, Ledger, MerchantProfile, Profile,
@@ -16,6 +16,8 @@ use super::{
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::lang::Lang;
+use crate::request::ScheduleSource;
+use crate::SettlementMode;
 
 /// The largest file an audit reads: 64 MiB (about 400,000 rows of a bank statement; the
 /// page holds the file and the report in memory).
@@ -541,5 +543,81 @@ mod tests {
         // At the limit it is read (and fails as text, not for its size).
         let at = vec![b' '; AUDIT_FILE_BYTES_MAX];
         assert!(FileBytes::new("l.csv", &at).check_size("ledger").is_ok());
+    }
+}
+
+/// A statement audit asked for by named fields (camelCase, as JSON and JavaScript write
+/// them), without the files' bytes: the contract, the files' names and formats, and how much
+/// to list.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{simulation::{generate, SimulationOptions}, write_bank_csv, AuditRequest};
+/// let sample = generate(&SimulationOptions::new(7).trades(300))?;
+/// let request: AuditRequest = serde_json::from_value(serde_json::json!({
+///     "name": "settle.csv", "preset": "standard", "merchantNo": sample.options.profile.merchant_no.as_str(), "rowsMax": 5}))?;
+/// let (audit, rows_max) = request.run(write_bank_csv(&sample.statement).as_bytes(), None)?;
+/// assert_eq!((audit.format.as_str(), rows_max), ("bank-pos", 5));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRequest {
+    /// The statement's file name (in every location of an error).
+    pub name: String,
+    /// `auto` (sniffed) or a shipped format name.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// The ledger's file name.
+    #[serde(default)]
+    pub ledger_name: Option<String>,
+    /// A preset name.
+    #[serde(default)]
+    pub preset: Option<String>,
+    /// A schedule as TOML text.
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// The registered merchant number (15 digits).
+    pub merchant_no: String,
+    /// Registered terminals (empty: not checked).
+    #[serde(default)]
+    pub terminals: Option<Vec<String>>,
+    /// The contracted settlement mode (`T+1` when absent).
+    #[serde(default)]
+    pub settlement: Option<String>,
+    /// `zh` (the default) or `en`: the language of the findings and the dispute list.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Problem rows to list, at most [`PROBLEM_ROWS_MAX`] (the default).
+    #[serde(default)]
+    pub rows_max: Option<u32>,
+}
+
+impl AuditRequest {
+    /// Reads the statement (and the ledger) and checks it: the audit, and the number of
+    /// problem rows to list ([`StatementAudit::overview`]).
+    ///
+    /// # Errors
+    /// Any error of reading (file, line, column, field), of the schedule, merchant number,
+    /// settlement mode or language; [`ErrorKind::InvalidRequest`] for a file over
+    /// [`AUDIT_FILE_BYTES_MAX`] or a `rows_max` over [`PROBLEM_ROWS_MAX`].
+    ///
+    /// # Example
+    /// ```
+    /// let request = posfee::reconcile::AuditRequest { name: "s.csv".into(), preset: Some("standard".into()), lang: Some("fr".into()), ..Default::default() };
+    /// assert_eq!(request.run(b"", None).unwrap_err().location().field.as_deref(), Some("merchant_no"));
+    /// ```
+    pub fn run(&self, statement_bytes: &[u8], ledger_bytes: Option<&[u8]>) -> Result<(StatementAudit, usize)> {
+        let rows_max = problem_rows_max(self.rows_max.map(|n| n as usize))?;
+        let schedule = ScheduleSource::of(&self.preset, &self.schedule)?.load()?;
+        let mut profile = MerchantProfile::new(&self.merchant_no, "")?.terminals(self.terminals.iter().flatten().cloned());
+        if let Some(settlement) = &self.settlement {
+            profile.settlement = SettlementMode::parse(settlement).map_err(|e| e.in_field("settlement"))?;
+        }
+        let mut options = ReconcileOptions::new(schedule, profile);
+        options.lang = Lang::parse(self.lang.as_deref().unwrap_or("zh")).map_err(|e| e.in_field("lang"))?;
+        let statement = FileBytes::new(&self.name, statement_bytes).format(self.format.as_deref().unwrap_or("auto"));
+        let ledger = ledger_bytes.map(|bytes| FileBytes::new(self.ledger_name.as_deref().unwrap_or("ledger.csv"), bytes));
+        Ok((StatementAudit::run(statement, ledger, options)?, rows_max))
     }
 }

@@ -119,7 +119,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use audit::{
-    problem_rows_max, AuditOverview, ClassLabel, FileBytes, KeyedRow, PurchaseText, StatementAudit, StatementPurchases,
+    problem_rows_max, AuditOverview, AuditRequest, ClassLabel, FileBytes, KeyedRow, PurchaseText, StatementAudit, StatementPurchases,
     AUDIT_FILE_BYTES_MAX, PROBLEM_ROWS_MAX,
 };
 pub use canonical::{CanonicalColumn, ColumnType, LEDGER_COLUMNS, STATEMENT_COLUMNS};

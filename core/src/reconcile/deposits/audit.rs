@@ -3,7 +3,7 @@
 //! shipped bank format, sniffed), checked with [`reconcile_deposits`]. The
 //! [`DepositOverview`] is what a screen shows first.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     read_bank_statement, reconcile_deposits, BankProfile, DepositClass, DepositClassTotals, DepositFinding, DepositOptions, DepositReport,
@@ -114,4 +114,69 @@ pub struct DepositOverview<'a> {
     pub labels: Vec<ClassLabel>,
     /// The findings, problems first.
     pub findings: &'a [DepositFinding],
+}
+
+/// A deposit check asked for by named fields (camelCase, as JSON and JavaScript write them),
+/// without the files' bytes.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::write_bank_csv;
+/// use posfee::reconcile::deposits::{simulation::{bank_csv, generate_deposits, DepositSimulationOptions}, DepositRequest};
+/// let sample = generate_deposits(&DepositSimulationOptions::new(3))?;
+/// let request: DepositRequest = serde_json::from_str(r#"{"name": "settle.csv", "bankName": "bank.csv", "lang": "en"}"#)?;
+/// let (audit, lang) = request.run(write_bank_csv(&sample.statement).as_bytes(), bank_csv(&sample.bank).as_bytes())?;
+/// assert_eq!((audit.bank_format.as_str(), lang), ("cmb-debit", posfee::Lang::En));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DepositRequest {
+    /// The statement's file name (in every location of an error).
+    pub name: String,
+    /// `auto` (sniffed) or a shipped statement format name.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// The bank statement's file name.
+    pub bank_name: String,
+    /// `auto` (sniffed) or a shipped bank format name (`icbc-debit`, `cmb-business`, ...).
+    #[serde(default)]
+    pub bank_format: Option<String>,
+    /// The last day the bank statement covers, `YYYY-MM-DD` (default: its latest row).
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// The first day it covers (default: its earliest row).
+    #[serde(default)]
+    pub covered_from: Option<String>,
+    /// `zh` (the default) or `en`: the findings' language.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+impl DepositRequest {
+    /// Reads both files and checks the deposits: the audit, and the language to show it in.
+    ///
+    /// # Errors
+    /// As [`DepositAudit::run`]; a date (fields `as_of`, `covered_from`) or language (field
+    /// `lang`) that cannot be read.
+    ///
+    /// # Example
+    /// ```
+    /// let request = posfee::reconcile::deposits::DepositRequest { as_of: Some("2026-13-01".into()), ..Default::default() };
+    /// assert_eq!(request.run(b"", b"").unwrap_err().location().field.as_deref(), Some("as_of"));
+    /// ```
+    pub fn run(&self, statement_bytes: &[u8], bank_bytes: &[u8]) -> Result<(DepositAudit, Lang)> {
+        let lang = Lang::parse(self.lang.as_deref().unwrap_or("zh")).map_err(|e| e.in_field("lang"))?;
+        let mut options = DepositOptions::new();
+        for (text, slot, field) in
+            [(&self.as_of, &mut options.as_of, "as_of"), (&self.covered_from, &mut options.covered_from, "covered_from")]
+        {
+            if let Some(text) = text.as_deref().filter(|t| !t.trim().is_empty()) {
+                *slot = Some(crate::parse_date(text.trim()).map_err(|e| e.in_field(field))?);
+            }
+        }
+        let statement = FileBytes::new(&self.name, statement_bytes).format(self.format.as_deref().unwrap_or("auto"));
+        let bank = FileBytes::new(&self.bank_name, bank_bytes).format(self.bank_format.as_deref().unwrap_or("auto"));
+        Ok((DepositAudit::run(statement, bank, &options)?, lang))
+    }
 }

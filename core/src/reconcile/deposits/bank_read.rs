@@ -358,6 +358,32 @@ pub fn read_bank_statement_file(path: impl AsRef<std::path::Path>, profile: Opti
     read_bank_statement(bytes, &file, profile)
 }
 
+/// Reads a bank statement file with the profile `format` names: `auto` sniffs its text (a
+/// spreadsheet's first sheet converted first); another name or a `.toml` profile file is
+/// resolved against the file's first [`crate::reconcile::Profile::SNIFF_BYTES`]
+/// ([`BankProfile::resolve`]).
+///
+/// # Errors
+/// As [`crate::read_file_head`], [`BankProfile::resolve`] and [`read_bank_statement_file`].
+///
+/// # Example
+/// ```
+/// let path = std::env::temp_dir().join("posfee-doc-bank-named.csv");
+/// std::fs::write(&path, "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n2026-11-02,CNY,100.00,100.00,转账,拉卡拉支付,\n")?;
+/// let bank = posfee::reconcile::deposits::read_bank_file(&path, "cmb-debit")?;
+/// assert_eq!(bank.rows()[0].amount.to_string(), "100.00");
+/// assert_eq!(posfee::reconcile::deposits::read_bank_file(&path, "hsbc").unwrap_err().location().field.as_deref(), Some("bank_format"));
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_bank_file(path: &std::path::Path, format: &str) -> Result<BankStatement> {
+    if format.trim() == "auto" {
+        return read_bank_statement_file(path, None);
+    }
+    let head = crate::read_file_head(path, crate::reconcile::Profile::SNIFF_BYTES)?;
+    read_bank_statement_file(path, Some(&BankProfile::resolve(format, &head, &path.display().to_string())?))
+}
+
 /// The bytes to read as text: a workbook's first sheet as CSV text (row *k* on line *k*, by the
 /// statement readers' workbook conversion), anything else as it is.
 fn bank_text<'b>(bytes: &'b [u8], file: &str) -> Result<Cow<'b, [u8]>> {

@@ -1,9 +1,9 @@
-//! `wasm/src/audit.rs` on the host.
-#![cfg(feature = "audit")]
+//! The statement audit asked for by named fields (`AuditRequest`, the page's `checkStatement`).
+#![cfg(feature = "reconcile")]
+use posfee::reconcile::AuditRequest;
 use posfee::reconcile::{
     check_statement, read_ledger_csv, read_statement, reconcile, simulation, write_bank_csv, Class, Profile, ReconcileOptions, Side,
 };
-use posfee_wasm::audit::*;
 
 fn sample_bank_csv() -> (Vec<u8>, simulation::Simulation) {
     let from = posfee::parse_date("2026-03-12").unwrap();
@@ -15,14 +15,14 @@ fn sample_bank_csv() -> (Vec<u8>, simulation::Simulation) {
 #[test]
 fn a_statement_alone_shows_the_rate_rise_in_the_language_asked() {
     let (bytes, sample) = sample_bank_csv();
-    let input = CheckInput {
+    let input = AuditRequest {
         name: "settle.csv".into(),
         preset: Some(sample.options.schedule.name().to_string()),
         merchant_no: sample.options.profile.merchant_no.as_str().to_string(),
         lang: Some("en".into()),
-        ..CheckInput::default()
+        ..AuditRequest::default()
     };
-    let (checked, rows_max) = check_impl(&input, &bytes, None).unwrap();
+    let (checked, rows_max) = input.run(&bytes, None).unwrap();
     let output = checked.overview(rows_max);
     assert_eq!((output.format, output.lang, rows_max), ("bank-pos", posfee::Lang::En, 2_000));
     assert_eq!(output.summary.findings.len(), 1);
@@ -41,16 +41,16 @@ fn with_a_ledger_it_is_the_full_reconciliation() {
     let sample = simulation::generate(&simulation::SimulationOptions::new(9).trades(1_500)).unwrap();
     let statement_bytes = write_bank_csv(&sample.statement).into_bytes();
     let ledger_bytes = posfee::reconcile::write_ledger_csv(&sample.ledger).into_bytes();
-    let input = CheckInput {
+    let input = AuditRequest {
         name: "settle.csv".into(),
         ledger_name: Some("ledger.csv".into()),
         preset: Some(sample.options.schedule.name().to_string()),
         merchant_no: sample.options.profile.merchant_no.as_str().to_string(),
         terminals: Some(sample.options.profile.terminals.clone()),
         settlement: Some(sample.options.profile.settlement.to_string()),
-        ..CheckInput::default()
+        ..AuditRequest::default()
     };
-    let (checked, rows_max) = check_impl(&input, &statement_bytes, Some(&ledger_bytes)).unwrap();
+    let (checked, rows_max) = input.run(&statement_bytes, Some(&ledger_bytes)).unwrap();
     let output = checked.overview(rows_max);
     assert!(output.with_ledger);
     // The same report as reconciling the two files read natively.
@@ -69,13 +69,14 @@ fn with_a_ledger_it_is_the_full_reconciliation() {
 #[test]
 fn bad_input_names_the_field() {
     let (bytes, _) = sample_bank_csv();
-    let input = CheckInput { name: "s.csv".into(), preset: Some("standard".into()), merchant_no: "123".into(), ..CheckInput::default() };
-    let error = check_impl(&input, &bytes, None).err().unwrap();
+    let input =
+        AuditRequest { name: "s.csv".into(), preset: Some("standard".into()), merchant_no: "123".into(), ..AuditRequest::default() };
+    let error = input.run(&bytes, None).err().unwrap();
     assert_eq!(error.location().field.as_deref(), Some("merchant_no")); // merchantNo in JavaScript (to_js_error)
-    let input = CheckInput { merchant_no: "102310058120001".into(), format: Some("visa".into()), ..input };
-    let error = check_impl(&input, &bytes, None).err().unwrap();
+    let input = AuditRequest { merchant_no: "102310058120001".into(), format: Some("visa".into()), ..input };
+    let error = input.run(&bytes, None).err().unwrap();
     assert_eq!((error.location().field.as_deref(), error.location().file.as_deref()), (Some("format"), Some("s.csv")));
-    let input = CheckInput { format: None, rows_max: Some(5_000), ..input };
-    assert_eq!(check_impl(&input, &bytes, None).err().unwrap().location().field.as_deref(), Some("rows_max"));
+    let input = AuditRequest { format: None, rows_max: Some(5_000), ..input };
+    assert_eq!(input.run(&bytes, None).err().unwrap().location().field.as_deref(), Some("rows_max"));
     // the core's name; JavaScript sees `rowsMax` (to_js_error)
 }
