@@ -28,6 +28,14 @@ for book in ../core/tests/*/*.xlsx ../core/tests/*/*/*.xlsx ../core/tests/*/*.xl
 	*.xls) { printf '\001'; tail -c +9 "$book"; } >"$seed" ;;
 	esac
 done
+# Seeds for the requests target: a table to quote and offers to compare, as JSON.
+mkdir -p corpus/parse_requests
+cat >corpus/parse_requests/seed-quote.json <<'JSON'
+{"preset": "sft-traditional", "onInvalid": "report", "rows": [{"amount": "5000", "channel": "debit", "time": "2026-09-30 22:30"}, {"amount": 5, "channel": "visa", "time": "2026-13-01"}, {"amount": "1,000.50", "channel": "unionpay_qr", "time": "2026-05-06", "card_type": "credit", "settlement": "D0", "merchant_class": "discounted"}]}
+JSON
+cat >corpus/parse_requests/seed-compare.json <<'JSON'
+{"rows": [{"amount": "5000", "channel": "debit", "time": "2026-05-06"}, {"amount": "88.8", "channel": "wechat", "time": "2026-12-31 23:59"}], "offers": [{"preset": "sft-traditional"}, {"preset": "sft-smart", "settlement": "D0"}, {"schedule": "name = \"x\"\n[[rules]]\nid = \"all\"\nrate = \"0.6%\"\n"}], "onInvalid": "report"}
+JSON
 for target in "${targets[@]}"; do
 	# Workbooks are larger than text samples: their seeds are whole small .xlsx/.xls files.
 	max_len=4096
