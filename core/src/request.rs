@@ -340,7 +340,7 @@ fn trade_columns(rows: &[TradeRow]) -> Result<TradeColumns> {
 
 /// The `on_invalid` word of a request (`raise` when absent).
 fn on_invalid(text: &Option<String>) -> Result<OnInvalid> {
-    OnInvalid::parse(text.as_deref().unwrap_or("raise")).map_err(|e| e.in_field("on_invalid"))
+    OnInvalid::parse(text.as_deref().unwrap_or("raise"))
 }
 
 /// Trades to quote as one table, with one schedule (field names in camelCase, as JSON and

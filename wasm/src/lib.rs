@@ -1,9 +1,11 @@
 //! The WebAssembly (JavaScript) binding of posfee.
 //!
-//! A thin layer over the `posfee` core: plain serde structs in and out (through
-//! `serde-wasm-bindgen`), the TypeScript types declared once in `types/*.d.ts`, and one function,
-//! [`to_js_error`], that turns any core error into a JS `Error` with a `code`. No fee rule
-//! lives here: every number comes from the core.
+//! A thin layer over the `posfee` core: the core's requests in (`posfee::request`, through
+//! `serde-wasm-bindgen`, or read property by property in the size-bound calculator:
+//! `request.rs`), the core's serde shapes out, the TypeScript types declared once in
+//! `types/*.d.ts`, and one function, [`to_js_error`], that turns any core error into a JS
+//! `Error` with a `code` and its field in camelCase. No rule lives here: every number and
+//! every request rule comes from the core.
 //!
 //! Money crosses the boundary as strings (`"1000.00"`), never as JS numbers: a number
 //! amount is rejected with `code = "invalid_amount"`.
@@ -187,7 +189,7 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T
 }
 
 // ---------------------------------------------------------------------------------------
-// Inputs: the core's requests (`posfee::request`), read from JavaScript objects
+// The calendar in use (the requests themselves are the core's, `posfee::request`)
 // ---------------------------------------------------------------------------------------
 
 thread_local! {
