@@ -29,11 +29,6 @@ impl Error {
         Error::Binding { kind, message: message.into(), location: Location::default() }
     }
 
-    /// A failure the binding finds itself in the request field `field`.
-    pub fn in_request(kind: ErrorKind, message: impl Into<String>, field: &str) -> Error {
-        Error::Binding { kind, message: message.into(), location: Location::default().field(field) }
-    }
-
     /// The kind.
     pub fn kind(&self) -> ErrorKind {
         match self {
