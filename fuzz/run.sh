@@ -36,6 +36,12 @@ JSON
 cat >corpus/parse_requests/seed-compare.json <<'JSON'
 {"rows": [{"amount": "5000", "channel": "debit", "time": "2026-05-06"}, {"amount": "88.8", "channel": "wechat", "time": "2026-12-31 23:59"}], "offers": [{"preset": "sft-traditional"}, {"preset": "sft-smart", "settlement": "D0"}, {"schedule": "name = \"x\"\n[[rules]]\nid = \"all\"\nrate = \"0.6%\"\n"}], "onInvalid": "report"}
 JSON
+cat >corpus/parse_requests/seed-quote-object.json <<'JSON'
+{"amount": "60000", "channel": "credit", "at": "2026-03-02 23:30", "cardType": "credit", "provisional": false, "limits": {"preset": "personal-micro-merchant", "business_hours": "08:00-22:00", "limits": [{"channels": ["wechat", "alipay"], "per_day": "1000", "per_day_count": 20}]}}
+JSON
+cat >corpus/parse_requests/seed-holiday-cn.json <<'JSON'
+[{"$schema": "https://example.org/schema.json", "year": 2027, "papers": ["https://www.gov.cn/example"], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}, {"name": "春节", "date": "2027-02-07", "isOffDay": false}]}]
+JSON
 for target in "${targets[@]}"; do
 	# Workbooks are larger than text samples: their seeds are whole small .xlsx/.xls files.
 	max_len=4096

@@ -8,6 +8,10 @@
 //! The field names of errors are the core's (`card_type`, `merchant_class`, `on_invalid`); a
 //! surface that names its fields otherwise renames them where it maps errors.
 
+mod object;
+
+pub use object::{known_keys, Case, Object, Value};
+
 use chrono::{DateTime, FixedOffset};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};

@@ -1,8 +1,8 @@
 //! The WebAssembly (JavaScript) binding of posfee.
 //!
 //! A thin layer over the `posfee` core: the core's requests in (`posfee::request`, through
-//! `serde-wasm-bindgen`, or read property by property in the size-bound calculator:
-//! `request.rs`), the core's serde shapes out, the TypeScript types declared once in
+//! `serde-wasm-bindgen`, or in the size-bound calculator read property by property by the
+//! core's `posfee::request::Object` reader over [`Js`]), the core's serde shapes out, the TypeScript types declared once in
 //! `types/*.d.ts`, and one function, [`to_js_error`], that turns any core error into a JS
 //! `Error` with a `code` and its field in camelCase. No rule lives here: every number and
 //! every request rule comes from the core.
@@ -19,20 +19,18 @@
 //! `code = "internal"` (the module is then restarted by `js/guard.js`).
 #![forbid(unsafe_code)]
 
-mod failure;
-pub mod limits;
-pub mod request;
-
-pub use failure::Error;
-
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use posfee::request::{Object, Value};
 #[cfg(feature = "holiday-cn")]
 use posfee::HolidayCnYear;
-use posfee::{parse_date, Calendar, Channel, ErrorKind};
+use posfee::{parse_date, Calendar, Channel, Error, ErrorKind};
 #[cfg(not(feature = "audit"))]
-use posfee::{request::ScheduleSource, Schedule};
+use posfee::{
+    request::{CapInput, Case, QuoteInput, ScheduleSource},
+    Schedule,
+};
 #[cfg(feature = "tables")]
 use serde::Deserialize;
 use serde::Serialize;
@@ -44,16 +42,13 @@ const TYPESCRIPT: &str = include_str!("../types/posfee.d.ts");
 /// The code of an internal failure (a panic or a trap): a bug, never bad input.
 pub const INTERNAL: &str = "internal";
 
-/// Installs the panic hook when the module is instantiated: a panic logs to the console
-/// (`console_error_panic_hook`) and throws a JS `Error` with `code = "internal"` and the
-/// panic's message, instead of trapping with `unreachable`.
+/// Installs the panic hook when the module is instantiated: a panic throws a JS `Error` with
+/// `code = "internal"` and the panic's message and place, instead of trapping with
+/// `unreachable` (no console output: the caller gets the whole message).
 /// The module's memory is then in an unknown state: `js/guard.js` re-instantiates it.
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        // The message and Rust's view of where it happened, on the console (as before)...
-        console_error_panic_hook::hook(info);
-        // ...and as the Error thrown to the caller, instead of a bare `unreachable` trap.
         let error =
             js_sys::Error::new(&format!("internal error in posfee (a bug: please report it with the input that caused it): {info}"));
         error.set_name("PosfeeError");
@@ -104,19 +99,36 @@ pub fn js_message(error: &Error) -> String {
 /// location's `field`, `line`, `column` and `file` when known (the core's [`posfee::Location`]),
 /// and for a date outside the holiday data the JS way out ([`js_message`]).
 pub fn to_js_error(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(&js_message(error));
+    let location = error.location();
+    let js = js_error(error.kind(), &js_message(error), location.field.as_deref());
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
+    };
+    if let Some(line) = location.line {
+        set("line", JsValue::from_f64(line as f64));
+    }
+    if let Some(column) = location.column {
+        set("column", JsValue::from_f64(column as f64));
+    }
+    if let Some(file) = &location.file {
+        set("file", JsValue::from_str(file));
+    }
+    js
+}
+
+/// A JS `Error` (`name` `PosfeeError`) with the `code` of `kind` and the request `field` in
+/// camelCase: a core error's ([`to_js_error`]), or one the binding finds itself (a result it
+/// cannot convert, serde-wasm-bindgen's refusal of a request), told with the core's codes.
+pub fn js_error(kind: ErrorKind, message: &str, field: Option<&str>) -> JsValue {
+    let js = js_sys::Error::new(message);
     js.set_name("PosfeeError");
     let object: &JsValue = js.as_ref();
-    let set = |key: &str, value: JsValue| {
-        let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), &value);
-    };
-    set("code", JsValue::from_str(error.code()));
-    let location = error.location();
-    if let Some(field) = &location.field {
+    let _ = js_sys::Reflect::set(object, &JsValue::from_str("code"), &JsValue::from_str(kind.code()));
+    if let Some(field) = field {
         // The core names request fields as Rust and Python do; JavaScript requests use
         // camelCase. Only request fields are renamed: a file's column (`trade_id`) or a limits
         // object's key (`limits.business_hours`) is named as written.
-        let field = match field.as_str() {
+        let field = match field {
             "merchant_class" => "merchantClass",
             "card_type" => "cardType",
             // The others only in the builds whose requests have them.
@@ -134,58 +146,64 @@ pub fn to_js_error(error: &Error) -> JsValue {
             "covered_from" => "coveredFrom",
             other => other,
         };
-        set("field", JsValue::from_str(field));
-    }
-    if let Some(line) = location.line {
-        set("line", JsValue::from_f64(line as f64));
-    }
-    if let Some(column) = location.column {
-        set("column", JsValue::from_f64(column as f64));
-    }
-    if let Some(file) = &location.file {
-        set("file", JsValue::from_str(file));
+        let _ = js_sys::Reflect::set(object, &JsValue::from_str("field"), &JsValue::from_str(field));
     }
     js.into()
 }
 
-fn js_result<T: Serialize, E: Into<Error>>(result: Result<T, E>) -> Result<JsValue, JsValue> {
-    let value = result.map_err(|e| to_js_error(&e.into()))?;
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("cannot convert the result: {e}"))))
-}
+/// A JavaScript value as the core's request readers see it (`posfee::request::Object`).
+pub struct Js(JsValue);
 
-/// The fields a request object may have: a misspelt key (`settlment`) is an error, never
-/// silently ignored.
-fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsValue> {
-    if !value.is_object() {
-        return Err(to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("{what} must be an object"))));
-    }
-    let object: &js_sys::Object = value.unchecked_ref();
-    for key in js_sys::Object::keys(object).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !allowed.contains(&key.as_str()) {
-            return Err(to_js_error(
-                &Error::new(
-                    ErrorKind::InvalidRequest,
-                    format!("{what} has an unknown field {key:?}; the fields are {}", allowed.join(", ")),
-                )
-                .in_field(&key),
-            ));
+impl Js {
+    /// What `value` is: absent (`undefined`, `null`), text, a boolean, a number (as its JS
+    /// text), an array, an object.
+    pub fn value(value: JsValue) -> Value<Js> {
+        if value.is_undefined() || value.is_null() {
+            Value::Absent
+        } else if let Some(text) = value.as_string() {
+            Value::Text(text)
+        } else if let Some(flag) = value.as_bool() {
+            Value::Bool(flag)
+        } else if let Some(number) = value.as_f64() {
+            Value::Number(number.to_string())
+        } else if js_sys::Array::is_array(&value) {
+            Value::List(js_sys::Array::from(&value).iter().map(Js::value).collect())
+        } else if value.is_object() {
+            Value::Object(Js(value))
+        } else {
+            Value::Other
         }
     }
-    Ok(())
 }
 
-/// The fields of a `Schedule.quote` request (`quote` in `js/guard.js` adds `preset` and `schedule`).
-const QUOTE_FIELDS: [&str; 8] = ["amount", "channel", "at", "settlement", "merchantClass", "cardType", "provisional", "limits"];
-/// The fields of a `Schedule.capThreshold` request.
-const CAP_FIELDS: [&str; 4] = ["channel", "at", "merchantClass", "cardType"];
+impl Object for Js {
+    fn keys(&self) -> Vec<String> {
+        let object: &js_sys::Object = self.0.unchecked_ref();
+        js_sys::Object::keys(object).iter().map(|key| key.as_string().unwrap_or_default()).collect()
+    }
 
-#[cfg(feature = "tables")] // the calculator reads its requests without serde (request.rs)
+    fn get(&self, key: &str) -> Value<Js> {
+        Js::value(js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED))
+    }
+}
+
+fn js_result<T: Serialize>(result: Result<T, Error>) -> Result<JsValue, JsValue> {
+    let value = result.map_err(|e| to_js_error(&e))?;
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(ErrorKind::InvalidRequest, &format!("cannot convert the result: {e}"), None))
+}
+
+/// Checks that a request is an object of known keys only (`posfee::request::known_keys`): a
+/// misspelt key (`settlment`) is an error, never silently ignored.
+#[cfg(feature = "audit")]
+fn check_keys(value: &JsValue, what: &str, allowed: &[&str]) -> Result<(), JsValue> {
+    posfee::request::known_keys(Js::value(value.clone()), what, allowed).map_err(|e| to_js_error(&e))
+}
+
+#[cfg(feature = "tables")] // the calculator reads its requests without serde (`Js`, the core's object reader)
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| to_js_error(&Error::new(ErrorKind::InvalidRequest, format!("{what} is not valid: {e}"))))
+    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(ErrorKind::InvalidRequest, &format!("{what} is not valid: {e}"), None))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -329,20 +347,20 @@ pub fn presets_js() -> Result<JsValue, JsValue> {
 /// The channels: `[{name, nameZh, cardType}]`.
 #[wasm_bindgen(js_name = channels, unchecked_return_type = "ChannelInfo[]")]
 pub fn channels_js() -> Result<JsValue, JsValue> {
-    js_result::<_, Error>(Ok(Channel::ALL.map(posfee::ChannelInfo::from)))
+    js_result(Ok(Channel::ALL.map(posfee::ChannelInfo::from)))
 }
 
 /// The TOML text of a preset.
 #[wasm_bindgen(js_name = presetToml)]
 pub fn preset_toml_js(name: &str) -> Result<String, JsValue> {
-    preset_toml_impl(name).map_err(|e| to_js_error(&e.into()))
+    preset_toml_impl(name).map_err(|e| to_js_error(&e))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// Whether a date (`2026-10-08`) is a mainland China business day.
 #[wasm_bindgen(js_name = isBusinessDay)]
 pub fn is_business_day_js(date: &str) -> Result<bool, JsValue> {
-    is_business_day_impl(date).map_err(|e| to_js_error(&e.into()))
+    is_business_day_impl(date).map_err(|e| to_js_error(&e))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
@@ -351,9 +369,9 @@ pub fn is_business_day_js(date: &str) -> Result<bool, JsValue> {
 pub fn add_business_days_js(date: &str, n: f64) -> Result<String, JsValue> {
     let Some(n) = whole_days(n) else {
         let message = "n must be a whole number of business days (a safe integer)";
-        return Err(to_js_error(&Error::new(ErrorKind::InvalidRequest, message).in_field("n")));
+        return Err(js_error(ErrorKind::InvalidRequest, message, Some("n")));
     };
-    add_business_days_impl(date, n).map_err(|e| to_js_error(&e.into()))
+    add_business_days_impl(date, n).map_err(|e| to_js_error(&e))
 }
 
 /// A fee schedule parsed once and quoted many times: `Schedule.preset("standard")` or
@@ -372,28 +390,30 @@ impl ScheduleHandle {
     /// `Schedule.preset(name)`, `Schedule.parse(toml)` and the schedule of a `quote` or
     /// `capThreshold` request in `js/guard.js` (the both-or-neither messages live here only).
     pub fn named(preset: Option<String>, schedule: Option<String>) -> Result<ScheduleHandle, JsValue> {
-        let source = ScheduleSource::of(&preset, &schedule).map_err(|e| to_js_error(&e.into()))?;
-        source.load().map(ScheduleHandle).map_err(|e| to_js_error(&e.into()))
+        let source = ScheduleSource::of(&preset, &schedule).map_err(|e| to_js_error(&e))?;
+        source.load().map(ScheduleHandle).map_err(|e| to_js_error(&e))
     }
 
     /// The schedule's rules, surcharges and versions (`parseSchedule` in `js/guard.js` is
     /// `Schedule.parse(text).info()`).
     #[wasm_bindgen(unchecked_return_type = "ScheduleInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {
-        js_result::<_, Error>(Ok(&self.0))
+        js_result(Ok(&self.0))
     }
 
     /// Quotes a purchase with this schedule.
     #[wasm_bindgen(unchecked_return_type = "Quote")]
     pub fn quote(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleQuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-        let quote = request::quote_input(&request)?.quote(&self.0, &calendar()).map_err(|e| to_js_error(&e.into()))?;
-        js_result::<_, Error>(Ok(quote.json()))
+        let quote = QuoteInput::from_object(Js::value(request), Case::Camel)
+            .and_then(|input| input.quote(&self.0, &calendar()))
+            .map_err(|e| to_js_error(&e))?;
+        js_result(Ok(quote.json()))
     }
 
     /// Where the cap of the rule pricing a channel starts to apply, or `null` when uncapped.
     #[wasm_bindgen(js_name = capThreshold, unchecked_return_type = "CapThreshold | null")]
     pub fn cap_threshold(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleCapRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-        js_result(request::cap_input(&request)?.cap_threshold(&self.0))
+        js_result(CapInput::from_object(Js::value(request), Case::Camel).and_then(|input| input.cap_threshold(&self.0)))
     }
 }
 
@@ -410,7 +430,7 @@ pub fn quote_many_js(#[wasm_bindgen(unchecked_param_type = "QuoteManyRequest")] 
 /// The names of the quoted columns, in order (`posfee::QUOTED_COLUMNS`).
 #[wasm_bindgen(js_name = quotedColumns, unchecked_return_type = "string[]")]
 pub fn quoted_columns_js() -> Result<JsValue, JsValue> {
-    js_result::<_, Error>(Ok(posfee::QUOTED_COLUMNS.to_vec()))
+    js_result(Ok(posfee::QUOTED_COLUMNS.to_vec()))
 }
 
 #[cfg(feature = "tables")]
@@ -421,41 +441,6 @@ pub fn compare_js(#[wasm_bindgen(unchecked_param_type = "CompareRequest")] reque
     js_result(input.compare())
 }
 
-/// The fields of one day of a holiday-cn file: any other is an error, as in the core's JSON
-/// reader (serde-wasm-bindgen reads only the fields it knows, so it would not notice).
-#[cfg(feature = "holiday-cn")]
-const HOLIDAY_CN_DAY_FIELDS: [&str; 3] = ["name", "date", "isOffDay"];
-
-/// Checks that every day of holiday-cn data (one year object or an array of them) has only
-/// the fields of [`HOLIDAY_CN_DAY_FIELDS`].
-#[cfg(feature = "holiday-cn")]
-fn check_holiday_cn_days(years: &JsValue) -> Result<(), Error> {
-    let list: Vec<JsValue> = if js_sys::Array::is_array(years) { js_sys::Array::from(years).to_vec() } else { vec![years.clone()] };
-    for (y, year) in list.iter().enumerate() {
-        let days =
-            if year.is_object() { js_sys::Reflect::get(year, &JsValue::from_str("days")).unwrap_or(JsValue::UNDEFINED) } else { continue };
-        if !js_sys::Array::is_array(&days) {
-            continue; // the deserializer reports it
-        }
-        for (d, day) in js_sys::Array::from(&days).iter().enumerate() {
-            if !day.is_object() {
-                continue;
-            }
-            for key in js_sys::Object::keys(day.unchecked_ref::<js_sys::Object>()).iter() {
-                let key = key.as_string().unwrap_or_default();
-                if !HOLIDAY_CN_DAY_FIELDS.contains(&key.as_str()) {
-                    let at = if list.len() > 1 { format!("[{y}].days[{d}]") } else { format!("days[{d}]") };
-                    return Err(Error::new(
-                        ErrorKind::InvalidCalendar,
-                        format!("holiday-cn data is not valid: {at} has an unknown field {key:?}; the fields are name, date, isOffDay"),
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Adds holiday-cn years (one parsed holiday-cn year object, or an array of them) to the
 /// calendar used by quotes, `isBusinessDay` and `addBusinessDays`; returns the years now
 /// covered. The public `loadHolidays(text)` of `js/guard.js` parses the text with `JSON.parse`.
@@ -464,15 +449,7 @@ fn check_holiday_cn_days(years: &JsValue) -> Result<(), Error> {
 pub fn load_holiday_cn_js(
     #[wasm_bindgen(unchecked_param_type = "HolidayCnYear | HolidayCnYear[]")] years: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let invalid = |e: serde_wasm_bindgen::Error| {
-        to_js_error(&Error::new(ErrorKind::InvalidCalendar, format!("holiday-cn data is not valid: {e}")).in_field("holidays"))
-    };
-    check_holiday_cn_days(&years).map_err(|e| to_js_error(&e.in_field("holidays")))?;
-    let years: Vec<HolidayCnYear> = if js_sys::Array::is_array(&years) {
-        serde_wasm_bindgen::from_value(years).map_err(invalid)?
-    } else {
-        vec![serde_wasm_bindgen::from_value(years).map_err(invalid)?]
-    };
+    let years = HolidayCnYear::from_object(Js::value(years)).map_err(|e| to_js_error(&e.in_field("holidays")))?;
     js_result(load_holiday_cn_impl(years))
 }
 
@@ -486,7 +463,7 @@ pub fn load_holidays_toml_js(text: &str) -> Result<JsValue, JsValue> {
 /// Drops the years loaded with `loadHolidays`; returns the years of the embedded calendar.
 #[wasm_bindgen(js_name = resetHolidays, unchecked_return_type = "CalendarYears")]
 pub fn reset_holidays_js() -> Result<JsValue, JsValue> {
-    js_result::<_, Error>(Ok(reset_holidays_impl()))
+    js_result(Ok(reset_holidays_impl()))
 }
 
 /// The largest holiday text `loadHolidays` accepts, in UTF-8 bytes (the core's limit on
@@ -500,7 +477,7 @@ pub fn holiday_text_max_js() -> u32 {
 /// The years the calendar in use covers.
 #[wasm_bindgen(js_name = calendarYears, unchecked_return_type = "CalendarYears")]
 pub fn calendar_years_js() -> Result<JsValue, JsValue> {
-    js_result::<_, Error>(Ok(calendar_years_impl()))
+    js_result(Ok(calendar_years_impl()))
 }
 
 /// Test-only: panics, to check that a panic surfaces as an Error with code "internal" and
@@ -520,7 +497,7 @@ pub fn force_trap_for_tests() {
 /// The error codes the core can return (ErrorKind codes), for UIs that translate them.
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "string[]")]
 pub fn error_codes_js() -> Result<JsValue, JsValue> {
-    js_result::<_, Error>(Ok(ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()))
+    js_result(Ok(ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()))
 }
 
 // Declared in every build so that index.d.ts can name them; the functions are in the `audit` build.
@@ -556,7 +533,7 @@ impl StatementCheck {
     /// The core's overview: summary, classes, labels, the first problem rows.
     #[wasm_bindgen(unchecked_return_type = "StatementCheckResult")]
     pub fn result(&self) -> Result<JsValue, JsValue> {
-        js_result::<_, Error>(Ok(self.0.overview(self.1)))
+        js_result(Ok(self.0.overview(self.1)))
     }
 
     /// The report CSV (every row and every unreadable line, with its class and reason).
@@ -588,7 +565,7 @@ pub fn check_statement_js(
 ) -> Result<StatementCheck, JsValue> {
     check_keys(&request, "the checkStatement request", &CHECK_FIELDS)?;
     let input: posfee::reconcile::AuditRequest = from_js(request, "the checkStatement request")?;
-    input.run(statement, ledger.as_deref()).map(|(audit, rows_max)| StatementCheck(audit, rows_max)).map_err(|e| to_js_error(&e.into()))
+    input.run(statement, ledger.as_deref()).map(|(audit, rows_max)| StatementCheck(audit, rows_max)).map_err(|e| to_js_error(&e))
 }
 
 #[cfg(feature = "audit")]
@@ -614,6 +591,6 @@ pub fn check_deposits_js(
 ) -> Result<JsValue, JsValue> {
     check_keys(&request, "the checkDeposits request", &DEPOSITS_FIELDS)?;
     let input: posfee::reconcile::deposits::DepositRequest = from_js(request, "the checkDeposits request")?;
-    let (audit, lang) = input.run(statement, bank).map_err(|e| to_js_error(&e.into()))?;
-    js_result::<_, Error>(Ok(audit.overview(lang)))
+    let (audit, lang) = input.run(statement, bank).map_err(|e| to_js_error(&e))?;
+    js_result(Ok(audit.overview(lang)))
 }

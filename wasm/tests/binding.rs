@@ -46,11 +46,11 @@ fn holidays_loaded_are_used_until_reset() {
 
 #[test]
 fn calendar_out_of_range_says_what_to_do_in_javascript() {
-    let error = posfee_wasm::Error::from(is_business_day_impl("2099-01-01").unwrap_err());
+    let error = is_business_day_impl("2099-01-01").unwrap_err();
     let message = js_message(&error);
     assert!(message.starts_with(&error.to_string()), "{message}");
     assert!(message.contains("loadHolidays(text)") && message.contains("provisional: true"), "{message}");
-    let other = posfee_wasm::Error::from(ScheduleSource::Preset("nope".into()).load().unwrap_err());
+    let other = ScheduleSource::Preset("nope".into()).load().unwrap_err();
     assert_eq!(js_message(&other), other.to_string());
 }
 
