@@ -80,3 +80,56 @@ fn bad_input_names_the_field() {
     assert_eq!(input.run(&bytes, None).err().unwrap().location().field.as_deref(), Some("rows_max"));
     // the core's name; JavaScript sees `rowsMax` (to_js_error)
 }
+
+/// The field names serde reads for `T` (its `deserialize_struct` call), found by a
+/// deserializer that only records them.
+fn serde_fields<T: for<'de> serde::Deserialize<'de>>() -> Vec<&'static str> {
+    use serde::de::{self, Visitor};
+    struct Fields(std::cell::Cell<&'static [&'static str]>);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Stop {
+            Stop
+        }
+    }
+    impl<'de> de::Deserializer<'de> for &Fields {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Stop> {
+            self.0.set(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+            newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let fields = Fields(std::cell::Cell::new(&[]));
+    let _ = T::deserialize(&fields);
+    fields.0.get().to_vec()
+}
+
+#[test]
+fn the_request_keys_are_the_fields_and_the_files() {
+    let mut keys = AuditRequest::KEYS.to_vec();
+    keys.retain(|key| !["statement", "ledger"].contains(key));
+    let mut fields = serde_fields::<AuditRequest>();
+    keys.sort_unstable();
+    fields.sort_unstable();
+    assert_eq!(keys, fields);
+    let mut keys = posfee::reconcile::deposits::DepositRequest::KEYS.to_vec();
+    keys.retain(|key| !["statement", "bank"].contains(key));
+    let mut fields = serde_fields::<posfee::reconcile::deposits::DepositRequest>();
+    keys.sort_unstable();
+    fields.sort_unstable();
+    assert_eq!(keys, fields);
+}

@@ -39,9 +39,6 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPESCRIPT: &str = include_str!("../types/posfee.d.ts");
 
-/// The code of an internal failure (a panic or a trap): a bug, never bad input.
-pub const INTERNAL: &str = "internal";
-
 /// Installs the panic hook when the module is instantiated: a panic throws a JS `Error` with
 /// `code = "internal"` and the panic's message and place, instead of trapping with
 /// `unreachable` (no console output: the caller gets the whole message).
@@ -49,11 +46,8 @@ pub const INTERNAL: &str = "internal";
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        let error =
-            js_sys::Error::new(&format!("internal error in posfee (a bug: please report it with the input that caused it): {info}"));
-        error.set_name("PosfeeError");
-        let _ = js_sys::Reflect::set(error.as_ref(), &JsValue::from_str("code"), &JsValue::from_str(INTERNAL));
-        wasm_bindgen::throw_val(error.into());
+        let message = format!("internal error in posfee (a bug: please report it with the input that caused it): {info}");
+        wasm_bindgen::throw_val(js_error(ErrorKind::Internal, &message, None));
     }));
 }
 
@@ -216,24 +210,11 @@ thread_local! {
     static LOADED_CALENDAR: RefCell<Option<Rc<Calendar>>> = const { RefCell::new(None) };
 }
 
-/// The calendar in use: the embedded China calendar plus the years loaded with `loadHolidays`.
-fn calendar() -> CalendarInUse {
-    LOADED_CALENDAR.with(|loaded| loaded.borrow().clone()).map_or(CalendarInUse::China, CalendarInUse::Loaded)
-}
-
-enum CalendarInUse {
-    China,
-    Loaded(Rc<Calendar>),
-}
-
-impl std::ops::Deref for CalendarInUse {
-    type Target = Calendar;
-    fn deref(&self) -> &Calendar {
-        match self {
-            CalendarInUse::China => Calendar::china(),
-            CalendarInUse::Loaded(calendar) => calendar,
-        }
-    }
+/// `f` of the calendar in use: the embedded China calendar plus the years loaded with
+/// `loadHolidays`.
+fn with_calendar<T>(f: impl FnOnce(&Calendar) -> T) -> T {
+    let loaded = LOADED_CALENDAR.with(|loaded| loaded.borrow().clone());
+    f(loaded.as_deref().unwrap_or(Calendar::china()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -254,7 +235,7 @@ pub fn preset_toml_impl(name: &str) -> posfee::Result<String> {
 /// [`ErrorKind::InvalidDate`], [`ErrorKind::CalendarOutOfRange`].
 pub fn is_business_day_impl(date: &str) -> posfee::Result<bool> {
     let date = parse_date(date).map_err(|e| e.in_field("date"))?;
-    calendar().is_business_day(date)
+    with_calendar(|calendar| calendar.is_business_day(date))
 }
 
 /// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -272,7 +253,7 @@ pub fn whole_days(n: f64) -> Option<i64> {
 /// [`ErrorKind::Overflow`] for an answer outside [`posfee::ANSWER_YEARS`].
 pub fn add_business_days_impl(date: &str, n: i64) -> posfee::Result<String> {
     let date = parse_date(date).map_err(|e| e.in_field("date"))?;
-    calendar().add_business_days(date, n).map(|d| d.to_string())
+    with_calendar(|calendar| calendar.add_business_days(date, n)).map(|d| d.to_string())
 }
 
 /// The years a calendar covers.
@@ -291,7 +272,7 @@ fn years_of(calendar: &Calendar) -> CalendarYears {
 
 /// The years the calendar in use covers.
 pub fn calendar_years_impl() -> CalendarYears {
-    years_of(&calendar())
+    with_calendar(years_of)
 }
 
 #[cfg(feature = "holiday-cn")]
@@ -312,7 +293,7 @@ fn use_calendar(extended: posfee::Result<Calendar>) -> posfee::Result<CalendarYe
 /// year not yet published, a bad date, years not contiguous, ...).
 #[cfg(feature = "holiday-cn")]
 pub fn load_holiday_cn_impl(years: Vec<HolidayCnYear>) -> posfee::Result<CalendarYears> {
-    use_calendar(calendar().with_holiday_cn_years(years))
+    use_calendar(with_calendar(|calendar| calendar.with_holiday_cn_years(years)))
 }
 
 /// Adds the years of a posfee calendar TOML text to the calendar in use.
@@ -325,7 +306,7 @@ pub fn load_holiday_cn_impl(years: Vec<HolidayCnYear>) -> posfee::Result<Calenda
 /// contiguous, ...).
 #[cfg(feature = "holidays")]
 pub fn load_holidays_toml_impl(text: &str) -> posfee::Result<CalendarYears> {
-    use_calendar(calendar().with_years_from_toml(text))
+    use_calendar(with_calendar(|calendar| calendar.with_years_from_toml(text)))
 }
 
 /// Goes back to the embedded calendar (drops the years loaded with `loadHolidays`).
@@ -405,7 +386,7 @@ impl ScheduleHandle {
     #[wasm_bindgen(unchecked_return_type = "Quote")]
     pub fn quote(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleQuoteRequest")] request: JsValue) -> Result<JsValue, JsValue> {
         let quote = QuoteInput::from_object(Js::value(request), Case::Camel)
-            .and_then(|input| input.quote(&self.0, &calendar()))
+            .and_then(|input| with_calendar(|calendar| input.quote(&self.0, calendar)))
             .map_err(|e| to_js_error(&e))?;
         js_result(Ok(quote.json()))
     }
@@ -423,7 +404,7 @@ impl ScheduleHandle {
 #[wasm_bindgen(js_name = quoteMany, unchecked_return_type = "QuotedRow[]")]
 pub fn quote_many_js(#[wasm_bindgen(unchecked_param_type = "QuoteManyRequest")] request: JsValue) -> Result<JsValue, JsValue> {
     let input: posfee::request::QuoteManyInput = from_js(request, "the quoteMany request")?;
-    js_result(input.quote(&calendar()))
+    js_result(with_calendar(|calendar| input.quote(calendar)))
 }
 
 #[cfg(all(feature = "tables", not(feature = "audit")))] // not in the statement checker (600 KB budget)
@@ -505,23 +486,6 @@ pub fn error_codes_js() -> Result<JsValue, JsValue> {
 const AUDIT_TYPES: &str = include_str!("../types/audit.d.ts");
 
 #[cfg(feature = "audit")]
-/// The keys `checkStatement` accepts (the core's [`posfee::reconcile::AuditRequest`], and the files).
-pub const CHECK_FIELDS: [&str; 12] = [
-    "statement",
-    "name",
-    "format",
-    "ledger",
-    "ledgerName",
-    "preset",
-    "schedule",
-    "merchantNo",
-    "terminals",
-    "settlement",
-    "lang",
-    "rowsMax",
-];
-
-#[cfg(feature = "audit")]
 /// A checked statement (`checkStatement`): the result and the downloads, kept in the module
 /// until `free()`.
 #[wasm_bindgen]
@@ -563,7 +527,7 @@ pub fn check_statement_js(
     statement: &[u8],
     ledger: Option<Vec<u8>>,
 ) -> Result<StatementCheck, JsValue> {
-    check_keys(&request, "the checkStatement request", &CHECK_FIELDS)?;
+    check_keys(&request, "the checkStatement request", &posfee::reconcile::AuditRequest::KEYS)?;
     let input: posfee::reconcile::AuditRequest = from_js(request, "the checkStatement request")?;
     input.run(statement, ledger.as_deref()).map(|(audit, rows_max)| StatementCheck(audit, rows_max)).map_err(|e| to_js_error(&e))
 }
@@ -577,10 +541,6 @@ pub fn statement_trades_js(name: &str, format: Option<String>, statement: &[u8])
 }
 
 #[cfg(feature = "deposits")]
-/// The keys `checkDeposits` accepts (the core's [`posfee::reconcile::deposits::DepositRequest`], and the files).
-pub const DEPOSITS_FIELDS: [&str; 9] = ["statement", "name", "format", "bank", "bankName", "bankFormat", "asOf", "coveredFrom", "lang"];
-
-#[cfg(feature = "deposits")]
 /// Checks that the statement's payouts reached the bank account (到账核对): both files as
 /// bytes, the bank statement in any shipped bank format (sniffed).
 #[wasm_bindgen(js_name = checkDeposits, unchecked_return_type = "DepositsCheckResult")]
@@ -589,7 +549,7 @@ pub fn check_deposits_js(
     statement: &[u8],
     bank: &[u8],
 ) -> Result<JsValue, JsValue> {
-    check_keys(&request, "the checkDeposits request", &DEPOSITS_FIELDS)?;
+    check_keys(&request, "the checkDeposits request", &posfee::reconcile::deposits::DepositRequest::KEYS)?;
     let input: posfee::reconcile::deposits::DepositRequest = from_js(request, "the checkDeposits request")?;
     let (audit, lang) = input.run(statement, bank).map_err(|e| to_js_error(&e))?;
     js_result(Ok(audit.overview(lang)))

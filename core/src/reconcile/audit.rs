@@ -594,6 +594,32 @@ pub struct AuditRequest {
 }
 
 impl AuditRequest {
+    /// The keys of the request object a surface passes, spelt as the request's JSON spells
+    /// them: its fields, and `statement` and `ledger`, the files (handed over apart, as bytes).
+    /// A surface whose reader ignores unknown keys checks against these
+    /// ([`crate::request::known_keys`]).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::AuditRequest::KEYS.contains(&"merchantNo"));
+    /// ```
+    pub const KEYS: [&'static str; 12] = [
+        "statement",
+        "name",
+        "format",
+        "ledger",
+        "ledgerName",
+        "preset",
+        "schedule",
+        "merchantNo",
+        "terminals",
+        "settlement",
+        "lang",
+        "rowsMax",
+    ];
+}
+
+impl AuditRequest {
     /// Reads the statement (and the ledger) and checks it: the audit, and the number of
     /// problem rows to list ([`StatementAudit::overview`]).
     ///

@@ -154,6 +154,17 @@ pub struct DepositRequest {
 }
 
 impl DepositRequest {
+    /// The keys of the request object a surface passes, spelt as the request's JSON spells
+    /// them: its fields, and `statement` and `bank`, the files (handed over apart, as bytes).
+    ///
+    /// # Example
+    /// ```
+    /// assert!(posfee::reconcile::deposits::DepositRequest::KEYS.contains(&"asOf"));
+    /// ```
+    pub const KEYS: [&'static str; 9] = ["statement", "name", "format", "bank", "bankName", "bankFormat", "asOf", "coveredFrom", "lang"];
+}
+
+impl DepositRequest {
     /// Reads both files and checks the deposits: the audit, and the language to show it in.
     ///
     /// # Errors
