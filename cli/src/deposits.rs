@@ -100,9 +100,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     let (statement, _) = crate::read::statement(&arguments.statement, &arguments.format)?;
     posfee::reconcile::ReadIssue::raise_first(arguments.on_invalid.into(), statement.issues())?;
     let bank = read_bank_file(&arguments.bank, &arguments.bank_format)?;
-    if let (OnInvalid::Raise, Some(issue)) = (arguments.on_invalid, bank.issues().first()) {
-        return Err(issue.error.clone().into());
-    }
+    posfee::reconcile::deposits::BankIssue::raise_first(arguments.on_invalid.into(), bank.issues())?;
     let report = reconcile_deposits(&statement, &bank, &options)?;
     if let Some(path) = &arguments.out {
         let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));

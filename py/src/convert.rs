@@ -1,5 +1,7 @@
 //! Python values → core values. Money never crosses as a float.
 
+use std::path::PathBuf;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
@@ -272,4 +274,17 @@ pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResul
 pub fn py_date<'py>(py: Python<'py>, date: NaiveDate) -> PyResult<Bound<'py, PyAny>> {
     use chrono::Datelike;
     date_type(py)?.call1((date.year(), date.month(), date.day()))
+}
+
+/// A file given as its bytes (anything but a `str` that converts to bytes) or as its path,
+/// with the name its errors show: `name`, else the path, else `unnamed` for bytes.
+pub fn file_source(source: &Bound<'_, PyAny>, name: Option<String>, unnamed: &str) -> PyResult<(Result<Vec<u8>, PathBuf>, String)> {
+    match source.extract::<Vec<u8>>() {
+        Ok(bytes) if !source.is_instance_of::<PyString>() => Ok((Ok(bytes), name.unwrap_or_else(|| unnamed.to_owned()))),
+        _ => {
+            let path: PathBuf = source.extract()?;
+            let file = name.unwrap_or_else(|| path.display().to_string());
+            Ok((Err(path), file))
+        }
+    }
 }

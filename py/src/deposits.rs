@@ -37,26 +37,6 @@ impl PyDepositReport {
     }
 }
 
-/// A bank statement source: its bytes (named `name`, default `bank`) or its path; the
-/// file name for errors; the format.
-type BankSource = (Result<Vec<u8>, std::path::PathBuf>, String, String);
-
-/// A bank statement from a path or the file's bytes, to be read with the bank profile
-/// `format` names (the core's `BankProfile::resolve`).
-fn bank_statement(source: &Bound<'_, PyAny>, format: &str, name: Option<String>) -> PyResult<BankSource> {
-    let format = format.to_string();
-    match source.extract::<Vec<u8>>() {
-        Ok(bytes) if !source.is_instance_of::<pyo3::types::PyString>() => {
-            Ok((Ok(bytes), name.unwrap_or_else(|| "bank".to_string()), format))
-        }
-        _ => {
-            let path: std::path::PathBuf = source.extract()?;
-            let file = path.display().to_string();
-            Ok((Err(path), file, format))
-        }
-    }
-}
-
 /// Checks that the statement's payouts reached the bank account: the core's
 /// `reconcile_deposits` with the options given (`None` keeps the core's default).
 #[pyfunction]
@@ -79,7 +59,7 @@ pub fn reconcile_deposits_data(
     covered_from: Option<&Bound<'_, PyAny>>,
     calendar: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyDepositReport> {
-    let raise = crate::reconcile::check_on_invalid(py, on_invalid).map(|_| on_invalid == "raise")?;
+    let on_invalid = crate::reconcile::on_invalid(py, on_invalid)?;
     let mut options = DepositOptions::new().delay_max_business_days(delay_max_business_days);
     options.on_time_business_days = on_time_business_days;
     if let Some(value) = short_difference_max.filter(|v| !v.is_none()) {
@@ -98,18 +78,15 @@ pub fn reconcile_deposits_data(
         let calendar = crate::calendar::extract(calendar)?;
         options = options.calendar((*calendar.get().calendar).clone());
     }
-    let (source, file, format) = bank_statement(bank, bank_format, bank_name)?;
+    let (source, file) = convert::file_source(bank, bank_name, "bank")?;
+    let format = bank_format.to_string();
     let statement = Arc::clone(&statement.statement);
     let report = guard_detached(py, move || {
         let bank = match source {
             Ok(bytes) => deposits::read_bank_export(&bytes, &file, &format)?,
             Err(path) => deposits::read_bank_file(&path, &format)?,
         };
-        if raise {
-            if let Some(issue) = bank.issues().first() {
-                return Err(issue.error.clone());
-            }
-        }
+        deposits::BankIssue::raise_first(on_invalid, bank.issues())?;
         deposits::reconcile_deposits(&statement, &bank, &options)
     })?;
     Ok(PyDepositReport { report: Arc::new(report) })

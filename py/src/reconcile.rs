@@ -261,14 +261,7 @@ pub fn read_statement(
 ) -> PyResult<PyStatement> {
     let on_invalid = self::on_invalid(py, on_invalid)?;
     let format = format.to_string();
-    let (bytes, file) = match source.extract::<Vec<u8>>() {
-        Ok(bytes) if !source.is_instance_of::<pyo3::types::PyString>() => (Ok(bytes), name.unwrap_or_else(|| "statement".to_string())),
-        _ => {
-            let path: std::path::PathBuf = source.extract()?;
-            let file = name.unwrap_or_else(|| path.display().to_string());
-            (Err(path), file)
-        }
-    };
+    let (bytes, file) = convert::file_source(source, name, "statement")?;
     let statement = guard_detached(py, move || {
         let statement = match bytes {
             Ok(bytes) => reconcile::read_statement(&bytes, &file, &reconcile::Profile::resolve(&format, &bytes, &file)?)?,

@@ -117,6 +117,32 @@ pub struct BankIssue {
     pub raw: String,
 }
 
+impl BankIssue {
+    /// With [`OnInvalid::Raise`](crate::OnInvalid::Raise), the first issue as an error (a bank
+    /// line that cannot be read stops the check); with `Report` none (the lines stay in the
+    /// report as unreadable): the same rule as
+    /// [`ReadIssue::raise_first`](crate::reconcile::ReadIssue::raise_first) for statements.
+    ///
+    /// # Errors
+    /// The first issue's error, with its file, line and field.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::deposits::{read_bank_statement, BankIssue, BankProfile};
+    /// let text = "记账日期,货币,交易金额,联机余额,交易摘要,对手信息,客户摘要\n2026-11-02,CNY,12.3.4,0,,,\n";
+    /// let bank = read_bank_statement(text.as_bytes(), "cmb.csv", &BankProfile::builtin("cmb-debit")?)?;
+    /// assert!(BankIssue::raise_first(posfee::OnInvalid::Report, bank.issues()).is_ok());
+    /// assert_eq!(BankIssue::raise_first(posfee::OnInvalid::Raise, bank.issues()).unwrap_err().location().line, Some(2));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn raise_first(on_invalid: crate::OnInvalid, issues: &[BankIssue]) -> Result<()> {
+        match (on_invalid, issues.first()) {
+            (crate::OnInvalid::Raise, Some(issue)) => Err(issue.error.clone()),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A bank account statement: its rows, the lines that could not be read, and the rows
 /// skipped by rule (other currencies).
 ///
