@@ -34,53 +34,37 @@ fn issues_list(issues: &[reconcile::ReadIssue]) -> Vec<String> {
     issues.iter().map(|i| i.error.to_string()).collect()
 }
 
-#[pymethods]
-impl PyLedger {
-    fn __len__(&self) -> usize {
-        self.ledger.len()
-    }
+/// The methods a ledger and a statement share: length, read issues, Arrow and CSV out.
+macro_rules! rows_methods {
+    ($class:ident, $field:ident, $to_arrow:path, $to_csv:path) => {
+        #[pymethods]
+        impl $class {
+            fn __len__(&self) -> usize {
+                self.$field.len()
+            }
 
-    #[getter]
-    fn issues(&self) -> Vec<String> {
-        issues_list(self.ledger.issues())
-    }
+            #[getter]
+            fn issues(&self) -> Vec<String> {
+                issues_list(self.$field.issues())
+            }
 
-    /// The rows as a pyarrow table in the canonical ledger schema.
-    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let ledger = Arc::clone(&self.ledger);
-        let batch = guard_detached(py, move || Ok(core_arrow::ledger_to_arrow(&ledger)))?;
-        PyTable::try_new(vec![batch.clone()], batch.schema())?.into_pyarrow(py)
-    }
+            /// The rows as a pyarrow table in the canonical schema.
+            fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                let rows = Arc::clone(&self.$field);
+                let batch = guard_detached(py, move || Ok($to_arrow(&rows)))?;
+                PyTable::try_new(vec![batch.clone()], batch.schema())?.into_pyarrow(py)
+            }
 
-    fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
-        let ledger = Arc::clone(&self.ledger);
-        guard_detached(py, move || Ok(reconcile::write_ledger_csv(&ledger)))
-    }
+            fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
+                let rows = Arc::clone(&self.$field);
+                guard_detached(py, move || Ok($to_csv(&rows)))
+            }
+        }
+    };
 }
 
-#[pymethods]
-impl PyStatement {
-    fn __len__(&self) -> usize {
-        self.statement.len()
-    }
-
-    #[getter]
-    fn issues(&self) -> Vec<String> {
-        issues_list(self.statement.issues())
-    }
-
-    /// The rows as a pyarrow table in the canonical statement schema.
-    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let statement = Arc::clone(&self.statement);
-        let batch = guard_detached(py, move || Ok(core_arrow::statement_to_arrow(&statement)))?;
-        PyTable::try_new(vec![batch.clone()], batch.schema())?.into_pyarrow(py)
-    }
-
-    fn to_csv(&self, py: Python<'_>) -> PyResult<String> {
-        let statement = Arc::clone(&self.statement);
-        guard_detached(py, move || Ok(reconcile::write_bank_csv(&statement)))
-    }
-}
+rows_methods!(PyLedger, ledger, core_arrow::ledger_to_arrow, reconcile::write_ledger_csv);
+rows_methods!(PyStatement, statement, core_arrow::statement_to_arrow, reconcile::write_bank_csv);
 
 /// `on_invalid`: `raise` or `report` (the core's [`OnInvalid::parse`]).
 pub(crate) fn on_invalid(py: Python<'_>, value: &str) -> PyResult<OnInvalid> {

@@ -1,8 +1,8 @@
 //! Requests read field by field from the objects of a surface that has no serde reader of its
-//! own (a JavaScript object seen through the WebAssembly binding). The surface only says what
-//! its values are ([`Object`], [`Value`]); the rules of a request's shape are the core's: every
-//! key known, each value of its type, money never a number, and every error naming the field
-//! where it was (`limits.limits[0].per_day`).
+//! own (a JavaScript object seen through the WebAssembly binding; a JSON map works the same).
+//! The surface only says what its values are ([`Object`], [`Value`]); the rules of a request's
+//! shape are the core's: every key known, each value of its type, an amount only as text, and
+//! every error naming the field where it was (`limits.limits[0].per_day`).
 
 use super::{CapInput, QuoteInput};
 use crate::error::{Error, ErrorKind, Result};
