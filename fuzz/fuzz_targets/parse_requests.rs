@@ -25,12 +25,14 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
-        let schedule = Schedule::preset("sft-traditional").expect("a shipped preset");
+        // Parsed once, not per input.
+        static SCHEDULE: std::sync::OnceLock<Schedule> = std::sync::OnceLock::new();
+        let schedule = SCHEDULE.get_or_init(|| Schedule::preset("sft-traditional").expect("a shipped preset"));
         if let Ok(input) = QuoteInput::from_object(Value::from(json.clone()), Case::Camel) {
-            let _ = input.quote(&schedule, Calendar::china());
+            let _ = input.quote(schedule, Calendar::china());
         }
         if let Ok(input) = CapInput::from_object(Value::from(json.clone()), Case::Camel) {
-            let _ = input.cap_threshold(&schedule);
+            let _ = input.cap_threshold(schedule);
         }
         if let Ok(years) = HolidayCnYear::from_object(Value::from(json)) {
             let _ = Calendar::china().with_holiday_cn_years(years);

@@ -310,16 +310,15 @@ impl QuoteInput {
     /// ```
     pub fn from_object<O: Object>(value: Value<O>, case: Case) -> Result<QuoteInput> {
         let fields = Fields::new(value, "the quote request", &Self::FIELDS, String::new(), case)?;
-        let limits = match fields.get("limits") {
-            Value::Absent => None,
-            limits => Some(read_limits(limits)?),
-        };
         Ok(QuoteInput {
             amount: fields.amount("amount")?,
             trade: CapInput::from_fields(&fields)?,
             settlement: fields.text("settlement")?,
             provisional: fields.flag("provisional")?,
-            limits,
+            limits: match fields.get("limits") {
+                Value::Absent => None,
+                limits => Some(read_limits(limits)?),
+            },
         })
     }
 }
@@ -403,16 +402,14 @@ impl HolidayCnYear {
 /// One holiday-cn year; `at` places it in a list (`[1].`).
 fn read_holiday_cn_year<O: Object>(value: Value<O>, at: String) -> Result<HolidayCnYear> {
     let Value::Object(object) = value else { return Err(Error::new(ErrorKind::InvalidCalendar, format!("{at}year must be an object"))) };
-    let has = |key: &str| object.keys().iter().any(|k| k == key);
-    let (has_papers, has_days) = (has("papers"), has("days"));
     let year = Fields { object, prefix: at, case: Case::Camel };
     let year_number = year.whole("year")?.ok_or_else(|| year.error("year", "is missing"))?;
     let mut papers = Vec::new();
-    for paper in if has_papers { year.list("papers", "must be an array of strings")? } else { Vec::new() } {
+    for paper in year.list("papers", "must be an array of strings")? {
         let Value::Text(paper) = paper else { return Err(year.error("papers", "must be an array of strings")) };
         papers.push(paper);
     }
-    if !has_days {
+    if let Value::Absent = year.get("days") {
         return Err(year.error("days", "is missing"));
     }
     let mut days = Vec::new();
