@@ -10,8 +10,8 @@
 //! Money crosses the boundary as strings (`"1000.00"`), never as JS numbers: a number
 //! amount is rejected with `code = "invalid_amount"`.
 //!
-//! The `*_impl` functions are plain Rust (unit-tested on the host); the `#[wasm_bindgen]`
-//! functions only convert values and errors. The public JavaScript API is `js/guard.js` over
+//! The exports only convert values and errors; they are tested from JavaScript (wasm/test),
+//! the rules they call in the core. The public JavaScript API is `js/guard.js` over
 //! these exports: it checks argument types, reads request objects through their own
 //! properties only, and re-instantiates the module if it ever traps.
 //!
@@ -25,12 +25,12 @@ use std::rc::Rc;
 use posfee::request::{Object, Value};
 #[cfg(feature = "holiday-cn")]
 use posfee::HolidayCnYear;
-use posfee::{parse_date, Calendar, Channel, Error, ErrorKind};
 #[cfg(not(feature = "audit"))]
 use posfee::{
     request::{CapInput, Case, QuoteInput, ScheduleSource},
     Schedule,
 };
+use posfee::{Calendar, Channel, Error, ErrorKind};
 #[cfg(feature = "tables")]
 use serde::Deserialize;
 use serde::Serialize;
@@ -218,43 +218,8 @@ fn with_calendar<T>(f: impl FnOnce(&Calendar) -> T) -> T {
 }
 
 // ---------------------------------------------------------------------------------------
-// The operations, in plain Rust
+// The calendar years
 // ---------------------------------------------------------------------------------------
-
-/// The TOML text of a preset.
-///
-/// # Errors
-/// [`ErrorKind::UnknownPreset`].
-pub fn preset_toml_impl(name: &str) -> posfee::Result<String> {
-    posfee::preset_toml(name).map(str::to_owned).map_err(|e| e.in_field("preset"))
-}
-
-/// Whether a date is a mainland China business day.
-///
-/// # Errors
-/// [`ErrorKind::InvalidDate`], [`ErrorKind::CalendarOutOfRange`].
-pub fn is_business_day_impl(date: &str) -> posfee::Result<bool> {
-    let date = parse_date(date).map_err(|e| e.in_field("date"))?;
-    with_calendar(|calendar| calendar.is_business_day(date))
-}
-
-/// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const SAFE_INTEGER_MAX: f64 = 9_007_199_254_740_991.0;
-
-/// A JS number as a whole number of days: `None` unless it is one a JS number holds exactly.
-pub fn whole_days(n: f64) -> Option<i64> {
-    (n.is_finite() && n.fract() == 0.0 && n.abs() <= SAFE_INTEGER_MAX).then_some(n as i64)
-}
-
-/// The date `n` business days after (or before, when negative) `date`.
-///
-/// # Errors
-/// [`ErrorKind::InvalidDate`]; the core's [`ErrorKind::CalendarOutOfRange`], and
-/// [`ErrorKind::Overflow`] for an answer outside [`posfee::ANSWER_YEARS`].
-pub fn add_business_days_impl(date: &str, n: i64) -> posfee::Result<String> {
-    let date = parse_date(date).map_err(|e| e.in_field("date"))?;
-    with_calendar(|calendar| calendar.add_business_days(date, n)).map(|d| d.to_string())
-}
 
 /// The years a calendar covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -270,49 +235,13 @@ fn years_of(calendar: &Calendar) -> CalendarYears {
     CalendarYears { first_year: *calendar.years().start(), last_year: *calendar.years().end() }
 }
 
-/// The years the calendar in use covers.
-pub fn calendar_years_impl() -> CalendarYears {
-    with_calendar(years_of)
-}
-
+/// Makes `extended` (the calendar in use with years added) the calendar in use.
 #[cfg(feature = "holiday-cn")]
-fn use_calendar(extended: posfee::Result<Calendar>) -> posfee::Result<CalendarYears> {
-    let extended = extended.map_err(|e| e.in_field("holidays"))?;
+fn use_calendar(extended: posfee::Result<Calendar>) -> Result<JsValue, JsValue> {
+    let extended = extended.map_err(|e| to_js_error(&e.in_field("holidays")))?;
     let years = years_of(&extended);
     LOADED_CALENDAR.with(|loaded| *loaded.borrow_mut() = Some(Rc::new(extended)));
-    Ok(years)
-}
-
-/// Adds holiday-cn years (the community `holiday-cn` files, `{"year", "papers", "days":
-/// [...]}`, parsed by the JavaScript engine: `JSON.parse` in `js/guard.js`) to the calendar
-/// in use, replacing years already there. Quotes, `isBusinessDay` and `addBusinessDays` use
-/// them afterwards. No JSON parser is linked into the module.
-///
-/// # Errors
-/// [`ErrorKind::InvalidCalendar`] (the core's checks: holiday-cn's empty placeholder for a
-/// year not yet published, a bad date, years not contiguous, ...).
-#[cfg(feature = "holiday-cn")]
-pub fn load_holiday_cn_impl(years: Vec<HolidayCnYear>) -> posfee::Result<CalendarYears> {
-    use_calendar(with_calendar(|calendar| calendar.with_holiday_cn_years(years)))
-}
-
-/// Adds the years of a posfee calendar TOML text to the calendar in use.
-///
-/// Only with the `holidays` feature: the core's calendar TOML reader (the `toml` crate) does
-/// not fit the 150 KB budget of the default build (see wasm/README.md).
-///
-/// # Errors
-/// [`ErrorKind::InvalidCalendar`] (malformed TOML with its line and column, years not
-/// contiguous, ...).
-#[cfg(feature = "holidays")]
-pub fn load_holidays_toml_impl(text: &str) -> posfee::Result<CalendarYears> {
-    use_calendar(with_calendar(|calendar| calendar.with_years_from_toml(text)))
-}
-
-/// Goes back to the embedded calendar (drops the years loaded with `loadHolidays`).
-pub fn reset_holidays_impl() -> CalendarYears {
-    LOADED_CALENDAR.with(|loaded| *loaded.borrow_mut() = None);
-    years_of(Calendar::china())
+    js_result(Ok(years))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -334,25 +263,30 @@ pub fn channels_js() -> Result<JsValue, JsValue> {
 /// The TOML text of a preset.
 #[wasm_bindgen(js_name = presetToml)]
 pub fn preset_toml_js(name: &str) -> Result<String, JsValue> {
-    preset_toml_impl(name).map_err(|e| to_js_error(&e))
+    posfee::preset_toml(name).map(str::to_owned).map_err(|e| to_js_error(&e.in_field("preset")))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// Whether a date (`2026-10-08`) is a mainland China business day.
 #[wasm_bindgen(js_name = isBusinessDay)]
 pub fn is_business_day_js(date: &str) -> Result<bool, JsValue> {
-    is_business_day_impl(date).map_err(|e| to_js_error(&e))
+    let date = posfee::parse_date(date).map_err(|e| to_js_error(&e.in_field("date")))?;
+    with_calendar(|calendar| calendar.is_business_day(date)).map_err(|e| to_js_error(&e))
 }
 
 #[cfg(not(feature = "audit"))] // the calculator module has it; the statement checker leaves it out (600 KB budget)
 /// The date `n` business days after `date` (before it when `n` is negative).
 #[wasm_bindgen(js_name = addBusinessDays)]
 pub fn add_business_days_js(date: &str, n: f64) -> Result<String, JsValue> {
-    let Some(n) = whole_days(n) else {
+    // A whole number a JS number holds exactly (at most `Number.MAX_SAFE_INTEGER`).
+    if !(n.is_finite() && n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0) {
         let message = "n must be a whole number of business days (a safe integer)";
         return Err(js_error(ErrorKind::InvalidRequest, message, Some("n")));
-    };
-    add_business_days_impl(date, n).map_err(|e| to_js_error(&e))
+    }
+    let date = posfee::parse_date(date).map_err(|e| to_js_error(&e.in_field("date")))?;
+    // The core's range: an answer outside `posfee::ANSWER_YEARS` is an `overflow` in `n`.
+    let day = with_calendar(|calendar| calendar.add_business_days(date, n as i64)).map_err(|e| to_js_error(&e))?;
+    Ok(day.to_string())
 }
 
 /// A fee schedule parsed once and quoted many times: `Schedule.preset("standard")` or
@@ -424,27 +358,31 @@ pub fn compare_js(#[wasm_bindgen(unchecked_param_type = "CompareRequest")] reque
 
 /// Adds holiday-cn years (one parsed holiday-cn year object, or an array of them) to the
 /// calendar used by quotes, `isBusinessDay` and `addBusinessDays`; returns the years now
-/// covered. The public `loadHolidays(text)` of `js/guard.js` parses the text with `JSON.parse`.
+/// covered. The public `loadHolidays(text)` of `js/guard.js` parses the text with `JSON.parse`:
+/// no JSON parser is linked into the module. The core checks the years (`invalid_calendar`:
+/// holiday-cn's empty placeholder for a year not yet published, a bad date, a gap, ...).
 #[cfg(feature = "holiday-cn")]
 #[wasm_bindgen(js_name = loadHolidayCn, unchecked_return_type = "CalendarYears")]
 pub fn load_holiday_cn_js(
     #[wasm_bindgen(unchecked_param_type = "HolidayCnYear | HolidayCnYear[]")] years: JsValue,
 ) -> Result<JsValue, JsValue> {
     let years = HolidayCnYear::from_object(Js::value(years)).map_err(|e| to_js_error(&e.in_field("holidays")))?;
-    js_result(load_holiday_cn_impl(years))
+    use_calendar(with_calendar(|calendar| calendar.with_holiday_cn_years(years)))
 }
 
-/// Adds the years of a posfee calendar TOML text (only in a build with the `holidays` feature).
+/// Adds the years of a posfee calendar TOML text. Only in a build with the `holidays` feature:
+/// the core's TOML reader does not fit the calculator's 150 KB budget (wasm/README.md).
 #[cfg(feature = "holidays")]
 #[wasm_bindgen(js_name = loadHolidaysToml, unchecked_return_type = "CalendarYears")]
 pub fn load_holidays_toml_js(text: &str) -> Result<JsValue, JsValue> {
-    js_result(load_holidays_toml_impl(text))
+    use_calendar(with_calendar(|calendar| calendar.with_years_from_toml(text)))
 }
 
 /// Drops the years loaded with `loadHolidays`; returns the years of the embedded calendar.
 #[wasm_bindgen(js_name = resetHolidays, unchecked_return_type = "CalendarYears")]
 pub fn reset_holidays_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(reset_holidays_impl()))
+    LOADED_CALENDAR.with(|loaded| *loaded.borrow_mut() = None);
+    js_result(Ok(years_of(Calendar::china())))
 }
 
 /// The largest holiday text `loadHolidays` accepts, in UTF-8 bytes (the core's limit on
@@ -458,7 +396,7 @@ pub fn holiday_text_max_js() -> u32 {
 /// The years the calendar in use covers.
 #[wasm_bindgen(js_name = calendarYears, unchecked_return_type = "CalendarYears")]
 pub fn calendar_years_js() -> Result<JsValue, JsValue> {
-    js_result(Ok(calendar_years_impl()))
+    js_result(Ok(with_calendar(years_of)))
 }
 
 /// Test-only: panics, to check that a panic surfaces as an Error with code "internal" and

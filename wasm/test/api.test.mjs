@@ -8,18 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import * as posfee from '../pkg/index.js';
+import { jsonBuilt, tablesBuilt, tomlBuilt } from './builds.mjs';
 
 const base = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30T22:30:00+08:00', settlement: 'T1' };
-
-/** Whether this build loads holiday-cn JSON (the `holiday-cn` feature: over the size budget, README). */
-const jsonBuilt = (() => {
-  try {
-    posfee.loadHolidays('{"year":2027,"papers":[],"days":[]}');
-  } catch (error) {
-    return error.code === 'invalid_calendar';
-  }
-  return true;
-})();
 
 
 test('presets lists every preset with its title', () => {
@@ -221,6 +212,23 @@ test('a holiday-cn 2027 file loads: used by quotes and the calendar, kept across
   assert.deepEqual(posfee.calendarYears(), { firstYear: 2005, lastYear: 2026 });
 });
 
+test('a posfee calendar TOML year loads (the holidays feature): used by the calendar until resetHolidays; a bad one names its line', { skip: !tomlBuilt && 'built without the holidays feature' }, () => {
+  const year2027 = '[[years]]\nyear = 2027\nnotice = "test notice"\n[[years.holidays]]\nname_zh = "元旦"\nname_en = "New Year\'s Day"\nfirst = 2027-01-01\nlast = 2027-01-03\n';
+  try {
+    assert.deepEqual(posfee.loadHolidays(year2027), { firstYear: 2005, lastYear: 2027 });
+    assert.equal(posfee.isBusinessDay('2027-01-01'), false);
+    assert.equal(posfee.addBusinessDays('2026-12-31', 1), '2027-01-04');
+    const gap = throwsCode(() => posfee.loadHolidays('[[years]]\nyear = 2029\nnotice = "gap"\n'), 'invalid_calendar');
+    assert.equal(gap.field, 'holidays');
+    const cut = throwsCode(() => posfee.loadHolidays('[[years]]\nyear = \n'), 'invalid_calendar');
+    assert.equal(cut.line, 2);
+    assert.equal(posfee.calendarYears().lastYear, 2027, 'a bad file changes nothing');
+  } finally {
+    assert.deepEqual(posfee.resetHolidays(), { firstYear: 2005, lastYear: 2026 });
+  }
+  throwsCode(() => posfee.isBusinessDay('2027-01-01'), 'calendar_out_of_range');
+});
+
 test('channels carry their Chinese names', () => {
   const debit = posfee.channels().find((c) => c.name === 'debit');
   assert.deepEqual(debit, { name: 'debit', nameZh: '借记卡', cardType: 'debit' });
@@ -292,16 +300,6 @@ test('seeded random requests: every call returns or throws an Error with a code 
   }
   assert.ok(seen.has('ok') && seen.size > 5, [...seen].join(', '));
 });
-
-/** Whether this build has quoteMany / quoteCsv / compare (the `tables` feature, README). */
-const tablesBuilt = typeof posfee.quoteMany === 'function' && (() => {
-  try {
-    posfee.quoteMany({ preset: 'standard', rows: [] });
-    return true;
-  } catch (error) {
-    return false;
-  }
-})();
 
 test('quoteMany: each row as quote() prices it, the canonical quoted columns', { skip: !tablesBuilt && 'built without the tables feature' }, () => {
   const rows = [

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as posfee from '../pkg/index.js';
+import { jsonBuilt, tablesBuilt, tomlBuilt } from './builds.mjs';
 
 const base = { preset: 'sft-traditional', amount: '5000', channel: 'debit', at: '2026-09-30T22:30:00+08:00', settlement: 'T1' };
 const standard = { preset: 'standard', amount: '1000', channel: 'debit', at: '2026-05-06 10:00' };
@@ -16,38 +17,8 @@ const withoutPreset = (fields) => ({ ...noSchedule, ...fields });
 /** A holiday-cn year file (the community format) with the given days, as JSON text. */
 const holidayCn = (year, days, papers = ['https://www.gov.cn/example']) => JSON.stringify({ year, papers, days });
 const newYear2027 = [{ name: '元旦', date: '2027-01-01', isOffDay: true }];
-/** Whether this build loads holiday-cn JSON (the `holiday-cn` feature, README). */
-const jsonBuilt = (() => {
-  try {
-    posfee.loadHolidays('{"year":2027,"papers":[],"days":[]}');
-    throw new Error('the empty holiday-cn placeholder was accepted');
-  } catch (error) {
-    assert.ok(['invalid_calendar', 'invalid_request'].includes(error.code), error.message);
-    return error.code === 'invalid_calendar';
-  }
-})();
-/** Whether this build has quoteMany / quoteCsv / compare (the `tables` feature, README). */
-const tablesBuilt = (() => {
-  try {
-    posfee.quoteMany({ preset: 'standard', rows: [] });
-    return true;
-  } catch (error) {
-    assert.equal(error.code, 'invalid_request', error.message);
-    return false;
-  }
-})();
 const trade = { amount: '100', channel: 'credit', time: '2026-05-06 10:00' };
 const many = (rows, fields = {}) => posfee.quoteMany({ preset: 'sft-traditional', rows, ...fields });
-/** Whether this build reads posfee calendar TOML (the `holidays` feature, README). */
-const tomlBuilt = (() => {
-  try {
-    posfee.loadHolidays('years = []');
-    return true;
-  } catch (error) {
-    assert.equal(error.code, 'invalid_request');
-    return false;
-  }
-})();
 
 /** [name, call, code, location] — location: { field, line, column } as far as expected. */
 const CASES = [
@@ -150,6 +121,8 @@ const CASES = [
   ['addBusinessDays of 10^30 days', () => posfee.addBusinessDays('2026-09-30', 10 ** 30), 'invalid_request', { field: 'n' }],
   ['addBusinessDays past the year 9999', () => posfee.addBusinessDays('2026-09-30', 3_000_000), 'overflow', { field: 'n' }],
   ['addBusinessDays before the year 1', () => posfee.addBusinessDays('2026-09-30', -3_000_000), 'overflow', { field: 'n' }],
+  ['addBusinessDays of 2^53 days (not a safe integer)', () => posfee.addBusinessDays('2026-09-30', 2 ** 53), 'invalid_request', { field: 'n' }],
+  ['addBusinessDays of -Infinity days', () => posfee.addBusinessDays('2026-09-30', -Infinity), 'invalid_request', { field: 'n' }],
   ['addBusinessDays of NaN days', () => posfee.addBusinessDays('2026-09-30', NaN), 'invalid_request', { field: 'n' }],
   ['addBusinessDays of a string', () => posfee.addBusinessDays('2026-09-30', '1'), 'invalid_request', { field: 'n' }],
   ['addBusinessDays of a BigInt', () => posfee.addBusinessDays('2026-09-30', 1n), 'invalid_request', { field: 'n' }],
