@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use posfee::reconcile::simulation::{generate, SimulationOptions};
 use posfee::reconcile::{
-    reconcile, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile, ReconcileOptions, Registry, Report, Statement,
-    MATCH_WINDOW_SECONDS_MAX,
+    parse_match_window, reconcile, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile, ReconcileOptions, Registry,
+    Report, Statement,
 };
 use posfee::{CalendarPolicy, SettlementMode};
 
@@ -107,14 +107,6 @@ fn integer(text: &str) -> Result<String, String> {
     }
 }
 
-fn window_seconds(text: &str) -> Result<i64, Failure> {
-    text.parse::<i64>().ok().filter(|s| (0..=MATCH_WINDOW_SECONDS_MAX).contains(s)).ok_or_else(|| {
-        Failure::request(format!(
-            "match window {text} s is outside 0 to {MATCH_WINDOW_SECONDS_MAX} s (7 days) (at field `match_window_seconds`)"
-        ))
-    })
-}
-
 pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(path) = &arguments.out {
         output::check_text_output(path, true)?;
@@ -144,7 +136,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
         }
         _ => return Err(Failure::request("reconcile needs --schedule and --merchant-no, or --merchants".to_string())),
     };
-    let mut options = options.match_window_seconds(window_seconds(&arguments.window)?).calendar(calendar);
+    let mut options = options.match_window_seconds(parse_match_window(&arguments.window)?).calendar(calendar);
     options.lang = lang.unwrap_or(posfee::Lang::En);
     if arguments.provisional {
         options = options.calendar_policy(CalendarPolicy::WeekendsOnly);

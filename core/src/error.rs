@@ -217,6 +217,15 @@ impl Location {
     }
 }
 
+/// A value as an error message shows it: a long one by its first 80 characters and `…`.
+pub(crate) fn shown(text: &str) -> String {
+    let mut shown: String = text.chars().take(80).collect();
+    if text.chars().nth(80).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts: Vec<String> = Vec::new();

@@ -60,7 +60,9 @@ mod settlement;
 mod text;
 mod trade_columns;
 
-pub use calendar::{Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned, ANSWER_YEARS};
+pub use calendar::{
+    business_days_from_text, Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned, ANSWER_YEARS,
+};
 pub use channel::{CardType, Channel, ChannelInfo};
 pub use compare::{break_even, compare, BreakEven, CapThreshold, Comparison, Offer, OfferTotals, Subtotal, OFFERS_MAX};
 pub use cost::{CardFee, CostModel, CostSplit};

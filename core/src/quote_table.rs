@@ -321,11 +321,7 @@ impl OnInvalid {
             "raise" => Ok(OnInvalid::Raise),
             "report" => Ok(OnInvalid::Report),
             other => {
-                // A long value is shown by its first 80 characters.
-                let mut shown: String = other.chars().take(80).collect();
-                if other.chars().nth(80).is_some() {
-                    shown.push('…');
-                }
+                let shown = crate::error::shown(other);
                 Err(Error::new(ErrorKind::InvalidRequest, format!("on_invalid {shown:?} is not 'raise' or 'report'"))
                     .in_field("on_invalid"))
             }

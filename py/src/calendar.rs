@@ -1,37 +1,23 @@
 //! `posfee._core.Calendar`: the mainland China working-day calendar.
 
-use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyList};
+use pyo3::types::{PyDict, PyList};
 
 use posfee::Calendar;
 
-use crate::convert::{date, py_date};
+use crate::convert::{date, int_text, py_date};
 use crate::errors::guard;
 
-/// The embedded calendar, or one built or extended at run time.
-#[derive(Clone)]
-pub enum CalendarRef {
-    Embedded(&'static Calendar),
-    Loaded(Arc<Calendar>),
-}
-
-impl Deref for CalendarRef {
-    type Target = Calendar;
-    fn deref(&self) -> &Calendar {
-        match self {
-            CalendarRef::Embedded(calendar) => calendar,
-            CalendarRef::Loaded(calendar) => calendar,
-        }
-    }
-}
-
+/// The embedded calendar, or one built or extended at run time (shared, never copied).
 #[pyclass(module = "posfee._core", name = "Calendar", frozen)]
 pub struct PyCalendar {
-    pub calendar: CalendarRef,
+    pub calendar: Arc<Calendar>,
 }
+
+/// The embedded China calendar, shared by every `Calendar.china()`.
+static CHINA: OnceLock<Arc<Calendar>> = OnceLock::new();
 
 /// The native calendar of a `posfee.Calendar` (or of a `posfee._core.Calendar`).
 pub fn extract<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCalendar>> {
@@ -46,45 +32,23 @@ pub fn extract<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCalendar
     Err(crate::errors::type_error("calendar", value, "a posfee.Calendar"))
 }
 
-/// A Python int as `i64`, or a `TypeError` for another type; an int beyond `i64` is an
-/// `overflow` error in `field`, with the message `beyond()`.
-fn whole_number(py: Python<'_>, field: &str, value: &Bound<'_, PyAny>, beyond: impl FnOnce() -> String) -> PyResult<i64> {
-    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
-        return Err(crate::errors::type_error(field, value, "an int"));
-    }
-    value
-        .extract::<i64>()
-        .map_err(|_| crate::errors::make_error(py, posfee::ErrorKind::Overflow, &beyond(), &posfee::Location::default().field(field)))
-}
-
-/// A year as `i32`; an int beyond `i32` has no calendar data (the core's error for a year
-/// without data, naming the value).
-fn year(py: Python<'_>, calendar: &Calendar, value: &Bound<'_, PyAny>) -> PyResult<i32> {
-    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
-        return Err(crate::errors::type_error("year", value, "an int"));
-    }
-    if let Ok(year) = value.extract::<i32>() {
-        return Ok(year);
-    }
-    // The core's message for the farthest year it can name, with this year in its place.
-    let shown = crate::errors::shorten(&value.str()?.to_string());
-    let far = if value.lt(0)? { i32::MIN } else { i32::MAX };
-    let message = match calendar.holidays(far) {
-        Err(error) => error.message().replace(&far.to_string(), &shown),
-        Ok(_) => format!("the calendar has no data for year {shown}"),
-    };
-    Err(crate::errors::make_error(py, posfee::ErrorKind::CalendarOutOfRange, &message, &posfee::Location::default().field("year")))
-}
-
 fn loaded(calendar: Calendar) -> PyCalendar {
-    PyCalendar { calendar: CalendarRef::Loaded(Arc::new(calendar)) }
+    PyCalendar { calendar: Arc::new(calendar) }
+}
+
+impl PyCalendar {
+    /// A year (an int of any size) the calendar has data for.
+    fn year(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<i32> {
+        let text = int_text("year", value, "an int")?;
+        guard(py, || self.calendar.year_from_text(&text))
+    }
 }
 
 #[pymethods]
 impl PyCalendar {
     #[staticmethod]
     fn china() -> PyCalendar {
-        PyCalendar { calendar: CalendarRef::Embedded(Calendar::china()) }
+        PyCalendar { calendar: Arc::clone(CHINA.get_or_init(|| Arc::new(Calendar::china().clone()))) }
     }
 
     #[staticmethod]
@@ -117,12 +81,12 @@ impl PyCalendar {
     }
 
     fn notice(&self, py: Python<'_>, year: &Bound<'_, PyAny>) -> PyResult<String> {
-        let year = self::year(py, &self.calendar, year)?;
+        let year = self.year(py, year)?;
         guard(py, || self.calendar.notice(year).map(str::to_string))
     }
 
     fn holidays<'py>(&self, py: Python<'py>, year: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
-        let year = self::year(py, &self.calendar, year)?;
+        let year = self.year(py, year)?;
         let holidays = guard(py, || self.calendar.holidays(year).map(<[_]>::to_vec))?;
         let list = PyList::empty(py);
         for holiday in holidays {
@@ -174,7 +138,8 @@ impl PyCalendar {
         provisional: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let day = date(py, "day", day)?;
-        let n = whole_number(py, "n", n, || format!("{day} plus {n} business days is beyond the year 9999"))?;
+        let n = int_text("n", n, "an int number of business days")?;
+        let n = guard(py, || posfee::business_days_from_text(day, &n))?;
         let result = if provisional {
             guard(py, || self.calendar.provisional().add_business_days(day, n))?.value
         } else {

@@ -107,6 +107,18 @@ fn amount_value(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyR
     Err(type_error(argument, value, "a decimal.Decimal, int or str amount"))
 }
 
+/// The decimal text of a Python int of any size (the core reads it and names it as written),
+/// or a `TypeError` naming `argument` for any other type (a bool included).
+pub fn int_text(argument: &str, value: &Bound<'_, PyAny>, expected: &str) -> PyResult<String> {
+    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
+        return Err(type_error(argument, value, expected));
+    }
+    match value.extract::<i64>() {
+        Ok(number) => Ok(number.to_string()),
+        Err(_) => Ok(value.str()?.to_cow()?.into_owned()),
+    }
+}
+
 /// A channel from its name (`debit`, `wechat`, `借记卡`, ...).
 pub fn channel(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Channel> {
     let text = value.cast::<PyString>().map_err(|_| type_error("channel", value, "a str channel name such as 'debit'"))?;

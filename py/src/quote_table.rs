@@ -54,13 +54,8 @@ pub fn quote_table<'py>(
         calendar_policy: if provisional { CalendarPolicy::WeekendsOnly } else { CalendarPolicy::Strict },
     };
     let defaults = defaults(py, settlement, merchant_class, card_type)?;
-    let calendar: Option<Arc<posfee::Calendar>> = match calendar.filter(|c| !c.is_none()) {
-        Some(calendar) => Some(match &crate::calendar::extract(calendar)?.get().calendar {
-            crate::calendar::CalendarRef::Embedded(calendar) => Arc::new((*calendar).clone()),
-            crate::calendar::CalendarRef::Loaded(calendar) => Arc::clone(calendar),
-        }),
-        None => None,
-    };
+    let calendar =
+        calendar.filter(|c| !c.is_none()).map(|c| crate::calendar::extract(c).map(|c| Arc::clone(&c.get().calendar))).transpose()?;
     let schedule: Arc<Schedule> = Arc::clone(&schedule.schedule);
     priced(py, &schedule, data, quoted_schema, move |schedule, batches| {
         let calendar = calendar.as_deref().unwrap_or(posfee::Calendar::china());

@@ -445,10 +445,7 @@ pub fn reconcile_data(
     limits: Option<&str>,
     merchants: Option<&PyRegistry>,
 ) -> PyResult<PyReport> {
-    let window = match match_window_seconds.filter(|w| !w.is_none()) {
-        Some(window) => Some(window_seconds(window)?),
-        None => None,
-    };
+    let window = match_window_seconds.filter(|w| !w.is_none()).map(|w| window_seconds(py, w)).transpose()?;
     let settlement = convert::settlement(py, settlement)?;
     let mut options = match (merchants, schedule, merchant) {
         (Some(registry), _, _) => guard(py, || ReconcileOptions::portfolio((*registry.registry).clone()))?,
@@ -467,8 +464,8 @@ pub fn reconcile_data(
             return Err(crate::errors::make_error(py, posfee::ErrorKind::InvalidRequest, message, &posfee::Location::default()));
         }
     };
-    if let Some((seconds, _)) = &window {
-        options = options.match_window_seconds(*seconds);
+    if let Some(seconds) = window {
+        options = options.match_window_seconds(seconds);
     }
     if let Some(calendar) = calendar.filter(|c| !c.is_none()) {
         let calendar = crate::calendar::extract(calendar)?;
@@ -478,29 +475,14 @@ pub fn reconcile_data(
         options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
     let (ledger, statement) = (Arc::clone(&ledger.ledger), Arc::clone(&statement.statement));
-    let outcome = py.detach(|| crate::errors::run(|| reconcile::reconcile(&ledger, &statement, &options)));
-    let report = match (outcome, &window) {
-        // An int beyond i64 went in as i64::MAX or MIN: the core's error, naming the int.
-        (crate::errors::Outcome::Failed(error), Some((seconds, Some(shown)))) => {
-            let message = error.message().replace(&seconds.to_string(), shown);
-            return Err(crate::errors::make_error(py, error.kind(), &message, error.location()));
-        }
-        (outcome, _) => outcome.into_py(py)?,
-    };
+    let report = guard_detached(py, || reconcile::reconcile(&ledger, &statement, &options))?;
     Ok(PyReport { report: Arc::new(report), ledger, statement, profile: options.profile })
 }
 
-/// `match_window_seconds` as `i64` (the core checks its range); an int beyond `i64` goes in
-/// as `i64::MAX` (or `MIN`), out of any range, with its own text for the core's error.
-fn window_seconds(value: &Bound<'_, PyAny>) -> PyResult<(i64, Option<String>)> {
-    if !value.is_instance_of::<pyo3::types::PyInt>() || value.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(crate::errors::type_error("match_window_seconds", value, "an int number of seconds"));
-    }
-    if let Ok(seconds) = value.extract::<i64>() {
-        return Ok((seconds, None));
-    }
-    let shown = crate::errors::shorten(&value.str()?.to_string());
-    Ok((if value.lt(0)? { i64::MIN } else { i64::MAX }, Some(shown)))
+/// `match_window_seconds`: an int of any size, read by the core from its decimal text.
+fn window_seconds(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let text = convert::int_text("match_window_seconds", value, "an int number of seconds")?;
+    guard(py, || reconcile::parse_match_window(&text))
 }
 
 #[pymethods]

@@ -141,6 +141,44 @@ const BUSINESS_DAYS_MAX: u64 = 200_000_000;
 /// assert!(posfee::ANSWER_YEARS.contains(&9999));
 /// ```
 pub const ANSWER_YEARS: RangeInclusive<i32> = 1..=9999;
+
+/// A number of business days to add to `date`, given as text (a Python int of any size, as its
+/// decimal text). A number too large for any answer gets the error
+/// [`Calendar::add_business_days`] gives for it (`beyond the year 9999`, or `before the year
+/// 1` for a negative one), naming the number as written, even one beyond 64 bits.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRequest`] (field `n`) for text that is not a whole number;
+/// [`ErrorKind::Overflow`] (field `n`) for a number beyond [`ANSWER_YEARS`] from any date.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// let day = NaiveDate::from_ymd_opt(2026, 5, 6).unwrap();
+/// assert_eq!(posfee::business_days_from_text(day, "-3")?, -3);
+/// let far = posfee::business_days_from_text(day, "-1000000000000000000000000000000").unwrap_err();
+/// assert_eq!(far.code(), "overflow");
+/// assert!(far.message().ends_with("plus -1000000000000000000000000000000 business days is before the year 1"));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn business_days_from_text(date: NaiveDate, text: &str) -> Result<i64> {
+    let negative = text.starts_with('-');
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let message = format!("{:?} is not a whole number of business days", crate::error::shown(text));
+        return Err(Error::new(ErrorKind::InvalidRequest, message).in_field("n"));
+    }
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| n.unsigned_abs() <= BUSINESS_DAYS_MAX)
+        .ok_or_else(|| beyond_answer_years(date, crate::error::shown(text), negative))
+}
+
+/// `date` plus `n` (shown as `n`) business days is outside [`ANSWER_YEARS`].
+fn beyond_answer_years(date: NaiveDate, n: impl std::fmt::Display, negative: bool) -> Error {
+    let (word, year) = if negative { ("before", ANSWER_YEARS.start()) } else { ("beyond", ANSWER_YEARS.end()) };
+    Error::new(ErrorKind::Overflow, format!("{date} plus {n} business days is {word} the year {year}")).in_field("n")
+}
 const MAKEUP_BIT: u16 = 1 << 14;
 const HOLIDAY_MASK: u16 = MAKEUP_BIT - 1;
 
@@ -393,10 +431,43 @@ impl Calendar {
         Ok(&self.year_data(year)?.holidays)
     }
 
+    /// A year given as text (a Python int of any size, as its decimal text) that the calendar
+    /// has data for. A year beyond 32 bits gets the error of any year without data, naming it
+    /// as written.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] for text that is not a whole number;
+    /// [`ErrorKind::CalendarOutOfRange`] for a year without data; both in the field `year`.
+    ///
+    /// # Example
+    /// ```
+    /// let calendar = posfee::Calendar::china();
+    /// assert_eq!(calendar.year_from_text("2026")?, 2026);
+    /// let far = calendar.year_from_text("100000000000000000000").unwrap_err();
+    /// assert_eq!(far.code(), "calendar_out_of_range");
+    /// assert!(far.message().starts_with("the calendar has no data for year 100000000000000000000 (it covers"));
+    /// assert_eq!(far.location().field.as_deref(), Some("year"));
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn year_from_text(&self, text: &str) -> Result<i32> {
+        let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            let message = format!("{:?} is not a year", crate::error::shown(text));
+            return Err(Error::new(ErrorKind::InvalidRequest, message).in_field("year"));
+        }
+        match text.parse::<i32>() {
+            Ok(year) => self.year_data(year).map(|_| year).map_err(|e| e.in_field("year")),
+            Err(_) => Err(self.no_data(&crate::error::shown(text)).in_field("year")),
+        }
+    }
+
     fn year_data(&self, year: i32) -> Result<&data::Year> {
-        self.years.iter().find(|y| y.year == year).ok_or_else(|| {
-            Error::new(ErrorKind::CalendarOutOfRange, format!("the calendar has no data for year {year} ({})", self.covered_text()))
-        })
+        self.years.iter().find(|y| y.year == year).ok_or_else(|| self.no_data(&year.to_string()))
+    }
+
+    /// The calendar has no data for the year `year` (as shown).
+    fn no_data(&self, year: &str) -> Error {
+        Error::new(ErrorKind::CalendarOutOfRange, format!("the calendar has no data for year {year} ({})", self.covered_text()))
     }
 
     /// The last day of the holiday data when `date` falls in its last month or after it
@@ -643,10 +714,7 @@ impl Calendar {
     }
 
     fn add_business_days_any(&self, date: NaiveDate, n: i64) -> Result<Reckoned<NaiveDate>> {
-        let beyond = || {
-            let (word, year) = if n < 0 { ("before", ANSWER_YEARS.start()) } else { ("beyond", ANSWER_YEARS.end()) };
-            Error::new(ErrorKind::Overflow, format!("{date} plus {n} business days is {word} the year {year}")).in_field("n")
-        };
+        let beyond = || beyond_answer_years(date, n, n < 0);
         if n.unsigned_abs() > BUSINESS_DAYS_MAX {
             return Err(beyond());
         }

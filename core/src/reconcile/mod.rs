@@ -173,6 +173,44 @@ use schema::china_day;
 /// ```
 pub const MATCH_WINDOW_SECONDS_MAX: i64 = 7 * 86_400;
 
+/// A match window given as text (a command-line value; a Python int of any size, as its
+/// decimal text): a whole number of seconds from 0 to [`MATCH_WINDOW_SECONDS_MAX`]. A number
+/// out of range gets the error [`reconcile`] gives for it, naming the number as written, even
+/// one beyond 64 bits.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRequest`] in the field `match_window_seconds`: not a whole number, or
+/// out of range.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::parse_match_window;
+/// assert_eq!(parse_match_window("300")?, 300);
+/// let far = parse_match_window("100000000000000000000").unwrap_err();
+/// assert_eq!(far.code(), "invalid_request");
+/// assert!(far.message().starts_with("match window 100000000000000000000 s is outside 0 to 604800 s"));
+/// assert_eq!(far.location().field.as_deref(), Some("match_window_seconds"));
+/// assert!(parse_match_window("-5").is_err() && parse_match_window("5 min").is_err());
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn parse_match_window(text: &str) -> Result<i64> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let message = format!("{:?} is not a whole number of seconds", crate::error::shown(text));
+        return Err(Error::new(ErrorKind::InvalidRequest, message).in_field("match_window_seconds"));
+    }
+    text.parse::<i64>()
+        .ok()
+        .filter(|s| (0..=MATCH_WINDOW_SECONDS_MAX).contains(s))
+        .ok_or_else(|| window_out_of_range(&crate::error::shown(text)))
+}
+
+/// A match window outside 0 to [`MATCH_WINDOW_SECONDS_MAX`], shown as `shown`.
+fn window_out_of_range(shown: &str) -> Error {
+    let message = format!("match window {shown} s is outside 0 to {MATCH_WINDOW_SECONDS_MAX} s (7 days)");
+    Error::new(ErrorKind::InvalidRequest, message).in_field("match_window_seconds")
+}
+
 /// What to reconcile against, and how.
 ///
 /// # Example
@@ -353,11 +391,7 @@ impl ReconcileOptions {
 /// ```
 pub fn reconcile(ledger: &Ledger, statement: &Statement, options: &ReconcileOptions) -> Result<Report> {
     if !(0..=MATCH_WINDOW_SECONDS_MAX).contains(&options.match_window_seconds) {
-        return Err(Error::new(
-            ErrorKind::InvalidRequest,
-            format!("match window {} s is outside 0 to {MATCH_WINDOW_SECONDS_MAX} s (7 days)", options.match_window_seconds),
-        )
-        .in_field("match_window_seconds"));
+        return Err(window_out_of_range(&options.match_window_seconds.to_string()));
     }
     if options.merchants.is_none() {
         options.schedule.check_merchant_class(options.profile.merchant_class.as_deref())?;
