@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use posfee::reconcile::Profile;
-
 use crate::failure::Failure;
 use crate::output;
 
@@ -25,13 +23,6 @@ pub struct FormatsArguments {
     json: bool,
 }
 
-#[derive(serde::Serialize)]
-struct Entry {
-    name: String,
-    title: String,
-    source: String,
-}
-
 pub fn presets(arguments: PresetsArguments, out: &mut dyn Write) -> Result<(), Failure> {
     let entries = posfee::preset_infos()?;
     if arguments.json {
@@ -42,13 +33,7 @@ pub fn presets(arguments: PresetsArguments, out: &mut dyn Write) -> Result<(), F
 }
 
 pub fn formats(arguments: FormatsArguments, out: &mut dyn Write) -> Result<(), Failure> {
-    let entries = posfee::reconcile::formats()
-        .into_iter()
-        .map(|name| {
-            let profile = Profile::builtin(name)?;
-            Ok(Entry { name: profile.name().to_string(), title: profile.title().to_string(), source: profile.source().to_string() })
-        })
-        .collect::<Result<Vec<_>, Failure>>()?;
+    let entries = posfee::reconcile::format_infos()?;
     if arguments.json {
         return output::print_json(out, &entries);
     }

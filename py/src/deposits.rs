@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use posfee::reconcile::deposits::{self, BankProfile, DepositOptions, DepositReport};
+use posfee::reconcile::deposits::{self, DepositOptions, DepositReport};
 
 use crate::convert;
 use crate::errors::{guard, guard_detached};
@@ -95,12 +95,8 @@ pub fn reconcile_deposits_data(
 /// The shipped bank statement formats: (name, title, source).
 #[pyfunction]
 pub fn bank_formats(py: Python<'_>) -> PyResult<Vec<(String, String, String)>> {
-    guard(py, || {
-        deposits::bank_formats()
-            .into_iter()
-            .map(|name| BankProfile::builtin(name).map(|p| (p.name().to_string(), p.title().to_string(), p.source().to_string())))
-            .collect()
-    })
+    let infos = guard(py, deposits::bank_format_infos)?;
+    Ok(infos.into_iter().map(|f| (f.name, f.title, f.source)).collect())
 }
 
 /// The pieces of a simulated deposit check: statement, bank statement (cmb-debit CSV text),

@@ -14,7 +14,6 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 static FROM_CORE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static FLOAT_AMOUNT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The code of an internal failure (a caught Rust panic): a bug, never bad input.
 pub const INTERNAL: &str = "internal";
@@ -45,37 +44,22 @@ pub fn class_name(kind: ErrorKind) -> &'static str {
 /// The Python exception of `kind` with a message and location: for a core error, and for a
 /// value the binding itself cannot convert (an int beyond 64 bits, a file it cannot open).
 pub fn make_error(py: Python<'_>, kind: ErrorKind, message: &str, location: &posfee::Location) -> PyErr {
-    let build = || -> PyResult<PyErr> {
-        let from_core = FROM_CORE.import(py, "posfee._errors", "_from_core")?;
-        let instance = from_core.call1((
-            class_name(kind),
-            message,
-            location.file.as_deref(),
-            location.line,
-            location.column,
-            location.field.as_deref(),
-        ))?;
-        Ok(PyErr::from_value(instance))
-    };
-    match build() {
-        Ok(error) => error,
-        Err(failure) => PyRuntimeError::new_err(format!("[{}] {message} (and posfee._errors failed: {failure})", kind.code())),
-    }
+    build_error(py, class_name(kind), message, location)
+        .unwrap_or_else(|failure| PyRuntimeError::new_err(format!("[{}] {message} (and posfee._errors failed: {failure})", kind.code())))
 }
 
 /// `posfee.FloatAmountError` (an `InvalidAmountError` that is also a `TypeError`): money
 /// passed as a float, named by `location` (its field, and the row of a table).
 pub fn float_error(py: Python<'_>, message: &str, location: &posfee::Location) -> PyErr {
-    let build = || -> PyResult<PyErr> {
-        let class = FLOAT_AMOUNT.import(py, "posfee._errors", "FloatAmountError")?;
-        let kwargs = pyo3::types::PyDict::new(py);
-        kwargs.set_item("file", location.file.as_deref())?;
-        kwargs.set_item("line", location.line)?;
-        kwargs.set_item("column", location.column)?;
-        kwargs.set_item("field", location.field.as_deref())?;
-        Ok(PyErr::from_value(class.call((message,), Some(&kwargs))?))
-    };
-    build().unwrap_or_else(|failure| PyTypeError::new_err(format!("{message} (and posfee._errors failed: {failure})")))
+    build_error(py, "FloatAmountError", message, location)
+        .unwrap_or_else(|failure| PyTypeError::new_err(format!("{message} (and posfee._errors failed: {failure})")))
+}
+
+/// The exception of the class `class` of `posfee._errors`, built by `_from_core`.
+fn build_error(py: Python<'_>, class: &str, message: &str, location: &posfee::Location) -> PyResult<PyErr> {
+    let from_core = FROM_CORE.import(py, "posfee._errors", "_from_core")?;
+    let (file, field) = (location.file.as_deref(), location.field.as_deref());
+    Ok(PyErr::from_value(from_core.call1((class, message, file, location.line, location.column, field))?))
 }
 
 /// A core error as a Python exception.

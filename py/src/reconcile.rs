@@ -269,12 +269,8 @@ pub fn read_statement(
 /// The shipped statement formats: (name, title, source).
 #[pyfunction]
 pub fn formats(py: Python<'_>) -> PyResult<Vec<(String, String, String)>> {
-    guard(py, || {
-        reconcile::formats()
-            .into_iter()
-            .map(|name| reconcile::Profile::builtin(name).map(|p| (p.name().to_string(), p.title().to_string(), p.source().to_string())))
-            .collect()
-    })
+    let infos = guard(py, reconcile::format_infos)?;
+    Ok(infos.into_iter().map(|f| (f.name, f.title, f.source)).collect())
 }
 
 /// The answer key of a simulated month: (ledger rows, statement rows) not expected to be

@@ -131,7 +131,7 @@ pub use findings::{Finding, FindingKind};
 pub use kernel::FeeKernel;
 pub use margins::{margins, Agent, AgentTree, MarginReport, MarginRow, MarginTotals, AGENTS_MAX, AGENT_DEPTH_MAX};
 pub use merchant::{MerchantNumber, MerchantProfile};
-pub use profile::{formats, Encoding, FeeSign, MoneyUnit, Profile};
+pub use profile::{format_infos, formats, Encoding, FeeSign, FormatInfo, MoneyUnit, Profile};
 pub use read::{
     read_alipay_csv, read_bank_csv, read_ledger_csv, read_ledger_file, read_statement, read_statement_file, read_statement_with,
     read_wechat_bill, write_bank_csv, write_ledger_csv, ColumnMap, ReadOptions, StatementField,

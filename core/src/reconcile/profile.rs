@@ -529,6 +529,41 @@ pub fn formats() -> Vec<&'static str> {
     SHIPPED.names()
 }
 
+/// A shipped statement or bank statement format: what `posfee formats` lists and Python's
+/// `posfee.formats()` and `posfee.bank_formats()` return.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FormatInfo {
+    /// The name a `format` option takes (`wechat-merchant`, `icbc-debit`).
+    pub name: String,
+    /// What the format is.
+    pub title: String,
+    /// Where its layout comes from (the published document or SDK).
+    pub source: String,
+}
+
+impl FormatInfo {
+    pub(crate) fn new(name: &str, title: &str, source: &str) -> FormatInfo {
+        FormatInfo { name: name.to_owned(), title: title.to_owned(), source: source.to_owned() }
+    }
+}
+
+/// The shipped statement formats with their titles and sources, in the order sniffing tries
+/// them.
+///
+/// # Errors
+/// Only if a shipped profile does not parse (a bug the tests catch).
+///
+/// # Example
+/// ```
+/// let infos = posfee::reconcile::format_infos()?;
+/// assert_eq!(infos.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), posfee::reconcile::formats());
+/// assert!(infos.iter().all(|f| !f.title.is_empty() && !f.source.is_empty()));
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn format_infos() -> Result<Vec<FormatInfo>> {
+    formats().into_iter().map(|name| Profile::builtin(name).map(|p| FormatInfo::new(p.name(), p.title(), p.source()))).collect()
+}
+
 /// Parses a profile file's TOML (after the size and depth limits), an error naming the
 /// line and column of the mistake; `what` names the kind of file in the message.
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {

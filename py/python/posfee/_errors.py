@@ -219,4 +219,4 @@ def _from_core(
     return cls(message, code=cls.code, file=file, line=line, column=column, field=field)
 
 
-_CLASSES_BY_NAME: Dict[str, Type[PosfeeError]] = {cls.__name__: cls for cls in ERRORS_BY_CODE.values()}
+_CLASSES_BY_NAME: Dict[str, Type[PosfeeError]] = {cls.__name__: cls for cls in [*ERRORS_BY_CODE.values(), FloatAmountError]}

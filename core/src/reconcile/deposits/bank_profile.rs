@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::reconcile::profile::{best_fit, load_file, parse_toml, sniff_head, Shipped};
+use crate::reconcile::profile::{best_fit, load_file, parse_toml, sniff_head, FormatInfo, Shipped};
 use crate::reconcile::Encoding;
 
 /// A field of a bank statement row, as a [`BankProfile`] places it.
@@ -231,6 +231,22 @@ const BUILTIN: [(&str, &str); 10] = [
 /// ```
 pub fn bank_formats() -> Vec<&'static str> {
     SHIPPED.names()
+}
+
+/// The shipped bank statement formats with their titles and sources, in the order sniffing
+/// tries them.
+///
+/// # Errors
+/// Only if a shipped profile does not parse (a bug the tests catch).
+///
+/// # Example
+/// ```
+/// let infos = posfee::reconcile::deposits::bank_format_infos()?;
+/// assert_eq!(infos.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), posfee::reconcile::deposits::bank_formats());
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub fn bank_format_infos() -> Result<Vec<FormatInfo>> {
+    bank_formats().into_iter().map(|name| BankProfile::builtin(name).map(|p| FormatInfo::new(p.name(), p.title(), p.source()))).collect()
 }
 
 fn invalid(message: String, key: &str) -> Error {

@@ -56,7 +56,7 @@ pub mod simulation;
 
 pub use acquirer::DEFAULT_ACQUIRER_TEXTS;
 pub use audit::{DepositAudit, DepositOverview, DepositRequest};
-pub use bank_profile::{bank_formats, BankField, BankProfile};
+pub use bank_profile::{bank_format_infos, bank_formats, BankField, BankProfile};
 pub use bank_read::{
     read_bank_export, read_bank_file, read_bank_statement, read_bank_statement_file, BankIssue, BankRow, BankStatement, BANK_ROWS_MAX,
     BANK_STATEMENT_BYTES_MAX,
