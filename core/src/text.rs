@@ -1,5 +1,17 @@
 //! Text helpers shared by the parsers.
 
+/// Checks that `text` is a whole number as a surface writes one (an optional sign, then
+/// digits, of any length); otherwise an [`ErrorKind::InvalidRequest`](crate::ErrorKind) in
+/// `field` saying that the text is not `what` (`a year`, `a whole number of seconds`).
+pub(crate) fn check_whole_number(text: &str, what: &str, field: &str) -> crate::Result<()> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    let message = format!("{:?} is not {what}", crate::error::shown(text));
+    Err(crate::Error::new(crate::ErrorKind::InvalidRequest, message).in_field(field))
+}
+
 /// `text` without surrounding whitespace, as [`str::trim`], with a fast path for the common
 /// case of a value that starts and ends with a visible ASCII character.
 #[inline]

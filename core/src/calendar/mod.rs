@@ -162,12 +162,8 @@ pub const ANSWER_YEARS: RangeInclusive<i32> = 1..=9999;
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn business_days_from_text(date: NaiveDate, text: &str) -> Result<i64> {
+    crate::text::check_whole_number(text, "a whole number of business days", "n")?;
     let negative = text.starts_with('-');
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        let message = format!("{:?} is not a whole number of business days", crate::error::shown(text));
-        return Err(Error::new(ErrorKind::InvalidRequest, message).in_field("n"));
-    }
     text.parse::<i64>()
         .ok()
         .filter(|n| n.unsigned_abs() <= BUSINESS_DAYS_MAX)
@@ -450,11 +446,7 @@ impl Calendar {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn year_from_text(&self, text: &str) -> Result<i32> {
-        let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            let message = format!("{:?} is not a year", crate::error::shown(text));
-            return Err(Error::new(ErrorKind::InvalidRequest, message).in_field("year"));
-        }
+        crate::text::check_whole_number(text, "a year", "year")?;
         match text.parse::<i32>() {
             Ok(year) => self.year_data(year).map(|_| year).map_err(|e| e.in_field("year")),
             Err(_) => Err(self.no_data(&crate::error::shown(text)).in_field("year")),

@@ -194,11 +194,7 @@ pub const MATCH_WINDOW_SECONDS_MAX: i64 = 7 * 86_400;
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn parse_match_window(text: &str) -> Result<i64> {
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        let message = format!("{:?} is not a whole number of seconds", crate::error::shown(text));
-        return Err(Error::new(ErrorKind::InvalidRequest, message).in_field("match_window_seconds"));
-    }
+    crate::text::check_whole_number(text, "a whole number of seconds", "match_window_seconds")?;
     text.parse::<i64>()
         .ok()
         .filter(|s| (0..=MATCH_WINDOW_SECONDS_MAX).contains(s))
