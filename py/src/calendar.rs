@@ -3,11 +3,10 @@
 use std::sync::{Arc, OnceLock};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
 
 use posfee::Calendar;
 
-use crate::convert::{date, int_text, py_date};
+use crate::convert::{date, int_text, py_date, shaped};
 use crate::errors::guard;
 
 /// The embedded calendar, or one built or extended at run time (shared, never copied).
@@ -85,39 +84,16 @@ impl PyCalendar {
         guard(py, || self.calendar.notice(year).map(str::to_string))
     }
 
-    fn holidays<'py>(&self, py: Python<'py>, year: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    fn holidays<'py>(&self, py: Python<'py>, year: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let year = self.year(py, year)?;
-        let holidays = guard(py, || self.calendar.holidays(year).map(<[_]>::to_vec))?;
-        let list = PyList::empty(py);
-        for holiday in holidays {
-            let entry = PyDict::new(py);
-            entry.set_item("name_zh", &holiday.name_zh)?;
-            entry.set_item("name_en", &holiday.name_en)?;
-            entry.set_item("first", py_date(py, holiday.first)?)?;
-            entry.set_item("last", py_date(py, holiday.last)?)?;
-            let makeup = PyList::empty(py);
-            for day in &holiday.makeup_workdays {
-                makeup.append(py_date(py, *day)?)?;
-            }
-            entry.set_item("makeup_workdays", makeup)?;
-            list.append(entry)?;
-        }
-        Ok(list)
+        shaped(py, &guard(py, || self.calendar.holidays(year))?, "holidays")
     }
 
     #[pyo3(signature = (day, provisional = false))]
-    fn day<'py>(&self, py: Python<'py>, day: &Bound<'py, PyAny>, provisional: bool) -> PyResult<Bound<'py, PyDict>> {
+    fn day<'py>(&self, py: Python<'py>, day: &Bound<'py, PyAny>, provisional: bool) -> PyResult<Bound<'py, PyAny>> {
         let day = date(py, "day", day)?;
         let info = if provisional { self.calendar.provisional().day(day) } else { guard(py, || self.calendar.day(day))? };
-        let entry = PyDict::new(py);
-        entry.set_item("date", py_date(py, info.date)?)?;
-        entry.set_item("business_day", info.business_day)?;
-        entry.set_item("weekend", info.weekend)?;
-        entry.set_item("makeup_workday", info.makeup_workday)?;
-        entry.set_item("holiday", info.holiday.map(|h| h.name_en.clone()))?;
-        entry.set_item("holiday_zh", info.holiday.map(|h| h.name_zh.clone()))?;
-        entry.set_item("provisional", info.provisional)?;
-        Ok(entry)
+        shaped(py, &info, "day")
     }
 
     #[pyo3(signature = (day, provisional = false))]

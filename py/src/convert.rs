@@ -16,6 +16,7 @@ use crate::errors::{guard, shorten, type_error};
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static FROM_CORE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DECIMAL.import(py, "decimal", "Decimal")
@@ -280,6 +281,13 @@ pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResul
         });
     }
     Err(type_error(argument, value, "a datetime.date or a 'YYYY-MM-DD' str"))
+}
+
+/// A core value in its Python shape: its serde JSON read by `posfee.shapes._from_core` by the
+/// shape of `result` there (money as `Decimal`, dates as `datetime.date`).
+pub fn shaped<'py>(py: Python<'py>, value: &impl serde::Serialize, result: &str) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    FROM_CORE.import(py, "posfee.shapes", "_from_core")?.call1((text, result))
 }
 
 /// A `datetime.date` for a core date.

@@ -3,9 +3,8 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
 
-use posfee::{CalendarPolicy, Money, Quote, QuoteRequest, Schedule};
+use posfee::{CalendarPolicy, Quote, QuoteRequest, Schedule};
 
 use crate::convert::{self, py_date};
 use crate::errors::guard;
@@ -200,91 +199,38 @@ pub struct PyQuote {
     pub quote: Quote,
 }
 
-fn decimal(py: Python<'_>, money: Money) -> PyResult<Bound<'_, PyAny>> {
-    money.to_decimal().into_pyobject(py)
+/// The `Quote` class with one getter per listed field of the core's quote, each `name: kind`:
+/// `money` and `rate` as `Decimal`, `date` as `datetime.date`, `name` as the value's name,
+/// `text` as `str`, `flag` as `bool`; then the methods given after `;`.
+macro_rules! quote_class {
+    ($($field:ident: $kind:ident),* ; $($methods:tt)*) => {
+        #[pymethods]
+        impl PyQuote {
+            $(
+                #[getter]
+                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    quote_class!(@$kind py, self.quote.$field)
+                }
+            )*
+            $($methods)*
+        }
+    };
+    (@money $py:ident, $value:expr) => { $value.to_decimal().into_pyobject($py) };
+    (@date $py:ident, $value:expr) => { py_date($py, $value) };
+    (@name $py:ident, $value:expr) => { Ok($value.name().into_pyobject($py)?.into_any()) };
+    (@text $py:ident, $value:expr) => { Ok($value.to_string().into_pyobject($py)?.into_any()) };
+    (@flag $py:ident, $value:expr) => { Ok($value.into_pyobject($py)?.to_owned().into_any()) };
 }
 
-#[pymethods]
-impl PyQuote {
-    #[getter]
-    fn fee<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        decimal(py, self.quote.fee)
-    }
-
-    #[getter]
-    fn net<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        decimal(py, self.quote.net)
-    }
-
-    #[getter]
-    fn amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        decimal(py, self.quote.amount)
-    }
-
-    #[getter]
-    fn fee_returned<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        decimal(py, self.quote.fee_returned)
-    }
-
-    #[getter]
-    fn rate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.quote.rate.to_decimal().into_pyobject(py)
-    }
-
-    #[getter]
-    fn settles_on<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py_date(py, self.quote.settles_on)
-    }
-
-    #[getter]
-    fn trade_day<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py_date(py, self.quote.trade_day)
-    }
-
-    #[getter]
-    fn settles_on_provisional(&self) -> bool {
-        self.quote.settles_on_provisional
-    }
+quote_class! {
+    fee: money, net: money, amount: money, fee_returned: money, rate: money, settles_on: date, trade_day: date,
+    settles_on_provisional: flag, kind: name, channel: name, settlement: text, requested_settlement: text,
+    schedule: text, rule: text, fee_exceeds_amount: flag;
 
     /// The last day of the holiday data when the trade day is in its last month (else None).
     #[getter]
     fn calendar_data_ends<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.quote.calendar_data_ends.map(|day| py_date(py, day)).transpose()
-    }
-
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.quote.kind.name()
-    }
-
-    #[getter]
-    fn channel(&self) -> &'static str {
-        self.quote.channel.name()
-    }
-
-    #[getter]
-    fn settlement(&self) -> String {
-        self.quote.settlement.to_string()
-    }
-
-    #[getter]
-    fn requested_settlement(&self) -> String {
-        self.quote.requested_settlement.to_string()
-    }
-
-    #[getter]
-    fn schedule(&self) -> &str {
-        &self.quote.schedule
-    }
-
-    #[getter]
-    fn rule(&self) -> &str {
-        &self.quote.rule
-    }
-
-    #[getter]
-    fn fee_exceeds_amount(&self) -> bool {
-        self.quote.fee_exceeds_amount
     }
 
     #[getter]
@@ -298,42 +244,13 @@ impl PyQuote {
     }
 
     #[getter]
-    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for line in &self.quote.lines {
-            let entry = PyDict::new(py);
-            entry.set_item("kind", line.kind.name())?;
-            entry.set_item("source", &*line.source)?;
-            entry.set_item("rate", line.rate.map(|r| r.to_decimal()))?;
-            entry.set_item("fixed", line.fixed.to_decimal())?;
-            entry.set_item("before_limit", line.before_limit.to_decimal())?;
-            let limit = match line.limit {
-                Some(limit) => {
-                    let applied = PyDict::new(py);
-                    applied.set_item("kind", limit.kind.name())?;
-                    applied.set_item("value", limit.value.to_decimal())?;
-                    Some(applied)
-                }
-                None => None,
-            };
-            entry.set_item("limit", limit)?;
-            entry.set_item("amount", line.amount.to_decimal())?;
-            list.append(entry)?;
-        }
-        Ok(list)
+    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::shaped(py, &self.quote.lines, "lines")
     }
 
     #[getter]
-    fn limit_warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for warning in &self.quote.limit_warnings {
-            let entry = PyDict::new(py);
-            entry.set_item("kind", warning.kind.name())?;
-            entry.set_item("en", &warning.en)?;
-            entry.set_item("zh", &warning.zh)?;
-            list.append(entry)?;
-        }
-        Ok(list)
+    fn limit_warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::shaped(py, &self.quote.limit_warnings, "limit_warnings")
     }
 
     /// The explanation, one line per step, in `lang` (en or zh).

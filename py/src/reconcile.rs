@@ -2,6 +2,7 @@
 //! (a pyarrow table of rows and the summary as JSON). The GIL is released while rows are
 //! converted and reconciled.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::{RecordBatch, RecordBatchReader};
@@ -305,77 +306,71 @@ pub fn simulate(
     ))
 }
 
-/// A service agent's merchant registry (contracts by merchant, terminal and period).
-#[pyclass(module = "posfee._core", name = "RegistryData", frozen)]
-pub struct PyRegistry {
-    registry: Arc<reconcile::Registry>,
+/// How a registry or an agent tree is given to its loader.
+enum Given {
+    File,
+    Csv,
+    Portable,
 }
 
-#[pymethods]
-impl PyRegistry {
-    fn __len__(&self) -> usize {
-        self.registry.contracts().len()
+impl Given {
+    fn parse(how: &str) -> PyResult<Given> {
+        match how {
+            "file" => Ok(Given::File),
+            "csv" => Ok(Given::Csv),
+            "portable" => Ok(Given::Portable),
+            other => Err(PyValueError::new_err(format!("how must be file, csv or portable, not {other:?}"))),
+        }
     }
+}
 
+/// A class holding a core table of contracts (`$core`: a registry, an agent tree) and its
+/// loader `$load(how, source, name, folder)`; its length is the number of `$rows`: `source` is a CSV file's path (`how="file"`;
+/// schedule cells: presets, or files relative to its folder), CSV text named `name` with
+/// schedule files relative to `folder`, by default the working folder (`"csv"`), or the
+/// core's portable form (`"portable"`, for pickling). The methods given after `;` are added.
+macro_rules! contracts_class {
+    ($class:ident, $name:literal, $core:ty, $load:ident, $rows:ident; $($methods:tt)*) => {
+        #[pyclass(module = "posfee._core", name = $name, frozen)]
+        pub struct $class {
+            data: Arc<$core>,
+        }
+
+        #[pymethods]
+        impl $class {
+            fn __len__(&self) -> usize {
+                self.data.$rows().len()
+            }
+
+            /// The data as self-contained text (the core's portable form, for pickling).
+            fn to_portable(&self) -> String {
+                self.data.to_portable()
+            }
+
+            $($methods)*
+        }
+
+        #[pyfunction]
+        #[pyo3(signature = (how, source, name = "", folder = None))]
+        pub fn $load(py: Python<'_>, how: &str, source: String, name: &str, folder: Option<PathBuf>) -> PyResult<$class> {
+            let (how, name) = (Given::parse(how)?, name.to_string());
+            let data = guard_detached(py, move || match how {
+                Given::File => <$core>::read_csv(&source),
+                Given::Csv => <$core>::from_csv_in(&source, &name, folder.as_deref().unwrap_or(Path::new("."))),
+                Given::Portable => <$core>::from_portable(&source),
+            })?;
+            Ok($class { data: Arc::new(data) })
+        }
+    };
+}
+
+contracts_class!(PyRegistry, "RegistryData", reconcile::Registry, load_registry, contracts;
     /// The distinct merchant numbers, sorted.
     fn merchants(&self) -> Vec<String> {
-        self.registry.merchants().into_iter().map(str::to_string).collect()
+        self.data.merchants().into_iter().map(str::to_string).collect()
     }
-
-    /// The registry as self-contained text (the core's portable form, for pickling).
-    fn to_portable(&self) -> String {
-        self.registry.to_portable()
-    }
-}
-
-/// A registry from the core's portable form.
-#[pyfunction]
-pub fn registry_from_portable(py: Python<'_>, text: String) -> PyResult<PyRegistry> {
-    let registry = guard_detached(py, move || reconcile::Registry::from_portable(&text))?;
-    Ok(PyRegistry { registry: Arc::new(registry) })
-}
-
-/// Reads a registry CSV file (schedule cells: presets, or files relative to its folder).
-#[pyfunction]
-pub fn read_registry_csv(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyRegistry> {
-    let registry = guard_detached(py, move || reconcile::Registry::read_csv(&path))?;
-    Ok(PyRegistry { registry: Arc::new(registry) })
-}
-
-/// A registry from CSV text (schedule cells: presets, or files relative to `folder`, by
-/// default the working folder).
-#[pyfunction]
-#[pyo3(signature = (text, name, folder = None))]
-pub fn registry_from_csv(py: Python<'_>, text: String, name: String, folder: Option<std::path::PathBuf>) -> PyResult<PyRegistry> {
-    let registry =
-        guard_detached(py, move || reconcile::Registry::from_csv_in(&text, &name, folder.as_deref().unwrap_or(std::path::Path::new("."))))?;
-    Ok(PyRegistry { registry: Arc::new(registry) })
-}
-
-/// A service agent's agent tree (agents, parents, cost schedules).
-#[pyclass(module = "posfee._core", name = "AgentsData", frozen)]
-pub struct PyAgents {
-    agents: Arc<reconcile::AgentTree>,
-}
-
-#[pymethods]
-impl PyAgents {
-    fn __len__(&self) -> usize {
-        self.agents.agents().len()
-    }
-
-    /// The tree as self-contained text (the core's portable form, for pickling).
-    fn to_portable(&self) -> String {
-        self.agents.to_portable()
-    }
-}
-
-/// An agent tree from the core's portable form.
-#[pyfunction]
-pub fn agents_from_portable(py: Python<'_>, text: String) -> PyResult<PyAgents> {
-    let agents = guard_detached(py, move || reconcile::AgentTree::from_portable(&text))?;
-    Ok(PyAgents { agents: Arc::new(agents) })
-}
+);
+contracts_class!(PyAgents, "AgentsData", reconcile::AgentTree, load_agents, agents;);
 
 /// The dispute list format a file name asks for: `html` or `csv`.
 #[pyfunction]
@@ -387,28 +382,10 @@ pub fn dispute_format(py: Python<'_>, path: std::path::PathBuf) -> PyResult<&'st
     })
 }
 
-/// Reads an agents CSV file (cost schedule cells: presets, or files relative to its folder).
-#[pyfunction]
-pub fn read_agents_csv(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyAgents> {
-    let agents = guard_detached(py, move || reconcile::AgentTree::read_csv(&path))?;
-    Ok(PyAgents { agents: Arc::new(agents) })
-}
-
-/// Agents from CSV text (cost schedule cells: presets, or files relative to `folder`, by
-/// default the working folder).
-#[pyfunction]
-#[pyo3(signature = (text, name, folder = None))]
-pub fn agents_from_csv(py: Python<'_>, text: String, name: String, folder: Option<std::path::PathBuf>) -> PyResult<PyAgents> {
-    let agents = guard_detached(py, move || {
-        reconcile::AgentTree::from_csv_in(&text, &name, folder.as_deref().unwrap_or(std::path::Path::new(".")))
-    })?;
-    Ok(PyAgents { agents: Arc::new(agents) })
-}
-
 /// The margins of a ledger's trades as JSON (rows and totals; money as strings).
 #[pyfunction]
 pub fn margins_json(py: Python<'_>, trades: &PyLedger, merchants: &PyRegistry, agents: &PyAgents) -> PyResult<String> {
-    let (trades, registry, agents) = (Arc::clone(&trades.ledger), Arc::clone(&merchants.registry), Arc::clone(&agents.agents));
+    let (trades, registry, agents) = (Arc::clone(&trades.ledger), Arc::clone(&merchants.data), Arc::clone(&agents.data));
     let report = guard_detached(py, move || reconcile::margins(&trades, &registry, &agents, posfee::Calendar::china()))?;
     serde_json_text(&report)
 }
@@ -444,7 +421,7 @@ pub fn reconcile_data(
     let window = match_window_seconds.filter(|w| !w.is_none()).map(|w| window_seconds(py, w)).transpose()?;
     let settlement = convert::settlement(py, settlement)?;
     let mut options = match (merchants, schedule, merchant) {
-        (Some(registry), _, _) => guard(py, || ReconcileOptions::portfolio((*registry.registry).clone()))?,
+        (Some(registry), _, _) => guard(py, || ReconcileOptions::portfolio((*registry.data).clone()))?,
         (None, Some(schedule), Some(merchant)) => {
             let mut profile = guard(py, || MerchantProfile::new(merchant, merchant_name))?.terminals(terminals).settlement(settlement);
             if let Some(class) = merchant_class {
@@ -551,13 +528,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReport>()?;
     m.add_class::<PyRegistry>()?;
     m.add_class::<PyAgents>()?;
-    m.add_function(wrap_pyfunction!(read_agents_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(agents_from_csv, m)?)?;
     m.add_function(wrap_pyfunction!(margins_json, m)?)?;
-    m.add_function(wrap_pyfunction!(read_registry_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(registry_from_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(registry_from_portable, m)?)?;
-    m.add_function(wrap_pyfunction!(agents_from_portable, m)?)?;
+    m.add_function(wrap_pyfunction!(load_registry, m)?)?;
+    m.add_function(wrap_pyfunction!(load_agents, m)?)?;
     m.add_function(wrap_pyfunction!(dispute_format, m)?)?;
     m.add_function(wrap_pyfunction!(ledger_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(statement_from_arrow, m)?)?;

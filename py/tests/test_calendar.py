@@ -37,7 +37,7 @@ def test_china_calendar():
     names = [h["name_en"] for h in calendar.holidays(2026)]
     assert "National Day" in names
     day = calendar.day(D(2026, 10, 1))
-    assert day["holiday"] == "National Day" and not day["business_day"]
+    assert day["holiday"]["name_en"] == "National Day" and not day["business_day"]
 
 
 def test_calendar_matches_oracle_for_2026():

@@ -3,7 +3,7 @@
 import datetime
 import os
 from decimal import Decimal
-from typing import Any, Callable, List, Optional, Tuple, Union, final
+from typing import Any, Callable, List, Literal, Optional, Tuple, Union, final
 
 _Amount = Union[Decimal, int, str]
 _When = Union[datetime.datetime, datetime.date, str, None]
@@ -28,13 +28,9 @@ __all__ = [
     "StatementData",
     "ReportData",
     "RegistryData",
-    "read_registry_csv",
-    "registry_from_csv",
-    "registry_from_portable",
+    "load_registry",
     "AgentsData",
-    "read_agents_csv",
-    "agents_from_csv",
-    "agents_from_portable",
+    "load_agents",
     "dispute_format",
     "margins_json",
     "ledger_from_arrow",
@@ -215,20 +211,15 @@ class RegistryData:
     def merchants(self) -> List[str]: ...
     def to_portable(self) -> str: ...
 
-def read_registry_csv(path: str) -> RegistryData: ...
-def registry_from_csv(text: str, name: str, folder: Optional[str] = None) -> RegistryData: ...
-def registry_from_portable(text: str) -> RegistryData: ...
+def load_registry(how: Literal["file", "csv", "portable"], source: str, name: str = "", folder: Optional[str] = None) -> RegistryData: ...
 
 @final
 class AgentsData:
     def __len__(self) -> int: ...
     def to_portable(self) -> str: ...
 
-def agents_from_portable(text: str) -> AgentsData: ...
+def load_agents(how: Literal["file", "csv", "portable"], source: str, name: str = "", folder: Optional[str] = None) -> AgentsData: ...
 def dispute_format(path: str) -> str: ...
-
-def read_agents_csv(path: str) -> AgentsData: ...
-def agents_from_csv(text: str, name: str, folder: Optional[str] = None) -> AgentsData: ...
 def margins_json(trades: LedgerData, merchants: RegistryData, agents: AgentsData) -> str: ...
 
 @final

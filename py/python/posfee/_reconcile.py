@@ -561,14 +561,14 @@ class Registry:
     @classmethod
     def read_csv(cls, path: PathLike) -> "Registry":
         """Reads a registry CSV file (schedule files relative to its folder)."""
-        return cls(_core.read_registry_csv(os.fspath(path)))
+        return cls(_core.load_registry("file", os.fspath(path)))
 
     @classmethod
     def from_table(cls, table: TableLike, folder: Optional[PathLike] = None) -> "Registry":
         """A registry from a DataFrame (pandas, polars) or pyarrow table with the columns of
         the CSV layout; every cell is read as text (row numbers in errors count the header as
         line 1, as in a file). Schedule files are relative to ``folder``."""
-        return cls(_core.registry_from_csv(_csv_text(table, "merchants"), "merchants table", None if folder is None else os.fspath(folder)))
+        return cls(_core.load_registry("csv", _csv_text(table, "merchants"), "merchants table", None if folder is None else os.fspath(folder)))
 
     def __len__(self) -> int:
         return len(self._native)
@@ -588,7 +588,7 @@ class Registry:
 
 
 def _registry_from_portable(text: str) -> Registry:
-    return Registry(_core.registry_from_portable(text))
+    return Registry(_core.load_registry("portable", text))
 
 
 class Agents:
@@ -607,12 +607,12 @@ class Agents:
     @classmethod
     def read_csv(cls, path: PathLike) -> "Agents":
         """Reads an agents CSV file (schedule files relative to its folder)."""
-        return cls(_core.read_agents_csv(os.fspath(path)))
+        return cls(_core.load_agents("file", os.fspath(path)))
 
     @classmethod
     def from_table(cls, table: TableLike, folder: Optional[PathLike] = None) -> "Agents":
         """Agents from a DataFrame or pyarrow table with the columns of the CSV layout."""
-        return cls(_core.agents_from_csv(_csv_text(table, "agents"), "agents table", None if folder is None else os.fspath(folder)))
+        return cls(_core.load_agents("csv", _csv_text(table, "agents"), "agents table", None if folder is None else os.fspath(folder)))
 
     def __len__(self) -> int:
         return len(self._native)
@@ -623,7 +623,7 @@ class Agents:
 
 
 def _agents_from_portable(text: str) -> Agents:
-    return Agents(_core.agents_from_portable(text))
+    return Agents(_core.load_agents("portable", text))
 
 
 def margins(

@@ -10,6 +10,8 @@ that says which values are money (tests check every result against them, key by 
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, TypedDict, Union, get_args, get_origin, get_type_hints
 
@@ -457,26 +459,26 @@ class LimitWarning(TypedDict):
     zh: str
 
 
-class CalendarDay(TypedDict):
-    """``Calendar.day``: whether a date is a business day and why (``date`` is a ``datetime.date``)."""
-
-    date: Any
-    business_day: bool
-    weekend: bool
-    makeup_workday: bool
-    holiday: Optional[str]
-    holiday_zh: Optional[str]
-    provisional: bool
-
-
 class Holiday(TypedDict):
-    """``Calendar.holidays``: one holiday of a year (dates are ``datetime.date``)."""
+    """``Calendar.holidays``: one holiday of a year (``posfee::Holiday``)."""
 
     name_zh: str
     name_en: str
-    first: Any
-    last: Any
-    makeup_workdays: List[Any]
+    first: _dt.date
+    last: _dt.date
+    makeup_workdays: List[_dt.date]
+
+
+class CalendarDay(TypedDict):
+    """``Calendar.day``: whether a date is a business day and why (``posfee::calendar::Day``:
+    the holiday break it belongs to, if any, as in ``posfee calendar day --json``)."""
+
+    date: _dt.date
+    business_day: bool
+    weekend: bool
+    makeup_workday: bool
+    holiday: Optional[Holiday]
+    provisional: bool
 
 
 class FormatInfo(TypedDict):
@@ -571,11 +573,16 @@ class DepositSample(TypedDict):
 
 def typed(value: Any, shape: Any) -> Any:
     """``value`` (the core's JSON, parsed) with every field ``shape`` declares as ``Decimal``
-    converted from its decimal text; lists, ``Optional`` and nested shapes are followed."""
+    converted from its decimal text (a rate's percent text, ``0.6%``, to its fraction) and every
+    ``datetime.date`` from ISO text; lists, ``Optional`` and nested shapes are followed."""
     if value is None:
         return None
     if shape is Decimal:
-        return Decimal(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return Decimal(value[:-1]).scaleb(-2) if value.endswith("%") else Decimal(value)
+        return value
+    if shape is _dt.date:
+        return _dt.date.fromisoformat(value) if isinstance(value, str) else value
     origin = get_origin(shape)
     if origin is Union:
         inner = [arg for arg in get_args(shape) if arg is not type(None)]
@@ -593,6 +600,19 @@ def typed(value: Any, shape: Any) -> Any:
 
 
 _FIELDS: Dict[Any, Dict[str, Any]] = {}
+
+_RESULTS: Dict[str, Any] = {
+    "lines": List[FeeLine],
+    "limit_warnings": List[LimitWarning],
+    "day": CalendarDay,
+    "holidays": List[Holiday],
+}
+
+
+def _from_core(text: str, result: str) -> Any:
+    """The core's JSON ``text`` of a result the extension module names (a key of ``_RESULTS``)
+    in its shape."""
+    return typed(json.loads(text), _RESULTS[result])
 
 
 def _fields(shape: Any) -> Dict[str, Any]:
