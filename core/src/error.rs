@@ -218,7 +218,13 @@ impl Location {
 }
 
 /// A value as an error message shows it: a long one by its first 80 characters and `…`.
-pub(crate) fn shown(text: &str) -> String {
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::shown("12.345"), "12.345");
+/// assert_eq!(posfee::shown(&"9".repeat(100)), format!("{}…", "9".repeat(80)));
+/// ```
+pub fn shown(text: &str) -> String {
     let mut shown: String = text.chars().take(80).collect();
     if text.chars().nth(80).is_some() {
         shown.push('…');

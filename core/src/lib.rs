@@ -66,7 +66,7 @@ pub use calendar::{
 pub use channel::{CardType, Channel, ChannelInfo};
 pub use compare::{break_even, compare, BreakEven, CapThreshold, Comparison, Offer, OfferTotals, Subtotal, OFFERS_MAX};
 pub use cost::{CardFee, CostModel, CostSplit};
-pub use error::{Error, ErrorKind, Location, Result};
+pub use error::{shown, Error, ErrorKind, Location, Result};
 pub use lang::Lang;
 pub use limits::{CONFIG_BYTES_MAX, CONFIG_DEPTH_MAX};
 pub use merchant_limits::{BusinessHours, ChannelLimits, LimitKind, LimitWarning, MerchantLimits, CHANNEL_LIMITS_MAX};

@@ -11,7 +11,7 @@ use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
 
 use posfee::{CardType, Channel, Money, SettlementMode};
 
-use crate::errors::{guard, shorten, type_error};
+use crate::errors::{guard, type_error};
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -33,7 +33,7 @@ pub fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 /// The message for money passed as a float (a Python `float`, a NumPy float or anything else
 /// with `__float__` and no `__index__`).
 pub fn float_message(argument: &str, value: &Bound<'_, PyAny>) -> String {
-    let shown = value.repr().map(|r| shorten(&r.to_string())).unwrap_or_else(|_| "?".to_string());
+    let shown = value.repr().map(|r| posfee::shown(&r.to_string())).unwrap_or_else(|_| "?".to_string());
     let type_name = value.get_type().qualname().map(|n| n.to_string()).unwrap_or_else(|_| "float".to_string());
     let instead = "pass a decimal.Decimal or a str (e.g. decimal.Decimal('12.34') or '12.34'), or an int number of yuan";
     posfee::float_money_error(&format!("{argument} {shown} is a float ({type_name})"), instead).message().to_owned()
@@ -173,27 +173,25 @@ fn china_time(local: NaiveDateTime) -> DateTime<FixedOffset> {
     posfee::china_offset().from_local_datetime(&local).single().expect("a fixed offset maps every local time")
 }
 
-fn invalid_at(py: Python<'_>, message: String) -> PyErr {
+/// An `InvalidDateError` in the field `at`: `value` (by its repr) and what is wrong with it.
+fn invalid_at(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyErr {
+    let message = format!("{} {what}", posfee::shown(&value.repr().map(|r| r.to_string()).unwrap_or_default()));
     crate::errors::make_error(py, posfee::ErrorKind::InvalidDate, &message, &posfee::Location::default().field("at"))
 }
 
 /// A `datetime.datetime` read field by field: naive is China time, aware keeps its offset.
 fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<FixedOffset>> {
     // A missing time (pandas.NaT, a datetime subclass whose fields are NaN) is not a time.
-    let not_a_time = || {
-        invalid_at(
-            py,
-            format!("{} is not a date-time (a missing value?)", shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default())),
-        )
+    let field = |name: &Bound<'_, PyString>| -> PyResult<u32> {
+        value.getattr(name)?.extract().map_err(|_| invalid_at(py, value, "is not a date-time (a missing value?)"))
     };
-    let field = |name: &Bound<'_, PyString>| -> PyResult<u32> { value.getattr(name)?.extract().map_err(|_| not_a_time()) };
-    let year: i32 = value.getattr(intern!(py, "year"))?.extract().map_err(|_| not_a_time())?;
+    let year = field(intern!(py, "year"))? as i32; // datetime's years are 1 to 9999
     let (month, day) = (field(intern!(py, "month"))?, field(intern!(py, "day"))?);
     let (hour, minute, second) = (field(intern!(py, "hour"))?, field(intern!(py, "minute"))?, field(intern!(py, "second"))?);
     let microsecond = field(intern!(py, "microsecond"))?;
-    let local = NaiveDate::from_ymd_opt(year, month, day).and_then(|d| d.and_hms_micro_opt(hour, minute, second, microsecond)).ok_or_else(
-        || invalid_at(py, format!("{} is not a valid date-time", shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default()))),
-    )?;
+    let local = NaiveDate::from_ymd_opt(year, month, day)
+        .and_then(|d| d.and_hms_micro_opt(hour, minute, second, microsecond))
+        .ok_or_else(|| invalid_at(py, value, "is not a valid date-time"))?;
     let tzinfo = value.getattr(intern!(py, "tzinfo"))?;
     if tzinfo.is_none() {
         return Ok(china_time(local));
@@ -205,28 +203,18 @@ fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<Fixed
             if offset.is_none() {
                 return Ok(china_time(local));
             }
-            let days: i64 = offset.getattr(intern!(py, "days"))?.extract()?;
-            let seconds: i64 = offset.getattr(intern!(py, "seconds"))?.extract()?;
-            let microseconds: i64 = offset.getattr(intern!(py, "microseconds"))?.extract()?;
-            let fixed = (microseconds == 0).then(|| FixedOffset::east_opt((days * 86_400 + seconds) as i32)).flatten();
+            let part = |name: &Bound<'_, PyString>| -> PyResult<i64> { offset.getattr(name)?.extract() };
+            let (days, seconds) = (part(intern!(py, "days"))?, part(intern!(py, "seconds"))?);
+            let fixed =
+                (part(intern!(py, "microseconds"))? == 0).then(|| FixedOffset::east_opt((days * 86_400 + seconds) as i32)).flatten();
             if let Some(fixed) = fixed {
                 remember_offset(py, &tzinfo, fixed)?;
             }
             fixed
         }
     };
-    let fixed = fixed.ok_or_else(|| {
-        invalid_at(
-            py,
-            format!(
-                "the UTC offset of {} is not a whole number of seconds within a day",
-                shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default())
-            ),
-        )
-    })?;
-    fixed.from_local_datetime(&local).single().ok_or_else(|| {
-        invalid_at(py, format!("{} is not a valid date-time", shorten(&value.repr().map(|r| r.to_string()).unwrap_or_default())))
-    })
+    let fixed = fixed.ok_or_else(|| invalid_at(py, value, "has a UTC offset that is not a whole number of seconds within a day"))?;
+    fixed.from_local_datetime(&local).single().ok_or_else(|| invalid_at(py, value, "is not a valid date-time"))
 }
 
 static TIMEZONE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -268,7 +256,7 @@ pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResul
     if value.is_instance(datetime_type(py)?)? {
         return Err(PyTypeError::new_err(format!(
             "{argument} must be a datetime.date, not a datetime ({}); pass .date() of it in China time",
-            shorten(&value.repr()?.to_string())
+            posfee::shown(&value.repr()?.to_string())
         )));
     }
     if value.is_instance(date_type(py)?)? {

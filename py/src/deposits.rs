@@ -92,11 +92,10 @@ pub fn reconcile_deposits_data(
     Ok(PyDepositReport { report: Arc::new(report) })
 }
 
-/// The shipped bank statement formats: (name, title, source).
+/// The shipped bank statement formats (`posfee.shapes.FormatInfo`).
 #[pyfunction]
-pub fn bank_formats(py: Python<'_>) -> PyResult<Vec<(String, String, String)>> {
-    let infos = guard(py, deposits::bank_format_infos)?;
-    Ok(infos.into_iter().map(|f| (f.name, f.title, f.source)).collect())
+pub fn bank_formats(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    convert::shaped(py, &guard(py, deposits::bank_format_infos)?, "formats")
 }
 
 /// The pieces of a simulated deposit check: statement, bank statement (cmb-debit CSV text),

@@ -123,14 +123,5 @@ pub fn guard_detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> posfee::Re
 pub fn type_error(argument: &str, value: &Bound<'_, PyAny>, expected: &str) -> PyErr {
     let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_string());
     let shown = value.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".to_string());
-    PyTypeError::new_err(format!("{argument} must be {expected}, not {type_name} ({})", shorten(&shown)))
-}
-
-/// At most 80 characters of a value's repr.
-pub fn shorten(text: &str) -> String {
-    if text.chars().count() <= 80 {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(80).collect::<String>())
-    }
+    PyTypeError::new_err(format!("{argument} must be {expected}, not {type_name} ({})", posfee::shown(&shown)))
 }

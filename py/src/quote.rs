@@ -9,6 +9,34 @@ use posfee::{CalendarPolicy, Quote, QuoteRequest, Schedule};
 use crate::convert::{self, py_date};
 use crate::errors::guard;
 
+/// A `#[pymethods]` block for `$class` with one getter per listed item of the core value
+/// `self.$inner`, each `name: kind`: a field read as `money` (or a rate: `Decimal`), `date`
+/// (`datetime.date`), `name` (the value's name), `text` (`str`) or `flag` (`bool`); a method
+/// called as `call_text` (`str`), `call_maybe` (`str` or `None`) or `call_name` (its name's
+/// `str`). The methods given after `;` are added to the block.
+macro_rules! getters {
+    ($class:ident, $inner:ident; $($item:ident: $kind:ident),* ; $($methods:tt)*) => {
+        #[pymethods]
+        impl $class {
+            $(
+                #[getter]
+                fn $item<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    getters!(@$kind py, self.$inner, $item)
+                }
+            )*
+            $($methods)*
+        }
+    };
+    (@money $py:ident, $of:expr, $item:ident) => { $of.$item.to_decimal().into_pyobject($py) };
+    (@date $py:ident, $of:expr, $item:ident) => { py_date($py, $of.$item) };
+    (@name $py:ident, $of:expr, $item:ident) => { Ok($of.$item.name().into_pyobject($py)?.into_any()) };
+    (@text $py:ident, $of:expr, $item:ident) => { Ok($of.$item.to_string().into_pyobject($py)?.into_any()) };
+    (@flag $py:ident, $of:expr, $item:ident) => { Ok($of.$item.into_pyobject($py)?.to_owned().into_any()) };
+    (@call_text $py:ident, $of:expr, $item:ident) => { Ok($of.$item().to_string().into_pyobject($py)?.into_any()) };
+    (@call_maybe $py:ident, $of:expr, $item:ident) => { Ok($of.$item().into_pyobject($py)?) };
+    (@call_name $py:ident, $of:expr, $item:ident) => { Ok($of.$item().name().into_pyobject($py)?.into_any()) };
+}
+
 /// Subclassed by the public `posfee.Schedule` (plain Python), so that `quote` is called
 /// without a Python-level wrapper in between (a scalar quote is a hot path).
 #[pyclass(module = "posfee._core", name = "Schedule", frozen, subclass)]
@@ -51,8 +79,10 @@ fn request(
     Ok(request)
 }
 
-#[pymethods]
-impl PySchedule {
+getters! {
+    PySchedule, schedule;
+    name: call_text, title: call_maybe, source: call_maybe, refund_policy: call_name, cutoff: call_text;
+
     /// A handle on the same schedule as `source` (used by subclasses' constructors).
     #[new]
     fn new(source: PyRef<'_, PySchedule>) -> PySchedule {
@@ -77,31 +107,6 @@ impl PySchedule {
     #[staticmethod]
     fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PySchedule> {
         guard(py, || Schedule::from_file(&path)).map(wrap)
-    }
-
-    #[getter]
-    fn name(&self) -> &str {
-        self.schedule.name()
-    }
-
-    #[getter]
-    fn title(&self) -> Option<&str> {
-        self.schedule.title()
-    }
-
-    #[getter]
-    fn source(&self) -> Option<&str> {
-        self.schedule.source()
-    }
-
-    #[getter]
-    fn refund_policy(&self) -> &'static str {
-        self.schedule.refund_policy().name()
-    }
-
-    #[getter]
-    fn cutoff(&self) -> String {
-        self.schedule.cutoff().to_string()
     }
 
     fn to_toml(&self) -> String {
@@ -199,30 +204,8 @@ pub struct PyQuote {
     pub quote: Quote,
 }
 
-/// The `Quote` class with one getter per listed field of the core's quote, each `name: kind`:
-/// `money` and `rate` as `Decimal`, `date` as `datetime.date`, `name` as the value's name,
-/// `text` as `str`, `flag` as `bool`; then the methods given after `;`.
-macro_rules! quote_class {
-    ($($field:ident: $kind:ident),* ; $($methods:tt)*) => {
-        #[pymethods]
-        impl PyQuote {
-            $(
-                #[getter]
-                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    quote_class!(@$kind py, self.quote.$field)
-                }
-            )*
-            $($methods)*
-        }
-    };
-    (@money $py:ident, $value:expr) => { $value.to_decimal().into_pyobject($py) };
-    (@date $py:ident, $value:expr) => { py_date($py, $value) };
-    (@name $py:ident, $value:expr) => { Ok($value.name().into_pyobject($py)?.into_any()) };
-    (@text $py:ident, $value:expr) => { Ok($value.to_string().into_pyobject($py)?.into_any()) };
-    (@flag $py:ident, $value:expr) => { Ok($value.into_pyobject($py)?.to_owned().into_any()) };
-}
-
-quote_class! {
+getters! {
+    PyQuote, quote;
     fee: money, net: money, amount: money, fee_returned: money, rate: money, settles_on: date, trade_day: date,
     settles_on_provisional: flag, kind: name, channel: name, settlement: text, requested_settlement: text,
     schedule: text, rule: text, fee_exceeds_amount: flag;

@@ -184,38 +184,30 @@ pub fn tables_from_arrow(
     Ok((PyLedger { ledger: Arc::new(ledger) }, PyStatement { statement: Arc::new(statement) }))
 }
 
-/// A ledger from Arrow data (canonical ledger columns). `by_rows` takes the row-by-row path
-/// even when the column path would do (the tests compare the two).
-#[pyfunction]
-#[pyo3(signature = (data, name = "ledger", on_invalid = "raise", progress = None, by_rows = false))]
-pub fn ledger_from_arrow(
-    py: Python<'_>,
-    data: AnyRecordBatch,
-    name: &str,
-    on_invalid: &str,
-    progress: Option<Py<PyAny>>,
-    by_rows: bool,
-) -> PyResult<PyLedger> {
-    let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?).by_rows(by_rows);
-    let ledger = ingest(py, data, name, "ledger", progress, core_arrow::ledger_from_arrow, reading)?;
-    Ok(PyLedger { ledger: Arc::new(ledger) })
+/// `$name(data, name, on_invalid, progress, by_rows)`: a `$class` from Arrow data in the
+/// canonical columns (`core_arrow::$name`). `by_rows` takes the row-by-row path even when the
+/// column path would do (the tests compare the two).
+macro_rules! from_arrow {
+    ($name:ident, $class:ident, $field:ident, $default:tt) => {
+        #[pyfunction]
+        #[pyo3(signature = (data, name = $default, on_invalid = "raise", progress = None, by_rows = false))]
+        pub fn $name(
+            py: Python<'_>,
+            data: AnyRecordBatch,
+            name: &str,
+            on_invalid: &str,
+            progress: Option<Py<PyAny>>,
+            by_rows: bool,
+        ) -> PyResult<$class> {
+            let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?).by_rows(by_rows);
+            let $field = ingest(py, data, name, stringify!($field), progress, core_arrow::$name, reading)?;
+            Ok($class { $field: Arc::new($field) })
+        }
+    };
 }
 
-/// A statement from Arrow data (canonical statement columns); `by_rows` as for ledgers.
-#[pyfunction]
-#[pyo3(signature = (data, name = "statement", on_invalid = "raise", progress = None, by_rows = false))]
-pub fn statement_from_arrow(
-    py: Python<'_>,
-    data: AnyRecordBatch,
-    name: &str,
-    on_invalid: &str,
-    progress: Option<Py<PyAny>>,
-    by_rows: bool,
-) -> PyResult<PyStatement> {
-    let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?).by_rows(by_rows);
-    let statement = ingest(py, data, name, "statement", progress, core_arrow::statement_from_arrow, reading)?;
-    Ok(PyStatement { statement: Arc::new(statement) })
-}
+from_arrow!(ledger_from_arrow, PyLedger, ledger, "ledger");
+from_arrow!(statement_from_arrow, PyStatement, statement, "statement");
 
 /// A ledger from a canonical ledger CSV file; with `on_invalid="raise"` a line that cannot be
 /// read is an error (with `report` it stays an unreadable row of the report).
@@ -267,11 +259,10 @@ pub fn read_statement(
     Ok(PyStatement { statement: Arc::new(statement) })
 }
 
-/// The shipped statement formats: (name, title, source).
+/// The shipped statement formats (`posfee.shapes.FormatInfo`).
 #[pyfunction]
-pub fn formats(py: Python<'_>) -> PyResult<Vec<(String, String, String)>> {
-    let infos = guard(py, reconcile::format_infos)?;
-    Ok(infos.into_iter().map(|f| (f.name, f.title, f.source)).collect())
+pub fn formats(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    convert::shaped(py, &guard(py, reconcile::format_infos)?, "formats")
 }
 
 /// The answer key of a simulated month: (ledger rows, statement rows) not expected to be

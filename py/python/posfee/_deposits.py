@@ -216,7 +216,7 @@ def reconcile_deposits(
 def bank_formats() -> List[FormatInfo]:
     """The shipped bank statement formats: ``name``, ``title`` and ``source`` (where the
     layout comes from), in the order ``bank_format="auto"`` tries them."""
-    return [FormatInfo(name=name, title=title, source=source) for name, title, source in _core.bank_formats()]
+    return _core.bank_formats()
 
 
 def simulate_deposits(seed: int = 42, faults: bool = True) -> DepositSample:

@@ -831,7 +831,7 @@ def read_statement(source: Union[str, "os.PathLike[str]", bytes], format: str = 
 def formats() -> List[FormatInfo]:
     """The shipped statement formats: ``name``, ``title`` and ``source`` (where the layout
     comes from), in the order ``format="auto"`` tries them."""
-    return [FormatInfo(name=name, title=title, source=source) for name, title, source in _core.formats()]
+    return _core.formats()
 
 
 __all__: List[str] = ["Report", "formats", "read_statement", "reconcile", "simulate"]

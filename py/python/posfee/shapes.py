@@ -606,6 +606,7 @@ _RESULTS: Dict[str, Any] = {
     "limit_warnings": List[LimitWarning],
     "day": CalendarDay,
     "holidays": List[Holiday],
+    "formats": List[FormatInfo],
 }
 
 
