@@ -2,11 +2,12 @@
 
 use std::sync::{Arc, OnceLock};
 
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use posfee::Calendar;
 
-use crate::convert::{date, int_text, py_date, shaped};
+use crate::convert::{date, int_text, shaped};
 use crate::errors::guard;
 
 /// The embedded calendar, or one built or extended at run time (shared, never copied).
@@ -50,27 +51,27 @@ impl PyCalendar {
         PyCalendar { calendar: Arc::clone(CHINA.get_or_init(|| Arc::new(Calendar::china().clone()))) }
     }
 
+    /// A calendar from posfee's calendar TOML (`how="toml"`) or a TOML file (`"file"`),
+    /// replacing the embedded data.
     #[staticmethod]
-    fn from_toml(py: Python<'_>, text: &str) -> PyResult<PyCalendar> {
-        guard(py, || Calendar::from_toml(text)).map(loaded)
+    fn load(py: Python<'_>, how: &str, source: &str) -> PyResult<PyCalendar> {
+        match how {
+            "toml" => guard(py, || Calendar::from_toml(source)).map(loaded),
+            "file" => guard(py, || Calendar::from_file(source)).map(loaded),
+            other => Err(PyValueError::new_err(format!("how must be toml or file, not {other:?}"))),
+        }
     }
 
-    #[staticmethod]
-    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyCalendar> {
-        guard(py, || Calendar::from_file(&path)).map(loaded)
-    }
-
-    fn with_years_from_toml(&self, py: Python<'_>, text: &str) -> PyResult<PyCalendar> {
-        guard(py, || self.calendar.with_years_from_toml(text)).map(loaded)
-    }
-
-    fn with_years_from_json(&self, py: Python<'_>, text: &str) -> PyResult<PyCalendar> {
-        guard(py, || self.calendar.with_years_from_json(text)).map(loaded)
-    }
-
-    /// Years from a file: posfee's calendar TOML or `holiday-cn` JSON (the core tells which).
-    fn with_years_from_file(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyCalendar> {
-        guard(py, || self.calendar.with_years_from_file(&path)).map(loaded)
+    /// This calendar with the years of `source` added: posfee's calendar TOML (`how="toml"`),
+    /// `holiday-cn` JSON (`"json"`), or a file of either (`"file"`; the core tells which).
+    fn with_years(&self, py: Python<'_>, how: &str, source: &str) -> PyResult<PyCalendar> {
+        let calendar = &self.calendar;
+        match how {
+            "toml" => guard(py, || calendar.with_years_from_toml(source)).map(loaded),
+            "json" => guard(py, || calendar.with_years_from_json(source)).map(loaded),
+            "file" => guard(py, || calendar.with_years_from_file(source)).map(loaded),
+            other => Err(PyValueError::new_err(format!("how must be toml, json or file, not {other:?}"))),
+        }
     }
 
     #[getter]
@@ -121,7 +122,7 @@ impl PyCalendar {
         } else {
             guard(py, || self.calendar.add_business_days(day, n))?
         };
-        py_date(py, result)
+        Ok(result.into_pyobject(py)?.into_any())
     }
 
     #[pyo3(signature = (start, end, provisional = false))]

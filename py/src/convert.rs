@@ -90,6 +90,16 @@ fn amount_value(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyR
         return Err(float_error(py, argument, value));
     }
     if value.is_instance(decimal_type(py)?)? {
+        // The common amount, exactly and without text: `as_integer_ratio()` is n / d, whole
+        // fen when d divides 100, and the core's checked constructor takes it (n > 0 keeps
+        // the sign of -0 for the parts). Anything else is read from its parts.
+        let ratio = value.call_method0(intern!(py, "as_integer_ratio")).and_then(|r| r.extract::<(i64, i64)>());
+        if let Ok((numerator, denominator)) = ratio {
+            let fen = (numerator > 0 && 100 % denominator == 0).then(|| numerator.checked_mul(100 / denominator)).flatten();
+            if let Some(fen) = fen.filter(|&fen| Money::try_from_fen(fen).and_then(Money::into_amount).is_ok()) {
+                return Ok(Amount::Fen(fen));
+            }
+        }
         // as_tuple(): (sign, digits, exponent); the exponent of NaN, sNaN and Infinity is a
         // letter, and the core names those by their text.
         let (sign, digits, exponent): (u8, Vec<u8>, Bound<'_, PyAny>) = value.call_method0(intern!(py, "as_tuple"))?.extract()?;
@@ -260,13 +270,7 @@ pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResul
         )));
     }
     if value.is_instance(date_type(py)?)? {
-        let year: i32 = value.getattr("year")?.extract()?;
-        let month: u32 = value.getattr("month")?.extract()?;
-        let day: u32 = value.getattr("day")?.extract()?;
-        return NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-            let message = format!("{year:04}-{month:02}-{day:02} is not a date");
-            crate::errors::make_error(py, posfee::ErrorKind::InvalidDate, &message, &posfee::Location::default().field(argument))
-        });
+        return value.extract();
     }
     Err(type_error(argument, value, "a datetime.date or a 'YYYY-MM-DD' str"))
 }
@@ -276,12 +280,6 @@ pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResul
 pub fn shaped<'py>(py: Python<'py>, value: &impl serde::Serialize, result: &str) -> PyResult<Bound<'py, PyAny>> {
     let text = serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     FROM_CORE.import(py, "posfee.shapes", "_from_core")?.call1((text, result))
-}
-
-/// A `datetime.date` for a core date.
-pub fn py_date<'py>(py: Python<'py>, date: NaiveDate) -> PyResult<Bound<'py, PyAny>> {
-    use chrono::Datelike;
-    date_type(py)?.call1((date.year(), date.month(), date.day()))
 }
 
 /// A file given as its bytes (anything but a `str` that converts to bytes) or as its path,

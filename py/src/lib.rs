@@ -27,13 +27,8 @@ fn preset_toml(py: Python<'_>, name: &str) -> PyResult<&'static str> {
     errors::guard(py, || posfee::preset_toml(name))
 }
 
-/// Every error code, in the order of the core's `ErrorKind::ALL`.
-#[pyfunction]
-fn error_codes() -> Vec<&'static str> {
-    posfee::ErrorKind::ALL.iter().map(|k| k.code()).collect()
-}
-
-/// Every error code with the name of its exception class, in the order of `error_codes()`.
+/// Every error code with the name of its exception class, in the order of the core's
+/// `ErrorKind::ALL`.
 #[pyfunction]
 fn error_classes() -> Vec<(&'static str, &'static str)> {
     posfee::ErrorKind::ALL.iter().map(|&k| (k.code(), errors::class_name(k))).collect()
@@ -69,7 +64,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("INTERNAL_ERROR_CODE", errors::INTERNAL)?;
     m.add_function(wrap_pyfunction!(presets, m)?)?;
     m.add_function(wrap_pyfunction!(preset_toml, m)?)?;
-    m.add_function(wrap_pyfunction!(error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;

@@ -2,16 +2,17 @@
 
 use std::sync::Arc;
 
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use posfee::{CalendarPolicy, Quote, QuoteRequest, Schedule};
 
-use crate::convert::{self, py_date};
+use crate::convert;
 use crate::errors::guard;
 
 /// A `#[pymethods]` block for `$class` with one getter per listed item of the core value
-/// `self.$inner`, each `name: kind`: a field read as `money` (or a rate: `Decimal`), `date`
-/// (`datetime.date`), `name` (the value's name), `text` (`str`) or `flag` (`bool`); a method
+/// `self.$inner`, each `name: kind`: a field read as `money` (or a rate: `Decimal`), `value`
+/// (its own conversion: `datetime.date`, or `None`), `name` (the value's name), `text` (`str`) or `flag` (`bool`); a method
 /// called as `call_text` (`str`), `call_maybe` (`str` or `None`) or `call_name` (its name's
 /// `str`). The methods given after `;` are added to the block.
 macro_rules! getters {
@@ -28,7 +29,7 @@ macro_rules! getters {
         }
     };
     (@money $py:ident, $of:expr, $item:ident) => { $of.$item.to_decimal().into_pyobject($py) };
-    (@date $py:ident, $of:expr, $item:ident) => { py_date($py, $of.$item) };
+    (@value $py:ident, $of:expr, $item:ident) => { Ok($of.$item.into_pyobject($py)?.into_any()) };
     (@name $py:ident, $of:expr, $item:ident) => { Ok($of.$item.name().into_pyobject($py)?.into_any()) };
     (@text $py:ident, $of:expr, $item:ident) => { Ok($of.$item.to_string().into_pyobject($py)?.into_any()) };
     (@flag $py:ident, $of:expr, $item:ident) => { Ok($of.$item.into_pyobject($py)?.to_owned().into_any()) };
@@ -89,24 +90,18 @@ getters! {
         PySchedule { schedule: Arc::clone(&source.schedule) }
     }
 
+    /// A schedule from `source`: a preset's name (`how="preset"`), TOML or JSON text
+    /// (`"toml"`, `"json"`), or a file's path (`"file"`).
     #[staticmethod]
-    fn preset(py: Python<'_>, name: &str) -> PyResult<PySchedule> {
-        guard(py, || Schedule::preset(name)).map(wrap)
-    }
-
-    #[staticmethod]
-    fn from_toml(py: Python<'_>, text: &str) -> PyResult<PySchedule> {
-        guard(py, || Schedule::from_toml(text)).map(wrap)
-    }
-
-    #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<PySchedule> {
-        guard(py, || Schedule::from_json(text)).map(wrap)
-    }
-
-    #[staticmethod]
-    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PySchedule> {
-        guard(py, || Schedule::from_file(&path)).map(wrap)
+    fn load(py: Python<'_>, how: &str, source: &str) -> PyResult<PySchedule> {
+        let load = match how {
+            "preset" => Schedule::preset,
+            "toml" => Schedule::from_toml,
+            "json" => Schedule::from_json,
+            "file" => |path: &str| Schedule::from_file(path),
+            other => return Err(PyValueError::new_err(format!("how must be preset, toml, json or file, not {other:?}"))),
+        };
+        guard(py, || load(source)).map(wrap)
     }
 
     fn to_toml(&self) -> String {
@@ -206,15 +201,9 @@ pub struct PyQuote {
 
 getters! {
     PyQuote, quote;
-    fee: money, net: money, amount: money, fee_returned: money, rate: money, settles_on: date, trade_day: date,
+    fee: money, net: money, amount: money, fee_returned: money, rate: money, settles_on: value, trade_day: value, calendar_data_ends: value,
     settles_on_provisional: flag, kind: name, channel: name, settlement: text, requested_settlement: text,
     schedule: text, rule: text, fee_exceeds_amount: flag;
-
-    /// The last day of the holiday data when the trade day is in its last month (else None).
-    #[getter]
-    fn calendar_data_ends<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.quote.calendar_data_ends.map(|day| py_date(py, day)).transpose()
-    }
 
     #[getter]
     fn cap_applied(&self) -> bool {

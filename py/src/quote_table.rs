@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{RecordBatch, RecordBatchReader};
+use arrow_array::RecordBatch;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
@@ -15,20 +15,7 @@ use posfee::{CalendarPolicy, Offer, Schedule, SettlementMode, TableOptions};
 
 use crate::errors::{core_error, run};
 use crate::quote::PySchedule;
-use crate::reconcile::{finish, Failure};
-
-/// Every batch of the input, read with the GIL released (an empty input keeps its schema).
-fn batches(reader: Box<dyn RecordBatchReader + Send>) -> Result<Vec<RecordBatch>, Failure> {
-    let schema = reader.schema();
-    let mut batches = Vec::new();
-    for batch in reader {
-        batches.push(batch.map_err(|e| Failure::Stream(format!("cannot read the trades as Arrow: {e}")))?);
-    }
-    if batches.is_empty() {
-        batches.push(RecordBatch::new_empty(schema));
-    }
-    Ok(batches)
-}
+use crate::reconcile::{collect, finish, Failure};
 
 fn defaults(py: Python<'_>, settlement: &str, merchant_class: Option<&str>, card_type: Option<&str>) -> PyResult<TradeDefaults> {
     TradeDefaults::new(settlement, merchant_class, card_type).map_err(|e| core_error(py, &e))
@@ -75,7 +62,8 @@ fn priced<'py>(
     let scale = schedule.rounding().scale.max(2) as i8;
     let schedule = Arc::clone(schedule);
     let reader = data.into_reader()?;
-    let outcome = py.detach(move || run(|| Ok(batches(reader).and_then(|batches| price(&schedule, &batches).map_err(Failure::Read)))));
+    let outcome = py
+        .detach(move || run(|| Ok(collect(reader, "trades", &None).and_then(|batches| price(&schedule, &batches).map_err(Failure::Read)))));
     let batches = finish(py, outcome)?;
     PyTable::try_new(batches, schema(scale))?.into_pyarrow(py)
 }
@@ -127,7 +115,7 @@ pub fn compare(
     let reader = data.into_reader()?;
     let outcome = py.detach(move || {
         run(|| {
-            Ok(batches(reader)
+            Ok(collect(reader, "trades", &None)
                 .and_then(|batches| compare_batches(&batches, &offers, &defaults, mode).map_err(Failure::Read))
                 .map(|comparison| comparison.to_json()))
         })
@@ -145,7 +133,7 @@ pub fn _time_core_quote_table(py: Python<'_>, schedule: &PySchedule, data: AnyRe
     let outcome = py.detach(move || {
         run(|| {
             let timed = || -> Result<(usize, f64), Failure> {
-                let batches = batches(reader)?;
+                let batches = collect(reader, "trades", &None)?;
                 let batch =
                     arrow_select::concat::concat_batches(&batches[0].schema(), &batches).map_err(|e| Failure::Stream(e.to_string()))?;
                 let columns = TradeColumns::from_batch(&batch, 0, &TradeDefaults::default()).map_err(Failure::Read)?;

@@ -97,8 +97,29 @@ pub(crate) enum Failure {
 /// Builds a table from an input's batches (the core's `ledger_from_arrow` or `statement_from_arrow`).
 type Build<T> = fn(&str, &[RecordBatch], ArrowReadOptions) -> Result<T, ArrowReadError>;
 
-/// Reads all batches of a stream and builds `T` (named `name`) from them in one piece (no GIL
-/// needed; `progress` takes it briefly).
+/// Every batch of a stream (the `stage`: ledger, statement, trades), read without the GIL
+/// (`progress` takes it briefly); an empty input keeps its schema, to be checked.
+pub(crate) fn collect(
+    reader: Box<dyn RecordBatchReader + Send>,
+    stage: &str,
+    progress: &Option<Py<PyAny>>,
+) -> Result<Vec<RecordBatch>, Failure> {
+    let schema = reader.schema();
+    let mut batches = Vec::new();
+    let mut rows = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| Failure::Stream(format!("cannot read the {stage} as Arrow: {e}")))?;
+        rows += batch.num_rows() as u64;
+        batches.push(batch);
+        tick(progress, stage, rows);
+    }
+    if batches.is_empty() {
+        batches.push(RecordBatch::new_empty(schema));
+    }
+    Ok(batches)
+}
+
+/// Reads all batches of a stream and builds `T` (named `name`) from them in one piece.
 fn read_all<T>(
     reader: Box<dyn RecordBatchReader + Send>,
     name: &str,
@@ -107,24 +128,7 @@ fn read_all<T>(
     build: Build<T>,
     reading: ArrowReadOptions,
 ) -> posfee::Result<Result<T, Failure>> {
-    let schema = reader.schema();
-    let mut batches = Vec::new();
-    let mut rows = 0u64;
-    for batch in reader {
-        match batch {
-            Ok(batch) => {
-                rows += batch.num_rows() as u64;
-                batches.push(batch);
-            }
-            Err(e) => return Ok(Err(Failure::Stream(format!("cannot read the {stage} as Arrow: {e}")))),
-        }
-        tick(progress, stage, rows);
-    }
-    if batches.is_empty() {
-        // An empty input still has its schema checked.
-        batches.push(RecordBatch::new_empty(schema));
-    }
-    Ok(build(name, &batches, reading).map_err(Failure::Read))
+    Ok(collect(reader, stage, progress).and_then(|batches| build(name, &batches, reading).map_err(Failure::Read)))
 }
 
 pub(crate) fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T> {
@@ -489,13 +493,6 @@ impl PyReport {
         }
         let format = guard(py, || reconcile::DisputeFormat::parse(format))?;
         Ok(dispute.render(format, lang))
-    }
-
-    /// The dispute list as the text a file name asks for (`.html` page or `.csv`).
-    fn dispute_for_path(&self, py: Python<'_>, path: std::path::PathBuf, lang: &str) -> PyResult<String> {
-        let lang = guard(py, || posfee::Lang::parse(lang))?;
-        let format = guard(py, || reconcile::DisputeFormat::for_path(&path))?;
-        Ok(self.report.dispute(&self.statement, &self.profile).render(format, lang))
     }
 
     /// The rows as a pyarrow table, the reasons in `lang`.

@@ -177,8 +177,8 @@ any_decimals = st.one_of(
 @settings(max_examples=500, deadline=None)
 @given(amount=any_decimals)
 def test_any_decimal_reads_as_its_text(amount):
-    """A Decimal is read from its parts (sign, digits, exponent); the same value written out
-    as text (``format(amount, "f")``) goes through the core's text parser. Both give the same
+    """A Decimal is read from its integer ratio (a positive amount in whole fen) or its parts
+    (sign, digits, exponent); the same value written out as text (``format(amount, "f")``) goes through the core's text parser. Both give the same
     fee, or both an InvalidAmountError."""
     schedule = posfee.Schedule.preset("standard")
     at = "2026-05-06 10:00"

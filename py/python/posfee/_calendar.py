@@ -39,27 +39,27 @@ class Calendar:
     @classmethod
     def from_toml(cls, text: str) -> "Calendar":
         """A calendar from TOML text in the format of the embedded data (core/data/calendar/china.toml)."""
-        return cls(_core.Calendar.from_toml(text))
+        return cls(_core.Calendar.load("toml", text))
 
     @classmethod
     def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Calendar":
         """A calendar from a TOML file (replacing the embedded data)."""
-        return cls(_core.Calendar.from_file(os.fspath(path)))
+        return cls(_core.Calendar.load("file", os.fspath(path)))
 
     def with_years_from_toml(self, text: str) -> "Calendar":
         """A new calendar with the years of ``text`` added (replacing years already present)."""
-        return Calendar(self._native.with_years_from_toml(text))
+        return Calendar(self._native.with_years("toml", text))
 
     def with_years_from_json(self, text: str) -> "Calendar":
         """A new calendar with the years of a ``holiday-cn`` JSON text added (one year file of
         that community data set, ``{"year", "papers", "days": [{"name", "date", "isOffDay"}]}``,
         or an array of them), replacing years already present."""
-        return Calendar(self._native.with_years_from_json(text))
+        return Calendar(self._native.with_years("json", text))
 
     def with_years_from_file(self, path: Union[str, "os.PathLike[str]"]) -> "Calendar":
         """A new calendar with the years of a file added: load next year's holiday notice. The
         file is posfee's calendar TOML or a ``holiday-cn`` JSON year file (``2027.json``)."""
-        return Calendar(self._native.with_years_from_file(os.fspath(path)))
+        return Calendar(self._native.with_years("file", os.fspath(path)))
 
     @property
     def years(self) -> Tuple[int, int]:

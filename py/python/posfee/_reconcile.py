@@ -190,7 +190,7 @@ class Report:
     def write_dispute(self, path: PathLike, lang: str = "zh") -> None:
         """Writes the dispute list: a printable HTML page for a ``.html`` name, CSV for ``.csv``."""
         path = os.fspath(path)
-        text = self._native.dispute_for_path(path, lang)
+        text = self._native.dispute(_core.dispute_format(path), lang)
         try:
             with open(path, "w", encoding="utf-8", newline="") as file:
                 file.write(text)
@@ -270,9 +270,6 @@ class _PickledReportData:
         if format not in _DISPUTE_FORMATS:
             raise InvalidRequestError(f"unknown dispute list format {format!r} (html or csv)", field="format")
         return texts[(format, lang)]
-
-    def dispute_for_path(self, path: str, lang: str) -> str:
-        return self.dispute(_core.dispute_format(path), lang)
 
 
 def _report_from_pickle(state: Dict[str, Any], deposits: Any) -> Report:

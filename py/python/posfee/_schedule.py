@@ -51,22 +51,22 @@ class Schedule(_core.Schedule):
     @classmethod
     def preset(cls, name: str) -> "Schedule":
         """A bundled preset by name (see :func:`posfee.presets`)."""
-        return cls(_core.Schedule.preset(name))
+        return cls(_core.Schedule.load("preset", name))
 
     @classmethod
     def from_toml(cls, text: str) -> "Schedule":
         """A schedule from TOML text (the format of the presets)."""
-        return cls(_core.Schedule.from_toml(text))
+        return cls(_core.Schedule.load("toml", text))
 
     @classmethod
     def from_json(cls, text: str) -> "Schedule":
         """A schedule from JSON text."""
-        return cls(_core.Schedule.from_json(text))
+        return cls(_core.Schedule.load("json", text))
 
     @classmethod
     def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Schedule":
         """A schedule from a TOML (or ``.json``) file."""
-        return cls(_core.Schedule.from_file(os.fspath(path)))
+        return cls(_core.Schedule.load("file", os.fspath(path)))
 
     def quote_table(
         self,
