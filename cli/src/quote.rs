@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset};
 use posfee::{CalendarPolicy, Money, Quote, QuoteRequest, QuotedTable, Schedule, TableOptions, TradeDefaults, TradeText, QUOTED_COLUMNS};
 
 use crate::failure::Failure;
@@ -94,10 +93,6 @@ struct Pricing {
     limits: Option<posfee::MerchantLimits>,
 }
 
-fn now() -> DateTime<FixedOffset> {
-    DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).with_timezone(&posfee::china_offset())
-}
-
 impl Pricing {
     /// The request of a trade (the core's reading of its text; errors name the field), with
     /// the command's calendar policy and limits.
@@ -137,7 +132,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     let (Some(amount), Some(channel)) = (&arguments.amount, &arguments.channel) else {
         return Err(Failure::request("quote needs AMOUNT and CHANNEL, or --file"));
     };
-    let now_text = now().format("%Y-%m-%d %H:%M:%S").to_string();
+    let now_text = posfee::china_now().format("%Y-%m-%d %H:%M:%S").to_string();
     let trade = TradeText {
         amount,
         channel,

@@ -39,8 +39,7 @@ struct Columns {
 }
 
 fn now() -> String {
-    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
-    now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    posfee::china_now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 impl Trades {

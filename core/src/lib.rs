@@ -81,6 +81,8 @@ pub use quote_table::{
 pub use rate::{Rate, RATE_ONE_E8, RATE_SCALE};
 pub use rounding::{Rounding, RoundingMode};
 pub use schedule::{RefundPolicy, Rule, Schedule, Surcharge, Version, RATE_SANITY_LIMIT};
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use settlement::china_now;
 pub use settlement::{china_offset, parse_china_time, parse_date, CutOff, SettlementMode};
 pub use trade_columns::{TradeColumns, TradeDefaults, TradeText};
 

@@ -19,6 +19,18 @@ pub fn china_offset() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// The current time in China (UTC+08:00): what a quote without a trade time is priced at.
+/// Not on `wasm32-unknown-unknown`, which has no clock (the browser passes its own time).
+///
+/// # Example
+/// ```
+/// assert_eq!(posfee::china_now().offset().local_minus_utc(), 8 * 3600);
+/// ```
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub fn china_now() -> DateTime<FixedOffset> {
+    DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).with_timezone(&china_offset())
+}
+
 /// An instant as RFC 3339 text (`2026-09-30T22:30:00+08:00`), for serde's `serialize_with`:
 /// the same text as the explanations and the schedule file print.
 pub(crate) fn rfc3339<S: Serializer>(at: &DateTime<FixedOffset>, serializer: S) -> std::result::Result<S::Ok, S::Error> {

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
 
-use posfee::{CardType, Channel, Money, SettlementMode};
+use posfee::{Money, SettlementMode};
 
 use crate::errors::{guard, type_error};
 
@@ -130,40 +130,33 @@ pub fn int_text(argument: &str, value: &Bound<'_, PyAny>, expected: &str) -> PyR
     }
 }
 
-/// A channel from its name (`debit`, `wechat`, `借记卡`, ...).
-pub fn channel(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Channel> {
-    let text = value.cast::<PyString>().map_err(|_| type_error("channel", value, "a str channel name such as 'debit'"))?;
-    let text = text.to_cow()?;
-    guard(py, || Channel::parse(&text))
-}
-
-/// A card type (`credit` or `debit`).
-pub fn card_type(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<CardType> {
-    let text = value.cast::<PyString>().map_err(|_| type_error("card_type", value, "'credit' or 'debit'"))?;
-    let text = text.to_cow()?;
-    guard(py, || CardType::parse(&text))
+/// A value given by its name (a channel such as `debit` or `借记卡`, a card type, a settlement
+/// mode such as `T1` or `秒到`), read by the core's `parse`; `expected` says what `argument`
+/// takes when it is not a `str`.
+pub fn named<T>(
+    py: Python<'_>,
+    argument: &str,
+    value: &Bound<'_, PyAny>,
+    expected: &str,
+    parse: fn(&str) -> posfee::Result<T>,
+) -> PyResult<T> {
+    let text = value.cast::<PyString>().map_err(|_| type_error(argument, value, expected))?.to_cow()?;
+    guard(py, || parse(&text))
 }
 
 /// A settlement mode (`T1`, `T+1`, `D0`, `S0`, 秒到); `None` is T1.
 pub fn settlement(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<SettlementMode> {
-    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(SettlementMode::T(1)) };
-    let text = value.cast::<PyString>().map_err(|_| type_error("settlement", value, "a str such as 'T1', 'D0' or 'S0'"))?;
-    let text = text.to_cow()?;
-    guard(py, || SettlementMode::parse(&text))
-}
-
-/// The current time in China (UTC+08:00).
-pub fn now() -> DateTime<FixedOffset> {
-    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let utc = DateTime::from_timestamp(since_epoch.as_secs() as i64, since_epoch.subsec_nanos()).unwrap_or_default();
-    utc.with_timezone(&posfee::china_offset())
+    match value.filter(|v| !v.is_none()) {
+        None => Ok(SettlementMode::T(1)),
+        Some(value) => named(py, "settlement", value, "a str such as 'T1', 'D0' or 'S0'", SettlementMode::parse),
+    }
 }
 
 /// A point in time: `None` is now; an aware `datetime` keeps its offset; a naive `datetime`
 /// is China time (UTC+08:00); a `date` is midnight China time; a `str` is RFC 3339 or a
 /// China-time date-time.
 pub fn at(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<DateTime<FixedOffset>> {
-    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(now()) };
+    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(posfee::china_now()) };
     if let Ok(text) = value.cast::<PyString>() {
         let text = text.to_cow()?;
         return guard(py, || posfee::parse_china_time(&text).map_err(|e| e.in_field("at")));

@@ -65,14 +65,14 @@ fn request(
     options: Options<'_, '_>,
 ) -> PyResult<QuoteRequest> {
     let amount = convert::amount(py, "amount", amount)?;
-    let channel = convert::channel(py, channel)?;
+    let channel = convert::named(py, "channel", channel, "a str channel name such as 'debit'", posfee::Channel::parse)?;
     let at = convert::at(py, at)?;
     let mut request = QuoteRequest::new(amount, channel, at).settlement(convert::settlement(py, settlement)?);
     if let Some(class) = options.merchant_class {
         request = request.merchant_class(class);
     }
     if let Some(card_type) = options.card_type.filter(|c| !c.is_none()) {
-        request = request.card_type(convert::card_type(py, card_type)?);
+        request = request.card_type(convert::named(py, "card_type", card_type, "'credit' or 'debit'", posfee::CardType::parse)?);
     }
     if options.provisional {
         request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
