@@ -174,14 +174,10 @@ pub fn tables_from_arrow(
     let (ledger_reader, statement_reader) = (ledger.into_reader()?, statement.into_reader()?);
     let statement_progress = progress.as_ref().map(|p| p.clone_ref(py));
     let (ledger, statement) = py.detach(move || {
-        std::thread::scope(|scope| {
-            let other = scope.spawn(move || {
-                run(|| read_all(statement_reader, "statement", "statement", &statement_progress, core_arrow::statement_from_arrow, reading))
-            });
-            let ledger = run(|| read_all(ledger_reader, "ledger", "ledger", &progress, core_arrow::ledger_from_arrow, reading));
-            let statement = other.join().unwrap_or_else(Outcome::Panicked);
-            (ledger, statement)
-        })
+        rayon::join(
+            || run(|| read_all(ledger_reader, "ledger", "ledger", &progress, core_arrow::ledger_from_arrow, reading)),
+            || run(|| read_all(statement_reader, "statement", "statement", &statement_progress, core_arrow::statement_from_arrow, reading)),
+        )
     });
     let ledger = finish(py, ledger)?;
     let statement = finish(py, statement)?;
