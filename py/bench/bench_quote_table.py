@@ -35,16 +35,21 @@ Usage: python py/bench/bench_quote_table.py [--rows 10000000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
 
 import posfee
-from posfee import _core
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def trades(rows: int, seed: int = 15) -> pa.Table:
@@ -96,6 +101,20 @@ def best(run, repeat: int) -> float:
     return min(times)
 
 
+def core_quote_table(preset: str, table: pa.Table, repeat: int) -> tuple[int, float]:
+    """The Rust core's `Schedule::quote_table` alone on the same rows, one thread, best of
+    `repeat`: benches/src/bin/quote_table_core.rs, given the table as an Arrow IPC file."""
+    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "posfee-benches", "--bin", "quote_table_core"], cwd=ROOT, check=True)
+    with tempfile.TemporaryDirectory(prefix="posfee-bench-") as scratch:
+        path = Path(scratch) / "trades.arrow"
+        with pa.ipc.new_file(path, table.schema) as writer:
+            writer.write_table(table)
+        binary = ROOT / "target" / "release" / "quote_table_core"
+        out = subprocess.run([str(binary), preset, str(path), str(repeat)], check=True, capture_output=True, text=True).stdout
+    result = json.loads(out)
+    return result["rows"], result["seconds"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -116,7 +135,7 @@ def main() -> None:
 
     fees = best(lambda: schedule.fee_table(table), args.repeat)
     python = best(lambda: schedule.quote_table(table), args.repeat)
-    rows, core = _core._time_core_quote_table(schedule, table, args.repeat)
+    rows, core = core_quote_table("sft-traditional", table, args.repeat)
     fastest = min(polars_times, key=polars_times.__getitem__)
     polars = polars_times[fastest]
     print(f"{args.rows:,} rows; {platform.python_version()}, polars {pl.__version__} ({pl.thread_pool_size()} threads), "

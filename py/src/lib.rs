@@ -73,7 +73,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(quote_table::quote_table, m)?)?;
     m.add_function(wrap_pyfunction!(quote_table::fee_table, m)?)?;
     m.add_function(wrap_pyfunction!(quote_table::compare, m)?)?;
-    m.add_function(wrap_pyfunction!(quote_table::_time_core_quote_table, m)?)?;
     reconcile::register(m)?;
     deposits::register(m)?;
     Ok(())

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
 
-use posfee::reconcile::arrow::{compare_batches, fee_batches, fee_schema, quote_batches, quoted_schema, TradeColumns, TradeDefaults};
+use posfee::reconcile::arrow::{compare_batches, fee_batches, fee_schema, quote_batches, quoted_schema, TradeDefaults};
 use posfee::{CalendarPolicy, Offer, Schedule, SettlementMode, TableOptions};
 
 use crate::errors::{core_error, run};
@@ -118,37 +118,6 @@ pub fn compare(
             Ok(collect(reader, "trades", &None)
                 .and_then(|batches| compare_batches(&batches, &offers, &defaults, mode).map_err(Failure::Read))
                 .map(|comparison| comparison.to_json()))
-        })
-    });
-    finish(py, outcome)
-}
-
-/// For the benchmark (py/bench/bench_quote_table.py): the same reading as `quote_table`,
-/// then the core's `Schedule::quote_table` alone, timed: `(rows, seconds)` of the core part,
-/// on a table of one batch.
-#[pyfunction]
-pub fn _time_core_quote_table(py: Python<'_>, schedule: &PySchedule, data: AnyRecordBatch, repeat: usize) -> PyResult<(usize, f64)> {
-    let schedule: Arc<Schedule> = Arc::clone(&schedule.schedule);
-    let reader = data.into_reader()?;
-    let outcome = py.detach(move || {
-        run(|| {
-            let timed = || -> Result<(usize, f64), Failure> {
-                let batches = collect(reader, "trades", &None)?;
-                let batch =
-                    arrow_select::concat::concat_batches(&batches[0].schema(), &batches).map_err(|e| Failure::Stream(e.to_string()))?;
-                let columns = TradeColumns::from_batch(&batch, 0, &TradeDefaults::default()).map_err(Failure::Read)?;
-                let names = columns.class_names();
-                let table = columns.table(&names);
-                let mut best = f64::INFINITY;
-                for _ in 0..repeat.max(1) {
-                    let started = std::time::Instant::now();
-                    let quoted = schedule.quote_table(&table, &TableOptions::default()).map_err(|e| Failure::Read(e.into()))?;
-                    best = best.min(started.elapsed().as_secs_f64());
-                    drop(quoted);
-                }
-                Ok((table.rows(), best))
-            };
-            Ok(timed())
         })
     });
     finish(py, outcome)

@@ -48,7 +48,6 @@ __all__ = [
     "quote_table",
     "fee_table",
     "compare",
-    "_time_core_quote_table",
 ]
 
 __version__: str
@@ -314,4 +313,3 @@ def compare(
     card_type: Optional[str] = None,
     on_invalid: str = "raise",
 ) -> str: ...
-def _time_core_quote_table(schedule: Schedule, data: Any, repeat: int) -> Tuple[int, float]: ...
