@@ -481,7 +481,7 @@ fn money_array(values: &[crate::money::Money], nulls: Option<NullBuffer>, scale:
 }
 
 /// Prices every row of a table of trades (its batches in order): one record batch of the
-/// quoted columns ([`quoted_batch`]) per piece of at most 2²⁰ rows, the same rows in the same
+/// quoted columns ([`quoted_batch`]) per piece of at most 2²⁰ rows (fewer for a smaller table, to use every core), the same rows in the same
 /// order. The money scale of the output is the schedule's rounding scale (at least 2).
 ///
 /// # Errors
@@ -545,7 +545,7 @@ pub fn fee_schema(scale: i8) -> SchemaRef {
 
 /// The fees alone of every row of a table of trades (its batches in order), on all cores:
 /// the same fees as [`quote_batches`] (by [`Schedule::fee_table`]: no settlement dates, so
-/// no calendar), one record batch of [`fee_schema`] per piece of at most 2²⁰ rows.
+/// no calendar), one record batch of [`fee_schema`] per piece of at most 2²⁰ rows (fewer for a smaller table, to use every core).
 ///
 /// # Errors
 /// As [`quote_batches`].
@@ -596,18 +596,27 @@ pub fn fee_batches(
 /// A piece's batch of output, and its first row's error.
 type PieceResult = std::result::Result<(RecordBatch, Option<RowError>), ArrowReadError>;
 
-/// Rows a piece of a table: pieces are read, priced and written on all cores.
-const PIECE_ROWS: usize = 1 << 20;
+/// The rows of a piece of a table (pieces are read, priced and written on all cores): four
+/// pieces a thread, so that a table of a million rows keeps every core busy, but at least
+/// [`PIECE_ROWS_MIN`] (each piece compiles its own prices) and at most [`PIECE_ROWS_MAX`]
+/// (its columns stay small).
+fn piece_rows(rows: usize) -> usize {
+    rows.div_ceil(4 * rayon::current_num_threads()).clamp(PIECE_ROWS_MIN, PIECE_ROWS_MAX)
+}
 
-/// The batches cut in pieces of at most [`PIECE_ROWS`], each with the table's number of its
+const PIECE_ROWS_MIN: usize = 1 << 16;
+const PIECE_ROWS_MAX: usize = 1 << 20;
+
+/// The batches cut in pieces of at most [`piece_rows`], each with the table's number of its
 /// first row (an empty batch is a piece of its own, so an empty table keeps its batch).
 fn pieces(batches: &[RecordBatch]) -> Vec<(usize, RecordBatch)> {
+    let piece_rows = piece_rows(batches.iter().map(RecordBatch::num_rows).sum());
     let mut pieces = Vec::new();
     let mut first_row = 0;
     for batch in batches {
         let mut start = 0;
         while start < batch.num_rows() || (start == 0 && batch.num_rows() == 0) {
-            let length = PIECE_ROWS.min(batch.num_rows() - start);
+            let length = piece_rows.min(batch.num_rows() - start);
             pieces.push((first_row + start, batch.slice(start, length)));
             start += length.max(1);
         }
@@ -764,6 +773,48 @@ mod tests {
         let raise = fee_batches(&schedule, &batches, &TradeDefaults::default(), OnInvalid::Raise).unwrap_err();
         assert!(raise.error().message().starts_with("row 3: "), "{}", raise.error());
         assert_eq!(fee_schema(4).field(0).data_type(), &DataType::Decimal128(18, 4));
+    }
+
+    #[test]
+    fn a_table_of_one_batch_is_priced_in_pieces_with_its_own_row_numbers() {
+        // 300,000 rows in one batch: pieces of 65,536 to 75,000 rows, whatever the threads.
+        let schedule = Schedule::preset("sft-traditional").unwrap();
+        let rows = 300_000;
+        let amounts: Vec<String> =
+            (0..rows).map(|k| if [5, 70_000, 250_000].contains(&k) { "-1".into() } else { format!("{}.00", 1 + k % 9_000) }).collect();
+        let channels = ["credit", "debit", "wechat"];
+        let batches = [batch(amounts.iter().map(String::as_str).collect(), (0..rows).map(|k| channels[k % 3]).collect())];
+        assert!(pieces(&batches).len() >= 4);
+        let report = TableOptions { on_invalid: OnInvalid::Report, ..TableOptions::default() };
+        let quoted = quote_batches(&schedule, &batches, &TradeDefaults::default(), &report, Calendar::china()).unwrap();
+        assert_eq!(quoted.iter().map(RecordBatch::num_rows).sum::<usize>(), rows);
+        let errors: Vec<(usize, String)> = quoted
+            .iter()
+            .flat_map(|b| b.column(8).as_string::<i32>().iter().map(|e| e.unwrap_or("").to_string()).collect::<Vec<_>>())
+            .enumerate()
+            .filter(|(_, e)| !e.is_empty())
+            .collect();
+        let at: Vec<usize> = errors.iter().map(|(row, _)| *row).collect();
+        assert_eq!(at, [5, 70_000, 250_000]);
+        for (row, error) in &errors {
+            assert!(error.starts_with(&format!("invalid_amount: row {row}: ")), "{error}");
+        }
+        // Each fee is the scalar quote's (a sample across the pieces).
+        let fees: Vec<Option<i128>> = quoted
+            .iter()
+            .flat_map(|b| b.column(0).as_primitive::<arrow_array::types::Decimal128Type>().iter().collect::<Vec<_>>())
+            .collect();
+        for k in [0, 65_535, 65_536, 131_071, 200_001, rows - 1] {
+            let request = crate::QuoteRequest::new(
+                crate::Money::parse_amount(&amounts[k]).unwrap(),
+                crate::Channel::parse(channels[k % 3]).unwrap(),
+                crate::parse_china_time("2026-05-06 10:00").unwrap(),
+            );
+            assert_eq!(fees[k], Some(i128::from(schedule.quote(&request).unwrap().fee.millifen() / crate::MILLIFEN_PER_FEN)), "row {k}");
+        }
+        let raise = quote_batches(&schedule, &batches, &TradeDefaults::default(), &TableOptions::default(), Calendar::china()).unwrap_err();
+        assert!(raise.error().message().starts_with("row 5: "), "{}", raise.error());
+        assert_eq!((piece_rows(0), piece_rows(usize::MAX / 2)), (PIECE_ROWS_MIN, PIECE_ROWS_MAX));
     }
 
     proptest::proptest! {
