@@ -33,7 +33,7 @@ pub fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 /// The message for money passed as a float (a Python `float`, a NumPy float or anything else
 /// with `__float__` and no `__index__`).
 pub fn float_message(argument: &str, value: &Bound<'_, PyAny>) -> String {
-    let shown = value.repr().map(|r| posfee::shown(&r.to_string())).unwrap_or_else(|_| "?".to_string());
+    let shown = repr_shown(value);
     let type_name = value.get_type().qualname().map(|n| n.to_string()).unwrap_or_else(|_| "float".to_string());
     let instead = "pass a decimal.Decimal or a str (e.g. decimal.Decimal('12.34') or '12.34'), or an int number of yuan";
     posfee::float_money_error(&format!("{argument} {shown} is a float ({type_name})"), instead).message().to_owned()
@@ -52,6 +52,7 @@ pub fn amount(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyRes
     guard(py, || {
         match value {
             Amount::Fen(fen) => Money::try_from_fen(fen).and_then(Money::into_amount),
+            Amount::Checked(money) => Ok(money),
             Amount::Text(text) => Money::parse_amount(&text),
             Amount::Parts(negative, digits, exponent) => Money::amount_from_decimal_parts(negative, &digits, exponent),
         }
@@ -63,6 +64,8 @@ pub fn amount(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyRes
 enum Amount {
     /// Whole fen (from an int number of yuan).
     Fen(i64),
+    /// An amount the core's checked constructor already took (a `Decimal` in whole fen).
+    Checked(Money),
     /// Text: a `str`, an int too large for fen, or a `Decimal` that is not finite.
     Text(String),
     /// A finite `Decimal`'s sign, coefficient digits and exponent (`as_tuple()`): no text.
@@ -96,8 +99,8 @@ fn amount_value(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyR
         let ratio = value.call_method0(intern!(py, "as_integer_ratio")).and_then(|r| r.extract::<(i64, i64)>());
         if let Ok((numerator, denominator)) = ratio {
             let fen = (numerator > 0 && 100 % denominator == 0).then(|| numerator.checked_mul(100 / denominator)).flatten();
-            if let Some(fen) = fen.filter(|&fen| Money::try_from_fen(fen).and_then(Money::into_amount).is_ok()) {
-                return Ok(Amount::Fen(fen));
+            if let Some(Ok(money)) = fen.map(|fen| Money::try_from_fen(fen).and_then(Money::into_amount)) {
+                return Ok(Amount::Checked(money));
             }
         }
         // as_tuple(): (sign, digits, exponent); the exponent of NaN, sNaN and Infinity is a
@@ -178,7 +181,7 @@ fn china_time(local: NaiveDateTime) -> DateTime<FixedOffset> {
 
 /// An `InvalidDateError` in the field `at`: `value` (by its repr) and what is wrong with it.
 fn invalid_at(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyErr {
-    let message = format!("{} {what}", posfee::shown(&value.repr().map(|r| r.to_string()).unwrap_or_default()));
+    let message = format!("{} {what}", repr_shown(value));
     crate::errors::make_error(py, posfee::ErrorKind::InvalidDate, &message, &posfee::Location::default().field("at"))
 }
 
@@ -259,7 +262,7 @@ pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResul
     if value.is_instance(datetime_type(py)?)? {
         return Err(PyTypeError::new_err(format!(
             "{argument} must be a datetime.date, not a datetime ({}); pass .date() of it in China time",
-            posfee::shown(&value.repr()?.to_string())
+            repr_shown(value)
         )));
     }
     if value.is_instance(date_type(py)?)? {
@@ -271,8 +274,17 @@ pub fn date(py: Python<'_>, argument: &str, value: &Bound<'_, PyAny>) -> PyResul
 /// A core value in its Python shape: its serde JSON read by `posfee.shapes._from_core` by the
 /// shape of `result` there (money as `Decimal`, dates as `datetime.date`).
 pub fn shaped<'py>(py: Python<'py>, value: &impl serde::Serialize, result: &str) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    FROM_CORE.import(py, "posfee.shapes", "_from_core")?.call1((text, result))
+    FROM_CORE.import(py, "posfee.shapes", "_from_core")?.call1((json_text(value)?, result))
+}
+
+/// A core value as its serde JSON text (money as strings).
+pub fn json_text(value: &impl serde::Serialize) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// A value's repr as messages show it (the core's [`posfee::shown`]; `?` when it has none).
+pub fn repr_shown(value: &Bound<'_, PyAny>) -> String {
+    value.repr().map(|r| posfee::shown(&r.to_string())).unwrap_or_else(|_| "?".to_string())
 }
 
 /// A file given as its bytes (anything but a `str` that converts to bytes) or as its path,

@@ -122,6 +122,5 @@ pub fn guard_detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> posfee::Re
 /// A `TypeError` naming the argument, what it got and what it accepts.
 pub fn type_error(argument: &str, value: &Bound<'_, PyAny>, expected: &str) -> PyErr {
     let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_string());
-    let shown = value.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".to_string());
-    PyTypeError::new_err(format!("{argument} must be {expected}, not {type_name} ({})", posfee::shown(&shown)))
+    PyTypeError::new_err(format!("{argument} must be {expected}, not {type_name} ({})", crate::convert::repr_shown(value)))
 }

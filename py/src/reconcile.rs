@@ -378,7 +378,7 @@ pub fn dispute_format(py: Python<'_>, path: std::path::PathBuf) -> PyResult<&'st
 pub fn margins_json(py: Python<'_>, trades: &PyLedger, merchants: &PyRegistry, agents: &PyAgents) -> PyResult<String> {
     let (trades, registry, agents) = (Arc::clone(&trades.ledger), Arc::clone(&merchants.data), Arc::clone(&agents.data));
     let report = guard_detached(py, move || reconcile::margins(&trades, &registry, &agents, posfee::Calendar::china()))?;
-    serde_json_text(&report)
+    convert::json_text(&report)
 }
 
 /// The reconciliation of a ledger against a statement.
@@ -453,7 +453,7 @@ fn window_seconds(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<i64> {
 impl PyReport {
     /// The summary as JSON (money as strings).
     fn summary_json(&self) -> PyResult<String> {
-        serde_json_text(&self.report.summary)
+        convert::json_text(&self.report.summary)
     }
 
     /// The summary as a text table, in `lang`.
@@ -485,7 +485,7 @@ impl PyReport {
         let lang = guard(py, || posfee::Lang::parse(lang))?;
         let dispute = self.report.dispute(&self.statement, &self.profile);
         if format == "json" {
-            return serde_json_text(&dispute);
+            return convert::json_text(&dispute);
         }
         let format = guard(py, || reconcile::DisputeFormat::parse(format))?;
         Ok(dispute.render(format, lang))
@@ -500,10 +500,6 @@ impl PyReport {
         let schema = batches[0].schema();
         PyTable::try_new(batches, schema)?.into_pyarrow(py)
     }
-}
-
-fn serde_json_text(value: &impl serde::Serialize) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
