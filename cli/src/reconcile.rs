@@ -2,12 +2,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use posfee::reconcile::simulation::{generate, SimulationOptions};
 use posfee::reconcile::{
-    parse_match_window, reconcile, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile, ReconcileOptions, Registry,
-    Report, Statement,
+    parse_match_window, reconcile, reconcile_shared, write_bank_csv, write_ledger_csv, DisputeFormat, Ledger, MerchantProfile,
+    ReconcileOptions, Registry, Report, Statement,
 };
 use posfee::{CalendarPolicy, SettlementMode};
 
@@ -159,7 +160,9 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     posfee::reconcile::ReadIssue::raise_first(arguments.on_invalid.into(), statement.issues())?;
     progress.stage(1, "matching and checking");
     let read = started.elapsed();
-    let report = reconcile(&ledger, &statement, &options)?;
+    // Shared with the report, which shows their lines and amounts without copies.
+    let (ledger, statement) = (Arc::new(ledger), Arc::new(statement));
+    let report = reconcile_shared(Arc::clone(&ledger), Arc::clone(&statement), &options)?;
     let reconciled = started.elapsed();
     progress.stage(2, "writing the report");
     if let Some(path) = &arguments.out {

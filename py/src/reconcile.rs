@@ -439,7 +439,7 @@ pub fn reconcile_data(
         options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
     let (ledger, statement) = (Arc::clone(&ledger.ledger), Arc::clone(&statement.statement));
-    let report = guard_detached(py, || reconcile::reconcile(&ledger, &statement, &options))?;
+    let report = guard_detached(py, || reconcile::reconcile_shared(Arc::clone(&ledger), Arc::clone(&statement), &options))?;
     Ok(PyReport { report: Arc::new(report), ledger, statement, profile: options.profile })
 }
 

@@ -895,3 +895,30 @@ fn from_columns_is_push_row_on_whole_columns() {
     short.kind.pop();
     assert_eq!(Statement::from_columns("s", short).unwrap_err().location().field.as_deref(), Some("kind"));
 }
+
+/// A report of shared tables is the report of borrowed ones: rows (lines, amounts, fees,
+/// nets), summary, per-merchant totals and CSV — on a sample with every fault and on a
+/// portfolio.
+#[test]
+fn shared_tables_give_the_same_report() {
+    use super::simulation::{generate_portfolio, PortfolioOptions};
+    use std::sync::Arc;
+    let sample = generate(&SimulationOptions::new(5).trades(2_500)).unwrap();
+    let portfolio = generate_portfolio(&PortfolioOptions::new(3).merchants(12).trades_per_merchant(200)).unwrap();
+    let cases = [
+        (sample.ledger, sample.statement, sample.options),
+        (portfolio.ledger, portfolio.statement, ReconcileOptions::portfolio(portfolio.registry).unwrap()),
+    ];
+    for (ledger, statement, options) in cases {
+        let copied = reconcile(&ledger, &statement, &options).unwrap();
+        let (ledger, statement) = (Arc::new(ledger), Arc::new(statement));
+        let shared = reconcile_shared(Arc::clone(&ledger), Arc::clone(&statement), &options).unwrap();
+        assert!(copied.len() > 2_000);
+        assert!(copied.rows().eq(shared.rows()));
+        assert!(shared.rows().any(|row| row.fee.is_some_and(|fee| fee != Money::ZERO) && row.line > 2));
+        assert_eq!(copied.summary, shared.summary);
+        assert_eq!(shared.summary.merchants.is_empty(), options.merchants.is_none());
+        assert_eq!(copied.to_csv(&ledger, &statement), shared.to_csv(&ledger, &statement));
+        assert_eq!(copied, shared);
+    }
+}
