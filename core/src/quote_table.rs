@@ -1108,7 +1108,11 @@ impl Schedule {
         out: &mut QuotedTable,
     ) -> Result<()> {
         let mut compiled = Compiled::new(self, calendar, options.calendar_policy, table);
-        let scalar_rows = with_round_rate!(self.rounding(), round => self.lane_rows::<DATES, _>(round, table, &mut compiled, out));
+        // Filled as a local value: its columns' lengths then stay out of memory the heap
+        // writes could reach, instead of being reloaded through `out` at every push.
+        let mut local = std::mem::take(out);
+        let scalar_rows = with_round_rate!(self.rounding(), round => self.lane_rows::<DATES, _>(round, table, &mut compiled, &mut local));
+        *out = local;
         for row in scalar_rows {
             match self.scalar_row(table, row, &mut compiled) {
                 Ok(quote) => out.set::<DATES>(row, table.amount_fen[row], &quote),
