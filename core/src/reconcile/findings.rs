@@ -14,7 +14,8 @@
 //! wrong fees stay row classes without a finding. Every booking under another merchant number and every
 //! trade on an unregistered terminal is a finding, whatever the count.
 
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -189,7 +190,7 @@ enum Group {
     Unregistered(u32, String),
 }
 
-impl Evidence<'_> {
+impl<'a> Evidence<'a> {
     /// The contract of statement row `j`: its pair's, or its own when unmatched.
     fn contract(&self, j: usize) -> u32 {
         match self.partner[j] {
@@ -222,11 +223,11 @@ impl Evidence<'_> {
     }
 
     /// Whether at most `most` matched rows from `first_day` on could a pattern apply to: the
-    /// count stops past `most` (a group that is no step stops early, not after the whole
-    /// statement), and the text comparison of the terminal comes last.
+    /// rows of the day index from that day (of the terminal's, for a terminal).
     #[allow(clippy::too_many_arguments)]
     fn eligible_at_most(
         &self,
+        index: &DayIndex<'a>,
         c: u32,
         first_day: i64,
         purchases: bool,
@@ -235,28 +236,109 @@ impl Evidence<'_> {
         min_amount_fen: i64,
         most: usize,
     ) -> bool {
-        let terminals = self.statement.terminal.view();
-        (0..self.statement.len())
-            .filter(|&j| {
-                self.partner[j] != NONE
-                    && (!self.contracts.is_portfolio() || self.contract(j) == c)
-                    && (!purchases || self.statement.kind[j] == TradeKind::Purchase)
-                    && (channels.is_empty() || channels.contains(&self.statement.channel[j]))
-                    && self.statement.amount_fen[j] >= min_amount_fen
+        let rows = match terminal {
+            None => &index.rows[..],
+            Some(terminal) => index.of_terminal(self, terminal),
+        };
+        let from = rows.partition_point(|&j| self.day(j) < first_day);
+        let pattern_applies = |j: usize| {
+            (!self.contracts.is_portfolio() || self.contract(j) == c)
+                && (!purchases || self.statement.kind[j] == TradeKind::Purchase)
+                && (channels.is_empty() || channels.contains(&self.statement.channel[j]))
+                && self.statement.amount_fen[j] >= min_amount_fen
+        };
+        // The count stops past `most`: a group that is no step stops early.
+        let counted = rows[from..].iter().map(|&j| j as usize).filter(|&j| pattern_applies(j)).take(most + 1).count();
+        // Every test run (debug builds) checks the count against a pass over the whole
+        // statement.
+        debug_assert_eq!(
+            counted,
+            (0..self.statement.len())
+                .filter(|&j| self.partner[j] != NONE
                     && china_day(self.statement.time[j]) >= first_day
-                    && terminal.map_or(true, |t| terminals.get(j) == t)
-            })
-            .nth(most)
-            .is_none()
+                    && terminal.map_or(true, |t| self.statement.terminal.get(j) == t)
+                    && pattern_applies(j))
+                .take(most + 1)
+                .count(),
+            "the day index and a whole pass disagree (first day {first_day}, terminal {terminal:?})"
+        );
+        counted <= most
     }
 
     /// Whether the rows (sorted by day) are a step: enough of them, covering at least half
     /// of what they could apply to from their first day.
     #[allow(clippy::too_many_arguments)]
-    fn is_step(&self, c: u32, rows: &[u32], channels: &[Channel], terminal: Option<&str>, purchases: bool, min_amount_fen: i64) -> bool {
+    fn is_step(
+        &self,
+        index: &OnceCell<DayIndex<'a>>,
+        c: u32,
+        rows: &[u32],
+        channels: &[Channel],
+        terminal: Option<&str>,
+        purchases: bool,
+        min_amount_fen: i64,
+    ) -> bool {
         let Some(&first) = rows.first() else { return false };
         rows.len() >= self.options.finding_min_trades.max(1)
-            && self.eligible_at_most(c, self.day(first), purchases, channels, terminal, min_amount_fen, rows.len() * 2)
+            && self.eligible_at_most(
+                index.get_or_init(|| DayIndex::new(self)),
+                c,
+                self.day(first),
+                purchases,
+                channels,
+                terminal,
+                min_amount_fen,
+                rows.len() * 2,
+            )
+    }
+}
+
+/// The matched statement rows in trade-day order (rows of one day in row order), and of each
+/// terminal, for the step test: the rows a pattern could apply to from a day on are a tail
+/// of a list, not a pass over the whole statement for every group and terminal.
+struct DayIndex<'s> {
+    rows: Vec<u32>,
+    /// The same rows, a list per terminal (built when a terminal is first asked for).
+    by_terminal: OnceCell<HashMap<&'s str, Vec<u32>>>,
+}
+
+impl<'s> DayIndex<'s> {
+    /// The matched rows sorted by day: counted per day, then placed (days are 0 to about
+    /// 84,000 in the accepted time range, so the counts are small).
+    fn new(evidence: &Evidence<'s>) -> DayIndex<'s> {
+        let matched = || (0..evidence.statement.len() as u32).filter(|&j| evidence.partner[j as usize] != NONE);
+        let first = matched().map(|j| evidence.day(j)).min().unwrap_or(0);
+        let slot = |j: u32| (evidence.day(j) - first) as usize;
+        let mut starts: Vec<usize> = Vec::new();
+        for j in matched() {
+            let day = slot(j);
+            if starts.len() <= day + 1 {
+                starts.resize(day + 2, 0);
+            }
+            starts[day + 1] += 1;
+        }
+        for day in 1..starts.len() {
+            starts[day] += starts[day - 1];
+        }
+        let mut rows = vec![0u32; starts.last().copied().unwrap_or(0)];
+        for j in matched() {
+            let at = &mut starts[slot(j)];
+            rows[*at] = j;
+            *at += 1;
+        }
+        DayIndex { rows, by_terminal: OnceCell::new() }
+    }
+
+    fn of_terminal(&self, evidence: &Evidence<'s>, terminal: &str) -> &[u32] {
+        let by_terminal = self.by_terminal.get_or_init(|| {
+            let terminals = evidence.statement.terminal.view();
+            let mut by_terminal: HashMap<&'s str, Vec<u32>> = HashMap::new();
+            for &j in &self.rows {
+                by_terminal.entry(terminals.get(j as usize)).or_default().push(j);
+            }
+            by_terminal
+        });
+        by_terminal.get(terminal).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -294,6 +376,7 @@ pub(crate) fn detect(evidence: &Evidence<'_>) -> (Vec<Finding>, Vec<Vec<u32>>) {
     }
 
     let mut found: Vec<(Finding, Vec<u32>)> = Vec::new();
+    let index = OnceCell::new();
     for (group, mut rows) in groups {
         rows.sort_unstable_by_key(|&j| (evidence.day(j), j));
         match &group {
@@ -304,7 +387,7 @@ pub(crate) fn detect(evidence: &Evidence<'_>) -> (Vec<Finding>, Vec<Vec<u32>>) {
                     }
                     _ => 0,
                 };
-                if evidence.is_step(c, &rows, &[channel], None, true, min_amount) {
+                if evidence.is_step(&index, c, &rows, &[channel], None, true, min_amount) {
                     found.push((fee_finding(evidence, c, pricing, Some(channel), None, &rows), rows));
                     continue;
                 }
@@ -314,7 +397,7 @@ pub(crate) fn detect(evidence: &Evidence<'_>) -> (Vec<Finding>, Vec<Vec<u32>>) {
                     by_terminal.entry(terminals.get(j as usize)).or_default().push(j);
                 }
                 for (terminal, rows) in by_terminal {
-                    if !terminal.is_empty() && evidence.is_step(c, &rows, &[channel], Some(terminal), true, min_amount) {
+                    if !terminal.is_empty() && evidence.is_step(&index, c, &rows, &[channel], Some(terminal), true, min_amount) {
                         found.push((fee_finding(evidence, c, pricing, Some(channel), Some(terminal), &rows), rows));
                     }
                 }
@@ -323,12 +406,12 @@ pub(crate) fn detect(evidence: &Evidence<'_>) -> (Vec<Finding>, Vec<Vec<u32>>) {
                 let mut channels: Vec<Channel> = rows.iter().map(|&j| statement.channel[j as usize]).collect();
                 channels.sort_unstable();
                 channels.dedup();
-                if evidence.is_step(c, &rows, &channels, None, true, 0) {
+                if evidence.is_step(&index, c, &rows, &channels, None, true, 0) {
                     found.push((fee_finding(evidence, c, pricing_of[&group], None, None, &rows), rows));
                 }
             }
             &Group::Late(c, late) => {
-                if evidence.is_step(c, &rows, &[], None, false, 0) {
+                if evidence.is_step(&index, c, &rows, &[], None, false, 0) {
                     found.push((late_finding(evidence, c, late, &rows), rows));
                 }
             }
