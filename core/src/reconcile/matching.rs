@@ -177,9 +177,10 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let mut ledger_partner = vec![NONE; n];
     let mut statement_partner = vec![NONE; m];
     let mut pairs = Vec::with_capacity(n.min(m));
-    // A hash held by one row on each side (nearly every pair) is a candidate whose keys are
-    // compared afterwards, in ledger order (memory friendly); longer runs are resolved here.
-    let mut candidates: Vec<(u32, u32)> = Vec::with_capacity(n.min(m));
+    // A hash held by one row on each side (nearly every pair) makes the statement row the
+    // ledger row's candidate, whose keys are compared afterwards, in ledger order (memory
+    // friendly, and no sort: a ledger row is in one run); longer runs are resolved here.
+    let mut candidate = vec![NONE; n];
     let (mut a, mut b) = (0, 0);
     while a < ledger_firsts.len() && b < statement_firsts.len() {
         let (ha, hb) = (ledger_firsts[a].0, statement_firsts[b].0);
@@ -191,7 +192,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
             let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.0 == ha).count();
             let b_end = b + statement_firsts[b..].iter().take_while(|e| e.0 == ha).count();
             if a_end == a + 1 && b_end == b + 1 {
-                candidates.push((ledger_firsts[a].1, statement_firsts[b].1));
+                candidate[ledger_firsts[a].1 as usize] = statement_firsts[b].1;
             } else {
                 for &(_, i) in &ledger_firsts[a..a_end] {
                     let i = i as usize;
@@ -211,14 +212,17 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         }
     }
     drop((ledger_firsts, statement_firsts));
-    candidates.par_sort_unstable();
-    let confirmed: Vec<bool> = candidates.par_iter().map(|&(i, j)| same_reference(i as usize, j as usize)).collect();
-    for (&(i, j), _) in candidates.iter().zip(confirmed).filter(|(_, same)| *same) {
-        ledger_partner[i as usize] = j;
-        statement_partner[j as usize] = i;
-        pairs.push((i, j, MatchedBy::Reference));
+    candidate.par_iter_mut().enumerate().filter(|(_, j)| **j != NONE).for_each(|(i, j)| {
+        if !same_reference(i, *j as usize) {
+            *j = NONE;
+        }
+    });
+    for (i, &j) in candidate.iter().enumerate().filter(|(_, &j)| j != NONE) {
+        ledger_partner[i] = j;
+        statement_partner[j as usize] = i as u32;
+        pairs.push((i as u32, j, MatchedBy::Reference));
     }
-    drop(candidates);
+    drop(candidate);
     pairs.sort_unstable_by_key(|p| p.0);
 
     // 4. Fallback by terminal, amount, kind and time. Each group is split by whether the
