@@ -3,7 +3,7 @@
 
 use super::class::{Class, ClassSet};
 use super::contracts::Contracts;
-use super::hash::FxHashMap;
+use super::hash::{FxHashMap, ReferenceFilter};
 use super::kernel::FeeKernel;
 use super::matching::NONE;
 use super::merchant::mcc_of;
@@ -61,8 +61,10 @@ impl<'a> Checker<'a> {
             (0..ledger.len()).filter(|&i| ledger.kind[i] == TradeKind::Refund).map(|i| (ledger.original_rrn.get(i), ())).collect();
         if !refunded.is_empty() {
             let (rrn, response_code) = (ledger.rrn.view(), ledger.response_code.view());
+            let filter = ReferenceFilter::new(refunded.keys().copied());
             for i in 0..ledger.len() {
                 if ledger.kind[i] == TradeKind::Purchase
+                    && filter.may_contain(rrn.get(i))
                     && super::response::is_approved(response_code.get(i))
                     && refunded.contains_key(rrn.get(i))
                 {

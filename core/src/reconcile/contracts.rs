@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::hash::FxHashMap;
+use super::hash::{FxHashMap, ReferenceFilter};
 use super::matching::NONE;
 use super::merchant::MerchantProfile;
 use super::registry::Registry;
@@ -75,10 +75,13 @@ fn follow_purchases(ledger: &Ledger, contracts: &mut [u32]) {
         return;
     }
     let wanted: FxHashMap<(&str, &str), ()> = reversals.iter().map(|&i| ((original.get(i), terminal.get(i)), ())).collect();
+    let filter = ReferenceFilter::new(reversals.iter().map(|&i| original.get(i)));
     let found: Vec<((&str, &str), u32)> = (0..ledger.len())
         .into_par_iter()
         .with_min_len(4096)
-        .filter(|&i| ledger.kind[i] == TradeKind::Purchase && wanted.contains_key(&(rrn.get(i), terminal.get(i))))
+        .filter(|&i| {
+            ledger.kind[i] == TradeKind::Purchase && filter.may_contain(rrn.get(i)) && wanted.contains_key(&(rrn.get(i), terminal.get(i)))
+        })
         .map(|i| ((rrn.get(i), terminal.get(i)), contracts[i]))
         .collect();
     let mut purchases: FxHashMap<(&str, &str), u32> = FxHashMap::default();

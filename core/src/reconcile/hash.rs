@@ -62,3 +62,66 @@ impl Hasher for FxHasher {
 
 pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 pub(crate) type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+
+/// A filter of reference numbers: whether a text may be one of those it was built from (never
+/// a wrong "no"), one bit per fingerprint and 16 bits per text. A pass over every row of a
+/// ledger that looks for the purchases a few reversals refer to asks the filter first, and
+/// hashes and probes its map only for the rows the filter lets through.
+pub(crate) struct ReferenceFilter {
+    bits: Vec<u64>,
+    /// 64 less the number of bits of a fingerprint's index.
+    shift: u32,
+}
+
+impl ReferenceFilter {
+    pub fn new<'t>(texts: impl ExactSizeIterator<Item = &'t str>) -> ReferenceFilter {
+        let index_bits = texts.len().max(4).saturating_mul(16).min(1 << 30).next_power_of_two().trailing_zeros();
+        let mut filter = ReferenceFilter { bits: vec![0; (1usize << index_bits).div_ceil(64)], shift: 64 - index_bits };
+        for text in texts {
+            let bit = filter.bit(text);
+            filter.bits[bit / 64] |= 1 << (bit % 64);
+        }
+        filter
+    }
+
+    #[inline]
+    pub fn may_contain(&self, text: &str) -> bool {
+        let bit = self.bit(text);
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// The bit of a text: its first and last eight bytes (a reference number is usually 12
+    /// digits) and its length, mixed by one multiplication.
+    #[inline]
+    fn bit(&self, text: &str) -> usize {
+        let bytes = text.as_bytes();
+        let word = |part: &[u8]| {
+            let mut word = [0u8; 8];
+            word[..part.len()].copy_from_slice(part);
+            u64::from_le_bytes(word)
+        };
+        let head = word(&bytes[..bytes.len().min(8)]);
+        let tail = word(&bytes[bytes.len().saturating_sub(8)..]);
+        let mixed = (head ^ tail.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(SEED | 1);
+        (mixed >> self.shift) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReferenceFilter;
+
+    #[test]
+    fn a_reference_filter_never_refuses_a_text_it_holds_and_lets_few_others_through() {
+        let held: Vec<String> = (0..5_000u64).map(|k| format!("6026{:08}", k * 7 + 3)).collect();
+        let mut odd = held.clone();
+        odd.extend(["", "1", "a long reference number with more than sixteen bytes", "退款参考号"].map(String::from));
+        let filter = ReferenceFilter::new(odd.iter().map(String::as_str));
+        assert!(odd.iter().all(|text| filter.may_contain(text)));
+        let others: Vec<String> = (0..100_000u64).map(|k| format!("6026{:08}", k * 7 + 5)).collect();
+        let through = others.iter().filter(|text| filter.may_contain(text)).count();
+        assert!(through < others.len() / 10, "{through} of {} other numbers let through", others.len());
+        let empty = ReferenceFilter::new(std::iter::empty());
+        assert!(!empty.may_contain("602600000001"));
+    }
+}

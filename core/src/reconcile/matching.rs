@@ -16,7 +16,7 @@
 use crate::messages::{Clause, Text};
 
 use super::class::Class;
-use super::hash::FxHashMap;
+use super::hash::{FxHashMap, ReferenceFilter};
 use super::report::MatchedBy;
 use super::response::is_approved;
 use super::schema::{china_day, Ledger, Side, Statement};
@@ -90,9 +90,10 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     if !void_rows.is_empty() {
         let wanted: FxHashMap<(&str, &str), ()> =
             void_rows.iter().map(|&i| ((ledger_original_rrn.get(i), ledger_terminal.get(i)), ())).collect();
+        let filter = ReferenceFilter::new(void_rows.iter().map(|&i| ledger_original_rrn.get(i)));
         let mut purchase_by_rrn: FxHashMap<(&str, &str), u32> = FxHashMap::default();
         for i in 0..n {
-            if ledger_class.is_unset(i) && ledger.kind[i] == TradeKind::Purchase {
+            if ledger_class.is_unset(i) && ledger.kind[i] == TradeKind::Purchase && filter.may_contain(ledger_rrn.get(i)) {
                 let key = (ledger_rrn.get(i), ledger_terminal.get(i));
                 if wanted.contains_key(&key) {
                     purchase_by_rrn.entry(key).or_insert(i as u32);
