@@ -32,7 +32,7 @@ pub(crate) struct Matching {
     pub statement_partner: Vec<u32>,
     pub ledger_class: Classes,
     pub statement_class: Classes,
-    /// (ledger, statement, how)
+    /// (ledger, statement, how): pairs by reference in ledger order, then the time-window pairs.
     pub pairs: Vec<(u32, u32, MatchedBy)>,
 }
 
@@ -202,9 +202,11 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                         .map(|&(_, j)| j as usize)
                         .find(|&j| statement_partner[j] == NONE && same_reference(i, j));
                     if let Some(j) = found {
+                        // Confirmed: kept as the row's candidate too, so that the pairs come
+                        // out in ledger order below.
                         ledger_partner[i] = j as u32;
                         statement_partner[j] = i as u32;
-                        pairs.push((i as u32, j as u32, MatchedBy::Reference));
+                        candidate[i] = j as u32;
                     }
                 }
             }
@@ -224,7 +226,6 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         pairs.push((i as u32, j, MatchedBy::Reference));
     }
     drop(candidate);
-    pairs.sort_unstable_by_key(|p| p.0);
 
     // 4. Fallback by terminal, amount, kind and time. Each group is split by whether the
     // statement row has a reference (a ledger row with a reference may only take a statement
