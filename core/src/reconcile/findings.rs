@@ -15,7 +15,7 @@
 //! trade on an unregistered terminal is a finding, whatever the count.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -23,6 +23,7 @@ use serde::Serialize;
 use super::class::{Class, ClassSet};
 use super::contracts::Contracts;
 use super::diagnosis::{percent, ChargedAs, Pricing};
+use super::hash::FxHashMap;
 use super::matching::NONE;
 use super::merchant::mcc_of;
 use super::merchant::MerchantProfile;
@@ -299,7 +300,7 @@ impl<'a> Evidence<'a> {
 struct DayIndex<'s> {
     rows: Vec<u32>,
     /// The same rows, a list per terminal (built when a terminal is first asked for).
-    by_terminal: OnceCell<HashMap<&'s str, Vec<u32>>>,
+    by_terminal: OnceCell<FxHashMap<&'s str, Vec<u32>>>,
 }
 
 impl<'s> DayIndex<'s> {
@@ -332,7 +333,7 @@ impl<'s> DayIndex<'s> {
     fn of_terminal(&self, evidence: &Evidence<'s>, terminal: &str) -> &[u32] {
         let by_terminal = self.by_terminal.get_or_init(|| {
             let terminals = evidence.statement.terminal.view();
-            let mut by_terminal: HashMap<&'s str, Vec<u32>> = HashMap::new();
+            let mut by_terminal: FxHashMap<&'s str, Vec<u32>> = FxHashMap::default();
             for &j in &self.rows {
                 by_terminal.entry(terminals.get(j as usize)).or_default().push(j);
             }

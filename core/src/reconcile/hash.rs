@@ -102,7 +102,7 @@ impl ReferenceFilter {
         };
         let head = word(&bytes[..bytes.len().min(8)]);
         let tail = word(&bytes[bytes.len().saturating_sub(8)..]);
-        let mixed = (head ^ tail.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(SEED | 1);
+        let mixed = (head ^ tail.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(SEED);
         (mixed >> self.shift) as usize
     }
 }

@@ -995,16 +995,16 @@ impl Report {
     }
 
     fn ledger_row(&self, i: usize) -> RowResult<'_> {
-        let side = &self.ledger;
+        let (side, tables) = (&self.ledger, self.tables.get());
         RowResult {
             side: Side::Ledger,
             index: Some(i),
-            line: self.tables.get().ledger_line[i],
+            line: tables.ledger_line[i],
             class: side.class[i],
             findings: side.findings[i],
             partner: side.partner(i),
             matched_by: self.matched_by[i],
-            amount: Money::from_fen(self.tables.get().ledger_amount_fen[i]),
+            amount: Money::from_fen(tables.ledger_amount_fen[i]),
             fee: None,
             net: None,
             expected_fee: self.expected_fee[i],
