@@ -52,11 +52,7 @@ struct View<'a> {
 
 impl<'a> View<'a> {
     fn day(&self, date: NaiveDate) -> Result<Day<'a>, Failure> {
-        if self.provisional {
-            Ok(self.calendar.provisional().day(date))
-        } else {
-            Ok(self.calendar.day(date)?)
-        }
+        Ok(self.calendar.under(posfee::CalendarPolicy::provisional(self.provisional)).day(date)?)
     }
 
     fn covered(&self) -> String {

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::path::Path;
 
 use arrow_array::{RecordBatch, RecordBatchReader};
-use posfee::reconcile::arrow::{ledger_from_arrow, statement_from_arrow, ArrowReadOptions};
+use posfee::reconcile::arrow::{collect_batches, ledger_from_arrow, statement_from_arrow, ArrowReadOptions};
 use posfee::reconcile::{Ledger, Statement};
 use posfee::OnInvalid;
 
@@ -59,12 +59,8 @@ fn batches(path: &Path, format: Columnar) -> Result<Vec<RecordBatch>, Failure> {
         ),
         Columnar::Ipc => Box::new(arrow_ipc::reader::FileReader::try_new(file, None).map_err(|e| unreadable(path, e))?),
     };
-    let schema = reader.schema();
-    let mut batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| unreadable(path, e))?;
-    if batches.is_empty() {
-        batches.push(RecordBatch::new_empty(schema));
-    }
-    Ok(batches)
+    let what = format!("{} as {}", path.display(), kind_name(path));
+    Ok(collect_batches(reader, &what, |_| {}).map_err(posfee::Error::from)?)
 }
 
 /// Every row read or kept as an issue (as the CSV readers do; `--on-invalid` decides after).

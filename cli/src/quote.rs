@@ -97,10 +97,7 @@ impl Pricing {
     /// The request of a trade (the core's reading of its text; errors name the field), with
     /// the command's calendar policy and limits.
     fn request(&self, trade: &TradeText<'_>) -> Result<QuoteRequest, posfee::Error> {
-        let mut request = trade.quote_request(&TradeDefaults::default())?;
-        if self.provisional {
-            request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
-        }
+        let mut request = trade.quote_request(&TradeDefaults::default())?.calendar_policy(CalendarPolicy::provisional(self.provisional));
         if let Some(limits) = &self.limits {
             request = request.limits(limits.clone());
         }
@@ -196,7 +193,7 @@ fn run_file(arguments: &Arguments, pricing: &Pricing, file: &std::path::Path, ou
     progress.stage(0, "reading");
     let trades = Trades::read(file, &defaults)?;
     progress.stage(size / 2, "quoting");
-    let policy = if pricing.provisional { CalendarPolicy::WeekendsOnly } else { CalendarPolicy::Strict };
+    let policy = CalendarPolicy::provisional(pricing.provisional);
     // Each bad row's first error (its text's, else its quote's), told by its line; with
     // raise, the first stops the command.
     let report = TableOptions { on_invalid: posfee::OnInvalid::Report, calendar_policy: policy };

@@ -139,9 +139,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     };
     let mut options = options.match_window_seconds(parse_match_window(&arguments.window)?).calendar(calendar);
     options.lang = lang.unwrap_or(posfee::Lang::En);
-    if arguments.provisional {
-        options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
-    }
+    options = options.calendar_policy(CalendarPolicy::provisional(arguments.provisional));
 
     let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let long = size(&arguments.ledger) + size(&arguments.statement) >= 16 << 20;

@@ -61,7 +61,8 @@ mod text;
 mod trade_columns;
 
 pub use calendar::{
-    business_days_from_text, Calendar, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned, ANSWER_YEARS,
+    business_days_from_text, Calendar, CalendarUnder, Day, Holiday, HolidayCnDay, HolidayCnYear, ProvisionalCalendar, Reckoned,
+    ANSWER_YEARS,
 };
 pub use channel::{CardType, Channel, ChannelInfo};
 pub use compare::{break_even, compare, BreakEven, CapThreshold, Comparison, Offer, OfferTotals, Subtotal, OFFERS_MAX};

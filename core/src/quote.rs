@@ -95,6 +95,25 @@ pub enum CalendarPolicy {
     WeekendsOnly,
 }
 
+impl CalendarPolicy {
+    /// The policy of a `provisional` flag, as the command line and the bindings take it:
+    /// `true` is [`CalendarPolicy::WeekendsOnly`], `false` [`CalendarPolicy::Strict`].
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::CalendarPolicy;
+    /// assert_eq!(CalendarPolicy::provisional(true), CalendarPolicy::WeekendsOnly);
+    /// assert_eq!(CalendarPolicy::provisional(false), CalendarPolicy::Strict);
+    /// ```
+    pub fn provisional(provisional: bool) -> CalendarPolicy {
+        if provisional {
+            CalendarPolicy::WeekendsOnly
+        } else {
+            CalendarPolicy::Strict
+        }
+    }
+}
+
 /// A trade to quote. Build it with [`QuoteRequest::new`] and the setters.
 ///
 /// # Example

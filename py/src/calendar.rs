@@ -5,7 +5,8 @@ use std::sync::{Arc, OnceLock};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use posfee::Calendar;
+use chrono::NaiveDate;
+use posfee::{Calendar, CalendarPolicy};
 
 use crate::convert::{date, int_text, shaped};
 use crate::errors::guard;
@@ -19,17 +20,18 @@ pub struct PyCalendar {
 /// The embedded China calendar, shared by every `Calendar.china()`.
 static CHINA: OnceLock<Arc<Calendar>> = OnceLock::new();
 
-/// The native calendar of a `posfee.Calendar` (or of a `posfee._core.Calendar`).
-pub fn extract<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyCalendar>> {
-    if let Ok(calendar) = value.cast::<PyCalendar>() {
-        return Ok(calendar.clone());
+/// A `calendar` argument: a `posfee.Calendar` (or a `posfee._core.Calendar`); `None` when
+/// not given is the embedded one, as the core's functions take it.
+pub struct CalendarArg(pub Arc<Calendar>);
+
+impl<'py> FromPyObject<'_, 'py> for CalendarArg {
+    type Error = PyErr;
+
+    fn extract(value: Borrowed<'_, 'py, PyAny>) -> PyResult<CalendarArg> {
+        let native = value.getattr("_native").unwrap_or_else(|_| value.to_owned());
+        let calendar = native.cast::<PyCalendar>().map_err(|_| crate::errors::type_error("calendar", &value, "a posfee.Calendar"))?;
+        Ok(CalendarArg(Arc::clone(&calendar.get().calendar)))
     }
-    if let Ok(inner) = value.getattr("_native") {
-        if let Ok(calendar) = inner.cast_into::<PyCalendar>() {
-            return Ok(calendar);
-        }
-    }
-    Err(crate::errors::type_error("calendar", value, "a posfee.Calendar"))
 }
 
 fn loaded(calendar: Calendar) -> PyCalendar {
@@ -93,46 +95,28 @@ impl PyCalendar {
     #[pyo3(signature = (day, provisional = false))]
     fn day<'py>(&self, py: Python<'py>, day: &Bound<'py, PyAny>, provisional: bool) -> PyResult<Bound<'py, PyAny>> {
         let day = date(py, "day", day)?;
-        let info = if provisional { self.calendar.provisional().day(day) } else { guard(py, || self.calendar.day(day))? };
-        shaped(py, &info, "day")
+        shaped(py, &guard(py, || self.calendar.under(CalendarPolicy::provisional(provisional)).day(day))?, "day")
     }
 
     #[pyo3(signature = (day, provisional = false))]
     fn is_business_day(&self, py: Python<'_>, day: &Bound<'_, PyAny>, provisional: bool) -> PyResult<bool> {
         let day = date(py, "day", day)?;
-        if provisional {
-            return Ok(self.calendar.provisional().is_business_day(day).value);
-        }
-        guard(py, || self.calendar.is_business_day(day))
+        guard(py, || self.calendar.under(CalendarPolicy::provisional(provisional)).is_business_day(day))
     }
 
     #[pyo3(signature = (day, n, provisional = false))]
-    fn add_business_days<'py>(
-        &self,
-        py: Python<'py>,
-        day: &Bound<'py, PyAny>,
-        n: &Bound<'py, PyAny>,
-        provisional: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn add_business_days(&self, py: Python<'_>, day: &Bound<'_, PyAny>, n: &Bound<'_, PyAny>, provisional: bool) -> PyResult<NaiveDate> {
         let day = date(py, "day", day)?;
         let n = int_text("n", n, "an int number of business days")?;
-        let n = guard(py, || posfee::business_days_from_text(day, &n))?;
-        let result = if provisional {
-            guard(py, || self.calendar.provisional().add_business_days(day, n))?.value
-        } else {
-            guard(py, || self.calendar.add_business_days(day, n))?
-        };
-        Ok(result.into_pyobject(py)?.into_any())
+        guard(py, || {
+            self.calendar.under(CalendarPolicy::provisional(provisional)).add_business_days(day, posfee::business_days_from_text(day, &n)?)
+        })
     }
 
     #[pyo3(signature = (start, end, provisional = false))]
     fn business_days_between(&self, py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>, provisional: bool) -> PyResult<i64> {
-        let start = date(py, "start", start)?;
-        let end = date(py, "end", end)?;
-        if provisional {
-            return Ok(self.calendar.provisional().business_days_between(start, end).value);
-        }
-        guard(py, || self.calendar.business_days_between(start, end))
+        let (start, end) = (date(py, "start", start)?, date(py, "end", end)?);
+        guard(py, || self.calendar.under(CalendarPolicy::provisional(provisional)).business_days_between(start, end))
     }
 
     fn __repr__(&self) -> String {

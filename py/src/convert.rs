@@ -202,7 +202,7 @@ fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<Fixed
     if tzinfo.is_none() {
         return Ok(china_time(local));
     }
-    let fixed = match cached_offset(py, &tzinfo)? {
+    let fixed = match cached_offset(py, &tzinfo) {
         Some(fixed) => Some(fixed),
         None => {
             let offset = value.call_method0(intern!(py, "utcoffset"))?;
@@ -225,30 +225,26 @@ fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<Fixed
 
 static TIMEZONE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-/// Offsets of recently seen `datetime.timezone` objects (fixed offsets, immutable). The
-/// cache holds a reference to each, so an address is never reused while it is cached.
-static OFFSETS: std::sync::Mutex<Vec<(Py<PyAny>, FixedOffset)>> = std::sync::Mutex::new(Vec::new());
-const OFFSETS_MAX: usize = 8;
+/// The offset of the `datetime.timezone` last seen (a fixed offset, immutable): the cache
+/// holds a reference to it, so its address is not reused while it is cached.
+static LAST_ZONE: std::sync::Mutex<Option<(Py<PyAny>, FixedOffset)>> = std::sync::Mutex::new(None);
+
+fn last_zone() -> std::sync::MutexGuard<'static, Option<(Py<PyAny>, FixedOffset)>> {
+    LAST_ZONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn is_fixed_timezone(py: Python<'_>, tzinfo: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(tzinfo.get_type().is(TIMEZONE.import(py, "datetime", "timezone")?))
 }
 
-fn cached_offset(py: Python<'_>, tzinfo: &Bound<'_, PyAny>) -> PyResult<Option<FixedOffset>> {
-    if !is_fixed_timezone(py, tzinfo)? {
-        return Ok(None);
-    }
-    let cache = OFFSETS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    Ok(cache.iter().find(|(zone, _)| zone.bind(py).is(tzinfo)).map(|(_, offset)| *offset))
+/// The offset of `tzinfo` when it is the zone last seen (only fixed ones are remembered).
+fn cached_offset(py: Python<'_>, tzinfo: &Bound<'_, PyAny>) -> Option<FixedOffset> {
+    last_zone().as_ref().filter(|(zone, _)| zone.bind(py).is(tzinfo)).map(|(_, offset)| *offset)
 }
 
 fn remember_offset(py: Python<'_>, tzinfo: &Bound<'_, PyAny>, offset: FixedOffset) -> PyResult<()> {
     if is_fixed_timezone(py, tzinfo)? {
-        let mut cache = OFFSETS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if cache.len() >= OFFSETS_MAX {
-            cache.remove(0);
-        }
-        cache.push((tzinfo.clone().unbind(), offset));
+        *last_zone() = Some((tzinfo.clone().unbind(), offset));
     }
     Ok(())
 }

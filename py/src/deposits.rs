@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 
 use posfee::reconcile::deposits::{self, DepositOptions, DepositReport};
 
+use crate::calendar::CalendarArg;
 use crate::convert;
 use crate::errors::{guard, guard_detached};
 use crate::reconcile::PyStatement;
@@ -57,7 +58,7 @@ pub fn reconcile_deposits_data(
     group_by_batch: bool,
     as_of: Option<&Bound<'_, PyAny>>,
     covered_from: Option<&Bound<'_, PyAny>>,
-    calendar: Option<&Bound<'_, PyAny>>,
+    calendar: Option<CalendarArg>,
 ) -> PyResult<PyDepositReport> {
     let on_invalid = crate::reconcile::on_invalid(py, on_invalid)?;
     let mut options = DepositOptions::new().delay_max_business_days(delay_max_business_days);
@@ -74,9 +75,8 @@ pub fn reconcile_deposits_data(
     if let Some(value) = covered_from.filter(|v| !v.is_none()) {
         options.covered_from = Some(convert::date(py, "covered_from", value)?);
     }
-    if let Some(calendar) = calendar.filter(|c| !c.is_none()) {
-        let calendar = crate::calendar::extract(calendar)?;
-        options = options.calendar((*calendar.get().calendar).clone());
+    if let Some(CalendarArg(calendar)) = calendar {
+        options = options.calendar((*calendar).clone());
     }
     let (source, file) = convert::file_source(bank, bank_name, "bank")?;
     let format = bank_format.to_string();

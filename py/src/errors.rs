@@ -8,6 +8,7 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use posfee::reconcile::arrow::ArrowReadError;
 use posfee::ErrorKind;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -82,41 +83,43 @@ pub fn panic_error(py: Python<'_>, payload: Box<dyn Any + Send>) -> PyErr {
     )
 }
 
-/// The outcome of core work done without the GIL: a value, a core error, or a panic.
-pub enum Outcome<T> {
-    Done(T),
-    Failed(posfee::Error),
-    Panicked(Box<dyn Any + Send>),
-}
+/// Core work's value or error, or the payload of its caught panic.
+type Caught<T> = std::thread::Result<posfee::Result<T>>;
 
-/// Runs core work, catching panics. Needs no GIL (use inside `Python::detach`).
-pub fn run<T>(work: impl FnOnce() -> posfee::Result<T>) -> Outcome<T> {
-    match catch_unwind(AssertUnwindSafe(work)) {
-        Ok(Ok(value)) => Outcome::Done(value),
-        Ok(Err(error)) => Outcome::Failed(error),
-        Err(payload) => Outcome::Panicked(payload),
+/// The value, or the Python exception of the error or the panic.
+fn into_py<T>(py: Python<'_>, caught: Caught<T>) -> PyResult<T> {
+    match caught {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(core_error(py, &error)),
+        Err(payload) => Err(panic_error(py, payload)),
     }
 }
 
-impl<T> Outcome<T> {
-    /// The value, or the Python exception.
-    pub fn into_py(self, py: Python<'_>) -> PyResult<T> {
-        match self {
-            Outcome::Done(value) => Ok(value),
-            Outcome::Failed(error) => Err(core_error(py, &error)),
-            Outcome::Panicked(payload) => Err(panic_error(py, payload)),
-        }
+/// The Python exception of a failed Arrow read: a column's type or a failing stream is a
+/// `TypeError`, money as floats a `FloatAmountError`, a bad value the core error's class.
+pub fn arrow_error(py: Python<'_>, error: ArrowReadError) -> PyErr {
+    match error {
+        ArrowReadError::ColumnType(error) | ArrowReadError::Stream(error) => PyTypeError::new_err(error.message().to_string()),
+        ArrowReadError::FloatMoney(error) => float_error(py, error.message(), error.location()),
+        ArrowReadError::Invalid(error) => core_error(py, &error),
     }
+}
+
+/// Runs Arrow work (reading batches, building tables from them) with the GIL released,
+/// panics caught.
+pub fn guard_arrow<T: Send>(py: Python<'_>, work: impl FnOnce() -> Result<T, ArrowReadError> + Send) -> PyResult<T> {
+    guard_detached(py, || Ok(work()))?.map_err(|error| arrow_error(py, error))
 }
 
 /// Runs core work holding the GIL (for quick calls), panics caught.
 pub fn guard<T>(py: Python<'_>, work: impl FnOnce() -> posfee::Result<T>) -> PyResult<T> {
-    run(work).into_py(py)
+    into_py(py, catch_unwind(AssertUnwindSafe(work)))
 }
 
 /// Runs bulk core work with the GIL released, panics caught.
 pub fn guard_detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> posfee::Result<T> + Send) -> PyResult<T> {
-    py.detach(|| run(work)).into_py(py)
+    let caught = py.detach(|| catch_unwind(AssertUnwindSafe(work)));
+    into_py(py, caught)
 }
 
 /// A `TypeError` naming the argument, what it got and what it accepts.

@@ -7,14 +7,15 @@ use pyo3::prelude::*;
 
 use posfee::{CalendarPolicy, Quote, QuoteRequest, Schedule};
 
+use crate::calendar::CalendarArg;
 use crate::convert;
 use crate::errors::guard;
 
 /// A `#[pymethods]` block for `$class` with one getter per listed item of the core value
 /// `self.$inner`, each `name: kind`: a field read as `money` (or a rate: `Decimal`), `value`
 /// (its own conversion: `datetime.date`, or `None`), `name` (the value's name), `text` (`str`) or `flag` (`bool`); a method
-/// called as `call_text` (`str`), `call_maybe` (`str` or `None`) or `call_name` (its name's
-/// `str`). The methods given after `;` are added to the block.
+/// called as `call_text` (`str`), `call_maybe` (`str` or `None`), `call_name` (its name's
+/// `str`) or `call_flag` (`bool`). The methods given after `;` are added to the block.
 macro_rules! getters {
     ($class:ident, $inner:ident; $($item:ident: $kind:ident),* ; $($methods:tt)*) => {
         #[pymethods]
@@ -36,6 +37,7 @@ macro_rules! getters {
     (@call_text $py:ident, $of:expr, $item:ident) => { Ok($of.$item().to_string().into_pyobject($py)?.into_any()) };
     (@call_maybe $py:ident, $of:expr, $item:ident) => { Ok($of.$item().into_pyobject($py)?) };
     (@call_name $py:ident, $of:expr, $item:ident) => { Ok($of.$item().name().into_pyobject($py)?.into_any()) };
+    (@call_flag $py:ident, $of:expr, $item:ident) => { Ok($of.$item().into_pyobject($py)?.to_owned().into_any()) };
 }
 
 /// Subclassed by the public `posfee.Schedule` (plain Python), so that `quote` is called
@@ -67,15 +69,14 @@ fn request(
     let amount = convert::amount(py, "amount", amount)?;
     let channel = convert::named(py, "channel", channel, "a str channel name such as 'debit'", posfee::Channel::parse)?;
     let at = convert::at(py, at)?;
-    let mut request = QuoteRequest::new(amount, channel, at).settlement(convert::settlement(py, settlement)?);
+    let mut request = QuoteRequest::new(amount, channel, at)
+        .settlement(convert::settlement(py, settlement)?)
+        .calendar_policy(CalendarPolicy::provisional(options.provisional));
     if let Some(class) = options.merchant_class {
         request = request.merchant_class(class);
     }
     if let Some(card_type) = options.card_type.filter(|c| !c.is_none()) {
         request = request.card_type(convert::named(py, "card_type", card_type, "'credit' or 'debit'", posfee::CardType::parse)?);
-    }
-    if options.provisional {
-        request = request.calendar_policy(CalendarPolicy::WeekendsOnly);
     }
     Ok(request)
 }
@@ -126,7 +127,7 @@ getters! {
         settlement: Option<&Bound<'_, PyAny>>,
         merchant_class: Option<String>,
         card_type: Option<&Bound<'_, PyAny>>,
-        calendar: Option<&Bound<'_, PyAny>>,
+        calendar: Option<CalendarArg>,
         provisional: bool,
         limits: Option<std::path::PathBuf>,
     ) -> PyResult<PyQuote> {
@@ -134,58 +135,40 @@ getters! {
         if let Some(limits) = limits {
             request = request.limits(guard(py, || posfee::MerchantLimits::load(&limits.to_string_lossy()))?);
         }
-        let quote = match calendar.filter(|c| !c.is_none()) {
+        let quote = match calendar {
             None => guard(py, || self.schedule.quote(&request))?,
-            Some(calendar) => {
-                let calendar = crate::calendar::extract(calendar)?;
-                guard(py, || self.schedule.quote_with(&request, &calendar.get().calendar))?
-            }
+            Some(CalendarArg(calendar)) => guard(py, || self.schedule.quote_with(&request, &calendar))?,
         };
         Ok(PyQuote { quote })
     }
 
-    #[pyo3(
-        signature = (amount, channel, at = None, settlement = None, *, merchant_class = None, card_type = None, provisional = false),
-        text_signature = "(self, amount, channel, at=None, settlement='T1', *, merchant_class=None, card_type=None, provisional=False)"
-    )]
+    /// A void (`kind="void"`) or a refund (`"refund"`: `refund_amount` at `refund_at`) of a
+    /// purchase, for `posfee.Schedule.quote_void` and `quote_refund`.
     #[allow(clippy::too_many_arguments)]
-    fn quote_void(
+    fn _quote_as(
         &self,
         py: Python<'_>,
+        kind: &str,
         amount: &Bound<'_, PyAny>,
         channel: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
-        settlement: Option<&Bound<'_, PyAny>>,
-        merchant_class: Option<String>,
-        card_type: Option<&Bound<'_, PyAny>>,
-        provisional: bool,
-    ) -> PyResult<PyQuote> {
-        let request = request(py, amount, channel, at, settlement, Options { merchant_class, card_type, provisional })?;
-        guard(py, || self.schedule.quote_void(&request)).map(|quote| PyQuote { quote })
-    }
-
-    #[pyo3(
-        signature = (amount, channel, at, refund_amount, refund_at = None, settlement = None, *, merchant_class = None, card_type = None, provisional = false),
-        text_signature = "(self, amount, channel, at, refund_amount, refund_at=None, settlement='T1', *, merchant_class=None, card_type=None, provisional=False)"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    fn quote_refund(
-        &self,
-        py: Python<'_>,
-        amount: &Bound<'_, PyAny>,
-        channel: &Bound<'_, PyAny>,
-        at: &Bound<'_, PyAny>,
-        refund_amount: &Bound<'_, PyAny>,
+        refund_amount: Option<&Bound<'_, PyAny>>,
         refund_at: Option<&Bound<'_, PyAny>>,
         settlement: Option<&Bound<'_, PyAny>>,
         merchant_class: Option<String>,
         card_type: Option<&Bound<'_, PyAny>>,
         provisional: bool,
     ) -> PyResult<PyQuote> {
-        let request = request(py, amount, channel, Some(at), settlement, Options { merchant_class, card_type, provisional })?;
-        let refund_amount = convert::amount(py, "refund_amount", refund_amount)?;
-        let refund_at = convert::at(py, refund_at)?;
-        guard(py, || self.schedule.quote_refund(&request, refund_amount, refund_at)).map(|quote| PyQuote { quote })
+        let request = request(py, amount, channel, at, settlement, Options { merchant_class, card_type, provisional })?;
+        let quote = match (kind, refund_amount) {
+            ("void", None) => guard(py, || self.schedule.quote_void(&request))?,
+            ("refund", Some(refund_amount)) => {
+                let (refund_amount, refund_at) = (convert::amount(py, "refund_amount", refund_amount)?, convert::at(py, refund_at)?);
+                guard(py, || self.schedule.quote_refund(&request, refund_amount, refund_at))?
+            }
+            _ => return Err(PyValueError::new_err(format!("kind must be void, or refund with a refund amount, not {kind:?}"))),
+        };
+        Ok(PyQuote { quote })
     }
 
     fn __repr__(&self) -> String {
@@ -203,17 +186,7 @@ getters! {
     PyQuote, quote;
     fee: money, net: money, amount: money, fee_returned: money, rate: money, settles_on: value, trade_day: value, calendar_data_ends: value,
     settles_on_provisional: flag, kind: name, channel: name, settlement: text, requested_settlement: text,
-    schedule: text, rule: text, fee_exceeds_amount: flag;
-
-    #[getter]
-    fn cap_applied(&self) -> bool {
-        self.quote.cap_applied()
-    }
-
-    #[getter]
-    fn floor_applied(&self) -> bool {
-        self.quote.floor_applied()
-    }
+    schedule: text, rule: text, fee_exceeds_amount: flag, cap_applied: call_flag, floor_applied: call_flag;
 
     #[getter]
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -13,9 +13,10 @@ use pyo3_arrow::PyTable;
 use posfee::reconcile::arrow::{compare_batches, fee_batches, fee_schema, quote_batches, quoted_schema, TradeDefaults};
 use posfee::{CalendarPolicy, Offer, Schedule, SettlementMode, TableOptions};
 
-use crate::errors::{core_error, run};
+use crate::calendar::CalendarArg;
+use crate::errors::{core_error, guard_arrow};
 use crate::quote::PySchedule;
-use crate::reconcile::{collect, finish, Failure};
+use crate::reconcile::batches;
 
 fn defaults(py: Python<'_>, settlement: &str, merchant_class: Option<&str>, card_type: Option<&str>) -> PyResult<TradeDefaults> {
     TradeDefaults::new(settlement, merchant_class, card_type).map_err(|e| core_error(py, &e))
@@ -32,20 +33,18 @@ pub fn quote_table<'py>(
     settlement: &str,
     merchant_class: Option<&str>,
     card_type: Option<&str>,
-    calendar: Option<&Bound<'py, PyAny>>,
+    calendar: Option<CalendarArg>,
     provisional: bool,
     on_invalid: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let options = TableOptions {
         on_invalid: crate::reconcile::on_invalid(py, on_invalid)?,
-        calendar_policy: if provisional { CalendarPolicy::WeekendsOnly } else { CalendarPolicy::Strict },
+        calendar_policy: CalendarPolicy::provisional(provisional),
     };
     let defaults = defaults(py, settlement, merchant_class, card_type)?;
-    let calendar =
-        calendar.filter(|c| !c.is_none()).map(|c| crate::calendar::extract(c).map(|c| Arc::clone(&c.get().calendar))).transpose()?;
     let schedule: Arc<Schedule> = Arc::clone(&schedule.schedule);
     priced(py, &schedule, data, quoted_schema, move |schedule, batches| {
-        let calendar = calendar.as_deref().unwrap_or(posfee::Calendar::china());
+        let calendar = calendar.as_ref().map_or(posfee::Calendar::china(), |calendar| &calendar.0);
         quote_batches(schedule, batches, &defaults, &options, calendar)
     })
 }
@@ -62,9 +61,7 @@ fn priced<'py>(
     let scale = schedule.rounding().scale.max(2) as i8;
     let schedule = Arc::clone(schedule);
     let reader = data.into_reader()?;
-    let outcome = py
-        .detach(move || run(|| Ok(collect(reader, "trades", &None).and_then(|batches| price(&schedule, &batches).map_err(Failure::Read)))));
-    let batches = finish(py, outcome)?;
+    let batches = guard_arrow(py, move || price(&schedule, &batches(reader, "trades", &None)?))?;
     PyTable::try_new(batches, schema(scale))?.into_pyarrow(py)
 }
 
@@ -113,12 +110,5 @@ pub fn compare(
         })
         .collect::<PyResult<Vec<_>>>()?;
     let reader = data.into_reader()?;
-    let outcome = py.detach(move || {
-        run(|| {
-            Ok(collect(reader, "trades", &None)
-                .and_then(|batches| compare_batches(&batches, &offers, &defaults, mode).map_err(Failure::Read))
-                .map(|comparison| comparison.to_json()))
-        })
-    });
-    finish(py, outcome)
+    guard_arrow(py, move || Ok(compare_batches(&batches(reader, "trades", &None)?, &offers, &defaults, mode)?.to_json()))
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::{RecordBatch, RecordBatchReader};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
@@ -15,8 +15,9 @@ use posfee::reconcile::arrow::{self as core_arrow, ArrowReadError, ArrowReadOpti
 use posfee::reconcile::{self, Ledger, MerchantProfile, ReconcileOptions, Report, Statement};
 use posfee::{CalendarPolicy, OnInvalid};
 
+use crate::calendar::CalendarArg;
 use crate::convert;
-use crate::errors::{core_error, guard, guard_detached, panic_error, run, Outcome};
+use crate::errors::{core_error, guard, guard_arrow, guard_detached};
 use crate::quote::PySchedule;
 
 /// A ledger (the merchant's trades) in the core's columnar form.
@@ -87,127 +88,66 @@ fn tick(progress: &Option<Py<PyAny>>, stage: &str, rows: u64) {
     }
 }
 
-/// A conversion failure: the stream could not be read as Arrow (→ `TypeError`), or the
-/// core's reading of the batches failed.
-pub(crate) enum Failure {
-    Stream(String),
-    Read(ArrowReadError),
-}
-
 /// Builds a table from an input's batches (the core's `ledger_from_arrow` or `statement_from_arrow`).
 type Build<T> = fn(&str, &[RecordBatch], ArrowReadOptions) -> Result<T, ArrowReadError>;
 
 /// Every batch of a stream (the `stage`: ledger, statement, trades), read without the GIL
-/// (`progress` takes it briefly); an empty input keeps its schema, to be checked.
-pub(crate) fn collect(
+/// (`progress` takes it briefly): the core's `collect_batches`.
+pub(crate) fn batches(
     reader: Box<dyn RecordBatchReader + Send>,
     stage: &str,
     progress: &Option<Py<PyAny>>,
-) -> Result<Vec<RecordBatch>, Failure> {
-    let schema = reader.schema();
-    let mut batches = Vec::new();
-    let mut rows = 0u64;
-    for batch in reader {
-        let batch = batch.map_err(|e| Failure::Stream(format!("cannot read the {stage} as Arrow: {e}")))?;
-        rows += batch.num_rows() as u64;
-        batches.push(batch);
-        tick(progress, stage, rows);
-    }
-    if batches.is_empty() {
-        batches.push(RecordBatch::new_empty(schema));
-    }
-    Ok(batches)
+) -> Result<Vec<RecordBatch>, ArrowReadError> {
+    core_arrow::collect_batches(reader, &format!("the {stage} as Arrow"), |rows| tick(progress, stage, rows))
 }
 
-/// Reads all batches of a stream and builds `T` (named `name`) from them in one piece.
-fn read_all<T>(
+/// A stream's batches built into `T` (named `name`) in one piece.
+fn built<T>(
     reader: Box<dyn RecordBatchReader + Send>,
     name: &str,
-    stage: &'static str,
+    stage: &str,
     progress: &Option<Py<PyAny>>,
     build: Build<T>,
     reading: ArrowReadOptions,
-) -> posfee::Result<Result<T, Failure>> {
-    Ok(collect(reader, stage, progress).and_then(|batches| build(name, &batches, reading).map_err(Failure::Read)))
+) -> Result<T, ArrowReadError> {
+    build(name, &batches(reader, stage, progress)?, reading)
 }
 
-pub(crate) fn finish<T>(py: Python<'_>, outcome: Outcome<Result<T, Failure>>) -> PyResult<T> {
-    match outcome {
-        Outcome::Done(Ok(value)) => Ok(value),
-        Outcome::Done(Err(Failure::Stream(message))) => Err(PyTypeError::new_err(message)),
-        Outcome::Done(Err(Failure::Read(ArrowReadError::ColumnType(error)))) => Err(PyTypeError::new_err(error.message().to_string())),
-        Outcome::Done(Err(Failure::Read(ArrowReadError::FloatMoney(error)))) => {
-            Err(crate::errors::float_error(py, error.message(), error.location()))
-        }
-        Outcome::Done(Err(Failure::Read(ArrowReadError::Invalid(error)))) | Outcome::Failed(error) => Err(core_error(py, &error)),
-        Outcome::Panicked(payload) => Err(panic_error(py, payload)),
-    }
-}
-
-/// Reads an Arrow stream (anything with `__arrow_c_stream__` or `__arrow_c_array__`) into
-/// core rows with the GIL released.
-fn ingest<T: Send>(
-    py: Python<'_>,
-    data: AnyRecordBatch,
-    name: &str,
-    stage: &'static str,
-    progress: Option<Py<PyAny>>,
-    build: Build<T>,
-    reading: ArrowReadOptions,
-) -> PyResult<T> {
-    let reader = data.into_reader()?;
-    let outcome = py.detach(move || run(|| read_all(reader, name, stage, &progress, build, reading)));
-    finish(py, outcome)
-}
-
-/// A ledger and a statement from Arrow data, converted side by side on two threads.
+/// A ledger, a statement or both from Arrow data in the canonical columns (the core's
+/// `ledger_from_arrow` and `statement_from_arrow`), the two converted side by side on two
+/// threads and named by `names` in errors. `by_rows` takes the row-by-row path even where the
+/// column path would do (the tests compare the two).
 #[pyfunction]
-#[pyo3(signature = (ledger, statement, on_invalid = "raise", progress = None))]
+#[pyo3(signature = (ledger = None, statement = None, on_invalid = "raise", progress = None, names = None, by_rows = false))]
 pub fn tables_from_arrow(
     py: Python<'_>,
-    ledger: AnyRecordBatch,
-    statement: AnyRecordBatch,
+    ledger: Option<AnyRecordBatch>,
+    statement: Option<AnyRecordBatch>,
     on_invalid: &str,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(PyLedger, PyStatement)> {
-    let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?);
-    let (ledger_reader, statement_reader) = (ledger.into_reader()?, statement.into_reader()?);
+    names: Option<(String, String)>,
+    by_rows: bool,
+) -> PyResult<(Option<PyLedger>, Option<PyStatement>)> {
+    let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?).by_rows(by_rows);
+    let (ledger, statement) =
+        (ledger.map(AnyRecordBatch::into_reader).transpose()?, statement.map(AnyRecordBatch::into_reader).transpose()?);
+    let (ledger_name, statement_name) = names.unwrap_or_else(|| ("ledger".to_string(), "statement".to_string()));
     let statement_progress = progress.as_ref().map(|p| p.clone_ref(py));
-    let (ledger, statement) = py.detach(move || {
-        rayon::join(
-            || run(|| read_all(ledger_reader, "ledger", "ledger", &progress, core_arrow::ledger_from_arrow, reading)),
-            || run(|| read_all(statement_reader, "statement", "statement", &statement_progress, core_arrow::statement_from_arrow, reading)),
-        )
-    });
-    let ledger = finish(py, ledger)?;
-    let statement = finish(py, statement)?;
-    Ok((PyLedger { ledger: Arc::new(ledger) }, PyStatement { statement: Arc::new(statement) }))
+    let (ledger, statement) = guard_arrow(py, move || {
+        let (ledger, statement) = rayon::join(
+            || ledger.map(|data| built(data, &ledger_name, "ledger", &progress, core_arrow::ledger_from_arrow, reading)).transpose(),
+            || {
+                let build = core_arrow::statement_from_arrow;
+                statement.map(|data| built(data, &statement_name, "statement", &statement_progress, build, reading)).transpose()
+            },
+        );
+        Ok((ledger?, statement?))
+    })?;
+    Ok((
+        ledger.map(|ledger| PyLedger { ledger: Arc::new(ledger) }),
+        statement.map(|statement| PyStatement { statement: Arc::new(statement) }),
+    ))
 }
-
-/// `$name(data, name, on_invalid, progress, by_rows)`: a `$class` from Arrow data in the
-/// canonical columns (`core_arrow::$name`). `by_rows` takes the row-by-row path even when the
-/// column path would do (the tests compare the two).
-macro_rules! from_arrow {
-    ($name:ident, $class:ident, $field:ident, $default:tt) => {
-        #[pyfunction]
-        #[pyo3(signature = (data, name = $default, on_invalid = "raise", progress = None, by_rows = false))]
-        pub fn $name(
-            py: Python<'_>,
-            data: AnyRecordBatch,
-            name: &str,
-            on_invalid: &str,
-            progress: Option<Py<PyAny>>,
-            by_rows: bool,
-        ) -> PyResult<$class> {
-            let reading = ArrowReadOptions::default().on_invalid(self::on_invalid(py, on_invalid)?).by_rows(by_rows);
-            let $field = ingest(py, data, name, stringify!($field), progress, core_arrow::$name, reading)?;
-            Ok($class { $field: Arc::new($field) })
-        }
-    };
-}
-
-from_arrow!(ledger_from_arrow, PyLedger, ledger, "ledger");
-from_arrow!(statement_from_arrow, PyStatement, statement, "statement");
 
 /// A ledger from a canonical ledger CSV file; with `on_invalid="raise"` a line that cannot be
 /// read is an error (with `report` it stays an unreadable row of the report).
@@ -403,7 +343,7 @@ pub fn reconcile_data(
     terminals: Vec<String>,
     merchant_class: Option<String>,
     settlement: Option<&Bound<'_, PyAny>>,
-    calendar: Option<&Bound<'_, PyAny>>,
+    calendar: Option<CalendarArg>,
     provisional: bool,
     match_window_seconds: Option<&Bound<'_, PyAny>>,
     limits: Option<&str>,
@@ -431,13 +371,10 @@ pub fn reconcile_data(
     if let Some(seconds) = window {
         options = options.match_window_seconds(seconds);
     }
-    if let Some(calendar) = calendar.filter(|c| !c.is_none()) {
-        let calendar = crate::calendar::extract(calendar)?;
-        options = options.calendar((*calendar.get().calendar).clone());
+    if let Some(CalendarArg(calendar)) = calendar {
+        options = options.calendar((*calendar).clone());
     }
-    if provisional {
-        options = options.calendar_policy(CalendarPolicy::WeekendsOnly);
-    }
+    options = options.calendar_policy(CalendarPolicy::provisional(provisional));
     let (ledger, statement) = (Arc::clone(&ledger.ledger), Arc::clone(&statement.statement));
     let report = guard_detached(py, || reconcile::reconcile_shared(Arc::clone(&ledger), Arc::clone(&statement), &options))?;
     Ok(PyReport { report: Arc::new(report), ledger, statement, profile: options.profile })
@@ -512,8 +449,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load_registry, m)?)?;
     m.add_function(wrap_pyfunction!(load_agents, m)?)?;
     m.add_function(wrap_pyfunction!(dispute_format, m)?)?;
-    m.add_function(wrap_pyfunction!(ledger_from_arrow, m)?)?;
-    m.add_function(wrap_pyfunction!(statement_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(tables_from_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(read_ledger_csv, m)?)?;
     m.add_function(wrap_pyfunction!(read_statement, m)?)?;

@@ -20,7 +20,7 @@ KINDS = ["purchase", "void", "refund", "", " Refund ", "x", None]
 
 
 def convert(table, side, on_invalid, by_rows):
-    build = _core.ledger_from_arrow if side == "ledger" else _core.statement_from_arrow
+    build = posfee._reconcile._ledger_from_arrow if side == "ledger" else posfee._reconcile._statement_from_arrow
     try:
         data = build(table, side, on_invalid, None, by_rows)
     except posfee.PosfeeError as error:

@@ -104,7 +104,7 @@ def reconcile(ledger: Any = None, statement: Any = None, **options: Any) -> posf
 def ledger_csv(tmp_path: Path, bad_line: Optional[Tuple[int, str]] = None) -> Path:
     """The ledger of ``ledger_table()`` as a canonical ledger CSV; ``bad_line`` replaces a
     line (1-based, the header is line 1)."""
-    lines = _core.ledger_from_arrow(ledger_table()).to_csv().splitlines()
+    lines = posfee._reconcile._ledger_from_arrow(ledger_table()).to_csv().splitlines()
     if bad_line is not None:
         number, text = bad_line
         lines[number - 1] = text
@@ -114,7 +114,7 @@ def ledger_csv(tmp_path: Path, bad_line: Optional[Tuple[int, str]] = None) -> Pa
 
 
 def statement_csv(tmp_path: Path, bad_line: Optional[Tuple[int, str]] = None) -> Path:
-    lines = _core.statement_from_arrow(statement_table()).to_csv().splitlines()
+    lines = posfee._reconcile._statement_from_arrow(statement_table()).to_csv().splitlines()
     if bad_line is not None:
         number, text = bad_line
         lines[number - 1] = text
@@ -125,7 +125,7 @@ def statement_csv(tmp_path: Path, bad_line: Optional[Tuple[int, str]] = None) ->
 
 def ledger_line_with_amount(amount: str) -> str:
     """The second data line of the ledger CSV with another amount."""
-    header, _, second = _core.ledger_from_arrow(ledger_table()).to_csv().splitlines()
+    header, _, second = posfee._reconcile._ledger_from_arrow(ledger_table()).to_csv().splitlines()
     columns = header.split(",")
     values = second.split(",")
     values[columns.index("amount")] = amount

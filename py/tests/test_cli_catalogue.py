@@ -19,6 +19,7 @@ import pyarrow as pa
 import pytest
 
 from posfee import _core
+from posfee._reconcile import _ledger_from_arrow, _statement_from_arrow
 
 MERCHANT = "102310058120001"
 QR_TRADES = "amount,channel,time\n100,debit,2026-05-06 10:00\n20,wechat,2026-05-06 11:00\n"
@@ -63,13 +64,13 @@ def statement_table(settlement_date: str = "2026-05-07", fees: Sequence[str] = (
 def files(
     tmp: Path, bad_ledger_line: bool = False, settlement_date: str = "2026-05-07", fees: Sequence[str] = ("0.60", "1.38", "0.00")
 ) -> List[str]:
-    ledger = _core.ledger_from_arrow(ledger_table()).to_csv()
+    ledger = _ledger_from_arrow(ledger_table()).to_csv()
     if bad_ledger_line:
         lines = ledger.splitlines()
         lines[2] = lines[2].replace("250.50", "2.505")
         ledger = "\n".join(lines) + "\n"
     (tmp / "ledger.csv").write_text(ledger, encoding="utf-8")
-    (tmp / "statement.csv").write_text(_core.statement_from_arrow(statement_table(settlement_date, fees)).to_csv(), encoding="utf-8")
+    (tmp / "statement.csv").write_text(_statement_from_arrow(statement_table(settlement_date, fees)).to_csv(), encoding="utf-8")
     return [str(tmp / "ledger.csv"), str(tmp / "statement.csv")]
 
 

@@ -386,13 +386,13 @@ def test_batches_keep_row_numbers_and_every_bad_row():
     )
     batched = pa.Table.from_batches(table.to_batches(max_chunksize=250))
     assert len(batched.to_batches()) == 3
-    data = posfee._core.ledger_from_arrow(batched, "ledger", "report")
+    data = posfee._reconcile._ledger_from_arrow(batched, "ledger", "report")
     assert len(data) == n - 3
     assert [re.search(r"line (\d+)", issue).group(1) for issue in data.issues] == ["6", "301", "600"]
     rows = data.to_arrow()
     assert rows.column("trade_id")[5].as_py() == "A6" and set(rows.column("terminal").to_pylist()) == {"T0000001"}
     with pytest.raises(posfee.InvalidAmountError) as info:
-        posfee._core.ledger_from_arrow(batched, "ledger", "raise")
+        posfee._reconcile._ledger_from_arrow(batched, "ledger", "raise")
     assert (info.value.line, info.value.field) == (6, "amount")
 
 
@@ -417,17 +417,17 @@ def refund_tables(kind: str):
 @pytest.mark.parametrize("by_rows", [False, True])
 def test_refund_without_net_column_has_a_signed_net(kind, by_rows):
     ledger, statement = refund_tables(kind)
-    read = posfee._core.statement_from_arrow(statement, by_rows=by_rows)
+    read = posfee._reconcile._statement_from_arrow(statement, by_rows=by_rows)
     nets = read.to_arrow().column("net").to_pylist()
     assert nets == [Decimal("99.40000"), Decimal("-40.00000")]  # amount − fee; −amount − fee
-    report = simple(posfee._core.ledger_from_arrow(ledger), read)
+    report = simple(posfee._reconcile._ledger_from_arrow(ledger), read)
     findings = [f for f in report.rows.column("findings").to_pylist() if f]
     assert "net_differs" not in ";".join(findings), report.rows.column("reason").to_pylist()
 
 
 def test_refund_net_is_the_same_from_a_table_and_a_file(tmp_path):
     ledger, statement = refund_tables("refund")
-    from_table = posfee._core.statement_from_arrow(statement)
+    from_table = posfee._reconcile._statement_from_arrow(statement)
     path = tmp_path / "statement.csv"
     path.write_text(from_table.to_csv(), encoding="utf-8")
     from_file = posfee._core.read_statement(str(path), "bank")
@@ -438,7 +438,7 @@ def test_refund_net_is_the_same_from_a_table_and_a_file(tmp_path):
 
 
 def test_on_invalid_applies_to_files(tmp_path):
-    ledger_csv = posfee._core.ledger_from_arrow(ledger_table()).to_csv().splitlines()
+    ledger_csv = posfee._reconcile._ledger_from_arrow(ledger_table()).to_csv().splitlines()
     ledger_csv[2] = ledger_csv[2].replace("250.50", "2.505")
     path = tmp_path / "ledger.csv"
     path.write_text("\n".join(ledger_csv) + "\n", encoding="utf-8")

@@ -45,6 +45,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::quote::CalendarPolicy;
 
 pub use data::{Holiday, HolidayCnDay, HolidayCnYear};
 
@@ -670,6 +671,24 @@ impl Calendar {
         ProvisionalCalendar { calendar: self }
     }
 
+    /// This calendar under `policy`: [`CalendarPolicy::Strict`] answers as the calendar
+    /// does (a date outside the data is an error), [`CalendarPolicy::WeekendsOnly`] as
+    /// [`Calendar::provisional`] does (weekends only outside the data). The one place the
+    /// command line and the bindings choose between the two.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use posfee::{Calendar, CalendarPolicy};
+    /// let saturday = NaiveDate::from_ymd_opt(2031, 1, 4).unwrap(); // no holiday data for 2031
+    /// assert!(Calendar::china().under(CalendarPolicy::Strict).is_business_day(saturday).is_err());
+    /// assert!(!Calendar::china().under(CalendarPolicy::WeekendsOnly).is_business_day(saturday)?);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    pub fn under(&self, policy: CalendarPolicy) -> CalendarUnder<'_> {
+        CalendarUnder { calendar: self, policy }
+    }
+
     fn offset(&self, date: NaiveDate) -> usize {
         (date.num_days_from_ce() - self.first_day.num_days_from_ce()) as usize
     }
@@ -802,6 +821,107 @@ impl<'a> ProvisionalCalendar<'a> {
     /// ```
     pub fn business_days_between(&self, from: NaiveDate, to: NaiveDate) -> Reckoned<i64> {
         self.calendar.business_days_between_any(from, to)
+    }
+}
+
+/// A calendar under a [`CalendarPolicy`] ([`Calendar::under`]): the strict calendar's
+/// answers and errors, or the provisional ones (whose days say whether they are provisional).
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use posfee::{Calendar, CalendarPolicy};
+/// let view = Calendar::china().under(CalendarPolicy::WeekendsOnly);
+/// let day = view.day(NaiveDate::from_ymd_opt(2031, 1, 1).unwrap())?;
+/// assert!(day.provisional && day.business_day);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CalendarUnder<'a> {
+    calendar: &'a Calendar,
+    policy: CalendarPolicy,
+}
+
+impl<'a> CalendarUnder<'a> {
+    fn provisional(&self) -> Option<ProvisionalCalendar<'a>> {
+        (self.policy == CalendarPolicy::WeekendsOnly).then(|| self.calendar.provisional())
+    }
+
+    /// As [`Calendar::day`], or [`ProvisionalCalendar::day`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let day = posfee::Calendar::china().under(posfee::CalendarPolicy::Strict).day(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())?;
+    /// assert!(!day.business_day && !day.provisional);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Strict: [`ErrorKind::CalendarOutOfRange`] outside the data.
+    pub fn day(&self, date: NaiveDate) -> Result<Day<'a>> {
+        match self.provisional() {
+            Some(view) => Ok(view.day(date)),
+            None => self.calendar.day(date),
+        }
+    }
+
+    /// As [`Calendar::is_business_day`], or [`ProvisionalCalendar::is_business_day`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let view = posfee::Calendar::china().under(posfee::CalendarPolicy::Strict);
+    /// assert!(view.is_business_day(NaiveDate::from_ymd_opt(2026, 9, 29).unwrap())?); // a Tuesday
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Strict: [`ErrorKind::CalendarOutOfRange`] outside the data.
+    pub fn is_business_day(&self, date: NaiveDate) -> Result<bool> {
+        match self.provisional() {
+            Some(view) => Ok(view.is_business_day(date).value),
+            None => self.calendar.is_business_day(date),
+        }
+    }
+
+    /// As [`Calendar::add_business_days`], or [`ProvisionalCalendar::add_business_days`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let view = posfee::Calendar::china().under(posfee::CalendarPolicy::WeekendsOnly);
+    /// assert_eq!(view.add_business_days(NaiveDate::from_ymd_opt(2031, 1, 3).unwrap(), 1)?, NaiveDate::from_ymd_opt(2031, 1, 6).unwrap());
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As the calendar's: outside the data (strict), or an answer outside [`ANSWER_YEARS`].
+    pub fn add_business_days(&self, date: NaiveDate, n: i64) -> Result<NaiveDate> {
+        match self.provisional() {
+            Some(view) => Ok(view.add_business_days(date, n)?.value),
+            None => self.calendar.add_business_days(date, n),
+        }
+    }
+
+    /// As [`Calendar::business_days_between`], or [`ProvisionalCalendar::business_days_between`].
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let view = posfee::Calendar::china().under(posfee::CalendarPolicy::Strict);
+    /// assert_eq!(view.business_days_between(d(2026, 1, 5), d(2026, 1, 12))?, 5);
+    /// # Ok::<(), posfee::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Strict: [`ErrorKind::CalendarOutOfRange`] outside the data.
+    pub fn business_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<i64> {
+        match self.provisional() {
+            Some(view) => Ok(view.business_days_between(from, to).value),
+            None => self.calendar.business_days_between(from, to),
+        }
     }
 }
 

@@ -32,8 +32,6 @@ __all__ = [
     "load_agents",
     "dispute_format",
     "margins_json",
-    "ledger_from_arrow",
-    "statement_from_arrow",
     "tables_from_arrow",
     "read_ledger_csv",
     "read_statement",
@@ -89,29 +87,18 @@ class Schedule:
         provisional: bool = False,
         limits: Union[str, "os.PathLike[str]", None] = None,
     ) -> Quote: ...
-    def quote_void(
+    def _quote_as(
         self,
-        amount: _Amount,
-        channel: str,
-        at: _When = None,
-        settlement: str = "T1",
-        *,
-        merchant_class: Optional[str] = None,
-        card_type: Optional[str] = None,
-        provisional: bool = False,
-    ) -> Quote: ...
-    def quote_refund(
-        self,
+        kind: str,
         amount: _Amount,
         channel: str,
         at: _When,
-        refund_amount: _Amount,
-        refund_at: _When = None,
-        settlement: str = "T1",
-        *,
-        merchant_class: Optional[str] = None,
-        card_type: Optional[str] = None,
-        provisional: bool = False,
+        refund_amount: Optional[_Amount],
+        refund_at: _When,
+        settlement: Optional[str],
+        merchant_class: Optional[str],
+        card_type: Optional[str],
+        provisional: bool,
     ) -> Quote: ...
 
 @final
@@ -219,23 +206,14 @@ class ReportData:
     def dispute(self, format: str, lang: str) -> str: ...
     def rows(self, lang: str = "en") -> Any: ...
 
-def ledger_from_arrow(
-    data: Any,
-    name: str = "ledger",
-    on_invalid: str = "raise",
-    progress: Optional[Callable[[str, int], None]] = None,
-    by_rows: bool = False,
-) -> LedgerData: ...
-def statement_from_arrow(
-    data: Any,
-    name: str = "statement",
-    on_invalid: str = "raise",
-    progress: Optional[Callable[[str, int], None]] = None,
-    by_rows: bool = False,
-) -> StatementData: ...
 def tables_from_arrow(
-    ledger: Any, statement: Any, on_invalid: str = "raise", progress: Optional[Callable[[str, int], None]] = None
-) -> Tuple[LedgerData, StatementData]: ...
+    ledger: Any = None,
+    statement: Any = None,
+    on_invalid: str = "raise",
+    progress: Optional[Callable[[str, int], None]] = None,
+    names: Optional[Tuple[str, str]] = None,
+    by_rows: bool = False,
+) -> Tuple[Optional[LedgerData], Optional[StatementData]]: ...
 def read_ledger_csv(path: str, on_invalid: str = "raise") -> LedgerData: ...
 def read_statement(
     source: Union[str, "os.PathLike[str]", bytes], format: str = "auto", on_invalid: str = "raise", name: Optional[str] = None

@@ -493,15 +493,41 @@ def _is_table(data: Any) -> bool:
     return not isinstance(data, (str, os.PathLike, _core.LedgerData, _core.StatementData))
 
 
+def _ledger_from_arrow(
+    data: Any,
+    name: str = "ledger",
+    on_invalid: str = "raise",
+    progress: Optional[Callable[[str, int], None]] = None,
+    by_rows: bool = False,
+) -> _core.LedgerData:
+    """A ledger from Arrow data, named ``name`` in errors: one side of ``_core.tables_from_arrow``."""
+    ledger = _core.tables_from_arrow(data, None, on_invalid, progress, (name, ""), by_rows)[0]
+    assert ledger is not None
+    return ledger
+
+
+def _statement_from_arrow(
+    data: Any,
+    name: str = "statement",
+    on_invalid: str = "raise",
+    progress: Optional[Callable[[str, int], None]] = None,
+    by_rows: bool = False,
+) -> _core.StatementData:
+    """A statement from Arrow data, named ``name`` in errors: one side of ``_core.tables_from_arrow``."""
+    statement = _core.tables_from_arrow(None, data, on_invalid, progress, ("", name), by_rows)[1]
+    assert statement is not None
+    return statement
+
+
 def _ledger(data: Any, on_invalid: str, progress: Optional[Callable[[str, int], None]]) -> _core.LedgerData:
     if isinstance(data, _core.LedgerData):
         return data
     if isinstance(data, (str, os.PathLike)):
         path = os.fspath(data)
         if path.lower().endswith(_ARROW_SUFFIXES):
-            return _core.ledger_from_arrow(_read_arrow_file(path), path, on_invalid, progress)
+            return _ledger_from_arrow(_read_arrow_file(path), path, on_invalid, progress)
         return _core.read_ledger_csv(path, on_invalid)
-    return _core.ledger_from_arrow(_arrow(data, "ledger"), "ledger", on_invalid, progress)
+    return _ledger_from_arrow(_arrow(data, "ledger"), "ledger", on_invalid, progress)
 
 
 def _statement(data: Any, statement_format: str, on_invalid: str, progress: Optional[Callable[[str, int], None]]) -> _core.StatementData:
@@ -510,9 +536,9 @@ def _statement(data: Any, statement_format: str, on_invalid: str, progress: Opti
     if isinstance(data, (str, os.PathLike)):
         path = os.fspath(data)
         if path.lower().endswith(_ARROW_SUFFIXES):
-            return _core.statement_from_arrow(_read_arrow_file(path), path, on_invalid, progress)
+            return _statement_from_arrow(_read_arrow_file(path), path, on_invalid, progress)
         return _core.read_statement(path, statement_format, on_invalid)
-    return _core.statement_from_arrow(_arrow(data, "statement"), "statement", on_invalid, progress)
+    return _statement_from_arrow(_arrow(data, "statement"), "statement", on_invalid, progress)
 
 
 _PROGRESS_MIN_ROWS = 200_000
@@ -753,9 +779,9 @@ def reconcile(
     try:
         if _is_table(ledger) and _is_table(statement):
             # Both sides converted at once, on two threads (GIL released).
-            ledger_data, statement_data = _core.tables_from_arrow(
-                _arrow(ledger, "ledger"), _arrow(statement, "statement"), on_invalid, callback
-            )
+            both = _core.tables_from_arrow(_arrow(ledger, "ledger"), _arrow(statement, "statement"), on_invalid, callback)
+            assert both[0] is not None and both[1] is not None  # both sides were given
+            ledger_data, statement_data = both[0], both[1]
         else:
             ledger_data = _ledger(ledger, on_invalid, callback)
             statement_data = _statement(statement, statement_format, on_invalid, callback)

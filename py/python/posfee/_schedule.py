@@ -48,6 +48,39 @@ class Schedule(_core.Schedule):
 
     __slots__ = ()
 
+    def quote_void(
+        self,
+        amount: Amount,
+        channel: str,
+        at: When = None,
+        settlement: Optional[str] = None,
+        *,
+        merchant_class: Optional[str] = None,
+        card_type: Optional[str] = None,
+        provisional: bool = False,
+    ) -> "_core.Quote":
+        """A void (撤销) of a purchase of ``amount``: the arguments are those of :meth:`quote`."""
+        return self._quote_as("void", amount, channel, at, None, None, settlement, merchant_class, card_type, provisional)
+
+    def quote_refund(
+        self,
+        amount: Amount,
+        channel: str,
+        at: When,
+        refund_amount: Amount,
+        refund_at: When = None,
+        settlement: Optional[str] = None,
+        *,
+        merchant_class: Optional[str] = None,
+        card_type: Optional[str] = None,
+        provisional: bool = False,
+    ) -> "_core.Quote":
+        """A refund (退货) of ``refund_amount`` at ``refund_at`` (``None``: now) of a purchase of
+        ``amount`` at ``at``: the other arguments are those of :meth:`quote`."""
+        return self._quote_as(
+            "refund", amount, channel, at, refund_amount, refund_at, settlement, merchant_class, card_type, provisional
+        )
+
     @classmethod
     def preset(cls, name: str) -> "Schedule":
         """A bundled preset by name (see :func:`posfee.presets`)."""

@@ -32,7 +32,7 @@ mod values;
 
 use std::fmt;
 
-use arrow_array::RecordBatch;
+use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_schema::SchemaRef;
 
 pub use crate::trade_columns::{TradeColumns, TradeDefaults};
@@ -75,6 +75,8 @@ pub enum ArrowReadError {
     FloatMoney(Error),
     /// A missing column, a column named twice, or a row's bad value (with `Raise`).
     Invalid(Error),
+    /// The stream itself failed: a batch could not be read ([`collect_batches`]).
+    Stream(Error),
 }
 
 impl ArrowReadError {
@@ -88,7 +90,10 @@ impl ArrowReadError {
     /// ```
     pub fn error(&self) -> &Error {
         match self {
-            ArrowReadError::ColumnType(error) | ArrowReadError::FloatMoney(error) | ArrowReadError::Invalid(error) => error,
+            ArrowReadError::ColumnType(error)
+            | ArrowReadError::FloatMoney(error)
+            | ArrowReadError::Invalid(error)
+            | ArrowReadError::Stream(error) => error,
         }
     }
 }
@@ -110,9 +115,59 @@ impl From<Error> for ArrowReadError {
 impl From<ArrowReadError> for Error {
     fn from(failure: ArrowReadError) -> Error {
         match failure {
-            ArrowReadError::ColumnType(error) | ArrowReadError::FloatMoney(error) | ArrowReadError::Invalid(error) => error,
+            ArrowReadError::ColumnType(error)
+            | ArrowReadError::FloatMoney(error)
+            | ArrowReadError::Invalid(error)
+            | ArrowReadError::Stream(error) => error,
         }
     }
+}
+
+/// Every batch of an Arrow stream (a Parquet or IPC file's reader, a Python object's
+/// C stream), `progress` told the rows read so far after each batch. A stream without
+/// batches gives one empty batch of its schema, so that its columns are still checked.
+///
+/// # Errors
+/// [`ArrowReadError::Stream`] ([`ErrorKind::InvalidRecord`]) when a batch cannot be read:
+/// "cannot read `what`: " and the stream's error.
+///
+/// # Example
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{RecordBatch, RecordBatchIterator, StringArray};
+/// use arrow_schema::{ArrowError, DataType, Field, Schema};
+/// use posfee::reconcile::arrow::{collect_batches, ArrowReadError};
+/// let schema = Arc::new(Schema::new(vec![Field::new("amount", DataType::Utf8, false)]));
+/// let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(vec!["1.00", "2.00"]))])?;
+/// let mut seen = Vec::new();
+/// let stream = RecordBatchIterator::new([Ok(batch.clone()), Ok(batch)], schema.clone());
+/// let batches = collect_batches(stream, "the trades", |rows| seen.push(rows))?;
+/// assert_eq!((batches.len(), seen), (2, vec![2, 4]));
+/// let empty = collect_batches(RecordBatchIterator::new([], schema.clone()), "the trades", |_| {})?;
+/// assert_eq!((empty.len(), empty[0].num_rows(), empty[0].num_columns()), (1, 0, 1));
+/// let failing = RecordBatchIterator::new([Err(ArrowError::ComputeError("lost".into()))], schema);
+/// let error = collect_batches(failing, "the trades", |_| {}).unwrap_err();
+/// assert!(matches!(error, ArrowReadError::Stream(_)) && error.to_string().starts_with("cannot read the trades: "));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn collect_batches(
+    reader: impl RecordBatchReader,
+    what: &str,
+    mut progress: impl FnMut(u64),
+) -> Result<Vec<RecordBatch>, ArrowReadError> {
+    let schema = reader.schema();
+    let mut batches = Vec::new();
+    let mut rows = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| ArrowReadError::Stream(Error::new(ErrorKind::InvalidRecord, format!("cannot read {what}: {e}"))))?;
+        rows += batch.num_rows() as u64;
+        batches.push(batch);
+        progress(rows);
+    }
+    if batches.is_empty() {
+        batches.push(RecordBatch::new_empty(schema));
+    }
+    Ok(batches)
 }
 
 /// How Arrow input is read: what becomes of a row that cannot be read, and whether to go row
