@@ -13,22 +13,22 @@ use posfee::{Money, SettlementMode};
 
 use crate::errors::{guard, type_error};
 
-static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static FROM_CORE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    DECIMAL.import(py, "decimal", "Decimal")
+/// `$name(py)`: the Python type `$module.$type`, imported once.
+macro_rules! python_type {
+    ($name:ident, $module:literal, $type:literal) => {
+        fn $name(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+            static TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+            TYPE.import(py, $module, $type)
+        }
+    };
 }
 
-pub fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    DATE.import(py, "datetime", "date")
-}
-
-pub fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    DATETIME.import(py, "datetime", "datetime")
-}
+python_type!(decimal_type, "decimal", "Decimal");
+python_type!(date_type, "datetime", "date");
+python_type!(datetime_type, "datetime", "datetime");
+python_type!(timezone_type, "datetime", "timezone");
 
 /// The message for money passed as a float (a Python `float`, a NumPy float or anything else
 /// with `__float__` and no `__index__`).
@@ -223,8 +223,6 @@ fn datetime(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<DateTime<Fixed
     fixed.from_local_datetime(&local).single().ok_or_else(|| invalid_at(py, value, "is not a valid date-time"))
 }
 
-static TIMEZONE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-
 /// The offset of the `datetime.timezone` last seen (a fixed offset, immutable): the cache
 /// holds a reference to it, so its address is not reused while it is cached.
 static LAST_ZONE: std::sync::Mutex<Option<(Py<PyAny>, FixedOffset)>> = std::sync::Mutex::new(None);
@@ -234,7 +232,7 @@ fn last_zone() -> std::sync::MutexGuard<'static, Option<(Py<PyAny>, FixedOffset)
 }
 
 fn is_fixed_timezone(py: Python<'_>, tzinfo: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(tzinfo.get_type().is(TIMEZONE.import(py, "datetime", "timezone")?))
+    Ok(tzinfo.get_type().is(timezone_type(py)?))
 }
 
 /// The offset of `tzinfo` when it is the zone last seen (only fixed ones are remembered).

@@ -69,12 +69,8 @@ pub fn reconcile_deposits_data(
     options.acquirer_texts.extend(acquirer_texts.unwrap_or_default());
     options.group_by_merchant = group_by_merchant;
     options.group_by_batch = group_by_batch;
-    if let Some(value) = as_of.filter(|v| !v.is_none()) {
-        options.as_of = Some(convert::date(py, "as_of", value)?);
-    }
-    if let Some(value) = covered_from.filter(|v| !v.is_none()) {
-        options.covered_from = Some(convert::date(py, "covered_from", value)?);
-    }
+    options.as_of = as_of.filter(|v| !v.is_none()).map(|value| convert::date(py, "as_of", value)).transpose()?;
+    options.covered_from = covered_from.filter(|v| !v.is_none()).map(|value| convert::date(py, "covered_from", value)).transpose()?;
     if let Some(CalendarArg(calendar)) = calendar {
         options = options.calendar((*calendar).clone());
     }
@@ -119,12 +115,4 @@ pub fn simulate_deposits(py: Python<'_>, seed: u64, faults: bool) -> PyResult<De
         sample.key.payouts.iter().map(|c| c.name()).collect(),
         sample.key.bank.iter().map(|&(line, c)| (line, c.name())).collect(),
     ))
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyDepositReport>()?;
-    m.add_function(wrap_pyfunction!(reconcile_deposits_data, m)?)?;
-    m.add_function(wrap_pyfunction!(bank_formats, m)?)?;
-    m.add_function(wrap_pyfunction!(simulate_deposits, m)?)?;
-    Ok(())
 }

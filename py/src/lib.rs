@@ -58,22 +58,29 @@ fn _panic_for_test(py: Python<'_>, detached: bool) -> PyResult<()> {
     }
 }
 
+/// The module: every class and function of the binding, and two constants.
 #[pymodule]
-fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add("INTERNAL_ERROR_CODE", errors::INTERNAL)?;
-    m.add_function(wrap_pyfunction!(presets, m)?)?;
-    m.add_function(wrap_pyfunction!(preset_toml, m)?)?;
-    m.add_function(wrap_pyfunction!(error_classes, m)?)?;
-    m.add_function(wrap_pyfunction!(main, m)?)?;
-    m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
-    m.add_class::<quote::PySchedule>()?;
-    m.add_class::<quote::PyQuote>()?;
-    m.add_class::<calendar::PyCalendar>()?;
-    m.add_function(wrap_pyfunction!(quote_table::quote_table, m)?)?;
-    m.add_function(wrap_pyfunction!(quote_table::fee_table, m)?)?;
-    m.add_function(wrap_pyfunction!(quote_table::compare, m)?)?;
-    reconcile::register(m)?;
-    deposits::register(m)?;
-    Ok(())
+mod _core {
+    #[pymodule_export]
+    use super::calendar::PyCalendar;
+    #[pymodule_export]
+    use super::deposits::{bank_formats, reconcile_deposits_data, simulate_deposits, PyDepositReport};
+    #[pymodule_export]
+    use super::quote::{PyQuote, PySchedule};
+    #[pymodule_export]
+    use super::quote_table::{compare, fee_table, quote_table};
+    #[pymodule_export]
+    use super::reconcile::{
+        check_on_invalid, dispute_format, formats, load_agents, load_registry, margins_json, read_ledger_csv, read_statement,
+        reconcile_data, simulate, tables_from_arrow, PyAgents, PyLedger, PyRegistry, PyReport, PyStatement,
+    };
+    #[pymodule_export]
+    use super::{_panic_for_test, error_classes, main, preset_toml, presets};
+    use pyo3::prelude::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        m.add("INTERNAL_ERROR_CODE", crate::errors::INTERNAL)
+    }
 }

@@ -51,31 +51,28 @@ fn wrap(schedule: Schedule) -> PySchedule {
     PySchedule { schedule: Arc::new(schedule) }
 }
 
-/// The keyword options of a quote, shared by purchases, voids and refunds.
-struct Options<'a, 'py> {
-    merchant_class: Option<String>,
-    card_type: Option<&'a Bound<'py, PyAny>>,
-    provisional: bool,
-}
-
+/// The request of a purchase (and of its void or refund) from the arguments of a quote.
+#[allow(clippy::too_many_arguments)]
 fn request(
     py: Python<'_>,
     amount: &Bound<'_, PyAny>,
     channel: &Bound<'_, PyAny>,
     at: Option<&Bound<'_, PyAny>>,
     settlement: Option<&Bound<'_, PyAny>>,
-    options: Options<'_, '_>,
+    merchant_class: Option<String>,
+    card_type: Option<&Bound<'_, PyAny>>,
+    provisional: bool,
 ) -> PyResult<QuoteRequest> {
     let amount = convert::amount(py, "amount", amount)?;
     let channel = convert::named(py, "channel", channel, "a str channel name such as 'debit'", posfee::Channel::parse)?;
     let at = convert::at(py, at)?;
     let mut request = QuoteRequest::new(amount, channel, at)
         .settlement(convert::settlement(py, settlement)?)
-        .calendar_policy(CalendarPolicy::provisional(options.provisional));
-    if let Some(class) = options.merchant_class {
+        .calendar_policy(CalendarPolicy::provisional(provisional));
+    if let Some(class) = merchant_class {
         request = request.merchant_class(class);
     }
-    if let Some(card_type) = options.card_type.filter(|c| !c.is_none()) {
+    if let Some(card_type) = card_type.filter(|c| !c.is_none()) {
         request = request.card_type(convert::named(py, "card_type", card_type, "'credit' or 'debit'", posfee::CardType::parse)?);
     }
     Ok(request)
@@ -131,7 +128,7 @@ getters! {
         provisional: bool,
         limits: Option<std::path::PathBuf>,
     ) -> PyResult<PyQuote> {
-        let mut request = request(py, amount, channel, at, settlement, Options { merchant_class, card_type, provisional })?;
+        let mut request = request(py, amount, channel, at, settlement, merchant_class, card_type, provisional)?;
         if let Some(limits) = limits {
             request = request.limits(guard(py, || posfee::MerchantLimits::load(&limits.to_string_lossy()))?);
         }
@@ -159,7 +156,7 @@ getters! {
         card_type: Option<&Bound<'_, PyAny>>,
         provisional: bool,
     ) -> PyResult<PyQuote> {
-        let request = request(py, amount, channel, at, settlement, Options { merchant_class, card_type, provisional })?;
+        let request = request(py, amount, channel, at, settlement, merchant_class, card_type, provisional)?;
         let quote = match (kind, refund_amount) {
             ("void", None) => guard(py, || self.schedule.quote_void(&request))?,
             ("refund", Some(refund_amount)) => {

@@ -237,24 +237,6 @@ pub fn simulate(
     ))
 }
 
-/// How a registry or an agent tree is given to its loader.
-enum Given {
-    File,
-    Csv,
-    Portable,
-}
-
-impl Given {
-    fn parse(how: &str) -> PyResult<Given> {
-        match how {
-            "file" => Ok(Given::File),
-            "csv" => Ok(Given::Csv),
-            "portable" => Ok(Given::Portable),
-            other => Err(PyValueError::new_err(format!("how must be file, csv or portable, not {other:?}"))),
-        }
-    }
-}
-
 /// A class holding a core table of contracts (`$core`: a registry, an agent tree) and its
 /// loader `$load(how, source, name, folder)`; its length is the number of `$rows`: `source` is a CSV file's path (`how="file"`;
 /// schedule cells: presets, or files relative to its folder), CSV text named `name` with
@@ -284,11 +266,14 @@ macro_rules! contracts_class {
         #[pyfunction]
         #[pyo3(signature = (how, source, name = "", folder = None))]
         pub fn $load(py: Python<'_>, how: &str, source: String, name: &str, folder: Option<PathBuf>) -> PyResult<$class> {
-            let (how, name) = (Given::parse(how)?, name.to_string());
-            let data = guard_detached(py, move || match how {
-                Given::File => <$core>::read_csv(&source),
-                Given::Csv => <$core>::from_csv_in(&source, &name, folder.as_deref().unwrap_or(Path::new("."))),
-                Given::Portable => <$core>::from_portable(&source),
+            if !["file", "csv", "portable"].contains(&how) {
+                return Err(PyValueError::new_err(format!("how must be file, csv or portable, not {how:?}")));
+            }
+            let (how, name) = (how.to_string(), name.to_string());
+            let data = guard_detached(py, move || match how.as_str() {
+                "file" => <$core>::read_csv(&source),
+                "csv" => <$core>::from_csv_in(&source, &name, folder.as_deref().unwrap_or(Path::new("."))),
+                _ => <$core>::from_portable(&source),
             })?;
             Ok($class { data: Arc::new(data) })
         }
@@ -349,7 +334,10 @@ pub fn reconcile_data(
     limits: Option<&str>,
     merchants: Option<&PyRegistry>,
 ) -> PyResult<PyReport> {
-    let window = match_window_seconds.filter(|w| !w.is_none()).map(|w| window_seconds(py, w)).transpose()?;
+    // Any int, read by the core from its decimal text.
+    let window =
+        match_window_seconds.filter(|w| !w.is_none()).map(|w| convert::int_text("match_window_seconds", w, "an int number of seconds"));
+    let window = window.transpose()?.map(|text| guard(py, || reconcile::parse_match_window(&text))).transpose()?;
     let settlement = convert::settlement(py, settlement)?;
     let mut options = match (merchants, schedule, merchant) {
         (Some(registry), _, _) => guard(py, || ReconcileOptions::portfolio((*registry.data).clone()))?,
@@ -378,12 +366,6 @@ pub fn reconcile_data(
     let (ledger, statement) = (Arc::clone(&ledger.ledger), Arc::clone(&statement.statement));
     let report = guard_detached(py, || reconcile::reconcile_shared(Arc::clone(&ledger), Arc::clone(&statement), &options))?;
     Ok(PyReport { report: Arc::new(report), ledger, statement, profile: options.profile })
-}
-
-/// `match_window_seconds`: an int of any size, read by the core from its decimal text.
-fn window_seconds(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<i64> {
-    let text = convert::int_text("match_window_seconds", value, "an int number of seconds")?;
-    guard(py, || reconcile::parse_match_window(&text))
 }
 
 #[pymethods]
@@ -437,24 +419,4 @@ impl PyReport {
         let schema = batches[0].schema();
         PyTable::try_new(batches, schema)?.into_pyarrow(py)
     }
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyLedger>()?;
-    m.add_class::<PyStatement>()?;
-    m.add_class::<PyReport>()?;
-    m.add_class::<PyRegistry>()?;
-    m.add_class::<PyAgents>()?;
-    m.add_function(wrap_pyfunction!(margins_json, m)?)?;
-    m.add_function(wrap_pyfunction!(load_registry, m)?)?;
-    m.add_function(wrap_pyfunction!(load_agents, m)?)?;
-    m.add_function(wrap_pyfunction!(dispute_format, m)?)?;
-    m.add_function(wrap_pyfunction!(tables_from_arrow, m)?)?;
-    m.add_function(wrap_pyfunction!(read_ledger_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(read_statement, m)?)?;
-    m.add_function(wrap_pyfunction!(formats, m)?)?;
-    m.add_function(wrap_pyfunction!(check_on_invalid, m)?)?;
-    m.add_function(wrap_pyfunction!(simulate, m)?)?;
-    m.add_function(wrap_pyfunction!(reconcile_data, m)?)?;
-    Ok(())
 }
