@@ -29,10 +29,16 @@ command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 # A Chinese font, so that the end-to-end screenshots show the zh-CN page legibly.
 fc-list :lang=zh 2>/dev/null | grep -q . || apt_packages+=(fonts-wqy-zenhei)
 if (( ${#apt_packages[@]} )); then
+    # Never sudo: as root the packages are installed; as anyone else, say which and how.
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "wasm-setup: missing system packages: ${apt_packages[*]}" >&2
+        echo "wasm-setup: install them and run again, e.g.: sudo apt-get install ${apt_packages[*]}" >&2
+        echo "wasm-setup: (the Python and Rust tests do not need them: make test-rust test-py)" >&2
+        exit 1
+    fi
     echo "wasm-setup: apt-get install ${apt_packages[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+    apt-get update -qq
+    apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 echo "wasm-setup: ok (wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), $(wasm/node_modules/.bin/wasm-opt --version), $(chromium --version 2>/dev/null | head -1))"
