@@ -266,15 +266,15 @@ macro_rules! contracts_class {
         #[pyfunction]
         #[pyo3(signature = (how, source, name = "", folder = None))]
         pub fn $load(py: Python<'_>, how: &str, source: String, name: &str, folder: Option<PathBuf>) -> PyResult<$class> {
-            if !["file", "csv", "portable"].contains(&how) {
-                return Err(PyValueError::new_err(format!("how must be file, csv or portable, not {how:?}")));
-            }
-            let (how, name) = (how.to_string(), name.to_string());
-            let data = guard_detached(py, move || match how.as_str() {
-                "file" => <$core>::read_csv(&source),
-                "csv" => <$core>::from_csv_in(&source, &name, folder.as_deref().unwrap_or(Path::new("."))),
-                _ => <$core>::from_portable(&source),
-            })?;
+            // The loader `how` names, chosen before any work: (source, name, folder).
+            let load: fn(&str, &str, &Path) -> posfee::Result<$core> = match how {
+                "file" => |source, _, _| <$core>::read_csv(source),
+                "csv" => |source, name, folder| <$core>::from_csv_in(source, name, folder),
+                "portable" => |source, _, _| <$core>::from_portable(source),
+                other => return Err(PyValueError::new_err(format!("how must be file, csv or portable, not {other:?}"))),
+            };
+            let name = name.to_string();
+            let data = guard_detached(py, move || load(&source, &name, folder.as_deref().unwrap_or(Path::new("."))))?;
             Ok($class { data: Arc::new(data) })
         }
     };
