@@ -785,11 +785,20 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
 
     // Merchant numbers per terminal: the distinct (terminal, number, name) first, by hash
     // (few among many rows), then in order.
-    let mut seen: std::collections::HashSet<(&str, &str, &str), hash::FxBuild> = std::collections::HashSet::default();
+    // (On all cores: three texts hashed a row were 60% of the summary's time.)
+    type Seen<'a> = std::collections::HashSet<(&'a str, &'a str, &'a str), hash::FxBuild>;
     let (terminal, merchant_no, merchant_name) = (statement.terminal.view(), statement.merchant_no.view(), statement.merchant_name.view());
-    for j in 0..statement.len() {
-        seen.insert((terminal.get(j), merchant_no.get(j), merchant_name.get(j)));
-    }
+    let seen: Seen<'_> = (0..statement.len())
+        .into_par_iter()
+        .with_min_len(1 << 14)
+        .fold(Seen::default, |mut seen, j| {
+            seen.insert((terminal.get(j), merchant_no.get(j), merchant_name.get(j)));
+            seen
+        })
+        .reduce(Seen::default, |mut seen, other| {
+            seen.extend(other);
+            seen
+        });
     let mut terminals: BTreeMap<&str, (std::collections::BTreeSet<&str>, std::collections::BTreeSet<&str>)> = BTreeMap::new();
     for (terminal, number, name) in seen {
         let entry = terminals.entry(terminal).or_default();
