@@ -236,13 +236,12 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         if statement_partner[j] == NONE && statement_class.is_unset(j) {
             let key = (statement_terminal.get(j), statement.amount_fen[j], statement.kind[j]);
             let has_reference = usize::from(!statement_rrn.get(j).is_empty());
-            free.entry(key).or_default()[has_reference].rows.push(j as u32);
+            free.entry(key).or_default()[has_reference].rows.push((statement.time[j], j as u32));
         }
     }
     for lists in free.values_mut() {
         for list in lists.iter_mut() {
-            list.rows.sort_unstable_by_key(|&j| (statement.time[j as usize], j));
-            list.seal(|j| statement.time[j as usize]);
+            list.rows.sort_unstable();
         }
     }
     if !free.is_empty() {
@@ -258,7 +257,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
             let best = lists[..allowed]
                 .iter_mut()
                 .enumerate()
-                .filter_map(|(list, rows)| rows.closest(ledger.time[i], window_seconds).map(|(gap, k)| (gap, rows.rows[k], list, k)))
+                .filter_map(|(list, rows)| rows.closest(ledger.time[i], window_seconds).map(|(gap, k)| (gap, rows.rows[k].1, list, k)))
                 .min_by_key(|&(gap, j, _, _)| (gap, j));
             if let Some((_, j, list, k)) = best {
                 lists[list].take(k);
@@ -350,28 +349,25 @@ fn firsts<'a, K: PartialEq + 'a>(sorted: &[(u64, u32)], key: impl Fn(u32) -> K, 
 
 /// Statement rows of one fallback group, sorted by (time, row), and which of them are still
 /// free, as two disjoint-set forests with path halving (finding the nearest free row is
-/// near constant time, however many rows around it are taken).
+/// near constant time, however many rows around it are taken). The forests are made at the
+/// first row taken: most groups hold one row, and many are never asked.
 #[derive(Default)]
 pub(crate) struct FreeRows {
-    pub rows: Vec<u32>,
-    times: Vec<i64>,
-    /// `right[k]`: a free index ≥ k is found by following; `rows.len()` means none.
+    /// (time, row), sorted.
+    pub rows: Vec<(i64, u32)>,
+    /// `right[k]`: a free index ≥ k is found by following; `rows.len()` means none. Empty
+    /// while every row is free, as `left`.
     right: Vec<u32>,
     /// `left[k]`: for index `k - 1` and below; 0 means none (indices are shifted by one).
     left: Vec<u32>,
 }
 
 impl FreeRows {
-    /// Records the times of the sorted rows; every row starts free.
-    pub(crate) fn seal(&mut self, time: impl Fn(u32) -> i64) {
-        self.times = self.rows.iter().map(|&j| time(j)).collect();
-        let len = self.rows.len() as u32;
-        self.right = (0..=len).collect();
-        self.left = (0..=len).collect();
-    }
-
     /// The first free index at or after `k` (`rows.len()` when none).
     fn free_at_or_after(&mut self, k: usize) -> usize {
+        if self.right.is_empty() {
+            return k;
+        }
         let mut k = k as u32;
         while self.right[k as usize] != k {
             let next = self.right[self.right[k as usize] as usize];
@@ -383,6 +379,9 @@ impl FreeRows {
 
     /// The last free index before `k` (`None` when none).
     fn free_before(&mut self, k: usize) -> Option<usize> {
+        if self.left.is_empty() {
+            return k.checked_sub(1);
+        }
         let mut k = k as u32;
         while self.left[k as usize] != k {
             let next = self.left[self.left[k as usize] as usize];
@@ -394,6 +393,11 @@ impl FreeRows {
 
     /// Marks index `k` taken.
     pub(crate) fn take(&mut self, k: usize) {
+        if self.right.is_empty() {
+            let len = self.rows.len() as u32;
+            self.right = (0..=len).collect();
+            self.left = (0..=len).collect();
+        }
         self.right[k] = k as u32 + 1;
         self.left[k + 1] = k as u32;
     }
@@ -401,20 +405,21 @@ impl FreeRows {
     /// The free row closest in time to `at`, at most `window` seconds away, ties to the
     /// earlier row: `(gap, index)`.
     pub(crate) fn closest(&mut self, at: i64, window: i64) -> Option<(i64, usize)> {
-        let from = self.times.partition_point(|&t| t < at);
+        let from = self.rows.partition_point(|&(t, _)| t < at);
         let after = Some(self.free_at_or_after(from))
             .filter(|&k| k < self.rows.len())
-            .map(|k| (self.times[k] - at, k))
+            .map(|k| (self.rows[k].0 - at, k))
             .filter(|&(gap, _)| gap <= window);
         let before = self.free_before(from).and_then(|k| {
             // Among free rows of that same time, the earliest row (the lowest index).
-            let run = self.times.partition_point(|&t| t < self.times[k]);
+            let time = self.rows[k].0;
+            let run = self.rows.partition_point(|&(t, _)| t < time);
             let k = self.free_at_or_after(run);
-            let gap = at - self.times[k];
+            let gap = at - self.rows[k].0;
             (gap <= window).then_some((gap, k))
         });
         match (before, after) {
-            (Some(b), Some(a)) => Some(if (b.0, self.rows[b.1]) <= (a.0, self.rows[a.1]) { b } else { a }),
+            (Some(b), Some(a)) => Some(if (b.0, self.rows[b.1].1) <= (a.0, self.rows[a.1].1) { b } else { a }),
             (b, a) => b.or(a),
         }
     }
