@@ -402,7 +402,7 @@ mod tests {
 
     proptest! {
         /// Every delimiter, line feed and quote from the start on, in order, and nothing else,
-        /// at every start and for every length (the last word is partial).
+        /// at every start and for every length (the last block is partial).
         #[test]
         fn marks_are_every_delimiter_feed_and_quote(
             bytes in prop::collection::vec(prop::sample::select(vec![b'a', b',', b'|', b'\n', b'\r', b'"', 0x80, 0xE4, 0, 0xFF, 0x2C ^ 0x80]), 0..200),

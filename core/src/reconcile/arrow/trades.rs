@@ -625,11 +625,11 @@ fn piece_rows(rows: usize) -> usize {
 }
 
 const PIECE_ROWS_MIN: usize = 1 << 16;
+const PIECE_ROWS_MAX: usize = 1 << 20;
 
 /// The rows of a piece read and priced at a time: their columns (about 40 bytes a row) stay
 /// in a core's cache between reading and pricing.
 const CHUNK_ROWS: usize = 1 << 14;
-const PIECE_ROWS_MAX: usize = 1 << 20;
 
 /// The batches cut in pieces of at most [`piece_rows`], each with the table's number of its
 /// first row (an empty batch is a piece of its own, so an empty table keeps its batch).
