@@ -48,6 +48,19 @@ impl Lane {
         }
     }
 
+    /// A lane that charges nothing (a placeholder where no lane applies).
+    pub(crate) const fn new_zero() -> Lane {
+        Lane {
+            rate: Rate::ZERO,
+            fixed: Money::ZERO,
+            surcharge_rate: Rate::ZERO,
+            surcharge_fixed: Money::ZERO,
+            has_surcharge: false,
+            floor_millifen: 0,
+            cap_millifen: i64::MAX,
+        }
+    }
+
     /// The fee of a trade of `amount_fen` (a valid trade amount), in thousandths of a fen:
     /// exactly the lines of [`Schedule::quote_with`](crate::Schedule::quote_with) (the rate
     /// line with its floor, then its cap; the fixed fee; the surcharge), each rounded on its own.
@@ -70,23 +83,42 @@ impl Lane {
         (self.fee_from(round, amount_fen, before_limit), limit)
     }
 
-    /// The fee from the rate line before its limits. The floor wins below it, else the cap above
-    /// it (a schedule's cap is never below its floor), which is `min(cap)` then `max(floor)`,
-    /// written with masks so that the row loops have no data-dependent branch (a cap reached by
-    /// some rows and not others would mispredict): `x + (d & (d >> 63))` is `min(x + d, x)`.
-    /// No overflow: `0 <= before_limit <= 10¹³`, `0 <= floor <= cap <= i64::MAX`.
+    /// [`Lane::fee_millifen`] without a branch: the surcharge added (a lane without one has a
+    /// zero surcharge) when `SURCHARGE`, which may be false only for a lane without one.
+    #[inline(always)]
+    pub(crate) fn fee_millifen_unbranched<R: RoundRate, const SURCHARGE: bool>(&self, round: R, amount_fen: i64) -> i64 {
+        debug_assert!(SURCHARGE || !self.has_surcharge);
+        let fee = self.limited(round.rate_millifen(amount_fen, self.rate)) + self.fixed.millifen();
+        if SURCHARGE {
+            fee + round.rate_millifen(amount_fen, self.surcharge_rate) + self.surcharge_fixed.millifen()
+        } else {
+            fee
+        }
+    }
+
+    /// The fee from the rate line before its limits: the limited rate line, the fixed fee and
+    /// the surcharge.
     #[inline(always)]
     fn fee_from<R: RoundRate>(&self, round: R, amount_fen: i64, before_limit: i64) -> i64 {
-        debug_assert!(before_limit >= 0 && self.floor_millifen >= 0);
-        let over_cap = before_limit - self.cap_millifen;
-        let capped = self.cap_millifen + (over_cap & (over_cap >> 63));
-        let over_floor = capped - self.floor_millifen;
-        let limited = capped - (over_floor & (over_floor >> 63));
-        let mut fee = limited + self.fixed.millifen();
+        let mut fee = self.limited(before_limit) + self.fixed.millifen();
         if self.has_surcharge {
             fee += round.rate_millifen(amount_fen, self.surcharge_rate) + self.surcharge_fixed.millifen();
         }
         fee
+    }
+
+    /// The rate line within its limits. The floor wins below it, else the cap above it (a
+    /// schedule's cap is never below its floor), which is `min(cap)` then `max(floor)`,
+    /// written with masks so that the row loops have no data-dependent branch (a cap reached by
+    /// some rows and not others would mispredict): `x + (d & (d >> 63))` is `min(x + d, x)`.
+    /// No overflow: `0 <= before_limit <= 10¹³`, `0 <= floor <= cap <= i64::MAX`.
+    #[inline(always)]
+    fn limited(&self, before_limit: i64) -> i64 {
+        debug_assert!(before_limit >= 0 && self.floor_millifen >= 0);
+        let over_cap = before_limit - self.cap_millifen;
+        let capped = self.cap_millifen + (over_cap & (over_cap >> 63));
+        let over_floor = capped - self.floor_millifen;
+        capped - (over_floor & (over_floor >> 63))
     }
 }
 

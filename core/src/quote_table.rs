@@ -888,6 +888,18 @@ impl<'s> Compiled<'s> {
         (self.plans.len() - 1) as u32
     }
 
+    /// The plan of a key in a time span, built on first use.
+    fn plan_of(&mut self, span: usize, channel: Channel, mode: usize, class: usize, card_type: Option<CardType>) -> u32 {
+        if self.tables[span].is_empty() {
+            self.tables[span] = vec![NOT_BUILT; self.keys_per_span()];
+        }
+        let key = self.key(channel, mode, class, card_type);
+        if self.tables[span][key] == NOT_BUILT {
+            self.tables[span][key] = self.build(span, channel, mode, class, card_type);
+        }
+        self.tables[span][key]
+    }
+
     fn plan(
         &mut self,
         at: DateTime<FixedOffset>,
@@ -1111,7 +1123,11 @@ impl Schedule {
         // Filled as a local value: its columns' lengths then stay out of memory the heap
         // writes could reach, instead of being reloaded through `out` at every push.
         let mut local = std::mem::take(out);
-        let scalar_rows = with_round_rate!(self.rounding(), round => self.lane_rows::<DATES, _>(round, table, &mut compiled, &mut local));
+        let scalar_rows = with_round_rate!(self.rounding(), round => if DATES {
+            self.lane_rows::<DATES, _>(round, table, &mut compiled, &mut local)
+        } else {
+            self.fee_rows(round, table, &mut compiled, &mut local)
+        });
         *out = local;
         for row in scalar_rows {
             match self.scalar_row(table, row, &mut compiled) {
@@ -1134,51 +1150,11 @@ impl Schedule {
         out: &mut QuotedTable,
     ) -> Vec<usize> {
         let mut scalar_rows = Vec::new();
-        let keys = compiled.keys_per_span();
-        let (mut span, mut low, mut high) = (usize::MAX, 0, 0);
-        // The plans of the current time span, taken out of `compiled` while it is current.
-        let mut plans_of_span: Vec<u32> = Vec::new();
+        let mut plans = RowPlans::new(compiled);
         let mut dates = DateCache::new();
-        let class_count = compiled.class_names.len();
         for row in 0..table.rows() {
             let amount_fen = table.amount_fen[row];
-            let time_s = table.time_unix_s.get(row);
-            let mode_code = mode_code(table.settlement.get(row));
-            let class = table.merchant_class.get(row) as usize;
-            let in_range = (0..=AMOUNT_FEN_MAX).contains(&amount_fen)
-                && (TIME_MIN_S..=TIME_MAX_S).contains(&time_s)
-                && mode_code.is_some()
-                && class < class_count;
-            let lane = if in_range {
-                if !(low..high).contains(&time_s) || span == usize::MAX {
-                    if span != usize::MAX {
-                        compiled.tables[span] = std::mem::take(&mut plans_of_span);
-                    }
-                    (span, low, high) = compiled.span_of(time_s);
-                    plans_of_span = std::mem::take(&mut compiled.tables[span]);
-                    if plans_of_span.is_empty() {
-                        plans_of_span = vec![NOT_BUILT; keys];
-                    }
-                }
-                let channel = table.channel.get(row);
-                let card_type = table.card_type.get(row);
-                let mode = usize::from(compiled.mode_index[mode_code.unwrap_or(0)]);
-                let key = compiled.key(channel, mode, class, card_type);
-                let mut plan = plans_of_span[key];
-                if plan == NOT_BUILT {
-                    plan = compiled.build(span, channel, mode, class, card_type);
-                    plans_of_span[key] = plan;
-                }
-                let (first, next_start) = &compiled.firsts[plan as usize];
-                let price = if amount_fen < *next_start { first } else { compiled.plans[plan as usize].price(amount_fen) };
-                match price {
-                    Price::Lane { lane, rule, settlement, fell_back } => Some((lane, *rule, *settlement, *fell_back)),
-                    Price::Scalar => None,
-                }
-            } else {
-                None
-            };
-            let Some((lane, rule, settlement, fell_back)) = lane else {
+            let Some((lane, rule, settlement, fell_back)) = plans.price(table, row, compiled) else {
                 scalar_rows.push(row);
                 out.push_placeholder::<DATES>();
                 continue;
@@ -1188,7 +1164,7 @@ impl Schedule {
             if !DATES {
                 continue;
             }
-            let Some(day) = dates.get(time_s, settlement, compiled) else {
+            let Some(day) = dates.get(table.time_unix_s.get(row), settlement, compiled) else {
                 scalar_rows.push(row);
                 out.fee.pop();
                 out.push_placeholder::<DATES>();
@@ -1207,9 +1183,45 @@ impl Schedule {
             out.settles_on.push(day.settles_on);
             out.warnings.push(warnings);
         }
-        if span != usize::MAX {
-            compiled.tables[span] = plans_of_span;
+        plans.finish(compiled);
+        scalar_rows
+    }
+
+    /// The fees alone of the rows a lane holds; returns the others. A table whose rows share
+    /// one time span, settlement mode, merchant class and card type (a chunk of a month's
+    /// trades, say) has one lane a channel: each row then takes its channel's lane without
+    /// looking up a plan, and the rows outside that lane's amounts go the way of
+    /// [`Schedule::lane_rows`]. Other tables go that way whole.
+    #[inline(always)]
+    fn fee_rows<R: RoundRate>(&self, round: R, table: &TradeTable<'_>, compiled: &mut Compiled<'_>, out: &mut QuotedTable) -> Vec<usize> {
+        let Some(lanes) = ChannelLanes::of(table, compiled) else {
+            return self.lane_rows::<false, R>(round, table, compiled, out);
+        };
+        let mut others = Vec::new();
+        let first = out.fee.len();
+        match (table.channel, lanes.surcharge) {
+            (Column::Each(channels), false) => {
+                lanes.fees::<R, false>(round, table.amount_fen, channels.iter().copied(), &mut out.fee, &mut others)
+            }
+            (Column::Each(channels), true) => {
+                lanes.fees::<R, true>(round, table.amount_fen, channels.iter().copied(), &mut out.fee, &mut others)
+            }
+            (Column::All(channel), _) => {
+                lanes.fees::<R, true>(round, table.amount_fen, std::iter::repeat(channel), &mut out.fee, &mut others)
+            }
         }
+        let mut scalar_rows = Vec::new();
+        let mut plans = RowPlans::new(compiled);
+        for row in others {
+            out.fee[first + row] = match plans.price(table, row, compiled) {
+                Some((lane, ..)) => Money::from_millifen_unchecked(lane.fee_millifen(round, table.amount_fen[row])),
+                None => {
+                    scalar_rows.push(row);
+                    Money::ZERO
+                }
+            };
+        }
+        plans.finish(compiled);
         scalar_rows
     }
 
@@ -1232,6 +1244,153 @@ impl Schedule {
                 Err(row_error(row, field, error))
             }
         }
+    }
+}
+
+/// A row's price by its plan: the plans of the time span of the last row looked up are kept
+/// at hand (taken out of [`Compiled`] while they are current), for rows in time order.
+struct RowPlans {
+    span: usize,
+    low: i64,
+    high: i64,
+    plans_of_span: Vec<u32>,
+    keys: usize,
+    class_count: usize,
+}
+
+impl RowPlans {
+    fn new(compiled: &Compiled<'_>) -> RowPlans {
+        RowPlans {
+            span: usize::MAX,
+            low: 0,
+            high: 0,
+            plans_of_span: Vec::new(),
+            keys: compiled.keys_per_span(),
+            class_count: compiled.class_names.len(),
+        }
+    }
+
+    /// The lane of `row`, its rule, applied mode and whether the mode fell back; `None`
+    /// when a lane does not price it (a value out of range, or the plan says so).
+    #[inline(always)]
+    fn price(&mut self, table: &TradeTable<'_>, row: usize, compiled: &mut Compiled<'_>) -> Option<(Lane, u32, SettlementMode, bool)> {
+        let amount_fen = table.amount_fen[row];
+        let time_s = table.time_unix_s.get(row);
+        let mode_code = mode_code(table.settlement.get(row));
+        let class = table.merchant_class.get(row) as usize;
+        let in_range = (0..=AMOUNT_FEN_MAX).contains(&amount_fen)
+            && (TIME_MIN_S..=TIME_MAX_S).contains(&time_s)
+            && mode_code.is_some()
+            && class < self.class_count;
+        if !in_range {
+            return None;
+        }
+        if !(self.low..self.high).contains(&time_s) || self.span == usize::MAX {
+            if self.span != usize::MAX {
+                compiled.tables[self.span] = std::mem::take(&mut self.plans_of_span);
+            }
+            (self.span, self.low, self.high) = compiled.span_of(time_s);
+            self.plans_of_span = std::mem::take(&mut compiled.tables[self.span]);
+            if self.plans_of_span.is_empty() {
+                self.plans_of_span = vec![NOT_BUILT; self.keys];
+            }
+        }
+        let channel = table.channel.get(row);
+        let card_type = table.card_type.get(row);
+        let mode = usize::from(compiled.mode_index[mode_code.unwrap_or(0)]);
+        let key = compiled.key(channel, mode, class, card_type);
+        let mut plan = self.plans_of_span[key];
+        if plan == NOT_BUILT {
+            plan = compiled.build(self.span, channel, mode, class, card_type);
+            self.plans_of_span[key] = plan;
+        }
+        let (first, next_start) = &compiled.firsts[plan as usize];
+        let price = if amount_fen < *next_start { first } else { compiled.plans[plan as usize].price(amount_fen) };
+        match price {
+            Price::Lane { lane, rule, settlement, fell_back } => Some((*lane, *rule, *settlement, *fell_back)),
+            Price::Scalar => None,
+        }
+    }
+
+    /// Gives the current span's plans back to `compiled`.
+    fn finish(self, compiled: &mut Compiled<'_>) {
+        if self.span != usize::MAX {
+            compiled.tables[self.span] = self.plans_of_span;
+        }
+    }
+}
+
+/// The lane of each channel of a table whose rows share one time span, settlement mode,
+/// merchant class and card type, for the amounts below `next_start_fen` (a channel without a
+/// lane, or not in the table: no amount).
+struct ChannelLanes {
+    lanes: [Lane; Channel::ALL.len()],
+    next_start_fen: [i64; Channel::ALL.len()],
+    /// Whether a lane has a surcharge.
+    surcharge: bool,
+}
+
+impl ChannelLanes {
+    /// The lanes of `table`'s channels; `None` unless its rows share a time span, mode, class
+    /// and card type (all in range).
+    fn of(table: &TradeTable<'_>, compiled: &mut Compiled<'_>) -> Option<ChannelLanes> {
+        let (Column::All(mode), Column::All(class), Column::All(card_type)) = (table.settlement, table.merchant_class, table.card_type)
+        else {
+            return None;
+        };
+        let mode = usize::from(*compiled.mode_index.get(mode_code(mode)?)?);
+        let class = class as usize;
+        let (earliest_s, latest_s) = match table.time_unix_s {
+            Column::All(time_s) => (time_s, time_s),
+            Column::Each(times) => times.iter().fold((i64::MAX, i64::MIN), |(low, high), &t| (low.min(t), high.max(t))),
+        };
+        if mode >= compiled.modes.len() || class >= compiled.class_names.len() || earliest_s < TIME_MIN_S || latest_s > TIME_MAX_S {
+            return None;
+        }
+        let (span, _, high) = compiled.span_of(earliest_s);
+        if latest_s >= high {
+            return None;
+        }
+        let seen = match table.channel {
+            Column::All(channel) => 1u8 << channel as u8,
+            Column::Each(channels) => channels.iter().fold(0u8, |seen, &channel| seen | 1 << channel as u8),
+        };
+        let no_lane = Lane::new_zero();
+        let mut lanes =
+            ChannelLanes { lanes: [no_lane; Channel::ALL.len()], next_start_fen: [i64::MIN; Channel::ALL.len()], surcharge: false };
+        for channel in Channel::ALL.into_iter().filter(|channel| seen & (1 << *channel as u8) != 0) {
+            let plan = compiled.plan_of(span, channel, mode, class, card_type);
+            if let (Price::Lane { lane, .. }, next_start_fen) = compiled.firsts[plan as usize] {
+                lanes.lanes[channel as usize] = lane;
+                lanes.next_start_fen[channel as usize] = next_start_fen.min(AMOUNT_FEN_MAX + 1);
+                lanes.surcharge |= lane.has_surcharge;
+            }
+        }
+        Some(lanes)
+    }
+
+    /// Appends the fee of each row to `fees` (of its channel's lane, whatever its amount) and
+    /// lists in `others` the rows whose amount is outside that lane (negative, or beyond it).
+    /// `SURCHARGE`: whether to add the lanes' surcharges (false only when none has one).
+    #[inline(always)]
+    fn fees<R: RoundRate, const SURCHARGE: bool>(
+        &self,
+        round: R,
+        amount_fen: &[i64],
+        channels: impl Iterator<Item = Channel>,
+        fees: &mut Vec<Money>,
+        others: &mut Vec<usize>,
+    ) {
+        fees.extend(amount_fen.iter().zip(channels).enumerate().map(|(row, (&amount_fen, channel))| {
+            let k = channel as usize;
+            if !(0..self.next_start_fen[k]).contains(&amount_fen) {
+                others.push(row);
+            }
+            // The amount clamped keeps the arithmetic in range; a row outside is priced again.
+            Money::from_millifen_unchecked(
+                self.lanes[k].fee_millifen_unbranched::<R, SURCHARGE>(round, amount_fen.clamp(0, AMOUNT_FEN_MAX)),
+            )
+        }));
     }
 }
 

@@ -75,15 +75,20 @@ impl RoundingMode {
     #[inline]
     pub(crate) fn divide_non_negative(self, numerator: i64, denominator: i64) -> i64 {
         debug_assert!(numerator >= 0 && denominator > 0);
-        let quotient = numerator / denominator;
-        let remainder = numerator - quotient * denominator;
-        let round_up = match self {
-            RoundingMode::Down => false,
-            RoundingMode::Up => remainder != 0,
-            RoundingMode::HalfUp => 2 * remainder >= denominator,
-            RoundingMode::HalfEven => 2 * remainder > denominator || (2 * remainder == denominator && quotient % 2 != 0),
+        // In u64 (both are non-negative): a division by a constant is then a multiplication
+        // without sign corrections, and the sums below cannot overflow (each side < 2⁶³).
+        let (n, d) = (numerator as u64, denominator as u64);
+        let quotient = match self {
+            RoundingMode::Down => n / d,
+            RoundingMode::Up => n.div_ceil(d),
+            // Up when 2 × remainder ≥ d, which is n + ⌊d/2⌋ reaching the next multiple.
+            RoundingMode::HalfUp => (n + d / 2) / d,
+            RoundingMode::HalfEven => {
+                let (quotient, remainder) = (n / d, n % d);
+                quotient + u64::from(2 * remainder > d || (2 * remainder == d && quotient % 2 != 0))
+            }
         };
-        quotient + i64::from(round_up)
+        quotient as i64
     }
 }
 

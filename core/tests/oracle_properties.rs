@@ -264,6 +264,49 @@ fn check_table(schedule: &Schedule, trades: &[Trade]) -> Result<usize, TestCaseE
             }
         }
     }
+    // Fees only, on tables whose rows share a mode, class and card type (where `fee_table`
+    // takes one lane a channel): each such group of trades as a table of its own, at the
+    // trades' own times and all at the group's first time (one time span for sure).
+    let mut groups: Vec<(SettlementMode, u32, Option<CardType>)> = Vec::new();
+    for key in modes.iter().zip(&classes).zip(&cards).map(|((m, c), k)| (*m, *c, *k)) {
+        if !groups.contains(&key) {
+            groups.push(key);
+        }
+    }
+    for (mode, class, card) in groups {
+        let rows: Vec<usize> = (0..trades.len()).filter(|&r| (modes[r], classes[r], cards[r]) == (mode, class, card)).collect();
+        let amounts: Vec<i64> = rows.iter().map(|&r| amounts[r]).collect();
+        let channels: Vec<Channel> = rows.iter().map(|&r| channels[r]).collect();
+        let times: Vec<i64> = rows.iter().map(|&r| times[r]).collect();
+        for time in [Column::Each(&times[..]), Column::All(times[0])] {
+            let channel_columns = match channels.iter().all(|c| *c == channels[0]) {
+                true => vec![Column::Each(&channels[..]), Column::All(channels[0])],
+                false => vec![Column::Each(&channels[..])],
+            };
+            for channel in channel_columns {
+                let table = TradeTable::new(&amounts, channel, time)
+                    .settlement(Column::All(mode))
+                    .merchant_class(&CLASSES, Column::All(class))
+                    .card_type(Column::All(card));
+                let (fees, errors) = schedule.fee_table(&table, OnInvalid::Report).unwrap();
+                for (k, &r) in rows.iter().enumerate() {
+                    let trade = Trade { at: time.get(k), ..trades[r].clone() };
+                    let context = || format!("grouped row {k} {trade:?} ({time:?}) under\n{}", schedule.to_toml());
+                    match schedule.quote(&request_of(&trade, false).calendar_policy(CalendarPolicy::WeekendsOnly)) {
+                        Ok(quote) => {
+                            prop_assert!(!errors.iter().any(|e| e.row == k), "fee_table error where quote prices: {}", context());
+                            prop_assert_eq!(fees[k], quote.fee, "fee_table fee {}", context());
+                        }
+                        Err(error) if error.code() != "calendar_out_of_range" => {
+                            prop_assert!(errors.iter().any(|e| e.row == k), "fee_table priced {}: {}", error, context());
+                            prop_assert_eq!(fees[k], Money::ZERO, "a row in error has no fee: {}", context());
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
+    }
     Ok(quoted_rows)
 }
 

@@ -77,6 +77,17 @@ fn wrong_type(side: Side, column: &str, data_type: &DataType, expected: &str) ->
     column_type(column, format!("column `{column}` of the {side} must be {expected}, not {data_type}"))
 }
 
+/// The masks of `Text::key`: the 16 bytes from `16 - length` keep a text's `length` bytes.
+const KEY_MASKS: [u8; 32] = {
+    let mut masks = [0u8; 32];
+    let mut k = 0;
+    while k < 16 {
+        masks[k] = 0xFF;
+        k += 1;
+    }
+    masks
+};
+
 /// A text column (any string type, or dictionary of strings), read as `StringArray`.
 pub(super) struct Text(pub(super) Option<StringArray>);
 
@@ -105,7 +116,10 @@ impl Text {
         let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
         let length = end - start;
         let window: [u8; 16] = array.values().get(start..start + 16)?.try_into().ok()?;
-        (length <= 15).then(|| (u128::from_le_bytes(window) & ((1u128 << (8 * length)) - 1)) | ((length as u128) << 120))
+        // The mask of the text's bytes from a table (a 128-bit shift by a variable is several
+        // instructions with a branch).
+        let mask: [u8; 16] = KEY_MASKS.get(16 - length.min(16)..32 - length.min(16))?.try_into().ok()?;
+        (length <= 15).then(|| (u128::from_le_bytes(window) & u128::from_le_bytes(mask)) | ((length as u128) << 120))
     }
 }
 
