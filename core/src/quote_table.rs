@@ -1321,8 +1321,8 @@ impl RowPlans {
 }
 
 /// The lane of each channel of a table whose rows share one time span, settlement mode,
-/// merchant class and card type, for the amounts below `next_start_fen` (a channel without a
-/// lane, or not in the table: no amount).
+/// merchant class and card type, for the amounts from 0 to below `next_start_fen` (a channel
+/// without a lane, or not in the table: 0, no amount).
 struct ChannelLanes {
     lanes: [Lane; Channel::ALL.len()],
     next_start_fen: [i64; Channel::ALL.len()],
@@ -1356,8 +1356,7 @@ impl ChannelLanes {
             Column::Each(channels) => channels.iter().fold(0u8, |seen, &channel| seen | 1 << channel as u8),
         };
         let no_lane = Lane::new_zero();
-        let mut lanes =
-            ChannelLanes { lanes: [no_lane; Channel::ALL.len()], next_start_fen: [i64::MIN; Channel::ALL.len()], surcharge: false };
+        let mut lanes = ChannelLanes { lanes: [no_lane; Channel::ALL.len()], next_start_fen: [0; Channel::ALL.len()], surcharge: false };
         for channel in Channel::ALL.into_iter().filter(|channel| seen & (1 << *channel as u8) != 0) {
             let plan = compiled.plan_of(span, channel, mode, class, card_type);
             if let (Price::Lane { lane, .. }, next_start_fen) = compiled.firsts[plan as usize] {
@@ -1383,13 +1382,13 @@ impl ChannelLanes {
     ) {
         fees.extend(amount_fen.iter().zip(channels).enumerate().map(|(row, (&amount_fen, channel))| {
             let k = channel as usize;
-            if !(0..self.next_start_fen[k]).contains(&amount_fen) {
+            // As u64, a negative amount is beyond every lane: one comparison.
+            if amount_fen as u64 >= self.next_start_fen[k] as u64 {
                 others.push(row);
             }
             // The amount clamped keeps the arithmetic in range; a row outside is priced again.
-            Money::from_millifen_unchecked(
-                self.lanes[k].fee_millifen_unbranched::<R, SURCHARGE>(round, amount_fen.clamp(0, AMOUNT_FEN_MAX)),
-            )
+            let clamped_fen = (amount_fen as u64).min(AMOUNT_FEN_MAX as u64) as i64;
+            Money::from_millifen_unchecked(self.lanes[k].fee_millifen_unbranched::<R, SURCHARGE>(round, clamped_fen))
         }));
     }
 }

@@ -20,7 +20,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use super::values::{column_index, money_column, text, time_column, Side, Text};
+use super::values::{column_index, money_column, text, text_key, time_column, Side, Text};
 use super::ArrowReadError;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
@@ -212,22 +212,17 @@ fn parsed<T: Copy>(
     let mut seen: Vec<(&str, std::result::Result<T, usize>)> = Vec::new();
     let mut many: HashMap<&str, std::result::Result<T, usize>> = HashMap::new();
     let mut failures: Vec<Error> = Vec::new();
-    let mut out = Vec::with_capacity(rows);
-    for row in 0..rows {
-        let key = column.key(row);
-        if let Some(value) = key.and_then(|key| slots.get(key)) {
-            out.push(value);
-            continue;
-        }
+    // A row whose key is not in the slots (yet): its value, and its key when the value may go
+    // in the slots.
+    let mut other = |row: usize, key: Option<u128>| -> (T, Option<u128>) {
         let Some(text) = column.get(row) else {
-            match default {
-                Some(value) => out.push(value),
+            return match default {
+                Some(value) => (value, None),
                 None => {
                     bad(row, field, Error::new(ErrorKind::InvalidRecord, format!("the {field} is missing")));
-                    out.push(placeholder);
+                    (placeholder, None)
                 }
-            }
-            continue;
+            };
         };
         let found = match seen.iter().find(|(known, _)| known.len() == text.len() && *known == text) {
             Some((_, value)) => *value,
@@ -248,17 +243,49 @@ fn parsed<T: Copy>(
             }
         };
         match found {
-            Ok(value) => {
+            Ok(value) => (value, key),
+            Err(k) => {
+                bad(row, field, failures[k].clone());
+                (placeholder, None)
+            }
+        }
+    };
+    let mut out = Vec::with_capacity(rows);
+    // The usual column, without nulls: each row's key straight from the buffers.
+    let buffers = column
+        .0
+        .as_ref()
+        .filter(|array| arrow_array::Array::null_count(*array) == 0)
+        .map(|array| (array.value_offsets(), array.values().as_slice()));
+    if let Some((offsets, values)) = buffers {
+        // The rows whose keys are in the slots in a loop of their own (few values live: no
+        // spill), each other row on its own.
+        let mut row = 0;
+        while row < rows {
+            row = slots.extend_from(offsets, values, row, &mut out);
+            if row < rows {
+                let key = text_key(values, offsets[row] as usize, offsets[row + 1] as usize);
+                let (value, key) = other(row, key);
                 if let Some(key) = key {
                     slots.insert(key, value);
                 }
                 out.push(value);
-            }
-            Err(k) => {
-                bad(row, field, failures[k].clone());
-                out.push(placeholder);
+                row += 1;
             }
         }
+        return out;
+    }
+    for row in 0..rows {
+        let key = column.key(row);
+        if let Some(value) = key.and_then(|key| slots.get(key)) {
+            out.push(value);
+            continue;
+        }
+        let (value, key) = other(row, key);
+        if let Some(key) = key {
+            slots.insert(key, value);
+        }
+        out.push(value);
     }
     out
 }
@@ -292,6 +319,20 @@ impl<T: Copy> KeySlots<T> {
     fn get(&self, key: u128) -> Option<T> {
         let slot = Self::slot(self.multiplier, key);
         (self.keys[slot] == key).then(|| self.values[slot])
+    }
+
+    /// Appends to `out` the values of the texts of a string column's `offsets` and `values`
+    /// from row `from` on, up to the first whose key is not in the slots; returns that row (the
+    /// number of rows when there is none).
+    fn extend_from(&self, offsets: &[i32], values: &[u8], from: usize, out: &mut Vec<T>) -> usize {
+        let (starts, ends) = (offsets.get(from..).unwrap_or_default(), offsets.get(from + 1..).unwrap_or_default());
+        for (k, (&start, &end)) in starts.iter().zip(ends).enumerate() {
+            match text_key(values, start as usize, end as usize).and_then(|key| self.get(key)) {
+                Some(value) => out.push(value),
+                None => return from + k,
+            }
+        }
+        offsets.len().saturating_sub(1)
     }
 
     /// Adds a key (up to [`KEY_SLOTS_USED`]): when its slot is taken, another multiplier is
@@ -905,6 +946,40 @@ mod tests {
         let (kept, rows) = columns.readable();
         assert_eq!((kept.rows(), rows), (2, vec![0, 1]));
         assert!(kept.settlement.is_empty());
+    }
+
+    #[test]
+    fn timestamps_of_every_unit_read_as_each_row_alone_before_and_after_1970() {
+        use arrow_array::{TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray};
+        // Seconds; 1969-12-31 23:59:59.5 UTC floors to -1, and a naive time is China time.
+        let seconds: [i64; 4] = [1_778_040_000, 0, -1, -86_400 * 365];
+        for with_early in [false, true] {
+            let rows = if with_early { 4 } else { 2 };
+            for zone in [None, Some("+00:00")] {
+                let scaled = |per_second: i64| -> Vec<i64> {
+                    seconds[..rows].iter().map(|s| s * per_second + if *s == -1 { per_second / 2 } else { 0 }).collect()
+                };
+                let columns: [ArrayRef; 4] = [
+                    Arc::new(TimestampSecondArray::from(scaled(1)).with_timezone_opt(zone)),
+                    Arc::new(TimestampMillisecondArray::from(scaled(1_000)).with_timezone_opt(zone)),
+                    Arc::new(TimestampMicrosecondArray::from(scaled(1_000_000)).with_timezone_opt(zone)),
+                    Arc::new(TimestampNanosecondArray::from(scaled(1_000_000_000)).with_timezone_opt(zone)),
+                ];
+                for time in columns {
+                    let (amounts, channels): (Vec<&str>, Vec<&str>) = (vec!["1"; rows], vec!["credit"; rows]);
+                    let batch = RecordBatch::try_from_iter([
+                        ("amount", Arc::new(StringArray::from(amounts)) as ArrayRef),
+                        ("channel", Arc::new(StringArray::from(channels)) as ArrayRef),
+                        ("time", time),
+                    ])
+                    .unwrap();
+                    let read = TradeColumns::from_batch(&batch, 0, &TradeDefaults::default()).unwrap();
+                    let offset_s = if zone.is_some() { 0 } else { 8 * 3600 };
+                    let expected: Vec<i64> = seconds[..rows].iter().map(|s| s - offset_s).collect();
+                    assert_eq!(read.time_unix_s, expected, "{zone:?}, {:?}", batch.column(2).data_type());
+                }
+            }
+        }
     }
 
     #[test]

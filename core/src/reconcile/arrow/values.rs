@@ -88,6 +88,17 @@ const KEY_MASKS: [u8; 32] = {
     masks
 };
 
+/// The key ([`Text::key`]) of the text at `start..end` of a string column's `values`.
+#[inline(always)]
+pub(super) fn text_key(values: &[u8], start: usize, end: usize) -> Option<u128> {
+    let length = end.wrapping_sub(start);
+    let window: [u8; 16] = values.get(start..start.checked_add(16)?)?.try_into().ok()?;
+    // The mask of the text's bytes from a table (a 128-bit shift by a variable is several
+    // instructions with a branch).
+    let mask: [u8; 16] = KEY_MASKS.get(16 - length.min(16)..32 - length.min(16))?.try_into().ok()?;
+    (length <= 15).then(|| (u128::from_le_bytes(window) & u128::from_le_bytes(mask)) | ((length as u128) << 120))
+}
+
 /// A text column (any string type, or dictionary of strings), read as `StringArray`.
 pub(super) struct Text(pub(super) Option<StringArray>);
 
@@ -113,13 +124,7 @@ impl Text {
             return None;
         }
         let offsets = array.value_offsets();
-        let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
-        let length = end - start;
-        let window: [u8; 16] = array.values().get(start..start + 16)?.try_into().ok()?;
-        // The mask of the text's bytes from a table (a 128-bit shift by a variable is several
-        // instructions with a branch).
-        let mask: [u8; 16] = KEY_MASKS.get(16 - length.min(16)..32 - length.min(16))?.try_into().ok()?;
-        (length <= 15).then(|| (u128::from_le_bytes(window) & u128::from_le_bytes(mask)) | ((length as u128) << 120))
+        text_key(array.values(), offsets[row] as usize, offsets[row + 1] as usize)
     }
 }
 
@@ -213,18 +218,22 @@ impl MoneyColumn {
         let max_fen = i128::from(Money::MAX_AMOUNT.fen().expect("whole fen"));
         // Usual: from 0 to the largest amount (a whole multiple of every unit).
         let (max_value, unit) = (max_fen / unit, unit as i64);
-        let usual = |value: &i128| (0..=max_value).contains(value);
-        // One pass without a branch, a second only when some row is not usual.
+        // As u128, a negative value is above the largest: one comparison.
+        let usual = |value: &i128| *value as u128 <= max_value as u128;
+        // One pass without a branch, a second only when some row is not usual; the usual
+        // scale's unit (1) a constant.
         let mut all_usual = true;
-        amount_fen.extend(array.values().iter().map(|value| {
-            let fits = usual(value);
-            all_usual &= fits;
-            if fits {
-                *value as i64 * unit
-            } else {
-                0
-            }
-        }));
+        let mut fen = |unit: i64| {
+            amount_fen.extend(array.values().iter().map(|value| {
+                let fits = usual(value);
+                all_usual &= fits;
+                i64::from(fits) * (*value as i64) * unit
+            }))
+        };
+        match unit {
+            1 => fen(1),
+            unit => fen(unit),
+        }
         let mut others: Vec<usize> =
             if all_usual { Vec::new() } else { array.values().iter().enumerate().filter(|(_, v)| !usual(v)).map(|(row, _)| row).collect() };
         if let Some(nulls) = array.nulls() {
@@ -392,15 +401,29 @@ impl TimeColumn {
         match &self.values {
             TimeValues::Timestamp(array, per_second, aware) if array.null_count() == 0 => {
                 let values = array.values();
-                // Each unit's divisor a constant, so that the division is a multiplication.
-                fn seconds(values: &[i64], aware: bool, divide: impl Fn(i64) -> i64) -> Vec<i64> {
-                    values.iter().map(|value| timestamp_seconds(divide(*value), 1, aware)).collect()
+                // Each unit's divisor a constant, so that the division is a multiplication;
+                // times from 1970 on (the usual) divided as u64, without a sign correction,
+                // and all again the general way when one is earlier.
+                fn seconds<const PER_SECOND: u64>(values: &[i64], aware: bool) -> Vec<i64> {
+                    let offset_s = if aware { 0 } else { 8 * 3600 };
+                    let mut earlier = false;
+                    let seconds = values
+                        .iter()
+                        .map(|&value| {
+                            earlier |= value < 0;
+                            ((value as u64 / PER_SECOND) as i64).wrapping_sub(offset_s)
+                        })
+                        .collect();
+                    match earlier {
+                        false => seconds,
+                        true => values.iter().map(|&value| timestamp_seconds(value, PER_SECOND as i64, aware)).collect(),
+                    }
                 }
                 Some(match per_second {
-                    1 => seconds(values, *aware, |v| v),
-                    1_000 => seconds(values, *aware, |v| v.div_euclid(1_000)),
-                    1_000_000 => seconds(values, *aware, |v| v.div_euclid(1_000_000)),
-                    _ => seconds(values, *aware, |v| v.div_euclid(1_000_000_000)),
+                    1 => seconds::<1>(values, *aware),
+                    1_000 => seconds::<1_000>(values, *aware),
+                    1_000_000 => seconds::<1_000_000>(values, *aware),
+                    _ => seconds::<1_000_000_000>(values, *aware),
                 })
             }
             _ => None,
