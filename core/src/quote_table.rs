@@ -1331,8 +1331,8 @@ struct ChannelLanes {
 }
 
 impl ChannelLanes {
-    /// The lanes of `table`'s channels; `None` unless its rows share a time span, mode, class
-    /// and card type (all in range).
+    /// The lane of each channel for `table`; `None` unless its rows share a time span, mode,
+    /// class and card type (all in range).
     fn of(table: &TradeTable<'_>, compiled: &mut Compiled<'_>) -> Option<ChannelLanes> {
         let (Column::All(mode), Column::All(class), Column::All(card_type)) = (table.settlement, table.merchant_class, table.card_type)
         else {
@@ -1340,24 +1340,29 @@ impl ChannelLanes {
         };
         let mode = usize::from(*compiled.mode_index.get(mode_code(mode)?)?);
         let class = class as usize;
-        let (earliest_s, latest_s) = match table.time_unix_s {
-            Column::All(time_s) => (time_s, time_s),
-            Column::Each(times) => times.iter().fold((i64::MAX, i64::MIN), |(low, high), &t| (low.min(t), high.max(t))),
-        };
-        if mode >= compiled.modes.len() || class >= compiled.class_names.len() || earliest_s < TIME_MIN_S || latest_s > TIME_MAX_S {
+        if table.rows() == 0 || mode >= compiled.modes.len() || class >= compiled.class_names.len() {
             return None;
         }
-        let (span, _, high) = compiled.span_of(earliest_s);
-        if latest_s >= high {
+        let first_s = table.time_unix_s.get(0);
+        // The first row's time span, within the times the crate reads; every row in it (one
+        // comparison a row, as u64 from the span's start).
+        let (span, low, high) = compiled.span_of(first_s);
+        let (low_s, high_s) = (low.max(TIME_MIN_S), high.min(TIME_MAX_S + 1));
+        if low_s >= high_s {
             return None;
         }
-        let seen = match table.channel {
-            Column::All(channel) => 1u8 << channel as u8,
-            Column::Each(channels) => channels.iter().fold(0u8, |seen, &channel| seen | 1 << channel as u8),
+        let in_span = |time_s: i64| (time_s.wrapping_sub(low_s) as u64) < (high_s.wrapping_sub(low_s) as u64);
+        let all_in_span = match table.time_unix_s {
+            Column::All(time_s) => in_span(time_s),
+            Column::Each(times) => times.iter().fold(true, |all, &time_s| all & in_span(time_s)),
         };
+        if !all_in_span {
+            return None;
+        }
+        // Every channel's lane (a plan costs less than finding which channels the rows use).
         let no_lane = Lane::new_zero();
         let mut lanes = ChannelLanes { lanes: [no_lane; Channel::ALL.len()], next_start_fen: [0; Channel::ALL.len()], surcharge: false };
-        for channel in Channel::ALL.into_iter().filter(|channel| seen & (1 << *channel as u8) != 0) {
+        for channel in Channel::ALL {
             let plan = compiled.plan_of(span, channel, mode, class, card_type);
             if let (Price::Lane { lane, .. }, next_start_fen) = compiled.firsts[plan as usize] {
                 lanes.lanes[channel as usize] = lane;
