@@ -212,15 +212,14 @@ fn parsed<T: Copy>(
     let mut seen: Vec<(&str, std::result::Result<T, usize>)> = Vec::new();
     let mut many: HashMap<&str, std::result::Result<T, usize>> = HashMap::new();
     let mut failures: Vec<Error> = Vec::new();
-    // A row whose key is not in the slots (yet): its value, and its key when the value may go
-    // in the slots.
-    let mut other = |row: usize, key: Option<u128>| -> (T, Option<u128>) {
+    // The value of a row whose key is not in the slots (yet), put in the slots when it reads.
+    let mut other = |slots: &mut KeySlots<T>, row: usize, key: Option<u128>| -> T {
         let Some(text) = column.get(row) else {
             return match default {
-                Some(value) => (value, None),
+                Some(value) => value,
                 None => {
                     bad(row, field, Error::new(ErrorKind::InvalidRecord, format!("the {field} is missing")));
-                    (placeholder, None)
+                    placeholder
                 }
             };
         };
@@ -243,10 +242,15 @@ fn parsed<T: Copy>(
             }
         };
         match found {
-            Ok(value) => (value, key),
+            Ok(value) => {
+                if let Some(key) = key {
+                    slots.insert(key, value);
+                }
+                value
+            }
             Err(k) => {
                 bad(row, field, failures[k].clone());
-                (placeholder, None)
+                placeholder
             }
         }
     };
@@ -265,11 +269,7 @@ fn parsed<T: Copy>(
             row = slots.extend_from(offsets, values, row, &mut out);
             if row < rows {
                 let key = text_key(values, offsets[row] as usize, offsets[row + 1] as usize);
-                let (value, key) = other(row, key);
-                if let Some(key) = key {
-                    slots.insert(key, value);
-                }
-                out.push(value);
+                out.push(other(&mut slots, row, key));
                 row += 1;
             }
         }
@@ -277,15 +277,10 @@ fn parsed<T: Copy>(
     }
     for row in 0..rows {
         let key = column.key(row);
-        if let Some(value) = key.and_then(|key| slots.get(key)) {
-            out.push(value);
-            continue;
+        match key.and_then(|key| slots.get(key)) {
+            Some(value) => out.push(value),
+            None => out.push(other(&mut slots, row, key)),
         }
-        let (value, key) = other(row, key);
-        if let Some(key) = key {
-            slots.insert(key, value);
-        }
-        out.push(value);
     }
     out
 }
