@@ -254,7 +254,9 @@ fn parsed<T: Copy>(
             }
         }
     };
-    let mut out = Vec::with_capacity(rows);
+    // Written in place (a push kept the vector's length and capacity in memory, reloaded and
+    // stored at every row).
+    let mut out = vec![placeholder; rows];
     // The usual column, without nulls: each row's key straight from the buffers.
     let buffers = column
         .0
@@ -266,21 +268,21 @@ fn parsed<T: Copy>(
         // spill), each other row on its own.
         let mut row = 0;
         while row < rows {
-            row = slots.extend_from(offsets, values, row, &mut out);
+            row = slots.fill_from(offsets, values, row, &mut out);
             if row < rows {
                 let key = text_key(values, offsets[row] as usize, offsets[row + 1] as usize);
-                out.push(other(&mut slots, row, key));
+                out[row] = other(&mut slots, row, key);
                 row += 1;
             }
         }
         return out;
     }
-    for row in 0..rows {
+    for (row, value) in out.iter_mut().enumerate() {
         let key = column.key(row);
-        match key.and_then(|key| slots.get(key)) {
-            Some(value) => out.push(value),
-            None => out.push(other(&mut slots, row, key)),
-        }
+        *value = match key.and_then(|key| slots.get(key)) {
+            Some(found) => found,
+            None => other(&mut slots, row, key),
+        };
     }
     out
 }
@@ -316,18 +318,20 @@ impl<T: Copy> KeySlots<T> {
         (self.keys[slot] == key).then(|| self.values[slot])
     }
 
-    /// Appends to `out` the values of the texts of a string column's `offsets` and `values`
+    /// Writes to `out` the values of the texts of a string column's `offsets` and `values`
     /// from row `from` on, up to the first whose key is not in the slots; returns that row (the
-    /// number of rows when there is none).
-    fn extend_from(&self, offsets: &[i32], values: &[u8], from: usize, out: &mut Vec<T>) -> usize {
+    /// end of `out` or of the column when there is none).
+    fn fill_from(&self, offsets: &[i32], values: &[u8], from: usize, out: &mut [T]) -> usize {
         let (starts, ends) = (offsets.get(from..).unwrap_or_default(), offsets.get(from + 1..).unwrap_or_default());
-        for (k, (&start, &end)) in starts.iter().zip(ends).enumerate() {
+        let out = out.get_mut(from..).unwrap_or_default();
+        let rows = out.len().min(ends.len());
+        for (k, ((&start, &end), value)) in starts.iter().zip(ends).zip(out).enumerate() {
             match text_key(values, start as usize, end as usize).and_then(|key| self.get(key)) {
-                Some(value) => out.push(value),
+                Some(found) => *value = found,
                 None => return from + k,
             }
         }
-        offsets.len().saturating_sub(1)
+        from + rows
     }
 
     /// Adds a key (up to [`KEY_SLOTS_USED`]): when its slot is taken, another multiplier is
