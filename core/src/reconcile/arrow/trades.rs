@@ -692,13 +692,12 @@ fn pieces(batches: &[RecordBatch]) -> Vec<(usize, RecordBatch)> {
 /// Each row's first error, in row order: its values' (`read`, numbered in the table), else its
 /// price's (`priced`, numbered in the piece that starts at row `first_row`).
 fn first_errors(read: &[RowError], priced: &[RowError], first_row: usize) -> Vec<RowError> {
-    let mut errors: Vec<RowError> = read.to_vec();
-    for RowError { row, error } in priced {
-        if errors.binary_search_by_key(&(first_row + row), |e| e.row).is_err() {
-            errors.push(RowError { row: *row, error: error.clone() }.renumbered(first_row + row));
-        }
-    }
+    let priced = priced.iter().map(|RowError { row, error }| RowError { row: *row, error: error.clone() }.renumbered(first_row + row));
+    let mut errors: Vec<RowError> = read.iter().cloned().chain(priced).collect();
+    // A stable sort keeps a row's reading error before its pricing error; one error a row (the
+    // output's error column takes them in row order, one a row).
     errors.sort_by_key(|e| e.row);
+    errors.dedup_by_key(|e| e.row);
     errors
 }
 
@@ -989,5 +988,128 @@ mod tests {
         let at = crate::settlement::parse_china_time("2026-05-06 10:00").unwrap().timestamp();
         assert_eq!(columns.time_unix_s, [at, at]);
         assert!(columns.errors().is_empty() && quoted_batch(&QuotedTable::default(), &[], 0, 2).column(8).is_empty());
+    }
+
+    /// A table of trades as pyarrow and polars hand them over (decimal amounts of `scale`, text
+    /// channels, timestamps of `unit`, China time or with a zone), with a few odd rows of each
+    /// kind: amounts negative, too large or null; channels unknown, longer than a key, spelled
+    /// another way or null; times before 1970, in another span of a schedule or null.
+    /// `odd_per_mille`: how often such a row comes; `channels`: the other rows' channels.
+    #[allow(clippy::too_many_arguments)]
+    fn arrow_trades(
+        rows: usize,
+        seed: u64,
+        scale: u32,
+        unit: arrow_schema::TimeUnit,
+        aware: bool,
+        odd_per_mille: u64,
+        channels: &[&'static str],
+    ) -> RecordBatch {
+        use arrow_array::{TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray};
+        let mut state = seed | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let per_second: i64 = match unit {
+            arrow_schema::TimeUnit::Second => 1,
+            arrow_schema::TimeUnit::Millisecond => 1_000,
+            arrow_schema::TimeUnit::Microsecond => 1_000_000,
+            arrow_schema::TimeUnit::Nanosecond => 1_000_000_000,
+        };
+        let per_fen = 10i128.pow(scale) / 100;
+        let pool = channels;
+        let (mut amounts, mut channels, mut times) = (Vec::new(), Vec::new(), Vec::new());
+        // December 2025: sft-esign's rule of 2026-01-01 is a span boundary a row may cross.
+        let start_s = 1_766_620_800; // 2025-12-25T00:00:00Z
+        for _ in 0..rows {
+            let odd = next() % 1000 < odd_per_mille;
+            let fen = 1 + (next() % 2_000_000) as i128;
+            let amount = match (odd, next() % 4) {
+                (true, 0) => Some(-fen * per_fen.max(1)),
+                (true, 1) => Some(10i128.pow(15 + scale)),
+                (true, 2) => None,
+                _ => Some(if scale >= 2 { fen * per_fen } else { fen / 10i128.pow(2 - scale) + 1 }),
+            };
+            let channel = match (odd, next() % 5) {
+                (true, 0) => Some("visa"),
+                (true, 1) => Some("wechat_pay_in_a_store"),
+                (true, 2) => Some("Credit Card"),
+                (true, 3) => None,
+                _ => Some(pool[(next() % pool.len() as u64) as usize]),
+            };
+            let second = match (odd, next() % 3) {
+                (true, 0) => Some(-86_400 * 3 - (next() % 1000) as i64),
+                (true, 1) => Some(start_s + 10 * 86_400 + (next() % 86_400) as i64),
+                (true, 2) => None,
+                _ => Some(start_s + (next() % (3 * 86_400)) as i64),
+            };
+            amounts.push(amount);
+            channels.push(channel);
+            times.push(second.map(|s| s * per_second + (next() % per_second as u64) as i64 * i64::from(!odd)));
+        }
+        let zone = aware.then(|| Arc::<str>::from("+08:00"));
+        let time: ArrayRef = match unit {
+            arrow_schema::TimeUnit::Second => Arc::new(TimestampSecondArray::from(times).with_timezone_opt(zone)),
+            arrow_schema::TimeUnit::Millisecond => Arc::new(TimestampMillisecondArray::from(times).with_timezone_opt(zone)),
+            arrow_schema::TimeUnit::Microsecond => Arc::new(TimestampMicrosecondArray::from(times).with_timezone_opt(zone)),
+            arrow_schema::TimeUnit::Nanosecond => Arc::new(TimestampNanosecondArray::from(times).with_timezone_opt(zone)),
+        };
+        let amount = Decimal128Array::from(amounts).with_precision_and_scale(38, scale as i8).unwrap();
+        RecordBatch::try_from_iter([
+            ("amount", Arc::new(amount) as ArrayRef),
+            ("channel", Arc::new(StringArray::from(channels)) as ArrayRef),
+            ("time", time),
+        ])
+        .unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #[test]
+        fn the_fees_alone_of_decimal_and_timestamp_tables_are_the_quotes_with_their_errors(
+            preset in proptest::sample::select(vec!["sft-traditional", "sft-esign", "sft-smart", "standard", "standard-d0"]),
+            rows in 1usize..3 * CHUNK_ROWS,
+            seed in proptest::num::u64::ANY,
+            scale in 0u32..=3,
+            unit in proptest::sample::select(vec![
+                arrow_schema::TimeUnit::Second,
+                arrow_schema::TimeUnit::Millisecond,
+                arrow_schema::TimeUnit::Microsecond,
+                arrow_schema::TimeUnit::Nanosecond,
+            ]),
+            aware in proptest::bool::ANY,
+            odd_per_mille in proptest::sample::select(vec![0u64, 0, 0, 1, 20]),
+            all_channels in proptest::bool::ANY,
+        ) {
+            let schedule = Schedule::preset(preset).unwrap();
+            // All channels, some of which a preset does not price, or the four every preset
+            // prices (and 微信支付, another spelling of WeChat).
+            let channels: &[&str] = if all_channels {
+                &["credit", "debit", "wechat", "alipay", "微信支付", "unionpay_qr", "quickpass", "京东白条"]
+            } else {
+                &["credit", "debit", "wechat", "alipay", "微信支付"]
+            };
+            let batches = [arrow_trades(rows, seed, scale, unit, aware, odd_per_mille, channels)];
+            // The general way, row by row: the quotes' fees and errors.
+            let report = TableOptions { on_invalid: OnInvalid::Report, ..TableOptions::default() };
+            let quoted = quote_batches(&schedule, &batches, &TradeDefaults::default(), &report, Calendar::china()).unwrap();
+            let fees = fee_batches(&schedule, &batches, &TradeDefaults::default(), OnInvalid::Report).unwrap();
+            let column = |batches: &[RecordBatch], k: usize| -> Vec<Option<i128>> {
+                batches.iter().flat_map(|b| b.column(k).as_primitive::<arrow_array::types::Decimal128Type>().iter().collect::<Vec<_>>()).collect()
+            };
+            let errors = |batches: &[RecordBatch], k: usize| -> Vec<Option<String>> {
+                batches.iter().flat_map(|b| b.column(k).as_string::<i32>().iter().map(|e| e.map(str::to_string)).collect::<Vec<_>>()).collect()
+            };
+            let (fee, quote_fee) = (column(&fees, 0), column(&quoted, 0));
+            let (error, quote_error) = (errors(&fees, 1), errors(&quoted, QUOTED_COLUMNS.len() - 1));
+            proptest::prop_assert_eq!((fee.len(), error.len()), (rows, rows));
+            for row in 0..rows {
+                proptest::prop_assert_eq!(fee[row], quote_fee[row], "fee of row {}", row);
+                proptest::prop_assert_eq!(&error[row], &quote_error[row], "error of row {}", row);
+            }
+        }
     }
 }
