@@ -692,7 +692,7 @@ fn pieces(batches: &[RecordBatch]) -> Vec<(usize, RecordBatch)> {
 /// Each row's first error, in row order: its values' (`read`, numbered in the table), else its
 /// price's (`priced`, numbered in the piece that starts at row `first_row`).
 fn first_errors(read: &[RowError], priced: &[RowError], first_row: usize) -> Vec<RowError> {
-    let priced = priced.iter().map(|RowError { row, error }| RowError { row: *row, error: error.clone() }.renumbered(first_row + row));
+    let priced = priced.iter().map(|e| e.clone().renumbered(first_row + e.row));
     let mut errors: Vec<RowError> = read.iter().cloned().chain(priced).collect();
     // A stable sort keeps a row's reading error before its pricing error; one error a row (the
     // output's error column takes them in row order, one a row).
@@ -994,8 +994,7 @@ mod tests {
     /// channels, timestamps of `unit`, China time or with a zone), with a few odd rows of each
     /// kind: amounts negative, too large or null; channels unknown, longer than a key, spelled
     /// another way or null; times before 1970, in another span of a schedule or null.
-    /// `odd_per_mille`: how often such a row comes; `channels`: the other rows' channels.
-    #[allow(clippy::too_many_arguments)]
+    /// `odd_per_mille`: how often such a row comes; `pool`: the other rows' channels.
     fn arrow_trades(
         rows: usize,
         seed: u64,
@@ -1003,7 +1002,7 @@ mod tests {
         unit: arrow_schema::TimeUnit,
         aware: bool,
         odd_per_mille: u64,
-        channels: &[&'static str],
+        pool: &[&'static str],
     ) -> RecordBatch {
         use arrow_array::{TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray};
         let mut state = seed | 1;
@@ -1020,7 +1019,6 @@ mod tests {
             arrow_schema::TimeUnit::Nanosecond => 1_000_000_000,
         };
         let per_fen = 10i128.pow(scale) / 100;
-        let pool = channels;
         let (mut amounts, mut channels, mut times) = (Vec::new(), Vec::new(), Vec::new());
         // December 2025: sft-esign's rule of 2026-01-01 is a span boundary a row may cross.
         let start_s = 1_766_620_800; // 2025-12-25T00:00:00Z
@@ -1085,15 +1083,16 @@ mod tests {
             all_channels in proptest::bool::ANY,
         ) {
             let schedule = Schedule::preset(preset).unwrap();
-            // All channels, some of which a preset does not price, or the four every preset
-            // prices (and 微信支付, another spelling of WeChat).
+            // All channels, some of which a preset does not price, or the four the usual
+            // tables hold (and 微信支付, another spelling of WeChat).
             let channels: &[&str] = if all_channels {
                 &["credit", "debit", "wechat", "alipay", "微信支付", "unionpay_qr", "quickpass", "京东白条"]
             } else {
                 &["credit", "debit", "wechat", "alipay", "微信支付"]
             };
             let batches = [arrow_trades(rows, seed, scale, unit, aware, odd_per_mille, channels)];
-            // The general way, row by row: the quotes' fees and errors.
+            // The full quotes' fees and errors against the fees alone (two ways through the
+            // schedule: by plan a row, and by one lane a channel), row by row.
             let report = TableOptions { on_invalid: OnInvalid::Report, ..TableOptions::default() };
             let quoted = quote_batches(&schedule, &batches, &TradeDefaults::default(), &report, Calendar::china()).unwrap();
             let fees = fee_batches(&schedule, &batches, &TradeDefaults::default(), OnInvalid::Report).unwrap();
