@@ -760,6 +760,41 @@ fn ceil_seconds(at: DateTime<FixedOffset>) -> i64 {
     at.timestamp() + i64::from(at.timestamp_subsec_nanos() > 0)
 }
 
+/// The starts of a schedule's time spans (whole seconds, ascending): where a version takes
+/// effect and where a rule starts or stops applying. Within a span, a trade's fee depends on
+/// its amount, channel, mode, class and card type alone (not on its time).
+pub(crate) fn span_starts_s(schedule: &Schedule) -> Vec<i64> {
+    let mut starts_s: Vec<i64> = Vec::new();
+    for version in schedule.versions() {
+        insert_sorted(&mut starts_s, ceil_seconds(version.effective_from()));
+        for rule in version.rules() {
+            for bound in [rule.valid_from(), rule.valid_until()].into_iter().flatten() {
+                insert_sorted(&mut starts_s, ceil_seconds(bound));
+            }
+        }
+    }
+    starts_s
+}
+
+/// The span of `time_s` among spans starting at `starts_s` ([`span_starts_s`]): its index
+/// and bounds `[low, high)` (span k is `[starts[k-1], starts[k])`, span 0 everything before
+/// `starts[0]`).
+fn span_of(starts_s: &[i64], time_s: i64) -> (usize, i64, i64) {
+    let span = starts_s.partition_point(|&start| start <= time_s);
+    let low = if span == 0 { i64::MIN } else { starts_s[span - 1] };
+    let high = starts_s.get(span).copied().unwrap_or(i64::MAX);
+    (span, low, high)
+}
+
+/// The times `[low, high)` (seconds since 1970) in the span of `time_s` that the crate reads
+/// (the years 1 to 9999): rows at any of them are priced alike; `None` when `time_s` is not
+/// one of those times.
+pub(crate) fn fee_span_s(starts_s: &[i64], time_s: i64) -> Option<(i64, i64)> {
+    let (_, low, high) = span_of(starts_s, time_s);
+    let (low_s, high_s) = (low.max(TIME_MIN_S), high.min(TIME_MAX_S + 1));
+    (low_s..high_s).contains(&time_s).then_some((low_s, high_s))
+}
+
 /// Seconds of the years 1 to 9999 (the dates the crate reads and prints).
 const TIME_MIN_S: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
 const TIME_MAX_S: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
@@ -794,15 +829,7 @@ const CARD_TYPES: usize = 3;
 
 impl<'s> Compiled<'s> {
     fn new(schedule: &'s Schedule, calendar: &'s Calendar, policy: CalendarPolicy, table: &TradeTable<'s>) -> Compiled<'s> {
-        let mut starts_s: Vec<i64> = Vec::new();
-        for version in schedule.versions() {
-            insert_sorted(&mut starts_s, ceil_seconds(version.effective_from()));
-            for rule in version.rules() {
-                for bound in [rule.valid_from(), rule.valid_until()].into_iter().flatten() {
-                    insert_sorted(&mut starts_s, ceil_seconds(bound));
-                }
-            }
-        }
+        let starts_s = span_starts_s(schedule);
         let mut mode_index = [u8::MAX; MODE_CODES];
         let mut modes = Vec::new();
         let mut see = |mode: SettlementMode| {
@@ -860,10 +887,7 @@ impl<'s> Compiled<'s> {
 
     /// The span of `time_s`: its index and bounds `[low, high)`.
     fn span_of(&self, time_s: i64) -> (usize, i64, i64) {
-        let span = self.starts_s.partition_point(|&start| start <= time_s);
-        let low = if span == 0 { i64::MIN } else { self.starts_s[span - 1] };
-        let high = self.starts_s.get(span).copied().unwrap_or(i64::MAX);
-        (span, low, high)
+        span_of(&self.starts_s, time_s)
     }
 
     fn intern_rule(&mut self, id: &CompactString) -> u32 {
@@ -1346,11 +1370,8 @@ impl ChannelLanes {
         let first_s = table.time_unix_s.get(0);
         // The first row's time span, within the times the crate reads; every row in it (one
         // comparison a row, as u64 from the span's start).
-        let (span, low, high) = compiled.span_of(first_s);
-        let (low_s, high_s) = (low.max(TIME_MIN_S), high.min(TIME_MAX_S + 1));
-        if low_s >= high_s {
-            return None;
-        }
+        let (low_s, high_s) = fee_span_s(&compiled.starts_s, first_s)?;
+        let (span, ..) = compiled.span_of(first_s);
         let in_span = |time_s: i64| (time_s.wrapping_sub(low_s) as u64) < (high_s.wrapping_sub(low_s) as u64);
         let all_in_span = match table.time_unix_s {
             Column::All(time_s) => in_span(time_s),

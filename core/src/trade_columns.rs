@@ -310,8 +310,13 @@ impl TradeColumns {
     /// assert_eq!(columns.table(&columns.class_names()).rows(), 0);
     /// ```
     pub fn table<'a>(&'a self, names: &'a [&'a str]) -> TradeTable<'a> {
+        self.table_at(names, Column::Each(&self.time_unix_s))
+    }
+
+    /// [`TradeColumns::table`] with the times `time_unix_s` instead of the rows' own.
+    pub(crate) fn table_at<'a>(&'a self, names: &'a [&'a str], time_unix_s: Column<'a, i64>) -> TradeTable<'a> {
         let rows = self.rows();
-        TradeTable::new(&self.amount_fen, Column::Each(&self.channel), Column::Each(&self.time_unix_s))
+        TradeTable::new(&self.amount_fen, Column::Each(&self.channel), time_unix_s)
             .settlement(each_or(&self.settlement, rows, self.defaults.settlement))
             .merchant_class(names, each_or(&self.merchant_class, rows, 0))
             .card_type(each_or(&self.card_type, rows, self.defaults.card_type))

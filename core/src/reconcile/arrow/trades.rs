@@ -27,7 +27,7 @@ use crate::channel::{CardType, Channel};
 use crate::compare::{Comparison, Offer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::quote::Limit;
-use crate::quote_table::{OnInvalid, QuotedTable, RowError, TableOptions, Warnings, QUOTED_COLUMNS};
+use crate::quote_table::{fee_span_s, span_starts_s, Column, OnInvalid, QuotedTable, RowError, TableOptions, Warnings, QUOTED_COLUMNS};
 use crate::reconcile::{CanonicalColumn, ColumnType};
 use crate::schedule::Schedule;
 use crate::settlement::SettlementMode;
@@ -74,6 +74,19 @@ impl TradeColumns {
         first_row: usize,
         defaults: &TradeDefaults,
     ) -> std::result::Result<TradeColumns, ArrowReadError> {
+        Ok(TradeColumns::read_batch(batch, first_row, defaults, None)?.0)
+    }
+
+    /// [`TradeColumns::from_batch`]; given the starts of a schedule's time spans `starts_s`
+    /// ([`span_starts_s`]), when every row's time is in the span of the first (the fees are
+    /// then those of any time in it), the times are left unread (empty) and the first row's
+    /// is returned.
+    fn read_batch(
+        batch: &RecordBatch,
+        first_row: usize,
+        defaults: &TradeDefaults,
+        starts_s: Option<&[i64]>,
+    ) -> std::result::Result<(TradeColumns, Option<i64>), ArrowReadError> {
         let index = column_index(batch);
         let rows = batch.num_rows();
         let mut errors = Vec::new();
@@ -104,8 +117,12 @@ impl TradeColumns {
         let channel = parsed(&text(TRADES, batch, &index, "channel")?, rows, None, Channel::Credit, "channel", Channel::parse, &mut bad);
 
         let times = time_column(TRADES, batch, &index, "time")?;
-        let mut time_unix_s = times.unix_seconds_all().unwrap_or_default();
-        for row in time_unix_s.len()..rows {
+        let one_span_s = starts_s.and_then(|starts_s| times.first_if_all_in_span(|time_s| fee_span_s(starts_s, time_s)));
+        let mut time_unix_s = match one_span_s {
+            Some(_) => Vec::new(),
+            None => times.unix_seconds_all().unwrap_or_default(),
+        };
+        for row in (time_unix_s.len()..rows).filter(|_| one_span_s.is_none()) {
             let seconds = match times.unix_seconds(row) {
                 Some(seconds) => Ok(seconds),
                 None => match times.get(row) {
@@ -173,7 +190,7 @@ impl TradeColumns {
         // Each row's first error, in row order.
         errors.sort_by_key(|e| e.row);
         errors.dedup_by_key(|e| e.row);
-        Ok(TradeColumns {
+        let columns = TradeColumns {
             amount_fen,
             channel,
             time_unix_s,
@@ -183,7 +200,8 @@ impl TradeColumns {
             card_type,
             errors,
             defaults: defaults.clone(),
-        })
+        };
+        Ok((columns, one_span_s))
     }
 }
 
@@ -628,6 +646,7 @@ pub fn fee_batches(
     on_invalid: OnInvalid,
 ) -> std::result::Result<Vec<RecordBatch>, ArrowReadError> {
     let scale = schedule.rounding().scale.max(2) as i8;
+    let starts_s = span_starts_s(schedule);
     let results: Vec<PieceResult> = pieces(batches)
         .par_iter()
         .map(|(first_row, piece)| {
@@ -638,9 +657,7 @@ pub fn fee_batches(
             let mut errors = Vec::new();
             for start in (0..rows.max(1)).step_by(CHUNK_ROWS) {
                 let chunk = piece.slice(start, CHUNK_ROWS.min(rows - start));
-                let columns = TradeColumns::from_batch(&chunk, first_row + start, defaults)?;
-                let names = columns.class_names();
-                let (fees, priced) = schedule.fee_table(&columns.table(&names), OnInvalid::Report)?;
+                let (fees, columns, priced) = chunk_fees(schedule, &chunk, first_row + start, defaults, &starts_s)?;
                 errors.extend(first_errors(&columns.errors, &priced, first_row + start));
                 push_money(&mut units, &fees, scale);
             }
@@ -651,6 +668,32 @@ pub fn fee_batches(
         })
         .collect();
     raise_or_collect(results, on_invalid)
+}
+
+/// The fees of a chunk of a table (`first_row` its first row's number in the table), its
+/// columns, and the errors of its rows' prices. When its rows' times all fall in one of the
+/// schedule's time spans (the usual chunk of a month's trades), they are not read one by one:
+/// every row is priced at the first row's time, which gives each the fee of its own. A row
+/// that does not price that way (refused: its error names its time) has the chunk read and
+/// priced again with each row's time.
+fn chunk_fees(
+    schedule: &Schedule,
+    chunk: &RecordBatch,
+    first_row: usize,
+    defaults: &TradeDefaults,
+    starts_s: &[i64],
+) -> std::result::Result<(Vec<crate::money::Money>, TradeColumns, Vec<RowError>), ArrowReadError> {
+    if let (columns, Some(time_s)) = TradeColumns::read_batch(chunk, first_row, defaults, Some(starts_s))? {
+        let names = columns.class_names();
+        let (fees, priced) = schedule.fee_table(&columns.table_at(&names, Column::All(time_s)), OnInvalid::Report)?;
+        if priced.is_empty() {
+            return Ok((fees, columns, priced));
+        }
+    }
+    let columns = TradeColumns::from_batch(chunk, first_row, defaults)?;
+    let names = columns.class_names();
+    let (fees, priced) = schedule.fee_table(&columns.table(&names), OnInvalid::Report)?;
+    Ok((fees, columns, priced))
 }
 
 /// A piece's batch of output, and its first row's error.
@@ -1004,7 +1047,6 @@ mod tests {
         odd_per_mille: u64,
         pool: &[&'static str],
     ) -> RecordBatch {
-        use arrow_array::{TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray};
         let mut state = seed | 1;
         let mut next = move || {
             state ^= state << 13;
@@ -1012,12 +1054,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let per_second: i64 = match unit {
-            arrow_schema::TimeUnit::Second => 1,
-            arrow_schema::TimeUnit::Millisecond => 1_000,
-            arrow_schema::TimeUnit::Microsecond => 1_000_000,
-            arrow_schema::TimeUnit::Nanosecond => 1_000_000_000,
-        };
+        let per_second = per_second(unit);
         let per_fen = 10i128.pow(scale) / 100;
         let (mut amounts, mut channels, mut times) = (Vec::new(), Vec::new(), Vec::new());
         // December 2025: sft-esign's rule of 2026-01-01 is a span boundary a row may cross.
@@ -1048,20 +1085,81 @@ mod tests {
             channels.push(channel);
             times.push(second.map(|s| s * per_second + (next() % per_second as u64) as i64 * i64::from(!odd)));
         }
-        let zone = aware.then(|| Arc::<str>::from("+08:00"));
-        let time: ArrayRef = match unit {
-            arrow_schema::TimeUnit::Second => Arc::new(TimestampSecondArray::from(times).with_timezone_opt(zone)),
-            arrow_schema::TimeUnit::Millisecond => Arc::new(TimestampMillisecondArray::from(times).with_timezone_opt(zone)),
-            arrow_schema::TimeUnit::Microsecond => Arc::new(TimestampMicrosecondArray::from(times).with_timezone_opt(zone)),
-            arrow_schema::TimeUnit::Nanosecond => Arc::new(TimestampNanosecondArray::from(times).with_timezone_opt(zone)),
-        };
         let amount = Decimal128Array::from(amounts).with_precision_and_scale(38, scale as i8).unwrap();
         RecordBatch::try_from_iter([
             ("amount", Arc::new(amount) as ArrayRef),
             ("channel", Arc::new(StringArray::from(channels)) as ArrayRef),
-            ("time", time),
+            ("time", timestamps(times, unit, aware)),
         ])
         .unwrap()
+    }
+
+    /// A timestamp column of `unit`: China time without a zone, or with the zone +08:00.
+    fn timestamps(values: Vec<Option<i64>>, unit: arrow_schema::TimeUnit, aware: bool) -> ArrayRef {
+        use arrow_array::{TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray};
+        let zone = aware.then(|| Arc::<str>::from("+08:00"));
+        match unit {
+            arrow_schema::TimeUnit::Second => Arc::new(TimestampSecondArray::from(values).with_timezone_opt(zone)),
+            arrow_schema::TimeUnit::Millisecond => Arc::new(TimestampMillisecondArray::from(values).with_timezone_opt(zone)),
+            arrow_schema::TimeUnit::Microsecond => Arc::new(TimestampMicrosecondArray::from(values).with_timezone_opt(zone)),
+            arrow_schema::TimeUnit::Nanosecond => Arc::new(TimestampNanosecondArray::from(values).with_timezone_opt(zone)),
+        }
+    }
+
+    fn per_second(unit: arrow_schema::TimeUnit) -> i64 {
+        match unit {
+            arrow_schema::TimeUnit::Second => 1,
+            arrow_schema::TimeUnit::Millisecond => 1_000,
+            arrow_schema::TimeUnit::Microsecond => 1_000_000,
+            arrow_schema::TimeUnit::Nanosecond => 1_000_000_000,
+        }
+    }
+
+    fn any_unit() -> impl proptest::strategy::Strategy<Value = arrow_schema::TimeUnit> {
+        proptest::sample::select(vec![
+            arrow_schema::TimeUnit::Second,
+            arrow_schema::TimeUnit::Millisecond,
+            arrow_schema::TimeUnit::Microsecond,
+            arrow_schema::TimeUnit::Nanosecond,
+        ])
+    }
+
+    proptest::proptest! {
+        /// The span check in the column's unit against each row read as seconds: rows near two
+        /// span starts, near 1970, and near the first and last times the crate reads.
+        #[test]
+        fn times_are_found_in_one_span_exactly_when_each_rows_seconds_are(
+            unit in any_unit(),
+            aware in proptest::bool::ANY,
+            around_s in proptest::sample::select(vec![1_767_196_800i64, 0, -62_135_596_800, 253_402_300_799]),
+            offsets_s in proptest::collection::vec(proptest::prop_oneof![
+                -100_000i64..100_000,
+                // A span's ends, in Unix seconds and in China time.
+                proptest::sample::select(vec![-1i64, 0, 86_399, 86_400, -28_801, -28_800, 57_599, 57_600]),
+            ], 1..12),
+            fractions in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0u64), proptest::strategy::Just(u64::MAX), 0u64..u64::MAX], 12),
+        ) {
+            let per_second = per_second(unit);
+            let values: Option<Vec<Option<i64>>> = offsets_s
+                .iter()
+                .zip(&fractions)
+                .map(|(offset_s, fraction)| (around_s + offset_s).checked_mul(per_second)?.checked_add(match fraction {
+                    &u64::MAX => per_second - 1, // the last instant of the second
+                    fraction => (fraction % per_second as u64) as i64,
+                }).map(Some))
+                .collect();
+            let Some(values) = values else { return Ok(()) }; // beyond the unit's range
+            // Spans starting at `around_s` and a day after it (a span's bounds in Unix seconds;
+            // naive rows are China time, eight hours ahead).
+            let starts_s = [around_s, around_s + 86_400];
+            let batch = RecordBatch::try_from_iter([("time", timestamps(values, unit, aware))]).unwrap();
+            let times = time_column(TRADES, &batch, &column_index(&batch), "time").unwrap();
+            let seconds = times.unix_seconds_all().unwrap();
+            let expected = fee_span_s(&starts_s, seconds[0])
+                .filter(|(low_s, high_s)| seconds.iter().all(|s| (*low_s..*high_s).contains(s)))
+                .map(|_| seconds[0]);
+            proptest::prop_assert_eq!(times.first_if_all_in_span(|time_s| fee_span_s(&starts_s, time_s)), expected, "{:?}", seconds);
+        }
     }
 
     proptest::proptest! {
@@ -1072,12 +1170,7 @@ mod tests {
             rows in 1usize..3 * CHUNK_ROWS,
             seed in proptest::num::u64::ANY,
             scale in 0u32..=3,
-            unit in proptest::sample::select(vec![
-                arrow_schema::TimeUnit::Second,
-                arrow_schema::TimeUnit::Millisecond,
-                arrow_schema::TimeUnit::Microsecond,
-                arrow_schema::TimeUnit::Nanosecond,
-            ]),
+            unit in any_unit(),
             aware in proptest::bool::ANY,
             odd_per_mille in proptest::sample::select(vec![0u64, 0, 0, 1, 20]),
             all_channels in proptest::bool::ANY,
@@ -1108,6 +1201,12 @@ mod tests {
             for row in 0..rows {
                 proptest::prop_assert_eq!(fee[row], quote_fee[row], "fee of row {}", row);
                 proptest::prop_assert_eq!(&error[row], &quote_error[row], "error of row {}", row);
+                // Checked on its own too (both ways share how a piece's errors become its
+                // column): a fee is null exactly when its row has an error, which names it.
+                proptest::prop_assert_eq!(fee[row].is_none(), error[row].is_some(), "row {}: fee {:?}, error {:?}", row, fee[row], &error[row]);
+                if let Some(error) = &error[row] {
+                    proptest::prop_assert!(error.contains(&format!(": row {row}: ")), "row {}: {}", row, error);
+                }
             }
         }
     }

@@ -395,6 +395,45 @@ impl TimeColumn {
         })
     }
 
+    /// The first row's instant in Unix seconds when every row is a timestamp (no null) in the
+    /// span `[low, high)` that `span_of` gives for that first instant; else `None`. The rows
+    /// are compared in the column's own unit, none of them read as seconds.
+    pub(super) fn first_if_all_in_span(&self, span_of: impl Fn(i64) -> Option<(i64, i64)>) -> Option<i64> {
+        let TimeValues::Timestamp(array, per_second, aware) = &self.values else { return None };
+        if array.null_count() != 0 {
+            return None;
+        }
+        let values = array.values();
+        let first_s = timestamp_seconds(*values.first()?, *per_second, *aware);
+        let (low_s, high_s) = span_of(first_s)?;
+        // A row's instant is `floor(value / per_second) - offset`, so it is in the span
+        // exactly when `(low + offset) × per_second <= value < (high + offset) × per_second`.
+        let offset_s = if *aware { 0 } else { 8 * 3600 };
+        let bound = |seconds: i64| (i128::from(seconds) + offset_s) * i128::from(*per_second);
+        let low = bound(low_s).max(i128::from(i64::MIN));
+        let width = bound(high_s).min(i128::from(i64::MAX) + 1) - low;
+        let Ok(width) = u64::try_from(width) else {
+            return (width > 0).then_some(first_s); // every value, or none
+        };
+        let low = low as i64;
+        let in_span = |value: i64| (value.wrapping_sub(low) as u64) < width;
+        // The bits where a row differs from the first (a xor and an or a row, which vectorise):
+        // all rows agree with it above the highest of them, so they lie in the block of 2^k
+        // values that holds the first; when both ends of that block are in the span, so are
+        // they. Else (rows on both sides of a power of two, or of zero) each row is compared.
+        let first = values[0];
+        let spread = values.iter().fold(0u64, |spread, &value| spread | (value ^ first) as u64);
+        let k = 64 - spread.leading_zeros();
+        if k < 63 {
+            let block_low = first & !((1i64 << k) - 1);
+            if in_span(block_low) && in_span(block_low + ((1i64 << k) - 1)) {
+                return Some(first_s);
+            }
+        }
+        // One comparison a row; no early exit (a branch a row).
+        values.iter().fold(true, |all, &value| all & in_span(value)).then_some(first_s)
+    }
+
     /// The instants of every row in Unix seconds for timestamps without nulls (each row as
     /// [`TimeColumn::unix_seconds`] gives it); `None` for other columns.
     pub(super) fn unix_seconds_all(&self) -> Option<Vec<i64>> {
