@@ -20,7 +20,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use super::values::{column_index, money_column, text, text_key, time_column, Side, Text};
+use super::values::{column_index, money_column, short_text_key, text, text_key, time_column, Side, Text};
 use super::ArrowReadError;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
@@ -310,8 +310,14 @@ fn parsed<T: Copy>(
 struct KeySlots<T> {
     multiplier: u64,
     keys: [u128; KEY_SLOTS],
+    /// Each key of a text of at most 7 bytes as [`short_text_key`] gives it, else
+    /// [`NO_SHORT_KEY`]; in the same slot (a short key is its key's two halves xor-ed, which
+    /// is what the slot is found from).
+    short_keys: [u64; KEY_SLOTS],
     values: [T; KEY_SLOTS],
     count: usize,
+    /// Whether every key is a short one (and there is one).
+    short_only: bool,
 }
 
 const KEY_SLOTS: usize = 32;
@@ -319,15 +325,35 @@ const KEY_SLOTS: usize = 32;
 const KEY_SLOTS_USED: usize = 8;
 /// No text's key: a key's top byte is its length, at most 15.
 const NO_KEY: u128 = u128::MAX;
+/// No text's short key (whose top byte is its length, at most 7).
+const NO_SHORT_KEY: u64 = u64::MAX;
 
 impl<T: Copy> KeySlots<T> {
     fn new(placeholder: T) -> KeySlots<T> {
-        KeySlots { multiplier: 0x9E37_79B9_7F4A_7C15, keys: [NO_KEY; KEY_SLOTS], values: [placeholder; KEY_SLOTS], count: 0 }
+        KeySlots {
+            multiplier: 0x9E37_79B9_7F4A_7C15,
+            keys: [NO_KEY; KEY_SLOTS],
+            short_keys: [NO_SHORT_KEY; KEY_SLOTS],
+            values: [placeholder; KEY_SLOTS],
+            count: 0,
+            short_only: false,
+        }
     }
 
     #[inline]
     fn slot(multiplier: u64, key: u128) -> usize {
-        (((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(multiplier) >> 59) as usize
+        Self::short_slot(multiplier, (key as u64) ^ ((key >> 64) as u64))
+    }
+
+    #[inline(always)]
+    fn short_slot(multiplier: u64, short_key: u64) -> usize {
+        (short_key.wrapping_mul(multiplier) >> 59) as usize
+    }
+
+    /// The short key of a key: the same as [`short_text_key`] gives for its text, if that
+    /// text has at most 7 bytes.
+    fn short_key(key: u128) -> Option<u64> {
+        ((key >> 120) <= 7).then_some((key as u64) ^ ((key >> 64) as u64))
     }
 
     #[inline]
@@ -343,7 +369,23 @@ impl<T: Copy> KeySlots<T> {
         let (starts, ends) = (offsets.get(from..).unwrap_or_default(), offsets.get(from + 1..).unwrap_or_default());
         let out = out.get_mut(from..).unwrap_or_default();
         let rows = out.len().min(ends.len());
-        for (k, ((&start, &end), value)) in starts.iter().zip(ends).zip(out).enumerate() {
+        let texts = starts.iter().zip(ends).zip(out).enumerate();
+        if self.short_only {
+            // Texts of up to 7 bytes (the usual channel and mode words): an 8-byte key, one
+            // comparison.
+            for (k, ((&start, &end), value)) in texts {
+                let short_key = short_text_key(values, start as usize, end as usize);
+                match short_key.and_then(|key| {
+                    let slot = Self::short_slot(self.multiplier, key);
+                    (self.short_keys[slot] == key).then(|| self.values[slot])
+                }) {
+                    Some(found) => *value = found,
+                    None => return from + k,
+                }
+            }
+            return from + rows;
+        }
+        for (k, ((&start, &end), value)) in texts {
             match text_key(values, start as usize, end as usize).and_then(|key| self.get(key)) {
                 Some(found) => *value = found,
                 None => return from + k,
@@ -362,6 +404,8 @@ impl<T: Copy> KeySlots<T> {
         let slot = Self::slot(self.multiplier, key);
         if self.keys[slot] == NO_KEY {
             (self.keys[slot], self.values[slot], self.count) = (key, value, self.count + 1);
+            self.short_keys[slot] = Self::short_key(key).unwrap_or(NO_SHORT_KEY);
+            self.short_only = (0..KEY_SLOTS).all(|k| self.keys[k] == NO_KEY || self.short_keys[k] != NO_SHORT_KEY);
             return;
         }
         let mut entries: Vec<(u128, T)> =
@@ -379,11 +423,14 @@ impl<T: Copy> KeySlots<T> {
             if entries.iter().all(|(key, _)| !std::mem::replace(&mut taken[Self::slot(candidate, *key)], true)) {
                 self.multiplier = candidate;
                 self.keys = [NO_KEY; KEY_SLOTS];
+                self.short_keys = [NO_SHORT_KEY; KEY_SLOTS];
                 for (key, value) in &entries {
                     let slot = Self::slot(candidate, *key);
                     (self.keys[slot], self.values[slot]) = (*key, *value);
+                    self.short_keys[slot] = Self::short_key(*key).unwrap_or(NO_SHORT_KEY);
                 }
                 self.count = entries.len();
+                self.short_only = entries.iter().all(|(key, _)| Self::short_key(*key).is_some());
                 return;
             }
         }
@@ -969,6 +1016,29 @@ mod tests {
             for other in others.into_iter().map(key).filter(|k| !keys.contains(k)) {
                 proptest::prop_assert_eq!(slots.get(other), None);
             }
+        }
+
+        /// A text column read by `parsed` against each row's text looked up: texts of every
+        /// length (the short keys' loop, the long keys', and the rows between), some that do
+        /// not read.
+        #[test]
+        fn texts_read_as_their_values_whatever_their_lengths(
+            pool in proptest::collection::vec(proptest::prop_oneof!["[ab\\x00z]{0,7}", "[a-dz微\\x00]{0,9}"], 1..14),
+            picks in proptest::collection::vec(0usize..1_000, 1..400),
+        ) {
+            let texts: Vec<&str> = picks.iter().map(|pick| pool[pick % pool.len()].as_str()).collect();
+            let value_of = |text: &str| pool.iter().position(|known| known == text).unwrap() as u32;
+            let parse = |text: &str| match text.starts_with('z') {
+                true => Err(Error::new(ErrorKind::InvalidRecord, format!("{text:?} does not read"))),
+                false => Ok(value_of(text)),
+            };
+            let mut bad_rows = Vec::new();
+            let column = Text(Some(StringArray::from(texts.clone())));
+            let read = parsed(&column, texts.len(), None, u32::MAX, "word", parse, &mut |row, _: &str, _| bad_rows.push(row));
+            let expected: Vec<u32> = texts.iter().map(|text| if text.starts_with('z') { u32::MAX } else { value_of(text) }).collect();
+            proptest::prop_assert_eq!(read, expected);
+            let expected_bad: Vec<usize> = (0..texts.len()).filter(|row| texts[*row].starts_with('z')).collect();
+            proptest::prop_assert_eq!(bad_rows, expected_bad);
         }
     }
 

@@ -99,6 +99,22 @@ pub(super) fn text_key(values: &[u8], start: usize, end: usize) -> Option<u128> 
     (length <= 15).then(|| (u128::from_le_bytes(window) & u128::from_le_bytes(mask)) | ((length as u128) << 120))
 }
 
+/// The short key of the text at `start..end` of a string column's `values`, for a text of at
+/// most 7 bytes: its bytes, then its length in the top byte, in one 8-byte load; `None` for a
+/// longer text or a row too near the buffer's end for the load. It is that text's key
+/// ([`Text::key`]) with its two halves xor-ed (for such a text, the high half is the length
+/// alone).
+#[inline(always)]
+pub(super) fn short_text_key(values: &[u8], start: usize, end: usize) -> Option<u64> {
+    let length = end.wrapping_sub(start);
+    let window: [u8; 8] = values.get(start..start.checked_add(8)?)?.try_into().ok()?;
+    let mask = *SHORT_KEY_MASKS.get(length)?;
+    Some((u64::from_le_bytes(window) & mask) | ((length as u64) << 56))
+}
+
+/// The masks of `short_text_key` by length: the low `length` bytes.
+const SHORT_KEY_MASKS: [u64; 8] = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF];
+
 /// A text column (any string type, or dictionary of strings), read as `StringArray`.
 pub(super) struct Text(pub(super) Option<StringArray>);
 
