@@ -894,6 +894,44 @@ mod tests {
         assert_eq!(rows, [(11, "invalid_amount"), (12, "invalid_amount")]);
     }
 
+    proptest::proptest! {
+        /// Decimal amounts read as the same amounts written as text: each row's fen, or 0 and
+        /// an error on the same rows (amounts near the fast check's power of two, the largest
+        /// amount and one fen past it, negative, huge, under a null).
+        #[test]
+        fn decimal_amounts_read_as_their_text(
+            scale in 0u32..=4,
+            cells in proptest::collection::vec((proptest::prop_oneof![
+                0i128..3_000_000,
+                (1i128 << 36) - 2..(1i128 << 36) + 2,
+                proptest::sample::select(vec![100_000_000_000i128, 100_000_000_001, -1, -100, i128::MAX, i128::MIN, 1 << 64]),
+            ], proptest::bool::weighted(0.9)), 1..40),
+        ) {
+            // Values in fen, as units of the scale (a scale below 2 keeps whole units).
+            let values: Vec<i128> = cells.iter().map(|(fen, _)| if scale >= 2 { fen.saturating_mul(10i128.pow(scale - 2)) } else { fen / 10i128.pow(2 - scale) }).collect();
+            let valid: Vec<bool> = cells.iter().map(|(_, valid)| *valid).collect();
+            let decimal = Decimal128Array::new(values.clone().into(), Some(NullBuffer::from(valid.clone()))).with_precision_and_scale(38, scale as i8).unwrap();
+            let text: Vec<Option<String>> = values.iter().zip(&valid).map(|(value, valid)| valid.then(|| {
+                let digits = value.unsigned_abs().to_string();
+                let digits = format!("{digits:0>width$}", width = scale as usize + 1);
+                let (whole, fraction) = digits.split_at(digits.len() - scale as usize);
+                format!("{}{whole}{}{fraction}", if *value < 0 { "-" } else { "" }, if scale > 0 { "." } else { "" })
+            })).collect();
+            let read = |amount: ArrayRef| {
+                let rows = values.len();
+                let batch = RecordBatch::try_from_iter([
+                    ("amount", amount),
+                    ("channel", Arc::new(StringArray::from(vec!["credit"; rows])) as ArrayRef),
+                    ("time", Arc::new(StringArray::from(vec!["2026-05-06 10:00"; rows])) as ArrayRef),
+                ]).unwrap();
+                let columns = TradeColumns::from_batch(&batch, 0, &TradeDefaults::default()).unwrap();
+                let errors: Vec<(usize, String)> = columns.errors.iter().map(|e| (e.row, e.error.code().to_string())).collect();
+                (columns.amount_fen, errors)
+            };
+            proptest::prop_assert_eq!(read(Arc::new(decimal)), read(Arc::new(StringArray::from(text))));
+        }
+    }
+
     #[test]
     fn the_fees_alone_are_the_quotes_fees_with_the_same_errors() {
         let schedule = Schedule::preset("sft-traditional").unwrap();

@@ -236,15 +236,22 @@ impl MoneyColumn {
         let (max_value, unit) = (max_fen / unit, unit as i64);
         // As u128, a negative value is above the largest: one comparison.
         let usual = |value: &i128| *value as u128 <= max_value as u128;
-        // One pass without a branch, a second only when some row is not usual; the usual
-        // scale's unit (1) a constant.
+        // The bits set in any row (an or a row, which vectorises): when none is at or above
+        // the highest power of two up to the largest amount (¥687M in fen), every row is
+        // usual (as u128, a negative value has its top bit set). Else one pass without a
+        // branch, and a second when some row is not usual. The usual scale's unit (1) a
+        // constant.
+        let values = array.values();
+        let below_bits = 127 - (max_value as u128 + 1).leading_zeros();
+        let spread = values.iter().fold(0u128, |spread, value| spread | *value as u128);
         let mut all_usual = true;
-        let mut fen = |unit: i64| {
-            amount_fen.extend(array.values().iter().map(|value| {
+        let mut fen = |unit: i64| match spread >> below_bits {
+            0 => amount_fen.extend(values.iter().map(|value| *value as i64 * unit)),
+            _ => amount_fen.extend(values.iter().map(|value| {
                 let fits = usual(value);
                 all_usual &= fits;
                 i64::from(fits) * (*value as i64) * unit
-            }))
+            })),
         };
         match unit {
             1 => fen(1),
