@@ -108,17 +108,13 @@ impl Lane {
     }
 
     /// The rate line within its limits. The floor wins below it, else the cap above it (a
-    /// schedule's cap is never below its floor), which is `min(cap)` then `max(floor)`,
-    /// written with masks so that the row loops have no data-dependent branch (a cap reached by
-    /// some rows and not others would mispredict): `x + (d & (d >> 63))` is `min(x + d, x)`.
-    /// No overflow: `0 <= before_limit <= 10¹³`, `0 <= floor <= cap <= i64::MAX`.
+    /// schedule's cap is never below its floor), which is `min(cap)` then `max(floor)`: two
+    /// conditional moves, so that the row loops have no data-dependent branch (a cap reached
+    /// by some rows and not others would mispredict).
     #[inline(always)]
     fn limited(&self, before_limit: i64) -> i64 {
         debug_assert!(before_limit >= 0 && self.floor_millifen >= 0);
-        let over_cap = before_limit - self.cap_millifen;
-        let capped = self.cap_millifen + (over_cap & (over_cap >> 63));
-        let over_floor = capped - self.floor_millifen;
-        capped - (over_floor & (over_floor >> 63))
+        before_limit.min(self.cap_millifen).max(self.floor_millifen)
     }
 }
 
