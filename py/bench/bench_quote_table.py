@@ -29,6 +29,9 @@ The polars expression, made as fast as I could (each variant timed here, best of
 - the cap by ``clip(upper_bound=…)`` inside the debit branch instead of ``min_horizontal``;
 - eager instead of lazy: the same (one projection, nothing to push down).
 
+Each run's best time over ``--repeat`` rounds, all runs once a round in turn (a burst of load on
+a shared machine falls on all of them alike).
+
 Usage: python py/bench/bench_quote_table.py [--rows 10000000] [--repeat 3]
 """
 
@@ -91,14 +94,17 @@ def polars_fees(table: pa.Table, variant: str = "to_physical, when/then, clip") 
     return pl.from_arrow(table).lazy().select(POLARS_VARIANTS[variant]()).collect()
 
 
-def best(run, repeat: int) -> float:
-    times = []
+def best_of_rounds(runs: dict, repeat: int) -> dict:
+    """Each run's best time over `repeat` rounds, every run once a round in turn: a burst of
+    load on this shared machine then falls on all of them alike, not on one's every try."""
+    times = {name: [] for name in runs}
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
-        del result
-    return min(times)
+        for name, run in runs.items():
+            started = time.perf_counter()
+            result = run()
+            times[name].append(time.perf_counter() - started)
+            del result
+    return {name: min(seconds) for name, seconds in times.items()}
 
 
 def core_quote_table(preset: str, table: pa.Table, repeat: int) -> tuple[int, float]:
@@ -127,14 +133,15 @@ def main() -> None:
     fee_only = schedule.fee_table(table)
     assert fee_only.column("fee").equals(quoted.column("fee")), "fee_table and quote_table disagree"
     posfee_fen = (pl.from_arrow(quoted.column("fee")).cast(pl.Decimal(20, 2)) * 100).cast(pl.Int64)
-    polars_times = {}
     for variant in POLARS_VARIANTS:
         assert (posfee_fen == polars_fees(table, variant)["fee_fen"]).all(), f"polars ({variant}) and posfee disagree"
-        polars_times[variant] = best(lambda: polars_fees(table, variant), args.repeat)
     del quoted, fee_only
 
-    fees = best(lambda: schedule.fee_table(table), args.repeat)
-    python = best(lambda: schedule.quote_table(table), args.repeat)
+    runs = {"fee_table": lambda: schedule.fee_table(table), "quote_table": lambda: schedule.quote_table(table)}
+    runs.update({variant: (lambda variant=variant: polars_fees(table, variant)) for variant in POLARS_VARIANTS})
+    best = best_of_rounds(runs, args.repeat)
+    fees, python = best.pop("fee_table"), best.pop("quote_table")
+    polars_times = best
     rows, core = core_quote_table("sft-traditional", table, args.repeat)
     fastest = min(polars_times, key=polars_times.__getitem__)
     polars = polars_times[fastest]

@@ -589,10 +589,14 @@ fn push_money(units: &mut Vec<i128>, values: &[crate::money::Money], scale: i8) 
     fn divided(units: &mut Vec<i128>, values: &[crate::money::Money], divide: impl Fn(i64) -> i64) {
         units.extend(values.iter().map(|value| i128::from(divide(value.millifen()))));
     }
-    // The usual scale's divisor a constant, so that the division is a multiplication.
-    match 10i64.pow(5 - scale.clamp(0, 5) as u32) {
-        1_000 => divided(units, values, |m| m / 1_000),
-        divisor => divided(units, values, |m| m / divisor),
+    // The usual scale's divisor a constant, so that the division is a multiplication; values
+    // none of which is negative (fees, usually: an or a row decides) divided without the
+    // sign's correction.
+    let none_negative = values.iter().fold(0, |bits, value| bits | value.millifen()) >= 0;
+    match (10i64.pow(5 - scale.clamp(0, 5) as u32), none_negative) {
+        (1_000, true) => divided(units, values, |m| (m as u64 / 1_000) as i64),
+        (1_000, false) => divided(units, values, |m| m / 1_000),
+        (divisor, _) => divided(units, values, |m| m / divisor),
     }
 }
 
@@ -1054,6 +1058,20 @@ mod tests {
             for other in others.into_iter().map(key).filter(|k| !keys.contains(k)) {
                 proptest::prop_assert_eq!(slots.get(other), None);
             }
+        }
+
+        /// Money written as unscaled decimals: each value's millifen divided by the scale's
+        /// unit (toward zero, as i128), with and without negative values among them.
+        #[test]
+        fn money_is_written_as_its_unscaled_decimal(
+            millifen in proptest::collection::vec(proptest::prop_oneof![0i64..10_000_000, proptest::num::i64::ANY], 0..40),
+            scale in 0i8..=5,
+        ) {
+            let values: Vec<crate::money::Money> = millifen.iter().map(|m| crate::money::Money::from_millifen_unchecked(*m)).collect();
+            let mut units = Vec::new();
+            push_money(&mut units, &values, scale);
+            let expected: Vec<i128> = millifen.iter().map(|m| i128::from(*m) / 10i128.pow(5 - scale as u32)).collect();
+            proptest::prop_assert_eq!(units, expected);
         }
 
         /// A text column read by `parsed` against each row's text looked up: texts of every
