@@ -369,29 +369,36 @@ impl<T: Copy> KeySlots<T> {
         let (starts, ends) = (offsets.get(from..).unwrap_or_default(), offsets.get(from + 1..).unwrap_or_default());
         let out = out.get_mut(from..).unwrap_or_default();
         let rows = out.len().min(ends.len());
-        let texts = starts.iter().zip(ends).zip(out).enumerate();
         if self.short_only {
-            // Texts of up to 7 bytes (the usual channel and mode words): an 8-byte key, one
-            // comparison.
-            for (k, ((&start, &end), value)) in texts {
-                let short_key = short_text_key(values, start as usize, end as usize);
-                match short_key.and_then(|key| {
-                    let slot = Self::short_slot(self.multiplier, key);
-                    (self.short_keys[slot] == key).then(|| self.values[slot])
-                }) {
-                    Some(found) => *value = found,
-                    None => return from + k,
-                }
-            }
-            return from + rows;
+            return from + self.fill_short(starts, ends, values, out);
         }
-        for (k, ((&start, &end), value)) in texts {
+        for (k, ((&start, &end), value)) in starts.iter().zip(ends).zip(out).enumerate() {
             match text_key(values, start as usize, end as usize).and_then(|key| self.get(key)) {
                 Some(found) => *value = found,
                 None => return from + k,
             }
         }
         from + rows
+    }
+
+    /// [`KeySlots::fill_from`] when every key is short: texts of up to 7 bytes (the usual
+    /// channel and mode words) by an 8-byte key, one comparison; returns the rows filled. Not
+    /// inlined, so that its loop has the registers to itself (inlined, it kept the multiplier
+    /// and the buffer's address in memory).
+    #[inline(never)]
+    fn fill_short(&self, starts: &[i32], ends: &[i32], values: &[u8], out: &mut [T]) -> usize {
+        let rows = out.len().min(ends.len());
+        for (k, ((&start, &end), value)) in starts.iter().zip(ends).zip(out).enumerate() {
+            let short_key = short_text_key(values, start as usize, end as usize);
+            match short_key.and_then(|key| {
+                let slot = Self::short_slot(self.multiplier, key);
+                (self.short_keys[slot] == key).then(|| self.values[slot])
+            }) {
+                Some(found) => *value = found,
+                None => return k,
+            }
+        }
+        rows
     }
 
     /// Adds a key (up to [`KEY_SLOTS_USED`]): when its slot is taken, another multiplier is
