@@ -732,8 +732,8 @@ pub fn fee_batches(
 /// columns, and the errors of its rows' prices. When its rows' times all fall in one of the
 /// schedule's time spans (the usual chunk of a month's trades), they are not read one by one:
 /// every row is priced at the first row's time, which gives each the fee of its own. A row
-/// that does not price that way (refused: its error names its time) has the chunk read and
-/// priced again with each row's time.
+/// that does not price that way (refused: its error names its time) has the chunk priced again
+/// with each row's time, the times then read (the other columns as they were).
 fn chunk_fees(
     schedule: &Schedule,
     chunk: &RecordBatch,
@@ -741,14 +741,19 @@ fn chunk_fees(
     defaults: &TradeDefaults,
     starts_s: &[i64],
 ) -> std::result::Result<(Vec<crate::money::Money>, TradeColumns, Vec<RowError>), ArrowReadError> {
-    if let (columns, Some(time_s)) = TradeColumns::read_batch(chunk, first_row, defaults, Some(starts_s))? {
+    let (mut columns, one_span_s) = TradeColumns::read_batch(chunk, first_row, defaults, Some(starts_s))?;
+    if let Some(time_s) = one_span_s {
         let names = columns.class_names();
         let (fees, priced) = schedule.fee_table(&columns.table_at(&names, Column::All(time_s)), OnInvalid::Report)?;
         if priced.is_empty() {
             return Ok((fees, columns, priced));
         }
+        // Times found in one span are timestamps without nulls: read in one go, none in error.
+        match time_column(TRADES, chunk, &column_index(chunk), "time")?.unix_seconds_all() {
+            Some(time_unix_s) => columns.time_unix_s = time_unix_s,
+            None => columns = TradeColumns::from_batch(chunk, first_row, defaults)?,
+        }
     }
-    let columns = TradeColumns::from_batch(chunk, first_row, defaults)?;
     let names = columns.class_names();
     let (fees, priced) = schedule.fee_table(&columns.table(&names), OnInvalid::Report)?;
     Ok((fees, columns, priced))
