@@ -108,13 +108,19 @@ impl Lane {
     }
 
     /// The rate line within its limits. The floor wins below it, else the cap above it (a
-    /// schedule's cap is never below its floor), which is `min(cap)` then `max(floor)`: two
-    /// conditional moves, so that the row loops have no data-dependent branch (a cap reached
-    /// by some rows and not others would mispredict).
+    /// schedule's cap is never below its floor), which is `min(cap)` then `max(floor)`,
+    /// without a data-dependent branch (a cap reached by some rows and not others would
+    /// mispredict). Written as arithmetic on the differences' signs: as `min` and `max`, and
+    /// even as `std::hint::select_unpredictable`, LLVM made both branches in the fee loop.
     #[inline(always)]
     fn limited(&self, before_limit: i64) -> i64 {
-        debug_assert!(before_limit >= 0 && self.floor_millifen >= 0);
-        before_limit.min(self.cap_millifen).max(self.floor_millifen)
+        debug_assert!(before_limit >= 0 && self.floor_millifen >= 0 && self.cap_millifen >= self.floor_millifen);
+        // All three are in 0..=i64::MAX, so neither difference overflows; `d >> 63` is all
+        // ones when `d` is negative, else zero.
+        let over_cap = before_limit - self.cap_millifen;
+        let capped = self.cap_millifen + (over_cap & (over_cap >> 63));
+        let over_floor = capped - self.floor_millifen;
+        self.floor_millifen + (over_floor & !(over_floor >> 63))
     }
 }
 
