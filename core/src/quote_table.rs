@@ -15,6 +15,8 @@ use compact_str::CompactString;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Result};
+#[cfg(feature = "arrow")]
+use crate::lane::FenLane;
 use crate::lane::{with_round_rate, Lane, RoundRate, AMOUNT_FEN_MAX};
 use crate::money::{Money, MILLIFEN_PER_FEN};
 use crate::quote::{card_type_of, settlement_mode, settles_on, CalendarPolicy, Limit, Quote, QuoteRequest};
@@ -1133,6 +1135,39 @@ impl Schedule {
         Ok((out.fee, out.errors))
     }
 
+    /// [`Schedule::fee_table`]'s fees appended to `fees_fen` in whole fen (the unscaled values
+    /// of a decimal of scale 2), computed in fen, when that is the same: the schedule rounds to
+    /// the fen, and the table's rows share one time span, mode, class and card type, have
+    /// channels given one by one whose lanes have no surcharge and whole-fen fixed fees, floors
+    /// and caps, and amounts in those lanes. Returns whether it was (else nothing is appended,
+    /// and the table is for [`Schedule::fee_table`]).
+    ///
+    /// # Errors
+    /// As [`Schedule::fee_table`] (a table whose columns' lengths differ).
+    #[cfg(feature = "arrow")]
+    pub(crate) fn fee_table_fen(&self, table: &TradeTable<'_>, fees_fen: &mut Vec<i128>) -> Result<bool> {
+        table.check()?;
+        let Column::Each(channels) = table.channel else {
+            return Ok(false);
+        };
+        if self.rounding().scale != 2 {
+            return Ok(false);
+        }
+        let mut compiled = Compiled::new(self, Calendar::china(), CalendarPolicy::WeekendsOnly, table);
+        let Some(lanes) = ChannelLanes::of(table, &mut compiled) else {
+            return Ok(false);
+        };
+        let Some(in_fen) = lanes.in_fen() else {
+            return Ok(false);
+        };
+        let (first, mut others) = (fees_fen.len(), Vec::new());
+        with_round_rate!(self.rounding(), round => lanes.fees_fen(&in_fen, round, table.amount_fen, channels, fees_fen, &mut others));
+        if !others.is_empty() {
+            fees_fen.truncate(first);
+        }
+        Ok(others.is_empty())
+    }
+
     /// Prices every row into `out` (empty columns: all of them filled with `DATES`, else `fee`
     /// alone): the compiled plans first, then the rows they leave to the scalar quote, in row
     /// order.
@@ -1406,15 +1441,62 @@ impl ChannelLanes {
         fees: &mut Vec<Money>,
         others: &mut Vec<usize>,
     ) {
-        fees.extend(amount_fen.iter().zip(channels).enumerate().map(|(row, (&amount_fen, channel))| {
+        self.each_fee(amount_fen, channels, fees, others, |k, clamped_fen| {
+            Money::from_millifen_unchecked(self.lanes[k].fee_millifen_unbranched::<R, SURCHARGE>(round, clamped_fen))
+        });
+    }
+
+    /// The lanes in whole fen ([`Lane::in_fen`]), if every lane is; a channel without a lane
+    /// keeps a lane that charges nothing (its rows are in no lane: `next_start_fen` is 0).
+    #[cfg(feature = "arrow")]
+    fn in_fen(&self) -> Option<[FenLane; Channel::ALL.len()]> {
+        let mut lanes = [FenLane::ZERO; Channel::ALL.len()];
+        for (fen, (lane, next_start_fen)) in lanes.iter_mut().zip(self.lanes.iter().zip(self.next_start_fen)) {
+            if next_start_fen > 0 {
+                *fen = lane.in_fen()?;
+            }
+        }
+        Some(lanes)
+    }
+
+    /// [`ChannelLanes::fees`] in whole fen, of the lanes `in_fen` ([`ChannelLanes::in_fen`]),
+    /// appended to `fees_fen` as unscaled decimals of scale 2.
+    #[cfg(feature = "arrow")]
+    #[inline(always)]
+    fn fees_fen<R: RoundRate>(
+        &self,
+        in_fen: &[FenLane; Channel::ALL.len()],
+        round: R,
+        amount_fen: &[i64],
+        channels: &[Channel],
+        fees_fen: &mut Vec<i128>,
+        others: &mut Vec<usize>,
+    ) {
+        self.each_fee(amount_fen, channels.iter().copied(), fees_fen, others, |k, clamped_fen| {
+            i128::from(in_fen[k].fee_fen(round, clamped_fen))
+        });
+    }
+
+    /// Appends `fee(channel index, amount)` of each row to `out`, the amount clamped to the
+    /// valid range, and lists in `others` the rows whose amount is outside their channel's
+    /// lane (negative, or beyond it), whose fee is then to be found again.
+    #[inline(always)]
+    fn each_fee<T>(
+        &self,
+        amount_fen: &[i64],
+        channels: impl Iterator<Item = Channel>,
+        out: &mut Vec<T>,
+        others: &mut Vec<usize>,
+        fee: impl Fn(usize, i64) -> T,
+    ) {
+        out.extend(amount_fen.iter().zip(channels).enumerate().map(|(row, (&amount_fen, channel))| {
             let k = channel as usize;
             // As u64, a negative amount is beyond every lane: one comparison.
             if amount_fen as u64 >= self.next_start_fen[k] as u64 {
                 others.push(row);
             }
             // The amount clamped keeps the arithmetic in range; a row outside is priced again.
-            let clamped_fen = (amount_fen as u64).min(AMOUNT_FEN_MAX as u64) as i64;
-            Money::from_millifen_unchecked(self.lanes[k].fee_millifen_unbranched::<R, SURCHARGE>(round, clamped_fen))
+            fee(k, (amount_fen as u64).min(AMOUNT_FEN_MAX as u64) as i64)
         }));
     }
 }

@@ -715,9 +715,8 @@ pub fn fee_batches(
             let mut errors = Vec::new();
             for start in (0..rows.max(1)).step_by(CHUNK_ROWS) {
                 let chunk = piece.slice(start, CHUNK_ROWS.min(rows - start));
-                let (fees, columns, priced) = chunk_fees(schedule, &chunk, first_row + start, defaults, &starts_s)?;
+                let (columns, priced) = chunk_fees(schedule, &chunk, first_row + start, defaults, &starts_s, &mut units)?;
                 errors.extend(first_errors(&columns.errors, &priced, first_row + start));
-                push_money(&mut units, &fees, scale);
             }
             let first = errors.first().cloned();
             let columns =
@@ -728,25 +727,34 @@ pub fn fee_batches(
     raise_or_collect(results, on_invalid)
 }
 
-/// The fees of a chunk of a table (`first_row` its first row's number in the table), its
-/// columns, and the errors of its rows' prices. When its rows' times all fall in one of the
-/// schedule's time spans (the usual chunk of a month's trades), they are not read one by one:
-/// every row is priced at the first row's time, which gives each the fee of its own. A row
-/// that does not price that way (refused: its error names its time) has the chunk priced again
-/// with each row's time, the times then read (the other columns as they were).
+/// The fees of a chunk of a table (`first_row` its first row's number in the table), appended
+/// to `units` as unscaled decimals of the schedule's scale (at least 2); its columns, and the
+/// errors of its rows' prices. When its rows' times all fall in one of the schedule's time
+/// spans (the usual chunk of a month's trades), they are not read one by one: every row is
+/// priced at the first row's time, which gives each the fee of its own, in fen when it can
+/// ([`Schedule::fee_table_fen`]). A row that does not price that way (refused: its error names
+/// its time) has the chunk priced again with each row's time, the times then read (the other
+/// columns as they were).
 fn chunk_fees(
     schedule: &Schedule,
     chunk: &RecordBatch,
     first_row: usize,
     defaults: &TradeDefaults,
     starts_s: &[i64],
-) -> std::result::Result<(Vec<crate::money::Money>, TradeColumns, Vec<RowError>), ArrowReadError> {
+    units: &mut Vec<i128>,
+) -> std::result::Result<(TradeColumns, Vec<RowError>), ArrowReadError> {
+    let scale = schedule.rounding().scale.max(2) as i8;
     let (mut columns, one_span_s) = TradeColumns::read_batch(chunk, first_row, defaults, Some(starts_s))?;
     if let Some(time_s) = one_span_s {
         let names = columns.class_names();
-        let (fees, priced) = schedule.fee_table(&columns.table_at(&names, Column::All(time_s)), OnInvalid::Report)?;
+        let table = columns.table_at(&names, Column::All(time_s));
+        if schedule.fee_table_fen(&table, units)? {
+            return Ok((columns, Vec::new()));
+        }
+        let (fees, priced) = schedule.fee_table(&table, OnInvalid::Report)?;
         if priced.is_empty() {
-            return Ok((fees, columns, priced));
+            push_money(units, &fees, scale);
+            return Ok((columns, priced));
         }
         // Times found in one span are timestamps without nulls: read in one go, none in error.
         match time_column(TRADES, chunk, &column_index(chunk), "time")?.unix_seconds_all() {
@@ -756,7 +764,8 @@ fn chunk_fees(
     }
     let names = columns.class_names();
     let (fees, priced) = schedule.fee_table(&columns.table(&names), OnInvalid::Report)?;
-    Ok((fees, columns, priced))
+    push_money(units, &fees, scale);
+    Ok((columns, priced))
 }
 
 /// A piece's batch of output, and its first row's error.
@@ -1300,11 +1309,39 @@ mod tests {
         }
     }
 
+    /// A schedule with what no preset has in a lane without a surcharge: fixed fees, floors,
+    /// and a cap with a floor, rounded half to even.
+    const FIXED_AND_FLOOR: &str = r#"
+name = "fixed-and-floor"
+[rounding]
+mode = "half_even"
+scale = 2
+[[versions]]
+effective_from = "2016-09-06"
+[[versions.rules]]
+id = "credit"
+channels = ["credit"]
+rate = "0.61%"
+fixed = "0.10"
+floor = "0.50"
+[[versions.rules]]
+id = "debit"
+channels = ["debit"]
+rate = "0.5%"
+floor = "1"
+cap = "18"
+[[versions.rules]]
+id = "qr"
+channels = ["wechat", "alipay"]
+rate = "0.385%"
+fixed = "0.01"
+"#;
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
         #[test]
         fn the_fees_alone_of_decimal_and_timestamp_tables_are_the_quotes_with_their_errors(
-            preset in proptest::sample::select(vec!["sft-traditional", "sft-esign", "sft-smart", "standard", "standard-d0"]),
+            preset in proptest::sample::select(vec!["sft-traditional", "sft-esign", "sft-smart", "standard", "standard-d0", FIXED_AND_FLOOR]),
             rows in 1usize..3 * CHUNK_ROWS,
             seed in proptest::num::u64::ANY,
             scale in 0u32..=3,
@@ -1313,7 +1350,7 @@ mod tests {
             odd_per_mille in proptest::sample::select(vec![0u64, 0, 0, 1, 20]),
             all_channels in proptest::bool::ANY,
         ) {
-            let schedule = Schedule::preset(preset).unwrap();
+            let schedule = if preset == FIXED_AND_FLOOR { Schedule::from_toml(FIXED_AND_FLOOR).unwrap() } else { Schedule::preset(preset).unwrap() };
             // All channels, some of which a preset does not price, or the four the usual
             // tables hold (and 微信支付, another spelling of WeChat).
             let channels: &[&str] = if all_channels {
