@@ -137,10 +137,16 @@ fn within_limits(value: i64, floor: i64, cap: i64) -> i64 {
     debug_assert!(value >= 0 && floor >= 0 && cap >= floor);
     // All three are in 0..=i64::MAX, so neither difference overflows; `d >> 63` is all ones
     // when `d` is negative, else zero.
-    let over_cap = value - cap;
-    let capped = cap + (over_cap & (over_cap >> 63));
+    let capped = at_most(value, cap);
     let over_floor = capped - floor;
     floor + (over_floor & !(over_floor >> 63))
+}
+
+/// `value.min(cap)` for both in 0..=i64::MAX, without a branch ([`within_limits`]).
+#[inline(always)]
+fn at_most(value: i64, cap: i64) -> i64 {
+    let over_cap = value - cap;
+    cap + (over_cap & (over_cap >> 63))
 }
 
 /// A [`Lane`] without a surcharge whose fixed fee, floor and cap are whole fen
@@ -161,11 +167,19 @@ impl FenLane {
     /// A lane that charges nothing (a placeholder where no lane applies).
     pub(crate) const ZERO: FenLane = FenLane { rate: Rate::ZERO, fixed_fen: 0, floor_fen: 0, cap_fen: i64::MAX };
 
+    /// Whether the lane has a floor.
+    pub(crate) fn has_floor(&self) -> bool {
+        self.floor_fen > 0
+    }
+
     /// The fee in fen of a trade of `amount_fen` (a valid trade amount), rounded to the fen
-    /// by `round`.
+    /// by `round`. `FLOOR`: whether to apply the floor (false only when the lane has none).
     #[inline(always)]
-    pub(crate) fn fee_fen<R: RoundRate>(&self, round: R, amount_fen: i64) -> i64 {
-        within_limits(round.rate_fen(amount_fen, self.rate), self.floor_fen, self.cap_fen) + self.fixed_fen
+    pub(crate) fn fee_fen<R: RoundRate, const FLOOR: bool>(&self, round: R, amount_fen: i64) -> i64 {
+        debug_assert!(FLOOR || !self.has_floor());
+        let rate_fen = round.rate_fen(amount_fen, self.rate);
+        let limited_fen = if FLOOR { within_limits(rate_fen, self.floor_fen, self.cap_fen) } else { at_most(rate_fen, self.cap_fen) };
+        limited_fen + self.fixed_fen
     }
 }
 

@@ -1389,6 +1389,12 @@ struct ChannelLanes {
     surcharge: bool,
 }
 
+/// The low bits of an amount that the fee loops price: every valid amount (up to
+/// [`AMOUNT_FEN_MAX`]) is within them, and a product of any of them with a rate (at most 10%)
+/// is below 2⁶³.
+const AMOUNT_FEN_MASK: i64 = (1 << 37) - 1;
+const _: () = assert!(AMOUNT_FEN_MAX <= AMOUNT_FEN_MASK && AMOUNT_FEN_MASK.checked_mul(10_000_000).is_some());
+
 impl ChannelLanes {
     /// The lane of each channel for `table`; `None` unless its rows share a time span, mode,
     /// class and card type (all in range).
@@ -1472,14 +1478,21 @@ impl ChannelLanes {
         fees_fen: &mut Vec<i128>,
         others: &mut Vec<usize>,
     ) {
-        self.each_fee(amount_fen, channels.iter().copied(), fees_fen, others, |k, clamped_fen| {
-            i128::from(in_fen[k].fee_fen(round, clamped_fen))
-        });
+        // The lanes a local copy (their address then a register's, not reloaded a row), and
+        // without the floors' arithmetic when none has one (the usual schedule).
+        let in_fen = *in_fen;
+        let channels = channels.iter().copied();
+        if in_fen.iter().all(|lane| !lane.has_floor()) {
+            self.each_fee(amount_fen, channels, fees_fen, others, |k, fen| i128::from(in_fen[k].fee_fen::<R, false>(round, fen)));
+        } else {
+            self.each_fee(amount_fen, channels, fees_fen, others, |k, fen| i128::from(in_fen[k].fee_fen::<R, true>(round, fen)));
+        }
     }
 
-    /// Appends `fee(channel index, amount)` of each row to `out`, the amount clamped to the
-    /// valid range, and lists in `others` the rows whose amount is outside their channel's
-    /// lane (negative, or beyond it), whose fee is then to be found again.
+    /// Appends `fee(channel index, amount)` of each row to `out`, and lists in `others` the
+    /// rows whose amount is outside their channel's lane (negative, or beyond it), whose fee
+    /// is then to be found again. `fee` is given an amount from 0 to [`AMOUNT_FEN_MASK`]:
+    /// a row's own when it is in its lane, else one that keeps the arithmetic in range.
     #[inline(always)]
     fn each_fee<T>(
         &self,
@@ -1495,8 +1508,9 @@ impl ChannelLanes {
             if amount_fen as u64 >= self.next_start_fen[k] as u64 {
                 others.push(row);
             }
-            // The amount clamped keeps the arithmetic in range; a row outside is priced again.
-            fee(k, (amount_fen as u64).min(AMOUNT_FEN_MAX as u64) as i64)
+            // The amount's low bits keep the arithmetic in range (one `and`); they are the
+            // amount itself for a row in its lane, and a row outside is priced again.
+            fee(k, amount_fen & AMOUNT_FEN_MASK)
         }));
     }
 }
