@@ -1447,8 +1447,8 @@ impl ChannelLanes {
         fees: &mut Vec<Money>,
         others: &mut Vec<usize>,
     ) {
-        self.each_fee(amount_fen, channels, fees, others, |k, clamped_fen| {
-            Money::from_millifen_unchecked(self.lanes[k].fee_millifen_unbranched::<R, SURCHARGE>(round, clamped_fen))
+        self.each_fee(amount_fen, channels, fees, others, |k, in_range_fen| {
+            Money::from_millifen_unchecked(self.lanes[k].fee_millifen_unbranched::<R, SURCHARGE>(round, in_range_fen))
         });
     }
 
