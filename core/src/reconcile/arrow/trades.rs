@@ -639,7 +639,7 @@ pub fn quote_batches(
     options: &TableOptions,
     calendar: &Calendar,
 ) -> std::result::Result<Vec<RecordBatch>, ArrowReadError> {
-    let scale = schedule.rounding().scale.max(2) as i8;
+    let scale = money_scale(schedule);
     let priced = TableOptions { on_invalid: OnInvalid::Report, calendar_policy: options.calendar_policy };
     let results: Vec<PieceResult> = pieces(batches)
         .par_iter()
@@ -703,7 +703,7 @@ pub fn fee_batches(
     defaults: &TradeDefaults,
     on_invalid: OnInvalid,
 ) -> std::result::Result<Vec<RecordBatch>, ArrowReadError> {
-    let scale = schedule.rounding().scale.max(2) as i8;
+    let scale = money_scale(schedule);
     let starts_s = span_starts_s(schedule);
     let results: Vec<PieceResult> = pieces(batches)
         .par_iter()
@@ -715,7 +715,7 @@ pub fn fee_batches(
             let mut errors = Vec::new();
             for start in (0..rows.max(1)).step_by(CHUNK_ROWS) {
                 let chunk = piece.slice(start, CHUNK_ROWS.min(rows - start));
-                let (columns, priced) = chunk_fees(schedule, &chunk, first_row + start, defaults, &starts_s, &mut units)?;
+                let (columns, priced) = chunk_fees(schedule, &chunk, first_row + start, defaults, &starts_s, scale, &mut units)?;
                 errors.extend(first_errors(&columns.errors, &priced, first_row + start));
             }
             let first = errors.first().cloned();
@@ -728,7 +728,7 @@ pub fn fee_batches(
 }
 
 /// The fees of a chunk of a table (`first_row` its first row's number in the table), appended
-/// to `units` as unscaled decimals of the schedule's scale (at least 2); its columns, and the
+/// to `units` as unscaled decimals of `scale` ([`money_scale`]); its columns, and the
 /// errors of its rows' prices. When its rows' times all fall in one of the schedule's time
 /// spans (the usual chunk of a month's trades), they are not read one by one: every row is
 /// priced at the first row's time, which gives each the fee of its own, in fen when it can
@@ -741,9 +741,9 @@ fn chunk_fees(
     first_row: usize,
     defaults: &TradeDefaults,
     starts_s: &[i64],
+    scale: i8,
     units: &mut Vec<i128>,
 ) -> std::result::Result<(TradeColumns, Vec<RowError>), ArrowReadError> {
-    let scale = schedule.rounding().scale.max(2) as i8;
     let (mut columns, one_span_s) = TradeColumns::read_batch(chunk, first_row, defaults, Some(starts_s))?;
     if let Some(time_s) = one_span_s {
         let names = columns.class_names();
@@ -766,6 +766,11 @@ fn chunk_fees(
     let (fees, priced) = schedule.fee_table(&columns.table(&names), OnInvalid::Report)?;
     push_money(units, &fees, scale);
     Ok((columns, priced))
+}
+
+/// The money scale of the quoted columns: the schedule's rounding scale, at least 2.
+fn money_scale(schedule: &Schedule) -> i8 {
+    schedule.rounding().scale.max(2) as i8
 }
 
 /// A piece's batch of output, and its first row's error.
