@@ -350,14 +350,15 @@ pub(super) fn header(
 
 /// Splits `text` (whose first line is `first_line`) into chunks at line ends, unless a
 /// quoted field (by `dialect`'s rules) spans a line, parses them in parallel one wave at a time (a chunk per
-/// thread), and hands the parsed chunks in order to `take`: besides what `take` keeps, only
-/// one wave of parsed chunks is held at a time. Returns the line after the text.
+/// thread), and hands the parsed chunks in order to `take` while the next wave is parsed:
+/// besides what `take` keeps, at most two waves of parsed chunks are held at a time. Returns
+/// the line after the text.
 fn par_chunks<T: Send>(
     text: &str,
     first_line: u64,
     dialect: Dialect,
     parse: impl Fn(&str, u64) -> T + Sync,
-    mut take: impl FnMut(T) -> Result<()>,
+    mut take: impl FnMut(T) -> Result<()> + Send,
 ) -> Result<u64> {
     const MIN_CHUNK: usize = 1 << 20;
     const MAX_CHUNK: usize = 4 << 20;
@@ -392,12 +393,18 @@ fn par_chunks<T: Send>(
         chunks.push((&text[a..b], line));
         line += count;
     }
+    // Each wave is parsed while the one before it is handed to `take`, so that no core waits
+    // for the appending (which touches the columns' fresh memory) to end.
+    let mut parsed: Vec<T> = Vec::new();
     for wave in chunks.chunks(threads) {
-        let parsed: Vec<T> = wave.par_iter().map(|&(chunk, line)| parse(chunk, line)).collect();
-        for part in parsed {
-            take(part)?;
-        }
+        let (next, taken) = rayon::join(
+            || wave.par_iter().map(|&(chunk, line)| parse(chunk, line)).collect::<Vec<T>>(),
+            || std::mem::take(&mut parsed).into_iter().try_for_each(&mut take),
+        );
+        taken?;
+        parsed = next;
     }
+    parsed.into_iter().try_for_each(take)?;
     Ok(line)
 }
 
