@@ -238,6 +238,16 @@ pub(crate) fn records(text: &str, first_line: u64, dialect: Dialect, mut each: i
 /// the record ends (its line end, or the end of the text), or `None` at a quote (the caller
 /// cuts the record byte by byte and restarts the search after it).
 fn plain_record(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
+    // The ranges go to a local vector, whose length and capacity stay in registers (pushing
+    // through `fields` stored them to memory and loaded them again at every field).
+    let mut found = std::mem::take(fields);
+    let end = plain_fields(bytes, at, marks, &mut found);
+    *fields = found;
+    end
+}
+
+#[inline(always)]
+fn plain_fields(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
     let mut start = at;
     for k in marks.by_ref() {
         if k < at {
