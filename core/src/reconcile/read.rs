@@ -71,21 +71,29 @@ impl<'r> Row<'r> {
     }
 
     /// The cleaned value of a column (backtick prefix, `=` quoting and spaces removed).
-    #[inline]
+    #[inline(always)]
     pub(super) fn get(&self, column: Option<usize>) -> &'r str {
         column.and_then(|c| self.field(c)).map(clean).unwrap_or("")
     }
 
+    #[inline(always)]
     fn required(&self, column: Option<usize>, field: &str) -> Result<&'r str> {
-        if let Some(c) = column.filter(|&c| c >= self.fields.len()) {
-            let message = format!("the row has {} field(s) and ends before column {} ({field})", self.fields.len(), c + 1);
-            return Err(self.error(column, field, Error::new(ErrorKind::InvalidRecord, message)));
-        }
         let value = self.get(column);
         if value.is_empty() {
-            return Err(self.error(column, field, Error::new(ErrorKind::InvalidRecord, format!("{field} is empty"))));
+            return Err(self.missing(column, field));
         }
         Ok(value)
+    }
+
+    /// Why a required value is empty: the row ends before its column, or the cell is empty.
+    #[cold]
+    #[inline(never)]
+    fn missing(&self, column: Option<usize>, field: &str) -> Error {
+        if let Some(c) = column.filter(|&c| c >= self.fields.len()) {
+            let message = format!("the row has {} field(s) and ends before column {} ({field})", self.fields.len(), c + 1);
+            return self.error(column, field, Error::new(ErrorKind::InvalidRecord, message));
+        }
+        self.error(column, field, Error::new(ErrorKind::InvalidRecord, format!("{field} is empty")))
     }
 
     pub(super) fn raw(&self) -> String {
@@ -93,17 +101,24 @@ impl<'r> Row<'r> {
     }
 }
 
-#[inline]
+#[inline(always)]
 pub(super) fn clean(value: &str) -> &str {
     // Most fields need nothing: no surrounding space, backtick, `="..."` quoting or `'`
     // before a formula (CJK text such as 贷记卡 included).
-    if let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) {
-        if (first.is_ascii_alphanumeric() || first >= 0xE4)
-            && (last.is_ascii_alphanumeric() || last >= 0x80 && surely_ends_unspaced(value.as_bytes()))
-        {
-            return value;
-        }
+    let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) else { return value };
+    if (first.is_ascii_alphanumeric() || first >= 0xE4)
+        && (last.is_ascii_alphanumeric() || last >= 0x80 && surely_ends_unspaced(value.as_bytes()))
+    {
+        return value;
     }
+    clean_slowly(value)
+}
+
+/// [`clean`] of a value that may need it (kept out of line: the readers call `clean` on
+/// every field).
+#[cold]
+#[inline(never)]
+fn clean_slowly(value: &str) -> &str {
     let value = value.trim();
     let value = value.strip_prefix('`').unwrap_or(value);
     let value = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).unwrap_or(value);
