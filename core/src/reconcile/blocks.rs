@@ -146,15 +146,16 @@ impl<R: Read> Blocks<R> {
         if self.ended || filled >= wanted {
             return Ok(());
         }
-        self.buffer.resize(wanted, 0);
+        // Read into the buffer's spare room (not zeroed first, as a `resize` would).
+        self.buffer.reserve_exact(wanted - filled);
         while filled < wanted {
-            match self.source.read(&mut self.buffer[filled..]) {
+            match (&mut self.source).take((wanted - filled) as u64).read_to_end(&mut self.buffer) {
                 Ok(0) => {
                     self.ended = true;
                     break;
                 }
                 Ok(count) => filled += count,
-                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                // (`read_to_end` retries an interrupted read itself.)
                 Err(error) => {
                     self.buffer.truncate(filled);
                     let at = Location::default().file(self.file.clone());
@@ -162,7 +163,6 @@ impl<R: Read> Blocks<R> {
                 }
             }
         }
-        self.buffer.truncate(filled);
         self.read_bytes += (filled - before) as u64;
         if self.read_bytes > self.limit_bytes {
             let message = format!("input of more than {} bytes exceeds the limit", self.limit_bytes);
@@ -261,5 +261,58 @@ mod tests {
             Err(BlockError::Failed(error)) => assert!(error.to_string().contains("exceeds the limit"), "{error}"),
             _ => panic!("a long file is refused"),
         }
+    }
+
+    /// A source that gives at most three bytes a read, is interrupted every other read, and
+    /// fails for good after `fail_after` bytes.
+    struct Trickle<'b> {
+        bytes: &'b [u8],
+        calls: usize,
+        given: usize,
+        fail_after: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, into: &mut [u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            if self.calls % 2 == 0 {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            if self.given >= self.fail_after {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            let count = into.len().min(3).min(self.bytes.len() - self.given).min(self.fail_after - self.given);
+            into[..count].copy_from_slice(&self.bytes[self.given..self.given + count]);
+            self.given += count;
+            Ok(count)
+        }
+    }
+
+    #[test]
+    fn short_and_interrupted_reads_give_the_whole_text_and_a_failed_read_names_the_file() {
+        let text = "a,b\n消费,1\n退货,2\nc,\"d\ne\"\n";
+        for block_bytes in [1, 4, 7, 64] {
+            let source = Trickle { bytes: text.as_bytes(), calls: 0, given: 0, fail_after: usize::MAX };
+            let mut blocks = Blocks::new(source, "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
+            blocks.block_bytes = block_bytes;
+            let mut joined = String::new();
+            while let Some(block) = blocks.next().ok().flatten() {
+                joined.push_str(&block);
+            }
+            assert_eq!(joined, text, "blocks of {block_bytes} bytes");
+        }
+        let source = Trickle { bytes: text.as_bytes(), calls: 0, given: 0, fail_after: 10 };
+        let mut blocks = Blocks::new(source, "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
+        blocks.block_bytes = 4;
+        let failed = loop {
+            match blocks.next() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the failed read is reported"),
+                Err(BlockError::Failed(error)) => break error,
+                Err(BlockError::NotUtf8) => panic!("the text is UTF-8"),
+            }
+        };
+        assert_eq!(failed.kind(), ErrorKind::Io);
+        assert!(failed.to_string().contains("cannot read t.csv: the disk went away"), "{failed}");
     }
 }
