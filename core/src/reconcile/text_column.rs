@@ -255,7 +255,12 @@ impl TextColumn {
     /// Whether `bytes` more text fit.
     #[inline]
     pub(crate) fn has_room(&self, bytes: usize) -> bool {
-        self.text_len().saturating_add(bytes) <= Self::MAX_BYTES
+        // An owned column's length without the walk over pieces (this is asked on every push).
+        let text_len = match &self.storage {
+            Storage::Owned { text, .. } => text.len(),
+            _ => self.text_len(),
+        };
+        text_len.saturating_add(bytes) <= Self::MAX_BYTES
     }
 
     /// Appends a value the caller has checked with [`TextColumn::has_room`].
