@@ -5,7 +5,9 @@
 //!
 //! The common record has no quote: its fields are found 64 bytes at a time ([`Marks`]:
 //! the delimiters, line feeds and quotes of four 16-byte vectors as one bit mask, by SIMD
-//! comparisons) and handed on as ranges of the text itself, without a copy. A record with a quote anywhere is cut byte
+//! comparisons, with a second mask of the line feeds and quotes alone, so that the
+//! delimiters before a record's end are taken without a look at their bytes) and handed on
+//! as ranges of the text itself, without a copy. A record with a quote anywhere is cut byte
 //! by byte into an unescaped copy. Text with a lone CR (old Mac line ends) is cut byte by
 //! byte throughout.
 //!
@@ -238,35 +240,46 @@ pub(crate) fn records(text: &str, first_line: u64, dialect: Dialect, mut each: i
 /// the record ends (its line end, or the end of the text), or `None` at a quote (the caller
 /// cuts the record byte by byte and restarts the search after it).
 fn plain_record(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
-    // The ranges go to a local vector, whose length and capacity stay in registers (pushing
-    // through `fields` stored them to memory and loaded them again at every field).
-    let mut found = std::mem::take(fields);
-    let end = plain_fields(bytes, at, marks, &mut found);
-    *fields = found;
+    // The ranges go to a local vector and the search runs on a local copy, whose lengths and
+    // masks stay in registers (through `fields` and `marks` they were stored to memory and
+    // loaded again at every field).
+    let (mut found, mut search) = (std::mem::take(fields), *marks);
+    let end = plain_fields(bytes, at, &mut search, &mut found);
+    (*fields, *marks) = (found, search);
     end
 }
 
 #[inline(always)]
-fn plain_fields(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
+fn plain_fields(bytes: &[u8], at: usize, search: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
+    search.skip_to(at);
     let mut start = at;
-    for k in marks.by_ref() {
-        if k < at {
-            // Marks of skipped blank and comment lines.
-            continue;
+    loop {
+        // The block's delimiters before its first line feed or quote (all of its marks when it
+        // has neither) end fields without a look at their bytes.
+        let stops = search.mask & search.stops;
+        let first_stop = stops & stops.wrapping_neg();
+        let mut delimiters = if stops == 0 { search.mask } else { search.mask & (first_stop - 1) };
+        while delimiters != 0 {
+            let k = search.block_at + delimiters.trailing_zeros() as usize;
+            fields.push(start..k);
+            start = k + 1;
+            delimiters &= delimiters - 1;
         }
-        match bytes[k] {
-            b'"' => return None,
-            b'\n' => {
-                // Without lone CRs, a CR before the feed is the CR of a CRLF.
-                let end = if k > start && bytes[k - 1] == b'\r' { k - 1 } else { k };
-                fields.push(start..end);
-                return Some(end);
+        if stops == 0 {
+            if search.next_block() {
+                continue;
             }
-            _ => {
-                fields.push(start..k);
-                start = k + 1;
-            }
+            break;
         }
+        // (The marks up to the stop stay: the next record's `skip_to` drops them.)
+        let k = search.block_at + first_stop.trailing_zeros() as usize;
+        if bytes[k] == b'"' {
+            return None;
+        }
+        // Without lone CRs, a CR before the feed is the CR of a CRLF.
+        let end = if k > start && bytes[k - 1] == b'\r' { k - 1 } else { k };
+        fields.push(start..end);
+        return Some(end);
     }
     fields.push(start..bytes.len());
     Some(bytes.len())
@@ -276,12 +289,15 @@ fn plain_fields(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec
 /// found 64 bytes at a time: four 16-byte vectors compared with the three bytes at once
 /// (`wide`'s SIMD: SSE2 on x86-64, NEON on ARM), each comparison's top bits gathered into
 /// one bit per byte (`move_mask`), and the marks are the set bits of the result.
+#[derive(Clone, Copy)]
 pub(crate) struct Marks<'b> {
     bytes: &'b [u8],
     /// The offset of the block whose marks are in `mask`.
     block_at: usize,
     /// One bit per mark not yet handed out.
     mask: u64,
+    /// One bit per line feed and quote of the block (handed out or not).
+    stops: u64,
     delimiter: u8,
 }
 
@@ -289,14 +305,38 @@ const BLOCK: usize = 64;
 
 impl<'b> Marks<'b> {
     pub(crate) fn new(bytes: &'b [u8], from: usize, delimiter: u8) -> Marks<'b> {
-        let mut marks = Marks { bytes, block_at: from, mask: 0, delimiter };
-        marks.mask = marks.block_marks();
+        let mut marks = Marks { bytes, block_at: from, mask: 0, stops: 0, delimiter };
+        (marks.mask, marks.stops) = marks.block_marks();
         marks
     }
 
-    /// The marks of the block at `block_at` (past the end, bytes that are none of the three).
+    /// Moves on to the next block; `false` past the end of the bytes.
     #[inline]
-    fn block_marks(&self) -> u64 {
+    fn next_block(&mut self) -> bool {
+        self.block_at += BLOCK;
+        if self.block_at >= self.bytes.len() {
+            self.mask = 0;
+            return false;
+        }
+        (self.mask, self.stops) = self.block_marks();
+        true
+    }
+
+    /// Drops the marks before `at` (those of the record before, and of lines skipped as blank
+    /// or comments).
+    #[inline]
+    fn skip_to(&mut self, at: usize) {
+        if at >= self.block_at + BLOCK {
+            *self = Marks::new(self.bytes, at, self.delimiter);
+        } else if at > self.block_at {
+            self.mask &= u64::MAX << (at - self.block_at);
+        }
+    }
+
+    /// The marks of the block at `block_at`, and its line feeds and quotes (past the end,
+    /// bytes that are none of the three).
+    #[inline]
+    fn block_marks(&self) -> (u64, u64) {
         match self.bytes.get(self.block_at..self.block_at + BLOCK) {
             Some(block) => self.marks_of(block),
             None => {
@@ -309,16 +349,17 @@ impl<'b> Marks<'b> {
     }
 
     #[inline]
-    fn marks_of(&self, block: &[u8]) -> u64 {
+    fn marks_of(&self, block: &[u8]) -> (u64, u64) {
         use wide::u8x16;
         let (delimiter, feed, quote) = (u8x16::splat(self.delimiter), u8x16::splat(b'\n'), u8x16::splat(b'"'));
-        let mut mask = 0u64;
+        let (mut mask, mut stops) = (0u64, 0u64);
         for (k, sixteen) in block.chunks_exact(16).enumerate() {
             let v = u8x16::new(sixteen.try_into().unwrap_or([0x80; 16]));
-            let marks = v.cmp_eq(delimiter) | v.cmp_eq(feed) | v.cmp_eq(quote);
-            mask |= u64::from(marks.move_mask() as u16) << (16 * k);
+            let stop = v.cmp_eq(feed) | v.cmp_eq(quote);
+            mask |= u64::from((stop | v.cmp_eq(delimiter)).move_mask() as u16) << (16 * k);
+            stops |= u64::from(stop.move_mask() as u16) << (16 * k);
         }
-        mask
+        (mask, stops)
     }
 }
 
@@ -328,11 +369,9 @@ impl Iterator for Marks<'_> {
     #[inline]
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
-            self.block_at += BLOCK;
-            if self.block_at >= self.bytes.len() {
+            if !self.next_block() {
                 return None;
             }
-            self.mask = self.block_marks();
         }
         let at = self.block_at + self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
