@@ -1575,15 +1575,23 @@ impl<'p> Layout<'p> {
             text => Some(self.date(text, F::SettlementDate).map_err(|e| self.error_at(row, F::SettlementDate, e))?),
         };
         let time_of_day = self.value(row, F::TradeTime);
-        if !time_of_day.is_empty() && parse_time_of_day(time_of_day).is_none() && parse_china_time(time_of_day).is_err() {
-            let error = Error::new(ErrorKind::InvalidDate, format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"));
-            return Err(self.error_at(row, F::TradeTime, error));
-        }
+        // A time of day that is none is the row's error before any about the trade date. It is
+        // looked for only when the trade time cannot be made (which it always then is), so
+        // that the time of day of a good row is parsed once.
+        let bad_time_of_day = |other: Error| {
+            if !time_of_day.is_empty() && parse_time_of_day(time_of_day).is_none() && parse_china_time(time_of_day).is_err() {
+                let error = Error::new(ErrorKind::InvalidDate, format!("time {time_of_day:?} is not a time of day (10:30:00 or 103000)"));
+                return self.error_at(row, F::TradeTime, error);
+            }
+            other
+        };
         let (date_text, date_column) = match self.pick(row, F::TradeDate, Some(kind), None) {
-            ("", _) => (self.required(row, F::TradeDate)?, self.column(F::TradeDate)),
+            ("", _) => (self.required(row, F::TradeDate).map_err(bad_time_of_day)?, self.column(F::TradeDate)),
             picked => picked,
         };
-        let time = self.trade_time(date_text, time_of_day, settlement_date).map_err(|e| row.error(date_column, F::TradeDate.name(), e))?;
+        let time = self
+            .trade_time(date_text, time_of_day, settlement_date)
+            .map_err(|e| bad_time_of_day(row.error(date_column, F::TradeDate.name(), e)))?;
         let mut amount = amount_written.abs();
         let mut refund_written = Money::ZERO;
         if kind != TradeKind::Purchase {
@@ -2408,5 +2416,41 @@ mod tests {
             "t.csv",
         );
         assert!(message.contains("line 2, column 3 opens a field that is never closed"), "{message}");
+    }
+
+    #[test]
+    fn a_time_of_day_that_is_none_is_the_rows_error_before_its_trade_date() {
+        let profile = Profile::builtin("bank-pos").unwrap();
+        let header = "清算日期,商户号,商户名称,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
+        let row = |date: &str, time: &str| {
+            format!("20260302,102310058120001,沪上小馆,T0000001,{date},{time},31.23,0.17,31.06,602600002692,借记卡,消费\n")
+        };
+        let text = [
+            header.to_string(),
+            row("20260301", "082202"),
+            row("20260301", "256100"),
+            row("", "08:61"),
+            row("20261301", "082202"),
+            row("", "082202"),
+        ]
+        .concat();
+        let statement = read_statement(text.as_bytes(), "t.csv", &profile).unwrap();
+        assert_eq!(statement.len(), 1);
+        let errors: Vec<(Option<u64>, Option<String>, String)> = statement
+            .issues()
+            .iter()
+            .map(|issue| (issue.error.location().line, issue.error.location().field.clone(), issue.error.to_string()))
+            .collect();
+        let expected = [
+            (3, "trade_time", "time \"256100\" is not a time of day"),
+            (4, "trade_time", "time \"08:61\" is not a time of day"),
+            (5, "trade_date", "20261301"),
+            (6, "trade_date", "trade_date is empty"),
+        ];
+        assert_eq!(errors.len(), expected.len(), "{errors:?}");
+        for ((line, field, message), (want_line, want_field, want_text)) in errors.iter().zip(expected) {
+            assert_eq!((*line, field.as_deref()), (Some(want_line), Some(want_field)), "{message}");
+            assert!(message.contains(want_text), "line {want_line}: {message}");
+        }
     }
 }
