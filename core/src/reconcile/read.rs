@@ -1370,7 +1370,7 @@ impl<'p> Layout<'p> {
     /// The value of `field` for a row of `kind` and `channel`: from the first of its
     /// `instead` columns that applies and is not empty, else from its own column; with the
     /// column it came from.
-    #[inline]
+    #[inline(always)]
     fn pick<'r>(&self, row: &Row<'r>, field: StatementField, kind: Option<TradeKind>, channel: Option<Channel>) -> (&'r str, Option<usize>)
     where
         'p: 'r,
@@ -1378,6 +1378,22 @@ impl<'p> Layout<'p> {
         if self.plain {
             return (row.get(self.column(field)), self.column(field));
         }
+        self.pick_by_profile(row, field, kind, channel)
+    }
+
+    /// [`Layout::pick`] for a profile that is not plain (kept out of line: the plain case is
+    /// inlined into every caller).
+    #[inline(never)]
+    fn pick_by_profile<'r>(
+        &self,
+        row: &Row<'r>,
+        field: StatementField,
+        kind: Option<TradeKind>,
+        channel: Option<Channel>,
+    ) -> (&'r str, Option<usize>)
+    where
+        'p: 'r,
+    {
         if let Some(spec) = self.profile.field(field) {
             for (other, &column) in spec.instead.iter().zip(&self.instead[field as usize]) {
                 if column.is_some() && other.applies(kind, channel) {
@@ -1432,7 +1448,7 @@ impl<'p> Layout<'p> {
 
     /// The cleaned value of `field` (empty when the profile or the row has none; the
     /// profile's constant when it gives one).
-    #[inline]
+    #[inline(always)]
     fn value<'r>(&self, row: &Row<'r>, field: StatementField) -> &'r str
     where
         'p: 'r,
@@ -1440,6 +1456,16 @@ impl<'p> Layout<'p> {
         if self.plain {
             return row.get(self.column(field));
         }
+        self.value_by_profile(row, field)
+    }
+
+    /// [`Layout::value`] for a profile that is not plain (kept out of line, as
+    /// [`Layout::pick_by_profile`]).
+    #[inline(never)]
+    fn value_by_profile<'r>(&self, row: &Row<'r>, field: StatementField) -> &'r str
+    where
+        'p: 'r,
+    {
         if let Some(constant) = self.profile.field(field).and_then(|spec| spec.value.as_deref()) {
             return constant;
         }
