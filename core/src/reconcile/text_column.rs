@@ -255,12 +255,7 @@ impl TextColumn {
     /// Whether `bytes` more text fit.
     #[inline]
     pub(crate) fn has_room(&self, bytes: usize) -> bool {
-        // An owned column's length without the walk over pieces (this is asked on every push).
-        let text_len = match &self.storage {
-            Storage::Owned { text, .. } => text.len(),
-            _ => self.text_len(),
-        };
-        text_len.saturating_add(bytes) <= Self::MAX_BYTES
+        self.text_len().saturating_add(bytes) <= Self::MAX_BYTES
     }
 
     /// Appends a value the caller has checked with [`TextColumn::has_room`].
@@ -380,10 +375,13 @@ impl TextColumn {
     }
 
     /// The bytes of text the values hold.
+    #[inline]
     pub(crate) fn text_len(&self) -> usize {
+        // Asked on every push: an owned column's length without the walk over pieces.
         match &self.storage {
+            Storage::Owned { text, .. } => text.len(),
+            Storage::Shared(values) => values.parts().0.len(),
             Storage::Chunks(chunks) => chunks.text_bytes,
-            _ => self.pieces().map(|(text, _)| text.len()).sum(),
         }
     }
 
