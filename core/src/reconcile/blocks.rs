@@ -142,27 +142,21 @@ impl<R: Read> Blocks<R> {
     /// Reads until `buffer` holds `wanted` bytes or the source ends.
     fn fill(&mut self, wanted: usize) -> Result<()> {
         let before = self.buffer.len();
-        let mut filled = before;
-        if self.ended || filled >= wanted {
+        if self.ended || before >= wanted {
             return Ok(());
         }
         // Read into the buffer's spare room (not zeroed first, as a `resize` would).
-        self.buffer.reserve_exact(wanted - filled);
-        while filled < wanted {
-            match (&mut self.source).take((wanted - filled) as u64).read_to_end(&mut self.buffer) {
-                Ok(0) => {
-                    self.ended = true;
-                    break;
-                }
-                Ok(count) => filled += count,
-                // (`read_to_end` retries an interrupted read itself.)
-                Err(error) => {
-                    self.buffer.truncate(filled);
-                    let at = Location::default().file(self.file.clone());
-                    return Err(Error::new(ErrorKind::Io, format!("cannot read {}: {error}", self.file)).at(at));
-                }
-            }
+        // `read_to_end` reads until the `take` limit or the end of the source, retrying an
+        // interrupted read itself: fewer bytes than asked means the source ended.
+        let asked = wanted - before;
+        self.buffer.reserve_exact(asked);
+        if let Err(error) = (&mut self.source).take(asked as u64).read_to_end(&mut self.buffer) {
+            self.buffer.truncate(before);
+            let at = Location::default().file(self.file.clone());
+            return Err(Error::new(ErrorKind::Io, format!("cannot read {}: {error}", self.file)).at(at));
         }
+        let filled = self.buffer.len();
+        self.ended = filled - before < asked;
         self.read_bytes += (filled - before) as u64;
         if self.read_bytes > self.limit_bytes {
             let message = format!("input of more than {} bytes exceeds the limit", self.limit_bytes);
