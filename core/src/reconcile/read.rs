@@ -371,12 +371,18 @@ pub(super) fn header(
 /// thread), and hands the parsed chunks in order to `take` while the next wave is parsed:
 /// besides what `take` keeps, at most two waves of parsed chunks are held at a time. Returns
 /// the line after the text.
+///
+/// A parsed chunk that `take` has emptied goes to `spares`, and is given back to `parse`
+/// for a later chunk of this text or the next (`parse(chunk, line, Some(spare))`), which
+/// fills it again: its memory, already the process's, is not handed back to the system and
+/// asked for (and faulted in) afresh.
 fn par_chunks<T: Send>(
     text: &str,
     first_line: u64,
     dialect: Dialect,
-    parse: impl Fn(&str, u64) -> T + Sync,
-    mut take: impl FnMut(T) -> Result<()> + Send,
+    spares: &mut Vec<T>,
+    parse: impl Fn(&str, u64, Option<T>) -> T + Sync,
+    mut take: impl FnMut(&mut T) -> Result<()> + Send,
 ) -> Result<u64> {
     const MIN_CHUNK: usize = 1 << 20;
     const MAX_CHUNK: usize = 4 << 20;
@@ -385,7 +391,9 @@ fn par_chunks<T: Send>(
     let splittable = bytes.len() >= 2 * MIN_CHUNK
         && (memchr::memchr(b'"', bytes).is_none() || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines(bytes)));
     if !splittable {
-        take(parse(text, first_line))?;
+        let mut part = parse(text, first_line, spares.pop());
+        take(&mut part)?;
+        spares.push(part);
         return Ok(first_line + newlines(bytes));
     }
     let target = (bytes.len() / (threads * 4)).clamp(MIN_CHUNK, MAX_CHUNK);
@@ -413,16 +421,28 @@ fn par_chunks<T: Send>(
     }
     // Each wave is parsed while the one before it is handed to `take`, so that no core waits
     // for the appending (which touches the columns' fresh memory) to end.
+    let pool = std::sync::Mutex::new(std::mem::take(spares));
+    let spare = || pool.lock().ok().and_then(|mut pool| pool.pop());
+    let mut take_all = |parsed: Vec<T>| -> Result<()> {
+        for mut part in parsed {
+            take(&mut part)?;
+            if let Ok(mut pool) = pool.lock() {
+                pool.push(part);
+            }
+        }
+        Ok(())
+    };
     let mut parsed: Vec<T> = Vec::new();
     for wave in chunks.chunks(threads) {
         let (next, taken) = rayon::join(
-            || wave.par_iter().map(|&(chunk, line)| parse(chunk, line)).collect::<Vec<T>>(),
-            || std::mem::take(&mut parsed).into_iter().try_for_each(&mut take),
+            || wave.par_iter().map(|&(chunk, line)| parse(chunk, line, spare())).collect::<Vec<T>>(),
+            || take_all(std::mem::take(&mut parsed)),
         );
         taken?;
         parsed = next;
     }
-    parsed.into_iter().try_for_each(take)?;
+    take_all(parsed)?;
+    *spares = pool.into_inner().unwrap_or_default();
     Ok(line)
 }
 
@@ -568,6 +588,8 @@ struct LedgerReader<'f> {
     file: &'f str,
     column: Vec<Option<usize>>,
     ledger: Ledger,
+    /// Parts appended and emptied, to be filled again (see [`par_chunks`]).
+    spares: Vec<Ledger>,
 }
 
 impl<'f> LedgerReader<'f> {
@@ -587,15 +609,15 @@ impl<'f> LedgerReader<'f> {
                     .at(Location::default().file(file).line(1).field(*name)));
             }
         }
-        Ok((LedgerReader { file, column, ledger: Ledger::new(file) }, data_start, data_line))
+        Ok((LedgerReader { file, column, ledger: Ledger::new(file), spares: Vec::new() }, data_start, data_line))
     }
 
     /// Reads the rows of `text` (whole records, the first on line `first_line`); returns the
     /// line after it.
     fn read(&mut self, text: &str, first_line: u64) -> Result<u64> {
         let (file, column) = (self.file, &self.column);
-        let parse = |chunk: &str, first_line: u64| {
-            let mut ledger = Ledger::new(file);
+        let parse = |chunk: &str, first_line: u64, spare: Option<Ledger>| {
+            let mut ledger = spare.unwrap_or_else(|| Ledger::new(file));
             ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
             stream(
                 chunk,
@@ -614,7 +636,7 @@ impl<'f> LedgerReader<'f> {
             ledger
         };
         let ledger = &mut self.ledger;
-        par_chunks(text, first_line, Dialect::csv(true), parse, |part| ledger.append(part))
+        par_chunks(text, first_line, Dialect::csv(true), &mut self.spares, parse, |part| ledger.append(part))
     }
 }
 
@@ -1036,11 +1058,20 @@ struct StatementReader<'p> {
     sums: Sums,
     /// Summary rows among the details (a bank's 合计): line and fields.
     summary_rows: Vec<(u64, Vec<String>)>,
+    /// Parts appended and emptied, to be filled again (see [`par_chunks`]).
+    spares: Vec<Part>,
 }
 
 impl<'p> StatementReader<'p> {
     fn new(layout: Layout<'p>, dialect: Dialect, file: &str) -> StatementReader<'p> {
-        StatementReader { layout, dialect, statement: Statement::new(file), sums: Sums::default(), summary_rows: Vec::new() }
+        StatementReader {
+            layout,
+            dialect,
+            statement: Statement::new(file),
+            sums: Sums::default(),
+            summary_rows: Vec::new(),
+            spares: Vec::new(),
+        }
     }
 
     /// Reads the detail rows of `text` (whole records, the first on line `first_line`);
@@ -1048,13 +1079,13 @@ impl<'p> StatementReader<'p> {
     fn read(&mut self, text: &str, first_line: u64) -> Result<u64> {
         let (layout, dialect) = (&self.layout, self.dialect);
         let file = self.statement.name().to_string();
-        let parse = |chunk: &str, first_line: u64| {
-            let mut part = Part {
+        let parse = |chunk: &str, first_line: u64, spare: Option<Part>| {
+            let mut part = spare.unwrap_or_else(|| Part {
                 statement: Statement::new(file.as_str()),
                 sums: Sums::default(),
                 kinds: KindMemo::default(),
                 summary_rows: Vec::new(),
-            };
+            });
             part.statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
             stream(
                 chunk,
@@ -1072,10 +1103,10 @@ impl<'p> StatementReader<'p> {
             part
         };
         let (statement, sums, summary_rows) = (&mut self.statement, &mut self.sums, &mut self.summary_rows);
-        par_chunks(text, first_line, dialect, parse, |part| {
-            sums.add(&part.sums);
-            summary_rows.extend(part.summary_rows);
-            statement.append(part.statement)
+        par_chunks(text, first_line, dialect, &mut self.spares, parse, |part| {
+            sums.add(&std::mem::take(&mut part.sums));
+            summary_rows.append(&mut part.summary_rows);
+            statement.append(&mut part.statement)
         })
     }
 

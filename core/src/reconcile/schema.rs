@@ -548,11 +548,15 @@ impl Ledger {
     ///
     /// # Errors
     /// When a text column would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
-    pub(crate) fn append(&mut self, other: Ledger) -> Result<()> {
+    ///
+    /// `other` is left empty, with its room kept unless it was taken whole (the first part,
+    /// when no room was reserved), so that a reader can fill it again without asking the
+    /// system for fresh memory.
+    pub(crate) fn append(&mut self, other: &mut Ledger) -> Result<()> {
         // The first part is taken whole, unless room for every row was reserved.
         if self.is_empty() && self.issues.is_empty() && self.time.capacity() == 0 {
-            let name = std::mem::take(&mut self.name);
-            *self = Ledger { name, ..other };
+            let emptied = Ledger::new(self.name.clone());
+            *self = Ledger { name: std::mem::take(&mut self.name), ..std::mem::replace(other, emptied) };
             return Ok(());
         }
         append_text([
@@ -571,8 +575,23 @@ impl Ledger {
         self.card_type.extend_from_slice(&other.card_type);
         self.kind.extend_from_slice(&other.kind);
         self.line.extend_from_slice(&other.line);
-        self.issues.extend(other.issues);
+        self.issues.append(&mut other.issues);
+        other.clear();
         Ok(())
+    }
+
+    /// Removes every row and issue, keeping the columns' room (the name stays).
+    fn clear(&mut self) {
+        for column in self.text_columns() {
+            column.clear();
+        }
+        self.time.clear();
+        self.amount_fen.clear();
+        self.channel.clear();
+        self.card_type.clear();
+        self.kind.clear();
+        self.line.clear();
+        self.issues.clear();
     }
 
     /// Records a line that could not be read (it will appear in the report as unreadable).
@@ -1065,11 +1084,14 @@ impl Statement {
     ///
     /// # Errors
     /// When a text column would exceed [`TextColumn::MAX_BYTES`] (nothing is appended).
-    pub(crate) fn append(&mut self, other: Statement) -> Result<()> {
+    ///
+    /// `other` is left empty, with its room kept unless it was taken whole (as
+    /// [`Ledger::append`] leaves its part).
+    pub(crate) fn append(&mut self, other: &mut Statement) -> Result<()> {
         // The first part is taken whole, unless room for every row was reserved.
         if self.is_empty() && self.issues.is_empty() && self.skipped_rows == 0 && self.deductions.is_empty() && self.time.capacity() == 0 {
-            let name = std::mem::take(&mut self.name);
-            *self = Statement { name, ..other };
+            let emptied = Statement::new(self.name.clone());
+            *self = Statement { name: std::mem::take(&mut self.name), ..std::mem::replace(other, emptied) };
             return Ok(());
         }
         append_text([
@@ -1081,7 +1103,7 @@ impl Statement {
         ])
         .map_err(|e| e.at(Location::default().file(self.name.clone())))?;
         self.skipped_rows += other.skipped_rows;
-        self.deductions.extend(other.deductions);
+        self.deductions.append(&mut other.deductions);
         self.settlement_date.extend_from_slice(&other.settlement_date);
         self.time.extend_from_slice(&other.time);
         self.amount_fen.extend_from_slice(&other.amount_fen);
@@ -1090,8 +1112,27 @@ impl Statement {
         self.channel.extend_from_slice(&other.channel);
         self.kind.extend_from_slice(&other.kind);
         self.line.extend_from_slice(&other.line);
-        self.issues.extend(other.issues);
+        self.issues.append(&mut other.issues);
+        other.clear();
         Ok(())
+    }
+
+    /// Removes every row, issue and deduction, keeping the columns' room (the name stays).
+    fn clear(&mut self) {
+        for column in self.text_columns() {
+            column.clear();
+        }
+        self.settlement_date.clear();
+        self.time.clear();
+        self.amount_fen.clear();
+        self.fee.clear();
+        self.net.clear();
+        self.channel.clear();
+        self.kind.clear();
+        self.line.clear();
+        self.issues.clear();
+        self.skipped_rows = 0;
+        self.deductions.clear();
     }
 
     /// Appends a deduction line (not a trade).

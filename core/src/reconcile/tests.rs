@@ -636,6 +636,41 @@ fn parallel_chunks_keep_order_and_line_numbers() {
 }
 
 #[test]
+fn an_appended_part_is_left_empty_under_its_name_and_fills_again_like_a_fresh_one() {
+    // The readers append each parsed chunk and fill the emptied part with a later chunk.
+    let fill_ledger = |part: &mut Ledger, k: usize| {
+        part.push(purchase(&format!("A{k}"), &format!("{k:012}"), "2026-03-02 10:00", "12.34", Credit)).unwrap();
+        part.push_issue(crate::Money::parse_amount("oops").unwrap_err(), format!("line {k}"));
+    };
+    let (mut whole, mut part) = (Ledger::new("ledger.csv"), Ledger::new("ledger.csv"));
+    let mut expected = Ledger::new("ledger.csv");
+    for k in 0..3 {
+        fill_ledger(&mut part, k);
+        fill_ledger(&mut expected, k);
+        whole.append(&mut part).unwrap();
+        assert!(part.is_empty() && part.issues().is_empty() && part.name() == "ledger.csv");
+    }
+    assert_eq!(whole, expected);
+
+    let fill_statement = |part: &mut Statement, k: usize| {
+        part.push(settled(&format!("{k:012}"), "2026-03-02 10:00", "12.34", "0.07", "2026-03-03", Debit)).unwrap();
+        part.push_issue(crate::Money::parse_amount("oops").unwrap_err(), format!("line {k}"));
+        part.push_deduction(StatementDeduction::new(parse_date("2026-03-03").unwrap(), crate::Money::from_yuan(1), "流量费")).unwrap();
+        part.skipped_rows += 1;
+    };
+    let (mut whole, mut part) = (Statement::new("statement.csv"), Statement::new("statement.csv"));
+    let mut expected = Statement::new("statement.csv");
+    for k in 0..3 {
+        fill_statement(&mut part, k);
+        fill_statement(&mut expected, k);
+        whole.append(&mut part).unwrap();
+        assert!(part.is_empty() && part.issues().is_empty() && part.deductions().is_empty() && part.skipped_rows() == 0);
+        assert_eq!(part.name(), "statement.csv");
+    }
+    assert_eq!(whole, expected);
+}
+
+#[test]
 fn a_silent_rate_rise_shows_as_a_step_in_the_daily_rates() {
     let mut ledger = Ledger::new("l");
     let mut statement = Statement::new("s");

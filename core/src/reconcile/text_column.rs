@@ -392,6 +392,18 @@ impl TextColumn {
         offsets.reserve(rows);
     }
 
+    /// Removes every value; an owned column keeps its buffers' room (for a reader that fills
+    /// it again), a shared one lets its text go.
+    pub(crate) fn clear(&mut self) {
+        match &mut self.storage {
+            Storage::Owned { text, offsets } => {
+                text.clear();
+                offsets.clear();
+            }
+            Storage::Shared(_) | Storage::Chunks(_) => *self = TextColumn::default(),
+        }
+    }
+
     /// Appends all values of `other`.
     ///
     /// # Errors
