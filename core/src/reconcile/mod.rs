@@ -81,6 +81,7 @@ mod audit;
 mod blocks;
 mod canonical;
 mod checks;
+mod civil;
 mod class;
 mod columns;
 mod contracts;
@@ -142,7 +143,9 @@ pub use report::{
     RowResult, Rows, Summary, TerminalMerchants, REPORT_CSV_COLUMNS,
 };
 pub use response::{DeclinedBy, ResponseAction, ResponseMeaning};
-pub use schema::{Ledger, LedgerRecord, LedgerRow, ReadIssue, Side, Statement, StatementDeduction, StatementRecord, StatementRow};
+pub use schema::{
+    Ledger, LedgerRecord, LedgerRow, ReadIssue, RowTime, Side, Statement, StatementDeduction, StatementRecord, StatementRow, UnixSeconds,
+};
 pub use spreadsheet::{neutralize_cell, restore_cell};
 pub use statement_check::{check_statement, implied_ledger};
 pub use text_column::{SharedText, TextColumn};

@@ -14,8 +14,9 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTim
 use rayon::prelude::*;
 
 use super::blocks::{decode_gb18030, BlockError, Blocks};
+use super::civil;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
-use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow};
+use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
 use super::spreadsheet::neutralize_cell;
 use super::tokenize::{newlines, records, CsvState, Dialect, QuotedFields};
 use crate::channel::{CardType, Channel};
@@ -202,7 +203,16 @@ fn china(date: NaiveDate, time: NaiveTime) -> Option<DateTime<FixedOffset>> {
 }
 
 /// Parses a time from one column (date and time) or two (date, time of day).
-fn parse_when(date: &str, time: &str) -> Result<DateTime<FixedOffset>> {
+fn parse_when(date: &str, time: &str) -> Result<UnixSeconds> {
+    if let Some(seconds) = civil::china_date_and_time(date, time) {
+        return Ok(UnixSeconds(seconds));
+    }
+    parse_when_slowly(date, time).map(UnixSeconds::from)
+}
+
+/// [`parse_when`] of the layouts other than `YYYYMMDD` and `HHMMSS`.
+#[cold]
+fn parse_when_slowly(date: &str, time: &str) -> Result<DateTime<FixedOffset>> {
     if time.is_empty() {
         return parse_china_time(date);
     }
@@ -640,7 +650,7 @@ impl<'f> LedgerReader<'f> {
     }
 }
 
-fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRow<'r>> {
+fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRow<'r, UnixSeconds>> {
     let c = |k: usize| column[k];
     let trade_id = row.required(c(0), "trade_id")?;
     let time = fast_time(row.required(c(5), "time")?).map_err(|e| row.error(c(5), "time", e))?;
@@ -669,25 +679,13 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
     })
 }
 
-/// A China-time `YYYY-MM-DD HH:MM:SS` (the canonical form) without trying other formats
-/// first; anything else goes to [`parse_china_time`].
-fn fast_time(text: &str) -> Result<DateTime<FixedOffset>> {
-    let b = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range).filter(|d| d.iter().all(u8::is_ascii_digit)).map(|d| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
-    };
-    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
-        if let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) =
-            (digits(0..4), digits(5..7), digits(8..10), digits(11..13), digits(14..16), digits(17..19))
-        {
-            if let (Some(date), Some(time)) = (NaiveDate::from_ymd_opt(y as i32, mo, d), NaiveTime::from_hms_opt(h, mi, se)) {
-                if let Some(at) = china(date, time) {
-                    return Ok(at);
-                }
-            }
-        }
+/// A China-time `YYYY-MM-DD HH:MM:SS` (the canonical form) counted straight to seconds;
+/// anything else goes to [`parse_china_time`].
+fn fast_time(text: &str) -> Result<UnixSeconds> {
+    match civil::china_date_time(text) {
+        Some(seconds) => Ok(UnixSeconds(seconds)),
+        None => parse_china_time(text).map(UnixSeconds::from),
     }
-    parse_china_time(text)
 }
 
 /// Writes a ledger as canonical CSV (what [`read_ledger_csv`] reads). Cells a spreadsheet
@@ -1043,7 +1041,7 @@ fn starts_as_workbook(path: &Path, file: &str) -> Result<bool> {
 /// What a detail row reads as.
 enum Taken<'r> {
     /// A trade.
-    Trade(StatementRow<'r>),
+    Trade(StatementRow<'r, UnixSeconds>),
     /// A deduction line (流量费, 服务费).
     Deduction(StatementDeduction),
     /// Not the merchant's trade, skipped by rule.
@@ -1707,7 +1705,7 @@ impl<'p> Layout<'p> {
             }
         }
         Ok(Taken::Trade(StatementRow {
-            settlement_date: settlement_date.unwrap_or_else(|| time.date_naive()),
+            settlement_date: settlement_date.unwrap_or_else(|| from_unix(time.0).date_naive()),
             merchant_no: self.value(row, F::MerchantNo),
             merchant_name: self.value(row, F::MerchantName),
             terminal: self.value(row, F::Terminal),
@@ -1738,9 +1736,8 @@ impl<'p> Layout<'p> {
                 Some(date) => date,
                 None => {
                     let date_text = self.required(row, F::TradeDate)?;
-                    self.trade_time(date_text, self.value(row, F::TradeTime), None)
-                        .map_err(|e| self.error_at(row, F::TradeDate, e))?
-                        .date_naive()
+                    let time = self.trade_time(date_text, self.value(row, F::TradeTime), None);
+                    from_unix(time.map_err(|e| self.error_at(row, F::TradeDate, e))?.0).date_naive()
                 }
             },
             written => self.date(written, F::SettlementDate).map_err(|e| self.error_at(row, F::SettlementDate, e))?,
@@ -1772,7 +1769,7 @@ impl<'p> Layout<'p> {
     /// The trade time from the date column (a date-time, or a date with the time-of-day
     /// column), by the field's format; a format without a year takes it from the settlement
     /// date (the latest such date not after the settlement date).
-    fn trade_time(&self, text: &str, time_of_day: &str, settlement: Option<NaiveDate>) -> Result<DateTime<FixedOffset>> {
+    fn trade_time(&self, text: &str, time_of_day: &str, settlement: Option<NaiveDate>) -> Result<UnixSeconds> {
         let Some(format) = self.profile.field(StatementField::TradeDate).and_then(|f| f.format.as_deref()) else {
             return if time_of_day.is_empty() { fast_time(text) } else { parse_when(text, time_of_day) };
         };
@@ -1799,7 +1796,7 @@ impl<'p> Layout<'p> {
             }
         };
         let naive = if time_of_day.is_empty() { naive } else { naive.date().and_time(parse_time_of_day(time_of_day).ok_or_else(bad)?) };
-        china_offset().from_local_datetime(&naive).single().ok_or_else(bad)
+        china_offset().from_local_datetime(&naive).single().map(UnixSeconds::from).ok_or_else(bad)
     }
 
     /// The totals the file states: a summary row among the details, a summary block after

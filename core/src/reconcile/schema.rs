@@ -216,13 +216,77 @@ pub(crate) fn china_day(seconds: i64) -> i64 {
 /// Seconds accepted in a time column: years 1970 to 2199.
 pub(crate) const TIME_RANGE: std::ops::Range<i64> = 0..7_258_118_400;
 
-pub(crate) fn check_time(at: DateTime<FixedOffset>) -> Result<i64> {
-    let seconds = to_unix(at);
+/// The time of a row given to [`Ledger::push_row`] or [`Statement::push_row`]: a date-time
+/// with its offset, or [`UnixSeconds`] already counted (what the file readers give, so that
+/// no date-time is built per row only to be taken apart again).
+///
+/// # Example
+/// ```
+/// use posfee::parse_china_time;
+/// use posfee::reconcile::{RowTime, UnixSeconds};
+/// let at = parse_china_time("2026-05-06 10:00")?; // 02:00 UTC
+/// assert_eq!(at.unix_seconds(), 1_778_032_800);
+/// assert_eq!(UnixSeconds(1_778_032_800).unix_seconds(), 1_778_032_800);
+/// # Ok::<(), posfee::Error>(())
+/// ```
+pub trait RowTime: Copy {
+    /// Seconds since 1970-01-01 00:00:00 UTC.
+    fn unix_seconds(self) -> i64;
+}
+
+impl RowTime for DateTime<FixedOffset> {
+    #[inline]
+    fn unix_seconds(self) -> i64 {
+        to_unix(self)
+    }
+}
+
+/// A row's time as seconds since 1970-01-01 00:00:00 UTC, the unit of the time columns
+/// (see [`RowTime`]).
+///
+/// # Example
+/// ```
+/// use posfee::{Channel, Money, TradeKind};
+/// use posfee::reconcile::{Ledger, LedgerRow, UnixSeconds};
+/// let mut ledger = Ledger::new("ledger");
+/// ledger.push_row(LedgerRow {
+///     trade_id: "A1", rrn: "", trace: "", terminal: "T1", merchant_no: "",
+///     time: UnixSeconds(1_778_032_800), amount: Money::from_yuan(100), channel: Channel::Credit,
+///     card_type: None, kind: TradeKind::Purchase, response_code: "00", original_rrn: "", line: 1,
+/// })?;
+/// assert_eq!(ledger.record(0).time.to_rfc3339(), "2026-05-06T10:00:00+08:00");
+/// # Ok::<(), posfee::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnixSeconds(pub i64);
+
+impl From<DateTime<FixedOffset>> for UnixSeconds {
+    #[inline]
+    fn from(at: DateTime<FixedOffset>) -> UnixSeconds {
+        UnixSeconds(to_unix(at))
+    }
+}
+
+impl RowTime for UnixSeconds {
+    #[inline]
+    fn unix_seconds(self) -> i64 {
+        self.0
+    }
+}
+
+/// `seconds` when they fall in [`TIME_RANGE`]; the error names the time in China time.
+pub(crate) fn check_time(seconds: i64) -> Result<i64> {
     if TIME_RANGE.contains(&seconds) {
         Ok(seconds)
     } else {
-        Err(Error::new(ErrorKind::InvalidDate, format!("trade time {} is outside 1970–2199", at.to_rfc3339())).in_field("time"))
+        Err(time_out_of_range(seconds))
     }
+}
+
+#[cold]
+fn time_out_of_range(seconds: i64) -> Error {
+    let time = china_offset().timestamp_opt(seconds, 0).single().map_or_else(|| format!("{seconds} s after 1970"), |at| at.to_rfc3339());
+    Error::new(ErrorKind::InvalidDate, format!("trade time {time} is outside 1970–2199")).in_field("time")
 }
 
 pub(crate) fn check_amount(amount: Money) -> Result<i64> {
@@ -423,9 +487,9 @@ impl Ledger {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     #[inline]
-    pub fn push_row(&mut self, row: LedgerRow<'_>) -> Result<()> {
+    pub fn push_row<T: RowTime>(&mut self, row: LedgerRow<'_, T>) -> Result<()> {
         let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
-        let time = check_time(row.time).map_err(|e| e.at(at()))?;
+        let time = check_time(row.time.unix_seconds()).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
         check_original(row.kind, row.trade_id, row.original_rrn).map_err(|e| e.at(at().field("original_rrn")))?;
         let text = [
@@ -976,9 +1040,9 @@ impl Statement {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     #[inline]
-    pub fn push_row(&mut self, row: StatementRow<'_>) -> Result<()> {
+    pub fn push_row<T: RowTime>(&mut self, row: StatementRow<'_, T>) -> Result<()> {
         let at = || Location::default().file(self.name.clone()).line(row.line.max(1));
-        let time = check_time(row.time).map_err(|e| e.at(at()))?;
+        let time = check_time(row.time.unix_seconds()).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
         for (value, field) in [(row.fee, "fee"), (row.net, "net")] {
             check_signed(value, field).map_err(|e| e.at(at().field(field)))?;
@@ -1336,7 +1400,7 @@ impl Statement {
 /// [`Ledger::push_row`] (no allocation per row). The fields mean what they mean in
 /// [`LedgerRecord`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LedgerRow<'a> {
+pub struct LedgerRow<'a, T = DateTime<FixedOffset>> {
     /// The merchant's own id of the trade.
     pub trade_id: &'a str,
     /// Reference number (参考号); may be empty.
@@ -1347,8 +1411,8 @@ pub struct LedgerRow<'a> {
     pub terminal: &'a str,
     /// The merchant number the terminal printed.
     pub merchant_no: &'a str,
-    /// Trade time.
-    pub time: DateTime<FixedOffset>,
+    /// Trade time: a date-time, or [`UnixSeconds`] (see [`RowTime`]).
+    pub time: T,
     /// Trade amount (non-negative, whole fen).
     pub amount: Money,
     /// Payment channel.
@@ -1369,7 +1433,7 @@ pub struct LedgerRow<'a> {
 /// [`Statement::push_row`] (no allocation per row). The fields mean what they mean in
 /// [`StatementRecord`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatementRow<'a> {
+pub struct StatementRow<'a, T = DateTime<FixedOffset>> {
     /// 清算日期.
     pub settlement_date: NaiveDate,
     /// 商户号.
@@ -1382,8 +1446,8 @@ pub struct StatementRow<'a> {
     pub batch: &'a str,
     /// 参考号.
     pub rrn: &'a str,
-    /// Trade time.
-    pub time: DateTime<FixedOffset>,
+    /// Trade time: a date-time, or [`UnixSeconds`] (see [`RowTime`]).
+    pub time: T,
     /// Trade amount (non-negative, whole fen).
     pub amount: Money,
     /// Fee charged (negative when a fee is returned).
