@@ -75,10 +75,16 @@ pub(crate) fn china_date_time(text: &str) -> Option<i64> {
     Some(epoch_days(year, month, day)? * 86_400 + seconds - CHINA_OFFSET_SECONDS)
 }
 
+/// Year, month and day of a date written `YYYYMMDD` (not checked against the calendar).
+#[inline]
+pub(crate) fn date_digits(text: &str) -> Option<(u32, u32, u32)> {
+    year_month_day(text.as_bytes().try_into().ok()?)
+}
+
 /// The Unix seconds of China time `date` `YYYYMMDD` at `time` `HHMMSS`.
 #[inline]
 pub(crate) fn china_date_and_time(date: &str, time: &str) -> Option<i64> {
-    let (year, month, day) = year_month_day(date.as_bytes().try_into().ok()?)?;
+    let (year, month, day) = date_digits(date)?;
     let seconds = seconds_of_day(time.as_bytes().try_into().ok()?)?;
     Some(epoch_days(year, month, day)? * 86_400 + seconds - CHINA_OFFSET_SECONDS)
 }
@@ -138,6 +144,11 @@ mod tests {
             [("2026031", "070003"), ("20260301", "0700"), ("20261301", "070003"), ("2026030a", "070003"), ("20260301", "07:00:03")]
         {
             assert_eq!(china_date_and_time(date, time), None, "{date} {time}");
+        }
+        assert_eq!(date_digits("20260301"), Some((2026, 3, 1)));
+        assert_eq!(date_digits("99991399"), Some((9999, 13, 99)), "digits only: the calendar is epoch_days's");
+        for text in ["2026031", "202603011", "2026-3-1", "2026030:", "2026030/", " 0260301"] {
+            assert_eq!(date_digits(text), None, "{text}");
         }
     }
 

@@ -187,13 +187,8 @@ pub(super) fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
 /// A date as `YYYYMMDD` without trying other formats first; anything else goes to
 /// [`parse_date`].
 pub(super) fn fast_date(text: &str) -> Result<NaiveDate> {
-    let b = trim(text).as_bytes();
-    if b.len() == 8 {
-        if let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[4..6]), digits(&b[6..8])) {
-            if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
-                return Ok(date);
-            }
-        }
+    if let Some(date) = civil::date_digits(trim(text)).and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y as i32, m, d)) {
+        return Ok(date);
     }
     parse_date(text)
 }
