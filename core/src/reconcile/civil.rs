@@ -81,11 +81,17 @@ pub(crate) fn date_digits(text: &str) -> Option<(u32, u32, u32)> {
     year_month_day(text.as_bytes().try_into().ok()?)
 }
 
+/// Seconds since midnight of a time of day written `HHMMSS` (00:00:00 to 23:59:59).
+#[inline]
+pub(crate) fn time_of_day_seconds(text: &str) -> Option<i64> {
+    seconds_of_day(text.as_bytes().try_into().ok()?)
+}
+
 /// The Unix seconds of China time `date` `YYYYMMDD` at `time` `HHMMSS`.
 #[inline]
 pub(crate) fn china_date_and_time(date: &str, time: &str) -> Option<i64> {
     let (year, month, day) = date_digits(date)?;
-    let seconds = seconds_of_day(time.as_bytes().try_into().ok()?)?;
+    let seconds = time_of_day_seconds(time)?;
     Some(epoch_days(year, month, day)? * 86_400 + seconds - CHINA_OFFSET_SECONDS)
 }
 
@@ -144,6 +150,10 @@ mod tests {
             [("2026031", "070003"), ("20260301", "0700"), ("20261301", "070003"), ("2026030a", "070003"), ("20260301", "07:00:03")]
         {
             assert_eq!(china_date_and_time(date, time), None, "{date} {time}");
+        }
+        assert_eq!(time_of_day_seconds("235959"), Some(86_399));
+        for text in ["240000", "236000", "235960", "2359", "23:59:59", "23595x"] {
+            assert_eq!(time_of_day_seconds(text), None, "{text}");
         }
         assert_eq!(date_digits("20260301"), Some((2026, 3, 1)));
         assert_eq!(date_digits("99991399"), Some((9999, 13, 99)), "digits only: the calendar is epoch_days's");

@@ -168,18 +168,10 @@ pub(super) fn parse_card_channel(text: &str) -> Result<Channel> {
     }
 }
 
-fn digits(bytes: &[u8]) -> Option<u32> {
-    (!bytes.is_empty() && bytes.len() <= 9 && bytes.iter().all(u8::is_ascii_digit))
-        .then(|| bytes.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
-}
-
 pub(super) fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
     let text = trim(text);
-    let b = text.as_bytes();
-    if b.len() == 6 {
-        if let (Some(h), Some(m), Some(s)) = (digits(&b[0..2]), digits(&b[2..4]), digits(&b[4..6])) {
-            return NaiveTime::from_hms_opt(h, m, s);
-        }
+    if let Some(seconds) = civil::time_of_day_seconds(text) {
+        return NaiveTime::from_num_seconds_from_midnight_opt(seconds as u32, 0);
     }
     ["%H:%M:%S", "%H%M%S", "%H:%M"].iter().find_map(|f| NaiveTime::parse_from_str(text, f).ok())
 }
