@@ -176,17 +176,19 @@ fn formula_cells_are_neutralized_in_every_csv_and_read_back_exactly() {
 /// (time, row) order each take the closest free statement row within the window, ties to
 /// the earlier statement row; a ledger row with a reference only takes a row without one.
 ///
-/// Rows without a reference that repeat an earlier row's terminal, time, amount and kind are
-/// duplicates: they take no part.
-fn naive_fallback(ledger: &[(i64, bool)], statement: &[(i64, bool)], window: i64) -> Vec<Option<usize>> {
-    let duplicate = |rows: &[(i64, bool)], k: usize| !rows[k].1 && rows[..k].iter().any(|r| !r.1 && r.0 == rows[k].0);
+/// Rows are (time, has a reference, group); a group stands for a terminal and an amount, and a
+/// row only takes one of its own group. Rows without a reference that repeat an earlier row's
+/// terminal, time, amount and kind are duplicates: they take no part.
+fn naive_fallback(ledger: &[(i64, bool, u8)], statement: &[(i64, bool, u8)], window: i64) -> Vec<Option<usize>> {
+    let duplicate =
+        |rows: &[(i64, bool, u8)], k: usize| !rows[k].1 && rows[..k].iter().any(|r| !r.1 && (r.0, r.2) == (rows[k].0, rows[k].2));
     let mut taken: Vec<bool> = (0..statement.len()).map(|j| duplicate(statement, j)).collect();
     let mut order: Vec<usize> = (0..ledger.len()).filter(|&i| !duplicate(ledger, i)).collect();
     order.sort_by_key(|&i| (ledger[i].0, i));
     let mut partner = vec![None; ledger.len()];
     for i in order {
         let best = (0..statement.len())
-            .filter(|&j| !taken[j] && (ledger[i].0 - statement[j].0).abs() <= window)
+            .filter(|&j| !taken[j] && ledger[i].2 == statement[j].2 && (ledger[i].0 - statement[j].0).abs() <= window)
             .filter(|&j| !ledger[i].1 || !statement[j].1)
             .min_by_key(|&j| ((ledger[i].0 - statement[j].0).abs(), j));
         if let Some(j) = best {
@@ -200,27 +202,30 @@ fn naive_fallback(ledger: &[(i64, bool)], statement: &[(i64, bool)], window: i64
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
-    /// The O(n log n) fallback pairs exactly as the plain quadratic rule.
+    /// The O(n log n) fallback pairs exactly as the plain quadratic rule, in groups of
+    /// terminal and amount (group 0: T0000001 ¥10, 1: T0000001 ¥11, 2: T0000002 ¥10).
     #[test]
     fn fallback_matching_is_the_documented_rule(
-        ledger_rows in prop::collection::vec((0i64..600, any::<bool>()), 0..25),
-        statement_rows in prop::collection::vec((0i64..600, any::<bool>()), 0..25),
+        ledger_rows in prop::collection::vec((0i64..600, any::<bool>(), 0u8..3), 0..25),
+        statement_rows in prop::collection::vec((0i64..600, any::<bool>(), 0u8..3), 0..25),
         window in 0i64..300,
     ) {
         let base = parse_china_time("2026-05-06 10:00").unwrap();
+        let terminal = |group: u8| if group == 2 { "T0000002" } else { "T0000001" };
+        let amount = |group: u8| Money::from_yuan(if group == 1 { 11 } else { 10 });
         let mut ledger = Ledger::new("ledger");
-        for (k, &(offset, has_rrn)) in ledger_rows.iter().enumerate() {
-            let mut record = LedgerRecord::new(format!("A{k}"), base + chrono::Duration::seconds(offset), Money::from_yuan(10), Channel::Credit);
-            record.terminal = "T0000001".into();
+        for (k, &(offset, has_rrn, group)) in ledger_rows.iter().enumerate() {
+            let mut record = LedgerRecord::new(format!("A{k}"), base + chrono::Duration::seconds(offset), amount(group), Channel::Credit);
+            record.terminal = terminal(group).into();
             // Distinct references that never match a statement reference.
             record.rrn = if has_rrn { format!("L{k:011}") } else { String::new() };
             ledger.push(record).unwrap();
         }
         let mut statement = Statement::new("statement");
-        for (k, &(offset, has_rrn)) in statement_rows.iter().enumerate() {
+        for (k, &(offset, has_rrn, group)) in statement_rows.iter().enumerate() {
             let at = base + chrono::Duration::seconds(offset);
-            let mut row = StatementRecord::new(parse_date("2026-05-07").unwrap(), at, Money::from_yuan(10), Money::from_fen(6), Channel::Credit);
-            row.terminal = "T0000001".into();
+            let mut row = StatementRecord::new(parse_date("2026-05-07").unwrap(), at, amount(group), Money::from_fen(6), Channel::Credit);
+            row.terminal = terminal(group).into();
             row.merchant_no = MERCHANT_NO.into();
             row.rrn = if has_rrn { format!("S{k:011}") } else { String::new() };
             statement.push(row).unwrap();

@@ -77,12 +77,13 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         (ledger.rrn.view(), ledger.terminal.view(), ledger.response_code.view(), ledger.original_rrn.view());
     let (statement_rrn, statement_terminal) = (statement.rrn.view(), statement.terminal.view());
 
-    // 1. Declined and voided.
+    // 1. Declined and voided (the few rows found on all cores, then set in row order).
     let mut void_rows: Vec<usize> = Vec::new();
-    for i in 0..n {
+    let set_aside = rows_where(n, |i| ledger.kind[i] == TradeKind::Void || !is_approved(ledger_response_code.get(i)));
+    for i in set_aside {
         if !is_approved(ledger_response_code.get(i)) {
             ledger_class.set(i, Class::Declined, super::response::declined_reason(ledger_response_code.get(i)));
-        } else if ledger.kind[i] == TradeKind::Void {
+        } else {
             void_rows.push(i);
         }
     }
@@ -92,13 +93,14 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
             void_rows.iter().map(|&i| ((ledger_original_rrn.get(i), ledger_terminal.get(i)), ())).collect();
         let filter = ReferenceFilter::new(void_rows.iter().map(|&i| ledger_original_rrn.get(i)));
         let mut purchase_by_rrn: FxHashMap<(&str, &str), u32> = FxHashMap::default();
-        for i in 0..n {
-            if ledger_class.is_unset(i) && ledger.kind[i] == TradeKind::Purchase && filter.may_contain(ledger_rrn.get(i)) {
-                let key = (ledger_rrn.get(i), ledger_terminal.get(i));
-                if wanted.contains_key(&key) {
-                    purchase_by_rrn.entry(key).or_insert(i as u32);
-                }
-            }
+        let purchases = rows_where(n, |i| {
+            ledger_class.is_unset(i)
+                && ledger.kind[i] == TradeKind::Purchase
+                && filter.may_contain(ledger_rrn.get(i))
+                && wanted.contains_key(&(ledger_rrn.get(i), ledger_terminal.get(i)))
+        });
+        for i in purchases {
+            purchase_by_rrn.entry((ledger_rrn.get(i), ledger_terminal.get(i))).or_insert(i as u32);
         }
         for &i in &void_rows {
             let original = ledger_original_rrn.get(i);
@@ -129,51 +131,63 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let ledger_key = |i: usize| (ledger_rrn.get(i), ledger_terminal.get(i), china_day(ledger.time[i]));
     let statement_key = |j: usize| (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
     let same_reference = |i: usize, j: usize| statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i];
-    let mut ledger_refs: Vec<(u64, u32)> = (0..n)
+    // A row left out is (u64::MAX, NONE), which sorts last and is cut off after the sort (no
+    // row is NONE): written in place, no list of parts gathered and copied.
+    let hashed = |keep: bool, hash: &dyn Fn() -> u64, row: usize| if keep { (hash(), row as u32) } else { LEFT_OUT };
+    let mut ledger_refs: Vec<(u64, u32)> = Vec::with_capacity(n);
+    (0..n)
         .into_par_iter()
-        .filter(|&i| ledger_class.is_unset(i) && !ledger_rrn.get(i).is_empty())
-        .map(|i| (key_hash(ledger_key(i)), i as u32))
-        .collect();
-    let mut statement_refs: Vec<(u64, u32)> =
-        (0..m).into_par_iter().filter(|&j| !statement_rrn.get(j).is_empty()).map(|j| (key_hash(statement_key(j)), j as u32)).collect();
-    rayon::join(|| ledger_refs.par_sort_unstable(), || statement_refs.par_sort_unstable());
-    let ledger_firsts = firsts(
-        &ledger_refs,
-        |i| ledger_key(i as usize),
-        |dup, first| {
-            ledger_class.set(dup as usize, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line[first as usize]));
-        },
-    );
-    let statement_firsts = firsts(
-        &statement_refs,
-        |j| statement_key(j as usize),
-        |dup, first| {
-            statement_class.set(dup as usize, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line[first as usize]));
-        },
-    );
-    drop((ledger_refs, statement_refs));
-    // Rows without a reference are duplicates when terminal, time, amount and kind repeat.
-    let mut statement_plain: FxHashMap<(&str, i64, i64, TradeKind), u32> = FxHashMap::default();
-    for j in 0..m {
-        if statement_rrn.get(j).is_empty() {
-            let first = *statement_plain
-                .entry((statement_terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]))
-                .or_insert(j as u32);
-            if first != j as u32 {
-                statement_class.set(j, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line[first as usize]));
-            }
-        }
-    }
-    let mut ledger_plain: FxHashMap<(&str, i64, i64, TradeKind), u32> = FxHashMap::default();
-    for i in 0..n {
-        if ledger_class.is_unset(i) && ledger_rrn.get(i).is_empty() {
-            let first =
-                *ledger_plain.entry((ledger_terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i])).or_insert(i as u32);
-            if first != i as u32 {
+        .map(|i| hashed(ledger_class.is_unset(i) && !ledger_rrn.is_empty_at(i), &|| key_hash(ledger_key(i)), i))
+        .collect_into_vec(&mut ledger_refs);
+    let mut statement_refs: Vec<(u64, u32)> = Vec::with_capacity(m);
+    (0..m)
+        .into_par_iter()
+        .map(|j| hashed(!statement_rrn.is_empty_at(j), &|| key_hash(statement_key(j)), j))
+        .collect_into_vec(&mut statement_refs);
+    let sort = |refs: &mut Vec<(u64, u32)>| {
+        refs.par_sort_unstable();
+        let kept = refs.len() - refs.iter().rev().take_while(|&&pair| pair == LEFT_OUT).count();
+        refs.truncate(kept);
+    };
+    rayon::join(|| sort(&mut ledger_refs), || sort(&mut statement_refs));
+    // Each side's duplicates on a core of its own. Rows without a reference are duplicates
+    // when terminal, time, amount and kind repeat (they are not among the hashed rows, so
+    // `keep_firsts` never classes them).
+    rayon::join(
+        || {
+            keep_firsts(
+                &mut ledger_refs,
+                |i| ledger_key(i as usize),
+                |dup, first| {
+                    ledger_class.set(dup as usize, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line[first as usize]));
+                },
+            );
+            let plain = rows_where(n, |i| ledger_class.is_unset(i) && ledger_rrn.is_empty_at(i));
+            let key = |i: usize| (ledger_terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i]);
+            plain_duplicates(plain, key, |i, first| {
                 ledger_class.set(i, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line[first as usize]));
-            }
-        }
-    }
+            });
+        },
+        || {
+            keep_firsts(
+                &mut statement_refs,
+                |j| statement_key(j as usize),
+                |dup, first| {
+                    statement_class.set(
+                        dup as usize,
+                        Class::StatementDuplicate,
+                        repeats(Side::Statement, first, statement.line[first as usize]),
+                    );
+                },
+            );
+            let plain = rows_where(m, |j| statement_rrn.is_empty_at(j));
+            let key = |j: usize| (statement_terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]);
+            plain_duplicates(plain, key, |j, first| {
+                statement_class.set(j, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line[first as usize]));
+            });
+        },
+    );
+    let (ledger_firsts, statement_firsts) = (ledger_refs, statement_refs);
 
     let mut ledger_partner = vec![NONE; n];
     let mut statement_partner = vec![NONE; m];
@@ -231,36 +245,34 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     // statement row has a reference (a ledger row with a reference may only take a statement
     // row without one) and sorted by (time, row); each query is a binary search and two
     // look-ups in a list of free rows, so the whole step is O(n log n) whatever the window.
-    let mut free: FxHashMap<(&str, i64, TradeKind), [FreeRows; 2]> = FxHashMap::default();
-    for j in 0..m {
-        if statement_partner[j] == NONE && statement_class.is_unset(j) {
-            let key = (statement_terminal.get(j), statement.amount_fen[j], statement.kind[j]);
-            let has_reference = usize::from(!statement_rrn.get(j).is_empty());
-            free.entry(key).or_default()[has_reference].rows.push((statement.time[j], j as u32));
-        }
+    let free_rows = rows_where(m, |j| statement_partner[j] == NONE && statement_class.is_unset(j));
+    let mut groups: FxHashMap<(&str, i64, TradeKind), u32> = FxHashMap::default();
+    let mut keyed: Vec<(u32, bool, i64, u32)> = Vec::with_capacity(free_rows.len());
+    for j in free_rows {
+        let next = groups.len() as u32;
+        let group = *groups.entry((statement_terminal.get(j), statement.amount_fen[j], statement.kind[j])).or_insert(next);
+        keyed.push((group, !statement_rrn.is_empty_at(j), statement.time[j], j as u32));
     }
-    for lists in free.values_mut() {
-        for list in lists.iter_mut() {
-            list.rows.sort_unstable();
-        }
-    }
-    if !free.is_empty() {
-        let mut waiting: Vec<u32> =
-            (0..n as u32).filter(|&i| ledger_partner[i as usize] == NONE && ledger_class.is_unset(i as usize)).collect();
-        waiting.sort_by_key(|&i| (ledger.time[i as usize], i));
+    let (mut free, lists) = FreeRows::of_groups(groups.len(), keyed);
+    if !groups.is_empty() {
+        let mut waiting = rows_where(n, |i| ledger_partner[i] == NONE && ledger_class.is_unset(i));
+        waiting.sort_by_key(|&i| (ledger.time[i], i));
         for i in waiting {
-            let i = i as usize;
-            let Some(lists) = free.get_mut(&(ledger_terminal.get(i), ledger.amount_fen[i], ledger.kind[i])) else {
+            let Some(&group) = groups.get(&(ledger_terminal.get(i), ledger.amount_fen[i], ledger.kind[i])) else {
                 continue;
             };
-            let allowed = if ledger_rrn.get(i).is_empty() { 2 } else { 1 };
-            let best = lists[..allowed]
-                .iter_mut()
-                .enumerate()
-                .filter_map(|(list, rows)| rows.closest(ledger.time[i], window_seconds).map(|(gap, k)| (gap, rows.rows[k].1, list, k)))
-                .min_by_key(|&(gap, j, _, _)| (gap, j));
-            if let Some((_, j, list, k)) = best {
-                lists[list].take(k);
+            let allowed = if ledger_rrn.is_empty_at(i) { 2 } else { 1 };
+            let mut best: Option<(i64, u32, usize)> = None;
+            for &list in &lists[group as usize][..allowed] {
+                if let Some((gap, slot)) = free.closest(list, ledger.time[i], window_seconds) {
+                    let row = free.rows[slot].1;
+                    if best.map_or(true, |(best_gap, best_row, _)| (gap, row) < (best_gap, best_row)) {
+                        best = Some((gap, row, slot));
+                    }
+                }
+            }
+            if let Some((_, _, slot)) = best {
+                let j = free.take(slot);
                 ledger_partner[i] = j;
                 statement_partner[j as usize] = i as u32;
                 pairs.push((i as u32, j, MatchedBy::TimeWindow));
@@ -269,40 +281,55 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     }
 
     // Unmatched rows. A statement row may settle a trade the terminal declined.
-    let declined_keys: FxHashMap<RefKey<'_>, u32> = (0..n)
-        .filter(|&i| !ledger_rrn.get(i).is_empty() && ledger_class.class[i] == Some(Class::Declined))
-        .map(|i| ((ledger_rrn.get(i), ledger_terminal.get(i), china_day(ledger.time[i])), i as u32))
-        .collect();
-    for i in 0..n {
-        if ledger_class.is_unset(i) && ledger_partner[i] == NONE {
-            ledger_class.set(
-                i,
-                Class::NeverSettled,
-                Text::of(Clause::NeverSettled {
-                    kind: ledger.kind[i],
-                    amount: crate::money::Money::from_fen(ledger.amount_fen[i]),
-                    terminal: ledger_terminal.get(i),
-                }),
-            );
-        }
+    let declined_keys: FxHashMap<RefKey<'_>, u32> =
+        rows_where(n, |i| ledger_class.class[i] == Some(Class::Declined) && !ledger_rrn.is_empty_at(i))
+            .into_iter()
+            .map(|i| ((ledger_rrn.get(i), ledger_terminal.get(i), china_day(ledger.time[i])), i as u32))
+            .collect();
+    for i in rows_where(n, |i| ledger_class.is_unset(i) && ledger_partner[i] == NONE) {
+        ledger_class.set(
+            i,
+            Class::NeverSettled,
+            Text::of(Clause::NeverSettled {
+                kind: ledger.kind[i],
+                amount: crate::money::Money::from_fen(ledger.amount_fen[i]),
+                terminal: ledger_terminal.get(i),
+            }),
+        );
     }
-    for j in 0..m {
-        if statement_class.is_unset(j) && statement_partner[j] == NONE {
-            let key = (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
-            let reason = match voided_keys.get(&key) {
-                Some(&p) => Clause::SettlesVoided { row: p },
-                None if !declined_keys.is_empty() && declined_keys.contains_key(&key) => {
-                    let p = declined_keys[&key];
-                    Clause::SettlesDeclined { row: p, code: ledger_response_code.get(p as usize) }
-                }
-                None if statement_rrn.get(j).is_empty() => Clause::NoLedgerTradeByAmount,
-                None => Clause::NoLedgerTrade { rrn: statement_rrn.get(j), terminal: statement_terminal.get(j) },
-            };
-            let reason = Text::of(reason);
-            statement_class.set(j, Class::NoLedgerTrade, reason);
-        }
+    for j in rows_where(m, |j| statement_class.is_unset(j) && statement_partner[j] == NONE) {
+        let key = (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
+        let reason = match voided_keys.get(&key) {
+            Some(&p) => Clause::SettlesVoided { row: p },
+            None if !declined_keys.is_empty() && declined_keys.contains_key(&key) => {
+                let p = declined_keys[&key];
+                Clause::SettlesDeclined { row: p, code: ledger_response_code.get(p as usize) }
+            }
+            None if statement_rrn.get(j).is_empty() => Clause::NoLedgerTradeByAmount,
+            None => Clause::NoLedgerTrade { rrn: statement_rrn.get(j), terminal: statement_terminal.get(j) },
+        };
+        let reason = Text::of(reason);
+        statement_class.set(j, Class::NoLedgerTrade, reason);
     }
     Matching { ledger_partner, statement_partner, ledger_class, statement_class, pairs }
+}
+
+/// The rows below `rows` that `keep` keeps, in order, found on all cores (the loops above
+/// class few rows among many: finding them is the work, classing them is not).
+pub(crate) fn rows_where(rows: usize, keep: impl Fn(usize) -> bool + Sync) -> Vec<usize> {
+    (0..rows).into_par_iter().with_min_len(1 << 14).filter(|&row| keep(row)).collect()
+}
+
+/// Calls `duplicate(row, first)` for every row of `rows` (in order) whose key an earlier row
+/// of `rows` has.
+fn plain_duplicates<K: std::hash::Hash + Eq>(rows: Vec<usize>, key: impl Fn(usize) -> K, mut duplicate: impl FnMut(usize, u32)) {
+    let mut first_of: FxHashMap<K, u32> = FxHashMap::default();
+    for row in rows {
+        let first = *first_of.entry(key(row)).or_insert(row as u32);
+        if first != row as u32 {
+            duplicate(row, first);
+        }
+    }
 }
 
 /// The reason of a duplicate: the row it repeats.
@@ -321,100 +348,130 @@ fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (h >> 32)
 }
 
-/// From (hash, row) sorted by hash then row: the first row of every distinct key, in the
-/// same order; `duplicate(row, first)` is called for every later row with the same key.
-fn firsts<'a, K: PartialEq + 'a>(sorted: &[(u64, u32)], key: impl Fn(u32) -> K, mut duplicate: impl FnMut(u32, u32)) -> Vec<(u64, u32)> {
-    let mut out = Vec::with_capacity(sorted.len());
-    let mut start = 0;
+/// A row left out of the hashed keys (see `match_rows_hashed`).
+const LEFT_OUT: (u64, u32) = (u64::MAX, NONE);
+
+/// Keeps, of (hash, row) sorted by hash then row, the first row of every distinct key, in
+/// the same order; `duplicate(row, first)` is called for every later row with the same key.
+/// In place: the rows kept are moved down over those dropped, never past one not yet read.
+fn keep_firsts<'a, K: PartialEq + 'a>(sorted: &mut Vec<(u64, u32)>, key: impl Fn(u32) -> K, mut duplicate: impl FnMut(u32, u32)) {
+    let (mut kept, mut start) = (0, 0);
     while start < sorted.len() {
         let hash = sorted[start].0;
         let end = start + sorted[start..].iter().take_while(|e| e.0 == hash).count();
-        if end == start + 1 {
-            out.push(sorted[start]);
-            start = end;
-            continue;
-        }
-        let run_first = out.len();
-        for &(_, row) in &sorted[start..end] {
-            let row_key = key(row);
-            match out[run_first..].iter().find(|&&(_, first): &&(u64, u32)| key(first) == row_key) {
-                Some(&(_, first)) => duplicate(row, first),
-                None => out.push((hash, row)),
+        let run_first = kept;
+        for read in start..end {
+            let row = sorted[read].1;
+            let first = if end == start + 1 {
+                None
+            } else {
+                let row_key = key(row);
+                sorted[run_first..kept].iter().find(|&&(_, first)| key(first) == row_key).map(|&(_, first)| first)
+            };
+            match first {
+                Some(first) => duplicate(row, first),
+                None => {
+                    sorted[kept] = (hash, row);
+                    kept += 1;
+                }
             }
         }
         start = end;
     }
-    out
+    sorted.truncate(kept);
 }
 
-/// Statement rows of one fallback group, sorted by (time, row), and which of them are still
-/// free, as two disjoint-set forests with path halving (finding the nearest free row is
-/// near constant time, however many rows around it are taken). The forests are made at the
-/// first row taken: most groups hold one row, and many are never asked.
-#[derive(Default)]
+/// The free statement rows of the fallback, in lists: a group (terminal, amount, kind) has
+/// two, the rows without a reference and those with one, each sorted by (time, row). All
+/// lists lie in one array, each followed by a slot of its own, so that no list is allocated
+/// alone. Which rows are still free is kept as two disjoint-set forests with path halving,
+/// over the same slots (finding the nearest free row is near constant time, however many
+/// rows around it are taken).
 pub(crate) struct FreeRows {
-    /// (time, row), sorted.
-    pub rows: Vec<(i64, u32)>,
-    /// `right[k]`: a free index ≥ k is found by following; `rows.len()` means none. Empty
-    /// while every row is free, as `left`.
+    /// (time, row) of the lists' rows; the slot after a list holds `(i64::MAX, NONE)`.
+    rows: Vec<(i64, u32)>,
+    /// `right[s]`: a free slot ≥ s of the same list is found by following; the slot after
+    /// the list means none.
     right: Vec<u32>,
-    /// `left[k]`: for index `k - 1` and below; 0 means none (indices are shifted by one).
+    /// `left[s]`: a free slot < s of the same list is found by following, shifted by one (the
+    /// slot after the one found); the list's first slot means none.
     left: Vec<u32>,
 }
 
+/// Where a list of [`FreeRows`] lies: its first slot and its length.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct List {
+    start: u32,
+    len: u32,
+}
+
 impl FreeRows {
-    /// The first free index at or after `k` (`rows.len()` when none).
-    fn free_at_or_after(&mut self, k: usize) -> usize {
-        if self.right.is_empty() {
-            return k;
+    /// The lists of `groups` groups from (group, has a reference, time, row) of every free
+    /// row; returns them with each group's two lists (without, with a reference).
+    pub(crate) fn of_groups(groups: usize, mut keyed: Vec<(u32, bool, i64, u32)>) -> (FreeRows, Vec<[List; 2]>) {
+        keyed.sort_unstable();
+        let mut lists = vec![[List::default(); 2]; groups];
+        let mut rows = Vec::with_capacity(keyed.len() + 2 * groups);
+        let mut start = 0;
+        while start < keyed.len() {
+            let (group, has_reference, _, _) = keyed[start];
+            let end = start + keyed[start..].iter().take_while(|e| (e.0, e.1) == (group, has_reference)).count();
+            let list = List { start: rows.len() as u32, len: (end - start) as u32 };
+            lists[group as usize][usize::from(has_reference)] = list;
+            rows.extend(keyed[start..end].iter().map(|&(_, _, time, row)| (time, row)));
+            rows.push((i64::MAX, NONE));
+            start = end;
         }
-        let mut k = k as u32;
+        let slots: Vec<u32> = (0..rows.len() as u32).collect();
+        (FreeRows { rows, right: slots.clone(), left: slots }, lists)
+    }
+
+    /// The first free slot of the list at or after `slot` (the slot after the list when none).
+    fn free_at_or_after(&mut self, slot: u32) -> u32 {
+        let mut k = slot;
         while self.right[k as usize] != k {
             let next = self.right[self.right[k as usize] as usize];
             self.right[k as usize] = next;
             k = next;
         }
-        k as usize
+        k
     }
 
-    /// The last free index before `k` (`None` when none).
-    fn free_before(&mut self, k: usize) -> Option<usize> {
-        if self.left.is_empty() {
-            return k.checked_sub(1);
-        }
-        let mut k = k as u32;
+    /// The last free slot of `list` before `slot` (`None` when none).
+    fn free_before(&mut self, list: List, slot: u32) -> Option<u32> {
+        let mut k = slot;
         while self.left[k as usize] != k {
             let next = self.left[self.left[k as usize] as usize];
             self.left[k as usize] = next;
             k = next;
         }
-        (k as usize).checked_sub(1)
+        (k > list.start).then(|| k - 1)
     }
 
-    /// Marks index `k` taken.
-    pub(crate) fn take(&mut self, k: usize) {
-        if self.right.is_empty() {
-            let len = self.rows.len() as u32;
-            self.right = (0..=len).collect();
-            self.left = (0..=len).collect();
+    /// Marks `slot` taken; returns its row.
+    pub(crate) fn take(&mut self, slot: usize) -> u32 {
+        self.right[slot] = slot as u32 + 1;
+        self.left[slot + 1] = slot as u32;
+        self.rows[slot].1
+    }
+
+    /// The free row of `list` closest in time to `at`, at most `window` seconds away, ties
+    /// to the earlier row: `(gap, slot)`.
+    pub(crate) fn closest(&mut self, list: List, at: i64, window: i64) -> Option<(i64, usize)> {
+        if list.len == 0 {
+            return None;
         }
-        self.right[k] = k as u32 + 1;
-        self.left[k + 1] = k as u32;
-    }
-
-    /// The free row closest in time to `at`, at most `window` seconds away, ties to the
-    /// earlier row: `(gap, index)`.
-    pub(crate) fn closest(&mut self, at: i64, window: i64) -> Option<(i64, usize)> {
-        let from = self.rows.partition_point(|&(t, _)| t < at);
-        let after = Some(self.free_at_or_after(from))
-            .filter(|&k| k < self.rows.len())
+        let (start, end) = (list.start as usize, (list.start + list.len) as usize);
+        let from = (start + self.rows[start..end].partition_point(|&(t, _)| t < at)) as u32;
+        let after = Some(self.free_at_or_after(from) as usize)
+            .filter(|&k| k < end)
             .map(|k| (self.rows[k].0 - at, k))
             .filter(|&(gap, _)| gap <= window);
-        let before = self.free_before(from).and_then(|k| {
-            // Among free rows of that same time, the earliest row (the lowest index).
-            let time = self.rows[k].0;
-            let run = self.rows.partition_point(|&(t, _)| t < time);
-            let k = self.free_at_or_after(run);
+        let before = self.free_before(list, from).and_then(|k| {
+            // Among free rows of that same time, the earliest row (the lowest slot).
+            let time = self.rows[k as usize].0;
+            let run = (start + self.rows[start..end].partition_point(|&(t, _)| t < time)) as u32;
+            let k = self.free_at_or_after(run) as usize;
             let gap = at - self.rows[k].0;
             (gap <= window).then_some((gap, k))
         });

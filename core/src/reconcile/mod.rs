@@ -152,6 +152,7 @@ pub use text_column::{SharedText, TextColumn};
 pub use workbook::{is_workbook, WORKBOOK_UNPACKED_BYTES_MAX};
 
 use crate::calendar::Calendar;
+use crate::channel::Channel;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lang::Lang;
 use crate::messages::{self, Clause, Text};
@@ -682,41 +683,147 @@ fn to_money(millifen: i128, what: &str) -> Result<Money> {
         .ok_or_else(|| Error::new(ErrorKind::Overflow, format!("the sum of {what} is beyond ¥{}", Money::MAX)))
 }
 
+/// Rows and sums per class, in thousandths of a fen: [ledger amount, statement amount, fee,
+/// net, expected fee]; and the pairs' expected, charged, over- and undercharged fees. Summed
+/// over parts of the rows on all cores, then added up.
+#[derive(Clone, Copy)]
+struct ClassSums {
+    rows: [[u64; 2]; Class::ALL.len()],
+    sums: [[i128; 5]; Class::ALL.len()],
+    fees: [i128; 4],
+}
+
+impl ClassSums {
+    const ZERO: ClassSums = ClassSums { rows: [[0; 2]; Class::ALL.len()], sums: [[0; 5]; Class::ALL.len()], fees: [0; 4] };
+
+    fn add(mut self, other: ClassSums) -> ClassSums {
+        for (mine, theirs) in self.rows.iter_mut().flatten().zip(other.rows.iter().flatten()) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.sums.iter_mut().flatten().zip(other.sums.iter().flatten()) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.fees.iter_mut().zip(other.fees) {
+            *mine += theirs;
+        }
+        self
+    }
+
+    /// Adds `add(sums, row)` for every row below `rows`: in parts of [`Self::PART_ROWS`] on
+    /// all cores (each part in a loop of its own: a fold would move the sums every row).
+    fn over(rows: usize, add: impl Fn(&mut ClassSums, usize) + Sync) -> ClassSums {
+        (0..rows.div_ceil(Self::PART_ROWS))
+            .into_par_iter()
+            .map(|part| {
+                let mut sums = ClassSums::ZERO;
+                for row in part * Self::PART_ROWS..rows.min((part + 1) * Self::PART_ROWS) {
+                    add(&mut sums, row);
+                }
+                sums
+            })
+            .reduce(|| ClassSums::ZERO, ClassSums::add)
+    }
+
+    const PART_ROWS: usize = 1 << 15;
+
+    /// The sums of the ledger's rows.
+    fn of_ledger(ledger: &Ledger, class: &[Class]) -> ClassSums {
+        ClassSums::over(class.len(), |sums, i| {
+            let amount = i128::from(ledger.amount_fen[i]) * 1000;
+            sums.rows[class[i] as usize][0] += 1;
+            sums.sums[class[i] as usize][0] += amount;
+        })
+    }
+
+    /// The sums of the statement's rows, and the fees of its pairs.
+    fn of_statement(statement: &Statement, report: &Report) -> ClassSums {
+        let (class, partner) = (&report.statement.class, &report.statement.partner);
+        ClassSums::over(class.len(), |sums, j| {
+            let c = class[j] as usize;
+            let row = [
+                i128::from(statement.amount_fen[j]) * 1000,
+                i128::from(statement.fee[j].millifen()),
+                i128::from(statement.net[j].millifen()),
+            ];
+            sums.rows[c][1] += 1;
+            for (k, value) in row.into_iter().enumerate() {
+                sums.sums[c][k + 1] += value;
+            }
+            let expected = report.expected_fee.get(partner[j] as usize).copied().flatten().filter(|_| partner[j] != NONE);
+            if let Some(expected) = expected {
+                let (expected, fee) = (i128::from(expected.millifen()), row[1]);
+                sums.sums[c][4] += expected;
+                sums.fees[0] += expected;
+                sums.fees[1] += fee;
+                sums.fees[if fee > expected { 2 } else { 3 }] += (fee - expected).abs();
+            }
+        })
+    }
+}
+
+/// (trades, amount, fee) of one day's statement purchases, by channel; sums in thousandths of
+/// a fen.
+type DaySums = [(u64, i128, i128); Channel::ALL.len()];
+
+/// The statement's purchases summed per China trade day and channel, days in order (a day
+/// whose sums cannot be shown, beyond ¥[`Money::MAX`], is left out by the caller). Summed in
+/// parts on all cores; rows come mostly in time order, so a part holds its current day's
+/// sums aside and looks a day up only when the day changes.
+fn daily_sums(statement: &Statement) -> BTreeMap<i64, DaySums> {
+    const PART_ROWS: usize = 1 << 15;
+    let rows = statement.len();
+    let merge = |mut days: BTreeMap<i64, DaySums>, day: i64, sums: &DaySums| {
+        let entry = days.entry(day).or_insert([(0, 0, 0); Channel::ALL.len()]);
+        for (total, part) in entry.iter_mut().zip(sums) {
+            *total = (total.0 + part.0, total.1 + part.1, total.2 + part.2);
+        }
+        days
+    };
+    (0..rows.div_ceil(PART_ROWS))
+        .into_par_iter()
+        .map(|part| {
+            let mut days = BTreeMap::new();
+            let mut current: Option<(i64, DaySums)> = None;
+            for j in part * PART_ROWS..rows.min((part + 1) * PART_ROWS) {
+                if statement.kind[j] != TradeKind::Purchase {
+                    continue;
+                }
+                let day = china_day(statement.time[j]);
+                let sums = match &mut current {
+                    Some((held, sums)) if *held == day => sums,
+                    _ => {
+                        if let Some((held, sums)) = current.take() {
+                            days = merge(days, held, &sums);
+                        }
+                        &mut current.insert((day, [(0, 0, 0); Channel::ALL.len()])).1
+                    }
+                };
+                let sums = &mut sums[statement.channel[j] as usize];
+                sums.0 += 1;
+                sums.1 += i128::from(statement.amount_fen[j]) * 1000;
+                sums.2 += i128::from(statement.fee[j].millifen());
+            }
+            match current {
+                Some((day, sums)) => merge(days, day, &sums),
+                None => days,
+            }
+        })
+        .reduce(BTreeMap::new, |days, other| other.iter().fold(days, |days, (&day, sums)| merge(days, day, sums)))
+}
+
 /// Counts and sums; asserts conservation.
 fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<Summary> {
+    let (ledger_sums, statement_sums) =
+        rayon::join(|| ClassSums::of_ledger(ledger, &report.ledger.class), || ClassSums::of_statement(statement, report));
+    let ClassSums { rows, sums, fees: [expected_fee, charged_fee, overcharge, undercharge] } = ledger_sums.add(statement_sums);
     // Totals before: straight from the input columns.
-    let ledger_before: i128 = ledger.amount_fen.iter().map(|v| i128::from(*v) * 1000).sum();
-    let amount_before: i128 = statement.amount_fen.iter().map(|v| i128::from(*v) * 1000).sum();
-    let fee_before: i128 = statement.fee.iter().map(|v| i128::from(v.millifen())).sum();
-    let net_before: i128 = statement.net.iter().map(|v| i128::from(v.millifen())).sum();
-
-    // [ledger amount, statement amount, fee, net, expected fee] per class
-    let mut sums = [[0i128; 5]; Class::ALL.len()];
+    let total = |values: &[i64]| values.par_iter().map(|&v| i128::from(v)).sum::<i128>();
+    let money_total = |values: &[Money]| values.par_iter().map(|v| i128::from(v.millifen())).sum::<i128>();
+    let (ledger_before, amount_before) = (total(&ledger.amount_fen) * 1000, total(&statement.amount_fen) * 1000);
+    let (fee_before, net_before) = (money_total(&statement.fee), money_total(&statement.net));
     let mut counts = [[0u64; 3]; Class::ALL.len()];
-    let (mut expected_fee, mut charged_fee, mut overcharge, mut undercharge) = (0i128, 0i128, 0i128, 0i128);
-    for (i, &class) in report.ledger.class.iter().enumerate() {
-        counts[class as usize][0] += 1;
-        sums[class as usize][0] += i128::from(ledger.amount_fen[i]) * 1000;
-    }
-    for (j, &class) in report.statement.class.iter().enumerate() {
-        let c = class as usize;
-        counts[c][1] += 1;
-        let fee = i128::from(statement.fee[j].millifen());
-        sums[c][1] += i128::from(statement.amount_fen[j]) * 1000;
-        sums[c][2] += fee;
-        sums[c][3] += i128::from(statement.net[j].millifen());
-        let partner = report.statement.partner[j];
-        if let Some(expected) = report.expected_fee.get(partner as usize).copied().flatten().filter(|_| partner != NONE) {
-            let expected = i128::from(expected.millifen());
-            sums[c][4] += expected;
-            expected_fee += expected;
-            charged_fee += fee;
-            if fee > expected {
-                overcharge += fee - expected;
-            } else {
-                undercharge += expected - fee;
-            }
-        }
+    for (count, rows) in counts.iter_mut().zip(rows) {
+        count[..2].copy_from_slice(&rows);
     }
     counts[Class::Unreadable as usize][2] += report.unreadable.len() as u64;
     // Totals after: over the classes. Conservation is an invariant, not an input error.
@@ -745,7 +852,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
 
     // Declined by code.
     let mut declined: BTreeMap<String, (u64, Money)> = BTreeMap::new();
-    for (i, _) in report.ledger.class.iter().enumerate().filter(|(_, &class)| class == Class::Declined) {
+    for i in matching::rows_where(ledger.len(), |i| report.ledger.class[i] == Class::Declined) {
         let entry = declined.entry(ledger.response_code.get(i).to_string()).or_insert((0, Money::ZERO));
         entry.0 += 1;
         entry.1 = entry.1.checked_add(Money::from_fen(ledger.amount_fen[i])).unwrap_or(Money::MAX);
@@ -757,27 +864,18 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
     let declined_by_action = report::declined_by_action(&declined);
 
     // Effective rate per trade day and channel, over statement purchases.
-    let mut daily: hash::FxHashMap<(i64, u8), (u64, i64, i64)> = hash::FxHashMap::default();
-    for j in 0..statement.len() {
-        if statement.kind[j] != TradeKind::Purchase {
-            continue;
-        }
-        let entry = daily.entry((china_day(statement.time[j]), statement.channel[j] as u8)).or_insert((0, 0, 0));
-        entry.0 += 1;
-        entry.1 = entry.1.saturating_add(statement.amount_fen[j] * 1000);
-        entry.2 = entry.2.saturating_add(statement.fee[j].millifen());
-    }
+    let daily = daily_sums(statement);
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let mut daily: Vec<_> = daily.into_iter().collect();
-    daily.sort_unstable_by_key(|&(key, _)| key);
     let daily_rates = daily
         .into_iter()
-        .filter_map(|((day, channel), (trades, amount, fee))| {
-            let amount = Money::from_millifen(amount).ok()?;
-            let fee = Money::from_millifen(fee).ok()?;
+        .flat_map(|(day, sums)| Channel::ALL.into_iter().zip(sums).map(move |(channel, sums)| (day, channel, sums)))
+        .filter(|&(_, _, (trades, _, _))| trades > 0)
+        .filter_map(|(day, channel, (trades, amount, fee))| {
+            let amount = Money::from_millifen(i64::try_from(amount).ok()?).ok()?;
+            let fee = Money::from_millifen(i64::try_from(fee).ok()?).ok()?;
             Some(DailyRate {
                 date: epoch + chrono::Days::new(day.max(0) as u64),
-                channel: crate::channel::Channel::from_index(channel)?,
+                channel,
                 trades,
                 amount,
                 fee,
@@ -786,16 +884,27 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         })
         .collect();
 
-    // Merchant numbers per terminal: the distinct (terminal, number, name) first, by hash
-    // (few among many rows), then in order.
-    // (On all cores: three texts hashed a row were 60% of the summary's time.)
+    // Merchant numbers per terminal: the distinct (terminal, number, name) first, then in
+    // order. On all cores, in parts; a part compares a row with the last few distinct values
+    // it met before it hashes the row (a file holds few, often in runs: hashing three texts a
+    // row was 60% of the summary's time).
     type Seen<'a> = std::collections::HashSet<(&'a str, &'a str, &'a str), hash::FxBuild>;
+    const PART_ROWS: usize = 1 << 15;
     let (terminal, merchant_no, merchant_name) = (statement.terminal.view(), statement.merchant_no.view(), statement.merchant_name.view());
-    let seen: Seen<'_> = (0..statement.len())
+    let seen: Seen<'_> = (0..statement.len().div_ceil(PART_ROWS))
         .into_par_iter()
-        .with_min_len(1 << 14)
-        .fold(Seen::default, |mut seen, j| {
-            seen.insert((terminal.get(j), merchant_no.get(j), merchant_name.get(j)));
+        .map(|part| {
+            let mut seen = Seen::default();
+            let mut recent = [("", "", ""); 4];
+            let mut next = 0;
+            for j in part * PART_ROWS..statement.len().min((part + 1) * PART_ROWS) {
+                let values = (terminal.get(j), merchant_no.get(j), merchant_name.get(j));
+                if !recent.contains(&values) {
+                    seen.insert(values);
+                    recent[next] = values;
+                    next = (next + 1) % recent.len();
+                }
+            }
             seen
         })
         .reduce(Seen::default, |mut seen, other| {

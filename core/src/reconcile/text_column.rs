@@ -515,6 +515,19 @@ impl<'a> TextView<'a> {
     }
 }
 
+impl TextView<'_> {
+    /// Whether row `index` is empty, from the offsets alone (panics when there is no such row).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
+    pub(crate) fn is_empty_at(&self, index: usize) -> bool {
+        let (offsets, row) = match self {
+            TextView::One { offsets, .. } => (*offsets, index),
+            TextView::Chunks { pieces, shift } => (pieces[index >> shift].1, index & ((1 << shift) - 1)),
+        };
+        offsets[row] == offsets[row + 1]
+    }
+}
+
 /// Row `index` of a column in chunks of `1 << shift` rows, from its chunk `piece`.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn chunk_value<'a>((text, offsets): (&'a str, &'a [u32]), shift: u32, index: usize) -> &'a str {
