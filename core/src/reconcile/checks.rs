@@ -5,7 +5,7 @@ use super::class::{Class, ClassSet};
 use super::contracts::Contracts;
 use super::hash::{FxHashMap, ReferenceFilter};
 use super::kernel::FeeKernel;
-use super::matching::NONE;
+use super::matching::{rows_where, NONE};
 use super::merchant::mcc_of;
 use super::schema::{from_unix, Ledger, Statement};
 use super::text_column::TextView;
@@ -55,21 +55,22 @@ impl<'a> Checker<'a> {
         contracts: &'a Contracts<'a>,
         calendar: &'a Calendar,
     ) -> Checker<'a> {
-        // Approved purchases that some refund refers to.
+        // Approved purchases that some refund refers to (the few rows found on all cores).
         let mut purchases = FxHashMap::default();
+        let original_rrn = ledger.original_rrn.view();
         let refunded: FxHashMap<&str, ()> =
-            (0..ledger.len()).filter(|&i| ledger.kind[i] == TradeKind::Refund).map(|i| (ledger.original_rrn.get(i), ())).collect();
+            rows_where(ledger.len(), |i| ledger.kind[i] == TradeKind::Refund).into_iter().map(|i| (original_rrn.get(i), ())).collect();
         if !refunded.is_empty() {
             let (rrn, response_code) = (ledger.rrn.view(), ledger.response_code.view());
             let filter = ReferenceFilter::new(refunded.keys().copied());
-            for i in 0..ledger.len() {
-                if ledger.kind[i] == TradeKind::Purchase
+            let refunded_purchases = rows_where(ledger.len(), |i| {
+                ledger.kind[i] == TradeKind::Purchase
                     && filter.may_contain(rrn.get(i))
                     && super::response::is_approved(response_code.get(i))
                     && refunded.contains_key(rrn.get(i))
-                {
-                    purchases.entry(rrn.get(i)).or_insert(i as u32);
-                }
+            });
+            for i in refunded_purchases {
+                purchases.entry(rrn.get(i)).or_insert(i as u32);
             }
         }
         // One set of kernels per distinct pricing: a thousand merchants on a few presets
