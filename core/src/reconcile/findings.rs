@@ -25,6 +25,7 @@ use super::contracts::Contracts;
 use super::diagnosis::{percent, ChargedAs, Pricing};
 use super::hash::FxHashMap;
 use super::matching::NONE;
+use super::report::FeeColumn;
 use super::merchant::mcc_of;
 use super::merchant::MerchantProfile;
 use super::schema::{china_day, Statement};
@@ -172,7 +173,7 @@ pub(crate) struct Evidence<'a> {
     pub partner: &'a [u32],
     pub findings: &'a [ClassSet],
     /// The fee the contract expects, per ledger row.
-    pub expected_fee: &'a [Option<Money>],
+    pub expected_fee: &'a FeeColumn,
     /// Diagnosed fees, by statement row (sorted).
     pub charged_as: &'a [(u32, ChargedAs)],
     /// Late rows: (statement row, business days late).
@@ -219,7 +220,7 @@ impl<'a> Evidence<'a> {
 
     fn fee_difference(&self, j: u32) -> Money {
         let i = self.partner[j as usize];
-        let expected = self.expected_fee.get(i as usize).copied().flatten().unwrap_or_default();
+        let expected = self.expected_fee.get(i as usize).unwrap_or_default();
         self.statement.fee[j as usize] - expected
     }
 

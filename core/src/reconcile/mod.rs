@@ -442,11 +442,11 @@ fn reconcile_with(
     let contracts = contracts::Contracts::resolve(ledger, statement, options);
     let checker = checks::Checker::new(ledger, statement, options, &contracts, calendar);
     let mut findings = vec![ClassSet::EMPTY; n];
-    let mut expected_fee: Vec<Option<Money>> = vec![None; n];
+    let mut expected_fee = report::FeeColumn::absent(n);
     const CHUNK: usize = 4096;
     let found: Vec<(u32, checks::Verdict)> = findings
         .par_chunks_mut(CHUNK)
-        .zip(expected_fee.par_chunks_mut(CHUNK))
+        .zip(expected_fee.values_mut().par_chunks_mut(CHUNK))
         .enumerate()
         .flat_map_iter(|(chunk, (findings, expected_fee))| {
             let mut found = Vec::new();
@@ -455,7 +455,7 @@ fn reconcile_with(
                 if ledger_partner[i] != NONE {
                     let verdict = checker.check(i, ledger_partner[i] as usize);
                     findings[k] = verdict.findings;
-                    expected_fee[k] = verdict.expected_fee;
+                    expected_fee[k] = report::FeeColumn::value(verdict.expected_fee);
                     if !verdict.reason.is_empty() {
                         found.push((i as u32, verdict));
                     }
@@ -749,7 +749,7 @@ impl ClassSums {
             for (k, value) in row.into_iter().enumerate() {
                 sums.sums[c][k + 1] += value;
             }
-            let expected = report.expected_fee.get(partner[j] as usize).copied().flatten().filter(|_| partner[j] != NONE);
+            let expected = report.expected_fee.get(partner[j] as usize).filter(|_| partner[j] != NONE);
             if let Some(expected) = expected {
                 let (expected, fee) = (i128::from(expected.millifen()), row[1]);
                 sums.sums[c][4] += expected;

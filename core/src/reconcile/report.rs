@@ -830,6 +830,39 @@ pub(crate) struct UnreadableRow {
     pub reason: u32,
 }
 
+/// A column of fees that may be absent, eight bytes a row (an `Option<Money>` takes sixteen):
+/// thousandths of a fen, [`FeeColumn::ABSENT`] for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FeeColumn {
+    millifen: Vec<i64>,
+}
+
+impl FeeColumn {
+    /// No fee: beyond the range of [`Money`], so never a fee's own value.
+    const ABSENT: i64 = i64::MIN;
+
+    /// `rows` rows without a fee.
+    pub(crate) fn absent(rows: usize) -> FeeColumn {
+        FeeColumn { millifen: vec![FeeColumn::ABSENT; rows] }
+    }
+
+    /// The fee of row `row`, if any (`None` too past the last row).
+    #[inline]
+    pub(crate) fn get(&self, row: usize) -> Option<Money> {
+        self.millifen.get(row).and_then(|&millifen| Money::from_millifen(millifen).ok())
+    }
+
+    /// The rows' values, to be filled by [`FeeColumn::value`], in parts.
+    pub(crate) fn values_mut(&mut self) -> &mut [i64] {
+        &mut self.millifen
+    }
+
+    /// The value that stands for `fee` in [`FeeColumn::values_mut`].
+    pub(crate) fn value(fee: Option<Money>) -> i64 {
+        fee.map_or(FeeColumn::ABSENT, Money::millifen)
+    }
+}
+
 /// The result of [`reconcile`](super::reconcile): every input row in exactly one class, and
 /// the totals.
 ///
@@ -859,7 +892,7 @@ pub struct Report {
     /// Ledger rows: how each was matched.
     pub(crate) matched_by: Vec<Option<MatchedBy>>,
     /// Ledger rows: the fee the contract expects of the pair.
-    pub(crate) expected_fee: Vec<Option<Money>>,
+    pub(crate) expected_fee: FeeColumn,
     /// The tables' line, amount, fee and net columns.
     pub(crate) tables: TableColumns,
     pub(crate) unreadable: Vec<UnreadableRow>,
@@ -1007,7 +1040,7 @@ impl Report {
             amount: Money::from_fen(tables.ledger_amount_fen[i]),
             fee: None,
             net: None,
-            expected_fee: self.expected_fee[i],
+            expected_fee: self.expected_fee.get(i),
             reason: self.reasons[side.reason[i] as usize].get(self.lang),
             charged_as: side.partner(i).and_then(|j| self.charged_as_of(j)),
             merchant_no: self.merchant_of(&self.ledger_contract, i).0,
@@ -1035,7 +1068,7 @@ impl Report {
             amount: Money::from_fen(tables.statement_amount_fen[j]),
             fee: Some(tables.fee[j]),
             net: Some(tables.net[j]),
-            expected_fee: partner.and_then(|i| self.expected_fee[i]),
+            expected_fee: partner.and_then(|i| self.expected_fee.get(i)),
             reason: self.reasons[side.reason[j] as usize].get(self.lang),
             charged_as: self.charged_as_of(j),
             merchant_no: self.merchant_of(&self.statement_contract, j).0,
@@ -1310,7 +1343,7 @@ pub(crate) fn merchant_totals(report: &Report) -> crate::error::Result<Vec<Merch
         totals.statement_rows += 1;
         totals.problem_rows += u64::from(class.is_problem());
         let findings = report.statement.findings[j];
-        if let Some(expected) = report.statement.partner(j).and_then(|i| report.expected_fee[i]) {
+        if let Some(expected) = report.statement.partner(j).and_then(|i| report.expected_fee.get(i)) {
             let fee = tables.fee[j];
             if fee > expected {
                 add(&mut totals.overcharge, fee - expected)?;
