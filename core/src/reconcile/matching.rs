@@ -32,8 +32,8 @@ pub(crate) struct Matching {
     pub statement_partner: Vec<u32>,
     pub ledger_class: Classes,
     pub statement_class: Classes,
-    /// (ledger, statement, how): pairs by reference in ledger order, then the time-window pairs.
-    pub pairs: Vec<(u32, u32, MatchedBy)>,
+    /// How each ledger row was paired (`None` when it was not).
+    pub matched_by: Vec<Option<MatchedBy>>,
 }
 
 /// The classes given to rows outside pairs: a byte a row, the reasons kept apart (few rows
@@ -189,12 +189,11 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     );
     let (ledger_firsts, statement_firsts) = (ledger_refs, statement_refs);
 
-    let mut ledger_partner = vec![NONE; n];
     let mut statement_partner = vec![NONE; m];
-    let mut pairs = Vec::with_capacity(n.min(m));
     // A hash held by one row on each side (nearly every pair) makes the statement row the
     // ledger row's candidate, whose keys are compared afterwards, in ledger order (memory
-    // friendly, and no sort: a ledger row is in one run); longer runs are resolved here.
+    // friendly, and no sort: a ledger row is in one run); longer runs are resolved here. The
+    // candidates confirmed are the ledger rows' partners.
     let mut candidate = vec![NONE; n];
     let (mut a, mut b) = (0, 0);
     while a < ledger_firsts.len() && b < statement_firsts.len() {
@@ -216,9 +215,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                         .map(|&(_, j)| j as usize)
                         .find(|&j| statement_partner[j] == NONE && same_reference(i, j));
                     if let Some(j) = found {
-                        // Confirmed: kept as the row's candidate too, so that the pairs come
-                        // out in ledger order below.
-                        ledger_partner[i] = j as u32;
+                        // Confirmed (and confirmed again below, as every candidate).
                         statement_partner[j] = i as u32;
                         candidate[i] = j as u32;
                     }
@@ -234,12 +231,11 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
             *j = NONE;
         }
     });
-    for (i, &j) in candidate.iter().enumerate().filter(|(_, &j)| j != NONE) {
-        ledger_partner[i] = j;
+    let mut ledger_partner = candidate;
+    for (i, &j) in ledger_partner.iter().enumerate().filter(|(_, &j)| j != NONE) {
         statement_partner[j as usize] = i as u32;
-        pairs.push((i as u32, j, MatchedBy::Reference));
     }
-    drop(candidate);
+    let mut matched_by: Vec<Option<MatchedBy>> = ledger_partner.par_iter().map(|&j| (j != NONE).then_some(MatchedBy::Reference)).collect();
 
     // 4. Fallback by terminal, amount, kind and time. Each group is split by whether the
     // statement row has a reference (a ledger row with a reference may only take a statement
@@ -275,7 +271,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                 let j = free.take(slot);
                 ledger_partner[i] = j;
                 statement_partner[j as usize] = i as u32;
-                pairs.push((i as u32, j, MatchedBy::TimeWindow));
+                matched_by[i] = Some(MatchedBy::TimeWindow);
             }
         }
     }
@@ -311,7 +307,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         let reason = Text::of(reason);
         statement_class.set(j, Class::NoLedgerTrade, reason);
     }
-    Matching { ledger_partner, statement_partner, ledger_class, statement_class, pairs }
+    Matching { ledger_partner, statement_partner, ledger_class, statement_class, matched_by }
 }
 
 /// The rows below `rows` that `keep` keeps, in order, found on all cores (the loops above

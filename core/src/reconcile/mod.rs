@@ -433,7 +433,7 @@ fn reconcile_with(
         return Err(Error::new(ErrorKind::InvalidRequest, "a table has more than 4,000,000,000 rows"));
     }
     let calendar = options.calendar.as_ref().unwrap_or_else(|| Calendar::china());
-    let matching::Matching { ledger_partner, statement_partner, ledger_class, statement_class, pairs } =
+    let matching::Matching { ledger_partner, statement_partner, ledger_class, statement_class, matched_by } =
         matching::match_rows(ledger, statement, options.match_window_seconds);
     let mut reasons = vec![messages::AS_CONTRACTED, messages::UNMATCHED];
 
@@ -467,11 +467,6 @@ fn reconcile_with(
     let (found, charged_as, late) = diagnose(found, &checker, &ledger_partner, options, calendar);
     let contracts = checker.contracts;
     drop(checker);
-    let mut matched_by: Vec<Option<MatchedBy>> = vec![None; n];
-    for &(i, _, how) in &pairs {
-        matched_by[i as usize] = Some(how);
-    }
-    drop(pairs);
     let mut reason = vec![0u32; n];
     let class: Vec<Class> = (0..n)
         .map(|i| {
