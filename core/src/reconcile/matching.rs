@@ -131,22 +131,22 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let ledger_key = |i: usize| (ledger_rrn.get(i), ledger_terminal.get(i), china_day(ledger.time[i]));
     let statement_key = |j: usize| (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
     let same_reference = |i: usize, j: usize| statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i];
-    // A row left out is (u64::MAX, NONE), which sorts last and is cut off after the sort (no
-    // row is NONE): written in place, no list of parts gathered and copied.
-    let hashed = |keep: bool, hash: &dyn Fn() -> u64, row: usize| if keep { (hash(), row as u32) } else { LEFT_OUT };
-    let mut ledger_refs: Vec<(u64, u32)> = Vec::with_capacity(n);
+    // A row left out sorts last and is cut off after the sort: written in place, no list of
+    // parts gathered and copied.
+    let hashed = |keep: bool, hash: &dyn Fn() -> u64, row: usize| if keep { Keyed::new(hash(), row) } else { Keyed::LEFT_OUT };
+    let mut ledger_refs: Vec<Keyed> = Vec::with_capacity(n);
     (0..n)
         .into_par_iter()
         .map(|i| hashed(ledger_class.is_unset(i) && !ledger_rrn.is_empty_at(i), &|| key_hash(ledger_key(i)), i))
         .collect_into_vec(&mut ledger_refs);
-    let mut statement_refs: Vec<(u64, u32)> = Vec::with_capacity(m);
+    let mut statement_refs: Vec<Keyed> = Vec::with_capacity(m);
     (0..m)
         .into_par_iter()
         .map(|j| hashed(!statement_rrn.is_empty_at(j), &|| key_hash(statement_key(j)), j))
         .collect_into_vec(&mut statement_refs);
-    let sort = |refs: &mut Vec<(u64, u32)>| {
+    let sort = |refs: &mut Vec<Keyed>| {
         refs.par_sort_unstable();
-        let kept = refs.len() - refs.iter().rev().take_while(|&&pair| pair == LEFT_OUT).count();
+        let kept = refs.len() - refs.iter().rev().take_while(|&&keyed| keyed == Keyed::LEFT_OUT).count();
         refs.truncate(kept);
     };
     rayon::join(|| sort(&mut ledger_refs), || sort(&mut statement_refs));
@@ -197,22 +197,22 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let mut candidate = vec![NONE; n];
     let (mut a, mut b) = (0, 0);
     while a < ledger_firsts.len() && b < statement_firsts.len() {
-        let (ha, hb) = (ledger_firsts[a].0, statement_firsts[b].0);
+        let (ha, hb) = (ledger_firsts[a].hash(), statement_firsts[b].hash());
         if ha < hb {
             a += 1;
         } else if hb < ha {
             b += 1;
         } else {
-            let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.0 == ha).count();
-            let b_end = b + statement_firsts[b..].iter().take_while(|e| e.0 == ha).count();
+            let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.hash() == ha).count();
+            let b_end = b + statement_firsts[b..].iter().take_while(|e| e.hash() == ha).count();
             if a_end == a + 1 && b_end == b + 1 {
-                candidate[ledger_firsts[a].1 as usize] = statement_firsts[b].1;
+                candidate[ledger_firsts[a].row() as usize] = statement_firsts[b].row();
             } else {
-                for &(_, i) in &ledger_firsts[a..a_end] {
-                    let i = i as usize;
+                for keyed in &ledger_firsts[a..a_end] {
+                    let i = keyed.row() as usize;
                     let found = statement_firsts[b..b_end]
                         .iter()
-                        .map(|&(_, j)| j as usize)
+                        .map(|keyed| keyed.row() as usize)
                         .find(|&j| statement_partner[j] == NONE && same_reference(i, j));
                     if let Some(j) = found {
                         // Confirmed (and confirmed again below, as every candidate).
@@ -344,30 +344,50 @@ fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (h >> 32)
 }
 
-/// A row left out of the hashed keys (see `match_rows_hashed`).
-const LEFT_OUT: (u64, u32) = (u64::MAX, NONE);
+/// A row's hashed reference key, packed in one word so that it sorts fast: the hash's top 32
+/// bits above the row, so that keys sort by hash, then row. Keys whose 32 bits collide (a
+/// hundred or so pairs in a million keys) are told apart by their keys, as any equal hashes.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Keyed(u64);
 
-/// Keeps, of (hash, row) sorted by hash then row, the first row of every distinct key, in
-/// the same order; `duplicate(row, first)` is called for every later row with the same key.
-/// In place: the rows kept are moved down over those dropped, never past one not yet read.
-fn keep_firsts<'a, K: PartialEq + 'a>(sorted: &mut Vec<(u64, u32)>, key: impl Fn(u32) -> K, mut duplicate: impl FnMut(u32, u32)) {
+impl Keyed {
+    /// A row left out: sorts after every row (no row is [`NONE`]).
+    const LEFT_OUT: Keyed = Keyed(u64::MAX);
+
+    fn new(hash: u64, row: usize) -> Keyed {
+        Keyed((hash & !u64::from(u32::MAX)) | row as u64)
+    }
+
+    fn hash(self) -> u64 {
+        self.0 >> 32
+    }
+
+    fn row(self) -> u32 {
+        self.0 as u32
+    }
+}
+
+/// Keeps, of keys sorted by hash then row, the first row of every distinct key, in the same
+/// order; `duplicate(row, first)` is called for every later row with the same key. In place:
+/// the rows kept are moved down over those dropped, never past one not yet read.
+fn keep_firsts<'a, K: PartialEq + 'a>(sorted: &mut Vec<Keyed>, key: impl Fn(u32) -> K, mut duplicate: impl FnMut(u32, u32)) {
     let (mut kept, mut start) = (0, 0);
     while start < sorted.len() {
-        let hash = sorted[start].0;
-        let end = start + sorted[start..].iter().take_while(|e| e.0 == hash).count();
+        let hash = sorted[start].hash();
+        let end = start + sorted[start..].iter().take_while(|e| e.hash() == hash).count();
         let run_first = kept;
         for read in start..end {
-            let row = sorted[read].1;
+            let row = sorted[read].row();
             let first = if end == start + 1 {
                 None
             } else {
                 let row_key = key(row);
-                sorted[run_first..kept].iter().find(|&&(_, first)| key(first) == row_key).map(|&(_, first)| first)
+                sorted[run_first..kept].iter().map(|keyed| keyed.row()).find(|&first| key(first) == row_key)
             };
             match first {
                 Some(first) => duplicate(row, first),
                 None => {
-                    sorted[kept] = (hash, row);
+                    sorted[kept] = sorted[read];
                     kept += 1;
                 }
             }

@@ -468,19 +468,23 @@ fn reconcile_with(
     let contracts = checker.contracts;
     drop(checker);
     let mut reason = vec![0u32; n];
-    let class: Vec<Class> = (0..n)
-        .map(|i| {
+    let mut class: Vec<Class> = Vec::with_capacity(n);
+    findings
+        .par_iter_mut()
+        .zip(reason.par_iter_mut())
+        .enumerate()
+        .map(|(i, (findings, reason))| {
             if ledger_partner[i] != NONE {
-                return findings[i].first().unwrap_or(Class::Ok);
+                return findings.first().unwrap_or(Class::Ok);
             }
             let class = ledger_class.class[i].unwrap_or_else(|| {
-                reason[i] = 1;
+                *reason = 1;
                 Class::NeverSettled
             });
-            findings[i] = ClassSet::EMPTY.with(class);
+            *findings = ClassSet::EMPTY.with(class);
             class
         })
-        .collect();
+        .collect_into_vec(&mut class);
     give_reasons(&mut reason, &mut reasons, found);
     give_reasons(&mut reason, &mut reasons, ledger_class.reasons);
     // Limits: the single merchant's profile's, or each portfolio merchant's own.
@@ -495,29 +499,34 @@ fn reconcile_with(
     let m = statement.len();
     let mut reason = vec![1u32; m];
     let mut findings = vec![ClassSet::EMPTY; m];
-    let mut unknown = Vec::new();
-    let class: Vec<Class> = (0..m)
-        .map(|j| match statement_partner[j] {
+    let of_unknown_terminal =
+        |j: usize| matches!(statement_class.class[j], None | Some(Class::NoLedgerTrade)) && contracts.statement(j) == NONE;
+    let mut class: Vec<Class> = Vec::with_capacity(m);
+    findings
+        .par_iter_mut()
+        .zip(reason.par_iter_mut())
+        .enumerate()
+        .map(|(j, (findings, reason))| match statement_partner[j] {
             NONE => {
                 let class = match statement_class.class[j] {
-                    None | Some(Class::NoLedgerTrade) if contracts.statement(j) == NONE => {
-                        unknown.push((j as u32, unknown_terminal(statement, j)));
-                        Class::UnknownTerminal
-                    }
+                    _ if of_unknown_terminal(j) => Class::UnknownTerminal,
                     Some(class) => class,
                     None => Class::NoLedgerTrade,
                 };
-                findings[j] = ClassSet::EMPTY.with(class);
+                *findings = ClassSet::EMPTY.with(class);
                 class
             }
             i => {
                 let i = i as usize;
-                findings[j] = ledger_rows.findings[i];
-                reason[j] = ledger_rows.reason[i];
+                *findings = ledger_rows.findings[i];
+                *reason = ledger_rows.reason[i];
                 ledger_rows.class[i]
             }
         })
-        .collect();
+        .collect_into_vec(&mut class);
+    let unknown = matching::rows_where(m, |j| statement_partner[j] == NONE && of_unknown_terminal(j))
+        .into_iter()
+        .map(|j| (j as u32, unknown_terminal(statement, j)));
     give_reasons(&mut reason, &mut reasons, statement_class.reasons);
     give_reasons(&mut reason, &mut reasons, unknown);
     let statement_rows = SideRows { class, findings, partner: statement_partner, reason };
