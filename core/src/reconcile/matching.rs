@@ -19,6 +19,7 @@ use super::class::Class;
 use super::hash::{FxHashMap, ReferenceFilter};
 use super::report::MatchedBy;
 use super::response::is_approved;
+use super::row_scan::rows_where;
 use super::schema::{china_day, Ledger, Side, Statement};
 use crate::quote::TradeKind;
 use rayon::prelude::*;
@@ -133,16 +134,15 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     let same_reference = |i: usize, j: usize| statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i];
     // A row left out sorts last and is cut off after the sort: written in place, no list of
     // parts gathered and copied.
-    let hashed = |keep: bool, hash: &dyn Fn() -> u64, row: usize| if keep { Keyed::new(hash(), row) } else { Keyed::LEFT_OUT };
     let mut ledger_refs: Vec<Keyed> = Vec::with_capacity(n);
     (0..n)
         .into_par_iter()
-        .map(|i| hashed(ledger_class.is_unset(i) && !ledger_rrn.is_empty_at(i), &|| key_hash(ledger_key(i)), i))
+        .map(|i| Keyed::of(i, ledger_class.is_unset(i) && !ledger_rrn.is_empty_at(i), || key_hash(ledger_key(i))))
         .collect_into_vec(&mut ledger_refs);
     let mut statement_refs: Vec<Keyed> = Vec::with_capacity(m);
     (0..m)
         .into_par_iter()
-        .map(|j| hashed(!statement_rrn.is_empty_at(j), &|| key_hash(statement_key(j)), j))
+        .map(|j| Keyed::of(j, !statement_rrn.is_empty_at(j), || key_hash(statement_key(j))))
         .collect_into_vec(&mut statement_refs);
     let sort = |refs: &mut Vec<Keyed>| {
         refs.par_sort_unstable();
@@ -310,12 +310,6 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     Matching { ledger_partner, statement_partner, ledger_class, statement_class, matched_by }
 }
 
-/// The rows below `rows` that `keep` keeps, in order, found on all cores (the loops above
-/// class few rows among many: finding them is the work, classing them is not).
-pub(crate) fn rows_where(rows: usize, keep: impl Fn(usize) -> bool + Sync) -> Vec<usize> {
-    (0..rows).into_par_iter().with_min_len(1 << 14).filter(|&row| keep(row)).collect()
-}
-
 /// Calls `duplicate(row, first)` for every row of `rows` (in order) whose key an earlier row
 /// of `rows` has.
 fn plain_duplicates<K: std::hash::Hash + Eq>(rows: Vec<usize>, key: impl Fn(usize) -> K, mut duplicate: impl FnMut(usize, u32)) {
@@ -354,8 +348,13 @@ impl Keyed {
     /// A row left out: sorts after every row (no row is [`NONE`]).
     const LEFT_OUT: Keyed = Keyed(u64::MAX);
 
-    fn new(hash: u64, row: usize) -> Keyed {
-        Keyed((hash & !u64::from(u32::MAX)) | row as u64)
+    /// Row `row` with the hash `hash()` when it is `kept`, else [`Keyed::LEFT_OUT`].
+    fn of(row: usize, kept: bool, hash: impl FnOnce() -> u64) -> Keyed {
+        if kept {
+            Keyed((hash() & !u64::from(u32::MAX)) | row as u64)
+        } else {
+            Keyed::LEFT_OUT
+        }
     }
 
     fn hash(self) -> u64 {

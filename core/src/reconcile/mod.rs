@@ -102,6 +102,7 @@ mod read;
 mod registry;
 mod report;
 mod response;
+mod row_scan;
 mod schema;
 pub mod simulation;
 mod spreadsheet;
@@ -524,7 +525,7 @@ fn reconcile_with(
             }
         })
         .collect_into_vec(&mut class);
-    let unknown = matching::rows_where(m, |j| statement_partner[j] == NONE && of_unknown_terminal(j))
+    let unknown = row_scan::rows_where(m, |j| statement_partner[j] == NONE && of_unknown_terminal(j))
         .into_iter()
         .map(|j| (j as u32, unknown_terminal(statement, j)));
     give_reasons(&mut reason, &mut reasons, statement_class.reasons);
@@ -713,22 +714,18 @@ impl ClassSums {
         self
     }
 
-    /// Adds `add(sums, row)` for every row below `rows`: in parts of [`Self::PART_ROWS`] on
-    /// all cores (each part in a loop of its own: a fold would move the sums every row).
+    /// Adds `add(sums, row)` for every row below `rows`, in parts on all cores.
     fn over(rows: usize, add: impl Fn(&mut ClassSums, usize) + Sync) -> ClassSums {
-        (0..rows.div_ceil(Self::PART_ROWS))
-            .into_par_iter()
+        row_scan::row_parts(rows)
             .map(|part| {
                 let mut sums = ClassSums::ZERO;
-                for row in part * Self::PART_ROWS..rows.min((part + 1) * Self::PART_ROWS) {
+                for row in part {
                     add(&mut sums, row);
                 }
                 sums
             })
             .reduce(|| ClassSums::ZERO, ClassSums::add)
     }
-
-    const PART_ROWS: usize = 1 << 15;
 
     /// The sums of the ledger's rows.
     fn of_ledger(ledger: &Ledger, class: &[Class]) -> ClassSums {
@@ -774,8 +771,6 @@ type DaySums = [(u64, i128, i128); Channel::ALL.len()];
 /// parts on all cores; rows come mostly in time order, so a part holds its current day's
 /// sums aside and looks a day up only when the day changes.
 fn daily_sums(statement: &Statement) -> BTreeMap<i64, DaySums> {
-    const PART_ROWS: usize = 1 << 15;
-    let rows = statement.len();
     let merge = |mut days: BTreeMap<i64, DaySums>, day: i64, sums: &DaySums| {
         let entry = days.entry(day).or_insert([(0, 0, 0); Channel::ALL.len()]);
         for (total, part) in entry.iter_mut().zip(sums) {
@@ -783,12 +778,11 @@ fn daily_sums(statement: &Statement) -> BTreeMap<i64, DaySums> {
         }
         days
     };
-    (0..rows.div_ceil(PART_ROWS))
-        .into_par_iter()
+    row_scan::row_parts(statement.len())
         .map(|part| {
             let mut days = BTreeMap::new();
             let mut current: Option<(i64, DaySums)> = None;
-            for j in part * PART_ROWS..rows.min((part + 1) * PART_ROWS) {
+            for j in part {
                 if statement.kind[j] != TradeKind::Purchase {
                     continue;
                 }
@@ -856,7 +850,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
 
     // Declined by code.
     let mut declined: BTreeMap<String, (u64, Money)> = BTreeMap::new();
-    for i in matching::rows_where(ledger.len(), |i| report.ledger.class[i] == Class::Declined) {
+    for i in row_scan::rows_where(ledger.len(), |i| report.ledger.class[i] == Class::Declined) {
         let entry = declined.entry(ledger.response_code.get(i).to_string()).or_insert((0, Money::ZERO));
         entry.0 += 1;
         entry.1 = entry.1.checked_add(Money::from_fen(ledger.amount_fen[i])).unwrap_or(Money::MAX);
@@ -893,15 +887,13 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
     // it met before it hashes the row (a file holds few, often in runs: hashing three texts a
     // row was 60% of the summary's time).
     type Seen<'a> = std::collections::HashSet<(&'a str, &'a str, &'a str), hash::FxBuild>;
-    const PART_ROWS: usize = 1 << 15;
     let (terminal, merchant_no, merchant_name) = (statement.terminal.view(), statement.merchant_no.view(), statement.merchant_name.view());
-    let seen: Seen<'_> = (0..statement.len().div_ceil(PART_ROWS))
-        .into_par_iter()
+    let seen: Seen<'_> = row_scan::row_parts(statement.len())
         .map(|part| {
             let mut seen = Seen::default();
             let mut recent = [("", "", ""); 4];
             let mut next = 0;
-            for j in part * PART_ROWS..statement.len().min((part + 1) * PART_ROWS) {
+            for j in part {
                 let values = (terminal.get(j), merchant_no.get(j), merchant_name.get(j));
                 if !recent.contains(&values) {
                     seen.insert(values);

@@ -1,0 +1,45 @@
+//! Passes over every row of a table on all cores: the rows a test keeps, and the rows cut
+//! into parts of consecutive rows, each to be run through in a plain loop of its own.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+/// The rows of a part (see [`row_parts`]): large enough that a part's own sums and maps are
+/// made rarely, small enough that both cores get many.
+const PART_ROWS: usize = 1 << 15;
+
+/// The rows below `rows` that `keep` keeps, in order, found on all cores (for passes that
+/// class few rows among many: finding them is the work, classing them is not).
+pub(crate) fn rows_where(rows: usize, keep: impl Fn(usize) -> bool + Sync) -> Vec<usize> {
+    (0..rows).into_par_iter().with_min_len(1 << 14).filter(|&row| keep(row)).collect()
+}
+
+/// The rows below `rows` cut into consecutive parts of [`PART_ROWS`] (the last shorter), in
+/// order, to be run through on all cores. A part summed in a loop of its own keeps its sums
+/// in place; a `fold` would move them at every row.
+pub(crate) fn row_parts(rows: usize) -> impl IndexedParallelIterator<Item = Range<usize>> {
+    (0..rows.div_ceil(PART_ROWS)).into_par_iter().map(move |part| part * PART_ROWS..rows.min((part + 1) * PART_ROWS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_cover_every_row_once_in_order() {
+        for rows in [0, 1, PART_ROWS - 1, PART_ROWS, PART_ROWS + 1, 3 * PART_ROWS + 7] {
+            let parts: Vec<Range<usize>> = row_parts(rows).collect();
+            let covered: Vec<usize> = parts.iter().cloned().flatten().collect();
+            assert_eq!(covered, (0..rows).collect::<Vec<_>>(), "{rows} rows");
+            assert!(parts.iter().all(|part| !part.is_empty()), "{rows} rows");
+        }
+    }
+
+    #[test]
+    fn rows_where_keeps_the_rows_of_the_test_in_order() {
+        let rows = 100_000;
+        assert_eq!(rows_where(rows, |row| row % 7 == 3), (0..rows).filter(|row| row % 7 == 3).collect::<Vec<_>>());
+        assert!(rows_where(0, |_| true).is_empty());
+    }
+}
