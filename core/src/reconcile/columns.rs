@@ -4,7 +4,9 @@
 //! does and store what it would store, column at a time.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use rayon::prelude::*;
 
+use super::row_scan::first_row_where;
 use super::schema::{check_original, check_signed, Ledger, LedgerRow, Statement, StatementRow, TIME_RANGE};
 use super::text_column::TextColumn;
 use crate::channel::{CardType, Channel};
@@ -147,6 +149,20 @@ fn check_lengths(name: &str, rows: usize, lengths: &[(&str, usize)]) -> Result<(
     }
 }
 
+/// Text columns trimmed as `push_row` trims (see [`TextColumn::trimmed`]), on all cores.
+fn trimmed<const N: usize>(columns: [TextColumn; N]) -> [TextColumn; N] {
+    let mut columns = columns.map(Some);
+    columns.par_iter_mut().for_each(|column| *column = column.take().map(TextColumn::trimmed));
+    columns.map(Option::unwrap_or_default)
+}
+
+/// The line numbers of `rows` rows from `first_line` on, written on all cores.
+fn lines(first_line: u64, rows: usize) -> Vec<u64> {
+    let mut lines = Vec::new();
+    (0..rows).into_par_iter().map(|row| first_line + row as u64).collect_into_vec(&mut lines);
+    lines
+}
+
 /// Whether a row's time and trade amount pass `push_row`'s checks (`check_time`, `check_amount`).
 #[inline]
 fn time_and_amount_ok(seconds: i64, amount_fen: i64) -> bool {
@@ -198,29 +214,31 @@ impl Ledger {
                 ("original_rrn", columns.original_rrn.len()),
             ],
         )?;
-        let first_line = columns.first_line;
         let bad = |row: usize| {
             !time_and_amount_ok(columns.time_s[row], columns.amount_fen[row])
                 || (columns.kind[row] != TradeKind::Purchase
                     && check_original(columns.kind[row], "", columns.original_rrn.get(row)).is_err())
         };
-        if let Some(row) = (0..rows).find(|&row| bad(row)) {
+        if let Some(row) = first_row_where(rows, bad) {
             return Err(columns.replay(&name, row));
         }
+        let LedgerColumns { trade_id, rrn, trace, terminal, merchant_no, response_code, original_rrn, first_line, .. } = columns;
+        let ([rrn, terminal, merchant_no, response_code, original_rrn], line) =
+            rayon::join(|| trimmed([rrn, terminal, merchant_no, response_code, original_rrn]), || lines(first_line, rows));
         Ok(Ledger {
-            trade_id: columns.trade_id,
-            rrn: columns.rrn.trimmed(),
-            trace: columns.trace,
-            terminal: columns.terminal.trimmed(),
-            merchant_no: columns.merchant_no.trimmed(),
+            trade_id,
+            rrn,
+            trace,
+            terminal,
+            merchant_no,
             time: columns.time_s,
             amount_fen: columns.amount_fen,
             channel: columns.channel,
             card_type: columns.card_type,
             kind: columns.kind,
-            response_code: columns.response_code.trimmed(),
-            original_rrn: columns.original_rrn.trimmed(),
-            line: (first_line..first_line + rows as u64).collect(),
+            response_code,
+            original_rrn,
+            line,
             ..Ledger::new(name)
         })
     }
@@ -265,29 +283,31 @@ impl Statement {
                 ("kind", columns.kind.len()),
             ],
         )?;
-        let first_line = columns.first_line;
         let bad = |row: usize| {
             !time_and_amount_ok(columns.time_s[row], columns.amount_fen[row])
                 || check_signed(columns.fee[row], "fee").is_err()
                 || check_signed(columns.net[row], "net").is_err()
         };
-        if let Some(row) = (0..rows).find(|&row| bad(row)) {
+        if let Some(row) = first_row_where(rows, bad) {
             return Err(columns.replay(&name, row));
         }
+        let StatementColumns { merchant_no, merchant_name, terminal, batch, rrn, first_line, .. } = columns;
+        let ([merchant_no, merchant_name, terminal, batch, rrn], line) =
+            rayon::join(|| trimmed([merchant_no, merchant_name, terminal, batch, rrn]), || lines(first_line, rows));
         Ok(Statement {
             settlement_date: columns.settlement_date,
-            merchant_no: columns.merchant_no.trimmed(),
-            merchant_name: columns.merchant_name.trimmed(),
-            terminal: columns.terminal.trimmed(),
-            batch: columns.batch.trimmed(),
-            rrn: columns.rrn.trimmed(),
+            merchant_no,
+            merchant_name,
+            terminal,
+            batch,
+            rrn,
             time: columns.time_s,
             amount_fen: columns.amount_fen,
             fee: columns.fee,
             net: columns.net,
             channel: columns.channel,
             kind: columns.kind,
-            line: (first_line..first_line + rows as u64).collect(),
+            line,
             ..Statement::new(name)
         })
     }

@@ -15,6 +15,12 @@ pub(crate) fn rows_where(rows: usize, keep: impl Fn(usize) -> bool + Sync) -> Ve
     (0..rows).into_par_iter().with_min_len(1 << 14).filter(|&row| keep(row)).collect()
 }
 
+/// The first row below `rows` that `test` holds for, searched on all cores a part at a time
+/// (a plain loop in each part: no shared state is looked at between two rows).
+pub(crate) fn first_row_where(rows: usize, test: impl Fn(usize) -> bool + Sync) -> Option<usize> {
+    row_parts(rows).find_map_first(|part| part.into_iter().find(|&row| test(row)))
+}
+
 /// The rows below `rows` cut into consecutive parts of [`PART_ROWS`] (the last shorter), in
 /// order, to be run through on all cores. A part summed in a loop of its own keeps its sums
 /// in place; a `fold` would move them at every row.
@@ -41,5 +47,17 @@ mod tests {
         let rows = 100_000;
         assert_eq!(rows_where(rows, |row| row % 7 == 3), (0..rows).filter(|row| row % 7 == 3).collect::<Vec<_>>());
         assert!(rows_where(0, |_| true).is_empty());
+    }
+
+    #[test]
+    fn the_first_row_where_the_test_holds_is_the_first_in_row_order() {
+        let rows = 5 * PART_ROWS + 3;
+        for first in [0, 1, PART_ROWS - 1, PART_ROWS, 3 * PART_ROWS + 2, rows - 1] {
+            // Every row from `first` on, and a row of every later part, holds: the first wins.
+            let found = first_row_where(rows, |row| row >= first && (row == first || row % PART_ROWS == 5));
+            assert_eq!(found, Some(first));
+        }
+        assert_eq!(first_row_where(rows, |_| false), None);
+        assert_eq!(first_row_where(0, |_| true), None);
     }
 }

@@ -58,8 +58,9 @@ enum Storage {
     /// `offsets`: where each value starts, and after them where the last one ends (starts
     /// with 0, one entry more than there are values; empty, without allocating, for none).
     Owned { text: String, offsets: Vec<u32> },
-    /// Checked by [`TextColumn::shared`].
-    Shared(Arc<dyn SharedText>),
+    /// Checked by [`TextColumn::shared`]; `plain`: every byte is visible ASCII (see
+    /// [`check_parts`]), so no value has whitespace to trim.
+    Shared { values: Arc<dyn SharedText>, plain: bool },
     /// Checked by [`TextColumn::chunked`].
     Chunks(Arc<Chunks>),
 }
@@ -71,6 +72,8 @@ pub(crate) struct Chunks {
     shift: u32,
     rows: usize,
     text_bytes: usize,
+    /// Every piece is plain (see [`Storage::Shared`]).
+    plain: bool,
 }
 
 impl Chunks {
@@ -117,8 +120,8 @@ impl TextColumn {
     /// ```
     pub fn shared(values: Arc<dyn SharedText>) -> Result<TextColumn> {
         let (text, offsets) = values.parts();
-        check_parts(text, offsets)?;
-        Ok(TextColumn { storage: Storage::Shared(values) })
+        let plain = check_parts(text, offsets)?;
+        Ok(TextColumn { storage: Storage::Shared { values, plain } })
     }
 
     /// A column of the values of `pieces`, one after the other (the chunks of an Arrow
@@ -148,10 +151,10 @@ impl TextColumn {
     /// ```
     pub fn chunked(pieces: Vec<Arc<dyn SharedText>>) -> Result<TextColumn> {
         // Each piece's parts read once: checked, and its rows and text counted.
-        let (mut kept, mut all_bytes) = (Vec::with_capacity(pieces.len()), 0usize);
+        let (mut kept, mut all_bytes, mut plain) = (Vec::with_capacity(pieces.len()), 0usize, true);
         for piece in pieces {
             let (text, offsets) = piece.parts();
-            check_parts(text, offsets)?;
+            plain &= check_parts(text, offsets)?;
             let (rows, bytes) = (offsets.len().saturating_sub(1), text.len());
             all_bytes += bytes;
             if rows > 0 {
@@ -163,13 +166,13 @@ impl TextColumn {
         }
         match kept.as_slice() {
             [] => return Ok(TextColumn::default()),
-            [_] => return Ok(TextColumn { storage: Storage::Shared(kept.remove(0).0) }),
+            [_] => return Ok(TextColumn { storage: Storage::Shared { values: kept.remove(0).0, plain } }),
             [(_, rows, _), middle @ .., (_, last_rows, _)] => {
                 let rows = *rows;
                 if rows.is_power_of_two() && middle.iter().all(|&(_, middle_rows, _)| middle_rows == rows) && *last_rows <= rows {
                     let (total_rows, text_bytes) = kept.iter().fold((0, 0), |(r, b), &(_, rows, bytes)| (r + rows, b + bytes));
                     let pieces = kept.into_iter().map(|(piece, _, _)| piece).collect();
-                    let chunks = Chunks { pieces, shift: rows.trailing_zeros(), rows: total_rows, text_bytes };
+                    let chunks = Chunks { pieces, shift: rows.trailing_zeros(), rows: total_rows, text_bytes, plain };
                     return Ok(TextColumn { storage: Storage::Chunks(Arc::new(chunks)) });
                 }
             }
@@ -273,7 +276,7 @@ impl TextColumn {
     fn pieces(&self) -> impl Iterator<Item = (&str, &[u32])> + Clone {
         let (one, many) = match &self.storage {
             Storage::Owned { text, offsets } => (Some((text.as_str(), offsets.as_slice())), &[][..]),
-            Storage::Shared(values) => (Some(values.parts()), &[][..]),
+            Storage::Shared { values, .. } => (Some(values.parts()), &[][..]),
             Storage::Chunks(chunks) => (None, chunks.pieces.as_slice()),
         };
         one.into_iter().chain(many.iter().map(|piece| piece.parts()))
@@ -306,7 +309,7 @@ impl TextColumn {
     pub(crate) fn view(&self) -> TextView<'_> {
         match &self.storage {
             Storage::Owned { text, offsets } => TextView::One { text, offsets },
-            Storage::Shared(values) => {
+            Storage::Shared { values, .. } => {
                 let (text, offsets) = values.parts();
                 TextView::One { text, offsets }
             }
@@ -380,7 +383,7 @@ impl TextColumn {
         // Asked on every push: an owned column's length without the walk over pieces.
         match &self.storage {
             Storage::Owned { text, .. } => text.len(),
-            Storage::Shared(values) => values.parts().0.len(),
+            Storage::Shared { values, .. } => values.parts().0.len(),
             Storage::Chunks(chunks) => chunks.text_bytes,
         }
     }
@@ -400,7 +403,7 @@ impl TextColumn {
                 text.clear();
                 offsets.clear();
             }
-            Storage::Shared(_) | Storage::Chunks(_) => *self = TextColumn::default(),
+            Storage::Shared { .. } | Storage::Chunks(_) => *self = TextColumn::default(),
         }
     }
 
@@ -438,7 +441,13 @@ impl TextColumn {
             // Text without any whitespace (the usual case) is settled in one fast pass.
             surely_unspaced(text.as_bytes()) || !offsets.windows(2).any(padded)
         };
-        if self.pieces().all(trimmed) {
+        let plain = match &self.storage {
+            Storage::Owned { .. } => false,
+            Storage::Shared { plain, .. } => *plain,
+            Storage::Chunks(chunks) => chunks.plain,
+        };
+        // Shared text found plain when it was checked needs no second pass.
+        if plain || self.pieces().all(trimmed) {
             return self;
         }
         let mut column = TextColumn::default();
@@ -537,7 +546,9 @@ fn chunk_value<'a>((text, offsets): (&'a str, &'a [u32]), shift: u32, index: usi
 
 /// Checks text and offsets in Arrow's layout: the offsets run from 0 to the text's length,
 /// never decrease, and fall on character boundaries.
-fn check_parts(text: &str, offsets: &[u32]) -> Result<()> {
+/// Checks the parts of shared text (see [`TextColumn::shared`]); `true` when the text is
+/// plain: every byte visible ASCII (`!` to `~`), so that no value has whitespace at either end.
+fn check_parts(text: &str, offsets: &[u32]) -> Result<bool> {
     let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else { return Err(shared_error("no offsets".into())) };
     if first != 0 || last as usize != text.len() {
         return Err(shared_error(format!("the offsets run from {first} to {last}, not from 0 to the text's {} bytes", text.len())));
@@ -547,12 +558,13 @@ fn check_parts(text: &str, offsets: &[u32]) -> Result<()> {
     if !offsets.iter().zip(&offsets[1..]).fold(true, |fine, (before, after)| fine & (before <= after)) {
         return Err(shared_error("the offsets decrease".into()));
     }
-    if !text.is_ascii() {
+    let plain = text.bytes().fold(true, |plain, byte| plain & (byte.wrapping_sub(b'!') <= b'~' - b'!'));
+    if !plain && !text.is_ascii() {
         if let Some(offset) = offsets.iter().find(|&&offset| !text.is_char_boundary(offset as usize)) {
             return Err(shared_error(format!("offset {offset} falls inside a character")));
         }
     }
-    Ok(())
+    Ok(plain)
 }
 
 fn shared_error(why: String) -> Error {
@@ -665,7 +677,7 @@ mod tests {
             assert_eq!(column.iter().collect::<String>(), chunks.iter().map(|(text, _)| *text).collect::<String>());
         }
         let one = TextColumn::chunked(pieces(&[("", &[0]), ("xy", &[0, 2])])).unwrap();
-        assert!(matches!(one.storage, Storage::Shared(_)));
+        assert!(matches!(one.storage, Storage::Shared { .. }));
         assert!(TextColumn::chunked(Vec::new()).unwrap().is_empty());
         for bad in [&[("ab", &[0u32, 1, 2][..]), ("消", &[0, 1])][..], &[("ab", &[0, 2, 1])], &[("a", &[1, 1])]] {
             assert_eq!(TextColumn::chunked(pieces(bad)).unwrap_err().code(), "invalid_request", "{bad:?}");
@@ -695,15 +707,31 @@ mod tests {
     #[test]
     fn trimmed_keeps_a_clean_column_and_trims_the_rest() {
         let clean = shared("ab", &[0, 1, 2]).unwrap();
-        assert!(matches!(clean.trimmed().storage, Storage::Shared(_)));
+        assert!(matches!(clean.trimmed().storage, Storage::Shared { .. }));
         let cjk = shared("消费A", &[0, 6, 7]).unwrap();
-        assert!(matches!(cjk.trimmed().storage, Storage::Shared(_)));
+        assert!(matches!(cjk.trimmed().storage, Storage::Shared { .. }));
         let inner_space = shared("a bc", &[0, 3, 4]).unwrap();
-        assert!(matches!(inner_space.trimmed().storage, Storage::Shared(_)), "a space inside a value is kept");
+        assert!(matches!(inner_space.trimmed().storage, Storage::Shared { .. }), "a space inside a value is kept");
         let unsure = shared("a\u{3000}b", &[0, 4, 5]).unwrap();
         assert_eq!(unsure.trimmed().iter().collect::<Vec<_>>(), ["a", "b"]);
         let padded = shared(" a b\u{3000}", &[0, 2, 7]).unwrap().trimmed();
         assert_eq!(padded.iter().collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn shared_text_is_plain_only_when_every_byte_is_visible_ascii() {
+        let plain = |text: &str| match shared(text, &[0, text.len() as u32]).unwrap().storage {
+            Storage::Shared { plain, .. } => plain,
+            _ => unreachable!("shared"),
+        };
+        assert!(plain("T0000001!~") && plain(""));
+        for byte in (0..=0x7Fu8).filter(|byte| !byte.is_ascii_graphic()) {
+            assert!(!plain(&format!("a{}b", byte as char)), "byte {byte:#x}");
+        }
+        assert!(!plain("消费") && !plain("a\u{3000}"));
+        // Each value of a text that is not plain is still trimmed, in a chunked column too.
+        let padded = TextColumn::chunked(pieces(&[("ab", &[0, 1, 2]), (" c", &[0, 2])])).unwrap();
+        assert_eq!(padded.trimmed().iter().collect::<Vec<_>>(), ["a", "b", "c"]);
     }
 
     #[test]

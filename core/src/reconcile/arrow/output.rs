@@ -183,7 +183,25 @@ struct Dictionary<K> {
     values: StringBuilder,
 }
 
-impl<K: Hash + Eq + Copy> Dictionary<K> {
+/// A key of a [`Dictionary`]: `same` is `==`, made cheaper where it can be.
+trait DictionaryKey: Hash + Eq + Copy {
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
+}
+
+impl DictionaryKey for ClassSet {}
+
+impl DictionaryKey for &str {
+    /// The same text, read at the same place (a report's reasons are each held once): no
+    /// byte compared.
+    #[inline]
+    fn same(&self, other: &Self) -> bool {
+        std::ptr::eq(*self, *other) || self == other
+    }
+}
+
+impl<K: DictionaryKey> Dictionary<K> {
     fn new(rows: usize) -> Self {
         Dictionary { keys: Vec::with_capacity(rows), index: FxHashMap::default(), last: None, values: StringBuilder::new() }
     }
@@ -191,7 +209,7 @@ impl<K: Hash + Eq + Copy> Dictionary<K> {
     /// Appends the text that `key` stands for (`text()` is called only the first time).
     fn push(&mut self, key: K, text: impl FnOnce() -> String) {
         let at = match self.last {
-            Some((last, at)) if last == key => at,
+            Some((last, at)) if last.same(&key) => at,
             _ => {
                 let next = self.index.len() as i32;
                 let at = *self.index.entry(key).or_insert_with(|| {
@@ -323,5 +341,18 @@ mod tests {
         assert_eq!(array.keys().values().to_vec(), [0, 0, 1, 0, 1, 1]);
         assert_eq!(array.values().as_string::<i32>().iter().flatten().collect::<Vec<_>>(), ["A", "B"]);
         assert_eq!(array.len(), 6);
+    }
+
+    #[test]
+    fn equal_texts_held_at_different_places_are_one_key() {
+        let (first, second) = (String::from("matched"), String::from("matched"));
+        let mut dictionary: Dictionary<&str> = Dictionary::new(3);
+        for key in [first.as_str(), second.as_str(), first.as_str()] {
+            dictionary.push(key, || key.to_string());
+        }
+        let array = dictionary.finish();
+        let array = array.as_dictionary::<arrow_array::types::Int32Type>();
+        assert_eq!(array.keys().values().to_vec(), [0, 0, 0]);
+        assert_eq!(array.values().len(), 1);
     }
 }
