@@ -295,14 +295,12 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     }
     for j in rows_where(m, |j| statement_class.is_unset(j) && statement_partner[j] == NONE) {
         let key = (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
-        let reason = match voided_keys.get(&key) {
-            Some(&p) => Clause::SettlesVoided { row: p },
-            None if !declined_keys.is_empty() && declined_keys.contains_key(&key) => {
-                let p = declined_keys[&key];
-                Clause::SettlesDeclined { row: p, code: ledger_response_code.get(p as usize) }
-            }
-            None if statement_rrn.get(j).is_empty() => Clause::NoLedgerTradeByAmount,
-            None => Clause::NoLedgerTrade { rrn: statement_rrn.get(j), terminal: statement_terminal.get(j) },
+        let declined = if declined_keys.is_empty() { None } else { declined_keys.get(&key).copied() };
+        let reason = match (voided_keys.get(&key), declined) {
+            (Some(&p), _) => Clause::SettlesVoided { row: p },
+            (None, Some(p)) => Clause::SettlesDeclined { row: p, code: ledger_response_code.get(p as usize) },
+            _ if statement_rrn.get(j).is_empty() => Clause::NoLedgerTradeByAmount,
+            _ => Clause::NoLedgerTrade { rrn: statement_rrn.get(j), terminal: statement_terminal.get(j) },
         };
         let reason = Text::of(reason);
         statement_class.set(j, Class::NoLedgerTrade, reason);

@@ -90,6 +90,7 @@ mod diagnosis;
 mod dispute;
 mod findings;
 mod hash;
+mod interned_text;
 mod kernel;
 mod limit_checks;
 mod margins;

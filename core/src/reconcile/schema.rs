@@ -421,7 +421,8 @@ impl Ledger {
     /// assert!(posfee::reconcile::Ledger::new("ledger.csv").is_empty());
     /// ```
     pub fn new(name: impl Into<String>) -> Ledger {
-        Ledger { name: name.into(), ..Ledger::default() }
+        // Terminals and merchant numbers take few values: each is held once.
+        Ledger { name: name.into(), terminal: TextColumn::interned(), merchant_no: TextColumn::interned(), ..Ledger::default() }
     }
 
     /// The name given at creation.
@@ -974,7 +975,15 @@ impl Statement {
     /// assert!(posfee::reconcile::Statement::new("s.csv").is_empty());
     /// ```
     pub fn new(name: impl Into<String>) -> Statement {
-        Statement { name: name.into(), ..Statement::default() }
+        // Merchant numbers and names, terminals and batches take few values: each is held once.
+        Statement {
+            name: name.into(),
+            merchant_no: TextColumn::interned(),
+            merchant_name: TextColumn::interned(),
+            terminal: TextColumn::interned(),
+            batch: TextColumn::interned(),
+            ..Statement::default()
+        }
     }
 
     /// The name given at creation.

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::interned_text::{value_of, InternedText};
 use crate::error::{Error, ErrorKind, Result};
 use crate::text::{surely_trimmed, surely_unspaced, trim};
 
@@ -63,6 +64,8 @@ enum Storage {
     Shared { values: Arc<dyn SharedText>, plain: bool },
     /// Checked by [`TextColumn::chunked`].
     Chunks(Arc<Chunks>),
+    /// Few distinct values, each held once (see [`TextColumn::interned`]).
+    Interned(Box<InternedText>),
 }
 
 /// Shared pieces of a column, each of `1 << shift` rows but the last (which has at most as
@@ -97,6 +100,14 @@ impl TextColumn {
     /// assert_eq!(posfee::reconcile::TextColumn::MAX_BYTES, u32::MAX as usize);
     /// ```
     pub const MAX_BYTES: usize = u32::MAX as usize;
+
+    /// An empty column for few distinct values (a table's terminals, merchant numbers and
+    /// names): each value is held once, a row holds its number. A column that meets more than
+    /// 65,536 distinct values holds its text row by row from then on; either way it reads the
+    /// same.
+    pub(crate) fn interned() -> TextColumn {
+        TextColumn { storage: Storage::Interned(Box::default()) }
+    }
 
     /// A column of the values of `values`, shared rather than copied. The offsets are
     /// checked once here, so that reading a value never fails.
@@ -264,6 +275,11 @@ impl TextColumn {
     /// Appends a value the caller has checked with [`TextColumn::has_room`].
     #[inline]
     pub(crate) fn push_fitting(&mut self, value: &str) {
+        if let Storage::Interned(interned) = &mut self.storage {
+            if interned.push(value) {
+                return;
+            }
+        }
         let (text, offsets) = self.owned();
         if offsets.is_empty() {
             offsets.push(0);
@@ -278,6 +294,7 @@ impl TextColumn {
             Storage::Owned { text, offsets } => (Some((text.as_str(), offsets.as_slice())), &[][..]),
             Storage::Shared { values, .. } => (Some(values.parts()), &[][..]),
             Storage::Chunks(chunks) => (None, chunks.pieces.as_slice()),
+            Storage::Interned(_) => unreachable!("an interned column's rows are not pieces of text: its callers read it first"),
         };
         one.into_iter().chain(many.iter().map(|piece| piece.parts()))
     }
@@ -299,7 +316,13 @@ impl TextColumn {
     #[cold]
     #[inline(never)]
     fn copy_shared(&mut self) {
-        *self = TextColumn::joined(self.pieces()).unwrap_or_else(|_| unreachable!("checked pieces within the size limit"));
+        *self = match &self.storage {
+            Storage::Interned(interned) => {
+                let (text, offsets) = interned.expanded();
+                TextColumn { storage: Storage::Owned { text, offsets } }
+            }
+            _ => TextColumn::joined(self.pieces()).unwrap_or_else(|_| unreachable!("checked pieces within the size limit")),
+        };
     }
 
     /// The text and the offsets resolved once, for loops over many rows: reading through a
@@ -315,6 +338,10 @@ impl TextColumn {
             }
             Storage::Chunks(chunks) => {
                 TextView::Chunks { pieces: chunks.pieces.iter().map(|piece| piece.parts()).collect(), shift: chunks.shift }
+            }
+            Storage::Interned(interned) => {
+                let (text, offsets, keys) = interned.parts();
+                TextView::Interned { text, offsets, keys }
             }
         }
     }
@@ -363,6 +390,7 @@ impl TextColumn {
     pub fn len(&self) -> usize {
         match &self.storage {
             Storage::Chunks(chunks) => chunks.rows,
+            Storage::Interned(interned) => interned.len(),
             _ => self.pieces().map(|(_, offsets)| offsets.len().saturating_sub(1)).sum(),
         }
     }
@@ -385,11 +413,15 @@ impl TextColumn {
             Storage::Owned { text, .. } => text.len(),
             Storage::Shared { values, .. } => values.parts().0.len(),
             Storage::Chunks(chunks) => chunks.text_bytes,
+            Storage::Interned(interned) => interned.row_bytes(),
         }
     }
 
     /// Reserves room for `rows` more values of `bytes` more text.
     pub(crate) fn reserve(&mut self, rows: usize, bytes: usize) {
+        if let Storage::Interned(interned) = &mut self.storage {
+            return interned.reserve(rows);
+        }
         let (text, offsets) = self.owned();
         text.reserve(bytes);
         offsets.reserve(rows);
@@ -403,6 +435,7 @@ impl TextColumn {
                 text.clear();
                 offsets.clear();
             }
+            Storage::Interned(interned) => interned.clear(),
             Storage::Shared { .. } | Storage::Chunks(_) => *self = TextColumn::default(),
         }
     }
@@ -414,6 +447,16 @@ impl TextColumn {
     pub(crate) fn append(&mut self, other: &TextColumn) -> Result<()> {
         if !self.has_room(other.text_len()) {
             return Err(too_much_text(self.len()));
+        }
+        if let (Storage::Interned(interned), Storage::Interned(other_interned)) = (&mut self.storage, &other.storage) {
+            if interned.append(other_interned) {
+                return Ok(());
+            }
+        }
+        // Into or out of an interned column (or one that no longer can be): value by value.
+        if matches!(self.storage, Storage::Interned(_)) || matches!(other.storage, Storage::Interned(_)) {
+            other.iter().for_each(|value| self.push_fitting(value));
+            return Ok(());
         }
         let (text, offsets) = self.owned();
         if offsets.is_empty() {
@@ -441,16 +484,18 @@ impl TextColumn {
             // Text without any whitespace (the usual case) is settled in one fast pass.
             surely_unspaced(text.as_bytes()) || !offsets.windows(2).any(padded)
         };
-        let plain = match &self.storage {
-            Storage::Owned { .. } => false,
-            Storage::Shared { plain, .. } => *plain,
-            Storage::Chunks(chunks) => chunks.plain,
+        let (plain, interned) = match &self.storage {
+            Storage::Owned { .. } => (false, false),
+            Storage::Shared { plain, .. } => (*plain, false),
+            Storage::Chunks(chunks) => (chunks.plain, false),
+            // Each distinct value looked at once.
+            Storage::Interned(interned) => (interned.is_trimmed(), true),
         };
         // Shared text found plain when it was checked needs no second pass.
-        if plain || self.pieces().all(trimmed) {
+        if plain || (!interned && self.pieces().all(trimmed)) {
             return self;
         }
-        let mut column = TextColumn::default();
+        let mut column = if interned { TextColumn::interned() } else { TextColumn::default() };
         column.reserve(self.len(), self.text_len());
         for value in self.iter() {
             column.push_fitting(trim(value));
@@ -461,12 +506,15 @@ impl TextColumn {
     /// Whether the text is shared, not the column's own (for tests of the paths that share).
     #[cfg(test)]
     pub(crate) fn shares_text(&self) -> bool {
-        !matches!(self.storage, Storage::Owned { .. })
+        matches!(self.storage, Storage::Shared { .. } | Storage::Chunks(_))
     }
 
     /// Whether a value is empty (one pass over the offsets, without reading the text).
     #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // the Arrow reader's check
     pub(crate) fn has_empty(&self) -> bool {
+        if let Storage::Interned(interned) = &self.storage {
+            return interned.has_empty();
+        }
         self.pieces()
             .any(|(_, offsets)| offsets.iter().zip(offsets.iter().skip(1)).fold(false, |empty, (start, end)| empty | (start == end)))
     }
@@ -483,6 +531,7 @@ impl TextColumn {
     pub fn heap_bytes(&self) -> usize {
         match &self.storage {
             Storage::Owned { text, offsets } => text.capacity() + offsets.capacity() * std::mem::size_of::<u32>(),
+            Storage::Interned(interned) => interned.heap_bytes(),
             _ => self.pieces().map(|(text, offsets)| text.len() + std::mem::size_of_val(offsets)).sum(),
         }
     }
@@ -509,6 +558,8 @@ pub(crate) enum TextView<'a> {
     One { text: &'a str, offsets: &'a [u32] },
     /// Chunks, each of `1 << shift` rows but the last.
     Chunks { pieces: Vec<(&'a str, &'a [u32])>, shift: u32 },
+    /// Distinct values (`text`, `offsets`) and the number of each row's (`keys`).
+    Interned { text: &'a str, offsets: &'a [u32], keys: &'a [u32] },
 }
 
 impl<'a> TextView<'a> {
@@ -520,6 +571,7 @@ impl<'a> TextView<'a> {
         match self {
             TextView::One { text, offsets } => &text[offsets[index] as usize..offsets[index + 1] as usize],
             TextView::Chunks { pieces, shift } => chunk_value(pieces[index >> shift], *shift, index),
+            TextView::Interned { text, offsets, keys } => value_of(text, offsets, keys[index]),
         }
     }
 }
@@ -531,7 +583,8 @@ impl TextView<'_> {
     pub(crate) fn is_empty_at(&self, index: usize) -> bool {
         let (offsets, row) = match self {
             TextView::One { offsets, .. } => (*offsets, index),
-            TextView::Chunks { pieces, shift } => (pieces[index >> shift].1, index & ((1 << shift) - 1)),
+            TextView::Chunks { pieces, shift } => (pieces[index >> shift].1, chunk_row(*shift, index)),
+            TextView::Interned { offsets, keys, .. } => (*offsets, keys[index] as usize),
         };
         offsets[row] == offsets[row + 1]
     }
@@ -540,14 +593,19 @@ impl TextView<'_> {
 /// Row `index` of a column in chunks of `1 << shift` rows, from its chunk `piece`.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn chunk_value<'a>((text, offsets): (&'a str, &'a [u32]), shift: u32, index: usize) -> &'a str {
-    let row = index & ((1 << shift) - 1);
+    let row = chunk_row(shift, index);
     &text[offsets[row] as usize..offsets[row + 1] as usize]
 }
 
+/// Row `index` of a column in chunks of `1 << shift` rows: its row within its chunk.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn chunk_row(shift: u32, index: usize) -> usize {
+    index & ((1 << shift) - 1)
+}
+
 /// Checks text and offsets in Arrow's layout: the offsets run from 0 to the text's length,
-/// never decrease, and fall on character boundaries.
-/// Checks the parts of shared text (see [`TextColumn::shared`]); `true` when the text is
-/// plain: every byte visible ASCII (`!` to `~`), so that no value has whitespace at either end.
+/// never decrease, and fall on character boundaries. `true` when the text is plain: every
+/// byte visible ASCII (`!` to `~`), so that no value has whitespace at either end.
 fn check_parts(text: &str, offsets: &[u32]) -> Result<bool> {
     let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else { return Err(shared_error("no offsets".into())) };
     if first != 0 || last as usize != text.len() {
@@ -732,6 +790,67 @@ mod tests {
         // Each value of a text that is not plain is still trimmed, in a chunked column too.
         let padded = TextColumn::chunked(pieces(&[("ab", &[0, 1, 2]), (" c", &[0, 2])])).unwrap();
         assert_eq!(padded.trimmed().iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+    }
+
+    /// What a column holds, read every way a caller reads it.
+    fn read(column: &TextColumn) -> (Vec<String>, usize, bool, Vec<bool>) {
+        let view = column.view();
+        let empties = (0..column.len()).map(|row| view.is_empty_at(row)).collect();
+        (column.iter().map(str::to_string).collect(), column.text_len(), column.has_empty(), empties)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_interned_column_reads_as_one_held_row_by_row(
+            pushed in proptest::collection::vec(0..7usize, 0..60),
+            appended in proptest::collection::vec(0..7usize, 0..30),
+            split in 0..60usize,
+        ) {
+            const VALUES: [&str; 7] = ["T1", "T2", "", " T1", "T1 ", "沪上小馆", "102310058120001"];
+            let (mut interned, mut owned) = (TextColumn::interned(), TextColumn::default());
+            for (k, &value) in pushed.iter().enumerate() {
+                interned.push(VALUES[value]).unwrap();
+                owned.push(VALUES[value]).unwrap();
+                // A part of the rows read, emptied and filled again, as a reader's parts are.
+                if k == split {
+                    interned.clear();
+                    owned.clear();
+                }
+            }
+            // Appended from an interned part, from an owned one, and from shared text.
+            let mut part = TextColumn::interned();
+            appended.iter().for_each(|&value| part.push(VALUES[value]).unwrap());
+            let plain: TextColumn = { let mut c = TextColumn::default(); appended.iter().for_each(|&v| c.push(VALUES[v]).unwrap()); c };
+            for other in [&part, &plain] {
+                interned.append(other).unwrap();
+                owned.append(other).unwrap();
+            }
+            proptest::prop_assert_eq!(read(&interned), read(&owned));
+            proptest::prop_assert_eq!(&interned, &owned);
+            let (interned, owned) = (interned.trimmed(), owned.trimmed());
+            proptest::prop_assert_eq!(read(&interned), read(&owned));
+        }
+    }
+
+    #[test]
+    fn an_interned_column_that_meets_too_many_values_holds_them_row_by_row() {
+        let values: Vec<String> = (0..70_000).map(|k| format!("T{k:07}")).collect();
+        let mut column = TextColumn::interned();
+        for value in &values {
+            column.push(value).unwrap();
+        }
+        assert!(matches!(column.storage, Storage::Owned { .. }));
+        // Appended to an interned column, and an interned column appended to it.
+        let mut part = TextColumn::interned();
+        part.push("T0000001").unwrap();
+        column.append(&part).unwrap();
+        let mut small = TextColumn::interned();
+        small.push("x").unwrap();
+        small.append(&column).unwrap();
+        assert!(matches!(small.storage, Storage::Owned { .. }));
+        let expected: Vec<&str> = std::iter::once("x").chain(values.iter().map(String::as_str)).chain(["T0000001"]).collect();
+        assert_eq!(small.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(small.text_len(), expected.iter().map(|value| value.len()).sum::<usize>());
     }
 
     #[test]
