@@ -6,6 +6,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use rayon::prelude::*;
 
+use super::line_column::LineColumn;
 use super::row_scan::first_row_where;
 use super::schema::{check_original, check_signed, Ledger, LedgerRow, Statement, StatementRow, TIME_RANGE};
 use super::text_column::TextColumn;
@@ -156,13 +157,6 @@ fn trimmed<const N: usize>(columns: [TextColumn; N]) -> [TextColumn; N] {
     columns.map(Option::unwrap_or_default)
 }
 
-/// The line numbers of `rows` rows from `first_line` on, written on all cores.
-fn lines(first_line: u64, rows: usize) -> Vec<u64> {
-    let mut lines = Vec::new();
-    (0..rows).into_par_iter().map(|row| first_line + row as u64).collect_into_vec(&mut lines);
-    lines
-}
-
 /// Whether a row's time and trade amount pass `push_row`'s checks (`check_time`, `check_amount`).
 #[inline]
 fn time_and_amount_ok(seconds: i64, amount_fen: i64) -> bool {
@@ -223,8 +217,7 @@ impl Ledger {
             return Err(columns.replay(&name, row));
         }
         let LedgerColumns { trade_id, rrn, trace, terminal, merchant_no, response_code, original_rrn, first_line, .. } = columns;
-        let ([rrn, terminal, merchant_no, response_code, original_rrn], line) =
-            rayon::join(|| trimmed([rrn, terminal, merchant_no, response_code, original_rrn]), || lines(first_line, rows));
+        let [rrn, terminal, merchant_no, response_code, original_rrn] = trimmed([rrn, terminal, merchant_no, response_code, original_rrn]);
         Ok(Ledger {
             trade_id,
             rrn,
@@ -238,7 +231,7 @@ impl Ledger {
             kind: columns.kind,
             response_code,
             original_rrn,
-            line,
+            line: LineColumn::consecutive(first_line, rows),
             ..Ledger::new(name)
         })
     }
@@ -292,8 +285,7 @@ impl Statement {
             return Err(columns.replay(&name, row));
         }
         let StatementColumns { merchant_no, merchant_name, terminal, batch, rrn, first_line, .. } = columns;
-        let ([merchant_no, merchant_name, terminal, batch, rrn], line) =
-            rayon::join(|| trimmed([merchant_no, merchant_name, terminal, batch, rrn]), || lines(first_line, rows));
+        let [merchant_no, merchant_name, terminal, batch, rrn] = trimmed([merchant_no, merchant_name, terminal, batch, rrn]);
         Ok(Statement {
             settlement_date: columns.settlement_date,
             merchant_no,
@@ -307,7 +299,7 @@ impl Statement {
             net: columns.net,
             channel: columns.channel,
             kind: columns.kind,
-            line,
+            line: LineColumn::consecutive(first_line, rows),
             ..Statement::new(name)
         })
     }

@@ -156,7 +156,7 @@ impl Report {
                 contract_fee,
                 difference: contract_fee.map_or(Money::ZERO, |contract| charged_fee - contract),
                 settlement_date: statement.settlement_date[j],
-                line: statement.line[j],
+                line: statement.line.get(j),
             }
         };
         let mut sections = Vec::new();

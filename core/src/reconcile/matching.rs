@@ -159,13 +159,13 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                 &mut ledger_refs,
                 |i| ledger_key(i as usize),
                 |dup, first| {
-                    ledger_class.set(dup as usize, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line[first as usize]));
+                    ledger_class.set(dup as usize, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line.get(first as usize)));
                 },
             );
             let plain = rows_where(n, |i| ledger_class.is_unset(i) && ledger_rrn.is_empty_at(i));
             let key = |i: usize| (ledger_terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i]);
             plain_duplicates(plain, key, |i, first| {
-                ledger_class.set(i, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line[first as usize]));
+                ledger_class.set(i, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line.get(first as usize)));
             });
         },
         || {
@@ -176,14 +176,14 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
                     statement_class.set(
                         dup as usize,
                         Class::StatementDuplicate,
-                        repeats(Side::Statement, first, statement.line[first as usize]),
+                        repeats(Side::Statement, first, statement.line.get(first as usize)),
                     );
                 },
             );
             let plain = rows_where(m, |j| statement_rrn.is_empty_at(j));
             let key = |j: usize| (statement_terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]);
             plain_duplicates(plain, key, |j, first| {
-                statement_class.set(j, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line[first as usize]));
+                statement_class.set(j, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line.get(first as usize)));
             });
         },
     );

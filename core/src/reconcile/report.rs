@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::class::{Class, ClassSet};
 use super::diagnosis::ChargedAs;
 use super::findings::Finding;
+use super::line_column::LineColumn;
 use super::matching::NONE;
 use super::response::{ResponseAction, ResponseMeaning};
 use super::schema::{from_unix, Ledger, Side, Statement};
@@ -752,9 +753,9 @@ pub(crate) enum TableColumns {
 /// [`TableColumns::Copied`]'s columns.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CopiedColumns {
-    ledger_line: Vec<u64>,
+    ledger_line: LineColumn,
     ledger_amount_fen: Vec<i64>,
-    statement_line: Vec<u64>,
+    statement_line: LineColumn,
     statement_amount_fen: Vec<i64>,
     fee: Vec<Money>,
     net: Vec<Money>,
@@ -763,9 +764,9 @@ pub(crate) struct CopiedColumns {
 /// The columns of a [`TableColumns`], borrowed.
 #[derive(PartialEq, Eq)]
 pub(crate) struct Shown<'a> {
-    pub ledger_line: &'a [u64],
+    pub ledger_line: &'a LineColumn,
     pub ledger_amount_fen: &'a [i64],
-    pub statement_line: &'a [u64],
+    pub statement_line: &'a LineColumn,
     pub statement_amount_fen: &'a [i64],
     pub fee: &'a [Money],
     pub net: &'a [Money],
@@ -1032,7 +1033,7 @@ impl Report {
         RowResult {
             side: Side::Ledger,
             index: Some(i),
-            line: tables.ledger_line[i],
+            line: tables.ledger_line.get(i),
             class: side.class[i],
             findings: side.findings[i],
             partner: side.partner(i),
@@ -1060,7 +1061,7 @@ impl Report {
         RowResult {
             side: Side::Statement,
             index: Some(j),
-            line: tables.statement_line[j],
+            line: tables.statement_line.get(j),
             class: side.class[j],
             findings: side.findings[j],
             partner,

@@ -45,6 +45,7 @@ use crate::quote::TradeKind;
 use crate::settlement::china_offset;
 use crate::text::trim;
 
+use super::line_column::LineColumn;
 use super::text_column::too_much_text;
 use super::text_column::TextColumn;
 
@@ -409,7 +410,7 @@ pub struct Ledger {
     pub(crate) kind: Vec<TradeKind>,
     pub(crate) response_code: TextColumn,
     pub(crate) original_rrn: TextColumn,
-    pub(crate) line: Vec<u64>,
+    pub(crate) line: LineColumn,
     pub(crate) issues: Vec<ReadIssue>,
 }
 
@@ -590,7 +591,6 @@ impl Ledger {
         self.channel.reserve(rows);
         self.card_type.reserve(rows);
         self.kind.reserve(rows);
-        self.line.reserve(rows);
     }
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
@@ -639,7 +639,7 @@ impl Ledger {
         self.channel.extend_from_slice(&other.channel);
         self.card_type.extend_from_slice(&other.card_type);
         self.kind.extend_from_slice(&other.kind);
-        self.line.extend_from_slice(&other.line);
+        self.line.append(&other.line);
         self.issues.append(&mut other.issues);
         other.clear();
         Ok(())
@@ -700,7 +700,7 @@ impl Ledger {
             kind: self.kind[index],
             response_code: self.response_code.get(index).to_string(),
             original_rrn: self.original_rrn.get(index).to_string(),
-            line: self.line[index],
+            line: self.line.get(index),
         }
     }
 
@@ -795,7 +795,7 @@ impl Ledger {
     /// ```
     /// assert!(posfee::reconcile::Ledger::new("x").lines().is_empty());
     /// ```
-    pub fn lines(&self) -> &[u64] {
+    pub fn lines(&self) -> &LineColumn {
         &self.line
     }
 
@@ -813,7 +813,7 @@ impl Ledger {
             + self.channel.capacity()
             + self.card_type.capacity()
             + self.kind.capacity()
-            + self.line.capacity() * 8
+            + self.line.heap_bytes()
     }
 }
 
@@ -913,7 +913,7 @@ pub struct Statement {
     pub(crate) net: Vec<Money>,
     pub(crate) channel: Vec<Channel>,
     pub(crate) kind: Vec<TradeKind>,
-    pub(crate) line: Vec<u64>,
+    pub(crate) line: LineColumn,
     pub(crate) issues: Vec<ReadIssue>,
     /// Rows a format profile skips by rule: not the merchant's trades (a personal bill's own
     /// spending, transfers, closed orders).
@@ -1135,7 +1135,6 @@ impl Statement {
         self.net.reserve(rows);
         self.channel.reserve(rows);
         self.kind.reserve(rows);
-        self.line.reserve(rows);
     }
 
     /// Reserves room for about `rows` rows with `text_bytes` of text over all text columns.
@@ -1184,7 +1183,7 @@ impl Statement {
         self.net.extend_from_slice(&other.net);
         self.channel.extend_from_slice(&other.channel);
         self.kind.extend_from_slice(&other.kind);
-        self.line.extend_from_slice(&other.line);
+        self.line.append(&other.line);
         self.issues.append(&mut other.issues);
         other.clear();
         Ok(())
@@ -1285,7 +1284,7 @@ impl Statement {
             net: self.net[index],
             channel: self.channel[index],
             kind: self.kind[index],
-            line: self.line[index],
+            line: self.line.get(index),
         }
     }
 
@@ -1381,7 +1380,7 @@ impl Statement {
     /// ```
     /// assert!(posfee::reconcile::Statement::new("x").lines().is_empty());
     /// ```
-    pub fn lines(&self) -> &[u64] {
+    pub fn lines(&self) -> &LineColumn {
         &self.line
     }
 
@@ -1401,7 +1400,7 @@ impl Statement {
             + self.net.capacity() * 8
             + self.channel.capacity()
             + self.kind.capacity()
-            + self.line.capacity() * 8
+            + self.line.heap_bytes()
     }
 }
 

@@ -111,7 +111,7 @@ pub fn implied_ledger(statement: &Statement) -> Result<Ledger> {
         trade_id.clear();
         trade_id.push_str(&statement.name);
         trade_id.push(':');
-        trade_id.push_str(&statement.line[j].to_string());
+        trade_id.push_str(&statement.line.get(j).to_string());
         ledger.push_row(LedgerRow {
             trade_id: &trade_id,
             rrn: rrn.get(j),
@@ -125,7 +125,7 @@ pub fn implied_ledger(statement: &Statement) -> Result<Ledger> {
             kind,
             response_code: "00",
             original_rrn: if kind == TradeKind::Purchase { "" } else { ORIGINAL_NOT_ON_STATEMENT },
-            line: statement.line[j],
+            line: statement.line.get(j),
         })?;
     }
     Ok(ledger)

@@ -128,7 +128,7 @@ proptest! {
         let from_arrow = ledger_from_arrow("ledger.csv", &input, options).unwrap();
         prop_assert_eq!(write_ledger_csv(&from_arrow), write_ledger_csv(&from_csv));
         let csv_rows: Vec<u64> = from_csv.lines().iter().map(|line| line - 1).collect();
-        prop_assert_eq!(from_arrow.lines(), &csv_rows[..]);
+        prop_assert_eq!(from_arrow.lines().to_vec(), csv_rows);
         prop_assert_eq!(issue_keys(from_arrow.issues(), false), issue_keys(from_csv.issues(), true));
         // With Raise, the first issue is the error.
         let raised = ledger_from_arrow("ledger.csv", &input, options.on_invalid(OnInvalid::Raise));
@@ -161,7 +161,7 @@ proptest! {
         let from_arrow = statement_from_arrow("statement.csv", &input, options).unwrap();
         prop_assert_eq!(write_bank_csv(&from_arrow), write_bank_csv(&from_csv));
         let csv_rows: Vec<u64> = from_csv.lines().iter().map(|line| line - 1).collect();
-        prop_assert_eq!(from_arrow.lines(), &csv_rows[..]);
+        prop_assert_eq!(from_arrow.lines().to_vec(), csv_rows);
         prop_assert_eq!(issue_keys(from_arrow.issues(), false), issue_keys(from_csv.issues(), true));
     }
 }

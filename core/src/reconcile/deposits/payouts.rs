@@ -59,7 +59,7 @@ pub(crate) fn expected_payouts(statement: &Statement, grouping: Grouping) -> Res
                 batch: batch.to_string(),
                 amount: round_to_fen(exact),
                 exact,
-                lines: rows.iter().map(|&j| statement.line[j as usize]).collect(),
+                lines: rows.iter().map(|&j| statement.line.get(j as usize)).collect(),
                 rows,
             })
         })
