@@ -1749,7 +1749,13 @@ impl<'p> Layout<'p> {
             Some(format) => NaiveDate::parse_from_str(text, format)
                 .or_else(|_| NaiveDateTime::parse_from_str(text, format).map(|t| t.date()))
                 .map_err(|_| Error::new(ErrorKind::InvalidDate, format!("date {text:?} does not have the form {format:?}"))),
-            None => fast_date(text).or_else(|_| parse_china_time(text).map(|t| t.date_naive())),
+            // A date-time (a completion time in a settlement column) in its usual layout is
+            // counted straight to its China date; any other text tries the date layouts, then
+            // the date-time ones.
+            None => match civil::china_date_time(trim(text)).map(|seconds| from_unix(seconds).date_naive()) {
+                Some(date) if crate::ANSWER_YEARS.contains(&date.year()) => Ok(date),
+                _ => fast_date(text).or_else(|_| parse_china_time(text).map(|t| t.date_naive())),
+            },
         }
     }
 
@@ -2263,6 +2269,33 @@ mod tests {
         let issues: Vec<(Option<u64>, &str)> =
             statement.issues().iter().map(|i| (i.error.location().line, i.error.location().field.as_deref().unwrap_or(""))).collect();
         assert_eq!(issues, [(Some(4), "kind"), (Some(6), "kind")]);
+    }
+
+    proptest! {
+        /// A settlement column of date-times (as Alipay's 完成时间) in the usual layout is
+        /// counted straight to its date: the same date as the general parser's, or the same
+        /// issue (impossible days and hours, year 0).
+        #[test]
+        fn a_settlement_date_time_reads_as_the_general_parser_reads_it(
+            year in prop_oneof![0u32..3, 1969u32..1972, 2024u32..2028, 9998u32..10_000],
+            month in 0u32..14, day in 0u32..33, hour in 0u32..25, slash in any::<bool>(),
+        ) {
+            let date_time = format!("{year:04}{sep}{month:02}{sep}{day:02} {hour:02}:59:30", sep = if slash { '/' } else { '-' });
+            let profile = crate::reconcile::Profile::from_toml(
+                "name = \"t\"\ntitle = \"t\"\nsource = \"s\"\nchannel = \"alipay\"\n[fields]\n\
+                 settlement_date = { names = [\"完成时间\"] }\ntrade_date = { names = [\"创建时间\"] }\n\
+                 amount = { names = [\"金额\"] }\nfee = { names = [\"服务费\"] }\n",
+            ).unwrap();
+            let text = format!("创建时间,完成时间,金额,服务费\n2026-05-06 10:00:00,{date_time},100.00,0.60\n");
+            let statement = read_statement(text.as_bytes(), "s.csv", &profile).unwrap();
+            match parse_china_time(&date_time) {
+                Ok(at) => prop_assert_eq!(statement.record(0).settlement_date, at.date_naive()),
+                Err(_) => {
+                    prop_assert_eq!(statement.len(), 0);
+                    prop_assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("settlement_date"));
+                }
+            }
+        }
     }
 
     /// What `stream` hands on: (line, fields) per record, or the line of an error.
