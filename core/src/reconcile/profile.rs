@@ -285,6 +285,8 @@ pub(crate) struct FieldSpec {
     pub instead: Vec<Instead>,
     /// The length of every value of `format`, when the format writes fixed-width numbers.
     pub format_len: Option<usize>,
+    /// `format` read once into chrono's items (a reader parses each value with them).
+    pub format_items: Vec<chrono::format::Item<'static>>,
 }
 
 /// Another column for a field, for some rows (compiled).
@@ -908,10 +910,13 @@ impl Profile {
                     }
                 }
             }
-            let mut format_len = None;
+            let (mut format_len, mut format_items) = (None, Vec::new());
             if let Some(format) = &spec.format {
-                format_len =
-                    check_format(format).map_err(|message| invalid(format!("field {key}: {message}"), &format!("{place}.format")))?;
+                let bad = |message: String| invalid(format!("field {key}: {message}"), &format!("{place}.format"));
+                format_len = check_format(format).map_err(bad)?;
+                format_items = chrono::format::StrftimeItems::new(format)
+                    .parse_to_owned()
+                    .map_err(|_| bad(format!("{format:?} is not a date format")))?;
             }
             let (mut map, mut patterns) = (Vec::with_capacity(spec.map.len()), Vec::new());
             for (from, to) in spec.map {
@@ -980,6 +985,7 @@ impl Profile {
                 sign_prefixes,
                 instead,
                 format_len,
+                format_items,
             });
         }
         let mut also_required = Vec::with_capacity(file.required.len());

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
 use super::blocks::{decode_gb18030, BlockError, Blocks};
@@ -664,6 +664,13 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
         original_rrn: row.get(c(11)),
         line: row.line,
     })
+}
+
+/// `text` read by a format's items, read once from the format (what chrono's `parse_from_str`
+/// does with the format's text each time).
+fn parsed_by(items: &[chrono::format::Item<'static>], text: &str) -> Option<chrono::format::Parsed> {
+    let mut parsed = chrono::format::Parsed::new();
+    chrono::format::parse(&mut parsed, text, items.iter()).ok().map(|()| parsed)
 }
 
 /// A China-time `YYYY-MM-DD HH:MM:SS` (the canonical form) counted straight to seconds;
@@ -1741,39 +1748,40 @@ impl<'p> Layout<'p> {
 
     /// A date by the field's format, or by the usual forms.
     fn date(&self, text: &str, field: StatementField) -> Result<NaiveDate> {
-        let spec = self.profile.field(field);
-        match spec.and_then(|f| f.format.as_deref()) {
-            Some(format) if spec.and_then(|f| f.format_len).is_some_and(|len| len != text.len()) => {
-                Err(Error::new(ErrorKind::InvalidDate, format!("date {text:?} does not have the form {format:?}")))
-            }
-            Some(format) => NaiveDate::parse_from_str(text, format)
-                .or_else(|_| NaiveDateTime::parse_from_str(text, format).map(|t| t.date()))
-                .map_err(|_| Error::new(ErrorKind::InvalidDate, format!("date {text:?} does not have the form {format:?}"))),
+        let Some((spec, format)) = self.profile.field(field).and_then(|spec| Some((spec, spec.format.as_deref()?))) else {
             // A date-time (a completion time in a settlement column) in its usual layout is
             // counted straight to its China date; any other text tries the date layouts, then
             // the date-time ones.
-            None => match civil::china_date_time(trim(text)).map(|seconds| from_unix(seconds).date_naive()) {
+            return match civil::china_date_time(trim(text)).map(|seconds| from_unix(seconds).date_naive()) {
                 Some(date) if crate::ANSWER_YEARS.contains(&date.year()) => Ok(date),
                 _ => fast_date(text).or_else(|_| parse_china_time(text).map(|t| t.date_naive())),
-            },
+            };
+        };
+        let bad = || Error::new(ErrorKind::InvalidDate, format!("date {text:?} does not have the form {format:?}"));
+        if spec.format_len.is_some_and(|len| len != text.len()) {
+            return Err(bad());
         }
+        let parsed = parsed_by(&spec.format_items, text).ok_or_else(bad)?;
+        parsed.to_naive_date().or_else(|_| parsed.to_naive_datetime_with_offset(0).map(|t| t.date())).map_err(|_| bad())
     }
 
     /// The trade time from the date column (a date-time, or a date with the time-of-day
     /// column), by the field's format; a format without a year takes it from the settlement
     /// date (the latest such date not after the settlement date).
     fn trade_time(&self, text: &str, time_of_day: &str, settlement: Option<NaiveDate>) -> Result<UnixSeconds> {
-        let Some(format) = self.profile.field(StatementField::TradeDate).and_then(|f| f.format.as_deref()) else {
+        let field = self.profile.field(StatementField::TradeDate);
+        let Some((spec, format)) = field.and_then(|spec| Some((spec, spec.format.as_deref()?))) else {
             return if time_of_day.is_empty() { fast_time(text) } else { parse_when(text, time_of_day) };
         };
         let bad = || Error::new(ErrorKind::InvalidDate, format!("trade date {text:?} does not have the form {format:?}"));
-        if self.profile.field(StatementField::TradeDate).and_then(|f| f.format_len).is_some_and(|len| len != text.len()) {
+        if spec.format_len.is_some_and(|len| len != text.len()) {
             return Err(bad());
         }
+        let parsed = parsed_by(&spec.format_items, text).ok_or_else(bad)?;
         let naive = if format.contains("%Y") || format.contains("%y") {
-            match NaiveDateTime::parse_from_str(text, format) {
+            match parsed.to_naive_datetime_with_offset(0) {
                 Ok(at) => at,
-                Err(_) => NaiveDate::parse_from_str(text, format).map_err(|_| bad())?.and_time(NaiveTime::MIN),
+                Err(_) => parsed.to_naive_date().map_err(|_| bad())?.and_time(NaiveTime::MIN),
             }
         } else {
             let anchor = settlement.ok_or_else(|| {
@@ -1782,7 +1790,11 @@ impl<'p> Layout<'p> {
                     format!("trade date {text:?} has no year and the row has no settlement date to take it from"),
                 )
             })?;
-            let at = |year: i32| NaiveDateTime::parse_from_str(&format!("{year}{text}"), &format!("%Y{format}")).ok();
+            let at = |year: i32| {
+                let mut dated = parsed.clone();
+                dated.set_year(i64::from(year)).ok()?;
+                dated.to_naive_datetime_with_offset(0).ok()
+            };
             match at(anchor.year()) {
                 Some(at) if at.date() <= anchor => at,
                 _ => at(anchor.year() - 1).ok_or_else(bad)?,
@@ -2293,6 +2305,73 @@ mod tests {
                 Err(_) => {
                     prop_assert_eq!(statement.len(), 0);
                     prop_assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("settlement_date"));
+                }
+            }
+        }
+    }
+
+    /// The reference for a formatted trade date: chrono reading the format's text each time,
+    /// a year-less format tried with the settlement date's year, then the year before.
+    fn trade_time_by_text(text: &str, format: &str, settlement: NaiveDate) -> Option<UnixSeconds> {
+        use chrono::NaiveDateTime;
+        let naive = if format.contains("%Y") || format.contains("%y") {
+            NaiveDateTime::parse_from_str(text, format)
+                .or_else(|_| NaiveDate::parse_from_str(text, format).map(|d| d.and_time(NaiveTime::MIN)))
+                .ok()?
+        } else {
+            let at = |year: i32| NaiveDateTime::parse_from_str(&format!("{year}{text}"), &format!("%Y{format}")).ok();
+            match at(settlement.year()) {
+                Some(at) if at.date() <= settlement => at,
+                _ => at(settlement.year() - 1)?,
+            }
+        };
+        china_offset().from_local_datetime(&naive).single().map(UnixSeconds::from)
+    }
+
+    proptest! {
+        /// Dates and trade times by a field's format (chrono's items read once per profile)
+        /// are what chrono's `parse_from_str` makes of them, or an issue where it fails:
+        /// impossible days, hours and seconds, year-less formats across the new year.
+        #[test]
+        fn formatted_dates_read_as_chrono_reads_their_text(
+            format in prop_oneof![
+                Just("%Y%m%d%H%M%S"), Just("%m%d%H%M%S"), Just("%Y-%m-%d %H:%M:%S"), Just("%y%m%d%H%M"),
+                Just("%Y%m%d"), Just("%d/%m/%Y %H:%M"),
+            ],
+            year in prop_oneof![0i32..3, 1999i32..2001, 2024i32..2028],
+            month in 0u32..14, day in 0u32..33, hour in 0u32..25, minute in 0u32..61, second in 0u32..62,
+            settlement_month in 1u32..13, settlement_day in 1u32..29,
+        ) {
+            let text = format
+                .replace("%Y", &format!("{year:04}"))
+                .replace("%y", &format!("{:02}", year % 100))
+                .replace("%m", &format!("{month:02}"))
+                .replace("%d", &format!("{day:02}"))
+                .replace("%H", &format!("{hour:02}"))
+                .replace("%M", &format!("{minute:02}"))
+                .replace("%S", &format!("{second:02}"));
+            let settlement = NaiveDate::from_ymd_opt(2026, settlement_month, settlement_day).unwrap();
+            let profile = crate::reconcile::Profile::from_toml(&format!(
+                "name = \"t\"\ntitle = \"t\"\nsource = \"s\"\nchannel = \"debit\"\n[fields]\n\
+                 settlement_date = {{ names = [\"清算日期\"], format = \"%Y%m%d\" }}\n\
+                 trade_date = {{ names = [\"交易时间\"], format = \"{format}\" }}\n\
+                 amount = {{ names = [\"金额\"] }}\nfee = {{ names = [\"手续费\"] }}\n",
+            )).unwrap();
+            let file = format!("交易时间,清算日期,金额,手续费\n{text},{},100.00,0.60\n", settlement.format("%Y%m%d"));
+            let statement = read_statement(file.as_bytes(), "s.csv", &profile).unwrap();
+            match trade_time_by_text(&text, format, settlement) {
+                Some(time) if crate::reconcile::schema::TIME_RANGE.contains(&time.0) => {
+                    prop_assert_eq!(statement.len(), 1, "{:?}", statement.issues());
+                    prop_assert_eq!(UnixSeconds::from(statement.record(0).time), time);
+                    prop_assert_eq!(statement.record(0).settlement_date, settlement);
+                }
+                Some(_) => {
+                    prop_assert_eq!(statement.len(), 0);
+                    prop_assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("time"));
+                }
+                None => {
+                    prop_assert_eq!(statement.len(), 0);
+                    prop_assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("trade_date"));
                 }
             }
         }
