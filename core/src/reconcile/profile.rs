@@ -912,11 +912,8 @@ impl Profile {
             }
             let (mut format_len, mut format_items) = (None, Vec::new());
             if let Some(format) = &spec.format {
-                let bad = |message: String| invalid(format!("field {key}: {message}"), &format!("{place}.format"));
-                format_len = check_format(format).map_err(bad)?;
-                format_items = chrono::format::StrftimeItems::new(format)
-                    .parse_to_owned()
-                    .map_err(|_| bad(format!("{format:?} is not a date format")))?;
+                (format_len, format_items) =
+                    check_format(format).map_err(|message| invalid(format!("field {key}: {message}"), &format!("{place}.format")))?;
             }
             let (mut map, mut patterns) = (Vec::with_capacity(spec.map.len()), Vec::new());
             for (from, to) in spec.map {
@@ -1046,13 +1043,13 @@ impl Profile {
 }
 
 /// Checks a chrono format by formatting a known date-time with it: the length of every
-/// value it writes when that length is fixed (numbers only).
-fn check_format(format: &str) -> std::result::Result<Option<usize>, String> {
+/// value it writes when that length is fixed (numbers only), and the format's items, read once
+/// for the readers.
+fn check_format(format: &str) -> std::result::Result<(Option<usize>, Vec<chrono::format::Item<'static>>), String> {
     use std::fmt::Write as _;
-    let items: Vec<chrono::format::Item<'_>> = chrono::format::StrftimeItems::new(format).collect();
-    if items.iter().any(|item| matches!(item, chrono::format::Item::Error)) {
-        return Err(format!("{format:?} is not a date format (chrono's %Y, %m, %d, %H, %M, %S)"));
-    }
+    let items = chrono::format::StrftimeItems::new(format)
+        .parse_to_owned()
+        .map_err(|_| format!("{format:?} is not a date format (chrono's %Y, %m, %d, %H, %M, %S)"))?;
     let sample = chrono::NaiveDate::from_ymd_opt(2026, 5, 6).and_then(|d| d.and_hms_opt(10, 30, 0)).unwrap_or_default();
     let mut out = String::new();
     write!(out, "{}", sample.format(format)).map_err(|_| format!("{format:?} is not a date format"))?;
@@ -1060,7 +1057,7 @@ fn check_format(format: &str) -> std::result::Result<Option<usize>, String> {
     let mut again = String::new();
     write!(again, "{}", other.format(format)).map_err(|_| format!("{format:?} is not a date format"))?;
     let numeric = out.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_punctuation() || b == b' ');
-    Ok((numeric && out.len() == again.len()).then_some(out.len()))
+    Ok(((numeric && out.len() == again.len()).then_some(out.len()), items))
 }
 
 /// Checks the canonical side of a value map for `field`.

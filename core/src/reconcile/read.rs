@@ -1769,8 +1769,8 @@ impl<'p> Layout<'p> {
     /// column), by the field's format; a format without a year takes it from the settlement
     /// date (the latest such date not after the settlement date).
     fn trade_time(&self, text: &str, time_of_day: &str, settlement: Option<NaiveDate>) -> Result<UnixSeconds> {
-        let field = self.profile.field(StatementField::TradeDate);
-        let Some((spec, format)) = field.and_then(|spec| Some((spec, spec.format.as_deref()?))) else {
+        let Some((spec, format)) = self.profile.field(StatementField::TradeDate).and_then(|spec| Some((spec, spec.format.as_deref()?)))
+        else {
             return if time_of_day.is_empty() { fast_time(text) } else { parse_when(text, time_of_day) };
         };
         let bad = || Error::new(ErrorKind::InvalidDate, format!("trade date {text:?} does not have the form {format:?}"));
