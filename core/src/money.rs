@@ -493,24 +493,29 @@ pub(crate) fn plain_money(bytes: &[u8]) -> Option<Money> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    if body.is_empty() || body.len() > 15 {
+    // The point is one or two places from the end or absent: the decimals are read where they
+    // must be, and the whole part is digits only (no search for the point, no branch on it
+    // per byte).
+    let digit = |b: u8| -> Option<i64> {
+        let d = b.wrapping_sub(b'0');
+        (d < 10).then_some(i64::from(d))
+    };
+    let n = body.len();
+    let (whole, cents) = if n >= 3 && body[n - 3] == b'.' {
+        (&body[..n - 3], digit(body[n - 2])? * 10 + digit(body[n - 1])?)
+    } else if n >= 2 && body[n - 2] == b'.' {
+        (&body[..n - 2], digit(body[n - 1])? * 10)
+    } else {
+        (body, 0)
+    };
+    if whole.is_empty() || whole.len() > 12 {
         return None;
     }
-    // One pass: the digits as one number, and where the point is.
-    let (mut number, mut point) = (0i64, None);
-    for (k, &b) in body.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => number = number * 10 + i64::from(b - b'0'),
-            b'.' if point.is_none() => point = Some(k),
-            _ => return None,
-        }
+    let mut number = 0i64;
+    for &b in whole {
+        number = number * 10 + digit(b)?;
     }
-    let decimals = match point {
-        None if body.len() <= 12 => 0,
-        Some(k) if k > 0 && k <= 12 && matches!(body.len() - k - 1, 1 | 2) => body.len() - k - 1,
-        _ => return None,
-    };
-    let fen = number * [100, 10, 1][decimals];
+    let fen = number * 100 + cents;
     let millifen = fen * MILLIFEN_PER_FEN;
     Some(Money { millifen: if negative { -millifen } else { millifen } })
 }
@@ -681,6 +686,13 @@ mod tests {
                 prop_assert_eq!(Ok(money), parse_money_in_general(&text, MONEY_SCALE));
             }
             prop_assert_eq!(parse_money(&text, 2).ok(), parse_money_in_general(&text, 2).ok());
+        }
+
+        /// Every plain amount (up to twelve digits, one or two decimals) is read by the
+        /// shortcut, not left to the general parser.
+        #[test]
+        fn plain_amounts_take_the_shortcut(text in "-?[0-9]{1,12}(\\.[0-9]{1,2})?") {
+            prop_assert_eq!(plain_money(text.as_bytes()).map(Ok), Some(parse_money_in_general(&text, MONEY_SCALE)));
         }
     }
 

@@ -287,6 +287,9 @@ pub(crate) struct FieldSpec {
     pub format_len: Option<usize>,
     /// `format` read once into chrono's items (a reader parses each value with them).
     pub format_items: Vec<chrono::format::Item<'static>>,
+    /// Whether `format` writes the year (`%Y` or `%y`); a trade date without one takes it
+    /// from the settlement date.
+    pub format_has_year: bool,
 }
 
 /// Another column for a field, for some rows (compiled).
@@ -911,6 +914,7 @@ impl Profile {
                 }
             }
             let (mut format_len, mut format_items) = (None, Vec::new());
+            let format_has_year = spec.format.as_deref().is_some_and(|format| format.contains("%Y") || format.contains("%y"));
             if let Some(format) = &spec.format {
                 (format_len, format_items) =
                     check_format(format).map_err(|message| invalid(format!("field {key}: {message}"), &format!("{place}.format")))?;
@@ -983,6 +987,7 @@ impl Profile {
                 instead,
                 format_len,
                 format_items,
+                format_has_year,
             });
         }
         let mut also_required = Vec::with_capacity(file.required.len());

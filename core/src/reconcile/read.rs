@@ -668,7 +668,7 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>]) -> Result<LedgerRo
 
 /// `text` read by a format's items, read once from the format (what chrono's `parse_from_str`
 /// does with the format's text each time).
-fn parsed_by(items: &[chrono::format::Item<'static>], text: &str) -> Option<chrono::format::Parsed> {
+pub(super) fn parsed_by(items: &[chrono::format::Item<'static>], text: &str) -> Option<chrono::format::Parsed> {
     let mut parsed = chrono::format::Parsed::new();
     chrono::format::parse(&mut parsed, text, items.iter()).ok().map(|()| parsed)
 }
@@ -1749,10 +1749,14 @@ impl<'p> Layout<'p> {
     /// A date by the field's format, or by the usual forms.
     fn date(&self, text: &str, field: StatementField) -> Result<NaiveDate> {
         let Some((spec, format)) = self.profile.field(field).and_then(|spec| Some((spec, spec.format.as_deref()?))) else {
-            // A date-time (a completion time in a settlement column) in its usual layout is
-            // counted straight to its China date; any other text tries the date layouts, then
-            // the date-time ones.
-            return match civil::china_date_time(trim(text)).map(|seconds| from_unix(seconds).date_naive()) {
+            // `YYYYMMDD` (most settlement columns) and a date-time (a completion time in a
+            // settlement column) in its usual layout are counted straight to their China date;
+            // any other text tries the date layouts, then the date-time ones.
+            let trimmed = trim(text);
+            if let Some(date) = civil::date_digits(trimmed).and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y as i32, m, d)) {
+                return Ok(date);
+            }
+            return match civil::china_date_time(trimmed).map(|seconds| from_unix(seconds).date_naive()) {
                 Some(date) if crate::ANSWER_YEARS.contains(&date.year()) => Ok(date),
                 _ => fast_date(text).or_else(|_| parse_china_time(text).map(|t| t.date_naive())),
             };
@@ -1778,7 +1782,7 @@ impl<'p> Layout<'p> {
             return Err(bad());
         }
         let parsed = parsed_by(&spec.format_items, text).ok_or_else(bad)?;
-        let naive = if format.contains("%Y") || format.contains("%y") {
+        let naive = if spec.format_has_year {
             match parsed.to_naive_datetime_with_offset(0) {
                 Ok(at) => at,
                 Err(_) => parsed.to_naive_date().map_err(|_| bad())?.and_time(NaiveTime::MIN),

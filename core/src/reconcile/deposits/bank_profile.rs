@@ -162,6 +162,8 @@ fn header_search_lines() -> usize {
 pub(crate) struct BankFieldSpec {
     pub names: Vec<String>,
     pub format: Option<String>,
+    /// `format` read once into chrono's items (each row's date is parsed with them).
+    pub format_items: Vec<chrono::format::Item<'static>>,
     pub accept: Vec<String>,
     pub credit: Vec<String>,
     pub debit: Vec<String>,
@@ -434,13 +436,14 @@ impl BankProfile {
             if spec.names.iter().all(|n| n.trim().is_empty()) {
                 return Err(invalid(format!("field {key} needs names (header names)"), &place));
             }
+            let mut format_items = Vec::new();
             if let Some(format) = &spec.format {
                 if *field != BankField::Date {
                     return Err(invalid(format!("only date takes a format, not {key}"), &format!("{place}.format")));
                 }
-                if chrono::format::StrftimeItems::new(format).any(|item| matches!(item, chrono::format::Item::Error)) {
-                    return Err(invalid(format!("{format:?} is not a date format (chrono's %Y, %m, %d)"), &format!("{place}.format")));
-                }
+                format_items = chrono::format::StrftimeItems::new(format)
+                    .parse_to_owned()
+                    .map_err(|_| invalid(format!("{format:?} is not a date format (chrono's %Y, %m, %d)"), &format!("{place}.format")))?;
             }
             if !spec.accept.is_empty() && *field != BankField::Currency {
                 return Err(invalid(format!("only currency takes accept, not {key}"), &format!("{place}.accept")));
@@ -456,6 +459,7 @@ impl BankProfile {
             fields[*field as usize] = Some(BankFieldSpec {
                 names: trimmed(spec.names),
                 format: spec.format,
+                format_items,
                 accept: trimmed(spec.accept),
                 credit: trimmed(spec.credit),
                 debit: trimmed(spec.debit),

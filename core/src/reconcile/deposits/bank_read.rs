@@ -4,12 +4,14 @@
 
 use std::borrow::Cow;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 
 use super::bank_profile::{BankField, BankProfile};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
-use crate::reconcile::read::{clean, decode_as, fast_date, find_cleaned, header, parse_money_text, parse_time_of_day, stream, Fit, Row};
+use crate::reconcile::read::{
+    clean, decode_as, fast_date, find_cleaned, header, parse_money_text, parse_time_of_day, parsed_by, stream, Fit, Row,
+};
 use crate::reconcile::tokenize::Dialect;
 use crate::reconcile::MoneyUnit;
 
@@ -659,10 +661,12 @@ impl<'p> Layout<'p> {
     /// A date (and a time, when the column holds one) by the field's format or the usual forms.
     fn date(&self, text: &str) -> Result<(NaiveDate, Option<NaiveTime>)> {
         let bad = |format: &str| Error::new(ErrorKind::InvalidDate, format!("date {text:?} does not have the form {format:?}"));
-        if let Some(format) = self.profile.field(BankField::Date).and_then(|f| f.format.as_deref()) {
-            return match NaiveDate::parse_from_str(text, format) {
+        if let Some((spec, format)) = self.profile.field(BankField::Date).and_then(|f| Some((f, f.format.as_deref()?))) {
+            // As NaiveDate::parse_from_str, then NaiveDateTime's, with the format read once.
+            let parsed = parsed_by(&spec.format_items, text).ok_or_else(|| bad(format))?;
+            return match parsed.to_naive_date() {
                 Ok(date) => Ok((date, None)),
-                Err(_) => NaiveDateTime::parse_from_str(text, format).map(|at| (at.date(), Some(at.time()))).map_err(|_| bad(format)),
+                Err(_) => parsed.to_naive_datetime_with_offset(0).map(|at| (at.date(), Some(at.time()))).map_err(|_| bad(format)),
             };
         }
         if let Ok(date) = fast_date(text) {
@@ -710,5 +714,57 @@ impl<'p> Layout<'p> {
             Error::new(ErrorKind::InvalidRecord, message).at(Location::default().line(*line).field("totals")),
             fields.join(","),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{read_bank_statement, BankProfile};
+    use chrono::{NaiveDate, NaiveDateTime};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A date column with a format reads as chrono's `parse_from_str` reads the text (a
+        /// date, else a date-time), with the format read once for the file: the same dates,
+        /// times and refusals, for dates in and out of the calendar.
+        #[test]
+        fn formatted_bank_dates_read_as_chrono_reads_their_text(
+            format in prop_oneof![Just("%Y%m%d"), Just("%Y-%m-%d %H:%M:%S"), Just("%Y/%m/%d"), Just("%d.%m.%Y")],
+            (year, month, day) in (1990i32..2100, 0u32..14, 0u32..33),
+            (hour, minute, second) in (0u32..25, 0u32..61, 0u32..61),
+            other in "[0-9 ./:-]{0,20}",
+            written in any::<bool>(),
+        ) {
+            let text = if written {
+                format
+                    .replace("%Y", &format!("{year:04}"))
+                    .replace("%m", &format!("{month:02}"))
+                    .replace("%d", &format!("{day:02}"))
+                    .replace("%H", &format!("{hour:02}"))
+                    .replace("%M", &format!("{minute:02}"))
+                    .replace("%S", &format!("{second:02}"))
+            } else {
+                other
+            };
+            let profile = BankProfile::from_toml(&format!(
+                "name = \"t\"\ntitle = \"t\"\nsource = \"t\"\n[fields]\ndate = {{ names = [\"日期\"], format = \"{format}\" }}\namount = {{ names = [\"金额\"] }}\n"
+            ))
+            .unwrap();
+            let bank = read_bank_statement(format!("日期,金额\n{text},1.00\n").as_bytes(), "b.csv", &profile).unwrap();
+            let cell = text.trim();
+            let expected = NaiveDate::parse_from_str(cell, format)
+                .map(|date| (date, None))
+                .or_else(|_| NaiveDateTime::parse_from_str(cell, format).map(|at| (at.date(), Some(at.time()))));
+            match expected {
+                Ok((date, time)) if !cell.is_empty() => {
+                    prop_assert_eq!(bank.rows().len(), 1, "{:?}: {:?}", text, bank.issues());
+                    prop_assert_eq!((bank.rows()[0].date, bank.rows()[0].time), (date, time));
+                }
+                _ => {
+                    prop_assert_eq!(bank.rows().len(), 0, "{:?} read as {:?}", text, bank.rows());
+                    prop_assert_eq!(bank.issues().len(), 1);
+                }
+            }
+        }
     }
 }
