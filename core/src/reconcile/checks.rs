@@ -48,6 +48,56 @@ pub(crate) struct Checker<'a> {
     statement_merchant_no: TextView<'a>,
 }
 
+/// The due dates of plain purchases worked out so far, by what a due date depends on: the
+/// contract, the China day of the trade and whether it came at or after the cut-off. Rows of
+/// the same day and contract (most rows: a ledger runs in time order) skip the date-times and
+/// the calendar's count. A small table that forgets on collision, one per run of rows.
+pub(crate) struct DueDates {
+    slots: [Option<DueSlot>; DueDates::SLOTS],
+}
+
+/// One remembered due date: its key (contract, China day, after the cut-off) and the date
+/// (`None`: the calendar could not say, and the quote gives the error).
+#[derive(Clone, Copy)]
+struct DueSlot {
+    contract: usize,
+    day: i64,
+    after_cutoff: bool,
+    due: Option<chrono::NaiveDate>,
+}
+
+impl DueDates {
+    const SLOTS: usize = 64;
+
+    pub fn new() -> DueDates {
+        DueDates { slots: [None; DueDates::SLOTS] }
+    }
+
+    /// The due date of a trade at `seconds` under contract `contract` (whose schedule cuts
+    /// trade days at `cutoff`): remembered, or `due()` remembered.
+    fn get_or(
+        &mut self,
+        contract: usize,
+        seconds: i64,
+        cutoff: crate::settlement::CutOff,
+        due: impl FnOnce() -> Option<chrono::NaiveDate>,
+    ) -> Option<chrono::NaiveDate> {
+        let local = seconds + 8 * 3600;
+        let day = local.div_euclid(86_400);
+        let after_cutoff = cutoff.seconds() > 0 && local.rem_euclid(86_400) >= i64::from(cutoff.seconds());
+        let at = ((day as usize) << 1 | usize::from(after_cutoff)) ^ contract.wrapping_mul(0x9E37_79B9);
+        let slot = &mut self.slots[at % DueDates::SLOTS];
+        match *slot {
+            Some(known) if known.contract == contract && known.day == day && known.after_cutoff == after_cutoff => known.due,
+            _ => {
+                let due = due();
+                *slot = Some(DueSlot { contract, day, after_cutoff, due });
+                due
+            }
+        }
+    }
+}
+
 impl<'a> Checker<'a> {
     pub fn new(
         ledger: &'a Ledger,
@@ -115,6 +165,7 @@ impl<'a> Checker<'a> {
         i: usize,
         amount: Money,
         policy: CalendarPolicy,
+        due_dates: &mut DueDates,
     ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
         let at = from_unix(ledger.time[i]);
@@ -125,9 +176,12 @@ impl<'a> Checker<'a> {
             let kernels = &self.kernels[self.kernels_of[c] as usize];
             if let Some(Some(kernel)) = version.checked_sub(1).map(|v| &kernels[v]) {
                 if let Some(fee) = amount.fen().and_then(|fen| kernel.fee(fen, ledger.channel[i])) {
-                    let trade_day = schedule.cutoff().trade_day(at);
-                    let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
-                    if let Ok(due) = contract.profile.settlement.settles_on(trade_day, local_date, self.calendar) {
+                    let due = due_dates.get_or(c, ledger.time[i], schedule.cutoff(), || {
+                        let trade_day = schedule.cutoff().trade_day(at);
+                        let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
+                        contract.profile.settlement.settles_on(trade_day, local_date, self.calendar).ok()
+                    });
+                    if let Some(due) = due {
                         return Ok((fee, Some(due)));
                     }
                 }
@@ -147,7 +201,9 @@ impl<'a> Checker<'a> {
         request
     }
 
-    pub fn check(&self, i: usize, j: usize) -> Verdict<'a> {
+    /// The verdict on ledger row `i` and its statement partner `j`; `due_dates` keeps the due
+    /// dates worked out for the rows checked before (one memo for a run of rows on one core).
+    pub fn check(&self, i: usize, j: usize, due_dates: &mut DueDates) -> Verdict<'a> {
         let (ledger, statement) = (self.ledger, self.statement);
         let mut findings = ClassSet::EMPTY;
         let mut reason = Vec::new();
@@ -182,8 +238,8 @@ impl<'a> Checker<'a> {
         // The contract's fee and settlement date, from the schedule. When the due date needs
         // holiday data the calendar lacks, the fee is still checked (it does not depend on
         // the calendar) and the date is left unchecked, saying so.
-        let expected_with = |policy| match kind {
-            TradeKind::Purchase => self.expected_purchase(c, i, amount, policy),
+        let mut expected_with = |policy| match kind {
+            TradeKind::Purchase => self.expected_purchase(c, i, amount, policy, due_dates),
             TradeKind::Refund | TradeKind::Void => self.expected_reversal(c, i, amount, policy),
         };
         let expected = match expected_with(self.options.calendar_policy) {
@@ -323,6 +379,46 @@ impl<'a> Checker<'a> {
                         ),
                     )),
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DueDates;
+    use crate::reconcile::schema::from_unix;
+    use crate::settlement::{china_offset, CutOff};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A remembered due date is the one worked out afresh: for trades of several contracts
+        /// and days, before and after the cut-off, in any order (the date worked out here
+        /// stands for the calendar's: it is a function of the contract, the trade day and the
+        /// local date, as the due date is).
+        #[test]
+        fn remembered_due_dates_are_the_ones_worked_out_again(
+            cutoff_minutes in prop_oneof![Just(0u32), 1u32..1440],
+            // Contracts 64 apart share their slots in the table, as days 32 apart do.
+            trades in proptest::collection::vec(
+                (prop_oneof![0usize..3, 64usize..67], 1_700_000_000i64..1_700_000_000 + 40 * 86_400),
+                1..300,
+            ),
+        ) {
+            let cutoff = CutOff::parse(&format!("{:02}:{:02}", cutoff_minutes / 60, cutoff_minutes % 60)).unwrap();
+            let due = |contract: usize, seconds: i64| {
+                let at = from_unix(seconds);
+                let trade_day = cutoff.trade_day(at);
+                let local_date = at.with_timezone(&china_offset()).date_naive();
+                // Contracts 2 and 66 have a "calendar" that cannot say, as one out of range.
+                (contract % 64 != 2).then(|| trade_day + chrono::Days::new(contract as u64 * 3 + u64::from(local_date != trade_day)))
+            };
+            let mut due_dates = DueDates::new();
+            for &(contract, seconds) in &trades {
+                let remembered = due_dates.get_or(contract, seconds, cutoff, || due(contract, seconds));
+                prop_assert_eq!(remembered, due(contract, seconds), "contract {} at {}", contract, seconds);
+                let again = due_dates.get_or(contract, seconds, cutoff, || panic!("just worked out: remembered"));
+                prop_assert_eq!(again, remembered);
             }
         }
     }

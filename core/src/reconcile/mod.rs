@@ -454,10 +454,11 @@ fn reconcile_with(
         .enumerate()
         .flat_map_iter(|(chunk, (findings, expected_fee))| {
             let mut found = Vec::new();
+            let mut due_dates = checks::DueDates::new();
             for k in 0..findings.len() {
                 let i = chunk * CHUNK + k;
                 if ledger_partner[i] != NONE {
-                    let verdict = checker.check(i, ledger_partner[i] as usize);
+                    let verdict = checker.check(i, ledger_partner[i] as usize, &mut due_dates);
                     findings[k] = verdict.findings;
                     expected_fee[k] = report::FeeColumn::value(verdict.expected_fee);
                     if !verdict.reason.is_empty() {
