@@ -8,7 +8,7 @@ use super::kernel::FeeKernel;
 use super::matching::NONE;
 use super::merchant::mcc_of;
 use super::row_scan::rows_where;
-use super::schema::{from_unix, Ledger, Statement};
+use super::schema::{china_day, epoch_day, from_unix, Ledger, Statement};
 use super::text_column::TextView;
 use super::ReconcileOptions;
 use crate::calendar::Calendar;
@@ -168,15 +168,16 @@ impl<'a> Checker<'a> {
         due_dates: &mut DueDates,
     ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
         let ledger = self.ledger;
-        let at = from_unix(ledger.time[i]);
+        let seconds = ledger.time[i];
         let contract = &self.contracts.list[c];
         if ledger.card_type[i].is_none() {
             let schedule = contract.schedule;
-            let version = schedule.versions().partition_point(|v| v.effective_from() <= at);
+            let version = schedule.versions().partition_point(|v| v.effective_from().timestamp() <= seconds);
             let kernels = &self.kernels[self.kernels_of[c] as usize];
             if let Some(Some(kernel)) = version.checked_sub(1).map(|v| &kernels[v]) {
                 if let Some(fee) = amount.fen().and_then(|fen| kernel.fee(fen, ledger.channel[i])) {
-                    let due = due_dates.get_or(c, ledger.time[i], schedule.cutoff(), || {
+                    let due = due_dates.get_or(c, seconds, schedule.cutoff(), || {
+                        let at = from_unix(seconds);
                         let trade_day = schedule.cutoff().trade_day(at);
                         let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
                         contract.profile.settlement.settles_on(trade_day, local_date, self.calendar).ok()
@@ -300,8 +301,9 @@ impl<'a> Checker<'a> {
                 reason.push(Clause::NotPriced { fee, error: error.to_string() });
             }
         }
-        let trade_date = from_unix(statement.time[j]).date_naive();
-        if statement.settlement_date[j] < trade_date {
+        // Days compared as numbers (the settlement date against the trade's China day).
+        if epoch_day(statement.settlement_date[j]) < china_day(statement.time[j]) {
+            let trade_date = super::contracts::trade_date(statement.time[j]);
             findings = findings.with(Class::SettledBeforeTrade);
             reason.push(Clause::SettledBeforeTrade { settled: statement.settlement_date[j], trade_date });
         }
@@ -392,6 +394,16 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The day numbers the settled-before-trade check compares are the China dates'.
+        #[test]
+        fn day_numbers_order_as_china_dates(seconds in crate::reconcile::schema::TIME_RANGE, days_later in -3i64..3) {
+            use crate::reconcile::schema::{china_day, epoch_day};
+            let trade_date = from_unix(seconds).date_naive();
+            prop_assert_eq!(epoch_day(trade_date), china_day(seconds));
+            let settled = trade_date + chrono::TimeDelta::days(days_later);
+            prop_assert_eq!(epoch_day(settled) < china_day(seconds), settled < trade_date);
+        }
+
         /// A remembered due date is the one worked out afresh: for trades of several contracts
         /// and days, before and after the cut-off, in any order (the date worked out here
         /// stands for the calendar's: it is a function of the contract, the trade day and the

@@ -18,17 +18,20 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::class::{Class, ClassSet};
 use super::contracts::Contracts;
 use super::diagnosis::{percent, ChargedAs, Pricing};
 use super::hash::FxHashMap;
+use super::interned_text::value_of;
 use super::matching::NONE;
 use super::merchant::mcc_of;
 use super::merchant::MerchantProfile;
 use super::report::FeeColumn;
 use super::schema::{china_day, Statement};
+use super::text_column::TextView;
 use super::ReconcileOptions;
 use crate::channel::Channel;
 use crate::lang::Lang;
@@ -306,14 +309,21 @@ struct DayIndex<'s> {
 
 impl<'s> DayIndex<'s> {
     /// The matched rows sorted by day: counted per day, then placed (days are 0 to about
-    /// 84,000 in the accepted time range, so the counts are small).
+    /// 84,000 in the accepted time range, so the counts are small). Each row's day is worked
+    /// out once, on all cores.
     fn new(evidence: &Evidence<'s>) -> DayIndex<'s> {
-        let matched = || (0..evidence.statement.len() as u32).filter(|&j| evidence.partner[j as usize] != NONE);
-        let first = matched().map(|j| evidence.day(j)).min().unwrap_or(0);
-        let slot = |j: u32| (evidence.day(j) - first) as usize;
+        let m = evidence.statement.len();
+        let first = (0..m as u32).into_par_iter().filter(|&j| evidence.partner[j as usize] != NONE).map(|j| evidence.day(j)).min();
+        let Some(first) = first else { return DayIndex { rows: Vec::new(), by_terminal: OnceCell::new() } };
+        // A matched row's day from the first (days span less than 2^32), an unmatched row's none.
+        let mut slots: Vec<u32> = Vec::with_capacity(m);
+        (0..m as u32)
+            .into_par_iter()
+            .map(|j| if evidence.partner[j as usize] != NONE { (evidence.day(j) - first) as u32 } else { u32::MAX })
+            .collect_into_vec(&mut slots);
         let mut starts: Vec<usize> = Vec::new();
-        for j in matched() {
-            let day = slot(j);
+        for &day in slots.iter().filter(|&&day| day != u32::MAX) {
+            let day = day as usize;
             if starts.len() <= day + 1 {
                 starts.resize(day + 2, 0);
             }
@@ -323,9 +333,9 @@ impl<'s> DayIndex<'s> {
             starts[day] += starts[day - 1];
         }
         let mut rows = vec![0u32; starts.last().copied().unwrap_or(0)];
-        for j in matched() {
-            let at = &mut starts[slot(j)];
-            rows[*at] = j;
+        for (j, &day) in slots.iter().enumerate().filter(|&(_, &day)| day != u32::MAX) {
+            let at = &mut starts[day as usize];
+            rows[*at] = j as u32;
             *at += 1;
         }
         DayIndex { rows, by_terminal: OnceCell::new() }
@@ -333,10 +343,23 @@ impl<'s> DayIndex<'s> {
 
     fn of_terminal(&self, evidence: &Evidence<'s>, terminal: &str) -> &[u32] {
         let by_terminal = self.by_terminal.get_or_init(|| {
-            let terminals = evidence.statement.terminal.view();
             let mut by_terminal: FxHashMap<&'s str, Vec<u32>> = FxHashMap::default();
-            for &j in &self.rows {
-                by_terminal.entry(terminals.get(j as usize)).or_default().push(j);
+            match evidence.statement.terminal.view() {
+                // Terminals held once each: the rows grouped by their number, no text hashed.
+                TextView::Interned { text, offsets, keys } => {
+                    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); offsets.len().saturating_sub(1)];
+                    for &j in &self.rows {
+                        lists[keys[j as usize] as usize].push(j);
+                    }
+                    for (key, list) in lists.into_iter().enumerate().filter(|(_, list)| !list.is_empty()) {
+                        by_terminal.insert(value_of(text, offsets, key as u32), list);
+                    }
+                }
+                terminals => {
+                    for &j in &self.rows {
+                        by_terminal.entry(terminals.get(j as usize)).or_default().push(j);
+                    }
+                }
             }
             by_terminal
         });

@@ -214,6 +214,13 @@ pub(crate) fn china_day(seconds: i64) -> i64 {
     (seconds + 8 * 3600).div_euclid(86_400)
 }
 
+/// A date as days since 1970-01-01 (the unit of [`china_day`]).
+#[inline]
+pub(crate) fn epoch_day(date: NaiveDate) -> i64 {
+    const EPOCH_FROM_CE: i64 = 719_163;
+    i64::from(chrono::Datelike::num_days_from_ce(&date)) - EPOCH_FROM_CE
+}
+
 /// Seconds accepted in a time column: years 1970 to 2199.
 pub(crate) const TIME_RANGE: std::ops::Range<i64> = 0..7_258_118_400;
 
