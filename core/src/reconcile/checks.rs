@@ -82,9 +82,9 @@ impl DueDates {
         cutoff: crate::settlement::CutOff,
         due: impl FnOnce() -> Option<chrono::NaiveDate>,
     ) -> Option<chrono::NaiveDate> {
-        let local = seconds + 8 * 3600;
-        let day = local.div_euclid(86_400);
-        let after_cutoff = cutoff.seconds() > 0 && local.rem_euclid(86_400) >= i64::from(cutoff.seconds());
+        let day = china_day(seconds);
+        let second_of_day = seconds + 8 * 3600 - day * 86_400;
+        let after_cutoff = cutoff.seconds() > 0 && second_of_day >= i64::from(cutoff.seconds());
         let at = ((day as usize) << 1 | usize::from(after_cutoff)) ^ contract.wrapping_mul(0x9E37_79B9);
         let slot = &mut self.slots[at % DueDates::SLOTS];
         match *slot {

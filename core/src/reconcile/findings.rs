@@ -312,15 +312,17 @@ impl<'s> DayIndex<'s> {
     /// 84,000 in the accepted time range, so the counts are small). Each row's day is worked
     /// out once, on all cores.
     fn new(evidence: &Evidence<'s>) -> DayIndex<'s> {
-        let m = evidence.statement.len();
-        let first = (0..m as u32).into_par_iter().filter(|&j| evidence.partner[j as usize] != NONE).map(|j| evidence.day(j)).min();
-        let Some(first) = first else { return DayIndex { rows: Vec::new(), by_terminal: OnceCell::new() } };
-        // A matched row's day from the first (days span less than 2^32), an unmatched row's none.
-        let mut slots: Vec<u32> = Vec::with_capacity(m);
-        (0..m as u32)
+        // Each matched row's China day (0 to about 84,000 in the accepted time range), an
+        // unmatched row's none; then counted from the first day.
+        let mut slots: Vec<u32> = Vec::with_capacity(evidence.statement.len());
+        (0..evidence.statement.len() as u32)
             .into_par_iter()
-            .map(|j| if evidence.partner[j as usize] != NONE { (evidence.day(j) - first) as u32 } else { u32::MAX })
+            .map(|j| if evidence.partner[j as usize] != NONE { evidence.day(j) as u32 } else { u32::MAX })
             .collect_into_vec(&mut slots);
+        let Some(first) = slots.par_iter().copied().min().filter(|&first| first != u32::MAX) else {
+            return DayIndex { rows: Vec::new(), by_terminal: OnceCell::new() };
+        };
+        slots.par_iter_mut().filter(|day| **day != u32::MAX).for_each(|day| *day -= first);
         let mut starts: Vec<usize> = Vec::new();
         for &day in slots.iter().filter(|&&day| day != u32::MAX) {
             let day = day as usize;

@@ -179,10 +179,12 @@ pub(super) fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
 /// A date as `YYYYMMDD` without trying other formats first; anything else goes to
 /// [`parse_date`].
 pub(super) fn fast_date(text: &str) -> Result<NaiveDate> {
-    if let Some(date) = civil::date_digits(trim(text)).and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y as i32, m, d)) {
-        return Ok(date);
-    }
-    parse_date(text)
+    digits_date(trim(text)).map_or_else(|| parse_date(text), Ok)
+}
+
+/// A date written `YYYYMMDD`, if `text` is one (a day of the calendar).
+fn digits_date(text: &str) -> Option<NaiveDate> {
+    civil::date_digits(text).and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y as i32, m, d))
 }
 
 fn china(date: NaiveDate, time: NaiveTime) -> Option<DateTime<FixedOffset>> {
@@ -1753,7 +1755,7 @@ impl<'p> Layout<'p> {
             // settlement column) in its usual layout are counted straight to their China date;
             // any other text tries the date layouts, then the date-time ones.
             let trimmed = trim(text);
-            if let Some(date) = civil::date_digits(trimmed).and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y as i32, m, d)) {
+            if let Some(date) = digits_date(trimmed) {
                 return Ok(date);
             }
             return match civil::china_date_time(trimmed).map(|seconds| from_unix(seconds).date_naive()) {

@@ -17,7 +17,6 @@ use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, Date32Array, Decimal128Array, DictionaryArray, Int32Array, RecordBatch, StringArray};
 use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use chrono::Datelike;
 use rayon::prelude::*;
 
 use super::values::{column_index, money_column, short_text_key, text, text_key, time_column, Side, Text};
@@ -528,9 +527,8 @@ pub fn quoted_batch(quoted: &QuotedTable, errors: &[RowError], first_row: usize,
         modes.push(SettlementMode::T(1));
     }
     let settlement = dictionary(keys(mode_keys), modes.iter().map(|m| m.to_string()).collect());
-    const EPOCH_FROM_CE: i32 = 719_163;
     let date = |values: &[chrono::NaiveDate]| -> ArrayRef {
-        let days: Vec<i32> = values.iter().map(|value| value.num_days_from_ce() - EPOCH_FROM_CE).collect();
+        let days: Vec<i32> = values.iter().map(|&value| crate::reconcile::schema::epoch_day(value) as i32).collect();
         Arc::new(Date32Array::new(days.into(), nulls.clone()))
     };
     let warning_texts: Vec<String> = (0..1u8 << WARNING_FLAGS.len()).map(|bits| warnings_of(bits).to_string()).collect();
