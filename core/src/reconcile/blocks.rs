@@ -96,6 +96,13 @@ impl<R: Read> Blocks<R> {
         }
     }
 
+    /// The same blocks, of `bytes` bytes at a time (tests read small files in many blocks).
+    #[cfg(test)]
+    pub(crate) fn of_bytes(mut self, bytes: usize) -> Blocks<R> {
+        self.block_bytes = bytes;
+        self
+    }
+
     /// The next block's text (`None` after the last).
     pub(crate) fn next(&mut self) -> std::result::Result<Option<Cow<'_, str>>, BlockError> {
         self.buffer.drain(..self.handed);

@@ -828,12 +828,19 @@ impl Profile {
         super::tokenize::Dialect { delimiter, comment: self.comment_prefix.as_deref() == Some("#") }
     }
 
-    /// Whether a file of this profile can be read in blocks: delimited, its details running
-    /// to the end, its totals (if any) a summary row among them.
+    /// Whether a file of this profile can be read in blocks: delimited (a fixed-width file is
+    /// read whole).
     pub(crate) fn reads_in_blocks(&self) -> bool {
         matches!(self.cutting, Cutting::Delimited(_))
-            && self.details_end.is_empty()
-            && self.totals.as_ref().map_or(true, |t| t.block_header.is_none() && t.line_patterns.is_empty())
+    }
+
+    /// The patterns of the totals lines in words the file states, when the totals are given
+    /// that way (not as a summary row or block); empty otherwise.
+    pub(crate) fn totals_in_words(&self) -> &[String] {
+        match &self.totals {
+            Some(totals) if totals.row_prefix.is_none() && totals.block_header.is_none() => &totals.line_patterns,
+            _ => &[],
+        }
     }
 
     /// Whether the profile gives `field` as a constant rather than a column.
