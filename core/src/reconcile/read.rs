@@ -954,7 +954,7 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
         return read_statement_with(text.as_bytes(), file, &profile.for_sheet_text()?, options);
     }
     if let Cutting::Fixed { widths, gap } = &profile.cutting {
-        return read_fixed_width(bytes, file, profile, (widths, *gap), options);
+        return read_fixed_width(bytes, file, profile, (widths, *gap), options, FIXED_WIDTH_PIECE_BYTES);
     }
     let text = decode_as(bytes, profile.encoding);
     let dialect = profile.dialect();
@@ -2128,15 +2128,20 @@ fn default_settlement(profile: &Profile, file: &str, options: ReadOptions) -> Op
     NaiveDate::parse_and_remainder(&name[at..], format).ok().map(|(date, _)| date)
 }
 
+/// The bytes of a fixed-width file read on one core at a time.
+const FIXED_WIDTH_PIECE_BYTES: usize = 4 << 20;
+
 /// Reads a fixed-width file: each line cut at byte widths of the raw file (widths count
 /// bytes of the file's own encoding, `gap` bytes between fields), each field decoded on its
-/// own.
+/// own. The lines are read in pieces of about `piece_bytes` on all cores, the pieces' rows
+/// appended in order.
 fn read_fixed_width(
     bytes: &[u8],
     file: &str,
     profile: &Profile,
     (widths, gap): (&[usize], usize),
     options: ReadOptions,
+    piece_bytes: usize,
 ) -> Result<Statement> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let encoding = match profile.encoding {
@@ -2154,33 +2159,57 @@ fn read_fixed_width(
         data_line: 1,
         file: file.to_string(),
     };
-    let mut part = Part { statement: Statement::new(file), sums: Sums::default(), kinds: KindMemo::default(), summary_rows: Vec::new() };
-    let mut text = String::new();
-    let mut fields: Vec<Range<usize>> = Vec::with_capacity(widths.len());
-    for (k, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if raw.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        text.clear();
-        fields.clear();
-        let mut at = 0;
-        for &width in widths {
-            if at >= raw.len() {
-                break;
-            }
-            let piece = raw.get(at..(at + width).min(raw.len())).unwrap_or(&[]);
-            at += width + gap;
-            let start = text.len();
-            text.push_str(&decode_as(piece, encoding));
-            fields.push(start..text.len());
-        }
-        let row = Row { text: &text, fields: &fields, line: k as u64 + 1, file };
-        layout.take(&row, &mut part);
+    // Pieces that start a line (just after a line feed), each with the line it starts on.
+    let mut pieces: Vec<(&[u8], u64)> = Vec::new();
+    let (mut start, mut line) = (0, 1);
+    while start < bytes.len() {
+        let end = match memchr::memchr(b'\n', bytes.get(start.saturating_add(piece_bytes)..).unwrap_or(&[])) {
+            Some(k) => start + piece_bytes + k + 1,
+            None => bytes.len(),
+        };
+        pieces.push((&bytes[start..end], line));
+        line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
+        start = end;
     }
-    let mut statement = part.statement;
-    let stated = layout.stated_totals(std::iter::empty(), "", 0, &part.summary_rows);
-    check_totals(&mut statement, &part.sums, stated, file, options)?;
+    let parts: Vec<Part> = pieces
+        .par_iter()
+        .map(|&(piece, first_line)| {
+            let mut part =
+                Part { statement: Statement::new(file), sums: Sums::default(), kinds: KindMemo::default(), summary_rows: Vec::new() };
+            let mut text = String::new();
+            let mut fields: Vec<Range<usize>> = Vec::with_capacity(widths.len());
+            for (k, raw) in piece.split(|&b| b == b'\n').enumerate() {
+                let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+                if raw.iter().all(|b| b.is_ascii_whitespace()) {
+                    continue;
+                }
+                text.clear();
+                fields.clear();
+                let mut at = 0;
+                for &width in widths {
+                    if at >= raw.len() {
+                        break;
+                    }
+                    let field = raw.get(at..(at + width).min(raw.len())).unwrap_or(&[]);
+                    at += width + gap;
+                    let start = text.len();
+                    text.push_str(&decode_as(field, encoding));
+                    fields.push(start..text.len());
+                }
+                let row = Row { text: &text, fields: &fields, line: first_line + k as u64, file };
+                layout.take(&row, &mut part);
+            }
+            part
+        })
+        .collect();
+    let (mut statement, mut sums, mut summary_rows) = (Statement::new(file), Sums::default(), Vec::new());
+    for mut part in parts {
+        statement.append(&mut part.statement)?;
+        sums.add(&part.sums);
+        summary_rows.append(&mut part.summary_rows);
+    }
+    let stated = layout.stated_totals(std::iter::empty(), "", 0, &summary_rows);
+    check_totals(&mut statement, &sums, stated, file, options)?;
     Ok(statement)
 }
 
@@ -2672,6 +2701,32 @@ mod tests {
             }
         }
         assert!(read_files >= 14, "{read_files} files");
+    }
+
+    /// The shipped fixed-width sample, and a longer one with a bad line, read in pieces of
+    /// any size, give what they give read as one piece.
+    #[test]
+    fn a_fixed_width_file_read_in_pieces_is_the_file_read_as_one() {
+        let formats = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats/unionpay-acp-zm");
+        let profile = Profile::builtin("unionpay-acp-zm").unwrap();
+        let Cutting::Fixed { widths, gap } = &profile.cutting else { panic!("fixed widths") };
+        let options = ReadOptions { settlement_date: NaiveDate::from_ymd_opt(2026, 5, 6), ..ReadOptions::default() };
+        let sample = std::fs::read(formats.join("sample.txt")).unwrap();
+        // The sample, three times over with a CRLF line, and with a damaged line (every byte
+        // of its second line from the 40th on a letter) and a blank one.
+        let mut repeated = [&sample[..], b"\r\n", &sample[..], &sample[..]].concat();
+        let second = memchr::memchr(b'\n', &repeated).unwrap() + 1;
+        repeated[second + 40..second + 60].fill(b'x');
+        repeated.splice(second..second, b"   \n".iter().copied());
+        for (name, bytes) in [("sample.txt", sample), ("altered.txt", repeated)] {
+            let read = |piece_bytes| read_fixed_width(&bytes, name, &profile, (widths, *gap), options, piece_bytes).unwrap();
+            let whole = read(usize::MAX);
+            assert!(!whole.is_empty());
+            assert_eq!(whole.issues().len(), usize::from(name == "altered.txt"), "{name}");
+            for piece_bytes in [0, 1, 50, 199, 400, 1000] {
+                assert_eq!(read(piece_bytes), whole, "{name}: pieces of {piece_bytes} bytes");
+            }
+        }
     }
 
     proptest! {
