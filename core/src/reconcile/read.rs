@@ -1121,7 +1121,7 @@ impl<'p> StatementReader<'p> {
             let mut part = spare.unwrap_or_else(|| Part {
                 statement: Statement::new(file.as_str()),
                 sums: Sums::default(),
-                kinds: KindMemo::default(),
+                memo: Memo::default(),
                 summary_rows: Vec::new(),
             });
             part.statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
@@ -1200,7 +1200,7 @@ pub(crate) fn fit(head: &[u8], profile: &Profile) -> Fit {
                     if outcome.is_none() {
                         outcome = Some(match row {
                             Ok(row) => layout
-                                .statement_row(row, &mut Sums::default(), &mut KindMemo::default())
+                                .statement_row(row, &mut Sums::default(), &mut Memo::default())
                                 .map(|_| row.fields.len())
                                 .map_err(|e| e.to_string()),
                             Err((_, error)) => Err(error.to_string()),
@@ -1276,9 +1276,26 @@ fn strip_prefixes<'v>(value: &'v str, strip: &[String]) -> &'v str {
 struct Part {
     statement: Statement,
     sums: Sums,
-    kinds: KindMemo,
+    memo: Memo,
     /// Summary rows inside the details (a bank's 合计): line and fields.
     summary_rows: Vec<(u64, Vec<String>)>,
+}
+
+/// What the words of a file's kind, direction and status columns mean, each text looked up
+/// once (a file has a handful of each).
+#[derive(Debug, Default)]
+struct Memo {
+    kinds: KindMemo,
+    meanings: MeaningMemo,
+}
+
+/// What the direction texts (收入, 支出) and the status texts (支付成功, 已退款) seen so far
+/// mean: each is looked up in the profile's map and its patterns once. A text that means
+/// nothing is not kept (each of its rows gets its error).
+#[derive(Debug, Default)]
+struct MeaningMemo {
+    /// The direction's texts, then the status's.
+    seen: [Vec<(String, RowMeaning)>; 2],
 }
 
 /// What the kind texts seen so far mean (a file has a handful: 消费, 撤销, 退货, a fee's
@@ -1523,7 +1540,7 @@ impl<'p> Layout<'p> {
             part.summary_rows.push((row.line, (0..row.fields.len()).map(|c| row.get(Some(c)).to_string()).collect()));
             return;
         }
-        match self.statement_row(row, &mut part.sums, &mut part.kinds) {
+        match self.statement_row(row, &mut part.sums, &mut part.memo) {
             Ok(Taken::Skipped) => part.statement.skipped_rows += 1,
             Ok(Taken::Trade(record)) => {
                 part.sums.detail_lines += 1;
@@ -1605,11 +1622,20 @@ impl<'p> Layout<'p> {
     }
 
     /// The meaning of a status or direction value (`None` when the field is absent).
-    fn meaning(&self, row: &Row<'_>, field: StatementField) -> Result<Option<RowMeaning>> {
+    fn meaning(&self, row: &Row<'_>, field: StatementField, memo: &mut MeaningMemo) -> Result<Option<RowMeaning>> {
         let Some(spec) = self.profile.field(field) else { return Ok(None) };
         let value = self.value(row, field);
+        let seen = &mut memo.seen[usize::from(field == StatementField::Status)];
+        if let Some(&(_, meaning)) = seen.iter().find(|(text, _)| text == value) {
+            return Ok(Some(meaning));
+        }
         match spec.mapped(value).and_then(meaning_named) {
-            Some(meaning) => Ok(Some(meaning)),
+            Some(meaning) => {
+                if seen.len() < KindMemo::TEXTS_MAX {
+                    seen.push((value.to_string(), meaning));
+                }
+                Ok(Some(meaning))
+            }
             None => {
                 let known: Vec<&str> = spec.map.iter().map(|(from, _)| from.as_str()).collect();
                 let message = format!("{} {value:?} is not one of {}", field.name(), known.join(", "));
@@ -1623,7 +1649,7 @@ impl<'p> Layout<'p> {
     /// Order: the row's shape (`field_count`), its direction and kind (a row that is not the
     /// merchant's trade is skipped before anything else is asked of it), its status, then
     /// the values.
-    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums, kinds: &mut KindMemo) -> Result<Taken<'r>>
+    fn statement_row<'r>(&self, row: &Row<'r>, sums: &mut Sums, memo: &mut Memo) -> Result<Taken<'r>>
     where
         'p: 'r,
     {
@@ -1635,7 +1661,7 @@ impl<'p> Layout<'p> {
                 return Err(row.error(Some(row.fields.len().min(count)), "fields", Error::new(ErrorKind::InvalidRecord, message)));
             }
         }
-        let direction = self.meaning(row, F::Direction)?;
+        let direction = self.meaning(row, F::Direction, &mut memo.meanings)?;
         if direction == Some(RowMeaning::Skip) {
             return Ok(Taken::Skipped);
         }
@@ -1644,7 +1670,7 @@ impl<'p> Layout<'p> {
             Some(spec) => match self.pick(row, F::Kind, None, None).0 {
                 "" => None,
                 text => {
-                    let word = match kinds.get(text) {
+                    let word = match memo.kinds.get(text) {
                         Some(word) => word,
                         None => {
                             let word = match spec.mapped(text) {
@@ -1653,7 +1679,7 @@ impl<'p> Layout<'p> {
                                 Some(name) => KindWord::Kind(kind_named(name).unwrap_or(TradeKind::Purchase)),
                                 None => KindWord::Kind(parse_kind(text).map_err(|e| self.error_at(row, F::Kind, e))?),
                             };
-                            kinds.remember(text, word);
+                            memo.kinds.remember(text, word);
                             word
                         }
                     };
@@ -1673,7 +1699,7 @@ impl<'p> Layout<'p> {
         if kind.is_some_and(outside) {
             return Ok(Taken::Skipped);
         }
-        match self.meaning(row, F::Status)? {
+        match self.meaning(row, F::Status, &mut memo.meanings)? {
             Some(RowMeaning::Skip) => return Ok(Taken::Skipped),
             Some(RowMeaning::Declined) => {
                 let message = format!("status {:?}: a declined or failed payment, not a settled trade", self.value(row, F::Status));
@@ -2086,7 +2112,23 @@ pub(super) fn parse_money_text(text: &str, unit: MoneyUnit) -> Result<Money> {
         if let Some(money) = crate::money::plain_money(text.as_bytes()) {
             return Ok(money);
         }
+        // A yuan sign before a plain amount, as personal bills write it (¥112.50, -¥45.00).
+        let (negative, signed) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        if let Some(digits) = signed.strip_prefix(['¥', '￥']).filter(|digits| digits.starts_with(|c: char| c.is_ascii_digit())) {
+            if let Some(money) = crate::money::plain_money(digits.as_bytes()) {
+                return Ok(if negative { -money } else { money });
+            }
+        }
     }
+    parse_money_slowly(text, unit)
+}
+
+/// [`parse_money_text`] of a value that is not a plain amount in yuan, with or without a
+/// yuan sign.
+fn parse_money_slowly(text: &str, unit: MoneyUnit) -> Result<Money> {
     // Most values are plain (`12.34`, `600`): borrowed as they are, no allocation.
     let needs_cleaning = text.bytes().any(|b| !(b.is_ascii_digit() || b == b'.' || b == b'-'));
     let text: Cow<'_, str> = if needs_cleaning {
@@ -2174,8 +2216,7 @@ fn read_fixed_width(
     let parts: Vec<Part> = pieces
         .par_iter()
         .map(|&(piece, first_line)| {
-            let mut part =
-                Part { statement: Statement::new(file), sums: Sums::default(), kinds: KindMemo::default(), summary_rows: Vec::new() };
+            let mut part = Part { statement: Statement::new(file), sums: Sums::default(), memo: Memo::default(), summary_rows: Vec::new() };
             let mut text = String::new();
             let mut fields: Vec<Range<usize>> = Vec::with_capacity(widths.len());
             for (k, raw) in piece.split(|&b| b == b'\n').enumerate() {
@@ -2398,7 +2439,56 @@ mod tests {
         assert_eq!(issues, [(Some(4), "kind"), (Some(6), "kind")]);
     }
 
+    /// Direction and status texts looked up once mean on every row what they mean on the
+    /// first (a failed payment is declined, money out is not the merchant's purchase), and a
+    /// direction that is no word of the profile is its row's error every time.
+    #[test]
+    fn a_direction_or_status_text_means_the_same_on_every_row_and_an_unknown_one_is_an_error_each_time() {
+        let header = "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注\n";
+        let row = |n: u32, direction: &str, status: &str| {
+            format!("2026-05-07 08:{n:02}:40,二维码收款,顾客,/,{direction},¥1{n:02}.50,/,{status},10000501012026050000000000{n:02},/,/\n")
+        };
+        let rows = [
+            ("收入", "已存入零钱"),
+            ("收入", "支付失败"),
+            ("其它", "已存入零钱"),
+            ("支出", "已存入零钱"),
+            ("收入", "已存入零钱"),
+            ("其它", "已存入零钱"),
+            ("收入", "支付失败"),
+            ("收入", "已存入零钱"),
+        ];
+        let text: String = std::iter::once(header.to_string())
+            .chain(rows.iter().enumerate().map(|(k, (direction, status))| row(k as u32, direction, status)))
+            .collect();
+        let profile = crate::reconcile::Profile::builtin("wechat-personal").unwrap();
+        let statement = read_statement(text.as_bytes(), "bill.csv", &profile).unwrap();
+        let lines: Vec<u64> = (0..statement.len()).map(|k| statement.record(k).line).collect();
+        assert_eq!(lines, [2, 6, 9]);
+        assert_eq!(statement.record(1).amount, Money::parse("104.50").unwrap());
+        assert_eq!(statement.skipped_rows(), 1, "money out: not the merchant's purchase");
+        let issues: Vec<(Option<u64>, &str)> =
+            statement.issues().iter().map(|i| (i.error.location().line, i.error.location().field.as_deref().unwrap_or(""))).collect();
+        assert_eq!(issues, [(Some(3), "status"), (Some(4), "direction"), (Some(7), "direction"), (Some(8), "status")]);
+    }
+
     proptest! {
+        /// An amount with a yuan sign (¥112.50, -¥45.00, ￥0.5) reads as the general money
+        /// reader reads it, and so does any other text of signs, digits and separators.
+        #[test]
+        fn an_amount_after_a_yuan_sign_reads_as_the_general_reader_reads_it(
+            pieces in prop::collection::vec(prop::sample::select(vec!["-", "¥", "￥", "1", "0", "9", "12", ".", ".5", ",", " ", "x", "+"]), 0..8),
+        ) {
+            let read = |text: &str| parse_money_text(text, MoneyUnit::Yuan).map_err(|e| e.to_string());
+            let slowly = |text: &str| parse_money_slowly(text, MoneyUnit::Yuan).map_err(|e| e.to_string());
+            let text: String = pieces.concat();
+            prop_assert_eq!(read(&text), slowly(&text), "{:?}", text);
+            // Signs the random texts seldom put together.
+            for text in ["-¥-1", "¥-1.50", "-￥+1", "¥¥1", "--¥1", "-¥1.5", "¥1,000.00", "¥ 1", "¥.5", "¥", "-¥"] {
+                prop_assert_eq!(read(text), slowly(text), "{:?}", text);
+            }
+        }
+
         /// A settlement column of date-times (as Alipay's 完成时间) in the usual layout is
         /// counted straight to its date: the same date as the general parser's, or the same
         /// issue (impossible days and hours, year 0).
