@@ -1234,21 +1234,26 @@ fn line_starting_with(text: &str, word: &str, strip: &[String]) -> Option<usize>
         return line_starting_with_slowly(text, word, strip);
     }
     // A line that starts with the word (once the characters and prefixes are taken off) holds
-    // it: only the lines where the word occurs are looked at, found by a SIMD search.
-    let bytes = text.as_bytes();
-    let mut looked_at = None;
-    for at in memchr::memmem::find_iter(bytes, word.as_bytes()) {
+    // it: only the lines where the word occurs are looked at.
+    lines_holding(text.as_bytes(), word.as_bytes())
+        .find(|&(start, end)| starts_with_word(&text[start..end], word, strip))
+        .map(|(start, _)| start)
+}
+
+/// The lines of `bytes` that hold `needle` (which has no line feed), each once and in order,
+/// as the ranges of their bytes with their line feeds: found by a SIMD search for the needle,
+/// and each line's ends looked for once however often the needle repeats on it (time linear
+/// in the text, a hostile file of one long line of the needle included).
+fn lines_holding<'b>(bytes: &'b [u8], needle: &'b [u8]) -> impl Iterator<Item = (usize, usize)> + 'b {
+    let mut line_end = 0;
+    memchr::memmem::find_iter(bytes, needle).filter_map(move |at| {
+        if at < line_end {
+            return None;
+        }
         let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
-        if looked_at == Some(start) {
-            continue;
-        }
-        looked_at = Some(start);
-        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k + 1);
-        if starts_with_word(&text[start..end], word, strip) {
-            return Some(start);
-        }
-    }
-    None
+        line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k + 1);
+        Some((start, line_end))
+    })
 }
 
 /// Whether the first field of `line` (after the prefixes to strip) starts with `word`.
@@ -2007,7 +2012,7 @@ fn pattern_lines<'t, 'p>(text: &'t str, patterns: &'p [String]) -> Vec<(usize, &
     let mut found: Vec<(usize, usize, &'p str)> = Vec::new(); // (line start, pattern order, pattern)
     for (order, pattern) in patterns.iter().enumerate() {
         let literal = pattern[..pattern.find('{').unwrap_or(pattern.len())].trim_start();
-        if literal.is_empty() {
+        if literal.is_empty() || literal.contains('\n') {
             let mut start = 0;
             for line in text.split_inclusive('\n') {
                 found.push((start, order, pattern));
@@ -2015,14 +2020,7 @@ fn pattern_lines<'t, 'p>(text: &'t str, patterns: &'p [String]) -> Vec<(usize, &
             }
             continue;
         }
-        let mut last_start = None;
-        for at in memchr::memmem::find_iter(bytes, literal.as_bytes()) {
-            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |k| k + 1);
-            if last_start != Some(start) {
-                found.push((start, order, pattern));
-                last_start = Some(start);
-            }
-        }
+        found.extend(lines_holding(bytes, literal.as_bytes()).map(|(start, _)| (start, order, pattern.as_str())));
     }
     found.sort_unstable_by_key(|&(start, order, _)| (start, order));
     let (mut line, mut counted) = (0, 0);
@@ -2820,6 +2818,29 @@ mod tests {
     }
 
     proptest! {
+        /// The lines found by searching for the patterns' words are every line a pattern
+        /// matches, in order, the word repeated on a line or not.
+        #[test]
+        fn totals_lines_of_random_text_are_found_as_trying_every_line_finds_them(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["#交易合计：", "#交易合计：", "3笔，共", "5.00元", "#退款合计：", "1笔，共", "\n", "\r\n", " ", "x"]),
+                0..30,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            let patterns: Vec<String> =
+                ["#交易合计：{count}笔，共{amount}元", "#退款合计：{refund_count}笔，共{refund}元"].iter().map(|p| p.to_string()).collect();
+            let every_line: Vec<(usize, &str, &str)> = text
+                .split('\n')
+                .enumerate()
+                .flat_map(|(k, line)| patterns.iter().map(move |p| (k, line.strip_suffix('\r').unwrap_or(line), p.as_str())))
+                .filter(|(_, line, p)| match_pattern(line.trim(), p).is_some())
+                .collect();
+            let found: Vec<(usize, &str, &str)> =
+                pattern_lines(&text, &patterns).into_iter().filter(|(_, line, p)| match_pattern(line.trim(), p).is_some()).collect();
+            prop_assert_eq!(found, every_line);
+        }
+
         /// The line found by searching for the word is the first line that starts with it.
         #[test]
         fn the_line_starting_with_a_word_is_found_as_trying_every_line_finds_it(
