@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
+use chrono::NaiveDate;
 
+use super::key_slots::KeySlots;
 use super::rows::{push_ledger_batch, push_statement_batch};
 use super::values::{
     self, money_column, text, time_column, timestamp_seconds, MoneyColumn, Side, Text, TimeColumn, TimeValues, LEDGER, STATEMENT,
@@ -94,55 +96,41 @@ fn no_blank(column: TextColumn) -> Option<TextColumn> {
 }
 
 /// The values of a column of few distinct values (channels, kinds), in chunks of `sizes`
-/// rows, each distinct text parsed once; `None` when one does not parse.
+/// rows, each distinct text parsed once (a null's value too); `None` when one does not parse.
 fn parsed<T: Copy>(chunks: &[Text], sizes: &[usize], absent: T, parse: impl Fn(Option<&str>) -> Option<T>) -> Option<Vec<T>> {
-    // Values seen, by key, in a direct-mapped table: one comparison a row.
-    let mut seen = [(EMPTY_KEY, absent); 64];
-    let mut values = Vec::with_capacity(sizes.iter().sum());
+    let mut slots = KeySlots::new(absent);
+    let mut null_value = None;
+    // Written in place (see `trades::parsed`); an absent column's rows keep `absent`.
+    let mut values = vec![absent; sizes.iter().sum()];
+    let mut rest = values.as_mut_slice();
     for (chunk, &rows) in chunks.iter().zip(sizes) {
-        let Text(Some(array)) = chunk else {
-            values.resize(values.len() + rows, absent);
-            continue;
+        let (out, after) = std::mem::take(&mut rest).split_at_mut_checked(rows)?;
+        rest = after;
+        let Text(Some(array)) = chunk else { continue };
+        // A text not in the slots is parsed, and its key put in.
+        let other = |slots: &mut KeySlots<T>, row: usize, key: Option<u128>| {
+            let value = parse(chunk.get(row))?;
+            if let Some(key) = key {
+                slots.insert(key, value);
+            }
+            Some(value)
         };
-        let (offsets, bytes) = (array.value_offsets(), array.value_data());
-        let nulls = array.nulls().filter(|nulls| nulls.null_count() > 0);
-        for (row, value) in offsets.windows(2).enumerate().take(rows) {
-            let key = match nulls {
-                Some(nulls) if nulls.is_null(row) => Some(NULL_KEY),
-                _ => short_key(bytes, value[0] as usize, value[1] as usize),
+        if array.null_count() == 0 {
+            slots.fill(array.value_offsets(), array.value_data(), out, other)?;
+            continue;
+        }
+        for (row, value) in out.iter_mut().enumerate() {
+            *value = match (array.is_null(row), chunk.key(row)) {
+                (true, _) => *null_value.get_or_insert(parse(None)?),
+                (false, Some(key)) => match slots.get(key) {
+                    Some(found) => found,
+                    None => other(&mut slots, row, Some(key))?,
+                },
+                (false, None) => other(&mut slots, row, None)?,
             };
-            let slot = key.map(|key| ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize);
-            let value = match (key, slot) {
-                (Some(key), Some(slot)) if seen[slot].0 == key => seen[slot].1,
-                _ => {
-                    let value = parse(chunk.get(row))?;
-                    if let (Some(key), Some(slot)) = (key, slot) {
-                        seen[slot] = (key, value);
-                    }
-                    value
-                }
-            };
-            values.push(value);
         }
     }
     Some(values)
-}
-
-/// Keys of [`parsed`]'s table that no text has: an empty slot, and a null.
-const EMPTY_KEY: u128 = u128::MAX;
-const NULL_KEY: u128 = u128::MAX - 1;
-
-/// The text `bytes[start..end]` of at most 15 bytes as a number (its bytes, and its length in
-/// the top byte): equal numbers, equal texts. Much cheaper to compare than the texts.
-#[inline]
-fn short_key(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
-    let len = end.checked_sub(start).filter(|len| *len <= 15)?;
-    let word = match bytes.get(start..start + 16) {
-        Some(window) => u128::from_le_bytes(window.try_into().ok()?),
-        None => bytes.get(start..end)?.iter().rev().fold(0, |key, &byte| key << 8 | u128::from(byte)),
-    };
-    let text = if len == 0 { 0 } else { word & (u128::MAX >> (128 - 8 * len)) };
-    Some(text | (len as u128) << 120)
 }
 
 /// The values of a column in chunks of `sizes` rows, in one vector sized once: `push(chunk,
@@ -172,6 +160,29 @@ fn push_seconds(time: &TimeColumn, rows: usize, values: &mut Vec<i64>) -> Option
             Some(())
         }
         _ => push_rows(rows, values, |row| time.unix_seconds(row)),
+    }
+}
+
+/// Appends a chunk's dates (settlement dates); `None` at a null or a value that does not read.
+fn push_dates(time: &TimeColumn, rows: usize, values: &mut Vec<NaiveDate>) -> Option<()> {
+    match &time.values {
+        // The usual case, `date32` without nulls: a row of the day before's date is that date
+        // (rows come in runs of a day), read once a run.
+        TimeValues::Date(array) if array.null_count() == 0 => {
+            let (mut last, mut unread) = (None, false);
+            values.extend(array.values().iter().take(rows).enumerate().map(|(row, &day)| match last {
+                Some((last_day, date)) if last_day == day => date,
+                _ => match time.date(row) {
+                    Ok(Some(date)) => last.insert((day, date)).1,
+                    _ => {
+                        unread = true;
+                        NaiveDate::MIN
+                    }
+                },
+            }));
+            (!unread).then_some(())
+        }
+        _ => push_rows(rows, values, |row| time.date(row).ok().flatten()),
     }
 }
 
@@ -342,8 +353,7 @@ pub(super) fn statement(name: &str, batches: &[RecordBatch], reading: ArrowReadO
                     Some(MoneyColumn::Absent) => None,
                     _ => Some(joined(&net, sizes, push_money)?),
                 };
-                let dates =
-                    joined(&settlement_date, sizes, |chunk, rows, dates| push_rows(rows, dates, |row| chunk.date(row).ok().flatten()))?;
+                let dates = joined(&settlement_date, sizes, push_dates)?;
                 Some((dates, joined(&time, sizes, push_seconds)?, amount_fen, fees, nets))
             },
         );
@@ -428,5 +438,66 @@ mod tests {
             assert!(!column.shares_text());
         }
         assert!(text_column(&chunks(&values, 2, true), values.len(), "", true).is_none(), "a null where a value is required");
+    }
+
+    /// Words of few-valued columns: more than the slots keep (8), an empty one (a column of
+    /// only empty texts has an empty buffer), one of 8 and one of 15 bytes, one too long for
+    /// a key, one that does not parse.
+    const WORDS: [&str; 13] = [
+        "credit",
+        "debit",
+        "",
+        "purchase",
+        "wechat",
+        "alipay",
+        "void",
+        "消费撤销",
+        "bad",
+        " x ",
+        "a text too long for a key",
+        "12345678",
+        "abcdefghijklmno",
+    ];
+
+    proptest::proptest! {
+        /// `parsed` gives each row's own parse (a null's too), in chunks of any size, each its
+        /// own array or a slice of one; `None` when a row does not parse.
+        #[test]
+        fn a_few_valued_column_is_each_row_parsed(
+            cells in proptest::collection::vec((0..WORDS.len(), 0u8..8), 0..60),
+            rows in 1usize..9,
+            sliced: bool,
+        ) {
+            // A null one time in eight.
+            let values: Vec<Option<&str>> = cells.iter().map(|&(word, null)| (null != 0).then_some(WORDS[word])).collect();
+            let parse = |text: Option<&str>| match text {
+                None => Some(100),
+                Some("bad") => None,
+                Some(text) => WORDS.iter().position(|word| *word == text),
+            };
+            let input = chunks(&values, rows, sliced);
+            let sizes: Vec<usize> = input.iter().map(|chunk| chunk.0.as_ref().map_or(0, |array| array.len())).collect();
+            let expected: Option<Vec<usize>> = values.iter().map(|value| parse(*value)).collect();
+            proptest::prop_assert_eq!(parsed(&input, &sizes, usize::MAX, parse), expected);
+        }
+
+        /// `push_dates` on `date32` dates in runs of a day gives each row's date as
+        /// `TimeColumn::date` reads it, and `None` when one does not read (out of chrono's
+        /// range), with and without nulls.
+        #[test]
+        fn dates_in_runs_are_each_row_read(
+            runs in proptest::collection::vec((proptest::prop_oneof![20_000i32..20_010, proptest::num::i32::ANY], 1usize..5), 0..12),
+            null_row in proptest::option::of(0usize..20),
+        ) {
+            let days: Vec<Option<i32>> = runs.iter().flat_map(|&(day, rows)| std::iter::repeat_n(day, rows)).enumerate()
+                .map(|(row, day)| (Some(row) != null_row).then_some(day)).collect();
+            let batch = RecordBatch::try_from_iter([("settlement_date", Arc::new(arrow_array::Date32Array::from(days.clone())) as arrow_array::ArrayRef)]).unwrap();
+            let column = || values::time_column(STATEMENT, &batch, &values::column_index(&batch), "settlement_date").unwrap();
+            let mut dates = Vec::new();
+            let oracle = column();
+            let expected: Option<Vec<NaiveDate>> = (0..days.len()).map(|row| oracle.date(row).ok().flatten()).collect();
+            let pushed = push_dates(&column(), days.len(), &mut dates).map(|()| dates);
+            proptest::prop_assert_eq!(pushed, expected);
+        }
     }
 }

@@ -23,6 +23,7 @@
 //! that path cannot take whole goes row by row, with the same outcome.
 
 mod columns;
+mod key_slots;
 mod output;
 mod rows;
 #[cfg(test)]

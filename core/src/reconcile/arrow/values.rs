@@ -92,7 +92,10 @@ const KEY_MASKS: [u8; 32] = {
 #[inline(always)]
 pub(super) fn text_key(values: &[u8], start: usize, end: usize) -> Option<u128> {
     let length = end.wrapping_sub(start);
-    let window: [u8; 16] = values.get(start..start.checked_add(16)?)?.try_into().ok()?;
+    let window: [u8; 16] = match values.get(start..start.checked_add(16)?) {
+        Some(window) => window.try_into().ok()?,
+        None => window_near_end(values, start, end)?,
+    };
     // The mask of the text's bytes from a table (a 128-bit shift by a variable is several
     // instructions with a branch).
     let mask: [u8; 16] = KEY_MASKS.get(16 - length.min(16)..32 - length.min(16))?.try_into().ok()?;
@@ -100,16 +103,30 @@ pub(super) fn text_key(values: &[u8], start: usize, end: usize) -> Option<u128> 
 }
 
 /// The short key of the text at `start..end` of a string column's `values`, for a text of at
-/// most 7 bytes: its bytes, then its length in the top byte, in one 8-byte load; `None` for a
-/// longer text or a row too near the buffer's end for the load. It is that text's key
+/// most 7 bytes: its bytes, then its length in the top byte, in one 8-byte load (the bytes
+/// one by one near the buffer's end); `None` for a longer text. It is that text's key
 /// ([`Text::key`]) with its two halves xor-ed (for such a text, the high half is the length
 /// alone).
 #[inline(always)]
 pub(super) fn short_text_key(values: &[u8], start: usize, end: usize) -> Option<u64> {
     let length = end.wrapping_sub(start);
-    let window: [u8; 8] = values.get(start..start.checked_add(8)?)?.try_into().ok()?;
+    let window: [u8; 8] = match values.get(start..start.checked_add(8)?) {
+        Some(window) => window.try_into().ok()?,
+        None => window_near_end(values, start, end)?,
+    };
     let mask = *SHORT_KEY_MASKS.get(length)?;
     Some((u64::from_le_bytes(window) & mask) | ((length as u64) << 56))
+}
+
+/// The text at `start..end` of `values`, too near the buffer's end for a window of `N` bytes
+/// to be read in one load (the last rows, or every row of a column of empty texts), followed
+/// by zeros; `None` when it has more than `N` bytes.
+#[cold]
+fn window_near_end<const N: usize>(values: &[u8], start: usize, end: usize) -> Option<[u8; N]> {
+    let text = values.get(start..end)?;
+    let mut window = [0u8; N];
+    window.get_mut(..text.len())?.copy_from_slice(text);
+    Some(window)
 }
 
 /// The masks of `short_text_key` by length: the low `length` bytes.
@@ -129,8 +146,8 @@ impl Text {
 impl Text {
     /// A row's text of at most 15 bytes as a number: its bytes, then its length in the top
     /// byte (so that two texts have the same key exactly when they are equal), read from the
-    /// column's buffer in one load; `None` for a longer text, a null, or a row too near the
-    /// buffer's end for the load.
+    /// column's buffer in one load (the bytes one by one near the buffer's end); `None` for a
+    /// longer text or a null.
     // Inlined: returned through memory, the key's two halves were stored apart and loaded
     // whole for the comparison, a store-forwarding stall on every row.
     #[inline(always)]
