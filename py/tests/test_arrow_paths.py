@@ -166,3 +166,59 @@ def test_a_fee_beyond_range_without_a_net_column_is_an_error_of_the_fee():
         outcome = convert(table, "statement", "raise", by_rows)
         assert outcome[:2] == ("error", "InvalidAmountError") and "fee" in outcome[2], outcome
     assert_same_paths(table, "statement")
+
+
+def _not_utf8(values, bad_row):
+    """A string array (through a binary view: pyarrow does not check) whose `bad_row` holds
+    bytes that are not UTF-8."""
+    raw = [v.encode() for v in values]
+    raw[bad_row] = b"T\xff\xfe1"
+    return pa.array(raw, pa.binary()).view(pa.string())
+
+
+def _inside_a_character():
+    """A string array of 消费 / 撤销 whose second offset falls inside a character."""
+    data = "消费撤销".encode()
+    offsets = pa.py_buffer(pa.array([0, 4, 12], pa.int32()).buffers()[1])
+    return pa.StringArray.from_buffers(2, offsets, pa.py_buffer(data))
+
+
+@settings(max_examples=1, deadline=None)
+@given(st.just(None))
+def test_text_that_is_not_utf8_is_an_error_naming_its_column_and_row(_):
+    ledger_data, statement_data, *_ = _core.simulate(7, 40, 3)
+    ledger, statement = ledger_data.to_arrow(), statement_data.to_arrow()
+    for side, table, column in [
+        ("ledger", ledger, "trade_id"),  # shared text
+        ("ledger", ledger, "channel"),  # a few-valued column
+        ("ledger", ledger, "kind"),
+        ("statement", statement, "merchant_name"),
+        ("statement", statement, "kind"),
+    ]:
+        rows = table.num_rows
+        values = [str(v) if v is not None else "" for v in table[column].to_pylist()]
+        bad = _not_utf8(values, rows - 2)
+        # In two chunks: the bad row is in the second, numbered in the whole table.
+        chunked = pa.chunked_array([bad.slice(0, 10), bad.slice(10)])
+        broken = table.set_column(table.schema.get_field_index(column), column, chunked)
+        for on_invalid in ["raise", "report"]:
+            for by_rows in [False, True]:
+                outcome = convert(broken, side, on_invalid, by_rows)
+                assert outcome[0] == "error", (column, on_invalid, by_rows, outcome)
+                message = outcome[2]
+                assert f"column `{column}`" in message and "not UTF-8" in message and "ff fe" in message, message
+                assert f"line {rows - 1}" in message or f"row {rows - 1}" in message, message
+    # Offsets inside a character: the same error.
+    table = pa.table({"trade_id": pa.array(["A1", "A2"]), "time": pa.array(["2026-05-06 10:00:00"] * 2),
+                      "amount": pa.array(["1.00"] * 2), "channel": pa.array(["credit"] * 2), "kind": _inside_a_character()})
+    outcome = convert(table, "ledger", "raise", False)
+    assert outcome[0] == "error" and "column `kind`" in outcome[2] and "not UTF-8" in outcome[2], outcome
+    # The table quotes read the same columns.
+    trades = pa.table({"amount": pa.array(["100.00", "5.00"]), "channel": _not_utf8(["credit", "debit"], 1)})
+    schedule = posfee.Schedule.preset("sft-traditional")
+    try:
+        schedule.fee_table(trades)
+    except posfee.PosfeeError as error:
+        assert "column `channel`" in str(error) and "not UTF-8" in str(error), str(error)
+    else:
+        raise AssertionError("fee_table read text that is not UTF-8")

@@ -13,13 +13,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::{Array, RecordBatch, StringArray};
-use arrow_buffer::{OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{Buffer, ScalarBuffer};
 use chrono::NaiveDate;
+use yoke::Yoke;
 
 use super::key_slots::KeySlots;
 use super::rows::{push_ledger_batch, push_statement_batch};
 use super::values::{
-    self, money_column, text, time_column, timestamp_seconds, MoneyColumn, Side, Text, TimeColumn, TimeValues, LEDGER, STATEMENT,
+    self, money_column, text, time_column, timestamp_seconds, MoneyColumn, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT,
 };
 use super::{ArrowReadError, ArrowReadOptions};
 use crate::money::Money;
@@ -31,39 +32,37 @@ use crate::{CardType, Channel};
 
 /// The text of an Arrow string array, shared with a `TextColumn`.
 struct ArrowText {
-    /// The text as one value (so that it reads as `&str` without unsafe code; checked as
-    /// UTF-8 once, when built).
-    whole: StringArray,
+    /// The text as one `&str`, borrowed from the Arrow buffer that holds it (checked as UTF-8
+    /// once, when built).
+    whole: Yoke<&'static str, Arc<Buffer>>,
     /// The array's offsets (never negative in an Arrow array, so read as `u32`).
     offsets: ScalarBuffer<u32>,
 }
 
 impl SharedText for ArrowText {
     fn parts(&self) -> (&str, &[u32]) {
-        (self.whole.value(0), &self.offsets)
+        (self.whole.get(), &self.offsets)
     }
 }
 
-/// A string array's text, to share with a core column: its buffers as they are, but for the
-/// offsets of a slice of a larger array (which do not start at 0), which are copied.
-fn arrow_text(array: &StringArray) -> Option<Arc<dyn SharedText>> {
-    let offsets = array.offsets();
-    let (first, last) = (*offsets.first()?, *offsets.last()?);
-    let bytes = last.checked_sub(first)?;
-    let values = array.values().slice_with_length(usize::try_from(first).ok()?, usize::try_from(bytes).ok()?);
-    let whole = StringArray::try_new(OffsetBuffer::new(ScalarBuffer::from(vec![0, bytes])), values, None).ok()?;
+/// A string array's text, to share with a core column: its buffers as they are (the text
+/// checked once, by [`Strings::new`]), but for the offsets of a slice of a larger array
+/// (which do not start at 0), which are copied.
+fn arrow_text(strings: &Strings) -> Arc<dyn SharedText> {
+    let offsets = strings.offsets();
+    let first = offsets.first().copied().unwrap_or_default();
     // Arrow's offsets are never negative: read as `u32`.
     let offsets = match first {
         0 => ScalarBuffer::<u32>::new(offsets.inner().inner().clone(), 0, offsets.len()),
         _ => offsets.iter().map(|offset| offset.wrapping_sub(first) as u32).collect::<Vec<u32>>().into(),
     };
-    Some(Arc::new(ArrowText { whole, offsets }))
+    Arc::new(ArrowText { whole: strings.whole.clone(), offsets })
 }
 
 /// A text column of `rows` rows (in chunks) in which a null (or an absent column) reads as
 /// `null`; `None` when `required` and there is a null.
 fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Option<TextColumn> {
-    let Some(arrays) = chunks.iter().map(|chunk| chunk.0.as_ref()).collect::<Option<Vec<&StringArray>>>() else {
+    let Some(arrays) = chunks.iter().map(|chunk| chunk.0.as_ref()).collect::<Option<Vec<&Strings>>>() else {
         return if required { None } else { TextColumn::filled(null, rows).ok() };
     };
     if required && arrays.iter().any(|array| array.null_count() > 0) {
@@ -71,8 +70,8 @@ fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Opti
     }
     if arrays.iter().all(|array| nulls_read_as(array, null)) {
         // The chunks' text shared, not copied (or copied into one buffer: see `chunked`).
-        let pieces = arrays.iter().map(|array| arrow_text(array)).collect::<Option<Vec<_>>>();
-        if let Some(column) = pieces.and_then(|pieces| TextColumn::chunked(pieces).ok()) {
+        let pieces = arrays.iter().map(|strings| arrow_text(strings)).collect();
+        if let Ok(column) = TextColumn::chunked(pieces) {
             return Some(column);
         }
     }
@@ -233,7 +232,8 @@ impl<'a> Chunks<'a> {
 
     /// A column read in every batch (the schema checks of the row path).
     fn each<C>(&self, read: impl Fn(&RecordBatch) -> Result<C, ArrowReadError>) -> Result<Vec<C>, ArrowReadError> {
-        self.batches.iter().map(read).collect()
+        let first_rows = self.sizes.iter().scan(0u64, |first, &rows| Some(std::mem::replace(first, *first + rows as u64)));
+        self.batches.iter().zip(first_rows).map(|(batch, first_row)| read(batch).map_err(|error| error.numbered_from(first_row))).collect()
     }
 
     fn text(&self, column: &str) -> Result<Vec<Text>, ArrowReadError> {
@@ -419,7 +419,7 @@ mod tests {
                 StringArray::from(values[first..first + len].to_vec())
             }
         });
-        pieces.map(|array| Text(Some(array))).collect()
+        pieces.map(|array| Text(Some(Strings::new(LEDGER, "channel", array).unwrap()))).collect()
     }
 
     #[test]

@@ -74,7 +74,9 @@ pub enum ArrowReadError {
     ColumnType(Error),
     /// A money column of floating point numbers: money is never a float in posfee.
     FloatMoney(Error),
-    /// A missing column, a column named twice, or a row's bad value (with `Raise`).
+    /// A missing column, a column named twice, a string column whose text is not UTF-8 (an
+    /// array that breaks Arrow's format, whatever `on_invalid` says), or a row's bad value
+    /// (with `Raise`).
     Invalid(Error),
     /// The stream itself failed: a batch could not be read ([`collect_batches`]).
     Stream(Error),

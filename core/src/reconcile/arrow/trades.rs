@@ -92,7 +92,7 @@ impl TradeColumns {
         let mut errors = Vec::new();
         let mut bad = |row: usize, field: &str, error: Error| errors.push(RowError::reading(first_row + row, error.in_field(field)));
 
-        let amounts = money_column(TRADES, batch, &index, "amount")?;
+        let amounts = money_column(TRADES, batch, &index, "amount").map_err(|e| e.numbered_from(first_row as u64))?;
         let mut amount_fen = Vec::with_capacity(rows);
         // Decimals in the usual range without a check per row; the others (and other kinds
         // of column) one by one, with the reason a bad one is bad.
@@ -114,9 +114,17 @@ impl TradeColumns {
             }
         }
 
-        let channel = parsed(&text(TRADES, batch, &index, "channel")?, rows, None, Channel::Credit, "channel", Channel::parse, &mut bad);
+        let channel = parsed(
+            &text(TRADES, batch, &index, "channel").map_err(|e| e.numbered_from(first_row as u64))?,
+            rows,
+            None,
+            Channel::Credit,
+            "channel",
+            Channel::parse,
+            &mut bad,
+        );
 
-        let times = time_column(TRADES, batch, &index, "time")?;
+        let times = time_column(TRADES, batch, &index, "time").map_err(|e| e.numbered_from(first_row as u64))?;
         let one_span_s = starts_s.and_then(|starts_s| times.first_if_all_in_span(|time_s| fee_span_s(starts_s, time_s)));
         let mut time_unix_s = match one_span_s {
             Some(_) => Vec::new(),
@@ -138,7 +146,7 @@ impl TradeColumns {
         }
 
         let settlement = parsed(
-            &text(TRADES, batch, &index, "settlement")?,
+            &text(TRADES, batch, &index, "settlement").map_err(|e| e.numbered_from(first_row as u64))?,
             rows,
             Some(defaults.settlement),
             defaults.settlement,
@@ -147,7 +155,7 @@ impl TradeColumns {
             &mut bad,
         );
         let card_type = parsed(
-            &text(TRADES, batch, &index, "card_type")?,
+            &text(TRADES, batch, &index, "card_type").map_err(|e| e.numbered_from(first_row as u64))?,
             rows,
             Some(defaults.card_type),
             None,
@@ -158,7 +166,7 @@ impl TradeColumns {
 
         // Merchant classes as codes into `classes`.
         let mut classes = vec![defaults.merchant_class.clone()];
-        let names = text(TRADES, batch, &index, "merchant_class")?;
+        let names = text(TRADES, batch, &index, "merchant_class").map_err(|e| e.numbered_from(first_row as u64))?;
         let mut merchant_class = Vec::with_capacity(if names.0.is_some() { rows } else { 0 });
         let mut last: Option<(&str, u32)> = None;
         for row in (0..rows).filter(|_| names.0.is_some()) {
@@ -279,7 +287,7 @@ fn parsed<T: Copy>(
     let buffers = column
         .0
         .as_ref()
-        .filter(|array| arrow_array::Array::null_count(*array) == 0)
+        .filter(|strings| arrow_array::Array::null_count(&strings.array) == 0)
         .map(|array| (array.value_offsets(), array.values().as_slice()));
     if let Some((offsets, values)) = buffers {
         slots.fill(offsets, values, &mut out, |slots, row, key| Some(other(slots, row, key)));
@@ -725,6 +733,7 @@ pub fn compare_batches(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reconcile::arrow::values::Strings;
     use arrow_array::cast::AsArray;
     use arrow_array::Array;
 
@@ -935,7 +944,7 @@ mod tests {
                 false => Ok(value_of(text)),
             };
             let mut bad_rows = Vec::new();
-            let column = Text(Some(StringArray::from(texts.clone())));
+            let column = Text(Some(Strings::new(TRADES, "channel", StringArray::from(texts.clone())).unwrap()));
             let read = parsed(&column, texts.len(), None, u32::MAX, "word", parse, &mut |row, _: &str, _| bad_rows.push(row));
             let expected: Vec<u32> = texts.iter().map(|text| if text.starts_with('z') { u32::MAX } else { value_of(text) }).collect();
             proptest::prop_assert_eq!(read, expected);

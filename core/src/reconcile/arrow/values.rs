@@ -5,12 +5,15 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, Int64Array, RecordBatch, StringArray};
+use arrow_buffer::Buffer;
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use yoke::Yoke;
 
 use super::ArrowReadError;
 use crate::error::{Error, ErrorKind, Location};
@@ -133,7 +136,86 @@ fn window_near_end<const N: usize>(values: &[u8], start: usize, end: usize) -> O
 const SHORT_KEY_MASKS: [u64; 8] = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF];
 
 /// A text column (any string type, or dictionary of strings), read as `StringArray`.
-pub(super) struct Text(pub(super) Option<StringArray>);
+pub(super) struct Text(pub(super) Option<Strings>);
+
+/// A string array whose text is checked: offsets that never decrease, within the buffer and
+/// on character boundaries, and UTF-8 text (an array imported from Python or C through
+/// Arrow's C interface is not checked on import, and Arrow reads its values unchecked).
+pub(super) struct Strings {
+    pub(super) array: StringArray,
+    /// The text of the array's values, from its first offset to its last, as one `&str`
+    /// where it lives in Arrow's buffer (checked once, with SIMD).
+    pub(super) whole: Yoke<&'static str, Arc<Buffer>>,
+}
+
+impl std::ops::Deref for Strings {
+    type Target = StringArray;
+
+    fn deref(&self) -> &StringArray {
+        &self.array
+    }
+}
+
+impl Strings {
+    /// `array` checked; the error names the column and the row (of the batch, 1-based; see
+    /// [`ArrowReadError::numbered_from`]) of the first bad value.
+    pub(super) fn new(side: Side, column: &str, array: StringArray) -> Result<Strings, ArrowReadError> {
+        let offsets = array.value_offsets();
+        let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else {
+            return Err(column_type(column, format!("column `{column}` of the {side}: a string array without offsets")));
+        };
+        let ordered = offsets.iter().zip(&offsets[1..]).fold(true, |fine, (before, after)| fine & (before <= after));
+        let (Ok(start), Ok(end)) = (usize::try_from(first), usize::try_from(last)) else {
+            return Err(column_type(column, format!("column `{column}` of the {side}: a negative offset")));
+        };
+        if !ordered || end > array.values().len() {
+            return Err(column_type(column, format!("column `{column}` of the {side}: offsets out of order or past the text")));
+        }
+        let text = Arc::new(array.values().slice_with_length(start, end - start));
+        let whole: Result<Yoke<&'static str, Arc<Buffer>>, _> =
+            Yoke::try_attach_to_cart(text, |text: &Buffer| simdutf8::basic::from_utf8(text.as_slice()));
+        let whole = match whole {
+            Ok(whole) if whole.get().is_ascii() => whole,
+            Ok(whole) if offsets.iter().all(|&offset| whole.get().is_char_boundary((offset - first) as usize)) => whole,
+            _ => return Err(not_utf8(side, column, &array)),
+        };
+        Ok(Strings { array, whole })
+    }
+}
+
+/// The error of a string array with a value that is not UTF-8 text (or begins or ends inside
+/// a character): its first such row.
+#[cold]
+fn not_utf8(side: Side, column: &str, array: &StringArray) -> ArrowReadError {
+    let (offsets, bytes) = (array.value_offsets(), array.values().as_slice());
+    let bad = (0..array.len()).find_map(|row| {
+        let value = &bytes[offsets[row] as usize..offsets[row + 1] as usize];
+        std::str::from_utf8(value).is_err().then_some((row, value))
+    });
+    let (row, value) = bad.unwrap_or((0, &[]));
+    let shown: String = value.iter().take(32).map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(" ");
+    let message = format!("column `{column}` of the {side} holds text that is not UTF-8 (bytes {shown}); Arrow string columns hold UTF-8");
+    ArrowReadError::Invalid(Error::new(ErrorKind::InvalidRecord, message).at(Location::default().field(column).line(row as u64 + 1)))
+}
+
+impl ArrowReadError {
+    /// The error of a column of a batch whose first row is row `first_row` (0-based) of the
+    /// whole input: a row it names, numbered in the input.
+    pub(super) fn numbered_from(self, first_row: u64) -> ArrowReadError {
+        let moved = |error: Error| match error.location().line {
+            Some(line) => {
+                let line = line + first_row;
+                error.at(Location::default().line(line))
+            }
+            None => error,
+        };
+        match self {
+            ArrowReadError::ColumnType(error) => ArrowReadError::ColumnType(moved(error)),
+            ArrowReadError::Invalid(error) => ArrowReadError::Invalid(moved(error)),
+            other => other,
+        }
+    }
+}
 
 impl Text {
     /// The value of a row; `None` for a null or an absent column.
@@ -176,7 +258,7 @@ pub(super) fn text(side: Side, batch: &RecordBatch, index: &HashMap<String, usiz
     }
     let utf8 =
         arrow_cast::cast(array, &DataType::Utf8).map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
-    Ok(Text(Some(utf8.as_string::<i32>().clone())))
+    Ok(Text(Some(Strings::new(side, column, utf8.as_string::<i32>().clone())?)))
 }
 
 /// Whether a text cell is null or only spaces: no value, as an empty cell of a CSV file.
@@ -214,7 +296,7 @@ pub(super) fn money_column(
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
             // Null: a column of nulls (e.g. an empty pandas partition), read as text.
             let Text(Some(text)) = self::text(side, batch, index, column)? else { unreachable!("required") };
-            MoneyColumn::Text(text)
+            MoneyColumn::Text(text.array)
         }
         DataType::Int8
         | DataType::Int16
@@ -385,7 +467,7 @@ pub(super) fn time_column(
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
             let Text(Some(text)) = self::text(side, batch, index, column)? else { unreachable!("required") };
-            TimeValues::Text(text)
+            TimeValues::Text(text.array)
         }
         other => return Err(wrong_type(side, column, other, "timestamps, dates or ISO 8601 strings")),
     };
