@@ -161,11 +161,24 @@ impl TextColumn {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn chunked(pieces: Vec<Arc<dyn SharedText>>) -> Result<TextColumn> {
-        // Each piece's parts read once: checked, and its rows and text counted.
-        let (mut kept, mut all_bytes, mut plain) = (Vec::with_capacity(pieces.len()), 0usize, true);
-        for piece in pieces {
+        let checked = pieces.into_iter().map(|piece| {
             let (text, offsets) = piece.parts();
-            plain &= check_parts(text, offsets)?;
+            let plain = check_parts(text, offsets)?;
+            Ok((piece, plain))
+        });
+        TextColumn::of_checked_pieces(checked.collect::<Result<Vec<_>>>()?)
+    }
+
+    /// [`TextColumn::chunked`] of pieces whose parts the caller has checked as
+    /// `check_parts` does (offsets from 0 to the text's length, never decreasing, on
+    /// character boundaries), each with whether its text is plain (visible ASCII). An Arrow
+    /// string column checked when read (`arrow::values::Strings`) is not checked again.
+    pub(crate) fn of_checked_pieces(pieces: Vec<(Arc<dyn SharedText>, bool)>) -> Result<TextColumn> {
+        // Each piece's parts read once: its rows and text counted.
+        let (mut kept, mut all_bytes, mut plain) = (Vec::with_capacity(pieces.len()), 0usize, true);
+        for (piece, piece_plain) in pieces {
+            let (text, offsets) = piece.parts();
+            plain &= piece_plain;
             let (rows, bytes) = (offsets.len().saturating_sub(1), text.len());
             all_bytes += bytes;
             if rows > 0 {
@@ -603,6 +616,13 @@ fn chunk_row(shift: u32, index: usize) -> usize {
     index & ((1 << shift) - 1)
 }
 
+/// Whether every byte of `text` is visible ASCII (`!` to `~`): no value cut from it has
+/// whitespace at either end, and every offset into it is a character boundary.
+pub(crate) fn is_plain(text: &str) -> bool {
+    // A pass that vectorizes (no early exit).
+    text.bytes().fold(true, |plain, byte| plain & (byte.wrapping_sub(b'!') <= b'~' - b'!'))
+}
+
 /// Checks text and offsets in Arrow's layout: the offsets run from 0 to the text's length,
 /// never decrease, and fall on character boundaries. `true` when the text is plain: every
 /// byte visible ASCII (`!` to `~`), so that no value has whitespace at either end.
@@ -616,7 +636,7 @@ fn check_parts(text: &str, offsets: &[u32]) -> Result<bool> {
     if !offsets.iter().zip(&offsets[1..]).fold(true, |fine, (before, after)| fine & (before <= after)) {
         return Err(shared_error("the offsets decrease".into()));
     }
-    let plain = text.bytes().fold(true, |plain, byte| plain & (byte.wrapping_sub(b'!') <= b'~' - b'!'));
+    let plain = is_plain(text);
     if !plain && !text.is_ascii() {
         if let Some(offset) = offsets.iter().find(|&&offset| !text.is_char_boundary(offset as usize)) {
             return Err(shared_error(format!("offset {offset} falls inside a character")));

@@ -48,7 +48,7 @@ impl SharedText for ArrowText {
 /// A string array's text, to share with a core column: its buffers as they are (the text
 /// checked once, by [`Strings::new`]), but for the offsets of a slice of a larger array
 /// (which do not start at 0), which are copied.
-fn arrow_text(strings: &Strings) -> Arc<dyn SharedText> {
+fn arrow_text(strings: &Strings) -> (Arc<dyn SharedText>, bool) {
     let offsets = strings.offsets();
     let first = offsets.first().copied().unwrap_or_default();
     // Arrow's offsets are never negative: read as `u32`.
@@ -56,7 +56,7 @@ fn arrow_text(strings: &Strings) -> Arc<dyn SharedText> {
         0 => ScalarBuffer::<u32>::new(offsets.inner().inner().clone(), 0, offsets.len()),
         _ => offsets.iter().map(|offset| offset.wrapping_sub(first) as u32).collect::<Vec<u32>>().into(),
     };
-    Arc::new(ArrowText { whole: strings.whole.clone(), offsets })
+    (Arc::new(ArrowText { whole: strings.whole.clone(), offsets }), strings.plain)
 }
 
 /// A text column of `rows` rows (in chunks) in which a null (or an absent column) reads as
@@ -71,7 +71,7 @@ fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Opti
     if arrays.iter().all(|array| nulls_read_as(array, null)) {
         // The chunks' text shared, not copied (or copied into one buffer: see `chunked`).
         let pieces = arrays.iter().map(|strings| arrow_text(strings)).collect();
-        if let Ok(column) = TextColumn::chunked(pieces) {
+        if let Ok(column) = TextColumn::of_checked_pieces(pieces) {
             return Some(column);
         }
     }

@@ -19,6 +19,7 @@ use super::ArrowReadError;
 use crate::error::{Error, ErrorKind, Location};
 use crate::money::Money;
 use crate::reconcile::canonical::required;
+use crate::reconcile::text_column::is_plain;
 use crate::reconcile::{CanonicalColumn, LEDGER_COLUMNS, STATEMENT_COLUMNS};
 use crate::settlement::{china_offset, parse_china_time, parse_date};
 use crate::text::trim;
@@ -146,6 +147,8 @@ pub(super) struct Strings {
     /// The text of the array's values, from its first offset to its last, as one `&str`
     /// where it lives in Arrow's buffer (checked once, with SIMD).
     pub(super) whole: Yoke<&'static str, Arc<Buffer>>,
+    /// Whether that text is plain (see [`is_plain`]).
+    pub(super) plain: bool,
 }
 
 impl std::ops::Deref for Strings {
@@ -174,12 +177,13 @@ impl Strings {
         let text = Arc::new(array.values().slice_with_length(start, end - start));
         let whole: Result<Yoke<&'static str, Arc<Buffer>>, _> =
             Yoke::try_attach_to_cart(text, |text: &Buffer| simdutf8::basic::from_utf8(text.as_slice()));
-        let whole = match whole {
-            Ok(whole) if whole.get().is_ascii() => whole,
-            Ok(whole) if offsets.iter().all(|&offset| whole.get().is_char_boundary((offset - first) as usize)) => whole,
-            _ => return Err(not_utf8(side, column, &array)),
-        };
-        Ok(Strings { array, whole })
+        let Ok(whole) = whole else { return Err(not_utf8(side, column, &array)) };
+        // Offsets into ASCII text are all character boundaries.
+        let plain = is_plain(whole.get());
+        if !plain && !whole.get().is_ascii() && !offsets.iter().all(|&offset| whole.get().is_char_boundary((offset - first) as usize)) {
+            return Err(not_utf8(side, column, &array));
+        }
+        Ok(Strings { array, whole, plain })
     }
 }
 
