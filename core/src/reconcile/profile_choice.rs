@@ -37,7 +37,7 @@ impl Profile {
     /// choose the profile, or all of it when it is an Excel workbook (sniffed on its sheet).
     ///
     /// # Errors
-    /// As [`Profile::resolve`]; [`ErrorKind::Io`] naming the file when it cannot be read.
+    /// As [`Profile::resolve`]; [`ErrorKind::Io`](crate::ErrorKind::Io) naming the file when it cannot be read.
     ///
     /// # Example
     /// ```

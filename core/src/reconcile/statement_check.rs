@@ -68,9 +68,9 @@ fn checked_kind(kind: TradeKind) -> TradeKind {
 
 /// The ledger a statement implies: one approved trade per statement row that is not a
 /// duplicate of an earlier row, with the row's reference, terminal, time, amount, channel
-/// and kind (a void becomes a refund, see the [module](self) limits). The trade id is
-/// `<statement name>:<line>`; the merchant number is left empty (the terminal's printout is
-/// not on a statement) and so is the card type.
+/// and kind (a void becomes a refund: see the limits in the module docs of
+/// `statement_check.rs`). The trade id is `<statement name>:<line>`; the merchant number is
+/// left empty (the terminal's printout is not on a statement) and so is the card type.
 ///
 /// # Errors
 /// Only what [`Ledger::push_row`] returns for a row the statement itself accepted (none in
@@ -134,7 +134,7 @@ pub fn implied_ledger(statement: &Statement) -> Result<Ledger> {
 /// Checks every row of a statement against the contract without the merchant's ledger: the
 /// fee, the net, the settlement date, the merchant number and the terminal, and the
 /// findings across rows (a silent rate rise, add-ons, caps not applied, later settlement,
-/// 跳码). See the [module](self) for the method and what it cannot check.
+/// 跳码). The method, and what it cannot check: the module docs of `statement_check.rs`.
 ///
 /// The report's statement rows are the statement's rows, in order; its ledger rows are the
 /// [`implied_ledger`]. No row is [`NeverSettled`](super::Class::NeverSettled) or

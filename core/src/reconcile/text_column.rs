@@ -517,7 +517,7 @@ impl TextColumn {
     }
 
     /// Whether the text is shared, not the column's own (for tests of the paths that share).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "arrow"))]
     pub(crate) fn shares_text(&self) -> bool {
         matches!(self.storage, Storage::Shared { .. } | Storage::Chunks(_))
     }

@@ -1,4 +1,4 @@
-//! Simulation: seeded acquirer statements ([`generate`](crate::reconcile::simulation::generate))
+//! Simulation: seeded acquirer statements ([`generate`])
 //! with the merchant's bank statement beside them, faults injected, and the answer key.
 //!
 //! For tests, benchmarks and demonstrations. The same seed and options always give the same
