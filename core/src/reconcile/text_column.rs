@@ -528,8 +528,9 @@ impl TextColumn {
         if let Storage::Interned(interned) = &self.storage {
             return interned.has_empty();
         }
-        self.pieces()
-            .any(|(_, offsets)| offsets.iter().zip(offsets.iter().skip(1)).fold(false, |empty, (start, end)| empty | (start == end)))
+        self.pieces().any(|(_, offsets)| {
+            offsets.iter().zip(offsets.get(1..).unwrap_or_default()).fold(false, |empty, (start, end)| empty | (start == end))
+        })
     }
 
     /// Bytes held (text plus offsets, shared text included), for memory accounting.
@@ -618,7 +619,7 @@ fn chunk_row(shift: u32, index: usize) -> usize {
 
 /// Whether every byte of `text` is visible ASCII (`!` to `~`): no value cut from it has
 /// whitespace at either end, and every offset into it is a character boundary.
-pub(crate) fn is_plain(text: &str) -> bool {
+fn is_plain(text: &str) -> bool {
     // A pass that vectorizes (no early exit).
     text.bytes().fold(true, |plain, byte| plain & (byte.wrapping_sub(b'!') <= b'~' - b'!'))
 }
@@ -631,15 +632,38 @@ fn check_parts(text: &str, offsets: &[u32]) -> Result<bool> {
     if first != 0 || last as usize != text.len() {
         return Err(shared_error(format!("the offsets run from {first} to {last}, not from 0 to the text's {} bytes", text.len())));
     }
+    plain_if_values_fit(text, offsets).map_err(|fault| match fault {
+        OffsetFault::Decreasing => shared_error("the offsets decrease".into()),
+        OffsetFault::InsideCharacter(offset) => shared_error(format!("offset {offset} falls inside a character")),
+    })
+}
+
+/// Why the offsets of a text's values do not cut it into values.
+#[derive(Debug, PartialEq)]
+pub(crate) enum OffsetFault {
+    /// An offset is smaller than the one before it.
+    Decreasing,
+    /// This offset (less the first) falls inside a character.
+    InsideCharacter(usize),
+}
+
+/// Whether `text` is plain ([`is_plain`]), once the `offsets` of its values are checked: never
+/// decreasing, and each (less the first, which is the text's start) on a character boundary.
+/// The caller has checked that the first and last offsets bound the text. Shared by the core's
+/// own shared columns and Arrow's string arrays (`i32` offsets into a buffer that may hold
+/// more than the array's text).
+pub(crate) fn plain_if_values_fit<O: Copy + PartialOrd + Into<i64>>(text: &str, offsets: &[O]) -> std::result::Result<bool, OffsetFault> {
     // Passes that vectorize: non-decreasing offsets, then (unless the text is ASCII, all
     // of whose offsets are boundaries) offsets on character boundaries.
-    if !offsets.iter().zip(&offsets[1..]).fold(true, |fine, (before, after)| fine & (before <= after)) {
-        return Err(shared_error("the offsets decrease".into()));
+    if !offsets.iter().zip(offsets.get(1..).unwrap_or_default()).fold(true, |fine, (before, after)| fine & (before <= after)) {
+        return Err(OffsetFault::Decreasing);
     }
     let plain = is_plain(text);
     if !plain && !text.is_ascii() {
-        if let Some(offset) = offsets.iter().find(|&&offset| !text.is_char_boundary(offset as usize)) {
-            return Err(shared_error(format!("offset {offset} falls inside a character")));
+        let first = offsets.first().map_or(0, |&first| first.into());
+        let inside = offsets.iter().map(|&offset| (offset.into() - first) as usize).find(|&at| !text.is_char_boundary(at));
+        if let Some(at) = inside {
+            return Err(OffsetFault::InsideCharacter(at));
         }
     }
     Ok(plain)
@@ -810,6 +834,16 @@ mod tests {
         // Each value of a text that is not plain is still trimmed, in a chunked column too.
         let padded = TextColumn::chunked(pieces(&[("ab", &[0, 1, 2]), (" c", &[0, 2])])).unwrap();
         assert_eq!(padded.trimmed().iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn offsets_that_start_past_zero_are_checked_from_the_first() {
+        // Arrow's offsets of a sliced array: the text begins at the first offset.
+        assert_eq!(plain_if_values_fit("ab", &[7i32, 8, 9]), Ok(true));
+        assert_eq!(plain_if_values_fit("消费", &[7i32, 10, 13]), Ok(false));
+        assert_eq!(plain_if_values_fit("消费", &[7i32, 8, 13]), Err(OffsetFault::InsideCharacter(1)));
+        assert_eq!(plain_if_values_fit("消费", &[7i32, 11, 10, 13]), Err(OffsetFault::Decreasing));
+        assert_eq!(plain_if_values_fit("ab", &[] as &[u32]), Ok(true));
     }
 
     /// What a column holds, read every way a caller reads it.

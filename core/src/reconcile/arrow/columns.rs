@@ -9,7 +9,6 @@
 //! (`rows::push_*_batch`, batch by batch), which gives each bad row its error or its issue:
 //! the outcome is the same either way, only slower.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::{Array, RecordBatch, StringArray};
@@ -20,7 +19,7 @@ use yoke::Yoke;
 use super::key_slots::KeySlots;
 use super::rows::{push_ledger_batch, push_statement_batch};
 use super::values::{
-    self, money_column, text, time_column, timestamp_seconds, MoneyColumn, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT,
+    self, text_key, timestamp_seconds, BatchColumns, MoneyColumn, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT,
 };
 use super::{ArrowReadError, ArrowReadOptions};
 use crate::money::Money;
@@ -118,14 +117,16 @@ fn parsed<T: Copy>(chunks: &[Text], sizes: &[usize], absent: T, parse: impl Fn(O
             slots.fill(array.value_offsets(), array.value_data(), out, other)?;
             continue;
         }
+        let (offsets, bytes) = (array.value_offsets(), array.value_data());
         for (row, value) in out.iter_mut().enumerate() {
-            *value = match (array.is_null(row), chunk.key(row)) {
-                (true, _) => *null_value.get_or_insert(parse(None)?),
-                (false, Some(key)) => match slots.get(key) {
-                    Some(found) => found,
-                    None => other(&mut slots, row, Some(key))?,
-                },
-                (false, None) => other(&mut slots, row, None)?,
+            if array.is_null(row) {
+                *value = *null_value.get_or_insert(parse(None)?);
+                continue;
+            }
+            let key = text_key(bytes, offsets[row] as usize, offsets[row + 1] as usize);
+            *value = match key.and_then(|key| slots.get(key)) {
+                Some(found) => found,
+                None => other(&mut slots, row, key)?,
             };
         }
     }
@@ -213,7 +214,6 @@ fn push_amounts_fen(column: &MoneyColumn, rows: usize, values: &mut Vec<i64>) ->
 struct Chunks<'a> {
     side: Side,
     batches: &'a [RecordBatch],
-    index: HashMap<String, usize>,
     /// The rows of each batch.
     sizes: Vec<usize>,
 }
@@ -222,8 +222,7 @@ impl<'a> Chunks<'a> {
     /// `batches` has at least one batch (an empty one for an empty input).
     fn new(side: Side, batches: &'a [RecordBatch]) -> Result<Chunks<'a>, ArrowReadError> {
         values::unique_columns(side, &batches[0])?;
-        let index = values::column_index(&batches[0]);
-        Ok(Chunks { side, batches, index, sizes: batches.iter().map(RecordBatch::num_rows).collect() })
+        Ok(Chunks { side, batches, sizes: batches.iter().map(RecordBatch::num_rows).collect() })
     }
 
     fn rows(&self) -> usize {
@@ -231,21 +230,21 @@ impl<'a> Chunks<'a> {
     }
 
     /// A column read in every batch (the schema checks of the row path).
-    fn each<C>(&self, read: impl Fn(&RecordBatch) -> Result<C, ArrowReadError>) -> Result<Vec<C>, ArrowReadError> {
+    fn each<C>(&self, read: impl Fn(&BatchColumns) -> Result<C, ArrowReadError>) -> Result<Vec<C>, ArrowReadError> {
         let first_rows = self.sizes.iter().scan(0u64, |first, &rows| Some(std::mem::replace(first, *first + rows as u64)));
-        self.batches.iter().zip(first_rows).map(|(batch, first_row)| read(batch).map_err(|error| error.numbered_from(first_row))).collect()
+        self.batches.iter().zip(first_rows).map(|(batch, first_row)| read(&BatchColumns::new(self.side, batch, first_row))).collect()
     }
 
     fn text(&self, column: &str) -> Result<Vec<Text>, ArrowReadError> {
-        self.each(|batch| text(self.side, batch, &self.index, column))
+        self.each(|batch| batch.text(column))
     }
 
     fn time(&self, column: &str) -> Result<Vec<TimeColumn>, ArrowReadError> {
-        self.each(|batch| time_column(self.side, batch, &self.index, column))
+        self.each(|batch| batch.time(column))
     }
 
     fn money(&self, column: &str) -> Result<Vec<MoneyColumn>, ArrowReadError> {
-        self.each(|batch| money_column(self.side, batch, &self.index, column))
+        self.each(|batch| batch.money(column))
     }
 }
 
@@ -492,7 +491,7 @@ mod tests {
             let days: Vec<Option<i32>> = runs.iter().flat_map(|&(day, rows)| std::iter::repeat_n(day, rows)).enumerate()
                 .map(|(row, day)| (Some(row) != null_row).then_some(day)).collect();
             let batch = RecordBatch::try_from_iter([("settlement_date", Arc::new(arrow_array::Date32Array::from(days.clone())) as arrow_array::ArrayRef)]).unwrap();
-            let column = || values::time_column(STATEMENT, &batch, &values::column_index(&batch), "settlement_date").unwrap();
+            let column = || BatchColumns::new(STATEMENT, &batch, 0).time("settlement_date").unwrap();
             let mut dates = Vec::new();
             let oracle = column();
             let expected: Option<Vec<NaiveDate>> = (0..days.len()).map(|row| oracle.date(row).ok().flatten()).collect();

@@ -4,7 +4,7 @@
 
 use arrow_array::RecordBatch;
 
-use super::values::{column_index, money_column, text, time_column, Side, LEDGER, STATEMENT};
+use super::values::{BatchColumns, Side, LEDGER, STATEMENT};
 use super::ArrowReadError;
 use crate::error::{Error, ErrorKind, Location};
 use crate::money::Money;
@@ -52,19 +52,19 @@ pub(super) fn push_ledger_batch(
     on_invalid: OnInvalid,
 ) -> Result<(), ArrowReadError> {
     const SIDE: Side = LEDGER;
-    let index = column_index(batch);
-    let trade_id = text(SIDE, batch, &index, "trade_id").map_err(|e| e.numbered_from(first_row))?;
-    let time = time_column(SIDE, batch, &index, "time").map_err(|e| e.numbered_from(first_row))?;
-    let amount = money_column(SIDE, batch, &index, "amount").map_err(|e| e.numbered_from(first_row))?;
-    let channel = text(SIDE, batch, &index, "channel").map_err(|e| e.numbered_from(first_row))?;
-    let rrn = text(SIDE, batch, &index, "rrn").map_err(|e| e.numbered_from(first_row))?;
-    let trace = text(SIDE, batch, &index, "trace").map_err(|e| e.numbered_from(first_row))?;
-    let terminal = text(SIDE, batch, &index, "terminal").map_err(|e| e.numbered_from(first_row))?;
-    let merchant_no = text(SIDE, batch, &index, "merchant_no").map_err(|e| e.numbered_from(first_row))?;
-    let card_type = text(SIDE, batch, &index, "card_type").map_err(|e| e.numbered_from(first_row))?;
-    let kind_column = text(SIDE, batch, &index, "kind").map_err(|e| e.numbered_from(first_row))?;
-    let response_code = text(SIDE, batch, &index, "response_code").map_err(|e| e.numbered_from(first_row))?;
-    let original_rrn = text(SIDE, batch, &index, "original_rrn").map_err(|e| e.numbered_from(first_row))?;
+    let columns = BatchColumns::new(SIDE, batch, first_row);
+    let trade_id = columns.text("trade_id")?;
+    let time = columns.time("time")?;
+    let amount = columns.money("amount")?;
+    let channel = columns.text("channel")?;
+    let rrn = columns.text("rrn")?;
+    let trace = columns.text("trace")?;
+    let terminal = columns.text("terminal")?;
+    let merchant_no = columns.text("merchant_no")?;
+    let card_type = columns.text("card_type")?;
+    let kind_column = columns.text("kind")?;
+    let response_code = columns.text("response_code")?;
+    let original_rrn = columns.text("original_rrn")?;
     let name = ledger.name().to_string();
     let build = |row: usize| -> Result<LedgerRow<'_>, Error> {
         let line = first_row + row as u64 + 1;
@@ -111,19 +111,19 @@ pub(super) fn push_statement_batch(
     on_invalid: OnInvalid,
 ) -> Result<(), ArrowReadError> {
     const SIDE: Side = STATEMENT;
-    let index = column_index(batch);
-    let settlement_date = time_column(SIDE, batch, &index, "settlement_date").map_err(|e| e.numbered_from(first_row))?;
-    let time = time_column(SIDE, batch, &index, "time").map_err(|e| e.numbered_from(first_row))?;
-    let amount = money_column(SIDE, batch, &index, "amount").map_err(|e| e.numbered_from(first_row))?;
-    let fee = money_column(SIDE, batch, &index, "fee").map_err(|e| e.numbered_from(first_row))?;
-    let net = money_column(SIDE, batch, &index, "net").map_err(|e| e.numbered_from(first_row))?;
-    let channel = text(SIDE, batch, &index, "channel").map_err(|e| e.numbered_from(first_row))?;
-    let merchant_no = text(SIDE, batch, &index, "merchant_no").map_err(|e| e.numbered_from(first_row))?;
-    let merchant_name = text(SIDE, batch, &index, "merchant_name").map_err(|e| e.numbered_from(first_row))?;
-    let terminal = text(SIDE, batch, &index, "terminal").map_err(|e| e.numbered_from(first_row))?;
-    let batch_number = text(SIDE, batch, &index, "batch").map_err(|e| e.numbered_from(first_row))?;
-    let rrn = text(SIDE, batch, &index, "rrn").map_err(|e| e.numbered_from(first_row))?;
-    let kind_column = text(SIDE, batch, &index, "kind").map_err(|e| e.numbered_from(first_row))?;
+    let columns = BatchColumns::new(SIDE, batch, first_row);
+    let settlement_date = columns.time("settlement_date")?;
+    let time = columns.time("time")?;
+    let amount = columns.money("amount")?;
+    let fee = columns.money("fee")?;
+    let net = columns.money("net")?;
+    let channel = columns.text("channel")?;
+    let merchant_no = columns.text("merchant_no")?;
+    let merchant_name = columns.text("merchant_name")?;
+    let terminal = columns.text("terminal")?;
+    let batch_number = columns.text("batch")?;
+    let rrn = columns.text("rrn")?;
+    let kind_column = columns.text("kind")?;
     let name = statement.name().to_string();
     let build = |row: usize| -> Result<StatementRow<'_>, Error> {
         let line = first_row + row as u64 + 1;

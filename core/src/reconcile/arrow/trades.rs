@@ -20,7 +20,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
 
 use super::key_slots::KeySlots;
-use super::values::{column_index, money_column, text, time_column, Side, Text};
+use super::values::{BatchColumns, Side, Text};
 use super::ArrowReadError;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
@@ -87,12 +87,12 @@ impl TradeColumns {
         defaults: &TradeDefaults,
         starts_s: Option<&[i64]>,
     ) -> std::result::Result<(TradeColumns, Option<i64>), ArrowReadError> {
-        let index = column_index(batch);
+        let columns = BatchColumns::new(TRADES, batch, first_row as u64);
         let rows = batch.num_rows();
         let mut errors = Vec::new();
         let mut bad = |row: usize, field: &str, error: Error| errors.push(RowError::reading(first_row + row, error.in_field(field)));
 
-        let amounts = money_column(TRADES, batch, &index, "amount").map_err(|e| e.numbered_from(first_row as u64))?;
+        let amounts = columns.money("amount")?;
         let mut amount_fen = Vec::with_capacity(rows);
         // Decimals in the usual range without a check per row; the others (and other kinds
         // of column) one by one, with the reason a bad one is bad.
@@ -114,17 +114,9 @@ impl TradeColumns {
             }
         }
 
-        let channel = parsed(
-            &text(TRADES, batch, &index, "channel").map_err(|e| e.numbered_from(first_row as u64))?,
-            rows,
-            None,
-            Channel::Credit,
-            "channel",
-            Channel::parse,
-            &mut bad,
-        );
+        let channel = parsed(&columns.text("channel")?, rows, None, Channel::Credit, "channel", Channel::parse, &mut bad);
 
-        let times = time_column(TRADES, batch, &index, "time").map_err(|e| e.numbered_from(first_row as u64))?;
+        let times = columns.time("time")?;
         let one_span_s = starts_s.and_then(|starts_s| times.first_if_all_in_span(|time_s| fee_span_s(starts_s, time_s)));
         let mut time_unix_s = match one_span_s {
             Some(_) => Vec::new(),
@@ -146,7 +138,7 @@ impl TradeColumns {
         }
 
         let settlement = parsed(
-            &text(TRADES, batch, &index, "settlement").map_err(|e| e.numbered_from(first_row as u64))?,
+            &columns.text("settlement")?,
             rows,
             Some(defaults.settlement),
             defaults.settlement,
@@ -155,7 +147,7 @@ impl TradeColumns {
             &mut bad,
         );
         let card_type = parsed(
-            &text(TRADES, batch, &index, "card_type").map_err(|e| e.numbered_from(first_row as u64))?,
+            &columns.text("card_type")?,
             rows,
             Some(defaults.card_type),
             None,
@@ -166,7 +158,7 @@ impl TradeColumns {
 
         // Merchant classes as codes into `classes`.
         let mut classes = vec![defaults.merchant_class.clone()];
-        let names = text(TRADES, batch, &index, "merchant_class").map_err(|e| e.numbered_from(first_row as u64))?;
+        let names = columns.text("merchant_class")?;
         let mut merchant_class = Vec::with_capacity(if names.0.is_some() { rows } else { 0 });
         let mut last: Option<(&str, u32)> = None;
         for row in (0..rows).filter(|_| names.0.is_some()) {
@@ -615,7 +607,7 @@ fn chunk_fees(
             return Ok((columns, priced));
         }
         // Times found in one span are timestamps without nulls: read in one go, none in error.
-        match time_column(TRADES, chunk, &column_index(chunk), "time")?.unix_seconds_all() {
+        match BatchColumns::new(TRADES, chunk, first_row as u64).time("time")?.unix_seconds_all() {
             Some(time_unix_s) => columns.time_unix_s = time_unix_s,
             None => columns = TradeColumns::from_batch(chunk, first_row, defaults)?,
         }
@@ -1134,7 +1126,7 @@ mod tests {
             // naive rows are China time, eight hours ahead).
             let starts_s = [around_s, around_s + 86_400];
             let batch = RecordBatch::try_from_iter([("time", timestamps(values, unit, aware))]).unwrap();
-            let times = time_column(TRADES, &batch, &column_index(&batch), "time").unwrap();
+            let times = BatchColumns::new(TRADES, &batch, 0).time("time").unwrap();
             let seconds = times.unix_seconds_all().unwrap();
             let expected = fee_span_s(&starts_s, seconds[0])
                 .filter(|(low_s, high_s)| seconds.iter().all(|s| (*low_s..*high_s).contains(s)))

@@ -19,7 +19,7 @@ use super::ArrowReadError;
 use crate::error::{Error, ErrorKind, Location};
 use crate::money::Money;
 use crate::reconcile::canonical::required;
-use crate::reconcile::text_column::is_plain;
+use crate::reconcile::text_column::{plain_if_values_fit, OffsetFault};
 use crate::reconcile::{CanonicalColumn, LEDGER_COLUMNS, STATEMENT_COLUMNS};
 use crate::settlement::{china_offset, parse_china_time, parse_date};
 use crate::text::trim;
@@ -147,7 +147,7 @@ pub(super) struct Strings {
     /// The text of the array's values, from its first offset to its last, as one `&str`
     /// where it lives in Arrow's buffer (checked once, with SIMD).
     pub(super) whole: Yoke<&'static str, Arc<Buffer>>,
-    /// Whether that text is plain (see [`is_plain`]).
+    /// Whether that text is plain (visible ASCII only: see `text_column::is_plain`).
     pub(super) plain: bool,
 }
 
@@ -167,22 +167,22 @@ impl Strings {
         let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else {
             return Err(column_type(column, format!("column `{column}` of the {side}: a string array without offsets")));
         };
-        let ordered = offsets.iter().zip(&offsets[1..]).fold(true, |fine, (before, after)| fine & (before <= after));
         let (Ok(start), Ok(end)) = (usize::try_from(first), usize::try_from(last)) else {
             return Err(column_type(column, format!("column `{column}` of the {side}: a negative offset")));
         };
-        if !ordered || end > array.values().len() {
-            return Err(column_type(column, format!("column `{column}` of the {side}: offsets out of order or past the text")));
+        let out_of_order = || column_type(column, format!("column `{column}` of the {side}: offsets out of order or past the text"));
+        if start > end || end > array.values().len() {
+            return Err(out_of_order());
         }
         let text = Arc::new(array.values().slice_with_length(start, end - start));
         let whole: Result<Yoke<&'static str, Arc<Buffer>>, _> =
             Yoke::try_attach_to_cart(text, |text: &Buffer| simdutf8::basic::from_utf8(text.as_slice()));
         let Ok(whole) = whole else { return Err(not_utf8(side, column, &array)) };
-        // Offsets into ASCII text are all character boundaries.
-        let plain = is_plain(whole.get());
-        if !plain && !whole.get().is_ascii() && !offsets.iter().all(|&offset| whole.get().is_char_boundary((offset - first) as usize)) {
-            return Err(not_utf8(side, column, &array));
-        }
+        let plain = match plain_if_values_fit(whole.get(), offsets) {
+            Ok(plain) => plain,
+            Err(OffsetFault::Decreasing) => return Err(out_of_order()),
+            Err(OffsetFault::InsideCharacter(_)) => return Err(not_utf8(side, column, &array)),
+        };
         Ok(Strings { array, whole, plain })
     }
 }
@@ -247,7 +247,7 @@ impl Text {
     }
 }
 
-pub(super) fn text(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Text, ArrowReadError> {
+fn text(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Text, ArrowReadError> {
     let Some(&position) = index.get(column) else {
         return if required(side.columns, column) { Err(missing(side, column, batch)) } else { Ok(Text(None)) };
     };
@@ -280,12 +280,7 @@ pub(super) enum MoneyColumn {
     Absent,
 }
 
-pub(super) fn money_column(
-    side: Side,
-    batch: &RecordBatch,
-    index: &HashMap<String, usize>,
-    column: &str,
-) -> Result<MoneyColumn, ArrowReadError> {
+fn money_column(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<MoneyColumn, ArrowReadError> {
     let Some(&position) = index.get(column) else {
         return if required(side.columns, column) { Err(missing(side, column, batch)) } else { Ok(MoneyColumn::Absent) };
     };
@@ -445,12 +440,7 @@ pub(super) struct TimeColumn {
     last_day: Cell<Option<(i64, NaiveDate)>>,
 }
 
-pub(super) fn time_column(
-    side: Side,
-    batch: &RecordBatch,
-    index: &HashMap<String, usize>,
-    column: &str,
-) -> Result<TimeColumn, ArrowReadError> {
+fn time_column(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<TimeColumn, ArrowReadError> {
     let Some(&position) = index.get(column) else { return Err(missing(side, column, batch)) };
     let array = batch.column(position);
     let values = match array.data_type() {
@@ -650,6 +640,36 @@ pub(super) fn unique_columns(side: Side, batch: &RecordBatch) -> Result<(), Arro
     }
 }
 
-pub(super) fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
+/// The columns of one batch of a side, found by name; the errors of a column name their row
+/// in the whole input, whose row `first_row` (0-based) is the batch's first.
+pub(super) struct BatchColumns<'a> {
+    side: Side,
+    batch: &'a RecordBatch,
+    index: HashMap<String, usize>,
+    first_row: u64,
+}
+
+impl<'a> BatchColumns<'a> {
+    pub(super) fn new(side: Side, batch: &'a RecordBatch, first_row: u64) -> BatchColumns<'a> {
+        BatchColumns { side, batch, index: column_index(batch), first_row }
+    }
+
+    /// A text column ([`text`]).
+    pub(super) fn text(&self, column: &str) -> Result<Text, ArrowReadError> {
+        text(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
+    }
+
+    /// A money column ([`money_column`]).
+    pub(super) fn money(&self, column: &str) -> Result<MoneyColumn, ArrowReadError> {
+        money_column(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
+    }
+
+    /// A time column ([`time_column`]).
+    pub(super) fn time(&self, column: &str) -> Result<TimeColumn, ArrowReadError> {
+        time_column(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
+    }
+}
+
+fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
     batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
 }
