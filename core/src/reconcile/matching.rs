@@ -144,12 +144,7 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         .into_par_iter()
         .map(|j| Keyed::of(j, !statement_rrn.is_empty_at(j), || key_hash(statement_key(j))))
         .collect_into_vec(&mut statement_refs);
-    let sort = |refs: &mut Vec<Keyed>| {
-        refs.par_sort_unstable();
-        let kept = refs.len() - refs.iter().rev().take_while(|&&keyed| keyed == Keyed::LEFT_OUT).count();
-        refs.truncate(kept);
-    };
-    rayon::join(|| sort(&mut ledger_refs), || sort(&mut statement_refs));
+    rayon::join(|| Keyed::sort_kept(&mut ledger_refs), || Keyed::sort_kept(&mut statement_refs));
     // Each side's duplicates on a core of its own. Rows without a reference are duplicates
     // when terminal, time, amount and kind repeat (they are not among the hashed rows, so
     // `keep_firsts` never classes them).
@@ -336,23 +331,35 @@ fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {
     (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (h >> 32)
 }
 
-/// A row's hashed reference key, packed in one word so that it sorts fast: the hash's top 32
-/// bits above the row, so that keys sort by hash, then row. Keys whose 32 bits collide (a
+/// A row's hashed reference key, packed in one word so that it sorts fast: 31 bits of the
+/// hash above the row, so that keys sort by hash, then row. Keys whose 31 bits collide (two
 /// hundred or so pairs in a million keys) are told apart by their keys, as any equal hashes.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 struct Keyed(u64);
 
 impl Keyed {
-    /// A row left out: sorts after every row (no row is [`NONE`]).
+    /// A row left out: sorts after every row (no row is [`NONE`]), its hash above any row's.
     const LEFT_OUT: Keyed = Keyed(u64::MAX);
+
+    /// The bits of a hash a row keeps: 31, below [`Keyed::LEFT_OUT`]'s.
+    const HASH_BITS: u64 = 0x7FFF_FFFF_0000_0000;
 
     /// Row `row` with the hash `hash()` when it is `kept`, else [`Keyed::LEFT_OUT`].
     fn of(row: usize, kept: bool, hash: impl FnOnce() -> u64) -> Keyed {
         if kept {
-            Keyed((hash() & !u64::from(u32::MAX)) | row as u64)
+            Keyed((hash() & Keyed::HASH_BITS) | row as u64)
         } else {
             Keyed::LEFT_OUT
         }
+    }
+
+    /// Sorts keys made in row order (as `(0..n).map(Keyed::of)` makes them) and cuts off the
+    /// rows left out: a stable radix sort by the hash alone gives the order of the whole word,
+    /// as each hash's rows are already in order.
+    fn sort_kept(refs: &mut Vec<Keyed>) {
+        radsort::sort_by_key(refs.as_mut_slice(), |keyed| keyed.hash() as u32);
+        let kept = refs.len() - refs.iter().rev().take_while(|&&keyed| keyed == Keyed::LEFT_OUT).count();
+        refs.truncate(kept);
     }
 
     fn hash(self) -> u64 {
@@ -491,6 +498,33 @@ impl FreeRows {
         match (before, after) {
             (Some(b), Some(a)) => Some(if (b.0, self.rows[b.1].1) <= (a.0, self.rows[a.1].1) { b } else { a }),
             (b, a) => b.or(a),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The radix sort by hash gives the order of a sort of the whole words, and cuts off
+        /// exactly the rows left out: hashes with every kept bit set (next to the rows left
+        /// out) and runs of equal hashes included.
+        #[test]
+        fn keys_sort_as_whole_words(rows in proptest::collection::vec((0u8..4, any::<u64>(), any::<bool>()), 0..300)) {
+            let hash_of = |choice: u8, random: u64| match choice {
+                0 => u64::MAX,
+                1 => 0,
+                2 => random & 0xFFFF_0000_0000_0000,
+                _ => random,
+            };
+            let refs: Vec<Keyed> = rows.iter().enumerate().map(|(row, &(choice, random, kept))| Keyed::of(row, kept, || hash_of(choice, random))).collect();
+            let mut sorted = refs.clone();
+            Keyed::sort_kept(&mut sorted);
+            let mut expected: Vec<Keyed> = refs.into_iter().filter(|&keyed| keyed != Keyed::LEFT_OUT).collect();
+            expected.sort_unstable();
+            prop_assert_eq!(sorted, expected);
         }
     }
 }
