@@ -357,6 +357,12 @@ impl Keyed {
     /// rows left out: a stable radix sort by the hash alone gives the order of the whole word,
     /// as each hash's rows are already in order.
     fn sort_kept(refs: &mut Vec<Keyed>) {
+        // Out of row order, a later row of a key would sort first and be kept as the first.
+        debug_assert!(refs
+            .iter()
+            .filter(|&&keyed| keyed != Keyed::LEFT_OUT)
+            .try_fold(0, |next, keyed| (keyed.row() >= next).then(|| keyed.row() + 1))
+            .is_some());
         radsort::sort_by_key(refs.as_mut_slice(), |keyed| keyed.hash() as u32);
         let kept = refs.len() - refs.iter().rev().take_while(|&&keyed| keyed == Keyed::LEFT_OUT).count();
         refs.truncate(kept);
@@ -526,5 +532,13 @@ mod tests {
             expected.sort_unstable();
             prop_assert_eq!(sorted, expected);
         }
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic]
+    fn keys_out_of_row_order_are_refused() {
+        let mut refs = vec![Keyed::of(1, true, || 7 << 32), Keyed::LEFT_OUT, Keyed::of(0, true, || 7 << 32)];
+        Keyed::sort_kept(&mut refs);
     }
 }
