@@ -184,52 +184,8 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     );
     let (ledger_firsts, statement_firsts) = (ledger_refs, statement_refs);
 
-    let mut statement_partner = vec![NONE; m];
-    // A hash held by one row on each side (nearly every pair) makes the statement row the
-    // ledger row's candidate, whose keys are compared afterwards, in ledger order (memory
-    // friendly, and no sort: a ledger row is in one run); longer runs are resolved here. The
-    // candidates confirmed are the ledger rows' partners.
-    let mut candidate = vec![NONE; n];
-    let (mut a, mut b) = (0, 0);
-    while a < ledger_firsts.len() && b < statement_firsts.len() {
-        let (ha, hb) = (ledger_firsts[a].hash(), statement_firsts[b].hash());
-        if ha < hb {
-            a += 1;
-        } else if hb < ha {
-            b += 1;
-        } else {
-            let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.hash() == ha).count();
-            let b_end = b + statement_firsts[b..].iter().take_while(|e| e.hash() == ha).count();
-            if a_end == a + 1 && b_end == b + 1 {
-                candidate[ledger_firsts[a].row() as usize] = statement_firsts[b].row();
-            } else {
-                for keyed in &ledger_firsts[a..a_end] {
-                    let i = keyed.row() as usize;
-                    let found = statement_firsts[b..b_end]
-                        .iter()
-                        .map(|keyed| keyed.row() as usize)
-                        .find(|&j| statement_partner[j] == NONE && same_reference(i, j));
-                    if let Some(j) = found {
-                        // Confirmed (and confirmed again below, as every candidate).
-                        statement_partner[j] = i as u32;
-                        candidate[i] = j as u32;
-                    }
-                }
-            }
-            a = a_end;
-            b = b_end;
-        }
-    }
+    let (mut ledger_partner, mut statement_partner) = pair_by_reference(&ledger_firsts, &statement_firsts, n, m, same_reference);
     drop((ledger_firsts, statement_firsts));
-    candidate.par_iter_mut().enumerate().filter(|(_, j)| **j != NONE).for_each(|(i, j)| {
-        if !same_reference(i, *j as usize) {
-            *j = NONE;
-        }
-    });
-    let mut ledger_partner = candidate;
-    for (i, &j) in ledger_partner.iter().enumerate().filter(|(_, &j)| j != NONE) {
-        statement_partner[j as usize] = i as u32;
-    }
     let mut matched_by: Vec<Option<MatchedBy>> = ledger_partner.par_iter().map(|&j| (j != NONE).then_some(MatchedBy::Reference)).collect();
 
     // 4. Fallback by terminal, amount, kind and time. Each group is split by whether the
@@ -301,6 +257,82 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
         statement_class.set(j, Class::NoLedgerTrade, reason);
     }
     Matching { ledger_partner, statement_partner, ledger_class, statement_class, matched_by }
+}
+
+/// The pairs by reference of both sides' kept keys (each sorted by hash): the ledger rows'
+/// partners and the statement rows' ([`NONE`] for none). A hash held by one row on each side
+/// (nearly every pair) makes the statement row the ledger row's candidate, whose keys are
+/// compared afterwards, in ledger order (memory friendly, and no sort: a ledger row is in one
+/// run); longer runs are resolved as they are met, a ledger row taking the first statement
+/// row of its run with its reference not yet taken.
+///
+/// On all cores: the keys are cut into parts at hash boundaries (a run of one hash is in one
+/// part on each side), so that no two parts write the same row; the rows' partners are
+/// atomics only so that the parts may write them side by side.
+fn pair_by_reference(
+    ledger_firsts: &[Keyed],
+    statement_firsts: &[Keyed],
+    n: usize,
+    m: usize,
+    same_reference: impl Fn(usize, usize) -> bool + Sync,
+) -> (Vec<u32>, Vec<u32>) {
+    use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+    let (candidate, statement_partner): (Vec<AtomicU32>, Vec<AtomicU32>) = rayon::join(
+        || (0..n).into_par_iter().map(|_| AtomicU32::new(NONE)).collect(),
+        || (0..m).into_par_iter().map(|_| AtomicU32::new(NONE)).collect(),
+    );
+    // Where each part starts on both sides: at the first key of a hash.
+    let parts = 4 * rayon::current_num_threads();
+    let mut starts: Vec<(usize, usize)> = (0..parts)
+        .map(|k| {
+            let hash = ledger_firsts.get(ledger_firsts.len() * k / parts).map_or(u64::MAX, |keyed| keyed.hash());
+            (ledger_firsts.partition_point(|e| e.hash() < hash), statement_firsts.partition_point(|e| e.hash() < hash))
+        })
+        .collect();
+    starts.push((ledger_firsts.len(), statement_firsts.len()));
+    starts.par_windows(2).for_each(|bounds| {
+        let (ledger_firsts, statement_firsts) = (&ledger_firsts[bounds[0].0..bounds[1].0], &statement_firsts[bounds[0].1..bounds[1].1]);
+        let (mut a, mut b) = (0, 0);
+        while a < ledger_firsts.len() && b < statement_firsts.len() {
+            let (ha, hb) = (ledger_firsts[a].hash(), statement_firsts[b].hash());
+            if ha < hb {
+                a += 1;
+            } else if hb < ha {
+                b += 1;
+            } else {
+                let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.hash() == ha).count();
+                let b_end = b + statement_firsts[b..].iter().take_while(|e| e.hash() == ha).count();
+                if a_end == a + 1 && b_end == b + 1 {
+                    candidate[ledger_firsts[a].row() as usize].store(statement_firsts[b].row(), Relaxed);
+                } else {
+                    for keyed in &ledger_firsts[a..a_end] {
+                        let i = keyed.row() as usize;
+                        let found = statement_firsts[b..b_end]
+                            .iter()
+                            .map(|keyed| keyed.row() as usize)
+                            .find(|&j| statement_partner[j].load(Relaxed) == NONE && same_reference(i, j));
+                        if let Some(j) = found {
+                            // Confirmed (and confirmed again below, as every candidate).
+                            statement_partner[j].store(i as u32, Relaxed);
+                            candidate[i].store(j as u32, Relaxed);
+                        }
+                    }
+                }
+                a = a_end;
+                b = b_end;
+            }
+        }
+    });
+    // The candidates confirmed are the ledger rows' partners (a statement row is the candidate
+    // of one ledger row at most: its hash's run holds one row, or it was taken once).
+    candidate.par_iter().enumerate().for_each(|(i, partner)| match partner.load(Relaxed) {
+        NONE => {}
+        j if same_reference(i, j as usize) => statement_partner[j as usize].store(i as u32, Relaxed),
+        _ => partner.store(NONE, Relaxed),
+    });
+    // Plain numbers again, in place.
+    let plain = |partners: Vec<AtomicU32>| partners.into_iter().map(AtomicU32::into_inner).collect::<Vec<u32>>();
+    (plain(candidate), plain(statement_partner))
 }
 
 /// Calls `duplicate(row, first)` for every row of `rows` (in order) whose key an earlier row
@@ -531,6 +563,65 @@ mod tests {
             let mut expected: Vec<Keyed> = refs.into_iter().filter(|&keyed| keyed != Keyed::LEFT_OUT).collect();
             expected.sort_unstable();
             prop_assert_eq!(sorted, expected);
+        }
+    }
+
+    /// [`pair_by_reference`] in one loop over both sides' keys, as it was before it ran in
+    /// parts on all cores.
+    fn pairs_in_one_loop(
+        ledger_firsts: &[Keyed],
+        statement_firsts: &[Keyed],
+        n: usize,
+        m: usize,
+        same_reference: impl Fn(usize, usize) -> bool,
+    ) -> (Vec<u32>, Vec<u32>) {
+        let (mut ledger_partner, mut statement_partner) = (vec![NONE; n], vec![NONE; m]);
+        let (mut a, mut b) = (0, 0);
+        while a < ledger_firsts.len() && b < statement_firsts.len() {
+            let (ha, hb) = (ledger_firsts[a].hash(), statement_firsts[b].hash());
+            if ha != hb {
+                (a, b) = if ha < hb { (a + 1, b) } else { (a, b + 1) };
+                continue;
+            }
+            let a_end = a + ledger_firsts[a..].iter().take_while(|e| e.hash() == ha).count();
+            let b_end = b + statement_firsts[b..].iter().take_while(|e| e.hash() == ha).count();
+            for keyed in &ledger_firsts[a..a_end] {
+                let i = keyed.row() as usize;
+                let free = statement_firsts[b..b_end]
+                    .iter()
+                    .map(|keyed| keyed.row() as usize)
+                    .find(|&j| statement_partner[j] == NONE && same_reference(i, j));
+                if let Some(j) = free {
+                    (ledger_partner[i], statement_partner[j]) = (j as u32, i as u32);
+                }
+            }
+            (a, b) = (a_end, b_end);
+        }
+        (ledger_partner, statement_partner)
+    }
+
+    proptest! {
+        /// The pairs found in parts on all cores are those of one loop over the keys: rows
+        /// whose references differ though their hashes are equal (runs of one row a side and
+        /// longer), rows with no partner, and more hashes than parts or fewer.
+        #[test]
+        fn pairs_in_parts_are_the_pairs_of_one_loop(
+            ledger in proptest::collection::vec((0u64..40, 0u8..6, any::<bool>()), 0..400),
+            statement in proptest::collection::vec((0u64..40, 0u8..6, any::<bool>()), 0..400),
+        ) {
+            // A row's hash (a few values, so that runs are common) and its reference (which
+            // decides a pair; equal references have equal hashes, as real keys do).
+            let reference = |&(hash, tag, _): &(u64, u8, bool)| hash * 8 + u64::from(tag % 3);
+            let keys = |rows: &[(u64, u8, bool)]| {
+                let mut keys: Vec<Keyed> = rows.iter().enumerate().map(|(row, &(hash, _, kept))| Keyed::of(row, kept, || hash << 33)).collect();
+                Keyed::sort_kept(&mut keys);
+                keys
+            };
+            let (ledger_firsts, statement_firsts) = (keys(&ledger), keys(&statement));
+            let same_reference = |i: usize, j: usize| reference(&ledger[i]) == reference(&statement[j]);
+            let (n, m) = (ledger.len(), statement.len());
+            let expected = pairs_in_one_loop(&ledger_firsts, &statement_firsts, n, m, same_reference);
+            prop_assert_eq!(pair_by_reference(&ledger_firsts, &statement_firsts, n, m, same_reference), expected);
         }
     }
 
