@@ -308,38 +308,59 @@ struct DayIndex<'s> {
 }
 
 impl<'s> DayIndex<'s> {
-    /// The matched rows sorted by day: counted per day, then placed (days are 0 to about
-    /// 84,000 in the accepted time range, so the counts are small). Each row's day is worked
-    /// out once, on all cores.
+    /// The matched rows sorted by day (a counting sort; days are 0 to about 84,000 in the
+    /// accepted time range, a statement's span is small), on all cores: each row's day worked
+    /// out, the rows of each part of the statement counted per day, then placed by each part
+    /// in the places its counts give it (its rows of a day after those of the parts before).
     fn new(evidence: &Evidence<'s>) -> DayIndex<'s> {
-        // Each matched row's China day (0 to about 84,000 in the accepted time range), an
-        // unmatched row's none; then counted from the first day.
+        // Each matched row's China day, an unmatched row's none.
         let mut slots: Vec<u32> = Vec::with_capacity(evidence.statement.len());
         (0..evidence.statement.len() as u32)
             .into_par_iter()
             .map(|j| if evidence.partner[j as usize] != NONE { evidence.day(j) as u32 } else { u32::MAX })
             .collect_into_vec(&mut slots);
-        let Some(first) = slots.par_iter().copied().min().filter(|&first| first != u32::MAX) else {
+        let span =
+            slots.par_iter().filter(|&&day| day != u32::MAX).fold(|| (u32::MAX, 0), |(low, high), &day| (low.min(day), high.max(day)));
+        let (first, last) = span.reduce(|| (u32::MAX, 0), |(a, b), (c, d)| (a.min(c), b.max(d)));
+        if first > last {
             return DayIndex { rows: Vec::new(), by_terminal: OnceCell::new() };
+        }
+        let days = (last - first) as usize + 1;
+        let parts: Vec<std::ops::Range<usize>> = {
+            let count = 4 * rayon::current_num_threads();
+            let size = slots.len().div_ceil(count).max(1);
+            (0..slots.len()).step_by(size).map(|start| start..slots.len().min(start + size)).collect()
         };
-        slots.par_iter_mut().filter(|day| **day != u32::MAX).for_each(|day| *day -= first);
-        let mut starts: Vec<usize> = Vec::new();
-        for &day in slots.iter().filter(|&&day| day != u32::MAX) {
-            let day = day as usize;
-            if starts.len() <= day + 1 {
-                starts.resize(day + 2, 0);
+        let counts: Vec<Vec<u32>> = parts
+            .par_iter()
+            .map(|part| {
+                let mut counts = vec![0u32; days];
+                for &day in slots[part.clone()].iter().filter(|&&day| day != u32::MAX) {
+                    counts[(day - first) as usize] += 1;
+                }
+                counts
+            })
+            .collect();
+        // Each part's places for each day, cut from the rows in order: day by day, part by part.
+        let mut rows = vec![0u32; counts.iter().flatten().map(|&count| count as usize).sum()];
+        let mut places: Vec<Vec<&mut [u32]>> = parts.iter().map(|_| Vec::with_capacity(days)).collect();
+        let mut rest = rows.as_mut_slice();
+        for day in 0..days {
+            for (part_places, part_counts) in places.iter_mut().zip(&counts) {
+                let (place, after) = std::mem::take(&mut rest).split_at_mut(part_counts[day] as usize);
+                part_places.push(place);
+                rest = after;
             }
-            starts[day + 1] += 1;
         }
-        for day in 1..starts.len() {
-            starts[day] += starts[day - 1];
-        }
-        let mut rows = vec![0u32; starts.last().copied().unwrap_or(0)];
-        for (j, &day) in slots.iter().enumerate().filter(|&(_, &day)| day != u32::MAX) {
-            let at = &mut starts[day as usize];
-            rows[*at] = j as u32;
-            *at += 1;
-        }
+        parts.into_par_iter().zip(places).for_each(|(part, mut places)| {
+            for j in part.filter(|&j| slots[j] != u32::MAX) {
+                let place = &mut places[(slots[j] - first) as usize];
+                if let Some((row, after)) = std::mem::take(place).split_first_mut() {
+                    *row = j as u32;
+                    *place = after;
+                }
+            }
+        });
         DayIndex { rows, by_terminal: OnceCell::new() }
     }
 
