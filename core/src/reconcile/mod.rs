@@ -122,6 +122,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use interned_text::value_of;
+use text_column::TextView;
+
 pub use audit::{
     problem_rows_max, AuditOverview, AuditRequest, ClassLabel, FileBytes, KeyedRow, PurchaseText, StatementAudit, StatementPurchases,
     AUDIT_FILE_BYTES_MAX, PROBLEM_ROWS_MAX,
@@ -887,32 +890,31 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
         .collect();
 
     // Merchant numbers per terminal: the distinct (terminal, number, name) first, then in
-    // order. On all cores, in parts; a part compares a row with the last few distinct values
-    // it met before it hashes the row (a file holds few, often in runs: hashing three texts a
-    // row was 60% of the summary's time).
-    type Seen<'a> = std::collections::HashSet<(&'a str, &'a str, &'a str), hash::FxBuild>;
+    // order. Where the three columns hold each value once (as read from files), the distinct
+    // triples of the values' numbers, looked up afterwards; no text is compared or hashed a row.
     let (terminal, merchant_no, merchant_name) = (statement.terminal.view(), statement.merchant_no.view(), statement.merchant_name.view());
-    let seen: Seen<'_> = row_scan::row_parts(statement.len())
-        .map(|part| {
-            let mut seen = Seen::default();
-            let mut recent = [("", "", ""); 4];
-            let mut next = 0;
-            for j in part {
-                let values = (terminal.get(j), merchant_no.get(j), merchant_name.get(j));
-                if !recent.contains(&values) {
-                    seen.insert(values);
-                    recent[next] = values;
-                    next = (next + 1) % recent.len();
-                }
-            }
-            seen
-        })
-        .reduce(Seen::default, |mut seen, other| {
-            seen.extend(other);
-            seen
-        });
+    let seen: Vec<(&str, &str, &str)> = match (&terminal, &merchant_no, &merchant_name) {
+        (
+            TextView::Interned { text: terminal_text, offsets: terminal_offsets, keys: terminal_keys },
+            TextView::Interned { text: number_text, offsets: number_offsets, keys: number_keys },
+            TextView::Interned { text: name_text, offsets: name_offsets, keys: name_keys },
+        ) => row_scan::distinct(statement.len(), |j| (terminal_keys[j], number_keys[j], name_keys[j]))
+            .into_iter()
+            .map(|(t, n, m)| {
+                (
+                    value_of(terminal_text, terminal_offsets, t),
+                    value_of(number_text, number_offsets, n),
+                    value_of(name_text, name_offsets, m),
+                )
+            })
+            .collect(),
+        _ => row_scan::distinct(statement.len(), |j| (terminal.get(j), merchant_no.get(j), merchant_name.get(j))).into_iter().collect(),
+    };
     let mut terminals: BTreeMap<&str, (std::collections::BTreeSet<&str>, std::collections::BTreeSet<&str>)> = BTreeMap::new();
-    for (terminal, number, name) in seen {
+    // A row without any of the three names no terminal.
+    for (terminal, number, name) in
+        seen.into_iter().filter(|&(terminal, number, name)| !(terminal.is_empty() && number.is_empty() && name.is_empty()))
+    {
         let entry = terminals.entry(terminal).or_default();
         if !number.is_empty() {
             entry.0.insert(number);

@@ -1,9 +1,13 @@
 //! Passes over every row of a table on all cores: the rows a test keeps, and the rows cut
 //! into parts of consecutive rows, each to be run through in a plain loop of its own.
 
+use std::collections::HashSet;
+use std::hash::Hash;
 use std::ops::Range;
 
 use rayon::prelude::*;
+
+use super::hash::FxBuild;
 
 /// The rows of a part (see [`row_parts`]): large enough that a part's own sums and maps are
 /// made rarely, small enough that both cores get many.
@@ -19,6 +23,32 @@ pub(crate) fn rows_where(rows: usize, keep: impl Fn(usize) -> bool + Sync) -> Ve
 /// (a plain loop in each part: no shared state is looked at between two rows).
 pub(crate) fn first_row_where(rows: usize, test: impl Fn(usize) -> bool + Sync) -> Option<usize> {
     row_parts(rows).find_map_first(|part| part.into_iter().find(|&row| test(row)))
+}
+
+/// The distinct values of `value(row)` over the rows below `rows`, found on all cores a part
+/// at a time. For columns of few values, often in runs: a part compares a row's value with
+/// the last few distinct values it met before it hashes it.
+pub(crate) fn distinct<T: Copy + Eq + Hash + Send>(rows: usize, value: impl Fn(usize) -> T + Sync) -> HashSet<T, FxBuild> {
+    row_parts(rows)
+        .map(|part| {
+            let mut seen = HashSet::default();
+            let Some(first) = part.clone().next().map(&value) else { return seen };
+            seen.insert(first);
+            let (mut recent, mut next) = ([first; 4], 0);
+            for row in part {
+                let value = value(row);
+                if !recent.contains(&value) {
+                    seen.insert(value);
+                    recent[next] = value;
+                    next = (next + 1) % recent.len();
+                }
+            }
+            seen
+        })
+        .reduce(HashSet::default, |mut seen, other| {
+            seen.extend(other);
+            seen
+        })
 }
 
 /// The rows below `rows` cut into consecutive parts of [`PART_ROWS`] (the last shorter), in
@@ -59,5 +89,21 @@ mod tests {
         }
         assert_eq!(first_row_where(rows, |_| false), None);
         assert_eq!(first_row_where(0, |_| true), None);
+    }
+
+    proptest::proptest! {
+        /// The distinct values are those of every row: values in runs, values that come back
+        /// after more than the few remembered, a part's first value, and parts of one row.
+        #[test]
+        fn distinct_values_are_every_rows_values(
+            runs in proptest::collection::vec((0u8..12, 1usize..3 * PART_ROWS / 2), 0..6),
+            spread in proptest::collection::vec(0u8..12, 0..40),
+        ) {
+            let mut values: Vec<u8> = runs.iter().flat_map(|&(value, length)| std::iter::repeat(value).take(length)).collect();
+            values.extend(&spread);
+            let expected: HashSet<u8> = values.iter().copied().collect();
+            let found = distinct(values.len(), |row| values[row]);
+            proptest::prop_assert_eq!(found.into_iter().collect::<HashSet<u8>>(), expected);
+        }
     }
 }

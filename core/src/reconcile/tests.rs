@@ -929,6 +929,23 @@ fn from_columns_is_push_row_on_whole_columns() {
     let mut short = statement_columns(&statement_rows);
     short.kind.pop();
     assert_eq!(Statement::from_columns("s", short).unwrap_err().location().field.as_deref(), Some("kind"));
+
+    // The summary's merchant numbers per terminal are the same whether the statement holds
+    // each terminal, number and name once (pushed: the values' numbers are compared) or row by
+    // row (the texts are): numbers that jump, empty terminals, rows with none of the three.
+    for (j, row) in statement_rows.iter_mut().enumerate() {
+        match j % 11 {
+            0 => (row.terminal, row.merchant_no, row.merchant_name) = (String::new(), String::new(), String::new()),
+            3 => row.merchant_no = format!("8{:014}", j % 5),
+            _ => {}
+        }
+    }
+    let (interned, plain) = (push_all(&statement_rows).unwrap(), Statement::from_columns("s", statement_columns(&statement_rows)).unwrap());
+    let terminals = |statement: &Statement| reconcile(&sample.ledger, statement, &options()).unwrap().summary.terminals;
+    let from_interned = terminals(&interned);
+    assert_eq!(from_interned, terminals(&plain));
+    assert!(from_interned.iter().any(|t| t.merchant_numbers.len() > 1));
+    assert!(from_interned.iter().all(|t| !t.terminal.is_empty()));
 }
 
 /// A report of shared tables is the report of borrowed ones: rows (lines, amounts, fees,
