@@ -326,6 +326,7 @@ impl<'s> DayIndex<'s> {
             return DayIndex { rows: Vec::new(), by_terminal: OnceCell::new() };
         }
         let days = (last - first) as usize + 1;
+        // Few parts (each counts every day of the span), a few a core.
         let parts: Vec<std::ops::Range<usize>> = {
             let count = 4 * rayon::current_num_threads();
             let size = slots.len().div_ceil(count).max(1);

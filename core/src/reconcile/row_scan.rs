@@ -1,5 +1,6 @@
-//! Passes over every row of a table on all cores: the rows a test keeps, and the rows cut
-//! into parts of consecutive rows, each to be run through in a plain loop of its own.
+//! Passes over every row of a table on all cores: the rows a test keeps, the distinct values
+//! of a column, and the rows cut into parts of consecutive rows, each to be run through in a
+//! plain loop of its own.
 
 use std::collections::HashSet;
 use std::hash::Hash;
@@ -92,8 +93,9 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The distinct values are those of every row: values in runs, values that come back
-        /// after more than the few remembered, a part's first value, and parts of one row.
+        /// The distinct values are those of every row: values in runs longer than a part,
+        /// values that come back after more than the few remembered, a part's first value,
+        /// and no rows at all.
         #[test]
         fn distinct_values_are_every_rows_values(
             runs in proptest::collection::vec((0u8..12, 1usize..3 * PART_ROWS / 2), 0..6),
