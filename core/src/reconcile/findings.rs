@@ -319,36 +319,39 @@ impl<'s> DayIndex<'s> {
             .into_par_iter()
             .map(|j| if evidence.partner[j as usize] != NONE { evidence.day(j) as u32 } else { u32::MAX })
             .collect_into_vec(&mut slots);
-        let span =
-            slots.par_iter().filter(|&&day| day != u32::MAX).fold(|| (u32::MAX, 0), |(low, high), &day| (low.min(day), high.max(day)));
-        let (first, last) = span.reduce(|| (u32::MAX, 0), |(a, b), (c, d)| (a.min(c), b.max(d)));
-        if first > last {
-            return DayIndex { rows: Vec::new(), by_terminal: OnceCell::new() };
-        }
-        let days = (last - first) as usize + 1;
-        // Few parts (each counts every day of the span), a few a core.
+        // Few parts (each counts every day of its span), a few a core; each part's first day
+        // and its rows counted per day from it.
         let parts: Vec<std::ops::Range<usize>> = {
             let count = 4 * rayon::current_num_threads();
             let size = slots.len().div_ceil(count).max(1);
             (0..slots.len()).step_by(size).map(|start| start..slots.len().min(start + size)).collect()
         };
-        let counts: Vec<Vec<u32>> = parts
+        let counts: Vec<(u32, Vec<u32>)> = parts
             .par_iter()
             .map(|part| {
-                let mut counts = vec![0u32; days];
-                for &day in slots[part.clone()].iter().filter(|&&day| day != u32::MAX) {
-                    counts[(day - first) as usize] += 1;
-                }
-                counts
+                let days = slots[part.clone()].iter().copied().filter(|&day| day != u32::MAX);
+                let (low, high) = days.clone().fold((u32::MAX, 0), |(low, high), day| (low.min(day), high.max(day)));
+                let mut counts = vec![0u32; if low > high { 0 } else { (high - low) as usize + 1 }];
+                days.for_each(|day| counts[(day - low) as usize] += 1);
+                (low, counts)
             })
             .collect();
+        let spans = || counts.iter().filter(|(_, counts)| !counts.is_empty());
+        let Some(first) = spans().map(|&(low, _)| low).min() else {
+            return DayIndex { rows: Vec::new(), by_terminal: OnceCell::new() };
+        };
+        let days = spans().map(|(low, counts)| (low - first) as usize + counts.len()).max().unwrap_or(0);
+        // A part's count of day `day` (counted from the first day of all).
+        let count_of = |(low, counts): &(u32, Vec<u32>), day: usize| {
+            (day + first as usize).checked_sub(*low as usize).and_then(|k| counts.get(k)).map_or(0, |&count| count as usize)
+        };
         // Each part's places for each day, cut from the rows in order: day by day, part by part.
-        let mut rows = vec![0u32; counts.iter().flatten().map(|&count| count as usize).sum()];
+        let mut rows = vec![0u32; counts.iter().map(|(_, counts)| counts.iter().map(|&count| count as usize).sum::<usize>()).sum()];
         let mut places: Vec<Vec<&mut [u32]>> = parts.iter().map(|_| Vec::with_capacity(days)).collect();
         let mut rest = rows.as_mut_slice();
         for day in 0..days {
             for (part_places, part_counts) in places.iter_mut().zip(&counts) {
-                let (place, after) = std::mem::take(&mut rest).split_at_mut(part_counts[day] as usize);
+                let (place, after) = std::mem::take(&mut rest).split_at_mut(count_of(part_counts, day));
                 part_places.push(place);
                 rest = after;
             }

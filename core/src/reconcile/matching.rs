@@ -277,10 +277,9 @@ fn pair_by_reference(
     same_reference: impl Fn(usize, usize) -> bool + Sync,
 ) -> (Vec<u32>, Vec<u32>) {
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
-    let (candidate, statement_partner): (Vec<AtomicU32>, Vec<AtomicU32>) = rayon::join(
-        || (0..n).into_par_iter().map(|_| AtomicU32::new(NONE)).collect(),
-        || (0..m).into_par_iter().map(|_| AtomicU32::new(NONE)).collect(),
-    );
+    // (Made in place from plain numbers, and back again below.)
+    let atomics = |rows: usize| vec![NONE; rows].into_iter().map(AtomicU32::new).collect::<Vec<AtomicU32>>();
+    let (candidate, statement_partner) = (atomics(n), atomics(m));
     // Where each part starts on both sides: at the first key of a hash.
     let parts = 4 * rayon::current_num_threads();
     let mut starts: Vec<(usize, usize)> = (0..parts)
