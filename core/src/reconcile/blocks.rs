@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::io::Read;
 
 use super::profile::Encoding;
-use super::tokenize::{last_record_end, Dialect};
+use super::tokenize::{last_record_end, Dialect, Known};
 use crate::error::{Error, ErrorKind, Location, Result};
 
 /// Decodes GB18030 (and so GBK, whose decoder it is) on all cores: the bytes are cut after
@@ -103,18 +103,20 @@ impl<R: Read> Blocks<R> {
         self
     }
 
-    /// The next block's text (`None` after the last).
-    pub(crate) fn next(&mut self) -> std::result::Result<Option<Cow<'_, str>>, BlockError> {
+    /// The next block's text, and what is known of it (whether it holds a quote: found
+    /// while looking for its end); `None` after the last.
+    pub(crate) fn next(&mut self) -> std::result::Result<Option<(Cow<'_, str>, Known)>, BlockError> {
         self.buffer.drain(..self.handed);
         self.handed = 0;
         let mut wanted = self.block_bytes;
-        let end = loop {
+        let (end, no_quote) = loop {
             self.fill(wanted)?;
+            let no_quote = memchr::memchr(b'"', &self.buffer).is_none();
             if self.ended {
-                break self.buffer.len();
+                break (self.buffer.len(), no_quote);
             }
-            match last_record_end(&self.buffer, self.dialect) {
-                Some(end) => break end,
+            match last_record_end(&self.buffer, self.dialect, no_quote) {
+                Some(end) => break (end, no_quote),
                 // No whole record yet: read more.
                 None => wanted = self.buffer.len() + self.block_bytes,
             }
@@ -143,7 +145,9 @@ impl<R: Read> Blocks<R> {
             Encoding::Utf8 => String::from_utf8_lossy(bytes),
             Encoding::Gb18030 => decode_gb18030(bytes),
         };
-        Ok(Some(text))
+        // (Decoding never makes a quote: a `"` of the text is a `"` byte in UTF-8, GBK and
+        // GB18030 alike, and the replacement character is none.)
+        Ok(Some((text, Known { no_quote, no_lone_return: false })))
     }
 
     /// Reads until `buffer` holds `wanted` bytes or the source ends.
@@ -182,7 +186,7 @@ mod tests {
     /// (line, fields) of every record of `text`.
     fn cut(text: &str, first_line: u64, dialect: Dialect) -> Vec<(u64, Vec<String>)> {
         let mut out = Vec::new();
-        records(text, first_line, dialect, |source, fields, line| {
+        records(text, first_line, dialect, Known::default(), |source, fields, line| {
             out.push((line, fields.iter().map(|r| source[r.clone()].to_string()).collect()))
         });
         out
@@ -205,7 +209,8 @@ mod tests {
             let mut blocks = Blocks::new(text.as_bytes(), "t.csv", dialect, Encoding::Auto, u64::MAX);
             blocks.block_bytes = block_bytes;
             let (mut joined, mut by_block, mut line) = (String::new(), Vec::new(), 1);
-            while let Some(block) = blocks.next().ok().flatten() {
+            while let Some((block, known)) = blocks.next().ok().flatten() {
+                prop_assert!(!known.no_quote || !block.contains('"'));
                 by_block.extend(cut(&block, line, dialect));
                 line += crate::reconcile::tokenize::newlines(block.as_bytes());
                 joined.push_str(&block);
@@ -238,13 +243,13 @@ mod tests {
         let mut blocks = Blocks::new(&gbk[..], "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
         blocks.block_bytes = 4;
         let mut text = String::new();
-        while let Ok(Some(block)) = blocks.next() {
+        while let Ok(Some((block, _))) = blocks.next() {
             text.push_str(&block);
         }
         assert_eq!(text, "清算日期,金额\n消费,1\n退货,2\n");
         let bom = b"\xEF\xBB\xBFa,b\n";
         let mut blocks = Blocks::new(&bom[..], "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
-        assert_eq!(blocks.next().ok().flatten().as_deref(), Some("a,b\n"));
+        assert_eq!(blocks.next().ok().flatten().map(|(block, _)| block).as_deref(), Some("a,b\n"));
     }
 
     #[test]
@@ -297,7 +302,7 @@ mod tests {
             let mut blocks = Blocks::new(source, "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
             blocks.block_bytes = block_bytes;
             let mut joined = String::new();
-            while let Some(block) = blocks.next().ok().flatten() {
+            while let Some((block, _)) = blocks.next().ok().flatten() {
                 joined.push_str(&block);
             }
             assert_eq!(joined, text, "blocks of {block_bytes} bytes");

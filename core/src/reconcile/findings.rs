@@ -321,11 +321,7 @@ impl<'s> DayIndex<'s> {
             .collect_into_vec(&mut slots);
         // Few parts (each counts every day of its span), a few a core; each part's first day
         // and its rows counted per day from it.
-        let parts: Vec<std::ops::Range<usize>> = {
-            let count = 4 * rayon::current_num_threads();
-            let size = slots.len().div_ceil(count).max(1);
-            (0..slots.len()).step_by(size).map(|start| start..slots.len().min(start + size)).collect()
-        };
+        let parts = super::row_scan::few_parts(slots.len());
         let counts: Vec<(u32, Vec<u32>)> = parts
             .par_iter()
             .map(|part| {

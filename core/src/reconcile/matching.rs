@@ -281,10 +281,10 @@ fn pair_by_reference(
     let atomics = |rows: usize| vec![NONE; rows].into_iter().map(AtomicU32::new).collect::<Vec<AtomicU32>>();
     let (candidate, statement_partner) = (atomics(n), atomics(m));
     // Where each part starts on both sides: at the first key of a hash.
-    let parts = 4 * rayon::current_num_threads();
-    let mut starts: Vec<(usize, usize)> = (0..parts)
-        .map(|k| {
-            let hash = ledger_firsts.get(ledger_firsts.len() * k / parts).map_or(u64::MAX, |keyed| keyed.hash());
+    let mut starts: Vec<(usize, usize)> = super::row_scan::few_parts(ledger_firsts.len())
+        .into_iter()
+        .map(|part| {
+            let hash = ledger_firsts[part.start].hash();
             (ledger_firsts.partition_point(|e| e.hash() < hash), statement_firsts.partition_point(|e| e.hash() < hash))
         })
         .collect();

@@ -18,7 +18,7 @@ use super::civil;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
 use super::spreadsheet::neutralize_cell;
-use super::tokenize::{newlines, records, CsvState, Dialect, QuotedFields};
+use super::tokenize::{newlines, records, CsvState, Dialect, Known, QuotedFields};
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
@@ -285,16 +285,37 @@ fn unterminated_quote(bytes: &[u8], dialect: Dialect) -> Option<Unterminated> {
 /// A quoted field that never closes would swallow every later line: its record is passed on
 /// as an error naming the quote's line and column, and reading resumes on the next line, so
 /// every line is either read or reported.
+///
+/// `known`: what is known of the text already (it is not looked for again).
 pub(super) fn stream(
     text: &str,
     first_line: u64,
     dialect: Dialect,
+    known: Known,
+    each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
+    file: &str,
+) {
+    // WebAssembly, built for size, cuts every reader's rows with one copy of the cutting (a
+    // call through a pointer a record) instead of a copy a reader.
+    #[cfg(target_arch = "wasm32")]
+    let each: &mut dyn FnMut(std::result::Result<&Row<'_>, (u64, Error)>) = &mut { each };
+    stream_rows(text, first_line, dialect, known, each, file);
+}
+
+/// [`stream`], for one kind of `each`.
+fn stream_rows(
+    text: &str,
+    first_line: u64,
+    dialect: Dialect,
+    known: Known,
     mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
     file: &str,
 ) {
     let (mut rest, mut line) = (text, first_line);
-    while let Some(open) = memchr::memchr(b'"', rest.as_bytes()).and_then(|_| unterminated_quote(rest.as_bytes(), dialect)) {
-        stream_records(&rest[..open.record_start], line, dialect, &mut each, file);
+    loop {
+        let quoted = !known.no_quote && memchr::memchr(b'"', rest.as_bytes()).is_some();
+        let Some(open) = quoted.then(|| unterminated_quote(rest.as_bytes(), dialect)).flatten() else { break };
+        stream_records(&rest[..open.record_start], line, dialect, known, &mut each, file);
         let bytes = rest.as_bytes();
         let record_line = line + newlines(&bytes[..open.record_start]);
         let quote_line = line + newlines(&bytes[..open.quote_at]);
@@ -308,7 +329,7 @@ pub(super) fn stream(
         line += newlines(&bytes[..open.resume]);
         rest = &rest[open.resume..];
     }
-    stream_records(rest, line, dialect, &mut each, file);
+    stream_records(rest, line, dialect, known, &mut each, file);
 }
 
 /// [`stream`] on text without an unterminated quote: the records of
@@ -317,10 +338,11 @@ fn stream_records(
     text: &str,
     first_line: u64,
     dialect: Dialect,
+    known: Known,
     each: &mut impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
     file: &str,
 ) {
-    records(text, first_line, dialect, |source, fields, line| {
+    records(text, first_line, dialect, known, |source, fields, line| {
         let row = Row { text: source, fields, line, file };
         if (0..fields.len()).all(|c| row.field(c).map_or(true, |f| clean(f).is_empty())) {
             return;
@@ -372,28 +394,35 @@ pub(super) fn header(
 /// the line after the text.
 ///
 /// A parsed chunk that `take` has emptied goes to `spares`, and is given back to `parse`
-/// for a later chunk of this text or the next (`parse(chunk, line, Some(spare))`), which
-/// fills it again: its memory, already the process's, is not handed back to the system and
-/// asked for (and faulted in) afresh.
+/// for a later chunk of this text or the next (`parse(chunk, line, known, Some(spare))`),
+/// which fills it again: its memory, already the process's, is not handed back to the system
+/// and asked for (and faulted in) afresh.
+///
+/// `known`: what is known of the text already. Each chunk's line ends are counted on all
+/// cores before the chunks are parsed, and what that look finds (whether the chunk holds a
+/// quote, a lone CR) is handed to `parse` with the chunk, so that no byte is looked at for
+/// these again.
 fn par_chunks<T: Send>(
     text: &str,
     first_line: u64,
     dialect: Dialect,
+    known: Known,
     spares: &mut Vec<T>,
-    parse: impl Fn(&str, u64, Option<T>) -> T + Sync,
+    parse: impl Fn(&str, u64, Known, Option<T>) -> T + Sync,
     mut take: impl FnMut(&mut T) -> Result<()> + Send,
 ) -> Result<u64> {
     const MIN_CHUNK: usize = 1 << 20;
     const MAX_CHUNK: usize = 4 << 20;
     let bytes = text.as_bytes();
     let threads = rayon::current_num_threads();
-    let splittable = bytes.len() >= 2 * MIN_CHUNK
-        && (memchr::memchr(b'"', bytes).is_none() || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines(bytes)));
-    if !splittable {
-        let mut part = parse(text, first_line, spares.pop());
+    let mut whole = |spares: &mut Vec<T>| -> Result<u64> {
+        let mut part = parse(text, first_line, known, spares.pop());
         take(&mut part)?;
         spares.push(part);
-        return Ok(first_line + newlines(bytes));
+        Ok(first_line + newlines(bytes))
+    };
+    if bytes.len() < 2 * MIN_CHUNK {
+        return whole(spares);
     }
     let target = (bytes.len() / (threads * 4)).clamp(MIN_CHUNK, MAX_CHUNK);
     let mut bounds = vec![0usize];
@@ -411,11 +440,17 @@ fn par_chunks<T: Send>(
         bounds.push(bytes.len());
     }
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
-    let newlines: Vec<u64> = ranges.par_iter().map(|&(a, b)| newlines(&bytes[a..b])).collect();
+    let scans: Vec<(u64, Known)> = ranges.par_iter().map(|&(a, b)| Known::of(&bytes[a..b], known)).collect();
+    // The text is cut at line feeds: unless a quoted field holds one.
+    let splittable =
+        scans.iter().all(|(_, known)| known.no_quote) || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines(bytes));
+    if !splittable {
+        return whole(spares);
+    }
     let mut chunks = Vec::with_capacity(ranges.len());
     let mut line = first_line;
-    for (&(a, b), count) in ranges.iter().zip(&newlines) {
-        chunks.push((&text[a..b], line));
+    for (&(a, b), &(count, known)) in ranges.iter().zip(&scans) {
+        chunks.push((&text[a..b], line, known));
         line += count;
     }
     // Each wave is parsed while the one before it is handed to `take`, so that no core waits
@@ -434,7 +469,7 @@ fn par_chunks<T: Send>(
     let mut parsed: Vec<T> = Vec::new();
     for wave in chunks.chunks(threads) {
         let (next, taken) = rayon::join(
-            || wave.par_iter().map(|&(chunk, line)| parse(chunk, line, spare())).collect::<Vec<T>>(),
+            || wave.par_iter().map(|&(chunk, line, known)| parse(chunk, line, known, spare())).collect::<Vec<T>>(),
             || take_all(std::mem::take(&mut parsed)),
         );
         taken?;
@@ -525,7 +560,7 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     too_large(file, bytes)?;
     let text = decode(bytes);
     let (mut reader, data_start, data_line) = LedgerReader::start(&text, file)?;
-    reader.read(&text[data_start..], data_line)?;
+    reader.read(&text[data_start..], data_line, Known::default())?;
     Ok(reader.ledger)
 }
 
@@ -550,15 +585,15 @@ pub fn read_ledger_file(path: impl AsRef<Path>) -> Result<Ledger> {
     let (source, file_bytes) = open(path, &file)?;
     let mut blocks = Blocks::new(source, &file, Dialect::csv(true), Encoding::Auto, MAX_INPUT_BYTES as u64);
     let mut read = || -> std::result::Result<Ledger, BlockError> {
-        let first = blocks.next()?.unwrap_or_default();
+        let (first, known) = blocks.next()?.unwrap_or_default();
         let (mut reader, data_start, data_line) = LedgerReader::start(&first, &file)?;
-        let mut line = reader.read(&first[data_start..], data_line)?;
+        let mut line = reader.read(&first[data_start..], data_line, known)?;
         // Room for the rest of the file at the first block's sizes (untouched room costs no
         // memory), so that the columns do not grow by copying.
         reader.ledger.reserve_rest(first.len(), file_bytes.saturating_sub(first.len()));
         drop(first);
-        while let Some(block) = blocks.next()? {
-            line = reader.read(&block, line)?;
+        while let Some((block, known)) = blocks.next()? {
+            line = reader.read(&block, line, known)?;
         }
         Ok(reader.ledger)
     };
@@ -613,15 +648,16 @@ impl<'f> LedgerReader<'f> {
 
     /// Reads the rows of `text` (whole records, the first on line `first_line`); returns the
     /// line after it.
-    fn read(&mut self, text: &str, first_line: u64) -> Result<u64> {
+    fn read(&mut self, text: &str, first_line: u64, known: Known) -> Result<u64> {
         let (file, column) = (self.file, &self.column);
-        let parse = |chunk: &str, first_line: u64, spare: Option<Ledger>| {
+        let parse = |chunk: &str, first_line: u64, known: Known, spare: Option<Ledger>| {
             let mut ledger = spare.unwrap_or_else(|| Ledger::new(file));
             ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
             stream(
                 chunk,
                 first_line,
                 Dialect::csv(true),
+                known,
                 |row| match row {
                     Err((line, error)) => ledger.push_issue(error.at(Location::default().line(line)), ""),
                     Ok(row) => {
@@ -635,7 +671,7 @@ impl<'f> LedgerReader<'f> {
             ledger
         };
         let ledger = &mut self.ledger;
-        par_chunks(text, first_line, Dialect::csv(true), &mut self.spares, parse, |part| ledger.append(part))
+        par_chunks(text, first_line, Dialect::csv(true), known, &mut self.spares, parse, |part| ledger.append(part))
     }
 }
 
@@ -965,7 +1001,7 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
     let detail_end = details_end(data, profile);
     let data_line = layout.data_line;
     let mut reader = StatementReader::new(layout, dialect, file);
-    let summary_line = reader.read(&data[..detail_end], data_line)?;
+    let summary_line = reader.read(&data[..detail_end], data_line, Known::default())?;
     let found = pattern_lines(&text, profile.totals_in_words());
     let stated = reader.layout.stated_totals(found, &data[detail_end..], summary_line, &reader.summary_rows);
     reader.finish(stated, options)
@@ -1018,7 +1054,7 @@ fn read_statement_blocks<R: std::io::Read>(
     options: ReadOptions,
 ) -> std::result::Result<Statement, BlockError> {
     let dialect = profile.dialect();
-    let first = blocks.next()?.unwrap_or_default();
+    let (first, first_known) = blocks.next()?.unwrap_or_default();
     let mut layout = Layout::locate(&first, file, profile, dialect)?;
     layout.default_settlement = default_settlement(profile, file, options);
     let (data_start, data_line) = (layout.data_start, layout.data_line);
@@ -1030,7 +1066,7 @@ fn read_statement_blocks<R: std::io::Read>(
     // (The line count stops where the details end: the summary starts on that line.)
     let mut summary: Option<String> = None;
     let mut line = data_line;
-    let mut take = |block: &str, data: &str, reader: &mut StatementReader<'_>, line: &mut u64| -> Result<()> {
+    let mut take = |block: &str, data: &str, known: Known, reader: &mut StatementReader<'_>, line: &mut u64| -> Result<()> {
         if !patterns.is_empty() {
             found.extend(pattern_lines(block, patterns).into_iter().map(|(k, text, p)| (feeds_before + k, text.to_string(), p)));
             feeds_before += memchr::memchr_iter(b'\n', block.as_bytes()).count();
@@ -1039,7 +1075,7 @@ fn read_statement_blocks<R: std::io::Read>(
             Some(summary) => summary.push_str(data),
             None => {
                 let end = details_end(data, profile);
-                *line = reader.read(&data[..end], *line)?;
+                *line = reader.read(&data[..end], *line, known)?;
                 if end < data.len() {
                     summary = Some(data[end..].to_string());
                 }
@@ -1047,13 +1083,13 @@ fn read_statement_blocks<R: std::io::Read>(
         }
         Ok(())
     };
-    take(&first, &first[data_start..], &mut reader, &mut line)?;
+    take(&first, &first[data_start..], first_known, &mut reader, &mut line)?;
     // Room for the rest of the file at the first block's sizes (untouched room costs no
     // memory), so that the columns do not grow by copying.
     reader.statement.reserve_rest(first.len(), file_bytes.saturating_sub(first.len()));
     drop(first);
-    while let Some(block) = blocks.next()? {
-        take(&block, &block, &mut reader, &mut line)?;
+    while let Some((block, known)) = blocks.next()? {
+        take(&block, &block, known, &mut reader, &mut line)?;
     }
     let found = found.iter().map(|(k, text, pattern)| (*k, text.as_str(), *pattern));
     let stated = reader.layout.stated_totals(found, summary.as_deref().unwrap_or(""), line, &reader.summary_rows);
@@ -1114,10 +1150,10 @@ impl<'p> StatementReader<'p> {
 
     /// Reads the detail rows of `text` (whole records, the first on line `first_line`);
     /// returns the line after it.
-    fn read(&mut self, text: &str, first_line: u64) -> Result<u64> {
+    fn read(&mut self, text: &str, first_line: u64, known: Known) -> Result<u64> {
         let (layout, dialect) = (&self.layout, self.dialect);
         let file = self.statement.name().to_string();
-        let parse = |chunk: &str, first_line: u64, spare: Option<Part>| {
+        let parse = |chunk: &str, first_line: u64, known: Known, spare: Option<Part>| {
             let mut part = spare.unwrap_or_else(|| Part {
                 statement: Statement::new(file.as_str()),
                 sums: Sums::default(),
@@ -1129,6 +1165,7 @@ impl<'p> StatementReader<'p> {
                 chunk,
                 first_line,
                 dialect,
+                known,
                 |row| match row {
                     Err((line, error)) => {
                         part.sums.detail_lines += 1;
@@ -1141,7 +1178,7 @@ impl<'p> StatementReader<'p> {
             part
         };
         let (statement, sums, summary_rows) = (&mut self.statement, &mut self.sums, &mut self.summary_rows);
-        par_chunks(text, first_line, dialect, &mut self.spares, parse, |part| {
+        par_chunks(text, first_line, dialect, known, &mut self.spares, parse, |part| {
             sums.add(&std::mem::take(&mut part.sums));
             summary_rows.append(&mut part.summary_rows);
             statement.append(&mut part.statement)
@@ -1196,6 +1233,7 @@ pub(crate) fn fit(head: &[u8], profile: &Profile) -> Fit {
                 &text,
                 1,
                 dialect,
+                Known::default(),
                 |row| {
                     if outcome.is_none() {
                         outcome = Some(match row {
@@ -1950,6 +1988,7 @@ impl<'p> Layout<'p> {
                 summary,
                 summary_line,
                 dialect,
+                Known::default(),
                 |row| {
                     if let Ok(row) = row {
                         rows.push((
@@ -2418,6 +2457,37 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A ledger of several chunks, where some chunks hold quoted fields (with commas, not
+    /// line ends) and one holds lone CRs (old Mac line ends) and the others neither: each
+    /// chunk is cut with what was found of its own bytes, so every record reads with its
+    /// fields and its true line, from the bytes (each chunk looked at on all cores) and from
+    /// a file in blocks (whose quotes are found with their ends).
+    #[test]
+    fn chunks_with_and_without_quotes_and_lone_returns_read_every_record_at_its_line() {
+        let rows = 90_000u64;
+        let (mut text, mut expected) = (String::from("trade_id,rrn,terminal,time,amount,channel\n"), Vec::new());
+        // (Row k on line k + 2, after the header.)
+        for k in 0..rows {
+            let quoted = (20_000..30_000).contains(&k) && k % 7 == 0;
+            let trade_id = if quoted { format!("A,{k}") } else { format!("A{k}") };
+            let field = if quoted { format!("\"{trade_id}\"") } else { trade_id.clone() };
+            let end = if (60_000..61_000).contains(&k) { "\r" } else { "\n" };
+            text.push_str(&format!("{field},{:012},T0000001,2026-05-06 10:00:00,{}.00,credit{end}", 600_000_000_000 + k, 1 + k % 900));
+            expected.push((trade_id, k + 2));
+        }
+        assert!(text.len() > 5 << 20, "chunks of at least 1 MiB: {} bytes", text.len());
+        let path = std::env::temp_dir().join(format!("posfee-chunks-{}.csv", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let from_file = read_ledger_file(&path);
+        std::fs::remove_file(&path).unwrap();
+        for ledger in [read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap(), from_file.unwrap()] {
+            assert!(ledger.issues().is_empty(), "{:?}", ledger.issues().first());
+            let read: Vec<(String, u64)> = (0..ledger.len()).map(|k| (ledger.record(k).trade_id, ledger.record(k).line)).collect();
+            assert_eq!(read.len(), expected.len());
+            assert!(read == expected, "first difference: {:?}", read.iter().zip(&expected).find(|(a, b)| a != b));
+        }
+    }
+
     #[test]
     fn a_kind_text_means_the_same_on_every_row_and_an_unknown_one_is_an_error_each_time() {
         let header = "清算日期,商户号,终端号,批次号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
@@ -2587,6 +2657,7 @@ mod tests {
             text,
             1,
             Dialect::csv(comment),
+            Known::default(),
             |row| match row {
                 Ok(row) => out.push(Ok((row.line, (0..row.fields.len()).map(|c| row.field(c).unwrap_or("?").to_string()).collect()))),
                 Err((line, _)) => out.push(Err(line)),
@@ -2891,6 +2962,7 @@ mod tests {
             text,
             1,
             Dialect::csv(false),
+            Known::default(),
             |row| {
                 if let Err((_, e)) = row {
                     message = e.to_string()

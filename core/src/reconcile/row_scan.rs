@@ -1,6 +1,6 @@
 //! Passes over every row of a table on all cores: the rows a test keeps, the distinct values
-//! of a column, and the rows cut into parts of consecutive rows, each to be run through in a
-//! plain loop of its own.
+//! of a column, and the rows cut into parts of consecutive rows (many small ones, or a few a
+//! core), each to be run through in a plain loop of its own.
 
 use std::collections::HashSet;
 use std::hash::Hash;
@@ -59,17 +59,29 @@ pub(crate) fn row_parts(rows: usize) -> impl IndexedParallelIterator<Item = Rang
     (0..rows.div_ceil(PART_ROWS)).into_par_iter().map(move |part| part * PART_ROWS..rows.min((part + 1) * PART_ROWS))
 }
 
+/// The rows below `rows` cut into a few parts a core (four, the last shorter), in order:
+/// for passes whose parts each carry a cost of their own (a count for every day of the
+/// part's span, a merge that starts with two searches), which [`row_parts`]' many parts
+/// would multiply.
+pub(crate) fn few_parts(rows: usize) -> Vec<Range<usize>> {
+    let size = rows.div_ceil(4 * rayon::current_num_threads()).max(1);
+    (0..rows).step_by(size).map(|start| start..rows.min(start + size)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn parts_cover_every_row_once_in_order() {
-        for rows in [0, 1, PART_ROWS - 1, PART_ROWS, PART_ROWS + 1, 3 * PART_ROWS + 7] {
-            let parts: Vec<Range<usize>> = row_parts(rows).collect();
-            let covered: Vec<usize> = parts.iter().cloned().flatten().collect();
-            assert_eq!(covered, (0..rows).collect::<Vec<_>>(), "{rows} rows");
-            assert!(parts.iter().all(|part| !part.is_empty()), "{rows} rows");
+        let most = 4 * rayon::current_num_threads();
+        for rows in [0, 1, 2, most - 1, most, most + 1, PART_ROWS - 1, PART_ROWS, PART_ROWS + 1, 3 * PART_ROWS + 7] {
+            for (parts, few) in [(row_parts(rows).collect::<Vec<Range<usize>>>(), false), (few_parts(rows), true)] {
+                let covered: Vec<usize> = parts.iter().cloned().flatten().collect();
+                assert_eq!(covered, (0..rows).collect::<Vec<_>>(), "{rows} rows");
+                assert!(parts.iter().all(|part| !part.is_empty()), "{rows} rows");
+                assert!(!few || parts.len() <= most, "{rows} rows in {} parts", parts.len());
+            }
         }
     }
 

@@ -134,11 +134,31 @@ impl QuotedFields {
     }
 }
 
+/// What is known of a text before it is cut, from a look at its bytes made for another
+/// reason, so that the cutting need not look again; `false` where nothing is known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Known {
+    /// The text holds no quote.
+    pub(crate) no_quote: bool,
+    /// The text holds no lone CR (a CR not followed by a line feed).
+    pub(crate) no_lone_return: bool,
+}
+
+impl Known {
+    /// What a look at `bytes` finds: whether they hold a quote (unless `known` already says
+    /// they do not) and a lone CR, and how many line ends they hold (as [`newlines`]).
+    pub(crate) fn of(bytes: &[u8], known: Known) -> (u64, Known) {
+        let (feeds, lone) = feeds_and_lone_returns(bytes);
+        let no_quote = known.no_quote || memchr::memchr(b'"', bytes).is_none();
+        (feeds + lone, Known { no_quote, no_lone_return: lone == 0 })
+    }
+}
+
 /// Where the last whole record of `bytes` (which start at a record's start) ends: just
 /// after the last line feed that ends a record (not one inside a quoted field); `None`
-/// when no line feed does.
-pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect) -> Option<usize> {
-    if memchr::memchr(b'"', bytes).is_none() {
+/// when no line feed does. `no_quote`: the bytes are known to hold no quote.
+pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect, no_quote: bool) -> Option<usize> {
+    if no_quote || memchr::memchr(b'"', bytes).is_none() {
         return memchr::memrchr(b'\n', bytes).map(|k| k + 1);
     }
     if let Some(fields) = QuotedFields::of(bytes, dialect) {
@@ -171,11 +191,17 @@ fn last_record_end_by_state(bytes: &[u8], dialect: Dialect) -> Option<usize> {
 /// The line ends in `bytes`: every `\n`, and every `\r` not followed by `\n` (a lone CR, as
 /// old Mac files end lines; the csv crate ends records there too).
 pub(crate) fn newlines(bytes: &[u8]) -> u64 {
+    let (feeds, lone) = feeds_and_lone_returns(bytes);
+    feeds + lone
+}
+
+/// The line feeds and the lone CRs of `bytes`.
+fn feeds_and_lone_returns(bytes: &[u8]) -> (u64, u64) {
     let feeds = memchr::memchr_iter(b'\n', bytes).count() as u64;
     if memchr::memchr(b'\r', bytes).is_none() {
-        return feeds;
+        return (feeds, 0);
     }
-    feeds + lone_returns(bytes)
+    (feeds, lone_returns(bytes))
 }
 
 fn lone_returns(bytes: &[u8]) -> u64 {
@@ -188,10 +214,11 @@ fn lone_returns(bytes: &[u8]) -> u64 {
 /// records of empty fields only (`,,`) are handed on.
 ///
 /// A quoted field that never closes takes the rest of the text, as in the csv crate; the
-/// readers find such a quote first and cut the text before it.
-pub(crate) fn records(text: &str, first_line: u64, dialect: Dialect, mut each: impl FnMut(&str, &[Range<usize>], u64)) {
+/// readers find such a quote first and cut the text before it. `known`: what is known of the
+/// text already (whether it has lone CRs is then not looked for again).
+pub(crate) fn records(text: &str, first_line: u64, dialect: Dialect, known: Known, mut each: impl FnMut(&str, &[Range<usize>], u64)) {
     let bytes = text.as_bytes();
-    let fast = lone_returns(bytes) == 0;
+    let fast = known.no_lone_return || lone_returns(bytes) == 0;
     let mut fields: Vec<Range<usize>> = Vec::with_capacity(32);
     let mut unescaped = String::new();
     let mut line = first_line;
@@ -474,7 +501,7 @@ mod tests {
             let text: String = pieces.concat();
             let bytes = text.as_bytes();
             let dialect = Dialect { delimiter: if pipe { b'|' } else { b',' }, comment };
-            prop_assert_eq!(last_record_end(bytes, dialect), last_record_end_by_state(bytes, dialect));
+            prop_assert_eq!(last_record_end(bytes, dialect, false), last_record_end_by_state(bytes, dialect));
             if let Some(fields) = QuotedFields::of(bytes, dialect) {
                 let mut state = CsvState::RecordStart;
                 let mut line_end_quoted = false;
@@ -492,7 +519,7 @@ mod tests {
     fn records_carry_their_first_lines() {
         let text = "a,b\r\n\r\n\"x\ny\",z\n#c\nq";
         let mut out = Vec::new();
-        records(text, 10, Dialect::csv(true), |source, fields, line| {
+        records(text, 10, Dialect::csv(true), Known::default(), |source, fields, line| {
             out.push((line, fields.iter().map(|r| source[r.clone()].to_string()).collect::<Vec<_>>()))
         });
         let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();

@@ -12,7 +12,7 @@ use crate::money::Money;
 use crate::reconcile::read::{
     clean, decode_as, fast_date, find_cleaned, header, parse_money_text, parse_time_of_day, parsed_by, stream, Fit, Row,
 };
-use crate::reconcile::tokenize::Dialect;
+use crate::reconcile::tokenize::{Dialect, Known};
 use crate::reconcile::MoneyUnit;
 
 /// The largest bank statement accepted: 256 MiB (an account's statement of years is a few MiB).
@@ -334,6 +334,7 @@ pub fn read_bank_statement(bytes: &[u8], file: &str, profile: &BankProfile) -> R
         data,
         layout.data_line,
         layout.dialect(),
+        Known::default(),
         |row| match row {
             Err((line, error)) => bank.push_issue(error.at(Location::default().line(line).field("record")), ""),
             Ok(row) => layout.take(row, &mut bank, &mut sums),
