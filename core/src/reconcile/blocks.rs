@@ -1,5 +1,6 @@
 //! A file read in blocks of whole records, so that a large file is never held whole in
-//! memory: each block is read, decoded and parsed, and its bytes are reused for the next.
+//! memory: each block is read, decoded and parsed while the next is read and decoded, in two
+//! buffers that take turns.
 //!
 //! A block ends after the last line feed of its bytes that ends a record (one inside a
 //! quoted field does not; see [`last_record_end`]); a record longer than a block makes the
@@ -40,20 +41,16 @@ pub(crate) fn decode_gb18030(bytes: &[u8]) -> Cow<'_, str> {
 /// The bytes read at a time (a block is at least this long, but for the last).
 pub(crate) const BLOCK_BYTES: usize = 16 << 20;
 
-/// The blocks of a file, decoded.
+/// The blocks of a file, decoded, handed one after the other to [`Blocks::each`].
 pub(crate) struct Blocks<R: Read> {
     source: R,
     file: String,
     dialect: Dialect,
     encoding: Encoding,
-    /// Bytes read and not yet handed out, from `handed` on.
-    buffer: Vec<u8>,
-    /// The bytes at the start of `buffer` handed out in the last block.
-    handed: usize,
     /// Whether the source is read to its end.
     ended: bool,
-    /// Whether a block was handed out (the first has its byte-order mark taken off, and
-    /// decides between UTF-8 and GBK for [`Encoding::Auto`]).
+    /// Whether a block was cut (the first has its byte-order mark taken off, and decides
+    /// between UTF-8 and GBK for [`Encoding::Auto`]).
     started: bool,
     /// Bytes read in all.
     read_bytes: u64,
@@ -62,7 +59,7 @@ pub(crate) struct Blocks<R: Read> {
     block_bytes: usize,
 }
 
-/// Why [`Blocks::next`] stopped early.
+/// Why [`Blocks::each`] stopped early.
 pub(crate) enum BlockError {
     /// The file is not UTF-8 after a first block that is: the whole file has to be decoded
     /// as one (the caller reads it again the usual way).
@@ -77,7 +74,10 @@ impl From<Error> for BlockError {
     }
 }
 
-impl<R: Read> Blocks<R> {
+/// A block's text, what is known of it, and the bytes read after it (the start of the next).
+type Cut<'b> = Option<(Cow<'b, str>, Known, &'b [u8])>;
+
+impl<R: Read + Send> Blocks<R> {
     /// Blocks of `source` (named `file` in errors), cut by `dialect`'s rules and decoded
     /// with `encoding`; more than `limit_bytes` in all is an error.
     pub(crate) fn new(source: R, file: &str, dialect: Dialect, encoding: Encoding, limit_bytes: u64) -> Blocks<R> {
@@ -86,8 +86,6 @@ impl<R: Read> Blocks<R> {
             file: file.to_string(),
             dialect,
             encoding,
-            buffer: Vec::new(),
-            handed: 0,
             ended: false,
             started: false,
             read_bytes: 0,
@@ -103,29 +101,62 @@ impl<R: Read> Blocks<R> {
         self
     }
 
-    /// The next block's text, and what is known of it (whether it holds a quote: found
-    /// while looking for its end); `None` after the last.
-    pub(crate) fn next(&mut self) -> std::result::Result<Option<(Cow<'_, str>, Known)>, BlockError> {
-        self.buffer.drain(..self.handed);
-        self.handed = 0;
+    /// Hands each block's text to `each` in order, with what is known of it (whether it
+    /// holds a quote: found while looking for its end), while the next block is read, cut
+    /// and decoded beside it (`rayon::join`: by a core that `each` leaves idle, else after
+    /// it). Two buffers take turns; stops at the first error of either.
+    pub(crate) fn each(mut self, mut each: impl FnMut(&str, Known) -> Result<()> + Send) -> std::result::Result<(), BlockError> {
+        let (mut even, mut odd) = (Vec::new(), Vec::new());
+        let mut block = self.cut_into(&mut even, &[])?;
+        // Unrolled in two halves, so that each buffer is only ever borrowed by its own half.
+        loop {
+            let Some((text, known, rest)) = block else { return Ok(()) };
+            let Some((text, known, rest)) = self.each_while_reading(&mut each, &text, known, rest, &mut odd)? else { return Ok(()) };
+            block = self.each_while_reading(&mut each, &text, known, rest, &mut even)?;
+        }
+    }
+
+    /// Hands `text` to `each` while the next block (starting with `rest`) is read into
+    /// `buffer`.
+    fn each_while_reading<'b>(
+        &mut self,
+        each: &mut (impl FnMut(&str, Known) -> Result<()> + Send),
+        text: &str,
+        known: Known,
+        rest: &[u8],
+        buffer: &'b mut Vec<u8>,
+    ) -> std::result::Result<Cut<'b>, BlockError> {
+        if self.ended && rest.is_empty() {
+            each(text, known)?;
+            return Ok(None);
+        }
+        let (parsed, next) = rayon::join(|| each(text, known), || self.cut_into(buffer, rest));
+        parsed?;
+        next
+    }
+
+    /// Reads the next block into `buffer`, after `carried` (the bytes read after the block
+    /// before): its text, what is known of it and the bytes after it (`None` after the last).
+    fn cut_into<'b>(&mut self, buffer: &'b mut Vec<u8>, carried: &[u8]) -> std::result::Result<Cut<'b>, BlockError> {
+        buffer.clear();
+        buffer.extend_from_slice(carried);
         let mut wanted = self.block_bytes;
         let (end, no_quote) = loop {
-            self.fill(wanted)?;
-            let no_quote = memchr::memchr(b'"', &self.buffer).is_none();
+            self.fill(buffer, wanted)?;
+            let no_quote = memchr::memchr(b'"', buffer).is_none();
             if self.ended {
-                break (self.buffer.len(), no_quote);
+                break (buffer.len(), no_quote);
             }
-            match last_record_end(&self.buffer, self.dialect, no_quote) {
+            match last_record_end(buffer, self.dialect, no_quote) {
                 Some(end) => break (end, no_quote),
                 // No whole record yet: read more.
-                None => wanted = self.buffer.len() + self.block_bytes,
+                None => wanted = buffer.len() + self.block_bytes,
             }
         };
         if end == 0 {
             return Ok(None);
         }
-        self.handed = end;
-        let mut bytes = &self.buffer[..end];
+        let (mut bytes, rest) = buffer.split_at(end);
         let first = !self.started;
         self.started = true;
         if first {
@@ -147,12 +178,12 @@ impl<R: Read> Blocks<R> {
         };
         // (Decoding never makes a quote: a `"` of the text is a `"` byte in UTF-8, GBK and
         // GB18030 alike, and the replacement character is none.)
-        Ok(Some((text, Known { no_quote, no_lone_return: false })))
+        Ok(Some((text, Known { no_quote, no_lone_return: false }, rest)))
     }
 
     /// Reads until `buffer` holds `wanted` bytes or the source ends.
-    fn fill(&mut self, wanted: usize) -> Result<()> {
-        let before = self.buffer.len();
+    fn fill(&mut self, buffer: &mut Vec<u8>, wanted: usize) -> Result<()> {
+        let before = buffer.len();
         if self.ended || before >= wanted {
             return Ok(());
         }
@@ -160,13 +191,13 @@ impl<R: Read> Blocks<R> {
         // `read_to_end` reads until the `take` limit or the end of the source, retrying an
         // interrupted read itself: fewer bytes than asked means the source ended.
         let asked = wanted - before;
-        self.buffer.reserve_exact(asked);
-        if let Err(error) = (&mut self.source).take(asked as u64).read_to_end(&mut self.buffer) {
-            self.buffer.truncate(before);
+        buffer.reserve_exact(asked);
+        if let Err(error) = (&mut self.source).take(asked as u64).read_to_end(buffer) {
+            buffer.truncate(before);
             let at = Location::default().file(self.file.clone());
             return Err(Error::new(ErrorKind::Io, format!("cannot read {}: {error}", self.file)).at(at));
         }
-        let filled = self.buffer.len();
+        let filled = buffer.len();
         self.ended = filled - before < asked;
         self.read_bytes += (filled - before) as u64;
         if self.read_bytes > self.limit_bytes {
@@ -182,6 +213,21 @@ mod tests {
     use super::*;
     use crate::reconcile::tokenize::records;
     use proptest::prelude::*;
+
+    /// The blocks' texts and what was known of each, in order, and how reading them ended.
+    fn texts<R: Read + Send>(blocks: Blocks<R>) -> (Vec<(String, Known)>, std::result::Result<(), BlockError>) {
+        let mut texts = Vec::new();
+        let ended = blocks.each(|block, known| {
+            texts.push((block.to_string(), known));
+            Ok(())
+        });
+        (texts, ended)
+    }
+
+    /// The blocks' texts joined.
+    fn joined(texts: &[(String, Known)]) -> String {
+        texts.iter().map(|(text, _)| text.as_str()).collect()
+    }
 
     /// (line, fields) of every record of `text`.
     fn cut(text: &str, first_line: u64, dialect: Dialect) -> Vec<(u64, Vec<String>)> {
@@ -206,16 +252,16 @@ mod tests {
         ) {
             let text: String = pieces.concat();
             let dialect = Dialect { delimiter: b',', comment };
-            let mut blocks = Blocks::new(text.as_bytes(), "t.csv", dialect, Encoding::Auto, u64::MAX);
-            blocks.block_bytes = block_bytes;
-            let (mut joined, mut by_block, mut line) = (String::new(), Vec::new(), 1);
-            while let Some((block, known)) = blocks.next().ok().flatten() {
+            let blocks = Blocks::new(text.as_bytes(), "t.csv", dialect, Encoding::Auto, u64::MAX).of_bytes(block_bytes);
+            let (blocks, ended) = texts(blocks);
+            prop_assert!(ended.is_ok());
+            let (mut by_block, mut line) = (Vec::new(), 1);
+            for (block, known) in &blocks {
                 prop_assert!(!known.no_quote || !block.contains('"'));
-                by_block.extend(cut(&block, line, dialect));
+                by_block.extend(cut(block, line, dialect));
                 line += crate::reconcile::tokenize::newlines(block.as_bytes());
-                joined.push_str(&block);
             }
-            prop_assert_eq!(&joined, &text);
+            prop_assert_eq!(&joined(&blocks), &text);
             prop_assert_eq!(by_block, cut(&text, 1, dialect));
         }
     }
@@ -240,31 +286,26 @@ mod tests {
     #[test]
     fn a_byte_order_mark_is_taken_off_and_gbk_is_decoded_block_by_block() {
         let gbk = encoding_rs::GBK.encode("清算日期,金额\n消费,1\n退货,2\n").0.into_owned();
-        let mut blocks = Blocks::new(&gbk[..], "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
-        blocks.block_bytes = 4;
-        let mut text = String::new();
-        while let Ok(Some((block, _))) = blocks.next() {
-            text.push_str(&block);
-        }
-        assert_eq!(text, "清算日期,金额\n消费,1\n退货,2\n");
+        let blocks = Blocks::new(&gbk[..], "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX).of_bytes(4);
+        let (blocks, ended) = texts(blocks);
+        assert!(ended.is_ok() && blocks.len() > 1);
+        assert_eq!(joined(&blocks), "清算日期,金额\n消费,1\n退货,2\n");
         let bom = b"\xEF\xBB\xBFa,b\n";
-        let mut blocks = Blocks::new(&bom[..], "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
-        assert_eq!(blocks.next().ok().flatten().map(|(block, _)| block).as_deref(), Some("a,b\n"));
+        let blocks = Blocks::new(&bom[..], "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
+        assert_eq!(joined(&texts(blocks).0), "a,b\n");
     }
 
     #[test]
     fn a_later_block_that_is_not_utf8_asks_for_the_whole_file_and_a_long_file_is_refused() {
         let mut bytes = b"a,b\n".to_vec();
         bytes.extend_from_slice(&encoding_rs::GBK.encode("消费\n").0);
-        let mut blocks = Blocks::new(&bytes[..], "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
-        blocks.block_bytes = 4;
-        assert!(matches!(blocks.next(), Ok(Some(_))));
-        assert!(matches!(blocks.next(), Err(BlockError::NotUtf8)));
-        let mut blocks = Blocks::new(&b"a,b\nc,d\n"[..], "t.csv", Dialect::csv(false), Encoding::Auto, 5);
-        blocks.block_bytes = 4;
-        let _ = blocks.next();
-        match blocks.next() {
-            Err(BlockError::Failed(error)) => assert!(error.to_string().contains("exceeds the limit"), "{error}"),
+        let blocks = Blocks::new(&bytes[..], "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX).of_bytes(4);
+        let (blocks, ended) = texts(blocks);
+        assert_eq!(joined(&blocks), "a,b\n");
+        assert!(matches!(ended, Err(BlockError::NotUtf8)));
+        let blocks = Blocks::new(&b"a,b\nc,d\n"[..], "t.csv", Dialect::csv(false), Encoding::Auto, 5).of_bytes(4);
+        match texts(blocks) {
+            (_, Err(BlockError::Failed(error))) => assert!(error.to_string().contains("exceeds the limit"), "{error}"),
             _ => panic!("a long file is refused"),
         }
     }
@@ -299,24 +340,17 @@ mod tests {
         let text = "a,b\n消费,1\n退货,2\nc,\"d\ne\"\n";
         for block_bytes in [1, 4, 7, 64] {
             let source = Trickle { bytes: text.as_bytes(), calls: 0, given: 0, fail_after: usize::MAX };
-            let mut blocks = Blocks::new(source, "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
-            blocks.block_bytes = block_bytes;
-            let mut joined = String::new();
-            while let Some((block, _)) = blocks.next().ok().flatten() {
-                joined.push_str(&block);
-            }
-            assert_eq!(joined, text, "blocks of {block_bytes} bytes");
+            let blocks = Blocks::new(source, "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX).of_bytes(block_bytes);
+            let (blocks, ended) = texts(blocks);
+            assert!(ended.is_ok());
+            assert_eq!(joined(&blocks), text, "blocks of {block_bytes} bytes");
         }
         let source = Trickle { bytes: text.as_bytes(), calls: 0, given: 0, fail_after: 10 };
-        let mut blocks = Blocks::new(source, "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX);
-        blocks.block_bytes = 4;
-        let failed = loop {
-            match blocks.next() {
-                Ok(Some(_)) => {}
-                Ok(None) => panic!("the failed read is reported"),
-                Err(BlockError::Failed(error)) => break error,
-                Err(BlockError::NotUtf8) => panic!("the text is UTF-8"),
-            }
+        let blocks = Blocks::new(source, "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX).of_bytes(4);
+        let failed = match texts(blocks).1 {
+            Ok(()) => panic!("the failed read is reported"),
+            Err(BlockError::Failed(error)) => error,
+            Err(BlockError::NotUtf8) => panic!("the text is UTF-8"),
         };
         assert_eq!(failed.kind(), ErrorKind::Io);
         assert!(failed.to_string().contains("cannot read t.csv: the disk went away"), "{failed}");

@@ -583,22 +583,29 @@ pub fn read_ledger_file(path: impl AsRef<Path>) -> Result<Ledger> {
     let path = path.as_ref();
     let file = path.display().to_string();
     let (source, file_bytes) = open(path, &file)?;
-    let mut blocks = Blocks::new(source, &file, Dialect::csv(true), Encoding::Auto, MAX_INPUT_BYTES as u64);
-    let mut read = || -> std::result::Result<Ledger, BlockError> {
-        let (first, known) = blocks.next()?.unwrap_or_default();
-        let (mut reader, data_start, data_line) = LedgerReader::start(&first, &file)?;
-        let mut line = reader.read(&first[data_start..], data_line, known)?;
-        // Room for the rest of the file at the first block's sizes (untouched room costs no
-        // memory), so that the columns do not grow by copying.
-        reader.ledger.reserve_rest(first.len(), file_bytes.saturating_sub(first.len()));
-        drop(first);
-        while let Some((block, known)) = blocks.next()? {
-            line = reader.read(&block, line, known)?;
+    let blocks = Blocks::new(source, &file, Dialect::csv(true), Encoding::Auto, MAX_INPUT_BYTES as u64);
+    // The reader and the line of the next block's first record, from the first block on.
+    let mut reading: Option<(LedgerReader<'_>, u64)> = None;
+    let read = blocks.each(|block, known| {
+        match &mut reading {
+            Some((reader, line)) => *line = reader.read(block, *line, known)?,
+            None => {
+                let (mut reader, data_start, data_line) = LedgerReader::start(block, &file)?;
+                let line = reader.read(&block[data_start..], data_line, known)?;
+                // Room for the rest of the file at the first block's sizes (untouched room
+                // costs no memory), so that the columns do not grow by copying.
+                reader.ledger.reserve_rest(block.len(), file_bytes.saturating_sub(block.len()));
+                reading = Some((reader, line));
+            }
         }
-        Ok(reader.ledger)
-    };
-    match read() {
-        Ok(ledger) => Ok(ledger),
+        Ok(())
+    });
+    match read {
+        Ok(()) => match reading {
+            Some((reader, _)) => Ok(reader.ledger),
+            // An empty file.
+            None => LedgerReader::start("", &file).map(|(reader, ..)| reader.ledger),
+        },
         Err(BlockError::Failed(error)) => Err(error),
         Err(BlockError::NotUtf8) => read_ledger_csv(&read_whole(path, &file)?, &file),
     }
@@ -1046,27 +1053,43 @@ pub fn read_statement_file(path: impl AsRef<Path>, profile: &Profile, options: R
 /// (the profile's `details_end`), whose text and all after it are kept as the summary; the
 /// lines of totals in words are looked for in every block. The same statement as
 /// [`read_statement_with`] on the whole text (tests compare the two with small blocks).
-fn read_statement_blocks<R: std::io::Read>(
-    mut blocks: Blocks<R>,
+fn read_statement_blocks<R: std::io::Read + Send>(
+    blocks: Blocks<R>,
     file: &str,
     file_bytes: usize,
     profile: &Profile,
     options: ReadOptions,
 ) -> std::result::Result<Statement, BlockError> {
     let dialect = profile.dialect();
-    let (first, first_known) = blocks.next()?.unwrap_or_default();
-    let mut layout = Layout::locate(&first, file, profile, dialect)?;
-    layout.default_settlement = default_settlement(profile, file, options);
-    let (data_start, data_line) = (layout.data_start, layout.data_line);
-    let mut reader = StatementReader::new(layout, dialect, file);
+    let patterns = profile.totals_in_words();
     // Lines of totals in words (their 0-based line counted by line feeds, as in the whole
     // text), and the text from the end of the details on.
-    let patterns = profile.totals_in_words();
     let (mut found, mut feeds_before): (Vec<(usize, String, &str)>, usize) = (Vec::new(), 0);
     // (The line count stops where the details end: the summary starts on that line.)
     let mut summary: Option<String> = None;
-    let mut line = data_line;
-    let mut take = |block: &str, data: &str, known: Known, reader: &mut StatementReader<'_>, line: &mut u64| -> Result<()> {
+    // The reader and the line of the next block's first record, from the first block on.
+    let mut reading: Option<(StatementReader<'_>, u64)> = None;
+    // The reader for the header in the first block, and where the data starts.
+    let start = |first: &str| -> Result<(StatementReader<'_>, u64, usize)> {
+        let mut layout = Layout::locate(first, file, profile, dialect)?;
+        layout.default_settlement = default_settlement(profile, file, options);
+        let (data_start, data_line) = (layout.data_start, layout.data_line);
+        let mut reader = StatementReader::new(layout, dialect, file);
+        // Room for the rest of the file at the first block's sizes (untouched room costs no
+        // memory), so that the columns do not grow by copying.
+        reader.statement.reserve_rest(first.len(), file_bytes.saturating_sub(first.len()));
+        Ok((reader, data_line, data_start))
+    };
+    blocks.each(|block, known| {
+        let data = match &reading {
+            Some(_) => block,
+            None => {
+                let (reader, data_line, data_start) = start(block)?;
+                reading = Some((reader, data_line));
+                &block[data_start..]
+            }
+        };
+        let Some((reader, line)) = &mut reading else { unreachable!("set above") };
         if !patterns.is_empty() {
             found.extend(pattern_lines(block, patterns).into_iter().map(|(k, text, p)| (feeds_before + k, text.to_string(), p)));
             feeds_before += memchr::memchr_iter(b'\n', block.as_bytes()).count();
@@ -1082,15 +1105,12 @@ fn read_statement_blocks<R: std::io::Read>(
             }
         }
         Ok(())
+    })?;
+    let (reader, line) = match reading {
+        Some(reading) => reading,
+        // An empty file.
+        None => start("").map(|(reader, line, _)| (reader, line))?,
     };
-    take(&first, &first[data_start..], first_known, &mut reader, &mut line)?;
-    // Room for the rest of the file at the first block's sizes (untouched room costs no
-    // memory), so that the columns do not grow by copying.
-    reader.statement.reserve_rest(first.len(), file_bytes.saturating_sub(first.len()));
-    drop(first);
-    while let Some((block, known)) = blocks.next()? {
-        take(&block, &block, known, &mut reader, &mut line)?;
-    }
     let found = found.iter().map(|(k, text, pattern)| (*k, text.as_str(), *pattern));
     let stated = reader.layout.stated_totals(found, summary.as_deref().unwrap_or(""), line, &reader.summary_rows);
     Ok(reader.finish(stated, options)?)
