@@ -388,8 +388,9 @@ pub(super) fn header(
 }
 
 /// Splits `text` (whose first line is `first_line`) into chunks at line ends, unless a
-/// quoted field (by `dialect`'s rules) spans a line, parses them in parallel one wave at a time (a chunk per
-/// thread), and hands the parsed chunks in order to `take` while the next wave is parsed:
+/// quoted field (by `dialect`'s rules) spans a line, parses them in parallel one wave at a
+/// time (four chunks a thread: chunks of a few per thread leave a core idle at the end of
+/// each wave), and hands the parsed chunks in order to `take` while the next wave is parsed:
 /// besides what `take` keeps, at most two waves of parsed chunks are held at a time. Returns
 /// the line after the text.
 ///
@@ -411,7 +412,7 @@ fn par_chunks<T: Send>(
     parse: impl Fn(&str, u64, Known, Option<T>) -> T + Sync,
     mut take: impl FnMut(&mut T) -> Result<()> + Send,
 ) -> Result<u64> {
-    const MIN_CHUNK: usize = 1 << 20;
+    const MIN_CHUNK: usize = 1 << 19;
     const MAX_CHUNK: usize = 4 << 20;
     let bytes = text.as_bytes();
     let threads = rayon::current_num_threads();
@@ -424,7 +425,7 @@ fn par_chunks<T: Send>(
     if bytes.len() < 2 * MIN_CHUNK {
         return whole(spares);
     }
-    let target = (bytes.len() / (threads * 4)).clamp(MIN_CHUNK, MAX_CHUNK);
+    let target = (bytes.len() / (threads * 16)).clamp(MIN_CHUNK, MAX_CHUNK);
     let mut bounds = vec![0usize];
     let mut at = target;
     while at < bytes.len() {
@@ -467,7 +468,7 @@ fn par_chunks<T: Send>(
         Ok(())
     };
     let mut parsed: Vec<T> = Vec::new();
-    for wave in chunks.chunks(threads) {
+    for wave in chunks.chunks(4 * threads) {
         let (next, taken) = rayon::join(
             || wave.par_iter().map(|&(chunk, line, known)| parse(chunk, line, known, spare())).collect::<Vec<T>>(),
             || take_all(std::mem::take(&mut parsed)),
