@@ -258,7 +258,7 @@ fn reading_a_file_gives_what_reading_its_bytes_gives() {
     }
 }
 
-/// A bank file of several 16 MiB blocks, with CRLF line ends, quoted fields holding line
+/// A bank file of several blocks (of 8 MiB), with CRLF line ends, quoted fields holding line
 /// ends and commas, a bad line in every block, a comment-like line, and a 合计 row at the
 /// end: read in blocks, it gives what its bytes give.
 #[test]

@@ -39,7 +39,7 @@ pub(crate) fn decode_gb18030(bytes: &[u8]) -> Cow<'_, str> {
 }
 
 /// The bytes read at a time (a block is at least this long, but for the last).
-pub(crate) const BLOCK_BYTES: usize = 16 << 20;
+pub(crate) const BLOCK_BYTES: usize = 8 << 20;
 
 /// The blocks of a file, decoded, handed one after the other to [`Blocks::each`].
 pub(crate) struct Blocks<R: Read> {

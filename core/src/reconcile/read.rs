@@ -565,7 +565,7 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     Ok(reader.ledger)
 }
 
-/// Reads a ledger CSV file as [`read_ledger_csv`] reads its bytes, in blocks of 16 MiB: the
+/// Reads a ledger CSV file as [`read_ledger_csv`] reads its bytes, in blocks of 8 MiB: the
 /// file is never held whole in memory, and every block is parsed on all cores.
 ///
 /// # Errors
@@ -1016,7 +1016,7 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
 }
 
 /// Reads a statement file as [`read_statement_with`] reads its bytes. A delimited file is
-/// read in blocks of 16 MiB (decoded from GBK, if it is, on all cores): the file is never
+/// read in blocks of 8 MiB (decoded from GBK, if it is, on all cores): the file is never
 /// held whole in memory, every block is parsed on all cores, and the details' end, a
 /// summary block and lines of totals in words are found as the blocks go. A fixed-width
 /// file and an Excel workbook are read whole.
