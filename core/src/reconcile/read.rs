@@ -2496,7 +2496,7 @@ mod tests {
             text.push_str(&format!("{field},{:012},T0000001,2026-05-06 10:00:00,{}.00,credit{end}", 600_000_000_000 + k, 1 + k % 900));
             expected.push((trade_id, k + 2));
         }
-        assert!(text.len() > 5 << 20, "chunks of at least 1 MiB: {} bytes", text.len());
+        assert!(text.len() > 5 << 20, "several chunks of at most 4 MiB: {} bytes", text.len());
         let path = std::env::temp_dir().join(format!("posfee-chunks-{}.csv", std::process::id()));
         std::fs::write(&path, &text).unwrap();
         let from_file = read_ledger_file(&path);
