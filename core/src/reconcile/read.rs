@@ -416,14 +416,15 @@ fn par_chunks<T: Send>(
     const MAX_CHUNK: usize = 4 << 20;
     let bytes = text.as_bytes();
     let threads = rayon::current_num_threads();
-    let mut whole = |spares: &mut Vec<T>| -> Result<u64> {
+    // The text parsed as one chunk, whose line ends are `lines` (counted here when `None`).
+    let mut whole = |spares: &mut Vec<T>, lines: Option<u64>| -> Result<u64> {
         let mut part = parse(text, first_line, known, spares.pop());
         take(&mut part)?;
         spares.push(part);
-        Ok(first_line + newlines(bytes))
+        Ok(first_line + lines.unwrap_or_else(|| newlines(bytes)))
     };
     if bytes.len() < 2 * MIN_CHUNK {
-        return whole(spares);
+        return whole(spares, None);
     }
     let target = (bytes.len() / (threads * 16)).clamp(MIN_CHUNK, MAX_CHUNK);
     let mut bounds = vec![0usize];
@@ -446,7 +447,7 @@ fn par_chunks<T: Send>(
     let splittable =
         scans.iter().all(|(_, known)| known.no_quote) || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines(bytes));
     if !splittable {
-        return whole(spares);
+        return whole(spares, Some(scans.iter().map(|&(count, _)| count).sum()));
     }
     let mut chunks = Vec::with_capacity(ranges.len());
     let mut line = first_line;
@@ -1351,6 +1352,33 @@ struct Part {
 struct Memo {
     kinds: KindMemo,
     meanings: MeaningMemo,
+    settlement: DateMemo,
+}
+
+/// The date of the last settlement-date text of eight bytes (`20260301`) read: a file's rows
+/// come in runs of one settlement date, whose text is then read once a run, not once a row.
+#[derive(Debug, Default)]
+struct DateMemo {
+    /// The text's bytes as one number, and its date.
+    last: Option<(u64, NaiveDate)>,
+}
+
+impl DateMemo {
+    /// The date of `text` by `read`, which is called only when `text` is not the last
+    /// text read (a text that does not read is not kept).
+    #[inline]
+    fn date(&mut self, text: &str, read: impl FnOnce(&str) -> Result<NaiveDate>) -> Result<NaiveDate> {
+        let Ok(bytes) = <[u8; 8]>::try_from(text.as_bytes()) else { return read(text) };
+        let key = u64::from_le_bytes(bytes);
+        match self.last {
+            Some((last, date)) if last == key => Ok(date),
+            _ => {
+                let date = read(text)?;
+                self.last = Some((key, date));
+                Ok(date)
+            }
+        }
+    }
 }
 
 /// What the direction texts (收入, 支出) and the status texts (支付成功, 已退款) seen so far
@@ -1785,7 +1813,11 @@ impl<'p> Layout<'p> {
         let settlement_text = self.value(row, F::SettlementDate);
         let settlement_date = match settlement_text {
             "" => self.default_settlement,
-            text => Some(self.date(text, F::SettlementDate).map_err(|e| self.error_at(row, F::SettlementDate, e))?),
+            text => Some(
+                memo.settlement
+                    .date(text, |text| self.date(text, F::SettlementDate))
+                    .map_err(|e| self.error_at(row, F::SettlementDate, e))?,
+            ),
         };
         let time_of_day = self.value(row, F::TradeTime);
         // A time of day that is none is the row's error before any about the trade date. It is
@@ -2526,6 +2558,30 @@ mod tests {
         let issues: Vec<(Option<u64>, &str)> =
             statement.issues().iter().map(|i| (i.error.location().line, i.error.location().field.as_deref().unwrap_or(""))).collect();
         assert_eq!(issues, [(Some(4), "kind"), (Some(6), "kind")]);
+    }
+
+    /// Settlement dates read once a run of rows: each row still gets its own text's date
+    /// (a run ends at a new date, a date that is no day is each time its row's error and does
+    /// not end the run of the rows around it).
+    #[test]
+    fn each_row_gets_its_own_settlement_date_and_an_impossible_one_is_an_error_each_time() {
+        let header = "清算日期,商户号,终端号,批次号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
+        let row = |n: u32, settlement: &str| {
+            format!("{settlement},898440358120017,80010001,000031,20261101,0930{n:02},100.00,0.60,99.40,1260930120{n:02},贷记卡,消费\n")
+        };
+        let dates = ["20261102", "20261102", "20261131", "20261102", "20261103", "20261131", "20261103", "2026-11-04", "20261102"];
+        let text: String =
+            std::iter::once(header.to_string()).chain(dates.iter().enumerate().map(|(k, date)| row(k as u32, date))).collect();
+        let profile = crate::reconcile::Profile::builtin("bank-pos").unwrap();
+        let statement = read_statement(text.as_bytes(), "s.csv", &profile).unwrap();
+        let read: Vec<(u64, String)> =
+            (0..statement.len()).map(|k| (statement.record(k).line, statement.record(k).settlement_date.to_string())).collect();
+        let day = |d: &str| format!("2026-11-{d}");
+        let expected = [(2, day("02")), (3, day("02")), (5, day("02")), (6, day("03")), (8, day("03")), (9, day("04")), (10, day("02"))];
+        assert_eq!(read, expected);
+        let issues: Vec<(Option<u64>, &str)> =
+            statement.issues().iter().map(|i| (i.error.location().line, i.error.location().field.as_deref().unwrap_or(""))).collect();
+        assert_eq!(issues, [(Some(4), "settlement_date"), (Some(7), "settlement_date")]);
     }
 
     /// Direction and status texts looked up once mean on every row what they mean on the
