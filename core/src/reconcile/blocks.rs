@@ -141,14 +141,14 @@ impl<R: Read + Send> Blocks<R> {
         buffer.clear();
         buffer.extend_from_slice(carried);
         let mut wanted = self.block_bytes;
-        let (end, no_quote) = loop {
+        let (end, no_quote, quotes_close) = loop {
             self.fill(buffer, wanted)?;
             let no_quote = memchr::memchr(b'"', buffer).is_none();
             if self.ended {
-                break (buffer.len(), no_quote);
+                break (buffer.len(), no_quote, no_quote);
             }
             match last_record_end(buffer, self.dialect, no_quote) {
-                Some(end) => break (end, no_quote),
+                Some((end, quotes_close)) => break (end, no_quote, quotes_close),
                 // No whole record yet: read more.
                 None => wanted = buffer.len() + self.block_bytes,
             }
@@ -178,7 +178,7 @@ impl<R: Read + Send> Blocks<R> {
         };
         // (Decoding never makes a quote: a `"` of the text is a `"` byte in UTF-8, GBK and
         // GB18030 alike, and the replacement character is none.)
-        Ok(Some((text, Known { no_quote, no_lone_return: false }, rest)))
+        Ok(Some((text, Known { no_quote, no_lone_return: false, quotes_close }, rest)))
     }
 
     /// Reads until `buffer` holds `wanted` bytes or the source ends.

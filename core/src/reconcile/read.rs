@@ -313,7 +313,7 @@ fn stream_rows(
 ) {
     let (mut rest, mut line) = (text, first_line);
     loop {
-        let quoted = !known.no_quote && memchr::memchr(b'"', rest.as_bytes()).is_some();
+        let quoted = !known.quotes_close && memchr::memchr(b'"', rest.as_bytes()).is_some();
         let Some(open) = quoted.then(|| unterminated_quote(rest.as_bytes(), dialect)).flatten() else { break };
         stream_records(&rest[..open.record_start], line, dialect, known, &mut each, file);
         let bytes = rest.as_bytes();
@@ -442,10 +442,12 @@ fn par_chunks<T: Send>(
         bounds.push(bytes.len());
     }
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
-    let scans: Vec<(u64, Known)> = ranges.par_iter().map(|&(a, b)| Known::of(&bytes[a..b], known)).collect();
-    // The text is cut at line feeds: unless a quoted field holds one.
-    let splittable =
-        scans.iter().all(|(_, known)| known.no_quote) || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines(bytes));
+    let scans: Vec<(u64, Known)> = ranges.par_iter().map(|&(a, b)| Known::of(&bytes[a..b], known, dialect)).collect();
+    // The text is cut at line feeds: unless a quoted field holds one. Each chunk's quoted
+    // fields are found from its start as a record's start, which it is when every chunk before
+    // it closes its quoted fields on their lines (the first starts the text): so the chunks
+    // are cut as the whole text is exactly when each of them closes its quoted fields.
+    let splittable = scans.iter().all(|(_, known)| known.quotes_close);
     if !splittable {
         return whole(spares, Some(scans.iter().map(|&(count, _)| count).sum()));
     }

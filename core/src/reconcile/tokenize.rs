@@ -142,24 +142,35 @@ pub(crate) struct Known {
     pub(crate) no_quote: bool,
     /// The text holds no lone CR (a CR not followed by a line feed).
     pub(crate) no_lone_return: bool,
+    /// Every quoted field of the text (read from its start as a record's start, by the
+    /// dialect's rules) closes before the end of the line it opens on, and no comment line
+    /// could hide a quote: the text may be cut at any line feed, and holds no quote that
+    /// never closes. True of a text without quotes.
+    pub(crate) quotes_close: bool,
 }
 
 impl Known {
     /// What a look at `bytes` finds: whether they hold a quote (unless `known` already says
-    /// they do not) and a lone CR, and how many line ends they hold (as [`newlines`]).
-    pub(crate) fn of(bytes: &[u8], known: Known) -> (u64, Known) {
+    /// they do not), whether their quoted fields close on their lines (only looked for when
+    /// they hold a quote), a lone CR, and how many line ends they hold (as [`newlines`]).
+    pub(crate) fn of(bytes: &[u8], known: Known, dialect: Dialect) -> (u64, Known) {
         let (feeds, lone) = feeds_and_lone_returns(bytes);
         let no_quote = known.no_quote || memchr::memchr(b'"', bytes).is_none();
-        (feeds + lone, Known { no_quote, no_lone_return: lone == 0 })
+        // A chunk (cut at a line feed) of a text that closes its quoted fields closes its own.
+        let quotes_close =
+            no_quote || known.quotes_close || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines(bytes));
+        (feeds + lone, Known { no_quote, no_lone_return: lone == 0, quotes_close })
     }
 }
 
 /// Where the last whole record of `bytes` (which start at a record's start) ends: just
 /// after the last line feed that ends a record (not one inside a quoted field); `None`
-/// when no line feed does. `no_quote`: the bytes are known to hold no quote.
-pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect, no_quote: bool) -> Option<usize> {
+/// when no line feed does. With it, whether the bytes before it close every quoted field on
+/// its line (see [`Known::quotes_close`]; `false` where that is not known). `no_quote`: the
+/// bytes are known to hold no quote.
+pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect, no_quote: bool) -> Option<(usize, bool)> {
     if no_quote || memchr::memchr(b'"', bytes).is_none() {
-        return memchr::memrchr(b'\n', bytes).map(|k| k + 1);
+        return memchr::memrchr(b'\n', bytes).map(|k| (k + 1, true));
     }
     if let Some(fields) = QuotedFields::of(bytes, dialect) {
         // The last feed before any field that never closes, and outside every quoted field.
@@ -167,12 +178,18 @@ pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect, no_quote: bool) ->
         while let Some(k) = memchr::memrchr(b'\n', &bytes[..end]) {
             match fields.holding(k) {
                 Some((open, _)) => end = open,
-                None => return Some(k + 1),
+                None => {
+                    // The fields before the end (none holds it) close on their lines when
+                    // none of them holds a line end.
+                    let before = fields.spans.iter().take_while(|&&(open, _)| open < k);
+                    let closes = !before.clone().any(|&(open, close)| memchr::memchr2(b'\n', b'\r', &bytes[open..close]).is_some());
+                    return Some((k + 1, closes));
+                }
             }
         }
         return None;
     }
-    last_record_end_by_state(bytes, dialect)
+    last_record_end_by_state(bytes, dialect).map(|end| (end, false))
 }
 
 /// [`last_record_end`] by following [`CsvState`] byte by byte.
@@ -488,29 +505,82 @@ mod tests {
         }
     }
 
+    /// Short texts of the bytes that matter to cutting CSV (delimiters of two dialects,
+    /// quotes, escaped quotes, every line end, `#`), and others.
+    fn csv_text() -> impl Strategy<Value = String> {
+        let pieces = vec!["a", ",", "|", "\"", "\"\"", "\n", "\r\n", "\r", "#", "消费", " "];
+        prop::collection::vec(prop::sample::select(pieces), 0..60).prop_map(|pieces| pieces.concat())
+    }
+
+    /// A dialect: comma or pipe, with or without comment lines.
+    fn any_dialect() -> impl Strategy<Value = Dialect> {
+        (any::<bool>(), any::<bool>()).prop_map(|(pipe, comment)| Dialect { delimiter: if pipe { b'|' } else { b',' }, comment })
+    }
+
+    /// The csv crate's state after `bytes` (from a record's start), followed byte by byte,
+    /// and whether it was inside a quoted field at a line end.
+    fn state_after(bytes: &[u8], dialect: Dialect) -> (CsvState, bool) {
+        let mut state = CsvState::RecordStart;
+        let mut line_end_quoted = false;
+        for &b in bytes {
+            state = state.after(b, dialect);
+            line_end_quoted |= state == CsvState::Quoted && matches!(b, b'\n' | b'\r');
+        }
+        (state, line_end_quoted)
+    }
+
     proptest! {
         /// Jumping from quote to quote finds what following the csv crate's state byte by
         /// byte finds: the last record end, whether a field never closes, and whether a
         /// quoted field holds a line end.
         #[test]
         fn quoted_fields_agree_with_the_byte_by_byte_state(
-            pieces in prop::collection::vec(prop::sample::select(vec!["a", ",", "|", "\"", "\"\"", "\n", "\r\n", "\r", "#", "消费", " "]), 0..60),
-            comment in any::<bool>(),
-            pipe in any::<bool>(),
+            text in csv_text(),
+            dialect in any_dialect(),
         ) {
-            let text: String = pieces.concat();
             let bytes = text.as_bytes();
-            let dialect = Dialect { delimiter: if pipe { b'|' } else { b',' }, comment };
-            prop_assert_eq!(last_record_end(bytes, dialect, false), last_record_end_by_state(bytes, dialect));
+            let found = last_record_end(bytes, dialect, false);
+            prop_assert_eq!(found.map(|(end, _)| end), last_record_end_by_state(bytes, dialect));
+            if let Some((end, true)) = found {
+                // Said to close its quoted fields on their lines: followed byte by byte, the
+                // text before the end is never inside one at a line end, nor at the end.
+                prop_assert_eq!(state_after(&bytes[..end], dialect), (CsvState::RecordStart, false), "{:?}", text);
+            }
             if let Some(fields) = QuotedFields::of(bytes, dialect) {
-                let mut state = CsvState::RecordStart;
-                let mut line_end_quoted = false;
-                for &b in bytes {
-                    state = state.after(b, dialect);
-                    line_end_quoted |= state == CsvState::Quoted && matches!(b, b'\n' | b'\r');
-                }
+                let (state, line_end_quoted) = state_after(bytes, dialect);
                 prop_assert_eq!(fields.open_at.is_some(), state == CsvState::Quoted);
                 prop_assert_eq!(fields.span_lines(bytes), line_end_quoted || state == CsvState::Quoted);
+            }
+        }
+    }
+
+    proptest! {
+        /// A text cut into chunks at line feeds: every chunk closing its quoted fields on
+        /// their lines, each read from its own start (what `par_chunks` asks of each chunk on
+        /// all cores), is the whole text, followed byte by byte, never being inside a quoted
+        /// field at a line end nor at its end — so the chunks are cut where the whole text's
+        /// records are. (A chunk with both a quote and a `#` that may start a comment line is
+        /// not taken to close its quotes: jumping from quote to quote cannot tell.)
+        #[test]
+        fn chunks_close_their_quotes_exactly_when_the_whole_text_does(
+            text in csv_text(),
+            dialect in any_dialect(),
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+        ) {
+            let bytes = text.as_bytes();
+            let after_feeds: Vec<usize> = (0..bytes.len()).filter(|&k| bytes[k] == b'\n').map(|k| k + 1).collect();
+            let mut at: Vec<usize> = if after_feeds.is_empty() { Vec::new() } else { cuts.iter().map(|i| after_feeds[i.index(after_feeds.len())]).collect() };
+            at.sort_unstable();
+            at.dedup();
+            let bounds: Vec<usize> = std::iter::once(0).chain(at).chain(std::iter::once(bytes.len())).collect();
+            let chunks: Vec<&[u8]> = bounds.windows(2).map(|w| &bytes[w[0]..w[1]]).collect();
+            let each = chunks.iter().all(|chunk| Known::of(chunk, Known::default(), dialect).1.quotes_close);
+            let (state, line_end_quoted) = state_after(bytes, dialect);
+            let closes = !line_end_quoted && state != CsvState::Quoted;
+            let hidden = chunks.iter().any(|chunk| dialect.comment && chunk.contains(&b'#') && chunk.contains(&b'"'));
+            prop_assert_eq!(each, closes && !hidden, "{:?} cut at {:?}", text, bounds);
+            if !bytes.contains(&b'"') {
+                prop_assert!(Known::of(bytes, Known::default(), dialect).1.quotes_close);
             }
         }
     }
