@@ -81,16 +81,26 @@ pub(crate) fn date_digits(text: &str) -> Option<(u32, u32, u32)> {
     year_month_day(text.as_bytes().try_into().ok()?)
 }
 
-/// Seconds since midnight of a time of day written `HHMMSS` (00:00:00 to 23:59:59).
+/// Seconds since midnight of a time of day written `HHMMSS` or `HH:MM:SS` (00:00:00 to
+/// 23:59:59).
 #[inline]
 pub(crate) fn time_of_day_seconds(text: &str) -> Option<i64> {
-    seconds_of_day(text.as_bytes().try_into().ok()?)
+    match *text.as_bytes() {
+        [h1, h2, b':', m1, m2, b':', s1, s2] => seconds_of_day(&[h1, h2, m1, m2, s1, s2]),
+        _ => seconds_of_day(text.as_bytes().try_into().ok()?),
+    }
 }
 
-/// The Unix seconds of China time `date` `YYYYMMDD` at `time` `HHMMSS`.
+/// The Unix seconds of China time `date` (`YYYYMMDD`, or `YYYY-MM-DD` of a year from 1 on, the
+/// years the general date parser takes in that layout) at `time` (`HHMMSS` or `HH:MM:SS`).
 #[inline]
 pub(crate) fn china_date_and_time(date: &str, time: &str) -> Option<i64> {
-    let (year, month, day) = date_digits(date)?;
+    let (year, month, day) = match *date.as_bytes() {
+        [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] => {
+            year_month_day([y1, y2, y3, y4, m1, m2, d1, d2]).filter(|&(year, _, _)| year >= 1)?
+        }
+        _ => date_digits(date)?,
+    };
     let seconds = time_of_day_seconds(time)?;
     Some(epoch_days(year, month, day)? * 86_400 + seconds - CHINA_OFFSET_SECONDS)
 }
@@ -146,13 +156,23 @@ mod tests {
         ] {
             assert_eq!(china_date_time(text), None, "{text}");
         }
-        for (date, time) in
-            [("2026031", "070003"), ("20260301", "0700"), ("20261301", "070003"), ("2026030a", "070003"), ("20260301", "07:00:03")]
-        {
+        assert_eq!(china_date_and_time("2026-03-01", "07:00:03"), china_date_and_time("20260301", "070003"));
+        for (date, time) in [
+            ("2026031", "070003"),
+            ("20260301", "0700"),
+            ("20261301", "070003"),
+            ("2026030a", "070003"),
+            ("2026-02-30", "070003"),
+            ("0000-03-01", "070003"),
+            ("2026/03/01", "070003"),
+            ("2026-03-01", "07:00"),
+            ("20260301", "07-00-03"),
+        ] {
             assert_eq!(china_date_and_time(date, time), None, "{date} {time}");
         }
         assert_eq!(time_of_day_seconds("235959"), Some(86_399));
-        for text in ["240000", "236000", "235960", "2359", "23:59:59", "23595x"] {
+        assert_eq!(time_of_day_seconds("23:59:59"), Some(86_399));
+        for text in ["240000", "236000", "235960", "2359", "23:59", "23:59:60", "24:00:00", "23:59:5x", "23595x", "23.59.59"] {
             assert_eq!(time_of_day_seconds(text), None, "{text}");
         }
         assert_eq!(date_digits("20260301"), Some((2026, 3, 1)));
@@ -174,6 +194,8 @@ mod tests {
             prop_assert_eq!(china_date_time(&text), chrono);
             let (date, time) = (format!("{year:04}{month:02}{day:02}"), format!("{hour:02}{minute:02}{second:02}"));
             prop_assert_eq!(china_date_and_time(&date, &time), chrono);
+            let (date, time) = (format!("{year:04}-{month:02}-{day:02}"), format!("{hour:02}:{minute:02}:{second:02}"));
+            prop_assert_eq!(china_date_and_time(&date, &time), chrono.filter(|_| year >= 1), "year 0 is the general parser's");
         }
     }
 }

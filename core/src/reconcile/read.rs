@@ -1357,12 +1357,12 @@ struct Memo {
     settlement: DateMemo,
 }
 
-/// The date of the last settlement-date text of eight bytes (`20260301`) read: a file's rows
-/// come in runs of one settlement date, whose text is then read once a run, not once a row.
+/// The date of the last settlement-date text read: a file's rows come in runs of one
+/// settlement date, whose text is then read once a run, not once a row.
 #[derive(Debug, Default)]
 struct DateMemo {
-    /// The text's bytes as one number, and its date.
-    last: Option<(u64, NaiveDate)>,
+    /// The text and its date.
+    last: Option<(String, NaiveDate)>,
 }
 
 impl DateMemo {
@@ -1370,13 +1370,14 @@ impl DateMemo {
     /// text read (a text that does not read is not kept).
     #[inline]
     fn date(&mut self, text: &str, read: impl FnOnce(&str) -> Result<NaiveDate>) -> Result<NaiveDate> {
-        let Ok(bytes) = <[u8; 8]>::try_from(text.as_bytes()) else { return read(text) };
-        let key = u64::from_le_bytes(bytes);
-        match self.last {
-            Some((last, date)) if last == key => Ok(date),
-            _ => {
+        match &mut self.last {
+            Some((last, date)) if last == text => Ok(*date),
+            last => {
                 let date = read(text)?;
-                self.last = Some((key, date));
+                let kept = last.get_or_insert_with(|| (String::new(), date));
+                kept.0.clear();
+                kept.0.push_str(text);
+                kept.1 = date;
                 Ok(date)
             }
         }
