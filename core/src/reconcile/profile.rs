@@ -290,6 +290,9 @@ pub(crate) struct FieldSpec {
     /// Whether `format` writes the year (`%Y` or `%y`); a trade date without one takes it
     /// from the settlement date.
     pub format_has_year: bool,
+    /// Whether `format` is `%Y%m%d` or `%Y%m%d%H%M%S`, whose values in their usual digits the
+    /// readers count straight to a day or an instant (any other value goes to chrono).
+    pub format_digits: bool,
 }
 
 /// Another column for a field, for some rows (compiled).
@@ -922,6 +925,7 @@ impl Profile {
             }
             let (mut format_len, mut format_items) = (None, Vec::new());
             let format_has_year = spec.format.as_deref().is_some_and(|format| format.contains("%Y") || format.contains("%y"));
+            let format_digits = matches!(spec.format.as_deref(), Some("%Y%m%d" | "%Y%m%d%H%M%S"));
             if let Some(format) = &spec.format {
                 (format_len, format_items) =
                     check_format(format).map_err(|message| invalid(format!("field {key}: {message}"), &format!("{place}.format")))?;
@@ -995,6 +999,7 @@ impl Profile {
                 format_len,
                 format_items,
                 format_has_year,
+                format_digits,
             });
         }
         let mut also_required = Vec::with_capacity(file.required.len());

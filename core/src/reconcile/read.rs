@@ -1980,6 +1980,17 @@ impl<'p> Layout<'p> {
         if spec.format_len.is_some_and(|len| len != text.len()) {
             return Err(bad());
         }
+        if spec.format_digits {
+            // `%Y%m%d%H%M%S` (or `%Y%m%d` with a time of day) counted straight to seconds.
+            let (date, time) = match text.len() {
+                14 => (text.get(..8), text.get(8..)),
+                _ => (Some(text), Some(time_of_day)),
+            };
+            let fits = text.len() == 14 && time_of_day.is_empty() || text.len() == 8 && !time_of_day.is_empty();
+            if let Some(seconds) = date.zip(time).filter(|_| fits).and_then(|(date, time)| civil::china_date_and_time(date, time)) {
+                return Ok(UnixSeconds(seconds));
+            }
+        }
         let parsed = parsed_by(&spec.format_items, text).ok_or_else(bad)?;
         let naive = if spec.format_has_year {
             match parsed.to_naive_datetime_with_offset(0) {
@@ -2725,6 +2736,43 @@ mod tests {
                 None => {
                     prop_assert_eq!(statement.len(), 0);
                     prop_assert_eq!(statement.issues()[0].error.location().field.as_deref(), Some("trade_date"));
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// A `%Y%m%d` trade date with a time-of-day column reads as chrono reads the two
+        /// (the date by the format, the time of day in the layouts the readers take).
+        #[test]
+        fn a_formatted_date_with_a_time_of_day_reads_as_chrono_reads_them(
+            year in prop_oneof![0i32..3, 2024i32..2028], month in 0u32..14, day in 0u32..33,
+            hour in 0u32..25, minute in 0u32..61, second in 0u32..62,
+            layout in prop_oneof![Just("%H%M%S"), Just("%H:%M:%S"), Just("%H:%M"), Just("%H-%M-%S")],
+        ) {
+            let date = format!("{year:04}{month:02}{day:02}");
+            let time = layout.replace("%H", &format!("{hour:02}")).replace("%M", &format!("{minute:02}")).replace("%S", &format!("{second:02}"));
+            let profile = crate::reconcile::Profile::from_toml(
+                "name = \"t\"\ntitle = \"t\"\nsource = \"s\"\nchannel = \"debit\"\n[fields]\n\
+                 settlement_date = { names = [\"清算日期\"] }\ntrade_date = { names = [\"交易日期\"], format = \"%Y%m%d\" }\n\
+                 trade_time = { names = [\"交易时间\"] }\namount = { names = [\"金额\"] }\nfee = { names = [\"手续费\"] }\n",
+            ).unwrap();
+            let file = format!("交易日期,交易时间,清算日期,金额,手续费\n{date},{time},20260507,100.00,0.60\n");
+            let statement = read_statement(file.as_bytes(), "s.csv", &profile).unwrap();
+            let time_of_day = ["%H:%M:%S", "%H%M%S", "%H:%M"].iter().find_map(|f| NaiveTime::parse_from_str(&time, f).ok());
+            let expected = NaiveDate::parse_from_str(&date, "%Y%m%d")
+                .ok()
+                .zip(time_of_day)
+                .and_then(|(day, at)| china_offset().from_local_datetime(&day.and_time(at)).single())
+                .map(UnixSeconds::from);
+            match expected {
+                Some(time) if crate::reconcile::schema::TIME_RANGE.contains(&time.0) => {
+                    prop_assert_eq!(statement.len(), 1, "{:?}", statement.issues());
+                    prop_assert_eq!(UnixSeconds::from(statement.record(0).time), time);
+                }
+                _ => {
+                    prop_assert_eq!(statement.len(), 0);
+                    prop_assert_eq!(statement.issues().len(), 1);
                 }
             }
         }
