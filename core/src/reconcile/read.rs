@@ -123,7 +123,10 @@ pub(super) fn clean(value: &str) -> &str {
 #[cold]
 #[inline(never)]
 fn clean_slowly(value: &str) -> &str {
-    let value = value.trim();
+    // The spaces that pad a column (Alipay's bills pad every value to the column's width)
+    // taken off byte by byte first: `trim` reads them as characters.
+    let padded_to = value.as_bytes().iter().rposition(|&b| b != b' ').map_or(0, |k| k + 1);
+    let value = value.get(..padded_to).unwrap_or(value).trim();
     let value = value.strip_prefix('`').unwrap_or(value);
     let value = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).unwrap_or(value);
     super::spreadsheet::restore_cell(value.trim().trim_start_matches('\t'))
@@ -2629,6 +2632,28 @@ mod tests {
         let issues: Vec<(Option<u64>, &str)> =
             statement.issues().iter().map(|i| (i.error.location().line, i.error.location().field.as_deref().unwrap_or(""))).collect();
         assert_eq!(issues, [(Some(3), "status"), (Some(4), "direction"), (Some(7), "direction"), (Some(8), "status")]);
+    }
+
+    /// What [`clean`] gives, step by step on the whole value: trimmed, a backtick or `="…"`
+    /// taken off, trimmed again (and leading tabs), a spreadsheet's guard quote taken off.
+    fn clean_by_steps(value: &str) -> &str {
+        let value = value.trim();
+        let value = value.strip_prefix('`').unwrap_or(value);
+        let value = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+        crate::reconcile::spreadsheet::restore_cell(value.trim().trim_start_matches('\t'))
+    }
+
+    proptest! {
+        /// Values padded with spaces (as Alipay pads every column), tabs, full-width spaces,
+        /// backticks, `="…"` and guard quotes are cleaned as by the steps one after another,
+        /// whichever way `clean` takes.
+        #[test]
+        fn a_value_is_cleaned_as_by_the_steps(
+            pieces in prop::collection::vec(prop::sample::select(vec![" ", "   ", "\t", "`", "=", "\"", "a", "1", "消", "\u{3000}", "'", "+", "-"]), 0..14),
+        ) {
+            let value: String = pieces.concat();
+            prop_assert_eq!(clean(&value), clean_by_steps(&value), "{:?}", value);
+        }
     }
 
     proptest! {
