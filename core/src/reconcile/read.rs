@@ -1377,10 +1377,7 @@ impl DateMemo {
             Some((last, date)) if last == text => Ok(*date),
             last => {
                 let date = read(text)?;
-                let kept = last.get_or_insert_with(|| (String::new(), date));
-                kept.0.clear();
-                kept.0.push_str(text);
-                kept.1 = date;
+                *last = Some((text.to_string(), date));
                 Ok(date)
             }
         }
@@ -1985,12 +1982,12 @@ impl<'p> Layout<'p> {
         }
         if spec.format_digits {
             // `%Y%m%d%H%M%S` (or `%Y%m%d` with a time of day) counted straight to seconds.
-            let (date, time) = match text.len() {
-                14 => (text.get(..8), text.get(8..)),
-                _ => (Some(text), Some(time_of_day)),
+            let date_and_time = match (text.len(), time_of_day.is_empty()) {
+                (14, true) => text.get(..8).zip(text.get(8..)),
+                (8, false) => Some((text, time_of_day)),
+                _ => None,
             };
-            let fits = text.len() == 14 && time_of_day.is_empty() || text.len() == 8 && !time_of_day.is_empty();
-            if let Some(seconds) = date.zip(time).filter(|_| fits).and_then(|(date, time)| civil::china_date_and_time(date, time)) {
+            if let Some(seconds) = date_and_time.and_then(|(date, time)| civil::china_date_and_time(date, time)) {
                 return Ok(UnixSeconds(seconds));
             }
         }

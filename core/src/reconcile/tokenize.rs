@@ -130,7 +130,13 @@ impl QuotedFields {
 
     /// Whether a quoted field holds a line end.
     pub(crate) fn span_lines(&self, bytes: &[u8]) -> bool {
-        self.open_at.is_some() || self.spans.iter().any(|&(open, close)| memchr::memchr2(b'\n', b'\r', &bytes[open..close]).is_some())
+        self.open_at.is_some() || self.closed_span_lines(bytes, bytes.len())
+    }
+
+    /// Whether a quoted field that closes and opens before `before` holds a line end.
+    fn closed_span_lines(&self, bytes: &[u8], before: usize) -> bool {
+        let mut spans = self.spans.iter().take_while(|&&(open, _)| open < before);
+        spans.any(|&(open, close)| memchr::memchr2(b'\n', b'\r', &bytes[open..close]).is_some())
     }
 }
 
@@ -178,13 +184,9 @@ pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect, no_quote: bool) ->
         while let Some(k) = memchr::memrchr(b'\n', &bytes[..end]) {
             match fields.holding(k) {
                 Some((open, _)) => end = open,
-                None => {
-                    // The fields before the end (none holds it) close on their lines when
-                    // none of them holds a line end.
-                    let before = fields.spans.iter().take_while(|&&(open, _)| open < k);
-                    let closes = !before.clone().any(|&(open, close)| memchr::memchr2(b'\n', b'\r', &bytes[open..close]).is_some());
-                    return Some((k + 1, closes));
-                }
+                // The fields before the end (none holds it) close on their lines when none of
+                // them holds a line end.
+                None => return Some((k + 1, !fields.closed_span_lines(bytes, k))),
             }
         }
         return None;
