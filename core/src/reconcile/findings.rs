@@ -372,7 +372,7 @@ impl<'s> DayIndex<'s> {
                 TextView::Interned { text, offsets, keys } => {
                     let mut lists: Vec<Vec<u32>> = vec![Vec::new(); offsets.len().saturating_sub(1)];
                     for &j in &self.rows {
-                        lists[keys[j as usize] as usize].push(j);
+                        lists[usize::from(keys[j as usize])].push(j);
                     }
                     for (key, list) in lists.into_iter().enumerate().filter(|(_, list)| !list.is_empty()) {
                         by_terminal.insert(value_of(text, offsets, key as u32), list);

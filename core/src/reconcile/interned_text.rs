@@ -1,5 +1,5 @@
 //! Text of few distinct values (the terminals, merchant numbers and names, batches of a
-//! table), each value held once and each row holding the number of its value: four bytes a
+//! table), each value held once and each row holding the number of its value: two bytes a
 //! row instead of the value's bytes and an offset, and less memory to fill when a file is read.
 
 use std::hash::Hasher;
@@ -7,8 +7,11 @@ use std::hash::Hasher;
 use super::hash::{FxHashMap, FxHasher};
 
 /// The most distinct values a column keeps interned; a column that meets more holds its text
-/// row by row (see [`InternedText::push`]).
+/// row by row (see [`InternedText::push`]). Their numbers fit a [`Key`].
 pub(crate) const INTERNED_VALUES_MAX: usize = 1 << 16;
+
+/// The number of a row's value: two bytes a row.
+pub(crate) type Key = u16;
 
 /// Rows of text as numbers into a list of distinct values.
 ///
@@ -21,7 +24,7 @@ pub(crate) struct InternedText {
     /// Where each value starts, then where the last ends (empty while there is none).
     offsets: Vec<u32>,
     /// The number of each row's value.
-    keys: Vec<u32>,
+    keys: Vec<Key>,
     /// Each value's number, by the hash of its text.
     index: FxHashMap<u64, u32>,
     /// The bytes of all rows' values together (what the column would hold row by row).
@@ -56,14 +59,14 @@ impl InternedText {
 
     /// The distinct values, their offsets and the rows' numbers (for a view).
     #[inline]
-    pub fn parts(&self) -> (&str, &[u32], &[u32]) {
+    pub fn parts(&self) -> (&str, &[u32], &[Key]) {
         (&self.text, &self.offsets, &self.keys)
     }
 
     /// The value of row `row` (panics when there is no such row).
     #[cfg(test)]
     pub fn get(&self, row: usize) -> &str {
-        self.value(self.keys[row])
+        self.value(u32::from(self.keys[row]))
     }
 
     #[inline]
@@ -94,7 +97,8 @@ impl InternedText {
                 None => return false,
             }
         };
-        self.keys.push(key);
+        // Below INTERNED_VALUES_MAX, which `key_of` keeps.
+        self.keys.push(key as Key);
         self.row_bytes += value.len();
         true
     }
@@ -123,10 +127,10 @@ impl InternedText {
     /// holds the column row by row from then on).
     pub fn append(&mut self, other: &InternedText) -> bool {
         // Each of the other's values numbered here once, then its rows renumbered.
-        let mut renumbered = Vec::with_capacity(other.values());
+        let mut renumbered: Vec<Key> = Vec::with_capacity(other.values());
         for key in 0..other.values() as u32 {
             match self.key_of(other.value(key)) {
-                Some(here) => renumbered.push(here),
+                Some(here) => renumbered.push(here as Key),
                 None => return false,
             }
         }
@@ -167,7 +171,7 @@ impl InternedText {
         let (mut text, mut offsets) = (String::with_capacity(self.row_bytes), Vec::with_capacity(self.keys.len() + 1));
         offsets.push(0);
         for &key in &self.keys {
-            text.push_str(self.value(key));
+            text.push_str(self.value(u32::from(key)));
             offsets.push(text.len() as u32);
         }
         (text, offsets)
@@ -176,7 +180,8 @@ impl InternedText {
     /// Bytes held, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity()
-            + (self.offsets.capacity() + self.keys.capacity()) * std::mem::size_of::<u32>()
+            + self.offsets.capacity() * std::mem::size_of::<u32>()
+            + self.keys.capacity() * std::mem::size_of::<Key>()
             + self.index.capacity() * std::mem::size_of::<(u64, u32)>()
     }
 }
@@ -252,6 +257,9 @@ mod tests {
         assert!(text.push("0"), "a value already held is always taken");
         assert!(!text.push("new"));
         assert_eq!(text.len(), INTERNED_VALUES_MAX + 1);
+        // The last value's number is the largest a key holds, and reads back as its value.
+        assert_eq!(text.get(INTERNED_VALUES_MAX - 1), (INTERNED_VALUES_MAX - 1).to_string());
+        assert_eq!((text.get(INTERNED_VALUES_MAX), text.parts().2[INTERNED_VALUES_MAX - 1]), ("0", Key::MAX));
         let mut small = interned(&["x"]);
         assert!(!small.append(&text));
         assert_eq!(small.len(), 1, "no row appended");

@@ -907,9 +907,9 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
             .into_iter()
             .map(|(t, n, m)| {
                 (
-                    value_of(terminal_text, terminal_offsets, t),
-                    value_of(number_text, number_offsets, n),
-                    value_of(name_text, name_offsets, m),
+                    value_of(terminal_text, terminal_offsets, u32::from(t)),
+                    value_of(number_text, number_offsets, u32::from(n)),
+                    value_of(name_text, name_offsets, u32::from(m)),
                 )
             })
             .collect(),

@@ -429,8 +429,14 @@ impl Ledger {
     /// assert!(posfee::reconcile::Ledger::new("ledger.csv").is_empty());
     /// ```
     pub fn new(name: impl Into<String>) -> Ledger {
-        // Terminals and merchant numbers take few values: each is held once.
-        Ledger { name: name.into(), terminal: TextColumn::interned(), merchant_no: TextColumn::interned(), ..Ledger::default() }
+        // Terminals, merchant numbers and response codes take few values: each is held once.
+        Ledger {
+            name: name.into(),
+            terminal: TextColumn::interned(),
+            merchant_no: TextColumn::interned(),
+            response_code: TextColumn::interned(),
+            ..Ledger::default()
+        }
     }
 
     /// The name given at creation.

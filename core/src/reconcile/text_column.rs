@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::interned_text::{value_of, InternedText};
+use super::interned_text::{value_of, InternedText, Key};
 use crate::error::{Error, ErrorKind, Result};
 use crate::text::{surely_trimmed, surely_unspaced, trim};
 
@@ -573,7 +573,7 @@ pub(crate) enum TextView<'a> {
     /// Chunks, each of `1 << shift` rows but the last.
     Chunks { pieces: Vec<(&'a str, &'a [u32])>, shift: u32 },
     /// Distinct values (`text`, `offsets`) and the number of each row's (`keys`).
-    Interned { text: &'a str, offsets: &'a [u32], keys: &'a [u32] },
+    Interned { text: &'a str, offsets: &'a [u32], keys: &'a [Key] },
 }
 
 impl<'a> TextView<'a> {
@@ -585,7 +585,7 @@ impl<'a> TextView<'a> {
         match self {
             TextView::One { text, offsets } => &text[offsets[index] as usize..offsets[index + 1] as usize],
             TextView::Chunks { pieces, shift } => chunk_value(pieces[index >> shift], *shift, index),
-            TextView::Interned { text, offsets, keys } => value_of(text, offsets, keys[index]),
+            TextView::Interned { text, offsets, keys } => value_of(text, offsets, u32::from(keys[index])),
         }
     }
 }
@@ -598,7 +598,7 @@ impl TextView<'_> {
         let (offsets, row) = match self {
             TextView::One { offsets, .. } => (*offsets, index),
             TextView::Chunks { pieces, shift } => (pieces[index >> shift].1, chunk_row(*shift, index)),
-            TextView::Interned { offsets, keys, .. } => (*offsets, keys[index] as usize),
+            TextView::Interned { offsets, keys, .. } => (*offsets, usize::from(keys[index])),
         };
         offsets[row] == offsets[row + 1]
     }
