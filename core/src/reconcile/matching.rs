@@ -21,6 +21,7 @@ use super::report::MatchedBy;
 use super::response::is_approved;
 use super::row_scan::rows_where;
 use super::schema::{china_day, Ledger, Side, Statement};
+use super::text_column::TextView;
 use crate::quote::TradeKind;
 use rayon::prelude::*;
 use std::hash::Hasher as _;
@@ -67,7 +68,12 @@ pub(crate) fn match_rows(ledger: &Ledger, statement: &Statement, window_seconds:
 }
 
 /// [`match_rows`] with the hash of reference keys given (tests force collisions with it).
-pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_seconds: i64, key_hash: fn(RefKey<'_>) -> u64) -> Matching {
+pub(crate) fn match_rows_hashed(
+    ledger: &Ledger,
+    statement: &Statement,
+    window_seconds: i64,
+    key_hash: fn(HashedKey<'_>) -> u64,
+) -> Matching {
     let n = ledger.len();
     let m = statement.len();
     let mut ledger_class = Classes::new(n);
@@ -131,18 +137,21 @@ pub(crate) fn match_rows_hashed(ledger: &Ledger, statement: &Statement, window_s
     // parallel, then merged. Within a run of equal hashes the real keys are compared.
     let ledger_key = |i: usize| (ledger_rrn.get(i), ledger_terminal.get(i), china_day(ledger.time[i]));
     let statement_key = |j: usize| (statement_rrn.get(j), statement_terminal.get(j), china_day(statement.time[j]));
+    let (ledger_terminal_hash, statement_terminal_hash) = (TerminalHashes::new(&ledger_terminal), TerminalHashes::new(&statement_terminal));
+    let ledger_hashed = |i: usize| (ledger_rrn.get(i), ledger_terminal_hash.get(i), china_day(ledger.time[i]));
+    let statement_hashed = |j: usize| (statement_rrn.get(j), statement_terminal_hash.get(j), china_day(statement.time[j]));
     let same_reference = |i: usize, j: usize| statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i];
     // A row left out sorts last and is cut off after the sort: written in place, no list of
     // parts gathered and copied.
     let mut ledger_refs: Vec<Keyed> = Vec::with_capacity(n);
     (0..n)
         .into_par_iter()
-        .map(|i| Keyed::of(i, ledger_class.is_unset(i) && !ledger_rrn.is_empty_at(i), || key_hash(ledger_key(i))))
+        .map(|i| Keyed::of(i, ledger_class.is_unset(i) && !ledger_rrn.is_empty_at(i), || key_hash(ledger_hashed(i))))
         .collect_into_vec(&mut ledger_refs);
     let mut statement_refs: Vec<Keyed> = Vec::with_capacity(m);
     (0..m)
         .into_par_iter()
-        .map(|j| Keyed::of(j, !statement_rrn.is_empty_at(j), || key_hash(statement_key(j))))
+        .map(|j| Keyed::of(j, !statement_rrn.is_empty_at(j), || key_hash(statement_hashed(j))))
         .collect_into_vec(&mut statement_refs);
     rayon::join(|| Keyed::sort_kept(&mut ledger_refs), || Keyed::sort_kept(&mut statement_refs));
     // Each side's duplicates on a core of its own. Rows without a reference are duplicates
@@ -351,15 +360,58 @@ fn repeats(side: Side, first: u32, line: u64) -> Text {
     Text::of(Clause::Repeats { ledger_side: side == Side::Ledger, first, line })
 }
 
-fn key_hash((rrn, terminal, day): RefKey<'_>) -> u64 {
+/// A reference key with its terminal hashed ([`text_hash`]): what [`key_hash`] mixes.
+pub(crate) type HashedKey<'a> = (&'a str, u64, i64);
+
+fn key_hash((rrn, terminal_hash, day): HashedKey<'_>) -> u64 {
     let mut hasher = super::hash::FxHasher::default();
     hasher.write(rrn.as_bytes());
-    hasher.write_u8(0xFF);
-    hasher.write(terminal.as_bytes());
+    hasher.write_u64(terminal_hash);
     hasher.write_i64(day);
     // A final mix so that the sort spreads keys well.
     let h = hasher.finish();
     (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (h >> 32)
+}
+
+/// The Fx hash of a text's bytes.
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = super::hash::FxHasher::default();
+    hasher.write(text.as_bytes());
+    hasher.finish()
+}
+
+/// Each row's terminal hashed ([`text_hash`]): each distinct value once where the column holds
+/// each value once (as the file readers hold terminals), else row by row. Either way a row's
+/// hash is its text's, whichever way each side holds its terminals.
+struct TerminalHashes<'v> {
+    view: &'v TextView<'v>,
+    /// The hash of each distinct value of an interned column (empty for any other, and in
+    /// WebAssembly).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    of_value: Vec<u64>,
+}
+
+impl<'v> TerminalHashes<'v> {
+    fn new(view: &'v TextView<'v>) -> TerminalHashes<'v> {
+        let of_value = match view {
+            // (Not in WebAssembly, which is built for size: there every row's text is hashed.)
+            #[cfg(not(target_arch = "wasm32"))]
+            TextView::Interned { text, offsets, .. } => (0..offsets.len().saturating_sub(1) as u32)
+                .map(|key| text_hash(super::interned_text::value_of(text, offsets, key)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        TerminalHashes { view, of_value }
+    }
+
+    #[inline]
+    fn get(&self, row: usize) -> u64 {
+        match self.view {
+            #[cfg(not(target_arch = "wasm32"))]
+            TextView::Interned { keys, .. } => self.of_value[usize::from(keys[row])],
+            view => text_hash(view.get(row)),
+        }
+    }
 }
 
 /// A row's hashed reference key, packed in one word so that it sorts fast: 31 bits of the
@@ -622,6 +674,24 @@ mod tests {
             let expected = pairs_in_one_loop(&ledger_firsts, &statement_firsts, n, m, same_reference);
             prop_assert_eq!(pair_by_reference(&ledger_firsts, &statement_firsts, n, m, same_reference), expected);
         }
+    }
+
+    #[test]
+    fn a_terminal_hashes_the_same_whichever_way_its_column_holds_it() {
+        use crate::reconcile::TextColumn;
+        let values = ["T0000001", "T0000002", "", "T0000001", "终端7", "T0000002"];
+        let (mut interned, mut owned) = (TextColumn::interned(), TextColumn::default());
+        for value in values {
+            interned.push(value).unwrap();
+            owned.push(value).unwrap();
+        }
+        let (interned_view, owned_view) = (interned.view(), owned.view());
+        assert!(matches!(interned_view, TextView::Interned { .. }) && matches!(owned_view, TextView::One { .. }));
+        let (by_value, by_row) = (TerminalHashes::new(&interned_view), TerminalHashes::new(&owned_view));
+        for (row, value) in values.iter().enumerate() {
+            assert_eq!((by_value.get(row), by_row.get(row)), (text_hash(value), text_hash(value)), "row {row}");
+        }
+        assert_ne!(text_hash("T0000001"), text_hash("T0000002"));
     }
 
     #[test]
