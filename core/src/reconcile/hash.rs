@@ -77,6 +77,13 @@ fn tail_word(bytes: &[u8], rest: usize) -> u64 {
     }
 }
 
+/// The Fx hash of a text's bytes (an interned value's, a terminal's in a reference key).
+pub(crate) fn text_hash(text: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(text.as_bytes());
+    hasher.finish()
+}
+
 pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 pub(crate) type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 

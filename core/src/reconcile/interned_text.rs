@@ -2,9 +2,7 @@
 //! table), each value held once and each row holding the number of its value: two bytes a
 //! row instead of the value's bytes and an offset, and less memory to fill when a file is read.
 
-use std::hash::Hasher;
-
-use super::hash::{FxHashMap, FxHasher};
+use super::hash::{text_hash, FxHashMap};
 
 /// The most distinct values a column keeps interned; a column that meets more holds its text
 /// row by row (see [`InternedText::push`]). Their numbers fit a [`Key`].
@@ -105,7 +103,7 @@ impl InternedText {
 
     /// The number of `value`, added to the list if it is new; `None` when it cannot be.
     fn key_of(&mut self, value: &str) -> Option<u32> {
-        let hash = hash_of(value);
+        let hash = text_hash(value);
         if let Some(&key) = self.index.get(&hash) {
             return same_text(self.value(key), value).then_some(key);
         }
@@ -209,13 +207,6 @@ fn same_text(a: &str, b: &str) -> bool {
         0..=7 => a.iter().zip(b).fold(true, |same, (x, y)| same & (x == y)),
         _ => a == b,
     }
-}
-
-/// The Fx hash of a value's bytes.
-fn hash_of(value: &str) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(value.as_bytes());
-    hasher.finish()
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 use crate::messages::{Clause, Text};
 
 use super::class::Class;
-use super::hash::{FxHashMap, ReferenceFilter};
+use super::hash::{text_hash, FxHashMap, ReferenceFilter};
 use super::report::MatchedBy;
 use super::response::is_approved;
 use super::row_scan::rows_where;
@@ -371,13 +371,6 @@ fn key_hash((rrn, terminal_hash, day): HashedKey<'_>) -> u64 {
     // A final mix so that the sort spreads keys well.
     let h = hasher.finish();
     (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (h >> 32)
-}
-
-/// The Fx hash of a text's bytes.
-fn text_hash(text: &str) -> u64 {
-    let mut hasher = super::hash::FxHasher::default();
-    hasher.write(text.as_bytes());
-    hasher.finish()
 }
 
 /// Each row's terminal hashed ([`text_hash`]): each distinct value once where the column holds
