@@ -8,10 +8,10 @@ use std::hash::Hash;
 use std::ops::Range;
 use std::sync::Arc;
 
-use arrow_array::builder::{Decimal128Builder, StringBuilder, TimestampSecondBuilder, UInt64Builder};
-use arrow_array::types::{ArrowPrimitiveType, Decimal128Type, Int32Type};
+use arrow_array::builder::{Decimal128Builder, StringBuilder, TimestampSecondBuilder};
+use arrow_array::types::{ArrowPrimitiveType, Decimal128Type, Int32Type, UInt64Type};
 use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Int32Array, PrimitiveArray, RecordBatch, StringArray, UInt64Array};
-use arrow_buffer::{ArrowNativeType, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{ArrowNativeType, BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -182,32 +182,73 @@ pub(super) fn report_batches(report: &Report, ledger: &Ledger, statement: &State
 /// pages are never touched: at 2M rows, a fifth fewer page faults in making the rows.
 struct SparseValues<T> {
     values: Vec<T>,
-    valid: BooleanBufferBuilder,
+    valid: Validity,
 }
 
 impl<T: ArrowNativeType + PartialEq> SparseValues<T> {
     fn new(rows: usize) -> SparseValues<T> {
-        SparseValues { values: vec![T::default(); rows], valid: BooleanBufferBuilder::new(rows) }
+        SparseValues { values: vec![T::default(); rows], valid: Validity::new(rows) }
     }
 
     /// Sets the next row's value, or leaves it null (a row past `rows` is added).
     #[inline]
     fn push(&mut self, value: Option<T>) {
-        let row = self.valid.len();
+        let row = self.valid.len;
         if row == self.values.len() {
             self.values.push(T::default());
         }
         if let (Some(value), Some(slot)) = (value.filter(|value| *value != T::default()), self.values.get_mut(row)) {
             *slot = value;
         }
-        self.valid.append(value.is_some());
+        self.valid.push(value.is_some());
     }
 
     /// The array of the rows pushed (no null bitmap when none is null).
     fn finish<P: ArrowPrimitiveType<Native = T>>(mut self) -> PrimitiveArray<P> {
-        self.values.truncate(self.valid.len());
-        let nulls = Some(NullBuffer::new(self.valid.finish())).filter(|nulls| nulls.null_count() > 0);
-        PrimitiveArray::new(ScalarBuffer::from(self.values), nulls)
+        self.values.truncate(self.valid.len);
+        PrimitiveArray::new(ScalarBuffer::from(self.values), self.valid.finish())
+    }
+}
+
+/// Which rows of a column have a value: a bit a row (Arrow's order, the first row in the
+/// lowest bit), gathered in a word and stored 64 rows at a time. (Arrow's
+/// `BooleanBufferBuilder` checks its room and may grow at every row: on 2M rows and a dozen
+/// columns, that was a fifth of the time of making the rows.)
+struct Validity {
+    words: Vec<u64>,
+    /// The bits of the rows after the last stored word.
+    word: u64,
+    /// The rows pushed.
+    len: usize,
+    nulls: usize,
+}
+
+impl Validity {
+    fn new(rows: usize) -> Validity {
+        Validity { words: Vec::with_capacity(rows.div_ceil(64)), word: 0, len: 0, nulls: 0 }
+    }
+
+    #[inline]
+    fn push(&mut self, valid: bool) {
+        self.word |= u64::from(valid) << (self.len % 64);
+        self.nulls += usize::from(!valid);
+        self.len += 1;
+        if self.len % 64 == 0 {
+            // Stored little-endian: Arrow's bitmaps are bytes, the first row in the first.
+            self.words.push(self.word.to_le());
+            self.word = 0;
+        }
+    }
+
+    /// The null bitmap, or `None` when no row is null.
+    fn finish(mut self) -> Option<NullBuffer> {
+        if self.nulls == 0 {
+            return None;
+        }
+        if self.len % 64 != 0 {
+            self.words.push(self.word.to_le());
+        }
+        Some(NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(self.words), 0, self.len)))
     }
 }
 
@@ -216,9 +257,10 @@ fn sparse_money(money: Option<Money>) -> Option<i128> {
     money.map(|money| money_value(money, 5))
 }
 
-/// A money column of a part (scale 5).
-fn money_array(values: SparseValues<i128>) -> ArrayRef {
-    Arc::new(values.finish::<Decimal128Type>().with_precision_and_scale(20, 5).expect("valid decimal type"))
+/// A money column of a part, of `scale` places (as [`money_builder`]'s).
+fn money_array(values: SparseValues<i128>, scale: i8) -> ArrayRef {
+    let precision = if scale == 2 { 18 } else { 20 };
+    Arc::new(values.finish::<Decimal128Type>().with_precision_and_scale(precision, scale).expect("valid decimal type"))
 }
 
 /// A text column that may have no value at all in a part (a statement part's trade ids, the
@@ -330,10 +372,9 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
     let mut findings: Dictionary<ClassSet> = Dictionary::new(n);
     let mut reason: Dictionary<&str> = Dictionary::new(n);
     let (mut merchant_no, mut agent): (Dictionary<&str>, Dictionary<&str>) = (Dictionary::new(n), Dictionary::new(n));
-    let (mut index, mut line, mut partner) =
-        (UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n), UInt64Builder::with_capacity(n));
-    let mut amount = money_builder(n, 2);
+    let (mut index, mut line, mut partner) = (SparseValues::new(n), SparseValues::new(n), SparseValues::new(n));
     let money = || SparseValues::<i128>::new(n);
+    let mut amount = money();
     let (mut fee, mut net, mut expected, mut charged_fixed, mut charged_cap) = (money(), money(), money(), money(), money());
     let mut charged_rate = SparseText::new(n);
     const MATCHED_BY: [MatchedBy; 2] = [MatchedBy::Reference, MatchedBy::TimeWindow];
@@ -342,13 +383,13 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
     for k in range {
         let Some(row) = report.row(k) else { continue };
         side.push(Some(if row.side == Side::Ledger { 0 } else { 1 }));
-        index.append_option(row.index.map(|i| i as u64));
-        line.append_value(row.line);
+        index.push(row.index.map(|i| i as u64));
+        line.push(Some(row.line));
         class.push(Class::ALL.iter().position(|&c| c == row.class).map(|c| c as i32));
         findings.push(row.findings, || row.findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"));
-        partner.append_option(row.partner.map(|i| i as u64));
+        partner.push(row.partner.map(|i| i as u64));
         matched_by.push(row.matched_by.and_then(|m| MATCHED_BY.iter().position(|&b| b == m)).map(|m| m as i32));
-        amount.append_value(money_value(row.amount, 2));
+        amount.push(Some(money_value(row.amount, 2)));
         fee.push(sparse_money(row.fee));
         net.push(sparse_money(row.net));
         expected.push(sparse_money(row.expected_fee));
@@ -374,23 +415,23 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
     let names = |names: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(names)) };
     let arrays: [ArrayRef; 20] = [
         dictionary(side.finish(), names(vec![Side::Ledger.name(), Side::Statement.name()])),
-        Arc::new(index.finish()),
-        Arc::new(line.finish()),
+        Arc::new(index.finish::<UInt64Type>()),
+        Arc::new(line.finish::<UInt64Type>()),
         trade_id.finish(),
         Arc::new(rrn.finish()),
         Arc::new(terminal.finish()),
         dictionary(class.finish(), names(Class::ALL.iter().map(|c| c.name()).collect())),
         findings.finish(),
-        Arc::new(partner.finish()),
+        Arc::new(partner.finish::<UInt64Type>()),
         dictionary(matched_by.finish(), names(MATCHED_BY.iter().map(|m| m.name()).collect())),
-        Arc::new(amount.finish()),
-        money_array(fee),
-        money_array(net),
-        money_array(expected),
+        money_array(amount, 2),
+        money_array(fee, 5),
+        money_array(net, 5),
+        money_array(expected, 5),
         reason.finish(),
         charged_rate.finish(),
-        money_array(charged_fixed),
-        money_array(charged_cap),
+        money_array(charged_fixed, 5),
+        money_array(charged_cap, 5),
         merchant_no.finish(),
         agent.finish(),
     ];
@@ -451,7 +492,15 @@ mod tests {
             &[Some(1), None, None, None, None, None],
             &[None, None, None, None, None, Some(0)],
         ];
-        for pattern in patterns {
+        // Around the 64-row words of the null bitmap: a null on either side of a word's end,
+        // whole words valid, a last word part full.
+        let long: Vec<Vec<Option<i64>>> = [(64, 0), (64, 63), (65, 64), (128, 127), (130, 7), (200, 64)]
+            .into_iter()
+            .map(|(rows, every)| {
+                (0..rows).map(|k: i64| if every > 0 && k % every == every - 1 { None } else { Some(k * 3 - 90) }).collect()
+            })
+            .collect();
+        for pattern in patterns.into_iter().chain(long.iter().map(Vec::as_slice)) {
             // Fewer rows made than pushed: the rows past them are added.
             let (mut sparse, mut eager) = (SparseValues::<i128>::new(pattern.len() / 2), money_builder(pattern.len(), 5));
             let (mut sparse_text, mut eager_text) = (SparseText::new(pattern.len()), StringBuilder::new());
@@ -463,7 +512,7 @@ mod tests {
                 sparse_text.push(text);
                 eager_text.append_option(text);
             }
-            let (sparse, eager): (ArrayRef, ArrayRef) = (money_array(sparse), Arc::new(eager.finish()));
+            let (sparse, eager): (ArrayRef, ArrayRef) = (money_array(sparse, 5), Arc::new(eager.finish()));
             assert_eq!(sparse.as_ref(), eager.as_ref(), "money {pattern:?}");
             assert_eq!(sparse.data_type(), eager.data_type());
             let (sparse_text, eager_text): (ArrayRef, ArrayRef) = (sparse_text.finish(), Arc::new(eager_text.finish()));
