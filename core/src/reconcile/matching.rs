@@ -48,7 +48,7 @@ pub(crate) struct Classes {
 
 impl Classes {
     fn new(rows: usize) -> Classes {
-        Classes { class: vec![None; rows], reasons: Vec::new() }
+        Classes { class: super::row_scan::filled(None, rows), reasons: Vec::new() }
     }
 
     fn set(&mut self, row: usize, class: Class, reason: Text) {
@@ -287,7 +287,7 @@ fn pair_by_reference(
 ) -> (Vec<u32>, Vec<u32>) {
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
     // (Made in place from plain numbers, and back again below.)
-    let atomics = |rows: usize| vec![NONE; rows].into_iter().map(AtomicU32::new).collect::<Vec<AtomicU32>>();
+    let atomics = |rows: usize| super::row_scan::filled(NONE, rows).into_iter().map(AtomicU32::new).collect::<Vec<AtomicU32>>();
     let (candidate, statement_partner) = (atomics(n), atomics(m));
     // Where each part starts on both sides: at the first key of a hash.
     let mut starts: Vec<(usize, usize)> = super::row_scan::few_parts(ledger_firsts.len())

@@ -477,7 +477,8 @@ fn reconcile_with(
     let (found, charged_as, late) = diagnose(found, &checker, &ledger_partner, options, calendar);
     let contracts = checker.contracts;
     drop(checker);
-    let mut reason = vec![0u32; n];
+    // (Written on all cores now: the reasons given below are few rows spread over all of it.)
+    let mut reason = row_scan::filled(0u32, n);
     let mut class: Vec<Class> = Vec::with_capacity(n);
     findings
         .par_iter_mut()
@@ -507,7 +508,7 @@ fn reconcile_with(
 
     // Statement rows: a matched row shares its ledger partner's verdict.
     let m = statement.len();
-    let mut reason = vec![1u32; m];
+    let mut reason = row_scan::filled(1u32, m);
     let mut findings = vec![ClassSet::EMPTY; m];
     let of_unknown_terminal =
         |j: usize| matches!(statement_class.class[j], None | Some(Class::NoLedgerTrade)) && contracts.statement(j) == NONE;

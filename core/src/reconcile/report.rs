@@ -844,7 +844,7 @@ impl FeeColumn {
 
     /// `rows` rows without a fee.
     pub(crate) fn absent(rows: usize) -> FeeColumn {
-        FeeColumn { millifen: vec![FeeColumn::ABSENT; rows] }
+        FeeColumn { millifen: super::row_scan::filled(FeeColumn::ABSENT, rows) }
     }
 
     /// The fee of row `row`, if any (`None` too past the last row).

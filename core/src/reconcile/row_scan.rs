@@ -20,6 +20,23 @@ pub(crate) fn rows_where(rows: usize, keep: impl Fn(usize) -> bool + Sync) -> Ve
     (0..rows).into_par_iter().with_min_len(1 << 14).filter(|&row| keep(row)).collect()
 }
 
+/// `rows` copies of `value`, written on all cores. A vector of millions of rows is fresh
+/// memory, mapped page by page as it is first written: `vec![value; rows]` writes it (or,
+/// for zeros, leaves it to whoever writes it first, often a loop that sets a few rows) on one
+/// core while the other waits. At 10M rows a side, a few hundred milliseconds of page faults
+/// of the reconcile's vectors were taken on the main thread alone. (WebAssembly has one
+/// thread and is built for size: there it is `vec!`.)
+pub(crate) fn filled<T: Copy + Send + Sync>(value: T, rows: usize) -> Vec<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let mut values = Vec::with_capacity(rows);
+        (0..rows).into_par_iter().with_min_len(1 << 14).map(|_| value).collect_into_vec(&mut values);
+        values
+    }
+    #[cfg(target_arch = "wasm32")]
+    vec![value; rows]
+}
+
 /// The first row below `rows` that `test` holds for, searched on all cores a part at a time
 /// (a plain loop in each part: no shared state is looked at between two rows).
 pub(crate) fn first_row_where(rows: usize, test: impl Fn(usize) -> bool + Sync) -> Option<usize> {
@@ -71,6 +88,15 @@ pub(crate) fn few_parts(rows: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filled_holds_the_value_in_every_row() {
+        for rows in [0, 1, (1 << 14) - 1, 1 << 14, 3 * (1 << 14) + 5] {
+            let values = filled(u32::MAX, rows);
+            assert_eq!(values.len(), rows);
+            assert!(values.iter().all(|&v| v == u32::MAX), "{rows} rows");
+        }
+    }
 
     #[test]
     fn parts_cover_every_row_once_in_order() {
