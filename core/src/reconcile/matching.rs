@@ -22,6 +22,7 @@ use super::response::is_approved;
 use super::row_scan::rows_where;
 use super::schema::{china_day, Ledger, Side, Statement};
 use super::text_column::TextView;
+use super::time_window;
 use crate::quote::TradeKind;
 use rayon::prelude::*;
 use std::hash::Hasher as _;
@@ -197,42 +198,35 @@ pub(crate) fn match_rows_hashed(
     drop((ledger_firsts, statement_firsts));
     let mut matched_by: Vec<Option<MatchedBy>> = ledger_partner.par_iter().map(|&j| (j != NONE).then_some(MatchedBy::Reference)).collect();
 
-    // 4. Fallback by terminal, amount, kind and time. Each group is split by whether the
-    // statement row has a reference (a ledger row with a reference may only take a statement
-    // row without one) and sorted by (time, row); each query is a binary search and two
-    // look-ups in a list of free rows, so the whole step is O(n log n) whatever the window.
-    let free_rows = rows_where(m, |j| statement_partner[j] == NONE && statement_class.is_unset(j));
-    let mut groups: FxHashMap<(&str, i64, TradeKind), u32> = FxHashMap::default();
-    let mut keyed: Vec<(u32, bool, i64, u32)> = Vec::with_capacity(free_rows.len());
-    for j in free_rows {
-        let next = groups.len() as u32;
-        let group = *groups.entry((statement_terminal.get(j), statement.amount_fen[j], statement.kind[j])).or_insert(next);
-        keyed.push((group, !statement_rrn.is_empty_at(j), statement.time[j], j as u32));
-    }
-    let (mut free, lists) = FreeRows::of_groups(groups.len(), keyed);
-    if !groups.is_empty() {
-        let mut waiting = rows_where(n, |i| ledger_partner[i] == NONE && ledger_class.is_unset(i));
-        waiting.sort_by_key(|&i| (ledger.time[i], i));
-        for i in waiting {
-            let Some(&group) = groups.get(&(ledger_terminal.get(i), ledger.amount_fen[i], ledger.kind[i])) else {
-                continue;
-            };
-            let allowed = if ledger_rrn.is_empty_at(i) { 2 } else { 1 };
-            let mut best: Option<(i64, u32, usize)> = None;
-            for &list in &lists[group as usize][..allowed] {
-                if let Some((gap, slot)) = free.closest(list, ledger.time[i], window_seconds) {
-                    let row = free.rows[slot].1;
-                    if best.map_or(true, |(best_gap, best_row, _)| (gap, row) < (best_gap, best_row)) {
-                        best = Some((gap, row, slot));
-                    }
-                }
-            }
-            if let Some((_, _, slot)) = best {
-                let j = free.take(slot);
-                ledger_partner[i] = j;
-                statement_partner[j as usize] = i as u32;
-                matched_by[i] = Some(MatchedBy::TimeWindow);
-            }
+    // 4. Fallback by terminal, amount, kind and time (see `time_window`).
+    let free = rows_where(m, |j| statement_partner[j] == NONE && statement_class.is_unset(j));
+    if !free.is_empty() {
+        let waiting = rows_where(n, |i| ledger_partner[i] == NONE && ledger_class.is_unset(i));
+        fn key<'t>(
+            terminal: &TextView<'t>,
+            hashes: &TerminalHashes,
+            amount_fen: &[i64],
+            kind: &[TradeKind],
+            row: usize,
+        ) -> time_window::GroupKey<'t> {
+            time_window::GroupKey::new(hashes.get(row), amount_fen[row], kind[row], terminal.get(row))
+        }
+        let waiting = super::row_scan::each_row(waiting, |i| time_window::Waiting {
+            key: key(&ledger_terminal, &ledger_terminal_hash, &ledger.amount_fen, &ledger.kind, i),
+            time: ledger.time[i],
+            row: i as u32,
+            referenced: !ledger_rrn.is_empty_at(i),
+        });
+        let free = super::row_scan::each_row(free, |j| time_window::Free {
+            key: key(&statement_terminal, &statement_terminal_hash, &statement.amount_fen, &statement.kind, j),
+            referenced: !statement_rrn.is_empty_at(j),
+            time: statement.time[j],
+            row: j as u32,
+        });
+        for (i, j) in time_window::pair_by_time(waiting, free, window_seconds) {
+            ledger_partner[i as usize] = j;
+            statement_partner[j as usize] = i;
+            matched_by[i as usize] = Some(MatchedBy::TimeWindow);
         }
     }
 
@@ -481,107 +475,6 @@ fn keep_firsts<'a, K: PartialEq + 'a>(sorted: &mut Vec<Keyed>, key: impl Fn(u32)
         start = end;
     }
     sorted.truncate(kept);
-}
-
-/// The free statement rows of the fallback, in lists: a group (terminal, amount, kind) has
-/// two, the rows without a reference and those with one, each sorted by (time, row). All
-/// lists lie in one array, each followed by a slot of its own, so that no list is allocated
-/// alone. Which rows are still free is kept as two disjoint-set forests with path halving,
-/// over the same slots (finding the nearest free row is near constant time, however many
-/// rows around it are taken).
-pub(crate) struct FreeRows {
-    /// (time, row) of the lists' rows; the slot after a list holds `(i64::MAX, NONE)`.
-    rows: Vec<(i64, u32)>,
-    /// `right[s]`: a free slot ≥ s of the same list is found by following; the slot after
-    /// the list means none.
-    right: Vec<u32>,
-    /// `left[s]`: a free slot < s of the same list is found by following, shifted by one (the
-    /// slot after the one found); the list's first slot means none.
-    left: Vec<u32>,
-}
-
-/// Where a list of [`FreeRows`] lies: its first slot and its length.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct List {
-    start: u32,
-    len: u32,
-}
-
-impl FreeRows {
-    /// The lists of `groups` groups from (group, has a reference, time, row) of every free
-    /// row; returns them with each group's two lists (without, with a reference).
-    pub(crate) fn of_groups(groups: usize, mut keyed: Vec<(u32, bool, i64, u32)>) -> (FreeRows, Vec<[List; 2]>) {
-        keyed.sort_unstable();
-        let mut lists = vec![[List::default(); 2]; groups];
-        let mut rows = Vec::with_capacity(keyed.len() + 2 * groups);
-        let mut start = 0;
-        while start < keyed.len() {
-            let (group, has_reference, _, _) = keyed[start];
-            let end = start + keyed[start..].iter().take_while(|e| (e.0, e.1) == (group, has_reference)).count();
-            let list = List { start: rows.len() as u32, len: (end - start) as u32 };
-            lists[group as usize][usize::from(has_reference)] = list;
-            rows.extend(keyed[start..end].iter().map(|&(_, _, time, row)| (time, row)));
-            rows.push((i64::MAX, NONE));
-            start = end;
-        }
-        let slots: Vec<u32> = (0..rows.len() as u32).collect();
-        (FreeRows { rows, right: slots.clone(), left: slots }, lists)
-    }
-
-    /// The first free slot of the list at or after `slot` (the slot after the list when none).
-    fn free_at_or_after(&mut self, slot: u32) -> u32 {
-        let mut k = slot;
-        while self.right[k as usize] != k {
-            let next = self.right[self.right[k as usize] as usize];
-            self.right[k as usize] = next;
-            k = next;
-        }
-        k
-    }
-
-    /// The last free slot of `list` before `slot` (`None` when none).
-    fn free_before(&mut self, list: List, slot: u32) -> Option<u32> {
-        let mut k = slot;
-        while self.left[k as usize] != k {
-            let next = self.left[self.left[k as usize] as usize];
-            self.left[k as usize] = next;
-            k = next;
-        }
-        (k > list.start).then(|| k - 1)
-    }
-
-    /// Marks `slot` taken; returns its row.
-    pub(crate) fn take(&mut self, slot: usize) -> u32 {
-        self.right[slot] = slot as u32 + 1;
-        self.left[slot + 1] = slot as u32;
-        self.rows[slot].1
-    }
-
-    /// The free row of `list` closest in time to `at`, at most `window` seconds away, ties
-    /// to the earlier row: `(gap, slot)`.
-    pub(crate) fn closest(&mut self, list: List, at: i64, window: i64) -> Option<(i64, usize)> {
-        if list.len == 0 {
-            return None;
-        }
-        let (start, end) = (list.start as usize, (list.start + list.len) as usize);
-        let from = (start + self.rows[start..end].partition_point(|&(t, _)| t < at)) as u32;
-        let after = Some(self.free_at_or_after(from) as usize)
-            .filter(|&k| k < end)
-            .map(|k| (self.rows[k].0 - at, k))
-            .filter(|&(gap, _)| gap <= window);
-        let before = self.free_before(list, from).and_then(|k| {
-            // Among free rows of that same time, the earliest row (the lowest slot).
-            let time = self.rows[k as usize].0;
-            let run = (start + self.rows[start..end].partition_point(|&(t, _)| t < time)) as u32;
-            let k = self.free_at_or_after(run) as usize;
-            let gap = at - self.rows[k].0;
-            (gap <= window).then_some((gap, k))
-        });
-        match (before, after) {
-            (Some(b), Some(a)) => Some(if (b.0, self.rows[b.1].1) <= (a.0, self.rows[a.1].1) { b } else { a }),
-            (b, a) => b.or(a),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -112,6 +112,7 @@ mod statement_check;
 #[cfg(test)]
 mod tests;
 mod text_column;
+mod time_window;
 mod tokenize;
 mod workbook;
 #[cfg(feature = "excel")]

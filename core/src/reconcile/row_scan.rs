@@ -37,6 +37,15 @@ pub(crate) fn filled<T: Copy + Send + Sync>(value: T, rows: usize) -> Vec<T> {
     vec![value; rows]
 }
 
+/// `value(row)` of each of `rows`, in order, made on all cores (in WebAssembly, one thread
+/// built for size, in a plain loop).
+pub(crate) fn each_row<T: Send>(rows: Vec<usize>, value: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return rows.into_par_iter().map(value).collect();
+    #[cfg(target_arch = "wasm32")]
+    rows.into_iter().map(value).collect()
+}
+
 /// The first row below `rows` that `test` holds for, searched on all cores a part at a time
 /// (a plain loop in each part: no shared state is looked at between two rows).
 pub(crate) fn first_row_where(rows: usize, test: impl Fn(usize) -> bool + Sync) -> Option<usize> {
