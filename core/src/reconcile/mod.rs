@@ -478,7 +478,8 @@ fn reconcile_with(
     let (found, charged_as, late) = diagnose(found, &checker, &ledger_partner, options, calendar);
     let contracts = checker.contracts;
     drop(checker);
-    // (Written on all cores now: the reasons given below are few rows spread over all of it.)
+    // (Written on all cores: the reasons given below are few rows spread over all of it, which
+    // would otherwise take its page faults one at a time on this thread.)
     let mut reason = row_scan::filled(0u32, n);
     let mut class: Vec<Class> = Vec::with_capacity(n);
     findings

@@ -26,9 +26,17 @@ use crate::reconcile::{
 
 /// A builder of money as a decimal of `scale` places (2 for trade amounts in fen, 5 for fees).
 fn money_builder(capacity: usize, scale: i8) -> Decimal128Builder {
-    Decimal128Builder::with_capacity(capacity)
-        .with_precision_and_scale(if scale == 2 { 18 } else { 20 }, scale)
-        .expect("valid decimal type")
+    Decimal128Builder::with_capacity(capacity).with_precision_and_scale(money_precision(scale), scale).expect("valid decimal type")
+}
+
+/// The digits of a money decimal of `scale` places: 18 for trade amounts (scale 2), 20 for
+/// fees and nets (scale 5).
+fn money_precision(scale: i8) -> u8 {
+    if scale == 2 {
+        18
+    } else {
+        20
+    }
 }
 
 /// Money as a decimal of the given scale (2: whole fen, as trade amounts are; 5: exact).
@@ -259,8 +267,7 @@ fn sparse_money(money: Option<Money>) -> Option<i128> {
 
 /// A money column of a part, of `scale` places (as [`money_builder`]'s).
 fn money_array(values: SparseValues<i128>, scale: i8) -> ArrayRef {
-    let precision = if scale == 2 { 18 } else { 20 };
-    Arc::new(values.finish::<Decimal128Type>().with_precision_and_scale(precision, scale).expect("valid decimal type"))
+    Arc::new(values.finish::<Decimal128Type>().with_precision_and_scale(money_precision(scale), scale).expect("valid decimal type"))
 }
 
 /// A text column that may have no value at all in a part (a statement part's trade ids, the
