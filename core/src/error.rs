@@ -324,6 +324,15 @@ impl Error {
         &self.location
     }
 
+    /// Moves the error's line, if it has one, `by` lines down: an error of a part of a file
+    /// whose lines were numbered from 1 while it was read, moved to its line in the file.
+    #[cfg(feature = "reconcile")]
+    pub(crate) fn shift_line(&mut self, by: u64) {
+        if let Some(line) = &mut self.location.line {
+            *line = line.saturating_add(by);
+        }
+    }
+
     /// Attaches a location, keeping any parts of the existing location that `location`
     /// does not set.
     ///

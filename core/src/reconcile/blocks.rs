@@ -102,7 +102,7 @@ impl<R: Read + Send> Blocks<R> {
     }
 
     /// Hands each block's text to `each` in order, with what is known of it (whether it
-    /// holds a quote: found while looking for its end), while the next block is read, cut
+    /// holds a quote or a CR: found while looking for its end), while the next block is read, cut
     /// and decoded beside it (`rayon::join`: by a core that `each` leaves idle, else after
     /// it). Two buffers take turns; stops at the first error of either.
     pub(crate) fn each(mut self, mut each: impl FnMut(&str, Known) -> Result<()> + Send) -> std::result::Result<(), BlockError> {
@@ -141,14 +141,18 @@ impl<R: Read + Send> Blocks<R> {
         buffer.clear();
         buffer.extend_from_slice(carried);
         let mut wanted = self.block_bytes;
-        let (end, no_quote, quotes_close) = loop {
+        let (end, no_quote, no_return, quotes_close) = loop {
             self.fill(buffer, wanted)?;
-            let no_quote = memchr::memchr(b'"', buffer).is_none();
+            // One search for a quote or a CR, then (after either) one for a quote.
+            let (no_quote, no_return) = match memchr::memchr2(b'"', b'\r', buffer) {
+                None => (true, true),
+                Some(k) => (memchr::memchr(b'"', &buffer[k..]).is_none(), false),
+            };
             if self.ended {
-                break (buffer.len(), no_quote, no_quote);
+                break (buffer.len(), no_quote, no_return, no_quote);
             }
             match last_record_end(buffer, self.dialect, no_quote) {
-                Some((end, quotes_close)) => break (end, no_quote, quotes_close),
+                Some((end, quotes_close)) => break (end, no_quote, no_return, quotes_close),
                 // No whole record yet: read more.
                 None => wanted = buffer.len() + self.block_bytes,
             }
@@ -176,9 +180,10 @@ impl<R: Read + Send> Blocks<R> {
             Encoding::Utf8 => String::from_utf8_lossy(bytes),
             Encoding::Gb18030 => decode_gb18030(bytes),
         };
-        // (Decoding never makes a quote: a `"` of the text is a `"` byte in UTF-8, GBK and
-        // GB18030 alike, and the replacement character is none.)
-        Ok(Some((text, Known { no_quote, no_lone_return: false, quotes_close }, rest)))
+        // (Decoding never makes a quote or a CR: a `"` or CR of the text is that byte in UTF-8,
+        // GBK and GB18030 alike, and the replacement character is neither. A block without a
+        // CR has no lone CR: its lines end at line feeds alone.)
+        Ok(Some((text, Known { no_quote, no_lone_return: no_return, quotes_close }, rest)))
     }
 
     /// Reads until `buffer` holds `wanted` bytes or the source ends.

@@ -131,6 +131,14 @@ impl LineColumn {
         self.rows += other.rows;
     }
 
+    /// Moves every row read from a file (not on line 0) `by` lines down: the rows of a part
+    /// of a file, numbered from 1 while it was read, moved to their lines in the file.
+    pub(crate) fn shift(&mut self, by: u64) {
+        for run in self.runs.iter_mut().filter(|run| run.line != 0) {
+            run.line = run.line.saturating_add(by);
+        }
+    }
+
     /// Removes every row, keeping the room.
     pub(crate) fn clear(&mut self) {
         self.runs.clear();
@@ -184,6 +192,13 @@ mod tests {
         assert_eq!(column, LineColumn::consecutive(2, 4));
         assert_eq!(pushed(&[0, 0, 0]).runs.len(), 1, "rows built in code");
         assert_eq!(pushed(&[2, 3, 5, 6, 0, 0, 7]).runs.len(), 4);
+    }
+
+    #[test]
+    fn shifted_rows_read_as_pushed_on_their_moved_lines_and_rows_built_in_code_stay_on_line_0() {
+        let mut column = pushed(&[1, 2, 0, 3, 5, 6]);
+        column.shift(40);
+        assert_eq!(column, pushed(&[41, 42, 0, 43, 45, 46]));
     }
 
     #[test]

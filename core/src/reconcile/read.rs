@@ -18,7 +18,7 @@ use super::civil;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
 use super::spreadsheet::neutralize_cell;
-use super::tokenize::{newlines, records, CsvState, Dialect, Known, QuotedFields};
+use super::tokenize::{lone_returns, newlines, records, CsvState, Dialect, Known, QuotedFields};
 use crate::channel::{CardType, Channel};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::money::Money;
@@ -289,7 +289,8 @@ fn unterminated_quote(bytes: &[u8], dialect: Dialect) -> Option<Unterminated> {
 /// as an error naming the quote's line and column, and reading resumes on the next line, so
 /// every line is either read or reported.
 ///
-/// `known`: what is known of the text already (it is not looked for again).
+/// `known`: what is known of the text already (it is not looked for again). Returns the
+/// line after the text.
 pub(super) fn stream(
     text: &str,
     first_line: u64,
@@ -297,12 +298,12 @@ pub(super) fn stream(
     known: Known,
     each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
     file: &str,
-) {
+) -> u64 {
     // WebAssembly, built for size, cuts every reader's rows with one copy of the cutting (a
     // call through a pointer a record) instead of a copy a reader.
     #[cfg(target_arch = "wasm32")]
     let each: &mut dyn FnMut(std::result::Result<&Row<'_>, (u64, Error)>) = &mut { each };
-    stream_rows(text, first_line, dialect, known, each, file);
+    stream_rows(text, first_line, dialect, known, each, file)
 }
 
 /// [`stream`], for one kind of `each`.
@@ -313,7 +314,7 @@ fn stream_rows(
     known: Known,
     mut each: impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
     file: &str,
-) {
+) -> u64 {
     let (mut rest, mut line) = (text, first_line);
     loop {
         let quoted = !known.quotes_close && memchr::memchr(b'"', rest.as_bytes()).is_some();
@@ -332,11 +333,12 @@ fn stream_rows(
         line += newlines(&bytes[..open.resume]);
         rest = &rest[open.resume..];
     }
-    stream_records(rest, line, dialect, known, &mut each, file);
+    stream_records(rest, line, dialect, known, &mut each, file)
 }
 
 /// [`stream`] on text without an unterminated quote: the records of
-/// [`tokenize::records`](super::tokenize::records), records of empty fields skipped.
+/// [`tokenize::records`](super::tokenize::records), records of empty fields skipped; the
+/// line after the text.
 fn stream_records(
     text: &str,
     first_line: u64,
@@ -344,14 +346,14 @@ fn stream_records(
     known: Known,
     each: &mut impl FnMut(std::result::Result<&Row<'_>, (u64, Error)>),
     file: &str,
-) {
+) -> u64 {
     records(text, first_line, dialect, known, |source, fields, line| {
         let row = Row { text: source, fields, line, file };
         if (0..fields.len()).all(|c| row.field(c).map_or(true, |f| clean(f).is_empty())) {
             return;
         }
         each(Ok(&row));
-    });
+    })
 }
 
 /// The first record accepted by `accept` among the first `limit` records: the record, the
@@ -397,23 +399,29 @@ pub(super) fn header(
 /// besides what `take` keeps, at most two waves of parsed chunks are held at a time. Returns
 /// the line after the text.
 ///
-/// A parsed chunk that `take` has emptied goes to `spares`, and is given back to `parse`
-/// for a later chunk of this text or the next (`parse(chunk, line, known, Some(spare))`),
-/// which fills it again: its memory, already the process's, is not handed back to the system
+/// `parse(chunk, line, known, spare)` parses a chunk whose first line is `line`, and returns
+/// it with the line after it. A parsed chunk that `take` has emptied goes to `spares`, and is
+/// given back to `parse` for a later chunk of this text or the next (as `Some(spare)`), which
+/// fills it again: its memory, already the process's, is not handed back to the system
 /// and asked for (and faulted in) afresh.
 ///
 /// `known`: what is known of the text already. Each chunk's line ends are counted on all
 /// cores before the chunks are parsed, and what that look finds (whether the chunk holds a
 /// quote, a lone CR) is handed to `parse` with the chunk, so that no byte is looked at for
-/// these again.
+/// these again. A text known to hold no quote (a file's block: see [`Blocks`]) is not looked
+/// at before it is parsed: each chunk is parsed with its lines numbered from 1 (its line ends
+/// counted as it is cut into records), and `take(part, by)` is told to move the part's lines
+/// `by` lines down to their lines in the file (0 for a chunk parsed at its true lines). Unless
+/// the text is known to hold no CR, each chunk is then looked at for a lone CR, and cut again
+/// if it has one.
 fn par_chunks<T: Send>(
     text: &str,
     first_line: u64,
     dialect: Dialect,
     known: Known,
     spares: &mut Vec<T>,
-    parse: impl Fn(&str, u64, Known, Option<T>) -> T + Sync,
-    mut take: impl FnMut(&mut T) -> Result<()> + Send,
+    parse: impl Fn(&str, u64, Known, Option<T>) -> (T, u64) + Sync,
+    mut take: impl FnMut(&mut T, u64) -> Result<()> + Send,
 ) -> Result<u64> {
     const MIN_CHUNK: usize = 1 << 19;
     const MAX_CHUNK: usize = 4 << 20;
@@ -421,12 +429,14 @@ fn par_chunks<T: Send>(
     let threads = rayon::current_num_threads();
     // The text parsed as one chunk, whose line ends are `lines` (counted here when `None`).
     let mut whole = |spares: &mut Vec<T>, lines: Option<u64>| -> Result<u64> {
-        let mut part = parse(text, first_line, known, spares.pop());
-        take(&mut part)?;
+        let (mut part, _) = parse(text, first_line, known, spares.pop());
+        take(&mut part, 0)?;
         spares.push(part);
         Ok(first_line + lines.unwrap_or_else(|| newlines(bytes)))
     };
-    if bytes.len() < 2 * MIN_CHUNK {
+    // (WebAssembly runs on one thread: its text is parsed as one chunk, without the code of
+    // the waves.)
+    if bytes.len() < 2 * MIN_CHUNK || cfg!(target_arch = "wasm32") {
         return whole(spares, None);
     }
     let target = (bytes.len() / (threads * 16)).clamp(MIN_CHUNK, MAX_CHUNK);
@@ -445,40 +455,57 @@ fn par_chunks<T: Send>(
         bounds.push(bytes.len());
     }
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| a < b).collect();
-    let scans: Vec<(u64, Known)> = ranges.par_iter().map(|&(a, b)| Known::of(&bytes[a..b], known, dialect)).collect();
-    // The text is cut at line feeds: unless a quoted field holds one. Each chunk's quoted
-    // fields are found from its start as a record's start, which it is when every chunk before
-    // it closes its quoted fields on their lines (the first starts the text): so the chunks
-    // are cut as the whole text is exactly when each of them closes its quoted fields.
-    let splittable = scans.iter().all(|(_, known)| known.quotes_close);
-    if !splittable {
-        return whole(spares, Some(scans.iter().map(|&(count, _)| count).sum()));
-    }
-    let mut chunks = Vec::with_capacity(ranges.len());
-    let mut line = first_line;
-    for (&(a, b), &(count, known)) in ranges.iter().zip(&scans) {
-        chunks.push((&text[a..b], line, known));
-        line += count;
-    }
+    let counted_after = known.no_quote;
+    let chunks: Vec<Chunk<'_>> = if counted_after {
+        ranges.iter().map(|&(a, b)| (&text[a..b], None, known)).collect()
+    } else {
+        let scans: Vec<(u64, Known)> = ranges.par_iter().map(|&(a, b)| Known::of(&bytes[a..b], known, dialect)).collect();
+        // The text is cut at line feeds: unless a quoted field holds one. Each chunk's quoted
+        // fields are found from its start as a record's start, which it is when every chunk
+        // before it closes its quoted fields on their lines (the first starts the text): so the
+        // chunks are cut as the whole text is exactly when each of them closes its quoted fields.
+        if !scans.iter().all(|(_, known)| known.quotes_close) {
+            return whole(spares, Some(scans.iter().map(|&(count, _)| count).sum()));
+        }
+        let mut line = first_line;
+        let mut chunks = Vec::with_capacity(ranges.len());
+        for (&(a, b), &(count, known)) in ranges.iter().zip(&scans) {
+            chunks.push((&text[a..b], Some((line, count)), known));
+            line += count;
+        }
+        chunks
+    };
     // Each wave is parsed while the one before it is handed to `take`, so that no core waits
     // for the appending (which touches the columns' fresh memory) to end.
     let pool = std::sync::Mutex::new(std::mem::take(spares));
     let spare = || pool.lock().ok().and_then(|mut pool| pool.pop());
-    let mut take_all = |parsed: Vec<T>| -> Result<()> {
-        for mut part in parsed {
-            take(&mut part)?;
+    let parse_chunk = |&(chunk, start, known): &Chunk<'_>| match start {
+        Some((line, count)) => (parse(chunk, line, known, spare()).0, count, false),
+        None => {
+            // Cut as if no CR stood alone, then looked at (while the chunk is in the core's
+            // cache): a chunk with a lone CR (an old Mac line end) is cut again the slow way.
+            let (mut part, mut after) = parse(chunk, 1, Known { no_lone_return: true, ..known }, spare());
+            if !known.no_lone_return && lone_returns(chunk.as_bytes()) > 0 {
+                (part, after) = parse(chunk, 1, known, spare());
+            }
+            debug_assert_eq!(after, 1 + newlines(chunk.as_bytes()), "the line ends counted while cutting");
+            (part, after - 1, true)
+        }
+    };
+    let mut line = first_line;
+    let mut take_all = |parsed: Vec<(T, u64, bool)>| -> Result<()> {
+        for (mut part, count, from_one) in parsed {
+            take(&mut part, if from_one { line - 1 } else { 0 })?;
+            line += count;
             if let Ok(mut pool) = pool.lock() {
                 pool.push(part);
             }
         }
         Ok(())
     };
-    let mut parsed: Vec<T> = Vec::new();
+    let mut parsed = Vec::new();
     for wave in chunks.chunks(4 * threads) {
-        let (next, taken) = rayon::join(
-            || wave.par_iter().map(|&(chunk, line, known)| parse(chunk, line, known, spare())).collect::<Vec<T>>(),
-            || take_all(std::mem::take(&mut parsed)),
-        );
+        let (next, taken) = rayon::join(|| wave.par_iter().map(parse_chunk).collect::<Vec<_>>(), || take_all(std::mem::take(&mut parsed)));
         taken?;
         parsed = next;
     }
@@ -486,6 +513,11 @@ fn par_chunks<T: Send>(
     *spares = pool.into_inner().unwrap_or_default();
     Ok(line)
 }
+
+/// A chunk of [`par_chunks`]: its text; the line it starts on and its line ends, when they
+/// are counted before it is parsed (`None`: its lines are numbered from 1 while it is parsed,
+/// and moved after); what is known of it.
+type Chunk<'t> = (&'t str, Option<(u64, u64)>, Known);
 
 /// Checks that no column the reader uses is named twice in the header (a second `amount`
 /// column would otherwise be ignored without a word).
@@ -667,7 +699,7 @@ impl<'f> LedgerReader<'f> {
         let parse = |chunk: &str, first_line: u64, known: Known, spare: Option<Ledger>| {
             let mut ledger = spare.unwrap_or_else(|| Ledger::new(file));
             ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
-            stream(
+            let after = stream(
                 chunk,
                 first_line,
                 Dialect::csv(true),
@@ -682,10 +714,15 @@ impl<'f> LedgerReader<'f> {
                 },
                 file,
             );
-            ledger
+            (ledger, after)
         };
         let ledger = &mut self.ledger;
-        par_chunks(text, first_line, Dialect::csv(true), known, &mut self.spares, parse, |part| ledger.append(part))
+        par_chunks(text, first_line, Dialect::csv(true), known, &mut self.spares, parse, |part, by| {
+            if by > 0 {
+                part.shift_lines(by);
+            }
+            ledger.append(part)
+        })
     }
 }
 
@@ -1188,7 +1225,7 @@ impl<'p> StatementReader<'p> {
                 summary_rows: Vec::new(),
             });
             part.statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
-            stream(
+            let after = stream(
                 chunk,
                 first_line,
                 dialect,
@@ -1202,10 +1239,14 @@ impl<'p> StatementReader<'p> {
                 },
                 &file,
             );
-            part
+            (part, after)
         };
         let (statement, sums, summary_rows) = (&mut self.statement, &mut self.sums, &mut self.summary_rows);
-        par_chunks(text, first_line, dialect, known, &mut self.spares, parse, |part| {
+        par_chunks(text, first_line, dialect, known, &mut self.spares, parse, |part, by| {
+            if by > 0 {
+                part.statement.shift_lines(by);
+                part.summary_rows.iter_mut().for_each(|(line, _)| *line += by);
+            }
             sums.add(&std::mem::take(&mut part.sums));
             summary_rows.append(&mut part.summary_rows);
             statement.append(&mut part.statement)
@@ -2591,6 +2632,100 @@ mod tests {
             assert_eq!(read.len(), expected.len());
             assert!(read == expected, "first difference: {:?}", read.iter().zip(&expected).find(|(a, b)| a != b));
         }
+    }
+
+    /// Files of several chunks without a quote, read from disk in blocks (each chunk parsed
+    /// with its lines numbered from 1, then moved to its lines in the file) and from their
+    /// bytes (each chunk's line ends counted before it is parsed): the same rows, issues,
+    /// deductions and totals, every one at its true line (blank and comment lines between, and
+    /// lines that end in CRLF or a lone CR).
+    #[test]
+    fn chunks_numbered_from_one_are_moved_to_their_lines_in_the_file() {
+        let (mut text, mut line) = (String::from("trade_id,rrn,terminal,time,amount,channel\n"), 1u64);
+        let (mut rows, mut bad) = (Vec::new(), Vec::new());
+        for k in 0..40_000u64 {
+            match k % 1000 {
+                17 => (text.push('\n'), line += 1).1,
+                29 => (text.push_str("# a comment\n"), line += 1).1,
+                _ => {}
+            }
+            line += 1;
+            let amount = if k % 1499 == 3 { "12x.00".to_string() } else { format!("{}.00", 1 + k % 900) };
+            // Line feeds, then CRLF, then a run of lone CRs (a chunk cut again the slow way).
+            let end = match k {
+                10_000..=19_999 => "\r\n",
+                30_100..=30_499 => "\r",
+                _ => "\n",
+            };
+            text.push_str(&format!("A{k},{:012},T0000001,2026-05-06 10:00:00,{amount},credit{end}", 600_000_000_000 + k));
+            if amount.contains('x') {
+                bad.push(line)
+            } else {
+                rows.push((format!("A{k}"), line))
+            }
+        }
+        assert!(text.len() > 2 << 20, "several chunks: {} bytes", text.len());
+        let path = std::env::temp_dir().join(format!("posfee-chunk-lines-{}.csv", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let from_file = read_ledger_file(&path);
+        std::fs::remove_file(&path).unwrap();
+        let (from_file, from_bytes) = (from_file.unwrap(), read_ledger_csv(text.as_bytes(), "ledger.csv").unwrap());
+        let read: Vec<(String, u64)> = (0..from_file.len()).map(|k| (from_file.record(k).trade_id, from_file.record(k).line)).collect();
+        assert!(read == rows, "first difference: {:?}", read.iter().zip(&rows).find(|(a, b)| a != b));
+        let issue_lines: Vec<Option<u64>> = from_file.issues().iter().map(|issue| issue.error.location().line).collect();
+        assert_eq!(issue_lines, bad.iter().map(|&line| Some(line)).collect::<Vec<_>>());
+        assert_eq!(from_file.lines(), from_bytes.lines());
+        assert_eq!(from_file.issues().len(), from_bytes.issues().len());
+
+        // A bank statement with deductions, bad rows and a totals row that disagrees, read in
+        // blocks of 1.5 MiB (several chunks each: a block under 1 MiB is parsed whole).
+        let header = "清算日期,商户号,商户名称,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
+        let (mut text, mut line) = (String::from(header), 1u64);
+        let (mut deductions, mut bad) = (Vec::new(), Vec::new());
+        let mut totals_line = 0;
+        for k in 0..45_000u64 {
+            if k % 1000 == 17 {
+                text.push('\n');
+                line += 1;
+            }
+            if k == 30_000 {
+                // Totals that disagree, among the details (a bank's 合计 row; rows may follow).
+                text.push_str("合计,,,,,,1.00,0.50,,,,\n");
+                line += 1;
+                totals_line = line;
+            }
+            line += 1;
+            let (amount, kind) = match k % 997 {
+                5 => ("36.00".to_string(), "SIM流量费"),
+                9 => ("4x.10".to_string(), "消费"),
+                _ => (format!("{}.00", 100 + k % 900), "消费"),
+            };
+            text.push_str(&format!(
+                "20260506,102310058120001,沪上小馆,T0000001,20260506,101500,{amount},0.50,{amount},{:012},借记卡,{kind}\n",
+                600_000_000_000 + k
+            ));
+            match kind {
+                "SIM流量费" => deductions.push(line),
+                _ if amount.contains('x') => bad.push(line),
+                _ => {}
+            }
+        }
+        let profile = Profile::builtin("bank-pos").unwrap();
+        let options = ReadOptions::default();
+        let whole = read_statement_with(text.as_bytes(), "s.csv", &profile, options).unwrap();
+        let blocks = Blocks::new(text.as_bytes(), "s.csv", profile.dialect(), profile.encoding, u64::MAX).of_bytes(3 << 19);
+        let in_blocks = match read_statement_blocks(blocks, "s.csv", text.len(), &profile, options) {
+            Ok(statement) => statement,
+            Err(BlockError::Failed(error)) => panic!("{error}"),
+            Err(BlockError::NotUtf8) => panic!("not UTF-8"),
+        };
+        assert_eq!(in_blocks, whole);
+        assert_eq!(in_blocks.deductions().iter().map(|d| d.line).collect::<Vec<_>>(), deductions);
+        let issue_lines: Vec<Option<u64>> = in_blocks.issues().iter().map(|issue| issue.error.location().line).collect();
+        let expected: Vec<Option<u64>> = bad.iter().chain([&totals_line]).map(|&line| Some(line)).collect();
+        assert_eq!(issue_lines, expected, "the bad rows, then the totals row");
+        assert_eq!(in_blocks.lines().get(0), 2);
+        assert!(text.len() > 3 * (3 << 19), "blocks of several chunks: {} bytes", text.len());
     }
 
     #[test]

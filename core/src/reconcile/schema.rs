@@ -658,6 +658,13 @@ impl Ledger {
         Ok(())
     }
 
+    /// Moves every row and issue read from a file `by` lines down: a part of a file whose
+    /// lines were numbered from 1 while it was read, moved to its lines in the file.
+    pub(crate) fn shift_lines(&mut self, by: u64) {
+        self.line.shift(by);
+        self.issues.iter_mut().for_each(|issue| issue.error.shift_line(by));
+    }
+
     /// Removes every row and issue, keeping the columns' room (the name stays).
     fn clear(&mut self) {
         for column in self.text_columns() {
@@ -1200,6 +1207,14 @@ impl Statement {
         self.issues.append(&mut other.issues);
         other.clear();
         Ok(())
+    }
+
+    /// Moves every row, issue and deduction read from a file `by` lines down (as
+    /// [`Ledger::shift_lines`]).
+    pub(crate) fn shift_lines(&mut self, by: u64) {
+        self.line.shift(by);
+        self.issues.iter_mut().for_each(|issue| issue.error.shift_line(by));
+        self.deductions.iter_mut().filter(|deduction| deduction.line != 0).for_each(|deduction| deduction.line += by);
     }
 
     /// Removes every row, issue and deduction, keeping the columns' room (the name stays).

@@ -223,7 +223,8 @@ fn feeds_and_lone_returns(bytes: &[u8]) -> (u64, u64) {
     (feeds, lone_returns(bytes))
 }
 
-fn lone_returns(bytes: &[u8]) -> u64 {
+/// The CRs of `bytes` not followed by a line feed.
+pub(crate) fn lone_returns(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\r', bytes).filter(|&k| bytes.get(k + 1) != Some(&b'\n')).count() as u64
 }
 
@@ -234,8 +235,15 @@ fn lone_returns(bytes: &[u8]) -> u64 {
 ///
 /// A quoted field that never closes takes the rest of the text, as in the csv crate; the
 /// readers find such a quote first and cut the text before it. `known`: what is known of the
-/// text already (whether it has lone CRs is then not looked for again).
-pub(crate) fn records(text: &str, first_line: u64, dialect: Dialect, known: Known, mut each: impl FnMut(&str, &[Range<usize>], u64)) {
+/// text already (whether it has lone CRs is then not looked for again). Returns the line
+/// after the text (`first_line` and its line ends, as [`newlines`] counts them).
+pub(crate) fn records(
+    text: &str,
+    first_line: u64,
+    dialect: Dialect,
+    known: Known,
+    mut each: impl FnMut(&str, &[Range<usize>], u64),
+) -> u64 {
     let bytes = text.as_bytes();
     let fast = known.no_lone_return || lone_returns(bytes) == 0;
     let mut fields: Vec<Range<usize>> = Vec::with_capacity(32);
@@ -280,6 +288,7 @@ pub(crate) fn records(text: &str, first_line: u64, dialect: Dialect, known: Know
             marks = Marks::new(bytes, at, dialect.delimiter);
         }
     }
+    line
 }
 
 /// The fields of a record without quotes starting at `at`, from the running search: where
