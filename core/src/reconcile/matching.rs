@@ -451,7 +451,7 @@ impl Keyed {
 
     /// The hash bits below a bucket's: sorted within the bucket in two passes, by the low
     /// [`Keyed::LOW_DIGIT_BITS`], then by the rest.
-    const IN_BUCKET_BITS: u32 = 31 - Keyed::BUCKET_BITS;
+    const IN_BUCKET_BITS: u32 = Keyed::HASH_BITS.count_ones() - Keyed::BUCKET_BITS;
     const LOW_DIGIT_BITS: u32 = 12;
 
     /// The rows kept of `refs` (made in row order), sorted by hash then row, in two levels:
@@ -503,8 +503,8 @@ impl Keyed {
         if words.len() < 2 {
             return;
         }
-        let low_digit = |word: u64| (word >> 32) as usize & (LOW - 1);
-        let high_digit = |word: u64| (word >> (32 + Keyed::LOW_DIGIT_BITS)) as usize & (HIGH - 1);
+        let low_digit = |word: u64| Keyed(word).hash() as usize & (LOW - 1);
+        let high_digit = |word: u64| (Keyed(word).hash() >> Keyed::LOW_DIGIT_BITS) as usize & (HIGH - 1);
         let (mut low, mut high) = ([0u32; LOW], [0u32; HIGH]);
         for &word in words.iter() {
             low[low_digit(word)] += 1;
