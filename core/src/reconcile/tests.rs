@@ -109,6 +109,51 @@ fn one_pair(ledger_row: LedgerRecord, statement_row: StatementRecord) -> Report 
 
 use crate::Channel::{Credit, Debit, Wechat};
 
+/// A fee rise on one terminal's debit trades only (too few of the channel's for a step of
+/// the channel) is that terminal's finding, of exactly its rows: with the terminals held once
+/// each (as read from files) and as plain text (as shared from Arrow), the two ways the step
+/// test groups rows by terminal.
+#[test]
+fn a_fee_rise_on_one_terminal_is_that_terminals_finding() {
+    let sample = generate(&SimulationOptions::new(11).trades(6_000).faults_per_class(0)).unwrap();
+    let from = china_day(parse_china_time("2026-03-12 00:00").unwrap().timestamp());
+    let debit_from = |statement: &Statement, j: usize| {
+        statement.channel[j] == Debit && statement.kind[j] == TradeKind::Purchase && china_day(statement.time[j]) >= from
+    };
+    // The terminal with the fewest of those rows, at least ten.
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for j in (0..sample.statement.len()).filter(|&j| debit_from(&sample.statement, j)) {
+        *count.entry(sample.statement.terminal.get(j)).or_default() += 1;
+    }
+    let all: usize = count.values().sum();
+    let (&terminal, &rows) = count.iter().filter(|(_, &rows)| rows >= 10).min_by_key(|(_, &rows)| rows).unwrap();
+    assert!(2 * rows < all, "{rows} of {all} debit rows on {terminal}: the channel's step would take them");
+    let mut raised = sample.statement.clone();
+    let add_on = crate::Money::from_fen(50);
+    let mut expected = Vec::new();
+    for j in (0..raised.len()).filter(|&j| debit_from(&sample.statement, j) && sample.statement.terminal.get(j) == terminal) {
+        raised.fee[j] = raised.fee[j] + add_on;
+        raised.net[j] = raised.net[j] - add_on;
+        expected.push(j as u32);
+    }
+    let mut plain = raised.clone();
+    plain.terminal = TextColumn::default();
+    for j in 0..raised.len() {
+        plain.terminal.push(raised.terminal.get(j)).unwrap();
+    }
+    assert!(matches!(raised.terminal.view(), TextView::Interned { .. }) && matches!(plain.terminal.view(), TextView::One { .. }));
+    for statement in [&raised, &plain] {
+        let report = reconcile(&sample.ledger, statement, &sample.options).unwrap();
+        let findings = &report.summary.findings;
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!((findings[0].channel, findings[0].terminal.as_deref()), (Some(Debit), Some(terminal)), "{}", findings[0].en);
+        let mut found = report.finding_rows(0).to_vec();
+        found.sort_unstable();
+        assert_eq!(found, expected, "{}", findings[0].en);
+        assert_eq!(findings[0].money, crate::Money::from_fen(50 * expected.len() as i64));
+    }
+}
+
 #[test]
 fn each_pair_class() {
     let l = || purchase("A", "000000000001", "2026-03-02 10:00", "1000", Credit);
