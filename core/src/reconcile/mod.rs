@@ -582,7 +582,7 @@ fn reconcile_with(
         contracts.list.iter().map(|c| (c.profile.merchant_no.as_str().to_string(), c.profile.name.clone(), c.agent.to_string())).collect();
     let mut report = Report {
         summary: Summary::default(),
-        charged_as,
+        charged_as: report::ChargedAsRows::new(charged_as, statement.len()),
         finding_rows,
         merchants,
         ledger_contract,

@@ -864,6 +864,39 @@ impl FeeColumn {
     }
 }
 
+/// The diagnosed fees of a statement's rows (sorted by row), with a bit a row saying which
+/// rows have one: most rows have none, and a row's look-up is then one bit, not a search
+/// (the rows of a report are read one after the other, each looked up).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ChargedAsRows {
+    sorted: Vec<(u32, ChargedAs)>,
+    /// Bit `j % 64` of word `j / 64`: whether statement row `j` has a diagnosis.
+    present: Vec<u64>,
+}
+
+impl ChargedAsRows {
+    /// The diagnoses `sorted` (by statement row, each row once) of a statement of `rows` rows.
+    pub(crate) fn new(sorted: Vec<(u32, ChargedAs)>, rows: usize) -> ChargedAsRows {
+        let mut present = vec![0u64; rows.div_ceil(64)];
+        for &(j, _) in &sorted {
+            if let Some(word) = present.get_mut(j as usize / 64) {
+                *word |= 1 << (j % 64);
+            }
+        }
+        ChargedAsRows { sorted, present }
+    }
+
+    /// The diagnosis of statement row `j`, if any.
+    #[inline]
+    pub(crate) fn get(&self, j: usize) -> Option<&ChargedAs> {
+        if !self.present.get(j / 64).is_some_and(|word| word >> (j % 64) & 1 == 1) {
+            return None;
+        }
+        let k = self.sorted.binary_search_by_key(&(j as u32), |(row, _)| *row).ok()?;
+        Some(&self.sorted[k].1)
+    }
+}
+
 /// The result of [`reconcile`](super::reconcile): every input row in exactly one class, and
 /// the totals.
 ///
@@ -901,8 +934,8 @@ pub struct Report {
     pub(crate) reasons: Vec<Text>,
     /// The language of the reasons in [`RowResult`] and the CSV.
     pub(crate) lang: Lang,
-    /// Diagnosed fees by statement row (sorted by row).
-    pub(crate) charged_as: Vec<(u32, ChargedAs)>,
+    /// Diagnosed fees by statement row.
+    pub(crate) charged_as: ChargedAsRows,
     /// Per contract: merchant number, name, agent.
     pub(crate) merchants: Vec<(String, String, String)>,
     /// Per ledger / statement row: its contract (empty: every row has contract 0; `NONE`:
@@ -1078,8 +1111,7 @@ impl Report {
     }
 
     fn charged_as_of(&self, statement_row: usize) -> Option<&ChargedAs> {
-        let k = self.charged_as.binary_search_by_key(&(statement_row as u32), |(j, _)| *j).ok()?;
-        Some(&self.charged_as[k].1)
+        self.charged_as.get(statement_row)
     }
 
     /// The statement rows behind finding `k` of [`Summary::findings`] (empty past the end).
@@ -1392,5 +1424,27 @@ mod tests {
         assert_eq!(rate_text(Money::from_fen(1), Money::from_fen(3)), "33.3333%");
         assert_eq!(rate_text(Money::from_fen(2), Money::from_fen(3)), "66.6667%");
         assert_eq!(rate_text(Money::ZERO, Money::ZERO), "-");
+    }
+
+    #[test]
+    fn each_statement_row_finds_its_own_diagnosis_and_no_other() {
+        let charged = |fen: i64| ChargedAs {
+            pricing: super::super::Pricing::AddOn { fixed: Money::from_fen(fen), contract_rate: crate::Rate::parse("0.6%").unwrap() },
+            rate: crate::Rate::parse("0.6%").unwrap(),
+            fixed: Money::from_fen(fen),
+            cap: None,
+            alternative: None,
+        };
+        // Rows at either end of a 64-row word, in the last word, and the last row.
+        let rows = 200;
+        let with: Vec<u32> = vec![0, 5, 63, 64, 127, 128, 190, 199];
+        let table = ChargedAsRows::new(with.iter().map(|&j| (j, charged(i64::from(j) + 1))).collect(), rows);
+        for j in 0..rows + 70 {
+            let expected = with.contains(&(j as u32)).then(|| charged(j as i64 + 1));
+            assert_eq!(table.get(j), expected.as_ref(), "row {j}");
+        }
+        let none = ChargedAsRows::new(Vec::new(), rows);
+        assert!((0..rows + 1).all(|j| none.get(j).is_none()));
+        assert!(ChargedAsRows::new(Vec::new(), 0).get(0).is_none());
     }
 }
