@@ -103,7 +103,7 @@ impl InternedText {
 
     /// The number of `value`, added to the list if it is new; `None` when it cannot be.
     fn key_of(&mut self, value: &str) -> Option<u32> {
-        let hash = text_hash(value);
+        let hash = index_hash(value);
         if let Some(&key) = self.index.get(&hash) {
             return same_text(self.value(key), value).then_some(key);
         }
@@ -184,6 +184,17 @@ impl InternedText {
     }
 }
 
+/// A value's key in [`InternedText`]'s index: its text hash ([`text_hash`]) turned so that its
+/// top bits come first. The index hashes a key by one multiplication, whose low bits (which
+/// pick the bucket) depend on the key's low bits alone; a text hash's low bits do not depend on
+/// the last bytes of a text's words, where texts such as T0000001, T0000002, ... differ (only
+/// its top bits depend on every byte). Keyed by the text hash itself, 60,000 such terminals
+/// fell into one bucket: a ledger of 200,000 rows of them read at 15 MB/s, not 514.
+#[inline]
+fn index_hash(value: &str) -> u64 {
+    text_hash(value).rotate_left(16)
+}
+
 /// Value `key` of a list of values in Arrow's layout.
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub(crate) fn value_of<'a>(text: &'a str, offsets: &[u32], key: u32) -> &'a str {
@@ -212,6 +223,28 @@ fn same_text(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_that_differ_only_at_their_end_spread_over_the_index() {
+        use std::hash::BuildHasher;
+        // The buckets of a map of 65,536 buckets that 60,000 texts fall into: their hashes'
+        // low 16 bits.
+        let buckets = |hash: fn(&str) -> u64, text: fn(u32) -> String| {
+            let low_bits = (0..60_000).map(|n| super::super::hash::FxBuild::default().hash_one(hash(&text(n))) & 0xFFFF);
+            low_bits.collect::<std::collections::HashSet<u64>>().len()
+        };
+        fn terminal(n: u32) -> String {
+            format!("T{n:07}")
+        }
+        fn merchant_no(n: u32) -> String {
+            format!("1023100581{n:05}")
+        }
+        // Keyed by the text hash alone, all fell into one bucket.
+        assert_eq!((buckets(text_hash, terminal), buckets(text_hash, merchant_no)), (1, 1));
+        for text in [terminal, merchant_no] {
+            assert!(buckets(index_hash, text) > 35_000, "{}", buckets(index_hash, text));
+        }
+    }
 
     fn interned(values: &[&str]) -> InternedText {
         let mut text = InternedText::default();
