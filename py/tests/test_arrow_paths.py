@@ -190,9 +190,11 @@ def test_text_that_is_not_utf8_is_an_error_naming_its_column_and_row(_):
     ledger, statement = ledger_data.to_arrow(), statement_data.to_arrow()
     for side, table, column in [
         ("ledger", ledger, "trade_id"),  # shared text
-        ("ledger", ledger, "channel"),  # a few-valued column
+        ("ledger", ledger, "channel"),  # a few-valued column, parsed
         ("ledger", ledger, "kind"),
+        ("ledger", ledger, "terminal"),  # a few-valued column, interned
         ("statement", statement, "merchant_name"),
+        ("statement", statement, "terminal"),
         ("statement", statement, "kind"),
     ]:
         rows = table.num_rows
@@ -213,6 +215,17 @@ def test_text_that_is_not_utf8_is_an_error_naming_its_column_and_row(_):
                       "amount": pa.array(["1.00"] * 2), "channel": pa.array(["credit"] * 2), "kind": _inside_a_character()})
     outcome = convert(table, "ledger", "raise", False)
     assert outcome[0] == "error" and "column `kind`" in outcome[2] and "not UTF-8" in outcome[2], outcome
+    # Offsets that decrease (pyarrow does not check them either): the column's error (a
+    # TypeError, as for a column of the wrong type), whichever way the column is read, not a
+    # read past the text.
+    data = b"T1T2T3"
+    backwards = pa.StringArray.from_buffers(3, pa.py_buffer(pa.array([0, 4, 2, 6], pa.int32()).buffers()[1]), pa.py_buffer(data))
+    ledger = ledger.slice(0, 3)
+    for column in ["trade_id", "terminal", "kind"]:
+        broken = ledger.set_column(ledger.schema.get_field_index(column), column, backwards)
+        for by_rows in [False, True]:
+            outcome = convert(broken, "ledger", "raise", by_rows)
+            assert outcome == ("type error", f"column `{column}` of the ledger: offsets out of order or past the text"), outcome
     # The table quotes read the same columns.
     trades = pa.table({"amount": pa.array(["100.00", "5.00"]), "channel": _not_utf8(["credit", "debit"], 1)})
     schedule = posfee.Schedule.preset("sft-traditional")

@@ -120,6 +120,28 @@ impl InternedText {
         Some(key)
     }
 
+    /// The number of `value` in the list, which is added if it is new; `None` when it cannot
+    /// be kept interned (as [`InternedText::push`]). No row is appended: a caller that numbers
+    /// its rows' values this way appends the rows with [`InternedText::extend_numbered`].
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // the Arrow reader's interning
+    pub fn number(&mut self, value: &str) -> Option<Key> {
+        // Below INTERNED_VALUES_MAX, which `key_of` keeps.
+        self.key_of(value).map(|key| key as Key)
+    }
+
+    /// Appends rows by the numbers of their values (each a number [`InternedText::number`]
+    /// gave), `bytes` being their values' bytes together.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // the Arrow reader's interning
+    pub fn extend_numbered(&mut self, keys: Vec<Key>, bytes: usize) {
+        debug_assert!(keys.iter().all(|&key| usize::from(key) < self.values()));
+        if self.keys.is_empty() {
+            self.keys = keys;
+        } else {
+            self.keys.extend(keys);
+        }
+        self.row_bytes += bytes;
+    }
+
     /// Appends the rows of `other`; `false` when one of its values cannot be kept interned
     /// (then no row was appended, though values may have been added to the list: the caller
     /// holds the column row by row from then on).

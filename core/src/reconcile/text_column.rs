@@ -109,6 +109,12 @@ impl TextColumn {
         TextColumn { storage: Storage::Interned(Box::default()) }
     }
 
+    /// A column of the rows of `interned` (see [`TextColumn::interned`]).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // the Arrow reader's interning
+    pub(crate) fn of_interned(interned: InternedText) -> TextColumn {
+        TextColumn { storage: Storage::Interned(Box::new(interned)) }
+    }
+
     /// A column of the values of `values`, shared rather than copied. The offsets are
     /// checked once here, so that reading a value never fails.
     ///
@@ -520,6 +526,12 @@ impl TextColumn {
     #[cfg(all(test, feature = "arrow"))]
     pub(crate) fn shares_text(&self) -> bool {
         matches!(self.storage, Storage::Shared { .. } | Storage::Chunks(_))
+    }
+
+    /// Whether each distinct value is held once (for tests of the paths that intern).
+    #[cfg(all(test, feature = "arrow"))]
+    pub(crate) fn is_interned(&self) -> bool {
+        matches!(self.storage, Storage::Interned(_))
     }
 
     /// Whether a value is empty (one pass over the offsets, without reading the text).

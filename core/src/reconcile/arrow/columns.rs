@@ -25,6 +25,7 @@ use super::{ArrowReadError, ArrowReadOptions};
 use crate::money::Money;
 use crate::quote::TradeKind;
 use crate::quote_table::OnInvalid;
+use crate::reconcile::interned_text::{InternedText, Key};
 use crate::reconcile::read::{parse_card_channel, parse_kind, APPROVED};
 use crate::reconcile::{Ledger, LedgerColumns, SharedText, Statement, StatementColumns, TextColumn};
 use crate::{CardType, Channel};
@@ -81,6 +82,87 @@ fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Opti
     Some(column)
 }
 
+/// A column of few distinct texts (terminals, merchant numbers and names, batches, response
+/// codes): interned ([`interned`]), or else checked and shared as [`text_column`] has it.
+/// `None` when a chunk's text does not check (the row path then names the error).
+fn few_valued(side: Side, column: &str, chunks: &[Option<StringArray>], rows: usize, null: &str, required: bool) -> Option<TextColumn> {
+    if let Some(interned) = interned(chunks) {
+        return Some(interned);
+    }
+    let checked = chunks.iter().map(|chunk| match chunk {
+        Some(array) => Strings::new(side, column, array.clone()).ok().map(|strings| Text(Some(strings))),
+        None => Some(Text(None)),
+    });
+    text_column(&checked.collect::<Option<Vec<Text>>>()?, rows, null, required)
+}
+
+/// The rows of a column of few distinct texts as an interned column: each row's text read by
+/// its key ([`text_key`], one load), each distinct text checked as UTF-8 and numbered once.
+/// As the texts are checked one by one, the column's text needs no check of its own. `None`
+/// for an absent column, a null, a text longer than a key holds (15 bytes), offsets that do
+/// not cut the text, a text that is not UTF-8, or more distinct texts than an interned column
+/// keeps.
+fn interned(chunks: &[Option<StringArray>]) -> Option<TextColumn> {
+    let mut recent = RecentKeys([(u128::MAX, 0); RecentKeys::SLOTS]);
+    let mut list = InternedText::default();
+    let mut numbers: Vec<Key> = vec![0; chunks.iter().map(|chunk| chunk.as_ref().map_or(0, Array::len)).sum()];
+    let (mut rest, mut bytes) = (numbers.as_mut_slice(), 0usize);
+    for chunk in chunks {
+        let array = chunk.as_ref().filter(|array| array.null_count() == 0)?;
+        let (offsets, text) = (array.value_offsets(), array.value_data());
+        let (out, after) = std::mem::take(&mut rest).split_at_mut_checked(array.len())?;
+        rest = after;
+        let mut row = 0;
+        while row < out.len() {
+            row += recent.fill(&offsets[row..], text, &mut out[row..]);
+            if row < out.len() {
+                // A text not among the recent keys: checked, and numbered (a new one added).
+                let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
+                // `None` for a text of more than 15 bytes, or offsets that decrease or run
+                // past the text.
+                let key = text_key(text, start, end)?;
+                let value = std::str::from_utf8(text.get(start..end)?).ok()?;
+                let number = list.number(value)?;
+                recent.0[RecentKeys::slot(key)] = (key, number);
+                out[row] = number;
+                row += 1;
+            }
+        }
+        // The offsets never decrease (each pair made a key).
+        bytes += offsets.last().zip(offsets.first()).map_or(0, |(&end, &start)| (end - start) as usize);
+    }
+    list.extend_numbered(numbers, bytes);
+    Some(TextColumn::of_interned(list))
+}
+
+/// The keys ([`text_key`]) of texts met lately and their numbers in an interned column, each
+/// in a slot found by a hash of the key (a later key may take an earlier one's slot).
+struct RecentKeys([(u128, Key); RecentKeys::SLOTS]);
+
+impl RecentKeys {
+    const SLOTS: usize = 64;
+
+    #[inline(always)]
+    fn slot(key: u128) -> usize {
+        (((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+    }
+
+    /// Writes to `out` the number of each row's text (`offsets` from the first row's start
+    /// on) while its key is in a slot; returns the rows written. Not inlined, so that its loop
+    /// has the registers to itself.
+    #[inline(never)]
+    fn fill(&self, offsets: &[i32], text: &[u8], out: &mut [Key]) -> usize {
+        let ends = offsets.get(1..).unwrap_or_default();
+        for (row, ((&start, &end), number)) in offsets.iter().zip(ends).zip(out.iter_mut()).enumerate() {
+            match text_key(text, start as usize, end as usize) {
+                Some(key) if self.0[Self::slot(key)].0 == key => *number = self.0[Self::slot(key)].1,
+                _ => return row,
+            }
+        }
+        out.len().min(ends.len())
+    }
+}
+
 /// Whether the nulls of `array` read as `null` as they are: there are none, or they read as
 /// "" and hold no text (as a null slot of an Arrow array usually does).
 fn nulls_read_as(array: &StringArray, null: &str) -> bool {
@@ -95,7 +177,15 @@ fn no_blank(column: TextColumn) -> Option<TextColumn> {
 
 /// The values of a column of few distinct values (channels, kinds), in chunks of `sizes`
 /// rows, each distinct text parsed once (a null's value too); `None` when one does not parse.
-fn parsed<T: Copy>(chunks: &[Text], sizes: &[usize], absent: T, parse: impl Fn(Option<&str>) -> Option<T>) -> Option<Vec<T>> {
+/// The column's text is not checked as a whole ([`Strings::new`]): each distinct text is
+/// checked as UTF-8 when it is parsed, and `None` when one is not, or the offsets do not cut
+/// the text (the row path then names the error).
+fn parsed<T: Copy>(
+    chunks: &[Option<StringArray>],
+    sizes: &[usize],
+    absent: T,
+    parse: impl Fn(Option<&str>) -> Option<T>,
+) -> Option<Vec<T>> {
     let mut slots = KeySlots::new(absent);
     let mut null_value = None;
     // Written in place (see `trades::parsed`); an absent column's rows keep `absent`.
@@ -104,10 +194,10 @@ fn parsed<T: Copy>(chunks: &[Text], sizes: &[usize], absent: T, parse: impl Fn(O
     for (chunk, &rows) in chunks.iter().zip(sizes) {
         let (out, after) = std::mem::take(&mut rest).split_at_mut_checked(rows)?;
         rest = after;
-        let Text(Some(array)) = chunk else { continue };
-        // A text not in the slots is parsed, and its key put in.
+        let Some(array) = chunk else { continue };
+        // A text not in the slots is checked and parsed, and its key put in.
         let other = |slots: &mut KeySlots<T>, row: usize, key: Option<u128>| {
-            let value = parse(chunk.get(row))?;
+            let value = parse(Some(checked_value(array, row)?))?;
             if let Some(key) = key {
                 slots.insert(key, value);
             }
@@ -131,6 +221,14 @@ fn parsed<T: Copy>(chunks: &[Text], sizes: &[usize], absent: T, parse: impl Fn(O
         }
     }
     Some(values)
+}
+
+/// The text of row `row` (not null) of a string array whose text is not checked as a whole;
+/// `None` when its offsets do not cut the text or it is not UTF-8.
+fn checked_value(array: &StringArray, row: usize) -> Option<&str> {
+    let offsets = array.value_offsets();
+    let (start, end) = (*offsets.get(row)? as usize, *offsets.get(row + 1)? as usize);
+    std::str::from_utf8(array.value_data().get(start..end)?).ok()
 }
 
 /// The values of a column in chunks of `sizes` rows, in one vector sized once: `push(chunk,
@@ -239,6 +337,10 @@ impl<'a> Chunks<'a> {
         self.each(|batch| batch.text(column))
     }
 
+    fn utf8(&self, column: &str) -> Result<Vec<Option<StringArray>>, ArrowReadError> {
+        self.each(|batch| batch.utf8(column))
+    }
+
     fn time(&self, column: &str) -> Result<Vec<TimeColumn>, ArrowReadError> {
         self.each(|batch| batch.time(column))
     }
@@ -256,11 +358,14 @@ pub(super) fn ledger(name: &str, batches: &[RecordBatch], reading: ArrowReadOpti
     // The schema checks of the row path, and its columns.
     let time = input.time("time")?;
     let amount = input.money("amount")?;
-    let [trade_id, channel, rrn, trace, terminal, merchant_no, card_type, kind_column, response_code, original_rrn] =
-        ["trade_id", "channel", "rrn", "trace", "terminal", "merchant_no", "card_type", "kind", "response_code", "original_rrn"]
-            .map(|column| input.text(column));
-    let [trade_id, channel, rrn, trace, terminal, merchant_no, card_type, kind_column, response_code, original_rrn] =
-        [trade_id?, channel?, rrn?, trace?, terminal?, merchant_no?, card_type?, kind_column?, response_code?, original_rrn?];
+    let [trade_id, rrn, trace, original_rrn] = ["trade_id", "rrn", "trace", "original_rrn"].map(|column| input.text(column));
+    let [trade_id, rrn, trace, original_rrn] = [trade_id?, rrn?, trace?, original_rrn?];
+    // Columns of few distinct values, parsed or interned, each distinct value checked (see
+    // `parsed` and `few_valued`).
+    let [channel, card_type, kind_column, terminal, merchant_no, response_code] =
+        ["channel", "card_type", "kind", "terminal", "merchant_no", "response_code"].map(|column| input.utf8(column));
+    let [channel, card_type, kind_column, terminal, merchant_no, response_code] =
+        [channel?, card_type?, kind_column?, terminal?, merchant_no?, response_code?];
     // Two halves of the columns, converted side by side (see `statement`).
     let columns = move || -> Option<LedgerColumns> {
         let sizes = sizes.as_slice();
@@ -270,10 +375,10 @@ pub(super) fn ledger(name: &str, batches: &[RecordBatch], reading: ArrowReadOpti
                     no_blank(text_column(&trade_id, rows, "", true)?.trimmed())?,
                     text_column(&rrn, rows, "", false)?,
                     text_column(&trace, rows, "", false)?.trimmed(),
-                    text_column(&terminal, rows, "", false)?,
-                    text_column(&merchant_no, rows, "", false)?,
+                    few_valued(LEDGER, "terminal", &terminal, rows, "", false)?,
+                    few_valued(LEDGER, "merchant_no", &merchant_no, rows, "", false)?,
                     // A blank code is `00`, as a null is: left to the row path.
-                    no_blank(text_column(&response_code, rows, APPROVED, false)?.trimmed())?,
+                    no_blank(few_valued(LEDGER, "response_code", &response_code, rows, APPROVED, false)?.trimmed())?,
                     text_column(&original_rrn, rows, "", false)?,
                 ))
             },
@@ -324,10 +429,13 @@ pub(super) fn statement(name: &str, batches: &[RecordBatch], reading: ArrowReadO
     let amount = input.money("amount")?;
     let fee = input.money("fee")?;
     let net = input.money("net")?;
-    let [channel, merchant_no, merchant_name, terminal, batch, rrn, kind_column] =
-        ["channel", "merchant_no", "merchant_name", "terminal", "batch", "rrn", "kind"].map(|column| input.text(column));
-    let [channel, merchant_no, merchant_name, terminal, batch, rrn, kind_column] =
-        [channel?, merchant_no?, merchant_name?, terminal?, batch?, rrn?, kind_column?];
+    let rrn = input.text("rrn")?;
+    // Columns of few distinct values, parsed or interned, each distinct value checked (see
+    // `parsed` and `few_valued`).
+    let [channel, kind_column, merchant_no, merchant_name, terminal, batch] =
+        ["channel", "kind", "merchant_no", "merchant_name", "terminal", "batch"].map(|column| input.utf8(column));
+    let [channel, kind_column, merchant_no, merchant_name, terminal, batch] =
+        [channel?, kind_column?, merchant_no?, merchant_name?, terminal?, batch?];
     // Two halves of the columns, converted side by side (with the other side's on two cores,
     // whichever finishes first helps the other).
     let columns = move || -> Option<StatementColumns> {
@@ -335,10 +443,10 @@ pub(super) fn statement(name: &str, batches: &[RecordBatch], reading: ArrowReadO
         let (texts, numbers) = rayon::join(
             || {
                 Some((
-                    text_column(&merchant_no, rows, "", false)?,
-                    text_column(&merchant_name, rows, "", false)?,
-                    text_column(&terminal, rows, "", false)?,
-                    text_column(&batch, rows, "", false)?,
+                    few_valued(STATEMENT, "merchant_no", &merchant_no, rows, "", false)?,
+                    few_valued(STATEMENT, "merchant_name", &merchant_name, rows, "", false)?,
+                    few_valued(STATEMENT, "terminal", &terminal, rows, "", false)?,
+                    few_valued(STATEMENT, "batch", &batch, rows, "", false)?,
                     text_column(&rrn, rows, "", false)?,
                     parsed(&channel, sizes, Channel::Credit, |text| parse_card_channel(text?).ok())?,
                     parsed(&kind_column, sizes, TradeKind::Purchase, |text| parse_kind(text.unwrap_or("")).ok())?,
@@ -408,7 +516,7 @@ mod tests {
     use super::*;
 
     /// The chunks of `values` in pieces of `rows`: their own arrays, or slices of one.
-    fn chunks(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Text> {
+    fn arrays(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Option<StringArray>> {
         let whole = StringArray::from(values.to_vec());
         let pieces = (0..values.len()).step_by(rows).map(|first| {
             let len = rows.min(values.len() - first);
@@ -418,7 +526,13 @@ mod tests {
                 StringArray::from(values[first..first + len].to_vec())
             }
         });
-        pieces.map(|array| Text(Some(Strings::new(LEDGER, "channel", array).unwrap()))).collect()
+        pieces.map(Some).collect()
+    }
+
+    /// [`arrays`], checked.
+    fn chunks(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Text> {
+        let checked = |array: Option<StringArray>| Text(Some(Strings::new(LEDGER, "channel", array.unwrap()).unwrap()));
+        arrays(values, rows, sliced).into_iter().map(checked).collect()
     }
 
     #[test]
@@ -437,6 +551,26 @@ mod tests {
             assert!(!column.shares_text());
         }
         assert!(text_column(&chunks(&values, 2, true), values.len(), "", true).is_none(), "a null where a value is required");
+    }
+
+    #[test]
+    fn a_column_of_too_many_or_too_long_texts_is_shared_instead_and_reads_alike() {
+        // 70,000 distinct terminals: more than an interned column keeps (65,536).
+        let many: Vec<String> = (0..70_000).map(|n| format!("T{n:07}")).collect();
+        let long = ["上海市浦东新区某某餐饮有限公司", "沪上小馆"].map(String::from);
+        for texts in [&many[..], &long[..]] {
+            let values: Vec<Option<&str>> = texts.iter().map(|text| Some(text.as_str())).collect();
+            let input = arrays(&values, 4096, true);
+            assert!(interned(&input).is_none());
+            let column = few_valued(STATEMENT, "terminal", &input, values.len(), "", false).unwrap();
+            assert!(column.shares_text() && column.iter().eq(texts.iter().map(String::as_str)));
+        }
+        // A null reads as `null` (the column is then the reader's own).
+        let column = few_valued(LEDGER, "response_code", &arrays(&[Some("05"), None], 1, false), 2, "00", false).unwrap();
+        assert_eq!(column.iter().collect::<Vec<_>>(), ["05", "00"]);
+        // An absent optional column: every row `null`.
+        let column = few_valued(STATEMENT, "batch", &[None, None], 3, "", false).unwrap();
+        assert_eq!(column.iter().collect::<Vec<_>>(), ["", "", ""]);
     }
 
     /// Words of few-valued columns: more than the slots keep (8), an empty one (a column of
@@ -474,10 +608,42 @@ mod tests {
                 Some("bad") => None,
                 Some(text) => WORDS.iter().position(|word| *word == text),
             };
-            let input = chunks(&values, rows, sliced);
-            let sizes: Vec<usize> = input.iter().map(|chunk| chunk.0.as_ref().map_or(0, |array| array.len())).collect();
+            let input = arrays(&values, rows, sliced);
+            let sizes: Vec<usize> = input.iter().map(|chunk| chunk.as_ref().map_or(0, |array| array.len())).collect();
             let expected: Option<Vec<usize>> = values.iter().map(|value| parse(*value)).collect();
             proptest::prop_assert_eq!(parsed(&input, &sizes, usize::MAX, parse), expected);
+        }
+
+        /// `interned` numbers each row's text, in chunks of any size, each its own array or a
+        /// slice of one, past the recent keys' 64 slots (up to 300 distinct texts, some
+        /// Chinese, of 0 to 15 bytes): the column reads as the texts, and holds each once.
+        /// `None` when a row is null or a text is too long for a key.
+        #[test]
+        fn a_column_of_few_distinct_texts_is_interned_and_reads_each_row(
+            cells in proptest::collection::vec(0usize..300, 1..400),
+            odd in proptest::option::of((0usize..400, proptest::bool::ANY)),
+            rows in proptest::sample::select(vec![1usize, 3, 64, 1000]),
+            sliced: bool,
+        ) {
+            let texts: Vec<String> = (0..300).map(|n| match n % 3 {
+                0 => format!("T{n:06}"),
+                1 => format!("终端{n}"),
+                _ => "0123456789abcde"[..n % 16].to_string(),
+            }).collect();
+            let mut values: Vec<Option<&str>> = cells.iter().map(|&text| Some(texts[text].as_str())).collect();
+            // A null, or a text of 16 bytes.
+            if let Some((row, null)) = odd {
+                let row = row % values.len();
+                values[row] = if null { None } else { Some("0123456789abcdef") };
+            }
+            let column = interned(&arrays(&values, rows, sliced));
+            if odd.is_some() {
+                proptest::prop_assert!(column.is_none());
+            } else {
+                let column = column.unwrap();
+                proptest::prop_assert_eq!(column.iter().collect::<Vec<_>>(), values.iter().map(|value| value.unwrap()).collect::<Vec<_>>());
+                proptest::prop_assert!(column.is_interned());
+            }
         }
 
         /// `push_dates` on `date32` dates in runs of a day gives each row's date as

@@ -248,8 +248,17 @@ impl Text {
 }
 
 fn text(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Text, ArrowReadError> {
+    match utf8(side, batch, index, column)? {
+        Some(array) => Ok(Text(Some(Strings::new(side, column, array)?))),
+        None => Ok(Text(None)),
+    }
+}
+
+/// A text column (any string type, or dictionary of strings) as a `StringArray`, not checked
+/// yet (see [`Strings::new`]); `None` for an absent optional column.
+fn utf8(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Option<StringArray>, ArrowReadError> {
     let Some(&position) = index.get(column) else {
-        return if required(side.columns, column) { Err(missing(side, column, batch)) } else { Ok(Text(None)) };
+        return if required(side.columns, column) { Err(missing(side, column, batch)) } else { Ok(None) };
     };
     let array = batch.column(position);
     let string_like = match array.data_type() {
@@ -262,7 +271,7 @@ fn text(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column:
     }
     let utf8 =
         arrow_cast::cast(array, &DataType::Utf8).map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
-    Ok(Text(Some(Strings::new(side, column, utf8.as_string::<i32>().clone())?)))
+    Ok(Some(utf8.as_string::<i32>().clone()))
 }
 
 /// Whether a text cell is null or only spaces: no value, as an empty cell of a CSV file.
@@ -657,6 +666,11 @@ impl<'a> BatchColumns<'a> {
     /// A text column ([`text`]).
     pub(super) fn text(&self, column: &str) -> Result<Text, ArrowReadError> {
         text(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
+    }
+
+    /// A text column as a `StringArray`, not checked yet ([`utf8`]).
+    pub(super) fn utf8(&self, column: &str) -> Result<Option<StringArray>, ArrowReadError> {
+        utf8(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
     }
 
     /// A money column ([`money_column`]).
