@@ -12,6 +12,8 @@ ways:
 Text is shared with Arrow's buffers, not copied: a whole column as it is, chunks of the same
 power-of-two number of rows each (the slices' offsets, which do not start at 0, are copied);
 chunks of other sizes are copied into one buffer (BENCHMARKS.md, 2026-11-30, sixth session).
+The columns of few distinct values (terminals, merchant numbers and names, batches, response
+codes) are held once a distinct value instead (BENCHMARKS.md, thirty-seventh session).
 
     .venv/bin/python py/bench/bench_arrow_input.py --trades 1000000 --repeat 9
 """

@@ -4,7 +4,8 @@ Inputs are tables in the canonical schema (pandas or polars DataFrames, pyarrow 
 RecordBatches or RecordBatchReaders, or anything with the Arrow PyCapsule interface
 ``__arrow_c_stream__``) or files. Arrow data crosses into the Rust core without a Python
 loop, a column at a time (the text of a one-chunk ``string`` column is shared with Arrow's
-buffers, not copied), and the GIL is released while rows are converted and reconciled.
+buffers, not copied; terminals, merchant numbers and names, batches and response codes are
+held once a distinct value), and the GIL is released while rows are converted and reconciled.
 
 Ledger columns (the merchant's own records):
 

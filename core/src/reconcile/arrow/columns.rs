@@ -2,7 +2,9 @@
 //!
 //! Each Arrow column becomes a core column in one pass over its chunks (the batches): text is
 //! shared with Arrow's buffers (no copy, see [`SharedText`]; a column's chunks are shared
-//! each, see [`TextColumn::chunked`]), numbers are converted in tight loops
+//! each, see [`TextColumn::chunked`]), or, in a column of few distinct values (terminals,
+//! merchant numbers and names), each distinct value held once and checked once (see
+//! `interned`); numbers are converted in tight loops
 //! into one vector, and the core's `from_columns` checks every row as `push_row` would. Input
 //! this path cannot take whole (a null where a value is required, a value that does not
 //! convert, a row the core rejects) goes through the row path instead

@@ -19,8 +19,9 @@
 //! field the column) or, with [`OnInvalid::Report`], a [`ReadIssue`](super::ReadIssue) whose
 //! raw text is `row N`, as the CSV readers keep a line they cannot read.
 //!
-//! Whole columns are converted at once (text shared with Arrow's buffers, not copied); input
-//! that path cannot take whole goes row by row, with the same outcome.
+//! Whole columns are converted at once (text shared with Arrow's buffers, not copied, or, for
+//! the columns of few distinct values, each distinct value held once); input that path cannot
+//! take whole goes row by row, with the same outcome.
 
 mod columns;
 mod key_slots;
