@@ -79,8 +79,13 @@ fn tail_word(bytes: &[u8], rest: usize) -> u64 {
 
 /// The Fx hash of a text's bytes (an interned value's, a terminal's in a reference key).
 pub(crate) fn text_hash(text: &str) -> u64 {
+    bytes_hash(text.as_bytes())
+}
+
+/// The Fx hash of bytes ([`text_hash`] of text not yet checked as UTF-8).
+pub(crate) fn bytes_hash(bytes: &[u8]) -> u64 {
     let mut hasher = FxHasher::default();
-    hasher.write(text.as_bytes());
+    hasher.write(bytes);
     hasher.finish()
 }
 

@@ -129,6 +129,12 @@ impl InternedText {
         self.key_of(value).map(|key| key as Key)
     }
 
+    /// The value numbered `number` (a number [`InternedText::number`] gave; panics for another).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // the Arrow reader's interning
+    pub fn text_of(&self, number: Key) -> &str {
+        self.value(u32::from(number))
+    }
+
     /// Appends rows by the numbers of their values (each a number [`InternedText::number`]
     /// gave), `bytes` being their values' bytes together.
     #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // the Arrow reader's interning

@@ -27,6 +27,7 @@ use super::{ArrowReadError, ArrowReadOptions};
 use crate::money::Money;
 use crate::quote::TradeKind;
 use crate::quote_table::OnInvalid;
+use crate::reconcile::hash::bytes_hash;
 use crate::reconcile::interned_text::{InternedText, Key};
 use crate::reconcile::read::{parse_card_channel, parse_kind, APPROVED};
 use crate::reconcile::{Ledger, LedgerColumns, SharedText, Statement, StatementColumns, TextColumn};
@@ -99,13 +100,19 @@ fn few_valued(side: Side, column: &str, chunks: &[Option<StringArray>], rows: us
 }
 
 /// The rows of a column of few distinct texts as an interned column: each row's text read by
-/// its key ([`text_key`], one load), each distinct text checked as UTF-8 and numbered once.
-/// As the texts are checked one by one, the column's text needs no check of its own. `None`
-/// for an absent column, a null, a text longer than a key holds (15 bytes), offsets that do
-/// not cut the text, a text that is not UTF-8, or more distinct texts than an interned column
-/// keeps.
+/// its key ([`text_key`], one load; a text of more than 15 bytes by a hash of its bytes, and
+/// compared), each distinct text checked as UTF-8 and numbered once. As the texts are checked
+/// one by one, the column's text needs no check of its own. `None` for an absent column, a
+/// null, offsets that do not cut the text, a text that is not UTF-8, or more distinct texts
+/// than an interned column keeps.
 fn interned(chunks: &[Option<StringArray>]) -> Option<TextColumn> {
+    // No text's key is `u128::MAX`: a key's top byte is its length, at most 15.
     let mut recent = RecentKeys([(u128::MAX, 0); RecentKeys::SLOTS]);
+    // The longer texts met lately: the hash of their bytes and their number, by the hash's top
+    // bits.
+    let mut recent_long: [Option<(u64, Key)>; RecentKeys::SLOTS] = [None; RecentKeys::SLOTS];
+    // The last longer text and its number (a statement's merchant name comes in long runs).
+    let mut last_long: Option<(&[u8], Key)> = None;
     let mut list = InternedText::default();
     let mut numbers: Vec<Key> = vec![0; chunks.iter().map(|chunk| chunk.as_ref().map_or(0, Array::len)).sum()];
     let (mut rest, mut bytes) = (numbers.as_mut_slice(), 0usize);
@@ -118,19 +125,42 @@ fn interned(chunks: &[Option<StringArray>]) -> Option<TextColumn> {
         while row < out.len() {
             row += recent.fill(&offsets[row..], text, &mut out[row..]);
             if row < out.len() {
-                // A text not among the recent keys: checked, and numbered (a new one added).
+                // A text not among the recent keys: checked and numbered (a new one added),
+                // or a longer text.
                 let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
-                // `None` for a text of more than 15 bytes, or offsets that decrease or run
-                // past the text.
-                let key = text_key(text, start, end)?;
-                let value = std::str::from_utf8(text.get(start..end)?).ok()?;
-                let number = list.number(value)?;
-                recent.0[RecentKeys::slot(key)] = (key, number);
+                // `None` for offsets that decrease or run past the text.
+                let bytes = text.get(start..end)?;
+                let number = match text_key(text, start, end) {
+                    Some(key) => {
+                        let number = list.number(std::str::from_utf8(bytes).ok()?)?;
+                        recent.0[RecentKeys::slot(key)] = (key, number);
+                        number
+                    }
+                    // More than 15 bytes: the last such text's number, or found by a hash of
+                    // the bytes (and compared), or checked and numbered.
+                    None => match last_long {
+                        Some((last, number)) if last == bytes => number,
+                        _ => {
+                            let hash = bytes_hash(bytes);
+                            let slot = &mut recent_long[(hash >> 58) as usize];
+                            let number = match *slot {
+                                Some((seen, number)) if seen == hash && list.text_of(number).as_bytes() == bytes => number,
+                                _ => {
+                                    let number = list.number(std::str::from_utf8(bytes).ok()?)?;
+                                    *slot = Some((hash, number));
+                                    number
+                                }
+                            };
+                            last_long = Some((bytes, number));
+                            number
+                        }
+                    },
+                };
                 out[row] = number;
                 row += 1;
             }
         }
-        // The offsets never decrease (each pair made a key).
+        // The offsets never decrease (each row's text was cut from them).
         bytes += offsets.last().zip(offsets.first()).map_or(0, |(&end, &start)| (end - start) as usize);
     }
     list.extend_numbered(numbers, bytes);
@@ -556,17 +586,14 @@ mod tests {
     }
 
     #[test]
-    fn a_column_of_too_many_or_too_long_texts_is_shared_instead_and_reads_alike() {
+    fn a_column_of_too_many_texts_is_shared_instead_and_reads_alike() {
         // 70,000 distinct terminals: more than an interned column keeps (65,536).
         let many: Vec<String> = (0..70_000).map(|n| format!("T{n:07}")).collect();
-        let long = ["上海市浦东新区某某餐饮有限公司", "沪上小馆"].map(String::from);
-        for texts in [&many[..], &long[..]] {
-            let values: Vec<Option<&str>> = texts.iter().map(|text| Some(text.as_str())).collect();
-            let input = arrays(&values, 4096, true);
-            assert!(interned(&input).is_none());
-            let column = few_valued(STATEMENT, "terminal", &input, values.len(), "", false).unwrap();
-            assert!(column.shares_text() && column.iter().eq(texts.iter().map(String::as_str)));
-        }
+        let values: Vec<Option<&str>> = many.iter().map(|text| Some(text.as_str())).collect();
+        let input = arrays(&values, 4096, true);
+        assert!(interned(&input).is_none());
+        let column = few_valued(STATEMENT, "terminal", &input, values.len(), "", false).unwrap();
+        assert!(column.shares_text() && column.iter().eq(many.iter().map(String::as_str)));
         // A null reads as `null` (the column is then the reader's own).
         let column = few_valued(LEDGER, "response_code", &arrays(&[Some("05"), None], 1, false), 2, "00", false).unwrap();
         assert_eq!(column.iter().collect::<Vec<_>>(), ["05", "00"]);
@@ -617,29 +644,29 @@ mod tests {
         }
 
         /// `interned` numbers each row's text, in chunks of any size, each its own array or a
-        /// slice of one, past the recent keys' 64 slots (up to 300 distinct texts, some
-        /// Chinese, of 0 to 15 bytes): the column reads as the texts, and holds each once.
-        /// `None` when a row is null or a text is too long for a key.
+        /// slice of one, past the 64 slots of the recent short and long texts (up to 400
+        /// distinct texts, some Chinese, of 0 to 15 bytes and of 16 to 40): the column reads
+        /// as the texts, and holds each once. `None` when a row is null.
         #[test]
         fn a_column_of_few_distinct_texts_is_interned_and_reads_each_row(
-            cells in proptest::collection::vec(0usize..300, 1..400),
-            odd in proptest::option::of((0usize..400, proptest::bool::ANY)),
+            cells in proptest::collection::vec(0usize..400, 1..400),
+            null in proptest::option::of(0usize..400),
             rows in proptest::sample::select(vec![1usize, 3, 64, 1000]),
             sliced: bool,
         ) {
-            let texts: Vec<String> = (0..300).map(|n| match n % 3 {
+            let texts: Vec<String> = (0..400).map(|n| match n % 4 {
                 0 => format!("T{n:06}"),
                 1 => format!("终端{n}"),
-                _ => "0123456789abcde"[..n % 16].to_string(),
+                2 => "0123456789abcdef0123456789abcdef0123456789"[..n % 41].to_string(),
+                _ => format!("上海市浦东新区商户{n}"),
             }).collect();
             let mut values: Vec<Option<&str>> = cells.iter().map(|&text| Some(texts[text].as_str())).collect();
-            // A null, or a text of 16 bytes.
-            if let Some((row, null)) = odd {
+            if let Some(row) = null {
                 let row = row % values.len();
-                values[row] = if null { None } else { Some("0123456789abcdef") };
+                values[row] = None;
             }
             let column = interned(&arrays(&values, rows, sliced));
-            if odd.is_some() {
+            if null.is_some() {
                 proptest::prop_assert!(column.is_none());
             } else {
                 let column = column.unwrap();
