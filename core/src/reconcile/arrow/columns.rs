@@ -108,11 +108,7 @@ fn few_valued(side: Side, column: &str, chunks: &[Option<StringArray>], rows: us
 fn interned(chunks: &[Option<StringArray>]) -> Option<TextColumn> {
     // No text's key is `u128::MAX`: a key's top byte is its length, at most 15.
     let mut recent = RecentKeys([(u128::MAX, 0); RecentKeys::SLOTS]);
-    // The longer texts met lately: the hash of their bytes and their number, by the hash's top
-    // bits.
-    let mut recent_long: [Option<(u64, Key)>; RecentKeys::SLOTS] = [None; RecentKeys::SLOTS];
-    // The last longer text and its number (a statement's merchant name comes in long runs).
-    let mut last_long: Option<(&[u8], Key)> = None;
+    let mut recent_long = RecentLong { slots: [None; RecentKeys::SLOTS], last: None };
     let mut list = InternedText::default();
     let mut numbers: Vec<Key> = vec![0; chunks.iter().map(|chunk| chunk.as_ref().map_or(0, Array::len)).sum()];
     let (mut rest, mut bytes) = (numbers.as_mut_slice(), 0usize);
@@ -132,29 +128,12 @@ fn interned(chunks: &[Option<StringArray>]) -> Option<TextColumn> {
                 let bytes = text.get(start..end)?;
                 let number = match text_key(text, start, end) {
                     Some(key) => {
-                        let number = list.number(std::str::from_utf8(bytes).ok()?)?;
+                        let number = number_of(&mut list, bytes)?;
                         recent.0[RecentKeys::slot(key)] = (key, number);
                         number
                     }
-                    // More than 15 bytes: the last such text's number, or found by a hash of
-                    // the bytes (and compared), or checked and numbered.
-                    None => match last_long {
-                        Some((last, number)) if last == bytes => number,
-                        _ => {
-                            let hash = bytes_hash(bytes);
-                            let slot = &mut recent_long[(hash >> 58) as usize];
-                            let number = match *slot {
-                                Some((seen, number)) if seen == hash && list.text_of(number).as_bytes() == bytes => number,
-                                _ => {
-                                    let number = list.number(std::str::from_utf8(bytes).ok()?)?;
-                                    *slot = Some((hash, number));
-                                    number
-                                }
-                            };
-                            last_long = Some((bytes, number));
-                            number
-                        }
-                    },
+                    // More than 15 bytes.
+                    None => recent_long.number(&mut list, bytes)?,
                 };
                 out[row] = number;
                 row += 1;
@@ -165,6 +144,43 @@ fn interned(chunks: &[Option<StringArray>]) -> Option<TextColumn> {
     }
     list.extend_numbered(numbers, bytes);
     Some(TextColumn::of_interned(list))
+}
+
+/// The number of a text not checked yet in an interned list: `None` when it is not UTF-8, or
+/// cannot be kept interned.
+fn number_of(list: &mut InternedText, bytes: &[u8]) -> Option<Key> {
+    list.number(std::str::from_utf8(bytes).ok()?)
+}
+
+/// The texts of more than 15 bytes met lately in an interned column (too long for a key): by
+/// the Fx hash of their bytes, the text compared; and the last one (a statement's merchant
+/// name comes in long runs).
+struct RecentLong<'t> {
+    /// The hash of a text's bytes and its number, by the hash's top bits.
+    slots: [Option<(u64, Key)>; RecentKeys::SLOTS],
+    last: Option<(&'t [u8], Key)>,
+}
+
+impl<'t> RecentLong<'t> {
+    /// The number of `bytes`: the last text's, a slot's, or checked and numbered
+    /// ([`number_of`]).
+    fn number(&mut self, list: &mut InternedText, bytes: &'t [u8]) -> Option<Key> {
+        if let Some((_, number)) = self.last.filter(|(last, _)| *last == bytes) {
+            return Some(number);
+        }
+        let hash = bytes_hash(bytes);
+        let slot = &mut self.slots[(hash >> 58) as usize];
+        let number = match *slot {
+            Some((seen, number)) if seen == hash && list.text_of(number).as_bytes() == bytes => number,
+            _ => {
+                let number = number_of(list, bytes)?;
+                *slot = Some((hash, number));
+                number
+            }
+        };
+        self.last = Some((bytes, number));
+        Some(number)
+    }
 }
 
 /// The keys ([`text_key`]) of texts met lately and their numbers in an interned column, each
