@@ -821,6 +821,33 @@ fn daily_sums(statement: &Statement) -> BTreeMap<i64, DaySums> {
         .reduce(BTreeMap::new, |days, other| other.iter().fold(days, |days, (&day, sums)| merge(days, day, sums)))
 }
 
+/// Each terminal's distinct merchant numbers and names, in the order of the terminals, from
+/// the distinct (terminal, number, name) of the statement's rows: sorted, then taken a
+/// terminal's run at a time (no map or set a terminal: a statement may name tens of thousands).
+/// A row without any of the three names no terminal; an empty number or name is not listed.
+fn terminal_merchants(mut seen: Vec<(&str, &str, &str)>) -> Vec<TerminalMerchants> {
+    seen.retain(|&(terminal, number, name)| !(terminal.is_empty() && number.is_empty() && name.is_empty()));
+    #[cfg(not(target_arch = "wasm32"))]
+    seen.par_sort_unstable();
+    #[cfg(target_arch = "wasm32")]
+    seen.sort_unstable();
+    seen.chunk_by(|a, b| a.0 == b.0)
+        .map(|run| {
+            // Sorted by number within the run; the names sorted apart.
+            let mut numbers: Vec<&str> = run.iter().map(|&(_, number, _)| number).filter(|number| !number.is_empty()).collect();
+            numbers.dedup();
+            let mut names: Vec<&str> = run.iter().map(|&(_, _, name)| name).filter(|name| !name.is_empty()).collect();
+            names.sort_unstable();
+            names.dedup();
+            TerminalMerchants {
+                terminal: run[0].0.to_string(),
+                merchant_numbers: numbers.into_iter().map(str::to_string).collect(),
+                merchant_names: names.into_iter().map(str::to_string).collect(),
+            }
+        })
+        .collect()
+}
+
 /// Counts and sums; asserts conservation.
 fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<Summary> {
     let (ledger_sums, statement_sums) =
@@ -918,27 +945,7 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
             .collect(),
         _ => row_scan::distinct(statement.len(), |j| (terminal.get(j), merchant_no.get(j), merchant_name.get(j))).into_iter().collect(),
     };
-    let mut terminals: BTreeMap<&str, (std::collections::BTreeSet<&str>, std::collections::BTreeSet<&str>)> = BTreeMap::new();
-    // A row without any of the three names no terminal.
-    for (terminal, number, name) in
-        seen.into_iter().filter(|&(terminal, number, name)| !(terminal.is_empty() && number.is_empty() && name.is_empty()))
-    {
-        let entry = terminals.entry(terminal).or_default();
-        if !number.is_empty() {
-            entry.0.insert(number);
-        }
-        if !name.is_empty() {
-            entry.1.insert(name);
-        }
-    }
-    let terminals = terminals
-        .into_iter()
-        .map(|(terminal, (numbers, names))| TerminalMerchants {
-            terminal: terminal.to_string(),
-            merchant_numbers: numbers.into_iter().map(str::to_string).collect(),
-            merchant_names: names.into_iter().map(str::to_string).collect(),
-        })
-        .collect();
+    let terminals = terminal_merchants(seen);
 
     Ok(Summary {
         ledger_rows: ledger.len() as u64,

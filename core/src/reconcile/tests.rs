@@ -1019,3 +1019,66 @@ fn shared_tables_give_the_same_report() {
         assert_eq!(copied, shared);
     }
 }
+
+mod terminal_merchants {
+    use super::super::terminal_merchants;
+    use crate::reconcile::TerminalMerchants;
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// The terminals of the summary as a map of sets would give them: every terminal named by a
+    /// row with any of the three, its non-empty numbers and names, each sorted and once.
+    fn by_maps(seen: &[(&str, &str, &str)]) -> Vec<TerminalMerchants> {
+        let mut terminals: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
+        for &(terminal, number, name) in seen.iter().filter(|&&(t, n, m)| !(t.is_empty() && n.is_empty() && m.is_empty())) {
+            let entry = terminals.entry(terminal).or_default();
+            if !number.is_empty() {
+                entry.0.insert(number);
+            }
+            if !name.is_empty() {
+                entry.1.insert(name);
+            }
+        }
+        terminals
+            .into_iter()
+            .map(|(terminal, (numbers, names))| TerminalMerchants {
+                terminal: terminal.to_string(),
+                merchant_numbers: numbers.into_iter().map(str::to_string).collect(),
+                merchant_names: names.into_iter().map(str::to_string).collect(),
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn each_terminal_lists_its_numbers_and_names_sorted_once(
+            seen in prop::collection::vec((
+                prop::sample::select(vec!["", "T1", "T10", "T2", "终端", "t1"]),
+                prop::sample::select(vec!["", "8001", "8002", "800", "9"]),
+                prop::sample::select(vec!["", "店", "Shop", "shop", "店A", "Shop "]),
+            ), 0..60)
+        ) {
+            // The distinct triples, in any order (as a hash set hands them over).
+            let mut distinct: Vec<(&str, &str, &str)> = seen.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
+            distinct.reverse();
+            prop_assert_eq!(terminal_merchants(distinct), by_maps(&seen));
+        }
+    }
+
+    #[test]
+    fn a_terminal_with_two_numbers_and_names_and_a_row_without_a_terminal() {
+        let found =
+            terminal_merchants(vec![("T2", "9", "b"), ("", "", ""), ("T1", "8", "a"), ("T2", "8", ""), ("", "7", ""), ("T2", "", "a")]);
+        let listed: Vec<(&str, Vec<&str>, Vec<&str>)> = found
+            .iter()
+            .map(|t| {
+                (
+                    t.terminal.as_str(),
+                    t.merchant_numbers.iter().map(String::as_str).collect(),
+                    t.merchant_names.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(listed, vec![("", vec!["7"], vec![]), ("T1", vec!["8"], vec!["a"]), ("T2", vec!["8", "9"], vec!["a", "b"])]);
+    }
+}
