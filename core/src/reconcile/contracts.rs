@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::hash::{FxHashMap, ReferenceFilter};
+use super::interned_text::value_of;
 use super::matching::NONE;
 use super::merchant::MerchantProfile;
 use super::registry::Registry;
@@ -42,26 +43,52 @@ pub(crate) fn trade_date(seconds: i64) -> NaiveDate {
 }
 
 fn resolve_rows(registry: &Registry, times: &[i64], terminals: TextView<'_>, merchant_numbers: TextView<'_>) -> Vec<u32> {
+    // Where the terminals are held once a value (as read from files), each value's contracts
+    // are looked up once, and a row only picks the one in force on its day. `None`: the empty
+    // value (no terminal).
+    let of_value: Vec<Option<&[usize]>> = match &terminals {
+        TextView::Interned { text, offsets, .. } => (0..offsets.len().saturating_sub(1) as u32)
+            .map(|key| Some(value_of(text, offsets, key)).filter(|value| !value.is_empty()).map(|value| registry.terminal_contracts(value)))
+            .collect(),
+        _ => Vec::new(),
+    };
     (0..times.len())
         .into_par_iter()
         .with_min_len(4096)
-        .map(|k| {
-            let day = trade_date(times[k]);
-            let terminal = terminals.get(k);
-            // A row with a terminal is its terminal's merchant's (or no one's: an unknown
-            // terminal); only a row without one is found by its merchant number.
-            let found = if terminal.is_empty() {
-                let merchant_no = merchant_numbers.get(k);
-                if merchant_no.is_empty() {
-                    None
-                } else {
-                    registry.contract_for_merchant(merchant_no, day)
-                }
-            } else {
-                registry.contract_for_terminal(terminal, day)
-            };
-            found.map_or(NONE, |c| c as u32)
-        })
+        // The last row's day and date: rows come in runs of a day, and a date from a day is a
+        // calendar computation (most of this pass when done for every row).
+        .map_init(
+            || (i64::MIN, NaiveDate::MIN),
+            |(last_day, last_date), k| {
+                let day = match china_day(times[k]) {
+                    same if same == *last_day => *last_date,
+                    other => {
+                        (*last_day, *last_date) = (other, trade_date(times[k]));
+                        *last_date
+                    }
+                };
+                let candidates = match &terminals {
+                    TextView::Interned { keys, .. } => of_value[usize::from(keys[k])],
+                    _ => {
+                        Some(terminals.get(k)).filter(|terminal| !terminal.is_empty()).map(|terminal| registry.terminal_contracts(terminal))
+                    }
+                };
+                // A row with a terminal is its terminal's merchant's (or no one's: an unknown
+                // terminal); only a row without one is found by its merchant number.
+                let found = match candidates {
+                    Some(contracts) => registry.in_force(contracts, day),
+                    None => {
+                        let merchant_no = merchant_numbers.get(k);
+                        if merchant_no.is_empty() {
+                            None
+                        } else {
+                            registry.contract_for_merchant(merchant_no, day)
+                        }
+                    }
+                };
+                found.map_or(NONE, |c| c as u32)
+            },
+        )
         .collect()
 }
 

@@ -429,7 +429,18 @@ impl Registry {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn contract_for_terminal(&self, terminal: &str, day: NaiveDate) -> Option<usize> {
-        self.by_terminal.get(terminal)?.iter().copied().find(|&k| self.contracts[k].covers(day))
+        self.in_force(self.terminal_contracts(terminal), day)
+    }
+
+    /// The contracts that list `terminal`, sorted by start (none for an unknown terminal).
+    pub(crate) fn terminal_contracts(&self, terminal: &str) -> &[usize] {
+        self.by_terminal.get(terminal).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first of `contracts` in force on `day`.
+    #[inline]
+    pub(crate) fn in_force(&self, contracts: &[usize], day: NaiveDate) -> Option<usize> {
+        contracts.iter().copied().find(|&k| self.contracts[k].covers(day))
     }
 
     /// The contract of merchant `merchant_no` in force on `day`.

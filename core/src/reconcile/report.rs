@@ -1337,63 +1337,156 @@ impl Serialize for Report {
     }
 }
 
-/// Per merchant: the totals of the rows checked against its contracts.
+/// One contract's share of its merchant's totals, summed over a part of the rows (money in
+/// thousandths of a fen, wide enough for any number of rows: checked once, at the end).
+#[derive(Clone, Default)]
+struct ContractSums {
+    ledger_rows: u64,
+    statement_rows: u64,
+    problem_rows: u64,
+    never_settled_trades: u64,
+    never_settled_millifen: i128,
+    overcharge_millifen: i128,
+    undercharge_millifen: i128,
+    settled_late_trades: u64,
+    settled_late_net_millifen: i128,
+    merchant_differs_trades: u64,
+    merchant_differs_millifen: i128,
+    /// The contract's first row: its side (the ledger first) and index.
+    first_row: Option<(Side, usize)>,
+}
+
+impl ContractSums {
+    fn add(&mut self, other: &ContractSums) {
+        self.ledger_rows += other.ledger_rows;
+        self.statement_rows += other.statement_rows;
+        self.problem_rows += other.problem_rows;
+        self.never_settled_trades += other.never_settled_trades;
+        self.never_settled_millifen += other.never_settled_millifen;
+        self.overcharge_millifen += other.overcharge_millifen;
+        self.undercharge_millifen += other.undercharge_millifen;
+        self.settled_late_trades += other.settled_late_trades;
+        self.settled_late_net_millifen += other.settled_late_net_millifen;
+        self.merchant_differs_trades += other.merchant_differs_trades;
+        self.merchant_differs_millifen += other.merchant_differs_millifen;
+        self.first_row = self.first_row.into_iter().chain(other.first_row).min();
+    }
+}
+
+/// `each(sums of the row's contract, row)` for every row below `rows` with a contract
+/// (`contracts[row]`, or contract 0 for all when `contracts` is empty), on all cores a part at
+/// a time: each thread sums into a list of `count` contracts of its own, and the lists are
+/// added.
+fn sums_by_contract(rows: usize, contracts: &[u32], count: usize, each: impl Fn(&mut ContractSums, usize) + Sync) -> Vec<ContractSums> {
+    use rayon::prelude::*;
+    super::row_scan::row_parts(rows)
+        .fold(
+            || vec![ContractSums::default(); count],
+            |mut sums, part| {
+                for row in part {
+                    let contract = contracts.get(row).map_or(0, |&c| c as usize);
+                    if let Some(sums) = sums.get_mut(contract) {
+                        each(sums, row);
+                    }
+                }
+                sums
+            },
+        )
+        .reduce(
+            || vec![ContractSums::default(); count],
+            |mut sums, other| {
+                sums.iter_mut().zip(&other).for_each(|(sum, other)| sum.add(other));
+                sums
+            },
+        )
+}
+
+/// Per merchant: the totals of the rows checked against its contracts, in the order of the
+/// merchant numbers. Summed per contract on all cores, then the contracts of one merchant
+/// number added (its name and agent are those of the contract of its first row, the ledger's
+/// rows first). A contract without a merchant number, and a row without a contract, count for
+/// no merchant.
 pub(crate) fn merchant_totals(report: &Report) -> crate::error::Result<Vec<MerchantTotals>> {
-    let mut by_number: std::collections::BTreeMap<&str, MerchantTotals> = std::collections::BTreeMap::new();
-    let add = |sum: &mut Money, value: Money| -> crate::error::Result<()> {
-        *sum = sum.checked_add(value).ok_or_else(|| {
-            crate::error::Error::new(crate::error::ErrorKind::Overflow, "a merchant's total is beyond the range of amounts")
-        })?;
-        Ok(())
-    };
-    // The totals of the merchant of a row's contract (`None`: a row with no contract).
-    fn entry<'m, 'r>(
-        by_number: &'m mut std::collections::BTreeMap<&'r str, MerchantTotals>,
-        (number, name, agent): (&'r str, &str, &str),
-    ) -> Option<&'m mut MerchantTotals> {
-        if number.is_empty() {
-            return None;
-        }
-        Some(by_number.entry(number).or_insert_with(|| MerchantTotals {
-            merchant_no: number.to_string(),
-            name: name.to_string(),
-            agent: agent.to_string(),
-            ..MerchantTotals::default()
-        }))
-    }
     let tables = report.tables.get();
-    for (i, &class) in report.ledger.class.iter().enumerate() {
-        let Some(totals) = entry(&mut by_number, report.merchant_of(&report.ledger_contract, i)) else { continue };
-        totals.ledger_rows += 1;
-        totals.problem_rows += u64::from(class.is_problem());
-        if class == Class::NeverSettled {
-            totals.never_settled_trades += 1;
-            add(&mut totals.never_settled_amount, Money::from_fen(tables.ledger_amount_fen[i]))?;
+    let count = report.merchants.len();
+    let (ledger, statement) = rayon::join(
+        || {
+            sums_by_contract(report.ledger.class.len(), &report.ledger_contract, count, |sums, i| {
+                let class = report.ledger.class[i];
+                sums.first_row.get_or_insert((Side::Ledger, i));
+                sums.ledger_rows += 1;
+                sums.problem_rows += u64::from(class.is_problem());
+                if class == Class::NeverSettled {
+                    sums.never_settled_trades += 1;
+                    sums.never_settled_millifen += i128::from(Money::from_fen(tables.ledger_amount_fen[i]).millifen());
+                }
+            })
+        },
+        || {
+            sums_by_contract(report.statement.class.len(), &report.statement_contract, count, |sums, j| {
+                let (class, findings) = (report.statement.class[j], report.statement.findings[j]);
+                sums.first_row.get_or_insert((Side::Statement, j));
+                sums.statement_rows += 1;
+                sums.problem_rows += u64::from(class.is_problem());
+                if let Some(expected) = report.statement.partner(j).and_then(|i| report.expected_fee.get(i)) {
+                    let (fee, expected) = (i128::from(tables.fee[j].millifen()), i128::from(expected.millifen()));
+                    if fee > expected {
+                        sums.overcharge_millifen += fee - expected;
+                    } else {
+                        sums.undercharge_millifen += expected - fee;
+                    }
+                }
+                if findings.contains(Class::SettledLate) {
+                    sums.settled_late_trades += 1;
+                    sums.settled_late_net_millifen += i128::from(tables.net[j].millifen());
+                }
+                if findings.contains(Class::MerchantDiffers) {
+                    sums.merchant_differs_trades += 1;
+                    sums.merchant_differs_millifen += i128::from(Money::from_fen(tables.statement_amount_fen[j]).millifen());
+                }
+            })
+        },
+    );
+    // The contracts of each merchant number, its first row's contract first.
+    let mut by_number: std::collections::BTreeMap<&str, (ContractSums, (Side, usize), usize)> = std::collections::BTreeMap::new();
+    for (contract, ((number, _, _), (ledger, statement))) in report.merchants.iter().zip(ledger.iter().zip(&statement)).enumerate() {
+        let mut sums = ledger.clone();
+        sums.add(statement);
+        let Some(first_row) = sums.first_row.filter(|_| !number.is_empty()) else { continue };
+        let (total, first, named_by) = by_number.entry(number.as_str()).or_insert_with(|| (ContractSums::default(), first_row, contract));
+        if first_row < *first {
+            (*first, *named_by) = (first_row, contract);
         }
+        total.add(&sums);
     }
-    for (j, &class) in report.statement.class.iter().enumerate() {
-        let Some(totals) = entry(&mut by_number, report.merchant_of(&report.statement_contract, j)) else { continue };
-        totals.statement_rows += 1;
-        totals.problem_rows += u64::from(class.is_problem());
-        let findings = report.statement.findings[j];
-        if let Some(expected) = report.statement.partner(j).and_then(|i| report.expected_fee.get(i)) {
-            let fee = tables.fee[j];
-            if fee > expected {
-                add(&mut totals.overcharge, fee - expected)?;
-            } else {
-                add(&mut totals.undercharge, expected - fee)?;
-            }
-        }
-        if findings.contains(Class::SettledLate) {
-            totals.settled_late_trades += 1;
-            add(&mut totals.settled_late_net, tables.net[j])?;
-        }
-        if findings.contains(Class::MerchantDiffers) {
-            totals.merchant_differs_trades += 1;
-            add(&mut totals.merchant_differs_amount, Money::from_fen(tables.statement_amount_fen[j]))?;
-        }
-    }
-    Ok(by_number.into_values().collect())
+    let money = |millifen: i128| {
+        i64::try_from(millifen)
+            .ok()
+            .and_then(|m| Money::from_millifen(m).ok())
+            .ok_or_else(|| crate::error::Error::new(crate::error::ErrorKind::Overflow, "a merchant's total is beyond the range of amounts"))
+    };
+    by_number
+        .into_iter()
+        .map(|(number, (sums, _, named_by))| {
+            let (_, name, agent) = &report.merchants[named_by];
+            Ok(MerchantTotals {
+                merchant_no: number.to_string(),
+                name: name.clone(),
+                agent: agent.clone(),
+                ledger_rows: sums.ledger_rows,
+                statement_rows: sums.statement_rows,
+                problem_rows: sums.problem_rows,
+                never_settled_trades: sums.never_settled_trades,
+                never_settled_amount: money(sums.never_settled_millifen)?,
+                overcharge: money(sums.overcharge_millifen)?,
+                undercharge: money(sums.undercharge_millifen)?,
+                settled_late_trades: sums.settled_late_trades,
+                settled_late_net: money(sums.settled_late_net_millifen)?,
+                merchant_differs_trades: sums.merchant_differs_trades,
+                merchant_differs_amount: money(sums.merchant_differs_millifen)?,
+            })
+        })
+        .collect()
 }
 
 /// fee ÷ amount as a percentage with four decimals, computed exactly and rounded half up.

@@ -865,34 +865,37 @@ fn extend_rows_is_push_row_in_a_batch() {
     assert_eq!((error.location().line, stopped.len()), (Some(8), 7));
 }
 
+/// Text shared with a table, as a caller's column (Arrow's, Python's) is.
+struct Values(String, Vec<u32>);
+
+impl super::SharedText for Values {
+    fn parts(&self) -> (&str, &[u32]) {
+        (&self.0, &self.1)
+    }
+}
+
+/// A column of `values` pushed one by one (held once a distinct value).
+fn owned<'a>(values: impl Iterator<Item = &'a str>) -> super::TextColumn {
+    let mut column = super::TextColumn::default();
+    values.for_each(|value| column.push(value).unwrap());
+    column
+}
+
+/// The same column as shared text (held row by row).
+fn shared<'a>(values: impl Iterator<Item = &'a str>) -> super::TextColumn {
+    let (mut text, mut offsets) = (String::new(), vec![0]);
+    for value in values {
+        text.push_str(value);
+        offsets.push(text.len() as u32);
+    }
+    super::TextColumn::shared(std::sync::Arc::new(Values(text, offsets))).unwrap()
+}
+
 /// `from_columns` stores what `push_row` stores row by row (text trimmed where it trims, shared
 /// text kept), and fails with the error `push_row` gives for the first bad row.
 #[test]
 fn from_columns_is_push_row_on_whole_columns() {
-    use super::{LedgerColumns, SharedText, StatementColumns, TextColumn};
-    use std::sync::Arc;
-
-    struct Values(String, Vec<u32>);
-    impl SharedText for Values {
-        fn parts(&self) -> (&str, &[u32]) {
-            (&self.0, &self.1)
-        }
-    }
-
-    fn owned<'a>(values: impl Iterator<Item = &'a str>) -> TextColumn {
-        let mut column = TextColumn::default();
-        values.for_each(|value| column.push(value).unwrap());
-        column
-    }
-    /// The same column as shared text.
-    fn shared<'a>(values: impl Iterator<Item = &'a str>) -> TextColumn {
-        let (mut text, mut offsets) = (String::new(), vec![0]);
-        for value in values {
-            text.push_str(value);
-            offsets.push(text.len() as u32);
-        }
-        TextColumn::shared(Arc::new(Values(text, offsets))).unwrap()
-    }
+    use super::{LedgerColumns, StatementColumns};
     let sample = generate(&SimulationOptions::new(9).trades(400)).unwrap();
     let mut ledger_rows: Vec<LedgerRecord> = (0..sample.ledger.len()).map(|i| sample.ledger.record(i)).collect();
     for (i, row) in ledger_rows.iter_mut().enumerate() {
@@ -1081,4 +1084,151 @@ mod terminal_merchants {
             .collect();
         assert_eq!(listed, vec![("", vec!["7"], vec![]), ("T1", vec!["8"], vec!["a"]), ("T2", vec!["8", "9"], vec!["a", "b"])]);
     }
+}
+
+/// A portfolio: each row's contract is the same whether the terminals and merchant numbers are
+/// held once a value (the file readers' and `push`'s way: each value looked up in the registry
+/// once) or row by row (shared text: each row's looked up); and each merchant's totals, summed
+/// on all cores over parts of the rows, are the totals of its rows.
+#[test]
+fn a_portfolio_resolves_alike_from_either_columns_and_totals_each_merchants_rows() {
+    use super::simulation::{generate_portfolio, PortfolioOptions};
+    use super::{LedgerColumns, StatementColumns};
+    let portfolio = generate_portfolio(&PortfolioOptions::new(4).merchants(30).trades_per_merchant(2_400)).unwrap();
+    let (ledger, statement) = (&portfolio.ledger, &portfolio.statement);
+    assert!(ledger.len() > 2 * 32_768 && statement.len() > 2 * 32_768, "more than two parts a side");
+    let ledger_rows: Vec<LedgerRecord> = (0..ledger.len()).map(|i| ledger.record(i)).collect();
+    let statement_rows: Vec<StatementRecord> = (0..statement.len()).map(|j| statement.record(j)).collect();
+    let plain_ledger = Ledger::from_columns(
+        "l",
+        LedgerColumns {
+            trade_id: shared(ledger_rows.iter().map(|r| r.trade_id.as_str())),
+            rrn: shared(ledger_rows.iter().map(|r| r.rrn.as_str())),
+            trace: shared(ledger_rows.iter().map(|r| r.trace.as_str())),
+            terminal: shared(ledger_rows.iter().map(|r| r.terminal.as_str())),
+            merchant_no: shared(ledger_rows.iter().map(|r| r.merchant_no.as_str())),
+            time_s: ledger_rows.iter().map(|r| r.time.timestamp()).collect(),
+            amount_fen: ledger_rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
+            channel: ledger_rows.iter().map(|r| r.channel).collect(),
+            card_type: ledger_rows.iter().map(|r| r.card_type).collect(),
+            kind: ledger_rows.iter().map(|r| r.kind).collect(),
+            response_code: shared(ledger_rows.iter().map(|r| r.response_code.as_str())),
+            original_rrn: shared(ledger_rows.iter().map(|r| r.original_rrn.as_str())),
+            first_line: 1,
+        },
+    )
+    .unwrap();
+    let plain_statement = Statement::from_columns(
+        "s",
+        StatementColumns {
+            settlement_date: statement_rows.iter().map(|r| r.settlement_date).collect(),
+            merchant_no: shared(statement_rows.iter().map(|r| r.merchant_no.as_str())),
+            merchant_name: shared(statement_rows.iter().map(|r| r.merchant_name.as_str())),
+            terminal: shared(statement_rows.iter().map(|r| r.terminal.as_str())),
+            batch: shared(statement_rows.iter().map(|r| r.batch.as_str())),
+            rrn: shared(statement_rows.iter().map(|r| r.rrn.as_str())),
+            time_s: statement_rows.iter().map(|r| r.time.timestamp()).collect(),
+            amount_fen: statement_rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
+            fee: statement_rows.iter().map(|r| r.fee).collect(),
+            net: statement_rows.iter().map(|r| r.net).collect(),
+            channel: statement_rows.iter().map(|r| r.channel).collect(),
+            kind: statement_rows.iter().map(|r| r.kind).collect(),
+            first_line: 1,
+        },
+    )
+    .unwrap();
+    let options = ReconcileOptions::portfolio(portfolio.registry.clone()).unwrap();
+    let interned = reconcile(ledger, statement, &options).unwrap();
+    let plain = reconcile(&plain_ledger, &plain_statement, &options).unwrap();
+    fn contracts(report: &Report) -> Vec<(Side, Option<usize>, Class, &str, &str)> {
+        // (Not the unreadable lines, which the columns do not carry.)
+        report.rows().filter(|row| row.index.is_some()).map(|row| (row.side, row.index, row.class, row.merchant_no, row.agent)).collect()
+    }
+    let (a, b) = (contracts(&interned), contracts(&plain));
+    assert_eq!(a.len(), b.len());
+    if let Some(k) = (0..a.len()).find(|&k| a[k] != b[k]) {
+        panic!("row {k}: {:?} from interned columns, {:?} from plain ones", a[k], b[k]);
+    }
+    assert_eq!(interned.summary.merchants, plain.summary.merchants);
+    assert!(interned.rows().any(|row| row.merchant_no.is_empty()), "a row of an unknown terminal");
+
+    // Each merchant's totals from its rows, one by one (its name is not among a row's).
+    let mut by_rows: std::collections::BTreeMap<&str, MerchantTotals> = std::collections::BTreeMap::new();
+    for row in interned.rows().filter(|row| !row.merchant_no.is_empty()) {
+        let t = by_rows.entry(row.merchant_no).or_insert_with(|| MerchantTotals {
+            merchant_no: row.merchant_no.to_string(),
+            agent: row.agent.to_string(),
+            ..MerchantTotals::default()
+        });
+        t.problem_rows += u64::from(row.class.is_problem());
+        match row.side {
+            Side::Ledger => {
+                t.ledger_rows += 1;
+                if row.class == Class::NeverSettled {
+                    t.never_settled_trades += 1;
+                    t.never_settled_amount = t.never_settled_amount + row.amount;
+                }
+            }
+            Side::Statement => {
+                t.statement_rows += 1;
+                if let (Some(fee), Some(expected)) = (row.fee, row.expected_fee) {
+                    if fee > expected {
+                        t.overcharge = t.overcharge + (fee - expected);
+                    } else {
+                        t.undercharge = t.undercharge + (expected - fee);
+                    }
+                }
+                if row.findings.contains(Class::SettledLate) {
+                    t.settled_late_trades += 1;
+                    t.settled_late_net = t.settled_late_net + row.net.unwrap();
+                }
+                if row.findings.contains(Class::MerchantDiffers) {
+                    t.merchant_differs_trades += 1;
+                    t.merchant_differs_amount = t.merchant_differs_amount + row.amount;
+                }
+            }
+        }
+    }
+    let unnamed: Vec<MerchantTotals> =
+        interned.summary.merchants.iter().map(|m| MerchantTotals { name: String::new(), ..m.clone() }).collect();
+    assert_eq!(unnamed, by_rows.into_values().collect::<Vec<_>>());
+    assert!(
+        unnamed.iter().any(|m| m.never_settled_trades > 0 && m.overcharge > Money::ZERO),
+        "never-settled trades and overcharges among them"
+    );
+    assert!(interned.summary.merchants.iter().all(|m| !m.name.is_empty()));
+}
+
+/// A merchant whose contract changes its name: its totals carry the name of the contract of
+/// its first row (the ledger's first), not of its first contract; a merchant of the statement
+/// alone, its first statement row's.
+#[test]
+fn a_merchants_totals_carry_the_name_of_its_first_rows_contract() {
+    let registry = Registry::from_csv(
+        "merchant_no,name,schedule,terminals,from,until\n\
+         102310058120001,Old Name,standard,T1,,2026-03-10\n\
+         102310058120001,New Name,standard,T1,2026-03-10,\n\
+         102310058120002,Second,standard,T2,,2026-03-10\n\
+         102310058120002,Second Renamed,standard,T2,2026-03-10,\n",
+        "m.csv",
+        crate::Schedule::preset,
+    )
+    .unwrap();
+    let mut ledger = Ledger::new("l");
+    let mut statement = Statement::new("s");
+    for (rrn, terminal, at) in [("100000000001", "T1", "2026-03-12 10:00:00"), ("100000000002", "T1", "2026-03-05 10:00:00")] {
+        let mut record = LedgerRecord::new(format!("A{rrn}"), parse_china_time(at).unwrap(), Money::from_yuan(100), Channel::Debit);
+        (record.rrn, record.terminal) = (rrn.into(), terminal.into());
+        ledger.push(record).unwrap();
+    }
+    for (rrn, terminal, at) in [("200000000001", "T2", "2026-03-12 10:00:00"), ("200000000002", "T2", "2026-03-05 10:00:00")] {
+        let time = parse_china_time(at).unwrap();
+        let mut record = StatementRecord::new(time.date_naive(), time, Money::from_yuan(100), Money::from_fen(55), Channel::Debit);
+        (record.rrn, record.terminal) = (rrn.into(), terminal.into());
+        statement.push(record).unwrap();
+    }
+    let report = reconcile(&ledger, &statement, &ReconcileOptions::portfolio(registry).unwrap()).unwrap();
+    let names: Vec<(&str, &str, u64, u64)> =
+        report.summary.merchants.iter().map(|m| (m.merchant_no.as_str(), m.name.as_str(), m.ledger_rows, m.statement_rows)).collect();
+    assert_eq!(names, vec![("102310058120001", "New Name", 2, 0), ("102310058120002", "Second Renamed", 0, 2)]);
 }
