@@ -100,6 +100,19 @@ fn margins_equal_a_chain_walked_by_hand_and_every_trade_balances() {
     assert_eq!(sum(&report.by_month), report.margin);
     assert_eq!(sum(&report.by_merchant), report.margin);
     assert!(report.to_csv().lines().count() == report.rows.len() + 1);
+    // Each month and merchant of the rows is a total, once an agent, in order.
+    let keys = |totals: &[posfee::reconcile::MarginTotals]| totals.iter().map(|t| (t.key.clone(), t.agent.clone())).collect::<Vec<_>>();
+    let of_rows = |key: fn(&posfee::reconcile::MarginRow) -> String| {
+        report
+            .rows
+            .iter()
+            .map(|row| (key(row), row.agent.clone()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&report.by_month), of_rows(|row| row.date.format("%Y-%m").to_string()));
+    assert_eq!(keys(&report.by_merchant), of_rows(|row| row.merchant_no.clone()));
 }
 
 #[test]

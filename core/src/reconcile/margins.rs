@@ -534,11 +534,13 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
         *sum = sum.checked_add(value).ok_or_else(overflow)?;
         Ok(())
     };
-    // Negative margins by (agent, merchant, channel): trades and money.
-    let mut negative: BTreeMap<(String, String, Channel), (u64, Money)> = BTreeMap::new();
-    let mut by_agent: BTreeMap<String, MarginTotals> = BTreeMap::new();
-    let mut by_merchant: BTreeMap<(String, String), MarginTotals> = BTreeMap::new();
-    let mut by_month: BTreeMap<(String, String), MarginTotals> = BTreeMap::new();
+    // Negative margins by (agent, merchant, channel): trades and money. The maps are keyed by
+    // the registry's and the tree's own text (a month by its year and month), so that a trade
+    // makes no string but its rows'.
+    let mut negative: BTreeMap<(&str, &str, Channel), (u64, Money)> = BTreeMap::new();
+    let mut by_agent: BTreeMap<&str, MarginTotals> = BTreeMap::new();
+    let mut by_merchant: BTreeMap<(&str, &str), MarginTotals> = BTreeMap::new();
+    let mut by_month: BTreeMap<((i32, u32), &str), MarginTotals> = BTreeMap::new();
     for i in 0..trades.len() {
         if trades.kind[i] != TradeKind::Purchase || !super::response::is_approved(codes.get(i)) {
             continue;
@@ -586,22 +588,22 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
                 continue;
             }
         };
-        let merchant_no = contract.profile.merchant_no.as_str().to_string();
-        let month = format!("{:04}-{:02}", date.year(), date.month());
+        let merchant_no = contract.profile.merchant_no.as_str();
+        let month = (date.year(), date.month());
         let mut above = merchant_fee;
         let mut margin_sum = Money::ZERO;
         for (level, (agent, &cost)) in chain.iter().zip(&costs).enumerate() {
             let margin = above - cost;
             margin_sum = margin_sum.checked_add(margin).ok_or_else(overflow)?;
             for totals in [
-                by_agent.entry(agent.id.clone()).or_insert_with(|| MarginTotals { key: agent.id.clone(), ..Default::default() }),
-                by_merchant.entry((merchant_no.clone(), agent.id.clone())).or_insert_with(|| MarginTotals {
-                    key: merchant_no.clone(),
+                by_agent.entry(&agent.id).or_insert_with(|| MarginTotals { key: agent.id.clone(), ..Default::default() }),
+                by_merchant.entry((merchant_no, &agent.id)).or_insert_with(|| MarginTotals {
+                    key: merchant_no.to_string(),
                     agent: agent.id.clone(),
                     ..Default::default()
                 }),
-                by_month.entry((month.clone(), agent.id.clone())).or_insert_with(|| MarginTotals {
-                    key: month.clone(),
+                by_month.entry((month, &agent.id)).or_insert_with(|| MarginTotals {
+                    key: format!("{:04}-{:02}", month.0, month.1),
                     agent: agent.id.clone(),
                     ..Default::default()
                 }),
@@ -613,7 +615,7 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
                 totals.negative_trades += u64::from(margin < Money::ZERO);
             }
             if margin < Money::ZERO {
-                let entry = negative.entry((agent.id.clone(), merchant_no.clone(), trades.channel[i])).or_insert((0, Money::ZERO));
+                let entry = negative.entry((&agent.id, merchant_no, trades.channel[i])).or_insert((0, Money::ZERO));
                 entry.0 += 1;
                 add(&mut entry.1, margin)?;
             }
@@ -621,7 +623,7 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
                 trade: i,
                 trade_id: ids.get(i).to_string(),
                 date,
-                merchant_no: merchant_no.clone(),
+                merchant_no: merchant_no.to_string(),
                 channel: Some(trades.channel[i]),
                 amount,
                 merchant_fee,

@@ -875,14 +875,14 @@ impl super::SharedText for Values {
 }
 
 /// A column of `values` pushed one by one (held once a distinct value).
-fn owned<'a>(values: impl Iterator<Item = &'a str>) -> super::TextColumn {
+fn owned(values: &mut dyn Iterator<Item = &str>) -> super::TextColumn {
     let mut column = super::TextColumn::default();
     values.for_each(|value| column.push(value).unwrap());
     column
 }
 
 /// The same column as shared text (held row by row).
-fn shared<'a>(values: impl Iterator<Item = &'a str>) -> super::TextColumn {
+fn shared(values: &mut dyn Iterator<Item = &str>) -> super::TextColumn {
     let (mut text, mut offsets) = (String::new(), vec![0]);
     for value in values {
         text.push_str(value);
@@ -891,11 +891,53 @@ fn shared<'a>(values: impl Iterator<Item = &'a str>) -> super::TextColumn {
     super::TextColumn::shared(std::sync::Arc::new(Values(text, offsets))).unwrap()
 }
 
+/// How a test holds a text column: pushed one by one, or shared.
+type TextOf = fn(&mut dyn Iterator<Item = &str>) -> super::TextColumn;
+
+/// The columns of ledger rows, each text column held as `text(its name)` says.
+fn ledger_columns(rows: &[LedgerRecord], first_line: u64, text: impl Fn(&str) -> TextOf) -> super::LedgerColumns {
+    let column = |name: &str, value: fn(&LedgerRecord) -> &str| text(name)(&mut rows.iter().map(value));
+    super::LedgerColumns {
+        trade_id: column("trade_id", |r| &r.trade_id),
+        rrn: column("rrn", |r| &r.rrn),
+        trace: column("trace", |r| &r.trace),
+        terminal: column("terminal", |r| &r.terminal),
+        merchant_no: column("merchant_no", |r| &r.merchant_no),
+        time_s: rows.iter().map(|r| r.time.timestamp()).collect(),
+        amount_fen: rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
+        channel: rows.iter().map(|r| r.channel).collect(),
+        card_type: rows.iter().map(|r| r.card_type).collect(),
+        kind: rows.iter().map(|r| r.kind).collect(),
+        response_code: column("response_code", |r| &r.response_code),
+        original_rrn: column("original_rrn", |r| &r.original_rrn),
+        first_line,
+    }
+}
+
+/// The columns of statement rows, each text column held as `text(its name)` says.
+fn statement_columns(rows: &[StatementRecord], text: impl Fn(&str) -> TextOf) -> super::StatementColumns {
+    let column = |name: &str, value: fn(&StatementRecord) -> &str| text(name)(&mut rows.iter().map(value));
+    super::StatementColumns {
+        settlement_date: rows.iter().map(|r| r.settlement_date).collect(),
+        merchant_no: column("merchant_no", |r| &r.merchant_no),
+        merchant_name: column("merchant_name", |r| &r.merchant_name),
+        terminal: column("terminal", |r| &r.terminal),
+        batch: column("batch", |r| &r.batch),
+        rrn: column("rrn", |r| &r.rrn),
+        time_s: rows.iter().map(|r| r.time.timestamp()).collect(),
+        amount_fen: rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
+        fee: rows.iter().map(|r| r.fee).collect(),
+        net: rows.iter().map(|r| r.net).collect(),
+        channel: rows.iter().map(|r| r.channel).collect(),
+        kind: rows.iter().map(|r| r.kind).collect(),
+        first_line: 1,
+    }
+}
+
 /// `from_columns` stores what `push_row` stores row by row (text trimmed where it trims, shared
 /// text kept), and fails with the error `push_row` gives for the first bad row.
 #[test]
 fn from_columns_is_push_row_on_whole_columns() {
-    use super::{LedgerColumns, StatementColumns};
     let sample = generate(&SimulationOptions::new(9).trades(400)).unwrap();
     let mut ledger_rows: Vec<LedgerRecord> = (0..sample.ledger.len()).map(|i| sample.ledger.record(i)).collect();
     for (i, row) in ledger_rows.iter_mut().enumerate() {
@@ -904,20 +946,9 @@ fn from_columns_is_push_row_on_whole_columns() {
             row.terminal = format!(" {}\t", row.terminal);
         }
     }
-    let ledger_columns = |rows: &[LedgerRecord]| LedgerColumns {
-        trade_id: shared(rows.iter().map(|r| r.trade_id.as_str())),
-        rrn: shared(rows.iter().map(|r| r.rrn.as_str())),
-        trace: owned(rows.iter().map(|r| r.trace.as_str())),
-        terminal: shared(rows.iter().map(|r| r.terminal.as_str())),
-        merchant_no: owned(rows.iter().map(|r| r.merchant_no.as_str())),
-        time_s: rows.iter().map(|r| r.time.timestamp()).collect(),
-        amount_fen: rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
-        channel: rows.iter().map(|r| r.channel).collect(),
-        card_type: rows.iter().map(|r| r.card_type).collect(),
-        kind: rows.iter().map(|r| r.kind).collect(),
-        response_code: shared(rows.iter().map(|r| r.response_code.as_str())),
-        original_rrn: owned(rows.iter().map(|r| r.original_rrn.as_str())),
-        first_line: 10,
+    // Some text columns pushed, some shared.
+    let ledger_columns = |rows: &[LedgerRecord]| {
+        ledger_columns(rows, 10, |name| if ["trace", "merchant_no", "original_rrn"].contains(&name) { owned } else { shared })
     };
     let push_all = |rows: &[LedgerRecord]| -> Result<Ledger> {
         let mut ledger = Ledger::new("l");
@@ -949,21 +980,8 @@ fn from_columns_is_push_row_on_whole_columns() {
             row.batch = format!("{:06}", i / 50);
         }
     }
-    let statement_columns = |rows: &[StatementRecord]| StatementColumns {
-        settlement_date: rows.iter().map(|r| r.settlement_date).collect(),
-        merchant_no: shared(rows.iter().map(|r| r.merchant_no.as_str())),
-        merchant_name: shared(rows.iter().map(|r| r.merchant_name.as_str())),
-        terminal: owned(rows.iter().map(|r| r.terminal.as_str())),
-        batch: owned(rows.iter().map(|r| r.batch.as_str())),
-        rrn: shared(rows.iter().map(|r| r.rrn.as_str())),
-        time_s: rows.iter().map(|r| r.time.timestamp()).collect(),
-        amount_fen: rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
-        fee: rows.iter().map(|r| r.fee).collect(),
-        net: rows.iter().map(|r| r.net).collect(),
-        channel: rows.iter().map(|r| r.channel).collect(),
-        kind: rows.iter().map(|r| r.kind).collect(),
-        first_line: 1,
-    };
+    let statement_columns =
+        |rows: &[StatementRecord]| statement_columns(rows, |name| if ["terminal", "batch"].contains(&name) { owned } else { shared });
     let push_all = |rows: &[StatementRecord]| -> Result<Statement> {
         let mut statement = Statement::new("s");
         rows.iter().try_for_each(|row| statement.push(row.clone()))?;
@@ -1093,50 +1111,13 @@ mod terminal_merchants {
 #[test]
 fn a_portfolio_resolves_alike_from_either_columns_and_totals_each_merchants_rows() {
     use super::simulation::{generate_portfolio, PortfolioOptions};
-    use super::{LedgerColumns, StatementColumns};
     let portfolio = generate_portfolio(&PortfolioOptions::new(4).merchants(30).trades_per_merchant(2_400)).unwrap();
     let (ledger, statement) = (&portfolio.ledger, &portfolio.statement);
     assert!(ledger.len() > 2 * 32_768 && statement.len() > 2 * 32_768, "more than two parts a side");
     let ledger_rows: Vec<LedgerRecord> = (0..ledger.len()).map(|i| ledger.record(i)).collect();
     let statement_rows: Vec<StatementRecord> = (0..statement.len()).map(|j| statement.record(j)).collect();
-    let plain_ledger = Ledger::from_columns(
-        "l",
-        LedgerColumns {
-            trade_id: shared(ledger_rows.iter().map(|r| r.trade_id.as_str())),
-            rrn: shared(ledger_rows.iter().map(|r| r.rrn.as_str())),
-            trace: shared(ledger_rows.iter().map(|r| r.trace.as_str())),
-            terminal: shared(ledger_rows.iter().map(|r| r.terminal.as_str())),
-            merchant_no: shared(ledger_rows.iter().map(|r| r.merchant_no.as_str())),
-            time_s: ledger_rows.iter().map(|r| r.time.timestamp()).collect(),
-            amount_fen: ledger_rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
-            channel: ledger_rows.iter().map(|r| r.channel).collect(),
-            card_type: ledger_rows.iter().map(|r| r.card_type).collect(),
-            kind: ledger_rows.iter().map(|r| r.kind).collect(),
-            response_code: shared(ledger_rows.iter().map(|r| r.response_code.as_str())),
-            original_rrn: shared(ledger_rows.iter().map(|r| r.original_rrn.as_str())),
-            first_line: 1,
-        },
-    )
-    .unwrap();
-    let plain_statement = Statement::from_columns(
-        "s",
-        StatementColumns {
-            settlement_date: statement_rows.iter().map(|r| r.settlement_date).collect(),
-            merchant_no: shared(statement_rows.iter().map(|r| r.merchant_no.as_str())),
-            merchant_name: shared(statement_rows.iter().map(|r| r.merchant_name.as_str())),
-            terminal: shared(statement_rows.iter().map(|r| r.terminal.as_str())),
-            batch: shared(statement_rows.iter().map(|r| r.batch.as_str())),
-            rrn: shared(statement_rows.iter().map(|r| r.rrn.as_str())),
-            time_s: statement_rows.iter().map(|r| r.time.timestamp()).collect(),
-            amount_fen: statement_rows.iter().map(|r| r.amount.fen().unwrap()).collect(),
-            fee: statement_rows.iter().map(|r| r.fee).collect(),
-            net: statement_rows.iter().map(|r| r.net).collect(),
-            channel: statement_rows.iter().map(|r| r.channel).collect(),
-            kind: statement_rows.iter().map(|r| r.kind).collect(),
-            first_line: 1,
-        },
-    )
-    .unwrap();
+    let plain_ledger = Ledger::from_columns("l", ledger_columns(&ledger_rows, 1, |_| shared)).unwrap();
+    let plain_statement = Statement::from_columns("s", statement_columns(&statement_rows, |_| shared)).unwrap();
     let options = ReconcileOptions::portfolio(portfolio.registry.clone()).unwrap();
     let interned = reconcile(ledger, statement, &options).unwrap();
     let plain = reconcile(&plain_ledger, &plain_statement, &options).unwrap();
