@@ -541,6 +541,8 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
     let mut by_agent: BTreeMap<&str, MarginTotals> = BTreeMap::new();
     let mut by_merchant: BTreeMap<(&str, &str), MarginTotals> = BTreeMap::new();
     let mut by_month: BTreeMap<((i32, u32), &str), MarginTotals> = BTreeMap::new();
+    // Each agent's chain up the tree, walked once.
+    let mut chains: BTreeMap<&str, Result<Vec<&Agent>>> = BTreeMap::new();
     for i in 0..trades.len() {
         if trades.kind[i] != TradeKind::Purchase || !super::response::is_approved(codes.get(i)) {
             continue;
@@ -560,7 +562,7 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
             report.skipped.push((i, format!("merchant {} has no agent in the registry", contract.profile.merchant_no.as_str())));
             continue;
         }
-        let chain = match agents.chain(&contract.agent) {
+        let chain = match chains.entry(&contract.agent).or_insert_with(|| agents.chain(&contract.agent)) {
             Ok(chain) => chain,
             Err(error) => {
                 report.skipped.push((i, format!("merchant {}: {}", contract.profile.merchant_no.as_str(), error.message())));
