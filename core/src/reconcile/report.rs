@@ -1374,24 +1374,24 @@ impl ContractSums {
 }
 
 /// `each(sums of the row's contract, row)` for every row below `rows` with a contract
-/// (`contracts[row]`, or contract 0 for all when `contracts` is empty), on all cores a part at
-/// a time: each thread sums into a list of `count` contracts of its own, and the lists are
-/// added.
+/// (`contracts[row]`, or contract 0 for all when `contracts` is empty), on all cores: the rows
+/// cut into a few parts a core ([`row_scan::few_parts`](super::row_scan::few_parts)), each part
+/// summed into a list of `count` contracts of its own, and the lists added. (A list a part of
+/// 32,768 rows would be many lists of a large registry's contracts.)
 fn sums_by_contract(rows: usize, contracts: &[u32], count: usize, each: impl Fn(&mut ContractSums, usize) + Sync) -> Vec<ContractSums> {
     use rayon::prelude::*;
-    super::row_scan::row_parts(rows)
-        .fold(
-            || vec![ContractSums::default(); count],
-            |mut sums, part| {
-                for row in part {
-                    let contract = contracts.get(row).map_or(0, |&c| c as usize);
-                    if let Some(sums) = sums.get_mut(contract) {
-                        each(sums, row);
-                    }
+    super::row_scan::few_parts(rows)
+        .into_par_iter()
+        .map(|part| {
+            let mut sums = vec![ContractSums::default(); count];
+            for row in part {
+                let contract = contracts.get(row).map_or(0, |&c| c as usize);
+                if let Some(sums) = sums.get_mut(contract) {
+                    each(sums, row);
                 }
-                sums
-            },
-        )
+            }
+            sums
+        })
         .reduce(
             || vec![ContractSums::default(); count],
             |mut sums, other| {
