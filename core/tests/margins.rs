@@ -196,3 +196,55 @@ fn a_portable_registry_and_agent_tree_give_the_same_margins() {
     assert_eq!((copy.margin, copy.findings.len()), (original.margin, original.findings.len()));
     assert!(AgentTree::from_portable(&portfolio.registry.to_portable()).is_err());
 }
+
+#[test]
+fn each_trade_is_its_terminals_merchant_on_its_china_day() {
+    // T1 moves from a merchant signed by `city` to one signed by `town` on 2026-03-10 (China
+    // time); a trade without a terminal is found by its merchant number; a refund earns nothing.
+    let registry = Registry::from_csv(
+        "merchant_no,schedule,agent,terminals,from,until\n\
+         102310058120001,standard,city,T1,,2026-03-10\n\
+         102310054110002,standard,town,T1,2026-03-10,\n\
+         102310059990003,standard,town,T3,,\n",
+        "m.csv",
+        Schedule::preset,
+    )
+    .unwrap();
+    let agents = AgentTree::from_csv("agent,parent,cost_schedule\ncity,,standard\ntown,,standard\n", "a.csv", Schedule::preset).unwrap();
+    let mut ledger = Ledger::new("trades");
+    let trades = [
+        ("A1", "2026-03-09 23:59:59", "T1", ""),
+        ("A2", "2026-03-10 00:00:00", "T1", ""),
+        ("A3", "2026-03-09 12:00:00", "", "102310059990003"),
+        ("A4", "2026-03-09 12:00:00", "", ""),
+        ("A5", "2026-03-09 12:00:00", "T9", "102310059990003"),
+    ];
+    for (id, time, terminal, merchant_no) in trades {
+        let mut trade = LedgerRecord::new(id, parse_china_time(time).unwrap(), Money::from_yuan(100), Channel::Credit);
+        trade.terminal = terminal.into();
+        trade.merchant_no = merchant_no.into();
+        ledger.push(trade).unwrap();
+    }
+    let mut refund = LedgerRecord::new("R1", parse_china_time("2026-03-11 10:00").unwrap(), Money::from_yuan(100), Channel::Credit);
+    refund.terminal = "T1".into();
+    refund.kind = posfee::TradeKind::Refund;
+    refund.original_rrn = "000000000001".into();
+    ledger.push(refund).unwrap();
+    let report = margins(&ledger, &registry, &agents, Calendar::china()).unwrap();
+    let rows: Vec<(&str, String, &str, &str)> =
+        report.rows.iter().map(|r| (r.trade_id.as_str(), r.date.to_string(), r.merchant_no.as_str(), r.agent.as_str())).collect();
+    assert_eq!(
+        rows,
+        [
+            ("A1", "2026-03-09".to_string(), "102310058120001", "city"),
+            ("A2", "2026-03-10".to_string(), "102310054110002", "town"),
+            ("A3", "2026-03-09".to_string(), "102310059990003", "town"),
+        ]
+    );
+    // A trade with neither, and one with an unknown terminal (its merchant number is not asked).
+    let skipped: Vec<(usize, &str)> = report.skipped.iter().map(|(i, why)| (*i, why.as_str())).collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert_eq!((skipped[0].0, skipped[1].0), (3, 4));
+    assert!(skipped[0].1.contains("terminal \"\" on 2026-03-09"), "{skipped:?}");
+    assert!(skipped[1].1.contains("terminal \"T9\" on 2026-03-09"), "{skipped:?}");
+}

@@ -42,7 +42,34 @@ pub(crate) fn trade_date(seconds: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(china_day(seconds).max(0) as u64)
 }
 
-fn resolve_rows(registry: &Registry, times: &[i64], terminals: TextView<'_>, merchant_numbers: TextView<'_>) -> Vec<u32> {
+/// The trade date of the last row asked for, kept: rows come in runs of a day, and a date from
+/// a day is a calendar computation (most of a pass over the rows when done for every row).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LastDate {
+    day: i64,
+    date: NaiveDate,
+}
+
+impl Default for LastDate {
+    fn default() -> Self {
+        LastDate { day: i64::MIN, date: NaiveDate::MIN }
+    }
+}
+
+impl LastDate {
+    /// The trade date of `seconds` ([`trade_date`]).
+    pub fn of(&mut self, seconds: i64) -> NaiveDate {
+        let day = china_day(seconds);
+        if day != self.day {
+            (self.day, self.date) = (day, trade_date(seconds));
+        }
+        self.date
+    }
+}
+
+/// Per row, the index of the registry's contract of its terminal (or, for a row without a
+/// terminal, of its merchant number) in force on its trade date; [`NONE`] where none is.
+pub(crate) fn resolve_rows(registry: &Registry, times: &[i64], terminals: TextView<'_>, merchant_numbers: TextView<'_>) -> Vec<u32> {
     // Where the terminals are held once a value (as read from files), each value's contracts
     // are looked up once, and a row only picks the one in force on its day. `None`: the empty
     // value (no terminal).
@@ -55,40 +82,27 @@ fn resolve_rows(registry: &Registry, times: &[i64], terminals: TextView<'_>, mer
     (0..times.len())
         .into_par_iter()
         .with_min_len(4096)
-        // The last row's day and date: rows come in runs of a day, and a date from a day is a
-        // calendar computation (most of this pass when done for every row).
-        .map_init(
-            || (i64::MIN, NaiveDate::MIN),
-            |(last_day, last_date), k| {
-                let day = match china_day(times[k]) {
-                    same if same == *last_day => *last_date,
-                    other => {
-                        (*last_day, *last_date) = (other, trade_date(times[k]));
-                        *last_date
+        .map_init(LastDate::default, |last_date, k| {
+            let day = last_date.of(times[k]);
+            let candidates = match &terminals {
+                TextView::Interned { keys, .. } => of_value[usize::from(keys[k])],
+                _ => Some(terminals.get(k)).filter(|terminal| !terminal.is_empty()).map(|terminal| registry.terminal_contracts(terminal)),
+            };
+            // A row with a terminal is its terminal's merchant's (or no one's: an unknown
+            // terminal); only a row without one is found by its merchant number.
+            let found = match candidates {
+                Some(contracts) => registry.in_force(contracts, day),
+                None => {
+                    let merchant_no = merchant_numbers.get(k);
+                    if merchant_no.is_empty() {
+                        None
+                    } else {
+                        registry.contract_for_merchant(merchant_no, day)
                     }
-                };
-                let candidates = match &terminals {
-                    TextView::Interned { keys, .. } => of_value[usize::from(keys[k])],
-                    _ => {
-                        Some(terminals.get(k)).filter(|terminal| !terminal.is_empty()).map(|terminal| registry.terminal_contracts(terminal))
-                    }
-                };
-                // A row with a terminal is its terminal's merchant's (or no one's: an unknown
-                // terminal); only a row without one is found by its merchant number.
-                let found = match candidates {
-                    Some(contracts) => registry.in_force(contracts, day),
-                    None => {
-                        let merchant_no = merchant_numbers.get(k);
-                        if merchant_no.is_empty() {
-                            None
-                        } else {
-                            registry.contract_for_merchant(merchant_no, day)
-                        }
-                    }
-                };
-                found.map_or(NONE, |c| c as u32)
-            },
-        )
+                }
+            };
+            found.map_or(NONE, |c| c as u32)
+        })
         .collect()
 }
 

@@ -21,7 +21,8 @@ use std::sync::Arc;
 use chrono::Datelike;
 use serde::Serialize;
 
-use super::contracts::trade_date;
+use super::contracts::{resolve_rows, LastDate};
+use super::matching::NONE;
 use super::registry::{parse_portable, Portable, Registry, SchedulePool};
 use super::schema::{from_unix, Ledger};
 use crate::calendar::Calendar;
@@ -543,19 +544,16 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
     let mut by_month: BTreeMap<((i32, u32), &str), MarginTotals> = BTreeMap::new();
     // Each agent's chain up the tree, walked once.
     let mut chains: BTreeMap<&str, Result<Vec<&Agent>>> = BTreeMap::new();
-    for i in 0..trades.len() {
+    // Each row's contract, found as the reconcile finds it (on all cores).
+    let contract_of_row = resolve_rows(registry, &trades.time, trades.terminal.view(), merchant_numbers);
+    let mut last_date = LastDate::default();
+    for (i, &contract) in contract_of_row.iter().enumerate() {
         if trades.kind[i] != TradeKind::Purchase || !super::response::is_approved(codes.get(i)) {
             continue;
         }
-        let date = trade_date(trades.time[i]);
-        let terminal = terminals.get(i);
-        let contract = if terminal.is_empty() {
-            registry.contract_for_merchant(merchant_numbers.get(i), date)
-        } else {
-            registry.contract_for_terminal(terminal, date)
-        };
-        let Some(contract) = contract.map(|c| &registry.contracts()[c]) else {
-            report.skipped.push((i, format!("no merchant of the registry has terminal {terminal:?} on {date}")));
+        let date = last_date.of(trades.time[i]);
+        let Some(contract) = registry.contracts().get(contract as usize).filter(|_| contract != NONE) else {
+            report.skipped.push((i, format!("no merchant of the registry has terminal {:?} on {date}", terminals.get(i))));
             continue;
         };
         if contract.agent.is_empty() {
