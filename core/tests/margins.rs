@@ -80,7 +80,7 @@ fn margins_equal_a_chain_walked_by_hand_and_every_trade_balances() {
             agent = parent[id];
         }
     }
-    let got: Vec<(usize, String, Money, Money)> = report.rows.iter().map(|r| (r.trade, r.agent.clone(), r.cost, r.margin)).collect();
+    let got: Vec<(usize, String, Money, Money)> = report.rows.iter().map(|r| (r.trade, r.agent.to_string(), r.cost, r.margin)).collect();
     assert_eq!(got, expected);
     assert!(expected.len() > 3_000, "{} levels priced", expected.len());
     for totals in &report.by_agent {
@@ -106,13 +106,13 @@ fn margins_equal_a_chain_walked_by_hand_and_every_trade_balances() {
         report
             .rows
             .iter()
-            .map(|row| (key(row), row.agent.clone()))
+            .map(|row| (key(row), row.agent.to_string()))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect::<Vec<_>>()
     };
     assert_eq!(keys(&report.by_month), of_rows(|row| row.date.format("%Y-%m").to_string()));
-    assert_eq!(keys(&report.by_merchant), of_rows(|row| row.merchant_no.clone()));
+    assert_eq!(keys(&report.by_merchant), of_rows(|row| row.merchant_no.to_string()));
 }
 
 #[test]
@@ -232,7 +232,7 @@ fn each_trade_is_its_terminals_merchant_on_its_china_day() {
     ledger.push(refund).unwrap();
     let report = margins(&ledger, &registry, &agents, Calendar::china()).unwrap();
     let rows: Vec<(&str, String, &str, &str)> =
-        report.rows.iter().map(|r| (r.trade_id.as_str(), r.date.to_string(), r.merchant_no.as_str(), r.agent.as_str())).collect();
+        report.rows.iter().map(|r| (&*r.trade_id, r.date.to_string(), &*r.merchant_no, &*r.agent)).collect();
     assert_eq!(
         rows,
         [

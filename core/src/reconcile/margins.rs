@@ -314,12 +314,12 @@ impl AgentTree {
 pub struct MarginRow {
     /// The trade's row in the ledger.
     pub trade: usize,
-    /// The trade id.
-    pub trade_id: String,
+    /// The trade id (one text shared by the trade's levels).
+    pub trade_id: Arc<str>,
     /// The trade date (China time).
     pub date: chrono::NaiveDate,
-    /// The merchant.
-    pub merchant_no: String,
+    /// The merchant (one text shared by its rows).
+    pub merchant_no: Arc<str>,
     /// The channel.
     pub channel: Option<Channel>,
     /// The trade amount.
@@ -328,8 +328,8 @@ pub struct MarginRow {
     pub merchant_fee: Money,
     /// The level: 1 for the agent who signed the merchant, 2 for its parent…
     pub level: u32,
-    /// The agent.
-    pub agent: String,
+    /// The agent (one text shared by its rows).
+    pub agent: Arc<str>,
     /// The agent's cost for the trade.
     pub cost: Money,
     /// The agent's margin: the price below it (the merchant's fee, or its sub-agent's cost)
@@ -490,6 +490,10 @@ impl MarginReport {
     }
 }
 
+/// An agent's chain up the tree (its own level first), each agent with its id as the rows
+/// share it.
+type Chain<'t> = Vec<(&'t Agent, Arc<str>)>;
+
 /// A request priced under a schedule that may not know the merchant's class.
 fn price(schedule: &Schedule, request: &QuoteRequest, calendar: &Calendar) -> Result<Money> {
     let quote = match request.merchant_class.as_deref() {
@@ -521,7 +525,7 @@ fn price(schedule: &Schedule, request: &QuoteRequest, calendar: &Calendar) -> Re
 /// ledger.push(trade)?;
 /// let report = margins(&ledger, &registry, &agents, posfee::Calendar::china())?;
 /// // Debit ¥1,000: the merchant pays 0.55% = ¥5.50; city buys at 0.50% (¥5.00), province at 0.50%.
-/// assert_eq!(report.rows.iter().map(|r| (r.agent.as_str(), r.margin)).collect::<Vec<_>>(),
+/// assert_eq!(report.rows.iter().map(|r| (&*r.agent, r.margin)).collect::<Vec<_>>(),
 ///     [("city", Money::from_fen(50)), ("province", Money::ZERO)]);
 /// assert_eq!(report.merchant_fee, report.top_cost + report.margin);
 /// # Ok::<(), posfee::Error>(())
@@ -542,17 +546,20 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
     let mut by_agent: BTreeMap<&str, MarginTotals> = BTreeMap::new();
     let mut by_merchant: BTreeMap<(&str, &str), MarginTotals> = BTreeMap::new();
     let mut by_month: BTreeMap<((i32, u32), &str), MarginTotals> = BTreeMap::new();
-    // Each agent's chain up the tree, walked once.
-    let mut chains: BTreeMap<&str, Result<Vec<&Agent>>> = BTreeMap::new();
+    // Each agent's chain up the tree, walked once, with each agent's id as the rows share it.
+    let mut chains: BTreeMap<&str, Result<Chain<'_>>> = BTreeMap::new();
+    // Each contract's merchant number as the rows share it (made at its first row).
+    let mut merchant_texts: Vec<Option<Arc<str>>> = vec![None; registry.contracts().len()];
     // Each row's contract, found as the reconcile finds it (on all cores).
     let contract_of_row = resolve_rows(registry, &trades.time, trades.terminal.view(), merchant_numbers);
     let mut last_date = LastDate::default();
-    for (i, &contract) in contract_of_row.iter().enumerate() {
+    for (i, &contract_index) in contract_of_row.iter().enumerate() {
         if trades.kind[i] != TradeKind::Purchase || !super::response::is_approved(codes.get(i)) {
             continue;
         }
         let date = last_date.of(trades.time[i]);
-        let Some(contract) = registry.contracts().get(contract as usize).filter(|_| contract != NONE) else {
+        let contract_index = contract_index as usize;
+        let Some(contract) = registry.contracts().get(contract_index).filter(|_| contract_index != NONE as usize) else {
             report.skipped.push((i, format!("no merchant of the registry has terminal {:?} on {date}", terminals.get(i))));
             continue;
         };
@@ -560,7 +567,9 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
             report.skipped.push((i, format!("merchant {} has no agent in the registry", contract.profile.merchant_no.as_str())));
             continue;
         }
-        let chain = match chains.entry(&contract.agent).or_insert_with(|| agents.chain(&contract.agent)) {
+        let chain = match chains.entry(&contract.agent).or_insert_with(|| {
+            agents.chain(&contract.agent).map(|chain| chain.into_iter().map(|agent| (agent, Arc::from(agent.id.as_str()))).collect())
+        }) {
             Ok(chain) => chain,
             Err(error) => {
                 report.skipped.push((i, format!("merchant {}: {}", contract.profile.merchant_no.as_str(), error.message())));
@@ -580,7 +589,7 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
                 continue;
             }
         };
-        let costs: Result<Vec<Money>> = chain.iter().map(|agent| price(&agent.cost, &request, calendar)).collect();
+        let costs: Result<Vec<Money>> = chain.iter().map(|(agent, _)| price(&agent.cost, &request, calendar)).collect();
         let costs = match costs {
             Ok(costs) => costs,
             Err(error) => {
@@ -589,10 +598,12 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
             }
         };
         let merchant_no = contract.profile.merchant_no.as_str();
+        let merchant_text = merchant_texts[contract_index].get_or_insert_with(|| Arc::from(merchant_no));
+        let trade_id: Arc<str> = Arc::from(ids.get(i));
         let month = (date.year(), date.month());
         let mut above = merchant_fee;
         let mut margin_sum = Money::ZERO;
-        for (level, (agent, &cost)) in chain.iter().zip(&costs).enumerate() {
+        for (level, ((agent, agent_text), &cost)) in chain.iter().zip(&costs).enumerate() {
             let margin = above - cost;
             margin_sum = margin_sum.checked_add(margin).ok_or_else(overflow)?;
             for totals in [
@@ -621,14 +632,14 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
             }
             report.rows.push(MarginRow {
                 trade: i,
-                trade_id: ids.get(i).to_string(),
+                trade_id: Arc::clone(&trade_id),
                 date,
-                merchant_no: merchant_no.to_string(),
+                merchant_no: Arc::clone(merchant_text),
                 channel: Some(trades.channel[i]),
                 amount,
                 merchant_fee,
                 level: level as u32 + 1,
-                agent: agent.id.clone(),
+                agent: Arc::clone(agent_text),
                 cost,
                 margin,
             });
