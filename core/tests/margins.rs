@@ -43,7 +43,20 @@ fn margins_equal_a_chain_walked_by_hand_and_every_trade_balances() {
     )
     .unwrap();
     let sample = generate(&SimulationOptions::new(5).trades(3_000)).unwrap();
-    let report = margins(&sample.ledger, &registry, &agents, Calendar::china()).unwrap();
+    // A third of the trades name their card type (priced by quote, not by the compiled
+    // kernels); a few name one their channel contradicts (not priced).
+    let mut ledger = Ledger::new("trades");
+    for i in 0..sample.ledger.len() {
+        let mut trade = sample.ledger.record(i);
+        if i % 3 == 0 {
+            trade.card_type = trade.channel.card_type();
+        }
+        if i % 101 == 0 && trade.channel == Channel::Credit {
+            trade.card_type = Some(posfee::CardType::Debit);
+        }
+        ledger.push(trade).unwrap();
+    }
+    let report = margins(&ledger, &registry, &agents, Calendar::china()).unwrap();
 
     // By hand.
     let parent: HashMap<&str, Option<&str>> = [("province", None), ("city", Some("province")), ("shop-agent", Some("city"))].into();
@@ -59,8 +72,8 @@ fn margins_equal_a_chain_walked_by_hand_and_every_trade_balances() {
     let mut expected: Vec<(usize, String, Money, Money)> = Vec::new(); // (trade, agent, cost, margin)
     let mut by_agent: HashMap<String, Money> = HashMap::new();
     let mut negative = 0;
-    for i in 0..sample.ledger.len() {
-        let trade = sample.ledger.record(i);
+    for i in 0..ledger.len() {
+        let trade = ledger.record(i);
         if trade.kind != posfee::TradeKind::Purchase || trade.response_code != "00" {
             continue;
         }
@@ -83,6 +96,21 @@ fn margins_equal_a_chain_walked_by_hand_and_every_trade_balances() {
     let got: Vec<(usize, String, Money, Money)> = report.rows.iter().map(|r| (r.trade, r.agent.to_string(), r.cost, r.margin)).collect();
     assert_eq!(got, expected);
     assert!(expected.len() > 3_000, "{} levels priced", expected.len());
+    let with_card_type = report.rows.iter().filter(|r| ledger.record(r.trade).card_type.is_some()).count();
+    assert!(with_card_type > 1_000, "{with_card_type} levels of trades with a card type");
+    // Every approved purchase whose card type its channel contradicts is listed, none priced.
+    let contradicted: Vec<usize> = (0..ledger.len())
+        .filter(|&i| {
+            let trade = ledger.record(i);
+            trade.kind == posfee::TradeKind::Purchase
+                && trade.response_code == "00"
+                && trade.card_type == Some(posfee::CardType::Debit)
+                && trade.channel == Channel::Credit
+        })
+        .collect();
+    let listed: Vec<usize> = report.skipped.iter().filter(|(_, why)| why.contains("contradicts")).map(|&(i, _)| i).collect();
+    assert!(!contradicted.is_empty());
+    assert_eq!(listed, contradicted);
     for totals in &report.by_agent {
         assert_eq!(totals.margin, by_agent[&totals.key], "{}", totals.key);
     }
@@ -247,4 +275,66 @@ fn each_trade_is_its_terminals_merchant_on_its_china_day() {
     assert_eq!((skipped[0].0, skipped[1].0), (3, 4));
     assert!(skipped[0].1.contains("terminal \"\" on 2026-03-09"), "{skipped:?}");
     assert!(skipped[1].1.contains("terminal \"T9\" on 2026-03-09"), "{skipped:?}");
+}
+
+#[test]
+fn totals_are_the_rows_summed_by_agent_merchant_and_month_across_a_month_end() {
+    let agents = AgentTree::from_csv(
+        "agent,parent,cost_schedule\nprovince,,standard\ncity,province,sft-smart\ntown,province,sft-smart\n",
+        "agents.csv",
+        Schedule::preset,
+    )
+    .unwrap();
+    // Merchant 1 changes contract on 2026-11-01 (its totals stay one merchant's); T3 moves
+    // from a merchant of `town` to one of `city` on 2026-11-08.
+    let registry = Registry::from_csv(
+        "merchant_no,schedule,agent,terminals,from,until\n\
+         102310058120001,sft-traditional,city,T0000001,,2026-11-01\n\
+         102310058120001,standard,city,T0000001,2026-11-01,\n\
+         102310054110002,standard,town,T0000002;T0000003,,2026-11-08\n\
+         102310054110002,standard,town,T0000002,2026-11-08,\n\
+         102310059990003,sft-traditional,city,T0000003,2026-11-08,\n",
+        "merchants.csv",
+        Schedule::preset,
+    )
+    .unwrap();
+    let mut options = SimulationOptions::new(11).trades(4_000);
+    (options.start, options.days) = (posfee::parse_date("2026-10-20").unwrap(), 30);
+    let sample = generate(&options).unwrap();
+    let report = margins(&sample.ledger, &registry, &agents, Calendar::china()).unwrap();
+    assert!(report.skipped.is_empty(), "{:?}", &report.skipped[..report.skipped.len().min(3)]);
+    type Sums = std::collections::BTreeMap<(String, String), (u64, Money, Money, Money, u64)>;
+    let by = |key: &dyn Fn(&posfee::reconcile::MarginRow) -> (String, String)| {
+        let mut sums = Sums::new();
+        for row in &report.rows {
+            let entry = sums.entry(key(row)).or_default();
+            entry.0 += 1;
+            entry.1 = entry.1 + row.amount;
+            entry.2 = entry.2 + row.merchant_fee;
+            entry.3 = entry.3 + row.margin;
+            entry.4 += u64::from(row.margin < Money::ZERO);
+        }
+        sums.into_iter().collect::<Vec<_>>()
+    };
+    let listed = |totals: &[posfee::reconcile::MarginTotals]| {
+        totals
+            .iter()
+            .map(|t| ((t.key.clone(), t.agent.clone()), (t.trades, t.amount, t.merchant_fee, t.margin, t.negative_trades)))
+            .collect::<Vec<_>>()
+    };
+    let by_month = by(&|row| (row.date.format("%Y-%m").to_string(), row.agent.to_string()));
+    assert_eq!(listed(&report.by_month), by_month);
+    assert_eq!(by_month.iter().map(|((month, _), _)| month.as_str()).collect::<std::collections::BTreeSet<_>>().len(), 2);
+    let by_merchant = by(&|row| (row.merchant_no.to_string(), row.agent.to_string()));
+    assert_eq!(listed(&report.by_merchant), by_merchant);
+    assert_eq!(by_merchant.len(), 6, "{by_merchant:?}"); // three merchants, two levels each
+    assert_eq!(listed(&report.by_agent), by(&|row| (row.agent.to_string(), String::new())));
+    // T3's trades are each its merchant's on their day.
+    for row in &report.rows {
+        let trade = sample.ledger.record(row.trade);
+        if trade.terminal == "T0000003" {
+            let moved = row.date >= posfee::parse_date("2026-11-08").unwrap();
+            assert_eq!(&*row.merchant_no, if moved { "102310059990003" } else { "102310054110002" }, "{row:?}");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use super::class::{Class, ClassSet};
 use super::contracts::Contracts;
 use super::hash::{FxHashMap, ReferenceFilter};
-use super::kernel::FeeKernel;
+use super::kernel::Pricings;
 use super::matching::NONE;
 use super::merchant::mcc_of;
 use super::row_scan::rows_where;
@@ -38,11 +38,10 @@ pub(crate) struct Checker<'a> {
     pub calendar: &'a Calendar,
     /// Approved purchases by reference number (for refunds).
     pub purchases: FxHashMap<&'a str, u32>,
-    /// Per distinct pricing (schedule, merchant class, settlement) and schedule version: the
-    /// compiled fee kernel (the fast path for plain purchases).
-    kernels: Vec<Vec<Option<FeeKernel>>>,
-    /// Per contract: its index into `kernels`.
-    kernels_of: Vec<u32>,
+    /// The compiled fee kernels of the contracts' pricings (the fast path for plain purchases).
+    pricings: Pricings<'a>,
+    /// Per contract: its pricing.
+    pricing_of: Vec<u32>,
     /// The statement's terminals and merchant numbers, read for every pair.
     statement_terminal: TextView<'a>,
     statement_merchant_no: TextView<'a>,
@@ -124,23 +123,11 @@ impl<'a> Checker<'a> {
                 purchases.entry(rrn.get(i)).or_insert(i as u32);
             }
         }
-        // One set of kernels per distinct pricing: a thousand merchants on a few presets
-        // compile a few kernels.
-        let mut pricings: FxHashMap<(usize, Option<&str>, crate::settlement::SettlementMode), u32> = FxHashMap::default();
-        let mut kernels = Vec::new();
-        let kernels_of = contracts
+        let mut pricings = Pricings::default();
+        let pricing_of = contracts
             .list
             .iter()
-            .map(|contract| {
-                let (schedule, class, settlement) =
-                    (contract.schedule, contract.profile.merchant_class.as_deref(), contract.profile.settlement);
-                *pricings.entry((schedule as *const _ as usize, class, settlement)).or_insert_with(|| {
-                    kernels.push(
-                        schedule.versions().iter().map(|v| FeeKernel::new(schedule, v.effective_from(), class, settlement).ok()).collect(),
-                    );
-                    kernels.len() as u32 - 1
-                })
-            })
+            .map(|contract| pricings.pricing(contract.schedule, contract.profile.merchant_class.as_deref(), contract.profile.settlement))
             .collect();
         let (statement_terminal, statement_merchant_no) = (statement.terminal.view(), statement.merchant_no.view());
         Checker {
@@ -150,8 +137,8 @@ impl<'a> Checker<'a> {
             contracts,
             calendar,
             purchases,
-            kernels,
-            kernels_of,
+            pricings,
+            pricing_of,
             statement_terminal,
             statement_merchant_no,
         }
@@ -172,19 +159,15 @@ impl<'a> Checker<'a> {
         let contract = &self.contracts.list[c];
         if ledger.card_type[i].is_none() {
             let schedule = contract.schedule;
-            let version = schedule.versions().partition_point(|v| v.effective_from().timestamp() <= seconds);
-            let kernels = &self.kernels[self.kernels_of[c] as usize];
-            if let Some(Some(kernel)) = version.checked_sub(1).map(|v| &kernels[v]) {
-                if let Some(fee) = amount.fen().and_then(|fen| kernel.fee(fen, ledger.channel[i])) {
-                    let due = due_dates.get_or(c, seconds, schedule.cutoff(), || {
-                        let at = from_unix(seconds);
-                        let trade_day = schedule.cutoff().trade_day(at);
-                        let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
-                        contract.profile.settlement.settles_on(trade_day, local_date, self.calendar).ok()
-                    });
-                    if let Some(due) = due {
-                        return Ok((fee, Some(due)));
-                    }
+            if let Some(fee) = self.pricings.fee(self.pricing_of[c], schedule, seconds, amount, ledger.channel[i]) {
+                let due = due_dates.get_or(c, seconds, schedule.cutoff(), || {
+                    let at = from_unix(seconds);
+                    let trade_day = schedule.cutoff().trade_day(at);
+                    let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
+                    contract.profile.settlement.settles_on(trade_day, local_date, self.calendar).ok()
+                });
+                if let Some(due) = due {
+                    return Ok((fee, Some(due)));
                 }
             }
         }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
+use super::hash::FxHashMap;
 use crate::channel::Channel;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lane::{with_round_rate, Lane, RoundRate, AMOUNT_FEN_MAX};
@@ -223,5 +224,40 @@ impl FeeKernel {
             let end = start + slot.len();
             self.fees_offset(&amounts_fen[start..end], &channels[start..end], slot, start)
         })
+    }
+}
+
+/// The kernels of each distinct pricing (a schedule, a merchant class, a settlement mode),
+/// one per version of the schedule, compiled once: a thousand merchants on a few presets
+/// compile a few kernels.
+#[derive(Debug, Default)]
+pub(crate) struct Pricings<'s> {
+    index: FxHashMap<(usize, Option<&'s str>, SettlementMode), u32>,
+    /// Per pricing, per version of its schedule: its kernel (`None`: the version cannot be
+    /// compiled).
+    kernels: Vec<Vec<Option<FeeKernel>>>,
+}
+
+impl<'s> Pricings<'s> {
+    /// The number of the pricing of `schedule` for a merchant of `class` settling
+    /// `settlement`, compiled at its first call.
+    pub fn pricing(&mut self, schedule: &'s Schedule, class: Option<&'s str>, settlement: SettlementMode) -> u32 {
+        let kernels = &mut self.kernels;
+        *self.index.entry((schedule as *const Schedule as usize, class, settlement)).or_insert_with(|| {
+            kernels
+                .push(schedule.versions().iter().map(|v| FeeKernel::new(schedule, v.effective_from(), class, settlement).ok()).collect());
+            kernels.len() as u32 - 1
+        })
+    }
+
+    /// The fee of a trade of `amount` on `channel` at `seconds` (Unix time) under `pricing`
+    /// (of `schedule`): the kernel of the version in force when it prices the trade, `None` when
+    /// only [`Schedule::quote_with`] can (no version, a channel or amount the kernel does not
+    /// price).
+    #[inline]
+    pub fn fee(&self, pricing: u32, schedule: &Schedule, seconds: i64, amount: Money, channel: Channel) -> Option<Money> {
+        let version = schedule.versions().partition_point(|v| v.effective_from().timestamp() <= seconds);
+        let kernel = self.kernels[pricing as usize].get(version.checked_sub(1)?)?.as_ref()?;
+        amount.fen().and_then(|fen| kernel.fee(fen, channel))
     }
 }

@@ -18,10 +18,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::contracts::{resolve_rows, LastDate};
+use super::hash::FxHashMap;
+use super::kernel::Pricings;
 use super::matching::NONE;
 use super::registry::{parse_portable, Portable, Registry, SchedulePool};
 use super::schema::{from_unix, Ledger};
@@ -494,6 +497,171 @@ impl MarginReport {
 /// share it.
 type Chain<'t> = Vec<(&'t Agent, Arc<str>)>;
 
+/// Totals by a key, each in its slot of a list, found by its key once and then by its slot.
+struct Keyed<K> {
+    slot_of: BTreeMap<K, u32>,
+    totals: Vec<MarginTotals>,
+}
+
+impl<K: Ord> Keyed<K> {
+    fn new() -> Keyed<K> {
+        Keyed { slot_of: BTreeMap::new(), totals: Vec::new() }
+    }
+
+    /// The slot of `key`, made (with the totals `new` makes) at its first call.
+    fn slot(&mut self, key: K, new: impl FnOnce() -> MarginTotals) -> u32 {
+        let totals = &mut self.totals;
+        *self.slot_of.entry(key).or_insert_with(|| {
+            totals.push(new());
+            totals.len() as u32 - 1
+        })
+    }
+
+    /// The totals in the order of their keys.
+    fn into_sorted(self) -> Vec<MarginTotals> {
+        let mut totals: Vec<Option<MarginTotals>> = self.totals.into_iter().map(Some).collect();
+        self.slot_of.into_values().filter_map(|slot| totals[slot as usize].take()).collect()
+    }
+}
+
+/// The margins' totals by agent, by merchant and agent, by month and agent. A trade finds
+/// its slots by number: each contract's (per level of its chain, the agent's and the
+/// merchant's) at its first trade, a month's by its number and the agent's slot, so that the
+/// text of the keys is compared only when a slot is made.
+struct Totals<'t> {
+    by_agent: Keyed<&'t str>,
+    by_merchant: Keyed<(&'t str, &'t str)>,
+    by_month: Keyed<((i32, u32), &'t str)>,
+    /// Per contract: per level, its slots in `by_agent` and `by_merchant` (empty until its
+    /// first trade).
+    contract_slots: Vec<Vec<(u32, u32)>>,
+    /// Per month and agent slot: the slot in `by_month`.
+    month_slots: FxHashMap<((i32, u32), u32), u32>,
+}
+
+impl<'t> Totals<'t> {
+    fn new(contracts: usize) -> Totals<'t> {
+        Totals {
+            by_agent: Keyed::new(),
+            by_merchant: Keyed::new(),
+            by_month: Keyed::new(),
+            contract_slots: vec![Vec::new(); contracts],
+            month_slots: FxHashMap::default(),
+        }
+    }
+
+    /// Makes the slots of each level of contract `contract_index` (of `merchant_no`, its
+    /// agents `chain`) at its first trade.
+    fn prepare(&mut self, contract_index: usize, merchant_no: &'t str, chain: &'t Chain<'t>) {
+        if self.contract_slots[contract_index].is_empty() {
+            let slots = chain
+                .iter()
+                .map(|(agent, _)| {
+                    let id = agent.id.as_str();
+                    let agent_slot = self.by_agent.slot(id, || MarginTotals { key: id.to_string(), ..Default::default() });
+                    let merchant_slot = self.by_merchant.slot((merchant_no, id), || MarginTotals {
+                        key: merchant_no.to_string(),
+                        agent: id.to_string(),
+                        ..Default::default()
+                    });
+                    (agent_slot, merchant_slot)
+                })
+                .collect();
+            self.contract_slots[contract_index] = slots;
+        }
+    }
+
+    /// The slot in `by_month` of `month` (year, month) and `agent` (in slot `agent_slot`).
+    fn month_slot(&mut self, month: (i32, u32), agent_slot: u32, agent: &'t str) -> u32 {
+        let by_month = &mut self.by_month;
+        *self.month_slots.entry((month, agent_slot)).or_insert_with(|| {
+            by_month.slot((month, agent), || MarginTotals {
+                key: format!("{:04}-{:02}", month.0, month.1),
+                agent: agent.to_string(),
+                ..Default::default()
+            })
+        })
+    }
+}
+
+/// A trade priced: its contract, its merchant's agent chain, the merchant's fee and each
+/// level's cost.
+struct Priced<'t> {
+    contract_index: usize,
+    chain: &'t Chain<'t>,
+    merchant_fee: Money,
+    costs: Vec<Money>,
+}
+
+/// The compiled fee kernels of each contract: its own pricing, then each level's cost.
+struct Kernels<'k> {
+    pricings: &'k Pricings<'k>,
+    of_contract: &'k [Vec<u32>],
+}
+
+/// Trade `i` (an approved purchase, on `date`, of contract `contract_index`: [`NONE`] if none)
+/// priced under its merchant's contract and its agents' cost schedules (by their kernels where
+/// they price it, else by [`Schedule::quote_with`]); why not, if it cannot be.
+#[allow(clippy::too_many_arguments)]
+fn price_trade<'t>(
+    trades: &Ledger,
+    i: usize,
+    date: NaiveDate,
+    contract_index: u32,
+    registry: &'t Registry,
+    chains: &'t BTreeMap<&str, Result<Chain<'t>>>,
+    kernels: &Kernels<'_>,
+    calendar: &Calendar,
+) -> std::result::Result<Priced<'t>, String> {
+    let Some(contract) = registry.contracts().get(contract_index as usize).filter(|_| contract_index != NONE) else {
+        return Err(format!("no merchant of the registry has terminal {:?} on {date}", trades.terminal.view().get(i)));
+    };
+    let merchant_no = contract.profile.merchant_no.as_str();
+    let chain = match chains.get(contract.agent.as_str()) {
+        None => return Err(format!("merchant {merchant_no} has no agent in the registry")),
+        Some(Err(error)) => return Err(format!("merchant {merchant_no}: {}", error.message())),
+        Some(Ok(chain)) => chain,
+    };
+    let (amount, channel, seconds) = (Money::from_fen(trades.amount_fen[i]), trades.channel[i], trades.time[i]);
+    // A trade with a card type is priced by quote (the kernels do not look at it).
+    let by_kernel = |pricing: u32, schedule: &Schedule| {
+        trades.card_type[i].is_none().then(|| kernels.pricings.fee(pricing, schedule, seconds, amount, channel)).flatten()
+    };
+    // The request, made at the first schedule the kernels do not price.
+    let request = std::cell::OnceCell::new();
+    let asked = || {
+        request.get_or_init(|| {
+            let mut request = QuoteRequest::new(amount, channel, from_unix(seconds))
+                .settlement(contract.profile.settlement)
+                .calendar_policy(CalendarPolicy::WeekendsOnly);
+            request.card_type = trades.card_type[i];
+            request.merchant_class = contract.profile.merchant_class.clone();
+            request
+        })
+    };
+    let pricings = &kernels.of_contract[contract_index as usize];
+    let merchant_fee = match by_kernel(pricings[0], &contract.schedule) {
+        Some(fee) => fee,
+        None => {
+            contract
+                .schedule
+                .quote_with(asked(), calendar)
+                .map_err(|error| format!("the merchant's contract does not price it: {}", error.message()))?
+                .fee
+        }
+    };
+    let mut costs = Vec::with_capacity(chain.len());
+    for ((agent, _), &pricing) in chain.iter().zip(&pricings[1..]) {
+        let cost = match by_kernel(pricing, &agent.cost) {
+            Some(fee) => fee,
+            None => price(&agent.cost, asked(), calendar)
+                .map_err(|error| format!("an agent's cost schedule does not price it: {}", error.message()))?,
+        };
+        costs.push(cost);
+    }
+    Ok(Priced { contract_index: contract_index as usize, chain, merchant_fee, costs })
+}
+
 /// A request priced under a schedule that may not know the merchant's class.
 fn price(schedule: &Schedule, request: &QuoteRequest, calendar: &Calendar) -> Result<Money> {
     let quote = match request.merchant_class.as_deref() {
@@ -543,122 +711,117 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
     // the registry's and the tree's own text (a month by its year and month), so that a trade
     // makes no string but its rows'.
     let mut negative: BTreeMap<(&str, &str, Channel), (u64, Money)> = BTreeMap::new();
-    let mut by_agent: BTreeMap<&str, MarginTotals> = BTreeMap::new();
-    let mut by_merchant: BTreeMap<(&str, &str), MarginTotals> = BTreeMap::new();
-    let mut by_month: BTreeMap<((i32, u32), &str), MarginTotals> = BTreeMap::new();
-    // Each agent's chain up the tree, walked once, with each agent's id as the rows share it.
+    let mut totals = Totals::new(registry.contracts().len());
+    // Each agent's chain up the tree, walked once, with each agent's id as the rows share it;
+    // each contract's pricings (its own, then each level's cost), compiled once a distinct one.
     let mut chains: BTreeMap<&str, Result<Chain<'_>>> = BTreeMap::new();
+    let mut pricings = Pricings::default();
+    let mut contract_pricings: Vec<Vec<u32>> = Vec::with_capacity(registry.contracts().len());
+    for contract in registry.contracts() {
+        let (class, settlement) = (contract.profile.merchant_class.as_deref(), contract.profile.settlement);
+        let mut list = vec![pricings.pricing(&contract.schedule, class, settlement)];
+        if !contract.agent.is_empty() {
+            let chain = chains.entry(&contract.agent).or_insert_with(|| {
+                agents.chain(&contract.agent).map(|chain| chain.into_iter().map(|agent| (agent, Arc::from(agent.id.as_str()))).collect())
+            });
+            for (agent, _) in chain.iter().flatten() {
+                list.push(pricings.pricing(&agent.cost, class.filter(|c| agent.cost.has_merchant_class(c)), settlement));
+            }
+        }
+        contract_pricings.push(list);
+    }
+    let kernels = Kernels { pricings: &pricings, of_contract: &contract_pricings };
     // Each contract's merchant number as the rows share it (made at its first row).
     let mut merchant_texts: Vec<Option<Arc<str>>> = vec![None; registry.contracts().len()];
     // Each row's contract, found as the reconcile finds it (on all cores).
-    let contract_of_row = resolve_rows(registry, &trades.time, trades.terminal.view(), merchant_numbers);
-    let mut last_date = LastDate::default();
-    for (i, &contract_index) in contract_of_row.iter().enumerate() {
+    let contract_of_row = resolve_rows(registry, &trades.time, terminals, merchant_numbers);
+    let trade = |i: usize, date: NaiveDate| -> Option<std::result::Result<Priced<'_>, String>> {
         if trades.kind[i] != TradeKind::Purchase || !super::response::is_approved(codes.get(i)) {
-            continue;
+            return None;
         }
-        let date = last_date.of(trades.time[i]);
-        let contract_index = contract_index as usize;
-        let Some(contract) = registry.contracts().get(contract_index).filter(|_| contract_index != NONE as usize) else {
-            report.skipped.push((i, format!("no merchant of the registry has terminal {:?} on {date}", terminals.get(i))));
-            continue;
-        };
-        if contract.agent.is_empty() {
-            report.skipped.push((i, format!("merchant {} has no agent in the registry", contract.profile.merchant_no.as_str())));
-            continue;
+        Some(price_trade(trades, i, date, contract_of_row[i], registry, &chains, &kernels, calendar))
+    };
+    // The trades are priced a block at a time on all cores, then summed in order on one.
+    const BLOCK_ROWS: usize = 1 << 16;
+    for block_start in (0..trades.len()).step_by(BLOCK_ROWS) {
+        let block = block_start..(block_start + BLOCK_ROWS).min(trades.len());
+        let priced: Vec<(NaiveDate, Option<std::result::Result<Priced<'_>, String>>)> = block
+            .clone()
+            .into_par_iter()
+            .with_min_len(1024)
+            .map_init(LastDate::default, |last_date, i| {
+                let date = last_date.of(trades.time[i]);
+                (date, trade(i, date))
+            })
+            .collect();
+        for (i, (date, priced)) in block.zip(priced) {
+            let Priced { contract_index, chain, merchant_fee, costs } = match priced {
+                None => continue,
+                Some(Err(why)) => {
+                    report.skipped.push((i, why));
+                    continue;
+                }
+                Some(Ok(priced)) => priced,
+            };
+            let contract = &registry.contracts()[contract_index];
+            let amount = Money::from_fen(trades.amount_fen[i]);
+            let merchant_no = contract.profile.merchant_no.as_str();
+            let merchant_text = merchant_texts[contract_index].get_or_insert_with(|| Arc::from(merchant_no));
+            let trade_id: Arc<str> = Arc::from(ids.get(i));
+            let month = (date.year(), date.month());
+            let mut above = merchant_fee;
+            let mut margin_sum = Money::ZERO;
+            totals.prepare(contract_index, merchant_no, chain);
+            for (level, ((agent, agent_text), &cost)) in chain.iter().zip(&costs).enumerate() {
+                let margin = above - cost;
+                margin_sum = margin_sum.checked_add(margin).ok_or_else(overflow)?;
+                let (agent_slot, merchant_slot) = totals.contract_slots[contract_index][level];
+                let month_slot = totals.month_slot(month, agent_slot, &agent.id);
+                for sums in [
+                    &mut totals.by_agent.totals[agent_slot as usize],
+                    &mut totals.by_merchant.totals[merchant_slot as usize],
+                    &mut totals.by_month.totals[month_slot as usize],
+                ] {
+                    sums.trades += 1;
+                    add(&mut sums.amount, amount)?;
+                    add(&mut sums.merchant_fee, merchant_fee)?;
+                    add(&mut sums.margin, margin)?;
+                    sums.negative_trades += u64::from(margin < Money::ZERO);
+                }
+                if margin < Money::ZERO {
+                    let entry = negative.entry((&agent.id, merchant_no, trades.channel[i])).or_insert((0, Money::ZERO));
+                    entry.0 += 1;
+                    add(&mut entry.1, margin)?;
+                }
+                report.rows.push(MarginRow {
+                    trade: i,
+                    trade_id: Arc::clone(&trade_id),
+                    date,
+                    merchant_no: Arc::clone(merchant_text),
+                    channel: Some(trades.channel[i]),
+                    amount,
+                    merchant_fee,
+                    level: level as u32 + 1,
+                    agent: Arc::clone(agent_text),
+                    cost,
+                    margin,
+                });
+                above = cost;
+            }
+            // The balance of every trade: the merchant's fee is the top cost plus the margins.
+            if above.checked_add(margin_sum) != Some(merchant_fee) {
+                return Err(Error::new(
+                    ErrorKind::Internal,
+                    format!("trade {} does not balance: fee ¥{merchant_fee}, top cost ¥{above}, margins ¥{margin_sum}", ids.get(i)),
+                ));
+            }
+            add(&mut report.merchant_fee, merchant_fee)?;
+            add(&mut report.top_cost, above)?;
+            add(&mut report.margin, margin_sum)?;
         }
-        let chain = match chains.entry(&contract.agent).or_insert_with(|| {
-            agents.chain(&contract.agent).map(|chain| chain.into_iter().map(|agent| (agent, Arc::from(agent.id.as_str()))).collect())
-        }) {
-            Ok(chain) => chain,
-            Err(error) => {
-                report.skipped.push((i, format!("merchant {}: {}", contract.profile.merchant_no.as_str(), error.message())));
-                continue;
-            }
-        };
-        let amount = Money::from_fen(trades.amount_fen[i]);
-        let mut request = QuoteRequest::new(amount, trades.channel[i], from_unix(trades.time[i]))
-            .settlement(contract.profile.settlement)
-            .calendar_policy(CalendarPolicy::WeekendsOnly);
-        request.card_type = trades.card_type[i];
-        request.merchant_class = contract.profile.merchant_class.clone();
-        let merchant_fee = match contract.schedule.quote_with(&request, calendar) {
-            Ok(quote) => quote.fee,
-            Err(error) => {
-                report.skipped.push((i, format!("the merchant's contract does not price it: {}", error.message())));
-                continue;
-            }
-        };
-        let costs: Result<Vec<Money>> = chain.iter().map(|(agent, _)| price(&agent.cost, &request, calendar)).collect();
-        let costs = match costs {
-            Ok(costs) => costs,
-            Err(error) => {
-                report.skipped.push((i, format!("an agent's cost schedule does not price it: {}", error.message())));
-                continue;
-            }
-        };
-        let merchant_no = contract.profile.merchant_no.as_str();
-        let merchant_text = merchant_texts[contract_index].get_or_insert_with(|| Arc::from(merchant_no));
-        let trade_id: Arc<str> = Arc::from(ids.get(i));
-        let month = (date.year(), date.month());
-        let mut above = merchant_fee;
-        let mut margin_sum = Money::ZERO;
-        for (level, ((agent, agent_text), &cost)) in chain.iter().zip(&costs).enumerate() {
-            let margin = above - cost;
-            margin_sum = margin_sum.checked_add(margin).ok_or_else(overflow)?;
-            for totals in [
-                by_agent.entry(&agent.id).or_insert_with(|| MarginTotals { key: agent.id.clone(), ..Default::default() }),
-                by_merchant.entry((merchant_no, &agent.id)).or_insert_with(|| MarginTotals {
-                    key: merchant_no.to_string(),
-                    agent: agent.id.clone(),
-                    ..Default::default()
-                }),
-                by_month.entry((month, &agent.id)).or_insert_with(|| MarginTotals {
-                    key: format!("{:04}-{:02}", month.0, month.1),
-                    agent: agent.id.clone(),
-                    ..Default::default()
-                }),
-            ] {
-                totals.trades += 1;
-                add(&mut totals.amount, amount)?;
-                add(&mut totals.merchant_fee, merchant_fee)?;
-                add(&mut totals.margin, margin)?;
-                totals.negative_trades += u64::from(margin < Money::ZERO);
-            }
-            if margin < Money::ZERO {
-                let entry = negative.entry((&agent.id, merchant_no, trades.channel[i])).or_insert((0, Money::ZERO));
-                entry.0 += 1;
-                add(&mut entry.1, margin)?;
-            }
-            report.rows.push(MarginRow {
-                trade: i,
-                trade_id: Arc::clone(&trade_id),
-                date,
-                merchant_no: Arc::clone(merchant_text),
-                channel: Some(trades.channel[i]),
-                amount,
-                merchant_fee,
-                level: level as u32 + 1,
-                agent: Arc::clone(agent_text),
-                cost,
-                margin,
-            });
-            above = cost;
-        }
-        // The balance of every trade: the merchant's fee is the top cost plus the margins.
-        if above.checked_add(margin_sum) != Some(merchant_fee) {
-            return Err(Error::new(
-                ErrorKind::Internal,
-                format!("trade {} does not balance: fee ¥{merchant_fee}, top cost ¥{above}, margins ¥{margin_sum}", ids.get(i)),
-            ));
-        }
-        add(&mut report.merchant_fee, merchant_fee)?;
-        add(&mut report.top_cost, above)?;
-        add(&mut report.margin, margin_sum)?;
     }
-    report.by_agent = by_agent.into_values().collect();
-    report.by_merchant = by_merchant.into_values().collect();
-    report.by_month = by_month.into_values().collect();
+    (report.by_agent, report.by_merchant, report.by_month) =
+        (totals.by_agent.into_sorted(), totals.by_merchant.into_sorted(), totals.by_month.into_sorted());
     report.findings = negative
         .into_iter()
         .map(|((agent, merchant_no, channel), (count, money))| {
