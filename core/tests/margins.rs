@@ -329,6 +329,8 @@ fn totals_are_the_rows_summed_by_agent_merchant_and_month_across_a_month_end() {
     assert_eq!(listed(&report.by_merchant), by_merchant);
     assert_eq!(by_merchant.len(), 6, "{by_merchant:?}"); // three merchants, two levels each
     assert_eq!(listed(&report.by_agent), by(&|row| (row.agent.to_string(), String::new())));
+    #[cfg(feature = "arrow")]
+    rows_as_arrow_are_the_rows(&report.rows);
     // T3's trades are each its merchant's on their day.
     for row in &report.rows {
         let trade = sample.ledger.record(row.trade);
@@ -336,5 +338,45 @@ fn totals_are_the_rows_summed_by_agent_merchant_and_month_across_a_month_end() {
             let moved = row.date >= posfee::parse_date("2026-11-08").unwrap();
             assert_eq!(&*row.merchant_no, if moved { "102310059990003" } else { "102310054110002" }, "{row:?}");
         }
+    }
+}
+
+/// The Arrow batch of margin rows holds each row's values: the money exact, the texts through
+/// their dictionaries.
+#[cfg(feature = "arrow")]
+fn rows_as_arrow_are_the_rows(rows: &[posfee::reconcile::MarginRow]) {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Date32Type, Decimal128Type, Int32Type, UInt32Type, UInt64Type};
+    let batch = posfee::reconcile::arrow::margins_to_arrow(rows);
+    let names: Vec<&str> = batch.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(
+        names,
+        ["trade", "trade_id", "date", "merchant_no", "channel", "amount", "merchant_fee", "level", "agent", "cost", "margin"]
+    );
+    assert_eq!(batch.num_rows(), rows.len());
+    let text = |name: &str, k: usize| -> String {
+        let column = batch.column_by_name(name).unwrap().as_dictionary::<Int32Type>();
+        let key = column.keys().value(k) as usize;
+        column.values().as_string::<i32>().value(key).to_string()
+    };
+    let decimal = |name: &str, k: usize| batch.column_by_name(name).unwrap().as_primitive::<Decimal128Type>().value(k);
+    let scale = |name: &str| match batch.schema_ref().field_with_name(name).unwrap().data_type() {
+        arrow_schema::DataType::Decimal128(_, scale) => *scale,
+        other => panic!("{name}: {other}"),
+    };
+    assert_eq!((scale("amount"), scale("merchant_fee"), scale("cost"), scale("margin")), (2, 5, 5, 5));
+    let epoch = posfee::parse_date("1970-01-01").unwrap();
+    for (k, row) in rows.iter().enumerate() {
+        assert_eq!(batch.column(0).as_primitive::<UInt64Type>().value(k), row.trade as u64);
+        assert_eq!(batch.column(1).as_string::<i32>().value(k), &*row.trade_id);
+        assert_eq!(i64::from(batch.column(2).as_primitive::<Date32Type>().value(k)), (row.date - epoch).num_days());
+        assert_eq!(text("merchant_no", k), &*row.merchant_no);
+        assert_eq!(text("channel", k), row.channel.unwrap().name());
+        assert_eq!(decimal("amount", k) * 1_000, i128::from(row.amount.millifen()));
+        assert_eq!(decimal("merchant_fee", k), i128::from(row.merchant_fee.millifen()));
+        assert_eq!(batch.column(7).as_primitive::<UInt32Type>().value(k), row.level);
+        assert_eq!(text("agent", k), &*row.agent);
+        assert_eq!(decimal("cost", k), i128::from(row.cost.millifen()));
+        assert_eq!(decimal("margin", k), i128::from(row.margin.millifen()));
     }
 }

@@ -71,7 +71,7 @@ mod _core {
     use super::quote_table::{compare, fee_table, quote_table};
     #[pymodule_export]
     use super::reconcile::{
-        check_on_invalid, dispute_format, formats, load_agents, load_registry, margins_json, read_ledger_csv, read_statement,
+        check_on_invalid, dispute_format, formats, load_agents, load_registry, margins_data, read_ledger_csv, read_statement,
         reconcile_data, simulate, tables_from_arrow, PyAgents, PyLedger, PyRegistry, PyReport, PyStatement,
     };
     #[pymodule_export]

@@ -298,12 +298,23 @@ pub fn dispute_format(py: Python<'_>, path: std::path::PathBuf) -> PyResult<&'st
     })
 }
 
-/// The margins of a ledger's trades as JSON (rows and totals; money as strings).
+/// The margins of a ledger's trades: the report as JSON (totals, skipped trades, findings;
+/// money as strings; its rows left out) and the rows as a pyarrow table.
 #[pyfunction]
-pub fn margins_json(py: Python<'_>, trades: &PyLedger, merchants: &PyRegistry, agents: &PyAgents) -> PyResult<String> {
+pub fn margins_data<'py>(
+    py: Python<'py>,
+    trades: &PyLedger,
+    merchants: &PyRegistry,
+    agents: &PyAgents,
+) -> PyResult<(String, Bound<'py, PyAny>)> {
     let (trades, registry, agents) = (Arc::clone(&trades.ledger), Arc::clone(&merchants.data), Arc::clone(&agents.data));
-    let report = guard_detached(py, move || reconcile::margins(&trades, &registry, &agents, posfee::Calendar::china()))?;
-    convert::json_text(&report)
+    let (report, batch) = guard_detached(py, move || {
+        let mut report = reconcile::margins(&trades, &registry, &agents, posfee::Calendar::china())?;
+        let batch = core_arrow::margins_to_arrow(&std::mem::take(&mut report.rows));
+        Ok((report, batch))
+    })?;
+    let rows = PyTable::try_new(vec![batch.clone()], batch.schema())?.into_pyarrow(py)?;
+    Ok((convert::json_text(&report)?, rows))
 }
 
 /// The reconciliation of a ledger against a statement.

@@ -31,7 +31,7 @@ __all__ = [
     "AgentsData",
     "load_agents",
     "dispute_format",
-    "margins_json",
+    "margins_data",
     "tables_from_arrow",
     "read_ledger_csv",
     "read_statement",
@@ -194,7 +194,7 @@ class AgentsData:
 
 def load_agents(how: Literal["file", "csv", "portable"], source: str, name: str = "", folder: Optional[str] = None) -> AgentsData: ...
 def dispute_format(path: str) -> str: ...
-def margins_json(trades: LedgerData, merchants: RegistryData, agents: AgentsData) -> str: ...
+def margins_data(trades: LedgerData, merchants: RegistryData, agents: AgentsData) -> Tuple[str, Any]: ...
 
 @final
 class ReportData:

@@ -48,7 +48,7 @@ from posfee import _core
 from posfee._calendar import Calendar
 from posfee._errors import FloatAmountError, InvalidAmountError, InvalidRecordError, InvalidRequestError, IoError
 from posfee._schedule import Schedule
-from posfee.shapes import Dispute, FormatInfo, MarginFinding, MarginRow, Margins, Sample, Skipped, Summary, typed
+from posfee.shapes import Dispute, FormatInfo, MarginFinding, Margins, Sample, Skipped, Summary, typed
 
 PathLike = Union[str, "os.PathLike[str]"]
 TableLike = Any
@@ -660,12 +660,12 @@ def margins(
     """Each agent's margin (分润) on the approved purchases of ``trades`` (a ledger: table or
     CSV path): the merchant's fee under its contract in ``merchants``, each level's cost
     under its cost schedule in ``agents``, and the differences. Returns ``rows`` (a
-    pyarrow Table, one row per trade and level), ``by_agent``, ``by_merchant``, ``by_month``
-    (lists of totals), ``merchant_fee`` = ``top_cost`` + ``margin`` (``Decimal``),
-    ``skipped`` (trades that could not be priced, with why) and ``findings`` (negative
-    margins, zh and en)."""
-    import pyarrow
-
+    pyarrow Table made in the core, one row per trade and level, the columns of
+    ``shapes.MarginRow``: ``date`` a ``date32``, the amount ``decimal128(18, 2)``, fees, costs
+    and margins ``decimal128(20, 5)``, merchant, channel and agent dictionary-encoded),
+    ``by_agent``, ``by_merchant``, ``by_month`` (lists of totals), ``merchant_fee`` =
+    ``top_cost`` + ``margin`` (``Decimal``), ``skipped`` (trades that could not be priced, with
+    why) and ``findings`` (negative margins, zh and en)."""
     registry = merchants if isinstance(merchants, Registry) else (
         Registry.read_csv(merchants) if isinstance(merchants, (str, os.PathLike)) else Registry.from_table(merchants)
     )
@@ -674,12 +674,13 @@ def margins(
     )
     _core.check_on_invalid(on_invalid)
     ledger = _ledger(trades, on_invalid, None)
-    raw = json.loads(_core.margins_json(ledger, registry._native, tree._native))
-    rows = typed(raw.pop("rows"), List[MarginRow])
+    text, rows = _core.margins_data(ledger, registry._native, tree._native)
+    raw = json.loads(text)
+    raw.pop("rows")  # (empty: the rows come as the table)
     skipped = [Skipped(row=row, reason=why) for row, why in raw.pop("skipped")]
     findings = [MarginFinding(zh=zh, en=en) for zh, en in raw.pop("findings")]
     report: Margins = typed(raw, Margins)
-    report["rows"] = pyarrow.Table.from_pylist(rows) if rows else pyarrow.table({})
+    report["rows"] = rows
     report["skipped"] = skipped
     report["findings"] = findings
     return report

@@ -530,7 +530,7 @@ class MarginRow(TypedDict):
 
     trade: int
     trade_id: str
-    date: str
+    date: _dt.date
     merchant_no: str
     channel: str
     amount: Decimal

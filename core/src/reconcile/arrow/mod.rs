@@ -40,7 +40,7 @@ use arrow_schema::SchemaRef;
 pub use crate::trade_columns::{TradeColumns, TradeDefaults};
 pub use trades::{compare_batches, fee_batches, fee_schema, quote_batches, quoted_batch, quoted_schema, TRADE_TABLE_COLUMNS};
 
-use super::{Ledger, Report, Statement};
+use super::{Ledger, MarginRow, Report, Statement};
 use crate::error::{Error, ErrorKind};
 use crate::lang::Lang;
 use crate::quote_table::OnInvalid;
@@ -352,6 +352,33 @@ pub fn ledger_to_arrow(ledger: &Ledger) -> RecordBatch {
 /// ```
 pub fn statement_to_arrow(statement: &Statement) -> RecordBatch {
     output::statement_batch(statement)
+}
+
+/// The rows of a [`MarginReport`](super::MarginReport) (one per trade and level of the agent
+/// tree) as one record batch, in the order and with the names of the fields of
+/// [`MarginRow`]: `trade` `uint64`, `date` `date32`, `level` `uint32`, the amount
+/// `decimal128(18, 2)`, the merchant's fee, cost and margin `decimal128(20, 5)` (exact, as the
+/// report's fees), the merchant number, channel and agent dictionary-encoded.
+///
+/// # Example
+/// ```
+/// use posfee::reconcile::{margins, AgentTree, Registry, Ledger, LedgerRecord};
+/// use posfee::reconcile::arrow::margins_to_arrow;
+/// use posfee::{Channel, Money, parse_china_time};
+/// let registry = Registry::from_csv("merchant_no,schedule,agent,terminals\n102310058120001,sft-traditional,city,T1\n", "m.csv", posfee::Schedule::preset)?;
+/// let agents = AgentTree::from_csv("agent,parent,cost_schedule\nprovince,,standard\ncity,province,sft-smart\n", "a.csv", posfee::Schedule::preset)?;
+/// let mut ledger = Ledger::new("trades");
+/// let mut trade = LedgerRecord::new("A1", parse_china_time("2026-03-02 10:00")?, Money::from_yuan(1000), Channel::Debit);
+/// trade.terminal = "T1".into();
+/// ledger.push(trade)?;
+/// let report = margins(&ledger, &registry, &agents, posfee::Calendar::china())?;
+/// let batch = margins_to_arrow(&report.rows);
+/// assert_eq!(batch.num_rows(), 2);
+/// assert_eq!(batch.schema().field(9).name(), "cost");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn margins_to_arrow(rows: &[MarginRow]) -> RecordBatch {
+    output::margins_batch(rows)
 }
 
 /// A report's rows as record batches (parts built in parallel) with the columns of

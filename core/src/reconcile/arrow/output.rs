@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use arrow_array::builder::{Decimal128Builder, StringBuilder, TimestampSecondBuilder};
 use arrow_array::types::{ArrowPrimitiveType, Decimal128Type, Int32Type, UInt64Type};
-use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Int32Array, PrimitiveArray, RecordBatch, StringArray, UInt64Array};
+use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Int32Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array, UInt64Array};
 use arrow_buffer::{ArrowNativeType, BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::NaiveDate;
@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::reconcile::hash::FxHashMap;
+use crate::reconcile::MarginRow;
 use crate::reconcile::{
     CanonicalColumn, Class, ClassSet, ColumnType, Ledger, MatchedBy, Report, Side, Statement, LEDGER_COLUMNS, REPORT_CSV_COLUMNS,
     STATEMENT_COLUMNS,
@@ -172,6 +173,49 @@ pub(super) fn statement_batch(statement: &Statement) -> RecordBatch {
         ("line", Arc::new(UInt64Array::from(statement.lines().to_vec()))),
     ];
     canonical_batch(schema(&STATEMENT_COLUMNS, true), columns)
+}
+
+/// See [`super::margins_to_arrow`].
+pub(super) fn margins_batch(rows: &[MarginRow]) -> RecordBatch {
+    let n = rows.len();
+    let mut trade: Vec<u64> = Vec::with_capacity(n);
+    let mut trade_id = StringBuilder::with_capacity(n, n * 12);
+    let mut dates: Vec<i32> = Vec::with_capacity(n);
+    let (mut merchant_no, mut channel, mut agent): (Dictionary<&str>, Dictionary<&str>, Dictionary<&str>) =
+        (Dictionary::new(n), Dictionary::new(n), Dictionary::new(n));
+    let mut amount = money_builder(n, 2);
+    let [mut merchant_fee, mut cost, mut margin] = [(); 3].map(|()| money_builder(n, 5));
+    let mut level: Vec<u32> = Vec::with_capacity(n);
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    for row in rows {
+        trade.push(row.trade as u64);
+        trade_id.append_value(&row.trade_id);
+        dates.push((row.date - epoch).num_days() as i32);
+        merchant_no.push(&row.merchant_no, || row.merchant_no.to_string());
+        match row.channel {
+            Some(value) => channel.push(value.name(), || value.name().to_string()),
+            None => channel.push_null(),
+        }
+        amount.append_value(money_value(row.amount, 2));
+        merchant_fee.append_value(money_value(row.merchant_fee, 5));
+        level.push(row.level);
+        agent.push(&row.agent, || row.agent.to_string());
+        cost.append_value(money_value(row.cost, 5));
+        margin.append_value(money_value(row.margin, 5));
+    }
+    batch(vec![
+        ("trade", Arc::new(UInt64Array::from(trade))),
+        ("trade_id", Arc::new(trade_id.finish())),
+        ("date", Arc::new(Date32Array::from(dates))),
+        ("merchant_no", merchant_no.finish()),
+        ("channel", channel.finish()),
+        ("amount", Arc::new(amount.finish())),
+        ("merchant_fee", Arc::new(merchant_fee.finish())),
+        ("level", Arc::new(UInt32Array::from(level))),
+        ("agent", agent.finish()),
+        ("cost", Arc::new(cost.finish())),
+        ("margin", Arc::new(margin.finish())),
+    ])
 }
 
 /// See [`super::report_to_arrow`]: the rows cut into parts built in parallel (one batch each).
@@ -358,6 +402,11 @@ impl<K: DictionaryKey> Dictionary<K> {
             }
         };
         self.keys.push(Some(at));
+    }
+
+    /// Appends a null.
+    fn push_null(&mut self) {
+        self.keys.push(None);
     }
 
     fn finish(mut self) -> ArrayRef {
