@@ -46,3 +46,31 @@ def test_bad_agents_and_files(tmp_path):
     assert len(posfee.Agents.read_csv(path)) == 1
     with pytest.raises(posfee.IoError):
         posfee.Agents.read_csv(tmp_path / "missing.csv")
+
+
+def test_the_rows_have_fixed_types_with_or_without_rows():
+    sample = posfee.simulate(seed=3, trades=200)
+    agents = pa.table({"agent": ["province", "city"], "parent": [None, "province"], "cost_schedule": ["standard", "sft-smart"]})
+    types = {
+        "trade": pa.uint64(),
+        "trade_id": pa.string(),
+        "date": pa.date32(),
+        "merchant_no": pa.dictionary(pa.int32(), pa.string()),
+        "channel": pa.dictionary(pa.int32(), pa.string()),
+        "amount": pa.decimal128(18, 2),
+        "merchant_fee": pa.decimal128(20, 5),
+        "level": pa.uint32(),
+        "agent": pa.dictionary(pa.int32(), pa.string()),
+        "cost": pa.decimal128(20, 5),
+        "margin": pa.decimal128(20, 5),
+    }
+    for terminals, priced in ((sample["terminals"], True), (["T-ELSEWHERE"], False)):
+        merchants = pa.table({"merchant_no": [MERCHANT], "schedule": ["sft-traditional"], "agent": ["city"], "terminals": [";".join(terminals)]})
+        result = posfee.margins(sample["ledger"], merchants=merchants, agents=agents)
+        rows = result["rows"]
+        assert dict(zip(rows.schema.names, rows.schema.types)) == types
+        assert (rows.num_rows > 0) == priced and (len(result["skipped"]) > 0) != priced
+        if priced:
+            first = rows.slice(0, 1).to_pylist()[0]
+            assert first["merchant_no"] == MERCHANT and first["level"] == 1 and first["agent"] == "city"
+            assert first["merchant_fee"] - first["cost"] == first["margin"]
