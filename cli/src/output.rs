@@ -81,7 +81,15 @@ pub fn check_writable(path: &Path) -> Result<(), Failure> {
 
 /// Writes a file, naming it in the error.
 pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), Failure> {
-    std::fs::write(path, contents).map_err(|e| Failure::io(format!("cannot write {}: {e}", path.display())))
+    write_file_with(path, |out| out.write_all(contents))
+}
+
+/// Writes a file by `write` (which may write it in pieces as they are made), naming it in the
+/// error.
+pub fn write_file_with(path: &Path, write: impl FnOnce(&mut (dyn std::io::Write + Send)) -> std::io::Result<()>) -> Result<(), Failure> {
+    std::fs::File::create(path)
+        .and_then(|mut file| write(&mut file))
+        .map_err(|e| Failure::io(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Reads a file, naming it in the error.

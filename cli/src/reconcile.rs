@@ -196,9 +196,10 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
 
 /// Writes the report: the full JSON for a `.json` name, otherwise the rows as CSV.
 fn write_report(report: &Report, ledger: &Ledger, statement: &Statement, path: &Path) -> Result<(), Failure> {
-    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let text = if json { report.to_json() } else { report.to_csv(ledger, statement) };
-    output::write_file(path, text.as_bytes())
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        return output::write_file(path, report.to_json().as_bytes());
+    }
+    output::write_file_with(path, |out| report.write_csv(ledger, statement, out))
 }
 
 /// Reconciles a generated sample month for one merchant (faults of every kind injected),
@@ -271,7 +272,9 @@ fn demo_portfolio(arguments: &DemoArguments, merchants: usize, out: &mut dyn Wri
             std::fs::create_dir_all(parent).map_err(|e| Failure::io(format!("cannot create {}: {e}", parent.display())))?;
         }
         output::write_file(&json_out, report.to_json().as_bytes())?;
-        output::write_file(&arguments.out.with_extension("csv"), report.to_csv(&portfolio.ledger, &portfolio.statement).as_bytes())?;
+        output::write_file_with(&arguments.out.with_extension("csv"), |out| {
+            report.write_csv(&portfolio.ledger, &portfolio.statement, out)
+        })?;
     }
     if arguments.json {
         return output::print_json(out, &report.summary);
@@ -318,7 +321,7 @@ pub fn demo(arguments: DemoArguments, out: &mut dyn Write) -> Result<(), Failure
             std::fs::create_dir_all(parent).map_err(|e| Failure::io(format!("cannot create {}: {e}", parent.display())))?;
         }
         output::write_file(&json_out, report.to_json().as_bytes())?;
-        output::write_file(&csv_out, report.to_csv(&sample.ledger, &sample.statement).as_bytes())?;
+        output::write_file_with(&csv_out, |out| report.write_csv(&sample.ledger, &sample.statement, out))?;
     }
     progress.finish();
     if arguments.json {

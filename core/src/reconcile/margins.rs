@@ -426,20 +426,9 @@ impl MarginReport {
     /// assert!(posfee::reconcile::MarginReport::default().to_csv().starts_with("trade_id,date,merchant_no,"));
     /// ```
     pub fn to_csv(&self) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let _ = writer.write_record([
-            "trade_id",
-            "date",
-            "merchant_no",
-            "channel",
-            "amount",
-            "merchant_fee",
-            "level",
-            "agent",
-            "cost",
-            "margin",
-        ]);
-        for row in &self.rows {
+        let header = ["trade_id", "date", "merchant_no", "channel", "amount", "merchant_fee", "level", "agent", "cost", "margin"];
+        super::csv_text::csv_in_parts(&header, self.rows.len(), 96, |writer, k| {
+            let row = &self.rows[k];
             let _ = writer.write_record([
                 super::spreadsheet::neutralize_cell(&row.trade_id).as_ref(),
                 &row.date.to_string(),
@@ -452,8 +441,7 @@ impl MarginReport {
                 &row.cost.to_string(),
                 &row.margin.to_string(),
             ]);
-        }
-        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+        })
     }
 
     /// The totals as readable text.

@@ -85,6 +85,7 @@ mod civil;
 mod class;
 mod columns;
 mod contracts;
+mod csv_text;
 pub mod deposits;
 mod diagnosis;
 mod dispute;

@@ -1217,6 +1217,25 @@ impl Report {
         self.to_csv_in(ledger, statement, self.lang)
     }
 
+    /// [`Report::to_csv`] written to `out` as it is made ([`Report::write_csv_in`]).
+    ///
+    /// # Errors
+    /// The first error of `out`.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::reconcile::{reconcile, simulation::{generate, SimulationOptions}};
+    /// let sample = generate(&SimulationOptions::new(3).trades(100))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// let mut out: Vec<u8> = Vec::new();
+    /// report.write_csv(&sample.ledger, &sample.statement, &mut out)?;
+    /// assert_eq!(String::from_utf8(out)?, report.to_csv(&sample.ledger, &sample.statement));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_csv(&self, ledger: &Ledger, statement: &Statement, out: &mut (dyn std::io::Write + Send)) -> std::io::Result<()> {
+        self.write_csv_in(ledger, statement, self.lang, out)
+    }
+
     /// [`Report::to_csv`] with the reasons in `lang`.
     ///
     /// # Example
@@ -1229,40 +1248,69 @@ impl Report {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn to_csv_in(&self, ledger: &Ledger, statement: &Statement, lang: Lang) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::with_capacity(self.len() * 128 + 128));
-        let _ = writer.write_record(REPORT_CSV_COLUMNS);
+        super::csv_text::csv_in_parts(&REPORT_CSV_COLUMNS, self.len(), 192, |writer, k| self.csv_row(writer, k, ledger, statement, lang))
+    }
+
+    /// [`Report::to_csv_in`] written to `out` as it is made (on all cores, a part of the rows
+    /// at a time): the text is never held whole, and the writing overlaps the making.
+    ///
+    /// # Errors
+    /// The first error of `out`.
+    ///
+    /// # Example
+    /// ```
+    /// use posfee::{Lang, reconcile::{reconcile, simulation::{generate, SimulationOptions}}};
+    /// let sample = generate(&SimulationOptions::new(3).trades(100))?;
+    /// let report = reconcile(&sample.ledger, &sample.statement, &sample.options)?;
+    /// let mut out: Vec<u8> = Vec::new();
+    /// report.write_csv_in(&sample.ledger, &sample.statement, Lang::En, &mut out)?;
+    /// assert_eq!(String::from_utf8(out)?, report.to_csv_in(&sample.ledger, &sample.statement, Lang::En));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_csv_in(
+        &self,
+        ledger: &Ledger,
+        statement: &Statement,
+        lang: Lang,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> std::io::Result<()> {
+        super::csv_text::write_csv_in_parts(out, &REPORT_CSV_COLUMNS, self.len(), 192, |writer, k| {
+            self.csv_row(writer, k, ledger, statement, lang)
+        })
+    }
+
+    /// Writes row `k` as a CSV record of [`REPORT_CSV_COLUMNS`].
+    fn csv_row(&self, writer: &mut csv::Writer<Vec<u8>>, k: usize, ledger: &Ledger, statement: &Statement, lang: Lang) {
+        let Some(row) = self.row(k) else { return };
         let opt = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
-        for (k, row) in self.rows().enumerate() {
-            let keys = self.row_keys(k, ledger, statement);
-            let findings: Vec<&str> = row.findings.iter().map(Class::name).collect();
-            let _ = writer.write_record(
-                [
-                    Cow::Borrowed(row.side.name()),
-                    Cow::Owned(row.index.map(|i| i.to_string()).unwrap_or_default()),
-                    Cow::Owned(row.line.to_string()),
-                    neutralize_cell(keys.trade_id),
-                    neutralize_cell(keys.rrn),
-                    neutralize_cell(keys.terminal),
-                    Cow::Borrowed(row.class.name()),
-                    Cow::Owned(findings.join(";")),
-                    Cow::Owned(row.partner.map(|i| i.to_string()).unwrap_or_default()),
-                    Cow::Borrowed(row.matched_by.map(|m| m.name()).unwrap_or_default()),
-                    Cow::Owned(row.amount.to_string()),
-                    Cow::Owned(opt(row.fee)),
-                    Cow::Owned(opt(row.net)),
-                    Cow::Owned(opt(row.expected_fee)),
-                    neutralize_cell(self.reason_in(k, lang).unwrap_or_default()),
-                    Cow::Owned(row.charged_as.map(|c| c.rate.to_string()).unwrap_or_default()),
-                    Cow::Owned(opt(row.charged_as.map(|c| c.fixed))),
-                    Cow::Owned(opt(row.charged_as.and_then(|c| c.cap))),
-                    Cow::Borrowed(row.merchant_no),
-                    neutralize_cell(row.agent),
-                ]
-                .iter()
-                .map(|cell| cell.as_bytes()),
-            );
-        }
-        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+        let keys = self.row_keys(k, ledger, statement);
+        let findings: Vec<&str> = row.findings.iter().map(Class::name).collect();
+        let _ = writer.write_record(
+            [
+                Cow::Borrowed(row.side.name()),
+                Cow::Owned(row.index.map(|i| i.to_string()).unwrap_or_default()),
+                Cow::Owned(row.line.to_string()),
+                neutralize_cell(keys.trade_id),
+                neutralize_cell(keys.rrn),
+                neutralize_cell(keys.terminal),
+                Cow::Borrowed(row.class.name()),
+                Cow::Owned(findings.join(";")),
+                Cow::Owned(row.partner.map(|i| i.to_string()).unwrap_or_default()),
+                Cow::Borrowed(row.matched_by.map(|m| m.name()).unwrap_or_default()),
+                Cow::Owned(row.amount.to_string()),
+                Cow::Owned(opt(row.fee)),
+                Cow::Owned(opt(row.net)),
+                Cow::Owned(opt(row.expected_fee)),
+                neutralize_cell(self.reason_in(k, lang).unwrap_or_default()),
+                Cow::Owned(row.charged_as.map(|c| c.rate.to_string()).unwrap_or_default()),
+                Cow::Owned(opt(row.charged_as.map(|c| c.fixed))),
+                Cow::Owned(opt(row.charged_as.and_then(|c| c.cap))),
+                Cow::Borrowed(row.merchant_no),
+                neutralize_cell(row.agent),
+            ]
+            .iter()
+            .map(|cell| cell.as_bytes()),
+        );
     }
 
     /// The summary and rows as JSON (amounts as strings).
