@@ -49,8 +49,10 @@ use super::line_column::LineColumn;
 use super::text_column::too_much_text;
 use super::text_column::TextColumn;
 
-/// Pushes one row's values into a table's text columns, all or none.
-#[inline]
+/// Pushes one row's values into a table's text columns, all or none. (Inlined but in
+/// WebAssembly: the readers call it for every row.)
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 fn push_text<const N: usize>(columns: [(&mut TextColumn, &str); N], rows: usize) -> Result<()> {
     if columns.iter().any(|(column, value)| !column.has_room(value.len())) {
         return Err(too_much_text(rows));
