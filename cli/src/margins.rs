@@ -43,7 +43,7 @@ pub fn run(arguments: Arguments, out: &mut dyn Write) -> Result<(), Failure> {
     posfee::reconcile::ReadIssue::raise_first(posfee::OnInvalid::Raise, trades.issues())?;
     let report = margins(&trades, &registry, &agents, &calendar)?;
     if let Some(path) = &arguments.out {
-        output::write_file(path, report.to_csv().as_bytes())?;
+        output::write_file_with(path, |out| report.write_csv(out))?;
     }
     if arguments.json {
         let totals = serde_json::json!({

@@ -331,6 +331,11 @@ fn totals_are_the_rows_summed_by_agent_merchant_and_month_across_a_month_end() {
     assert_eq!(listed(&report.by_agent), by(&|row| (row.agent.to_string(), String::new())));
     #[cfg(feature = "arrow")]
     rows_as_arrow_are_the_rows(&report.rows);
+    // The rows' CSV, written out as it is made, is the text made whole.
+    let mut out: Vec<u8> = Vec::new();
+    report.write_csv(&mut out).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), report.to_csv());
+    assert_eq!(report.to_csv().lines().count(), report.rows.len() + 1);
     // T3's trades are each its merchant's on their day.
     for row in &report.rows {
         let trade = sample.ledger.record(row.trade);

@@ -418,6 +418,10 @@ pub struct MarginReport {
     pub findings: Vec<(String, String)>,
 }
 
+/// The columns of the margin rows' CSV ([`MarginReport::to_csv`]).
+const MARGIN_CSV_COLUMNS: [&str; 10] =
+    ["trade_id", "date", "merchant_no", "channel", "amount", "merchant_fee", "level", "agent", "cost", "margin"];
+
 impl MarginReport {
     /// The rows as CSV: `trade_id,date,merchant_no,channel,amount,merchant_fee,level,agent,cost,margin`.
     ///
@@ -426,22 +430,42 @@ impl MarginReport {
     /// assert!(posfee::reconcile::MarginReport::default().to_csv().starts_with("trade_id,date,merchant_no,"));
     /// ```
     pub fn to_csv(&self) -> String {
-        let header = ["trade_id", "date", "merchant_no", "channel", "amount", "merchant_fee", "level", "agent", "cost", "margin"];
-        super::csv_text::csv_in_parts(&header, self.rows.len(), 96, |writer, k| {
-            let row = &self.rows[k];
-            let _ = writer.write_record([
-                super::spreadsheet::neutralize_cell(&row.trade_id).as_ref(),
-                &row.date.to_string(),
-                &row.merchant_no,
-                row.channel.map_or("", |c| c.name()),
-                &row.amount.to_string(),
-                &row.merchant_fee.to_string(),
-                &row.level.to_string(),
-                &super::spreadsheet::neutralize_cell(&row.agent),
-                &row.cost.to_string(),
-                &row.margin.to_string(),
-            ]);
-        })
+        super::csv_text::csv_in_parts(&MARGIN_CSV_COLUMNS, self.rows.len(), 96, |writer, k| self.csv_row(writer, k))
+    }
+
+    /// [`MarginReport::to_csv`] written to `out` as it is made (on all cores, a part of the rows
+    /// at a time): the text is never held whole.
+    ///
+    /// # Errors
+    /// The first error of `out`.
+    ///
+    /// # Example
+    /// ```
+    /// let report = posfee::reconcile::MarginReport::default();
+    /// let mut out: Vec<u8> = Vec::new();
+    /// report.write_csv(&mut out)?;
+    /// assert_eq!(String::from_utf8(out)?, report.to_csv());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_csv(&self, out: &mut (dyn std::io::Write + Send)) -> std::io::Result<()> {
+        super::csv_text::write_csv_in_parts(out, &MARGIN_CSV_COLUMNS, self.rows.len(), 96, |writer, k| self.csv_row(writer, k))
+    }
+
+    /// Writes row `k` as a CSV record of [`MARGIN_CSV_COLUMNS`].
+    fn csv_row(&self, writer: &mut csv::Writer<Vec<u8>>, k: usize) {
+        let row = &self.rows[k];
+        let _ = writer.write_record([
+            super::spreadsheet::neutralize_cell(&row.trade_id).as_ref(),
+            &row.date.to_string(),
+            &row.merchant_no,
+            row.channel.map_or("", |c| c.name()),
+            &row.amount.to_string(),
+            &row.merchant_fee.to_string(),
+            &row.level.to_string(),
+            &super::spreadsheet::neutralize_cell(&row.agent),
+            &row.cost.to_string(),
+            &row.margin.to_string(),
+        ]);
     }
 
     /// The totals as readable text.
