@@ -676,13 +676,19 @@ fn price_trade<'t>(
 
 /// A request priced under a schedule that may not know the merchant's class.
 fn price(schedule: &Schedule, request: &QuoteRequest, calendar: &Calendar) -> Result<Money> {
-    let quote = match request.merchant_class.as_deref() {
-        Some(class) if !schedule.has_merchant_class(class) => {
-            schedule.quote_with(&QuoteRequest { merchant_class: None, ..request.clone() }, calendar)
-        }
-        _ => schedule.quote_with(request, calendar),
+    let class = request.merchant_class.as_deref();
+    let quote = if cost_class(schedule, class) == class {
+        schedule.quote_with(request, calendar)
+    } else {
+        schedule.quote_with(&QuoteRequest { merchant_class: None, ..request.clone() }, calendar)
     };
     quote.map(|q| q.fee)
+}
+
+/// The merchant class a cost schedule prices a merchant's trade by: the merchant's, when the
+/// schedule knows it (an agent's cost schedule may not list the merchants' classes).
+fn cost_class<'c>(schedule: &Schedule, class: Option<&'c str>) -> Option<&'c str> {
+    class.filter(|class| schedule.has_merchant_class(class))
 }
 
 /// The margins of every approved purchase of `trades` (a ledger) whose merchant the
@@ -737,7 +743,7 @@ pub fn margins(trades: &Ledger, registry: &Registry, agents: &AgentTree, calenda
                 agents.chain(&contract.agent).map(|chain| chain.into_iter().map(|agent| (agent, Arc::from(agent.id.as_str()))).collect())
             });
             for (agent, _) in chain.iter().flatten() {
-                list.push(pricings.pricing(&agent.cost, class.filter(|c| agent.cost.has_merchant_class(c)), settlement));
+                list.push(pricings.pricing(&agent.cost, cost_class(&agent.cost, class), settlement));
             }
         }
         contract_pricings.push(list);
