@@ -20,9 +20,7 @@ use yoke::Yoke;
 
 use super::key_slots::KeySlots;
 use super::rows::{push_ledger_batch, push_statement_batch};
-use super::values::{
-    self, text_key, timestamp_seconds, BatchColumns, MoneyColumn, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT,
-};
+use super::values::{self, text_key, BatchColumns, MoneyColumn, Runs, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT};
 use super::{ArrowReadError, ArrowReadOptions};
 use crate::money::Money;
 use crate::quote::TradeKind;
@@ -198,16 +196,27 @@ impl RecentKeys {
     /// Writes to `out` the number of each row's text (`offsets` from the first row's start
     /// on) while its key is in a slot; returns the rows written. Not inlined, so that its loop
     /// has the registers to itself.
+    ///
+    /// After a few rows of the same text, the rows that follow are compared with it a block
+    /// at a time ([`Runs`]).
     #[inline(never)]
     fn fill(&self, offsets: &[i32], text: &[u8], out: &mut [Key]) -> usize {
-        let ends = offsets.get(1..).unwrap_or_default();
-        for (row, ((&start, &end), number)) in offsets.iter().zip(ends).zip(out.iter_mut()).enumerate() {
-            match text_key(text, start as usize, end as usize) {
-                Some(key) if self.0[Self::slot(key)].0 == key => *number = self.0[Self::slot(key)].1,
+        let rows = out.len().min(offsets.len().saturating_sub(1));
+        let (mut row, mut runs) = (0, Runs::new(u128::MAX));
+        while row < rows {
+            let key = match text_key(text, offsets[row] as usize, offsets[row + 1] as usize) {
+                Some(key) if self.0[Self::slot(key)].0 == key => key,
                 _ => return row,
+            };
+            let number = self.0[Self::slot(key)].1;
+            out[row] = number;
+            let same = runs.after(key, offsets, text, row, rows);
+            if same > 0 {
+                out[row + 1..=row + same].fill(number);
             }
+            row += 1 + same;
         }
-        out.len().min(ends.len())
+        rows
     }
 }
 
@@ -299,14 +308,8 @@ fn push_rows<T>(rows: usize, values: &mut Vec<T>, mut value: impl FnMut(usize) -
 
 /// Appends a chunk's trade times as Unix seconds; `None` at a null or a value that does not read.
 fn push_seconds(time: &TimeColumn, rows: usize, values: &mut Vec<i64>) -> Option<()> {
-    match &time.values {
-        // The usual case, timestamps without nulls, in one pass (as `TimeColumn::seconds`).
-        TimeValues::Timestamp(array, per_second, aware) if array.null_count() == 0 => {
-            values.extend(array.values().iter().map(|&value| timestamp_seconds(value, *per_second, *aware)));
-            Some(())
-        }
-        _ => push_rows(rows, values, |row| time.unix_seconds(row)),
-    }
+    // The usual case, timestamps without nulls, in one pass.
+    time.push_unix_seconds_all(values).or_else(|| push_rows(rows, values, |row| time.unix_seconds(row)))
 }
 
 /// Appends a chunk's dates (settlement dates); `None` at a null or a value that does not read.
@@ -337,8 +340,15 @@ fn push_money(column: &MoneyColumn, rows: usize, values: &mut Vec<Money>) -> Opt
     match column {
         // The usual case, decimals of at most 5 places without nulls, in one pass.
         MoneyColumn::Decimal(array, scale) if *scale <= 5 && array.null_count() == 0 => {
-            let (unit, decimals) = (10i64.pow(5 - scale), array.values());
-            push_rows(rows, values, |row| Money::from_millifen(i64::try_from(decimals[row]).ok()?.checked_mul(unit)?).ok())
+            let (unit, decimals) = (10i64.pow(5 - scale), array.values().get(..rows)?);
+            // `|value| × unit` is at most `Money::MAX` exactly when `|value|` is at most this.
+            let most = i128::from(Money::MAX.millifen() / unit);
+            checked_blocks(
+                decimals,
+                values,
+                |value| (-most..=most).contains(value),
+                |value| Money::from_millifen_unchecked(value as i64 * unit),
+            )
         }
         _ => push_rows(rows, values, |row| column.get(row, false).ok().flatten()),
     }
@@ -348,12 +358,26 @@ fn push_money(column: &MoneyColumn, rows: usize, values: &mut Vec<Money>) -> Opt
 /// (the core checks the range).
 fn push_amounts_fen(column: &MoneyColumn, rows: usize, values: &mut Vec<i64>) -> Option<()> {
     match column {
+        // (The `i64` range of `value × unit`, exactly.)
         MoneyColumn::Decimal(array, scale) if *scale <= 2 && array.null_count() == 0 => {
-            let (unit, decimals) = (10i64.pow(2 - scale), array.values());
-            push_rows(rows, values, |row| i64::try_from(decimals[row]).ok()?.checked_mul(unit))
+            let (unit, decimals) = (10i64.pow(2 - scale), array.values().get(..rows)?);
+            let range = i128::from(i64::MIN / unit)..=i128::from(i64::MAX / unit);
+            checked_blocks(decimals, values, |value| range.contains(value), |value| value as i64 * unit)
         }
         _ => push_rows(rows, values, |row| column.get(row, true).ok().flatten()?.fen()),
     }
+}
+
+/// Appends `convert(value)` of each of `values` when every one is `fine`, else `None`: a
+/// block at a time, checked without a branch, then converted while the block is in the cache
+/// (a check a row and its early exit kept these loops from being vectorized; two passes over
+/// the whole column would read it from memory twice).
+fn checked_blocks<T, V: Copy>(values: &[V], out: &mut Vec<T>, fine: impl Fn(&V) -> bool, convert: impl Fn(V) -> T) -> Option<()> {
+    for block in values.chunks(2048) {
+        block.iter().fold(true, |all, value| all & fine(value)).then_some(())?;
+        out.extend(block.iter().map(|&value| convert(value)));
+    }
+    Some(())
 }
 
 /// The batches of one input read as its canonical columns, each column a chunk per batch.
@@ -381,8 +405,15 @@ impl<'a> Chunks<'a> {
         self.batches.iter().zip(first_rows).map(|(batch, first_row)| read(&BatchColumns::new(self.side, batch, first_row))).collect()
     }
 
-    fn text(&self, column: &str) -> Result<Vec<Text>, ArrowReadError> {
-        self.each(|batch| batch.text(column))
+    /// The columns' texts, each column checked as a task of its own (see [`Strings::new`]).
+    fn texts<const N: usize>(&self, columns: [&str; N]) -> [Result<Vec<Text>, ArrowReadError>; N] {
+        let mut texts = columns.map(|_| None);
+        rayon::scope(|tasks| {
+            for (column, text) in columns.iter().zip(texts.iter_mut()) {
+                tasks.spawn(move |_| *text = Some(self.each(|batch| batch.text(column))));
+            }
+        });
+        texts.map(|text| text.unwrap_or_else(|| unreachable!("every task ran")))
     }
 
     fn utf8(&self, column: &str) -> Result<Vec<Option<StringArray>>, ArrowReadError> {
@@ -406,7 +437,8 @@ pub(super) fn ledger(name: &str, batches: &[RecordBatch], reading: ArrowReadOpti
     // The schema checks of the row path, and its columns.
     let time = input.time("time")?;
     let amount = input.money("amount")?;
-    let [trade_id, rrn, trace, original_rrn] = ["trade_id", "rrn", "trace", "original_rrn"].map(|column| input.text(column));
+    // The texts' checks (UTF-8, offsets) a column a task.
+    let [trade_id, rrn, trace, original_rrn] = input.texts(["trade_id", "rrn", "trace", "original_rrn"]);
     let [trade_id, rrn, trace, original_rrn] = [trade_id?, rrn?, trace?, original_rrn?];
     // Columns of few distinct values, parsed or interned, each distinct value checked (see
     // `parsed` and `few_valued`).
@@ -414,38 +446,49 @@ pub(super) fn ledger(name: &str, batches: &[RecordBatch], reading: ArrowReadOpti
         ["channel", "card_type", "kind", "terminal", "merchant_no", "response_code"].map(|column| input.utf8(column));
     let [channel, card_type, kind_column, terminal, merchant_no, response_code] =
         [channel?, card_type?, kind_column?, terminal?, merchant_no?, response_code?];
-    // Two halves of the columns, converted side by side (see `statement`).
+    // A column a task (with the other side's, on every core: see `statement`).
     let columns = move || -> Option<LedgerColumns> {
         let sizes = sizes.as_slice();
-        let (texts, numbers) = rayon::join(
-            || {
+        let (mut shared, mut terminal_column, mut merchant_column, mut response_column) = (None, None, None, None);
+        let (mut time_s, mut amount_fen, mut kinds) = (None, None, None);
+        rayon::scope(|tasks| {
+            tasks.spawn(|_| terminal_column = few_valued(LEDGER, "terminal", &terminal, rows, "", false));
+            tasks.spawn(|_| merchant_column = few_valued(LEDGER, "merchant_no", &merchant_no, rows, "", false));
+            // A blank code is `00`, as a null is: left to the row path.
+            tasks.spawn(|_| {
+                response_column =
+                    few_valued(LEDGER, "response_code", &response_code, rows, APPROVED, false).and_then(|c| no_blank(c.trimmed()))
+            });
+            // (A time column is moved to its task: it keeps a memo that is not shared.)
+            let seconds = &mut time_s;
+            tasks.spawn(move |_| *seconds = joined(&time, sizes, push_seconds));
+            tasks.spawn(|_| amount_fen = joined(&amount, sizes, push_amounts_fen));
+            tasks.spawn(|_| {
+                kinds = (|| {
+                    let card_type = parsed(&card_type, sizes, None, |text| match text.filter(|c| !c.trim().is_empty()) {
+                        Some(card) => CardType::parse(card).ok().map(Some),
+                        None => Some(None),
+                    })?;
+                    let channel = parsed(&channel, sizes, Channel::Credit, |text| Channel::parse(text?).ok())?;
+                    Some((
+                        channel,
+                        card_type,
+                        parsed(&kind_column, sizes, TradeKind::Purchase, |text| parse_kind(text.unwrap_or("")).ok())?,
+                    ))
+                })()
+            });
+            shared = (|| {
                 Some((
                     no_blank(text_column(&trade_id, rows, "", true)?.trimmed())?,
                     text_column(&rrn, rows, "", false)?,
                     text_column(&trace, rows, "", false)?.trimmed(),
-                    few_valued(LEDGER, "terminal", &terminal, rows, "", false)?,
-                    few_valued(LEDGER, "merchant_no", &merchant_no, rows, "", false)?,
-                    // A blank code is `00`, as a null is: left to the row path.
-                    no_blank(few_valued(LEDGER, "response_code", &response_code, rows, APPROVED, false)?.trimmed())?,
                     text_column(&original_rrn, rows, "", false)?,
                 ))
-            },
-            move || {
-                let card_type = parsed(&card_type, sizes, None, |text| match text.filter(|c| !c.trim().is_empty()) {
-                    Some(card) => CardType::parse(card).ok().map(Some),
-                    None => Some(None),
-                })?;
-                Some((
-                    joined(&time, sizes, push_seconds)?,
-                    joined(&amount, sizes, push_amounts_fen)?,
-                    parsed(&channel, sizes, Channel::Credit, |text| Channel::parse(text?).ok())?,
-                    card_type,
-                    parsed(&kind_column, sizes, TradeKind::Purchase, |text| parse_kind(text.unwrap_or("")).ok())?,
-                ))
-            },
-        );
-        let (trade_id, rrn, trace, terminal, merchant_no, response_code, original_rrn) = texts?;
-        let (time_s, amount_fen, channel, card_type, kind) = numbers?;
+            })();
+        });
+        let (trade_id, rrn, trace, original_rrn) = shared?;
+        let (terminal, merchant_no, response_code) = (terminal_column?, merchant_column?, response_column?);
+        let (time_s, amount_fen, (channel, card_type, kind)) = (time_s?, amount_fen?, kinds?);
         Some(LedgerColumns {
             trade_id,
             rrn,
@@ -477,43 +520,50 @@ pub(super) fn statement(name: &str, batches: &[RecordBatch], reading: ArrowReadO
     let amount = input.money("amount")?;
     let fee = input.money("fee")?;
     let net = input.money("net")?;
-    let rrn = input.text("rrn")?;
+    let [rrn] = input.texts(["rrn"]);
+    let rrn = rrn?;
     // Columns of few distinct values, parsed or interned, each distinct value checked (see
     // `parsed` and `few_valued`).
     let [channel, kind_column, merchant_no, merchant_name, terminal, batch] =
         ["channel", "kind", "merchant_no", "merchant_name", "terminal", "batch"].map(|column| input.utf8(column));
     let [channel, kind_column, merchant_no, merchant_name, terminal, batch] =
         [channel?, kind_column?, merchant_no?, merchant_name?, terminal?, batch?];
-    // Two halves of the columns, converted side by side (with the other side's on two cores,
-    // whichever finishes first helps the other).
+    // A column a task: with the other side's (read at the same time), every core takes one
+    // as it is free, so that no core waits long for a slower half at the end.
     let columns = move || -> Option<StatementColumns> {
         let sizes = sizes.as_slice();
-        let (texts, numbers) = rayon::join(
-            || {
-                Some((
-                    few_valued(STATEMENT, "merchant_no", &merchant_no, rows, "", false)?,
-                    few_valued(STATEMENT, "merchant_name", &merchant_name, rows, "", false)?,
-                    few_valued(STATEMENT, "terminal", &terminal, rows, "", false)?,
-                    few_valued(STATEMENT, "batch", &batch, rows, "", false)?,
-                    text_column(&rrn, rows, "", false)?,
-                    parsed(&channel, sizes, Channel::Credit, |text| parse_card_channel(text?).ok())?,
-                    parsed(&kind_column, sizes, TradeKind::Purchase, |text| parse_kind(text.unwrap_or("")).ok())?,
-                ))
-            },
-            move || {
-                let amount_fen = joined(&amount, sizes, push_amounts_fen)?;
-                let fees = joined(&fee, sizes, push_money)?;
-                // Without a `net` column, the nets are derived once the kinds are known (below).
-                let nets = match net.first() {
-                    Some(MoneyColumn::Absent) => None,
-                    _ => Some(joined(&net, sizes, push_money)?),
-                };
-                let dates = joined(&settlement_date, sizes, push_dates)?;
-                Some((dates, joined(&time, sizes, push_seconds)?, amount_fen, fees, nets))
-            },
-        );
-        let (merchant_no, merchant_name, terminal, batch, rrn, channel, kind) = texts?;
-        let (settlement_date, time_s, amount_fen, fee, net) = numbers?;
+        let (mut merchant_column, mut name_column, mut terminal_column, mut batch_column) = (None, None, None, None);
+        let (mut rrn_column, mut kinds, mut amount_fen, mut fees, mut nets) = (None, None, None, None, None);
+        let (mut dates, mut time_s) = (None, None);
+        rayon::scope(|tasks| {
+            tasks.spawn(|_| merchant_column = few_valued(STATEMENT, "merchant_no", &merchant_no, rows, "", false));
+            tasks.spawn(|_| name_column = few_valued(STATEMENT, "merchant_name", &merchant_name, rows, "", false));
+            tasks.spawn(|_| terminal_column = few_valued(STATEMENT, "terminal", &terminal, rows, "", false));
+            tasks.spawn(|_| batch_column = few_valued(STATEMENT, "batch", &batch, rows, "", false));
+            tasks.spawn(|_| amount_fen = joined(&amount, sizes, push_amounts_fen));
+            tasks.spawn(|_| fees = joined(&fee, sizes, push_money));
+            // Without a `net` column, the nets are derived once the kinds are known (below).
+            tasks.spawn(|_| {
+                nets = match net.first() {
+                    Some(MoneyColumn::Absent) => Some(None),
+                    _ => joined(&net, sizes, push_money).map(Some),
+                }
+            });
+            // (A time column is moved to its task: it keeps a memo that is not shared.)
+            let (days, seconds) = (&mut dates, &mut time_s);
+            tasks.spawn(move |_| *days = joined(&settlement_date, sizes, push_dates));
+            tasks.spawn(move |_| *seconds = joined(&time, sizes, push_seconds));
+            tasks.spawn(|_| {
+                kinds = (|| {
+                    let channel = parsed(&channel, sizes, Channel::Credit, |text| parse_card_channel(text?).ok())?;
+                    Some((channel, parsed(&kind_column, sizes, TradeKind::Purchase, |text| parse_kind(text.unwrap_or("")).ok())?))
+                })()
+            });
+            rrn_column = text_column(&rrn, rows, "", false);
+        });
+        let (merchant_no, merchant_name, terminal, batch) = (merchant_column?, name_column?, terminal_column?, batch_column?);
+        let (rrn, (channel, kind)) = (rrn_column?, kinds?);
+        let (settlement_date, time_s, amount_fen, fee, net) = (dates?, time_s?, amount_fen?, fees?, nets?);
         let net = match net {
             Some(net) => net,
             None => {
@@ -689,6 +739,28 @@ mod tests {
                 proptest::prop_assert_eq!(column.iter().collect::<Vec<_>>(), values.iter().map(|value| value.unwrap()).collect::<Vec<_>>());
                 proptest::prop_assert!(column.is_interned());
             }
+        }
+
+        /// Columns in long runs of one text (read a block at a time once a run is seen, see
+        /// `values::Runs`), between texts one byte apart, texts of one length (`ab`, `ac`),
+        /// texts that repeat each other (`ab`, `abab`) and the empty text: `interned` and
+        /// `parsed` read each row as it is, in chunks of any size, each its own array or a
+        /// slice of one.
+        #[test]
+        fn columns_in_long_runs_read_each_row(
+            runs in proptest::collection::vec((0usize..7, 1usize..300), 1..12),
+            rows in proptest::sample::select(vec![1usize, 70, 1000, 100_000]),
+            sliced: bool,
+        ) {
+            const TEXTS: [&str; 7] = ["purchase", "purchasf", "ab", "ac", "abab", "", "上海市浦东新区商户"];
+            let values: Vec<Option<&str>> = runs.iter().flat_map(|&(text, run)| std::iter::repeat_n(Some(TEXTS[text]), run)).collect();
+            let input = arrays(&values, rows, sliced);
+            let column = interned(&input).unwrap();
+            proptest::prop_assert_eq!(column.iter().collect::<Vec<_>>(), values.iter().map(|value| value.unwrap()).collect::<Vec<_>>());
+            let sizes: Vec<usize> = input.iter().map(|chunk| chunk.as_ref().map_or(0, |array| array.len())).collect();
+            let parse = |text: Option<&str>| TEXTS.iter().position(|known| Some(*known) == text);
+            let expected: Vec<usize> = values.iter().map(|value| parse(*value).unwrap()).collect();
+            proptest::prop_assert_eq!(parsed(&input, &sizes, usize::MAX, parse), Some(expected));
         }
 
         /// `push_dates` on `date32` dates in runs of a day gives each row's date as

@@ -106,6 +106,69 @@ pub(super) fn text_key(values: &[u8], start: usize, end: usize) -> Option<u128> 
     (length <= 15).then(|| (u128::from_le_bytes(window) & u128::from_le_bytes(mask)) | ((length as u128) << 120))
 }
 
+/// A column's rows of the same text, met one after another: after [`Runs::AFTER`] rows of
+/// one key in a row, the rows that follow are compared with it [`Runs::BLOCK_ROWS`] at a time
+/// ([`repeats`]: one comparison of offsets and one `memcmp` a block) instead of one by one.
+/// A column of one value (a merchant number, a kind that is nearly always `purchase`) is read
+/// at the speed of `memcmp`; one of values in no order (terminals, channels) pays a block's
+/// try at most once every few rows, and then rarely.
+pub(super) struct Runs<K> {
+    last: K,
+    same: u32,
+}
+
+impl<K: PartialEq + Copy> Runs<K> {
+    /// Rows of one key in a row before a block is compared.
+    const AFTER: u32 = 4;
+    /// The rows of a block.
+    const BLOCK_ROWS: usize = 64;
+
+    /// Runs of keys, the first row's key compared with `none` (which no text has).
+    pub(super) fn new(none: K) -> Runs<K> {
+        Runs { last: none, same: 0 }
+    }
+
+    /// The rows after `row` (of `rows`, cut by `offsets` from `text`) known to have its text,
+    /// whose key is `key`: none unless the rows before it had that key too.
+    #[inline(always)]
+    pub(super) fn after(&mut self, key: K, offsets: &[i32], text: &[u8], row: usize, rows: usize) -> usize {
+        // Without a branch on the key (in a column of values in no order, it would be
+        // mispredicted every other row).
+        self.same = (self.same + 1) * u32::from(key == self.last);
+        self.last = key;
+        if self.same < Self::AFTER {
+            return 0;
+        }
+        self.same = 0;
+        repeats(offsets, text, row, rows, Self::BLOCK_ROWS)
+    }
+}
+
+/// How many of the rows after `row` (of `rows`) have its text, counted in whole blocks of
+/// `block_rows` each of whose rows has it: a block's offsets are `row`'s length apart, and
+/// its text is the text before it moved by that length (so, row by row, `row`'s).
+#[inline(never)]
+fn repeats(offsets: &[i32], text: &[u8], row: usize, rows: usize, block_rows: usize) -> usize {
+    let (Some(&start), Some(&end)) = (offsets.get(row), offsets.get(row + 1)) else { return 0 };
+    let Ok(length) = usize::try_from(end.wrapping_sub(start)) else { return 0 };
+    let mut run = 0;
+    while row + 1 + run + block_rows <= rows {
+        let first = row + 1 + run;
+        let Some(block) = offsets.get(first..=first + block_rows) else { break };
+        // Each row of the block `length` long (the first starts where the row before it, of
+        // `row`'s text, ends).
+        let step = length as i32;
+        let spaced = block.iter().zip(&block[1..]).fold(true, |fine, (&start, &end)| fine & (end.wrapping_sub(start) == step));
+        let (from, to) = (block[0] as usize, block[block_rows] as usize);
+        let before = from.checked_sub(length).and_then(|before| text.get(before..to.checked_sub(length)?));
+        if !spaced || before.is_none() || text.get(from..to) != before {
+            break;
+        }
+        run += block_rows;
+    }
+    run
+}
+
 /// The short key of the text at `start..end` of a string column's `values`, for a text of at
 /// most 7 bytes: its bytes, then its length in the top byte, in one 8-byte load (the bytes
 /// one by one near the buffer's end); `None` for a longer text. It is that text's key
@@ -562,33 +625,38 @@ impl TimeColumn {
     /// The instants of every row in Unix seconds for timestamps without nulls (each row as
     /// [`TimeColumn::unix_seconds`] gives it); `None` for other columns.
     pub(super) fn unix_seconds_all(&self) -> Option<Vec<i64>> {
+        let mut seconds = Vec::new();
+        self.push_unix_seconds_all(&mut seconds).map(|()| seconds)
+    }
+
+    /// Appends to `out` the instants of [`TimeColumn::unix_seconds_all`]; `None` (and nothing
+    /// appended) for other columns.
+    pub(super) fn push_unix_seconds_all(&self, out: &mut Vec<i64>) -> Option<()> {
         match &self.values {
             TimeValues::Timestamp(array, per_second, aware) if array.null_count() == 0 => {
                 let values = array.values();
                 // Each unit's divisor a constant, so that the division is a multiplication;
                 // times from 1970 on (the usual) divided as u64, without a sign correction,
                 // and all again the general way when one is earlier.
-                fn seconds<const PER_SECOND: u64>(values: &[i64], aware: bool) -> Vec<i64> {
+                fn seconds<const PER_SECOND: u64>(out: &mut Vec<i64>, values: &[i64], aware: bool) {
                     let offset_s = if aware { 0 } else { 8 * 3600 };
-                    let mut earlier = false;
-                    let seconds = values
-                        .iter()
-                        .map(|&value| {
-                            earlier |= value < 0;
-                            ((value as u64 / PER_SECOND) as i64).wrapping_sub(offset_s)
-                        })
-                        .collect();
-                    match earlier {
-                        false => seconds,
-                        true => values.iter().map(|&value| timestamp_seconds(value, PER_SECOND as i64, aware)).collect(),
+                    let (mut earlier, from) = (false, out.len());
+                    out.extend(values.iter().map(|&value| {
+                        earlier |= value < 0;
+                        ((value as u64 / PER_SECOND) as i64).wrapping_sub(offset_s)
+                    }));
+                    if earlier {
+                        out.truncate(from);
+                        out.extend(values.iter().map(|&value| timestamp_seconds(value, PER_SECOND as i64, aware)));
                     }
                 }
-                Some(match per_second {
-                    1 => seconds::<1>(values, *aware),
-                    1_000 => seconds::<1_000>(values, *aware),
-                    1_000_000 => seconds::<1_000_000>(values, *aware),
-                    _ => seconds::<1_000_000_000>(values, *aware),
-                })
+                match per_second {
+                    1 => seconds::<1>(out, values, *aware),
+                    1_000 => seconds::<1_000>(out, values, *aware),
+                    1_000_000 => seconds::<1_000_000>(out, values, *aware),
+                    _ => seconds::<1_000_000_000>(out, values, *aware),
+                }
+                Some(())
             }
             _ => None,
         }
@@ -686,4 +754,38 @@ impl<'a> BatchColumns<'a> {
 
 fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
     batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `repeats` counts whole blocks of rows of the row's text after it, and stops at the
+    /// block with a row of another length (even one whose bytes continue the pattern, `abab`
+    /// after `ab`s) or another byte, or when no whole block is left.
+    #[test]
+    fn repeats_counts_whole_blocks_of_the_rows_text() {
+        let column = |texts: &[&str]| {
+            let array = StringArray::from(texts.to_vec());
+            (array.value_offsets().to_vec(), array.value_data().to_vec())
+        };
+        let mut texts = vec!["ab"; 201];
+        let (offsets, text) = column(&texts);
+        // Rows 5..197 are three whole blocks of 64; rows 197..201 are not a whole block.
+        assert_eq!(repeats(&offsets, &text, 4, 201, 64), 192);
+        assert_eq!(repeats(&offsets, &text, 4, 69, 64), 64);
+        assert_eq!(repeats(&offsets, &text, 4, 68, 64), 0);
+        texts[150] = "ac";
+        let (offsets, text) = column(&texts);
+        assert_eq!(repeats(&offsets, &text, 4, 201, 64), 128);
+        texts[150] = "abab";
+        let (offsets, text) = column(&texts);
+        assert_eq!(repeats(&offsets, &text, 4, 201, 64), 128);
+        texts[6] = "";
+        let (offsets, text) = column(&texts);
+        assert_eq!(repeats(&offsets, &text, 4, 201, 64), 0);
+        // Empty texts repeat too.
+        let (offsets, text) = column(&[""; 100]);
+        assert_eq!(repeats(&offsets, &text, 0, 100, 64), 64);
+    }
 }
