@@ -20,7 +20,7 @@ use yoke::Yoke;
 
 use super::key_slots::KeySlots;
 use super::rows::{push_ledger_batch, push_statement_batch};
-use super::values::{self, text_key, BatchColumns, MoneyColumn, Runs, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT};
+use super::values::{self, fill_runs, text_key, BatchColumns, MoneyColumn, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT};
 use super::{ArrowReadError, ArrowReadOptions};
 use crate::money::Money;
 use crate::quote::TradeKind;
@@ -198,25 +198,14 @@ impl RecentKeys {
     /// has the registers to itself.
     ///
     /// After a few rows of the same text, the rows that follow are compared with it a block
-    /// at a time ([`Runs`]).
+    /// at a time ([`fill_runs`]).
     #[inline(never)]
     fn fill(&self, offsets: &[i32], text: &[u8], out: &mut [Key]) -> usize {
         let rows = out.len().min(offsets.len().saturating_sub(1));
-        let (mut row, mut runs) = (0, Runs::new(u128::MAX));
-        while row < rows {
-            let key = match text_key(text, offsets[row] as usize, offsets[row + 1] as usize) {
-                Some(key) if self.0[Self::slot(key)].0 == key => key,
-                _ => return row,
-            };
-            let number = self.0[Self::slot(key)].1;
-            out[row] = number;
-            let same = runs.after(key, offsets, text, row, rows);
-            if same > 0 {
-                out[row + 1..=row + same].fill(number);
-            }
-            row += 1 + same;
-        }
-        rows
+        fill_runs(offsets, text, rows, out, u128::MAX, |row| match text_key(text, offsets[row] as usize, offsets[row + 1] as usize) {
+            Some(key) if self.0[Self::slot(key)].0 == key => Some((key, self.0[Self::slot(key)].1)),
+            _ => None,
+        })
     }
 }
 
@@ -742,7 +731,7 @@ mod tests {
         }
 
         /// Columns in long runs of one text (read a block at a time once a run is seen, see
-        /// `values::Runs`), between texts one byte apart, texts of one length (`ab`, `ac`),
+        /// `values::fill_runs`), between texts one byte apart, texts of one length (`ab`, `ac`),
         /// texts that repeat each other (`ab`, `abab`) and the empty text: `interned` and
         /// `parsed` read each row as it is, in chunks of any size, each its own array or a
         /// slice of one.

@@ -2,7 +2,7 @@
 //! the columns of few distinct words (channels, kinds, settlement modes) read with one
 //! comparison a row, each distinct word parsed once.
 
-use super::values::{short_text_key, text_key, Runs};
+use super::values::{fill_runs, short_text_key, text_key};
 
 /// A few texts' keys (`Text::key`) and values, each key alone in its slot of a table
 /// indexed by a multiplicative hash: a lookup is one load and one comparison.
@@ -98,20 +98,8 @@ impl<T: Copy> KeySlots<T> {
         if self.short_only {
             return from + self.fill_short(starts, ends, values, out);
         }
-        let (mut k, mut runs) = (0, Runs::new(NO_KEY));
-        while k < rows {
-            let Some((key, found)) = text_key(values, starts[k] as usize, ends[k] as usize).and_then(|key| Some((key, self.get(key)?)))
-            else {
-                return from + k;
-            };
-            out[k] = found;
-            let same = runs.after(key, starts, values, k, rows);
-            if same > 0 {
-                out[k + 1..=k + same].fill(found);
-            }
-            k += 1 + same;
-        }
-        from + rows
+        let look_up = |k: usize| text_key(values, starts[k] as usize, ends[k] as usize).and_then(|key| Some((key, self.get(key)?)));
+        from + fill_runs(starts, values, rows, out, NO_KEY, look_up)
     }
 
     /// [`KeySlots::fill_from`] when every key is short: texts of up to 7 bytes (the usual
@@ -121,23 +109,11 @@ impl<T: Copy> KeySlots<T> {
     #[inline(never)]
     fn fill_short(&self, starts: &[i32], ends: &[i32], values: &[u8], out: &mut [T]) -> usize {
         let rows = out.len().min(ends.len());
-        let (mut k, mut runs) = (0, Runs::new(NO_SHORT_KEY));
-        while k < rows {
-            let short_key = short_text_key(values, starts[k] as usize, ends[k] as usize);
-            let Some((key, found)) = short_key.and_then(|key| {
-                let slot = Self::short_slot(self.multiplier, key);
-                (self.short_keys[slot] == key).then(|| (key, self.values[slot]))
-            }) else {
-                return k;
-            };
-            out[k] = found;
-            let same = runs.after(key, starts, values, k, rows);
-            if same > 0 {
-                out[k + 1..=k + same].fill(found);
-            }
-            k += 1 + same;
-        }
-        rows
+        fill_runs(starts, values, rows, out, NO_SHORT_KEY, |k| {
+            let key = short_text_key(values, starts[k] as usize, ends[k] as usize)?;
+            let slot = Self::short_slot(self.multiplier, key);
+            (self.short_keys[slot] == key).then(|| (key, self.values[slot]))
+        })
     }
 
     /// Adds a key (up to [`KEY_SLOTS_USED`]): when its slot is taken, another multiplier is

@@ -106,13 +106,39 @@ pub(super) fn text_key(values: &[u8], start: usize, end: usize) -> Option<u128> 
     (length <= 15).then(|| (u128::from_le_bytes(window) & u128::from_le_bytes(mask)) | ((length as u128) << 120))
 }
 
+/// Writes to `out` the value that `look_up(row)` gives each of the first `rows` rows of a
+/// string column (`offsets` into `text`) with the row's key, up to the first row it gives
+/// none for; returns that row (`rows` when there is none). Rows in runs of one key are
+/// written a block at a time ([`Runs`]) without a look-up.
+#[inline(always)]
+pub(super) fn fill_runs<K: PartialEq + Copy, T: Copy>(
+    offsets: &[i32],
+    text: &[u8],
+    rows: usize,
+    out: &mut [T],
+    no_key: K,
+    mut look_up: impl FnMut(usize) -> Option<(K, T)>,
+) -> usize {
+    let (mut row, mut runs) = (0, Runs::new(no_key));
+    while row < rows {
+        let Some((key, value)) = look_up(row) else { return row };
+        out[row] = value;
+        let same = runs.after(key, offsets, text, row, rows);
+        if same > 0 {
+            out[row + 1..=row + same].fill(value);
+        }
+        row += 1 + same;
+    }
+    rows
+}
+
 /// A column's rows of the same text, met one after another: after [`Runs::AFTER`] rows of
 /// one key in a row, the rows that follow are compared with it [`Runs::BLOCK_ROWS`] at a time
 /// ([`repeats`]: one comparison of offsets and one `memcmp` a block) instead of one by one.
 /// A column of one value (a merchant number, a kind that is nearly always `purchase`) is read
 /// at the speed of `memcmp`; one of values in no order (terminals, channels) pays a block's
 /// try at most once every few rows, and then rarely.
-pub(super) struct Runs<K> {
+struct Runs<K> {
     last: K,
     same: u32,
 }
@@ -124,14 +150,14 @@ impl<K: PartialEq + Copy> Runs<K> {
     const BLOCK_ROWS: usize = 64;
 
     /// Runs of keys, the first row's key compared with `none` (which no text has).
-    pub(super) fn new(none: K) -> Runs<K> {
+    fn new(none: K) -> Runs<K> {
         Runs { last: none, same: 0 }
     }
 
     /// The rows after `row` (of `rows`, cut by `offsets` from `text`) known to have its text,
     /// whose key is `key`: none unless the rows before it had that key too.
     #[inline(always)]
-    pub(super) fn after(&mut self, key: K, offsets: &[i32], text: &[u8], row: usize, rows: usize) -> usize {
+    fn after(&mut self, key: K, offsets: &[i32], text: &[u8], row: usize, rows: usize) -> usize {
         // Without a branch on the key (in a column of values in no order, it would be
         // mispredicted every other row).
         self.same = (self.same + 1) * u32::from(key == self.last);
