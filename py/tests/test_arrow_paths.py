@@ -4,6 +4,7 @@ issues and the same errors: these tests compare them on generated tables of ever
 type the schema accepts, with nulls, padding, bad values, several batches and slices."""
 
 import datetime as dt
+import struct
 from decimal import Decimal
 
 import pyarrow as pa
@@ -17,6 +18,8 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 TEXT = ["", "T0000001", " T0000002 ", "消费", "\u3000A\u3000", None]
 CHANNELS = ["credit", "debit", "alipay", "wechat", " Credit ", "unionpay_qr", "bogus", None]
 KINDS = ["purchase", "void", "refund", "", " Refund ", "x", None]
+# Texts of 12, 13 and more bytes: a string view holds a text of up to 12 bytes in itself.
+LONG_TEXT = ["沪上小馆", "沪上小馆A", "102310058120001", "上海市浦东新区商户很长的名字"]
 
 
 def convert(table, side, on_invalid, by_rows):
@@ -89,11 +92,16 @@ def maybe_dictionary(draw, array):
     return array.dictionary_encode() if draw(st.booleans()) else array
 
 
+def string_type(draw):
+    """A string type: utf8, large_utf8 or string_view (what polars hands over)."""
+    return draw(st.sampled_from([pa.string(), pa.large_string(), pa.string_view()]))
+
+
 @st.composite
 def tables(draw, side):
     rows = draw(st.integers(0, 24))
     columns = {"time": draw(times(rows)), "amount": draw(money(rows, signed=False))}
-    columns["channel"] = maybe_dictionary(draw, pa.array(text(draw, rows, CHANNELS), pa.string()))
+    columns["channel"] = maybe_dictionary(draw, pa.array(text(draw, rows, CHANNELS), string_type(draw)))
     if side == "ledger":
         ids = [f"A{i}" for i in range(rows)]
         if rows and draw(st.integers(0, 5)) == 0:
@@ -110,13 +118,13 @@ def tables(draw, side):
         if name == "net":
             columns[name] = draw(money(rows, signed=True))
         elif name == "kind":
-            columns[name] = pa.array(text(draw, rows, KINDS), pa.string())
+            columns[name] = pa.array(text(draw, rows, KINDS), string_type(draw))
         elif name == "card_type":
-            columns[name] = pa.array(text(draw, rows, ["", "debit", "credit", "x", None]), pa.string())
+            columns[name] = pa.array(text(draw, rows, ["", "debit", "credit", "x", None]), string_type(draw))
         elif name == "response_code":
-            columns[name] = pa.array(text(draw, rows, ["00", " 00", "51", None]), pa.string())
+            columns[name] = pa.array(text(draw, rows, ["00", " 00", "51", None]), string_type(draw))
         else:
-            columns[name] = pa.array(text(draw, rows), pa.large_string() if draw(st.booleans()) else pa.string())
+            columns[name] = pa.array(text(draw, rows, TEXT + LONG_TEXT), string_type(draw))
     table = pa.table(columns)
     if rows > 2 and draw(st.booleans()):
         table = pa.Table.from_batches(table.to_batches(max_chunksize=draw(st.integers(1, rows))))
@@ -235,3 +243,70 @@ def test_text_that_is_not_utf8_is_an_error_naming_its_column_and_row(_):
         assert "column `channel`" in str(error) and "not UTF-8" in str(error), str(error)
     else:
         raise AssertionError("fee_table read text that is not UTF-8")
+
+
+def _views(*views, data=b"abcdefghijklmnopqrstuvwxyz"):
+    """A string view array from raw views (length, 4 bytes, buffer, start), not checked (as
+    pyarrow does not check `from_buffers`, nor Arrow's C interface on import)."""
+    raw = b"".join(struct.pack("<I4sII", length, head, buffer, start) for length, head, buffer, start in views)
+    return pa.Array.from_buffers(pa.string_view(), len(views), [None, pa.py_buffer(raw), pa.py_buffer(data)])
+
+
+def test_string_views_are_read_as_they_are_and_checked():
+    """polars hands its strings over as string views: columns of words are read from the views
+    themselves, the others cast. A view that points outside its buffers is the column's error
+    on both paths (never a read past the buffer); bytes after a short text in its view (which
+    Arrow says are zeros) are not part of the text; text that is not UTF-8 is an error naming
+    the column and the row."""
+    ledger_data, *_ = _core.simulate(11, 40, 3)
+    ledger = ledger_data.to_arrow().slice(0, 2)
+    outside = _views((2, b"T1\0\0", 0, 0), (20, b"abcd", 0, 1000))
+    bad_buffer = _views((2, b"T1\0\0", 0, 0), (14, b"abcd", 3, 0))
+    for column in ["trade_id", "terminal", "merchant_no", "channel", "kind"]:
+        for broken_views in [outside, bad_buffer]:
+            broken = ledger.set_column(ledger.schema.get_field_index(column), column, broken_views)
+            for by_rows in [False, True]:
+                outcome = convert(broken, "ledger", "raise", by_rows)
+                assert outcome == ("type error", f"column `{column}` of the ledger: a string view points outside its buffers"), outcome
+    # Bytes after the text in a short view: the text alone, as pyarrow reads it.
+    padded = _views((8, b"T000", 0, 0), (8, b"T000", 0, 0))
+    padded_raw = bytearray(padded.buffers()[1].to_pybytes())
+    padded_raw[4:12], padded_raw[16 + 4 : 16 + 16] = b"T0000001", b"T0000001XYZW"
+    padded = pa.Array.from_buffers(pa.string_view(), 2, [None, pa.py_buffer(bytes(padded_raw)), pa.py_buffer(b"")])
+    assert padded.to_pylist() == ["T0000001", "T0000001"]
+    for column in ["terminal", "trade_id"]:
+        table = ledger.set_column(ledger.schema.get_field_index(column), column, padded)
+        if column == "trade_id":
+            # Two rows of one trade id: a duplicate, which the ledger reports.
+            table = table.set_column(table.schema.get_field_index("trade_id"), "trade_id", pa.array(["A1", "A2"], pa.string_view()))
+            table = table.set_column(table.schema.get_field_index("terminal"), "terminal", padded)
+        rows, issues = convert(table, "ledger", "raise", False)
+        assert [row["terminal"] for row in rows] == ["T0000001", "T0000001"]
+        assert convert(table, "ledger", "raise", True) == (rows, issues)
+    # Text that is not UTF-8, in a view and in a buffer.
+    ledger = ledger_data.to_arrow()
+    rows = ledger.num_rows
+    for column, value in [("terminal", "T0000001"), ("merchant_no", "102310058120001"), ("kind", "purchase")]:
+        raw = [value.encode()] * rows
+        raw[rows - 2] = raw[rows - 2][:-2] + b"\xff\xfe"
+        bad = pa.array(raw, pa.binary_view()).view(pa.string_view())
+        broken = ledger.set_column(ledger.schema.get_field_index(column), column, bad)
+        for by_rows in [False, True]:
+            outcome = convert(broken, "ledger", "raise", by_rows)
+            assert outcome[0] == "error" and f"column `{column}`" in outcome[2] and "not UTF-8" in outcome[2], outcome
+            assert f"line {rows - 1}" in outcome[2] or f"row {rows - 1}" in outcome[2], outcome[2]
+
+
+def test_polars_frames_read_as_pyarrow_tables():
+    """A polars DataFrame (string views through Arrow's C stream) reconciles as the same
+    tables from pyarrow do."""
+    import polars as pl
+    ledger_data, statement_data, merchant, name, terminals, _ = _core.simulate(13, 3000, 3)
+    ledger, statement = ledger_data.to_arrow(), statement_data.to_arrow()
+    frames = pl.from_arrow(ledger), pl.from_arrow(statement)
+    assert pa.table(frames[0]).schema.field("terminal").type == pa.string_view()
+    for table, frame, side in [(ledger, frames[0], "ledger"), (statement, frames[1], "statement")]:
+        assert convert(pa.table(frame), side, "raise", False) == convert(table, side, "raise", False)
+    schedule = posfee.Schedule.preset("sft-traditional")
+    run = lambda l, s: posfee.reconcile(l, s, schedule, merchant=merchant, merchant_name=name, terminals=terminals, progress=False)
+    assert run(*frames).rows.to_pylist() == run(ledger, statement).rows.to_pylist()

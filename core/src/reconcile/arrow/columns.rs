@@ -20,7 +20,8 @@ use yoke::Yoke;
 
 use super::key_slots::KeySlots;
 use super::rows::{push_ledger_batch, push_statement_batch};
-use super::values::{self, fill_runs, text_key, BatchColumns, MoneyColumn, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT};
+use super::values::{self, BatchColumns, MoneyColumn, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT};
+use super::words::{fill_runs, OffsetRows, ViewRows, WordRows, Words};
 use super::{ArrowReadError, ArrowReadOptions};
 use crate::money::Money;
 use crate::quote::TradeKind;
@@ -86,62 +87,73 @@ fn text_column(chunks: &[Text], rows: usize, null: &str, required: bool) -> Opti
 /// A column of few distinct texts (terminals, merchant numbers and names, batches, response
 /// codes): interned ([`interned`]), or else checked and shared as [`text_column`] has it.
 /// `None` when a chunk's text does not check (the row path then names the error).
-fn few_valued(side: Side, column: &str, chunks: &[Option<StringArray>], rows: usize, null: &str, required: bool) -> Option<TextColumn> {
+fn few_valued(side: Side, column: &str, chunks: &[Option<Words>], rows: usize, null: &str, required: bool) -> Option<TextColumn> {
     if let Some(interned) = interned(chunks) {
         return Some(interned);
     }
     let checked = chunks.iter().map(|chunk| match chunk {
-        Some(array) => Strings::new(side, column, array.clone()).ok().map(|strings| Text(Some(strings))),
+        Some(words) => Strings::new(side, column, words.to_offsets()?).ok().map(|strings| Text(Some(strings))),
         None => Some(Text(None)),
     });
     text_column(&checked.collect::<Option<Vec<Text>>>()?, rows, null, required)
 }
 
 /// The rows of a column of few distinct texts as an interned column: each row's text read by
-/// its key ([`text_key`], one load; a text of more than 15 bytes by a hash of its bytes, and
+/// its key ([`text_key`](super::words::text_key), one load; a text of more than 15 bytes by a hash of its bytes, and
 /// compared), each distinct text checked as UTF-8 and numbered once. As the texts are checked
 /// one by one, the column's text needs no check of its own. `None` for an absent column, a
 /// null, offsets that do not cut the text, a text that is not UTF-8, or more distinct texts
 /// than an interned column keeps.
-fn interned(chunks: &[Option<StringArray>]) -> Option<TextColumn> {
+fn interned(chunks: &[Option<Words>]) -> Option<TextColumn> {
     // No text's key is `u128::MAX`: a key's top byte is its length, at most 15.
     let mut recent = RecentKeys([(u128::MAX, 0); RecentKeys::SLOTS]);
     let mut recent_long = RecentLong { slots: [None; RecentKeys::SLOTS], last: None };
     let mut list = InternedText::default();
-    let mut numbers: Vec<Key> = vec![0; chunks.iter().map(|chunk| chunk.as_ref().map_or(0, Array::len)).sum()];
+    let mut numbers: Vec<Key> = vec![0; chunks.iter().map(|chunk| chunk.as_ref().map_or(0, Words::len)).sum()];
     let (mut rest, mut bytes) = (numbers.as_mut_slice(), 0usize);
     for chunk in chunks {
-        let array = chunk.as_ref().filter(|array| array.null_count() == 0)?;
-        let (offsets, text) = (array.value_offsets(), array.value_data());
-        let (out, after) = std::mem::take(&mut rest).split_at_mut_checked(array.len())?;
+        let words = chunk.as_ref().filter(|words| words.null_count() == 0)?;
+        let (out, after) = std::mem::take(&mut rest).split_at_mut_checked(words.len())?;
         rest = after;
-        let mut row = 0;
-        while row < out.len() {
-            row += recent.fill(&offsets[row..], text, &mut out[row..]);
-            if row < out.len() {
-                // A text not among the recent keys: checked and numbered (a new one added),
-                // or a longer text.
-                let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
-                // `None` for offsets that decrease or run past the text.
-                let bytes = text.get(start..end)?;
-                let number = match text_key(text, start, end) {
-                    Some(key) => {
-                        let number = number_of(&mut list, bytes)?;
-                        recent.0[RecentKeys::slot(key)] = (key, number);
-                        number
-                    }
-                    // More than 15 bytes.
-                    None => recent_long.number(&mut list, bytes)?,
-                };
-                out[row] = number;
-                row += 1;
-            }
-        }
-        // The offsets never decrease (each row's text was cut from them).
-        bytes += offsets.last().zip(offsets.first()).map_or(0, |(&end, &start)| (end - start) as usize);
+        bytes += match words {
+            Words::Offsets(array) => intern_rows(OffsetRows::of(array), out, &mut recent, &mut recent_long, &mut list)?,
+            Words::Views(array) => intern_rows(ViewRows::of(array), out, &mut recent, &mut recent_long, &mut list)?,
+        };
     }
     list.extend_numbered(numbers, bytes);
     Some(TextColumn::of_interned(list))
+}
+
+/// Writes to `out` the numbers of the texts of `words` (as many rows) in `list`; returns their
+/// bytes together. `None` as [`interned`] has it.
+fn intern_rows<'a>(
+    words: impl WordRows<'a>,
+    out: &mut [Key],
+    recent: &mut RecentKeys,
+    recent_long: &mut RecentLong<'a>,
+    list: &mut InternedText,
+) -> Option<usize> {
+    let mut row = 0;
+    while row < out.len() {
+        row += recent.fill(words.skip(row), &mut out[row..]);
+        if row < out.len() {
+            // A text not among the recent keys: checked and numbered (a new one added), or a
+            // longer text. `None` for a text outside the buffers.
+            let bytes = words.bytes(row)?;
+            let number = match words.key(row) {
+                Some(key) => {
+                    let number = number_of(list, bytes)?;
+                    recent.0[RecentKeys::slot(key)] = (key, number);
+                    number
+                }
+                // More than 15 bytes.
+                None => recent_long.number(list, bytes)?,
+            };
+            out[row] = number;
+            row += 1;
+        }
+    }
+    Some(words.text_bytes())
 }
 
 /// The number of a text not checked yet in an interned list: `None` when it is not UTF-8, or
@@ -181,7 +193,7 @@ impl<'t> RecentLong<'t> {
     }
 }
 
-/// The keys ([`text_key`]) of texts met lately and their numbers in an interned column, each
+/// The keys ([`text_key`](super::words::text_key)) of texts met lately and their numbers in an interned column, each
 /// in a slot found by a hash of the key (a later key may take an earlier one's slot).
 struct RecentKeys([(u128, Key); RecentKeys::SLOTS]);
 
@@ -200,9 +212,9 @@ impl RecentKeys {
     /// After a few rows of the same text, the rows that follow are compared with it a block
     /// at a time ([`fill_runs`]).
     #[inline(never)]
-    fn fill(&self, offsets: &[i32], text: &[u8], out: &mut [Key]) -> usize {
-        let rows = out.len().min(offsets.len().saturating_sub(1));
-        fill_runs(offsets, text, rows, out, u128::MAX, |row| match text_key(text, offsets[row] as usize, offsets[row + 1] as usize) {
+    fn fill<'a>(&self, words: impl WordRows<'a>, out: &mut [Key]) -> usize {
+        let rows = out.len().min(words.rows());
+        fill_runs(words, rows, out, u128::MAX, |row| match words.key(row) {
             Some(key) if self.0[Self::slot(key)].0 == key => Some((key, self.0[Self::slot(key)].1)),
             _ => None,
         })
@@ -226,12 +238,7 @@ fn no_blank(column: TextColumn) -> Option<TextColumn> {
 /// The column's text is not checked as a whole ([`Strings::new`]): each distinct text is
 /// checked as UTF-8 when it is parsed, and `None` when one is not, or the offsets do not cut
 /// the text (the row path then names the error).
-fn parsed<T: Copy>(
-    chunks: &[Option<StringArray>],
-    sizes: &[usize],
-    absent: T,
-    parse: impl Fn(Option<&str>) -> Option<T>,
-) -> Option<Vec<T>> {
+fn parsed<T: Copy>(chunks: &[Option<Words>], sizes: &[usize], absent: T, parse: impl Fn(Option<&str>) -> Option<T>) -> Option<Vec<T>> {
     let mut slots = KeySlots::new(absent);
     let mut null_value = None;
     // Written in place (see `trades::parsed`); an absent column's rows keep `absent`.
@@ -240,41 +247,48 @@ fn parsed<T: Copy>(
     for (chunk, &rows) in chunks.iter().zip(sizes) {
         let (out, after) = std::mem::take(&mut rest).split_at_mut_checked(rows)?;
         rest = after;
-        let Some(array) = chunk else { continue };
-        // A text not in the slots is checked and parsed, and its key put in.
-        let other = |slots: &mut KeySlots<T>, row: usize, key: Option<u128>| {
-            let value = parse(Some(checked_value(array, row)?))?;
-            if let Some(key) = key {
-                slots.insert(key, value);
-            }
-            Some(value)
-        };
-        if array.null_count() == 0 {
-            slots.fill(array.value_offsets(), array.value_data(), out, other)?;
-            continue;
-        }
-        let (offsets, bytes) = (array.value_offsets(), array.value_data());
-        for (row, value) in out.iter_mut().enumerate() {
-            if array.is_null(row) {
-                *value = *null_value.get_or_insert(parse(None)?);
-                continue;
-            }
-            let key = text_key(bytes, offsets[row] as usize, offsets[row + 1] as usize);
-            *value = match key.and_then(|key| slots.get(key)) {
-                Some(found) => found,
-                None => other(&mut slots, row, key)?,
-            };
+        let Some(words) = chunk else { continue };
+        match words {
+            Words::Offsets(array) => parse_rows(OffsetRows::of(array), words, out, &mut slots, &mut null_value, &parse)?,
+            Words::Views(array) => parse_rows(ViewRows::of(array), words, out, &mut slots, &mut null_value, &parse)?,
         }
     }
     Some(values)
 }
 
-/// The text of row `row` (not null) of a string array whose text is not checked as a whole;
-/// `None` when its offsets do not cut the text or it is not UTF-8.
-fn checked_value(array: &StringArray, row: usize) -> Option<&str> {
-    let offsets = array.value_offsets();
-    let (start, end) = (*offsets.get(row)? as usize, *offsets.get(row + 1)? as usize);
-    std::str::from_utf8(array.value_data().get(start..end)?).ok()
+/// Writes to `out` the values of the rows of a chunk (`rows`, of `chunk`) as [`parsed`] has
+/// them, a null's value parsed once (`null_value`).
+fn parse_rows<'a, T: Copy>(
+    rows: impl WordRows<'a>,
+    chunk: &Words,
+    out: &mut [T],
+    slots: &mut KeySlots<T>,
+    null_value: &mut Option<T>,
+    parse: &impl Fn(Option<&str>) -> Option<T>,
+) -> Option<()> {
+    // A text not in the slots is checked as UTF-8 and parsed, and its key put in.
+    let other = |slots: &mut KeySlots<T>, row: usize, key: Option<u128>| {
+        let value = parse(Some(std::str::from_utf8(rows.bytes(row)?).ok()?))?;
+        if let Some(key) = key {
+            slots.insert(key, value);
+        }
+        Some(value)
+    };
+    if chunk.null_count() == 0 {
+        return slots.fill(rows, out, other);
+    }
+    for (row, value) in out.iter_mut().enumerate() {
+        if chunk.is_null(row) {
+            *value = *null_value.get_or_insert(parse(None)?);
+            continue;
+        }
+        let key = rows.key(row);
+        *value = match key.and_then(|key| slots.get(key)) {
+            Some(found) => found,
+            None => other(slots, row, key)?,
+        };
+    }
+    Some(())
 }
 
 /// The values of a column in chunks of `sizes` rows, in one vector sized once: `push(chunk,
@@ -405,8 +419,8 @@ impl<'a> Chunks<'a> {
         texts.map(|text| text.unwrap_or_else(|| unreachable!("every task ran")))
     }
 
-    fn utf8(&self, column: &str) -> Result<Vec<Option<StringArray>>, ArrowReadError> {
-        self.each(|batch| batch.utf8(column))
+    fn words(&self, column: &str) -> Result<Vec<Option<Words>>, ArrowReadError> {
+        self.each(|batch| batch.words(column))
     }
 
     fn time(&self, column: &str) -> Result<Vec<TimeColumn>, ArrowReadError> {
@@ -432,7 +446,7 @@ pub(super) fn ledger(name: &str, batches: &[RecordBatch], reading: ArrowReadOpti
     // Columns of few distinct values, parsed or interned, each distinct value checked (see
     // `parsed` and `few_valued`).
     let [channel, card_type, kind_column, terminal, merchant_no, response_code] =
-        ["channel", "card_type", "kind", "terminal", "merchant_no", "response_code"].map(|column| input.utf8(column));
+        ["channel", "card_type", "kind", "terminal", "merchant_no", "response_code"].map(|column| input.words(column));
     let [channel, card_type, kind_column, terminal, merchant_no, response_code] =
         [channel?, card_type?, kind_column?, terminal?, merchant_no?, response_code?];
     // A column a task (with the other side's, on every core: see `statement`).
@@ -514,7 +528,7 @@ pub(super) fn statement(name: &str, batches: &[RecordBatch], reading: ArrowReadO
     // Columns of few distinct values, parsed or interned, each distinct value checked (see
     // `parsed` and `few_valued`).
     let [channel, kind_column, merchant_no, merchant_name, terminal, batch] =
-        ["channel", "kind", "merchant_no", "merchant_name", "terminal", "batch"].map(|column| input.utf8(column));
+        ["channel", "kind", "merchant_no", "merchant_name", "terminal", "batch"].map(|column| input.words(column));
     let [channel, kind_column, merchant_no, merchant_name, terminal, batch] =
         [channel?, kind_column?, merchant_no?, merchant_name?, terminal?, batch?];
     // A column a task: with the other side's (read at the same time), every core takes one
@@ -603,7 +617,7 @@ mod tests {
     use super::*;
 
     /// The chunks of `values` in pieces of `rows`: their own arrays, or slices of one.
-    fn arrays(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Option<StringArray>> {
+    fn string_arrays(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<StringArray> {
         let whole = StringArray::from(values.to_vec());
         let pieces = (0..values.len()).step_by(rows).map(|first| {
             let len = rows.min(values.len() - first);
@@ -613,13 +627,40 @@ mod tests {
                 StringArray::from(values[first..first + len].to_vec())
             }
         });
-        pieces.map(Some).collect()
+        pieces.collect()
+    }
+
+    /// [`string_arrays`] as chunks of words: string arrays, or string view arrays.
+    fn arrays(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Option<Words>> {
+        string_arrays(values, rows, sliced).into_iter().map(|array| Some(Words::Offsets(array))).collect()
+    }
+
+    /// The chunks of `values` in pieces of `rows` as string view arrays: their own arrays, or
+    /// slices of one.
+    fn view_arrays(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Option<Words>> {
+        let whole = arrow_array::StringViewArray::from(values.to_vec());
+        let pieces = (0..values.len()).step_by(rows).map(|first| {
+            let len = rows.min(values.len() - first);
+            let array =
+                if sliced { whole.slice(first, len) } else { arrow_array::StringViewArray::from(values[first..first + len].to_vec()) };
+            Some(Words::Views(array))
+        });
+        pieces.collect()
+    }
+
+    /// Chunks of words of either kind.
+    fn word_arrays(values: &[Option<&str>], rows: usize, sliced: bool, views: bool) -> Vec<Option<Words>> {
+        if views {
+            view_arrays(values, rows, sliced)
+        } else {
+            arrays(values, rows, sliced)
+        }
     }
 
     /// [`arrays`], checked.
     fn chunks(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Text> {
-        let checked = |array: Option<StringArray>| Text(Some(Strings::new(LEDGER, "channel", array.unwrap()).unwrap()));
-        arrays(values, rows, sliced).into_iter().map(checked).collect()
+        let checked = |array: StringArray| Text(Some(Strings::new(LEDGER, "channel", array).unwrap()));
+        string_arrays(values, rows, sliced).into_iter().map(checked).collect()
     }
 
     #[test]
@@ -684,6 +725,7 @@ mod tests {
             cells in proptest::collection::vec((0..WORDS.len(), 0u8..8), 0..60),
             rows in 1usize..9,
             sliced: bool,
+            views: bool,
         ) {
             // A null one time in eight.
             let values: Vec<Option<&str>> = cells.iter().map(|&(word, null)| (null != 0).then_some(WORDS[word])).collect();
@@ -692,8 +734,8 @@ mod tests {
                 Some("bad") => None,
                 Some(text) => WORDS.iter().position(|word| *word == text),
             };
-            let input = arrays(&values, rows, sliced);
-            let sizes: Vec<usize> = input.iter().map(|chunk| chunk.as_ref().map_or(0, |array| array.len())).collect();
+            let input = word_arrays(&values, rows, sliced, views);
+            let sizes: Vec<usize> = input.iter().map(|chunk| chunk.as_ref().map_or(0, Words::len)).collect();
             let expected: Option<Vec<usize>> = values.iter().map(|value| parse(*value)).collect();
             proptest::prop_assert_eq!(parsed(&input, &sizes, usize::MAX, parse), expected);
         }
@@ -708,6 +750,7 @@ mod tests {
             null in proptest::option::of(0usize..400),
             rows in proptest::sample::select(vec![1usize, 3, 64, 1000]),
             sliced: bool,
+            views: bool,
         ) {
             let texts: Vec<String> = (0..400).map(|n| match n % 4 {
                 0 => format!("T{n:06}"),
@@ -720,7 +763,7 @@ mod tests {
                 let row = row % values.len();
                 values[row] = None;
             }
-            let column = interned(&arrays(&values, rows, sliced));
+            let column = interned(&word_arrays(&values, rows, sliced, views));
             if null.is_some() {
                 proptest::prop_assert!(column.is_none());
             } else {
@@ -740,13 +783,14 @@ mod tests {
             runs in proptest::collection::vec((0usize..7, 1usize..300), 1..12),
             rows in proptest::sample::select(vec![1usize, 70, 1000, 100_000]),
             sliced: bool,
+            views: bool,
         ) {
             const TEXTS: [&str; 7] = ["purchase", "purchasf", "ab", "ac", "abab", "", "上海市浦东新区商户"];
             let values: Vec<Option<&str>> = runs.iter().flat_map(|&(text, run)| std::iter::repeat_n(Some(TEXTS[text]), run)).collect();
-            let input = arrays(&values, rows, sliced);
+            let input = word_arrays(&values, rows, sliced, views);
             let column = interned(&input).unwrap();
             proptest::prop_assert_eq!(column.iter().collect::<Vec<_>>(), values.iter().map(|value| value.unwrap()).collect::<Vec<_>>());
-            let sizes: Vec<usize> = input.iter().map(|chunk| chunk.as_ref().map_or(0, |array| array.len())).collect();
+            let sizes: Vec<usize> = input.iter().map(|chunk| chunk.as_ref().map_or(0, Words::len)).collect();
             let parse = |text: Option<&str>| TEXTS.iter().position(|known| Some(*known) == text);
             let expected: Vec<usize> = values.iter().map(|value| parse(*value).unwrap()).collect();
             proptest::prop_assert_eq!(parsed(&input, &sizes, usize::MAX, parse), Some(expected));

@@ -2,14 +2,14 @@
 //! the columns of few distinct words (channels, kinds, settlement modes) read with one
 //! comparison a row, each distinct word parsed once.
 
-use super::values::{fill_runs, short_text_key, text_key};
+use super::words::{fill_runs, WordRows};
 
 /// A few texts' keys (`Text::key`) and values, each key alone in its slot of a table
 /// indexed by a multiplicative hash: a lookup is one load and one comparison.
 pub(super) struct KeySlots<T> {
     multiplier: u64,
     keys: [u128; KEY_SLOTS],
-    /// Each key of a text of at most 7 bytes as [`short_text_key`] gives it, else
+    /// Each key of a text of at most 7 bytes as [`short_text_key`](super::words::short_text_key) gives it, else
     /// [`NO_SHORT_KEY`]; in the same slot (a short key is its key's two halves xor-ed, which
     /// is what the slot is found from).
     short_keys: [u64; KEY_SLOTS],
@@ -49,7 +49,7 @@ impl<T: Copy> KeySlots<T> {
         (short_key.wrapping_mul(multiplier) >> 59) as usize
     }
 
-    /// The short key of a key: the same as [`short_text_key`] gives for its text, if that
+    /// The short key of a key: the same as [`short_text_key`](super::words::short_text_key) gives for its text, if that
     /// text has at most 7 bytes.
     fn short_key(key: u128) -> Option<u64> {
         ((key >> 120) <= 7).then_some((key as u64) ^ ((key >> 64) as u64))
@@ -61,13 +61,12 @@ impl<T: Copy> KeySlots<T> {
         (self.keys[slot] == key).then(|| self.values[slot])
     }
 
-    /// Writes to `out` the value of each row of a string column without nulls (its `offsets`
-    /// and `values`, at least a row more of offsets than `out` has rows): from the slots, or
-    /// else `other(slots, row, key)` (which may insert the row's key, or give up: `None`).
-    pub(super) fn fill(
+    /// Writes to `out` the value of each row of a chunk of words without nulls (at least as
+    /// many rows as `out`): from the slots, or else `other(slots, row, key)` (which may insert
+    /// the row's key, or give up: `None`).
+    pub(super) fn fill<'a>(
         &mut self,
-        offsets: &[i32],
-        values: &[u8],
+        words: impl WordRows<'a>,
         out: &mut [T],
         mut other: impl FnMut(&mut Self, usize, Option<u128>) -> Option<T>,
     ) -> Option<()> {
@@ -75,12 +74,9 @@ impl<T: Copy> KeySlots<T> {
         while row < out.len() {
             // The rows whose keys are in the slots in a loop of their own (few values live:
             // no spill), each other row on its own.
-            row = self.fill_from(offsets, values, row, out);
+            row = self.fill_from(words, row, out);
             if let Some(value) = out.get_mut(row) {
-                let key = match (offsets.get(row), offsets.get(row + 1)) {
-                    (Some(&start), Some(&end)) => text_key(values, start as usize, end as usize),
-                    _ => None,
-                };
+                let key = (row < words.rows()).then(|| words.key(row)).flatten();
                 *value = other(self, row, key)?;
                 row += 1;
             }
@@ -88,18 +84,17 @@ impl<T: Copy> KeySlots<T> {
         Some(())
     }
 
-    /// Writes to `out` the values of the texts of a string column's `offsets` and `values`
-    /// from row `from` on, up to the first whose key is not in the slots; returns that row (the
-    /// end of `out` or of the column when there is none).
-    pub(super) fn fill_from(&self, offsets: &[i32], values: &[u8], from: usize, out: &mut [T]) -> usize {
-        let (starts, ends) = (offsets.get(from..).unwrap_or_default(), offsets.get(from + 1..).unwrap_or_default());
+    /// Writes to `out` the values of the texts of `words` from row `from` on, up to the first
+    /// whose key is not in the slots; returns that row (the end of `out` or of the column when
+    /// there is none).
+    pub(super) fn fill_from<'a>(&self, words: impl WordRows<'a>, from: usize, out: &mut [T]) -> usize {
+        let words = words.skip(from);
         let out = out.get_mut(from..).unwrap_or_default();
-        let rows = out.len().min(ends.len());
         if self.short_only {
-            return from + self.fill_short(starts, ends, values, out);
+            return from + self.fill_short(words, out);
         }
-        let look_up = |k: usize| text_key(values, starts[k] as usize, ends[k] as usize).and_then(|key| Some((key, self.get(key)?)));
-        from + fill_runs(starts, values, rows, out, NO_KEY, look_up)
+        let rows = out.len().min(words.rows());
+        from + fill_runs(words, rows, out, NO_KEY, |k| words.key(k).and_then(|key| Some((key, self.get(key)?))))
     }
 
     /// [`KeySlots::fill_from`] when every key is short: texts of up to 7 bytes (the usual
@@ -107,10 +102,10 @@ impl<T: Copy> KeySlots<T> {
     /// inlined, so that its loop has the registers to itself (inlined, it kept the multiplier
     /// and the buffer's address in memory).
     #[inline(never)]
-    fn fill_short(&self, starts: &[i32], ends: &[i32], values: &[u8], out: &mut [T]) -> usize {
-        let rows = out.len().min(ends.len());
-        fill_runs(starts, values, rows, out, NO_SHORT_KEY, |k| {
-            let key = short_text_key(values, starts[k] as usize, ends[k] as usize)?;
+    fn fill_short<'a>(&self, words: impl WordRows<'a>, out: &mut [T]) -> usize {
+        let rows = out.len().min(words.rows());
+        fill_runs(words, rows, out, NO_SHORT_KEY, |k| {
+            let key = words.short_key(k)?;
             let slot = Self::short_slot(self.multiplier, key);
             (self.short_keys[slot] == key).then(|| (key, self.values[slot]))
         })

@@ -31,6 +31,7 @@ mod rows;
 mod tests;
 mod trades;
 mod values;
+mod words;
 
 use std::fmt;
 

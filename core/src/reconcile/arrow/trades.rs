@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use super::key_slots::KeySlots;
 use super::values::{BatchColumns, Side, Text};
+use super::words::OffsetRows;
 use super::ArrowReadError;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
@@ -280,9 +281,9 @@ fn parsed<T: Copy>(
         .0
         .as_ref()
         .filter(|strings| arrow_array::Array::null_count(&strings.array) == 0)
-        .map(|array| (array.value_offsets(), array.values().as_slice()));
-    if let Some((offsets, values)) = buffers {
-        slots.fill(offsets, values, &mut out, |slots, row, key| Some(other(slots, row, key)));
+        .map(|array| OffsetRows::new(array.value_offsets(), array.values().as_slice()));
+    if let Some(words) = buffers {
+        slots.fill(words, &mut out, |slots, row, key| Some(other(slots, row, key)));
         return out;
     }
     for (row, value) in out.iter_mut().enumerate() {

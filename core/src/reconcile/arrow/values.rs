@@ -15,6 +15,7 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use yoke::Yoke;
 
+use super::words::{text_key, views_outside_buffers, Words};
 use super::ArrowReadError;
 use crate::error::{Error, ErrorKind, Location};
 use crate::money::Money;
@@ -80,150 +81,6 @@ fn wrong_type(side: Side, column: &str, data_type: &DataType, expected: &str) ->
     }
     column_type(column, format!("column `{column}` of the {side} must be {expected}, not {data_type}"))
 }
-
-/// The masks of `Text::key`: the 16 bytes from `16 - length` keep a text's `length` bytes.
-const KEY_MASKS: [u8; 32] = {
-    let mut masks = [0u8; 32];
-    let mut k = 0;
-    while k < 16 {
-        masks[k] = 0xFF;
-        k += 1;
-    }
-    masks
-};
-
-/// The key ([`Text::key`]) of the text at `start..end` of a string column's `values`.
-#[inline(always)]
-pub(super) fn text_key(values: &[u8], start: usize, end: usize) -> Option<u128> {
-    let length = end.wrapping_sub(start);
-    let window: [u8; 16] = match values.get(start..start.checked_add(16)?) {
-        Some(window) => window.try_into().ok()?,
-        None => window_near_end(values, start, end)?,
-    };
-    // The mask of the text's bytes from a table (a 128-bit shift by a variable is several
-    // instructions with a branch).
-    let mask: [u8; 16] = KEY_MASKS.get(16 - length.min(16)..32 - length.min(16))?.try_into().ok()?;
-    (length <= 15).then(|| (u128::from_le_bytes(window) & u128::from_le_bytes(mask)) | ((length as u128) << 120))
-}
-
-/// Writes to `out` the value that `look_up(row)` gives each of the first `rows` rows of a
-/// string column (`offsets` into `text`) with the row's key, up to the first row it gives
-/// none for; returns that row (`rows` when there is none). Rows in runs of one key are
-/// written a block at a time ([`Runs`]) without a look-up.
-#[inline(always)]
-pub(super) fn fill_runs<K: PartialEq + Copy, T: Copy>(
-    offsets: &[i32],
-    text: &[u8],
-    rows: usize,
-    out: &mut [T],
-    no_key: K,
-    mut look_up: impl FnMut(usize) -> Option<(K, T)>,
-) -> usize {
-    let (mut row, mut runs) = (0, Runs::new(no_key));
-    while row < rows {
-        let Some((key, value)) = look_up(row) else { return row };
-        out[row] = value;
-        let same = runs.after(key, offsets, text, row, rows);
-        if same > 0 {
-            out[row + 1..=row + same].fill(value);
-        }
-        row += 1 + same;
-    }
-    rows
-}
-
-/// A column's rows of the same text, met one after another: after [`Runs::AFTER`] rows of
-/// one key in a row, the rows that follow are compared with it [`Runs::BLOCK_ROWS`] at a time
-/// ([`repeats`]: one comparison of offsets and one `memcmp` a block) instead of one by one.
-/// A column of one value (a merchant number, a kind that is nearly always `purchase`) is read
-/// at the speed of `memcmp`; one of values in no order (terminals, channels) pays a block's
-/// try at most once every few rows, and then rarely.
-struct Runs<K> {
-    last: K,
-    same: u32,
-}
-
-impl<K: PartialEq + Copy> Runs<K> {
-    /// Rows of one key in a row before a block is compared.
-    const AFTER: u32 = 4;
-    /// The rows of a block.
-    const BLOCK_ROWS: usize = 64;
-
-    /// Runs of keys, the first row's key compared with `none` (which no text has).
-    fn new(none: K) -> Runs<K> {
-        Runs { last: none, same: 0 }
-    }
-
-    /// The rows after `row` (of `rows`, cut by `offsets` from `text`) known to have its text,
-    /// whose key is `key`: none unless the rows before it had that key too.
-    #[inline(always)]
-    fn after(&mut self, key: K, offsets: &[i32], text: &[u8], row: usize, rows: usize) -> usize {
-        // Without a branch on the key (in a column of values in no order, it would be
-        // mispredicted every other row).
-        self.same = (self.same + 1) * u32::from(key == self.last);
-        self.last = key;
-        if self.same < Self::AFTER {
-            return 0;
-        }
-        self.same = 0;
-        repeats(offsets, text, row, rows, Self::BLOCK_ROWS)
-    }
-}
-
-/// How many of the rows after `row` (of `rows`) have its text, counted in whole blocks of
-/// `block_rows` each of whose rows has it: a block's offsets are `row`'s length apart, and
-/// its text is the text before it moved by that length (so, row by row, `row`'s).
-#[inline(never)]
-fn repeats(offsets: &[i32], text: &[u8], row: usize, rows: usize, block_rows: usize) -> usize {
-    let (Some(&start), Some(&end)) = (offsets.get(row), offsets.get(row + 1)) else { return 0 };
-    let Ok(length) = usize::try_from(end.wrapping_sub(start)) else { return 0 };
-    let mut run = 0;
-    while row + 1 + run + block_rows <= rows {
-        let first = row + 1 + run;
-        let Some(block) = offsets.get(first..=first + block_rows) else { break };
-        // Each row of the block `length` long (the first starts where the row before it, of
-        // `row`'s text, ends).
-        let step = length as i32;
-        let spaced = block.iter().zip(&block[1..]).fold(true, |fine, (&start, &end)| fine & (end.wrapping_sub(start) == step));
-        let (from, to) = (block[0] as usize, block[block_rows] as usize);
-        let before = from.checked_sub(length).and_then(|before| text.get(before..to.checked_sub(length)?));
-        if !spaced || before.is_none() || text.get(from..to) != before {
-            break;
-        }
-        run += block_rows;
-    }
-    run
-}
-
-/// The short key of the text at `start..end` of a string column's `values`, for a text of at
-/// most 7 bytes: its bytes, then its length in the top byte, in one 8-byte load (the bytes
-/// one by one near the buffer's end); `None` for a longer text. It is that text's key
-/// ([`Text::key`]) with its two halves xor-ed (for such a text, the high half is the length
-/// alone).
-#[inline(always)]
-pub(super) fn short_text_key(values: &[u8], start: usize, end: usize) -> Option<u64> {
-    let length = end.wrapping_sub(start);
-    let window: [u8; 8] = match values.get(start..start.checked_add(8)?) {
-        Some(window) => window.try_into().ok()?,
-        None => window_near_end(values, start, end)?,
-    };
-    let mask = *SHORT_KEY_MASKS.get(length)?;
-    Some((u64::from_le_bytes(window) & mask) | ((length as u64) << 56))
-}
-
-/// The text at `start..end` of `values`, too near the buffer's end for a window of `N` bytes
-/// to be read in one load (the last rows, or every row of a column of empty texts), followed
-/// by zeros; `None` when it has more than `N` bytes.
-#[cold]
-fn window_near_end<const N: usize>(values: &[u8], start: usize, end: usize) -> Option<[u8; N]> {
-    let text = values.get(start..end)?;
-    let mut window = [0u8; N];
-    window.get_mut(..text.len())?.copy_from_slice(text);
-    Some(window)
-}
-
-/// The masks of `short_text_key` by length: the low `length` bytes.
-const SHORT_KEY_MASKS: [u64; 8] = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF];
 
 /// A text column (any string type, or dictionary of strings), read as `StringArray`.
 pub(super) struct Text(pub(super) Option<Strings>);
@@ -346,6 +203,27 @@ fn text(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column:
 /// A text column (any string type, or dictionary of strings) as a `StringArray`, not checked
 /// yet (see [`Strings::new`]); `None` for an absent optional column.
 fn utf8(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Option<StringArray>, ArrowReadError> {
+    string_column(side, batch, index, column)?.map(|array| cast_utf8(side, column, array)).transpose()
+}
+
+/// A column of words (few distinct texts): a string view column as it is, any other string
+/// type as a `StringArray` (see [`utf8`]); `None` for an absent optional column.
+fn words(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Option<Words>, ArrowReadError> {
+    let Some(array) = string_column(side, batch, index, column)? else { return Ok(None) };
+    Ok(Some(match array.as_string_view_opt() {
+        Some(views) => Words::Views(views.clone()),
+        None => Words::Offsets(cast_utf8(side, column, array)?),
+    }))
+}
+
+/// A column of any string type (or dictionary of strings); `None` for an absent optional
+/// column, an error for a column of another type.
+fn string_column<'b>(
+    side: Side,
+    batch: &'b RecordBatch,
+    index: &HashMap<String, usize>,
+    column: &str,
+) -> Result<Option<&'b ArrayRef>, ArrowReadError> {
     let Some(&position) = index.get(column) else {
         return if required(side.columns, column) { Err(missing(side, column, batch)) } else { Ok(None) };
     };
@@ -358,9 +236,18 @@ fn utf8(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column:
     if !string_like {
         return Err(wrong_type(side, column, array.data_type(), "strings (text keeps leading zeros of ids)"));
     }
+    Ok(Some(array))
+}
+
+/// A column of a string type as a `StringArray` (a cast); an error for string views that
+/// point outside their buffers ([`views_outside_buffers`]).
+fn cast_utf8(side: Side, column: &str, array: &ArrayRef) -> Result<StringArray, ArrowReadError> {
+    if views_outside_buffers(array) {
+        return Err(column_type(column, format!("column `{column}` of the {side}: a string view points outside its buffers")));
+    }
     let utf8 =
         arrow_cast::cast(array, &DataType::Utf8).map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
-    Ok(Some(utf8.as_string::<i32>().clone()))
+    Ok(utf8.as_string::<i32>().clone())
 }
 
 /// Whether a text cell is null or only spaces: no value, as an empty cell of a CSV file.
@@ -762,9 +649,9 @@ impl<'a> BatchColumns<'a> {
         text(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
     }
 
-    /// A text column as a `StringArray`, not checked yet ([`utf8`]).
-    pub(super) fn utf8(&self, column: &str) -> Result<Option<StringArray>, ArrowReadError> {
-        utf8(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
+    /// A column of words ([`words`]).
+    pub(super) fn words(&self, column: &str) -> Result<Option<Words>, ArrowReadError> {
+        words(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
     }
 
     /// A money column ([`money_column`]).
@@ -780,38 +667,4 @@ impl<'a> BatchColumns<'a> {
 
 fn column_index(batch: &RecordBatch) -> HashMap<String, usize> {
     batch.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), i)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `repeats` counts whole blocks of rows of the row's text after it, and stops at the
-    /// block with a row of another length (even one whose bytes continue the pattern, `abab`
-    /// after `ab`s) or another byte, or when no whole block is left.
-    #[test]
-    fn repeats_counts_whole_blocks_of_the_rows_text() {
-        let column = |texts: &[&str]| {
-            let array = StringArray::from(texts.to_vec());
-            (array.value_offsets().to_vec(), array.value_data().to_vec())
-        };
-        let mut texts = vec!["ab"; 201];
-        let (offsets, text) = column(&texts);
-        // Rows 5..197 are three whole blocks of 64; rows 197..201 are not a whole block.
-        assert_eq!(repeats(&offsets, &text, 4, 201, 64), 192);
-        assert_eq!(repeats(&offsets, &text, 4, 69, 64), 64);
-        assert_eq!(repeats(&offsets, &text, 4, 68, 64), 0);
-        texts[150] = "ac";
-        let (offsets, text) = column(&texts);
-        assert_eq!(repeats(&offsets, &text, 4, 201, 64), 128);
-        texts[150] = "abab";
-        let (offsets, text) = column(&texts);
-        assert_eq!(repeats(&offsets, &text, 4, 201, 64), 128);
-        texts[6] = "";
-        let (offsets, text) = column(&texts);
-        assert_eq!(repeats(&offsets, &text, 4, 201, 64), 0);
-        // Empty texts repeat too.
-        let (offsets, text) = column(&[""; 100]);
-        assert_eq!(repeats(&offsets, &text, 0, 100, 64), 64);
-    }
 }
