@@ -76,8 +76,22 @@ def bench_reconcile(trades: int, repeat: int) -> None:
     def from_chunked() -> object:
         return posfee.reconcile(ledger_chunked, statement_chunked, schedule, merchant=merchant, merchant_name=name, terminals=terminals, progress=False)
 
+    # The same tables as polars DataFrames (their strings come as string_view, through Arrow's
+    # C stream interface), when polars is installed.
+    try:
+        import polars
+    except ImportError:
+        polars = None
+    if polars is not None:
+        ledger_frame, statement_frame = polars.from_arrow(ledger_table), polars.from_arrow(statement_table)
+
+    def from_polars() -> object:
+        return posfee.reconcile(ledger_frame, statement_frame, schedule, merchant=merchant, merchant_name=name, terminals=terminals, progress=False)
+
     results = {}
     runs = [("core", core), ("arrow", from_arrow), ("convert", convert_only), ("chunked", from_chunked), ("core ", core), ("arrow ", from_arrow), ("chunked ", from_chunked)]
+    if polars is not None:
+        runs += [("polars", from_polars), ("polars ", from_polars)]
     for label, function in runs:
         times = []
         for _ in range(repeat):
@@ -114,8 +128,13 @@ def bench_reconcile(trades: int, repeat: int) -> None:
     print(f"| `report.rows` (core rows → pyarrow.Table, lazily, once; best of {repeat} reports) | {rows_seconds:.3f} | |")
     print(f"| `report.to_pandas()` after `rows` (Arrow-backed columns, categoricals; best of {repeat}) | {pandas_seconds:.3f} | |")
     print(f"| `posfee.reconcile` on the same tables in 65,536-row chunks (best of {2 * repeat}) | {chunked_s:.3f} | {rows / chunked_s:,.0f} |")
+    if "polars" in results:
+        polars_s = min(results["polars"])
+        print(f"| `posfee.reconcile` on the same tables as polars DataFrames (best of {2 * repeat}) | {polars_s:.3f} | {rows / polars_s:,.0f} |")
     print(f"\nratio from pyarrow / core: **{arrow_s / core_s:.2f}x** best, {arrow_m / core_m:.2f}x median (goal ≤ 1.2x)")
     print(f"ratio from chunked pyarrow / core: {chunked_s / core_s:.2f}x best")
+    if "polars" in results:
+        print(f"ratio from polars DataFrames / core: {min(results['polars']) / core_s:.2f}x best")
     print(f"report.rows / core reconcile: {rows_seconds / core_s:.2f}x best, {rows_median / core_m:.2f}x median (goal ≤ 1x)\n")
 
 

@@ -71,6 +71,11 @@ def _to_arrow(table: Any) -> Tuple[Any, str]:
 
         return _pandas_to_arrow(table, "trades"), "pandas"
     if module == "polars":
+        # Through Arrow's C stream: polars' own columns as they are (strings as string_view,
+        # read by the core without a copy); `to_arrow()` would copy each string column into
+        # large_string first, on one thread.
+        if hasattr(table, "__arrow_c_stream__"):
+            return pyarrow.table(table), "polars"
         return table.to_arrow(), "polars"
     if isinstance(table, pyarrow.RecordBatch):
         return pyarrow.Table.from_batches([table]), "pyarrow"
