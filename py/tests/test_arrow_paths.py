@@ -310,3 +310,43 @@ def test_polars_frames_read_as_pyarrow_tables():
     schedule = posfee.Schedule.preset("sft-traditional")
     run = lambda l, s: posfee.reconcile(l, s, schedule, merchant=merchant, merchant_name=name, terminals=terminals, progress=False)
     assert run(*frames).rows.to_pylist() == run(ledger, statement).rows.to_pylist()
+
+
+def test_table_quotes_read_string_views_and_polars_frames_alike():
+    """fee_table and quote_table read a string view channel as a string one (the same fees and
+    errors), a polars DataFrame as the pyarrow table it came from; a view's text that is not
+    UTF-8, or a view outside its buffers, is the table's error naming the column."""
+    import polars as pl
+
+    schedule = posfee.Schedule.preset("sft-traditional")
+    channels = ["credit", "debit", "wechat", "visa", None, "a channel name too long for a key", "信用卡信用卡"] * 30
+    trades = pa.table(
+        {
+            "amount": pa.array([f"{100 + k}.{k % 100:02d}" for k in range(len(channels))]),
+            "channel": pa.array(channels, pa.string()),
+            "time": pa.array(["2026-05-06 10:00:00"] * len(channels)),
+            "settlement": pa.array(["T1", "D0", None, "T9"] * (len(channels) // 4) + ["T1"] * (len(channels) % 4)),
+        }
+    )
+    viewed = trades.set_column(1, "channel", trades["channel"].cast(pa.string_view()))
+    viewed = viewed.set_column(3, "settlement", trades["settlement"].cast(pa.string_view()))
+    for method in ["fee_table", "quote_table"]:
+        price = getattr(schedule, method)
+        expected = price(trades, on_invalid="report")
+        added = [name for name in expected.column_names if name not in trades.column_names]
+        assert price(viewed, on_invalid="report").select(added).equals(expected.select(added)), method
+        frame = price(pl.from_arrow(trades), on_invalid="report")
+        assert isinstance(frame, pl.DataFrame)
+        assert frame.select(added).rows() == [tuple(row.values()) for row in expected.select(added).to_pylist()], method
+    raw = [c.encode() if c else None for c in channels]
+    raw[37] = b"cr\xffdit"
+    bad = pa.array(raw, pa.binary_view()).view(pa.string_view())
+    outside = _views((2, b"cr\0\0", 0, 0), (20, b"abcd", 0, 1000))
+    for table, problem in [(viewed.set_column(1, "channel", bad), "not UTF-8"), (viewed.slice(0, 2).set_column(1, "channel", outside), "outside its buffers")]:
+        try:
+            schedule.fee_table(table, on_invalid="report")
+        except (posfee.PosfeeError, TypeError) as error:
+            assert "column `channel`" in str(error) and problem in str(error), str(error)
+            assert problem != "not UTF-8" or "row 37" in str(error) or "line 38" in str(error), str(error)
+        else:
+            raise AssertionError("fee_table read a bad string view column")

@@ -14,14 +14,14 @@ use std::sync::Arc;
 
 use arrow_array::builder::StringBuilder;
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, Date32Array, Decimal128Array, DictionaryArray, Int32Array, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, DictionaryArray, Int32Array, RecordBatch, StringArray};
 use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
 
 use super::key_slots::KeySlots;
-use super::values::{BatchColumns, Side, Text};
-use super::words::OffsetRows;
+use super::values::{BatchColumns, Side, Text, WordColumn};
+use super::words::{OffsetRows, ViewRows};
 use super::ArrowReadError;
 use crate::calendar::Calendar;
 use crate::channel::{CardType, Channel};
@@ -115,7 +115,9 @@ impl TradeColumns {
             }
         }
 
-        let channel = parsed(&columns.text("channel")?, rows, None, Channel::Credit, "channel", Channel::parse, &mut bad);
+        let numbered = |error: ArrowReadError| error.numbered_from(first_row as u64);
+        let channel =
+            parsed(&columns.word_column("channel")?, rows, None, Channel::Credit, "channel", Channel::parse, &mut bad).map_err(numbered)?;
 
         let times = columns.time("time")?;
         let one_span_s = starts_s.and_then(|starts_s| times.first_if_all_in_span(|time_s| fee_span_s(starts_s, time_s)));
@@ -139,23 +141,25 @@ impl TradeColumns {
         }
 
         let settlement = parsed(
-            &columns.text("settlement")?,
+            &columns.word_column("settlement")?,
             rows,
             Some(defaults.settlement),
             defaults.settlement,
             "settlement",
             SettlementMode::parse,
             &mut bad,
-        );
+        )
+        .map_err(numbered)?;
         let card_type = parsed(
-            &columns.text("card_type")?,
+            &columns.word_column("card_type")?,
             rows,
             Some(defaults.card_type),
             None,
             "card_type",
             |t| CardType::parse(t).map(Some),
             &mut bad,
-        );
+        )
+        .map_err(numbered)?;
 
         // Merchant classes as codes into `classes`.
         let mut classes = vec![defaults.merchant_class.clone()];
@@ -209,19 +213,20 @@ impl TradeColumns {
 /// A text column parsed by `parse`, once per distinct text (channels and modes repeat a
 /// handful of values); a null cell takes `default` (an error without one), an absent column is
 /// empty (every row takes the default, see `TradeColumns`); a row
-/// with an error holds `placeholder`.
+/// with an error holds `placeholder`. The column's error for a text that is not UTF-8 (of
+/// string views, whose texts are checked as they are met).
 #[allow(clippy::too_many_arguments)]
 fn parsed<T: Copy>(
-    column: &Text,
+    column: &WordColumn,
     rows: usize,
     default: Option<T>,
     placeholder: T,
     field: &str,
     parse: impl Fn(&str) -> Result<T>,
     bad: &mut impl FnMut(usize, &str, Error),
-) -> Vec<T> {
-    if let (Text(None), Some(_)) = (column, default) {
-        return Vec::new(); // every row takes the default (see `TradeColumns`)
+) -> std::result::Result<Vec<T>, ArrowReadError> {
+    if column.is_absent() && default.is_some() {
+        return Ok(Vec::new()); // every row takes the default (see `TradeColumns`)
     }
     // Texts of up to 15 bytes that read, by their key (`Text::key`) in a table of slots
     // indexed by the key's hash, with a multiplier chosen so that no two keys share a slot:
@@ -231,16 +236,25 @@ fn parsed<T: Copy>(
     let mut seen: Vec<(&str, std::result::Result<T, usize>)> = Vec::new();
     let mut many: HashMap<&str, std::result::Result<T, usize>> = HashMap::new();
     let mut failures: Vec<Error> = Vec::new();
+    // The first text that is not UTF-8 (the column's error).
+    let mut not_utf8: Option<ArrowReadError> = None;
     // The value of a row whose key is not in the slots (yet), put in the slots when it reads.
     let mut other = |slots: &mut KeySlots<T>, row: usize, key: Option<u128>| -> T {
-        let Some(text) = column.get(row) else {
-            return match default {
-                Some(value) => value,
-                None => {
-                    bad(row, field, Error::new(ErrorKind::InvalidRecord, format!("the {field} is missing")));
-                    placeholder
-                }
-            };
+        let text = match column.text(row) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                return match default {
+                    Some(value) => value,
+                    None => {
+                        bad(row, field, Error::new(ErrorKind::InvalidRecord, format!("the {field} is missing")));
+                        placeholder
+                    }
+                };
+            }
+            Err(error) => {
+                not_utf8.get_or_insert(error);
+                return placeholder;
+            }
         };
         let found = match seen.iter().find(|(known, _)| known.len() == text.len() && *known == text) {
             Some((_, value)) => *value,
@@ -277,23 +291,27 @@ fn parsed<T: Copy>(
     // stored at every row).
     let mut out = vec![placeholder; rows];
     // The usual column, without nulls: each row's key straight from the buffers.
-    let buffers = column
-        .0
-        .as_ref()
-        .filter(|strings| arrow_array::Array::null_count(&strings.array) == 0)
-        .map(|array| OffsetRows::new(array.value_offsets(), array.values().as_slice()));
-    if let Some(words) = buffers {
-        slots.fill(words, &mut out, |slots, row, key| Some(other(slots, row, key)));
-        return out;
+    match column {
+        WordColumn::Text(Text(Some(strings))) if strings.array.null_count() == 0 => {
+            slots.fill(OffsetRows::of(&strings.array), &mut out, |slots, row, key| Some(other(slots, row, key)));
+        }
+        WordColumn::Views(views, _, _) if views.null_count() == 0 => {
+            slots.fill(ViewRows::of(views), &mut out, |slots, row, key| Some(other(slots, row, key)));
+        }
+        _ => {
+            for (row, value) in out.iter_mut().enumerate() {
+                let key = column.key(row);
+                *value = match key.and_then(|key| slots.get(key)) {
+                    Some(found) => found,
+                    None => other(&mut slots, row, key),
+                };
+            }
+        }
     }
-    for (row, value) in out.iter_mut().enumerate() {
-        let key = column.key(row);
-        *value = match key.and_then(|key| slots.get(key)) {
-            Some(found) => found,
-            None => other(&mut slots, row, key),
-        };
+    match not_utf8 {
+        Some(error) => Err(error),
+        None => Ok(out),
     }
-    out
 }
 
 /// The Arrow schema of the quoted columns ([`QUOTED_COLUMNS`]) at a money scale: money as
@@ -814,6 +832,42 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The word columns (channel, settlement, card type) read alike from strings and from
+        /// string views (what polars hands over): the same values and the same errors on the
+        /// same rows, with nulls, words that do not read, and texts of more than 12 bytes (in a
+        /// buffer, not in their views) and of more than 15 (without a key).
+        #[test]
+        fn word_columns_read_alike_from_strings_and_string_views(
+            cells in proptest::collection::vec((0usize..9, 0usize..6, 0usize..5), 1..60),
+            first_row in 0usize..3,
+        ) {
+            const CHANNELS: [Option<&str>; 9] = [Some("credit"), Some("debit"), Some("wechat"), Some(" Alipay "), Some("visa"), None,
+                Some("unionpay_qr"), Some("a channel name too long for a key"), Some("信用卡信用卡信用卡")];
+            const MODES: [Option<&str>; 6] = [Some("T1"), Some("D0"), None, Some("T9"), Some("T1 "), Some("not a settlement mode")];
+            const CARDS: [Option<&str>; 5] = [Some("debit"), Some("credit"), None, Some(""), Some("借记卡")];
+            let rows = cells.len();
+            let column = |values: Vec<Option<&str>>, views: bool| -> ArrayRef {
+                if views { Arc::new(arrow_array::StringViewArray::from(values)) } else { Arc::new(StringArray::from(values)) }
+            };
+            let read = |views: bool| {
+                let batch = RecordBatch::try_from_iter([
+                    ("amount", Arc::new(StringArray::from(vec!["100.00"; rows])) as ArrayRef),
+                    ("channel", column(cells.iter().map(|c| CHANNELS[c.0]).collect(), views)),
+                    ("time", Arc::new(StringArray::from(vec!["2026-05-06 10:00"; rows])) as ArrayRef),
+                    ("settlement", column(cells.iter().map(|c| MODES[c.1]).collect(), views)),
+                    ("card_type", column(cells.iter().map(|c| CARDS[c.2]).collect(), views)),
+                ]).unwrap();
+                let columns = TradeColumns::from_batch(&batch, first_row, &TradeDefaults::default()).unwrap();
+                let errors: Vec<(usize, String)> = columns.errors.iter().map(|e| (e.row, e.error.to_string())).collect();
+                (format!("{:?} {:?} {:?}", columns.channel, columns.settlement, columns.card_type), errors)
+            };
+            let from_strings = read(false);
+            proptest::prop_assert!(from_strings.1.len() <= rows);
+            proptest::prop_assert_eq!(read(true), from_strings);
+        }
+    }
+
     #[test]
     fn the_fees_alone_are_the_quotes_fees_with_the_same_errors() {
         let schedule = Schedule::preset("sft-traditional").unwrap();
@@ -929,6 +983,7 @@ mod tests {
         fn texts_read_as_their_values_whatever_their_lengths(
             pool in proptest::collection::vec(proptest::prop_oneof!["[ab\\x00z]{0,7}", "[a-dz微\\x00]{0,9}"], 1..14),
             picks in proptest::collection::vec(0usize..1_000, 1..400),
+            views: bool,
         ) {
             let texts: Vec<&str> = picks.iter().map(|pick| pool[pick % pool.len()].as_str()).collect();
             let value_of = |text: &str| pool.iter().position(|known| known == text).unwrap() as u32;
@@ -937,8 +992,12 @@ mod tests {
                 false => Ok(value_of(text)),
             };
             let mut bad_rows = Vec::new();
-            let column = Text(Some(Strings::new(TRADES, "channel", StringArray::from(texts.clone())).unwrap()));
-            let read = parsed(&column, texts.len(), None, u32::MAX, "word", parse, &mut |row, _: &str, _| bad_rows.push(row));
+            // As strings, or as string views (texts of up to 12 bytes in their views).
+            let column = match views {
+                false => WordColumn::Text(Text(Some(Strings::new(TRADES, "channel", StringArray::from(texts.clone())).unwrap()))),
+                true => WordColumn::Views(arrow_array::StringViewArray::from(texts.clone()), TRADES, "channel".into()),
+            };
+            let read = parsed(&column, texts.len(), None, u32::MAX, "word", parse, &mut |row, _: &str, _| bad_rows.push(row)).unwrap();
             let expected: Vec<u32> = texts.iter().map(|text| if text.starts_with('z') { u32::MAX } else { value_of(text) }).collect();
             proptest::prop_assert_eq!(read, expected);
             let expected_bad: Vec<usize> = (0..texts.len()).filter(|row| texts[*row].starts_with('z')).collect();

@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
-use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, Date32Array, Decimal128Array, Int64Array, RecordBatch, StringArray, StringViewArray};
 use arrow_buffer::Buffer;
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use yoke::Yoke;
 
-use super::words::{text_key, views_outside_buffers, Words};
+use super::words::{any_view_outside, text_key, views_outside_buffers, ViewRows, WordRows, Words};
 use super::ArrowReadError;
 use crate::error::{Error, ErrorKind, Location};
 use crate::money::Money;
@@ -143,9 +143,56 @@ fn not_utf8(side: Side, column: &str, array: &StringArray) -> ArrowReadError {
         std::str::from_utf8(value).is_err().then_some((row, value))
     });
     let (row, value) = bad.unwrap_or((0, &[]));
+    not_utf8_at(side, column, row, value)
+}
+
+/// The error of a value `value` of row `row` (of the batch, 0-based) that is not UTF-8 text.
+#[cold]
+fn not_utf8_at(side: Side, column: &str, row: usize, value: &[u8]) -> ArrowReadError {
     let shown: String = value.iter().take(32).map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(" ");
     let message = format!("column `{column}` of the {side} holds text that is not UTF-8 (bytes {shown}); Arrow string columns hold UTF-8");
     ArrowReadError::Invalid(Error::new(ErrorKind::InvalidRecord, message).at(Location::default().field(column).line(row as u64 + 1)))
+}
+
+/// A text column read for its few distinct values (channels, modes): string views as they are
+/// (their places in their buffers checked, each distinct text checked as UTF-8 when it is
+/// read: [`WordColumn::text`]), any other string type as a checked [`Text`].
+pub(super) enum WordColumn {
+    /// A checked string array, or an absent column.
+    Text(Text),
+    /// String views, with the side and the column's name for the error of a text that is
+    /// not UTF-8.
+    Views(StringViewArray, Side, String),
+}
+
+impl WordColumn {
+    /// Whether the column is absent.
+    pub(super) fn is_absent(&self) -> bool {
+        matches!(self, WordColumn::Text(Text(None)))
+    }
+
+    /// The value of a row; `None` for a null or an absent column; the column's error (at the
+    /// row, of the batch) for a text that is not UTF-8.
+    pub(super) fn text(&self, row: usize) -> Result<Option<&str>, ArrowReadError> {
+        match self {
+            WordColumn::Text(text) => Ok(text.get(row)),
+            WordColumn::Views(views, _, _) if views.is_null(row) => Ok(None),
+            WordColumn::Views(views, side, column) => {
+                // The views' places were checked when the column was read.
+                let bytes = ViewRows::of(views).bytes(row).unwrap_or_default();
+                std::str::from_utf8(bytes).map(Some).map_err(|_| not_utf8_at(*side, column, row, bytes))
+            }
+        }
+    }
+
+    /// A row's key ([`Text::key`]); `None` for a longer text, a null or an absent column.
+    #[inline(always)]
+    pub(super) fn key(&self, row: usize) -> Option<u128> {
+        match self {
+            WordColumn::Text(text) => text.key(row),
+            WordColumn::Views(views, _, _) => (!views.is_null(row)).then(|| ViewRows::of(views).key(row)).flatten(),
+        }
+    }
 }
 
 impl ArrowReadError {
@@ -239,11 +286,16 @@ fn string_column<'b>(
     Ok(Some(array))
 }
 
+/// The error of a string view column with a view that points outside its buffers.
+fn views_outside(side: Side, column: &str) -> ArrowReadError {
+    column_type(column, format!("column `{column}` of the {side}: a string view points outside its buffers"))
+}
+
 /// A column of a string type as a `StringArray` (a cast); an error for string views that
 /// point outside their buffers ([`views_outside_buffers`]).
 fn cast_utf8(side: Side, column: &str, array: &ArrayRef) -> Result<StringArray, ArrowReadError> {
     if views_outside_buffers(array) {
-        return Err(column_type(column, format!("column `{column}` of the {side}: a string view points outside its buffers")));
+        return Err(views_outside(side, column));
     }
     let utf8 =
         arrow_cast::cast(array, &DataType::Utf8).map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
@@ -647,6 +699,17 @@ impl<'a> BatchColumns<'a> {
     /// A text column ([`text`]).
     pub(super) fn text(&self, column: &str) -> Result<Text, ArrowReadError> {
         text(self.side, self.batch, &self.index, column).map_err(|error| error.numbered_from(self.first_row))
+    }
+
+    /// A column of few distinct words to parse ([`WordColumn`]).
+    pub(super) fn word_column(&self, column: &str) -> Result<WordColumn, ArrowReadError> {
+        let numbered = |error: ArrowReadError| error.numbered_from(self.first_row);
+        Ok(match words(self.side, self.batch, &self.index, column).map_err(numbered)? {
+            Some(Words::Views(views)) if any_view_outside(&views) => return Err(numbered(views_outside(self.side, column))),
+            Some(Words::Views(views)) => WordColumn::Views(views, self.side, column.to_string()),
+            Some(Words::Offsets(array)) => WordColumn::Text(Text(Some(Strings::new(self.side, column, array).map_err(numbered)?))),
+            None => WordColumn::Text(Text(None)),
+        })
     }
 
     /// A column of words ([`words`]).

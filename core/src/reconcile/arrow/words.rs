@@ -76,7 +76,8 @@ pub(super) fn views_outside_buffers(array: &ArrayRef) -> bool {
     array.as_any_dictionary_opt().is_some_and(|dictionary| views_outside_buffers(dictionary.values()))
 }
 
-fn any_view_outside(array: &StringViewArray) -> bool {
+/// Whether a view of a text of more than 12 bytes (not null) points outside the buffers.
+pub(super) fn any_view_outside(array: &StringViewArray) -> bool {
     let buffers = array.data_buffers();
     let outside = |view: u128| {
         let length = view as u32 as usize;
