@@ -9,6 +9,8 @@ timestamps in China time; May 2026; credit / debit / WeChat / Alipay; ¥1 to ¥2
    limit, settlement, trade day, settlement date, warnings) → Arrow columns.
 3. The Rust core alone on the same rows (``Schedule::quote_table`` after the same conversion,
    timed inside the extension, one thread).
+2b. ``Schedule.fee_table(frame)`` on the same trades as a polars DataFrame (its strings come as
+   ``string_view`` through Arrow's C stream; the fees come back as a column of the frame).
 4. The polars expression that computes the same fees in integer fen (sft-traditional, T1:
    credit 0.60%, debit 0.55% capped ¥20, QR 0.38%, half-up to the fen), as one lazy plan;
    its fees are checked equal to posfee's.
@@ -137,10 +139,15 @@ def main() -> None:
         assert (posfee_fen == polars_fees(table, variant)["fee_fen"]).all(), f"polars ({variant}) and posfee disagree"
     del quoted, fee_only
 
-    runs = {"fee_table": lambda: schedule.fee_table(table), "quote_table": lambda: schedule.quote_table(table)}
+    frame = pl.from_arrow(table)  # a polars user's trades: strings as string_view
+    runs = {
+        "fee_table": lambda: schedule.fee_table(table),
+        "quote_table": lambda: schedule.quote_table(table),
+        "fee_table polars": lambda: schedule.fee_table(frame),
+    }
     runs.update({variant: (lambda variant=variant: polars_fees(table, variant)) for variant in POLARS_VARIANTS})
     best = best_of_rounds(runs, args.repeat)
-    fees, python = best.pop("fee_table"), best.pop("quote_table")
+    fees, python, fees_polars = best.pop("fee_table"), best.pop("quote_table"), best.pop("fee_table polars")
     polars_times = best
     rows, core = core_quote_table("sft-traditional", table, args.repeat)
     fastest = min(polars_times, key=polars_times.__getitem__)
@@ -151,6 +158,7 @@ def main() -> None:
     print("|---|---|---|")
     runs = [("posfee Schedule.fee_table (Python, pyarrow in and out): fees", fees),
             ("posfee Schedule.quote_table (Python, pyarrow in and out): full quotes", python),
+            ("posfee Schedule.fee_table (Python, polars DataFrame in and out): fees", fees_polars),
             ("Rust core Schedule::quote_table, same rows (one thread)", core)]
     runs += [(f"polars lazy, fees only in integer fen: {variant}", seconds) for variant, seconds in polars_times.items()]
     for name, seconds in runs:
