@@ -118,13 +118,13 @@ def tables(draw, side):
         if name == "net":
             columns[name] = draw(money(rows, signed=True))
         elif name == "kind":
-            columns[name] = pa.array(text(draw, rows, KINDS), string_type(draw))
+            columns[name] = maybe_dictionary(draw, pa.array(text(draw, rows, KINDS), string_type(draw)))
         elif name == "card_type":
-            columns[name] = pa.array(text(draw, rows, ["", "debit", "credit", "x", None]), string_type(draw))
+            columns[name] = maybe_dictionary(draw, pa.array(text(draw, rows, ["", "debit", "credit", "x", None]), string_type(draw)))
         elif name == "response_code":
-            columns[name] = pa.array(text(draw, rows, ["00", " 00", "51", None]), string_type(draw))
+            columns[name] = maybe_dictionary(draw, pa.array(text(draw, rows, ["00", " 00", "51", None]), string_type(draw)))
         else:
-            columns[name] = pa.array(text(draw, rows, TEXT + LONG_TEXT), string_type(draw))
+            columns[name] = maybe_dictionary(draw, pa.array(text(draw, rows, TEXT + LONG_TEXT), string_type(draw)))
     table = pa.table(columns)
     if rows > 2 and draw(st.booleans()):
         table = pa.Table.from_batches(table.to_batches(max_chunksize=draw(st.integers(1, rows))))
@@ -350,3 +350,42 @@ def test_table_quotes_read_string_views_and_polars_frames_alike():
             assert problem != "not UTF-8" or "row 37" in str(error) or "line 38" in str(error), str(error)
         else:
             raise AssertionError("fee_table read a bad string view column")
+
+
+def test_dictionaries_are_read_by_their_keys_and_checked():
+    """Dictionary columns (pandas' categoricals, polars' Categorical) read as the texts they
+    stand for, whatever their keys' type; a key outside the dictionary (pyarrow does not check
+    `from_arrays(..., safe=False)`, nor Arrow's C interface) is an error naming the column,
+    never a read past the values."""
+    import pandas as pd
+
+    ledger_data, statement_data, merchant, name, terminals, _ = _core.simulate(17, 2000, 3)
+    ledger, statement = ledger_data.to_arrow(), statement_data.to_arrow()
+    words = {"ledger": ["terminal", "merchant_no", "channel", "card_type", "kind", "response_code"],
+             "statement": ["merchant_no", "merchant_name", "terminal", "channel", "kind"]}
+    for side, table in [("ledger", ledger), ("statement", statement)]:
+        expected = convert(table, side, "raise", False)
+        for index_type in [pa.int8(), pa.uint16(), pa.int32(), pa.uint64()]:
+            encoded = table
+            for column in words[side]:
+                dictionary = table[column].combine_chunks().dictionary_encode()
+                if column == "merchant_name" or index_type == pa.int8() and len(dictionary.dictionary) > 127:
+                    continue
+                encoded = encoded.set_column(encoded.schema.get_field_index(column), column,
+                                             pa.DictionaryArray.from_arrays(dictionary.indices.cast(index_type), dictionary.dictionary))
+            assert convert(encoded, side, "raise", False) == expected, (side, index_type)
+    # pandas categoricals, as a finance script makes them.
+    frame = ledger.to_pandas()
+    for column in words["ledger"]:
+        frame[column] = frame[column].astype("category")
+    assert convert(pa.Table.from_pandas(frame, preserve_index=False), "ledger", "raise", False) == convert(ledger, "ledger", "raise", False)
+    # A key outside the dictionary.
+    small = ledger.slice(0, 3)
+    keys = [pa.array([0, 7, 0], pa.int32()), pa.array([0, -1, 0], pa.int8()), pa.array([0, 2**63 + 5, 0], pa.uint64())]
+    for column in ["terminal", "channel", "trade_id"]:
+        for bad_keys in keys:
+            bad = pa.DictionaryArray.from_arrays(bad_keys, pa.array(["T1", "credit"]), safe=False)
+            broken = small.set_column(small.schema.get_field_index(column), column, bad)
+            for by_rows in [False, True]:
+                outcome = convert(broken, "ledger", "raise", by_rows)
+                assert outcome == ("type error", f"column `{column}` of the ledger: a dictionary key outside its values"), outcome

@@ -21,7 +21,7 @@ use yoke::Yoke;
 use super::key_slots::KeySlots;
 use super::rows::{push_ledger_batch, push_statement_batch};
 use super::values::{self, BatchColumns, MoneyColumn, Side, Strings, Text, TimeColumn, TimeValues, LEDGER, STATEMENT};
-use super::words::{fill_runs, OffsetRows, ViewRows, WordRows, Words};
+use super::words::{fill_runs, DictionaryWords, OffsetRows, ViewRows, WordRows, Words};
 use super::{ArrowReadError, ArrowReadOptions};
 use crate::money::Money;
 use crate::quote::TradeKind;
@@ -118,6 +118,7 @@ fn interned(chunks: &[Option<Words>]) -> Option<TextColumn> {
         bytes += match words {
             Words::Offsets(array) => intern_rows(OffsetRows::of(array), out, &mut recent, &mut recent_long, &mut list)?,
             Words::Views(array) => intern_rows(ViewRows::of(array), out, &mut recent, &mut recent_long, &mut list)?,
+            Words::Dictionary(dictionary) => intern_keys(dictionary, out, &mut list)?,
         };
     }
     list.extend_numbered(numbers, bytes);
@@ -154,6 +155,31 @@ fn intern_rows<'a>(
         }
     }
     Some(words.text_bytes())
+}
+
+/// Writes to `out` the numbers in `list` of the rows of a dictionary without nulls (as many
+/// rows), each of its values checked and numbered when a row first uses it (so that the list
+/// holds the texts the rows have, in the order they first come, as for any other array);
+/// returns their bytes together. `None` for a key outside the values, or as [`interned`] has it.
+fn intern_keys(dictionary: &DictionaryWords, out: &mut [Key], list: &mut InternedText) -> Option<usize> {
+    // Each value's number and length once a row has used it.
+    let mut numbers: Vec<Option<(Key, usize)>> = vec![None; dictionary.values_len];
+    let mut bytes = 0;
+    // (No row is null: see `interned`.)
+    for (number, &key) in out.iter_mut().zip(dictionary.keys.values()) {
+        let index = dictionary.index_of(key)?;
+        let (value_number, length) = match numbers[index] {
+            Some(known) => known,
+            None => {
+                let text = dictionary.values.bytes(index)?;
+                *numbers.get_mut(index)? = Some((number_of(list, text)?, text.len()));
+                numbers[index]?
+            }
+        };
+        *number = value_number;
+        bytes += length;
+    }
+    Some(bytes)
 }
 
 /// The number of a text not checked yet in an interned list: `None` when it is not UTF-8, or
@@ -251,6 +277,7 @@ fn parsed<T: Copy>(chunks: &[Option<Words>], sizes: &[usize], absent: T, parse: 
         match words {
             Words::Offsets(array) => parse_rows(OffsetRows::of(array), words, out, &mut slots, &mut null_value, &parse)?,
             Words::Views(array) => parse_rows(ViewRows::of(array), words, out, &mut slots, &mut null_value, &parse)?,
+            Words::Dictionary(dictionary) => parse_keys(dictionary, out, &mut null_value, &parse)?,
         }
     }
     Some(values)
@@ -286,6 +313,30 @@ fn parse_rows<'a, T: Copy>(
         *value = match key.and_then(|key| slots.get(key)) {
             Some(found) => found,
             None => other(slots, row, key)?,
+        };
+    }
+    Some(())
+}
+
+/// Writes to `out` the values of the rows of a dictionary as [`parsed`] has them: each of its
+/// values checked as UTF-8 and parsed when a row first uses it, a null's value parsed once
+/// (`null_value`). `None` for a key outside the values, or a value that does not parse.
+fn parse_keys<T: Copy>(
+    dictionary: &DictionaryWords,
+    out: &mut [T],
+    null_value: &mut Option<T>,
+    parse: &impl Fn(Option<&str>) -> Option<T>,
+) -> Option<()> {
+    let mut values: Vec<Option<T>> = vec![None; dictionary.values_len];
+    for (row, value) in out.iter_mut().enumerate() {
+        if dictionary.keys.is_null(row) {
+            *value = *null_value.get_or_insert(parse(None)?);
+            continue;
+        }
+        let index = dictionary.index(row)?;
+        *value = match values[index] {
+            Some(known) => known,
+            None => *values[index].insert(parse(Some(std::str::from_utf8(dictionary.values.bytes(index)?).ok()?))?),
         };
     }
     Some(())
@@ -648,12 +699,27 @@ mod tests {
         pieces.collect()
     }
 
-    /// Chunks of words of either kind.
-    fn word_arrays(values: &[Option<&str>], rows: usize, sliced: bool, views: bool) -> Vec<Option<Words>> {
-        if views {
-            view_arrays(values, rows, sliced)
-        } else {
-            arrays(values, rows, sliced)
+    /// The chunks of `values` in pieces of `rows` as dictionaries (16-bit keys): their own
+    /// arrays, or slices of one.
+    fn dictionary_arrays(values: &[Option<&str>], rows: usize, sliced: bool) -> Vec<Option<Words>> {
+        type Keys = arrow_array::types::Int16Type;
+        let dictionary = |values: &[Option<&str>]| values.iter().copied().collect::<arrow_array::DictionaryArray<Keys>>();
+        let whole = dictionary(values);
+        let pieces = (0..values.len()).step_by(rows).map(|first| {
+            let len = rows.min(values.len() - first);
+            let array = if sliced { whole.slice(first, len) } else { dictionary(&values[first..first + len]) };
+            let batch = RecordBatch::try_from_iter([("channel", Arc::new(array) as arrow_array::ArrayRef)]).unwrap();
+            BatchColumns::new(LEDGER, &batch, 0).words("channel").unwrap()
+        });
+        pieces.collect()
+    }
+
+    /// Chunks of words of one kind: 0 string arrays, 1 string views, 2 dictionaries.
+    fn word_arrays(values: &[Option<&str>], rows: usize, sliced: bool, kind: usize) -> Vec<Option<Words>> {
+        match kind {
+            0 => arrays(values, rows, sliced),
+            1 => view_arrays(values, rows, sliced),
+            _ => dictionary_arrays(values, rows, sliced),
         }
     }
 
@@ -725,7 +791,7 @@ mod tests {
             cells in proptest::collection::vec((0..WORDS.len(), 0u8..8), 0..60),
             rows in 1usize..9,
             sliced: bool,
-            views: bool,
+            kind in 0usize..3,
         ) {
             // A null one time in eight.
             let values: Vec<Option<&str>> = cells.iter().map(|&(word, null)| (null != 0).then_some(WORDS[word])).collect();
@@ -734,7 +800,7 @@ mod tests {
                 Some("bad") => None,
                 Some(text) => WORDS.iter().position(|word| *word == text),
             };
-            let input = word_arrays(&values, rows, sliced, views);
+            let input = word_arrays(&values, rows, sliced, kind);
             let sizes: Vec<usize> = input.iter().map(|chunk| chunk.as_ref().map_or(0, Words::len)).collect();
             let expected: Option<Vec<usize>> = values.iter().map(|value| parse(*value)).collect();
             proptest::prop_assert_eq!(parsed(&input, &sizes, usize::MAX, parse), expected);
@@ -750,7 +816,7 @@ mod tests {
             null in proptest::option::of(0usize..400),
             rows in proptest::sample::select(vec![1usize, 3, 64, 1000]),
             sliced: bool,
-            views: bool,
+            kind in 0usize..3,
         ) {
             let texts: Vec<String> = (0..400).map(|n| match n % 4 {
                 0 => format!("T{n:06}"),
@@ -763,7 +829,7 @@ mod tests {
                 let row = row % values.len();
                 values[row] = None;
             }
-            let column = interned(&word_arrays(&values, rows, sliced, views));
+            let column = interned(&word_arrays(&values, rows, sliced, kind));
             if null.is_some() {
                 proptest::prop_assert!(column.is_none());
             } else {
@@ -783,11 +849,11 @@ mod tests {
             runs in proptest::collection::vec((0usize..7, 1usize..300), 1..12),
             rows in proptest::sample::select(vec![1usize, 70, 1000, 100_000]),
             sliced: bool,
-            views: bool,
+            kind in 0usize..3,
         ) {
             const TEXTS: [&str; 7] = ["purchase", "purchasf", "ab", "ac", "abab", "", "上海市浦东新区商户"];
             let values: Vec<Option<&str>> = runs.iter().flat_map(|&(text, run)| std::iter::repeat_n(Some(TEXTS[text]), run)).collect();
-            let input = word_arrays(&values, rows, sliced, views);
+            let input = word_arrays(&values, rows, sliced, kind);
             let column = interned(&input).unwrap();
             proptest::prop_assert_eq!(column.iter().collect::<Vec<_>>(), values.iter().map(|value| value.unwrap()).collect::<Vec<_>>());
             let sizes: Vec<usize> = input.iter().map(|chunk| chunk.as_ref().map_or(0, Words::len)).collect();

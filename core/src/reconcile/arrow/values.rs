@@ -15,7 +15,9 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use yoke::Yoke;
 
-use super::words::{any_view_outside, text_key, views_outside_buffers, ViewRows, WordRows, Words};
+use super::words::{
+    any_view_outside, dictionary_keys, keys_outside_dictionary, text_key, views_outside_buffers, DictionaryWords, ViewRows, WordRows, Words,
+};
 use super::ArrowReadError;
 use crate::error::{Error, ErrorKind, Location};
 use crate::money::Money;
@@ -257,6 +259,17 @@ fn utf8(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column:
 /// type as a `StringArray` (see [`utf8`]); `None` for an absent optional column.
 fn words(side: Side, batch: &RecordBatch, index: &HashMap<String, usize>, column: &str) -> Result<Option<Words>, ArrowReadError> {
     let Some(array) = string_column(side, batch, index, column)? else { return Ok(None) };
+    if let Some(dictionary) = array.as_any_dictionary_opt().filter(|dictionary| dictionary.values().null_count() == 0) {
+        // Keys of any integer type as 64-bit ones (unsigned ones past `i64::MAX` do not cast:
+        // such a dictionary goes to the cast below, which refuses it).
+        if let Some(keys) = dictionary_keys(dictionary) {
+            let values = match dictionary.values().as_string_view_opt() {
+                Some(views) => Words::Views(views.clone()),
+                None => Words::Offsets(cast_utf8(side, column, dictionary.values())?),
+            };
+            return Ok(Some(Words::Dictionary(DictionaryWords::new(array.clone(), keys, values))));
+        }
+    }
     Ok(Some(match array.as_string_view_opt() {
         Some(views) => Words::Views(views.clone()),
         None => Words::Offsets(cast_utf8(side, column, array)?),
@@ -296,6 +309,9 @@ fn views_outside(side: Side, column: &str) -> ArrowReadError {
 fn cast_utf8(side: Side, column: &str, array: &ArrayRef) -> Result<StringArray, ArrowReadError> {
     if views_outside_buffers(array) {
         return Err(views_outside(side, column));
+    }
+    if keys_outside_dictionary(array) {
+        return Err(column_type(column, format!("column `{column}` of the {side}: a dictionary key outside its values")));
     }
     let utf8 =
         arrow_cast::cast(array, &DataType::Utf8).map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
@@ -708,6 +724,10 @@ impl<'a> BatchColumns<'a> {
             Some(Words::Views(views)) if any_view_outside(&views) => return Err(numbered(views_outside(self.side, column))),
             Some(Words::Views(views)) => WordColumn::Views(views, self.side, column.to_string()),
             Some(Words::Offsets(array)) => WordColumn::Text(Text(Some(Strings::new(self.side, column, array).map_err(numbered)?))),
+            Some(Words::Dictionary(dictionary)) => {
+                let array = cast_utf8(self.side, column, &dictionary.array).map_err(numbered)?;
+                WordColumn::Text(Text(Some(Strings::new(self.side, column, array).map_err(numbered)?)))
+            }
             None => WordColumn::Text(Text(None)),
         })
     }

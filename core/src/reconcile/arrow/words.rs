@@ -4,20 +4,59 @@
 //! they are ([`ViewRows`]; polars hands its strings over as `string_view`), whose texts of up
 //! to 12 bytes are held in their views.
 //!
+//! A dictionary's rows (pandas' categoricals, polars' `Categorical`) are read by their keys,
+//! each of its values read once ([`DictionaryWords`]).
+//!
 //! A key is a text of at most 15 bytes as a number: its bytes, then its length in the top
 //! byte, so that two texts have the same key exactly when they are equal, whichever array
 //! holds them.
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, StringArray, StringViewArray};
+use arrow_array::{Array, ArrayRef, Int64Array, StringArray, StringViewArray};
 use arrow_buffer::Buffer;
 
-/// A chunk of a column of words: a string array, or a string view array read as it is.
+/// A chunk of a column of words: a string array, a string view array read as it is, or a
+/// dictionary (pandas' categoricals, polars' `Categorical`) read by its keys.
 pub(super) enum Words {
     /// Offsets into one text (`utf8`; other string types are cast to it).
     Offsets(StringArray),
     /// Views (`string_view`): a text of up to 12 bytes in its view, a longer one in a buffer.
     Views(StringViewArray),
+    /// A dictionary of texts without a null.
+    Dictionary(DictionaryWords),
+}
+
+/// A dictionary array of texts: each row a key into its values.
+pub(super) struct DictionaryWords {
+    /// The dictionary array, for a cast to a string array.
+    pub(super) array: ArrayRef,
+    /// The keys as 64-bit integers (a key may be out of the values' range, or negative: an
+    /// array imported through Arrow's C interface is not checked).
+    pub(super) keys: Int64Array,
+    /// The values (string or string view arrays, without a null).
+    pub(super) values: Box<Words>,
+    /// How many values there are.
+    pub(super) values_len: usize,
+}
+
+impl DictionaryWords {
+    /// A dictionary `array` of `keys` into `values`.
+    pub(super) fn new(array: ArrayRef, keys: Int64Array, values: Words) -> DictionaryWords {
+        let values_len = values.len();
+        DictionaryWords { array, keys, values: Box::new(values), values_len }
+    }
+
+    /// Row `row`'s index into the values; `None` for a null or a key out of their range.
+    #[inline(always)]
+    pub(super) fn index(&self, row: usize) -> Option<usize> {
+        self.index_of(*self.keys.values().get(row)?).filter(|_| self.keys.is_valid(row))
+    }
+
+    /// The index into the values of a key; `None` for a key out of their range.
+    #[inline(always)]
+    pub(super) fn index_of(&self, key: i64) -> Option<usize> {
+        usize::try_from(key).ok().filter(|&index| index < self.values_len)
+    }
 }
 
 impl Words {
@@ -26,6 +65,7 @@ impl Words {
         match self {
             Words::Offsets(array) => array.len(),
             Words::Views(array) => array.len(),
+            Words::Dictionary(dictionary) => dictionary.keys.len(),
         }
     }
 
@@ -34,6 +74,7 @@ impl Words {
         match self {
             Words::Offsets(array) => array.null_count(),
             Words::Views(array) => array.null_count(),
+            Words::Dictionary(dictionary) => dictionary.keys.null_count(),
         }
     }
 
@@ -42,15 +83,32 @@ impl Words {
         match self {
             Words::Offsets(array) => array.is_null(row),
             Words::Views(array) => array.is_null(row),
+            Words::Dictionary(dictionary) => dictionary.keys.is_null(row),
         }
     }
 
-    /// The chunk as a string array, its text not checked yet (a view array's texts copied);
-    /// `None` when a view points outside its buffers.
+    /// Row `row`'s bytes (not checked as UTF-8); `None` for a row outside the chunk or bytes
+    /// outside the buffers.
+    pub(super) fn bytes(&self, row: usize) -> Option<&[u8]> {
+        match self {
+            Words::Offsets(array) => OffsetRows::of(array).bytes(row),
+            Words::Views(array) => (row < array.len()).then(|| ViewRows::of(array).bytes(row)).flatten(),
+            Words::Dictionary(dictionary) => dictionary.values.bytes(dictionary.index(row)?),
+        }
+    }
+
+    /// The chunk as a string array, its text not checked yet (a view array's texts copied, a
+    /// dictionary's looked up); `None` when a view points outside its buffers, or a key
+    /// outside the dictionary.
     pub(super) fn to_offsets(&self) -> Option<StringArray> {
         match self {
             Words::Offsets(array) => Some(array.clone()),
             Words::Views(array) => views_to_offsets(array),
+            Words::Dictionary(dictionary) => {
+                let keys_fit = !keys_outside_dictionary(&dictionary.array) && !views_outside_buffers(&dictionary.array);
+                let cast = keys_fit.then(|| arrow_cast::cast(&dictionary.array, &arrow_schema::DataType::Utf8).ok()).flatten()?;
+                Some(cast.as_string::<i32>().clone())
+            }
         }
     }
 }
@@ -74,6 +132,25 @@ pub(super) fn views_outside_buffers(array: &ArrayRef) -> bool {
         return any_view_outside(views);
     }
     array.as_any_dictionary_opt().is_some_and(|dictionary| views_outside_buffers(dictionary.values()))
+}
+
+/// Whether `array` is a dictionary with a key (not null) outside its values: negative, or past
+/// them (an array imported through Arrow's C interface is not checked on import, and Arrow's
+/// cast would panic on such a key: such an array is refused before it is cast).
+pub(super) fn keys_outside_dictionary(array: &ArrayRef) -> bool {
+    let Some(dictionary) = array.as_any_dictionary_opt() else { return false };
+    let values = dictionary.values().len() as i64;
+    let Some(keys) = dictionary_keys(dictionary) else { return true };
+    keys.values().iter().enumerate().any(|(row, &key)| !(0..values).contains(&key) && keys.is_valid(row))
+}
+
+/// A dictionary's keys as 64-bit integers; `None` for an unsigned key past `i64::MAX` (not
+/// null), which no dictionary has values for.
+pub(super) fn dictionary_keys(dictionary: &dyn arrow_array::AnyDictionaryArray) -> Option<Int64Array> {
+    // Not `safe`: a key that does not fit is an error, not a null.
+    let options = arrow_cast::CastOptions { safe: false, ..Default::default() };
+    let keys = arrow_cast::cast_with_options(dictionary.keys(), &arrow_schema::DataType::Int64, &options).ok()?;
+    Some(keys.as_primitive::<arrow_array::types::Int64Type>().clone())
 }
 
 /// Whether a view of a text of more than 12 bytes (not null) points outside the buffers.
