@@ -99,11 +99,12 @@ fn few_valued(side: Side, column: &str, chunks: &[Option<Words>], rows: usize, n
 }
 
 /// The rows of a column of few distinct texts as an interned column: each row's text read by
-/// its key ([`text_key`](super::words::text_key), one load; a text of more than 15 bytes by a hash of its bytes, and
-/// compared), each distinct text checked as UTF-8 and numbered once. As the texts are checked
-/// one by one, the column's text needs no check of its own. `None` for an absent column, a
-/// null, offsets that do not cut the text, a text that is not UTF-8, or more distinct texts
-/// than an interned column keeps.
+/// its key ([`text_key`](super::words::text_key), one load; a text of more than 15 bytes by a
+/// hash of its bytes, and compared), each distinct text checked as UTF-8 and numbered once
+/// (a dictionary's rows by their keys: [`intern_keys`]). As the texts are checked one by one,
+/// the column's text needs no check of its own. `None` for an absent column, a null, offsets
+/// that do not cut the text, a view or a key outside its buffers or values, a text that is not
+/// UTF-8, or more distinct texts than an interned column keeps.
 fn interned(chunks: &[Option<Words>]) -> Option<TextColumn> {
     // No text's key is `u128::MAX`: a key's top byte is its length, at most 15.
     let mut recent = RecentKeys([(u128::MAX, 0); RecentKeys::SLOTS]);
@@ -219,8 +220,9 @@ impl<'t> RecentLong<'t> {
     }
 }
 
-/// The keys ([`text_key`](super::words::text_key)) of texts met lately and their numbers in an interned column, each
-/// in a slot found by a hash of the key (a later key may take an earlier one's slot).
+/// The keys ([`text_key`](super::words::text_key)) of texts met lately and their numbers in an
+/// interned column, each in a slot found by a hash of the key (a later key may take an earlier
+/// one's slot).
 struct RecentKeys([(u128, Key); RecentKeys::SLOTS]);
 
 impl RecentKeys {
@@ -263,7 +265,8 @@ fn no_blank(column: TextColumn) -> Option<TextColumn> {
 /// rows, each distinct text parsed once (a null's value too); `None` when one does not parse.
 /// The column's text is not checked as a whole ([`Strings::new`]): each distinct text is
 /// checked as UTF-8 when it is parsed, and `None` when one is not, or the offsets do not cut
-/// the text (the row path then names the error).
+/// the text, or a view or a key points outside its buffers or values (the row path then names
+/// the error). Each chunk a string array, string views or a dictionary ([`Words`]).
 fn parsed<T: Copy>(chunks: &[Option<Words>], sizes: &[usize], absent: T, parse: impl Fn(Option<&str>) -> Option<T>) -> Option<Vec<T>> {
     let mut slots = KeySlots::new(absent);
     let mut null_value = None;
