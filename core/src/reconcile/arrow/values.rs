@@ -15,9 +15,7 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use yoke::Yoke;
 
-use super::words::{
-    any_view_outside, dictionary_keys, keys_outside_dictionary, text_key, views_outside_buffers, DictionaryWords, ViewRows, WordRows, Words,
-};
+use super::words::{any_view_outside, dictionary_keys, text_key, to_utf8, DictionaryWords, Refused, ViewRows, WordRows, Words};
 use super::ArrowReadError;
 use crate::error::{Error, ErrorKind, Location};
 use crate::money::Money;
@@ -304,18 +302,14 @@ fn views_outside(side: Side, column: &str) -> ArrowReadError {
     column_type(column, format!("column `{column}` of the {side}: a string view points outside its buffers"))
 }
 
-/// A column of a string type as a `StringArray` (a cast); an error for string views that
-/// point outside their buffers ([`views_outside_buffers`]).
+/// A column of a string type as a `StringArray` ([`to_utf8`]); the column's error when it is
+/// refused.
 fn cast_utf8(side: Side, column: &str, array: &ArrayRef) -> Result<StringArray, ArrowReadError> {
-    if views_outside_buffers(array) {
-        return Err(views_outside(side, column));
-    }
-    if keys_outside_dictionary(array) {
-        return Err(column_type(column, format!("column `{column}` of the {side}: a dictionary key outside its values")));
-    }
-    let utf8 =
-        arrow_cast::cast(array, &DataType::Utf8).map_err(|e| column_type(column, format!("column `{column}` of the {side}: {e}")))?;
-    Ok(utf8.as_string::<i32>().clone())
+    to_utf8(array).map_err(|refused| match refused {
+        Refused::ViewOutside => views_outside(side, column),
+        Refused::KeyOutside => column_type(column, format!("column `{column}` of the {side}: a dictionary key outside its values")),
+        Refused::Cast(e) => column_type(column, format!("column `{column}` of the {side}: {e}")),
+    })
 }
 
 /// Whether a text cell is null or only spaces: no value, as an empty cell of a CSV file.
@@ -720,15 +714,16 @@ impl<'a> BatchColumns<'a> {
     /// A column of few distinct words to parse ([`WordColumn`]).
     pub(super) fn word_column(&self, column: &str) -> Result<WordColumn, ArrowReadError> {
         let numbered = |error: ArrowReadError| error.numbered_from(self.first_row);
-        Ok(match words(self.side, self.batch, &self.index, column).map_err(numbered)? {
-            Some(Words::Views(views)) if any_view_outside(&views) => return Err(numbered(views_outside(self.side, column))),
-            Some(Words::Views(views)) => WordColumn::Views(views, self.side, column.to_string()),
-            Some(Words::Offsets(array)) => WordColumn::Text(Text(Some(Strings::new(self.side, column, array).map_err(numbered)?))),
-            Some(Words::Dictionary(dictionary)) => {
-                let array = cast_utf8(self.side, column, &dictionary.array).map_err(numbered)?;
+        let Some(array) = string_column(self.side, self.batch, &self.index, column).map_err(numbered)? else {
+            return Ok(WordColumn::Text(Text(None)));
+        };
+        Ok(match array.as_string_view_opt() {
+            Some(views) if any_view_outside(views) => return Err(numbered(views_outside(self.side, column))),
+            Some(views) => WordColumn::Views(views.clone(), self.side, column.to_string()),
+            None => {
+                let array = cast_utf8(self.side, column, array).map_err(numbered)?;
                 WordColumn::Text(Text(Some(Strings::new(self.side, column, array).map_err(numbered)?)))
             }
-            None => WordColumn::Text(Text(None)),
         })
     }
 

@@ -12,6 +12,8 @@
 //! holds them.
 
 use arrow_array::cast::AsArray;
+use std::sync::Arc;
+
 use arrow_array::{Array, ArrayRef, Int64Array, StringArray, StringViewArray};
 use arrow_buffer::Buffer;
 
@@ -99,35 +101,45 @@ impl Words {
 
     /// The chunk as a string array, its text not checked yet (a view array's texts copied, a
     /// dictionary's looked up); `None` when a view points outside its buffers, or a key
-    /// outside the dictionary.
+    /// outside the dictionary ([`to_utf8`]).
     pub(super) fn to_offsets(&self) -> Option<StringArray> {
         match self {
             Words::Offsets(array) => Some(array.clone()),
-            Words::Views(array) => views_to_offsets(array),
-            Words::Dictionary(dictionary) => {
-                let keys_fit = !keys_outside_dictionary(&dictionary.array) && !views_outside_buffers(&dictionary.array);
-                let cast = keys_fit.then(|| arrow_cast::cast(&dictionary.array, &arrow_schema::DataType::Utf8).ok()).flatten()?;
-                Some(cast.as_string::<i32>().clone())
-            }
+            Words::Views(array) => to_utf8(&(Arc::new(array.clone()) as ArrayRef)).ok(),
+            Words::Dictionary(dictionary) => to_utf8(&dictionary.array).ok(),
         }
     }
 }
 
-/// A string view array as a string array, its text not checked yet; `None` when a view points
-/// outside its buffers ([`views_outside_buffers`]).
-pub(super) fn views_to_offsets(array: &StringViewArray) -> Option<StringArray> {
-    if any_view_outside(array) {
-        return None;
+/// Why a column of a string type was not cast to a string array.
+pub(super) enum Refused {
+    /// A string view (not null) points outside its buffers.
+    ViewOutside,
+    /// A dictionary key (not null) is outside its values.
+    KeyOutside,
+    /// Arrow's cast failed.
+    Cast(arrow_schema::ArrowError),
+}
+
+/// A column of a string type (or dictionary of strings) as a string array, its text not
+/// checked yet; refused when a view points outside its buffers or a key outside its
+/// dictionary's values. (An array imported through Arrow's C interface, or made by pyarrow's
+/// `from_buffers` or `from_arrays(safe=False)`, is not checked, and Arrow's cast reads it
+/// unchecked: such an array is refused before it is cast.)
+pub(super) fn to_utf8(array: &ArrayRef) -> Result<StringArray, Refused> {
+    if views_outside_buffers(array) {
+        return Err(Refused::ViewOutside);
     }
-    let cast = arrow_cast::cast(array, &arrow_schema::DataType::Utf8).ok()?;
-    Some(cast.as_string::<i32>().clone())
+    if keys_outside_dictionary(array) {
+        return Err(Refused::KeyOutside);
+    }
+    let cast = arrow_cast::cast(array, &arrow_schema::DataType::Utf8).map_err(Refused::Cast)?;
+    Ok(cast.as_string::<i32>().clone())
 }
 
 /// Whether `array` is a string view array (or a dictionary of one) with a view of a text of
-/// more than 12 bytes (not null) that points outside its buffers. (An array imported through
-/// Arrow's C interface is not checked on import, and Arrow's cast reads the buffers unchecked:
-/// such an array is refused before it is cast.)
-pub(super) fn views_outside_buffers(array: &ArrayRef) -> bool {
+/// more than 12 bytes (not null) that points outside its buffers.
+fn views_outside_buffers(array: &ArrayRef) -> bool {
     if let Some(views) = array.as_string_view_opt() {
         return any_view_outside(views);
     }
@@ -135,9 +147,8 @@ pub(super) fn views_outside_buffers(array: &ArrayRef) -> bool {
 }
 
 /// Whether `array` is a dictionary with a key (not null) outside its values: negative, or past
-/// them (an array imported through Arrow's C interface is not checked on import, and Arrow's
-/// cast would panic on such a key: such an array is refused before it is cast).
-pub(super) fn keys_outside_dictionary(array: &ArrayRef) -> bool {
+/// them (Arrow's cast would panic on such a key).
+fn keys_outside_dictionary(array: &ArrayRef) -> bool {
     let Some(dictionary) = array.as_any_dictionary_opt() else { return false };
     let values = dictionary.values().len() as i64;
     let Some(keys) = dictionary_keys(dictionary) else { return true };
