@@ -101,6 +101,19 @@ impl LineColumn {
         Counted { lines, left: self.rows }
     }
 
+    /// The lines of rows `rows` (panics past the last row, as indexing a slice does).
+    pub(crate) fn lines_in(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = u64> + '_ {
+        assert!(rows.start <= rows.end && rows.end <= self.rows, "rows {rows:?} of a table of {} rows", self.rows);
+        // The run of the first row, then each run's rows within `rows`.
+        let first = self.runs.partition_point(|run| run.row <= rows.start).saturating_sub(1);
+        let runs = &self.runs[first.min(self.runs.len())..];
+        let ends = runs.iter().skip(1).map(|run| run.row).chain(std::iter::once(self.rows));
+        runs.iter()
+            .zip(ends)
+            .take_while(move |(run, _)| run.row < rows.end)
+            .flat_map(move |(&run, end)| (run.row.max(rows.start)..end.min(rows.end)).map(move |row| run.line_of(row).unwrap_or(u64::MAX)))
+    }
+
     /// The lines in row order, one number a row.
     ///
     /// # Example
@@ -232,6 +245,10 @@ mod tests {
             prop_assert_eq!(column.iter().len(), lines.len());
             prop_assert!((0..lines.len()).all(|row| column.get(row) == lines[row]));
             let split = split.min(lines.len());
+            for rows in [0..split, split..lines.len(), split / 2..split.div_ceil(2) + lines.len() / 2] {
+                let rows = rows.start.min(lines.len())..rows.end.min(lines.len()).max(rows.start.min(lines.len()));
+                prop_assert_eq!(column.lines_in(rows.clone()).collect::<Vec<_>>(), lines[rows].to_vec());
+            }
             let mut joined = pushed(&lines[..split]);
             joined.append(&pushed(&lines[split..]));
             prop_assert_eq!(&joined, &column, "the same runs however the rows came");

@@ -735,7 +735,7 @@ pub(crate) struct SideRows {
 }
 
 impl SideRows {
-    fn partner(&self, row: usize) -> Option<usize> {
+    pub(crate) fn partner(&self, row: usize) -> Option<usize> {
         Some(self.partner[row]).filter(|&p| p != NONE).map(|p| p as usize)
     }
 }
@@ -1083,7 +1083,7 @@ impl Report {
     }
 
     /// Merchant number, name and agent of a row's contract.
-    fn merchant_of(&self, contracts: &[u32], row: usize) -> (&str, &str, &str) {
+    pub(crate) fn merchant_of(&self, contracts: &[u32], row: usize) -> (&str, &str, &str) {
         let c = if contracts.is_empty() { 0 } else { contracts[row] };
         self.merchants.get(c as usize).map_or(("", "", ""), |(number, name, agent)| (number, name, agent))
     }
@@ -1110,7 +1110,7 @@ impl Report {
         }
     }
 
-    fn charged_as_of(&self, statement_row: usize) -> Option<&ChargedAs> {
+    pub(crate) fn charged_as_of(&self, statement_row: usize) -> Option<&ChargedAs> {
         self.charged_as.get(statement_row)
     }
 

@@ -18,7 +18,9 @@ use rayon::prelude::*;
 
 use crate::lang::Lang;
 use crate::money::Money;
+use crate::reconcile::diagnosis::ChargedAs;
 use crate::reconcile::hash::FxHashMap;
+use crate::reconcile::text_column::TextView;
 use crate::reconcile::MarginRow;
 use crate::reconcile::{
     CanonicalColumn, Class, ClassSet, ColumnType, Ledger, MatchedBy, Report, Side, Statement, LEDGER_COLUMNS, REPORT_CSV_COLUMNS,
@@ -292,6 +294,21 @@ impl Validity {
         }
     }
 
+    /// Pushes `count` rows alike.
+    fn push_run(&mut self, valid: bool, count: usize) {
+        // Bit by bit up to a word's end, then whole words.
+        let mut left = count;
+        while left > 0 && self.len % 64 != 0 {
+            self.push(valid);
+            left -= 1;
+        }
+        let words = left / 64;
+        self.words.resize(self.words.len() + words, if valid { u64::MAX } else { 0 });
+        self.len += words * 64;
+        self.nulls += if valid { 0 } else { words * 64 };
+        (0..left % 64).for_each(|_| self.push(valid));
+    }
+
     /// The null bitmap, or `None` when no row is null.
     fn finish(mut self) -> Option<NullBuffer> {
         if self.nulls == 0 {
@@ -312,46 +329,6 @@ fn sparse_money(money: Option<Money>) -> Option<i128> {
 /// A money column of a part, of `scale` places (as [`money_builder`]'s).
 fn money_array(values: SparseValues<i128>, scale: i8) -> ArrayRef {
     Arc::new(values.finish::<Decimal128Type>().with_precision_and_scale(money_precision(scale), scale).expect("valid decimal type"))
-}
-
-/// A text column that may have no value at all in a part (a statement part's trade ids, the
-/// charged rate where no rate rose): it counts the nulls before its first value and makes
-/// its builder only then; a column without a value is offsets of zeros from the allocator,
-/// never written.
-struct SparseText {
-    rows: usize,
-    nulls: usize,
-    builder: Option<StringBuilder>,
-}
-
-impl SparseText {
-    fn new(rows: usize) -> SparseText {
-        SparseText { rows, nulls: 0, builder: None }
-    }
-
-    #[inline]
-    fn push(&mut self, value: Option<&str>) {
-        match (value, &mut self.builder) {
-            (None, None) => self.nulls += 1,
-            (value, Some(builder)) => builder.append_option(value),
-            (Some(value), None) => {
-                let mut builder = StringBuilder::with_capacity(self.rows, self.rows * 12);
-                (0..self.nulls).for_each(|_| builder.append_null());
-                builder.append_value(value);
-                self.builder = Some(builder);
-            }
-        }
-    }
-
-    fn finish(self) -> ArrayRef {
-        match self.builder {
-            Some(mut builder) => Arc::new(builder.finish()),
-            None => {
-                let offsets = OffsetBuffer::new(ScalarBuffer::from(vec![0i32; self.nulls + 1]));
-                Arc::new(StringArray::new(offsets, Buffer::from(Vec::<u8>::new()), Some(NullBuffer::new_null(self.nulls))))
-            }
-        }
-    }
 }
 
 /// Keys into a dictionary of texts, the texts added as they first appear (found by `key`).
@@ -389,7 +366,14 @@ impl<K: DictionaryKey> Dictionary<K> {
 
     /// Appends the text that `key` stands for (`text()` is called only the first time).
     fn push(&mut self, key: K, text: impl FnOnce() -> String) {
-        let at = match self.last {
+        let at = self.code(key, text);
+        self.keys.push(Some(at));
+    }
+
+    /// The code of `key` in the dictionary, its text added (made by `text()`) if it is new.
+    #[inline]
+    fn code(&mut self, key: K, text: impl FnOnce() -> String) -> i32 {
+        match self.last {
             Some((last, at)) if last.same(&key) => at,
             _ => {
                 let next = self.index.len() as i32;
@@ -400,8 +384,7 @@ impl<K: DictionaryKey> Dictionary<K> {
                 self.last = Some((key, at));
                 at
             }
-        };
-        self.keys.push(Some(at));
+        }
     }
 
     /// Appends a null.
@@ -419,77 +402,311 @@ fn dictionary(keys: Int32Array, values: ArrayRef) -> ArrayRef {
     Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).expect("keys within the values"))
 }
 
-/// The rows `range` of the report as one batch.
-fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: Range<usize>, lang: Lang) -> RecordBatch {
-    let n = range.len();
-    let text = || StringBuilder::with_capacity(n, n * 12);
-    let (mut trade_id, mut rrn, mut terminal) = (SparseText::new(n), text(), text());
-    let (mut side, mut class, mut matched_by) = (SparseValues::new(n), SparseValues::new(n), SparseValues::new(n));
-    let mut findings: Dictionary<ClassSet> = Dictionary::new(n);
-    let mut reason: Dictionary<&str> = Dictionary::new(n);
-    let (mut merchant_no, mut agent): (Dictionary<&str>, Dictionary<&str>) = (Dictionary::new(n), Dictionary::new(n));
-    let (mut index, mut line, mut partner) = (SparseValues::new(n), SparseValues::new(n), SparseValues::new(n));
-    let money = || SparseValues::<i128>::new(n);
-    let mut amount = money();
-    let (mut fee, mut net, mut expected, mut charged_fixed, mut charged_cap) = (money(), money(), money(), money(), money());
-    let mut charged_rate = SparseText::new(n);
-    const MATCHED_BY: [MatchedBy; 2] = [MatchedBy::Reference, MatchedBy::TimeWindow];
-    let (trade_ids, ledger_rrns, ledger_terminals) = (ledger.trade_ids().view(), ledger.rrns().view(), ledger.terminals().view());
-    let (statement_rrns, statement_terminals) = (statement.rrns().view(), statement.terminals().view());
-    for k in range {
-        let Some(row) = report.row(k) else { continue };
-        side.push(Some(if row.side == Side::Ledger { 0 } else { 1 }));
-        index.push(row.index.map(|i| i as u64));
-        line.push(Some(row.line));
-        class.push(Class::ALL.iter().position(|&c| c == row.class).map(|c| c as i32));
-        findings.push(row.findings, || row.findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"));
-        partner.push(row.partner.map(|i| i as u64));
-        matched_by.push(row.matched_by.and_then(|m| MATCHED_BY.iter().position(|&b| b == m)).map(|m| m as i32));
-        amount.push(Some(money_value(row.amount, 2)));
-        fee.push(sparse_money(row.fee));
-        net.push(sparse_money(row.net));
-        expected.push(sparse_money(row.expected_fee));
-        charged_rate.push(row.charged_as.map(|c| c.rate.to_string()).as_deref());
-        merchant_no.push(row.merchant_no, || row.merchant_no.to_string());
-        agent.push(row.agent, || row.agent.to_string());
-        charged_fixed.push(sparse_money(row.charged_as.map(|c| c.fixed)));
-        charged_cap.push(sparse_money(row.charged_as.and_then(|c| c.cap)));
-        let row_reason = report.reason_in(k, lang).unwrap_or_default();
-        reason.push(row_reason, || row_reason.to_string());
-        // The input row's keys, read straight from its table (null where a row has none).
-        let (row_trade_id, row_rrn, row_terminal) = match (row.side, row.index) {
-            (Side::Ledger, Some(i)) if i < ledger.len() => {
-                (Some(trade_ids.get(i)), Some(ledger_rrns.get(i)), Some(ledger_terminals.get(i)))
-            }
-            (Side::Statement, Some(j)) if j < statement.len() => (None, Some(statement_rrns.get(j)), Some(statement_terminals.get(j))),
-            _ => (None, None, None),
+/// The rows of a part of the report by table, in the report's order: ledger rows, statement
+/// rows, unreadable lines (each a range of its own table's rows).
+struct PartRows {
+    ledger: Range<usize>,
+    statement: Range<usize>,
+    unreadable: Range<usize>,
+}
+
+impl PartRows {
+    fn new(report: &Report, range: Range<usize>) -> PartRows {
+        let (ledger_rows, statement_rows) = (report.ledger.class.len(), report.statement.class.len());
+        let within = |first: usize, rows: usize| {
+            let clamped = |k: usize| k.clamp(first, first + rows) - first;
+            clamped(range.start)..clamped(range.end)
         };
-        trade_id.push(row_trade_id);
-        rrn.append_option(row_rrn);
-        terminal.append_option(row_terminal);
+        PartRows {
+            ledger: within(0, ledger_rows),
+            statement: within(ledger_rows, statement_rows),
+            unreadable: within(ledger_rows + statement_rows, report.unreadable.len()),
+        }
     }
+
+    fn len(&self) -> usize {
+        self.ledger.len() + self.statement.len() + self.unreadable.len()
+    }
+}
+
+/// A primitive column of a part from its rows' values (as [`SparseValues`] holds them, in a
+/// loop of its own, whose state stays in registers).
+#[inline(never)]
+fn part_values<T: ArrowNativeType + PartialEq>(rows: usize, row_values: impl Iterator<Item = Option<T>>) -> SparseValues<T> {
+    let mut values = vec![T::default(); rows];
+    let mut words = Vec::with_capacity(rows.div_ceil(64));
+    let (mut word, mut row, mut nulls) = (0u64, 0usize, 0usize);
+    // `for_each`, not a `for` loop: a chain of iterators is folded part by part.
+    row_values.for_each(|value| {
+        if row == values.len() {
+            values.push(T::default());
+        }
+        match value {
+            Some(value) if value != T::default() => values[row] = value,
+            Some(_) => {}
+            None => nulls += 1,
+        }
+        word |= u64::from(value.is_some()) << (row % 64);
+        row += 1;
+        if row % 64 == 0 {
+            words.push(word.to_le());
+            word = 0;
+        }
+    });
+    values.truncate(row);
+    SparseValues { values, valid: Validity { words, word, len: row, nulls } }
+}
+
+/// A text column of a part, copied from a table's text column: the values of rows held in one
+/// piece are copied at once (their bytes, and their offsets moved), interned values a row at a
+/// time; the offsets start as zeros from the allocator, so the nulls before the first value
+/// are never written.
+struct PartText {
+    values: Vec<u8>,
+    offsets: Vec<i32>,
+    /// The rows written.
+    rows: usize,
+    valid: Validity,
+}
+
+impl PartText {
+    /// A column of `rows` rows, with room for `text_bytes` bytes of text.
+    fn new(rows: usize, text_bytes: usize) -> PartText {
+        PartText { values: Vec::with_capacity(text_bytes), offsets: vec![0; rows + 1], rows: 0, valid: Validity::new(rows) }
+    }
+
+    /// Appends rows `rows` of `view`.
+    fn extend(&mut self, view: &TextView<'_>, rows: Range<usize>) {
+        if rows.is_empty() {
+            // (A column without rows may have no offsets at all.)
+            return;
+        }
+        match view {
+            TextView::One { text, offsets } => self.extend_piece(text, offsets, rows),
+            TextView::Chunks { pieces, shift } => {
+                let mut row = rows.start;
+                while row < rows.end {
+                    let first = row >> shift << shift;
+                    let end = rows.end.min(first + (1 << shift));
+                    let (text, offsets) = pieces[row >> shift];
+                    self.extend_piece(text, offsets, row - first..end - first);
+                    row = end;
+                }
+            }
+            TextView::Interned { text, offsets, keys } => {
+                let mut end = self.values.len();
+                for (offset, &key) in self.offsets[self.rows + 1..self.rows + 1 + rows.len()].iter_mut().zip(&keys[rows.clone()]) {
+                    let key = usize::from(key);
+                    let value = &text.as_bytes()[offsets[key] as usize..offsets[key + 1] as usize];
+                    self.values.extend_from_slice(value);
+                    end += value.len();
+                    *offset = end as i32;
+                }
+                self.rows += rows.len();
+                self.valid.push_run(true, rows.len());
+            }
+        }
+    }
+
+    /// Appends rows `rows` of a piece of text and its offsets.
+    fn extend_piece(&mut self, text: &str, offsets: &[u32], rows: Range<usize>) {
+        let (from, to) = (offsets[rows.start] as usize, offsets[rows.end] as usize);
+        let moved = self.values.len() as i64 - from as i64;
+        self.values.extend_from_slice(&text.as_bytes()[from..to]);
+        let written = &mut self.offsets[self.rows + 1..self.rows + 1 + rows.len()];
+        for (offset, &end) in written.iter_mut().zip(&offsets[rows.start + 1..=rows.end]) {
+            *offset = (i64::from(end) + moved) as i32;
+        }
+        self.rows += rows.len();
+        self.valid.push_run(true, rows.len());
+    }
+
+    /// Appends a value, or a null.
+    #[inline]
+    fn push(&mut self, value: Option<&str>) {
+        if let Some(value) = value {
+            self.values.extend_from_slice(value.as_bytes());
+        }
+        self.rows += 1;
+        if !self.values.is_empty() {
+            self.offsets[self.rows] = self.values.len() as i32;
+        }
+        self.valid.push(value.is_some());
+    }
+
+    /// Appends `count` nulls.
+    fn push_nulls(&mut self, count: usize) {
+        if !self.values.is_empty() {
+            let end = self.values.len() as i32;
+            self.offsets[self.rows + 1..self.rows + 1 + count].fill(end);
+        }
+        self.rows += count;
+        self.valid.push_run(false, count);
+    }
+
+    fn finish(self) -> ArrayRef {
+        let text =
+            StringArray::try_new(OffsetBuffer::new(ScalarBuffer::from(self.offsets)), Buffer::from_vec(self.values), self.valid.finish());
+        Arc::new(text.expect("offsets and text copied from a table's checked text"))
+    }
+}
+
+/// A dictionary column of a part from its rows' keys: each text made (by `text`) when its key
+/// first appears.
+fn part_dictionary<K: DictionaryKey>(rows: usize, keys: impl Iterator<Item = K>, text: impl Fn(K) -> String) -> ArrayRef {
+    let mut texts = Dictionary::new(0);
+    let codes = part_values(rows, keys.map(|key| Some(texts.code(key, || text(key)))));
+    dictionary(codes.finish(), Arc::new(texts.values.finish()))
+}
+
+/// The names of a set of findings, as the report's CSV writes them.
+fn findings_text(findings: ClassSet) -> String {
+    findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";")
+}
+
+/// The rows `range` of the report as one batch, a column at a time (each read from the
+/// report's and the tables' columns, with [`Report::row`]'s rules).
+fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: Range<usize>, lang: Lang) -> RecordBatch {
+    let part = PartRows::new(report, range);
+    let n = part.len();
+    let (ledger_rows, statement_rows, unreadable) =
+        (part.ledger.clone(), part.statement.clone(), &report.unreadable[part.unreadable.clone()]);
+    let tables = report.tables.get();
+    let (ledger_side, statement_side) = (&report.ledger, &report.statement);
+    const MATCHED_BY: [MatchedBy; 2] = [MatchedBy::Reference, MatchedBy::TimeWindow];
+    let matched_by_key = |m: Option<MatchedBy>| m.and_then(|m| MATCHED_BY.iter().position(|&b| b == m)).map(|m| m as i32);
+    let mut class_keys = [None; 256];
+    for (key, class) in Class::ALL.iter().enumerate() {
+        class_keys[*class as usize] = Some(key as i32);
+    }
+    let side = part_values(
+        n,
+        (ledger_rows.clone().map(|_| Some(0)))
+            .chain(statement_rows.clone().map(|_| Some(1)))
+            .chain(unreadable.iter().map(|u| Some(if u.side == Side::Ledger { 0 } else { 1 }))),
+    );
+    let index = part_values(
+        n,
+        (ledger_rows.clone().map(|i| Some(i as u64)))
+            .chain(statement_rows.clone().map(|j| Some(j as u64)))
+            .chain(unreadable.iter().map(|_| None)),
+    );
+    let line = part_values(
+        n,
+        (tables.ledger_line.lines_in(ledger_rows.clone()).map(Some))
+            .chain(tables.statement_line.lines_in(statement_rows.clone()).map(Some))
+            .chain(unreadable.iter().map(|u| Some(u.line))),
+    );
+    let class = part_values(
+        n,
+        (ledger_side.class[ledger_rows.clone()].iter().chain(&statement_side.class[statement_rows.clone()]))
+            .map(|&c| class_keys[c as usize])
+            .chain(unreadable.iter().map(|_| class_keys[Class::Unreadable as usize])),
+    );
+    let unreadable_findings = ClassSet::EMPTY.with(Class::Unreadable);
+    let findings = part_dictionary(
+        n,
+        (ledger_side.findings[ledger_rows.clone()].iter().chain(&statement_side.findings[statement_rows.clone()]))
+            .copied()
+            .chain(unreadable.iter().map(|_| unreadable_findings)),
+        findings_text,
+    );
+    let partner = part_values(
+        n,
+        (ledger_rows.clone().map(|i| ledger_side.partner(i).map(|p| p as u64)))
+            .chain(statement_rows.clone().map(|j| statement_side.partner(j).map(|p| p as u64)))
+            .chain(unreadable.iter().map(|_| None)),
+    );
+    let matched_by = part_values(
+        n,
+        (ledger_rows.clone().map(|i| matched_by_key(report.matched_by[i])))
+            .chain(statement_rows.clone().map(|j| matched_by_key(statement_side.partner(j).and_then(|i| report.matched_by[i]))))
+            .chain(unreadable.iter().map(|_| None)),
+    );
+    let amount = part_values(
+        n,
+        (tables.ledger_amount_fen[ledger_rows.clone()].iter().chain(&tables.statement_amount_fen[statement_rows.clone()]))
+            .map(|&fen| Some(money_value(Money::from_fen(fen), 2)))
+            .chain(unreadable.iter().map(|_| Some(0))),
+    );
+    // A statement column of money (null on the other rows).
+    let statement_money = |money: &[Money]| {
+        let statement_values = money[statement_rows.clone()].iter().map(|&money| sparse_money(Some(money)));
+        part_values(n, ledger_rows.clone().map(|_| None).chain(statement_values).chain(unreadable.iter().map(|_| None)))
+    };
+    let (fee, net) = (statement_money(tables.fee), statement_money(tables.net));
+    let expected = part_values(
+        n,
+        (ledger_rows.clone().map(|i| sparse_money(report.expected_fee.get(i))))
+            .chain(statement_rows.clone().map(|j| sparse_money(statement_side.partner(j).and_then(|i| report.expected_fee.get(i)))))
+            .chain(unreadable.iter().map(|_| None)),
+    );
+    // The diagnosis of each row's statement row (a ledger row's partner), if any.
+    let charged_rows = || {
+        let ledger_charged = ledger_rows.clone().map(|i| ledger_side.partner(i).and_then(|j| report.charged_as_of(j)));
+        let statement_charged = statement_rows.clone().map(|j| report.charged_as_of(j));
+        ledger_charged.chain(statement_charged).chain(unreadable.iter().map(|_| None))
+    };
+    let mut charged_rate = PartText::new(n, 0);
+    charged_rows().for_each(|charged_as| charged_rate.push(charged_as.map(|c| c.rate.to_string()).as_deref()));
+    let charged_money =
+        |money: fn(&ChargedAs) -> Option<Money>| part_values(n, charged_rows().map(|charged_as| sparse_money(charged_as.and_then(money))));
+    let (charged_fixed, charged_cap) = (charged_money(|c| Some(c.fixed)), charged_money(|c| c.cap));
+    // Merchant number and agent of each row's contract.
+    let contract_rows = || {
+        let ledger_contracts = ledger_rows.clone().map(|i| report.merchant_of(&report.ledger_contract, i));
+        let statement_contracts = statement_rows.clone().map(|j| report.merchant_of(&report.statement_contract, j));
+        ledger_contracts.chain(statement_contracts).chain(unreadable.iter().map(|_| ("", "", "")))
+    };
+    let merchant_no = part_dictionary(n, contract_rows().map(|(number, _, _)| number), str::to_string);
+    let agent = part_dictionary(n, contract_rows().map(|(_, _, agent)| agent), str::to_string);
+    let reason_of = |index: &u32| report.reasons[*index as usize].get(lang);
+    let row_reasons = ledger_side.reason[ledger_rows.clone()].iter().chain(&statement_side.reason[statement_rows.clone()]);
+    let reason = part_dictionary(n, row_reasons.map(reason_of).chain(unreadable.iter().map(|u| reason_of(&u.reason))), str::to_string);
+    // The input row's keys, read straight from its table (null where a row has none).
+    let (ledger_keys, statement_keys) = (
+        ledger_rows.start.min(ledger.len())..ledger_rows.end.min(ledger.len()),
+        statement_rows.start.min(statement.len())..statement_rows.end.min(statement.len()),
+    );
+    let keys = |ledger_view: Option<TextView<'_>>, statement_view: Option<TextView<'_>>| {
+        let mut text = PartText::new(n, n * 12);
+        match ledger_view {
+            Some(view) => text.extend(&view, ledger_keys.clone()),
+            None => text.push_nulls(ledger_keys.len()),
+        }
+        text.push_nulls(ledger_rows.len() - ledger_keys.len());
+        match statement_view {
+            Some(view) => text.extend(&view, statement_keys.clone()),
+            None => text.push_nulls(statement_keys.len()),
+        }
+        text.push_nulls(statement_rows.len() - statement_keys.len() + unreadable.len());
+        text.finish()
+    };
+    let trade_id = keys(Some(ledger.trade_ids().view()), None);
+    let rrn = keys(Some(ledger.rrns().view()), Some(statement.rrns().view()));
+    let terminal = keys(Some(ledger.terminals().view()), Some(statement.terminals().view()));
     let names = |names: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(names)) };
     let arrays: [ArrayRef; 20] = [
         dictionary(side.finish(), names(vec![Side::Ledger.name(), Side::Statement.name()])),
         Arc::new(index.finish::<UInt64Type>()),
         Arc::new(line.finish::<UInt64Type>()),
-        trade_id.finish(),
-        Arc::new(rrn.finish()),
-        Arc::new(terminal.finish()),
+        trade_id,
+        rrn,
+        terminal,
         dictionary(class.finish(), names(Class::ALL.iter().map(|c| c.name()).collect())),
-        findings.finish(),
+        findings,
         Arc::new(partner.finish::<UInt64Type>()),
         dictionary(matched_by.finish(), names(MATCHED_BY.iter().map(|m| m.name()).collect())),
         money_array(amount, 2),
         money_array(fee, 5),
         money_array(net, 5),
         money_array(expected, 5),
-        reason.finish(),
+        reason,
         charged_rate.finish(),
         money_array(charged_fixed, 5),
         money_array(charged_cap, 5),
-        merchant_no.finish(),
-        agent.finish(),
+        merchant_no,
+        agent,
     ];
     batch(REPORT_CSV_COLUMNS.into_iter().zip(arrays).collect())
 }
@@ -498,13 +715,22 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
 mod tests {
     use arrow_array::cast::AsArray;
 
+    use std::ops::Range;
     use std::sync::Arc;
 
-    use arrow_array::builder::StringBuilder;
-    use arrow_array::{Array, ArrayRef};
+    use arrow_array::builder::{Decimal128Builder, StringBuilder, UInt64Builder};
+    use arrow_array::{Array, ArrayRef, RecordBatch};
+    use arrow_schema::DataType;
+    use proptest::prelude::*;
 
-    use super::{money_array, money_builder, sparse_money, Dictionary, SparseText, SparseValues};
+    use super::{money_array, money_builder, report_batch, sparse_money, Dictionary, PartText, SparseValues};
+    use crate::lang::Lang;
     use crate::money::Money;
+    use crate::reconcile::simulation::{generate, generate_portfolio, PortfolioOptions, SimulationOptions};
+    use crate::reconcile::{
+        read_bank_csv, read_ledger_csv, reconcile, write_bank_csv, write_ledger_csv, ColumnMap, Ledger, ReconcileOptions, Report, Side,
+        Statement, REPORT_CSV_COLUMNS,
+    };
 
     #[test]
     fn a_dictionary_holds_each_text_once_whatever_the_order_of_its_keys() {
@@ -559,7 +785,7 @@ mod tests {
         for pattern in patterns.into_iter().chain(long.iter().map(Vec::as_slice)) {
             // Fewer rows made than pushed: the rows past them are added.
             let (mut sparse, mut eager) = (SparseValues::<i128>::new(pattern.len() / 2), money_builder(pattern.len(), 5));
-            let (mut sparse_text, mut eager_text) = (SparseText::new(pattern.len()), StringBuilder::new());
+            let (mut sparse_text, mut eager_text) = (PartText::new(pattern.len(), 0), StringBuilder::new());
             for &value in pattern {
                 let money = value.map(|fen| Money::try_from_fen(fen).unwrap());
                 sparse.push(sparse_money(money));
@@ -574,6 +800,175 @@ mod tests {
             let (sparse_text, eager_text): (ArrayRef, ArrayRef) = (sparse_text.finish(), Arc::new(eager_text.finish()));
             assert_eq!(sparse_text.as_ref(), eager_text.as_ref(), "text {pattern:?}");
             assert_eq!(sparse_text.null_count(), pattern.iter().filter(|v| v.is_none()).count());
+        }
+    }
+
+    /// A report's rows `range` built a row at a time from [`Report::row`] with Arrow's own
+    /// builders (the few-valued columns as plain text): what the columns of `report_batch`
+    /// hold.
+    fn rows_one_by_one(report: &Report, ledger: &Ledger, statement: &Statement, range: Range<usize>, lang: Lang) -> Vec<ArrayRef> {
+        let n = range.len();
+        let mut texts: Vec<StringBuilder> = (0..11).map(|_| StringBuilder::new()).collect();
+        let mut numbers: Vec<UInt64Builder> = (0..3).map(|_| UInt64Builder::new()).collect();
+        let mut money: Vec<Decimal128Builder> = (0..6).map(|k| money_builder(n, if k == 0 { 2 } else { 5 })).collect();
+        for k in range {
+            let row = report.row(k).unwrap();
+            let keys = match (row.side, row.index) {
+                (Side::Ledger, Some(i)) => [Some(ledger.trade_ids().get(i)), Some(ledger.rrns().get(i)), Some(ledger.terminals().get(i))],
+                (Side::Statement, Some(j)) => [None, Some(statement.rrns().get(j)), Some(statement.terminals().get(j))],
+                _ => [None, None, None],
+            };
+            let findings = row.findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";");
+            let charged_rate = row.charged_as.map(|c| c.rate.to_string());
+            let values = [
+                Some(row.side.name()),
+                keys[0],
+                keys[1],
+                keys[2],
+                Some(row.class.name()),
+                Some(findings.as_str()),
+                row.matched_by.map(|m| m.name()),
+                Some(report.reason_in(k, lang).unwrap()),
+                charged_rate.as_deref(),
+                Some(row.merchant_no),
+                Some(row.agent),
+            ];
+            for (builder, value) in texts.iter_mut().zip(values) {
+                builder.append_option(value);
+            }
+            for (builder, value) in numbers.iter_mut().zip([row.index.map(|i| i as u64), Some(row.line), row.partner.map(|p| p as u64)]) {
+                builder.append_option(value);
+            }
+            let amounts = [
+                Some(row.amount.millifen() as i128 / 1_000),
+                row.fee.map(|m| i128::from(m.millifen())),
+                row.net.map(|m| i128::from(m.millifen())),
+                row.expected_fee.map(|m| i128::from(m.millifen())),
+                row.charged_as.map(|c| i128::from(c.fixed.millifen())),
+                row.charged_as.and_then(|c| c.cap).map(|m| i128::from(m.millifen())),
+            ];
+            for (builder, value) in money.iter_mut().zip(amounts) {
+                builder.append_option(value);
+            }
+        }
+        let mut text = texts.into_iter().map(|mut b| Arc::new(b.finish()) as ArrayRef);
+        let mut number = numbers.into_iter().map(|mut b| Arc::new(b.finish()) as ArrayRef);
+        let mut amount = money.into_iter().map(|mut b| Arc::new(b.finish()) as ArrayRef);
+        let next = |from: &mut dyn Iterator<Item = ArrayRef>| from.next().unwrap();
+        // In the order of REPORT_CSV_COLUMNS.
+        vec![
+            next(&mut text),
+            next(&mut number),
+            next(&mut number),
+            next(&mut text),
+            next(&mut text),
+            next(&mut text),
+            next(&mut text),
+            next(&mut text),
+            next(&mut number),
+            next(&mut text),
+            next(&mut amount),
+            next(&mut amount),
+            next(&mut amount),
+            next(&mut amount),
+            next(&mut text),
+            next(&mut text),
+            next(&mut amount),
+            next(&mut amount),
+            next(&mut text),
+            next(&mut text),
+        ]
+    }
+
+    /// The columns of a batch with the dictionaries cast to plain text.
+    fn plain(batch: &RecordBatch) -> Vec<ArrayRef> {
+        batch
+            .columns()
+            .iter()
+            .map(|column| match column.data_type() {
+                DataType::Dictionary(..) => arrow_cast::cast(column, &DataType::Utf8).unwrap(),
+                _ => Arc::clone(column),
+            })
+            .collect()
+    }
+
+    /// A sample's tables written as CSV with `bad` unreadable lines among the rows of each,
+    /// and read back: a report of them has every kind of row, unreadable lines too.
+    fn with_unreadable_lines(ledger: &Ledger, statement: &Statement, bad: usize) -> (Ledger, Statement) {
+        let spoil = |text: String, line: &str| {
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            for k in 0..bad {
+                let at = 1 + (k * 7919) % lines.len();
+                lines.insert(at.min(lines.len()), line.to_string());
+            }
+            lines.join("\n") + "\n"
+        };
+        let ledger =
+            read_ledger_csv(spoil(write_ledger_csv(ledger), "X1,,,,,not a time,1.00,credit,,,,").as_bytes(), "ledger.csv").unwrap();
+        let statement_text =
+            spoil(write_bank_csv(statement), "20260301,102310058120001,店,T1,20260301,999999,1.00,0.01,0.99,1,借记卡,消费");
+        let statement = read_bank_csv(statement_text.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
+        (ledger, statement)
+    }
+
+    #[test]
+    fn a_report_with_an_empty_side_holds_its_rows() {
+        let sample = generate(&SimulationOptions::new(5).trades(80)).unwrap();
+        let (empty_ledger, empty_statement) = (Ledger::new("ledger.csv"), Statement::new("statement.csv"));
+        for (ledger, statement) in
+            [(&empty_ledger, &sample.statement), (&sample.ledger, &empty_statement), (&empty_ledger, &empty_statement)]
+        {
+            let report = reconcile(ledger, statement, &sample.options).unwrap();
+            let batch = report_batch(&report, ledger, statement, 0..report.len(), Lang::En);
+            let expected = rows_one_by_one(&report, ledger, statement, 0..report.len(), Lang::En);
+            assert_eq!(plain(&batch), expected);
+            assert_eq!(
+                super::report_batches(&report, ledger, statement, Lang::En).iter().map(RecordBatch::num_rows).sum::<usize>(),
+                report.len()
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any part of any report, built a column at a time, holds what its rows hold, in
+        /// both languages: a single merchant's report with every class and unreadable lines
+        /// on both sides, and a portfolio's (merchant numbers and agents by contract).
+        #[test]
+        fn a_part_of_a_report_holds_its_rows(
+            seed in 0u64..1_000,
+            trades in 20usize..300,
+            bad in 0usize..4,
+            portfolio in any::<bool>(),
+            cuts in prop::collection::vec(0.0f64..1.0, 0..4),
+            chinese in any::<bool>(),
+        ) {
+            let (ledger, statement, options) = if portfolio {
+                let sample = generate_portfolio(&PortfolioOptions::new(seed).merchants(3).trades_per_merchant(trades / 3 + 2)).unwrap();
+                (sample.ledger, sample.statement, ReconcileOptions::portfolio(sample.registry).unwrap())
+            } else {
+                let sample = generate(&SimulationOptions::new(seed).trades(trades).faults_per_class(2)).unwrap();
+                (sample.ledger, sample.statement, sample.options)
+            };
+            let (ledger, statement) = with_unreadable_lines(&ledger, &statement, bad);
+            let report = reconcile(&ledger, &statement, &options).unwrap();
+            prop_assert_eq!(report.unreadable.len(), 2 * bad, "every bad line is a row of its own");
+            prop_assert!(!portfolio || (0..report.len()).any(|k| !report.row(k).unwrap().agent.is_empty()));
+            let lang = if chinese { Lang::Zh } else { Lang::En };
+            let n = report.len();
+            let mut bounds: Vec<usize> = cuts.iter().map(|cut| (cut * n as f64) as usize).chain([0, n]).collect();
+            bounds.sort_unstable();
+            for range in bounds.windows(2).map(|w| w[0]..w[1]) {
+                let batch = report_batch(&report, &ledger, &statement, range.clone(), lang);
+                prop_assert_eq!(batch.num_rows(), range.len());
+                let names: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+                prop_assert_eq!(names, REPORT_CSV_COLUMNS.map(str::to_string).to_vec());
+                let expected = rows_one_by_one(&report, &ledger, &statement, range.clone(), lang);
+                for ((name, got), expected) in REPORT_CSV_COLUMNS.iter().zip(plain(&batch)).zip(expected) {
+                    prop_assert_eq!(got.as_ref(), expected.as_ref(), "column {} of rows {:?}", name, range);
+                }
+            }
         }
     }
 }
