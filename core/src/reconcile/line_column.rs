@@ -102,6 +102,7 @@ impl LineColumn {
     }
 
     /// The lines of rows `rows` (panics past the last row, as indexing a slice does).
+    #[cfg(any(feature = "arrow", test))]
     pub(crate) fn lines_in(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = u64> + '_ {
         assert!(rows.start <= rows.end && rows.end <= self.rows, "rows {rows:?} of a table of {} rows", self.rows);
         // The run of the first row, then each run's rows within `rows`.
