@@ -3,12 +3,16 @@
 //! - `reconcile/rows_<n>`: [`posfee::reconcile::reconcile`] on a generated sample with `n`
 //!   trades per side (1M by default; `POSFEE_BENCH_ROWS=10000000` for 10M), throughput in
 //!   rows (both sides).
+//! - `reconcile/report_to_arrow_<n>`: [`posfee::reconcile::arrow::report_to_arrow`] of that
+//!   sample's report (what Python's `report.rows` makes; issue 13 asks for it within the
+//!   reconcile's time), the batches freed outside the clock.
 //! - `fee/column/<n>`: the bulk fee path ([`posfee::reconcile::FeeKernel`]) over columns of
 //!   amounts × channels, against `baseline_scan` (a plain pass over the same columns that
 //!   sums amounts and channel bytes) in the same run; single thread and all threads.
 //! - `fee/column/quote_per_row`: [`posfee::Schedule::quote`] row by row, for scale.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use posfee::reconcile::arrow::report_to_arrow;
 use posfee::reconcile::simulation::{generate, SimulationOptions};
 use posfee::reconcile::{reconcile, FeeKernel};
 use posfee::{Channel, Money, QuoteRequest, Schedule, SettlementMode};
@@ -30,6 +34,10 @@ fn reconcile_bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements((sample.ledger.len() + sample.statement.len()) as u64));
     group.bench_function(BenchmarkId::new("rows", n), |b| {
         b.iter(|| reconcile(black_box(&sample.ledger), black_box(&sample.statement), &sample.options).unwrap())
+    });
+    let report = reconcile(&sample.ledger, &sample.statement, &sample.options).unwrap();
+    group.bench_function(BenchmarkId::new("report_to_arrow", n), |b| {
+        b.iter_with_large_drop(|| report_to_arrow(black_box(&report), &sample.ledger, &sample.statement, posfee::Lang::En))
     });
     group.finish();
 }
