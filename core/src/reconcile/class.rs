@@ -244,6 +244,11 @@ impl ClassSet {
     pub fn iter(self) -> impl Iterator<Item = Class> {
         Class::ALL.into_iter().filter(move |c| self.contains(*c))
     }
+
+    /// The names of the classes joined by `;`, as the report's CSV and Arrow rows write them.
+    pub(crate) fn names_text(self) -> String {
+        self.iter().map(Class::name).collect::<Vec<_>>().join(";")
+    }
 }
 
 impl Serialize for ClassSet {

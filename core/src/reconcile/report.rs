@@ -1284,7 +1284,6 @@ impl Report {
         let Some(row) = self.row(k) else { return };
         let opt = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
         let keys = self.row_keys(k, ledger, statement);
-        let findings: Vec<&str> = row.findings.iter().map(Class::name).collect();
         let _ = writer.write_record(
             [
                 Cow::Borrowed(row.side.name()),
@@ -1294,7 +1293,7 @@ impl Report {
                 neutralize_cell(keys.rrn),
                 neutralize_cell(keys.terminal),
                 Cow::Borrowed(row.class.name()),
-                Cow::Owned(findings.join(";")),
+                Cow::Owned(row.findings.names_text()),
                 Cow::Owned(row.partner.map(|i| i.to_string()).unwrap_or_default()),
                 Cow::Borrowed(row.matched_by.map(|m| m.name()).unwrap_or_default()),
                 Cow::Owned(row.amount.to_string()),

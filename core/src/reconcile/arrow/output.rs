@@ -247,13 +247,7 @@ impl<T: ArrowNativeType + PartialEq> SparseValues<T> {
     /// Sets the next row's value, or leaves it null (a row past `rows` is added).
     #[inline]
     fn push(&mut self, value: Option<T>) {
-        let row = self.valid.len;
-        if row == self.values.len() {
-            self.values.push(T::default());
-        }
-        if let (Some(value), Some(slot)) = (value.filter(|value| *value != T::default()), self.values.get_mut(row)) {
-            *slot = value;
-        }
+        set_value(&mut self.values, self.valid.len, value);
         self.valid.push(value.is_some());
     }
 
@@ -284,14 +278,8 @@ impl Validity {
 
     #[inline]
     fn push(&mut self, valid: bool) {
-        self.word |= u64::from(valid) << (self.len % 64);
+        push_bit(&mut self.words, &mut self.word, &mut self.len, valid);
         self.nulls += usize::from(!valid);
-        self.len += 1;
-        if self.len % 64 == 0 {
-            // Stored little-endian: Arrow's bitmaps are bytes, the first row in the first.
-            self.words.push(self.word.to_le());
-            self.word = 0;
-        }
     }
 
     /// Pushes `count` rows alike.
@@ -321,6 +309,30 @@ impl Validity {
     }
 }
 
+/// Sets `values[row]` to `value` where it is not null and not zero (the buffer is zeros
+/// already); a row past the end is added.
+#[inline(always)]
+fn set_value<T: ArrowNativeType + PartialEq>(values: &mut Vec<T>, row: usize, value: Option<T>) {
+    if row == values.len() {
+        values.push(T::default());
+    }
+    if let (Some(value), Some(slot)) = (value.filter(|value| *value != T::default()), values.get_mut(row)) {
+        *slot = value;
+    }
+}
+
+/// Sets the bit of row `len` in `word`, counts the row, and stores the word when it is full.
+#[inline(always)]
+fn push_bit(words: &mut Vec<u64>, word: &mut u64, len: &mut usize, valid: bool) {
+    *word |= u64::from(valid) << (*len % 64);
+    *len += 1;
+    if *len % 64 == 0 {
+        // Stored little-endian: Arrow's bitmaps are bytes, the first row in the first.
+        words.push(word.to_le());
+        *word = 0;
+    }
+}
+
 /// Money (exact, scale 5) as a [`SparseValues`] column's value.
 fn sparse_money(money: Option<Money>) -> Option<i128> {
     money.map(|money| money_value(money, 5))
@@ -331,14 +343,20 @@ fn money_array(values: SparseValues<i128>, scale: i8) -> ArrayRef {
     Arc::new(values.finish::<Decimal128Type>().with_precision_and_scale(money_precision(scale), scale).expect("valid decimal type"))
 }
 
-/// Keys into a dictionary of texts, the texts added as they first appear (found by `key`).
-/// Most rows repeat the key of the row before (one merchant, one reason for a run of `ok`
-/// rows): that key is compared first, without hashing it again.
-struct Dictionary<K> {
-    keys: SparseValues<i32>,
+/// The texts of a dictionary column, each added when its key first appears, and the code
+/// (place among the texts) of each key. Most rows repeat the key of the row before (one
+/// merchant, one reason for a run of `ok` rows): that key is compared first, without
+/// hashing it again.
+struct DictionaryTexts<K> {
     index: FxHashMap<K, i32>,
     last: Option<(K, i32)>,
     values: StringBuilder,
+}
+
+/// A dictionary column built a row at a time: each row's code into its [`DictionaryTexts`].
+struct Dictionary<K> {
+    keys: SparseValues<i32>,
+    texts: DictionaryTexts<K>,
 }
 
 /// A key of a [`Dictionary`]: `same` is `==`, made cheaper where it can be.
@@ -359,15 +377,9 @@ impl DictionaryKey for &str {
     }
 }
 
-impl<K: DictionaryKey> Dictionary<K> {
-    fn new(rows: usize) -> Self {
-        Dictionary { keys: SparseValues::new(rows), index: FxHashMap::default(), last: None, values: StringBuilder::new() }
-    }
-
-    /// Appends the text that `key` stands for (`text()` is called only the first time).
-    fn push(&mut self, key: K, text: impl FnOnce() -> String) {
-        let at = self.code(key, text);
-        self.keys.push(Some(at));
+impl<K: DictionaryKey> DictionaryTexts<K> {
+    fn new() -> Self {
+        DictionaryTexts { index: FxHashMap::default(), last: None, values: StringBuilder::new() }
     }
 
     /// The code of `key` in the dictionary, its text added (made by `text()`) if it is new.
@@ -387,13 +399,30 @@ impl<K: DictionaryKey> Dictionary<K> {
         }
     }
 
+    /// The dictionary array of `codes` into these texts.
+    fn finish(mut self, codes: SparseValues<i32>) -> ArrayRef {
+        dictionary(codes.finish(), Arc::new(self.values.finish()))
+    }
+}
+
+impl<K: DictionaryKey> Dictionary<K> {
+    fn new(rows: usize) -> Self {
+        Dictionary { keys: SparseValues::new(rows), texts: DictionaryTexts::new() }
+    }
+
+    /// Appends the text that `key` stands for (`text()` is called only the first time).
+    fn push(&mut self, key: K, text: impl FnOnce() -> String) {
+        let at = self.texts.code(key, text);
+        self.keys.push(Some(at));
+    }
+
     /// Appends a null.
     fn push_null(&mut self) {
         self.keys.push(None);
     }
 
-    fn finish(mut self) -> ArrayRef {
-        dictionary(self.keys.finish(), Arc::new(self.values.finish()))
+    fn finish(self) -> ArrayRef {
+        self.texts.finish(self.keys)
     }
 }
 
@@ -438,20 +467,9 @@ fn part_values<T: ArrowNativeType + PartialEq>(rows: usize, row_values: impl Ite
     let (mut word, mut row, mut nulls) = (0u64, 0usize, 0usize);
     // `for_each`, not a `for` loop: a chain of iterators is folded part by part.
     row_values.for_each(|value| {
-        if row == values.len() {
-            values.push(T::default());
-        }
-        match value {
-            Some(value) if value != T::default() => values[row] = value,
-            Some(_) => {}
-            None => nulls += 1,
-        }
-        word |= u64::from(value.is_some()) << (row % 64);
-        row += 1;
-        if row % 64 == 0 {
-            words.push(word.to_le());
-            word = 0;
-        }
+        set_value(&mut values, row, value);
+        nulls += usize::from(value.is_none());
+        push_bit(&mut words, &mut word, &mut row, value.is_some());
     });
     values.truncate(row);
     SparseValues { values, valid: Validity { words, word, len: row, nulls } }
@@ -557,14 +575,9 @@ impl PartText {
 /// A dictionary column of a part from its rows' keys: each text made (by `text`) when its key
 /// first appears.
 fn part_dictionary<K: DictionaryKey>(rows: usize, keys: impl Iterator<Item = K>, text: impl Fn(K) -> String) -> ArrayRef {
-    let mut texts = Dictionary::new(0);
+    let mut texts = DictionaryTexts::new();
     let codes = part_values(rows, keys.map(|key| Some(texts.code(key, || text(key)))));
-    dictionary(codes.finish(), Arc::new(texts.values.finish()))
-}
-
-/// The names of a set of findings, as the report's CSV writes them.
-fn findings_text(findings: ClassSet) -> String {
-    findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";")
+    texts.finish(codes)
 }
 
 /// The rows `range` of the report as one batch, a column at a time (each read from the
@@ -612,7 +625,7 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
         (ledger_side.findings[ledger_rows.clone()].iter().chain(&statement_side.findings[statement_rows.clone()]))
             .copied()
             .chain(unreadable.iter().map(|_| unreadable_findings)),
-        findings_text,
+        ClassSet::names_text,
     );
     let partner = part_values(
         n,
@@ -644,17 +657,16 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
             .chain(statement_rows.clone().map(|j| sparse_money(statement_side.partner(j).and_then(|i| report.expected_fee.get(i)))))
             .chain(unreadable.iter().map(|_| None)),
     );
-    // The diagnosis of each row's statement row (a ledger row's partner), if any.
-    let charged_rows = || {
-        let ledger_charged = ledger_rows.clone().map(|i| ledger_side.partner(i).and_then(|j| report.charged_as_of(j)));
-        let statement_charged = statement_rows.clone().map(|j| report.charged_as_of(j));
-        ledger_charged.chain(statement_charged).chain(unreadable.iter().map(|_| None))
-    };
-    let mut charged_rate = PartText::new(n, 0);
-    charged_rows().for_each(|charged_as| charged_rate.push(charged_as.map(|c| c.rate.to_string()).as_deref()));
-    let charged_money =
-        |money: fn(&ChargedAs) -> Option<Money>| part_values(n, charged_rows().map(|charged_as| sparse_money(charged_as.and_then(money))));
-    let (charged_fixed, charged_cap) = (charged_money(|c| Some(c.fixed)), charged_money(|c| c.cap));
+    // The diagnosis of each row's statement row (a ledger row's partner), if any: its rate,
+    // fixed fee and cap, in one pass.
+    let (mut charged_rate, mut charged_fixed, mut charged_cap) = (PartText::new(n, 0), SparseValues::new(n), SparseValues::new(n));
+    let ledger_charged = ledger_rows.clone().map(|i| ledger_side.partner(i).and_then(|j| report.charged_as_of(j)));
+    let statement_charged = statement_rows.clone().map(|j| report.charged_as_of(j));
+    ledger_charged.chain(statement_charged).chain(unreadable.iter().map(|_| None)).for_each(|charged_as: Option<&ChargedAs>| {
+        charged_rate.push(charged_as.map(|c| c.rate.to_string()).as_deref());
+        charged_fixed.push(sparse_money(charged_as.map(|c| c.fixed)));
+        charged_cap.push(sparse_money(charged_as.and_then(|c| c.cap)));
+    });
     // Merchant number and agent of each row's contract.
     let contract_rows = || {
         let ledger_contracts = ledger_rows.clone().map(|i| report.merchant_of(&report.ledger_contract, i));
@@ -821,7 +833,7 @@ mod tests {
                 (Side::Statement, Some(j)) => [None, Some(statement.rrns().get(j)), Some(statement.terminals().get(j))],
                 _ => [None, None, None],
             };
-            let findings = row.findings.iter().map(|f| f.name()).collect::<Vec<_>>().join(";");
+            let findings = row.findings.names_text();
             let charged_rate = row.charged_as.map(|c| c.rate.to_string());
             let values = [
                 Some(row.side.name()),
