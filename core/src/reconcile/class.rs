@@ -256,3 +256,16 @@ impl Serialize for ClassSet {
         serializer.collect_seq(self.iter())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_of_classes_is_written_as_its_names_in_order_joined_by_semicolons() {
+        assert_eq!(ClassSet::EMPTY.names_text(), "");
+        assert_eq!(ClassSet::EMPTY.with(Class::Ok).names_text(), "ok");
+        let set = ClassSet::EMPTY.with(Class::SettledLate).with(Class::FeeAbove);
+        assert_eq!(set.names_text(), "fee_above;settled_late");
+    }
+}
