@@ -657,20 +657,23 @@ fn diagnose(
         }
     }
     let schedules = checker.contracts.list.iter().map(|c| c.schedule);
-    let diagnoses = diagnosis::Diagnoser::new(schedules, calendar, options.add_on_max).diagnose(&cases);
-    // The texts (each in both languages, money written out) on all cores: a few thousand rows
-    // of a million took 9 ms of one core.
-    let pricings: Vec<Option<Text>> = cases
-        .par_iter()
-        .zip(&diagnoses)
-        .map(|(case, diagnosis)| {
-            diagnosis.as_ref().map(|d| Text::new(d.describe(Lang::Zh, case.channel), d.describe(Lang::En, case.channel)))
+    // Each diagnosis with its text (in both languages, money written out), made on all cores:
+    // a few thousand rows of a million took 9 ms of one core.
+    let diagnoses: Vec<Option<(ChargedAs, Text)>> = diagnosis::Diagnoser::new(schedules, calendar, options.add_on_max)
+        .diagnose(&cases)
+        .into_par_iter()
+        .zip(&cases)
+        .map(|(diagnosis, case)| {
+            diagnosis.map(|d| {
+                let pricing = Text::new(d.describe(Lang::Zh, case.channel), d.describe(Lang::En, case.channel));
+                (d, pricing)
+            })
         })
         .collect();
     let mut found = found;
     let mut charged_as = Vec::new();
-    for (((case, k), diagnosis), pricing) in cases.iter().zip(case_of).zip(diagnoses).zip(pricings) {
-        let (Some(diagnosis), Some(pricing)) = (diagnosis, pricing) else { continue };
+    for ((case, k), diagnosis) in cases.iter().zip(case_of).zip(diagnoses) {
+        let Some((diagnosis, pricing)) = diagnosis else { continue };
         let verdict = &mut found[k].1;
         if let Some(clause) = verdict.fee_clause.and_then(|k| verdict.reason.get_mut(k)) {
             *clause = Clause::Charged { pricing, fee: case.charged, contract: verdict.expected_fee.unwrap_or_default() };
