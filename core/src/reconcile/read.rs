@@ -1528,6 +1528,39 @@ struct Layout<'p> {
     data_start: usize,
     data_line: u64,
     file: String,
+    /// The first bytes of the prefixes that mark a summary row, a totals row or a comment.
+    marks: MarkFirstBytes,
+}
+
+/// The first bytes of the prefixes that mark a row as a summary, a totals row or a comment:
+/// [`Layout::take`] compares a row's first value with those prefixes only when the value
+/// starts with one of these bytes (which most detail rows do not). An empty prefix marks
+/// every row, so it puts every byte, and an empty value, in the set.
+struct MarkFirstBytes {
+    bytes: [bool; 256],
+    empty: bool,
+}
+
+impl MarkFirstBytes {
+    fn of(profile: &Profile) -> MarkFirstBytes {
+        let mut marks = MarkFirstBytes { bytes: [false; 256], empty: false };
+        let prefixes = profile.summary_prefixes.iter().map(String::as_str);
+        let totals = profile.totals.as_ref().and_then(|t| t.row_prefix.as_deref());
+        let comment = profile.comment_prefix.as_deref().filter(|p| *p != "#");
+        for prefix in prefixes.chain(totals).chain(comment) {
+            match prefix.as_bytes().first() {
+                Some(&byte) => marks.bytes[usize::from(byte)] = true,
+                None => marks = MarkFirstBytes { bytes: [true; 256], empty: true },
+            }
+        }
+        marks
+    }
+
+    /// Whether a row whose first value is `first` may be marked.
+    #[inline(always)]
+    fn may_mark(&self, first: &str) -> bool {
+        first.as_bytes().first().map_or(self.empty, |&byte| self.bytes[usize::from(byte)])
+    }
 }
 
 impl<'p> Layout<'p> {
@@ -1546,6 +1579,7 @@ impl<'p> Layout<'p> {
                 data_start: 0,
                 data_line: 1,
                 file: file.to_string(),
+                marks: MarkFirstBytes::of(profile),
             });
         }
         let locate = |record: &csv::StringRecord| -> Vec<Option<usize>> {
@@ -1564,7 +1598,17 @@ impl<'p> Layout<'p> {
                 unique_columns(&record, &columns, file, data_line - 1)?;
                 let instead = Layout::instead_columns(profile, Some(&record));
                 let plain = profile.is_plain();
-                Ok(Layout { profile, plain, columns, instead, default_settlement: None, data_start, data_line, file: file.to_string() })
+                Ok(Layout {
+                    profile,
+                    plain,
+                    columns,
+                    instead,
+                    default_settlement: None,
+                    data_start,
+                    data_line,
+                    file: file.to_string(),
+                    marks: MarkFirstBytes::of(profile),
+                })
             }
             Err(first_line) => {
                 // The closest line: the one with the most required headers.
@@ -1670,11 +1714,11 @@ impl<'p> Layout<'p> {
     fn take(&self, row: &Row<'_>, part: &mut Part) {
         let profile = self.profile;
         let first = strip_prefixes(row.get(Some(0)), &profile.strip_prefixes);
-        // The first bytes are compared before the rest (most rows share none with a prefix).
-        let starts = |prefix: &str| prefix.as_bytes().first() == first.as_bytes().first() && first.starts_with(prefix);
-        if profile.summary_prefixes.iter().any(|p| starts(p))
-            || profile.totals.as_ref().and_then(|t| t.row_prefix.as_deref()).is_some_and(starts)
-            || profile.comment_prefix.as_deref().is_some_and(|p| p != "#" && starts(p))
+        let starts = |prefix: &str| first.starts_with(prefix);
+        if self.marks.may_mark(first)
+            && (profile.summary_prefixes.iter().any(|p| starts(p))
+                || profile.totals.as_ref().and_then(|t| t.row_prefix.as_deref()).is_some_and(starts)
+                || profile.comment_prefix.as_deref().is_some_and(|p| p != "#" && starts(p)))
         {
             part.summary_rows.push((row.line, (0..row.fields.len()).map(|c| row.get(Some(c)).to_string()).collect()));
             return;
@@ -2375,6 +2419,7 @@ fn read_fixed_width(
         data_start: 0,
         data_line: 1,
         file: file.to_string(),
+        marks: MarkFirstBytes::of(profile),
     };
     // Pieces that start a line (just after a line feed), each with the line it starts on.
     let mut pieces: Vec<(&[u8], u64)> = Vec::new();
@@ -2605,6 +2650,25 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The first bytes of the marking prefixes: a row is compared with the prefixes only when
+    /// its first byte is one of theirs (the summary, the totals row and a comment other than
+    /// `#`); an empty prefix would mark every row, the empty one too.
+    #[test]
+    fn a_row_is_compared_with_the_marking_prefixes_only_when_it_starts_with_one_of_their_bytes() {
+        let marks = MarkFirstBytes::of(&Profile::builtin("bank-pos").expect("built in"));
+        for first in ["合计", "总计:", "Total", "total", "TOTAL rows"] {
+            assert!(marks.may_mark(first), "{first}");
+        }
+        // (Only the first byte is looked at: 商 shares its first byte with 合 and 小.)
+        for first in ["20260226", "", "#", "商户", "x"] {
+            assert_eq!(marks.may_mark(first), first == "商户", "{first}");
+        }
+        let mut profile = Profile::builtin("bank-pos").expect("built in");
+        profile.summary_prefixes = vec![String::new()];
+        let marks = MarkFirstBytes::of(&profile);
+        assert!(["", "20260226", "x"].iter().all(|first| marks.may_mark(first)));
+    }
 
     /// A ledger of several chunks, where some chunks hold quoted fields (with commas, not
     /// line ends) and one holds lone CRs (old Mac line ends) and the others neither: each
