@@ -30,6 +30,7 @@ use super::matching::NONE;
 use super::merchant::mcc_of;
 use super::merchant::MerchantProfile;
 use super::report::FeeColumn;
+use super::row_scan::{bucket_sorted, Buckets};
 use super::schema::{china_day, Statement};
 use super::text_column::TextView;
 use super::ReconcileOptions;
@@ -303,15 +304,20 @@ impl<'a> Evidence<'a> {
 /// of a list, not a pass over the whole statement for every group and terminal.
 struct DayIndex<'s> {
     rows: Vec<u32>,
-    /// The same rows, a list per terminal (built when a terminal is first asked for).
-    by_terminal: OnceCell<FxHashMap<&'s str, Vec<u32>>>,
+    /// The same rows, grouped by terminal (built when a terminal is first asked for).
+    by_terminal: OnceCell<TerminalRows<'s>>,
+}
+
+/// The rows of the day index grouped by terminal, each terminal's in the index's order: the
+/// bucket of each terminal's number.
+struct TerminalRows<'s> {
+    numbers: FxHashMap<&'s str, u32>,
+    rows: Buckets,
 }
 
 impl<'s> DayIndex<'s> {
-    /// The matched rows sorted by day (a counting sort; days are 0 to about 84,000 in the
-    /// accepted time range, a statement's span is small), on all cores: each row's day worked
-    /// out, the rows of each part of the statement counted per day, then placed by each part
-    /// in the places its counts give it (its rows of a day after those of the parts before).
+    /// The matched rows sorted by day (a counting sort, [`bucket_sorted`], on all cores; days
+    /// are 0 to about 84,000 in the accepted time range, a statement's span is small).
     fn new(evidence: &Evidence<'s>) -> DayIndex<'s> {
         // Each matched row's China day, an unmatched row's none.
         let mut slots: Vec<u32> = Vec::with_capacity(evidence.statement.len());
@@ -319,74 +325,34 @@ impl<'s> DayIndex<'s> {
             .into_par_iter()
             .map(|j| if evidence.partner[j as usize] != NONE { evidence.day(j) as u32 } else { u32::MAX })
             .collect_into_vec(&mut slots);
-        // Few parts (each counts every day of its span), a few a core; each part's first day
-        // and its rows counted per day from it.
-        let parts = super::row_scan::few_parts(slots.len());
-        let counts: Vec<(u32, Vec<u32>)> = parts
-            .par_iter()
-            .map(|part| {
-                let days = slots[part.clone()].iter().copied().filter(|&day| day != u32::MAX);
-                let (low, high) = days.clone().fold((u32::MAX, 0), |(low, high), day| (low.min(day), high.max(day)));
-                let mut counts = vec![0u32; if low > high { 0 } else { (high - low) as usize + 1 }];
-                days.for_each(|day| counts[(day - low) as usize] += 1);
-                (low, counts)
-            })
-            .collect();
-        let spans = || counts.iter().filter(|(_, counts)| !counts.is_empty());
-        let Some(first) = spans().map(|&(low, _)| low).min() else {
-            return DayIndex { rows: Vec::new(), by_terminal: OnceCell::new() };
-        };
-        let days = spans().map(|(low, counts)| (low - first) as usize + counts.len()).max().unwrap_or(0);
-        // A part's count of day `day` (counted from the first day of all).
-        let count_of = |(low, counts): &(u32, Vec<u32>), day: usize| {
-            (day + first as usize).checked_sub(*low as usize).and_then(|k| counts.get(k)).map_or(0, |&count| count as usize)
-        };
-        // Each part's places for each day, cut from the rows in order: day by day, part by part.
-        let mut rows = vec![0u32; counts.iter().map(|(_, counts)| counts.iter().map(|&count| count as usize).sum::<usize>()).sum()];
-        let mut places: Vec<Vec<&mut [u32]>> = parts.iter().map(|_| Vec::with_capacity(days)).collect();
-        let mut rest = rows.as_mut_slice();
-        for day in 0..days {
-            for (part_places, part_counts) in places.iter_mut().zip(&counts) {
-                let (place, after) = std::mem::take(&mut rest).split_at_mut(count_of(part_counts, day));
-                part_places.push(place);
-                rest = after;
-            }
-        }
-        parts.into_par_iter().zip(places).for_each(|(part, mut places)| {
-            for j in part.filter(|&j| slots[j] != u32::MAX) {
-                let place = &mut places[(slots[j] - first) as usize];
-                if let Some((row, after)) = std::mem::take(place).split_first_mut() {
-                    *row = j as u32;
-                    *place = after;
-                }
-            }
-        });
+        let rows = bucket_sorted(slots.len(), |j| Some(slots[j]).filter(|&day| day != u32::MAX), |j| j as u32).items;
         DayIndex { rows, by_terminal: OnceCell::new() }
     }
 
+    /// The rows of the day index on `terminal`, in its order.
     fn of_terminal(&self, evidence: &Evidence<'s>, terminal: &str) -> &[u32] {
         let by_terminal = self.by_terminal.get_or_init(|| {
-            let mut by_terminal: FxHashMap<&'s str, Vec<u32>> = FxHashMap::default();
+            let rows = &self.rows;
             match evidence.statement.terminal.view() {
                 // Terminals held once each: the rows grouped by their number, no text hashed.
-                TextView::Interned { text, offsets, keys } => {
-                    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); offsets.len().saturating_sub(1)];
-                    for &j in &self.rows {
-                        lists[usize::from(keys[j as usize])].push(j);
-                    }
-                    for (key, list) in lists.into_iter().enumerate().filter(|(_, list)| !list.is_empty()) {
-                        by_terminal.insert(value_of(text, offsets, key as u32), list);
-                    }
-                }
+                TextView::Interned { text, offsets, keys } => TerminalRows {
+                    numbers: (0..offsets.len().saturating_sub(1) as u32).map(|key| (value_of(text, offsets, key), key)).collect(),
+                    rows: bucket_sorted(rows.len(), |k| Some(u32::from(keys[rows[k] as usize])), |k| rows[k]),
+                },
                 terminals => {
-                    for &j in &self.rows {
-                        by_terminal.entry(terminals.get(j as usize)).or_default().push(j);
-                    }
+                    let mut numbers: FxHashMap<&'s str, u32> = FxHashMap::default();
+                    let of_rows: Vec<u32> = rows
+                        .iter()
+                        .map(|&j| {
+                            let next = numbers.len() as u32;
+                            *numbers.entry(terminals.get(j as usize)).or_insert(next)
+                        })
+                        .collect();
+                    TerminalRows { numbers, rows: bucket_sorted(rows.len(), |k| Some(of_rows[k]), |k| rows[k]) }
                 }
             }
-            by_terminal
         });
-        by_terminal.get(terminal).map_or(&[], Vec::as_slice)
+        by_terminal.numbers.get(terminal).map_or(&[], |&number| by_terminal.rows.of(number))
     }
 }
 

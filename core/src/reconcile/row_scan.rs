@@ -97,9 +97,102 @@ pub(crate) fn few_parts(rows: usize) -> Vec<Range<usize>> {
     (0..rows).step_by(size).map(|start| start..rows.min(start + size)).collect()
 }
 
+/// Items sorted into buckets by [`bucket_sorted`]: bucket `first + b` holds
+/// `items[starts[b]..starts[b + 1]]`.
+pub(crate) struct Buckets {
+    pub items: Vec<u32>,
+    pub first: u32,
+    pub starts: Vec<usize>,
+}
+
+impl Buckets {
+    /// The items of bucket `bucket` (none when it is outside the buckets' span).
+    pub(crate) fn of(&self, bucket: u32) -> &[u32] {
+        match bucket.checked_sub(self.first).map(|b| b as usize) {
+            Some(b) if b + 1 < self.starts.len() => &self.items[self.starts[b]..self.starts[b + 1]],
+            _ => &[],
+        }
+    }
+}
+
+/// The items `item(k)` of the positions `k` below `len`, sorted by `bucket(k)` and within a
+/// bucket in position order (positions without a bucket left out), on all cores: a counting
+/// sort for buckets of a small span (days of a statement, numbers of interned values). The
+/// positions are cut into [`few_parts`]; each part counts its items per bucket of its own
+/// span, the parts' places for each bucket are cut from the output in order (bucket by
+/// bucket, part by part), and each part then places its items in its places.
+pub(crate) fn bucket_sorted(len: usize, bucket: impl Fn(usize) -> Option<u32> + Sync, item: impl Fn(usize) -> u32 + Sync) -> Buckets {
+    let parts = few_parts(len);
+    // Each part's first bucket and its items counted per bucket from it.
+    let counts: Vec<(u32, Vec<usize>)> = parts
+        .par_iter()
+        .map(|part| {
+            let buckets = part.clone().filter_map(&bucket);
+            let (low, high) = buckets.clone().fold((u32::MAX, 0), |(low, high), b| (low.min(b), high.max(b)));
+            let mut counts = vec![0usize; if low > high { 0 } else { (high - low) as usize + 1 }];
+            buckets.for_each(|b| counts[(b - low) as usize] += 1);
+            (low, counts)
+        })
+        .collect();
+    let spans = || counts.iter().filter(|(_, counts)| !counts.is_empty());
+    let Some(first) = spans().map(|&(low, _)| low).min() else {
+        return Buckets { items: Vec::new(), first: 0, starts: vec![0] };
+    };
+    let span = spans().map(|(low, counts)| (low - first) as usize + counts.len()).max().unwrap_or(0);
+    // A part's count of bucket `first + b`.
+    let count_of = |(low, counts): &(u32, Vec<usize>), b: usize| {
+        (b + first as usize).checked_sub(*low as usize).and_then(|k| counts.get(k)).copied().unwrap_or(0)
+    };
+    let mut items = vec![0u32; counts.iter().map(|(_, counts)| counts.iter().sum::<usize>()).sum()];
+    let mut starts = Vec::with_capacity(span + 1);
+    let mut places: Vec<Vec<&mut [u32]>> = parts.iter().map(|_| Vec::with_capacity(span)).collect();
+    let (mut rest, mut start) = (items.as_mut_slice(), 0);
+    for b in 0..span {
+        starts.push(start);
+        for (part_places, part_counts) in places.iter_mut().zip(&counts) {
+            let count = count_of(part_counts, b);
+            let (place, after) = std::mem::take(&mut rest).split_at_mut(count);
+            part_places.push(place);
+            (rest, start) = (after, start + count);
+        }
+    }
+    starts.push(start);
+    parts.into_par_iter().zip(places).for_each(|(part, mut places)| {
+        for k in part {
+            if let Some(b) = bucket(k) {
+                if let Some((slot, after)) = std::mem::take(&mut places[(b - first) as usize]).split_first_mut() {
+                    *slot = item(k);
+                    places[(b - first) as usize] = after;
+                }
+            }
+        }
+    });
+    Buckets { items, first, starts }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bucket sort against a stable sort of the same items (spans of one bucket, of
+    /// many, items without a bucket, the first and last positions, sizes around the parts').
+    #[test]
+    fn bucket_sorted_is_a_stable_sort_by_bucket() {
+        for len in [0usize, 1, 7, 1_000, 100_003] {
+            for spread in [1u32, 3, 997] {
+                let bucket = |k: usize| (k % 5 != 3).then(|| 40 + ((k as u32).wrapping_mul(2_654_435_761) >> 7) % spread);
+                let item = |k: usize| (k as u32) ^ 0x5555;
+                let buckets = bucket_sorted(len, bucket, item);
+                let mut expected: Vec<(u32, u32)> = (0..len).filter_map(|k| bucket(k).map(|b| (b, item(k)))).collect();
+                expected.sort_by_key(|&(b, _)| b);
+                assert_eq!(buckets.items, expected.iter().map(|&(_, item)| item).collect::<Vec<_>>(), "{len} {spread}");
+                for b in 0..spread + 50 {
+                    let of: Vec<u32> = expected.iter().filter(|&&(e, _)| e == b).map(|&(_, item)| item).collect();
+                    assert_eq!(buckets.of(b), of.as_slice(), "bucket {b} of {len} {spread}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn filled_holds_the_value_in_every_row() {
