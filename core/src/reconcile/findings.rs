@@ -325,7 +325,7 @@ impl<'s> DayIndex<'s> {
             .into_par_iter()
             .map(|j| if evidence.partner[j as usize] != NONE { evidence.day(j) as u32 } else { u32::MAX })
             .collect_into_vec(&mut slots);
-        let rows = bucket_sorted(slots.len(), |j| Some(slots[j]).filter(|&day| day != u32::MAX), |j| j as u32).items;
+        let rows = bucket_sorted(&slots, None).items;
         DayIndex { rows, by_terminal: OnceCell::new() }
     }
 
@@ -335,10 +335,13 @@ impl<'s> DayIndex<'s> {
             let rows = &self.rows;
             match evidence.statement.terminal.view() {
                 // Terminals held once each: the rows grouped by their number, no text hashed.
-                TextView::Interned { text, offsets, keys } => TerminalRows {
-                    numbers: (0..offsets.len().saturating_sub(1) as u32).map(|key| (value_of(text, offsets, key), key)).collect(),
-                    rows: bucket_sorted(rows.len(), |k| Some(u32::from(keys[rows[k] as usize])), |k| rows[k]),
-                },
+                TextView::Interned { text, offsets, keys } => {
+                    let of_rows: Vec<u32> = rows.par_iter().map(|&j| u32::from(keys[j as usize])).collect();
+                    TerminalRows {
+                        numbers: (0..offsets.len().saturating_sub(1) as u32).map(|key| (value_of(text, offsets, key), key)).collect(),
+                        rows: bucket_sorted(&of_rows, Some(rows)),
+                    }
+                }
                 terminals => {
                     let mut numbers: FxHashMap<&'s str, u32> = FxHashMap::default();
                     let of_rows: Vec<u32> = rows
@@ -348,7 +351,7 @@ impl<'s> DayIndex<'s> {
                             *numbers.entry(terminals.get(j as usize)).or_insert(next)
                         })
                         .collect();
-                    TerminalRows { numbers, rows: bucket_sorted(rows.len(), |k| Some(of_rows[k]), |k| rows[k]) }
+                    TerminalRows { numbers, rows: bucket_sorted(&of_rows, Some(rows)) }
                 }
             }
         });

@@ -115,22 +115,23 @@ impl Buckets {
     }
 }
 
-/// The items `item(k)` of the positions `k` below `len`, sorted by `bucket(k)` and within a
-/// bucket in position order (positions without a bucket left out), on all cores: a counting
-/// sort for buckets of a small span (days of a statement, numbers of interned values). The
-/// positions are cut into [`few_parts`]; each part counts its items per bucket of its own
-/// span, the parts' places for each bucket are cut from the output in order (bucket by
-/// bucket, part by part), and each part then places its items in its places.
-pub(crate) fn bucket_sorted(len: usize, bucket: impl Fn(usize) -> Option<u32> + Sync, item: impl Fn(usize) -> u32 + Sync) -> Buckets {
-    let parts = few_parts(len);
+/// The positions `k` below `buckets.len()` (or `items[k]`, when given) sorted by their bucket
+/// `buckets[k]`, and within a bucket in position order (positions whose bucket is `u32::MAX`
+/// left out), on all cores: a counting sort for buckets of a small span (days of a statement,
+/// numbers of interned values). The positions are cut into [`few_parts`]; each part counts its
+/// items per bucket of its own span, the parts' places for each bucket are cut from the output
+/// in order (bucket by bucket, part by part), and each part then places its items in its
+/// places. (Not generic, so that it is compiled once: WebAssembly modules have size budgets.)
+pub(crate) fn bucket_sorted(buckets: &[u32], items: Option<&[u32]>) -> Buckets {
+    let parts = few_parts(buckets.len());
+    let bucket_of = |part: &Range<usize>| buckets[part.clone()].iter().copied().filter(|&b| b != u32::MAX);
     // Each part's first bucket and its items counted per bucket from it.
-    let counts: Vec<(u32, Vec<usize>)> = parts
+    let counts: Vec<(u32, Vec<u32>)> = parts
         .par_iter()
         .map(|part| {
-            let buckets = part.clone().filter_map(&bucket);
-            let (low, high) = buckets.clone().fold((u32::MAX, 0), |(low, high), b| (low.min(b), high.max(b)));
-            let mut counts = vec![0usize; if low > high { 0 } else { (high - low) as usize + 1 }];
-            buckets.for_each(|b| counts[(b - low) as usize] += 1);
+            let (low, high) = bucket_of(part).fold((u32::MAX, 0), |(low, high), b| (low.min(b), high.max(b)));
+            let mut counts = vec![0u32; if low > high { 0 } else { (high - low) as usize + 1 }];
+            bucket_of(part).for_each(|b| counts[(b - low) as usize] += 1);
             (low, counts)
         })
         .collect();
@@ -140,13 +141,13 @@ pub(crate) fn bucket_sorted(len: usize, bucket: impl Fn(usize) -> Option<u32> + 
     };
     let span = spans().map(|(low, counts)| (low - first) as usize + counts.len()).max().unwrap_or(0);
     // A part's count of bucket `first + b`.
-    let count_of = |(low, counts): &(u32, Vec<usize>), b: usize| {
-        (b + first as usize).checked_sub(*low as usize).and_then(|k| counts.get(k)).copied().unwrap_or(0)
+    let count_of = |(low, counts): &(u32, Vec<u32>), b: usize| {
+        (b + first as usize).checked_sub(*low as usize).and_then(|k| counts.get(k)).map_or(0, |&count| count as usize)
     };
-    let mut items = vec![0u32; counts.iter().map(|(_, counts)| counts.iter().sum::<usize>()).sum()];
+    let mut sorted = vec![0u32; counts.iter().map(|(_, counts)| counts.iter().map(|&count| count as usize).sum::<usize>()).sum()];
     let mut starts = Vec::with_capacity(span + 1);
     let mut places: Vec<Vec<&mut [u32]>> = parts.iter().map(|_| Vec::with_capacity(span)).collect();
-    let (mut rest, mut start) = (items.as_mut_slice(), 0);
+    let (mut rest, mut start) = (sorted.as_mut_slice(), 0);
     for b in 0..span {
         starts.push(start);
         for (part_places, part_counts) in places.iter_mut().zip(&counts) {
@@ -158,16 +159,15 @@ pub(crate) fn bucket_sorted(len: usize, bucket: impl Fn(usize) -> Option<u32> + 
     }
     starts.push(start);
     parts.into_par_iter().zip(places).for_each(|(part, mut places)| {
-        for k in part {
-            if let Some(b) = bucket(k) {
-                if let Some((slot, after)) = std::mem::take(&mut places[(b - first) as usize]).split_first_mut() {
-                    *slot = item(k);
-                    places[(b - first) as usize] = after;
-                }
+        for k in part.filter(|&k| buckets[k] != u32::MAX) {
+            let place = &mut places[(buckets[k] - first) as usize];
+            if let Some((slot, after)) = std::mem::take(place).split_first_mut() {
+                *slot = items.map_or(k as u32, |items| items[k]);
+                *place = after;
             }
         }
     });
-    Buckets { items, first, starts }
+    Buckets { items: sorted, first, starts }
 }
 
 #[cfg(test)]
@@ -181,8 +181,18 @@ mod tests {
         for len in [0usize, 1, 7, 1_000, 100_003] {
             for spread in [1u32, 3, 997] {
                 let bucket = |k: usize| (k % 5 != 3).then(|| 40 + ((k as u32).wrapping_mul(2_654_435_761) >> 7) % spread);
-                let item = |k: usize| (k as u32) ^ 0x5555;
-                let buckets = bucket_sorted(len, bucket, item);
+                let of_positions: Vec<u32> = (0..len).map(|k| bucket(k).unwrap_or(u32::MAX)).collect();
+                let items: Vec<u32> = (0..len).map(|k| (k as u32) ^ 0x5555).collect();
+                // The positions themselves, then items given.
+                let positions = bucket_sorted(&of_positions, None);
+                let expected: Vec<u32> = {
+                    let mut expected: Vec<(u32, u32)> = (0..len).filter_map(|k| bucket(k).map(|b| (b, k as u32))).collect();
+                    expected.sort_by_key(|&(b, _)| b);
+                    expected.iter().map(|&(_, k)| k).collect()
+                };
+                assert_eq!(positions.items, expected, "{len} {spread}");
+                let buckets = bucket_sorted(&of_positions, Some(&items));
+                let item = |k: usize| items[k];
                 let mut expected: Vec<(u32, u32)> = (0..len).filter_map(|k| bucket(k).map(|b| (b, item(k)))).collect();
                 expected.sort_by_key(|&(b, _)| b);
                 assert_eq!(buckets.items, expected.iter().map(|&(_, item)| item).collect::<Vec<_>>(), "{len} {spread}");
