@@ -41,6 +41,15 @@ pub(crate) fn decode_gb18030(bytes: &[u8]) -> Cow<'_, str> {
 /// The bytes read at a time (a block is at least this long, but for the last).
 pub(crate) const BLOCK_BYTES: usize = 8 << 20;
 
+/// The kernel copies a read's bytes from the file's pages (4 KiB each) to the buffer; it copies
+/// them about four times slower when the buffer's address is 1 to 31 bytes ahead of the file's
+/// position in their pages (a 111 MB file read in blocks of 8 MiB: 47 ms, against 12 ms when the
+/// two are at the same place in a page and 13–17 ms at other distances, on this project's AMD
+/// EPYC machine). A buffer from the allocator starts 16 bytes past a page, and a block's bytes
+/// follow the bytes carried from the block before, which end anywhere; so each block is read
+/// to an address at the file's position in a page.
+const PAGE_BYTES: usize = 4096;
+
 /// The blocks of a file, decoded, handed one after the other to [`Blocks::each`].
 pub(crate) struct Blocks<R: Read> {
     source: R,
@@ -138,20 +147,27 @@ impl<R: Read + Send> Blocks<R> {
     /// Reads the next block into `buffer`, after `carried` (the bytes read after the block
     /// before): its text, what is known of it and the bytes after it (`None` after the last).
     fn cut_into<'b>(&mut self, buffer: &'b mut Vec<u8>, carried: &[u8]) -> std::result::Result<Cut<'b>, BlockError> {
+        // The block starts after `pad` bytes of the buffer, so that the carried bytes end (and
+        // the bytes read start) at the file's position in a page (see `PAGE_BYTES`).
         buffer.clear();
+        buffer.reserve(PAGE_BYTES + carried.len() + self.block_bytes);
+        let ahead = (buffer.as_ptr() as usize + carried.len()).wrapping_sub(self.read_bytes as usize);
+        let pad = ahead.wrapping_neg() % PAGE_BYTES;
+        buffer.resize(pad, 0);
         buffer.extend_from_slice(carried);
-        let mut wanted = self.block_bytes;
+        let mut wanted = pad + self.block_bytes;
         let (end, no_quote, no_return, quotes_close) = loop {
             self.fill(buffer, wanted)?;
+            let block = &buffer[pad..];
             // One search for a quote or a CR, then (after either) one for a quote.
-            let (no_quote, no_return) = match memchr::memchr2(b'"', b'\r', buffer) {
+            let (no_quote, no_return) = match memchr::memchr2(b'"', b'\r', block) {
                 None => (true, true),
-                Some(k) => (memchr::memchr(b'"', &buffer[k..]).is_none(), false),
+                Some(k) => (memchr::memchr(b'"', &block[k..]).is_none(), false),
             };
             if self.ended {
-                break (buffer.len(), no_quote, no_return, no_quote);
+                break (block.len(), no_quote, no_return, no_quote);
             }
-            match last_record_end(buffer, self.dialect, no_quote) {
+            match last_record_end(block, self.dialect, no_quote) {
                 Some((end, quotes_close)) => break (end, no_quote, no_return, quotes_close),
                 // No whole record yet: read more.
                 None => wanted = buffer.len() + self.block_bytes,
@@ -160,7 +176,7 @@ impl<R: Read + Send> Blocks<R> {
         if end == 0 {
             return Ok(None);
         }
-        let (mut bytes, rest) = buffer.split_at(end);
+        let (mut bytes, rest) = buffer[pad..].split_at(end);
         let first = !self.started;
         self.started = true;
         if first {
@@ -338,6 +354,40 @@ mod tests {
             self.given += count;
             Ok(count)
         }
+    }
+
+    /// A source that notes, for each read that gives bytes, how far its buffer's address is
+    /// ahead of the source's position in a page.
+    struct Paged<'b> {
+        bytes: &'b [u8],
+        given: usize,
+        ahead: Vec<usize>,
+    }
+
+    impl Read for Paged<'_> {
+        fn read(&mut self, into: &mut [u8]) -> std::io::Result<usize> {
+            let ahead = (into.as_ptr() as usize).wrapping_sub(self.given) % PAGE_BYTES;
+            let count = (&self.bytes[self.given..]).read(into)?;
+            if count > 0 {
+                self.ahead.push(ahead);
+            }
+            self.given += count;
+            Ok(count)
+        }
+    }
+
+    #[test]
+    fn each_block_is_read_to_an_address_at_the_files_position_in_a_page() {
+        // Records of 1 to 97 bytes, so that the bytes carried from block to block end anywhere.
+        let text: String = (0..400).map(|k| format!("{},{}\n", k, "x".repeat(k * 37 % 97))).collect();
+        let mut source = Paged { bytes: text.as_bytes(), given: 0, ahead: Vec::new() };
+        let blocks = Blocks::new(&mut source, "t.csv", Dialect::csv(false), Encoding::Auto, u64::MAX).of_bytes(300);
+        let (blocks, ended) = texts(blocks);
+        assert!(ended.is_ok() && blocks.len() > 50);
+        assert_eq!(joined(&blocks), text);
+        // (A read after a short one, here only the one that finds the end, may start anywhere.)
+        let elsewhere = source.ahead.iter().filter(|&&ahead| ahead != 0).count();
+        assert!(source.ahead.len() > 50 && elsewhere == 0, "{:?}", source.ahead);
     }
 
     #[test]
