@@ -48,7 +48,7 @@ pub(crate) const BLOCK_BYTES: usize = 8 << 20;
 /// EPYC machine). A buffer from the allocator starts 16 bytes past a page, and a block's bytes
 /// follow the bytes carried from the block before, which end anywhere; so each block is read
 /// to an address at the file's position in a page.
-const PAGE_BYTES: usize = 4096;
+pub(crate) const PAGE_BYTES: usize = 4096;
 
 /// The blocks of a file, decoded, handed one after the other to [`Blocks::each`].
 pub(crate) struct Blocks<R: Read> {

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
-use super::blocks::{decode_gb18030, BlockError, Blocks};
+use super::blocks::{decode_gb18030, BlockError, Blocks, PAGE_BYTES};
 use super::civil;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
@@ -704,15 +704,42 @@ fn read_ledger_blocks<R: std::io::Read + Send>(
 
 /// Opens a file for reading, with its length; the error names it.
 fn open(path: &Path, file: &str) -> Result<(std::fs::File, usize)> {
-    let failed = |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot read {file}: {e}")).at(Location::default().file(file));
-    let source = std::fs::File::open(path).map_err(failed)?;
-    let length = source.metadata().map_err(failed)?.len();
+    let source = std::fs::File::open(path).map_err(|e| cannot_read(file, &e))?;
+    let length = source.metadata().map_err(|e| cannot_read(file, &e))?.len();
     Ok((source, usize::try_from(length).unwrap_or(usize::MAX).min(MAX_INPUT_BYTES)))
 }
 
-/// A whole file's bytes, the error naming it.
-fn read_whole(path: &Path, file: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::new(ErrorKind::Io, format!("cannot read {file}: {e}")).at(Location::default().file(file)))
+/// The error of a file that cannot be opened or read.
+fn cannot_read(file: &str, error: &std::io::Error) -> Error {
+    Error::new(ErrorKind::Io, format!("cannot read {file}: {error}")).at(Location::default().file(file))
+}
+
+/// A whole file's bytes, as [`read_whole`] reads them: the buffer's bytes from `start`.
+struct WholeFile {
+    buffer: Vec<u8>,
+    start: usize,
+}
+
+impl std::ops::Deref for WholeFile {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buffer[self.start..]
+    }
+}
+
+/// A whole file's bytes, the error naming it. They are read to an address at the start of a
+/// page, where the kernel copies a file's bytes fastest (`std::fs::read` reads them to the
+/// allocator's address, 16 bytes past a page: the slowest place; see [`PAGE_BYTES`]), and no
+/// more than one byte over [`MAX_INPUT_BYTES`], so that a longer file is refused without being
+/// held whole.
+fn read_whole(path: &Path, file: &str) -> Result<WholeFile> {
+    use std::io::Read as _;
+    let (source, length) = open(path, file)?;
+    let mut buffer = Vec::with_capacity(PAGE_BYTES + length + 1);
+    let start = (buffer.as_ptr() as usize).wrapping_neg() % PAGE_BYTES;
+    buffer.resize(start, 0);
+    source.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut buffer).map_err(|e| cannot_read(file, &e))?;
+    Ok(WholeFile { buffer, start })
 }
 
 /// The ledger's columns, found in its header, and the rows read so far.
@@ -2789,6 +2816,23 @@ mod tests {
             assert_eq!(read.len(), expected.len());
             assert!(read == expected, "first difference: {:?}", read.iter().zip(&expected).find(|(a, b)| a != b));
         }
+    }
+
+    /// A whole file is read to the start of a page (where the kernel copies it fastest), its
+    /// bytes all there; a file that cannot be opened is named in the error.
+    #[test]
+    fn a_whole_file_is_read_to_the_start_of_a_page() {
+        let text: Vec<u8> = (0..100_000u32).map(|k| (k % 251) as u8).collect();
+        let path = std::env::temp_dir().join(format!("posfee-whole-{}.bin", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let whole = read_whole(&path, "whole.bin");
+        std::fs::remove_file(&path).unwrap();
+        let whole = whole.unwrap();
+        assert_eq!(&whole[..], &text[..]);
+        assert_eq!(whole.as_ptr() as usize % PAGE_BYTES, 0);
+        let missing = read_whole(&path, "whole.bin").err().unwrap();
+        assert_eq!(missing.kind(), ErrorKind::Io);
+        assert!(missing.to_string().contains("cannot read whole.bin"), "{missing}");
     }
 
     /// Files of several chunks without a quote, read from disk in blocks (each chunk parsed
