@@ -2321,6 +2321,9 @@ impl<'p> Layout<'p> {
 fn pattern_lines<'t, 'p>(text: &'t str, patterns: &'p [String]) -> Vec<(usize, &'t str, &'p str)> {
     let bytes = text.as_bytes();
     let mut found: Vec<(usize, usize, &'p str)> = Vec::new(); // (line start, pattern order, pattern)
+                                                              // The starts of the lines holding each literal, searched for once however many patterns
+                                                              // start with it (Alipay's five patterns start with two).
+    let mut searched: Vec<(&str, Vec<usize>)> = Vec::new();
     for (order, pattern) in patterns.iter().enumerate() {
         let literal = pattern[..pattern.find('{').unwrap_or(pattern.len())].trim_start();
         if literal.is_empty() || literal.contains('\n') {
@@ -2331,7 +2334,14 @@ fn pattern_lines<'t, 'p>(text: &'t str, patterns: &'p [String]) -> Vec<(usize, &
             }
             continue;
         }
-        found.extend(lines_holding(bytes, literal.as_bytes()).map(|(start, _)| (start, order, pattern.as_str())));
+        let k = match searched.iter().position(|(searched, _)| *searched == literal) {
+            Some(k) => k,
+            None => {
+                searched.push((literal, lines_holding(bytes, literal.as_bytes()).map(|(start, _)| start).collect()));
+                searched.len() - 1
+            }
+        };
+        found.extend(searched[k].1.iter().map(|&start| (start, order, pattern.as_str())));
     }
     found.sort_unstable_by_key(|&(start, order, _)| (start, order));
     let (mut line, mut counted) = (0, 0);
@@ -3374,11 +3384,17 @@ mod tests {
 
     #[test]
     fn totals_lines_are_found_as_trying_every_line_finds_them() {
-        let text = "#账号:[1]\r\n#交易合计：2笔，共300.00元\r\na,b\n  #退款合计：1笔，共40.00元 #交易合计：9笔\n#交易合计：3笔，共5.00元";
-        let patterns: Vec<String> = ["#交易合计：{count}笔，共{amount}元", "#退款合计：{refund_count}笔，共{refund}元", "{count}笔"]
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
+        let text = "#账号:[1]\r\n#交易合计：2笔，共300.00元\r\na,b\n  #退款合计：1笔，共40.00元 #交易合计：9笔\n#交易合计：3笔，共5.00元\n#交易合计：4笔，商家实收共6.00元";
+        // (The first and the last pattern start with the same literal, as Alipay's do.)
+        let patterns: Vec<String> = [
+            "#交易合计：{count}笔，共{amount}元",
+            "#退款合计：{refund_count}笔，共{refund}元",
+            "{count}笔",
+            "#交易合计：{count}笔，商家实收共{amount}元",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
         let every_line: Vec<(usize, &str, &str)> = text
             .lines()
             .enumerate()
@@ -3388,7 +3404,10 @@ mod tests {
         let found: Vec<(usize, &str, &str)> =
             pattern_lines(text, &patterns).into_iter().filter(|(_, line, p)| match_pattern(line.trim(), p).is_some()).collect();
         assert_eq!(found, every_line);
-        assert_eq!(found.iter().map(|(k, _, _)| *k).collect::<Vec<_>>(), vec![1, 4]);
+        assert_eq!(
+            found.iter().map(|(k, _, p)| (*k, *p)).collect::<Vec<_>>(),
+            vec![(1, patterns[0].as_str()), (4, &patterns[0]), (5, &patterns[3])]
+        );
     }
 
     /// Every shipped delimited sample (and bad file) read in blocks of many sizes, from one
@@ -3485,13 +3504,16 @@ mod tests {
         #[test]
         fn totals_lines_of_random_text_are_found_as_trying_every_line_finds_them(
             pieces in prop::collection::vec(
-                prop::sample::select(vec!["#交易合计：", "#交易合计：", "3笔，共", "5.00元", "#退款合计：", "1笔，共", "\n", "\r\n", " ", "x"]),
+                prop::sample::select(vec!["#交易合计：", "#交易合计：", "3笔，共", "5.00元", "#退款合计：", "1笔，共", "3笔，商家实收共", "\n", "\r\n", " ", "x"]),
                 0..30,
             ),
         ) {
             let text: String = pieces.concat();
-            let patterns: Vec<String> =
-                ["#交易合计：{count}笔，共{amount}元", "#退款合计：{refund_count}笔，共{refund}元"].iter().map(|p| p.to_string()).collect();
+            // (Two patterns start with the same literal, as Alipay's do: it is searched for once.)
+            let patterns: Vec<String> = ["#交易合计：{count}笔，共{amount}元", "#退款合计：{refund_count}笔，共{refund}元", "#交易合计：{count}笔，商家实收共{amount}元"]
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
             let every_line: Vec<(usize, &str, &str)> = text
                 .split('\n')
                 .enumerate()
