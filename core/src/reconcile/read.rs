@@ -123,13 +123,17 @@ pub(super) fn clean(value: &str) -> &str {
 #[cold]
 #[inline(never)]
 fn clean_slowly(value: &str) -> &str {
-    // The spaces that pad a column (Alipay's bills pad every value to the column's width)
-    // taken off byte by byte first: `trim` reads them as characters.
-    let padded_to = value.as_bytes().iter().rposition(|&b| b != b' ').map_or(0, |k| k + 1);
-    let value = value.get(..padded_to).unwrap_or(value).trim();
+    // The ASCII whitespace around a value (Alipay's bills pad every value to the column's
+    // width, and end many with a tab) taken off byte by byte first: `str::trim` reads it as
+    // characters. `trim` then looks at the characters only when an end is not plainly visible.
+    let ascii_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let bytes = value.as_bytes();
+    let start = bytes.iter().position(|b| !ascii_space(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !ascii_space(b)).map_or(start, |k| k + 1);
+    let value = trim(value.get(start..end).unwrap_or(value));
     let value = value.strip_prefix('`').unwrap_or(value);
     let value = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).unwrap_or(value);
-    super::spreadsheet::restore_cell(value.trim().trim_start_matches('\t'))
+    super::spreadsheet::restore_cell(trim(value))
 }
 
 /// A trade kind as every reader takes it (the canonical names, and 消费 / 撤销 / 退货 and the
@@ -3094,12 +3098,12 @@ mod tests {
     }
 
     proptest! {
-        /// Values padded with spaces (as Alipay pads every column), tabs, full-width spaces,
-        /// backticks, `="…"` and guard quotes are cleaned as by the steps one after another,
-        /// whichever way `clean` takes.
+        /// Values padded with spaces (as Alipay pads every column), tabs and the other ASCII
+        /// whitespace, full-width and no-break spaces, backticks, `="…"` and guard quotes are
+        /// cleaned as by the steps one after another, whichever way `clean` takes.
         #[test]
         fn a_value_is_cleaned_as_by_the_steps(
-            pieces in prop::collection::vec(prop::sample::select(vec![" ", "   ", "\t", "`", "=", "\"", "a", "1", "消", "\u{3000}", "'", "+", "-"]), 0..14),
+            pieces in prop::collection::vec(prop::sample::select(vec![" ", "   ", "\t", "\u{b}", "\r\n", "`", "=", "\"", "a", "1", "消", "\u{3000}", "\u{a0}", "'", "+", "-"]), 0..14),
         ) {
             let value: String = pieces.concat();
             prop_assert_eq!(clean(&value), clean_by_steps(&value), "{:?}", value);
