@@ -124,13 +124,10 @@ pub(super) fn clean(value: &str) -> &str {
 #[inline(never)]
 fn clean_slowly(value: &str) -> &str {
     // The ASCII whitespace around a value (Alipay's bills pad every value to the column's
-    // width, and end many with a tab) taken off byte by byte first: `str::trim` reads it as
-    // characters. `trim` then looks at the characters only when an end is not plainly visible.
-    let ascii_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
-    let bytes = value.as_bytes();
-    let start = bytes.iter().position(|b| !ascii_space(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !ascii_space(b)).map_or(start, |k| k + 1);
-    let value = trim(value.get(start..end).unwrap_or(value));
+    // width, and end many with a tab) taken off byte by byte first (`trim_ascii`): `str::trim`
+    // reads it as characters. `trim` then looks at the characters only when an end is not
+    // plainly visible (a vertical tab, a full-width space).
+    let value = trim(value.trim_ascii());
     let value = value.strip_prefix('`').unwrap_or(value);
     let value = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).unwrap_or(value);
     super::spreadsheet::restore_cell(trim(value))
