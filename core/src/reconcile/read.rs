@@ -2321,10 +2321,11 @@ impl<'p> Layout<'p> {
 /// a few totals lines). A pattern that starts with `{` is tried on every line.
 fn pattern_lines<'t, 'p>(text: &'t str, patterns: &'p [String]) -> Vec<(usize, &'t str, &'p str)> {
     let bytes = text.as_bytes();
-    let mut found: Vec<(usize, usize, &'p str)> = Vec::new(); // (line start, pattern order, pattern)
-                                                              // The starts of the lines holding each literal, searched for once however many patterns
-                                                              // start with it (Alipay's five patterns start with two). WebAssembly, whose statements are
-                                                              // a browser's files, searches once a pattern, without the code of this list.
+    // (line start, pattern order, pattern)
+    let mut found: Vec<(usize, usize, &'p str)> = Vec::new();
+    // The starts of the lines holding each literal, searched for once however many patterns
+    // start with it (Alipay's five patterns start with two). WebAssembly, whose statements are
+    // a browser's files, searches once a pattern, without the code of this list.
     let mut searched: Vec<(&str, Vec<usize>)> = Vec::new();
     for (order, pattern) in patterns.iter().enumerate() {
         let literal = pattern[..pattern.find('{').unwrap_or(pattern.len())].trim_start();
