@@ -233,7 +233,7 @@ pub(crate) fn value_of<'a>(text: &'a str, offsets: &[u32], key: u32) -> &'a str 
 /// Whether two texts are the same, short ones (as terminals and merchant numbers are)
 /// compared a word or two at a time in place rather than by a call to `memcmp`.
 #[inline]
-fn same_text(a: &str, b: &str) -> bool {
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let len = a.len();
     if len != b.len() {

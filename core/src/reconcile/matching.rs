@@ -17,6 +17,8 @@ use crate::messages::{Clause, Text};
 
 use super::class::Class;
 use super::hash::{text_hash, FxHashMap, ReferenceFilter};
+#[cfg(not(target_arch = "wasm32"))]
+use super::interned_text::same_text;
 use super::report::MatchedBy;
 use super::response::is_approved;
 use super::row_scan::rows_where;
@@ -141,6 +143,18 @@ pub(crate) fn match_rows_hashed(
     let (ledger_terminal_hash, statement_terminal_hash) = (TerminalHashes::new(&ledger_terminal), TerminalHashes::new(&statement_terminal));
     let ledger_hashed = |i: usize| (ledger_rrn.get(i), ledger_terminal_hash.get(i), china_day(ledger.time[i]));
     let statement_hashed = |j: usize| (statement_rrn.get(j), statement_terminal_hash.get(j), china_day(statement.time[j]));
+    // The same reference: compared field by field, the cheap ones first, the terminals by
+    // number where both sides hold them interned. (WebAssembly, built for size: the tuples.)
+    #[cfg(not(target_arch = "wasm32"))]
+    let same_terminal = SameTerminal::new(&ledger_terminal, &statement_terminal);
+    #[cfg(not(target_arch = "wasm32"))]
+    let same_reference = |i: usize, j: usize| {
+        statement.kind[j] == ledger.kind[i]
+            && china_day(statement.time[j]) == china_day(ledger.time[i])
+            && same_text(statement_rrn.get(j), ledger_rrn.get(i))
+            && same_terminal.of(i, j)
+    };
+    #[cfg(target_arch = "wasm32")]
     let same_reference = |i: usize, j: usize| statement_key(j) == ledger_key(i) && statement.kind[j] == ledger.kind[i];
     // A row left out sorts last and is cut off after the sort: written in place, no list of
     // parts gathered and copied.
@@ -397,6 +411,52 @@ impl<'v> TerminalHashes<'v> {
             #[cfg(not(target_arch = "wasm32"))]
             TextView::Interned { keys, .. } => self.of_value[usize::from(keys[row])],
             view => text_hash(view.get(row)),
+        }
+    }
+}
+
+/// Whether a ledger row's terminal is a statement row's. Where both sides hold their terminals
+/// interned (as the file readers do), each side's numbers are mapped once to the number of
+/// their text's first value in the statement's list, and rows compare those; else the texts.
+#[cfg(not(target_arch = "wasm32"))]
+struct SameTerminal<'v> {
+    ledger: &'v TextView<'v>,
+    statement: &'v TextView<'v>,
+    /// By the ledger's number of a value, the statement's first number of the same text
+    /// ([`NONE`] when the statement has no such value); empty unless both sides are interned.
+    ledger_to_statement: Vec<u32>,
+    /// By the statement's number of a value, the first number of the same text.
+    statement_first: Vec<u32>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl<'v> SameTerminal<'v> {
+    fn new(ledger: &'v TextView<'v>, statement: &'v TextView<'v>) -> SameTerminal<'v> {
+        let (mut ledger_to_statement, mut statement_first) = (Vec::new(), Vec::new());
+        if let (TextView::Interned { text, offsets, .. }, TextView::Interned { text: statement_text, offsets: statement_offsets, .. }) =
+            (ledger, statement)
+        {
+            let values = |text: &'v str, offsets: &'v [u32]| {
+                (0..offsets.len().saturating_sub(1) as u32).map(move |key| super::interned_text::value_of(text, offsets, key))
+            };
+            let mut first_of: FxHashMap<&str, u32> = FxHashMap::default();
+            statement_first = values(statement_text, statement_offsets)
+                .enumerate()
+                .map(|(key, value)| *first_of.entry(value).or_insert(key as u32))
+                .collect();
+            ledger_to_statement = values(text, offsets).map(|value| first_of.get(value).copied().unwrap_or(NONE)).collect();
+        }
+        SameTerminal { ledger, statement, ledger_to_statement, statement_first }
+    }
+
+    /// Whether ledger row `i` and statement row `j` have the same terminal.
+    #[inline]
+    fn of(&self, i: usize, j: usize) -> bool {
+        match (self.ledger, self.statement) {
+            (TextView::Interned { keys, .. }, TextView::Interned { keys: statement_keys, .. }) => {
+                self.ledger_to_statement[usize::from(keys[i])] == self.statement_first[usize::from(statement_keys[j])]
+            }
+            (ledger, statement) => same_text(ledger.get(i), statement.get(j)),
         }
     }
 }
@@ -702,6 +762,31 @@ mod tests {
             assert_eq!((by_value.get(row), by_row.get(row)), (text_hash(value), text_hash(value)), "row {row}");
         }
         assert_ne!(text_hash("T0000001"), text_hash("T0000002"));
+    }
+
+    #[test]
+    fn terminals_compare_by_number_as_by_text_whichever_way_each_side_holds_them() {
+        use crate::reconcile::TextColumn;
+        // The sides list their values in different orders; each has a value the other lacks.
+        let ledger_values = ["T2", "T1", "T2", "终端7", "", "T3", "T1"];
+        let statement_values = ["T1", "T4", "", "T2", "终端7", "T1", "T3", "T2"];
+        let column = |values: &[&str], interned: bool| {
+            let mut column = if interned { TextColumn::interned() } else { TextColumn::default() };
+            values.iter().for_each(|value| column.push(value).unwrap());
+            column
+        };
+        for (ledger_interned, statement_interned) in [(true, true), (true, false), (false, true), (false, false)] {
+            let (ledger, statement) = (column(&ledger_values, ledger_interned), column(&statement_values, statement_interned));
+            let (ledger_view, statement_view) = (ledger.view(), statement.view());
+            assert_eq!(matches!(ledger_view, TextView::Interned { .. }), ledger_interned);
+            assert_eq!(matches!(statement_view, TextView::Interned { .. }), statement_interned);
+            let same = SameTerminal::new(&ledger_view, &statement_view);
+            for (i, ledger_value) in ledger_values.iter().enumerate() {
+                for (j, statement_value) in statement_values.iter().enumerate() {
+                    assert_eq!(same.of(i, j), ledger_value == statement_value, "{ledger_interned} {statement_interned}: rows {i}, {j}");
+                }
+            }
+        }
     }
 
     #[test]
