@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::hash::{FxHashMap, ReferenceFilter};
-use super::interned_text::value_of;
+use super::interned_text::values_of;
 use super::matching::NONE;
 use super::merchant::MerchantProfile;
 use super::registry::Registry;
@@ -74,8 +74,8 @@ pub(crate) fn resolve_rows(registry: &Registry, times: &[i64], terminals: TextVi
     // are looked up once, and a row only picks the one in force on its day. `None`: the empty
     // value (no terminal).
     let of_value: Vec<Option<&[usize]>> = match &terminals {
-        TextView::Interned { text, offsets, .. } => (0..offsets.len().saturating_sub(1) as u32)
-            .map(|key| Some(value_of(text, offsets, key)).filter(|value| !value.is_empty()).map(|value| registry.terminal_contracts(value)))
+        TextView::Interned { text, offsets, .. } => values_of(text, offsets)
+            .map(|value| Some(value).filter(|value| !value.is_empty()).map(|value| registry.terminal_contracts(value)))
             .collect(),
         _ => Vec::new(),
     };

@@ -25,7 +25,7 @@ use super::class::{Class, ClassSet};
 use super::contracts::Contracts;
 use super::diagnosis::{percent, ChargedAs, Pricing};
 use super::hash::FxHashMap;
-use super::interned_text::value_of;
+use super::interned_text::values_of;
 use super::matching::NONE;
 use super::merchant::mcc_of;
 use super::merchant::MerchantProfile;
@@ -337,10 +337,7 @@ impl<'s> DayIndex<'s> {
                 // Terminals held once each: the rows grouped by their number, no text hashed.
                 TextView::Interned { text, offsets, keys } => {
                     let of_rows: Vec<u32> = rows.par_iter().map(|&j| u32::from(keys[j as usize])).collect();
-                    TerminalRows {
-                        numbers: (0..offsets.len().saturating_sub(1) as u32).map(|key| (value_of(text, offsets, key), key)).collect(),
-                        rows: bucket_sorted(&of_rows, Some(rows)),
-                    }
+                    TerminalRows { numbers: values_of(text, offsets).zip(0..).collect(), rows: bucket_sorted(&of_rows, Some(rows)) }
                 }
                 terminals => {
                     let mut numbers: FxHashMap<&'s str, u32> = FxHashMap::default();

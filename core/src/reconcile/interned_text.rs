@@ -230,6 +230,13 @@ pub(crate) fn value_of<'a>(text: &'a str, offsets: &[u32], key: u32) -> &'a str 
     &text[offsets[key] as usize..offsets[key + 1] as usize]
 }
 
+/// The values of a list in Arrow's layout, in the order of their numbers (an interned column's
+/// distinct values: [`value_of`] of each number).
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+pub(crate) fn values_of<'a>(text: &'a str, offsets: &'a [u32]) -> impl Iterator<Item = &'a str> + 'a {
+    (0..offsets.len().saturating_sub(1) as u32).map(move |key| value_of(text, offsets, key))
+}
+
 /// Whether two texts are the same, short ones (as terminals and merchant numbers are)
 /// compared a word or two at a time in place rather than by a call to `memcmp`.
 #[inline]

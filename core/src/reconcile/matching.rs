@@ -18,7 +18,7 @@ use crate::messages::{Clause, Text};
 use super::class::Class;
 use super::hash::{text_hash, FxHashMap, ReferenceFilter};
 #[cfg(not(target_arch = "wasm32"))]
-use super::interned_text::same_text;
+use super::interned_text::{same_text, values_of};
 use super::report::MatchedBy;
 use super::response::is_approved;
 use super::row_scan::rows_where;
@@ -397,9 +397,7 @@ impl<'v> TerminalHashes<'v> {
         let of_value = match view {
             // (Not in WebAssembly, which is built for size: there every row's text is hashed.)
             #[cfg(not(target_arch = "wasm32"))]
-            TextView::Interned { text, offsets, .. } => (0..offsets.len().saturating_sub(1) as u32)
-                .map(|key| text_hash(super::interned_text::value_of(text, offsets, key)))
-                .collect(),
+            TextView::Interned { text, offsets, .. } => values_of(text, offsets).map(text_hash).collect(),
             _ => Vec::new(),
         };
         TerminalHashes { view, of_value }
@@ -436,15 +434,12 @@ impl<'v> SameTerminal<'v> {
         if let (TextView::Interned { text, offsets, .. }, TextView::Interned { text: statement_text, offsets: statement_offsets, .. }) =
             (ledger, statement)
         {
-            let values = |text: &'v str, offsets: &'v [u32]| {
-                (0..offsets.len().saturating_sub(1) as u32).map(move |key| super::interned_text::value_of(text, offsets, key))
-            };
             let mut first_of: FxHashMap<&str, u32> = FxHashMap::default();
-            statement_first = values(statement_text, statement_offsets)
+            statement_first = values_of(statement_text, statement_offsets)
                 .enumerate()
                 .map(|(key, value)| *first_of.entry(value).or_insert(key as u32))
                 .collect();
-            ledger_to_statement = values(text, offsets).map(|value| first_of.get(value).copied().unwrap_or(NONE)).collect();
+            ledger_to_statement = values_of(text, offsets).map(|value| first_of.get(value).copied().unwrap_or(NONE)).collect();
         }
         SameTerminal { ledger, statement, ledger_to_statement, statement_first }
     }
