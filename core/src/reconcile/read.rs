@@ -1320,13 +1320,9 @@ impl<'p> StatementReader<'p> {
         let (layout, dialect) = (&self.layout, self.dialect);
         let file = self.statement.name().to_string();
         let parse = |chunk: &str, first_line: u64, known: Known, spare: Option<Part>| {
-            let mut part = spare.unwrap_or_else(|| Part {
-                statement: Statement::new(file.as_str()),
-                sums: Sums::default(),
-                memo: Memo::default(),
-                summary_rows: Vec::new(),
-            });
+            let mut part = spare.unwrap_or_else(|| Part::new(&file));
             part.statement.reserve(chunk.len() / 100 + 16, chunk.len() / 3);
+            part.text_room = part.statement.text_room();
             let after = stream(
                 chunk,
                 first_line,
@@ -1487,6 +1483,9 @@ fn strip_prefixes<'v>(value: &'v str, strip: &[String]) -> &'v str {
 /// A parsed part of the detail rows (one chunk).
 struct Part {
     statement: Statement,
+    /// The bytes of text every text column of `statement` still has room for, counted down
+    /// as rows are pushed (see [`Statement::push_row_within`]).
+    text_room: usize,
     sums: Sums,
     memo: Memo,
     /// Summary rows inside the details (a bank's 合计): line and fields.
@@ -1494,6 +1493,12 @@ struct Part {
 }
 
 impl Part {
+    /// An empty part of the statement of `file`.
+    fn new(file: &str) -> Part {
+        let statement = Statement::new(file);
+        Part { text_room: statement.text_room(), statement, sums: Sums::default(), memo: Memo::default(), summary_rows: Vec::new() }
+    }
+
     /// Moves the part's rows, sums and summary rows, whose lines are `by` lines short of the
     /// file's, to the end of a reader's (the part is left empty, its memo kept).
     fn append_into(
@@ -1845,7 +1850,7 @@ impl<'p> Layout<'p> {
             Ok(Taken::Skipped) => part.statement.skipped_rows += 1,
             Ok(Taken::Trade(record)) => {
                 part.sums.detail_lines += 1;
-                if let Err(error) = part.statement.push_row(record) {
+                if let Err(error) = part.statement.push_row_within(record, &mut part.text_room) {
                     part.statement.push_issue(error, row.raw());
                 }
             }
@@ -2584,7 +2589,7 @@ fn read_fixed_width(
     let parts: Vec<Part> = pieces
         .par_iter()
         .map(|&(piece, first_line)| {
-            let mut part = Part { statement: Statement::new(file), sums: Sums::default(), memo: Memo::default(), summary_rows: Vec::new() };
+            let mut part = Part::new(file);
             let mut text = String::new();
             let mut fields: Vec<Range<usize>> = Vec::with_capacity(widths.len());
             // The lines, found by a SIMD search for their feeds (a split by a closure looks at
