@@ -27,9 +27,18 @@ pub(crate) struct InternedText {
     index: FxHashMap<u64, u32>,
     /// The bytes of all rows' values together (what the column would hold row by row).
     row_bytes: usize,
-    /// Numbers of values met lately, by [`recent_slot`]: tried before the hash (a ledger's
-    /// rows alternate among a few terminals). Any number may be stale; the text is compared.
-    recent: [u32; RECENT_SLOTS],
+    /// Values met lately, by [`recent_slot`]: tried before the hash (a ledger's rows
+    /// alternate among a few terminals).
+    recent: [Recent; RECENT_SLOTS],
+}
+
+/// A value met lately: its number and where its text is, read without the offsets.
+#[derive(Clone, Copy, Default)]
+struct Recent {
+    key: u32,
+    start: u32,
+    /// Where the text ends, plus one; 0 in a slot that holds none (whose text is then none).
+    end_and_one: u32,
 }
 
 /// The values [`InternedText::push`] tries before hashing.
@@ -84,12 +93,16 @@ impl InternedText {
     pub fn push(&mut self, value: &str) -> bool {
         let slot = recent_slot(value);
         let recent = self.recent[slot];
-        let key = if (recent as usize) < self.values() && same_text(self.value(recent), value) {
-            recent
+        let met = self.text.as_bytes().get(recent.start as usize..(recent.end_and_one as usize).wrapping_sub(1));
+        let key = if met.is_some_and(|met| same_bytes(met, value.as_bytes())) {
+            recent.key
         } else {
             match self.key_of(value) {
                 Some(key) => {
-                    self.recent[slot] = key;
+                    // The value's text is the text of `key`, which starts at its offset.
+                    if let Some(&start) = self.offsets.get(key as usize) {
+                        self.recent[slot] = Recent { key, start, end_and_one: (start + value.len() as u32).wrapping_add(1) };
+                    }
                     key
                 }
                 None => return false,
@@ -177,6 +190,7 @@ impl InternedText {
         self.keys.clear();
         self.index.clear();
         self.row_bytes = 0;
+        self.recent = Default::default();
     }
 
     /// Whether a row's value is empty (every listed value is some row's).
@@ -241,7 +255,12 @@ pub(crate) fn values_of<'a>(text: &'a str, offsets: &'a [u32]) -> impl Iterator<
 /// compared a word or two at a time in place rather than by a call to `memcmp`.
 #[inline]
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same_text`] of bytes.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let len = a.len();
     if len != b.len() {
         return false;
@@ -258,6 +277,7 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn texts_that_differ_only_at_their_end_spread_over_the_index() {
@@ -331,6 +351,39 @@ mod tests {
         assert!(!text.has_empty() && text.len() == 0 && text.row_bytes() == 0);
         assert!(text.push("b"));
         assert_eq!((text.get(0), text.values()), ("b", 1));
+    }
+
+    #[test]
+    fn a_value_met_before_a_clear_is_not_read_at_its_old_place() {
+        // "T1" was met at bytes 4..6; after the clear those bytes are the end of "ABCDT1".
+        let mut text = interned(&["A5", "B6", "T1"]);
+        text.clear();
+        assert!(text.push("ABCDT1") && text.push("T1"));
+        assert_eq!((text.get(0), text.get(1), text.values()), ("ABCDT1", "T1", 2));
+    }
+
+    proptest! {
+        /// Rows read back as pushed, each distinct value held once, through clears and values
+        /// that are pieces of others (which the recent values' places in the text could mistake).
+        #[test]
+        fn rows_read_back_as_pushed_through_clears(steps in prop::collection::vec(prop::option::weighted(0.9, 0usize..9), 0..80)) {
+            const VALUES: [&str; 9] = ["", "T1", "A5", "B6", "ABCDT1", "T", "1", "消费", "T1T1"];
+            let (mut text, mut rows) = (InternedText::default(), Vec::new());
+            for step in steps {
+                match step {
+                    Some(value) => {
+                        prop_assert!(text.push(VALUES[value]));
+                        rows.push(VALUES[value]);
+                    }
+                    None => {
+                        text.clear();
+                        rows.clear();
+                    }
+                }
+                prop_assert_eq!((0..text.len()).map(|row| text.get(row)).collect::<Vec<_>>(), rows.clone());
+                prop_assert_eq!(text.values(), rows.iter().collect::<std::collections::HashSet<_>>().len());
+            }
+        }
     }
 
     #[test]
