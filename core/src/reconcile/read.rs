@@ -1495,7 +1495,7 @@ struct Part {
 impl Part {
     /// An empty part of the statement of `file`.
     fn new(file: &str) -> Part {
-        let statement = Statement::new(file);
+        let mut statement = Statement::new(file);
         Part { text_room: statement.text_room(), statement, sums: Sums::default(), memo: Memo::default(), summary_rows: Vec::new() }
     }
 

@@ -1176,11 +1176,11 @@ impl Statement {
 
     /// The bytes of text every text column still has room for (the least room of any; none
     /// in WebAssembly, whose pushes always ask the columns).
-    pub(crate) fn text_room(&self) -> usize {
+    pub(crate) fn text_room(&mut self) -> usize {
         if cfg!(target_arch = "wasm32") {
             return 0;
         }
-        [&self.merchant_no, &self.merchant_name, &self.terminal, &self.batch, &self.rrn]
+        self.text_columns()
             .iter()
             .fold(TextColumn::MAX_BYTES, |room, column| room.min(TextColumn::MAX_BYTES.saturating_sub(column.text_len())))
     }
