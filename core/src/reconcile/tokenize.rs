@@ -273,16 +273,21 @@ pub(crate) fn records(
             _ => {}
         }
         fields.clear();
+        // Where the record's fields are cut one by one (a field with a quote the search does
+        // not take, or the whole record when the text has lone CRs).
+        let mut from = at;
         if fast {
-            if let Some(end) = plain_record(bytes, at, &mut marks, &mut fields) {
-                each(text, &fields, line);
-                at = end;
-                continue;
+            match plain_record(bytes, at, &mut marks, &mut fields) {
+                Ok(end) => {
+                    each(text, &fields, line);
+                    at = end;
+                    continue;
+                }
+                Err(field_start) => from = field_start,
             }
         }
-        fields.clear();
         let record_line = line;
-        at = quoted_record(text, at, dialect.delimiter, &mut unescaped, &mut fields, &mut line);
+        at = quoted_record(text, at..from, dialect.delimiter, &mut unescaped, &mut fields, &mut line);
         each(&unescaped, &fields, record_line);
         if fast {
             marks = Marks::new(bytes, at, dialect.delimiter);
@@ -291,10 +296,11 @@ pub(crate) fn records(
     line
 }
 
-/// The fields of a record without quotes starting at `at`, from the running search: where
-/// the record ends (its line end, or the end of the text), or `None` at a quote (the caller
-/// cuts the record byte by byte and restarts the search after it).
-fn plain_record(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
+/// The fields of a record starting at `at`, from the running search: where the record ends
+/// (its line end, or the end of the text), or the start of the first field with a quote
+/// other than a whole quoted field (the caller cuts the record on from there, with the
+/// fields found before it, and restarts the search after it).
+fn plain_record(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Result<usize, usize> {
     // The ranges go to a local vector and the search runs on a local copy, whose lengths and
     // masks stay in registers (through `fields` and `marks` they were stored to memory and
     // loaded again at every field).
@@ -305,7 +311,7 @@ fn plain_record(bytes: &[u8], at: usize, marks: &mut Marks<'_>, fields: &mut Vec
 }
 
 #[inline(always)]
-fn plain_fields(bytes: &[u8], at: usize, search: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Option<usize> {
+fn plain_fields(bytes: &[u8], at: usize, search: &mut Marks<'_>, fields: &mut Vec<Range<usize>>) -> Result<usize, usize> {
     search.skip_to(at);
     let mut start = at;
     loop {
@@ -329,15 +335,42 @@ fn plain_fields(bytes: &[u8], at: usize, search: &mut Marks<'_>, fields: &mut Ve
         // (The marks up to the stop stay: the next record's `skip_to` drops them.)
         let k = search.block_at + first_stop.trailing_zeros() as usize;
         if bytes[k] == b'"' {
-            return None;
+            // A field that is all one quoted text on its line, without `""` (an amount with
+            // commas, "24,120.00"), is that text as it stands; any other quote is cut byte by
+            // byte.
+            let Some((inside, after)) = whole_quoted_field(bytes, k, search.delimiter).filter(|_| k == start) else {
+                return Err(start);
+            };
+            fields.push(inside);
+            if bytes.get(after) == Some(&search.delimiter) {
+                start = after + 1;
+                search.skip_to(start);
+                continue;
+            }
+            return Ok(after);
         }
         // Without lone CRs, a CR before the feed is the CR of a CRLF.
         let end = if k > start && bytes[k - 1] == b'\r' { k - 1 } else { k };
         fields.push(start..end);
-        return Some(end);
+        return Ok(end);
     }
     fields.push(start..bytes.len());
-    Some(bytes.len())
+    Ok(bytes.len())
+}
+
+/// The text inside the quoted field opening at `open` and where it ends after its closing
+/// quote, when the field is the quoted text alone: no `""`, no line end inside, and a
+/// delimiter, a line end or the end of the text after it (`None` otherwise).
+#[inline]
+fn whole_quoted_field(bytes: &[u8], open: usize, delimiter: u8) -> Option<(Range<usize>, usize)> {
+    let inside = open + 1..open + 1 + memchr::memchr2(b'"', b'\n', bytes.get(open + 1..)?)?;
+    let after = inside.end + 1;
+    match bytes.get(inside.end..)? {
+        [b'"'] => Some((inside, after)),
+        [b'"', b, ..] if *b == delimiter || *b == b'\n' => Some((inside, after)),
+        [b'"', b'\r', b'\n', ..] => Some((inside, after)),
+        _ => None,
+    }
 }
 
 /// The offsets of every delimiter, line feed and quote of a text from a start on, in order,
@@ -418,12 +451,20 @@ impl<'b> Marks<'b> {
     }
 }
 
-/// Cuts the record starting at `at` byte by byte, as the csv crate does: a field that starts
-/// with `"` is quoted (delimiters and line ends inside are text, `""` is a quote, text after
-/// the closing quote is kept), a quote elsewhere is text. The unescaped fields go to
-/// `unescaped`, their ranges to `fields`; `line` counts the line ends inside quoted fields.
-/// Returns where the record ends (at its line end, or the end of the text).
-fn quoted_record(text: &str, at: usize, delimiter: u8, unescaped: &mut String, fields: &mut Vec<Range<usize>>, line: &mut u64) -> usize {
+/// Cuts the record starting at `record.start` byte by byte, as the csv crate does: a field
+/// that starts with `"` is quoted (delimiters and line ends inside are text, `""` is a quote,
+/// text after the closing quote is kept), a quote elsewhere is text. `fields` holds the
+/// ranges of the fields before `record.end` (a field's start), already cut. The unescaped
+/// fields go to `unescaped`, their ranges to `fields`; `line` counts the line ends inside
+/// quoted fields. Returns where the record ends (at its line end, or the end of the text).
+fn quoted_record(
+    text: &str,
+    record: Range<usize>,
+    delimiter: u8,
+    unescaped: &mut String,
+    fields: &mut Vec<Range<usize>>,
+    line: &mut u64,
+) -> usize {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         FieldStart,
@@ -432,12 +473,17 @@ fn quoted_record(text: &str, at: usize, delimiter: u8, unescaped: &mut String, f
         QuoteInQuoted,
     }
     let bytes = text.as_bytes();
+    // The fields already cut are copied as they stand.
     unescaped.clear();
+    unescaped.push_str(&text[record.clone()]);
+    for field in fields.iter_mut() {
+        *field = field.start - record.start..field.end - record.start;
+    }
     let mut state = State::FieldStart;
-    let mut field_start = 0;
+    let mut field_start = unescaped.len();
     // Unescaped text is copied in runs: `run` is where the current run of kept bytes began.
-    let mut run = at;
-    let mut k = at;
+    let mut run = record.end;
+    let mut k = record.end;
     while k < bytes.len() {
         let b = bytes[k];
         let line_end = b == b'\n' || b == b'\r';
