@@ -107,15 +107,20 @@ impl<'r> Row<'r> {
 
 #[inline(always)]
 pub(super) fn clean(value: &str) -> &str {
-    // Most fields need nothing: no surrounding space, backtick, `="..."` quoting or `'`
-    // before a formula (CJK text such as 贷记卡 included).
-    let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) else { return value };
-    if (first.is_ascii_alphanumeric() || first >= 0xE4)
-        && (last.is_ascii_alphanumeric() || last >= 0x80 && surely_ends_unspaced(value.as_bytes()))
-    {
+    if needs_no_cleaning(value) {
         return value;
     }
     clean_slowly(value)
+}
+
+/// Whether [`clean`] leaves a value as it is, seen at its ends: most fields need nothing (no
+/// surrounding space, backtick, `="..."` quoting or `'` before a formula; CJK text such as
+/// 贷记卡 included).
+#[inline(always)]
+fn needs_no_cleaning(value: &str) -> bool {
+    let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) else { return true };
+    (first.is_ascii_alphanumeric() || first >= 0xE4)
+        && (last.is_ascii_alphanumeric() || last >= 0x80 && surely_ends_unspaced(value.as_bytes()))
 }
 
 /// [`clean`] of a value that may need it (kept out of line: the readers call `clean` on
@@ -126,8 +131,13 @@ fn clean_slowly(value: &str) -> &str {
     // The ASCII whitespace around a value (Alipay's bills pad every value to the column's
     // width, and end many with a tab) taken off byte by byte first (`trim_ascii`): `str::trim`
     // reads it as characters. `trim` then looks at the characters only when an end is not
-    // plainly visible (a vertical tab, a full-width space).
-    let value = trim(value.trim_ascii());
+    // plainly visible (a vertical tab, a full-width space). Most padded values need nothing
+    // more.
+    let value = value.trim_ascii();
+    if needs_no_cleaning(value) {
+        return value;
+    }
+    let value = trim(value);
     let value = value.strip_prefix('`').unwrap_or(value);
     let value = value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).unwrap_or(value);
     super::spreadsheet::restore_cell(trim(value))
@@ -2603,24 +2613,7 @@ fn read_fixed_width(
                 if raw.iter().all(|b| b.is_ascii_whitespace()) {
                     continue;
                 }
-                text.clear();
-                fields.clear();
-                let mut at = 0;
-                for &width in widths {
-                    if at >= raw.len() {
-                        break;
-                    }
-                    let field = raw.get(at..(at + width).min(raw.len())).unwrap_or(&[]);
-                    at += width + gap;
-                    let start = text.len();
-                    // A field of ASCII (most are: digits, codes, spaces) reads the same in
-                    // every encoding: taken as it is, without a decoder's call.
-                    match std::str::from_utf8(field) {
-                        Ok(ascii) if field.is_ascii() => text.push_str(ascii),
-                        _ => text.push_str(&decode_as(field, encoding)),
-                    }
-                    fields.push(start..text.len());
-                }
+                cut_fixed_line(raw, (widths, gap), encoding, &mut text, &mut fields);
                 let row = Row { text: &text, fields: &fields, line: first_line + k as u64, file };
                 layout.take(&row, &mut part);
             }
@@ -2636,6 +2629,49 @@ fn read_fixed_width(
     let stated = layout.stated_totals(std::iter::empty(), "", 0, &summary_rows);
     check_totals(&mut statement, &sums, stated, file, options)?;
     Ok(statement)
+}
+
+/// Cuts a fixed-width line at byte widths (`gap` bytes between fields) into `text` and the
+/// ranges of its fields there, each field decoded on its own (a line that ends early has
+/// fewer fields).
+fn cut_fixed_line(line: &[u8], (widths, gap): (&[usize], usize), encoding: Encoding, text: &mut String, fields: &mut Vec<Range<usize>>) {
+    // The line's ASCII head (most of a line: digits, codes, spaces) reads the same in every
+    // encoding: it starts the text as it is, and its fields are the same ranges of the text as
+    // of the line (no decoder's call or copy a field).
+    let head = ascii_head(line);
+    text.clear();
+    text.push_str(head);
+    fields.clear();
+    let mut at = 0;
+    for &width in widths {
+        if at >= line.len() {
+            break;
+        }
+        let end = at.saturating_add(width).min(line.len());
+        if end <= head.len() {
+            fields.push(at..end);
+        } else {
+            let field = &line[at..end];
+            let start = text.len();
+            // A field of ASCII after the head reads the same too.
+            match std::str::from_utf8(field) {
+                Ok(ascii) if field.is_ascii() => text.push_str(ascii),
+                _ => text.push_str(&decode_as(field, encoding)),
+            }
+            fields.push(start..text.len());
+        }
+        at = end.saturating_add(gap);
+    }
+}
+
+/// The bytes of `line` before its first byte that is not ASCII, as text.
+fn ascii_head(line: &[u8]) -> &str {
+    // Whole chunks first (`is_ascii` reads a word at a time), then the bytes of the chunk
+    // where the ASCII ends.
+    let chunks = line.chunks_exact(32).take_while(|chunk| chunk.is_ascii()).count() * 32;
+    let rest = &line[chunks..];
+    let len = chunks + rest.iter().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+    std::str::from_utf8(&line[..len]).unwrap_or_default()
 }
 
 pub(super) fn find_cleaned(header: &csv::StringRecord, name: &str, strip: &[String]) -> Option<usize> {
@@ -3522,6 +3558,36 @@ mod tests {
             for piece_bytes in [0, 1, 50, 199, 400, 1000] {
                 assert_eq!(read(piece_bytes), whole, "{name}: pieces of {piece_bytes} bytes");
             }
+        }
+    }
+
+    proptest! {
+        /// A fixed-width line's fields are each its bytes at the widths decoded on their own
+        /// (GBK characters anywhere, cut or whole, lines shorter than the widths), the ASCII
+        /// head taken as it is.
+        #[test]
+        fn a_fixed_width_lines_fields_are_its_cuts_each_decoded_alone(
+            pieces in prop::collection::vec(prop::sample::select(vec![&b"0"[..], b" ", b"AB", b"\xC1\xD6", b"\xBC\xC7", b"\x81\x30\x81\x30", b"\xFF", b"x"]), 0..40),
+            widths in prop::collection::vec(1usize..9, 1..12),
+            gap in 0usize..2,
+            gbk in any::<bool>(),
+        ) {
+            let line: Vec<u8> = pieces.concat();
+            let encoding = if gbk { Encoding::Gb18030 } else { Encoding::Utf8 };
+            let (mut text, mut fields) = (String::from("left over"), vec![0..1, 2..3]);
+            cut_fixed_line(&line, (&widths, gap), encoding, &mut text, &mut fields);
+            let mut expected = Vec::new();
+            let mut at = 0;
+            for &width in &widths {
+                if at >= line.len() {
+                    break;
+                }
+                let end = (at + width).min(line.len());
+                expected.push(decode_as(&line[at..end], encoding).into_owned());
+                at = end + gap;
+            }
+            let got: Vec<String> = fields.iter().map(|range| text[range.clone()].to_string()).collect();
+            prop_assert_eq!(got, expected);
         }
     }
 
