@@ -3,7 +3,7 @@ a string, on the same files; prints a Markdown table. Called by scripts/bench-re
 builds the binary, makes the venv and the files).
 
 Usage: read_speed.py READ_SPEED_BINARY [--dir target/bench-data/read] [--big target/bench-data/1000000]
-                     [--repeat 3] [--api both|file|bytes] [--json OUT]
+                     [--repeat 3] [--rounds 1] [--api both|file|bytes] [--json OUT]
        read_speed.py --table OUT.json   (the table of an earlier run, nothing measured)
 
 The goal: "Reading alone: at least 2x polars' read_csv of the same files with all columns as
@@ -25,7 +25,11 @@ strings, and every reader of the input layer at no worse than 80% of that speed.
     (the bank-pos/ledger speed; the generated bank-pos file without them) (goal >= 80%);
   - the 1M files of scripts/bench-reconcile.sh (ledger.csv with the ledger reader, statement.csv
     with bank-pos) and both together;
-  - every file is read once just before each program's runs, so both read from the page cache.
+  - every file is read once just before each program's runs, so both read from the page cache;
+  - --rounds N: the files are measured N times over, one after the other in each round, and
+    each figure is the best of all rounds: on a shared machine whose load comes and goes, every
+    reader (and the reference) then gets its turn in the quiet stretches too, so a reader is not
+    compared with a reference measured in a different minute only.
 MB are 10^6 bytes. Exit status 1 when a generated file reads with issues.
 """
 
@@ -91,12 +95,47 @@ def polars_decoded(path: Path, options: dict, repeat: int) -> float:
     return best_of(repeat, read)[0]
 
 
+def measure_round(arguments, inputs: list, repeat: int, round_number: int) -> list[dict]:
+    """Every file once: posfee's best of `repeat` reads, polars' best of `repeat`."""
+    results = []
+    for label, path, fmt, options, note, gbk in inputs:
+        print(f"reading {path} (round {round_number}) ...", file=sys.stderr)
+        primary = "bytes" if arguments.api == "bytes" else "file"
+        ours = posfee(arguments.binary, path, fmt, repeat, primary)
+        on_bytes = posfee(arguments.binary, path, fmt, repeat, "bytes") if arguments.api == "both" else None
+        if on_bytes and (on_bytes["rows"], on_bytes["issues"]) != (ours["rows"], ours["issues"]):
+            sys.exit(f"{path}: the file reader and the bytes reader disagree: {ours} / {on_bytes}")
+        theirs, shape = polars_direct(path, options, repeat)
+        decoded = polars_decoded(path, options, repeat) if gbk else None
+        results.append({"label": label, "path": str(path), "format": fmt, "bytes": ours["bytes"], "rows": ours["rows"],
+                        "issues": ours["issues"], "first_issues": ours["first_issues"], "posfee_s": ours["best_s"],
+                        "posfee_runs_s": ours["runs_s"], "posfee_bytes_s": on_bytes and on_bytes["best_s"],
+                        "posfee_bytes_runs_s": on_bytes and on_bytes["runs_s"], "polars_s": theirs, "polars_shape": list(shape),
+                        "polars_decoded_s": decoded, "note": note, "api": ours["api"]})
+    return results
+
+
+def best_of_rounds(earlier: dict, later: dict) -> dict:
+    """One file's figures over two rounds: each time the better one, every run kept."""
+    if (earlier["rows"], earlier["issues"]) != (later["rows"], later["issues"]):
+        sys.exit(f"{earlier['path']}: rounds disagree on rows or issues: {earlier} / {later}")
+    merged = dict(earlier)
+    for key in ("posfee_s", "posfee_bytes_s", "polars_s", "polars_decoded_s"):
+        if earlier[key] is not None:
+            merged[key] = min(earlier[key], later[key])
+    for key in ("posfee_runs_s", "posfee_bytes_runs_s"):
+        if earlier[key] is not None:
+            merged[key] = earlier[key] + later[key]
+    return merged
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("binary", type=Path, nargs="?")
     parser.add_argument("--dir", type=Path, default=make_read_inputs.OUT)
     parser.add_argument("--big", type=Path, default=make_read_inputs.ROOT / "target" / "bench-data" / "1000000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=1, help="measure every file this many times over, round after round")
     parser.add_argument("--api", choices=["both", "file", "bytes"], default="both")
     parser.add_argument("--json", type=Path, help="write every figure here too")
     parser.add_argument("--table", type=Path, help="measure nothing: print the table of a --json file")
@@ -123,20 +162,12 @@ def main() -> int:
                (f"{n} statement.csv", arguments.big / "statement.csv", "bank-pos", {}, "", False)]
 
     results = []
-    for label, path, fmt, options, note, gbk in inputs + big:
-        print(f"reading {path} ...", file=sys.stderr)
-        primary = "bytes" if arguments.api == "bytes" else "file"
-        ours = posfee(arguments.binary, path, fmt, repeat, primary)
-        on_bytes = posfee(arguments.binary, path, fmt, repeat, "bytes") if arguments.api == "both" else None
-        if on_bytes and (on_bytes["rows"], on_bytes["issues"]) != (ours["rows"], ours["issues"]):
-            sys.exit(f"{path}: the file reader and the bytes reader disagree: {ours} / {on_bytes}")
-        theirs, shape = polars_direct(path, options, repeat)
-        decoded = polars_decoded(path, options, repeat) if gbk else None
-        results.append({"label": label, "path": str(path), "format": fmt, "bytes": ours["bytes"], "rows": ours["rows"],
-                        "issues": ours["issues"], "first_issues": ours["first_issues"], "posfee_s": ours["best_s"],
-                        "posfee_runs_s": ours["runs_s"], "posfee_bytes_s": on_bytes and on_bytes["best_s"],
-                        "posfee_bytes_runs_s": on_bytes and on_bytes["runs_s"], "polars_s": theirs, "polars_shape": list(shape),
-                        "polars_decoded_s": decoded, "note": note, "api": ours["api"]})
+    for round_number in range(1, arguments.rounds + 1):
+        for at, measured in enumerate(measure_round(arguments, inputs + big, repeat, round_number)):
+            if round_number == 1:
+                results.append(measured)
+            else:
+                results[at] = best_of_rounds(results[at], measured)
 
     if big:
         both = {"label": f"{arguments.big.name} both", "bytes": sum(r["bytes"] for r in results[-2:]),
@@ -145,7 +176,7 @@ def main() -> int:
                 "posfee_bytes_s": sum(r["posfee_bytes_s"] for r in results[-2:]) if arguments.api == "both" else None,
                 "polars_decoded_s": None, "note": "sum of the two"}
         results.append(both)
-    run = {"api": arguments.api, "repeat": repeat, "polars": pl.__version__, "results": results}
+    run = {"api": arguments.api, "repeat": repeat, "rounds": arguments.rounds, "polars": pl.__version__, "results": results}
     failures = [f"{r['label']}: {r['issues']} issue(s), first: {r['first_issues'][:1]}"
                 for r in results if r["issues"] and "path" in r and Path(r["path"]).is_relative_to(arguments.dir)]
     render(run)
@@ -166,8 +197,9 @@ def render(run: dict) -> None:
     reference_mb_s = reference["bytes"] / 1e6 / reference["posfee_s"]
     run["reference"] = {"label": reference["label"], "mb_s": reference_mb_s}
     entry = "read_ledger_file / read_statement_file" if api != "bytes" else "std::fs::read + read_ledger_csv / read_statement_with"
-    print(f"posfee: {entry}, best of {run['repeat']}; polars {run['polars']} read_csv(infer_schema=False), "
-          f"best of {run['repeat']}; reference of the 80% goal: posfee on {reference['label']}, {reference_mb_s:.0f} MB/s")
+    best = f"best of {run['repeat']}" + (f" reads in each of {run['rounds']} rounds" if run.get("rounds", 1) > 1 else "")
+    print(f"posfee: {entry}, {best}; polars {run['polars']} read_csv(infer_schema=False), "
+          f"{best}; reference of the 80% goal: posfee on {reference['label']}, {reference_mb_s:.0f} MB/s")
     print()
     bytes_head = " posfee s, std::fs::read + reader on bytes |" if api == "both" else ""
     print("| file | MB | rows read | issues | posfee s | posfee MB/s | polars s | vs polars (goal ≥ 2×) "
