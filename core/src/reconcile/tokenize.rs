@@ -88,6 +88,8 @@ pub(crate) struct QuotedFields {
     pub(crate) spans: Vec<(usize, usize)>,
     /// The opening quote of a field that never closes (the spans stop before it).
     pub(crate) open_at: Option<usize>,
+    /// The opening quote of the first field that closes and holds a line end.
+    first_spanning_lines: Option<usize>,
 }
 
 impl QuotedFields {
@@ -95,7 +97,7 @@ impl QuotedFields {
         if dialect.comment && memchr::memchr(b'#', bytes).is_some() {
             return None;
         }
-        let mut fields = QuotedFields { spans: Vec::new(), open_at: None };
+        let mut fields = QuotedFields { spans: Vec::new(), open_at: None, first_spanning_lines: None };
         let mut at = 0;
         while let Some(k) = memchr::memchr(b'"', &bytes[at..]).map(|k| at + k) {
             let field_start = k == 0 || matches!(bytes[k - 1], b'\n' | b'\r') || bytes[k - 1] == dialect.delimiter;
@@ -103,15 +105,20 @@ impl QuotedFields {
                 at = k + 1;
                 continue;
             }
-            let mut from = k + 1;
+            // The closing quote, and the line ends on the way (noted in the same search).
+            let (mut from, mut spans_lines) = (k + 1, false);
             loop {
-                match memchr::memchr(b'"', &bytes[from..]).map(|q| from + q) {
+                match memchr::memchr3(b'"', b'\n', b'\r', &bytes[from..]).map(|q| from + q) {
                     None => {
                         fields.open_at = Some(k);
                         return Some(fields);
                     }
+                    Some(q) if bytes[q] != b'"' => (from, spans_lines) = (q + 1, true),
                     Some(q) if bytes.get(q + 1) == Some(&b'"') => from = q + 2,
                     Some(q) => {
+                        if spans_lines {
+                            fields.first_spanning_lines.get_or_insert(k);
+                        }
                         fields.spans.push((k, q));
                         at = q + 1;
                         break;
@@ -129,14 +136,13 @@ impl QuotedFields {
     }
 
     /// Whether a quoted field holds a line end.
-    pub(crate) fn span_lines(&self, bytes: &[u8]) -> bool {
-        self.open_at.is_some() || self.closed_span_lines(bytes, bytes.len())
+    pub(crate) fn span_lines(&self) -> bool {
+        self.open_at.is_some() || self.first_spanning_lines.is_some()
     }
 
     /// Whether a quoted field that closes and opens before `before` holds a line end.
-    fn closed_span_lines(&self, bytes: &[u8], before: usize) -> bool {
-        let mut spans = self.spans.iter().take_while(|&&(open, _)| open < before);
-        spans.any(|&(open, close)| memchr::memchr2(b'\n', b'\r', &bytes[open..close]).is_some())
+    fn closed_span_lines(&self, before: usize) -> bool {
+        self.first_spanning_lines.is_some_and(|open| open < before)
     }
 }
 
@@ -163,8 +169,7 @@ impl Known {
         let (feeds, lone) = feeds_and_lone_returns(bytes);
         let no_quote = known.no_quote || memchr::memchr(b'"', bytes).is_none();
         // A chunk (cut at a line feed) of a text that closes its quoted fields closes its own.
-        let quotes_close =
-            no_quote || known.quotes_close || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines(bytes));
+        let quotes_close = no_quote || known.quotes_close || QuotedFields::of(bytes, dialect).is_some_and(|fields| !fields.span_lines());
         (feeds + lone, Known { no_quote, no_lone_return: lone == 0, quotes_close })
     }
 }
@@ -186,7 +191,7 @@ pub(crate) fn last_record_end(bytes: &[u8], dialect: Dialect, no_quote: bool) ->
                 Some((open, _)) => end = open,
                 // The fields before the end (none holds it) close on their lines when none of
                 // them holds a line end.
-                None => return Some((k + 1, !fields.closed_span_lines(bytes, k))),
+                None => return Some((k + 1, !fields.closed_span_lines(k))),
             }
         }
         return None;
@@ -604,9 +609,14 @@ mod tests {
                 prop_assert_eq!(state_after(&bytes[..end], dialect), (CsvState::RecordStart, false), "{:?}", text);
             }
             if let Some(fields) = QuotedFields::of(bytes, dialect) {
+                // Jumping from quote to quote, the flag is exact: no quoted field before the
+                // end holds a line end.
+                if let Some((end, closes)) = found {
+                    prop_assert_eq!(closes, !state_after(&bytes[..end], dialect).1, "{:?}", text);
+                }
                 let (state, line_end_quoted) = state_after(bytes, dialect);
                 prop_assert_eq!(fields.open_at.is_some(), state == CsvState::Quoted);
-                prop_assert_eq!(fields.span_lines(bytes), line_end_quoted || state == CsvState::Quoted);
+                prop_assert_eq!(fields.span_lines(), line_end_quoted || state == CsvState::Quoted);
             }
         }
     }
