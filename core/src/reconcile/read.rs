@@ -2637,7 +2637,7 @@ fn read_fixed_width(
 fn cut_fixed_line(line: &[u8], (widths, gap): (&[usize], usize), encoding: Encoding, text: &mut String, fields: &mut Vec<Range<usize>>) {
     // The line's ASCII head (most of a line: digits, codes, spaces) reads the same in every
     // encoding: it starts the text as it is, and its fields are the same ranges of the text as
-    // of the line (no decoder's call or copy a field).
+    // of the line (no decoder's call and no copy for each of them).
     let head = ascii_head(line);
     text.clear();
     text.push_str(head);

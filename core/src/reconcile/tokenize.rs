@@ -341,9 +341,10 @@ fn plain_fields(bytes: &[u8], at: usize, search: &mut Marks<'_>, fields: &mut Ve
         let k = search.block_at + first_stop.trailing_zeros() as usize;
         if bytes[k] == b'"' {
             // A field that is all one quoted text on its line, without `""` (an amount with
-            // commas, "24,120.00"), is that text as it stands; any other quote is cut byte by
-            // byte.
-            let Some((inside, after)) = whole_quoted_field(bytes, k, search.delimiter).filter(|_| k == start) else {
+            // commas, "24,120.00"), is that text as it stands; at any other quote the record is
+            // cut byte by byte from this field on.
+            let whole = if k == start { whole_quoted_field(bytes, k, search.delimiter) } else { None };
+            let Some((inside, after)) = whole else {
                 return Err(start);
             };
             fields.push(inside);
