@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
-use super::blocks::{decode_gb18030, BlockError, Blocks, PAGE_BYTES};
+use super::blocks::{decode_gb18030, BlockError, Blocks, BLOCK_BYTES, PAGE_BYTES};
 use super::civil;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
@@ -1168,7 +1168,8 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
 /// read in blocks of 8 MiB (decoded from GBK, if it is, on all cores): the file is never
 /// held whole in memory, every block is parsed on all cores, and the details' end, a
 /// summary block and lines of totals in words are found as the blocks go. A fixed-width
-/// file and an Excel workbook are read whole.
+/// file is read in blocks of whole lines too (whole when its profile's encoding is `auto`,
+/// which the whole file decides); an Excel workbook is read whole.
 ///
 /// # Errors
 /// As [`read_statement_with`]; [`ErrorKind::Io`] when the file cannot be read.
@@ -1186,7 +1187,17 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
 pub fn read_statement_file(path: impl AsRef<Path>, profile: &Profile, options: ReadOptions) -> Result<Statement> {
     let path = path.as_ref();
     let file = path.display().to_string();
-    if !profile.reads_in_blocks() || starts_as_workbook(path, &file)? {
+    if starts_as_workbook(path, &file)? {
+        return read_statement_with(&read_whole(path, &file)?, &file, profile, options);
+    }
+    if let Cutting::Fixed { widths, gap } = &profile.cutting {
+        if profile.encoding == Encoding::Auto {
+            return read_statement_with(&read_whole(path, &file)?, &file, profile, options);
+        }
+        let (source, _) = open(path, &file)?;
+        return read_fixed_width_file(source, &file, profile, (widths, *gap), options, BLOCK_BYTES);
+    }
+    if !profile.reads_in_blocks() {
         return read_statement_with(&read_whole(path, &file)?, &file, profile, options);
     }
     let (source, file_bytes) = open(path, &file)?;
@@ -2563,7 +2574,7 @@ fn read_fixed_width(
     bytes: &[u8],
     file: &str,
     profile: &Profile,
-    (widths, gap): (&[usize], usize),
+    widths: (&[usize], usize),
     options: ReadOptions,
     piece_bytes: usize,
 ) -> Result<Statement> {
@@ -2573,62 +2584,153 @@ fn read_fixed_width(
         Encoding::Auto => Encoding::Gb18030,
         other => other,
     };
-    let layout = Layout {
-        profile,
-        plain: profile.is_plain(),
-        columns: StatementField::ALL.iter().map(|&f| profile.field(f).and_then(|s| s.position.map(|p| p - 1))).collect(),
-        instead: Layout::instead_columns(profile, None),
-        default_settlement: default_settlement(profile, file, options),
-        data_start: 0,
-        data_line: 1,
-        file: file.to_string(),
-        marks: MarkFirstBytes::of(profile),
-    };
-    // Pieces that start a line (just after a line feed), each with the line it starts on.
-    let mut pieces: Vec<(&[u8], u64)> = Vec::new();
-    let (mut start, mut line) = (0, 1);
-    while start < bytes.len() {
-        let end = match memchr::memchr(b'\n', bytes.get(start.saturating_add(piece_bytes)..).unwrap_or(&[])) {
-            Some(k) => start + piece_bytes + k + 1,
-            None => bytes.len(),
-        };
-        pieces.push((&bytes[start..end], line));
-        line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
-        start = end;
-    }
-    let parts: Vec<Part> = pieces
-        .par_iter()
-        .map(|&(piece, first_line)| {
-            let mut part = Part::new(file);
-            let mut text = String::new();
-            let mut fields: Vec<Range<usize>> = Vec::with_capacity(widths.len());
-            // The lines, found by a SIMD search for their feeds (a split by a closure looks at
-            // every byte alone), and the text after the last feed.
-            let ends = memchr::memchr_iter(b'\n', piece).chain(std::iter::once(piece.len()));
-            let mut line_start = 0;
-            for (k, end) in ends.enumerate() {
-                let raw = &piece[line_start..end];
-                line_start = end + 1;
-                let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-                if raw.iter().all(|b| b.is_ascii_whitespace()) {
-                    continue;
-                }
-                cut_fixed_line(raw, (widths, gap), encoding, &mut text, &mut fields);
-                let row = Row { text: &text, fields: &fields, line: first_line + k as u64, file };
-                layout.take(&row, &mut part);
+    let mut reader = FixedWidthReader::new(file, profile, widths, encoding, options);
+    reader.read(bytes, 1, piece_bytes)?;
+    reader.finish(options)
+}
+
+/// Reads a fixed-width file of a profile that names its encoding in blocks of whole lines
+/// (as [`read_fixed_width`] reads its bytes): the file is never held whole in memory, and the
+/// blocks' buffer keeps its pages from block to block. (A profile whose encoding is `auto`
+/// reads the whole file, which decides it.)
+fn read_fixed_width_file(
+    mut source: impl std::io::Read,
+    file: &str,
+    profile: &Profile,
+    widths: (&[usize], usize),
+    options: ReadOptions,
+    block_bytes: usize,
+) -> Result<Statement> {
+    use std::io::Read as _;
+    let mut reader = FixedWidthReader::new(file, profile, widths, profile.encoding, options);
+    let (mut buffer, mut carried): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
+    let (mut read_bytes, mut line, mut first) = (0usize, 1, true);
+    loop {
+        // The bytes carried from the block before end, and the bytes read start, at the
+        // file's position in a page (see PAGE_BYTES).
+        buffer.clear();
+        buffer.reserve(PAGE_BYTES + carried.len() + block_bytes);
+        let pad = (buffer.as_ptr() as usize + carried.len()).wrapping_sub(read_bytes).wrapping_neg() % PAGE_BYTES;
+        buffer.resize(pad, 0);
+        buffer.extend_from_slice(&carried);
+        let before = buffer.len();
+        (&mut source).take(block_bytes as u64).read_to_end(&mut buffer).map_err(|e| cannot_read(file, &e))?;
+        let got = buffer.len() - before;
+        read_bytes += got;
+        if read_bytes > MAX_INPUT_BYTES {
+            let message = format!("input of more than {MAX_INPUT_BYTES} bytes exceeds the limit");
+            return Err(Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file)));
+        }
+        let ended = got < block_bytes;
+        let mut block = &buffer[pad..];
+        if first {
+            if block.len() < 3 && !ended {
+                // Not yet the bytes of a byte-order mark.
+                carried.clear();
+                carried.extend_from_slice(block);
+                continue;
             }
-            part
-        })
-        .collect();
-    let (mut statement, mut sums, mut summary_rows) = (Statement::new(file), Sums::default(), Vec::new());
-    for mut part in parts {
-        statement.append(&mut part.statement)?;
-        sums.add(&part.sums);
-        summary_rows.append(&mut part.summary_rows);
+            block = block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block);
+            first = false;
+        }
+        // Whole lines (all that is left at the end), the rest carried to the next block.
+        let end = if ended { block.len() } else { memchr::memrchr(b'\n', block).map_or(0, |k| k + 1) };
+        line = reader.read(&block[..end], line, FIXED_WIDTH_PIECE_BYTES)?;
+        if ended {
+            return reader.finish(options);
+        }
+        carried.clear();
+        carried.extend_from_slice(&block[end..]);
     }
-    let stated = layout.stated_totals(std::iter::empty(), "", 0, &summary_rows);
-    check_totals(&mut statement, &sums, stated, file, options)?;
-    Ok(statement)
+}
+
+/// A fixed-width file's layout, and the rows, sums and summary rows read so far.
+struct FixedWidthReader<'p> {
+    layout: Layout<'p>,
+    widths: (&'p [usize], usize),
+    encoding: Encoding,
+    statement: Statement,
+    sums: Sums,
+    summary_rows: Vec<(u64, Vec<String>)>,
+}
+
+impl<'p> FixedWidthReader<'p> {
+    fn new(
+        file: &str,
+        profile: &'p Profile,
+        widths: (&'p [usize], usize),
+        encoding: Encoding,
+        options: ReadOptions,
+    ) -> FixedWidthReader<'p> {
+        let layout = Layout {
+            profile,
+            plain: profile.is_plain(),
+            columns: StatementField::ALL.iter().map(|&f| profile.field(f).and_then(|s| s.position.map(|p| p - 1))).collect(),
+            instead: Layout::instead_columns(profile, None),
+            default_settlement: default_settlement(profile, file, options),
+            data_start: 0,
+            data_line: 1,
+            file: file.to_string(),
+            marks: MarkFirstBytes::of(profile),
+        };
+        FixedWidthReader { layout, widths, encoding, statement: Statement::new(file), sums: Sums::default(), summary_rows: Vec::new() }
+    }
+
+    /// Reads the lines of `bytes` (whole lines, the first on line `first_line`) in pieces of
+    /// about `piece_bytes` on all cores; returns the line after them.
+    fn read(&mut self, bytes: &[u8], first_line: u64, piece_bytes: usize) -> Result<u64> {
+        let (layout, (widths, gap), encoding) = (&self.layout, self.widths, self.encoding);
+        let file = layout.file.as_str();
+        // Pieces that start a line (just after a line feed), each with the line it starts on.
+        let mut pieces: Vec<(&[u8], u64)> = Vec::new();
+        let (mut start, mut line) = (0, first_line);
+        while start < bytes.len() {
+            let end = match memchr::memchr(b'\n', bytes.get(start.saturating_add(piece_bytes)..).unwrap_or(&[])) {
+                Some(k) => start + piece_bytes + k + 1,
+                None => bytes.len(),
+            };
+            pieces.push((&bytes[start..end], line));
+            line += memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
+            start = end;
+        }
+        let parts: Vec<Part> = pieces
+            .par_iter()
+            .map(|&(piece, first_line)| {
+                let mut part = Part::new(file);
+                let mut text = String::new();
+                let mut fields: Vec<Range<usize>> = Vec::with_capacity(widths.len());
+                // The lines, found by a SIMD search for their feeds (a split by a closure looks
+                // at every byte alone), and the text after the last feed.
+                let ends = memchr::memchr_iter(b'\n', piece).chain(std::iter::once(piece.len()));
+                let mut line_start = 0;
+                for (k, end) in ends.enumerate() {
+                    let raw = &piece[line_start..end];
+                    line_start = end + 1;
+                    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+                    if raw.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    cut_fixed_line(raw, (widths, gap), encoding, &mut text, &mut fields);
+                    let row = Row { text: &text, fields: &fields, line: first_line + k as u64, file };
+                    layout.take(&row, &mut part);
+                }
+                part
+            })
+            .collect();
+        for mut part in parts {
+            self.statement.append(&mut part.statement)?;
+            self.sums.add(&part.sums);
+            self.summary_rows.append(&mut part.summary_rows);
+        }
+        Ok(line)
+    }
+
+    /// The statement, its rows checked against the totals its summary rows state.
+    fn finish(mut self, options: ReadOptions) -> Result<Statement> {
+        let stated = self.layout.stated_totals(std::iter::empty(), "", 0, &self.summary_rows);
+        check_totals(&mut self.statement, &self.sums, stated, &self.layout.file, options)?;
+        Ok(self.statement)
+    }
 }
 
 /// Cuts a fixed-width line at byte widths (`gap` bytes between fields) into `text` and the
@@ -3536,7 +3638,8 @@ mod tests {
     }
 
     /// The shipped fixed-width sample, and a longer one with a bad line, read in pieces of
-    /// any size, give what they give read as one piece.
+    /// any size, and from a file in blocks of any size, give what they give read as one piece
+    /// (with a byte-order mark, and without the last line's feed, too).
     #[test]
     fn a_fixed_width_file_read_in_pieces_is_the_file_read_as_one() {
         let formats = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats/unionpay-acp-zm");
@@ -3550,13 +3653,19 @@ mod tests {
         let second = memchr::memchr(b'\n', &repeated).unwrap() + 1;
         repeated[second + 40..second + 60].fill(b'x');
         repeated.splice(second..second, b"   \n".iter().copied());
-        for (name, bytes) in [("sample.txt", sample), ("altered.txt", repeated)] {
+        let with_bom = [&b"\xEF\xBB\xBF"[..], &sample[..]].concat();
+        let unended = sample.strip_suffix(b"\r\n").or(sample.strip_suffix(b"\n")).unwrap().to_vec();
+        for (name, bytes) in [("sample.txt", sample), ("altered.txt", repeated), ("bom.txt", with_bom), ("unended.txt", unended)] {
             let read = |piece_bytes| read_fixed_width(&bytes, name, &profile, (widths, *gap), options, piece_bytes).unwrap();
             let whole = read(usize::MAX);
             assert!(!whole.is_empty());
             assert_eq!(whole.issues().len(), usize::from(name == "altered.txt"), "{name}");
             for piece_bytes in [0, 1, 50, 199, 400, 1000] {
                 assert_eq!(read(piece_bytes), whole, "{name}: pieces of {piece_bytes} bytes");
+            }
+            for block_bytes in [1, 2, 3, 50, 199, 400, 1000, 1 << 20] {
+                let blocks = read_fixed_width_file(&bytes[..], name, &profile, (widths, *gap), options, block_bytes).unwrap();
+                assert_eq!(blocks, whole, "{name}: blocks of {block_bytes} bytes");
             }
         }
     }
