@@ -77,9 +77,10 @@ fn decode_into(bytes: &[u8], decoded: &mut String) -> Option<usize> {
     let mut wanted = rest.len() + rest.len() / 8 + 64;
     loop {
         if decoded.len() < wanted {
+            // An eighth more than wanted, so that the next blocks, a few bytes longer or
+            // shorter, fit in it as it is (text and zeros: UTF-8, checked again each time).
             let mut room = std::mem::take(decoded).into_bytes();
-            room.resize(wanted, 0);
-            // (Text and zeros: UTF-8, checked again.)
+            room.resize(wanted + wanted / 8, 0);
             *decoded = String::from_utf8(room).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         }
         // `written` is where a character starts: the decoder zeroes what follows its text up
