@@ -3671,6 +3671,42 @@ mod tests {
     }
 
     proptest! {
+        /// A fixed-width file of the sample's lines, lines with bytes changed (bad rows), blank
+        /// lines, LF and CRLF ends, a byte-order mark or none and a last line feed or none, read
+        /// from a source in blocks of any size, is what its bytes give read whole: the same rows,
+        /// issues and lines.
+        #[test]
+        fn a_fixed_width_file_read_in_blocks_of_any_size_is_the_file_read_whole(
+            lines in prop::collection::vec((0usize..3, prop::option::of((0usize..300, any::<u8>())), any::<bool>()), 0..12),
+            bom in any::<bool>(),
+            last_feed in any::<bool>(),
+            block_bytes in 1usize..700,
+        ) {
+            let formats = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats/unionpay-acp-zm");
+            let profile = Profile::builtin("unionpay-acp-zm").unwrap();
+            let Cutting::Fixed { widths, gap } = &profile.cutting else { panic!("fixed widths") };
+            let options = ReadOptions { settlement_date: NaiveDate::from_ymd_opt(2026, 5, 6), ..ReadOptions::default() };
+            let sample = std::fs::read(formats.join("sample.txt")).unwrap();
+            let sample_lines: Vec<&[u8]> = sample.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).filter(|l| !l.is_empty()).collect();
+            let mut bytes = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+            for (k, (which, change, crlf)) in lines.iter().enumerate() {
+                let mut line = if *which == 2 { b"   ".to_vec() } else { sample_lines[(k + which) % sample_lines.len()].to_vec() };
+                if let Some((at, byte)) = change {
+                    if let Some(b) = line.get_mut(*at) {
+                        *b = *byte;
+                    }
+                }
+                bytes.extend_from_slice(&line);
+                bytes.extend_from_slice(if *crlf { b"\r\n" } else { b"\n" });
+            }
+            if !last_feed && bytes.ends_with(b"\n") {
+                bytes.pop();
+            }
+            let whole = read_fixed_width(&bytes, "zm.txt", &profile, (widths, *gap), options, usize::MAX);
+            let blocks = read_fixed_width_file(&bytes[..], "zm.txt", &profile, (widths, *gap), options, block_bytes);
+            prop_assert_eq!(format!("{blocks:?}"), format!("{whole:?}"));
+        }
+
         /// A fixed-width line's fields are each its bytes at the widths decoded on their own
         /// (GBK characters anywhere, cut or whole, lines shorter than the widths), the ASCII
         /// head taken as it is.
