@@ -145,6 +145,19 @@ impl From<Error> for BlockError {
     }
 }
 
+/// Starts a block in `buffer`: room for `block_bytes` more, `carried` (the bytes read after
+/// the block before) placed so that they end, and the bytes read next start, at the file's
+/// position `read_bytes` in a page (see [`PAGE_BYTES`]); returns where `carried` starts.
+pub(crate) fn start_block(buffer: &mut Vec<u8>, carried: &[u8], read_bytes: u64, block_bytes: usize) -> usize {
+    buffer.clear();
+    buffer.reserve(PAGE_BYTES + carried.len() + block_bytes);
+    let ahead = (buffer.as_ptr() as usize + carried.len()).wrapping_sub(read_bytes as usize);
+    let pad = ahead.wrapping_neg() % PAGE_BYTES;
+    buffer.resize(pad, 0);
+    buffer.extend_from_slice(carried);
+    pad
+}
+
 /// The buffers of one of the two turns of [`Blocks::each`]: a block's bytes as read, and its
 /// text when it is decoded from GB18030. Both are kept from block to block: on this project's
 /// machine a page of new memory costs about 4 µs to fault in, and a decoded block of 8 MiB in
@@ -222,12 +235,7 @@ impl<R: Read + Send> Blocks<R> {
         let Turn { bytes: buffer, decoded } = turn;
         // The block starts after `pad` bytes of the buffer, so that the carried bytes end (and
         // the bytes read start) at the file's position in a page (see `PAGE_BYTES`).
-        buffer.clear();
-        buffer.reserve(PAGE_BYTES + carried.len() + self.block_bytes);
-        let ahead = (buffer.as_ptr() as usize + carried.len()).wrapping_sub(self.read_bytes as usize);
-        let pad = ahead.wrapping_neg() % PAGE_BYTES;
-        buffer.resize(pad, 0);
-        buffer.extend_from_slice(carried);
+        let pad = start_block(buffer, carried, self.read_bytes, self.block_bytes);
         let mut wanted = pad + self.block_bytes;
         let (end, no_quote, no_return, quotes_close) = loop {
             self.fill(buffer, wanted)?;

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
-use super::blocks::{decode_gb18030, BlockError, Blocks, BLOCK_BYTES, PAGE_BYTES};
+use super::blocks::{decode_gb18030, start_block, BlockError, Blocks, BLOCK_BYTES, PAGE_BYTES};
 use super::civil;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
@@ -2606,13 +2606,7 @@ fn read_fixed_width_file(
     let (mut buffer, mut carried): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
     let (mut read_bytes, mut line, mut first) = (0usize, 1, true);
     loop {
-        // The bytes carried from the block before end, and the bytes read start, at the
-        // file's position in a page (see PAGE_BYTES).
-        buffer.clear();
-        buffer.reserve(PAGE_BYTES + carried.len() + block_bytes);
-        let pad = (buffer.as_ptr() as usize + carried.len()).wrapping_sub(read_bytes).wrapping_neg() % PAGE_BYTES;
-        buffer.resize(pad, 0);
-        buffer.extend_from_slice(&carried);
+        let pad = start_block(&mut buffer, &carried, read_bytes as u64, block_bytes);
         let before = buffer.len();
         (&mut source).take(block_bytes as u64).read_to_end(&mut buffer).map_err(|e| cannot_read(file, &e))?;
         let got = buffer.len() - before;
