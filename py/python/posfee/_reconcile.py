@@ -138,8 +138,9 @@ class Report:
         Money columns stay exact Arrow decimals (``decimal128[pyarrow]``: each value is a
         ``decimal.Decimal``, sums are exact), texts and integers are Arrow-backed columns
         (nullable integers stay integers, never float), and the few-valued columns (side,
-        class, findings, matched_by, reason) are categoricals. Nothing is copied into
-        millions of Python objects, so this takes a fraction of the reconciliation's time.
+        terminal, class, findings, matched_by, reason, merchant_no, agent) are categoricals.
+        Nothing is copied into millions of Python objects, so this takes a fraction of the
+        reconciliation's time.
         """
         import pandas
         import pyarrow

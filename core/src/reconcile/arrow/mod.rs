@@ -384,9 +384,10 @@ pub fn margins_to_arrow(rows: &[MarginRow]) -> RecordBatch {
 
 /// A report's rows as record batches (parts built in parallel) with the columns of
 /// [`REPORT_CSV_COLUMNS`](super::REPORT_CSV_COLUMNS), the reasons in `lang`: money as
-/// `decimal128` (amount scale 2, fees scale 5), the few-valued texts (side, class, findings,
-/// matched_by, reason, merchant_no, agent) dictionary-encoded, and the input row's keys
-/// (trade id, reference, terminal; null where the row has none).
+/// `decimal128` (amount scale 2, fees scale 5), the few-valued texts dictionary-encoded (side,
+/// class and matched_by with `int8` keys; terminal, findings, reason, merchant_no and agent
+/// with `int32` keys), the trade id and reference as strings; the input row's keys (trade id,
+/// reference, terminal) null where the row has none.
 ///
 /// # Example
 /// ```

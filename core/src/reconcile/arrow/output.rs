@@ -4,13 +4,15 @@
 //! [`STATEMENT_COLUMNS`] (the type of each [`ColumnType`]); a report has the columns of
 //! [`REPORT_CSV_COLUMNS`].
 
+use std::cell::RefCell;
 use std::hash::Hash;
+use std::iter::repeat;
 use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::builder::{Decimal128Builder, StringBuilder, TimestampSecondBuilder};
-use arrow_array::types::{ArrowPrimitiveType, Decimal128Type, Int32Type, UInt64Type};
-use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Int32Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array, UInt64Array};
+use arrow_array::types::{ArrowDictionaryKeyType, ArrowPrimitiveType, Decimal128Type, Int32Type, Int8Type, UInt64Type};
+use arrow_array::{ArrayRef, Date32Array, DictionaryArray, PrimitiveArray, RecordBatch, StringArray, UInt32Array, UInt64Array};
 use arrow_buffer::{ArrowNativeType, BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::NaiveDate;
@@ -401,7 +403,7 @@ impl<K: DictionaryKey> DictionaryTexts<K> {
 
     /// The dictionary array of `codes` into these texts.
     fn finish(mut self, codes: SparseValues<i32>) -> ArrayRef {
-        dictionary(codes.finish(), Arc::new(self.values.finish()))
+        dictionary(codes.finish::<Int32Type>(), Arc::new(self.values.finish()))
     }
 }
 
@@ -427,8 +429,8 @@ impl<K: DictionaryKey> Dictionary<K> {
 }
 
 /// A dictionary array of `keys` (nullable) into `values`.
-fn dictionary(keys: Int32Array, values: ArrayRef) -> ArrayRef {
-    Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).expect("keys within the values"))
+fn dictionary<K: ArrowDictionaryKeyType>(keys: PrimitiveArray<K>, values: ArrayRef) -> ArrayRef {
+    Arc::new(DictionaryArray::<K>::try_new(keys, values).expect("keys within the values"))
 }
 
 /// The rows of a part of the report by table, in the report's order: ledger rows, statement
@@ -572,6 +574,38 @@ impl PartText {
     }
 }
 
+/// Says that an `impl Trait` holds a borrow for `'a` (what `use<'a>` says from Rust 1.82).
+trait Captures<'a> {}
+
+impl<T: ?Sized> Captures<'_> for T {}
+
+/// The codes in a part's dictionary `texts` of rows `rows` of a text column: an interned
+/// column's rows by their key in it (each key's text looked up in `texts` once), any other
+/// column's by their text.
+fn view_codes<'v, 'a: 'v>(
+    view: &'v TextView<'a>,
+    rows: Range<usize>,
+    texts: &'v RefCell<DictionaryTexts<&'a str>>,
+) -> impl Iterator<Item = Option<i32>> + Captures<'a> + 'v {
+    let mut code_of_key: Vec<Option<i32>> = match view {
+        TextView::Interned { offsets, .. } => vec![None; offsets.len().saturating_sub(1)],
+        _ => Vec::new(),
+    };
+    let code_of_text = move |row: usize| {
+        let value = view.get(row);
+        texts.borrow_mut().code(value, || value.to_string())
+    };
+    rows.map(move |row| {
+        Some(match view {
+            TextView::Interned { keys, .. } => {
+                let key = usize::from(keys[row]);
+                *code_of_key[key].get_or_insert_with(|| code_of_text(row))
+            }
+            _ => code_of_text(row),
+        })
+    })
+}
+
 /// A dictionary column of a part from its rows' keys: each text made (by `text`) when its key
 /// first appears.
 fn part_dictionary<K: DictionaryKey>(rows: usize, keys: impl Iterator<Item = K>, text: impl Fn(K) -> String) -> ArrayRef {
@@ -590,14 +624,16 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
     let tables = report.tables.get();
     let (ledger_side, statement_side) = (&report.ledger, &report.statement);
     const MATCHED_BY: [MatchedBy; 2] = [MatchedBy::Reference, MatchedBy::TimeWindow];
-    let matched_by_key = |m: Option<MatchedBy>| m.and_then(|m| MATCHED_BY.iter().position(|&b| b == m)).map(|m| m as i32);
+    // The side, class and matched-by columns take a few values each: their codes are bytes.
+    const _: () = assert!(Class::ALL.len() <= i8::MAX as usize);
+    let matched_by_key = |m: Option<MatchedBy>| m.and_then(|m| MATCHED_BY.iter().position(|&b| b == m)).map(|m| m as i8);
     let mut class_keys = [None; 256];
     for (key, class) in Class::ALL.iter().enumerate() {
-        class_keys[*class as usize] = Some(key as i32);
+        class_keys[*class as usize] = Some(key as i8);
     }
     let side = part_values(
         n,
-        (ledger_rows.clone().map(|_| Some(0)))
+        (ledger_rows.clone().map(|_| Some(0i8)))
             .chain(statement_rows.clone().map(|_| Some(1)))
             .chain(unreadable.iter().map(|u| Some(if u.side == Side::Ledger { 0 } else { 1 }))),
     );
@@ -699,19 +735,30 @@ fn report_batch(report: &Report, ledger: &Ledger, statement: &Statement, range: 
     };
     let trade_id = keys(Some(ledger.trade_ids().view()), None);
     let rrn = keys(Some(ledger.rrns().view()), Some(statement.rrns().view()));
-    let terminal = keys(Some(ledger.terminals().view()), Some(statement.terminals().view()));
+    // Terminals are few: a dictionary, each distinct terminal's text held once a part.
+    let terminal = {
+        let texts = RefCell::new(DictionaryTexts::new());
+        let (ledger_view, statement_view) = (ledger.terminals().view(), statement.terminals().view());
+        let codes = part_values(
+            n,
+            (view_codes(&ledger_view, ledger_keys.clone(), &texts).chain(repeat(None).take(ledger_rows.len() - ledger_keys.len())))
+                .chain(view_codes(&statement_view, statement_keys.clone(), &texts))
+                .chain(repeat(None).take(statement_rows.len() - statement_keys.len() + unreadable.len())),
+        );
+        texts.into_inner().finish(codes)
+    };
     let names = |names: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(names)) };
     let arrays: [ArrayRef; 20] = [
-        dictionary(side.finish(), names(vec![Side::Ledger.name(), Side::Statement.name()])),
+        dictionary(side.finish::<Int8Type>(), names(vec![Side::Ledger.name(), Side::Statement.name()])),
         Arc::new(index.finish::<UInt64Type>()),
         Arc::new(line.finish::<UInt64Type>()),
         trade_id,
         rrn,
         terminal,
-        dictionary(class.finish(), names(Class::ALL.iter().map(|c| c.name()).collect())),
+        dictionary(class.finish::<Int8Type>(), names(Class::ALL.iter().map(|c| c.name()).collect())),
         findings,
         Arc::new(partner.finish::<UInt64Type>()),
-        dictionary(matched_by.finish(), names(MATCHED_BY.iter().map(|m| m.name()).collect())),
+        dictionary(matched_by.finish::<Int8Type>(), names(MATCHED_BY.iter().map(|m| m.name()).collect())),
         money_array(amount, 2),
         money_array(fee, 5),
         money_array(net, 5),
@@ -742,6 +789,8 @@ mod tests {
     use crate::lang::Lang;
     use crate::money::Money;
     use crate::reconcile::simulation::{generate, generate_portfolio, PortfolioOptions, SimulationOptions};
+    use crate::reconcile::text_column::TextView;
+    use crate::reconcile::TextColumn;
     use crate::reconcile::{
         read_bank_csv, read_ledger_csv, reconcile, write_bank_csv, write_ledger_csv, ColumnMap, Ledger, ReconcileOptions, Report, Side,
         Statement, REPORT_CSV_COLUMNS,
@@ -924,6 +973,30 @@ mod tests {
             spoil(write_bank_csv(statement), "20260301,102310058120001,店,T1,20260301,999999,1.00,0.01,0.99,1,借记卡,消费");
         let statement = read_bank_csv(statement_text.as_bytes(), "statement.csv", &ColumnMap::default()).unwrap();
         (ledger, statement)
+    }
+
+    /// Terminals held as plain text (a table of more terminals than an interned column keeps,
+    /// or one made of columns) make the same dictionary column as interned ones.
+    #[test]
+    fn terminals_held_as_plain_text_read_as_interned_ones() {
+        let sample = generate(&SimulationOptions::new(11).trades(300).faults_per_class(2)).unwrap();
+        let plain_text = |column: &TextColumn| {
+            let mut plain = TextColumn::default();
+            column.iter().for_each(|value| plain.push(value).unwrap());
+            assert!(!matches!(plain.view(), TextView::Interned { .. }));
+            plain
+        };
+        let (mut ledger, mut statement) = (sample.ledger.clone(), sample.statement.clone());
+        assert!(matches!(ledger.terminal.view(), TextView::Interned { .. }));
+        ledger.terminal = plain_text(&ledger.terminal);
+        statement.terminal = plain_text(&statement.terminal);
+        for (ledger, statement) in [(&ledger, &sample.statement), (&sample.ledger, &statement), (&ledger, &statement)] {
+            let report = reconcile(ledger, statement, &sample.options).unwrap();
+            let batch = report_batch(&report, ledger, statement, 0..report.len(), Lang::En);
+            assert_eq!(plain(&batch), rows_one_by_one(&report, ledger, statement, 0..report.len(), Lang::En));
+            let terminals = batch.column_by_name("terminal").unwrap().as_dictionary::<arrow_array::types::Int32Type>();
+            assert_eq!(terminals.values().len(), sample.ledger.terminals().iter().collect::<std::collections::BTreeSet<_>>().len());
+        }
     }
 
     #[test]
