@@ -289,25 +289,38 @@ impl<R: Read + Send> Blocks<R> {
         if self.ended || before >= wanted {
             return Ok(());
         }
-        // Read into the buffer's spare room (not zeroed first, as a `resize` would).
-        // `read_to_end` reads until the `take` limit or the end of the source, retrying an
-        // interrupted read itself: fewer bytes than asked means the source ended.
         let asked = wanted - before;
-        buffer.reserve_exact(asked);
-        if let Err(error) = (&mut self.source).take(asked as u64).read_to_end(buffer) {
-            buffer.truncate(before);
-            let at = Location::default().file(self.file.clone());
-            return Err(Error::new(ErrorKind::Io, format!("cannot read {}: {error}", self.file)).at(at));
-        }
-        let filled = buffer.len();
-        self.ended = filled - before < asked;
-        self.read_bytes += (filled - before) as u64;
-        if self.read_bytes > self.limit_bytes {
-            let message = format!("input of more than {} bytes exceeds the limit", self.limit_bytes);
-            return Err(Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(self.file.clone())));
-        }
+        let got = read_more(&mut self.source, buffer, asked, &self.file, &mut self.read_bytes, self.limit_bytes)?;
+        self.ended = got < asked;
         Ok(())
     }
+}
+
+/// Reads up to `asked` more bytes of `source` into `buffer`'s spare room (not zeroed first, as
+/// a `resize` would) and counts them in `read_bytes`; returns how many it read (fewer than
+/// asked: the source ended). `read_to_end` retries an interrupted read itself. An error names
+/// `file`: the source's (the buffer then as it was), or more than `limit_bytes` read in all.
+pub(crate) fn read_more(
+    source: &mut impl Read,
+    buffer: &mut Vec<u8>,
+    asked: usize,
+    file: &str,
+    read_bytes: &mut u64,
+    limit_bytes: u64,
+) -> Result<usize> {
+    let before = buffer.len();
+    buffer.reserve_exact(asked);
+    if let Err(error) = source.take(asked as u64).read_to_end(buffer) {
+        buffer.truncate(before);
+        return Err(Error::new(ErrorKind::Io, format!("cannot read {file}: {error}")).at(Location::default().file(file)));
+    }
+    let got = buffer.len() - before;
+    *read_bytes += got as u64;
+    if *read_bytes > limit_bytes {
+        let message = format!("input of more than {limit_bytes} bytes exceeds the limit");
+        return Err(Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file)));
+    }
+    Ok(got)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
-use super::blocks::{decode_gb18030, start_block, BlockError, Blocks, BLOCK_BYTES, PAGE_BYTES};
+use super::blocks::{decode_gb18030, read_more, start_block, BlockError, Blocks, BLOCK_BYTES, PAGE_BYTES};
 use super::civil;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
@@ -2601,20 +2601,12 @@ fn read_fixed_width_file(
     options: ReadOptions,
     block_bytes: usize,
 ) -> Result<Statement> {
-    use std::io::Read as _;
     let mut reader = FixedWidthReader::new(file, profile, widths, profile.encoding, options);
     let (mut buffer, mut carried): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
-    let (mut read_bytes, mut line, mut first) = (0usize, 1, true);
+    let (mut read_bytes, mut line, mut first) = (0u64, 1, true);
     loop {
-        let pad = start_block(&mut buffer, &carried, read_bytes as u64, block_bytes);
-        let before = buffer.len();
-        (&mut source).take(block_bytes as u64).read_to_end(&mut buffer).map_err(|e| cannot_read(file, &e))?;
-        let got = buffer.len() - before;
-        read_bytes += got;
-        if read_bytes > MAX_INPUT_BYTES {
-            let message = format!("input of more than {MAX_INPUT_BYTES} bytes exceeds the limit");
-            return Err(Error::new(ErrorKind::InvalidRecord, message).at(Location::default().file(file)));
-        }
+        let pad = start_block(&mut buffer, &carried, read_bytes, block_bytes);
+        let got = read_more(&mut source, &mut buffer, block_bytes, file, &mut read_bytes, MAX_INPUT_BYTES as u64)?;
         let ended = got < block_bytes;
         let mut block = &buffer[pad..];
         if first {
