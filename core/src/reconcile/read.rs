@@ -3115,6 +3115,9 @@ mod tests {
             Err(BlockError::NotUtf8) => panic!("not UTF-8"),
         };
         assert_eq!(statement.len(), 70_000);
+        // References of one width held without offsets.
+        assert!(statement.rrn.is_fixed_width());
+        assert_eq!((statement.record(69_999).rrn, statement.record(69_999).batch), ("600000069999".into(), String::new()));
         for (name, capacity) in
             [("time", statement.time.capacity()), ("fee", statement.fee.capacity()), ("kind", statement.kind.capacity())]
         {
@@ -3131,7 +3134,9 @@ mod tests {
     fn a_ledger_read_in_blocks_reserves_its_columns_from_its_first_block() {
         let mut text = String::from("trade_id,rrn,terminal,time,amount,channel\n");
         for k in 0..110_000u64 {
-            text.push_str(&format!("A{k:07},{:012},T0000001,2026-05-06 10:15:00,{}.00,debit\n", 600_000_000_000 + k, 100 + k % 900));
+            // Trade ids of one width, then (in a later block) of another.
+            let id = if k < 80_000 { format!("A{k:07}") } else { format!("B{k}") };
+            text.push_str(&format!("{id},{:012},T0000001,2026-05-06 10:15:00,{}.00,debit\n", 600_000_000_000 + k, 100 + k % 900));
         }
         let block_bytes = 3 << 19;
         assert!(text.len() > 3 * block_bytes, "several blocks: {} bytes", text.len());
@@ -3143,7 +3148,14 @@ mod tests {
         };
         assert_eq!(ledger.len(), 110_000);
         assert_eq!((ledger.record(0).line, ledger.record(109_999).line), (2, 110_001));
-        assert_eq!(ledger.record(109_999).trade_id, "A0109999");
+        assert_eq!(
+            (ledger.record(79_999).trade_id, ledger.record(80_000).trade_id, ledger.record(109_999).trade_id),
+            ("A0079999".into(), "B80000".into(), "B109999".into())
+        );
+        // References of one width and a column without values are held without offsets; the
+        // trade ids, whose width changes, with them.
+        assert!(ledger.rrn.is_fixed_width() && ledger.original_rrn.is_fixed_width() && !ledger.trade_id.is_fixed_width());
+        assert_eq!((ledger.record(109_999).rrn, ledger.record(109_999).original_rrn), ("600000109999".into(), String::new()));
         for (name, capacity) in
             [("time", ledger.time.capacity()), ("amount", ledger.amount_fen.capacity()), ("kind", ledger.kind.capacity())]
         {

@@ -664,6 +664,9 @@ impl Ledger {
         if self.is_empty() && self.issues.is_empty() && self.time.capacity() == 0 {
             let emptied = Ledger::new(self.name.clone());
             *self = Ledger { name: std::mem::take(&mut self.name), ..std::mem::replace(other, emptied) };
+            // Values of one width without their offsets, so that the parts after this one
+            // append their text alone.
+            self.text_columns().into_iter().for_each(TextColumn::fixed_if_one_width);
             return Ok(());
         }
         append_text([
@@ -1232,6 +1235,9 @@ impl Statement {
         if self.is_empty() && self.issues.is_empty() && self.skipped_rows == 0 && self.deductions.is_empty() && self.time.capacity() == 0 {
             let emptied = Statement::new(self.name.clone());
             *self = Statement { name: std::mem::take(&mut self.name), ..std::mem::replace(other, emptied) };
+            // Values of one width without their offsets, so that the parts after this one
+            // append their text alone.
+            self.text_columns().into_iter().for_each(TextColumn::fixed_if_one_width);
             return Ok(());
         }
         append_text([

@@ -59,6 +59,12 @@ enum Storage {
     /// `offsets`: where each value starts, and after them where the last one ends (starts
     /// with 0, one entry more than there are values; empty, without allocating, for none).
     Owned { text: String, offsets: Vec<u32> },
+    /// Values all `width` bytes long, back to back, without offsets: value `i` is
+    /// `text[i * width..(i + 1) * width]`. A reader's table holds its references and ids of
+    /// one length (12-digit RRNs, 6-digit traces) and its columns without a value this way
+    /// ([`TextColumn::append`] keeps parts of one width so): four bytes a row less than
+    /// offsets, and no offsets to move when a part is appended.
+    Fixed { text: String, width: usize, rows: usize },
     /// Checked by [`TextColumn::shared`]; `plain`: every byte is visible ASCII (see
     /// [`check_parts`]), so no value has whitespace to trim.
     Shared { values: Arc<dyn SharedText>, plain: bool },
@@ -249,19 +255,11 @@ impl TextColumn {
     /// # Ok::<(), posfee::Error>(())
     /// ```
     pub fn filled(value: &str, rows: usize) -> Result<TextColumn> {
-        if value.is_empty() {
-            // Zeroed memory: the offsets cost nothing until they are read.
-            return Ok(TextColumn { storage: Storage::Owned { text: String::new(), offsets: vec![0; rows + 1] } });
-        }
         if value.len().saturating_mul(rows) > Self::MAX_BYTES {
             return Err(too_much_text(0));
         }
-        let mut column = TextColumn::default();
-        column.reserve(rows, value.len() * rows);
-        for _ in 0..rows {
-            column.push_fitting(value);
-        }
-        Ok(column)
+        // Values of one width: the text alone (none at all for an empty value).
+        Ok(TextColumn { storage: Storage::Fixed { text: value.repeat(rows), width: value.len(), rows } })
     }
 
     /// Appends a value.
@@ -311,10 +309,17 @@ impl TextColumn {
     /// look-up made a ledger's reading no faster.)
     #[inline(never)]
     fn push_slowly(&mut self, value: &str) {
-        if let Storage::Interned(interned) = &mut self.storage {
-            if interned.push(value) {
-                return;
+        let kept = match &mut self.storage {
+            Storage::Interned(interned) => interned.push(value),
+            Storage::Fixed { text, width, rows } if value.len() == *width => {
+                text.push_str(value);
+                *rows += 1;
+                true
             }
+            _ => false,
+        };
+        if kept {
+            return;
         }
         let (text, offsets) = self.owned();
         if offsets.is_empty() {
@@ -330,7 +335,9 @@ impl TextColumn {
             Storage::Owned { text, offsets } => (Some((text.as_str(), offsets.as_slice())), &[][..]),
             Storage::Shared { values, .. } => (Some(values.parts()), &[][..]),
             Storage::Chunks(chunks) => (None, chunks.pieces.as_slice()),
-            Storage::Interned(_) => unreachable!("an interned column's rows are not pieces of text: its callers read it first"),
+            Storage::Interned(_) | Storage::Fixed { .. } => {
+                unreachable!("an interned or fixed-width column's rows are not pieces of text: its callers read it first")
+            }
         };
         one.into_iter().chain(many.iter().map(|piece| piece.parts()))
     }
@@ -352,10 +359,15 @@ impl TextColumn {
     #[cold]
     #[inline(never)]
     fn copy_shared(&mut self) {
-        *self = match &self.storage {
+        *self = match &mut self.storage {
             Storage::Interned(interned) => {
                 let (text, offsets) = interned.expanded();
                 TextColumn { storage: Storage::Owned { text, offsets } }
+            }
+            Storage::Fixed { text, width, rows } => {
+                // Below `MAX_BYTES`, as the text is.
+                let offsets = (0..=*rows).map(|row| (row * *width) as u32).collect();
+                TextColumn { storage: Storage::Owned { text: std::mem::take(text), offsets } }
             }
             _ => TextColumn::joined(self.pieces()).unwrap_or_else(|_| unreachable!("checked pieces within the size limit")),
         };
@@ -368,6 +380,7 @@ impl TextColumn {
     pub(crate) fn view(&self) -> TextView<'_> {
         match &self.storage {
             Storage::Owned { text, offsets } => TextView::One { text, offsets },
+            Storage::Fixed { text, width, .. } => TextView::Fixed { text, width: *width },
             Storage::Shared { values, .. } => {
                 let (text, offsets) = values.parts();
                 TextView::One { text, offsets }
@@ -427,6 +440,7 @@ impl TextColumn {
         match &self.storage {
             Storage::Chunks(chunks) => chunks.rows,
             Storage::Interned(interned) => interned.len(),
+            Storage::Fixed { rows, .. } => *rows,
             _ => self.pieces().map(|(_, offsets)| offsets.len().saturating_sub(1)).sum(),
         }
     }
@@ -446,7 +460,7 @@ impl TextColumn {
     pub(crate) fn text_len(&self) -> usize {
         // Asked on every push: an owned column's length without the walk over pieces.
         match &self.storage {
-            Storage::Owned { text, .. } => text.len(),
+            Storage::Owned { text, .. } | Storage::Fixed { text, .. } => text.len(),
             Storage::Shared { values, .. } => values.parts().0.len(),
             Storage::Chunks(chunks) => chunks.text_bytes,
             Storage::Interned(interned) => interned.row_bytes(),
@@ -455,8 +469,10 @@ impl TextColumn {
 
     /// Reserves room for `rows` more values of `bytes` more text.
     pub(crate) fn reserve(&mut self, rows: usize, bytes: usize) {
-        if let Storage::Interned(interned) = &mut self.storage {
-            return interned.reserve(rows);
+        match &mut self.storage {
+            Storage::Interned(interned) => return interned.reserve(rows),
+            Storage::Fixed { text, .. } => return text.reserve(bytes),
+            _ => {}
         }
         let (text, offsets) = self.owned();
         text.reserve(bytes);
@@ -472,6 +488,10 @@ impl TextColumn {
                 offsets.clear();
             }
             Storage::Interned(interned) => interned.clear(),
+            Storage::Fixed { text, rows, .. } => {
+                text.clear();
+                *rows = 0;
+            }
             Storage::Shared { .. } | Storage::Chunks(_) => *self = TextColumn::default(),
         }
     }
@@ -484,13 +504,17 @@ impl TextColumn {
         if !self.has_room(other.text_len()) {
             return Err(too_much_text(self.len()));
         }
+        if other.is_empty() || self.append_fixed(other) {
+            return Ok(());
+        }
         if let (Storage::Interned(interned), Storage::Interned(other_interned)) = (&mut self.storage, &other.storage) {
             if interned.append(other_interned) {
                 return Ok(());
             }
         }
-        // Into or out of an interned column (or one that no longer can be): value by value.
-        if matches!(self.storage, Storage::Interned(_)) || matches!(other.storage, Storage::Interned(_)) {
+        // Into or out of an interned column (or one that no longer can be), out of a
+        // fixed-width one: value by value.
+        if matches!(self.storage, Storage::Interned(_)) || matches!(other.storage, Storage::Interned(_) | Storage::Fixed { .. }) {
             other.iter().for_each(|value| self.push_fitting(value));
             return Ok(());
         }
@@ -504,6 +528,54 @@ impl TextColumn {
             offsets.extend(other_offsets.iter().skip(1).map(|offset| offset + base));
         }
         Ok(())
+    }
+
+    /// [`TextColumn::append`] of values all of one width (`other`'s, see [`Storage::Fixed`])
+    /// to a column without rows or of values of that width: their text alone. `false` (nothing
+    /// appended) for any other.
+    fn append_fixed(&mut self, other: &TextColumn) -> bool {
+        let Some((other_text, other_width)) = other.one_width() else { return false };
+        let other_rows = other.len();
+        match &mut self.storage {
+            Storage::Fixed { text, width, rows } if *width == other_width => {
+                text.push_str(other_text);
+                *rows += other_rows;
+            }
+            // (Keeping the room reserved for the text.)
+            Storage::Owned { text, offsets } if offsets.len() <= 1 => {
+                let mut text = std::mem::take(text);
+                text.push_str(other_text);
+                self.storage = Storage::Fixed { text, width: other_width, rows: other_rows };
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Holds an owned column whose values are all of one width without their offsets (see
+    /// [`Storage::Fixed`]); any other column stays as it is.
+    pub(crate) fn fixed_if_one_width(&mut self) {
+        let Some((_, width)) = self.one_width() else { return };
+        if let Storage::Owned { text, .. } = &mut self.storage {
+            let (text, rows) = (std::mem::take(text), self.len());
+            self.storage = Storage::Fixed { text, width, rows };
+        }
+    }
+
+    /// The text and the width of a column with rows whose values are all of one width, as
+    /// [`Storage::Fixed`] holds them (the whole text, its values in order); `None` for any
+    /// other. One pass over an owned column's offsets.
+    fn one_width(&self) -> Option<(&str, usize)> {
+        match &self.storage {
+            Storage::Fixed { text, width, rows } if *rows > 0 => Some((text, *width)),
+            Storage::Owned { text, offsets } if offsets.len() > 1 => {
+                let width = offsets[1].wrapping_sub(offsets[0]);
+                // A pass that vectorizes (no early exit). Owned offsets start at 0.
+                let same = offsets.iter().zip(&offsets[1..]).fold(true, |same, (start, end)| same & (end.wrapping_sub(*start) == width));
+                same.then_some((text.as_str(), width as usize))
+            }
+            _ => None,
+        }
     }
 
     /// The same values without surrounding whitespace (as [`str::trim`]): `self` when none
@@ -520,15 +592,20 @@ impl TextColumn {
             // Text without any whitespace (the usual case) is settled in one fast pass.
             surely_unspaced(text.as_bytes()) || !offsets.windows(2).any(padded)
         };
-        let (plain, interned) = match &self.storage {
-            Storage::Owned { .. } => (false, false),
-            Storage::Shared { plain, .. } => (*plain, false),
-            Storage::Chunks(chunks) => (chunks.plain, false),
+        // (`by_pieces`: whether the values are read from the pieces of text when not plain.)
+        let (plain, by_pieces, interned) = match &self.storage {
+            Storage::Owned { .. } => (false, true, false),
+            // Each value looked at, unless the text has no whitespace at all.
+            Storage::Fixed { text, .. } => {
+                (surely_unspaced(text.as_bytes()) || self.iter().all(|value| trim(value).len() == value.len()), false, false)
+            }
+            Storage::Shared { plain, .. } => (*plain, true, false),
+            Storage::Chunks(chunks) => (chunks.plain, true, false),
             // Each distinct value looked at once.
-            Storage::Interned(interned) => (interned.is_trimmed(), true),
+            Storage::Interned(interned) => (interned.is_trimmed(), false, true),
         };
         // Shared text found plain when it was checked needs no second pass.
-        if plain || (!interned && self.pieces().all(trimmed)) {
+        if plain || (by_pieces && self.pieces().all(trimmed)) {
             return self;
         }
         let mut column = if interned { TextColumn::interned() } else { TextColumn::default() };
@@ -545,6 +622,13 @@ impl TextColumn {
         matches!(self.storage, Storage::Shared { .. } | Storage::Chunks(_))
     }
 
+    /// Whether the values are held without offsets, all of one width (for tests of the
+    /// readers' tables).
+    #[cfg(test)]
+    pub(crate) fn is_fixed_width(&self) -> bool {
+        matches!(self.storage, Storage::Fixed { .. })
+    }
+
     /// Whether each distinct value is held once (for tests of the paths that intern).
     #[cfg(all(test, feature = "arrow"))]
     pub(crate) fn is_interned(&self) -> bool {
@@ -554,8 +638,10 @@ impl TextColumn {
     /// Whether a value is empty (one pass over the offsets, without reading the text).
     #[cfg_attr(not(feature = "arrow"), allow(dead_code))] // the Arrow reader's check
     pub(crate) fn has_empty(&self) -> bool {
-        if let Storage::Interned(interned) = &self.storage {
-            return interned.has_empty();
+        match &self.storage {
+            Storage::Interned(interned) => return interned.has_empty(),
+            Storage::Fixed { width, rows, .. } => return *width == 0 && *rows > 0,
+            _ => {}
         }
         self.pieces().any(|(_, offsets)| {
             offsets.iter().zip(offsets.get(1..).unwrap_or_default()).fold(false, |empty, (start, end)| empty | (start == end))
@@ -575,6 +661,7 @@ impl TextColumn {
         match &self.storage {
             Storage::Owned { text, offsets } => text.capacity() + offsets.capacity() * std::mem::size_of::<u32>(),
             Storage::Interned(interned) => interned.heap_bytes(),
+            Storage::Fixed { text, .. } => text.capacity(),
             _ => self.pieces().map(|(text, offsets)| text.len() + std::mem::size_of_val(offsets)).sum(),
         }
     }
@@ -599,6 +686,8 @@ impl fmt::Debug for TextColumn {
 pub(crate) enum TextView<'a> {
     /// One piece.
     One { text: &'a str, offsets: &'a [u32] },
+    /// Values all `width` bytes long, back to back (see [`Storage::Fixed`]).
+    Fixed { text: &'a str, width: usize },
     /// Chunks, each of `1 << shift` rows but the last.
     Chunks { pieces: Vec<(&'a str, &'a [u32])>, shift: u32 },
     /// Distinct values (`text`, `offsets`) and the number of each row's (`keys`).
@@ -613,6 +702,7 @@ impl<'a> TextView<'a> {
     pub(crate) fn get(&self, index: usize) -> &'a str {
         match self {
             TextView::One { text, offsets } => &text[offsets[index] as usize..offsets[index + 1] as usize],
+            TextView::Fixed { text, width } => &text[index * width..index * width + width],
             TextView::Chunks { pieces, shift } => chunk_value(pieces[index >> shift], *shift, index),
             TextView::Interned { text, offsets, keys } => value_of(text, offsets, u32::from(keys[index])),
         }
@@ -626,6 +716,7 @@ impl TextView<'_> {
     pub(crate) fn is_empty_at(&self, index: usize) -> bool {
         let (offsets, row) = match self {
             TextView::One { offsets, .. } => (*offsets, index),
+            TextView::Fixed { width, .. } => return *width == 0,
             TextView::Chunks { pieces, shift } => (pieces[index >> shift].1, chunk_row(*shift, index)),
             TextView::Interned { offsets, keys, .. } => (*offsets, usize::from(keys[index])),
         };
@@ -912,6 +1003,85 @@ mod tests {
             proptest::prop_assert_eq!(&interned, &owned);
             let (interned, owned) = (interned.trimmed(), owned.trimmed());
             proptest::prop_assert_eq!(read(&interned), read(&owned));
+        }
+    }
+
+    /// A column of `values` pushed one by one.
+    fn pushed(values: &[&str]) -> TextColumn {
+        let mut column = TextColumn::default();
+        values.iter().for_each(|value| column.push(value).unwrap());
+        column
+    }
+
+    #[test]
+    fn values_of_one_width_are_held_without_offsets_until_one_differs() {
+        let mut column = TextColumn::default();
+        column.append(&pushed(&["602600000001", "602600000002"])).unwrap();
+        assert!(matches!(column.storage, Storage::Fixed { width: 12, rows: 2, .. }));
+        column.append(&pushed(&["602600000003"])).unwrap();
+        column.push("消费消费").unwrap(); // 12 bytes too
+        column.append(&TextColumn::default()).unwrap();
+        assert!(matches!(column.storage, Storage::Fixed { width: 12, rows: 4, .. }));
+        assert_eq!((column.text_len(), column.heap_bytes() >= 48, column.has_empty()), (48, true, false));
+        assert_eq!(column.get(3), "消费消费");
+        // A value of another width: offsets from then on, the values the same.
+        column.append(&pushed(&["", "R1"])).unwrap();
+        assert!(matches!(column.storage, Storage::Owned { .. }));
+        let all = ["602600000001", "602600000002", "602600000003", "消费消费", "", "R1"];
+        assert_eq!(column, pushed(&all));
+        let mut again = TextColumn::default();
+        again.append(&pushed(&all[..2])).unwrap();
+        again.push("R1").unwrap();
+        assert_eq!(again, pushed(&["602600000001", "602600000002", "R1"]));
+        // Empty values: no text, and no offsets either.
+        let mut empty = TextColumn::default();
+        empty.append(&pushed(&["", ""])).unwrap();
+        empty.append(&TextColumn::filled("", 3).unwrap()).unwrap();
+        assert!(matches!(empty.storage, Storage::Fixed { width: 0, rows: 5, .. }));
+        assert_eq!((empty.len(), empty.get(4), empty.has_empty(), empty.view().is_empty_at(4), empty.heap_bytes()), (5, "", true, true, 0));
+        // Out of a column of one width into others.
+        let mut interned = TextColumn::interned();
+        interned.push("T1").unwrap();
+        interned.append(&TextColumn::filled("T2", 2).unwrap()).unwrap();
+        assert_eq!((matches!(interned.storage, Storage::Interned(_)), interned), (true, pushed(&["T1", "T2", "T2"])));
+        let mut owned = pushed(&["a", "bb"]);
+        owned.append(&TextColumn::filled("ccc", 2).unwrap()).unwrap();
+        assert_eq!(owned, pushed(&["a", "bb", "ccc", "ccc"]));
+        // Padded values of one width are trimmed one by one.
+        assert_eq!(TextColumn::filled(" a", 2).unwrap().trimmed(), pushed(&["a", "a"]));
+        let mut cleared = TextColumn::filled("ab", 2).unwrap();
+        cleared.clear();
+        cleared.push("c").unwrap();
+        assert_eq!(cleared, pushed(&["c"]));
+    }
+
+    proptest::proptest! {
+        /// A column made of parts (appended, the first made fixed-width as a reader's first
+        /// part is, then values pushed) reads as the same values pushed one by one.
+        #[test]
+        fn a_column_of_parts_reads_as_its_values_pushed(
+            parts in proptest::collection::vec(proptest::collection::vec(0..5usize, 0..8), 0..6),
+            after in proptest::collection::vec(0..5usize, 0..4),
+            first_fixed in proptest::bool::ANY,
+        ) {
+            // Two widths of 12 bytes, one of them CJK; an empty value; one of 2 bytes.
+            const VALUES: [&str; 5] = ["602600000001", "602600000002", "消费消费", "", "R1"];
+            let (mut column, mut one_by_one) = (TextColumn::default(), TextColumn::default());
+            for (k, part) in parts.iter().enumerate() {
+                let values: Vec<&str> = part.iter().map(|&v| VALUES[v]).collect();
+                column.append(&pushed(&values)).unwrap();
+                if k == 0 && first_fixed {
+                    column.fixed_if_one_width();
+                }
+                values.iter().for_each(|value| one_by_one.push(value).unwrap());
+            }
+            for &value in &after {
+                column.push(VALUES[value]).unwrap();
+                one_by_one.push(VALUES[value]).unwrap();
+            }
+            proptest::prop_assert_eq!(read(&column), read(&one_by_one));
+            proptest::prop_assert_eq!(&column, &one_by_one);
+            proptest::prop_assert_eq!(read(&column.clone().trimmed()), read(&one_by_one.trimmed()));
         }
     }
 

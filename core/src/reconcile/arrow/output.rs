@@ -503,6 +503,15 @@ impl PartText {
         }
         match view {
             TextView::One { text, offsets } => self.extend_piece(text, offsets, rows),
+            TextView::Fixed { text, width } => {
+                let start = self.values.len();
+                self.values.extend_from_slice(&text.as_bytes()[rows.start * width..rows.end * width]);
+                for (k, offset) in self.offsets[self.rows + 1..self.rows + 1 + rows.len()].iter_mut().enumerate() {
+                    *offset = (start + (k + 1) * width) as i32;
+                }
+                self.rows += rows.len();
+                self.valid.push_run(true, rows.len());
+            }
             TextView::Chunks { pieces, shift } => {
                 let mut row = rows.start;
                 while row < rows.end {
@@ -1040,6 +1049,8 @@ mod tests {
                 (sample.ledger, sample.statement, sample.options)
             };
             let (ledger, statement) = with_unreadable_lines(&ledger, &statement, bad);
+            // (Read from text, the trade ids are of one width, held without offsets.)
+            prop_assert!(ledger.trade_id.is_fixed_width());
             let report = reconcile(&ledger, &statement, &options).unwrap();
             prop_assert_eq!(report.unreadable.len(), 2 * bad, "every bad line is a row of its own");
             prop_assert!(!portfolio || (0..report.len()).any(|k| !report.row(k).unwrap().agent.is_empty()));
