@@ -103,6 +103,13 @@ fn decoded_by_encoding_rs(bytes: &[u8]) -> String {
 /// The bytes read at a time (a block is at least this long, but for the last).
 pub(crate) const BLOCK_BYTES: usize = 8 << 20;
 
+/// The bytes read for a file's first block: an eighth of [`BLOCK_BYTES`], so that its rows are
+/// parsed (on all cores) after a short read rather than after 8 MiB read on one core, and the
+/// blocks after it grow (1, 2, 4, then 8 MiB), each read beside the parsing of the one before.
+/// A statement's header is looked for in the first block: in its first 64 lines, within the
+/// first MiB.
+pub(crate) const FIRST_BLOCK_BYTES: usize = BLOCK_BYTES / 8;
+
 /// The kernel copies a read's bytes from the file's pages (4 KiB each) to the buffer; it copies
 /// them about four times slower when the buffer's address is 1 to 31 bytes ahead of the file's
 /// position in their pages (a 111 MB file read in blocks of 8 MiB: 47 ms, against 12 ms when the
@@ -128,6 +135,9 @@ pub(crate) struct Blocks<R: Read> {
     limit_bytes: u64,
     /// The bytes read at a time ([`BLOCK_BYTES`]; smaller in tests).
     block_bytes: usize,
+    /// The bytes the next block reads: [`FIRST_BLOCK_BYTES`] for the first, twice the block
+    /// before's for each after it, up to `block_bytes` (see [`Blocks::cut_into`]).
+    next_block_bytes: usize,
 }
 
 /// Why [`Blocks::each`] stopped early.
@@ -185,6 +195,7 @@ impl<R: Read + Send> Blocks<R> {
             read_bytes: 0,
             limit_bytes,
             block_bytes: BLOCK_BYTES,
+            next_block_bytes: FIRST_BLOCK_BYTES,
         }
     }
 
@@ -192,6 +203,17 @@ impl<R: Read + Send> Blocks<R> {
     #[cfg(test)]
     pub(crate) fn of_bytes(mut self, bytes: usize) -> Blocks<R> {
         self.block_bytes = bytes;
+        self.next_block_bytes = bytes;
+        self
+    }
+
+    /// The same blocks, the first of `first` bytes, each after it twice as long as the one
+    /// before up to `bytes` (as files are read, [`FIRST_BLOCK_BYTES`] then up to
+    /// [`BLOCK_BYTES`]).
+    #[cfg(test)]
+    pub(crate) fn growing(mut self, first: usize, bytes: usize) -> Blocks<R> {
+        self.block_bytes = bytes;
+        self.next_block_bytes = first;
         self
     }
 
@@ -235,8 +257,10 @@ impl<R: Read + Send> Blocks<R> {
         let Turn { bytes: buffer, decoded } = turn;
         // The block starts after `pad` bytes of the buffer, so that the carried bytes end (and
         // the bytes read start) at the file's position in a page (see `PAGE_BYTES`).
-        let pad = start_block(buffer, carried, self.read_bytes, self.block_bytes);
-        let mut wanted = pad + self.block_bytes;
+        let block_bytes = self.next_block_bytes;
+        self.next_block_bytes = block_bytes.saturating_mul(2).min(self.block_bytes);
+        let pad = start_block(buffer, carried, self.read_bytes, block_bytes);
+        let mut wanted = pad + block_bytes;
         let (end, no_quote, no_return, quotes_close) = loop {
             self.fill(buffer, wanted)?;
             let block = &buffer[pad..];
@@ -251,7 +275,7 @@ impl<R: Read + Send> Blocks<R> {
             match last_record_end(block, self.dialect, no_quote) {
                 Some((end, quotes_close)) => break (end, no_quote, no_return, quotes_close),
                 // No whole record yet: read more.
-                None => wanted = buffer.len() + self.block_bytes,
+                None => wanted = buffer.len() + block_bytes,
             }
         };
         if end == 0 {
@@ -363,11 +387,13 @@ mod tests {
                 0..80,
             ),
             block_bytes in 1usize..24,
+            first_bytes in 1usize..24,
             comment in any::<bool>(),
         ) {
             let text: String = pieces.concat();
             let dialect = Dialect { delimiter: b',', comment };
-            let blocks = Blocks::new(text.as_bytes(), "t.csv", dialect, Encoding::Auto, u64::MAX).of_bytes(block_bytes);
+            // Blocks that grow from the first (as a file's do), or shrink to `block_bytes`.
+            let blocks = Blocks::new(text.as_bytes(), "t.csv", dialect, Encoding::Auto, u64::MAX).growing(first_bytes, block_bytes);
             let (blocks, ended) = texts(blocks);
             prop_assert!(ended.is_ok());
             let (mut by_block, mut line) = (Vec::new(), 1);

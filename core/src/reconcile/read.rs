@@ -3619,8 +3619,11 @@ mod tests {
                     let text = decode_as(&bytes, profile.encoding);
                     let header_end = Layout::locate(&text, &file, &profile, profile.dialect()).unwrap().data_start;
                     // (A byte-order mark, taken off the text, is three bytes more.)
-                    for block_bytes in [header_end + 4, header_end + 7, header_end + 64, header_end + 301, 1 << 20] {
-                        let blocks = Blocks::new(&bytes[..], &file, profile.dialect(), profile.encoding, u64::MAX).of_bytes(block_bytes);
+                    // Blocks of one size, and blocks that grow from the first (as a file's do).
+                    let sizes = [header_end + 4, header_end + 7, header_end + 64, header_end + 301, 1 << 20].map(|size| (size, size));
+                    for (first_bytes, block_bytes) in sizes.into_iter().chain([(header_end + 4, 4 * header_end + 64)]) {
+                        let blocks =
+                            Blocks::new(&bytes[..], &file, profile.dialect(), profile.encoding, u64::MAX).growing(first_bytes, block_bytes);
                         let in_blocks = match read_statement_blocks(blocks, &file, bytes.len(), &profile, options) {
                             Ok(statement) => statement,
                             Err(BlockError::Failed(error)) => panic!("{file}: blocks of {block_bytes} bytes: {error}"),
