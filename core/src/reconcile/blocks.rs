@@ -106,8 +106,9 @@ pub(crate) const BLOCK_BYTES: usize = 8 << 20;
 /// The bytes read for a file's first block: an eighth of [`BLOCK_BYTES`], so that its rows are
 /// parsed (on all cores) after a short read rather than after 8 MiB read on one core, and the
 /// blocks after it grow (1, 2, 4, then 8 MiB), each read beside the parsing of the one before.
-/// A statement's header is looked for in the first block: in its first 64 lines, within the
-/// first MiB.
+/// A statement's header is looked for in the first block; a file whose first lines are longer
+/// than it holds is read again from a first block of [`BLOCK_BYTES`]
+/// ([`BlockError::HeaderPastFirstBlock`]).
 pub(crate) const FIRST_BLOCK_BYTES: usize = BLOCK_BYTES / 8;
 
 /// The kernel copies a read's bytes from the file's pages (4 KiB each) to the buffer; it copies
@@ -147,6 +148,11 @@ pub(crate) enum BlockError {
     NotUtf8,
     /// Reading failed, or the file is larger than the limit.
     Failed(Error),
+    /// A statement's header was not found in a first block that holds fewer lines than the
+    /// header is looked for in: when the file is longer than the block, the caller reads it
+    /// again with a first block of [`BLOCK_BYTES`] (see [`Blocks::first_block`]), and returns
+    /// this error if that fails too.
+    HeaderPastFirstBlock(Error),
 }
 
 impl From<Error> for BlockError {
@@ -207,14 +213,20 @@ impl<R: Read + Send> Blocks<R> {
         self
     }
 
+    /// The same blocks, the first of `first` bytes (instead of [`FIRST_BLOCK_BYTES`]), each
+    /// after it twice as long as the one before up to the blocks' size.
+    pub(crate) fn first_block(mut self, first: usize) -> Blocks<R> {
+        self.next_block_bytes = first;
+        self
+    }
+
     /// The same blocks, the first of `first` bytes, each after it twice as long as the one
     /// before up to `bytes` (as files are read, [`FIRST_BLOCK_BYTES`] then up to
     /// [`BLOCK_BYTES`]).
     #[cfg(test)]
     pub(crate) fn growing(mut self, first: usize, bytes: usize) -> Blocks<R> {
         self.block_bytes = bytes;
-        self.next_block_bytes = first;
-        self
+        self.first_block(first)
     }
 
     /// Hands each block's text to `each` in order, with what is known of it (whether it
@@ -555,7 +567,7 @@ mod tests {
         let failed = match texts(blocks).1 {
             Ok(()) => panic!("the failed read is reported"),
             Err(BlockError::Failed(error)) => error,
-            Err(BlockError::NotUtf8) => panic!("the text is UTF-8"),
+            Err(BlockError::NotUtf8 | BlockError::HeaderPastFirstBlock(_)) => panic!("the text is UTF-8 and has no header to find"),
         };
         assert_eq!(failed.kind(), ErrorKind::Io);
         assert!(failed.to_string().contains("cannot read t.csv: the disk went away"), "{failed}");

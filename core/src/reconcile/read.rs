@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use rayon::prelude::*;
 
-use super::blocks::{decode_gb18030, read_more, start_block, BlockError, Blocks, BLOCK_BYTES, PAGE_BYTES};
+use super::blocks::{decode_gb18030, read_more, start_block, BlockError, Blocks, BLOCK_BYTES, FIRST_BLOCK_BYTES, PAGE_BYTES};
 use super::civil;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
@@ -676,7 +676,8 @@ pub fn read_ledger_file(path: impl AsRef<Path>) -> Result<Ledger> {
     let blocks = Blocks::new(source, &file, Dialect::csv(true), Encoding::Auto, MAX_INPUT_BYTES as u64);
     match read_ledger_blocks(blocks, &file, file_bytes) {
         Ok(ledger) => Ok(ledger),
-        Err(BlockError::Failed(error)) => Err(error),
+        // (A ledger's header is its first record, which the first block always holds whole.)
+        Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => Err(error),
         Err(BlockError::NotUtf8) => read_ledger_csv(&read_whole(path, &file)?, &file),
     }
 }
@@ -1200,11 +1201,20 @@ pub fn read_statement_file(path: impl AsRef<Path>, profile: &Profile, options: R
     if !profile.reads_in_blocks() {
         return read_statement_with(&read_whole(path, &file)?, &file, profile, options);
     }
-    let (source, file_bytes) = open(path, &file)?;
-    let blocks = Blocks::new(source, &file, profile.dialect(), profile.encoding, MAX_INPUT_BYTES as u64);
-    match read_statement_blocks(blocks, &file, file_bytes, profile, options) {
+    let in_blocks = |first_block_bytes: usize| -> Result<(std::result::Result<Statement, BlockError>, usize)> {
+        let (source, file_bytes) = open(path, &file)?;
+        let blocks = Blocks::new(source, &file, profile.dialect(), profile.encoding, MAX_INPUT_BYTES as u64).first_block(first_block_bytes);
+        Ok((read_statement_blocks(blocks, &file, file_bytes, profile, options), file_bytes))
+    };
+    let read = match in_blocks(FIRST_BLOCK_BYTES)? {
+        // A first block that ends before the lines the header is looked for in (they are
+        // long): read again from a longer one.
+        (Err(BlockError::HeaderPastFirstBlock(_)), file_bytes) if file_bytes > FIRST_BLOCK_BYTES => in_blocks(BLOCK_BYTES)?.0,
+        (read, _) => read,
+    };
+    match read {
         Ok(statement) => Ok(statement),
-        Err(BlockError::Failed(error)) => Err(error),
+        Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => Err(error),
         Err(BlockError::NotUtf8) => read_statement_with(&read_whole(path, &file)?, &file, profile, options),
     }
 }
@@ -1230,6 +1240,9 @@ fn read_statement_blocks<R: std::io::Read + Send>(
     let mut summary: Option<String> = None;
     // The reader and the line of the next block's first record, from the first block on.
     let mut reading: Option<(StatementReader<'_>, u64)> = None;
+    // Whether the header was not found in a first block that holds fewer lines than it is
+    // looked for in.
+    let mut header_past_first_block = false;
     // The reader for the header in the first block, and where the data starts.
     let start = |first: &str| -> Result<(StatementReader<'_>, u64, usize)> {
         let mut layout = Layout::locate(first, file, profile, dialect)?;
@@ -1237,12 +1250,16 @@ fn read_statement_blocks<R: std::io::Read + Send>(
         let (data_start, data_line) = (layout.data_start, layout.data_line);
         Ok((StatementReader::new(layout, dialect, file), data_line, data_start))
     };
-    blocks.each(|block, known| {
+    let read = blocks.each(|block, known| {
         let first = reading.is_none();
         let data = match &reading {
             Some(_) => block,
             None => {
-                let (reader, data_line, data_start) = start(block)?;
+                let (reader, data_line, data_start) = start(block).inspect_err(|_| {
+                    // (Fewer lines than the header is looked for in: the block, or the file,
+                    // ends before them; the caller knows which.)
+                    header_past_first_block = memchr::memchr_iter(b'\n', block.as_bytes()).count() < profile.header_search_lines;
+                })?;
                 reading = Some((reader, data_line));
                 &block[data_start..]
             }
@@ -1270,7 +1287,11 @@ fn read_statement_blocks<R: std::io::Read + Send>(
             reader.statement.reserve_rest(block.len(), file_bytes.saturating_sub(block.len()));
         }
         Ok(())
-    })?;
+    });
+    match read {
+        Err(BlockError::Failed(error)) if header_past_first_block => return Err(BlockError::HeaderPastFirstBlock(error)),
+        read => read?,
+    }
     let (mut reader, line) = match reading {
         Some(reading) => reading,
         // An empty file.
@@ -3077,7 +3098,7 @@ mod tests {
         let blocks = Blocks::new(text.as_bytes(), "s.csv", profile.dialect(), profile.encoding, u64::MAX).of_bytes(3 << 19);
         let in_blocks = match read_statement_blocks(blocks, "s.csv", text.len(), &profile, options) {
             Ok(statement) => statement,
-            Err(BlockError::Failed(error)) => panic!("{error}"),
+            Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => panic!("{error}"),
             Err(BlockError::NotUtf8) => panic!("not UTF-8"),
         };
         assert_eq!(in_blocks, whole);
@@ -3093,6 +3114,42 @@ mod tests {
     /// first block's rows are read (at their rows a byte): the columns end at about an eighth
     /// over their rows, not grown by doubling as parts are appended (each growth a copy, on the
     /// one core that appends).
+    /// A statement whose first lines are longer than the first block (1 MiB) holds: its header
+    /// is found (the file is read again from a longer first block), and a file without one
+    /// gives the error the whole text gives.
+    #[test]
+    fn a_header_after_lines_longer_than_the_first_block_is_found() {
+        let header = "清算日期,商户号,商户名称,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
+        let preamble: String = (0..6).map(|k| format!("note {k}: {}\n", "x".repeat(300_000))).collect();
+        let rows: String = (0..3)
+            .map(|k| format!("20260506,102310058120001,沪上小馆,T0000001,20260506,10150{k},100.00,0.50,99.50,60000000000{k},借记卡,消费\n"))
+            .collect();
+        let profile = Profile::builtin("bank-pos").unwrap();
+        let dir = std::env::temp_dir().join(format!("posfee-long-preamble-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in [("with-header.csv", format!("{preamble}{header}{rows}")), ("without-header.csv", format!("{preamble}{rows}"))]
+        {
+            assert!(preamble.len() > FIRST_BLOCK_BYTES && text.len() < BLOCK_BYTES);
+            let path = dir.join(name);
+            std::fs::write(&path, &text).unwrap();
+            let file = path.display().to_string();
+            let from_file = read_statement_file(&path, &profile, ReadOptions::default());
+            let whole = read_statement(text.as_bytes(), &file, &profile);
+            match (from_file, whole) {
+                (Ok(from_file), Ok(whole)) => {
+                    assert_eq!(from_file.len(), 3, "{name}");
+                    assert_eq!(from_file, whole, "{name}");
+                }
+                (Err(from_file), Err(whole)) => {
+                    assert!(from_file.to_string().contains("no header row"), "{name}: {from_file}");
+                    assert_eq!(from_file.to_string(), whole.to_string(), "{name}");
+                }
+                (from_file, whole) => panic!("{name}: from the file {from_file:?}, whole {whole:?}"),
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn a_statement_read_in_blocks_reserves_its_columns_from_its_first_block() {
         let header = "清算日期,商户号,商户名称,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";
@@ -3111,7 +3168,7 @@ mod tests {
         let blocks = Blocks::new(text.as_bytes(), "s.csv", profile.dialect(), profile.encoding, u64::MAX).of_bytes(block_bytes);
         let statement = match read_statement_blocks(blocks, "s.csv", text.len(), &profile, ReadOptions::default()) {
             Ok(statement) => statement,
-            Err(BlockError::Failed(error)) => panic!("{error}"),
+            Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => panic!("{error}"),
             Err(BlockError::NotUtf8) => panic!("not UTF-8"),
         };
         assert_eq!(statement.len(), 70_000);
@@ -3143,7 +3200,7 @@ mod tests {
         let blocks = Blocks::new(text.as_bytes(), "l.csv", Dialect::csv(true), Encoding::Auto, u64::MAX).of_bytes(block_bytes);
         let ledger = match read_ledger_blocks(blocks, "l.csv", text.len()) {
             Ok(ledger) => ledger,
-            Err(BlockError::Failed(error)) => panic!("{error}"),
+            Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => panic!("{error}"),
             Err(BlockError::NotUtf8) => panic!("not UTF-8"),
         };
         assert_eq!(ledger.len(), 110_000);
@@ -3626,7 +3683,9 @@ mod tests {
                             Blocks::new(&bytes[..], &file, profile.dialect(), profile.encoding, u64::MAX).growing(first_bytes, block_bytes);
                         let in_blocks = match read_statement_blocks(blocks, &file, bytes.len(), &profile, options) {
                             Ok(statement) => statement,
-                            Err(BlockError::Failed(error)) => panic!("{file}: blocks of {block_bytes} bytes: {error}"),
+                            Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => {
+                                panic!("{file}: blocks of {block_bytes} bytes: {error}")
+                            }
                             Err(BlockError::NotUtf8) => panic!("{file}: blocks of {block_bytes} bytes: not UTF-8"),
                         };
                         assert_eq!(in_blocks, whole, "{file}: blocks of {block_bytes} bytes");
