@@ -466,7 +466,9 @@ pub(crate) struct Shipped<P: 'static> {
     what: &'static str,
     /// The option that names one: `format`, `bank_format`.
     field: &'static str,
-    parsed: std::sync::OnceLock<Vec<(&'static str, Result<P>)>>,
+    /// Each file's profile, parsed when first asked for (a command that names its format
+    /// parses that one file, not every shipped one).
+    parsed: std::sync::OnceLock<Vec<std::sync::OnceLock<Result<P>>>>,
 }
 
 impl<P: Clone> Shipped<P> {
@@ -486,12 +488,13 @@ impl<P: Clone> Shipped<P> {
 
     /// The shipped profile `name`; an unknown name is an error listing the known ones.
     pub(crate) fn get(&self, name: &str) -> Result<P> {
-        let parsed = self.parsed.get_or_init(|| {
-            let shipped = |name: &str, e: Error| Error::new(e.kind(), format!("shipped {} profile {name}: {}", self.what, e.message()));
-            self.files.iter().map(|(name, text)| (*name, (self.parse)(text).map_err(|e| shipped(name, e)))).collect()
-        });
-        match parsed.iter().find(|(known, _)| *known == name.trim()) {
-            Some((_, profile)) => profile.clone(),
+        let parsed = self.parsed.get_or_init(|| self.files.iter().map(|_| std::sync::OnceLock::new()).collect());
+        match self.files.iter().zip(parsed).find(|((known, _), _)| *known == name.trim()) {
+            Some(((name, text), profile)) => profile
+                .get_or_init(|| {
+                    (self.parse)(text).map_err(|e| Error::new(e.kind(), format!("shipped {} profile {name}: {}", self.what, e.message())))
+                })
+                .clone(),
             None => Err(Error::new(
                 ErrorKind::InvalidRequest,
                 format!("no {} format is named {name:?}; the formats are {}", self.what, self.names().join(", ")),
