@@ -654,8 +654,9 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     reader.finish()
 }
 
-/// Reads a ledger CSV file as [`read_ledger_csv`] reads its bytes, in blocks of 8 MiB: the
-/// file is never held whole in memory, and every block is parsed on all cores.
+/// Reads a ledger CSV file as [`read_ledger_csv`] reads its bytes, in blocks of up to 8 MiB
+/// (the first of 1 MiB): the file is never held whole in memory, and every block is parsed on
+/// all cores.
 ///
 /// # Errors
 /// As [`read_ledger_csv`]; [`ErrorKind::Io`] when the file cannot be read.
@@ -1166,11 +1167,11 @@ pub fn read_statement_with(bytes: &[u8], file: &str, profile: &Profile, options:
 }
 
 /// Reads a statement file as [`read_statement_with`] reads its bytes. A delimited file is
-/// read in blocks of 8 MiB (decoded from GBK, if it is, on all cores): the file is never
-/// held whole in memory, every block is parsed on all cores, and the details' end, a
-/// summary block and lines of totals in words are found as the blocks go. A fixed-width
-/// file is read in blocks of whole lines too (whole when its profile's encoding is `auto`,
-/// which the whole file decides); an Excel workbook is read whole.
+/// read in blocks of up to 8 MiB, the first of 1 MiB (decoded from GBK, if it is, on all
+/// cores): the file is never held whole in memory, every block is parsed on all cores, and the
+/// details' end, a summary block and lines of totals in words are found as the blocks go. A
+/// fixed-width file is read in blocks of whole lines too (whole when its profile's encoding is
+/// `auto`, which the whole file decides); an Excel workbook is read whole.
 ///
 /// # Errors
 /// As [`read_statement_with`]; [`ErrorKind::Io`] when the file cannot be read.
