@@ -3111,10 +3111,6 @@ mod tests {
         assert!(text.len() > 3 * (3 << 19), "blocks of several chunks: {} bytes", text.len());
     }
 
-    /// A statement read in blocks reserves its columns for the rest of the file once the
-    /// first block's rows are read (at their rows a byte): the columns end at about an eighth
-    /// over their rows, not grown by doubling as parts are appended (each growth a copy, on the
-    /// one core that appends).
     /// A statement whose first lines are longer than the first block (1 MiB) holds: its header
     /// is found (the file is read again from a longer first block), and a file without one
     /// gives the error the whole text gives.
@@ -3151,6 +3147,10 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A statement read in blocks reserves its columns for the rest of the file once the
+    /// first block's rows are read (at their rows a byte): the columns end at about an eighth
+    /// over their rows, not grown by doubling as parts are appended (each growth a copy, on the
+    /// one core that appends).
     #[test]
     fn a_statement_read_in_blocks_reserves_its_columns_from_its_first_block() {
         let header = "清算日期,商户号,商户名称,终端号,交易日期,交易时间,交易金额,手续费,结算金额,参考号,卡类别,交易类型\n";

@@ -534,6 +534,15 @@ impl TextColumn {
     /// to a column without rows or of values of that width: their text alone. `false` (nothing
     /// appended) for any other.
     fn append_fixed(&mut self, other: &TextColumn) -> bool {
+        // (A column that holds offsets already keeps them: `other`'s are not looked at.)
+        let takes_one_width = match &self.storage {
+            Storage::Fixed { .. } => true,
+            Storage::Owned { offsets, .. } => offsets.len() <= 1,
+            _ => false,
+        };
+        if !takes_one_width {
+            return false;
+        }
         let Some((other_text, other_width)) = other.one_width() else { return false };
         let other_rows = other.len();
         match &mut self.storage {
