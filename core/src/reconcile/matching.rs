@@ -169,43 +169,50 @@ pub(crate) fn match_rows_hashed(
         .map(|j| Keyed::of(j, !statement_rrn.is_empty_at(j), || key_hash(statement_hashed(j))))
         .collect_into_vec(&mut statement_refs);
     rayon::join(|| Keyed::sort_kept(&mut ledger_refs), || Keyed::sort_kept(&mut statement_refs));
-    // Each side's duplicates on a core of its own. Rows without a reference are duplicates
-    // when terminal, time, amount and kind repeat (they are not among the hashed rows, so
-    // `keep_firsts` never classes them).
-    rayon::join(
+    // Each side's duplicates: the keys with a reference of each side on a core of their own,
+    // and beside them the statement's rows without one (a few percent of a bank file's, found
+    // by a hash map: on the statement's core they made it the last to finish), whose
+    // duplicates are set after. Rows without a reference are duplicates when terminal, time,
+    // amount and kind repeat (they are not among the hashed rows, so `keep_firsts` never
+    // classes them).
+    let ((), statement_plain_duplicates) = rayon::join(
         || {
-            keep_firsts(
-                &mut ledger_refs,
-                |i| ledger_key(i as usize),
-                |dup, first| {
-                    ledger_class.set(dup as usize, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line.get(first as usize)));
+            rayon::join(
+                || {
+                    let line = |i: u32| ledger.line.get(i as usize);
+                    keep_firsts(
+                        &mut ledger_refs,
+                        |i| ledger_key(i as usize),
+                        |dup, first| {
+                            set_duplicate(&mut ledger_class, Side::Ledger, dup as usize, first, line(first));
+                        },
+                    );
+                    let plain = rows_where(n, |i| ledger_class.is_unset(i) && ledger_rrn.is_empty_at(i));
+                    let key = |i: usize| (ledger_terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i]);
+                    for (i, first) in plain_duplicates(plain, key) {
+                        set_duplicate(&mut ledger_class, Side::Ledger, i, first, line(first));
+                    }
                 },
-            );
-            let plain = rows_where(n, |i| ledger_class.is_unset(i) && ledger_rrn.is_empty_at(i));
-            let key = |i: usize| (ledger_terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i]);
-            plain_duplicates(plain, key, |i, first| {
-                ledger_class.set(i, Class::LedgerDuplicate, repeats(Side::Ledger, first, ledger.line.get(first as usize)));
-            });
-        },
-        || {
-            keep_firsts(
-                &mut statement_refs,
-                |j| statement_key(j as usize),
-                |dup, first| {
-                    statement_class.set(
-                        dup as usize,
-                        Class::StatementDuplicate,
-                        repeats(Side::Statement, first, statement.line.get(first as usize)),
+                || {
+                    keep_firsts(
+                        &mut statement_refs,
+                        |j| statement_key(j as usize),
+                        |dup, first| {
+                            set_duplicate(&mut statement_class, Side::Statement, dup as usize, first, statement.line.get(first as usize));
+                        },
                     );
                 },
             );
+        },
+        || {
             let plain = rows_where(m, |j| statement_rrn.is_empty_at(j));
             let key = |j: usize| (statement_terminal.get(j), statement.time[j], statement.amount_fen[j], statement.kind[j]);
-            plain_duplicates(plain, key, |j, first| {
-                statement_class.set(j, Class::StatementDuplicate, repeats(Side::Statement, first, statement.line.get(first as usize)));
-            });
+            plain_duplicates(plain, key)
         },
     );
+    for (j, first) in statement_plain_duplicates {
+        set_duplicate(&mut statement_class, Side::Statement, j, first, statement.line.get(first as usize));
+    }
     let (ledger_firsts, statement_firsts) = (ledger_refs, statement_refs);
 
     let (mut ledger_partner, mut statement_partner) = pair_by_reference(&ledger_firsts, &statement_firsts, n, m, same_reference);
@@ -351,21 +358,25 @@ fn pair_by_reference(
     (plain(candidate), plain(statement_partner))
 }
 
-/// Calls `duplicate(row, first)` for every row of `rows` (in order) whose key an earlier row
-/// of `rows` has.
-fn plain_duplicates<K: std::hash::Hash + Eq>(rows: Vec<usize>, key: impl Fn(usize) -> K, mut duplicate: impl FnMut(usize, u32)) {
-    let mut first_of: FxHashMap<K, u32> = FxHashMap::default();
+/// Every row of `rows` (in order) whose key an earlier row of `rows` has, with that earlier
+/// row: `(row, first)`, in the order of `rows`.
+fn plain_duplicates<K: std::hash::Hash + Eq>(rows: Vec<usize>, key: impl Fn(usize) -> K) -> Vec<(usize, u32)> {
+    // Room for every row from the start: the map is not grown (and its entries moved) on the way.
+    let mut first_of: FxHashMap<K, u32> = FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
+    let mut duplicates = Vec::new();
     for row in rows {
         let first = *first_of.entry(key(row)).or_insert(row as u32);
         if first != row as u32 {
-            duplicate(row, first);
+            duplicates.push((row, first));
         }
     }
+    duplicates
 }
 
-/// The reason of a duplicate: the row it repeats.
-fn repeats(side: Side, first: u32, line: u64) -> Text {
-    Text::of(Clause::Repeats { ledger_side: side == Side::Ledger, first, line })
+/// Classes row `row` of `side` a duplicate of its row `first` (on line `first_line`).
+fn set_duplicate(classes: &mut Classes, side: Side, row: usize, first: u32, first_line: u64) {
+    let class = if side == Side::Ledger { Class::LedgerDuplicate } else { Class::StatementDuplicate };
+    classes.set(row, class, Text::of(Clause::Repeats { ledger_side: side == Side::Ledger, first, line: first_line }));
 }
 
 /// A reference key with its terminal hashed ([`text_hash`]): what [`key_hash`] mixes.
