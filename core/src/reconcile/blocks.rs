@@ -161,6 +161,17 @@ impl From<Error> for BlockError {
     }
 }
 
+/// What a read in blocks gave, for a test that expects it to succeed: a failure panics,
+/// naming `what` was read and why it failed.
+#[cfg(test)]
+pub(crate) fn read_or_panic<T>(read: std::result::Result<T, BlockError>, what: &str) -> T {
+    match read {
+        Ok(value) => value,
+        Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => panic!("{what}: {error}"),
+        Err(BlockError::NotUtf8) => panic!("{what}: not UTF-8"),
+    }
+}
+
 /// Starts a block in `buffer`: room for `block_bytes` more, `carried` (the bytes read after
 /// the block before) placed so that they end, and the bytes read next start, at the file's
 /// position `read_bytes` in a page (see [`PAGE_BYTES`]); returns where `carried` starts.

@@ -169,6 +169,8 @@ pub(crate) fn match_rows_hashed(
         .map(|j| Keyed::of(j, !statement_rrn.is_empty_at(j), || key_hash(statement_hashed(j))))
         .collect_into_vec(&mut statement_refs);
     rayon::join(|| Keyed::sort_kept(&mut ledger_refs), || Keyed::sort_kept(&mut statement_refs));
+    // The line of the row a duplicate repeats.
+    let (ledger_line, statement_line) = (|i: u32| ledger.line.get(i as usize), |j: u32| statement.line.get(j as usize));
     // Each side's duplicates: the keys with a reference of each side on a core of their own,
     // and beside them the statement's rows without one (a few percent of a bank file's, found
     // by a hash map: on the statement's core they made it the last to finish), whose
@@ -179,18 +181,17 @@ pub(crate) fn match_rows_hashed(
         || {
             rayon::join(
                 || {
-                    let line = |i: u32| ledger.line.get(i as usize);
                     keep_firsts(
                         &mut ledger_refs,
                         |i| ledger_key(i as usize),
                         |dup, first| {
-                            set_duplicate(&mut ledger_class, Side::Ledger, dup as usize, first, line(first));
+                            set_duplicate(&mut ledger_class, Side::Ledger, dup as usize, first, ledger_line(first));
                         },
                     );
                     let plain = rows_where(n, |i| ledger_class.is_unset(i) && ledger_rrn.is_empty_at(i));
                     let key = |i: usize| (ledger_terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i]);
                     for (i, first) in plain_duplicates(plain, key) {
-                        set_duplicate(&mut ledger_class, Side::Ledger, i, first, line(first));
+                        set_duplicate(&mut ledger_class, Side::Ledger, i, first, ledger_line(first));
                     }
                 },
                 || {
@@ -198,7 +199,7 @@ pub(crate) fn match_rows_hashed(
                         &mut statement_refs,
                         |j| statement_key(j as usize),
                         |dup, first| {
-                            set_duplicate(&mut statement_class, Side::Statement, dup as usize, first, statement.line.get(first as usize));
+                            set_duplicate(&mut statement_class, Side::Statement, dup as usize, first, statement_line(first));
                         },
                     );
                 },
@@ -211,7 +212,7 @@ pub(crate) fn match_rows_hashed(
         },
     );
     for (j, first) in statement_plain_duplicates {
-        set_duplicate(&mut statement_class, Side::Statement, j, first, statement.line.get(first as usize));
+        set_duplicate(&mut statement_class, Side::Statement, j, first, statement_line(first));
     }
     let (ledger_firsts, statement_firsts) = (ledger_refs, statement_refs);
 

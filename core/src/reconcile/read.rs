@@ -2948,6 +2948,7 @@ pub fn read_alipay_csv(bytes: &[u8], file: &str) -> Result<Statement> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reconcile::blocks::read_or_panic;
     use proptest::prelude::*;
 
     /// The first bytes of the marking prefixes: a row is compared with the prefixes only when
@@ -3097,11 +3098,7 @@ mod tests {
         let options = ReadOptions::default();
         let whole = read_statement_with(text.as_bytes(), "s.csv", &profile, options).unwrap();
         let blocks = Blocks::new(text.as_bytes(), "s.csv", profile.dialect(), profile.encoding, u64::MAX).of_bytes(3 << 19);
-        let in_blocks = match read_statement_blocks(blocks, "s.csv", text.len(), &profile, options) {
-            Ok(statement) => statement,
-            Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => panic!("{error}"),
-            Err(BlockError::NotUtf8) => panic!("not UTF-8"),
-        };
+        let in_blocks = read_or_panic(read_statement_blocks(blocks, "s.csv", text.len(), &profile, options), "s.csv");
         assert_eq!(in_blocks, whole);
         assert_eq!(in_blocks.deductions().iter().map(|d| d.line).collect::<Vec<_>>(), deductions);
         let issue_lines: Vec<Option<u64>> = in_blocks.issues().iter().map(|issue| issue.error.location().line).collect();
@@ -3167,11 +3164,7 @@ mod tests {
         let block_bytes = 3 << 19;
         assert!(text.len() > 4 * block_bytes, "several blocks: {} bytes", text.len());
         let blocks = Blocks::new(text.as_bytes(), "s.csv", profile.dialect(), profile.encoding, u64::MAX).of_bytes(block_bytes);
-        let statement = match read_statement_blocks(blocks, "s.csv", text.len(), &profile, ReadOptions::default()) {
-            Ok(statement) => statement,
-            Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => panic!("{error}"),
-            Err(BlockError::NotUtf8) => panic!("not UTF-8"),
-        };
+        let statement = read_or_panic(read_statement_blocks(blocks, "s.csv", text.len(), &profile, ReadOptions::default()), "s.csv");
         assert_eq!(statement.len(), 70_000);
         // References of one width held without offsets.
         assert!(statement.rrn.is_fixed_width());
@@ -3199,11 +3192,7 @@ mod tests {
         let block_bytes = 3 << 19;
         assert!(text.len() > 3 * block_bytes, "several blocks: {} bytes", text.len());
         let blocks = Blocks::new(text.as_bytes(), "l.csv", Dialect::csv(true), Encoding::Auto, u64::MAX).of_bytes(block_bytes);
-        let ledger = match read_ledger_blocks(blocks, "l.csv", text.len()) {
-            Ok(ledger) => ledger,
-            Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => panic!("{error}"),
-            Err(BlockError::NotUtf8) => panic!("not UTF-8"),
-        };
+        let ledger = read_or_panic(read_ledger_blocks(blocks, "l.csv", text.len()), "l.csv");
         assert_eq!(ledger.len(), 110_000);
         assert_eq!((ledger.record(0).line, ledger.record(109_999).line), (2, 110_001));
         assert_eq!(
@@ -3682,13 +3671,10 @@ mod tests {
                     for (first_bytes, block_bytes) in sizes.into_iter().chain([(header_end + 4, 4 * header_end + 64)]) {
                         let blocks =
                             Blocks::new(&bytes[..], &file, profile.dialect(), profile.encoding, u64::MAX).growing(first_bytes, block_bytes);
-                        let in_blocks = match read_statement_blocks(blocks, &file, bytes.len(), &profile, options) {
-                            Ok(statement) => statement,
-                            Err(BlockError::Failed(error) | BlockError::HeaderPastFirstBlock(error)) => {
-                                panic!("{file}: blocks of {block_bytes} bytes: {error}")
-                            }
-                            Err(BlockError::NotUtf8) => panic!("{file}: blocks of {block_bytes} bytes: not UTF-8"),
-                        };
+                        let in_blocks = read_or_panic(
+                            read_statement_blocks(blocks, &file, bytes.len(), &profile, options),
+                            &format!("{file}: blocks of {block_bytes} bytes"),
+                        );
                         assert_eq!(in_blocks, whole, "{file}: blocks of {block_bytes} bytes");
                     }
                 }
