@@ -125,7 +125,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 #[cfg(not(target_arch = "wasm32"))]
-use interned_text::value_of;
+use interned_text::{value_of, Key};
 #[cfg(not(target_arch = "wasm32"))]
 use text_column::TextView;
 
@@ -945,16 +945,22 @@ fn summarize(ledger: &Ledger, statement: &Statement, report: &Report) -> Result<
             TextView::Interned { text: terminal_text, offsets: terminal_offsets, keys: terminal_keys },
             TextView::Interned { text: number_text, offsets: number_offsets, keys: number_keys },
             TextView::Interned { text: name_text, offsets: name_offsets, keys: name_keys },
-        ) => row_scan::distinct(statement.len(), |j| (terminal_keys[j], number_keys[j], name_keys[j]))
-            .into_iter()
-            .map(|(t, n, m)| {
-                (
-                    value_of(terminal_text, terminal_offsets, u32::from(t)),
-                    value_of(number_text, number_offsets, u32::from(n)),
-                    value_of(name_text, name_offsets, u32::from(m)),
-                )
-            })
-            .collect(),
+        ) => {
+            // The three numbers in one word (each a `Key` of 16 bits): one comparison a row.
+            const _: () = assert!(std::mem::size_of::<Key>() == 2);
+            let word = |j: usize| u64::from(terminal_keys[j]) | u64::from(number_keys[j]) << 16 | u64::from(name_keys[j]) << 32;
+            let number = |word: u64, at: u32| u32::from((word >> at) as Key);
+            row_scan::distinct(statement.len(), word)
+                .into_iter()
+                .map(|word| {
+                    (
+                        value_of(terminal_text, terminal_offsets, number(word, 0)),
+                        value_of(number_text, number_offsets, number(word, 16)),
+                        value_of(name_text, name_offsets, number(word, 32)),
+                    )
+                })
+                .collect()
+        }
         _ => row_scan::distinct(statement.len(), |j| (terminal.get(j), merchant_no.get(j), merchant_name.get(j))).into_iter().collect(),
     };
     let terminals = terminal_merchants(seen);

@@ -3,7 +3,7 @@
 //! core), each to be run through in a plain loop of its own.
 
 use std::collections::HashSet;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -53,23 +53,26 @@ pub(crate) fn first_row_where(rows: usize, test: impl Fn(usize) -> bool + Sync) 
 }
 
 /// The distinct values of `value(row)` over the rows below `rows`, found on all cores a part
-/// at a time. For columns of few values, often in runs: a part compares a row's value with
-/// the last few distinct values it met before it hashes it. The parts one thread runs in a
-/// row fill one set (`fold`), and two sets are merged into the larger: where most values are
-/// distinct (tens of thousands of terminals), a set a part merged in a tree hashed each value
-/// again at every level.
+/// at a time. For columns of few values, often in runs or interleaved (the rows of a few
+/// terminals): a part keeps the last value it met in each of [`SEEN_SLOTS`] slots, a
+/// value's slot chosen by its hash, and hashes a value into its set only when its slot holds
+/// another. (A search of the last few values, stopping at the first equal, mispredicted its
+/// branches at most rows where three terminals' rows alternate: 3.5 ms for a million rows,
+/// against 0.8 ms this way.) The parts one thread runs in a row fill one set (`fold`), and two
+/// sets are merged into the larger: where most values are distinct (tens of thousands of
+/// terminals), a set a part merged in a tree hashed each value again at every level.
 pub(crate) fn distinct<T: Copy + Eq + Hash + Send>(rows: usize, value: impl Fn(usize) -> T + Sync) -> HashSet<T, FxBuild> {
     row_parts(rows)
         .fold(HashSet::default, |mut seen, part| {
             let Some(first) = part.clone().next().map(&value) else { return seen };
             seen.insert(first);
-            let (mut recent, mut next) = ([first; 4], 0);
+            let mut slots = [first; SEEN_SLOTS];
             for row in part {
                 let value = value(row);
-                if !recent.contains(&value) {
+                let slot = &mut slots[seen_slot(&value)];
+                if *slot != value {
                     seen.insert(value);
-                    recent[next] = value;
-                    next = (next + 1) % recent.len();
+                    *slot = value;
                 }
             }
             seen
@@ -79,6 +82,15 @@ pub(crate) fn distinct<T: Copy + Eq + Hash + Send>(rows: usize, value: impl Fn(u
             larger.extend(smaller);
             larger
         })
+}
+
+/// The slots of [`distinct`]'s last values: a power of two.
+const SEEN_SLOTS: usize = 64;
+
+/// The slot of `value` among [`SEEN_SLOTS`]: the top bits of its hash.
+#[inline(always)]
+fn seen_slot<T: Hash>(value: &T) -> usize {
+    (FxBuild::default().hash_one(value) >> (64 - SEEN_SLOTS.trailing_zeros())) as usize
 }
 
 /// The rows below `rows` cut into consecutive parts of [`PART_ROWS`] (the last shorter), in
