@@ -144,37 +144,42 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The contract's fee and due date of a purchase: through the compiled kernel when it
-    /// prices the trade, otherwise (and on any doubt) through [`Schedule::quote_with`].
+    /// The contract's fee and due date of a purchase through the compiled kernel, when it
+    /// prices the trade and the calendar knows its due date; `None` on any doubt (then
+    /// [`Checker::expected_purchase`] asks the schedule). Apart from the `Result` of the
+    /// schedule's way, whose error (a hundred bytes) made every pair's fee go through memory.
+    #[inline]
+    fn kernel_purchase(&self, c: usize, i: usize, amount: Money, due_dates: &mut DueDates) -> Option<(Money, chrono::NaiveDate)> {
+        let ledger = self.ledger;
+        if ledger.card_type[i].is_some() {
+            return None;
+        }
+        let seconds = ledger.time[i];
+        let contract = &self.contracts.list[c];
+        let schedule = contract.schedule;
+        let fee = self.pricings.fee(self.pricing_of[c], schedule, seconds, amount, ledger.channel[i])?;
+        let due = due_dates.get_or(c, seconds, schedule.cutoff(), || {
+            let at = from_unix(seconds);
+            let trade_day = schedule.cutoff().trade_day(at);
+            let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
+            contract.profile.settlement.settles_on(trade_day, local_date, self.calendar).ok()
+        })?;
+        Some((fee, due))
+    }
+
+    /// The contract's fee and due date of a purchase through [`Schedule::quote_with`] (for
+    /// those [`Checker::kernel_purchase`] leaves).
     fn expected_purchase(
         &self,
         c: usize,
         i: usize,
         amount: Money,
         policy: CalendarPolicy,
-        due_dates: &mut DueDates,
     ) -> crate::error::Result<(Money, Option<chrono::NaiveDate>)> {
-        let ledger = self.ledger;
-        let seconds = ledger.time[i];
-        let contract = &self.contracts.list[c];
-        if ledger.card_type[i].is_none() {
-            let schedule = contract.schedule;
-            if let Some(fee) = self.pricings.fee(self.pricing_of[c], schedule, seconds, amount, ledger.channel[i]) {
-                let due = due_dates.get_or(c, seconds, schedule.cutoff(), || {
-                    let at = from_unix(seconds);
-                    let trade_day = schedule.cutoff().trade_day(at);
-                    let local_date = at.with_timezone(&crate::settlement::china_offset()).date_naive();
-                    contract.profile.settlement.settles_on(trade_day, local_date, self.calendar).ok()
-                });
-                if let Some(due) = due {
-                    return Ok((fee, Some(due)));
-                }
-            }
-        }
-        contract.schedule.quote_with(&self.request(c, i, amount, policy), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
+        let schedule = self.contracts.list[c].schedule;
+        schedule.quote_with(&self.request(c, i, amount, policy), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
     }
 
-    /// The quote request of ledger row `i` under contract `c`.
     pub fn request(&self, c: usize, i: usize, amount: Money, policy: CalendarPolicy) -> QuoteRequest {
         let ledger = self.ledger;
         let profile = self.contracts.list[c].profile;
@@ -222,17 +227,24 @@ impl<'a> Checker<'a> {
         // The contract's fee and settlement date, from the schedule. When the due date needs
         // holiday data the calendar lacks, the fee is still checked (it does not depend on
         // the calendar) and the date is left unchecked, saying so.
-        let mut expected_with = |policy| match kind {
-            TradeKind::Purchase => self.expected_purchase(c, i, amount, policy, due_dates),
+        let expected_with = |policy| match kind {
+            TradeKind::Purchase => self.expected_purchase(c, i, amount, policy),
             TradeKind::Refund | TradeKind::Void => self.expected_reversal(c, i, amount, policy),
         };
-        let expected = match expected_with(self.options.calendar_policy) {
-            Err(error) if error.kind() == ErrorKind::CalendarOutOfRange => {
-                findings = findings.with(Class::Unchecked);
-                reason.push(Clause::DateUnchecked { settled: statement.settlement_date[j], error: error.to_string() });
-                expected_with(CalendarPolicy::WeekendsOnly).map(|(fee, _)| (fee, None))
-            }
-            other => other,
+        let kernel = match kind {
+            TradeKind::Purchase => self.kernel_purchase(c, i, amount, due_dates),
+            TradeKind::Refund | TradeKind::Void => None,
+        };
+        let expected = match kernel {
+            Some((fee, due)) => Ok((fee, Some(due))),
+            None => match expected_with(self.options.calendar_policy) {
+                Err(error) if error.kind() == ErrorKind::CalendarOutOfRange => {
+                    findings = findings.with(Class::Unchecked);
+                    reason.push(Clause::DateUnchecked { settled: statement.settlement_date[j], error: error.to_string() });
+                    expected_with(CalendarPolicy::WeekendsOnly).map(|(fee, _)| (fee, None))
+                }
+                other => other,
+            },
         };
         let mut expected_fee = None;
         let mut fee_clause = None;
