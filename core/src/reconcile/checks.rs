@@ -180,6 +180,7 @@ impl<'a> Checker<'a> {
         schedule.quote_with(&self.request(c, i, amount, policy), self.calendar).map(|q| (q.fee, Some(q.settles_on)))
     }
 
+    /// The quote request of ledger row `i` under contract `c`.
     pub fn request(&self, c: usize, i: usize, amount: Money, policy: CalendarPolicy) -> QuoteRequest {
         let ledger = self.ledger;
         let profile = self.contracts.list[c].profile;
