@@ -181,28 +181,14 @@ pub(crate) fn match_rows_hashed(
         || {
             rayon::join(
                 || {
-                    keep_firsts(
-                        &mut ledger_refs,
-                        |i| ledger_key(i as usize),
-                        |dup, first| {
-                            set_duplicate(&mut ledger_class, Side::Ledger, dup as usize, first, ledger_line(first));
-                        },
-                    );
+                    keep_firsts(&mut ledger_refs, |i| ledger_key(i as usize), &mut ledger_class, Side::Ledger, ledger_line);
                     let plain = rows_where(n, |i| ledger_class.is_unset(i) && ledger_rrn.is_empty_at(i));
                     let key = |i: usize| (ledger_terminal.get(i), ledger.time[i], ledger.amount_fen[i], ledger.kind[i]);
                     for (i, first) in plain_duplicates(plain, key) {
                         set_duplicate(&mut ledger_class, Side::Ledger, i, first, ledger_line(first));
                     }
                 },
-                || {
-                    keep_firsts(
-                        &mut statement_refs,
-                        |j| statement_key(j as usize),
-                        |dup, first| {
-                            set_duplicate(&mut statement_class, Side::Statement, dup as usize, first, statement_line(first));
-                        },
-                    );
-                },
+                || keep_firsts(&mut statement_refs, |j| statement_key(j as usize), &mut statement_class, Side::Statement, statement_line),
             );
         },
         || {
@@ -607,9 +593,16 @@ impl Keyed {
 }
 
 /// Keeps, of keys sorted by hash then row, the first row of every distinct key, in the same
-/// order; `duplicate(row, first)` is called for every later row with the same key. In place:
-/// the rows kept are moved down over those dropped, never past one not yet read.
-fn keep_firsts<'a, K: PartialEq + 'a>(sorted: &mut Vec<Keyed>, key: impl Fn(u32) -> K, mut duplicate: impl FnMut(u32, u32)) {
+/// order; every later row with the same key is classed a duplicate of `side`'s first
+/// ([`set_duplicate`], `line` giving the first row's line). In place: the rows kept are moved
+/// down over those dropped, never past one not yet read.
+fn keep_firsts<'a, K: PartialEq + 'a>(
+    sorted: &mut Vec<Keyed>,
+    key: impl Fn(u32) -> K,
+    classes: &mut Classes,
+    side: Side,
+    line: impl Fn(u32) -> u64,
+) {
     let (mut kept, mut start) = (0, 0);
     while start < sorted.len() {
         let hash = sorted[start].hash();
@@ -624,7 +617,7 @@ fn keep_firsts<'a, K: PartialEq + 'a>(sorted: &mut Vec<Keyed>, key: impl Fn(u32)
                 sorted[run_first..kept].iter().map(|keyed| keyed.row()).find(|&first| key(first) == row_key)
             };
             match first {
-                Some(first) => duplicate(row, first),
+                Some(first) => set_duplicate(classes, side, row as usize, first, line(first)),
                 None => {
                     sorted[kept] = sorted[read];
                     kept += 1;
