@@ -93,6 +93,7 @@ mod findings;
 mod hash;
 mod interned_text;
 mod kernel;
+mod ledger_block;
 mod limit_checks;
 mod line_column;
 mod margins;

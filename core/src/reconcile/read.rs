@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use super::blocks::{decode_gb18030, read_more, start_block, BlockError, Blocks, BLOCK_BYTES, FIRST_BLOCK_BYTES, PAGE_BYTES};
 use super::civil;
+use super::ledger_block;
 use super::profile::{kind_named, meaning_named, Cutting, Encoding, FeeSign, MoneyUnit, Profile, RowMeaning};
 use super::schema::{from_unix, Ledger, LedgerRow, Statement, StatementDeduction, StatementRow, UnixSeconds};
 use super::spreadsheet::neutralize_cell;
@@ -654,6 +655,16 @@ pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
     reader.finish()
 }
 
+/// [`read_ledger_csv`] through the row path alone (the tests compare the fast path with it).
+#[cfg(test)]
+pub(super) fn read_ledger_by_rows(bytes: &[u8], file: &str) -> Result<Ledger> {
+    let text = decode(bytes);
+    let (mut reader, data_start, data_line) = LedgerReader::start(&text, file)?;
+    reader.by_columns = false;
+    reader.read(&text[data_start..], data_line, Known::default())?;
+    reader.finish()
+}
+
 /// Reads a ledger CSV file as [`read_ledger_csv`] reads its bytes, in blocks of up to 8 MiB
 /// (the first of 1 MiB): the file is never held whole in memory, and every block is parsed on
 /// all cores.
@@ -762,6 +773,8 @@ struct LedgerReader<'f> {
     ledger: Ledger,
     /// Parts appended and emptied, and parts waiting to be (see [`par_chunks`]).
     parts: Parts<Ledger>,
+    /// Whether a chunk is read a column at a time where it can be ([`ledger_block`]).
+    by_columns: bool,
 }
 
 impl<'f> LedgerReader<'f> {
@@ -781,17 +794,25 @@ impl<'f> LedgerReader<'f> {
                     .at(Location::default().file(file).line(1).field(*name)));
             }
         }
-        Ok((LedgerReader { file, column, ledger: Ledger::new(file), parts: Parts::new() }, data_start, data_line))
+        Ok((LedgerReader { file, column, ledger: Ledger::new(file), parts: Parts::new(), by_columns: true }, data_start, data_line))
     }
 
     /// Reads the rows of `text` (whole records, the first on line `first_line`); returns the
     /// line after it. The last of them may wait in the reader's parts (see [`par_chunks`]).
     fn read(&mut self, text: &str, first_line: u64, known: Known) -> Result<u64> {
-        let (file, column) = (self.file, &self.column);
+        let (file, column, by_columns) = (self.file, &self.column, self.by_columns);
         let parse = |chunk: &str, first_line: u64, known: Known, spare: Option<Ledger>| {
             let mut ledger = spare.unwrap_or_else(|| Ledger::new(file));
             ledger.reserve(chunk.len() / 100 + 16, chunk.len() / 2);
             let mut channels = ChannelMemo::default();
+            // A column at a time where every row converts; else (the ledger emptied again)
+            // row by row, which gives each bad row its error. (Not in WebAssembly, built for
+            // size: its statement checker has a budget of bytes.)
+            if by_columns && !cfg!(target_arch = "wasm32") {
+                if let Some(after) = ledger_block::read_by_columns(chunk, first_line, known, column, &mut channels, &mut ledger) {
+                    return (ledger, after);
+                }
+            }
             let after = stream(
                 chunk,
                 first_line,
@@ -872,7 +893,7 @@ pub(super) fn parsed_by(items: &[chrono::format::Item<'static>], text: &str) -> 
 
 /// A China-time `YYYY-MM-DD HH:MM:SS` (the canonical form) counted straight to seconds;
 /// anything else goes to [`parse_china_time`].
-fn fast_time(text: &str) -> Result<UnixSeconds> {
+pub(super) fn fast_time(text: &str) -> Result<UnixSeconds> {
     match civil::china_date_time(text) {
         Some(seconds) => Ok(UnixSeconds(seconds)),
         None => parse_china_time(text).map(UnixSeconds::from),
@@ -1645,7 +1666,7 @@ impl KindMemo {
 /// spelling compares a text with several, in turn; where the rows' channels alternate, as they
 /// do, the processor mispredicts those branches: 12 ns a value against 6 this way.)
 #[derive(Debug)]
-struct ChannelMemo {
+pub(super) struct ChannelMemo {
     /// A text's bytes (the first `length` of them), its length (0: an empty slot) and its
     /// channel.
     slots: [([u8; ChannelMemo::TEXT_BYTES], u8, Channel); ChannelMemo::SLOTS],
@@ -1666,7 +1687,7 @@ impl ChannelMemo {
     /// The channel of `text`, by `parse` when `text` is not in its slot (a text that does not
     /// parse is not kept: each of its rows gets its error).
     #[inline(always)]
-    fn channel(&mut self, text: &str, parse: impl FnOnce(&str) -> Result<Channel>) -> Result<Channel> {
+    pub(super) fn channel(&mut self, text: &str, parse: impl FnOnce(&str) -> Result<Channel>) -> Result<Channel> {
         let bytes = text.as_bytes();
         let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return parse(text) };
         if bytes.len() > ChannelMemo::TEXT_BYTES {

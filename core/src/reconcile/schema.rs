@@ -605,7 +605,7 @@ impl Ledger {
     }
 
     /// The text columns.
-    fn text_columns(&mut self) -> [&mut TextColumn; 7] {
+    pub(crate) fn text_columns(&mut self) -> [&mut TextColumn; 7] {
         [
             &mut self.trade_id,
             &mut self.rrn,
@@ -698,7 +698,7 @@ impl Ledger {
     }
 
     /// Removes every row and issue, keeping the columns' room (the name stays).
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         for column in self.text_columns() {
             column.clear();
         }
