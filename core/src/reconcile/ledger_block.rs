@@ -106,7 +106,7 @@ impl Block {
         };
         let at = self.cells.len();
         self.cells.extend(column.iter().take(COLUMNS).map(|&field| cell(field)));
-        if self.cells[at].is_empty() {
+        if self.cells.get(at).map_or(true, |trade_id| trade_id.is_empty()) {
             self.cells.truncate(at);
             // Blank (skipped), or a row the row path refuses.
             return fields.iter().all(|range| text.get(range.clone()).map_or(true, |raw| clean(raw).is_empty()));
@@ -157,8 +157,8 @@ impl Block {
         for value in self.column(text, 9) {
             ledger.kind.push(parse_kind(value).ok()?);
         }
-        let first = ledger.kind.len() - rows;
-        for ((trade_id, original_rrn), &kind) in self.column(text, 0).zip(self.column(text, 11)).zip(&ledger.kind[first..]) {
+        let kinds = ledger.kind.get(ledger.kind.len().checked_sub(rows)?..)?;
+        for ((trade_id, original_rrn), &kind) in self.column(text, 0).zip(self.column(text, 11)).zip(kinds) {
             required(trade_id)?;
             check_original(kind, trade_id, original_rrn).ok()?;
         }
