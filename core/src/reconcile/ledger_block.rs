@@ -15,11 +15,11 @@
 
 use std::ops::Range;
 
-use super::read::{clean, fast_time, parse_kind, ChannelMemo, APPROVED};
-use super::schema::{check_amount, check_original, check_time};
+use super::read::{clean, fast_time, ledger_card_type, ledger_response_code, parse_kind, ChannelMemo, APPROVED};
+use super::schema::{check_amount, check_original, check_time, LEDGER_TEXT};
 use super::tokenize::{records, Dialect, Known};
 use super::Ledger;
-use crate::channel::{CardType, Channel};
+use crate::channel::Channel;
 use crate::money::Money;
 use crate::text::trim;
 
@@ -149,32 +149,20 @@ impl Block {
             ledger.channel.push(channels.channel(value, Channel::parse).ok()?);
         }
         for value in self.column(text, 8) {
-            ledger.card_type.push(match value {
-                "" => None,
-                text => Some(CardType::parse(text).ok()?),
-            });
+            ledger.card_type.push(ledger_card_type(value).ok()?);
         }
         for value in self.column(text, 9) {
             ledger.kind.push(parse_kind(value).ok()?);
         }
+        // (Every row's trade id is there: `cut` took none without.)
         let kinds = ledger.kind.get(ledger.kind.len().checked_sub(rows)?..)?;
         for ((trade_id, original_rrn), &kind) in self.column(text, 0).zip(self.column(text, 11)).zip(kinds) {
-            required(trade_id)?;
             check_original(kind, trade_id, original_rrn).ok()?;
         }
-        // Text columns, trimmed as `push_row` trims them (the trade id and trace as they are).
-        for (k, trimmed) in [(0, false), (1, true), (2, false), (3, true), (4, true), (10, true), (11, true)] {
-            let column = match k {
-                0 => &mut ledger.trade_id,
-                1 => &mut ledger.rrn,
-                2 => &mut ledger.trace,
-                3 => &mut ledger.terminal,
-                4 => &mut ledger.merchant_no,
-                10 => &mut ledger.response_code,
-                _ => &mut ledger.original_rrn,
-            };
+        // Text columns, trimmed as `push_row` trims them.
+        for (column, (k, trimmed)) in ledger.text_columns().into_iter().zip(LEDGER_TEXT) {
             for value in self.column(text, k) {
-                let value = if k == 10 && value.is_empty() { APPROVED } else { value };
+                let value = if k == 10 { ledger_response_code(value) } else { value };
                 column.push_fitting(if trimmed { trim(value) } else { value });
             }
         }

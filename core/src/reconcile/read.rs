@@ -653,19 +653,21 @@ const LEDGER_REQUIRED: [bool; 12] = {
 /// # Ok::<(), posfee::Error>(())
 /// ```
 pub fn read_ledger_csv(bytes: &[u8], file: &str) -> Result<Ledger> {
-    too_large(file, bytes)?;
-    let text = decode(bytes);
-    let (mut reader, data_start, data_line) = LedgerReader::start(&text, file)?;
-    reader.read(&text[data_start..], data_line, Known::default())?;
-    reader.finish()
+    read_ledger_text(bytes, file, true)
 }
 
 /// [`read_ledger_csv`] through the row path alone (the tests compare the fast path with it).
 #[cfg(test)]
 pub(super) fn read_ledger_by_rows(bytes: &[u8], file: &str) -> Result<Ledger> {
+    read_ledger_text(bytes, file, false)
+}
+
+/// [`read_ledger_csv`], a chunk read a column at a time where it can be if `by_columns`.
+fn read_ledger_text(bytes: &[u8], file: &str, by_columns: bool) -> Result<Ledger> {
+    too_large(file, bytes)?;
     let text = decode(bytes);
     let (mut reader, data_start, data_line) = LedgerReader::start(&text, file)?;
-    reader.by_columns = false;
+    reader.by_columns = by_columns;
     reader.read(&text[data_start..], data_line, Known::default())?;
     reader.finish()
 }
@@ -866,12 +868,8 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>], channels: &mut Cha
     let time = fast_time(row.required(c(5), "time")?).map_err(|e| row.error(c(5), "time", e))?;
     let amount = Money::parse_amount(row.required(c(6), "amount")?).map_err(|e| row.error(c(6), "amount", e))?;
     let channel = channels.channel(row.required(c(7), "channel")?, Channel::parse).map_err(|e| row.error(c(7), "channel", e))?;
-    let card_type = match row.get(c(8)) {
-        "" => None,
-        text => Some(CardType::parse(text).map_err(|e| row.error(c(8), "card_type", e))?),
-    };
+    let card_type = ledger_card_type(row.get(c(8))).map_err(|e| row.error(c(8), "card_type", e))?;
     let kind = parse_kind(row.get(c(9))).map_err(|e| row.error(c(9), "kind", e))?;
-    let code = row.get(c(10));
     Ok(LedgerRow {
         trade_id,
         rrn: row.get(c(1)),
@@ -883,10 +881,28 @@ fn ledger_record<'r>(row: &Row<'r>, column: &[Option<usize>], channels: &mut Cha
         channel,
         card_type,
         kind,
-        response_code: if code.is_empty() { APPROVED } else { code },
+        response_code: ledger_response_code(row.get(c(10))),
         original_rrn: row.get(c(11)),
         line: row.line,
     })
+}
+
+/// A ledger's card type: none where the field is empty (both ledger paths, by rows and
+/// [by columns](ledger_block)).
+pub(super) fn ledger_card_type(text: &str) -> Result<Option<CardType>> {
+    match text {
+        "" => Ok(None),
+        text => CardType::parse(text).map(Some),
+    }
+}
+
+/// A ledger's response code: [`APPROVED`] where the field is empty.
+pub(super) fn ledger_response_code(text: &str) -> &str {
+    if text.is_empty() {
+        APPROVED
+    } else {
+        text
+    }
 }
 
 /// `text` read by a format's items, read once from the format (what chrono's `parse_from_str`

@@ -49,6 +49,11 @@ use super::line_column::LineColumn;
 use super::text_column::too_much_text;
 use super::text_column::TextColumn;
 
+/// The ledger's text columns in the order [`Ledger::text_columns`] gives them: each one's
+/// canonical column (its place in [`LEDGER_COLUMNS`](super::LEDGER_COLUMNS)) and whether its
+/// value is trimmed when pushed (the trade id and trace are kept as they are).
+pub(crate) const LEDGER_TEXT: [(usize, bool); 7] = [(0, false), (1, true), (2, false), (3, true), (4, true), (10, true), (11, true)];
+
 /// Pushes one row's values into a table's text columns, all or none. (Inlined but in
 /// WebAssembly: the readers call it for every row.)
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
@@ -536,14 +541,21 @@ impl Ledger {
         let time = check_time(row.time.unix_seconds()).map_err(|e| e.at(at()))?;
         let amount_fen = check_amount(row.amount).map_err(|e| e.at(at()))?;
         check_original(row.kind, row.trade_id, row.original_rrn).map_err(|e| e.at(at().field("original_rrn")))?;
+        let mut values = [row.trade_id, row.rrn, row.trace, row.terminal, row.merchant_no, row.response_code, row.original_rrn];
+        for (value, (_, trimmed)) in values.iter_mut().zip(LEDGER_TEXT) {
+            if trimmed {
+                *value = trim(value);
+            }
+        }
+        let [trade_id, rrn, trace, terminal, merchant_no, response_code, original_rrn] = values;
         let text = [
-            (&mut self.trade_id, row.trade_id),
-            (&mut self.rrn, trim(row.rrn)),
-            (&mut self.trace, row.trace),
-            (&mut self.terminal, trim(row.terminal)),
-            (&mut self.merchant_no, trim(row.merchant_no)),
-            (&mut self.response_code, trim(row.response_code)),
-            (&mut self.original_rrn, trim(row.original_rrn)),
+            (&mut self.trade_id, trade_id),
+            (&mut self.rrn, rrn),
+            (&mut self.trace, trace),
+            (&mut self.terminal, terminal),
+            (&mut self.merchant_no, merchant_no),
+            (&mut self.response_code, response_code),
+            (&mut self.original_rrn, original_rrn),
         ];
         push_text(text, self.time.len()).map_err(|e| e.at(at()))?;
         self.time.push(time);
@@ -604,7 +616,7 @@ impl Ledger {
         extend_rows(self, rows, row, rejected, Ledger::push_row, |ledger| ledger.text_columns().into())
     }
 
-    /// The text columns.
+    /// The text columns, in the order of [`LEDGER_TEXT`].
     pub(crate) fn text_columns(&mut self) -> [&mut TextColumn; 7] {
         [
             &mut self.trade_id,
