@@ -1,11 +1,9 @@
 //! A chunk of a canonical ledger CSV read a column at a time: the ledger reader's fast path.
 //!
-//! The row path ([`LedgerReader`](super::read)) converts each record in turn: every field of
-//! a row is found, parsed and pushed before the next row's, and the row goes through a
-//! `LedgerRow` and [`Ledger::push_row`]. Here the records of a block of [`BLOCK_ROWS`] rows
-//! are cut first (by the same tokenizer, [`records`]), each field's cleaned place kept; then
-//! each column is converted in a loop of its own over the block (times, then amounts, ...),
-//! so that a loop's branches follow one column's values and its code stays small.
+//! The row path ([`LedgerReader`](super::read)) converts each record in turn, through a
+//! `LedgerRow` and [`Ledger::push_row`]. Here the records of a block are cut first
+//! ([`cells`](super::cells)), then each column is converted in a loop of its own over the
+//! block (times, then amounts, ...).
 //!
 //! The outcome is the row path's, or nothing: a block whose values do not all convert, or
 //! whose rows the row path would refuse (a missing value, a bad time or amount, a void without
@@ -13,25 +11,14 @@
 //! [`read_by_columns`] give up; the caller then reads the whole chunk again by rows, which
 //! gives each bad row its error. The tests read the same text both ways and compare.
 
-use std::ops::Range;
-
-use super::read::{clean, fast_time, ledger_card_type, ledger_response_code, parse_kind, ChannelMemo, APPROVED};
+use super::cells::{by_blocks, Cells};
+use super::read::{fast_time, ledger_card_type, ledger_response_code, parse_kind, ChannelMemo, APPROVED};
 use super::schema::{check_amount, check_original, check_time, LEDGER_TEXT};
-use super::tokenize::{records, Dialect, Known};
+use super::tokenize::{Dialect, Known};
 use super::Ledger;
 use crate::channel::Channel;
 use crate::money::Money;
 use crate::text::trim;
-
-/// The rows cut before their columns are converted: their text (about 100 bytes a row) and
-/// their cells' places stay in a core's cache between the columns' passes.
-const BLOCK_ROWS: usize = 1024;
-
-/// The canonical ledger columns, in the order of `LEDGER_NAMES` (the reader's `column`).
-const COLUMNS: usize = 12;
-
-/// The place of a cleaned value in the chunk's text (empty where the row has no such field).
-type Cell = Range<u32>;
 
 /// Reads the records of `text` (whole records, the first on line `first_line`) into `ledger`
 /// (empty) a block at a time, `column` giving each canonical column's field; returns the line
@@ -45,132 +32,60 @@ pub(super) fn read_by_columns(
     channels: &mut ChannelMemo,
     ledger: &mut Ledger,
 ) -> Option<u64> {
-    // Offsets into the text are `u32`: a chunk is a few MiB.
-    u32::try_from(text.len()).ok()?;
-    let mut block = Block { cells: Vec::with_capacity(BLOCK_ROWS * COLUMNS), lines: Vec::with_capacity(BLOCK_ROWS), fine: true };
-    let after = records(text, first_line, Dialect::csv(true), known, |source, fields, line| {
-        if !block.fine {
-            return;
-        }
-        // A record with quotes unescaped into another buffer: the row path reads it.
-        if source.as_ptr() != text.as_ptr() || source.len() != text.len() {
-            block.fine = false;
-            return;
-        }
-        block.fine = block.cut(text, fields, line, column);
-        if block.fine && block.lines.len() == BLOCK_ROWS {
-            block.fine = block.convert(text, channels, ledger).is_some();
-            block.clear();
-        }
-    });
-    if block.fine && !block.lines.is_empty() {
-        block.fine = block.convert(text, channels, ledger).is_some();
-    }
-    if !block.fine {
+    let after = by_blocks(text, first_line, Dialect::csv(true), known, column, |block| convert(block, text, channels, ledger));
+    if after.is_none() {
         ledger.clear();
+    }
+    after
+}
+
+/// Appends a block's rows to `ledger`, a column at a time, with the checks of
+/// [`Ledger::push_row`]; `None` at the first value the row path would refuse (the columns
+/// are then of different lengths: the caller empties the ledger).
+fn convert(block: &Cells, text: &str, channels: &mut ChannelMemo, ledger: &mut Ledger) -> Option<()> {
+    let rows = block.rows();
+    // Every value fits when the block's text together does.
+    let block_bytes = block.bytes() + APPROVED.len() * rows;
+    if ledger.text_columns().into_iter().any(|column| !column.has_room(block_bytes)) {
         return None;
     }
-    Some(after)
-}
-
-/// The records cut and not yet converted.
-struct Block {
-    /// [`COLUMNS`] cells a row.
-    cells: Vec<Cell>,
-    /// Each row's line.
-    lines: Vec<u64>,
-    /// Whether every record so far was taken.
-    fine: bool,
-}
-
-impl Block {
-    /// Keeps the cleaned cells of a record (`fields` of `text`) on line `line`; a record of
-    /// empty fields only is skipped, as the row path skips it. `false` for a record without a
-    /// trade id (but not blank): the row path gives its error.
-    #[inline]
-    fn cut(&mut self, text: &str, fields: &[Range<usize>], line: u64, column: &[Option<usize>]) -> bool {
-        let bytes = text.as_bytes();
-        let cell = |field: Option<usize>| -> Cell {
-            let Some(range) = field.and_then(|c| fields.get(c)) else { return 0..0 };
-            // A field of bytes that need no cleaning (most, seen at their ends) as it is.
-            let (start, end) = (range.start, range.end);
-            let plain = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_alphanumeric);
-            if start >= end || (plain(start) && plain(end - 1)) {
-                return start as u32..end as u32;
-            }
-            let Some(raw) = text.get(start..end) else { return 0..0 };
-            let value = clean(raw);
-            // `clean` gives a part of `raw`: its place in the text.
-            let start = start + (value.as_ptr() as usize - raw.as_ptr() as usize);
-            start as u32..(start + value.len()) as u32
-        };
-        let at = self.cells.len();
-        self.cells.extend(column.iter().take(COLUMNS).map(|&field| cell(field)));
-        if self.cells.get(at).map_or(true, |trade_id| trade_id.is_empty()) {
-            self.cells.truncate(at);
-            // Blank (skipped), or a row the row path refuses.
-            return fields.iter().all(|range| text.get(range.clone()).map_or(true, |raw| clean(raw).is_empty()));
-        }
-        self.lines.push(line);
-        true
+    let required = |value: &'_ str| (!value.is_empty()).then_some(());
+    for value in block.column(text, 5) {
+        required(value)?;
+        ledger.time.push(check_time(fast_time(value).ok()?.0).ok()?);
     }
-
-    fn clear(&mut self) {
-        self.cells.clear();
-        self.lines.clear();
+    for value in block.column(text, 6) {
+        required(value)?;
+        ledger.amount_fen.push(check_amount(Money::parse_amount(value).ok()?).ok()?);
     }
-
-    /// The cells of canonical column `k`, a row at a time.
-    fn column<'t>(&'t self, text: &'t str, k: usize) -> impl Iterator<Item = &'t str> + 't {
-        self.cells.chunks_exact(COLUMNS).map(move |row| text.get(row[k].start as usize..row[k].end as usize).unwrap_or(""))
+    for value in block.column(text, 7) {
+        required(value)?;
+        ledger.channel.push(channels.channel(value, Channel::parse).ok()?);
     }
-
-    /// Appends the block's rows to `ledger`, a column at a time, with the checks of
-    /// [`Ledger::push_row`]; `None` at the first value the row path would refuse (the
-    /// columns are then of different lengths: the caller empties the ledger).
-    fn convert(&self, text: &str, channels: &mut ChannelMemo, ledger: &mut Ledger) -> Option<()> {
-        let rows = self.lines.len();
-        // Every value fits when the block's text together does.
-        let block_bytes: usize = self.cells.iter().map(|cell| (cell.end - cell.start) as usize).sum::<usize>() + APPROVED.len() * rows;
-        if ledger.text_columns().into_iter().any(|column| !column.has_room(block_bytes)) {
-            return None;
-        }
-        let required = |value: &'_ str| (!value.is_empty()).then_some(());
-        for value in self.column(text, 5) {
-            required(value)?;
-            ledger.time.push(check_time(fast_time(value).ok()?.0).ok()?);
-        }
-        for value in self.column(text, 6) {
-            required(value)?;
-            ledger.amount_fen.push(check_amount(Money::parse_amount(value).ok()?).ok()?);
-        }
-        for value in self.column(text, 7) {
-            required(value)?;
-            ledger.channel.push(channels.channel(value, Channel::parse).ok()?);
-        }
-        for value in self.column(text, 8) {
-            ledger.card_type.push(ledger_card_type(value).ok()?);
-        }
-        for value in self.column(text, 9) {
-            ledger.kind.push(parse_kind(value).ok()?);
-        }
-        // (Every row's trade id is there: `cut` took none without.)
-        let kinds = ledger.kind.get(ledger.kind.len().checked_sub(rows)?..)?;
-        for ((trade_id, original_rrn), &kind) in self.column(text, 0).zip(self.column(text, 11)).zip(kinds) {
-            check_original(kind, trade_id, original_rrn).ok()?;
-        }
-        // Text columns, trimmed as `push_row` trims them.
-        for (column, (k, trimmed)) in ledger.text_columns().into_iter().zip(LEDGER_TEXT) {
-            for value in self.column(text, k) {
-                let value = if k == 10 { ledger_response_code(value) } else { value };
-                column.push_fitting(if trimmed { trim(value) } else { value });
-            }
-        }
-        for &line in &self.lines {
-            ledger.line.push(line);
-        }
-        Some(())
+    for value in block.column(text, 8) {
+        ledger.card_type.push(ledger_card_type(value).ok()?);
     }
+    for value in block.column(text, 9) {
+        ledger.kind.push(parse_kind(value).ok()?);
+    }
+    let kinds = ledger.kind.get(ledger.kind.len().checked_sub(rows)?..)?;
+    let (trade_id_at, original_rrn_at) = (block.place(0), block.place(11));
+    for (row, &kind) in kinds.iter().enumerate() {
+        let trade_id = block.value(text, row, trade_id_at);
+        required(trade_id)?;
+        check_original(kind, trade_id, block.value(text, row, original_rrn_at)).ok()?;
+    }
+    // Text columns, trimmed as `push_row` trims them.
+    for (column, (k, trimmed)) in ledger.text_columns().into_iter().zip(LEDGER_TEXT) {
+        for value in block.column(text, k) {
+            let value = if k == 10 { ledger_response_code(value) } else { value };
+            column.push_fitting(if trimmed { trim(value) } else { value });
+        }
+    }
+    for &line in block.lines() {
+        ledger.line.push(line);
+    }
+    Some(())
 }
 
 #[cfg(test)]

@@ -80,6 +80,7 @@ pub mod arrow;
 mod audit;
 mod blocks;
 mod canonical;
+mod cells;
 mod checks;
 mod civil;
 mod class;
