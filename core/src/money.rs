@@ -518,8 +518,10 @@ fn parse_money_in_general(text: &str, max_decimals: u32) -> Result<Money> {
 /// The common form of an amount in a file, read without the general parser: an optional
 /// `-`, one to twelve digits and optionally `.` with one or two decimals (`1234.56`, `-0.5`,
 /// `600`). Anything else (signs, separators, more decimals, spaces) is `None` and goes to
-/// the general parser, which gives the same value or the error.
-#[inline]
+/// the general parser, which gives the same value or the error. (Inlined where it is called
+/// but in WebAssembly: each column's amounts then have their own branches.)
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 pub(crate) fn plain_money(bytes: &[u8]) -> Option<Money> {
     let (negative, body) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
