@@ -850,13 +850,19 @@ impl Profile {
     }
 
     /// Whether the profile gives `field` as a constant rather than a column.
-    /// Whether every value is read as the file has it (after the usual cleaning): no
-    /// prefixes to strip, no null values, no constants, no other columns tried first — the
-    /// common case, read on a fast path.
-    pub(crate) fn is_plain(&self) -> bool {
-        self.strip_prefixes.is_empty()
-            && self.null_values.is_empty()
-            && self.fields.iter().flatten().all(|spec| spec.value.is_none() && spec.instead.is_empty())
+    /// The fields whose values are read as the file has them (after the usual cleaning), a
+    /// bit each (bit `field as usize`): no prefixes to strip and no null values in the
+    /// profile, and no constant and no other columns tried first for the field — the common
+    /// case, read on a fast path.
+    pub(crate) fn plain_fields(&self) -> u32 {
+        const _: () = assert!(StatementField::ALL.len() <= 32, "a bit a field");
+        if !self.strip_prefixes.is_empty() || !self.null_values.is_empty() {
+            return 0;
+        }
+        StatementField::ALL
+            .iter()
+            .filter(|&&field| self.field(field).map_or(true, |spec| spec.value.is_none() && spec.instead.is_empty()))
+            .fold(0, |bits, &field| bits | 1 << field as u32)
     }
 
     pub(crate) fn is_constant(&self, field: StatementField) -> bool {
@@ -1120,6 +1126,21 @@ pub(crate) fn meaning_named(name: &str) -> Option<RowMeaning> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_fields_leave_out_constants_other_columns_and_profiles_that_strip_or_null() {
+        let bit = |field: StatementField| 1u32 << field as u32;
+        let plain = |name: &str| Profile::builtin(name).unwrap().plain_fields();
+        // bank-pos: every field; allinpay-vsp: all but the reference, tried in 订单号 first for
+        // QR rows; alipay-personal: all but the fee, a constant.
+        assert_eq!(plain("bank-pos"), (1 << StatementField::ALL.len()) - 1);
+        assert_eq!(plain("allinpay-vsp"), (1 << StatementField::ALL.len()) - 1 - bit(StatementField::Rrn));
+        assert_eq!(plain("alipay-personal") & bit(StatementField::Fee), 0);
+        assert_ne!(plain("alipay-personal") & bit(StatementField::Amount), 0);
+        // Null values (leshua's `*`) and stripped prefixes (WeChat's backtick): none.
+        assert_eq!(plain("leshua-trade"), 0);
+        assert_eq!(plain("wechat-merchant"), 0);
+    }
 
     #[test]
     fn every_shipped_profile_loads() {

@@ -1774,8 +1774,9 @@ struct Stated {
 /// Where a profile's fields sit in this file.
 struct Layout<'p> {
     profile: &'p Profile,
-    /// [`Profile::is_plain`]: every value is the cleaned cell itself.
-    plain: bool,
+    /// [`Profile::plain_fields`]: the fields whose value is the cleaned cell itself, a bit
+    /// each.
+    plain: u32,
     /// Per [`StatementField`]: the 0-based column.
     columns: Vec<Option<usize>>,
     /// Per [`StatementField`]: the 0-based columns of its `instead` entries (empty for most).
@@ -1826,7 +1827,7 @@ impl<'p> Layout<'p> {
         if !profile.header {
             let columns = StatementField::ALL.iter().map(|&f| by_position(f)).collect();
             let instead = Layout::instead_columns(profile, None);
-            let plain = profile.is_plain();
+            let plain = profile.plain_fields();
             return Ok(Layout {
                 profile,
                 plain,
@@ -1854,7 +1855,7 @@ impl<'p> Layout<'p> {
                 let columns = locate(&record);
                 unique_columns(&record, &columns, file, data_line - 1)?;
                 let instead = Layout::instead_columns(profile, Some(&record));
-                let plain = profile.is_plain();
+                let plain = profile.plain_fields();
                 Ok(Layout {
                     profile,
                     plain,
@@ -1921,6 +1922,12 @@ impl<'p> Layout<'p> {
         self.columns[field as usize]
     }
 
+    /// Whether the value of `field` is the cleaned cell itself (see [`Profile::plain_fields`]).
+    #[inline(always)]
+    fn is_plain(&self, field: StatementField) -> bool {
+        self.plain & 1 << field as u32 != 0
+    }
+
     /// The value of `field` for a row of `kind` and `channel`: from the first of its
     /// `instead` columns that applies and is not empty, else from its own column; with the
     /// column it came from.
@@ -1929,13 +1936,13 @@ impl<'p> Layout<'p> {
     where
         'p: 'r,
     {
-        if self.plain {
+        if self.is_plain(field) {
             return (row.get(self.column(field)), self.column(field));
         }
         self.pick_by_profile(row, field, kind, channel)
     }
 
-    /// [`Layout::pick`] for a profile that is not plain (kept out of line: the plain case is
+    /// [`Layout::pick`] for a field that is not plain (kept out of line: the plain case is
     /// inlined into every caller).
     #[inline(never)]
     fn pick_by_profile<'r>(
@@ -2007,13 +2014,13 @@ impl<'p> Layout<'p> {
     where
         'p: 'r,
     {
-        if self.plain {
+        if self.is_plain(field) {
             return row.get(self.column(field));
         }
         self.value_by_profile(row, field)
     }
 
-    /// [`Layout::value`] for a profile that is not plain (kept out of line, as
+    /// [`Layout::value`] for a field that is not plain (kept out of line, as
     /// [`Layout::pick_by_profile`]).
     #[inline(never)]
     fn value_by_profile<'r>(&self, row: &Row<'r>, field: StatementField) -> &'r str
@@ -2796,7 +2803,7 @@ impl<'p> FixedWidthReader<'p> {
     ) -> FixedWidthReader<'p> {
         let layout = Layout {
             profile,
-            plain: profile.is_plain(),
+            plain: profile.plain_fields(),
             columns: StatementField::ALL.iter().map(|&f| profile.field(f).and_then(|s| s.position.map(|p| p - 1))).collect(),
             instead: Layout::instead_columns(profile, None),
             default_settlement: default_settlement(profile, file, options),
