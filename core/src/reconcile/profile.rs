@@ -849,7 +849,6 @@ impl Profile {
         }
     }
 
-    /// Whether the profile gives `field` as a constant rather than a column.
     /// The fields whose values are read as the file has them (after the usual cleaning), a
     /// bit each (bit `field as usize`): no prefixes to strip and no null values in the
     /// profile, and no constant and no other columns tried first for the field — the common
@@ -865,6 +864,7 @@ impl Profile {
             .fold(0, |bits, &field| bits | 1 << field as u32)
     }
 
+    /// Whether the profile gives `field` as a constant rather than a column.
     pub(crate) fn is_constant(&self, field: StatementField) -> bool {
         self.field(field).is_some_and(|spec| spec.value.is_some())
     }
