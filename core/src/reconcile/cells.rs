@@ -53,15 +53,8 @@ impl Cells {
     /// the branches of `clean` follow one column's values, not while the records are cut.)
     #[inline(always)]
     pub(super) fn column<'t>(&'t self, text: &'t str, k: usize) -> impl Iterator<Item = &'t str> + 't {
-        let (width, at) = (self.fields.len().max(1), self.cell_of.get(k).copied().flatten());
-        // (A column the file lacks reads the rows' first cells, and gives "" for each.)
-        self.cells.chunks_exact(width).map(
-            #[inline(always)]
-            move |row| match at {
-                Some(at) => cleaned(text, row.get(at)),
-                None => "",
-            },
-        )
+        let place = self.place(k);
+        (0..self.rows()).map(move |row| self.value(text, row, place))
     }
 
     /// Where column `k` (of the reader's `columns`) sits in a row, for [`Cells::value`] (none
